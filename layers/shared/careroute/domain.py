@@ -1,0 +1,223 @@
+"""The vocabulary of elder-care visiting: who is visited, by whom, where and when.
+
+Plain frozen dataclasses; no AWS, no OR-Tools. Times of day are seconds since local midnight
+(China Standard Time, UTC+8, no daylight saving), dates are local calendar dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""Local time of every community; China keeps one zone and no daylight saving."""
+
+
+class Category(StrEnum):
+    """The seven special-difficulty categories an elder can belong to (several at once)."""
+
+    LIVING_ALONE = "living_alone"  # 独居
+    EMPTY_NEST = "empty_nest"  # 空巢
+    LEFT_BEHIND = "left_behind"  # 留守
+    DISABLED = "disabled"  # 失能
+    SEVERELY_HANDICAPPED = "severely_handicapped"  # 重残
+    POOR = "poor"  # 贫困
+    FAMILY_PLANNING_SPECIAL = "family_planning_special"  # 计划生育特殊家庭
+
+
+class Tier(StrEnum):
+    """Risk tier: sets how often an elder must be visited."""
+
+    T1 = "T1"
+    T2 = "T2"
+    T3 = "T3"
+
+
+class ElderStatus(StrEnum):
+    ACTIVE = "active"
+    HOSPITALISED = "hospitalised"
+    MOVED = "moved"
+    DECEASED = "deceased"
+
+
+class TravelMode(StrEnum):
+    WALK = "walk"
+    BIKE = "bike"
+
+
+class Outcome(StrEnum):
+    """What a steward records at the door."""
+
+    VISITED = "visited"
+    NOT_HOME = "not_home"
+    REFUSED = "refused"
+    HOSPITALISED = "hospitalised"
+    MOVED = "moved"
+    DECEASED = "deceased"
+
+
+COMPLETED_OUTCOMES = frozenset({Outcome.VISITED})
+"""Outcomes that count as a completed visit for cadence and monthly coverage."""
+
+
+def parse_clock(text: str) -> int:
+    """'08:30' -> seconds since midnight; raises ValueError with the offending text."""
+    parts = text.strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        raise ValueError(f"time of day must look like HH:MM, got {text!r}")
+    hours, minutes = int(parts[0]), int(parts[1])
+    seconds = int(parts[2]) if len(parts) == 3 else 0
+    if not (0 <= hours <= 24 and 0 <= minutes < 60 and 0 <= seconds < 60):
+        raise ValueError(f"time of day out of range: {text!r}")
+    total = hours * 3600 + minutes * 60 + seconds
+    if total > 24 * 3600:
+        raise ValueError(f"time of day out of range: {text!r}")
+    return total
+
+
+def format_clock(seconds: int) -> str:
+    """Seconds since midnight -> 'HH:MM' (rounded down to the minute)."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A span of the day, [start, end] in seconds since local midnight."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end <= 24 * 3600:
+            raise ValueError(f"time window must satisfy 0 <= start <= end <= 24h: {self}")
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> TimeWindow:
+        return cls(parse_clock(start), parse_clock(end))
+
+    @property
+    def seconds(self) -> int:
+        return self.end - self.start
+
+    def intersect(self, other: TimeWindow) -> TimeWindow | None:
+        start, end = max(self.start, other.start), min(self.end, other.end)
+        return TimeWindow(start, end) if start <= end else None
+
+    def __str__(self) -> str:
+        return f"{format_clock(self.start)}-{format_clock(self.end)}"
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    lat: float
+    lng: float
+
+    def __post_init__(self) -> None:
+        if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lng <= 180.0):
+            raise ValueError(f"coordinates out of range: lat={self.lat}, lng={self.lng}")
+
+
+@dataclass(frozen=True)
+class Community:
+    """A residential community (社区) with its place in the street and district hierarchy."""
+
+    community_id: str
+    name: str
+    street_id: str
+    street_name: str
+    district_id: str
+    district_name: str
+    location: GeoPoint
+    radius_m: int
+
+
+@dataclass(frozen=True)
+class Steward:
+    """A community's elder-care steward (养老管家); the route starts and ends at the community."""
+
+    steward_id: str
+    community_id: str
+    name: str
+    shift: TimeWindow
+    lunch_break: TimeWindow | None
+    mode: TravelMode
+    max_visits_per_day: int = 16
+    days_off: frozenset[int] = field(default_factory=lambda: frozenset({5, 6}))
+    """Weekdays off, Monday = 0 ... Sunday = 6."""
+
+    def __post_init__(self) -> None:
+        if self.max_visits_per_day < 1:
+            raise ValueError("max_visits_per_day must be at least 1")
+        if self.lunch_break is not None and self.shift.intersect(self.lunch_break) != self.lunch_break:
+            raise ValueError(f"break {self.lunch_break} must lie inside shift {self.shift}")
+        if not self.days_off <= set(range(7)):
+            raise ValueError("days_off must be weekday numbers 0..6")
+
+    def works_on(self, day: date) -> bool:
+        return day.weekday() not in self.days_off
+
+
+@dataclass(frozen=True)
+class Elder:
+    """A special-difficulty elder in a community's care.
+
+    `elder_id` is an opaque registry id, never the national ID number.
+    `last_visited_on` is the local date of the last completed visit (None if never).
+    """
+
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    location: GeoPoint
+    categories: frozenset[Category]
+    birth_date: date
+    window: TimeWindow
+    status: ElderStatus = ElderStatus.ACTIVE
+    last_visited_on: date | None = None
+    urgent_until: date | None = None
+    """An urgent finding raises the elder's tier until this date (inclusive)."""
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.birth_date.year
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return years - 1 if before_birthday else years
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """One outcome recorded by a steward; the evidence behind coverage figures.
+
+    Scope fields (community, street, district, tier) are copied from the registry when the
+    visit is recorded so that coverage can be recomputed from visit records alone.
+    """
+
+    visit_id: str
+    elder_id: str
+    steward_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    tier: Tier
+    outcome: Outcome
+    visited_at: datetime
+    recorded_at: datetime
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if self.visited_at.tzinfo is None or self.recorded_at.tzinfo is None:
+            raise ValueError("visited_at and recorded_at must carry a time zone")
+
+    @property
+    def local_date(self) -> date:
+        return self.visited_at.astimezone(CHINA_TZ).date()
+
+    @property
+    def month(self) -> str:
+        """Calendar month of the visit in local time, 'YYYY-MM'."""
+        return self.local_date.strftime("%Y-%m")
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome in COMPLETED_OUTCOMES

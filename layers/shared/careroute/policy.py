@@ -1,0 +1,160 @@
+"""Tier policy: which elders are visited how often, and how long a visit takes.
+
+Loaded from a TOML file (`default_policy.toml` is built in); pure Python, no AWS.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from careroute.domain import Category, Elder, Tier, TravelMode
+
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
+
+
+class PolicyError(ValueError):
+    """The policy file is malformed; the message names the key at fault."""
+
+
+@dataclass(frozen=True)
+class TierRule:
+    all_of: frozenset[Category] = frozenset()
+    any_of: frozenset[Category] = frozenset()
+    min_age: int | None = None
+
+    def matches(self, categories: frozenset[Category], age: int) -> bool:
+        if not self.all_of <= categories:
+            return False
+        if self.any_of and not self.any_of & categories:
+            return False
+        return self.min_age is None or age >= self.min_age
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    tier: Tier
+    cadence_days: int
+    service_minutes: int
+    lookahead_days: int
+    rules: tuple[TierRule, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    tiers: dict[Tier, TierPolicy]
+    monthly_visit_required: bool
+    urgent_finding_t1_days: int
+    circuity: float
+    speed_kmh: dict[TravelMode, float]
+
+    def tier_of(self, elder: Elder, on: date) -> Tier:
+        """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
+        if elder.urgent_until is not None and on <= elder.urgent_until:
+            return Tier.T1
+        age = elder.age_on(on)
+        for tier in (Tier.T1, Tier.T2, Tier.T3):
+            if any(rule.matches(elder.categories, age) for rule in self.tiers[tier].rules):
+                return tier
+        return Tier.T3
+
+    def service_seconds(self, tier: Tier) -> int:
+        return self.tiers[tier].service_minutes * 60
+
+
+def _require(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in table:
+        raise PolicyError(f"{where}: missing key {key!r}")
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise PolicyError(f"{where}.{key}: expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def _categories(values: Any, where: str) -> frozenset[Category]:
+    if not isinstance(values, list):
+        raise PolicyError(f"{where}: expected a list of categories")
+    try:
+        return frozenset(Category(v) for v in values)
+    except ValueError as exc:
+        known = ", ".join(c.value for c in Category)
+        raise PolicyError(f"{where}: {exc}; known categories: {known}") from exc
+
+
+def _rule(raw: Any, where: str) -> TierRule:
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{where}: a rule must be a table")
+    unknown = set(raw) - {"all_of", "any_of", "min_age"}
+    if unknown:
+        raise PolicyError(f"{where}: unknown keys {sorted(unknown)}")
+    min_age = raw.get("min_age")
+    if min_age is not None and (not isinstance(min_age, int) or min_age < 0):
+        raise PolicyError(f"{where}.min_age: expected a non-negative integer")
+    return TierRule(
+        all_of=_categories(raw.get("all_of", []), f"{where}.all_of"),
+        any_of=_categories(raw.get("any_of", []), f"{where}.any_of"),
+        min_age=min_age,
+    )
+
+
+def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
+    """Build a Policy from parsed TOML, checking every key; errors name the key."""
+    tiers_raw = _require(raw, "tiers", dict, source)
+    tiers: dict[Tier, TierPolicy] = {}
+    for tier in Tier:
+        where = f"{source}: tiers.{tier.value}"
+        table = _require(tiers_raw, tier.value, dict, f"{source}: tiers")
+        rules = _require(table, "rules", list, where)
+        tier_policy = TierPolicy(
+            tier=tier,
+            cadence_days=_require(table, "cadence_days", int, where),
+            service_minutes=_require(table, "service_minutes", int, where),
+            lookahead_days=_require(table, "lookahead_days", int, where),
+            rules=tuple(_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(rules)),
+        )
+        if tier_policy.cadence_days < 1 or tier_policy.service_minutes < 1:
+            raise PolicyError(f"{where}: cadence_days and service_minutes must be >= 1")
+        if tier_policy.lookahead_days < 0:
+            raise PolicyError(f"{where}: lookahead_days must be >= 0")
+        tiers[tier] = tier_policy
+    travel = _require(raw, "travel", dict, source)
+    speeds = _require(travel, "speed_kmh", dict, f"{source}: travel")
+    speed_kmh = {
+        mode: _require(speeds, mode.value, float, f"{source}: travel.speed_kmh") for mode in TravelMode
+    }
+    if any(speed <= 0 for speed in speed_kmh.values()):
+        raise PolicyError(f"{source}: travel.speed_kmh values must be positive")
+    circuity = _require(travel, "circuity", float, f"{source}: travel")
+    if circuity < 1.0:
+        raise PolicyError(f"{source}: travel.circuity must be >= 1.0")
+    return Policy(
+        tiers=tiers,
+        monthly_visit_required=_require(raw, "monthly_visit_required", bool, source),
+        urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
+        circuity=circuity,
+        speed_kmh=speed_kmh,
+    )
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load the policy from `path`, or the built-in default when `path` is None or empty."""
+    if not path:
+        text = DEFAULT_POLICY_PATH.read_text("utf-8")
+        source = "default_policy.toml"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise PolicyError(f"cannot read policy file {path}: {exc.strerror}") from exc
+        source = str(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: not valid TOML: {exc}") from exc
+    return parse_policy(raw, source)
