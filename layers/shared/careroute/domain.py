@@ -174,6 +174,9 @@ class Elder:
     categories: frozenset[Category]
     birth_date: date
     window: TimeWindow
+    name: str
+    """Shown only to the elder's own steward."""
+    address: str
     status: ElderStatus = ElderStatus.ACTIVE
     last_visited_on: date | None = None
     urgent_until: date | None = None
@@ -221,3 +224,12 @@ class VisitRecord:
     @property
     def completed(self) -> bool:
         return self.outcome in COMPLETED_OUTCOMES
+
+
+@dataclass(frozen=True)
+class Registry:
+    """A city's registry: what CSV import reads, export writes and the generator builds."""
+
+    communities: tuple[Community, ...]
+    stewards: tuple[Steward, ...]
+    elders: tuple[Elder, ...]
