@@ -149,7 +149,10 @@ class Steward:
     def __post_init__(self) -> None:
         if self.max_visits_per_day < 1:
             raise ValueError("max_visits_per_day must be at least 1")
-        if self.lunch_break is not None and self.shift.intersect(self.lunch_break) != self.lunch_break:
+        if (
+            self.lunch_break is not None
+            and self.shift.intersect(self.lunch_break) != self.lunch_break
+        ):
             raise ValueError(f"break {self.lunch_break} must lie inside shift {self.shift}")
         if not self.days_off <= set(range(7)):
             raise ValueError("days_off must be weekday numbers 0..6")

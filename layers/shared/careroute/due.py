@@ -65,10 +65,14 @@ def working_days_between(start: date, end: date, steward: Steward) -> int:
     """Working days in (start, end]; negative when end is before start."""
     if end < start:
         return (end - start).days
-    return sum(1 for k in range(1, (end - start).days + 1) if steward.works_on(start + timedelta(k)))
+    return sum(
+        1 for k in range(1, (end - start).days + 1) if steward.works_on(start + timedelta(k))
+    )
 
 
-def select_due(elders: Iterable[Elder], steward: Steward, on: date, policy: Policy) -> list[DueVisit]:
+def select_due(
+    elders: Iterable[Elder], steward: Steward, on: date, policy: Policy
+) -> list[DueVisit]:
     """Active elders worth planning on `on`, most urgent first.
 
     An elder enters the list once its deadline is within its tier's look-ahead; it is

@@ -13,7 +13,6 @@ from typing import Any
 
 from careroute.domain import Category, Elder, Tier, TravelMode
 
-
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
 
 
@@ -126,7 +125,8 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     travel = _require(raw, "travel", dict, source)
     speeds = _require(travel, "speed_kmh", dict, f"{source}: travel")
     speed_kmh = {
-        mode: _require(speeds, mode.value, float, f"{source}: travel.speed_kmh") for mode in TravelMode
+        mode: _require(speeds, mode.value, float, f"{source}: travel.speed_kmh")
+        for mode in TravelMode
     }
     if any(speed <= 0 for speed in speed_kmh.values()):
         raise PolicyError(f"{source}: travel.speed_kmh values must be positive")

@@ -1,0 +1,55 @@
+# CareRoute: `make run` runs the main job on the local stack, `make test` runs every check.
+# Both create the virtualenv and install from pyproject.toml on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SEED ?= 7
+ARGS ?=
+
+.PHONY: help dev run test lint typecheck unit integration e2e bench clean
+
+help:
+	@echo "make run        - local stack, synthetic Shenyang, tomorrow's plan, API serving"
+	@echo "make test       - lint (ruff, cfn-lint), type check (mypy) and every test"
+	@echo "make unit | integration | e2e | lint | typecheck | bench | clean"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareRoute needs Python 3.11+")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[local,dev]'
+	touch $(STAMP)
+
+dev: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/careroute run --seed $(SEED) $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/cfn-lint template.yaml
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+integration: $(STAMP)
+	$(BIN)/pytest tests/integration
+
+e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/city_plan.py
+	$(BIN)/python benchmarks/route_solve.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,43 @@
+"""Projector: visits stream -> monthly coverage counters, exactly once per visit."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from careroute import storage
+from careroute.config import Settings
+from careroute.observability import logger, metrics, tracer
+from careroute.services.projection import project
+from careroute.storage.coverage import Projection
+from careroute.storage.visits import record_from_image
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+        return  # visits are written once; anything else is not a new outcome
+    visit = record_from_image(record.dynamodb.new_image)
+    result = project(visit)
+    name = "VisitsProjected" if result is Projection.APPLIED else "DuplicateVisitRecords"
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,48 @@
+"""Solver: SQS plan jobs -> OR-Tools route per steward -> routes table (partial batch failures)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from careroute import storage
+from careroute.config import Settings
+from careroute.messages import PlanJob
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.planning import plan_community
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    job = PlanJob.model_validate_json(record.body)
+    outcome = plan_community(job, policy)
+    metrics.add_metric(name="VisitsPlanned", unit=MetricUnit.Count, value=outcome.planned)
+    logger.info(
+        "community planned",
+        extra={
+            "community_id": job.community_id,
+            "plan_date": str(job.plan_date),
+            "planned": outcome.planned,
+            "unassigned": outcome.unassigned,
+            "day_off": outcome.day_off,
+        },
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,50 @@
+"""Configuration from environment variables, read in this one place.
+
+`template.yaml` sets these for every function; the local stack sets the same names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+class ConfigError(RuntimeError):
+    """A required environment variable is missing."""
+
+
+def _env(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None or value == "":
+        raise ConfigError(f"environment variable {name} is not set")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    communities_table: str
+    stewards_table: str
+    elders_table: str
+    routes_table: str
+    visits_table: str
+    coverage_table: str
+    idempotency_table: str
+    plan_jobs_queue_url: str
+    policy_file: str
+    """Path to a tier-policy TOML file; empty means the built-in default."""
+    region: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            communities_table=_env("COMMUNITIES_TABLE"),
+            stewards_table=_env("STEWARDS_TABLE"),
+            elders_table=_env("ELDERS_TABLE"),
+            routes_table=_env("ROUTES_TABLE"),
+            visits_table=_env("VISITS_TABLE"),
+            coverage_table=_env("COVERAGE_TABLE"),
+            idempotency_table=_env("IDEMPOTENCY_TABLE"),
+            plan_jobs_queue_url=os.environ.get("PLAN_JOBS_QUEUE_URL", ""),
+            policy_file=os.environ.get("CAREROUTE_POLICY_FILE", ""),
+            region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
+        )

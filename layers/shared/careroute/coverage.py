@@ -1,0 +1,129 @@
+"""Monthly coverage: the scopes a visit counts in, and counters recomputed from raw records.
+
+Pure: the projector (storage.coverage) applies the same rules incrementally; `recompute`
+applies them from scratch, so the two can be compared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from careroute.domain import Elder, ElderStatus, Outcome, VisitRecord
+from careroute.policy import Policy
+
+ALL_TIERS = "ALL"
+
+
+class ScopeKind(StrEnum):
+    COMMUNITY = "community"
+    STREET = "street"
+    DISTRICT = "district"
+    CITY = "city"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind
+    scope_id: str
+
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        """'city', 'district:D01', 'street:S001' or 'community:C0001'."""
+        kind_text, _, scope_id = text.partition(":")
+        try:
+            kind = ScopeKind(kind_text)
+        except ValueError as exc:
+            kinds = ", ".join(k.value for k in ScopeKind)
+            raise ValueError(f"scope must start with one of {kinds}; got {text!r}") from exc
+        if kind is ScopeKind.CITY:
+            if scope_id not in ("", "all"):
+                raise ValueError("the city scope takes no id: use 'city'")
+            return cls(kind, "all")
+        if not scope_id:
+            raise ValueError(f"scope {kind.value!r} needs an id, e.g. '{kind.value}:X01'")
+        return cls(kind, scope_id)
+
+    def __str__(self) -> str:
+        return "city" if self.kind is ScopeKind.CITY else f"{self.kind.value}:{self.scope_id}"
+
+
+def scopes_of(community_id: str, street_id: str, district_id: str) -> tuple[Scope, ...]:
+    return (
+        Scope(ScopeKind.COMMUNITY, community_id),
+        Scope(ScopeKind.STREET, street_id),
+        Scope(ScopeKind.DISTRICT, district_id),
+        Scope(ScopeKind.CITY, "all"),
+    )
+
+
+def record_scopes(record: VisitRecord) -> tuple[Scope, ...]:
+    return scopes_of(record.community_id, record.street_id, record.district_id)
+
+
+@dataclass
+class Counters:
+    """What coverage reports per month x scope x tier."""
+
+    elders_visited: int = 0
+    visits_made: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: Counters) -> None:
+        self.elders_visited += other.elders_visited
+        self.visits_made += other.visits_made
+        for name, count in other.outcomes.items():
+            self.outcomes[name] = self.outcomes.get(name, 0) + count
+
+
+CounterKey = tuple[str, Scope, str]
+"""(month 'YYYY-MM', scope, tier or ALL)."""
+
+
+def recompute(visits: Iterable[VisitRecord]) -> dict[CounterKey, Counters]:
+    """Coverage counters from raw visit records alone (the independent check).
+
+    An elder counts once per month, in the tier of its earliest completed visit that month.
+    """
+    counters: dict[CounterKey, Counters] = defaultdict(Counters)
+    first_completed: dict[tuple[str, str], VisitRecord] = {}
+    for visit in visits:
+        for scope in record_scopes(visit):
+            for tier in (visit.tier.value, ALL_TIERS):
+                row = counters[(visit.month, scope, tier)]
+                row.visits_made += 1
+                row.outcomes[visit.outcome.value] = row.outcomes.get(visit.outcome.value, 0) + 1
+        if visit.completed:
+            key = (visit.elder_id, visit.month)
+            earlier = first_completed.get(key)
+            if earlier is None or visit.visited_at < earlier.visited_at:
+                first_completed[key] = visit
+    for visit in first_completed.values():
+        for scope in record_scopes(visit):
+            for tier in (visit.tier.value, ALL_TIERS):
+                counters[(visit.month, scope, tier)].elders_visited += 1
+    return dict(counters)
+
+
+def registry_totals(
+    elders: Iterable[Elder],
+    community_scopes: dict[str, tuple[Scope, ...]],
+    on: date,
+    policy: Policy,
+) -> dict[tuple[Scope, str], int]:
+    """Active elders in each scope x tier (and ALL) on a date: the denominators of coverage."""
+    totals: dict[tuple[Scope, str], int] = defaultdict(int)
+    for elder in elders:
+        if elder.status is not ElderStatus.ACTIVE:
+            continue
+        tier = policy.tier_of(elder, on).value
+        for scope in community_scopes[elder.community_id]:
+            totals[(scope, tier)] += 1
+            totals[(scope, ALL_TIERS)] += 1
+    return dict(totals)
+
+
+OUTCOME_NAMES = tuple(o.value for o in Outcome)

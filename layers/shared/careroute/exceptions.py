@@ -1,0 +1,33 @@
+"""Errors the service layer raises; the API maps each to one HTTP status, once."""
+
+
+class CareRouteError(Exception):
+    """Base of every expected error; `code` is the machine-readable name."""
+
+    code = "error"
+
+
+class NotFoundError(CareRouteError):
+    code = "not_found"
+
+
+class ValidationError(CareRouteError):
+    code = "invalid_request"
+
+
+class ConflictError(CareRouteError):
+    """The same idempotency key was reused with a different request."""
+
+    code = "conflict"
+
+
+class StorageError(CareRouteError):
+    """DynamoDB failed in a way the caller should retry (throttling, timeouts)."""
+
+    code = "storage_unavailable"
+
+
+class ForbiddenError(CareRouteError):
+    """The caller may not act on this elder, steward or scope."""
+
+    code = "forbidden"

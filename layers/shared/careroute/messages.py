@@ -1,0 +1,63 @@
+"""Shapes of what crosses the edges: schedule input, plan jobs on SQS, API request bodies.
+
+Validated with pydantic; errors name the field. No AWS imports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from careroute.domain import Outcome
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+class NightlyTick(BaseModel):
+    """The ScheduleV2 Input of the nightly plan (see template.yaml)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job: str = "nightly-plan"
+    scheduled_time: datetime
+    plan_date: date | None = None
+    """Plan this date instead of the day after `scheduled_time` (manual runs)."""
+    district_ids: list[str] | None = None
+    """Plan only these districts (manual runs)."""
+
+    @field_validator("scheduled_time")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("scheduled_time must carry a time zone, e.g. 2026-12-01T13:00:00Z")
+        return value
+
+
+class PlanJob(BaseModel):
+    """One SQS message: plan one community's steward for one date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    community_id: str = Field(pattern=ID_PATTERN)
+    plan_date: date
+    run_id: str = Field(min_length=1, max_length=64)
+
+
+class VisitRequest(BaseModel):
+    """POST /visits body: one outcome recorded by a steward."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    steward_id: str = Field(pattern=ID_PATTERN)
+    elder_id: str = Field(pattern=ID_PATTERN)
+    outcome: Outcome
+    visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
+    notes: str = Field(default="", max_length=2000)
+
+    @field_validator("visited_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("visited_at must carry a UTC offset, e.g. 2026-12-01T09:30:00+08:00")
+        return value

@@ -1,0 +1,19 @@
+"""A steward's route as the steward sees it: the plan plus each elder's name and address."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from careroute.storage import registry, routes
+
+
+def steward_route(steward_id: str, plan_date: date) -> dict[str, Any]:
+    registry.get_steward(steward_id)  # unknown steward -> NotFoundError, not an empty route
+    document = routes.get_route(steward_id, plan_date)
+    elders = registry.get_elders(stop["elder_id"] for stop in document["stops"])
+    for stop in document["stops"]:
+        elder = elders.get(stop["elder_id"])
+        stop["name"] = elder.name if elder else None
+        stop["address"] = elder.address if elder else None
+    return document

@@ -1,0 +1,66 @@
+"""Record a steward's visit outcome, exactly once per Idempotency-Key."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+
+from careroute.domain import CHINA_TZ, VisitRecord
+from careroute.exceptions import ForbiddenError, ValidationError
+from careroute.messages import VisitRequest
+from careroute.policy import Policy
+from careroute.storage import registry, visits
+
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+MAX_LATENESS = timedelta(days=62)
+"""Outcomes queued offline may arrive late, but not from before last month."""
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+
+
+def visit_id_for(steward_id: str, idempotency_key: str) -> str:
+    """One visit per (steward, key): a retry maps to the same id, other stewards can't collide."""
+    return hashlib.sha256(f"{steward_id}\n{idempotency_key}".encode()).hexdigest()[:32]
+
+
+def request_fingerprint(request: VisitRequest) -> str:
+    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+
+
+def check_idempotency_key(key: str | None) -> str:
+    if key is None or not key.strip():
+        raise ValidationError("the Idempotency-Key header is required (e.g. a UUID per visit)")
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(
+            "Idempotency-Key must be 8-128 characters of letters, digits and _ . : -"
+        )
+    return key
+
+
+def record_visit(
+    request: VisitRequest, idempotency_key: str, now: datetime, policy: Policy
+) -> tuple[VisitRecord, bool]:
+    """Store the outcome; returns (record, created). A retried request returns the original."""
+    if request.visited_at > now + MAX_CLOCK_SKEW:
+        raise ValidationError("visited_at is in the future")
+    if request.visited_at < now - MAX_LATENESS:
+        raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
+    steward = registry.get_steward(request.steward_id)
+    elder = registry.get_elder(request.elder_id)
+    if elder.community_id != steward.community_id:
+        raise ForbiddenError("this elder is not in the steward's community")
+    local_day = request.visited_at.astimezone(CHINA_TZ).date()
+    record = VisitRecord(
+        visit_id=visit_id_for(steward.steward_id, idempotency_key),
+        elder_id=elder.elder_id,
+        steward_id=steward.steward_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        tier=policy.tier_of(elder, local_day),
+        outcome=request.outcome,
+        visited_at=request.visited_at,
+        recorded_at=now,
+        notes=request.notes,
+    )
+    return visits.save_visit_once(record, request_fingerprint(request))

@@ -1,0 +1,31 @@
+"""Data access: one module per table, pynamodb models behind plain functions.
+
+Models never leave this package; callers get domain objects. `bind_tables(settings)` must run
+once (at cold start) before any call: table names come from configuration, not from code.
+"""
+
+from careroute.config import Settings
+from careroute.storage import coverage, registry, routes, visits
+
+
+def bind_tables(settings: Settings) -> None:
+    """Point every model at the tables named in `settings`."""
+    registry.CommunityModel.Meta.table_name = settings.communities_table
+    registry.StewardModel.Meta.table_name = settings.stewards_table
+    registry.ElderModel.Meta.table_name = settings.elders_table
+    routes.RouteModel.Meta.table_name = settings.routes_table
+    visits.VisitModel.Meta.table_name = settings.visits_table
+    coverage.CoverageModel.Meta.table_name = settings.coverage_table
+    for model in (
+        registry.CommunityModel,
+        registry.StewardModel,
+        registry.ElderModel,
+        routes.RouteModel,
+        visits.VisitModel,
+        coverage.CoverageModel,
+    ):
+        model.Meta.region = settings.region
+        model._connection = None
+
+
+__all__ = ["bind_tables", "coverage", "registry", "routes", "visits"]

@@ -1,0 +1,143 @@
+"""Coverage table: monthly counters per scope x tier, and the markers that make them exact.
+
+Projection of a visit is one DynamoDB transaction: a marker item per visit id (condition:
+absent) plus every counter update. A redelivered stream record finds its marker and changes
+nothing. An elder counts once per month through a second marker per elder and month.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.coverage import ALL_TIERS, OUTCOME_NAMES, Scope, record_scopes
+from careroute.domain import Tier, VisitRecord
+from careroute.storage.errors import storage_errors
+
+MARKER_RETENTION = timedelta(days=400)
+TIER_ORDER = (Tier.T1.value, Tier.T2.value, Tier.T3.value, ALL_TIERS)
+
+
+class CoverageModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    elders = NumberAttribute(null=True)
+    """Registry total (denominator), on registry items only."""
+    elders_visited = NumberAttribute(default=0)
+    visits_made = NumberAttribute(default=0)
+    outcome_visited = NumberAttribute(default=0)
+    outcome_not_home = NumberAttribute(default=0)
+    outcome_refused = NumberAttribute(default=0)
+    outcome_hospitalised = NumberAttribute(default=0)
+    outcome_moved = NumberAttribute(default=0)
+    outcome_deceased = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
+class Projection(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+
+
+def _counter_pk(month: str, scope: Scope) -> str:
+    return f"{month}#{scope}"
+
+
+def _registry_pk(scope: Scope) -> str:
+    return f"registry#{scope}"
+
+
+def _marker(pk: str) -> CoverageModel:
+    expires = datetime.now(UTC) + MARKER_RETENTION
+    return CoverageModel(pk, "-", expires_at=expires)
+
+
+def _transaction(record: VisitRecord, count_elder: bool) -> None:
+    outcome_attr = getattr(CoverageModel, f"outcome_{record.outcome.value}")
+    with TransactWrite(connection=Connection(region=CoverageModel.Meta.region)) as tx:
+        tx.save(
+            _marker(f"marker#visit#{record.visit_id}"),
+            condition=CoverageModel.pk.does_not_exist(),
+        )
+        if count_elder:
+            tx.save(
+                _marker(f"marker#elder-month#{record.elder_id}#{record.month}"),
+                condition=CoverageModel.pk.does_not_exist(),
+            )
+        for scope in record_scopes(record):
+            for tier in (record.tier.value, ALL_TIERS):
+                actions = [CoverageModel.visits_made.add(1), outcome_attr.add(1)]
+                if count_elder:
+                    actions.append(CoverageModel.elders_visited.add(1))
+                tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
+
+
+def _failed_conditions(exc: TransactWriteError) -> list[bool]:
+    return [
+        reason is not None and reason.code == "ConditionalCheckFailed"
+        for reason in exc.cancellation_reasons
+    ]
+
+
+def project_visit(record: VisitRecord) -> Projection:
+    """Apply one visit to the monthly counters, exactly once per visit id."""
+    with storage_errors("project a visit onto coverage"):
+        count_elder = record.completed
+        while True:
+            try:
+                _transaction(record, count_elder)
+                return Projection.APPLIED
+            except TransactWriteError as exc:
+                failed = _failed_conditions(exc)
+                if failed and failed[0]:
+                    return Projection.DUPLICATE
+                if count_elder and len(failed) > 1 and failed[1]:
+                    count_elder = False  # elder already counted this month: count the visit only
+                    continue
+                raise
+
+
+def save_registry_totals(totals: dict[tuple[Scope, str], int]) -> int:
+    """Replace the denominators (active elders per scope x tier)."""
+    with storage_errors("save registry totals"), CoverageModel.batch_write() as batch:
+        for (scope, tier), count in totals.items():
+            batch.save(CoverageModel(_registry_pk(scope), tier, elders=count))
+    return len(totals)
+
+
+def _row(tier: str, counters: CoverageModel | None, due: int) -> dict[str, Any]:
+    visited = int(counters.elders_visited) if counters else 0
+    outcomes = {
+        name: int(getattr(counters, f"outcome_{name}")) if counters else 0 for name in OUTCOME_NAMES
+    }
+    return {
+        "tier": tier,
+        "elders_due": due,
+        "elders_visited": visited,
+        "visit_rate": round(visited / due, 4) if due else None,
+        "visits_made": int(counters.visits_made) if counters else 0,
+        "outcomes": outcomes,
+    }
+
+
+def read_coverage(month: str, scope: Scope) -> list[dict[str, Any]]:
+    """One row per tier (T1, T2, T3, ALL) for the month and scope."""
+    with storage_errors("read coverage"):
+        counters = {item.sk: item for item in CoverageModel.query(_counter_pk(month, scope))}
+        due = {item.sk: int(item.elders or 0) for item in CoverageModel.query(_registry_pk(scope))}
+    return [_row(tier, counters.get(tier), due.get(tier, 0)) for tier in TIER_ORDER]
+
+
+def scope_exists(scope: Scope) -> bool:
+    with storage_errors("read coverage"):
+        return any(True for _ in CoverageModel.query(_registry_pk(scope), limit=1))

@@ -1,0 +1,29 @@
+"""Turn SDK failures into the domain's StorageError, logged once where they happen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from pynamodb.exceptions import PynamoDBException
+
+from careroute.exceptions import StorageError
+from careroute.observability import logger
+
+T = TypeVar("T")
+
+
+@contextmanager
+def storage_errors(action: str) -> Iterator[None]:
+    """Re-raise pynamodb errors as StorageError naming the action (no item contents logged)."""
+    try:
+        yield
+    except PynamoDBException as exc:
+        logger.exception("storage failure", extra={"action": action})
+        raise StorageError(f"storage failed while trying to {action}") from exc
+
+
+def retrying(action: str, attempt: Callable[[], T]) -> T:
+    with storage_errors(action):
+        return attempt()

@@ -1,0 +1,298 @@
+"""Registry tables: communities, stewards and elders (personal data: never logged)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from careroute.domain import (
+    Category,
+    Community,
+    Elder,
+    ElderStatus,
+    GeoPoint,
+    Steward,
+    TimeWindow,
+    TravelMode,
+)
+from careroute.exceptions import NotFoundError
+from careroute.storage.errors import storage_errors
+
+
+class CommunityModel(Model):
+    class Meta:
+        table_name = ""
+
+    community_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    street_name = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    district_name = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    radius_m = NumberAttribute()
+
+
+class StewardCommunityIndex(GlobalSecondaryIndex["StewardModel"]):
+    class Meta:
+        index_name = "community-index"
+        projection = AllProjection()
+
+    community_id = UnicodeAttribute(hash_key=True)
+
+
+class StewardModel(Model):
+    class Meta:
+        table_name = ""
+
+    steward_id = UnicodeAttribute(hash_key=True)
+    community_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    shift_start = NumberAttribute()
+    shift_end = NumberAttribute()
+    break_start = NumberAttribute(null=True)
+    break_end = NumberAttribute(null=True)
+    mode = UnicodeAttribute()
+    max_visits_per_day = NumberAttribute()
+    days_off = ListAttribute(of=NumberAttribute)  # type: ignore[var-annotated]
+    by_community = StewardCommunityIndex()
+
+
+class ElderCommunityIndex(GlobalSecondaryIndex["ElderModel"]):
+    class Meta:
+        index_name = "community-index"
+        projection = AllProjection()
+
+    community_id = UnicodeAttribute(hash_key=True)
+
+
+class ElderModel(Model):
+    class Meta:
+        table_name = ""
+
+    elder_id = UnicodeAttribute(hash_key=True)
+    community_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    address = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    categories = ListAttribute(of=UnicodeAttribute)  # type: ignore[var-annotated]
+    birth_date = UnicodeAttribute()
+    window_start = NumberAttribute()
+    window_end = NumberAttribute()
+    status = UnicodeAttribute()
+    last_visited_on = UnicodeAttribute(null=True)
+    urgent_until = UnicodeAttribute(null=True)
+    by_community = ElderCommunityIndex()
+
+
+def _optional_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _community(item: CommunityModel) -> Community:
+    return Community(
+        community_id=item.community_id,
+        name=item.name,
+        street_id=item.street_id,
+        street_name=item.street_name,
+        district_id=item.district_id,
+        district_name=item.district_name,
+        location=GeoPoint(float(item.lat), float(item.lng)),
+        radius_m=int(item.radius_m),
+    )
+
+
+def _steward(item: StewardModel) -> Steward:
+    lunch = None
+    if item.break_start is not None and item.break_end is not None:
+        lunch = TimeWindow(int(item.break_start), int(item.break_end))
+    return Steward(
+        steward_id=item.steward_id,
+        community_id=item.community_id,
+        name=item.name,
+        shift=TimeWindow(int(item.shift_start), int(item.shift_end)),
+        lunch_break=lunch,
+        mode=TravelMode(item.mode),
+        max_visits_per_day=int(item.max_visits_per_day),
+        days_off=frozenset(int(d) for d in item.days_off),
+    )
+
+
+def _elder(item: ElderModel) -> Elder:
+    return Elder(
+        elder_id=item.elder_id,
+        community_id=item.community_id,
+        street_id=item.street_id,
+        district_id=item.district_id,
+        location=GeoPoint(float(item.lat), float(item.lng)),
+        categories=frozenset(Category(c) for c in item.categories),
+        birth_date=date.fromisoformat(item.birth_date),
+        window=TimeWindow(int(item.window_start), int(item.window_end)),
+        name=item.name,
+        address=item.address,
+        status=ElderStatus(item.status),
+        last_visited_on=_optional_date(item.last_visited_on),
+        urgent_until=_optional_date(item.urgent_until),
+    )
+
+
+def _community_item(c: Community) -> CommunityModel:
+    return CommunityModel(
+        c.community_id,
+        name=c.name,
+        street_id=c.street_id,
+        street_name=c.street_name,
+        district_id=c.district_id,
+        district_name=c.district_name,
+        lat=c.location.lat,
+        lng=c.location.lng,
+        radius_m=c.radius_m,
+    )
+
+
+def _steward_item(s: Steward) -> StewardModel:
+    return StewardModel(
+        s.steward_id,
+        community_id=s.community_id,
+        name=s.name,
+        shift_start=s.shift.start,
+        shift_end=s.shift.end,
+        break_start=s.lunch_break.start if s.lunch_break else None,
+        break_end=s.lunch_break.end if s.lunch_break else None,
+        mode=s.mode.value,
+        max_visits_per_day=s.max_visits_per_day,
+        days_off=sorted(s.days_off),
+    )
+
+
+def _elder_item(e: Elder) -> ElderModel:
+    return ElderModel(
+        e.elder_id,
+        community_id=e.community_id,
+        street_id=e.street_id,
+        district_id=e.district_id,
+        name=e.name,
+        address=e.address,
+        lat=e.location.lat,
+        lng=e.location.lng,
+        categories=sorted(c.value for c in e.categories),
+        birth_date=e.birth_date.isoformat(),
+        window_start=e.window.start,
+        window_end=e.window.end,
+        status=e.status.value,
+        last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
+        urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
+    )
+
+
+def _write_all(model: type[Model], items: Iterable[Model], action: str) -> int:
+    count = 0
+    with storage_errors(action), model.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+            count += 1
+    return count
+
+
+def save_communities(communities: Iterable[Community]) -> int:
+    return _write_all(CommunityModel, map(_community_item, communities), "save communities")
+
+
+def save_stewards(stewards: Iterable[Steward]) -> int:
+    return _write_all(StewardModel, map(_steward_item, stewards), "save stewards")
+
+
+def save_elders(elders: Iterable[Elder]) -> int:
+    return _write_all(ElderModel, map(_elder_item, elders), "save elders")
+
+
+def all_communities() -> Iterator[Community]:
+    with storage_errors("list communities"):
+        for item in CommunityModel.scan():
+            yield _community(item)
+
+
+def all_stewards() -> Iterator[Steward]:
+    with storage_errors("list stewards"):
+        for item in StewardModel.scan():
+            yield _steward(item)
+
+
+def all_elders() -> Iterator[Elder]:
+    with storage_errors("list elders"):
+        for item in ElderModel.scan():
+            yield _elder(item)
+
+
+def get_community(community_id: str) -> Community:
+    with storage_errors("read a community"):
+        try:
+            return _community(CommunityModel.get(community_id))
+        except CommunityModel.DoesNotExist as exc:
+            raise NotFoundError(f"community {community_id} not found") from exc
+
+
+def get_steward(steward_id: str) -> Steward:
+    with storage_errors("read a steward"):
+        try:
+            return _steward(StewardModel.get(steward_id))
+        except StewardModel.DoesNotExist as exc:
+            raise NotFoundError(f"steward {steward_id} not found") from exc
+
+
+def steward_of_community(community_id: str) -> Steward:
+    with storage_errors("find a community's steward"):
+        for item in StewardModel.by_community.query(community_id):
+            return _steward(item)
+    raise NotFoundError(f"community {community_id} has no steward")
+
+
+def get_elder(elder_id: str) -> Elder:
+    with storage_errors("read an elder"):
+        try:
+            return _elder(ElderModel.get(elder_id))
+        except ElderModel.DoesNotExist as exc:
+            raise NotFoundError(f"elder {elder_id} not found") from exc
+
+
+def get_elders(elder_ids: Iterable[str]) -> dict[str, Elder]:
+    """Elders by id (missing ids are simply absent)."""
+    ids = list(dict.fromkeys(elder_ids))
+    with storage_errors("read elders"):
+        return {item.elder_id: _elder(item) for item in ElderModel.batch_get(ids)}
+
+
+def elders_of_community(community_id: str) -> list[Elder]:
+    with storage_errors("list a community's elders"):
+        return [_elder(item) for item in ElderModel.by_community.query(community_id)]
+
+
+def mark_visited(elder_id: str, on: date) -> bool:
+    """Move the elder's last completed visit forward to `on` (never backwards).
+
+    Idempotent and order-independent: a late or repeated record leaves a newer date alone.
+    Returns False when the date was not newer (or the elder is unknown).
+    """
+    day = on.isoformat()
+    condition = ElderModel.elder_id.exists() & (
+        ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day)
+    )
+    with storage_errors("record an elder's last visit"):
+        try:
+            ElderModel(elder_id).update(
+                actions=[ElderModel.last_visited_on.set(day)], condition=condition
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True

@@ -1,0 +1,61 @@
+"""Routes table: one plan document per steward per date (see docs/plan-format.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from careroute.domain import CHINA_TZ
+from careroute.exceptions import NotFoundError
+from careroute.storage.errors import storage_errors
+
+ROUTE_RETENTION = timedelta(days=400)
+
+
+class RouteModel(Model):
+    class Meta:
+        table_name = ""
+
+    steward_id = UnicodeAttribute(hash_key=True)
+    plan_date = UnicodeAttribute(range_key=True)
+    community_id = UnicodeAttribute()
+    document = JSONAttribute()
+    expires_at = TTLAttribute()
+
+
+def save_route(document: dict[str, Any]) -> None:
+    """Store (or replace) a steward's route for a date; re-planning the same day overwrites."""
+    plan_date = date.fromisoformat(document["date"])
+    expires = datetime.combine(plan_date, time(), CHINA_TZ) + ROUTE_RETENTION
+    item = RouteModel(
+        document["steward_id"],
+        document["date"],
+        community_id=document["community_id"],
+        document=document,
+        expires_at=expires,
+    )
+    with storage_errors("save a route"):
+        item.save()
+
+
+def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:
+    with storage_errors("read a route"):
+        try:
+            item = RouteModel.get(steward_id, plan_date.isoformat())
+        except RouteModel.DoesNotExist as exc:
+            raise NotFoundError(
+                f"no route for steward {steward_id} on {plan_date.isoformat()}"
+            ) from exc
+    document: dict[str, Any] = item.document
+    return document
+
+
+def routes_on(plan_date: date) -> Iterator[dict[str, Any]]:
+    """Every stored route for a date (a scan: for reports and exports, not for requests)."""
+    with storage_errors("list routes"):
+        for item in RouteModel.scan(RouteModel.plan_date == plan_date.isoformat()):
+            yield item.document
