@@ -14,5 +14,5 @@ def project(record: VisitRecord) -> Projection:
     transaction then fails, the retried record redoes both.
     """
     if record.completed:
-        registry.mark_visited(record.elder_id, record.local_date)
+        registry.mark_visited(record.community_id, record.elder_id, record.local_date)
     return coverage.project_visit(record)

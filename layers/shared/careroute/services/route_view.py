@@ -11,7 +11,8 @@ from careroute.storage import registry, routes
 def steward_route(steward_id: str, plan_date: date) -> dict[str, Any]:
     registry.get_steward(steward_id)  # unknown steward -> NotFoundError, not an empty route
     document = routes.get_route(steward_id, plan_date)
-    elders = registry.get_elders(stop["elder_id"] for stop in document["stops"])
+    community_id = document["community_id"]
+    elders = registry.get_elders(community_id, (stop["elder_id"] for stop in document["stops"]))
     for stop in document["stops"]:
         elder = elders.get(stop["elder_id"])
         stop["name"] = elder.name if elder else None

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from careroute.domain import CHINA_TZ, VisitRecord
-from careroute.exceptions import ForbiddenError, ValidationError
+from careroute.exceptions import ValidationError
 from careroute.messages import VisitRequest
 from careroute.policy import Policy
 from careroute.storage import registry, visits
@@ -46,9 +46,8 @@ def record_visit(
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
     steward = registry.get_steward(request.steward_id)
-    elder = registry.get_elder(request.elder_id)
-    if elder.community_id != steward.community_id:
-        raise ForbiddenError("this elder is not in the steward's community")
+    # Elders are keyed by community: a steward can only reach elders of their own community.
+    elder = registry.get_elder(steward.community_id, request.elder_id)
     local_day = request.visited_at.astimezone(CHINA_TZ).date()
     record = VisitRecord(
         visit_id=visit_id_for(steward.steward_id, idempotency_key),

@@ -64,20 +64,12 @@ class StewardModel(Model):
     by_community = StewardCommunityIndex()
 
 
-class ElderCommunityIndex(GlobalSecondaryIndex["ElderModel"]):
-    class Meta:
-        index_name = "community-index"
-        projection = AllProjection()
-
-    community_id = UnicodeAttribute(hash_key=True)
-
-
 class ElderModel(Model):
     class Meta:
         table_name = ""
 
-    elder_id = UnicodeAttribute(hash_key=True)
-    community_id = UnicodeAttribute()
+    community_id = UnicodeAttribute(hash_key=True)
+    elder_id = UnicodeAttribute(range_key=True)
     street_id = UnicodeAttribute()
     district_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -91,7 +83,6 @@ class ElderModel(Model):
     status = UnicodeAttribute()
     last_visited_on = UnicodeAttribute(null=True)
     urgent_until = UnicodeAttribute(null=True)
-    by_community = ElderCommunityIndex()
 
 
 def _optional_date(text: str | None) -> date | None:
@@ -176,8 +167,8 @@ def _steward_item(s: Steward) -> StewardModel:
 
 def _elder_item(e: Elder) -> ElderModel:
     return ElderModel(
+        e.community_id,
         e.elder_id,
-        community_id=e.community_id,
         street_id=e.street_id,
         district_id=e.district_id,
         name=e.name,
@@ -228,9 +219,9 @@ def all_stewards() -> Iterator[Steward]:
 
 
 def all_elders() -> Iterator[Elder]:
-    with storage_errors("list elders"):
-        for item in ElderModel.scan():
-            yield _elder(item)
+    """Every elder, community by community (queries, not a table scan)."""
+    for community in all_communities():
+        yield from elders_of_community(community.community_id)
 
 
 def get_community(community_id: str) -> Community:
@@ -256,27 +247,27 @@ def steward_of_community(community_id: str) -> Steward:
     raise NotFoundError(f"community {community_id} has no steward")
 
 
-def get_elder(elder_id: str) -> Elder:
+def get_elder(community_id: str, elder_id: str) -> Elder:
     with storage_errors("read an elder"):
         try:
-            return _elder(ElderModel.get(elder_id))
+            return _elder(ElderModel.get(community_id, elder_id))
         except ElderModel.DoesNotExist as exc:
-            raise NotFoundError(f"elder {elder_id} not found") from exc
+            raise NotFoundError(f"elder {elder_id} not found in community {community_id}") from exc
 
 
-def get_elders(elder_ids: Iterable[str]) -> dict[str, Elder]:
-    """Elders by id (missing ids are simply absent)."""
-    ids = list(dict.fromkeys(elder_ids))
+def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
+    """A community's elders by id (missing ids are simply absent)."""
+    keys = [(community_id, elder_id) for elder_id in dict.fromkeys(elder_ids)]
     with storage_errors("read elders"):
-        return {item.elder_id: _elder(item) for item in ElderModel.batch_get(ids)}
+        return {item.elder_id: _elder(item) for item in ElderModel.batch_get(keys)}
 
 
 def elders_of_community(community_id: str) -> list[Elder]:
     with storage_errors("list a community's elders"):
-        return [_elder(item) for item in ElderModel.by_community.query(community_id)]
+        return [_elder(item) for item in ElderModel.query(community_id)]
 
 
-def mark_visited(elder_id: str, on: date) -> bool:
+def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
     """Move the elder's last completed visit forward to `on` (never backwards).
 
     Idempotent and order-independent: a late or repeated record leaves a newer date alone.
@@ -288,7 +279,7 @@ def mark_visited(elder_id: str, on: date) -> bool:
     )
     with storage_errors("record an elder's last visit"):
         try:
-            ElderModel(elder_id).update(
+            ElderModel(community_id, elder_id).update(
                 actions=[ElderModel.last_visited_on.set(day)], condition=condition
             )
         except UpdateError as exc:
