@@ -1,0 +1,356 @@
+"""The local stack: template.yaml's data resources in a moto server on 127.0.0.1.
+
+CareRoute must run on one laptop with no AWS account and no Docker. This module starts moto's
+server in its own process (so handler code never competes with moto for the GIL), creates the
+DynamoDB tables (keys, GSIs, streams, TTL) and SQS queues (redrive policies) that template.yaml
+names, and hands out the environment the handlers need to reach them (AWS_ENDPOINT_URL, dummy
+credentials and every function's Environment variables). It creates nothing else in moto:
+Lambda functions, event source mappings and schedules are the event pump's job, because moto
+would try to run them in Docker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from careroute_local.template import ACCOUNT_ID, Template, load_template
+
+__all__ = ["LocalStack"]
+
+log = logging.getLogger("careroute_local")
+
+_STARTUP_TIMEOUT = 30.0
+# moto's own server (same flags as `python -m moto.server`) with careroute's read fast paths.
+SERVER_MODULE = "careroute_local.moto_server"
+# 127.0.0.1 only: never let an HTTP(S)_PROXY variable reroute calls to the local server.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class LocalStack:
+    """Tables and queues from `template_path`, served by a moto server on 127.0.0.1:`port`."""
+
+    def __init__(
+        self,
+        template_path: Path | str,
+        stack_name: str = "careroute-local",
+        port: int = 0,
+        region: str = "us-east-1",
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
+        self.template_path = Path(template_path).resolve()
+        self.stack_name = stack_name
+        self.region = region
+        self.parameters = dict(parameters or {})
+        self.port = port
+        self._requested_port = port
+        self.generation = 0  # bumped by reset(): stream positions and receipts are stale
+        self.stream_arns: dict[str, str] = {}
+        self.queue_urls: dict[str, str] = {}
+        self._process: subprocess.Popen[bytes] | None = None
+        self._clients: dict[str, Any] = {}
+        self._saved_environ: dict[str, str | None] | None = None
+        self.template: Template = self._load()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> LocalStack:
+        """Start the moto server (separate process), create tables and queues, bind ARNs."""
+        if self.running:
+            return self
+        started = time.perf_counter()
+        for attempt in range(3):  # a port chosen by us can be taken before moto binds it
+            try:
+                self._start_server()
+                break
+            except RuntimeError:
+                if attempt == 2 or self._requested_port:
+                    raise
+        log.info("moto server on %s in %.2fs", self.endpoint_url, time.perf_counter() - started)
+        self._create_resources()
+        return self
+
+    def stop(self) -> None:
+        """Stop the moto server (all data is gone) and undo apply_environment()."""
+        if self._saved_environ is not None:
+            for key, value in self._saved_environ.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            self._saved_environ = None
+        process, self._process = self._process, None
+        self._clients.clear()
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+    def reset(self) -> None:
+        """Delete all data (moto's reset), then recreate the same tables and queues."""
+        self._require_running()
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
+        with _OPENER.open(request, timeout=10) as response:
+            response.read()
+        self.generation += 1
+        self._create_resources()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ environment
+
+    def base_environment(self) -> dict[str, str]:
+        """What any AWS SDK in a handler needs to talk to this stack."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            # No X-Ray daemon locally; the template's value (if any) still wins.
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
+
+    def function_environment(self, function_logical_id: str) -> dict[str, str]:
+        """The environment of one function: base + its resolved template Environment."""
+        spec = self.template.functions[function_logical_id]
+        return {**self.base_environment(), **spec.environment}
+
+    def environment(self) -> dict[str, str]:
+        """Base environment plus every function's Environment variables (union)."""
+        env = self.base_environment()
+        seen: dict[str, tuple[str, str]] = {}
+        for fn in self.template.functions.values():
+            for key, value in fn.environment.items():
+                if key in seen and seen[key][1] != value:
+                    log.warning(
+                        "%s differs between %s (%r) and %s (%r); in-process handlers share "
+                        "one environment, the last one wins",
+                        key,
+                        seen[key][0],
+                        seen[key][1],
+                        fn.logical_id,
+                        value,
+                    )
+                seen[key] = (fn.logical_id, value)
+                env[key] = value
+        return env
+
+    def apply_environment(self) -> None:
+        """Put environment() into os.environ. Call it BEFORE importing any handler."""
+        self._require_running()
+        environment = self.environment()
+        if self._saved_environ is None:
+            self._saved_environ = {key: os.environ.get(key) for key in environment}
+        os.environ.update(environment)
+
+    # ------------------------------------------------------------------ helpers
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for this stack (cached; boto3 clients are thread-safe)."""
+        self._require_running()
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.endpoint_url,
+                region_name=self.region,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                config=Config(retries={"max_attempts": 3, "mode": "standard"}),
+            )
+        return self._clients[service]
+
+    def table_name(self, table_logical_id: str) -> str:
+        return self.template.tables[table_logical_id].name
+
+    def queue_url(self, queue_logical_id: str) -> str:
+        return self.queue_urls[queue_logical_id]
+
+    def stream_arn(self, table_logical_id: str) -> str:
+        return self.stream_arns[table_logical_id]
+
+    def queue_depth(self, queue_logical_id: str) -> dict[str, int]:
+        """{"visible": n, "not_visible": n, "delayed": n} from ApproximateNumberOfMessages*."""
+        attrs = self.client("sqs").get_queue_attributes(
+            QueueUrl=self.queue_url(queue_logical_id),
+            AttributeNames=[
+                "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed",
+            ],
+        )["Attributes"]
+        return {
+            "visible": int(attrs["ApproximateNumberOfMessages"]),
+            "not_visible": int(attrs["ApproximateNumberOfMessagesNotVisible"]),
+            "delayed": int(attrs["ApproximateNumberOfMessagesDelayed"]),
+        }
+
+    # ------------------------------------------------------------------ internals
+
+    def _load(self) -> Template:
+        return load_template(
+            self.template_path,
+            stack_name=self.stack_name,
+            region=self.region,
+            account_id=ACCOUNT_ID,
+            parameters=self.parameters,
+            endpoint_url=self.endpoint_url if self._process else None,
+            stream_arns=self.stream_arns,
+        )
+
+    def _require_running(self) -> None:
+        if not self.running:
+            raise RuntimeError("the local stack is not running: call start() first")
+
+    def _start_server(self) -> None:
+        port = self._requested_port or _free_port()
+        env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+        command = [sys.executable, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port)]
+        # stderr goes to a temporary file read only if the server dies at start; it is closed
+        # once the server answers, so moto's per-request log costs no memory.
+        with tempfile.TemporaryFile() as early_log:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=early_log,
+                env=env,
+            )
+            deadline = time.monotonic() + _STARTUP_TIMEOUT
+            while not _answers(f"http://127.0.0.1:{port}/moto-api/"):
+                if process.poll() is not None:
+                    early_log.seek(0)
+                    output = early_log.read().decode(errors="replace")[-2000:]
+                    raise RuntimeError(f"moto server exited with {process.returncode}:\n{output}")
+                if time.monotonic() > deadline:
+                    process.kill()
+                    raise RuntimeError(f"moto server did not answer on port {port}")
+                time.sleep(0.05)
+        self._process = process
+        self.port = port
+
+    def _create_resources(self) -> None:
+        started = time.perf_counter()
+        self.template = self._load()
+        dynamodb = self.client("dynamodb")
+        for table in self.template.tables.values():
+            request: dict[str, Any] = {
+                "TableName": table.name,
+                "KeySchema": list(table.key_schema),
+                "AttributeDefinitions": list(table.attribute_definitions),
+                "BillingMode": table.billing_mode,
+            }
+            if table.provisioned_throughput:
+                request["ProvisionedThroughput"] = table.provisioned_throughput
+            if table.global_secondary_indexes:
+                request["GlobalSecondaryIndexes"] = [
+                    _index(i, table.billing_mode) for i in table.global_secondary_indexes
+                ]
+            if table.local_secondary_indexes:
+                request["LocalSecondaryIndexes"] = list(table.local_secondary_indexes)
+            if table.stream_view_type:
+                request["StreamSpecification"] = {
+                    "StreamEnabled": True,
+                    "StreamViewType": table.stream_view_type,
+                }
+            dynamodb.create_table(**request)
+        waiter = dynamodb.get_waiter("table_exists")
+        stream_arns: dict[str, str] = {}
+        for table in self.template.tables.values():
+            waiter.wait(TableName=table.name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
+            if table.ttl_attribute:
+                dynamodb.update_time_to_live(
+                    TableName=table.name,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+                )
+            if table.stream_view_type:
+                description = dynamodb.describe_table(TableName=table.name)["Table"]
+                stream_arns[table.logical_id] = description["LatestStreamArn"]
+        self.stream_arns = stream_arns
+
+        sqs = self.client("sqs")
+        queue_urls: dict[str, str] = {}
+        # Dead-letter queues first: a redrive policy needs its target to exist.
+        ordered = sorted(self.template.queues.values(), key=lambda q: q.dlq_logical_id is not None)
+        for queue in ordered:
+            attributes = dict(queue.attributes)
+            if queue.dlq_logical_id:
+                attributes["RedrivePolicy"] = json.dumps(
+                    {
+                        "deadLetterTargetArn": self.template.queues[queue.dlq_logical_id].arn,
+                        "maxReceiveCount": queue.max_receive_count,
+                    }
+                )
+            url = sqs.create_queue(QueueName=queue.name, Attributes=attributes)["QueueUrl"]
+            queue_urls[queue.logical_id] = url
+        self.queue_urls = queue_urls
+        self.template = self._load()  # now with stream ARNs bound
+        log.info(
+            "created %d tables and %d queues in %.2fs",
+            len(self.template.tables),
+            len(self.template.queues),
+            time.perf_counter() - started,
+        )
+
+
+def _index(index: dict[str, Any], billing_mode: str) -> dict[str, Any]:
+    index = dict(index)
+    if billing_mode == "PAY_PER_REQUEST":
+        index.pop("ProvisionedThroughput", None)
+    elif "ProvisionedThroughput" in index:
+        index["ProvisionedThroughput"] = {
+            k: int(v) for k, v in index["ProvisionedThroughput"].items()
+        }
+    return index
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with _OPENER.open(url, timeout=1) as response:
+            response.read()
+        return True
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
