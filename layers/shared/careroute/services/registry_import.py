@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from careroute.coverage import registry_totals, scopes_of
 from careroute.domain import Registry
 from careroute.policy import Policy
 from careroute.storage import coverage, registry
 
+T = TypeVar("T")
+
 Progress = Callable[[str, int], None]
+"""Called with (what, how many more were written) as the import goes."""
+PROGRESS_EVERY = 1_000
 
 
 @dataclass(frozen=True)
@@ -32,18 +37,24 @@ def import_registry(
     so re-running an interrupted import converges.
     """
 
-    def step(name: str, count: int) -> int:
-        if progress:
-            progress(name, count)
-        return count
+    def counted(name: str, items: Iterable[T]) -> Iterator[T]:
+        pending = 0
+        for item in items:
+            yield item
+            pending += 1
+            if progress and pending == PROGRESS_EVERY:
+                progress(name, pending)
+                pending = 0
+        if progress and pending:
+            progress(name, pending)
 
-    communities = step("communities", registry.save_communities(data.communities))
-    stewards = step("stewards", registry.save_stewards(data.stewards))
-    elders = step("elders", registry.save_elders(data.elders))
+    communities = registry.save_communities(counted("communities", data.communities))
+    stewards = registry.save_stewards(counted("stewards", data.stewards))
+    elders = registry.save_elders(counted("elders", data.elders))
     community_scopes = {
         c.community_id: scopes_of(c.community_id, c.street_id, c.district_id)
         for c in data.communities
     }
     totals = registry_totals(data.elders, community_scopes, as_of, policy)
-    scopes = step("coverage totals", coverage.save_registry_totals(totals))
+    scopes = coverage.save_registry_totals(totals)
     return ImportCounts(communities, stewards, elders, scopes)

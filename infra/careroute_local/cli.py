@@ -1,0 +1,277 @@
+"""`careroute`: the command line of the local stack and of data import/export.
+
+careroute run                      main job: stack, synthetic city, tomorrow's plan, API
+careroute plan --date D --export F plan one date on a fresh local stack, write JSON
+careroute data generate --out DIR  write a synthetic Shenyang as CSV
+careroute data import --dir DIR    validate CSVs, load them into the running stack
+careroute data export --dir DIR    write the running stack's registry as CSV
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from careroute.domain import CHINA_TZ, Registry
+from rich.console import Console
+
+from careroute_local.paths import DATA_DIR, STACK_FILE
+
+console = Console(stderr=True)
+EXIT_BAD_INPUT = 2
+
+
+def _today() -> date:
+    return datetime.now(CHINA_TZ).date()
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from exc
+
+
+def _scale(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("scale must be in (0, 1]")
+    return value
+
+
+def _city_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=7, help="synthetic city seed (default 7)")
+    parser.add_argument(
+        "--districts",
+        nargs="+",
+        metavar="NAME",
+        help="only these districts (id, English or Chinese name), e.g. Heping 沈河区",
+    )
+    parser.add_argument(
+        "--scale", type=_scale, default=1.0, help="share of communities to keep (0-1]"
+    )
+    parser.add_argument(
+        "--data", type=Path, metavar="DIR", help="import this registry (CSV) instead of generating"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="careroute",
+        description="CareRoute: plan, route and track community elder-care visits.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser(
+        "run", help="main job: local stack, city, tomorrow's plan, API serving"
+    )
+    _city_options(run)
+    run.add_argument("--date", type=_date, help="plan date (default: next working day)")
+    run.add_argument("--port", type=int, default=8080, help="API port on 127.0.0.1 (0 = any)")
+    run.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
+    run.add_argument("--no-serve", action="store_true", help="exit after the plan")
+    run.add_argument("--export", type=Path, metavar="FILE", help="also write the plan as JSON")
+
+    plan = commands.add_parser("plan", help="plan one date on a fresh local stack")
+    _city_options(plan)
+    plan.add_argument("--date", type=_date, required=True, help="plan date YYYY-MM-DD")
+    plan.add_argument(
+        "--district", action="append", metavar="ID", help="plan only this district (repeatable)"
+    )
+    plan.add_argument("--export", type=Path, metavar="FILE", help="write the plan as JSON")
+    plan.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
+
+    data = commands.add_parser("data", help="generate, import or export registries")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    generate = data_commands.add_parser("generate", help="write a synthetic Shenyang as CSV")
+    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("--districts", nargs="+", metavar="NAME")
+    generate.add_argument("--scale", type=_scale, default=1.0)
+    generate.add_argument("--as-of", type=_date, help="history as of this date (default today)")
+    generate.add_argument("--out", type=Path, default=DATA_DIR / "city", metavar="DIR")
+    import_ = data_commands.add_parser("import", help="validate CSVs and load the running stack")
+    import_.add_argument("--dir", type=Path, required=True, metavar="DIR")
+    import_.add_argument("--as-of", type=_date, help="tier totals as of (default today)")
+    export = data_commands.add_parser("export", help="write the running stack's registry as CSV")
+    export.add_argument("--dir", type=Path, required=True, metavar="DIR")
+    export.add_argument("--as-of", type=_date, help="tiers as of (default today)")
+    return parser
+
+
+def _read_csv_registry(directory: Path, as_of: date) -> Registry:
+    from careroute.registry_csv import RegistryImportError, read_registry
+
+    try:
+        return read_registry(directory, as_of=as_of)
+    except RegistryImportError as exc:
+        console.print(f"[red]Import rejected: {len(exc.errors)} problem(s); nothing was written.")
+        for error in exc.errors[:50]:
+            console.print(f"  {error}")
+        if len(exc.errors) > 50:
+            console.print(f"  … and {len(exc.errors) - 50} more")
+        raise SystemExit(EXIT_BAD_INPUT) from exc
+
+
+def _city(args: argparse.Namespace, as_of: date) -> Registry:
+    from careroute.synthetic import generate_city
+
+    if args.data:
+        return _read_csv_registry(args.data, as_of)
+    started = time.perf_counter()
+    try:
+        city = generate_city(args.seed, as_of=as_of, districts=args.districts, scale=args.scale)
+    except ValueError as exc:
+        console.print(f"[red]{exc}")
+        raise SystemExit(EXIT_BAD_INPUT) from exc
+    console.print(
+        f"Synthetic Shenyang (seed {args.seed}): {len(city.communities):,} communities, "
+        f"{len(city.stewards):,} stewards, {len(city.elders):,} elders "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return city
+
+
+def _log_level() -> str:
+    return os.environ.get("CAREROUTE_LOG_LEVEL", "WARNING").upper()
+
+
+def _attach() -> None:
+    """Use the running `careroute run` stack, unless the environment already names tables."""
+    if os.environ.get("COMMUNITIES_TABLE"):
+        return
+    if not STACK_FILE.exists():
+        console.print(
+            "[red]No stack to talk to.[/] Start one with `make run` (or `careroute run`) in "
+            "another terminal, or set AWS credentials and the table variables "
+            "(COMMUNITIES_TABLE, STEWARDS_TABLE, ...) for a deployed stack."
+        )
+        raise SystemExit(EXIT_BAD_INPUT)
+    environment = json.loads(STACK_FILE.read_text("utf-8"))["environment"]
+    os.environ.update(environment)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    from careroute_local import main_job
+
+    today = _today()
+    plan_date = args.date or main_job.next_working_day(today)
+    city = _city(args, today)
+    with main_job.local_stack(log_level=_log_level()) as (stack, pump):
+        console.print(f"Local stack up: moto at {stack.endpoint_url}")
+        main_job.load_registry(city, today, console)
+        run = main_job.plan_night(pump, plan_date, console, workers=args.workers)
+        main_job.print_summary(run, console)
+        if args.export:
+            main_job.plan_export(run, args.export)
+            console.print(f"Plan written to {args.export}")
+        if args.no_serve:
+            return
+        example = _example(run, city)
+        main_job.serve(pump, stack, args.port, console, example)
+
+
+def _example(run: object, city: Registry) -> dict[str, str]:
+    routes = getattr(run, "routes", [])
+    plan_date = run.plan_date
+    route = next((r for r in routes if r["stops"]), None)
+    steward_id = route["steward_id"] if route else city.stewards[0].steward_id
+    elder_id = route["stops"][0]["elder_id"] if route else city.elders[0].elder_id
+    visited_at = datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
+    visit = json.dumps(
+        {
+            "steward_id": steward_id,
+            "elder_id": elder_id,
+            "outcome": "visited",
+            "visited_at": visited_at,
+        }
+    )
+    return {
+        "steward_id": steward_id,
+        "date": plan_date.isoformat(),
+        "visit": visit,
+        "month": visited_at[:7],
+    }
+
+
+def cmd_plan(args: argparse.Namespace) -> None:
+    from careroute_local import main_job
+
+    city = _city(args, args.date)
+    with main_job.local_stack(log_level=_log_level()) as (_stack, pump):
+        main_job.load_registry(city, args.date, console)
+        run = main_job.plan_night(
+            pump, args.date, console, workers=args.workers, district_ids=args.district
+        )
+        main_job.print_summary(run, console)
+        if args.export:
+            main_job.plan_export(run, args.export)
+            console.print(f"Plan written to {args.export}")
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from careroute.registry_csv import write_registry
+
+    as_of = args.as_of or _today()
+    args.data = None
+    city = _city(args, as_of)
+    counts = write_registry(args.out, city, as_of)
+    console.print(
+        f"Wrote {', '.join(f'{n:,} rows to {f}' for f, n in counts.items())} in {args.out}"
+    )
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from careroute_local import main_job
+
+    as_of = args.as_of or _today()
+    city = _read_csv_registry(args.dir, as_of)
+    _attach()
+    main_job.load_registry(city, as_of, console)
+    console.print(
+        f"Imported {len(city.communities):,} communities, {len(city.stewards):,} stewards, "
+        f"{len(city.elders):,} elders."
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from careroute.config import Settings
+    from careroute.registry_csv import write_registry
+    from careroute.storage import bind_tables, registry
+
+    _attach()
+    bind_tables(Settings.from_env())
+    data = Registry(
+        communities=tuple(registry.all_communities()),
+        stewards=tuple(registry.all_stewards()),
+        elders=tuple(registry.all_elders()),
+    )
+    counts = write_registry(args.dir, data, args.as_of or _today())
+    console.print(
+        f"Wrote {', '.join(f'{n:,} rows to {f}' for f, n in counts.items())} in {args.dir}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    handlers = {
+        ("run", None): cmd_run,
+        ("plan", None): cmd_plan,
+        ("data", "generate"): cmd_generate,
+        ("data", "import"): cmd_import,
+        ("data", "export"): cmd_export,
+    }
+    handler = handlers[(args.command, getattr(args, "data_command", None))]
+    try:
+        handler(args)
+    except KeyboardInterrupt:
+        console.print("stopped")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""The main job: local stack up, city loaded, tomorrow's plan made, API serving.
+
+Every step goes through the real handlers: the planner gets a Scheduler-shaped tick, the
+solver gets SQS batches, the projector gets stream records, the API gets HTTP API events.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from careroute.domain import CHINA_TZ, Registry
+from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from careroute_local.paths import STACK_FILE, TEMPLATE_PATH
+from careroute_local.pump import EventPump
+from careroute_local.stack import LocalStack
+
+PLANNER = "PlannerFunction"
+PLAN_QUEUE = "PlanJobsQueue"
+VISITS_TABLE = "VisitsTable"
+
+
+def next_working_day(after: date) -> date:
+    """The first Monday-to-Friday date after `after` (stewards' default days off: weekend)."""
+    day = after + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+@contextmanager
+def local_stack(
+    port: int = 0, log_level: str = "WARNING"
+) -> Iterator[tuple[LocalStack, EventPump]]:
+    """A running local stack with its environment applied, and a pump for its handlers.
+
+    `log_level` is the template's LogLevel parameter: the handlers' JSON logs stay quiet on
+    the terminal unless asked for (CAREROUTE_LOG_LEVEL=INFO).
+    """
+    stack = LocalStack(TEMPLATE_PATH, port=port, parameters={"LogLevel": log_level})
+    stack.start()
+    try:
+        stack.apply_environment()
+        with EventPump(stack) as pump:
+            yield stack, pump
+    finally:
+        stack.stop()
+
+
+def load_registry(data: Registry, as_of: date, console: Console) -> None:
+    """Import a validated registry with a progress bar (elders are most of the time)."""
+    from careroute.config import Settings
+    from careroute.policy import load_policy
+    from careroute.services.registry_import import import_registry
+    from careroute.storage import bind_tables
+
+    bind_tables(Settings.from_env())
+    total = len(data.communities) + len(data.stewards) + len(data.elders)
+    with _progress(console) as progress:
+        task = progress.add_task("loading registry", total=total)
+        import_registry(
+            data,
+            as_of,
+            load_policy(),
+            progress=lambda _name, count: progress.advance(task, count),
+        )
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    plan_date: date
+    jobs: int
+    seconds: float
+    summary: PlanSummary
+    routes: list[dict[str, Any]]
+    dead_letters: int
+
+
+def plan_night(
+    pump: EventPump,
+    plan_date: date,
+    console: Console,
+    workers: int = 2,
+    district_ids: list[str] | None = None,
+) -> PlanRun:
+    """Fire the nightly tick for `plan_date`, drain the jobs through the solver, summarise."""
+    from careroute.storage import routes as route_store
+
+    started = time.perf_counter()
+    tick_time = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
+    tick_time = tick_time.replace(hour=21).astimezone(UTC)
+    fan_out = pump.fire_schedule(
+        PLANNER,
+        tick_time,
+        overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
+    )
+    jobs = int(fan_out["jobs"])
+    with _progress(console) as progress:
+        task = progress.add_task(f"planning {plan_date}", total=jobs)
+        stats = pump.drain_queue(
+            PLAN_QUEUE,
+            workers=workers,
+            on_batch=lambda done: progress.update(task, completed=done),
+        )
+        progress.update(task, completed=jobs)
+    seconds = time.perf_counter() - started
+    docs = [
+        d
+        for d in route_store.routes_on(plan_date)
+        if not district_ids or d["district_id"] in district_ids
+    ]
+    return PlanRun(plan_date, jobs, seconds, summarise(docs), docs, stats.failed)
+
+
+def plan_export(run: PlanRun, path: Path) -> None:
+    document = {
+        "date": run.plan_date.isoformat(),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "summary": {"communities": run.jobs, **run.summary.as_dict()},
+        "routes": sorted(run.routes, key=lambda d: d["steward_id"]),
+        "unassigned": flat_unassigned(run.routes),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+
+
+def print_summary(run: PlanRun, console: Console) -> None:
+    s = run.summary
+    table = Table(title=f"Plan for {run.plan_date}", show_header=False)
+    table.add_row("communities (jobs)", f"{run.jobs:,}")
+    table.add_row("routes stored", f"{s.routes:,}")
+    table.add_row("visits planned", f"{s.visits_planned:,}  ({s.stops_per_route_mean} per route)")
+    table.add_row(
+        "visits planned by tier", ", ".join(f"{k} {v:,}" for k, v in s.tiers_planned.items())
+    )
+    reasons = ", ".join(f"{k} {v:,}" for k, v in s.unassigned_by_reason.items()) or "none"
+    table.add_row("unassigned (not due today)", f"{s.unassigned:,}: {reasons}")
+    table.add_row("mandatory visits unassigned", f"{s.mandatory_unassigned:,}")
+    table.add_row("fallback routes", f"{s.fallback_routes:,}")
+    table.add_row(
+        "solve time per community",
+        f"p50 {s.solve_ms_p50:.0f} ms, p99 {s.solve_ms_p99:.0f} ms, max {s.solve_ms_max:.0f} ms",
+    )
+    table.add_row("wall time (tick to last route)", f"{run.seconds:.1f} s")
+    table.add_row("jobs failed (retried or dead-lettered)", f"{run.dead_letters:,}")
+    console.print(table)
+
+
+def write_stack_file(stack: LocalStack, api_url: str) -> None:
+    STACK_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STACK_FILE.write_text(
+        json.dumps({"api_url": api_url, "environment": stack.environment()}, indent=1), "utf-8"
+    )
+
+
+def serve(
+    pump: EventPump, stack: LocalStack, port: int, console: Console, example: dict[str, str]
+) -> None:
+    """Serve the API and keep the pump running (streams, queues, schedules) until Ctrl-C."""
+    _server, url = pump.serve_http(port=port)
+    write_stack_file(stack, url)
+    console.print(f"\n[bold green]API serving at {url}[/] (moto at {stack.endpoint_url})")
+    console.print("Try:")
+    console.print(f"  curl -s {url}/stewards/{example['steward_id']}/routes/{example['date']}")
+    console.print(
+        f"  curl -s -X POST {url}/visits -H 'Idempotency-Key: demo-visit-0001' "
+        f"-H 'Content-Type: application/json' -d '{example['visit']}'"
+    )
+    console.print(f"  curl -s '{url}/coverage?month={example['month']}&scope=city'")
+    console.print("Ctrl-C stops the stack.")
+    stop = threading.Event()
+    try:
+        pump.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        STACK_FILE.unlink(missing_ok=True)
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Progress]:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        yield progress

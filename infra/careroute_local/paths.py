@@ -1,0 +1,12 @@
+"""Where the project and the local stack's files live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+DATA_DIR = Path(os.environ.get("CAREROUTE_DATA_DIR", PROJECT_ROOT / "var"))
+"""Local state: generated city CSVs and the running stack's connection file."""
+STACK_FILE = DATA_DIR / "stack.json"
