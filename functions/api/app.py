@@ -20,6 +20,8 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError as PydanticValidationError
+
 from careroute import storage
 from careroute.config import Settings
 from careroute.coverage import Scope
@@ -37,7 +39,6 @@ from careroute.policy import load_policy
 from careroute.services.route_view import steward_route
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
-from pydantic import ValidationError as PydanticValidationError
 
 settings = Settings.from_env()
 storage.bind_tables(settings)

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from careroute import storage
 from careroute.config import Settings
 from careroute.observability import logger, metrics, tracer

@@ -17,9 +17,9 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from careroute.domain import CHINA_TZ, Registry
 from rich.console import Console
 
+from careroute.domain import CHINA_TZ, Registry
 from careroute_local.paths import DATA_DIR, STACK_FILE
 
 console = Console(stderr=True)

@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from careroute.domain import CHINA_TZ, Registry
-from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from careroute.domain import CHINA_TZ, Registry
+from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
 from careroute_local.paths import STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack

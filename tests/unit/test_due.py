@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
-from careroute.domain import Category, ElderStatus, Steward, TimeWindow, Tier, TravelMode
+from careroute.domain import Category, ElderStatus, Steward, Tier, TimeWindow, TravelMode
 from careroute.due import rule_deadline, select_due
 from careroute.policy import load_policy
 from tests.unit.test_policy import elder

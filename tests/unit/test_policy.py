@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from careroute.domain import Category, Elder, GeoPoint, TimeWindow, Tier
+from careroute.domain import Category, Elder, GeoPoint, Tier, TimeWindow
 from careroute.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
 
 ON = date(2026, 12, 1)
@@ -63,7 +63,7 @@ def test_a_custom_policy_file_changes_cadence(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("cadence_days = 14", 'cadence_days = "two weeks"'), "tiers.T2.cadence_days: expected int"),
+        (("cadence_days = 14", 'cadence_days = "2 weeks"'), "T2.cadence_days: expected int"),
         (("walk = 4.5", "walk = 0"), "speed_kmh values must be positive"),
         (('all_of = ["disabled"]', 'all_of = ["sick"]'), "known categories"),
         (("[tiers.T3]", "[tiers.T9]"), "missing key 'T3'"),

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from careroute.domain import Registry
 from careroute.policy import load_policy
 from careroute.registry_csv import (

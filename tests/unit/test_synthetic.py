@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+
 from careroute.domain import (
     Category,
     ElderStatus,

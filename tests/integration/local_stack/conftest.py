@@ -18,6 +18,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from careroute_local.pump import EventPump, next_schedule_time
 from careroute_local.stack import LocalStack
 

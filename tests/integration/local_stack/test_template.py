@@ -9,6 +9,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+
 from careroute_local.stack import LocalStack
 from careroute_local.template import (
     HttpApiEvent,
