@@ -39,13 +39,17 @@ def test_a_deadline_on_a_weekend_moves_back_to_friday() -> None:
     assert due[0].mandatory
 
 
-def test_the_monthly_rule_makes_a_monthly_elder_due_by_the_end_of_the_month() -> None:
+def test_a_monthly_elder_is_due_by_the_end_of_each_calendar_month() -> None:
     visited = replace(T3_ELDER, last_visited_on=date(2026, 11, 3))
-    assert rule_deadline(visited, Tier.T3, date(2026, 12, 2), POLICY) == date(2026, 12, 4)
+    assert rule_deadline(visited, Tier.T3, date(2026, 12, 2), POLICY) == date(2026, 12, 31)
     visited_late = replace(T3_ELDER, last_visited_on=date(2026, 11, 28))
-    assert rule_deadline(visited_late, Tier.T3, date(2026, 12, 2), POLICY) == date(2026, 12, 29)
+    assert rule_deadline(visited_late, Tier.T3, date(2026, 12, 2), POLICY) == date(2026, 12, 31)
+    weekly_at_month_end = replace(T1_ELDER, last_visited_on=date(2026, 12, 28))
+    assert rule_deadline(weekly_at_month_end, Tier.T1, date(2026, 12, 29), POLICY) == date(
+        2027, 1, 4
+    )
     this_month = replace(T3_ELDER, last_visited_on=date(2026, 12, 2))
-    assert rule_deadline(this_month, Tier.T3, date(2026, 12, 3), POLICY) == date(2027, 1, 2)
+    assert rule_deadline(this_month, Tier.T3, date(2026, 12, 3), POLICY) == date(2027, 1, 31)
 
 
 def test_inactive_elders_and_elders_visited_today_are_not_due() -> None:

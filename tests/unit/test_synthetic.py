@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -199,17 +199,22 @@ def test_elders_are_active_but_for_about_one_percent_in_hospital(city: Registry)
     assert 0.005 <= statuses[ElderStatus.HOSPITALISED] / len(city.elders) <= 0.02
 
 
-def test_last_visits_are_spread_over_each_tier_cadence_before_as_of(city: Registry) -> None:
+def test_last_visits_fall_on_weekdays_within_each_tier_cadence_before_as_of(
+    city: Registry,
+) -> None:
+    """No elder starts overdue: the last visit is a weekday less than one cadence ago."""
     policy = load_policy()
     days_back: dict[Tier, Counter[int]] = {tier: Counter() for tier in Tier}
     for elder in city.elders:
         assert elder.last_visited_on is not None and elder.urgent_until is None
+        assert elder.last_visited_on.weekday() < 5
         tier = policy.tier_of(elder, AS_OF)
         back = (AS_OF - elder.last_visited_on).days
-        assert 1 <= back <= policy.tiers[tier].cadence_days
+        assert 1 <= back < (policy.tiers[tier].cadence_days or 31)
         days_back[tier][back] += 1
-    assert set(days_back[Tier.T1]) == set(range(1, 8))
-    assert set(days_back[Tier.T3]) == set(range(1, 32))
+    weekdays_back = {d for d in range(1, 30) if (AS_OF - timedelta(days=d)).weekday() < 5}
+    assert set(days_back[Tier.T1]) == {d for d in weekdays_back if d < 7}
+    assert set(days_back[Tier.T3]) == weekdays_back
 
 
 def test_names_and_addresses_are_synthetic_chinese_and_hold_no_id_numbers(city: Registry) -> None:

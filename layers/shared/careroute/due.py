@@ -42,15 +42,15 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
     """The calendar deadline of the elder's next visit, ignoring days off."""
     cadence = policy.tiers[tier].cadence_days
     last = elder.last_visited_on
-    if last is None:
-        deadline = on + timedelta(days=cadence - 1)
-        return min(deadline, month_end(on)) if policy.monthly_visit_required else deadline
-    deadline = last + timedelta(days=cadence)
+    deadlines: list[date] = []
+    if cadence is not None:
+        deadlines.append(
+            on + timedelta(days=cadence - 1) if last is None else last + timedelta(days=cadence)
+        )
     if policy.monthly_visit_required:
-        visited_this_month = (last.year, last.month) == (on.year, on.month)
-        monthly = next_month_end(on) if visited_this_month else month_end(on)
-        deadline = min(deadline, monthly)
-    return deadline
+        visited_this_month = last is not None and (last.year, last.month) == (on.year, on.month)
+        deadlines.append(next_month_end(on) if visited_this_month else month_end(on))
+    return min(deadlines)
 
 
 def working_deadline(deadline: date, steward: Steward, on: date) -> date:

@@ -37,7 +37,8 @@ class TierRule:
 @dataclass(frozen=True)
 class TierPolicy:
     tier: Tier
-    cadence_days: int
+    cadence_days: int | None
+    """Most days between two completed visits; None: only the calendar-month rule applies."""
     service_minutes: int
     lookahead_days: int
     rules: tuple[TierRule, ...]
@@ -110,14 +111,17 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         where = f"{source}: tiers.{tier.value}"
         table = _require(tiers_raw, tier.value, dict, f"{source}: tiers")
         rules = _require(table, "rules", list, where)
+        cadence = table.get("cadence_days")
+        if cadence is not None:
+            cadence = _require(table, "cadence_days", int, where)
         tier_policy = TierPolicy(
             tier=tier,
-            cadence_days=_require(table, "cadence_days", int, where),
+            cadence_days=cadence,
             service_minutes=_require(table, "service_minutes", int, where),
             lookahead_days=_require(table, "lookahead_days", int, where),
             rules=tuple(_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(rules)),
         )
-        if tier_policy.cadence_days < 1 or tier_policy.service_minutes < 1:
+        if (cadence is not None and cadence < 1) or tier_policy.service_minutes < 1:
             raise PolicyError(f"{where}: cadence_days and service_minutes must be >= 1")
         if tier_policy.lookahead_days < 0:
             raise PolicyError(f"{where}: lookahead_days must be >= 0")
@@ -133,9 +137,14 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     circuity = _require(travel, "circuity", float, f"{source}: travel")
     if circuity < 1.0:
         raise PolicyError(f"{source}: travel.circuity must be >= 1.0")
+    monthly = _require(raw, "monthly_visit_required", bool, source)
+    if not monthly and any(t.cadence_days is None for t in tiers.values()):
+        raise PolicyError(
+            f"{source}: a tier without cadence_days needs monthly_visit_required = true"
+        )
     return Policy(
         tiers=tiers,
-        monthly_visit_required=_require(raw, "monthly_visit_required", bool, source),
+        monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,
         speed_kmh=speed_kmh,

@@ -94,6 +94,8 @@ RADIUS_RANGE_M = {
     AreaKind.RURAL: (500, 900),
 }
 WALK_MAX_RADIUS_M = 600
+MONTHLY_HISTORY_DAYS = 30
+"""History window of tiers with no day cadence (only the calendar-month rule)."""
 LEFT_BEHIND_SHARE = {AreaKind.URBAN: 0.02, AreaKind.SUBURBAN: 0.10, AreaKind.RURAL: 0.35}
 POOR_SHARE = {AreaKind.URBAN: 0.08, AreaKind.SUBURBAN: 0.10, AreaKind.RURAL: 0.16}
 
@@ -416,6 +418,14 @@ def _elder(
         address=address,
         status=ElderStatus.HOSPITALISED if hospitalised else ElderStatus.ACTIVE,
     )
-    # The last completed visit falls uniformly within the tier's cadence before as_of.
-    cadence = policy.tiers[policy.tier_of(elder, as_of)].cadence_days
-    return replace(elder, last_visited_on=as_of - timedelta(days=rng.randint(1, cadence)))
+    # The last completed visit fell on a weekday (stewards' default days off are Sat/Sun),
+    # uniformly within the tier's cadence before as_of, so no visit is already overdue.
+    cadence = policy.tiers[policy.tier_of(elder, as_of)].cadence_days or MONTHLY_HISTORY_DAYS
+    last = as_of - timedelta(days=rng.randint(1, cadence - 1))
+    while last.weekday() >= 5:
+        last -= timedelta(days=1)
+    if (as_of - last).days >= cadence:
+        last = as_of - timedelta(days=1)
+        while last.weekday() >= 5:
+            last -= timedelta(days=1)
+    return replace(elder, last_visited_on=last)
