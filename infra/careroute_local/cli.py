@@ -16,11 +16,15 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from careroute.domain import CHINA_TZ, Registry
 from careroute_local.paths import DATA_DIR, STACK_FILE
+
+if TYPE_CHECKING:
+    from careroute_local.main_job import PlanRun
 
 console = Console(stderr=True)
 EXIT_BAD_INPUT = 2
@@ -175,9 +179,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         main_job.serve(pump, stack, args.port, console, example)
 
 
-def _example(run: object, city: Registry) -> dict[str, str]:
-    routes = getattr(run, "routes", [])
-    plan_date = run.plan_date
+def _example(run: PlanRun, city: Registry) -> dict[str, str]:
+    routes, plan_date = run.routes, run.plan_date
     route = next((r for r in routes if r["stops"]), None)
     steward_id = route["steward_id"] if route else city.stewards[0].steward_id
     elder_id = route["stops"][0]["elder_id"] if route else city.elders[0].elder_id

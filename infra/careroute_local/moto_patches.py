@@ -73,5 +73,5 @@ def apply() -> None:
     if not _applied:
         Table.all_items = _all_items  # type: ignore[method-assign]
         Table.query = _query  # type: ignore[method-assign]
-        DynamoResult.execute_result = _execute_result  # type: ignore[method-assign]
+        DynamoResult.execute_result = _execute_result  # type: ignore[method-assign, assignment]
         _applied = True

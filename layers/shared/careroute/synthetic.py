@@ -421,11 +421,11 @@ def _elder(
     # The last completed visit fell on a weekday (stewards' default days off are Sat/Sun),
     # uniformly within the tier's cadence before as_of, so no visit is already overdue.
     cadence = policy.tiers[policy.tier_of(elder, as_of)].cadence_days or MONTHLY_HISTORY_DAYS
-    last = as_of - timedelta(days=rng.randint(1, cadence - 1))
-    while last.weekday() >= 5:
-        last -= timedelta(days=1)
-    if (as_of - last).days >= cadence:
-        last = as_of - timedelta(days=1)
-        while last.weekday() >= 5:
-            last -= timedelta(days=1)
-    return replace(elder, last_visited_on=last)
+    last_visit = as_of - timedelta(days=rng.randint(1, cadence - 1))
+    while last_visit.weekday() >= 5:
+        last_visit -= timedelta(days=1)
+    if (as_of - last_visit).days >= cadence:
+        last_visit = as_of - timedelta(days=1)
+        while last_visit.weekday() >= 5:
+            last_visit -= timedelta(days=1)
+    return replace(elder, last_visited_on=last_visit)

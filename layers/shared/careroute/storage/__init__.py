@@ -24,7 +24,7 @@ def bind_tables(settings: Settings) -> None:
         visits.VisitModel,
         coverage.CoverageModel,
     ):
-        model.Meta.region = settings.region
+        setattr(model.Meta, "region", settings.region)  # noqa: B010 (Meta declares no region)
         model._connection = None
 
 

@@ -64,7 +64,8 @@ def _marker(pk: str) -> CoverageModel:
 
 def _transaction(record: VisitRecord, count_elder: bool) -> None:
     outcome_attr = getattr(CoverageModel, f"outcome_{record.outcome.value}")
-    with TransactWrite(connection=Connection(region=CoverageModel.Meta.region)) as tx:
+    region = getattr(CoverageModel.Meta, "region", None)
+    with TransactWrite(connection=Connection(region=region)) as tx:
         tx.save(
             _marker(f"marker#visit#{record.visit_id}"),
             condition=CoverageModel.pk.does_not_exist(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
@@ -60,7 +61,7 @@ class StewardModel(Model):
     break_end = NumberAttribute(null=True)
     mode = UnicodeAttribute()
     max_visits_per_day = NumberAttribute()
-    days_off = ListAttribute(of=NumberAttribute)  # type: ignore[var-annotated]
+    days_off = ListAttribute(of=NumberAttribute)
     by_community = StewardCommunityIndex()
 
 
@@ -76,7 +77,7 @@ class ElderModel(Model):
     address = UnicodeAttribute()
     lat = NumberAttribute()
     lng = NumberAttribute()
-    categories = ListAttribute(of=UnicodeAttribute)  # type: ignore[var-annotated]
+    categories = ListAttribute(of=UnicodeAttribute)
     birth_date = UnicodeAttribute()
     window_start = NumberAttribute()
     window_end = NumberAttribute()
@@ -114,7 +115,7 @@ def _steward(item: StewardModel) -> Steward:
         lunch_break=lunch,
         mode=TravelMode(item.mode),
         max_visits_per_day=int(item.max_visits_per_day),
-        days_off=frozenset(int(d) for d in item.days_off),
+        days_off=frozenset(int(d) for d in cast(list[float], item.days_off)),
     )
 
 
@@ -125,7 +126,7 @@ def _elder(item: ElderModel) -> Elder:
         street_id=item.street_id,
         district_id=item.district_id,
         location=GeoPoint(float(item.lat), float(item.lng)),
-        categories=frozenset(Category(c) for c in item.categories),
+        categories=frozenset(Category(c) for c in cast(list[str], item.categories)),
         birth_date=date.fromisoformat(item.birth_date),
         window=TimeWindow(int(item.window_start), int(item.window_end)),
         name=item.name,
