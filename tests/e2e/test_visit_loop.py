@@ -9,9 +9,11 @@ import urllib.request
 from datetime import datetime, timedelta
 from typing import Any
 
+from careroute.coverage import Scope, recompute
 from careroute.domain import CHINA_TZ, Registry, Tier
 from careroute.policy import load_policy
 from careroute.storage import registry
+from careroute.storage.visits import all_visits
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, nightly_tick_time
 
@@ -95,6 +97,13 @@ def test_a_day_of_visits_flows_from_plan_to_exact_coverage(
         assert city["tiers"][-1]["elders_due"] == sum(
             1 for e in small_city.elders if e.status.value == "active"
         )
+
+        # The counters equal an independent recomputation from the raw visit records.
+        recomputed = recompute(all_visits())
+        for row in coverage["tiers"]:
+            expected = recomputed.get((month, Scope.parse(coverage["scope"]), row["tier"]))
+            assert row["elders_visited"] == (expected.elders_visited if expected else 0)
+            assert row["visits_made"] == (expected.visits_made if expected else 0)
 
         visited = registry.get_elder(steward.community_id, first["elder_id"])
         assert visited.last_visited_on == now.date()

@@ -1,0 +1,131 @@
+"""The `careroute` command as a user runs it: generate, reject bad CSVs, plan and export."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from careroute.registry_csv import read_registry
+
+CLI = [sys.executable, "-m", "careroute_local.cli"]
+
+
+def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"CAREROUTE_DATA_DIR": str(cwd / "var"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_generate_writes_a_registry_that_import_reads_back(tmp_path: Path) -> None:
+    result = careroute(
+        "data",
+        "generate",
+        "--seed",
+        "3",
+        "--districts",
+        "Heping",
+        "--scale",
+        "0.05",
+        "--as-of",
+        "2026-12-01",
+        "--out",
+        str(tmp_path / "city"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "communities.csv" in result.stderr
+    registry = read_registry(tmp_path / "city", as_of=date(2026, 12, 1))
+    assert len(registry.communities) == len(registry.stewards) >= 1
+    assert len(registry.elders) > 100
+
+
+def test_import_of_a_bad_csv_names_file_line_and_field_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    city = tmp_path / "city"
+    careroute(
+        "data",
+        "generate",
+        "--seed",
+        "3",
+        "--districts",
+        "Heping",
+        "--scale",
+        "0.05",
+        "--out",
+        str(city),
+        cwd=tmp_path,
+    )
+    path = city / "elders.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    header = rows[0]
+    rows[5][header.index("lat")] = "north"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = careroute("data", "import", "--dir", str(city), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "elders.csv line 6, field lat" in result.stderr
+    assert "nothing was written" in result.stderr
+
+
+def test_import_without_a_running_stack_says_how_to_start_one(tmp_path: Path) -> None:
+    city = tmp_path / "city"
+    careroute(
+        "data",
+        "generate",
+        "--districts",
+        "Heping",
+        "--scale",
+        "0.05",
+        "--out",
+        str(city),
+        cwd=tmp_path,
+    )
+    result = careroute("data", "import", "--dir", str(city), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "make run" in result.stderr
+
+
+def test_plan_exports_every_route_with_stops_in_order_and_reasons_for_the_rest(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "plan.json"
+    result = careroute(
+        "plan",
+        "--date",
+        "2026-12-01",
+        "--districts",
+        "Heping",
+        "--scale",
+        "0.05",
+        "--workers",
+        "1",
+        "--export",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "visits planned" in result.stderr
+    plan = json.loads(out.read_text("utf-8"))
+    assert plan["date"] == "2026-12-01"
+    assert len(plan["routes"]) == plan["summary"]["communities"] >= 1
+    for route in plan["routes"]:
+        assert [s["sequence"] for s in route["stops"]] == list(range(1, len(route["stops"]) + 1))
+        times = [s["service_start"] for s in route["stops"]]
+        assert times == sorted(times)
+        assert {"shift", "break", "depart", "return", "unassigned"} <= set(route)
+    assert all(u["reason"] for u in plan["unassigned"])
+    assert plan["summary"]["mandatory_unassigned"] == 0
+
+
+def test_an_unknown_district_is_a_clear_error(tmp_path: Path) -> None:
+    result = careroute(
+        "data", "generate", "--districts", "Atlantis", "--out", str(tmp_path), cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "Atlantis" in result.stderr and "Heping" in result.stderr

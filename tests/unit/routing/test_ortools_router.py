@@ -1,0 +1,285 @@
+"""The OR-Tools daily router: feasibility, reasons for dropped stops, optimality, fallback."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import replace
+
+import pytest
+
+from careroute.domain import GeoPoint, TimeWindow
+from careroute.routing import (
+    RouteProblem,
+    RouteResult,
+    SolveLimits,
+    SolveStatus,
+    Stop,
+    UnassignedReason,
+    default_limits,
+    ortools_router,
+    solve,
+    validate_route,
+)
+from careroute.travel import HaversineTravel
+
+DEPOT = GeoPoint(41.80, 123.40)
+WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)
+SHIFT = TimeWindow.parse("08:30", "17:00")
+LUNCH = TimeWindow.parse("12:00", "13:30")
+ALL_DAY = SHIFT
+MORNING = TimeWindow.parse("08:30", "12:00")
+AFTERNOON = TimeWindow.parse("13:30", "17:00")
+LIMITS = SolveLimits(time_limit_ms=5_000, solution_limit=200)
+"""Generous time so the solution limit stops the search (reproducible on a busy machine)."""
+
+
+def at(east_m: float, north_m: float) -> GeoPoint:
+    """A point `east_m`, `north_m` metres from the depot."""
+    return GeoPoint(
+        DEPOT.lat + north_m / 111_320.0,
+        DEPOT.lng + east_m / (111_320.0 * math.cos(math.radians(DEPOT.lat))),
+    )
+
+
+def stop(
+    stop_id: str,
+    east_m: float = 100.0,
+    north_m: float = 0.0,
+    window: TimeWindow = ALL_DAY,
+    minutes: int = 30,
+    penalty: int | None = 10_000,
+) -> Stop:
+    return Stop(stop_id, at(east_m, north_m), window, minutes * 60, penalty)
+
+
+def day(*stops: Stop, max_stops: int = 16, lunch: TimeWindow | None = LUNCH) -> RouteProblem:
+    return RouteProblem(DEPOT, SHIFT, lunch, tuple(stops), WALK, max_stops)
+
+
+def random_day(n: int, seed: int) -> RouteProblem:
+    rng = random.Random(seed)
+    stops = [
+        stop(
+            f"s{i}",
+            rng.uniform(-600, 600),
+            rng.uniform(-600, 600),
+            window=rng.choice((ALL_DAY, ALL_DAY, ALL_DAY, MORNING, AFTERNOON)),
+            minutes=rng.choice((20, 30, 40)),
+            penalty=None if i < 3 else rng.randint(1_000, 20_000),
+        )
+        for i in range(n)
+    ]
+    return day(*stops, max_stops=12)
+
+
+def reasons(result: RouteResult) -> dict[str, UnassignedReason]:
+    return {u.stop_id: u.reason for u in result.unassigned}
+
+
+def planned_ids(result: RouteResult) -> list[str]:
+    return [p.stop_id for p in result.stops]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_realistic_day_passes_the_independent_validator(seed: int) -> None:
+    problem = random_day(25, seed)
+    result = solve(problem, LIMITS)
+    assert result.status is SolveStatus.SOLVED
+    assert validate_route(problem, result) == []
+    assert len(result.stops) + len(result.unassigned) == 25
+
+
+def test_windows_are_honoured_and_dictate_the_order() -> None:
+    """Given an afternoon elder next door and a morning elder far away, morning comes first."""
+    problem = day(
+        stop("afternoon", 50, window=TimeWindow.parse("14:00", "15:00")),
+        stop("morning", 500, window=TimeWindow.parse("09:00", "09:45"), minutes=40),
+        stop("anytime", -300),
+    )
+    result = solve(problem, LIMITS)
+    assert validate_route(problem, result) == []
+    assert planned_ids(result)[0] == "morning"
+    by_id = {s.stop_id: s for s in problem.stops}
+    for planned in result.stops:
+        window = by_id[planned.stop_id].window
+        assert window.start <= planned.service_start
+        assert planned.service_end <= window.end
+        assert planned.service_start >= planned.arrival
+
+
+def test_no_visit_is_in_service_during_the_lunch_break() -> None:
+    """Given more 40-minute visits than a morning holds, the afternoon is used, lunch is kept."""
+    problem = day(*(stop(f"s{i}", 80 * i, 40 * (i % 3), minutes=40) for i in range(10)))
+    result = solve(problem, LIMITS)
+    assert validate_route(problem, result) == []
+    assert any(p.service_start >= LUNCH.end for p in result.stops)
+    for planned in result.stops:
+        assert planned.service_end <= LUNCH.start or planned.service_start >= LUNCH.end
+
+
+def test_a_walk_that_meets_the_break_is_paused_for_all_of_it() -> None:
+    """Given a visit that ends just before noon, the next arrival includes the whole break."""
+    problem = day(
+        stop("before", 300, window=TimeWindow.parse("11:20", "12:00"), minutes=40),
+        stop("after", -300, window=TimeWindow.parse("13:00", "17:00"), minutes=30),
+    )
+    result = solve(problem, LIMITS)
+    assert validate_route(problem, result) == []
+    first, second = result.stops
+    assert first.service_end == LUNCH.start
+    assert second.arrival == first.service_end + second.travel_seconds + LUNCH.seconds
+
+
+@pytest.mark.parametrize(
+    ("window", "minutes"),
+    [
+        (TimeWindow.parse("06:00", "08:40"), 30),  # 10 minutes inside the shift
+        (TimeWindow.parse("16:45", "20:00"), 20),  # 15 minutes inside the shift
+        (TimeWindow.parse("11:50", "13:40"), 30),  # the rest of the window is the break
+        (TimeWindow.parse("12:10", "13:20"), 20),  # wholly inside the break
+    ],
+)
+def test_a_window_that_misses_the_shift_is_reported_not_planned(
+    window: TimeWindow, minutes: int
+) -> None:
+    problem = day(stop("late", window=window, minutes=minutes, penalty=None), stop("ok"))
+    result = solve(problem, LIMITS)
+    assert reasons(result) == {"late": UnassignedReason.WINDOW_OUTSIDE_SHIFT}
+    assert result.unassigned[0].mandatory
+    assert planned_ids(result) == ["ok"]
+    assert validate_route(problem, result) == []
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        TimeWindow.parse("08:30", "09:10"),  # cannot walk 1.4 km and visit by 09:10
+        TimeWindow.parse("16:00", "17:00"),  # cannot walk back before the shift ends
+    ],
+)
+def test_a_stop_too_far_to_reach_in_its_window_is_unreachable(window: TimeWindow) -> None:
+    problem = day(stop("far", 5_000, window=window, minutes=20, penalty=None), stop("ok"))
+    result = solve(problem, LIMITS)
+    assert reasons(result) == {"far": UnassignedReason.UNREACHABLE_IN_WINDOW}
+    assert validate_route(problem, result) == []
+
+
+def test_an_overfull_day_drops_optional_stops_and_keeps_mandatory_ones() -> None:
+    """Given 20 hour-long visits, 3 mandatory ones far out, only 7 fit: optional ones go."""
+    optional = [stop(f"opt{i}", 30 * i, 20, minutes=60, penalty=50_000) for i in range(17)]
+    mandatory = [stop(f"must{i}", -550, 120 * i, minutes=60, penalty=None) for i in range(3)]
+    problem = day(*optional, *mandatory)
+    result = solve(problem, LIMITS)
+    assert validate_route(problem, result) == []
+    assert {"must0", "must1", "must2"} <= set(planned_ids(result))
+    assert result.unassigned
+    assert all(not u.mandatory for u in result.unassigned)
+    assert set(reasons(result).values()) == {UnassignedReason.NO_TIME_LEFT}
+
+
+def test_a_day_at_its_visit_cap_reports_max_visits_reached() -> None:
+    problem = day(
+        *(stop(f"opt{i}", 40 * i, minutes=20) for i in range(8)),
+        stop("must", -400, penalty=None),
+        max_stops=4,
+    )
+    result = solve(problem, LIMITS)
+    assert validate_route(problem, result) == []
+    assert len(result.stops) == 4
+    assert "must" in planned_ids(result)
+    assert set(reasons(result).values()) == {UnassignedReason.MAX_VISITS_REACHED}
+
+
+def test_a_mandatory_stop_that_cannot_fit_is_reported_not_infeasible() -> None:
+    """Given two mandatory 4-hour visits in the same morning, one is dropped with a reason."""
+    problem = day(
+        stop("a", window=MORNING, minutes=200, penalty=None),
+        stop("b", -100, window=MORNING, minutes=200, penalty=None),
+    )
+    result = solve(problem, LIMITS)
+    assert result.status is SolveStatus.SOLVED
+    assert len(result.stops) == 1
+    assert [(u.reason, u.mandatory) for u in result.unassigned] == [
+        (UnassignedReason.NO_TIME_LEFT, True)
+    ]
+    assert validate_route(problem, result) == []
+
+
+def test_an_empty_day_is_an_empty_route() -> None:
+    result = solve(day(), LIMITS)
+    assert result.stops == ()
+    assert result.travel_seconds == 0
+    assert result.depot_departure == result.depot_return == SHIFT.start
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_same_seed_gives_the_same_route(seed: int) -> None:
+    problem = random_day(30, 11)
+    first, second = solve(problem, LIMITS, seed), solve(problem, LIMITS, seed)
+    assert replace(first, solve_ms=0) == replace(second, solve_ms=0)
+
+
+def test_without_an_or_tools_route_the_fallback_still_gives_a_valid_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        ortools_router.pywrapcp.RoutingModel, "SolveWithParameters", lambda self, params: None
+    )
+    problem = random_day(30, 3)
+    result = solve(problem, LIMITS)
+    assert result.status is SolveStatus.FALLBACK
+    assert any("no route" in note for note in result.notes)
+    assert validate_route(problem, result) == []
+    assert len(result.stops) >= 8
+    assert all(not u.mandatory for u in result.unassigned)
+
+
+def test_an_or_tools_error_falls_back_instead_of_raising(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object, params: object) -> None:
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(ortools_router.pywrapcp.RoutingModel, "SolveWithParameters", broken)
+    problem = random_day(15, 4)
+    result = solve(problem, LIMITS)
+    assert result.status is SolveStatus.FALLBACK
+    assert any("solver crashed" in note for note in result.notes)
+    assert validate_route(problem, result) == []
+
+
+def test_a_break_outside_the_shift_is_a_programming_error() -> None:
+    problem = day(stop("a"), lunch=TimeWindow.parse("17:30", "18:00"))
+    with pytest.raises(ValueError, match="inside shift"):
+        solve(problem, LIMITS)
+
+
+def shortest_tour(problem: RouteProblem) -> int:
+    """Exhaustive search over every order of the stops (node 0 is the depot)."""
+    points = [DEPOT, *(s.location for s in problem.stops)]
+    seconds = [[WALK.seconds(a, b) for b in points] for a in points]
+    tours = ((0, *order, 0) for order in itertools.permutations(range(1, len(points))))
+    return min(sum(seconds[a][b] for a, b in itertools.pairwise(tour)) for tour in tours)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(5, 1), (6, 2), (7, 3), (8, 4), (8, 5)])
+def test_on_small_days_the_route_is_the_shortest_tour(n: int, seed: int) -> None:
+    """Given n <= 8 mandatory 20-minute visits with loose windows, travel is optimal."""
+    rng = random.Random(seed)
+    problem = day(
+        *(
+            stop(f"s{i}", rng.uniform(-600, 600), rng.uniform(-600, 600), minutes=20, penalty=None)
+            for i in range(n)
+        )
+    )
+    result = solve(problem, default_limits(n))
+    assert len(result.stops) == n
+    assert validate_route(problem, result) == []
+    assert result.travel_seconds == shortest_tour(problem)
+
+
+@pytest.mark.parametrize("n", [0, 10, 40, 80])
+def test_default_limits_grow_with_the_size_of_the_day(n: int) -> None:
+    small, large = default_limits(n), default_limits(n + 10)
+    assert small.time_limit_ms < large.time_limit_ms
+    assert (small.solution_limit or 0) <= (large.solution_limit or 0)
