@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# SAM CLI pins its own boto3 and friends: it gets a virtualenv of its own.
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed-stamp
+export SAM_CLI_TELEMETRY := 0
 SEED ?= 7
 ARGS ?=
 
@@ -22,15 +26,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[local,dev]'
 	touch $(STAMP)
 
+$(TOOLS_STAMP):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --upgrade pip
+	$(TOOLS)/bin/pip install --quiet 'aws-sam-cli>=1.120'
+	touch $(TOOLS_STAMP)
+
 dev: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/careroute run --seed $(SEED) $(ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cfn-lint template.yaml
+	$(TOOLS)/bin/sam validate --lint --template template.yaml --region us-east-1
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -52,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/route_solve.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .mypy_cache
