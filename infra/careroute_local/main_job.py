@@ -45,10 +45,17 @@ def local_stack(
 ) -> Iterator[tuple[LocalStack, EventPump]]:
     """A running local stack with its environment applied, and a pump for its handlers.
 
-    `log_level` is the template's LogLevel parameter: the handlers' JSON logs stay quiet on
-    the terminal unless asked for (CAREROUTE_LOG_LEVEL=INFO).
+    `log_level` is the template's LogLevel parameter: the handlers' JSON logs and metrics
+    (CloudWatch EMF lines on stdout) stay off the terminal unless asked for
+    (CAREROUTE_LOG_LEVEL=INFO).
     """
-    stack = LocalStack(TEMPLATE_PATH, port=port, parameters={"LogLevel": log_level})
+    quiet = log_level not in ("DEBUG", "INFO")
+    stack = LocalStack(
+        TEMPLATE_PATH,
+        port=port,
+        parameters={"LogLevel": log_level},
+        env_overrides={"POWERTOOLS_METRICS_DISABLED": "true"} if quiet else None,
+    )
     stack.start()
     try:
         stack.apply_environment()
@@ -145,7 +152,7 @@ def print_summary(run: PlanRun, console: Console) -> None:
         "visits planned by tier", ", ".join(f"{k} {v:,}" for k, v in s.tiers_planned.items())
     )
     reasons = ", ".join(f"{k} {v:,}" for k, v in s.unassigned_by_reason.items()) or "none"
-    table.add_row("unassigned (not due today)", f"{s.unassigned:,}: {reasons}")
+    table.add_row("candidates left for later days", f"{s.unassigned:,}: {reasons}")
     table.add_row("mandatory visits unassigned", f"{s.mandatory_unassigned:,}")
     table.add_row("fallback routes", f"{s.fallback_routes:,}")
     table.add_row(

@@ -51,7 +51,10 @@ class LocalStack:
         port: int = 0,
         region: str = "us-east-1",
         parameters: dict[str, Any] | None = None,
+        env_overrides: dict[str, str] | None = None,
     ) -> None:
+        """`env_overrides` replace function variables locally, like `sam local --env-vars`."""
+        self.env_overrides = dict(env_overrides or {})
         self.template_path = Path(template_path).resolve()
         self.stack_name = stack_name
         self.region = region
@@ -151,7 +154,7 @@ class LocalStack:
     def function_environment(self, function_logical_id: str) -> dict[str, str]:
         """The environment of one function: base + its resolved template Environment."""
         spec = self.template.functions[function_logical_id]
-        return {**self.base_environment(), **spec.environment}
+        return {**self.base_environment(), **spec.environment, **self.env_overrides}
 
     def environment(self) -> dict[str, str]:
         """Base environment plus every function's Environment variables (union)."""
@@ -171,7 +174,7 @@ class LocalStack:
                     )
                 seen[key] = (fn.logical_id, value)
                 env[key] = value
-        return env
+        return {**env, **self.env_overrides}
 
     def apply_environment(self) -> None:
         """Put environment() into os.environ. Call it BEFORE importing any handler."""
