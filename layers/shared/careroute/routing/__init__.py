@@ -13,6 +13,8 @@ from careroute.routing.model import (
     Unassigned,
     UnassignedReason,
 )
+from careroute.routing.ortools_router import default_limits, solve
+from careroute.routing.validator import validate_route
 
 __all__ = [
     "PlannedStop",
@@ -23,4 +25,7 @@ __all__ = [
     "Stop",
     "Unassigned",
     "UnassignedReason",
+    "default_limits",
+    "solve",
+    "validate_route",
 ]
