@@ -2,7 +2,9 @@
 
 Runs the real pipeline (Scheduler tick -> planner -> SQS -> solver processes -> routes table)
 on a fresh local stack with the synthetic city, and prints the figures beside the targets
-of issue #3 (whole city <= 60 s wall on 2 cores, per-community solve <= 2 s p99).
+of issue #3 (whole city <= 60 s wall on 2 cores, per-community solve <= 2 s p99). For
+comparison it also plans the same days in one process with no storage at all
+(`routing_only_*`): what the routing core costs without the emulated AWS around it.
 
     .venv/bin/python benchmarks/city_plan.py [--seed 7] [--date 2026-12-01] [--workers 2]
         [--districts Heping ...] [--scale 1.0] [--compare-workers]
@@ -12,10 +14,15 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import defaultdict
 from datetime import date
 
 from rich.console import Console
 
+from careroute.domain import Elder, Registry
+from careroute.plan_summary import percentile
+from careroute.policy import load_policy
+from careroute.services.route_plan import plan_day
 from careroute.synthetic import generate_city
 from careroute_local import main_job
 
@@ -23,10 +30,34 @@ TARGET_WALL_S = 60.0
 TARGET_P99_MS = 2000.0
 
 
+def routing_only(city: Registry, plan_date: date) -> dict[str, float]:
+    """The same days planned in this process with no storage: the routing core's own cost."""
+    policy = load_policy()
+    elders: dict[str, list[Elder]] = defaultdict(list)
+    for elder in city.elders:
+        elders[elder.community_id].append(elder)
+    stewards = {s.community_id: s for s in city.stewards}
+    started = time.perf_counter()
+    solve_ms: list[float] = []
+    for community in city.communities:
+        day = plan_day(
+            community, stewards[community.community_id], elders[community.community_id],
+            plan_date, policy,
+        )  # fmt: skip
+        if day is not None:
+            solve_ms.append(day.result.solve_ms)
+    return {
+        "routing_only_s": time.perf_counter() - started,
+        "routing_solve_p50_ms": percentile(solve_ms, 50),
+        "routing_solve_p99_ms": percentile(solve_ms, 99),
+    }
+
+
 def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[str, float]:
     started = time.perf_counter()
     city = generate_city(args.seed, as_of=args.date, districts=args.districts, scale=args.scale)
     generated = time.perf_counter() - started
+    alone = routing_only(city, args.date)
     with main_job.local_stack() as (_stack, pump):
         started = time.perf_counter()
         main_job.load_registry(city, args.date, console)
@@ -48,6 +79,7 @@ def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[s
         "solve_p99_ms": s.solve_ms_p99,
         "solve_max_ms": s.solve_ms_max,
         "jobs_failed": run.dead_letters,
+        **alone,
     }
 
 
