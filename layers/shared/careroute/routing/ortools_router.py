@@ -23,10 +23,15 @@ Reported times come from an earliest-start forward pass over the chosen order (n
 OR-Tools' cumul values); the depot departure is then delayed so she does not wait at the first
 door. Dropped stops get MAX_VISITS_REACHED if the route is at `max_stops`, else NO_TIME_LEFT.
 
-Determinism: OR-Tools' routing search is single-threaded and deterministic; it has no seed, so
-`seed` permutes the order in which stops enter the model (seed 0 keeps the input order), which
-changes the search path. Same problem, seed and solution limit -> same route. If the wall-clock
-`time_limit_ms` stops the search first, the route may depend on machine load.
+Search: local cheapest insertion (highest penalty first), then guided local search on small days
+(<= SMALL_DAY candidates) or OR-Tools' iterated local search (ruin and recreate + descent) on
+larger ones, stopped by `limits.solution_limit` or `limits.time_limit_ms`.
+
+Determinism: OR-Tools' routing search is single-threaded and deterministic (its ruin step uses
+a fixed internal seed); it takes no seed, so `seed` permutes the order in which stops enter the
+model (seed 0 keeps the input order), which changes the search path. Same problem, seed and
+solution limit -> same route, also on a loaded machine. If the wall-clock `time_limit_ms`
+stops the search first, the route may depend on machine load.
 
 If OR-Tools returns no route (time out, error), a constructive route is built instead (mandatory
 stops first, then by penalty, each at its cheapest feasible position) with status FALLBACK.
@@ -42,6 +47,7 @@ from dataclasses import dataclass
 from ortools.constraint_solver import (
     pywrapcp,
     routing_enums_pb2,
+    routing_ils_pb2,
     routing_parameters_pb2,
     solver_parameters_pb2,
 )
@@ -61,18 +67,30 @@ _MAX_OBJECTIVE = 2**62
 """OR-Tools costs are int64; stay well clear of overflow."""
 
 
+SMALL_DAY = 15
+"""Days with at most this many candidate stops use guided local search, larger ones iterated
+local search: measured, GLS found the optimum of 60/60 eight-stop days where ILS stalled on
+18/60; from ~15 stops ILS reaches GLS's quality in about half the time (see `default_limits`)."""
+
+
 def default_limits(n_stops: int) -> SolveLimits:
     """Search effort for a day with `n_stops` candidate stops, chosen by measurement.
 
-    On realistic steward days (benchmarks/route_solve.py), 100 solutions of guided local search
-    take ~15 ms at 10 stops, ~30 ms at 20, ~50 ms at 40 and ~150 ms at 80, and reach the 3-second
-    optimum on every 10-stop day; more solutions buy little (150: -0.1 % objective at 20-40
-    stops, +40 % time). The solution limit is what normally stops the search, so routes are
-    reproducible; the time limit only caps outliers and grows with the size of the day.
+    Measured on benchmarks/route_solve.py days and on the planner's real 48-candidate days,
+    against a 3-second search (objective = travel + penalties of dropped stops):
+    - up to SMALL_DAY stops, GLS with 100 solutions: ~11 ms at 8 stops (optimal on 60/60),
+      ~15 ms at 10 (optimal on 92/100);
+    - above, ILS with 50 solutions: p50 ~17 ms at 20 stops, ~31 ms at 40, ~37 ms at 48,
+      ~85 ms at 80, 0.5-2 % above the 3-second search on average. GLS needed 100 solutions
+      and ~2x the time for the same quality at 20-80 stops. 25 ILS solutions cost +1 %, 75
+      gain 0.1-0.5 % for +40 % time.
+    The solution limit is what normally stops the search, so routes are reproducible; the time
+    limit only caps outliers (a busy machine, an odd day) and grows with the size of the day.
     """
     if n_stops < 0:
         raise ValueError("n_stops must be >= 0")
-    return SolveLimits(time_limit_ms=40 + 2 * n_stops, solution_limit=100)
+    solutions = 100 if n_stops <= SMALL_DAY else 50
+    return SolveLimits(time_limit_ms=50 + 2 * n_stops, solution_limit=solutions)
 
 
 @dataclass(frozen=True)
@@ -319,8 +337,10 @@ def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
         penalty = day.mandatory_penalty if stop.penalty is None else stop.penalty
         routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
 
-    params = _search_parameters(limits)
-    solution = routing.SolveWithParameters(params)
+    if n <= SMALL_DAY:
+        solution = routing.SolveWithParameters(_search_parameters(limits, small=True))
+    else:
+        solution = routing.SolveWithIteratedLocalSearch(_search_parameters(limits, small=False))
     if solution is None:
         return None
     order: list[int] = []
@@ -331,22 +351,36 @@ def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
     return order
 
 
-def _search_parameters(limits: SolveLimits) -> routing_parameters_pb2.RoutingSearchParameters:
-    """Local cheapest insertion (stops by penalty, mandatory first) + guided local search.
+def _search_parameters(
+    limits: SolveLimits, small: bool
+) -> routing_parameters_pb2.RoutingSearchParameters:
+    """Local cheapest insertion, then guided local search (small days) or iterated local search.
 
-    Measured on 10-80 stop days: path-cheapest-arc sometimes left a mandatory stop out at 40-80
-    stops; parallel cheapest insertion was equal at 40 and worse at 20; greedy descent alone
-    stalls 2-4 % above the best known; tabu and simulated annealing were worse at equal time.
-    A GLS lambda of 0.3 (default 0.1) escaped poor choices of visits slightly more often.
+    Local cheapest insertion inserts stops by penalty, highest first, so mandatory stops go in
+    first (path-cheapest-arc left mandatory stops out on some 40-80 stop days). GLS uses lambda
+    0.3 (default 0.1: slightly worse). Each ILS round removes a random walk of 8 visits (3-6 and
+    12 were worse), re-inserts them by local cheapest insertion, descends with the standard
+    operators and accepts by simulated annealing. Tabu search and simulated annealing as the
+    local search metaheuristic were worse than GLS at equal time.
     """
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = (
         routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
     )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.guided_local_search_lambda_coefficient = 0.3
+    if small:
+        params.local_search_metaheuristic = (
+            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        )
+        params.guided_local_search_lambda_coefficient = 0.3
+    else:
+        params.local_search_metaheuristic = (
+            routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        )
+        ruin_recreate = params.iterated_local_search_parameters.ruin_recreate_parameters
+        ruin_recreate.ruin_strategies.add().random_walk.num_removed_visits = 8
+        ruin_recreate.ruin_composition_strategy = (
+            routing_ils_pb2.RuinCompositionStrategy.RUN_ALL_SEQUENTIALLY
+        )
     params.time_limit.FromMilliseconds(limits.time_limit_ms)
     if limits.solution_limit is not None:
         params.solution_limit = limits.solution_limit
