@@ -24,7 +24,7 @@ OR-Tools' cumul values); the depot departure is then delayed so she does not wai
 door. Dropped stops get MAX_VISITS_REACHED if the route is at `max_stops`, else NO_TIME_LEFT.
 
 Search: local cheapest insertion (highest penalty first), then guided local search on small days
-(<= SMALL_DAY candidates) or OR-Tools' iterated local search (ruin and recreate + descent) on
+(<= _SMALL_DAY candidates) or OR-Tools' iterated local search (ruin and recreate + descent) on
 larger ones, stopped by `limits.solution_limit` or `limits.time_limit_ms`.
 
 Determinism: OR-Tools' routing search is single-threaded and deterministic (its ruin step uses
@@ -52,6 +52,7 @@ from ortools.constraint_solver import (
     solver_parameters_pb2,
 )
 
+from careroute.domain import TimeWindow
 from careroute.routing.model import (
     PlannedStop,
     RouteProblem,
@@ -67,7 +68,7 @@ _MAX_OBJECTIVE = 2**62
 """OR-Tools costs are int64; stay well clear of overflow."""
 
 
-SMALL_DAY = 15
+_SMALL_DAY = 15
 """Days with at most this many candidate stops use guided local search, larger ones iterated
 local search: measured, GLS found the optimum of 60/60 eight-stop days where ILS stalled on
 18/60; from ~15 stops ILS reaches GLS's quality in about half the time (see `default_limits`)."""
@@ -78,7 +79,7 @@ def default_limits(n_stops: int) -> SolveLimits:
 
     Measured on benchmarks/route_solve.py days and on the planner's real 48-candidate days,
     against a 3-second search (objective = travel + penalties of dropped stops):
-    - up to SMALL_DAY stops, GLS with 100 solutions: ~11 ms at 8 stops (optimal on 60/60),
+    - up to _SMALL_DAY stops, GLS with 100 solutions: ~11 ms at 8 stops (optimal on 60/60),
       ~15 ms at 10 (optimal on 92/100);
     - above, ILS with 50 solutions: p50 ~17 ms at 20 stops, ~31 ms at 40, ~37 ms at 48,
       ~85 ms at 80, 0.5-2 % above the 3-second search on average. GLS needed 100 solutions
@@ -89,18 +90,8 @@ def default_limits(n_stops: int) -> SolveLimits:
     """
     if n_stops < 0:
         raise ValueError("n_stops must be >= 0")
-    solutions = 100 if n_stops <= SMALL_DAY else 50
+    solutions = 100 if n_stops <= _SMALL_DAY else 50
     return SolveLimits(time_limit_ms=50 + 2 * n_stops, solution_limit=solutions)
-
-
-@dataclass(frozen=True)
-class _Break:
-    start: int
-    end: int
-
-    @property
-    def seconds(self) -> int:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -109,7 +100,7 @@ class _Day:
 
     shift_start: int
     shift_end: int
-    lunch: _Break | None
+    lunch: TimeWindow | None
     stops: tuple[Stop, ...]
     travel: list[list[int]]
     service: list[int]
@@ -178,16 +169,17 @@ def _trivial(day: _Day) -> list[int] | None:
     return [1] if worth_it else []
 
 
-def _lunch(problem: RouteProblem) -> _Break | None:
+def _lunch(problem: RouteProblem) -> TimeWindow | None:
+    """The break, if any; None for no break or an empty one."""
     brk = problem.lunch_break
     if brk is None or brk.seconds == 0:
         return None
     if not problem.shift.start <= brk.start <= brk.end <= problem.shift.end:
         raise ValueError(f"lunch break {brk} must lie inside shift {problem.shift}")
-    return _Break(brk.start, brk.end)
+    return brk
 
 
-def _arrive(depart: int, travel: int, lunch: _Break | None) -> int:
+def _arrive(depart: int, travel: int, lunch: TimeWindow | None) -> int:
     """Arrival after leaving at `depart`; a walk that meets the break pauses for all of it."""
     if lunch is None or depart >= lunch.end or depart + travel <= lunch.start:
         return depart + travel
@@ -196,7 +188,7 @@ def _arrive(depart: int, travel: int, lunch: _Break | None) -> int:
     return lunch.end + travel
 
 
-def _start_at(arrival: int, first: int, last: int, service: int, lunch: _Break | None) -> int:
+def _start_at(arrival: int, first: int, last: int, service: int, lunch: TimeWindow | None) -> int:
     """Earliest service start >= arrival that fits the window and misses the break; -1 if none."""
     start = max(arrival, first)
     if lunch is not None and start < lunch.end and start + service > lunch.start:
@@ -204,7 +196,7 @@ def _start_at(arrival: int, first: int, last: int, service: int, lunch: _Break |
     return start if start <= last else -1
 
 
-def _screen(problem: RouteProblem, lunch: _Break | None) -> tuple[list[Stop], list[Unassigned]]:
+def _screen(problem: RouteProblem, lunch: TimeWindow | None) -> tuple[list[Stop], list[Unassigned]]:
     """Split stops into those feasible alone and those that are not (with the reason)."""
     shift = problem.shift
     candidates: list[Stop] = []
@@ -228,7 +220,7 @@ def _screen(problem: RouteProblem, lunch: _Break | None) -> tuple[list[Stop], li
     return candidates, unassigned
 
 
-def _build_day(problem: RouteProblem, lunch: _Break | None, stops: tuple[Stop, ...]) -> _Day:
+def _build_day(problem: RouteProblem, lunch: TimeWindow | None, stops: tuple[Stop, ...]) -> _Day:
     points = [problem.depot, *(s.location for s in stops)]
     seconds = problem.travel.seconds
     travel = [
@@ -337,7 +329,7 @@ def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
         penalty = day.mandatory_penalty if stop.penalty is None else stop.penalty
         routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
 
-    if n <= SMALL_DAY:
+    if n <= _SMALL_DAY:
         solution = routing.SolveWithParameters(_search_parameters(limits, small=True))
     else:
         solution = routing.SolveWithIteratedLocalSearch(_search_parameters(limits, small=False))
