@@ -14,6 +14,13 @@ from careroute.domain import Outcome
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
+def require_offset(value: datetime) -> datetime:
+    """Times cross the edge with their UTC offset: a bare local time is ambiguous."""
+    if value.tzinfo is None:
+        raise ValueError("must carry a UTC offset, e.g. 2026-12-01T09:30:00+08:00")
+    return value
+
+
 class NightlyTick(BaseModel):
     """The ScheduleV2 Input of the nightly plan (see template.yaml)."""
 
@@ -26,12 +33,7 @@ class NightlyTick(BaseModel):
     district_ids: list[str] | None = None
     """Plan only these districts (manual runs)."""
 
-    @field_validator("scheduled_time")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("scheduled_time must carry a time zone, e.g. 2026-12-01T13:00:00Z")
-        return value
+    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
 class PlanJob(BaseModel):
@@ -55,9 +57,4 @@ class VisitRequest(BaseModel):
     visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
     notes: str = Field(default="", max_length=2000)
 
-    @field_validator("visited_at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("visited_at must carry a UTC offset, e.g. 2026-12-01T09:30:00+08:00")
-        return value
+    _aware = field_validator("visited_at")(lambda value: require_offset(value))

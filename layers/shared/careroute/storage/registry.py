@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import cast
+from typing import TypeVar, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
@@ -225,20 +225,26 @@ def all_elders() -> Iterator[Elder]:
         yield from elders_of_community(community.community_id)
 
 
-def get_community(community_id: str) -> Community:
-    with storage_errors("read a community"):
+M = TypeVar("M", bound=Model)
+
+
+def _get_one(model: type[M], key: tuple[str, str | None], missing: str) -> M:
+    """One item by key; NotFoundError(`missing`) when absent."""
+    with storage_errors(f"read a {model.__name__.removesuffix('Model').lower()}"):
         try:
-            return _community(CommunityModel.get(community_id))
-        except CommunityModel.DoesNotExist as exc:
-            raise NotFoundError(f"community {community_id} not found") from exc
+            return model.get(key[0], key[1])
+        except model.DoesNotExist as exc:
+            raise NotFoundError(missing) from exc
+
+
+def get_community(community_id: str) -> Community:
+    return _community(
+        _get_one(CommunityModel, (community_id, None), f"community {community_id} not found")
+    )
 
 
 def get_steward(steward_id: str) -> Steward:
-    with storage_errors("read a steward"):
-        try:
-            return _steward(StewardModel.get(steward_id))
-        except StewardModel.DoesNotExist as exc:
-            raise NotFoundError(f"steward {steward_id} not found") from exc
+    return _steward(_get_one(StewardModel, (steward_id, None), f"steward {steward_id} not found"))
 
 
 def steward_of_community(community_id: str) -> Steward:
@@ -249,11 +255,8 @@ def steward_of_community(community_id: str) -> Steward:
 
 
 def get_elder(community_id: str, elder_id: str) -> Elder:
-    with storage_errors("read an elder"):
-        try:
-            return _elder(ElderModel.get(community_id, elder_id))
-        except ElderModel.DoesNotExist as exc:
-            raise NotFoundError(f"elder {elder_id} not found in community {community_id}") from exc
+    missing = f"elder {elder_id} not found in community {community_id}"
+    return _elder(_get_one(ElderModel, (community_id, elder_id), missing))
 
 
 def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
