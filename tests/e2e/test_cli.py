@@ -21,22 +21,14 @@ def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def generate_small_city(cwd: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`careroute data generate` for a few Heping communities."""
+    small = ["--seed", "3", "--districts", "Heping", "--scale", "0.05", "--out", str(out)]
+    return careroute("data", "generate", *small, *extra, cwd=cwd)
+
+
 def test_generate_writes_a_registry_that_import_reads_back(tmp_path: Path) -> None:
-    result = careroute(
-        "data",
-        "generate",
-        "--seed",
-        "3",
-        "--districts",
-        "Heping",
-        "--scale",
-        "0.05",
-        "--as-of",
-        "2026-12-01",
-        "--out",
-        str(tmp_path / "city"),
-        cwd=tmp_path,
-    )
+    result = generate_small_city(tmp_path, tmp_path / "city", "--as-of", "2026-12-01")
     assert result.returncode == 0, result.stderr
     assert "communities.csv" in result.stderr
     registry = read_registry(tmp_path / "city", as_of=date(2026, 12, 1))
@@ -48,19 +40,7 @@ def test_import_of_a_bad_csv_names_file_line_and_field_and_writes_nothing(
     tmp_path: Path,
 ) -> None:
     city = tmp_path / "city"
-    careroute(
-        "data",
-        "generate",
-        "--seed",
-        "3",
-        "--districts",
-        "Heping",
-        "--scale",
-        "0.05",
-        "--out",
-        str(city),
-        cwd=tmp_path,
-    )
+    generate_small_city(tmp_path, city)
     path = city / "elders.csv"
     rows = list(csv.reader(path.open(encoding="utf-8")))
     header = rows[0]
@@ -75,17 +55,7 @@ def test_import_of_a_bad_csv_names_file_line_and_field_and_writes_nothing(
 
 def test_import_without_a_running_stack_says_how_to_start_one(tmp_path: Path) -> None:
     city = tmp_path / "city"
-    careroute(
-        "data",
-        "generate",
-        "--districts",
-        "Heping",
-        "--scale",
-        "0.05",
-        "--out",
-        str(city),
-        cwd=tmp_path,
-    )
+    generate_small_city(tmp_path, city)
     result = careroute("data", "import", "--dir", str(city), cwd=tmp_path)
     assert result.returncode == 2
     assert "make run" in result.stderr
