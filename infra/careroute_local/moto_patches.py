@@ -9,6 +9,10 @@
    format, so it is dumped directly (a differential check over every attribute type found
    no difference; anything json cannot dump falls back to moto's serialiser).
 
+3. moto keeps every DynamoDB stream shard iterator it ever hands out (~2 KB each; a stream
+   poll every 0.5 s adds 170-350 MB a day). AWS expires iterators after 15 minutes; here
+   only the newest MAX_SHARD_ITERATORS are kept.
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
@@ -21,6 +25,7 @@ from typing import Any
 
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
 _partition = threading.local()
 _applied = False
@@ -62,6 +67,28 @@ def _execute_result(self: DynamoResult, context: Any) -> Any:
     return _original_execute_result(self, context)
 
 
+MAX_SHARD_ITERATORS = 1_000
+
+
+def _forget_old_iterators(backend: DynamoDBStreamsBackend) -> None:
+    iterators = backend.shard_iterators
+    for arn in list(iterators)[: max(0, len(iterators) - MAX_SHARD_ITERATORS)]:
+        del iterators[arn]
+
+
+def _get_shard_iterator(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any:
+    _forget_old_iterators(self)
+    return _original_get_shard_iterator(self, *args, **kwargs)
+
+
+def _get_records(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any:
+    result = _original_get_records(self, *args, **kwargs)
+    _forget_old_iterators(self)
+    return result
+
+
+_original_get_shard_iterator = DynamoDBStreamsBackend.get_shard_iterator
+_original_get_records = DynamoDBStreamsBackend.get_records
 _original_all_items = Table.all_items
 _original_query = Table.query
 _original_execute_result = DynamoResult.execute_result
@@ -74,4 +101,6 @@ def apply() -> None:
         Table.all_items = _all_items  # type: ignore[method-assign]
         Table.query = _query  # type: ignore[method-assign]
         DynamoResult.execute_result = _execute_result  # type: ignore[method-assign, assignment]
+        DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator  # type: ignore[method-assign]
+        DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
         _applied = True
