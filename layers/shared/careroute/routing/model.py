@@ -76,6 +76,8 @@ class UnassignedReason(StrEnum):
     """Feasible alone, but the day is full with more urgent visits."""
     MAX_VISITS_REACHED = "max_visits_reached"
     """The worker's cap on visits per day is reached."""
+    NO_QUALIFIED_WORKER = "no_qualified_worker"
+    """Fleet only: no worker has the skills and the capacity the visit needs."""
 
 
 @dataclass(frozen=True)

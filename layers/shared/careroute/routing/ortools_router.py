@@ -63,6 +63,8 @@ from careroute.routing.model import (
     Unassigned,
     UnassignedReason,
 )
+from careroute.routing.timing import arrive as _arrive
+from careroute.routing.timing import start_at as _start_at
 
 _MAX_OBJECTIVE = 2**62
 """OR-Tools costs are int64; stay well clear of overflow."""
@@ -177,23 +179,6 @@ def _lunch(problem: RouteProblem) -> TimeWindow | None:
     if not problem.shift.start <= brk.start <= brk.end <= problem.shift.end:
         raise ValueError(f"lunch break {brk} must lie inside shift {problem.shift}")
     return brk
-
-
-def _arrive(depart: int, travel: int, lunch: TimeWindow | None) -> int:
-    """Arrival after leaving at `depart`; a walk that meets the break pauses for all of it."""
-    if lunch is None or depart >= lunch.end or depart + travel <= lunch.start:
-        return depart + travel
-    if depart <= lunch.start:
-        return depart + travel + lunch.seconds
-    return lunch.end + travel
-
-
-def _start_at(arrival: int, first: int, last: int, service: int, lunch: TimeWindow | None) -> int:
-    """Earliest service start >= arrival that fits the window and misses the break; -1 if none."""
-    start = max(arrival, first)
-    if lunch is not None and start < lunch.end and start + service > lunch.start:
-        start = lunch.end
-    return start if start <= last else -1
 
 
 def _screen(problem: RouteProblem, lunch: TimeWindow | None) -> tuple[list[Stop], list[Unassigned]]:

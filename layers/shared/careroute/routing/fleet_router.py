@@ -1,0 +1,367 @@
+"""Several workers' days with OR-Tools (multi-vehicle VRPTW). One entry, `solve_fleet`.
+
+Model (integers; see fleet_model for the objective)
+- Node k < n is candidate stop k; worker v starts at node n + 2v and ends at n + 2v + 1.
+- Arc cost = travel (one transit matrix); with continuity preferences, each worker gets its own
+  matrix where leaving a stop preferred for someone else costs `continuity_penalty` more.
+- Fixed cost per worker used: `SetFixedCostOfVehicle`.
+- Time dimension as the daily router: transit = service(i) + travel(i, j), slack = waiting;
+  a stop's service start lies in one of its windows (cumul range with the gaps removed);
+  worker start and end inside the shift; the break via `SetBreakIntervalsOfVehicle` (same
+  rule as the daily router: no service in it, a walk meeting it pauses).
+  Balanced workload: global span cost on this dimension.
+- Capacity and visit caps: dimensions with per-worker capacities. Skills: allowed vehicles.
+- Optional stops: disjunction with their penalty; mandatory stops with a penalty above any
+  plan's cost, so they are reported unassigned rather than making the model infeasible.
+
+Search: parallel cheapest insertion, then guided local search until `limits` (measured on
+Solomon instances, see docs/benchmarks.md). Determinism and `seed`: as the daily router.
+If OR-Tools gives no plan, or one that fails the timing pass, a constructive plan (cheapest
+feasible insertion, mandatory stops first) is returned with status FALLBACK.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from careroute.routing.fleet_model import FleetProblem, FleetResult, FleetStop, Worker, WorkerRoute
+from careroute.routing.model import (
+    PlannedStop,
+    SolveLimits,
+    SolveStatus,
+    Unassigned,
+    UnassignedReason,
+)
+from careroute.routing.ortools_router import _MAX_OBJECTIVE, _search_parameters
+from careroute.routing.timing import arrive, start_at
+
+Plan = list[list[int]]
+"""Per worker, the candidate stop numbers in visiting order."""
+
+
+@dataclass(frozen=True)
+class _Timing:
+    arrivals: list[int]
+    starts: list[int]
+    ret: int
+    load: int
+
+
+@dataclass(frozen=True)
+class _Fleet:
+    problem: FleetProblem
+    stops: tuple[FleetStop, ...]
+    """The candidates: each feasible alone for at least one worker."""
+    allowed: tuple[tuple[int, ...], ...]
+    """Per candidate, the workers who can serve it alone."""
+    mandatory_penalty: int
+
+
+def solve_fleet(problem: FleetProblem, limits: SolveLimits, seed: int = 0) -> FleetResult:
+    """Plan every worker's day: who visits which stops, in which order, at what times.
+
+    Never raises for an infeasible problem: stops that cannot be served are unassigned with a
+    reason. Raises ValueError only for penalties too large for the 64-bit objective.
+    """
+    began = time.perf_counter()
+    fleet, unassigned = _screen(problem, seed)
+    status, notes = SolveStatus.SOLVED, []
+    plan, failure = _try_search(fleet, limits)
+    if plan is None:
+        status, notes = SolveStatus.FALLBACK, [failure, "constructive plan used"]
+        plan = _construct(fleet)
+    return _result(fleet, plan, unassigned, status, notes, began)
+
+
+def _windows(stop: FleetStop, worker: Worker) -> list[tuple[int, int]]:
+    """The ranges of service start that fit the stop's windows and the worker's shift."""
+    shift = worker.shift
+    ranges = []
+    for window in stop.windows:
+        first = max(window.start, shift.start)
+        last = min(window.end, shift.end) - stop.service_seconds
+        if first <= last:
+            ranges.append((first, last))
+    return ranges
+
+
+def _timing(problem: FleetProblem, worker: Worker, route: Sequence[FleetStop]) -> _Timing | None:
+    """Earliest-start forward pass over one worker's route; None if it breaks a rule."""
+    if len(route) > worker.max_stops:
+        return None
+    brk, travel = worker.break_, problem.travel
+    clock, here, load = worker.shift.start, worker.start_place, 0
+    arrivals: list[int] = []
+    starts: list[int] = []
+    for stop in route:
+        arrival = arrive(clock, travel[here][stop.place], brk)
+        fits = (
+            start_at(arrival, first, last, stop.service_seconds, brk)
+            for first, last in _windows(stop, worker)
+        )
+        start = next((s for s in fits if s >= 0), -1)
+        if start < 0:
+            return None
+        arrivals.append(arrival)
+        starts.append(start)
+        load += stop.demand
+        clock, here = start + stop.service_seconds, stop.place
+    ret = arrive(clock, travel[here][worker.end_place], brk)
+    if ret > worker.shift.end or (worker.capacity is not None and load > worker.capacity):
+        return None
+    return _Timing(arrivals, starts, ret, load)
+
+
+def _screen(problem: FleetProblem, seed: int) -> tuple[_Fleet, list[Unassigned]]:
+    """Keep stops some worker can serve alone; report the others with the reason."""
+    candidates: list[tuple[FleetStop, tuple[int, ...]]] = []
+    unassigned: list[Unassigned] = []
+    for stop in problem.stops:
+        qualified = [v for v, w in enumerate(problem.workers) if w.can_serve(stop)]
+        able = tuple(v for v in qualified if _timing(problem, problem.workers[v], [stop]))
+        if able:
+            candidates.append((stop, able))
+            continue
+        reason = (
+            UnassignedReason.UNREACHABLE_IN_WINDOW
+            if qualified
+            else UnassignedReason.NO_QUALIFIED_WORKER
+        )
+        unassigned.append(Unassigned(stop.stop_id, reason, stop.mandatory))
+    if seed:
+        random.Random(seed).shuffle(candidates)
+    optional = sum(s.penalty or 0 for s, _ in candidates)
+    longest = max((max(row) for row in problem.travel), default=0)
+    n = len(candidates) + 2
+    worst = (
+        optional
+        + sum(w.fixed_cost for w in problem.workers)
+        + problem.continuity_penalty * n
+        + problem.span_cost * max(w.shift.seconds for w in problem.workers)
+        + n * longest
+    )
+    mandatory_penalty = worst + 1
+    if mandatory_penalty * n >= _MAX_OBJECTIVE:
+        raise ValueError("penalties or costs are too large for the solver's 64-bit objective")
+    fleet = _Fleet(
+        problem,
+        tuple(s for s, _ in candidates),
+        tuple(a for _, a in candidates),
+        mandatory_penalty,
+    )
+    return fleet, unassigned
+
+
+def _try_search(fleet: _Fleet, limits: SolveLimits) -> tuple[Plan | None, str]:
+    """OR-Tools' plan, or None and why not. Solver errors must not lose the day."""
+    if not fleet.stops:
+        return [[] for _ in fleet.problem.workers], ""
+    try:
+        plan = _search(fleet, limits)
+    except Exception as exc:
+        return None, f"OR-Tools failed: {exc!r}"
+    if plan is None:
+        return None, "OR-Tools returned no plan within the limits"
+    problem = fleet.problem
+    for worker, route in zip(problem.workers, plan, strict=True):
+        if _timing(problem, worker, [fleet.stops[k] for k in route]) is None:
+            return None, "OR-Tools plan failed the timing check"
+    return plan, ""
+
+
+def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
+    """Solve with OR-Tools; per worker the chosen stop numbers, or None if no plan."""
+    problem, stops, workers = fleet.problem, fleet.stops, fleet.problem.workers
+    n, n_workers = len(stops), len(workers)
+    places = [s.place for s in stops]
+    for w in workers:
+        places += [w.start_place, w.end_place]
+    starts = [n + 2 * v for v in range(n_workers)]
+    ends = [n + 2 * v + 1 for v in range(n_workers)]
+    manager = pywrapcp.RoutingIndexManager(len(places), n_workers, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+
+    travel = [[problem.travel[a][b] for b in places] for a in places]
+    _set_arc_costs(fleet, routing, travel)
+    for v, w in enumerate(workers):
+        routing.SetFixedCostOfVehicle(w.fixed_cost, v)
+
+    service = [s.service_seconds for s in stops] + [0] * (2 * n_workers)
+    work = [[service[i] + t for t in row] for i, row in enumerate(travel)]
+    horizon = max(w.shift.end for w in workers)
+    routing.AddDimension(routing.RegisterTransitMatrix(work), horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    time_dim.SetGlobalSpanCostCoefficient(problem.span_cost)
+    visit = [service[manager.IndexToNode(i)] for i in range(routing.Size())]
+    for v, w in enumerate(workers):
+        for index in (routing.Start(v), routing.End(v)):
+            time_dim.CumulVar(index).SetRange(w.shift.start, w.shift.end)
+        if w.break_ is not None and w.break_.seconds > 0:
+            brk = routing.solver().FixedDurationIntervalVar(
+                w.break_.start, w.break_.start, w.break_.seconds, False, f"break{v}"
+            )
+            time_dim.SetBreakIntervalsOfVehicle([brk], v, visit)
+    for k, stop in enumerate(stops):
+        index = manager.NodeToIndex(k)
+        ranges = [(w.start, w.end - stop.service_seconds) for w in stop.windows]
+        ranges = [(a, b) for a, b in ranges if a <= b]
+        cumul = time_dim.CumulVar(index)
+        cumul.SetRange(ranges[0][0], ranges[-1][1])
+        for (_, gap_start), (gap_end, _) in itertools.pairwise(ranges):
+            cumul.RemoveInterval(gap_start + 1, gap_end - 1)
+        if len(fleet.allowed[k]) < n_workers:
+            routing.SetAllowedVehiclesForIndex(list(fleet.allowed[k]), index)
+        penalty = fleet.mandatory_penalty if stop.penalty is None else stop.penalty
+        routing.AddDisjunction([index], penalty)
+
+    if any(w.capacity is not None for w in workers):
+        total = sum(s.demand for s in stops)
+        demand = routing.RegisterUnaryTransitVector([s.demand for s in stops] + [0] * 2 * n_workers)
+        caps = [total if w.capacity is None else w.capacity for w in workers]
+        routing.AddDimensionWithVehicleCapacity(demand, 0, caps, True, "load")
+    if any(w.max_stops < n for w in workers):
+        counts = routing.RegisterUnaryTransitVector([1] * n + [0] * 2 * n_workers)
+        caps = [min(w.max_stops, n) for w in workers]
+        routing.AddDimensionWithVehicleCapacity(counts, 0, caps, True, "visits")
+
+    params = _search_parameters(limits, small=True)
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return None
+    plan: Plan = []
+    for v in range(n_workers):
+        route: list[int] = []
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = solution.Value(routing.NextVar(index))
+        plan.append(route)
+    return plan
+
+
+def _set_arc_costs(fleet: _Fleet, routing: pywrapcp.RoutingModel, travel: list[list[int]]) -> None:
+    """Travel for all; with continuity, a surcharge on leaving a stop preferred for another."""
+    problem = fleet.problem
+    preferred = [s.preferred_worker for s in fleet.stops]
+    if problem.continuity_penalty == 0 or not any(preferred):
+        routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel))
+        return
+    for v, w in enumerate(problem.workers):
+        matrix = [
+            [t + problem.continuity_penalty for t in row]
+            if i < len(preferred) and preferred[i] not in (None, w.worker_id)
+            else row
+            for i, row in enumerate(travel)
+        ]
+        routing.SetArcCostEvaluatorOfVehicle(routing.RegisterTransitMatrix(matrix), v)
+
+
+def _construct(fleet: _Fleet) -> Plan:
+    """Cheapest feasible insertion over all workers: mandatory stops first, then by penalty."""
+    problem = fleet.problem
+    plan: Plan = [[] for _ in problem.workers]
+    order = sorted(
+        range(len(fleet.stops)),
+        key=lambda k: (not fleet.stops[k].mandatory, -(fleet.stops[k].penalty or 0)),
+    )
+    for k in order:
+        best: tuple[int, int, int] | None = None
+        for v in fleet.allowed[k]:
+            worker, route = problem.workers[v], plan[v]
+            for pos in range(len(route) + 1):
+                trial = [*route[:pos], k, *route[pos:]]
+                added = _route_cost(fleet, v, trial) - _route_cost(fleet, v, route)
+                if best is not None and added >= best[0]:
+                    continue
+                if _timing(problem, worker, [fleet.stops[i] for i in trial]) is not None:
+                    best = (added, v, pos)
+        if best is not None:
+            plan[best[1]].insert(best[2], k)
+    return plan
+
+
+def _route_cost(fleet: _Fleet, v: int, route: Sequence[int]) -> int:
+    """Travel + fixed cost + continuity surcharges of one worker's route (stop numbers)."""
+    problem, worker = fleet.problem, fleet.problem.workers[v]
+    if not route:
+        return 0
+    places = [worker.start_place, *(fleet.stops[k].place for k in route), worker.end_place]
+    cost = sum(problem.travel[a][b] for a, b in itertools.pairwise(places))
+    surcharge = sum(
+        problem.continuity_penalty
+        for k in route
+        if fleet.stops[k].preferred_worker not in (None, worker.worker_id)
+    )
+    return cost + worker.fixed_cost + surcharge
+
+
+def _result(
+    fleet: _Fleet,
+    plan: Plan,
+    screened: list[Unassigned],
+    status: SolveStatus,
+    notes: list[str],
+    began: float,
+) -> FleetResult:
+    problem = fleet.problem
+    routes: list[WorkerRoute] = []
+    spans: list[int] = []
+    cost = 0
+    for v, (worker, route) in enumerate(zip(problem.workers, plan, strict=True)):
+        stops = [fleet.stops[k] for k in route]
+        timing = _timing(problem, worker, stops)
+        if timing is None:  # every plan reaching here has passed the timing check
+            raise ValueError("internal error: chosen plan is not feasible")
+        planned = []
+        here = worker.start_place
+        for seq, stop in enumerate(stops, start=1):
+            start = timing.starts[seq - 1]
+            planned.append(
+                PlannedStop(
+                    stop.stop_id,
+                    seq,
+                    timing.arrivals[seq - 1],
+                    start,
+                    start + stop.service_seconds,
+                    problem.travel[here][stop.place],
+                )
+            )
+            here = stop.place
+        travel = sum(p.travel_seconds for p in planned) + problem.travel[here][worker.end_place]
+        ret = timing.ret if stops else worker.shift.start
+        routes.append(
+            WorkerRoute(
+                worker.worker_id, tuple(planned), worker.shift.start, ret, travel, timing.load
+            )
+        )
+        spans.append(ret - worker.shift.start)
+        cost += _route_cost(fleet, v, route)
+    on_plan = {k for route in plan for k in route}
+    dropped = {
+        s.stop_id: Unassigned(s.stop_id, UnassignedReason.NO_TIME_LEFT, s.mandatory)
+        for k, s in enumerate(fleet.stops)
+        if k not in on_plan
+    }
+    dropped.update((u.stop_id, u) for u in screened)
+    unassigned = tuple(dropped[s.stop_id] for s in problem.stops if s.stop_id in dropped)
+    penalties = sum(s.penalty or 0 for s in problem.stops if s.stop_id in dropped)
+    cost += penalties + problem.span_cost * (max(spans) - min(spans))
+    return FleetResult(
+        routes=tuple(routes),
+        unassigned=unassigned,
+        travel_seconds=sum(r.travel_seconds for r in routes),
+        workers_used=sum(1 for r in routes if r.stops),
+        cost=cost,
+        solve_ms=round((time.perf_counter() - began) * 1000),
+        status=status,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,153 @@
+"""The fleet router (multi-vehicle VRPTW): rules, preferences, validator, fallback, optimality."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks.solomon import exhaustive_optimum, read_solomon, to_fleet_problem
+from careroute.domain import TimeWindow
+from careroute.routing import (
+    FleetProblem,
+    FleetResult,
+    FleetStop,
+    SolveLimits,
+    SolveStatus,
+    UnassignedReason,
+    Worker,
+    fleet_router,
+    solve_fleet,
+    validate_fleet,
+)
+
+SOLOMON = Path("/work/shared/data/vrptw/solomon")
+LIMITS = SolveLimits(time_limit_ms=5_000, solution_limit=200)
+DAY = TimeWindow.parse("08:00", "17:00")
+# Places on a line, 600 s apart: 0 is the office, 1..4 are homes.
+LINE = tuple(tuple(600 * abs(a - b) for b in range(5)) for a in range(5))
+
+
+def worker(worker_id: str, **kw: object) -> Worker:
+    return Worker(worker_id, 0, 0, DAY, **kw)  # type: ignore[arg-type]
+
+
+def home(stop_id: str, place: int, **kw: object) -> FleetStop:
+    kw.setdefault("windows", (DAY,))
+    return FleetStop(stop_id, place, service_seconds=1800, **kw)  # type: ignore[arg-type]
+
+
+def solve_valid(problem: FleetProblem) -> FleetResult:
+    result = solve_fleet(problem, LIMITS)
+    assert validate_fleet(problem, result) == []
+    return result
+
+
+def served_by(result: FleetResult) -> dict[str, str]:
+    return {p.stop_id: r.worker_id for r in result.routes for p in r.stops}
+
+
+def test_capacity_splits_the_stops_between_workers() -> None:
+    stops = tuple(home(f"h{k}", k, demand=1) for k in range(1, 5))
+    problem = FleetProblem((worker("a", capacity=2), worker("b", capacity=2)), stops, LINE)
+    result = solve_valid(problem)
+    assert result.workers_used == 2 and not result.unassigned
+    assert all(r.load <= 2 for r in result.routes)
+
+
+def test_a_stop_needing_a_skill_goes_to_the_worker_who_has_it() -> None:
+    stops = (home("h1", 1, skills=frozenset({"dementia"})), home("h2", 2))
+    workers = (worker("a"), worker("b", skills=frozenset({"dementia"})))
+    result = solve_valid(FleetProblem(workers, stops, LINE))
+    assert served_by(result)["h1"] == "b"
+
+
+def test_a_stop_nobody_is_qualified_for_is_reported() -> None:
+    stops = (home("h1", 1, skills=frozenset({"nurse"})),)
+    result = solve_valid(FleetProblem((worker("a"),), stops, LINE))
+    assert [(u.stop_id, u.reason) for u in result.unassigned] == [
+        ("h1", UnassignedReason.NO_QUALIFIED_WORKER)
+    ]
+
+
+def test_one_of_several_windows_is_used() -> None:
+    windows = (TimeWindow.parse("08:00", "08:10"), TimeWindow.parse("15:00", "16:00"))
+    result = solve_valid(FleetProblem((worker("a"),), (home("h1", 1, windows=windows),), LINE))
+    start = result.routes[0].stops[0].service_start
+    assert TimeWindow.parse("15:00", "16:00").start <= start
+
+
+def test_no_service_during_a_workers_break() -> None:
+    brk = TimeWindow.parse("12:00", "13:00")
+    windows = (TimeWindow.parse("11:50", "13:40"),)
+    problem = FleetProblem((worker("a", break_=brk),), (home("h1", 1, windows=windows),), LINE)
+    planned = solve_valid(problem).routes[0].stops[0]
+    assert planned.service_start >= brk.end or planned.service_end <= brk.start
+
+
+def test_fixed_cost_makes_one_worker_do_everything() -> None:
+    stops = tuple(home(f"h{k}", k) for k in range(1, 4))
+    workers = (worker("a", fixed_cost=100_000), worker("b", fixed_cost=100_000))
+    assert solve_valid(FleetProblem(workers, stops, LINE)).workers_used == 1
+
+
+def test_continuity_preference_is_respected_when_it_is_free() -> None:
+    stops = (home("h1", 1, preferred_worker="b"), home("h2", 2, preferred_worker="a"))
+    problem = FleetProblem((worker("a"), worker("b")), stops, LINE, continuity_penalty=5_000)
+    assert served_by(solve_valid(problem)) == {"h1": "b", "h2": "a"}
+
+
+def test_an_optional_stop_not_worth_its_travel_is_dropped() -> None:
+    stops = (home("h1", 1), home("h4", 4, penalty=10))
+    result = solve_valid(FleetProblem((worker("a"),), stops, LINE))
+    assert [u.stop_id for u in result.unassigned] == ["h4"]
+
+
+def test_the_validator_catches_a_broken_fleet_plan() -> None:
+    stops = (home("h1", 1, skills=frozenset({"dementia"}), demand=3), home("h2", 2))
+    workers = (worker("a", capacity=2), worker("b", skills=frozenset({"dementia"}), capacity=5))
+    problem = FleetProblem(workers, stops, LINE)
+    result = solve_valid(problem)
+    a, b = result.routes
+    swapped = replace(result, routes=(replace(a, stops=b.stops), replace(b, stops=a.stops)))
+    errors = validate_fleet(problem, swapped)
+    assert any("needs skills" in e for e in errors)
+    assert any("exceeds capacity" in e for e in errors)
+    late = replace(b.stops[0], service_start=17 * 3600, service_end=17 * 3600 + 1800)
+    errors = validate_fleet(problem, replace(result, routes=(a, replace(b, stops=(late,)))))
+    assert any("not inside any of its windows" in e for e in errors)
+    assert any(
+        "mandatory but neither" in e
+        for e in validate_fleet(
+            problem, replace(result, routes=(replace(a, stops=()), replace(b, stops=())))
+        )
+    )
+
+
+def test_a_solver_failure_falls_back_to_a_valid_constructive_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(self: object, params: object) -> None:
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(fleet_router.pywrapcp.RoutingModel, "SolveWithParameters", broken)
+    stops = tuple(home(f"h{k}", k, demand=1) for k in range(1, 5))
+    problem = FleetProblem((worker("a", capacity=3), worker("b", capacity=3)), stops, LINE)
+    result = solve_fleet(problem, LIMITS)
+    assert result.status is SolveStatus.FALLBACK
+    assert validate_fleet(problem, result) == [] and not result.unassigned
+
+
+def test_the_solomon_reader_parses_c101() -> None:
+    inst = read_solomon(SOLOMON / "C101.txt")
+    assert (inst.n_customers, inst.capacity, inst.vehicles) == (100, 200, 25)
+    assert (inst.x[0], inst.y[0], inst.due[0]) == (40, 50, 1236)
+
+
+@pytest.mark.parametrize("name", ["C101", "R101", "RC101", "R201"])
+def test_the_router_finds_the_exhaustive_optimum_of_eight_solomon_customers(name: str) -> None:
+    inst = read_solomon(SOLOMON / f"{name}.txt").head(8)
+    problem = to_fleet_problem(inst)
+    result = solve_valid(problem)
+    assert result.cost == exhaustive_optimum(inst)
