@@ -179,12 +179,17 @@ def serve(
     write_stack_file(stack, url)
     console.print(f"\n[bold green]API serving at {url}[/] (moto at {stack.endpoint_url})")
     console.print("Try:")
-    console.print(f"  curl -s {url}/stewards/{example['steward_id']}/routes/{example['date']}")
+    # soft_wrap: a command must stay on one line to be copied from the terminal.
+    console.print(
+        f"  curl -s {url}/stewards/{example['steward_id']}/routes/{example['date']}",
+        soft_wrap=True,
+    )
     console.print(
         f"  curl -s -X POST {url}/visits -H 'Idempotency-Key: demo-visit-0001' "
-        f"-H 'Content-Type: application/json' -d '{example['visit']}'"
+        f"-H 'Content-Type: application/json' -d '{example['visit']}'",
+        soft_wrap=True,
     )
-    console.print(f"  curl -s '{url}/coverage?month={example['month']}&scope=city'")
+    console.print(f"  curl -s '{url}/coverage?month={example['month']}&scope=city'", soft_wrap=True)
     console.print("Ctrl-C stops the stack.")
     stop = threading.Event()
     try:
