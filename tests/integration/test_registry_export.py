@@ -1,0 +1,25 @@
+"""`careroute data export` against a stack: writes what was imported, in the import format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from careroute.domain import Registry
+from careroute.registry_csv import read_registry
+from careroute_local.cli import main
+from careroute_local.pump import EventPump
+from tests.conftest import TODAY
+
+
+def test_export_writes_back_exactly_the_registry_that_was_imported(
+    loaded_stack: EventPump, small_city: Registry, tmp_path: Path
+) -> None:
+    main(["data", "export", "--dir", str(tmp_path), "--as-of", TODAY.isoformat()])
+    exported = read_registry(tmp_path, as_of=TODAY)
+    assert sorted(exported.communities, key=lambda c: c.community_id) == list(
+        small_city.communities
+    )
+    assert sorted(exported.stewards, key=lambda s: s.steward_id) == list(small_city.stewards)
+    assert sorted(exported.elders, key=lambda e: e.elder_id) == sorted(
+        small_city.elders, key=lambda e: e.elder_id
+    )
