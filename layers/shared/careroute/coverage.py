@@ -72,12 +72,6 @@ class Counters:
     visits_made: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
 
-    def add(self, other: Counters) -> None:
-        self.elders_visited += other.elders_visited
-        self.visits_made += other.visits_made
-        for name, count in other.outcomes.items():
-            self.outcomes[name] = self.outcomes.get(name, 0) + count
-
 
 CounterKey = tuple[str, Scope, str]
 """(month 'YYYY-MM', scope, tier or ALL)."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from pynamodb.exceptions import PynamoDBException
 
 from careroute.exceptions import StorageError
 from careroute.observability import logger
-
-T = TypeVar("T")
 
 
 @contextmanager
@@ -22,8 +19,3 @@ def storage_errors(action: str) -> Iterator[None]:
     except PynamoDBException as exc:
         logger.exception("storage failure", extra={"action": action})
         raise StorageError(f"storage failed while trying to {action}") from exc
-
-
-def retrying(action: str, attempt: Callable[[], T]) -> T:
-    with storage_errors(action):
-        return attempt()
