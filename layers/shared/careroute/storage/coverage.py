@@ -142,3 +142,36 @@ def read_coverage(month: str, scope: Scope) -> list[dict[str, Any]]:
 def scope_exists(scope: Scope) -> bool:
     with storage_errors("read coverage"):
         return any(True for _ in CoverageModel.query(_registry_pk(scope), limit=1))
+
+
+def stored_counters(month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+    """Every counter item of a month, keyed by (scope, tier) (a scan: for checks, not requests)."""
+    found: dict[tuple[Scope, str], dict[str, Any]] = {}
+    with storage_errors("read a month's counters"):
+        for item in CoverageModel.scan(CoverageModel.pk.startswith(f"{month}#")):
+            scope = Scope.parse(item.pk.split("#", 1)[1])
+            found[(scope, item.sk)] = _row(item.sk, item, 0)
+    return found
+
+
+def overwrite_counters(month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+    """Replace a month's counters with `rows` (same shape as stored_counters), e.g. a rebuild.
+
+    Counters present in the table but not in `rows` are set to zero, not deleted, so a reader
+    never sees a scope vanish. Markers are left alone: they still stop duplicate deliveries.
+    """
+    stale = set(stored_counters(month)) - set(rows)
+    zero = {"elders_visited": 0, "visits_made": 0, "outcomes": dict.fromkeys(OUTCOME_NAMES, 0)}
+    with storage_errors("rebuild a month's counters"), CoverageModel.batch_write() as batch:
+        for (scope, tier), row in [*rows.items(), *((key, zero) for key in stale)]:
+            outcomes = row["outcomes"]
+            batch.save(
+                CoverageModel(
+                    _counter_pk(month, scope),
+                    tier,
+                    elders_visited=row["elders_visited"],
+                    visits_made=row["visits_made"],
+                    **{f"outcome_{name}": outcomes.get(name, 0) for name in OUTCOME_NAMES},
+                )
+            )
+    return len(rows) + len(stale)

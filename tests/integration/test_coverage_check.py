@@ -1,0 +1,56 @@
+"""Coverage counters checked and rebuilt from the raw visit records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from careroute.coverage import Scope
+from careroute.domain import Outcome, Registry, Tier, VisitRecord
+from careroute.services.coverage_check import check_month, rebuild_month
+from careroute.storage.coverage import CoverageModel
+from careroute.storage.visits import save_visit_once
+from careroute_local.pump import EventPump
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def record_visits(pump: EventPump, city: Registry, outcomes: list[Outcome]) -> str:
+    steward = city.stewards[0]
+    elders = [e for e in city.elders if e.community_id == steward.community_id]
+    for n, (elder, outcome) in enumerate(zip(elders, outcomes, strict=False)):
+        record = VisitRecord(
+            visit_id=f"visit-{n:04d}",
+            elder_id=elder.elder_id,
+            steward_id=steward.steward_id,
+            community_id=elder.community_id,
+            street_id=elder.street_id,
+            district_id=elder.district_id,
+            tier=Tier.T2,
+            outcome=outcome,
+            visited_at=NOW - timedelta(minutes=n),
+            recorded_at=NOW,
+        )
+        save_visit_once(record, request_hash=f"h{n}")
+    pump.drain_stream("VisitsTable")
+    return record.month
+
+
+def test_projected_counters_match_the_visit_records_even_after_redelivery(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    month = record_visits(loaded_stack, small_city, [Outcome.VISITED, Outcome.NOT_HOME] * 3)
+    loaded_stack.redeliver_stream("VisitsTable")
+    assert check_month(month) == []
+
+
+def test_drift_is_found_and_a_rebuild_removes_it(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    month = record_visits(loaded_stack, small_city, [Outcome.VISITED] * 4)
+    city = Scope.parse("city")
+    CoverageModel(f"{month}#{city}", "ALL").update(actions=[CoverageModel.visits_made.add(1)])
+    drift = check_month(month)
+    assert [(str(d.scope), d.tier) for d in drift] == [("city", "ALL")]
+    assert "stored 4 elders, 5 visits" in str(drift[0])
+    rebuild_month(month)
+    assert check_month(month) == []
