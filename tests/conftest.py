@@ -74,3 +74,8 @@ def nightly_tick_time(plan_date: date) -> datetime:
 @pytest.fixture
 def plan_date() -> date:
     return PLAN_DATE
+
+
+def bearer(pump: EventPump, role: str, scope: str | None = None) -> dict[str, str]:
+    """Headers with a dev token for `role` limited to `scope` (what Cognito would issue)."""
+    return {"authorization": f"Bearer {pump.issuer.token(role, scope)}"}

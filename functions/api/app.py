@@ -1,16 +1,22 @@
 """HTTP API: stewards fetch routes and post outcomes; officials read coverage.
 
+Every route but /openapi.json and /docs sits behind API Gateway's JWT authorizer; the handler
+reads the verified caller from the claims (careroute.auth) and enforces role and scope.
 Every 4xx has one JSON shape, {"error": {"code": ..., "message": ...}}; a 5xx never carries
-internals. Outcomes are idempotent per Idempotency-Key (powertools record + conditional put).
+internals. Outcomes are idempotent per (steward, Idempotency-Key): powertools record +
+conditional put. Bodies are never logged.
 """
 
 import json
-import re
 from datetime import UTC, date, datetime
+from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -23,41 +29,59 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError as PydanticValidationError
 
 from careroute import storage
+from careroute.api_models import (
+    BatchItemResult,
+    BatchResult,
+    ErrorDetail,
+    OutcomeBatch,
+    OutcomeBody,
+    Visit,
+    error_responses,
+)
+from careroute.auth import Caller, Role, require_own_steward, require_scope
 from careroute.config import Settings
 from careroute.coverage import Scope
+from careroute.docs_page import DOCS_HTML
 from careroute.exceptions import (
     CareRouteError,
     ConflictError,
     ForbiddenError,
     NotFoundError,
     StorageError,
+    UnauthorizedError,
     ValidationError,
 )
-from careroute.messages import VisitRequest
+from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 from careroute.policy import load_policy
 from careroute.services.route_view import steward_route
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
+from careroute.storage.scopes import ancestors
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
 policy = load_policy(settings.policy_file)
-app = APIGatewayHttpResolver()
+app = APIGatewayHttpResolver(enable_validation=True)
 idempotency_config = IdempotencyConfig(
     event_key_jmespath="[steward_id, idempotency_key]",
     payload_validation_jmespath="request",
     expires_after_seconds=7 * 24 * 3600,
 )
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 STATUS_OF = {
     ValidationError: HTTPStatus.UNPROCESSABLE_ENTITY,
     NotFoundError: HTTPStatus.NOT_FOUND,
     ForbiddenError: HTTPStatus.FORBIDDEN,
+    UnauthorizedError: HTTPStatus.UNAUTHORIZED,
     ConflictError: HTTPStatus.CONFLICT,
     StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
 }
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="idempotency-key", description="One key per visit, e.g. a UUID; 8-128 chars"),
+]
 
 
 def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
@@ -65,24 +89,29 @@ def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError(f"date must be YYYY-MM-DD, got {text!r}") from exc
+def caller() -> Caller:
+    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
 
 
-@app.get("/stewards/<steward_id>/routes/<day>")
+@app.get(
+    "/stewards/<steward_id>/routes/<day>",
+    summary="A steward's route for a date, with their elders' names and addresses",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["steward"],
+)
 @tracer.capture_method
-def get_route(steward_id: str, day: str) -> dict[str, Any]:
-    return steward_route(steward_id, parse_date(day))
+def get_route(
+    steward_id: Annotated[str, Path(pattern=ID_PATTERN)], day: Annotated[date, Path()]
+) -> dict[str, Any]:
+    require_own_steward(caller(), steward_id)
+    return steward_route(steward_id, day)
 
 
 @idempotent_function(
     data_keyword_argument="call", persistence_store=persistence, config=idempotency_config
 )
 def record_once(call: dict[str, Any]) -> dict[str, Any]:
-    request = VisitRequest.model_validate(call["request"])
+    request = OutcomeBody.model_validate(call["request"]).as_request(call["steward_id"])
     record, created = record_visit(request, call["idempotency_key"], datetime.now(UTC), policy)
     metrics.add_metric(name="VisitsRecorded", unit=MetricUnit.Count, value=int(created))
     return {
@@ -95,21 +124,32 @@ def record_once(call: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@app.post("/visits")
+def steward_of(who: Caller, outcome: OutcomeBody) -> str:
+    """Outcomes are recorded as the token's steward; a differing body steward_id is refused."""
+    who.require(Role.STEWARD)
+    if outcome.steward_id not in (None, who.scope):
+        raise ForbiddenError("a steward can only record their own visits")
+    return who.scope
+
+
+def outcome_call(steward_id: str, key: str, outcome: OutcomeBody) -> dict[str, Any]:
+    request = outcome.model_dump(mode="json", exclude={"steward_id", "idempotency_key"})
+    return {"steward_id": steward_id, "idempotency_key": key, "request": request}
+
+
+@app.post(
+    "/visits",
+    summary="Record one visit outcome (a retry with the same Idempotency-Key stores nothing new)",
+    responses={201: {"description": "Recorded", "content": {"application/json": {"model": Visit}}}}
+    | error_responses(401, 403, 404, 409, 422),
+    tags=["steward"],
+)
 @tracer.capture_method
-def post_visit() -> Response[str]:
-    key = check_idempotency_key(app.current_event.headers.get("idempotency-key"))
-    try:
-        body = json.loads(app.current_event.body or "")
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"body is not valid JSON: {exc.msg} at position {exc.pos}") from exc
-    request = VisitRequest.model_validate(body)
-    call = {
-        "steward_id": request.steward_id,
-        "idempotency_key": key,
-        "request": json.loads(request.model_dump_json()),
-    }
-    visit = record_once(call=call)
+def post_visit(
+    outcome: Annotated[OutcomeBody, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[str]:
+    key = check_idempotency_key(idempotency_key)
+    visit = record_once(call=outcome_call(steward_of(caller(), outcome), key, outcome))
     return Response(
         status_code=HTTPStatus.CREATED,
         content_type=content_types.APPLICATION_JSON,
@@ -117,19 +157,82 @@ def post_visit() -> Response[str]:
     )
 
 
-@app.get("/coverage")
+@app.post(
+    "/visits/batch",
+    summary="Record outcomes queued offline; each item has its own idempotency key",
+    description="Items are applied oldest visit first; results come back in request order. "
+    "Each item is answered as POST /visits would answer it, so a resent batch stores nothing "
+    "twice.",
+    responses=error_responses(401, 403, 422),
+    tags=["steward"],
+)
 @tracer.capture_method
-def get_coverage() -> dict[str, Any]:
-    month = app.current_event.get_query_string_value("month") or ""
-    if not MONTH.match(month):
-        raise ValidationError("query parameter month must be YYYY-MM, e.g. month=2026-12")
+def post_visit_batch(batch: Annotated[OutcomeBatch, Body()]) -> BatchResult:
+    who = caller()
+    results: list[BatchItemResult] = []
+    for index, item in sorted(enumerate(batch.items), key=lambda pair: pair[1].visited_at):
+        result = BatchItemResult(index=index, idempotency_key=item.idempotency_key, status=201)
+        try:
+            call = outcome_call(steward_of(who, item), item.idempotency_key, item)
+            result.visit = Visit.model_validate(record_once(call=call))
+        except CareRouteError as exc:
+            result.status = STATUS_OF.get(type(exc), HTTPStatus.BAD_REQUEST)
+            result.error = ErrorDetail(code=exc.code, message=str(exc))
+        except IdempotencyValidationError:
+            result.status = HTTPStatus.CONFLICT
+            result.error = ErrorDetail(code="conflict", message=KEY_REUSED)
+        results.append(result)
+    results.sort(key=lambda r: r.index)
+    recorded = sum(1 for r in results if r.visit is not None)
+    return BatchResult(results=results, recorded=recorded, failed=len(results) - recorded)
+
+
+@app.get(
+    "/coverage",
+    summary="Visit coverage for a month and scope, per risk tier (no names)",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def get_coverage(
+    month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
+    scope: Annotated[
+        str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
+    ] = "city",
+) -> dict[str, Any]:
+    who = caller()
     try:
-        scope = Scope.parse(app.current_event.get_query_string_value("scope") or "city")
+        where = Scope.parse(scope)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    if not scope_exists(scope):
-        raise NotFoundError(f"unknown scope {scope}")
-    return {"month": month, "scope": str(scope), "tiers": read_coverage(month, scope)}
+    require_scope(who, where, ancestors(where))
+    if not scope_exists(where):
+        raise NotFoundError(f"unknown scope {where}")
+    return {"month": month, "scope": str(where), "tiers": read_coverage(month, where)}
+
+
+@cache
+def openapi_document() -> str:
+    return app.get_openapi_json_schema(
+        title="CareRoute API",
+        version="1",
+        summary="Routes and visit outcomes for stewards; coverage for officials",
+        security_schemes={"jwt": HTTPBearer(bearerFormat="JWT")},
+        security=[{"jwt": []}],
+    )
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def get_openapi() -> Response[str]:
+    return Response(200, content_types.APPLICATION_JSON, openapi_document())
+
+
+@app.get("/docs", include_in_schema=False)
+def get_docs() -> Response[str]:
+    return Response(200, "text/html; charset=utf-8", DOCS_HTML)
+
+
+KEY_REUSED = "this Idempotency-Key was already used for a different visit; use a new key"
 
 
 @app.exception_handler(CareRouteError)
@@ -138,16 +241,29 @@ def handle_domain_error(exc: CareRouteError) -> Response[str]:
     return error(status, exc.code, str(exc))
 
 
+def _problems(errors: Any) -> str:
+    problems = []
+    for e in errors:
+        if e.get("type") == "json_invalid":
+            return "body is not valid JSON"
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        problems.append(f"{where or 'body'}: {e.get('msg', 'invalid')}")
+    return "; ".join(problems)
+
+
+@app.exception_handler(RequestValidationError)
+def handle_invalid_request(exc: RequestValidationError) -> Response[str]:
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", _problems(exc.errors()))
+
+
 @app.exception_handler(PydanticValidationError)
 def handle_invalid_body(exc: PydanticValidationError) -> Response[str]:
-    problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()]
-    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", "; ".join(problems))
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", _problems(exc.errors()))
 
 
 @app.exception_handler(IdempotencyValidationError)
 def handle_key_reuse(exc: IdempotencyValidationError) -> Response[str]:
-    message = "this Idempotency-Key was already used for a different visit; use a new key"
-    return error(HTTPStatus.CONFLICT, "conflict", message)
+    return error(HTTPStatus.CONFLICT, "conflict", KEY_REUSED)
 
 
 @app.not_found

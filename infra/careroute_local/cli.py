@@ -5,6 +5,7 @@ careroute plan --date D --export F plan one date on a fresh local stack, write J
 careroute data generate --out DIR  write a synthetic Shenyang as CSV
 careroute data import --dir DIR    validate CSVs, load them into the running stack
 careroute data export --dir DIR    write the running stack's registry as CSV
+careroute token --role R --scope S print a dev bearer token for the local HTTP API
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from careroute.domain import CHINA_TZ, Registry
+from careroute_local.dev_auth import ROLES
 from careroute_local.paths import DATA_DIR, STACK_FILE
 
 if TYPE_CHECKING:
@@ -104,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = data_commands.add_parser("export", help="write the running stack's registry as CSV")
     export.add_argument("--dir", type=Path, required=True, metavar="DIR")
     export.add_argument("--as-of", type=_date, help="tiers as of (default today)")
+    token = commands.add_parser("token", help="print a dev token for the local HTTP API")
+    token.add_argument("--role", required=True, choices=ROLES)
+    token.add_argument("--scope", help="steward id, street id or district id (none: city_admin)")
+    token.add_argument("--hours", type=float, default=12, help="valid for (default 12)")
     return parser
 
 
@@ -187,7 +193,6 @@ def _example(run: PlanRun, city: Registry) -> dict[str, str]:
     visited_at = datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
     visit = json.dumps(
         {
-            "steward_id": steward_id,
             "elder_id": elder_id,
             "outcome": "visited",
             "visited_at": visited_at,
@@ -259,6 +264,15 @@ def cmd_export(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_token(args: argparse.Namespace) -> None:
+    """A token signed by the local dev key (var/dev-jwt-key.json); never valid in the cloud."""
+    from careroute_local.dev_auth import DevIssuer
+
+    if args.role != "city_admin" and not args.scope:
+        raise SystemExit(f"careroute token: --scope is required for --role {args.role}")
+    print(DevIssuer().token(args.role, args.scope, ttl_seconds=int(args.hours * 3600)))
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -267,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
         ("data", "generate"): cmd_generate,
         ("data", "import"): cmd_import,
         ("data", "export"): cmd_export,
+        ("token", None): cmd_token,
     }
     handler = handlers[(args.command, getattr(args, "data_command", None))]
     try:

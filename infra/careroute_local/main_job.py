@@ -178,18 +178,22 @@ def serve(
     _server, url = pump.serve_http(port=port)
     write_stack_file(stack, url)
     console.print(f"\n[bold green]API serving at {url}[/] (moto at {stack.endpoint_url})")
-    console.print("Try:")
+    steward = pump.issuer.token("steward", example["steward_id"])
+    admin = pump.issuer.token("city_admin")
+    as_steward = '-H "Authorization: Bearer $STEWARD"'
+    console.print("Try (dev tokens; `careroute token --role R --scope S` prints more):")
     # soft_wrap: a command must stay on one line to be copied from the terminal.
-    console.print(
-        f"  curl -s {url}/stewards/{example['steward_id']}/routes/{example['date']}",
-        soft_wrap=True,
-    )
-    console.print(
-        f"  curl -s -X POST {url}/visits -H 'Idempotency-Key: demo-visit-0001' "
+    for line in (
+        f"  STEWARD={steward}",
+        f"  ADMIN={admin}",
+        f"  curl -s {as_steward} {url}/stewards/{example['steward_id']}/routes/{example['date']}",
+        f"  curl -s -X POST {url}/visits {as_steward} -H 'Idempotency-Key: demo-visit-0001' "
         f"-H 'Content-Type: application/json' -d '{example['visit']}'",
-        soft_wrap=True,
-    )
-    console.print(f"  curl -s '{url}/coverage?month={example['month']}&scope=city'", soft_wrap=True)
+        f'  curl -s -H "Authorization: Bearer $ADMIN" '
+        f"'{url}/coverage?month={example['month']}&scope=city'",
+        f"  API docs, no token: {url}/docs",
+    ):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
     console.print("Ctrl-C stops the stack.")
     stop = threading.Event()
     try:

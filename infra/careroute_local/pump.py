@@ -17,7 +17,10 @@ Semantics kept from Lambda (so tests of retries and duplicates mean something):
   still fails after MaximumRetryAttempts goes to the OnFailure queue as Lambda's record and the
   shard moves on. With MaximumRetryAttempts -1 (infinite) the shard stays blocked and the next
   drain tries again.
-- HTTP: API Gateway HTTP API, payload format 2.0, one request at a time per function.
+- HTTP: API Gateway HTTP API, payload format 2.0, one request at a time per function. Routes
+  behind a JWT authorizer need `Authorization: Bearer <token>` from the local dev issuer
+  (careroute_local.dev_auth): missing, forged or expired -> 401 {"message":"Unauthorized"};
+  the verified claims reach the handler in requestContext.authorizer.jwt.claims.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 from croniter import croniter
 
+from careroute_local.dev_auth import DevIssuer
 from careroute_local.lambda_context import LocalLambdaContext
 from careroute_local.stack import LocalStack
 from careroute_local.template import (
@@ -359,6 +363,17 @@ class EventPump:
         self._generation = stack.generation
         self._stream_lock = threading.RLock()
         self._route_table: tuple[Template, list[_Route]] | None = None
+        self._issuer: DevIssuer | None = None
+
+    @property
+    def issuer(self) -> DevIssuer:
+        """The local JWT issuer whose tokens the HTTP API accepts (dev keys, see dev_auth)."""
+        if self._issuer is None:
+            self._issuer = DevIssuer()
+        return self._issuer
+
+    def verify_token(self, authorization: str | None) -> dict[str, Any] | None:
+        return self.issuer.verify(authorization)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -903,6 +918,11 @@ class EventPump:
         if matched is None:
             return _api_error(404, "Not Found"), []
         route, path_params = matched
+        if jwt_claims is None and _needs_token(route):
+            # API Gateway's JWT authorizer: no valid token, no invocation.
+            jwt_claims = self.verify_token(_header(headers, "authorization"))
+            if jwt_claims is None:
+                return _api_error(401, "Unauthorized"), []
         if route.event.payload_format_version != "2.0":
             raise NotImplementedError(f"{route.event.route_key}: only payload format 2.0")
         event = self._http_event(route, method, path, raw_query, headers, body, path_params,
@@ -1213,6 +1233,16 @@ def _as_text(data: bytes, content_type: str | None) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _needs_token(route: _Route) -> bool:
+    authorizer = route.event.authorizer or route.api.default_authorizer
+    return authorizer is not None and authorizer != "NONE"
+
+
+def _header(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None, name: str) -> str | None:
+    pairs = headers.items() if isinstance(headers, Mapping) else (headers or [])
+    return next((str(v) for k, v in pairs if k.lower() == name), None)
 
 
 def _api_error(status: int, message: str) -> HttpResponse:

@@ -108,6 +108,7 @@ class HttpApiSpec:
     logical_id: str
     api_id: str
     stage_name: str = "$default"
+    default_authorizer: str | None = None  # Auth.DefaultAuthorizer (a JWT authorizer's name)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class HttpApiEvent:
     path: str  # "/stewards/{steward_id}/routes/{date}", or "$default"
     api_logical_id: str = "ServerlessHttpApi"
     payload_format_version: str = "2.0"
+    authorizer: str | None = None  # Auth.Authorizer; "NONE" opts out of the API's default
 
     @property
     def route_key(self) -> str:
@@ -656,8 +658,16 @@ def _queue(r: _Resolver, logical_id: str) -> QueueSpec:
 
 
 def _http_api(r: _Resolver, logical_id: str, global_props: Mapping[str, Any]) -> HttpApiSpec:
-    props = r.resolve(_merge_globals(global_props, _props(r, logical_id)))
-    return HttpApiSpec(logical_id, r.api_id(logical_id), str(props.get("StageName", "$default")))
+    merged = _merge_globals(global_props, _props(r, logical_id))
+    auth = merged.get("Auth") or {}
+    props = r.resolve({k: v for k, v in merged.items() if k != "Auth"})
+    default = auth.get("DefaultAuthorizer")
+    return HttpApiSpec(
+        logical_id,
+        r.api_id(logical_id),
+        str(props.get("StageName", "$default")),
+        str(default) if default else None,
+    )
 
 
 def _target_logical_id(r: _Resolver, value: Any, resource_type: str | set[str]) -> str:
@@ -782,8 +792,9 @@ def _event(
             enabled=bool(props.get("Enabled", True)),
         )
     if etype == "HttpApi":
-        props = r.resolve({k: v for k, v in raw.items() if k != "ApiId"})
+        props = r.resolve({k: v for k, v in raw.items() if k not in ("ApiId", "Auth")})
         api = raw.get("ApiId")
+        authorizer = (raw.get("Auth") or {}).get("Authorizer")
         return HttpApiEvent(
             name=name,
             method=str(props.get("Method", "ANY")).upper(),
@@ -792,5 +803,6 @@ def _event(
                 _target_logical_id(r, api, _HTTP_API_TYPE) if api else "ServerlessHttpApi"
             ),
             payload_format_version=str(props.get("PayloadFormatVersion", "2.0")),
+            authorizer=str(authorizer) if authorizer else None,
         )
     return None  # event types the local pump does not drive (Api, S3, SNS, ...)

@@ -18,10 +18,13 @@ from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, nightly_tick_time
 
 
-def http(method: str, url: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
+def http(
+    method: str, url: str, token: str, body: Any = None, key: str | None = None
+) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("content-type", "application/json")
+    request.add_header("authorization", f"Bearer {token}")
     if key:
         request.add_header("idempotency-key", key)
     try:
@@ -40,7 +43,11 @@ def test_a_day_of_visits_flows_from_plan_to_exact_coverage(
         pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
         pump.drain_queue("PlanJobsQueue")
         steward = small_city.stewards[0]
-        status, route = http("GET", f"{url}/stewards/{steward.steward_id}/routes/{PLAN_DATE}")
+        token = pump.issuer.token("steward", steward.steward_id)
+        admin = pump.issuer.token("city_admin")
+        status, route = http(
+            "GET", f"{url}/stewards/{steward.steward_id}/routes/{PLAN_DATE}", token
+        )
         assert status == 200 and len(route["stops"]) >= 3
         first, second, third = route["stops"][:3]
 
@@ -63,14 +70,14 @@ def test_a_day_of_visits_flows_from_plan_to_exact_coverage(
             (outcome(first, "visited", 10), "visit-first-0002"),  # a second real visit
         ]
         for body, key in posts:
-            status, _ = http("POST", f"{url}/visits", body, key)
+            status, _ = http("POST", f"{url}/visits", token, body, key)
             assert status == 201
 
         pump.drain_stream("VisitsTable")
         pump.redeliver_stream("VisitsTable")  # every stream record delivered a second time
 
         status, coverage = http(
-            "GET", f"{url}/coverage?month={month}&scope=community:{steward.community_id}"
+            "GET", f"{url}/coverage?month={month}&scope=community:{steward.community_id}", admin
         )
         assert status == 200
         rows = {row["tier"]: row for row in coverage["tiers"]}
@@ -92,7 +99,7 @@ def test_a_day_of_visits_flows_from_plan_to_exact_coverage(
             by_tier[stop["tier"]] += 1
         assert {t: rows[t]["elders_visited"] for t in by_tier} == by_tier
 
-        status, city = http("GET", f"{url}/coverage?month={month}&scope=city")
+        status, city = http("GET", f"{url}/coverage?month={month}&scope=city", admin)
         assert city["tiers"][-1]["elders_visited"] == 2
         assert city["tiers"][-1]["elders_due"] == sum(
             1 for e in small_city.elders if e.status.value == "active"

@@ -10,15 +10,24 @@ import pytest
 from careroute.domain import CHINA_TZ, Registry
 from careroute.storage.visits import all_visits
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 
 
-def post_visit(pump: EventPump, body: object, key: str | None = "key-0000001") -> HttpResponse:
-    headers = {"content-type": "application/json"}
+def post_visit(
+    pump: EventPump, body: object, key: str | None = "key-0000001", steward: str = "W0001"
+) -> HttpResponse:
+    """POST /visits as the steward `steward` (the body's steward_id, if any, is only checked)."""
+    headers = {"content-type": "application/json", **bearer(pump, "steward", steward)}
     if key is not None:
         headers["idempotency-key"] = key
     raw = body if isinstance(body, str) else json.dumps(body)
     return pump.invoke_http("POST", "/visits", headers=headers, body=raw)
+
+
+def get(
+    pump: EventPump, path: str, role: str, scope: str | None, query: dict[str, str] | None = None
+) -> HttpResponse:
+    return pump.invoke_http("GET", path, headers=bearer(pump, role, scope), query=query)
 
 
 def a_visit(city: Registry, **changes: object) -> dict[str, object]:
@@ -40,8 +49,11 @@ def test_a_steward_gets_the_route_with_elder_names_and_addresses(
     loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     loaded_stack.drain_queue("PlanJobsQueue")
     steward = small_city.stewards[0]
-    response = loaded_stack.invoke_http(
-        "GET", f"/stewards/{steward.steward_id}/routes/{PLAN_DATE.isoformat()}"
+    response = get(
+        loaded_stack,
+        f"/stewards/{steward.steward_id}/routes/{PLAN_DATE.isoformat()}",
+        "steward",
+        steward.steward_id,
     )
     assert response.status == 200
     route = response.json()
@@ -79,7 +91,7 @@ def test_the_same_key_from_another_steward_is_a_different_visit(
     elder = next(e for e in small_city.elders if e.community_id == other.community_id)
     assert post_visit(loaded_stack, a_visit(small_city)).status == 201
     second = a_visit(small_city, steward_id=other.steward_id, elder_id=elder.elder_id)
-    assert post_visit(loaded_stack, second).status == 201
+    assert post_visit(loaded_stack, second, steward=other.steward_id).status == 201
     assert len(list(all_visits())) == 2
 
 
@@ -92,12 +104,14 @@ BAD_REQUESTS = [
     ("no key", None, None, 422, "Idempotency-Key header is required"),
     ("short key", None, "abc", 422, "Idempotency-Key must be"),
     ("unknown outcome", {"outcome": "chatted"}, "key-0000001", 422, "outcome"),
-    ("wrong type", {"steward_id": 42}, "key-0000001", 422, "steward_id"),
+    ("wrong type", {"elder_id": 42}, "key-0000001", 422, "elder_id"),
+    ("steward_id of another steward", {"steward_id": "W0002"}, "key-0000001", 403, "own visits"),
     ("no time zone", {"visited_at": "2026-12-01T09:00:00"}, "key-0000001", 422, "UTC offset"),
     ("future", {"visited_at": _future()}, "key-0000001", 422, "in the future"),
     ("extra field", {"national_id": "x"}, "key-0000001", 422, "national_id"),
     ("unknown elder", {"elder_id": "E999999"}, "key-0000001", 404, "elder E999999 not found"),
-    ("unknown steward", {"steward_id": "W9999"}, "key-0000001", 404, "steward W9999"),
+    ("oversized notes", {"notes": "x" * 2001}, "key-0000001", 422, "notes"),
+    ("not an object", "[1, 2]", "key-0000001", 422, "body"),
 ]
 
 
@@ -141,14 +155,16 @@ def test_a_steward_cannot_record_a_visit_to_another_communitys_elder(
 def test_bad_route_requests_are_client_errors(
     loaded_stack: EventPump, path: str, status: int
 ) -> None:
-    response = loaded_stack.invoke_http("GET", path)
+    response = get(loaded_stack, path, "city_admin", None)
     assert response.status == status
+    if status != 404 or path != "/nowhere":
+        assert response.json()["error"]["code"]
 
 
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
-        ({"month": "2026-13"}, 422, "month must be YYYY-MM"),
+        ({"month": "2026-13"}, 422, "month"),
         ({"month": "2026-12", "scope": "planet:earth"}, 422, "scope must start with"),
         ({"month": "2026-12", "scope": "district:D99"}, 404, "unknown scope"),
     ],
@@ -156,6 +172,146 @@ def test_bad_route_requests_are_client_errors(
 def test_bad_coverage_queries_name_the_problem(
     loaded_stack: EventPump, query: dict[str, str], status: int, message: str
 ) -> None:
-    response = loaded_stack.invoke_http("GET", "/coverage", query=query)
+    response = get(loaded_stack, "/coverage", "city_admin", None, query)
     assert response.status == status
     assert message in response.json()["error"]["message"]
+
+
+# ---------------------------------------------------------------- the privacy boundary
+
+
+def test_a_steward_cannot_read_another_stewards_route(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    a, b = small_city.stewards[0], small_city.stewards[1]
+    path = f"/stewards/{b.steward_id}/routes/{PLAN_DATE.isoformat()}"
+    response = get(loaded_stack, path, "steward", a.steward_id)
+    assert response.status == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_a_steward_cannot_record_a_visit_as_another_steward_or_to_their_elders(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    a, b = small_city.stewards[0], small_city.stewards[1]
+    b_elder = next(e for e in small_city.elders if e.community_id == b.community_id)
+    as_b = post_visit(loaded_stack, a_visit(small_city, steward_id=b.steward_id), steward="W0001")
+    assert a.steward_id == "W0001" and as_b.status == 403
+    b_elders = post_visit(loaded_stack, a_visit(small_city, elder_id=b_elder.elder_id))
+    assert b_elders.status == 404  # elders are keyed by community: B's are not reachable
+    assert list(all_visits()) == []
+
+
+def test_a_district_official_reads_only_their_own_district(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    community = small_city.communities[0]
+    own = community.district_id
+    month = {"month": datetime.now(CHINA_TZ).strftime("%Y-%m")}
+    for scope in (
+        f"district:{own}",
+        f"street:{community.street_id}",
+        f"community:{community.community_id}",
+    ):
+        allowed = get(loaded_stack, "/coverage", "district_official", own, month | {"scope": scope})
+        assert allowed.status == 200, scope
+    for scope in ("district:D02", "city"):
+        refused = get(loaded_stack, "/coverage", "district_official", own, month | {"scope": scope})
+        assert refused.status == 403, scope
+
+
+def test_a_street_official_reads_their_street_and_not_its_district(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    community = small_city.communities[0]
+    month = {"month": datetime.now(CHINA_TZ).strftime("%Y-%m")}
+    street = community.street_id
+    own = get(
+        loaded_stack, "/coverage", "street_official", street, month | {"scope": f"street:{street}"}
+    )
+    up = get(loaded_stack, "/coverage", "street_official", street,
+             month | {"scope": f"district:{community.district_id}"})  # fmt: skip
+    assert own.status == 200 and up.status == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "method", "path"),
+    [
+        ("steward", "W0001", "GET", "/coverage?month=2026-12&scope=city"),
+        ("inspector", "D01", "GET", "/coverage?month=2026-12&scope=district:D01"),
+        ("district_official", "D01", "POST", "/visits"),
+        ("city_admin", None, "POST", "/visits"),
+        ("district_official", "D01", "GET", "/stewards/W0001/routes/2026-12-01"),
+        ("nobody", "x", "GET", "/stewards/W0001/routes/2026-12-01"),
+    ],
+)
+def test_a_wrong_role_is_forbidden(
+    loaded_stack: EventPump, small_city: Registry, role: str, scope: str | None, method: str,
+    path: str,
+) -> None:  # fmt: skip
+    headers = {"idempotency-key": "key-0000001", **bearer(loaded_stack, role, scope)}
+    body = json.dumps(a_visit(small_city)) if method == "POST" else None
+    response = loaded_stack.invoke_http(method, path, headers=headers, body=body)
+    assert response.status == 403, response.text
+    assert response.json()["error"]["code"] == "forbidden"
+    assert list(all_visits()) == []
+
+
+def _forged(pump: EventPump) -> str:
+    header, payload, _signature = pump.issuer.token("city_admin").split(".")
+    return f"Bearer {header}.{payload}.c2lnbmF0dXJl"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "Bearer",
+        "Bearer not-a-jwt",
+        "Basic dXNlcjpwYXNz",
+        "forged",
+        "expired",
+    ],
+)
+def test_no_valid_token_is_401_before_the_handler_runs(
+    loaded_stack: EventPump, small_city: Registry, authorization: str | None
+) -> None:
+    issuer = loaded_stack.issuer
+    if authorization == "forged":
+        authorization = _forged(loaded_stack)
+    elif authorization == "expired":
+        authorization = f"Bearer {issuer.token('steward', 'W0001', ttl_seconds=-60)}"
+    headers = {"idempotency-key": "key-0000001"}
+    if authorization is not None:
+        headers["authorization"] = authorization
+    for method, path, body in [
+        ("GET", "/stewards/W0001/routes/2026-12-01", None),
+        ("POST", "/visits", json.dumps(a_visit(small_city))),
+        ("GET", "/coverage?month=2026-12", None),
+    ]:
+        response = loaded_stack.invoke_http(method, path, headers=headers, body=body)
+        assert response.status == 401, (path, response.text)
+        assert response.json() == {"message": "Unauthorized"}
+    assert list(all_visits()) == []
+
+
+def test_a_token_from_another_issuer_key_is_rejected(
+    loaded_stack: EventPump, tmp_path: object
+) -> None:
+    from careroute_local.dev_auth import DevIssuer
+
+    other = DevIssuer(tmp_path / "other-key.json")  # type: ignore[operator]
+    headers = {"authorization": f"Bearer {other.token('city_admin')}"}
+    response = loaded_stack.invoke_http("GET", "/coverage?month=2026-12", headers=headers)
+    assert response.status == 401
+
+
+def test_the_openapi_document_and_docs_page_need_no_token(loaded_stack: EventPump) -> None:
+    document = loaded_stack.invoke_http("GET", "/openapi.json")
+    assert document.status == 200
+    paths = document.json()["paths"]
+    assert {"/visits", "/visits/batch", "/coverage"} <= set(paths)
+    assert "/stewards/{steward_id}/routes/{day}" in paths
+    docs = loaded_stack.invoke_http("GET", "/docs")
+    assert docs.status == 200 and "openapi.json" in docs.text
+    assert "http" not in docs.text.split("<script>")[1].replace("openapi.json", "")  # no CDN

@@ -31,3 +31,9 @@ class ForbiddenError(CareRouteError):
     """The caller may not act on this elder, steward or scope."""
 
     code = "forbidden"
+
+
+class UnauthorizedError(CareRouteError):
+    """No verified caller (API Gateway normally stops these before the handler)."""
+
+    code = "unauthorized"

@@ -1,0 +1,29 @@
+"""Which scopes contain a scope (community -> street -> district -> city), from the registry.
+
+Read once per container from the communities table (1,153 items) and refreshed when a scope
+is not found, so a newly imported community is seen without a restart.
+"""
+
+from __future__ import annotations
+
+from careroute.coverage import Scope, ScopeKind, scopes_of
+from careroute.storage import registry
+
+_parents: dict[Scope, tuple[Scope, ...]] = {}
+
+
+def _load() -> None:
+    _parents.clear()
+    for community in registry.all_communities():
+        chain = scopes_of(community.community_id, community.street_id, community.district_id)
+        for i, scope in enumerate(chain):
+            _parents[scope] = chain[i + 1 :]
+
+
+def ancestors(scope: Scope) -> tuple[Scope, ...]:
+    """The scopes containing `scope`, innermost first; () for the city or an unknown scope."""
+    if scope.kind is ScopeKind.CITY:
+        return ()
+    if scope not in _parents:
+        _load()
+    return _parents.get(scope, ())
