@@ -1,10 +1,10 @@
 """Due-visit selection: cadence, the monthly rule, days off, look-ahead."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from careroute.domain import Category, ElderStatus, Steward, Tier, TimeWindow, TravelMode
-from careroute.due import rule_deadline, select_due
+from careroute.due import rule_deadline, select_due, working_days_between
 from careroute.policy import load_policy
 from tests.unit.test_policy import elder
 
@@ -66,3 +66,11 @@ def test_due_visits_come_most_urgent_first() -> None:
     due = select_due([soon, overdue], STEWARD, on, POLICY)
     assert [d.elder.elder_id for d in due] == ["E1", "E2"]
     assert due[0].slack_days < 0 and due[0].mandatory
+
+
+def test_working_days_between_counts_only_the_stewards_working_days() -> None:
+    monday = date(2026, 11, 30)
+    for span in range(0, 40):
+        end = monday + timedelta(days=span)
+        brute = sum(1 for k in range(1, span + 1) if STEWARD.works_on(monday + timedelta(days=k)))
+        assert working_days_between(monday, end, STEWARD) == brute

@@ -63,11 +63,13 @@ def working_deadline(deadline: date, steward: Steward, on: date) -> date:
 
 def working_days_between(start: date, end: date, steward: Steward) -> int:
     """Working days in (start, end]; negative when end is before start."""
-    if end < start:
-        return (end - start).days
-    return sum(
-        1 for k in range(1, (end - start).days + 1) if steward.works_on(start + timedelta(k))
-    )
+    days = (end - start).days
+    if days < 0:
+        return days
+    weeks, rest = divmod(days, 7)
+    per_week = 7 - len(steward.days_off)
+    tail = (start + timedelta(k) for k in range(1, rest + 1))
+    return weeks * per_week + sum(1 for day in tail if steward.works_on(day))
 
 
 def select_due(
