@@ -78,3 +78,25 @@ def test_re_planning_the_same_day_replaces_the_route_instead_of_adding_one(
     stored = list(routes.routes_on(PLAN_DATE))
     assert len(stored) == len(small_city.stewards)
     assert {d["run_id"] for d in stored}.isdisjoint(first_runs)
+
+
+def test_redriving_dead_letters_replans_them_and_a_second_redrive_changes_nothing(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    from careroute.storage.dead_letters import redrive
+
+    sqs = loaded_stack.stack.client("sqs")
+    queue = loaded_stack.stack.queue_url("PlanJobsQueue")
+    dlq = loaded_stack.stack.queue_url("PlanJobsDLQ")
+    community = small_city.communities[0].community_id
+    job = {"community_id": community, "plan_date": PLAN_DATE.isoformat(), "run_id": "late"}
+    sqs.send_message(QueueUrl=dlq, MessageBody=json.dumps(job))  # as if it had failed 3 times
+
+    first = redrive(dlq, queue)
+    loaded_stack.drain_queue("PlanJobsQueue")
+    second = redrive(dlq, queue)
+
+    assert (first.moved, first.left, second.moved) == (1, 0, 0)
+    steward = next(s for s in small_city.stewards if s.community_id == community)
+    assert routes.get_route(steward.steward_id, PLAN_DATE)["run_id"] == "late"
+    assert len(list(routes.routes_on(PLAN_DATE))) == 1

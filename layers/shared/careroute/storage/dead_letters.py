@@ -1,0 +1,69 @@
+"""Move dead-lettered messages back to the queue they came from, for another try.
+
+Safe to repeat: each message is sent back before it is deleted from the DLQ (a crash in
+between leaves a copy in both, which the idempotent consumers absorb), and a second run
+finds the DLQ empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from careroute.exceptions import StorageError
+
+
+@dataclass(frozen=True)
+class Redriven:
+    moved: int
+    left: int
+
+
+def redrive(dlq_url: str, queue_url: str, limit: int | None = None) -> Redriven:
+    """Move up to `limit` messages (default: all visible) from `dlq_url` to `queue_url`."""
+    sqs: Any = boto3.client("sqs")
+    moved = 0
+    try:
+        while limit is None or moved < limit:
+            batch = min(10, limit - moved) if limit is not None else 10
+            messages = sqs.receive_message(
+                QueueUrl=dlq_url,
+                MaxNumberOfMessages=batch,
+                VisibilityTimeout=60,
+                WaitTimeSeconds=0,
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not messages:
+                break
+            entries = [
+                {
+                    "Id": str(i),
+                    "MessageBody": m["Body"],
+                    **(
+                        {"MessageAttributes": m["MessageAttributes"]}
+                        if "MessageAttributes" in m
+                        else {}
+                    ),
+                }
+                for i, m in enumerate(messages)
+            ]
+            sent = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+            if sent.get("Failed"):
+                raise StorageError(f"{len(sent['Failed'])} messages could not be sent back")
+            sqs.delete_message_batch(
+                QueueUrl=dlq_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages)
+                ],
+            )
+            moved += len(messages)
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+    except (BotoCoreError, ClientError) as exc:
+        raise StorageError(f"redrive stopped after {moved} messages: {exc}") from exc
+    return Redriven(moved=moved, left=int(attributes["ApproximateNumberOfMessages"]))
