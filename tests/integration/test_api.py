@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -315,3 +318,78 @@ def test_the_openapi_document_and_docs_page_need_no_token(loaded_stack: EventPum
     docs = loaded_stack.invoke_http("GET", "/docs")
     assert docs.status == 200 and "openapi.json" in docs.text
     assert "http" not in docs.text.split("<script>")[1].replace("openapi.json", "")  # no CDN
+
+
+# ---------------------------------------------------------------- outcomes queued offline
+
+
+def post_batch(pump: EventPump, items: list[dict[str, object]], steward: str = "W0001") -> Any:
+    headers = {"content-type": "application/json", **bearer(pump, "steward", steward)}
+    return pump.invoke_http(
+        "POST", "/visits/batch", headers=headers, body=json.dumps({"items": items})
+    )
+
+
+def test_a_batch_queued_offline_is_recorded_once_even_when_resent_out_of_order(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    now = datetime.now(CHINA_TZ).replace(microsecond=0)
+    elders = [e for e in small_city.elders if e.community_id == small_city.stewards[0].community_id]
+    items = [
+        a_visit(
+            small_city,
+            elder_id=elders[i].elder_id,
+            idempotency_key=f"offline-{i:04d}",
+            visited_at=(now - timedelta(hours=i)).isoformat(),
+        )
+        for i in range(3)
+    ]
+    for item in items:
+        item.pop("steward_id")
+    first = post_batch(loaded_stack, items)
+    assert first.status == 200, first.text
+    assert [r["status"] for r in first.json()["results"]] == [201, 201, 201]
+    again = post_batch(loaded_stack, list(reversed(items)))  # resent, another order
+    assert again.json()["recorded"] == 3
+    single = post_visit(loaded_stack, {k: v for k, v in items[0].items() if k != "idempotency_key"},
+                        key="offline-0000")  # fmt: skip
+    assert single.status == 201
+    assert single.json()["visit_id"] == first.json()["results"][0]["visit"]["visit_id"]
+    assert len(list(all_visits())) == 3
+
+
+def test_a_bad_item_fails_alone_and_the_rest_are_recorded(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    good = a_visit(small_city, idempotency_key="offline-good")
+    unknown = a_visit(small_city, elder_id="E999999", idempotency_key="offline-bad1")
+    response = post_batch(loaded_stack, [good, unknown])
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 404]
+    assert results[1]["error"]["code"] == "not_found"
+    assert len(list(all_visits())) == 1
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [([], "items"), ([{"elder_id": "E000001"}], "idempotency_key")],
+)
+def test_an_invalid_batch_is_refused_whole(
+    loaded_stack: EventPump, items: list[dict[str, object]], message: str
+) -> None:
+    response = post_batch(loaded_stack, items)
+    assert response.status == 422 and message in response.json()["error"]["message"]
+    assert list(all_visits()) == []
+
+
+def test_an_oversized_body_is_refused_before_the_handler(loaded_stack: EventPump) -> None:
+    server, url = loaded_stack.serve_http()
+    try:
+        data = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+        request = urllib.request.Request(f"{url}/visits", data=data, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 413
+    finally:
+        server.shutdown()
+    assert list(all_visits()) == []
