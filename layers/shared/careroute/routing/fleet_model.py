@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from careroute.domain import GeoPoint, TimeWindow
-from careroute.routing.model import PlannedStop, SolveStatus, Unassigned
+from careroute.routing.model import Droppable, PlannedStop, SolveStatus, Unassigned
 from careroute.travel import TravelModel
 
 
 @dataclass(frozen=True)
-class FleetStop:
+class FleetStop(Droppable):
     """A visit any qualified worker may make. `penalty` None means mandatory."""
 
     stop_id: str
@@ -46,12 +46,7 @@ class FleetStop:
                 raise ValueError(f"stop {self.stop_id}: windows must be sorted and disjoint")
         if self.place < 0 or self.service_seconds < 0 or self.demand < 0:
             raise ValueError(f"stop {self.stop_id}: place, service and demand must be >= 0")
-        if self.penalty is not None and self.penalty < 0:
-            raise ValueError(f"stop {self.stop_id}: penalty must be >= 0")
-
-    @property
-    def mandatory(self) -> bool:
-        return self.penalty is None
+        self._check_penalty()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from careroute.routing.model import (
     Unassigned,
     UnassignedReason,
 )
-from careroute.routing.ortools_router import _MAX_OBJECTIVE, _search_parameters
+from careroute.routing.ortools_router import _MAX_OBJECTIVE, _search_parameters, guarded_search
 from careroute.routing.timing import arrive, start_at
 
 Plan = list[list[int]]
@@ -159,20 +159,20 @@ def _screen(problem: FleetProblem, seed: int) -> tuple[_Fleet, list[Unassigned]]
 
 
 def _try_search(fleet: _Fleet, limits: SolveLimits) -> tuple[Plan | None, str]:
-    """OR-Tools' plan, or None and why not. Solver errors must not lose the day."""
+    """OR-Tools' plan, or None and why not."""
     if not fleet.stops:
         return [[] for _ in fleet.problem.workers], ""
-    try:
-        plan = _search(fleet, limits)
-    except Exception as exc:
-        return None, f"OR-Tools failed: {exc!r}"
-    if plan is None:
-        return None, "OR-Tools returned no plan within the limits"
+    return guarded_search(
+        lambda: _search(fleet, limits), lambda plan: _plan_fits(fleet, plan), "plan"
+    )
+
+
+def _plan_fits(fleet: _Fleet, plan: Plan) -> bool:
     problem = fleet.problem
-    for worker, route in zip(problem.workers, plan, strict=True):
-        if _timing(problem, worker, [fleet.stops[k] for k in route]) is None:
-            return None, "OR-Tools plan failed the timing check"
-    return plan, ""
+    return all(
+        _timing(problem, worker, [fleet.stops[k] for k in route]) is not None
+        for worker, route in zip(problem.workers, plan, strict=True)
+    )
 
 
 def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:

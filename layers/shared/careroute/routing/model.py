@@ -13,8 +13,23 @@ from careroute.domain import GeoPoint, TimeWindow
 from careroute.travel import TravelModel
 
 
+class Droppable:
+    """A visit with a drop penalty; `penalty` None means mandatory. Shared by both routers."""
+
+    stop_id: str
+    penalty: int | None
+
+    def _check_penalty(self) -> None:
+        if self.penalty is not None and self.penalty < 0:
+            raise ValueError(f"stop {self.stop_id}: penalty must be >= 0")
+
+    @property
+    def mandatory(self) -> bool:
+        return self.penalty is None
+
+
 @dataclass(frozen=True)
-class Stop:
+class Stop(Droppable):
     """A visit the route may include. `penalty` None means mandatory (deadline is today)."""
 
     stop_id: str
@@ -26,12 +41,7 @@ class Stop:
     def __post_init__(self) -> None:
         if self.service_seconds < 0:
             raise ValueError(f"stop {self.stop_id}: service_seconds must be >= 0")
-        if self.penalty is not None and self.penalty < 0:
-            raise ValueError(f"stop {self.stop_id}: penalty must be >= 0")
-
-    @property
-    def mandatory(self) -> bool:
-        return self.penalty is None
+        self._check_penalty()
 
 
 @dataclass(frozen=True)

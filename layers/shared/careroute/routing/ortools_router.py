@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ortools.constraint_solver import (
     pywrapcp,
@@ -65,6 +66,8 @@ from careroute.routing.model import (
 )
 from careroute.routing.timing import arrive as _arrive
 from careroute.routing.timing import start_at as _start_at
+
+T = TypeVar("T")
 
 _MAX_OBJECTIVE = 2**62
 """OR-Tools costs are int64; stay well clear of overflow."""
@@ -148,16 +151,27 @@ def solve(problem: RouteProblem, limits: SolveLimits, seed: int = 0) -> RouteRes
 
 
 def _try_search(day: _Day, limits: SolveLimits) -> tuple[list[int] | None, str]:
-    """OR-Tools' route, or None and why not. Solver errors must not lose the day."""
+    """OR-Tools' route, or None and why not."""
+    return guarded_search(lambda: _search(day, limits), lambda o: _timing(day, o) is not None)
+
+
+def guarded_search(
+    search: Callable[[], T | None], valid: Callable[[T], bool], what: str = "route"
+) -> tuple[T | None, str]:
+    """Run an OR-Tools search; its answer, or None and why not (for the constructive fallback).
+
+    Solver errors must not lose the day: any exception, no answer, or an answer that fails the
+    router's own timing check gives None. Shared by the daily and the fleet router.
+    """
     try:
-        order = _search(day, limits)
+        answer = search()
     except Exception as exc:
         return None, f"OR-Tools failed: {exc!r}"
-    if order is None:
-        return None, "OR-Tools returned no route within the limits"
-    if _timing(day, order) is None:
-        return None, "OR-Tools route failed the timing check"
-    return order, ""
+    if answer is None:
+        return None, f"OR-Tools returned no {what} within the limits"
+    if not valid(answer):
+        return None, f"OR-Tools {what} failed the timing check"
+    return answer, ""
 
 
 def _trivial(day: _Day) -> list[int] | None:
