@@ -65,9 +65,15 @@ def test_real_template_wiring() -> None:
     assert {e.route_key for e in api.http_events} == {
         "GET /stewards/{steward_id}/routes/{date}",
         "POST /visits",
+        "POST /visits/batch",
         "GET /coverage",
+        "GET /openapi.json",
+        "GET /docs",
     }
     assert t.http_apis["HttpApi"].stage_name == "v1"
+    assert t.http_apis["HttpApi"].default_authorizer == "JwtAuthorizer"
+    public = {e.path for e in api.http_events if e.authorizer == "NONE"}
+    assert public == {"/openapi.json", "/docs"}
 
     (stream,) = t.functions["ProjectorFunction"].events
     assert isinstance(stream, StreamEvent)
