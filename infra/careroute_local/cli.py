@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from careroute_local.dev_auth import ROLES
 from careroute_local.paths import DATA_DIR, STACK_FILE
 
 if TYPE_CHECKING:
+    from careroute.config import Settings
     from careroute_local.main_job import PlanRun
 
 console = Console(stderr=True)
@@ -110,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--scope", help="steward id, street id or district id (none: city_admin)")
     token.add_argument("--hours", type=float, default=12, help="valid for (default 12)")
+
+    coverage = commands.add_parser(
+        "coverage", help="check a month's coverage counters against the raw visit records"
+    )
+    coverage.add_argument("--month", required=True, help="YYYY-MM")
+    coverage.add_argument(
+        "--rebuild", action="store_true", help="overwrite the counters with the recomputed values"
+    )
+    redrive = commands.add_parser(
+        "redrive", help="move dead-lettered plan jobs back to their queue (safe to repeat)"
+    )
+    redrive.add_argument("--limit", type=int, help="at most this many messages")
     return parser
 
 
@@ -247,12 +261,10 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from careroute.config import Settings
     from careroute.registry_csv import write_registry
-    from careroute.storage import bind_tables, registry
+    from careroute.storage import registry
 
-    _attach()
-    bind_tables(Settings.from_env())
+    _attached_settings()
     data = Registry(
         communities=tuple(registry.all_communities()),
         stewards=tuple(registry.all_stewards()),
@@ -273,6 +285,46 @@ def cmd_token(args: argparse.Namespace) -> None:
     print(DevIssuer().token(args.role, args.scope, ttl_seconds=int(args.hours * 3600)))
 
 
+def _attached_settings() -> Settings:
+    from careroute.config import Settings
+    from careroute.storage import bind_tables
+
+    _attach()
+    settings = Settings.from_env()
+    bind_tables(settings)
+    return settings
+
+
+def cmd_coverage(args: argparse.Namespace) -> None:
+    """Exit 0 when the counters equal the visit records, 1 on drift (after listing it)."""
+    from careroute.services.coverage_check import check_month, rebuild_month
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+        console.print(f"[red]--month must be YYYY-MM, got {args.month!r}")
+        raise SystemExit(EXIT_BAD_INPUT)
+    _attached_settings()
+    drift = check_month(args.month)
+    for row in drift[:50]:
+        console.print(f"  drift: {row}")
+    if drift and args.rebuild:
+        written = rebuild_month(args.month)
+        drift = check_month(args.month)
+        console.print(f"Rebuilt {written} counters from the visit records.")
+    if drift:
+        console.print(f"[red]{len(drift)} counters differ from the visit records for {args.month}")
+        raise SystemExit(1)
+    console.print(f"Coverage for {args.month} equals the visit records.")
+
+
+def cmd_redrive(args: argparse.Namespace) -> None:
+    from careroute.storage.dead_letters import dead_letter_queue_of, redrive
+
+    settings = _attached_settings()
+    dlq = dead_letter_queue_of(settings.plan_jobs_queue_url)
+    result = redrive(dlq, settings.plan_jobs_queue_url, args.limit)
+    console.print(f"Moved {result.moved} plan jobs back to their queue; {result.left} left.")
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -282,6 +334,8 @@ def main(argv: list[str] | None = None) -> None:
         ("data", "import"): cmd_import,
         ("data", "export"): cmd_export,
         ("token", None): cmd_token,
+        ("coverage", None): cmd_coverage,
+        ("redrive", None): cmd_redrive,
     }
     handler = handlers[(args.command, getattr(args, "data_command", None))]
     try:

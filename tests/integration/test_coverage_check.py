@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from careroute.coverage import Scope
 from careroute.domain import Outcome, Registry, Tier, VisitRecord
 from careroute.services.coverage_check import check_month, rebuild_month
 from careroute.storage.coverage import CoverageModel
 from careroute.storage.visits import save_visit_once
+from careroute_local.cli import main
 from careroute_local.pump import EventPump
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -54,3 +57,18 @@ def test_drift_is_found_and_a_rebuild_removes_it(
     assert "stored 4 elders, 5 visits" in str(drift[0])
     rebuild_month(month)
     assert check_month(month) == []
+
+
+def test_the_coverage_command_fails_on_drift_and_rebuilds_on_request(
+    loaded_stack: EventPump, small_city: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    month = record_visits(loaded_stack, small_city, [Outcome.VISITED, Outcome.REFUSED])
+    main(["coverage", "--month", month])
+    district = Scope.parse(f"district:{small_city.communities[0].district_id}")
+    CoverageModel(f"{month}#{district}", "T2").update(actions=[CoverageModel.elders_visited.add(3)])
+    with pytest.raises(SystemExit) as failed:
+        main(["coverage", "--month", month])
+    assert failed.value.code == 1
+    main(["coverage", "--month", month, "--rebuild"])
+    assert check_month(month) == []
+    assert f"{district} T2: stored 4 elders" in capsys.readouterr().err

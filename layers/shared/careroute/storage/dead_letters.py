@@ -7,6 +7,7 @@ finds the DLQ empty.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,18 @@ from careroute.exceptions import StorageError
 class Redriven:
     moved: int
     left: int
+
+
+def dead_letter_queue_of(queue_url: str) -> str:
+    """The URL of the DLQ named in a queue's redrive policy."""
+    sqs: Any = boto3.client("sqs")
+    try:
+        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])
+        policy = json.loads(attributes["Attributes"]["RedrivePolicy"])
+        name = policy["deadLetterTargetArn"].rsplit(":", 1)[1]
+        return str(sqs.get_queue_url(QueueName=name)["QueueUrl"])
+    except (BotoCoreError, ClientError, KeyError) as exc:
+        raise StorageError(f"cannot find the dead-letter queue of {queue_url}: {exc}") from exc
 
 
 def redrive(dlq_url: str, queue_url: str, limit: int | None = None) -> Redriven:
