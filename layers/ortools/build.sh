@@ -2,7 +2,10 @@
 # Build the OR-Tools dependency layer as `sam build` would for python3.12 x86_64, without
 # Docker, then trim what the routers never import, and report size and cold import time.
 #
-#   layers/ortools/build.sh [--no-trim]      # output: build/ortools-layer/python (not committed)
+#   layers/ortools/build.sh [--no-trim] [DIR]   # default DIR: build/ortools-layer (gitignored)
+#
+# `sam build` runs it through layers/ortools/Makefile (BuildMethod: makefile) with
+# DIR=$ARTIFACTS_DIR, so the trimmed layer is the one deployed. The layer is DIR/python.
 #
 # Platform tags: ortools 9.15 publishes manylinux_2_27/2_28 wheels only; with
 # manylinux2014 alone pip finds nothing newer than 9.11. Lambda's python3.12 runtime
@@ -17,13 +20,18 @@
 # - *.pyi stubs, __pycache__, console scripts, tests.
 # The shared C++ libraries in ortools/.libs are kept whole (the routing extension links them).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-OUT=build/ortools-layer/python
+HERE=$(cd "$(dirname "$0")" && pwd)
+TRIM=yes
+if [[ "${1:-}" == "--no-trim" ]]; then TRIM=no; shift; fi
+ROOT=${1:-$HERE/../../build/ortools-layer}
+OUT=$ROOT/python
 PY312=${PY312:-$HOME/.pyenv/versions/3.12.1/bin/python3.12}
-PIP=${PIP:-.venv/bin/pip}
+if [[ -z "${PIP:-}" ]]; then
+  if [[ -x "$HERE/../../.venv/bin/pip" ]]; then PIP=$HERE/../../.venv/bin/pip; else PIP=pip3; fi
+fi
 
-rm -rf build/ortools-layer
-"$PIP" install --quiet -r layers/ortools/requirements.txt --target "$OUT" \
+rm -rf "$OUT"
+"$PIP" install --quiet -r "$HERE/requirements.txt" --target "$OUT" \
   --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 \
   --platform manylinux2014_x86_64 --python-version 3.12 --only-binary=:all:
 
@@ -41,7 +49,7 @@ print(f"  cold import {1000 * (time.perf_counter() - t):.0f} ms")'
 }
 
 measure "as built"
-if [[ "${1:-}" == "--no-trim" ]]; then exit 0; fi
+if [[ "$TRIM" == no ]]; then exit 0; fi
 
 cd "$OUT"
 rm -rf pandas pandas-* numpy numpy-* numpy.libs dateutil python_dateutil-* tzdata tzdata-* \
@@ -57,6 +65,7 @@ find . -type d \( -name tests -o -name test \) -prune -exec rm -rf {} +
 cd - > /dev/null
 
 # The trimmed layer must still route: a tiny model solved with the layer alone.
+if [[ ! -x "$PY312" ]]; then measure "trimmed (no python3.12 here: not smoke-tested)"; exit 0; fi
 PYTHONPATH="$OUT" "$PY312" - <<'PY'
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2  # noqa: F401
 m = pywrapcp.RoutingIndexManager(3, 1, 0)
