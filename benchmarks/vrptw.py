@@ -250,10 +250,35 @@ def main() -> None:
     print()
     for line in [summary_head, *summary]:
         print("  ".join(line))
+    pairs = head_to_head(results, names)
+    print()
+    print("\n".join(pairs))
     if args.markdown:
         args.markdown.write_text(
-            f"{versions}\n\n{markdown(head, rows)}\n\n{markdown(summary_head, summary)}\n"
+            f"{versions}\n\n{markdown(head, rows)}\n\n{markdown(summary_head, summary)}\n\n"
+            + "".join(f"- {line}\n" for line in pairs)
         )
+
+
+def head_to_head(results: dict[str, dict[str, Run]], names: list[str]) -> list[str]:
+    """Pairwise counts on the hierarchical objective (fewer vehicles, then less distance)."""
+
+    def key(r: Run) -> tuple[int, float]:
+        return (r.vehicles, r.distance if r.distance is not None else float("inf"))
+
+    lines = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            ka = [key(res[a]) for res in results.values()]
+            kb = [key(res[b]) for res in results.values()]
+            better = sum(x < y for x, y in zip(ka, kb, strict=True))
+            worse = sum(x > y for x, y in zip(ka, kb, strict=True))
+            ties = len(ka) - better - worse
+            lines.append(
+                f"{a} vs {b} (vehicles, then distance): {a} better on {better}, "
+                f"{b} better on {worse}, tied on {ties}"
+            )
+    return lines
 
 
 def markdown(head: list[str], rows: list[list[str]]) -> str:
