@@ -264,7 +264,8 @@ def head_to_head(results: dict[str, dict[str, Run]], names: list[str]) -> list[s
     """Pairwise counts on the hierarchical objective (fewer vehicles, then less distance)."""
 
     def key(r: Run) -> tuple[int, float]:
-        return (r.vehicles, r.distance if r.distance is not None else float("inf"))
+        # Rounded: the same routes summed in another order differ in the last bits.
+        return (r.vehicles, round(r.distance, 4) if r.distance is not None else float("inf"))
 
     lines = []
     for i, a in enumerate(names):
