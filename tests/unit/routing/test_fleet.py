@@ -151,3 +151,22 @@ def test_the_router_finds_the_exhaustive_optimum_of_eight_solomon_customers(name
     problem = to_fleet_problem(inst)
     result = solve_valid(problem)
     assert result.cost == exhaustive_optimum(inst)
+
+
+def test_the_pyvrp_backend_finds_the_exhaustive_optimum_too() -> None:
+    pytest.importorskip("pyvrp", reason="optional extra 'bench'")
+    inst = read_solomon(SOLOMON / "RC101.txt").head(8)
+    problem = to_fleet_problem(inst)
+    result = solve_fleet(problem, SolveLimits(time_limit_ms=500), backend="pyvrp")
+    assert validate_fleet(problem, result) == [] and result.notes == ()
+    assert result.cost == exhaustive_optimum(inst)
+
+
+def test_the_pyvrp_backend_hands_what_it_cannot_model_to_ortools() -> None:
+    pytest.importorskip("pyvrp", reason="optional extra 'bench'")
+    stops = (home("h1", 1, skills=frozenset({"dementia"})), home("h2", 2))
+    workers = (worker("a"), worker("b", skills=frozenset({"dementia"})))
+    problem = FleetProblem(workers, stops, LINE)
+    result = solve_fleet(problem, LIMITS, backend="pyvrp")
+    assert served_by(result)["h1"] == "b" and validate_fleet(problem, result) == []
+    assert any("OR-Tools used" in note for note in result.notes)

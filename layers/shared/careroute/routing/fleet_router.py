@@ -69,18 +69,30 @@ class _Fleet:
     mandatory_penalty: int
 
 
-def solve_fleet(problem: FleetProblem, limits: SolveLimits, seed: int = 0) -> FleetResult:
+def solve_fleet(
+    problem: FleetProblem, limits: SolveLimits, seed: int = 0, backend: str = "ortools"
+) -> FleetResult:
     """Plan every worker's day: who visits which stops, in which order, at what times.
 
+    `backend` "pyvrp" searches with PyVRP (optional extra `bench`, see pyvrp_backend) when the
+    problem uses only what PyVRP models, else OR-Tools (with a note saying why).
     Never raises for an infeasible problem: stops that cannot be served are unassigned with a
-    reason. Raises ValueError only for penalties too large for the 64-bit objective.
+    reason. Raises ValueError for penalties too large for the 64-bit objective or an unknown
+    backend.
     """
+    if backend not in ("ortools", "pyvrp"):
+        raise ValueError(f"unknown backend {backend!r}: 'ortools' or 'pyvrp'")
     began = time.perf_counter()
     fleet, unassigned = _screen(problem, seed)
     status, notes = SolveStatus.SOLVED, []
-    plan, failure = _try_search(fleet, limits)
+    plan, failure = None, ""
+    if backend == "pyvrp":
+        plan, failure, note = _try_pyvrp(fleet, limits, seed)
+        notes += [note] if note else []
     if plan is None:
-        status, notes = SolveStatus.FALLBACK, [failure, "constructive plan used"]
+        plan, failure = _try_search(fleet, limits)
+    if plan is None:
+        status, notes = SolveStatus.FALLBACK, [*notes, failure, "constructive plan used"]
         plan = _construct(fleet)
     return _result(fleet, plan, unassigned, status, notes, began)
 
@@ -171,6 +183,28 @@ def _try_search(fleet: _Fleet, limits: SolveLimits) -> tuple[Plan | None, str]:
     return guarded_search(
         lambda: _search(fleet, limits), lambda plan: _plan_fits(fleet, plan), "plan"
     )
+
+
+def _try_pyvrp(fleet: _Fleet, limits: SolveLimits, seed: int) -> tuple[Plan | None, str, str]:
+    """PyVRP's plan (or None, why not) and a note when OR-Tools has to take over."""
+    from careroute.routing import pyvrp_backend
+
+    if not fleet.stops:
+        return [[] for _ in fleet.problem.workers], "", ""
+    reason = pyvrp_backend.unsupported(fleet.problem, fleet.stops)
+    if reason is not None:
+        return None, "", f"PyVRP cannot model {reason}: OR-Tools used"
+
+    def run() -> Plan | None:
+        stops, penalty = fleet.stops, fleet.mandatory_penalty
+        return pyvrp_backend.search(fleet.problem, stops, penalty, limits, seed)
+
+    def fits(plan: Plan | None) -> bool:
+        return plan is not None and _plan_fits(fleet, plan)
+
+    plan, failure = guarded_search(run, fits, "plan")
+    note = f"PyVRP: {failure}; OR-Tools used" if plan is None else ""
+    return plan, failure, note
 
 
 def _plan_fits(fleet: _Fleet, plan: Plan) -> bool:
