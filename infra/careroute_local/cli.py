@@ -161,7 +161,7 @@ def _city(args: argparse.Namespace, as_of: date) -> Registry:
 
 
 def _log_level() -> str:
-    return os.environ.get("CAREROUTE_LOG_LEVEL", "WARNING").upper()
+    return os.environ.get("CAREROUTE_LOG_LEVEL", "INFO").upper()
 
 
 def _attach() -> None:

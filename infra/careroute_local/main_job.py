@@ -7,6 +7,8 @@ solver gets SQS batches, the projector gets stream records, the API gets HTTP AP
 from __future__ import annotations
 
 import json
+import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,10 +24,11 @@ from rich.table import Table
 
 from careroute.domain import CHINA_TZ, Registry
 from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
-from careroute_local.paths import STACK_FILE, TEMPLATE_PATH
+from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
 
+HANDLER_LOG = DATA_DIR / "logs" / "handlers.log"
 PLANNER = "PlannerFunction"
 PLAN_QUEUE = "PlanJobsQueue"
 VISITS_TABLE = "VisitsTable"
@@ -40,29 +43,41 @@ def next_working_day(after: date) -> date:
 
 
 @contextmanager
-def local_stack(
-    port: int = 0, log_level: str = "WARNING"
-) -> Iterator[tuple[LocalStack, EventPump]]:
+def handler_output_to(path: Path) -> Iterator[Path]:
+    """Send this process's and its children's stdout to `path` while the stack runs.
+
+    Handlers write JSON logs and CloudWatch EMF metric lines to stdout, as Lambda expects;
+    locally that file plays CloudWatch Logs, and the terminal (stderr) keeps the progress.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with path.open("a", encoding="utf-8") as log_file:
+        os.dup2(log_file.fileno(), 1)
+        try:
+            yield path
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+@contextmanager
+def local_stack(port: int = 0, log_level: str = "INFO") -> Iterator[tuple[LocalStack, EventPump]]:
     """A running local stack with its environment applied, and a pump for its handlers.
 
-    `log_level` is the template's LogLevel parameter: the handlers' JSON logs and metrics
-    (CloudWatch EMF lines on stdout) stay off the terminal unless asked for
-    (CAREROUTE_LOG_LEVEL=INFO).
+    `log_level` is the template's LogLevel parameter. Handler output goes to
+    var/logs/handlers.log (see handler_output_to).
     """
-    quiet = log_level not in ("DEBUG", "INFO")
-    stack = LocalStack(
-        TEMPLATE_PATH,
-        port=port,
-        parameters={"LogLevel": log_level},
-        env_overrides={"POWERTOOLS_METRICS_DISABLED": "true"} if quiet else None,
-    )
-    stack.start()
-    try:
-        stack.apply_environment()
-        with EventPump(stack) as pump:
-            yield stack, pump
-    finally:
-        stack.stop()
+    stack = LocalStack(TEMPLATE_PATH, port=port, parameters={"LogLevel": log_level})
+    with handler_output_to(HANDLER_LOG):
+        stack.start()
+        try:
+            stack.apply_environment()
+            with EventPump(stack) as pump:
+                yield stack, pump
+        finally:
+            stack.stop()
 
 
 def load_registry(data: Registry, as_of: date, console: Console) -> None:
