@@ -1,4 +1,5 @@
-"""HTTP API: stewards fetch routes and post outcomes; officials read coverage.
+"""HTTP API: stewards fetch routes and post outcomes; officials read coverage, overdue elders
+and the registry and change it; the bureau (city_admin) sets the tier policy and holidays.
 
 Every route but /openapi.json and /docs sits behind API Gateway's JWT authorizer; the handler
 reads the verified caller from the claims (careroute.auth) and enforces role and scope.
@@ -30,11 +31,18 @@ from pydantic import ValidationError as PydanticValidationError
 
 from careroute import storage
 from careroute.api_models import (
+    MAX_PAGE,
     BatchItemResult,
     BatchResult,
+    ElderHistory,
+    ElderPage,
+    ElderPatch,
     ErrorDetail,
+    Holidays,
     OutcomeBatch,
     OutcomeBody,
+    OverdueList,
+    PatchResult,
     Visit,
     error_responses,
 )
@@ -42,6 +50,7 @@ from careroute.auth import Caller, Role, require_own_steward, require_scope
 from careroute.config import Settings
 from careroute.coverage import Scope
 from careroute.docs_page import DOCS_HTML
+from careroute.domain import CHINA_TZ, ElderStatus, Tier
 from careroute.exceptions import (
     CareRouteError,
     ConflictError,
@@ -54,6 +63,10 @@ from careroute.exceptions import (
 from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 from careroute.policy import load_policy
+from careroute.services import bureau
+from careroute.services.bureau import current_policy
+from careroute.services.elders import change_elder, elder_history, list_elders
+from careroute.services.officials import overdue_in
 from careroute.services.route_view import steward_route
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
@@ -84,6 +97,13 @@ IdempotencyKey = Annotated[
 ]
 
 
+ScopeQuery = Annotated[
+    str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
+]
+CommunityId = Annotated[str, Path(pattern=ID_PATTERN)]
+ElderId = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
 def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
     body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
@@ -104,7 +124,7 @@ def get_route(
     steward_id: Annotated[str, Path(pattern=ID_PATTERN)], day: Annotated[date, Path()]
 ) -> dict[str, Any]:
     require_own_steward(caller(), steward_id)
-    return steward_route(steward_id, day)
+    return steward_route(steward_id, day, reader=caller())
 
 
 @idempotent_function(
@@ -112,7 +132,9 @@ def get_route(
 )
 def record_once(call: dict[str, Any]) -> dict[str, Any]:
     request = OutcomeBody.model_validate(call["request"]).as_request(call["steward_id"])
-    record, created = record_visit(request, call["idempotency_key"], datetime.now(UTC), policy)
+    record, created = record_visit(
+        request, call["idempotency_key"], datetime.now(UTC), current_policy(policy)
+    )
     metrics.add_metric(name="VisitsRecorded", unit=MetricUnit.Count, value=int(created))
     return {
         "visit_id": record.visit_id,
@@ -196,11 +218,14 @@ def post_visit_batch(batch: Annotated[OutcomeBatch, Body()]) -> BatchResult:
 @tracer.capture_method
 def get_coverage(
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
-    scope: Annotated[
-        str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
-    ] = "city",
+    scope: ScopeQuery = "city",
 ) -> dict[str, Any]:
-    who = caller()
+    where = readable_scope(caller(), scope)
+    return {"month": month, "scope": str(where), "tiers": read_coverage(month, where)}
+
+
+def readable_scope(who: Caller, scope: str) -> Scope:
+    """The parsed scope, if the caller may read it and it exists."""
     try:
         where = Scope.parse(scope)
     except ValueError as exc:
@@ -208,7 +233,130 @@ def get_coverage(
     require_scope(who, where, ancestors(where))
     if not scope_exists(where):
         raise NotFoundError(f"unknown scope {where}")
-    return {"month": month, "scope": str(where), "tiers": read_coverage(month, where)}
+    return where
+
+
+def today() -> date:
+    return datetime.now(CHINA_TZ).date()
+
+
+@app.get(
+    "/overdue",
+    summary="Active elders past their visit deadline in a scope (ids and dates, no names)",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def get_overdue(
+    scope: ScopeQuery = "city",
+    on: Annotated[
+        date | None, Query(description="YYYY-MM-DD; default today (Asia/Shanghai)")
+    ] = None,
+) -> OverdueList:
+    return overdue_in(readable_scope(caller(), scope), on or today(), current_policy(policy))
+
+
+@app.get(
+    "/elders",
+    summary="A community's elders, filtered and paged; names and addresses only for its "
+    "steward and the city admin",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def get_elders(
+    community_id: Annotated[str, Query(pattern=ID_PATTERN)],
+    tier: Annotated[Tier | None, Query()] = None,
+    status: Annotated[ElderStatus | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
+) -> ElderPage:
+    return list_elders(
+        caller(),
+        community_id,
+        tier=tier,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+        today=today(),
+        policy=current_policy(policy),
+    )
+
+
+@app.patch(
+    "/elders/<community_id>/<elder_id>",
+    summary="Change an elder's status, categories, address or window (kept in the history)",
+    responses=error_responses(401, 403, 404, 409, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def patch_elder(
+    community_id: CommunityId, elder_id: ElderId, patch: Annotated[ElderPatch, Body()]
+) -> PatchResult:
+    return change_elder(caller(), community_id, elder_id, patch)
+
+
+@app.get(
+    "/elders/<community_id>/<elder_id>/history",
+    summary="An elder's registry changes, newest first: who, when, field, old and new value",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def get_elder_history(community_id: CommunityId, elder_id: ElderId) -> ElderHistory:
+    return elder_history(caller(), community_id, elder_id)
+
+
+def bureau_caller() -> Caller:
+    who = caller()
+    who.require(Role.CITY_ADMIN)
+    return who
+
+
+@app.get(
+    "/policy",
+    summary="The tier policy in force (default_policy.toml's structure, as JSON)",
+    responses=error_responses(401, 403),
+    tags=["bureau"],
+)
+@tracer.capture_method
+def get_policy() -> dict[str, Any]:
+    bureau_caller()
+    return bureau.policy_document(settings.policy_file)
+
+
+@app.put(
+    "/policy",
+    summary="Replace the tier policy; every key is checked and an error names the key",
+    responses=error_responses(401, 403, 422),
+    tags=["bureau"],
+)
+@tracer.capture_method
+def put_policy(document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    return bureau.save_policy(bureau_caller(), document)
+
+
+@app.get(
+    "/holidays",
+    summary="The holiday calendar",
+    responses=error_responses(401, 403),
+    tags=["bureau"],
+)
+@tracer.capture_method
+def get_holidays() -> Holidays:
+    bureau_caller()
+    return bureau.holidays()
+
+
+@app.put(
+    "/holidays",
+    summary="Replace the holiday calendar (dates YYYY-MM-DD with names, each date once)",
+    responses=error_responses(401, 403, 422),
+    tags=["bureau"],
+)
+@tracer.capture_method
+def put_holidays(calendar: Annotated[Holidays, Body()]) -> Holidays:
+    return bureau.save_holidays(bureau_caller(), calendar)
 
 
 @cache

@@ -20,7 +20,11 @@ from careroute_local.pump import EventPump
 from tests.conftest import bearer
 
 EXAMPLES_PER_OPERATION = 40
-ROLE_OF = {"steward": ("steward", "W0001"), "officials": ("city_admin", None)}
+ROLE_OF = {
+    "steward": ("steward", "W0001"),
+    "officials": ("city_admin", None),
+    "bureau": ("city_admin", None),
+}
 
 
 def test_fuzzing_every_operation_finds_no_server_error_and_no_schema_drift(

@@ -5,12 +5,13 @@ No AWS imports. The steward is never taken from a body: it is the caller of the 
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime as dt
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from careroute.domain import Outcome
+from careroute.domain import Category, ElderStatus, Outcome, Tier
 from careroute.messages import ID_PATTERN, VisitRequest
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
@@ -113,3 +114,124 @@ def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
         s: {"description": text[s], "content": {"application/json": {"model": ErrorBody}}}
         for s in statuses
     }
+
+
+CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+MAX_PAGE = 200
+
+
+class OverdueElder(BaseModel):
+    """An elder past their visit deadline: ids and dates only, no name or address."""
+
+    elder_id: str
+    community_id: str
+    tier: Tier
+    last_visited_on: date | None
+    deadline: date | None = Field(description="None when the elder was never visited")
+    days_overdue: int | None
+
+
+class OverdueList(BaseModel):
+    scope: str
+    on: date
+    count: int
+    elders: list[OverdueElder]
+
+
+class Window(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM")
+    end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start > self.end:
+            raise ValueError("window.start must not be after window.end")
+        return self
+
+
+class ElderRow(BaseModel):
+    """One registry entry; name and address only for the community's steward and city_admin."""
+
+    elder_id: str
+    community_id: str
+    tier: Tier
+    status: ElderStatus
+    categories: list[Category]
+    window: Window
+    last_visited_on: date | None
+    name: str | None = None
+    address: str | None = None
+
+
+class ElderPage(BaseModel):
+    elders: list[ElderRow]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; None: done")
+    personal_data: bool = Field(description="Whether names and addresses are included")
+
+
+class ElderPatch(BaseModel):
+    """Registry change: any of these fields; each change is kept in the elder's history."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    status: ElderStatus | None = None
+    categories: list[Category] | None = Field(default=None, max_length=len(Category))
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    window: Window | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ElderPatch:
+        if all(v is None for v in (self.status, self.categories, self.address, self.window)):
+            raise ValueError("give at least one of status, categories, address, window")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The given fields as API (JSON) values; categories sorted and unique."""
+        given = self.model_dump(mode="json", exclude_none=True)
+        if "categories" in given:
+            given["categories"] = sorted(set(given["categories"]))
+        return dict(given)
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    actor_sub: str
+    actor_role: str
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class ElderHistory(BaseModel):
+    elder_id: str
+    community_id: str
+    changes: list[HistoryEntry]
+
+
+class PatchResult(BaseModel):
+    elder_id: str
+    community_id: str
+    changed: list[str] = Field(description="Fields whose value changed (unchanged ones skipped)")
+
+
+class Holiday(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    date: dt.date
+    name: str = Field(min_length=1, max_length=60)
+
+
+class Holidays(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    holidays: list[Holiday] = Field(max_length=100)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Holidays:
+        days = [h.date for h in self.holidays]
+        if len(days) != len(set(days)):
+            raise ValueError("holidays: each date may appear once")
+        self.holidays.sort(key=lambda h: h.date)
+        return self

@@ -28,6 +28,7 @@ TABLES = {
     "VisitsTable",
     "CoverageTable",
     "IdempotencyTable",
+    "ElderHistoryTable",
 }
 QUEUES = {"PlanJobsQueue", "PlanJobsDLQ", "ProjectorDLQ", "ScheduleDLQ"}
 
@@ -67,6 +68,14 @@ def test_real_template_wiring() -> None:
         "POST /visits",
         "POST /visits/batch",
         "GET /coverage",
+        "GET /overdue",
+        "GET /elders",
+        "PATCH /elders/{community_id}/{elder_id}",
+        "GET /elders/{community_id}/{elder_id}/history",
+        "GET /policy",
+        "PUT /policy",
+        "GET /holidays",
+        "PUT /holidays",
         "GET /openapi.json",
         "GET /docs",
     }

@@ -1,14 +1,18 @@
-"""A steward's route as the steward sees it: the plan plus each elder's name and address."""
+"""A steward's route as the steward sees it: the plan plus each elder's name and address.
+
+The read is audited (who, when, which elders) before the names leave the service."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from careroute.storage import registry, routes
+from careroute.auth import Caller
+from careroute.services.elders import audit_read
+from careroute.storage import history, registry, routes
 
 
-def steward_route(steward_id: str, plan_date: date) -> dict[str, Any]:
+def steward_route(steward_id: str, plan_date: date, reader: Caller | None = None) -> dict[str, Any]:
     registry.get_steward(steward_id)  # unknown steward -> NotFoundError, not an empty route
     document = routes.get_route(steward_id, plan_date)
     community_id = document["community_id"]
@@ -17,4 +21,6 @@ def steward_route(steward_id: str, plan_date: date) -> dict[str, Any]:
         elder = elders.get(stop["elder_id"])
         stop["name"] = elder.name if elder else None
         stop["address"] = elder.address if elder else None
+    if reader is not None:
+        audit_read(reader, history.community_pk(community_id), "route", sorted(elders))
     return document

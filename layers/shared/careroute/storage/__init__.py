@@ -5,7 +5,7 @@ once (at cold start) before any call: table names come from configuration, not f
 """
 
 from careroute.config import Settings
-from careroute.storage import coverage, registry, routes, visits
+from careroute.storage import coverage, history, registry, routes, settings_items, visits
 
 
 def bind_tables(settings: Settings) -> None:
@@ -16,6 +16,8 @@ def bind_tables(settings: Settings) -> None:
     routes.RouteModel.Meta.table_name = settings.routes_table
     visits.VisitModel.Meta.table_name = settings.visits_table
     coverage.CoverageModel.Meta.table_name = settings.coverage_table
+    settings_items.SettingModel.Meta.table_name = settings.coverage_table
+    history.ElderHistoryModel.Meta.table_name = settings.elder_history_table
     for model in (
         registry.CommunityModel,
         registry.StewardModel,
@@ -23,9 +25,19 @@ def bind_tables(settings: Settings) -> None:
         routes.RouteModel,
         visits.VisitModel,
         coverage.CoverageModel,
+        settings_items.SettingModel,
+        history.ElderHistoryModel,
     ):
         setattr(model.Meta, "region", settings.region)  # noqa: B010 (Meta declares no region)
         model._connection = None
 
 
-__all__ = ["bind_tables", "coverage", "registry", "routes", "visits"]
+__all__ = [
+    "bind_tables",
+    "coverage",
+    "history",
+    "registry",
+    "routes",
+    "settings_items",
+    "visits",
+]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
@@ -20,6 +20,8 @@ from careroute.domain import (
     Steward,
     TimeWindow,
     TravelMode,
+    format_clock,
+    parse_clock,
 )
 from careroute.exceptions import NotFoundError
 from careroute.storage.errors import storage_errors
@@ -291,3 +293,40 @@ def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
                 return False
             raise
     return True
+
+
+def elders_after(community_id: str, after: str | None) -> Iterator[Elder]:
+    """A community's elders in elder_id order, starting after `after` (a page's last id)."""
+    condition = ElderModel.elder_id > after if after else None
+    with storage_errors("list a community's elders"):
+        for item in ElderModel.query(community_id, range_key_condition=condition):
+            yield _elder(item)
+
+
+ELDER_FIELDS: dict[str, Callable[[Elder], Any]] = {
+    "status": lambda e: e.status.value,
+    "categories": lambda e: sorted(c.value for c in e.categories),
+    "address": lambda e: e.address,
+    "window": lambda e: {"start": format_clock(e.window.start), "end": format_clock(e.window.end)},
+}
+"""The registry fields a change may touch, as their API (JSON) values."""
+
+
+def elder_change(elder: Elder, new: dict[str, Any]) -> tuple[Model, list[Any], Any]:
+    """The conditional update setting `new` (API values): it applies only if every changed
+    field still holds the value read from `elder` (else a concurrent change won)."""
+    item = ElderModel(elder.community_id, elder.elder_id)
+    actions: list[Any] = []
+    condition = ElderModel.elder_id.exists()
+    for name, value in new.items():
+        if name == "window":
+            start, end = parse_clock(value["start"]), parse_clock(value["end"])
+            actions += [ElderModel.window_start.set(start), ElderModel.window_end.set(end)]
+            condition &= (ElderModel.window_start == elder.window.start) & (
+                ElderModel.window_end == elder.window.end
+            )
+        else:
+            attribute = getattr(ElderModel, name)
+            actions.append(attribute.set(value))
+            condition &= attribute == ELDER_FIELDS[name](elder)
+    return item, actions, condition

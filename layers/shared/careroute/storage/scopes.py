@@ -27,3 +27,16 @@ def ancestors(scope: Scope) -> tuple[Scope, ...]:
     if scope not in _parents:
         _load()
     return _parents.get(scope, ())
+
+
+def communities_in(scope: Scope) -> list[str]:
+    """The ids of the communities inside `scope` (itself, for a community), sorted."""
+    if not _parents or (scope.kind is not ScopeKind.CITY and scope not in _parents):
+        _load()
+    found = [
+        inner.scope_id
+        for inner, chain in _parents.items()
+        if inner.kind is ScopeKind.COMMUNITY
+        and (scope.kind is ScopeKind.CITY or inner == scope or scope in chain)
+    ]
+    return sorted(found)

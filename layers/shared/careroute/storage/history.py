@@ -1,0 +1,140 @@
+"""Elder history table: every registry change and every read of personal data, with who.
+
+One partition per elder (`elder#<community>#<elder>`) for changes and reads of one elder;
+reads of a whole community (a route, an elders list) go to `community#<community>`. Items
+hold ids, field names and values, never in logs. Kinds: `change` (registry history) and
+`read` (the audit of who saw names or addresses).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from pynamodb.attributes import ListAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.domain import Elder
+from careroute.exceptions import ConflictError
+from careroute.storage import registry
+from careroute.storage.errors import storage_errors
+
+
+class Kind(StrEnum):
+    CHANGE = "change"
+    READ = "read"
+
+
+class ElderHistoryModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor_sub = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    what = UnicodeAttribute()
+    """The field changed, or what was read (route, elders_list, history)."""
+    old = UnicodeAttribute(null=True)
+    """JSON of the value before a change."""
+    new = UnicodeAttribute(null=True)
+    elder_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    """The elders whose personal data a read returned."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    sub: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: Kind
+    at: datetime
+    actor: Actor
+    what: str
+    old: Any = None
+    new: Any = None
+    elder_ids: tuple[str, ...] = ()
+
+
+def elder_pk(community_id: str, elder_id: str) -> str:
+    return f"elder#{community_id}#{elder_id}"
+
+
+def community_pk(community_id: str) -> str:
+    return f"community#{community_id}"
+
+
+def _item(pk: str, entry: Entry) -> ElderHistoryModel:
+    at = entry.at.astimezone(UTC).isoformat()
+    return ElderHistoryModel(
+        pk,
+        f"{at}#{entry.kind.value}#{uuid.uuid4().hex[:12]}",
+        kind=entry.kind.value,
+        at=at,
+        actor_sub=entry.actor.sub,
+        actor_role=entry.actor.role,
+        what=entry.what,
+        old=None if entry.old is None else json.dumps(entry.old, ensure_ascii=False),
+        new=None if entry.new is None else json.dumps(entry.new, ensure_ascii=False),
+        elder_ids=list(entry.elder_ids) or None,
+    )
+
+
+def _entry(item: ElderHistoryModel) -> Entry:
+    return Entry(
+        kind=Kind(item.kind),
+        at=datetime.fromisoformat(item.at),
+        actor=Actor(item.actor_sub, item.actor_role),
+        what=item.what,
+        old=None if item.old is None else json.loads(item.old),
+        new=None if item.new is None else json.loads(item.new),
+        elder_ids=tuple(cast(list[str], item.elder_ids or [])),
+    )
+
+
+def record_read(pk: str, entry: Entry) -> None:
+    with storage_errors("write an audit record"):
+        _item(pk, entry).save()
+
+
+def entries(pk: str, kind: Kind | None = None, newest_first: bool = True) -> Iterator[Entry]:
+    condition = ElderHistoryModel.kind == kind.value if kind else None
+    with storage_errors("read history"):
+        for item in ElderHistoryModel.query(
+            pk, filter_condition=condition, scan_index_forward=not newest_first
+        ):
+            yield _entry(item)
+
+
+def apply_elder_change(elder: Elder, new: dict[str, Any], changes: Iterable[Entry]) -> None:
+    """Set `new` on the elder and write `changes` to its history, all or nothing.
+
+    ConflictError when a changed field no longer holds the value read (a concurrent change).
+    """
+    item, actions, condition = registry.elder_change(elder, new)
+    pk = elder_pk(elder.community_id, elder.elder_id)
+    region = getattr(ElderHistoryModel.Meta, "region", None)
+    with storage_errors("change an elder"):
+        try:
+            with TransactWrite(connection=Connection(region=region)) as tx:
+                tx.update(item, actions=actions, condition=condition)
+                for entry in changes:
+                    tx.save(_item(pk, entry))
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons
+            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+                raise ConflictError("the elder was changed meanwhile; read it and retry") from exc
+            raise
