@@ -300,3 +300,43 @@ def test_default_limits_give_more_time_to_larger_days(n: int) -> None:
     assert small.time_limit_ms < large.time_limit_ms
     assert small.solution_limit is not None
     assert large.solution_limit is not None
+
+
+def _circle(count: int) -> tuple[Stop, ...]:
+    """Stops on a 400 m circle around the depot, all feasible, mandatory."""
+    return tuple(
+        stop(
+            f"s{k}",
+            400 * math.cos(2 * math.pi * k / count),
+            400 * math.sin(2 * math.pi * k / count),
+            minutes=10,
+            penalty=None,
+        )
+        for k in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [6, 18])  # guided local search, iterated local search
+def test_a_warm_start_route_is_where_the_search_begins(count: int) -> None:
+    """With room for one solution only, the router returns the warm-start route itself."""
+    stops = _circle(count)
+    zigzag = tuple(s.stop_id for s in stops[::2] + stops[1::2])  # feasible but poor
+    problem = replace(day(*stops, max_stops=count), warm_start=(*zigzag, "gone-since"))
+    first_only = SolveLimits(time_limit_ms=5_000, solution_limit=1)
+    hinted = solve(problem, first_only)
+    assert [p.stop_id for p in hinted.stops] == list(zigzag)
+    assert validate_route(problem, hinted) == []
+    searched = solve(problem, default_limits(count))
+    assert searched.travel_seconds < hinted.travel_seconds
+    assert validate_route(problem, searched) == []
+
+
+def test_a_warm_start_that_breaks_a_window_is_ignored() -> None:
+    stops = (
+        stop("late", 300, 0, window=AFTERNOON, penalty=None),
+        stop("early", -300, 0, window=MORNING, penalty=None),
+    )
+    problem = replace(day(*stops), warm_start=("late", "early"))
+    result = solve(problem, LIMITS)
+    assert [p.stop_id for p in result.stops] == ["early", "late"]
+    assert result.status is SolveStatus.SOLVED

@@ -54,6 +54,9 @@ class RouteProblem:
     stops: tuple[Stop, ...]
     travel: TravelModel
     max_stops: int = 1_000
+    warm_start: tuple[str, ...] = ()
+    """Stop ids in a previous route's order (e.g. yesterday's): those still among `stops`
+    seed the search in that order; a hint that breaks a constraint is ignored."""
 
     def __post_init__(self) -> None:
         ids = [s.stop_id for s in self.stops]

@@ -116,6 +116,8 @@ class _Day:
     max_stops: int
     mandatory_penalty: int
     """More than any route's travel plus all optional penalties: mandatory stops come first."""
+    warm_start: tuple[int, ...] = ()
+    """Nodes of the problem's warm-start route that are still stops today, in its order."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,8 @@ def _build_day(problem: RouteProblem, lunch: TimeWindow | None, stops: tuple[Sto
     if mandatory_penalty * len(points) >= _MAX_OBJECTIVE:
         raise ValueError("stop penalties are too large for the solver's 64-bit objective")
     shift = problem.shift
+    node_of = {stop.stop_id: node for node, stop in enumerate(stops, start=1)}
+    hinted = [node_of[stop_id] for stop_id in problem.warm_start if stop_id in node_of]
     return _Day(
         shift_start=shift.start,
         shift_end=shift.end,
@@ -245,6 +249,7 @@ def _build_day(problem: RouteProblem, lunch: TimeWindow | None, stops: tuple[Sto
         ],
         max_stops=problem.max_stops,
         mandatory_penalty=mandatory_penalty,
+        warm_start=tuple(dict.fromkeys(hinted))[: problem.max_stops],
     )
 
 
@@ -328,10 +333,20 @@ def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
         penalty = day.mandatory_penalty if stop.penalty is None else stop.penalty
         routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
 
-    if n <= _SMALL_DAY:
-        solution = routing.SolveWithParameters(_search_parameters(limits, small=True))
+    small = n <= _SMALL_DAY
+    params = _search_parameters(limits, small=small)
+    hint = [manager.NodeToIndex(node) for node in day.warm_start]
+    initial = None
+    if hint:
+        params.use_iterated_local_search = not small
+        routing.CloseModelWithParameters(params)
+        initial = routing.ReadAssignmentFromRoutes([hint], True)
+    if initial is not None:
+        solution = routing.SolveFromAssignmentWithParameters(initial, params)
+    elif small:
+        solution = routing.SolveWithParameters(params)
     else:
-        solution = routing.SolveWithIteratedLocalSearch(_search_parameters(limits, small=False))
+        solution = routing.SolveWithIteratedLocalSearch(params)
     if solution is None:
         return None
     order: list[int] = []

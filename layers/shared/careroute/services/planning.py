@@ -53,7 +53,8 @@ def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
     community = registry.get_community(job.community_id)
     steward = registry.steward_of_community(job.community_id)
     elders = registry.elders_of_community(job.community_id)
-    day = plan_day(community, steward, elders, job.plan_date, policy)
+    yesterday = routes.previous_order(steward.steward_id, job.plan_date - timedelta(days=1))
+    day = plan_day(community, steward, elders, job.plan_date, policy, warm_start=yesterday)
     if day is None:
         return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
     day.document["run_id"] = job.run_id

@@ -70,8 +70,13 @@ def plan_day(
     policy: Policy,
     limits: SolveLimits | None = None,
     seed: int = 0,
+    warm_start: tuple[str, ...] = (),
 ) -> PlannedDay | None:
-    """The steward's validated route for `plan_date`, or None on the steward's day off."""
+    """The steward's validated route for `plan_date`, or None on the steward's day off.
+
+    `warm_start` (e.g. yesterday's route, elder ids in order) seeds the search where the
+    same elders are candidates again.
+    """
     if not steward.works_on(plan_date):
         return None
     due = _candidates(select_due(elders, steward, plan_date, policy), steward)
@@ -93,6 +98,7 @@ def plan_day(
         ),
         travel=travel,
         max_stops=steward.max_visits_per_day,
+        warm_start=warm_start,
     )
     result = solve(problem, limits or default_limits(len(problem.stops)), seed=seed)
     violations = validate_route(problem, result)

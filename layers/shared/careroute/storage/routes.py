@@ -54,6 +54,16 @@ def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:
     return document
 
 
+def previous_order(steward_id: str, plan_date: date) -> tuple[str, ...]:
+    """The elder ids of the steward's route for `plan_date`, in order; () if there is none."""
+    with storage_errors("read a route"):
+        try:
+            item = RouteModel.get(steward_id, plan_date.isoformat())
+        except RouteModel.DoesNotExist:
+            return ()
+    return tuple(stop["elder_id"] for stop in item.document["stops"])
+
+
 def routes_on(plan_date: date) -> Iterator[dict[str, Any]]:
     """Every stored route for a date (a scan: for reports and exports, not for requests)."""
     with storage_errors("list routes"):
