@@ -1060,6 +1060,14 @@ class EventPump:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length > MAX_HTTP_BODY:
+                    # Read what the client sends (up to a bound) before answering: closing on
+                    # an unread body resets the connection and the client never sees the 413.
+                    remaining = min(length, 16 * MAX_HTTP_BODY)
+                    while remaining > 0:
+                        chunk = self.rfile.read(min(remaining, 1 << 16))
+                        if not chunk:
+                            break
+                        remaining -= len(chunk)
                     self.close_connection = True
                     self._send(_api_error(413, "Request Entity Too Large"), [])
                     return
