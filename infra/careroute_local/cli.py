@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import socket
 import sys
 import time
 from datetime import date, datetime
@@ -179,9 +180,26 @@ def _attach() -> None:
     os.environ.update(environment)
 
 
+def _require_free_port(port: int) -> None:
+    """Fail before minutes of loading and planning, not after, when the API port is taken."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            console.print(
+                f"[red]Port {port} on 127.0.0.1 is in use ({exc.strerror}).[/] Stop what uses "
+                "it, or pick another: `careroute run --port 8081` (`make run ARGS='--port 8081'`)."
+            )
+            raise SystemExit(EXIT_BAD_INPUT) from exc
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from careroute_local import main_job
 
+    if not args.no_serve:
+        _require_free_port(args.port)
     today = _today()
     plan_date = args.date or main_job.next_working_day(today)
     city = _city(args, today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 import subprocess
 import sys
 from datetime import date
@@ -99,3 +100,14 @@ def test_an_unknown_district_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Atlantis" in result.stderr and "Heping" in result.stderr
+
+
+def test_run_refuses_a_busy_port_before_doing_any_work(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = careroute("run", "--port", str(port), "--scale", "0.01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"Port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "Synthetic Shenyang" not in result.stderr
