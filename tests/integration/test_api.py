@@ -115,6 +115,14 @@ BAD_REQUESTS = [
     ("unknown elder", {"elder_id": "E999999"}, "key-0000001", 404, "elder E999999 not found"),
     ("oversized notes", {"notes": "x" * 2001}, "key-0000001", 422, "notes"),
     ("not an object", "[1, 2]", "key-0000001", 422, "body"),
+    (
+        "unknown finding category",
+        {"findings": [{"category": "gossip", "severity": "high"}]},
+        "key-0000001",
+        422,
+        "findings",
+    ),
+    ("GPS off the globe", {"location": {"lat": 123.4, "lng": 41.8}}, "key-0000001", 422, "lat"),
 ]
 
 
@@ -393,3 +401,25 @@ def test_an_oversized_body_is_refused_before_the_handler(loaded_stack: EventPump
     finally:
         server.shutdown()
     assert list(all_visits()) == []
+
+
+def test_findings_and_the_gps_point_are_kept_with_the_visit_and_survive_the_stream(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    findings = [
+        {"category": "safety_hazard", "severity": "urgent", "note": "gas hose cracked"},
+        {"category": "subsidy_eligibility", "severity": "normal"},
+    ]
+    body = a_visit(small_city, findings=findings, location={"lat": 41.7961, "lng": 123.4012})
+    assert post_visit(loaded_stack, body).status == 201
+    stats = loaded_stack.drain_stream("VisitsTable")
+    assert stats.failed == 0
+    [visit] = list(all_visits())
+    assert [(f.category.value, f.severity.value, f.note) for f in visit.findings] == [
+        ("safety_hazard", "urgent", "gas hose cracked"),
+        ("subsidy_eligibility", "normal", ""),
+    ]
+    assert visit.location is not None and (visit.location.lat, visit.location.lng) == (
+        41.7961,
+        123.4012,
+    )

@@ -12,7 +12,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from careroute.domain import Category, ElderStatus, Outcome, Tier
-from careroute.messages import ID_PATTERN, VisitRequest
+from careroute.messages import (
+    ID_PATTERN,
+    MAX_FINDINGS,
+    FindingBody,
+    LocationBody,
+    VisitRequest,
+)
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
@@ -38,6 +44,8 @@ class OutcomeBody(BaseModel):
     outcome: Outcome
     visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
     notes: str = Field(default="", max_length=2000)
+    findings: list[FindingBody] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    location: LocationBody | None = Field(default=None, description="The phone's GPS point")
 
     _offset = field_validator("visited_at")(_aware)
 
@@ -48,6 +56,8 @@ class OutcomeBody(BaseModel):
             outcome=self.outcome,
             visited_at=self.visited_at,
             notes=self.notes,
+            findings=self.findings,
+            location=self.location,
         )
 
 

@@ -57,6 +57,23 @@ class Outcome(StrEnum):
     DECEASED = "deceased"
 
 
+class FindingCategory(StrEnum):
+    """What a steward found that needs following up (tickets: issue #7)."""
+
+    HEALTH = "health"
+    SAFETY_HAZARD = "safety_hazard"
+    LIVING_DIFFICULTY = "living_difficulty"
+    SUBSIDY_ELIGIBILITY = "subsidy_eligibility"
+    HOME_SERVICE_NEED = "home_service_need"
+    ADAPTATION_NEED = "adaptation_need"
+
+
+class Severity(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
 COMPLETED_OUTCOMES = frozenset({Outcome.VISITED})
 """Outcomes that count as a completed visit for cadence and monthly coverage."""
 
@@ -192,6 +209,13 @@ class Elder:
 
 
 @dataclass(frozen=True)
+class Finding:
+    category: FindingCategory
+    severity: Severity
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class VisitRecord:
     """One outcome recorded by a steward; the evidence behind coverage figures.
 
@@ -210,6 +234,9 @@ class VisitRecord:
     visited_at: datetime
     recorded_at: datetime
     notes: str = ""
+    findings: tuple[Finding, ...] = ()
+    location: GeoPoint | None = None
+    """Where the phone was when the outcome was recorded, if it said."""
 
     def __post_init__(self) -> None:
         if self.visited_at.tzinfo is None or self.recorded_at.tzinfo is None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from careroute.domain import Outcome
+from careroute.domain import Finding, FindingCategory, GeoPoint, Outcome, Severity
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
@@ -46,6 +46,34 @@ class PlanJob(BaseModel):
     run_id: str = Field(min_length=1, max_length=64)
 
 
+class FindingBody(BaseModel):
+    """A need found on a visit."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    category: FindingCategory
+    severity: Severity
+    note: str = Field(default="", max_length=500)
+
+    def to_domain(self) -> Finding:
+        return Finding(self.category, self.severity, self.note)
+
+
+class LocationBody(BaseModel):
+    """The phone's GPS point when the outcome was recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+
+    def to_domain(self) -> GeoPoint:
+        return GeoPoint(self.lat, self.lng)
+
+
+MAX_FINDINGS = 20
+
+
 class VisitRequest(BaseModel):
     """POST /visits body: one outcome recorded by a steward."""
 
@@ -56,5 +84,7 @@ class VisitRequest(BaseModel):
     outcome: Outcome
     visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
     notes: str = Field(default="", max_length=2000)
+    findings: list[FindingBody] = Field(default_factory=list, max_length=MAX_FINDINGS)
+    location: LocationBody | None = None
 
     _aware = field_validator("visited_at")(lambda value: require_offset(value))

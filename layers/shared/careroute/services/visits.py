@@ -61,5 +61,7 @@ def record_visit(
         visited_at=request.visited_at,
         recorded_at=now,
         notes=request.notes,
+        findings=tuple(finding.to_domain() for finding in request.findings),
+        location=request.location.to_domain() if request.location else None,
     )
     return visits.save_visit_once(record, request_fingerprint(request))

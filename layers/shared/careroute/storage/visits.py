@@ -6,15 +6,25 @@ upstream, one visit id is one item, and its stream emits one INSERT.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from careroute.domain import Outcome, Tier, VisitRecord
+from careroute.domain import (
+    Finding,
+    FindingCategory,
+    GeoPoint,
+    Outcome,
+    Severity,
+    Tier,
+    VisitRecord,
+)
 from careroute.exceptions import ConflictError
 from careroute.storage.errors import storage_errors
 
@@ -43,9 +53,23 @@ class VisitModel(Model):
     visited_at = UnicodeAttribute()
     recorded_at = UnicodeAttribute()
     notes = UnicodeAttribute(default="")
+    findings = JSONAttribute(null=True)
+    lat = NumberAttribute(null=True)
+    lng = NumberAttribute(null=True)
     request_hash = UnicodeAttribute()
     """Fingerprint of the request that created the visit: tells a retry from a key reuse."""
     by_elder = VisitElderIndex()
+
+
+def _findings(raw: Any) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(FindingCategory(f["category"]), Severity(f["severity"]), str(f.get("note", "")))
+        for f in raw or ()
+    )
+
+
+def _location(lat: Any, lng: Any) -> GeoPoint | None:
+    return GeoPoint(float(lat), float(lng)) if lat is not None and lng is not None else None
 
 
 def to_record(item: VisitModel) -> VisitRecord:
@@ -61,6 +85,8 @@ def to_record(item: VisitModel) -> VisitRecord:
         visited_at=datetime.fromisoformat(item.visited_at),
         recorded_at=datetime.fromisoformat(item.recorded_at),
         notes=item.notes or "",
+        findings=_findings(item.findings),
+        location=_location(item.lat, item.lng),
     )
 
 
@@ -77,6 +103,13 @@ def _item(record: VisitRecord, request_hash: str) -> VisitModel:
         visited_at=record.visited_at.isoformat(),
         recorded_at=record.recorded_at.isoformat(),
         notes=record.notes,
+        findings=[
+            {"category": f.category.value, "severity": f.severity.value, "note": f.note}
+            for f in record.findings
+        ]
+        or None,
+        lat=record.location.lat if record.location else None,
+        lng=record.location.lng if record.location else None,
         request_hash=request_hash,
     )
 
@@ -131,4 +164,6 @@ def record_from_image(image: dict[str, object]) -> VisitRecord:
         visited_at=datetime.fromisoformat(text("visited_at")),
         recorded_at=datetime.fromisoformat(text("recorded_at")),
         notes=str(image.get("notes") or ""),
+        findings=_findings(json.loads(str(image["findings"])) if image.get("findings") else None),
+        location=_location(image.get("lat"), image.get("lng")),
     )
