@@ -18,16 +18,11 @@ from careroute.messages import (
     FindingBody,
     LocationBody,
     VisitRequest,
+    require_offset,
 )
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("visited_at must carry a UTC offset, e.g. 2026-12-01T09:30:00+08:00")
-    return value
 
 
 class OutcomeBody(BaseModel):
@@ -47,7 +42,7 @@ class OutcomeBody(BaseModel):
     findings: list[FindingBody] = Field(default_factory=list, max_length=MAX_FINDINGS)
     location: LocationBody | None = Field(default=None, description="The phone's GPS point")
 
-    _offset = field_validator("visited_at")(_aware)
+    _offset = field_validator("visited_at")(require_offset)
 
     def as_request(self, steward_id: str) -> VisitRequest:
         return VisitRequest(
