@@ -9,7 +9,7 @@ conditional put. Bodies are never logged.
 """
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyVa
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError as PydanticValidationError
 
-from careroute import storage
+from careroute import clock, storage
 from careroute.api_models import (
     MAX_PAGE,
     BatchItemResult,
@@ -133,7 +133,7 @@ def get_route(
 def record_once(call: dict[str, Any]) -> dict[str, Any]:
     request = OutcomeBody.model_validate(call["request"]).as_request(call["steward_id"])
     record, created = record_visit(
-        request, call["idempotency_key"], datetime.now(UTC), current_policy(policy)
+        request, call["idempotency_key"], clock.now(), current_policy(policy)
     )
     metrics.add_metric(name="VisitsRecorded", unit=MetricUnit.Count, value=int(created))
     return {
@@ -237,7 +237,7 @@ def readable_scope(who: Caller, scope: str) -> Scope:
 
 
 def today() -> date:
-    return datetime.now(CHINA_TZ).date()
+    return clock.now().astimezone(CHINA_TZ).date()
 
 
 @app.get(

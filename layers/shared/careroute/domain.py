@@ -162,6 +162,9 @@ class Steward:
     max_visits_per_day: int = 16
     days_off: frozenset[int] = field(default_factory=lambda: frozenset({5, 6}))
     """Weekdays off, Monday = 0 ... Sunday = 6."""
+    leave: frozenset[date] = frozenset()
+    """Dates the steward is away (planned leave, reported sick days); public holidays are
+    kept apart, in the bureau's calendar."""
 
     def __post_init__(self) -> None:
         if self.max_visits_per_day < 1:
@@ -175,7 +178,8 @@ class Steward:
             raise ValueError("days_off must be weekday numbers 0..6")
 
     def works_on(self, day: date) -> bool:
-        return day.weekday() not in self.days_off
+        """A regular working day that is not leave (public holidays are not known here)."""
+        return day.weekday() not in self.days_off and day not in self.leave
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,9 @@ class Elder:
     last_visited_on: date | None = None
     urgent_until: date | None = None
     """An urgent finding raises the elder's tier until this date (inclusive)."""
+    last_attempt_at: datetime | None = None
+    """When the latest failed attempt (not home, refused) since the last completed visit
+    was made; the next plan tries another part of the elder's window."""
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
+from careroute import clock
 from careroute.api_models import (
     ElderHistory,
     ElderPage,
@@ -38,7 +39,7 @@ def actor(who: Caller) -> Actor:
 def audit_read(who: Caller, pk: str, what: str, elder_ids: list[str]) -> None:
     """Record that `who` was shown the personal data of `elder_ids` (ids only, no values)."""
     if elder_ids:
-        entry = Entry(Kind.READ, datetime.now(UTC), actor(who), what, elder_ids=tuple(elder_ids))
+        entry = Entry(Kind.READ, clock.now(), actor(who), what, elder_ids=tuple(elder_ids))
         history.record_read(pk, entry)
 
 
@@ -123,7 +124,7 @@ def change_elder(who: Caller, community_id: str, elder_id: str, patch: ElderPatc
     """Apply the patch's changed fields and their history, atomically; unchanged: no write."""
     require_official_of(who, community_id)
     elder = registry.get_elder(community_id, elder_id)
-    now = datetime.now(UTC)
+    now = clock.now()
     old = {name: registry.ELDER_FIELDS[name](elder) for name in patch.changes()}
     new = {name: value for name, value in patch.changes().items() if old[name] != value}
     entries = [Entry(Kind.CHANGE, now, actor(who), name, old[name], new[name]) for name in new]

@@ -7,12 +7,12 @@ counters never meet them.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
+from careroute import clock
 from careroute.storage.errors import storage_errors
 
 
@@ -42,6 +42,6 @@ def put_setting(name: str, document: Any, by: str) -> None:
             f"config#{name}",
             "-",
             document=json.dumps(document, ensure_ascii=False),
-            updated_at=datetime.now(UTC).isoformat(),
+            updated_at=clock.now().isoformat(),
             updated_by=by,
         ).save()
