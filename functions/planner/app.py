@@ -9,10 +9,13 @@ from careroute import storage
 from careroute.config import Settings
 from careroute.messages import NightlyTick
 from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
 from careroute.services.planning import fan_out
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -20,7 +23,19 @@ storage.bind_tables(settings)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = NightlyTick.model_validate(event)
-    result = fan_out(tick, settings.plan_jobs_queue_url, run_id=context.aws_request_id)
+    result = fan_out(
+        tick, settings.plan_jobs_queue_url, context.aws_request_id, current_policy(policy)
+    )
     metrics.add_metric(name="PlanJobsSent", unit=MetricUnit.Count, value=result.jobs)
-    logger.info("plan jobs sent", extra={"plan_date": str(result.plan_date), "jobs": result.jobs})
-    return {"plan_date": result.plan_date.isoformat(), "run_id": result.run_id, "jobs": result.jobs}
+    metrics.add_metric(name="CoverVisits", unit=MetricUnit.Count, value=result.covered)
+    metrics.add_metric(name="UncoveredVisits", unit=MetricUnit.Count, value=result.uncovered)
+    summary = {
+        "plan_date": result.plan_date.isoformat(),
+        "run_id": result.run_id,
+        "jobs": result.jobs,
+        "absent": result.absent,
+        "covered": result.covered,
+        "uncovered": result.uncovered,
+    }
+    logger.info("plan jobs sent", extra=summary)
+    return summary

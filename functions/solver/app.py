@@ -16,6 +16,7 @@ from careroute.config import Settings
 from careroute.messages import PlanJob
 from careroute.observability import logger, metrics, tracer
 from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
 from careroute.services.planning import plan_community
 
 settings = Settings.from_env()
@@ -26,7 +27,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 def record_handler(record: SQSRecord) -> None:
     job = PlanJob.model_validate_json(record.body)
-    outcome = plan_community(job, policy)
+    outcome = plan_community(job, current_policy(policy))
     metrics.add_metric(name="VisitsPlanned", unit=MetricUnit.Count, value=outcome.planned)
     logger.info(
         "community planned",
@@ -36,6 +37,7 @@ def record_handler(record: SQSRecord) -> None:
             "planned": outcome.planned,
             "unassigned": outcome.unassigned,
             "day_off": outcome.day_off,
+            "cover": outcome.cover,
         },
     )
 

@@ -1,10 +1,10 @@
-"""Due-visit selection: cadence, the monthly rule, days off, look-ahead."""
+"""Deadlines: cadence, the monthly rule, days off, leave and public holidays."""
 
 from dataclasses import replace
 from datetime import date, timedelta
 
-from careroute.domain import Category, ElderStatus, Steward, Tier, TimeWindow, TravelMode
-from careroute.due import rule_deadline, select_due, working_days_between
+from careroute.domain import Category, Steward, Tier, TimeWindow, TravelMode
+from careroute.due import WorkCalendar, due_visit, rule_deadline, working_days_between
 from careroute.policy import load_policy
 from tests.unit.test_policy import elder
 
@@ -17,26 +17,35 @@ STEWARD = Steward(
     lunch_break=TimeWindow.parse("12:00", "13:30"),
     mode=TravelMode.WALK,
 )
+CALENDAR = WorkCalendar.of(STEWARD)
 T1_ELDER = elder(Category.LIVING_ALONE, Category.DISABLED)
 T3_ELDER = elder(Category.EMPTY_NEST)
 
 
 def test_a_weekly_elder_is_mandatory_seven_days_after_the_last_visit() -> None:
     visited = replace(T1_ELDER, last_visited_on=date(2026, 12, 1))  # a Tuesday
-    due = select_due([visited], STEWARD, date(2026, 12, 8), POLICY)
-    assert [(d.tier, d.slack_days, d.mandatory) for d in due] == [(Tier.T1, 0, True)]
-
-
-def test_a_weekly_elder_is_not_offered_long_before_its_deadline() -> None:
-    visited = replace(T1_ELDER, last_visited_on=date(2026, 12, 1))
-    assert select_due([visited], STEWARD, date(2026, 12, 3), POLICY) == []
+    due = due_visit(visited, CALENDAR, date(2026, 12, 8), POLICY)
+    assert (due.tier, due.slack_days, due.mandatory) == (Tier.T1, 0, True)
+    early = due_visit(visited, CALENDAR, date(2026, 12, 3), POLICY)
+    assert (early.deadline, early.slack_days, early.mandatory) == (date(2026, 12, 8), 3, False)
 
 
 def test_a_deadline_on_a_weekend_moves_back_to_friday() -> None:
     visited = replace(T1_ELDER, last_visited_on=date(2026, 11, 29))  # Sunday -> due Sun 6 Dec
-    due = select_due([visited], STEWARD, date(2026, 12, 4), POLICY)  # Friday
-    assert due[0].deadline == date(2026, 12, 4)
-    assert due[0].mandatory
+    due = due_visit(visited, CALENDAR, date(2026, 12, 4), POLICY)  # Friday
+    assert due.deadline == date(2026, 12, 4)
+    assert due.mandatory
+
+
+def test_a_deadline_on_a_holiday_or_leave_day_moves_to_the_working_day_before() -> None:
+    visited = replace(T1_ELDER, last_visited_on=date(2026, 12, 1))  # due Tue 8 Dec
+    on = date(2026, 12, 2)
+    holiday = WorkCalendar.of(STEWARD, [date(2026, 12, 8)])
+    assert due_visit(visited, holiday, on, POLICY).deadline == date(2026, 12, 7)
+    on_leave = WorkCalendar.of(replace(STEWARD, leave=frozenset({date(2026, 12, 7)})))
+    assert due_visit(visited, on_leave, on, POLICY).deadline == date(2026, 12, 8)
+    both = WorkCalendar.of(replace(STEWARD, leave=frozenset({date(2026, 12, 7)})), holiday.closed)
+    assert due_visit(visited, both, on, POLICY).deadline == date(2026, 12, 4)
 
 
 def test_a_monthly_elder_is_due_by_the_end_of_each_calendar_month() -> None:
@@ -52,25 +61,18 @@ def test_a_monthly_elder_is_due_by_the_end_of_each_calendar_month() -> None:
     assert rule_deadline(this_month, Tier.T3, date(2026, 12, 3), POLICY) == date(2027, 1, 31)
 
 
-def test_inactive_elders_and_elders_visited_today_are_not_due() -> None:
-    on = date(2026, 12, 8)
-    hospitalised = replace(T1_ELDER, elder_id="E2", status=ElderStatus.HOSPITALISED)
-    visited_today = replace(T1_ELDER, elder_id="E3", last_visited_on=on)
-    assert select_due([hospitalised, visited_today], STEWARD, on, POLICY) == []
-
-
-def test_due_visits_come_most_urgent_first() -> None:
-    on = date(2026, 12, 8)
-    overdue = replace(T1_ELDER, elder_id="E1", last_visited_on=date(2026, 11, 20))
-    soon = replace(T3_ELDER, elder_id="E2", last_visited_on=date(2026, 11, 10))
-    due = select_due([soon, overdue], STEWARD, on, POLICY)
-    assert [d.elder.elder_id for d in due] == ["E1", "E2"]
-    assert due[0].slack_days < 0 and due[0].mandatory
+def test_an_overdue_elder_has_negative_slack() -> None:
+    overdue = replace(T1_ELDER, last_visited_on=date(2026, 11, 20))
+    due = due_visit(overdue, CALENDAR, date(2026, 12, 8), POLICY)
+    assert due.slack_days < 0 and due.mandatory
 
 
 def test_working_days_between_counts_only_the_stewards_working_days() -> None:
     monday = date(2026, 11, 30)
+    closed = frozenset({date(2026, 12, 2), date(2026, 12, 5), date(2027, 1, 1)})  # Wed, Sat, Fri
+    calendar = WorkCalendar(STEWARD.days_off, closed)
     for span in range(0, 40):
         end = monday + timedelta(days=span)
-        brute = sum(1 for k in range(1, span + 1) if STEWARD.works_on(monday + timedelta(days=k)))
-        assert working_days_between(monday, end, STEWARD) == brute
+        days = [monday + timedelta(days=k) for k in range(1, span + 1)]
+        assert working_days_between(monday, end, CALENDAR) == sum(map(STEWARD.works_on, days))
+        assert working_days_between(monday, end, calendar) == sum(map(calendar.works_on, days))

@@ -2,12 +2,13 @@
 
 An elder's deadline is the earlier of (last completed visit + tier cadence) and, when the
 monthly rule is on, the last day of the first calendar month without a completed visit.
-Deadlines falling on the steward's days off move back to the previous working day.
+Deadlines falling on the steward's days off, leave or public holidays move back to the
+previous working day.
 """
 
 from __future__ import annotations
 
-import calendar
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ class DueVisit:
 
 
 def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def next_month_end(day: date) -> date:
@@ -53,41 +54,52 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
     return min(deadlines)
 
 
-def working_deadline(deadline: date, steward: Steward, on: date) -> date:
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The days one steward works: weekdays minus days off, leave and public holidays."""
+
+    days_off: frozenset[int]
+    closed: frozenset[date] = frozenset()
+    """Leave and holidays: dates off on top of the weekly days off."""
+
+    @classmethod
+    def of(cls, steward: Steward, holidays: Iterable[date] = ()) -> WorkCalendar:
+        return cls(steward.days_off, steward.leave | frozenset(holidays))
+
+    def works_on(self, day: date) -> bool:
+        return day.weekday() not in self.days_off and day not in self.closed
+
+    def working_days(self, first: date, last: date) -> list[date]:
+        """Working days in [first, last]."""
+        span = (last - first).days + 1
+        days = (first + timedelta(days=k) for k in range(max(0, span)))
+        return [day for day in days if self.works_on(day)]
+
+
+def working_deadline(deadline: date, calendar: WorkCalendar, on: date) -> date:
     """Move a deadline back onto a working day, but never before `on`."""
     day = deadline
-    while day > on and not steward.works_on(day):
+    while day > on and not calendar.works_on(day):
         day -= timedelta(days=1)
     return day
 
 
-def working_days_between(start: date, end: date, steward: Steward) -> int:
+def working_days_between(start: date, end: date, calendar: WorkCalendar) -> int:
     """Working days in (start, end]; negative when end is before start."""
     days = (end - start).days
     if days < 0:
         return days
     weeks, rest = divmod(days, 7)
-    per_week = 7 - len(steward.days_off)
+    per_week = 7 - len(calendar.days_off)
     tail = (start + timedelta(k) for k in range(1, rest + 1))
-    return weeks * per_week + sum(1 for day in tail if steward.works_on(day))
+    off = calendar.days_off
+    regular = weeks * per_week + sum(1 for day in tail if day.weekday() not in off)
+    closed = sum(1 for day in calendar.closed if start < day <= end and day.weekday() not in off)
+    return regular - closed
 
 
-def select_due(
-    elders: Iterable[Elder], steward: Steward, on: date, policy: Policy
-) -> list[DueVisit]:
-    """Active elders worth planning on `on`, most urgent first.
-
-    An elder enters the list once its deadline is within its tier's look-ahead; it is
-    mandatory when the deadline is `on` or already past. Elders visited today are skipped.
-    """
-    due: list[DueVisit] = []
-    for elder in elders:
-        if elder.status is not ElderStatus.ACTIVE or elder.last_visited_on == on:
-            continue
-        tier = policy.tier_of(elder, on)
-        deadline = working_deadline(rule_deadline(elder, tier, on, policy), steward, on)
-        slack = working_days_between(on, deadline, steward)
-        if slack <= policy.tiers[tier].lookahead_days:
-            due.append(DueVisit(elder, tier, deadline, slack))
-    due.sort(key=lambda d: (d.slack_days, d.tier.value, d.elder.elder_id))
-    return due
+def due_visit(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> DueVisit:
+    """The elder's next visit as seen on `on`: tier, working deadline and slack."""
+    tier = policy.tier_of(elder, on)
+    deadline = working_deadline(rule_deadline(elder, tier, on, policy), calendar, on)
+    return DueVisit(elder, tier, deadline, working_days_between(on, deadline, calendar))

@@ -36,6 +36,15 @@ class NightlyTick(BaseModel):
     _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
+class CoverItem(BaseModel):
+    """One visit taken over from an absent neighbour's community."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: str = Field(pattern=ID_PATTERN)
+
+
 class PlanJob(BaseModel):
     """One SQS message: plan one community's steward for one date."""
 
@@ -44,6 +53,10 @@ class PlanJob(BaseModel):
     community_id: str = Field(pattern=ID_PATTERN)
     plan_date: date
     run_id: str = Field(min_length=1, max_length=64)
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+    """Public holidays from the bureau's calendar (nobody works; deadlines move before them)."""
+    cover: list[CoverItem] = Field(default_factory=list, max_length=50)
+    """Elders of absent neighbours this steward visits on the date."""
 
 
 class FindingBody(BaseModel):
@@ -81,6 +94,11 @@ class VisitRequest(BaseModel):
 
     steward_id: str = Field(pattern=ID_PATTERN)
     elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="The elder's community, only for a cover stop (an absent neighbour's elder)",
+    )
     outcome: Outcome
     visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
     notes: str = Field(default="", max_length=2000)

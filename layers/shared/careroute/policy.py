@@ -41,7 +41,11 @@ class TierPolicy:
     """Most days between two completed visits; None: only the calendar-month rule applies."""
     service_minutes: int
     lookahead_days: int
+    """Plan the visit at most this many working days before its deadline."""
     rules: tuple[TierRule, ...]
+    retry_days: int = 0
+    """Plan the visit at least this many working days before its deadline when the days
+    allow, so a not-home or refusal can be tried again in time."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Policy:
     urgent_finding_t1_days: int
     circuity: float
     speed_kmh: dict[TravelMode, float]
+    horizon_days: int = 14
+    """The horizon planner looks this many days ahead (and always to the month's end)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -75,6 +81,12 @@ def _require(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise PolicyError(f"{where}.{key}: expected {kind.__name__}, got {value!r}")
     return value
+
+
+def _optional(table: Any, key: str, default: int, where: str) -> int:
+    if not isinstance(table, dict):
+        raise PolicyError(f"{where}: expected a table")
+    return int(_require(table, key, int, where)) if key in table else default
 
 
 def _categories(values: Any, where: str) -> frozenset[Category]:
@@ -120,11 +132,14 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
             service_minutes=_require(table, "service_minutes", int, where),
             lookahead_days=_require(table, "lookahead_days", int, where),
             rules=tuple(_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(rules)),
+            retry_days=_optional(table, "retry_days", 0, where),
         )
         if (cadence is not None and cadence < 1) or tier_policy.service_minutes < 1:
             raise PolicyError(f"{where}: cadence_days and service_minutes must be >= 1")
         if tier_policy.lookahead_days < 0:
             raise PolicyError(f"{where}: lookahead_days must be >= 0")
+        if not 0 <= tier_policy.retry_days <= tier_policy.lookahead_days:
+            raise PolicyError(f"{where}: retry_days must be between 0 and lookahead_days")
         tiers[tier] = tier_policy
     travel = _require(raw, "travel", dict, source)
     speeds = _require(travel, "speed_kmh", dict, f"{source}: travel")
@@ -142,12 +157,16 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         raise PolicyError(
             f"{source}: a tier without cadence_days needs monthly_visit_required = true"
         )
+    horizon_days = _optional(raw.get("horizon", {}), "days", 14, f"{source}: horizon")
+    if not 1 <= horizon_days <= 62:
+        raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
     return Policy(
         tiers=tiers,
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,
         speed_kmh=speed_kmh,
+        horizon_days=horizon_days,
     )
 
 

@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from careroute.domain import Community, Elder, Steward, Tier, format_clock
-from careroute.due import DueVisit, select_due
+from careroute.domain import (
+    CHINA_TZ,
+    Community,
+    Elder,
+    ElderStatus,
+    Steward,
+    Tier,
+    TimeWindow,
+    format_clock,
+)
+from careroute.due import DueVisit, WorkCalendar, due_visit, working_days_between
+from careroute.horizon import DayCapacity, HorizonPlan, PlannedVisit, plan_horizon
 from careroute.policy import Policy
 from careroute.routing import (
     RouteProblem,
@@ -24,13 +34,35 @@ from careroute.routing import (
 )
 from careroute.travel import HaversineTravel
 
-CANDIDATES_PER_VISIT_SLOT = 3
-"""Offer the router at most this many candidates per visit the steward can make in a day."""
 TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
+CAPACITY_HEADROOM = 0.9
+"""The horizon fills a day to this share of the shift: windows and walks rarely pack tighter."""
+RETRY_GAP_SECONDS = 3600
+"""A retry after a failed attempt keeps at least this far from the failed time of day."""
 
 
 class PlanRejected(RuntimeError):
     """The validator found the router's plan broken; it is not stored."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A visit offered to the router for the day."""
+
+    elder: Elder
+    tier: Tier
+    deadline: date
+    slack_days: int
+    """Working days between the plan date and the deadline (0 = today)."""
+    window: TimeWindow
+    cover: bool = False
+    """The elder belongs to an absent neighbour's community."""
+    retry: bool = False
+    """A failed attempt (not home, refused) came before: the window avoids its time of day."""
+
+    @property
+    def mandatory(self) -> bool:
+        return self.slack_days <= 0 and not self.cover
 
 
 @dataclass(frozen=True)
@@ -39,23 +71,84 @@ class PlannedDay:
     result: RouteResult
 
 
-def visit_penalty(due: DueVisit) -> int | None:
+def visit_penalty(candidate: Candidate) -> int | None:
     """None (mandatory) on the deadline; otherwise a penalty that grows as the deadline nears.
 
     Penalties are in the objective's unit (seconds of travel) and dwarf any detour inside a
     community, so the router drops the least urgent visits only when the day is full.
     """
-    if due.mandatory:
+    if candidate.mandatory:
         return None
-    urgency = max(0, 10 - due.slack_days)
-    return 3600 * (2 + urgency) * TIER_WEIGHT[due.tier]
+    urgency = max(0, 10 - candidate.slack_days)
+    return 3600 * (2 + urgency) * TIER_WEIGHT[candidate.tier]
 
 
-def _candidates(due: list[DueVisit], steward: Steward) -> list[DueVisit]:
-    cap = steward.max_visits_per_day * CANDIDATES_PER_VISIT_SLOT
-    mandatory = [d for d in due if d.mandatory]
-    optional = [d for d in due if not d.mandatory]
-    return mandatory + optional[: max(0, cap - len(mandatory))]
+def day_capacity(
+    community: Community, steward: Steward, elders: list[Elder], policy: Policy
+) -> DayCapacity:
+    """A day's room for visits: shift minus break, and the walk that comes with each visit."""
+    travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
+    shift = steward.shift.seconds - (steward.lunch_break.seconds if steward.lunch_break else 0)
+    walks = [travel.seconds(community.location, e.location) for e in elders] or [0]
+    return DayCapacity(
+        visits=steward.max_visits_per_day,
+        minutes=int(shift / 60 * CAPACITY_HEADROOM),
+        travel_minutes_per_visit=sum(walks) / len(walks) / 60,
+    )
+
+
+def retry_window(elder: Elder) -> TimeWindow | None:
+    """After a failed attempt, the larger part of the elder's window away from its time."""
+    failed = elder.last_attempt_at
+    if failed is None:
+        return None
+    local = failed.astimezone(CHINA_TZ)
+    if elder.last_visited_on is not None and local.date() <= elder.last_visited_on:
+        return None
+    at = local.hour * 3600 + local.minute * 60
+    window = elder.window
+    parts = [
+        (window.start, min(window.end, at - RETRY_GAP_SECONDS)),
+        (max(window.start, at + RETRY_GAP_SECONDS), window.end),
+    ]
+    start, end = max(parts, key=lambda p: p[1] - p[0])
+    return TimeWindow(start, end) if end - start >= RETRY_GAP_SECONDS else window
+
+
+def _candidate(visit: DueVisit | PlannedVisit, slack: int, cover: bool = False) -> Candidate:
+    retry = retry_window(visit.elder)
+    return Candidate(
+        elder=visit.elder,
+        tier=visit.tier,
+        deadline=visit.deadline,
+        slack_days=slack,
+        window=retry or visit.elder.window,
+        cover=cover,
+        retry=retry is not None,
+    )
+
+
+def candidates_for(
+    plan: HorizonPlan,
+    plan_date: date,
+    calendar: WorkCalendar,
+    cover: list[Elder],
+    policy: Policy,
+) -> list[Candidate]:
+    """The horizon's visits for the day, then the absent neighbours' elders given to us."""
+    own = [
+        _candidate(v, working_days_between(plan_date, v.deadline, calendar))
+        for v in plan.on(plan_date)
+    ]
+    covered = [
+        _candidate(d, d.slack_days, cover=True)
+        for d in (
+            due_visit(e, calendar, plan_date, policy)
+            for e in cover
+            if e.status is ElderStatus.ACTIVE
+        )
+    ]
+    return own + covered
 
 
 def _window(start: int, end: int) -> dict[str, str]:
@@ -71,15 +164,23 @@ def plan_day(
     limits: SolveLimits | None = None,
     seed: int = 0,
     warm_start: tuple[str, ...] = (),
+    holidays: frozenset[date] = frozenset(),
+    cover: list[Elder] | None = None,
 ) -> PlannedDay | None:
-    """The steward's validated route for `plan_date`, or None on the steward's day off.
+    """The steward's validated route for `plan_date`, or None when the steward is off.
 
+    The day's visits are the ones the horizon planner gives to `plan_date`, plus `cover`:
+    elders of absent neighbours handed to this steward by the nightly planner.
     `warm_start` (e.g. yesterday's route, elder ids in order) seeds the search where the
     same elders are candidates again.
     """
-    if not steward.works_on(plan_date):
+    calendar = WorkCalendar.of(steward, holidays)
+    if not calendar.works_on(plan_date):
         return None
-    due = _candidates(select_due(elders, steward, plan_date, policy), steward)
+    horizon = plan_horizon(
+        elders, calendar, plan_date, policy, day_capacity(community, steward, elders, policy)
+    )
+    due = candidates_for(horizon, plan_date, calendar, cover or [], policy)
     by_id = {d.elder.elder_id: d for d in due}
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     problem = RouteProblem(
@@ -90,7 +191,7 @@ def plan_day(
             Stop(
                 stop_id=d.elder.elder_id,
                 location=d.elder.location,
-                window=d.elder.window,
+                window=d.window,
                 service_seconds=policy.service_seconds(d.tier),
                 penalty=visit_penalty(d),
             )
@@ -107,7 +208,18 @@ def plan_day(
             f"route for steward {steward.steward_id} on {plan_date} failed validation: "
             + "; ".join(violations[:5])
         )
-    return PlannedDay(_document(community, steward, plan_date, result, by_id), result)
+    document = _document(community, steward, plan_date, result, by_id)
+    document["stats"]["horizon"] = _horizon_stats(horizon)
+    return PlannedDay(document, result)
+
+
+def _horizon_stats(plan: HorizonPlan) -> dict[str, Any]:
+    return {
+        "last_day": plan.last_day.isoformat(),
+        "visits": len(plan.visits),
+        "today": len(plan.on(plan.first_day)),
+        "overloaded_days": [day.isoformat() for day in plan.overloaded_days()],
+    }
 
 
 def _document(
@@ -115,7 +227,7 @@ def _document(
     steward: Steward,
     plan_date: date,
     result: RouteResult,
-    due: dict[str, DueVisit],
+    due: dict[str, Candidate],
 ) -> dict[str, Any]:
     stops = []
     for planned in result.stops:
@@ -124,21 +236,25 @@ def _document(
             {
                 "sequence": planned.sequence,
                 "elder_id": planned.stop_id,
+                "community_id": d.elder.community_id,
                 "tier": d.tier.value,
                 "lat": d.elder.location.lat,
                 "lng": d.elder.location.lng,
-                "window": _window(d.elder.window.start, d.elder.window.end),
+                "window": _window(d.window.start, d.window.end),
                 "arrival": format_clock(planned.arrival),
                 "service_start": format_clock(planned.service_start),
                 "service_end": format_clock(planned.service_end),
                 "travel_minutes": round(planned.travel_seconds / 60, 1),
                 "deadline": d.deadline.isoformat(),
                 "mandatory": d.mandatory,
+                "cover": d.cover,
+                "retry": d.retry,
             }
         )
     unassigned = [
         {
             "elder_id": u.stop_id,
+            "community_id": due[u.stop_id].elder.community_id,
             "tier": due[u.stop_id].tier.value,
             "reason": u.reason.value,
             "mandatory": u.mandatory,
@@ -163,6 +279,8 @@ def _document(
         "unassigned": unassigned,
         "stats": {
             "candidates": len(due),
+            "cover": sum(1 for d in due.values() if d.cover),
+            "retries": sum(1 for d in due.values() if d.retry),
             "planned": len(stops),
             "travel_minutes": round(result.travel_seconds / 60, 1),
             "solve_ms": result.solve_ms,

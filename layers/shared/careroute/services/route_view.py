@@ -4,6 +4,7 @@ The read is audited (who, when, which elders) before the names leave the service
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,18 @@ from careroute.storage import history, registry, routes
 def steward_route(steward_id: str, plan_date: date, reader: Caller | None = None) -> dict[str, Any]:
     registry.get_steward(steward_id)  # unknown steward -> NotFoundError, not an empty route
     document = routes.get_route(steward_id, plan_date)
-    community_id = document["community_id"]
-    elders = registry.get_elders(community_id, (stop["elder_id"] for stop in document["stops"]))
+    home = document["community_id"]
+    by_community: dict[str, list[str]] = defaultdict(list)
     for stop in document["stops"]:
-        elder = elders.get(stop["elder_id"])
-        stop["name"] = elder.name if elder else None
-        stop["address"] = elder.address if elder else None
-    if reader is not None:
-        audit_read(reader, history.community_pk(community_id), "route", sorted(elders))
+        # Cover stops (an absent neighbour's elders) name the elder's own community.
+        by_community[stop.get("community_id", home)].append(stop["elder_id"])
+    for community_id, elder_ids in sorted(by_community.items()):
+        elders = registry.get_elders(community_id, elder_ids)
+        for stop in document["stops"]:
+            if stop.get("community_id", home) == community_id:
+                elder = elders.get(stop["elder_id"])
+                stop["name"] = elder.name if elder else None
+                stop["address"] = elder.address if elder else None
+        if reader is not None:
+            audit_read(reader, history.community_pk(community_id), "route", sorted(elders))
     return document

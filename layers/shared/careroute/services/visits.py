@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from careroute.domain import CHINA_TZ, VisitRecord
-from careroute.exceptions import ValidationError
+from careroute.exceptions import ForbiddenError, NotFoundError, ValidationError
 from careroute.messages import VisitRequest
 from careroute.policy import Policy
-from careroute.storage import registry, visits
+from careroute.storage import registry, routes, visits
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
@@ -37,6 +37,21 @@ def check_idempotency_key(key: str | None) -> str:
     return key
 
 
+def require_cover_stop(steward_id: str, day: date, community_id: str, elder_id: str) -> None:
+    try:
+        stops = routes.get_route(steward_id, day)["stops"]
+    except NotFoundError:
+        stops = []
+    if not any(
+        s["elder_id"] == elder_id and s.get("community_id") == community_id and s.get("cover")
+        for s in stops
+    ):
+        raise ForbiddenError(
+            f"elder {elder_id} of community {community_id} is not a cover stop on your "
+            f"route for {day}"
+        )
+
+
 def record_visit(
     request: VisitRequest, idempotency_key: str, now: datetime, policy: Policy
 ) -> tuple[VisitRecord, bool]:
@@ -46,9 +61,13 @@ def record_visit(
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
     steward = registry.get_steward(request.steward_id)
-    # Elders are keyed by community: a steward can only reach elders of their own community.
-    elder = registry.get_elder(steward.community_id, request.elder_id)
     local_day = request.visited_at.astimezone(CHINA_TZ).date()
+    # Elders are keyed by community: a steward reaches elders of their own community, and an
+    # absent neighbour's elders only where that day's route gave them as cover stops.
+    community_id = request.community_id or steward.community_id
+    if community_id != steward.community_id:
+        require_cover_stop(steward.steward_id, local_day, community_id, request.elder_id)
+    elder = registry.get_elder(community_id, request.elder_id)
     record = VisitRecord(
         visit_id=visit_id_for(steward.steward_id, idempotency_key),
         elder_id=elder.elder_id,

@@ -1,0 +1,108 @@
+"""Cover for absent stewards: which neighbouring steward visits whom while one is away.
+
+While a steward is on leave or sick, the visits their community's horizon gives to the day
+(as if they were at work) and that cannot wait for their return go to the nearest stewards
+at work, each taking at most `per_steward` extra visits a day. Cover visits are optional in
+the neighbour's route (their own deadlines come first); what is not covered today is offered
+again tomorrow. Pure: no AWS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from careroute.domain import Community, Elder, GeoPoint, Steward
+from careroute.due import WorkCalendar
+from careroute.horizon import DayCapacity, plan_horizon
+from careroute.policy import Policy
+from careroute.travel import haversine_m
+
+COVER_PER_STEWARD = 4
+"""Extra visits one steward takes for absent neighbours in a day."""
+NEIGHBOURS_TRIED = 4
+"""How many of the nearest stewards at work an absent community's visits may go to."""
+
+
+@dataclass(frozen=True)
+class Absence:
+    community: Community
+    steward: Steward
+    elders: list[Elder]
+    capacity: DayCapacity
+
+
+@dataclass(frozen=True)
+class CoverVisit:
+    elder_id: str
+    community_id: str
+    """The absent steward's community (the elder's own)."""
+    deadline: date
+
+
+@dataclass(frozen=True)
+class CoverPlan:
+    assigned: dict[str, list[CoverVisit]]
+    """Steward community id -> the visits it takes over today."""
+    uncovered: list[CoverVisit]
+    """Visits no neighbour had room for today (offered again tomorrow)."""
+
+
+def return_day(calendar: WorkCalendar, after: date, limit_days: int = 62) -> date:
+    """The first day after `after` the steward works again (or `after` + limit)."""
+    day = after + timedelta(days=1)
+    while not calendar.works_on(day) and day < after + timedelta(days=limit_days):
+        day += timedelta(days=1)
+    return day
+
+
+def visits_to_cover(
+    absence: Absence, day: date, holidays: frozenset[date], policy: Policy
+) -> list[CoverVisit]:
+    """The absent steward's visits for `day` whose deadline comes before they are back."""
+    away = WorkCalendar.of(absence.steward, holidays)
+    regular = WorkCalendar(absence.steward.days_off, holidays)
+    if not regular.works_on(day):
+        return []
+    back = return_day(away, day)
+    plan = plan_horizon(absence.elders, regular, day, policy, absence.capacity)
+    return [
+        CoverVisit(v.elder.elder_id, absence.community.community_id, v.deadline)
+        for v in plan.on(day)
+        if v.deadline < back
+    ]
+
+
+def assign_cover(
+    needs: dict[str, list[CoverVisit]],
+    communities: dict[str, Community],
+    at_work: Iterable[str],
+    elder_points: dict[str, GeoPoint],
+    per_steward: int = COVER_PER_STEWARD,
+) -> CoverPlan:
+    """Give each visit to the nearest steward at work with room, tightest deadline first.
+
+    `needs` maps absent community ids to their visits; `at_work` lists communities whose
+    steward works today; `elder_points` gives each elder's location by elder id.
+    """
+    working = sorted(at_work)
+    taken: dict[str, list[CoverVisit]] = {}
+    uncovered: list[CoverVisit] = []
+    for absent_id in sorted(needs):
+        home = communities[absent_id].location
+        nearest = sorted(
+            (c for c in working if c != absent_id),
+            key=lambda c: (haversine_m(home, communities[c].location), c),
+        )[:NEIGHBOURS_TRIED]
+        for visit in sorted(needs[absent_id], key=lambda v: (v.deadline, v.elder_id)):
+            point = elder_points[visit.elder_id]
+            by_distance = sorted(
+                nearest, key=lambda c: (haversine_m(point, communities[c].location), c)
+            )
+            room = [c for c in by_distance if len(taken.get(c, [])) < per_steward]
+            if room:
+                taken.setdefault(room[0], []).append(visit)
+            else:
+                uncovered.append(visit)
+    return CoverPlan(taken, uncovered)

@@ -1,0 +1,150 @@
+"""Horizon planning: every deadline kept, the month's work level, calendars honoured."""
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from careroute.domain import Category, Community, Elder, ElderStatus, Steward, Tier
+from careroute.due import WorkCalendar, month_end
+from careroute.horizon import DayCapacity, HorizonPlan, plan_horizon
+from careroute.policy import load_policy
+from careroute.services.route_plan import day_capacity
+from careroute.synthetic import generate_city
+from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
+
+POLICY = load_policy()
+ROOMY = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
+DEC_1 = date(2026, 12, 1)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def community() -> tuple[Community, Steward, list[Elder]]:
+    """The largest community of a small synthetic city, history as of 30 November."""
+    city = generate_city(5, as_of=date(2026, 11, 30), districts=["Heping"], scale=0.1)
+    sizes = Counter(e.community_id for e in city.elders)
+    community_id = max(sizes, key=lambda c: (sizes[c], c))
+    home = next(c for c in city.communities if c.community_id == community_id)
+    steward = next(s for s in city.stewards if s.community_id == community_id)
+    return home, steward, [e for e in city.elders if e.community_id == community_id]
+
+
+def _plan(
+    community: tuple[Community, Steward, list[Elder]], calendar: WorkCalendar, day: date
+) -> HorizonPlan:
+    home, steward, elders = community
+    return plan_horizon(elders, calendar, day, POLICY, day_capacity(home, steward, elders, POLICY))
+
+
+def test_every_visit_is_on_a_working_day_no_later_than_its_deadline(community) -> None:
+    holidays = [date(2026, 12, 25), date(2027, 1, 1)]
+    leave = frozenset({date(2026, 12, 9), date(2026, 12, 10)})
+    calendar = WorkCalendar.of(replace(community[1], leave=leave), holidays)
+    plan = _plan(community, calendar, DEC_1)
+    assert plan.last_day == date(2026, 12, 31)
+    assert plan.visits
+    for visit in plan.visits:
+        assert calendar.works_on(visit.day), visit
+        assert visit.day <= visit.deadline, visit
+
+
+def test_each_active_elder_is_planned_once_before_the_month_ends(community) -> None:
+    plan = _plan(community, WorkCalendar.of(community[1]), DEC_1)
+    first_visits = Counter(v.elder.elder_id for v in plan.visits if v.occurrence == 0)
+    active = {e.elder_id for e in community[2] if e.status is ElderStatus.ACTIVE}
+    assert set(first_visits) == active
+    assert all(v.day <= date(2026, 12, 31) for v in plan.visits if v.occurrence == 0)
+    hospitalised = {e.elder_id for e in community[2]} - active
+    assert not hospitalised & set(first_visits)
+
+
+def test_the_months_work_is_level_across_working_days(community) -> None:
+    """Least-loaded placement: no day carries much more than the average day.
+
+    The last days of the horizon are left out: next month's visits join them on later nights.
+    """
+    calendar = WorkCalendar.of(community[1])
+    plan = _plan(community, calendar, DEC_1)
+    days = calendar.working_days(DEC_1, plan.last_day)[:-3]
+    per_day = [plan.loads[day].visits for day in days]
+    average = sum(per_day) / len(per_day)
+    assert not plan.overloaded_days()
+    assert max(per_day) <= average * 1.5 + 1, per_day
+    assert min(per_day) >= average * 0.5 - 1, per_day
+
+
+def test_a_weekly_elder_comes_back_within_seven_days_and_before_its_deadline() -> None:
+    weekly = replace(T1_ELDER, last_visited_on=date(2026, 11, 30))  # Monday
+    plan = plan_horizon([weekly], WorkCalendar.of(STEWARD), DEC_1, POLICY, ROOMY)
+    days = [v.day for v in sorted(plan.visits, key=lambda v: v.occurrence)]
+    assert len(days) >= 4
+    gaps = [(b - a).days for a, b in zip([date(2026, 11, 30), *days], days, strict=False)]
+    assert max(gaps) <= 7, gaps
+    for visit in plan.visits:  # a working day kept in hand for a retry
+        assert visit.day < visit.deadline
+
+
+def test_an_overdue_elder_is_planned_on_the_first_day_and_mandatory() -> None:
+    overdue = replace(T1_ELDER, last_visited_on=date(2026, 11, 10))
+    plan = plan_horizon([overdue], WorkCalendar.of(STEWARD), DEC_1, POLICY, ROOMY)
+    first = plan.on(DEC_1)
+    assert [v.elder.elder_id for v in first] == [overdue.elder_id]
+    assert first[0].mandatory
+
+
+def test_a_full_day_pushes_flexible_visits_to_other_days() -> None:
+    monthly = [
+        replace(T3_ELDER, elder_id=f"E{i:03d}", last_visited_on=date(2026, 11, 2))
+        for i in range(40)
+    ]
+    tight = DayCapacity(visits=3, minutes=420, travel_minutes_per_visit=5)
+    plan = plan_horizon(monthly, WorkCalendar.of(STEWARD), DEC_1, POLICY, tight)
+    assert max(load.visits for load in plan.loads.values()) <= 3
+    assert len(plan.visits) == 40
+
+
+def test_a_perfect_month_keeps_every_cadence_and_the_monthly_rule(community) -> None:
+    """Replay December: each night plan, each day do exactly the day's visits.
+
+    Independent of the planner's own bookkeeping: gaps between completed visits are
+    measured from the replayed history.
+    """
+    home, steward, elders = community
+    holidays = [date(2026, 12, 25)]
+    steward = replace(steward, leave=frozenset({date(2026, 12, 15)}))
+    calendar = WorkCalendar.of(steward, holidays)
+    registry = {e.elder_id: e for e in elders}
+    history: dict[str, list[date]] = {e.elder_id: [e.last_visited_on] for e in elders}
+    day = DEC_1
+    while day <= date(2026, 12, 31):
+        if calendar.works_on(day):
+            plan = plan_horizon(
+                registry.values(), calendar, day, POLICY, day_capacity(home, steward, elders, POLICY)
+            )
+            for visit in plan.on(day):
+                registry[visit.elder.elder_id] = replace(visit.elder, last_visited_on=day)
+                history[visit.elder.elder_id].append(day)
+        day += timedelta(days=1)
+    for elder in elders:
+        if elder.status is not ElderStatus.ACTIVE:
+            continue
+        visits = history[elder.elder_id]
+        assert any(v is not None and v.month == 12 for v in visits), elder.elder_id
+        cadence = POLICY.tiers[POLICY.tier_of(elder, DEC_1)].cadence_days
+        if cadence is None:
+            continue
+        ends = [*visits, date(2026, 12, 31)]
+        gaps = [(b - a).days for a, b in zip(ends, ends[1:], strict=False) if a is not None]
+        assert max(gaps) <= cadence, (elder.elder_id, visits)
+    assert month_end(DEC_1) == date(2026, 12, 31)
+
+
+def test_an_urgent_elder_is_planned_weekly() -> None:
+    urgent = replace(
+        T3_ELDER, last_visited_on=date(2026, 11, 30), urgent_until=date(2026, 12, 30)
+    )
+    plan = plan_horizon([urgent], WorkCalendar.of(STEWARD), DEC_1, POLICY, ROOMY)
+    assert {v.tier for v in plan.visits} == {Tier.T1}
+    assert len(plan.visits) >= 4
+    assert Category.EMPTY_NEST in urgent.categories
