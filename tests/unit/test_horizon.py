@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -119,9 +120,8 @@ def test_a_perfect_month_keeps_every_cadence_and_the_monthly_rule(community) -> 
     day = DEC_1
     while day <= date(2026, 12, 31):
         if calendar.works_on(day):
-            plan = plan_horizon(
-                registry.values(), calendar, day, POLICY, day_capacity(home, steward, elders, POLICY)
-            )
+            capacity = day_capacity(home, steward, elders, POLICY)
+            plan = plan_horizon(registry.values(), calendar, day, POLICY, capacity)
             for visit in plan.on(day):
                 registry[visit.elder.elder_id] = replace(visit.elder, last_visited_on=day)
                 history[visit.elder.elder_id].append(day)
@@ -135,7 +135,7 @@ def test_a_perfect_month_keeps_every_cadence_and_the_monthly_rule(community) -> 
         if cadence is None:
             continue
         ends = [*visits, date(2026, 12, 31)]
-        gaps = [(b - a).days for a, b in zip(ends, ends[1:], strict=False) if a is not None]
+        gaps = [(b - a).days for a, b in pairwise(ends) if a is not None]
         assert max(gaps) <= cadence, (elder.elder_id, visits)
     assert month_end(DEC_1) == date(2026, 12, 31)
 

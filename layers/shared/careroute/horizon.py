@@ -87,31 +87,46 @@ def _cost(tier: Tier, policy: Policy, capacity: DayCapacity) -> float:
     return policy.tiers[tier].service_minutes + capacity.travel_minutes_per_visit
 
 
-def _window(days: list[date], deadline: date, lookahead: int, retry: int) -> list[date]:
-    """Working days from `lookahead` to `retry` working days before the deadline.
+def _windows(
+    days: list[date], deadline: date, lookahead: int, retry: int
+) -> tuple[list[date], list[date]]:
+    """(preferred, allowed) days for a visit.
 
-    Falls back to every working day up to the deadline when that window is already past, and
-    to the first day when the deadline itself is past (an overdue visit is due at once).
+    Preferred: from `lookahead` to `retry` working days before the deadline. Allowed: every
+    working day up to the deadline. An overdue visit (deadline before the first day) gets the
+    first day only.
     """
     before = [day for day in days if day <= deadline]
     if not before:
-        return days[:1]
+        return days[:1], days[:1]
     slack_of = {day: len(before) - 1 - i for i, day in enumerate(before)}
-    window = [day for day in before if retry <= slack_of[day] <= lookahead]
-    return window or before
+    preferred = [day for day in before if retry <= slack_of[day] <= lookahead]
+    return preferred or before, before
 
 
 def _pick(
-    window: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
+    preferred: list[date],
+    allowed: list[date],
+    loads: dict[date, DayLoad],
+    cost: float,
+    capacity: DayCapacity,
 ) -> date:
-    """The least-loaded day of the window that has room; else the least loaded. Ties: earliest."""
+    """The least-loaded preferred day with room; else any allowed day with room (giving up the
+    retry margin before giving up the level); else the least-loaded preferred day.
+    Ties go to the earliest day."""
 
     def fits(day: date) -> bool:
         load = loads[day]
         return load.visits < capacity.visits and load.minutes + cost <= capacity.minutes
 
-    roomy = [day for day in window if fits(day)] or window
-    return min(roomy, key=lambda day: (loads[day].minutes, day))
+    def least_loaded(choices: list[date]) -> date:
+        return min(choices, key=lambda day: (loads[day].minutes, day))
+
+    for choices in (preferred, allowed):
+        roomy = [day for day in choices if fits(day)]
+        if roomy:
+            return least_loaded(roomy)
+    return least_loaded(preferred)
 
 
 def plan_horizon(
@@ -144,9 +159,8 @@ def plan_horizon(
         tier = Tier(tier_name)
         rules = policy.tiers[tier]
         cost = _cost(tier, policy, capacity)
-        day = _pick(
-            _window(days, deadline, rules.lookahead_days, rules.retry_days), loads, cost, capacity
-        )
+        preferred, allowed = _windows(days, deadline, rules.lookahead_days, rules.retry_days)
+        day = _pick(preferred, allowed, loads, cost, capacity)
         loads[day].visits += 1
         loads[day].minutes += cost
         planned.append(PlannedVisit(elder, tier, day, max(deadline, first_day), occurrence))

@@ -145,8 +145,10 @@ def _cover_elders(job: PlanJob) -> list[Elder]:
 
 def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
     """Plan one community's steward for the job's date and store the route (overwriting)."""
-    community = registry.get_community(job.community_id)
     steward = registry.steward_of_community(job.community_id)
+    if not WorkCalendar.of(steward, job.holidays).works_on(job.plan_date):
+        return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
+    community = registry.get_community(job.community_id)
     elders = registry.elders_of_community(job.community_id)
     yesterday = routes.previous_order(steward.steward_id, job.plan_date - timedelta(days=1))
     cover = _cover_elders(job)

@@ -259,6 +259,7 @@ def _document(
             "reason": u.reason.value,
             "mandatory": u.mandatory,
             "deadline": due[u.stop_id].deadline.isoformat(),
+            "cover": due[u.stop_id].cover,
         }
         for u in result.unassigned
     ]

@@ -1,0 +1,120 @@
+"""Absent stewards are covered by neighbours; public holidays are planned around."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from careroute import clock
+from careroute.domain import CHINA_TZ, Registry
+from careroute.exceptions import NotFoundError
+from careroute.storage import registry, routes
+from careroute.storage.visits import all_visits
+from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+
+
+def plan(pump: EventPump) -> dict:
+    fan_out = pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+    pump.drain_queue("PlanJobsQueue")
+    return fan_out
+
+
+def put_on_leave(city: Registry, days: int) -> str:
+    """Send the first community's steward on leave from the plan date; returns the community."""
+    steward = city.stewards[0]
+    leave = frozenset(PLAN_DATE + timedelta(days=k) for k in range(days))
+    registry.save_stewards([replace(steward, leave=leave)])
+    return steward.community_id
+
+
+def post_outcome(pump: EventPump, steward_id: str, stop: dict, key: str) -> HttpResponse:
+    at = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
+    body = {
+        "elder_id": stop["elder_id"],
+        "community_id": stop["community_id"],
+        "outcome": "visited",
+        "visited_at": at.isoformat(),
+    }
+    headers = {
+        "content-type": "application/json",
+        "idempotency-key": key,
+        **bearer(pump, "steward", steward_id),
+    }
+    with clock.use(lambda: at.replace(hour=18)):
+        return pump.invoke_http("POST", "/visits", headers=headers, body=json.dumps(body))
+
+
+def test_an_absent_stewards_urgent_visits_go_to_the_nearest_stewards_at_work(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    absent = put_on_leave(small_city, days=10)
+    fan_out = plan(loaded_stack)
+    assert fan_out["absent"] == 1
+    assert fan_out["covered"] > 0 and fan_out["uncovered"] == 0
+    absent_steward = small_city.stewards[0].steward_id
+    with pytest.raises(NotFoundError):
+        routes.get_route(absent_steward, PLAN_DATE)  # no route while away
+    cover_stops = [
+        (doc["steward_id"], stop)
+        for doc in routes.routes_on(PLAN_DATE)
+        for stop in doc["stops"]
+        if stop["cover"]
+    ]
+    dropped = [u for doc in routes.routes_on(PLAN_DATE) for u in doc["unassigned"] if u["cover"]]
+    assert cover_stops and len(cover_stops) + len(dropped) == fan_out["covered"]
+    absent_elders = {e.elder_id for e in small_city.elders if e.community_id == absent}
+    for steward_id, stop in cover_stops:
+        assert steward_id != absent_steward
+        assert stop["community_id"] == absent and stop["elder_id"] in absent_elders
+        assert not stop["mandatory"]  # the neighbour's own deadlines come first
+
+
+def test_only_the_covering_steward_may_record_a_cover_visit(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    put_on_leave(small_city, days=10)
+    plan(loaded_stack)
+    doc = next(d for d in routes.routes_on(PLAN_DATE) if any(s["cover"] for s in d["stops"]))
+    stop = next(s for s in doc["stops"] if s["cover"])
+    other = next(
+        s.steward_id
+        for s in small_city.stewards[1:]
+        if s.steward_id != doc["steward_id"]
+    )
+    refused = post_outcome(loaded_stack, other, stop, "cover-other-1")
+    assert refused.status == 403, refused.text
+    assert "not a cover stop" in refused.json()["error"]["message"]
+    assert list(all_visits()) == []
+    accepted = post_outcome(loaded_stack, doc["steward_id"], stop, "cover-mine-1")
+    assert accepted.status == 201, accepted.text
+    stored = list(all_visits())
+    assert [(v.elder_id, v.community_id, v.steward_id) for v in stored] == [
+        (stop["elder_id"], stop["community_id"], doc["steward_id"])
+    ]
+    route = loaded_stack.invoke_http(
+        "GET",
+        f"/stewards/{doc['steward_id']}/routes/{PLAN_DATE.isoformat()}",
+        headers=bearer(loaded_stack, "steward", doc["steward_id"]),
+    )
+    named = next(s for s in route.json()["stops"] if s["elder_id"] == stop["elder_id"])
+    assert named["name"]  # the covering steward sees whom to visit
+
+
+def test_nobody_is_planned_on_a_public_holiday(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    holidays = {"holidays": [{"date": PLAN_DATE.isoformat(), "name": "测试假日"}]}
+    saved = loaded_stack.invoke_http(
+        "PUT",
+        "/holidays",
+        headers={"content-type": "application/json", **bearer(loaded_stack, "city_admin")},
+        body=json.dumps(holidays),
+    )
+    assert saved.status == 200, saved.text
+    fan_out = plan(loaded_stack)
+    assert fan_out["jobs"] == len(small_city.communities)
+    assert list(routes.routes_on(PLAN_DATE)) == []

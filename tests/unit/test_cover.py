@@ -1,0 +1,62 @@
+"""Cover for absent stewards: what must be covered, and who takes it."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from careroute.cover import (
+    Absence,
+    CoverVisit,
+    assign_cover,
+    return_day,
+    visits_to_cover,
+)
+from careroute.domain import Community, GeoPoint
+from careroute.due import WorkCalendar
+from careroute.horizon import DayCapacity
+from careroute.policy import load_policy
+from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
+
+POLICY = load_policy()
+ROOMY = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
+MONDAY = date(2026, 12, 7)
+
+
+def community(community_id: str, lng: float) -> Community:
+    return Community(community_id, community_id, "S1", "街道", "D1", "区", GeoPoint(41.8, lng), 400)
+
+
+def test_the_steward_comes_back_on_the_first_working_day_after_the_leave() -> None:
+    away = replace(STEWARD, leave=frozenset({MONDAY, MONDAY + timedelta(days=1)}))
+    assert return_day(WorkCalendar.of(away), MONDAY) == MONDAY + timedelta(days=2)
+    friday = MONDAY + timedelta(days=4)
+    assert return_day(WorkCalendar.of(STEWARD), friday) == MONDAY + timedelta(days=7)
+
+
+def test_only_visits_that_cannot_wait_for_the_return_are_covered() -> None:
+    weekly = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=7))
+    monthly = replace(T3_ELDER, elder_id="E2", last_visited_on=date(2026, 11, 3))
+    a_week_away = frozenset(MONDAY + timedelta(days=k) for k in range(5))
+    absence = Absence(
+        community("C1", 123.40), replace(STEWARD, leave=a_week_away), [weekly, monthly], ROOMY
+    )
+    covered = visits_to_cover(absence, MONDAY, frozenset(), POLICY)
+    assert [v.elder_id for v in covered] == ["E1"]  # due today; the monthly one can wait
+    one_day = replace(absence, steward=replace(STEWARD, leave=frozenset({MONDAY})))
+    assert [v.elder_id for v in visits_to_cover(one_day, MONDAY, frozenset(), POLICY)] == ["E1"]
+    assert visits_to_cover(absence, MONDAY, frozenset({MONDAY}), POLICY) == []  # a holiday
+
+
+def test_cover_goes_to_the_nearest_stewards_at_work_within_their_daily_share() -> None:
+    places = {
+        "C1": community("C1", 123.400),
+        "C2": community("C2", 123.405),  # nearest to C1
+        "C3": community("C3", 123.420),
+        "C4": community("C4", 123.500),  # on leave too: not at work
+    }
+    visits = [CoverVisit(f"E{i}", "C1", MONDAY) for i in range(7)]
+    points = {v.elder_id: GeoPoint(41.8, 123.401) for v in visits}
+    plan = assign_cover({"C1": visits}, places, ["C2", "C3"], points, per_steward=3)
+    assert [v.elder_id for v in plan.assigned["C2"]] == ["E0", "E1", "E2"]
+    assert [v.elder_id for v in plan.assigned["C3"]] == ["E3", "E4", "E5"]
+    assert [v.elder_id for v in plan.uncovered] == ["E6"]
+    assert "C4" not in plan.assigned and "C1" not in plan.assigned

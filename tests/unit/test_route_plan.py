@@ -1,0 +1,53 @@
+"""A day's candidates: the horizon's share, retries at another time of day, cover stops."""
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from careroute.domain import CHINA_TZ, Community, GeoPoint, TimeWindow
+from careroute.policy import load_policy
+from careroute.services.route_plan import plan_day, retry_window
+from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
+
+POLICY = load_policy()
+HOME = Community("C1", "社区", "S1", "街道", "D1", "区", GeoPoint(41.8, 123.4), 400)
+TUESDAY = date(2026, 12, 8)
+
+
+def test_a_retry_avoids_the_hour_of_the_failed_attempt() -> None:
+    failed = datetime(2026, 12, 7, 9, 0, tzinfo=CHINA_TZ)
+    elder = replace(T1_ELDER, last_visited_on=date(2026, 12, 1), last_attempt_at=failed)
+    assert retry_window(elder) == TimeWindow.parse("10:00", "17:00")
+    afternoon = replace(elder, last_attempt_at=failed.replace(hour=15))
+    assert retry_window(afternoon) == TimeWindow.parse("08:30", "14:00")
+    visited_since = replace(elder, last_visited_on=date(2026, 12, 7))
+    assert retry_window(visited_since) is None
+
+
+def test_the_days_route_marks_retries_and_cover_stops() -> None:
+    failed = datetime(2026, 12, 7, 9, 0, tzinfo=CHINA_TZ)
+    own = replace(
+        T1_ELDER, elder_id="E1", last_visited_on=date(2026, 12, 1), last_attempt_at=failed
+    )
+    neighbour = replace(
+        T3_ELDER,
+        elder_id="E9",
+        community_id="C2",
+        location=GeoPoint(41.801, 123.401),
+        last_visited_on=date(2026, 11, 3),
+    )
+    day = plan_day(HOME, STEWARD, [own], TUESDAY, POLICY, cover=[neighbour])
+    assert day is not None
+    stops = {s["elder_id"]: s for s in day.document["stops"]}
+    assert stops["E1"]["retry"] and not stops["E1"]["cover"]
+    assert stops["E1"]["window"] == {"start": "10:00", "end": "17:00"}
+    assert stops["E1"]["mandatory"]  # deadline today (7 days after the last visit)
+    assert stops["E9"]["cover"] and stops["E9"]["community_id"] == "C2"
+    assert not stops["E9"]["mandatory"]
+    assert day.document["stats"]["cover"] == 1 and day.document["stats"]["retries"] == 1
+
+
+def test_no_route_on_a_public_holiday_or_leave_day() -> None:
+    elder = replace(T1_ELDER, last_visited_on=date(2026, 12, 1))
+    assert plan_day(HOME, STEWARD, [elder], TUESDAY, POLICY, holidays=frozenset({TUESDAY})) is None
+    away = replace(STEWARD, leave=frozenset({TUESDAY}))
+    assert plan_day(HOME, away, [elder], TUESDAY, POLICY) is None
