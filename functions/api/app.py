@@ -39,10 +39,12 @@ from careroute.api_models import (
     ElderPatch,
     ErrorDetail,
     Holidays,
+    LeaveBody,
     OutcomeBatch,
     OutcomeBody,
     OverdueList,
     PatchResult,
+    StewardLeave,
     Visit,
     error_responses,
 )
@@ -66,6 +68,7 @@ from careroute.policy import load_policy
 from careroute.services import bureau
 from careroute.services.bureau import current_policy
 from careroute.services.elders import change_elder, elder_history, list_elders
+from careroute.services.leave import replace_leave, steward_leave
 from careroute.services.officials import overdue_in
 from careroute.services.route_view import steward_route
 from careroute.services.visits import check_idempotency_key, record_visit
@@ -305,6 +308,31 @@ def patch_elder(
 @tracer.capture_method
 def get_elder_history(community_id: CommunityId, elder_id: ElderId) -> ElderHistory:
     return elder_history(caller(), community_id, elder_id)
+
+
+StewardId = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+@app.get(
+    "/stewards/<steward_id>/leave",
+    summary="A steward's leave: the dates they are away (the steward may read their own)",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def get_steward_leave(steward_id: StewardId) -> StewardLeave:
+    return steward_leave(caller(), steward_id)
+
+
+@app.put(
+    "/stewards/<steward_id>/leave",
+    summary="Replace a steward's leave dates (unique, at most 366, within 400 days of today)",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def put_steward_leave(steward_id: StewardId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
+    return replace_leave(caller(), steward_id, leave.dates, today())
 
 
 def bureau_caller() -> Caller:

@@ -1,4 +1,5 @@
-"""Projector: visits stream -> monthly coverage counters, exactly once per visit."""
+"""Projector: visits stream -> monthly coverage counters (exactly once per visit) and the
+elder's registry entry (last visit or attempt, status, urgent tier; idempotent)."""
 
 from typing import Any
 
@@ -17,12 +18,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from careroute import storage
 from careroute.config import Settings
 from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
 from careroute.services.projection import project
 from careroute.storage.coverage import Projection
 from careroute.storage.visits import record_from_image
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
@@ -30,7 +34,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return  # visits are written once; anything else is not a new outcome
     visit = record_from_image(record.dynamodb.new_image)
-    result = project(visit)
+    result = project(visit, current_policy(policy))
     name = "VisitsProjected" if result is Projection.APPLIED else "DuplicateVisitRecords"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 

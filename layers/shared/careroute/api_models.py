@@ -36,6 +36,11 @@ class OutcomeBody(BaseModel):
         description="Optional, for old clients: the steward is the token's; if given it must match",
     )
     elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="The elder's community, only for a cover stop (an absent neighbour's elder)",
+    )
     outcome: Outcome
     visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
     notes: str = Field(default="", max_length=2000)
@@ -48,6 +53,7 @@ class OutcomeBody(BaseModel):
         return VisitRequest(
             steward_id=steward_id,
             elder_id=self.elder_id,
+            community_id=self.community_id,
             outcome=self.outcome,
             visited_at=self.visited_at,
             notes=self.notes,
@@ -240,3 +246,33 @@ class Holidays(BaseModel):
             raise ValueError("holidays: each date may appear once")
         self.holidays.sort(key=lambda h: h.date)
         return self
+
+
+MAX_LEAVE_DAYS = 366
+
+
+class LeaveBody(BaseModel):
+    """A steward's leave: the whole set of dates away (it replaces the stored set)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dates: list[dt.date] = Field(
+        max_length=MAX_LEAVE_DAYS,
+        description="YYYY-MM-DD, each once, each within 400 days of today; [] clears",
+    )
+
+    @field_validator("dates")
+    @classmethod
+    def _unique(cls, dates: list[dt.date]) -> list[dt.date]:
+        seen: set[dt.date] = set()
+        for day in dates:
+            if day in seen:
+                raise ValueError(f"each date may appear once; {day.isoformat()} repeats")
+            seen.add(day)
+        return sorted(dates)
+
+
+class StewardLeave(BaseModel):
+    steward_id: str
+    community_id: str
+    dates: list[dt.date] = Field(description="Dates the steward is away, sorted")

@@ -72,6 +72,8 @@ def test_real_template_wiring() -> None:
         "GET /elders",
         "PATCH /elders/{community_id}/{elder_id}",
         "GET /elders/{community_id}/{elder_id}/history",
+        "GET /stewards/{steward_id}/leave",
+        "PUT /stewards/{steward_id}/leave",
         "GET /policy",
         "PUT /policy",
         "GET /holidays",

@@ -1,18 +1,102 @@
-"""Visits stream -> coverage: keep counters and each elder's last completed visit current."""
+"""Visits stream -> coverage and registry: apply each visit outcome to the counters and to
+the elder it was about.
+
+A stream record may arrive two or three times and out of order, so every elder update is a
+conditional maximum or keyed to the visit time, and safe to repeat:
+
+- visited: `last_visited_on` moves forward; a hospitalised elder is active again (home).
+- not home / refused: `last_attempt_at` moves forward (a later completed visit supersedes
+  it when the elder is read, see `storage.registry`).
+- hospitalised / moved / deceased: the status changes (the planner skips non-active
+  elders), with an entry in the elder's history naming the steward and the outcome. Moved
+  and deceased are final here: no outcome brings an elder back from them.
+- an urgent finding: `urgent_until` moves forward to the visit date plus the policy's
+  `urgent_finding_t1_days` (the elder is T1 until then).
+
+Every outcome that sets or confirms a status (visited included) is compared with the time of
+the last one applied, so an older hospitalised record delivered after a newer visit does
+nothing. Coverage denominators (registry totals) are not changed by a status change.
+"""
 
 from __future__ import annotations
 
-from careroute.domain import VisitRecord
-from careroute.storage import coverage, registry
+from datetime import timedelta
+
+from careroute.auth import Role
+from careroute.domain import ElderStatus, Outcome, Severity, VisitRecord
+from careroute.exceptions import NotFoundError
+from careroute.policy import Policy
+from careroute.storage import coverage, history, registry
 from careroute.storage.coverage import Projection
+from careroute.storage.history import Actor, Entry, Kind
+
+FAILED_ATTEMPTS = frozenset({Outcome.NOT_HOME, Outcome.REFUSED})
+STATUS_AFTER = {
+    Outcome.VISITED: ElderStatus.ACTIVE,
+    Outcome.HOSPITALISED: ElderStatus.HOSPITALISED,
+    Outcome.MOVED: ElderStatus.MOVED,
+    Outcome.DECEASED: ElderStatus.DECEASED,
+}
+"""The status an outcome leaves the elder in (visited: home, so active)."""
+FINAL_STATUSES = frozenset({ElderStatus.MOVED, ElderStatus.DECEASED})
+STATUS_TRIES = 3
 
 
-def project(record: VisitRecord) -> Projection:
+def project(record: VisitRecord, policy: Policy) -> Projection:
     """Apply one visit record; safe to call any number of times for the same record.
 
-    The elder's last-visit date moves first (a max, so repeats are harmless): if the counter
-    transaction then fails, the retried record redoes both.
+    The elder's updates come first (each idempotent on its own): if the counter transaction
+    then fails, the retried record redoes them all and they change nothing the second time.
     """
     if record.completed:
         registry.mark_visited(record.community_id, record.elder_id, record.local_date)
+    if record.outcome in FAILED_ATTEMPTS:
+        registry.mark_attempt(record.community_id, record.elder_id, record.visited_at)
+    if record.outcome in STATUS_AFTER:
+        apply_status(record, STATUS_AFTER[record.outcome])
+    if any(finding.severity is Severity.URGENT for finding in record.findings):
+        until = record.local_date + timedelta(days=policy.urgent_finding_t1_days)
+        registry.raise_urgent_until(record.community_id, record.elder_id, until)
     return coverage.project_visit(record)
+
+
+def status_reason(record: VisitRecord) -> str:
+    return f"visit outcome '{record.outcome.value}' recorded on {record.local_date.isoformat()}"
+
+
+def apply_status(record: VisitRecord, target: ElderStatus) -> bool:
+    """Set (or confirm) the elder's status from the record, unless a newer outcome already
+    did or the elder has left (moved, deceased). True when the update was applied."""
+    expected: ElderStatus | None = None
+    for _ in range(STATUS_TRIES):
+        try:
+            current = registry.get_elder(record.community_id, record.elder_id, consistent=True)
+        except NotFoundError:
+            return False  # not in the registry (any more): nothing to apply
+        if current.status in FINAL_STATUSES or current.status is expected:
+            # final, or the status was as expected and the update's time condition failed:
+            # this outcome (or a newer one) is applied already
+            return False
+        expected = current.status
+        update = registry.status_update(
+            record.community_id, record.elder_id, expected, target, record.visited_at
+        )
+        if target is expected:
+            applied = registry.apply_update(update, "confirm an elder's status")
+        else:
+            change = Entry(
+                kind=Kind.CHANGE,
+                at=record.visited_at,
+                actor=Actor(record.steward_id, Role.STEWARD.value),
+                what="status",
+                old=expected.value,
+                new=target.value,
+                reason=status_reason(record),
+            )
+            key = f"visit-{record.visit_id}"
+            applied = history.apply_outcome_change(
+                record.community_id, record.elder_id, update, change, key
+            )
+        if applied:
+            return True
+    return False

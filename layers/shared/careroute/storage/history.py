@@ -4,6 +4,10 @@ One partition per elder (`elder#<community>#<elder>`) for changes and reads of o
 reads of a whole community (a route, an elders list) go to `community#<community>`. Items
 hold ids, field names and values, never in logs. Kinds: `change` (registry history) and
 `read` (the audit of who saw names or addresses).
+
+A change made by a visit outcome (the projector) is keyed by the visit id instead of a random
+suffix, and written only together with its conditional update: a redelivered stream record
+cannot add a second entry.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ class ElderHistoryModel(Model):
     new = UnicodeAttribute(null=True)
     elder_ids = ListAttribute(of=UnicodeAttribute, null=True)
     """The elders whose personal data a read returned."""
+    reason = UnicodeAttribute(null=True)
+    """Why a change was made, when it was not made by hand (e.g. a visit outcome)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class Entry:
     old: Any = None
     new: Any = None
     elder_ids: tuple[str, ...] = ()
+    reason: str = ""
 
 
 def elder_pk(community_id: str, elder_id: str) -> str:
@@ -77,11 +84,12 @@ def community_pk(community_id: str) -> str:
     return f"community#{community_id}"
 
 
-def _item(pk: str, entry: Entry) -> ElderHistoryModel:
+def _item(pk: str, entry: Entry, key: str | None = None) -> ElderHistoryModel:
+    """The stored entry; `key` makes its sort key deterministic (default: a random suffix)."""
     at = entry.at.astimezone(UTC).isoformat()
     return ElderHistoryModel(
         pk,
-        f"{at}#{entry.kind.value}#{uuid.uuid4().hex[:12]}",
+        f"{at}#{entry.kind.value}#{key or uuid.uuid4().hex[:12]}",
         kind=entry.kind.value,
         at=at,
         actor_sub=entry.actor.sub,
@@ -90,6 +98,7 @@ def _item(pk: str, entry: Entry) -> ElderHistoryModel:
         old=None if entry.old is None else json.dumps(entry.old, ensure_ascii=False),
         new=None if entry.new is None else json.dumps(entry.new, ensure_ascii=False),
         elder_ids=list(entry.elder_ids) or None,
+        reason=entry.reason or None,
     )
 
 
@@ -102,6 +111,7 @@ def _entry(item: ElderHistoryModel) -> Entry:
         old=None if item.old is None else json.loads(item.old),
         new=None if item.new is None else json.loads(item.new),
         elder_ids=tuple(cast(list[str], item.elder_ids or [])),
+        reason=item.reason or "",
     )
 
 
@@ -138,3 +148,29 @@ def apply_elder_change(elder: Elder, new: dict[str, Any], changes: Iterable[Entr
             if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
                 raise ConflictError("the elder was changed meanwhile; read it and retry") from exc
             raise
+
+
+def apply_outcome_change(
+    community_id: str,
+    elder_id: str,
+    update: tuple[Model, list[Any], Any],
+    change: Entry,
+    key: str,
+) -> bool:
+    """Run a visit outcome's conditional elder update and write `change` under `key` (e.g.
+    `visit-<visit id>`), all or nothing. False when the update's condition fails (a repeat
+    or an older outcome): then no entry is written either."""
+    item, actions, condition = update
+    entry = _item(elder_pk(community_id, elder_id), change, key)
+    region = getattr(ElderHistoryModel.Meta, "region", None)
+    with storage_errors("apply a visit outcome to an elder"):
+        try:
+            with TransactWrite(connection=Connection(region=region)) as tx:
+                tx.update(item, actions=actions, condition=condition)
+                tx.save(entry, condition=ElderHistoryModel.sk.does_not_exist())
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+                return False
+            raise
+    return True

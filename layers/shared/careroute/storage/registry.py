@@ -1,9 +1,15 @@
-"""Registry tables: communities, stewards and elders (personal data: never logged)."""
+"""Registry tables: communities, stewards and elders (personal data: never logged).
+
+Moments (`last_attempt_at`, `status_changed_at`) are stored as fixed-width UTC ISO text
+(`instant_text`), so DynamoDB conditions compare them as strings in time order; dates are
+ISO dates for the same reason. Updates driven by the visits stream are conditional maxima:
+a repeated or late record changes nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
@@ -11,7 +17,9 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from careroute import clock
 from careroute.domain import (
+    CHINA_TZ,
     Category,
     Community,
     Elder,
@@ -64,6 +72,8 @@ class StewardModel(Model):
     mode = UnicodeAttribute()
     max_visits_per_day = NumberAttribute()
     days_off = ListAttribute(of=NumberAttribute)
+    leave = ListAttribute(of=UnicodeAttribute, null=True)
+    """ISO dates the steward is away, sorted; absent: none."""
     by_community = StewardCommunityIndex()
 
 
@@ -86,6 +96,18 @@ class ElderModel(Model):
     status = UnicodeAttribute()
     last_visited_on = UnicodeAttribute(null=True)
     urgent_until = UnicodeAttribute(null=True)
+    last_attempt_at = UnicodeAttribute(null=True)
+    """`instant_text` of the latest failed attempt (not home, refused); see `_elder`."""
+    status_changed_at = UnicodeAttribute(null=True)
+    """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
+    moved, deceased, or visited): an outcome older than this one is not applied."""
+
+
+def instant_text(at: datetime) -> str:
+    """A moment as fixed-width UTC ISO text: comparing the strings compares the moments."""
+    if at.tzinfo is None:
+        raise ValueError("a stored moment must carry a time zone")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _optional_date(text: str | None) -> date | None:
@@ -118,7 +140,24 @@ def _steward(item: StewardModel) -> Steward:
         mode=TravelMode(item.mode),
         max_visits_per_day=int(item.max_visits_per_day),
         days_off=frozenset(int(d) for d in cast(list[float], item.days_off)),
+        leave=frozenset(date.fromisoformat(d) for d in cast(list[str], item.leave or [])),
     )
+
+
+def _attempt_since_visit(item: ElderModel) -> datetime | None:
+    """The stored failed attempt, if it is after the last completed visit.
+
+    The projector only ever moves `last_attempt_at` forward and never clears it; a completed
+    visit supersedes it here instead: an attempt whose local date is not after
+    `last_visited_on` is not "since the last completed visit" and reads as None.
+    """
+    if not item.last_attempt_at:
+        return None
+    at = datetime.fromisoformat(item.last_attempt_at)
+    visited = _optional_date(item.last_visited_on)
+    if visited is not None and at.astimezone(CHINA_TZ).date() <= visited:
+        return None
+    return at
 
 
 def _elder(item: ElderModel) -> Elder:
@@ -136,6 +175,7 @@ def _elder(item: ElderModel) -> Elder:
         status=ElderStatus(item.status),
         last_visited_on=_optional_date(item.last_visited_on),
         urgent_until=_optional_date(item.urgent_until),
+        last_attempt_at=_attempt_since_visit(item),
     )
 
 
@@ -165,6 +205,7 @@ def _steward_item(s: Steward) -> StewardModel:
         mode=s.mode.value,
         max_visits_per_day=s.max_visits_per_day,
         days_off=sorted(s.days_off),
+        leave=sorted(d.isoformat() for d in s.leave) or None,
     )
 
 
@@ -185,6 +226,7 @@ def _elder_item(e: Elder) -> ElderModel:
         status=e.status.value,
         last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
         urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
+        last_attempt_at=instant_text(e.last_attempt_at) if e.last_attempt_at else None,
     )
 
 
@@ -230,11 +272,13 @@ def all_elders() -> Iterator[Elder]:
 M = TypeVar("M", bound=Model)
 
 
-def _get_one(model: type[M], key: tuple[str, str | None], missing: str) -> M:
+def _get_one(
+    model: type[M], key: tuple[str, str | None], missing: str, consistent: bool = False
+) -> M:
     """One item by key; NotFoundError(`missing`) when absent."""
     with storage_errors(f"read a {model.__name__.removesuffix('Model').lower()}"):
         try:
-            return model.get(key[0], key[1])
+            return model.get(key[0], key[1], consistent_read=consistent)
         except model.DoesNotExist as exc:
             raise NotFoundError(missing) from exc
 
@@ -245,8 +289,9 @@ def get_community(community_id: str) -> Community:
     )
 
 
-def get_steward(steward_id: str) -> Steward:
-    return _steward(_get_one(StewardModel, (steward_id, None), f"steward {steward_id} not found"))
+def get_steward(steward_id: str, consistent: bool = False) -> Steward:
+    missing = f"steward {steward_id} not found"
+    return _steward(_get_one(StewardModel, (steward_id, None), missing, consistent))
 
 
 def steward_of_community(community_id: str) -> Steward:
@@ -256,9 +301,9 @@ def steward_of_community(community_id: str) -> Steward:
     raise NotFoundError(f"community {community_id} has no steward")
 
 
-def get_elder(community_id: str, elder_id: str) -> Elder:
+def get_elder(community_id: str, elder_id: str, consistent: bool = False) -> Elder:
     missing = f"elder {elder_id} not found in community {community_id}"
-    return _elder(_get_one(ElderModel, (community_id, elder_id), missing))
+    return _elder(_get_one(ElderModel, (community_id, elder_id), missing, consistent))
 
 
 def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
@@ -273,6 +318,19 @@ def elders_of_community(community_id: str) -> list[Elder]:
         return [_elder(item) for item in ElderModel.query(community_id)]
 
 
+def apply_update(update: tuple[Model, list[Any], Any], action: str) -> bool:
+    """Run a conditional update (item, actions, condition); False when the condition fails."""
+    item, actions, condition = update
+    with storage_errors(action):
+        try:
+            item.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
 def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
     """Move the elder's last completed visit forward to `on` (never backwards).
 
@@ -283,16 +341,76 @@ def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
     condition = ElderModel.elder_id.exists() & (
         ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day)
     )
-    with storage_errors("record an elder's last visit"):
+    item = ElderModel(community_id, elder_id)
+    update = (item, [ElderModel.last_visited_on.set(day)], condition)
+    return apply_update(update, "record an elder's last visit")
+
+
+def mark_attempt(community_id: str, elder_id: str, at: datetime) -> bool:
+    """Move the elder's latest failed attempt forward to `at` (never backwards).
+
+    Only an attempt whose local date is after the last completed visit is stored (an older
+    one is superseded by that visit anyway, see `_elder`). Idempotent and order-independent;
+    False when nothing changed (not newer, or the elder is unknown).
+    """
+    when = instant_text(at)
+    day = at.astimezone(CHINA_TZ).date().isoformat()
+    condition = (
+        ElderModel.elder_id.exists()
+        & (ElderModel.last_attempt_at.does_not_exist() | (ElderModel.last_attempt_at < when))
+        & (ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day))
+    )
+    item = ElderModel(community_id, elder_id)
+    update = (item, [ElderModel.last_attempt_at.set(when)], condition)
+    return apply_update(update, "record a failed visit attempt")
+
+
+def raise_urgent_until(community_id: str, elder_id: str, until: date) -> bool:
+    """Move the elder's urgent-finding date forward to `until` (a max: repeats are harmless)."""
+    day = until.isoformat()
+    condition = ElderModel.elder_id.exists() & (
+        ElderModel.urgent_until.does_not_exist() | (ElderModel.urgent_until < day)
+    )
+    item = ElderModel(community_id, elder_id)
+    update = (item, [ElderModel.urgent_until.set(day)], condition)
+    return apply_update(update, "raise an elder's urgent tier")
+
+
+def status_update(
+    community_id: str, elder_id: str, expected: ElderStatus, new: ElderStatus, at: datetime
+) -> tuple[Model, list[Any], Any]:
+    """The conditional update applying a visit outcome's status `new`, observed at `at`.
+
+    It applies only while the status is still `expected` and no outcome at or after `at` has
+    set or confirmed it (`status_changed_at`), so a repeated or out-of-order record changes
+    nothing. `status_changed_at` moves to `at` even when the status stays the same.
+    """
+    when = instant_text(at)
+    actions: list[Any] = [ElderModel.status_changed_at.set(when)]
+    if new is not expected:
+        actions.append(ElderModel.status.set(new.value))
+    condition = (
+        ElderModel.elder_id.exists()
+        & (ElderModel.status == expected.value)
+        & (ElderModel.status_changed_at.does_not_exist() | (ElderModel.status_changed_at < when))
+    )
+    return ElderModel(community_id, elder_id), actions, condition
+
+
+def set_leave(steward_id: str, dates: Iterable[date]) -> Steward:
+    """Replace the steward's leave dates; returns the steward as stored. NotFoundError if the
+    steward does not exist (nothing is written)."""
+    days = sorted({d.isoformat() for d in dates})
+    action = StewardModel.leave.set(cast(Any, days)) if days else StewardModel.leave.remove()
+    item = StewardModel(steward_id)
+    with storage_errors("change a steward's leave"):
         try:
-            ElderModel(community_id, elder_id).update(
-                actions=[ElderModel.last_visited_on.set(day)], condition=condition
-            )
+            item.update(actions=[action], condition=StewardModel.steward_id.exists())
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
+                raise NotFoundError(f"steward {steward_id} not found") from exc
             raise
-    return True
+    return _steward(item)
 
 
 def elders_after(community_id: str, after: str | None) -> Iterator[Elder]:
@@ -329,4 +447,6 @@ def elder_change(elder: Elder, new: dict[str, Any]) -> tuple[Model, list[Any], A
             attribute = getattr(ElderModel, name)
             actions.append(attribute.set(value))
             condition &= attribute == ELDER_FIELDS[name](elder)
+    if "status" in new:  # a visit outcome older than this change must not undo it
+        actions.append(ElderModel.status_changed_at.set(instant_text(clock.now())))
     return item, actions, condition

@@ -1,0 +1,261 @@
+"""Visit outcomes applied to the registry by the real projector handler, fed real DynamoDB
+stream records: attempts, status changes with history, urgent findings; repeats and late
+records change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from careroute.domain import (
+    CHINA_TZ,
+    Elder,
+    ElderStatus,
+    Finding,
+    FindingCategory,
+    Outcome,
+    Registry,
+    Severity,
+    Tier,
+    VisitRecord,
+)
+from careroute.policy import load_policy
+from careroute.services import bureau
+from careroute.services.coverage_check import check_month
+from careroute.storage import history, registry
+from careroute.storage.visits import save_visit_once
+from careroute_local.pump import EventPump
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+POLICY = load_policy()
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy_cache() -> Iterator[None]:
+    """The projector reads the bureau's policy (cached per container): start from none."""
+    bureau._cache.clear()
+    yield
+    bureau._cache.clear()
+
+
+def elders(city: Registry, tier: Tier | None = None) -> list[Elder]:
+    """Active elders of the first steward's community not visited in the last 5 days (of
+    `tier` today, if given)."""
+    steward = city.stewards[0]
+    today = NOW.astimezone(CHINA_TZ).date()
+    return [
+        e
+        for e in city.elders
+        if e.community_id == steward.community_id
+        and e.status is ElderStatus.ACTIVE
+        and (e.last_visited_on is None or e.last_visited_on < today - timedelta(days=5))
+        and (tier is None or POLICY.tier_of(e, today) is tier)
+    ]
+
+
+def an_elder(city: Registry, tier: Tier | None = None) -> Elder:
+    return elders(city, tier)[0]
+
+
+def record(
+    elder: Elder,
+    outcome: Outcome,
+    hours_ago: float,
+    visit_id: str,
+    findings: tuple[Finding, ...] = (),
+) -> VisitRecord:
+    """Store one visit (as the API does); its stream record waits for the next drain."""
+    visit = VisitRecord(
+        visit_id=visit_id,
+        elder_id=elder.elder_id,
+        steward_id="W0001",
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        tier=Tier.T3,
+        outcome=outcome,
+        visited_at=NOW - timedelta(hours=hours_ago),
+        recorded_at=NOW,
+        findings=findings,
+    )
+    save_visit_once(visit, request_hash=f"hash-{visit_id}")
+    return visit
+
+
+def project(pump: EventPump) -> None:
+    stats = pump.drain_stream("VisitsTable")
+    assert stats.failed == 0
+
+
+def stored(elder: Elder) -> Elder:
+    return registry.get_elder(elder.community_id, elder.elder_id)
+
+
+def changes(elder: Elder) -> list[history.Entry]:
+    return list(history.entries(history.elder_pk(elder.community_id, elder.elder_id)))
+
+
+# --- failed attempts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NOT_HOME, Outcome.REFUSED])
+def test_a_failed_attempt_sets_last_attempt_at_and_only_moves_it_forward(
+    loaded_stack: EventPump, small_city: Registry, outcome: Outcome
+) -> None:
+    elder = an_elder(small_city)
+    newer = record(elder, outcome, 1, "v-newer")
+    project(loaded_stack)
+    assert stored(elder).last_attempt_at == newer.visited_at
+    record(elder, outcome, 3, "v-older")  # delivered after the newer one
+    project(loaded_stack)
+    assert stored(elder).last_attempt_at == newer.visited_at
+    assert stored(elder).status is ElderStatus.ACTIVE and changes(elder) == []
+
+
+def test_a_completed_visit_on_a_later_day_supersedes_a_failed_attempt(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    elder = an_elder(small_city)
+    record(elder, Outcome.NOT_HOME, 48, "v-attempt")
+    project(loaded_stack)
+    assert stored(elder).last_attempt_at is not None
+    visit = record(elder, Outcome.VISITED, 1, "v-visit")
+    project(loaded_stack)
+    after = stored(elder)
+    assert after.last_visited_on == visit.local_date and after.last_attempt_at is None
+    record(elder, Outcome.REFUSED, 47, "v-late-attempt")  # older than the visit, late
+    project(loaded_stack)
+    assert stored(elder).last_attempt_at is None
+
+
+# --- status outcomes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"),
+    [(Outcome.HOSPITALISED, ElderStatus.HOSPITALISED), (Outcome.MOVED, ElderStatus.MOVED),
+     (Outcome.DECEASED, ElderStatus.DECEASED)],
+)  # fmt: skip
+def test_a_status_outcome_sets_the_status_with_a_history_entry_by_the_steward(
+    loaded_stack: EventPump, small_city: Registry, outcome: Outcome, status: ElderStatus
+) -> None:
+    elder = an_elder(small_city)
+    visit = record(elder, outcome, 2, "v-status")
+    project(loaded_stack)
+    assert stored(elder).status is status
+    [entry] = changes(elder)
+    assert (entry.what, entry.old, entry.new) == ("status", "active", status.value)
+    assert (entry.actor.sub, entry.actor.role) == ("W0001", "steward")
+    assert entry.at == visit.visited_at
+    assert entry.reason == (
+        f"visit outcome '{outcome.value}' recorded on {visit.local_date.isoformat()}"
+    )
+
+
+def test_a_later_completed_visit_brings_a_hospitalised_elder_back_to_active(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    elder = an_elder(small_city)
+    record(elder, Outcome.HOSPITALISED, 30, "v-hospital")
+    project(loaded_stack)
+    assert stored(elder).status is ElderStatus.HOSPITALISED
+    record(elder, Outcome.VISITED, 1, "v-home")
+    project(loaded_stack)
+    assert stored(elder).status is ElderStatus.ACTIVE
+    newest = changes(elder)[0]
+    assert (newest.old, newest.new, newest.actor.role) == ("hospitalised", "active", "steward")
+    assert "'visited'" in newest.reason and len(changes(elder)) == 2
+
+
+@pytest.mark.parametrize("outcome", [Outcome.MOVED, Outcome.DECEASED])
+def test_moved_or_deceased_elders_are_never_brought_back_by_a_visit(
+    loaded_stack: EventPump, small_city: Registry, outcome: Outcome
+) -> None:
+    elder = an_elder(small_city)
+    record(elder, outcome, 30, "v-gone")
+    project(loaded_stack)
+    record(elder, Outcome.VISITED, 1, "v-after")
+    record(elder, Outcome.HOSPITALISED, 0.5, "v-hospital-after")
+    project(loaded_stack)
+    assert stored(elder).status.value == outcome.value
+    assert len(changes(elder)) == 1
+
+
+def test_an_older_hospitalised_record_after_a_newer_visit_does_not_pause_the_elder(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    elder = an_elder(small_city)
+    record(elder, Outcome.VISITED, 1, "v-newer-visit")
+    project(loaded_stack)
+    record(elder, Outcome.HOSPITALISED, 5, "v-older-hospital")  # recorded late, e.g. offline
+    project(loaded_stack)
+    assert stored(elder).status is ElderStatus.ACTIVE
+    assert changes(elder) == []
+
+
+def test_an_officials_later_status_change_is_not_undone_by_an_older_visit(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    elder = an_elder(small_city)
+    current = registry.get_elder(elder.community_id, elder.elder_id)
+    history.apply_elder_change(current, {"status": "hospitalised"}, [])
+    record(elder, Outcome.VISITED, 3, "v-before-the-change")
+    project(loaded_stack)
+    assert stored(elder).status is ElderStatus.HOSPITALISED
+
+
+def test_redelivering_every_record_twice_changes_nothing(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    some = elders(small_city)[:3]
+    urgent = (Finding(FindingCategory.HEALTH, Severity.URGENT, "fall"),)
+    last = record(some[0], Outcome.HOSPITALISED, 4, "v-a1")
+    record(some[0], Outcome.VISITED, 2, "v-a2")
+    record(some[1], Outcome.MOVED, 3, "v-b1")
+    record(some[2], Outcome.NOT_HOME, 3, "v-c1", findings=urgent)
+    project(loaded_stack)
+    before = [(stored(e), changes(e)) for e in some]
+    assert len(before[0][1]) == 2 and len(before[1][1]) == 1
+    for _ in range(2):
+        stats = loaded_stack.redeliver_stream("VisitsTable")
+        assert stats.failed == 0
+    assert before[2][0].last_attempt_at is not None and before[2][0].urgent_until is not None
+    assert [(stored(e), changes(e)) for e in some] == before
+    assert check_month(last.month) == []
+
+
+# --- urgent findings ---------------------------------------------------------------------
+
+
+def test_an_urgent_finding_makes_the_elder_t1_for_the_policys_days(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    elder = an_elder(small_city, tier=Tier.T3)
+    findings = (
+        Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "gas hose cracked"),
+        Finding(FindingCategory.HEALTH, Severity.NORMAL),
+    )
+    visit = record(elder, Outcome.VISITED, 1, "v-urgent", findings=findings)
+    project(loaded_stack)
+    after = stored(elder)
+    days = POLICY.urgent_finding_t1_days
+    assert days == 30
+    assert after.urgent_until == visit.local_date + timedelta(days=days)
+    assert POLICY.tier_of(after, visit.local_date) is Tier.T1
+    assert POLICY.tier_of(after, visit.local_date + timedelta(days=days)) is Tier.T1
+    assert POLICY.tier_of(after, visit.local_date + timedelta(days=days + 1)) is Tier.T3
+    record(elder, Outcome.VISITED, 72, "v-older-urgent", findings=findings[:1])
+    project(loaded_stack)
+    assert stored(elder).urgent_until == after.urgent_until
+
+
+def test_a_finding_that_is_not_urgent_leaves_the_tier_alone(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    elder = an_elder(small_city, tier=Tier.T3)
+    record(elder, Outcome.VISITED, 1, "v-high",
+           findings=(Finding(FindingCategory.HEALTH, Severity.HIGH),))  # fmt: skip
+    project(loaded_stack)
+    assert stored(elder).urgent_until == elder.urgent_until
