@@ -80,11 +80,7 @@ def test_only_the_covering_steward_may_record_a_cover_visit(
     plan(loaded_stack)
     doc = next(d for d in routes.routes_on(PLAN_DATE) if any(s["cover"] for s in d["stops"]))
     stop = next(s for s in doc["stops"] if s["cover"])
-    other = next(
-        s.steward_id
-        for s in small_city.stewards[1:]
-        if s.steward_id != doc["steward_id"]
-    )
+    other = next(s.steward_id for s in small_city.stewards[1:] if s.steward_id != doc["steward_id"])
     refused = post_outcome(loaded_stack, other, stop, "cover-other-1")
     assert refused.status == 403, refused.text
     assert "not a cover stop" in refused.json()["error"]["message"]

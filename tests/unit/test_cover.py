@@ -4,11 +4,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from careroute.cover import (
-    Absence,
     CoverVisit,
+    Workload,
     assign_cover,
     return_day,
     visits_to_cover,
+    visits_to_offload,
 )
 from careroute.domain import Community, GeoPoint
 from careroute.due import WorkCalendar
@@ -36,14 +37,14 @@ def test_only_visits_that_cannot_wait_for_the_return_are_covered() -> None:
     weekly = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=7))
     monthly = replace(T3_ELDER, elder_id="E2", last_visited_on=date(2026, 11, 3))
     a_week_away = frozenset(MONDAY + timedelta(days=k) for k in range(5))
-    absence = Absence(
+    workload = Workload(
         community("C1", 123.40), replace(STEWARD, leave=a_week_away), [weekly, monthly], ROOMY
     )
-    covered = visits_to_cover(absence, MONDAY, frozenset(), POLICY)
+    covered = visits_to_cover(workload, MONDAY, frozenset(), POLICY)
     assert [v.elder_id for v in covered] == ["E1"]  # due today; the monthly one can wait
-    one_day = replace(absence, steward=replace(STEWARD, leave=frozenset({MONDAY})))
+    one_day = replace(workload, steward=replace(STEWARD, leave=frozenset({MONDAY})))
     assert [v.elder_id for v in visits_to_cover(one_day, MONDAY, frozenset(), POLICY)] == ["E1"]
-    assert visits_to_cover(absence, MONDAY, frozenset({MONDAY}), POLICY) == []  # a holiday
+    assert visits_to_cover(workload, MONDAY, frozenset({MONDAY}), POLICY) == []  # a holiday
 
 
 def test_cover_goes_to_the_nearest_stewards_at_work_within_their_daily_share() -> None:
@@ -60,3 +61,18 @@ def test_cover_goes_to_the_nearest_stewards_at_work_within_their_daily_share() -
     assert [v.elder_id for v in plan.assigned["C3"]] == ["E3", "E4", "E5"]
     assert [v.elder_id for v in plan.uncovered] == ["E6"]
     assert "C4" not in plan.assigned and "C1" not in plan.assigned
+
+
+def test_an_overloaded_steward_hands_out_a_daily_share_of_the_overflow() -> None:
+    monthly = [
+        replace(T3_ELDER, elder_id=f"E{i:03d}", last_visited_on=date(2026, 11, 2))
+        for i in range(60)
+    ]
+    two_a_day = DayCapacity(visits=2, minutes=420, travel_minutes_per_visit=5)
+    workload = Workload(community("C1", 123.40), STEWARD, monthly, two_a_day)
+    handed = visits_to_offload(workload, MONDAY, frozenset(), POLICY)
+    # The 16 preferred days (7 to 28 December, keeping 3 for retries) hold 32 of the 60
+    # visits; 28 overflow over 19 working days left: ceil(28 / 19) = 2 go out today.
+    assert len(handed) == 2
+    roomy = replace(workload, capacity=ROOMY)
+    assert visits_to_offload(roomy, MONDAY, frozenset(), POLICY) == []

@@ -60,19 +60,22 @@ def test_each_active_elder_is_planned_once_before_the_month_ends(community) -> N
     assert not hospitalised & set(first_visits)
 
 
-def test_the_months_work_is_level_across_working_days(community) -> None:
-    """Least-loaded placement: no day carries much more than the average day.
+def test_the_months_work_fits_each_day_and_runs_ahead_of_pace(community) -> None:
+    """No day over capacity; monthly-only visits done early, so late days keep room for retries.
 
-    The last days of the horizon are left out: next month's visits join them on later nights.
+    Cadence visits are spread level (as late as their margin allows); the monthly-only tier
+    fills days up to 1.4x the level from the start of the month.
     """
     calendar = WorkCalendar.of(community[1])
     plan = _plan(community, calendar, DEC_1)
-    days = calendar.working_days(DEC_1, plan.last_day)[:-3]
-    per_day = [plan.loads[day].visits for day in days]
-    average = sum(per_day) / len(per_day)
     assert not plan.overloaded_days()
-    assert max(per_day) <= average * 1.5 + 1, per_day
-    assert min(per_day) >= average * 0.5 - 1, per_day
+    days = calendar.working_days(DEC_1, plan.last_day)
+    per_day = [plan.loads[day].visits for day in days]
+    assert max(per_day) <= plan.capacity.visits
+    monthly = sorted(v.day for v in plan.visits if v.tier is Tier.T3)
+    halfway = days[len(days) // 2]
+    assert sum(1 for day in monthly if day <= halfway) >= 0.6 * len(monthly), monthly
+    assert max(per_day[-3:]) < max(per_day)  # the last days keep room
 
 
 def test_a_weekly_elder_comes_back_within_seven_days_and_before_its_deadline() -> None:
@@ -141,9 +144,7 @@ def test_a_perfect_month_keeps_every_cadence_and_the_monthly_rule(community) -> 
 
 
 def test_an_urgent_elder_is_planned_weekly() -> None:
-    urgent = replace(
-        T3_ELDER, last_visited_on=date(2026, 11, 30), urgent_until=date(2026, 12, 30)
-    )
+    urgent = replace(T3_ELDER, last_visited_on=date(2026, 11, 30), urgent_until=date(2026, 12, 30))
     plan = plan_horizon([urgent], WorkCalendar.of(STEWARD), DEC_1, POLICY, ROOMY)
     assert {v.tier for v in plan.visits} == {Tier.T1}
     assert len(plan.visits) >= 4

@@ -1,14 +1,17 @@
-"""Cover for absent stewards: which neighbouring steward visits whom while one is away.
+"""Cover: which neighbouring steward visits whom when a steward cannot.
 
-While a steward is on leave or sick, the visits their community's horizon gives to the day
-(as if they were at work) and that cannot wait for their return go to the nearest stewards
-at work, each taking at most `per_steward` extra visits a day. Cover visits are optional in
-the neighbour's route (their own deadlines come first); what is not covered today is offered
-again tomorrow. Pure: no AWS.
+Two cases. While a steward is on leave or sick, the visits their community's horizon gives
+to the day (as if they were at work) and that cannot wait for their return are handed out.
+When a community has more work than its steward's days hold (the horizon's overflow), a
+share of the overflow is handed out each day, spread over the days left before its deadlines.
+Either way the visits go to the nearest stewards at work, each taking at most `per_steward`
+extra visits a day. Cover visits are optional in the neighbour's route (their own deadlines
+come first); what is not covered today is offered again tomorrow. Pure: no AWS.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +29,9 @@ NEIGHBOURS_TRIED = 4
 
 
 @dataclass(frozen=True)
-class Absence:
+class Workload:
+    """One community's steward, elders and daily capacity (for a steward who needs help)."""
+
     community: Community
     steward: Steward
     elders: list[Elder]
@@ -58,19 +63,41 @@ def return_day(calendar: WorkCalendar, after: date, limit_days: int = 62) -> dat
 
 
 def visits_to_cover(
-    absence: Absence, day: date, holidays: frozenset[date], policy: Policy
+    workload: Workload, day: date, holidays: frozenset[date], policy: Policy
 ) -> list[CoverVisit]:
     """The absent steward's visits for `day` whose deadline comes before they are back."""
-    away = WorkCalendar.of(absence.steward, holidays)
-    regular = WorkCalendar(absence.steward.days_off, holidays)
+    away = WorkCalendar.of(workload.steward, holidays)
+    regular = WorkCalendar(workload.steward.days_off, holidays)
     if not regular.works_on(day):
         return []
     back = return_day(away, day)
-    plan = plan_horizon(absence.elders, regular, day, policy, absence.capacity)
+    plan = plan_horizon(workload.elders, regular, day, policy, workload.capacity)
     return [
-        CoverVisit(v.elder.elder_id, absence.community.community_id, v.deadline)
+        CoverVisit(v.elder.elder_id, workload.community.community_id, v.deadline)
         for v in plan.on(day)
         if v.deadline < back
+    ]
+
+
+def visits_to_offload(
+    helped: Workload, day: date, holidays: frozenset[date], policy: Policy
+) -> list[CoverVisit]:
+    """Today's share of the visits the steward cannot fit before their deadlines.
+
+    Visits the steward's own route has today are left out (no one is visited twice).
+    """
+    calendar = WorkCalendar.of(helped.steward, holidays)
+    if not calendar.works_on(day):
+        return []
+    plan = plan_horizon(helped.elders, calendar, day, policy, helped.capacity)
+    over = [v for v in plan.overflow() if v.day != day]
+    if not over:
+        return []
+    days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
+    share = math.ceil(len(over) / max(1, days_left))
+    return [
+        CoverVisit(v.elder.elder_id, helped.community.community_id, v.deadline)
+        for v in over[:share]
     ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.domain import Elder, ElderStatus, Steward, Tier
+from careroute.domain import Elder, Steward, Tier
 from careroute.policy import Policy
 
 

@@ -23,9 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from careroute.domain import Elder, ElderStatus, Tier
+from careroute.domain import CHINA_TZ, Elder, ElderStatus, Tier
 from careroute.due import WorkCalendar, month_end, rule_deadline, working_deadline
 from careroute.policy import Policy
+
+AHEAD_OF_LEVEL = 1.4
+"""Monthly-only visits fill days up to this multiple of the level, so the month's work is
+ahead of pace and the failed attempts of the month still find days before its end."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class PlannedVisit:
     """Latest working day on which the visit keeps every rule."""
     occurrence: int
     """0 for the elder's next visit, 1 for the one after it, ..."""
+    overflow: bool = False
+    """No preferred day had room: the steward alone cannot do it with a day in hand for a
+    retry (or at all)."""
 
     @property
     def mandatory(self) -> bool:
@@ -71,6 +78,11 @@ class HorizonPlan:
     def on(self, day: date) -> list[PlannedVisit]:
         """The visits given to `day`, deadline first."""
         found = [v for v in self.visits if v.day == day]
+        return sorted(found, key=lambda v: (v.deadline, v.tier.value, v.elder.elder_id))
+
+    def overflow(self) -> list[PlannedVisit]:
+        """Next visits that found no preferred day with room, tightest deadline first."""
+        found = [v for v in self.visits if v.overflow and v.occurrence == 0]
         return sorted(found, key=lambda v: (v.deadline, v.tier.value, v.elder.elder_id))
 
     def overloaded_days(self) -> list[date]:
@@ -110,10 +122,11 @@ def _pick(
     loads: dict[date, DayLoad],
     cost: float,
     capacity: DayCapacity,
-) -> date:
+) -> tuple[date, bool]:
     """The least-loaded preferred day with room; else any allowed day with room (giving up the
     retry margin before giving up the level); else the least-loaded preferred day.
-    Ties go to the earliest day."""
+    Ties go to the earliest day. The flag says whether a preferred day had room: without
+    one, the visit is overflow (it has lost its retry margin or has no room at all)."""
 
     def fits(day: date) -> bool:
         load = loads[day]
@@ -122,11 +135,30 @@ def _pick(
     def least_loaded(choices: list[date]) -> date:
         return min(choices, key=lambda day: (loads[day].minutes, day))
 
-    for choices in (preferred, allowed):
-        roomy = [day for day in choices if fits(day)]
-        if roomy:
-            return least_loaded(roomy)
-    return least_loaded(preferred)
+    roomy = [day for day in preferred if fits(day)]
+    if roomy:
+        return least_loaded(roomy), True
+    roomy = [day for day in allowed if fits(day)]
+    return least_loaded(roomy or preferred), False
+
+
+def awaits_retry(elder: Elder) -> bool:
+    """A failed attempt (not home, refused) came after the last completed visit."""
+    if elder.last_attempt_at is None:
+        return False
+    failed_on = elder.last_attempt_at.astimezone(CHINA_TZ).date()
+    return elder.last_visited_on is None or failed_on > elder.last_visited_on
+
+
+def _first_with_room(
+    allowed: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
+) -> tuple[date, bool]:
+    """A retry goes to the earliest day with room: every day waited is a retry lost."""
+    for day in allowed:
+        load = loads[day]
+        if load.visits < capacity.visits and load.minutes + cost <= capacity.minutes:
+            return day, True
+    return allowed[0], False
 
 
 def plan_horizon(
@@ -136,42 +168,89 @@ def plan_horizon(
     policy: Policy,
     capacity: DayCapacity,
 ) -> HorizonPlan:
-    """Give every active elder's visits falling due within the horizon a working day."""
+    """Give every active elder's visits falling due within the horizon a working day.
+
+    Two passes: the first spreads the work over the least-loaded days to learn the level (the
+    average day's minutes); the second places each visit, tightest deadline first, on a
+    preferred day below that level: as late as possible for cadence tiers (an early visit
+    brings the next one forward) and as early as possible for monthly-only tiers (a visit
+    done early leaves the rest of the month for retries). The second pass is stable from one
+    night to the next: the elder waiting longest is not pushed back behind newcomers.
+    """
     last_day = max(first_day + timedelta(days=policy.horizon_days - 1), month_end(first_day))
     days = calendar.working_days(first_day, last_day)
+    if not days:
+        return HorizonPlan(first_day, last_day, (), {}, capacity)
+    active = [e for e in elders if e.status is ElderStatus.ACTIVE]
+    spread = _assign(active, calendar, days, first_day, last_day, policy, capacity, None)
+    level = sum(load.minutes for load in spread.loads.values()) / len(days)
+    return _assign(active, calendar, days, first_day, last_day, policy, capacity, level)
+
+
+def _assign(
+    elders: list[Elder],
+    calendar: WorkCalendar,
+    days: list[date],
+    first_day: date,
+    last_day: date,
+    policy: Policy,
+    capacity: DayCapacity,
+    level: float | None,
+) -> HorizonPlan:
     loads = {day: DayLoad() for day in days}
     planned: list[PlannedVisit] = []
-    if not days:
-        return HorizonPlan(first_day, last_day, (), loads, capacity)
+    # Earliest deadline first, then the longest wait: the tightest visits choose first.
+    queue: list[tuple[date, str, date, str, int, Elder]] = []
 
-    # Earliest deadline first: the tightest visits choose their day before the flexible ones.
-    queue: list[tuple[date, str, str, int, Elder]] = []
-    for elder in elders:
-        if elder.status is not ElderStatus.ACTIVE:
-            continue
-        deadline = _deadline(elder, calendar, first_day, policy)
+    def push(elder: Elder, on: date, occurrence: int) -> None:
+        deadline = _deadline(elder, calendar, on, policy)
         if deadline <= last_day:
-            tier = policy.tier_of(elder, first_day)
-            heapq.heappush(queue, (deadline, tier.value, elder.elder_id, 0, elder))
+            tier = policy.tier_of(elder, on)
+            waited = elder.last_visited_on or date.min
+            heapq.heappush(queue, (deadline, tier.value, waited, elder.elder_id, occurrence, elder))
 
+    for elder in elders:
+        push(elder, first_day, 0)
     while queue:
-        deadline, tier_name, _, occurrence, elder = heapq.heappop(queue)
+        deadline, tier_name, _, _, occurrence, elder = heapq.heappop(queue)
         tier = Tier(tier_name)
         rules = policy.tiers[tier]
         cost = _cost(tier, policy, capacity)
         preferred, allowed = _windows(days, deadline, rules.lookahead_days, rules.retry_days)
-        day = _pick(preferred, allowed, loads, cost, capacity)
+        if occurrence == 0 and awaits_retry(elder):
+            day, fitted = _first_with_room(allowed, loads, cost, capacity)
+        else:
+            if rules.cadence_days is None:  # ahead of the level: the month's retries need room
+                ahead = None if level is None else level * AHEAD_OF_LEVEL
+                chosen = _at_level(preferred, loads, cost, capacity, ahead)
+            else:
+                chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
+            day, fitted = chosen or _pick(preferred, allowed, loads, cost, capacity)
         loads[day].visits += 1
         loads[day].minutes += cost
-        planned.append(PlannedVisit(elder, tier, day, max(deadline, first_day), occurrence))
-        after = replace(elder, last_visited_on=day)
-        following = _deadline(after, calendar, day + timedelta(days=1), policy)
-        if following <= last_day:
-            next_tier = policy.tier_of(after, day + timedelta(days=1))
-            heapq.heappush(
-                queue, (following, next_tier.value, elder.elder_id, occurrence + 1, after)
-            )
+        planned.append(
+            PlannedVisit(elder, tier, day, max(deadline, first_day), occurrence, not fitted)
+        )
+        push(replace(elder, last_visited_on=day), day + timedelta(days=1), occurrence + 1)
     return HorizonPlan(first_day, last_day, tuple(planned), loads, capacity)
+
+
+def _at_level(
+    ordered: list[date],
+    loads: dict[date, DayLoad],
+    cost: float,
+    capacity: DayCapacity,
+    level: float | None,
+) -> tuple[date, bool] | None:
+    """The first day in `ordered` whose load stays within the level (and the capacity)."""
+    if level is None:
+        return None
+    ceiling = min(level + cost / 2, capacity.minutes)
+    for day in ordered:
+        load = loads[day]
+        if load.visits < capacity.visits and load.minutes + cost <= ceiling:
+            return day, True
+    return None
 
 
 def _deadline(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> date:

@@ -1,8 +1,9 @@
 """Nightly planning: fan out one job per community, then plan each community's day.
 
-The fan-out also hands the visits of absent stewards (leave, sick days) that cannot wait
-for their return to the nearest stewards at work (careroute.cover), and passes the bureau's
-public holidays to every job.
+The fan-out also hands to the nearest stewards at work (careroute.cover) the visits of
+absent stewards (leave, sick days) that cannot wait for their return, and a daily share of
+the visits of stewards with more work than days (their last route's horizon said so); and it
+passes the bureau's public holidays to every job.
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.cover import Absence, CoverPlan, CoverVisit, assign_cover, visits_to_cover
+from careroute.cover import (
+    CoverPlan,
+    CoverVisit,
+    Workload,
+    assign_cover,
+    visits_to_cover,
+    visits_to_offload,
+)
 from careroute.domain import CHINA_TZ, Community, Elder, GeoPoint, Steward
 from careroute.due import WorkCalendar
 from careroute.messages import CoverItem, NightlyTick, PlanJob
@@ -39,7 +47,7 @@ class FanOut:
     absent: int
     """Stewards on leave on the plan date (on what would be a working day)."""
     covered: int
-    """Their visits handed to neighbours."""
+    """Visits of absent or overloaded stewards handed to neighbours."""
     uncovered: int
     """Their visits no neighbour had room for (offered again the next night)."""
 
@@ -58,6 +66,28 @@ def _absent_on(steward: Steward, day: date, holidays: frozenset[date]) -> bool:
     return regular.works_on(day) and day in steward.leave
 
 
+LOOK_BACK_DAYS = 4
+"""How far back the planner looks for the latest routes (over a weekend or a holiday)."""
+
+
+def overloaded_communities(plan_date: date) -> set[str]:
+    """Communities whose latest route said their steward cannot do all visits in time."""
+    for back in range(1, LOOK_BACK_DAYS + 1):
+        documents = list(routes.routes_on(plan_date - timedelta(days=back)))
+        if documents:
+            return {
+                d["community_id"]
+                for d in documents
+                if d.get("stats", {}).get("horizon", {}).get("overflow")
+            }
+    return set()
+
+
+def _workload(community: Community, steward: Steward, policy: Policy) -> Workload:
+    elders = registry.elders_of_community(community.community_id)
+    return Workload(community, steward, elders, day_capacity(community, steward, elders, policy))
+
+
 def plan_cover(
     communities: dict[str, Community],
     stewards: dict[str, Steward],
@@ -65,24 +95,31 @@ def plan_cover(
     holidays: frozenset[date],
     policy: Policy,
 ) -> CoverPlan:
-    """Who covers which absent steward's visits on the plan date."""
+    """Who covers which visits of absent or overloaded stewards on the plan date."""
     needs: dict[str, list[CoverVisit]] = {}
     points: dict[str, GeoPoint] = {}
+    overloaded = overloaded_communities(plan_date)
     for community_id, steward in stewards.items():
-        if community_id not in communities or not _absent_on(steward, plan_date, holidays):
+        community = communities.get(community_id)
+        if community is None:
             continue
-        community = communities[community_id]
-        elders = registry.elders_of_community(community_id)
-        capacity = day_capacity(community, steward, elders, policy)
-        absence = Absence(community, steward, elders, capacity)
-        needs[community_id] = visits_to_cover(absence, plan_date, holidays, policy)
-        points.update({e.elder_id: e.location for e in elders})
+        if _absent_on(steward, plan_date, holidays):
+            workload = _workload(community, steward, policy)
+            needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy)
+        elif community_id in overloaded:
+            workload = _workload(community, steward, policy)
+            needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy)
+        else:
+            continue
+        points.update({e.elder_id: e.location for e in workload.elders})
     at_work = [
         c
         for c, s in stewards.items()
-        if c in communities and WorkCalendar.of(s, holidays).works_on(plan_date)
+        if c in communities
+        and c not in overloaded
+        and WorkCalendar.of(s, holidays).works_on(plan_date)
     ]
-    return assign_cover(needs, communities, at_work, points)
+    return assign_cover({c: v for c, v in needs.items() if v}, communities, at_work, points)
 
 
 def fan_out(tick: NightlyTick, queue_url: str, run_id: str, policy: Policy) -> FanOut:

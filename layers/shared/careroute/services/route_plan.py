@@ -218,6 +218,7 @@ def _horizon_stats(plan: HorizonPlan) -> dict[str, Any]:
         "last_day": plan.last_day.isoformat(),
         "visits": len(plan.visits),
         "today": len(plan.on(plan.first_day)),
+        "overflow": len(plan.overflow()),
         "overloaded_days": [day.isoformat() for day in plan.overloaded_days()],
     }
 
