@@ -6,6 +6,7 @@ careroute data generate --out DIR  write a synthetic Shenyang as CSV
 careroute data import --dir DIR    validate CSVs, load them into the running stack
 careroute data export --dir DIR    write the running stack's registry as CSV
 careroute token --role R --scope S print a dev bearer token for the local HTTP API
+careroute simulate --month YYYY-MM  a month through the real pipeline; report and exit code
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ def _scale(text: str) -> float:
     value = float(text)
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError("scale must be in (0, 1]")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {text}")
     return value
 
 
@@ -121,11 +132,50 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument(
         "--rebuild", action="store_true", help="overwrite the counters with the recomputed values"
     )
+    _simulate_options(commands)
     redrive = commands.add_parser(
         "redrive", help="move dead-lettered plan jobs back to their queue (safe to repeat)"
     )
     redrive.add_argument("--limit", type=int, help="at most this many messages")
     return parser
+
+
+def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        help="a month through the real pipeline on a simulated clock; report, exit 0 when "
+        "every elder was covered on time (or every miss is excused)",
+    )
+    simulate.add_argument("--month", help="YYYY-MM (required unless --check)")
+    simulate.add_argument("--seed", type=int, default=1, help="simulation seed (default 1)")
+    simulate.add_argument(
+        "--city-seed", type=int, default=7, help="synthetic city seed (default 7, as `run`)"
+    )
+    simulate.add_argument(
+        "--districts", nargs="+", metavar="NAME", help="only these districts (id or name)"
+    )
+    simulate.add_argument(
+        "--scale", type=_scale, default=1.0, help="share of communities to keep (0-1]"
+    )
+    simulate.add_argument("--days", type=int, help="only the month's first N days")
+    for name, default, what in (
+        ("--not-home", 0.15, "share of attempts where the elder is not home"),
+        ("--refuse", 0.03, "share of attempts the elder refuses"),
+        ("--sick", 0.02, "chance a working steward falls sick on a day (1-3 days)"),
+        ("--resend", 0.02, "share of daily batches a phone sends twice"),
+    ):
+        simulate.add_argument(name, type=_rate, default=default, help=f"{what} ({default})")
+    simulate.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
+    simulate.add_argument(
+        "--out", type=Path, metavar="DIR", help="report directory (var/simulations/MONTH-seedN)"
+    )
+    simulate.add_argument(
+        "--check",
+        type=Path,
+        metavar="DIR",
+        help="only recompute a finished simulation's report from its raw records; exit 1 on "
+        "any difference",
+    )
 
 
 def _read_csv_registry(directory: Path, as_of: date) -> Registry:
@@ -343,6 +393,62 @@ def cmd_redrive(args: argparse.Namespace) -> None:
     console.print(f"Moved {result.moved} plan jobs back to their queue; {result.left} left.")
 
 
+def cmd_simulate(args: argparse.Namespace) -> None:
+    from careroute.policy import load_policy
+    from careroute.synthetic import generate_city
+    from careroute_local.simulation import Rates, SimulationConfig, check_directory, run_simulation
+
+    policy = load_policy()
+    if args.check:
+        if not (args.check / "report.json").exists():
+            console.print(f"[red]{args.check} holds no simulation (no report.json)")
+            raise SystemExit(EXIT_BAD_INPUT)
+        try:
+            code, problems = check_directory(args.check, policy)
+        except (OSError, KeyError, ValueError) as exc:
+            console.print(f"[red]{args.check} is not a complete simulation report: {exc}")
+            raise SystemExit(EXIT_BAD_INPUT) from exc
+        for problem in problems[:50]:
+            console.print(f"  difference: {problem}", markup=False, soft_wrap=True)
+        console.print(
+            f"Recomputed from {args.check / 'raw'}: "
+            + ("every figure agrees." if code == 0 else f"{len(problems)} differences."),
+            soft_wrap=True,
+        )
+        raise SystemExit(code)
+    if not args.month:
+        console.print("[red]--month YYYY-MM is required (or --check DIR)")
+        raise SystemExit(EXIT_BAD_INPUT)
+    try:
+        config = SimulationConfig(
+            month=args.month,
+            seed=args.seed,
+            city_seed=args.city_seed,
+            rates=Rates(
+                not_home=args.not_home, refuse=args.refuse, sick=args.sick, resend=args.resend
+            ),
+            districts=tuple(args.districts) if args.districts else None,
+            scale=args.scale,
+            days=args.days,
+            workers=args.workers,
+            out=args.out,
+        )
+        started = time.perf_counter()
+        city = generate_city(
+            args.city_seed, as_of=config.first, districts=config.districts, scale=args.scale
+        )
+    except ValueError as exc:
+        console.print(f"[red]careroute simulate: {exc}", markup=True)
+        raise SystemExit(EXIT_BAD_INPUT) from exc
+    console.print(
+        f"Synthetic Shenyang (city seed {args.city_seed}): {len(city.communities):,} "
+        f"communities, {len(city.elders):,} elders in {time.perf_counter() - started:.1f} s; "
+        f"simulating {config.first} to {config.last} (seed {args.seed})"
+    )
+    command = "careroute " + " ".join(sys.argv[1:]) if sys.argv[1:] else "careroute simulate"
+    raise SystemExit(run_simulation(config, city, policy, console, command))
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -354,6 +460,7 @@ def main(argv: list[str] | None = None) -> None:
         ("token", None): cmd_token,
         ("coverage", None): cmd_coverage,
         ("redrive", None): cmd_redrive,
+        ("simulate", None): cmd_simulate,
     }
     handler = handlers[(args.command, getattr(args, "data_command", None))]
     try:

@@ -1,0 +1,314 @@
+"""The month report of a simulation: Markdown for people, JSON and CSV for tools.
+
+Files written to the output directory:
+
+    report.md      verdict, coverage by district and tier, misses by cause, totals, wall time
+    report.json    the same and more (parameters, per-day figures, checks, notes)
+    coverage.csv   month x scope (community/street/district/city) x tier: due, visited, %
+    misses.csv     elder, tier, kind (monthly/cadence), deadline, cause
+    workload.csv   steward x day: status, planned, attempts, visited, hours, travel minutes
+    raw/           visits.jsonl (the visit records), baselines.json, counters.json (the
+                   projector's), recorded.json (what the API answered): what
+                   `careroute simulate --check DIR` recomputes the month from, offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from careroute.compliance import ElderBaseline, StatusPeriod
+from careroute.coverage import Scope
+from careroute.domain import (
+    ElderStatus,
+    Finding,
+    FindingCategory,
+    GeoPoint,
+    Outcome,
+    Severity,
+    Tier,
+    VisitRecord,
+)
+
+COVERAGE_FIELDS = (
+    "month", "scope", "scope_id", "tier", "elders_due", "elders_visited", "percent", "visits_made",
+)  # fmt: skip
+MISS_FIELDS = (
+    "elder_id", "community_id", "tier", "kind", "deadline", "since", "visited_on", "away",
+    "cause",
+)  # fmt: skip
+WORKLOAD_FIELDS = (
+    "steward_id", "community_id", "date", "status", "planned", "attempts", "visited",
+    "cover_stops", "retry_stops", "hours_on_route", "travel_minutes",
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- raw material
+
+
+def record_to_json(record: VisitRecord) -> dict[str, Any]:
+    return {
+        "visit_id": record.visit_id,
+        "elder_id": record.elder_id,
+        "steward_id": record.steward_id,
+        "community_id": record.community_id,
+        "street_id": record.street_id,
+        "district_id": record.district_id,
+        "tier": record.tier.value,
+        "outcome": record.outcome.value,
+        "visited_at": record.visited_at.isoformat(),
+        "recorded_at": record.recorded_at.isoformat(),
+        "findings": [
+            {"category": f.category.value, "severity": f.severity.value, "note": f.note}
+            for f in record.findings
+        ],
+        "location": (
+            {"lat": record.location.lat, "lng": record.location.lng} if record.location else None
+        ),
+    }
+
+
+def record_from_json(raw: dict[str, Any]) -> VisitRecord:
+    location = raw.get("location")
+    return VisitRecord(
+        visit_id=raw["visit_id"],
+        elder_id=raw["elder_id"],
+        steward_id=raw["steward_id"],
+        community_id=raw["community_id"],
+        street_id=raw["street_id"],
+        district_id=raw["district_id"],
+        tier=Tier(raw["tier"]),
+        outcome=Outcome(raw["outcome"]),
+        visited_at=datetime.fromisoformat(raw["visited_at"]),
+        recorded_at=datetime.fromisoformat(raw["recorded_at"]),
+        findings=tuple(
+            Finding(FindingCategory(f["category"]), Severity(f["severity"]), f.get("note", ""))
+            for f in raw.get("findings") or ()
+        ),
+        location=GeoPoint(location["lat"], location["lng"]) if location else None,
+    )
+
+
+def baseline_to_json(baseline: ElderBaseline) -> dict[str, Any]:
+    return {
+        "elder_id": baseline.elder_id,
+        "community_id": baseline.community_id,
+        "street_id": baseline.street_id,
+        "district_id": baseline.district_id,
+        "tier": baseline.tier.value,
+        "last_visited_on": baseline.last_visited_on.isoformat()
+        if baseline.last_visited_on
+        else None,
+        "paused": [
+            {
+                "status": p.status.value,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat() if p.end else None,
+            }
+            for p in baseline.paused
+        ],
+    }
+
+
+def baseline_from_json(raw: dict[str, Any]) -> ElderBaseline:
+    def day(text: str | None) -> date | None:
+        return date.fromisoformat(text) if text else None
+
+    return ElderBaseline(
+        elder_id=raw["elder_id"],
+        community_id=raw["community_id"],
+        street_id=raw["street_id"],
+        district_id=raw["district_id"],
+        tier=Tier(raw["tier"]),
+        last_visited_on=day(raw["last_visited_on"]),
+        paused=tuple(
+            StatusPeriod(ElderStatus(p["status"]), date.fromisoformat(p["start"]), day(p["end"]))
+            for p in raw["paused"]
+        ),
+    )
+
+
+def write_raw(
+    directory: Path,
+    visits: Iterable[VisitRecord],
+    baselines: Iterable[ElderBaseline],
+    counters: dict[str, dict[str, Any]],
+    recorded: dict[str, dict[str, Any]],
+    drift: list[str],
+) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "visits.jsonl").open("w", encoding="utf-8") as handle:
+        for record in sorted(visits, key=lambda r: (r.visited_at, r.visit_id)):
+            handle.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
+    _write_json(directory / "baselines.json", [baseline_to_json(b) for b in baselines])
+    _write_json(directory / "counters.json", counters)
+    _write_json(directory / "recorded.json", recorded)
+    _write_json(directory / "drift.json", drift)
+
+
+def read_raw(
+    directory: Path,
+) -> tuple[
+    list[VisitRecord],
+    list[ElderBaseline],
+    dict[tuple[Scope, str], dict[str, Any]],
+    dict[str, dict[str, Any]],
+    list[str],
+]:
+    """What write_raw wrote; FileNotFoundError names the missing file."""
+    with (directory / "visits.jsonl").open(encoding="utf-8") as handle:
+        visits = [record_from_json(json.loads(line)) for line in handle if line.strip()]
+    baselines = [baseline_from_json(b) for b in _read_json(directory / "baselines.json")]
+    counters = {
+        (Scope.parse(key.split("|")[0]), key.split("|")[1]): row
+        for key, row in _read_json(directory / "counters.json").items()
+    }
+    recorded = _read_json(directory / "recorded.json")
+    drift = _read_json(directory / "drift.json")
+    return visits, baselines, counters, recorded, drift
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=1, default=str) + "\n", "utf-8")
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text("utf-8"))
+
+
+# ---------------------------------------------------------------- the report
+
+
+def write_report(
+    directory: Path,
+    report: dict[str, Any],
+    coverage: list[dict[str, Any]],
+    misses: list[dict[str, Any]],
+    workload: list[dict[str, Any]],
+) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [
+        directory / "report.md",
+        directory / "report.json",
+        directory / "coverage.csv",
+        directory / "misses.csv",
+        directory / "workload.csv",
+    ]
+    paths[0].write_text(markdown(report, coverage, misses), "utf-8")
+    _write_json(paths[1], {**report, "misses": misses})
+    _write_csv(paths[2], COVERAGE_FIELDS, coverage)
+    _write_csv(paths[3], MISS_FIELDS, misses)
+    _write_csv(paths[4], WORKLOAD_FIELDS, workload)
+    return paths
+
+
+def _write_csv(path: Path, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _pct(row: dict[str, Any]) -> str:
+    return f"{row['percent']:.2f} %" if row["percent"] != "" else "—"
+
+
+def _table(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    yield "| " + " | ".join(header) + " |"
+    yield "|" + "|".join("---" for _ in header) + "|"
+    for row in rows:
+        yield "| " + " | ".join(str(cell) for cell in row) + " |"
+
+
+def markdown(
+    report: dict[str, Any], coverage: list[dict[str, Any]], misses: list[dict[str, Any]]
+) -> str:
+    v, t, w, p = report["verdict"], report["totals"], report["wall_seconds"], report["parameters"]
+    lines = [
+        f"# Month simulation {p['month']} (seed {p['seed']})",
+        "",
+        f"Command: `{report['command']}`  ",
+        f"Simulated {p['first']} to {p['through']}; city seed {p['city_seed']}, "
+        f"districts {', '.join(p['district_ids'])}, scale {p['scale']}: "
+        f"{report['city']['communities']:,} communities, {report['city']['elders']:,} elders.  ",
+        "Rates: " + ", ".join(f"{k} {val}" for k, val in p["rates"].items()) + ".",
+        "",
+        "## Verdict",
+        "",
+        f"**{v['summary']}** (exit code {v['exit_code']})",
+        "",
+        f"- monthly coverage (city, all tiers): {v['coverage_percent']}",
+        f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
+        f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}",
+        f"- independent check: {'passed' if report['checks']['passed'] else 'FAILED'} "
+        "(visit records vs projector counters, coverage drift check, and what the API "
+        "answered)",
+        "",
+        "## Coverage by district and tier",
+        "",
+    ]
+    rows = [r for r in coverage if r["scope"] in ("city", "district")]
+    lines += _table(
+        ["scope", "tier", "elders due", "elders visited", "coverage", "visits made"],
+        (
+            [
+                r["scope"] if r["scope"] == "city" else f"district {r['scope_id']}",
+                r["tier"],
+                f"{r['elders_due']:,}",
+                f"{r['elders_visited']:,}",
+                _pct(r),
+                f"{r['visits_made']:,}",
+            ]
+            for r in rows
+        ),
+    )
+    lines += ["", "Streets and communities: `coverage.csv`.", "", "## Misses by cause", ""]
+    causes = Counter((m["kind"], m["cause"]) for m in misses)
+    if causes:
+        lines += _table(
+            ["kind", "cause", "elders"],
+            ([kind, cause, n] for (kind, cause), n in sorted(causes.items())),
+        )
+        lines += ["", "Each miss: `misses.csv`. First ones:", ""]
+        lines += _table(
+            ["elder", "community", "tier", "kind", "deadline", "last visit", "cause"],
+            (
+                [m["elder_id"], m["community_id"], m["tier"], m["kind"], m["deadline"],
+                 m["since"] or "—", m["cause"]]
+                for m in misses[:20]
+            ),
+        )  # fmt: skip
+    else:
+        lines.append("None: every elder due was visited, every cadence kept.")
+    lines += ["", "## Totals", ""]
+    lines += _table(["", "count"], ([k.replace("_", " "), f"{n:,}"] for k, n in t.items()))
+    lines += ["", "## Workload per steward-day (working days)", ""]
+    lines += _table(["", "mean", "max"], report["workload_summary"])
+    lines += ["", "## Wall time", ""]
+    lines += _table(
+        ["part", "seconds", "share"],
+        (
+            [k, f"{s:,.1f}", f"{100 * s / w['total']:.0f} %" if w["total"] else "—"]
+            for k, s in w.items()
+        ),
+    )
+    checks = report["checks"]
+    lines += ["", "## Independent check", ""]
+    for name, label in (
+        ("checker_vs_projector", "checker vs projector counters"),
+        ("coverage_check_drift", "services.coverage_check drift"),
+        ("checker_vs_simulation", "checker vs what the API answered"),
+        ("unknown_elders", "visits of elders not in the baseline"),
+    ):
+        found = checks[name]
+        lines.append(f"- {label}: {'no difference' if not found else f'{len(found)} differences'}")
+        lines += [f"  - {line}" for line in found[:20]]
+    if report["notes"]:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {note}" for note in report["notes"]]
+    return "\n".join(lines) + "\n"

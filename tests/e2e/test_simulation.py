@@ -1,0 +1,124 @@
+"""`careroute simulate` as a user runs it: a few days of a tiny city through the real
+pipeline, the report, the independent check, and the checker catching a tampered counter."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CLI = [sys.executable, "-m", "careroute_local.cli"]
+
+
+def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"CAREROUTE_DATA_DIR": str(cwd / "var"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], int]:
+    """Two Heping communities, Tuesday 1 to Friday 4 December; half the daily batches are
+    sent twice (a phone retrying with the same idempotency keys)."""
+    cwd = tmp_path_factory.mktemp("simulation")
+    out = cwd / "report"
+    result = careroute(
+        "simulate", "--month", "2026-12", "--days", "4", "--seed", "3",
+        "--districts", "Heping", "--scale", "0.01", "--resend", "0.5", "--out", str(out),
+        cwd=cwd,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    assert "day 2026-12-04: planned" in result.stderr
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    return out, report, result.returncode
+
+
+def test_the_simulation_writes_the_month_report(
+    simulated: tuple[Path, dict[str, Any], int],
+) -> None:
+    out, report, code = simulated
+    for name in ("report.md", "report.json", "coverage.csv", "misses.csv", "workload.csv"):
+        assert (out / name).stat().st_size > 0, name
+    assert report["verdict"]["exit_code"] == code
+    assert report["parameters"]["through"] == "2026-12-04"
+    totals = report["totals"]
+    assert totals["visits_planned"] >= totals["visits_attempted"] > 0
+    assert totals["visits_attempted"] >= totals["visits_completed"] > 0
+    with (out / "coverage.csv").open(encoding="utf-8") as handle:
+        scopes = {row["scope"] for row in csv.DictReader(handle)}
+    assert scopes == {"city", "district", "street", "community"}
+    with (out / "workload.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2 * 4  # two stewards, four working days
+    wall = report["wall_seconds"]
+    assert wall["total"] >= wall["planning"] + wall["solving"] + wall["api"] + wall["projection"]
+
+
+def test_the_checker_agrees_exactly_with_the_projector_and_the_api(
+    simulated: tuple[Path, dict[str, Any], int],
+) -> None:
+    _out, report, _code = simulated
+    checks = report["checks"]
+    assert checks["passed"], checks
+    assert checks["checker_vs_projector"] == []
+    assert checks["coverage_check_drift"] == []
+    assert checks["checker_vs_simulation"] == []
+
+
+def test_resent_batches_store_nothing_twice(
+    simulated: tuple[Path, dict[str, Any], int],
+) -> None:
+    _out, report, _code = simulated
+    totals = report["totals"]
+    assert totals["resent_items"] > 0
+    assert totals["resend_mismatches"] == 0
+    # One visit record per outcome posted, however many times its batch was sent.
+    assert totals["visit_records"] == totals["visits_attempted"]
+    city = report["coverage_city"]["ALL"]
+    assert city["elders_visited"] <= totals["visits_completed"]
+
+
+def test_the_offline_check_recomputes_the_report_and_catches_a_changed_counter(
+    simulated: tuple[Path, dict[str, Any], int], tmp_path: Path
+) -> None:
+    out, _report, _code = simulated
+    agreed = careroute("simulate", "--check", str(out), cwd=tmp_path)
+    assert agreed.returncode == 0, agreed.stderr
+    assert "every figure agrees" in agreed.stderr
+
+    counters_path = out / "raw" / "counters.json"
+    original = counters_path.read_text("utf-8")
+    counters = json.loads(original)
+    key = next(k for k in sorted(counters) if k.startswith("city|"))
+    counters[key]["visits_made"] += 1  # one visit counted twice by the projector
+    counters_path.write_text(json.dumps(counters), "utf-8")
+    try:
+        drifted = careroute("simulate", "--check", str(out), cwd=tmp_path)
+    finally:
+        counters_path.write_text(original, "utf-8")
+    assert drifted.returncode == 1
+    assert "visits_made: checker" in drifted.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--month", "2026-13"], "YYYY-MM"),
+        (["--month", "2026-12", "--not-home", "1.5"], "must be in [0, 1]"),
+        (["--month", "2026-12", "--districts", "Atlantis"], "unknown district"),
+        (["--month", "2026-12", "--days", "40"], "--days must be between 1 and 31"),
+        ([], "--month YYYY-MM is required"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_clear_message(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    result = careroute("simulate", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in " ".join(result.stderr.split())
