@@ -13,16 +13,27 @@
    poll every 0.5 s adds 170-350 MB a day). AWS expires iterators after 15 minutes; here
    only the newest MAX_SHARD_ITERATORS are kept.
 
+4. moto's TransactWriteItems deep-copies every table it touches, once per item, to roll back
+   on failure: a 10-item counter transaction on a growing table copies it 10 times (seconds
+   per visit and gigabytes of garbage over a simulated month). Here only the items the
+   transaction names are saved (and the stream's length); on failure exactly those are put
+   back and the stream records of the failed attempt dropped, which is what moto's own
+   rollback restores, item for item.
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from typing import Any
 
+import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
@@ -87,6 +98,80 @@ def _get_records(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any
     return result
 
 
+_transaction = threading.local()
+
+
+class _CopyTablesByReference:
+    """Stands in for `copy` inside moto.dynamodb.models: inside a transaction, a Table
+    'copy' is the table itself (its touched items are saved by `_transact_write_items`)."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if getattr(_transaction, "active", False) and isinstance(value, Table):
+            return value
+        return copy.deepcopy(value, memo)
+
+
+ItemKey = tuple[Table, DynamoType, DynamoType | None]
+
+
+def _item_keys(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[ItemKey]:
+    keys: list[ItemKey] = []
+    for entry in transact_items:
+        for op_type, op in entry.items():
+            table = backend.tables.get(op.get("TableName", ""))
+            if table is None:
+                continue
+            source = op.get("Item", {}) if op_type == "Put" else op.get("Key", {})
+            hash_json = source.get(table.hash_key_attr)
+            range_json = source.get(table.range_key_attr) if table.range_key_attr else None
+            if hash_json is None or (table.range_key_attr and range_json is None):
+                continue  # moto rejects it; nothing of it can have been written
+            range_key = DynamoType(range_json) if range_json is not None else None
+            keys.append((table, DynamoType(hash_json), range_key))
+    return keys
+
+
+def _restore(table: Table, hash_key: DynamoType, range_key: DynamoType | None, item: Any) -> None:
+    if range_key is None:
+        if item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+        return
+    bucket = table.items[hash_key]
+    if item is None:
+        bucket.pop(range_key, None)
+        if not bucket:
+            del table.items[hash_key]
+    else:
+        bucket[range_key] = item
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    saved = [
+        (table, h, r, copy.deepcopy(table.get_item(h, r)))
+        for table, h, r in _item_keys(self, transact_items)
+    ]
+    streams = {
+        table: len(table.stream_shard.items)
+        for table, _, _, _ in saved
+        if table.stream_shard is not None
+    }
+    _transaction.active = True
+    try:
+        _original_transact_write_items(self, transact_items)
+    except Exception:
+        for table, hash_key, range_key, item in reversed(saved):
+            _restore(table, hash_key, range_key, item)
+        for table, length in streams.items():
+            del table.stream_shard.items[length:]  # type: ignore[union-attr]
+        raise
+    finally:
+        _transaction.active = False
+
+
+_original_transact_write_items = DynamoDBBackend.transact_write_items
 _original_get_shard_iterator = DynamoDBStreamsBackend.get_shard_iterator
 _original_get_records = DynamoDBStreamsBackend.get_records
 _original_all_items = Table.all_items
@@ -103,4 +188,6 @@ def apply() -> None:
         DynamoResult.execute_result = _execute_result  # type: ignore[method-assign, assignment]
         DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator  # type: ignore[method-assign]
         DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
+        dynamodb_models.copy = _CopyTablesByReference  # type: ignore[attr-defined, assignment]
+        DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
         _applied = True

@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -64,8 +63,8 @@ def _marker(pk: str) -> CoverageModel:
 
 def _transaction(record: VisitRecord, count_elder: bool) -> None:
     outcome_attr = getattr(CoverageModel, f"outcome_{record.outcome.value}")
-    region = getattr(CoverageModel.Meta, "region", None)
-    with TransactWrite(connection=Connection(region=region)) as tx:
+    # The model's own connection (one botocore client per container, host and region bound).
+    with TransactWrite(connection=CoverageModel._get_connection().connection) as tx:
         tx.save(
             _marker(f"marker#visit#{record.visit_id}"),
             condition=CoverageModel.pk.does_not_exist(),

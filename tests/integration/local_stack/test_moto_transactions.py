@@ -1,0 +1,80 @@
+"""TransactWriteItems on the local moto server: all or nothing, without copying tables.
+
+The local server saves only the items a transaction names (moto_patches, item 4); these
+tests pin DynamoDB's semantics: a cancelled transaction writes nothing and streams nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from careroute_local.pump import EventPump
+
+
+def _key(visit_id: str) -> dict[str, dict[str, str]]:
+    return {"visit_id": {"S": visit_id}}
+
+
+def _stream_records(pump: EventPump) -> list[dict]:
+    streams = pump.stack.client("dynamodbstreams")
+    arn = pump.stack.stream_arn("VisitsTable")
+    records: list[dict] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        records += streams.get_records(ShardIterator=iterator)["Records"]
+    return records
+
+
+def test_a_cancelled_transaction_writes_and_streams_nothing(session_pump: EventPump) -> None:
+    pump = session_pump
+    pump.stack.reset()
+    dynamodb = pump.stack.client("dynamodb")
+    table = pump.stack.table_name("VisitsTable")
+    dynamodb.put_item(TableName=table, Item={**_key("A"), "n": {"N": "1"}})
+    before = len(_stream_records(pump))
+    with pytest.raises(ClientError) as cancelled:
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {**_key("B"), "n": {"N": "1"}}}},
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": _key("A"),
+                        "UpdateExpression": "SET n = n + :one",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": _key("C"),
+                        "ConditionExpression": "attribute_exists(visit_id)",
+                    }
+                },
+            ]
+        )
+    assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert "Item" not in dynamodb.get_item(TableName=table, Key=_key("B"))
+    assert dynamodb.get_item(TableName=table, Key=_key("A"))["Item"]["n"] == {"N": "1"}
+    assert len(_stream_records(pump)) == before
+
+    dynamodb.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": table, "Item": {**_key("B"), "n": {"N": "1"}}}},
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": _key("A"),
+                    "UpdateExpression": "SET n = n + :one",
+                    "ConditionExpression": "n = :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            },
+        ]
+    )
+    assert dynamodb.get_item(TableName=table, Key=_key("A"))["Item"]["n"] == {"N": "2"}
+    assert "Item" in dynamodb.get_item(TableName=table, Key=_key("B"))
+    assert len(_stream_records(pump)) == before + 2
