@@ -70,6 +70,7 @@ from careroute.services.bureau import current_policy
 from careroute.services.elders import change_elder, elder_history, list_elders
 from careroute.services.leave import replace_leave, steward_leave
 from careroute.services.officials import overdue_in
+from careroute.services.planning import cover_now
 from careroute.services.route_view import steward_route
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
@@ -332,7 +333,17 @@ def get_steward_leave(steward_id: StewardId) -> StewardLeave:
 )
 @tracer.capture_method
 def put_steward_leave(steward_id: StewardId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
-    return replace_leave(caller(), steward_id, leave.dates, today())
+    stored, newly_away = replace_leave(caller(), steward_id, leave.dates, today())
+    for day in newly_away:  # already planned: neighbours take the urgent visits now
+        handed = cover_now(
+            steward_id,
+            day,
+            settings.plan_jobs_queue_url,
+            app.lambda_context.aws_request_id,
+            current_policy(policy),
+        )
+        logger.info("same-day cover", extra={"plan_date": str(day), "cover_visits": handed})
+    return stored
 
 
 def bureau_caller() -> Caller:

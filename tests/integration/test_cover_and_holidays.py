@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from careroute import clock
-from careroute.domain import CHINA_TZ, Registry
+from careroute.domain import CHINA_TZ, ElderStatus, Registry
 from careroute.exceptions import NotFoundError
+from careroute.policy import load_policy
 from careroute.storage import registry, routes
 from careroute.storage.visits import all_visits
 from careroute_local.pump import EventPump, HttpResponse
@@ -114,3 +115,39 @@ def test_nobody_is_planned_on_a_public_holiday(
     fan_out = plan(loaded_stack)
     assert fan_out["jobs"] == len(small_city.communities)
     assert list(routes.routes_on(PLAN_DATE)) == []
+
+
+def test_a_sick_call_on_a_planned_day_hands_its_urgent_visits_out_at_once(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """08:00: the steward calls in sick; neighbours' routes for today gain the cover."""
+    policy = load_policy()
+    steward = small_city.stewards[0]
+    due_today = next(
+        e
+        for e in small_city.elders
+        if e.community_id == steward.community_id
+        and e.status is ElderStatus.ACTIVE
+        and policy.tiers[policy.tier_of(e, PLAN_DATE)].cadence_days == 7
+    )
+    registry.save_elders([replace(due_today, last_visited_on=PLAN_DATE - timedelta(days=7))])
+    plan(loaded_stack)
+    assert not any(s["cover"] for d in routes.routes_on(PLAN_DATE) for s in d["stops"])
+    morning = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=8)
+    with clock.use(lambda: morning):
+        response = loaded_stack.invoke_http(
+            "PUT",
+            f"/stewards/{steward.steward_id}/leave",
+            headers={"content-type": "application/json", **bearer(loaded_stack, "city_admin")},
+            body=json.dumps({"dates": [PLAN_DATE.isoformat()]}),
+        )
+    assert response.status == 200, response.text
+    loaded_stack.drain_queue("PlanJobsQueue")
+    covered = {
+        (d["steward_id"], s["elder_id"])
+        for d in routes.routes_on(PLAN_DATE)
+        for s in [*d["stops"], *d["unassigned"]]
+        if s["cover"]
+    }
+    assert due_today.elder_id in {elder for _, elder in covered}
+    assert steward.steward_id not in {who for who, _ in covered}

@@ -63,9 +63,19 @@ def steward_leave(who: Caller, steward_id: str) -> StewardLeave:
     return _view(steward)
 
 
-def replace_leave(who: Caller, steward_id: str, dates: Iterable[date], today: date) -> StewardLeave:
-    """Replace the steward's leave dates (officials only); returns what is stored."""
+def replace_leave(
+    who: Caller, steward_id: str, dates: Iterable[date], today: date
+) -> tuple[StewardLeave, list[date]]:
+    """Replace the steward's leave dates (officials only).
+
+    Returns what is stored and the dates newly away that are already planned (today and
+    tomorrow): the caller hands their urgent visits to neighbours now (planning.cover_now).
+    """
     if who.role is Role.STEWARD:
         raise ForbiddenError("a steward may read their leave but not change it")
-    _official_of(who, registry.get_steward(steward_id))
-    return _view(registry.set_leave(steward_id, checked_dates(dates, today)))
+    before = registry.get_steward(steward_id)
+    _official_of(who, before)
+    stored = registry.set_leave(steward_id, checked_dates(dates, today))
+    planned = (today, today + timedelta(days=1))
+    newly_away = [day for day in planned if day in stored.leave and day not in before.leave]
+    return _view(stored), newly_away

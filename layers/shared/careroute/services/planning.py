@@ -22,6 +22,7 @@ from careroute.cover import (
 )
 from careroute.domain import CHINA_TZ, Community, Elder, GeoPoint, Steward
 from careroute.due import WorkCalendar
+from careroute.exceptions import NotFoundError
 from careroute.messages import CoverItem, NightlyTick, PlanJob
 from careroute.policy import Policy
 from careroute.services import bureau
@@ -158,6 +159,58 @@ def fan_out(tick: NightlyTick, queue_url: str, run_id: str, policy: Policy) -> F
         covered=sum(len(v) for v in cover.assigned.values()),
         uncovered=len(cover.uncovered),
     )
+
+
+def _cover_on_route(steward_id: str, day: date) -> list[CoverItem]:
+    """The cover stops (planned or dropped) already on a steward's route for the day."""
+    try:
+        document = routes.get_route(steward_id, day)
+    except NotFoundError:
+        return []
+    return [
+        CoverItem(community_id=stop["community_id"], elder_id=stop["elder_id"])
+        for stop in [*document["stops"], *document["unassigned"]]
+        if stop.get("cover")
+    ]
+
+
+def cover_now(steward_id: str, day: date, queue_url: str, run_id: str, policy: Policy) -> int:
+    """Cover a steward who is away on a day already planned (e.g. sick this morning).
+
+    The nightly plan could not know: the absent steward's visits for the day that cannot
+    wait go to the nearest stewards at work, whose routes for the day are planned again
+    with that cover added to the cover they already had. Returns the visits handed out.
+    """
+    absent = registry.get_steward(steward_id, consistent=True)
+    holidays = holidays_near(day)
+    if not _absent_on(absent, day, holidays):
+        return 0
+    communities = {c.community_id: c for c in registry.all_communities()}
+    stewards = {s.community_id: s for s in registry.all_stewards()}
+    workload = _workload(communities[absent.community_id], absent, policy)
+    needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy)}
+    at_work = [
+        c
+        for c, s in stewards.items()
+        if c != absent.community_id and WorkCalendar.of(s, holidays).works_on(day)
+    ]
+    points = {e.elder_id: e.location for e in workload.elders}
+    cover = assign_cover(needs, communities, at_work, points)
+    jobs = [
+        PlanJob(
+            community_id=community_id,
+            plan_date=day,
+            run_id=run_id,
+            holidays=sorted(holidays),
+            cover=[
+                *_cover_on_route(stewards[community_id].steward_id, day),
+                *(CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits),
+            ],
+        )
+        for community_id, visits in sorted(cover.assigned.items())
+    ]
+    plan_jobs.send_plan_jobs(queue_url, jobs)
+    return sum(len(visits) for visits in cover.assigned.values())
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ from careroute.travel import HaversineTravel
 TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
 CAPACITY_HEADROOM = 0.9
 """The horizon fills a day to this share of the shift: windows and walks rarely pack tighter."""
+RETRY_URGENCY = 6
+"""A retry weighs as if its deadline were this many working days nearer: it waited already."""
 RETRY_GAP_SECONDS = 3600
 """A retry after a failed attempt keeps at least this far from the failed time of day."""
 
@@ -79,7 +81,7 @@ def visit_penalty(candidate: Candidate) -> int | None:
     """
     if candidate.mandatory:
         return None
-    urgency = max(0, 10 - candidate.slack_days)
+    urgency = max(0, 10 - candidate.slack_days) + (RETRY_URGENCY if candidate.retry else 0)
     return 3600 * (2 + urgency) * TIER_WEIGHT[candidate.tier]
 
 
