@@ -398,7 +398,8 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     from careroute.synthetic import generate_city
     from careroute_local.simulation import Rates, SimulationConfig, check_directory, run_simulation
 
-    policy = load_policy()
+    # The same policy the handlers read (CAREROUTE_POLICY_FILE, else the built-in default).
+    policy = load_policy(os.environ.get("CAREROUTE_POLICY_FILE"))
     if args.check:
         if not (args.check / "report.json").exists():
             console.print(f"[red]{args.check} holds no simulation (no report.json)")
