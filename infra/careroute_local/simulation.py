@@ -844,12 +844,18 @@ def cause_of(miss: Miss, run: Run) -> str:
         ]
         if len(plannable) < MIN_PLANNABLE_DAYS:
             return "hospitalised part of month"
-    in_window = [o for d, o in evidence.attempts if start <= d <= end]
+    tried = [(d, o) for d, o in evidence.attempts if start <= d <= end]
+    in_window = [o for _, o in tried]
     not_home = in_window.count(Outcome.NOT_HOME.value)
     refused = in_window.count(Outcome.REFUSED.value)
     if not_home or refused:
         parts = [f"not home {not_home} times"] if not_home else []
         parts += [f"refused {refused} times"] if refused else []
+        # How early the first try came says whether a retry had room (0: on the deadline).
+        first = min(d for d, _ in tried)
+        parts.append(f"first try {(end - first).days} days before the deadline")
+        if any(start <= d <= end for d in evidence.sick):
+            parts.append("steward sick in between")
         return ", ".join(parts)
     rejected = [code for d, code in evidence.rejected if start <= d <= end]
     if rejected:
