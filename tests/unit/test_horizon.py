@@ -149,3 +149,15 @@ def test_an_urgent_elder_is_planned_weekly() -> None:
     assert {v.tier for v in plan.visits} == {Tier.T1}
     assert len(plan.visits) >= 4
     assert Category.EMPTY_NEST in urgent.categories
+
+
+def test_the_elder_waiting_longest_goes_first_among_equal_deadlines() -> None:
+    waited_long = replace(T3_ELDER, elder_id="E9", last_visited_on=date(2026, 11, 2))
+    visited_late = replace(T3_ELDER, elder_id="E1", last_visited_on=date(2026, 11, 27))
+    one_a_day = DayCapacity(visits=1, minutes=420, travel_minutes_per_visit=5)
+    plan = plan_horizon(
+        [visited_late, waited_long], WorkCalendar.of(STEWARD), DEC_1, POLICY, one_a_day
+    )
+    day_of = {v.elder.elder_id: v.day for v in plan.visits}
+    assert day_of["E9"] < day_of["E1"]
+    assert day_of["E9"] == DEC_1  # the monthly tier goes ahead of pace: first day first
