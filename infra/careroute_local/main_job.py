@@ -24,6 +24,7 @@ from rich.table import Table
 
 from careroute.domain import CHINA_TZ, Registry
 from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
+from careroute.services.route_view import without_personal_data
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -150,7 +151,9 @@ def plan_export(run: PlanRun, path: Path) -> None:
         "date": run.plan_date.isoformat(),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "summary": {"communities": run.jobs, **run.summary.as_dict()},
-        "routes": sorted(run.routes, key=lambda d: d["steward_id"]),
+        "routes": [
+            without_personal_data(d) for d in sorted(run.routes, key=lambda d: d["steward_id"])
+        ],
         "unassigned": flat_unassigned(run.routes),
     }
     path.parent.mkdir(parents=True, exist_ok=True)

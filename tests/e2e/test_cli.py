@@ -90,6 +90,7 @@ def test_plan_exports_every_route_with_stops_in_order_and_reasons_for_the_rest(
         times = [s["service_start"] for s in route["stops"]]
         assert times == sorted(times)
         assert {"shift", "break", "depart", "return", "unassigned"} <= set(route)
+        assert not any({"name", "address"} & set(s) for s in route["stops"])  # no personal data
     assert all(u["reason"] for u in plan["unassigned"])
     assert plan["summary"]["mandatory_unassigned"] == 0
 

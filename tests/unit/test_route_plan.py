@@ -6,6 +6,7 @@ from datetime import date, datetime
 from careroute.domain import CHINA_TZ, Community, GeoPoint, TimeWindow
 from careroute.policy import load_policy
 from careroute.services.route_plan import plan_day, retry_window
+from careroute.services.route_view import without_personal_data
 from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 
 POLICY = load_policy()
@@ -51,3 +52,15 @@ def test_no_route_on_a_public_holiday_or_leave_day() -> None:
     assert plan_day(HOME, STEWARD, [elder], TUESDAY, POLICY, holidays=frozenset({TUESDAY})) is None
     away = replace(STEWARD, leave=frozenset({TUESDAY}))
     assert plan_day(HOME, away, [elder], TUESDAY, POLICY) is None
+
+
+def test_the_stored_route_names_the_elders_and_the_export_copy_does_not() -> None:
+    elder = replace(T1_ELDER, last_visited_on=date(2026, 12, 1))
+    day = plan_day(HOME, STEWARD, [elder], TUESDAY, POLICY)
+    assert day is not None
+    stop = day.document["stops"][0]
+    assert (stop["name"], stop["address"]) == (elder.name, elder.address)
+    exported = without_personal_data(day.document)
+    assert "name" not in exported["stops"][0] and "address" not in exported["stops"][0]
+    assert exported["stops"][0]["elder_id"] == elder.elder_id
+    assert day.document["stops"][0]["name"] == elder.name  # the original is left alone

@@ -240,6 +240,10 @@ def _document(
                 "sequence": planned.sequence,
                 "elder_id": planned.stop_id,
                 "community_id": d.elder.community_id,
+                # Only the steward reads routes: stored with the route (encrypted, expiring)
+                # so the morning's read is one item; exports leave them out.
+                "name": d.elder.name,
+                "address": d.elder.address,
                 "tier": d.tier.value,
                 "lat": d.elder.location.lat,
                 "lng": d.elder.location.lng,
