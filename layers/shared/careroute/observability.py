@@ -1,7 +1,110 @@
-"""One Logger, Tracer and Metrics for every function; service name from POWERTOOLS_* env."""
+"""One Logger, Tracer and Metrics for every function; service name from POWERTOOLS_* env.
+
+The Logger writes through `RedactingFormatter`, so personal data cannot reach CloudWatch
+through a log call: personal keys are redacted at any depth, and exception messages,
+which are free text and may quote an elder, are dropped (type and frames are kept).
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-logger = Logger()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.logging.types import LogRecord
+
+REDACTED = "[redacted]"
+
+PERSONAL_KEYS: frozenset[str] = frozenset(
+    {
+        "name",
+        "address",
+        "phone",
+        "national_id",
+        "id_number",
+        "notes",
+        "note",
+        "birth_date",
+        "lat",
+        "lng",
+        "location",
+    }
+)
+"""Log field names whose values are elders' (or stewards') personal or health data.
+
+Elders' identity, home, contact details, position and visit notes are personal data under
+PIPL and must not leave the system through logs (issue #6). Matching is by exact key,
+case-insensitive. Ids such as elder_id, steward_id and community_id are opaque and stay.
+"""
+
+
+def redact(value: Any) -> Any:
+    """`value` with every personal key's value replaced, through nested dicts and lists.
+
+    A string holding a JSON object or array (an event body, say) is redacted inside too.
+    """
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if str(key).lower() in PERSONAL_KEYS else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [redact(item) for item in value]
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        cleaned = redact(decoded)
+        return value if cleaned == decoded else json.dumps(cleaned, ensure_ascii=False)
+    return value
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and the exceptions it was raised from or during, oldest first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return chain[::-1]
+
+
+class RedactingFormatter(LambdaPowertoolsFormatter):
+    """The Powertools JSON formatter with personal data and exception messages removed."""
+
+    def serialize(self, log: LogRecord) -> str:
+        cleaned = redact(dict(log))
+        if "location" in log:
+            # The source location ("funcName:lineno"): Powertools drops a top-level
+            # `extra` of that name, so here it is never personal.
+            cleaned["location"] = log["location"]
+        if isinstance(cleaned.get("stack_trace"), dict):
+            cleaned["stack_trace"] = {**cleaned["stack_trace"], "value": REDACTED}
+        if "exception_notes" in cleaned:
+            cleaned["exception_notes"] = [REDACTED]
+        return super().serialize(cleaned)
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback with each exception's message replaced: frames and types only."""
+        parts: list[str] = []
+        if not isinstance(ei[1], BaseException):
+            return REDACTED
+        for exc in _exception_chain(ei[1]):
+            if parts:
+                parts.append("\nThe above exception led to the following exception:\n\n")
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(exc.__traceback__))
+            parts.append(f"{type(exc).__module__}.{type(exc).__qualname__}: {REDACTED}")
+        return "".join(parts)
+
+
+logger = Logger(logger_formatter=RedactingFormatter())
 tracer = Tracer()
 metrics = Metrics()

@@ -1,0 +1,88 @@
+"""Handlers' output carries no personal data through a planned day (issue #6)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from careroute.domain import CHINA_TZ, Registry
+from careroute.observability import logger
+from careroute_local.pump import EventPump
+from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+
+MARKER = "PRIVATE-MARKER-7f3a9c"
+
+
+@pytest.fixture
+def handler_logs() -> Iterator[io.StringIO]:
+    """Everything the shared logger writes, at DEBUG, whatever the stack's LogLevel is."""
+    stream = io.StringIO()
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    previous = handler.setStream(stream)
+    level = logger.log_level
+    logger.setLevel("DEBUG")
+    try:
+        yield stream
+    finally:
+        logger.setLevel(level)
+        handler.setStream(previous)
+
+
+def test_planning_reading_a_route_and_recording_a_visit_log_no_names_addresses_or_notes(
+    loaded_stack: EventPump,
+    small_city: Registry,
+    handler_logs: io.StringIO,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Given a planned day, when a steward reads the route and records a visit with notes,
+    then neither the log lines nor anything else on stdout/stderr names an elder."""
+    loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+    loaded_stack.drain_queue("PlanJobsQueue")
+    steward = small_city.stewards[0]
+    route = loaded_stack.invoke_http(
+        "GET",
+        f"/stewards/{steward.steward_id}/routes/{PLAN_DATE.isoformat()}",
+        headers=bearer(loaded_stack, "steward", steward.steward_id),
+    )
+    assert route.status == 200
+    stops = route.json()["stops"]
+    assert stops
+    visit = {
+        "steward_id": steward.steward_id,
+        "elder_id": stops[0]["elder_id"],
+        "outcome": "visited",
+        "visited_at": datetime.now(CHINA_TZ).replace(microsecond=0).isoformat(),
+        "notes": f"{MARKER} notes: knee pain",
+        "findings": [{"category": "safety_hazard", "severity": "urgent", "note": MARKER}],
+        "location": {"lat": 41.7961, "lng": 123.4012},
+    }
+    posted = loaded_stack.invoke_http(
+        "POST",
+        "/visits",
+        headers={
+            "content-type": "application/json",
+            "idempotency-key": "key-privacy01",
+            **bearer(loaded_stack, "steward", steward.steward_id),
+        },
+        body=json.dumps(visit),
+    )
+    assert posted.status == 201
+    assert loaded_stack.drain_stream("VisitsTable").failed == 0
+
+    captured = capfd.readouterr()
+    output = handler_logs.getvalue() + captured.out + captured.err
+    served = {e.elder_id for e in small_city.elders} & {stop["elder_id"] for stop in stops}
+    personal = [MARKER] + [
+        text
+        for elder in small_city.elders
+        if elder.elder_id in served
+        for text in (elder.name, elder.address)
+    ]
+    leaked = [text for text in personal if text in output]
+    assert leaked == []
