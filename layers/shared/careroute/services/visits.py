@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from datetime import date, datetime, timedelta
 
-from careroute.domain import CHINA_TZ, VisitRecord
+from careroute.domain import CHINA_TZ, Steward, VisitRecord
 from careroute.exceptions import ForbiddenError, NotFoundError, ValidationError
 from careroute.messages import VisitRequest
 from careroute.policy import Policy
@@ -37,6 +38,20 @@ def check_idempotency_key(key: str | None) -> str:
     return key
 
 
+STEWARD_TTL_SECONDS = 60.0
+"""A steward's community changes rarely; each container re-reads it at most this often."""
+_stewards: dict[str, tuple[float, Steward]] = {}
+
+
+def steward_of(steward_id: str) -> Steward:
+    """The steward (cached per container for a short while: a batch of outcomes reads once)."""
+    read_at, steward = _stewards.get(steward_id, (0.0, None))
+    if steward is None or time.monotonic() - read_at > STEWARD_TTL_SECONDS:
+        steward = registry.get_steward(steward_id)
+        _stewards[steward_id] = (time.monotonic(), steward)
+    return steward
+
+
 def require_cover_stop(steward_id: str, day: date, community_id: str, elder_id: str) -> None:
     try:
         stops = routes.get_route(steward_id, day)["stops"]
@@ -60,7 +75,7 @@ def record_visit(
         raise ValidationError("visited_at is in the future")
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
-    steward = registry.get_steward(request.steward_id)
+    steward = steward_of(request.steward_id)
     local_day = request.visited_at.astimezone(CHINA_TZ).date()
     # Elders are keyed by community: a steward reaches elders of their own community, and an
     # absent neighbour's elders only where that day's route gave them as cover stops.
