@@ -67,6 +67,14 @@ def status_reason(record: VisitRecord) -> str:
 def apply_status(record: VisitRecord, target: ElderStatus) -> bool:
     """Set (or confirm) the elder's status from the record, unless a newer outcome already
     did or the elder has left (moved, deceased). True when the update was applied."""
+    if target is ElderStatus.ACTIVE:
+        # The common case, an active elder visited: confirm without reading first (the
+        # update's own condition keeps it safe); anything else falls through to the read.
+        confirm = registry.status_update(
+            record.community_id, record.elder_id, target, target, record.visited_at
+        )
+        if registry.apply_update(confirm, "confirm an elder's status"):
+            return True
     expected: ElderStatus | None = None
     for _ in range(STATUS_TRIES):
         try:
