@@ -24,7 +24,6 @@ from rich.table import Table
 
 from careroute.domain import CHINA_TZ, Registry
 from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
-from careroute.services.route_view import without_personal_data
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -147,6 +146,10 @@ def plan_night(
 
 
 def plan_export(run: PlanRun, path: Path) -> None:
+    # Imported here: the services import the handlers' Logger and Metrics, which read their
+    # POWERTOOLS_* settings once, when the local stack has set them.
+    from careroute.services.route_view import without_personal_data
+
     document = {
         "date": run.plan_date.isoformat(),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
