@@ -9,6 +9,8 @@ test module imports careroute.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 
 from careroute_local.paths import TEMPLATE_PATH
@@ -79,3 +81,21 @@ def plan_date() -> date:
 def bearer(pump: EventPump, role: str, scope: str | None = None) -> dict[str, str]:
     """Headers with a dev token for `role` limited to `scope` (what Cognito would issue)."""
     return {"authorization": f"Bearer {pump.issuer.token(role, scope)}"}
+
+
+@pytest.fixture
+def handler_logs() -> Iterator[io.StringIO]:
+    """Everything the shared logger writes, at DEBUG, whatever the stack's LogLevel is."""
+    from careroute.observability import logger
+
+    stream = io.StringIO()
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    previous = handler.setStream(stream)
+    level = logger.log_level
+    logger.setLevel("DEBUG")
+    try:
+        yield stream
+    finally:
+        logger.setLevel(level)
+        handler.setStream(previous)

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 
 from careroute.domain import CHINA_TZ, Registry
-from careroute.observability import logger
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 
 MARKER = "PRIVATE-MARKER-7f3a9c"
-
-
-@pytest.fixture
-def handler_logs() -> Iterator[io.StringIO]:
-    """Everything the shared logger writes, at DEBUG, whatever the stack's LogLevel is."""
-    stream = io.StringIO()
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(stream)
-    level = logger.log_level
-    logger.setLevel("DEBUG")
-    try:
-        yield stream
-    finally:
-        logger.setLevel(level)
-        handler.setStream(previous)
 
 
 def test_planning_reading_a_route_and_recording_a_visit_log_no_names_addresses_or_notes(

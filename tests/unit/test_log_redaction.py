@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from careroute.observability import PERSONAL_KEYS, REDACTED, logger
 
@@ -28,22 +24,6 @@ PERSONAL_VALUES = {
 IDS = {"elder_id": "E000123", "steward_id": "W0001", "community_id": "HP-01"}
 
 
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """What the real shared logger writes, sent to a buffer instead of stdout."""
-    stream = io.StringIO()
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(stream)
-    level = logger.log_level
-    logger.setLevel("DEBUG")
-    try:
-        yield stream
-    finally:
-        logger.setLevel(level)
-        handler.setStream(previous)
-
-
 def written(stream: io.StringIO) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stream.getvalue().splitlines()]
 
@@ -57,13 +37,13 @@ def test_the_personal_keys_are_the_ones_the_issue_names() -> None:
     assert set(PERSONAL_VALUES) == PERSONAL_KEYS
 
 
-def test_personal_fields_in_extra_are_redacted_and_ids_survive(log_lines: io.StringIO) -> None:
+def test_personal_fields_in_extra_are_redacted_and_ids_survive(handler_logs: io.StringIO) -> None:
     # At the top level the stdlib refuses an extra "name" and Powertools drops an extra
     # "location" (both LogRecord attributes); nested ones are redacted, tested below.
     flat = {k: v for k, v in PERSONAL_VALUES.items() if k not in ("name", "location")}
     logger.info("visit recorded", extra={**flat, "location": PERSONAL_VALUES["location"], **IDS})
-    (line,) = written(log_lines)
-    assert_no_personal_values(log_lines.getvalue())
+    (line,) = written(handler_logs)
+    assert_no_personal_values(handler_logs.getvalue())
     for key in flat:
         assert line[key] == REDACTED
     for key, value in IDS.items():
@@ -71,7 +51,7 @@ def test_personal_fields_in_extra_are_redacted_and_ids_survive(log_lines: io.Str
     assert line["message"] == "visit recorded"
 
 
-def test_personal_fields_nested_in_dicts_and_lists_are_redacted(log_lines: io.StringIO) -> None:
+def test_personal_fields_nested_in_dicts_and_lists_are_redacted(handler_logs: io.StringIO) -> None:
     """Given an elder, a visit and findings nested several levels deep in `extra`."""
     elder = {**IDS, **PERSONAL_VALUES, "contact": {"phone": PERSONAL_VALUES["phone"]}}
     visit = {
@@ -80,8 +60,8 @@ def test_personal_fields_nested_in_dicts_and_lists_are_redacted(log_lines: io.St
         "stops": [[{"name": PERSONAL_VALUES["name"], "elder_id": "E000123"}]],
     }
     logger.warning("nested", extra={"visit": visit})
-    (line,) = written(log_lines)
-    assert_no_personal_values(log_lines.getvalue())
+    (line,) = written(handler_logs)
+    assert_no_personal_values(handler_logs.getvalue())
     assert line["visit"]["elder"]["name"] == REDACTED
     assert line["visit"]["elder"]["contact"]["phone"] == REDACTED
     assert line["visit"]["elder"]["elder_id"] == "E000123"
@@ -90,7 +70,7 @@ def test_personal_fields_nested_in_dicts_and_lists_are_redacted(log_lines: io.St
 
 
 def test_a_dict_message_appended_keys_and_json_strings_are_redacted_too(
-    log_lines: io.StringIO,
+    handler_logs: io.StringIO,
 ) -> None:
     logger.append_keys(phone=PERSONAL_VALUES["phone"])
     try:
@@ -98,21 +78,21 @@ def test_a_dict_message_appended_keys_and_json_strings_are_redacted_too(
         logger.info("event", extra={"body": json.dumps({"notes": PERSONAL_VALUES["notes"]})})
     finally:
         logger.remove_keys(["phone"])
-    first, second = written(log_lines)
-    assert_no_personal_values(log_lines.getvalue())
+    first, second = written(handler_logs)
+    assert_no_personal_values(handler_logs.getvalue())
     assert first["message"] == {"Name": REDACTED, "steward_id": "W0001"}
     assert first["phone"] == REDACTED
     assert json.loads(second["body"]) == {"notes": REDACTED}
 
 
-def test_the_source_location_of_a_log_call_is_kept(log_lines: io.StringIO) -> None:
+def test_the_source_location_of_a_log_call_is_kept(handler_logs: io.StringIO) -> None:
     logger.info("plain")
-    (line,) = written(log_lines)
+    (line,) = written(handler_logs)
     assert "test_the_source_location_of_a_log_call_is_kept" in line["location"]
 
 
 def test_an_exception_message_is_not_logged_but_its_type_and_frames_are(
-    log_lines: io.StringIO,
+    handler_logs: io.StringIO,
 ) -> None:
     """An error quoting an elder, raised from another that quotes an address."""
     try:
@@ -122,8 +102,8 @@ def test_an_exception_message_is_not_logged_but_its_type_and_frames_are(
             raise ValueError(f"bad record for {PERSONAL_VALUES['name']}") from exc
     except ValueError:
         logger.exception("storage failure", extra={"elder_id": "E000123"})
-    (line,) = written(log_lines)
-    assert_no_personal_values(log_lines.getvalue())
+    (line,) = written(handler_logs)
+    assert_no_personal_values(handler_logs.getvalue())
     assert line["exception_name"] == "ValueError"
     assert "builtins.KeyError: [redacted]" in line["exception"]
     assert "builtins.ValueError: [redacted]" in line["exception"]
