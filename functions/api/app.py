@@ -31,7 +31,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 from careroute import clock, storage
 from careroute.api_models import (
+    MAX_AUDIT,
     MAX_PAGE,
+    AuditLog,
     BatchItemResult,
     BatchResult,
     ElderHistory,
@@ -67,7 +69,7 @@ from careroute.observability import logger, metrics, tracer
 from careroute.policy import load_policy
 from careroute.services import bureau
 from careroute.services.bureau import current_policy
-from careroute.services.elders import change_elder, elder_history, list_elders
+from careroute.services.elders import audit_log, change_elder, elder_history, list_elders
 from careroute.services.leave import replace_leave, steward_leave
 from careroute.services.officials import overdue_in
 from careroute.services.planning import cover_now
@@ -309,6 +311,20 @@ def patch_elder(
 @tracer.capture_method
 def get_elder_history(community_id: CommunityId, elder_id: ElderId) -> ElderHistory:
     return elder_history(caller(), community_id, elder_id)
+
+
+@app.get(
+    "/audit/communities/<community_id>",
+    summary="Who read the personal data of a community's elders (city admin), newest first",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["bureau"],
+)
+@tracer.capture_method
+def get_audit_log(
+    community_id: CommunityId,
+    limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100,
+) -> AuditLog:
+    return audit_log(caller(), community_id, limit)
 
 
 StewardId = Annotated[str, Path(pattern=ID_PATTERN)]

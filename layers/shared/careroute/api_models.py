@@ -213,6 +213,26 @@ class HistoryEntry(BaseModel):
     field: str
     old: Any = None
     new: Any = None
+    reason: str = Field(
+        default="", description="Why, when not an official's edit (a visit outcome)"
+    )
+
+
+class AuditRead(BaseModel):
+    at: datetime
+    actor_sub: str
+    actor_role: str
+    what: str = Field(description="route, elders_list or history")
+    elder_ids: list[str] = Field(description="The elders whose personal data was shown")
+
+
+class AuditLog(BaseModel):
+    community_id: str
+    count: int
+    reads: list[AuditRead] = Field(description="Newest first")
+
+
+MAX_AUDIT = 500
 
 
 class ElderHistory(BaseModel):

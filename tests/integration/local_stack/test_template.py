@@ -74,6 +74,7 @@ def test_real_template_wiring() -> None:
         "GET /elders/{community_id}/{elder_id}/history",
         "GET /stewards/{steward_id}/leave",
         "PUT /stewards/{steward_id}/leave",
+        "GET /audit/communities/{community_id}",
         "GET /policy",
         "PUT /policy",
         "GET /holidays",

@@ -11,9 +11,12 @@ import base64
 import binascii
 import json
 from datetime import date
+from itertools import islice
 
 from careroute import clock
 from careroute.api_models import (
+    AuditLog,
+    AuditRead,
     ElderHistory,
     ElderPage,
     ElderPatch,
@@ -147,9 +150,28 @@ def elder_history(who: Caller, community_id: str, elder_id: str) -> ElderHistory
             field=e.what,
             old=e.old if personal or e.what != "address" else None,
             new=e.new if personal or e.what != "address" else None,
+            reason=e.reason,
         )
         for e in history.entries(pk, Kind.CHANGE)
     ]
     if personal and any(c.field == "address" for c in changes):
         audit_read(who, pk, "history", [elder_id])
     return ElderHistory(elder_id=elder_id, community_id=community_id, changes=changes)
+
+
+def audit_log(who: Caller, community_id: str, limit: int) -> AuditLog:
+    """Who read the personal data of a community's elders (route, list and history reads),
+    newest first: for the city admin, who answers for the data (ids only, never values)."""
+    who.require(Role.CITY_ADMIN)
+    registry.get_community(community_id)  # unknown community -> 404, not an empty log
+    reads = [
+        AuditRead(
+            at=e.at,
+            actor_sub=e.actor.sub,
+            actor_role=e.actor.role,
+            what=e.what,
+            elder_ids=list(e.elder_ids),
+        )
+        for e in islice(history.entries(history.community_pk(community_id), Kind.READ), limit)
+    ]
+    return AuditLog(community_id=community_id, count=len(reads), reads=reads)
