@@ -12,7 +12,7 @@ from careroute import clock
 from careroute.domain import CHINA_TZ, ElderStatus, Registry
 from careroute.exceptions import NotFoundError
 from careroute.policy import load_policy
-from careroute.storage import registry, routes
+from careroute.storage import overflow_marks, registry, routes
 from careroute.storage.visits import all_visits
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
@@ -151,3 +151,29 @@ def test_a_sick_call_on_a_planned_day_hands_its_urgent_visits_out_at_once(
     }
     assert due_today.elder_id in {elder for _, elder in covered}
     assert steward.steward_id not in {who for who, _ in covered}
+
+
+def test_a_steward_with_more_work_than_days_gets_help_the_next_night(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    steward = small_city.stewards[0]
+    registry.save_stewards([replace(steward, max_visits_per_day=2)])
+    plan(loaded_stack)
+    marked = overflow_marks.overflowing_on(PLAN_DATE)
+    assert steward.community_id in marked
+    next_day = PLAN_DATE + timedelta(days=1)
+    while next_day.weekday() >= 5:
+        next_day += timedelta(days=1)
+    fan_out = loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(next_day))
+    loaded_stack.drain_queue("PlanJobsQueue")
+    assert fan_out["covered"] > 0 and fan_out["absent"] == 0
+    helped = [
+        (d["steward_id"], s)
+        for d in routes.routes_on(next_day)
+        for s in [*d["stops"], *d["unassigned"]]
+        if s["cover"]
+    ]
+    assert any(s["community_id"] == steward.community_id for _, s in helped)
+    community_of = {s.steward_id: s.community_id for s in small_city.stewards}
+    for who, stop in helped:  # help comes from stewards without overflow of their own
+        assert stop["community_id"] in marked and community_of[who] not in marked

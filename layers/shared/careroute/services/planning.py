@@ -27,7 +27,7 @@ from careroute.messages import CoverItem, NightlyTick, PlanJob
 from careroute.policy import Policy
 from careroute.services import bureau
 from careroute.services.route_plan import day_capacity, plan_day
-from careroute.storage import plan_jobs, registry, routes
+from careroute.storage import overflow_marks, plan_jobs, registry, routes
 
 HOLIDAYS_AHEAD = timedelta(days=62)
 """Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
@@ -68,20 +68,16 @@ def _absent_on(steward: Steward, day: date, holidays: frozenset[date]) -> bool:
 
 
 LOOK_BACK_DAYS = 4
-"""How far back the planner looks for the latest routes (over a weekend or a holiday)."""
+"""How far back the planner looks for overflow marks (over a weekend or a holiday)."""
 
 
 def overloaded_communities(plan_date: date) -> set[str]:
-    """Communities whose latest route said their steward cannot do all visits in time."""
+    """Communities whose routes of the last few days said their steward cannot do all visits
+    in time (a candidate set: the offload recomputes and hands out only real overflow)."""
+    found: set[str] = set()
     for back in range(1, LOOK_BACK_DAYS + 1):
-        documents = list(routes.routes_on(plan_date - timedelta(days=back)))
-        if documents:
-            return {
-                d["community_id"]
-                for d in documents
-                if d.get("stats", {}).get("horizon", {}).get("overflow")
-            }
-    return set()
+        found |= overflow_marks.overflowing_on(plan_date - timedelta(days=back))
+    return found
 
 
 def _workload(community: Community, steward: Steward, policy: Policy) -> Workload:
@@ -256,6 +252,9 @@ def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
         return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
     day.document["run_id"] = job.run_id
     routes.save_route(day.document)
+    overflow_marks.mark_overflow(
+        job.plan_date, job.community_id, day.document["stats"]["horizon"]["overflow"] > 0
+    )
     return CommunityPlanned(
         community.community_id,
         steward.steward_id,
