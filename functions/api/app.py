@@ -36,6 +36,7 @@ from careroute.api_models import (
     AuditLog,
     BatchItemResult,
     BatchResult,
+    CloseTicketBody,
     ElderHistory,
     ElderPage,
     ElderPatch,
@@ -47,6 +48,8 @@ from careroute.api_models import (
     OverdueList,
     PatchResult,
     StewardLeave,
+    TicketList,
+    TicketRow,
     Visit,
     error_responses,
 )
@@ -74,6 +77,7 @@ from careroute.services.leave import replace_leave, steward_leave
 from careroute.services.officials import overdue_in
 from careroute.services.planning import cover_now
 from careroute.services.route_view import steward_route
+from careroute.services.tickets import TicketFilter, close_ticket, list_tickets
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
 from careroute.storage.scopes import ancestors
@@ -412,6 +416,38 @@ def get_holidays() -> Holidays:
 @tracer.capture_method
 def put_holidays(calendar: Annotated[Holidays, Body()]) -> Holidays:
     return bureau.save_holidays(bureau_caller(), calendar)
+
+
+@app.get(
+    "/tickets",
+    summary="Follow-up tickets of a scope (officials in scope, city admin; a steward: their "
+    "community), soonest due first",
+    responses=error_responses(401, 403, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def get_tickets(
+    scope: Annotated[
+        str, Query(description="community:ID, street:ID, district:ID or city", max_length=80)
+    ],
+    status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
+) -> TicketList:
+    return list_tickets(caller(), scope, status, clock.now())
+
+
+@app.post(
+    "/tickets/<ticket_id>/close",
+    summary="Close a ticket with the action taken and its result (the community's steward or "
+    "officials in scope)",
+    responses=error_responses(401, 403, 404, 409, 422),
+    tags=["officials"],
+)
+@tracer.capture_method
+def post_ticket_close(
+    ticket_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    body: Annotated[CloseTicketBody, Body()],
+) -> TicketRow:
+    return close_ticket(caller(), ticket_id, body.action, body.result, clock.now())
 
 
 @cache

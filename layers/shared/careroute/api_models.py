@@ -296,3 +296,38 @@ class StewardLeave(BaseModel):
     steward_id: str
     community_id: str
     dates: list[dt.date] = Field(description="Dates the steward is away, sorted")
+
+
+class TicketRow(BaseModel):
+    """One follow-up ticket (ids, no names)."""
+
+    ticket_id: str
+    visit_id: str
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    category: str
+    severity: str
+    level: str
+    status: str
+    overdue: bool
+    opened_at: datetime
+    due_at: datetime
+    closed_at: datetime | None = None
+    action: str | None = None
+    result: str | None = None
+
+
+class TicketList(BaseModel):
+    scope: str
+    status: str
+    count: int
+    tickets: list[TicketRow]
+
+
+class CloseTicketBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    action: str = Field(min_length=1, max_length=500, description="What was done")
+    result: str = Field(min_length=1, max_length=500, description="What came of it")

@@ -30,6 +30,7 @@ class Settings:
     coverage_table: str
     idempotency_table: str
     elder_history_table: str
+    tickets_table: str
     plan_jobs_queue_url: str
     policy_file: str
     """Path to a tier-policy TOML file; empty means the built-in default."""
@@ -46,6 +47,7 @@ class Settings:
             coverage_table=_env("COVERAGE_TABLE"),
             idempotency_table=_env("IDEMPOTENCY_TABLE"),
             elder_history_table=_env("ELDER_HISTORY_TABLE"),
+            tickets_table=_env("TICKETS_TABLE"),
             plan_jobs_queue_url=os.environ.get("PLAN_JOBS_QUEUE_URL", ""),
             policy_file=os.environ.get("CAREROUTE_POLICY_FILE", ""),
             region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),

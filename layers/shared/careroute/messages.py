@@ -36,6 +36,18 @@ class NightlyTick(BaseModel):
     _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
+class EscalationTick(BaseModel):
+    """The ScheduleV2 Input of the hourly ticket escalator (see template.yaml); tickets are
+    escalated as of `scheduled_time`, so a retried tick decides the same."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job: str = "escalate-tickets"
+    scheduled_time: datetime
+
+    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
+
+
 class CoverItem(BaseModel):
     """One visit taken over from an absent neighbour's community."""
 

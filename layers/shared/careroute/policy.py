@@ -6,12 +6,13 @@ Loaded from a TOML file (`default_policy.toml` is built in); pure Python, no AWS
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from careroute.domain import Category, Elder, Tier, TravelMode
+from careroute.tickets import TicketSla
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
 
@@ -57,6 +58,8 @@ class Policy:
     speed_kmh: dict[TravelMode, float]
     horizon_days: int = 14
     """The horizon planner looks this many days ahead (and always to the month's end)."""
+    tickets: TicketSla = field(default_factory=TicketSla)
+    """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -115,6 +118,22 @@ def _rule(raw: Any, where: str) -> TierRule:
     )
 
 
+def _tickets(table: Any, where: str) -> TicketSla:
+    """The optional `[tickets]` table: SLA hours per severity, each defaulted when absent."""
+    if not isinstance(table, dict):
+        raise PolicyError(f"{where}: expected a table")
+    default = TicketSla()
+    keys = ("urgent_hours", "high_hours", "normal_hours")
+    unknown = set(table) - set(keys)
+    if unknown:
+        raise PolicyError(f"{where}: unknown keys {sorted(unknown)}")
+    hours = {key: _optional(table, key, getattr(default, key), where) for key in keys}
+    for key, value in hours.items():
+        if value < 1:
+            raise PolicyError(f"{where}.{key}: must be >= 1 hour")
+    return TicketSla(**hours)
+
+
 def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     """Build a Policy from parsed TOML, checking every key; errors name the key."""
     tiers_raw = _require(raw, "tiers", dict, source)
@@ -162,6 +181,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
     return Policy(
         tiers=tiers,
+        tickets=_tickets(raw.get("tickets", {}), f"{source}: tickets"),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,

@@ -29,6 +29,7 @@ TABLES = {
     "CoverageTable",
     "IdempotencyTable",
     "ElderHistoryTable",
+    "TicketsTable",
 }
 QUEUES = {"PlanJobsQueue", "PlanJobsDLQ", "ProjectorDLQ", "ScheduleDLQ"}
 
@@ -41,6 +42,7 @@ def test_real_template_wiring() -> None:
         "SolverFunction",
         "ApiFunction",
         "ProjectorFunction",
+        "EscalatorFunction",
     }
     assert set(t.tables) == TABLES
     assert set(t.queues) == QUEUES
@@ -79,6 +81,8 @@ def test_real_template_wiring() -> None:
         "PUT /policy",
         "GET /holidays",
         "PUT /holidays",
+        "GET /tickets",
+        "POST /tickets/{ticket_id}/close",
         "GET /openapi.json",
         "GET /docs",
     }

@@ -12,6 +12,7 @@ conditional maximum or keyed to the visit time, and safe to repeat:
   and deceased are final here: no outcome brings an elder back from them.
 - an urgent finding: `urgent_until` moves forward to the visit date plus the policy's
   `urgent_finding_t1_days` (the elder is T1 until then).
+- every finding opens a follow-up ticket (id from visit id + finding index: opened once).
 
 Every outcome that sets or confirms a status (visited included) is compared with the time of
 the last one applied, so an older hospitalised record delivered after a newer visit does
@@ -26,6 +27,7 @@ from careroute.auth import Role
 from careroute.domain import ElderStatus, Outcome, Severity, VisitRecord
 from careroute.exceptions import NotFoundError
 from careroute.policy import Policy
+from careroute.services.tickets import open_tickets
 from careroute.storage import coverage, history, registry
 from careroute.storage.coverage import Projection
 from careroute.storage.history import Actor, Entry, Kind
@@ -57,6 +59,8 @@ def project(record: VisitRecord, policy: Policy) -> Projection:
     if any(finding.severity is Severity.URGENT for finding in record.findings):
         until = record.local_date + timedelta(days=policy.urgent_finding_t1_days)
         registry.raise_urgent_until(record.community_id, record.elder_id, until)
+    if record.findings:
+        open_tickets(record, policy.tickets)
     return coverage.project_visit(record)
 
 

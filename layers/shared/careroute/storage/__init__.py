@@ -5,7 +5,15 @@ once (at cold start) before any call: table names come from configuration, not f
 """
 
 from careroute.config import Settings
-from careroute.storage import coverage, history, registry, routes, settings_items, visits
+from careroute.storage import (
+    coverage,
+    history,
+    registry,
+    routes,
+    settings_items,
+    tickets,
+    visits,
+)
 
 
 def bind_tables(settings: Settings) -> None:
@@ -18,6 +26,7 @@ def bind_tables(settings: Settings) -> None:
     coverage.CoverageModel.Meta.table_name = settings.coverage_table
     settings_items.SettingModel.Meta.table_name = settings.coverage_table
     history.ElderHistoryModel.Meta.table_name = settings.elder_history_table
+    tickets.TicketModel.Meta.table_name = settings.tickets_table
     for model in (
         registry.CommunityModel,
         registry.StewardModel,
@@ -27,6 +36,7 @@ def bind_tables(settings: Settings) -> None:
         coverage.CoverageModel,
         settings_items.SettingModel,
         history.ElderHistoryModel,
+        tickets.TicketModel,
     ):
         setattr(model.Meta, "region", settings.region)  # noqa: B010 (Meta declares no region)
         model._connection = None
@@ -39,5 +49,6 @@ __all__ = [
     "registry",
     "routes",
     "settings_items",
+    "tickets",
     "visits",
 ]

@@ -1,0 +1,27 @@
+"""Hourly escalator: a Scheduler tick -> open tickets past due move up a level."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import storage
+from careroute.config import Settings
+from careroute.messages import EscalationTick
+from careroute.observability import logger, metrics, tracer
+from careroute.services.tickets import escalate_overdue
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tick = EscalationTick.model_validate(event)
+    raised = escalate_overdue(tick.scheduled_time)
+    metrics.add_metric(name="TicketsEscalated", unit=MetricUnit.Count, value=raised)
+    summary = {"scheduled_time": tick.scheduled_time.isoformat(), "escalated": raised}
+    logger.info("tickets escalated", extra=summary)
+    return summary

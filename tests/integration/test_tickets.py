@@ -1,0 +1,210 @@
+"""Follow-up tickets end to end on the local stack: the real projector opens them from
+stream records (once, even when delivered twice), the hourly escalator schedule raises the
+overdue ones, and the API lists and closes them within role and scope."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from careroute import clock
+from careroute.domain import (
+    Elder,
+    ElderStatus,
+    Finding,
+    FindingCategory,
+    Outcome,
+    Registry,
+    Severity,
+    Tier,
+    VisitRecord,
+)
+from careroute.services import bureau
+from careroute.storage import tickets
+from careroute.storage.visits import save_visit_once
+from careroute.tickets import Level, TicketStatus, ticket_id
+from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import bearer
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+VISITED_AT = NOW - timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy_cache() -> Iterator[None]:
+    bureau._cache.clear()
+    yield
+    bureau._cache.clear()
+
+
+def an_elder(city: Registry) -> Elder:
+    community_id = city.stewards[0].community_id
+    return next(
+        e for e in city.elders if e.community_id == community_id and e.status is ElderStatus.ACTIVE
+    )
+
+
+def visit_with_findings(pump: EventPump, elder: Elder, steward_id: str) -> VisitRecord:
+    """A stored visit with an urgent and a normal finding, projected by the real handler."""
+    record = VisitRecord(
+        visit_id="v-tickets-1",
+        elder_id=elder.elder_id,
+        steward_id=steward_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        tier=Tier.T2,
+        outcome=Outcome.VISITED,
+        visited_at=VISITED_AT,
+        recorded_at=VISITED_AT,
+        findings=(
+            Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "loose gas hose"),
+            Finding(FindingCategory.SUBSIDY_ELIGIBILITY, Severity.NORMAL),
+        ),
+    )
+    save_visit_once(record, request_hash="hash-v-tickets-1")
+    assert pump.drain_stream("VisitsTable").failed == 0
+    return record
+
+
+@pytest.fixture
+def opened(loaded_stack: EventPump, small_city: Registry) -> tuple[EventPump, Elder, str]:
+    steward = small_city.stewards[0]
+    elder = an_elder(small_city)
+    visit_with_findings(loaded_stack, elder, steward.steward_id)
+    return loaded_stack, elder, steward.steward_id
+
+
+def community_tickets(community_id: str) -> list[tickets.Ticket]:
+    return list(tickets.of_community(community_id))
+
+
+def close(pump: EventPump, tid: str, role: str, scope: str | None) -> HttpResponse:
+    body = json.dumps({"action": "gas company replaced the hose", "result": "no leak"})
+    headers = {"content-type": "application/json", **bearer(pump, role, scope)}
+    return pump.invoke_http("POST", f"/tickets/{tid}/close", headers=headers, body=body)
+
+
+def listing(pump: EventPump, role: str, scope: str | None, query: dict[str, str]) -> HttpResponse:
+    return pump.invoke_http("GET", "/tickets", headers=bearer(pump, role, scope), query=query)
+
+
+def test_a_visit_with_two_findings_opens_exactly_two_tickets_even_when_delivered_twice(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    pump, elder, _ = opened
+    assert pump.redeliver_stream("VisitsTable").failed == 0
+    found = community_tickets(elder.community_id)
+    assert sorted(t.ticket_id for t in found) == sorted(
+        [ticket_id("v-tickets-1", 0), ticket_id("v-tickets-1", 1)]
+    )
+    urgent = tickets.get_ticket(ticket_id("v-tickets-1", 0))
+    assert (urgent.severity, urgent.level, urgent.status) == (
+        Severity.URGENT,
+        Level.STEWARD,
+        TicketStatus.OPEN,
+    )
+    assert urgent.due_at == VISITED_AT + timedelta(hours=24)
+    assert urgent.note == "loose gas hose"
+
+
+def test_the_hourly_escalator_raises_only_the_overdue_ticket_and_repeats_change_nothing(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    pump, _, _ = opened
+    later = VISITED_AT + timedelta(hours=25)
+    with clock.use(lambda: later):
+        assert pump.fire_schedule("EscalatorFunction", later)["escalated"] == 1
+        assert pump.fire_schedule("EscalatorFunction", later)["escalated"] == 0
+    assert tickets.get_ticket(ticket_id("v-tickets-1", 0)).level is Level.STREET
+    assert tickets.get_ticket(ticket_id("v-tickets-1", 1)).level is Level.STEWARD
+    much_later = VISITED_AT + timedelta(days=3)
+    assert pump.fire_schedule("EscalatorFunction", much_later)["escalated"] == 1
+    assert tickets.get_ticket(ticket_id("v-tickets-1", 0)).level is Level.DISTRICT
+
+
+def test_officials_list_overdue_tickets_in_their_scope(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    pump, elder, steward_id = opened
+    with clock.use(lambda: VISITED_AT + timedelta(hours=25)):
+        overdue = listing(
+            pump, "street_official", elder.street_id, {"scope": f"street:{elder.street_id}",
+                                                         "status": "overdue"}
+        )  # fmt: skip
+    assert overdue.status == 200, overdue.text
+    assert [t["ticket_id"] for t in overdue.json()["tickets"]] == [ticket_id("v-tickets-1", 0)]
+    own = listing(pump, "steward", steward_id, {"scope": f"community:{elder.community_id}"})
+    assert own.status == 200 and own.json()["count"] == 2
+    admin = listing(pump, "city_admin", None, {"scope": f"district:{elder.district_id}"})
+    assert admin.status == 200 and admin.json()["count"] == 2
+
+
+def test_closing_over_the_api_records_action_and_result(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    pump, elder, steward_id = opened
+    tid = ticket_id("v-tickets-1", 0)
+    response = close(pump, tid, "steward", steward_id)
+    assert response.status == 200, response.text
+    assert response.json()["status"] == "closed"
+    stored = tickets.get_ticket(tid)
+    assert (stored.status, stored.action, stored.result) == (
+        TicketStatus.CLOSED,
+        "gas company replaced the hose",
+        "no leak",
+    )
+    assert stored.closed_at is not None
+    assert close(pump, tid, "steward", steward_id).status == 409
+    closed = listing(
+        pump, "steward", steward_id, {"scope": f"community:{elder.community_id}",
+                                      "status": "closed"}
+    )  # fmt: skip
+    assert [t["ticket_id"] for t in closed.json()["tickets"]] == [tid]
+    later = VISITED_AT + timedelta(days=8)
+    assert pump.fire_schedule("EscalatorFunction", later)["escalated"] == 1  # the normal one
+    assert tickets.get_ticket(tid).level is Level.STEWARD
+
+
+def test_a_street_official_in_scope_may_close(opened: tuple[EventPump, Elder, str]) -> None:
+    pump, elder, _ = opened
+    assert (
+        close(pump, ticket_id("v-tickets-1", 1), "street_official", elder.street_id).status == 200
+    )
+
+
+def test_callers_outside_the_tickets_scope_get_403(
+    opened: tuple[EventPump, Elder, str], small_city: Registry
+) -> None:
+    pump, elder, _ = opened
+    tid = ticket_id("v-tickets-1", 0)
+    other_steward = next(s for s in small_city.stewards if s.community_id != elder.community_id)
+    assert close(pump, tid, "steward", other_steward.steward_id).status == 403
+    assert close(pump, tid, "street_official", "S-elsewhere").status == 403
+    assert close(pump, tid, "district_official", "D-elsewhere").status == 403
+    assert close(pump, tid, "inspector", elder.district_id).status == 403
+    scope = {"scope": f"community:{elder.community_id}"}
+    assert listing(pump, "steward", other_steward.steward_id, scope).status == 403
+    assert listing(pump, "street_official", "S-elsewhere", scope).status == 403
+    assert listing(pump, "inspector", elder.district_id, scope).status == 403
+    street = {"scope": f"street:{elder.street_id}"}
+    assert listing(pump, "steward", other_steward.steward_id, street).status == 403
+    assert tickets.get_ticket(tid).status is TicketStatus.OPEN
+
+
+def test_closing_an_unknown_ticket_is_404_and_a_missing_result_is_422(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    pump, _, steward_id = opened
+    assert close(pump, "tk-unknown", "steward", steward_id).status == 404
+    headers = {"content-type": "application/json", **bearer(pump, "steward", steward_id)}
+    response = pump.invoke_http(
+        "POST",
+        f"/tickets/{ticket_id('v-tickets-1', 0)}/close",
+        headers=headers,
+        body=json.dumps({"action": "called"}),
+    )
+    assert response.status == 422
