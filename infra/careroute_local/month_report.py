@@ -225,6 +225,17 @@ def _table(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
         yield "| " + " | ".join(str(cell) for cell in row) + " |"
 
 
+def _tickets_line(t: dict[str, Any]) -> str:
+    opened, closed = t.get("tickets_opened", 0), t.get("tickets_closed", 0)
+    on_time = t.get("tickets_closed_on_time", 0)
+    share = f"{100 * on_time / closed:.1f} %" if closed else "—"
+    return (
+        f"- follow-up tickets: {opened:,} opened, {closed:,} closed ({share} on time), "
+        f"{t.get('tickets_open_overdue', 0):,} open and overdue at the end, "
+        f"{t.get('tickets_escalated', 0):,} escalated"
+    )
+
+
 def markdown(
     report: dict[str, Any], coverage: list[dict[str, Any]], misses: list[dict[str, Any]]
 ) -> str:
@@ -245,6 +256,7 @@ def markdown(
         f"- monthly coverage (city, all tiers): {v['coverage_percent']}",
         f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
         f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}",
+        _tickets_line(t),
         f"- independent check: {'passed' if report['checks']['passed'] else 'FAILED'} "
         "(visit records vs projector counters, coverage drift check, and what the API "
         "answered)",

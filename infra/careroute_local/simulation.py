@@ -70,6 +70,12 @@ VISITS_TABLE = "VisitsTable"
 TOKEN_TTL = 14 * 24 * 3600
 MORNING = 8 * 3600
 EVENING_CONFIRM = 18 * 3600
+FOLLOW_UP = 19 * 3600
+"""When stewards close the day's follow-up tickets; the escalator's run comes after."""
+ESCALATION_RUN = 20 * 3600
+ESCALATOR = "EscalatorFunction"
+CLOSE_DELAY_DAYS = {"urgent": (0, 0), "high": (0, 2), "normal": (0, 6)}
+"""Days between a ticket opening and the steward closing it, drawn per ticket."""
 STATUS_OUTCOMES = {
     Outcome.HOSPITALISED: ElderStatus.HOSPITALISED,
     Outcome.MOVED: ElderStatus.MOVED,
@@ -285,6 +291,7 @@ def simulate(
             log(_progress_line(stats))
             day += timedelta(days=1)
         sim_clock.set(at(config.last, 23 * 3600))
+        run.totals.update(ticket_totals(run, pump, tokens))
         check_started = time.perf_counter()
         compliance, checks = _check_on_stack(run)
         run.timings.check = time.perf_counter() - check_started
@@ -399,6 +406,7 @@ def _one_day(
 
     # 3. The stewards' day.
     status_changes: list[tuple[str, str, ElderStatus]] = []
+    worked: list[Steward] = []
     for steward in sorted(run.city.stewards, key=lambda s: s.steward_id):
         if not _regular_day(steward, day):
             continue
@@ -425,6 +433,7 @@ def _one_day(
             run.note(f"{day}: GET route of {steward.steward_id} answered {status}")
             continue
         _tally_plan(run, route, day, stats)
+        worked.append(steward)
         results = _walk_route(run, pump, tokens, sim_clock, steward, route, day, status_changes)
         stats.attempted += len(results)
         stats.completed += sum(1 for r in results if r["outcome"] == Outcome.VISITED.value)
@@ -437,6 +446,12 @@ def _one_day(
     sim_clock.set(at(day, EVENING_CONFIRM))
     for community_id, elder_id, new_status in status_changes:
         _patch_status(run, pump, tokens, community_id, elder_id, new_status)
+    # 5. Follow-ups: stewards at work close the tickets whose day has come; then the
+    #    escalator's evening run moves overdue ones up (the real scheduled function).
+    sim_clock.set(at(day, FOLLOW_UP))
+    for steward in worked:
+        _follow_up(run, pump, tokens, steward, day)
+    pump.fire_schedule(ESCALATOR, at(day, ESCALATION_RUN).astimezone(UTC))
     t5 = time.perf_counter()
 
     stats.seconds = {
@@ -450,6 +465,53 @@ def _one_day(
     run.timings.api += (t3 - t2) + (t5 - t4) - covering
     run.timings.projection += t4 - t3
     return stats
+
+
+def _follow_up(run: Run, pump: Any, tokens: _Tokens, steward: Steward, day: date) -> None:
+    """Close the community's open tickets whose (drawn) closing day has come."""
+    status, payload = _call(
+        run, pump, "GET", f"/tickets?scope=community:{steward.community_id}&status=open",
+        tokens.steward(steward.steward_id),
+    )  # fmt: skip
+    if status != 200:
+        run.note(f"{day}: GET /tickets for {steward.community_id} answered {status}")
+        return
+    for ticket in payload["tickets"]:
+        opened = datetime.fromisoformat(ticket["opened_at"]).astimezone(CHINA_TZ).date()
+        low, high = CLOSE_DELAY_DAYS.get(ticket["severity"], (0, 6))
+        delay = draw(run.config.seed, "ticket", ticket["ticket_id"]).randint(low, high)
+        if day < opened + timedelta(days=delay):
+            continue
+        body = {"action": "followed up on the visit's finding", "result": "resolved"}
+        closed, _ = _call(
+            run, pump, "POST", f"/tickets/{ticket['ticket_id']}/close", body=body,
+            token=tokens.steward(steward.steward_id),
+        )  # fmt: skip
+        if closed != 200:
+            run.note(f"{day}: closing ticket {ticket['ticket_id']} answered {closed}")
+
+
+def ticket_totals(run: Run, pump: Any, tokens: _Tokens) -> dict[str, int]:
+    """Follow-up tickets at the month's end, as the city admin sees them."""
+    rows: list[dict[str, Any]] = []
+    for status in ("open", "closed"):
+        code, payload = _call(
+            run, pump, "GET", f"/tickets?scope=city&status={status}",
+            tokens.steward_or_role("city_admin"),
+        )  # fmt: skip
+        if code != 200:
+            run.note(f"GET /tickets?scope=city&status={status} answered {code}")
+            continue
+        rows += payload["tickets"]
+    closed = [r for r in rows if r["status"] == "closed"]
+    on_time = [r for r in closed if r["closed_at"] <= r["due_at"]]
+    return {
+        "tickets_opened": len(rows),
+        "tickets_closed": len(closed),
+        "tickets_closed_on_time": len(on_time),
+        "tickets_open_overdue": sum(1 for r in rows if r["status"] == "open" and r["overdue"]),
+        "tickets_escalated": sum(1 for r in rows if r["level"] != "steward"),
+    }
 
 
 def _regular_day(steward: Steward, day: date) -> bool:
@@ -999,6 +1061,11 @@ def build_report(
         "resent_items": run.totals["resent_items"],
         "resend_mismatches": run.totals["resend_mismatches"],
         "plan_jobs_failed": run.totals["plan_jobs_failed"],
+        "tickets_opened": run.totals["tickets_opened"],
+        "tickets_closed": run.totals["tickets_closed"],
+        "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
+        "tickets_open_overdue": run.totals["tickets_open_overdue"],
+        "tickets_escalated": run.totals["tickets_escalated"],
     }
     t = run.timings
     return {

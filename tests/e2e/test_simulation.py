@@ -60,6 +60,17 @@ def test_the_simulation_writes_the_month_report(
     assert wall["total"] >= wall["planning"] + wall["solving"] + wall["api"] + wall["projection"]
 
 
+def test_every_finding_opens_one_ticket_and_stewards_close_them(
+    simulated: tuple[Path, dict[str, Any], int],
+) -> None:
+    out, report, _ = simulated
+    totals = report["totals"]
+    assert totals["tickets_opened"] == totals["findings"]  # resent batches open none twice
+    assert totals["tickets_closed"] <= totals["tickets_opened"]
+    assert totals["tickets_closed_on_time"] <= totals["tickets_closed"]
+    assert "follow-up tickets:" in (out / "report.md").read_text("utf-8")
+
+
 def test_the_checker_agrees_exactly_with_the_projector_and_the_api(
     simulated: tuple[Path, dict[str, Any], int],
 ) -> None:
