@@ -317,6 +317,8 @@ class TicketRow(BaseModel):
     closed_at: datetime | None = None
     action: str | None = None
     result: str | None = None
+    source: str = "visit"
+    """visit (a finding; `visit_id` set) or benefit (the daily benefit scan; `visit_id` "")."""
 
 
 class TicketList(BaseModel):

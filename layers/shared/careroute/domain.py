@@ -208,6 +208,9 @@ class Elder:
     last_attempt_at: datetime | None = None
     """When the latest failed attempt (not home, refused) since the last completed visit
     was made; the next plan tries another part of the elder's window."""
+    benefit_tasks: frozenset[str] = frozenset()
+    """Benefit rule ids the daily scan found (see eligibility.py): a task for the elder's
+    next visit, and the rules the elder was notified of."""
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

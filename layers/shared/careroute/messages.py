@@ -48,6 +48,18 @@ class EscalationTick(BaseModel):
     _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
+class EligibilityTick(BaseModel):
+    """The ScheduleV2 Input of the daily benefit scan (see template.yaml); the scan date is
+    the local date of `scheduled_time`, so a retried tick scans the same day."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job: str = "benefit-scan"
+    scheduled_time: datetime
+
+    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
+
+
 class CoverItem(BaseModel):
     """One visit taken over from an absent neighbour's community."""
 

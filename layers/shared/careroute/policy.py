@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from careroute.domain import Category, Elder, Tier, TravelMode
+from careroute.eligibility import Benefits, parse_benefits
 from careroute.tickets import TicketSla
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
@@ -60,6 +61,8 @@ class Policy:
     """The horizon planner looks this many days ahead (and always to the month's end)."""
     tickets: TicketSla = field(default_factory=TicketSla)
     """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
+    benefits: Benefits = field(default_factory=Benefits)
+    """Benefit rules the daily scan applies (optional `[benefits]` table, eligibility.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -179,8 +182,13 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     horizon_days = _optional(raw.get("horizon", {}), "days", 14, f"{source}: horizon")
     if not 1 <= horizon_days <= 62:
         raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
+    try:
+        benefits = parse_benefits(raw.get("benefits", {}), f"{source}: benefits")
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from exc
     return Policy(
         tiers=tiers,
+        benefits=benefits,
         tickets=_tickets(raw.get("tickets", {}), f"{source}: tickets"),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),

@@ -26,6 +26,14 @@ class Level(StrEnum):
 LEVELS = (Level.STEWARD, Level.STREET, Level.DISTRICT)
 
 
+class TicketSource(StrEnum):
+    """What opened a ticket: a finding on a visit, or the daily benefit scan (no visit;
+    `visit_id` is empty)."""
+
+    VISIT = "visit"
+    BENEFIT = "benefit"
+
+
 class TicketStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -74,6 +82,7 @@ class Ticket:
     closed_by: str = ""
     action: str = ""
     result: str = ""
+    source: TicketSource = TicketSource.VISIT
 
     def __post_init__(self) -> None:
         if self.opened_at.tzinfo is None or self.due_at.tzinfo is None:

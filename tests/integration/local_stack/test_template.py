@@ -43,6 +43,7 @@ def test_real_template_wiring() -> None:
         "ApiFunction",
         "ProjectorFunction",
         "EscalatorFunction",
+        "EligibilityFunction",
     }
     assert set(t.tables) == TABLES
     assert set(t.queues) == QUEUES

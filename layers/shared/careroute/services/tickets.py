@@ -73,6 +73,7 @@ def _row(ticket: Ticket, now: datetime) -> TicketRow:
         closed_at=ticket.closed_at,
         action=ticket.action or None,
         result=ticket.result or None,
+        source=ticket.source.value,
     )
 
 

@@ -99,6 +99,8 @@ class ElderModel(Model):
     last_attempt_at = UnicodeAttribute(null=True)
     """`instant_text` of the latest failed attempt (not home, refused); see `_elder`."""
     status_changed_at = UnicodeAttribute(null=True)
+    benefit_tasks = ListAttribute(of=UnicodeAttribute, null=True)
+    """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
     """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
     moved, deceased, or visited): an outcome older than this one is not applied."""
 
@@ -176,6 +178,7 @@ def _elder(item: ElderModel) -> Elder:
         last_visited_on=_optional_date(item.last_visited_on),
         urgent_until=_optional_date(item.urgent_until),
         last_attempt_at=_attempt_since_visit(item),
+        benefit_tasks=frozenset(cast(list[str], item.benefit_tasks or [])),
     )
 
 
@@ -374,6 +377,16 @@ def raise_urgent_until(community_id: str, elder_id: str, until: date) -> bool:
     item = ElderModel(community_id, elder_id)
     update = (item, [ElderModel.urgent_until.set(day)], condition)
     return apply_update(update, "raise an elder's urgent tier")
+
+
+def add_benefit_task(community_id: str, elder_id: str, rule_id: str) -> bool:
+    """Append a benefit rule id to the elder's tasks for the next visit, unless it is there
+    already (repeats are harmless); False when nothing changed or the elder is unknown."""
+    tasks = ElderModel.benefit_tasks
+    condition = ElderModel.elder_id.exists() & (tasks.does_not_exist() | ~tasks.contains(rule_id))
+    item = ElderModel(community_id, elder_id)
+    actions = [tasks.set((tasks | []).append([rule_id]))]
+    return apply_update((item, actions, condition), "add a benefit task")
 
 
 def status_update(

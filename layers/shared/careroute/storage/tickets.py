@@ -21,7 +21,7 @@ from pynamodb.models import Model
 from careroute.domain import FindingCategory, Severity
 from careroute.exceptions import NotFoundError
 from careroute.storage.errors import storage_errors
-from careroute.tickets import Level, Ticket, TicketStatus
+from careroute.tickets import Level, Ticket, TicketSource, TicketStatus
 
 OPEN_FLAG = "open"
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -73,6 +73,8 @@ class TicketModel(Model):
     closed_by = UnicodeAttribute(null=True)
     action = UnicodeAttribute(null=True)
     result = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    """Absent on tickets opened by a visit (the first kind)."""
 
     by_community = CommunityDueIndex()
     open_by_due = OpenDueIndex()
@@ -98,6 +100,7 @@ def _item(t: Ticket) -> TicketModel:
         closed_by=t.closed_by or None,
         action=t.action or None,
         result=t.result or None,
+        source=None if t.source is TicketSource.VISIT else t.source.value,
     )
 
 
@@ -120,6 +123,7 @@ def _ticket(item: TicketModel) -> Ticket:
         closed_by=item.closed_by or "",
         action=item.action or "",
         result=item.result or "",
+        source=TicketSource(item.source or TicketSource.VISIT.value),
     )
 
 

@@ -1,0 +1,34 @@
+"""Daily benefit scan: a Scheduler tick -> elders newly qualifying for a benefit get an
+office ticket and a task for their next visit (once per elder per rule)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import storage
+from careroute.config import Settings
+from careroute.domain import CHINA_TZ
+from careroute.messages import EligibilityTick
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
+from careroute.services.eligibility import scan
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tick = EligibilityTick.model_validate(event)
+    rules = current_policy(policy)
+    on = tick.scheduled_time.astimezone(CHINA_TZ).date()
+    report = scan(on, tick.scheduled_time, rules.benefits, rules.tickets)
+    metrics.add_metric(name="BenefitTicketsOpened", unit=MetricUnit.Count, value=report.notified)
+    summary: dict[str, Any] = report.summary()
+    logger.info("benefit scan done", extra=summary)
+    return summary
