@@ -64,3 +64,13 @@ def test_the_stored_route_names_the_elders_and_the_export_copy_does_not() -> Non
     assert "name" not in exported["stops"][0] and "address" not in exported["stops"][0]
     assert exported["stops"][0]["elder_id"] == elder.elder_id
     assert day.document["stops"][0]["name"] == elder.name  # the original is left alone
+
+
+def test_a_stop_lists_the_elders_tasks_such_as_a_benefit_notice() -> None:
+    elder = replace(
+        T1_ELDER, last_visited_on=date(2026, 12, 1), benefit_tasks=frozenset({"high_age_90"})
+    )
+    day = plan_day(HOME, STEWARD, [elder], TUESDAY, POLICY)
+    assert day is not None
+    assert day.document["stops"][0]["tasks"] == ["high_age_90"]
+

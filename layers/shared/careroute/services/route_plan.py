@@ -256,6 +256,8 @@ def _document(
                 "mandatory": d.mandatory,
                 "cover": d.cover,
                 "retry": d.retry,
+                # e.g. a benefit the elder newly qualifies for, to tell them about at the door
+                "tasks": sorted(d.elder.benefit_tasks),
             }
         )
     unassigned = [
