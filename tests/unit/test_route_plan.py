@@ -73,4 +73,3 @@ def test_a_stop_lists_the_elders_tasks_such_as_a_benefit_notice() -> None:
     day = plan_day(HOME, STEWARD, [elder], TUESDAY, POLICY)
     assert day is not None
     assert day.document["stops"][0]["tasks"] == ["high_age_90"]
-
