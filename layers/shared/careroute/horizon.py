@@ -66,6 +66,12 @@ class DayLoad:
     visits: int = 0
     minutes: float = 0.0
 
+    def has_room(self, cost: float, capacity: DayCapacity, minutes: float | None = None) -> bool:
+        """Room for one more visit of `cost` minutes: under the visit cap, and within
+        `minutes` (the day's capacity unless a lower ceiling is given)."""
+        ceiling = capacity.minutes if minutes is None else minutes
+        return self.visits < capacity.visits and self.minutes + cost <= ceiling
+
 
 @dataclass(frozen=True)
 class HorizonPlan:
@@ -129,8 +135,7 @@ def _pick(
     one, the visit is overflow (it has lost its retry margin or has no room at all)."""
 
     def fits(day: date) -> bool:
-        load = loads[day]
-        return load.visits < capacity.visits and load.minutes + cost <= capacity.minutes
+        return loads[day].has_room(cost, capacity)
 
     def least_loaded(choices: list[date]) -> date:
         return min(choices, key=lambda day: (loads[day].minutes, day))
@@ -155,8 +160,7 @@ def _first_with_room(
 ) -> tuple[date, bool]:
     """A retry goes to the earliest day with room: every day waited is a retry lost."""
     for day in allowed:
-        load = loads[day]
-        if load.visits < capacity.visits and load.minutes + cost <= capacity.minutes:
+        if loads[day].has_room(cost, capacity):
             return day, True
     return allowed[0], False
 
@@ -247,8 +251,7 @@ def _at_level(
         return None
     ceiling = min(level + cost / 2, capacity.minutes)
     for day in ordered:
-        load = loads[day]
-        if load.visits < capacity.visits and load.minutes + cost <= ceiling:
+        if loads[day].has_room(cost, capacity, ceiling):
             return day, True
     return None
 
