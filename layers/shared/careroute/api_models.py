@@ -14,52 +14,26 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from careroute.domain import Category, ElderStatus, Outcome, Tier
 from careroute.messages import (
     ID_PATTERN,
-    MAX_FINDINGS,
-    FindingBody,
-    LocationBody,
+    OutcomeFields,
     VisitRequest,
-    require_offset,
 )
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
 
 
-class OutcomeBody(BaseModel):
+class OutcomeBody(OutcomeFields):
     """One visit outcome, as the steward's phone sends it."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     steward_id: str | None = Field(
         default=None,
         pattern=ID_PATTERN,
         description="Optional, for old clients: the steward is the token's; if given it must match",
     )
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str | None = Field(
-        default=None,
-        pattern=ID_PATTERN,
-        description="The elder's community, only for a cover stop (an absent neighbour's elder)",
-    )
-    outcome: Outcome
-    visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
-    notes: str = Field(default="", max_length=2000)
-    findings: list[FindingBody] = Field(default_factory=list, max_length=MAX_FINDINGS)
-    location: LocationBody | None = Field(default=None, description="The phone's GPS point")
-
-    _offset = field_validator("visited_at")(require_offset)
 
     def as_request(self, steward_id: str) -> VisitRequest:
-        return VisitRequest(
-            steward_id=steward_id,
-            elder_id=self.elder_id,
-            community_id=self.community_id,
-            outcome=self.outcome,
-            visited_at=self.visited_at,
-            notes=self.notes,
-            findings=self.findings,
-            location=self.location,
-        )
+        fields = self.model_dump(include=set(OutcomeFields.model_fields) - {"steward_id"})
+        return VisitRequest(steward_id=steward_id, **fields)
 
 
 class BatchItem(OutcomeBody):

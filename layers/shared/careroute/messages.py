@@ -111,12 +111,12 @@ class LocationBody(BaseModel):
 MAX_FINDINGS = 20
 
 
-class VisitRequest(BaseModel):
-    """POST /visits body: one outcome recorded by a steward."""
+class OutcomeFields(BaseModel):
+    """What one visit outcome says, shared by the API body and the recorded request."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    steward_id: str = Field(pattern=ID_PATTERN)
+    steward_id: str | None = Field(default=None, pattern=ID_PATTERN)
     elder_id: str = Field(pattern=ID_PATTERN)
     community_id: str | None = Field(
         default=None,
@@ -127,6 +127,12 @@ class VisitRequest(BaseModel):
     visited_at: datetime = Field(description="When the visit happened, ISO 8601 with offset")
     notes: str = Field(default="", max_length=2000)
     findings: list[FindingBody] = Field(default_factory=list, max_length=MAX_FINDINGS)
-    location: LocationBody | None = None
+    location: LocationBody | None = Field(default=None, description="The phone's GPS point")
 
-    _aware = field_validator("visited_at")(lambda value: require_offset(value))
+    _offset = field_validator("visited_at")(require_offset)
+
+
+class VisitRequest(OutcomeFields):
+    """POST /visits body: one outcome recorded by a steward (the steward is required)."""
+
+    steward_id: str = Field(pattern=ID_PATTERN)
