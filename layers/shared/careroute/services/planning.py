@@ -80,6 +80,37 @@ def overloaded_communities(plan_date: date) -> set[str]:
     return found
 
 
+def _at_work(
+    stewards: dict[str, Steward],
+    communities: dict[str, Community],
+    day: date,
+    holidays: frozenset[date],
+    excluded: set[str],
+) -> list[str]:
+    """Communities (of those given, less `excluded`) whose steward works on the day."""
+    return [
+        c
+        for c, s in stewards.items()
+        if c in communities and c not in excluded and WorkCalendar.of(s, holidays).works_on(day)
+    ]
+
+
+def _plan_job(
+    community_id: str, day: date, run_id: str, holidays: frozenset[date], cover: list[CoverItem]
+) -> PlanJob:
+    return PlanJob(
+        community_id=community_id,
+        plan_date=day,
+        run_id=run_id,
+        holidays=sorted(holidays),
+        cover=cover,
+    )
+
+
+def _cover_items(visits: list[CoverVisit]) -> list[CoverItem]:
+    return [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits]
+
+
 def _workload(community: Community, steward: Steward, policy: Policy) -> Workload:
     elders = registry.elders_of_community(community.community_id)
     return Workload(community, steward, elders, day_capacity(community, steward, elders, policy))
@@ -109,13 +140,7 @@ def plan_cover(
         else:
             continue
         points.update({e.elder_id: e.location for e in workload.elders})
-    at_work = [
-        c
-        for c, s in stewards.items()
-        if c in communities
-        and c not in overloaded
-        and WorkCalendar.of(s, holidays).works_on(plan_date)
-    ]
+    at_work = _at_work(stewards, communities, plan_date, holidays, excluded=overloaded)
     return assign_cover({c: v for c, v in needs.items() if v}, communities, at_work, points)
 
 
@@ -131,16 +156,7 @@ def fan_out(tick: NightlyTick, queue_url: str, run_id: str, policy: Policy) -> F
     holidays = holidays_near(plan_date)
     cover = plan_cover(communities, stewards, plan_date, holidays, policy)
     jobs = (
-        PlanJob(
-            community_id=c,
-            plan_date=plan_date,
-            run_id=run_id,
-            holidays=sorted(holidays),
-            cover=[
-                CoverItem(community_id=v.community_id, elder_id=v.elder_id)
-                for v in cover.assigned.get(c, [])
-            ],
-        )
+        _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])))
         for c in sorted(communities)
     )
     sent = plan_jobs.send_plan_jobs(queue_url, jobs)
@@ -185,23 +201,17 @@ def cover_now(steward_id: str, day: date, queue_url: str, run_id: str, policy: P
     stewards = {s.community_id: s for s in registry.all_stewards()}
     workload = _workload(communities[absent.community_id], absent, policy)
     needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy)}
-    at_work = [
-        c
-        for c, s in stewards.items()
-        if c != absent.community_id and WorkCalendar.of(s, holidays).works_on(day)
-    ]
+    # Excluded by name too: the stewards scan may not show the new leave yet.
+    at_work = _at_work(stewards, communities, day, holidays, excluded={absent.community_id})
     points = {e.elder_id: e.location for e in workload.elders}
     cover = assign_cover(needs, communities, at_work, points)
     jobs = [
-        PlanJob(
-            community_id=community_id,
-            plan_date=day,
-            run_id=run_id,
-            holidays=sorted(holidays),
-            cover=[
-                *_cover_on_route(stewards[community_id].steward_id, day),
-                *(CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits),
-            ],
+        _plan_job(
+            community_id,
+            day,
+            run_id,
+            holidays,
+            _cover_on_route(stewards[community_id].steward_id, day) + _cover_items(visits),
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
