@@ -37,6 +37,9 @@ class FleetStop(Droppable):
     penalty: int | None = None
     preferred_worker: str | None = None
     """Continuity of care: who served this elder before (soft)."""
+    max_ride_seconds: int | None = None
+    """Longest time from the worker's departure (the shift start) to the start of service
+    here, e.g. a meal's temperature limit: every route leaves its start place with the load."""
 
     def __post_init__(self) -> None:
         if not self.windows:
@@ -46,6 +49,8 @@ class FleetStop(Droppable):
                 raise ValueError(f"stop {self.stop_id}: windows must be sorted and disjoint")
         if self.place < 0 or self.service_seconds < 0 or self.demand < 0:
             raise ValueError(f"stop {self.stop_id}: place, service and demand must be >= 0")
+        if self.max_ride_seconds is not None and self.max_ride_seconds < 0:
+            raise ValueError(f"stop {self.stop_id}: max_ride_seconds must be >= 0")
         self._check_penalty()
 
 

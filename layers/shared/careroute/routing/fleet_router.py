@@ -10,6 +10,9 @@ Model (integers; see fleet_model for the objective)
   worker start and end inside the shift; the break via `SetBreakIntervalsOfVehicle` (same
   rule as the daily router: no service in it, a walk meeting it pauses).
   Balanced workload: global span cost on this dimension.
+- Ride-time limits (`FleetStop.max_ride_seconds`): every worker leaves at its shift start
+  (as the timing pass does), and a "ride" dimension with the time dimension's transits and
+  slacks, starting at 0, measures time since departure; its cumul at a stop is capped.
 - Capacity and visit caps: dimensions with per-worker capacities. Skills: allowed vehicles.
 - Optional stops: disjunction with their penalty; mandatory stops with a penalty above any
   plan's cost, so they are reported unassigned rather than making the model infeasible.
@@ -100,10 +103,15 @@ def solve_fleet(
 def _windows(stop: FleetStop, worker: Worker) -> list[tuple[int, int]]:
     """The ranges of service start that fit the stop's windows and the worker's shift."""
     shift = worker.shift
+    ride_limit = 24 * 3600 if stop.max_ride_seconds is None else stop.max_ride_seconds
     ranges = []
     for window in stop.windows:
         first = max(window.start, shift.start)
-        last = min(window.end, shift.end) - stop.service_seconds
+        last = min(
+            window.end - stop.service_seconds,
+            shift.end - stop.service_seconds,
+            shift.start + ride_limit,
+        )
         if first <= last:
             ranges.append((first, last))
     return ranges
@@ -235,7 +243,8 @@ def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
     service = [s.service_seconds for s in stops] + [0] * (2 * n_workers)
     work = [[service[i] + t for t in row] for i, row in enumerate(travel)]
     horizon = max(w.shift.end for w in workers)
-    routing.AddDimension(routing.RegisterTransitMatrix(work), horizon, horizon, False, "time")
+    work_transit = routing.RegisterTransitMatrix(work)
+    routing.AddDimension(work_transit, horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
     time_dim.SetGlobalSpanCostCoefficient(problem.span_cost)
     visit = [service[manager.IndexToNode(i)] for i in range(routing.Size())]
@@ -259,6 +268,8 @@ def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
             routing.SetAllowedVehiclesForIndex(list(fleet.allowed[k]), index)
         penalty = fleet.mandatory_penalty if stop.penalty is None else stop.penalty
         routing.AddDisjunction([index], penalty)
+    if any(s.max_ride_seconds is not None for s in stops):
+        _limit_ride_times(fleet, routing, manager, work_transit, horizon)
 
     if any(w.capacity is not None for w in workers):
         total = sum(s.demand for s in stops)
@@ -287,6 +298,33 @@ def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
             index = solution.Value(routing.NextVar(index))
         plan.append(route)
     return plan
+
+
+def _limit_ride_times(
+    fleet: _Fleet,
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    work_transit: int,
+    horizon: int,
+) -> None:
+    """Cap the time from departure to each limited stop's service start.
+
+    Departure is pinned to the shift start (the timing pass leaves then too; waiting at the
+    first stop is the same plan). The ride dimension repeats the time dimension's transits
+    and, by constraint, its slacks (waiting and breaks), from 0 at the start: its cumul at a
+    stop is service start minus departure, whichever worker serves it.
+    """
+    time_dim = routing.GetDimensionOrDie("time")
+    routing.AddDimension(work_transit, horizon, horizon, True, "ride")
+    ride_dim = routing.GetDimensionOrDie("ride")
+    for v, w in enumerate(fleet.problem.workers):
+        time_dim.CumulVar(routing.Start(v)).SetValue(w.shift.start)
+    solver = routing.solver()
+    for index in range(routing.Size()):
+        solver.Add(ride_dim.SlackVar(index) == time_dim.SlackVar(index))
+    for k, stop in enumerate(fleet.stops):
+        if stop.max_ride_seconds is not None:
+            ride_dim.CumulVar(manager.NodeToIndex(k)).SetMax(stop.max_ride_seconds)
 
 
 def _fleet_parameters(

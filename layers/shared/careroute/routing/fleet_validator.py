@@ -84,6 +84,11 @@ def _check_route(
             )
         if brk is not None and planned.service_start < brk.end and planned.service_end > brk.start:
             errors.append(f"{name}: service overlaps the break {brk}")
+        ride = planned.service_start - route.departure
+        if stop.max_ride_seconds is not None and ride > stop.max_ride_seconds:
+            errors.append(
+                f"{name}: ride time {ride} s from departure, more than {stop.max_ride_seconds} s"
+            )
         load += stop.demand
         clock, here = planned.service_end, stop.place
     back = travel[here][worker.end_place]

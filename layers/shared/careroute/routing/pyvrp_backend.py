@@ -2,8 +2,8 @@
 
 Installed only with the `bench` extra; never in the Lambda layer. PyVRP (hybrid genetic search)
 reached lower distances than OR-Tools on Solomon at equal time (docs/benchmarks.md), but it has
-no skills, several windows per stop, breaks, continuity or span costs: a problem using any of
-them stays with OR-Tools (`unsupported` says why). Same model otherwise: one vehicle type per
+no skills, several windows per stop, breaks, continuity, span costs or ride-time limits: a
+problem using any of them stays with OR-Tools (`unsupported` says why). Same model otherwise: one vehicle type per
 worker (shift, capacity, fixed cost, start and end place), every stop optional with its penalty
 as prize (mandatory stops with the router's mandatory penalty), travel matrix as distance and
 duration. PyVRP windows bound the service start, so the latest start is window end - service.
@@ -28,6 +28,8 @@ def unsupported(problem: FleetProblem, stops: tuple[FleetStop, ...]) -> str | No
         return "skills or continuity of care"
     if problem.span_cost or any(w.max_stops < len(stops) for w in problem.workers):
         return "span cost or visit caps"
+    if any(s.max_ride_seconds is not None for s in stops):
+        return "ride-time limits"
     return None
 
 
