@@ -77,10 +77,11 @@ from careroute.services.leave import replace_leave, steward_leave
 from careroute.services.officials import overdue_in
 from careroute.services.planning import cover_now
 from careroute.services.route_view import steward_route
-from careroute.services.tickets import TicketFilter, close_ticket, list_tickets
+from careroute.services.tickets import TicketFilter, close_ticket, list_tickets, ticket_figures
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
 from careroute.storage.scopes import ancestors
+from careroute.tickets import TicketSource
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
@@ -231,7 +232,12 @@ def get_coverage(
     scope: ScopeQuery = "city",
 ) -> dict[str, Any]:
     where = readable_scope(caller(), scope)
-    return {"month": month, "scope": str(where), "tiers": read_coverage(month, where)}
+    return {
+        "month": month,
+        "scope": str(where),
+        "tiers": read_coverage(month, where),
+        "tickets": ticket_figures(where, month, clock.now()),
+    }
 
 
 def readable_scope(who: Caller, scope: str) -> Scope:
@@ -431,8 +437,12 @@ def get_tickets(
         str, Query(description="community:ID, street:ID, district:ID or city", max_length=80)
     ],
     status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
+    source: Annotated[
+        TicketSource | None,
+        Query(description="visit (findings) or benefit (whom the benefit scan notified)"),
+    ] = None,
 ) -> TicketList:
-    return list_tickets(caller(), scope, status, clock.now())
+    return list_tickets(caller(), scope, status, clock.now(), source)
 
 
 @app.post(

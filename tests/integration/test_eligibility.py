@@ -16,7 +16,7 @@ from careroute.services import bureau
 from careroute.storage import registry, tickets
 from careroute.tickets import Level, TicketSource
 from careroute_local.pump import EventPump
-from tests.conftest import TODAY
+from tests.conftest import TODAY, bearer
 
 BENEFITS = Benefits()
 
@@ -72,6 +72,17 @@ def test_an_elder_turning_90_is_found_once(loaded_stack: EventPump, small_city: 
     assert ticket.note == "high_age_90: 300 yuan/month"
     stored = registry.get_elder(chosen.community_id, chosen.elder_id, consistent=True)
     assert {"high_age_80", "high_age_90"} <= stored.benefit_tasks
+
+    report = pump.invoke_http(
+        "GET",
+        "/tickets",
+        headers=bearer(pump, "street_official", chosen.street_id),
+        query={"scope": f"street:{chosen.street_id}", "source": "benefit", "status": "all"},
+    )
+    assert report.status == 200, report.text
+    notified = {(t["elder_id"], t["benefit"]) for t in report.json()["tickets"]}
+    assert (chosen.elder_id, "high_age_90: 300 yuan/month") in notified
+    assert {t["source"] for t in report.json()["tickets"]} == {"benefit"}
 
     again = pump.fire_schedule("EligibilityFunction", tick(scan_day))
     assert (again["found"], again["notified"], again["by_rule"]) == (0, 0, {})

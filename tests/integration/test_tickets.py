@@ -12,6 +12,7 @@ import pytest
 
 from careroute import clock
 from careroute.domain import (
+    CHINA_TZ,
     Elder,
     ElderStatus,
     Finding,
@@ -208,3 +209,67 @@ def test_closing_an_unknown_ticket_is_404_and_a_missing_result_is_422(
         body=json.dumps({"action": "called"}),
     )
     assert response.status == 422
+
+
+def coverage_tickets(pump: EventPump, role: str, scope_id: str | None, scope: str) -> dict:  # type: ignore[type-arg]
+    month = VISITED_AT.astimezone(CHINA_TZ).strftime("%Y-%m")
+    response = pump.invoke_http(
+        "GET", "/coverage", headers=bearer(pump, role, scope_id), query={"month": month,
+                                                                          "scope": scope}
+    )  # fmt: skip
+    assert response.status == 200, response.text
+    return response.json()["tickets"]  # type: ignore[no-any-return]
+
+
+def test_coverage_reports_tickets_opened_closed_on_time_open_and_overdue_per_scope(
+    opened: tuple[EventPump, Elder, str], small_city: Registry
+) -> None:
+    pump, elder, steward_id = opened
+    assert close(pump, ticket_id("v-tickets-1", 1), "steward", steward_id).status == 200
+    assert close(pump, ticket_id("v-tickets-1", 1), "steward", steward_id).status == 409
+    with clock.use(lambda: VISITED_AT + timedelta(hours=25)):  # the urgent one is overdue
+        street = coverage_tickets(pump, "street_official", elder.street_id,
+                                  f"street:{elder.street_id}")  # fmt: skip
+        city = coverage_tickets(pump, "city_admin", None, "city")
+    expected = {
+        "opened": 2,
+        "closed": 1,
+        "closed_on_time": 1,
+        "closed_on_time_rate": 1.0,
+        "open_now": 1,
+        "overdue_now": 1,
+    }
+    assert street == expected
+    assert city == expected
+    elsewhere = next(c for c in small_city.communities if c.community_id != elder.community_id)
+    other = coverage_tickets(pump, "city_admin", None, f"community:{elsewhere.community_id}")
+    assert other == {
+        "opened": 0,
+        "closed": 0,
+        "closed_on_time": 0,
+        "closed_on_time_rate": None,
+        "open_now": 0,
+        "overdue_now": 0,
+    }
+
+
+def test_a_late_close_counts_as_closed_but_not_on_time(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    pump, elder, steward_id = opened
+    with clock.use(lambda: VISITED_AT + timedelta(hours=30)):  # urgent SLA is 24 h
+        assert close(pump, ticket_id("v-tickets-1", 0), "steward", steward_id).status == 200
+        figures = coverage_tickets(pump, "city_admin", None, f"community:{elder.community_id}")
+    assert (figures["closed"], figures["closed_on_time"], figures["open_now"]) == (1, 0, 1)
+    assert figures["overdue_now"] == 0  # the normal one is not due for 7 days
+
+
+def test_tickets_can_be_listed_by_source(opened: tuple[EventPump, Elder, str]) -> None:
+    pump, elder, steward_id = opened
+    scope = f"community:{elder.community_id}"
+    visits = listing(pump, "steward", steward_id, {"scope": scope, "source": "visit",
+                                                   "status": "all"})  # fmt: skip
+    benefits = listing(pump, "steward", steward_id, {"scope": scope, "source": "benefit"})
+    assert visits.json()["count"] == 2
+    assert benefits.status == 200 and benefits.json()["count"] == 0
+    assert listing(pump, "steward", steward_id, {"scope": scope, "source": "x"}).status == 422

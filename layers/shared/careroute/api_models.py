@@ -293,6 +293,8 @@ class TicketRow(BaseModel):
     result: str | None = None
     source: str = "visit"
     """visit (a finding; `visit_id` set) or benefit (the daily benefit scan; `visit_id` "")."""
+    benefit: str | None = None
+    """On benefit tickets: the rule and amount found, e.g. "high_age_90: 300 yuan/month"."""
 
 
 class TicketList(BaseModel):

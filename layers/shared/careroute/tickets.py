@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from careroute.domain import Finding, FindingCategory, Severity, VisitRecord
+from careroute.domain import CHINA_TZ, Finding, FindingCategory, Severity, VisitRecord
 
 
 class Level(StrEnum):
@@ -32,6 +32,8 @@ class TicketSource(StrEnum):
 
     VISIT = "visit"
     BENEFIT = "benefit"
+    INSPECTION = "inspection"
+    """A rectification item of an inspection result (`visit_id` is the result id, no elder)."""
 
 
 class TicketStatus(StrEnum):
@@ -96,6 +98,15 @@ class Ticket:
 
     def overdue(self, now: datetime) -> bool:
         return self.status is TicketStatus.OPEN and now > self.due_at
+
+
+def opening_month(ticket: Ticket) -> str:
+    """'YYYY-MM' of the opening, in China time: the month a ticket counts in."""
+    return ticket.opened_at.astimezone(CHINA_TZ).strftime("%Y-%m")
+
+
+def closed_on_time(ticket: Ticket) -> bool:
+    return ticket.closed_at is not None and ticket.closed_at <= ticket.due_at
 
 
 def ticket_id(visit_id: str, index: int) -> str:

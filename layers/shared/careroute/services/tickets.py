@@ -9,22 +9,33 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from careroute.api_models import TicketList, TicketRow
 from careroute.auth import Caller, Role, can_read_scope, require_scope
-from careroute.coverage import Scope, ScopeKind
+from careroute.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain import VisitRecord
 from careroute.exceptions import ConflictError, ForbiddenError, ValidationError
+from careroute.storage import coverage as coverage_store
 from careroute.storage import registry
 from careroute.storage import tickets as store
 from careroute.storage.scopes import ancestors, communities_in
-from careroute.tickets import Ticket, TicketSla, TicketStatus, close, escalate, tickets_for
+from careroute.tickets import (
+    Ticket,
+    TicketSla,
+    TicketSource,
+    TicketStatus,
+    close,
+    escalate,
+    tickets_for,
+)
 
 
 class TicketFilter(StrEnum):
     OPEN = "open"
     OVERDUE = "overdue"
     CLOSED = "closed"
+    ALL = "all"
 
 
 def open_tickets(record: VisitRecord, sla: TicketSla) -> int:
@@ -74,10 +85,13 @@ def _row(ticket: Ticket, now: datetime) -> TicketRow:
         action=ticket.action or None,
         result=ticket.result or None,
         source=ticket.source.value,
+        benefit=ticket.note if ticket.source is TicketSource.BENEFIT else None,
     )
 
 
 def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
+    if status is TicketFilter.ALL:
+        return True
     if status is TicketFilter.CLOSED:
         return ticket.status is TicketStatus.CLOSED
     if status is TicketFilter.OVERDUE:
@@ -85,8 +99,15 @@ def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
     return ticket.status is TicketStatus.OPEN
 
 
-def list_tickets(who: Caller, scope: str, status: TicketFilter, now: datetime) -> TicketList:
-    """The tickets of a scope with the given status, soonest due first."""
+def list_tickets(
+    who: Caller,
+    scope: str,
+    status: TicketFilter,
+    now: datetime,
+    source: TicketSource | None = None,
+) -> TicketList:
+    """The tickets of a scope with the given status (and source, e.g. `benefit` lists whom
+    the benefit scan found and notified), soonest due first."""
     try:
         where = Scope.parse(scope)
     except ValueError as exc:
@@ -100,11 +121,30 @@ def list_tickets(who: Caller, scope: str, status: TicketFilter, now: datetime) -
         ticket
         for community_id in communities_in(where)
         for ticket in store.of_community(community_id)
-        if _matches(ticket, status, now)
+        if _matches(ticket, status, now) and (source is None or ticket.source is source)
     ]
     found.sort(key=lambda t: (t.due_at, t.ticket_id))
     rows = [_row(t, now) for t in found]
     return TicketList(scope=str(where), status=status.value, count=len(rows), tickets=rows)
+
+
+def ticket_figures(where: Scope, month: str, now: datetime) -> dict[str, Any]:
+    """What coverage reports about follow-ups in a scope: tickets opened in the month and how
+    many closed on time (counters kept with each open and close), and the tickets open and
+    overdue right now."""
+    counts = coverage_store.read_ticket_counts(month, where)
+    open_now = [
+        t
+        for t in store.open_tickets()
+        if where in scopes_of(t.community_id, t.street_id, t.district_id)
+    ]
+    closed = counts["closed"]
+    return {
+        **counts,
+        "closed_on_time_rate": round(counts["closed_on_time"] / closed, 4) if closed else None,
+        "open_now": len(open_now),
+        "overdue_now": sum(1 for t in open_now if t.overdue(now)),
+    }
 
 
 def close_ticket(who: Caller, ticket_id: str, action: str, result: str, now: datetime) -> TicketRow:

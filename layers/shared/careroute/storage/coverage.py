@@ -13,14 +13,17 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from careroute.coverage import ALL_TIERS, OUTCOME_NAMES, Scope, record_scopes
+from careroute.coverage import ALL_TIERS, OUTCOME_NAMES, Scope, record_scopes, scopes_of
 from careroute.domain import Tier, VisitRecord
-from careroute.storage.errors import storage_errors
+from careroute.storage.errors import failed_conditions, storage_errors
+from careroute.tickets import Ticket, closed_on_time, opening_month
 
 MARKER_RETENTION = timedelta(days=400)
+TICKETS_SK = "tickets"
 TIER_ORDER = (Tier.T1.value, Tier.T2.value, Tier.T3.value, ALL_TIERS)
 
 
@@ -41,6 +44,10 @@ class CoverageModel(Model):
     outcome_moved = NumberAttribute(default=0)
     outcome_deceased = NumberAttribute(default=0)
     expires_at = TTLAttribute(null=True)
+    tickets_opened = NumberAttribute(null=True)
+    """On ticket counter items only (`tickets#MONTH#SCOPE`), by the month a ticket opened."""
+    tickets_closed = NumberAttribute(null=True)
+    tickets_closed_on_time = NumberAttribute(null=True)
 
 
 class Projection(StrEnum):
@@ -50,6 +57,10 @@ class Projection(StrEnum):
 
 def _counter_pk(month: str, scope: Scope) -> str:
     return f"{month}#{scope}"
+
+
+def _tickets_pk(month: str, scope: Scope) -> str:
+    return f"tickets#{month}#{scope}"
 
 
 def _registry_pk(scope: Scope) -> str:
@@ -82,13 +93,6 @@ def _transaction(record: VisitRecord, count_elder: bool) -> None:
                 tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
 
 
-def _failed_conditions(exc: TransactWriteError) -> list[bool]:
-    return [
-        reason is not None and reason.code == "ConditionalCheckFailed"
-        for reason in exc.cancellation_reasons
-    ]
-
-
 def project_visit(record: VisitRecord) -> Projection:
     """Apply one visit to the monthly counters, exactly once per visit id."""
     with storage_errors("project a visit onto coverage"):
@@ -98,7 +102,7 @@ def project_visit(record: VisitRecord) -> Projection:
                 _transaction(record, count_elder)
                 return Projection.APPLIED
             except TransactWriteError as exc:
-                failed = _failed_conditions(exc)
+                failed = failed_conditions(exc)
                 if failed and failed[0]:
                     return Projection.DUPLICATE
                 if count_elder and len(failed) > 1 and failed[1]:
@@ -174,3 +178,33 @@ def overwrite_counters(month: str, rows: dict[tuple[Scope, str], dict[str, Any]]
                 )
             )
     return len(rows) + len(stale)
+
+
+def count_ticket(tx: TransactWrite, ticket: Ticket, *, opened: bool) -> None:
+    """Add to the ticket counters of every scope of `ticket`, inside the caller's transaction
+    (the one that opens or closes it, so a counter moves exactly when the ticket does).
+    Tickets count in the month they opened: closing one later updates that month."""
+    actions: list[Action]
+    if opened:
+        actions = [CoverageModel.tickets_opened.add(1)]
+    else:
+        actions = [CoverageModel.tickets_closed.add(1)]
+        if closed_on_time(ticket):
+            actions.append(CoverageModel.tickets_closed_on_time.add(1))
+    month = opening_month(ticket)
+    for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+        tx.update(CoverageModel(_tickets_pk(month, scope), TICKETS_SK), actions=actions)
+
+
+def read_ticket_counts(month: str, scope: Scope) -> dict[str, int]:
+    """Tickets opened in the month within the scope, and how many of them closed (on time)."""
+    with storage_errors("read ticket counters"):
+        try:
+            item = CoverageModel.get(_tickets_pk(month, scope), TICKETS_SK)
+        except CoverageModel.DoesNotExist:
+            return {"opened": 0, "closed": 0, "closed_on_time": 0}
+    return {
+        "opened": int(item.tickets_opened or 0),
+        "closed": int(item.tickets_closed or 0),
+        "closed_on_time": int(item.tickets_closed_on_time or 0),
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from careroute.exceptions import StorageError
 from careroute.observability import logger
@@ -19,3 +19,11 @@ def storage_errors(action: str) -> Iterator[None]:
     except PynamoDBException as exc:
         logger.exception("storage failure", extra={"action": action})
         raise StorageError(f"storage failed while trying to {action}") from exc
+
+
+def failed_conditions(exc: TransactWriteError) -> list[bool]:
+    """Per action of a cancelled transaction: did its condition fail? (in action order)"""
+    return [
+        reason is not None and reason.code == "ConditionalCheckFailed"
+        for reason in exc.cancellation_reasons or []
+    ]

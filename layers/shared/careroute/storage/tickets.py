@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from careroute.domain import FindingCategory, Severity
 from careroute.exceptions import NotFoundError
-from careroute.storage.errors import storage_errors
+from careroute.storage.coverage import count_ticket
+from careroute.storage.errors import failed_conditions, storage_errors
 from careroute.tickets import Level, Ticket, TicketSource, TicketStatus
 
 OPEN_FLAG = "open"
@@ -127,13 +130,22 @@ def _ticket(item: TicketModel) -> Ticket:
     )
 
 
+def _connection() -> Any:
+    """The model's own DynamoDB connection, for transactions across the tickets and coverage
+    tables."""
+    return TicketModel._get_connection().connection
+
+
 def open_once(ticket: Ticket) -> bool:
-    """Store a new ticket unless one with its id exists; True when stored."""
+    """Store a new ticket unless one with its id exists, and count it in its scopes' ticket
+    counters in the same transaction; True when stored."""
     with storage_errors("open a ticket"):
         try:
-            _item(ticket).save(condition=TicketModel.ticket_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(_item(ticket), condition=TicketModel.ticket_id.does_not_exist())
+                count_ticket(tx, ticket, opened=True)
+        except TransactWriteError as exc:
+            if failed_conditions(exc)[:1] == [True]:
                 return False
             raise
     return True
@@ -183,9 +195,9 @@ def save_level(before: Ticket, after: Ticket, at: datetime) -> bool:
 
 
 def save_closed(ticket: Ticket) -> bool:
-    """Record a closed ticket's action and result; False when it was closed already."""
+    """Record a closed ticket's action and result, and count it (closed, on time or not) in
+    the same transaction; False when it was closed already."""
     assert ticket.closed_at is not None
-    condition = TicketModel.status == TicketStatus.OPEN.value
     actions = [
         TicketModel.status.set(TicketStatus.CLOSED.value),
         TicketModel.open_flag.remove(),
@@ -194,4 +206,24 @@ def save_closed(ticket: Ticket) -> bool:
         TicketModel.action.set(ticket.action),
         TicketModel.result.set(ticket.result),
     ]
-    return _update(ticket.ticket_id, actions, condition, "close a ticket")
+    with storage_errors("close a ticket"):
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(
+                    TicketModel(ticket.ticket_id),
+                    actions=actions,  # type: ignore[arg-type]
+                    condition=TicketModel.status == TicketStatus.OPEN.value,
+                )
+                count_ticket(tx, ticket, opened=False)
+        except TransactWriteError as exc:
+            if failed_conditions(exc)[:1] == [True]:
+                return False
+            raise
+    return True
+
+
+def open_tickets() -> Iterator[Ticket]:
+    """Every open ticket of the city, soonest due first (the sparse open index)."""
+    with storage_errors("list open tickets"):
+        for item in TicketModel.open_by_due.query(OPEN_FLAG):
+            yield _ticket(item)
