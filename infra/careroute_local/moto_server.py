@@ -1,20 +1,68 @@
 """Entry point of the local moto server process: moto's own server, with moto_patches applied.
 
 Run as `python -m careroute_local.moto_server -H 127.0.0.1 -p PORT` (same flags as moto.server).
+With `--journal FILE` the server replays FILE before it answers and journals every change
+to it (careroute_local.journal): the state outlives the process.
+
+The server exits when the process that started it dies (even by SIGKILL), so a killed
+`careroute run` leaves no orphan server behind.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import sys
+import threading
+import time
+from pathlib import Path
 
 from careroute_local import moto_patches
 
 
+def _exit_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _serve_journaled(host: str, port: int, journal_path: Path) -> None:
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import run_simple
+
+    from careroute_local.journal import Journal
+
+    os.environ.setdefault("MOTO_PORT", str(port))
+    app = DomainDispatcherApplication(create_backend_app)
+    journal = Journal(app, journal_path)
+    replayed = journal.replay()
+    print(json.dumps({"journal_replayed": replayed}), file=sys.stderr, flush=True)
+    run_simple(host, port, journal, threaded=True, request_handler=MotoRequestHandler)
+
+
 def main(argv: list[str] | None = None) -> None:
     moto_patches.apply()
+    argv = list(argv if argv is not None else sys.argv[1:])
+    _exit_with_parent(os.getppid())
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--journal", type=Path)
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, default=5000)
+    known, _rest = parser.parse_known_args(argv)
+    if known.journal is not None:
+        _serve_journaled(known.host, known.port, known.journal)
+        return
     from moto.server import main as moto_main
 
-    moto_main(argv if argv is not None else sys.argv[1:])
+    moto_main(argv)
 
 
 if __name__ == "__main__":

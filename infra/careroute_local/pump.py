@@ -361,6 +361,9 @@ class EventPump:
         # (stream ARN, shard id) -> (last delivered sequence number, next shard iterator)
         self._positions: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._generation = stack.generation
+        # With a journaled stack (state_dir), each shard's last finished sequence number is
+        # saved after every batch: a restarted pump resumes there (replay keeps the numbers).
+        self._checkpoints = _Checkpoints(stack.state_dir)
         self._stream_lock = threading.RLock()
         self._route_table: tuple[Template, list[_Route]] | None = None
         self._issuer: DevIssuer | None = None
@@ -662,12 +665,16 @@ class EventPump:
         started = time.perf_counter()
         if self._generation != self.stack.generation:  # reset(): new streams, old positions
             self._positions.clear()
+            self._checkpoints.clear()
             self._generation = self.stack.generation
         spec, source = self.stack.template.stream_consumer(table_logical_id)
         arn = self.stack.stream_arn(table_logical_id)
         streams = self.stack.client("dynamodbstreams")
         stats = DrainStats()
         for shard_id in self._shards(streams, arn):
+            saved = self._checkpoints.get(table_logical_id, shard_id)
+            if (arn, shard_id) not in self._positions and saved is not None:
+                self._positions[(arn, shard_id)] = (saved, None)
             while True:
                 before = self._positions.get((arn, shard_id), (None, None))[0]
                 records = self._read(streams, arn, shard_id, source.batch_size)
@@ -680,6 +687,7 @@ class EventPump:
                     else:
                         self._positions[(arn, shard_id)] = (before, None)
                     break
+                self._checkpoints.save(table_logical_id, shard_id, done)
                 if done != records[-1]["dynamodb"]["SequenceNumber"]:
                     self._positions[(arn, shard_id)] = (done, None)
                     break
@@ -692,6 +700,7 @@ class EventPump:
             arn = self.stack.stream_arn(table_logical_id)
             for key in [k for k in self._positions if k[0] == arn]:
                 del self._positions[key]
+            self._checkpoints.forget(table_logical_id)
             return self._drain_stream(table_logical_id)
 
     @staticmethod
@@ -1182,6 +1191,45 @@ class EventPump:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+class _Checkpoints:
+    """Stream positions on disk: {table logical id: {shard id: last finished sequence}}.
+
+    Written (atomically) after each batch the consumer finished; a crash before the write
+    redelivers that batch, which the consumers absorb (they are idempotent). None: memory only.
+    """
+
+    def __init__(self, state_dir: Any) -> None:
+        self.path = None if state_dir is None else state_dir / "stream_positions.json"
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._saved: dict[str, dict[str, str]] = {}
+        if self.path is not None and self.path.exists():
+            self._saved = json.loads(self.path.read_text("utf-8"))
+
+    def get(self, table: str, shard: str) -> str | None:
+        return self._saved.get(table, {}).get(shard)
+
+    def save(self, table: str, shard: str, sequence: str) -> None:
+        self._saved.setdefault(table, {})[shard] = sequence
+        self._write()
+
+    def forget(self, table: str) -> None:
+        self._saved.pop(table, None)
+        self._write()
+
+    def clear(self) -> None:
+        self._saved.clear()
+        self._write()
+
+    def _write(self) -> None:
+        if self.path is None:
+            return
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self._saved), "utf-8")
+        os.replace(temporary, self.path)
+
 
 
 def _last_line(text: Any) -> str:

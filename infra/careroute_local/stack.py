@@ -35,6 +35,7 @@ __all__ = ["LocalStack"]
 log = logging.getLogger("careroute_local")
 
 _STARTUP_TIMEOUT = 30.0
+_REPLAY_TIMEOUT = 1800.0
 # moto's own server (same flags as `python -m moto.server`) with careroute's read fast paths.
 SERVER_MODULE = "careroute_local.moto_server"
 # 127.0.0.1 only: never let an HTTP(S)_PROXY variable reroute calls to the local server.
@@ -52,8 +53,15 @@ class LocalStack:
         region: str = "us-east-1",
         parameters: dict[str, Any] | None = None,
         env_overrides: dict[str, str] | None = None,
+        state_dir: Path | None = None,
     ) -> None:
-        """`env_overrides` replace function variables locally, like `sam local --env-vars`."""
+        """`env_overrides` replace function variables locally, like `sam local --env-vars`.
+
+        With `state_dir` the data outlives the server: it journals every change to
+        `state_dir/journal.jsonl` and replays it when it starts again (careroute_local.journal).
+        """
+        self.state_dir = Path(state_dir) if state_dir is not None else None
+        self.journal_replayed: dict[str, float] | None = None
         self.env_overrides = dict(env_overrides or {})
         self.template_path = Path(template_path).resolve()
         self.stack_name = stack_name
@@ -95,8 +103,12 @@ class LocalStack:
         self._create_resources()
         return self
 
+    @property
+    def journal_path(self) -> Path | None:
+        return None if self.state_dir is None else self.state_dir / "journal.jsonl"
+
     def stop(self) -> None:
-        """Stop the moto server (all data is gone) and undo apply_environment()."""
+        """Stop the moto server (data is gone unless journaled) and undo apply_environment()."""
         if self._saved_environ is not None:
             for key, value in self._saved_environ.items():
                 if value is None:
@@ -246,6 +258,10 @@ class LocalStack:
         port = self._requested_port or _free_port()
         env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
         command = [sys.executable, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port)]
+        timeout = _STARTUP_TIMEOUT
+        if self.journal_path is not None:
+            command += ["--journal", str(self.journal_path)]
+            timeout = _REPLAY_TIMEOUT  # it answers once the journal is replayed
         # stderr goes to a temporary file read only if the server dies at start; it is closed
         # once the server answers, so moto's per-request log costs no memory.
         with tempfile.TemporaryFile() as early_log:
@@ -256,7 +272,7 @@ class LocalStack:
                 stderr=early_log,
                 env=env,
             )
-            deadline = time.monotonic() + _STARTUP_TIMEOUT
+            deadline = time.monotonic() + timeout
             while not _answers(f"http://127.0.0.1:{port}/moto-api/"):
                 if process.poll() is not None:
                     early_log.seek(0)
@@ -266,6 +282,9 @@ class LocalStack:
                     process.kill()
                     raise RuntimeError(f"moto server did not answer on port {port}")
                 time.sleep(0.05)
+            if self.journal_path is not None:
+                early_log.seek(0)
+                self.journal_replayed = _replay_report(early_log.read())
         self._process = process
         self.port = port
 
@@ -273,7 +292,10 @@ class LocalStack:
         started = time.perf_counter()
         self.template = self._load()
         dynamodb = self.client("dynamodb")
+        existing = set(dynamodb.list_tables()["TableNames"]) if self.state_dir else set()
         for table in self.template.tables.values():
+            if table.name in existing:  # replayed from the journal
+                continue
             request: dict[str, Any] = {
                 "TableName": table.name,
                 "KeySchema": list(table.key_schema),
@@ -298,7 +320,7 @@ class LocalStack:
         stream_arns: dict[str, str] = {}
         for table in self.template.tables.values():
             waiter.wait(TableName=table.name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
-            if table.ttl_attribute:
+            if table.ttl_attribute and table.name not in existing:
                 dynamodb.update_time_to_live(
                     TableName=table.name,
                     TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
@@ -342,6 +364,15 @@ def _index(index: dict[str, Any], billing_mode: str) -> dict[str, Any]:
             k: int(v) for k, v in index["ProvisionedThroughput"].items()
         }
     return index
+
+
+def _replay_report(stderr: bytes) -> dict[str, float] | None:
+    """The moto server's one-line account of its journal replay (see moto_server.py)."""
+    for line in stderr.decode(errors="replace").splitlines():
+        if line.startswith('{"journal_replayed"'):
+            report: dict[str, float] = json.loads(line)["journal_replayed"]
+            return report
+    return None
 
 
 def _free_port() -> int:
