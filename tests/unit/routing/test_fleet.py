@@ -63,6 +63,14 @@ def test_a_stop_needing_a_skill_goes_to_the_worker_who_has_it() -> None:
     assert served_by(result)["h1"] == "b"
 
 
+def test_skills_are_kept_by_the_search_itself_not_only_by_the_fallback() -> None:
+    stops = (home("h1", 1, skills=frozenset({"dementia"})), home("h2", 2))
+    workers = (worker("a"), worker("b", skills=frozenset({"dementia"})))
+    result = solve_valid(FleetProblem(workers, stops, LINE))
+    assert result.status is SolveStatus.SOLVED, result.notes
+    assert served_by(result)["h1"] == "b"
+
+
 def test_a_stop_nobody_is_qualified_for_is_reported() -> None:
     stops = (home("h1", 1, skills=frozenset({"nurse"})),)
     result = solve_valid(FleetProblem((worker("a"),), stops, LINE))

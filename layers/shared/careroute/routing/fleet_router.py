@@ -265,7 +265,9 @@ def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
         for (_, gap_start), (gap_end, _) in itertools.pairwise(ranges):
             cumul.RemoveInterval(gap_start + 1, gap_end - 1)
         if len(fleet.allowed[k]) < n_workers:
-            routing.SetAllowedVehiclesForIndex(list(fleet.allowed[k]), index)
+            # The allowed workers, or -1 (dropped). SetAllowedVehiclesForIndex would say the
+            # same, but OR-Tools 9.15's Python wrapper rejects every list given to it.
+            routing.VehicleVar(index).SetValues([-1, *fleet.allowed[k]])
         penalty = fleet.mandatory_penalty if stop.penalty is None else stop.penalty
         routing.AddDisjunction([index], penalty)
     if any(s.max_ride_seconds is not None for s in stops):
