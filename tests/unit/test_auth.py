@@ -65,7 +65,8 @@ def test_an_unknown_role_or_a_missing_scope_is_forbidden(claims: dict[str, str])
         Caller.from_claims(claims)
 
 
-def test_roles_are_the_five_of_the_design() -> None:
+def test_roles_are_those_of_the_design() -> None:
     assert {r.value for r in Role} == {
-        "steward", "street_official", "district_official", "city_admin", "inspector"
+        "steward", "street_official", "district_official", "city_admin", "inspector",
+        "worker", "family", "call_centre",
     }  # fmt: skip

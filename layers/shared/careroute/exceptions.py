@@ -21,6 +21,12 @@ class ConflictError(CareRouteError):
     code = "conflict"
 
 
+class QuotaExhaustedError(ConflictError):
+    """A free home-service order does not fit the elder's remaining free minutes."""
+
+    code = "quota_exhausted"
+
+
 class StorageError(CareRouteError):
     """DynamoDB failed in a way the caller should retry (throttling, timeouts)."""
 

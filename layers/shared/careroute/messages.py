@@ -48,6 +48,17 @@ class EscalationTick(BaseModel):
     _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
+class DispatchRetryTick(BaseModel):
+    """The ScheduleV2 Input of the dispatcher's retry of waiting home-service orders."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job: str = "retry-dispatch"
+    scheduled_time: datetime
+
+    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
+
+
 class EligibilityTick(BaseModel):
     """The ScheduleV2 Input of the daily benefit scan (see template.yaml); the scan date is
     the local date of `scheduled_time`, so a retried tick scans the same day."""
@@ -55,6 +66,18 @@ class EligibilityTick(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     job: str = "benefit-scan"
+    scheduled_time: datetime
+
+    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
+
+
+class PaceTick(BaseModel):
+    """The ScheduleV2 Input of the daily coverage-pace figure (see template.yaml); the day
+    is the local date of `scheduled_time`, so a retried tick measures the same day."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job: str = "coverage-pace"
     scheduled_time: datetime
 
     _aware = field_validator("scheduled_time")(lambda value: require_offset(value))

@@ -13,6 +13,9 @@ from typing import Any
 
 from careroute.domain import Category, Elder, Tier, TravelMode
 from careroute.eligibility import Benefits, parse_benefits
+from careroute.incidents import UrgentPolicy, parse_urgent_policy
+from careroute.inspections import InspectionPolicy, parse_inspection_policy
+from careroute.quota import HomeServicePolicy, parse_home_services
 from careroute.tickets import TicketSla
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
@@ -63,6 +66,12 @@ class Policy:
     """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
     benefits: Benefits = field(default_factory=Benefits)
     """Benefit rules the daily scan applies (optional `[benefits]` table, eligibility.py)."""
+    inspections: InspectionPolicy = field(default_factory=InspectionPolicy)
+    """Inspection cadences and routing (optional `[inspections]` table, inspections.py)."""
+    home_services: HomeServicePolicy = field(default_factory=HomeServicePolicy)
+    """Free home-service minutes (optional `[home_services]` table, quota.py)."""
+    urgent: UrgentPolicy = field(default_factory=UrgentPolicy)
+    """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -186,9 +195,28 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         benefits = parse_benefits(raw.get("benefits", {}), f"{source}: benefits")
     except ValueError as exc:
         raise PolicyError(str(exc)) from exc
+    try:
+        home_services = parse_home_services(
+            raw.get("home_services", {}), f"{source}: home_services"
+        )
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from exc
+    try:
+        inspections = parse_inspection_policy(
+            raw.get("inspections", {}), f"{source}: inspections"
+        )
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from exc
+    try:
+        urgent = parse_urgent_policy(raw.get("urgent", {}), f"{source}: urgent")
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from exc
     return Policy(
         tiers=tiers,
+        urgent=urgent,
         benefits=benefits,
+        inspections=inspections,
+        home_services=home_services,
         tickets=_tickets(raw.get("tickets", {}), f"{source}: tickets"),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),

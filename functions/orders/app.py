@@ -1,0 +1,174 @@
+"""Home-service orders API (下单—接单—监管): families, stewards and the call centre place
+orders; workers read their day and accept, start, complete or reject; officials read the
+oversight of their district or the city and every order's recorded steps.
+
+Bad input is 400 {"error": {"code": "invalid_request", "message": "<field>: <problem>"}};
+a free order over the elder's monthly free minutes is 409 `quota_exhausted` (place it again
+with "self_paid": true); an illegal step is 409 `conflict`. Bodies are never logged.
+"""
+
+import json
+from datetime import date
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+
+from careroute import clock, storage
+from careroute.api_models import CLOCK_PATTERN
+from careroute.auth import Caller
+from careroute.config import Settings
+from careroute.exceptions import (
+    CareRouteError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    StorageError,
+    UnauthorizedError,
+    ValidationError,
+)
+from careroute.messages import ID_PATTERN
+from careroute.observability import logger, metrics, tracer
+from careroute.orders import OrderAction, ServiceType
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
+from careroute.services.orders import (
+    OrderRequest,
+    act,
+    order_events,
+    order_view,
+    oversight,
+    place_order,
+    worker_day,
+)
+from careroute.services.visits import check_idempotency_key
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+app = APIGatewayHttpResolver(enable_validation=True)
+STATUS_OF = {
+    ValidationError: HTTPStatus.BAD_REQUEST,
+    NotFoundError: HTTPStatus.NOT_FOUND,
+    ForbiddenError: HTTPStatus.FORBIDDEN,
+    UnauthorizedError: HTTPStatus.UNAUTHORIZED,
+    ConflictError: HTTPStatus.CONFLICT,
+    StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+Id = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+class OrderBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    service: ServiceType
+    service_date: date
+    window_start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
+    window_end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
+    self_paid: bool = False
+
+
+def caller() -> Caller:
+    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
+
+
+def json_response(status: HTTPStatus, body: Any) -> Response[str]:
+    text = json.dumps(body, ensure_ascii=False)
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=text)
+
+
+@app.post("/orders", summary="Place a home-service order (once per Idempotency-Key)")
+@tracer.capture_method
+def post_order(
+    body: Annotated[OrderBody, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="idempotency-key")] = None,
+) -> Response[str]:
+    key = check_idempotency_key(idempotency_key)
+    request = OrderRequest(**body.model_dump())
+    rules = current_policy(policy).home_services
+    order, created = place_order(caller(), request, key, clock.now(), rules)
+    metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=int(created))
+    return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, order_view(order))
+
+
+@app.post("/orders/<order_id>/<action>", summary="accept, start, complete, reject or cancel")
+@tracer.capture_method
+def post_step(order_id: Id, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
+    return order_view(act(caller(), order_id, action, clock.now()))
+
+
+@app.get("/orders/<order_id>/events", summary="Every recorded step of an order")
+@tracer.capture_method
+def get_events(order_id: Id) -> dict[str, Any]:
+    steps = order_events(caller(), order_id)
+    return {
+        "order_id": order_id,
+        "events": [
+            {"seq": e.seq, "action": e.action.value, "status": e.status.value,
+             "at": e.at.isoformat(), "by": e.by, "note": e.note or None}
+            for e in steps
+        ],
+    }  # fmt: skip
+
+
+@app.get("/workers/<worker_id>/orders/<day>", summary="A worker's orders of a day, in order")
+@tracer.capture_method
+def get_worker_day(worker_id: Id, day: Annotated[date, Path()]) -> dict[str, Any]:
+    rows = worker_day(caller(), worker_id, day)
+    return {"worker_id": worker_id, "date": day.isoformat(), "orders": rows}
+
+
+@app.get("/oversight/orders", summary="Order status counts, dispatch waiting time, quota use")
+@tracer.capture_method
+def get_oversight(
+    scope: Annotated[str, Query(max_length=80, description="city or district:ID")],
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+) -> dict[str, Any]:
+    return oversight(caller(), scope, month)
+
+
+def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
+    return json_response(status, {"error": {"code": code, "message": message}})
+
+
+@app.exception_handler(CareRouteError)
+def handle_domain_error(exc: CareRouteError) -> Response[str]:
+    status = next((STATUS_OF[c] for c in type(exc).__mro__ if c in STATUS_OF), None)
+    return error(status or HTTPStatus.BAD_REQUEST, exc.code, str(exc))
+
+
+@app.exception_handler(RequestValidationError)
+def handle_invalid_request(exc: RequestValidationError) -> Response[str]:
+    problems = []
+    for e in exc.errors():
+        if e.get("type") == "json_invalid":
+            return error(HTTPStatus.BAD_REQUEST, "invalid_request", "body is not valid JSON")
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        problems.append(f"{where or 'body'}: {e.get('msg', 'invalid')}")
+    return error(HTTPStatus.BAD_REQUEST, "invalid_request", "; ".join(problems))
+
+
+@app.not_found
+def handle_not_found(exc: Exception) -> Response[str]:
+    return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
+
+
+@app.exception_handler(Exception)
+def handle_unexpected(exc: Exception) -> Response[str]:
+    logger.exception("unhandled error")
+    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; try again later")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

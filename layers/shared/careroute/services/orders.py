@@ -1,0 +1,275 @@
+"""Home-service orders over the API: place (idempotent, quota-checked), the worker's steps,
+the worker's day, and the officials' oversight.
+
+Who may place an order (and cancel it): the elder's family (scope: the elder id), the
+steward of the elder's community, the call centre of the elder's district, the city admin.
+Who may accept, start, complete or reject it: the worker it is assigned to. Who reads
+oversight: officials in their scope and the city admin.
+
+Over quota: a free order that does not fit the elder's remaining free minutes is rejected
+with 409 `quota_exhausted` (nothing is stored); the caller may place it again as self-paid.
+Free minutes are refunded when a free order is cancelled or rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute.auth import Caller, Role, require_scope
+from careroute.coverage import Scope, ScopeKind
+from careroute.domain import CHINA_TZ, ElderStatus, TimeWindow, parse_clock
+from careroute.exceptions import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    QuotaExhaustedError,
+    ValidationError,
+)
+from careroute.orders import (
+    IllegalTransition,
+    Order,
+    OrderAction,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    ServiceType,
+    advance,
+    order_id,
+    placed_event,
+)
+from careroute.quota import HomeServicePolicy, month_of, remaining
+from careroute.storage import home_services, registry
+from careroute.storage import orders as store
+from careroute.storage.orders import Placement
+from careroute.storage.scopes import ancestors
+
+WORKER_ACTIONS = frozenset(
+    {OrderAction.ACCEPT, OrderAction.START, OrderAction.COMPLETE, OrderAction.REJECT}
+)
+ESCALATE_AFTER_ATTEMPTS = 3
+"""A placed order nobody could take this many times is shown as escalated to oversight."""
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """A validated POST /orders body."""
+
+    elder_id: str
+    community_id: str
+    service: ServiceType
+    service_date: date
+    window_start: str
+    window_end: str
+    self_paid: bool = False
+
+    def fingerprint(self) -> str:
+        body = json.dumps(self.__dict__, default=str, sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    """An order as the API shows it (ids and times only: no names or addresses)."""
+    return {
+        "order_id": order.order_id,
+        "elder_id": order.elder_id,
+        "community_id": order.community_id,
+        "district_id": order.district_id,
+        "service": order.service.value,
+        "minutes": order.minutes,
+        "service_date": order.service_date.isoformat(),
+        "window": str(order.window),
+        "payment": order.payment.value,
+        "status": order.status.value,
+        "provider_id": order.provider_id or None,
+        "worker_id": order.worker_id or None,
+        "placed_at": order.placed_at.isoformat(),
+        "assigned_at": order.assigned_at.isoformat() if order.assigned_at else None,
+        "dispatch_note": order.dispatch_note or None,
+    }
+
+
+def _may_order_for(who: Caller, community_id: str, elder_id: str, district_id: str) -> bool:
+    if who.role is Role.CITY_ADMIN:
+        return True
+    if who.role is Role.FAMILY:
+        return who.scope == elder_id
+    if who.role is Role.CALL_CENTRE:
+        return who.scope == district_id
+    if who.role is Role.STEWARD:
+        return registry.get_steward(who.scope).community_id == community_id
+    return False
+
+
+def _window(request: OrderRequest) -> TimeWindow:
+    try:
+        return TimeWindow(parse_clock(request.window_start), parse_clock(request.window_end))
+    except ValueError as exc:
+        raise ValidationError(f"window_start/window_end: {exc}") from exc
+
+
+def place_order(
+    who: Caller, request: OrderRequest, key: str, now: datetime, policy: HomeServicePolicy
+) -> tuple[Order, bool]:
+    """Place an order once per (caller, Idempotency-Key); True when placed now, False when
+    the same request was placed before (its order is returned)."""
+    today = now.astimezone(CHINA_TZ).date()
+    if request.service_date < today:
+        raise ValidationError(f"service_date: {request.service_date} is in the past")
+    if request.service_date > today + timedelta(days=31):
+        raise ValidationError("service_date: at most 31 days ahead")
+    window = _window(request)
+    try:
+        elder = registry.get_elder(request.community_id, request.elder_id)
+    except NotFoundError:
+        raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
+    if not _may_order_for(who, elder.community_id, elder.elder_id, elder.district_id):
+        raise ForbiddenError(f"{who.role.value} {who.scope} may not order for this elder")
+    if elder.status is not ElderStatus.ACTIVE:
+        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
+    try:
+        order = Order(
+            order_id=order_id(who.subject, key),
+            elder_id=elder.elder_id,
+            community_id=elder.community_id,
+            street_id=elder.street_id,
+            district_id=elder.district_id,
+            service=request.service,
+            service_date=request.service_date,
+            window=window,
+            location=elder.location,
+            placed_at=now,
+            placed_by=who.subject,
+            payment=Payment.SELF_PAID if request.self_paid else Payment.FREE,
+        )
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    allowance = 0
+    if order.payment is Payment.FREE:
+        allowance = policy.allowance(
+            elder.age_on(order.service_date), home_services.is_pilot(elder.community_id)
+        )
+        if allowance == 0:
+            raise QuotaExhaustedError(
+                "the elder has no free home-service minutes (not eligible); "
+                "place the order as self_paid"
+            )
+    placement = store.place(order, placed_event(order), request.fingerprint(), allowance)
+    if placement is Placement.OVER_QUOTA:
+        used = home_services.used_minutes(elder.elder_id, month_of(order.service_date))
+        raise QuotaExhaustedError(
+            f"{order.minutes} minutes do not fit the {remaining(allowance, used)} free minutes "
+            f"left in {month_of(order.service_date)}; place the order as self_paid"
+        )
+    if placement is Placement.DUPLICATE:
+        existing, fingerprint = store.get_order(order.order_id)
+        if fingerprint != request.fingerprint():
+            raise ConflictError("the Idempotency-Key was used for a different order")
+        return existing, False
+    return order, True
+
+
+def _may_cancel(who: Caller, order: Order) -> bool:
+    if who.subject == order.placed_by:
+        return True
+    return _may_order_for(who, order.community_id, order.elder_id, order.district_id)
+
+
+def act(who: Caller, oid: str, action: OrderAction, now: datetime) -> Order:
+    """A worker's accept/start/complete/reject, or an orderer's cancel."""
+    order, _ = store.get_order(oid)
+    if action in WORKER_ACTIONS:
+        if who.role is not Role.WORKER or who.scope != order.worker_id:
+            raise ForbiddenError("only the worker the order is assigned to may do this")
+    elif action is OrderAction.CANCEL:
+        if not _may_cancel(who, order):
+            raise ForbiddenError(f"{who.role.value} {who.scope} may not cancel this order")
+    else:
+        raise ValidationError(f"action: {action.value} is not an API action")
+    try:
+        after, event = advance(order, action, now, who.subject)
+    except IllegalTransition as exc:
+        raise ConflictError(str(exc)) from exc
+    refund = (
+        order.quota_minutes if after.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED) else 0
+    )
+    if not store.save_step(order, after, event, refund):
+        raise ConflictError("the order changed meanwhile; read it again")
+    return after
+
+
+def worker_day(who: Caller, worker_id: str, day: date) -> list[dict[str, Any]]:
+    """The worker's orders of a day in visiting order, with the planned start."""
+    if who.role is not Role.CITY_ADMIN and (who.role is not Role.WORKER or who.scope != worker_id):
+        raise ForbiddenError("a worker can only see their own orders")
+    orders = [o for o in store.of_worker(worker_id, day) if o.status is not OrderStatus.REJECTED]
+    plans = {p: home_services.get_plan(p, day) for p in {o.provider_id for o in orders}}
+    rows = []
+    for order in orders:
+        start = plans[order.provider_id].start_of(order.order_id)
+        view = order_view(order)
+        view["planned_start"] = f"{start // 3600:02d}:{start % 3600 // 60:02d}" if start else None
+        rows.append((start if start is not None else 1 << 30, order.order_id, view))
+    return [view for *_, view in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def order_events(who: Caller, oid: str) -> list[OrderEvent]:
+    """Every step of an order (for officials in scope, the orderer, the worker)."""
+    order, _ = store.get_order(oid)
+    involved = who.subject == order.placed_by or (
+        who.role is Role.WORKER and who.scope == order.worker_id
+    )
+    if not involved:
+        where = Scope(ScopeKind.COMMUNITY, order.community_id)
+        require_scope(who, where, ancestors(where))
+    return store.events_of(oid)
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
+    """Orders placed in a month in a district (or the city): status counts, waiting time
+    placed -> assigned (p50/p99 seconds), escalated waiting orders, free minutes used."""
+    try:
+        where = Scope.parse(scope)
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise ValidationError(f"scope/month: {exc}") from exc
+    if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
+        raise ValidationError("scope: oversight is per district or for the city")
+    require_scope(who, where, ancestors(where))
+    if where.kind is ScopeKind.DISTRICT:
+        districts = [where.scope_id]
+    else:
+        districts = sorted({c.district_id for c in registry.all_communities()})
+    since = datetime.combine(first, datetime.min.time(), CHINA_TZ)
+    until = datetime.combine((first + timedelta(days=32)).replace(day=1), since.time(), CHINA_TZ)
+    orders = [o for d in districts for o in store.of_district(d, since, until)]
+    waits = sorted(w for o in orders if (w := o.waiting_seconds) is not None)
+    escalated = sum(
+        1
+        for o in orders
+        if o.status is OrderStatus.PLACED and o.dispatch_attempts >= ESCALATE_AFTER_ATTEMPTS
+    )
+    free = {(o.elder_id, month_of(o.service_date)) for o in orders if o.payment is Payment.FREE}
+    return {
+        "scope": str(where),
+        "month": month,
+        "orders": len(orders),
+        "status": dict(sorted(Counter(o.status.value for o in orders).items())),
+        "waiting_seconds": {"p50": _percentile(waits, 50), "p99": _percentile(waits, 99)},
+        "escalated": escalated,
+        "free_minutes_used": home_services.used_by(free),
+        "self_paid": sum(1 for o in orders if o.payment is Payment.SELF_PAID),
+    }
