@@ -1,0 +1,107 @@
+"""Incidents API (救援跟踪): the responder steward reads the incidents sent to them and
+records acknowledgement, arrival and outcome; officials read incidents in their scope and
+the monthly response report. The visit itself is on the responder's route
+(GET /stewards/{id}/routes/{date}, stop with `incident_id`)."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import clock, storage
+from careroute.api_models import error_responses
+from careroute.auth import Caller
+from careroute.config import Settings
+from careroute.http_errors import register_error_handlers
+from careroute.incident_messages import CloseIncidentBody, IncidentList, IncidentRow
+from careroute.messages import ID_PATTERN
+from careroute.observability import logger, metrics, tracer
+from careroute.services.incidents import (
+    acknowledge_incident,
+    arrive_at_incident,
+    close_incident,
+    incident_report,
+    read_incident,
+    responder_incidents,
+)
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+app = APIGatewayHttpResolver(enable_validation=True)
+register_error_handlers(app)
+IncidentId = Annotated[str, Path(pattern=r"^in-[0-9a-f]{24}$")]
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def caller() -> Caller:
+    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
+
+
+@app.get(
+    "/stewards/<steward_id>/incidents",
+    responses=error_responses(400, 401, 403, 404),
+    tags=["incidents"],
+)
+@tracer.capture_method
+def list_responder_incidents(
+    steward_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    open_only: Annotated[bool, Query(alias="open")] = True,
+) -> IncidentList:
+    rows = [IncidentRow.of(i) for i in responder_incidents(caller(), steward_id, open_only)]
+    return IncidentList(count=len(rows), incidents=rows)
+
+
+@app.get(
+    "/incidents/<incident_id>", responses=error_responses(400, 401, 403, 404), tags=["incidents"]
+)
+@tracer.capture_method
+def get_incident(incident_id: IncidentId) -> IncidentRow:
+    return IncidentRow.of(read_incident(caller(), incident_id))
+
+
+@app.post(
+    "/incidents/<incident_id>/ack",
+    responses=error_responses(400, 401, 403, 404, 409),
+    tags=["incidents"],
+)
+@tracer.capture_method
+def post_ack(incident_id: IncidentId) -> IncidentRow:
+    return IncidentRow.of(acknowledge_incident(caller(), incident_id, clock.now()))
+
+
+@app.post(
+    "/incidents/<incident_id>/arrive",
+    responses=error_responses(400, 401, 403, 404, 409),
+    tags=["incidents"],
+)
+@tracer.capture_method
+def post_arrive(incident_id: IncidentId) -> IncidentRow:
+    return IncidentRow.of(arrive_at_incident(caller(), incident_id, clock.now()))
+
+
+@app.post(
+    "/incidents/<incident_id>/close",
+    responses=error_responses(400, 401, 403, 404, 409),
+    tags=["incidents"],
+)
+@tracer.capture_method
+def post_close(incident_id: IncidentId, body: CloseIncidentBody) -> IncidentRow:
+    return IncidentRow.of(close_incident(caller(), incident_id, body.outcome, clock.now()))
+
+
+@app.get("/incident-report", responses=error_responses(400, 401, 403), tags=["incidents"])
+@tracer.capture_method
+def get_report(
+    month: Annotated[str, Query(pattern=MONTH_PATTERN)],
+    scope: Annotated[str, Query(max_length=80)] = "city",
+) -> dict[str, Any]:
+    return incident_report(caller(), month, scope, clock.now()).as_dict()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

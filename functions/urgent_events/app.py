@@ -1,0 +1,58 @@
+"""Urgent events: SQS device events -> validated -> merged into an incident -> dispatched to
+the best responder's route (partial batch failures: only what failed is retried). A bad
+event (malformed, unknown device, ...) goes to the DLQ at once with its reason."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import clock, storage
+from careroute.config import Settings
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
+from careroute.services.incidents import EventRejected, receive
+from careroute.storage.rejected_events import reject
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    try:
+        incident = receive(record.body, clock.now(), current_policy(policy))
+    except EventRejected as exc:
+        reject(settings.urgent_events_dlq_url, record.body, exc.reason, str(exc))
+        metrics.add_metric(name="UrgentEventsRejected", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "urgent event rejected", extra={"reason": exc.reason, "message_id": record.message_id}
+        )
+        return
+    metrics.add_metric(name="UrgentEventsAccepted", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "urgent event handled",
+        extra={
+            "incident_id": incident.incident_id,
+            "status": incident.status.value,
+            "events": incident.event_count,
+            "responder_id": incident.responder_id,
+        },
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

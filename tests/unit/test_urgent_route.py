@@ -1,0 +1,108 @@
+"""An urgent visit goes into a responder's day: done stops stay, the rest is re-timed by the
+router, and the result passes the validator; devices of the synthetic city."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from careroute.devices import REPORTS, DeviceKind, generate_devices
+from careroute.domain import CHINA_TZ, Community, Registry, Steward, parse_clock
+from careroute.incidents import EventType
+from careroute.policy import load_policy
+from careroute.services.route_plan import plan_day
+from careroute.synthetic import generate_city
+from careroute.urgent_route import UrgentVisit, insert_urgent, on_route
+
+POLICY = load_policy()
+DAY = date(2026, 12, 8)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def city() -> Registry:
+    return generate_city(11, as_of=DAY, districts=["Heping"], scale=0.05)
+
+
+def at(clock: str) -> datetime:
+    seconds = parse_clock(clock)
+    return datetime.combine(DAY, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
+
+
+def day_of(city: Registry, n: int = 0) -> tuple[dict[str, Any], Community, Steward]:
+    steward = city.stewards[n]
+    community = next(c for c in city.communities if c.community_id == steward.community_id)
+    elders = [e for e in city.elders if e.community_id == community.community_id]
+    planned = plan_day(community, steward, elders, DAY, POLICY)
+    assert planned is not None and len(planned.document["stops"]) >= 4
+    return planned.document, community, steward
+
+
+def test_the_urgent_visit_is_inserted_on_time_and_the_morning_is_left_alone(city: Registry) -> None:
+    document, community, steward = day_of(city)
+    elder = next(e for e in city.elders if e.community_id == community.community_id)
+    now = at("10:40")
+    visit = UrgentVisit("in-1", elder, now + timedelta(minutes=20), 30 * 60)
+    inserted = insert_urgent(document, community, steward, visit, now, POLICY)
+    assert inserted is not None
+    stops = inserted.document["stops"]
+    done_before = [
+        s for s in document["stops"] if parse_clock(s["service_start"]) <= parse_clock("10:40")
+    ]
+    assert stops[: len(done_before)] == done_before
+    urgent = next(s for s in stops if s.get("incident_id") == "in-1")
+    assert parse_clock(urgent["arrival"]) <= parse_clock("11:00")
+    assert urgent["service_minutes"] == 30 and urgent["mandatory"]
+    assert on_route(inserted.document, "in-1") and not on_route(document, "in-1")
+    assert [s["sequence"] for s in stops] == list(range(1, len(stops) + 1))
+    # every visit of the day is still planned or listed as bumped by the incident
+    before = {s["elder_id"] for s in document["stops"]}
+    after = {s["elder_id"] for s in stops if not s.get("incident_id")} | {
+        u["elder_id"] for u in inserted.document["unassigned"] if u.get("bumped_by") == "in-1"
+    }
+    assert before == after
+    assert set(inserted.dropped) == {
+        u["elder_id"] for u in inserted.document["unassigned"] if u.get("bumped_by")
+    }
+    for s in stops:  # times move forward along the route
+        assert parse_clock(s["service_start"]) <= parse_clock(s["service_end"])
+
+
+def test_an_emergency_at_lunch_takes_the_break(city: Registry) -> None:
+    document, community, steward = day_of(city)
+    elder = next(e for e in city.elders if e.community_id == community.community_id)
+    now = at("12:10")
+    visit = UrgentVisit("in-2", elder, now + timedelta(minutes=15), 20 * 60)
+    inserted = insert_urgent(document, community, steward, visit, now, POLICY)
+    assert inserted is not None
+    assert inserted.eta <= parse_clock("12:25")
+
+
+def test_no_insertion_after_the_shift_and_a_fresh_route_when_nothing_was_planned(
+    city: Registry,
+) -> None:
+    _, community, steward = day_of(city)
+    elder = next(e for e in city.elders if e.community_id == community.community_id)
+    late = at("17:30")
+    visit = UrgentVisit("in-3", elder, late + timedelta(minutes=20), 30 * 60)
+    assert insert_urgent(None, community, steward, visit, late, POLICY) is None
+    now = at("09:00")
+    fresh = insert_urgent(
+        None, community, steward, replace(visit, due_at=now + timedelta(minutes=20)), now, POLICY
+    )
+    assert fresh is not None and [s["incident_id"] for s in fresh.document["stops"]] == ["in-3"]
+    assert fresh.document["steward_id"] == steward.steward_id
+
+
+def test_devices_are_deterministic_and_each_kind_reports_only_its_events(city: Registry) -> None:
+    first = generate_devices(city, seed=7, installed_on=DAY)
+    assert first == generate_devices(city, seed=7, installed_on=DAY)
+    kinds = {d.kind for d in first}
+    assert {DeviceKind.CALL_CENTRE, DeviceKind.SMOKE_ALARM, DeviceKind.ONE_KEY_TERMINAL} <= kinds
+    assert len([d for d in first if d.kind is DeviceKind.CALL_CENTRE]) == len(city.communities)
+    assert len({d.device_id for d in first}) == len(first)
+    smoke = next(d for d in first if d.kind is DeviceKind.SMOKE_ALARM)
+    assert smoke.reports(EventType.SMOKE_ALARM) and not smoke.reports(EventType.FALL_DETECTED)
+    assert REPORTS[DeviceKind.CALL_CENTRE] == frozenset(EventType)
