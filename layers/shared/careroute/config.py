@@ -35,6 +35,10 @@ class Settings:
     policy_file: str
     """Path to a tier-policy TOML file; empty means the built-in default."""
     region: str
+    inspection_targets_table: str = ""
+    """Inspections (optional: only the inspection functions set these)."""
+    inspections_table: str = ""
+    inspection_jobs_queue_url: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,4 +55,7 @@ class Settings:
             plan_jobs_queue_url=os.environ.get("PLAN_JOBS_QUEUE_URL", ""),
             policy_file=os.environ.get("CAREROUTE_POLICY_FILE", ""),
             region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
+            inspection_targets_table=os.environ.get("INSPECTION_TARGETS_TABLE", ""),
+            inspections_table=os.environ.get("INSPECTIONS_TABLE", ""),
+            inspection_jobs_queue_url=os.environ.get("INSPECTION_JOBS_QUEUE_URL", ""),
         )

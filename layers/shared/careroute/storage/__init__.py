@@ -8,6 +8,7 @@ from careroute.config import Settings
 from careroute.storage import (
     coverage,
     history,
+    inspections,
     registry,
     routes,
     settings_items,
@@ -40,12 +41,16 @@ def bind_tables(settings: Settings) -> None:
     ):
         setattr(model.Meta, "region", settings.region)  # noqa: B010 (Meta declares no region)
         model._connection = None
+    inspections.bind(
+        settings.inspection_targets_table, settings.inspections_table, settings.region
+    )
 
 
 __all__ = [
     "bind_tables",
     "coverage",
     "history",
+    "inspections",
     "registry",
     "routes",
     "settings_items",

@@ -1,4 +1,4 @@
-"""The plan-jobs queue: one SQS message per community and date."""
+"""Plan-job queues: one SQS message per community (or inspection district) and date."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from collections.abc import Iterable
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
 
 from careroute.exceptions import StorageError
-from careroute.messages import PlanJob
 from careroute.observability import logger
 
 SQS_BATCH = 10
 
 
-def send_plan_jobs(queue_url: str, jobs: Iterable[PlanJob]) -> int:
+def send_plan_jobs(queue_url: str, jobs: Iterable[BaseModel]) -> int:
     """Send every job; raises StorageError if any message could not be sent."""
     client = boto3.client("sqs")
-    batch: list[PlanJob] = []
+    batch: list[BaseModel] = []
     sent = 0
 
     def flush() -> int:

@@ -1,0 +1,49 @@
+"""Inspection solver: SQS district jobs -> fleet routes for the district's inspectors
+(partial batch failures)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import storage
+from careroute.config import Settings
+from careroute.inspection_messages import InspectionPlanJob
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
+from careroute.services.inspections import plan_district
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+processor = BatchProcessor(event_type=EventType.SQS)
+LOGGED = ("district_id", "date", "candidates", "mandatory", "planned", "unassigned_mandatory",
+          "solve_ms", "status")  # fmt: skip
+
+
+def record_handler(record: SQSRecord) -> None:
+    job = InspectionPlanJob.model_validate_json(record.body)
+    summary = plan_district(job, current_policy(policy))
+    metrics.add_metric(name="InspectionsPlanned", unit=MetricUnit.Count, value=summary["planned"])
+    metrics.add_metric(
+        name="InspectionsMandatoryUnassigned",
+        unit=MetricUnit.Count,
+        value=summary["unassigned_mandatory"],
+    )
+    logger.info("district inspections planned", extra={k: summary[k] for k in LOGGED})
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,92 @@
+"""Inspections API: an inspector reads their route for a date and posts results (one per
+Idempotency-Key; rectification items become follow-up tickets once); district officials and
+the city admin read the month's inspection progress (due vs done vs overdue)."""
+
+import json
+from datetime import date
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import clock, storage
+from careroute.api_models import error_responses
+from careroute.auth import Caller
+from careroute.config import Settings
+from careroute.domain import CHINA_TZ
+from careroute.http_errors import register_error_handlers
+from careroute.inspection_messages import InspectionProgress, InspectionResultBody
+from careroute.messages import ID_PATTERN
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
+from careroute.services.inspections import inspector_route, progress, record_result
+from careroute.services.visits import check_idempotency_key
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+app = APIGatewayHttpResolver(enable_validation=True)
+register_error_handlers(app)
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def caller() -> Caller:
+    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
+
+
+@app.get(
+    "/inspectors/<inspector_id>/routes/<day>",
+    summary="An inspector's route for a date: targets in order with times (no personal data)",
+    responses=error_responses(400, 401, 403, 404),
+    tags=["inspections"],
+)
+@tracer.capture_method
+def get_route(
+    inspector_id: Annotated[str, Path(pattern=ID_PATTERN)], day: Annotated[date, Path()]
+) -> dict[str, Any]:
+    return inspector_route(caller(), inspector_id, day)
+
+
+@app.post(
+    "/inspections/results",
+    summary="Record an inspection result (a retry with the same Idempotency-Key stores nothing)",
+    responses=error_responses(400, 401, 403, 404, 409),
+    tags=["inspections"],
+)
+@tracer.capture_method
+def post_result(
+    body: Annotated[InspectionResultBody, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="idempotency-key")] = None,
+) -> Response[str]:
+    key = check_idempotency_key(idempotency_key)
+    doc, created = record_result(caller(), body, key, clock.now(), current_policy(policy))
+    metrics.add_metric(name="InspectionResultsRecorded", unit=MetricUnit.Count, value=int(created))
+    status = HTTPStatus.CREATED if created else HTTPStatus.OK
+    return Response(status, content_types.APPLICATION_JSON, json.dumps(doc, ensure_ascii=False))
+
+
+@app.get(
+    "/inspections/progress",
+    summary="Inspections due vs done vs overdue in a month, per district (officials, admin)",
+    responses=error_responses(400, 401, 403),
+    tags=["inspections"],
+)
+@tracer.capture_method
+def get_progress(
+    scope: Annotated[str, Query(max_length=40, description="city or district:ID")] = "city",
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+) -> InspectionProgress:
+    today = clock.now().astimezone(CHINA_TZ).date()
+    return progress(caller(), scope, month or today.strftime("%Y-%m"), today)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

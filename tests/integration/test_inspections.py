@@ -1,0 +1,214 @@
+"""Inspections end to end on the local stack: the inspection planner schedule -> SQS district
+jobs -> the fleet solver handler -> routes; an inspector fetches the route over HTTP, posts a
+result (rectification items open tickets exactly once, the next due date advances), and
+officials read the month's progress. Duplicates, bad input and other districts are refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from careroute import clock
+from careroute.domain import CHINA_TZ, Registry
+from careroute.inspections import TargetKind
+from careroute.services import bureau
+from careroute.services.inspections import load_world
+from careroute.storage import inspections as store
+from careroute.storage import tickets
+from careroute.synthetic_inspections import InspectionWorld, generate_inspections
+from careroute.tickets import TicketSource
+from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+
+DISTRICT = "D01"
+NOW = clock.now().astimezone(CHINA_TZ).replace(microsecond=0)
+
+
+@pytest.fixture
+def planned(loaded_stack: EventPump, small_city: Registry) -> tuple[EventPump, InspectionWorld]:
+    """The small city's targets and inspectors loaded, tomorrow's inspections planned."""
+    bureau._cache.clear()
+    world = generate_inspections(11, small_city.communities, as_of=TODAY)
+    load_world(world)
+    fan_out = loaded_stack.fire_schedule(
+        "InspectionPlannerFunction",
+        nightly_tick_time(PLAN_DATE) - timedelta(hours=1),
+        overrides={"plan_date": PLAN_DATE.isoformat()},
+    )
+    assert fan_out["jobs"] == 1  # the small city is one district
+    stats = loaded_stack.drain_queue("InspectionJobsQueue")
+    assert stats.failed == 0 and stats.succeeded == 1
+    return loaded_stack, world
+
+
+def post_result(
+    pump: EventPump, body: dict[str, Any], key: str, scope: str = DISTRICT
+) -> HttpResponse:
+    headers = {**bearer(pump, "inspector", scope), "idempotency-key": key}
+    return pump.invoke_http("POST", "/inspections/results", headers=headers, body=json.dumps(body))
+
+
+def institution_result(world: InspectionWorld, **changes: Any) -> dict[str, Any]:
+    target = next(t for t in world.targets if t.kind is TargetKind.INSTITUTION)
+    inspector = next(i for i in world.inspectors if i.skills)
+    body = {
+        "inspector_id": inspector.inspector_id,
+        "target_id": target.target_id,
+        "inspected_at": NOW.isoformat(),
+        "scores": {"fire_safety": 2, "hygiene": 4, "care_quality": 4, "staffing": 3, "records": 5},
+        "rectifications": [
+            {
+                "item": "fire_safety",
+                "deadline": (NOW.date() + timedelta(days=14)).isoformat(),
+                "severity": "high",
+                "note": "extinguishers expired",
+            }
+        ],
+    }
+    return body | changes
+
+
+def inspection_tickets(pump: EventPump) -> list[Any]:
+    return [
+        t
+        for t in tickets.open_due_before(NOW + timedelta(days=400))
+        if t.source is TicketSource.INSPECTION
+    ]
+
+
+def test_every_due_target_is_routed_and_the_inspector_fetches_the_route(
+    planned: tuple[EventPump, InspectionWorld],
+) -> None:
+    pump, world = planned
+    summary = store.plan_summary(DISTRICT, PLAN_DATE)
+    assert summary is not None and summary["unassigned_mandatory"] == 0
+    assert summary["planned"] >= summary["mandatory"]
+    routed = []
+    for inspector in world.inspectors:
+        response = pump.invoke_http(
+            "GET",
+            f"/inspectors/{inspector.inspector_id}/routes/{PLAN_DATE.isoformat()}",
+            headers=bearer(pump, "inspector", DISTRICT),
+        )
+        assert response.status == 200, response.text
+        route = response.json()
+        assert route["inspector_id"] == inspector.inspector_id
+        kinds = {stop["kind"] for stop in route["stops"]}
+        if not inspector.skills:
+            assert TargetKind.INSTITUTION.value not in kinds  # only the qualified inspect those
+        for stop in route["stops"]:
+            start, end = stop["window"].split("-")
+            assert start <= stop["start"] and stop["end"] <= end
+            assert not ("12:00" <= stop["start"] < "13:00")  # lunch
+        routed += [stop["target_id"] for stop in route["stops"]]
+    assert len(routed) == len(set(routed)) == summary["planned"]
+    due = {t.target_id for t in world.targets if t.due_date and t.due_date <= PLAN_DATE}
+    assert due <= set(routed)
+
+
+def test_a_route_of_another_district_is_forbidden(
+    planned: tuple[EventPump, InspectionWorld],
+) -> None:
+    pump, world = planned
+    path = f"/inspectors/{world.inspectors[0].inspector_id}/routes/{PLAN_DATE.isoformat()}"
+    assert pump.invoke_http("GET", path, headers=bearer(pump, "inspector", "D02")).status == 403
+    assert pump.invoke_http("GET", path, headers=bearer(pump, "steward", "W0001")).status == 403
+    assert pump.invoke_http("GET", path, headers=bearer(pump, "city_admin")).status == 200
+
+
+def test_a_result_opens_its_tickets_once_and_advances_the_due_date(
+    planned: tuple[EventPump, InspectionWorld],
+) -> None:
+    pump, world = planned
+    body = institution_result(world)
+    first = post_result(pump, body, "key-inspection-0001")
+    assert first.status == 201, first.text
+    result = first.json()
+    assert result["passed"] is False and len(result["ticket_ids"]) == 1
+    assert result["next_due_date"] == (NOW.date() + timedelta(days=90)).isoformat()
+    assert store.get_target(body["target_id"]).due_date == NOW.date() + timedelta(days=90)
+    opened = inspection_tickets(pump)
+    assert [t.ticket_id for t in opened] == result["ticket_ids"]
+    assert opened[0].district_id == DISTRICT and opened[0].severity.value == "high"
+
+    again = post_result(pump, body, "key-inspection-0001")  # the phone retries
+    assert again.status == 200 and again.json() == result
+    assert len(inspection_tickets(pump)) == 1
+    assert store.get_target(body["target_id"]).due_date == NOW.date() + timedelta(days=90)
+
+    other = post_result(pump, body | {"notes": "different"}, "key-inspection-0001")
+    assert other.status == 409
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"scores": {"fire_safety": 9}}, "scores"),
+        ({"inspected_at": "2026-12-01T09:00:00"}, "inspected_at"),
+        (
+            {"rectifications": [{"item": "fire_safety", "deadline": "2020-01-01"}]},
+            "rectifications[0].deadline",
+        ),
+        (
+            {"rectifications": [{"item": "roof", "deadline": "2099-01-01"}]},
+            "rectifications[0].item",
+        ),
+        ({"target_id": "no such id!"}, "target_id"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_stores_nothing(
+    planned: tuple[EventPump, InspectionWorld], change: dict[str, Any], field: str
+) -> None:
+    pump, world = planned
+    body = institution_result(world, **change)
+    before = store.get_target(institution_result(world)["target_id"]).due_date
+    response = post_result(pump, body, "key-inspection-bad1")
+    assert response.status == 400, response.text
+    assert field in response.json()["error"]["message"]
+    assert store.get_target(institution_result(world)["target_id"]).due_date == before
+    assert inspection_tickets(pump) == []
+
+
+def test_an_inspector_of_another_district_cannot_post(
+    planned: tuple[EventPump, InspectionWorld],
+) -> None:
+    pump, world = planned
+    response = post_result(pump, institution_result(world), "key-inspection-0002", scope="D02")
+    assert response.status == 403
+    assert inspection_tickets(pump) == []
+    response = post_result(pump, institution_result(world), "short")
+    assert response.status == 400 and "Idempotency-Key" in response.json()["error"]["message"]
+
+
+def test_officials_read_the_months_progress(planned: tuple[EventPump, InspectionWorld]) -> None:
+    pump, world = planned
+    assert post_result(pump, institution_result(world), "key-inspection-0003").status == 201
+    month = NOW.strftime("%Y-%m")
+    query = {"scope": f"district:{DISTRICT}", "month": month}
+    response = pump.invoke_http(
+        "GET",
+        "/inspections/progress",
+        headers=bearer(pump, "district_official", DISTRICT),
+        query=query,
+    )
+    assert response.status == 200, response.text
+    row = response.json()["districts"][0]
+    assert row["done"] == 1 and row["due"] >= row["open"] >= row["overdue"]
+    city = pump.invoke_http(
+        "GET", "/inspections/progress", headers=bearer(pump, "city_admin"), query={"month": month}
+    )
+    assert city.status == 200 and city.json()["total"]["done"] == 1
+    street = pump.invoke_http(
+        "GET", "/inspections/progress", headers=bearer(pump, "street_official", "S001"), query=query
+    )
+    assert street.status == 403
+    other = pump.invoke_http(
+        "GET",
+        "/inspections/progress",
+        headers=bearer(pump, "district_official", "D02"),
+        query=query,
+    )
+    assert other.status == 403
