@@ -284,7 +284,8 @@ def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
         routing.AddDimensionWithVehicleCapacity(counts, 0, caps, True, "visits")
 
     small = n <= _SMALL_DAY
-    params = _fleet_parameters(limits, small)
+    ride_limited = any(s.max_ride_seconds is not None for s in stops)
+    params = _fleet_parameters(limits, small, ride_limited)
     if small:
         solution = routing.SolveWithParameters(params)
     else:
@@ -330,7 +331,7 @@ def _limit_ride_times(
 
 
 def _fleet_parameters(
-    limits: SolveLimits, small: bool
+    limits: SolveLimits, small: bool, ride_limited: bool = False
 ) -> routing_parameters_pb2.RoutingSearchParameters:
     """The daily router's parameters, with parallel cheapest insertion (builds all routes at
     once) and, for larger problems, SISR ruin (slack induction by string removals: strings of
@@ -340,10 +341,17 @@ def _fleet_parameters(
     router's small-day search) left C1 instances 5-23 % above BKS where ILS reached it; ILS
     with SISR used 1 vehicle fewer on RC105 and ~0.4 % less distance than ILS with the daily
     router's random-walk ruin, and both together were worse than either alone.
+
+    With ride-time limits the first plan is built arc by arc (path cheapest arc): insertion
+    with the ride dimension's slack links found no plan within 10 s for 207 orders (path
+    cheapest arc: 0.3 s), and at 1 s on 8 synthetic canteens (21-104 orders) it fell back on
+    the 3 largest, where path cheapest arc used 1-2 vehicles fewer (benchmarks/meal_routes.py).
     """
     params = _search_parameters(limits, small)
     params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+        routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+        if ride_limited
+        else routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     )
     if not small:
         ruin_recreate = params.iterated_local_search_parameters.ruin_recreate_parameters
