@@ -10,6 +10,7 @@ from careroute.config import Settings
 from careroute.messages import EscalationTick
 from careroute.observability import logger, metrics, tracer
 from careroute.services.tickets import escalate_overdue
+from careroute.storage.tickets import open_due_before
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
@@ -21,7 +22,14 @@ storage.bind_tables(settings)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = EscalationTick.model_validate(event)
     raised = escalate_overdue(tick.scheduled_time)
+    # Still open past their due time after this run (the sparse index: open tickets only).
+    overdue = sum(1 for _ in open_due_before(tick.scheduled_time))
     metrics.add_metric(name="TicketsEscalated", unit=MetricUnit.Count, value=raised)
-    summary = {"scheduled_time": tick.scheduled_time.isoformat(), "escalated": raised}
+    metrics.add_metric(name="TicketsOverdue", unit=MetricUnit.Count, value=overdue)
+    summary = {
+        "scheduled_time": tick.scheduled_time.isoformat(),
+        "escalated": raised,
+        "overdue": overdue,
+    }
     logger.info("tickets escalated", extra=summary)
     return summary

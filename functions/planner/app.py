@@ -26,6 +26,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     result = fan_out(
         tick, settings.plan_jobs_queue_url, context.aws_request_id, current_policy(policy)
     )
+    logger.set_correlation_id(result.run_id)  # the solver logs each job under the same id
     metrics.add_metric(name="PlanJobsSent", unit=MetricUnit.Count, value=result.jobs)
     metrics.add_metric(name="CoverVisits", unit=MetricUnit.Count, value=result.covered)
     metrics.add_metric(name="UncoveredVisits", unit=MetricUnit.Count, value=result.uncovered)

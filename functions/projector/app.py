@@ -34,6 +34,8 @@ def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return  # visits are written once; anything else is not a new outcome
     visit = record_from_image(record.dynamodb.new_image)
+    # The stream record and the visit (opaque ids) on every line of this record's work.
+    logger.append_keys(stream_event_id=record.event_id, visit_id=visit.visit_id)
     result = project(visit, current_policy(policy))
     name = "VisitsProjected" if result is Projection.APPLIED else "DuplicateVisitRecords"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

@@ -26,9 +26,15 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> None:
+    # Every line of this record carries its message id; the night's run id correlates the
+    # planner's fan-out with every community's solve.
+    logger.append_keys(message_id=record.message_id)
     job = PlanJob.model_validate_json(record.body)
+    logger.set_correlation_id(job.run_id)
     outcome = plan_community(job, current_policy(policy))
     metrics.add_metric(name="VisitsPlanned", unit=MetricUnit.Count, value=outcome.planned)
+    # One per community route stored; the PlanNotFinished alarm compares it with PlanJobsSent.
+    metrics.add_metric(name="PlansCompleted", unit=MetricUnit.Count, value=1)
     logger.info(
         "community planned",
         extra={

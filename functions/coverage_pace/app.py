@@ -1,0 +1,43 @@
+"""Daily coverage pace: a Scheduler tick at the end of the working day -> the share of due
+elders visited this month vs the share of its working days done, as CloudWatch metrics
+(the CoverageBehindPace alarm watches CoverageLagPoints)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import storage
+from careroute.config import Settings
+from careroute.domain import CHINA_TZ
+from careroute.messages import PaceTick
+from careroute.observability import logger, metrics, tracer
+from careroute.services.pace import city_pace
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tick = PaceTick.model_validate(event)
+    pace = city_pace(tick.scheduled_time.astimezone(CHINA_TZ).date())
+    metrics.add_metric(name="CoverageLagPoints", unit=MetricUnit.NoUnit, value=pace.lag_points)
+    metrics.add_metric(
+        name="CoverageVisitedPercent", unit=MetricUnit.Percent, value=100 * pace.visited_share
+    )
+    metrics.add_metric(
+        name="MonthElapsedPercent", unit=MetricUnit.Percent, value=100 * pace.elapsed_share
+    )
+    summary = {
+        "month": pace.month,
+        "elders_due": pace.elders_due,
+        "elders_visited": pace.elders_visited,
+        "working_days_done": pace.working_days_done,
+        "working_days": pace.working_days,
+        "lag_points": pace.lag_points,
+    }
+    logger.info("coverage pace", extra=summary)
+    return summary
