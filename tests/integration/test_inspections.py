@@ -12,12 +12,15 @@ from typing import Any
 import pytest
 
 from careroute import clock
+from careroute.config import Settings
 from careroute.domain import CHINA_TZ, Registry
 from careroute.inspections import TargetKind
+from careroute.policy import load_policy
 from careroute.services import bureau
 from careroute.services.inspections import load_world
+from careroute.services.registry_import import import_registry
+from careroute.storage import bind_tables, tickets
 from careroute.storage import inspections as store
-from careroute.storage import tickets
 from careroute.synthetic_inspections import InspectionWorld, generate_inspections
 from careroute.tickets import TicketSource
 from careroute_local.pump import EventPump, HttpResponse
@@ -27,21 +30,26 @@ DISTRICT = "D01"
 NOW = clock.now().astimezone(CHINA_TZ).replace(microsecond=0)
 
 
-@pytest.fixture
-def planned(loaded_stack: EventPump, small_city: Registry) -> tuple[EventPump, InspectionWorld]:
-    """The small city's targets and inspectors loaded, tomorrow's inspections planned."""
+@pytest.fixture(scope="module")
+def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, InspectionWorld]:
+    """The small city with its targets and inspectors loaded and tomorrow's inspections
+    planned, once for this module (tests use their own keys and compare before/after)."""
+    session_pump.stack.reset()
+    session_pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    import_registry(small_city, TODAY, load_policy())
     bureau._cache.clear()
     world = generate_inspections(11, small_city.communities, as_of=TODAY)
     load_world(world)
-    fan_out = loaded_stack.fire_schedule(
+    fan_out = session_pump.fire_schedule(
         "InspectionPlannerFunction",
         nightly_tick_time(PLAN_DATE) - timedelta(hours=1),
         overrides={"plan_date": PLAN_DATE.isoformat()},
     )
     assert fan_out["jobs"] == 1  # the small city is one district
-    stats = loaded_stack.drain_queue("InspectionJobsQueue")
+    stats = session_pump.drain_queue("InspectionJobsQueue")
     assert stats.failed == 0 and stats.succeeded == 1
-    return loaded_stack, world
+    return session_pump, world
 
 
 def post_result(
@@ -124,19 +132,20 @@ def test_a_result_opens_its_tickets_once_and_advances_the_due_date(
 ) -> None:
     pump, world = planned
     body = institution_result(world)
+    before = len(inspection_tickets(pump))
     first = post_result(pump, body, "key-inspection-0001")
     assert first.status == 201, first.text
     result = first.json()
     assert result["passed"] is False and len(result["ticket_ids"]) == 1
     assert result["next_due_date"] == (NOW.date() + timedelta(days=90)).isoformat()
     assert store.get_target(body["target_id"]).due_date == NOW.date() + timedelta(days=90)
-    opened = inspection_tickets(pump)
-    assert [t.ticket_id for t in opened] == result["ticket_ids"]
+    opened = [t for t in inspection_tickets(pump) if t.ticket_id in result["ticket_ids"]]
+    assert len(opened) == 1 and len(inspection_tickets(pump)) == before + 1
     assert opened[0].district_id == DISTRICT and opened[0].severity.value == "high"
 
     again = post_result(pump, body, "key-inspection-0001")  # the phone retries
     assert again.status == 200 and again.json() == result
-    assert len(inspection_tickets(pump)) == 1
+    assert len(inspection_tickets(pump)) == before + 1
     assert store.get_target(body["target_id"]).due_date == NOW.date() + timedelta(days=90)
 
     other = post_result(pump, body | {"notes": "different"}, "key-inspection-0001")
@@ -164,51 +173,58 @@ def test_bad_input_is_refused_naming_the_field_and_stores_nothing(
 ) -> None:
     pump, world = planned
     body = institution_result(world, **change)
-    before = store.get_target(institution_result(world)["target_id"]).due_date
+    due = store.get_target(institution_result(world)["target_id"]).due_date
+    opened = len(inspection_tickets(pump))
     response = post_result(pump, body, "key-inspection-bad1")
     assert response.status == 400, response.text
     assert field in response.json()["error"]["message"]
-    assert store.get_target(institution_result(world)["target_id"]).due_date == before
-    assert inspection_tickets(pump) == []
+    assert store.get_target(institution_result(world)["target_id"]).due_date == due
+    assert len(inspection_tickets(pump)) == opened
 
 
 def test_an_inspector_of_another_district_cannot_post(
     planned: tuple[EventPump, InspectionWorld],
 ) -> None:
     pump, world = planned
+    opened = len(inspection_tickets(pump))
     response = post_result(pump, institution_result(world), "key-inspection-0002", scope="D02")
     assert response.status == 403
-    assert inspection_tickets(pump) == []
+    assert len(inspection_tickets(pump)) == opened
     response = post_result(pump, institution_result(world), "short")
     assert response.status == 400 and "Idempotency-Key" in response.json()["error"]["message"]
 
 
+def bed_result(world: InspectionWorld) -> dict[str, Any]:
+    target = next(t for t in world.targets if t.kind is TargetKind.HOME_CARE_BED)
+    return {
+        "inspector_id": world.inspectors[-1].inspector_id,
+        "target_id": target.target_id,
+        "inspected_at": NOW.isoformat(),
+        "scores": {"devices_online": 5, "emergency_response": 4, "bed_safety": 5, "care_plan": 4},
+    }
+
+
+def progress(pump: EventPump, role: str, scope: str | None, query: dict[str, str]) -> HttpResponse:
+    headers = bearer(pump, role, scope)
+    return pump.invoke_http("GET", "/inspections/progress", headers=headers, query=query)
+
+
 def test_officials_read_the_months_progress(planned: tuple[EventPump, InspectionWorld]) -> None:
     pump, world = planned
-    assert post_result(pump, institution_result(world), "key-inspection-0003").status == 201
     month = NOW.strftime("%Y-%m")
     query = {"scope": f"district:{DISTRICT}", "month": month}
-    response = pump.invoke_http(
-        "GET",
-        "/inspections/progress",
-        headers=bearer(pump, "district_official", DISTRICT),
-        query=query,
-    )
-    assert response.status == 200, response.text
-    row = response.json()["districts"][0]
-    assert row["done"] == 1 and row["due"] >= row["open"] >= row["overdue"]
-    city = pump.invoke_http(
-        "GET", "/inspections/progress", headers=bearer(pump, "city_admin"), query={"month": month}
-    )
-    assert city.status == 200 and city.json()["total"]["done"] == 1
-    street = pump.invoke_http(
-        "GET", "/inspections/progress", headers=bearer(pump, "street_official", "S001"), query=query
-    )
-    assert street.status == 403
-    other = pump.invoke_http(
-        "GET",
-        "/inspections/progress",
-        headers=bearer(pump, "district_official", "D02"),
-        query=query,
-    )
-    assert other.status == 403
+    before = progress(pump, "district_official", DISTRICT, query)
+    assert before.status == 200, before.text
+    city_before = progress(pump, "city_admin", None, {"month": month}).json()["total"]
+    posted = post_result(pump, bed_result(world), "key-inspection-0003")
+    assert posted.status == 201 and posted.json()["passed"] is True
+    after = progress(pump, "district_official", DISTRICT, query)
+    row, row_before = after.json()["districts"][0], before.json()["districts"][0]
+    assert row["done"] == row_before["done"] + 1
+    assert row["due"] >= row["open"] >= row["overdue"]
+    assert row["due"] == row_before["due"]  # done now instead of open: still due this month
+    city = progress(pump, "city_admin", None, {"month": month})
+    assert city.status == 200 and city.json()["total"]["done"] == city_before["done"] + 1
+    assert progress(pump, "street_official", "S001", query).status == 403
+    assert progress(pump, "district_official", "D02", query).status == 403
+    assert progress(pump, "inspector", DISTRICT, {"month": month}).status == 403  # city
