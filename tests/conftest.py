@@ -57,14 +57,19 @@ def session_pump() -> Iterator[EventPump]:
         yield pump
 
 
+def load_city(pump: EventPump, city: Registry) -> EventPump:
+    """Reset the stack and import `city` (as `careroute data import` does)."""
+    pump.stack.reset()
+    pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    import_registry(city, TODAY, load_policy())
+    return pump
+
+
 @pytest.fixture
 def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
     """A reset stack with the small city imported (as `careroute data import` does)."""
-    session_pump.stack.reset()
-    session_pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy())
-    return session_pump
+    return load_city(session_pump, small_city)
 
 
 def nightly_tick_time(plan_date: date) -> datetime:

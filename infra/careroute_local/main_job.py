@@ -213,6 +213,9 @@ def serve(
         f'  curl -s -H "Authorization: Bearer $ADMIN" '
         f"'{url}/coverage?month={example['month']}&scope=city'",
         f"  API docs, no token: {url}/docs",
+        # Web pages (docs/web.md): the token rides in the URL fragment, never sent to a server.
+        f"  Steward's day: {url}/app/steward.html#date={example['date']}&token={steward}",
+        f"  Officials' dashboard: {url}/app/dashboard.html#month={example['month']}&token={admin}",
     ):
         console.print(line, soft_wrap=True, markup=False, highlight=False)
     console.print("Ctrl-C stops the stack.")

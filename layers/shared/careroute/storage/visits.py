@@ -167,3 +167,18 @@ def record_from_image(image: dict[str, object]) -> VisitRecord:
         findings=_findings(json.loads(str(image["findings"])) if image.get("findings") else None),
         location=_location(image.get("lat"), image.get("lng")),
     )
+
+
+SCOPE_ATTRIBUTE = {"community": "community_id", "street": "street_id", "district": "district_id"}
+
+
+def visits_around(first: str, last: str, scope_kind: str, scope_id: str) -> Iterator[VisitRecord]:
+    """Visits with visited_at from day `first` to day `last` (YYYY-MM-DD, a day of slack is
+    the caller's) inside a scope ('city' or a SCOPE_ATTRIBUTE key): a filtered scan, for the
+    officials' month chart, not for per-request hot paths."""
+    condition = VisitModel.visited_at.between(first, last + "~")
+    if scope_kind != "city":
+        condition &= getattr(VisitModel, SCOPE_ATTRIBUTE[scope_kind]) == scope_id
+    with storage_errors("list visits"):
+        for item in VisitModel.scan(condition):
+            yield to_record(item)

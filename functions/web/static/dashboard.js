@@ -1,0 +1,250 @@
+// The officials' dashboard: monthly coverage of the viewer's scope with a drill-down
+// (district -> street -> community), tier cadence compliance, overdue elders, tickets, a map
+// of communities coloured by coverage and the month's coverage as a chart. Every number
+// comes from the JWT API as it answers; nothing is computed here but shares and colours.
+"use strict";
+
+(() => {
+  const { t, el, svg } = CR;
+  const TIERS = ["T1", "T2", "T3", "ALL"];
+  const TIER_COLOUR = { T1: "#c62828", T2: "#ef6c00", T3: "#2e7d32", ALL: "#1565c0" };
+  const MAX_COMMUNITY_READS = 250; // beyond this the map colours communities by their child scope
+  const params = CR.fragment();
+  const who = CR.claims();
+  const monthInput = document.getElementById("month");
+  const TOP = { city_admin: "city", district_official: "district", street_official: "street" };
+  let geo = null;          // GET /map of the viewer's own scope
+  let path = [];           // drill-down: scopes from the viewer's own to the one shown
+  let view = null;         // what the current scope's requests returned
+  let inspectionsPath = null;
+
+  CR.applyText();
+  document.getElementById("lang").onclick = () => CR.toggleLang(render);
+  document.getElementById("signout").onclick = CR.signOut;
+  if (!who || !TOP[who.role]) { CR.signIn(document.getElementById("signin")); return; }
+  document.getElementById("board").hidden = false;
+  const own = who.role === "city_admin" ? "city" : `${TOP[who.role]}:${who.scope}`;
+
+  const q = (path, query) => `${path}?${new URLSearchParams(query)}`;
+  const kindOf = scope => scope.split(":")[0];
+  const idOf = scope => scope.split(":")[1];
+
+  function nameOf(scope) {
+    const [kind, id] = scope.split(":");
+    if (kind === "city") return t("city");
+    const list = { district: geo.districts, street: geo.streets, community: geo.communities }[kind] || [];
+    const found = list.find(x => x[`${kind}_id`] === id);
+    return found ? `${found.name} (${id})` : id;
+  }
+
+  // The scopes one level inside `scope`, from the map document.
+  function children(scope) {
+    const [kind, id] = scope.split(":");
+    if (kind === "city") return geo.districts.map(d => `district:${d.district_id}`);
+    if (kind === "district") return geo.streets.filter(s => s.district_id === id).map(s => `street:${s.street_id}`);
+    if (kind === "street") return geo.communities.filter(c => c.street_id === id).map(c => `community:${c.community_id}`);
+    return [];
+  }
+
+  function communitiesIn(scope) {
+    const [kind, id] = scope.split(":");
+    return geo.communities.filter(c => kind === "city" || c[`${kind}_id`] === id);
+  }
+
+  const allRow = coverage => coverage.tiers.find(r => r.tier === "ALL");
+
+  async function pool(items, work, width = 6) {
+    const results = new Array(items.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) { const i = next++; results[i] = await work(items[i]); }
+    }));
+    return results;
+  }
+
+  async function load() {
+    const scope = path[path.length - 1];
+    const month = monthInput.value;
+    const kids = children(scope);
+    const inScope = communitiesIn(scope);
+    const [coverage, overdue, open, late, daily, kidRows] = await Promise.all([
+      CR.api(q("coverage", { month, scope })),
+      CR.api(q("overdue", { scope })),
+      CR.api(q("tickets", { scope, status: "open" })),
+      CR.api(q("tickets", { scope, status: "overdue" })),
+      CR.api(q("coverage/daily", { month, scope })),
+      pool(kids, k => CR.api(q("coverage", { month, scope: k }))),
+    ]);
+    // The map's colour per community: its own coverage when the scope is small enough.
+    let communityRates = {};
+    if (kindOf(scope) === "street") {
+      kids.forEach((k, i) => { communityRates[idOf(k)] = allRow(kidRows[i]).visit_rate; });
+    } else if (inScope.length <= MAX_COMMUNITY_READS) {
+      const rows = await pool(inScope, c => CR.api(q("coverage", { month, scope: `community:${c.community_id}` })));
+      inScope.forEach((c, i) => { communityRates[c.community_id] = allRow(rows[i]).visit_rate; });
+    } else {
+      kids.forEach((k, i) => { for (const c of communitiesIn(k)) communityRates[c.community_id] = allRow(kidRows[i]).visit_rate; });
+    }
+    view = { scope, coverage, overdue, open, late, daily, kids, kidRows, communityRates };
+    render();
+  }
+
+  function table(node, head, rows) {
+    node.replaceChildren(
+      el("thead", {}, el("tr", {}, head.map(([key, num]) => el("th", { class: num ? "num" : null, text: t(key) })))),
+      el("tbody", {}, rows.length ? rows : [el("tr", {}, el("td", { colspan: head.length, class: "muted", text: t("no_rows") }))]));
+  }
+
+  function renderCrumbs() {
+    document.getElementById("crumbs").replaceChildren(...path.map((s, i) =>
+      el("button", { class: i === path.length - 1 ? null : "plain", "data-scope": s, text: nameOf(s),
+                     onclick: () => { path = path.slice(0, i + 1); load().catch(fail); } })));
+  }
+
+  function renderFigures() {
+    const all = allRow(view.coverage);
+    const set = (id, v) => { document.querySelector(`[data-testid=${id}]`).textContent = v; };
+    set("elders_due", all.elders_due);
+    set("elders_visited", all.elders_visited);
+    set("visit_rate", CR.pct(all.visit_rate));
+    set("visits_made", all.visits_made);
+    set("overdue_count", view.overdue.count);
+    set("tickets_open", view.open.count);
+    set("tickets_overdue", view.late.count);
+  }
+
+  function renderTiers() {
+    const overdueBy = {};
+    for (const e of view.overdue.elders) overdueBy[e.tier] = (overdueBy[e.tier] || 0) + 1;
+    overdueBy.ALL = view.overdue.count;
+    table(document.getElementById("tiers"),
+      [["tier"], ["elders_due", 1], ["elders_visited", 1], ["visit_rate", 1], ["overdue", 1], ["within_cadence", 1]],
+      view.coverage.tiers.map(r => {
+        const late = overdueBy[r.tier] || 0;
+        const onTime = r.elders_due ? CR.pct(Math.max(0, r.elders_due - late) / r.elders_due) : "–";
+        return el("tr", { "data-tier": r.tier },
+          el("td", {}, el("span", { class: `badge ${r.tier}`, text: r.tier === "ALL" ? t("all") : r.tier })),
+          el("td", { class: "num", "data-col": "elders_due", text: r.elders_due }),
+          el("td", { class: "num", "data-col": "elders_visited", text: r.elders_visited }),
+          el("td", { class: "num", "data-col": "visit_rate", text: CR.pct(r.visit_rate) }),
+          el("td", { class: "num", "data-col": "overdue", text: late }),
+          el("td", { class: "num", "data-col": "within_cadence", text: onTime }));
+      }));
+  }
+
+  function renderChildren() {
+    table(document.getElementById("children"),
+      [["scope"], ["elders_due", 1], ["elders_visited", 1], ["visit_rate", 1], ["visits_made", 1]],
+      view.kids.map((k, i) => {
+        const r = allRow(view.kidRows[i]);
+        return el("tr", { class: "drill", "data-scope": k, onclick: () => { path.push(k); load().catch(fail); } },
+          el("td", { text: nameOf(k) }),
+          el("td", { class: "num", "data-col": "elders_due", text: r.elders_due }),
+          el("td", { class: "num", "data-col": "elders_visited", text: r.elders_visited }),
+          el("td", { class: "num", "data-col": "visit_rate", text: CR.pct(r.visit_rate) }),
+          el("td", { class: "num", "data-col": "visits_made", text: r.visits_made }));
+      }));
+  }
+
+  function renderMap() {
+    const scope = view.scope;
+    const shown = communitiesIn(scope);
+    const districts = geo.districts.filter(d => shown.some(c => c.district_id === d.district_id));
+    const points = [...shown.map(c => [c.lng, c.lat]), ...districts.flatMap(d => d.outline)];
+    const project = CR.projection(points, 600, 460, 20);
+    const districtRate = {};
+    if (kindOf(scope) === "city") view.kids.forEach((k, i) => { districtRate[idOf(k)] = allRow(view.kidRows[i]).visit_rate; });
+    document.getElementById("map").replaceChildren(
+      ...[CR.tiles(project)].filter(Boolean),
+      ...districts.map(d => svg("polygon", {
+        class: "outline", "data-district": d.district_id,
+        points: d.outline.map(p => project(p[0], p[1]).map(v => v.toFixed(1)).join(",")).join(" "),
+        fill: kindOf(scope) === "city" ? CR.rateColour(districtRate[d.district_id]) : "#90a4ae",
+      }, svg("title", { text: d.name }))),
+      ...shown.map(c => {
+        const [x, y] = project(c.lng, c.lat);
+        const rate = view.communityRates[c.community_id];
+        return svg("circle", { class: "community", cx: x, cy: y, r: shown.length > 300 ? 3 : 6, fill: CR.rateColour(rate), "data-community": c.community_id },
+          svg("title", { text: `${c.name} ${CR.pct(rate)}` }));
+      }),
+      ...districts.map(d => {
+        const xs = d.outline.map(p => project(p[0], p[1]));
+        const cx = xs.reduce((a, p) => a + p[0], 0) / xs.length, cy = xs.reduce((a, p) => a + p[1], 0) / xs.length;
+        return svg("text", { class: "label", x: cx, y: cy, text: d.name });
+      }),
+    );
+  }
+
+  function renderChart() {
+    const chart = document.getElementById("chart");
+    const days = view.daily.days, due = view.daily.elders_due;
+    const W = 600, H = 300, L = 40, R = 10, T = 10, B = 28;
+    const x = i => L + (days.length > 1 ? (i / (days.length - 1)) : 0.5) * (W - L - R);
+    const y = v => T + (1 - v) * (H - T - B);
+    const nodes = [];
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      nodes.push(svg("line", { class: "grid", x1: L, x2: W - R, y1: y(v), y2: y(v) }), svg("text", { x: 4, y: y(v) + 4, text: `${v * 100}%` }));
+    }
+    nodes.push(svg("line", { class: "axis", x1: L, x2: W - R, y1: y(0), y2: y(0) }));
+    days.forEach((d, i) => { if (i % 5 === 0 || i === days.length - 1) nodes.push(svg("text", { x: x(i) - 8, y: H - 8, text: d.date.slice(8) })); });
+    for (const tier of TIERS) {
+      if (!due[tier]) continue;
+      const pts = days.map((d, i) => `${x(i).toFixed(1)},${y(d[tier] / due[tier]).toFixed(1)}`).join(" ");
+      nodes.push(svg("polyline", { points: pts, fill: "none", stroke: TIER_COLOUR[tier], "stroke-width": tier === "ALL" ? 3 : 1.5, "data-tier": tier }));
+    }
+    const last = days[days.length - 1];
+    chart.replaceChildren(...nodes);
+    chart.dataset.lastAll = last ? last.ALL : "";
+    document.getElementById("chart-legend").replaceChildren(...TIERS.filter(k => due[k]).map(k =>
+      el("span", {}, el("i", { class: "swatch", style: `background:${TIER_COLOUR[k]}` }), `${k === "ALL" ? t("all") : k} ${last ? last[k] : 0}/${due[k]}`)));
+  }
+
+  function renderLists() {
+    table(document.getElementById("overdue"), [["elder"], ["community"], ["tier"], ["deadline"], ["days_overdue", 1]],
+      view.overdue.elders.slice(0, 20).map(e => el("tr", {},
+        el("td", { text: e.elder_id }), el("td", { text: e.community_id }), el("td", { text: e.tier }),
+        el("td", { text: e.deadline || "–" }), el("td", { class: "num", text: e.days_overdue ?? "–" }))));
+    table(document.getElementById("tickets"), [["ticket"], ["category"], ["severity"], ["level"], ["due"]],
+      view.open.tickets.slice(0, 20).map(k => el("tr", { class: k.overdue ? "error" : null },
+        el("td", { text: k.elder_id }), el("td", { text: t(k.category) }), el("td", { text: t(k.severity) }),
+        el("td", { text: k.level }), el("td", { text: k.due_at.slice(0, 16).replace("T", " ") }))));
+  }
+
+  // Inspection progress comes from another service: shown only if its endpoint answers.
+  async function probeInspections() {
+    const body = document.getElementById("inspections-body");
+    try {
+      const data = await CR.api(q(CR.CONFIG.inspectionsPath || "inspections", { scope: path[path.length - 1] }));
+      const items = Array.isArray(data) ? data : (data && (data.items || data.inspections || data.targets)) || [];
+      const byStatus = {};
+      for (const i of items) byStatus[i.status || "?"] = (byStatus[i.status || "?"] || 0) + 1;
+      body.replaceChildren(el("div", { class: "figure" }, el("div", { class: "value", text: (data && data.count) ?? items.length })),
+        el("div", { class: "muted", text: Object.entries(byStatus).map(([s, n]) => `${s}: ${n}`).join(" · ") }));
+      document.getElementById("inspections").hidden = false;
+      inspectionsPath = CR.CONFIG.inspectionsPath;
+    } catch (e) {
+      document.getElementById("inspections").hidden = true; // not deployed (yet): no panel
+    }
+  }
+
+  function render() {
+    CR.applyText();
+    if (!view) return;
+    renderCrumbs(); renderFigures(); renderTiers(); renderChildren(); renderMap(); renderChart(); renderLists();
+    document.body.dataset.ready = view.scope;
+  }
+
+  function fail(e) {
+    document.getElementById("crumbs").replaceChildren(el("span", { class: "error", text: `${t("error")}: ${e.message}` }));
+  }
+
+  monthInput.value = params.get("month") || CR.localToday().slice(0, 7);
+  monthInput.onchange = () => load().catch(fail);
+  CR.api(q("map", { scope: own })).then(doc => {
+    geo = doc;
+    path = [own];
+    const start = params.get("scope");
+    if (start && start !== own) path.push(start); // e.g. #scope=street:S001 from a link
+    return load();
+  }).then(probeInspections).catch(fail);
+})();

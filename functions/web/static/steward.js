@@ -1,0 +1,202 @@
+// The steward's day: the route on a map and in order, and an outcome form that survives a
+// flaky network. Each outcome is queued in localStorage with its own Idempotency-Key the
+// moment it is recorded, and sent (again and again, always with the SAME key) until the API
+// accepts it; a retry after a lost answer therefore never stores a second visit.
+"use strict";
+
+(() => {
+  const { t, el, svg } = CR;
+  const OUTCOMES = ["visited", "not_home", "refused", "hospitalised", "moved", "deceased"];
+  const FINDINGS = ["health", "safety_hazard", "living_difficulty", "subsidy_eligibility", "home_service_need", "adaptation_need"];
+  const SEVERITIES = ["normal", "high", "urgent"];
+  const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
+
+  const params = CR.fragment();
+  const who = CR.claims();
+  const dateInput = document.getElementById("date");
+  let route = null;
+  let timer = null;
+  let sending = false;
+
+  CR.applyText();
+  document.getElementById("lang").onclick = () => CR.toggleLang(render);
+  document.getElementById("signout").onclick = CR.signOut;
+  if (!who || !["steward", "city_admin"].includes(who.role)) {
+    CR.signIn(document.getElementById("signin"));
+    document.getElementById("summary").textContent = "";
+    return;
+  }
+  const stewardId = who.role === "steward" ? who.scope : params.get("steward") || "";
+  const outboxKey = `careroute.outbox.${stewardId}`;
+  const sentKey = `careroute.sent.${stewardId}`;
+
+  // ---- the outbox: [{key, body, queued_at, attempts, error, rejected}]
+  const load = (key, fallback) => { try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (e) { return fallback; } };
+  const outbox = () => load(outboxKey, []);
+  const saveOutbox = items => localStorage.setItem(outboxKey, JSON.stringify(items));
+  const sent = () => load(sentKey, {});
+
+  function markSent(item, visit) {
+    const all = sent();
+    all[`${item.date}/${item.body.elder_id}`] = { outcome: item.body.outcome, visit_id: visit && visit.visit_id };
+    localStorage.setItem(sentKey, JSON.stringify(all));
+  }
+
+  function enqueue(stop, form) {
+    const data = new FormData(form);
+    const body = {
+      elder_id: stop.elder_id,
+      outcome: data.get("outcome"),
+      visited_at: new Date().toISOString(),
+      notes: (data.get("notes") || "").toString(),
+      findings: data.get("category") ? [{ category: data.get("category"), severity: data.get("severity") || "normal", note: "" }] : [],
+    };
+    if (stop.cover && stop.community_id) body.community_id = stop.community_id;
+    const items = outbox();
+    items.push({ key: CR.uuid(), date: route.date, body, queued_at: Date.now(), attempts: 0, error: null, rejected: false });
+    saveOutbox(items);
+    render();
+    flush();
+  }
+
+  // Send every queued outcome, oldest first, each with the key it was given when queued.
+  async function flush() {
+    if (sending) return;
+    sending = true;
+    clearTimeout(timer);
+    let wait = null;
+    try {
+      for (const item of outbox().filter(i => !i.rejected)) {
+        let outcome;
+        try {
+          const visit = await CR.api("visits", { method: "POST", body: JSON.stringify(item.body), headers: { "Idempotency-Key": item.key } });
+          outcome = { done: true, visit };
+        } catch (e) {
+          const status = e instanceof CR.ApiError ? e.status : 0;
+          // 0 (no answer), 408, 429 and 5xx: try again later with the same key; any other
+          // 4xx will never be accepted: keep it visible as rejected, don't resend.
+          const transient = status === 0 || status === 408 || status === 429 || status >= 500;
+          outcome = { done: false, transient, error: status ? `${status} ${e.message}` : t("offline") };
+        }
+        const items = outbox();
+        const index = items.findIndex(i => i.key === item.key);
+        if (index < 0) continue;
+        if (outcome.done) {
+          markSent(items[index], outcome.visit);
+          items.splice(index, 1);
+        } else {
+          items[index].attempts += 1;
+          items[index].error = outcome.error;
+          items[index].rejected = !outcome.transient;
+          if (outcome.transient) wait = RETRY_MS[Math.min(items[index].attempts - 1, RETRY_MS.length - 1)];
+        }
+        saveOutbox(items);
+        render();
+        if (wait !== null) break; // the network is down: keep the order, try later
+      }
+    } finally {
+      sending = false;
+    }
+    if (wait !== null) timer = setTimeout(flush, wait);
+  }
+
+  // ---- the route
+  async function loadRoute() {
+    const day = dateInput.value;
+    const cacheKey = `careroute.route.${stewardId}.${day}`;
+    document.getElementById("summary").textContent = t("loading");
+    try {
+      route = await CR.api(`stewards/${encodeURIComponent(stewardId)}/routes/${day}`);
+      localStorage.setItem(cacheKey, JSON.stringify(route)); // readable offline later today
+    } catch (e) {
+      route = e instanceof CR.ApiError ? null : load(cacheKey, null);
+      if (!route) {
+        document.getElementById("summary").textContent = e.status === 404 ? t("no_route") : `${t("error")}: ${e.message}`;
+        document.getElementById("stops").replaceChildren();
+        document.getElementById("map").replaceChildren();
+        return;
+      }
+    }
+    render();
+  }
+
+  function stopState(stop) {
+    const key = `${route.date}/${stop.elder_id}`;
+    const queued = outbox().find(i => `${i.date}/${i.body.elder_id}` === key);
+    if (queued) return queued.rejected ? "rejected" : "queued";
+    return sent()[key] ? "recorded" : null;
+  }
+
+  function drawMap(states) {
+    const map = document.getElementById("map");
+    const depot = [route.depot.lng, route.depot.lat];
+    const points = [depot, ...route.stops.map(s => [s.lng, s.lat])];
+    const project = CR.projection(points, 600, 420, 30);
+    const path = [depot, ...route.stops.map(s => [s.lng, s.lat]), depot].map(p => project(p[0], p[1]).map(v => v.toFixed(1)).join(",")).join(" ");
+    const [dx, dy] = project(...depot);
+    map.replaceChildren(
+      ...[CR.tiles(project)].filter(Boolean),
+      svg("polyline", { class: "walk", points: path }),
+      svg("rect", { class: "depot", x: dx - 7, y: dy - 7, width: 14, height: 14 }, svg("title", { text: t("depart") })),
+      ...route.stops.map((s, i) => {
+        const [x, y] = project(s.lng, s.lat);
+        return svg("g", { class: `stop${states[i] === "recorded" ? " done" : ""}`, "data-seq": s.sequence },
+          svg("circle", { cx: x, cy: y, r: 11 }), svg("text", { x, y, text: s.sequence }));
+      }),
+    );
+  }
+
+  function stopItem(stop, state) {
+    const flags = [stop.mandatory && "mandatory", stop.cover && "cover", stop.retry && "retry"].filter(Boolean);
+    const form = el("form", { onsubmit: e => { e.preventDefault(); enqueue(stop, e.target); } },
+      el("label", {}, t("outcome"), " ", el("select", { name: "outcome" }, OUTCOMES.map(o => el("option", { value: o, text: t(o) })))),
+      el("label", {}, t("finding"), " ", el("select", { name: "category" }, el("option", { value: "", text: t("none") }), FINDINGS.map(f => el("option", { value: f, text: t(f) })))),
+      el("label", {}, t("severity"), " ", el("select", { name: "severity" }, SEVERITIES.map(s => el("option", { value: s, text: t(s) })))),
+      el("textarea", { name: "notes", placeholder: t("notes"), maxlength: 2000 }),
+      el("button", { type: "submit", text: t("record") }));
+    return el("li", { class: state === "recorded" ? "done" : "", "data-elder": stop.elder_id, "data-seq": stop.sequence },
+      el("div", {}, el("span", { class: "seq", text: stop.sequence }),
+        el("strong", { text: stop.name || stop.elder_id }), " ",
+        el("span", { class: `badge ${stop.tier}`, text: stop.tier, "data-testid": "tier" }),
+        flags.map(f => el("span", { class: "badge flag", text: t(f) })),
+        state ? el("span", { class: `state ${state}`, text: t(state), "data-testid": "state" }) : null),
+      el("div", { class: "muted", text: stop.address || "" }),
+      el("div", {}, `${t("window")} `, el("span", { "data-testid": "window", text: `${stop.window.start}–${stop.window.end}` }),
+        ` · ${t("arrival")} `, el("span", { "data-testid": "arrival", text: stop.arrival }),
+        ` · ${t("travel")} ${stop.travel_minutes} min`),
+      (stop.tasks || []).length ? el("div", {}, `${t("tasks")}: `, el("span", { "data-testid": "tasks", text: stop.tasks.join(", ") })) : null,
+      state === "recorded" || state === "queued" ? null : form);
+  }
+
+  function renderOutbox() {
+    const items = outbox();
+    document.getElementById("outbox-count").textContent = items.length;
+    document.getElementById("outbox-list").replaceChildren(...(items.length ? items.map(i => el("li", { "data-key": i.key, "data-attempts": i.attempts },
+      `${i.body.elder_id} · ${t(i.body.outcome)} · ${t("attempts")} ${i.attempts}`,
+      i.error ? el("span", { class: i.rejected ? "error" : "muted", text: ` · ${i.rejected ? t("rejected") + ": " : ""}${i.error}` }) : null,
+      i.rejected ? el("button", { class: "plain", text: t("discard"), onclick: () => { saveOutbox(outbox().filter(x => x.key !== i.key)); render(); } }) : null))
+      : [el("li", { class: "muted", text: t("outbox_empty") })]));
+    const net = document.getElementById("net");
+    net.textContent = navigator.onLine ? t("online") : t("offline");
+    net.classList.toggle("off", !navigator.onLine);
+  }
+
+  function render() {
+    CR.applyText();
+    renderOutbox();
+    if (!route) return;
+    const states = route.stops.map(stopState);
+    document.getElementById("summary").textContent =
+      `${route.steward_id} · ${route.date} · ${t("stops")} ${route.stops.length} · ${t("depart")} ${route.depart} · ${t("return")} ${route["return"]}`;
+    drawMap(states);
+    document.getElementById("stops").replaceChildren(...route.stops.map((s, i) => stopItem(s, states[i])));
+  }
+
+  dateInput.value = params.get("date") || CR.localToday();
+  dateInput.onchange = loadRoute;
+  document.getElementById("send-now").onclick = flush;
+  addEventListener("online", () => { render(); flush(); });
+  addEventListener("offline", renderOutbox);
+  renderOutbox();
+  loadRoute().then(flush);
+})();
