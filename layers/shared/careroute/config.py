@@ -35,6 +35,10 @@ class Settings:
     policy_file: str
     """Path to a tier-policy TOML file; empty means the built-in default."""
     region: str
+    orders_table: str = ""
+    """Home-service orders (optional: only the order functions set these)."""
+    order_events_table: str = ""
+    home_services_table: str = ""
     inspection_targets_table: str = ""
     """Inspections (optional: only the inspection functions set these)."""
     inspections_table: str = ""
@@ -55,6 +59,9 @@ class Settings:
             plan_jobs_queue_url=os.environ.get("PLAN_JOBS_QUEUE_URL", ""),
             policy_file=os.environ.get("CAREROUTE_POLICY_FILE", ""),
             region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
+            orders_table=os.environ.get("ORDERS_TABLE", ""),
+            order_events_table=os.environ.get("ORDER_EVENTS_TABLE", ""),
+            home_services_table=os.environ.get("HOME_SERVICES_TABLE", ""),
             inspection_targets_table=os.environ.get("INSPECTION_TARGETS_TABLE", ""),
             inspections_table=os.environ.get("INSPECTIONS_TABLE", ""),
             inspection_jobs_queue_url=os.environ.get("INSPECTION_JOBS_QUEUE_URL", ""),

@@ -9,6 +9,7 @@ from careroute.storage import (
     coverage,
     history,
     inspections,
+    orders,
     registry,
     routes,
     settings_items,
@@ -44,6 +45,12 @@ def bind_tables(settings: Settings) -> None:
     inspections.bind(
         settings.inspection_targets_table, settings.inspections_table, settings.region
     )
+    orders.bind(
+        settings.orders_table,
+        settings.order_events_table,
+        settings.home_services_table,
+        settings.region,
+    )
 
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "coverage",
     "history",
     "inspections",
+    "orders",
     "registry",
     "routes",
     "settings_items",
