@@ -66,7 +66,15 @@ build: $(TOOLS_STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+# The web pages' end-to-end tests drive Debian's Chromium (never a downloaded browser).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y --no-install-recommends chromium
+
+test: lint typecheck $(CHROMIUM)
 	$(BIN)/pytest
 
 unit: $(STAMP)
@@ -75,7 +83,7 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest tests/e2e
 
 bench: $(STAMP)

@@ -36,9 +36,9 @@ def daily_elders_visited(
             earliest[visit.elder_id] = visit
     new_on: dict[date, dict[str, int]] = {}
     for visit in earliest.values():
-        day = new_on.setdefault(visit.local_date, dict.fromkeys(TIERS, 0))
-        day[visit.tier.value] += 1
-        day[ALL_TIERS] += 1
+        counts = new_on.setdefault(visit.local_date, dict.fromkeys(TIERS, 0))
+        counts[visit.tier.value] += 1
+        counts[ALL_TIERS] += 1
     running = dict.fromkeys(TIERS, 0)
     series: list[dict[str, object]] = []
     day = first
