@@ -43,6 +43,13 @@ class Settings:
     """Inspections (optional: only the inspection functions set these)."""
     inspections_table: str = ""
     inspection_jobs_queue_url: str = ""
+    devices_table: str = ""
+    """Urgent events (optional: only the urgent-event functions set these)."""
+    incidents_table: str = ""
+    urgent_events_dlq_url: str = ""
+    meal_routes_table: str = ""
+    """Meal delivery (optional: only the meal functions set these)."""
+    meal_jobs_queue_url: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,4 +72,9 @@ class Settings:
             inspection_targets_table=os.environ.get("INSPECTION_TARGETS_TABLE", ""),
             inspections_table=os.environ.get("INSPECTIONS_TABLE", ""),
             inspection_jobs_queue_url=os.environ.get("INSPECTION_JOBS_QUEUE_URL", ""),
+            devices_table=os.environ.get("DEVICES_TABLE", ""),
+            incidents_table=os.environ.get("INCIDENTS_TABLE", ""),
+            urgent_events_dlq_url=os.environ.get("URGENT_EVENTS_DLQ_URL", ""),
+            meal_routes_table=os.environ.get("MEAL_ROUTES_TABLE", ""),
+            meal_jobs_queue_url=os.environ.get("MEAL_JOBS_QUEUE_URL", ""),
         )

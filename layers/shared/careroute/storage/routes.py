@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from careroute.domain import CHINA_TZ
@@ -40,6 +41,44 @@ def save_route(document: dict[str, Any]) -> None:
     )
     with storage_errors("save a route"):
         item.save()
+
+
+def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+    """Store `document` only if the stored route is still `previous` (None: no route yet);
+    False when someone changed it meanwhile (read again, redo the change)."""
+    plan_date = date.fromisoformat(document["date"])
+    expires = datetime.combine(plan_date, time(), CHINA_TZ) + ROUTE_RETENTION
+    item = RouteModel(
+        document["steward_id"],
+        document["date"],
+        community_id=document["community_id"],
+        document=document,
+        expires_at=expires,
+    )
+    seen = (
+        RouteModel.steward_id.does_not_exist()
+        if previous is None
+        else RouteModel.document == previous
+    )
+    with storage_errors("save a route"):
+        try:
+            item.save(condition=seen)
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
+def find_route(steward_id: str, plan_date: date) -> dict[str, Any] | None:
+    """The stored route (read consistently), or None."""
+    with storage_errors("read a route"):
+        try:
+            item = RouteModel.get(steward_id, plan_date.isoformat(), consistent_read=True)
+        except RouteModel.DoesNotExist:
+            return None
+    document: dict[str, Any] = item.document
+    return document
 
 
 def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:

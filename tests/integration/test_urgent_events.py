@@ -1,0 +1,286 @@
+"""Urgent device events end to end on the local stack: the queue's real handler validates,
+merges and dispatches; the responder sees the visit on today's route and in the incidents
+API, acknowledges, arrives and closes; duplicates merge; bad events go to the DLQ with the
+reason; a crash mid-dispatch resumes on redelivery; the minute escalator raises the
+unacknowledged; the month report counts it all."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from careroute import clock
+from careroute.config import Settings
+from careroute.devices import Device, DeviceKind, call_centre_id, generate_devices
+from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry
+from careroute.incidents import IncidentStatus, incident_id
+from careroute.policy import load_policy
+from careroute.services import bureau
+from careroute.services import incidents as service
+from careroute.services.registry_import import import_registry
+from careroute.storage import bind_tables, devices, registry
+from careroute.storage import incidents as store
+from careroute.tickets import Level
+from careroute_local.pump import EventPump
+from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+
+NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    bureau._cache.clear()
+    service._directory.clear()
+    with clock.use(lambda: NOW):
+        yield
+    service._directory.clear()
+
+
+@pytest.fixture(scope="module")
+def city_with_routes(session_pump: EventPump, small_city: Registry) -> EventPump:
+    """Loaded once for the module (as `loaded_stack` does), with devices and the nightly plan
+    of PLAN_DATE; each test uses its own elders and event ids."""
+    session_pump.stack.reset()
+    session_pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    import_registry(small_city, TODAY, load_policy())
+    devices.save_devices(generate_devices(small_city, seed=3, installed_on=TODAY))
+    session_pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+    assert session_pump.drain_queue("PlanJobsQueue").failed == 0
+    return session_pump
+
+
+def belt_of(city: Registry, n: int = 0) -> tuple[Device, Elder]:
+    """The n-th elder with a monitoring belt (falls) and that elder."""
+    belts = [
+        d for d in generate_devices(city, seed=3, installed_on=TODAY)
+        if d.kind is DeviceKind.MONITORING_BELT
+    ]  # fmt: skip
+    device = belts[n]
+    elder = next(e for e in city.elders if e.elder_id == device.elder_id)
+    assert elder.status is ElderStatus.ACTIVE
+    return device, elder
+
+
+def body(event_id: str, device_id: str, kind: str = "fall_detected", **extra: Any) -> str:
+    return json.dumps(
+        {
+            "event_id": event_id,
+            "device_id": device_id,
+            "type": kind,
+            "occurred_at": NOW.isoformat(),
+            **extra,
+        }
+    )
+
+
+def send(pump: EventPump, *bodies: str) -> None:
+    sqs = pump.stack.client("sqs")
+    for text in bodies:
+        sqs.send_message(QueueUrl=pump.stack.queue_url("UrgentEventsQueue"), MessageBody=text)
+
+
+def dead_letters(pump: EventPump) -> list[dict[str, Any]]:
+    sqs = pump.stack.client("sqs")
+    return sqs.receive_message(
+        QueueUrl=pump.stack.queue_url("UrgentEventsDLQ"),
+        MaxNumberOfMessages=10,
+        MessageAttributeNames=["All"],
+    ).get("Messages", [])
+
+
+def route_of(pump: EventPump, steward_id: str) -> dict[str, Any]:
+    response = pump.invoke_http(
+        "GET",
+        f"/stewards/{steward_id}/routes/{PLAN_DATE.isoformat()}",
+        headers=bearer(pump, "steward", steward_id),
+    )
+    assert response.status == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def post(pump: EventPump, path: str, steward_id: str, payload: Any = None) -> Any:
+    headers = {"content-type": "application/json", **bearer(pump, "steward", steward_id)}
+    return pump.invoke_http("POST", path, headers=headers, body=json.dumps(payload or {}))
+
+
+def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, elder = belt_of(small_city)
+    steward = registry.steward_of_community(elder.community_id)
+    send(pump, body("fall-1", device.device_id))
+    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
+    iid = incident_id("fall-1")
+    incident = store.get_incident(iid)
+    assert (incident.status, incident.responder_id) == (
+        IncidentStatus.DISPATCHED,
+        steward.steward_id,
+    )
+    assert incident.eta is not None and incident.eta <= incident.arrive_due_at
+    stops = [s for s in route_of(pump, steward.steward_id)["stops"] if s.get("incident_id") == iid]
+    assert len(stops) == 1 and stops[0]["elder_id"] == elder.elder_id and stops[0]["name"]
+
+    listed = pump.invoke_http(
+        "GET", f"/stewards/{steward.steward_id}/incidents",
+        headers=bearer(pump, "steward", steward.steward_id),
+    )  # fmt: skip
+    assert listed.status == 200, listed.text
+    assert [i["incident_id"] for i in listed.json()["incidents"]] == [iid]
+    assert (
+        post(pump, f"/incidents/{iid}/close", steward.steward_id, {"outcome": "false_alarm"}).status
+        == 409
+    )
+    other = small_city.stewards[-1].steward_id
+    assert post(pump, f"/incidents/{iid}/ack", other).status == 403
+
+    with clock.use(lambda: NOW + timedelta(minutes=2)):
+        acked = post(pump, f"/incidents/{iid}/ack", steward.steward_id)
+    assert acked.status == 200 and acked.json()["status"] == "acknowledged", acked.text
+    with clock.use(lambda: NOW + timedelta(minutes=14)):
+        assert post(pump, f"/incidents/{iid}/arrive", steward.steward_id).status == 200
+    with clock.use(lambda: NOW + timedelta(minutes=50)):
+        closed = post(
+            pump, f"/incidents/{iid}/close", steward.steward_id, {"outcome": "escorted_to_hospital"}
+        )
+    assert (
+        closed.json()["status"] == "closed" and closed.json()["outcome"] == "escorted_to_hospital"
+    )
+    assert (
+        post(pump, f"/incidents/{iid}/close", steward.steward_id, {"outcome": "bogus"}).status
+        == 400
+    )
+
+    report = pump.invoke_http(
+        "GET", "/incident-report", headers=bearer(pump, "district_official", elder.district_id),
+        query={"month": NOW.strftime("%Y-%m"), "scope": f"district:{elder.district_id}"},
+    )  # fmt: skip
+    assert report.status == 200, report.text
+    falls = report.json()["by_type"]["fall_detected"]
+    assert (falls["incidents"], falls["ack_minutes_p50"], falls["arrive_minutes_p90"]) == (
+        1,
+        2.0,
+        14.0,
+    )
+    assert (falls["ack_misses"], falls["arrive_misses"]) == (0, 0)
+    forbidden = pump.invoke_http(
+        "GET", "/incident-report", headers=bearer(pump, "steward", steward.steward_id),
+        query={"month": NOW.strftime("%Y-%m")},
+    )  # fmt: skip
+    assert forbidden.status == 403
+
+
+def test_duplicates_and_flapping_merge_into_one_incident_even_when_concurrent(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, elder = belt_of(small_city, 1)
+    send(pump, body("nm-1", device.device_id, "no_movement", payload={"hours": 6}))
+    send(pump, body("nm-1", device.device_id, "no_movement", payload={"hours": 6}))  # resent
+    assert pump.drain_queue("UrgentEventsQueue").failed == 0
+    # four more events for the elder arrive at once (concurrent deliveries)
+    centre = call_centre_id(elder.community_id)
+    bodies = [body(f"flap-{n}", device.device_id) for n in range(3)]
+    bodies.append(body("call-1", centre, "one_key_call", elder_ref=elder.elder_id))
+    policy = load_policy()
+    errors: list[BaseException] = []
+
+    def deliver(text: str) -> None:
+        try:
+            service.receive(text, NOW, policy)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver, args=(t,)) for t in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    found = [i for i in store.of_month(NOW.strftime("%Y-%m")) if i.elder_id == elder.elder_id]
+    assert len(found) == 1
+    incident = found[0]
+    assert sorted(incident.event_ids) == sorted(["nm-1", "flap-0", "flap-1", "flap-2", "call-1"])
+    assert incident.event_type.value == "fall_detected"  # the most severe event leads
+    route = route_of(pump, incident.responder_id)
+    assert sum(1 for s in route["stops"] if s.get("incident_id") == incident.incident_id) == 1
+
+
+def test_malformed_and_unknown_device_events_go_to_the_dlq_with_the_reason(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, elder = belt_of(small_city)
+    send(
+        pump,
+        "{not json",
+        body("x-1", "DV-NOPE-1"),
+        body("x-2", device.device_id, "smoke_alarm"),
+        json.dumps({"event_id": "x-3", "device_id": device.device_id, "type": "fall_detected"}),
+        body("x-4", call_centre_id(elder.community_id), "one_key_call"),
+    )
+    stats = pump.drain_queue("UrgentEventsQueue")
+    assert (stats.succeeded, stats.failed) == (5, 0)
+    reasons = {
+        m["MessageAttributes"]["reject_reason"]["StringValue"]: m["MessageAttributes"][
+            "reject_detail"
+        ]["StringValue"]
+        for m in dead_letters(pump)
+    }
+    assert reasons.keys() == {"malformed", "unknown_device", "unsupported_type"}
+    assert "DV-NOPE-1" in reasons["unknown_device"]
+    assert "cannot report smoke_alarm" in reasons["unsupported_type"]
+    for event_id in ("x-1", "x-2", "x-3", "x-4"):
+        assert store.find_incident(incident_id(event_id)) is None
+
+
+def test_a_crash_mid_dispatch_resumes_on_redelivery_without_a_second_stop(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, _ = belt_of(small_city, 2)
+    real = store.save_step
+    crashed: list[bool] = []
+
+    def crash_once(before: Any, after: Any) -> bool:
+        if after.status is IncidentStatus.DISPATCHED and not crashed:
+            crashed.append(True)
+            raise RuntimeError("Lambda runtime killed mid-dispatch")
+        return real(before, after)
+
+    send(pump, body("crash-1", device.device_id))
+    with mock.patch.object(service.store, "save_step", side_effect=crash_once):
+        stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
+    assert crashed and stats.failed == 1 and stats.succeeded == 1
+    incident = store.get_incident(incident_id("crash-1"))
+    assert incident.status is IncidentStatus.DISPATCHED
+    route = route_of(pump, incident.responder_id)
+    assert sum(1 for s in route["stops"] if s.get("incident_id") == incident.incident_id) == 1
+
+
+def test_a_steward_on_leave_is_replaced_by_a_neighbour_and_silence_escalates(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, elder = belt_of(small_city, -1)
+    others = {belt_of(small_city, n)[1].community_id for n in range(3)}
+    assert elder.community_id not in others  # the other tests' stewards keep working
+    home = registry.steward_of_community(elder.community_id)
+    registry.set_leave(home.steward_id, [PLAN_DATE])
+    send(pump, body("leave-1", device.device_id))
+    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
+    incident = store.get_incident(incident_id("leave-1"))
+    assert incident.status is IncidentStatus.DISPATCHED
+    assert incident.responder_id not in ("", home.steward_id)
+    assert incident.responder_community_id != elder.community_id
+    late = (NOW + timedelta(minutes=4)).astimezone(UTC)
+    assert pump.fire_schedule("IncidentEscalatorFunction", late)["escalated"] >= 1  # others too
+    assert pump.fire_schedule("IncidentEscalatorFunction", late)["escalated"] == 0
+    assert store.get_incident(incident.incident_id).level is Level.STREET
