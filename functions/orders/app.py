@@ -13,7 +13,6 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -24,15 +23,7 @@ from careroute import clock, storage
 from careroute.api_models import CLOCK_PATTERN
 from careroute.auth import Caller
 from careroute.config import Settings
-from careroute.exceptions import (
-    CareRouteError,
-    ConflictError,
-    ForbiddenError,
-    NotFoundError,
-    StorageError,
-    UnauthorizedError,
-    ValidationError,
-)
+from careroute.http_errors import register_error_handlers
 from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 from careroute.orders import OrderAction, ServiceType
@@ -53,14 +44,6 @@ settings = Settings.from_env()
 storage.bind_tables(settings)
 policy = load_policy(settings.policy_file)
 app = APIGatewayHttpResolver(enable_validation=True)
-STATUS_OF = {
-    ValidationError: HTTPStatus.BAD_REQUEST,
-    NotFoundError: HTTPStatus.NOT_FOUND,
-    ForbiddenError: HTTPStatus.FORBIDDEN,
-    UnauthorizedError: HTTPStatus.UNAUTHORIZED,
-    ConflictError: HTTPStatus.CONFLICT,
-    StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
-}
 Id = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
@@ -135,36 +118,7 @@ def get_oversight(
     return oversight(caller(), scope, month)
 
 
-def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
-    return json_response(status, {"error": {"code": code, "message": message}})
-
-
-@app.exception_handler(CareRouteError)
-def handle_domain_error(exc: CareRouteError) -> Response[str]:
-    status = next((STATUS_OF[c] for c in type(exc).__mro__ if c in STATUS_OF), None)
-    return error(status or HTTPStatus.BAD_REQUEST, exc.code, str(exc))
-
-
-@app.exception_handler(RequestValidationError)
-def handle_invalid_request(exc: RequestValidationError) -> Response[str]:
-    problems = []
-    for e in exc.errors():
-        if e.get("type") == "json_invalid":
-            return error(HTTPStatus.BAD_REQUEST, "invalid_request", "body is not valid JSON")
-        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
-        problems.append(f"{where or 'body'}: {e.get('msg', 'invalid')}")
-    return error(HTTPStatus.BAD_REQUEST, "invalid_request", "; ".join(problems))
-
-
-@app.not_found
-def handle_not_found(exc: Exception) -> Response[str]:
-    return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
-
-
-@app.exception_handler(Exception)
-def handle_unexpected(exc: Exception) -> Response[str]:
-    logger.exception("unhandled error")
-    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; try again later")
+register_error_handlers(app)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -246,7 +246,7 @@ def _require_free_port(port: int) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from careroute_local import main_job
+    from careroute_local import home_services_job, main_job
 
     if not args.no_serve:
         _require_free_port(args.port)
@@ -256,6 +256,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     with main_job.local_stack(log_level=_log_level()) as (stack, pump):
         console.print(f"Local stack up: moto at {stack.endpoint_url}")
         main_job.load_registry(city, today, console)
+        home_services_job.load_home_services(console)
         run = main_job.plan_night(pump, plan_date, console, workers=args.workers)
         main_job.print_summary(run, console)
         if args.export:

@@ -25,7 +25,16 @@ from careroute_local.paths import DATA_DIR
 ISSUER = "https://careroute.local/dev-issuer"
 AUDIENCE = "careroute-local"
 KEY_FILE = DATA_DIR / "dev-jwt-key.json"
-ROLES = ("steward", "street_official", "district_official", "city_admin", "inspector")
+ROLES = (
+    "steward",
+    "street_official",
+    "district_official",
+    "city_admin",
+    "inspector",
+    "worker",
+    "family",
+    "call_centre",
+)
 
 
 class DevIssuer:

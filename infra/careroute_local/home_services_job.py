@@ -1,0 +1,27 @@
+"""Load the synthetic home-service market (providers, workers, pilot communities) into the
+running stack for `careroute run`: derived from the stored communities, so a resumed or an
+imported registry gets the same market; writing it again changes nothing."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+MARKET_SEED = 11
+
+
+def load_home_services(console: Console, seed: int = MARKET_SEED) -> None:
+    from careroute.config import Settings
+    from careroute.policy import load_policy
+    from careroute.storage import bind_tables, home_services, registry
+    from careroute.synthetic_services import generate_market
+
+    bind_tables(Settings.from_env())
+    communities = list(registry.all_communities())
+    pilots = load_policy().home_services.pilot_communities
+    market = generate_market(communities, seed, pilots)
+    home_services.save_market(market)
+    districts = len({p.district_id for p in market.providers})
+    console.print(
+        f"Home services: {len(market.providers)} providers, {len(market.workers)} workers "
+        f"in {districts} districts; {len(market.pilots)} pilot communities"
+    )
