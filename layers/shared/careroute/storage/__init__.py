@@ -7,8 +7,11 @@ once (at cold start) before any call: table names come from configuration, not f
 from careroute.config import Settings
 from careroute.storage import (
     coverage,
+    devices,
     history,
+    incidents,
     inspections,
+    meal_routes,
     orders,
     registry,
     routes,
@@ -45,6 +48,9 @@ def bind_tables(settings: Settings) -> None:
     inspections.bind(
         settings.inspection_targets_table, settings.inspections_table, settings.region
     )
+    devices.bind(settings.devices_table, settings.region)
+    meal_routes.bind(settings.meal_routes_table, settings.region)
+    incidents.bind(settings.incidents_table, settings.region)
     orders.bind(
         settings.orders_table,
         settings.order_events_table,
@@ -56,8 +62,11 @@ def bind_tables(settings: Settings) -> None:
 __all__ = [
     "bind_tables",
     "coverage",
+    "devices",
     "history",
+    "incidents",
     "inspections",
+    "meal_routes",
     "orders",
     "registry",
     "routes",

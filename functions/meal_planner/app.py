@@ -1,0 +1,29 @@
+"""Nightly meal planner: a Scheduler tick -> one SQS plan job per canteen for the next day's
+lunch deliveries."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import storage
+from careroute.config import Settings
+from careroute.messages import NightlyTick
+from careroute.observability import logger, metrics, tracer
+from careroute.services.meals import fan_out
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tick = NightlyTick.model_validate(event)
+    result = fan_out(tick, settings.meal_jobs_queue_url, context.aws_request_id)
+    metrics.add_metric(name="MealJobsSent", unit=MetricUnit.Count, value=result.jobs)
+    summary = {"plan_date": result.plan_date.isoformat(), "run_id": result.run_id,
+               "jobs": result.jobs}  # fmt: skip
+    logger.info("meal plan jobs sent", extra=summary)
+    return summary

@@ -1,0 +1,42 @@
+"""Meal solver: SQS canteen jobs -> validated lunch delivery routes per canteen and day
+(partial batch failures)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import clock, storage
+from careroute.config import Settings
+from careroute.meal_messages import MealPlanJob
+from careroute.observability import logger, metrics, tracer
+from careroute.services.meals import plan_canteen
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord) -> None:
+    job = MealPlanJob.model_validate_json(record.body)
+    summary = plan_canteen(job, clock.now())
+    metrics.add_metric(name="MealOrdersPlanned", unit=MetricUnit.Count, value=summary["planned"])
+    metrics.add_metric(
+        name="MealOrdersUnassigned", unit=MetricUnit.Count, value=summary["unassigned"]
+    )
+    logger.info("canteen meal routes planned", extra=summary)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
