@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,7 +99,7 @@ def canteen_counts(communities_per_district: dict[str, int], total: int) -> dict
 
 
 def generate_canteens(
-    communities: Sequence[Community], seed: int, total: int = CANTEENS
+    communities: Iterable[Community], seed: int, total: int = CANTEENS
 ) -> tuple[Canteen, ...]:
     """Place `total` canteens over the districts of `communities` (ids "K001", ... in district
     order), each serving the communities of its district nearest to it."""
