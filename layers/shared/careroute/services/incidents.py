@@ -17,9 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
+from careroute import clock
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
 from careroute.devices import DeviceKind
@@ -124,9 +126,11 @@ def open_or_join(event: UrgentEvent, elder: Elder, rules: UrgentPolicy) -> Incid
     elder; the loser re-reads and joins the winner."""
     rule = rules.rules[event.event_type]
     for _ in range(ATTEMPTS):
-        own = store.find_incident(incident_id(event.event_id))
         latest = store.latest_of_elder(event.elder_id)
-        current = own or latest
+        current = latest
+        if latest is None or not joins(latest, event, rules.merge_window):
+            # a redelivery whose incident is no longer the elder's latest finds it by id
+            current = store.find_incident(incident_id(event.event_id)) or latest
         if current is not None and joins(current, event, rules.merge_window):
             merged = merge(current, event, rule)
             if merged is current:
@@ -203,18 +207,28 @@ def responder_options(elder: Elder, now: datetime, policy: Policy) -> list[Respo
     return options
 
 
-def _insertion(
+@dataclass(frozen=True)
+class _Plan:
+    """A route change worked out for a responder: the route as read and as it will be."""
+
+    steward_id: str
+    previous: dict[str, Any] | None
+    inserted: Insertion
+
+
+def _plan(
     option: ResponderOption, incident: Incident, elder: Elder, now: datetime, policy: Policy
-) -> tuple[Insertion | None, dict[str, object] | None]:
+) -> _Plan | None:
+    """The responder's route for today with the visit in it; None when it cannot fit."""
     found = directory()
     community = found.communities[option.community_id]
     steward = found.stewards[option.community_id]
-    day = now.astimezone(CHINA_TZ).date()
-    current = routes.find_route(steward.steward_id, day)
+    previous = routes.find_route(steward.steward_id, now.astimezone(CHINA_TZ).date())
     visit = UrgentVisit(
         incident.incident_id, elder, incident.arrive_due_at, incident.service_minutes * 60
     )
-    return insert_urgent(current, community, steward, visit, now, policy), current
+    inserted = insert_urgent(previous, community, steward, visit, now, policy)
+    return _Plan(steward.steward_id, previous, inserted) if inserted is not None else None
 
 
 # ---------------------------------------------------------------------- dispatch
@@ -223,25 +237,33 @@ def _insertion(
 def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> Incident:
     """Drive the incident to DISPATCHED (or leave it NEW with a note when nobody can
     respond); resumes from whatever state a previous delivery reached."""
+    plan: _Plan | None = None
     for _ in range(ATTEMPTS):
         if incident.status is IncidentStatus.NEW:
-            incident = _choose(incident, elder, now, policy)
+            incident, plan = _choose(incident, elder, now, policy)
             if incident.status is IncidentStatus.NEW:
                 return incident
         if incident.status is not IncidentStatus.DISPATCHING:
             return incident
-        placed = _place(incident, elder, now, policy)
+        if plan is not None and plan.steward_id != incident.responder_id:
+            plan = None  # another delivery chose someone else meanwhile
+        placed = _place(incident, elder, now, policy, plan)
         if placed is not None:
             return placed
+        plan = None
         incident = store.get_incident(incident.incident_id)
     raise ConflictError(f"incident {incident.incident_id}: dispatch kept conflicting")
 
 
-def _choose(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> Incident:
+def _choose(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy
+) -> tuple[Incident, _Plan | None]:
+    """Write the choice of responder first (DISPATCHING): a crash after the route is changed
+    then resumes with the same responder instead of putting the visit on a second route."""
     reach = int((incident.arrive_due_at - now).total_seconds())
     for option in rank_responders(responder_options(elder, now, policy), reach):
-        inserted, _ = _insertion(option, incident, elder, now, policy)
-        if inserted is None:
+        plan = _plan(option, incident, elder, now, policy)
+        if plan is None:
             continue
         chosen = replace(
             incident,
@@ -250,10 +272,10 @@ def _choose(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> 
             responder_community_id=option.community_id,
             dispatch_note="",
         )
-        return _saved(incident, chosen)
+        return _saved(incident, chosen), plan
     if incident.dispatch_note == NO_RESPONDER:
-        return incident
-    return _saved(incident, escalate(replace(incident, dispatch_note=NO_RESPONDER), now))
+        return incident, None
+    return _saved(incident, escalate(replace(incident, dispatch_note=NO_RESPONDER), now)), None
 
 
 def _saved(before: Incident, after: Incident) -> Incident:
@@ -262,28 +284,33 @@ def _saved(before: Incident, after: Incident) -> Incident:
     return store.get_incident(before.incident_id)
 
 
-def _place(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> Incident | None:
+def _place(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, plan: _Plan | None
+) -> Incident | None:
     """Put the visit on the chosen responder's route (unless a crashed delivery did already)
     and mark the incident DISPATCHED; None when a concurrent write means: read again."""
-    option = ResponderOption(incident.responder_id, incident.responder_community_id, 0, False)
     day = now.astimezone(CHINA_TZ).date()
-    current = routes.find_route(incident.responder_id, day)
-    eta: datetime | None = incident.eta
-    if not on_route(current, incident.incident_id):
-        inserted, current = _insertion(option, incident, elder, now, policy)
-        if inserted is None:  # the day moved on since the choice: choose again
-            again = replace(
-                incident, status=IncidentStatus.NEW, responder_id="", responder_community_id=""
-            )
-            store.save_step(incident, again)
-            return None
-        if not routes.replace_route(inserted.document, current):
-            return None
-        eta = _at(day, inserted.eta)
-    else:
-        stop = next(s for s in current["stops"] if s.get("incident_id") == incident.incident_id)  # type: ignore[index]
-        eta = _at(day, _clock_seconds(stop["arrival"]))
-    done = replace(incident, status=IncidentStatus.DISPATCHED, dispatched_at=now, eta=eta)
+    if plan is None:
+        current = routes.find_route(incident.responder_id, day)
+        if current is not None and on_route(current, incident.incident_id):
+            stop = next(s for s in current["stops"] if s.get("incident_id") == incident.incident_id)
+            return _notified(incident, _at(day, _clock_seconds(stop["arrival"])))
+        option = ResponderOption(incident.responder_id, incident.responder_community_id, 0, False)
+        plan = _plan(option, incident, elder, now, policy)
+    if plan is None:  # the day moved on since the choice: choose again
+        again = replace(
+            incident, status=IncidentStatus.NEW, responder_id="", responder_community_id=""
+        )
+        store.save_step(incident, again)
+        return None
+    if not routes.replace_route(plan.inserted.document, plan.previous):
+        return None
+    return _notified(incident, _at(day, plan.inserted.eta))
+
+
+def _notified(incident: Incident, eta: datetime) -> Incident:
+    """DISPATCHED: the visit is on the route, so the responder's app shows it from now."""
+    done = replace(incident, status=IncidentStatus.DISPATCHED, dispatched_at=clock.now(), eta=eta)
     return _saved(incident, done)
 
 
