@@ -246,7 +246,7 @@ def _require_free_port(port: int) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from careroute_local import home_services_job, main_job
+    from careroute_local import home_services_job, inspection_job, main_job
 
     if not args.no_serve:
         _require_free_port(args.port)
@@ -259,6 +259,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         home_services_job.load_home_services(console)
         run = main_job.plan_night(pump, plan_date, console, workers=args.workers)
         main_job.print_summary(run, console)
+        inspection_job.print_inspections(pump, plan_date, args.seed, today, console)
         if args.export:
             main_job.plan_export(run, args.export)
             console.print(f"Plan written to {args.export}")

@@ -59,9 +59,10 @@ class InspectionPolicy:
     adaptation_minutes: int = 45
     speed_kmh: float = 25.0
     """Inspectors drive: haversine x the policy's circuity at this speed."""
-    base_penalty: int = 3_600
+    base_penalty: int = 600
     """Penalty (travel seconds) for dropping an optional target `lookahead_days` away; it
-    grows linearly to `lookahead_days + 1` times this on the last optional day."""
+    grows linearly to `lookahead_days + 1` times this on the last optional day. Small far
+    from the due date, so an early inspection is taken only on a short detour."""
 
     def __post_init__(self) -> None:
         for name in (

@@ -1,0 +1,92 @@
+"""The main job's inspection step: the synthetic targets and inspectors of the loaded city's
+districts, then the next day's inspection plan through the real handlers (the inspection
+planner's schedule -> SQS district jobs -> the inspection solver), summarised in one line.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from rich.console import Console
+
+from careroute.domain import CHINA_TZ
+from careroute_local.pump import EventPump
+
+PLANNER = "InspectionPlannerFunction"
+QUEUE = "InspectionJobsQueue"
+
+
+@dataclass(frozen=True)
+class InspectionRun:
+    targets: int
+    """Targets loaded now (0 when a restarted stack kept its own)."""
+    districts: int
+    candidates: int
+    mandatory: int
+    planned: int
+    unassigned_mandatory: int
+    seconds: float
+    load_seconds: float
+
+    def line(self, plan_date: date) -> str:
+        loaded = f"{self.targets:,} targets loaded, " if self.targets else ""
+        return (
+            f"Inspections {plan_date}: {loaded}{self.districts} districts, "
+            f"{self.candidates} due or upcoming, {self.planned} planned, "
+            f"{self.mandatory} mandatory ({self.unassigned_mandatory} unassigned) "
+            f"in {self.seconds:.1f} s (loading {self.load_seconds:.1f} s)"
+        )
+
+
+def load_targets(seed: int, as_of: date) -> int:
+    """Load the synthetic targets and inspectors of the stack's districts, unless some are
+    there already (a restarted stack keeps its due dates); the count of targets loaded."""
+    from careroute.policy import load_policy
+    from careroute.services.inspections import load_world
+    from careroute.storage import inspections, registry
+    from careroute.synthetic_inspections import generate_inspections
+
+    communities = list(registry.all_communities())
+    if not communities or inspections.inspectors_of(communities[0].district_id):
+        return 0
+    world = generate_inspections(seed, communities, as_of=as_of, policy=load_policy().inspections)
+    targets, _inspectors = load_world(world)
+    return targets
+
+
+def plan_inspections(pump: EventPump, plan_date: date, seed: int, as_of: date) -> InspectionRun:
+    """Targets loaded if needed, `plan_date` planned for every district, summarised."""
+    from careroute.storage import inspections, registry
+
+    started = time.perf_counter()
+    loaded = load_targets(seed, as_of)
+    load_seconds = time.perf_counter() - started
+    evening = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
+    tick = evening.replace(hour=20).astimezone(UTC)
+    fan_out = pump.fire_schedule(PLANNER, tick, overrides={"plan_date": plan_date.isoformat()})
+    pump.drain_queue(QUEUE)
+    summaries = []
+    for district_id in sorted({c.district_id for c in registry.all_communities()}):
+        summary = inspections.plan_summary(district_id, plan_date)
+        if summary is not None and summary.get("run_id") == fan_out["run_id"]:
+            summaries.append(summary)
+    return InspectionRun(
+        targets=loaded,
+        districts=len(summaries),
+        candidates=sum(s["candidates"] for s in summaries),
+        mandatory=sum(s["mandatory"] for s in summaries),
+        planned=sum(s["planned"] for s in summaries),
+        unassigned_mandatory=sum(s["unassigned_mandatory"] for s in summaries),
+        seconds=time.perf_counter() - started,
+        load_seconds=load_seconds,
+    )
+
+
+def print_inspections(
+    pump: EventPump, plan_date: date, seed: int, as_of: date, console: Console
+) -> InspectionRun:
+    run = plan_inspections(pump, plan_date, seed, as_of)
+    console.print(run.line(plan_date))
+    return run
