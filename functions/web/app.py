@@ -52,6 +52,12 @@ STATUS_OF = {
     StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+CSP = (
+    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; "
+    "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+"""The pages run only their own scripts and talk only to this API (the token is in
+localStorage); images may come from https for the optional base-map tiles."""
 ScopeQuery = Annotated[
     str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
 ]
@@ -71,7 +77,12 @@ def get_page(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
     page = FILES.get(name)
     if page is None:
         return error(HTTPStatus.NOT_FOUND, "not_found", "no such page")
-    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": CSP,
+    }
     return Response(200, TYPES[page.suffix], page.read_text("utf-8"), headers=headers)
 
 

@@ -22,9 +22,11 @@ from typing import Any
 import pytest
 
 from careroute.domain import CHINA_TZ, Registry, VisitRecord
+from careroute.services.inspections import load_world
 from careroute.storage.visits import all_visits
+from careroute.synthetic_inspections import generate_inspections
 from careroute_local.pump import EventPump, LocalHttpServer
-from tests.conftest import PLAN_DATE, load_city, nightly_tick_time
+from tests.conftest import PLAN_DATE, TODAY, load_city, nightly_tick_time
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +68,7 @@ def served(session_pump: EventPump, small_city: Registry) -> Iterator[tuple[Even
     """The small city planned for PLAN_DATE and the HTTP API (and pages) on 127.0.0.1, once
     for the module: each test records visits for stewards of its own."""
     pump = load_city(session_pump, small_city)
+    load_world(generate_inspections(11, small_city.communities, as_of=TODAY))  # targets due
     pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     pump.drain_queue("PlanJobsQueue")
     server: LocalHttpServer
@@ -111,9 +114,9 @@ def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Any, Console
     return ctx, page, console
 
 
-def shot(page: Any, name: str, tmp_path: Path) -> None:
+def shot(page: Any, name: str, tmp_path: Path, full_page: bool = True) -> None:
     target = DOCS if os.environ.get("CAREROUTE_DOC_SCREENSHOTS") == "1" else tmp_path
-    page.screenshot(path=str(target / name), full_page=True)
+    page.screenshot(path=str(target / name), full_page=full_page)
 
 
 def test_the_stewards_page_shows_the_route_the_api_returns(
@@ -165,7 +168,7 @@ def test_the_stewards_page_shows_the_route_the_api_returns(
     assert page.locator("h1").inner_text() == "Today's route"
     page.click("#lang")
     assert page.locator("h1").inner_text() == "今日路线"
-    shot(page, "web-steward.png", tmp_path)
+    shot(page, "web-steward.png", tmp_path, full_page=False)
     assert console.errors == []
     ctx.close()
 
@@ -199,6 +202,7 @@ def test_an_outcome_recorded_offline_is_stored_exactly_once_when_back_online(
     )
 
     ctx.set_offline(True)
+    first.locator("summary").click()
     first.locator("select[name=outcome]").select_option("visited")
     first.locator("textarea[name=notes]").fill("offline note")
     first.locator("button[type=submit]").click()
@@ -306,7 +310,17 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
     assert page.locator("#map polygon.outline").count() == len(
         {c.district_id for c in small_city.communities}
     )
-    assert page.get_by_test_id("inspections").is_hidden()  # no inspections API here (yet)
+    # Inspection progress, from the inspections API, as that API reports it.
+    page.wait_for_selector("body[data-inspections='city']")
+    progress = http("GET", f"{url}/inspections/progress?scope=city&month={month}", admin)
+    assert progress["total"]["due"] > 0
+    shown_total = page.locator(
+        "[data-testid=inspections-table] tr[data-district='ALL'] td[data-col]"
+    )
+    assert {
+        shown_total.nth(i).get_attribute("data-col"): shown_total.nth(i).inner_text()
+        for i in range(shown_total.count())
+    } == {k: str(progress["total"][k]) for k in ("due", "done", "done_on_time", "open", "overdue")}
     shot(page, "web-dashboard.png", tmp_path)
 
     # Drill down district -> street: each level's rows are the API's coverage of that scope.
@@ -346,5 +360,26 @@ def test_officials_see_only_their_own_scope(
     with pytest.raises(urllib.error.HTTPError) as refused:
         http("GET", f"{url}/map?scope=city", token)
     assert refused.value.code == 403
+    assert console.errors == []
+    ctx.close()
+
+
+def test_the_inspection_panel_stays_hidden_while_its_api_does_not_answer(
+    served: tuple[EventPump, str], browser: Any
+) -> None:
+    """Feature detection: without the inspections API (404) the rest of the dashboard works."""
+    pump, url = served
+    admin = pump.issuer.token("city_admin")
+    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    ctx = browser.new_context()
+    ctx.route("**/inspections/progress*", lambda route: route.fulfill(status=404, body="{}"))
+    page = ctx.new_page()
+    console = Console(page)
+    page.goto(f"{url}/app/dashboard.html#month={month}&token={admin}")
+    page.wait_for_selector("body[data-inspections='city']")
+    assert page.get_by_test_id("inspections").is_hidden()
+    assert page.get_by_test_id("elders_due").inner_text() == str(
+        api_row(url, admin, month, "city")["elders_due"]
+    )
     assert console.errors == []
     ctx.close()

@@ -5,6 +5,7 @@ window.CAREROUTE_CONFIG = {
   // Optional base-map tiles, e.g. "https://tiles.example.org/{z}/{x}/{y}.png" (off: "").
   tileUrl: "",
   tileAttribution: "",
-  // Probed once by the dashboard; the inspection panel shows only if this answers 200.
-  inspectionsPath: "inspections",
+  // Inspection progress (GET ?scope=city|district:ID&month=YYYY-MM): the dashboard's panel
+  // shows only while this answers 200; otherwise (not deployed, not allowed) it stays hidden.
+  inspectionsPath: "inspections/progress",
 };

@@ -16,7 +16,6 @@
   let geo = null;          // GET /map of the viewer's own scope
   let path = [];           // drill-down: scopes from the viewer's own to the one shown
   let view = null;         // what the current scope's requests returned
-  let inspectionsPath = null;
 
   CR.applyText();
   document.getElementById("lang").onclick = () => CR.toggleLang(render);
@@ -204,27 +203,35 @@
       view.overdue.elders.slice(0, 20).map(e => el("tr", {},
         el("td", { text: e.elder_id }), el("td", { text: e.community_id }), el("td", { text: e.tier }),
         el("td", { text: e.deadline || "–" }), el("td", { class: "num", text: e.days_overdue ?? "–" }))));
-    table(document.getElementById("tickets"), [["ticket"], ["category"], ["severity"], ["level"], ["due"]],
+    table(document.getElementById("tickets"), [["elder"], ["category"], ["severity"], ["level"], ["due"]],
       view.open.tickets.slice(0, 20).map(k => el("tr", { class: k.overdue ? "error" : null },
         el("td", { text: k.elder_id }), el("td", { text: t(k.category) }), el("td", { text: t(k.severity) }),
-        el("td", { text: k.level }), el("td", { text: k.due_at.slice(0, 16).replace("T", " ") }))));
+        el("td", { text: t(k.level) }), el("td", { text: k.due_at.slice(0, 16).replace("T", " ") }))));
   }
 
-  // Inspection progress comes from another service: shown only if its endpoint answers.
+  // Inspection progress comes from another service: shown only while its endpoint answers.
+  // It reports the city or a district; a street or community view asks for its district.
   async function probeInspections() {
-    const body = document.getElementById("inspections-body");
+    const panel = document.getElementById("inspections");
+    const scope = path[path.length - 1];
+    const kind = kindOf(scope);
+    const district = kind === "city" || kind === "district" ? scope
+      : `district:${(kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope)) : geo.communities.find(c => c.community_id === idOf(scope)) || {}).district_id}`;
+    let data;
     try {
-      const data = await CR.api(q(CR.CONFIG.inspectionsPath || "inspections", { scope: path[path.length - 1] }));
-      const items = Array.isArray(data) ? data : (data && (data.items || data.inspections || data.targets)) || [];
-      const byStatus = {};
-      for (const i of items) byStatus[i.status || "?"] = (byStatus[i.status || "?"] || 0) + 1;
-      body.replaceChildren(el("div", { class: "figure" }, el("div", { class: "value", text: (data && data.count) ?? items.length })),
-        el("div", { class: "muted", text: Object.entries(byStatus).map(([s, n]) => `${s}: ${n}`).join(" · ") }));
-      document.getElementById("inspections").hidden = false;
-      inspectionsPath = CR.CONFIG.inspectionsPath;
+      data = await CR.api(q(CR.CONFIG.inspectionsPath || "inspections/progress", { scope: district, month: monthInput.value }));
     } catch (e) {
-      document.getElementById("inspections").hidden = true; // not deployed (yet): no panel
+      panel.hidden = true; // not deployed (yet) or not for this viewer: no panel
+      return;
     }
+    const cols = ["due", "done", "done_on_time", "open", "overdue"];
+    const rows = [{ ...data.total, district_id: "ALL" }, ...(data.districts || [])];
+    const node = el("table", { "data-testid": "inspections-table" });
+    table(node, [["scope"], ...cols.map(c => [`insp_${c}`, 1])], rows.map(r => el("tr", { "data-district": r.district_id },
+      el("td", { text: r.district_id === "ALL" ? t("all") : nameOf(`district:${r.district_id}`) }),
+      cols.map(c => el("td", { class: "num", "data-col": c, text: r[c] ?? "–" })))));
+    document.getElementById("inspections-body").replaceChildren(node);
+    panel.hidden = false;
   }
 
   function render() {
@@ -232,6 +239,7 @@
     if (!view) return;
     renderCrumbs(); renderFigures(); renderTiers(); renderChildren(); renderMap(); renderChart(); renderLists();
     document.body.dataset.ready = view.scope;
+    probeInspections().finally(() => { document.body.dataset.inspections = view.scope; });
   }
 
   function fail(e) {
@@ -246,5 +254,5 @@
     const start = params.get("scope");
     if (start && start !== own) path.push(start); // e.g. #scope=street:S001 from a link
     return load();
-  }).then(probeInspections).catch(fail);
+  }).catch(fail);
 })();

@@ -141,7 +141,7 @@
       ...route.stops.map((s, i) => {
         const [x, y] = project(s.lng, s.lat);
         return svg("g", { class: `stop${states[i] === "recorded" ? " done" : ""}`, "data-seq": s.sequence },
-          svg("circle", { cx: x, cy: y, r: 11 }), svg("text", { x, y, text: s.sequence }));
+          svg("circle", { cx: x, cy: y, r: 14 }), svg("text", { x, y, text: s.sequence }));
       }),
     );
   }
@@ -163,9 +163,9 @@
       el("div", { class: "muted", text: stop.address || "" }),
       el("div", {}, `${t("window")} `, el("span", { "data-testid": "window", text: `${stop.window.start}–${stop.window.end}` }),
         ` · ${t("arrival")} `, el("span", { "data-testid": "arrival", text: stop.arrival }),
-        ` · ${t("travel")} ${stop.travel_minutes} min`),
+        ` · ${t(route.mode || "walk")} ${stop.travel_minutes} min`),
       (stop.tasks || []).length ? el("div", {}, `${t("tasks")}: `, el("span", { "data-testid": "tasks", text: stop.tasks.join(", ") })) : null,
-      state === "recorded" || state === "queued" ? null : form);
+      state === "recorded" || state === "queued" ? null : el("details", {}, el("summary", { text: t("record") }), form));
   }
 
   function renderOutbox() {
