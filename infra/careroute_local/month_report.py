@@ -236,6 +236,16 @@ def _tickets_line(t: dict[str, Any]) -> str:
     )
 
 
+def _inspections_line(t: dict[str, Any]) -> str:
+    due, done = t.get("inspections_due", 0), t.get("inspections_done", 0)
+    return (
+        f"- inspections this month: {due:,} due, {done:,} done "
+        f"({t.get('inspections_done_on_time', 0):,} on time), "
+        f"{t.get('inspections_overdue', 0):,} overdue at the end, "
+        f"{t.get('inspections_mandatory_unassigned', 0):,} mandatory left unplanned"
+    )
+
+
 def markdown(
     report: dict[str, Any], coverage: list[dict[str, Any]], misses: list[dict[str, Any]]
 ) -> str:
@@ -257,6 +267,7 @@ def markdown(
         f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
         f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}",
         _tickets_line(t),
+        _inspections_line(t),
         f"- independent check: {'passed' if report['checks']['passed'] else 'FAILED'} "
         "(visit records vs projector counters, coverage drift check, and what the API "
         "answered)",

@@ -62,6 +62,7 @@ from careroute.domain import (
 )
 from careroute.exceptions import NotFoundError
 from careroute.policy import Policy
+from careroute_local.inspection_sim import InspectionDays
 from careroute_local.paths import DATA_DIR
 
 PLANNER = "PlannerFunction"
@@ -281,17 +282,22 @@ def simulate(
     with clock.use(sim_clock), main_job.local_stack() as (_stack, pump):
         main_job.load_registry(city, config.first, console)
         _baseline(run)
+        inspecting = InspectionDays(pump, city, config.city_seed, config.seed, config.first)
         run.timings.setup = time.perf_counter() - started
         tokens = _Tokens(pump)
         district_ids = sorted({c.district_id for c in city.communities})
         day = config.first
         while day <= config.last:
             stats = _one_day(run, pump, tokens, sim_clock, day, district_ids)
+            t_inspections = time.perf_counter()
+            inspecting.day(sim_clock, day)
+            run.timings.api += time.perf_counter() - t_inspections
             run.days.append(stats)
             log(_progress_line(stats))
             day += timedelta(days=1)
         sim_clock.set(at(config.last, 23 * 3600))
         run.totals.update(ticket_totals(run, pump, tokens))
+        run.totals.update(inspecting.totals(config.month))
         check_started = time.perf_counter()
         compliance, checks = _check_on_stack(run)
         run.timings.check = time.perf_counter() - check_started
@@ -1066,6 +1072,7 @@ def build_report(
         "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
         "tickets_open_overdue": run.totals["tickets_open_overdue"],
         "tickets_escalated": run.totals["tickets_escalated"],
+        **{k: v for k, v in run.totals.items() if k.startswith("inspection")},
     }
     t = run.timings
     return {
