@@ -60,6 +60,8 @@ class UrgentVisit:
     due_at: datetime
     """Latest arrival (the incident's arrive deadline)."""
     service_seconds: int
+    late_seconds: int = 0
+    """Arrival may be this much after the deadline (a second pass when nobody can make it)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def insert_urgent(
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     direct = travel.seconds(community.location, visit.elder.location)
     latest = max(seconds_of_day(visit.due_at), start + direct + LATE_SLACK_SECONDS)
+    latest += visit.late_seconds
     if visit.due_at.astimezone(CHINA_TZ).date() > day:
         latest = DAY_END - visit.service_seconds
     urgent_window = TimeWindow(start, min(DAY_END, latest + visit.service_seconds))

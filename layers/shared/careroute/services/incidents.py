@@ -60,6 +60,9 @@ ATTEMPTS = 5
 DIRECTORY_TTL_SECONDS = 60.0
 NO_RESPONDER = "no steward on shift can reach the elder today"
 CLOCK_SKEW = timedelta(minutes=5)
+LATE_PASSES = (3600, 3 * 3600)
+"""When no responder can arrive by the deadline, the three best may arrive this much later
+(a late responder is better than none; the ETA shows it and the report counts the miss)."""
 """A device clock may run this far ahead; a later occurred_at is rejected as malformed."""
 
 
@@ -217,7 +220,12 @@ class _Plan:
 
 
 def _plan(
-    option: ResponderOption, incident: Incident, elder: Elder, now: datetime, policy: Policy
+    option: ResponderOption,
+    incident: Incident,
+    elder: Elder,
+    now: datetime,
+    policy: Policy,
+    late_seconds: int = 0,
 ) -> _Plan | None:
     """The responder's route for today with the visit in it; None when it cannot fit."""
     found = directory()
@@ -225,7 +233,11 @@ def _plan(
     steward = found.stewards[option.community_id]
     previous = routes.find_route(steward.steward_id, now.astimezone(CHINA_TZ).date())
     visit = UrgentVisit(
-        incident.incident_id, elder, incident.arrive_due_at, incident.service_minutes * 60
+        incident.incident_id,
+        elder,
+        incident.arrive_due_at,
+        incident.service_minutes * 60,
+        late_seconds,
     )
     inserted = insert_urgent(previous, community, steward, visit, now, policy)
     return _Plan(steward.steward_id, previous, inserted) if inserted is not None else None
@@ -261,8 +273,10 @@ def _choose(
     """Write the choice of responder first (DISPATCHING): a crash after the route is changed
     then resumes with the same responder instead of putting the visit on a second route."""
     reach = int((incident.arrive_due_at - now).total_seconds())
-    for option in rank_responders(responder_options(elder, now, policy), reach):
-        plan = _plan(option, incident, elder, now, policy)
+    ranked = rank_responders(responder_options(elder, now, policy), reach)
+    tries = [(o, 0) for o in ranked] + [(o, late) for late in LATE_PASSES for o in ranked[:3]]
+    for option, late in tries:
+        plan = _plan(option, incident, elder, now, policy, late)
         if plan is None:
             continue
         chosen = replace(

@@ -1,0 +1,138 @@
+"""Urgent dispatch latency on the local stack (issue #10): from an event enqueued on the
+urgent-events queue to its responder notified (the incident DISPATCHED, the visit on the
+responder's route for today, re-timed by OR-Tools and validated).
+
+One run: a synthetic district is loaded with its devices and planned for the next working
+day; the clock is set to 09:30 that day and then runs at wall speed, so the handler's
+`dispatched_at` minus the enqueue time is the real latency. Two loads:
+- single: one event at a time (the queue is drained as soon as it is sent, as Lambda's
+  poller would pick it up), over distinct elders of all communities in turn;
+- burst: `--burst` events sent at once, then drained (batches of 10, one consumer): each
+  event's latency includes waiting for the batches before it.
+
+    .venv/bin/python benchmarks/urgent_dispatch.py [--events 100] [--burst 50] [--scale 0.2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from rich.console import Console
+
+from careroute import clock
+from careroute.devices import REPORTS, Device, DeviceKind, generate_devices
+from careroute.domain import CHINA_TZ
+from careroute.incident_report import percentile
+from careroute.incidents import EventType, IncidentStatus, incident_id
+from careroute.synthetic import generate_city
+from careroute_local import main_job
+
+URGENT_TYPES = (EventType.FALL_DETECTED, EventType.SMOKE_ALARM, EventType.ONE_KEY_CALL)
+
+
+def elder_devices(devices: list[Device]) -> Iterator[Device]:
+    """One device per elder, communities in turn (so no one steward takes every event)."""
+    by_community: dict[str, list[Device]] = defaultdict(list)
+    seen: set[str] = set()
+    for d in devices:
+        if d.kind is DeviceKind.CALL_CENTRE or d.elder_id in seen:
+            continue
+        if any(t in REPORTS[d.kind] for t in URGENT_TYPES):
+            seen.add(d.elder_id)
+            by_community[d.community_id].append(d)
+    queues = [iter(v) for _, v in sorted(by_community.items())]
+    for group in itertools.zip_longest(*queues):
+        yield from (d for d in group if d is not None)
+
+
+def message(n: int, device: Device, at: datetime) -> str:
+    kind = next(t for t in URGENT_TYPES if t in REPORTS[device.kind])
+    return json.dumps(
+        {
+            "event_id": f"bench-{n}",
+            "device_id": device.device_id,
+            "type": kind.value,
+            "occurred_at": at.isoformat(),
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--burst", type=int, default=50)
+    parser.add_argument("--district", default="Heping")
+    parser.add_argument("--scale", type=float, default=0.2)
+    args = parser.parse_args()
+    console = Console(stderr=True)
+    today = datetime.now(CHINA_TZ).date()
+    plan_date = main_job.next_working_day(today)
+    city = generate_city(11, as_of=today, districts=[args.district], scale=args.scale)
+    devices = generate_devices(city, seed=11, installed_on=today)
+    start = datetime.combine(plan_date, datetime.min.time(), CHINA_TZ).replace(hour=9, minute=30)
+    wall0 = time.monotonic()
+    with main_job.local_stack(log_level="WARNING") as (stack, pump):
+        from careroute.storage import devices as device_store
+        from careroute.storage import incidents as incident_store
+
+        main_job.load_registry(city, today, console)
+        device_store.save_devices(devices)
+        main_job.plan_night(pump, plan_date, console, workers=1)
+        sqs = stack.client("sqs")
+        url = stack.queue_url("UrgentEventsQueue")
+        picks = elder_devices(devices)
+        wall0 = time.monotonic()
+        results: dict[str, tuple[list[float], int]] = {}
+        with clock.use(lambda: start + timedelta(seconds=time.monotonic() - wall0)):
+            # warm up: the handler's first call imports OR-Tools and reads the registry
+            sqs.send_message(QueueUrl=url, MessageBody=message(-1, next(picks), clock.now()))
+            pump.drain_queue("UrgentEventsQueue")
+            n = 0
+
+            def latencies(sent: dict[str, datetime]) -> tuple[list[float], int]:
+                """Milliseconds to notified per dispatched event, and how many ETAs miss
+                the arrival deadline."""
+                out, late = [], 0
+                for event_id, at in sent.items():
+                    found = incident_store.get_incident(incident_id(event_id))
+                    if found.status is IncidentStatus.DISPATCHED and found.dispatched_at:
+                        out.append((found.dispatched_at - at).total_seconds() * 1000)
+                        late += bool(found.eta and found.eta > found.arrive_due_at)
+                return out, late
+
+            single: dict[str, datetime] = {}
+            for _ in range(args.events):
+                n += 1
+                at = clock.now()
+                sqs.send_message(QueueUrl=url, MessageBody=message(n, next(picks), at))
+                single[f"bench-{n}"] = at
+                pump.drain_queue("UrgentEventsQueue")
+            results["single"] = latencies(single)
+            burst: dict[str, datetime] = {}
+            for _ in range(args.burst):
+                n += 1
+                at = clock.now()
+                sqs.send_message(QueueUrl=url, MessageBody=message(n, next(picks), at))
+                burst[f"bench-{n}"] = at
+            pump.drain_queue("UrgentEventsQueue")
+            results["burst"] = latencies(burst)
+    print(f"{args.district} scale {args.scale}: {len(city.communities)} communities, "
+          f"{len(city.elders)} elders, {len(devices)} devices")  # fmt: skip
+    for name, (values, late) in results.items():
+        total = args.events if name == "single" else args.burst
+        p50, p99 = percentile(values, 0.5) or 0, percentile(values, 0.99) or 0
+        print(
+            f"{name:>6}: {len(values)}/{total} dispatched ({late} with an ETA past the arrival "
+            f"deadline), enqueued -> responder notified p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+            f"max {max(values, default=0):.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
