@@ -7,6 +7,7 @@ careroute data import --dir DIR    validate CSVs, load them into the running sta
 careroute data export --dir DIR    write the running stack's registry as CSV
 careroute token --role R --scope S print a dev bearer token for the local HTTP API
 careroute simulate --month YYYY-MM  a month through the real pipeline; report and exit code
+careroute reset [--yes]            delete the `run` stack's stored data (asks first)
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from rich.console import Console
 
 from careroute.domain import CHINA_TZ, Registry
 from careroute_local.dev_auth import ROLES
-from careroute_local.paths import DATA_DIR, STACK_FILE
+from careroute_local.paths import DATA_DIR, STACK_FILE, STATE_DIR
 
 if TYPE_CHECKING:
     from careroute.config import Settings
     from careroute_local.main_job import PlanRun
+    from careroute_local.run_state import RunState
+    from careroute_local.stack import LocalStack
 
 console = Console(stderr=True)
 EXIT_BAD_INPUT = 2
@@ -132,11 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument(
         "--rebuild", action="store_true", help="overwrite the counters with the recomputed values"
     )
+    circle = commands.add_parser(
+        "circle", help="share of elders within 15 minutes' walk of a service facility, per district"
+    )
+    _city_options(circle)
+    circle.add_argument("--minutes", type=int, default=15, help="walking limit (default 15)")
     _simulate_options(commands)
     redrive = commands.add_parser(
         "redrive", help="move dead-lettered plan jobs back to their queue (safe to repeat)"
     )
     redrive.add_argument("--limit", type=int, help="at most this many messages")
+    reset = commands.add_parser(
+        "reset", help="delete the local stack's stored data (visits, plans, counters) for good"
+    )
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
 
 
@@ -235,6 +247,9 @@ def _require_free_port(port: int) -> None:
     if port == 0:
         return
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the HTTP server binds (allow_reuse_address): a port whose last server was killed
+        # keeps connections in TIME_WAIT for a minute, and is free to serve again.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError as exc:
@@ -252,28 +267,81 @@ def cmd_run(args: argparse.Namespace) -> None:
         _require_free_port(args.port)
     today = _today()
     plan_date = args.date or main_job.next_working_day(today)
-    city = _city(args, today)
-    with main_job.local_stack(log_level=_log_level()) as (stack, pump):
-        console.print(f"Local stack up: moto at {stack.endpoint_url}")
-        main_job.load_registry(city, today, console)
-        home_services_job.load_home_services(console)
-        run = main_job.plan_night(pump, plan_date, console, workers=args.workers)
-        main_job.print_summary(run, console)
-        inspection_job.print_inspections(pump, plan_date, args.seed, today, console)
-        if args.export:
-            main_job.plan_export(run, args.export)
-            console.print(f"Plan written to {args.export}")
-        if args.no_serve:
-            return
-        example = _example(run, city)
-        main_job.serve(pump, stack, args.port, console, example)
+    state = _open_state()
+    try:
+        with main_job.local_stack(log_level=_log_level(), state_dir=STATE_DIR) as (stack, pump):
+            console.print(f"Local stack up: moto at {stack.endpoint_url}")
+            if not _resumed(state, stack, args):
+                main_job.load_registry(_city(args, today), today, console)
+                state.registry_loaded(_city_description(args))
+            home_services_job.load_home_services(console)
+            run = main_job.plan_night(
+                pump,
+                plan_date,
+                console,
+                workers=args.workers,
+                jobs_sent=state.jobs_sent(plan_date),
+                on_fanned_out=lambda jobs: state.fanned_out(plan_date, jobs),
+            )
+            main_job.print_summary(run, console)
+            inspection_job.print_inspections(pump, plan_date, args.seed, today, console)
+            if args.export:
+                main_job.plan_export(run, args.export)
+                console.print(f"Plan written to {args.export}")
+            if args.no_serve:
+                return
+            main_job.serve(pump, stack, args.port, console, _example(run))
+    finally:
+        state.close()
 
 
-def _example(run: PlanRun, city: Registry) -> dict[str, str]:
+def _open_state() -> RunState:
+    from careroute_local.run_state import RunState, StateInUse
+
+    try:
+        return RunState.open(STATE_DIR)
+    except StateInUse as exc:
+        console.print(f"[red]{exc}.[/] Stop it first (one stack per data folder), or point "
+                      "CAREROUTE_DATA_DIR at another folder.")  # fmt: skip
+        raise SystemExit(EXIT_BAD_INPUT) from exc
+
+
+def _city_description(args: argparse.Namespace) -> dict[str, object]:
+    if args.data:
+        return {"data": str(args.data)}
+    return {"seed": args.seed, "districts": args.districts, "scale": args.scale}
+
+
+def _resumed(state: RunState, stack: LocalStack, args: argparse.Namespace) -> bool:
+    """True when the data folder already holds a loaded city (a restart): say so."""
+    replayed = stack.journal_replayed or {}
+    if not state.resumed or not replayed.get("requests"):
+        state.city, state.plans = None, {}  # nothing was kept (or the journal is gone)
+        return False
+    console.print(
+        f"Resumed from {STATE_DIR}: {int(replayed['requests']):,} changes and "
+        f"{int(replayed['messages']):,} queued messages replayed in {replayed['seconds']:.1f} s "
+        f"(city {state.city}). `careroute reset` starts afresh."
+    )
+    if _city_description(args) != state.city:
+        console.print(
+            "[yellow]The city options differ from the stored city's; the stored city is used."
+        )
+    return True
+
+
+def _example(run: PlanRun) -> dict[str, str]:
+    from careroute.storage import registry
+
     routes, plan_date = run.routes, run.plan_date
     route = next((r for r in routes if r["stops"]), None)
-    steward_id = route["steward_id"] if route else city.stewards[0].steward_id
-    elder_id = route["stops"][0]["elder_id"] if route else city.elders[0].elder_id
+    if route:
+        steward_id, elder_id = route["steward_id"], route["stops"][0]["elder_id"]
+    else:
+        steward = next(iter(registry.all_stewards()))
+        steward_id = steward.steward_id
+        elder_id = next(e.elder_id for e in registry.all_elders()
+                        if e.community_id == steward.community_id)  # fmt: skip
     visited_at = datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
     visit = json.dumps(
         {
@@ -315,6 +383,32 @@ def cmd_generate(args: argparse.Namespace) -> None:
     console.print(
         f"Wrote {', '.join(f'{n:,} rows to {f}' for f, n in counts.items())} in {args.out}"
     )
+
+
+def cmd_circle(args: argparse.Namespace) -> None:
+    """The 15-minute service circle of a synthetic (or CSV) city: no stack needed."""
+    from rich.table import Table
+
+    from careroute.policy import load_policy
+    from careroute.service_circle import service_circle
+    from careroute.services.service_circle import facilities_of, walking
+    from careroute.synthetic import DISTRICTS
+
+    if args.minutes <= 0:
+        console.print("[red]--minutes must be positive")
+        raise SystemExit(EXIT_BAD_INPUT)
+    city = _city(args, _today())
+    facilities = facilities_of(city.communities)
+    report = service_circle(city.elders, facilities, walking(load_policy()), args.minutes * 60)
+    names = {d.district_id: f"{d.name_zh} {d.name_en}" for d in DISTRICTS}
+    table = Table(title=f"{args.minutes}-minute service circle ({len(facilities):,} facilities)")
+    for column in ("district", "elders", "within", "share", "outside"):
+        table.add_column(column, justify="left" if column == "district" else "right")
+    for row in [*report.districts.values(), report.city]:
+        label = names.get(row.scope_id, "city" if row.scope_id == "all" else row.scope_id)
+        table.add_row(label, f"{row.elders:,}", f"{row.within:,}", f"{row.share:.1%}",
+                      f"{len(row.outside):,}")  # fmt: skip
+    console.print(table)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -395,6 +489,32 @@ def cmd_redrive(args: argparse.Namespace) -> None:
     console.print(f"Moved {result.moved} plan jobs back to their queue; {result.left} left.")
 
 
+def cmd_reset(args: argparse.Namespace) -> None:
+    """Delete STATE_DIR: only with --yes or a typed "yes", never while a run uses it."""
+    from careroute_local.run_state import StateInUse, clear
+
+    if not STATE_DIR.exists():
+        console.print(f"Nothing to reset: {STATE_DIR} does not exist.")
+        return
+    if not args.yes:
+        if not sys.stdin.isatty():
+            console.print(f"[red]This deletes every visit, plan and counter in {STATE_DIR}.[/] "
+                          "Run `careroute reset --yes` to confirm.")  # fmt: skip
+            raise SystemExit(EXIT_BAD_INPUT)
+        answer = console.input(
+            f"Delete every visit, plan and counter stored in {STATE_DIR}? Type 'yes': "
+        )
+        if answer.strip().lower() != "yes":
+            console.print("Nothing deleted.")
+            raise SystemExit(1)
+    try:
+        clear(STATE_DIR)
+    except StateInUse as exc:
+        console.print(f"[red]{exc}:[/] stop it first.")
+        raise SystemExit(EXIT_BAD_INPUT) from exc
+    console.print(f"Deleted {STATE_DIR}; the next `careroute run` starts afresh.")
+
+
 def cmd_simulate(args: argparse.Namespace) -> None:
     from careroute.policy import load_policy
     from careroute.synthetic import generate_city
@@ -463,7 +583,9 @@ def main(argv: list[str] | None = None) -> None:
         ("token", None): cmd_token,
         ("coverage", None): cmd_coverage,
         ("redrive", None): cmd_redrive,
+        ("reset", None): cmd_reset,
         ("simulate", None): cmd_simulate,
+        ("circle", None): cmd_circle,
     }
     handler = handlers[(args.command, getattr(args, "data_command", None))]
     try:

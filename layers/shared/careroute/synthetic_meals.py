@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from careroute.domain import Category, Community, Elder, ElderStatus, GeoPoint, TimeWindow
-from careroute.synthetic import DISTRICTS, AreaKind
+from careroute.synthetic import DISTRICTS, TOTAL_COMMUNITIES, AreaKind
 from careroute.travel import haversine_m
 
 CANTEENS = 300
@@ -99,15 +99,19 @@ def canteen_counts(communities_per_district: dict[str, int], total: int) -> dict
 
 
 def generate_canteens(
-    communities: Iterable[Community], seed: int, total: int = CANTEENS
+    communities: Iterable[Community], seed: int, total: int | None = None
 ) -> tuple[Canteen, ...]:
     """Place `total` canteens over the districts of `communities` (ids "K001", ... in district
-    order), each serving the communities of its district nearest to it."""
+    order), each serving the communities of its district nearest to it. By default the full
+    city's density: 300 for its 1,153 communities, proportionally fewer for a part of it."""
+    ordered = sorted(communities, key=lambda c: c.community_id)
+    if total is None:
+        total = max(1, round(CANTEENS * len(ordered) / TOTAL_COMMUNITIES))
     if total <= 0:
         raise ValueError(f"total canteens must be positive, got {total}")
     rng = random.Random(seed)
     by_district: dict[str, list[Community]] = {}
-    for community in sorted(communities, key=lambda c: c.community_id):
+    for community in ordered:
         by_district.setdefault(community.district_id, []).append(community)
     counts = canteen_counts({d: len(cs) for d, cs in sorted(by_district.items())}, total)
     kinds = {d.district_id: d.kind for d in DISTRICTS}

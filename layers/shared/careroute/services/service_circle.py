@@ -1,0 +1,89 @@
+"""The 15-minute service circle for officials: for a scope they may read, the share of its
+elders within 15 minutes' walk of a service facility, per district and community, and the
+ids of the elders outside. Also the city table the CLI prints.
+
+Facilities are the synthetic ones (service_circle.generate_facilities with the canteens of
+synthetic_meals), generated from the registry's communities once per container.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from careroute.auth import Caller, require_scope
+from careroute.coverage import Scope, ScopeKind
+from careroute.domain import Community, Elder, TravelMode
+from careroute.exceptions import ValidationError
+from careroute.policy import Policy
+from careroute.service_circle import (
+    CIRCLE_SECONDS,
+    CircleReport,
+    CircleRow,
+    Facility,
+    generate_facilities,
+    service_circle,
+)
+from careroute.services.meals import MEAL_SEED
+from careroute.storage import registry
+from careroute.storage.scopes import ancestors, communities_in
+from careroute.synthetic_meals import generate_canteens
+from careroute.travel import HaversineTravel
+
+_facilities: dict[int, tuple[Facility, ...]] = {}
+
+
+def facilities_of(communities: Iterable[Community], seed: int = MEAL_SEED) -> tuple[Facility, ...]:
+    ordered = sorted(communities, key=lambda c: c.community_id)
+    return generate_facilities(ordered, seed, generate_canteens(ordered, seed))
+
+
+def walking(policy: Policy) -> HaversineTravel:
+    return HaversineTravel(policy.speed_kmh[TravelMode.WALK], policy.circuity)
+
+
+def city_report(
+    communities: Iterable[Community], elders: Iterable[Elder], policy: Policy
+) -> CircleReport:
+    """The whole registry's circle (the CLI's table)."""
+    return service_circle(elders, facilities_of(communities), walking(policy))
+
+
+def row_document(row: CircleRow, ids: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": row.scope_id,
+        "elders": row.elders,
+        "within": row.within,
+        "share": round(row.share, 4),
+    }
+    if ids:
+        doc["outside"] = row.outside
+    return doc
+
+
+def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict[str, Any]:
+    """The circle of one scope (city, district:ID, street:ID or community:ID; default: the
+    caller's own). Elder ids outside are listed per community and for scopes below the city."""
+    own = caller.official_scope
+    if scope_text is None and own is not None:
+        scope_text = str(own)
+    try:
+        scope = Scope.parse(scope_text or "")
+    except ValueError as exc:
+        raise ValidationError(f"scope: {exc}") from exc
+    require_scope(caller, scope, ancestors(scope))
+    members = communities_in(scope)
+    if not members:
+        raise ValidationError(f"scope: no communities in {scope}")
+    if MEAL_SEED not in _facilities:
+        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
+    elders = [e for cid in members for e in registry.elders_of_community(cid)]
+    report = service_circle(elders, _facilities[MEAL_SEED], walking(policy))
+    total = row_document(report.city, ids=scope.kind is not ScopeKind.CITY)
+    return {
+        "scope": str(scope),
+        "limit_minutes": CIRCLE_SECONDS // 60,
+        "total": {**total, "id": str(scope)},
+        "districts": [row_document(r, ids=False) for r in report.districts.values()],
+        "communities": [row_document(r) for r in report.communities.values()],
+    }
