@@ -101,10 +101,10 @@ def plan_district(job: InspectionPlanJob, policy: Policy) -> dict[str, Any]:
     at_work = (
         [] if job.plan_date in holidays else [i for i in everyone if i.works_on(job.plan_date)]
     )
-    if not at_work:
-        return {"district_id": job.district_id, "date": job.plan_date.isoformat(), "planned": 0,
-                "candidates": 0, "mandatory": 0, "unassigned_mandatory": 0, "solve_ms": 0,
-                "status": "no_inspector_at_work"}  # fmt: skip
+    if not at_work:  # a weekend or holiday: nothing stored, GET route answers 404
+        counts = ("candidates", "mandatory", "planned", "unassigned_mandatory", "solve_ms")
+        day_off = {"district_id": job.district_id, "date": job.plan_date.isoformat()}
+        return day_off | dict.fromkeys(counts, 0) | {"status": "no_inspector_at_work"}
     horizon = job.plan_date + timedelta(days=rules.lookahead_days)
     targets = list(store.due_by(job.district_id, horizon))
     following = _next_working_day(job.plan_date, everyone, holidays)
@@ -169,7 +169,7 @@ def _result_of(doc: dict[str, Any]) -> InspectionResult:
 
 
 def _document(
-    result: InspectionResult, target: InspectionTarget, due: date | None, fp: str
+    result: InspectionResult, target: InspectionTarget, due: date | None, body: InspectionResultBody
 ) -> dict[str, Any]:
     return {
         "result_id": result.result_id,
@@ -195,7 +195,8 @@ def _document(
         "on_time": result.on_time,
         "next_due_date": due.isoformat() if due else None,
         "ticket_ids": [t.ticket_id for t in rectification_tickets(target, result)],
-        "fingerprint": fp,
+        "notes": body.notes,
+        "fingerprint": fingerprint(body),
     }
 
 
@@ -258,7 +259,7 @@ def record_result(
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
         due = next_due(target, result, policy.inspections)
-        doc = _document(result, target, due, fp)
+        doc = _document(result, target, due, body)
         outcome = store.save_result(doc, target, due)
         if outcome is store.Stored.EXISTS:
             again = store.get_result(rid)
