@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from careroute import clock
 from careroute.config import Settings
 from careroute.domain import CHINA_TZ, Registry
+from careroute.exceptions import StorageError
 from careroute.inspections import TargetKind
 from careroute.policy import load_policy
 from careroute.services import bureau
+from careroute.services import inspections as inspection_service
 from careroute.services.inspections import load_world
 from careroute.services.registry_import import import_registry
 from careroute.storage import bind_tables, tickets
@@ -228,3 +231,36 @@ def test_officials_read_the_months_progress(planned: tuple[EventPump, Inspection
     assert progress(pump, "street_official", "S001", query).status == 403
     assert progress(pump, "district_official", "D02", query).status == 403
     assert progress(pump, "inspector", DISTRICT, {"month": month}).status == 403  # city
+
+
+def test_officials_list_the_rectification_tickets_and_a_retry_after_a_crash_opens_them(
+    planned: tuple[EventPump, InspectionWorld],
+) -> None:
+    """The result is stored, then the ticket write fails (503); the phone retries with the
+    same key: the stored result is answered and its ticket opened, once."""
+    pump, world = planned
+    bed = [t for t in world.targets if t.kind is TargetKind.HOME_CARE_BED][1]
+    deadline = (NOW.date() + timedelta(days=7)).isoformat()
+    body = bed_result(world) | {
+        "target_id": bed.target_id,
+        "rectifications": [{"item": "devices_online", "deadline": deadline}],
+    }
+    with mock.patch.object(
+        inspection_service.ticket_store, "open_once", side_effect=StorageError("down")
+    ):
+        crashed = post_result(pump, body, "key-inspection-0004")
+    assert crashed.status == 503
+    retried = post_result(pump, body, "key-inspection-0004")
+    assert retried.status == 200, retried.text
+    ticket_ids = retried.json()["ticket_ids"]
+    listed = pump.invoke_http(
+        "GET",
+        "/tickets",
+        headers=bearer(pump, "district_official", DISTRICT),
+        query={"scope": f"district:{DISTRICT}", "status": "open", "source": "inspection"},
+    )
+    assert listed.status == 200, listed.text
+    rows = [r for r in listed.json()["tickets"] if r["ticket_id"] in ticket_ids]
+    assert len(rows) == 1 and rows[0]["due_at"].startswith(deadline)
+    assert post_result(pump, body, "key-inspection-0004").status == 200
+    assert len([t for t in inspection_tickets(pump) if t.ticket_id in ticket_ids]) == 1
