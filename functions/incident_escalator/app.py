@@ -1,4 +1,5 @@
-"""Minute escalator: a Scheduler tick -> incidents not acknowledged in time move up a level."""
+"""Minute escalator: a Scheduler tick -> stalled incidents are dispatched again, incidents
+not acknowledged in time move up a level."""
 
 from typing import Any
 
@@ -9,10 +10,13 @@ from careroute import storage
 from careroute.config import Settings
 from careroute.incident_messages import IncidentTick
 from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
 from careroute.services.incidents import escalate_unacknowledged
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -20,8 +24,13 @@ storage.bind_tables(settings)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = IncidentTick.model_validate(event)
-    raised = escalate_unacknowledged(tick.scheduled_time)
-    metrics.add_metric(name="IncidentsEscalated", unit=MetricUnit.Count, value=raised)
-    summary = {"scheduled_time": tick.scheduled_time.isoformat(), "escalated": raised}
+    run = escalate_unacknowledged(tick.scheduled_time, current_policy(policy))
+    metrics.add_metric(name="IncidentsEscalated", unit=MetricUnit.Count, value=run.escalated)
+    metrics.add_metric(name="IncidentsRedispatched", unit=MetricUnit.Count, value=run.redispatched)
+    summary = {
+        "scheduled_time": tick.scheduled_time.isoformat(),
+        "escalated": run.escalated,
+        "redispatched": run.redispatched,
+    }
     logger.info("incidents escalated", extra=summary)
     return summary

@@ -68,13 +68,19 @@ def belt_of(city: Registry, n: int = 0) -> tuple[Device, Elder]:
     return device, elder
 
 
-def body(event_id: str, device_id: str, kind: str = "fall_detected", **extra: Any) -> str:
+def body(
+    event_id: str,
+    device_id: str,
+    kind: str = "fall_detected",
+    occurred_at_override: datetime | None = None,
+    **extra: Any,
+) -> str:
     return json.dumps(
         {
             "event_id": event_id,
             "device_id": device_id,
             "type": kind,
-            "occurred_at": NOW.isoformat(),
+            "occurred_at": (occurred_at_override or NOW).isoformat(),
             **extra,
         }
     )
@@ -284,3 +290,43 @@ def test_a_steward_on_leave_is_replaced_by_a_neighbour_and_silence_escalates(
     assert pump.fire_schedule("IncidentEscalatorFunction", late)["escalated"] >= 1  # others too
     assert pump.fire_schedule("IncidentEscalatorFunction", late)["escalated"] == 0
     assert store.get_incident(incident.incident_id).level is Level.STREET
+
+
+def test_before_the_shift_nobody_responds_the_minute_tick_dispatches_when_shifts_start(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, _ = belt_of(small_city, 4)
+    early = NOW.replace(hour=7, minute=30)
+    with clock.use(lambda: early):
+        send(pump, body("early-1", device.device_id, occurred_at_override=early))
+        assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
+    waiting = store.get_incident(incident_id("early-1"))
+    assert (waiting.status, waiting.level) == (IncidentStatus.NEW, Level.STREET)
+    assert waiting.dispatch_note
+    with clock.use(lambda: early + timedelta(hours=1, minutes=15)):
+        run = pump.fire_schedule(
+            "IncidentEscalatorFunction", early + timedelta(hours=1, minutes=15)
+        )
+    assert run["redispatched"] >= 1
+    later = store.get_incident(incident_id("early-1"))
+    assert later.status is IncidentStatus.DISPATCHED and later.level is Level.DISTRICT
+    route = route_of(pump, later.responder_id)
+    assert sum(1 for s in route["stops"] if s.get("incident_id") == later.incident_id) == 1
+
+
+def test_an_event_whose_every_delivery_crashed_is_dispatched_by_the_minute_tick(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    device, _ = belt_of(small_city, 5)
+    send(pump, body("doomed-1", device.device_id))
+    with mock.patch.object(service.store, "save_step", side_effect=RuntimeError("crash")):
+        stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
+    assert stats.succeeded == 0 and stats.dead_lettered == 1
+    stalled = store.get_incident(incident_id("doomed-1"))
+    assert stalled.status is IncidentStatus.NEW  # opened, never dispatched
+    tick = NOW + timedelta(minutes=2)
+    with clock.use(lambda: tick):
+        assert pump.fire_schedule("IncidentEscalatorFunction", tick)["redispatched"] >= 1
+    assert store.get_incident(incident_id("doomed-1")).status is IncidentStatus.DISPATCHED

@@ -437,12 +437,31 @@ def incident_report(who: Caller, month: str, scope: str, now: datetime) -> Month
     return month_report(month, str(where), [i for i in store.of_month(month) if inside(i)], now)
 
 
-def escalate_unacknowledged(now: datetime) -> int:
-    """Raise every unacknowledged incident to the level due at `now`; the count raised.
-    Each write is conditional on the version read, so overlapping runs raise once."""
-    raised = 0
+STALLED_AFTER = timedelta(minutes=1)
+"""An incident still NEW or DISPATCHING this long after its latest event was left by a
+crashed or dead-lettered delivery, or found nobody on shift: the minute tick tries again."""
+
+
+@dataclass(frozen=True)
+class MinuteRun:
+    redispatched: int
+    escalated: int
+
+
+def escalate_unacknowledged(now: datetime, policy: Policy) -> MinuteRun:
+    """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
+    an event crashed), then raise every unacknowledged incident to the level due at `now`.
+    Every write is conditional on the version read, so overlapping runs act once."""
+    redispatched = escalated = 0
     for incident in store.unacknowledged():
+        if (
+            incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
+            and now - incident.last_event_at >= STALLED_AFTER
+        ):
+            elder = registry.get_elder(incident.community_id, incident.elder_id)
+            incident = dispatch(incident, elder, now, policy)
+            redispatched += incident.status is IncidentStatus.DISPATCHED
         after = escalate(incident, now)
         if after.level is not incident.level and store.save_step(incident, after):
-            raised += 1
-    return raised
+            escalated += 1
+    return MinuteRun(redispatched, escalated)
