@@ -23,7 +23,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     tick = NightlyTick.model_validate(event)
     result = fan_out(tick, settings.meal_jobs_queue_url, context.aws_request_id)
     metrics.add_metric(name="MealJobsSent", unit=MetricUnit.Count, value=result.jobs)
-    summary = {"plan_date": result.plan_date.isoformat(), "run_id": result.run_id,
-               "jobs": result.jobs}  # fmt: skip
+    summary = {
+        "plan_date": result.plan_date.isoformat(),
+        "run_id": result.run_id,
+        "jobs": result.jobs,
+    }
     logger.info("meal plan jobs sent", extra=summary)
     return summary

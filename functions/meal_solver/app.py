@@ -16,7 +16,7 @@ from careroute import clock, storage
 from careroute.config import Settings
 from careroute.meal_messages import MealPlanJob
 from careroute.observability import logger, metrics, tracer
-from careroute.services.meals import plan_canteen
+from careroute.services.meal_planning import plan_canteen
 
 settings = Settings.from_env()
 storage.bind_tables(settings)

@@ -31,6 +31,7 @@ ROLES = (
     "district_official",
     "city_admin",
     "inspector",
+    "assessor",
     "worker",
     "family",
     "call_centre",

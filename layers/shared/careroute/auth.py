@@ -26,6 +26,7 @@ class Role(StrEnum):
     DISTRICT_OFFICIAL = "district_official"  # scope: the district id
     CITY_ADMIN = "city_admin"  # no scope: the whole city
     INSPECTOR = "inspector"  # scope: the district id (inspections; no visit data)
+    ASSESSOR = "assessor"  # scope: the district id (needs assessments; no visit data)
     WORKER = "worker"  # scope: the home-service worker's id (their own orders only)
     FAMILY = "family"  # scope: the elder id the family member orders home services for
     CALL_CENTRE = "call_centre"  # scope: the district id (orders for its elders, by phone)

@@ -50,6 +50,8 @@ class Settings:
     meal_routes_table: str = ""
     """Meal delivery (optional: only the meal functions set these)."""
     meal_jobs_queue_url: str = ""
+    assessments_table: str = ""
+    """Needs assessments (optional: only the assessment functions set this)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -77,4 +79,5 @@ class Settings:
             urgent_events_dlq_url=os.environ.get("URGENT_EVENTS_DLQ_URL", ""),
             meal_routes_table=os.environ.get("MEAL_ROUTES_TABLE", ""),
             meal_jobs_queue_url=os.environ.get("MEAL_JOBS_QUEUE_URL", ""),
+            assessments_table=os.environ.get("ASSESSMENTS_TABLE", ""),
         )

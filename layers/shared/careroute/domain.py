@@ -211,6 +211,9 @@ class Elder:
     benefit_tasks: frozenset[str] = frozenset()
     """Benefit rule ids the daily scan found (see eligibility.py): a task for the elder's
     next visit, and the rules the elder was notified of."""
+    care_level: str | None = None
+    """The care level graded by a needs assessment ("self", "semi", "disabled"; see
+    assessments.py), None if never assessed: then the categories imply it."""
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

@@ -10,7 +10,8 @@ Pure: no AWS. Rules come from the optional `[benefits]` policy table:
   categories: `severely_handicapped` (重残) -> "disabled" (`care_subsidy_disabled`),
   `disabled` (失能) -> "semi-disabled" (`care_subsidy_semi`). No category yields
   "self-care" (`care_subsidy_self`); its amount is kept for when the registry records a
-  care level. Again only the highest level applies.
+  care level. Again only the highest level applies. A needs assessment's graded level
+  (`Elder.care_level`, assessments.py) takes precedence over the categories.
 
 An elder is notified of each rule at most once: `newly_qualifying` leaves out the rule ids
 already notified, and the office ticket of a (elder, rule) has a deterministic id.
@@ -81,7 +82,7 @@ class Benefits:
         if reached:
             a, amount = reached[-1]
             found.append((f"high_age_{a}", amount))
-        level = care_level(elder.categories)
+        level = CareLevel(elder.care_level) if elder.care_level else care_level(elder.categories)
         amounts = dict(self.care_subsidy)
         if level is not None and level in amounts:
             found.append((f"care_subsidy_{level.value}", amounts[level]))

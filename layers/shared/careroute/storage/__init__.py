@@ -6,6 +6,7 @@ once (at cold start) before any call: table names come from configuration, not f
 
 from careroute.config import Settings
 from careroute.storage import (
+    assessments,
     coverage,
     devices,
     history,
@@ -50,6 +51,7 @@ def bind_tables(settings: Settings) -> None:
     )
     devices.bind(settings.devices_table, settings.region)
     meal_routes.bind(settings.meal_routes_table, settings.region)
+    assessments.bind(settings.assessments_table, settings.region)
     incidents.bind(settings.incidents_table, settings.region)
     orders.bind(
         settings.orders_table,
@@ -60,6 +62,7 @@ def bind_tables(settings: Settings) -> None:
 
 
 __all__ = [
+    "assessments",
     "bind_tables",
     "coverage",
     "devices",

@@ -102,6 +102,12 @@ def _item(pk: str, entry: Entry, key: str | None = None) -> ElderHistoryModel:
     )
 
 
+def entry_item(pk: str, entry: Entry, key: str) -> ElderHistoryModel:
+    """The stored item of `entry` under a deterministic key, for a caller's own transaction
+    (e.g. a needs-assessment result written with its request and elder updates)."""
+    return _item(pk, entry, key)
+
+
 def _entry(item: ElderHistoryModel) -> Entry:
     return Entry(
         kind=Kind(item.kind),

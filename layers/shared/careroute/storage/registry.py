@@ -101,6 +101,8 @@ class ElderModel(Model):
     status_changed_at = UnicodeAttribute(null=True)
     benefit_tasks = ListAttribute(of=UnicodeAttribute, null=True)
     """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
+    care_level = UnicodeAttribute(null=True)
+    """Graded by a needs assessment (assessments.py); absent until the first one."""
     """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
     moved, deceased, or visited): an outcome older than this one is not applied."""
 
@@ -179,6 +181,7 @@ def _elder(item: ElderModel) -> Elder:
         urgent_until=_optional_date(item.urgent_until),
         last_attempt_at=_attempt_since_visit(item),
         benefit_tasks=frozenset(cast(list[str], item.benefit_tasks or [])),
+        care_level=item.care_level,
     )
 
 
@@ -230,6 +233,7 @@ def _elder_item(e: Elder) -> ElderModel:
         last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
         urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
         last_attempt_at=instant_text(e.last_attempt_at) if e.last_attempt_at else None,
+        care_level=e.care_level,
     )
 
 

@@ -1,0 +1,41 @@
+"""Nightly needs-assessment planner: a Scheduler tick -> next day's routes for every
+district's assessors (open requests by deadline, qualified assessors only)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import clock, storage
+from careroute.config import Settings
+from careroute.messages import NightlyTick
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.assessment_planning import plan_day
+from careroute.services.bureau import current_policy
+from careroute.services.planning import plan_date_of
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tick = NightlyTick.model_validate(event)
+    day = plan_date_of(tick)
+    districts = plan_day(day, current_policy(policy), clock.now())
+    planned = sum(d["planned"] for d in districts)
+    missed = sum(d["unassigned_mandatory"] for d in districts)
+    metrics.add_metric(name="AssessmentsPlanned", unit=MetricUnit.Count, value=planned)
+    metrics.add_metric(name="AssessmentsMandatoryUnassigned", unit=MetricUnit.Count, value=missed)
+    summary = {
+        "plan_date": day.isoformat(),
+        "districts": len(districts),
+        "planned": planned,
+        "unassigned_mandatory": missed,
+    }
+    logger.info("assessment routes planned", extra=summary)
+    return summary
