@@ -108,7 +108,13 @@ const CR = (() => {
     }
   }
 
-  function signOut() { localStorage.removeItem(TOKEN_KEY); location.reload(); }
+  // Sign-out forgets the token and the routes kept for offline reading (elders' names and
+  // addresses); outcomes not yet sent stay queued, or a visit would be lost.
+  function signOut() {
+    localStorage.removeItem(TOKEN_KEY);
+    Object.keys(localStorage).filter(k => k.startsWith("careroute.route.")).forEach(k => localStorage.removeItem(k));
+    location.reload();
+  }
 
   // The sign-in box: shown when there is no usable token.
   function signIn(box) {
