@@ -6,9 +6,11 @@ One run: a synthetic district is loaded with its devices and planned for the nex
 day; the clock is set to 09:30 that day and then runs at wall speed, so the handler's
 `dispatched_at` minus the enqueue time is the real latency. Two loads:
 - single: one event at a time (the queue is drained as soon as it is sent, as Lambda's
-  poller would pick it up), over distinct elders of all communities in turn;
-- burst: `--burst` events sent at once, then drained (batches of 10, one consumer): each
-  event's latency includes waiting for the batches before it.
+  poller would pick it up), over distinct elders of all communities in turn, the simulated
+  clock jumping `--gap-minutes` between events (a busy day: 3 min apart district-wide);
+- burst: then `--burst` events sent at once, drained by one consumer (batches of 10; Lambda
+  would run several batches at once): each event's latency includes waiting for the batches
+  before it, and many responders already have an urgent visit (late passes, more solves).
 
     .venv/bin/python benchmarks/urgent_dispatch.py [--events 100] [--burst 50] [--scale 0.2]
 """
@@ -67,6 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--burst", type=int, default=50)
+    parser.add_argument(
+        "--gap-minutes", type=float, default=3.0, help="simulated time between single events"
+    )
     parser.add_argument("--district", default="Heping")
     parser.add_argument("--scale", type=float, default=0.2)
     args = parser.parse_args()
@@ -89,7 +94,12 @@ def main() -> None:
         picks = elder_devices(devices)
         wall0 = time.monotonic()
         results: dict[str, tuple[list[float], int]] = {}
-        with clock.use(lambda: start + timedelta(seconds=time.monotonic() - wall0)):
+        skipped = [timedelta()]  # simulated time jumped over between single events
+
+        def now() -> datetime:
+            return start + skipped[0] + timedelta(seconds=time.monotonic() - wall0)
+
+        with clock.use(now):
             # warm up: the handler's first call imports OR-Tools and reads the registry
             sqs.send_message(QueueUrl=url, MessageBody=message(-1, next(picks), clock.now()))
             pump.drain_queue("UrgentEventsQueue")
@@ -113,6 +123,7 @@ def main() -> None:
                 sqs.send_message(QueueUrl=url, MessageBody=message(n, next(picks), at))
                 single[f"bench-{n}"] = at
                 pump.drain_queue("UrgentEventsQueue")
+                skipped[0] += timedelta(minutes=args.gap_minutes)
             results["single"] = latencies(single)
             burst: dict[str, datetime] = {}
             for _ in range(args.burst):

@@ -106,3 +106,24 @@ def test_devices_are_deterministic_and_each_kind_reports_only_its_events(city: R
     smoke = next(d for d in first if d.kind is DeviceKind.SMOKE_ALARM)
     assert smoke.reports(EventType.SMOKE_ALARM) and not smoke.reports(EventType.FALL_DETECTED)
     assert REPORTS[DeviceKind.CALL_CENTRE] == frozenset(EventType)
+
+
+def test_a_deadline_out_of_reach_is_refused_unless_a_late_arrival_is_allowed(
+    city: Registry,
+) -> None:
+    document, community, steward = day_of(city)
+    elder = max(
+        (e for e in city.elders if e.community_id == community.community_id),
+        key=lambda e: (
+            abs(e.location.lat - community.location.lat)
+            + abs(e.location.lng - community.location.lng)
+        ),
+    )
+    now = at("10:40")
+    tight = UrgentVisit("in-4", elder, now + timedelta(seconds=30), 30 * 60)
+    assert insert_urgent(document, community, steward, tight, now, POLICY) is None
+    late = insert_urgent(
+        document, community, steward, replace(tight, late_seconds=15 * 60), now, POLICY
+    )
+    assert late is not None
+    assert parse_clock("10:40") < late.eta <= parse_clock("10:40") + 15 * 60 + 60

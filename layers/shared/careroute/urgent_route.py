@@ -14,7 +14,7 @@ also have an ordinary visit on the route.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.domain import (
@@ -45,7 +45,8 @@ KEEP_PENALTY = 3600 * 12
 tier weight: far above any detour, far below the urgent visit's mandatory weight."""
 TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
 LATE_SLACK_SECONDS = 15 * 60
-"""A deadline already out of reach becomes 'straight there': direct travel plus this."""
+"""In a late pass, a deadline already out of reach becomes 'straight there': direct travel
+plus this."""
 DAY_END = 24 * 3600
 
 
@@ -146,10 +147,13 @@ def insert_urgent(
         return None
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     direct = travel.seconds(community.location, visit.elder.location)
-    latest = max(seconds_of_day(visit.due_at), start + direct + LATE_SLACK_SECONDS)
-    latest += visit.late_seconds
-    if visit.due_at.astimezone(CHINA_TZ).date() > day:
+    latest = seconds_of_day(visit.due_at + timedelta(seconds=visit.late_seconds))
+    if (visit.due_at + timedelta(seconds=visit.late_seconds)).astimezone(CHINA_TZ).date() > day:
         latest = DAY_END - visit.service_seconds
+    if visit.late_seconds:  # already late: at least "straight there" from now
+        latest = max(latest, start + direct + LATE_SLACK_SECONDS)
+    if latest < start:
+        return None
     urgent_window = TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
     lunch = steward.lunch_break
     if lunch is not None and (lunch.end <= start or urgent_window.intersect(lunch) is not None):

@@ -60,9 +60,10 @@ ATTEMPTS = 5
 DIRECTORY_TTL_SECONDS = 60.0
 NO_RESPONDER = "no steward on shift can reach the elder today"
 CLOCK_SKEW = timedelta(minutes=5)
-LATE_PASSES = (3600, 3 * 3600)
-"""When no responder can arrive by the deadline, the three best may arrive this much later
-(a late responder is better than none; the ETA shows it and the report counts the miss)."""
+LATE_PASSES = (15 * 60, 3600, 3 * 3600)
+"""When no responder can arrive by the deadline (busy, far, or the deadline passed before
+the event arrived), the three best may arrive this much later in turn (a late responder is
+better than none; the ETA shows it and the report counts the miss)."""
 """A device clock may run this far ahead; a later occurred_at is rejected as malformed."""
 
 
