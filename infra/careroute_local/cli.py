@@ -261,7 +261,7 @@ def _require_free_port(port: int) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from careroute_local import home_services_job, inspection_job, main_job
+    from careroute_local import home_services_job, inspection_job, main_job, urgent_job
 
     if not args.no_serve:
         _require_free_port(args.port)
@@ -272,7 +272,9 @@ def cmd_run(args: argparse.Namespace) -> None:
         with main_job.local_stack(log_level=_log_level(), state_dir=STATE_DIR) as (stack, pump):
             console.print(f"Local stack up: moto at {stack.endpoint_url}")
             if not _resumed(state, stack, args):
-                main_job.load_registry(_city(args, today), today, console)
+                city = _city(args, today)
+                main_job.load_registry(city, today, console)
+                urgent_job.load_devices(city, args.seed, today, stack, console)
                 state.registry_loaded(_city_description(args))
             home_services_job.load_home_services(console)
             run = main_job.plan_night(
