@@ -135,7 +135,7 @@ def generate_assessments(
 ) -> tuple[tuple[Assessor, ...], tuple[AssessmentRequest, ...]]:
     """Per district three assessors at the office (the centre of its communities), two of
     them qualified; a request for `share` of the active elders whose categories imply a
-    care level, made in the last 20 days, with a deadline 30 days after it."""
+    care level, made in the last 28 days, with a deadline 30 days after it."""
     rng = random.Random(seed)
     by_district: dict[str, list[Community]] = {}
     for c in sorted(communities, key=lambda c: c.community_id):
@@ -155,7 +155,7 @@ def generate_assessments(
             continue
         if rng.random() >= share:
             continue
-        asked = as_of - timedelta(days=rng.randint(0, 20))
+        asked = as_of - timedelta(days=rng.randint(0, 28))
         requests.append(
             AssessmentRequest(
                 request_id(e.elder_id, asked),

@@ -230,15 +230,14 @@ def record_result(
                         condition=history.ElderHistoryModel.sk.does_not_exist(),
                     )
         except TransactWriteError as exc:
-            failed = failed_conditions(exc)
-            if failed and failed[0]:
-                _, closed_by = get_request(request.district_id, request.request_id)
-                if closed_by == key:
-                    return False
-                raise ConflictError(
-                    f"assessment request {request.request_id} already has a result"
-                ) from exc
-            if len(failed) > 1 and failed[1]:
+            if not any(failed_conditions(exc)):
+                raise
+            current, closed_by = get_request(request.district_id, request.request_id)
+            if current.status is RequestStatus.OPEN:
                 raise ConflictError("the elder was changed meanwhile; retry") from exc
-            raise
+            if closed_by == key:
+                return False
+            raise ConflictError(
+                f"assessment request {request.request_id} already has a result"
+            ) from exc
     return True
