@@ -330,3 +330,37 @@ def test_an_event_whose_every_delivery_crashed_is_dispatched_by_the_minute_tick(
     with clock.use(lambda: tick):
         assert pump.fire_schedule("IncidentEscalatorFunction", tick)["redispatched"] >= 1
     assert store.get_incident(incident_id("doomed-1")).status is IncidentStatus.DISPATCHED
+
+
+def test_the_incidents_api_names_bad_input_and_keeps_scopes(
+    city_with_routes: EventPump, small_city: Registry
+) -> None:
+    pump = city_with_routes
+    steward = small_city.stewards[0].steward_id
+    own = bearer(pump, "steward", steward)
+    bad_id = pump.invoke_http("GET", "/incidents/not-an-incident", headers=own)
+    assert bad_id.status == 400 and bad_id.json()["error"]["code"] == "invalid_request"
+    missing = pump.invoke_http("GET", f"/incidents/in-{'0' * 24}", headers=own)
+    assert missing.status == 404
+    month = pump.invoke_http(
+        "GET", "/incident-report", headers=bearer(pump, "city_admin"), query={"month": "2026-13"}
+    )
+    assert month.status == 400 and "month" in month.json()["error"]["message"]
+    _, fallen = belt_of(small_city)  # the first test's responder: one closed incident
+    responder = registry.steward_of_community(fallen.community_id).steward_id
+    mine = bearer(pump, "steward", responder)
+    path = f"/stewards/{responder}/incidents"
+    current = pump.invoke_http("GET", path, headers=mine).json()["incidents"]
+    every = pump.invoke_http("GET", path, headers=mine, query={"open": "false"}).json()["incidents"]
+    assert {i["incident_id"] for i in current} <= {i["incident_id"] for i in every}
+    assert all(i["status"] != "closed" for i in current)
+    closed = {i["incident_id"] for i in every if i["status"] == "closed"}
+    assert closed.isdisjoint(i["incident_id"] for i in current)
+    other = pump.invoke_http(
+        "GET", f"/stewards/{small_city.stewards[1].steward_id}/incidents", headers=own
+    )
+    assert other.status == 403
+    elsewhere = pump.invoke_http(
+        "GET", f"/stewards/{steward}/incidents", headers=bearer(pump, "district_official", "D99")
+    )
+    assert elsewhere.status == 403
