@@ -68,5 +68,5 @@ def test_an_unknown_role_or_a_missing_scope_is_forbidden(claims: dict[str, str])
 def test_roles_are_those_of_the_design() -> None:
     assert {r.value for r in Role} == {
         "steward", "street_official", "district_official", "city_admin", "inspector",
-        "worker", "family", "call_centre",
+        "assessor", "worker", "family", "call_centre",
     }  # fmt: skip
