@@ -14,6 +14,7 @@ from careroute import clock, storage
 from careroute.api_models import error_responses
 from careroute.auth import Caller
 from careroute.config import Settings
+from careroute.domain import CHINA_TZ
 from careroute.http_errors import register_error_handlers
 from careroute.incident_messages import CloseIncidentBody, IncidentList, IncidentRow
 from careroute.messages import ID_PATTERN
@@ -25,6 +26,7 @@ from careroute.services.incidents import (
     incident_report,
     read_incident,
     responder_incidents,
+    scope_incidents,
 )
 
 settings = Settings.from_env()
@@ -89,6 +91,20 @@ def post_arrive(incident_id: IncidentId) -> IncidentRow:
 @tracer.capture_method
 def post_close(incident_id: IncidentId, body: CloseIncidentBody) -> IncidentRow:
     return IncidentRow.of(close_incident(caller(), incident_id, body.outcome, clock.now()))
+
+
+@app.get("/incidents", responses=error_responses(400, 401, 403), tags=["incidents"])
+@tracer.capture_method
+def list_scope_incidents(
+    scope: Annotated[str, Query(max_length=80)] = "city",
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    open_only: Annotated[bool, Query(alias="open")] = True,
+) -> IncidentList:
+    """Officials: the scope's incidents of the month (default: this month, China time), the
+    most escalated first."""
+    month = month or clock.now().astimezone(CHINA_TZ).strftime("%Y-%m")
+    rows = [IncidentRow.of(i) for i in scope_incidents(caller(), scope, month, open_only)]
+    return IncidentList(count=len(rows), incidents=rows)
 
 
 @app.get("/incident-report", responses=error_responses(400, 401, 403), tags=["incidents"])

@@ -290,6 +290,16 @@ def test_a_steward_on_leave_is_replaced_by_a_neighbour_and_silence_escalates(
     assert pump.fire_schedule("IncidentEscalatorFunction", late)["escalated"] >= 1  # others too
     assert pump.fire_schedule("IncidentEscalatorFunction", late)["escalated"] == 0
     assert store.get_incident(incident.incident_id).level is Level.STREET
+    street = bearer(pump, "street_official", elder.street_id)
+    listed = pump.invoke_http(
+        "GET", "/incidents", headers=street, query={"scope": f"street:{elder.street_id}"}
+    )
+    assert listed.status == 200, listed.text
+    rows = listed.json()["incidents"]
+    assert incident.incident_id in [r["incident_id"] for r in rows]
+    assert rows[0]["level"] != "steward" and all(r["street_id"] == elder.street_id for r in rows)
+    other = pump.invoke_http("GET", "/incidents", headers=street, query={"scope": "city"})
+    assert other.status == 403
 
 
 def test_before_the_shift_nobody_responds_the_minute_tick_dispatches_when_shifts_start(

@@ -52,6 +52,7 @@ from careroute.services import bureau
 from careroute.storage import devices, registry, routes
 from careroute.storage import incidents as store
 from careroute.storage.scopes import ancestors
+from careroute.tickets import LEVELS
 from careroute.travel import HaversineTravel, haversine_m
 from careroute.urgent_route import Insertion, UrgentVisit, insert_urgent, on_route
 
@@ -417,8 +418,8 @@ def responder_incidents(who: Caller, steward_id: str, open_only: bool) -> list[I
     return [i for i in found if i.is_open] if open_only else found
 
 
-def incident_report(who: Caller, month: str, scope: str, now: datetime) -> MonthReport:
-    """The month's response report for an official's scope."""
+def _in_scope(who: Caller, scope: str, month: str) -> tuple[Scope, list[Incident]]:
+    """The month's incidents of an official's scope (ValidationError for a bad scope)."""
     try:
         where = Scope.parse(scope)
     except ValueError as exc:
@@ -435,7 +436,22 @@ def incident_report(who: Caller, month: str, scope: str, now: datetime) -> Month
         }
         return own[where.kind] == where.scope_id
 
-    return month_report(month, str(where), [i for i in store.of_month(month) if inside(i)], now)
+    return where, [i for i in store.of_month(month) if inside(i)]
+
+
+def scope_incidents(who: Caller, scope: str, month: str, open_only: bool) -> list[Incident]:
+    """Officials: the incidents of their scope opened in the month, the most escalated and
+    then the oldest first (what needs a call now comes first)."""
+    _, found = _in_scope(who, scope, month)
+    if open_only:
+        found = [i for i in found if i.is_open]
+    return sorted(found, key=lambda i: (-LEVELS.index(i.level), i.opened_at, i.incident_id))
+
+
+def incident_report(who: Caller, month: str, scope: str, now: datetime) -> MonthReport:
+    """The month's response report for an official's scope."""
+    where, found = _in_scope(who, scope, month)
+    return month_report(month, str(where), found, now)
 
 
 STALLED_AFTER = timedelta(minutes=1)
