@@ -25,7 +25,10 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError as PydanticValidationError
 
@@ -482,6 +485,7 @@ def get_docs() -> Response[str]:
 
 
 KEY_REUSED = "this Idempotency-Key was already used for a different visit; use a new key"
+IN_PROGRESS = "this Idempotency-Key's first request has not finished; retry the same request later"
 
 
 @app.exception_handler(CareRouteError)
@@ -513,6 +517,15 @@ def handle_invalid_body(exc: PydanticValidationError) -> Response[str]:
 @app.exception_handler(IdempotencyValidationError)
 def handle_key_reuse(exc: IdempotencyValidationError) -> Response[str]:
     return error(HTTPStatus.CONFLICT, "conflict", KEY_REUSED)
+
+
+@app.exception_handler(IdempotencyAlreadyInProgressError)
+def handle_in_progress(exc: IdempotencyAlreadyInProgressError) -> Response[str]:
+    """The key's first request is still running, or died mid-way (its claim lapses at that
+    invocation's timeout): retry later, as the Idempotency-Key draft standard says (409)."""
+    response = error(HTTPStatus.CONFLICT, "in_progress", IN_PROGRESS)
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 @app.not_found

@@ -140,8 +140,7 @@ class Journal:
             result = list(self.app(environ, start_response))
             after = _messages()
             entries: list[dict[str, Any]] = [
-                {"q-": [queue, message_id]}
-                for (queue, message_id) in before.keys() - after.keys()
+                {"q-": [queue, message_id]} for (queue, message_id) in before.keys() - after.keys()
             ]
             entries.extend(
                 {"q+": [queue, message_id, *after[(queue, message_id)]]}
@@ -181,7 +180,8 @@ class Journal:
                         queue, message_id, *rest = entry["q+"]
                         messages[(queue, message_id)] = rest
                     elif "q-" in entry:
-                        messages.pop(tuple(entry["q-"]), None)  # type: ignore[call-overload]
+                        queue, message_id = entry["q-"]
+                        messages.pop((queue, message_id), None)
         _restore_messages(messages)
         return {
             "requests": requests,
@@ -190,6 +190,8 @@ class Journal:
         }
 
     def _apply(self, request: dict[str, Any]) -> None:
+        if _batch_write_directly(request):
+            return
         builder = EnvironBuilder(
             path=request["p"], method="POST", headers=request["h"], data=request["b"]
         )
@@ -202,6 +204,36 @@ class Journal:
         if not (status and status[0].startswith("2")):
             log.warning("journal replay: %s -> %s %s", request["h"].get("x-amz-target"),
                         status, body[:300])  # fmt: skip
+
+
+def _batch_write_directly(request: dict[str, Any]) -> bool:
+    """Replay a BatchWriteItem (a city load is thousands) on moto's backend, as moto's own
+    handler does after parsing: puts in order, then deletes. The request succeeded once, so
+    its checks pass again. Skips the HTTP parse (a third of the replay). False: not done."""
+    headers = request["h"]
+    body = request["b"]
+    if not headers.get("x-amz-target", "").endswith(".BatchWriteItem") or '"B' in body:
+        return False  # other operations, or binary values (the parser decodes those)
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    credential = headers.get("authorization", "").split("Credential=", 1)[-1].split("/")
+    if len(credential) < 3:
+        return False
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][credential[2]]
+    puts: list[tuple[str, Any]] = []
+    deletes: list[tuple[str, Any]] = []
+    for table_name, table_requests in json.loads(body)["RequestItems"].items():
+        for table_request in table_requests:
+            if "PutRequest" in table_request:
+                puts.append((table_name, table_request["PutRequest"]["Item"]))
+            else:
+                deletes.append((table_name, table_request["DeleteRequest"]["Key"]))
+    for table_name, item in puts:
+        backend.put_item(table_name, item)
+    for table_name, key in deletes:
+        backend.delete_item(table_name, key)
+    return True
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:

@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -63,17 +63,26 @@ def handler_output_to(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def local_stack(port: int = 0, log_level: str = "INFO") -> Iterator[tuple[LocalStack, EventPump]]:
+def local_stack(
+    port: int = 0, log_level: str = "INFO", state_dir: Path | None = None
+) -> Iterator[tuple[LocalStack, EventPump]]:
     """A running local stack with its environment applied, and a pump for its handlers.
 
     `log_level` is the template's LogLevel parameter. Handler output goes to
-    var/logs/handlers.log (see handler_output_to).
+    var/logs/handlers.log (see handler_output_to). With `state_dir` the stack's data and the
+    pump's stream positions survive a restart (see careroute_local.journal).
     """
-    stack = LocalStack(TEMPLATE_PATH, port=port, parameters={"LogLevel": log_level})
+    stack = LocalStack(
+        TEMPLATE_PATH, port=port, parameters={"LogLevel": log_level}, state_dir=state_dir
+    )
     with handler_output_to(HANDLER_LOG):
         stack.start()
         try:
             stack.apply_environment()
+            from careroute.config import Settings
+            from careroute.storage import bind_tables
+
+            bind_tables(Settings.from_env())  # a restarted stack is read before any load
             with EventPump(stack) as pump:
                 yield stack, pump
         finally:
@@ -115,25 +124,39 @@ def plan_night(
     console: Console,
     workers: int = 2,
     district_ids: list[str] | None = None,
+    jobs_sent: int | None = None,
+    on_fanned_out: Callable[[int], None] | None = None,
 ) -> PlanRun:
-    """Fire the nightly tick for `plan_date`, drain the jobs through the solver, summarise."""
+    """Fire the nightly tick for `plan_date`, drain the jobs through the solver, summarise.
+
+    `jobs_sent`: the tick already fanned out that many jobs (a restarted run): only the
+    jobs still in the queue are solved. `on_fanned_out(jobs)` is told once the tick is done.
+    """
     from careroute.storage import routes as route_store
 
     started = time.perf_counter()
-    tick_time = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
-    tick_time = tick_time.replace(hour=21).astimezone(UTC)
-    fan_out = pump.fire_schedule(
-        PLANNER,
-        tick_time,
-        overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
-    )
-    jobs = int(fan_out["jobs"])
+    if jobs_sent is None:
+        tick_time = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
+        tick_time = tick_time.replace(hour=21).astimezone(UTC)
+        fan_out = pump.fire_schedule(
+            PLANNER,
+            tick_time,
+            overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
+        )
+        jobs = int(fan_out["jobs"])
+        if on_fanned_out is not None:
+            on_fanned_out(jobs)
+    else:
+        jobs = jobs_sent
     with _progress(console) as progress:
-        task = progress.add_task(f"planning {plan_date}", total=jobs)
+        # Resumed: the jobs no longer in the queue were solved before the restart.
+        waiting = sum(pump.stack.queue_depth(PLAN_QUEUE).values()) if jobs_sent else jobs
+        before = max(jobs - waiting, 0)
+        task = progress.add_task(f"planning {plan_date}", total=jobs, completed=before)
         stats = pump.drain_queue(
             PLAN_QUEUE,
             workers=workers,
-            on_batch=lambda done: progress.update(task, completed=done),
+            on_batch=lambda done: progress.update(task, completed=before + done),
         )
         progress.update(task, completed=jobs)
     seconds = time.perf_counter() - started

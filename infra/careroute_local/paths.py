@@ -10,3 +10,6 @@ TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
 DATA_DIR = Path(os.environ.get("CAREROUTE_DATA_DIR", PROJECT_ROOT / "var"))
 """Local state: generated city CSVs and the running stack's connection file."""
 STACK_FILE = DATA_DIR / "stack.json"
+STATE_DIR = DATA_DIR / "state"
+"""The `careroute run` stack's data: journal of changes, stream positions, steps done.
+Survives restarts (and kill -9); only `careroute reset` deletes it."""
