@@ -49,27 +49,27 @@ def problems(errors: Any) -> str:
     return "; ".join(found)
 
 
+def domain_error(exc: CareRouteError) -> Response[str]:
+    status = next((STATUS_OF[c] for c in type(exc).__mro__ if c in STATUS_OF), None)
+    return error(status or HTTPStatus.BAD_REQUEST, exc.code, str(exc))
+
+
+def invalid_request(exc: RequestValidationError | PydanticValidationError) -> Response[str]:
+    return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems(exc.errors()))
+
+
+def no_such_route(exc: Exception) -> Response[str]:
+    return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
+
+
+def unexpected(exc: Exception) -> Response[str]:
+    logger.exception("unhandled error")
+    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; try again later")
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
-    @app.exception_handler(CareRouteError)
-    def handle_domain_error(exc: CareRouteError) -> Response[str]:
-        status = next((STATUS_OF[c] for c in type(exc).__mro__ if c in STATUS_OF), None)
-        return error(status or HTTPStatus.BAD_REQUEST, exc.code, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    def handle_invalid_request(exc: RequestValidationError) -> Response[str]:
-        return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems(exc.errors()))
-
-    @app.exception_handler(PydanticValidationError)
-    def handle_invalid_body(exc: PydanticValidationError) -> Response[str]:
-        return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems(exc.errors()))
-
-    @app.not_found
-    def handle_not_found(exc: Exception) -> Response[str]:
-        return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
-
-    @app.exception_handler(Exception)
-    def handle_unexpected(exc: Exception) -> Response[str]:
-        logger.exception("unhandled error")
-        return error(
-            HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; try again later"
-        )
+    app.exception_handler(CareRouteError)(domain_error)
+    app.exception_handler(RequestValidationError)(invalid_request)
+    app.exception_handler(PydanticValidationError)(invalid_request)
+    app.not_found(no_such_route)
+    app.exception_handler(Exception)(unexpected)
