@@ -198,3 +198,31 @@ def test_the_month_report_counts_types_percentiles_and_misses() -> None:
     assert report.by_type[EventType.ONE_KEY_CALL].acknowledged == 0
     assert percentile([], 0.5) is None
     assert percentile([float(v) for v in range(1, 11)], 0.9) == 9.0
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"type": "no_movement"}, "payload.hours"),
+        ({"type": "no_movement", "payload": {"hours": 0}}, "payload.hours"),
+        ({"occurred_at": "2026-12-01T10:00:00"}, "occurred_at"),
+        ({"type": "earthquake"}, "type"),
+        ({"colour": "red"}, "colour"),
+        ({"device_id": "DV 1"}, "device_id"),
+        ({"schema_version": 2}, "schema_version"),
+    ],
+)
+def test_the_event_schema_names_what_is_wrong(change: dict[str, object], named: str) -> None:
+    from pydantic import ValidationError
+
+    from careroute.incident_messages import DeviceEvent
+
+    good = {
+        "event_id": "e-1",
+        "device_id": "DV-E1-1",
+        "type": "fall_detected",
+        "occurred_at": "2026-12-01T10:00:00+08:00",
+    }
+    assert DeviceEvent.model_validate(good).type is EventType.FALL_DETECTED
+    with pytest.raises(ValidationError, match=named.replace(".", r"[.\w ]*")):
+        DeviceEvent.model_validate({**good, **change})
