@@ -3,12 +3,15 @@ unacknowledged incidents, who responds, and the monthly figures."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from careroute.domain import Severity
+from careroute.incident_messages import DeviceEvent
 from careroute.incident_report import month_report, percentile
 from careroute.incidents import (
     EventType,
@@ -28,7 +31,7 @@ from careroute.incidents import (
     open_incident,
     rank_responders,
 )
-from careroute.policy import PolicyError, load_policy, parse_policy
+from careroute.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
 from careroute.tickets import Level
 
 AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shenyang
@@ -58,14 +61,9 @@ def test_each_event_type_gets_its_severity_and_deadlines_from_the_policy() -> No
 
 
 def test_the_urgent_table_of_the_policy_file_overrides_the_defaults_and_names_bad_keys() -> None:
-    raw = {"urgent": {"merge_window_minutes": 10, "smoke_alarm": {"arrive_minutes": 8}}}
     base = load_policy()
-    import tomllib
-
-    from careroute.policy import DEFAULT_POLICY_PATH
-
     text = tomllib.loads(DEFAULT_POLICY_PATH.read_text("utf-8"))
-    text["urgent"] = raw["urgent"]
+    text["urgent"] = {"merge_window_minutes": 10, "smoke_alarm": {"arrive_minutes": 8}}
     policy = parse_policy(text)
     assert policy.urgent.merge_window_minutes == 10
     assert policy.urgent.rules[EventType.SMOKE_ALARM].arrive_minutes == 8
@@ -213,10 +211,6 @@ def test_the_month_report_counts_types_percentiles_and_misses() -> None:
     ],
 )
 def test_the_event_schema_names_what_is_wrong(change: dict[str, object], named: str) -> None:
-    from pydantic import ValidationError
-
-    from careroute.incident_messages import DeviceEvent
-
     good = {
         "event_id": "e-1",
         "device_id": "DV-E1-1",
