@@ -1,0 +1,39 @@
+"""`careroute circle` as a user runs it: the per-district 15-minute service circle table of a
+synthetic city (no stack needed), the same figures as the module, and bad input refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from careroute.policy import load_policy
+from careroute.services.service_circle import city_report
+from careroute.synthetic import generate_city
+
+CLI = [sys.executable, "-m", "careroute_local.cli", "circle"]
+SMALL = ["--seed", "3", "--districts", "Hunnan", "Faku", "--scale", "0.2"]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"CAREROUTE_DATA_DIR": str(cwd / "var"), "PATH": "/usr/bin:/bin", "COLUMNS": "120"}
+    return subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+
+
+def test_the_table_shows_each_district_and_the_city_as_the_module_computes(tmp_path: Path) -> None:
+    result = run(*SMALL, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr
+    city = generate_city(3, as_of=date.today(), districts=["Hunnan", "Faku"], scale=0.2)
+    report = city_report(city.communities, city.elders, load_policy())
+    assert "浑南区 Hunnan" in out and "法库县 Faku" in out
+    city_line = next(line for line in out.splitlines() if "city" in line and "│" in line)
+    assert f"{report.city.elders:,}" in city_line and f"{report.city.within:,}" in city_line
+    assert f"{report.city.share:.1%}" in city_line
+
+
+def test_a_non_positive_limit_is_refused(tmp_path: Path) -> None:
+    result = run(*SMALL, "--minutes", "0", cwd=tmp_path)
+    assert result.returncode != 0 and "--minutes" in result.stdout + result.stderr
