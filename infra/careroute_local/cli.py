@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     circle.add_argument("--minutes", type=int, default=15, help="walking limit (default 15)")
     _simulate_options(commands)
     redrive = commands.add_parser(
-        "redrive", help="move dead-lettered plan jobs back to their queue (safe to repeat)"
+        "redrive",
+        help="move dead-lettered plan jobs back to their queue and replay failed visit-stream "
+        "batches (safe to repeat)",
     )
     redrive.add_argument("--limit", type=int, help="at most this many messages")
     reset = commands.add_parser(
@@ -489,6 +491,24 @@ def cmd_redrive(args: argparse.Namespace) -> None:
     dlq = dead_letter_queue_of(settings.plan_jobs_queue_url)
     result = redrive(dlq, settings.plan_jobs_queue_url, args.limit)
     console.print(f"Moved {result.moved} plan jobs back to their queue; {result.left} left.")
+    _redrive_projector(settings, args.limit)
+
+
+def _redrive_projector(settings: Settings, limit: int | None) -> None:
+    """Replay the visit-stream batches the projector gave up on (safe to repeat)."""
+    from careroute.policy import load_policy
+    from careroute.services.bureau import current_policy
+    from careroute.services.stream_redrive import redrive_projector
+    from careroute.storage.dead_letters import queue_beside
+
+    dlq = queue_beside(settings.plan_jobs_queue_url, "plan-jobs", "projector-dlq")
+    policy = current_policy(load_policy(settings.policy_file))
+    result = redrive_projector(dlq, policy, limit)
+    console.print(
+        f"Replayed {result.moved} failed visit-stream batches; {result.left} left"
+        + (" (older than the stream's 24 h? `careroute coverage --rebuild`)." if result.left
+           else ".")
+    )  # fmt: skip
 
 
 def cmd_reset(args: argparse.Namespace) -> None:

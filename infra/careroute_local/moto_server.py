@@ -4,6 +4,8 @@ Run as `python -m careroute_local.moto_server -H 127.0.0.1 -p PORT` (same flags 
 With `--journal FILE` the server replays FILE before it answers and journals every change
 to it (careroute_local.journal): the state outlives the process.
 
+Requests pass a fault injector first (careroute_local.faults; no rules: no faults).
+
 The server exits when the process that started it dies (even by SIGKILL), so a killed
 `careroute run` leaves no orphan server behind.
 """
@@ -17,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from careroute_local import moto_patches
 
@@ -30,7 +33,9 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _serve_journaled(host: str, port: int, journal_path: Path) -> None:
+def _serve(host: str, port: int, journal_path: Path | None) -> None:
+    """moto's server (as `moto.server.main` runs it) behind the fault injector and, with
+    `journal_path`, the journal (replayed first)."""
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -38,31 +43,28 @@ def _serve_journaled(host: str, port: int, journal_path: Path) -> None:
     )
     from werkzeug.serving import run_simple
 
+    from careroute_local.faults import Faults
     from careroute_local.journal import Journal
 
     os.environ.setdefault("MOTO_PORT", str(port))
-    app = DomainDispatcherApplication(create_backend_app)
-    journal = Journal(app, journal_path)
-    replayed = journal.replay()
-    print(json.dumps({"journal_replayed": replayed}), file=sys.stderr, flush=True)
-    run_simple(host, port, journal, threaded=True, request_handler=MotoRequestHandler)
+    app: Any = DomainDispatcherApplication(create_backend_app)
+    if journal_path is not None:
+        app = Journal(app, journal_path)
+        replayed = app.replay()
+        print(json.dumps({"journal_replayed": replayed}), file=sys.stderr, flush=True)
+    run_simple(host, port, Faults(app), threaded=True, request_handler=MotoRequestHandler)
 
 
 def main(argv: list[str] | None = None) -> None:
     moto_patches.apply()
     argv = list(argv if argv is not None else sys.argv[1:])
     _exit_with_parent(os.getppid())
-    parser = argparse.ArgumentParser(add_help=False)
+    parser = argparse.ArgumentParser()
     parser.add_argument("--journal", type=Path)
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=5000)
-    known, _rest = parser.parse_known_args(argv)
-    if known.journal is not None:
-        _serve_journaled(known.host, known.port, known.journal)
-        return
-    from moto.server import main as moto_main
-
-    moto_main(argv)
+    args = parser.parse_args(argv)
+    _serve(args.host, args.port, args.journal)
 
 
 if __name__ == "__main__":

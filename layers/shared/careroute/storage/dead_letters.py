@@ -8,6 +8,7 @@ finds the DLQ empty.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,3 +81,52 @@ def redrive(dlq_url: str, queue_url: str, limit: int | None = None) -> Redriven:
     except (BotoCoreError, ClientError) as exc:
         raise StorageError(f"redrive stopped after {moved} messages: {exc}") from exc
     return Redriven(moved=moved, left=int(attributes["ApproximateNumberOfMessages"]))
+
+
+def replay(dlq_url: str, handle: Callable[[str], object], limit: int | None = None) -> Redriven:
+    """Give each dead letter's body to `handle`; delete it only once `handle` returned.
+
+    A message `handle` raises on stays in the DLQ (it becomes visible again after the
+    receive's visibility timeout) and counts as left. For dead letters that cannot simply go
+    back to a queue, e.g. stream batches: `handle` replays them itself.
+    """
+    sqs: Any = boto3.client("sqs")
+    moved = failed = 0
+    try:
+        while limit is None or moved + failed < limit:
+            batch = min(10, limit - moved - failed) if limit is not None else 10
+            messages = sqs.receive_message(
+                QueueUrl=dlq_url, MaxNumberOfMessages=batch, VisibilityTimeout=300,
+                WaitTimeSeconds=0,
+            ).get("Messages", [])  # fmt: skip
+            if not messages:
+                break
+            for message in messages:
+                try:
+                    handle(message["Body"])
+                except Exception:
+                    failed += 1
+                    continue
+                sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=message["ReceiptHandle"])
+                moved += 1
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=dlq_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+    except (BotoCoreError, ClientError) as exc:
+        raise StorageError(f"replay stopped after {moved} messages: {exc}") from exc
+    left = sum(int(v) for v in attributes.values())
+    return Redriven(moved=moved, left=left)
+
+
+def queue_beside(queue_url: str, suffix: str, name: str) -> str:
+    """The URL of the stack's queue `name`, found from one of its queues ending in `suffix`
+    (template.yaml names queues `${AWS::StackName}-<name>`)."""
+    sqs: Any = boto3.client("sqs")
+    queue_name = queue_url.rsplit("/", 1)[1]
+    if not queue_name.endswith(suffix):
+        raise StorageError(f"{queue_name} does not end in {suffix}")
+    try:
+        return str(sqs.get_queue_url(QueueName=queue_name[: -len(suffix)] + name)["QueueUrl"])
+    except (BotoCoreError, ClientError) as exc:
+        raise StorageError(f"no queue {name} beside {queue_name}: {exc}") from exc
