@@ -21,7 +21,7 @@ ARGS ?=
 
 help:
 	@echo "make run        - local stack, synthetic Shenyang, tomorrow's plan, API serving"
-	@echo "make test       - lint (ruff, cfn-lint), type check (mypy) and every test"
+	@echo "make test       - lint (ruff, cfn-lint, sam validate, checkov, sam build), mypy, every test"
 	@echo "make unit | integration | e2e | lint | build | typecheck | bench | clean"
 
 $(STAMP): pyproject.toml
