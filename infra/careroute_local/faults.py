@@ -7,13 +7,15 @@ boto3, powertools) then meets the error through its own botocore stack, with its
 behaviour. A refused request never reaches moto (nor the journal): it changed nothing.
 
 A rule: {"service": "DynamoDB", "operations": ["TransactWriteItems"] (absent: all),
-"code": "ThrottlingException", "status": 400, "every": 2 (every 2nd match), "skip": 0 (first
-matches served), "times": 10 (at most; absent: no limit)}. GET returns how many each rule
+"table": "careroute-local-visits" (absent: any; a request naming it), "code":
+"ThrottlingException", "status": 400, "every": 2 (every 2nd match), "skip": 0 (first matches
+served), "times": 10 (at most; absent: no limit)}. GET returns how many each rule
 injected; DELETE clears the rules.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import urllib.request
@@ -23,6 +25,7 @@ from typing import Any
 PATH = "/careroute/faults"
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+SERVER_ERRORS = {"InternalServerError": 500, "ServiceUnavailable": 503}
 JSON_PROTOCOLS = {"DynamoDB": "com.amazonaws.dynamodb.v20120810", "AmazonSQS": "com.amazonaws.sqs"}
 
 
@@ -38,12 +41,13 @@ class Faults:
         if environ.get("PATH_INFO") == PATH:
             return self._control(environ, start_response)
         if self.rules:
-            rule = self._match(environ.get("HTTP_X_AMZ_TARGET") or "")
+            body = _peek_body(environ) if any("table" in r for r in self.rules) else b""
+            rule = self._match(environ.get("HTTP_X_AMZ_TARGET") or "", body)
             if rule is not None:
                 return _error(rule, start_response)
         return self.app(environ, start_response)
 
-    def _match(self, target: str) -> dict[str, Any] | None:
+    def _match(self, target: str, body: bytes) -> dict[str, Any] | None:
         service, _, operation = target.partition(".")
         service = service.split("_", 1)[0]  # DynamoDB_20120810 -> DynamoDB
         with self.lock:
@@ -51,6 +55,8 @@ class Faults:
                 if rule.get("service", "DynamoDB") != service:
                     continue
                 if rule.get("operations") and operation not in rule["operations"]:
+                    continue
+                if "table" in rule and f'"{rule["table"]}"'.encode() not in body:
                     continue
                 rule["_seen"] = rule.get("_seen", 0) + 1
                 seen = rule["_seen"] - int(rule.get("skip", 0))
@@ -75,9 +81,16 @@ class Faults:
         return [body]
 
 
+def _peek_body(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body: bytes = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
 def _error(rule: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
     code = rule.get("code", "ThrottlingException")
-    status = int(rule.get("status", 500 if code == "InternalServerError" else 400))
+    status = int(rule.get("status", SERVER_ERRORS.get(code, 400)))
     prefix = JSON_PROTOCOLS.get(rule.get("service", "DynamoDB"), "")
     body = json.dumps({"__type": f"{prefix}#{code}", "message": f"injected fault: {code}"})
     headers = [
