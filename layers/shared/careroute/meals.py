@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from careroute import routing
 from careroute.domain import TimeWindow, parse_clock
 from careroute.routing import (
     FleetProblem,
@@ -28,7 +29,6 @@ from careroute.routing import (
     FleetStop,
     SolveLimits,
     Worker,
-    solve_fleet,
     travel_matrix,
     validate_fleet,
 )
@@ -168,7 +168,7 @@ def plan_meals(
     """Route the canteen's vehicles for the day's orders; raises ValueError if the validator
     finds the plan breaks a rule (never stored)."""
     problem = meal_problem(canteen, orders, rules)
-    result = solve_fleet(problem, limits, seed)
+    result = routing.solve_fleet(problem, limits, seed)
     errors = validate_fleet(problem, result)
     if errors:
         raise ValueError(f"meal plan for {canteen.canteen_id} failed validation: {errors[:3]}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from careroute import routing
 from careroute.domain import (
     CHINA_TZ,
     Community,
@@ -33,8 +34,6 @@ from careroute.routing import (
     RouteProblem,
     RouteResult,
     Stop,
-    default_limits,
-    solve,
     validate_route,
 )
 from careroute.travel import HaversineTravel
@@ -185,7 +184,7 @@ def insert_urgent(
         max_stops=len(stops),
         warm_start=(urgent_id, *by_id),
     )
-    result = solve(problem, default_limits(len(stops)))
+    result = routing.solve(problem, routing.default_limits(len(stops)))
     violations = validate_route(problem, result)
     if violations:
         raise RouteInvalid("; ".join(violations[:5]))

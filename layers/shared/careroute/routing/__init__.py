@@ -1,7 +1,12 @@
 """Routing: the OR-Tools daily and fleet routers and independent plan validators.
 
-Only `careroute.routing.ortools_router` and `fleet_router` import OR-Tools.
+Only `careroute.routing.ortools_router` and `fleet_router` import OR-Tools, and this package
+loads them on first use of `solve`, `solve_fleet` or `default_limits` (PEP 562): a function
+that only reads the model types (an API reading routes, a planner fanning out jobs) runs
+without the OR-Tools layer. tests/unit/test_function_layers.py holds every function to it.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from careroute.routing.fleet_model import (
     FleetProblem,
@@ -11,7 +16,6 @@ from careroute.routing.fleet_model import (
     WorkerRoute,
     travel_matrix,
 )
-from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import (
     PlannedStop,
@@ -23,8 +27,27 @@ from careroute.routing.model import (
     Unassigned,
     UnassignedReason,
 )
-from careroute.routing.ortools_router import default_limits, solve
 from careroute.routing.validator import validate_route
+
+if TYPE_CHECKING:
+    from careroute.routing.fleet_router import solve_fleet
+    from careroute.routing.ortools_router import default_limits, solve
+
+_SOLVERS = {
+    "solve": "careroute.routing.ortools_router",
+    "default_limits": "careroute.routing.ortools_router",
+    "solve_fleet": "careroute.routing.fleet_router",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a router (and OR-Tools) the first time one of its entry points is asked for."""
+    if name in _SOLVERS:
+        import importlib
+
+        return getattr(importlib.import_module(_SOLVERS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FleetProblem",

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from careroute import routing
 from careroute.assessment_routing import assessment_problem, route_documents
 from careroute.assessments import AssessmentRules, Assessor, candidates
 from careroute.policy import Policy
-from careroute.routing import default_limits, solve_fleet
 from careroute.storage import assessments as store
 from careroute.storage import registry
 
@@ -42,7 +42,7 @@ def plan_district(district_id: str, day: date, policy: Policy, now: datetime) ->
         store.requests_of(district_id), day, _next_working_day(day, everyone), RULES
     )
     problem = assessment_problem(chosen, at_work, RULES, policy.circuity)
-    result = solve_fleet(problem, default_limits(len(chosen)))
+    result = routing.solve_fleet(problem, routing.default_limits(len(chosen)))
     for document in route_documents(district_id, day, chosen, problem, result):
         store.save_route(document, now)
     return {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from careroute import routing
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
 from careroute.domain import CHINA_TZ, FindingCategory, Severity
@@ -39,7 +40,6 @@ from careroute.inspections import (
 )
 from careroute.messages import NightlyTick
 from careroute.policy import Policy
-from careroute.routing import default_limits, solve_fleet
 from careroute.services.planning import holidays_near, plan_date_of
 from careroute.storage import inspections as store
 from careroute.storage import plan_jobs, registry
@@ -110,7 +110,7 @@ def plan_district(job: InspectionPlanJob, policy: Policy) -> dict[str, Any]:
     following = _next_working_day(job.plan_date, everyone, holidays)
     chosen = candidates(targets, job.plan_date, following, rules)
     problem = inspection_problem(chosen, at_work, rules, policy.circuity)
-    result = solve_fleet(problem, default_limits(len(chosen)), seed=0)
+    result = routing.solve_fleet(problem, routing.default_limits(len(chosen)), seed=0)
     plan = plan_documents(job.district_id, job.plan_date, job.run_id, chosen, problem, result)
     store.save_plan(plan.routes, plan.summary)
     return plan.summary

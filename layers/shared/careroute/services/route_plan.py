@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from careroute import routing
 from careroute.domain import (
     CHINA_TZ,
     Community,
@@ -28,8 +29,6 @@ from careroute.routing import (
     RouteResult,
     SolveLimits,
     Stop,
-    default_limits,
-    solve,
     validate_route,
 )
 from careroute.travel import HaversineTravel
@@ -203,7 +202,7 @@ def plan_day(
         max_stops=steward.max_visits_per_day,
         warm_start=warm_start,
     )
-    result = solve(problem, limits or default_limits(len(problem.stops)), seed=seed)
+    result = routing.solve(problem, limits or routing.default_limits(len(problem.stops)), seed=seed)
     violations = validate_route(problem, result)
     if violations:
         raise PlanRejected(
