@@ -143,8 +143,8 @@ DAY_TABLES = ["CommunitiesTable", "StewardsTable", "EldersTable", "RoutesTable",
 def test_throttling_and_server_errors_on_every_table_lose_and_double_nothing(
     loaded_stack: EventPump, injector: Callable[[list[dict[str, Any]]], None], code: str
 ) -> None:
-    """Requests to each table the day uses are refused now and then (every 4th, at most
-    twice per table) through the night, the posts and the projection; the SDKs' own retries absorb it."""
+    """Requests to each table the day uses are refused now and then (every 4th, at most twice
+    per table) through the night, the posts and the projection; the SDKs' retries absorb it."""
     tables = [loaded_stack.stack.table_name(t) for t in DAY_TABLES]
     injector([{"service": "DynamoDB", "table": table, "code": code, "every": 4, "times": 2}
               for table in tables])  # fmt: skip
