@@ -81,6 +81,7 @@ class Journal:
         self.lock = threading.RLock()
         self.fsync = os.environ.get("CAREROUTE_JOURNAL_FSYNC") == "1"
         path.parent.mkdir(parents=True, exist_ok=True)
+        _drop_torn_tail(path)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     # ------------------------------------------------------------------ serving
@@ -206,6 +207,32 @@ class Journal:
                         status, body[:300])  # fmt: skip
 
 
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a last line left incomplete by a write the kill interrupted (never acknowledged:
+    moto answers after the write returns), so the next entry starts on a line of its own."""
+    if not path.exists():
+        return
+    with path.open("rb+") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        keep = 0
+        step = 1 << 16
+        position = size
+        while position > 0 and not keep:
+            start = max(0, position - step)
+            handle.seek(start)
+            newline = handle.read(position - start).rfind(b"\n")
+            if newline >= 0:
+                keep = start + newline + 1
+            position = start
+        log.warning("journal: dropped an incomplete last entry (%d bytes)", size - keep)
+        handle.truncate(keep)
+
+
 def _batch_write_directly(request: dict[str, Any]) -> bool:
     """Replay a BatchWriteItem (a city load is thousands) on moto's backend, as moto's own
     handler does after parsing: puts in order, then deletes. The request succeeded once, so
@@ -214,7 +241,7 @@ def _batch_write_directly(request: dict[str, Any]) -> bool:
     body = request["b"]
     if not headers.get("x-amz-target", "").endswith(".BatchWriteItem") or '"B' in body:
         return False  # other operations, or binary values (the parser decodes those)
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 
     credential = headers.get("authorization", "").split("Credential=", 1)[-1].split("/")
