@@ -28,11 +28,11 @@ from careroute.policy import load_policy
 from careroute.services.coverage_check import check_month
 from careroute.services.stream_redrive import redrive_projector
 from careroute.storage import registry, routes
-from careroute.storage.dead_letters import Redriven
 from careroute.storage.stream_failures import FailedBatch
 from careroute.storage.tickets import TicketModel
 from careroute.storage.visits import all_visits
 from careroute_local import faults
+from careroute_local.cli import main
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 
@@ -161,7 +161,9 @@ def test_throttling_and_server_errors_on_every_table_lose_and_double_nothing(
 
 
 def test_a_projector_outage_past_its_retries_ends_in_the_dlq_and_a_redrive_recovers_it(
-    loaded_stack: EventPump, injector: Callable[[list[dict[str, Any]]], None]
+    loaded_stack: EventPump,
+    injector: Callable[[list[dict[str, Any]]], None],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Lost permission on the counter transactions (not retryable): the stream batch is
     retried, bisected, then described in ProjectorDLQ; drift is visible; a redrive (twice)
@@ -183,11 +185,11 @@ def test_a_projector_outage_past_its_retries_ends_in_the_dlq_and_a_redrive_recov
     assert all(b.attempts >= 6 and b.stream_arn == arn for b in batches)
     assert check_month(MONTH) != []  # the drift check sees the missing counts
 
-    policy = load_policy()
-    first = redrive_projector(loaded_stack.stack.queue_url("ProjectorDLQ"), policy)
-    second = redrive_projector(loaded_stack.stack.queue_url("ProjectorDLQ"), policy)
-    assert first == Redriven(moved=len(letters), left=0)
-    assert second == Redriven(moved=0, left=0)
+    main(["redrive"])  # the operator's command, twice
+    main(["redrive"])
+    said = capsys.readouterr().err
+    assert f"Replayed {len(letters)} failed visit-stream batches; 0 left." in said
+    assert "Replayed 0 failed visit-stream batches; 0 left." in said
     assert_nothing_lost(loaded_stack, posts, accepted)
 
 
