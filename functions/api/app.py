@@ -10,13 +10,10 @@ conditional put. Bodies are never logged.
 
 import json
 from datetime import date
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -25,12 +22,8 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError as PydanticValidationError
 
 from careroute import clock, storage
 from careroute.api_models import (
@@ -61,17 +54,11 @@ from careroute.config import Settings
 from careroute.coverage import Scope
 from careroute.docs_page import DOCS_HTML
 from careroute.domain import CHINA_TZ, ElderStatus, Tier
-from careroute.exceptions import (
-    CareRouteError,
-    ConflictError,
-    ForbiddenError,
-    NotFoundError,
-    StorageError,
-    UnauthorizedError,
-    ValidationError,
-)
+from careroute.exceptions import CareRouteError, ForbiddenError, NotFoundError, ValidationError
+from careroute.http_errors import KEY_REUSED, register_error_handlers, status_of
 from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
+from careroute.openapi_doc import served_document
 from careroute.policy import load_policy
 from careroute.services import bureau
 from careroute.services.bureau import current_policy
@@ -80,6 +67,7 @@ from careroute.services.leave import replace_leave, steward_leave
 from careroute.services.officials import overdue_in
 from careroute.services.planning import cover_now
 from careroute.services.route_view import steward_route
+from careroute.services.service_circle import circle_share
 from careroute.services.tickets import TicketFilter, close_ticket, list_tickets, ticket_figures
 from careroute.services.visits import check_idempotency_key, record_visit
 from careroute.storage.coverage import read_coverage, scope_exists
@@ -97,14 +85,6 @@ idempotency_config = IdempotencyConfig(
 )
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-STATUS_OF = {
-    ValidationError: HTTPStatus.UNPROCESSABLE_ENTITY,
-    NotFoundError: HTTPStatus.NOT_FOUND,
-    ForbiddenError: HTTPStatus.FORBIDDEN,
-    UnauthorizedError: HTTPStatus.UNAUTHORIZED,
-    ConflictError: HTTPStatus.CONFLICT,
-    StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
-}
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="idempotency-key", description="One key per visit, e.g. a UUID; 8-128 chars"),
@@ -116,11 +96,6 @@ ScopeQuery = Annotated[
 ]
 CommunityId = Annotated[str, Path(pattern=ID_PATTERN)]
 ElderId = Annotated[str, Path(pattern=ID_PATTERN)]
-
-
-def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
-    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
 def caller() -> Caller:
@@ -212,7 +187,7 @@ def post_visit_batch(batch: Annotated[OutcomeBatch, Body()]) -> BatchResult:
             call = outcome_call(steward_of(who, item), item.idempotency_key, item)
             result.visit = Visit.model_validate(record_once(call=call))
         except CareRouteError as exc:
-            result.status = STATUS_OF.get(type(exc), HTTPStatus.BAD_REQUEST)
+            result.status = status_of(exc)
             result.error = ErrorDetail(code=exc.code, message=str(exc))
         except IdempotencyValidationError:
             result.status = HTTPStatus.CONFLICT
@@ -240,6 +215,7 @@ def get_coverage(
         "scope": str(where),
         "tiers": read_coverage(month, where),
         "tickets": ticket_figures(where, month, clock.now()),
+        "service_circle": circle_share(where, current_policy(policy), today()),
     }
 
 
@@ -463,20 +439,10 @@ def post_ticket_close(
     return close_ticket(caller(), ticket_id, body.action, body.result, clock.now())
 
 
-@cache
-def openapi_document() -> str:
-    return app.get_openapi_json_schema(
-        title="CareRoute API",
-        version="1",
-        summary="Routes and visit outcomes for stewards; coverage for officials",
-        security_schemes={"jwt": HTTPBearer(bearerFormat="JWT")},
-        security=[{"jwt": []}],
-    )
-
-
 @app.get("/openapi.json", include_in_schema=False)
 def get_openapi() -> Response[str]:
-    return Response(200, content_types.APPLICATION_JSON, openapi_document())
+    """Every function's routes in one document, built by `make openapi` (careroute.openapi_doc)."""
+    return Response(200, content_types.APPLICATION_JSON, served_document())
 
 
 @app.get("/docs", include_in_schema=False)
@@ -484,59 +450,7 @@ def get_docs() -> Response[str]:
     return Response(200, "text/html; charset=utf-8", DOCS_HTML)
 
 
-KEY_REUSED = "this Idempotency-Key was already used for a different visit; use a new key"
-IN_PROGRESS = "this Idempotency-Key's first request has not finished; retry the same request later"
-
-
-@app.exception_handler(CareRouteError)
-def handle_domain_error(exc: CareRouteError) -> Response[str]:
-    status = STATUS_OF.get(type(exc), HTTPStatus.BAD_REQUEST)
-    return error(status, exc.code, str(exc))
-
-
-def _problems(errors: Any) -> str:
-    problems = []
-    for e in errors:
-        if e.get("type") == "json_invalid":
-            return "body is not valid JSON"
-        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
-        problems.append(f"{where or 'body'}: {e.get('msg', 'invalid')}")
-    return "; ".join(problems)
-
-
-@app.exception_handler(RequestValidationError)
-def handle_invalid_request(exc: RequestValidationError) -> Response[str]:
-    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", _problems(exc.errors()))
-
-
-@app.exception_handler(PydanticValidationError)
-def handle_invalid_body(exc: PydanticValidationError) -> Response[str]:
-    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", _problems(exc.errors()))
-
-
-@app.exception_handler(IdempotencyValidationError)
-def handle_key_reuse(exc: IdempotencyValidationError) -> Response[str]:
-    return error(HTTPStatus.CONFLICT, "conflict", KEY_REUSED)
-
-
-@app.exception_handler(IdempotencyAlreadyInProgressError)
-def handle_in_progress(exc: IdempotencyAlreadyInProgressError) -> Response[str]:
-    """The key's first request is still running, or died mid-way (its claim lapses at that
-    invocation's timeout): retry later, as the Idempotency-Key draft standard says (409)."""
-    response = error(HTTPStatus.CONFLICT, "in_progress", IN_PROGRESS)
-    response.headers["Retry-After"] = "5"
-    return response
-
-
-@app.not_found
-def handle_not_found(exc: Exception) -> Response[str]:
-    return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
-
-
-@app.exception_handler(Exception)
-def handle_unexpected(exc: Exception) -> Response[str]:
-    logger.exception("unhandled error")
-    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; try again later")
+register_error_handlers(app)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

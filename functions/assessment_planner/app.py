@@ -34,6 +34,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     summary = {
         "plan_date": day.isoformat(),
         "districts": len(districts),
+        "candidates": sum(d["candidates"] for d in districts),
         "planned": planned,
         "unassigned_mandatory": missed,
     }

@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
     run.add_argument("--no-serve", action="store_true", help="exit after the plan")
     run.add_argument("--export", type=Path, metavar="FILE", help="also write the plan as JSON")
+    run.add_argument(
+        "--meals",
+        choices=["district", "city", "off"],
+        default="district",
+        help="tomorrow's meal routes: the first district's canteens (default, seconds), "
+        "the whole city's (minutes) or none",
+    )
 
     plan = commands.add_parser("plan", help="plan one date on a fresh local stack")
     _city_options(plan)
@@ -263,7 +270,13 @@ def _require_free_port(port: int) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from careroute_local import home_services_job, inspection_job, main_job, urgent_job
+    from careroute_local import (
+        care_flows_job,
+        home_services_job,
+        inspection_job,
+        main_job,
+        urgent_job,
+    )
 
     if not args.no_serve:
         _require_free_port(args.port)
@@ -289,6 +302,9 @@ def cmd_run(args: argparse.Namespace) -> None:
             )
             main_job.print_summary(run, console)
             inspection_job.print_inspections(pump, plan_date, args.seed, today, console)
+            care_flows_job.print_care_flows(
+                pump, plan_date, args.seed, today, console, meals=args.meals, workers=args.workers
+            )
             if args.export:
                 main_job.plan_export(run, args.export)
                 console.print(f"Plan written to {args.export}")

@@ -9,6 +9,7 @@ synthetic_meals), generated from the registry's communities once per container.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from careroute.auth import Caller, require_scope
@@ -31,6 +32,8 @@ from careroute.synthetic_meals import generate_canteens
 from careroute.travel import HaversineTravel
 
 _facilities: dict[int, tuple[Facility, ...]] = {}
+_shares: dict[tuple[str, date], dict[str, Any]] = {}
+_SHARES_KEPT = 2_000  # more scopes than the city has (1,153 communities and their parents)
 
 
 def facilities_of(communities: Iterable[Community], seed: int = MEAL_SEED) -> tuple[Facility, ...]:
@@ -61,6 +64,40 @@ def row_document(row: CircleRow, ids: bool = True) -> dict[str, Any]:
     return doc
 
 
+def _scope_report(scope: Scope, policy: Policy) -> CircleReport:
+    """The circle of the elders of `scope`'s communities (the stored facilities of the city)."""
+    members = communities_in(scope)
+    if not members:
+        raise ValidationError(f"scope: no communities in {scope}")
+    if MEAL_SEED not in _facilities:
+        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
+    elders = [e for cid in members for e in registry.elders_of_community(cid)]
+    return service_circle(elders, _facilities[MEAL_SEED], walking(policy))
+
+
+def circle_share(scope: Scope, policy: Policy, today: date) -> dict[str, Any]:
+    """The coverage report's circle figures of a scope (counts and share, no ids).
+
+    Computed on a scope's first request of the (China) day in this container and kept for
+    the day: the registry and the facilities change far more slowly than coverage is read,
+    a monthly report needs no fresher share, and a street's figure costs one query per
+    community (the whole city's about 1,153) that the cache pays once a day.
+    """
+    key = (str(scope), today)
+    if key not in _shares:
+        if len(_shares) >= _SHARES_KEPT:
+            _shares.clear()  # yesterday's figures and rarely read scopes: start the day afresh
+        row = _scope_report(scope, policy).city
+        _shares[key] = {
+            "limit_minutes": CIRCLE_SECONDS // 60,
+            "elders": row.elders,
+            "within": row.within,
+            "share": round(row.share, 4),
+            "as_of": today.isoformat(),
+        }
+    return dict(_shares[key])
+
+
 def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict[str, Any]:
     """The circle of one scope (city, district:ID, street:ID or community:ID; default: the
     caller's own). Elder ids outside are listed per community and for scopes below the city."""
@@ -72,13 +109,7 @@ def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict
     except ValueError as exc:
         raise ValidationError(f"scope: {exc}") from exc
     require_scope(caller, scope, ancestors(scope))
-    members = communities_in(scope)
-    if not members:
-        raise ValidationError(f"scope: no communities in {scope}")
-    if MEAL_SEED not in _facilities:
-        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
-    elders = [e for cid in members for e in registry.elders_of_community(cid)]
-    report = service_circle(elders, _facilities[MEAL_SEED], walking(policy))
+    report = _scope_report(scope, policy)
     total = row_document(report.city, ids=scope.kind is not ScopeKind.CITY)
     return {
         "scope": str(scope),

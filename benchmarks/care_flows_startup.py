@@ -1,0 +1,67 @@
+"""What `careroute run` adds for the meal and needs-assessment flows (#10) on the default
+city: tomorrow's lunch routes from the synthetic canteens and the synthetic assessors and
+requests with tomorrow's assessment routes, through the real handlers on the local stack.
+Prints the seconds each step adds to the main job (the registry load is not counted).
+
+    .venv/bin/python benchmarks/care_flows_startup.py [--seed 7] [--scale 1.0] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, timedelta
+
+from rich.console import Console
+
+from careroute.synthetic import generate_city
+from careroute_local import main_job
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--date", type=date.fromisoformat, default=date(2026, 12, 1))
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--meals", choices=["district", "city"], default="district",
+        help="plan the first district's canteens (careroute run's default) or the city's",
+    )  # fmt: skip
+    args = parser.parse_args()
+    plan_date = main_job.next_working_day(args.date - timedelta(days=1))
+    as_of = plan_date - timedelta(days=1)
+    console = Console(stderr=True)
+    city = generate_city(args.seed, as_of=as_of, scale=args.scale)
+    with main_job.local_stack(log_level="WARNING") as (_stack, pump):
+        from careroute_local.care_flows_job import first_district, plan_assessments, plan_meals
+
+        main_job.load_registry(city, as_of, console)
+        districts = first_district() if args.meals == "district" else None
+        meals = plan_meals(pump, plan_date, args.workers, districts)
+        assessments = plan_assessments(pump, plan_date, args.seed, as_of)
+    console.print(meals.line(plan_date))
+    console.print(assessments.line(plan_date))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(
+        f"care_flows_startup seed={args.seed} scale={args.scale} meals={args.meals} "
+        f"date={plan_date} ({stamp})"
+    )
+    figures = {
+        "communities": len(city.communities),
+        "elders": len(city.elders),
+        "canteens": meals.canteens,
+        "lunch_orders": meals.orders,
+        "orders_planned": meals.planned,
+        "meal_jobs_failed": meals.failed_jobs,
+        "meal_step_s": round(meals.seconds, 1),
+        "assessors": assessments.assessors,
+        "assessment_requests": assessments.requests,
+        "assessments_planned": assessments.planned,
+        "assessment_step_s": round(assessments.seconds, 1),
+    }
+    for key, value in figures.items():
+        print(f"  {key:24} {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""The main job's meal and needs-assessment steps (#10): tomorrow's lunch deliveries from the
+synthetic canteens (the meal planner's schedule -> SQS canteen jobs -> the meal solver) and
+the synthetic assessors and requests of the loaded city with tomorrow's assessment routes
+(the assessment planner's schedule), each summarised in one line through the real handlers.
+
+Canteens need no loading: the planner derives them from the stored communities (seed
+services.meals.MEAL_SEED). Assessors and requests are loaded once; a restarted stack keeps
+its own (results already recorded must not be reopened).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from rich.console import Console
+
+from careroute.domain import CHINA_TZ
+from careroute_local.pump import EventPump
+
+MEAL_PLANNER = "MealPlannerFunction"
+MEAL_QUEUE = "MealJobsQueue"
+ASSESSMENT_PLANNER = "AssessmentPlannerFunction"
+
+
+def _evening_before(plan_date: date, hour: int) -> datetime:
+    evening = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
+    return evening.replace(hour=hour).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class MealRun:
+    canteens: int
+    orders: int
+    planned: int
+    unassigned: int
+    vehicles: int
+    failed_jobs: int
+    seconds: float
+    districts: tuple[str, ...] = ()
+    """The districts planned (empty: the whole city)."""
+
+    def line(self, plan_date: date) -> str:
+        where = f" in {', '.join(self.districts)}" if self.districts else ""
+        return (
+            f"Meals {plan_date}{where}: {self.canteens} canteens, {self.orders:,} lunch orders, "
+            f"{self.planned:,} on {self.vehicles} vehicles, {self.unassigned} unassigned, "
+            f"{self.failed_jobs} jobs failed in {self.seconds:.1f} s"
+        )
+
+
+def first_district() -> list[str]:
+    """The district `careroute run` plans meals for by default (the lowest id)."""
+    from careroute.storage import registry
+
+    return [min(c.district_id for c in registry.all_communities())]
+
+
+def plan_meals(
+    pump: EventPump, plan_date: date, workers: int = 2, district_ids: list[str] | None = None
+) -> MealRun:
+    """Fire the meal planner for `plan_date` (the canteens of `district_ids`, or all), solve
+    each canteen's job, sum the stored plans."""
+    from careroute.services.meals import MEAL_SEED
+    from careroute.storage import meal_routes, registry
+    from careroute.synthetic_meals import generate_canteens
+
+    started = time.perf_counter()
+    pump.fire_schedule(
+        MEAL_PLANNER,
+        _evening_before(plan_date, 20),
+        overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
+    )
+    stats = pump.drain_queue(MEAL_QUEUE, workers=workers)
+    plans = []
+    canteens = generate_canteens(registry.all_communities(), MEAL_SEED)
+    for canteen in canteens:
+        if district_ids and canteen.district_id not in district_ids:
+            continue
+        found = meal_routes.load_plan(canteen.canteen_id, plan_date)
+        if found is not None:
+            plans.append(found[2])
+    return MealRun(
+        canteens=len(plans),
+        orders=sum(p["orders_planned"] + len(p["unassigned"]) for p in plans),
+        planned=sum(p["orders_planned"] for p in plans),
+        unassigned=sum(len(p["unassigned"]) for p in plans),
+        vehicles=sum(p["vehicles_used"] for p in plans),
+        failed_jobs=stats.failed,
+        seconds=time.perf_counter() - started,
+        districts=tuple(district_ids or ()),
+    )
+
+
+@dataclass(frozen=True)
+class AssessmentRun:
+    assessors: int
+    """Loaded now (0 when a restarted stack kept its own), as are requests."""
+    requests: int
+    districts: int
+    candidates: int
+    planned: int
+    unassigned_mandatory: int
+    seconds: float
+
+    def line(self, plan_date: date) -> str:
+        loaded = (
+            f"{self.assessors} assessors and {self.requests:,} requests loaded, "
+            if self.assessors
+            else ""
+        )
+        return (
+            f"Assessments {plan_date}: {loaded}{self.districts} districts, "
+            f"{self.candidates} candidates, {self.planned} planned "
+            f"({self.unassigned_mandatory} past-deadline unassigned) in {self.seconds:.1f} s"
+        )
+
+
+def load_assessments(seed: int, as_of: date) -> tuple[int, int]:
+    """The synthetic assessors and requests of the stored city, unless the stack has some."""
+    from careroute.assessments import generate_assessments
+    from careroute.services.assessments import load_world
+    from careroute.storage import assessments, registry
+
+    communities = list(registry.all_communities())
+    if not communities or assessments.assessors_of(communities[0].district_id):
+        return 0, 0
+    assessors, requests = generate_assessments(communities, registry.all_elders(), seed, as_of)
+    load_world(assessors, requests)
+    return len(assessors), len(requests)
+
+
+def plan_assessments(pump: EventPump, plan_date: date, seed: int, as_of: date) -> AssessmentRun:
+    started = time.perf_counter()
+    assessors, requests = load_assessments(seed, as_of)
+    summary = pump.fire_schedule(
+        ASSESSMENT_PLANNER,
+        _evening_before(plan_date, 19),
+        overrides={"plan_date": plan_date.isoformat()},
+    )
+    return AssessmentRun(
+        assessors=assessors,
+        requests=requests,
+        districts=int(summary["districts"]),
+        candidates=int(summary.get("candidates", 0)),
+        planned=int(summary["planned"]),
+        unassigned_mandatory=int(summary["unassigned_mandatory"]),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def print_care_flows(
+    pump: EventPump,
+    plan_date: date,
+    seed: int,
+    as_of: date,
+    console: Console,
+    *,
+    meals: str = "district",
+    workers: int = 2,
+) -> tuple[MealRun | None, AssessmentRun]:
+    """Both steps, one line each. `meals`: "district" plans the first district's canteens
+    (seconds; the whole city's 300 take minutes, benchmarks/care_flows_startup.py), "city"
+    all of them, "off" none (`careroute run --meals`)."""
+    meal_run = None
+    if meals != "off":
+        districts = first_district() if meals == "district" else None
+        meal_run = plan_meals(pump, plan_date, workers, districts)
+        console.print(meal_run.line(plan_date))
+    assessment_run = plan_assessments(pump, plan_date, seed, as_of)
+    console.print(assessment_run.line(plan_date))
+    return meal_run, assessment_run

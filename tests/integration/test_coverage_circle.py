@@ -1,0 +1,96 @@
+"""The coverage report carries the scope's 15-minute service circle: the same counts and
+share GET /service-circle gives for that scope (and the registry's own figure), no elder
+ids, computed once per scope and day in a container."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from careroute import clock
+from careroute.domain import CHINA_TZ, Registry
+from careroute.policy import load_policy
+from careroute.service_circle import COUNTED
+from careroute.services import service_circle
+from careroute.services.service_circle import city_report
+from careroute.storage import registry
+from careroute_local.pump import EventPump
+from tests.conftest import bearer
+
+NOW = datetime(2026, 12, 1, 10, tzinfo=CHINA_TZ)
+MONTH = "2026-12"
+
+
+@pytest.fixture(autouse=True)
+def fresh_circle() -> Iterator[None]:
+    """Another test's city must not answer from this container's caches."""
+    service_circle._shares.clear()
+    service_circle._facilities.clear()
+    with clock.use(lambda: NOW):
+        yield
+    service_circle._shares.clear()
+    service_circle._facilities.clear()
+
+
+def get(pump: EventPump, path: str, role: str, scope_id: str | None, **query: str) -> Any:
+    response = pump.invoke_http("GET", path, headers=bearer(pump, role, scope_id), query=query)
+    assert response.status == 200, response.body
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("role", "scope_of"),
+    [
+        ("city_admin", lambda c: "city"),
+        ("district_official", lambda c: f"district:{c.district_id}"),
+        ("street_official", lambda c: f"street:{c.street_id}"),
+        ("street_official", lambda c: f"community:{c.community_id}"),
+    ],
+)
+def test_each_scopes_report_has_the_circle_share_the_circle_api_gives(
+    loaded_stack: EventPump, small_city: Registry, role: str, scope_of: Any
+) -> None:
+    community = small_city.communities[0]
+    scope = scope_of(community)
+    own = None if role == "city_admin" else scope.split(":")[1]
+    if scope.startswith("community:"):
+        own = community.street_id
+    report = get(loaded_stack, "/coverage", role, own, month=MONTH, scope=scope)
+    circle = get(loaded_stack, "/service-circle", role, own, scope=scope)["total"]
+    assert report["service_circle"] == {
+        "limit_minutes": 15,
+        "elders": circle["elders"],
+        "within": circle["within"],
+        "share": circle["share"],
+        "as_of": "2026-12-01",
+    }
+    assert circle["elders"] > 0 and 0 < circle["within"] <= circle["elders"]
+    if scope == "city":
+        expected = city_report(small_city.communities, small_city.elders, load_policy()).city
+        assert (circle["elders"], circle["within"]) == (expected.elders, expected.within)
+    assert "outside" not in report["service_circle"]
+
+
+def test_the_share_is_kept_for_the_day_and_recomputed_the_next(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """An elder who leaves the registry still counts until the next day's first report:
+    what a monthly report can live with, for one computation a day instead of one a read."""
+    first = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
+    gone = next(e for e in small_city.elders if e.status in COUNTED)
+    outside = (
+        gone.elder_id
+        in city_report(small_city.communities, small_city.elders, load_policy()).city.outside
+    )
+    registry.ElderModel.get(gone.community_id, gone.elder_id).delete()
+    same_day = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
+    assert same_day["service_circle"] == first["service_circle"]
+    with clock.use(lambda: NOW + timedelta(days=1)):
+        next_day = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
+    circle = next_day["service_circle"]
+    assert circle["as_of"] == "2026-12-02"
+    assert circle["elders"] == first["service_circle"]["elders"] - 1
+    assert circle["within"] == first["service_circle"]["within"] - (0 if outside else 1)
