@@ -21,7 +21,7 @@ from careroute.devices import Device, DeviceKind, call_centre_id, generate_devic
 from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry
 from careroute.incidents import IncidentStatus, incident_id
 from careroute.policy import load_policy
-from careroute.services import bureau
+from careroute.services import bureau, responders
 from careroute.services import incidents as service
 from careroute.services.registry_import import import_registry
 from careroute.storage import bind_tables, devices, registry
@@ -36,10 +36,10 @@ NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     bureau._cache.clear()
-    service._directory.clear()
+    responders._directory.clear()
     with clock.use(lambda: NOW):
         yield
-    service._directory.clear()
+    responders._directory.clear()
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
     )
     assert (
         post(pump, f"/incidents/{iid}/close", steward.steward_id, {"outcome": "bogus"}).status
-        == 400
+        == 422
     )
 
     report = pump.invoke_http(
@@ -349,13 +349,13 @@ def test_the_incidents_api_names_bad_input_and_keeps_scopes(
     steward = small_city.stewards[0].steward_id
     own = bearer(pump, "steward", steward)
     bad_id = pump.invoke_http("GET", "/incidents/not-an-incident", headers=own)
-    assert bad_id.status == 400 and bad_id.json()["error"]["code"] == "invalid_request"
+    assert bad_id.status == 422 and bad_id.json()["error"]["code"] == "invalid_request"
     missing = pump.invoke_http("GET", f"/incidents/in-{'0' * 24}", headers=own)
     assert missing.status == 404
     month = pump.invoke_http(
         "GET", "/incident-report", headers=bearer(pump, "city_admin"), query={"month": "2026-13"}
     )
-    assert month.status == 400 and "month" in month.json()["error"]["message"]
+    assert month.status == 422 and "month" in month.json()["error"]["message"]
     _, fallen = belt_of(small_city)  # the first test's responder: one closed incident
     responder = registry.steward_of_community(fallen.community_id).steward_id
     mine = bearer(pump, "steward", responder)

@@ -147,6 +147,9 @@ class Incident:
     level: Level = Level.STEWARD
     responder_id: str = ""
     responder_community_id: str = ""
+    """A steward responder's community (empty for a service worker)."""
+    responder_provider_id: str = ""
+    """A service worker responder's provider (empty for a steward)."""
     eta: datetime | None = None
     dispatched_at: datetime | None = None
     """When the responder was notified (the route and the incidents endpoint show it)."""
@@ -244,13 +247,21 @@ def merge(incident: Incident, event: UrgentEvent, rule: UrgentRule) -> Incident:
 
 @dataclass(frozen=True)
 class ResponderOption:
-    """A steward on shift now who could respond: travel from their community to the elder."""
+    """A steward or home-service worker on shift now who could respond: travel from their
+    community (a worker: their provider's base) to the elder."""
 
     steward_id: str
+    """The responder's id (a steward's or a worker's)."""
     community_id: str
     travel_seconds: int
     own: bool
     """The elder's own steward."""
+    provider_id: str = ""
+    """Set for a home-service worker: their provider (whose day plan holds their day)."""
+
+    @property
+    def is_worker(self) -> bool:
+        return bool(self.provider_id)
 
 
 def rank_responders(options: list[ResponderOption], reach_seconds: int) -> list[ResponderOption]:

@@ -37,8 +37,8 @@ from careroute.routing import (
     validate_route,
 )
 from careroute.travel import HaversineTravel
+from careroute.urgent_holds import URGENT_PREFIX
 
-URGENT_PREFIX = "urgent:"
 KEEP_PENALTY = 3600 * 12
 """Penalty (seconds of travel) for dropping one of the day's planned visits, times the
 tier weight: far above any detour, far below the urgent visit's mandatory weight."""
@@ -81,6 +81,37 @@ def seconds_of_day(at: datetime) -> int:
 def on_route(document: dict[str, Any] | None, incident_id: str) -> bool:
     return document is not None and any(
         s.get("incident_id") == incident_id for s in document["stops"]
+    )
+
+
+def without_urgent(document: dict[str, Any] | None, incident_id: str) -> dict[str, Any] | None:
+    """The route with an incident's urgent stop taken off (to place it again, or to hand
+    the incident to someone else); the other stops keep their times."""
+    if document is None or not on_route(document, incident_id):
+        return document
+    kept = [dict(s) for s in document["stops"] if s.get("incident_id") != incident_id]
+    for n, stop in enumerate(kept, 1):
+        stop["sequence"] = n
+    stats = dict(document.get("stats") or {})
+    stats.update(planned=len(kept), urgent=sum(1 for s in kept if s.get("incident_id")))
+    return {**document, "stops": kept, "stats": stats}
+
+
+def urgent_stops(document: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The urgent stops of a stored route: a re-plan of the day (cover for an absent
+    neighbour) must keep them."""
+    return [s for s in document["stops"] if s.get("incident_id")] if document else []
+
+
+def held_stop(stop: dict[str, Any]) -> Stop:
+    """A stored urgent stop as a mandatory stop of a new solve of the day, inside its
+    window (from its dispatch to its deadline plus the time on site)."""
+    return Stop(
+        _stop_id(stop),
+        GeoPoint(stop["lat"], stop["lng"]),
+        TimeWindow.parse(stop["window"]["start"], stop["window"]["end"]),
+        int(stop["service_minutes"]) * 60,
+        None,
     )
 
 

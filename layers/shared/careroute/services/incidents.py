@@ -13,11 +13,9 @@ The minute escalator raises incidents not acknowledged in time.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -25,8 +23,7 @@ from careroute import clock
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
 from careroute.devices import DeviceKind
-from careroute.domain import CHINA_TZ, Community, Elder, Steward
-from careroute.due import WorkCalendar
+from careroute.domain import CHINA_TZ, Elder
 from careroute.exceptions import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.incident_messages import DeviceEvent
 from careroute.incident_report import MonthReport, month_report
@@ -48,18 +45,23 @@ from careroute.incidents import (
     rank_responders,
 )
 from careroute.policy import Policy
-from careroute.services import bureau
-from careroute.storage import devices, registry, routes
+from careroute.services.responders import (
+    RoutePlan,
+    day_end_seconds,
+    placed_stop,
+    plan_visit,
+    responder_options,
+    take_off,
+)
+from careroute.storage import devices, registry
 from careroute.storage import incidents as store
 from careroute.storage.scopes import ancestors
 from careroute.tickets import LEVELS
-from careroute.travel import HaversineTravel, haversine_m
-from careroute.urgent_route import Insertion, UrgentVisit, insert_urgent, on_route
 
 ATTEMPTS = 5
 """Optimistic writes retried this often before the delivery fails (and SQS redelivers)."""
-DIRECTORY_TTL_SECONDS = 60.0
-NO_RESPONDER = "no steward on shift can reach the elder today"
+NO_RESPONDER = "no steward or service worker on shift can reach the elder today"
+RESPONDER_ROLES = frozenset({Role.STEWARD, Role.WORKER})
 CLOCK_SKEW = timedelta(minutes=5)
 LATE_PASSES = (15 * 60, 3600, 3 * 3600)
 """When no responder can arrive by the deadline (busy, far, or the deadline passed before
@@ -149,117 +151,29 @@ def open_or_join(event: UrgentEvent, elder: Elder, rules: UrgentPolicy) -> Incid
     raise ConflictError(f"incident for event {event.event_id}: too many concurrent writers")
 
 
-# ---------------------------------------------------------------------- responders
-
-
-@dataclass
-class _Directory:
-    loaded_at: float
-    communities: dict[str, Community]
-    stewards: dict[str, Steward]
-    """By community id."""
-    holidays: frozenset[date]
-
-
-_directory: list[_Directory] = []
-
-
-def directory() -> _Directory:
-    """Communities, stewards (with leave) and holidays, read once per container minute."""
-    if not _directory or time.monotonic() - _directory[0].loaded_at > DIRECTORY_TTL_SECONDS:
-        found = _Directory(
-            time.monotonic(),
-            {c.community_id: c for c in registry.all_communities()},
-            {s.community_id: s for s in registry.all_stewards()},
-            frozenset(h.date for h in bureau.holidays().holidays),
-        )
-        _directory[:] = [found]
-    return _directory[0]
-
-
-def on_shift(steward: Steward, now: datetime, holidays: frozenset[date]) -> bool:
-    local = now.astimezone(CHINA_TZ)
-    seconds = local.hour * 3600 + local.minute * 60
-    return WorkCalendar.of(steward, holidays).works_on(local.date()) and (
-        steward.shift.start <= seconds < steward.shift.end
-    )
-
-
-def responder_options(elder: Elder, now: datetime, policy: Policy) -> list[ResponderOption]:
-    """Stewards on shift now: the elder's own and those of the nearest other communities."""
-    found = directory()
-    home = found.communities.get(elder.community_id)
-    if home is None:
-        return []
-    nearest = sorted(
-        (c for c in found.communities.values() if c.community_id != home.community_id),
-        key=lambda c: (haversine_m(home.location, c.location), c.community_id),
-    )[: policy.urgent.neighbours_tried]
-    options = []
-    for community in [home, *nearest]:
-        steward = found.stewards.get(community.community_id)
-        if steward is None or not on_shift(steward, now, found.holidays):
-            continue
-        travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
-        options.append(
-            ResponderOption(
-                steward.steward_id,
-                community.community_id,
-                travel.seconds(community.location, elder.location),
-                own=community is home,
-            )
-        )
-    return options
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A route change worked out for a responder: the route as read and as it will be."""
-
-    steward_id: str
-    previous: dict[str, Any] | None
-    inserted: Insertion
-
-
-def _plan(
-    option: ResponderOption,
-    incident: Incident,
-    elder: Elder,
-    now: datetime,
-    policy: Policy,
-    late_seconds: int = 0,
-) -> _Plan | None:
-    """The responder's route for today with the visit in it; None when it cannot fit."""
-    found = directory()
-    community = found.communities[option.community_id]
-    steward = found.stewards[option.community_id]
-    previous = routes.find_route(steward.steward_id, now.astimezone(CHINA_TZ).date())
-    visit = UrgentVisit(
-        incident.incident_id,
-        elder,
-        incident.arrive_due_at,
-        incident.service_minutes * 60,
-        late_seconds,
-    )
-    inserted = insert_urgent(previous, community, steward, visit, now, policy)
-    return _Plan(steward.steward_id, previous, inserted) if inserted is not None else None
-
-
 # ---------------------------------------------------------------------- dispatch
 
 
 def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> Incident:
     """Drive the incident to DISPATCHED (or leave it NEW with a note when nobody can
-    respond); resumes from whatever state a previous delivery reached."""
-    plan: _Plan | None = None
+    respond); resumes from whatever state a previous delivery reached. A dispatched incident
+    whose deadline a more severe event brought forward is re-timed on its responder's day,
+    or handed to someone else when the responder can no longer make it."""
+    plan: RoutePlan | None = None
     for _ in range(ATTEMPTS):
+        if incident.status in (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED):
+            kept = _keep_deadline(incident, elder, now, policy)
+            if kept is None:
+                incident = store.get_incident(incident.incident_id)
+                continue
+            incident = kept
         if incident.status is IncidentStatus.NEW:
             incident, plan = _choose(incident, elder, now, policy)
             if incident.status is IncidentStatus.NEW:
                 return incident
         if incident.status is not IncidentStatus.DISPATCHING:
             return incident
-        if plan is not None and plan.steward_id != incident.responder_id:
+        if plan is not None and plan.responder_id != incident.responder_id:
             plan = None  # another delivery chose someone else meanwhile
         placed = _place(incident, elder, now, policy, plan)
         if placed is not None:
@@ -271,14 +185,14 @@ def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) ->
 
 def _choose(
     incident: Incident, elder: Elder, now: datetime, policy: Policy
-) -> tuple[Incident, _Plan | None]:
+) -> tuple[Incident, RoutePlan | None]:
     """Write the choice of responder first (DISPATCHING): a crash after the route is changed
     then resumes with the same responder instead of putting the visit on a second route."""
     reach = int((incident.arrive_due_at - now).total_seconds())
     ranked = rank_responders(responder_options(elder, now, policy), reach)
     tries = [(o, 0) for o in ranked] + [(o, late) for late in LATE_PASSES for o in ranked[:3]]
     for option, late in tries:
-        plan = _plan(option, incident, elder, now, policy, late)
+        plan = plan_visit(option, incident, elder, now, policy, late)
         if plan is None:
             continue
         chosen = replace(
@@ -286,6 +200,7 @@ def _choose(
             status=IncidentStatus.DISPATCHING,
             responder_id=option.steward_id,
             responder_community_id=option.community_id,
+            responder_provider_id=option.provider_id,
             dispatch_note="",
         )
         return _saved(incident, chosen), plan
@@ -300,39 +215,82 @@ def _saved(before: Incident, after: Incident) -> Incident:
     return store.get_incident(before.incident_id)
 
 
+def _responder(incident: Incident) -> ResponderOption:
+    return ResponderOption(
+        incident.responder_id,
+        incident.responder_community_id,
+        0,
+        False,
+        incident.responder_provider_id,
+    )
+
+
+def _undispatched(incident: Incident) -> Incident:
+    return replace(
+        incident,
+        status=IncidentStatus.NEW,
+        responder_id="",
+        responder_community_id="",
+        responder_provider_id="",
+        eta=None,
+        dispatched_at=None,
+    )
+
+
 def _place(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy, plan: _Plan | None
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, plan: RoutePlan | None
 ) -> Incident | None:
-    """Put the visit on the chosen responder's route (unless a crashed delivery did already)
+    """Put the visit on the chosen responder's day (unless a crashed delivery did already)
     and mark the incident DISPATCHED; None when a concurrent write means: read again."""
     day = now.astimezone(CHINA_TZ).date()
     if plan is None:
-        current = routes.find_route(incident.responder_id, day)
-        if current is not None and on_route(current, incident.incident_id):
-            stop = next(s for s in current["stops"] if s.get("incident_id") == incident.incident_id)
-            return _notified(incident, _at(day, _clock_seconds(stop["arrival"])))
-        option = ResponderOption(incident.responder_id, incident.responder_community_id, 0, False)
-        plan = _plan(option, incident, elder, now, policy)
+        placed = placed_stop(incident, now)
+        if placed is not None:
+            return _notified(incident, _at(day, placed.arrival))
+        plan = plan_visit(_responder(incident), incident, elder, now, policy)
     if plan is None:  # the day moved on since the choice: choose again
-        again = replace(
-            incident, status=IncidentStatus.NEW, responder_id="", responder_community_id=""
-        )
-        store.save_step(incident, again)
+        store.save_step(incident, _undispatched(incident))
         return None
-    if not routes.replace_route(plan.inserted.document, plan.previous):
+    if not plan.store():
         return None
-    return _notified(incident, _at(day, plan.inserted.eta))
+    return _notified(incident, _at(day, plan.eta))
+
+
+def _keep_deadline(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy
+) -> Incident | None:
+    """A dispatched incident's stop must keep the incident's (possibly tightened) deadline:
+    re-time the responder's day when the stop's window runs past it; when the responder can
+    no longer make it, take the stop off and make the incident NEW (dispatch chooses again).
+    An acknowledged responder is on the way: they keep it, late if need be. None: a
+    concurrent write, read again."""
+    day = now.astimezone(CHINA_TZ).date()
+    placed = placed_stop(incident, now)
+    if placed is None:
+        if incident.status is IncidentStatus.DISPATCHED:  # taken off, not yet handed over
+            return _saved(incident, _undispatched(incident))
+        return incident
+    due = day_end_seconds(incident.arrive_due_at, day) + incident.service_minutes * 60
+    if placed.started or placed.window_end <= due:
+        return incident
+    acknowledged = incident.status is IncidentStatus.ACKNOWLEDGED
+    for late in (0, *LATE_PASSES) if acknowledged else (0,):
+        plan = plan_visit(_responder(incident), incident, elder, now, policy, late)
+        if plan is not None:
+            if not plan.store():
+                return None
+            return _saved(incident, replace(incident, eta=_at(day, plan.eta)))
+    if acknowledged:
+        return incident
+    if not take_off(incident, now):
+        return None
+    return _saved(incident, _undispatched(incident))
 
 
 def _notified(incident: Incident, eta: datetime) -> Incident:
     """DISPATCHED: the visit is on the route, so the responder's app shows it from now."""
     done = replace(incident, status=IncidentStatus.DISPATCHED, dispatched_at=clock.now(), eta=eta)
     return _saved(incident, done)
-
-
-def _clock_seconds(text: str) -> int:
-    hours, minutes = text.split(":")
-    return int(hours) * 3600 + int(minutes) * 60
 
 
 def _at(day: date, seconds: int) -> datetime:
@@ -350,10 +308,17 @@ def receive(body: str, now: datetime, policy: Policy) -> Incident:
 # ---------------------------------------------------------------------- tracking
 
 
+def _is_responder(who: Caller, incident: Incident) -> bool:
+    """The caller is the incident's responder: its steward, or its home-service worker."""
+    role = Role.WORKER if incident.responder_provider_id else Role.STEWARD
+    return who.role is role and incident.responder_id == who.scope
+
+
 def _own(who: Caller, incident_id: str) -> Incident:
-    who.require(Role.STEWARD)
+    if who.role not in RESPONDER_ROLES:
+        raise ForbiddenError("only the incident's responder may do this")
     incident = store.get_incident(incident_id)
-    if incident.responder_id != who.scope:
+    if not _is_responder(who, incident):
         raise ForbiddenError("only the incident's responder may do this")
     return incident
 
@@ -387,8 +352,8 @@ def close_incident(
 
 
 def _may_read(who: Caller, incident: Incident) -> bool:
-    if who.role is Role.STEWARD:
-        return incident.responder_id == who.scope
+    if who.role in RESPONDER_ROLES:
+        return _is_responder(who, incident)
     where = Scope(ScopeKind.COMMUNITY, incident.community_id)
     try:
         require_scope(who, where, ancestors(where))

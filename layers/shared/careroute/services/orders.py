@@ -45,9 +45,11 @@ from careroute.orders import (
 )
 from careroute.quota import HomeServicePolicy, month_of, remaining
 from careroute.storage import home_services, registry
+from careroute.storage import incidents as incidents_store
 from careroute.storage import orders as store
 from careroute.storage.orders import Placement
 from careroute.storage.scopes import ancestors
+from careroute.urgent_holds import urgent_stop_id
 
 WORKER_ACTIONS = frozenset(
     {OrderAction.ACCEPT, OrderAction.START, OrderAction.COMPLETE, OrderAction.REJECT}
@@ -204,7 +206,8 @@ def act(who: Caller, oid: str, action: OrderAction, now: datetime) -> Order:
 
 
 def worker_day(who: Caller, worker_id: str, day: date) -> list[dict[str, Any]]:
-    """The worker's orders of a day in visiting order, with the planned start."""
+    """The worker's orders and urgent incidents (`kind: urgent`) of a day in visiting
+    order, with the planned start."""
     if who.role is not Role.CITY_ADMIN and (who.role is not Role.WORKER or who.scope != worker_id):
         raise ForbiddenError("a worker can only see their own orders")
     orders = [o for o in store.of_worker(worker_id, day) if o.status is not OrderStatus.REJECTED]
@@ -215,11 +218,44 @@ def worker_day(who: Caller, worker_id: str, day: date) -> list[dict[str, Any]]:
         view = order_view(order)
         view["planned_start"] = f"{start // 3600:02d}:{start % 3600 // 60:02d}" if start else None
         rows.append((start if start is not None else 1 << 30, order.order_id, view))
+    rows += _incident_rows(worker_id, day)
     return [view for *_, view in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
-def order_events(who: Caller, oid: str) -> list[OrderEvent]:
-    """Every step of an order (for officials in scope, the orderer, the worker)."""
+def _incident_rows(worker_id: str, day: date) -> list[tuple[int, str, dict[str, Any]]]:
+    """The worker's open urgent incidents of the day (they respond to them): how the worker
+    is notified, with the planned start among their orders (ids and times, no names)."""
+    rows = []
+    for incident in incidents_store.of_responder(worker_id):
+        if not incident.is_open or incident.dispatched_at is None:
+            continue
+        if incident.dispatched_at.astimezone(CHINA_TZ).date() != day:
+            continue
+        plan = home_services.get_plan(incident.responder_provider_id, day)
+        start = plan.start_of(urgent_stop_id(incident.incident_id))
+        hold = next((h for h in plan.held if h.incident_id == incident.incident_id), None)
+        view = {
+            "incident_id": incident.incident_id,
+            "kind": "urgent",
+            "event_type": incident.event_type.value,
+            "severity": incident.severity.value,
+            "status": incident.status.value,
+            "elder_id": incident.elder_id,
+            "community_id": incident.community_id,
+            "lat": hold.location.lat if hold else None,
+            "lng": hold.location.lng if hold else None,
+            "minutes": incident.service_minutes,
+            "arrive_due_at": incident.arrive_due_at.isoformat(),
+            "eta": incident.eta.isoformat() if incident.eta else None,
+            "planned_start": f"{start // 3600:02d}:{start % 3600 // 60:02d}" if start else None,
+        }
+        rows.append((start if start is not None else 1 << 30, incident.incident_id, view))
+    return rows
+
+
+def readable_order(who: Caller, oid: str) -> Order:
+    """The order, if `who` may read it: the orderer, the worker it is assigned to, officials
+    in its scope (and the city admin); else ForbiddenError."""
     order, _ = store.get_order(oid)
     involved = who.subject == order.placed_by or (
         who.role is Role.WORKER and who.scope == order.worker_id
@@ -227,6 +263,12 @@ def order_events(who: Caller, oid: str) -> list[OrderEvent]:
     if not involved:
         where = Scope(ScopeKind.COMMUNITY, order.community_id)
         require_scope(who, where, ancestors(where))
+    return order
+
+
+def order_events(who: Caller, oid: str) -> list[OrderEvent]:
+    """Every step of an order (for whoever may read the order)."""
+    readable_order(who, oid)
     return store.events_of(oid)
 
 

@@ -28,6 +28,7 @@ from careroute.policy import Policy
 from careroute.services import bureau
 from careroute.services.route_plan import day_capacity, plan_day
 from careroute.storage import overflow_marks, plan_jobs, registry, routes
+from careroute.urgent_route import urgent_stops
 
 HOLIDAYS_AHEAD = timedelta(days=62)
 """Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
@@ -182,7 +183,7 @@ def _cover_on_route(steward_id: str, day: date) -> list[CoverItem]:
     return [
         CoverItem(community_id=stop["community_id"], elder_id=stop["elder_id"])
         for stop in [*document["stops"], *document["unassigned"]]
-        if stop.get("cover")
+        if stop.get("cover") and not stop.get("incident_id")  # urgent stops are kept apart
     ]
 
 
@@ -248,6 +249,8 @@ def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
     elders = registry.elders_of_community(job.community_id)
     yesterday = routes.previous_order(steward.steward_id, job.plan_date - timedelta(days=1))
     cover = _cover_elders(job)
+    # a re-plan of a day already under way (cover for a sick neighbour) keeps urgent visits
+    urgent = urgent_stops(routes.find_route(steward.steward_id, job.plan_date))
     day = plan_day(
         community,
         steward,
@@ -257,6 +260,7 @@ def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
         warm_start=yesterday,
         holidays=frozenset(job.holidays),
         cover=cover,
+        urgent=urgent,
     )
     if day is None:
         return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)

@@ -32,6 +32,7 @@ from careroute.routing import (
     validate_route,
 )
 from careroute.travel import HaversineTravel
+from careroute.urgent_route import held_stop
 
 TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
 CAPACITY_HEADROOM = 0.9
@@ -167,13 +168,15 @@ def plan_day(
     warm_start: tuple[str, ...] = (),
     holidays: frozenset[date] = frozenset(),
     cover: list[Elder] | None = None,
+    urgent: list[dict[str, Any]] | None = None,
 ) -> PlannedDay | None:
     """The steward's validated route for `plan_date`, or None when the steward is off.
 
     The day's visits are the ones the horizon planner gives to `plan_date`, plus `cover`:
     elders of absent neighbours handed to this steward by the nightly planner.
     `warm_start` (e.g. yesterday's route, elder ids in order) seeds the search where the
-    same elders are candidates again.
+    same elders are candidates again. `urgent`: urgent stops already on the stored route
+    (careroute.urgent_route), kept as mandatory stops inside their windows.
     """
     calendar = WorkCalendar.of(steward, holidays)
     if not calendar.works_on(plan_date):
@@ -197,9 +200,10 @@ def plan_day(
                 penalty=visit_penalty(d),
             )
             for d in due
-        ),
+        )
+        + tuple(held_stop(s) for s in urgent or ()),
         travel=travel,
-        max_stops=steward.max_visits_per_day,
+        max_stops=steward.max_visits_per_day + len(urgent or ()),
         warm_start=warm_start,
     )
     result = routing.solve(problem, limits or routing.default_limits(len(problem.stops)), seed=seed)
@@ -209,7 +213,8 @@ def plan_day(
             f"route for steward {steward.steward_id} on {plan_date} failed validation: "
             + "; ".join(violations[:5])
         )
-    document = _document(community, steward, plan_date, result, by_id)
+    held = {held_stop(s).stop_id: s for s in urgent or ()}
+    document = _document(community, steward, plan_date, result, by_id, held)
     document["stats"]["horizon"] = _horizon_stats(horizon)
     return PlannedDay(document, result)
 
@@ -230,9 +235,23 @@ def _document(
     plan_date: date,
     result: RouteResult,
     due: dict[str, Candidate],
+    held: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    held = held or {}
     stops = []
     for planned in result.stops:
+        if planned.stop_id in held:  # an urgent stop kept: same stop, new times
+            stops.append(
+                {
+                    **held[planned.stop_id],
+                    "sequence": planned.sequence,
+                    "arrival": format_clock(planned.arrival),
+                    "service_start": format_clock(planned.service_start),
+                    "service_end": format_clock(planned.service_end),
+                    "travel_minutes": round(planned.travel_seconds / 60, 1),
+                }
+            )
+            continue
         d = due[planned.stop_id]
         stops.append(
             {
@@ -270,6 +289,12 @@ def _document(
             "cover": due[u.stop_id].cover,
         }
         for u in result.unassigned
+        if u.stop_id not in held
+    ]
+    unassigned += [
+        {**held[u.stop_id], "reason": u.reason.value}
+        for u in result.unassigned
+        if u.stop_id in held
     ]
     lunch = steward.lunch_break
     return {

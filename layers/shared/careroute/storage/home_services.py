@@ -18,14 +18,17 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from careroute.domain import GeoPoint, TimeWindow
 from careroute.orders import DayRoutes
 from careroute.storage.errors import storage_errors
 from careroute.synthetic_services import Provider, ServiceMarket, ServiceWorker
+from careroute.urgent_holds import UrgentHold, is_urgent
 
 PILOT = "pilot"
 
@@ -47,6 +50,8 @@ class HomeServiceModel(Model):
     lunch_end = NumberAttribute(null=True)
     version = NumberAttribute(null=True)
     routes = UnicodeAttribute(null=True)
+    held = UnicodeAttribute(null=True)
+    """On a plan: urgent visits held on workers' days (careroute.urgent_holds), as JSON."""
     used_minutes = NumberAttribute(null=True)
 
 
@@ -57,10 +62,12 @@ class DayPlan:
     version: int
     """0 when the provider has no plan for the day yet."""
     routes: DayRoutes
+    held: tuple[UrgentHold, ...] = ()
+    """Urgent visits on workers' days (listed in `routes` as `urgent:<incident id>`)."""
 
     @property
     def order_ids(self) -> list[str]:
-        return [order_id for stops in self.routes.values() for order_id, _ in stops]
+        return [o for stops in self.routes.values() for o, _ in stops if not is_urgent(o)]
 
     def start_of(self, order_id: str) -> int | None:
         for stops in self.routes.values():
@@ -169,7 +176,8 @@ def get_plan(provider_id: str, day: date) -> DayPlan:
             return DayPlan(provider_id, day, 0, {})
     raw = json.loads(item.routes or "{}")
     routes = {w: [(str(o), int(s)) for o, s in stops] for w, stops in raw.items()}
-    return DayPlan(provider_id, day, int(item.version or 0), routes)
+    held = tuple(UrgentHold.from_json(h) for h in json.loads(item.held or "[]"))
+    return DayPlan(provider_id, day, int(item.version or 0), routes, held)
 
 
 def plan_item(plan: DayPlan) -> HomeServiceModel:
@@ -177,7 +185,29 @@ def plan_item(plan: DayPlan) -> HomeServiceModel:
         *plan_key(plan.provider_id, plan.day),
         version=plan.version,
         routes=json.dumps(plan.routes, separators=(",", ":")),
+        held=json.dumps([h.as_json() for h in plan.held], separators=(",", ":"))
+        if plan.held
+        else None,
     )
+
+
+def plan_condition(plan: DayPlan) -> Any:
+    """`plan` (version n) may replace only the version n - 1 it was built on."""
+    version = HomeServiceModel.version
+    return version.does_not_exist() if plan.version == 1 else version == plan.version - 1
+
+
+def replace_plan(plan: DayPlan) -> bool:
+    """Store the provider's day `plan` over the version it was built on; False when another
+    writer changed the day meanwhile (read again, redo the change)."""
+    with storage_errors("save a day plan"):
+        try:
+            plan_item(plan).save(condition=plan_condition(plan))
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
 
 
 def used_minutes(elder_id: str, month: str) -> int:

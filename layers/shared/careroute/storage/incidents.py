@@ -101,6 +101,7 @@ class IncidentModel(Model):
     unacked = UnicodeAttribute(null=True)
     responder_id = UnicodeAttribute(null=True)
     responder_community_id = UnicodeAttribute(null=True)
+    responder_provider_id = UnicodeAttribute(null=True)
     eta = UnicodeAttribute(null=True)
     dispatched_at = UnicodeAttribute(null=True)
     acknowledged_at = UnicodeAttribute(null=True)
@@ -148,6 +149,7 @@ def _item(i: Incident) -> IncidentModel:
         unacked=UNACKED if i.status in UNACKNOWLEDGED else None,
         responder_id=i.responder_id or None,
         responder_community_id=i.responder_community_id or None,
+        responder_provider_id=i.responder_provider_id or None,
         eta=_optional(i.eta),
         dispatched_at=_optional(i.dispatched_at),
         acknowledged_at=_optional(i.acknowledged_at),
@@ -183,6 +185,7 @@ def _incident(item: IncidentModel) -> Incident:
         level=Level(item.level),
         responder_id=item.responder_id or "",
         responder_community_id=item.responder_community_id or "",
+        responder_provider_id=item.responder_provider_id or "",
         eta=_time(item.eta),
         dispatched_at=_time(item.dispatched_at),
         acknowledged_at=_time(item.acknowledged_at),
@@ -262,10 +265,10 @@ def save_step(before: Incident, after: Incident) -> bool:
     return True
 
 
-def of_responder(steward_id: str) -> Iterator[Incident]:
-    """A responder's incidents, newest first."""
+def of_responder(responder_id: str) -> Iterator[Incident]:
+    """A responder's (steward's or worker's) incidents, newest first."""
     with storage_errors("list a responder's incidents"):
-        for item in IncidentModel.by_responder.query(steward_id, scan_index_forward=False):
+        for item in IncidentModel.by_responder.query(responder_id, scan_index_forward=False):
             yield _incident(item)
 
 

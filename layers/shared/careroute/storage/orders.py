@@ -42,7 +42,13 @@ from careroute.orders import (
 )
 from careroute.quota import month_of
 from careroute.storage.errors import failed_conditions, storage_errors
-from careroute.storage.home_services import DayPlan, HomeServiceModel, plan_item, quota_key
+from careroute.storage.home_services import (
+    DayPlan,
+    HomeServiceModel,
+    plan_condition,
+    plan_item,
+    quota_key,
+)
 
 WAITING = "placed"
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -306,12 +312,10 @@ def save_assignment(before: Order, after: Order, event: OrderEvent, plan: DayPla
         OrderModel.waiting_flag.remove(),
         OrderModel.dispatch_note.remove(),
     ]
-    version = HomeServiceModel.version
-    plan_condition = version.does_not_exist() if plan.version == 1 else version == plan.version - 1
     with storage_errors("assign an order"):
         try:
             with _transaction() as tx:
-                tx.save(plan_item(plan), condition=plan_condition)
+                tx.save(plan_item(plan), condition=plan_condition(plan))
                 tx.update(OrderModel(before.order_id), actions, _step_condition(before))
                 tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
         except TransactWriteError as exc:

@@ -1,0 +1,297 @@
+"""Urgent responders beyond the elder's steward, end to end on the local stack: a
+home-service worker takes an incident into their day (booked orders kept, re-timed,
+validated), sees it in their day, acknowledges, arrives and closes it; a new order dispatched
+later keeps the urgent visit; a more severe event tightens the visit's window or hands it to
+someone else; a same-morning re-plan of the responder's route keeps the urgent stop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from careroute import clock
+from careroute.config import Settings
+from careroute.devices import Device, DeviceKind, generate_devices
+from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry, parse_clock
+from careroute.incidents import IncidentStatus, incident_id
+from careroute.messages import CoverItem, PlanJob
+from careroute.orders import OrderStatus
+from careroute.policy import load_policy
+from careroute.services import bureau, responders
+from careroute.services.registry_import import import_registry
+from careroute.storage import bind_tables, devices, home_services, plan_jobs, registry, routes
+from careroute.storage import incidents as store
+from careroute.storage import orders as orders_store
+from careroute.synthetic_services import generate_market
+from careroute.urgent_holds import urgent_stop_id
+from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+
+NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    bureau._cache.clear()
+    responders._directory.clear()
+    with clock.use(lambda: NOW):
+        yield
+    responders._directory.clear()
+
+
+@pytest.fixture(scope="module")
+def city(session_pump: EventPump, small_city: Registry) -> EventPump:
+    """The small city with devices, home-service providers and the nightly plan of
+    PLAN_DATE; each test uses its own elders and event ids."""
+    session_pump.stack.reset()
+    session_pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    import_registry(small_city, TODAY, load_policy())
+    devices.save_devices(generate_devices(small_city, seed=3, installed_on=TODAY))
+    home_services.save_market(generate_market(small_city.communities, seed=11))
+    session_pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+    assert session_pump.drain_queue("PlanJobsQueue").failed == 0
+    return session_pump
+
+
+def belts(city: Registry) -> list[tuple[Device, Elder]]:
+    found = []
+    by_id = {e.elder_id: e for e in city.elders}
+    for device in generate_devices(city, seed=3, installed_on=TODAY):
+        if device.kind is DeviceKind.MONITORING_BELT:
+            elder = by_id[device.elder_id]
+            assert elder.status is ElderStatus.ACTIVE
+            found.append((device, elder))
+    return found
+
+
+def event(event_id: str, device_id: str, kind: str, at: datetime, **extra: Any) -> str:
+    fields = {"event_id": event_id, "device_id": device_id, "type": kind}
+    return json.dumps({**fields, "occurred_at": at.isoformat(), **extra})
+
+
+def deliver(pump: EventPump, *bodies: str) -> None:
+    sqs = pump.stack.client("sqs")
+    for text in bodies:
+        sqs.send_message(QueueUrl=pump.stack.queue_url("UrgentEventsQueue"), MessageBody=text)
+    stats = pump.drain_queue("UrgentEventsQueue")
+    assert (stats.succeeded, stats.failed) == (len(bodies), 0)
+
+
+def post(pump: EventPump, path: str, auth: dict[str, str], payload: Any = None) -> HttpResponse:
+    headers = {"content-type": "application/json", **auth}
+    return pump.invoke_http("POST", path, headers=headers, body=json.dumps(payload or {}))
+
+
+def order(pump: EventPump, elder: Elder, key: str, start: str, end: str) -> str:
+    """A bathing order for PLAN_DATE placed by the family and dispatched; its id."""
+    text = json.dumps(
+        {
+            "elder_id": elder.elder_id,
+            "community_id": elder.community_id,
+            "service": "bathing",
+            "service_date": PLAN_DATE.isoformat(),
+            "window_start": start,
+            "window_end": end,
+            "self_paid": True,
+        }
+    )
+    headers = {"content-type": "application/json", "idempotency-key": key,
+               **bearer(pump, "family", elder.elder_id)}  # fmt: skip
+    placed = pump.invoke_http("POST", "/orders", headers=headers, body=text)
+    assert placed.status == 201, placed.text
+    assert pump.drain_stream("OrdersTable").failed == 0
+    return str(placed.json()["order_id"])
+
+
+def urgent_stops(steward_id: str, iid: str) -> list[dict[str, Any]]:
+    route = routes.find_route(steward_id, PLAN_DATE) or {"stops": []}
+    return [s for s in route["stops"] if s.get("incident_id") == iid]
+
+
+def test_a_service_worker_responds_when_no_steward_is_on_shift_keeping_their_orders(
+    city: EventPump, small_city: Registry
+) -> None:
+    pump = city
+    device, elder = belts(small_city)[0]
+    others = [e for e in small_city.elders
+              if e.status is ElderStatus.ACTIVE and e.district_id == elder.district_id
+              and e.elder_id != elder.elder_id][:3]  # fmt: skip
+    booked = [order(pump, e, f"urgent-order-{n}", "10:30", "16:00") for n, e in enumerate(others)]
+    for oid in booked:  # the workers accept what they were given
+        taken, _ = orders_store.get_order(oid)
+        accepted = post(pump, f"/orders/{oid}/accept", bearer(pump, "worker", taken.worker_id))
+        assert accepted.status == 200, accepted.text
+    for steward in small_city.stewards:  # every steward is away today: only workers respond
+        registry.set_leave(steward.steward_id, [PLAN_DATE])
+    try:
+        deliver(pump, event("wk-fall-1", device.device_id, "fall_detected", NOW))
+    finally:
+        for steward in small_city.stewards:
+            registry.set_leave(steward.steward_id, [])
+    iid = incident_id("wk-fall-1")
+    incident = store.get_incident(iid)
+    assert incident.status is IncidentStatus.DISPATCHED
+    worker, provider = incident.responder_id, incident.responder_provider_id
+    assert worker.startswith("hw-") and provider == f"hp-{elder.district_id}-care"
+    assert incident.eta is not None and incident.eta <= incident.arrive_due_at + timedelta(hours=3)
+
+    plan = home_services.get_plan(provider, PLAN_DATE)
+    day = dict(plan.routes[worker])
+    assert list(day).count(urgent_stop_id(iid)) == 1
+    [hold] = [h for h in plan.held if h.incident_id == iid]
+    assert hold.worker_id == worker and hold.location == elder.location
+    for oid in booked:  # every booked order stays with its worker, inside its window
+        taken, _ = orders_store.get_order(oid)
+        assert taken.status is OrderStatus.ACCEPTED
+        start = dict(plan.routes[taken.worker_id])[oid]
+        assert taken.window.start <= start and start + taken.minutes * 60 <= taken.window.end
+    starts = sorted(day.values())  # the worker's day never overlaps two services
+    assert starts == [s for _, s in plan.routes[worker]]
+
+    mine = bearer(pump, "worker", worker)
+    listed = pump.invoke_http("GET", f"/workers/{worker}/orders/{PLAN_DATE}", headers=mine)
+    assert listed.status == 200, listed.text
+    rows = [r for r in listed.json()["orders"] if r.get("incident_id") == iid]
+    assert len(rows) == 1 and rows[0]["kind"] == "urgent" and rows[0]["planned_start"]
+    assert "name" not in rows[0] and "address" not in rows[0]
+
+    # a redelivered event changes nothing: one stop, same plan version
+    deliver(pump, event("wk-fall-1", device.device_id, "fall_detected", NOW))
+    again = home_services.get_plan(provider, PLAN_DATE)
+    assert again.version == plan.version and again.routes == plan.routes
+
+    # a new order dispatched afterwards re-solves the provider's day and keeps the visit
+    later = next(e for e in small_city.elders if e.status is ElderStatus.ACTIVE
+                 and e.district_id == elder.district_id and e not in others
+                 and e.elder_id != elder.elder_id)  # fmt: skip
+    order(pump, later, "urgent-order-late", "13:00", "17:00")
+    after = home_services.get_plan(provider, PLAN_DATE)
+    assert after.version > plan.version
+    assert [h.incident_id for h in after.held if h.incident_id == iid] == [iid]
+    assert urgent_stop_id(iid) in dict(after.routes[worker])
+    assert hold.window.start <= dict(after.routes[worker])[urgent_stop_id(iid)] <= hold.window.end
+
+    steward_token = bearer(pump, "steward", small_city.stewards[0].steward_id)
+    assert post(pump, f"/incidents/{iid}/ack", steward_token).status == 403
+    stranger = bearer(pump, "worker", "hw-nobody-01")
+    assert post(pump, f"/incidents/{iid}/ack", stranger).status == 403
+    seen = pump.invoke_http("GET", f"/incidents/{iid}", headers=mine)
+    assert seen.status == 200 and seen.json()["responder_id"] == worker
+    with clock.use(lambda: NOW + timedelta(minutes=2)):
+        assert post(pump, f"/incidents/{iid}/ack", mine).json()["status"] == "acknowledged"
+    with clock.use(lambda: NOW + timedelta(minutes=18)):
+        assert post(pump, f"/incidents/{iid}/arrive", mine).json()["status"] == "arrived"
+    with clock.use(lambda: NOW + timedelta(minutes=45)):
+        closed = post(pump, f"/incidents/{iid}/close", mine, {"outcome": "resolved_on_site"})
+    assert closed.status == 200 and closed.json()["status"] == "closed", closed.text
+    assert post(pump, f"/incidents/{iid}/ack", mine).status == 409
+
+
+def test_a_more_severe_event_after_dispatch_tightens_the_stop_on_the_route(
+    city: EventPump, small_city: Registry
+) -> None:
+    pump = city
+    device, _ = belts(small_city)[1]
+    deliver(pump, event("tight-1", device.device_id, "no_movement", NOW, payload={"hours": 8}))
+    iid = incident_id("tight-1")
+    first = store.get_incident(iid)
+    assert first.status is IncidentStatus.DISPATCHED and not first.responder_provider_id
+    [stop] = urgent_stops(first.responder_id, iid)
+    assert stop["window"]["end"] == "11:15"  # 45 minutes to arrive + 30 on site
+
+    fall_at = NOW + timedelta(minutes=2)
+    with clock.use(lambda: fall_at):
+        deliver(pump, event("tight-2", device.device_id, "fall_detected", fall_at))
+    tightened = store.get_incident(iid)
+    assert tightened.event_ids == ("tight-1", "tight-2")
+    assert tightened.arrive_due_at == fall_at + timedelta(minutes=20)
+    [stop] = urgent_stops(tightened.responder_id, iid)
+    assert parse_clock(stop["window"]["end"]) <= parse_clock("10:52")
+    assert parse_clock(stop["arrival"]) <= parse_clock("10:22")
+    assert tightened.eta is not None and tightened.eta <= tightened.arrive_due_at
+    if tightened.responder_id != first.responder_id:  # handed over: nothing left behind
+        assert urgent_stops(first.responder_id, iid) == []
+    with clock.use(lambda: fall_at):  # redelivery: nothing moves again
+        deliver(pump, event("tight-2", device.device_id, "fall_detected", fall_at))
+    assert store.get_incident(iid).version == tightened.version
+
+
+def test_a_responder_who_can_no_longer_make_it_hands_the_incident_over(
+    city: EventPump, small_city: Registry
+) -> None:
+    pump = city
+    device, elder = belts(small_city)[2]
+    own = registry.steward_of_community(elder.community_id)
+    route = routes.find_route(own.steward_id, PLAN_DATE)
+    assert route is not None
+    # the moment the steward has just begun a long visit (busy for at least 25 more minutes)
+    busy = next(
+        s for s in route["stops"]
+        if parse_clock(s["service_end"]) - parse_clock(s["service_start"]) >= 26 * 60
+        and parse_clock(s["service_start"]) >= parse_clock("09:00")
+    )  # fmt: skip
+    start = parse_clock(busy["service_start"]) + 60
+    at = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ) + timedelta(seconds=start)
+    with clock.use(lambda: at):
+        deliver(pump, event("over-1", device.device_id, "device_offline", at))
+    iid = incident_id("over-1")
+    first = store.get_incident(iid)
+    assert (first.status, first.responder_id) == (IncidentStatus.DISPATCHED, own.steward_id)
+    assert len(urgent_stops(own.steward_id, iid)) == 1
+
+    fall_at = at + timedelta(minutes=1)
+    with clock.use(lambda: fall_at):
+        deliver(pump, event("over-2", device.device_id, "fall_detected", fall_at))
+    handed = store.get_incident(iid)
+    assert handed.status is IncidentStatus.DISPATCHED
+    assert handed.responder_id != own.steward_id
+    assert urgent_stops(own.steward_id, iid) == []  # off the busy steward's route
+    if handed.responder_provider_id:
+        plan = home_services.get_plan(handed.responder_provider_id, PLAN_DATE)
+        assert list(dict(plan.routes[handed.responder_id])).count(urgent_stop_id(iid)) == 1
+    else:
+        assert len(urgent_stops(handed.responder_id, iid)) == 1
+    assert handed.eta is not None and handed.eta <= handed.arrive_due_at
+
+
+def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
+    city: EventPump, small_city: Registry
+) -> None:
+    pump = city
+    device, elder = belts(small_city)[3]
+    deliver(pump, event("keep-1", device.device_id, "fall_detected", NOW))
+    iid = incident_id("keep-1")
+    incident = store.get_incident(iid)
+    responder = incident.responder_id
+    assert incident.status is IncidentStatus.DISPATCHED and not incident.responder_provider_id
+    [before] = urgent_stops(responder, iid)
+    community = registry.get_steward(responder).community_id
+    sick = next(s for s in small_city.stewards if s.community_id != community)
+    cover = [
+        e for e in small_city.elders
+        if e.community_id == sick.community_id and e.status is ElderStatus.ACTIVE
+    ][:2]  # fmt: skip
+    # what cover_now sends for the responder's community when a neighbour calls in sick
+    job = PlanJob(
+        community_id=community,
+        plan_date=PLAN_DATE,
+        run_id="sick-call-test",
+        cover=[CoverItem(community_id=e.community_id, elder_id=e.elder_id) for e in cover],
+    )
+    plan_jobs.send_plan_jobs(pump.stack.queue_url("PlanJobsQueue"), [job])
+    assert pump.drain_queue("PlanJobsQueue").failed == 0
+    replanned = routes.find_route(responder, PLAN_DATE)
+    assert replanned is not None and replanned["run_id"] == "sick-call-test"
+    [after] = urgent_stops(responder, iid)
+    assert after["window"] == before["window"] and after["elder_id"] == elder.elder_id
+    assert after["window"]["start"] <= after["arrival"] <= after["window"]["end"]
+    assert {e.elder_id for e in cover} & {s["elder_id"] for s in replanned["stops"]
+                                         + replanned["unassigned"] if s.get("cover")}  # fmt: skip
+    # the incident is still the responder's, and a redelivered event finds the stop placed
+    deliver(pump, event("keep-1", device.device_id, "fall_detected", NOW))
+    assert len(urgent_stops(responder, iid)) == 1
