@@ -289,7 +289,7 @@ def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
     assert replanned is not None and replanned["run_id"] == "sick-call-test"
     [after] = urgent_stops(responder, iid)
     assert after["window"] == before["window"] and after["elder_id"] == elder.elder_id
-    assert after["window"]["start"] <= after["arrival"] <= after["window"]["end"]
+    assert after["window"]["start"] <= after["service_start"] <= after["window"]["end"]
     assert {e.elder_id for e in cover} & {s["elder_id"] for s in replanned["stops"]
                                          + replanned["unassigned"] if s.get("cover")}  # fmt: skip
     # the incident is still the responder's, and a redelivered event finds the stop placed
