@@ -1,6 +1,8 @@
 """Urgent dispatch latency on the local stack (issue #10): from an event enqueued on the
 urgent-events queue to its responder notified (the incident DISPATCHED, the visit on the
-responder's route for today, re-timed by OR-Tools and validated).
+responder's route for today, re-timed by OR-Tools and validated). Responders are the
+stewards and the district's home-service workers (synthetic providers, `generate_market`):
+a worker's visit goes into their provider's day plan, re-timed by the fleet router.
 
 One run: a synthetic district is loaded with its devices and planned for the next working
 day; the clock is set to 09:30 that day and then runs at wall speed, so the handler's
@@ -33,6 +35,7 @@ from careroute.domain import CHINA_TZ
 from careroute.incident_report import percentile
 from careroute.incidents import EventType, IncidentStatus, incident_id
 from careroute.synthetic import generate_city
+from careroute.synthetic_services import generate_market
 from careroute_local import main_job
 
 URGENT_TYPES = (EventType.FALL_DETECTED, EventType.SMOKE_ALARM, EventType.ONE_KEY_CALL)
@@ -84,16 +87,18 @@ def main() -> None:
     wall0 = time.monotonic()
     with main_job.local_stack(log_level="WARNING") as (stack, pump):
         from careroute.storage import devices as device_store
+        from careroute.storage import home_services
         from careroute.storage import incidents as incident_store
 
         main_job.load_registry(city, today, console)
         device_store.save_devices(devices)
+        home_services.save_market(generate_market(city.communities, seed=11))
         main_job.plan_night(pump, plan_date, console, workers=1)
         sqs = stack.client("sqs")
         url = stack.queue_url("UrgentEventsQueue")
         picks = elder_devices(devices)
         wall0 = time.monotonic()
-        results: dict[str, tuple[list[float], int]] = {}
+        results: dict[str, tuple[list[float], int, int]] = {}
         skipped = [timedelta()]  # simulated time jumped over between single events
 
         def now() -> datetime:
@@ -105,16 +110,17 @@ def main() -> None:
             pump.drain_queue("UrgentEventsQueue")
             n = 0
 
-            def latencies(sent: dict[str, datetime]) -> tuple[list[float], int]:
-                """Milliseconds to notified per dispatched event, and how many ETAs miss
-                the arrival deadline."""
-                out, late = [], 0
+            def latencies(sent: dict[str, datetime]) -> tuple[list[float], int, int]:
+                """Milliseconds to notified per dispatched event, how many ETAs miss the
+                arrival deadline, and how many went to a home-service worker."""
+                out, late, workers = [], 0, 0
                 for event_id, at in sent.items():
                     found = incident_store.get_incident(incident_id(event_id))
                     if found.status is IncidentStatus.DISPATCHED and found.dispatched_at:
                         out.append((found.dispatched_at - at).total_seconds() * 1000)
                         late += bool(found.eta and found.eta > found.arrive_due_at)
-                return out, late
+                        workers += bool(found.responder_provider_id)
+                return out, late, workers
 
             single: dict[str, datetime] = {}
             for _ in range(args.events):
@@ -135,12 +141,13 @@ def main() -> None:
             results["burst"] = latencies(burst)
     print(f"{args.district} scale {args.scale}: {len(city.communities)} communities, "
           f"{len(city.elders)} elders, {len(devices)} devices")  # fmt: skip
-    for name, (values, late) in results.items():
+    for name, (values, late, workers) in results.items():
         total = args.events if name == "single" else args.burst
         p50, p99 = percentile(values, 0.5) or 0, percentile(values, 0.99) or 0
         print(
-            f"{name:>6}: {len(values)}/{total} dispatched ({late} with an ETA past the arrival "
-            f"deadline), enqueued -> responder notified p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+            f"{name:>6}: {len(values)}/{total} dispatched ({workers} to service workers, {late} "
+            f"with an ETA past the arrival deadline), enqueued -> responder notified "
+            f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
             f"max {max(values, default=0):.0f} ms"
         )
 
