@@ -136,6 +136,20 @@ DAY_TABLES = ["CommunitiesTable", "StewardsTable", "EldersTable", "RoutesTable",
 """The tables a day's plan, posts and projection use."""
 
 
+def test_sqs_throttling_of_the_planner_and_the_pump_loses_no_plan_job(
+    loaded_stack: EventPump, injector: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """The planner's sends and the poller's receives and deletes are throttled now and then."""
+    operations = ["SendMessageBatch", "ReceiveMessage", "DeleteMessageBatch"]
+    injector([{"service": "AmazonSQS", "operations": [operation], "code": "ThrottlingException",
+               "times": 1} for operation in operations])  # fmt: skip
+    jobs = night(loaded_stack)
+    refused = dict(zip(operations, faults.clear(loaded_stack.stack.endpoint_url), strict=True))
+    assert refused == dict.fromkeys(operations, 1)
+    assert len(list(routes.routes_on(PLAN_DATE))) == jobs
+    assert dead_letters(loaded_stack, "PlanJobsDLQ") == []
+
+
 @pytest.mark.parametrize(
     "code",
     ["ProvisionedThroughputExceededException", "InternalServerError", "ServiceUnavailable"],
