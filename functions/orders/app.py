@@ -2,7 +2,7 @@
 orders; workers read their day and accept, start, complete or reject; officials read the
 oversight of their district or the city and every order's recorded steps.
 
-Bad input is 400 {"error": {"code": "invalid_request", "message": "<field>: <problem>"}};
+Bad input is 422 {"error": {"code": "invalid_request", "message": "<field>: <problem>"}};
 a free order over the elder's monthly free minutes is 409 `quota_exhausted` (place it again
 with "self_paid": true); an illegal step is 409 `conflict`. Bodies are never logged.
 """
@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from careroute import clock, storage
-from careroute.api_models import CLOCK_PATTERN
+from careroute.api_models import CLOCK_PATTERN, error_responses
 from careroute.auth import Caller
 from careroute.config import Settings
 from careroute.http_errors import register_error_handlers
@@ -36,6 +36,7 @@ from careroute.services.orders import (
     order_view,
     oversight,
     place_order,
+    readable_order,
     worker_day,
 )
 from careroute.services.visits import check_idempotency_key
@@ -68,7 +69,12 @@ def json_response(status: HTTPStatus, body: Any) -> Response[str]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=text)
 
 
-@app.post("/orders", summary="Place a home-service order (once per Idempotency-Key)")
+@app.post(
+    "/orders",
+    summary="Place a home-service order (once per Idempotency-Key)",
+    responses=error_responses(401, 403, 404, 409, 422),
+    tags=["orders"],
+)
 @tracer.capture_method
 def post_order(
     body: Annotated[OrderBody, Body()],
@@ -82,13 +88,34 @@ def post_order(
     return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, order_view(order))
 
 
-@app.post("/orders/<order_id>/<action>", summary="accept, start, complete, reject or cancel")
+@app.post(
+    "/orders/<order_id>/<action>",
+    summary="accept, start, complete, reject or cancel",
+    responses=error_responses(401, 403, 404, 409, 422),
+    tags=["orders"],
+)
 @tracer.capture_method
 def post_step(order_id: Id, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
     return order_view(act(caller(), order_id, action, clock.now()))
 
 
-@app.get("/orders/<order_id>/events", summary="Every recorded step of an order")
+@app.get(
+    "/orders/<order_id>",
+    summary="One order: status, worker, times (no personal data)",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["orders"],
+)
+@tracer.capture_method
+def get_order(order_id: Id) -> dict[str, Any]:
+    return order_view(readable_order(caller(), order_id))
+
+
+@app.get(
+    "/orders/<order_id>/events",
+    summary="Every recorded step of an order",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["orders"],
+)
 @tracer.capture_method
 def get_events(order_id: Id) -> dict[str, Any]:
     steps = order_events(caller(), order_id)
@@ -102,14 +129,24 @@ def get_events(order_id: Id) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@app.get("/workers/<worker_id>/orders/<day>", summary="A worker's orders of a day, in order")
+@app.get(
+    "/workers/<worker_id>/orders/<day>",
+    summary="A worker's orders of a day, in order",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["orders"],
+)
 @tracer.capture_method
 def get_worker_day(worker_id: Id, day: Annotated[date, Path()]) -> dict[str, Any]:
     rows = worker_day(caller(), worker_id, day)
     return {"worker_id": worker_id, "date": day.isoformat(), "orders": rows}
 
 
-@app.get("/oversight/orders", summary="Order status counts, dispatch waiting time, quota use")
+@app.get(
+    "/oversight/orders",
+    summary="Order status counts, dispatch waiting time, quota use",
+    responses=error_responses(401, 403, 422),
+    tags=["orders"],
+)
 @tracer.capture_method
 def get_oversight(
     scope: Annotated[str, Query(max_length=80, description="city or district:ID")],

@@ -1,6 +1,7 @@
 """Dispatch (派单): give a placed order to the best skilled worker of a provider in the
 elder's district by re-solving that provider's day (careroute.dispatch).
 
+On the service date itself nothing is planned before `now` (careroute.dispatch).
 Idempotent: an order that is no longer placed is left alone, and the assignment is stored
 in one transaction conditional on the plan version read and the order still being placed;
 when another dispatch changed the day meanwhile, the day is read and solved again.
@@ -42,9 +43,12 @@ def dispatch_order(order_id: str, now: datetime, policy: Policy) -> Dispatched:
         order, _ = store.get_order(order_id)
         if order.status is not OrderStatus.PLACED:
             return Dispatched(order_id, "skipped", order.worker_id)
-        if order.service_date < now.astimezone(CHINA_TZ).date():
+        local = now.astimezone(CHINA_TZ)
+        if order.service_date < local.date():
             store.note_waiting(order, "the service date has passed")
             return Dispatched(order_id, "waiting", reason="the service date has passed")
+        same_day = order.service_date == local.date()
+        now_s = local.hour * 3600 + local.minute * 60 + local.second if same_day else None
         reasons: list[str] = []
         conflict = False
         for provider in home_services.providers_of(order.district_id):
@@ -57,13 +61,21 @@ def dispatch_order(order_id: str, now: datetime, policy: Policy) -> Dispatched:
                 if o.status in ON_A_ROUTE and o.order_id != order.order_id
             ]
             workers = home_services.workers_of(provider.provider_id)
-            inserted = insert_order(provider.base, workers, booked, order, travel)
+            starts = {o: s for stops in plan.routes.values() for o, s in stops}
+            inserted = insert_order(
+                provider.base, workers, booked, order, travel,
+                held=plan.held, now_s=now_s, planned=starts,
+            )  # fmt: skip
             if inserted.worker_id is None:
                 reasons.append(f"{provider.provider_id}: {inserted.reason}")
                 continue
             after, event = assign(order, provider.provider_id, inserted.worker_id, now)
             day = DayPlan(
-                provider.provider_id, order.service_date, plan.version + 1, inserted.routes
+                provider.provider_id,
+                order.service_date,
+                plan.version + 1,
+                inserted.routes,
+                plan.held,
             )
             if store.save_assignment(order, after, event, day):
                 return Dispatched(order_id, "assigned", inserted.worker_id)
