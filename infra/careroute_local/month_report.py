@@ -229,10 +229,16 @@ def _tickets_line(t: dict[str, Any]) -> str:
     opened, closed = t.get("tickets_opened", 0), t.get("tickets_closed", 0)
     on_time = t.get("tickets_closed_on_time", 0)
     share = f"{100 * on_time / closed:.1f} %" if closed else "—"
+    sources = (
+        f" ({t.get('tickets_from_findings', 0):,} from findings, "
+        f"{t.get('tickets_from_benefit_scan', 0):,} from the benefit scan, "
+        f"{t.get('tickets_from_inspections', 0):,} from inspections)"
+    )
     return (
-        f"- follow-up tickets: {opened:,} opened, {closed:,} closed ({share} on time), "
+        f"- follow-up tickets: {opened:,} opened{sources}, {closed:,} closed "
+        f"({share} on time), "
         f"{t.get('tickets_open_overdue', 0):,} open and overdue at the end, "
-        f"{t.get('tickets_escalated', 0):,} escalated"
+        f"{t.get('tickets_escalated', 0):,} finding tickets escalated"
     )
 
 
@@ -243,6 +249,56 @@ def _inspections_line(t: dict[str, Any]) -> str:
         f"({t.get('inspections_done_on_time', 0):,} on time), "
         f"{t.get('inspections_overdue', 0):,} overdue at the end, "
         f"{t.get('inspections_mandatory_unassigned', 0):,} mandatory left unplanned"
+    )
+
+
+def _sla_line(sla: dict[str, Any]) -> str:
+    """Ticket SLA compliance as the city's coverage report gives it (GET /coverage)."""
+    if not sla:
+        return "- ticket SLA compliance: — (no coverage answer)"
+    rate = sla.get("closed_on_time_rate")
+    share = f"{100 * rate:.1f} %" if rate is not None else "—"
+    return (
+        f"- ticket SLA compliance (GET /coverage, city): {share} closed on time "
+        f"({sla.get('closed_on_time', 0):,} of {sla.get('closed', 0):,} closed; target 100 %), "
+        f"{sla.get('open_now', 0):,} open, {sla.get('overdue_now', 0):,} overdue now"
+    )
+
+
+def _benefits_line(t: dict[str, Any]) -> str:
+    rules = ", ".join(
+        f"{k.removeprefix('benefit_notified_')} {n:,}"
+        for k, n in sorted(t.items())
+        if k.startswith("benefit_notified_")
+    )
+    return (
+        f"- benefit scan (政策找人, {t.get('benefit_scans', 0)} daily runs): "
+        f"{t.get('benefit_found', 0):,} newly qualifying found, "
+        f"{t.get('benefit_notified', 0):,} notified" + (f" ({rules})" if rules else "")
+        + f"; {t.get('benefit_backlog_notified', 0):,} already qualifying notified by the "
+        "scan the day before the month (the first run's backlog)"
+    )
+
+
+def _minutes(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / 60:.1f} min"
+
+
+def _orders_line(h: dict[str, Any]) -> str:
+    if not h:
+        return "- home-service orders: not simulated"
+    return (
+        f"- home-service orders: {h.get('home_service_orders_placed', 0):,} placed "
+        f"({h.get('home_service_orders_self_paid', 0):,} self-paid, "
+        f"{h.get('home_service_orders_over_quota', 0):,} refused over quota and placed self-paid), "
+        f"{h.get('home_service_orders_assigned', 0):,} assigned, "
+        f"{h.get('home_service_orders_completed', 0):,} completed; dispatch wait (placed → "
+        f"assigned) p50 {_minutes(h.get('home_service_wait_p50_s'))}, p90 "
+        f"{_minutes(h.get('home_service_wait_p90_s'))}; free minutes used "
+        f"{h.get('home_service_free_minutes_used', 0):,}; "
+        f"{h.get('home_service_orders_not_assigned_on_the_day', 0):,} never assigned; "
+        f"recorded steps that disagree with the status: "
+        f"{h.get('home_service_event_mismatches', 0):,}"
     )
 
 
@@ -267,7 +323,10 @@ def markdown(
         f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
         f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}",
         _tickets_line(t),
+        _sla_line(report.get("tickets_sla", {})),
+        _benefits_line(t),
         _inspections_line(t),
+        _orders_line(report.get("home_services", {})),
         f"- independent check: {'passed' if report['checks']['passed'] else 'FAILED'} "
         "(visit records vs projector counters, coverage drift check, and what the API "
         "answered)",

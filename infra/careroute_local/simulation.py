@@ -62,6 +62,8 @@ from careroute.domain import (
 )
 from careroute.exceptions import NotFoundError
 from careroute.policy import Policy
+from careroute_local.benefit_scan_sim import BenefitScanDays
+from careroute_local.home_service_sim import HomeServiceDays
 from careroute_local.inspection_sim import InspectionDays
 from careroute_local.paths import DATA_DIR
 
@@ -216,6 +218,8 @@ class Timings:
     api: float = 0.0
     projection: float = 0.0
     check: float = 0.0
+    benefit_scan: float = 0.0
+    home_services: float = 0.0
 
 
 @dataclass
@@ -252,6 +256,10 @@ class Run:
     api_status: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    home_services: dict[str, Any] = field(default_factory=dict)
+    """Home-service orders: what the simulation did, oversight, event checks."""
+    ticket_sla: dict[str, Any] = field(default_factory=dict)
+    """The `tickets` block of GET /coverage for the city at the month's end."""
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -283,21 +291,32 @@ def simulate(
         main_job.load_registry(city, config.first, console)
         _baseline(run)
         inspecting = InspectionDays(pump, city, config.city_seed, config.seed, config.first)
+        scanning = BenefitScanDays(pump, sim_clock, config.first)
+        serving = HomeServiceDays(pump, city, config.seed, config.first, config.last)
         run.timings.setup = time.perf_counter() - started
         tokens = _Tokens(pump)
         district_ids = sorted({c.district_id for c in city.communities})
         day = config.first
         while day <= config.last:
+            t_scan = time.perf_counter()
+            scanning.day(sim_clock, day)
+            run.timings.benefit_scan += time.perf_counter() - t_scan
             stats = _one_day(run, pump, tokens, sim_clock, day, district_ids)
             t_inspections = time.perf_counter()
             inspecting.day(sim_clock, day)
-            run.timings.api += time.perf_counter() - t_inspections
+            t_orders = time.perf_counter()
+            run.timings.api += t_orders - t_inspections
+            serving.day(sim_clock, day)
+            run.timings.home_services += time.perf_counter() - t_orders
             run.days.append(stats)
             log(_progress_line(stats))
             day += timedelta(days=1)
         sim_clock.set(at(config.last, 23 * 3600))
         run.totals.update(ticket_totals(run, pump, tokens))
         run.totals.update(inspecting.totals(config.month))
+        run.totals.update(scanning.totals())
+        run.home_services = serving.totals(config.month)
+        run.ticket_sla = _ticket_sla(run, pump, tokens, config.month)
         check_started = time.perf_counter()
         compliance, checks = _check_on_stack(run)
         run.timings.check = time.perf_counter() - check_started
@@ -511,13 +530,27 @@ def ticket_totals(run: Run, pump: Any, tokens: _Tokens) -> dict[str, int]:
         rows += payload["tickets"]
     closed = [r for r in rows if r["status"] == "closed"]
     on_time = [r for r in closed if r["closed_at"] <= r["due_at"]]
+    found = [r for r in rows if r.get("source", "visit") == "visit"]
     return {
         "tickets_opened": len(rows),
+        "tickets_from_findings": len(found),
+        "tickets_from_benefit_scan": sum(1 for r in rows if r.get("source") == "benefit"),
+        "tickets_from_inspections": sum(1 for r in rows if r.get("source") == "inspection"),
         "tickets_closed": len(closed),
         "tickets_closed_on_time": len(on_time),
         "tickets_open_overdue": sum(1 for r in rows if r["status"] == "open" and r["overdue"]),
-        "tickets_escalated": sum(1 for r in rows if r["level"] != "steward"),
+        "tickets_escalated": sum(1 for r in found if r["level"] != "steward"),
     }
+
+
+def _ticket_sla(run: Run, pump: Any, tokens: _Tokens, month: str) -> dict[str, Any]:
+    """The month's follow-up tickets as the city's coverage report gives them (the `tickets`
+    block of GET /coverage): opened, closed, closed on time, open and overdue now."""
+    code, payload = _call(run, pump, "GET", f"/coverage?month={month}&scope=city", tokens.admin())
+    if code != 200 or "tickets" not in (payload or {}):
+        run.note(f"GET /coverage?month={month}&scope=city answered {code}")
+        return {}
+    return dict(payload["tickets"])
 
 
 def _regular_day(steward: Steward, day: date) -> bool:
@@ -1015,7 +1048,8 @@ def run_simulation(
     log(
         f"wall time {w['total']:.1f} s: setup {w['setup']:.1f}, planning {w['planning']:.1f}, "
         f"solving {w['solving']:.1f}, api {w['api']:.1f}, projection {w['projection']:.1f}, "
-        f"check {w['check']:.1f}, report {w['report']:.1f}"
+        f"check {w['check']:.1f}, report {w['report']:.1f} (benefit scan "
+        f"{w['benefit_scan']:.1f}, home services {w['home_services']:.1f})"
     )
     log(f"report: {paths[0]} (and {', '.join(p.name for p in paths[1:])}, raw/)")
     return code
@@ -1068,11 +1102,15 @@ def build_report(
         "resend_mismatches": run.totals["resend_mismatches"],
         "plan_jobs_failed": run.totals["plan_jobs_failed"],
         "tickets_opened": run.totals["tickets_opened"],
+        "tickets_from_findings": run.totals["tickets_from_findings"],
+        "tickets_from_benefit_scan": run.totals["tickets_from_benefit_scan"],
+        "tickets_from_inspections": run.totals["tickets_from_inspections"],
         "tickets_closed": run.totals["tickets_closed"],
         "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
         "tickets_open_overdue": run.totals["tickets_open_overdue"],
         "tickets_escalated": run.totals["tickets_escalated"],
         **{k: v for k, v in run.totals.items() if k.startswith("inspection")},
+        **{k: v for k, v in run.totals.items() if k.startswith("benefit")},
     }
     t = run.timings
     return {
@@ -1114,6 +1152,8 @@ def build_report(
         },
         "misses_by_cause": dict(Counter(m["cause"] for m in misses).most_common()),
         "totals": totals,
+        "tickets_sla": run.ticket_sla,
+        "home_services": run.home_services,
         "workload_summary": _workload_summary(run.workload),
         "wall_seconds": {
             "setup": round(t.setup, 1),
@@ -1122,6 +1162,8 @@ def build_report(
             "api": round(t.api, 1),
             "projection": round(t.projection, 1),
             "check": round(t.check, 1),
+            "benefit_scan": round(t.benefit_scan, 1),
+            "home_services": round(t.home_services, 1),
         },
         "days": [
             {

@@ -65,10 +65,47 @@ def test_every_finding_opens_one_ticket_and_stewards_close_them(
 ) -> None:
     out, report, _ = simulated
     totals = report["totals"]
-    assert totals["tickets_opened"] == totals["findings"]  # resent batches open none twice
+    assert totals["tickets_from_findings"] == totals["findings"]  # resent: none twice
     assert totals["tickets_closed"] <= totals["tickets_opened"]
     assert totals["tickets_closed_on_time"] <= totals["tickets_closed"]
     assert "follow-up tickets:" in (out / "report.md").read_text("utf-8")
+
+
+def test_home_service_orders_are_placed_dispatched_and_completed_and_every_step_recorded(
+    simulated: tuple[Path, dict[str, Any], int],
+) -> None:
+    out, report, _ = simulated
+    h = report["home_services"]
+    placed, assigned = h["home_service_orders_placed"], h["home_service_orders_assigned"]
+    completed = h.get("home_service_orders_completed", 0)
+    assert placed > 0
+    assert completed <= assigned <= placed
+    # What oversight reads from the orders table is what the simulation did.
+    assert h["home_service_oversight_orders"] == placed
+    assert h["home_service_oversight_status"].get("completed", 0) == completed
+    assert sum(h["home_service_oversight_status"].values()) == placed
+    assert h["home_service_event_mismatches"] == 0  # each order's steps match its status
+    assert 0 <= h["home_service_wait_p50_s"] <= h["home_service_wait_p90_s"]
+    free_orders = placed - h["home_service_orders_self_paid"]
+    assert 0 < h["home_service_free_minutes_used"] <= 180 * free_orders
+    assert "- home-service orders:" in (out / "report.md").read_text("utf-8")
+
+
+def test_the_benefit_scan_runs_daily_and_ticket_sla_comes_from_the_coverage_report(
+    simulated: tuple[Path, dict[str, Any], int],
+) -> None:
+    out, report, _ = simulated
+    totals = report["totals"]
+    assert totals["benefit_scans"] == 4
+    assert totals["benefit_notified"] <= totals["benefit_found"]
+    assert totals["benefit_backlog_notified"] > 0  # the first run finds everyone qualifying
+    assert totals["tickets_from_benefit_scan"] >= totals["benefit_backlog_notified"]
+    sla = report["tickets_sla"]
+    assert sla["closed_on_time"] <= sla["closed"] <= sla["opened"]
+    assert sla["open_now"] + totals["tickets_closed"] == totals["tickets_opened"]
+    text = (out / "report.md").read_text("utf-8")
+    assert "- ticket SLA compliance (GET /coverage, city):" in text
+    assert "- benefit scan" in text
 
 
 def test_the_checker_agrees_exactly_with_the_projector_and_the_api(
