@@ -38,7 +38,7 @@ def main() -> None:
         main_job.load_registry(city, as_of, console)
         districts = first_district() if args.meals == "district" else None
         meals = plan_meals(pump, plan_date, args.workers, districts)
-        assessments = plan_assessments(pump, plan_date, args.seed, as_of)
+        assessments = plan_assessments(pump, plan_date, args.seed, as_of, city)
     console.print(meals.line(plan_date))
     console.print(assessments.line(plan_date))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -57,6 +57,7 @@ def main() -> None:
         "assessors": assessments.assessors,
         "assessment_requests": assessments.requests,
         "assessments_planned": assessments.planned,
+        "assessment_load_s": round(assessments.load_seconds, 1),
         "assessment_step_s": round(assessments.seconds, 1),
     }
     for key, value in figures.items():

@@ -8,7 +8,9 @@ visited once, --share of them; 15 % of attempts not home first), and the project
 the visits stream. Then, median of --runs:
 - GET /map?scope=city and GET /coverage/daily?scope=city over HTTP (ms);
 - the dashboard at city scope and at one district (all its communities' coverage read for
-  the map) and the steward's page, from navigation to drawn (ms, in Chromium).
+  the map; the inspections, service-circle and urgent-incidents panels filled; a few urgent
+  events are sent first, most acknowledged) and the steward's page, from navigation to
+  drawn (ms, in Chromium).
 
     .venv/bin/python benchmarks/web_pages.py                  # Heping + Shenhe, scale 0.1
     .venv/bin/python benchmarks/web_pages.py --screenshots    # also refresh docs/web-*.png
@@ -21,6 +23,7 @@ import json
 import random
 import statistics
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -90,6 +93,57 @@ def _item(elder_id: str, outcome: str, at: datetime, key: str) -> dict[str, Any]
     }
 
 
+def urgent_month(pump: Any, city: Any, url: str, seed: int, count: int = 8) -> int:
+    """Devices loaded, `count` events of several kinds for different elders sent through the
+    urgent-events queue; responders acknowledge most and arrive at some (the dashboard's
+    incidents panel then has open incidents and response times). The incidents opened."""
+    from careroute.devices import DeviceKind, generate_devices
+    from careroute.storage.devices import save_devices
+
+    installed = generate_devices(city, seed, installed_on=datetime.now(CHINA_TZ).date())
+    save_devices(installed)
+    kinds = {DeviceKind.MONITORING_BELT: "fall_detected", DeviceKind.SMOKE_ALARM: "smoke_alarm",
+             DeviceKind.ONE_KEY_TERMINAL: "one_key_call"}  # fmt: skip
+    chosen, elders = [], set()
+    for device in installed:
+        if device.kind in kinds and device.elder_id not in elders and len(chosen) < count:
+            chosen.append(device)
+            elders.add(device.elder_id)
+    sqs, queue = pump.stack.client("sqs"), pump.stack.queue_url("UrgentEventsQueue")
+    now = datetime.now(CHINA_TZ).replace(microsecond=0)
+    for n, device in enumerate(chosen):
+        at = (now - timedelta(minutes=20)).isoformat()
+        body = {"event_id": f"bench-{n}", "device_id": device.device_id,
+                "type": kinds[device.kind], "occurred_at": at}  # fmt: skip
+        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
+    pump.drain_queue("UrgentEventsQueue")
+    admin = pump.issuer.token("city_admin")
+    month = now.strftime("%Y-%m")
+    incidents = _get(f"{url}/incidents?scope=city&month={month}&open=true", admin)["incidents"]
+    for n, incident in enumerate(incidents):
+        responder = incident.get("responder_id")
+        if not responder or n % 4 == 3:
+            continue  # left unacknowledged: it shows as open and as a miss
+        token = pump.issuer.token("steward", responder)
+        for step in ("ack", "arrive")[: 1 + n % 2]:
+            request = urllib.request.Request(
+                f"{url}/incidents/{incident['incident_id']}/{step}", data=b"", method="POST"
+            )
+            request.add_header("authorization", f"Bearer {token}")
+            try:
+                urllib.request.urlopen(request, timeout=30).read()
+            except urllib.error.HTTPError:
+                break  # a service worker's incident, or not yet dispatched: leave it open
+    return len(incidents)
+
+
+def _get(url: str, token: str) -> Any:
+    request = urllib.request.Request(url)
+    request.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
 def get_ms(url: str, token: str, runs: int) -> float:
     samples = []
     for _ in range(runs + 1):
@@ -145,6 +199,7 @@ def main() -> None:
         pump.drain_stream("VisitsTable")
         record_s = time.perf_counter() - started
         server, url = pump.serve_http()
+        incidents = urgent_month(pump, city, url, args.seed)
         admin = pump.issuer.token("city_admin")
         route = max(run.routes, key=lambda r: len(r["stops"]))
         steward = pump.issuer.token("steward", route["steward_id"])
@@ -163,7 +218,7 @@ def main() -> None:
             figures["dashboard, city scope (ms)"] = page_ms(
                 browser,
                 board,
-                "body[data-inspections='city']",
+                "body[data-inspections='city'][data-circle='city'][data-incidents='city']",
                 args.runs,
                 DOCS / "web-dashboard.png" if args.screenshots else None,
                 **wide,
@@ -171,7 +226,8 @@ def main() -> None:
             figures[f"dashboard, district {district} (ms)"] = page_ms(
                 browser,
                 f"{board}&scope=district:{district}",
-                f"body[data-inspections='district:{district}']",
+                f"body[data-inspections='district:{district}'][data-circle='district:{district}']"
+                f"[data-incidents='district:{district}']",
                 args.runs,
                 None,
                 **wide,
@@ -190,6 +246,7 @@ def main() -> None:
     print(
         f"city: {len(city.communities):,} communities, {len(city.elders):,} elders; "
         f"{posted:,} outcomes posted ({accepted:,} recorded) in {record_s:.0f} s; "
+        f"{incidents} urgent incidents; "
         f"median of {args.runs} runs"
     )
     print("| measure | value |")

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from rich.console import Console
 
-from careroute.domain import CHINA_TZ
+from careroute.domain import CHINA_TZ, Registry
 from careroute_local.pump import EventPump
 
 MEAL_PLANNER = "MealPlannerFunction"
@@ -103,6 +103,7 @@ class AssessmentRun:
     planned: int
     unassigned_mandatory: int
     seconds: float
+    load_seconds: float = 0.0
 
     def line(self, plan_date: date) -> str:
         loaded = (
@@ -113,27 +114,34 @@ class AssessmentRun:
         return (
             f"Assessments {plan_date}: {loaded}{self.districts} districts, "
             f"{self.candidates} candidates, {self.planned} planned "
-            f"({self.unassigned_mandatory} past-deadline unassigned) in {self.seconds:.1f} s"
+            f"({self.unassigned_mandatory} past-deadline unassigned) in {self.seconds:.1f} s "
+            f"(loading {self.load_seconds:.1f} s)"
         )
 
 
-def load_assessments(seed: int, as_of: date) -> tuple[int, int]:
-    """The synthetic assessors and requests of the stored city, unless the stack has some."""
+def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tuple[int, int]:
+    """The synthetic assessors and requests of the stored city, unless the stack has some.
+    `city`: the registry just loaded, in memory (reading 140,000 elders back from the
+    stack costs minutes on the full city)."""
     from careroute.assessments import generate_assessments
     from careroute.services.assessments import load_world
     from careroute.storage import assessments, registry
 
-    communities = list(registry.all_communities())
+    communities = list(city.communities if city else registry.all_communities())
     if not communities or assessments.assessors_of(communities[0].district_id):
         return 0, 0
-    assessors, requests = generate_assessments(communities, registry.all_elders(), seed, as_of)
+    elders = city.elders if city else registry.all_elders()
+    assessors, requests = generate_assessments(communities, elders, seed, as_of)
     load_world(assessors, requests)
     return len(assessors), len(requests)
 
 
-def plan_assessments(pump: EventPump, plan_date: date, seed: int, as_of: date) -> AssessmentRun:
+def plan_assessments(
+    pump: EventPump, plan_date: date, seed: int, as_of: date, city: Registry | None = None
+) -> AssessmentRun:
     started = time.perf_counter()
-    assessors, requests = load_assessments(seed, as_of)
+    assessors, requests = load_assessments(seed, as_of, city)
+    load_seconds = time.perf_counter() - started
     summary = pump.fire_schedule(
         ASSESSMENT_PLANNER,
         _evening_before(plan_date, 19),
@@ -147,6 +155,7 @@ def plan_assessments(pump: EventPump, plan_date: date, seed: int, as_of: date) -
         planned=int(summary["planned"]),
         unassigned_mandatory=int(summary["unassigned_mandatory"]),
         seconds=time.perf_counter() - started,
+        load_seconds=load_seconds,
     )
 
 
@@ -157,17 +166,18 @@ def print_care_flows(
     as_of: date,
     console: Console,
     *,
+    city: Registry | None = None,
     meals: str = "district",
     workers: int = 2,
 ) -> tuple[MealRun | None, AssessmentRun]:
     """Both steps, one line each. `meals`: "district" plans the first district's canteens
     (seconds; the whole city's 300 take minutes, benchmarks/care_flows_startup.py), "city"
-    all of them, "off" none (`careroute run --meals`)."""
+    all of them, "off" none (`careroute run --meals`). `city`: the registry just loaded."""
     meal_run = None
     if meals != "off":
         districts = first_district() if meals == "district" else None
         meal_run = plan_meals(pump, plan_date, workers, districts)
         console.print(meal_run.line(plan_date))
-    assessment_run = plan_assessments(pump, plan_date, seed, as_of)
+    assessment_run = plan_assessments(pump, plan_date, seed, as_of, city)
     console.print(assessment_run.line(plan_date))
     return meal_run, assessment_run

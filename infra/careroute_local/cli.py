@@ -286,6 +286,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     try:
         with main_job.local_stack(log_level=_log_level(), state_dir=STATE_DIR) as (stack, pump):
             console.print(f"Local stack up: moto at {stack.endpoint_url}")
+            city: Registry | None = None  # in memory when loaded now (not when resumed)
             if not _resumed(state, stack, args):
                 city = _city(args, today)
                 main_job.load_registry(city, today, console)
@@ -303,8 +304,9 @@ def cmd_run(args: argparse.Namespace) -> None:
             main_job.print_summary(run, console)
             inspection_job.print_inspections(pump, plan_date, args.seed, today, console)
             care_flows_job.print_care_flows(
-                pump, plan_date, args.seed, today, console, meals=args.meals, workers=args.workers
-            )
+                pump, plan_date, args.seed, today, console,
+                city=city, meals=args.meals, workers=args.workers,
+            )  # fmt: skip
             if args.export:
                 main_job.plan_export(run, args.export)
                 console.print(f"Plan written to {args.export}")

@@ -21,8 +21,11 @@ from typing import Any
 
 import pytest
 
+from careroute.devices import DeviceKind, generate_devices
 from careroute.domain import CHINA_TZ, Registry, VisitRecord
+from careroute.services import service_circle
 from careroute.services.inspections import load_world
+from careroute.storage import devices
 from careroute.storage.visits import all_visits
 from careroute.synthetic_inspections import generate_inspections
 from careroute_local.pump import EventPump, LocalHttpServer
@@ -43,6 +46,7 @@ CHROMIUM_ARGS = [
 ]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE = {"width": 412, "height": 915}
+FEATURE_DETECTED = ("/inspections", "/service-circle", "/incidents", "/incident-report")
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +75,32 @@ def served(session_pump: EventPump, small_city: Registry) -> Iterator[tuple[Even
     load_world(generate_inspections(11, small_city.communities, as_of=TODAY))  # targets due
     pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     pump.drain_queue("PlanJobsQueue")
+    send_urgent_events(pump, small_city)
     server: LocalHttpServer
     server, url = pump.serve_http()
     try:
         yield pump, url
     finally:
         server.shutdown()
+
+
+def send_urgent_events(pump: EventPump, city: Registry) -> None:
+    """The city's devices, and a fall and a smoke alarm now: open incidents of this month
+    for the dashboard's incidents panel (through the urgent-events queue's real handler)."""
+    installed = generate_devices(city, seed=3, installed_on=TODAY)
+    devices.save_devices(installed)
+    now = datetime.now(CHINA_TZ).replace(microsecond=0)
+    sqs = pump.stack.client("sqs")
+    belt = next(d for d in installed if d.kind is DeviceKind.MONITORING_BELT)
+    alarm = next(
+        d for d in installed if d.kind is DeviceKind.SMOKE_ALARM and d.elder_id != belt.elder_id
+    )  # events of one elder merge into one incident
+    for n, (device, event) in enumerate([(belt, "fall_detected"), (alarm, "smoke_alarm")]):
+        body = {"event_id": f"web-{n}", "device_id": device.device_id, "type": event,
+                "occurred_at": (now - timedelta(minutes=5)).isoformat()}  # fmt: skip
+        queue = pump.stack.queue_url("UrgentEventsQueue")
+        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
+    assert pump.drain_queue("UrgentEventsQueue").failed == 0
 
 
 def http(method: str, url: str, token: str, body: Any = None, key: str | None = None) -> Any:
@@ -100,9 +124,10 @@ class Console:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
     def _message(self, message: Any) -> None:
-        # The dashboard feature-detects the inspections API: its 404 is the expected answer
-        # while that API is not deployed, and the page then hides the panel.
-        if message.type == "error" and "/inspections" not in message.location.get("url", ""):
+        # The dashboard feature-detects the inspections, service-circle and incidents APIs:
+        # a 404 is the expected answer while one is not deployed, and the page hides its panel.
+        url = message.location.get("url", "")
+        if message.type == "error" and not any(p in url for p in FEATURE_DETECTED):
             self.errors.append(message.text)
 
 
@@ -321,6 +346,7 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
         shown_total.nth(i).get_attribute("data-col"): shown_total.nth(i).inner_text()
         for i in range(shown_total.count())
     } == {k: str(progress["total"][k]) for k in ("due", "done", "done_on_time", "open", "overdue")}
+    page.wait_for_selector("body[data-circle='city'][data-incidents='city']")
     shot(page, "web-dashboard.png", tmp_path)
 
     # Drill down district -> street: each level's rows are the API's coverage of that scope.
@@ -364,22 +390,108 @@ def test_officials_see_only_their_own_scope(
     ctx.close()
 
 
-def test_the_inspection_panel_stays_hidden_while_its_api_does_not_answer(
+def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
     served: tuple[EventPump, str], browser: Any
 ) -> None:
-    """Feature detection: without the inspections API (404) the rest of the dashboard works."""
+    """Feature detection: without the inspections, service-circle and incidents APIs (404)
+    the rest of the dashboard works."""
     pump, url = served
     admin = pump.issuer.token("city_admin")
     month = datetime.now(CHINA_TZ).strftime("%Y-%m")
     ctx = browser.new_context()
-    ctx.route("**/inspections/progress*", lambda route: route.fulfill(status=404, body="{}"))
+    for path in ("inspections/progress", "service-circle", "incidents", "incident-report"):
+        ctx.route(f"**/{path}?*", lambda route: route.fulfill(status=404, body="{}"))
     page = ctx.new_page()
     console = Console(page)
     page.goto(f"{url}/app/dashboard.html#month={month}&token={admin}")
-    page.wait_for_selector("body[data-inspections='city']")
-    assert page.get_by_test_id("inspections").is_hidden()
+    page.wait_for_selector(
+        "body[data-inspections='city'][data-circle='city'][data-incidents='city']"
+    )
+    for panel in ("inspections", "circle", "incidents"):
+        assert page.get_by_test_id(panel).is_hidden(), panel
     assert page.get_by_test_id("elders_due").inner_text() == str(
         api_row(url, admin, month, "city")["elders_due"]
     )
+    assert console.errors == []
+    ctx.close()
+
+
+def js_number(value: float | None) -> str:
+    """A JSON number as the page prints it (2.0 -> "2"), "–" for none."""
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def circle_row(total: dict[str, Any]) -> dict[str, str]:
+    return {"elders": str(total["elders"]), "within": str(total["within"]),
+            "share": pct(total["share"])}  # fmt: skip
+
+
+def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
+    served: tuple[EventPump, str], small_city: Registry, browser: Any
+) -> None:
+    """The service circle from city to community (a street's row equals the API's figure
+    for that street) with the ids outside below the city; the month's open incidents and
+    response report as GET /incidents and GET /incident-report give them."""
+    service_circle._shares.clear()
+    service_circle._facilities.clear()
+    pump, url = served
+    admin = pump.issuer.token("city_admin")
+    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    ctx, page, console = open_page(
+        browser, f"{url}/app/dashboard.html#month={month}&token={admin}",
+        viewport={"width": 1280, "height": 900},
+    )  # fmt: skip
+    page.wait_for_selector("body[data-circle='city'][data-incidents='city']")
+
+    # Incidents: the open ones and the month's report, column by column.
+    open_now = http("GET", f"{url}/incidents?scope=city&month={month}&open=true", admin)
+    assert open_now["count"] == 2
+    assert page.get_by_test_id("incidents_open").inner_text() == "2"
+    shown_ids = page.locator("#incidents-open tbody tr[data-incident]")
+    assert sorted(shown_ids.nth(i).get_attribute("data-incident") or ""
+                  for i in range(shown_ids.count())) == sorted(
+        i["incident_id"] for i in open_now["incidents"])  # fmt: skip
+    report = http("GET", f"{url}/incident-report?scope=city&month={month}", admin)
+    assert set(report["by_type"]) == {"fall_detected", "smoke_alarm"}
+    rows = page.locator("#incident-report tbody tr[data-type]")
+    shown = {
+        rows.nth(i).get_attribute("data-type"): {
+            cell.get_attribute("data-col"): cell.inner_text()
+            for cell in rows.nth(i).locator("td[data-col]").all()
+        }
+        for i in range(rows.count())
+    }
+    expected = {"ALL": report["total"], **report["by_type"]}
+    assert shown == {
+        kind: {col: js_number(figures[col]) for col in shown["ALL"]}
+        for kind, figures in expected.items()
+    }
+    assert len(shown["ALL"]) == 7 and shown["ALL"]["incidents"] == "2"
+
+    # The circle: the city's districts, then a district's streets, then a street's communities.
+    scope = "city"
+    for _level in ("district", "street", "community"):
+        api = http("GET", f"{url}/service-circle?scope={scope}", admin)
+        circle = rows_of(page, "circle-table")
+        assert circle.pop(scope) == circle_row(api["total"])
+        assert page.get_by_test_id("circle_share").inner_text() == pct(api["total"]["share"])
+        assert circle
+        for child, row in circle.items():
+            child_total = http("GET", f"{url}/service-circle?scope={child}", admin)["total"]
+            assert row == circle_row(child_total), child
+        if scope == "city":
+            assert page.get_by_test_id("circle-outside").count() == 0  # ids below the city only
+        else:
+            listed = page.get_by_test_id("circle-outside")
+            assert listed.get_attribute("data-count") == str(len(api["total"]["outside"]))
+        scope = max(circle, key=lambda s: int(circle[s]["elders"]))
+        page.click(f"#circle-table tr[data-scope='{scope}']")
+        page.wait_for_selector(f"body[data-ready='{scope}'][data-circle='{scope}']")
+    api = http("GET", f"{url}/service-circle?scope={scope}", admin)["total"]
+    assert rows_of(page, "circle-table") == {scope: circle_row(api)}
+    listed = page.get_by_test_id("circle-outside")
+    assert listed.get_attribute("data-count") == str(len(api["outside"]))
     assert console.errors == []
     ctx.close()

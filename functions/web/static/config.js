@@ -8,4 +8,9 @@ window.CAREROUTE_CONFIG = {
   // Inspection progress (GET ?scope=city|district:ID&month=YYYY-MM): the dashboard's panel
   // shows only while this answers 200; otherwise (not deployed, not allowed) it stays hidden.
   inspectionsPath: "inspections/progress",
+  // The 15-minute service circle (GET ?scope=) and urgent incidents (GET ?scope&month&open,
+  // GET ?month&scope): feature-detected the same way.
+  circlePath: "service-circle",
+  incidentsPath: "incidents",
+  incidentReportPath: "incident-report",
 };

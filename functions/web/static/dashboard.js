@@ -234,12 +234,112 @@
     panel.hidden = false;
   }
 
+  // The 15-minute service circle of the scope shown (GET /service-circle): the share of its
+  // elders within 15 minutes' walk of a service facility, one row per scope one level down
+  // (click to drill down, as in the coverage table), and the ids of the elders outside.
+  // Feature-detected like the inspections panel: hidden while its API does not answer.
+  async function probeCircle() {
+    const panel = document.getElementById("circle");
+    const scope = view.scope;
+    let data;
+    try {
+      data = await CR.api(q(CR.CONFIG.circlePath || "service-circle", { scope }));
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    if (view.scope !== scope) return; // drilled elsewhere meanwhile: that view's probe fills it
+    const kind = kindOf(scope);
+    const byId = rows => Object.fromEntries(rows.map(r => [r.id, r]));
+    let rowOf;
+    if (kind === "city") {
+      const d = byId(data.districts);
+      rowOf = k => d[idOf(k)];
+    } else if (kind === "district") {
+      // Streets are not in the API's answer: a street is the sum of its communities.
+      rowOf = k => {
+        const ids = new Set(communitiesIn(k).map(c => c.community_id));
+        const rows = data.communities.filter(r => ids.has(r.id));
+        const elders = rows.reduce((a, r) => a + r.elders, 0), within = rows.reduce((a, r) => a + r.within, 0);
+        return { elders, within, share: elders ? within / elders : 1 };
+      };
+    } else {
+      const c = byId(data.communities);
+      rowOf = k => c[idOf(k)];
+    }
+    const cell = (col, text) => el("td", { class: "num", "data-col": col, text });
+    const total = data.total;
+    const node = el("table", { id: "circle-table", "data-testid": "circle-table" });
+    table(node, [["scope"], ["circle_elders", 1], ["circle_within", 1], ["circle_share", 1]], [
+      el("tr", { "data-scope": scope }, el("td", { text: t("all") }),
+        cell("elders", total.elders), cell("within", total.within), cell("share", CR.pct(total.share))),
+      ...view.kids.map(k => {
+        const r = rowOf(k) || { elders: 0, within: 0, share: null };
+        return el("tr", { class: "drill", "data-scope": k, onclick: () => { path.push(k); load().catch(fail); } },
+          el("td", { text: nameOf(k) }), cell("elders", r.elders), cell("within", r.within), cell("share", CR.pct(r.share)));
+      }),
+    ]);
+    const parts = [
+      el("div", { class: "figure" }, el("div", { class: "muted", text: t("circle_share") }),
+        el("div", { class: "value", "data-testid": "circle_share", text: CR.pct(total.share) })),
+      node,
+    ];
+    if (Array.isArray(total.outside)) { // ids are listed for scopes below the city
+      const shown = total.outside.slice(0, 60);
+      const more = total.outside.length - shown.length;
+      parts.push(el("h3", { text: `${t("circle_outside")} (${total.outside.length})` }),
+        el("p", { class: "ids", "data-testid": "circle-outside", "data-count": total.outside.length },
+          total.outside.length ? shown.join(" ") + (more > 0 ? ` … ${t("circle_more")} ${more}` : "") : t("circle_none_outside")));
+    }
+    document.getElementById("circle-body").replaceChildren(...parts);
+    panel.hidden = false;
+  }
+
+  // Urgent incidents of the scope (救援跟踪): the month's open incidents and its response
+  // report (by type; minutes to acknowledge and to arrive, p50/p90; deadline misses).
+  async function probeIncidents() {
+    const panel = document.getElementById("incidents");
+    const scope = view.scope, month = monthInput.value;
+    let open, report;
+    try {
+      [open, report] = await Promise.all([
+        CR.api(q(CR.CONFIG.incidentsPath || "incidents", { scope, month, open: "true" })),
+        CR.api(q(CR.CONFIG.incidentReportPath || "incident-report", { scope, month })),
+      ]);
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    if (view.scope !== scope) return;
+    const cols = ["incidents", "ack_minutes_p50", "ack_minutes_p90", "arrive_minutes_p50", "arrive_minutes_p90", "ack_misses", "arrive_misses"];
+    const keys = ["inc_incidents", "inc_ack_p50", "inc_ack_p90", "inc_arrive_p50", "inc_arrive_p90", "inc_ack_misses", "inc_arrive_misses"];
+    const rows = [["ALL", report.total], ...Object.entries(report.by_type)];
+    const reportTable = el("table", { id: "incident-report", "data-testid": "incident-report" });
+    table(reportTable, [["incident_type"], ...keys.map(k => [k, 1])], rows.map(([type, f]) =>
+      el("tr", { "data-type": type }, el("td", { text: type === "ALL" ? t("all") : t(type) }),
+        cols.map(c => el("td", { class: "num", "data-col": c, text: f[c] ?? "–" })))));
+    const openTable = el("table", { id: "incidents-open", "data-testid": "incidents-open" });
+    table(openTable, [["elder"], ["incident_type"], ["severity"], ["status"], ["level"], ["ack_due"]],
+      open.incidents.slice(0, 20).map(i => el("tr", { "data-incident": i.incident_id },
+        el("td", { text: i.elder_id }), el("td", { text: t(i.event_type) }), el("td", { text: t(i.severity) }),
+        el("td", { text: t(i.status) }), el("td", { text: t(i.level) }),
+        el("td", { text: i.ack_due_at.slice(0, 16).replace("T", " ") }))));
+    document.getElementById("incidents-body").replaceChildren(
+      el("div", { class: "figure" }, el("div", { class: "muted", text: t("incidents_open") }),
+        el("div", { class: "value", "data-testid": "incidents_open", text: open.count })),
+      openTable, el("h3", { text: t("report_month") }), reportTable);
+    panel.hidden = false;
+  }
+
   function render() {
     CR.applyText();
     if (!view) return;
     renderCrumbs(); renderFigures(); renderTiers(); renderChildren(); renderMap(); renderChart(); renderLists();
     document.body.dataset.ready = view.scope;
     probeInspections().finally(() => { document.body.dataset.inspections = view.scope; });
+    const shown = view.scope;
+    probeCircle().finally(() => { document.body.dataset.circle = shown; });
+    probeIncidents().finally(() => { document.body.dataset.incidents = shown; });
   }
 
   function fail(e) {
