@@ -24,8 +24,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--meals", choices=["district", "city"], default="district",
-        help="plan the first district's canteens (careroute run's default) or the city's",
+        "--meals", default="district",
+        help="district (the one with the fewest canteens, careroute run's default), a "
+        "district id, or city",
     )  # fmt: skip
     args = parser.parse_args()
     plan_date = main_job.next_working_day(args.date - timedelta(days=1))
@@ -33,10 +34,11 @@ def main() -> None:
     console = Console(stderr=True)
     city = generate_city(args.seed, as_of=as_of, scale=args.scale)
     with main_job.local_stack(log_level="WARNING") as (_stack, pump):
-        from careroute_local.care_flows_job import first_district, plan_assessments, plan_meals
+        from careroute_local.care_flows_job import plan_assessments, plan_meals, quickest_district
 
         main_job.load_registry(city, as_of, console)
-        districts = first_district() if args.meals == "district" else None
+        choice = {"district": quickest_district(), "city": None}
+        districts = choice.get(args.meals, [args.meals])
         meals = plan_meals(pump, plan_date, args.workers, districts)
         assessments = plan_assessments(pump, plan_date, args.seed, as_of, city)
     console.print(meals.line(plan_date))

@@ -50,11 +50,17 @@ class MealRun:
         )
 
 
-def first_district() -> list[str]:
-    """The district `careroute run` plans meals for by default (the lowest id)."""
-    from careroute.storage import registry
+def quickest_district() -> list[str]:
+    """The district `careroute run` plans meals for by default: the one with the fewest
+    canteens (on the default city 4 of 300, a few seconds; the whole city takes minutes)."""
+    from collections import Counter
 
-    return [min(c.district_id for c in registry.all_communities())]
+    from careroute.services.meals import MEAL_SEED
+    from careroute.storage import registry
+    from careroute.synthetic_meals import generate_canteens
+
+    count = Counter(c.district_id for c in generate_canteens(registry.all_communities(), MEAL_SEED))
+    return [min(count, key=lambda d: (count[d], d))]
 
 
 def plan_meals(
@@ -170,12 +176,13 @@ def print_care_flows(
     meals: str = "district",
     workers: int = 2,
 ) -> tuple[MealRun | None, AssessmentRun]:
-    """Both steps, one line each. `meals`: "district" plans the first district's canteens
-    (seconds; the whole city's 300 take minutes, benchmarks/care_flows_startup.py), "city"
-    all of them, "off" none (`careroute run --meals`). `city`: the registry just loaded."""
+    """Both steps, one line each. `meals` (`careroute run --meals`): "district" plans the
+    canteens of the district with the fewest, a district id that district's, "city" all 300
+    (minutes: benchmarks/care_flows_startup.py), "off" none. `city`: the registry just
+    loaded, if it was."""
     meal_run = None
     if meals != "off":
-        districts = first_district() if meals == "district" else None
+        districts = {"district": quickest_district(), "city": None}.get(meals, [meals])
         meal_run = plan_meals(pump, plan_date, workers, districts)
         console.print(meal_run.line(plan_date))
     assessment_run = plan_assessments(pump, plan_date, seed, as_of, city)

@@ -67,6 +67,14 @@ def _rate(text: str) -> float:
     return value
 
 
+def _meals(text: str) -> str:
+    if text in ("district", "city", "off") or re.fullmatch(r"D\d{2}", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected district, a district id (D01), city or off, got {text!r}"
+    )
+
+
 def _city_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=7, help="synthetic city seed (default 7)")
     parser.add_argument(
@@ -101,10 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--export", type=Path, metavar="FILE", help="also write the plan as JSON")
     run.add_argument(
         "--meals",
-        choices=["district", "city", "off"],
+        type=_meals,
         default="district",
-        help="tomorrow's meal routes: the first district's canteens (default, seconds), "
-        "the whole city's (minutes) or none",
+        metavar="district|ID|city|off",
+        help="tomorrow's meal routes: the district with the fewest canteens (default, "
+        "seconds), one district (e.g. D01), the whole city's 300 canteens (minutes) or none",
     )
 
     plan = commands.add_parser("plan", help="plan one date on a fresh local stack")

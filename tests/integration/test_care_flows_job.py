@@ -28,7 +28,7 @@ def test_the_main_job_plans_meals_and_assessments_and_says_so_in_one_line_each(
     )
     lines = console.export_text().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        f"Meals {PLAN_DATE} in D01",
+        f"Meals {PLAN_DATE} in D01",  # the small city has one district
         f"Assessments {PLAN_DATE}",
     ]
     # Meals: every canteen of the district has tomorrow's plan, every order on a route or
