@@ -2,6 +2,8 @@
 city: tomorrow's lunch routes from the synthetic canteens and the synthetic assessors and
 requests with tomorrow's assessment routes, through the real handlers on the local stack.
 Prints the seconds each step adds to the main job (the registry load is not counted).
+Also what the 15-minute service circle adds to GET /coverage: the city's report, first of
+the day in a container (every community counted) and again (kept for the day).
 
     .venv/bin/python benchmarks/care_flows_startup.py [--seed 7] [--scale 1.0] [--workers 2]
 """
@@ -9,12 +11,28 @@ Prints the seconds each step adds to the main job (the registry load is not coun
 from __future__ import annotations
 
 import argparse
+import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from rich.console import Console
 
 from careroute.synthetic import generate_city
 from careroute_local import main_job
+
+
+def coverage_reads(pump: Any, month: str) -> tuple[float, float]:
+    """GET /coverage?scope=city: seconds for the first (the circle counted for every
+    community) and milliseconds for a second read (the circle kept for the day)."""
+    headers = {"authorization": f"Bearer {pump.issuer.token('city_admin')}"}
+    query = {"month": month, "scope": "city"}
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        response = pump.invoke_http("GET", "/coverage", headers=headers, query=query)
+        timings.append(time.perf_counter() - started)
+        assert response.status == 200, response.body
+    return timings[0], timings[1] * 1000
 
 
 def main() -> None:
@@ -41,6 +59,7 @@ def main() -> None:
         districts = choice.get(args.meals, [args.meals])
         meals = plan_meals(pump, plan_date, args.workers, districts)
         assessments = plan_assessments(pump, plan_date, args.seed, as_of, city)
+        circle_first_s, circle_again_ms = coverage_reads(pump, as_of.strftime("%Y-%m"))
     console.print(meals.line(plan_date))
     console.print(assessments.line(plan_date))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -61,6 +80,8 @@ def main() -> None:
         "assessments_planned": assessments.planned,
         "assessment_load_s": round(assessments.load_seconds, 1),
         "assessment_step_s": round(assessments.seconds, 1),
+        "coverage_city_first_s": round(circle_first_s, 1),
+        "coverage_city_again_ms": round(circle_again_ms),
     }
     for key, value in figures.items():
         print(f"  {key:24} {value}")

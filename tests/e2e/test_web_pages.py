@@ -434,7 +434,7 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     """The service circle from city to community (a street's row equals the API's figure
     for that street) with the ids outside below the city; the month's open incidents and
     response report as GET /incidents and GET /incident-report give them."""
-    service_circle._shares.clear()
+    service_circle._community_counts.clear()
     service_circle._facilities.clear()
     pump, url = served
     admin = pump.issuer.token("city_admin")

@@ -27,11 +27,11 @@ MONTH = "2026-12"
 @pytest.fixture(autouse=True)
 def fresh_circle() -> Iterator[None]:
     """Another test's city must not answer from this container's caches."""
-    service_circle._shares.clear()
+    service_circle._community_counts.clear()
     service_circle._facilities.clear()
     with clock.use(lambda: NOW):
         yield
-    service_circle._shares.clear()
+    service_circle._community_counts.clear()
     service_circle._facilities.clear()
 
 

@@ -32,8 +32,8 @@ from careroute.synthetic_meals import generate_canteens
 from careroute.travel import HaversineTravel
 
 _facilities: dict[int, tuple[Facility, ...]] = {}
-_shares: dict[tuple[str, date], dict[str, Any]] = {}
-_SHARES_KEPT = 2_000  # more scopes than the city has (1,153 communities and their parents)
+_community_counts: dict[tuple[str, date], tuple[int, int]] = {}
+"""(community id, day) -> (elders counted, within the circle)."""
 
 
 def facilities_of(communities: Iterable[Community], seed: int = MEAL_SEED) -> tuple[Facility, ...]:
@@ -64,38 +64,53 @@ def row_document(row: CircleRow, ids: bool = True) -> dict[str, Any]:
     return doc
 
 
-def _scope_report(scope: Scope, policy: Policy) -> CircleReport:
-    """The circle of the elders of `scope`'s communities (the stored facilities of the city)."""
+def _facilities_now() -> tuple[Facility, ...]:
+    if MEAL_SEED not in _facilities:
+        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
+    return _facilities[MEAL_SEED]
+
+
+def _members(scope: Scope) -> list[str]:
     members = communities_in(scope)
     if not members:
         raise ValidationError(f"scope: no communities in {scope}")
-    if MEAL_SEED not in _facilities:
-        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
-    elders = [e for cid in members for e in registry.elders_of_community(cid)]
-    return service_circle(elders, _facilities[MEAL_SEED], walking(policy))
+    return members
+
+
+def _scope_report(scope: Scope, policy: Policy) -> CircleReport:
+    """The circle of the elders of `scope`'s communities (the stored facilities of the city)."""
+    elders = [e for cid in _members(scope) for e in registry.elders_of_community(cid)]
+    return service_circle(elders, _facilities_now(), walking(policy))
 
 
 def circle_share(scope: Scope, policy: Policy, today: date) -> dict[str, Any]:
     """The coverage report's circle figures of a scope (counts and share, no ids).
 
-    Computed on a scope's first request of the (China) day in this container and kept for
-    the day: the registry and the facilities change far more slowly than coverage is read,
-    a monthly report needs no fresher share, and a street's figure costs one query per
-    community (the whole city's about 1,153) that the cache pays once a day.
+    Kept per community for the (China) day in this container: a scope's figure is the sum
+    of its communities', and only the communities not yet counted today are read (one
+    query each). The registry and the facilities change far more slowly than coverage is
+    read and a monthly report needs no fresher share, so the whole city's ~1,153 queries are
+    paid once a day per container, and a street official's first report reads one street.
     """
-    key = (str(scope), today)
-    if key not in _shares:
-        if len(_shares) >= _SHARES_KEPT:
-            _shares.clear()  # yesterday's figures and rarely read scopes: start the day afresh
-        row = _scope_report(scope, policy).city
-        _shares[key] = {
-            "limit_minutes": CIRCLE_SECONDS // 60,
-            "elders": row.elders,
-            "within": row.within,
-            "share": round(row.share, 4),
-            "as_of": today.isoformat(),
-        }
-    return dict(_shares[key])
+    members = _members(scope)
+    if any(day != today for _cid, day in _community_counts):
+        _community_counts.clear()  # a new day: count afresh
+    missing = [cid for cid in members if (cid, today) not in _community_counts]
+    if missing:
+        read = [e for cid in missing for e in registry.elders_of_community(cid)]
+        counted = service_circle(read, _facilities_now(), walking(policy)).communities
+        for cid in missing:
+            row = counted.get(cid)
+            _community_counts[(cid, today)] = (row.elders, row.within) if row else (0, 0)
+    elders = sum(_community_counts[(cid, today)][0] for cid in members)
+    within = sum(_community_counts[(cid, today)][1] for cid in members)
+    return {
+        "limit_minutes": CIRCLE_SECONDS // 60,
+        "elders": elders,
+        "within": within,
+        "share": round(CircleRow("total", elders, within).share, 4),
+        "as_of": today.isoformat(),
+    }
 
 
 def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict[str, Any]:
