@@ -153,6 +153,9 @@ class Incident:
     eta: datetime | None = None
     dispatched_at: datetime | None = None
     """When the responder was notified (the route and the incidents endpoint show it)."""
+    placed_due_at: datetime | None = None
+    """The arrival deadline the visit on the responder's day was placed for: a merged event
+    that brings `arrive_due_at` before it makes dispatch re-time the visit."""
     acknowledged_at: datetime | None = None
     arrived_at: datetime | None = None
     closed_at: datetime | None = None

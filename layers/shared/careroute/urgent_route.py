@@ -182,7 +182,7 @@ def insert_urgent(
         latest = DAY_END - visit.service_seconds
     if visit.late_seconds:  # already late: at least "straight there" from now
         latest = max(latest, start + direct + LATE_SLACK_SECONDS)
-    if latest < start:
+    if start + direct > latest:  # out of reach even going straight there: no solve needed
         return None
     urgent_window = TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
     lunch = steward.lunch_break

@@ -19,14 +19,10 @@ from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.orders import Order
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
 from careroute.routing.fleet_validator import validate_fleet
-from careroute.routing.model import SolveLimits
 from careroute.synthetic_services import ServiceWorker
 from careroute.travel import TravelModel
 from careroute.urgent_holds import UrgentHold, urgent_stop_id
 from careroute.urgent_route import DAY_END, LATE_SLACK_SECONDS, RouteInvalid, seconds_of_day
-
-WORKER_LIMITS = SolveLimits(time_limit_ms=500)
-"""One worker's day is small (a handful of orders): half a second is plenty."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ def insert_for_worker(
         latest = DAY_END - visit.service_seconds
     if visit.late_seconds:  # already late: at least "straight there" from now
         latest = max(latest, start + travel.seconds(here, visit.location) + LATE_SLACK_SECONDS)
-    if latest < start:
+    if start + travel.seconds(here, visit.location) > latest:  # out of reach: no solve
         return None
     window = TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
     lunch = worker.lunch
@@ -126,7 +122,9 @@ def insert_for_worker(
         tuple(stops),
         travel_matrix(points, travel),
     )
-    result = routing.solve_fleet(problem, WORKER_LIMITS)
+    # a worker's day is small: the daily router's measured effort for its size (a solution
+    # limit, ~10-20 ms), not the dispatcher's 500 ms of search for a whole provider's day
+    result = routing.solve_fleet(problem, routing.default_limits(len(stops)))
     errors = validate_fleet(problem, result)
     if errors:
         raise RouteInvalid("; ".join(errors[:5]))

@@ -55,6 +55,7 @@ from careroute.services.responders import (
 )
 from careroute.storage import devices, registry
 from careroute.storage import incidents as store
+from careroute.storage.home_services import DayPlan
 from careroute.storage.scopes import ancestors
 from careroute.tickets import LEVELS
 
@@ -191,8 +192,9 @@ def _choose(
     reach = int((incident.arrive_due_at - now).total_seconds())
     ranked = rank_responders(responder_options(elder, now, policy), reach)
     tries = [(o, 0) for o in ranked] + [(o, late) for late in LATE_PASSES for o in ranked[:3]]
+    plans: dict[str, DayPlan] = {}  # providers' days, read once for all their workers
     for option, late in tries:
-        plan = plan_visit(option, incident, elder, now, policy, late)
+        plan = plan_visit(option, incident, elder, now, policy, late, plans)
         if plan is None:
             continue
         chosen = replace(
@@ -234,6 +236,7 @@ def _undispatched(incident: Incident) -> Incident:
         responder_provider_id="",
         eta=None,
         dispatched_at=None,
+        placed_due_at=None,
     )
 
 
@@ -259,11 +262,14 @@ def _place(
 def _keep_deadline(
     incident: Incident, elder: Elder, now: datetime, policy: Policy
 ) -> Incident | None:
-    """A dispatched incident's stop must keep the incident's (possibly tightened) deadline:
-    re-time the responder's day when the stop's window runs past it; when the responder can
-    no longer make it, take the stop off and make the incident NEW (dispatch chooses again).
-    An acknowledged responder is on the way: they keep it, late if need be. None: a
-    concurrent write, read again."""
+    """A dispatched incident's stop must keep the incident's deadline when a merged event
+    brought it forward: re-time the responder's day when the stop's window runs past it;
+    when the responder can no longer make it, take the stop off and make the incident NEW
+    (dispatch chooses again). An acknowledged responder is on the way: they keep it, late if
+    need be. None: a concurrent write, read again."""
+    placed_for = incident.placed_due_at
+    if placed_for is not None and incident.arrive_due_at >= placed_for:
+        return incident  # the deadline the visit was placed for still holds
     day = now.astimezone(CHINA_TZ).date()
     placed = placed_stop(incident, now)
     if placed is None:
@@ -271,17 +277,18 @@ def _keep_deadline(
             return _saved(incident, _undispatched(incident))
         return incident
     due = day_end_seconds(incident.arrive_due_at, day) + incident.service_minutes * 60
+    kept = replace(incident, placed_due_at=incident.arrive_due_at)
     if placed.started or placed.window_end <= due:
-        return incident
+        return kept if kept == incident else _saved(incident, kept)
     acknowledged = incident.status is IncidentStatus.ACKNOWLEDGED
     for late in (0, *LATE_PASSES) if acknowledged else (0,):
         plan = plan_visit(_responder(incident), incident, elder, now, policy, late)
         if plan is not None:
             if not plan.store():
                 return None
-            return _saved(incident, replace(incident, eta=_at(day, plan.eta)))
+            return _saved(incident, replace(kept, eta=_at(day, plan.eta)))
     if acknowledged:
-        return incident
+        return _saved(incident, kept)
     if not take_off(incident, now):
         return None
     return _saved(incident, _undispatched(incident))
@@ -289,7 +296,13 @@ def _keep_deadline(
 
 def _notified(incident: Incident, eta: datetime) -> Incident:
     """DISPATCHED: the visit is on the route, so the responder's app shows it from now."""
-    done = replace(incident, status=IncidentStatus.DISPATCHED, dispatched_at=clock.now(), eta=eta)
+    done = replace(
+        incident,
+        status=IncidentStatus.DISPATCHED,
+        dispatched_at=clock.now(),
+        eta=eta,
+        placed_due_at=incident.arrive_due_at,
+    )
     return _saved(incident, done)
 
 

@@ -147,11 +147,21 @@ def plan_visit(
     now: datetime,
     policy: Policy,
     late_seconds: int = 0,
+    plans: dict[str, DayPlan] | None = None,
 ) -> RoutePlan | None:
     """The responder's day for today with the incident's visit in it (placed again if it was
-    there already), or None when it cannot fit."""
+    there already), or None when it cannot fit. `plans`: providers' day plans already read
+    while trying several workers (each write is conditional on the version read anyway)."""
     if option.is_worker:
-        return _worker_plan(option.steward_id, incident, elder, now, policy, late_seconds)
+        return _worker_plan(
+            option.steward_id,
+            incident,
+            elder,
+            now,
+            policy,
+            late_seconds,
+            plans if plans is not None else {},
+        )
     found = directory()
     community = found.communities[option.community_id]
     steward = found.stewards[option.community_id]
@@ -174,9 +184,13 @@ def plan_visit(
     )
 
 
-def _worker_day(district_id: str, worker_id: str, day: date) -> tuple[DayPlan, WorkerDay]:
+def _worker_day(
+    district_id: str, worker_id: str, day: date, plans: dict[str, DayPlan]
+) -> tuple[DayPlan, WorkerDay]:
     provider, worker = next((p, w) for p, w in crew(district_id) if w.worker_id == worker_id)
-    plan = home_services.get_plan(provider.provider_id, day)
+    if provider.provider_id not in plans:
+        plans[provider.provider_id] = home_services.get_plan(provider.provider_id, day)
+    plan = plans[provider.provider_id]
     mine = tuple(plan.routes.get(worker_id, []))
     booked = orders_store.get_orders([i for i, _ in mine if not is_urgent(i)])
     return plan, WorkerDay(
@@ -195,9 +209,10 @@ def _worker_plan(
     now: datetime,
     policy: Policy,
     late_seconds: int,
+    plans: dict[str, DayPlan],
 ) -> RoutePlan | None:
     day = now.astimezone(CHINA_TZ).date()
-    plan, mine = _worker_day(incident.district_id, worker_id, day)
+    plan, mine = _worker_day(incident.district_id, worker_id, day, plans)
     visit = WorkerUrgent(
         incident.incident_id,
         elder.location,

@@ -104,6 +104,7 @@ class IncidentModel(Model):
     responder_provider_id = UnicodeAttribute(null=True)
     eta = UnicodeAttribute(null=True)
     dispatched_at = UnicodeAttribute(null=True)
+    placed_due_at = UnicodeAttribute(null=True)
     acknowledged_at = UnicodeAttribute(null=True)
     arrived_at = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
@@ -152,6 +153,7 @@ def _item(i: Incident) -> IncidentModel:
         responder_provider_id=i.responder_provider_id or None,
         eta=_optional(i.eta),
         dispatched_at=_optional(i.dispatched_at),
+        placed_due_at=_optional(i.placed_due_at),
         acknowledged_at=_optional(i.acknowledged_at),
         arrived_at=_optional(i.arrived_at),
         closed_at=_optional(i.closed_at),
@@ -188,6 +190,7 @@ def _incident(item: IncidentModel) -> Incident:
         responder_provider_id=item.responder_provider_id or "",
         eta=_time(item.eta),
         dispatched_at=_time(item.dispatched_at),
+        placed_due_at=_time(item.placed_due_at),
         acknowledged_at=_time(item.acknowledged_at),
         arrived_at=_time(item.arrived_at),
         closed_at=_time(item.closed_at),
