@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -22,6 +23,7 @@ from careroute.messages import CoverItem, PlanJob
 from careroute.orders import OrderStatus
 from careroute.policy import load_policy
 from careroute.services import bureau, responders
+from careroute.services import incidents as service
 from careroute.services.registry_import import import_registry
 from careroute.storage import bind_tables, devices, home_services, plan_jobs, registry, routes
 from careroute.storage import incidents as store
@@ -295,3 +297,41 @@ def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
     # the incident is still the responder's, and a redelivered event finds the stop placed
     deliver(pump, event("keep-1", device.device_id, "fall_detected", NOW))
     assert len(urgent_stops(responder, iid)) == 1
+
+
+def test_a_crash_before_a_workers_dispatch_is_recorded_resumes_without_a_second_stop(
+    city: EventPump, small_city: Registry
+) -> None:
+    pump = city
+    device, elder = belts(small_city)[4]
+    real = store.save_step
+    crashed: list[bool] = []
+
+    def crash_once(before: Any, after: Any) -> bool:
+        if after.status is IncidentStatus.DISPATCHED and not crashed:
+            crashed.append(True)
+            raise RuntimeError("Lambda runtime killed after the plan write")
+        return real(before, after)
+
+    sqs = pump.stack.client("sqs")
+    text = event("wk-crash-1", device.device_id, "fall_detected", NOW)
+    sqs.send_message(QueueUrl=pump.stack.queue_url("UrgentEventsQueue"), MessageBody=text)
+    for steward in small_city.stewards:  # only workers respond
+        registry.set_leave(steward.steward_id, [PLAN_DATE])
+    try:
+        with mock.patch.object(service.store, "save_step", side_effect=crash_once):
+            stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
+    finally:
+        for steward in small_city.stewards:
+            registry.set_leave(steward.steward_id, [])
+    assert crashed and (stats.failed, stats.succeeded) == (1, 1)
+    incident = store.get_incident(incident_id("wk-crash-1"))
+    assert incident.status is IncidentStatus.DISPATCHED and incident.responder_provider_id
+    assert incident.eta is not None
+    plan = home_services.get_plan(incident.responder_provider_id, PLAN_DATE)
+    stop_id = urgent_stop_id(incident.incident_id)
+    assert sum(1 for stops in plan.routes.values() for s, _ in stops if s == stop_id) == 1
+    assert [h.worker_id for h in plan.held if h.incident_id == incident.incident_id] == [
+        incident.responder_id
+    ]
+    assert elder.district_id in incident.responder_provider_id
