@@ -6,18 +6,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
-from careroute.config import Settings
+from careroute import clock, handler_setup
 from careroute.messages import NightlyTick
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
 from careroute.services.assessment_planning import plan_day
-from careroute.services.bureau import current_policy
 from careroute.services.planning import plan_date_of
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
+setup = handler_setup.with_policy()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -26,7 +21,7 @@ policy = load_policy(settings.policy_file)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = NightlyTick.model_validate(event)
     day = plan_date_of(tick)
-    districts = plan_day(day, current_policy(policy), clock.now())
+    districts = plan_day(day, setup.policy(), clock.now())
     planned = sum(d["planned"] for d in districts)
     missed = sum(d["unassigned_mandatory"] for d in districts)
     metrics.add_metric(name="AssessmentsPlanned", unit=MetricUnit.Count, value=planned)

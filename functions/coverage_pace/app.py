@@ -7,15 +7,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.domain import CHINA_TZ
 from careroute.messages import PaceTick
 from careroute.observability import logger, metrics, tracer
 from careroute.services.pace import city_pace
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
+handler_setup.bound_settings()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -6,18 +6,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.domain import CHINA_TZ
 from careroute.messages import EligibilityTick
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.eligibility import scan
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
+setup = handler_setup.with_policy()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -25,7 +20,7 @@ policy = load_policy(settings.policy_file)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = EligibilityTick.model_validate(event)
-    rules = current_policy(policy)
+    rules = setup.policy()
     on = tick.scheduled_time.astimezone(CHINA_TZ).date()
     report = scan(on, tick.scheduled_time, rules.benefits, rules.tickets)
     metrics.add_metric(name="BenefitTicketsOpened", unit=MetricUnit.Count, value=report.notified)

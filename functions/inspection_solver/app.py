@@ -4,33 +4,22 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.inspection_messages import InspectionPlanJob
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.inspections import plan_district
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-processor = BatchProcessor(event_type=EventType.SQS)
+setup = handler_setup.with_policy()
 LOGGED = ("district_id", "date", "candidates", "mandatory", "planned", "unassigned_mandatory",
           "solve_ms", "status")  # fmt: skip
 
 
 def record_handler(record: SQSRecord) -> None:
     job = InspectionPlanJob.model_validate_json(record.body)
-    summary = plan_district(job, current_policy(policy))
+    summary = plan_district(job, setup.policy())
     metrics.add_metric(name="InspectionsPlanned", unit=MetricUnit.Count, value=summary["planned"])
     metrics.add_metric(
         name="InspectionsMandatoryUnassigned",
@@ -44,6 +33,4 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return handler_setup.sqs_batch(event, context, record_handler)

@@ -6,14 +6,12 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.messages import NightlyTick
 from careroute.observability import logger, metrics, tracer
 from careroute.services.meals import fan_out
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
+settings = handler_setup.bound_settings()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -23,10 +21,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     tick = NightlyTick.model_validate(event)
     result = fan_out(tick, settings.meal_jobs_queue_url, context.aws_request_id)
     metrics.add_metric(name="MealJobsSent", unit=MetricUnit.Count, value=result.jobs)
-    summary = {
-        "plan_date": result.plan_date.isoformat(),
-        "run_id": result.run_id,
-        "jobs": result.jobs,
-    }
+    summary = result.summary()
     logger.info("meal plan jobs sent", extra=summary)
     return summary

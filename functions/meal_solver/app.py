@@ -4,23 +4,15 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
-from careroute.config import Settings
+from careroute import clock, handler_setup
 from careroute.meal_messages import MealPlanJob
 from careroute.observability import logger, metrics, tracer
 from careroute.services.meal_planning import plan_canteen
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-processor = BatchProcessor(event_type=EventType.SQS)
+handler_setup.bound_settings()
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -37,6 +29,4 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return handler_setup.sqs_batch(event, context, record_handler)

@@ -5,17 +5,12 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.messages import NightlyTick
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.planning import fan_out
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
+setup = handler_setup.with_policy()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -24,7 +19,7 @@ policy = load_policy(settings.policy_file)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = NightlyTick.model_validate(event)
     result = fan_out(
-        tick, settings.plan_jobs_queue_url, context.aws_request_id, current_policy(policy)
+        tick, setup.settings.plan_jobs_queue_url, context.aws_request_id, setup.policy()
     )
     logger.set_correlation_id(result.run_id)  # the solver logs each job under the same id
     metrics.add_metric(name="PlanJobsSent", unit=MetricUnit.Count, value=result.jobs)

@@ -4,30 +4,19 @@ elder's registry entry (last visit or attempt, status, urgent tier; idempotent).
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
     DynamoDBRecordEventName,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.projection import project
 from careroute.storage.coverage import Projection
 from careroute.storage.visits import record_from_image
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+setup = handler_setup.with_policy()
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -36,7 +25,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     visit = record_from_image(record.dynamodb.new_image)
     # The stream record and the visit (opaque ids) on every line of this record's work.
     logger.append_keys(stream_event_id=record.event_id, visit_id=visit.visit_id)
-    result = project(visit, current_policy(policy))
+    result = project(visit, setup.policy())
     name = "VisitsProjected" if result is Projection.APPLIED else "DuplicateVisitRecords"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
@@ -45,6 +34,4 @@ def record_handler(record: DynamoDBRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return handler_setup.stream_batch(event, context, record_handler)

@@ -3,26 +3,15 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.messages import PlanJob
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.planning import plan_community
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-processor = BatchProcessor(event_type=EventType.SQS)
+setup = handler_setup.with_policy()
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -31,7 +20,7 @@ def record_handler(record: SQSRecord) -> None:
     logger.append_keys(message_id=record.message_id)
     job = PlanJob.model_validate_json(record.body)
     logger.set_correlation_id(job.run_id)
-    outcome = plan_community(job, current_policy(policy))
+    outcome = plan_community(job, setup.policy())
     metrics.add_metric(name="VisitsPlanned", unit=MetricUnit.Count, value=outcome.planned)
     # One per community route stored; the PlanNotFinished alarm compares it with PlanJobsSent.
     metrics.add_metric(name="PlansCompleted", unit=MetricUnit.Count, value=1)
@@ -52,6 +41,4 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return handler_setup.sqs_batch(event, context, record_handler)

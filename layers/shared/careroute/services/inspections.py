@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from calendar import monthrange
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,7 +39,7 @@ from careroute.inspections import (
 )
 from careroute.messages import NightlyTick
 from careroute.policy import Policy
-from careroute.services.planning import holidays_near, plan_date_of
+from careroute.services.planning import JobsSent, holidays_near, plan_date_of
 from careroute.storage import inspections as store
 from careroute.storage import plan_jobs, registry
 from careroute.storage import tickets as ticket_store
@@ -61,14 +60,7 @@ def load_world(world: InspectionWorld) -> tuple[int, int]:
 # ------------------------------------------------------------------ planning
 
 
-@dataclass(frozen=True)
-class InspectionFanOut:
-    plan_date: date
-    run_id: str
-    jobs: int
-
-
-def fan_out(tick: NightlyTick, queue_url: str, run_id: str) -> InspectionFanOut:
+def fan_out(tick: NightlyTick, queue_url: str, run_id: str) -> JobsSent:
     """One plan job per district (or the tick's districts) for the plan date."""
     day = plan_date_of(tick)
     districts = sorted({c.district_id for c in registry.all_communities()})
@@ -79,7 +71,7 @@ def fan_out(tick: NightlyTick, queue_url: str, run_id: str) -> InspectionFanOut:
         InspectionPlanJob(district_id=d, plan_date=day, run_id=run_id, holidays=holidays)
         for d in districts
     )
-    return InspectionFanOut(day, run_id, plan_jobs.send_plan_jobs(queue_url, jobs))
+    return JobsSent(day, run_id, plan_jobs.send_plan_jobs(queue_url, jobs))
 
 
 def _next_working_day(day: date, inspectors: list[Inspector], holidays: set[date]) -> date:

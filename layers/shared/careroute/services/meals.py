@@ -11,7 +11,6 @@ district, the city admin. Routes show elder ids and times only (no names or addr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,7 @@ from careroute.coverage import Scope, ScopeKind
 from careroute.exceptions import NotFoundError
 from careroute.meal_messages import MealPlanJob
 from careroute.messages import NightlyTick
-from careroute.services.planning import plan_date_of
+from careroute.services.planning import JobsSent, plan_date_of
 from careroute.storage import meal_routes, plan_jobs, registry
 from careroute.storage.scopes import ancestors
 from careroute.synthetic_meals import generate_canteens
@@ -29,21 +28,14 @@ MEAL_SEED = 7
 """Seed of the synthetic canteens and orders (the local stack's city seed)."""
 
 
-@dataclass(frozen=True)
-class MealFanOut:
-    plan_date: date
-    run_id: str
-    jobs: int
-
-
-def fan_out(tick: NightlyTick, queue_url: str, run_id: str, seed: int = MEAL_SEED) -> MealFanOut:
+def fan_out(tick: NightlyTick, queue_url: str, run_id: str, seed: int = MEAL_SEED) -> JobsSent:
     """One plan job per canteen (of the tick's districts, if named) for the plan date."""
     day = plan_date_of(tick)
     canteens = generate_canteens(registry.all_communities(), seed)
     if tick.district_ids:
         canteens = tuple(c for c in canteens if c.district_id in set(tick.district_ids))
     jobs = (MealPlanJob.of(c, day, seed, run_id) for c in canteens)
-    return MealFanOut(day, run_id, plan_jobs.send_plan_jobs(queue_url, jobs))
+    return JobsSent(day, run_id, plan_jobs.send_plan_jobs(queue_url, jobs))
 
 
 def canteen_routes(caller: Caller, canteen_id: str, day: date) -> dict[str, Any]:

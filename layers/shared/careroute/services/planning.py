@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from careroute.cover import (
     CoverPlan,
@@ -39,6 +40,18 @@ def plan_date_of(tick: NightlyTick) -> date:
     if tick.plan_date is not None:
         return tick.plan_date
     return tick.scheduled_time.astimezone(CHINA_TZ).date() + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class JobsSent:
+    """A nightly fan-out's plan jobs: what its handler logs and returns."""
+
+    plan_date: date
+    run_id: str
+    jobs: int
+
+    def summary(self) -> dict[str, Any]:
+        return {"plan_date": self.plan_date.isoformat(), "run_id": self.run_id, "jobs": self.jobs}
 
 
 @dataclass(frozen=True)
