@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain import Category, Elder, ElderStatus, FindingCategory, Severity
+from careroute.policy_tables import known_table
 from careroute.tickets import Level, Ticket, TicketSla, TicketSource
 
 
@@ -129,11 +130,7 @@ def office_ticket(elder: Elder, rule_id: str, yuan: int, at: datetime, sla: Tick
 
 def parse_benefits(table: Any, where: str) -> Benefits:
     """The optional `[benefits]` table; errors raise ValueError naming the key."""
-    if not isinstance(table, dict):
-        raise ValueError(f"{where}: expected a table")
-    unknown = set(table) - {"high_age", "care_subsidy"}
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    table = known_table(table, ("high_age", "care_subsidy"), where)
     high_age = dict(DEFAULT_HIGH_AGE)
     if "high_age" in table:
         raw = table["high_age"]

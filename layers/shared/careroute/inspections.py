@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain import CHINA_TZ, FindingCategory, GeoPoint, Severity, TimeWindow
+from careroute.policy_tables import known_table
 from careroute.tickets import Level, Ticket, TicketSource, ticket_id
 
 
@@ -95,13 +96,8 @@ class InspectionPolicy:
 
 def parse_inspection_policy(table: Any, where: str) -> InspectionPolicy:
     """The optional `[inspections]` table; ValueError naming the key at fault."""
-    if not isinstance(table, dict):
-        raise ValueError(f"{where}: expected a table")
     default = InspectionPolicy()
-    known = set(default.__dataclass_fields__)
-    unknown = set(table) - known
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    table = known_table(table, default.__dataclass_fields__, where)
     values: dict[str, Any] = {}
     for key, value in table.items():
         expected = type(getattr(default, key))

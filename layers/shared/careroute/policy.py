@@ -6,19 +6,22 @@ Loaded from a TOML file (`default_policy.toml` is built in); pure Python, no AWS
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from careroute.domain import Category, Elder, Tier, TravelMode
 from careroute.eligibility import Benefits, parse_benefits
 from careroute.incidents import UrgentPolicy, parse_urgent_policy
 from careroute.inspections import InspectionPolicy, parse_inspection_policy
+from careroute.policy_tables import known_table
 from careroute.quota import HomeServicePolicy, parse_home_services
 from careroute.tickets import TicketSla
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
+T = TypeVar("T")
 
 
 class PolicyError(ValueError):
@@ -132,18 +135,23 @@ def _rule(raw: Any, where: str) -> TierRule:
 
 def _tickets(table: Any, where: str) -> TicketSla:
     """The optional `[tickets]` table: SLA hours per severity, each defaulted when absent."""
-    if not isinstance(table, dict):
-        raise PolicyError(f"{where}: expected a table")
     default = TicketSla()
     keys = ("urgent_hours", "high_hours", "normal_hours")
-    unknown = set(table) - set(keys)
-    if unknown:
-        raise PolicyError(f"{where}: unknown keys {sorted(unknown)}")
+    table = known_table(table, keys, where)
     hours = {key: _optional(table, key, getattr(default, key), where) for key in keys}
     for key, value in hours.items():
         if value < 1:
             raise PolicyError(f"{where}.{key}: must be >= 1 hour")
     return TicketSla(**hours)
+
+
+def _section(parse: Callable[[Any, str], T], raw: dict[str, Any], key: str, source: str) -> T:
+    """An optional `[key]` table, parsed by its own module (absent: that module's defaults);
+    the ValueError naming the key at fault, raised as a PolicyError."""
+    try:
+        return parse(raw.get(key, {}), f"{source}: {key}")
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from exc
 
 
 def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
@@ -191,33 +199,17 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     horizon_days = _optional(raw.get("horizon", {}), "days", 14, f"{source}: horizon")
     if not 1 <= horizon_days <= 62:
         raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
-    try:
-        benefits = parse_benefits(raw.get("benefits", {}), f"{source}: benefits")
-    except ValueError as exc:
-        raise PolicyError(str(exc)) from exc
-    try:
-        home_services = parse_home_services(
-            raw.get("home_services", {}), f"{source}: home_services"
-        )
-    except ValueError as exc:
-        raise PolicyError(str(exc)) from exc
-    try:
-        inspections = parse_inspection_policy(
-            raw.get("inspections", {}), f"{source}: inspections"
-        )
-    except ValueError as exc:
-        raise PolicyError(str(exc)) from exc
-    try:
-        urgent = parse_urgent_policy(raw.get("urgent", {}), f"{source}: urgent")
-    except ValueError as exc:
-        raise PolicyError(str(exc)) from exc
+    benefits = _section(parse_benefits, raw, "benefits", source)
+    home_services = _section(parse_home_services, raw, "home_services", source)
+    inspections = _section(parse_inspection_policy, raw, "inspections", source)
+    urgent = _section(parse_urgent_policy, raw, "urgent", source)
     return Policy(
         tiers=tiers,
         urgent=urgent,
         benefits=benefits,
         inspections=inspections,
         home_services=home_services,
-        tickets=_tickets(raw.get("tickets", {}), f"{source}: tickets"),
+        tickets=_section(_tickets, raw, "tickets", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from careroute.policy_tables import known_table
+
 
 @dataclass(frozen=True)
 class HomeServicePolicy:
@@ -37,13 +39,9 @@ class HomeServicePolicy:
 
 def parse_home_services(table: Any, where: str) -> HomeServicePolicy:
     """The optional `[home_services]` table; errors raise ValueError naming the key."""
-    if not isinstance(table, dict):
-        raise ValueError(f"{where}: expected a table")
     default = HomeServicePolicy()
     keys = ("min_age", "pilot_communities", "free_minutes")
-    unknown = set(table) - set(keys)
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    table = known_table(table, keys, where)
     values: dict[str, int] = {}
     for key in keys:
         value = table.get(key, getattr(default, key))

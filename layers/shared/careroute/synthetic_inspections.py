@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from careroute.domain import Community, GeoPoint, TimeWindow
 from careroute.inspections import (
@@ -108,6 +109,21 @@ def _last_and_due(rng: random.Random, as_of: date, cadence: int) -> tuple[date, 
     return due - timedelta(days=cadence), due
 
 
+def _placed(
+    rng: random.Random, kind: TargetKind, target_id: str, home: Community
+) -> dict[str, Any]:
+    """The fields every kind of target has: its id and kind, and a place near `home` in
+    `home`'s community, street and district (the rest depend on the kind)."""
+    return {
+        "target_id": target_id,
+        "kind": kind,
+        "district_id": home.district_id,
+        "street_id": home.street_id,
+        "community_id": home.community_id,
+        "location": _near(rng, home),
+    }
+
+
 def _district_targets(
     rng: random.Random,
     district_id: str,
@@ -123,12 +139,7 @@ def _district_targets(
         last, due = _last_and_due(rng, as_of, policy.institution_days)
         targets.append(
             InspectionTarget(
-                target_id=f"INS-{district_id}-{k:03d}",
-                kind=TargetKind.INSTITUTION,
-                district_id=district_id,
-                street_id=home.street_id,
-                community_id=home.community_id,
-                location=_near(rng, home),
+                **_placed(rng, TargetKind.INSTITUTION, f"INS-{district_id}-{k:03d}", home),
                 window=OFFICE_HOURS,
                 due_date=due,
                 last_inspected=last,
@@ -143,12 +154,7 @@ def _district_targets(
         last, due = _last_and_due(rng, as_of, policy.home_care_bed_days)
         targets.append(
             InspectionTarget(
-                target_id=f"HCB-{district_id}-{k:04d}",
-                kind=TargetKind.HOME_CARE_BED,
-                district_id=district_id,
-                street_id=home.street_id,
-                community_id=home.community_id,
-                location=_near(rng, home),
+                **_placed(rng, TargetKind.HOME_CARE_BED, f"HCB-{district_id}-{k:04d}", home),
                 window=rng.choices(HOME_HOURS, weights=(70, 15, 15))[0],
                 due_date=due,
                 last_inspected=last,
@@ -162,12 +168,7 @@ def _district_targets(
         completed, accepted, acceptance_due = _adaptation(rng, as_of, policy)
         targets.append(
             InspectionTarget(
-                target_id=f"ADP-{district_id}-{k:04d}",
-                kind=TargetKind.ADAPTATION,
-                district_id=district_id,
-                street_id=home.street_id,
-                community_id=home.community_id,
-                location=_near(rng, home),
+                **_placed(rng, TargetKind.ADAPTATION, f"ADP-{district_id}-{k:04d}", home),
                 window=rng.choices(HOME_HOURS, weights=(70, 15, 15))[0],
                 due_date=acceptance_due,
                 last_inspected=accepted,

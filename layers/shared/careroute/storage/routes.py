@@ -28,17 +28,22 @@ class RouteModel(Model):
     expires_at = TTLAttribute()
 
 
-def save_route(document: dict[str, Any]) -> None:
-    """Store (or replace) a steward's route for a date; re-planning the same day overwrites."""
+def _route_item(document: dict[str, Any]) -> RouteModel:
+    """The route's row, kept ROUTE_RETENTION past the start of its day."""
     plan_date = date.fromisoformat(document["date"])
     expires = datetime.combine(plan_date, time(), CHINA_TZ) + ROUTE_RETENTION
-    item = RouteModel(
+    return RouteModel(
         document["steward_id"],
         document["date"],
         community_id=document["community_id"],
         document=document,
         expires_at=expires,
     )
+
+
+def save_route(document: dict[str, Any]) -> None:
+    """Store (or replace) a steward's route for a date; re-planning the same day overwrites."""
+    item = _route_item(document)
     with storage_errors("save a route"):
         item.save()
 
@@ -46,15 +51,7 @@ def save_route(document: dict[str, Any]) -> None:
 def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
     """Store `document` only if the stored route is still `previous` (None: no route yet);
     False when someone changed it meanwhile (read again, redo the change)."""
-    plan_date = date.fromisoformat(document["date"])
-    expires = datetime.combine(plan_date, time(), CHINA_TZ) + ROUTE_RETENTION
-    item = RouteModel(
-        document["steward_id"],
-        document["date"],
-        community_id=document["community_id"],
-        document=document,
-        expires_at=expires,
-    )
+    item = _route_item(document)
     seen = (
         RouteModel.steward_id.does_not_exist()
         if previous is None
