@@ -165,6 +165,25 @@ def plan_assessments(
     )
 
 
+def count_service_circle(city: Registry | None, as_of: date, console: Console) -> None:
+    """The daily service-circle count (what ServiceCircleCountFunction stores each night)
+    from the registry just loaded, in memory; a restarted stack keeps its stored count."""
+    if city is None:
+        return
+    from careroute.coverage import Scope
+    from careroute.policy import load_policy
+    from careroute.services.service_circle import count_circles
+
+    started = time.perf_counter()
+    counts = count_circles(city.communities, city.elders, load_policy(), as_of)
+    elders, within = counts[Scope.parse("city")]
+    console.print(
+        f"Service circle {as_of}: {within:,} of {elders:,} elders within 15 minutes' walk "
+        f"({within / max(elders, 1):.1%}), {len(counts):,} scopes counted in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+
 def print_care_flows(
     pump: EventPump,
     plan_date: date,
@@ -176,10 +195,12 @@ def print_care_flows(
     meals: str = "district",
     workers: int = 2,
 ) -> tuple[MealRun | None, AssessmentRun]:
-    """Both steps, one line each. `meals` (`careroute run --meals`): "district" plans the
+    """The service-circle count (when `city` was loaded now) and both steps, one line
+    each. `meals` (`careroute run --meals`): "district" plans the
     canteens of the district with the fewest, a district id that district's, "city" all 300
     (minutes: benchmarks/care_flows_startup.py), "off" none. `city`: the registry just
     loaded, if it was."""
+    count_service_circle(city, as_of, console)
     meal_run = None
     if meals != "off":
         districts = {"district": quickest_district(), "city": None}.get(meals, [meals])

@@ -8,9 +8,10 @@ from __future__ import annotations
 from rich.console import Console
 
 from careroute.assessments import generate_assessments
+from careroute.coverage import Scope
 from careroute.domain import Registry
 from careroute.services.meals import MEAL_SEED
-from careroute.storage import assessments, meal_routes
+from careroute.storage import assessments, circle_counts, meal_routes
 from careroute.synthetic_meals import generate_canteens
 from careroute_local.care_flows_job import print_care_flows
 from careroute_local.pump import EventPump
@@ -28,6 +29,7 @@ def test_the_main_job_plans_meals_and_assessments_and_says_so_in_one_line_each(
     )
     lines = console.export_text().splitlines()
     assert [line.split(":")[0] for line in lines] == [
+        f"Service circle {TODAY}",
         f"Meals {PLAN_DATE} in D01",  # the small city has one district
         f"Assessments {PLAN_DATE}",
     ]
@@ -46,7 +48,9 @@ def test_the_main_job_plans_meals_and_assessments_and_says_so_in_one_line_each(
     assert planned.candidates >= planned.planned
     routed = [assessments.get_route(a.assessor_id, PLAN_DATE) for a in world[0]]
     assert sum(len(r["stops"]) for r in routed if r) == planned.planned
-    assert f"{planned.planned} planned" in lines[1]
+    assert f"{planned.planned} planned" in lines[2]
+    # The circle count is stored: the coverage report reads it.
+    assert circle_counts.read_counts(Scope.parse("city")) is not None
 
 
 def test_a_second_run_loads_nothing_again_and_meals_can_be_left_out(

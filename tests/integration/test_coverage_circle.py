@@ -1,6 +1,6 @@
 """The coverage report carries the scope's 15-minute service circle: the same counts and
 share GET /service-circle gives for that scope (and the registry's own figure), no elder
-ids, computed once per scope and day in a container."""
+ids; read from the daily count once there is one, counted on request before."""
 
 from __future__ import annotations
 
@@ -74,23 +74,45 @@ def test_each_scopes_report_has_the_circle_share_the_circle_api_gives(
     assert "outside" not in report["service_circle"]
 
 
-def test_the_share_is_kept_for_the_day_and_recomputed_the_next(
+def test_the_daily_count_is_what_reports_read_until_the_next_count(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    """An elder who leaves the registry still counts until the next day's first report:
-    what a monthly report can live with, for one computation a day instead of one a read."""
+    """The ServiceCircleCountFunction's schedule stores every scope's count; reports read
+    it (as of its day), so an elder who leaves the registry still counts until the next
+    night's count: what a monthly report can live with, for one item read per report."""
+    dawn = datetime(2026, 12, 1, 4, 30, tzinfo=CHINA_TZ)
+    summary = loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
     first = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
-    gone = next(e for e in small_city.elders if e.status in COUNTED)
-    outside = (
-        gone.elder_id
-        in city_report(small_city.communities, small_city.elders, load_policy()).city.outside
+    expected = city_report(small_city.communities, small_city.elders, load_policy())
+    assert first["service_circle"]["as_of"] == "2026-12-01"
+    assert (summary["elders"], summary["within"]) == (expected.city.elders, expected.city.within)
+    assert (first["service_circle"]["elders"], first["service_circle"]["within"]) == (
+        expected.city.elders,
+        expected.city.within,
     )
+    # scopes: every community, street and district of the city, and the city
+    c = small_city.communities
+    assert (
+        summary["scopes"]
+        == len(c) + len({x.street_id for x in c}) + len({x.district_id for x in c}) + 1
+    )
+    gone = next(e for e in small_city.elders if e.status in COUNTED)
+    outside = gone.elder_id in expected.city.outside
     registry.ElderModel.get(gone.community_id, gone.elder_id).delete()
     same_day = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
     assert same_day["service_circle"] == first["service_circle"]
+
+    loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn + timedelta(days=1))
     with clock.use(lambda: NOW + timedelta(days=1)):
         next_day = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
     circle = next_day["service_circle"]
     assert circle["as_of"] == "2026-12-02"
     assert circle["elders"] == first["service_circle"]["elders"] - 1
     assert circle["within"] == first["service_circle"]["within"] - (0 if outside else 1)
+    street = f"street:{gone.street_id}"
+    in_street = get(loaded_stack, "/coverage", "street_official", gone.street_id,
+                    month=MONTH, scope=street)["service_circle"]  # fmt: skip
+    assert in_street["as_of"] == "2026-12-02" and in_street["elders"] == sum(
+        1 for e in small_city.elders
+        if e.street_id == gone.street_id and e.status in COUNTED and e is not gone
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from careroute.auth import Caller, require_scope
-from careroute.coverage import Scope, ScopeKind
+from careroute.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain import Community, Elder, TravelMode
 from careroute.exceptions import ValidationError
 from careroute.policy import Policy
@@ -26,7 +26,7 @@ from careroute.service_circle import (
     service_circle,
 )
 from careroute.services.meals import MEAL_SEED
-from careroute.storage import registry
+from careroute.storage import circle_counts, registry
 from careroute.storage.scopes import ancestors, communities_in
 from careroute.synthetic_meals import generate_canteens
 from careroute.travel import HaversineTravel
@@ -83,15 +83,47 @@ def _scope_report(scope: Scope, policy: Policy) -> CircleReport:
     return service_circle(elders, _facilities_now(), walking(policy))
 
 
+def count_circles(
+    communities: Iterable[Community], elders: Iterable[Elder], policy: Policy, day: date
+) -> dict[Scope, tuple[int, int]]:
+    """Count the circle of every community, street, district and the city and store the
+    counts as of `day` (the daily ServiceCircleCountFunction, and `careroute run` from the
+    registry it has just loaded). The counts stored, per scope."""
+    members = sorted(communities, key=lambda c: c.community_id)
+    rows = service_circle(elders, facilities_of(members), walking(policy)).communities
+    counts: dict[Scope, tuple[int, int]] = {}
+    for c in members:
+        row = rows.get(c.community_id)
+        own = (row.elders, row.within) if row else (0, 0)
+        for scope in scopes_of(c.community_id, c.street_id, c.district_id):
+            before = counts.get(scope, (0, 0))
+            counts[scope] = (before[0] + own[0], before[1] + own[1])
+    circle_counts.save_counts(counts, day)
+    return counts
+
+
 def circle_share(scope: Scope, policy: Policy, today: date) -> dict[str, Any]:
     """The coverage report's circle figures of a scope (counts and share, no ids).
 
-    Kept per community for the (China) day in this container: a scope's figure is the sum
-    of its communities', and only the communities not yet counted today are read (one
-    query each). The registry and the facilities change far more slowly than coverage is
-    read and a monthly report needs no fresher share, so the whole city's ~1,153 queries are
-    paid once a day per container, and a street official's first report reads one street.
+    Read from the daily count (count_circles: one item per scope). Before the first count
+    (a fresh stack) the scope's communities are counted here and kept per community for
+    the day in this container: cheap for a street, slow for the whole city.
     """
+    stored = circle_counts.read_counts(scope)
+    if stored is not None:
+        elders, within, as_of = stored
+    else:
+        elders, within, as_of = (*_counted_here(scope, policy, today), today)
+    return {
+        "limit_minutes": CIRCLE_SECONDS // 60,
+        "elders": elders,
+        "within": within,
+        "share": round(CircleRow("total", elders, within).share, 4),
+        "as_of": as_of.isoformat(),
+    }
+
+
+def _counted_here(scope: Scope, policy: Policy, today: date) -> tuple[int, int]:
     members = _members(scope)
     if any(day != today for _cid, day in _community_counts):
         _community_counts.clear()  # a new day: count afresh
@@ -102,15 +134,10 @@ def circle_share(scope: Scope, policy: Policy, today: date) -> dict[str, Any]:
         for cid in missing:
             row = counted.get(cid)
             _community_counts[(cid, today)] = (row.elders, row.within) if row else (0, 0)
-    elders = sum(_community_counts[(cid, today)][0] for cid in members)
-    within = sum(_community_counts[(cid, today)][1] for cid in members)
-    return {
-        "limit_minutes": CIRCLE_SECONDS // 60,
-        "elders": elders,
-        "within": within,
-        "share": round(CircleRow("total", elders, within).share, 4),
-        "as_of": today.isoformat(),
-    }
+    return (
+        sum(_community_counts[(cid, today)][0] for cid in members),
+        sum(_community_counts[(cid, today)][1] for cid in members),
+    )
 
 
 def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict[str, Any]:

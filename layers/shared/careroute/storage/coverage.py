@@ -48,6 +48,10 @@ class CoverageModel(Model):
     """On ticket counter items only (`tickets#MONTH#SCOPE`), by the month a ticket opened."""
     tickets_closed = NumberAttribute(null=True)
     tickets_closed_on_time = NumberAttribute(null=True)
+    circle_within = NumberAttribute(null=True)
+    """On 15-minute service circle items only (`circle#SCOPE`, storage.circle_counts): of
+    `elders`, how many live within the circle."""
+    circle_as_of = UnicodeAttribute(null=True)
 
 
 class Projection(StrEnum):

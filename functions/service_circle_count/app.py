@@ -1,0 +1,41 @@
+"""Daily 15-minute service circle count: a Scheduler tick before dawn -> every elder of the
+registry counted within or outside 15 minutes' walk of a facility, one stored item per
+community, street, district and the city, which GET /coverage reads (one item per report
+instead of every elder of its scope)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute import storage
+from careroute.config import Settings
+from careroute.coverage import Scope
+from careroute.domain import CHINA_TZ
+from careroute.messages import PaceTick
+from careroute.observability import logger, metrics, tracer
+from careroute.policy import load_policy
+from careroute.services.bureau import current_policy
+from careroute.services.service_circle import count_circles
+from careroute.storage import registry
+
+settings = Settings.from_env()
+storage.bind_tables(settings)
+policy = load_policy(settings.policy_file)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    tick = PaceTick.model_validate(event)
+    day = tick.scheduled_time.astimezone(CHINA_TZ).date()
+    counts = count_circles(
+        registry.all_communities(), registry.all_elders(), current_policy(policy), day
+    )
+    elders, within = counts.get(Scope.parse("city"), (0, 0))
+    metrics.add_metric(name="ServiceCircleElders", unit=MetricUnit.Count, value=elders)
+    metrics.add_metric(name="ServiceCircleWithin", unit=MetricUnit.Count, value=within)
+    summary = {"date": day.isoformat(), "scopes": len(counts), "elders": elders, "within": within}
+    logger.info("service circle counted", extra=summary)
+    return summary
