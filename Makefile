@@ -17,11 +17,12 @@ export SAM_CLI_TELEMETRY := 0
 SEED ?= 7
 ARGS ?=
 
-.PHONY: help dev run test lint build typecheck unit integration e2e bench clean
+.PHONY: help dev run test lint build typecheck openapi unit integration e2e bench clean
 
 help:
 	@echo "make run        - local stack, synthetic Shenyang, tomorrow's plan, API serving"
 	@echo "make test       - lint (ruff, cfn-lint, sam validate, checkov, sam build), mypy, every test"
+	@echo "make openapi    - rebuild /openapi.json from every API function (after a route change)"
 	@echo "make unit | integration | e2e | lint | build | typecheck | bench | clean"
 
 $(STAMP): pyproject.toml
@@ -65,6 +66,11 @@ build: $(TOOLS_STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# The one OpenAPI document of every API function (careroute/openapi_doc.py), served by the
+# ApiFunction from the shared layer; tests/integration/test_openapi_document.py checks it.
+openapi: $(STAMP)
+	$(BIN)/python -m careroute_local.openapi_build
 
 # The web pages' end-to-end tests drive Debian's Chromium (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium

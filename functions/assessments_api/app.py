@@ -39,7 +39,7 @@ def caller() -> Caller:
 @app.get(
     "/assessors/<assessor_id>/routes/<day>",
     summary="An assessor's route for a date: requests in order with times (elder ids only)",
-    responses=error_responses(400, 401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
     tags=["assessments"],
 )
 @tracer.capture_method
@@ -52,7 +52,7 @@ def get_route(
 @app.post(
     "/assessments/results",
     summary="Record a graded care level (a retry with the same Idempotency-Key stores nothing)",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
     tags=["assessments"],
 )
 @tracer.capture_method

@@ -43,7 +43,7 @@ def caller() -> Caller:
 
 @app.get(
     "/stewards/<steward_id>/incidents",
-    responses=error_responses(400, 401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
     tags=["incidents"],
 )
 @tracer.capture_method
@@ -56,7 +56,7 @@ def list_responder_incidents(
 
 
 @app.get(
-    "/incidents/<incident_id>", responses=error_responses(400, 401, 403, 404), tags=["incidents"]
+    "/incidents/<incident_id>", responses=error_responses(401, 403, 404, 422), tags=["incidents"]
 )
 @tracer.capture_method
 def get_incident(incident_id: IncidentId) -> IncidentRow:
@@ -65,7 +65,7 @@ def get_incident(incident_id: IncidentId) -> IncidentRow:
 
 @app.post(
     "/incidents/<incident_id>/ack",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
     tags=["incidents"],
 )
 @tracer.capture_method
@@ -75,7 +75,7 @@ def post_ack(incident_id: IncidentId) -> IncidentRow:
 
 @app.post(
     "/incidents/<incident_id>/arrive",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
     tags=["incidents"],
 )
 @tracer.capture_method
@@ -85,7 +85,7 @@ def post_arrive(incident_id: IncidentId) -> IncidentRow:
 
 @app.post(
     "/incidents/<incident_id>/close",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
     tags=["incidents"],
 )
 @tracer.capture_method
@@ -93,7 +93,7 @@ def post_close(incident_id: IncidentId, body: CloseIncidentBody) -> IncidentRow:
     return IncidentRow.of(close_incident(caller(), incident_id, body.outcome, clock.now()))
 
 
-@app.get("/incidents", responses=error_responses(400, 401, 403), tags=["incidents"])
+@app.get("/incidents", responses=error_responses(401, 403, 422), tags=["incidents"])
 @tracer.capture_method
 def list_scope_incidents(
     scope: Annotated[str, Query(max_length=80)] = "city",
@@ -107,7 +107,7 @@ def list_scope_incidents(
     return IncidentList(count=len(rows), incidents=rows)
 
 
-@app.get("/incident-report", responses=error_responses(400, 401, 403), tags=["incidents"])
+@app.get("/incident-report", responses=error_responses(401, 403, 422), tags=["incidents"])
 @tracer.capture_method
 def get_report(
     month: Annotated[str, Query(pattern=MONTH_PATTERN)],

@@ -42,7 +42,7 @@ def caller() -> Caller:
 @app.get(
     "/inspectors/<inspector_id>/routes/<day>",
     summary="An inspector's route for a date: targets in order with times (no personal data)",
-    responses=error_responses(400, 401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
     tags=["inspections"],
 )
 @tracer.capture_method
@@ -55,7 +55,7 @@ def get_route(
 @app.post(
     "/inspections/results",
     summary="Record an inspection result (a retry with the same Idempotency-Key stores nothing)",
-    responses=error_responses(400, 401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
     tags=["inspections"],
 )
 @tracer.capture_method
@@ -73,7 +73,7 @@ def post_result(
 @app.get(
     "/inspections/progress",
     summary="Inspections due vs done vs overdue in a month, per district (officials, admin)",
-    responses=error_responses(400, 401, 403),
+    responses=error_responses(401, 403, 422),
     tags=["inspections"],
 )
 @tracer.capture_method

@@ -31,7 +31,7 @@ def caller() -> Caller:
 @app.get(
     "/meals/canteens/<canteen_id>/routes/<day>",
     summary="A canteen's lunch delivery routes for a date (officials of its street or district)",
-    responses=error_responses(400, 401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
     tags=["meals"],
 )
 @tracer.capture_method

@@ -33,7 +33,7 @@ def caller() -> Caller:
 @app.get(
     "/service-circle",
     summary="Share of elders within 15 minutes' walk of a service facility (officials' scope)",
-    responses=error_responses(400, 401, 403),
+    responses=error_responses(401, 403, 422),
     tags=["service circle"],
 )
 @tracer.capture_method

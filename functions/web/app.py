@@ -7,34 +7,28 @@ points and district outlines of the viewer's scope) and GET /coverage/daily (the
 coverage day by day), scoped like GET /coverage.
 """
 
-import json
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import clock, storage
+from careroute.api_models import error_responses
 from careroute.auth import Caller
 from careroute.config import Settings
 from careroute.domain import CHINA_TZ
-from careroute.exceptions import (
-    CareRouteError,
-    ForbiddenError,
-    NotFoundError,
-    StorageError,
-    UnauthorizedError,
-)
+from careroute.http_errors import error, register_error_handlers
 from careroute.observability import logger, tracer
 from careroute.services.dashboard import month_series, scope_map
 
 settings = Settings.from_env()
 storage.bind_tables(settings)
 app = APIGatewayHttpResolver(enable_validation=True)
+register_error_handlers(app)
 STATIC = FilePath(__file__).parent / "static"
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -45,12 +39,6 @@ TYPES = {
 }
 FILES = {p.name: p for p in STATIC.iterdir() if p.suffix in TYPES}
 """The shell's files, listed once: a request names one of these or gets 404."""
-STATUS_OF = {
-    NotFoundError: HTTPStatus.NOT_FOUND,
-    ForbiddenError: HTTPStatus.FORBIDDEN,
-    UnauthorizedError: HTTPStatus.UNAUTHORIZED,
-    StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
-}
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 CSP = (
     "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; "
@@ -61,11 +49,6 @@ localStorage); images may come from https for the optional base-map tiles."""
 ScopeQuery = Annotated[
     str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
 ]
-
-
-def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
-    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
 def caller() -> Caller:
@@ -86,38 +69,29 @@ def get_page(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
     return Response(200, TYPES[page.suffix], page.read_text("utf-8"), headers=headers)
 
 
-@app.get("/map", summary="Community points and district outlines of a scope (no elder data)")
+@app.get(
+    "/map",
+    summary="Community points and district outlines of a scope (no elder data)",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["dashboard"],
+)
 @tracer.capture_method
 def get_map(scope: ScopeQuery = "city") -> dict[str, Any]:
     return scope_map(caller(), scope)
 
 
-@app.get("/coverage/daily", summary="Elders visited per tier, cumulative, each day of a month")
+@app.get(
+    "/coverage/daily",
+    summary="Elders visited per tier, cumulative, each day of a month",
+    responses=error_responses(401, 403, 404, 422),
+    tags=["dashboard"],
+)
 @tracer.capture_method
 def get_coverage_daily(
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
     scope: ScopeQuery = "city",
 ) -> dict[str, Any]:
     return month_series(caller(), month, scope, clock.now().astimezone(CHINA_TZ).date())
-
-
-@app.exception_handler(CareRouteError)
-def handle_domain_error(exc: CareRouteError) -> Response[str]:
-    return error(STATUS_OF.get(type(exc), HTTPStatus.UNPROCESSABLE_ENTITY), exc.code, str(exc))
-
-
-@app.exception_handler(RequestValidationError)
-def handle_invalid_request(exc: RequestValidationError) -> Response[str]:
-    where = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', 'invalid')}"
-        for e in exc.errors()
-    )
-    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", where)
-
-
-@app.not_found
-def handle_not_found(exc: Exception) -> Response[str]:
-    return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

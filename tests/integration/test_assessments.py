@@ -117,7 +117,7 @@ def test_bad_input_is_refused_naming_the_field_and_grades_nothing(
 ) -> None:
     pump, world = planned
     response = post(pump, result(world, **changes), "assess-key-bad1")
-    assert response.status == 400, response.body
+    assert response.status == 422, response.body
     assert field in response.json()["error"]["message"]
     req = first_request(world)
     assert registry.get_elder(req.community_id, req.elder_id).care_level is None
@@ -130,7 +130,7 @@ def test_a_missing_key_an_unknown_request_and_other_scopes_are_refused(
     headers = bearer(pump, "assessor", DISTRICT)
     body = json.dumps(result(world))
     missing = pump.invoke_http("POST", "/assessments/results", headers=headers, body=body)
-    assert missing.status == 400 and "Idempotency-Key" in missing.json()["error"]["message"]
+    assert missing.status == 422 and "Idempotency-Key" in missing.json()["error"]["message"]
     assert post(pump, result(world, request_id="as-0000"), "assess-key-404").status == 404
     assert post(pump, result(world), "assess-key-d02", scope="D02").status == 403
     unqualified = next(a.assessor_id for a in world[0] if QUALIFIED not in a.skills)

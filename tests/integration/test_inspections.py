@@ -179,7 +179,7 @@ def test_bad_input_is_refused_naming_the_field_and_stores_nothing(
     due = store.get_target(institution_result(world)["target_id"]).due_date
     opened = len(inspection_tickets(pump))
     response = post_result(pump, body, "key-inspection-bad1")
-    assert response.status == 400, response.text
+    assert response.status == 422, response.text
     assert field in response.json()["error"]["message"]
     assert store.get_target(institution_result(world)["target_id"]).due_date == due
     assert len(inspection_tickets(pump)) == opened
@@ -194,7 +194,7 @@ def test_an_inspector_of_another_district_cannot_post(
     assert response.status == 403
     assert len(inspection_tickets(pump)) == opened
     response = post_result(pump, institution_result(world), "short")
-    assert response.status == 400 and "Idempotency-Key" in response.json()["error"]["message"]
+    assert response.status == 422 and "Idempotency-Key" in response.json()["error"]["message"]
 
 
 def bed_result(world: InspectionWorld) -> dict[str, Any]:

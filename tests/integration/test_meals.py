@@ -87,8 +87,8 @@ def test_officials_outside_the_canteens_scope_are_refused(planned: EventPump) ->
 def test_bad_paths_are_refused_naming_what_is_wrong(loaded_stack: EventPump) -> None:
     admin = bearer(loaded_stack, "city_admin")
     for path, status, names in (
-        ("/meals/canteens/K001/routes/2026-13-40", 400, "day"),
-        ("/meals/canteens/K%20001/routes/2026-12-01", 400, "canteen_id"),
+        ("/meals/canteens/K001/routes/2026-13-40", 422, "day"),
+        ("/meals/canteens/K%20001/routes/2026-12-01", 422, "canteen_id"),
         ("/meals/canteens/K999/routes/2026-12-01", 404, "K999"),
     ):
         response = loaded_stack.invoke_http("GET", path, headers=admin)

@@ -198,12 +198,12 @@ def test_two_concurrent_free_orders_cannot_overspend_the_quota(
         ({"elder_id": "has space"}, "elder_id"),
     ],
 )
-def test_bad_input_is_400_naming_the_field(
+def test_bad_input_is_422_naming_the_field(
     market: EventPump, small_city: Registry, change: dict[str, str], field: str
 ) -> None:
     pump, elder = market, an_elder(small_city, nth=4)
     response = post(pump, bearer(pump, "family", elder.elder_id), body(elder, **change), "k-400-01")
-    assert response.status == 400
+    assert response.status == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert field in response.json()["error"]["message"]
 

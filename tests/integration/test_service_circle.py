@@ -63,5 +63,5 @@ def test_a_malformed_scope_is_refused_naming_the_field(loaded_stack: EventPump) 
             "GET", "/service-circle", headers=bearer(loaded_stack, "city_admin"),
             query={"scope": query},
         )  # fmt: skip
-        assert response.status == 400, (query, response.body)
+        assert response.status == 422, (query, response.body)
         assert "scope" in response.json()["error"]["message"]

@@ -1,4 +1,5 @@
-"""GET /docs: a self-contained page that renders /openapi.json (no CDN, works offline)."""
+"""GET /docs: a self-contained page that renders /openapi.json, every API function's
+operations grouped by tag (no CDN, works offline)."""
 
 DOCS_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CareRoute API</title>
@@ -23,11 +24,12 @@ const esc = s => String(s).replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":
 const json = v => "<pre>" + esc(JSON.stringify(v, null, 2)) + "</pre>";
 fetch("openapi.json").then(r => r.json()).then(doc => {
   document.getElementById("title").textContent = doc.info.title + " " + doc.info.version;
-  let html = "";
+  const byTag = {};
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
+      const tag = (op.tags || ["other"])[0];
       const m = method.toUpperCase();
-      html += `<div class="op"><p><span class="m ${m}">${m}</span><code>${esc(path)}</code>
+      let html = `<div class="op"><p><span class="m ${m}">${m}</span><code>${esc(path)}</code>
         ${esc(op.summary || "")}</p>`;
       if (op.description) html += `<p>${esc(op.description)}</p>`;
       if (op.parameters) html += "<details><summary>parameters</summary>" +
@@ -35,7 +37,12 @@ fetch("openapi.json").then(r => r.json()).then(doc => {
       if (op.requestBody) html += "<details><summary>body</summary>" +
         json(op.requestBody) + "</details>";
       html += "<details><summary>responses</summary>" + json(op.responses) + "</details></div>";
+      (byTag[tag] = byTag[tag] || []).push(html);
     }
+  }
+  let html = "";
+  for (const tag of Object.keys(byTag).sort()) {
+    html += `<h2>${esc(tag)}</h2>` + byTag[tag].join("");
   }
   html += "<h2>Schemas</h2>" + json((doc.components || {}).schemas || {});
   document.getElementById("ops").innerHTML = html;

@@ -1,6 +1,8 @@
-"""One error shape for an HTTP API function: every 4xx is {"error": {"code", "message"}},
-a 5xx never carries internals. `register_error_handlers(app)` installs the mapping once per
-resolver, so a new API function does not copy it (functions/incidents_api uses it)."""
+"""One error shape and one set of statuses for every HTTP API function: every 4xx is
+{"error": {"code", "message"}}, a 5xx never carries internals. Bad input (a request that fails
+validation, or a domain ValidationError) is 422 `invalid_request` naming the field: the status
+the API published first, so no client has to learn a second one. `register_error_handlers(app)`
+installs the mapping once per resolver; every API function calls it and copies nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
 from pydantic import ValidationError as PydanticValidationError
 
 from careroute.exceptions import (
@@ -24,13 +30,15 @@ from careroute.exceptions import (
 from careroute.observability import logger
 
 STATUS_OF = {
-    ValidationError: HTTPStatus.BAD_REQUEST,
+    ValidationError: HTTPStatus.UNPROCESSABLE_ENTITY,
     NotFoundError: HTTPStatus.NOT_FOUND,
     ForbiddenError: HTTPStatus.FORBIDDEN,
     UnauthorizedError: HTTPStatus.UNAUTHORIZED,
     ConflictError: HTTPStatus.CONFLICT,
     StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
 }
+KEY_REUSED = "this Idempotency-Key was already used for a different visit; use a new key"
+IN_PROGRESS = "this Idempotency-Key's first request has not finished; retry the same request later"
 
 
 def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
@@ -49,13 +57,35 @@ def problems(errors: Any) -> str:
     return "; ".join(found)
 
 
+def status_of(exc: CareRouteError) -> HTTPStatus:
+    """The status of a domain error (by its class or nearest mapped base); 422 otherwise."""
+    found = (STATUS_OF[c] for c in type(exc).__mro__ if c in STATUS_OF)
+    return next(found, HTTPStatus.UNPROCESSABLE_ENTITY)
+
+
 def domain_error(exc: CareRouteError) -> Response[str]:
-    status = next((STATUS_OF[c] for c in type(exc).__mro__ if c in STATUS_OF), None)
-    return error(status or HTTPStatus.BAD_REQUEST, exc.code, str(exc))
+    return error(status_of(exc), exc.code, str(exc))
 
 
 def invalid_request(exc: RequestValidationError | PydanticValidationError) -> Response[str]:
-    return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems(exc.errors()))
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", problems(exc.errors()))
+
+
+def undecodable_body(exc: UnicodeDecodeError) -> Response[str]:
+    """A body that is not UTF-8 cannot be JSON: the client's fault, not ours."""
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", "body is not valid JSON")
+
+
+def key_reused(exc: IdempotencyValidationError) -> Response[str]:
+    return error(HTTPStatus.CONFLICT, "conflict", KEY_REUSED)
+
+
+def in_progress(exc: IdempotencyAlreadyInProgressError) -> Response[str]:
+    """The key's first request is still running, or died mid-way (its claim lapses at that
+    invocation's timeout): retry later, as the Idempotency-Key draft standard says (409)."""
+    response = error(HTTPStatus.CONFLICT, "in_progress", IN_PROGRESS)
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def no_such_route(exc: Exception) -> Response[str]:
@@ -71,5 +101,8 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(CareRouteError)(domain_error)
     app.exception_handler(RequestValidationError)(invalid_request)
     app.exception_handler(PydanticValidationError)(invalid_request)
+    app.exception_handler(UnicodeDecodeError)(undecodable_body)
+    app.exception_handler(IdempotencyValidationError)(key_reused)
+    app.exception_handler(IdempotencyAlreadyInProgressError)(in_progress)
     app.not_found(no_such_route)
     app.exception_handler(Exception)(unexpected)
