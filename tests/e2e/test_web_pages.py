@@ -407,8 +407,11 @@ def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
     page.wait_for_selector(
         "body[data-inspections='city'][data-circle='city'][data-incidents='city']"
     )
-    for panel in ("inspections", "circle", "incidents"):
+    for panel in ("inspections", "incidents"):
         assert page.get_by_test_id(panel).is_hidden(), panel
+    # The circle's figures come with the coverage report: only the ids outside (streets and
+    # communities) need GET /service-circle.
+    assert page.get_by_test_id("circle").is_visible()
     assert page.get_by_test_id("elders_due").inner_text() == str(
         api_row(url, admin, month, "city")["elders_due"]
     )
@@ -431,9 +434,10 @@ def circle_row(total: dict[str, Any]) -> dict[str, str]:
 def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     served: tuple[EventPump, str], small_city: Registry, browser: Any
 ) -> None:
-    """The service circle from city to community (a street's row equals the API's figure
-    for that street) with the ids outside below the city; the month's open incidents and
-    response report as GET /incidents and GET /incident-report give them."""
+    """The service circle from city to community (every row equals GET /service-circle and
+    the coverage report for that scope) with the ids outside for streets and communities;
+    the month's open incidents and response report as GET /incidents and GET
+    /incident-report give them."""
     service_circle._community_counts.clear()
     service_circle._facilities.clear()
     pump, url = served
@@ -481,11 +485,13 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
         for child, row in circle.items():
             child_total = http("GET", f"{url}/service-circle?scope={child}", admin)["total"]
             assert row == circle_row(child_total), child
-        if scope == "city":
-            assert page.get_by_test_id("circle-outside").count() == 0  # ids below the city only
-        else:
+        coverage = http("GET", f"{url}/coverage?month={month}&scope={scope}", admin)
+        assert circle_row(coverage["service_circle"]) == circle_row(api["total"])
+        if scope.startswith("street:"):
             listed = page.get_by_test_id("circle-outside")
             assert listed.get_attribute("data-count") == str(len(api["total"]["outside"]))
+        else:  # ids for streets and communities only (counted on request)
+            assert page.get_by_test_id("circle-outside").count() == 0
         scope = max(circle, key=lambda s: int(circle[s]["elders"]))
         page.click(f"#circle-table tr[data-scope='{scope}']")
         page.wait_for_selector(f"body[data-ready='{scope}'][data-circle='{scope}']")

@@ -234,62 +234,48 @@
     panel.hidden = false;
   }
 
-  // The 15-minute service circle of the scope shown (GET /service-circle): the share of its
-  // elders within 15 minutes' walk of a service facility, one row per scope one level down
-  // (click to drill down, as in the coverage table), and the ids of the elders outside.
-  // Feature-detected like the inspections panel: hidden while its API does not answer.
+  // The 15-minute service circle of the scope shown: the share of its elders within 15
+  // minutes' walk of a service facility and one row per scope one level down (click to drill
+  // down, as in the coverage table), from the coverage reports already read (their
+  // `service_circle`, the daily count); for a street or community also the ids of the elders
+  // outside (GET /service-circle, which counts on request: small scopes only). Shown while
+  // the coverage report carries the figure; the ids while their endpoint answers.
   async function probeCircle() {
     const panel = document.getElementById("circle");
     const scope = view.scope;
-    let data;
-    try {
-      data = await CR.api(q(CR.CONFIG.circlePath || "service-circle", { scope }));
-    } catch (e) {
-      panel.hidden = true;
-      return;
-    }
-    if (view.scope !== scope) return; // drilled elsewhere meanwhile: that view's probe fills it
-    const kind = kindOf(scope);
-    const byId = rows => Object.fromEntries(rows.map(r => [r.id, r]));
-    let rowOf;
-    if (kind === "city") {
-      const d = byId(data.districts);
-      rowOf = k => d[idOf(k)];
-    } else if (kind === "district") {
-      // Streets are not in the API's answer: a street is the sum of its communities.
-      rowOf = k => {
-        const ids = new Set(communitiesIn(k).map(c => c.community_id));
-        const rows = data.communities.filter(r => ids.has(r.id));
-        const elders = rows.reduce((a, r) => a + r.elders, 0), within = rows.reduce((a, r) => a + r.within, 0);
-        return { elders, within, share: elders ? within / elders : 1 };
-      };
-    } else {
-      const c = byId(data.communities);
-      rowOf = k => c[idOf(k)];
+    const total = view.coverage.service_circle;
+    if (!total) { panel.hidden = true; return; }
+    let outside = null;
+    if (kindOf(scope) === "street" || kindOf(scope) === "community") {
+      try {
+        outside = (await CR.api(q(CR.CONFIG.circlePath || "service-circle", { scope }))).total.outside;
+      } catch (e) {
+        outside = null; // figures without the ids
+      }
+      if (view.scope !== scope) return; // drilled elsewhere meanwhile: that view's probe fills it
     }
     const cell = (col, text) => el("td", { class: "num", "data-col": col, text });
-    const total = data.total;
     const node = el("table", { id: "circle-table", "data-testid": "circle-table" });
     table(node, [["scope"], ["circle_elders", 1], ["circle_within", 1], ["circle_share", 1]], [
       el("tr", { "data-scope": scope }, el("td", { text: t("all") }),
         cell("elders", total.elders), cell("within", total.within), cell("share", CR.pct(total.share))),
-      ...view.kids.map(k => {
-        const r = rowOf(k) || { elders: 0, within: 0, share: null };
+      ...view.kids.map((k, i) => {
+        const r = view.kidRows[i].service_circle || { elders: "–", within: "–", share: null };
         return el("tr", { class: "drill", "data-scope": k, onclick: () => { path.push(k); load().catch(fail); } },
           el("td", { text: nameOf(k) }), cell("elders", r.elders), cell("within", r.within), cell("share", CR.pct(r.share)));
       }),
     ]);
     const parts = [
-      el("div", { class: "figure" }, el("div", { class: "muted", text: t("circle_share") }),
+      el("div", { class: "figure" }, el("div", { class: "muted", text: `${t("circle_share")} (${total.as_of})` }),
         el("div", { class: "value", "data-testid": "circle_share", text: CR.pct(total.share) })),
       node,
     ];
-    if (Array.isArray(total.outside)) { // ids are listed for scopes below the city
-      const shown = total.outside.slice(0, 60);
-      const more = total.outside.length - shown.length;
-      parts.push(el("h3", { text: `${t("circle_outside")} (${total.outside.length})` }),
-        el("p", { class: "ids", "data-testid": "circle-outside", "data-count": total.outside.length },
-          total.outside.length ? shown.join(" ") + (more > 0 ? ` … ${t("circle_more")} ${more}` : "") : t("circle_none_outside")));
+    if (Array.isArray(outside)) {
+      const shown = outside.slice(0, 60);
+      const more = outside.length - shown.length;
+      parts.push(el("h3", { text: `${t("circle_outside")} (${outside.length})` }),
+        el("p", { class: "ids", "data-testid": "circle-outside", "data-count": outside.length },
+          outside.length ? shown.join(" ") + (more > 0 ? ` … ${t("circle_more")} ${more}` : "") : t("circle_none_outside")));
     }
     document.getElementById("circle-body").replaceChildren(...parts);
     panel.hidden = false;
