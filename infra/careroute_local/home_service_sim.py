@@ -23,6 +23,7 @@ from typing import Any
 
 from careroute import clock
 from careroute.domain import CHINA_TZ, ElderStatus, Registry, format_clock, parse_clock
+from careroute.orders import SERVICES as SPECS
 
 ORDERS_TABLE = "OrdersTable"
 DISPATCHER = "DispatcherFunction"
@@ -34,6 +35,7 @@ PILOT_RATE = 0.03
 PAID_RATE = 0.004
 """Self-paid orders per 80+ elder outside the pilots per day."""
 SERVICES = (("cleaning", 4), ("meal", 3), ("bathing", 2), ("companion", 2), ("escort", 1))
+SERVICE_MINUTES = {s.value: spec.minutes for s, spec in SPECS.items()}
 LEAD_DAYS = ((0, 2), (1, 5), (2, 2), (3, 1))
 """(days ahead, weight) of the service date; 0 is a same-day order."""
 WINDOWS = (("08:00", "12:00"), ("13:00", "18:00"), ("08:00", "18:00"))
@@ -111,7 +113,9 @@ class HomeServiceDays:
             if rng.random() >= (PILOT_RATE if free else PAID_RATE):
                 continue
             at = rng.randrange(PLACE_FROM, PLACE_TO, 60)
-            self._push(at, "place", json.dumps(self._request(rng, elder, day, at, free)))
+            request = self._request(rng, elder, day, at, free)
+            if request is not None:
+                self._push(at, "place", json.dumps(request))
         if any(o.status == "placed" for o in self._today(day)):
             self._push(PLACE_FROM, "retry", "")
         while self._agenda:
@@ -131,13 +135,18 @@ class HomeServiceDays:
 
     def _request(
         self, rng: random.Random, elder: Any, day: date, at: int, free: bool
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
         service = _weighted(rng, SERVICES)
         lead = _weighted(rng, LEAD_DAYS)
         start, end = WINDOWS[rng.randrange(len(WINDOWS))]
-        if lead == 0:  # same day: from an hour or so after the call to the end of the day
-            start, end = format_clock(min(at + 3600, DAY_END - 4 * 3600) // 1800 * 1800), "18:00"
-        service_date = min(day + timedelta(days=lead), self.last)
+        soon = -(-(at + 3600) // 1800) * 1800  # same day: from about an hour after the call
+        if lead == 0 and soon + SERVICE_MINUTES[service] * 60 <= DAY_END:
+            start, end = format_clock(soon), "18:00"
+        elif lead == 0:  # too late in the day for it: tomorrow
+            lead = 1
+        service_date = day + timedelta(days=lead)
+        if service_date > self.last:  # outside the simulated days: not ordered
+            return None
         return {
             "elder_id": elder.elder_id,
             "community_id": elder.community_id,

@@ -505,7 +505,9 @@ def _follow_up(run: Run, pump: Any, tokens: _Tokens, steward: Steward, day: date
         opened = datetime.fromisoformat(ticket["opened_at"]).astimezone(CHINA_TZ).date()
         low, high = CLOSE_DELAY_DAYS.get(ticket["severity"], (0, 6))
         delay = draw(run.config.seed, "ticket", ticket["ticket_id"]).randint(low, high)
-        if day < opened + timedelta(days=delay):
+        if day < opened + timedelta(days=delay) and not _due_before_next_shift(
+            steward, day, datetime.fromisoformat(ticket["due_at"])
+        ):
             continue
         body = {"action": "followed up on the visit's finding", "result": "resolved"}
         closed, _ = _call(
@@ -551,6 +553,15 @@ def _ticket_sla(run: Run, pump: Any, tokens: _Tokens, month: str) -> dict[str, A
         run.note(f"GET /coverage?month={month}&scope=city answered {code}")
         return {}
     return dict(payload["tickets"])
+
+
+def _due_before_next_shift(steward: Steward, day: date, due: datetime) -> bool:
+    """Would the ticket be overdue by the steward's next working day's follow-ups? Then the
+    steward, whose app lists tickets by due time, closes it today."""
+    after = day + timedelta(days=1)
+    while not _regular_day(steward, after):
+        after += timedelta(days=1)
+    return at(after, FOLLOW_UP) > due
 
 
 def _regular_day(steward: Steward, day: date) -> bool:
