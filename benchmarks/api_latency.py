@@ -21,15 +21,10 @@ from datetime import datetime, timedelta
 
 import requests
 from rich.console import Console
+from stack_bench import city_stack, heping_today, percentile
 
 from careroute.domain import CHINA_TZ
-from careroute.synthetic import generate_city
 from careroute_local import main_job
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed(n: int, call: object) -> list[float]:
@@ -47,11 +42,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
     console = Console(stderr=True)
-    today = datetime.now(CHINA_TZ).date()
+    today, city = heping_today(scale=0.05)
     plan_date = main_job.next_working_day(today)
-    city = generate_city(11, as_of=today, districts=["Heping"], scale=0.05)
-    with main_job.local_stack() as (stack, pump):
-        main_job.load_registry(city, today, console)
+    with city_stack(city, today, console) as (stack, pump):
         run = main_job.plan_night(pump, plan_date, console)
         route = next(r for r in run.routes if r["stops"])
         steward_id = route["steward_id"]

@@ -14,22 +14,16 @@ import json
 import random
 import statistics
 import time
-from datetime import datetime
 
 from rich.console import Console
+from stack_bench import city_stack, heping_today, percentile
 
-from careroute.domain import CHINA_TZ, ElderStatus
+from careroute.domain import ElderStatus
 from careroute.orders import SERVICES, OrderStatus
-from careroute.synthetic import generate_city
 from careroute.synthetic_services import generate_market
 from careroute_local import main_job
 
 WINDOWS = [("08:30", "12:00"), ("13:00", "17:30"), ("08:00", "18:00")]
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -38,17 +32,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.05)
     args = parser.parse_args()
     console = Console(stderr=True)
-    today = datetime.now(CHINA_TZ).date()
+    today, city = heping_today(args.scale)
     service_date = main_job.next_working_day(today)
-    city = generate_city(11, as_of=today, districts=["Heping"], scale=args.scale)
     rng = random.Random(7)
     elders = [e for e in city.elders if e.status is ElderStatus.ACTIVE]
-    with main_job.local_stack() as (_, pump):
+    with city_stack(city, today, console) as (_, pump):
         # storage imports the shared Metrics: only once the stack has set POWERTOOLS_*
         from careroute.storage import home_services
         from careroute.storage import orders as store
 
-        main_job.load_registry(city, today, console)
         market = generate_market(city.communities, seed=11)
         home_services.save_market(market)
         ids = []

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 
 import requests
 from rich.console import Console
+from stack_bench import city_stack, percentile
 
 from careroute.domain import CHINA_TZ, ElderStatus
 from careroute.synthetic import generate_city
@@ -63,11 +64,6 @@ class Result:
     visit_id: str | None = None
     late_s: float = 0.0  # how long after its scheduled time the first attempt went out
     resent_later: bool = False  # unanswered during the load, sent again from the app's queue
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def day_of_posts(
@@ -184,8 +180,7 @@ def main() -> None:
     stewards = {s.steward_id: active.get(s.community_id, []) for s in city.stewards}
     posts = day_of_posts(stewards, args.per_steward, args.seconds, args.duplicates, args.seed)
     began = time.perf_counter()
-    with main_job.local_stack() as (stack, pump):
-        main_job.load_registry(city, today, console)
+    with city_stack(city, today, console) as (stack, pump):
         # Imported now: the services read POWERTOOLS_* once, and the stack has set them.
         from careroute.services.coverage_check import check_month
         from careroute.services.visits import visit_id_for

@@ -108,7 +108,13 @@ def main() -> None:
             # warm up: the handler's first call imports OR-Tools and reads the registry
             sqs.send_message(QueueUrl=url, MessageBody=message(-1, next(picks), clock.now()))
             pump.drain_queue("UrgentEventsQueue")
-            n = 0
+            numbers = itertools.count(1)
+
+            def send() -> tuple[str, datetime]:
+                """One event from the next elder's device, stamped now: its id and time."""
+                n, at = next(numbers), clock.now()
+                sqs.send_message(QueueUrl=url, MessageBody=message(n, next(picks), at))
+                return f"bench-{n}", at
 
             def latencies(sent: dict[str, datetime]) -> tuple[list[float], int, int]:
                 """Milliseconds to notified per dispatched event, how many ETAs miss the
@@ -124,19 +130,12 @@ def main() -> None:
 
             single: dict[str, datetime] = {}
             for _ in range(args.events):
-                n += 1
-                at = clock.now()
-                sqs.send_message(QueueUrl=url, MessageBody=message(n, next(picks), at))
-                single[f"bench-{n}"] = at
+                event_id, at = send()
+                single[event_id] = at
                 pump.drain_queue("UrgentEventsQueue")
                 skipped[0] += timedelta(minutes=args.gap_minutes)
             results["single"] = latencies(single)
-            burst: dict[str, datetime] = {}
-            for _ in range(args.burst):
-                n += 1
-                at = clock.now()
-                sqs.send_message(QueueUrl=url, MessageBody=message(n, next(picks), at))
-                burst[f"bench-{n}"] = at
+            burst = dict(send() for _ in range(args.burst))
             pump.drain_queue("UrgentEventsQueue")
             results["burst"] = latencies(burst)
     print(f"{args.district} scale {args.scale}: {len(city.communities)} communities, "

@@ -1,0 +1,47 @@
+"""What the benchmarks that run the local stack share: a synthetic city loaded into a
+running stack, and the percentile they print.
+
+Imported by the benchmark scripts (run as `python benchmarks/<name>.py`, so this folder
+is on sys.path); not a benchmark itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from rich.console import Console
+
+from careroute.domain import CHINA_TZ, Registry
+from careroute.synthetic import generate_city
+from careroute_local import main_job
+from careroute_local.pump import EventPump
+from careroute_local.stack import LocalStack
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The sample at rank q (0..1) of the sorted samples, rounded to the nearest; 0.0 for
+    none."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def heping_today(scale: float, seed: int = 11) -> tuple[date, Registry]:
+    """Today (China time) and the synthetic Heping district at `scale` as it stands today:
+    the small city the request-path benchmarks run on."""
+    today = datetime.now(CHINA_TZ).date()
+    return today, generate_city(seed, as_of=today, districts=["Heping"], scale=scale)
+
+
+@contextmanager
+def city_stack(
+    city: Registry, as_of: date, console: Console, log_level: str = "INFO"
+) -> Iterator[tuple[LocalStack, EventPump]]:
+    """A running local stack with `city`'s registry imported as of `as_of`.
+
+    The stack sets POWERTOOLS_* on start: import careroute.storage and services inside.
+    """
+    with main_job.local_stack(log_level=log_level) as (stack, pump):
+        main_job.load_registry(city, as_of, console)
+        yield stack, pump
