@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import json
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -94,6 +95,8 @@ class HomeServiceDays:
         self.paid = [e for e in old if e.community_id not in market.pilots]
         self.orders: dict[str, Placed] = {}
         self.counts: Counter[str] = Counter()
+        self.unassigned: Counter[str] = Counter()
+        """Orders never assigned by their service day, by the dispatcher's last reason."""
         self.counts["home_service_pilot_communities"] = len(market.pilots)
         self.counts["home_service_eligible_elders"] = len(self.free)
         self._tokens: dict[str, str] = {}
@@ -122,9 +125,16 @@ class HomeServiceDays:
             at, _n, kind, what = heapq.heappop(self._agenda)
             sim_clock.set(_at(day, at))
             getattr(self, f"_{kind}")(day, at, what)
-        self.counts["home_service_orders_not_assigned_on_the_day"] += sum(
-            1 for o in self.orders.values() if o.service_date == day and o.status == "placed"
-        )
+        for order in self._today(day):
+            if order.status == "placed":
+                self.counts["home_service_orders_not_assigned_on_the_day"] += 1
+                self.unassigned[self._why_waiting(order)] += 1
+
+    def _why_waiting(self, order: Placed) -> str:
+        """The order's `dispatch_note`, provider ids taken out (a reason to count)."""
+        status, answer = self._call("GET", f"/orders/{order.order_id}", self._family(order))
+        note = (answer or {}).get("dispatch_note") or f"no note ({status})"
+        return re.sub(r"hp-[\w-]+: ", "", note)
 
     def _today(self, day: date) -> list[Placed]:
         return [o for o in self.orders.values() if o.service_date == day]
@@ -306,6 +316,7 @@ class HomeServiceDays:
             if actions != list(OPEN_LIFE[: STATUS_STEP[order.status]]):
                 mismatched.append(order.order_id)
         found["home_service_event_mismatches"] = len(mismatched)
+        found["home_service_unassigned_reasons"] = dict(self.unassigned.most_common())
         return found
 
 

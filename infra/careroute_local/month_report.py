@@ -274,14 +274,24 @@ def _benefits_line(t: dict[str, Any]) -> str:
     return (
         f"- benefit scan (政策找人, {t.get('benefit_scans', 0)} daily runs): "
         f"{t.get('benefit_found', 0):,} newly qualifying found, "
-        f"{t.get('benefit_notified', 0):,} notified" + (f" ({rules})" if rules else "")
+        f"{t.get('benefit_notified', 0):,} notified"
+        + (f" ({rules})" if rules else "")
         + f"; {t.get('benefit_backlog_notified', 0):,} already qualifying notified by the "
         "scan the day before the month (the first run's backlog)"
     )
 
 
 def _minutes(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds / 60:.1f} min"
+    if seconds is None:
+        return "—"
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def _reasons(reasons: dict[str, int]) -> str:
+    """' (3 × reason; 1 × other)' or nothing."""
+    if not reasons:
+        return ""
+    return " (" + "; ".join(f"{n} × {why}" for why, n in reasons.items()) + ")"
 
 
 def _orders_line(h: dict[str, Any]) -> str:
@@ -296,7 +306,9 @@ def _orders_line(h: dict[str, Any]) -> str:
         f"assigned) p50 {_minutes(h.get('home_service_wait_p50_s'))}, p90 "
         f"{_minutes(h.get('home_service_wait_p90_s'))}; free minutes used "
         f"{h.get('home_service_free_minutes_used', 0):,}; "
-        f"{h.get('home_service_orders_not_assigned_on_the_day', 0):,} never assigned; "
+        f"{h.get('home_service_orders_not_assigned_on_the_day', 0):,} never assigned"
+        + _reasons(h.get("home_service_unassigned_reasons", {}))
+        + "; "
         f"recorded steps that disagree with the status: "
         f"{h.get('home_service_event_mismatches', 0):,}"
     )

@@ -85,6 +85,8 @@ def test_home_service_orders_are_placed_dispatched_and_completed_and_every_step_
     assert h["home_service_oversight_status"].get("completed", 0) == completed
     assert sum(h["home_service_oversight_status"].values()) == placed
     assert h["home_service_event_mismatches"] == 0  # each order's steps match its status
+    never = h.get("home_service_orders_not_assigned_on_the_day", 0)
+    assert sum(h["home_service_unassigned_reasons"].values()) == never
     assert 0 <= h["home_service_wait_p50_s"] <= h["home_service_wait_p90_s"]
     free_orders = placed - h["home_service_orders_self_paid"]
     assert 0 < h["home_service_free_minutes_used"] <= 180 * free_orders
