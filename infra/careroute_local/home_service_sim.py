@@ -69,6 +69,8 @@ class Placed:
     worker_id: str = ""
     waiting_seconds: float | None = None
     planned: bool = False
+    first_note: str = ""
+    """Why the dispatcher could not take it at first (its first `dispatch_note`)."""
     """The worker's start and completion are on the simulation's agenda."""
 
 
@@ -128,7 +130,8 @@ class HomeServiceDays:
         for order in self._today(day):
             if order.status == "placed":
                 self.counts["home_service_orders_not_assigned_on_the_day"] += 1
-                self.unassigned[self._why_waiting(order)] += 1
+                first = re.sub(r"hp-[\w-]+: ", "", order.first_note) or "none noted"
+                self.unassigned[f"{self._why_waiting(order)} (at first: {first})"] += 1
 
     def _why_waiting(self, order: Placed) -> str:
         """The order's `dispatch_note`, provider ids taken out (a reason to count)."""
@@ -211,6 +214,8 @@ class HomeServiceDays:
     def _read(self, day: date, at: int, order: Placed) -> None:
         """The family reads the order (GET /orders/{id}); an assignment is noted once."""
         status, answer = self._call("GET", f"/orders/{order.order_id}", self._family(order))
+        if status == 200 and answer["status"] == "placed" and not order.first_note:
+            order.first_note = answer.get("dispatch_note") or ""
         if status != 200 or answer["status"] != "assigned" or order.status != "placed":
             return
         order.status, order.worker_id = "assigned", answer["worker_id"]
