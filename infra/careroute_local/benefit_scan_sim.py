@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute import clock
+from careroute.clock import SimulatedClock
 from careroute.domain import CHINA_TZ
 
 SCANNER = "EligibilityFunction"
@@ -19,19 +19,19 @@ SCAN_AT = 6 * 3600
 
 
 class BenefitScanDays:
-    def __init__(self, pump: Any, sim_clock: clock.SimulatedClock, first: date) -> None:
+    def __init__(self, pump: Any, sim_clock: SimulatedClock, first: date) -> None:
         self.pump = pump
         self.counts: Counter[str] = Counter()
         backlog = self._scan(sim_clock, first - timedelta(days=1))
         self.counts["benefit_backlog_notified"] = int(backlog["notified"])
 
-    def _scan(self, sim_clock: clock.SimulatedClock, day: date) -> dict[str, Any]:
+    def _scan(self, sim_clock: SimulatedClock, day: date) -> dict[str, Any]:
         at = datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=SCAN_AT)
         sim_clock.set(at)
         summary: dict[str, Any] = self.pump.fire_schedule(SCANNER, at.astimezone(UTC))
         return summary
 
-    def day(self, sim_clock: clock.SimulatedClock, day: date) -> None:
+    def day(self, sim_clock: SimulatedClock, day: date) -> None:
         summary = self._scan(sim_clock, day)
         self.counts["benefit_scans"] += 1
         self.counts["benefit_found"] += int(summary["found"])

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute import clock
+from careroute.clock import SimulatedClock
 from careroute.domain import CHINA_TZ, ElderStatus, Registry, format_clock, parse_clock
 from careroute.orders import SERVICES as SPECS
 
@@ -103,12 +103,12 @@ class HomeServiceDays:
         self.counts["home_service_eligible_elders"] = len(self.free)
         self._tokens: dict[str, str] = {}
         self._agenda: list[tuple[int, int, str, str]] = []
-        self._clock: clock.SimulatedClock | None = None
+        self._clock: SimulatedClock | None = None
         self._n = 0
 
     # ------------------------------------------------------------------ the day
 
-    def day(self, sim_clock: clock.SimulatedClock, day: date) -> None:
+    def day(self, sim_clock: SimulatedClock, day: date) -> None:
         """Workers' mornings, the day's orders in time order, starts and completions."""
         self._agenda, self._clock = [], sim_clock
         for worker_id in sorted({o.worker_id for o in self._today(day) if o.worker_id}):
