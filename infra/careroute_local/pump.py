@@ -1231,7 +1231,6 @@ class _Checkpoints:
         os.replace(temporary, self.path)
 
 
-
 def _last_line(text: Any) -> str:
     lines = str(text).strip().splitlines()
     return lines[-1] if lines else ""

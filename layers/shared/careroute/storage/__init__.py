@@ -46,9 +46,7 @@ def bind_tables(settings: Settings) -> None:
     ):
         setattr(model.Meta, "region", settings.region)  # noqa: B010 (Meta declares no region)
         model._connection = None
-    inspections.bind(
-        settings.inspection_targets_table, settings.inspections_table, settings.region
-    )
+    inspections.bind(settings.inspection_targets_table, settings.inspections_table, settings.region)
     devices.bind(settings.devices_table, settings.region)
     meal_routes.bind(settings.meal_routes_table, settings.region)
     assessments.bind(settings.assessments_table, settings.region)
