@@ -6,8 +6,9 @@ no skills, several windows per stop, breaks, continuity, span costs or ride-time
 problem using any of them stays with OR-Tools (`unsupported` says why). Same model otherwise:
 one vehicle type per worker (shift, capacity, fixed cost, start and end place), every stop
 optional with its penalty as prize (mandatory stops with the router's mandatory penalty),
-travel matrix as distance and duration. PyVRP windows bound the service start, so the latest start is window end - service.
-The plan it returns is checked by the fleet router's timing pass like OR-Tools' plans.
+travel matrix as distance and duration. PyVRP windows bound the service start, so the latest
+start is window end - service. The plan it returns is checked by the fleet router's timing pass
+like OR-Tools' plans.
 """
 
 from __future__ import annotations
