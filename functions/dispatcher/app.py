@@ -1,5 +1,6 @@
 """Dispatcher (派单): orders table stream -> each newly placed order goes to the best skilled
-worker by re-solving the provider's day; a schedule retries the orders still waiting.
+worker by re-solving the provider's day; a schedule retries the orders still waiting and
+expires those whose window has passed (never retried again).
 
 A redelivered record changes nothing (an order no longer placed is skipped; the assignment
 is one conditional transaction). Only INSERT records are orders to dispatch: every later
@@ -34,7 +35,12 @@ storage.bind_tables(settings)
 policy = load_policy(settings.policy_file)
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 RETRY_AFTER = timedelta(minutes=5)
-METRIC = {"assigned": "OrdersAssigned", "waiting": "OrdersWaiting", "skipped": "OrdersSkipped"}
+METRIC = {
+    "assigned": "OrdersAssigned",
+    "waiting": "OrdersWaiting",
+    "expired": "OrdersExpired",
+    "skipped": "OrdersSkipped",
+}
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -59,6 +65,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     summary = {
         "retried": len(results),
         "assigned": sum(1 for r in results if r.status == "assigned"),
+        "expired": sum(1 for r in results if r.status == "expired"),
     }
     logger.info("waiting orders retried", extra=summary)
     return summary

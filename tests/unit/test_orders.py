@@ -4,14 +4,15 @@ day with the real fleet router (pinned orders keep their worker)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from careroute.dispatch import build_problem, insert_order
-from careroute.domain import GeoPoint, TimeWindow
+from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.orders import (
     TRANSITIONS,
+    WINDOW_PASSED,
     IllegalTransition,
     Order,
     OrderAction,
@@ -20,8 +21,12 @@ from careroute.orders import (
     ServiceType,
     advance,
     assign,
+    expire,
+    latest_start,
     order_id,
     placed_event,
+    refund_minutes,
+    window_passed,
 )
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
@@ -83,9 +88,50 @@ def test_every_move_not_in_the_table_is_an_illegal_transition_naming_action_and_
             advance(order, action, AT, "x")
 
 
-def test_completed_cancelled_and_rejected_orders_take_no_further_step() -> None:
-    for status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.REJECTED):
+def test_completed_cancelled_rejected_and_expired_orders_take_no_further_step() -> None:
+    for status in (
+        OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED
+    ):  # fmt: skip
         assert not any(s is status for s, _ in TRANSITIONS)
+
+
+def test_only_a_placed_order_expires_with_the_reason_recorded_by_the_dispatcher() -> None:
+    order, event = expire(an_order(), AT)
+    assert (order.status, order.version, order.dispatch_note) == (
+        OrderStatus.EXPIRED, 2, WINDOW_PASSED
+    )  # fmt: skip
+    assert (event.action, event.status, event.by, event.note, event.seq) == (
+        OrderAction.EXPIRE, OrderStatus.EXPIRED, "dispatcher", WINDOW_PASSED, 2
+    )  # fmt: skip
+    assigned, _ = assign(an_order(), "hp-1", "hw-1", AT)
+    with pytest.raises(IllegalTransition, match="cannot expire an order that is assigned"):
+        expire(assigned, AT)
+
+
+def test_the_window_passes_when_the_latest_start_that_still_ends_in_it_is_before_now() -> None:
+    order = an_order(window=TimeWindow.parse("08:00", "12:00"))  # 90 min cleaning, 2 Dec
+    last = datetime(2026, 12, 2, 10, 30, tzinfo=CHINA_TZ)
+    assert latest_start(order) == last
+    assert not window_passed(order, last)
+    assert window_passed(order, last + timedelta(seconds=1))
+    assert window_passed(order, last.astimezone(UTC) + timedelta(minutes=1))  # any time zone
+    assert not window_passed(order, datetime(2026, 12, 1, 23, 0, tzinfo=CHINA_TZ))
+
+
+@pytest.mark.parametrize(
+    ("action", "refunded"),
+    [(OrderAction.EXPIRE, 90), (OrderAction.CANCEL, 90), (OrderAction.ASSIGN, 0)],
+)
+def test_a_free_order_ending_unserved_gives_its_minutes_back(
+    action: OrderAction, refunded: int
+) -> None:
+    order = an_order()
+    after, _ = advance(order, action, AT, "x")
+    assert refund_minutes(order, after) == refunded
+    paid = an_order(payment=Payment.SELF_PAID)
+    assert refund_minutes(paid, advance(paid, action, AT, "x")[0]) == 0
+    rejected, _ = advance(assign(order, "hp-1", "hw-1", AT)[0], OrderAction.REJECT, AT, "x")
+    assert refund_minutes(order, rejected) == 90
 
 
 def test_a_window_shorter_than_the_service_is_refused_naming_the_window() -> None:

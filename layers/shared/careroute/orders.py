@@ -5,6 +5,7 @@ Pure: no AWS. An order moves through an explicit state machine
     placed -> assigned -> accepted -> started -> completed
     placed | assigned | accepted -> cancelled    (the orderer withdraws it)
     assigned -> rejected                         (the assigned worker declines it)
+    placed -> expired                            (its window passed before anyone took it)
 
 and every move is one `OrderEvent` (who, what, when) that the storage appends for oversight.
 Any other move raises `IllegalTransition` naming the action and the status. An order's id is
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from careroute.domain import GeoPoint, TimeWindow
+from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
 
 
 class ServiceType(StrEnum):
@@ -55,6 +56,8 @@ class OrderStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     REJECTED = "rejected"
+    EXPIRED = "expired"
+    """Nobody took it before its latest possible start: terminal, never retried."""
 
 
 OPEN_STATUSES = frozenset({OrderStatus.PLACED, OrderStatus.ASSIGNED, OrderStatus.ACCEPTED})
@@ -63,6 +66,8 @@ ON_A_ROUTE = frozenset(
     {OrderStatus.ASSIGNED, OrderStatus.ACCEPTED, OrderStatus.STARTED, OrderStatus.COMPLETED}
 )
 """An order in one of these holds its worker's time on its service date."""
+REFUNDED = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED})
+"""An order reaching one of these gives its free minutes back (it was never served)."""
 
 
 class OrderAction(StrEnum):
@@ -73,6 +78,7 @@ class OrderAction(StrEnum):
     COMPLETE = "complete"
     CANCEL = "cancel"
     REJECT = "reject"
+    EXPIRE = "expire"
 
 
 TRANSITIONS: dict[tuple[OrderStatus, OrderAction], OrderStatus] = {
@@ -81,6 +87,7 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderAction], OrderStatus] = {
     (OrderStatus.ACCEPTED, OrderAction.START): OrderStatus.STARTED,
     (OrderStatus.STARTED, OrderAction.COMPLETE): OrderStatus.COMPLETED,
     (OrderStatus.ASSIGNED, OrderAction.REJECT): OrderStatus.REJECTED,
+    (OrderStatus.PLACED, OrderAction.EXPIRE): OrderStatus.EXPIRED,
     **{(s, OrderAction.CANCEL): OrderStatus.CANCELLED for s in OPEN_STATUSES},
 }
 
@@ -168,6 +175,7 @@ class OrderEvent:
 
 
 DISPATCHER = "dispatcher"
+WINDOW_PASSED = "window passed: no worker could serve it in time"
 
 DayRoutes = dict[str, list[tuple[str, int]]]
 """A provider's day: per worker id, (order id, service start in seconds of the day) in
@@ -212,3 +220,26 @@ def assign(
     return replace(
         after, provider_id=provider_id, worker_id=worker_id, assigned_at=at, dispatch_note=""
     ), event
+
+
+def refund_minutes(before: Order, after: Order) -> int:
+    """Free minutes a step gives back: all of them when the order ends unserved."""
+    refunded = after.status in REFUNDED and before.status not in REFUNDED
+    return before.quota_minutes if refunded else 0
+
+
+def latest_start(order: Order) -> datetime:
+    """The last moment the service can start and still end inside its window."""
+    day = datetime.combine(order.service_date, datetime.min.time(), CHINA_TZ)
+    return day + timedelta(seconds=order.window.end - order.minutes * 60)
+
+
+def window_passed(order: Order, now: datetime) -> bool:
+    """True when nobody can serve the order any more: its latest start is before `now`."""
+    return latest_start(order) < now
+
+
+def expire(order: Order, at: datetime) -> tuple[Order, OrderEvent]:
+    """The dispatcher retires a placed order whose window passed (the reason is its note)."""
+    after, event = advance(order, OrderAction.EXPIRE, at, DISPATCHER, note=WINDOW_PASSED)
+    return replace(after, dispatch_note=WINDOW_PASSED), event

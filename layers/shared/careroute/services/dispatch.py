@@ -7,6 +7,8 @@ in one transaction conditional on the plan version read and the order still bein
 when another dispatch changed the day meanwhile, the day is read and solved again.
 If no provider can take the order it stays placed with the reason and the attempt counted;
 the retry schedule tries again and oversight shows it escalated after a few attempts.
+An order whose window has passed (its latest possible start is before now) is not solved
+again: it expires with the reason and its free minutes back (services.orders).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from careroute.domain import CHINA_TZ, TravelMode
 from careroute.observability import logger
 from careroute.orders import ON_A_ROUTE, OrderStatus, assign
 from careroute.policy import Policy
+from careroute.services.orders import expire_if_passed
 from careroute.storage import home_services
 from careroute.storage import orders as store
 from careroute.storage.home_services import DayPlan
@@ -31,7 +34,8 @@ CONFLICT_RETRIES = 5
 class Dispatched:
     order_id: str
     status: str
-    """assigned | waiting | skipped (not placed any more)"""
+    """assigned | waiting | expired (its window passed: retired, not retried) | skipped
+    (not placed any more)"""
     worker_id: str = ""
     reason: str = ""
 
@@ -43,10 +47,11 @@ def dispatch_order(order_id: str, now: datetime, policy: Policy) -> Dispatched:
         order, _ = store.get_order(order_id)
         if order.status is not OrderStatus.PLACED:
             return Dispatched(order_id, "skipped", order.worker_id)
+        expired = expire_if_passed(order, now)
+        if expired is not None:
+            logger.info("order expired", extra={"order_id": order_id})
+            return Dispatched(order_id, expired.status.value, reason=expired.dispatch_note)
         local = now.astimezone(CHINA_TZ)
-        if order.service_date < local.date():
-            store.note_waiting(order, "the service date has passed")
-            return Dispatched(order_id, "waiting", reason="the service date has passed")
         same_day = order.service_date == local.date()
         now_s = local.hour * 3600 + local.minute * 60 + local.second if same_day else None
         reasons: list[str] = []

@@ -8,7 +8,12 @@ oversight: officials in their scope and the city admin.
 
 Over quota: a free order that does not fit the elder's remaining free minutes is rejected
 with 409 `quota_exhausted` (nothing is stored); the caller may place it again as self-paid.
-Free minutes are refunded when a free order is cancelled or rejected.
+Free minutes are refunded when a free order is cancelled, rejected or expires.
+
+Too late: an order whose latest possible start has passed (a same-day window with no room
+left) is placed and expired at once, so the answer already says `expired` with the reason
+and refunds the free minutes; the dispatcher retires the same way an order still waiting
+when its window passes (`expire_if_passed`), instead of retrying it.
 """
 
 from __future__ import annotations
@@ -40,8 +45,11 @@ from careroute.orders import (
     Payment,
     ServiceType,
     advance,
+    expire,
     order_id,
     placed_event,
+    refund_minutes,
+    window_passed,
 )
 from careroute.quota import HomeServicePolicy, month_of, remaining
 from careroute.storage import home_services, registry
@@ -172,8 +180,21 @@ def place_order(
         existing, fingerprint = store.get_order(order.order_id)
         if fingerprint != request.fingerprint():
             raise ConflictError("the Idempotency-Key was used for a different order")
-        return existing, False
-    return order, True
+        return expire_if_passed(existing, now) or existing, False
+    return expire_if_passed(order, now) or order, True
+
+
+def expire_if_passed(order: Order, now: datetime) -> Order | None:
+    """The order expired (its step recorded, free minutes refunded) if it is still placed
+    and its window has passed; None when it is left as it is. A repeated call, or a step
+    that raced it, changes nothing (the step is conditional on the version read)."""
+    if order.status is not OrderStatus.PLACED or not window_passed(order, now):
+        return None
+    after, event = expire(order, now)
+    if store.save_step(order, after, event, refund_minutes(order, after)):
+        return after
+    current, _ = store.get_order(order.order_id)
+    return current
 
 
 def _may_cancel(who: Caller, order: Order) -> bool:
@@ -197,10 +218,7 @@ def act(who: Caller, oid: str, action: OrderAction, now: datetime) -> Order:
         after, event = advance(order, action, now, who.subject)
     except IllegalTransition as exc:
         raise ConflictError(str(exc)) from exc
-    refund = (
-        order.quota_minutes if after.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED) else 0
-    )
-    if not store.save_step(order, after, event, refund):
+    if not store.save_step(order, after, event, refund_minutes(order, after)):
         raise ConflictError("the order changed meanwhile; read it again")
     return after
 

@@ -8,8 +8,8 @@ nothing:
   conditional on the minutes still fitting the allowance: two concurrent orders cannot
   overspend it;
 - assign: replace the provider's day plan (version read) + order placed -> assigned + event;
-- accept/start/complete/cancel/reject: order status -> status + event (+ refund on cancel or
-  reject of a free order).
+- accept/start/complete/cancel/reject/expire: order status -> status + event (+ refund on
+  cancel, reject or expiry of a free order).
 
 Indexes: worker-date-index (worker_id, service_date) lists a worker's orders of a day;
 district-placed-index (district_id, placed_at) feeds oversight; waiting-index is sparse (only
@@ -283,6 +283,8 @@ def save_step(before: Order, after: Order, event: OrderEvent, refund: int = 0) -
         OrderModel.version.set(after.version),
         OrderModel.waiting_flag.remove(),  # no step leads back to placed
     ]
+    if after.dispatch_note != before.dispatch_note:  # an expiry records why
+        actions.append(OrderModel.dispatch_note.set(after.dispatch_note))
     with storage_errors("record an order step"):
         try:
             with _transaction() as tx:
