@@ -48,6 +48,8 @@ DAY_END = 18 * 3600
 OPEN_LIFE = ("place", "assign", "accept", "start", "complete")
 """The steps of an order, in order: an order in status s has recorded exactly up to s."""
 STATUS_STEP = {"placed": 1, "assigned": 2, "accepted": 3, "started": 4, "completed": 5}
+EXPIRED_LIFE = ("place", "expire")
+"""The steps of an order the dispatcher retired because its window passed."""
 
 
 def _at(day: date, seconds: int) -> datetime:
@@ -128,7 +130,7 @@ class HomeServiceDays:
             sim_clock.set(_at(day, at))
             getattr(self, f"_{kind}")(day, at, what)
         for order in self._today(day):
-            if order.status == "placed":
+            if order.status in ("placed", "expired"):
                 self.counts["home_service_orders_not_assigned_on_the_day"] += 1
                 first = re.sub(r"hp-[\w-]+: ", "", order.first_note) or "none noted"
                 self.unassigned[f"{self._why_waiting(order)} (at first: {first})"] += 1
@@ -216,6 +218,10 @@ class HomeServiceDays:
         status, answer = self._call("GET", f"/orders/{order.order_id}", self._family(order))
         if status == 200 and answer["status"] == "placed" and not order.first_note:
             order.first_note = answer.get("dispatch_note") or ""
+        if status == 200 and answer["status"] == "expired" and order.status == "placed":
+            order.status = "expired"  # its window passed: no more retries for it
+            self.counts["home_service_orders_expired"] += 1
+            return
         if status != 200 or answer["status"] != "assigned" or order.status != "placed":
             return
         order.status, order.worker_id = "assigned", answer["worker_id"]
@@ -318,7 +324,8 @@ class HomeServiceDays:
         for order in self.orders.values():
             code, steps = self._call("GET", f"/orders/{order.order_id}/events", admin)
             actions = [e["action"] for e in steps["events"]] if code == 200 else []
-            if actions != list(OPEN_LIFE[: STATUS_STEP[order.status]]):
+            life = EXPIRED_LIFE if order.status == "expired" else OPEN_LIFE
+            if actions != list(life[: STATUS_STEP.get(order.status, len(life))]):
                 mismatched.append(order.order_id)
         found["home_service_event_mismatches"] = len(mismatched)
         found["home_service_unassigned_reasons"] = dict(self.unassigned.most_common())

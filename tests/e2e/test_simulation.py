@@ -87,6 +87,9 @@ def test_home_service_orders_are_placed_dispatched_and_completed_and_every_step_
     assert h["home_service_event_mismatches"] == 0  # each order's steps match its status
     never = h.get("home_service_orders_not_assigned_on_the_day", 0)
     assert sum(h["home_service_unassigned_reasons"].values()) == never
+    # An order whose window passed is expired (not retried on): the family saw it expire.
+    expired = h.get("home_service_orders_expired", 0)
+    assert h["home_service_oversight_status"].get("expired", 0) == expired <= never
     assert 0 <= h["home_service_wait_p50_s"] <= h["home_service_wait_p90_s"]
     free_orders = placed - h["home_service_orders_self_paid"]
     assert 0 < h["home_service_free_minutes_used"] <= 180 * free_orders
