@@ -13,8 +13,8 @@ from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -25,7 +25,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
+from careroute import clock
 from careroute.api_models import (
     MAX_AUDIT,
     MAX_PAGE,
@@ -50,12 +50,20 @@ from careroute.api_models import (
     error_responses,
 )
 from careroute.auth import Caller, Role, require_own_steward, require_scope
-from careroute.config import Settings
 from careroute.coverage import Scope
 from careroute.docs_page import DOCS_HTML
 from careroute.domain import CHINA_TZ, ElderStatus, Tier
 from careroute.exceptions import CareRouteError, ForbiddenError, NotFoundError, ValidationError
-from careroute.http_errors import KEY_REUSED, register_error_handlers, status_of
+from careroute.handler_setup import bound_settings
+from careroute.http_api import (
+    MONTH_PATTERN,
+    PathDay,
+    PathId,
+    ScopeQuery,
+    caller_of,
+    new_resolver,
+)
+from careroute.http_errors import KEY_REUSED, status_of
 from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 from careroute.openapi_doc import served_document
@@ -74,32 +82,20 @@ from careroute.storage.coverage import read_coverage, scope_exists
 from careroute.storage.scopes import ancestors
 from careroute.tickets import TicketSource
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
+settings = bound_settings()
 policy = load_policy(settings.policy_file)
-app = APIGatewayHttpResolver(enable_validation=True)
+app = new_resolver()
+caller = caller_of(app)
 idempotency_config = IdempotencyConfig(
     event_key_jmespath="[steward_id, idempotency_key]",
     payload_validation_jmespath="request",
     expires_after_seconds=7 * 24 * 3600,
 )
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="idempotency-key", description="One key per visit, e.g. a UUID; 8-128 chars"),
 ]
-
-
-ScopeQuery = Annotated[
-    str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
-]
-CommunityId = Annotated[str, Path(pattern=ID_PATTERN)]
-ElderId = Annotated[str, Path(pattern=ID_PATTERN)]
-
-
-def caller() -> Caller:
-    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
 
 
 @app.get(
@@ -109,9 +105,7 @@ def caller() -> Caller:
     tags=["steward"],
 )
 @tracer.capture_method
-def get_route(
-    steward_id: Annotated[str, Path(pattern=ID_PATTERN)], day: Annotated[date, Path()]
-) -> dict[str, Any]:
+def get_route(steward_id: PathId, day: PathDay) -> dict[str, Any]:
     require_own_steward(caller(), steward_id)
     return steward_route(steward_id, day, reader=caller())
 
@@ -286,7 +280,7 @@ def get_elders(
 )
 @tracer.capture_method
 def patch_elder(
-    community_id: CommunityId, elder_id: ElderId, patch: Annotated[ElderPatch, Body()]
+    community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
 ) -> PatchResult:
     return change_elder(caller(), community_id, elder_id, patch)
 
@@ -298,7 +292,7 @@ def patch_elder(
     tags=["officials"],
 )
 @tracer.capture_method
-def get_elder_history(community_id: CommunityId, elder_id: ElderId) -> ElderHistory:
+def get_elder_history(community_id: PathId, elder_id: PathId) -> ElderHistory:
     return elder_history(caller(), community_id, elder_id)
 
 
@@ -310,13 +304,10 @@ def get_elder_history(community_id: CommunityId, elder_id: ElderId) -> ElderHist
 )
 @tracer.capture_method
 def get_audit_log(
-    community_id: CommunityId,
+    community_id: PathId,
     limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100,
 ) -> AuditLog:
     return audit_log(caller(), community_id, limit)
-
-
-StewardId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 @app.get(
@@ -326,7 +317,7 @@ StewardId = Annotated[str, Path(pattern=ID_PATTERN)]
     tags=["officials"],
 )
 @tracer.capture_method
-def get_steward_leave(steward_id: StewardId) -> StewardLeave:
+def get_steward_leave(steward_id: PathId) -> StewardLeave:
     return steward_leave(caller(), steward_id)
 
 
@@ -337,7 +328,7 @@ def get_steward_leave(steward_id: StewardId) -> StewardLeave:
     tags=["officials"],
 )
 @tracer.capture_method
-def put_steward_leave(steward_id: StewardId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
+def put_steward_leave(steward_id: PathId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
     stored, newly_away = replace_leave(caller(), steward_id, leave.dates, today())
     for day in newly_away:  # already planned: neighbours take the urgent visits now
         handed = cover_now(
@@ -433,7 +424,7 @@ def get_tickets(
 )
 @tracer.capture_method
 def post_ticket_close(
-    ticket_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    ticket_id: PathId,
     body: Annotated[CloseTicketBody, Body()],
 ) -> TicketRow:
     return close_ticket(caller(), ticket_id, body.action, body.result, clock.now())
@@ -448,9 +439,6 @@ def get_openapi() -> Response[str]:
 @app.get("/docs", include_in_schema=False)
 def get_docs() -> Response[str]:
     return Response(200, "text/html; charset=utf-8", DOCS_HTML)
-
-
-register_error_handlers(app)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -1,39 +1,33 @@
 """Needs-assessment API: an assessor reads a route for a date and posts a graded care level
 (one result per request; a retry with the same Idempotency-Key stores nothing)."""
 
-import json
-from datetime import date
-from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
+from careroute import clock
 from careroute.api_models import error_responses
 from careroute.assessment_messages import AssessmentResultBody
-from careroute.auth import Caller
-from careroute.config import Settings
-from careroute.http_errors import register_error_handlers
-from careroute.messages import ID_PATTERN
+from careroute.handler_setup import with_policy
+from careroute.http_api import (
+    IdempotencyHeader,
+    PathDay,
+    PathId,
+    caller_of,
+    new_resolver,
+    stored_once,
+)
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
 from careroute.services.assessments import assessor_route, record_result
-from careroute.services.bureau import current_policy
 from careroute.services.visits import check_idempotency_key
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-app = APIGatewayHttpResolver(enable_validation=True)
-register_error_handlers(app)
-
-
-def caller() -> Caller:
-    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
+setup = with_policy()
+app = new_resolver()
+caller = caller_of(app)
 
 
 @app.get(
@@ -43,9 +37,7 @@ def caller() -> Caller:
     tags=["assessments"],
 )
 @tracer.capture_method
-def get_route(
-    assessor_id: Annotated[str, Path(pattern=ID_PATTERN)], day: Annotated[date, Path()]
-) -> dict[str, Any]:
+def get_route(assessor_id: PathId, day: PathDay) -> dict[str, Any]:
     return assessor_route(caller(), assessor_id, day)
 
 
@@ -58,13 +50,12 @@ def get_route(
 @tracer.capture_method
 def post_result(
     body: Annotated[AssessmentResultBody, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="idempotency-key")] = None,
+    idempotency_key: IdempotencyHeader = None,
 ) -> Response[str]:
     key = check_idempotency_key(idempotency_key)
-    doc = record_result(caller(), body, key, clock.now(), current_policy(policy))
+    doc = record_result(caller(), body, key, clock.now(), setup.policy())
     metrics.add_metric(name="AssessmentsRecorded", unit=MetricUnit.Count, value=int(doc["created"]))
-    status = HTTPStatus.CREATED if doc["created"] else HTTPStatus.OK
-    return Response(status, content_types.APPLICATION_JSON, json.dumps(doc, ensure_ascii=False))
+    return stored_once(doc, doc["created"])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -6,17 +6,12 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.incident_messages import IncidentTick
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.incidents import escalate_unacknowledged
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
+setup = handler_setup.with_policy()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -24,7 +19,7 @@ policy = load_policy(settings.policy_file)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = IncidentTick.model_validate(event)
-    run = escalate_unacknowledged(tick.scheduled_time, current_policy(policy))
+    run = escalate_unacknowledged(tick.scheduled_time, setup.policy())
     metrics.add_metric(name="IncidentsEscalated", unit=MetricUnit.Count, value=run.escalated)
     metrics.add_metric(name="IncidentsRedispatched", unit=MetricUnit.Count, value=run.redispatched)
     summary = {

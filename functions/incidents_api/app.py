@@ -5,19 +5,15 @@ the monthly response report. The visit itself is on the responder's route
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
+from careroute import clock, handler_setup
 from careroute.api_models import error_responses
-from careroute.auth import Caller
-from careroute.config import Settings
 from careroute.domain import CHINA_TZ
-from careroute.http_errors import register_error_handlers
+from careroute.http_api import MONTH_PATTERN, PathId, caller_of, new_resolver
 from careroute.incident_messages import CloseIncidentBody, IncidentList, IncidentRow
-from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 from careroute.services.incidents import (
     acknowledge_incident,
@@ -29,16 +25,10 @@ from careroute.services.incidents import (
     scope_incidents,
 )
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-app = APIGatewayHttpResolver(enable_validation=True)
-register_error_handlers(app)
+handler_setup.bound_settings()
+app = new_resolver()
+caller = caller_of(app)
 IncidentId = Annotated[str, Path(pattern=r"^in-[0-9a-f]{24}$")]
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-
-
-def caller() -> Caller:
-    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
 
 
 @app.get(
@@ -48,7 +38,7 @@ def caller() -> Caller:
 )
 @tracer.capture_method
 def list_responder_incidents(
-    steward_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    steward_id: PathId,
     open_only: Annotated[bool, Query(alias="open")] = True,
 ) -> IncidentList:
     rows = [IncidentRow.of(i) for i in responder_incidents(caller(), steward_id, open_only)]

@@ -2,41 +2,35 @@
 Idempotency-Key; rectification items become follow-up tickets once); district officials and
 the city admin read the month's inspection progress (due vs done vs overdue)."""
 
-import json
-from datetime import date
-from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
+from careroute import clock
 from careroute.api_models import error_responses
-from careroute.auth import Caller
-from careroute.config import Settings
 from careroute.domain import CHINA_TZ
-from careroute.http_errors import register_error_handlers
+from careroute.handler_setup import with_policy
+from careroute.http_api import (
+    MONTH_PATTERN,
+    IdempotencyHeader,
+    PathDay,
+    PathId,
+    caller_of,
+    new_resolver,
+    stored_once,
+)
 from careroute.inspection_messages import InspectionProgress, InspectionResultBody
-from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.inspections import inspector_route, progress, record_result
 from careroute.services.visits import check_idempotency_key
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-app = APIGatewayHttpResolver(enable_validation=True)
-register_error_handlers(app)
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-
-
-def caller() -> Caller:
-    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
+setup = with_policy()
+app = new_resolver()
+caller = caller_of(app)
 
 
 @app.get(
@@ -46,9 +40,7 @@ def caller() -> Caller:
     tags=["inspections"],
 )
 @tracer.capture_method
-def get_route(
-    inspector_id: Annotated[str, Path(pattern=ID_PATTERN)], day: Annotated[date, Path()]
-) -> dict[str, Any]:
+def get_route(inspector_id: PathId, day: PathDay) -> dict[str, Any]:
     return inspector_route(caller(), inspector_id, day)
 
 
@@ -61,13 +53,12 @@ def get_route(
 @tracer.capture_method
 def post_result(
     body: Annotated[InspectionResultBody, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="idempotency-key")] = None,
+    idempotency_key: IdempotencyHeader = None,
 ) -> Response[str]:
     key = check_idempotency_key(idempotency_key)
-    doc, created = record_result(caller(), body, key, clock.now(), current_policy(policy))
+    doc, created = record_result(caller(), body, key, clock.now(), setup.policy())
     metrics.add_metric(name="InspectionResultsRecorded", unit=MetricUnit.Count, value=int(created))
-    status = HTTPStatus.CREATED if created else HTTPStatus.OK
-    return Response(status, content_types.APPLICATION_JSON, json.dumps(doc, ensure_ascii=False))
+    return stored_once(doc, created)
 
 
 @app.get(

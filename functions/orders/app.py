@@ -7,28 +7,31 @@ a free order over the elder's monthly free minutes is 409 `quota_exhausted` (pla
 with "self_paid": true); an illegal step is 409 `conflict`. Bodies are never logged.
 """
 
-import json
 from datetime import date
-from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from careroute import clock, storage
+from careroute import clock
 from careroute.api_models import CLOCK_PATTERN, error_responses
-from careroute.auth import Caller
-from careroute.config import Settings
-from careroute.http_errors import register_error_handlers
+from careroute.handler_setup import with_policy
+from careroute.http_api import (
+    MONTH_PATTERN,
+    IdempotencyHeader,
+    PathDay,
+    PathId,
+    caller_of,
+    new_resolver,
+    stored_once,
+)
 from careroute.messages import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 from careroute.orders import OrderAction, ServiceType
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.orders import (
     OrderRequest,
     act,
@@ -41,11 +44,9 @@ from careroute.services.orders import (
 )
 from careroute.services.visits import check_idempotency_key
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-app = APIGatewayHttpResolver(enable_validation=True)
-Id = Annotated[str, Path(pattern=ID_PATTERN)]
+setup = with_policy()
+app = new_resolver()
+caller = caller_of(app)
 
 
 class OrderBody(BaseModel):
@@ -60,15 +61,6 @@ class OrderBody(BaseModel):
     self_paid: bool = False
 
 
-def caller() -> Caller:
-    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
-
-
-def json_response(status: HTTPStatus, body: Any) -> Response[str]:
-    text = json.dumps(body, ensure_ascii=False)
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=text)
-
-
 @app.post(
     "/orders",
     summary="Place a home-service order (once per Idempotency-Key)",
@@ -78,14 +70,14 @@ def json_response(status: HTTPStatus, body: Any) -> Response[str]:
 @tracer.capture_method
 def post_order(
     body: Annotated[OrderBody, Body()],
-    idempotency_key: Annotated[str | None, Header(alias="idempotency-key")] = None,
+    idempotency_key: IdempotencyHeader = None,
 ) -> Response[str]:
     key = check_idempotency_key(idempotency_key)
     request = OrderRequest(**body.model_dump())
-    rules = current_policy(policy).home_services
+    rules = setup.policy().home_services
     order, created = place_order(caller(), request, key, clock.now(), rules)
     metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=int(created))
-    return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, order_view(order))
+    return stored_once(order_view(order), created)
 
 
 @app.post(
@@ -95,7 +87,7 @@ def post_order(
     tags=["orders"],
 )
 @tracer.capture_method
-def post_step(order_id: Id, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
+def post_step(order_id: PathId, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
     return order_view(act(caller(), order_id, action, clock.now()))
 
 
@@ -106,7 +98,7 @@ def post_step(order_id: Id, action: Annotated[OrderAction, Path()]) -> dict[str,
     tags=["orders"],
 )
 @tracer.capture_method
-def get_order(order_id: Id) -> dict[str, Any]:
+def get_order(order_id: PathId) -> dict[str, Any]:
     return order_view(readable_order(caller(), order_id))
 
 
@@ -117,7 +109,7 @@ def get_order(order_id: Id) -> dict[str, Any]:
     tags=["orders"],
 )
 @tracer.capture_method
-def get_events(order_id: Id) -> dict[str, Any]:
+def get_events(order_id: PathId) -> dict[str, Any]:
     steps = order_events(caller(), order_id)
     return {
         "order_id": order_id,
@@ -136,7 +128,7 @@ def get_events(order_id: Id) -> dict[str, Any]:
     tags=["orders"],
 )
 @tracer.capture_method
-def get_worker_day(worker_id: Id, day: Annotated[date, Path()]) -> dict[str, Any]:
+def get_worker_day(worker_id: PathId, day: PathDay) -> dict[str, Any]:
     rows = worker_day(caller(), worker_id, day)
     return {"worker_id": worker_id, "date": day.isoformat(), "orders": rows}
 
@@ -150,12 +142,9 @@ def get_worker_day(worker_id: Id, day: Annotated[date, Path()]) -> dict[str, Any
 @tracer.capture_method
 def get_oversight(
     scope: Annotated[str, Query(max_length=80, description="city or district:ID")],
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    month: Annotated[str, Query(pattern=MONTH_PATTERN)],
 ) -> dict[str, Any]:
     return oversight(caller(), scope, month)
-
-
-register_error_handlers(app)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

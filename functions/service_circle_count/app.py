@@ -8,20 +8,15 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import storage
-from careroute.config import Settings
+from careroute import handler_setup
 from careroute.coverage import Scope
 from careroute.domain import CHINA_TZ
 from careroute.messages import PaceTick
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.service_circle import count_circles
 from careroute.storage import registry
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
+setup = handler_setup.with_policy()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -30,9 +25,7 @@ policy = load_policy(settings.policy_file)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = PaceTick.model_validate(event)
     day = tick.scheduled_time.astimezone(CHINA_TZ).date()
-    counts = count_circles(
-        registry.all_communities(), registry.all_elders(), current_policy(policy), day
-    )
+    counts = count_circles(registry.all_communities(), registry.all_elders(), setup.policy(), day)
     elders, within = counts.get(Scope.parse("city"), (0, 0))
     metrics.add_metric(name="ServiceCircleElders", unit=MetricUnit.Count, value=elders)
     metrics.add_metric(name="ServiceCircleWithin", unit=MetricUnit.Count, value=within)

@@ -5,33 +5,22 @@ event (malformed, unknown device, ...) goes to the DLQ at once with its reason."
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
-from careroute.config import Settings
+from careroute import clock, handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
 from careroute.services.incidents import EventRejected, receive
 from careroute.storage.rejected_events import reject
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-policy = load_policy(settings.policy_file)
-processor = BatchProcessor(event_type=EventType.SQS)
+setup = handler_setup.with_policy()
 
 
 def record_handler(record: SQSRecord) -> None:
     try:
-        incident = receive(record.body, clock.now(), current_policy(policy))
+        incident = receive(record.body, clock.now(), setup.policy())
     except EventRejected as exc:
-        reject(settings.urgent_events_dlq_url, record.body, exc.reason, str(exc))
+        reject(setup.settings.urgent_events_dlq_url, record.body, exc.reason, str(exc))
         metrics.add_metric(name="UrgentEventsRejected", unit=MetricUnit.Count, value=1)
         logger.warning(
             "urgent event rejected", extra={"reason": exc.reason, "message_id": record.message_id}
@@ -53,6 +42,4 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return handler_setup.sqs_batch(event, context, record_handler)

@@ -11,24 +11,22 @@ from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
+from careroute import clock, handler_setup
 from careroute.api_models import error_responses
-from careroute.auth import Caller
-from careroute.config import Settings
 from careroute.domain import CHINA_TZ
-from careroute.http_errors import error, register_error_handlers
+from careroute.http_api import MONTH_PATTERN, ScopeQuery, caller_of, new_resolver
+from careroute.http_errors import error
 from careroute.observability import logger, tracer
 from careroute.services.dashboard import month_series, scope_map
 
-settings = Settings.from_env()
-storage.bind_tables(settings)
-app = APIGatewayHttpResolver(enable_validation=True)
-register_error_handlers(app)
+handler_setup.bound_settings()
+app = new_resolver()
+caller = caller_of(app)
 STATIC = FilePath(__file__).parent / "static"
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -39,20 +37,12 @@ TYPES = {
 }
 FILES = {p.name: p for p in STATIC.iterdir() if p.suffix in TYPES}
 """The shell's files, listed once: a request names one of these or gets 404."""
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 CSP = (
     "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; "
     "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 """The pages run only their own scripts and talk only to this API (the token is in
 localStorage); images may come from https for the optional base-map tiles."""
-ScopeQuery = Annotated[
-    str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
-]
-
-
-def caller() -> Caller:
-    return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
 
 
 @app.get("/app/<name>", include_in_schema=False)
