@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -61,6 +60,7 @@ from careroute.http_api import (
     PathId,
     ScopeQuery,
     caller_of,
+    http_entry,
     new_resolver,
 )
 from careroute.http_errors import KEY_REUSED, status_of
@@ -441,9 +441,7 @@ def get_docs() -> Response[str]:
     return Response(200, "text/html; charset=utf-8", DOCS_HTML)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
     return app.resolve(event, context)

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -18,10 +17,11 @@ from careroute.http_api import (
     PathDay,
     PathId,
     caller_of,
+    http_entry,
     new_resolver,
     stored_once,
 )
-from careroute.observability import logger, metrics, tracer
+from careroute.observability import metrics, tracer
 from careroute.services.assessments import assessor_route, record_result
 from careroute.services.visits import check_idempotency_key
 
@@ -58,8 +58,6 @@ def post_result(
     return stored_once(doc, doc["created"])
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -6,15 +6,14 @@ the monthly response report. The visit itself is on the responder's route
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import clock, handler_setup
 from careroute.api_models import error_responses
 from careroute.domain import CHINA_TZ
-from careroute.http_api import MONTH_PATTERN, PathId, caller_of, new_resolver
+from careroute.http_api import MONTH_PATTERN, PathId, caller_of, http_entry, new_resolver
 from careroute.incident_messages import CloseIncidentBody, IncidentList, IncidentRow
-from careroute.observability import logger, metrics, tracer
+from careroute.observability import tracer
 from careroute.services.incidents import (
     acknowledge_incident,
     arrive_at_incident,
@@ -106,8 +105,6 @@ def get_report(
     return incident_report(caller(), month, scope, clock.now()).as_dict()
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -20,11 +19,12 @@ from careroute.http_api import (
     PathDay,
     PathId,
     caller_of,
+    http_entry,
     new_resolver,
     stored_once,
 )
 from careroute.inspection_messages import InspectionProgress, InspectionResultBody
-from careroute.observability import logger, metrics, tracer
+from careroute.observability import metrics, tracer
 from careroute.services.inspections import inspector_route, progress, record_result
 from careroute.services.visits import check_idempotency_key
 
@@ -76,8 +76,6 @@ def get_progress(
     return progress(caller(), scope, month or today.strftime("%Y-%m"), today)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

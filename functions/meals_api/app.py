@@ -3,13 +3,12 @@ trips, hand-over times and ride minutes; elder ids only)."""
 
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import handler_setup
 from careroute.api_models import error_responses
-from careroute.http_api import PathDay, PathId, caller_of, new_resolver
-from careroute.observability import logger, metrics, tracer
+from careroute.http_api import PathDay, PathId, caller_of, http_entry, new_resolver
+from careroute.observability import tracer
 from careroute.services.meals import canteen_routes
 
 handler_setup.bound_settings()
@@ -28,8 +27,6 @@ def get_routes(canteen_id: PathId, day: PathDay) -> dict[str, Any]:
     return canteen_routes(caller(), canteen_id, day)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

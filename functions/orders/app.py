@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,11 +25,12 @@ from careroute.http_api import (
     PathDay,
     PathId,
     caller_of,
+    http_entry,
     new_resolver,
     stored_once,
 )
 from careroute.messages import ID_PATTERN
-from careroute.observability import logger, metrics, tracer
+from careroute.observability import metrics, tracer
 from careroute.orders import OrderAction, ServiceType
 from careroute.services.orders import (
     OrderRequest,
@@ -147,8 +147,6 @@ def get_oversight(
     return oversight(caller(), scope, month)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

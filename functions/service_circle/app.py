@@ -5,13 +5,12 @@
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.api_models import error_responses
 from careroute.handler_setup import with_policy
-from careroute.http_api import caller_of, new_resolver
-from careroute.observability import logger, metrics, tracer
+from careroute.http_api import caller_of, http_entry, new_resolver
+from careroute.observability import tracer
 from careroute.services.service_circle import scope_circle
 
 setup = with_policy()
@@ -34,8 +33,6 @@ def get_circle(
     return scope_circle(caller(), scope, setup.policy())
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

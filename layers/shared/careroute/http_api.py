@@ -17,10 +17,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.auth import Caller
 from careroute.http_errors import register_error_handlers
 from careroute.messages import ID_PATTERN
+from careroute.observability import logger, metrics, tracer
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 PathId = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -49,6 +52,17 @@ def caller_of(app: APIGatewayHttpResolver) -> Callable[[], Caller]:
         return Caller.from_claims(app.current_event.request_context.authorizer.jwt_claim)
 
     return caller
+
+
+Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def http_entry(handler: Entry) -> Entry:
+    """An API function's Lambda entry, observed: logs carry the request's correlation id, the
+    invocation is traced and the metrics it added are flushed."""
+    logged = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    entry: Entry = logged(tracer.capture_lambda_handler(metrics.log_metrics(handler)))
+    return entry
 
 
 def json_response(status: HTTPStatus, body: Any) -> Response[str]:
