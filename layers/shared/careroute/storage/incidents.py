@@ -15,7 +15,7 @@ Sparse indexes: `responder-index` (responder_id, opened_at) lists a responder's 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -33,16 +33,12 @@ from careroute.incidents import (
     IncidentStatus,
 )
 from careroute.storage.errors import failed_conditions, storage_errors
+from careroute.storage.moments import instant_text
 from careroute.tickets import Level
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 SLOT_PREFIX = "elder#"
 UNACKED = "1"
-
-
-def instant(at: datetime) -> str:
-    """UTC with microseconds: stored times sort as text."""
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _time(text: str | None) -> datetime | None:
@@ -125,7 +121,7 @@ def bind(table: str, region: str) -> None:
 
 
 def _optional(at: datetime | None) -> str | None:
-    return instant(at) if at is not None else None
+    return instant_text(at) if at is not None else None
 
 
 def _item(i: Incident) -> IncidentModel:
@@ -139,10 +135,10 @@ def _item(i: Incident) -> IncidentModel:
         event_type=i.event_type.value,
         severity=i.severity.value,
         month=i.month,
-        opened_at=instant(i.opened_at),
-        last_event_at=instant(i.last_event_at),
-        ack_due_at=instant(i.ack_due_at),
-        arrive_due_at=instant(i.arrive_due_at),
+        opened_at=instant_text(i.opened_at),
+        last_event_at=instant_text(i.last_event_at),
+        ack_due_at=instant_text(i.ack_due_at),
+        arrive_due_at=instant_text(i.arrive_due_at),
         service_minutes=i.service_minutes,
         event_ids=list(i.event_ids),
         status=i.status.value,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -41,6 +41,7 @@ from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.exceptions import NotFoundError
 from careroute.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.storage.errors import failed_conditions, storage_errors
+from careroute.storage.moments import instant_text
 
 ROUTE_RETENTION = timedelta(days=400)
 
@@ -296,10 +297,6 @@ class Stored(StrEnum):
     """The target's due date is no longer the one read (another result came first)."""
 
 
-def _instant(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 @dataclass(frozen=True)
 class ResultRow:
     """What the monthly progress needs of a stored result."""
@@ -322,7 +319,7 @@ def save_result(
         "-",
         document=document,
         district_month=f"{target.district_id}#{month}",
-        inspected_at=_instant(inspected_at),
+        inspected_at=instant_text(inspected_at),
     )
     seen = InspectionTargetModel.due_date
     condition = (seen == target.due_date.isoformat()) if target.due_date else seen.does_not_exist()

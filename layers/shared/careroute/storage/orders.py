@@ -19,7 +19,7 @@ placed orders carry waiting_flag) so the retry schedule reads just the waiting o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -49,14 +49,10 @@ from careroute.storage.home_services import (
     plan_item,
     quota_key,
 )
+from careroute.storage.moments import instant_text
 
 WAITING = "placed"
 CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-def instant(at: datetime) -> str:
-    """UTC with microseconds: stored times sort as text."""
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class WorkerDateIndex(GlobalSecondaryIndex["OrderModel"]):
@@ -162,7 +158,7 @@ def _item(o: Order, request_hash: str) -> OrderModel:
         window_end=o.window.end,
         lat=o.location.lat,
         lng=o.location.lng,
-        placed_at=instant(o.placed_at),
+        placed_at=instant_text(o.placed_at),
         placed_by=o.placed_by,
         payment=o.payment.value,
         status=o.status.value,
@@ -203,7 +199,7 @@ def _event_item(e: OrderEvent) -> OrderEventModel:
         e.seq,
         action=e.action.value,
         status=e.status.value,
-        at=instant(e.at),
+        at=instant_text(e.at),
         by=e.by,
         note=e.note or None,
     )
@@ -310,7 +306,7 @@ def save_assignment(before: Order, after: Order, event: OrderEvent, plan: DayPla
         OrderModel.version.set(after.version),
         OrderModel.provider_id.set(after.provider_id),
         OrderModel.worker_id.set(after.worker_id),
-        OrderModel.assigned_at.set(instant(after.assigned_at)),
+        OrderModel.assigned_at.set(instant_text(after.assigned_at)),
         OrderModel.waiting_flag.remove(),
         OrderModel.dispatch_note.remove(),
     ]
@@ -359,14 +355,14 @@ def of_worker(worker_id: str, day: date) -> list[Order]:
 def of_district(district_id: str, since: datetime, until: datetime) -> Iterator[Order]:
     """A district's orders placed in [since, until)."""
     with storage_errors("list a district's orders"):
-        condition = OrderModel.placed_at.between(instant(since), instant(until))
+        condition = OrderModel.placed_at.between(instant_text(since), instant_text(until))
         for item in OrderModel.by_district.query(district_id, condition):
-            if item.placed_at < instant(until):
+            if item.placed_at < instant_text(until):
                 yield _order(item)
 
 
 def waiting_since(before: datetime) -> Iterator[Order]:
     """Placed orders (not yet assigned) placed before `before`, oldest first."""
     with storage_errors("list waiting orders"):
-        for item in OrderModel.waiting.query(WAITING, OrderModel.placed_at < instant(before)):
+        for item in OrderModel.waiting.query(WAITING, OrderModel.placed_at < instant_text(before)):
             yield _order(item)

@@ -9,7 +9,7 @@ a repeated or late record changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
@@ -33,6 +33,7 @@ from careroute.domain import (
 )
 from careroute.exceptions import NotFoundError
 from careroute.storage.errors import storage_errors
+from careroute.storage.moments import instant_text
 
 
 class CommunityModel(Model):
@@ -105,13 +106,6 @@ class ElderModel(Model):
     """Graded by a needs assessment (assessments.py); absent until the first one."""
     """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
     moved, deceased, or visited): an outcome older than this one is not applied."""
-
-
-def instant_text(at: datetime) -> str:
-    """A moment as fixed-width UTC ISO text: comparing the strings compares the moments."""
-    if at.tzinfo is None:
-        raise ValueError("a stored moment must carry a time zone")
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _optional_date(text: str | None) -> date | None:

@@ -11,7 +11,7 @@ nothing); escalation and closing are conditional updates on the state that was r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
@@ -24,15 +24,11 @@ from careroute.domain import FindingCategory, Severity
 from careroute.exceptions import NotFoundError
 from careroute.storage.coverage import count_ticket
 from careroute.storage.errors import failed_conditions, storage_errors
+from careroute.storage.moments import instant_text
 from careroute.tickets import Level, Ticket, TicketSource, TicketStatus
 
 OPEN_FLAG = "open"
 CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-def instant(at: datetime) -> str:
-    """UTC, always with microseconds: stored times sort as text."""
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class CommunityDueIndex(GlobalSecondaryIndex["TicketModel"]):
@@ -93,13 +89,13 @@ def _item(t: Ticket) -> TicketModel:
         district_id=t.district_id,
         category=t.category.value,
         severity=t.severity.value,
-        opened_at=instant(t.opened_at),
-        due_at=instant(t.due_at),
+        opened_at=instant_text(t.opened_at),
+        due_at=instant_text(t.due_at),
         level=t.level.value,
         status=t.status.value,
         open_flag=OPEN_FLAG if t.status is TicketStatus.OPEN else None,
         note=t.note or None,
-        closed_at=instant(t.closed_at) if t.closed_at else None,
+        closed_at=instant_text(t.closed_at) if t.closed_at else None,
         closed_by=t.closed_by or None,
         action=t.action or None,
         result=t.result or None,
@@ -169,7 +165,9 @@ def of_community(community_id: str) -> Iterator[Ticket]:
 def open_due_before(now: datetime) -> Iterator[Ticket]:
     """Every open ticket due before `now`, soonest due first."""
     with storage_errors("list overdue tickets"):
-        for item in TicketModel.open_by_due.query(OPEN_FLAG, TicketModel.due_at < instant(now)):
+        for item in TicketModel.open_by_due.query(
+            OPEN_FLAG, TicketModel.due_at < instant_text(now)
+        ):
             yield _ticket(item)
 
 
@@ -190,7 +188,10 @@ def save_level(before: Ticket, after: Ticket, at: datetime) -> bool:
     condition = (TicketModel.status == TicketStatus.OPEN.value) & (
         TicketModel.level == before.level.value
     )
-    actions = [TicketModel.level.set(after.level.value), TicketModel.escalated_at.set(instant(at))]
+    actions = [
+        TicketModel.level.set(after.level.value),
+        TicketModel.escalated_at.set(instant_text(at)),
+    ]
     return _update(before.ticket_id, actions, condition, "escalate a ticket")
 
 
@@ -201,7 +202,7 @@ def save_closed(ticket: Ticket) -> bool:
     actions = [
         TicketModel.status.set(TicketStatus.CLOSED.value),
         TicketModel.open_flag.remove(),
-        TicketModel.closed_at.set(instant(ticket.closed_at)),
+        TicketModel.closed_at.set(instant_text(ticket.closed_at)),
         TicketModel.closed_by.set(ticket.closed_by),
         TicketModel.action.set(ticket.action),
         TicketModel.result.set(ticket.result),
