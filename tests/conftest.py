@@ -1,5 +1,10 @@
 """Test-wide set-up and the local-stack fixtures shared by integration and e2e tests.
 
+"Today" comes from one place: `TODAY`, a fixed date overridable with
+CAREROUTE_TEST_TODAY=YYYY-MM-DD, so the suite answers the same on every day of the year.
+The product's clock (careroute.clock) runs from 09:00 Asia/Shanghai of that day for the
+whole session; `china_now()` reads it, and `careroute` subprocesses get it as $CAREROUTE_NOW.
+
 The functions' POWERTOOLS_* configuration comes from template.yaml.
 
 Handlers run in the test process, and careroute.observability creates its Logger and
@@ -22,11 +27,12 @@ for _function in load_template(TEMPLATE_PATH).functions.values():
             os.environ.setdefault(_name, str(_value))
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from unittest import mock
 
 import pytest
 
+from careroute import clock
 from careroute.config import Settings
 from careroute.domain import CHINA_TZ, Registry
 from careroute.policy import load_policy
@@ -37,8 +43,38 @@ from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
 
-TODAY = datetime.now(CHINA_TZ).date()
+DEFAULT_TODAY = "2026-12-05"
+
+
+def _test_today() -> date:
+    text = os.environ.get("CAREROUTE_TEST_TODAY") or DEFAULT_TODAY
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"CAREROUTE_TEST_TODAY must be YYYY-MM-DD, got {text!r}") from None
+
+
+TODAY = _test_today()
 PLAN_DATE = next_working_day(TODAY)
+SESSION_START = datetime.combine(TODAY, time(9, 0), CHINA_TZ)
+TEST_CLOCK = clock.RunningClock(SESSION_START)
+
+
+def china_now() -> datetime:
+    """The test session's "now" (Asia/Shanghai): TODAY 09:00 plus the time the run has taken."""
+    return TEST_CLOCK().astimezone(CHINA_TZ)
+
+
+def cli_environment(**extra: str) -> dict[str, str]:
+    """The environment of a `careroute` subprocess: a bare PATH, the session's clock, `extra`."""
+    return {"PATH": "/usr/bin:/bin", "CAREROUTE_NOW": china_now().isoformat(), **extra}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def product_clock() -> Iterator[None]:
+    """Every handler and service called in-process reads the session's clock."""
+    with clock.use(TEST_CLOCK):
+        yield
 
 
 @pytest.fixture(scope="session")

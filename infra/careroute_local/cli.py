@@ -13,6 +13,7 @@ careroute reset [--yes]            delete the `run` stack's stored data (asks fi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from careroute import clock
 from careroute.domain import CHINA_TZ, Registry
 from careroute_local.dev_auth import ROLES
 from careroute_local.paths import DATA_DIR, STACK_FILE, STATE_DIR
@@ -40,7 +42,19 @@ EXIT_BAD_INPUT = 2
 
 
 def _today() -> date:
-    return datetime.now(CHINA_TZ).date()
+    return clock.now().astimezone(CHINA_TZ).date()
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a moment YYYY-MM-DDTHH:MM+08:00, got {text!r}"
+        ) from exc
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"the moment {text!r} needs a UTC offset, e.g. +08:00")
+    return moment
 
 
 def _date(text: str) -> date:
@@ -95,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="careroute",
         description="CareRoute: plan, route and track community elder-care visits.",
+    )
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        default=os.environ.get("CAREROUTE_NOW") or None,
+        metavar="MOMENT",
+        help="run as if the clock read MOMENT (ISO 8601 with offset) and went on from there; "
+        "default: the wall clock, or $CAREROUTE_NOW",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -373,7 +395,7 @@ def _example(run: PlanRun) -> dict[str, str]:
         steward_id = steward.steward_id
         elder_id = next(e.elder_id for e in registry.all_elders()
                         if e.community_id == steward.community_id)  # fmt: skip
-    visited_at = datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
+    visited_at = clock.now().astimezone(CHINA_TZ).replace(microsecond=0).isoformat()
     visit = json.dumps(
         {
             "elder_id": elder_id,
@@ -637,8 +659,10 @@ def main(argv: list[str] | None = None) -> None:
         ("circle", None): cmd_circle,
     }
     handler = handlers[(args.command, getattr(args, "data_command", None))]
+    running = clock.use(clock.RunningClock(args.now)) if args.now else contextlib.nullcontext()
     try:
-        handler(args)
+        with running:
+            handler(args)
     except KeyboardInterrupt:
         console.print("stopped")
         sys.exit(130)

@@ -11,6 +11,7 @@ git-ignored). It is a development key: the cloud stack trusts only its Cognito u
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from pathlib import Path
@@ -45,8 +46,12 @@ class DevIssuer:
         else:
             self.key = RSAKey.generate_key(2048, private=True)
             key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(json.dumps(self.key.as_dict(private=True)), "utf-8")
-            key_file.chmod(0o600)
+            # Written whole under another name, then renamed: a process starting at the same
+            # moment reads either no key or a complete one, never half a file.
+            partial = key_file.with_name(f"{key_file.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps(self.key.as_dict(private=True)), "utf-8")
+            partial.chmod(0o600)
+            partial.replace(key_file)
         self._claims = jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": ISSUER},
             aud={"essential": True, "value": AUDIENCE},

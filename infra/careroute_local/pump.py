@@ -52,6 +52,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 from croniter import croniter
 
+from careroute import clock
 from careroute_local.dev_auth import DevIssuer
 from careroute_local.lambda_context import LocalLambdaContext
 from careroute_local.stack import LocalStack
@@ -1132,7 +1133,7 @@ class EventPump:
             if any(e.table_logical_id == t for f in template.functions.values()
                    for e in f.stream_events)
         ]  # fmt: skip
-        now = datetime.now(UTC)
+        now = clock.now()
         next_at: dict[tuple[str, str], datetime | None] = {
             (f.logical_id, s.name): next_schedule_time(s.expression, s.timezone, now)
             for f in template.functions.values()
@@ -1151,7 +1152,7 @@ class EventPump:
                 except Exception:
                     log.exception("draining the stream of %s failed", table_id)
             for (function_id, event_name), when in list(next_at.items()):
-                if when is None or when > datetime.now(UTC):
+                if when is None or when > clock.now():
                     continue
                 self._fire_or_dead_letter(function_id, event_name, when)
                 next_at[(function_id, event_name)] = self.next_fire_time(

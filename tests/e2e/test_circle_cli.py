@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 from careroute.policy import load_policy
 from careroute.services.service_circle import city_report
 from careroute.synthetic import generate_city
+from tests.conftest import TODAY, cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli", "circle"]
 SMALL = ["--seed", "3", "--districts", "Hunnan", "Faku", "--scale", "0.2"]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {"CAREROUTE_DATA_DIR": str(cwd / "var"), "PATH": "/usr/bin:/bin", "COLUMNS": "120"}
+    env = cli_environment(CAREROUTE_DATA_DIR=str(cwd / "var"), COLUMNS="120")
     return subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=300)  # fmt: skip
 
@@ -26,7 +26,7 @@ def test_the_table_shows_each_district_and_the_city_as_the_module_computes(tmp_p
     result = run(*SMALL, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
-    city = generate_city(3, as_of=date.today(), districts=["Hunnan", "Faku"], scale=0.2)
+    city = generate_city(3, as_of=TODAY, districts=["Hunnan", "Faku"], scale=0.2)
     report = city_report(city.communities, city.elders, load_policy())
     assert "浑南区 Hunnan" in out and "法库县 Faku" in out
     city_line = next(line for line in out.splitlines() if "city" in line and "│" in line)

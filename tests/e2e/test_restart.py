@@ -20,14 +20,13 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from careroute.domain import CHINA_TZ
 from careroute_local.dev_auth import DevIssuer
+from tests.conftest import china_now, cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli"]
 SMALL_CITY = ["--districts", "Heping", "--scale", "0.05", "--workers", "1"]
@@ -35,7 +34,7 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _env(home: Path) -> dict[str, str]:
-    return {"CAREROUTE_DATA_DIR": str(home / "var"), "PATH": "/usr/bin:/bin"}
+    return cli_environment(CAREROUTE_DATA_DIR=str(home / "var"))
 
 
 def careroute(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -79,7 +78,7 @@ def wait_for_api(home: Path, process: subprocess.Popen[bytes], starts: int = 1) 
     return stack
 
 
-VISITED_AT = datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
+VISITED_AT = china_now().replace(microsecond=0).isoformat()
 
 
 def post_visit(api_url: str, token: str, key: str, elder_id: str) -> tuple[int, dict[str, Any]]:

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import cli_environment
+
 CLI = [sys.executable, "-m", "careroute_local.cli"]
 
 
 def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {"CAREROUTE_DATA_DIR": str(cwd / "var"), "PATH": "/usr/bin:/bin"}
+    env = cli_environment(CAREROUTE_DATA_DIR=str(cwd / "var"))
     return subprocess.run(
         [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )

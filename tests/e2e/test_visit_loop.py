@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from careroute.coverage import Scope, recompute
-from careroute.domain import CHINA_TZ, Registry, Tier
+from careroute.domain import Registry, Tier
 from careroute.policy import load_policy
 from careroute.storage import registry
 from careroute.storage.visits import all_visits
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, nightly_tick_time
+from tests.conftest import PLAN_DATE, china_now, nightly_tick_time
 
 
 def http(
@@ -51,7 +51,7 @@ def test_a_day_of_visits_flows_from_plan_to_exact_coverage(
         assert status == 200 and len(route["stops"]) >= 3
         first, second, third = route["stops"][:3]
 
-        now = datetime.now(CHINA_TZ).replace(microsecond=0)
+        now = china_now().replace(microsecond=0)
         month = now.strftime("%Y-%m")
 
         def outcome(stop: dict[str, Any], what: str, minutes: int) -> dict[str, Any]:

@@ -15,21 +15,21 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from careroute.devices import DeviceKind, generate_devices
-from careroute.domain import CHINA_TZ, Registry, VisitRecord
+from careroute.domain import Registry, VisitRecord
 from careroute.services import service_circle
 from careroute.services.inspections import load_world
 from careroute.storage import devices
 from careroute.storage.visits import all_visits
 from careroute.synthetic_inspections import generate_inspections
 from careroute_local.pump import EventPump, LocalHttpServer
-from tests.conftest import PLAN_DATE, TODAY, load_city, nightly_tick_time
+from tests.conftest import PLAN_DATE, TODAY, china_now, load_city, nightly_tick_time
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,7 @@ def send_urgent_events(pump: EventPump, city: Registry) -> None:
     for the dashboard's incidents panel (through the urgent-events queue's real handler)."""
     installed = generate_devices(city, seed=3, installed_on=TODAY)
     devices.save_devices(installed)
-    now = datetime.now(CHINA_TZ).replace(microsecond=0)
+    now = china_now().replace(microsecond=0)
     sqs = pump.stack.client("sqs")
     belt = next(d for d in installed if d.kind is DeviceKind.MONITORING_BELT)
     alarm = next(
@@ -290,7 +290,7 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
     served: tuple[EventPump, str], small_city: Registry, browser: Any, tmp_path: Path
 ) -> None:
     pump, url = served
-    now = datetime.now(CHINA_TZ).replace(microsecond=0)
+    now = china_now().replace(microsecond=0)
     month = now.strftime("%Y-%m")
     for n, steward in enumerate(small_city.stewards[:3]):
         token = pump.issuer.token("steward", steward.steward_id)
@@ -376,7 +376,7 @@ def test_officials_see_only_their_own_scope(
     pump, url = served
     street = small_city.communities[0].street_id
     token = pump.issuer.token("street_official", street)
-    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    month = china_now().strftime("%Y-%m")
     ctx, page, console = open_page(browser, f"{url}/app/dashboard.html#month={month}&token={token}")
     page.wait_for_selector(f"body[data-ready='street:{street}']")
     in_street = [c for c in small_city.communities if c.street_id == street]
@@ -397,7 +397,7 @@ def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
     the rest of the dashboard works."""
     pump, url = served
     admin = pump.issuer.token("city_admin")
-    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    month = china_now().strftime("%Y-%m")
     ctx = browser.new_context()
     for path in ("inspections/progress", "service-circle", "incidents", "incident-report"):
         ctx.route(f"**/{path}?*", lambda route: route.fulfill(status=404, body="{}"))
@@ -442,7 +442,7 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     service_circle._facilities.clear()
     pump, url = served
     admin = pump.issuer.token("city_admin")
-    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    month = china_now().strftime("%Y-%m")
     ctx, page, console = open_page(
         browser, f"{url}/app/dashboard.html#month={month}&token={admin}",
         viewport={"width": 1280, "height": 900},

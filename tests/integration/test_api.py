@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
 
-from careroute.domain import CHINA_TZ, Registry
+from careroute.domain import Registry
 from careroute.storage.visits import all_visits
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
 
 
 def post_visit(
@@ -40,7 +40,7 @@ def a_visit(city: Registry, **changes: object) -> dict[str, object]:
         "steward_id": steward.steward_id,
         "elder_id": elder.elder_id,
         "outcome": "visited",
-        "visited_at": datetime.now(CHINA_TZ).replace(microsecond=0).isoformat(),
+        "visited_at": china_now().replace(microsecond=0).isoformat(),
     }
     body.update(changes)
     return body
@@ -99,7 +99,7 @@ def test_the_same_key_from_another_steward_is_a_different_visit(
 
 
 def _future() -> str:
-    return (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    return (china_now().astimezone(UTC) + timedelta(hours=2)).isoformat()
 
 
 BAD_REQUESTS = [
@@ -218,7 +218,7 @@ def test_a_district_official_reads_only_their_own_district(
 ) -> None:
     community = small_city.communities[0]
     own = community.district_id
-    month = {"month": datetime.now(CHINA_TZ).strftime("%Y-%m")}
+    month = {"month": china_now().strftime("%Y-%m")}
     for scope in (
         f"district:{own}",
         f"street:{community.street_id}",
@@ -235,7 +235,7 @@ def test_a_street_official_reads_their_street_and_not_its_district(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     community = small_city.communities[0]
-    month = {"month": datetime.now(CHINA_TZ).strftime("%Y-%m")}
+    month = {"month": china_now().strftime("%Y-%m")}
     street = community.street_id
     own = get(
         loaded_stack, "/coverage", "street_official", street, month | {"scope": f"street:{street}"}
@@ -341,7 +341,7 @@ def post_batch(pump: EventPump, items: list[dict[str, object]], steward: str = "
 def test_a_batch_queued_offline_is_recorded_once_even_when_resent_out_of_order(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    now = datetime.now(CHINA_TZ).replace(microsecond=0)
+    now = china_now().replace(microsecond=0)
     elders = [e for e in small_city.elders if e.community_id == small_city.stewards[0].community_id]
     items = [
         a_visit(

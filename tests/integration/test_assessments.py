@@ -12,17 +12,16 @@ from typing import Any
 
 import pytest
 
-from careroute import clock
 from careroute.assessments import QUALIFIED, AssessmentRequest, generate_assessments
-from careroute.domain import CHINA_TZ, Category, Registry
+from careroute.domain import Category, Registry
 from careroute.services.assessments import load_world
 from careroute.storage import history, registry
 from careroute.storage.history import Kind
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
 
 DISTRICT = "D01"
-NOW = clock.now().astimezone(CHINA_TZ).replace(microsecond=0)
+NOW = china_now().replace(microsecond=0)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -13,8 +13,9 @@ from careroute.storage.coverage import CoverageModel
 from careroute.storage.visits import save_visit_once
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
+from tests.conftest import china_now
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = china_now().astimezone(UTC).replace(microsecond=0)
 
 
 def record_visits(pump: EventPump, city: Registry, outcomes: list[Outcome]) -> str:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
 
-from careroute.domain import CHINA_TZ, ElderStatus, Registry
+from careroute.domain import ElderStatus, Registry
 from careroute.plan_summary import summarise
 from careroute.policy import load_policy
 from careroute.services.coverage_check import check_month
@@ -34,9 +34,9 @@ from careroute.storage.visits import all_visits
 from careroute_local import faults
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
 
-NOW = datetime.now(CHINA_TZ).replace(microsecond=0)
+NOW = china_now().replace(microsecond=0)
 MONTH = NOW.strftime("%Y-%m")
 Post = tuple[str, str, dict[str, Any]]  # steward, idempotency key, body
 

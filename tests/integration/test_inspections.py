@@ -12,9 +12,8 @@ from unittest import mock
 
 import pytest
 
-from careroute import clock
 from careroute.config import Settings
-from careroute.domain import CHINA_TZ, Registry
+from careroute.domain import Registry
 from careroute.exceptions import StorageError
 from careroute.inspections import TargetKind
 from careroute.policy import load_policy
@@ -27,10 +26,10 @@ from careroute.storage import inspections as store
 from careroute.synthetic_inspections import InspectionWorld, generate_inspections
 from careroute.tickets import TicketSource
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
 
 DISTRICT = "D01"
-NOW = clock.now().astimezone(CHINA_TZ).replace(microsecond=0)
+NOW = china_now().replace(microsecond=0)
 
 
 @pytest.fixture(scope="module")

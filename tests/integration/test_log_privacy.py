@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
 
 import pytest
 
-from careroute.domain import CHINA_TZ, Registry
+from careroute.domain import Registry
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
 
 MARKER = "PRIVATE-MARKER-7f3a9c"
 
@@ -38,7 +37,7 @@ def test_planning_reading_a_route_and_recording_a_visit_log_no_names_addresses_o
         "steward_id": steward.steward_id,
         "elder_id": stops[0]["elder_id"],
         "outcome": "visited",
-        "visited_at": datetime.now(CHINA_TZ).replace(microsecond=0).isoformat(),
+        "visited_at": china_now().replace(microsecond=0).isoformat(),
         "notes": f"{MARKER} notes: knee pain",
         "findings": [{"category": "safety_hazard", "severity": "urgent", "note": MARKER}],
         "location": {"lat": 41.7961, "lng": 123.4012},

@@ -19,7 +19,7 @@ from careroute.storage.coverage import read_coverage
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.template import read_yaml
-from tests.conftest import TODAY, bearer, nightly_tick_time
+from tests.conftest import TODAY, bearer, china_now, nightly_tick_time
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def post_visit(pump: EventPump, steward_id: str, elder_id: str, key: str, **extr
     body = {
         "elder_id": elder_id,
         "outcome": "visited",
-        "visited_at": datetime.now(CHINA_TZ).replace(microsecond=0).isoformat(),
+        "visited_at": china_now().replace(microsecond=0).isoformat(),
         **extra,
     }
     response = pump.invoke_http(
@@ -125,11 +125,11 @@ def test_the_escalator_reports_the_tickets_still_overdue(
     assert pump.drain_stream("VisitsTable").failed == 0
     capfd.readouterr()
 
-    later = datetime.now(CHINA_TZ) + timedelta(days=30)
+    later = china_now() + timedelta(days=30)
     assert pump.fire_schedule("EscalatorFunction", later)["overdue"] == 1
     assert pump.fire_schedule("EscalatorFunction", later)["overdue"] == 1
     assert emf(capfd.readouterr().out, "TicketsOverdue") == [1.0, 1.0]
-    now = datetime.now(CHINA_TZ)
+    now = china_now()
     assert pump.fire_schedule("EscalatorFunction", now)["overdue"] == 0
 
 

@@ -5,7 +5,7 @@ records change nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -27,8 +27,9 @@ from careroute.services.coverage_check import check_month
 from careroute.storage import history, registry
 from careroute.storage.visits import save_visit_once
 from careroute_local.pump import EventPump
+from tests.conftest import china_now
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = china_now().astimezone(UTC).replace(microsecond=0)
 POLICY = load_policy()
 
 

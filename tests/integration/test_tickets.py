@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -28,9 +28,9 @@ from careroute.storage import tickets
 from careroute.storage.visits import save_visit_once
 from careroute.tickets import Level, TicketStatus, ticket_id
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import bearer
+from tests.conftest import bearer, china_now
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = china_now().astimezone(UTC).replace(microsecond=0)
 VISITED_AT = NOW - timedelta(hours=1)
 
 

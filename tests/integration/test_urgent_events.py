@@ -29,6 +29,7 @@ from careroute.storage import incidents as store
 from careroute.tickets import Level
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.integration.urgent_moments import just_free
 
 NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
 
@@ -122,8 +123,10 @@ def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
     pump = city_with_routes
     device, elder = belt_of(small_city)
     steward = registry.steward_of_community(elder.community_id)
-    send(pump, body("fall-1", device.device_id))
-    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
+    at = just_free(steward.steward_id, PLAN_DATE)  # between two visits: can go at once
+    with clock.use(lambda: at):
+        send(pump, body("fall-1", device.device_id, occurred_at_override=at))
+        assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
     iid = incident_id("fall-1")
     incident = store.get_incident(iid)
     assert (incident.status, incident.responder_id) == (
@@ -147,12 +150,12 @@ def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
     other = small_city.stewards[-1].steward_id
     assert post(pump, f"/incidents/{iid}/ack", other).status == 403
 
-    with clock.use(lambda: NOW + timedelta(minutes=2)):
+    with clock.use(lambda: at + timedelta(minutes=2)):
         acked = post(pump, f"/incidents/{iid}/ack", steward.steward_id)
     assert acked.status == 200 and acked.json()["status"] == "acknowledged", acked.text
-    with clock.use(lambda: NOW + timedelta(minutes=14)):
+    with clock.use(lambda: at + timedelta(minutes=14)):
         assert post(pump, f"/incidents/{iid}/arrive", steward.steward_id).status == 200
-    with clock.use(lambda: NOW + timedelta(minutes=50)):
+    with clock.use(lambda: at + timedelta(minutes=50)):
         closed = post(
             pump, f"/incidents/{iid}/close", steward.steward_id, {"outcome": "escorted_to_hospital"}
         )
@@ -166,7 +169,7 @@ def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
 
     report = pump.invoke_http(
         "GET", "/incident-report", headers=bearer(pump, "district_official", elder.district_id),
-        query={"month": NOW.strftime("%Y-%m"), "scope": f"district:{elder.district_id}"},
+        query={"month": at.strftime("%Y-%m"), "scope": f"district:{elder.district_id}"},
     )  # fmt: skip
     assert report.status == 200, report.text
     falls = report.json()["by_type"]["fall_detected"]
@@ -178,7 +181,7 @@ def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
     assert (falls["ack_misses"], falls["arrive_misses"]) == (0, 0)
     forbidden = pump.invoke_http(
         "GET", "/incident-report", headers=bearer(pump, "steward", steward.steward_id),
-        query={"month": NOW.strftime("%Y-%m")},
+        query={"month": at.strftime("%Y-%m")},
     )  # fmt: skip
     assert forbidden.status == 403
 

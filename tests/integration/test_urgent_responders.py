@@ -32,6 +32,7 @@ from careroute.synthetic_services import generate_market
 from careroute.urgent_holds import urgent_stop_id
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.integration.urgent_moments import just_free
 
 NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
 
@@ -108,6 +109,12 @@ def order(pump: EventPump, elder: Elder, key: str, start: str, end: str) -> str:
     assert placed.status == 201, placed.text
     assert pump.drain_stream("OrdersTable").failed == 0
     return str(placed.json()["order_id"])
+
+
+def clock_of(moment: datetime) -> int:
+    """Seconds since midnight, Asia/Shanghai (as routes give their times)."""
+    local = moment.astimezone(CHINA_TZ)
+    return local.hour * 3600 + local.minute * 60 + local.second
 
 
 def urgent_stops(steward_id: str, iid: str) -> list[dict[str, Any]]:
@@ -198,23 +205,26 @@ def test_a_more_severe_event_after_dispatch_tightens_the_stop_on_the_route(
     city: EventPump, small_city: Registry
 ) -> None:
     pump = city
-    device, _ = belts(small_city)[1]
-    deliver(pump, event("tight-1", device.device_id, "no_movement", NOW, payload={"hours": 8}))
+    device, elder = belts(small_city)[1]
+    own = registry.steward_of_community(elder.community_id)
+    at = just_free(own.steward_id, PLAN_DATE)  # between two visits: can go at once
+    with clock.use(lambda: at):
+        deliver(pump, event("tight-1", device.device_id, "no_movement", at, payload={"hours": 8}))
     iid = incident_id("tight-1")
     first = store.get_incident(iid)
     assert first.status is IncidentStatus.DISPATCHED and not first.responder_provider_id
     [stop] = urgent_stops(first.responder_id, iid)
-    assert stop["window"]["end"] == "11:15"  # 45 minutes to arrive + 30 on site
+    assert parse_clock(stop["window"]["end"]) == clock_of(at) + 75 * 60  # 45 to arrive + 30
 
-    fall_at = NOW + timedelta(minutes=2)
+    fall_at = at + timedelta(minutes=2)
     with clock.use(lambda: fall_at):
         deliver(pump, event("tight-2", device.device_id, "fall_detected", fall_at))
     tightened = store.get_incident(iid)
     assert tightened.event_ids == ("tight-1", "tight-2")
     assert tightened.arrive_due_at == fall_at + timedelta(minutes=20)
     [stop] = urgent_stops(tightened.responder_id, iid)
-    assert parse_clock(stop["window"]["end"]) <= parse_clock("10:52")
-    assert parse_clock(stop["arrival"]) <= parse_clock("10:22")
+    assert parse_clock(stop["window"]["end"]) <= clock_of(fall_at) + 50 * 60  # 20 + 30 on site
+    assert parse_clock(stop["arrival"]) <= clock_of(fall_at) + 20 * 60
     assert tightened.eta is not None and tightened.eta <= tightened.arrive_due_at
     if tightened.responder_id != first.responder_id:  # handed over: nothing left behind
         assert urgent_stops(first.responder_id, iid) == []
@@ -266,7 +276,11 @@ def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
 ) -> None:
     pump = city
     device, elder = belts(small_city)[3]
-    deliver(pump, event("keep-1", device.device_id, "fall_detected", NOW))
+    own = registry.steward_of_community(elder.community_id)
+    # between two afternoon visits, clear of the other tests' urgent stops on the same route
+    at = just_free(own.steward_id, PLAN_DATE, after="14:00")
+    with clock.use(lambda: at):
+        deliver(pump, event("keep-1", device.device_id, "fall_detected", at))
     iid = incident_id("keep-1")
     incident = store.get_incident(iid)
     responder = incident.responder_id
@@ -295,7 +309,8 @@ def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
     assert {e.elder_id for e in cover} & {s["elder_id"] for s in replanned["stops"]
                                          + replanned["unassigned"] if s.get("cover")}  # fmt: skip
     # the incident is still the responder's, and a redelivered event finds the stop placed
-    deliver(pump, event("keep-1", device.device_id, "fall_detected", NOW))
+    with clock.use(lambda: at):
+        deliver(pump, event("keep-1", device.device_id, "fall_detected", at))
     assert len(urgent_stops(responder, iid)) == 1
 
 

@@ -6,9 +6,10 @@ Code that needs "now" calls `clock.now()`; the month simulation moves time forwa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 Source = Callable[[], datetime]
 
@@ -51,3 +52,19 @@ class SimulatedClock:
 
     def __call__(self) -> datetime:
         return self._now
+
+
+class RunningClock:
+    """Wall time that started at `start`: seconds pass as on the wall, from a chosen moment.
+
+    Tests use it for a fixed "today" that still moves; the local CLI for `--now`.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("a clock's start must carry a time zone")
+        self._start = start
+        self._began = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)

@@ -16,11 +16,12 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from careroute import clock
 from careroute.domain import (
     CHINA_TZ,
     Category,
@@ -179,7 +180,7 @@ def _iso(day: date | None) -> str:
 
 
 def _today() -> date:
-    return datetime.now(CHINA_TZ).date()
+    return clock.now().astimezone(CHINA_TZ).date()
 
 
 # --------------------------------------------------------------------------------------------
