@@ -115,6 +115,21 @@ BAD_REQUESTS = [
     ("unknown elder", {"elder_id": "E999999"}, "key-0000001", 404, "elder E999999 not found"),
     ("oversized notes", {"notes": "x" * 2001}, "key-0000001", 422, "notes"),
     ("not an object", "[1, 2]", "key-0000001", 422, "body"),
+    ("nested 2,000 deep", "[" * 2000 + "]" * 2000, "key-0000001", 422, "nested too deeply"),
+    (
+        "a field nested 2,000 deep",
+        '{"notes": ' + "[" * 2000 + "]" * 2000 + "}",
+        "key-0000001",
+        422,
+        "nested too deeply",
+    ),
+    (
+        "100,000 findings",
+        {"findings": [{"category": "health", "severity": "high"}] * 100_000},
+        "key-0000001",
+        422,
+        "findings",
+    ),
     (
         "unknown finding category",
         {"findings": [{"category": "gossip", "severity": "high"}]},

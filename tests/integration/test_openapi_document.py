@@ -101,3 +101,31 @@ def test_a_body_that_is_not_utf8_is_422_not_a_server_error(
     response = session_pump.invoke_http("POST", path, headers=headers, body=b"\xff\xfe{\x00")
     assert response.status == 422, response.text
     assert json.loads(response.text)["error"]["code"] == "invalid_request"
+
+
+def _body_routes(pump: EventPump) -> list[tuple[str, str, str]]:
+    """(function, method, path with ids filled) of every route that takes a body."""
+    found = []
+    for function, event in pump.stack.template.http_routes():
+        if event.method.upper() in ("POST", "PUT", "PATCH"):
+            path = re.sub(r"\{[^}]+\}", "X0001", event.path)
+            found.append((function.logical_id, event.method.upper(), path))
+    return found
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 2000 + "]" * 2000, '{"a": ' + '{"a": ' * 1500 + "1" + "}" * 1501],
+    ids=["array", "object"],
+)
+def test_a_body_nested_thousands_deep_is_422_in_every_api_function(
+    session_pump: EventPump, body: str
+) -> None:
+    routes = _body_routes(session_pump)
+    assert len({function for function, _, _ in routes}) >= 5
+    headers = {**bearer(session_pump, "city_admin"), "idempotency-key": "key-00000001"}
+    headers["content-type"] = "application/json"
+    for function, method, path in routes:
+        response = session_pump.invoke_http(method, path, headers=headers, body=body)
+        assert response.status == 422, (function, path, response.text)
+        assert response.json()["error"]["code"] == "invalid_request", (function, path)

@@ -76,6 +76,12 @@ def undecodable_body(exc: UnicodeDecodeError) -> Response[str]:
     return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", "body is not valid JSON")
 
 
+def too_deeply_nested(exc: RecursionError) -> Response[str]:
+    """JSON nested deeper than the parser's recursion limit (about 1,000 levels) is no request
+    any client of ours sends: refuse it like any other malformed body."""
+    return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", "body is nested too deeply")
+
+
 def key_reused(exc: IdempotencyValidationError) -> Response[str]:
     return error(HTTPStatus.CONFLICT, "conflict", KEY_REUSED)
 
@@ -102,6 +108,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(RequestValidationError)(invalid_request)
     app.exception_handler(PydanticValidationError)(invalid_request)
     app.exception_handler(UnicodeDecodeError)(undecodable_body)
+    app.exception_handler(RecursionError)(too_deeply_nested)
     app.exception_handler(IdempotencyValidationError)(key_reused)
     app.exception_handler(IdempotencyAlreadyInProgressError)(in_progress)
     app.not_found(no_such_route)
