@@ -17,11 +17,12 @@ export SAM_CLI_TELEMETRY := 0
 SEED ?= 7
 ARGS ?=
 
-.PHONY: help dev run test lint build typecheck openapi unit integration e2e bench clean
+.PHONY: help dev run test test-dates lint build typecheck openapi unit integration e2e bench clean
 
 help:
 	@echo "make run        - local stack, synthetic Shenyang, tomorrow's plan, API serving"
 	@echo "make test       - lint (ruff, cfn-lint, sam validate, checkov, sam build), mypy, every test"
+	@echo "make test-dates - the date-sensitive tests under each awkward 'today' (TEST_DATES)"
 	@echo "make openapi    - rebuild /openapi.json from every API function (after a route change)"
 	@echo "make unit | integration | e2e | lint | build | typecheck | bench | clean"
 
@@ -80,17 +81,36 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
+# Both cores: one pytest worker (and one moto server) per core.
+PYTEST := $(BIN)/pytest -n 2
+
 test: lint typecheck $(CHROMIUM)
-	$(BIN)/pytest
+	$(PYTEST)
+
+# Tests take "today" from CAREROUTE_TEST_TODAY (default in tests/conftest.py). These dates are
+# where calendars bite: a Saturday, a Sunday, a month's last working day, the year's end, two
+# ends of February and the eve of the National Day week. `make test-dates` runs every test that
+# plans, dispatches or counts a month under each; CAREROUTE_TEST_TODAY=D make test-dates
+# runs date D only. Left out: tests that read no calendar (template, pump, journal, fuzzing).
+TEST_DATES := 2026-12-05 2026-12-06 2026-11-30 2026-12-31 2027-02-26 2028-02-29 2026-09-30
+DATE_TESTS := tests/integration tests/e2e --ignore=tests/integration/local_stack \
+	--ignore=tests/integration/test_api_fuzz.py --ignore=tests/integration/test_journal.py \
+	--ignore=tests/integration/test_openapi_document.py
+
+test-dates: $(STAMP) $(CHROMIUM)
+	@for day in $(or $(CAREROUTE_TEST_TODAY),$(TEST_DATES)); do \
+		echo "== CAREROUTE_TEST_TODAY=$$day"; \
+		CAREROUTE_TEST_TODAY=$$day $(PYTEST) -q -p no:logging $(DATE_TESTS) || exit 1; \
+	done
 
 unit: $(STAMP)
-	$(BIN)/pytest tests/unit
+	$(PYTEST) tests/unit
 
 integration: $(STAMP)
-	$(BIN)/pytest tests/integration
+	$(PYTEST) tests/integration
 
 e2e: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest tests/e2e
+	$(PYTEST) tests/e2e
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/city_plan.py

@@ -131,8 +131,15 @@ class Console:
             self.errors.append(message.text)
 
 
-def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Any, Console]:
+def new_context(browser: Any, **context: Any) -> Any:
+    """A browser context whose clock reads the test session's time, as the API's does."""
     ctx = browser.new_context(**context)
+    ctx.clock.set_system_time(china_now())
+    return ctx
+
+
+def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Any, Console]:
+    ctx = new_context(browser, **context)
     page = ctx.new_page()
     console = Console(page)
     page.goto(url)
@@ -398,7 +405,7 @@ def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
     pump, url = served
     admin = pump.issuer.token("city_admin")
     month = china_now().strftime("%Y-%m")
-    ctx = browser.new_context()
+    ctx = new_context(browser)
     for path in ("inspections/progress", "service-circle", "incidents", "incident-report"):
         ctx.route(f"**/{path}?*", lambda route: route.fulfill(status=404, body="{}"))
     page = ctx.new_page()
