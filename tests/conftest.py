@@ -67,7 +67,8 @@ def china_now() -> datetime:
 
 def cli_environment(**extra: str) -> dict[str, str]:
     """The environment of a `careroute` subprocess: a bare PATH, the session's clock, `extra`."""
-    return {"PATH": "/usr/bin:/bin", "CAREROUTE_NOW": china_now().isoformat(), **extra}
+    inherited = {k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}
+    return {"PATH": "/usr/bin:/bin", **inherited, "CAREROUTE_NOW": china_now().isoformat(), **extra}
 
 
 @pytest.fixture(scope="session", autouse=True)
