@@ -55,6 +55,7 @@ run: $(STAMP)
 lint: $(STAMP) $(TOOLS_STAMP) $(CHECKOV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/cfn-lint template.yaml
 	$(TOOLS)/bin/sam validate --lint --template template.yaml --region us-east-1
 	$(CHECKOV)/bin/checkov -f template.yaml --framework cloudformation --quiet --compact --skip-download

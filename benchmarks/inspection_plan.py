@@ -23,12 +23,19 @@ from rich.console import Console
 
 from careroute.domain import CHINA_TZ
 from careroute.inspection_routing import inspection_problem, plan_documents
-from careroute.inspections import CHECKLIST, InspectionResult, ItemScore, candidates, next_due
+from careroute.inspections import (
+    CHECKLIST,
+    InspectionResult,
+    InspectionWorld,
+    ItemScore,
+    candidates,
+    next_due,
+)
 from careroute.plan_summary import percentile
 from careroute.policy import load_policy
 from careroute.routing import default_limits, solve_fleet
 from careroute.synthetic import generate_city
-from careroute.synthetic_inspections import InspectionWorld, generate_inspections
+from careroute.synthetic_inspections import generate_inspections
 from careroute_local import main_job
 
 

@@ -27,10 +27,10 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-from careroute.meals import MealRules, meal_problem, ride_violations
+from careroute.meals import Canteen, MealOrder, MealRules, meal_problem, ride_violations
 from careroute.routing import FleetProblem, FleetResult, SolveLimits, solve_fleet, validate_fleet
 from careroute.synthetic import generate_city
-from careroute.synthetic_meals import Canteen, MealOrder, daily_orders, generate_canteens
+from careroute.synthetic_meals import daily_orders, generate_canteens
 
 
 @dataclass(frozen=True)

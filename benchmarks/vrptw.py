@@ -31,8 +31,9 @@ from pathlib import Path
 from solomon import SCALE, VEHICLE_COST, SolomonInstance, read_solomon, to_fleet_problem
 
 from careroute.routing import SolveLimits, solve_fleet
+from careroute_local.paths import REFERENCE_DATA
 
-DATA = Path("/work/shared/data/vrptw")
+DATA = REFERENCE_DATA / "vrptw"
 SUBSET = ["C101", "C201", "R101", "R201", "RC101", "RC201", "c1_2_1", "r1_2_1", "rc1_2_1"]
 Routes = list[list[int]]
 

@@ -15,7 +15,7 @@ import pytest
 from careroute.config import Settings
 from careroute.domain import Registry
 from careroute.exceptions import StorageError
-from careroute.inspections import TargetKind
+from careroute.inspections import InspectionWorld, TargetKind
 from careroute.policy import load_policy
 from careroute.services import bureau
 from careroute.services import inspections as inspection_service
@@ -23,7 +23,7 @@ from careroute.services.inspections import load_world
 from careroute.services.registry_import import import_registry
 from careroute.storage import bind_tables, tickets
 from careroute.storage import inspections as store
-from careroute.synthetic_inspections import InspectionWorld, generate_inspections
+from careroute.synthetic_inspections import generate_inspections
 from careroute.tickets import TicketSource
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time

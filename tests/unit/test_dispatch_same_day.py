@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime
 from careroute.dispatch import build_problem, insert_order
 from careroute.domain import GeoPoint, TimeWindow, parse_clock
 from careroute.orders import Order, OrderStatus, Payment, ServiceType
+from careroute.providers import ServiceWorker
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
-from careroute.synthetic_services import ServiceWorker
 from careroute.travel import HaversineTravel
 
 BASE = GeoPoint(41.79, 123.40)

@@ -28,10 +28,10 @@ from careroute.orders import (
     refund_minutes,
     window_passed,
 )
+from careroute.providers import ServiceWorker
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
-from careroute.synthetic_services import ServiceWorker
 from careroute.travel import HaversineTravel
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from careroute.dispatch import insert_order
 from careroute.domain import CHINA_TZ, GeoPoint, Registry, TimeWindow, TravelMode, parse_clock
 from careroute.orders import Order, OrderStatus, Payment, ServiceType
 from careroute.policy import load_policy
+from careroute.providers import ServiceWorker
 from careroute.services.route_plan import plan_day
 from careroute.synthetic import generate_city
-from careroute.synthetic_services import ServiceWorker
 from careroute.travel import HaversineTravel
 from careroute.urgent_holds import UrgentHold, urgent_stop_id
 from careroute.urgent_route import UrgentVisit, insert_urgent, urgent_stops

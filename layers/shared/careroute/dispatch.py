@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 
 from careroute.domain import GeoPoint, TimeWindow
 from careroute.orders import DayRoutes, Order
+from careroute.providers import ServiceWorker
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
-from careroute.synthetic_services import ServiceWorker
 from careroute.travel import TravelModel
 from careroute.urgent_holds import UrgentHold
 

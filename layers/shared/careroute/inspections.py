@@ -351,3 +351,12 @@ def rectification_tickets(target: InspectionTarget, result: InspectionResult) ->
             )
         )
     return tickets
+
+
+@dataclass(frozen=True)
+class InspectionWorld:
+    targets: tuple[InspectionTarget, ...]
+    inspectors: tuple[Inspector, ...]
+
+    def count(self, kind: TargetKind) -> int:
+        return sum(1 for t in self.targets if t.kind is kind)

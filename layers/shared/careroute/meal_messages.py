@@ -8,8 +8,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from careroute.domain import GeoPoint
+from careroute.meals import Canteen
 from careroute.messages import ID_PATTERN
-from careroute.synthetic_meals import Canteen
 
 
 class MealPlanJob(BaseModel):

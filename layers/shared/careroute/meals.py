@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from careroute import routing
-from careroute.domain import TimeWindow, parse_clock
+from careroute.domain import GeoPoint, TimeWindow, parse_clock
 from careroute.routing import (
     FleetProblem,
     FleetResult,
@@ -32,8 +32,32 @@ from careroute.routing import (
     travel_matrix,
     validate_fleet,
 )
-from careroute.synthetic_meals import Canteen, MealOrder
 from careroute.travel import HaversineTravel
+
+
+@dataclass(frozen=True)
+class Canteen:
+    canteen_id: str
+    district_id: str
+    street_id: str
+    location: GeoPoint
+    community_ids: tuple[str, ...]
+    """The communities whose elders it delivers to (each community has exactly one)."""
+    vehicles: int
+    vehicle_capacity: int
+    speed_kmh: float
+
+
+@dataclass(frozen=True)
+class MealOrder:
+    order_id: str
+    """"{day}:{elder id}": one lunch order per elder per day."""
+    elder_id: str
+    canteen_id: str
+    location: GeoPoint
+    meals: int
+    window: TimeWindow
+    """When the elder wants it handed over."""
 
 
 @dataclass(frozen=True)

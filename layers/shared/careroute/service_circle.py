@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from careroute.domain import Community, Elder, ElderStatus, GeoPoint
+from careroute.meals import Canteen
 from careroute.synthetic import DISTRICTS, METRES_PER_DEGREE_LAT, AreaKind
-from careroute.synthetic_meals import Canteen
 from careroute.travel import HaversineTravel
 
 CIRCLE_SECONDS = 15 * 60

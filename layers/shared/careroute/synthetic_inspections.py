@@ -18,7 +18,6 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +26,7 @@ from careroute.inspections import (
     INSTITUTION_SKILL,
     InspectionPolicy,
     InspectionTarget,
+    InspectionWorld,
     Inspector,
     TargetKind,
 )
@@ -51,15 +51,6 @@ SHIFT = TimeWindow.parse("08:30", "17:00")
 LUNCH = TimeWindow.parse("12:00", "13:00")
 METRES_PER_DEGREE_LAT = 111_320.0
 INSTITUTION_WORDS = ("颐养院", "敬老院", "养老中心", "康养院", "老年公寓")
-
-
-@dataclass(frozen=True)
-class InspectionWorld:
-    targets: tuple[InspectionTarget, ...]
-    inspectors: tuple[Inspector, ...]
-
-    def count(self, kind: TargetKind) -> int:
-        return sum(1 for t in self.targets if t.kind is kind)
 
 
 def generate_inspections(

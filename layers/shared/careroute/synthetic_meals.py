@@ -18,10 +18,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
-from careroute.domain import Category, Community, Elder, ElderStatus, GeoPoint, TimeWindow
+from careroute.domain import Category, Community, Elder, ElderStatus, TimeWindow
+from careroute.meals import Canteen, MealOrder
 from careroute.synthetic import DISTRICTS, TOTAL_COMMUNITIES, AreaKind
 from careroute.travel import haversine_m
 
@@ -46,31 +46,6 @@ ORDER_SHARE_ADDED = {
 AGE_80_ADDED = 0.04
 TWO_MEALS_SHARE = 0.2
 """Orders for two (the elder and a spouse)."""
-
-
-@dataclass(frozen=True)
-class Canteen:
-    canteen_id: str
-    district_id: str
-    street_id: str
-    location: GeoPoint
-    community_ids: tuple[str, ...]
-    """The communities whose elders it delivers to (each community has exactly one)."""
-    vehicles: int
-    vehicle_capacity: int
-    speed_kmh: float
-
-
-@dataclass(frozen=True)
-class MealOrder:
-    order_id: str
-    """"{day}:{elder id}": one lunch order per elder per day."""
-    elder_id: str
-    canteen_id: str
-    location: GeoPoint
-    meals: int
-    window: TimeWindow
-    """When the elder wants it handed over."""
 
 
 def canteen_counts(communities_per_district: dict[str, int], total: int) -> dict[str, int]:

@@ -12,44 +12,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from careroute.domain import Community, GeoPoint, TimeWindow
+from careroute.domain import Community, GeoPoint
+from careroute.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.quota import choose_pilots
 
-SHIFT = TimeWindow.parse("08:00", "18:00")
-LUNCH = TimeWindow.parse("12:00", "13:00")
 PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("household", frozenset({"cleaning", "cooking", "companion"})),
     ("care", frozenset({"bathing", "escort", "companion"})),
 )
 WORKERS_PER_PROVIDER = (4, 7)
-
-
-@dataclass(frozen=True)
-class Provider:
-    provider_id: str
-    district_id: str
-    base: GeoPoint
-    skills: frozenset[str]
-    """Every skill some worker of the provider has (what it can be ordered for)."""
-
-
-@dataclass(frozen=True)
-class ServiceWorker:
-    worker_id: str
-    provider_id: str
-    skills: frozenset[str]
-    shift: TimeWindow = SHIFT
-    lunch: TimeWindow | None = LUNCH
-
-
-@dataclass(frozen=True)
-class ServiceMarket:
-    providers: tuple[Provider, ...]
-    workers: tuple[ServiceWorker, ...]
-    pilots: frozenset[str]
-    """Community ids of the pilot communities."""
 
 
 def generate_market(

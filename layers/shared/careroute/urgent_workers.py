@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from careroute import routing
 from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.orders import Order
+from careroute.providers import ServiceWorker
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
 from careroute.routing.fleet_validator import validate_fleet
-from careroute.synthetic_services import ServiceWorker
 from careroute.travel import TravelModel
 from careroute.urgent_holds import UrgentHold, urgent_stop_id
 from careroute.urgent_route import DAY_END, LATE_SLACK_SECONDS, RouteInvalid, seconds_of_day

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,9 @@ from careroute.routing import (
     solve_fleet,
     validate_fleet,
 )
+from careroute_local.paths import REFERENCE_DATA
 
-SOLOMON = Path("/work/shared/data/vrptw/solomon")
+SOLOMON = REFERENCE_DATA / "vrptw" / "solomon"
 LIMITS = SolveLimits(time_limit_ms=5_000, solution_limit=200)
 DAY = TimeWindow.parse("08:00", "17:00")
 # Places on a line, 600 s apart: 0 is the office, 1..4 are homes.

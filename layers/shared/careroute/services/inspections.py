@@ -28,6 +28,7 @@ from careroute.inspection_routing import inspection_problem, plan_documents
 from careroute.inspections import (
     InspectionResult,
     InspectionTarget,
+    InspectionWorld,
     Inspector,
     ItemScore,
     Rectification,
@@ -44,7 +45,6 @@ from careroute.storage import inspections as store
 from careroute.storage import plan_jobs, registry
 from careroute.storage import tickets as ticket_store
 from careroute.storage.scopes import ancestors
-from careroute.synthetic_inspections import InspectionWorld
 
 MAX_RESULT_AGE = timedelta(days=7)
 """A result posted later than this after the inspection (an offline phone) is refused."""

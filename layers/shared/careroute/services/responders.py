@@ -20,11 +20,11 @@ from careroute.due import WorkCalendar
 from careroute.incidents import Incident, ResponderOption
 from careroute.orders import ON_A_ROUTE
 from careroute.policy import Policy
+from careroute.providers import Provider, ServiceWorker
 from careroute.services import bureau
 from careroute.storage import home_services, registry, routes
 from careroute.storage import orders as orders_store
 from careroute.storage.home_services import DayPlan
-from careroute.synthetic_services import Provider, ServiceWorker
 from careroute.travel import HaversineTravel, haversine_m
 from careroute.urgent_holds import is_urgent, urgent_stop_id
 from careroute.urgent_route import UrgentVisit, insert_urgent, seconds_of_day, without_urgent

@@ -26,8 +26,8 @@ from pynamodb.models import Model
 
 from careroute.domain import GeoPoint, TimeWindow
 from careroute.orders import DayRoutes
+from careroute.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.storage.errors import storage_errors
-from careroute.synthetic_services import Provider, ServiceMarket, ServiceWorker
 from careroute.urgent_holds import UrgentHold, is_urgent
 
 PILOT = "pilot"
