@@ -25,6 +25,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyVa
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import clock
+from careroute.adapters.dynamodb import visit_recording
 from careroute.api_models import (
     MAX_AUDIT,
     MAX_PAGE,
@@ -84,6 +85,7 @@ from careroute.tickets import TicketSource
 
 settings = bound_settings()
 policy = load_policy(settings.policy_file)
+recording = visit_recording()
 app = new_resolver()
 caller = caller_of(app)
 idempotency_config = IdempotencyConfig(
@@ -116,7 +118,7 @@ def get_route(steward_id: PathId, day: PathDay) -> dict[str, Any]:
 def record_once(call: dict[str, Any]) -> dict[str, Any]:
     request = OutcomeBody.model_validate(call["request"]).as_request(call["steward_id"])
     record, created = record_visit(
-        request, call["idempotency_key"], clock.now(), current_policy(policy)
+        request, call["idempotency_key"], clock.now(), current_policy(policy), recording
     )
     metrics.add_metric(name="VisitsRecorded", unit=MetricUnit.Count, value=int(created))
     return {

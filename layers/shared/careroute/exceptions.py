@@ -1,5 +1,8 @@
 """Errors the service layer raises; the API maps each to one HTTP status, once."""
 
+KEY_REUSED = "this Idempotency-Key was already used for a different visit; use a new key"
+"""What a reused Idempotency-Key (same key, different request) is told, wherever it is found."""
+
 
 class CareRouteError(Exception):
     """Base of every expected error; `code` is the machine-readable name."""

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from pydantic import ValidationError as PydanticValidationError
 
 from careroute.exceptions import (
+    KEY_REUSED,
     CareRouteError,
     ConflictError,
     ForbiddenError,
@@ -37,7 +38,6 @@ STATUS_OF = {
     ConflictError: HTTPStatus.CONFLICT,
     StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
 }
-KEY_REUSED = "this Idempotency-Key was already used for a different visit; use a new key"
 IN_PROGRESS = "this Idempotency-Key's first request has not finished; retry the same request later"
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from careroute.domain import CHINA_TZ, Steward, VisitRecord
-from careroute.exceptions import ForbiddenError, NotFoundError, ValidationError
+from careroute.domain import CHINA_TZ, VisitRecord
+from careroute.exceptions import ForbiddenError, ValidationError
 from careroute.messages import VisitRequest
 from careroute.policy import Policy
-from careroute.storage import registry, routes, visits
+from careroute.services.ports import (
+    ElderRepository,
+    RouteRepository,
+    StewardRepository,
+    VisitRepository,
+)
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
@@ -38,25 +43,21 @@ def check_idempotency_key(key: str | None) -> str:
     return key
 
 
-STEWARD_TTL_SECONDS = 60.0
-"""A steward's community changes rarely; each container re-reads it at most this often."""
-_stewards: dict[str, tuple[float, Steward]] = {}
+@dataclass(frozen=True)
+class VisitRecording:
+    """The ports recording a visit reads and writes."""
+
+    stewards: StewardRepository
+    elders: ElderRepository
+    routes: RouteRepository
+    visits: VisitRepository
 
 
-def steward_of(steward_id: str) -> Steward:
-    """The steward (cached per container for a short while: a batch of outcomes reads once)."""
-    read_at, steward = _stewards.get(steward_id, (0.0, None))
-    if steward is None or time.monotonic() - read_at > STEWARD_TTL_SECONDS:
-        steward = registry.get_steward(steward_id)
-        _stewards[steward_id] = (time.monotonic(), steward)
-    return steward
-
-
-def require_cover_stop(steward_id: str, day: date, community_id: str, elder_id: str) -> None:
-    try:
-        stops = routes.get_route(steward_id, day)["stops"]
-    except NotFoundError:
-        stops = []
+def require_cover_stop(
+    routes: RouteRepository, steward_id: str, day: date, community_id: str, elder_id: str
+) -> None:
+    route = routes.find_route(steward_id, day)
+    stops = route["stops"] if route is not None else []
     if not any(
         s["elder_id"] == elder_id and s.get("community_id") == community_id and s.get("cover")
         for s in stops
@@ -68,21 +69,27 @@ def require_cover_stop(steward_id: str, day: date, community_id: str, elder_id: 
 
 
 def record_visit(
-    request: VisitRequest, idempotency_key: str, now: datetime, policy: Policy
+    request: VisitRequest,
+    idempotency_key: str,
+    now: datetime,
+    policy: Policy,
+    ports: VisitRecording,
 ) -> tuple[VisitRecord, bool]:
     """Store the outcome; returns (record, created). A retried request returns the original."""
     if request.visited_at > now + MAX_CLOCK_SKEW:
         raise ValidationError("visited_at is in the future")
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
-    steward = steward_of(request.steward_id)
+    steward = ports.stewards.get_steward(request.steward_id)
     local_day = request.visited_at.astimezone(CHINA_TZ).date()
     # Elders are keyed by community: a steward reaches elders of their own community, and an
     # absent neighbour's elders only where that day's route gave them as cover stops.
     community_id = request.community_id or steward.community_id
     if community_id != steward.community_id:
-        require_cover_stop(steward.steward_id, local_day, community_id, request.elder_id)
-    elder = registry.get_elder(community_id, request.elder_id)
+        require_cover_stop(
+            ports.routes, steward.steward_id, local_day, community_id, request.elder_id
+        )
+    elder = ports.elders.get_elder(community_id, request.elder_id)
     record = VisitRecord(
         visit_id=visit_id_for(steward.steward_id, idempotency_key),
         elder_id=elder.elder_id,
@@ -98,4 +105,4 @@ def record_visit(
         findings=tuple(finding.to_domain() for finding in request.findings),
         location=request.location.to_domain() if request.location else None,
     )
-    return visits.save_visit_once(record, request_fingerprint(request))
+    return ports.visits.save_visit_once(record, request_fingerprint(request))

@@ -25,7 +25,7 @@ from careroute.domain import (
     Tier,
     VisitRecord,
 )
-from careroute.exceptions import ConflictError
+from careroute.exceptions import KEY_REUSED, ConflictError
 from careroute.storage.errors import storage_errors
 
 
@@ -130,9 +130,7 @@ def save_visit_once(record: VisitRecord, request_hash: str) -> tuple[VisitRecord
                 raise
         existing = VisitModel.get(record.visit_id, consistent_read=True)
     if existing.request_hash != request_hash:
-        raise ConflictError(
-            "this Idempotency-Key was already used for a different visit; use a new key"
-        )
+        raise ConflictError(KEY_REUSED)
     return to_record(existing), False
 
 

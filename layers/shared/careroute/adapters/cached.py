@@ -1,0 +1,39 @@
+"""Short-lived read caches in front of a port, per container: a batch of outcomes from one
+steward reads the steward once, not once per outcome."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from careroute.domain import Steward
+from careroute.services.ports import StewardRepository
+
+STEWARD_TTL_SECONDS = 60.0
+"""A steward's community changes rarely; each container re-reads it at most this often."""
+
+
+class CachedStewards:
+    def __init__(
+        self,
+        inner: StewardRepository,
+        ttl_seconds: float = STEWARD_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._ttl = ttl_seconds
+        self._monotonic = monotonic
+        self._read: dict[str, tuple[float, Steward]] = {}
+
+    def save_stewards(self, stewards: Iterable[Steward]) -> int:
+        saved = list(stewards)
+        for steward in saved:
+            self._read.pop(steward.steward_id, None)
+        return self._inner.save_stewards(saved)
+
+    def get_steward(self, steward_id: str) -> Steward:
+        read_at, steward = self._read.get(steward_id, (0.0, None))
+        if steward is None or self._monotonic() - read_at > self._ttl:
+            steward = self._inner.get_steward(steward_id)
+            self._read[steward_id] = (self._monotonic(), steward)
+        return steward

@@ -1,0 +1,154 @@
+"""One contract, two adapters: the memory and the DynamoDB implementations of the ports that
+recording a visit uses behave the same (same results, same errors), so service tests and
+simulations on memory say something about the product on DynamoDB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from careroute.adapters import dynamodb, memory
+from careroute.config import Settings
+from careroute.domain import (
+    Finding,
+    FindingCategory,
+    GeoPoint,
+    Outcome,
+    Registry,
+    Severity,
+    Tier,
+    VisitRecord,
+)
+from careroute.exceptions import KEY_REUSED, ConflictError, NotFoundError
+from careroute.services.visits import VisitRecording
+from careroute.storage import bind_tables
+from careroute_local.pump import EventPump
+from tests.conftest import PLAN_DATE, china_now
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    ports: VisitRecording
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    if request.param == "memory":
+        yield Backend(
+            "memory",
+            VisitRecording(
+                memory.MemoryStewards(),
+                memory.MemoryElders(),
+                memory.MemoryRoutes(),
+                memory.MemoryVisits(),
+            ),
+        )
+        return
+    pump: EventPump = request.getfixturevalue("session_pump")
+    pump.stack.reset()
+    pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    yield Backend(
+        "dynamodb",
+        VisitRecording(
+            dynamodb.DynamoStewards(),
+            dynamodb.DynamoElders(),
+            dynamodb.DynamoRoutes(),
+            dynamodb.DynamoVisits(),
+        ),
+    )
+
+
+def a_record(city: Registry, visit_id: str = "v" * 32) -> VisitRecord:
+    elder = city.elders[0]
+    at = china_now().replace(microsecond=0)
+    return VisitRecord(
+        visit_id=visit_id,
+        elder_id=elder.elder_id,
+        steward_id=city.stewards[0].steward_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        tier=Tier.T2,
+        outcome=Outcome.VISITED,
+        visited_at=at - timedelta(minutes=30),
+        recorded_at=at,
+        notes="tea, chatted",
+        findings=(Finding(FindingCategory.HEALTH, Severity.HIGH, "cough"),),
+        location=GeoPoint(41.79, 123.40),
+    )
+
+
+def a_route(city: Registry, stops: list[dict[str, Any]]) -> dict[str, Any]:
+    steward = city.stewards[0]
+    return {
+        "steward_id": steward.steward_id,
+        "community_id": steward.community_id,
+        "date": PLAN_DATE.isoformat(),
+        "stops": stops,
+    }
+
+
+def test_stewards_read_back_as_saved_and_an_unknown_one_is_not_found(
+    backend: Backend, small_city: Registry
+) -> None:
+    stewards = backend.ports.stewards
+    assert stewards.save_stewards(small_city.stewards[:3]) == 3
+    for steward in small_city.stewards[:3]:
+        assert stewards.get_steward(steward.steward_id) == steward
+    with pytest.raises(NotFoundError, match="steward W9999 not found"):
+        stewards.get_steward("W9999")
+
+
+def test_elders_read_back_as_saved_only_in_their_own_community(
+    backend: Backend, small_city: Registry
+) -> None:
+    elders = backend.ports.elders
+    chosen = small_city.elders[:5]
+    assert elders.save_elders(chosen) == 5
+    for elder in chosen:
+        assert elders.get_elder(elder.community_id, elder.elder_id) == elder
+    other = next(
+        c.community_id for c in small_city.communities if c.community_id != chosen[0].community_id
+    )
+    with pytest.raises(NotFoundError, match=f"elder {chosen[0].elder_id} not found"):
+        elders.get_elder(other, chosen[0].elder_id)
+
+
+def test_a_route_reads_back_as_saved_a_new_plan_replaces_it_and_other_days_have_none(
+    backend: Backend, small_city: Registry
+) -> None:
+    routes = backend.ports.routes
+    steward = small_city.stewards[0]
+    first = a_route(small_city, [{"elder_id": "E000001", "cover": False, "tier": "T1"}])
+    routes.save_route(first)
+    assert routes.find_route(steward.steward_id, PLAN_DATE) == first
+    second = a_route(small_city, [])
+    routes.save_route(second)
+    assert routes.find_route(steward.steward_id, PLAN_DATE) == second
+    assert routes.find_route(steward.steward_id, PLAN_DATE + timedelta(days=1)) is None
+    read = routes.find_route(steward.steward_id, PLAN_DATE)
+    assert read is not None
+    read["stops"].append({"elder_id": "changed by the reader"})
+    assert routes.find_route(steward.steward_id, PLAN_DATE) == second
+
+
+def test_a_visit_is_stored_once_a_retry_returns_it_and_a_reused_key_conflicts(
+    backend: Backend, small_city: Registry
+) -> None:
+    visits = backend.ports.visits
+    record = a_record(small_city)
+    assert visits.save_visit_once(record, "hash-1") == (record, True)
+    later = replace(record, recorded_at=record.recorded_at + timedelta(minutes=5))
+    assert visits.save_visit_once(later, "hash-1") == (record, False)
+    with pytest.raises(ConflictError, match=KEY_REUSED):
+        visits.save_visit_once(replace(record, outcome=Outcome.NOT_HOME), "hash-2")
+    other = a_record(small_city, visit_id="w" * 32)
+    assert visits.save_visit_once(other, "hash-3") == (other, True)
+    assert sorted(v.visit_id for v in visits.all_visits()) == [record.visit_id, other.visit_id]
+    assert {v.visit_id: v for v in visits.all_visits()}[record.visit_id] == record
