@@ -20,7 +20,7 @@ from datetime import date
 from rich.console import Console
 
 from careroute.domain import Elder, Registry
-from careroute.plan_summary import percentile
+from careroute.percentiles import percentile
 from careroute.policy import load_policy
 from careroute.services.route_plan import plan_day
 from careroute.synthetic import generate_city
@@ -48,8 +48,8 @@ def routing_only(city: Registry, plan_date: date) -> dict[str, float]:
             solve_ms.append(day.result.solve_ms)
     return {
         "routing_only_s": time.perf_counter() - started,
-        "routing_solve_p50_ms": percentile(solve_ms, 50),
-        "routing_solve_p99_ms": percentile(solve_ms, 99),
+        "routing_solve_p50_ms": percentile(solve_ms, 0.5),
+        "routing_solve_p99_ms": percentile(solve_ms, 0.99),
     }
 
 

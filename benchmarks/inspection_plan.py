@@ -31,7 +31,7 @@ from careroute.inspections import (
     candidates,
     next_due,
 )
-from careroute.plan_summary import percentile
+from careroute.percentiles import percentile
 from careroute.policy import load_policy
 from careroute.routing import default_limits, solve_fleet
 from careroute.synthetic import generate_city
@@ -70,8 +70,8 @@ def on_the_stack(city_communities: list, plan_date: date, seed: int) -> dict[str
         "mandatory (overdue or last day)": run.mandatory,
         "planned": run.planned,
         "unassigned_mandatory": run.unassigned_mandatory,
-        "district_solve_p50_ms": round(percentile(solve, 50)),
-        "district_solve_p99_ms": round(percentile(solve, 99)),
+        "district_solve_p50_ms": round(percentile(solve, 0.5)),
+        "district_solve_p99_ms": round(percentile(solve, 0.99)),
     }
 
 
@@ -117,8 +117,8 @@ def rolling(world: InspectionWorld, first: date, days: int) -> dict[str, object]
         f"{days}_days_planned": planned,
         f"{days}_days_unassigned_mandatory": unassigned,
         "planned_per_day": round(planned / days, 1),
-        "district_day_solve_p50_ms": round(percentile(solve_ms, 50)),
-        "district_day_solve_p99_ms": round(percentile(solve_ms, 99)),
+        "district_day_solve_p50_ms": round(percentile(solve_ms, 0.5)),
+        "district_day_solve_p99_ms": round(percentile(solve_ms, 0.99)),
         "overdue_after": overdue,
     }
 

@@ -18,6 +18,7 @@ import random
 import statistics
 
 from careroute.domain import GeoPoint, TimeWindow
+from careroute.percentiles import percentile
 from careroute.routing import (
     RouteProblem,
     SolveStatus,
@@ -76,11 +77,6 @@ def steward_day(n_stops: int, seed: int) -> RouteProblem:
         travel=WALK,
         max_stops=rng.choice((10, 12, 16)),
     )
-
-
-def percentile(values: list[int], q: float) -> float:
-    ordered = sorted(values)
-    return float(ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)])
 
 
 def main() -> None:

@@ -20,13 +20,6 @@ from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
 
 
-def percentile(samples: list[float], q: float) -> float:
-    """The sample at rank q (0..1) of the sorted samples, rounded to the nearest; 0.0 for
-    none."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
-
-
 def heping_today(scale: float, seed: int = 11) -> tuple[date, Registry]:
     """Today (China time) and the synthetic Heping district at `scale` as it stands today:
     the small city the request-path benchmarks run on."""

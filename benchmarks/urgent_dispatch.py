@@ -32,8 +32,8 @@ from rich.console import Console
 from careroute import clock
 from careroute.devices import REPORTS, Device, DeviceKind, generate_devices
 from careroute.domain import CHINA_TZ
-from careroute.incident_report import percentile
 from careroute.incidents import EventType, IncidentStatus, incident_id
+from careroute.percentiles import percentile
 from careroute.synthetic import generate_city
 from careroute.synthetic_services import generate_market
 from careroute_local import main_job

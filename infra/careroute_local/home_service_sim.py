@@ -25,6 +25,7 @@ from typing import Any
 from careroute.clock import SimulatedClock
 from careroute.domain import CHINA_TZ, ElderStatus, Registry, format_clock, parse_clock
 from careroute.orders import SERVICES as SPECS
+from careroute.percentiles import percentile
 
 ORDERS_TABLE = "OrdersTable"
 DISPATCHER = "DispatcherFunction"
@@ -301,8 +302,8 @@ class HomeServiceDays:
         recorded steps checked against its status."""
         found: dict[str, Any] = dict(self.counts)
         waits = sorted(w for o in self.orders.values() if (w := o.waiting_seconds) is not None)
-        found["home_service_wait_p50_s"] = _percentile(waits, 0.5)
-        found["home_service_wait_p90_s"] = _percentile(waits, 0.9)
+        found["home_service_wait_p50_s"] = percentile(waits, 0.5)
+        found["home_service_wait_p90_s"] = percentile(waits, 0.9)
         found["home_service_wait_max_s"] = waits[-1] if waits else None
         found["home_service_orders_self_paid"] = sum(
             1 for o in self.orders.values() if o.payment == "self_paid"
@@ -330,10 +331,3 @@ class HomeServiceDays:
         found["home_service_event_mismatches"] = len(mismatched)
         found["home_service_unassigned_reasons"] = dict(self.unassigned.most_common())
         return found
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (None when empty)."""
-    if not values:
-        return None
-    return values[max(0, min(len(values) - 1, round(q * len(values) + 0.5) - 1))]

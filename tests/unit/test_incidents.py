@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from careroute.domain import Severity
 from careroute.incident_messages import DeviceEvent
-from careroute.incident_report import month_report, percentile
+from careroute.incident_report import month_report
 from careroute.incidents import (
     EventType,
     Incident,
@@ -31,6 +31,7 @@ from careroute.incidents import (
     open_incident,
     rank_responders,
 )
+from careroute.percentiles import percentile
 from careroute.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
 from careroute.tickets import Level
 

@@ -8,21 +8,12 @@ miss even though it has no time yet.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from careroute.incidents import EventType, Incident
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    """Nearest-rank percentile (`share` in 0..1); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
+from careroute.percentiles import percentile
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return float(ordered[rank - 1])
+from careroute.percentiles import percentile
 
 
 @dataclass(frozen=True)
@@ -55,8 +48,8 @@ def summarise(routes: Iterable[dict[str, Any]]) -> PlanSummary:
         mandatory_unassigned=mandatory_unassigned,
         unassigned_by_reason=dict(reasons.most_common()),
         fallback_routes=sum(1 for d in docs if d["stats"]["status"] == "fallback"),
-        solve_ms_p50=percentile(solve_ms, 50),
-        solve_ms_p99=percentile(solve_ms, 99),
+        solve_ms_p50=percentile(solve_ms, 0.5) or 0.0,
+        solve_ms_p99=percentile(solve_ms, 0.99) or 0.0,
         solve_ms_max=max(solve_ms, default=0.0),
         travel_minutes_total=round(sum(d["stats"]["travel_minutes"] for d in docs), 1),
         stops_per_route_mean=round(planned / len(docs), 2) if docs else 0.0,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -51,6 +50,7 @@ from careroute.orders import (
     refund_minutes,
     window_passed,
 )
+from careroute.percentiles import percentile
 from careroute.quota import HomeServicePolicy, month_of, remaining
 from careroute.storage import home_services, registry
 from careroute.storage import incidents as incidents_store
@@ -290,14 +290,6 @@ def order_events(who: Caller, oid: str) -> list[OrderEvent]:
     return store.events_of(oid)
 
 
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
 def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
     """Orders placed in a month in a district (or the city): status counts, waiting time
     placed -> assigned (p50/p99 seconds), escalated waiting orders, free minutes used."""
@@ -328,7 +320,7 @@ def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
         "month": month,
         "orders": len(orders),
         "status": dict(sorted(Counter(o.status.value for o in orders).items())),
-        "waiting_seconds": {"p50": _percentile(waits, 50), "p99": _percentile(waits, 99)},
+        "waiting_seconds": {"p50": percentile(waits, 0.5), "p99": percentile(waits, 0.99)},
         "escalated": escalated,
         "free_minutes_used": home_services.used_by(free),
         "self_paid": sum(1 for o in orders if o.payment is Payment.SELF_PAID),
