@@ -52,7 +52,7 @@ from careroute.api_models import (
 from careroute.auth import Caller, Role, require_own_steward, require_scope
 from careroute.coverage import Scope
 from careroute.docs_page import DOCS_HTML
-from careroute.domain import CHINA_TZ, ElderStatus, Tier
+from careroute.domain import ElderStatus, Tier
 from careroute.exceptions import CareRouteError, ForbiddenError, NotFoundError, ValidationError
 from careroute.handler_setup import bound_settings
 from careroute.http_api import (
@@ -228,7 +228,7 @@ def readable_scope(who: Caller, scope: str) -> Scope:
 
 
 def today() -> date:
-    return clock.now().astimezone(CHINA_TZ).date()
+    return clock.today()
 
 
 @app.get(

@@ -8,7 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import handler_setup
-from careroute.domain import CHINA_TZ
+from careroute.domain import china_date
 from careroute.messages import PaceTick
 from careroute.observability import logger, metrics, tracer
 from careroute.services.pace import city_pace
@@ -21,7 +21,7 @@ handler_setup.bound_settings()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = PaceTick.model_validate(event)
-    pace = city_pace(tick.scheduled_time.astimezone(CHINA_TZ).date())
+    pace = city_pace(china_date(tick.scheduled_time))
     metrics.add_metric(name="CoverageLagPoints", unit=MetricUnit.NoUnit, value=pace.lag_points)
     metrics.add_metric(
         name="CoverageVisitedPercent", unit=MetricUnit.Percent, value=100 * pace.visited_share

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import handler_setup
-from careroute.domain import CHINA_TZ
+from careroute.domain import china_date
 from careroute.messages import EligibilityTick
 from careroute.observability import logger, metrics, tracer
 from careroute.services.eligibility import scan
@@ -21,7 +21,7 @@ setup = handler_setup.with_policy()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = EligibilityTick.model_validate(event)
     rules = setup.policy()
-    on = tick.scheduled_time.astimezone(CHINA_TZ).date()
+    on = china_date(tick.scheduled_time)
     report = scan(on, tick.scheduled_time, rules.benefits, rules.tickets)
     metrics.add_metric(name="BenefitTicketsOpened", unit=MetricUnit.Count, value=report.notified)
     summary: dict[str, Any] = report.summary()

@@ -11,7 +11,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import clock
 from careroute.api_models import error_responses
-from careroute.domain import CHINA_TZ
 from careroute.handler_setup import with_policy
 from careroute.http_api import (
     MONTH_PATTERN,
@@ -72,7 +71,7 @@ def get_progress(
     scope: Annotated[str, Query(max_length=40, description="city or district:ID")] = "city",
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> InspectionProgress:
-    today = clock.now().astimezone(CHINA_TZ).date()
+    today = clock.today()
     return progress(caller(), scope, month or today.strftime("%Y-%m"), today)
 
 

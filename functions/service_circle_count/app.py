@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import handler_setup
 from careroute.coverage import Scope
-from careroute.domain import CHINA_TZ
+from careroute.domain import china_date
 from careroute.messages import PaceTick
 from careroute.observability import logger, metrics, tracer
 from careroute.services.service_circle import count_circles
@@ -24,7 +24,7 @@ setup = handler_setup.with_policy()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = PaceTick.model_validate(event)
-    day = tick.scheduled_time.astimezone(CHINA_TZ).date()
+    day = china_date(tick.scheduled_time)
     counts = count_circles(registry.all_communities(), registry.all_elders(), setup.policy(), day)
     elders, within = counts.get(Scope.parse("city"), (0, 0))
     metrics.add_metric(name="ServiceCircleElders", unit=MetricUnit.Count, value=elders)

@@ -18,7 +18,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import clock, handler_setup
 from careroute.api_models import error_responses
-from careroute.domain import CHINA_TZ
 from careroute.http_api import MONTH_PATTERN, ScopeQuery, caller_of, new_resolver
 from careroute.http_errors import error
 from careroute.observability import logger, tracer
@@ -81,7 +80,7 @@ def get_coverage_daily(
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
     scope: ScopeQuery = "city",
 ) -> dict[str, Any]:
-    return month_series(caller(), month, scope, clock.now().astimezone(CHINA_TZ).date())
+    return month_series(caller(), month, scope, clock.today())
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -42,7 +42,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _today() -> date:
-    return clock.now().astimezone(CHINA_TZ).date()
+    return clock.today()
 
 
 def _moment(text: str) -> datetime:

@@ -10,7 +10,6 @@ from datetime import UTC, timedelta
 import pytest
 
 from careroute.domain import (
-    CHINA_TZ,
     Elder,
     ElderStatus,
     Finding,
@@ -20,6 +19,7 @@ from careroute.domain import (
     Severity,
     Tier,
     VisitRecord,
+    china_date,
 )
 from careroute.policy import load_policy
 from careroute.services import bureau
@@ -45,7 +45,7 @@ def elders(city: Registry, tier: Tier | None = None) -> list[Elder]:
     """Active elders of the first steward's community not visited in the last 5 days (of
     `tier` today, if given)."""
     steward = city.stewards[0]
-    today = NOW.astimezone(CHINA_TZ).date()
+    today = china_date(NOW)
     return [
         e
         for e in city.elders

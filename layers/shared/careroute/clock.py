@@ -9,7 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from careroute.domain import china_date
 
 Source = Callable[[], datetime]
 
@@ -24,6 +26,11 @@ _source: Source = _wall
 def now() -> datetime:
     """The current time, time-zone aware (UTC unless a simulation says otherwise)."""
     return _source()
+
+
+def today() -> date:
+    """Today in China (Asia/Shanghai), by the same clock."""
+    return china_date(_source())
 
 
 @contextmanager

@@ -14,6 +14,11 @@ CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 """Local time of every community; China keeps one zone and no daylight saving."""
 
 
+def china_date(moment: datetime) -> date:
+    """The calendar day of `moment` in China: every day, month and deadline is counted there."""
+    return moment.astimezone(CHINA_TZ).date()
+
+
 class Category(StrEnum):
     """The seven special-difficulty categories an elder can belong to (several at once)."""
 
@@ -257,7 +262,7 @@ class VisitRecord:
 
     @property
     def local_date(self) -> date:
-        return self.visited_at.astimezone(CHINA_TZ).date()
+        return china_date(self.visited_at)
 
     @property
     def month(self) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from careroute.domain import CHINA_TZ, Elder, ElderStatus, Tier
+from careroute.domain import Elder, ElderStatus, Tier, china_date
 from careroute.due import WorkCalendar, month_end, rule_deadline, working_deadline
 from careroute.policy import Policy
 
@@ -151,7 +151,7 @@ def awaits_retry(elder: Elder) -> bool:
     """A failed attempt (not home, refused) came after the last completed visit."""
     if elder.last_attempt_at is None:
         return False
-    failed_on = elder.last_attempt_at.astimezone(CHINA_TZ).date()
+    failed_on = china_date(elder.last_attempt_at)
     return elder.last_visited_on is None or failed_on > elder.last_visited_on
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from careroute.domain import CHINA_TZ, FindingCategory, GeoPoint, Severity, TimeWindow
+from careroute.domain import CHINA_TZ, FindingCategory, GeoPoint, Severity, TimeWindow, china_date
 from careroute.policy_tables import known_table
 from careroute.tickets import Level, Ticket, TicketSource, ticket_id
 
@@ -260,7 +260,7 @@ class InspectionResult:
 
     @property
     def inspected_on(self) -> date:
-        return self.inspected_at.astimezone(CHINA_TZ).date()
+        return china_date(self.inspected_at)
 
     @property
     def score_share(self) -> float:

@@ -23,7 +23,6 @@ from typing import TypeVar
 
 from careroute import clock
 from careroute.domain import (
-    CHINA_TZ,
     Category,
     Community,
     Elder,
@@ -180,7 +179,7 @@ def _iso(day: date | None) -> str:
 
 
 def _today() -> date:
-    return clock.now().astimezone(CHINA_TZ).date()
+    return clock.today()
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from careroute.domain import (
     Steward,
     Tier,
     TimeWindow,
+    china_date,
     format_clock,
     parse_clock,
 )
@@ -167,7 +168,7 @@ def insert_urgent(
     """The responder's route for today with the urgent visit in it, or None when the visit
     cannot be done today by this responder (shift over, too far to make it before the shift
     ends)."""
-    day = now.astimezone(CHINA_TZ).date()
+    day = china_date(now)
     doc = document if document is not None else empty_route(community, steward, day)
     now_s = seconds_of_day(now)
     done = [s for s in doc["stops"] if parse_clock(s["service_start"]) <= now_s]
@@ -178,7 +179,7 @@ def insert_urgent(
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     direct = travel.seconds(community.location, visit.elder.location)
     latest = seconds_of_day(visit.due_at + timedelta(seconds=visit.late_seconds))
-    if (visit.due_at + timedelta(seconds=visit.late_seconds)).astimezone(CHINA_TZ).date() > day:
+    if china_date(visit.due_at + timedelta(seconds=visit.late_seconds)) > day:
         latest = DAY_END - visit.service_seconds
     if visit.late_seconds:  # already late: at least "straight there" from now
         latest = max(latest, start + direct + LATE_SLACK_SECONDS)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from careroute import routing
-from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.domain import GeoPoint, TimeWindow, china_date
 from careroute.orders import Order
 from careroute.providers import ServiceWorker
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
@@ -74,7 +74,7 @@ def insert_for_worker(
     today without dropping a booked order (shift over, day too full, too far)."""
     worker = day.worker
     now_s = seconds_of_day(now)
-    today = now.astimezone(CHINA_TZ).date()
+    today = china_date(now)
     orders = {o.order_id: o for o in day.orders}
     holds = {h.stop_id: h for h in day.held}
 
@@ -93,7 +93,7 @@ def insert_for_worker(
     here = where(done[-1][0]) if done else day.base
     latest_at = visit.due_at + timedelta(seconds=visit.late_seconds)
     latest = seconds_of_day(latest_at)
-    if latest_at.astimezone(CHINA_TZ).date() > today:
+    if china_date(latest_at) > today:
         latest = DAY_END - visit.service_seconds
     if visit.late_seconds:  # already late: at least "straight there" from now
         latest = max(latest, start + travel.seconds(here, visit.location) + LATE_SLACK_SECONDS)

@@ -23,7 +23,7 @@ from careroute import clock
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
 from careroute.devices import DeviceKind
-from careroute.domain import CHINA_TZ, Elder
+from careroute.domain import CHINA_TZ, Elder, china_date
 from careroute.exceptions import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.incident_messages import DeviceEvent
 from careroute.incident_report import MonthReport, month_report
@@ -245,7 +245,7 @@ def _place(
 ) -> Incident | None:
     """Put the visit on the chosen responder's day (unless a crashed delivery did already)
     and mark the incident DISPATCHED; None when a concurrent write means: read again."""
-    day = now.astimezone(CHINA_TZ).date()
+    day = china_date(now)
     if plan is None:
         placed = placed_stop(incident, now)
         if placed is not None:
@@ -270,7 +270,7 @@ def _keep_deadline(
     placed_for = incident.placed_due_at
     if placed_for is not None and incident.arrive_due_at >= placed_for:
         return incident  # the deadline the visit was placed for still holds
-    day = now.astimezone(CHINA_TZ).date()
+    day = china_date(now)
     placed = placed_stop(incident, now)
     if placed is None:
         if incident.status is IncidentStatus.DISPATCHED:  # taken off, not yet handed over

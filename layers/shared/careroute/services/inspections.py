@@ -16,7 +16,7 @@ from typing import Any
 from careroute import routing
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
-from careroute.domain import CHINA_TZ, FindingCategory, Severity
+from careroute.domain import FindingCategory, Severity, china_date
 from careroute.exceptions import ConflictError, ForbiddenError, ValidationError
 from careroute.inspection_messages import (
     DistrictProgress,
@@ -211,7 +211,7 @@ def _check_time(inspected_at: datetime, now: datetime, target: InspectionTarget)
         raise ValidationError("inspected_at: is in the future")
     if inspected_at < now - MAX_RESULT_AGE:
         raise ValidationError(f"inspected_at: older than {MAX_RESULT_AGE.days} days")
-    day = inspected_at.astimezone(CHINA_TZ).date()
+    day = china_date(inspected_at)
     if target.available_from and day < target.available_from:
         raise ValidationError(f"inspected_at: before the job's completion {target.available_from}")
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
-from careroute.domain import CHINA_TZ, ElderStatus, TimeWindow, parse_clock
+from careroute.domain import CHINA_TZ, ElderStatus, TimeWindow, china_date, parse_clock
 from careroute.exceptions import (
     ConflictError,
     ForbiddenError,
@@ -128,7 +128,7 @@ def place_order(
 ) -> tuple[Order, bool]:
     """Place an order once per (caller, Idempotency-Key); True when placed now, False when
     the same request was placed before (its order is returned)."""
-    today = now.astimezone(CHINA_TZ).date()
+    today = china_date(now)
     if request.service_date < today:
         raise ValidationError(f"service_date: {request.service_date} is in the past")
     if request.service_date > today + timedelta(days=31):
@@ -247,7 +247,7 @@ def _incident_rows(worker_id: str, day: date) -> list[tuple[int, str, dict[str, 
     for incident in incidents_store.of_responder(worker_id):
         if not incident.is_open or incident.dispatched_at is None:
             continue
-        if incident.dispatched_at.astimezone(CHINA_TZ).date() != day:
+        if china_date(incident.dispatched_at) != day:
             continue
         plan = home_services.get_plan(incident.responder_provider_id, day)
         start = plan.start_of(urgent_stop_id(incident.incident_id))

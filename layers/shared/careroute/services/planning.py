@@ -21,7 +21,7 @@ from careroute.cover import (
     visits_to_cover,
     visits_to_offload,
 )
-from careroute.domain import CHINA_TZ, Community, Elder, GeoPoint, Steward
+from careroute.domain import Community, Elder, GeoPoint, Steward, china_date
 from careroute.due import WorkCalendar
 from careroute.exceptions import NotFoundError
 from careroute.messages import CoverItem, NightlyTick, PlanJob
@@ -39,7 +39,7 @@ def plan_date_of(tick: NightlyTick) -> date:
     """The nightly run plans the next local day, unless the tick names a date."""
     if tick.plan_date is not None:
         return tick.plan_date
-    return tick.scheduled_time.astimezone(CHINA_TZ).date() + timedelta(days=1)
+    return china_date(tick.scheduled_time) + timedelta(days=1)
 
 
 @dataclass(frozen=True)

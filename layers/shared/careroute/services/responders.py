@@ -15,7 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from careroute.domain import CHINA_TZ, Community, Elder, Steward, TravelMode, parse_clock
+from careroute.domain import (
+    CHINA_TZ,
+    Community,
+    Elder,
+    Steward,
+    TravelMode,
+    china_date,
+    parse_clock,
+)
 from careroute.due import WorkCalendar
 from careroute.incidents import Incident, ResponderOption
 from careroute.orders import ON_A_ROUTE
@@ -165,7 +173,7 @@ def plan_visit(
     found = directory()
     community = found.communities[option.community_id]
     steward = found.stewards[option.community_id]
-    previous = routes.find_route(steward.steward_id, now.astimezone(CHINA_TZ).date())
+    previous = routes.find_route(steward.steward_id, china_date(now))
     visit = UrgentVisit(
         incident.incident_id,
         elder,
@@ -211,7 +219,7 @@ def _worker_plan(
     late_seconds: int,
     plans: dict[str, DayPlan],
 ) -> RoutePlan | None:
-    day = now.astimezone(CHINA_TZ).date()
+    day = china_date(now)
     plan, mine = _worker_day(incident.district_id, worker_id, day, plans)
     visit = WorkerUrgent(
         incident.incident_id,
@@ -236,7 +244,7 @@ def _worker_plan(
 
 def placed_stop(incident: Incident, now: datetime) -> PlacedStop | None:
     """Where the incident's visit is on its responder's day today; None when it is not."""
-    day = now.astimezone(CHINA_TZ).date()
+    day = china_date(now)
     now_s = seconds_of_day(now)
     if incident.responder_provider_id:
         plan = home_services.get_plan(incident.responder_provider_id, day)
@@ -260,7 +268,7 @@ def placed_stop(incident: Incident, now: datetime) -> PlacedStop | None:
 def take_off(incident: Incident, now: datetime) -> bool:
     """Take the incident's visit off its responder's day (to hand it to someone else);
     True when it is off, False when the day changed meanwhile."""
-    day = now.astimezone(CHINA_TZ).date()
+    day = china_date(now)
     if incident.responder_provider_id:
         plan = home_services.get_plan(incident.responder_provider_id, day)
         stop_id = urgent_stop_id(incident.incident_id)
@@ -283,6 +291,6 @@ def take_off(incident: Incident, now: datetime) -> bool:
 
 def day_end_seconds(at: datetime, day: date) -> int:
     """Seconds of `day` at `at`, or the end of the day when `at` is later."""
-    if at.astimezone(CHINA_TZ).date() > day:
+    if china_date(at) > day:
         return 24 * 3600
     return seconds_of_day(at)

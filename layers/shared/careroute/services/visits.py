@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from careroute.domain import CHINA_TZ, VisitRecord
+from careroute.domain import VisitRecord, china_date
 from careroute.exceptions import ForbiddenError, ValidationError
 from careroute.messages import VisitRequest
 from careroute.policy import Policy
@@ -81,7 +81,7 @@ def record_visit(
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
     steward = ports.stewards.get_steward(request.steward_id)
-    local_day = request.visited_at.astimezone(CHINA_TZ).date()
+    local_day = china_date(request.visited_at)
     # Elders are keyed by community: a steward reaches elders of their own community, and an
     # absent neighbour's elders only where that day's route gave them as cover stops.
     community_id = request.community_id or steward.community_id

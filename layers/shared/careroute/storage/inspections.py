@@ -37,7 +37,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow, china_date
 from careroute.exceptions import NotFoundError
 from careroute.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.storage.errors import failed_conditions, storage_errors
@@ -324,9 +324,7 @@ def save_result(
     seen = InspectionTargetModel.due_date
     condition = (seen == target.due_date.isoformat()) if target.due_date else seen.does_not_exist()
     actions = [
-        InspectionTargetModel.last_inspected.set(
-            inspected_at.astimezone(CHINA_TZ).date().isoformat()
-        ),
+        InspectionTargetModel.last_inspected.set(china_date(inspected_at).isoformat()),
         InspectionTargetModel.last_result_id.set(document["result_id"]),
         InspectionTargetModel.due_date.set(next_due.isoformat())
         if next_due

@@ -19,7 +19,6 @@ from pynamodb.models import Model
 
 from careroute import clock
 from careroute.domain import (
-    CHINA_TZ,
     Category,
     Community,
     Elder,
@@ -28,6 +27,7 @@ from careroute.domain import (
     Steward,
     TimeWindow,
     TravelMode,
+    china_date,
     format_clock,
     parse_clock,
 )
@@ -153,7 +153,7 @@ def _attempt_since_visit(item: ElderModel) -> datetime | None:
         return None
     at = datetime.fromisoformat(item.last_attempt_at)
     visited = _optional_date(item.last_visited_on)
-    if visited is not None and at.astimezone(CHINA_TZ).date() <= visited:
+    if visited is not None and china_date(at) <= visited:
         return None
     return at
 
@@ -355,7 +355,7 @@ def mark_attempt(community_id: str, elder_id: str, at: datetime) -> bool:
     False when nothing changed (not newer, or the elder is unknown).
     """
     when = instant_text(at)
-    day = at.astimezone(CHINA_TZ).date().isoformat()
+    day = china_date(at).isoformat()
     condition = (
         ElderModel.elder_id.exists()
         & (ElderModel.last_attempt_at.does_not_exist() | (ElderModel.last_attempt_at < when))
