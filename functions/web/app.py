@@ -13,14 +13,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import clock, handler_setup
 from careroute.api_models import error_responses
-from careroute.http_api import MONTH_PATTERN, ScopeQuery, caller_of, new_resolver
+from careroute.http_api import MONTH_PATTERN, ScopeQuery, caller_of, http_entry, new_resolver
 from careroute.http_errors import error
-from careroute.observability import logger, tracer
+from careroute.observability import tracer
 from careroute.services.dashboard import month_series, scope_map
 
 handler_setup.bound_settings()
@@ -83,7 +82,6 @@ def get_coverage_daily(
     return month_series(caller(), month, scope, clock.today())
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
