@@ -11,12 +11,14 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute import handler_setup
+from careroute.adapters.dynamodb import visit_projection
+from careroute.coverage import Projection
 from careroute.observability import logger, metrics, tracer
 from careroute.services.projection import project
-from careroute.storage.coverage import Projection
 from careroute.storage.visits import record_from_image
 
 setup = handler_setup.with_policy()
+ports = visit_projection()
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -25,7 +27,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     visit = record_from_image(record.dynamodb.new_image)
     # The stream record and the visit (opaque ids) on every line of this record's work.
     logger.append_keys(stream_event_id=record.event_id, visit_id=visit.visit_id)
-    result = project(visit, setup.policy())
+    result = project(visit, setup.policy(), ports)
     name = "VisitsProjected" if result is Projection.APPLIED else "DuplicateVisitRecords"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 

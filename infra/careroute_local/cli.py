@@ -545,6 +545,7 @@ def cmd_redrive(args: argparse.Namespace) -> None:
 
 def _redrive_projector(settings: Settings, limit: int | None) -> None:
     """Replay the visit-stream batches the projector gave up on (safe to repeat)."""
+    from careroute.adapters.dynamodb import visit_projection
     from careroute.policy import load_policy
     from careroute.services.bureau import current_policy
     from careroute.services.stream_redrive import redrive_projector
@@ -552,7 +553,7 @@ def _redrive_projector(settings: Settings, limit: int | None) -> None:
 
     dlq = queue_beside(settings.plan_jobs_queue_url, "plan-jobs", "projector-dlq")
     policy = current_policy(load_policy(settings.policy_file))
-    result = redrive_projector(dlq, policy, limit)
+    result = redrive_projector(dlq, policy, visit_projection(), limit)
     console.print(
         f"Replayed {result.moved} failed visit-stream batches; {result.left} left"
         + (" (older than the stream's 24 h? `careroute coverage --rebuild`)." if result.left

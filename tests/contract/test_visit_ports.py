@@ -4,15 +4,12 @@ simulations on memory say something about the product on DynamoDB."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from careroute.adapters import dynamodb, memory
-from careroute.config import Settings
 from careroute.domain import (
     Finding,
     FindingCategory,
@@ -24,44 +21,8 @@ from careroute.domain import (
     VisitRecord,
 )
 from careroute.exceptions import KEY_REUSED, ConflictError, NotFoundError
-from careroute.services.visits import VisitRecording
-from careroute.storage import bind_tables
-from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, china_now
-
-
-@dataclass(frozen=True)
-class Backend:
-    name: str
-    ports: VisitRecording
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    if request.param == "memory":
-        yield Backend(
-            "memory",
-            VisitRecording(
-                memory.MemoryStewards(),
-                memory.MemoryElders(),
-                memory.MemoryRoutes(),
-                memory.MemoryVisits(),
-            ),
-        )
-        return
-    pump: EventPump = request.getfixturevalue("session_pump")
-    pump.stack.reset()
-    pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    yield Backend(
-        "dynamodb",
-        VisitRecording(
-            dynamodb.DynamoStewards(),
-            dynamodb.DynamoElders(),
-            dynamodb.DynamoRoutes(),
-            dynamodb.DynamoVisits(),
-        ),
-    )
+from tests.contract.conftest import Backend
 
 
 def a_record(city: Registry, visit_id: str = "v" * 32) -> VisitRecord:
@@ -97,7 +58,7 @@ def a_route(city: Registry, stops: list[dict[str, Any]]) -> dict[str, Any]:
 def test_stewards_read_back_as_saved_and_an_unknown_one_is_not_found(
     backend: Backend, small_city: Registry
 ) -> None:
-    stewards = backend.ports.stewards
+    stewards = backend.recording.stewards
     assert stewards.save_stewards(small_city.stewards[:3]) == 3
     for steward in small_city.stewards[:3]:
         assert stewards.get_steward(steward.steward_id) == steward
@@ -108,7 +69,7 @@ def test_stewards_read_back_as_saved_and_an_unknown_one_is_not_found(
 def test_elders_read_back_as_saved_only_in_their_own_community(
     backend: Backend, small_city: Registry
 ) -> None:
-    elders = backend.ports.elders
+    elders = backend.recording.elders
     chosen = small_city.elders[:5]
     assert elders.save_elders(chosen) == 5
     for elder in chosen:
@@ -123,7 +84,7 @@ def test_elders_read_back_as_saved_only_in_their_own_community(
 def test_a_route_reads_back_as_saved_a_new_plan_replaces_it_and_other_days_have_none(
     backend: Backend, small_city: Registry
 ) -> None:
-    routes = backend.ports.routes
+    routes = backend.recording.routes
     steward = small_city.stewards[0]
     first = a_route(small_city, [{"elder_id": "E000001", "cover": False, "tier": "T1"}])
     routes.save_route(first)
@@ -141,7 +102,7 @@ def test_a_route_reads_back_as_saved_a_new_plan_replaces_it_and_other_days_have_
 def test_a_visit_is_stored_once_a_retry_returns_it_and_a_reused_key_conflicts(
     backend: Backend, small_city: Registry
 ) -> None:
-    visits = backend.ports.visits
+    visits = backend.recording.visits
     record = a_record(small_city)
     assert visits.save_visit_once(record, "hash-1") == (record, True)
     later = replace(record, recorded_at=record.recorded_at + timedelta(minutes=5))

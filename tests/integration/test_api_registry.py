@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from careroute.domain import Registry
+from careroute.elder_history import Entry, Kind
 from careroute.policy import DEFAULT_POLICY_PATH
 from careroute.services import bureau
 from careroute.storage import history, registry
-from careroute.storage.history import Kind
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
 
@@ -34,11 +34,11 @@ def call(
     return pump.invoke_http(method, path, headers=headers, query=query, body=raw)
 
 
-def reads(community_id: str) -> list[history.Entry]:
+def reads(community_id: str) -> list[Entry]:
     return list(history.entries(history.community_pk(community_id), Kind.READ))
 
 
-def changes(community_id: str, elder_id: str) -> list[history.Entry]:
+def changes(community_id: str, elder_id: str) -> list[Entry]:
     return list(history.entries(history.elder_pk(community_id, elder_id)))
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from careroute.assessments import QUALIFIED, AssessmentRequest, generate_assessments
 from careroute.domain import Category, Registry
+from careroute.elder_history import Kind
 from careroute.services.assessments import load_world
 from careroute.storage import history, registry
-from careroute.storage.history import Kind
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
 

@@ -22,6 +22,7 @@ from unittest import mock
 
 import pytest
 
+from careroute.adapters.dynamodb import visit_projection
 from careroute.domain import ElderStatus, Registry
 from careroute.plan_summary import summarise
 from careroute.policy import load_policy
@@ -33,7 +34,7 @@ from careroute.storage.tickets import TicketModel
 from careroute.storage.visits import all_visits
 from careroute_local import faults
 from careroute_local.cli import main
-from careroute_local.pump import EventPump
+from careroute_local.pump import EventPump, load_handler
 from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
 
 NOW = china_now().replace(microsecond=0)
@@ -123,8 +124,8 @@ def injector(loaded_stack: EventPump) -> Iterator[Callable[[list[dict[str, Any]]
 
 
 def _handler_module(pump: EventPump, function: str) -> Any:
-    """The loaded module of a function's handler (as the pump imported it)."""
-    pump._handlers.get(function) or pump.invoke(function, {"Records": []})
+    """The loaded module of a function's handler (the one the pump imports and calls)."""
+    load_handler(pump.stack.template.functions[function])
     return next(m for name, m in sys.modules.items() if name.startswith(f"_lambda_{function}_"))
 
 
@@ -227,7 +228,7 @@ def test_replaying_a_dead_letter_that_was_partly_applied_counts_each_visit_once(
     loaded_stack._on_failure(spec, "ProjectorDLQ", arn, shard["ShardId"], raw, 6, "Unhandled")
     dlq = loaded_stack.stack.queue_url("ProjectorDLQ")  # ...and yet dead-lettered
 
-    assert redrive_projector(dlq, load_policy()).moved == 1
+    assert redrive_projector(dlq, load_policy(), visit_projection()).moved == 1
     assert_nothing_lost(loaded_stack, posts, accepted)
 
 
@@ -300,8 +301,8 @@ def test_a_projector_crash_after_its_writes_is_redelivered_and_counted_once(
     project = projector.project
     calls: list[str] = []
 
-    def applied_then_crash(record: Any, policy: Any) -> Any:
-        result = project(record, policy)
+    def applied_then_crash(record: Any, policy: Any, ports: Any) -> Any:
+        result = project(record, policy, ports)
         calls.append(record.visit_id)
         if len(calls) in (1, 5, 6):  # the first record, and two in the middle of a batch
             raise RuntimeError("the runtime died before the checkpoint")

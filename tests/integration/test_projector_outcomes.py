@@ -21,6 +21,7 @@ from careroute.domain import (
     VisitRecord,
     china_date,
 )
+from careroute.elder_history import Entry
 from careroute.policy import load_policy
 from careroute.services import bureau
 from careroute.services.coverage_check import check_month
@@ -94,7 +95,7 @@ def stored(elder: Elder) -> Elder:
     return registry.get_elder(elder.community_id, elder.elder_id)
 
 
-def changes(elder: Elder) -> list[history.Entry]:
+def changes(elder: Elder) -> list[Entry]:
     return list(history.entries(history.elder_pk(elder.community_id, elder.elder_id)))
 
 

@@ -7,15 +7,23 @@ applies them from scratch, so the two can be compared.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from careroute.domain import Elder, ElderStatus, Outcome, VisitRecord
+from careroute.domain import Elder, ElderStatus, Outcome, Tier, VisitRecord
 from careroute.policy import Policy
 
 ALL_TIERS = "ALL"
+
+
+class Projection(StrEnum):
+    """What projecting one visit record did: counted it, or found it counted already."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
 
 
 class ScopeKind(StrEnum):
@@ -121,3 +129,20 @@ def registry_totals(
 
 
 OUTCOME_NAMES = tuple(o.value for o in Outcome)
+TIER_ORDER = (Tier.T1.value, Tier.T2.value, Tier.T3.value, ALL_TIERS)
+"""The rows of a coverage answer, in order."""
+
+
+def coverage_row(tier: str, counts: Mapping[str, int] | None, due: int) -> dict[str, Any]:
+    """One tier's row of a coverage answer from its stored counts (None: nothing yet):
+    `elders_visited`, `visits_made` and `outcome_<name>` for each outcome."""
+    found = counts or {}
+    visited = int(found.get("elders_visited", 0))
+    return {
+        "tier": tier,
+        "elders_due": due,
+        "elders_visited": visited,
+        "visit_rate": round(visited / due, 4) if due else None,
+        "visits_made": int(found.get("visits_made", 0)),
+        "outcomes": {name: int(found.get(f"outcome_{name}", 0)) for name in OUTCOME_NAMES},
+    }

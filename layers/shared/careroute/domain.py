@@ -19,6 +19,22 @@ def china_date(moment: datetime) -> date:
     return moment.astimezone(CHINA_TZ).date()
 
 
+def attempt_since_visit(
+    last_attempt_at: datetime | None, last_visited_on: date | None
+) -> datetime | None:
+    """The stored failed attempt, if it is after the last completed visit.
+
+    The projector only ever moves the stored attempt forward and never clears it; a completed
+    visit supersedes it when the elder is read instead: an attempt whose local date is not
+    after `last_visited_on` is not "since the last completed visit" and reads as None.
+    """
+    if last_attempt_at is None:
+        return None
+    if last_visited_on is not None and china_date(last_attempt_at) <= last_visited_on:
+        return None
+    return last_attempt_at
+
+
 class Category(StrEnum):
     """The seven special-difficulty categories an elder can belong to (several at once)."""
 

@@ -7,13 +7,17 @@ set-up at cold start).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.cached import CachedStewards
-from careroute.domain import Elder, Steward, VisitRecord
+from careroute.coverage import Projection, Scope
+from careroute.domain import Elder, ElderStatus, Steward, VisitRecord
+from careroute.elder_history import Entry, Kind
+from careroute.services.projection import VisitProjection
 from careroute.services.visits import VisitRecording
-from careroute.storage import registry, routes, visits
+from careroute.storage import coverage, history, registry, routes, tickets, visits
+from careroute.tickets import Ticket
 
 
 class DynamoStewards:
@@ -28,8 +32,35 @@ class DynamoElders:
     def save_elders(self, elders: Iterable[Elder]) -> int:
         return registry.save_elders(elders)
 
-    def get_elder(self, community_id: str, elder_id: str) -> Elder:
-        return registry.get_elder(community_id, elder_id)
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        return registry.get_elder(community_id, elder_id, consistent)
+
+    def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
+        return registry.mark_visited(community_id, elder_id, on)
+
+    def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
+        return registry.mark_attempt(community_id, elder_id, at)
+
+    def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
+        return registry.raise_urgent_until(community_id, elder_id, until)
+
+    def change_status(
+        self,
+        community_id: str,
+        elder_id: str,
+        expected: ElderStatus,
+        target: ElderStatus,
+        at: datetime,
+        change: tuple[str, Entry] | None = None,
+    ) -> bool:
+        update = registry.status_update(community_id, elder_id, expected, target, at)
+        if change is None:
+            return registry.apply_update(update, "set an elder's status")
+        key, entry = change
+        return history.apply_outcome_change(community_id, elder_id, update, entry, key)
+
+    def changes(self, community_id: str, elder_id: str) -> list[Entry]:
+        return list(history.entries(history.elder_pk(community_id, elder_id), Kind.CHANGE))
 
 
 class DynamoRoutes:
@@ -38,6 +69,28 @@ class DynamoRoutes:
 
     def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
         return routes.find_route(steward_id, day)
+
+
+class DynamoTickets:
+    def open_once(self, ticket: Ticket) -> bool:
+        return tickets.open_once(ticket)
+
+    def get_ticket(self, ticket_id: str) -> Ticket:
+        return tickets.get_ticket(ticket_id, consistent=True)
+
+
+class DynamoCoverage:
+    def project_visit(self, record: VisitRecord) -> Projection:
+        return coverage.project_visit(record)
+
+    def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
+        return coverage.save_registry_totals(totals)
+
+    def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
+        return coverage.read_coverage(month, scope)
+
+    def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
+        return coverage.read_ticket_counts(month, scope)
 
 
 class DynamoVisits:
@@ -55,4 +108,11 @@ def visit_recording() -> VisitRecording:
         elders=DynamoElders(),
         routes=DynamoRoutes(),
         visits=DynamoVisits(),
+    )
+
+
+def visit_projection() -> VisitProjection:
+    """The ports of projecting a visit record, on DynamoDB."""
+    return VisitProjection(
+        elders=DynamoElders(), tickets=DynamoTickets(), coverage=DynamoCoverage()
     )

@@ -8,12 +8,34 @@ nothing stored. `tests/contract/` runs the same tests against these and the Dyna
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
-from careroute.domain import Elder, Steward, VisitRecord
+from careroute.coverage import (
+    ALL_TIERS,
+    TIER_ORDER,
+    Projection,
+    Scope,
+    coverage_row,
+    record_scopes,
+    scopes_of,
+)
+from careroute.domain import (
+    Elder,
+    ElderStatus,
+    Steward,
+    VisitRecord,
+    attempt_since_visit,
+    china_date,
+)
+from careroute.elder_history import Entry
 from careroute.exceptions import KEY_REUSED, ConflictError, NotFoundError
+from careroute.tickets import Ticket, closed_on_time, opening_month
+
+_Ordered = TypeVar("_Ordered", date, datetime)
 
 
 class MemoryStewards:
@@ -33,21 +55,95 @@ class MemoryStewards:
         return self._by_id[steward_id]
 
 
+@dataclass
+class _ElderState:
+    """An elder as stored: the registry entry plus what visit outcomes move."""
+
+    elder: Elder
+    attempt_at: datetime | None = None
+    """The latest failed attempt as stored (read through attempt_since_visit)."""
+    status_changed_at: datetime | None = None
+    changes: dict[str, Entry] = field(default_factory=dict)
+    """History entries by their key (at, kind, key), as the table's sort key."""
+
+
 class MemoryElders:
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, str], Elder] = {}
+        self._by_key: dict[tuple[str, str], _ElderState] = {}
 
     def save_elders(self, elders: Iterable[Elder]) -> int:
         count = 0
         for elder in elders:
-            self._by_key[(elder.community_id, elder.elder_id)] = elder
+            self._by_key[(elder.community_id, elder.elder_id)] = _ElderState(
+                replace(elder, last_attempt_at=None), attempt_at=elder.last_attempt_at
+            )
             count += 1
         return count
 
-    def get_elder(self, community_id: str, elder_id: str) -> Elder:
-        if (community_id, elder_id) not in self._by_key:
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None:
             raise NotFoundError(f"elder {elder_id} not found in community {community_id}")
-        return self._by_key[(community_id, elder_id)]
+        attempt = attempt_since_visit(state.attempt_at, state.elder.last_visited_on)
+        return replace(state.elder, last_attempt_at=attempt)
+
+    def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None or not _later(on, state.elder.last_visited_on):
+            return False
+        state.elder = replace(state.elder, last_visited_on=on)
+        return True
+
+    def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None or not _later(at, state.attempt_at):
+            return False
+        if not _later(china_date(at), state.elder.last_visited_on):
+            return False
+        state.attempt_at = at
+        return True
+
+    def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None or not _later(until, state.elder.urgent_until):
+            return False
+        state.elder = replace(state.elder, urgent_until=until)
+        return True
+
+    def change_status(
+        self,
+        community_id: str,
+        elder_id: str,
+        expected: ElderStatus,
+        target: ElderStatus,
+        at: datetime,
+        change: tuple[str, Entry] | None = None,
+    ) -> bool:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None or state.elder.status is not expected:
+            return False
+        if not _later(at, state.status_changed_at):
+            return False
+        if change is not None:
+            key, entry = change
+            sort_key = f"{entry.at.astimezone(UTC).isoformat()}#{entry.kind.value}#{key}"
+            if sort_key in state.changes:
+                return False
+            state.changes[sort_key] = entry
+        state.elder = replace(state.elder, status=target)
+        state.status_changed_at = at
+        return True
+
+    def changes(self, community_id: str, elder_id: str) -> list[Entry]:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None:
+            return []
+        return [state.changes[key] for key in sorted(state.changes, reverse=True)]
+
+
+def _later(new: _Ordered, stored: _Ordered | None) -> bool:
+    """A conditional maximum's test: nothing stored yet, or `new` is after what is."""
+    return stored is None or new > stored
 
 
 class MemoryRoutes:
@@ -78,3 +174,82 @@ class MemoryVisits:
 
     def all_visits(self) -> Iterator[VisitRecord]:
         return iter([record for record, _ in self._by_id.values()])
+
+
+class MemoryCoverage:
+    """Counters per (month#scope, tier), the markers that make them exact, the registry
+    totals and the ticket counters, as the coverage table keeps them."""
+
+    def __init__(self) -> None:
+        self._markers: set[str] = set()
+        self._counters: dict[tuple[str, str], Counter[str]] = {}
+        self._totals: dict[tuple[str, str], int] = {}
+        self._tickets: dict[str, Counter[str]] = {}
+
+    def project_visit(self, record: VisitRecord) -> Projection:
+        visit_marker = f"visit#{record.visit_id}"
+        if visit_marker in self._markers:
+            return Projection.DUPLICATE
+        elder_marker = f"elder-month#{record.elder_id}#{record.month}"
+        count_elder = record.completed and elder_marker not in self._markers
+        self._markers.add(visit_marker)
+        if count_elder:
+            self._markers.add(elder_marker)
+        for scope in record_scopes(record):
+            for tier in (record.tier.value, ALL_TIERS):
+                counts = self._counters.setdefault((f"{record.month}#{scope}", tier), Counter())
+                counts["visits_made"] += 1
+                counts[f"outcome_{record.outcome.value}"] += 1
+                if count_elder:
+                    counts["elders_visited"] += 1
+        return Projection.APPLIED
+
+    def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
+        for (scope, tier), count in totals.items():
+            self._totals[(str(scope), tier)] = count
+        return len(totals)
+
+    def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
+        return [
+            coverage_row(
+                tier,
+                self._counters.get((f"{month}#{scope}", tier)),
+                self._totals.get((str(scope), tier), 0),
+            )
+            for tier in TIER_ORDER
+        ]
+
+    def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
+        counts = self._tickets.get(f"{month}#{scope}", Counter())
+        return {name: counts[name] for name in ("opened", "closed", "closed_on_time")}
+
+    def count_ticket(self, ticket: Ticket, *, opened: bool) -> None:
+        """Add to the ticket counters of every scope of `ticket`, in the month it opened."""
+        month = opening_month(ticket)
+        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+            counts = self._tickets.setdefault(f"{month}#{scope}", Counter())
+            if opened:
+                counts["opened"] += 1
+            else:
+                counts["closed"] += 1
+                counts["closed_on_time"] += int(closed_on_time(ticket))
+
+
+class MemoryTickets:
+    """Tickets by id; opening one counts it in `coverage` in the same step."""
+
+    def __init__(self, coverage: MemoryCoverage) -> None:
+        self._coverage = coverage
+        self._by_id: dict[str, Ticket] = {}
+
+    def open_once(self, ticket: Ticket) -> bool:
+        if ticket.ticket_id in self._by_id:
+            return False
+        self._by_id[ticket.ticket_id] = ticket
+        self._coverage.count_ticket(ticket, opened=True)
+        return True
+
+    def get_ticket(self, ticket_id: str) -> Ticket:
+        if ticket_id not in self._by_id:
+            raise NotFoundError(f"ticket {ticket_id} not found")
+        return self._by_id[ticket_id]

@@ -22,11 +22,11 @@ from careroute.assessments import (
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
 from careroute.domain import Elder
+from careroute.elder_history import Actor, Entry, Kind
 from careroute.exceptions import ForbiddenError, NotFoundError, ValidationError
 from careroute.policy import Policy
 from careroute.storage import assessments as store
 from careroute.storage import registry
-from careroute.storage.history import Actor, Entry, Kind
 from careroute.storage.scopes import ancestors
 
 CLOCK_SKEW = timedelta(minutes=5)

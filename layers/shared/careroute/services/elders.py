@@ -28,10 +28,10 @@ from careroute.api_models import (
 from careroute.auth import Caller, Role, require_scope
 from careroute.coverage import Scope, ScopeKind
 from careroute.domain import Elder, ElderStatus, Tier, format_clock
+from careroute.elder_history import Actor, Entry, Kind
 from careroute.exceptions import ForbiddenError, ValidationError
 from careroute.policy import Policy
 from careroute.storage import history, registry
-from careroute.storage.history import Actor, Entry, Kind
 from careroute.storage.scopes import ancestors
 
 

@@ -9,10 +9,13 @@ a missing item is `NotFoundError`, a reused idempotency key `ConflictError`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
-from careroute.domain import Elder, Steward, VisitRecord
+from careroute.coverage import Projection, Scope
+from careroute.domain import Elder, ElderStatus, Steward, VisitRecord
+from careroute.elder_history import Entry
+from careroute.tickets import Ticket
 
 
 class StewardRepository(Protocol):
@@ -30,8 +33,44 @@ class ElderRepository(Protocol):
         """Store (or replace) elders; returns how many."""
         ...
 
-    def get_elder(self, community_id: str, elder_id: str) -> Elder:
-        """The elder of that community; NotFoundError when there is none."""
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        """The elder of that community; NotFoundError when there is none. `consistent`: see
+        every write made before the call (a strongly consistent read)."""
+        ...
+
+    # What visit outcomes change. Each is conditional and safe to repeat in any order: True
+    # when it changed something, False when a newer value is there (or the elder is unknown).
+
+    def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
+        """Move the last completed visit forward to `on` (never backwards)."""
+        ...
+
+    def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
+        """Move the latest failed attempt forward to `at`, unless a completed visit on or after
+        its day is recorded (a failed attempt is "since the last visit" or not at all)."""
+        ...
+
+    def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
+        """Move the date an urgent finding keeps the elder T1 until forward to `until`."""
+        ...
+
+    def change_status(
+        self,
+        community_id: str,
+        elder_id: str,
+        expected: ElderStatus,
+        target: ElderStatus,
+        at: datetime,
+        change: tuple[str, Entry] | None = None,
+    ) -> bool:
+        """Set the status `target` (or confirm it) as observed at `at`, only while it is still
+        `expected` and nothing at or after `at` set it; with `change` = (key, entry), write the
+        history entry under that key in the same all-or-nothing step (an entry already there
+        under the key makes it a repeat: nothing is written)."""
+        ...
+
+    def changes(self, community_id: str, elder_id: str) -> list[Entry]:
+        """The elder's history of changes, newest first."""
         ...
 
 
@@ -53,4 +92,34 @@ class VisitRepository(Protocol):
 
     def all_visits(self) -> Iterator[VisitRecord]:
         """Every visit record, in no particular order."""
+        ...
+
+
+class TicketRepository(Protocol):
+    def open_once(self, ticket: Ticket) -> bool:
+        """Store a new ticket and count it in its scopes' month, all or nothing; False (and
+        nothing counted) when a ticket with its id exists."""
+        ...
+
+    def get_ticket(self, ticket_id: str) -> Ticket:
+        """The ticket; NotFoundError when there is none."""
+        ...
+
+
+class CoverageRepository(Protocol):
+    def project_visit(self, record: VisitRecord) -> Projection:
+        """Count the visit in every scope x (its tier, ALL) of its month, exactly once per
+        visit id; the elder counts as visited once per month (completed outcomes only)."""
+        ...
+
+    def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
+        """Replace the denominators (active elders per scope x tier)."""
+        ...
+
+    def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
+        """One row per tier (T1, T2, T3, ALL), as careroute.coverage.coverage_row gives it."""
+        ...
+
+    def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
+        """Tickets opened in the month within the scope: opened, closed, closed_on_time."""
         ...

@@ -21,16 +21,17 @@ nothing. Coverage denominators (registry totals) are not changed by a status cha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from careroute.auth import Role
+from careroute.coverage import Projection
 from careroute.domain import ElderStatus, Outcome, Severity, VisitRecord
+from careroute.elder_history import Actor, Entry, Kind
 from careroute.exceptions import NotFoundError
 from careroute.policy import Policy
+from careroute.services.ports import CoverageRepository, ElderRepository, TicketRepository
 from careroute.services.tickets import open_tickets
-from careroute.storage import coverage, history, registry
-from careroute.storage.coverage import Projection
-from careroute.storage.history import Actor, Entry, Kind
 
 FAILED_ATTEMPTS = frozenset({Outcome.NOT_HOME, Outcome.REFUSED})
 STATUS_AFTER = {
@@ -44,45 +45,53 @@ FINAL_STATUSES = frozenset({ElderStatus.MOVED, ElderStatus.DECEASED})
 STATUS_TRIES = 3
 
 
-def project(record: VisitRecord, policy: Policy) -> Projection:
+@dataclass(frozen=True)
+class VisitProjection:
+    """The ports projecting a visit record reads and writes."""
+
+    elders: ElderRepository
+    tickets: TicketRepository
+    coverage: CoverageRepository
+
+
+def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Projection:
     """Apply one visit record; safe to call any number of times for the same record.
 
     The elder's updates come first (each idempotent on its own): if the counter transaction
     then fails, the retried record redoes them all and they change nothing the second time.
     """
+    elders = ports.elders
     if record.completed:
-        registry.mark_visited(record.community_id, record.elder_id, record.local_date)
+        elders.mark_visited(record.community_id, record.elder_id, record.local_date)
     if record.outcome in FAILED_ATTEMPTS:
-        registry.mark_attempt(record.community_id, record.elder_id, record.visited_at)
+        elders.mark_attempt(record.community_id, record.elder_id, record.visited_at)
     if record.outcome in STATUS_AFTER:
-        apply_status(record, STATUS_AFTER[record.outcome])
+        apply_status(elders, record, STATUS_AFTER[record.outcome])
     if any(finding.severity is Severity.URGENT for finding in record.findings):
         until = record.local_date + timedelta(days=policy.urgent_finding_t1_days)
-        registry.raise_urgent_until(record.community_id, record.elder_id, until)
+        elders.raise_urgent_until(record.community_id, record.elder_id, until)
     if record.findings:
-        open_tickets(record, policy.tickets)
-    return coverage.project_visit(record)
+        open_tickets(ports.tickets, record, policy.tickets)
+    return ports.coverage.project_visit(record)
 
 
 def status_reason(record: VisitRecord) -> str:
     return f"visit outcome '{record.outcome.value}' recorded on {record.local_date.isoformat()}"
 
 
-def apply_status(record: VisitRecord, target: ElderStatus) -> bool:
+def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStatus) -> bool:
     """Set (or confirm) the elder's status from the record, unless a newer outcome already
     did or the elder has left (moved, deceased). True when the update was applied."""
-    if target is ElderStatus.ACTIVE:
-        # The common case, an active elder visited: confirm without reading first (the
-        # update's own condition keeps it safe); anything else falls through to the read.
-        confirm = registry.status_update(
-            record.community_id, record.elder_id, target, target, record.visited_at
-        )
-        if registry.apply_update(confirm, "confirm an elder's status"):
-            return True
+    # The common case, an active elder visited: confirm without reading first (the update's
+    # own condition keeps it safe); anything else falls through to the read.
+    if target is ElderStatus.ACTIVE and elders.change_status(
+        record.community_id, record.elder_id, target, target, record.visited_at
+    ):
+        return True
     expected: ElderStatus | None = None
     for _ in range(STATUS_TRIES):
         try:
-            current = registry.get_elder(record.community_id, record.elder_id, consistent=True)
+            current = elders.get_elder(record.community_id, record.elder_id, consistent=True)
         except NotFoundError:
             return False  # not in the registry (any more): nothing to apply
         if current.status in FINAL_STATUSES or current.status is expected:
@@ -90,13 +99,9 @@ def apply_status(record: VisitRecord, target: ElderStatus) -> bool:
             # this outcome (or a newer one) is applied already
             return False
         expected = current.status
-        update = registry.status_update(
-            record.community_id, record.elder_id, expected, target, record.visited_at
-        )
-        if target is expected:
-            applied = registry.apply_update(update, "confirm an elder's status")
-        else:
-            change = Entry(
+        change: tuple[str, Entry] | None = None
+        if target is not expected:
+            entry = Entry(
                 kind=Kind.CHANGE,
                 at=record.visited_at,
                 actor=Actor(record.steward_id, Role.STEWARD.value),
@@ -105,10 +110,9 @@ def apply_status(record: VisitRecord, target: ElderStatus) -> bool:
                 new=target.value,
                 reason=status_reason(record),
             )
-            key = f"visit-{record.visit_id}"
-            applied = history.apply_outcome_change(
-                record.community_id, record.elder_id, update, change, key
-            )
-        if applied:
+            change = (f"visit-{record.visit_id}", entry)
+        if elders.change_status(
+            record.community_id, record.elder_id, expected, target, record.visited_at, change
+        ):
             return True
     return False

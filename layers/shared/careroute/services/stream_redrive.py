@@ -11,21 +11,23 @@ changes nothing twice. A batch older than the stream's 24 hours stays in the DLQ
 from __future__ import annotations
 
 from careroute.policy import Policy
-from careroute.services.projection import project
+from careroute.services.projection import VisitProjection, project
 from careroute.storage.dead_letters import Redriven, replay
 from careroute.storage.stream_failures import FailedBatch, new_images
 from careroute.storage.visits import record_from_image
 
 
-def replay_batch(body: str, policy: Policy) -> int:
+def replay_batch(body: str, policy: Policy, ports: VisitProjection) -> int:
     """Project every visit of one OnFailure record again; returns how many were replayed."""
     count = 0
     for image in new_images(FailedBatch.from_message(body)):
-        project(record_from_image(image), policy)
+        project(record_from_image(image), policy, ports)
         count += 1
     return count
 
 
-def redrive_projector(dlq_url: str, policy: Policy, limit: int | None = None) -> Redriven:
+def redrive_projector(
+    dlq_url: str, policy: Policy, ports: VisitProjection, limit: int | None = None
+) -> Redriven:
     """Replay up to `limit` dead-lettered batches; each leaves the DLQ once replayed."""
-    return replay(dlq_url, lambda body: replay_batch(body, policy), limit)
+    return replay(dlq_url, lambda body: replay_batch(body, policy, ports), limit)

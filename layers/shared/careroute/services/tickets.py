@@ -16,6 +16,7 @@ from careroute.auth import Caller, Role, can_read_scope, require_scope
 from careroute.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain import VisitRecord
 from careroute.exceptions import ConflictError, ForbiddenError, ValidationError
+from careroute.services.ports import TicketRepository
 from careroute.storage import coverage as coverage_store
 from careroute.storage import registry
 from careroute.storage import tickets as store
@@ -38,10 +39,10 @@ class TicketFilter(StrEnum):
     ALL = "all"
 
 
-def open_tickets(record: VisitRecord, sla: TicketSla) -> int:
+def open_tickets(tickets: TicketRepository, record: VisitRecord, sla: TicketSla) -> int:
     """Open one ticket per finding of the visit; a repeat delivery opens none. The count of
     tickets stored now."""
-    return sum(store.open_once(ticket) for ticket in tickets_for(record, sla))
+    return sum(tickets.open_once(ticket) for ticket in tickets_for(record, sla))
 
 
 def escalate_overdue(now: datetime) -> int:

@@ -23,6 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from careroute.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain import Elder, GeoPoint
+from careroute.elder_history import Entry
 from careroute.eligibility import CareLevel
 from careroute.exceptions import ConflictError, NotFoundError
 from careroute.storage import history, registry
@@ -189,7 +190,7 @@ def record_result(
     key: str,
     at: datetime,
     assessor_id: str,
-    changes: Iterable[history.Entry],
+    changes: Iterable[Entry],
 ) -> bool:
     """Close the request and grade the elder, all or nothing. True if this call wrote it;
     False if the same key already did (a retry). ConflictError if another result closed the

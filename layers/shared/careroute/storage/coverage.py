@@ -8,7 +8,6 @@ nothing. An elder counts once per month through a second marker per elder and mo
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
@@ -17,14 +16,22 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from careroute.coverage import ALL_TIERS, OUTCOME_NAMES, Scope, record_scopes, scopes_of
-from careroute.domain import Tier, VisitRecord
+from careroute.coverage import (
+    ALL_TIERS,
+    OUTCOME_NAMES,
+    TIER_ORDER,
+    Projection,
+    Scope,
+    coverage_row,
+    record_scopes,
+    scopes_of,
+)
+from careroute.domain import VisitRecord
 from careroute.storage.errors import failed_conditions, storage_errors
 from careroute.tickets import Ticket, closed_on_time, opening_month
 
 MARKER_RETENTION = timedelta(days=400)
 TICKETS_SK = "tickets"
-TIER_ORDER = (Tier.T1.value, Tier.T2.value, Tier.T3.value, ALL_TIERS)
 
 
 class CoverageModel(Model):
@@ -52,11 +59,6 @@ class CoverageModel(Model):
     """On 15-minute service circle items only (`circle#SCOPE`, storage.circle_counts): of
     `elders`, how many live within the circle."""
     circle_as_of = UnicodeAttribute(null=True)
-
-
-class Projection(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"
 
 
 def _counter_pk(month: str, scope: Scope) -> str:
@@ -123,19 +125,9 @@ def save_registry_totals(totals: dict[tuple[Scope, str], int]) -> int:
     return len(totals)
 
 
-def _row(tier: str, counters: CoverageModel | None, due: int) -> dict[str, Any]:
-    visited = int(counters.elders_visited) if counters else 0
-    outcomes = {
-        name: int(getattr(counters, f"outcome_{name}")) if counters else 0 for name in OUTCOME_NAMES
-    }
-    return {
-        "tier": tier,
-        "elders_due": due,
-        "elders_visited": visited,
-        "visit_rate": round(visited / due, 4) if due else None,
-        "visits_made": int(counters.visits_made) if counters else 0,
-        "outcomes": outcomes,
-    }
+def _counts(item: CoverageModel) -> dict[str, int]:
+    names = ("elders_visited", "visits_made", *(f"outcome_{n}" for n in OUTCOME_NAMES))
+    return {name: int(getattr(item, name) or 0) for name in names}
 
 
 def read_coverage(month: str, scope: Scope) -> list[dict[str, Any]]:
@@ -143,7 +135,10 @@ def read_coverage(month: str, scope: Scope) -> list[dict[str, Any]]:
     with storage_errors("read coverage"):
         counters = {item.sk: item for item in CoverageModel.query(_counter_pk(month, scope))}
         due = {item.sk: int(item.elders or 0) for item in CoverageModel.query(_registry_pk(scope))}
-    return [_row(tier, counters.get(tier), due.get(tier, 0)) for tier in TIER_ORDER]
+    return [
+        coverage_row(tier, _counts(counters[tier]) if tier in counters else None, due.get(tier, 0))
+        for tier in TIER_ORDER
+    ]
 
 
 def scope_exists(scope: Scope) -> bool:
@@ -157,7 +152,7 @@ def stored_counters(month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
     with storage_errors("read a month's counters"):
         for item in CoverageModel.scan(CoverageModel.pk.startswith(f"{month}#")):
             scope = Scope.parse(item.pk.split("#", 1)[1])
-            found[(scope, item.sk)] = _row(item.sk, item, 0)
+            found[(scope, item.sk)] = coverage_row(item.sk, _counts(item), 0)
     return found
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, cast
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
@@ -27,14 +25,10 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from careroute.domain import Elder
+from careroute.elder_history import Actor, Entry, Kind
 from careroute.exceptions import ConflictError
 from careroute.storage import registry
 from careroute.storage.errors import storage_errors
-
-
-class Kind(StrEnum):
-    CHANGE = "change"
-    READ = "read"
 
 
 class ElderHistoryModel(Model):
@@ -56,24 +50,6 @@ class ElderHistoryModel(Model):
     """The elders whose personal data a read returned."""
     reason = UnicodeAttribute(null=True)
     """Why a change was made, when it was not made by hand (e.g. a visit outcome)."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    sub: str
-    role: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    kind: Kind
-    at: datetime
-    actor: Actor
-    what: str
-    old: Any = None
-    new: Any = None
-    elder_ids: tuple[str, ...] = ()
-    reason: str = ""
 
 
 def elder_pk(community_id: str, elder_id: str) -> str:

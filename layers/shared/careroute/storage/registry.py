@@ -27,6 +27,7 @@ from careroute.domain import (
     Steward,
     TimeWindow,
     TravelMode,
+    attempt_since_visit,
     china_date,
     format_clock,
     parse_clock,
@@ -143,19 +144,8 @@ def _steward(item: StewardModel) -> Steward:
 
 
 def _attempt_since_visit(item: ElderModel) -> datetime | None:
-    """The stored failed attempt, if it is after the last completed visit.
-
-    The projector only ever moves `last_attempt_at` forward and never clears it; a completed
-    visit supersedes it here instead: an attempt whose local date is not after
-    `last_visited_on` is not "since the last completed visit" and reads as None.
-    """
-    if not item.last_attempt_at:
-        return None
-    at = datetime.fromisoformat(item.last_attempt_at)
-    visited = _optional_date(item.last_visited_on)
-    if visited is not None and china_date(at) <= visited:
-        return None
-    return at
+    stored = datetime.fromisoformat(item.last_attempt_at) if item.last_attempt_at else None
+    return attempt_since_visit(stored, _optional_date(item.last_visited_on))
 
 
 def _elder(item: ElderModel) -> Elder:

@@ -1,0 +1,230 @@
+"""The ports the projector writes, memory against DynamoDB: the elder's conditional maxima and
+status changes with their history, tickets opened once and counted, coverage counted once per
+visit. Then the projector itself, run over the same records on both, must leave the same
+state: the differential check that lets simulations run on memory."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from careroute.coverage import Projection, Scope, ScopeKind, registry_totals, scopes_of
+from careroute.domain import (
+    CHINA_TZ,
+    ElderStatus,
+    Finding,
+    FindingCategory,
+    Outcome,
+    Registry,
+    Severity,
+    Tier,
+    VisitRecord,
+)
+from careroute.elder_history import Actor, Entry, Kind
+from careroute.exceptions import NotFoundError
+from careroute.policy import load_policy
+from careroute.services.projection import project
+from careroute.tickets import tickets_for
+from tests.conftest import TODAY
+from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+
+POLICY = load_policy()
+MORNING = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=9)
+
+
+def visit(
+    city: Registry, n: int, outcome: Outcome, at: datetime, elder: int = 0, **extra: Any
+) -> VisitRecord:
+    e = city.elders[elder]
+    return VisitRecord(
+        visit_id=f"{n:032d}",
+        elder_id=e.elder_id,
+        steward_id=city.stewards[0].steward_id,
+        community_id=e.community_id,
+        street_id=e.street_id,
+        district_id=e.district_id,
+        tier=Tier.T2,
+        outcome=outcome,
+        visited_at=at,
+        recorded_at=at + timedelta(minutes=1),
+        **extra,
+    )
+
+
+def totals(city: Registry) -> dict[tuple[Scope, str], int]:
+    scopes = {c.community_id: scopes_of(c.community_id, c.street_id, c.district_id)
+              for c in city.communities}  # fmt: skip
+    return registry_totals(city.elders, scopes, TODAY, POLICY)
+
+
+def loaded(backend: Backend, city: Registry) -> Registry:
+    backend.recording.elders.save_elders(city.elders[:4])
+    return city
+
+
+def status_entry(at: datetime, new: ElderStatus) -> Entry:
+    return Entry(Kind.CHANGE, at, Actor("W0001", "steward"), "status", "active", new.value, (), "r")
+
+
+def test_visit_and_attempt_dates_only_move_forward_and_a_visit_supersedes_older_attempts(
+    backend: Backend, small_city: Registry
+) -> None:
+    elders = backend.recording.elders
+    e = loaded(backend, small_city).elders[0]
+    key = (e.community_id, e.elder_id)
+    day = TODAY
+    assert elders.mark_visited(*key, day) is True
+    assert elders.mark_visited(*key, day) is False
+    assert elders.mark_visited(*key, day - timedelta(days=3)) is False
+    assert elders.get_elder(*key).last_visited_on == day
+    assert elders.mark_attempt(*key, MORNING) is False  # not after the visit's day
+    tomorrow = MORNING + timedelta(days=1)
+    assert elders.mark_attempt(*key, tomorrow) is True
+    assert elders.mark_attempt(*key, tomorrow - timedelta(hours=1)) is False
+    assert elders.get_elder(*key, consistent=True).last_attempt_at == tomorrow
+    assert elders.mark_visited(*key, day + timedelta(days=1)) is True
+    assert elders.get_elder(*key).last_attempt_at is None  # superseded by the visit
+    assert elders.raise_urgent_until(*key, day + timedelta(days=30)) is True
+    assert elders.raise_urgent_until(*key, day + timedelta(days=10)) is False
+    assert elders.get_elder(*key).urgent_until == day + timedelta(days=30)
+    assert elders.mark_visited(e.community_id, "E999999", day) is False
+    with pytest.raises(NotFoundError):
+        elders.get_elder(e.community_id, "E999999")
+
+
+def test_a_status_changes_only_from_the_expected_one_newer_first_and_its_entry_once(
+    backend: Backend, small_city: Registry
+) -> None:
+    elders = backend.recording.elders
+    e = loaded(backend, small_city).elders[1]
+    key = (e.community_id, e.elder_id)
+    active, away = ElderStatus.ACTIVE, ElderStatus.HOSPITALISED
+    at = MORNING
+    change = ("visit-1", status_entry(at, away))
+    assert elders.change_status(*key, away, active, at) is False  # not what it is
+    assert elders.change_status(*key, active, away, at, change) is True
+    assert elders.get_elder(*key, consistent=True).status is away
+    assert elders.change_status(*key, away, away, at) is False  # not newer than the change
+    assert elders.change_status(*key, active, away, at, change) is False  # a repeat
+    assert elders.changes(*key) == [change[1]]
+    later = at + timedelta(days=2)
+    assert elders.change_status(*key, away, away, later) is True  # confirmed, no entry
+    back = ("visit-2", status_entry(later - timedelta(hours=1), active))
+    assert elders.change_status(*key, away, active, later - timedelta(hours=1), back) is False
+    assert elders.changes(*key) == [change[1]]
+
+
+def test_a_ticket_opens_once_and_counts_once_in_every_scope_of_its_month(
+    backend: Backend, small_city: Registry
+) -> None:
+    city = loaded(backend, small_city)
+    finding = Finding(FindingCategory.SAFETY_HAZARD, Severity.HIGH, "loose wire")
+    record = visit(city, 1, Outcome.VISITED, MORNING, findings=(finding,))
+    [ticket] = tickets_for(record, POLICY.tickets)
+    tickets, coverage = backend.projection.tickets, backend.projection.coverage
+    assert tickets.open_once(ticket) is True
+    assert tickets.open_once(ticket) is False
+    assert tickets.get_ticket(ticket.ticket_id) == ticket
+    month = MORNING.strftime("%Y-%m")
+    for scope in (Scope(ScopeKind.COMMUNITY, ticket.community_id), Scope(ScopeKind.CITY, "all")):
+        assert coverage.read_ticket_counts(month, scope) == {
+            "opened": 1,
+            "closed": 0,
+            "closed_on_time": 0,
+        }
+    with pytest.raises(NotFoundError):
+        tickets.get_ticket("no-such-ticket")
+
+
+def test_coverage_counts_each_visit_once_and_each_elder_once_a_month(
+    backend: Backend, small_city: Registry
+) -> None:
+    city = loaded(backend, small_city)
+    coverage = backend.projection.coverage
+    coverage.save_registry_totals(totals(city))
+    first = visit(city, 1, Outcome.NOT_HOME, MORNING)
+    second = visit(city, 2, Outcome.VISITED, MORNING + timedelta(hours=2))
+    third = visit(city, 3, Outcome.VISITED, MORNING + timedelta(hours=3))
+    assert [coverage.project_visit(r) for r in (first, second, second, third)] == [
+        Projection.APPLIED,
+        Projection.APPLIED,
+        Projection.DUPLICATE,
+        Projection.APPLIED,
+    ]
+    scope = Scope(ScopeKind.COMMUNITY, first.community_id)
+    rows = {row["tier"]: row for row in coverage.read_coverage(first.month, scope)}
+    assert (rows["T2"]["visits_made"], rows["T2"]["elders_visited"]) == (3, 1)
+    assert rows["ALL"]["outcomes"]["not_home"] == 1 and rows["ALL"]["outcomes"]["visited"] == 2
+    assert rows["ALL"]["elders_due"] > 0 and rows["ALL"]["visit_rate"] is not None
+
+
+def test_the_projector_leaves_the_same_state_on_memory_and_on_dynamodb(
+    session_pump: Any, small_city: Registry
+) -> None:
+    """The same records, repeats and out-of-order deliveries included, through project() on
+    both backends: the same coverage, elders, histories and ticket counts."""
+    city = small_city
+    urgent = Finding(FindingCategory.HEALTH, Severity.URGENT, "fell last week")
+    normal = Finding(FindingCategory.LIVING_DIFFICULTY, Severity.NORMAL, "no heating")
+    records = [
+        visit(city, 1, Outcome.NOT_HOME, MORNING, elder=0),
+        visit(city, 2, Outcome.VISITED, MORNING + timedelta(hours=1), elder=0, findings=(normal,)),
+        visit(city, 3, Outcome.HOSPITALISED, MORNING + timedelta(hours=2), elder=1),
+        visit(city, 4, Outcome.VISITED, MORNING + timedelta(days=1), elder=1, findings=(urgent,)),
+        visit(city, 5, Outcome.REFUSED, MORNING + timedelta(hours=3), elder=2),
+        visit(city, 6, Outcome.MOVED, MORNING + timedelta(hours=4), elder=3),
+        visit(city, 7, Outcome.VISITED, MORNING + timedelta(hours=5), elder=3),
+    ]
+    deliveries = [*records, records[1], records[3], records[2]]  # repeats, one out of order
+    states = []
+    for backend in (memory_backend(), dynamodb_backend(session_pump)):
+        loaded(backend, city)
+        backend.projection.coverage.save_registry_totals(totals(city))
+        results = [project(r, POLICY, backend.projection) for r in deliveries]
+        elders = [
+            backend.recording.elders.get_elder(e.community_id, e.elder_id, consistent=True)
+            for e in city.elders[:4]
+        ]
+        scopes = [
+            Scope(ScopeKind.COMMUNITY, city.elders[0].community_id),
+            Scope(ScopeKind.DISTRICT, city.elders[0].district_id),
+            Scope(ScopeKind.CITY, "all"),
+        ]
+        month = MORNING.strftime("%Y-%m")
+        states.append(
+            {
+                "results": results,
+                "elders": elders,
+                "changes": [
+                    backend.recording.elders.changes(e.community_id, e.elder_id)
+                    for e in city.elders[:4]
+                ],
+                "coverage": [backend.projection.coverage.read_coverage(month, s) for s in scopes],
+                "tickets": [
+                    backend.projection.coverage.read_ticket_counts(month, s) for s in scopes
+                ],
+            }
+        )
+    on_memory, on_dynamodb = states
+    assert on_memory["results"].count(Projection.DUPLICATE) == 3
+    assert on_memory["elders"][1].status is ElderStatus.ACTIVE  # home again after hospital
+    assert on_memory["elders"][3].status is ElderStatus.MOVED  # moved is final
+    assert on_memory["tickets"][2]["opened"] == 2
+    for name in on_memory:
+        assert on_memory[name] == on_dynamodb[name], name
+
+
+def test_a_record_for_an_elder_not_in_the_registry_changes_no_elder_but_still_counts(
+    backend: Backend, small_city: Registry
+) -> None:
+    city = loaded(backend, small_city)
+    stranger = replace(visit(city, 9, Outcome.HOSPITALISED, MORNING), elder_id="E999999")
+    assert project(stranger, POLICY, backend.projection) is Projection.APPLIED
+    assert backend.recording.elders.changes(stranger.community_id, "E999999") == []
+    scope = Scope(ScopeKind.COMMUNITY, stranger.community_id)
+    [all_tiers] = [r for r in backend.projection.coverage.read_coverage(stranger.month, scope)
+                   if r["tier"] == "ALL"]  # fmt: skip
+    assert all_tiers["outcomes"]["hospitalised"] == 1
