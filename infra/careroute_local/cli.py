@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -300,6 +301,17 @@ def _require_free_port(port: int) -> None:
             raise SystemExit(EXIT_BAD_INPUT) from exc
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM stop the stack cleanly, also when it was started in the
+    background, where the shell leaves SIGINT ignored."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from careroute_local import (
         care_flows_job,
@@ -308,6 +320,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         main_job,
         urgent_job,
     )
+
+    _stop_on_signals()
 
     if not args.no_serve:
         _require_free_port(args.port)
