@@ -23,6 +23,7 @@ from unittest import mock
 import pytest
 
 from careroute.adapters.dynamodb import visit_projection
+from careroute.api_routes import visits as api_visits
 from careroute.domain import ElderStatus, Registry
 from careroute.plan_summary import summarise
 from careroute.policy import load_policy
@@ -272,8 +273,7 @@ def test_an_api_crash_after_the_visit_is_written_is_retried_into_the_same_visit(
 ) -> None:
     night(loaded_stack)
     posts = day_outcomes(limit=3)
-    api = _handler_module(loaded_stack, "ApiFunction")
-    write = api.record_visit
+    write = api_visits.record_visit
     crashes: list[str] = []
 
     def written_then_crash(*args: Any, **kwargs: Any) -> Any:
@@ -283,7 +283,7 @@ def test_an_api_crash_after_the_visit_is_written_is_retried_into_the_same_visit(
             raise RuntimeError("the runtime died before answering")
         return result
 
-    with mock.patch.object(api, "record_visit", written_then_crash):
+    with mock.patch.object(api_visits, "record_visit", written_then_crash):
         statuses = [post(loaded_stack, *p)[0] for p in posts]
         accepted = post_all(loaded_stack, posts)
     assert statuses == [500] * len(posts)

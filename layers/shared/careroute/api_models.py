@@ -9,6 +9,7 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Any
 
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from careroute.domain import Category, ElderStatus, Outcome, Tier
@@ -83,7 +84,7 @@ class BatchResult(BaseModel):
     failed: int
 
 
-def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI `responses` entries for errors: all share ErrorBody."""
     text = {
         400: "Bad request",
@@ -96,7 +97,7 @@ def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
         503: "Storage busy; retry",
     }
     return {
-        s: {"description": text[s], "content": {"application/json": {"model": ErrorBody}}}
+        s: OpenAPIResponse(description=text[s], content={"application/json": {"model": ErrorBody}})
         for s in statuses
     }
 

@@ -1,0 +1,74 @@
+"""Officials' reads: a month's coverage of a scope, and the elders past their deadline."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from careroute import clock
+from careroute.api_models import OverdueList, error_responses
+from careroute.api_routes import ApiSetup
+from careroute.auth import Caller, require_scope
+from careroute.coverage import Scope
+from careroute.exceptions import NotFoundError, ValidationError
+from careroute.http_api import MONTH_PATTERN, ScopeQuery
+from careroute.observability import tracer
+from careroute.services.bureau import current_policy
+from careroute.services.officials import overdue_in
+from careroute.services.service_circle import circle_share
+from careroute.services.tickets import ticket_figures
+from careroute.storage.coverage import read_coverage, scope_exists
+from careroute.storage.scopes import ancestors
+
+
+def readable_scope(who: Caller, scope: str) -> Scope:
+    """The parsed scope, if the caller may read it and it exists."""
+    try:
+        where = Scope.parse(scope)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    require_scope(who, where, ancestors(where))
+    if not scope_exists(where):
+        raise NotFoundError(f"unknown scope {where}")
+    return where
+
+
+def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
+    caller = api.caller
+
+    @app.get(
+        "/coverage",
+        summary="Visit coverage for a month and scope, per risk tier (no names)",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def get_coverage(
+        month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
+        scope: ScopeQuery = "city",
+    ) -> dict[str, Any]:
+        where = readable_scope(caller(), scope)
+        return {
+            "month": month,
+            "scope": str(where),
+            "tiers": read_coverage(month, where),
+            "tickets": ticket_figures(where, month, clock.now()),
+            "service_circle": circle_share(where, current_policy(api.policy), clock.today()),
+        }
+
+    @app.get(
+        "/overdue",
+        summary="Active elders past their visit deadline in a scope (ids and dates, no names)",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def get_overdue(
+        scope: ScopeQuery = "city",
+        on: Annotated[
+            date | None, Query(description="YYYY-MM-DD; default today (Asia/Shanghai)")
+        ] = None,
+    ) -> OverdueList:
+        where = readable_scope(caller(), scope)
+        return overdue_in(where, on or clock.today(), current_policy(api.policy))
