@@ -18,6 +18,7 @@ from careroute.messages import (
     OutcomeFields,
     VisitRequest,
 )
+from careroute.orders import ServiceType
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
@@ -310,3 +311,15 @@ class CloseTicketBody(BaseModel):
 
     action: str = Field(min_length=1, max_length=500, description="What was done")
     result: str = Field(min_length=1, max_length=500, description="What came of it")
+
+
+class OrderBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    service: ServiceType
+    service_date: date
+    window_start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
+    window_end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
+    self_paid: bool = False
