@@ -9,29 +9,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from careroute import clock
 from careroute.api_models import OverdueList, error_responses
 from careroute.api_routes import ApiSetup
-from careroute.auth import Caller, require_scope
-from careroute.coverage import Scope
-from careroute.exceptions import NotFoundError, ValidationError
 from careroute.http_api import MONTH_PATTERN, ScopeQuery
 from careroute.observability import tracer
 from careroute.services.bureau import current_policy
 from careroute.services.officials import overdue_in
+from careroute.services.scope_access import readable_scope
 from careroute.services.service_circle import circle_share
 from careroute.services.tickets import ticket_figures
-from careroute.storage.coverage import read_coverage, scope_exists
-from careroute.storage.scopes import ancestors
-
-
-def readable_scope(who: Caller, scope: str) -> Scope:
-    """The parsed scope, if the caller may read it and it exists."""
-    try:
-        where = Scope.parse(scope)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-    require_scope(who, where, ancestors(where))
-    if not scope_exists(where):
-        raise NotFoundError(f"unknown scope {where}")
-    return where
+from careroute.storage.coverage import read_coverage
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
@@ -48,7 +33,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
         scope: ScopeQuery = "city",
     ) -> dict[str, Any]:
-        where = readable_scope(caller(), scope)
+        where = readable_scope(caller(), scope, must_exist=True)
         return {
             "month": month,
             "scope": str(where),
@@ -70,5 +55,5 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             date | None, Query(description="YYYY-MM-DD; default today (Asia/Shanghai)")
         ] = None,
     ) -> OverdueList:
-        where = readable_scope(caller(), scope)
+        where = readable_scope(caller(), scope, must_exist=True)
         return overdue_in(where, on or clock.today(), current_policy(api.policy))

@@ -8,28 +8,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from careroute.auth import Caller, require_scope
+from careroute.auth import Caller
 from careroute.compliance import month_bounds
 from careroute.coverage import Scope, ScopeKind
 from careroute.coverage_series import daily_elders_visited
 from careroute.domain import Community
-from careroute.exceptions import NotFoundError, ValidationError
+from careroute.exceptions import ValidationError
 from careroute.map_geometry import outline
+from careroute.services.scope_access import readable_scope
 from careroute.storage import registry, visits
-from careroute.storage.coverage import read_coverage, scope_exists
-from careroute.storage.scopes import ancestors
-
-
-def readable(who: Caller, scope_text: str) -> Scope:
-    """The parsed scope, if the caller may read it and it exists (as GET /coverage checks)."""
-    try:
-        scope = Scope.parse(scope_text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-    require_scope(who, scope, ancestors(scope))
-    if not scope_exists(scope):
-        raise NotFoundError(f"unknown scope {scope}")
-    return scope
+from careroute.storage.coverage import read_coverage
 
 
 def _inside(community: Community, scope: Scope) -> bool:
@@ -43,7 +31,7 @@ def _inside(community: Community, scope: Scope) -> bool:
 def scope_map(who: Caller, scope_text: str) -> dict[str, Any]:
     """Communities of the scope with their points, its streets and districts, and each
     district's outline (padded convex hull of its communities in the scope)."""
-    scope = readable(who, scope_text)
+    scope = readable_scope(who, scope_text, must_exist=True)
     inside = sorted(
         (c for c in registry.all_communities() if _inside(c, scope)),
         key=lambda c: c.community_id,
@@ -81,7 +69,7 @@ def scope_map(who: Caller, scope_text: str) -> dict[str, Any]:
 def month_series(who: Caller, month: str, scope_text: str, today: date) -> dict[str, Any]:
     """Elders visited per tier, cumulative, for each day of the month up to today, next to
     the month's elders due (the coverage rows' denominators)."""
-    scope = readable(who, scope_text)
+    scope = readable_scope(who, scope_text, must_exist=True)
     try:
         first, last = month_bounds(month)
     except ValueError as exc:

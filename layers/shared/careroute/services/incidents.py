@@ -53,6 +53,7 @@ from careroute.services.responders import (
     responder_options,
     take_off,
 )
+from careroute.services.scope_access import readable_scope
 from careroute.storage import devices, registry
 from careroute.storage import incidents as store
 from careroute.storage.home_services import DayPlan
@@ -398,11 +399,7 @@ def responder_incidents(who: Caller, steward_id: str, open_only: bool) -> list[I
 
 def _in_scope(who: Caller, scope: str, month: str) -> tuple[Scope, list[Incident]]:
     """The month's incidents of an official's scope (ValidationError for a bad scope)."""
-    try:
-        where = Scope.parse(scope)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-    require_scope(who, where, ancestors(where))
+    where = readable_scope(who, scope)
 
     def inside(i: Incident) -> bool:
         if where.kind is ScopeKind.CITY:

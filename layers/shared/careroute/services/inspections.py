@@ -41,6 +41,7 @@ from careroute.inspections import (
 from careroute.messages import NightlyTick
 from careroute.policy import Policy
 from careroute.services.planning import JobsSent, holidays_near, plan_date_of
+from careroute.services.scope_access import parse_scope
 from careroute.storage import inspections as store
 from careroute.storage import plan_jobs, registry
 from careroute.storage import tickets as ticket_store
@@ -293,10 +294,7 @@ def district_progress(district_id: str, month: str, today: date) -> DistrictProg
 
 def progress(who: Caller, scope: str, month: str, today: date) -> InspectionProgress:
     """Due vs done vs overdue in a month, per district of the scope (city or a district)."""
-    try:
-        where = Scope.parse(scope)
-    except ValueError as exc:
-        raise ValidationError(f"scope: {exc}") from exc
+    where = parse_scope(scope)
     _month_bounds(month)
     if where.kind is ScopeKind.CITY:
         who.require(Role.CITY_ADMIN)

@@ -52,6 +52,7 @@ from careroute.orders import (
 )
 from careroute.percentiles import percentile
 from careroute.quota import HomeServicePolicy, month_of, remaining
+from careroute.services.scope_access import readable_scope
 from careroute.storage import home_services, registry
 from careroute.storage import incidents as incidents_store
 from careroute.storage import orders as store
@@ -293,14 +294,13 @@ def order_events(who: Caller, oid: str) -> list[OrderEvent]:
 def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
     """Orders placed in a month in a district (or the city): status counts, waiting time
     placed -> assigned (p50/p99 seconds), escalated waiting orders, free minutes used."""
-    try:
-        where = Scope.parse(scope)
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as exc:
-        raise ValidationError(f"scope/month: {exc}") from exc
+    where = readable_scope(who, scope)
     if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
         raise ValidationError("scope: oversight is per district or for the city")
-    require_scope(who, where, ancestors(where))
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise ValidationError(f"month: {exc}") from exc
     if where.kind is ScopeKind.DISTRICT:
         districts = [where.scope_id]
     else:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from careroute.auth import Caller, require_scope
+from careroute.auth import Caller
 from careroute.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain import Community, Elder, TravelMode
 from careroute.exceptions import ValidationError
@@ -26,8 +26,9 @@ from careroute.service_circle import (
     service_circle,
 )
 from careroute.services.meals import MEAL_SEED
+from careroute.services.scope_access import readable_scope
 from careroute.storage import circle_counts, registry
-from careroute.storage.scopes import ancestors, communities_in
+from careroute.storage.scopes import communities_in
 from careroute.synthetic_meals import generate_canteens
 from careroute.travel import HaversineTravel
 
@@ -146,11 +147,7 @@ def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict
     own = caller.official_scope
     if scope_text is None and own is not None:
         scope_text = str(own)
-    try:
-        scope = Scope.parse(scope_text or "")
-    except ValueError as exc:
-        raise ValidationError(f"scope: {exc}") from exc
-    require_scope(caller, scope, ancestors(scope))
+    scope = readable_scope(caller, scope_text or "")
     report = _scope_report(scope, policy)
     total = row_document(report.city, ids=scope.kind is not ScopeKind.CITY)
     return {

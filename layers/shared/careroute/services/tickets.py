@@ -17,6 +17,7 @@ from careroute.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain import VisitRecord
 from careroute.exceptions import ConflictError, ForbiddenError, ValidationError
 from careroute.services.ports import TicketRepository
+from careroute.services.scope_access import parse_scope
 from careroute.storage import coverage as coverage_store
 from careroute.storage import registry
 from careroute.storage import tickets as store
@@ -109,10 +110,7 @@ def list_tickets(
 ) -> TicketList:
     """The tickets of a scope with the given status (and source, e.g. `benefit` lists whom
     the benefit scan found and notified), soonest due first."""
-    try:
-        where = Scope.parse(scope)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    where = parse_scope(scope)
     if who.role is Role.STEWARD:
         if where.kind is not ScopeKind.COMMUNITY or where.scope_id != _steward_community(who):
             raise ForbiddenError("a steward can only see their own community's tickets")
