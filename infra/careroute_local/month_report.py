@@ -18,7 +18,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +26,10 @@ from careroute.compliance import ElderBaseline, StatusPeriod
 from careroute.coverage import Scope
 from careroute.domain import (
     ElderStatus,
-    Finding,
-    FindingCategory,
-    GeoPoint,
-    Outcome,
-    Severity,
     Tier,
     VisitRecord,
 )
+from careroute.visit_records import from_document, to_document
 
 COVERAGE_FIELDS = (
     "month", "scope", "scope_id", "tier", "elders_due", "elders_visited", "percent", "visits_made",
@@ -49,49 +45,6 @@ WORKLOAD_FIELDS = (
 
 
 # ---------------------------------------------------------------- raw material
-
-
-def record_to_json(record: VisitRecord) -> dict[str, Any]:
-    return {
-        "visit_id": record.visit_id,
-        "elder_id": record.elder_id,
-        "steward_id": record.steward_id,
-        "community_id": record.community_id,
-        "street_id": record.street_id,
-        "district_id": record.district_id,
-        "tier": record.tier.value,
-        "outcome": record.outcome.value,
-        "visited_at": record.visited_at.isoformat(),
-        "recorded_at": record.recorded_at.isoformat(),
-        "findings": [
-            {"category": f.category.value, "severity": f.severity.value, "note": f.note}
-            for f in record.findings
-        ],
-        "location": (
-            {"lat": record.location.lat, "lng": record.location.lng} if record.location else None
-        ),
-    }
-
-
-def record_from_json(raw: dict[str, Any]) -> VisitRecord:
-    location = raw.get("location")
-    return VisitRecord(
-        visit_id=raw["visit_id"],
-        elder_id=raw["elder_id"],
-        steward_id=raw["steward_id"],
-        community_id=raw["community_id"],
-        street_id=raw["street_id"],
-        district_id=raw["district_id"],
-        tier=Tier(raw["tier"]),
-        outcome=Outcome(raw["outcome"]),
-        visited_at=datetime.fromisoformat(raw["visited_at"]),
-        recorded_at=datetime.fromisoformat(raw["recorded_at"]),
-        findings=tuple(
-            Finding(FindingCategory(f["category"]), Severity(f["severity"]), f.get("note", ""))
-            for f in raw.get("findings") or ()
-        ),
-        location=GeoPoint(location["lat"], location["lng"]) if location else None,
-    )
 
 
 def baseline_to_json(baseline: ElderBaseline) -> dict[str, Any]:
@@ -144,7 +97,7 @@ def write_raw(
     directory.mkdir(parents=True, exist_ok=True)
     with (directory / "visits.jsonl").open("w", encoding="utf-8") as handle:
         for record in sorted(visits, key=lambda r: (r.visited_at, r.visit_id)):
-            handle.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(to_document(record), ensure_ascii=False) + "\n")
     _write_json(directory / "baselines.json", [baseline_to_json(b) for b in baselines])
     _write_json(directory / "counters.json", counters)
     _write_json(directory / "recorded.json", recorded)
@@ -162,7 +115,7 @@ def read_raw(
 ]:
     """What write_raw wrote; FileNotFoundError names the missing file."""
     with (directory / "visits.jsonl").open(encoding="utf-8") as handle:
-        visits = [record_from_json(json.loads(line)) for line in handle if line.strip()]
+        visits = [from_document(json.loads(line)) for line in handle if line.strip()]
     baselines = [baseline_from_json(b) for b in _read_json(directory / "baselines.json")]
     counters = {
         (Scope.parse(key.split("|")[0]), key.split("|")[1]): row

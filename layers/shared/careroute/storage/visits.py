@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -17,16 +16,17 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from careroute.domain import (
-    Finding,
-    FindingCategory,
-    GeoPoint,
-    Outcome,
-    Severity,
-    Tier,
     VisitRecord,
 )
 from careroute.exceptions import KEY_REUSED, ConflictError
 from careroute.storage.errors import storage_errors
+from careroute.visit_records import findings_to_list, from_document
+
+STRING_FIELDS = (
+    "visit_id", "elder_id", "steward_id", "community_id", "street_id", "district_id", "tier",
+    "outcome", "visited_at", "recorded_at",
+)  # fmt: skip
+"""The attributes every visit item has, as strings."""
 
 
 class VisitElderIndex(GlobalSecondaryIndex["VisitModel"]):
@@ -61,32 +61,18 @@ class VisitModel(Model):
     by_elder = VisitElderIndex()
 
 
-def _findings(raw: Any) -> tuple[Finding, ...]:
-    return tuple(
-        Finding(FindingCategory(f["category"]), Severity(f["severity"]), str(f.get("note", "")))
-        for f in raw or ()
-    )
-
-
-def _location(lat: Any, lng: Any) -> GeoPoint | None:
-    return GeoPoint(float(lat), float(lng)) if lat is not None and lng is not None else None
+def _location(lat: Any, lng: Any) -> dict[str, float] | None:
+    return {"lat": float(lat), "lng": float(lng)} if lat is not None and lng is not None else None
 
 
 def to_record(item: VisitModel) -> VisitRecord:
-    return VisitRecord(
-        visit_id=item.visit_id,
-        elder_id=item.elder_id,
-        steward_id=item.steward_id,
-        community_id=item.community_id,
-        street_id=item.street_id,
-        district_id=item.district_id,
-        tier=Tier(item.tier),
-        outcome=Outcome(item.outcome),
-        visited_at=datetime.fromisoformat(item.visited_at),
-        recorded_at=datetime.fromisoformat(item.recorded_at),
-        notes=item.notes or "",
-        findings=_findings(item.findings),
-        location=_location(item.lat, item.lng),
+    return from_document(
+        {
+            **{name: getattr(item, name) for name in STRING_FIELDS},
+            "notes": item.notes,
+            "findings": item.findings,
+            "location": _location(item.lat, item.lng),
+        }
     )
 
 
@@ -103,11 +89,7 @@ def _item(record: VisitRecord, request_hash: str) -> VisitModel:
         visited_at=record.visited_at.isoformat(),
         recorded_at=record.recorded_at.isoformat(),
         notes=record.notes,
-        findings=[
-            {"category": f.category.value, "severity": f.severity.value, "note": f.note}
-            for f in record.findings
-        ]
-        or None,
+        findings=findings_to_list(record.findings) or None,
         lat=record.location.lat if record.location else None,
         lng=record.location.lng if record.location else None,
         request_hash=request_hash,
@@ -143,28 +125,12 @@ def all_visits() -> Iterator[VisitRecord]:
 
 def record_from_image(image: dict[str, object]) -> VisitRecord:
     """A visit record from a stream record's NewImage (already deserialised)."""
-
-    def text(name: str) -> str:
-        value = image.get(name)
-        if not isinstance(value, str):
+    for name in STRING_FIELDS:
+        if not isinstance(image.get(name), str):
             raise ValueError(f"visit stream image lacks string attribute {name!r}")
-        return value
-
-    return VisitRecord(
-        visit_id=text("visit_id"),
-        elder_id=text("elder_id"),
-        steward_id=text("steward_id"),
-        community_id=text("community_id"),
-        street_id=text("street_id"),
-        district_id=text("district_id"),
-        tier=Tier(text("tier")),
-        outcome=Outcome(text("outcome")),
-        visited_at=datetime.fromisoformat(text("visited_at")),
-        recorded_at=datetime.fromisoformat(text("recorded_at")),
-        notes=str(image.get("notes") or ""),
-        findings=_findings(json.loads(str(image["findings"])) if image.get("findings") else None),
-        location=_location(image.get("lat"), image.get("lng")),
-    )
+    findings = json.loads(str(image["findings"])) if image.get("findings") else None
+    location = _location(image.get("lat"), image.get("lng"))
+    return from_document({**image, "findings": findings, "location": location})
 
 
 SCOPE_ATTRIBUTE = {"community": "community_id", "street": "street_id", "district": "district_id"}
