@@ -32,7 +32,7 @@ from unittest import mock
 
 import pytest
 
-from careroute import clock
+from careroute import clock, container_cache
 from careroute.config import Settings
 from careroute.domain import CHINA_TZ, Registry
 from careroute.policy import load_policy
@@ -69,6 +69,15 @@ def cli_environment(**extra: str) -> dict[str, str]:
     """The environment of a `careroute` subprocess: a bare PATH, the session's clock, `extra`."""
     inherited = {k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}
     return {"PATH": "/usr/bin:/bin", **inherited, "CAREROUTE_NOW": china_now().isoformat(), **extra}
+
+
+@pytest.fixture(autouse=True)
+def forget_container_caches() -> Iterator[None]:
+    """Each test reads the policy, holidays and directories from the tables it set up, not
+    from what a handler cached during the test before (as a fresh container would)."""
+    container_cache.forget_all()
+    yield
+    container_cache.forget_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

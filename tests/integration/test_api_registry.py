@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,13 +39,6 @@ def reads(community_id: str) -> list[Entry]:
 
 def changes(community_id: str, elder_id: str) -> list[Entry]:
     return list(history.entries(history.elder_pk(community_id, elder_id)))
-
-
-@pytest.fixture(autouse=True)
-def fresh_policy_cache() -> Iterator[None]:
-    bureau._cache.clear()
-    yield
-    bureau._cache.clear()
 
 
 # --- overdue ---------------------------------------------------------------------------

@@ -4,28 +4,17 @@ retried) tick opens nothing new."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-import pytest
-
 from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry
 from careroute.eligibility import Benefits, benefit_ticket_id
-from careroute.services import bureau
 from careroute.storage import registry, tickets
 from careroute.tickets import Level, TicketSource
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
 
 BENEFITS = Benefits()
-
-
-@pytest.fixture(autouse=True)
-def fresh_policy_cache() -> Iterator[None]:
-    bureau._cache.clear()
-    yield
-    bureau._cache.clear()
 
 
 def tick(on: date) -> datetime:

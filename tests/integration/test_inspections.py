@@ -17,7 +17,6 @@ from careroute.domain import Registry
 from careroute.exceptions import StorageError
 from careroute.inspections import InspectionWorld, TargetKind
 from careroute.policy import load_policy
-from careroute.services import bureau
 from careroute.services import inspections as inspection_service
 from careroute.services.inspections import load_world
 from careroute.services.registry_import import import_registry
@@ -40,7 +39,6 @@ def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, I
     session_pump.stack.apply_environment()
     bind_tables(Settings.from_env())
     import_registry(small_city, TODAY, load_policy())
-    bureau._cache.clear()
     world = generate_inspections(11, small_city.communities, as_of=TODAY)
     load_world(world)
     fan_out = session_pump.fire_schedule(

@@ -5,28 +5,20 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 
+from careroute import container_cache
 from careroute.coverage import Scope
 from careroute.domain import CHINA_TZ, ElderStatus, Registry
 from careroute.pace import working_days
-from careroute.services import bureau
 from careroute.storage.coverage import read_coverage
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.template import read_yaml
 from tests.conftest import TODAY, bearer, china_now, nightly_tick_time
-
-
-@pytest.fixture(autouse=True)
-def fresh_policy_cache() -> Iterator[None]:
-    bureau._cache.clear()
-    yield
-    bureau._cache.clear()
 
 
 def emf(stdout: str, name: str) -> list[float]:
@@ -102,7 +94,7 @@ def test_the_daily_pace_figure_is_the_city_counters_against_the_working_days(
         "PUT", "/holidays", headers=bearer(pump, "city_admin"), body=json.dumps(calendar)
     )
     assert saved.status == 200, saved.text
-    bureau._cache.clear()
+    container_cache.forget_all()
     again = pump.fire_schedule("PaceFunction", evening)
     assert again["working_days"] == summary["working_days"] - 1
     assert again["working_days_done"] == summary["working_days_done"] - 1

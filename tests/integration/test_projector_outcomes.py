@@ -4,7 +4,6 @@ records change nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 
 import pytest
@@ -23,7 +22,6 @@ from careroute.domain import (
 )
 from careroute.elder_history import Entry
 from careroute.policy import load_policy
-from careroute.services import bureau
 from careroute.services.coverage_check import check_month
 from careroute.storage import history, registry
 from careroute.storage.visits import save_visit_once
@@ -32,14 +30,6 @@ from tests.conftest import china_now
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
 POLICY = load_policy()
-
-
-@pytest.fixture(autouse=True)
-def fresh_policy_cache() -> Iterator[None]:
-    """The projector reads the bureau's policy (cached per container): start from none."""
-    bureau._cache.clear()
-    yield
-    bureau._cache.clear()
 
 
 def elders(city: Registry, tier: Tier | None = None) -> list[Elder]:

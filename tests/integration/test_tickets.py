@@ -5,7 +5,6 @@ overdue ones, and the API lists and closes them within role and scope."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 
 import pytest
@@ -23,7 +22,6 @@ from careroute.domain import (
     Tier,
     VisitRecord,
 )
-from careroute.services import bureau
 from careroute.storage import tickets
 from careroute.storage.visits import save_visit_once
 from careroute.tickets import Level, TicketStatus, ticket_id
@@ -32,13 +30,6 @@ from tests.conftest import bearer, china_now
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
 VISITED_AT = NOW - timedelta(hours=1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_policy_cache() -> Iterator[None]:
-    bureau._cache.clear()
-    yield
-    bureau._cache.clear()
 
 
 def an_elder(city: Registry) -> Elder:

@@ -21,7 +21,6 @@ from careroute.devices import Device, DeviceKind, call_centre_id, generate_devic
 from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry
 from careroute.incidents import IncidentStatus, incident_id
 from careroute.policy import load_policy
-from careroute.services import bureau, responders
 from careroute.services import incidents as service
 from careroute.services.registry_import import import_registry
 from careroute.storage import bind_tables, devices, registry
@@ -35,12 +34,9 @@ NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    bureau._cache.clear()
-    responders._directory.clear()
+def at_ten_on_the_plan_date() -> Iterator[None]:
     with clock.use(lambda: NOW):
         yield
-    responders._directory.clear()
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ from careroute.incidents import IncidentStatus, incident_id
 from careroute.messages import CoverItem, PlanJob
 from careroute.orders import OrderStatus
 from careroute.policy import load_policy
-from careroute.services import bureau, responders
 from careroute.services import incidents as service
 from careroute.services.registry_import import import_registry
 from careroute.storage import bind_tables, devices, home_services, plan_jobs, registry, routes
@@ -38,12 +37,9 @@ NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    bureau._cache.clear()
-    responders._directory.clear()
+def at_ten_on_the_plan_date() -> Iterator[None]:
     with clock.use(lambda: NOW):
         yield
-    responders._directory.clear()
 
 
 @pytest.fixture(scope="module")

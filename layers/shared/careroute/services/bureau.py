@@ -6,13 +6,13 @@ it exists; each container reads it at most once per POLICY_TTL_SECONDS.
 
 from __future__ import annotations
 
-import time
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from careroute.api_models import Holidays
 from careroute.auth import Caller
+from careroute.container_cache import ContainerCache
 from careroute.exceptions import ValidationError
 from careroute.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, parse_policy
 from careroute.storage.settings_items import get_setting, put_setting
@@ -21,7 +21,7 @@ POLICY_TTL_SECONDS = 60.0
 LIMITS = {"cadence_days": 366, "lookahead_days": 366, "service_minutes": 480}
 """Upper bounds the TOML parser does not check but a stored policy must keep."""
 
-_cache: dict[str, tuple[float, Policy | None]] = {}
+_stored_policy: ContainerCache[Policy | None] = ContainerCache(POLICY_TTL_SECONDS)
 
 
 def _bounded(policy: Policy) -> Policy:
@@ -59,18 +59,18 @@ def policy_document(policy_file: str) -> dict[str, Any]:
 def save_policy(who: Caller, document: dict[str, Any]) -> dict[str, Any]:
     checked_policy(document)
     put_setting("policy", document, who.subject)
-    _cache.clear()
+    _stored_policy.forget()
     return document
 
 
 def current_policy(fallback: Policy) -> Policy:
     """The bureau's stored policy (cached per container for a short while), else `fallback`."""
-    loaded_at, policy = _cache.get("policy", (0.0, None))
-    if time.monotonic() - loaded_at > POLICY_TTL_SECONDS:
-        stored = get_setting("policy")
-        policy = checked_policy(stored) if isinstance(stored, dict) else None
-        _cache["policy"] = (time.monotonic(), policy)
-    return policy or fallback
+    return _stored_policy.get(_read_stored_policy) or fallback
+
+
+def _read_stored_policy() -> Policy | None:
+    stored = get_setting("policy")
+    return checked_policy(stored) if isinstance(stored, dict) else None
 
 
 def holidays() -> Holidays:

@@ -10,11 +10,11 @@ a lost race is read again and a repeated delivery finds the visit already placed
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from careroute.container_cache import ContainerCache
 from careroute.domain import (
     CHINA_TZ,
     Community,
@@ -43,7 +43,6 @@ DIRECTORY_TTL_SECONDS = 60.0
 
 @dataclass
 class _Directory:
-    loaded_at: float
     communities: dict[str, Community]
     stewards: dict[str, Steward]
     """By community id."""
@@ -52,21 +51,21 @@ class _Directory:
     """By district id, read on first use: the district's providers' workers."""
 
 
-_directory: list[_Directory] = []
+_directory: ContainerCache[_Directory] = ContainerCache(DIRECTORY_TTL_SECONDS)
 
 
 def directory() -> _Directory:
     """Communities, stewards (with leave), holidays and workers, read once per container
     minute."""
-    if not _directory or time.monotonic() - _directory[0].loaded_at > DIRECTORY_TTL_SECONDS:
-        found = _Directory(
-            time.monotonic(),
-            {c.community_id: c for c in registry.all_communities()},
-            {s.community_id: s for s in registry.all_stewards()},
-            frozenset(h.date for h in bureau.holidays().holidays),
-        )
-        _directory[:] = [found]
-    return _directory[0]
+    return _directory.get(_read_directory)
+
+
+def _read_directory() -> _Directory:
+    return _Directory(
+        {c.community_id: c for c in registry.all_communities()},
+        {s.community_id: s for s in registry.all_stewards()},
+        frozenset(h.date for h in bureau.holidays().holidays),
+    )
 
 
 def crew(district_id: str) -> list[tuple[Provider, ServiceWorker]]:
