@@ -94,7 +94,7 @@ test: lint typecheck $(CHROMIUM)
 # plans, dispatches or counts a month under each; CAREROUTE_TEST_TODAY=D make test-dates
 # runs date D only. Left out: tests that read no calendar (template, pump, journal, fuzzing).
 TEST_DATES := 2026-12-05 2026-12-06 2026-11-30 2026-12-31 2027-02-26 2028-02-29 2026-09-30
-DATE_TESTS := tests/integration tests/e2e --ignore=tests/integration/local_stack \
+DATE_TESTS := tests/contract tests/integration tests/e2e --ignore=tests/integration/local_stack \
 	--ignore=tests/integration/test_api_fuzz.py --ignore=tests/integration/test_journal.py \
 	--ignore=tests/integration/test_openapi_document.py
 
