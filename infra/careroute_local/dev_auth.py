@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
+from careroute import clock
 from careroute_local.paths import DATA_DIR
 
 ISSUER = "https://careroute.local/dev-issuer"
@@ -39,6 +39,10 @@ ROLES = (
 )
 
 
+def _now() -> int:
+    return int(clock.now().timestamp())
+
+
 class DevIssuer:
     def __init__(self, key_file: Path = KEY_FILE) -> None:
         if key_file.exists():
@@ -52,7 +56,10 @@ class DevIssuer:
             partial.write_text(json.dumps(self.key.as_dict(private=True)), "utf-8")
             partial.chmod(0o600)
             partial.replace(key_file)
+        # Issued and checked by the stack's clock (the wall, or `careroute --now`): a token is
+        # valid for the moment the stack and its pages think it is.
         self._claims = jwt.JWTClaimsRegistry(
+            now=_now,
             iss={"essential": True, "value": ISSUER},
             aud={"essential": True, "value": AUDIENCE},
             exp={"essential": True},
@@ -69,7 +76,7 @@ class DevIssuer:
         extra: dict[str, Any] | None = None,
     ) -> str:
         """A signed ID token like Cognito's, with custom:role and custom:scope."""
-        now = int(time.time())
+        now = _now()
         claims: dict[str, Any] = {
             "iss": ISSUER,
             "aud": AUDIENCE,
