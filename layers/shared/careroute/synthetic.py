@@ -419,13 +419,19 @@ def _elder(
         status=ElderStatus.HOSPITALISED if hospitalised else ElderStatus.ACTIVE,
     )
     # The last completed visit fell on a weekday (stewards' default days off are Sat/Sun),
-    # uniformly within the tier's cadence before as_of, so no visit is already overdue.
+    # spread evenly over the weekdays within the tier's cadence before as_of, so no visit is
+    # overdue and no weekday collects the weekend's share (which made the next deadline of
+    # half the weekly elders fall on one day, e.g. every Friday after a Thursday as_of).
     cadence = policy.tiers[policy.tier_of(elder, as_of)].cadence_days or MONTHLY_HISTORY_DAYS
-    last_visit = as_of - timedelta(days=rng.randint(1, cadence - 1))
-    while last_visit.weekday() >= 5:
-        last_visit -= timedelta(days=1)
-    if (as_of - last_visit).days >= cadence:
-        last_visit = as_of - timedelta(days=1)
-        while last_visit.weekday() >= 5:
-            last_visit -= timedelta(days=1)
+    drawn = rng.randint(1, cadence - 1)
+    weekdays = [
+        as_of - timedelta(days=back)
+        for back in range(1, cadence)
+        if (as_of - timedelta(days=back)).weekday() < 5
+    ] or [
+        as_of - timedelta(days=back)
+        for back in (1, 2, 3)
+        if (as_of - timedelta(days=back)).weekday() < 5
+    ][:1]  # a cadence shorter than a weekend
+    last_visit = weekdays[(drawn - 1) * len(weekdays) // (cadence - 1)]
     return replace(elder, last_visited_on=last_visit)
