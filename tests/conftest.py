@@ -129,9 +129,17 @@ def plan_date() -> date:
     return PLAN_DATE
 
 
+TOKEN_VALIDITY = {
+    "iat": int((SESSION_START - timedelta(days=60)).timestamp()),
+    "exp": int((SESSION_START + timedelta(days=60)).timestamp()),
+}
+"""Tests move the stack's clock by days (a visit this afternoon, an order next week); their
+tokens are valid around the whole session, as a phone would hold a fresh one."""
+
+
 def bearer(pump: EventPump, role: str, scope: str | None = None) -> dict[str, str]:
     """Headers with a dev token for `role` limited to `scope` (what Cognito would issue)."""
-    return {"authorization": f"Bearer {pump.issuer.token(role, scope)}"}
+    return {"authorization": f"Bearer {pump.issuer.token(role, scope, extra=TOKEN_VALIDITY)}"}
 
 
 @pytest.fixture

@@ -23,6 +23,11 @@ from careroute.routing import (
 from careroute_local.paths import REFERENCE_DATA
 
 SOLOMON = REFERENCE_DATA / "vrptw" / "solomon"
+needs_solomon = pytest.mark.skipif(
+    not SOLOMON.is_dir(),
+    reason=f"Solomon instances not found at {SOLOMON} (beside the checkout, or set "
+    "CAREROUTE_REFERENCE_DATA)",
+)
 LIMITS = SolveLimits(time_limit_ms=5_000, solution_limit=200)
 DAY = TimeWindow.parse("08:00", "17:00")
 # Places on a line, 600 s apart: 0 is the office, 1..4 are homes.
@@ -147,12 +152,14 @@ def test_a_solver_failure_falls_back_to_a_valid_constructive_plan(
     assert validate_fleet(problem, result) == [] and not result.unassigned
 
 
+@needs_solomon
 def test_the_solomon_reader_parses_c101() -> None:
     inst = read_solomon(SOLOMON / "C101.txt")
     assert (inst.n_customers, inst.capacity, inst.vehicles) == (100, 200, 25)
     assert (inst.x[0], inst.y[0], inst.due[0]) == (40, 50, 1236)
 
 
+@needs_solomon
 @pytest.mark.parametrize("name", ["C101", "R101", "RC101", "R201"])
 def test_the_router_finds_the_exhaustive_optimum_of_eight_solomon_customers(name: str) -> None:
     inst = read_solomon(SOLOMON / f"{name}.txt").head(8)
@@ -161,6 +168,7 @@ def test_the_router_finds_the_exhaustive_optimum_of_eight_solomon_customers(name
     assert result.cost == exhaustive_optimum(inst)
 
 
+@needs_solomon
 def test_the_pyvrp_backend_finds_the_exhaustive_optimum_too() -> None:
     pytest.importorskip("pyvrp", reason="optional extra 'bench'")
     inst = read_solomon(SOLOMON / "RC101.txt").head(8)
