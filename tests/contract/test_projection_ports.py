@@ -173,7 +173,7 @@ def test_the_projector_leaves_the_same_state_on_memory_and_on_dynamodb(
         visit(city, 1, Outcome.NOT_HOME, MORNING, elder=0),
         visit(city, 2, Outcome.VISITED, MORNING + timedelta(hours=1), elder=0, findings=(normal,)),
         visit(city, 3, Outcome.HOSPITALISED, MORNING + timedelta(hours=2), elder=1),
-        visit(city, 4, Outcome.VISITED, MORNING + timedelta(days=1), elder=1, findings=(urgent,)),
+        visit(city, 4, Outcome.VISITED, MORNING + timedelta(hours=6), elder=1, findings=(urgent,)),
         visit(city, 5, Outcome.REFUSED, MORNING + timedelta(hours=3), elder=2),
         visit(city, 6, Outcome.MOVED, MORNING + timedelta(hours=4), elder=3),
         visit(city, 7, Outcome.VISITED, MORNING + timedelta(hours=5), elder=3),
