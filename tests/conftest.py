@@ -130,11 +130,12 @@ def plan_date() -> date:
 
 
 TOKEN_VALIDITY = {
-    "iat": int((SESSION_START - timedelta(days=60)).timestamp()),
-    "exp": int((SESSION_START + timedelta(days=60)).timestamp()),
+    "iat": int((SESSION_START - timedelta(days=1100)).timestamp()),
+    "exp": int((SESSION_START + timedelta(days=1100)).timestamp()),
 }
-"""Tests move the stack's clock by days (a visit this afternoon, an order next week); their
-tokens are valid around the whole session, as a phone would hold a fresh one."""
+"""Tests move the stack's clock (a visit this afternoon, an order next week, a fixed day in
+December 2026 whatever TODAY is); their tokens are valid around all of it, as a phone would
+hold a fresh one at each of those moments."""
 
 
 def bearer(pump: EventPump, role: str, scope: str | None = None) -> dict[str, str]:
