@@ -69,7 +69,7 @@ build: $(TOOLS_STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The one OpenAPI document of every API function (careroute/openapi_doc.py), served by the
+# The one OpenAPI document of every API function (careroute/entrypoints/openapi_doc.py), served by the
 # ApiFunction from the shared layer; tests/integration/test_openapi_document.py checks it.
 openapi: $(STAMP)
 	$(BIN)/python -m careroute_local.openapi_build

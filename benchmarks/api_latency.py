@@ -23,7 +23,7 @@ import requests
 from rich.console import Console
 from stack_bench import city_stack, heping_today, percentile
 
-from careroute.domain import CHINA_TZ
+from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 
 

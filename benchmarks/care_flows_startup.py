@@ -15,9 +15,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from careroute_synthetic.city import generate_city
 from rich.console import Console
 
-from careroute.synthetic import generate_city
 from careroute_local import main_job
 
 

@@ -17,13 +17,13 @@ import time
 from collections import defaultdict
 from datetime import date
 
+from careroute_synthetic.city import generate_city
 from rich.console import Console
 
-from careroute.domain import Elder, Registry
-from careroute.percentiles import percentile
-from careroute.policy import load_policy
-from careroute.services.route_plan import plan_day
-from careroute.synthetic import generate_city
+from careroute.domain.percentiles import percentile
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Elder, Registry
+from careroute.service_layer.route_plan import plan_day
 from careroute_local import main_job
 
 TARGET_WALL_S = 60.0

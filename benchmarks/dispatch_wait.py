@@ -15,12 +15,12 @@ import random
 import statistics
 import time
 
+from careroute_synthetic.services import generate_market
 from rich.console import Console
 from stack_bench import city_stack, heping_today, percentile
 
-from careroute.domain import ElderStatus
-from careroute.orders import SERVICES, OrderStatus
-from careroute.synthetic_services import generate_market
+from careroute.domain.orders import SERVICES, OrderStatus
+from careroute.domain.vocabulary import ElderStatus
 from careroute_local import main_job
 
 WINDOWS = [("08:30", "12:00"), ("13:00", "17:30"), ("08:00", "18:00")]
@@ -38,8 +38,8 @@ def main() -> None:
     elders = [e for e in city.elders if e.status is ElderStatus.ACTIVE]
     with city_stack(city, today, console) as (_, pump):
         # storage imports the shared Metrics: only once the stack has set POWERTOOLS_*
-        from careroute.storage import home_services
-        from careroute.storage import orders as store
+        from careroute.adapters.dynamodb import home_services
+        from careroute.adapters.dynamodb import orders as store
 
         market = generate_market(city.communities, seed=11)
         home_services.save_market(market)

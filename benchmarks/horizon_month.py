@@ -21,13 +21,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from careroute.cover import Workload, visits_to_offload
-from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry, Tier
-from careroute.due import WorkCalendar, month_end
-from careroute.horizon import plan_horizon
-from careroute.policy import Policy, load_policy
-from careroute.services.route_plan import day_capacity
-from careroute.synthetic import generate_city
+from careroute_synthetic.city import generate_city
+
+from careroute.domain.due import WorkCalendar, month_end
+from careroute.domain.policy import Policy, load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, Tier
+from careroute.planning.absence_cover import Workload, visits_to_offload
+from careroute.planning.horizon import plan_horizon
+from careroute.service_layer.route_plan import day_capacity
 
 
 @dataclass

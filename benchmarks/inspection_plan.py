@@ -19,11 +19,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 
+from careroute_synthetic.city import generate_city
+from careroute_synthetic.inspections import generate_inspections
 from rich.console import Console
 
-from careroute.domain import CHINA_TZ
-from careroute.inspection_routing import inspection_problem, plan_documents
-from careroute.inspections import (
+from careroute.domain.inspections import (
     CHECKLIST,
     InspectionResult,
     InspectionWorld,
@@ -31,11 +31,11 @@ from careroute.inspections import (
     candidates,
     next_due,
 )
-from careroute.percentiles import percentile
-from careroute.policy import load_policy
+from careroute.domain.percentiles import percentile
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ
+from careroute.planning.inspections import inspection_problem, plan_documents
 from careroute.routing import default_limits, solve_fleet
-from careroute.synthetic import generate_city
-from careroute.synthetic_inspections import generate_inspections
 from careroute_local import main_job
 
 
@@ -49,7 +49,7 @@ def on_the_stack(city_communities: list, plan_date: date, seed: int) -> dict[str
     console = Console(stderr=True)
     with main_job.local_stack(log_level="WARNING") as (_stack, pump):
         # Imported once the stack has set POWERTOOLS_* (the handlers' Metrics read them).
-        from careroute.storage import inspections, registry
+        from careroute.adapters.dynamodb import inspections, registry
         from careroute_local.inspection_job import plan_inspections
 
         registry.save_communities(city_communities)

@@ -12,7 +12,7 @@ Then it checks, from the stored data, that nothing was lost or doubled:
 - the visit records written by this run are exactly the accepted ones (same ids, no more);
 - every replay answered with the visit id of the first post;
 - each touched month's coverage counters equal a rebuild from the raw visit records
-  (careroute.services.coverage_check), and the projector's dead-letter queue is empty.
+  (careroute.service_layer.coverage_check), and the projector's dead-letter queue is empty.
 
     .venv/bin/python benchmarks/load_outcomes.py              # 1,153 stewards, ~11,500 posts
     .venv/bin/python benchmarks/load_outcomes.py --scale 0.05 # 59 stewards: a quick run
@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
+from careroute_synthetic.city import generate_city
 from rich.console import Console
 from stack_bench import city_stack, percentile
 
-from careroute.domain import CHINA_TZ, ElderStatus
-from careroute.synthetic import generate_city
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus
 from careroute_local import main_job
 
 OUTCOMES = (("visited", 0.82), ("not_home", 0.15), ("refused", 0.03))
@@ -182,9 +182,9 @@ def main() -> None:
     began = time.perf_counter()
     with city_stack(city, today, console) as (stack, pump):
         # Imported now: the services read POWERTOOLS_* once, and the stack has set them.
-        from careroute.services.coverage_check import check_month
-        from careroute.services.visits import visit_id_for
-        from careroute.storage import visits
+        from careroute.adapters.dynamodb import visits
+        from careroute.service_layer.coverage_check import check_month
+        from careroute.service_layer.visits import visit_id_for
 
         server, url = pump.serve_http()
         # A client that timed out has closed its socket: the late answer's write fails with a

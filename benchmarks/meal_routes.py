@@ -6,7 +6,7 @@ time, on the same generated canteens and lunch orders (synthetic Shenyang).
         [--date 2026-11-30] [--markdown out.md]
 
 Per sampled canteen (every `--every`-th of the 300), both solvers get the same fleet problem
-(careroute.meals.meal_problem: one worker per vehicle and departure wave, capacities, lunch
+(careroute.planning.meals.meal_problem: one worker per vehicle and departure wave, capacities, lunch
 windows, a cost per trip) and the same budget, seed 0. PyVRP cannot model the meal
 temperature limit (maximum ride time from departure to hand-over), so it solves the problem
 without it; its routes are then checked against the full problem by the fleet validator and
@@ -27,10 +27,11 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-from careroute.meals import Canteen, MealOrder, MealRules, meal_problem, ride_violations
+from careroute_synthetic.city import generate_city
+from careroute_synthetic.meals import daily_orders, generate_canteens
+
+from careroute.planning.meals import Canteen, MealOrder, MealRules, meal_problem, ride_violations
 from careroute.routing import FleetProblem, FleetResult, SolveLimits, solve_fleet, validate_fleet
-from careroute.synthetic import generate_city
-from careroute.synthetic_meals import daily_orders, generate_canteens
 
 
 @dataclass(frozen=True)

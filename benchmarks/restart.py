@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from careroute.config import Settings
-from careroute.domain import Registry
-from careroute.policy import load_policy
-from careroute.services.registry_import import import_registry
-from careroute.storage import bind_tables
-from careroute.synthetic import generate_city
+from careroute_synthetic.city import generate_city
+
+from careroute.adapters.dynamodb import bind_tables
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Registry
+from careroute.entrypoints.config import Settings
+from careroute.service_layer.registry_import import import_registry
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.stack import LocalStack
 

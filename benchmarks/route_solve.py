@@ -17,8 +17,9 @@ import math
 import random
 import statistics
 
-from careroute.domain import GeoPoint, TimeWindow
-from careroute.percentiles import percentile
+from careroute.domain.percentiles import percentile
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.planning.travel import HaversineTravel
 from careroute.routing import (
     RouteProblem,
     SolveStatus,
@@ -27,7 +28,6 @@ from careroute.routing import (
     solve,
     validate_route,
 )
-from careroute.travel import HaversineTravel
 
 SHENYANG = GeoPoint(41.80, 123.40)
 RADIUS_M = 600.0

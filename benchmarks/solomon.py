@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from careroute.domain import TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 from careroute.routing import FleetProblem, FleetStop, Worker
 
 SCALE = 10

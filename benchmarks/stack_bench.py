@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from careroute_synthetic.city import generate_city
 from rich.console import Console
 
-from careroute.domain import CHINA_TZ, Registry
-from careroute.synthetic import generate_city
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute_local import main_job
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -33,7 +33,7 @@ def city_stack(
 ) -> Iterator[tuple[LocalStack, EventPump]]:
     """A running local stack with `city`'s registry imported as of `as_of`.
 
-    The stack sets POWERTOOLS_* on start: import careroute.storage and services inside.
+    The stack sets POWERTOOLS_* on start: import careroute.adapters.dynamodb and services inside.
     """
     with main_job.local_stack(log_level=log_level) as (stack, pump):
         main_job.load_registry(city, as_of, console)

@@ -27,15 +27,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from careroute_synthetic.city import generate_city
+from careroute_synthetic.services import generate_market
 from rich.console import Console
 
-from careroute import clock
-from careroute.devices import REPORTS, Device, DeviceKind, generate_devices
-from careroute.domain import CHINA_TZ
-from careroute.incidents import EventType, IncidentStatus, incident_id
-from careroute.percentiles import percentile
-from careroute.synthetic import generate_city
-from careroute.synthetic_services import generate_market
+from careroute.domain import clock
+from careroute.domain.devices import REPORTS, Device, DeviceKind, generate_devices
+from careroute.domain.incidents import EventType, IncidentStatus, incident_id
+from careroute.domain.percentiles import percentile
+from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 
 URGENT_TYPES = (EventType.FALL_DETECTED, EventType.SMOKE_ALARM, EventType.ONE_KEY_CALL)
@@ -86,9 +86,9 @@ def main() -> None:
     start = datetime.combine(plan_date, datetime.min.time(), CHINA_TZ).replace(hour=9, minute=30)
     wall0 = time.monotonic()
     with main_job.local_stack(log_level="WARNING") as (stack, pump):
-        from careroute.storage import devices as device_store
-        from careroute.storage import home_services
-        from careroute.storage import incidents as incident_store
+        from careroute.adapters.dynamodb import devices as device_store
+        from careroute.adapters.dynamodb import home_services
+        from careroute.adapters.dynamodb import incidents as incident_store
 
         main_job.load_registry(city, today, console)
         device_store.save_devices(devices)

@@ -29,10 +29,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from careroute_synthetic.city import generate_city
 from rich.console import Console
 
-from careroute.domain import CHINA_TZ
-from careroute.synthetic import generate_city
+from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 
 CHROMIUM = "/usr/bin/chromium"
@@ -97,8 +97,8 @@ def urgent_month(pump: Any, city: Any, url: str, seed: int, count: int = 8) -> i
     """Devices loaded, `count` events of several kinds for different elders sent through the
     urgent-events queue; responders acknowledge most and arrive at some (the dashboard's
     incidents panel then has open incidents and response times). The incidents opened."""
-    from careroute.devices import DeviceKind, generate_devices
-    from careroute.storage.devices import save_devices
+    from careroute.adapters.dynamodb.devices import save_devices
+    from careroute.domain.devices import DeviceKind, generate_devices
 
     installed = generate_devices(city, seed, installed_on=datetime.now(CHINA_TZ).date())
     save_devices(installed)

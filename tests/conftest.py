@@ -2,7 +2,7 @@
 
 "Today" comes from one place: `TODAY`, a fixed date overridable with
 CAREROUTE_TEST_TODAY=YYYY-MM-DD, so the suite answers the same on every day of the year.
-The product's clock (careroute.clock) runs from 09:00 Asia/Shanghai of that day for the
+The product's clock (careroute.domain.clock) runs from 09:00 Asia/Shanghai of that day for the
 whole session; `china_now()` reads it, and `careroute` subprocesses get it as $CAREROUTE_NOW.
 
 The functions' POWERTOOLS_* configuration comes from template.yaml.
@@ -31,14 +31,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from unittest import mock
 
 import pytest
+from careroute_synthetic.city import generate_city
 
-from careroute import clock, container_cache
-from careroute.config import Settings
-from careroute.domain import CHINA_TZ, Registry
-from careroute.policy import load_policy
-from careroute.services.registry_import import import_registry
-from careroute.storage import bind_tables
-from careroute.synthetic import generate_city
+from careroute.adapters.dynamodb import bind_tables
+from careroute.domain import clock
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.entrypoints.config import Settings
+from careroute.service_layer import container_cache
+from careroute.service_layer.registry_import import import_registry
 from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack

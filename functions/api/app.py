@@ -2,9 +2,9 @@
 and the registry and change it; the bureau (city_admin) sets the tier policy and holidays.
 
 Every route but /openapi.json and /docs sits behind API Gateway's JWT authorizer; the handler
-reads the verified caller from the claims (careroute.auth) and enforces role and scope.
+reads the verified caller from the claims (careroute.domain.access) and enforces role and scope.
 Every 4xx has one JSON shape, {"error": {"code": ..., "message": ...}}; a 5xx never carries
-internals. The routes live in careroute/api_routes, one module per area.
+internals. The routes live in careroute/entrypoints/api_routes, one module per area.
 """
 
 from typing import Any
@@ -12,12 +12,12 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.api_routes import ApiSetup, bureau, officials, registry, tickets, visits
-from careroute.docs_page import DOCS_HTML
-from careroute.handler_setup import bound_settings
-from careroute.http_api import caller_of, http_entry, new_resolver
-from careroute.openapi_doc import served_document
-from careroute.policy import load_policy
+from careroute.domain.policy import load_policy
+from careroute.entrypoints.api_routes import ApiSetup, bureau, officials, registry, tickets, visits
+from careroute.entrypoints.docs_page import DOCS_HTML
+from careroute.entrypoints.handler_setup import bound_settings
+from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
+from careroute.entrypoints.openapi_doc import served_document
 
 settings = bound_settings()
 app = new_resolver()
@@ -28,7 +28,7 @@ for area in (visits, officials, registry, bureau, tickets):
 
 @app.get("/openapi.json", include_in_schema=False)
 def get_openapi() -> Response[str]:
-    """Every function's routes in one document, built by `make openapi` (careroute.openapi_doc)."""
+    """Every function's routes in one document, built by `make openapi`."""
     return Response(200, content_types.APPLICATION_JSON, served_document())
 
 

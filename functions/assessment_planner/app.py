@@ -6,11 +6,12 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, handler_setup
-from careroute.messages import NightlyTick
+from careroute.domain import clock
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.assessment_planning import plan_day
-from careroute.services.planning import plan_date_of
+from careroute.messages.visits import NightlyTick
+from careroute.service_layer.assessment_planning import plan_day
+from careroute.service_layer.planning import plan_date_of
 
 setup = handler_setup.with_policy()
 

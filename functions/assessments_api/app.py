@@ -8,11 +8,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock
-from careroute.api_models import error_responses
-from careroute.assessment_messages import AssessmentResultBody
-from careroute.handler_setup import with_policy
-from careroute.http_api import (
+from careroute.domain import clock
+from careroute.entrypoints.handler_setup import with_policy
+from careroute.entrypoints.http_api import (
     IdempotencyHeader,
     PathDay,
     PathId,
@@ -22,8 +20,10 @@ from careroute.http_api import (
     stored_once,
 )
 from careroute.observability import metrics, tracer
-from careroute.services.assessments import assessor_route, record_result
-from careroute.services.visits import check_idempotency_key
+from careroute.messages.api import error_responses
+from careroute.messages.assessments import AssessmentResultBody
+from careroute.service_layer.assessments import assessor_route, record_result
+from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
 app = new_resolver()

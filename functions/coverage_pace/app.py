@@ -7,11 +7,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.domain import china_date
-from careroute.messages import PaceTick
+from careroute.domain.vocabulary import china_date
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.pace import city_pace
+from careroute.messages.visits import PaceTick
+from careroute.service_layer.pace import city_pace
 
 handler_setup.bound_settings()
 

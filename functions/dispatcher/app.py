@@ -22,13 +22,14 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, storage
-from careroute.config import Settings
-from careroute.messages import DispatchRetryTick
+from careroute.adapters import dynamodb as storage
+from careroute.domain import clock
+from careroute.domain.policy import load_policy
+from careroute.entrypoints.config import Settings
 from careroute.observability import logger, metrics, tracer
-from careroute.policy import load_policy
-from careroute.services.bureau import current_policy
-from careroute.services.dispatch import dispatch_order, retry_waiting
+from careroute.messages.visits import DispatchRetryTick
+from careroute.service_layer.bureau import current_policy
+from careroute.service_layer.dispatch import dispatch_order, retry_waiting
 
 settings = Settings.from_env()
 storage.bind_tables(settings)

@@ -6,11 +6,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.domain import china_date
-from careroute.messages import EligibilityTick
+from careroute.domain.vocabulary import china_date
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.eligibility import scan
+from careroute.messages.visits import EligibilityTick
+from careroute.service_layer.eligibility import scan
 
 setup = handler_setup.with_policy()
 

@@ -5,11 +5,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.messages import EscalationTick
+from careroute.adapters.dynamodb.tickets import open_due_before
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.tickets import escalate_overdue
-from careroute.storage.tickets import open_due_before
+from careroute.messages.visits import EscalationTick
+from careroute.service_layer.tickets import escalate_overdue
 
 handler_setup.bound_settings()
 

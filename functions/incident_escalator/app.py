@@ -6,10 +6,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.incident_messages import IncidentTick
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.incidents import escalate_unacknowledged
+from careroute.messages.incidents import IncidentTick
+from careroute.service_layer.incidents import escalate_unacknowledged
 
 setup = handler_setup.with_policy()
 

@@ -8,13 +8,20 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, handler_setup
-from careroute.api_models import error_responses
-from careroute.domain import CHINA_TZ
-from careroute.http_api import MONTH_PATTERN, PathId, caller_of, http_entry, new_resolver
-from careroute.incident_messages import CloseIncidentBody, IncidentList, IncidentRow
+from careroute.domain import clock
+from careroute.domain.vocabulary import CHINA_TZ
+from careroute.entrypoints import handler_setup
+from careroute.entrypoints.http_api import (
+    MONTH_PATTERN,
+    PathId,
+    caller_of,
+    http_entry,
+    new_resolver,
+)
 from careroute.observability import tracer
-from careroute.services.incidents import (
+from careroute.messages.api import error_responses
+from careroute.messages.incidents import CloseIncidentBody, IncidentList, IncidentRow
+from careroute.service_layer.incidents import (
     acknowledge_incident,
     arrive_at_incident,
     close_incident,

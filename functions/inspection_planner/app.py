@@ -6,10 +6,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.messages import NightlyTick
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.inspections import fan_out
+from careroute.messages.visits import NightlyTick
+from careroute.service_layer.inspections import fan_out
 
 settings = handler_setup.bound_settings()
 

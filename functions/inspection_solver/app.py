@@ -7,10 +7,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.inspection_messages import InspectionPlanJob
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.inspections import plan_district
+from careroute.messages.inspections import InspectionPlanJob
+from careroute.service_layer.inspections import plan_district
 
 setup = handler_setup.with_policy()
 LOGGED = ("district_id", "date", "candidates", "mandatory", "planned", "unassigned_mandatory",

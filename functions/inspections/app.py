@@ -9,10 +9,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock
-from careroute.api_models import error_responses
-from careroute.handler_setup import with_policy
-from careroute.http_api import (
+from careroute.domain import clock
+from careroute.entrypoints.handler_setup import with_policy
+from careroute.entrypoints.http_api import (
     MONTH_PATTERN,
     IdempotencyHeader,
     PathDay,
@@ -22,10 +21,11 @@ from careroute.http_api import (
     new_resolver,
     stored_once,
 )
-from careroute.inspection_messages import InspectionProgress, InspectionResultBody
 from careroute.observability import metrics, tracer
-from careroute.services.inspections import inspector_route, progress, record_result
-from careroute.services.visits import check_idempotency_key
+from careroute.messages.api import error_responses
+from careroute.messages.inspections import InspectionProgress, InspectionResultBody
+from careroute.service_layer.inspections import inspector_route, progress, record_result
+from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
 app = new_resolver()

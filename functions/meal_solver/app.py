@@ -7,10 +7,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, handler_setup
-from careroute.meal_messages import MealPlanJob
+from careroute.domain import clock
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.meal_planning import plan_canteen
+from careroute.messages.meals import MealPlanJob
+from careroute.service_layer.meal_planning import plan_canteen
 
 handler_setup.bound_settings()
 

@@ -5,11 +5,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.api_models import error_responses
-from careroute.http_api import PathDay, PathId, caller_of, http_entry, new_resolver
+from careroute.entrypoints import handler_setup
+from careroute.entrypoints.http_api import PathDay, PathId, caller_of, http_entry, new_resolver
 from careroute.observability import tracer
-from careroute.services.meals import canteen_routes
+from careroute.messages.api import error_responses
+from careroute.service_layer.meals import canteen_routes
 
 handler_setup.bound_settings()
 app = new_resolver()

@@ -1,12 +1,12 @@
-"""Home-service orders API: the routes are in careroute/api_routes/orders.py."""
+"""Home-service orders API: the routes are in careroute/entrypoints/api_routes/orders.py."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.api_routes import orders
-from careroute.handler_setup import with_policy
-from careroute.http_api import caller_of, http_entry, new_resolver
+from careroute.entrypoints.api_routes import orders
+from careroute.entrypoints.handler_setup import with_policy
+from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
 
 setup = with_policy()
 app = new_resolver()

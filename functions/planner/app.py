@@ -5,10 +5,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.messages import NightlyTick
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.planning import fan_out
+from careroute.messages.visits import NightlyTick
+from careroute.service_layer.planning import fan_out
 
 setup = handler_setup.with_policy()
 

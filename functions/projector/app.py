@@ -10,12 +10,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.adapters.dynamodb import visit_projection
-from careroute.coverage import Projection
+from careroute.adapters.dynamodb.repositories import visit_projection
+from careroute.adapters.dynamodb.visits import record_from_image
+from careroute.domain.coverage import Projection
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.projection import project
-from careroute.storage.visits import record_from_image
+from careroute.service_layer.projection import project
 
 setup = handler_setup.with_policy()
 ports = visit_projection()

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.api_models import error_responses
-from careroute.handler_setup import with_policy
-from careroute.http_api import caller_of, http_entry, new_resolver
+from careroute.entrypoints.handler_setup import with_policy
+from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
 from careroute.observability import tracer
-from careroute.services.service_circle import scope_circle
+from careroute.messages.api import error_responses
+from careroute.service_layer.service_circle import scope_circle
 
 setup = with_policy()
 app = new_resolver()

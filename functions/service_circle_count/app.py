@@ -8,13 +8,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.coverage import Scope
-from careroute.domain import china_date
-from careroute.messages import PaceTick
+from careroute.adapters.dynamodb import registry
+from careroute.domain.coverage import Scope
+from careroute.domain.vocabulary import china_date
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.service_circle import count_circles
-from careroute.storage import registry
+from careroute.messages.visits import PaceTick
+from careroute.service_layer.service_circle import count_circles
 
 setup = handler_setup.with_policy()
 

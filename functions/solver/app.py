@@ -6,10 +6,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import handler_setup
-from careroute.messages import PlanJob
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.planning import plan_community
+from careroute.messages.visits import PlanJob
+from careroute.service_layer.planning import plan_community
 
 setup = handler_setup.with_policy()
 

@@ -8,10 +8,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, handler_setup
+from careroute.adapters.dynamodb.rejected_events import reject
+from careroute.domain import clock
+from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
-from careroute.services.incidents import EventRejected, receive
-from careroute.storage.rejected_events import reject
+from careroute.service_layer.incidents import EventRejected, receive
 
 setup = handler_setup.with_policy()
 

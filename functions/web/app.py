@@ -15,12 +15,19 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute import clock, handler_setup
-from careroute.api_models import error_responses
-from careroute.http_api import MONTH_PATTERN, ScopeQuery, caller_of, http_entry, new_resolver
-from careroute.http_errors import error
+from careroute.domain import clock
+from careroute.entrypoints import handler_setup
+from careroute.entrypoints.http_api import (
+    MONTH_PATTERN,
+    ScopeQuery,
+    caller_of,
+    http_entry,
+    new_resolver,
+)
+from careroute.entrypoints.http_errors import error
 from careroute.observability import tracer
-from careroute.services.dashboard import month_series, scope_map
+from careroute.messages.api import error_responses
+from careroute.service_layer.dashboard import month_series, scope_map
 
 handler_setup.bound_settings()
 app = new_resolver()

@@ -11,8 +11,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute.clock import SimulatedClock
-from careroute.domain import CHINA_TZ
+from careroute.domain.clock import SimulatedClock
+from careroute.domain.vocabulary import CHINA_TZ
 
 SCANNER = "EligibilityFunction"
 SCAN_AT = 6 * 3600

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from rich.console import Console
 
-from careroute.domain import CHINA_TZ, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute_local.pump import EventPump
 
 MEAL_PLANNER = "MealPlannerFunction"
@@ -55,9 +55,10 @@ def quickest_district() -> list[str]:
     canteens (on the default city 4 of 300, a few seconds; the whole city takes minutes)."""
     from collections import Counter
 
-    from careroute.services.meals import MEAL_SEED
-    from careroute.storage import registry
-    from careroute.synthetic_meals import generate_canteens
+    from careroute_synthetic.meals import generate_canteens
+
+    from careroute.adapters.dynamodb import registry
+    from careroute.service_layer.meals import MEAL_SEED
 
     count = Counter(c.district_id for c in generate_canteens(registry.all_communities(), MEAL_SEED))
     return [min(count, key=lambda d: (count[d], d))]
@@ -68,9 +69,10 @@ def plan_meals(
 ) -> MealRun:
     """Fire the meal planner for `plan_date` (the canteens of `district_ids`, or all), solve
     each canteen's job, sum the stored plans."""
-    from careroute.services.meals import MEAL_SEED
-    from careroute.storage import meal_routes, registry
-    from careroute.synthetic_meals import generate_canteens
+    from careroute_synthetic.meals import generate_canteens
+
+    from careroute.adapters.dynamodb import meal_routes, registry
+    from careroute.service_layer.meals import MEAL_SEED
 
     started = time.perf_counter()
     pump.fire_schedule(
@@ -129,9 +131,9 @@ def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tu
     """The synthetic assessors and requests of the stored city, unless the stack has some.
     `city`: the registry just loaded, in memory (reading 140,000 elders back from the
     stack costs minutes on the full city)."""
-    from careroute.assessments import generate_assessments
-    from careroute.services.assessments import load_world
-    from careroute.storage import assessments, registry
+    from careroute.adapters.dynamodb import assessments, registry
+    from careroute.domain.assessments import generate_assessments
+    from careroute.service_layer.assessments import load_world
 
     communities = list(city.communities if city else registry.all_communities())
     if not communities or assessments.assessors_of(communities[0].district_id):
@@ -170,9 +172,9 @@ def count_service_circle(city: Registry | None, as_of: date, console: Console) -
     from the registry just loaded, in memory; a restarted stack keeps its stored count."""
     if city is None:
         return
-    from careroute.coverage import Scope
-    from careroute.policy import load_policy
-    from careroute.services.service_circle import count_circles
+    from careroute.domain.coverage import Scope
+    from careroute.domain.policy import load_policy
+    from careroute.service_layer.service_circle import count_circles
 
     started = time.perf_counter()
     counts = count_circles(city.communities, city.elders, load_policy(), as_of)

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from careroute import clock
-from careroute.domain import CHINA_TZ, Registry
+from careroute.domain import clock
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute_local.dev_auth import ROLES
 from careroute_local.paths import DATA_DIR, STACK_FILE, STATE_DIR
 
 if TYPE_CHECKING:
-    from careroute.config import Settings
+    from careroute.entrypoints.config import Settings
     from careroute_local.main_job import PlanRun
     from careroute_local.run_state import RunState
     from careroute_local.stack import LocalStack
@@ -232,7 +232,7 @@ def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _read_csv_registry(directory: Path, as_of: date) -> Registry:
-    from careroute.registry_csv import RegistryImportError, read_registry
+    from careroute.adapters.registry_csv import RegistryImportError, read_registry
 
     try:
         return read_registry(directory, as_of=as_of)
@@ -246,7 +246,7 @@ def _read_csv_registry(directory: Path, as_of: date) -> Registry:
 
 
 def _city(args: argparse.Namespace, as_of: date) -> Registry:
-    from careroute.synthetic import generate_city
+    from careroute_synthetic.city import generate_city
 
     if args.data:
         return _read_csv_registry(args.data, as_of)
@@ -398,7 +398,7 @@ def _resumed(state: RunState, stack: LocalStack, args: argparse.Namespace) -> bo
 
 
 def _example(run: PlanRun) -> dict[str, str]:
-    from careroute.storage import registry
+    from careroute.adapters.dynamodb import registry
 
     routes, plan_date = run.routes, run.plan_date
     route = next((r for r in routes if r["stops"]), None)
@@ -441,7 +441,7 @@ def cmd_plan(args: argparse.Namespace) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
-    from careroute.registry_csv import write_registry
+    from careroute.adapters.registry_csv import write_registry
 
     as_of = args.as_of or _today()
     args.data = None
@@ -454,12 +454,12 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_circle(args: argparse.Namespace) -> None:
     """The 15-minute service circle of a synthetic (or CSV) city: no stack needed."""
+    from careroute_synthetic.city import DISTRICTS
     from rich.table import Table
 
-    from careroute.policy import load_policy
-    from careroute.service_circle import service_circle
-    from careroute.services.service_circle import facilities_of, walking
-    from careroute.synthetic import DISTRICTS
+    from careroute.domain.policy import load_policy
+    from careroute.planning.service_circle import service_circle
+    from careroute.service_layer.service_circle import facilities_of, walking
 
     if args.minutes <= 0:
         console.print("[red]--minutes must be positive")
@@ -492,8 +492,8 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from careroute.registry_csv import write_registry
-    from careroute.storage import registry
+    from careroute.adapters.dynamodb import registry
+    from careroute.adapters.registry_csv import write_registry
 
     _attached_settings()
     data = Registry(
@@ -517,8 +517,8 @@ def cmd_token(args: argparse.Namespace) -> None:
 
 
 def _attached_settings() -> Settings:
-    from careroute.config import Settings
-    from careroute.storage import bind_tables
+    from careroute.adapters.dynamodb import bind_tables
+    from careroute.entrypoints.config import Settings
 
     _attach()
     settings = Settings.from_env()
@@ -528,7 +528,7 @@ def _attached_settings() -> Settings:
 
 def cmd_coverage(args: argparse.Namespace) -> None:
     """Exit 0 when the counters equal the visit records, 1 on drift (after listing it)."""
-    from careroute.services.coverage_check import check_month, rebuild_month
+    from careroute.service_layer.coverage_check import check_month, rebuild_month
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         console.print(f"[red]--month must be YYYY-MM, got {args.month!r}")
@@ -548,7 +548,7 @@ def cmd_coverage(args: argparse.Namespace) -> None:
 
 
 def cmd_redrive(args: argparse.Namespace) -> None:
-    from careroute.storage.dead_letters import dead_letter_queue_of, redrive
+    from careroute.adapters.dynamodb.dead_letters import dead_letter_queue_of, redrive
 
     settings = _attached_settings()
     dlq = dead_letter_queue_of(settings.plan_jobs_queue_url)
@@ -559,11 +559,11 @@ def cmd_redrive(args: argparse.Namespace) -> None:
 
 def _redrive_projector(settings: Settings, limit: int | None) -> None:
     """Replay the visit-stream batches the projector gave up on (safe to repeat)."""
-    from careroute.adapters.dynamodb import visit_projection
-    from careroute.policy import load_policy
-    from careroute.services.bureau import current_policy
-    from careroute.services.stream_redrive import redrive_projector
-    from careroute.storage.dead_letters import queue_beside
+    from careroute.adapters.dynamodb.dead_letters import queue_beside
+    from careroute.adapters.dynamodb.repositories import visit_projection
+    from careroute.domain.policy import load_policy
+    from careroute.service_layer.bureau import current_policy
+    from careroute.service_layer.stream_redrive import redrive_projector
 
     dlq = queue_beside(settings.plan_jobs_queue_url, "plan-jobs", "projector-dlq")
     policy = current_policy(load_policy(settings.policy_file))
@@ -602,8 +602,9 @@ def cmd_reset(args: argparse.Namespace) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-    from careroute.policy import load_policy
-    from careroute.synthetic import generate_city
+    from careroute_synthetic.city import generate_city
+
+    from careroute.domain.policy import load_policy
     from careroute_local.simulation import Rates, SimulationConfig, check_directory, run_simulation
 
     # The same policy the handlers read (CAREROUTE_POLICY_FILE, else the built-in default).

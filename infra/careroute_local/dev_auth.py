@@ -20,7 +20,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
-from careroute import clock
+from careroute.domain import clock
 from careroute_local.paths import DATA_DIR
 
 ISSUER = "https://careroute.local/dev-issuer"

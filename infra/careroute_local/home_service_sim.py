@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute.clock import SimulatedClock
-from careroute.domain import CHINA_TZ, ElderStatus, Registry, format_clock, parse_clock
-from careroute.orders import SERVICES as SPECS
-from careroute.percentiles import percentile
+from careroute.domain.clock import SimulatedClock
+from careroute.domain.orders import SERVICES as SPECS
+from careroute.domain.percentiles import percentile
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry, format_clock, parse_clock
 
 ORDERS_TABLE = "OrdersTable"
 DISPATCHER = "DispatcherFunction"
@@ -81,9 +81,10 @@ class HomeServiceDays:
     """Home-service orders through a simulated month on a running local stack."""
 
     def __init__(self, pump: Any, city: Registry, seed: int, first: date, last: date) -> None:
-        from careroute.policy import load_policy
-        from careroute.storage import home_services
-        from careroute.synthetic_services import generate_market
+        from careroute_synthetic.services import generate_market
+
+        from careroute.adapters.dynamodb import home_services
+        from careroute.domain.policy import load_policy
 
         self.pump, self.seed, self.last = pump, seed, last
         rules = load_policy().home_services

@@ -10,10 +10,11 @@ MARKET_SEED = 11
 
 
 def load_home_services(console: Console, seed: int = MARKET_SEED) -> None:
-    from careroute.config import Settings
-    from careroute.policy import load_policy
-    from careroute.storage import bind_tables, home_services, registry
-    from careroute.synthetic_services import generate_market
+    from careroute_synthetic.services import generate_market
+
+    from careroute.adapters.dynamodb import bind_tables, home_services, registry
+    from careroute.domain.policy import load_policy
+    from careroute.entrypoints.config import Settings
 
     bind_tables(Settings.from_env())
     communities = list(registry.all_communities())

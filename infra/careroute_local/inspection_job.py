@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from rich.console import Console
 
-from careroute.domain import CHINA_TZ
+from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local.pump import EventPump
 
 PLANNER = "InspectionPlannerFunction"
@@ -43,10 +43,11 @@ class InspectionRun:
 def load_targets(seed: int, as_of: date) -> int:
     """Load the synthetic targets and inspectors of the stack's districts, unless some are
     there already (a restarted stack keeps its due dates); the count of targets loaded."""
-    from careroute.policy import load_policy
-    from careroute.services.inspections import load_world
-    from careroute.storage import inspections, registry
-    from careroute.synthetic_inspections import generate_inspections
+    from careroute_synthetic.inspections import generate_inspections
+
+    from careroute.adapters.dynamodb import inspections, registry
+    from careroute.domain.policy import load_policy
+    from careroute.service_layer.inspections import load_world
 
     communities = list(registry.all_communities())
     if not communities or inspections.inspectors_of(communities[0].district_id):
@@ -58,7 +59,7 @@ def load_targets(seed: int, as_of: date) -> int:
 
 def plan_inspections(pump: EventPump, plan_date: date, seed: int, as_of: date) -> InspectionRun:
     """Targets loaded if needed, `plan_date` planned for every district, summarised."""
-    from careroute.storage import inspections, registry
+    from careroute.adapters.dynamodb import inspections, registry
 
     started = time.perf_counter()
     loaded = load_targets(seed, as_of)

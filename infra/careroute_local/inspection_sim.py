@@ -13,9 +13,9 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute import clock
-from careroute.domain import CHINA_TZ, Registry, parse_clock
-from careroute.inspections import CHECKLIST, TargetKind
+from careroute.domain import clock
+from careroute.domain.inspections import CHECKLIST, TargetKind
+from careroute.domain.vocabulary import CHINA_TZ, Registry, parse_clock
 
 PLANNER = "InspectionPlannerFunction"
 QUEUE = "InspectionJobsQueue"
@@ -45,7 +45,7 @@ class InspectionDays:
 
     def day(self, sim_clock: clock.SimulatedClock, day: date) -> None:
         """Plan `day` (the evening before), then every inspector works their route."""
-        from careroute.storage import inspections
+        from careroute.adapters.dynamodb import inspections
 
         evening = _at(day - timedelta(days=1), PLAN_AT)
         sim_clock.set(evening)

@@ -22,8 +22,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from careroute.domain import CHINA_TZ, Registry
-from careroute.plan_summary import PlanSummary, flat_unassigned, summarise
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.planning.plan_summary import PlanSummary, flat_unassigned, summarise
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -79,8 +79,8 @@ def local_stack(
         stack.start()
         try:
             stack.apply_environment()
-            from careroute.config import Settings
-            from careroute.storage import bind_tables
+            from careroute.adapters.dynamodb import bind_tables
+            from careroute.entrypoints.config import Settings
 
             bind_tables(Settings.from_env())  # a restarted stack is read before any load
             with EventPump(stack) as pump:
@@ -91,10 +91,10 @@ def local_stack(
 
 def load_registry(data: Registry, as_of: date, console: Console) -> None:
     """Import a validated registry with a progress bar (elders are most of the time)."""
-    from careroute.config import Settings
-    from careroute.policy import load_policy
-    from careroute.services.registry_import import import_registry
-    from careroute.storage import bind_tables
+    from careroute.adapters.dynamodb import bind_tables
+    from careroute.domain.policy import load_policy
+    from careroute.entrypoints.config import Settings
+    from careroute.service_layer.registry_import import import_registry
 
     bind_tables(Settings.from_env())
     total = len(data.communities) + len(data.stewards) + len(data.elders)
@@ -132,7 +132,7 @@ def plan_night(
     `jobs_sent`: the tick already fanned out that many jobs (a restarted run): only the
     jobs still in the queue are solved. `on_fanned_out(jobs)` is told once the tick is done.
     """
-    from careroute.storage import routes as route_store
+    from careroute.adapters.dynamodb import routes as route_store
 
     started = time.perf_counter()
     if jobs_sent is None:
@@ -171,7 +171,7 @@ def plan_night(
 def plan_export(run: PlanRun, path: Path) -> None:
     # Imported here: the services import the handlers' Logger and Metrics, which read their
     # POWERTOOLS_* settings once, when the local stack has set them.
-    from careroute.services.route_view import without_personal_data
+    from careroute.service_layer.route_view import without_personal_data
 
     document = {
         "date": run.plan_date.isoformat(),

@@ -22,14 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from careroute.compliance import ElderBaseline, StatusPeriod
-from careroute.coverage import Scope
-from careroute.domain import (
-    ElderStatus,
-    Tier,
-    VisitRecord,
-)
-from careroute.visit_records import from_document, to_document
+from careroute.domain.compliance import ElderBaseline, StatusPeriod
+from careroute.domain.coverage import Scope
+from careroute.domain.visit_records import from_document, to_document
+from careroute.domain.vocabulary import ElderStatus, Tier, VisitRecord
 
 COVERAGE_FIELDS = (
     "month", "scope", "scope_id", "tier", "elders_due", "elders_visited", "percent", "visits_made",

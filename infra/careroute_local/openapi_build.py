@@ -2,7 +2,8 @@
 
 `python -m careroute_local.openapi_build` (`make openapi`) imports each function named by an
 HttpApi event in template.yaml, exactly as the local stack loads it, takes its resolver's
-document and merges them (careroute.openapi_doc) into layers/shared/careroute/openapi.json,
+document and merges them (careroute.entrypoints.openapi_doc) into
+layers/shared/careroute/entrypoints/openapi.json,
 which the ApiFunction serves at /openapi.json. Importing a function touches no AWS: the
 template's environment (local table names) is set only while it is imported.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from careroute.openapi_doc import DOCUMENT_FILE, merge, render
+from careroute.entrypoints.openapi_doc import DOCUMENT_FILE, merge, render
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.pump import load_handler
 from careroute_local.template import FunctionSpec, load_template

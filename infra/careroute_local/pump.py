@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 from croniter import croniter
 
-from careroute import clock
+from careroute.domain import clock
 from careroute_local.dev_auth import DevIssuer
 from careroute_local.lambda_context import LocalLambdaContext
 from careroute_local.stack import LocalStack

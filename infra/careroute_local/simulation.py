@@ -15,7 +15,7 @@ Each day, on the local stack and through the same handlers Lambda runs:
 4. The visits stream is drained through the projector; outcomes that change an elder's
    status are confirmed in the registry (PATCH, a no-op when the projector already did it).
 
-At the end the month is checked (careroute.compliance, from the raw visit records alone)
+At the end the month is checked (careroute.domain.compliance, from the raw visit records alone)
 against the projector's counters, against `services.coverage_check` and against what the
 simulation itself recorded; any difference fails the run. Misses are named with a cause.
 
@@ -38,8 +38,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from careroute import clock
-from careroute.compliance import (
+from careroute.domain import clock
+from careroute.domain.compliance import (
     Compliance,
     ElderBaseline,
     Miss,
@@ -48,8 +48,10 @@ from careroute.compliance import (
     check_compliance,
     month_bounds,
 )
-from careroute.coverage import ALL_TIERS, Scope
-from careroute.domain import (
+from careroute.domain.coverage import ALL_TIERS, Scope
+from careroute.domain.errors import NotFoundError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import (
     CHINA_TZ,
     ElderStatus,
     FindingCategory,
@@ -60,8 +62,6 @@ from careroute.domain import (
     VisitRecord,
     parse_clock,
 )
-from careroute.exceptions import NotFoundError
-from careroute.policy import Policy
 from careroute_local.benefit_scan_sim import BenefitScanDays
 from careroute_local.home_service_sim import HomeServiceDays
 from careroute_local.inspection_sim import InspectionDays
@@ -396,7 +396,7 @@ def _one_day(
     day: date,
     district_ids: list[str],
 ) -> DayStats:
-    from careroute.storage import routes as route_store
+    from careroute.adapters.dynamodb import routes as route_store
 
     stats = DayStats(day)
     # 1. The nightly plan, fired the evening before.
@@ -846,9 +846,9 @@ def _baselines(run: Run) -> list[ElderBaseline]:
 
 
 def _check_on_stack(run: Run) -> tuple[Compliance, dict[str, Any]]:
-    from careroute.services.coverage_check import check_month
-    from careroute.storage import coverage as coverage_store
-    from careroute.storage.visits import all_visits
+    from careroute.adapters.dynamodb import coverage as coverage_store
+    from careroute.adapters.dynamodb.visits import all_visits
+    from careroute.service_layer.coverage_check import check_month
 
     records = list(all_visits())
     stored = coverage_store.stored_counters(run.config.month)

@@ -9,8 +9,8 @@ from datetime import date
 
 from rich.console import Console
 
-from careroute.devices import generate_devices
-from careroute.domain import Registry
+from careroute.domain.devices import generate_devices
+from careroute.domain.vocabulary import Registry
 from careroute_local.stack import LocalStack
 
 
@@ -18,7 +18,7 @@ def load_devices(
     city: Registry, seed: int, today: date, stack: LocalStack, console: Console
 ) -> int:
     """Store the city's devices; prints one line with the queue to send events to."""
-    from careroute.storage.devices import save_devices
+    from careroute.adapters.dynamodb.devices import save_devices
 
     started = time.perf_counter()
     count = save_devices(generate_devices(city, seed, installed_on=today))

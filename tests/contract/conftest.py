@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from careroute.adapters import dynamodb, memory
-from careroute.config import Settings
-from careroute.services.projection import VisitProjection
-from careroute.services.visits import VisitRecording
-from careroute.storage import bind_tables
+from careroute.adapters import memory
+from careroute.adapters.dynamodb import bind_tables
+from careroute.adapters.dynamodb import repositories as dynamodb
+from careroute.entrypoints.config import Settings
+from careroute.service_layer.projection import VisitProjection
+from careroute.service_layer.visits import VisitRecording
 from careroute_local.pump import EventPump
 
 

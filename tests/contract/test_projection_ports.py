@@ -11,8 +11,12 @@ from typing import Any
 
 import pytest
 
-from careroute.coverage import Projection, Scope, ScopeKind, registry_totals, scopes_of
-from careroute.domain import (
+from careroute.domain.coverage import Projection, Scope, ScopeKind, registry_totals, scopes_of
+from careroute.domain.elder_history import Actor, Entry, Kind
+from careroute.domain.errors import NotFoundError
+from careroute.domain.policy import load_policy
+from careroute.domain.tickets import tickets_for
+from careroute.domain.vocabulary import (
     CHINA_TZ,
     ElderStatus,
     Finding,
@@ -23,11 +27,7 @@ from careroute.domain import (
     Tier,
     VisitRecord,
 )
-from careroute.elder_history import Actor, Entry, Kind
-from careroute.exceptions import NotFoundError
-from careroute.policy import load_policy
-from careroute.services.projection import project
-from careroute.tickets import tickets_for
+from careroute.service_layer.projection import project
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
 

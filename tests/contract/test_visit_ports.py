@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from careroute.domain import (
+from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
+from careroute.domain.vocabulary import (
     Finding,
     FindingCategory,
     GeoPoint,
@@ -20,7 +21,6 @@ from careroute.domain import (
     Tier,
     VisitRecord,
 )
-from careroute.exceptions import KEY_REUSED, ConflictError, NotFoundError
 from tests.conftest import PLAN_DATE, china_now
 from tests.contract.conftest import Backend
 

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from careroute.policy import load_policy
-from careroute.services.service_circle import city_report
-from careroute.synthetic import generate_city
+from careroute_synthetic.city import generate_city
+
+from careroute.domain.policy import load_policy
+from careroute.service_layer.service_circle import city_report
 from tests.conftest import TODAY, cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli", "circle"]

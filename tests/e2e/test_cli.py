@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from careroute.registry_csv import read_registry
+from careroute.adapters.registry_csv import read_registry
 from tests.conftest import cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli"]

@@ -9,11 +9,11 @@ import urllib.request
 from datetime import timedelta
 from typing import Any
 
-from careroute.coverage import Scope, recompute
-from careroute.domain import Registry, Tier
-from careroute.policy import load_policy
-from careroute.storage import registry
-from careroute.storage.visits import all_visits
+from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.visits import all_visits
+from careroute.domain.coverage import Scope, recompute
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Registry, Tier
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, china_now, nightly_tick_time
 

@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from careroute_synthetic.inspections import generate_inspections
 
-from careroute.devices import DeviceKind, generate_devices
-from careroute.domain import Registry, VisitRecord
-from careroute.services import service_circle
-from careroute.services.inspections import load_world
-from careroute.storage import devices
-from careroute.storage.visits import all_visits
-from careroute.synthetic_inspections import generate_inspections
+from careroute.adapters.dynamodb import devices
+from careroute.adapters.dynamodb.visits import all_visits
+from careroute.domain.devices import DeviceKind, generate_devices
+from careroute.domain.vocabulary import Registry, VisitRecord
+from careroute.service_layer import service_circle
+from careroute.service_layer.inspections import load_world
 from careroute_local.pump import EventPump, LocalHttpServer
 from tests.conftest import PLAN_DATE, TODAY, china_now, load_city, nightly_tick_time
 

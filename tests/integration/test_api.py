@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from careroute.domain import Registry
-from careroute.storage.visits import all_visits
+from careroute.adapters.dynamodb.visits import all_visits
+from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
 

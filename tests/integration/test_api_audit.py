@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from careroute.domain import Registry
+from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 

@@ -21,7 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from careroute.domain import Registry
+from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
 

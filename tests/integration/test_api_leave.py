@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from careroute.storage import registry
+from careroute.adapters.dynamodb import registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from careroute.domain import Registry
-from careroute.elder_history import Entry, Kind
-from careroute.policy import DEFAULT_POLICY_PATH
-from careroute.services import bureau
-from careroute.storage import history, registry
+from careroute.adapters.dynamodb import history, registry
+from careroute.domain.elder_history import Entry, Kind
+from careroute.domain.policy import DEFAULT_POLICY_PATH
+from careroute.domain.vocabulary import Registry
+from careroute.service_layer import bureau
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
 

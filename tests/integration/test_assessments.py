@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from careroute.assessments import QUALIFIED, AssessmentRequest, generate_assessments
-from careroute.domain import Category, Registry
-from careroute.elder_history import Kind
-from careroute.services.assessments import load_world
-from careroute.storage import history, registry
+from careroute.adapters.dynamodb import history, registry
+from careroute.domain.assessments import QUALIFIED, AssessmentRequest, generate_assessments
+from careroute.domain.elder_history import Kind
+from careroute.domain.vocabulary import Category, Registry
+from careroute.service_layer.assessments import load_world
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
 

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from careroute import clock
-from careroute.domain import CHINA_TZ, ElderStatus, Registry
-from careroute.exceptions import NotFoundError
-from careroute.policy import load_policy
-from careroute.storage import overflow_marks, registry, routes
-from careroute.storage.visits import all_visits
+from careroute.adapters.dynamodb import overflow_marks, registry, routes
+from careroute.adapters.dynamodb.visits import all_visits
+from careroute.domain import clock
+from careroute.domain.errors import NotFoundError
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 

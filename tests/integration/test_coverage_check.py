@@ -6,11 +6,11 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from careroute.coverage import Scope
-from careroute.domain import Outcome, Registry, Tier, VisitRecord
-from careroute.services.coverage_check import check_month, rebuild_month
-from careroute.storage.coverage import CoverageModel
-from careroute.storage.visits import save_visit_once
+from careroute.adapters.dynamodb.coverage import CoverageModel
+from careroute.adapters.dynamodb.visits import save_visit_once
+from careroute.domain.coverage import Scope
+from careroute.domain.vocabulary import Outcome, Registry, Tier, VisitRecord
+from careroute.service_layer.coverage_check import check_month, rebuild_month
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
 from tests.conftest import china_now

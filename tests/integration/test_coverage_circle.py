@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from careroute import clock
-from careroute.domain import CHINA_TZ, Registry
-from careroute.policy import load_policy
-from careroute.service_circle import COUNTED
-from careroute.services import service_circle
-from careroute.services.service_circle import city_report
-from careroute.storage import registry
+from careroute.adapters.dynamodb import registry
+from careroute.domain import clock
+from careroute.domain.policy import load_policy
+from careroute.planning.service_circle import COUNTED
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.service_layer import service_circle
+from careroute.service_layer.service_circle import city_report
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
 

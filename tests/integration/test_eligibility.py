@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry
-from careroute.eligibility import Benefits, benefit_ticket_id
-from careroute.storage import registry, tickets
-from careroute.tickets import Level, TicketSource
+from careroute.adapters.dynamodb import registry, tickets
+from careroute.domain.eligibility import Benefits, benefit_ticket_id
+from careroute.domain.tickets import Level, TicketSource
+from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
 

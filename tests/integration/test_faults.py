@@ -22,17 +22,17 @@ from unittest import mock
 
 import pytest
 
-from careroute.adapters.dynamodb import visit_projection
-from careroute.api_routes import visits as api_visits
-from careroute.domain import ElderStatus, Registry
-from careroute.plan_summary import summarise
-from careroute.policy import load_policy
-from careroute.services.coverage_check import check_month
-from careroute.services.stream_redrive import redrive_projector
-from careroute.storage import registry, routes
-from careroute.storage.stream_failures import FailedBatch
-from careroute.storage.tickets import TicketModel
-from careroute.storage.visits import all_visits
+from careroute.adapters.dynamodb import registry, routes
+from careroute.adapters.dynamodb.repositories import visit_projection
+from careroute.adapters.dynamodb.stream_failures import FailedBatch
+from careroute.adapters.dynamodb.tickets import TicketModel
+from careroute.adapters.dynamodb.visits import all_visits
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.entrypoints.api_routes import visits as api_visits
+from careroute.planning.plan_summary import summarise
+from careroute.service_layer.coverage_check import check_month
+from careroute.service_layer.stream_redrive import redrive_projector
 from careroute_local import faults
 from careroute_local.cli import main
 from careroute_local.pump import EventPump, load_handler

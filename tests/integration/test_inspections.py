@@ -11,19 +11,19 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from careroute_synthetic.inspections import generate_inspections
 
-from careroute.config import Settings
-from careroute.domain import Registry
-from careroute.exceptions import StorageError
-from careroute.inspections import InspectionWorld, TargetKind
-from careroute.policy import load_policy
-from careroute.services import inspections as inspection_service
-from careroute.services.inspections import load_world
-from careroute.services.registry_import import import_registry
-from careroute.storage import bind_tables, tickets
-from careroute.storage import inspections as store
-from careroute.synthetic_inspections import generate_inspections
-from careroute.tickets import TicketSource
+from careroute.adapters.dynamodb import bind_tables, tickets
+from careroute.adapters.dynamodb import inspections as store
+from careroute.domain.errors import StorageError
+from careroute.domain.inspections import InspectionWorld, TargetKind
+from careroute.domain.policy import load_policy
+from careroute.domain.tickets import TicketSource
+from careroute.domain.vocabulary import Registry
+from careroute.entrypoints.config import Settings
+from careroute.service_layer import inspections as inspection_service
+from careroute.service_layer.inspections import load_world
+from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
 

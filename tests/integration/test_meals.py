@@ -8,10 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from careroute_synthetic.meals import LUNCH, VEHICLE_CAPACITY, daily_orders, generate_canteens
 
-from careroute.domain import Registry, parse_clock
-from careroute.meals import MealRules
-from careroute.synthetic_meals import LUNCH, VEHICLE_CAPACITY, daily_orders, generate_canteens
+from careroute.domain.vocabulary import Registry, parse_clock
+from careroute.planning.meals import MealRules
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from careroute import container_cache
-from careroute.coverage import Scope
-from careroute.domain import CHINA_TZ, ElderStatus, Registry
-from careroute.pace import working_days
-from careroute.storage.coverage import read_coverage
+from careroute.adapters.dynamodb.coverage import read_coverage
+from careroute.domain.coverage import Scope
+from careroute.domain.pace import working_days
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
+from careroute.service_layer import container_cache
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.template import read_yaml

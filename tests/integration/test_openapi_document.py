@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from careroute.openapi_doc import DOCUMENT_FILE, render
+from careroute.entrypoints.openapi_doc import DOCUMENT_FILE, render
 from careroute_local.openapi_build import build_document
 from careroute_local.pump import EventPump
 from tests.conftest import bearer

@@ -11,19 +11,19 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 
 import pytest
+from careroute_synthetic.services import generate_market
 
-from careroute.auth import Caller, Role
-from careroute.config import Settings
-from careroute.domain import Elder, ElderStatus, Registry
-from careroute.exceptions import QuotaExhaustedError
-from careroute.orders import OrderStatus, ServiceType
-from careroute.policy import load_policy
-from careroute.quota import HomeServicePolicy
-from careroute.services.orders import OrderRequest, place_order
-from careroute.services.registry_import import import_registry
-from careroute.storage import bind_tables, home_services
-from careroute.storage import orders as store
-from careroute.synthetic_services import generate_market
+from careroute.adapters.dynamodb import bind_tables, home_services
+from careroute.adapters.dynamodb import orders as store
+from careroute.domain.access import Caller, Role
+from careroute.domain.errors import QuotaExhaustedError
+from careroute.domain.orders import OrderStatus, ServiceType
+from careroute.domain.policy import load_policy
+from careroute.domain.quota import HomeServicePolicy
+from careroute.domain.vocabulary import Elder, ElderStatus, Registry
+from careroute.entrypoints.config import Settings
+from careroute.service_layer.orders import OrderRequest, place_order
+from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now
 

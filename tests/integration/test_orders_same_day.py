@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from careroute import clock
-from careroute.domain import CHINA_TZ, Registry
-from careroute.orders import WINDOW_PASSED
-from careroute.storage import home_services
+from careroute.adapters.dynamodb import home_services
+from careroute.domain import clock
+from careroute.domain.orders import WINDOW_PASSED
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer
 from tests.integration.test_orders import an_elder, body, market, post

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from careroute.domain import Registry, parse_clock
-from careroute.storage import routes
+from careroute.adapters.dynamodb import routes
+from careroute.domain.vocabulary import Registry, parse_clock
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, nightly_tick_time
 
@@ -83,7 +83,7 @@ def test_re_planning_the_same_day_replaces_the_route_instead_of_adding_one(
 def test_redriving_dead_letters_replans_them_and_a_second_redrive_changes_nothing(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    from careroute.storage.dead_letters import redrive
+    from careroute.adapters.dynamodb.dead_letters import redrive
 
     sqs = loaded_stack.stack.client("sqs")
     queue = loaded_stack.stack.queue_url("PlanJobsQueue")

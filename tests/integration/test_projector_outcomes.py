@@ -8,7 +8,11 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from careroute.domain import (
+from careroute.adapters.dynamodb import history, registry
+from careroute.adapters.dynamodb.visits import save_visit_once
+from careroute.domain.elder_history import Entry
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
     Finding,
@@ -20,11 +24,7 @@ from careroute.domain import (
     VisitRecord,
     china_date,
 )
-from careroute.elder_history import Entry
-from careroute.policy import load_policy
-from careroute.services.coverage_check import check_month
-from careroute.storage import history, registry
-from careroute.storage.visits import save_visit_once
+from careroute.service_layer.coverage_check import check_month
 from careroute_local.pump import EventPump
 from tests.conftest import china_now
 

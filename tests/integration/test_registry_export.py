@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from careroute.domain import Registry
-from careroute.registry_csv import read_registry
+from careroute.adapters.registry_csv import read_registry
+from careroute.domain.vocabulary import Registry
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY

@@ -4,9 +4,9 @@ other roles and malformed scopes are refused."""
 
 from __future__ import annotations
 
-from careroute.domain import Registry
-from careroute.policy import load_policy
-from careroute.services.service_circle import city_report
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Registry
+from careroute.service_layer.service_circle import city_report
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
 

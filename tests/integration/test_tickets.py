@@ -9,8 +9,11 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from careroute import clock
-from careroute.domain import (
+from careroute.adapters.dynamodb import tickets
+from careroute.adapters.dynamodb.visits import save_visit_once
+from careroute.domain import clock
+from careroute.domain.tickets import Level, TicketStatus, ticket_id
+from careroute.domain.vocabulary import (
     CHINA_TZ,
     Elder,
     ElderStatus,
@@ -22,9 +25,6 @@ from careroute.domain import (
     Tier,
     VisitRecord,
 )
-from careroute.storage import tickets
-from careroute.storage.visits import save_visit_once
-from careroute.tickets import Level, TicketStatus, ticket_id
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import bearer, china_now
 

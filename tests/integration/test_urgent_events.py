@@ -15,17 +15,17 @@ from unittest import mock
 
 import pytest
 
-from careroute import clock
-from careroute.config import Settings
-from careroute.devices import Device, DeviceKind, call_centre_id, generate_devices
-from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry
-from careroute.incidents import IncidentStatus, incident_id
-from careroute.policy import load_policy
-from careroute.services import incidents as service
-from careroute.services.registry_import import import_registry
-from careroute.storage import bind_tables, devices, registry
-from careroute.storage import incidents as store
-from careroute.tickets import Level
+from careroute.adapters.dynamodb import bind_tables, devices, registry
+from careroute.adapters.dynamodb import incidents as store
+from careroute.domain import clock
+from careroute.domain.devices import Device, DeviceKind, call_centre_id, generate_devices
+from careroute.domain.incidents import IncidentStatus, incident_id
+from careroute.domain.policy import load_policy
+from careroute.domain.tickets import Level
+from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry
+from careroute.entrypoints.config import Settings
+from careroute.service_layer import incidents as service
+from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
 from tests.integration.urgent_moments import just_free

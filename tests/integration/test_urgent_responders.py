@@ -13,22 +13,29 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from careroute_synthetic.services import generate_market
 
-from careroute import clock
-from careroute.config import Settings
-from careroute.devices import Device, DeviceKind, generate_devices
-from careroute.domain import CHINA_TZ, Elder, ElderStatus, Registry, parse_clock
-from careroute.incidents import IncidentStatus, incident_id
-from careroute.messages import CoverItem, PlanJob
-from careroute.orders import OrderStatus
-from careroute.policy import load_policy
-from careroute.services import incidents as service
-from careroute.services.registry_import import import_registry
-from careroute.storage import bind_tables, devices, home_services, plan_jobs, registry, routes
-from careroute.storage import incidents as store
-from careroute.storage import orders as orders_store
-from careroute.synthetic_services import generate_market
-from careroute.urgent_holds import urgent_stop_id
+from careroute.adapters.dynamodb import (
+    bind_tables,
+    devices,
+    home_services,
+    plan_jobs,
+    registry,
+    routes,
+)
+from careroute.adapters.dynamodb import incidents as store
+from careroute.adapters.dynamodb import orders as orders_store
+from careroute.domain import clock
+from careroute.domain.devices import Device, DeviceKind, generate_devices
+from careroute.domain.incidents import IncidentStatus, incident_id
+from careroute.domain.orders import OrderStatus
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, parse_clock
+from careroute.entrypoints.config import Settings
+from careroute.messages.visits import CoverItem, PlanJob
+from careroute.planning.urgent_holds import urgent_stop_id
+from careroute.service_layer import incidents as service
+from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
 from tests.integration.urgent_moments import just_free

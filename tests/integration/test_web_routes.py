@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from careroute.domain import Registry
+from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer, load_city
 

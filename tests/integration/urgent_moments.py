@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from careroute.domain import CHINA_TZ, parse_clock
-from careroute.storage import routes
+from careroute.adapters.dynamodb import routes
+from careroute.domain.vocabulary import CHINA_TZ, parse_clock
 
 
 def just_free(steward_id: str, day: date, after: str = "09:30") -> datetime:

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from careroute_synthetic.city import generate_city
 
-from careroute.assessment_routing import assessment_problem, route_documents
-from careroute.assessments import (
+from careroute.domain.assessments import (
     QUALIFIED,
     AssessmentRequest,
     AssessmentRules,
@@ -20,10 +20,10 @@ from careroute.assessments import (
     generate_assessments,
     request_id,
 )
-from careroute.domain import Category, Elder, GeoPoint, TimeWindow
-from careroute.eligibility import Benefits, CareLevel
+from careroute.domain.eligibility import Benefits, CareLevel
+from careroute.domain.vocabulary import Category, Elder, GeoPoint, TimeWindow
+from careroute.planning.assessments import assessment_problem, route_documents
 from careroute.routing import SolveLimits, solve_fleet
-from careroute.synthetic import generate_city
 
 DAY = date(2026, 12, 1)  # a Tuesday
 NEXT = DAY + timedelta(days=1)

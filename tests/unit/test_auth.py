@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from careroute.auth import Caller, Role, can_read_scope, require_own_steward
-from careroute.coverage import Scope
-from careroute.exceptions import ForbiddenError, UnauthorizedError
+from careroute.domain.access import Caller, Role, can_read_scope, require_own_steward
+from careroute.domain.coverage import Scope
+from careroute.domain.errors import ForbiddenError, UnauthorizedError
 
 COMMUNITY = Scope.parse("community:C0001")
 CHAIN = (Scope.parse("street:S001"), Scope.parse("district:D01"), Scope.parse("city"))

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from careroute.compliance import (
+from careroute.domain.compliance import (
     ElderBaseline,
     MissKind,
     StatusPeriod,
@@ -19,8 +19,9 @@ from careroute.compliance import (
     month_bounds,
     stricter,
 )
-from careroute.coverage import ALL_TIERS, Scope, ScopeKind
-from careroute.domain import (
+from careroute.domain.coverage import ALL_TIERS, Scope, ScopeKind
+from careroute.domain.policy import Policy, load_policy
+from careroute.domain.vocabulary import (
     CHINA_TZ,
     ElderStatus,
     Finding,
@@ -30,7 +31,6 @@ from careroute.domain import (
     Tier,
     VisitRecord,
 )
-from careroute.policy import Policy, load_policy
 
 MONTH = "2026-12"
 DEC = {n: date(2026, 12, n) for n in range(1, 32)}

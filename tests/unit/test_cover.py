@@ -3,7 +3,10 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from careroute.cover import (
+from careroute.domain.due import WorkCalendar
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Community, GeoPoint
+from careroute.planning.absence_cover import (
     CoverVisit,
     Workload,
     assign_cover,
@@ -11,10 +14,7 @@ from careroute.cover import (
     visits_to_cover,
     visits_to_offload,
 )
-from careroute.domain import Community, GeoPoint
-from careroute.due import WorkCalendar
-from careroute.horizon import DayCapacity
-from careroute.policy import load_policy
+from careroute.planning.horizon import DayCapacity
 from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 
 POLICY = load_policy()

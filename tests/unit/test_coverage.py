@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from careroute.coverage import ALL_TIERS, Scope, ScopeKind, recompute
-from careroute.domain import Outcome, Tier, VisitRecord
+from careroute.domain.coverage import ALL_TIERS, Scope, ScopeKind, recompute
+from careroute.domain.vocabulary import Outcome, Tier, VisitRecord
 
 T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from careroute.dispatch import build_problem, insert_order
-from careroute.domain import GeoPoint, TimeWindow, parse_clock
-from careroute.orders import Order, OrderStatus, Payment, ServiceType
-from careroute.providers import ServiceWorker
+from careroute.domain.orders import Order, OrderStatus, Payment, ServiceType
+from careroute.domain.providers import ServiceWorker
+from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
+from careroute.planning.dispatch import build_problem, insert_order
+from careroute.planning.travel import HaversineTravel
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
-from careroute.travel import HaversineTravel
 
 BASE = GeoPoint(41.79, 123.40)
 BIKE = HaversineTravel(12.0)

@@ -3,9 +3,9 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from careroute.domain import Category, Steward, Tier, TimeWindow, TravelMode
-from careroute.due import WorkCalendar, due_visit, rule_deadline, working_days_between
-from careroute.policy import load_policy
+from careroute.domain.due import WorkCalendar, due_visit, rule_deadline, working_days_between
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Category, Steward, Tier, TimeWindow, TravelMode
 from tests.unit.test_policy import elder
 
 POLICY = load_policy()

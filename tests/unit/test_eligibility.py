@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from careroute.domain import Category, Elder, ElderStatus, GeoPoint, Severity, TimeWindow
-from careroute.eligibility import (
+from careroute.domain.eligibility import (
     Benefits,
     CareLevel,
     benefit_ticket_id,
@@ -15,8 +14,9 @@ from careroute.eligibility import (
     office_ticket,
     parse_benefits,
 )
-from careroute.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
-from careroute.tickets import Level, TicketSla, TicketSource
+from careroute.domain.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
+from careroute.domain.tickets import Level, TicketSla, TicketSource
+from careroute.domain.vocabulary import Category, Elder, ElderStatus, GeoPoint, Severity, TimeWindow
 
 BENEFITS = Benefits()
 

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
+from careroute_synthetic.city import generate_city
 
-from careroute.domain import Category, Community, Elder, ElderStatus, Steward, Tier
-from careroute.due import WorkCalendar, month_end
-from careroute.horizon import DayCapacity, HorizonPlan, plan_horizon
-from careroute.policy import load_policy
-from careroute.services.route_plan import day_capacity
-from careroute.synthetic import generate_city
+from careroute.domain.due import WorkCalendar, month_end
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, Steward, Tier
+from careroute.planning.horizon import DayCapacity, HorizonPlan, plan_horizon
+from careroute.service_layer.route_plan import day_capacity
 from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 
 POLICY = load_policy()

@@ -10,10 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from careroute.domain import Severity
-from careroute.incident_messages import DeviceEvent
-from careroute.incident_report import month_report
-from careroute.incidents import (
+from careroute.domain.incident_report import month_report
+from careroute.domain.incidents import (
     EventType,
     Incident,
     IncidentOutcome,
@@ -31,9 +29,11 @@ from careroute.incidents import (
     open_incident,
     rank_responders,
 )
-from careroute.percentiles import percentile
-from careroute.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
-from careroute.tickets import Level
+from careroute.domain.percentiles import percentile
+from careroute.domain.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
+from careroute.domain.tickets import Level
+from careroute.domain.vocabulary import Severity
+from careroute.messages.incidents import DeviceEvent
 
 AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shenyang
 RULES = UrgentPolicy()

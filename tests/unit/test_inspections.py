@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+from careroute_synthetic.city import generate_city
+from careroute_synthetic.inspections import generate_inspections
 
-from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
-from careroute.inspection_routing import inspection_problem, plan_documents
-from careroute.inspections import (
+from careroute.domain.inspections import (
     CHECKLIST,
     INSTITUTION_SKILL,
     DueState,
@@ -28,11 +28,11 @@ from careroute.inspections import (
     rectification_tickets,
     result_id,
 )
-from careroute.policy import PolicyError, load_policy, parse_policy
+from careroute.domain.policy import PolicyError, load_policy, parse_policy
+from careroute.domain.tickets import Level, TicketSource
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.planning.inspections import inspection_problem, plan_documents
 from careroute.routing import SolveLimits, solve_fleet, validate_fleet
-from careroute.synthetic import generate_city
-from careroute.synthetic_inspections import generate_inspections
-from careroute.tickets import Level, TicketSource
 
 ON = date(2026, 12, 2)  # a Wednesday
 NEXT = date(2026, 12, 3)
@@ -165,7 +165,7 @@ def test_the_inspections_policy_table_is_optional_and_checked() -> None:
         parse_inspection_policy({"institution_days": "90"}, "p")
     import tomllib
 
-    from careroute.policy import DEFAULT_POLICY_PATH
+    from careroute.domain.policy import DEFAULT_POLICY_PATH
 
     raw = tomllib.loads(DEFAULT_POLICY_PATH.read_text("utf-8"))
     raw["inspections"]["home_care_bed_days"] = 0

@@ -6,12 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-
-from careroute.domain import Category, Elder, ElderStatus, GeoPoint, TimeWindow
-from careroute.meals import MealRules, meal_problem, plan_meals
-from careroute.routing import SolveLimits, solve_fleet, validate_fleet
-from careroute.synthetic import generate_city
-from careroute.synthetic_meals import (
+from careroute_synthetic.city import generate_city
+from careroute_synthetic.meals import (
     LUNCH,
     Canteen,
     MealOrder,
@@ -19,6 +15,10 @@ from careroute.synthetic_meals import (
     daily_orders,
     generate_canteens,
 )
+
+from careroute.domain.vocabulary import Category, Elder, ElderStatus, GeoPoint, TimeWindow
+from careroute.planning.meals import MealRules, meal_problem, plan_meals
+from careroute.routing import SolveLimits, solve_fleet, validate_fleet
 
 DAY = date(2026, 11, 30)
 LIMITS = SolveLimits(time_limit_ms=1_000)

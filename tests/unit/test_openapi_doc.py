@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from careroute.openapi_doc import ERROR_REF, MergeError, merge
+from careroute.entrypoints.openapi_doc import ERROR_REF, MergeError, merge
 
 ERROR_BODY = {"type": "object", "required": ["error"], "properties": {"error": {}}}
 

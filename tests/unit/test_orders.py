@@ -8,9 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from careroute.dispatch import build_problem, insert_order
-from careroute.domain import CHINA_TZ, GeoPoint, TimeWindow
-from careroute.orders import (
+from careroute.domain.orders import (
     TRANSITIONS,
     WINDOW_PASSED,
     IllegalTransition,
@@ -28,11 +26,13 @@ from careroute.orders import (
     refund_minutes,
     window_passed,
 )
-from careroute.providers import ServiceWorker
+from careroute.domain.providers import ServiceWorker
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.planning.dispatch import build_problem, insert_order
+from careroute.planning.travel import HaversineTravel
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
-from careroute.travel import HaversineTravel
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 BASE = GeoPoint(41.79, 123.40)

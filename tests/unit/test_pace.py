@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from careroute.pace import month_pace, working_days
+from careroute.domain.pace import month_pace, working_days
 
 
 def test_a_month_has_its_weekdays_less_the_holidays_as_working_days() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from careroute.percentiles import percentile
+from careroute.domain.percentiles import percentile
 
 
 @pytest.mark.parametrize(

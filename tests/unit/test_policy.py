@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from careroute.domain import Category, Elder, GeoPoint, Tier, TimeWindow
-from careroute.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
+from careroute.domain.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
+from careroute.domain.vocabulary import Category, Elder, GeoPoint, Tier, TimeWindow
 
 ON = date(2026, 12, 1)
 

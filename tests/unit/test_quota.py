@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from careroute.policy import PolicyError, load_policy, parse_policy
-from careroute.quota import (
+from careroute.domain.policy import PolicyError, load_policy, parse_policy
+from careroute.domain.quota import (
     HomeServicePolicy,
     choose_pilots,
     fits,
@@ -53,7 +53,7 @@ def test_a_bad_home_services_table_names_the_key(table: dict[str, object], messa
 def test_a_bad_home_services_table_is_a_policy_error() -> None:
     import tomllib
 
-    from careroute.policy import DEFAULT_POLICY_PATH
+    from careroute.domain.policy import DEFAULT_POLICY_PATH
 
     raw = tomllib.loads(DEFAULT_POLICY_PATH.read_text("utf-8"))
     raw["home_services"] = {"free_minutes": True}

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from careroute_synthetic.city import generate_city
 
 from careroute.adapters.cached import CachedStewards
 from careroute.adapters.memory import MemoryElders, MemoryRoutes, MemoryStewards, MemoryVisits
-from careroute.domain import CHINA_TZ, Outcome, Registry
-from careroute.exceptions import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from careroute.messages import VisitRequest
-from careroute.policy import load_policy
-from careroute.services.visits import VisitRecording, record_visit, visit_id_for
-from careroute.synthetic import generate_city
+from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry
+from careroute.messages.visits import VisitRequest
+from careroute.service_layer.visits import VisitRecording, record_visit, visit_id_for
 
 DAY = date(2026, 12, 7)
 NOW = datetime.combine(DAY, time(15, 0), CHINA_TZ)

@@ -7,10 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from careroute_synthetic.city import generate_city
 
-from careroute.domain import Registry
-from careroute.policy import load_policy
-from careroute.registry_csv import (
+from careroute.adapters.registry_csv import (
     COMMUNITY_COLUMNS,
     ELDER_COLUMNS,
     STEWARD_COLUMNS,
@@ -19,7 +18,8 @@ from careroute.registry_csv import (
     read_registry,
     write_registry,
 )
-from careroute.synthetic import generate_city
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Registry
 
 AS_OF = date(2026, 12, 1)
 ID_REASON = "looks like a national ID number; store no ID numbers"

@@ -3,10 +3,10 @@
 from dataclasses import replace
 from datetime import date, datetime
 
-from careroute.domain import CHINA_TZ, Community, GeoPoint, TimeWindow
-from careroute.policy import load_policy
-from careroute.services.route_plan import plan_day, retry_window
-from careroute.services.route_view import without_personal_data
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Community, GeoPoint, TimeWindow
+from careroute.service_layer.route_plan import plan_day, retry_window
+from careroute.service_layer.route_view import without_personal_data
 from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 
 POLICY = load_policy()

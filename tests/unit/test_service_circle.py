@@ -8,17 +8,17 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from careroute_synthetic.city import generate_city
+from careroute_synthetic.meals import generate_canteens
 
-from careroute.domain import Category, Elder, ElderStatus, GeoPoint, TimeWindow
-from careroute.service_circle import (
+from careroute.planning.service_circle import (
     Facility,
     FacilityKind,
     generate_facilities,
     service_circle,
 )
-from careroute.synthetic import generate_city
-from careroute.synthetic_meals import generate_canteens
-from careroute.travel import HaversineTravel, haversine_m
+from careroute.domain.vocabulary import Category, Elder, ElderStatus, GeoPoint, TimeWindow
+from careroute.planning.travel import HaversineTravel, haversine_m
 
 WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)  # 15 min: 1,125 m of street, 865 m straight
 HOME = GeoPoint(41.80, 123.40)

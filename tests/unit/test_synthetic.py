@@ -7,8 +7,10 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from careroute_synthetic.city import DISTRICTS, TOTAL_COMMUNITIES, community_counts, generate_city
 
-from careroute.domain import (
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import (
     Category,
     ElderStatus,
     GeoPoint,
@@ -17,9 +19,7 @@ from careroute.domain import (
     TimeWindow,
     TravelMode,
 )
-from careroute.policy import load_policy
-from careroute.synthetic import DISTRICTS, TOTAL_COMMUNITIES, community_counts, generate_city
-from careroute.travel import haversine_m
+from careroute.planning.travel import haversine_m
 
 AS_OF = date(2026, 12, 1)
 ID_NUMBER = re.compile(r"\d{17}[\dXx]")

@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from careroute.domain import Finding, FindingCategory, Outcome, Severity, Tier, VisitRecord
-from careroute.policy import PolicyError, load_policy, parse_policy
-from careroute.tickets import (
+from careroute.domain.policy import PolicyError, load_policy, parse_policy
+from careroute.domain.tickets import (
     Level,
     TicketSla,
     TicketStatus,
@@ -16,6 +15,14 @@ from careroute.tickets import (
     escalate,
     ticket_id,
     tickets_for,
+)
+from careroute.domain.vocabulary import (
+    Finding,
+    FindingCategory,
+    Outcome,
+    Severity,
+    Tier,
+    VisitRecord,
 )
 
 VISITED_AT = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
@@ -40,7 +47,7 @@ def visit(*severities: Severity, visit_id: str = "v-1") -> VisitRecord:
 def raw_policy() -> dict:  # type: ignore[type-arg]
     import tomllib
 
-    from careroute.policy import DEFAULT_POLICY_PATH
+    from careroute.domain.policy import DEFAULT_POLICY_PATH
 
     return tomllib.loads(DEFAULT_POLICY_PATH.read_text("utf-8"))
 

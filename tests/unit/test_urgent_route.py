@@ -8,14 +8,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from careroute_synthetic.city import generate_city
 
-from careroute.devices import REPORTS, DeviceKind, generate_devices
-from careroute.domain import CHINA_TZ, Community, Registry, Steward, parse_clock
-from careroute.incidents import EventType
-from careroute.policy import load_policy
-from careroute.services.route_plan import plan_day
-from careroute.synthetic import generate_city
-from careroute.urgent_route import UrgentVisit, insert_urgent, on_route
+from careroute.domain.devices import REPORTS, DeviceKind, generate_devices
+from careroute.domain.incidents import EventType
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Community, Registry, Steward, parse_clock
+from careroute.planning.urgent_route import UrgentVisit, insert_urgent, on_route
+from careroute.service_layer.route_plan import plan_day
 
 POLICY = load_policy()
 DAY = date(2026, 12, 8)  # a Tuesday

@@ -8,18 +8,25 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
+from careroute_synthetic.city import generate_city
 
-from careroute.dispatch import insert_order
-from careroute.domain import CHINA_TZ, GeoPoint, Registry, TimeWindow, TravelMode, parse_clock
-from careroute.orders import Order, OrderStatus, Payment, ServiceType
-from careroute.policy import load_policy
-from careroute.providers import ServiceWorker
-from careroute.services.route_plan import plan_day
-from careroute.synthetic import generate_city
-from careroute.travel import HaversineTravel
-from careroute.urgent_holds import UrgentHold, urgent_stop_id
-from careroute.urgent_route import UrgentVisit, insert_urgent, urgent_stops
-from careroute.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
+from careroute.domain.orders import Order, OrderStatus, Payment, ServiceType
+from careroute.domain.policy import load_policy
+from careroute.domain.providers import ServiceWorker
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    GeoPoint,
+    Registry,
+    TimeWindow,
+    TravelMode,
+    parse_clock,
+)
+from careroute.planning.dispatch import insert_order
+from careroute.planning.travel import HaversineTravel
+from careroute.planning.urgent_holds import UrgentHold, urgent_stop_id
+from careroute.planning.urgent_route import UrgentVisit, insert_urgent, urgent_stops
+from careroute.planning.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
+from careroute.service_layer.route_plan import plan_day
 
 POLICY = load_policy()
 DAY = date(2026, 12, 8)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from careroute.coverage import ALL_TIERS, Scope, ScopeKind, recompute
-from careroute.coverage_series import daily_elders_visited
-from careroute.domain import Outcome, Tier, VisitRecord
-from careroute.map_geometry import convex_hull, outline
-from careroute.synthetic import generate_city
+from careroute_synthetic.city import generate_city
+
+from careroute.domain.coverage import ALL_TIERS, Scope, ScopeKind, recompute
+from careroute.domain.coverage_series import daily_elders_visited
+from careroute.domain.map_geometry import convex_hull, outline
+from careroute.domain.vocabulary import Outcome, Tier, VisitRecord
 
 
 def inside(point: tuple[float, float], polygon: list[tuple[float, float]]) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from benchmarks.solomon import exhaustive_optimum, read_solomon, to_fleet_problem
-from careroute.domain import TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 from careroute.routing import (
     FleetProblem,
     FleetResult,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from careroute.domain import TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 from careroute.routing import (
     FleetProblem,
     FleetStop,

@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from careroute.domain import GeoPoint, TimeWindow
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.planning.travel import HaversineTravel
 from careroute.routing import (
     RouteProblem,
     RouteResult,
@@ -22,7 +23,6 @@ from careroute.routing import (
     solve,
     validate_route,
 )
-from careroute.travel import HaversineTravel
 
 DEPOT = GeoPoint(41.80, 123.40)
 WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from careroute.domain import GeoPoint, TimeWindow, parse_clock
+from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
+from careroute.planning.travel import HaversineTravel
 from careroute.routing import (
     PlannedStop,
     RouteProblem,
@@ -22,7 +23,6 @@ from careroute.routing import (
     UnassignedReason,
     validate_route,
 )
-from careroute.travel import HaversineTravel
 
 DEPOT = GeoPoint(41.80, 123.40)
 WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)

@@ -1,6 +1,6 @@
-"""Adapters: the implementations of the service layer's ports (`careroute.services.ports`).
+"""Adapters: the implementations of the service layer's ports (`careroute.service_layer.ports`).
 
-`dynamodb` wraps the pynamodb tables of `careroute.storage`; `memory` keeps everything in
+`dynamodb` wraps the pynamodb tables of `careroute.adapters.dynamodb`; `memory` keeps everything in
 dicts with the same behaviour, proven by the contract suite in `tests/contract/`; `cached`
 adds short-lived read caches in front of either.
 """

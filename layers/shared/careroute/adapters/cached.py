@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from careroute.domain import Steward
-from careroute.services.ports import StewardRepository
+from careroute.domain.vocabulary import Steward
+from careroute.service_layer.ports import StewardRepository
 
 STEWARD_TTL_SECONDS = 60.0
 """A steward's community changes rarely; each container re-reads it at most this often."""

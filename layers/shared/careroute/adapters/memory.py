@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from careroute.coverage import (
+from careroute.domain.coverage import (
     ALL_TIERS,
     TIER_ORDER,
     Projection,
@@ -23,7 +23,10 @@ from careroute.coverage import (
     record_scopes,
     scopes_of,
 )
-from careroute.domain import (
+from careroute.domain.elder_history import Entry
+from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
+from careroute.domain.tickets import Ticket, closed_on_time, opening_month
+from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
     Steward,
@@ -31,9 +34,6 @@ from careroute.domain import (
     attempt_since_visit,
     china_date,
 )
-from careroute.elder_history import Entry
-from careroute.exceptions import KEY_REUSED, ConflictError, NotFoundError
-from careroute.tickets import Ticket, closed_on_time, opening_month
 
 _Ordered = TypeVar("_Ordered", date, datetime)
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from careroute.domain import GeoPoint, TimeWindow
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.planning.travel import TravelModel
 from careroute.routing.model import Droppable, PlannedStop, SolveStatus, Unassigned
-from careroute.travel import TravelModel
 
 
 @dataclass(frozen=True)

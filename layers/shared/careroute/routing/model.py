@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from careroute.domain import GeoPoint, TimeWindow
-from careroute.travel import TravelModel
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.planning.travel import TravelModel
 
 
 class Droppable:

@@ -53,7 +53,7 @@ from ortools.constraint_solver import (
     solver_parameters_pb2,
 )
 
-from careroute.domain import TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 from careroute.routing.model import (
     PlannedStop,
     RouteProblem,

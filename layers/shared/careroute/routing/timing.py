@@ -6,7 +6,7 @@ break pauses for all of it, so a leg crossing the break takes travel + break.
 
 from __future__ import annotations
 
-from careroute.domain import TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 
 
 def arrive(depart: int, travel: int, brk: TimeWindow | None) -> int:

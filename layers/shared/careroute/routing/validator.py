@@ -9,7 +9,7 @@ the break must take its travel time outside the break (the steward pauses for lu
 
 from __future__ import annotations
 
-from careroute.domain import TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 from careroute.routing.model import RouteProblem, RouteResult
 
 

@@ -1,0 +1,212 @@
+"""Synthetic inspection targets and inspectors for the synthetic city, deterministic by seed.
+
+At full scale (1,153 communities): ~200 care institutions, ~4,500 home care beds and ~3,000
+home adaptation jobs a year, each placed near a community of its district, in proportion to
+the district's communities; 2-4 inspectors per district (at least one qualified for
+institutions), based at the district's centre.
+
+Each district draws from its own random stream (seeded by seed and district id), so the
+targets of a subset of districts are exactly that part of the full city's. As of `as_of`:
+institutions were last inspected within their cadence (a few are a little overdue), home
+care beds likewise; adaptation jobs complete over the year around `as_of` (earlier ones
+were accepted, later ones wait for completion).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from careroute.domain.inspections import (
+    INSTITUTION_SKILL,
+    InspectionPolicy,
+    InspectionTarget,
+    InspectionWorld,
+    Inspector,
+    TargetKind,
+)
+from careroute.domain.vocabulary import Community, GeoPoint, TimeWindow
+
+TOTAL_COMMUNITIES = 1153
+INSTITUTIONS = 200
+HOME_CARE_BEDS = 4500
+ADAPTATIONS_PER_YEAR = 3000
+OVERDUE_SHARE = 0.005
+"""Targets a few days past due on `as_of` (late inspections happen)."""
+ADAPTATION_DAYS_BEFORE = 330
+ADAPTATION_DAYS_AFTER = 35
+"""Adaptation completions fall in [as_of - 330, as_of + 35] (a year's worth)."""
+DEVICES = ("fall_sensor", "emergency_button", "smoke_alarm", "door_sensor", "bed_exit_sensor")
+OFFICE_HOURS = TimeWindow.parse("08:30", "17:00")
+HOME_HOURS = (
+    TimeWindow.parse("09:00", "16:30"),
+    TimeWindow.parse("09:00", "11:30"),
+    TimeWindow.parse("14:00", "16:30"),
+)
+SHIFT = TimeWindow.parse("08:30", "17:00")
+LUNCH = TimeWindow.parse("12:00", "13:00")
+METRES_PER_DEGREE_LAT = 111_320.0
+INSTITUTION_WORDS = ("颐养院", "敬老院", "养老中心", "康养院", "老年公寓")
+
+
+def generate_inspections(
+    seed: int,
+    communities: Sequence[Community],
+    *,
+    as_of: date,
+    policy: InspectionPolicy | None = None,
+) -> InspectionWorld:
+    """The targets and inspectors of the districts of `communities`."""
+    policy = policy or InspectionPolicy()
+    by_district: dict[str, list[Community]] = defaultdict(list)
+    for community in communities:
+        by_district[community.district_id].append(community)
+    targets: list[InspectionTarget] = []
+    inspectors: list[Inspector] = []
+    for district_id in sorted(by_district):
+        members = sorted(by_district[district_id], key=lambda c: c.community_id)
+        rng = random.Random(f"{seed}:inspections:{district_id}")
+        targets += _district_targets(rng, district_id, members, as_of, policy)
+        inspectors += _district_inspectors(rng, district_id, members)
+    return InspectionWorld(tuple(targets), tuple(inspectors))
+
+
+def _share(total: int, members: int) -> int:
+    return max(1, round(total * members / TOTAL_COMMUNITIES))
+
+
+def _near(rng: random.Random, community: Community) -> GeoPoint:
+    radius = community.radius_m * 1.5 * math.sqrt(rng.random())
+    angle = rng.uniform(0, 2 * math.pi)
+    dlat = radius * math.cos(angle) / METRES_PER_DEGREE_LAT
+    dlng = (
+        radius
+        * math.sin(angle)
+        / (METRES_PER_DEGREE_LAT * math.cos(math.radians(community.location.lat)))
+    )
+    return GeoPoint(community.location.lat + dlat, community.location.lng + dlng)
+
+
+def _last_and_due(rng: random.Random, as_of: date, cadence: int) -> tuple[date, date]:
+    """A last inspection within the cadence (due dates spread evenly), a few overdue."""
+    if rng.random() < OVERDUE_SHARE:
+        due = as_of - timedelta(days=rng.randint(1, 10))
+    else:
+        due = as_of + timedelta(days=rng.randint(1, cadence))
+    return due - timedelta(days=cadence), due
+
+
+def _placed(
+    rng: random.Random, kind: TargetKind, target_id: str, home: Community
+) -> dict[str, Any]:
+    """The fields every kind of target has: its id and kind, and a place near `home` in
+    `home`'s community, street and district (the rest depend on the kind)."""
+    return {
+        "target_id": target_id,
+        "kind": kind,
+        "district_id": home.district_id,
+        "street_id": home.street_id,
+        "community_id": home.community_id,
+        "location": _near(rng, home),
+    }
+
+
+def _district_targets(
+    rng: random.Random,
+    district_id: str,
+    members: list[Community],
+    as_of: date,
+    policy: InspectionPolicy,
+) -> list[InspectionTarget]:
+    n = len(members)
+    targets: list[InspectionTarget] = []
+    for k in range(1, _share(INSTITUTIONS, n) + 1):
+        home = rng.choice(members)
+        beds = rng.choice((30, 50, 80, 120, 200, 300))
+        last, due = _last_and_due(rng, as_of, policy.institution_days)
+        targets.append(
+            InspectionTarget(
+                **_placed(rng, TargetKind.INSTITUTION, f"INS-{district_id}-{k:03d}", home),
+                window=OFFICE_HOURS,
+                due_date=due,
+                last_inspected=last,
+                name=f"{home.name[:2]}{rng.choice(INSTITUTION_WORDS)}",
+                beds=beds,
+                occupied_beds=round(beds * rng.uniform(0.45, 0.95)),
+                star_rating=rng.choices((1, 2, 3, 4, 5), weights=(10, 30, 35, 20, 5))[0],
+            )
+        )
+    for k in range(1, _share(HOME_CARE_BEDS, n) + 1):
+        home = rng.choice(members)
+        last, due = _last_and_due(rng, as_of, policy.home_care_bed_days)
+        targets.append(
+            InspectionTarget(
+                **_placed(rng, TargetKind.HOME_CARE_BED, f"HCB-{district_id}-{k:04d}", home),
+                window=rng.choices(HOME_HOURS, weights=(70, 15, 15))[0],
+                due_date=due,
+                last_inspected=last,
+                beds=1,
+                occupied_beds=1,
+                devices=tuple(sorted(rng.sample(DEVICES, rng.randint(2, 4)))),
+            )
+        )
+    for k in range(1, _share(ADAPTATIONS_PER_YEAR, n) + 1):
+        home = rng.choice(members)
+        completed, accepted, acceptance_due = _adaptation(rng, as_of, policy)
+        targets.append(
+            InspectionTarget(
+                **_placed(rng, TargetKind.ADAPTATION, f"ADP-{district_id}-{k:04d}", home),
+                window=rng.choices(HOME_HOURS, weights=(70, 15, 15))[0],
+                due_date=acceptance_due,
+                last_inspected=accepted,
+                available_from=completed,
+            )
+        )
+    return targets
+
+
+def _adaptation(
+    rng: random.Random, as_of: date, policy: InspectionPolicy
+) -> tuple[date, date | None, date | None]:
+    """Completion, acceptance (None: not yet) and acceptance due date (None: accepted)."""
+    completed = as_of + timedelta(days=rng.randint(-ADAPTATION_DAYS_BEFORE, ADAPTATION_DAYS_AFTER))
+    due = completed + timedelta(days=policy.adaptation_acceptance_days)
+    if due >= as_of:
+        return completed, None, due
+    if rng.random() < OVERDUE_SHARE * 3:
+        return completed, None, as_of - timedelta(days=rng.randint(1, 5))  # running late
+    return (
+        completed,
+        completed + timedelta(days=rng.randint(1, policy.adaptation_acceptance_days)),
+        None,
+    )
+
+
+def district_office(members: Sequence[Community]) -> GeoPoint:
+    """The centre of a district's communities: where its inspectors start and end."""
+    lat = sum(c.location.lat for c in members) / len(members)
+    lng = sum(c.location.lng for c in members) / len(members)
+    return GeoPoint(lat, lng)
+
+
+def _district_inspectors(
+    rng: random.Random, district_id: str, members: list[Community]
+) -> list[Inspector]:
+    count = min(4, max(2, round(len(members) / 50)))
+    office = district_office(members)
+    qualified = {0} | {k for k in range(1, count) if rng.random() < 0.5}
+    return [
+        Inspector(
+            inspector_id=f"X{district_id[1:]}{k + 1}",
+            district_id=district_id,
+            base=office,
+            shift=SHIFT,
+            lunch_break=LUNCH,
+            skills=frozenset({INSTITUTION_SKILL}) if k in qualified else frozenset(),
+        )
+        for k in range(count)
+    ]

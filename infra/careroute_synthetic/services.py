@@ -1,0 +1,56 @@
+"""A deterministic synthetic home-service market: providers, their workers and skills per
+district, and the pilot communities whose elders get free minutes.
+
+Pure: same registry communities and seed, same providers, workers and pilots. Each district
+has two providers (one household services, one personal care, both doing companionship);
+each worker has two or three of their provider's skills and works 08:00-18:00 with a
+12:00-13:00 lunch, starting and ending at the provider's base (the district's centre of
+communities), travelling by electric bike.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.domain.quota import choose_pilots
+from careroute.domain.vocabulary import Community, GeoPoint
+
+PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("household", frozenset({"cleaning", "cooking", "companion"})),
+    ("care", frozenset({"bathing", "escort", "companion"})),
+)
+WORKERS_PER_PROVIDER = (4, 7)
+
+
+def generate_market(
+    communities: Sequence[Community], seed: int, pilot_count: int = 500
+) -> ServiceMarket:
+    """Providers and workers for every district of `communities`, and the pilots."""
+    rng = random.Random(seed)
+    providers: list[Provider] = []
+    workers: list[ServiceWorker] = []
+    by_district: dict[str, list[Community]] = {}
+    for community in communities:
+        by_district.setdefault(community.district_id, []).append(community)
+    for district_id in sorted(by_district):
+        members = by_district[district_id]
+        base = GeoPoint(
+            sum(c.location.lat for c in members) / len(members),
+            sum(c.location.lng for c in members) / len(members),
+        )
+        for kind, skills in PROVIDER_KINDS:
+            provider_id = f"hp-{district_id}-{kind}"
+            providers.append(Provider(provider_id, district_id, base, skills))
+            ordered = sorted(skills)
+            for n in range(rng.randint(*WORKERS_PER_PROVIDER)):
+                # every skill is held by at least one worker: worker n has skill n mod k
+                mine = {ordered[n % len(ordered)], *rng.sample(ordered, rng.randint(1, 2))}
+                workers.append(
+                    ServiceWorker(
+                        f"hw-{district_id}-{kind}-{n + 1:02d}", provider_id, frozenset(mine)
+                    )
+                )
+    pilots = choose_pilots((c.community_id for c in communities), pilot_count, seed)
+    return ServiceMarket(tuple(providers), tuple(workers), pilots)

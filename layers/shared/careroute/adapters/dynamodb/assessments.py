@@ -1,0 +1,244 @@
+"""Assessments table (pk, sk): a district's assessors (`district#D`, `assessor#ID`) and
+requests (`district#D`, `request#ID`), and assessor routes (`route#ID`, day, ~400-day TTL).
+
+A result is one transaction: the request goes open -> done (conditional on open), the
+elder's categories and care level are set (conditional on the values read: a concurrent
+change wins and the caller retries), and the changes are written to the elder's history
+under keys derived from the request (a second write of the same result cannot add entries).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb import history, registry
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
+from careroute.domain.elder_history import Entry
+from careroute.domain.eligibility import CareLevel
+from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.vocabulary import Elder, GeoPoint
+
+KEEP = timedelta(days=400)
+
+
+class AssessmentModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    lat = NumberAttribute(null=True)
+    lng = NumberAttribute(null=True)
+    skills = ListAttribute(of=UnicodeAttribute, null=True)
+    elder_id = UnicodeAttribute(null=True)
+    community_id = UnicodeAttribute(null=True)
+    street_id = UnicodeAttribute(null=True)
+    requested_on = UnicodeAttribute(null=True)
+    deadline = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    level = UnicodeAttribute(null=True)
+    result_key = UnicodeAttribute(null=True)
+    """The Idempotency-Key of the result that closed the request."""
+    assessed_at = UnicodeAttribute(null=True)
+    assessor_id = UnicodeAttribute(null=True)
+    document = UnicodeAttribute(null=True)
+    """A route's JSON."""
+    expires_at = NumberAttribute(null=True)
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by storage.bind_tables)."""
+    AssessmentModel.Meta.table_name = table
+    setattr(AssessmentModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    AssessmentModel._connection = None
+
+
+def _district(district_id: str) -> str:
+    return f"district#{district_id}"
+
+
+def save_assessors(assessors: Iterable[Assessor]) -> int:
+    items = [
+        AssessmentModel(
+            _district(a.district_id),
+            f"assessor#{a.assessor_id}",
+            lat=a.base.lat,
+            lng=a.base.lng,
+            skills=sorted(a.skills) or None,
+        )
+        for a in assessors
+    ]
+    return _write(items, "store assessors")
+
+
+def save_requests(requests: Iterable[AssessmentRequest]) -> int:
+    items = [
+        AssessmentModel(
+            _district(r.district_id),
+            f"request#{r.request_id}",
+            lat=r.location.lat,
+            lng=r.location.lng,
+            elder_id=r.elder_id,
+            community_id=r.community_id,
+            street_id=r.street_id,
+            requested_on=r.requested_on.isoformat(),
+            deadline=r.deadline.isoformat(),
+            status=r.status.value,
+            level=r.level.value if r.level else None,
+        )
+        for r in requests
+    ]
+    return _write(items, "store assessment requests")
+
+
+def _write(items: list[AssessmentModel], action: str) -> int:
+    with storage_errors(action), AssessmentModel.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+    return len(items)
+
+
+def _assessor(district_id: str, item: AssessmentModel) -> Assessor:
+    return Assessor(
+        item.sk.removeprefix("assessor#"),
+        district_id,
+        GeoPoint(float(item.lat or 0), float(item.lng or 0)),
+        frozenset(cast(list[str], item.skills or [])),
+    )
+
+
+def _request(district_id: str, item: AssessmentModel) -> AssessmentRequest:
+    return AssessmentRequest(
+        request_id=item.sk.removeprefix("request#"),
+        elder_id=str(item.elder_id),
+        community_id=str(item.community_id),
+        street_id=str(item.street_id),
+        district_id=district_id,
+        location=GeoPoint(float(item.lat or 0), float(item.lng or 0)),
+        requested_on=date.fromisoformat(str(item.requested_on)),
+        deadline=date.fromisoformat(str(item.deadline)),
+        status=RequestStatus(item.status),
+        level=CareLevel(item.level) if item.level else None,
+    )
+
+
+def assessors_of(district_id: str) -> list[Assessor]:
+    with storage_errors("list assessors"):
+        items = AssessmentModel.query(
+            _district(district_id), AssessmentModel.sk.startswith("assessor#")
+        )
+        return [_assessor(district_id, i) for i in items]
+
+
+def requests_of(district_id: str) -> Iterator[AssessmentRequest]:
+    with storage_errors("list assessment requests"):
+        for item in AssessmentModel.query(
+            _district(district_id), AssessmentModel.sk.startswith("request#")
+        ):
+            yield _request(district_id, item)
+
+
+def get_request(district_id: str, request_id: str) -> tuple[AssessmentRequest, str | None]:
+    """The request and the Idempotency-Key of the result that closed it (None if open)."""
+    with storage_errors("read an assessment request"):
+        try:
+            item = AssessmentModel.get(
+                _district(district_id), f"request#{request_id}", consistent_read=True
+            )
+        except DoesNotExist as exc:
+            raise NotFoundError(f"no assessment request {request_id} in {district_id}") from exc
+    return _request(district_id, item), item.result_key
+
+
+def save_route(document: dict[str, Any], now: datetime) -> None:
+    item = AssessmentModel(
+        f"route#{document['assessor_id']}",
+        str(document["date"]),
+        document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        expires_at=int((now + KEEP).timestamp()),
+    )
+    with storage_errors("store an assessor route"):
+        item.save()
+
+
+def get_route(assessor_id: str, day: date) -> dict[str, Any] | None:
+    with storage_errors("read an assessor route"):
+        try:
+            item = AssessmentModel.get(f"route#{assessor_id}", day.isoformat())
+        except DoesNotExist:
+            return None
+    document: dict[str, Any] = json.loads(str(item.document))
+    return document
+
+
+def record_result(
+    request: AssessmentRequest,
+    elder: Elder,
+    level: CareLevel,
+    new_categories: list[str],
+    key: str,
+    at: datetime,
+    assessor_id: str,
+    changes: Iterable[Entry],
+) -> bool:
+    """Close the request and grade the elder, all or nothing. True if this call wrote it;
+    False if the same key already did (a retry). ConflictError if another result closed the
+    request, or the elder changed meanwhile (read again and retry)."""
+    req = AssessmentModel(_district(request.district_id), f"request#{request.request_id}")
+    req_actions: list[Action] = [
+        AssessmentModel.status.set(RequestStatus.DONE.value),
+        AssessmentModel.level.set(level.value),
+        AssessmentModel.result_key.set(key),
+        AssessmentModel.assessed_at.set(at.isoformat()),
+        AssessmentModel.assessor_id.set(assessor_id),
+    ]
+    E = registry.ElderModel
+    old_categories = sorted(c.value for c in elder.categories)
+    elder_condition = (E.elder_id.exists()) & (E.categories == old_categories)
+    elder_condition &= (
+        E.care_level.does_not_exist() if elder.care_level is None
+        else E.care_level == elder.care_level
+    )  # fmt: skip
+    pk = history.elder_pk(elder.community_id, elder.elder_id)
+    region = getattr(AssessmentModel.Meta, "region", None)
+    with storage_errors("record an assessment result"):
+        try:
+            with TransactWrite(connection=Connection(region=region)) as tx:
+                tx.update(req, actions=req_actions,
+                          condition=AssessmentModel.status == RequestStatus.OPEN.value)  # fmt: skip
+                tx.update(
+                    E(elder.community_id, elder.elder_id),
+                    actions=[
+                        E.categories.set(cast(Any, new_categories)),
+                        E.care_level.set(level.value),
+                    ],
+                    condition=elder_condition,
+                )
+                for n, entry in enumerate(changes):
+                    tx.save(
+                        history.entry_item(pk, entry, f"assessment-{request.request_id}-{n}"),
+                        condition=history.ElderHistoryModel.sk.does_not_exist(),
+                    )
+        except TransactWriteError as exc:
+            if not any(failed_conditions(exc)):
+                raise
+            current, closed_by = get_request(request.district_id, request.request_id)
+            if current.status is RequestStatus.OPEN:
+                raise ConflictError("the elder was changed meanwhile; retry") from exc
+            if closed_by == key:
+                return False
+            raise ConflictError(
+                f"assessment request {request.request_id} already has a result"
+            ) from exc
+    return True

@@ -1,0 +1,209 @@
+"""Coverage table: monthly counters per scope x tier, and the markers that make them exact.
+
+Projection of a visit is one DynamoDB transaction: a marker item per visit id (condition:
+absent) plus every counter update. A redelivered stream record finds its marker and changes
+nothing. An elder counts once per month through a second marker per elder and month.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.domain.coverage import (
+    ALL_TIERS,
+    OUTCOME_NAMES,
+    TIER_ORDER,
+    Projection,
+    Scope,
+    coverage_row,
+    record_scopes,
+    scopes_of,
+)
+from careroute.domain.tickets import Ticket, closed_on_time, opening_month
+from careroute.domain.vocabulary import VisitRecord
+
+MARKER_RETENTION = timedelta(days=400)
+TICKETS_SK = "tickets"
+
+
+class CoverageModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    elders = NumberAttribute(null=True)
+    """Registry total (denominator), on registry items only."""
+    elders_visited = NumberAttribute(default=0)
+    visits_made = NumberAttribute(default=0)
+    outcome_visited = NumberAttribute(default=0)
+    outcome_not_home = NumberAttribute(default=0)
+    outcome_refused = NumberAttribute(default=0)
+    outcome_hospitalised = NumberAttribute(default=0)
+    outcome_moved = NumberAttribute(default=0)
+    outcome_deceased = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+    tickets_opened = NumberAttribute(null=True)
+    """On ticket counter items only (`tickets#MONTH#SCOPE`), by the month a ticket opened."""
+    tickets_closed = NumberAttribute(null=True)
+    tickets_closed_on_time = NumberAttribute(null=True)
+    circle_within = NumberAttribute(null=True)
+    """On 15-minute service circle items only (`circle#SCOPE`, storage.circle_counts): of
+    `elders`, how many live within the circle."""
+    circle_as_of = UnicodeAttribute(null=True)
+
+
+def _counter_pk(month: str, scope: Scope) -> str:
+    return f"{month}#{scope}"
+
+
+def _tickets_pk(month: str, scope: Scope) -> str:
+    return f"tickets#{month}#{scope}"
+
+
+def _registry_pk(scope: Scope) -> str:
+    return f"registry#{scope}"
+
+
+def _marker(pk: str) -> CoverageModel:
+    expires = datetime.now(UTC) + MARKER_RETENTION
+    return CoverageModel(pk, "-", expires_at=expires)
+
+
+def _transaction(record: VisitRecord, count_elder: bool) -> None:
+    outcome_attr = getattr(CoverageModel, f"outcome_{record.outcome.value}")
+    # The model's own connection (one botocore client per container, host and region bound).
+    with TransactWrite(connection=CoverageModel._get_connection().connection) as tx:
+        tx.save(
+            _marker(f"marker#visit#{record.visit_id}"),
+            condition=CoverageModel.pk.does_not_exist(),
+        )
+        if count_elder:
+            tx.save(
+                _marker(f"marker#elder-month#{record.elder_id}#{record.month}"),
+                condition=CoverageModel.pk.does_not_exist(),
+            )
+        for scope in record_scopes(record):
+            for tier in (record.tier.value, ALL_TIERS):
+                actions = [CoverageModel.visits_made.add(1), outcome_attr.add(1)]
+                if count_elder:
+                    actions.append(CoverageModel.elders_visited.add(1))
+                tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
+
+
+def project_visit(record: VisitRecord) -> Projection:
+    """Apply one visit to the monthly counters, exactly once per visit id."""
+    with storage_errors("project a visit onto coverage"):
+        count_elder = record.completed
+        while True:
+            try:
+                _transaction(record, count_elder)
+                return Projection.APPLIED
+            except TransactWriteError as exc:
+                failed = failed_conditions(exc)
+                if failed and failed[0]:
+                    return Projection.DUPLICATE
+                if count_elder and len(failed) > 1 and failed[1]:
+                    count_elder = False  # elder already counted this month: count the visit only
+                    continue
+                raise
+
+
+def save_registry_totals(totals: dict[tuple[Scope, str], int]) -> int:
+    """Replace the denominators (active elders per scope x tier)."""
+    with storage_errors("save registry totals"), CoverageModel.batch_write() as batch:
+        for (scope, tier), count in totals.items():
+            batch.save(CoverageModel(_registry_pk(scope), tier, elders=count))
+    return len(totals)
+
+
+def _counts(item: CoverageModel) -> dict[str, int]:
+    names = ("elders_visited", "visits_made", *(f"outcome_{n}" for n in OUTCOME_NAMES))
+    return {name: int(getattr(item, name) or 0) for name in names}
+
+
+def read_coverage(month: str, scope: Scope) -> list[dict[str, Any]]:
+    """One row per tier (T1, T2, T3, ALL) for the month and scope."""
+    with storage_errors("read coverage"):
+        counters = {item.sk: item for item in CoverageModel.query(_counter_pk(month, scope))}
+        due = {item.sk: int(item.elders or 0) for item in CoverageModel.query(_registry_pk(scope))}
+    return [
+        coverage_row(tier, _counts(counters[tier]) if tier in counters else None, due.get(tier, 0))
+        for tier in TIER_ORDER
+    ]
+
+
+def scope_exists(scope: Scope) -> bool:
+    with storage_errors("read coverage"):
+        return any(True for _ in CoverageModel.query(_registry_pk(scope), limit=1))
+
+
+def stored_counters(month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+    """Every counter item of a month, keyed by (scope, tier) (a scan: for checks, not requests)."""
+    found: dict[tuple[Scope, str], dict[str, Any]] = {}
+    with storage_errors("read a month's counters"):
+        for item in CoverageModel.scan(CoverageModel.pk.startswith(f"{month}#")):
+            scope = Scope.parse(item.pk.split("#", 1)[1])
+            found[(scope, item.sk)] = coverage_row(item.sk, _counts(item), 0)
+    return found
+
+
+def overwrite_counters(month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+    """Replace a month's counters with `rows` (same shape as stored_counters), e.g. a rebuild.
+
+    Counters present in the table but not in `rows` are set to zero, not deleted, so a reader
+    never sees a scope vanish. Markers are left alone: they still stop duplicate deliveries.
+    """
+    stale = set(stored_counters(month)) - set(rows)
+    zero = {"elders_visited": 0, "visits_made": 0, "outcomes": dict.fromkeys(OUTCOME_NAMES, 0)}
+    with storage_errors("rebuild a month's counters"), CoverageModel.batch_write() as batch:
+        for (scope, tier), row in [*rows.items(), *((key, zero) for key in stale)]:
+            outcomes = row["outcomes"]
+            batch.save(
+                CoverageModel(
+                    _counter_pk(month, scope),
+                    tier,
+                    elders_visited=row["elders_visited"],
+                    visits_made=row["visits_made"],
+                    **{f"outcome_{name}": outcomes.get(name, 0) for name in OUTCOME_NAMES},
+                )
+            )
+    return len(rows) + len(stale)
+
+
+def count_ticket(tx: TransactWrite, ticket: Ticket, *, opened: bool) -> None:
+    """Add to the ticket counters of every scope of `ticket`, inside the caller's transaction
+    (the one that opens or closes it, so a counter moves exactly when the ticket does).
+    Tickets count in the month they opened: closing one later updates that month."""
+    actions: list[Action]
+    if opened:
+        actions = [CoverageModel.tickets_opened.add(1)]
+    else:
+        actions = [CoverageModel.tickets_closed.add(1)]
+        if closed_on_time(ticket):
+            actions.append(CoverageModel.tickets_closed_on_time.add(1))
+    month = opening_month(ticket)
+    for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+        tx.update(CoverageModel(_tickets_pk(month, scope), TICKETS_SK), actions=actions)
+
+
+def read_ticket_counts(month: str, scope: Scope) -> dict[str, int]:
+    """Tickets opened in the month within the scope, and how many of them closed (on time)."""
+    with storage_errors("read ticket counters"):
+        try:
+            item = CoverageModel.get(_tickets_pk(month, scope), TICKETS_SK)
+        except CoverageModel.DoesNotExist:
+            return {"opened": 0, "closed": 0, "closed_on_time": 0}
+    return {
+        "opened": int(item.tickets_opened or 0),
+        "closed": int(item.tickets_closed or 0),
+        "closed_on_time": int(item.tickets_closed_on_time or 0),
+    }

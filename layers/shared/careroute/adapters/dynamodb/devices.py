@@ -1,0 +1,72 @@
+"""Devices table: one item per home device (or community call centre), keyed by device id.
+
+The urgent-event handler reads one item per event to learn which elder a device watches and
+what it may report; nothing else reads it on a request path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain.devices import Device, DeviceKind
+from careroute.domain.errors import NotFoundError
+
+
+class DeviceModel(Model):
+    class Meta:
+        table_name = ""
+
+    device_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    elder_id = UnicodeAttribute(null=True)
+    """Absent for a call centre."""
+    installed_on = UnicodeAttribute()
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by storage.bind_tables)."""
+    DeviceModel.Meta.table_name = table
+    setattr(DeviceModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    DeviceModel._connection = None
+
+
+def _device(item: DeviceModel) -> Device:
+    return Device(
+        device_id=item.device_id,
+        kind=DeviceKind(item.kind),
+        community_id=item.community_id,
+        elder_id=item.elder_id or "",
+        installed_on=date.fromisoformat(item.installed_on),
+    )
+
+
+def save_devices(devices: Iterable[Device]) -> int:
+    """Store (or replace) devices; the count written. Puts overwrite: a re-run converges."""
+    written = 0
+    with storage_errors("save devices"), DeviceModel.batch_write() as batch:
+        for d in devices:
+            batch.save(
+                DeviceModel(
+                    d.device_id,
+                    kind=d.kind.value,
+                    community_id=d.community_id,
+                    elder_id=d.elder_id or None,
+                    installed_on=d.installed_on.isoformat(),
+                )
+            )
+            written += 1
+    return written
+
+
+def get_device(device_id: str) -> Device:
+    with storage_errors("read a device"):
+        try:
+            return _device(DeviceModel.get(device_id))
+        except DeviceModel.DoesNotExist as exc:
+            raise NotFoundError(f"device {device_id} is not registered") from exc

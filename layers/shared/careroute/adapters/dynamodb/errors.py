@@ -1,0 +1,29 @@
+"""Turn SDK failures into the domain's StorageError, logged once where they happen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+
+from careroute.domain.errors import StorageError
+from careroute.observability import logger
+
+
+@contextmanager
+def storage_errors(action: str) -> Iterator[None]:
+    """Re-raise pynamodb errors as StorageError naming the action (no item contents logged)."""
+    try:
+        yield
+    except PynamoDBException as exc:
+        logger.exception("storage failure", extra={"action": action})
+        raise StorageError(f"storage failed while trying to {action}") from exc
+
+
+def failed_conditions(exc: TransactWriteError) -> list[bool]:
+    """Per action of a cancelled transaction: did its condition fail? (in action order)"""
+    return [
+        reason is not None and reason.code == "ConditionalCheckFailed"
+        for reason in exc.cancellation_reasons or []
+    ]

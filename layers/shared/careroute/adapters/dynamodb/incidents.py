@@ -1,0 +1,285 @@
+"""Incidents table (key `pk`): urgent incidents and, per elder, which incident is theirs.
+
+- `<incident id>`: the incident, rewritten whole by each step of its state machine with a
+  condition on the version read (optimistic concurrency: a lost race re-reads and retries,
+  a repeated step finds the step done).
+- `elder#<elder id>`: the elder's latest incident (the merge slot). Opening an incident puts
+  the slot and the incident in ONE transaction, conditional on the slot being the one read
+  and the incident being new, so two concurrent events for an elder never open two.
+
+Sparse indexes: `responder-index` (responder_id, opened_at) lists a responder's incidents;
+`month-index` (month, opened_at) a month's, for officials and the report; `unacked-index`
+(unacked, ack_due_at) holds only incidents not yet acknowledged, for the minute escalator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.moments import instant_text
+from careroute.domain.errors import NotFoundError
+from careroute.domain.incidents import (
+    UNACKNOWLEDGED,
+    EventType,
+    Incident,
+    IncidentOutcome,
+    IncidentStatus,
+)
+from careroute.domain.tickets import Level
+from careroute.domain.vocabulary import Severity
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+SLOT_PREFIX = "elder#"
+UNACKED = "1"
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class ResponderIndex(GlobalSecondaryIndex["IncidentModel"]):
+    class Meta:
+        index_name = "responder-index"
+        projection = AllProjection()
+
+    responder_id = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
+class MonthIndex(GlobalSecondaryIndex["IncidentModel"]):
+    class Meta:
+        index_name = "month-index"
+        projection = AllProjection()
+
+    month = UnicodeAttribute(hash_key=True)
+    opened_at = UnicodeAttribute(range_key=True)
+
+
+class UnackedIndex(GlobalSecondaryIndex["IncidentModel"]):
+    class Meta:
+        index_name = "unacked-index"
+        projection = AllProjection()
+
+    unacked = UnicodeAttribute(hash_key=True)
+    ack_due_at = UnicodeAttribute(range_key=True)
+
+
+class IncidentModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    elder_id = UnicodeAttribute()
+    community_id = UnicodeAttribute(null=True)
+    street_id = UnicodeAttribute(null=True)
+    district_id = UnicodeAttribute(null=True)
+    incident_id = UnicodeAttribute(null=True)
+    """On the slot: the elder's latest incident."""
+    event_type = UnicodeAttribute(null=True)
+    severity = UnicodeAttribute(null=True)
+    month = UnicodeAttribute(null=True)
+    opened_at = UnicodeAttribute(null=True)
+    last_event_at = UnicodeAttribute(null=True)
+    ack_due_at = UnicodeAttribute(null=True)
+    arrive_due_at = UnicodeAttribute(null=True)
+    service_minutes = NumberAttribute(null=True)
+    event_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    status = UnicodeAttribute(null=True)
+    level = UnicodeAttribute(null=True)
+    unacked = UnicodeAttribute(null=True)
+    responder_id = UnicodeAttribute(null=True)
+    responder_community_id = UnicodeAttribute(null=True)
+    responder_provider_id = UnicodeAttribute(null=True)
+    eta = UnicodeAttribute(null=True)
+    dispatched_at = UnicodeAttribute(null=True)
+    placed_due_at = UnicodeAttribute(null=True)
+    acknowledged_at = UnicodeAttribute(null=True)
+    arrived_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    dispatch_note = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)
+
+    by_responder = ResponderIndex()
+    by_month = MonthIndex()
+    unacknowledged = UnackedIndex()
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by storage.bind_tables)."""
+    IncidentModel.Meta.table_name = table
+    setattr(IncidentModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    IncidentModel._connection = None
+
+
+def _optional(at: datetime | None) -> str | None:
+    return instant_text(at) if at is not None else None
+
+
+def _item(i: Incident) -> IncidentModel:
+    return IncidentModel(
+        i.incident_id,
+        incident_id=i.incident_id,
+        elder_id=i.elder_id,
+        community_id=i.community_id,
+        street_id=i.street_id,
+        district_id=i.district_id,
+        event_type=i.event_type.value,
+        severity=i.severity.value,
+        month=i.month,
+        opened_at=instant_text(i.opened_at),
+        last_event_at=instant_text(i.last_event_at),
+        ack_due_at=instant_text(i.ack_due_at),
+        arrive_due_at=instant_text(i.arrive_due_at),
+        service_minutes=i.service_minutes,
+        event_ids=list(i.event_ids),
+        status=i.status.value,
+        level=i.level.value,
+        unacked=UNACKED if i.status in UNACKNOWLEDGED else None,
+        responder_id=i.responder_id or None,
+        responder_community_id=i.responder_community_id or None,
+        responder_provider_id=i.responder_provider_id or None,
+        eta=_optional(i.eta),
+        dispatched_at=_optional(i.dispatched_at),
+        placed_due_at=_optional(i.placed_due_at),
+        acknowledged_at=_optional(i.acknowledged_at),
+        arrived_at=_optional(i.arrived_at),
+        closed_at=_optional(i.closed_at),
+        outcome=i.outcome.value if i.outcome else None,
+        dispatch_note=i.dispatch_note or None,
+        version=i.version,
+    )
+
+
+def _incident(item: IncidentModel) -> Incident:
+    def at(text: str | None) -> datetime:
+        value = _time(text)
+        assert value is not None
+        return value
+
+    return Incident(
+        incident_id=item.pk,
+        elder_id=item.elder_id,
+        community_id=item.community_id or "",
+        street_id=item.street_id or "",
+        district_id=item.district_id or "",
+        event_type=EventType(item.event_type),
+        severity=Severity(item.severity),
+        opened_at=at(item.opened_at),
+        last_event_at=at(item.last_event_at),
+        ack_due_at=at(item.ack_due_at),
+        arrive_due_at=at(item.arrive_due_at),
+        service_minutes=int(item.service_minutes or 0),
+        event_ids=tuple(str(e) for e in item.event_ids or ()),
+        status=IncidentStatus(item.status),
+        level=Level(item.level),
+        responder_id=item.responder_id or "",
+        responder_community_id=item.responder_community_id or "",
+        responder_provider_id=item.responder_provider_id or "",
+        eta=_time(item.eta),
+        dispatched_at=_time(item.dispatched_at),
+        placed_due_at=_time(item.placed_due_at),
+        acknowledged_at=_time(item.acknowledged_at),
+        arrived_at=_time(item.arrived_at),
+        closed_at=_time(item.closed_at),
+        outcome=IncidentOutcome(item.outcome) if item.outcome else None,
+        dispatch_note=item.dispatch_note or "",
+        version=int(item.version),
+    )
+
+
+def find_incident(incident_id: str) -> Incident | None:
+    """The incident (read consistently), or None."""
+    with storage_errors("read an incident"):
+        try:
+            return _incident(IncidentModel.get(incident_id, consistent_read=True))
+        except IncidentModel.DoesNotExist:
+            return None
+
+
+def get_incident(incident_id: str) -> Incident:
+    found = find_incident(incident_id)
+    if found is None:
+        raise NotFoundError(f"incident {incident_id} not found")
+    return found
+
+
+def latest_of_elder(elder_id: str) -> Incident | None:
+    """The elder's latest incident (from the merge slot), read consistently."""
+    with storage_errors("read an elder's incident slot"):
+        try:
+            slot = IncidentModel.get(SLOT_PREFIX + elder_id, consistent_read=True)
+        except IncidentModel.DoesNotExist:
+            return None
+    return find_incident(slot.incident_id) if slot.incident_id else None
+
+
+def open_in_slot(incident: Incident, replacing: str | None) -> bool:
+    """Store a new incident and make it the elder's latest, in one transaction; False when
+    another incident took the slot first (`replacing` is the slot's incident id as read, None
+    for no slot) or this incident exists already."""
+    slot = IncidentModel(
+        SLOT_PREFIX + incident.elder_id,
+        elder_id=incident.elder_id,
+        incident_id=incident.incident_id,
+    )
+    seen = (
+        IncidentModel.pk.does_not_exist()
+        if replacing is None
+        else IncidentModel.incident_id == replacing
+    )
+    with storage_errors("open an incident"):
+        try:
+            connection = IncidentModel._get_connection().connection
+            with TransactWrite(connection=connection) as tx:
+                tx.save(slot, condition=seen)
+                tx.save(_item(incident), condition=IncidentModel.pk.does_not_exist())
+        except TransactWriteError as exc:
+            if any(failed_conditions(exc)):
+                return False
+            raise
+    return True
+
+
+def save_step(before: Incident, after: Incident) -> bool:
+    """Write `after` (version + 1) if the stored incident is still at `before.version`;
+    False when another writer got there first."""
+    item = _item(after)
+    item.version = before.version + 1
+    with storage_errors("update an incident"):
+        try:
+            item.save(condition=IncidentModel.version == before.version)
+        except PutError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+    return True
+
+
+def of_responder(responder_id: str) -> Iterator[Incident]:
+    """A responder's (steward's or worker's) incidents, newest first."""
+    with storage_errors("list a responder's incidents"):
+        for item in IncidentModel.by_responder.query(responder_id, scan_index_forward=False):
+            yield _incident(item)
+
+
+def of_month(month: str) -> Iterator[Incident]:
+    """The incidents opened in a month ('YYYY-MM', China time), oldest first."""
+    with storage_errors("list a month's incidents"):
+        for item in IncidentModel.by_month.query(month):
+            yield _incident(item)
+
+
+def unacknowledged() -> Iterator[Incident]:
+    """Every incident not yet acknowledged, soonest ack deadline first."""
+    with storage_errors("list unacknowledged incidents"):
+        for item in IncidentModel.unacknowledged.query(UNACKED):
+            yield _incident(item)

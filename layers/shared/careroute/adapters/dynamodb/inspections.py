@@ -1,0 +1,368 @@
+"""Inspection data in two tables.
+
+InspectionTargetsTable: one item per target, keyed by target id. `district-due-index`
+(district_id, due_date) is sparse: a target with nothing due (an accepted adaptation job)
+carries no due_date, so a district's due and overdue targets are one query.
+
+InspectionsTable (pk, sk), the inspection work:
+- `inspectors#<district>` / inspector id: a district's inspectors;
+- `route#<inspector>` / date: an inspector's route document (expires like steward routes);
+- `plan#<district>` / date: the district day's plan summary (unassigned targets, solve time);
+- `result#<result id>` / `-`: a posted result with its request fingerprint. Results carry
+  `district_month` and `inspected_at`, the keys of the sparse `district-month-index` that
+  counts a district's inspections of a month.
+
+A result is stored and its target's due date advanced in ONE transaction, conditional on
+the result being new and the target's due date being the one read: a retry cannot advance
+it twice, and a concurrent result for the same target makes this one retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.moments import instant_text
+from careroute.domain.errors import NotFoundError
+from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
+
+ROUTE_RETENTION = timedelta(days=400)
+
+
+class DistrictDueIndex(GlobalSecondaryIndex["InspectionTargetModel"]):
+    class Meta:
+        index_name = "district-due-index"
+        projection = AllProjection()
+
+    district_id = UnicodeAttribute(hash_key=True)
+    due_date = UnicodeAttribute(range_key=True)
+
+
+class InspectionTargetModel(Model):
+    class Meta:
+        table_name = ""
+
+    target_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    window_start = NumberAttribute()
+    window_end = NumberAttribute()
+    due_date = UnicodeAttribute(null=True)
+    last_inspected = UnicodeAttribute(null=True)
+    available_from = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    beds = NumberAttribute(default=0)
+    occupied_beds = NumberAttribute(default=0)
+    star_rating = NumberAttribute(default=0)
+    devices = UnicodeSetAttribute(null=True)
+    last_result_id = UnicodeAttribute(null=True)
+
+    by_district_due = DistrictDueIndex()
+
+
+class DistrictMonthIndex(GlobalSecondaryIndex["InspectionItemModel"]):
+    class Meta:
+        index_name = "district-month-index"
+        projection = AllProjection()
+
+    district_month = UnicodeAttribute(hash_key=True)
+    inspected_at = UnicodeAttribute(range_key=True)
+
+
+class InspectionItemModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    document = JSONAttribute()
+    district_month = UnicodeAttribute(null=True)
+    inspected_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+    by_district_month = DistrictMonthIndex()
+
+
+MODELS = (InspectionTargetModel, InspectionItemModel)
+
+
+def bind(targets_table: str, inspections_table: str, region: str) -> None:
+    """Point the models at their tables (called by storage.bind_tables)."""
+    InspectionTargetModel.Meta.table_name = targets_table
+    InspectionItemModel.Meta.table_name = inspections_table
+    for model in MODELS:
+        setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+        model._connection = None
+
+
+# ------------------------------------------------------------------ targets
+
+
+def _target_item(t: InspectionTarget) -> InspectionTargetModel:
+    return InspectionTargetModel(
+        t.target_id,
+        kind=t.kind.value,
+        district_id=t.district_id,
+        street_id=t.street_id,
+        community_id=t.community_id,
+        lat=t.location.lat,
+        lng=t.location.lng,
+        window_start=t.window.start,
+        window_end=t.window.end,
+        due_date=t.due_date.isoformat() if t.due_date else None,
+        last_inspected=t.last_inspected.isoformat() if t.last_inspected else None,
+        available_from=t.available_from.isoformat() if t.available_from else None,
+        name=t.name or None,
+        beds=t.beds,
+        occupied_beds=t.occupied_beds,
+        star_rating=t.star_rating,
+        devices=set(t.devices) or None,
+    )
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _target(item: InspectionTargetModel) -> InspectionTarget:
+    return InspectionTarget(
+        target_id=item.target_id,
+        kind=TargetKind(item.kind),
+        district_id=item.district_id,
+        street_id=item.street_id,
+        community_id=item.community_id,
+        location=GeoPoint(float(item.lat), float(item.lng)),
+        window=TimeWindow(int(item.window_start), int(item.window_end)),
+        due_date=_day(item.due_date),
+        last_inspected=_day(item.last_inspected),
+        available_from=_day(item.available_from),
+        name=item.name or "",
+        beds=int(item.beds),
+        occupied_beds=int(item.occupied_beds),
+        star_rating=int(item.star_rating),
+        devices=tuple(sorted(item.devices or ())),
+    )
+
+
+def save_targets(targets: Iterable[InspectionTarget]) -> int:
+    """Store (or replace) targets; the count written."""
+    count = 0
+    with storage_errors("save inspection targets"), InspectionTargetModel.batch_write() as batch:
+        for target in targets:
+            batch.save(_target_item(target))
+            count += 1
+    return count
+
+
+def get_target(target_id: str, consistent: bool = False) -> InspectionTarget:
+    with storage_errors("read an inspection target"):
+        try:
+            item = InspectionTargetModel.get(target_id, consistent_read=consistent)
+        except InspectionTargetModel.DoesNotExist as exc:
+            raise NotFoundError(f"inspection target {target_id} not found") from exc
+    return _target(item)
+
+
+def due_by(district_id: str, last_day: date) -> Iterator[InspectionTarget]:
+    """A district's targets with a due date on or before `last_day`, soonest first."""
+    condition = InspectionTargetModel.due_date <= last_day.isoformat()
+    with storage_errors("list due inspection targets"):
+        for item in InspectionTargetModel.by_district_due.query(district_id, condition):
+            yield _target(item)
+
+
+# ------------------------------------------------------------------ inspectors, routes
+
+
+def _inspector_doc(i: Inspector) -> dict[str, Any]:
+    return {
+        "inspector_id": i.inspector_id,
+        "district_id": i.district_id,
+        "base": [i.base.lat, i.base.lng],
+        "shift": [i.shift.start, i.shift.end],
+        "lunch_break": [i.lunch_break.start, i.lunch_break.end] if i.lunch_break else None,
+        "skills": sorted(i.skills),
+        "days_off": sorted(i.days_off),
+    }
+
+
+def _inspector(doc: dict[str, Any]) -> Inspector:
+    brk = doc["lunch_break"]
+    return Inspector(
+        inspector_id=doc["inspector_id"],
+        district_id=doc["district_id"],
+        base=GeoPoint(*doc["base"]),
+        shift=TimeWindow(*doc["shift"]),
+        lunch_break=TimeWindow(*brk) if brk else None,
+        skills=frozenset(doc["skills"]),
+        days_off=frozenset(doc["days_off"]),
+    )
+
+
+def save_inspectors(inspectors: Iterable[Inspector]) -> int:
+    count = 0
+    with storage_errors("save inspectors"), InspectionItemModel.batch_write() as batch:
+        for i in inspectors:
+            batch.save(
+                InspectionItemModel(
+                    f"inspectors#{i.district_id}", i.inspector_id, document=_inspector_doc(i)
+                )
+            )
+            count += 1
+    return count
+
+
+def inspectors_of(district_id: str) -> list[Inspector]:
+    with storage_errors("list inspectors"):
+        items = InspectionItemModel.query(f"inspectors#{district_id}")
+        return [_inspector(item.document) for item in items]
+
+
+def inspector_in(district_id: str, inspector_id: str) -> bool:
+    """Is `inspector_id` one of the district's inspectors?"""
+    with storage_errors("read an inspector"):
+        try:
+            InspectionItemModel.get(f"inspectors#{district_id}", inspector_id)
+        except InspectionItemModel.DoesNotExist:
+            return False
+    return True
+
+
+def _expiry(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(), CHINA_TZ) + ROUTE_RETENTION
+
+
+def save_plan(routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+    """Store a district day's routes and summary (re-planning the day overwrites them)."""
+    with storage_errors("save inspection routes"), InspectionItemModel.batch_write() as batch:
+        for doc in routes:
+            pk = f"route#{doc['inspector_id']}"
+            batch.save(
+                InspectionItemModel(pk, doc["date"], document=doc, expires_at=_expiry(doc["date"]))
+            )
+        pk = f"plan#{summary['district_id']}"
+        day = summary["date"]
+        batch.save(InspectionItemModel(pk, day, document=summary, expires_at=_expiry(day)))
+
+
+def get_route(inspector_id: str, day: date) -> dict[str, Any]:
+    with storage_errors("read an inspection route"):
+        try:
+            item = InspectionItemModel.get(f"route#{inspector_id}", day.isoformat())
+        except InspectionItemModel.DoesNotExist as exc:
+            raise NotFoundError(f"no inspection route for {inspector_id} on {day}") from exc
+    document: dict[str, Any] = item.document
+    return document
+
+
+def plan_summary(district_id: str, day: date) -> dict[str, Any] | None:
+    with storage_errors("read an inspection plan"):
+        try:
+            item = InspectionItemModel.get(f"plan#{district_id}", day.isoformat())
+        except InspectionItemModel.DoesNotExist:
+            return None
+    document: dict[str, Any] = item.document
+    return document
+
+
+# ------------------------------------------------------------------ results
+
+
+class Stored(StrEnum):
+    CREATED = "created"
+    EXISTS = "exists"
+    """A result with this id is stored already (a retry, or a reused key)."""
+    TARGET_CHANGED = "target_changed"
+    """The target's due date is no longer the one read (another result came first)."""
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """What the monthly progress needs of a stored result."""
+
+    target_id: str
+    due_date: date | None
+    on_time: bool
+
+
+def save_result(
+    document: dict[str, Any],
+    target: InspectionTarget,
+    next_due: date | None,
+) -> Stored:
+    """Store a result and move its target's due date to `next_due`, in one transaction."""
+    inspected_at = datetime.fromisoformat(document["inspected_at"])
+    month = inspected_at.astimezone(CHINA_TZ).strftime("%Y-%m")
+    result = InspectionItemModel(
+        f"result#{document['result_id']}",
+        "-",
+        document=document,
+        district_month=f"{target.district_id}#{month}",
+        inspected_at=instant_text(inspected_at),
+    )
+    seen = InspectionTargetModel.due_date
+    condition = (seen == target.due_date.isoformat()) if target.due_date else seen.does_not_exist()
+    actions = [
+        InspectionTargetModel.last_inspected.set(china_date(inspected_at).isoformat()),
+        InspectionTargetModel.last_result_id.set(document["result_id"]),
+        InspectionTargetModel.due_date.set(next_due.isoformat())
+        if next_due
+        else InspectionTargetModel.due_date.remove(),
+    ]
+    with storage_errors("record an inspection result"):
+        try:
+            connection = InspectionItemModel._get_connection().connection
+            with TransactWrite(connection=connection) as tx:
+                tx.save(result, condition=InspectionItemModel.pk.does_not_exist())
+                tx.update(
+                    InspectionTargetModel(target.target_id),
+                    actions=actions,  # type: ignore[arg-type]
+                    condition=condition & InspectionTargetModel.target_id.exists(),
+                )
+        except TransactWriteError as exc:
+            failed = failed_conditions(exc)
+            if failed and failed[0]:
+                return Stored.EXISTS
+            if len(failed) > 1 and failed[1]:
+                return Stored.TARGET_CHANGED
+            raise
+    return Stored.CREATED
+
+
+def get_result(result_id: str) -> dict[str, Any] | None:
+    with storage_errors("read an inspection result"):
+        try:
+            item = InspectionItemModel.get(f"result#{result_id}", "-", consistent_read=True)
+        except InspectionItemModel.DoesNotExist:
+            return None
+    document: dict[str, Any] = item.document
+    return document
+
+
+def results_in(district_id: str, month: str) -> Iterator[ResultRow]:
+    """A district's results of a month ('YYYY-MM', China time)."""
+    with storage_errors("list inspection results"):
+        for item in InspectionItemModel.by_district_month.query(f"{district_id}#{month}"):
+            doc = item.document
+            yield ResultRow(doc["target_id"], _day(doc.get("due_date")), bool(doc["on_time"]))

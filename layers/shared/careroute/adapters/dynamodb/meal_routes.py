@@ -1,0 +1,70 @@
+"""Meal routes table: one item per canteen and delivery day (canteen_id, day), holding the
+day's validated plan as JSON. Re-planning a day overwrites it (the same job, retried, gives
+the same kind of plan, never a second one). Items expire after ~400 days (TTL)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+
+KEEP = timedelta(days=400)
+
+
+class MealRouteModel(Model):
+    class Meta:
+        table_name = ""
+
+    canteen_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute(range_key=True)
+    district_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    planned_at = UnicodeAttribute()
+    plan = UnicodeAttribute()
+    """The plan document (see services.meals.plan_document)."""
+    expires_at = NumberAttribute()
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by storage.bind_tables)."""
+    MealRouteModel.Meta.table_name = table
+    setattr(MealRouteModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    MealRouteModel._connection = None
+
+
+def save_plan(
+    canteen_id: str,
+    day: date,
+    district_id: str,
+    street_id: str,
+    document: dict[str, Any],
+    planned_at: datetime,
+) -> None:
+    item = MealRouteModel(
+        canteen_id,
+        day.isoformat(),
+        district_id=district_id,
+        street_id=street_id,
+        planned_at=planned_at.isoformat(),
+        plan=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        expires_at=int((planned_at + KEEP).timestamp()),
+    )
+    with storage_errors("store a meal plan"):
+        item.save()
+
+
+def load_plan(canteen_id: str, day: date) -> tuple[str, str, dict[str, Any]] | None:
+    """(district id, street id, plan document) of a canteen's day, or None if not planned."""
+    with storage_errors("read a meal plan"):
+        try:
+            item = MealRouteModel.get(canteen_id, day.isoformat())
+        except DoesNotExist:
+            return None
+    document: dict[str, Any] = json.loads(item.plan)
+    return item.district_id, item.street_id, document

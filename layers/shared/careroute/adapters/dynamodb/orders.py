@@ -1,0 +1,368 @@
+"""Orders table (one item per home-service order) and order-events table (append-only: one
+item per step, who/what/when, for oversight).
+
+Every write that changes an order is one transaction with the event it records, conditional
+on the status and version read, so a step is never half-written and a repeated step changes
+nothing:
+- place: put order (id must be new) + put event 1 + (free orders) charge the elder's month,
+  conditional on the minutes still fitting the allowance: two concurrent orders cannot
+  overspend it;
+- assign: replace the provider's day plan (version read) + order placed -> assigned + event;
+- accept/start/complete/cancel/reject/expire: order status -> status + event (+ refund on
+  cancel, reject or expiry of a free order).
+
+Indexes: worker-date-index (worker_id, service_date) lists a worker's orders of a day;
+district-placed-index (district_id, placed_at) feeds oversight; waiting-index is sparse (only
+placed orders carry waiting_flag) so the retry schedule reads just the waiting orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.home_services import (
+    DayPlan,
+    HomeServiceModel,
+    plan_condition,
+    plan_item,
+    quota_key,
+)
+from careroute.adapters.dynamodb.moments import instant_text
+from careroute.domain.errors import NotFoundError
+from careroute.domain.orders import (
+    Order,
+    OrderAction,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    ServiceType,
+)
+from careroute.domain.quota import month_of
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+
+WAITING = "placed"
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class WorkerDateIndex(GlobalSecondaryIndex["OrderModel"]):
+    class Meta:
+        index_name = "worker-date-index"
+        projection = AllProjection()
+
+    worker_id = UnicodeAttribute(hash_key=True)
+    service_date = UnicodeAttribute(range_key=True)
+
+
+class DistrictPlacedIndex(GlobalSecondaryIndex["OrderModel"]):
+    class Meta:
+        index_name = "district-placed-index"
+        projection = AllProjection()
+
+    district_id = UnicodeAttribute(hash_key=True)
+    placed_at = UnicodeAttribute(range_key=True)
+
+
+class WaitingIndex(GlobalSecondaryIndex["OrderModel"]):
+    class Meta:
+        index_name = "waiting-index"
+        projection = AllProjection()
+
+    waiting_flag = UnicodeAttribute(hash_key=True)
+    placed_at = UnicodeAttribute(range_key=True)
+
+
+class OrderModel(Model):
+    class Meta:
+        table_name = ""
+
+    order_id = UnicodeAttribute(hash_key=True)
+    elder_id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    service = UnicodeAttribute()
+    service_date = UnicodeAttribute()
+    window_start = NumberAttribute()
+    window_end = NumberAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    placed_at = UnicodeAttribute()
+    placed_by = UnicodeAttribute()
+    payment = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    request_hash = UnicodeAttribute()
+    provider_id = UnicodeAttribute(null=True)
+    worker_id = UnicodeAttribute(null=True)
+    assigned_at = UnicodeAttribute(null=True)
+    dispatch_note = UnicodeAttribute(null=True)
+    dispatch_attempts = NumberAttribute(default=0)
+    waiting_flag = UnicodeAttribute(null=True)
+
+    by_worker = WorkerDateIndex()
+    by_district = DistrictPlacedIndex()
+    waiting = WaitingIndex()
+
+
+class OrderEventModel(Model):
+    class Meta:
+        table_name = ""
+
+    order_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    action = UnicodeAttribute()
+    status = UnicodeAttribute()
+    at = UnicodeAttribute()
+    by = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+
+
+def bind(orders_table: str, events_table: str, home_services_table: str, region: str) -> None:
+    """Point the models at their tables (called by storage.bind_tables)."""
+    OrderModel.Meta.table_name = orders_table
+    OrderEventModel.Meta.table_name = events_table
+    HomeServiceModel.Meta.table_name = home_services_table
+    for model in (OrderModel, OrderEventModel, HomeServiceModel):
+        setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+        model._connection = None
+
+
+class Placement(StrEnum):
+    PLACED = "placed"
+    DUPLICATE = "duplicate"
+    """An order with this id exists already (a retried POST)."""
+    OVER_QUOTA = "over_quota"
+
+
+def _item(o: Order, request_hash: str) -> OrderModel:
+    return OrderModel(
+        o.order_id,
+        elder_id=o.elder_id,
+        community_id=o.community_id,
+        street_id=o.street_id,
+        district_id=o.district_id,
+        service=o.service.value,
+        service_date=o.service_date.isoformat(),
+        window_start=o.window.start,
+        window_end=o.window.end,
+        lat=o.location.lat,
+        lng=o.location.lng,
+        placed_at=instant_text(o.placed_at),
+        placed_by=o.placed_by,
+        payment=o.payment.value,
+        status=o.status.value,
+        version=o.version,
+        request_hash=request_hash,
+        dispatch_attempts=o.dispatch_attempts,
+        waiting_flag=WAITING if o.status is OrderStatus.PLACED else None,
+    )
+
+
+def _order(i: OrderModel) -> Order:
+    return Order(
+        order_id=i.order_id,
+        elder_id=i.elder_id,
+        community_id=i.community_id,
+        street_id=i.street_id,
+        district_id=i.district_id,
+        service=ServiceType(i.service),
+        service_date=date.fromisoformat(i.service_date),
+        window=TimeWindow(int(i.window_start), int(i.window_end)),
+        location=GeoPoint(float(i.lat), float(i.lng)),
+        placed_at=datetime.fromisoformat(i.placed_at),
+        placed_by=i.placed_by,
+        payment=Payment(i.payment),
+        status=OrderStatus(i.status),
+        provider_id=i.provider_id or "",
+        worker_id=i.worker_id or "",
+        assigned_at=datetime.fromisoformat(i.assigned_at) if i.assigned_at else None,
+        dispatch_note=i.dispatch_note or "",
+        dispatch_attempts=int(i.dispatch_attempts or 0),
+        version=int(i.version),
+    )
+
+
+def _event_item(e: OrderEvent) -> OrderEventModel:
+    return OrderEventModel(
+        e.order_id,
+        e.seq,
+        action=e.action.value,
+        status=e.status.value,
+        at=instant_text(e.at),
+        by=e.by,
+        note=e.note or None,
+    )
+
+
+def _event(i: OrderEventModel) -> OrderEvent:
+    return OrderEvent(
+        i.order_id,
+        int(i.seq),
+        OrderAction(i.action),
+        OrderStatus(i.status),
+        datetime.fromisoformat(i.at),
+        i.by,
+        i.note or "",
+    )
+
+
+def _transaction() -> TransactWrite:
+    # The model's own connection (one botocore client per container, host and region bound).
+    return TransactWrite(connection=OrderModel._get_connection().connection)
+
+
+def _quota_charge(order: Order, minutes: int, allowance: int) -> tuple[HomeServiceModel, Any, Any]:
+    item = HomeServiceModel(*quota_key(order.elder_id, month_of(order.service_date)))
+    used = HomeServiceModel.used_minutes
+    condition = used.does_not_exist() | (used <= allowance - minutes)
+    return item, [used.add(minutes)], condition
+
+
+def place(order: Order, event: OrderEvent, request_hash: str, allowance: int) -> Placement:
+    """Store a new order and its first event, charging free minutes within `allowance`."""
+    with storage_errors("place an order"):
+        try:
+            with _transaction() as tx:
+                tx.save(_item(order, request_hash), condition=OrderModel.order_id.does_not_exist())
+                tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
+                if order.quota_minutes:
+                    item, actions, condition = _quota_charge(order, order.quota_minutes, allowance)
+                    tx.update(item, actions=actions, condition=condition)
+        except TransactWriteError as exc:
+            failed = failed_conditions(exc)
+            if failed and (failed[0] or failed[1]):
+                return Placement.DUPLICATE
+            if len(failed) > 2 and failed[2]:
+                return Placement.OVER_QUOTA
+            raise
+    return Placement.PLACED
+
+
+def get_order(order_id: str) -> tuple[Order, str]:
+    """The order and the fingerprint of the request that placed it (consistent read)."""
+    with storage_errors("read an order"):
+        try:
+            item = OrderModel.get(order_id, consistent_read=True)
+        except OrderModel.DoesNotExist as exc:
+            raise NotFoundError(f"order {order_id} not found") from exc
+    return _order(item), item.request_hash
+
+
+def get_orders(order_ids: list[str]) -> list[Order]:
+    """The orders that exist among `order_ids` (any order)."""
+    found: list[Order] = []
+    with storage_errors("read orders"):
+        for i in range(0, len(order_ids), 100):
+            found += [_order(item) for item in OrderModel.batch_get(order_ids[i : i + 100])]
+    return found
+
+
+def _step_condition(before: Order) -> Any:
+    return (OrderModel.status == before.status.value) & (OrderModel.version == before.version)
+
+
+def save_step(before: Order, after: Order, event: OrderEvent, refund: int = 0) -> bool:
+    """Record a status step; False when the order changed meanwhile (nothing written)."""
+    actions: list[Action] = [
+        OrderModel.status.set(after.status.value),
+        OrderModel.version.set(after.version),
+        OrderModel.waiting_flag.remove(),  # no step leads back to placed
+    ]
+    if after.dispatch_note != before.dispatch_note:  # an expiry records why
+        actions.append(OrderModel.dispatch_note.set(after.dispatch_note))
+    with storage_errors("record an order step"):
+        try:
+            with _transaction() as tx:
+                tx.update(OrderModel(before.order_id), actions, _step_condition(before))
+                tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
+                if refund:
+                    month = month_of(before.service_date)
+                    quota = HomeServiceModel(*quota_key(before.elder_id, month))
+                    tx.update(quota, [HomeServiceModel.used_minutes.add(-refund)])
+        except TransactWriteError as exc:
+            if any(failed_conditions(exc)):
+                return False
+            raise
+    return True
+
+
+def save_assignment(before: Order, after: Order, event: OrderEvent, plan: DayPlan) -> bool:
+    """Store the provider's new day `plan` (replacing version plan.version - 1) and the
+    assignment together; False if the plan or the order changed meanwhile."""
+    assert after.assigned_at is not None
+    actions: list[Action] = [
+        OrderModel.status.set(after.status.value),
+        OrderModel.version.set(after.version),
+        OrderModel.provider_id.set(after.provider_id),
+        OrderModel.worker_id.set(after.worker_id),
+        OrderModel.assigned_at.set(instant_text(after.assigned_at)),
+        OrderModel.waiting_flag.remove(),
+        OrderModel.dispatch_note.remove(),
+    ]
+    with storage_errors("assign an order"):
+        try:
+            with _transaction() as tx:
+                tx.save(plan_item(plan), condition=plan_condition(plan))
+                tx.update(OrderModel(before.order_id), actions, _step_condition(before))
+                tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
+        except TransactWriteError as exc:
+            if any(failed_conditions(exc)):
+                return False
+            raise
+    return True
+
+
+def note_waiting(order: Order, note: str) -> bool:
+    """Record why a placed order is still waiting and count the attempt."""
+    actions: list[Action] = [
+        OrderModel.dispatch_note.set(note),
+        OrderModel.dispatch_attempts.add(1),
+    ]
+    with storage_errors("note a waiting order"):
+        try:
+            OrderModel(order.order_id).update(
+                actions=actions, condition=OrderModel.status == OrderStatus.PLACED.value
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+    return True
+
+
+def events_of(order_id: str) -> list[OrderEvent]:
+    with storage_errors("read order events"):
+        return [_event(i) for i in OrderEventModel.query(order_id, consistent_read=True)]
+
+
+def of_worker(worker_id: str, day: date) -> list[Order]:
+    with storage_errors("list a worker's orders"):
+        items = OrderModel.by_worker.query(worker_id, OrderModel.service_date == day.isoformat())
+        return [_order(i) for i in items]
+
+
+def of_district(district_id: str, since: datetime, until: datetime) -> Iterator[Order]:
+    """A district's orders placed in [since, until)."""
+    with storage_errors("list a district's orders"):
+        condition = OrderModel.placed_at.between(instant_text(since), instant_text(until))
+        for item in OrderModel.by_district.query(district_id, condition):
+            if item.placed_at < instant_text(until):
+                yield _order(item)
+
+
+def waiting_since(before: datetime) -> Iterator[Order]:
+    """Placed orders (not yet assigned) placed before `before`, oldest first."""
+    with storage_errors("list waiting orders"):
+        for item in OrderModel.waiting.query(WAITING, OrderModel.placed_at < instant_text(before)):
+            yield _order(item)

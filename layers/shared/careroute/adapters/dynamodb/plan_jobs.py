@@ -1,0 +1,44 @@
+"""Plan-job queues: one SQS message per community (or inspection district) and date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from careroute.domain.errors import StorageError
+from careroute.observability import logger
+
+SQS_BATCH = 10
+
+
+def send_plan_jobs(queue_url: str, jobs: Iterable[BaseModel]) -> int:
+    """Send every job; raises StorageError if any message could not be sent."""
+    client = boto3.client("sqs")
+    batch: list[BaseModel] = []
+    sent = 0
+
+    def flush() -> int:
+        entries = [
+            {"Id": str(i), "MessageBody": job.model_dump_json()} for i, job in enumerate(batch)
+        ]
+        try:
+            response = client.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        except (BotoCoreError, ClientError) as exc:
+            logger.exception("plan job send failed")
+            raise StorageError("could not send plan jobs") from exc
+        if response.get("Failed"):
+            codes = sorted({f.get("Code", "?") for f in response["Failed"]})
+            raise StorageError(f"{len(response['Failed'])} plan jobs were not sent: {codes}")
+        return len(entries)
+
+    for job in jobs:
+        batch.append(job)
+        if len(batch) == SQS_BATCH:
+            sent += flush()
+            batch.clear()
+    if batch:
+        sent += flush()
+    return sent

@@ -1,0 +1,453 @@
+"""Registry tables: communities, stewards and elders (personal data: never logged).
+
+Moments (`last_attempt_at`, `status_changed_at`) are stored as fixed-width UTC ISO text
+(`instant_text`), so DynamoDB conditions compare them as strings in time order; dates are
+ISO dates for the same reason. Updates driven by the visits stream are conditional maxima:
+a repeated or late record changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.moments import instant_text
+from careroute.domain import clock
+from careroute.domain.errors import NotFoundError
+from careroute.domain.vocabulary import (
+    Category,
+    Community,
+    Elder,
+    ElderStatus,
+    GeoPoint,
+    Steward,
+    TimeWindow,
+    TravelMode,
+    attempt_since_visit,
+    china_date,
+    format_clock,
+    parse_clock,
+)
+
+
+class CommunityModel(Model):
+    class Meta:
+        table_name = ""
+
+    community_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    street_name = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    district_name = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    radius_m = NumberAttribute()
+
+
+class StewardCommunityIndex(GlobalSecondaryIndex["StewardModel"]):
+    class Meta:
+        index_name = "community-index"
+        projection = AllProjection()
+
+    community_id = UnicodeAttribute(hash_key=True)
+
+
+class StewardModel(Model):
+    class Meta:
+        table_name = ""
+
+    steward_id = UnicodeAttribute(hash_key=True)
+    community_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    shift_start = NumberAttribute()
+    shift_end = NumberAttribute()
+    break_start = NumberAttribute(null=True)
+    break_end = NumberAttribute(null=True)
+    mode = UnicodeAttribute()
+    max_visits_per_day = NumberAttribute()
+    days_off = ListAttribute(of=NumberAttribute)
+    leave = ListAttribute(of=UnicodeAttribute, null=True)
+    """ISO dates the steward is away, sorted; absent: none."""
+    by_community = StewardCommunityIndex()
+
+
+class ElderModel(Model):
+    class Meta:
+        table_name = ""
+
+    community_id = UnicodeAttribute(hash_key=True)
+    elder_id = UnicodeAttribute(range_key=True)
+    street_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    address = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    categories = ListAttribute(of=UnicodeAttribute)
+    birth_date = UnicodeAttribute()
+    window_start = NumberAttribute()
+    window_end = NumberAttribute()
+    status = UnicodeAttribute()
+    last_visited_on = UnicodeAttribute(null=True)
+    urgent_until = UnicodeAttribute(null=True)
+    last_attempt_at = UnicodeAttribute(null=True)
+    """`instant_text` of the latest failed attempt (not home, refused); see `_elder`."""
+    status_changed_at = UnicodeAttribute(null=True)
+    benefit_tasks = ListAttribute(of=UnicodeAttribute, null=True)
+    """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
+    care_level = UnicodeAttribute(null=True)
+    """Graded by a needs assessment (assessments.py); absent until the first one."""
+    """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
+    moved, deceased, or visited): an outcome older than this one is not applied."""
+
+
+def _optional_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _community(item: CommunityModel) -> Community:
+    return Community(
+        community_id=item.community_id,
+        name=item.name,
+        street_id=item.street_id,
+        street_name=item.street_name,
+        district_id=item.district_id,
+        district_name=item.district_name,
+        location=GeoPoint(float(item.lat), float(item.lng)),
+        radius_m=int(item.radius_m),
+    )
+
+
+def _steward(item: StewardModel) -> Steward:
+    lunch = None
+    if item.break_start is not None and item.break_end is not None:
+        lunch = TimeWindow(int(item.break_start), int(item.break_end))
+    return Steward(
+        steward_id=item.steward_id,
+        community_id=item.community_id,
+        name=item.name,
+        shift=TimeWindow(int(item.shift_start), int(item.shift_end)),
+        lunch_break=lunch,
+        mode=TravelMode(item.mode),
+        max_visits_per_day=int(item.max_visits_per_day),
+        days_off=frozenset(int(d) for d in cast(list[float], item.days_off)),
+        leave=frozenset(date.fromisoformat(d) for d in cast(list[str], item.leave or [])),
+    )
+
+
+def _attempt_since_visit(item: ElderModel) -> datetime | None:
+    stored = datetime.fromisoformat(item.last_attempt_at) if item.last_attempt_at else None
+    return attempt_since_visit(stored, _optional_date(item.last_visited_on))
+
+
+def _elder(item: ElderModel) -> Elder:
+    return Elder(
+        elder_id=item.elder_id,
+        community_id=item.community_id,
+        street_id=item.street_id,
+        district_id=item.district_id,
+        location=GeoPoint(float(item.lat), float(item.lng)),
+        categories=frozenset(Category(c) for c in cast(list[str], item.categories)),
+        birth_date=date.fromisoformat(item.birth_date),
+        window=TimeWindow(int(item.window_start), int(item.window_end)),
+        name=item.name,
+        address=item.address,
+        status=ElderStatus(item.status),
+        last_visited_on=_optional_date(item.last_visited_on),
+        urgent_until=_optional_date(item.urgent_until),
+        last_attempt_at=_attempt_since_visit(item),
+        benefit_tasks=frozenset(cast(list[str], item.benefit_tasks or [])),
+        care_level=item.care_level,
+    )
+
+
+def _community_item(c: Community) -> CommunityModel:
+    return CommunityModel(
+        c.community_id,
+        name=c.name,
+        street_id=c.street_id,
+        street_name=c.street_name,
+        district_id=c.district_id,
+        district_name=c.district_name,
+        lat=c.location.lat,
+        lng=c.location.lng,
+        radius_m=c.radius_m,
+    )
+
+
+def _steward_item(s: Steward) -> StewardModel:
+    return StewardModel(
+        s.steward_id,
+        community_id=s.community_id,
+        name=s.name,
+        shift_start=s.shift.start,
+        shift_end=s.shift.end,
+        break_start=s.lunch_break.start if s.lunch_break else None,
+        break_end=s.lunch_break.end if s.lunch_break else None,
+        mode=s.mode.value,
+        max_visits_per_day=s.max_visits_per_day,
+        days_off=sorted(s.days_off),
+        leave=sorted(d.isoformat() for d in s.leave) or None,
+    )
+
+
+def _elder_item(e: Elder) -> ElderModel:
+    return ElderModel(
+        e.community_id,
+        e.elder_id,
+        street_id=e.street_id,
+        district_id=e.district_id,
+        name=e.name,
+        address=e.address,
+        lat=e.location.lat,
+        lng=e.location.lng,
+        categories=sorted(c.value for c in e.categories),
+        birth_date=e.birth_date.isoformat(),
+        window_start=e.window.start,
+        window_end=e.window.end,
+        status=e.status.value,
+        last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
+        urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
+        last_attempt_at=instant_text(e.last_attempt_at) if e.last_attempt_at else None,
+        care_level=e.care_level,
+    )
+
+
+def _write_all(model: type[Model], items: Iterable[Model], action: str) -> int:
+    count = 0
+    with storage_errors(action), model.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+            count += 1
+    return count
+
+
+def save_communities(communities: Iterable[Community]) -> int:
+    return _write_all(CommunityModel, map(_community_item, communities), "save communities")
+
+
+def save_stewards(stewards: Iterable[Steward]) -> int:
+    return _write_all(StewardModel, map(_steward_item, stewards), "save stewards")
+
+
+def save_elders(elders: Iterable[Elder]) -> int:
+    return _write_all(ElderModel, map(_elder_item, elders), "save elders")
+
+
+def all_communities() -> Iterator[Community]:
+    with storage_errors("list communities"):
+        for item in CommunityModel.scan():
+            yield _community(item)
+
+
+def all_stewards() -> Iterator[Steward]:
+    with storage_errors("list stewards"):
+        for item in StewardModel.scan():
+            yield _steward(item)
+
+
+def all_elders() -> Iterator[Elder]:
+    """Every elder, community by community (queries, not a table scan)."""
+    for community in all_communities():
+        yield from elders_of_community(community.community_id)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _get_one(
+    model: type[M], key: tuple[str, str | None], missing: str, consistent: bool = False
+) -> M:
+    """One item by key; NotFoundError(`missing`) when absent."""
+    with storage_errors(f"read a {model.__name__.removesuffix('Model').lower()}"):
+        try:
+            return model.get(key[0], key[1], consistent_read=consistent)
+        except model.DoesNotExist as exc:
+            raise NotFoundError(missing) from exc
+
+
+def get_community(community_id: str) -> Community:
+    return _community(
+        _get_one(CommunityModel, (community_id, None), f"community {community_id} not found")
+    )
+
+
+def get_steward(steward_id: str, consistent: bool = False) -> Steward:
+    missing = f"steward {steward_id} not found"
+    return _steward(_get_one(StewardModel, (steward_id, None), missing, consistent))
+
+
+def steward_of_community(community_id: str) -> Steward:
+    with storage_errors("find a community's steward"):
+        for item in StewardModel.by_community.query(community_id):
+            return _steward(item)
+    raise NotFoundError(f"community {community_id} has no steward")
+
+
+def get_elder(community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+    missing = f"elder {elder_id} not found in community {community_id}"
+    return _elder(_get_one(ElderModel, (community_id, elder_id), missing, consistent))
+
+
+def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
+    """A community's elders by id (missing ids are simply absent)."""
+    keys = [(community_id, elder_id) for elder_id in dict.fromkeys(elder_ids)]
+    with storage_errors("read elders"):
+        return {item.elder_id: _elder(item) for item in ElderModel.batch_get(keys)}
+
+
+def elders_of_community(community_id: str) -> list[Elder]:
+    with storage_errors("list a community's elders"):
+        return [_elder(item) for item in ElderModel.query(community_id)]
+
+
+def apply_update(update: tuple[Model, list[Any], Any], action: str) -> bool:
+    """Run a conditional update (item, actions, condition); False when the condition fails."""
+    item, actions, condition = update
+    with storage_errors(action):
+        try:
+            item.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
+def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
+    """Move the elder's last completed visit forward to `on` (never backwards).
+
+    Idempotent and order-independent: a late or repeated record leaves a newer date alone.
+    Returns False when the date was not newer (or the elder is unknown).
+    """
+    day = on.isoformat()
+    condition = ElderModel.elder_id.exists() & (
+        ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day)
+    )
+    item = ElderModel(community_id, elder_id)
+    update = (item, [ElderModel.last_visited_on.set(day)], condition)
+    return apply_update(update, "record an elder's last visit")
+
+
+def mark_attempt(community_id: str, elder_id: str, at: datetime) -> bool:
+    """Move the elder's latest failed attempt forward to `at` (never backwards).
+
+    Only an attempt whose local date is after the last completed visit is stored (an older
+    one is superseded by that visit anyway, see `_elder`). Idempotent and order-independent;
+    False when nothing changed (not newer, or the elder is unknown).
+    """
+    when = instant_text(at)
+    day = china_date(at).isoformat()
+    condition = (
+        ElderModel.elder_id.exists()
+        & (ElderModel.last_attempt_at.does_not_exist() | (ElderModel.last_attempt_at < when))
+        & (ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day))
+    )
+    item = ElderModel(community_id, elder_id)
+    update = (item, [ElderModel.last_attempt_at.set(when)], condition)
+    return apply_update(update, "record a failed visit attempt")
+
+
+def raise_urgent_until(community_id: str, elder_id: str, until: date) -> bool:
+    """Move the elder's urgent-finding date forward to `until` (a max: repeats are harmless)."""
+    day = until.isoformat()
+    condition = ElderModel.elder_id.exists() & (
+        ElderModel.urgent_until.does_not_exist() | (ElderModel.urgent_until < day)
+    )
+    item = ElderModel(community_id, elder_id)
+    update = (item, [ElderModel.urgent_until.set(day)], condition)
+    return apply_update(update, "raise an elder's urgent tier")
+
+
+def add_benefit_task(community_id: str, elder_id: str, rule_id: str) -> bool:
+    """Append a benefit rule id to the elder's tasks for the next visit, unless it is there
+    already (repeats are harmless); False when nothing changed or the elder is unknown."""
+    tasks = ElderModel.benefit_tasks
+    condition = ElderModel.elder_id.exists() & (tasks.does_not_exist() | ~tasks.contains(rule_id))
+    item = ElderModel(community_id, elder_id)
+    actions = [tasks.set((tasks | []).append([rule_id]))]
+    return apply_update((item, actions, condition), "add a benefit task")
+
+
+def status_update(
+    community_id: str, elder_id: str, expected: ElderStatus, new: ElderStatus, at: datetime
+) -> tuple[Model, list[Any], Any]:
+    """The conditional update applying a visit outcome's status `new`, observed at `at`.
+
+    It applies only while the status is still `expected` and no outcome at or after `at` has
+    set or confirmed it (`status_changed_at`), so a repeated or out-of-order record changes
+    nothing. `status_changed_at` moves to `at` even when the status stays the same.
+    """
+    when = instant_text(at)
+    actions: list[Any] = [ElderModel.status_changed_at.set(when)]
+    if new is not expected:
+        actions.append(ElderModel.status.set(new.value))
+    condition = (
+        ElderModel.elder_id.exists()
+        & (ElderModel.status == expected.value)
+        & (ElderModel.status_changed_at.does_not_exist() | (ElderModel.status_changed_at < when))
+    )
+    return ElderModel(community_id, elder_id), actions, condition
+
+
+def set_leave(steward_id: str, dates: Iterable[date]) -> Steward:
+    """Replace the steward's leave dates; returns the steward as stored. NotFoundError if the
+    steward does not exist (nothing is written)."""
+    days = sorted({d.isoformat() for d in dates})
+    action = StewardModel.leave.set(cast(Any, days)) if days else StewardModel.leave.remove()
+    item = StewardModel(steward_id)
+    with storage_errors("change a steward's leave"):
+        try:
+            item.update(actions=[action], condition=StewardModel.steward_id.exists())
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise NotFoundError(f"steward {steward_id} not found") from exc
+            raise
+    return _steward(item)
+
+
+def elders_after(community_id: str, after: str | None) -> Iterator[Elder]:
+    """A community's elders in elder_id order, starting after `after` (a page's last id)."""
+    condition = ElderModel.elder_id > after if after else None
+    with storage_errors("list a community's elders"):
+        for item in ElderModel.query(community_id, range_key_condition=condition):
+            yield _elder(item)
+
+
+ELDER_FIELDS: dict[str, Callable[[Elder], Any]] = {
+    "status": lambda e: e.status.value,
+    "categories": lambda e: sorted(c.value for c in e.categories),
+    "address": lambda e: e.address,
+    "window": lambda e: {"start": format_clock(e.window.start), "end": format_clock(e.window.end)},
+}
+"""The registry fields a change may touch, as their API (JSON) values."""
+
+
+def elder_change(elder: Elder, new: dict[str, Any]) -> tuple[Model, list[Any], Any]:
+    """The conditional update setting `new` (API values): it applies only if every changed
+    field still holds the value read from `elder` (else a concurrent change won)."""
+    item = ElderModel(elder.community_id, elder.elder_id)
+    actions: list[Any] = []
+    condition = ElderModel.elder_id.exists()
+    for name, value in new.items():
+        if name == "window":
+            start, end = parse_clock(value["start"]), parse_clock(value["end"])
+            actions += [ElderModel.window_start.set(start), ElderModel.window_end.set(end)]
+            condition &= (ElderModel.window_start == elder.window.start) & (
+                ElderModel.window_end == elder.window.end
+            )
+        else:
+            attribute = getattr(ElderModel, name)
+            actions.append(attribute.set(value))
+            condition &= attribute == ELDER_FIELDS[name](elder)
+    if "status" in new:  # a visit outcome older than this change must not undo it
+        actions.append(ElderModel.status_changed_at.set(instant_text(clock.now())))
+    return item, actions, condition

@@ -1,0 +1,107 @@
+"""Routes table: one plan document per steward per date (see docs/plan-format.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain.errors import NotFoundError
+from careroute.domain.vocabulary import CHINA_TZ
+
+ROUTE_RETENTION = timedelta(days=400)
+
+
+class RouteModel(Model):
+    class Meta:
+        table_name = ""
+
+    steward_id = UnicodeAttribute(hash_key=True)
+    plan_date = UnicodeAttribute(range_key=True)
+    community_id = UnicodeAttribute()
+    document = JSONAttribute()
+    expires_at = TTLAttribute()
+
+
+def _route_item(document: dict[str, Any]) -> RouteModel:
+    """The route's row, kept ROUTE_RETENTION past the start of its day."""
+    plan_date = date.fromisoformat(document["date"])
+    expires = datetime.combine(plan_date, time(), CHINA_TZ) + ROUTE_RETENTION
+    return RouteModel(
+        document["steward_id"],
+        document["date"],
+        community_id=document["community_id"],
+        document=document,
+        expires_at=expires,
+    )
+
+
+def save_route(document: dict[str, Any]) -> None:
+    """Store (or replace) a steward's route for a date; re-planning the same day overwrites."""
+    item = _route_item(document)
+    with storage_errors("save a route"):
+        item.save()
+
+
+def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+    """Store `document` only if the stored route is still `previous` (None: no route yet);
+    False when someone changed it meanwhile (read again, redo the change)."""
+    item = _route_item(document)
+    seen = (
+        RouteModel.steward_id.does_not_exist()
+        if previous is None
+        else RouteModel.document == previous
+    )
+    with storage_errors("save a route"):
+        try:
+            item.save(condition=seen)
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
+def find_route(steward_id: str, plan_date: date) -> dict[str, Any] | None:
+    """The stored route (read consistently), or None."""
+    with storage_errors("read a route"):
+        try:
+            item = RouteModel.get(steward_id, plan_date.isoformat(), consistent_read=True)
+        except RouteModel.DoesNotExist:
+            return None
+    document: dict[str, Any] = item.document
+    return document
+
+
+def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:
+    with storage_errors("read a route"):
+        try:
+            item = RouteModel.get(steward_id, plan_date.isoformat())
+        except RouteModel.DoesNotExist as exc:
+            raise NotFoundError(
+                f"no route for steward {steward_id} on {plan_date.isoformat()}"
+            ) from exc
+    document: dict[str, Any] = item.document
+    return document
+
+
+def previous_order(steward_id: str, plan_date: date) -> tuple[str, ...]:
+    """The elder ids of the steward's route for `plan_date`, in order; () if there is none."""
+    with storage_errors("read a route"):
+        try:
+            item = RouteModel.get(steward_id, plan_date.isoformat())
+        except RouteModel.DoesNotExist:
+            return ()
+    return tuple(stop["elder_id"] for stop in item.document["stops"])
+
+
+def routes_on(plan_date: date) -> Iterator[dict[str, Any]]:
+    """Every stored route for a date (a scan: for reports and exports, not for requests)."""
+    with storage_errors("list routes"):
+        for item in RouteModel.scan(RouteModel.plan_date == plan_date.isoformat()):
+            yield item.document

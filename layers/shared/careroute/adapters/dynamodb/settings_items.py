@@ -1,0 +1,47 @@
+"""Bureau settings (tier policy, holidays) as JSON documents in the coverage table.
+
+Keys `config#<name>` / `-`: no month or scope key starts with `config#`, so the coverage
+counters never meet them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain import clock
+
+
+class SettingModel(Model):
+    class Meta:
+        table_name = ""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    document = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+def get_setting(name: str) -> Any | None:
+    """The stored JSON document, or None when the bureau never set it."""
+    with storage_errors(f"read the {name} setting"):
+        try:
+            return json.loads(SettingModel.get(f"config#{name}", "-").document)
+        except SettingModel.DoesNotExist:
+            return None
+
+
+def put_setting(name: str, document: Any, by: str) -> None:
+    with storage_errors(f"save the {name} setting"):
+        SettingModel(
+            f"config#{name}",
+            "-",
+            document=json.dumps(document, ensure_ascii=False),
+            updated_at=clock.now().isoformat(),
+            updated_by=by,
+        ).save()

@@ -1,0 +1,230 @@
+"""Tickets table: one item per follow-up ticket, keyed by its deterministic id.
+
+- `community-due-index` (community_id, due_at) lists a community's tickets by due time.
+- `open-due-index` (open_flag, due_at) is sparse: only open tickets carry `open_flag`, so the
+  hourly escalator reads exactly the open tickets already past due with one query.
+
+Opening is a conditional put (an existing id is left alone: a redelivered visit opens
+nothing); escalation and closing are conditional updates on the state that was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb.coverage import count_ticket
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.moments import instant_text
+from careroute.domain.errors import NotFoundError
+from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus
+from careroute.domain.vocabulary import FindingCategory, Severity
+
+OPEN_FLAG = "open"
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class CommunityDueIndex(GlobalSecondaryIndex["TicketModel"]):
+    class Meta:
+        index_name = "community-due-index"
+        projection = AllProjection()
+
+    community_id = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class OpenDueIndex(GlobalSecondaryIndex["TicketModel"]):
+    class Meta:
+        index_name = "open-due-index"
+        projection = AllProjection()
+
+    open_flag = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class TicketModel(Model):
+    class Meta:
+        table_name = ""
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    visit_id = UnicodeAttribute()
+    elder_id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    severity = UnicodeAttribute()
+    opened_at = UnicodeAttribute()
+    due_at = UnicodeAttribute()
+    level = UnicodeAttribute()
+    status = UnicodeAttribute()
+    open_flag = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    escalated_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    action = UnicodeAttribute(null=True)
+    result = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    """Absent on tickets opened by a visit (the first kind)."""
+
+    by_community = CommunityDueIndex()
+    open_by_due = OpenDueIndex()
+
+
+def _item(t: Ticket) -> TicketModel:
+    return TicketModel(
+        t.ticket_id,
+        visit_id=t.visit_id,
+        elder_id=t.elder_id,
+        community_id=t.community_id,
+        street_id=t.street_id,
+        district_id=t.district_id,
+        category=t.category.value,
+        severity=t.severity.value,
+        opened_at=instant_text(t.opened_at),
+        due_at=instant_text(t.due_at),
+        level=t.level.value,
+        status=t.status.value,
+        open_flag=OPEN_FLAG if t.status is TicketStatus.OPEN else None,
+        note=t.note or None,
+        closed_at=instant_text(t.closed_at) if t.closed_at else None,
+        closed_by=t.closed_by or None,
+        action=t.action or None,
+        result=t.result or None,
+        source=None if t.source is TicketSource.VISIT else t.source.value,
+    )
+
+
+def _ticket(item: TicketModel) -> Ticket:
+    return Ticket(
+        ticket_id=item.ticket_id,
+        visit_id=item.visit_id,
+        elder_id=item.elder_id,
+        community_id=item.community_id,
+        street_id=item.street_id,
+        district_id=item.district_id,
+        category=FindingCategory(item.category),
+        severity=Severity(item.severity),
+        opened_at=datetime.fromisoformat(item.opened_at),
+        due_at=datetime.fromisoformat(item.due_at),
+        level=Level(item.level),
+        status=TicketStatus(item.status),
+        note=item.note or "",
+        closed_at=datetime.fromisoformat(item.closed_at) if item.closed_at else None,
+        closed_by=item.closed_by or "",
+        action=item.action or "",
+        result=item.result or "",
+        source=TicketSource(item.source or TicketSource.VISIT.value),
+    )
+
+
+def _connection() -> Any:
+    """The model's own DynamoDB connection, for transactions across the tickets and coverage
+    tables."""
+    return TicketModel._get_connection().connection
+
+
+def open_once(ticket: Ticket) -> bool:
+    """Store a new ticket unless one with its id exists, and count it in its scopes' ticket
+    counters in the same transaction; True when stored."""
+    with storage_errors("open a ticket"):
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(_item(ticket), condition=TicketModel.ticket_id.does_not_exist())
+                count_ticket(tx, ticket, opened=True)
+        except TransactWriteError as exc:
+            if failed_conditions(exc)[:1] == [True]:
+                return False
+            raise
+    return True
+
+
+def get_ticket(ticket_id: str, consistent: bool = False) -> Ticket:
+    with storage_errors("read a ticket"):
+        try:
+            return _ticket(TicketModel.get(ticket_id, consistent_read=consistent))
+        except TicketModel.DoesNotExist as exc:
+            raise NotFoundError(f"ticket {ticket_id} not found") from exc
+
+
+def of_community(community_id: str) -> Iterator[Ticket]:
+    """A community's tickets, soonest due first."""
+    with storage_errors("list a community's tickets"):
+        for item in TicketModel.by_community.query(community_id):
+            yield _ticket(item)
+
+
+def open_due_before(now: datetime) -> Iterator[Ticket]:
+    """Every open ticket due before `now`, soonest due first."""
+    with storage_errors("list overdue tickets"):
+        for item in TicketModel.open_by_due.query(
+            OPEN_FLAG, TicketModel.due_at < instant_text(now)
+        ):
+            yield _ticket(item)
+
+
+def _update(ticket_id: str, actions: list, condition: object, action: str) -> bool:  # type: ignore[type-arg]
+    with storage_errors(action):
+        try:
+            TicketModel(ticket_id).update(actions=actions, condition=condition)  # type: ignore[arg-type]
+        except UpdateError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+    return True
+
+
+def save_level(before: Ticket, after: Ticket, at: datetime) -> bool:
+    """Raise an open ticket from `before.level` to `after.level`; False when it is no longer
+    open at that level (escalated or closed meanwhile, or a repeated run)."""
+    condition = (TicketModel.status == TicketStatus.OPEN.value) & (
+        TicketModel.level == before.level.value
+    )
+    actions = [
+        TicketModel.level.set(after.level.value),
+        TicketModel.escalated_at.set(instant_text(at)),
+    ]
+    return _update(before.ticket_id, actions, condition, "escalate a ticket")
+
+
+def save_closed(ticket: Ticket) -> bool:
+    """Record a closed ticket's action and result, and count it (closed, on time or not) in
+    the same transaction; False when it was closed already."""
+    assert ticket.closed_at is not None
+    actions = [
+        TicketModel.status.set(TicketStatus.CLOSED.value),
+        TicketModel.open_flag.remove(),
+        TicketModel.closed_at.set(instant_text(ticket.closed_at)),
+        TicketModel.closed_by.set(ticket.closed_by),
+        TicketModel.action.set(ticket.action),
+        TicketModel.result.set(ticket.result),
+    ]
+    with storage_errors("close a ticket"):
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(
+                    TicketModel(ticket.ticket_id),
+                    actions=actions,  # type: ignore[arg-type]
+                    condition=TicketModel.status == TicketStatus.OPEN.value,
+                )
+                count_ticket(tx, ticket, opened=False)
+        except TransactWriteError as exc:
+            if failed_conditions(exc)[:1] == [True]:
+                return False
+            raise
+    return True
+
+
+def open_tickets() -> Iterator[Ticket]:
+    """Every open ticket of the city, soonest due first (the sparse open index)."""
+    with storage_errors("list open tickets"):
+        for item in TicketModel.open_by_due.query(OPEN_FLAG):
+            yield _ticket(item)

@@ -1,0 +1,146 @@
+"""Visits table: outcome records, written once per visit id with a conditional put.
+
+The conditional put is the last line against double counting: whatever retries happen
+upstream, one visit id is one item, and its stream emits one INSERT.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain.errors import KEY_REUSED, ConflictError
+from careroute.domain.visit_records import findings_to_list, from_document
+from careroute.domain.vocabulary import VisitRecord
+
+STRING_FIELDS = (
+    "visit_id", "elder_id", "steward_id", "community_id", "street_id", "district_id", "tier",
+    "outcome", "visited_at", "recorded_at",
+)  # fmt: skip
+"""The attributes every visit item has, as strings."""
+
+
+class VisitElderIndex(GlobalSecondaryIndex["VisitModel"]):
+    class Meta:
+        index_name = "elder-index"
+        projection = AllProjection()
+
+    elder_id = UnicodeAttribute(hash_key=True)
+    visited_at = UnicodeAttribute(range_key=True)
+
+
+class VisitModel(Model):
+    class Meta:
+        table_name = ""
+
+    visit_id = UnicodeAttribute(hash_key=True)
+    elder_id = UnicodeAttribute()
+    steward_id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
+    tier = UnicodeAttribute()
+    outcome = UnicodeAttribute()
+    visited_at = UnicodeAttribute()
+    recorded_at = UnicodeAttribute()
+    notes = UnicodeAttribute(default="")
+    findings = JSONAttribute(null=True)
+    lat = NumberAttribute(null=True)
+    lng = NumberAttribute(null=True)
+    request_hash = UnicodeAttribute()
+    """Fingerprint of the request that created the visit: tells a retry from a key reuse."""
+    by_elder = VisitElderIndex()
+
+
+def _location(lat: Any, lng: Any) -> dict[str, float] | None:
+    return {"lat": float(lat), "lng": float(lng)} if lat is not None and lng is not None else None
+
+
+def to_record(item: VisitModel) -> VisitRecord:
+    return from_document(
+        {
+            **{name: getattr(item, name) for name in STRING_FIELDS},
+            "notes": item.notes,
+            "findings": item.findings,
+            "location": _location(item.lat, item.lng),
+        }
+    )
+
+
+def _item(record: VisitRecord, request_hash: str) -> VisitModel:
+    return VisitModel(
+        record.visit_id,
+        elder_id=record.elder_id,
+        steward_id=record.steward_id,
+        community_id=record.community_id,
+        street_id=record.street_id,
+        district_id=record.district_id,
+        tier=record.tier.value,
+        outcome=record.outcome.value,
+        visited_at=record.visited_at.isoformat(),
+        recorded_at=record.recorded_at.isoformat(),
+        notes=record.notes,
+        findings=findings_to_list(record.findings) or None,
+        lat=record.location.lat if record.location else None,
+        lng=record.location.lng if record.location else None,
+        request_hash=request_hash,
+    )
+
+
+def save_visit_once(record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
+    """Store the visit unless its id exists. Returns (stored record, created?).
+
+    A retry of the same request returns the first record and False; the same visit id with a
+    different request raises ConflictError.
+    """
+    item = _item(record, request_hash)
+    with storage_errors("save a visit"):
+        try:
+            item.save(condition=VisitModel.visit_id.does_not_exist())
+            return record, True
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        existing = VisitModel.get(record.visit_id, consistent_read=True)
+    if existing.request_hash != request_hash:
+        raise ConflictError(KEY_REUSED)
+    return to_record(existing), False
+
+
+def all_visits() -> Iterator[VisitRecord]:
+    """Every visit record (a scan: for rebuilds and independent checks)."""
+    with storage_errors("list visits"):
+        for item in VisitModel.scan():
+            yield to_record(item)
+
+
+def record_from_image(image: dict[str, object]) -> VisitRecord:
+    """A visit record from a stream record's NewImage (already deserialised)."""
+    for name in STRING_FIELDS:
+        if not isinstance(image.get(name), str):
+            raise ValueError(f"visit stream image lacks string attribute {name!r}")
+    findings = json.loads(str(image["findings"])) if image.get("findings") else None
+    location = _location(image.get("lat"), image.get("lng"))
+    return from_document({**image, "findings": findings, "location": location})
+
+
+SCOPE_ATTRIBUTE = {"community": "community_id", "street": "street_id", "district": "district_id"}
+
+
+def visits_around(first: str, last: str, scope_kind: str, scope_id: str) -> Iterator[VisitRecord]:
+    """Visits with visited_at from day `first` to day `last` (YYYY-MM-DD, a day of slack is
+    the caller's) inside a scope ('city' or a SCOPE_ATTRIBUTE key): a filtered scan, for the
+    officials' month chart, not for per-request hot paths."""
+    condition = VisitModel.visited_at.between(first, last + "~")
+    if scope_kind != "city":
+        condition &= getattr(VisitModel, SCOPE_ATTRIBUTE[scope_kind]) == scope_id
+    with storage_errors("list visits"):
+        for item in VisitModel.scan(condition):
+            yield to_record(item)

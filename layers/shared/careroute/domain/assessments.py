@@ -1,0 +1,171 @@
+"""Needs assessments (能力评估): qualified assessors visit disabled or semi-disabled elders to
+grade their care level, which sets the care subsidy (eligibility.py, `[benefits]`
+care_subsidy: self-care 200, semi-disabled 400, disabled 600 yuan a month by default).
+
+Pure: no AWS, no OR-Tools (the fleet problem is in assessment_routing). A request has a
+deadline; a district's day is a fleet problem like the inspections' (skills route a request
+to qualified assessors only): requests due before the next working day are mandatory,
+those due within `lookahead_days` optional with a penalty growing as the deadline nears.
+A result sets the elder's assessed care level and keeps the `disabled` (失能) category in
+step with it, so the risk tier follows (policy.tier_of reads the categories).
+
+Synthetic requests and assessors are deterministic by seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from careroute.domain.eligibility import CareLevel, care_level
+from careroute.domain.vocabulary import (
+    Category,
+    Community,
+    Elder,
+    ElderStatus,
+    GeoPoint,
+    TimeWindow,
+)
+
+QUALIFIED = "care_assessment"
+"""The skill an assessor needs (a certified assessor, 评估员)."""
+SHIFT = TimeWindow.parse("08:30", "17:00")
+LUNCH = TimeWindow.parse("12:00", "13:00")
+HOME_HOURS = TimeWindow.parse("09:00", "16:30")
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class AssessmentRules:
+    service_minutes: int = 60
+    lookahead_days: int = 5
+    base_penalty: int = 3_600
+    speed_kmh: float = 20.0
+    """Assessors drive or ride (x the policy's circuity)."""
+
+    def __post_init__(self) -> None:
+        if self.service_minutes <= 0 or self.lookahead_days < 0 or self.base_penalty < 0:
+            raise ValueError("service_minutes > 0, lookahead_days and base_penalty >= 0")
+        if self.speed_kmh <= 0:
+            raise ValueError("speed_kmh must be positive")
+
+
+@dataclass(frozen=True)
+class Assessor:
+    assessor_id: str
+    district_id: str
+    base: GeoPoint
+    """The district's civil-affairs office: routes start and end here."""
+    skills: frozenset[str]
+    shift: TimeWindow = SHIFT
+    lunch_break: TimeWindow | None = LUNCH
+    days_off: frozenset[int] = frozenset({5, 6})
+
+    def works_on(self, day: date) -> bool:
+        return day.weekday() not in self.days_off
+
+
+@dataclass(frozen=True)
+class AssessmentRequest:
+    request_id: str
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    location: GeoPoint
+    requested_on: date
+    deadline: date
+    status: RequestStatus = RequestStatus.OPEN
+    level: CareLevel | None = None
+    """The graded care level, once done."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    request: AssessmentRequest
+    penalty: int | None
+    """None: mandatory on this day."""
+
+
+def request_id(elder_id: str, requested_on: date) -> str:
+    digest = hashlib.sha256(f"assessment#{elder_id}#{requested_on}".encode()).hexdigest()[:16]
+    return f"as-{digest}"
+
+
+def candidates(
+    requests: Iterable[AssessmentRequest], on: date, next_working_day: date, rules: AssessmentRules
+) -> list[Candidate]:
+    """Open requests to route on `on`, mandatory first, then by deadline."""
+    chosen = []
+    for r in requests:
+        if r.status is not RequestStatus.OPEN or r.requested_on > on:
+            continue
+        if r.deadline < next_working_day:
+            chosen.append(Candidate(r, None))
+            continue
+        days_left = (r.deadline - on).days
+        if days_left <= rules.lookahead_days:
+            chosen.append(Candidate(r, rules.base_penalty * (rules.lookahead_days + 1 - days_left)))
+    chosen.sort(key=lambda c: (c.penalty is not None, c.request.deadline, c.request.request_id))
+    return chosen
+
+
+def categories_after(categories: frozenset[Category], level: CareLevel) -> frozenset[Category]:
+    """The categories once graded: semi-disabled or disabled elders are `disabled` (失能);
+    a self-care grade removes it (the 重残 certificate is another office's and stays)."""
+    if level is CareLevel.SELF_CARE:
+        return categories - {Category.DISABLED}
+    return categories | {Category.DISABLED}
+
+
+def generate_assessments(
+    communities: Iterable[Community],
+    elders: Iterable[Elder],
+    seed: int,
+    as_of: date,
+    share: float = 0.15,
+) -> tuple[tuple[Assessor, ...], tuple[AssessmentRequest, ...]]:
+    """Per district three assessors at the office (the centre of its communities), two of
+    them qualified; a request for `share` of the active elders whose categories imply a
+    care level, made in the last 28 days, with a deadline 30 days after it."""
+    rng = random.Random(seed)
+    by_district: dict[str, list[Community]] = {}
+    for c in sorted(communities, key=lambda c: c.community_id):
+        by_district.setdefault(c.district_id, []).append(c)
+    assessors = []
+    for district_id, members in sorted(by_district.items()):
+        office = GeoPoint(
+            round(sum(c.location.lat for c in members) / len(members), 6),
+            round(sum(c.location.lng for c in members) / len(members), 6),
+        )
+        for n in range(1, 4):
+            skills = frozenset({QUALIFIED}) if n <= 2 else frozenset()
+            assessors.append(Assessor(f"A{district_id}{n}", district_id, office, skills))
+    requests = []
+    for e in sorted(elders, key=lambda e: e.elder_id):
+        if e.status is not ElderStatus.ACTIVE or care_level(e.categories) is None:
+            continue
+        if rng.random() >= share:
+            continue
+        asked = as_of - timedelta(days=rng.randint(0, 28))
+        requests.append(
+            AssessmentRequest(
+                request_id(e.elder_id, asked),
+                e.elder_id,
+                e.community_id,
+                e.street_id,
+                e.district_id,
+                e.location,
+                asked,
+                asked + timedelta(days=30),
+            )
+        )
+    return tuple(assessors), tuple(requests)

@@ -1,0 +1,105 @@
+"""Which elders are due for a visit on a given day, and how urgently.
+
+An elder's deadline is the earlier of (last completed visit + tier cadence) and, when the
+monthly rule is on, the last day of the first calendar month without a completed visit.
+Deadlines falling on the steward's days off, leave or public holidays move back to the
+previous working day.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Elder, Steward, Tier
+
+
+@dataclass(frozen=True)
+class DueVisit:
+    elder: Elder
+    tier: Tier
+    deadline: date
+    """Latest working day on which the visit keeps every rule."""
+    slack_days: int
+    """Working days between the plan date and the deadline (0 = today; negative = overdue)."""
+
+    @property
+    def mandatory(self) -> bool:
+        return self.slack_days <= 0
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=monthrange(day.year, day.month)[1])
+
+
+def next_month_end(day: date) -> date:
+    return month_end(month_end(day) + timedelta(days=1))
+
+
+def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
+    """The calendar deadline of the elder's next visit, ignoring days off."""
+    cadence = policy.tiers[tier].cadence_days
+    last = elder.last_visited_on
+    deadlines: list[date] = []
+    if cadence is not None:
+        deadlines.append(
+            on + timedelta(days=cadence - 1) if last is None else last + timedelta(days=cadence)
+        )
+    if policy.monthly_visit_required:
+        visited_this_month = last is not None and (last.year, last.month) == (on.year, on.month)
+        deadlines.append(next_month_end(on) if visited_this_month else month_end(on))
+    return min(deadlines)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The days one steward works: weekdays minus days off, leave and public holidays."""
+
+    days_off: frozenset[int]
+    closed: frozenset[date] = frozenset()
+    """Leave and holidays: dates off on top of the weekly days off."""
+
+    @classmethod
+    def of(cls, steward: Steward, holidays: Iterable[date] = ()) -> WorkCalendar:
+        return cls(steward.days_off, steward.leave | frozenset(holidays))
+
+    def works_on(self, day: date) -> bool:
+        return day.weekday() not in self.days_off and day not in self.closed
+
+    def working_days(self, first: date, last: date) -> list[date]:
+        """Working days in [first, last]."""
+        span = (last - first).days + 1
+        days = (first + timedelta(days=k) for k in range(max(0, span)))
+        return [day for day in days if self.works_on(day)]
+
+
+def working_deadline(deadline: date, calendar: WorkCalendar, on: date) -> date:
+    """Move a deadline back onto a working day, but never before `on`."""
+    day = deadline
+    while day > on and not calendar.works_on(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def working_days_between(start: date, end: date, calendar: WorkCalendar) -> int:
+    """Working days in (start, end]; negative when end is before start."""
+    days = (end - start).days
+    if days < 0:
+        return days
+    weeks, rest = divmod(days, 7)
+    per_week = 7 - len(calendar.days_off)
+    tail = (start + timedelta(k) for k in range(1, rest + 1))
+    off = calendar.days_off
+    regular = weeks * per_week + sum(1 for day in tail if day.weekday() not in off)
+    closed = sum(1 for day in calendar.closed if start < day <= end and day.weekday() not in off)
+    return regular - closed
+
+
+def due_visit(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> DueVisit:
+    """The elder's next visit as seen on `on`: tier, working deadline and slack."""
+    tier = policy.tier_of(elder, on)
+    deadline = working_deadline(rule_deadline(elder, tier, on, policy), calendar, on)
+    return DueVisit(elder, tier, deadline, working_days_between(on, deadline, calendar))

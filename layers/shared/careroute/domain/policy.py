@@ -1,0 +1,236 @@
+"""Tier policy: which elders are visited how often, and how long a visit takes.
+
+Loaded from a TOML file (`default_policy.toml` is built in); pure Python, no AWS.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from careroute.domain.eligibility import Benefits, parse_benefits
+from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
+from careroute.domain.inspections import InspectionPolicy, parse_inspection_policy
+from careroute.domain.policy_tables import known_table
+from careroute.domain.quota import HomeServicePolicy, parse_home_services
+from careroute.domain.tickets import TicketSla
+from careroute.domain.vocabulary import Category, Elder, Tier, TravelMode
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
+T = TypeVar("T")
+
+
+class PolicyError(ValueError):
+    """The policy file is malformed; the message names the key at fault."""
+
+
+@dataclass(frozen=True)
+class TierRule:
+    all_of: frozenset[Category] = frozenset()
+    any_of: frozenset[Category] = frozenset()
+    min_age: int | None = None
+
+    def matches(self, categories: frozenset[Category], age: int) -> bool:
+        if not self.all_of <= categories:
+            return False
+        if self.any_of and not self.any_of & categories:
+            return False
+        return self.min_age is None or age >= self.min_age
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    tier: Tier
+    cadence_days: int | None
+    """Most days between two completed visits; None: only the calendar-month rule applies."""
+    service_minutes: int
+    lookahead_days: int
+    """Plan the visit at most this many working days before its deadline."""
+    rules: tuple[TierRule, ...]
+    retry_days: int = 0
+    """Plan the visit at least this many working days before its deadline when the days
+    allow, so a not-home or refusal can be tried again in time."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    tiers: dict[Tier, TierPolicy]
+    monthly_visit_required: bool
+    urgent_finding_t1_days: int
+    circuity: float
+    speed_kmh: dict[TravelMode, float]
+    horizon_days: int = 14
+    """The horizon planner looks this many days ahead (and always to the month's end)."""
+    tickets: TicketSla = field(default_factory=TicketSla)
+    """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
+    benefits: Benefits = field(default_factory=Benefits)
+    """Benefit rules the daily scan applies (optional `[benefits]` table, eligibility.py)."""
+    inspections: InspectionPolicy = field(default_factory=InspectionPolicy)
+    """Inspection cadences and routing (optional `[inspections]` table, inspections.py)."""
+    home_services: HomeServicePolicy = field(default_factory=HomeServicePolicy)
+    """Free home-service minutes (optional `[home_services]` table, quota.py)."""
+    urgent: UrgentPolicy = field(default_factory=UrgentPolicy)
+    """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
+
+    def tier_of(self, elder: Elder, on: date) -> Tier:
+        """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
+        if elder.urgent_until is not None and on <= elder.urgent_until:
+            return Tier.T1
+        age = elder.age_on(on)
+        for tier in (Tier.T1, Tier.T2, Tier.T3):
+            if any(rule.matches(elder.categories, age) for rule in self.tiers[tier].rules):
+                return tier
+        return Tier.T3
+
+    def service_seconds(self, tier: Tier) -> int:
+        return self.tiers[tier].service_minutes * 60
+
+
+def _require(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in table:
+        raise PolicyError(f"{where}: missing key {key!r}")
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise PolicyError(f"{where}.{key}: expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def _optional(table: Any, key: str, default: int, where: str) -> int:
+    if not isinstance(table, dict):
+        raise PolicyError(f"{where}: expected a table")
+    return int(_require(table, key, int, where)) if key in table else default
+
+
+def _categories(values: Any, where: str) -> frozenset[Category]:
+    if not isinstance(values, list):
+        raise PolicyError(f"{where}: expected a list of categories")
+    try:
+        return frozenset(Category(v) for v in values)
+    except ValueError as exc:
+        known = ", ".join(c.value for c in Category)
+        raise PolicyError(f"{where}: {exc}; known categories: {known}") from exc
+
+
+def _rule(raw: Any, where: str) -> TierRule:
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{where}: a rule must be a table")
+    unknown = set(raw) - {"all_of", "any_of", "min_age"}
+    if unknown:
+        raise PolicyError(f"{where}: unknown keys {sorted(unknown)}")
+    min_age = raw.get("min_age")
+    if min_age is not None and (not isinstance(min_age, int) or min_age < 0):
+        raise PolicyError(f"{where}.min_age: expected a non-negative integer")
+    return TierRule(
+        all_of=_categories(raw.get("all_of", []), f"{where}.all_of"),
+        any_of=_categories(raw.get("any_of", []), f"{where}.any_of"),
+        min_age=min_age,
+    )
+
+
+def _tickets(table: Any, where: str) -> TicketSla:
+    """The optional `[tickets]` table: SLA hours per severity, each defaulted when absent."""
+    default = TicketSla()
+    keys = ("urgent_hours", "high_hours", "normal_hours")
+    table = known_table(table, keys, where)
+    hours = {key: _optional(table, key, getattr(default, key), where) for key in keys}
+    for key, value in hours.items():
+        if value < 1:
+            raise PolicyError(f"{where}.{key}: must be >= 1 hour")
+    return TicketSla(**hours)
+
+
+def _section(parse: Callable[[Any, str], T], raw: dict[str, Any], key: str, source: str) -> T:
+    """An optional `[key]` table, parsed by its own module (absent: that module's defaults);
+    the ValueError naming the key at fault, raised as a PolicyError."""
+    try:
+        return parse(raw.get(key, {}), f"{source}: {key}")
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from exc
+
+
+def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
+    """Build a Policy from parsed TOML, checking every key; errors name the key."""
+    tiers_raw = _require(raw, "tiers", dict, source)
+    tiers: dict[Tier, TierPolicy] = {}
+    for tier in Tier:
+        where = f"{source}: tiers.{tier.value}"
+        table = _require(tiers_raw, tier.value, dict, f"{source}: tiers")
+        rules = _require(table, "rules", list, where)
+        cadence = table.get("cadence_days")
+        if cadence is not None:
+            cadence = _require(table, "cadence_days", int, where)
+        tier_policy = TierPolicy(
+            tier=tier,
+            cadence_days=cadence,
+            service_minutes=_require(table, "service_minutes", int, where),
+            lookahead_days=_require(table, "lookahead_days", int, where),
+            rules=tuple(_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(rules)),
+            retry_days=_optional(table, "retry_days", 0, where),
+        )
+        if (cadence is not None and cadence < 1) or tier_policy.service_minutes < 1:
+            raise PolicyError(f"{where}: cadence_days and service_minutes must be >= 1")
+        if tier_policy.lookahead_days < 0:
+            raise PolicyError(f"{where}: lookahead_days must be >= 0")
+        if not 0 <= tier_policy.retry_days <= tier_policy.lookahead_days:
+            raise PolicyError(f"{where}: retry_days must be between 0 and lookahead_days")
+        tiers[tier] = tier_policy
+    travel = _require(raw, "travel", dict, source)
+    speeds = _require(travel, "speed_kmh", dict, f"{source}: travel")
+    speed_kmh = {
+        mode: _require(speeds, mode.value, float, f"{source}: travel.speed_kmh")
+        for mode in TravelMode
+    }
+    if any(speed <= 0 for speed in speed_kmh.values()):
+        raise PolicyError(f"{source}: travel.speed_kmh values must be positive")
+    circuity = _require(travel, "circuity", float, f"{source}: travel")
+    if circuity < 1.0:
+        raise PolicyError(f"{source}: travel.circuity must be >= 1.0")
+    monthly = _require(raw, "monthly_visit_required", bool, source)
+    if not monthly and any(t.cadence_days is None for t in tiers.values()):
+        raise PolicyError(
+            f"{source}: a tier without cadence_days needs monthly_visit_required = true"
+        )
+    horizon_days = _optional(raw.get("horizon", {}), "days", 14, f"{source}: horizon")
+    if not 1 <= horizon_days <= 62:
+        raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
+    benefits = _section(parse_benefits, raw, "benefits", source)
+    home_services = _section(parse_home_services, raw, "home_services", source)
+    inspections = _section(parse_inspection_policy, raw, "inspections", source)
+    urgent = _section(parse_urgent_policy, raw, "urgent", source)
+    return Policy(
+        tiers=tiers,
+        urgent=urgent,
+        benefits=benefits,
+        inspections=inspections,
+        home_services=home_services,
+        tickets=_section(_tickets, raw, "tickets", source),
+        monthly_visit_required=monthly,
+        urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
+        circuity=circuity,
+        speed_kmh=speed_kmh,
+        horizon_days=horizon_days,
+    )
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load the policy from `path`, or the built-in default when `path` is None or empty."""
+    if not path:
+        text = DEFAULT_POLICY_PATH.read_text("utf-8")
+        source = "default_policy.toml"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise PolicyError(f"cannot read policy file {path}: {exc.strerror}") from exc
+        source = str(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: not valid TOML: {exc}") from exc
+    return parse_policy(raw, source)

@@ -1,0 +1,172 @@
+"""Follow-up tickets: every finding on a visit opens one, with an SLA by severity.
+
+Pure: no AWS. A ticket's id is derived from the visit id and the finding's position, so a
+redelivered visit record cannot open a second ticket. An open ticket past its due time moves
+one level up (steward -> street -> district) per SLA period overdue, never past district.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Severity, VisitRecord
+
+
+class Level(StrEnum):
+    """Who must act on a ticket; escalation moves it one step to the right."""
+
+    STEWARD = "steward"
+    STREET = "street"
+    DISTRICT = "district"
+
+
+LEVELS = (Level.STEWARD, Level.STREET, Level.DISTRICT)
+
+
+class TicketSource(StrEnum):
+    """What opened a ticket: a finding on a visit, or the daily benefit scan (no visit;
+    `visit_id` is empty)."""
+
+    VISIT = "visit"
+    BENEFIT = "benefit"
+    INSPECTION = "inspection"
+    """A rectification item of an inspection result (`visit_id` is the result id, no elder)."""
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class TicketSla:
+    """Hours from opening to due, per severity (policy `[tickets]`)."""
+
+    urgent_hours: int = 24
+    high_hours: int = 72
+    normal_hours: int = 168
+
+    def __post_init__(self) -> None:
+        for name in ("urgent_hours", "high_hours", "normal_hours"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"tickets.{name} must be >= 1")
+
+    def hours(self, severity: Severity) -> int:
+        return {
+            Severity.URGENT: self.urgent_hours,
+            Severity.HIGH: self.high_hours,
+            Severity.NORMAL: self.normal_hours,
+        }[severity]
+
+    def period(self, severity: Severity) -> timedelta:
+        return timedelta(hours=self.hours(severity))
+
+
+@dataclass(frozen=True)
+class Ticket:
+    ticket_id: str
+    visit_id: str
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    category: FindingCategory
+    severity: Severity
+    opened_at: datetime
+    due_at: datetime
+    level: Level = Level.STEWARD
+    status: TicketStatus = TicketStatus.OPEN
+    note: str = ""
+    closed_at: datetime | None = None
+    closed_by: str = ""
+    action: str = ""
+    result: str = ""
+    source: TicketSource = TicketSource.VISIT
+
+    def __post_init__(self) -> None:
+        if self.opened_at.tzinfo is None or self.due_at.tzinfo is None:
+            raise ValueError("opened_at and due_at must carry a time zone")
+        if self.due_at <= self.opened_at:
+            raise ValueError("due_at must be after opened_at")
+
+    @property
+    def sla(self) -> timedelta:
+        return self.due_at - self.opened_at
+
+    def overdue(self, now: datetime) -> bool:
+        return self.status is TicketStatus.OPEN and now > self.due_at
+
+
+def opening_month(ticket: Ticket) -> str:
+    """'YYYY-MM' of the opening, in China time: the month a ticket counts in."""
+    return ticket.opened_at.astimezone(CHINA_TZ).strftime("%Y-%m")
+
+
+def closed_on_time(ticket: Ticket) -> bool:
+    return ticket.closed_at is not None and ticket.closed_at <= ticket.due_at
+
+
+def ticket_id(visit_id: str, index: int) -> str:
+    """Deterministic id of the ticket for finding `index` of visit `visit_id`."""
+    digest = hashlib.sha256(f"{visit_id}#{index}".encode()).hexdigest()[:24]
+    return f"tk-{digest}"
+
+
+def open_ticket(record: VisitRecord, index: int, finding: Finding, sla: TicketSla) -> Ticket:
+    """The ticket a finding opens; opened at the visit time, so the same on every delivery."""
+    return Ticket(
+        ticket_id=ticket_id(record.visit_id, index),
+        visit_id=record.visit_id,
+        elder_id=record.elder_id,
+        community_id=record.community_id,
+        street_id=record.street_id,
+        district_id=record.district_id,
+        category=finding.category,
+        severity=finding.severity,
+        opened_at=record.visited_at,
+        due_at=record.visited_at + sla.period(finding.severity),
+        note=finding.note,
+    )
+
+
+def tickets_for(record: VisitRecord, sla: TicketSla) -> list[Ticket]:
+    """One ticket per finding of the visit, in finding order."""
+    return [open_ticket(record, i, f, sla) for i, f in enumerate(record.findings)]
+
+
+def level_due(ticket: Ticket, now: datetime) -> Level:
+    """The level an open ticket should be at `now`: one step up per SLA period (or part of
+    one) past due, at most district."""
+    if not ticket.overdue(now):
+        return Level.STEWARD
+    periods = -(-(now - ticket.due_at) // ticket.sla)  # ceiling division of timedeltas
+    return LEVELS[min(int(periods), len(LEVELS) - 1)]
+
+
+def escalate(ticket: Ticket, now: datetime) -> Ticket:
+    """The ticket raised to the level due at `now`; levels never go down, closed tickets and
+    tickets not yet due are returned unchanged."""
+    if ticket.status is not TicketStatus.OPEN:
+        return ticket
+    target = level_due(ticket, now)
+    if LEVELS.index(target) <= LEVELS.index(ticket.level):
+        return ticket
+    return replace(ticket, level=target)
+
+
+def close(ticket: Ticket, at: datetime, by: str, action: str, result: str) -> Ticket:
+    if ticket.status is TicketStatus.CLOSED:
+        raise ValueError("the ticket is closed already")
+    if not action.strip() or not result.strip():
+        raise ValueError("closing a ticket needs an action and a result")
+    return replace(
+        ticket,
+        status=TicketStatus.CLOSED,
+        closed_at=at,
+        closed_by=by,
+        action=action.strip(),
+        result=result.strip(),
+    )

@@ -1,0 +1,125 @@
+"""The registry over HTTP: a community's elders, changing one, its history, the audit of who
+read personal data, and stewards' leave (with same-day cover when a planned day is lost)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from careroute.domain import clock
+from careroute.domain.vocabulary import ElderStatus, Tier
+from careroute.entrypoints.api_routes import ApiSetup
+from careroute.entrypoints.http_api import PathId
+from careroute.observability import logger, tracer
+from careroute.messages.api import (
+    MAX_AUDIT,
+    MAX_PAGE,
+    AuditLog,
+    ElderHistory,
+    ElderPage,
+    ElderPatch,
+    LeaveBody,
+    PatchResult,
+    StewardLeave,
+    error_responses,
+)
+from careroute.messages.visits import ID_PATTERN
+from careroute.service_layer.bureau import current_policy
+from careroute.service_layer.elders import audit_log, change_elder, elder_history, list_elders
+from careroute.service_layer.leave import replace_leave, steward_leave
+from careroute.service_layer.planning import cover_now
+
+
+def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
+    caller = api.caller
+
+    @app.get(
+        "/elders",
+        summary="A community's elders, filtered and paged; names and addresses only for its "
+        "steward and the city admin",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def get_elders(
+        community_id: Annotated[str, Query(pattern=ID_PATTERN)],
+        tier: Annotated[Tier | None, Query()] = None,
+        status: Annotated[ElderStatus | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+        cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
+    ) -> ElderPage:
+        return list_elders(
+            caller(),
+            community_id,
+            tier=tier,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+            today=clock.today(),
+            policy=current_policy(api.policy),
+        )
+
+    @app.patch(
+        "/elders/<community_id>/<elder_id>",
+        summary="Change an elder's status, categories, address or window (kept in the history)",
+        responses=error_responses(401, 403, 404, 409, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def patch_elder(
+        community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
+    ) -> PatchResult:
+        return change_elder(caller(), community_id, elder_id, patch)
+
+    @app.get(
+        "/elders/<community_id>/<elder_id>/history",
+        summary="An elder's registry changes, newest first: who, when, field, old and new value",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def get_elder_history(community_id: PathId, elder_id: PathId) -> ElderHistory:
+        return elder_history(caller(), community_id, elder_id)
+
+    @app.get(
+        "/audit/communities/<community_id>",
+        summary="Who read the personal data of a community's elders (city admin), newest first",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["bureau"],
+    )
+    @tracer.capture_method
+    def get_audit_log(
+        community_id: PathId,
+        limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100,
+    ) -> AuditLog:
+        return audit_log(caller(), community_id, limit)
+
+    @app.get(
+        "/stewards/<steward_id>/leave",
+        summary="A steward's leave: the dates they are away (the steward may read their own)",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def get_steward_leave(steward_id: PathId) -> StewardLeave:
+        return steward_leave(caller(), steward_id)
+
+    @app.put(
+        "/stewards/<steward_id>/leave",
+        summary="Replace a steward's leave dates (unique, at most 366, within 400 days of today)",
+        responses=error_responses(401, 403, 404, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def put_steward_leave(steward_id: PathId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
+        stored, newly_away = replace_leave(caller(), steward_id, leave.dates, clock.today())
+        for day in newly_away:  # already planned: neighbours take the urgent visits now
+            handed = cover_now(
+                steward_id,
+                day,
+                api.settings.plan_jobs_queue_url,
+                app.lambda_context.aws_request_id,
+                current_policy(api.policy),
+            )
+            logger.info("same-day cover", extra={"plan_date": str(day), "cover_visits": handed})
+        return stored

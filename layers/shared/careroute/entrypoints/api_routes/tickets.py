@@ -1,0 +1,52 @@
+"""Follow-up tickets over HTTP: a scope's tickets, and closing one with its result."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from careroute.domain import clock
+from careroute.domain.tickets import TicketSource
+from careroute.entrypoints.api_routes import ApiSetup
+from careroute.entrypoints.http_api import PathId
+from careroute.observability import tracer
+from careroute.messages.api import CloseTicketBody, TicketList, TicketRow, error_responses
+from careroute.service_layer.tickets import TicketFilter, close_ticket, list_tickets
+
+
+def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
+    caller = api.caller
+
+    @app.get(
+        "/tickets",
+        summary="Follow-up tickets of a scope (officials in scope, city admin; a steward: their "
+        "community), soonest due first",
+        responses=error_responses(401, 403, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def get_tickets(
+        scope: Annotated[
+            str, Query(description="community:ID, street:ID, district:ID or city", max_length=80)
+        ],
+        status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
+        source: Annotated[
+            TicketSource | None,
+            Query(description="visit (findings) or benefit (whom the benefit scan notified)"),
+        ] = None,
+    ) -> TicketList:
+        return list_tickets(caller(), scope, status, clock.now(), source)
+
+    @app.post(
+        "/tickets/<ticket_id>/close",
+        summary="Close a ticket with the action taken and its result (the community's steward "
+        "or officials in scope)",
+        responses=error_responses(401, 403, 404, 409, 422),
+        tags=["officials"],
+    )
+    @tracer.capture_method
+    def post_ticket_close(
+        ticket_id: PathId,
+        body: Annotated[CloseTicketBody, Body()],
+    ) -> TicketRow:
+        return close_ticket(caller(), ticket_id, body.action, body.result, clock.now())

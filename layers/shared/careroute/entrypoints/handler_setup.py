@@ -1,0 +1,76 @@
+"""What every scheduled, queue and stream handler does the same way, written once.
+
+At cold start a handler reads its settings from the environment and binds the tables to them;
+most also keep the policy file as the fallback for the bureau's stored policy. A queue or
+stream handler hands its batch to Powertools with partial failures reported, so one bad
+record is retried (then dead-lettered) without the rest of its batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from careroute.adapters import dynamodb as storage
+from careroute.domain.policy import Policy, load_policy
+from careroute.entrypoints.config import Settings
+from careroute.service_layer.bureau import current_policy
+
+
+def bound_settings() -> Settings:
+    """The function's settings, with every table bound to them (once per container)."""
+    settings = Settings.from_env()
+    storage.bind_tables(settings)
+    return settings
+
+
+@dataclass(frozen=True)
+class PolicySetup:
+    settings: Settings
+    policy_file: Policy
+    """The policy file, read at cold start: the rules when the bureau has stored none."""
+
+    def policy(self) -> Policy:
+        """The bureau's stored policy (cached briefly), else the policy file."""
+        return current_policy(self.policy_file)
+
+
+def with_policy() -> PolicySetup:
+    """Bound settings and the policy file they name."""
+    settings = bound_settings()
+    return PolicySetup(settings, load_policy(settings.policy_file))
+
+
+def _batch(
+    kind: EventType,
+    event: dict[str, Any],
+    context: LambdaContext,
+    record_handler: Callable[..., Any],
+) -> dict[str, Any]:
+    processor = BatchProcessor(event_type=kind)
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    return dict(response)
+
+
+def sqs_batch(
+    event: dict[str, Any], context: LambdaContext, record_handler: Callable[..., Any]
+) -> dict[str, Any]:
+    """Each SQS record through `record_handler`; the failed ones reported for retry."""
+    return _batch(EventType.SQS, event, context, record_handler)
+
+
+def stream_batch(
+    event: dict[str, Any], context: LambdaContext, record_handler: Callable[..., Any]
+) -> dict[str, Any]:
+    """Each DynamoDB stream record through `record_handler`; failures reported by sequence."""
+    return _batch(EventType.DynamoDBStreams, event, context, record_handler)

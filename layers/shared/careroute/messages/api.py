@@ -1,0 +1,321 @@
+"""Request and response bodies of the HTTP API (they also make its OpenAPI document).
+
+No AWS imports. The steward is never taken from a body: it is the caller of the token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from careroute.domain.orders import ServiceType
+from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
+from careroute.messages.visits import ID_PATTERN, OutcomeFields, VisitRequest
+
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
+MAX_BATCH = 50
+
+
+class OutcomeBody(OutcomeFields):
+    """One visit outcome, as the steward's phone sends it."""
+
+    steward_id: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="Optional, for old clients: the steward is the token's; if given it must match",
+    )
+
+    def as_request(self, steward_id: str) -> VisitRequest:
+        fields = self.model_dump(include=set(OutcomeFields.model_fields) - {"steward_id"})
+        return VisitRequest(steward_id=steward_id, **fields)
+
+
+class BatchItem(OutcomeBody):
+    idempotency_key: str = Field(
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="The key the phone gave this outcome when it was queued (one per visit)",
+    )
+
+
+class OutcomeBatch(BaseModel):
+    """Outcomes queued offline, sent together when the phone is back online."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[BatchItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class Visit(BaseModel):
+    visit_id: str
+    elder_id: str
+    outcome: Outcome
+    tier: str
+    visited_at: datetime
+    recorded_at: datetime
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Machine-readable, e.g. invalid_request, forbidden, not_found")
+    message: str = Field(description="What is wrong, for a human")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class BatchItemResult(BaseModel):
+    index: int
+    idempotency_key: str
+    status: int = Field(description="What POST /visits would have answered for this item")
+    visit: Visit | None = None
+    error: ErrorDetail | None = None
+
+
+class BatchResult(BaseModel):
+    results: list[BatchItemResult]
+    recorded: int = Field(description="Items stored now or earlier under the same key")
+    failed: int
+
+
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """OpenAPI `responses` entries for errors: all share ErrorBody."""
+    text = {
+        400: "Bad request",
+        401: "No valid bearer token",
+        403: "The caller's role or scope does not allow this",
+        404: "Not found",
+        409: "Idempotency-Key reused for a different request",
+        413: "Body too large",
+        422: "Invalid request",
+        503: "Storage busy; retry",
+    }
+    return {
+        s: OpenAPIResponse(description=text[s], content={"application/json": {"model": ErrorBody}})
+        for s in statuses
+    }
+
+
+CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+MAX_PAGE = 200
+
+
+class OverdueElder(BaseModel):
+    """An elder past their visit deadline: ids and dates only, no name or address."""
+
+    elder_id: str
+    community_id: str
+    tier: Tier
+    last_visited_on: date | None
+    deadline: date | None = Field(description="None when the elder was never visited")
+    days_overdue: int | None
+
+
+class OverdueList(BaseModel):
+    scope: str
+    on: date
+    count: int
+    elders: list[OverdueElder]
+
+
+class Window(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM")
+    end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start > self.end:
+            raise ValueError("window.start must not be after window.end")
+        return self
+
+
+class ElderRow(BaseModel):
+    """One registry entry; name and address only for the community's steward and city_admin."""
+
+    elder_id: str
+    community_id: str
+    tier: Tier
+    status: ElderStatus
+    categories: list[Category]
+    window: Window
+    last_visited_on: date | None
+    name: str | None = None
+    address: str | None = None
+
+
+class ElderPage(BaseModel):
+    elders: list[ElderRow]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; None: done")
+    personal_data: bool = Field(description="Whether names and addresses are included")
+
+
+class ElderPatch(BaseModel):
+    """Registry change: any of these fields; each change is kept in the elder's history."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    status: ElderStatus | None = None
+    categories: list[Category] | None = Field(default=None, max_length=len(Category))
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    window: Window | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ElderPatch:
+        if all(v is None for v in (self.status, self.categories, self.address, self.window)):
+            raise ValueError("give at least one of status, categories, address, window")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The given fields as API (JSON) values; categories sorted and unique."""
+        given = self.model_dump(mode="json", exclude_none=True)
+        if "categories" in given:
+            given["categories"] = sorted(set(given["categories"]))
+        return dict(given)
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    actor_sub: str
+    actor_role: str
+    field: str
+    old: Any = None
+    new: Any = None
+    reason: str = Field(
+        default="", description="Why, when not an official's edit (a visit outcome)"
+    )
+
+
+class AuditRead(BaseModel):
+    at: datetime
+    actor_sub: str
+    actor_role: str
+    what: str = Field(description="route, elders_list or history")
+    elder_ids: list[str] = Field(description="The elders whose personal data was shown")
+
+
+class AuditLog(BaseModel):
+    community_id: str
+    count: int
+    reads: list[AuditRead] = Field(description="Newest first")
+
+
+MAX_AUDIT = 500
+
+
+class ElderHistory(BaseModel):
+    elder_id: str
+    community_id: str
+    changes: list[HistoryEntry]
+
+
+class PatchResult(BaseModel):
+    elder_id: str
+    community_id: str
+    changed: list[str] = Field(description="Fields whose value changed (unchanged ones skipped)")
+
+
+class Holiday(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    date: dt.date
+    name: str = Field(min_length=1, max_length=60)
+
+
+class Holidays(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    holidays: list[Holiday] = Field(max_length=100)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Holidays:
+        days = [h.date for h in self.holidays]
+        if len(days) != len(set(days)):
+            raise ValueError("holidays: each date may appear once")
+        self.holidays.sort(key=lambda h: h.date)
+        return self
+
+
+MAX_LEAVE_DAYS = 366
+
+
+class LeaveBody(BaseModel):
+    """A steward's leave: the whole set of dates away (it replaces the stored set)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dates: list[dt.date] = Field(
+        max_length=MAX_LEAVE_DAYS,
+        description="YYYY-MM-DD, each once, each within 400 days of today; [] clears",
+    )
+
+    @field_validator("dates")
+    @classmethod
+    def _unique(cls, dates: list[dt.date]) -> list[dt.date]:
+        seen: set[dt.date] = set()
+        for day in dates:
+            if day in seen:
+                raise ValueError(f"each date may appear once; {day.isoformat()} repeats")
+            seen.add(day)
+        return sorted(dates)
+
+
+class StewardLeave(BaseModel):
+    steward_id: str
+    community_id: str
+    dates: list[dt.date] = Field(description="Dates the steward is away, sorted")
+
+
+class TicketRow(BaseModel):
+    """One follow-up ticket (ids, no names)."""
+
+    ticket_id: str
+    visit_id: str
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    category: str
+    severity: str
+    level: str
+    status: str
+    overdue: bool
+    opened_at: datetime
+    due_at: datetime
+    closed_at: datetime | None = None
+    action: str | None = None
+    result: str | None = None
+    source: str = "visit"
+    """visit (a finding; `visit_id` set) or benefit (the daily benefit scan; `visit_id` "")."""
+    benefit: str | None = None
+    """On benefit tickets: the rule and amount found, e.g. "high_age_90: 300 yuan/month"."""
+
+
+class TicketList(BaseModel):
+    scope: str
+    status: str
+    count: int
+    tickets: list[TicketRow]
+
+
+class CloseTicketBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    action: str = Field(min_length=1, max_length=500, description="What was done")
+    result: str = Field(min_length=1, max_length=500, description="What came of it")
+
+
+class OrderBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    service: ServiceType
+    service_date: date
+    window_start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
+    window_end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
+    self_paid: bool = False

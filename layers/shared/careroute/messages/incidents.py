@@ -1,0 +1,123 @@
+"""Shapes of what crosses the edges of urgent-event handling: the device event on the queue
+(docs/urgent-events.md), the minute escalator's tick, and the incident API's bodies and
+rows. Validated with pydantic; errors name the field. No AWS imports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from careroute.domain.incidents import EventType, Incident, IncidentOutcome
+from careroute.messages.visits import ID_PATTERN, require_offset
+
+EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
+MAX_PAYLOAD_KEYS = 20
+
+
+class DeviceEvent(BaseModel):
+    """One message on the urgent-events queue: what a device or the call centre reports."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    schema_version: Literal[1] = 1
+    event_id: str = Field(
+        pattern=EVENT_ID_PATTERN, description="Unique per event; a resend keeps it"
+    )
+    device_id: str = Field(pattern=ID_PATTERN)
+    elder_ref: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="The elder's registry id; required from a call centre, checked otherwise",
+    )
+    type: EventType
+    occurred_at: datetime = Field(description="When the device saw it, ISO 8601 with offset")
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+    _offset = field_validator("occurred_at")(require_offset)
+
+    @model_validator(mode="after")
+    def _payload_fits(self) -> DeviceEvent:
+        if len(self.payload) > MAX_PAYLOAD_KEYS:
+            raise ValueError(f"payload: at most {MAX_PAYLOAD_KEYS} keys")
+        if self.type is EventType.NO_MOVEMENT:
+            hours = self.payload.get("hours")
+            if not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 < hours <= 72:
+                raise ValueError("payload.hours: a no_movement event needs hours between 0 and 72")
+        return self
+
+
+class IncidentTick(BaseModel):
+    """The ScheduleV2 Input of the minute escalator (see template.yaml)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job: str = "escalate-incidents"
+    scheduled_time: datetime
+
+    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
+
+
+class CloseIncidentBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: IncidentOutcome
+
+
+class IncidentRow(BaseModel):
+    """One incident as the API shows it (ids only; the responder's route has the address)."""
+
+    incident_id: str
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    event_type: str
+    severity: str
+    status: str
+    level: str
+    events: int
+    opened_at: datetime
+    ack_due_at: datetime
+    arrive_due_at: datetime
+    responder_id: str | None = None
+    eta: datetime | None = None
+    dispatched_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    arrived_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    dispatch_note: str | None = None
+
+    @classmethod
+    def of(cls, i: Incident) -> IncidentRow:
+        return cls(
+            incident_id=i.incident_id,
+            elder_id=i.elder_id,
+            community_id=i.community_id,
+            street_id=i.street_id,
+            district_id=i.district_id,
+            event_type=i.event_type.value,
+            severity=i.severity.value,
+            status=i.status.value,
+            level=i.level.value,
+            events=i.event_count,
+            opened_at=i.opened_at,
+            ack_due_at=i.ack_due_at,
+            arrive_due_at=i.arrive_due_at,
+            responder_id=i.responder_id or None,
+            eta=i.eta,
+            dispatched_at=i.dispatched_at,
+            acknowledged_at=i.acknowledged_at,
+            arrived_at=i.arrived_at,
+            closed_at=i.closed_at,
+            outcome=i.outcome.value if i.outcome else None,
+            dispatch_note=i.dispatch_note or None,
+        )
+
+
+class IncidentList(BaseModel):
+    count: int
+    incidents: list[IncidentRow]

@@ -1,0 +1,74 @@
+"""Shapes of what crosses the inspections' edges: the district plan job on SQS, the result an
+inspector posts, and the progress officials read. Validated with pydantic; errors name the
+field. No AWS imports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from careroute.domain.inspections import ItemScore, Rectification
+from careroute.domain.vocabulary import FindingCategory, Severity
+from careroute.messages.visits import ID_PATTERN, require_offset
+
+
+class InspectionPlanJob(BaseModel):
+    """One SQS message: plan one district's inspectors for one date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    district_id: str = Field(pattern=ID_PATTERN)
+    plan_date: date
+    run_id: str = Field(min_length=1, max_length=64)
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+
+
+class RectificationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    item: str = Field(max_length=40, description="The checklist item to put right")
+    deadline: date = Field(description="Put right by this date (after the inspection day)")
+    category: FindingCategory = FindingCategory.SAFETY_HAZARD
+    severity: Severity = Severity.NORMAL
+    note: str = Field(default="", max_length=500)
+
+    def to_domain(self) -> Rectification:
+        return Rectification(self.item, self.deadline, self.category, self.severity, self.note)
+
+
+class InspectionResultBody(BaseModel):
+    """POST /inspections/results: one inspection's scores and rectification items."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    inspector_id: str = Field(pattern=ID_PATTERN)
+    target_id: str = Field(pattern=ID_PATTERN)
+    inspected_at: datetime = Field(description="When the inspection happened, ISO 8601 with offset")
+    scores: dict[str, int] = Field(
+        min_length=1, max_length=20, description="Checklist item -> score 0..5 (every item)"
+    )
+    rectifications: list[RectificationBody] = Field(default_factory=list, max_length=20)
+    notes: str = Field(default="", max_length=2000)
+
+    _offset = field_validator("inspected_at")(require_offset)
+
+    def score_items(self) -> tuple[ItemScore, ...]:
+        return tuple(ItemScore(item, score) for item, score in sorted(self.scores.items()))
+
+
+class DistrictProgress(BaseModel):
+    district_id: str
+    due: int = Field(description="Due by the month's end: done (for such a due date) + open")
+    done: int = Field(description="Inspections recorded in the month")
+    done_on_time: int
+    open: int = Field(description="Due by the month's end and not yet inspected")
+    overdue: int = Field(description="Open and past their due date (as of today or month end)")
+
+
+class InspectionProgress(BaseModel):
+    month: str
+    scope: str
+    as_of: date
+    total: DistrictProgress
+    districts: list[DistrictProgress]

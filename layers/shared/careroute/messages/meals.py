@@ -1,0 +1,60 @@
+"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS. Validated
+with pydantic; errors name the field. No AWS imports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from careroute.domain.vocabulary import GeoPoint
+from careroute.messages.visits import ID_PATTERN
+from careroute.planning.meals import Canteen
+
+
+class MealPlanJob(BaseModel):
+    """One SQS message: route one canteen's lunch deliveries for one date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    canteen_id: str = Field(pattern=ID_PATTERN)
+    district_id: str = Field(pattern=ID_PATTERN)
+    street_id: str = Field(pattern=ID_PATTERN)
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+    community_ids: list[str] = Field(min_length=1, max_length=200)
+    vehicles: int = Field(ge=1, le=100)
+    vehicle_capacity: int = Field(ge=1, le=500)
+    speed_kmh: float = Field(gt=0, le=120)
+    plan_date: date
+    seed: int
+    run_id: str = Field(min_length=1, max_length=64)
+
+    @classmethod
+    def of(cls, canteen: Canteen, plan_date: date, seed: int, run_id: str) -> MealPlanJob:
+        return cls(
+            canteen_id=canteen.canteen_id,
+            district_id=canteen.district_id,
+            street_id=canteen.street_id,
+            lat=canteen.location.lat,
+            lng=canteen.location.lng,
+            community_ids=list(canteen.community_ids),
+            vehicles=canteen.vehicles,
+            vehicle_capacity=canteen.vehicle_capacity,
+            speed_kmh=canteen.speed_kmh,
+            plan_date=plan_date,
+            seed=seed,
+            run_id=run_id,
+        )
+
+    def canteen(self) -> Canteen:
+        return Canteen(
+            self.canteen_id,
+            self.district_id,
+            self.street_id,
+            GeoPoint(self.lat, self.lng),
+            tuple(self.community_ids),
+            self.vehicles,
+            self.vehicle_capacity,
+            self.speed_kmh,
+        )

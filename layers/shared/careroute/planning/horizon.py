@@ -1,0 +1,261 @@
+"""Horizon planning: on which working day each coming visit of a community happens.
+
+Every night the planner looks `policy.horizon_days` ahead, and always to the end of the
+month so the calendar-month rule is spread over the whole month, and gives each visit a day:
+
+- never after its deadline (tier cadence and monthly rule, moved onto a working day of the
+  steward's calendar: days off, leave and public holidays);
+- inside its tier's window: at most `lookahead_days` and, when the days allow, at least
+  `retry_days` working days before the deadline, so a not-home can be tried again in time;
+- on the least-loaded day of that window (in minutes of work, visits capped per day), so
+  the work is level across the days.
+
+A visit's next occurrence (e.g. a weekly elder's second visit) follows from the day given to
+the first. Only the first day is acted on; the next night plans again from what happened
+(a rolling horizon), so not-home visits, absences and new urgent findings are absorbed.
+Pure: no AWS, no clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from careroute.domain.due import WorkCalendar, month_end, rule_deadline, working_deadline
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Elder, ElderStatus, Tier, china_date
+
+AHEAD_OF_LEVEL = 1.4
+"""Monthly-only visits fill days up to this multiple of the level, so the month's work is
+ahead of pace and the failed attempts of the month still find days before its end."""
+
+
+@dataclass(frozen=True)
+class DayCapacity:
+    """What one steward can do in a working day."""
+
+    visits: int
+    minutes: int
+    travel_minutes_per_visit: float
+    """Estimated walking or riding time that comes with each visit."""
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    elder: Elder
+    tier: Tier
+    day: date
+    deadline: date
+    """Latest working day on which the visit keeps every rule."""
+    occurrence: int
+    """0 for the elder's next visit, 1 for the one after it, ..."""
+    overflow: bool = False
+    """No preferred day had room: the steward alone cannot do it with a day in hand for a
+    retry (or at all)."""
+
+    @property
+    def mandatory(self) -> bool:
+        """The day is the deadline: moving it would break a rule."""
+        return self.day >= self.deadline
+
+
+@dataclass
+class DayLoad:
+    visits: int = 0
+    minutes: float = 0.0
+
+    def has_room(self, cost: float, capacity: DayCapacity, minutes: float | None = None) -> bool:
+        """Room for one more visit of `cost` minutes: under the visit cap, and within
+        `minutes` (the day's capacity unless a lower ceiling is given)."""
+        ceiling = capacity.minutes if minutes is None else minutes
+        return self.visits < capacity.visits and self.minutes + cost <= ceiling
+
+
+@dataclass(frozen=True)
+class HorizonPlan:
+    first_day: date
+    last_day: date
+    visits: tuple[PlannedVisit, ...]
+    loads: dict[date, DayLoad]
+    capacity: DayCapacity
+
+    def on(self, day: date) -> list[PlannedVisit]:
+        """The visits given to `day`, deadline first."""
+        found = [v for v in self.visits if v.day == day]
+        return sorted(found, key=lambda v: (v.deadline, v.tier.value, v.elder.elder_id))
+
+    def overflow(self) -> list[PlannedVisit]:
+        """Next visits that found no preferred day with room, tightest deadline first."""
+        found = [v for v in self.visits if v.overflow and v.occurrence == 0]
+        return sorted(found, key=lambda v: (v.deadline, v.tier.value, v.elder.elder_id))
+
+    def overloaded_days(self) -> list[date]:
+        """Days whose work exceeds the capacity (every visit there has no other day left)."""
+        cap = self.capacity
+        return sorted(
+            day
+            for day, load in self.loads.items()
+            if load.visits > cap.visits or load.minutes > cap.minutes
+        )
+
+
+def _cost(tier: Tier, policy: Policy, capacity: DayCapacity) -> float:
+    return policy.tiers[tier].service_minutes + capacity.travel_minutes_per_visit
+
+
+def _windows(
+    days: list[date], deadline: date, lookahead: int, retry: int
+) -> tuple[list[date], list[date]]:
+    """(preferred, allowed) days for a visit.
+
+    Preferred: from `lookahead` to `retry` working days before the deadline. Allowed: every
+    working day up to the deadline. An overdue visit (deadline before the first day) gets the
+    first day only.
+    """
+    before = [day for day in days if day <= deadline]
+    if not before:
+        return days[:1], days[:1]
+    slack_of = {day: len(before) - 1 - i for i, day in enumerate(before)}
+    preferred = [day for day in before if retry <= slack_of[day] <= lookahead]
+    return preferred or before, before
+
+
+def _pick(
+    preferred: list[date],
+    allowed: list[date],
+    loads: dict[date, DayLoad],
+    cost: float,
+    capacity: DayCapacity,
+) -> tuple[date, bool]:
+    """The least-loaded preferred day with room; else any allowed day with room (giving up the
+    retry margin before giving up the level); else the least-loaded preferred day.
+    Ties go to the earliest day. The flag says whether a preferred day had room: without
+    one, the visit is overflow (it has lost its retry margin or has no room at all)."""
+
+    def fits(day: date) -> bool:
+        return loads[day].has_room(cost, capacity)
+
+    def least_loaded(choices: list[date]) -> date:
+        return min(choices, key=lambda day: (loads[day].minutes, day))
+
+    roomy = [day for day in preferred if fits(day)]
+    if roomy:
+        return least_loaded(roomy), True
+    roomy = [day for day in allowed if fits(day)]
+    return least_loaded(roomy or preferred), False
+
+
+def awaits_retry(elder: Elder) -> bool:
+    """A failed attempt (not home, refused) came after the last completed visit."""
+    if elder.last_attempt_at is None:
+        return False
+    failed_on = china_date(elder.last_attempt_at)
+    return elder.last_visited_on is None or failed_on > elder.last_visited_on
+
+
+def _first_with_room(
+    allowed: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
+) -> tuple[date, bool]:
+    """A retry goes to the earliest day with room: every day waited is a retry lost."""
+    for day in allowed:
+        if loads[day].has_room(cost, capacity):
+            return day, True
+    return allowed[0], False
+
+
+def plan_horizon(
+    elders: Iterable[Elder],
+    calendar: WorkCalendar,
+    first_day: date,
+    policy: Policy,
+    capacity: DayCapacity,
+) -> HorizonPlan:
+    """Give every active elder's visits falling due within the horizon a working day.
+
+    Two passes: the first spreads the work over the least-loaded days to learn the level (the
+    average day's minutes); the second places each visit, tightest deadline first, on a
+    preferred day below that level: as late as possible for cadence tiers (an early visit
+    brings the next one forward) and as early as possible for monthly-only tiers (a visit
+    done early leaves the rest of the month for retries). The second pass is stable from one
+    night to the next: the elder waiting longest is not pushed back behind newcomers.
+    """
+    last_day = max(first_day + timedelta(days=policy.horizon_days - 1), month_end(first_day))
+    days = calendar.working_days(first_day, last_day)
+    if not days:
+        return HorizonPlan(first_day, last_day, (), {}, capacity)
+    active = [e for e in elders if e.status is ElderStatus.ACTIVE]
+    spread = _assign(active, calendar, days, first_day, last_day, policy, capacity, None)
+    level = sum(load.minutes for load in spread.loads.values()) / len(days)
+    return _assign(active, calendar, days, first_day, last_day, policy, capacity, level)
+
+
+def _assign(
+    elders: list[Elder],
+    calendar: WorkCalendar,
+    days: list[date],
+    first_day: date,
+    last_day: date,
+    policy: Policy,
+    capacity: DayCapacity,
+    level: float | None,
+) -> HorizonPlan:
+    loads = {day: DayLoad() for day in days}
+    planned: list[PlannedVisit] = []
+    # Earliest deadline first, then the longest wait: the tightest visits choose first.
+    queue: list[tuple[date, str, date, str, int, Elder]] = []
+
+    def push(elder: Elder, on: date, occurrence: int) -> None:
+        deadline = _deadline(elder, calendar, on, policy)
+        if deadline <= last_day:
+            tier = policy.tier_of(elder, on)
+            waited = elder.last_visited_on or date.min
+            heapq.heappush(queue, (deadline, tier.value, waited, elder.elder_id, occurrence, elder))
+
+    for elder in elders:
+        push(elder, first_day, 0)
+    while queue:
+        deadline, tier_name, _, _, occurrence, elder = heapq.heappop(queue)
+        tier = Tier(tier_name)
+        rules = policy.tiers[tier]
+        cost = _cost(tier, policy, capacity)
+        preferred, allowed = _windows(days, deadline, rules.lookahead_days, rules.retry_days)
+        if occurrence == 0 and awaits_retry(elder):
+            day, fitted = _first_with_room(allowed, loads, cost, capacity)
+        else:
+            if rules.cadence_days is None:  # ahead of the level: the month's retries need room
+                ahead = None if level is None else level * AHEAD_OF_LEVEL
+                chosen = _at_level(preferred, loads, cost, capacity, ahead)
+            else:
+                chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
+            day, fitted = chosen or _pick(preferred, allowed, loads, cost, capacity)
+        loads[day].visits += 1
+        loads[day].minutes += cost
+        planned.append(
+            PlannedVisit(elder, tier, day, max(deadline, first_day), occurrence, not fitted)
+        )
+        push(replace(elder, last_visited_on=day), day + timedelta(days=1), occurrence + 1)
+    return HorizonPlan(first_day, last_day, tuple(planned), loads, capacity)
+
+
+def _at_level(
+    ordered: list[date],
+    loads: dict[date, DayLoad],
+    cost: float,
+    capacity: DayCapacity,
+    level: float | None,
+) -> tuple[date, bool] | None:
+    """The first day in `ordered` whose load stays within the level (and the capacity)."""
+    if level is None:
+        return None
+    ceiling = min(level + cost / 2, capacity.minutes)
+    for day in ordered:
+        if loads[day].has_room(cost, capacity, ceiling):
+            return day, True
+    return None
+
+
+def _deadline(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> date:
+    tier = policy.tier_of(elder, on)
+    return working_deadline(rule_deadline(elder, tier, on, policy), calendar, on)

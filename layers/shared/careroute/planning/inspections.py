@@ -1,0 +1,142 @@
+"""A district's inspection day as a fleet problem, and the solved plan as route documents.
+
+Pure: no AWS. Place 0 is the district office (every inspector starts and ends there), place
+k is candidate k-1. A target's window is its opening hours, its skills its kind's (only
+institution-qualified inspectors take care institutions), its penalty the candidate's (None:
+mandatory). The plan is checked by the independent fleet validator before it becomes
+documents; a plan that fails it raises, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from careroute.domain.inspections import Candidate, InspectionPolicy, Inspector
+from careroute.domain.vocabulary import GeoPoint, format_clock
+from careroute.planning.travel import HaversineTravel
+from careroute.routing.fleet_model import (
+    FleetProblem,
+    FleetResult,
+    FleetStop,
+    Worker,
+    travel_matrix,
+)
+from careroute.routing.fleet_validator import validate_fleet
+
+
+class InvalidPlanError(RuntimeError):
+    """The router's plan broke a rule the validator checks (never stored)."""
+
+
+def inspection_problem(
+    candidates: list[Candidate],
+    inspectors: list[Inspector],
+    policy: InspectionPolicy,
+    circuity: float,
+) -> FleetProblem:
+    """The fleet problem of one district day (inspectors at work that day only)."""
+    if not inspectors:
+        raise ValueError("a district day needs at least one inspector at work")
+    office = inspectors[0].base
+    points: list[GeoPoint] = [office] + [c.target.location for c in candidates]
+    travel = travel_matrix(points, HaversineTravel(policy.speed_kmh, circuity))
+    stops = tuple(
+        FleetStop(
+            stop_id=c.target.target_id,
+            place=k + 1,
+            windows=(c.target.window,),
+            service_seconds=policy.service_seconds(c.target.kind),
+            skills=c.target.skills,
+            penalty=c.penalty,
+        )
+        for k, c in enumerate(candidates)
+    )
+    workers = tuple(
+        Worker(
+            worker_id=i.inspector_id,
+            start_place=0,
+            end_place=0,
+            shift=i.shift,
+            break_=i.lunch_break,
+            skills=i.skills,
+        )
+        for i in inspectors
+    )
+    return FleetProblem(workers=workers, stops=stops, travel=travel)
+
+
+@dataclass(frozen=True)
+class DistrictPlan:
+    """What one district day's plan stores: a route per inspector and a district summary."""
+
+    routes: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+def plan_documents(
+    district_id: str,
+    plan_date: date,
+    run_id: str,
+    candidates: list[Candidate],
+    problem: FleetProblem,
+    result: FleetResult,
+) -> DistrictPlan:
+    """Validate the plan and turn it into route documents (docs/api.md, inspections)."""
+    errors = validate_fleet(problem, result)
+    if errors:
+        raise InvalidPlanError(f"{district_id} {plan_date}: " + "; ".join(errors[:5]))
+    by_id = {c.target.target_id: c for c in candidates}
+    routes = []
+    for route in result.routes:
+        stops = []
+        for planned in route.stops:
+            c = by_id[planned.stop_id]
+            t = c.target
+            stops.append(
+                {
+                    "sequence": planned.sequence,
+                    "target_id": t.target_id,
+                    "kind": t.kind.value,
+                    "name": t.name,
+                    "community_id": t.community_id,
+                    "lat": t.location.lat,
+                    "lng": t.location.lng,
+                    "window": str(t.window),
+                    "arrival": format_clock(planned.arrival),
+                    "start": format_clock(planned.service_start),
+                    "end": format_clock(planned.service_end),
+                    "due_date": t.due_date.isoformat() if t.due_date else None,
+                    "mandatory": c.penalty is None,
+                }
+            )
+        routes.append(
+            {
+                "inspector_id": route.worker_id,
+                "district_id": district_id,
+                "date": plan_date.isoformat(),
+                "run_id": run_id,
+                "departure": format_clock(route.departure),
+                "return": format_clock(route.ret),
+                "travel_minutes": round(route.travel_seconds / 60),
+                "stops": stops,
+            }
+        )
+    unassigned = [
+        {"target_id": u.stop_id, "reason": u.reason.value, "mandatory": u.mandatory}
+        for u in result.unassigned
+    ]
+    summary = {
+        "district_id": district_id,
+        "date": plan_date.isoformat(),
+        "run_id": run_id,
+        "candidates": len(candidates),
+        "mandatory": sum(1 for c in candidates if c.penalty is None),
+        "planned": sum(len(r.stops) for r in result.routes),
+        "unassigned_mandatory": sum(1 for u in result.unassigned if u.mandatory),
+        "solve_ms": result.solve_ms,
+        "status": result.status.value,
+        "unassigned": unassigned,
+    }
+    return DistrictPlan(routes, summary)

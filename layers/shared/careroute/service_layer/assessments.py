@@ -1,0 +1,108 @@
+"""Needs assessments through the API: an assessor's route, and results (exactly once per
+request; the elder's care level, categories and tier follow, with history). The planning
+half (assessment_planning) imports OR-Tools; this one does not (the API has no such layer).
+
+Who may act: an assessor (scope = district) reads the district's assessor routes and posts
+results for its requests, if the named assessor is qualified; district officials (their
+district) and the city admin read routes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute.adapters.dynamodb import assessments as store
+from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.scopes import ancestors
+from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, categories_after
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.elder_history import Actor, Entry, Kind
+from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Elder
+from careroute.messages.assessments import AssessmentResultBody
+
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_RESULT_AGE = timedelta(days=7)
+
+
+def load_world(assessors: tuple[Assessor, ...], requests: tuple[AssessmentRequest, ...]) -> None:
+    """Store assessors and requests (the local stack's synthetic ones, or an import)."""
+    store.save_assessors(assessors)
+    store.save_requests(requests)
+
+
+def _may_read_district(who: Caller, district_id: str) -> None:
+    if who.role is Role.ASSESSOR:
+        if who.scope != district_id:
+            raise ForbiddenError(f"an assessor of {who.scope} cannot act in {district_id}")
+        return
+    where = Scope(ScopeKind.DISTRICT, district_id)
+    require_scope(who, where, ancestors(where))
+
+
+def assessor_route(who: Caller, assessor_id: str, day: date) -> dict[str, Any]:
+    route = store.get_route(assessor_id, day)
+    if route is None:
+        raise NotFoundError(f"no route for assessor {assessor_id} on {day.isoformat()}")
+    _may_read_district(who, str(route["district_id"]))
+    return route
+
+
+def _result_document(
+    request: AssessmentRequest, elder: Elder, policy: Policy, today: date, created: bool
+) -> dict[str, Any]:
+    level = request.level
+    amounts = dict(policy.benefits.care_subsidy)
+    return {
+        "request_id": request.request_id,
+        "elder_id": request.elder_id,
+        "level": level.value if level else None,
+        "care_subsidy_yuan": amounts.get(level) if level else None,
+        "tier": policy.tier_of(elder, today).value,
+        "created": created,
+    }
+
+
+def record_result(
+    who: Caller, body: AssessmentResultBody, key: str, now: datetime, policy: Policy
+) -> dict[str, Any]:
+    """Grade the elder of a request; a retry with the same key returns the stored result."""
+    who.require(Role.ASSESSOR)
+    district_id = who.scope
+    assessor = next(
+        (a for a in store.assessors_of(district_id) if a.assessor_id == body.assessor_id), None
+    )
+    if assessor is None:
+        raise ForbiddenError(f"{body.assessor_id} is not an assessor of {district_id}")
+    if QUALIFIED not in assessor.skills:
+        raise ForbiddenError(f"assessor {body.assessor_id} is not qualified to assess")
+    request, closed_by = store.get_request(district_id, body.request_id)
+    if body.assessed_at > now + CLOCK_SKEW:
+        raise ValidationError("assessed_at: is in the future")
+    if body.assessed_at < now - MAX_RESULT_AGE:
+        raise ValidationError("assessed_at: more than 7 days ago")
+    today = now.date()
+    elder = registry.get_elder(request.community_id, request.elder_id, consistent=True)
+    if closed_by == key:  # a retry of a result already stored
+        return _result_document(request, elder, policy, today, created=False)
+    new_categories = categories_after(elder.categories, body.level)
+    old = sorted(c.value for c in elder.categories)
+    new = sorted(c.value for c in new_categories)
+    actor = Actor(who.subject, who.role.value)
+    reason = f"needs assessment {request.request_id} by {assessor.assessor_id}"
+    changes = [
+        Entry(
+            Kind.CHANGE, now, actor, "care_level", elder.care_level, body.level.value, reason=reason
+        )
+    ]
+    if new != old:
+        changes.append(Entry(Kind.CHANGE, now, actor, "categories", old, new, reason=reason))
+    created = store.record_result(
+        request, elder, body.level, new, key, body.assessed_at, assessor.assessor_id, changes
+    )
+    done, _ = store.get_request(district_id, request.request_id)
+    graded = registry.get_elder(request.community_id, request.elder_id, consistent=True)
+    return _result_document(done, graded, policy, today, created)

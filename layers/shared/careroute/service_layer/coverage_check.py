@@ -1,0 +1,71 @@
+"""Check (and if asked, rebuild) a month's coverage counters against the raw visit records.
+
+The projector keeps counters incrementally; `careroute.domain.coverage.recompute` derives them from
+the visits table alone. Any difference is drift: a bug or a lost or doubled projection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from careroute.adapters.dynamodb import coverage, visits
+from careroute.domain.coverage import Counters, Scope, recompute
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Drift:
+    scope: Scope
+    tier: str
+    stored: Row | None
+    expected: Row | None
+
+    def __str__(self) -> str:
+        def short(row: Row | None) -> str:
+            if row is None:
+                return "absent"
+            return f"{row['elders_visited']} elders, {row['visits_made']} visits"
+
+        found, expected = short(self.stored), short(self.expected)
+        return f"{self.scope} {self.tier}: stored {found}, visit records say {expected}"
+
+
+def _as_row(counters: Counters) -> Row:
+    return {
+        "elders_visited": counters.elders_visited,
+        "visits_made": counters.visits_made,
+        "outcomes": dict(counters.outcomes),
+    }
+
+
+def _same(stored: Row | None, expected: Row | None) -> bool:
+    def key(row: Row | None) -> tuple[int, int, tuple[tuple[str, int], ...]]:
+        if row is None:
+            return (0, 0, ())
+        outcomes = tuple(sorted((k, v) for k, v in row["outcomes"].items() if v))
+        return (row["elders_visited"], row["visits_made"], outcomes)
+
+    return key(stored) == key(expected)
+
+
+def expected_counters(month: str) -> dict[tuple[Scope, str], Row]:
+    counted = recompute(v for v in visits.all_visits() if v.month == month)
+    return {(scope, tier): _as_row(c) for (m, scope, tier), c in counted.items() if m == month}
+
+
+def check_month(month: str) -> list[Drift]:
+    """Every (scope, tier) whose stored counters differ from the visit records; [] = exact."""
+    stored = coverage.stored_counters(month)
+    expected = expected_counters(month)
+    return [
+        Drift(scope, tier, stored.get((scope, tier)), expected.get((scope, tier)))
+        for scope, tier in sorted(set(stored) | set(expected), key=lambda k: (str(k[0]), k[1]))
+        if not _same(stored.get((scope, tier)), expected.get((scope, tier)))
+    ]
+
+
+def rebuild_month(month: str) -> int:
+    """Overwrite the month's counters with the values recomputed from the visit records."""
+    return coverage.overwrite_counters(month, expected_counters(month))

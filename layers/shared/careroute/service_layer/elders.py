@@ -1,0 +1,177 @@
+"""The elders registry through the API: list, change with history, audit of personal reads.
+
+Who sees what: the steward of a community and the city admin see names and addresses;
+officials see ids, tiers, categories, windows and dates only. Every response that carries
+names or addresses writes an audit record (who, when, which elders) first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date
+from itertools import islice
+
+from careroute.adapters.dynamodb import history, registry
+from careroute.adapters.dynamodb.scopes import ancestors
+from careroute.domain import clock
+from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.elder_history import Actor, Entry, Kind
+from careroute.domain.errors import ForbiddenError, ValidationError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Elder, ElderStatus, Tier, format_clock
+from careroute.messages.api import (
+    AuditLog,
+    AuditRead,
+    ElderHistory,
+    ElderPage,
+    ElderPatch,
+    ElderRow,
+    HistoryEntry,
+    PatchResult,
+    Window,
+)
+
+
+def actor(who: Caller) -> Actor:
+    return Actor(who.subject, who.role.value)
+
+
+def audit_read(who: Caller, pk: str, what: str, elder_ids: list[str]) -> None:
+    """Record that `who` was shown the personal data of `elder_ids` (ids only, no values)."""
+    if elder_ids:
+        entry = Entry(Kind.READ, clock.now(), actor(who), what, elder_ids=tuple(elder_ids))
+        history.record_read(pk, entry)
+
+
+def require_official_of(who: Caller, community_id: str) -> None:
+    """City admin, or a street/district official whose scope contains the community."""
+    where = Scope(ScopeKind.COMMUNITY, community_id)
+    require_scope(who, where, ancestors(where))
+
+
+def may_read_community(who: Caller, community_id: str) -> bool:
+    """Check access to a community's elders; True when names and addresses may be shown."""
+    if who.role is Role.STEWARD:
+        if registry.get_steward(who.scope).community_id != community_id:
+            raise ForbiddenError("a steward can only list their own community's elders")
+        return True
+    require_official_of(who, community_id)
+    return who.role is Role.CITY_ADMIN
+
+
+def encode_cursor(community_id: str, elder_id: str) -> str:
+    raw = json.dumps({"c": community_id, "e": elder_id}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, community_id: str) -> str:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if raw["c"] == community_id and isinstance(raw["e"], str):
+            return str(raw["e"])
+    except (ValueError, TypeError, KeyError, binascii.Error):
+        pass
+    raise ValidationError("cursor: not a cursor of this community's list")
+
+
+def row(elder: Elder, tier: Tier, personal: bool) -> ElderRow:
+    return ElderRow(
+        elder_id=elder.elder_id,
+        community_id=elder.community_id,
+        tier=tier,
+        status=elder.status,
+        categories=sorted(elder.categories),
+        window=Window(start=format_clock(elder.window.start), end=format_clock(elder.window.end)),
+        last_visited_on=elder.last_visited_on,
+        name=elder.name if personal else None,
+        address=elder.address if personal else None,
+    )
+
+
+def list_elders(
+    who: Caller,
+    community_id: str,
+    *,
+    tier: Tier | None,
+    status: ElderStatus | None,
+    limit: int,
+    cursor: str | None,
+    today: date,
+    policy: Policy,
+) -> ElderPage:
+    """One page of a community's elders in id order, filtered; next_cursor when more remain."""
+    registry.get_community(community_id)
+    personal = may_read_community(who, community_id)
+    after = decode_cursor(cursor, community_id) if cursor else None
+    rows: list[ElderRow] = []
+    more = False
+    for elder in registry.elders_after(community_id, after):
+        elder_tier = policy.tier_of(elder, today)
+        if (tier and elder_tier is not tier) or (status and elder.status is not status):
+            continue
+        if len(rows) == limit:
+            more = True
+            break
+        rows.append(row(elder, elder_tier, personal))
+    if personal:
+        ids = [r.elder_id for r in rows]
+        audit_read(who, history.community_pk(community_id), "elders_list", ids)
+    next_cursor = encode_cursor(community_id, rows[-1].elder_id) if more else None
+    return ElderPage(elders=rows, next_cursor=next_cursor, personal_data=personal)
+
+
+def change_elder(who: Caller, community_id: str, elder_id: str, patch: ElderPatch) -> PatchResult:
+    """Apply the patch's changed fields and their history, atomically; unchanged: no write."""
+    require_official_of(who, community_id)
+    elder = registry.get_elder(community_id, elder_id)
+    now = clock.now()
+    old = {name: registry.ELDER_FIELDS[name](elder) for name in patch.changes()}
+    new = {name: value for name, value in patch.changes().items() if old[name] != value}
+    entries = [Entry(Kind.CHANGE, now, actor(who), name, old[name], new[name]) for name in new]
+    if new:
+        history.apply_elder_change(elder, new, entries)
+    return PatchResult(elder_id=elder_id, community_id=community_id, changed=sorted(new))
+
+
+def elder_history(who: Caller, community_id: str, elder_id: str) -> ElderHistory:
+    """An elder's registry changes, newest first. Address values only for the city admin."""
+    require_official_of(who, community_id)
+    registry.get_elder(community_id, elder_id)
+    pk = history.elder_pk(community_id, elder_id)
+    personal = who.role is Role.CITY_ADMIN
+    changes = [
+        HistoryEntry(
+            at=e.at,
+            actor_sub=e.actor.sub,
+            actor_role=e.actor.role,
+            field=e.what,
+            old=e.old if personal or e.what != "address" else None,
+            new=e.new if personal or e.what != "address" else None,
+            reason=e.reason,
+        )
+        for e in history.entries(pk, Kind.CHANGE)
+    ]
+    if personal and any(c.field == "address" for c in changes):
+        audit_read(who, pk, "history", [elder_id])
+    return ElderHistory(elder_id=elder_id, community_id=community_id, changes=changes)
+
+
+def audit_log(who: Caller, community_id: str, limit: int) -> AuditLog:
+    """Who read the personal data of a community's elders (route, list and history reads),
+    newest first: for the city admin, who answers for the data (ids only, never values)."""
+    who.require(Role.CITY_ADMIN)
+    registry.get_community(community_id)  # unknown community -> 404, not an empty log
+    reads = [
+        AuditRead(
+            at=e.at,
+            actor_sub=e.actor.sub,
+            actor_role=e.actor.role,
+            what=e.what,
+            elder_ids=list(e.elder_ids),
+        )
+        for e in islice(history.entries(history.community_pk(community_id), Kind.READ), limit)
+    ]
+    return AuditLog(community_id=community_id, count=len(reads), reads=reads)

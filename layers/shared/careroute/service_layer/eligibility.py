@@ -1,0 +1,55 @@
+"""The daily benefit scan (policy finds people): walk every community's active elders, and
+for each benefit an elder newly qualifies for, open a ticket for the approving street office
+and add a task for the elder's next visit.
+
+Exactly once per elder per rule: the office ticket has a deterministic id and is stored with
+a conditional put, so it is the notification marker; the task is appended only when absent.
+The ticket goes first: a retried run after a crash between the two writes re-adds the task
+and opens no second ticket. Only counts leave this module (no personal data).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb import tickets as ticket_store
+from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
+from careroute.domain.tickets import TicketSla
+
+
+@dataclass
+class ScanReport:
+    on: date
+    found: int = 0
+    """(elder, rule) pairs found not yet on the elder's tasks."""
+    notified: int = 0
+    """Office tickets opened by this run (a repeated run opens none)."""
+    by_rule: Counter[str] = field(default_factory=Counter)
+    """Office tickets opened, per rule id."""
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "on": self.on.isoformat(),
+            "found": self.found,
+            "notified": self.notified,
+            "by_rule": dict(sorted(self.by_rule.items())),
+        }
+
+
+def scan(on: date, at: datetime, benefits: Benefits, sla: TicketSla) -> ScanReport:
+    """Notify the office and the next visit of every benefit newly qualified for on `on`;
+    `at` is the opening time of the tickets (the scheduled time, the same on a retry)."""
+    report = ScanReport(on=on)
+    for community in registry.all_communities():
+        for elder in registry.elders_of_community(community.community_id):
+            for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
+                report.found += 1
+                if ticket_store.open_once(office_ticket(elder, rule_id, yuan, at, sla)):
+                    report.notified += 1
+                    report.by_rule[rule_id] += 1
+                registry.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
+    return report

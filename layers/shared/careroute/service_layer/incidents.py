@@ -1,0 +1,459 @@
+"""Urgent events -> incidents -> the best responder's route, and tracking to closure.
+
+Intake (the urgent-events queue): validate the event (schema, registered device, what the
+device may report, the elder), merge it into the elder's open incident or open one, then run
+the dispatch state machine: NEW -> DISPATCHING (responder chosen, written first) ->
+DISPATCHED (the visit is on the responder's route). Every step is a conditional write, and
+every step can be repeated: a redelivered event after a crash finds the incident where the
+crash left it and carries on (the route already holding the visit counts as done).
+
+Tracking (the incidents API): the responder acknowledges, arrives, closes with an outcome.
+The minute escalator raises incidents not acknowledged in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from pydantic import ValidationError as PydanticValidationError
+
+from careroute.adapters.dynamodb import devices, registry
+from careroute.adapters.dynamodb import incidents as store
+from careroute.adapters.dynamodb.home_services import DayPlan
+from careroute.adapters.dynamodb.scopes import ancestors
+from careroute.domain import clock
+from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.devices import DeviceKind
+from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.incident_report import MonthReport, month_report
+from careroute.domain.incidents import (
+    Incident,
+    IncidentOutcome,
+    IncidentStatus,
+    ResponderOption,
+    UrgentEvent,
+    UrgentPolicy,
+    acknowledge,
+    arrive,
+    close,
+    escalate,
+    incident_id,
+    joins,
+    merge,
+    open_incident,
+    rank_responders,
+)
+from careroute.domain.policy import Policy
+from careroute.domain.tickets import LEVELS
+from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
+from careroute.messages.incidents import DeviceEvent
+from careroute.service_layer.responders import (
+    RoutePlan,
+    day_end_seconds,
+    placed_stop,
+    plan_visit,
+    responder_options,
+    take_off,
+)
+from careroute.service_layer.scope_access import readable_scope
+
+ATTEMPTS = 5
+"""Optimistic writes retried this often before the delivery fails (and SQS redelivers)."""
+NO_RESPONDER = "no steward or service worker on shift can reach the elder today"
+RESPONDER_ROLES = frozenset({Role.STEWARD, Role.WORKER})
+CLOCK_SKEW = timedelta(minutes=5)
+LATE_PASSES = (15 * 60, 3600, 3 * 3600)
+"""When no responder can arrive by the deadline (busy, far, or the deadline passed before
+the event arrived), the three best may arrive this much later in turn (a late responder is
+better than none; the ETA shows it and the report counts the miss)."""
+"""A device clock may run this far ahead; a later occurred_at is rejected as malformed."""
+
+
+class EventRejected(ValidationError):
+    """An event that can never be processed; it goes to the DLQ with `reason`."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------- validation
+
+
+def _problems(exc: PydanticValidationError) -> str:
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        return "body is not valid JSON"
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ())) or 'body'}: {e.get('msg', 'invalid')}"
+        for e in exc.errors()
+    )
+
+
+def validated(body: str, now: datetime) -> tuple[UrgentEvent, Elder]:
+    """The event and its elder; EventRejected with a reason otherwise."""
+    try:
+        message = DeviceEvent.model_validate_json(body)
+    except PydanticValidationError as exc:
+        raise EventRejected("malformed", _problems(exc)) from exc
+    if message.occurred_at > now + CLOCK_SKEW:
+        raise EventRejected("malformed", "occurred_at: in the future")
+    try:
+        device = devices.get_device(message.device_id)
+    except NotFoundError as exc:
+        raise EventRejected("unknown_device", str(exc)) from exc
+    if not device.reports(message.type):
+        raise EventRejected(
+            "unsupported_type", f"a {device.kind.value} cannot report {message.type.value}"
+        )
+    if device.kind is DeviceKind.CALL_CENTRE:
+        if not message.elder_ref:
+            raise EventRejected("malformed", "elder_ref: required from a call centre")
+        elder_id = message.elder_ref
+    else:
+        if message.elder_ref and message.elder_ref != device.elder_id:
+            raise EventRejected("elder_mismatch", f"device {device.device_id} is not this elder's")
+        elder_id = device.elder_id
+    try:
+        elder = registry.get_elder(device.community_id, elder_id)
+    except NotFoundError as exc:
+        raise EventRejected("unknown_elder", str(exc)) from exc
+    event = UrgentEvent(
+        message.event_id, message.device_id, elder_id, message.type, message.occurred_at
+    )
+    return event, elder
+
+
+# ---------------------------------------------------------------------- merge
+
+
+def open_or_join(event: UrgentEvent, elder: Elder, rules: UrgentPolicy) -> Incident:
+    """The incident the event belongs to, stored: the elder's open incident when the event
+    falls in its merge window, else a new one. Concurrent deliveries race on one slot per
+    elder; the loser re-reads and joins the winner."""
+    rule = rules.rules[event.event_type]
+    for _ in range(ATTEMPTS):
+        latest = store.latest_of_elder(event.elder_id)
+        current = latest
+        if latest is None or not joins(latest, event, rules.merge_window):
+            # a redelivery whose incident is no longer the elder's latest finds it by id
+            current = store.find_incident(incident_id(event.event_id)) or latest
+        if current is not None and joins(current, event, rules.merge_window):
+            merged = merge(current, event, rule)
+            if merged is current:
+                return current
+            if store.save_step(current, merged):
+                return replace(merged, version=current.version + 1)
+            continue
+        fresh = open_incident(event, rule, elder.community_id, elder.street_id, elder.district_id)
+        if store.open_in_slot(fresh, latest.incident_id if latest else None):
+            return fresh
+    raise ConflictError(f"incident for event {event.event_id}: too many concurrent writers")
+
+
+# ---------------------------------------------------------------------- dispatch
+
+
+def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> Incident:
+    """Drive the incident to DISPATCHED (or leave it NEW with a note when nobody can
+    respond); resumes from whatever state a previous delivery reached. A dispatched incident
+    whose deadline a more severe event brought forward is re-timed on its responder's day,
+    or handed to someone else when the responder can no longer make it."""
+    plan: RoutePlan | None = None
+    for _ in range(ATTEMPTS):
+        if incident.status in (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED):
+            kept = _keep_deadline(incident, elder, now, policy)
+            if kept is None:
+                incident = store.get_incident(incident.incident_id)
+                continue
+            incident = kept
+        if incident.status is IncidentStatus.NEW:
+            incident, plan = _choose(incident, elder, now, policy)
+            if incident.status is IncidentStatus.NEW:
+                return incident
+        if incident.status is not IncidentStatus.DISPATCHING:
+            return incident
+        if plan is not None and plan.responder_id != incident.responder_id:
+            plan = None  # another delivery chose someone else meanwhile
+        placed = _place(incident, elder, now, policy, plan)
+        if placed is not None:
+            return placed
+        plan = None
+        incident = store.get_incident(incident.incident_id)
+    raise ConflictError(f"incident {incident.incident_id}: dispatch kept conflicting")
+
+
+def _choose(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy
+) -> tuple[Incident, RoutePlan | None]:
+    """Write the choice of responder first (DISPATCHING): a crash after the route is changed
+    then resumes with the same responder instead of putting the visit on a second route."""
+    reach = int((incident.arrive_due_at - now).total_seconds())
+    ranked = rank_responders(responder_options(elder, now, policy), reach)
+    tries = [(o, 0) for o in ranked] + [(o, late) for late in LATE_PASSES for o in ranked[:3]]
+    plans: dict[str, DayPlan] = {}  # providers' days, read once for all their workers
+    for option, late in tries:
+        plan = plan_visit(option, incident, elder, now, policy, late, plans)
+        if plan is None:
+            continue
+        chosen = replace(
+            incident,
+            status=IncidentStatus.DISPATCHING,
+            responder_id=option.steward_id,
+            responder_community_id=option.community_id,
+            responder_provider_id=option.provider_id,
+            dispatch_note="",
+        )
+        return _saved(incident, chosen), plan
+    if incident.dispatch_note == NO_RESPONDER:
+        return incident, None
+    return _saved(incident, escalate(replace(incident, dispatch_note=NO_RESPONDER), now)), None
+
+
+def _saved(before: Incident, after: Incident) -> Incident:
+    if store.save_step(before, after):
+        return replace(after, version=before.version + 1)
+    return store.get_incident(before.incident_id)
+
+
+def _responder(incident: Incident) -> ResponderOption:
+    return ResponderOption(
+        incident.responder_id,
+        incident.responder_community_id,
+        0,
+        False,
+        incident.responder_provider_id,
+    )
+
+
+def _undispatched(incident: Incident) -> Incident:
+    return replace(
+        incident,
+        status=IncidentStatus.NEW,
+        responder_id="",
+        responder_community_id="",
+        responder_provider_id="",
+        eta=None,
+        dispatched_at=None,
+        placed_due_at=None,
+    )
+
+
+def _place(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, plan: RoutePlan | None
+) -> Incident | None:
+    """Put the visit on the chosen responder's day (unless a crashed delivery did already)
+    and mark the incident DISPATCHED; None when a concurrent write means: read again."""
+    day = china_date(now)
+    if plan is None:
+        placed = placed_stop(incident, now)
+        if placed is not None:
+            return _notified(incident, _at(day, placed.arrival))
+        plan = plan_visit(_responder(incident), incident, elder, now, policy)
+    if plan is None:  # the day moved on since the choice: choose again
+        store.save_step(incident, _undispatched(incident))
+        return None
+    if not plan.store():
+        return None
+    return _notified(incident, _at(day, plan.eta))
+
+
+def _keep_deadline(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy
+) -> Incident | None:
+    """A dispatched incident's stop must keep the incident's deadline when a merged event
+    brought it forward: re-time the responder's day when the stop's window runs past it;
+    when the responder can no longer make it, take the stop off and make the incident NEW
+    (dispatch chooses again). An acknowledged responder is on the way: they keep it, late if
+    need be. None: a concurrent write, read again."""
+    placed_for = incident.placed_due_at
+    if placed_for is not None and incident.arrive_due_at >= placed_for:
+        return incident  # the deadline the visit was placed for still holds
+    day = china_date(now)
+    placed = placed_stop(incident, now)
+    if placed is None:
+        if incident.status is IncidentStatus.DISPATCHED:  # taken off, not yet handed over
+            return _saved(incident, _undispatched(incident))
+        return incident
+    due = day_end_seconds(incident.arrive_due_at, day) + incident.service_minutes * 60
+    kept = replace(incident, placed_due_at=incident.arrive_due_at)
+    if placed.started or placed.window_end <= due:
+        return kept if kept == incident else _saved(incident, kept)
+    acknowledged = incident.status is IncidentStatus.ACKNOWLEDGED
+    for late in (0, *LATE_PASSES) if acknowledged else (0,):
+        plan = plan_visit(_responder(incident), incident, elder, now, policy, late)
+        if plan is not None:
+            if not plan.store():
+                return None
+            return _saved(incident, replace(kept, eta=_at(day, plan.eta)))
+    if acknowledged:
+        return _saved(incident, kept)
+    if not take_off(incident, now):
+        return None
+    return _saved(incident, _undispatched(incident))
+
+
+def _notified(incident: Incident, eta: datetime) -> Incident:
+    """DISPATCHED: the visit is on the route, so the responder's app shows it from now."""
+    done = replace(
+        incident,
+        status=IncidentStatus.DISPATCHED,
+        dispatched_at=clock.now(),
+        eta=eta,
+        placed_due_at=incident.arrive_due_at,
+    )
+    return _saved(incident, done)
+
+
+def _at(day: date, seconds: int) -> datetime:
+    midnight = datetime.combine(day, datetime.min.time(), CHINA_TZ)
+    return midnight + timedelta(seconds=seconds)
+
+
+def receive(body: str, now: datetime, policy: Policy) -> Incident:
+    """One queue message: validated, merged, dispatched. EventRejected for a bad event."""
+    event, elder = validated(body, now)
+    incident = open_or_join(event, elder, policy.urgent)
+    return dispatch(incident, elder, now, policy)
+
+
+# ---------------------------------------------------------------------- tracking
+
+
+def _is_responder(who: Caller, incident: Incident) -> bool:
+    """The caller is the incident's responder: its steward, or its home-service worker."""
+    role = Role.WORKER if incident.responder_provider_id else Role.STEWARD
+    return who.role is role and incident.responder_id == who.scope
+
+
+def _own(who: Caller, incident_id: str) -> Incident:
+    if who.role not in RESPONDER_ROLES:
+        raise ForbiddenError("only the incident's responder may do this")
+    incident = store.get_incident(incident_id)
+    if not _is_responder(who, incident):
+        raise ForbiddenError("only the incident's responder may do this")
+    return incident
+
+
+def _track(
+    who: Caller, incident_id: str, step: Callable[[Incident], Incident], what: str
+) -> Incident:
+    for _ in range(ATTEMPTS):
+        incident = _own(who, incident_id)
+        try:
+            after = step(incident)
+        except ValueError as exc:
+            raise ConflictError(str(exc)) from exc
+        if store.save_step(incident, after):
+            return replace(after, version=incident.version + 1)
+    raise ConflictError(f"could not {what}: the incident keeps changing")
+
+
+def acknowledge_incident(who: Caller, incident_id: str, now: datetime) -> Incident:
+    return _track(who, incident_id, lambda i: acknowledge(i, now), "acknowledge")
+
+
+def arrive_at_incident(who: Caller, incident_id: str, now: datetime) -> Incident:
+    return _track(who, incident_id, lambda i: arrive(i, now), "record arrival")
+
+
+def close_incident(
+    who: Caller, incident_id: str, outcome: IncidentOutcome, now: datetime
+) -> Incident:
+    return _track(who, incident_id, lambda i: close(i, now, outcome), "close")
+
+
+def _may_read(who: Caller, incident: Incident) -> bool:
+    if who.role in RESPONDER_ROLES:
+        return _is_responder(who, incident)
+    where = Scope(ScopeKind.COMMUNITY, incident.community_id)
+    try:
+        require_scope(who, where, ancestors(where))
+    except ForbiddenError:
+        return False
+    return True
+
+
+def read_incident(who: Caller, incident_id: str) -> Incident:
+    incident = store.get_incident(incident_id)
+    if not _may_read(who, incident):
+        raise ForbiddenError(f"{who.role.value} {who.scope} may not read this incident")
+    return incident
+
+
+def responder_incidents(who: Caller, steward_id: str, open_only: bool) -> list[Incident]:
+    """A responder's incidents, newest first: the steward themselves, or officials over the
+    steward's community."""
+    if who.role is Role.STEWARD:
+        if who.scope != steward_id:
+            raise ForbiddenError("a steward can only see their own incidents")
+    else:
+        steward = registry.get_steward(steward_id)
+        where = Scope(ScopeKind.COMMUNITY, steward.community_id)
+        require_scope(who, where, ancestors(where))
+    found = list(store.of_responder(steward_id))
+    return [i for i in found if i.is_open] if open_only else found
+
+
+def _in_scope(who: Caller, scope: str, month: str) -> tuple[Scope, list[Incident]]:
+    """The month's incidents of an official's scope (ValidationError for a bad scope)."""
+    where = readable_scope(who, scope)
+
+    def inside(i: Incident) -> bool:
+        if where.kind is ScopeKind.CITY:
+            return True
+        own = {
+            ScopeKind.DISTRICT: i.district_id,
+            ScopeKind.STREET: i.street_id,
+            ScopeKind.COMMUNITY: i.community_id,
+        }
+        return own[where.kind] == where.scope_id
+
+    return where, [i for i in store.of_month(month) if inside(i)]
+
+
+def scope_incidents(who: Caller, scope: str, month: str, open_only: bool) -> list[Incident]:
+    """Officials: the incidents of their scope opened in the month, the most escalated and
+    then the oldest first (what needs a call now comes first)."""
+    _, found = _in_scope(who, scope, month)
+    if open_only:
+        found = [i for i in found if i.is_open]
+    return sorted(found, key=lambda i: (-LEVELS.index(i.level), i.opened_at, i.incident_id))
+
+
+def incident_report(who: Caller, month: str, scope: str, now: datetime) -> MonthReport:
+    """The month's response report for an official's scope."""
+    where, found = _in_scope(who, scope, month)
+    return month_report(month, str(where), found, now)
+
+
+STALLED_AFTER = timedelta(minutes=1)
+"""An incident still NEW or DISPATCHING this long after its latest event was left by a
+crashed or dead-lettered delivery, or found nobody on shift: the minute tick tries again."""
+
+
+@dataclass(frozen=True)
+class MinuteRun:
+    redispatched: int
+    escalated: int
+
+
+def escalate_unacknowledged(now: datetime, policy: Policy) -> MinuteRun:
+    """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
+    an event crashed), then raise every unacknowledged incident to the level due at `now`.
+    Every write is conditional on the version read, so overlapping runs act once."""
+    redispatched = escalated = 0
+    for incident in store.unacknowledged():
+        if (
+            incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
+            and now - incident.last_event_at >= STALLED_AFTER
+        ):
+            elder = registry.get_elder(incident.community_id, incident.elder_id)
+            incident = dispatch(incident, elder, now, policy)
+            redispatched += incident.status is IncidentStatus.DISPATCHED
+        after = escalate(incident, now)
+        if after.level is not incident.level and store.save_step(incident, after):
+            escalated += 1
+    return MinuteRun(redispatched, escalated)

@@ -1,0 +1,58 @@
+"""What officials see: overdue elders of a scope (ids, tiers and dates; no names)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.scopes import communities_in
+from careroute.domain.coverage import Scope
+from careroute.domain.due import rule_deadline
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Elder, ElderStatus
+from careroute.messages.api import OverdueElder, OverdueList
+
+
+def overdue_elder(elder: Elder, on: date, policy: Policy) -> OverdueElder | None:
+    """The elder's entry if active and past the deadline set by their last completed visit.
+
+    The deadline is the one in force since that visit (careroute.domain.due.rule_deadline seen from
+    the day after it), so a missed calendar month counts too. Never visited: overdue, with no
+    deadline or day count (nothing to count from).
+    """
+    if elder.status is not ElderStatus.ACTIVE:
+        return None
+    tier = policy.tier_of(elder, on)
+    last = elder.last_visited_on
+    if last is None:
+        return OverdueElder(
+            elder_id=elder.elder_id,
+            community_id=elder.community_id,
+            tier=tier,
+            last_visited_on=None,
+            deadline=None,
+            days_overdue=None,
+        )
+    deadline = rule_deadline(elder, tier, last + timedelta(days=1), policy)
+    if deadline >= on:
+        return None
+    return OverdueElder(
+        elder_id=elder.elder_id,
+        community_id=elder.community_id,
+        tier=tier,
+        last_visited_on=last,
+        deadline=deadline,
+        days_overdue=(on - deadline).days,
+    )
+
+
+def overdue_in(scope: Scope, on: date, policy: Policy) -> OverdueList:
+    """Overdue elders of every community in `scope`, most overdue first."""
+    found: list[OverdueElder] = []
+    for community_id in communities_in(scope):
+        for elder in registry.elders_of_community(community_id):
+            entry = overdue_elder(elder, on, policy)
+            if entry is not None:
+                found.append(entry)
+    found.sort(key=lambda e: (-(e.days_overdue or 10**6), e.community_id, e.elder_id))
+    return OverdueList(scope=str(scope), on=on, count=len(found), elders=found)

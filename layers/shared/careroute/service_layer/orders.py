@@ -1,0 +1,327 @@
+"""Home-service orders over the API: place (idempotent, quota-checked), the worker's steps,
+the worker's day, and the officials' oversight.
+
+Who may place an order (and cancel it): the elder's family (scope: the elder id), the
+steward of the elder's community, the call centre of the elder's district, the city admin.
+Who may accept, start, complete or reject it: the worker it is assigned to. Who reads
+oversight: officials in their scope and the city admin.
+
+Over quota: a free order that does not fit the elder's remaining free minutes is rejected
+with 409 `quota_exhausted` (nothing is stored); the caller may place it again as self-paid.
+Free minutes are refunded when a free order is cancelled, rejected or expires.
+
+Too late: an order whose latest possible start has passed (a same-day window with no room
+left) is placed and expired at once, so the answer already says `expired` with the reason
+and refunds the free minutes; the dispatcher retires the same way an order still waiting
+when its window passes (`expire_if_passed`), instead of retrying it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute.adapters.dynamodb import home_services, registry
+from careroute.adapters.dynamodb import incidents as incidents_store
+from careroute.adapters.dynamodb import orders as store
+from careroute.adapters.dynamodb.orders import Placement
+from careroute.adapters.dynamodb.scopes import ancestors
+from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    QuotaExhaustedError,
+    ValidationError,
+)
+from careroute.domain.orders import (
+    IllegalTransition,
+    Order,
+    OrderAction,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    ServiceType,
+    advance,
+    expire,
+    order_id,
+    placed_event,
+    refund_minutes,
+    window_passed,
+)
+from careroute.domain.percentiles import percentile
+from careroute.domain.quota import HomeServicePolicy, month_of, remaining
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, TimeWindow, china_date, parse_clock
+from careroute.planning.urgent_holds import urgent_stop_id
+from careroute.service_layer.scope_access import readable_scope
+
+WORKER_ACTIONS = frozenset(
+    {OrderAction.ACCEPT, OrderAction.START, OrderAction.COMPLETE, OrderAction.REJECT}
+)
+ESCALATE_AFTER_ATTEMPTS = 3
+"""A placed order nobody could take this many times is shown as escalated to oversight."""
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """A validated POST /orders body."""
+
+    elder_id: str
+    community_id: str
+    service: ServiceType
+    service_date: date
+    window_start: str
+    window_end: str
+    self_paid: bool = False
+
+    def fingerprint(self) -> str:
+        body = json.dumps(self.__dict__, default=str, sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    """An order as the API shows it (ids and times only: no names or addresses)."""
+    return {
+        "order_id": order.order_id,
+        "elder_id": order.elder_id,
+        "community_id": order.community_id,
+        "district_id": order.district_id,
+        "service": order.service.value,
+        "minutes": order.minutes,
+        "service_date": order.service_date.isoformat(),
+        "window": str(order.window),
+        "payment": order.payment.value,
+        "status": order.status.value,
+        "provider_id": order.provider_id or None,
+        "worker_id": order.worker_id or None,
+        "placed_at": order.placed_at.isoformat(),
+        "assigned_at": order.assigned_at.isoformat() if order.assigned_at else None,
+        "dispatch_note": order.dispatch_note or None,
+    }
+
+
+def _may_order_for(who: Caller, community_id: str, elder_id: str, district_id: str) -> bool:
+    if who.role is Role.CITY_ADMIN:
+        return True
+    if who.role is Role.FAMILY:
+        return who.scope == elder_id
+    if who.role is Role.CALL_CENTRE:
+        return who.scope == district_id
+    if who.role is Role.STEWARD:
+        return registry.get_steward(who.scope).community_id == community_id
+    return False
+
+
+def _window(request: OrderRequest) -> TimeWindow:
+    try:
+        return TimeWindow(parse_clock(request.window_start), parse_clock(request.window_end))
+    except ValueError as exc:
+        raise ValidationError(f"window_start/window_end: {exc}") from exc
+
+
+def place_order(
+    who: Caller, request: OrderRequest, key: str, now: datetime, policy: HomeServicePolicy
+) -> tuple[Order, bool]:
+    """Place an order once per (caller, Idempotency-Key); True when placed now, False when
+    the same request was placed before (its order is returned)."""
+    today = china_date(now)
+    if request.service_date < today:
+        raise ValidationError(f"service_date: {request.service_date} is in the past")
+    if request.service_date > today + timedelta(days=31):
+        raise ValidationError("service_date: at most 31 days ahead")
+    window = _window(request)
+    try:
+        elder = registry.get_elder(request.community_id, request.elder_id)
+    except NotFoundError:
+        raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
+    if not _may_order_for(who, elder.community_id, elder.elder_id, elder.district_id):
+        raise ForbiddenError(f"{who.role.value} {who.scope} may not order for this elder")
+    if elder.status is not ElderStatus.ACTIVE:
+        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
+    try:
+        order = Order(
+            order_id=order_id(who.subject, key),
+            elder_id=elder.elder_id,
+            community_id=elder.community_id,
+            street_id=elder.street_id,
+            district_id=elder.district_id,
+            service=request.service,
+            service_date=request.service_date,
+            window=window,
+            location=elder.location,
+            placed_at=now,
+            placed_by=who.subject,
+            payment=Payment.SELF_PAID if request.self_paid else Payment.FREE,
+        )
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    allowance = 0
+    if order.payment is Payment.FREE:
+        allowance = policy.allowance(
+            elder.age_on(order.service_date), home_services.is_pilot(elder.community_id)
+        )
+        if allowance == 0:
+            raise QuotaExhaustedError(
+                "the elder has no free home-service minutes (not eligible); "
+                "place the order as self_paid"
+            )
+    placement = store.place(order, placed_event(order), request.fingerprint(), allowance)
+    if placement is Placement.OVER_QUOTA:
+        used = home_services.used_minutes(elder.elder_id, month_of(order.service_date))
+        raise QuotaExhaustedError(
+            f"{order.minutes} minutes do not fit the {remaining(allowance, used)} free minutes "
+            f"left in {month_of(order.service_date)}; place the order as self_paid"
+        )
+    if placement is Placement.DUPLICATE:
+        existing, fingerprint = store.get_order(order.order_id)
+        if fingerprint != request.fingerprint():
+            raise ConflictError("the Idempotency-Key was used for a different order")
+        return expire_if_passed(existing, now) or existing, False
+    return expire_if_passed(order, now) or order, True
+
+
+def expire_if_passed(order: Order, now: datetime) -> Order | None:
+    """The order expired (its step recorded, free minutes refunded) if it is still placed
+    and its window has passed; None when it is left as it is. A repeated call, or a step
+    that raced it, changes nothing (the step is conditional on the version read)."""
+    if order.status is not OrderStatus.PLACED or not window_passed(order, now):
+        return None
+    after, event = expire(order, now)
+    if store.save_step(order, after, event, refund_minutes(order, after)):
+        return after
+    current, _ = store.get_order(order.order_id)
+    return current
+
+
+def _may_cancel(who: Caller, order: Order) -> bool:
+    if who.subject == order.placed_by:
+        return True
+    return _may_order_for(who, order.community_id, order.elder_id, order.district_id)
+
+
+def act(who: Caller, oid: str, action: OrderAction, now: datetime) -> Order:
+    """A worker's accept/start/complete/reject, or an orderer's cancel."""
+    order, _ = store.get_order(oid)
+    if action in WORKER_ACTIONS:
+        if who.role is not Role.WORKER or who.scope != order.worker_id:
+            raise ForbiddenError("only the worker the order is assigned to may do this")
+    elif action is OrderAction.CANCEL:
+        if not _may_cancel(who, order):
+            raise ForbiddenError(f"{who.role.value} {who.scope} may not cancel this order")
+    else:
+        raise ValidationError(f"action: {action.value} is not an API action")
+    try:
+        after, event = advance(order, action, now, who.subject)
+    except IllegalTransition as exc:
+        raise ConflictError(str(exc)) from exc
+    if not store.save_step(order, after, event, refund_minutes(order, after)):
+        raise ConflictError("the order changed meanwhile; read it again")
+    return after
+
+
+def worker_day(who: Caller, worker_id: str, day: date) -> list[dict[str, Any]]:
+    """The worker's orders and urgent incidents (`kind: urgent`) of a day in visiting
+    order, with the planned start."""
+    if who.role is not Role.CITY_ADMIN and (who.role is not Role.WORKER or who.scope != worker_id):
+        raise ForbiddenError("a worker can only see their own orders")
+    orders = [o for o in store.of_worker(worker_id, day) if o.status is not OrderStatus.REJECTED]
+    plans = {p: home_services.get_plan(p, day) for p in {o.provider_id for o in orders}}
+    rows = []
+    for order in orders:
+        start = plans[order.provider_id].start_of(order.order_id)
+        view = order_view(order)
+        view["planned_start"] = f"{start // 3600:02d}:{start % 3600 // 60:02d}" if start else None
+        rows.append((start if start is not None else 1 << 30, order.order_id, view))
+    rows += _incident_rows(worker_id, day)
+    return [view for *_, view in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def _incident_rows(worker_id: str, day: date) -> list[tuple[int, str, dict[str, Any]]]:
+    """The worker's open urgent incidents of the day (they respond to them): how the worker
+    is notified, with the planned start among their orders (ids and times, no names)."""
+    rows = []
+    for incident in incidents_store.of_responder(worker_id):
+        if not incident.is_open or incident.dispatched_at is None:
+            continue
+        if china_date(incident.dispatched_at) != day:
+            continue
+        plan = home_services.get_plan(incident.responder_provider_id, day)
+        start = plan.start_of(urgent_stop_id(incident.incident_id))
+        hold = next((h for h in plan.held if h.incident_id == incident.incident_id), None)
+        view = {
+            "incident_id": incident.incident_id,
+            "kind": "urgent",
+            "event_type": incident.event_type.value,
+            "severity": incident.severity.value,
+            "status": incident.status.value,
+            "elder_id": incident.elder_id,
+            "community_id": incident.community_id,
+            "lat": hold.location.lat if hold else None,
+            "lng": hold.location.lng if hold else None,
+            "minutes": incident.service_minutes,
+            "arrive_due_at": incident.arrive_due_at.isoformat(),
+            "eta": incident.eta.isoformat() if incident.eta else None,
+            "planned_start": f"{start // 3600:02d}:{start % 3600 // 60:02d}" if start else None,
+        }
+        rows.append((start if start is not None else 1 << 30, incident.incident_id, view))
+    return rows
+
+
+def readable_order(who: Caller, oid: str) -> Order:
+    """The order, if `who` may read it: the orderer, the worker it is assigned to, officials
+    in its scope (and the city admin); else ForbiddenError."""
+    order, _ = store.get_order(oid)
+    involved = who.subject == order.placed_by or (
+        who.role is Role.WORKER and who.scope == order.worker_id
+    )
+    if not involved:
+        where = Scope(ScopeKind.COMMUNITY, order.community_id)
+        require_scope(who, where, ancestors(where))
+    return order
+
+
+def order_events(who: Caller, oid: str) -> list[OrderEvent]:
+    """Every step of an order (for whoever may read the order)."""
+    readable_order(who, oid)
+    return store.events_of(oid)
+
+
+def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
+    """Orders placed in a month in a district (or the city): status counts, waiting time
+    placed -> assigned (p50/p99 seconds), escalated waiting orders, free minutes used."""
+    where = readable_scope(who, scope)
+    if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
+        raise ValidationError("scope: oversight is per district or for the city")
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise ValidationError(f"month: {exc}") from exc
+    if where.kind is ScopeKind.DISTRICT:
+        districts = [where.scope_id]
+    else:
+        districts = sorted({c.district_id for c in registry.all_communities()})
+    since = datetime.combine(first, datetime.min.time(), CHINA_TZ)
+    until = datetime.combine((first + timedelta(days=32)).replace(day=1), since.time(), CHINA_TZ)
+    orders = [o for d in districts for o in store.of_district(d, since, until)]
+    waits = sorted(w for o in orders if (w := o.waiting_seconds) is not None)
+    escalated = sum(
+        1
+        for o in orders
+        if o.status is OrderStatus.PLACED and o.dispatch_attempts >= ESCALATE_AFTER_ATTEMPTS
+    )
+    free = {(o.elder_id, month_of(o.service_date)) for o in orders if o.payment is Payment.FREE}
+    return {
+        "scope": str(where),
+        "month": month,
+        "orders": len(orders),
+        "status": dict(sorted(Counter(o.status.value for o in orders).items())),
+        "waiting_seconds": {"p50": percentile(waits, 0.5), "p99": percentile(waits, 0.99)},
+        "escalated": escalated,
+        "free_minutes_used": home_services.used_by(free),
+        "self_paid": sum(1 for o in orders if o.payment is Payment.SELF_PAID),
+    }

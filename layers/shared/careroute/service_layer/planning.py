@@ -1,0 +1,293 @@
+"""Nightly planning: fan out one job per community, then plan each community's day.
+
+The fan-out also hands to the nearest stewards at work (careroute.planning.absence_cover)
+the visits of
+absent stewards (leave, sick days) that cannot wait for their return, and a daily share of
+the visits of stewards with more work than days (their last route's horizon said so); and it
+passes the bureau's public holidays to every job.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from careroute.adapters.dynamodb import overflow_marks, plan_jobs, registry, routes
+from careroute.domain.due import WorkCalendar
+from careroute.domain.errors import NotFoundError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Community, Elder, GeoPoint, Steward, china_date
+from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
+from careroute.planning.absence_cover import (
+    CoverPlan,
+    CoverVisit,
+    Workload,
+    assign_cover,
+    visits_to_cover,
+    visits_to_offload,
+)
+from careroute.planning.urgent_route import urgent_stops
+from careroute.service_layer import bureau
+from careroute.service_layer.route_plan import day_capacity, plan_day
+
+HOLIDAYS_AHEAD = timedelta(days=62)
+"""Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
+
+
+def plan_date_of(tick: NightlyTick) -> date:
+    """The nightly run plans the next local day, unless the tick names a date."""
+    if tick.plan_date is not None:
+        return tick.plan_date
+    return china_date(tick.scheduled_time) + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class JobsSent:
+    """A nightly fan-out's plan jobs: what its handler logs and returns."""
+
+    plan_date: date
+    run_id: str
+    jobs: int
+
+    def summary(self) -> dict[str, Any]:
+        return {"plan_date": self.plan_date.isoformat(), "run_id": self.run_id, "jobs": self.jobs}
+
+
+@dataclass(frozen=True)
+class FanOut:
+    plan_date: date
+    run_id: str
+    jobs: int
+    absent: int
+    """Stewards on leave on the plan date (on what would be a working day)."""
+    covered: int
+    """Visits of absent or overloaded stewards handed to neighbours."""
+    uncovered: int
+    """Their visits no neighbour had room for (offered again the next night)."""
+
+
+def holidays_near(plan_date: date) -> frozenset[date]:
+    return frozenset(
+        h.date
+        for h in bureau.holidays().holidays
+        if plan_date - HOLIDAYS_AHEAD <= h.date <= plan_date + HOLIDAYS_AHEAD
+    )
+
+
+def _absent_on(steward: Steward, day: date, holidays: frozenset[date]) -> bool:
+    """On leave on a day the steward would otherwise work."""
+    regular = WorkCalendar(steward.days_off, holidays)
+    return regular.works_on(day) and day in steward.leave
+
+
+LOOK_BACK_DAYS = 4
+"""How far back the planner looks for overflow marks (over a weekend or a holiday)."""
+
+
+def overloaded_communities(plan_date: date) -> set[str]:
+    """Communities whose routes of the last few days said their steward cannot do all visits
+    in time (a candidate set: the offload recomputes and hands out only real overflow)."""
+    found: set[str] = set()
+    for back in range(1, LOOK_BACK_DAYS + 1):
+        found |= overflow_marks.overflowing_on(plan_date - timedelta(days=back))
+    return found
+
+
+def _at_work(
+    stewards: dict[str, Steward],
+    communities: dict[str, Community],
+    day: date,
+    holidays: frozenset[date],
+    excluded: set[str],
+) -> list[str]:
+    """Communities (of those given, less `excluded`) whose steward works on the day."""
+    return [
+        c
+        for c, s in stewards.items()
+        if c in communities and c not in excluded and WorkCalendar.of(s, holidays).works_on(day)
+    ]
+
+
+def _plan_job(
+    community_id: str, day: date, run_id: str, holidays: frozenset[date], cover: list[CoverItem]
+) -> PlanJob:
+    return PlanJob(
+        community_id=community_id,
+        plan_date=day,
+        run_id=run_id,
+        holidays=sorted(holidays),
+        cover=cover,
+    )
+
+
+def _cover_items(visits: list[CoverVisit]) -> list[CoverItem]:
+    return [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits]
+
+
+def _workload(community: Community, steward: Steward, policy: Policy) -> Workload:
+    elders = registry.elders_of_community(community.community_id)
+    return Workload(community, steward, elders, day_capacity(community, steward, elders, policy))
+
+
+def plan_cover(
+    communities: dict[str, Community],
+    stewards: dict[str, Steward],
+    plan_date: date,
+    holidays: frozenset[date],
+    policy: Policy,
+) -> CoverPlan:
+    """Who covers which visits of absent or overloaded stewards on the plan date."""
+    needs: dict[str, list[CoverVisit]] = {}
+    points: dict[str, GeoPoint] = {}
+    overloaded = overloaded_communities(plan_date)
+    for community_id, steward in stewards.items():
+        community = communities.get(community_id)
+        if community is None:
+            continue
+        if _absent_on(steward, plan_date, holidays):
+            workload = _workload(community, steward, policy)
+            needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy)
+        elif community_id in overloaded:
+            workload = _workload(community, steward, policy)
+            needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy)
+        else:
+            continue
+        points.update({e.elder_id: e.location for e in workload.elders})
+    at_work = _at_work(stewards, communities, plan_date, holidays, excluded=overloaded)
+    return assign_cover({c: v for c, v in needs.items() if v}, communities, at_work, points)
+
+
+def fan_out(tick: NightlyTick, queue_url: str, run_id: str, policy: Policy) -> FanOut:
+    plan_date = plan_date_of(tick)
+    wanted = set(tick.district_ids) if tick.district_ids else None
+    communities = {
+        c.community_id: c
+        for c in registry.all_communities()
+        if wanted is None or c.district_id in wanted
+    }
+    stewards = {s.community_id: s for s in registry.all_stewards()}
+    holidays = holidays_near(plan_date)
+    cover = plan_cover(communities, stewards, plan_date, holidays, policy)
+    jobs = (
+        _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])))
+        for c in sorted(communities)
+    )
+    sent = plan_jobs.send_plan_jobs(queue_url, jobs)
+    absent = sum(
+        1 for c, s in stewards.items() if c in communities and _absent_on(s, plan_date, holidays)
+    )
+    return FanOut(
+        plan_date,
+        run_id,
+        sent,
+        absent=absent,
+        covered=sum(len(v) for v in cover.assigned.values()),
+        uncovered=len(cover.uncovered),
+    )
+
+
+def _cover_on_route(steward_id: str, day: date) -> list[CoverItem]:
+    """The cover stops (planned or dropped) already on a steward's route for the day."""
+    try:
+        document = routes.get_route(steward_id, day)
+    except NotFoundError:
+        return []
+    return [
+        CoverItem(community_id=stop["community_id"], elder_id=stop["elder_id"])
+        for stop in [*document["stops"], *document["unassigned"]]
+        if stop.get("cover") and not stop.get("incident_id")  # urgent stops are kept apart
+    ]
+
+
+def cover_now(steward_id: str, day: date, queue_url: str, run_id: str, policy: Policy) -> int:
+    """Cover a steward who is away on a day already planned (e.g. sick this morning).
+
+    The nightly plan could not know: the absent steward's visits for the day that cannot
+    wait go to the nearest stewards at work, whose routes for the day are planned again
+    with that cover added to the cover they already had. Returns the visits handed out.
+    """
+    absent = registry.get_steward(steward_id, consistent=True)
+    holidays = holidays_near(day)
+    if not _absent_on(absent, day, holidays):
+        return 0
+    communities = {c.community_id: c for c in registry.all_communities()}
+    stewards = {s.community_id: s for s in registry.all_stewards()}
+    workload = _workload(communities[absent.community_id], absent, policy)
+    needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy)}
+    # Excluded by name too: the stewards scan may not show the new leave yet.
+    at_work = _at_work(stewards, communities, day, holidays, excluded={absent.community_id})
+    points = {e.elder_id: e.location for e in workload.elders}
+    cover = assign_cover(needs, communities, at_work, points)
+    jobs = [
+        _plan_job(
+            community_id,
+            day,
+            run_id,
+            holidays,
+            _cover_on_route(stewards[community_id].steward_id, day) + _cover_items(visits),
+        )
+        for community_id, visits in sorted(cover.assigned.items())
+    ]
+    plan_jobs.send_plan_jobs(queue_url, jobs)
+    return sum(len(visits) for visits in cover.assigned.values())
+
+
+@dataclass(frozen=True)
+class CommunityPlanned:
+    community_id: str
+    steward_id: str
+    planned: int
+    unassigned: int
+    day_off: bool
+    cover: int = 0
+
+
+def _cover_elders(job: PlanJob) -> list[Elder]:
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for item in job.cover:
+        wanted[item.community_id].append(item.elder_id)
+    found: list[Elder] = []
+    for community_id, elder_ids in sorted(wanted.items()):
+        found.extend(registry.get_elders(community_id, elder_ids).values())
+    return found
+
+
+def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
+    """Plan one community's steward for the job's date and store the route (overwriting)."""
+    steward = registry.steward_of_community(job.community_id)
+    if not WorkCalendar.of(steward, job.holidays).works_on(job.plan_date):
+        return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
+    community = registry.get_community(job.community_id)
+    elders = registry.elders_of_community(job.community_id)
+    yesterday = routes.previous_order(steward.steward_id, job.plan_date - timedelta(days=1))
+    cover = _cover_elders(job)
+    # a re-plan of a day already under way (cover for a sick neighbour) keeps urgent visits
+    urgent = urgent_stops(routes.find_route(steward.steward_id, job.plan_date))
+    day = plan_day(
+        community,
+        steward,
+        elders,
+        job.plan_date,
+        policy,
+        warm_start=yesterday,
+        holidays=frozenset(job.holidays),
+        cover=cover,
+        urgent=urgent,
+    )
+    if day is None:
+        return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
+    day.document["run_id"] = job.run_id
+    routes.save_route(day.document)
+    overflow_marks.mark_overflow(
+        job.plan_date, job.community_id, day.document["stats"]["horizon"]["overflow"] > 0
+    )
+    return CommunityPlanned(
+        community.community_id,
+        steward.steward_id,
+        planned=len(day.result.stops),
+        unassigned=len(day.result.unassigned),
+        day_off=False,
+        cover=sum(1 for stop in day.document["stops"] if stop["cover"]),
+    )

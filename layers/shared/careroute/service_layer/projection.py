@@ -1,0 +1,118 @@
+"""Visits stream -> coverage and registry: apply each visit outcome to the counters and to
+the elder it was about.
+
+A stream record may arrive two or three times and out of order, so every elder update is a
+conditional maximum or keyed to the visit time, and safe to repeat:
+
+- visited: `last_visited_on` moves forward; a hospitalised elder is active again (home).
+- not home / refused: `last_attempt_at` moves forward (a later completed visit supersedes
+  it when the elder is read, see `storage.registry`).
+- hospitalised / moved / deceased: the status changes (the planner skips non-active
+  elders), with an entry in the elder's history naming the steward and the outcome. Moved
+  and deceased are final here: no outcome brings an elder back from them.
+- an urgent finding: `urgent_until` moves forward to the visit date plus the policy's
+  `urgent_finding_t1_days` (the elder is T1 until then).
+- every finding opens a follow-up ticket (id from visit id + finding index: opened once).
+
+Every outcome that sets or confirms a status (visited included) is compared with the time of
+the last one applied, so an older hospitalised record delivered after a newer visit does
+nothing. Coverage denominators (registry totals) are not changed by a status change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from careroute.domain.access import Role
+from careroute.domain.coverage import Projection
+from careroute.domain.elder_history import Actor, Entry, Kind
+from careroute.domain.errors import NotFoundError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import ElderStatus, Outcome, Severity, VisitRecord
+from careroute.service_layer.ports import CoverageRepository, ElderRepository, TicketRepository
+from careroute.service_layer.tickets import open_tickets
+
+FAILED_ATTEMPTS = frozenset({Outcome.NOT_HOME, Outcome.REFUSED})
+STATUS_AFTER = {
+    Outcome.VISITED: ElderStatus.ACTIVE,
+    Outcome.HOSPITALISED: ElderStatus.HOSPITALISED,
+    Outcome.MOVED: ElderStatus.MOVED,
+    Outcome.DECEASED: ElderStatus.DECEASED,
+}
+"""The status an outcome leaves the elder in (visited: home, so active)."""
+FINAL_STATUSES = frozenset({ElderStatus.MOVED, ElderStatus.DECEASED})
+STATUS_TRIES = 3
+
+
+@dataclass(frozen=True)
+class VisitProjection:
+    """The ports projecting a visit record reads and writes."""
+
+    elders: ElderRepository
+    tickets: TicketRepository
+    coverage: CoverageRepository
+
+
+def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Projection:
+    """Apply one visit record; safe to call any number of times for the same record.
+
+    The elder's updates come first (each idempotent on its own): if the counter transaction
+    then fails, the retried record redoes them all and they change nothing the second time.
+    """
+    elders = ports.elders
+    if record.completed:
+        elders.mark_visited(record.community_id, record.elder_id, record.local_date)
+    if record.outcome in FAILED_ATTEMPTS:
+        elders.mark_attempt(record.community_id, record.elder_id, record.visited_at)
+    if record.outcome in STATUS_AFTER:
+        apply_status(elders, record, STATUS_AFTER[record.outcome])
+    if any(finding.severity is Severity.URGENT for finding in record.findings):
+        until = record.local_date + timedelta(days=policy.urgent_finding_t1_days)
+        elders.raise_urgent_until(record.community_id, record.elder_id, until)
+    if record.findings:
+        open_tickets(ports.tickets, record, policy.tickets)
+    return ports.coverage.project_visit(record)
+
+
+def status_reason(record: VisitRecord) -> str:
+    return f"visit outcome '{record.outcome.value}' recorded on {record.local_date.isoformat()}"
+
+
+def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStatus) -> bool:
+    """Set (or confirm) the elder's status from the record, unless a newer outcome already
+    did or the elder has left (moved, deceased). True when the update was applied."""
+    # The common case, an active elder visited: confirm without reading first (the update's
+    # own condition keeps it safe); anything else falls through to the read.
+    if target is ElderStatus.ACTIVE and elders.change_status(
+        record.community_id, record.elder_id, target, target, record.visited_at
+    ):
+        return True
+    expected: ElderStatus | None = None
+    for _ in range(STATUS_TRIES):
+        try:
+            current = elders.get_elder(record.community_id, record.elder_id, consistent=True)
+        except NotFoundError:
+            return False  # not in the registry (any more): nothing to apply
+        if current.status in FINAL_STATUSES or current.status is expected:
+            # final, or the status was as expected and the update's time condition failed:
+            # this outcome (or a newer one) is applied already
+            return False
+        expected = current.status
+        change: tuple[str, Entry] | None = None
+        if target is not expected:
+            entry = Entry(
+                kind=Kind.CHANGE,
+                at=record.visited_at,
+                actor=Actor(record.steward_id, Role.STEWARD.value),
+                what="status",
+                old=expected.value,
+                new=target.value,
+                reason=status_reason(record),
+            )
+            change = (f"visit-{record.visit_id}", entry)
+        if elders.change_status(
+            record.community_id, record.elder_id, expected, target, record.visited_at, change
+        ):
+            return True
+    return False

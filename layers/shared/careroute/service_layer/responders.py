@@ -1,0 +1,300 @@
+"""Who can respond to an urgent incident now, and the responder's day for today.
+
+Responders are the stewards on shift of the elder's community and of the nearest other
+communities, and the home-service workers on shift of the providers serving the elder's
+district. A steward's day is their route (routes table); a worker's day is their part of
+their provider's day plan (home-services table). Whichever the kind, a change of the day is
+worked out first (`plan_visit`) and stored by one conditional write (`RoutePlan.store`), so
+a lost race is read again and a repeated delivery finds the visit already placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from careroute.adapters.dynamodb import home_services, registry, routes
+from careroute.adapters.dynamodb import orders as orders_store
+from careroute.adapters.dynamodb.home_services import DayPlan
+from careroute.domain.due import WorkCalendar
+from careroute.domain.incidents import Incident, ResponderOption
+from careroute.domain.orders import ON_A_ROUTE
+from careroute.domain.policy import Policy
+from careroute.domain.providers import Provider, ServiceWorker
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Community,
+    Elder,
+    Steward,
+    TravelMode,
+    china_date,
+    parse_clock,
+)
+from careroute.planning.travel import HaversineTravel, haversine_m
+from careroute.planning.urgent_holds import is_urgent, urgent_stop_id
+from careroute.planning.urgent_route import (
+    UrgentVisit,
+    insert_urgent,
+    seconds_of_day,
+    without_urgent,
+)
+from careroute.planning.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
+from careroute.service_layer import bureau
+from careroute.service_layer.container_cache import ContainerCache
+
+DIRECTORY_TTL_SECONDS = 60.0
+
+
+@dataclass
+class _Directory:
+    communities: dict[str, Community]
+    stewards: dict[str, Steward]
+    """By community id."""
+    holidays: frozenset[date]
+    crews: dict[str, list[tuple[Provider, ServiceWorker]]] = field(default_factory=dict)
+    """By district id, read on first use: the district's providers' workers."""
+
+
+_directory: ContainerCache[_Directory] = ContainerCache(DIRECTORY_TTL_SECONDS)
+
+
+def directory() -> _Directory:
+    """Communities, stewards (with leave), holidays and workers, read once per container
+    minute."""
+    return _directory.get(_read_directory)
+
+
+def _read_directory() -> _Directory:
+    return _Directory(
+        {c.community_id: c for c in registry.all_communities()},
+        {s.community_id: s for s in registry.all_stewards()},
+        frozenset(h.date for h in bureau.holidays().holidays),
+    )
+
+
+def crew(district_id: str) -> list[tuple[Provider, ServiceWorker]]:
+    """The workers of the providers serving a district, with their provider."""
+    found = directory()
+    if district_id not in found.crews:
+        found.crews[district_id] = [
+            (p, w)
+            for p in home_services.providers_of(district_id)
+            for w in home_services.workers_of(p.provider_id)
+        ]
+    return found.crews[district_id]
+
+
+def on_shift(steward: Steward, now: datetime, holidays: frozenset[date]) -> bool:
+    local = now.astimezone(CHINA_TZ)
+    seconds = local.hour * 3600 + local.minute * 60
+    return WorkCalendar.of(steward, holidays).works_on(local.date()) and (
+        steward.shift.start <= seconds < steward.shift.end
+    )
+
+
+def _bike(policy: Policy) -> HaversineTravel:
+    return HaversineTravel(policy.speed_kmh[TravelMode.BIKE], policy.circuity)
+
+
+def responder_options(elder: Elder, now: datetime, policy: Policy) -> list[ResponderOption]:
+    """Stewards on shift now (the elder's own and those of the nearest other communities)
+    and the workers on shift now of the providers serving the elder's district."""
+    found = directory()
+    home = found.communities.get(elder.community_id)
+    if home is None:
+        return []
+    nearest = sorted(
+        (c for c in found.communities.values() if c.community_id != home.community_id),
+        key=lambda c: (haversine_m(home.location, c.location), c.community_id),
+    )[: policy.urgent.neighbours_tried]
+    options = []
+    for community in [home, *nearest]:
+        steward = found.stewards.get(community.community_id)
+        if steward is None or not on_shift(steward, now, found.holidays):
+            continue
+        travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
+        options.append(
+            ResponderOption(
+                steward.steward_id,
+                community.community_id,
+                travel.seconds(community.location, elder.location),
+                own=community is home,
+            )
+        )
+    clock_s = seconds_of_day(now)
+    for provider, worker in crew(elder.district_id):
+        if worker.shift.start <= clock_s < worker.shift.end:
+            seconds = _bike(policy).seconds(provider.base, elder.location)
+            options.append(
+                ResponderOption(worker.worker_id, "", seconds, False, provider.provider_id)
+            )
+    return options
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """A change of a responder's day worked out: store() writes it, False when the day
+    changed since it was read."""
+
+    responder_id: str
+    eta: int
+    """Arrival at the elder, seconds since local midnight."""
+    store: Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class PlacedStop:
+    """An incident's urgent stop as the responder's day holds it."""
+
+    arrival: int
+    window_end: int
+    started: bool
+
+
+def plan_visit(
+    option: ResponderOption,
+    incident: Incident,
+    elder: Elder,
+    now: datetime,
+    policy: Policy,
+    late_seconds: int = 0,
+    plans: dict[str, DayPlan] | None = None,
+) -> RoutePlan | None:
+    """The responder's day for today with the incident's visit in it (placed again if it was
+    there already), or None when it cannot fit. `plans`: providers' day plans already read
+    while trying several workers (each write is conditional on the version read anyway)."""
+    if option.is_worker:
+        return _worker_plan(
+            option.steward_id,
+            incident,
+            elder,
+            now,
+            policy,
+            late_seconds,
+            plans if plans is not None else {},
+        )
+    found = directory()
+    community = found.communities[option.community_id]
+    steward = found.stewards[option.community_id]
+    previous = routes.find_route(steward.steward_id, china_date(now))
+    visit = UrgentVisit(
+        incident.incident_id,
+        elder,
+        incident.arrive_due_at,
+        incident.service_minutes * 60,
+        late_seconds,
+    )
+    base = without_urgent(previous, incident.incident_id)
+    inserted = insert_urgent(base, community, steward, visit, now, policy)
+    if inserted is None:
+        return None
+    return RoutePlan(
+        steward.steward_id,
+        inserted.eta,
+        lambda: routes.replace_route(inserted.document, previous),
+    )
+
+
+def _worker_day(
+    district_id: str, worker_id: str, day: date, plans: dict[str, DayPlan]
+) -> tuple[DayPlan, WorkerDay]:
+    provider, worker = next((p, w) for p, w in crew(district_id) if w.worker_id == worker_id)
+    if provider.provider_id not in plans:
+        plans[provider.provider_id] = home_services.get_plan(provider.provider_id, day)
+    plan = plans[provider.provider_id]
+    mine = tuple(plan.routes.get(worker_id, []))
+    booked = orders_store.get_orders([i for i, _ in mine if not is_urgent(i)])
+    return plan, WorkerDay(
+        worker,
+        provider.base,
+        mine,
+        tuple(o for o in booked if o.status in ON_A_ROUTE),
+        tuple(h for h in plan.held if h.worker_id == worker_id),
+    )
+
+
+def _worker_plan(
+    worker_id: str,
+    incident: Incident,
+    elder: Elder,
+    now: datetime,
+    policy: Policy,
+    late_seconds: int,
+    plans: dict[str, DayPlan],
+) -> RoutePlan | None:
+    day = china_date(now)
+    plan, mine = _worker_day(incident.district_id, worker_id, day, plans)
+    visit = WorkerUrgent(
+        incident.incident_id,
+        elder.location,
+        incident.arrive_due_at,
+        incident.service_minutes * 60,
+        late_seconds,
+    )
+    inserted = insert_for_worker(without(mine, incident.incident_id), visit, now, _bike(policy))
+    if inserted is None:
+        return None
+    others = tuple(h for h in plan.held if h.incident_id != incident.incident_id)
+    after = DayPlan(
+        plan.provider_id,
+        day,
+        plan.version + 1,
+        {**plan.routes, worker_id: list(inserted.stops)},
+        (*others, inserted.hold),
+    )
+    return RoutePlan(worker_id, inserted.eta, lambda: home_services.replace_plan(after))
+
+
+def placed_stop(incident: Incident, now: datetime) -> PlacedStop | None:
+    """Where the incident's visit is on its responder's day today; None when it is not."""
+    day = china_date(now)
+    now_s = seconds_of_day(now)
+    if incident.responder_provider_id:
+        plan = home_services.get_plan(incident.responder_provider_id, day)
+        start = plan.start_of(urgent_stop_id(incident.incident_id))
+        hold = next((h for h in plan.held if h.incident_id == incident.incident_id), None)
+        if start is None or hold is None:
+            return None
+        return PlacedStop(start, hold.window.end, start <= now_s)
+    route = routes.find_route(incident.responder_id, day)
+    stops = route["stops"] if route else []
+    stop = next((s for s in stops if s.get("incident_id") == incident.incident_id), None)
+    if stop is None:
+        return None
+    return PlacedStop(
+        parse_clock(stop["arrival"]),
+        parse_clock(stop["window"]["end"]),
+        parse_clock(stop["service_start"]) <= now_s,
+    )
+
+
+def take_off(incident: Incident, now: datetime) -> bool:
+    """Take the incident's visit off its responder's day (to hand it to someone else);
+    True when it is off, False when the day changed meanwhile."""
+    day = china_date(now)
+    if incident.responder_provider_id:
+        plan = home_services.get_plan(incident.responder_provider_id, day)
+        stop_id = urgent_stop_id(incident.incident_id)
+        if plan.start_of(stop_id) is None:
+            return True
+        after = DayPlan(
+            plan.provider_id,
+            day,
+            plan.version + 1,
+            {w: [s for s in stops if s[0] != stop_id] for w, stops in plan.routes.items()},
+            tuple(h for h in plan.held if h.incident_id != incident.incident_id),
+        )
+        return home_services.replace_plan(after)
+    previous = routes.find_route(incident.responder_id, day)
+    document = without_urgent(previous, incident.incident_id)
+    if document is None or document is previous:
+        return True
+    return routes.replace_route(document, previous)
+
+
+def day_end_seconds(at: datetime, day: date) -> int:
+    """Seconds of `day` at `at`, or the end of the day when `at` is later."""
+    if china_date(at) > day:
+        return 24 * 3600
+    return seconds_of_day(at)

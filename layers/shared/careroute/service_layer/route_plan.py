@@ -1,0 +1,324 @@
+"""Build one steward's route for one day: due visits -> router -> validator -> plan document.
+
+Pure (no AWS): the solver handler loads the inputs and stores the document.
+The document format is specified in docs/plan-format.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from careroute import routing
+from careroute.domain.due import DueVisit, WorkCalendar, due_visit, working_days_between
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Community,
+    Elder,
+    ElderStatus,
+    Steward,
+    Tier,
+    TimeWindow,
+    format_clock,
+)
+from careroute.planning.horizon import DayCapacity, HorizonPlan, PlannedVisit, plan_horizon
+from careroute.planning.travel import HaversineTravel
+from careroute.planning.urgent_route import held_stop
+from careroute.routing import (
+    RouteProblem,
+    RouteResult,
+    SolveLimits,
+    Stop,
+    validate_route,
+)
+
+TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
+CAPACITY_HEADROOM = 0.9
+"""The horizon fills a day to this share of the shift: windows and walks rarely pack tighter."""
+RETRY_URGENCY = 6
+"""A retry weighs as if its deadline were this many working days nearer: it waited already."""
+RETRY_GAP_SECONDS = 3600
+"""A retry after a failed attempt keeps at least this far from the failed time of day."""
+
+
+class PlanRejected(RuntimeError):
+    """The validator found the router's plan broken; it is not stored."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A visit offered to the router for the day."""
+
+    elder: Elder
+    tier: Tier
+    deadline: date
+    slack_days: int
+    """Working days between the plan date and the deadline (0 = today)."""
+    window: TimeWindow
+    cover: bool = False
+    """The elder belongs to an absent neighbour's community."""
+    retry: bool = False
+    """A failed attempt (not home, refused) came before: the window avoids its time of day."""
+
+    @property
+    def mandatory(self) -> bool:
+        return self.slack_days <= 0 and not self.cover
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    document: dict[str, Any]
+    result: RouteResult
+
+
+def visit_penalty(candidate: Candidate) -> int | None:
+    """None (mandatory) on the deadline; otherwise a penalty that grows as the deadline nears.
+
+    Penalties are in the objective's unit (seconds of travel) and dwarf any detour inside a
+    community, so the router drops the least urgent visits only when the day is full.
+    """
+    if candidate.mandatory:
+        return None
+    urgency = max(0, 10 - candidate.slack_days) + (RETRY_URGENCY if candidate.retry else 0)
+    return 3600 * (2 + urgency) * TIER_WEIGHT[candidate.tier]
+
+
+def day_capacity(
+    community: Community, steward: Steward, elders: list[Elder], policy: Policy
+) -> DayCapacity:
+    """A day's room for visits: shift minus break, and the walk that comes with each visit."""
+    travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
+    shift = steward.shift.seconds - (steward.lunch_break.seconds if steward.lunch_break else 0)
+    walks = [travel.seconds(community.location, e.location) for e in elders] or [0]
+    return DayCapacity(
+        visits=steward.max_visits_per_day,
+        minutes=int(shift / 60 * CAPACITY_HEADROOM),
+        travel_minutes_per_visit=sum(walks) / len(walks) / 60,
+    )
+
+
+def retry_window(elder: Elder) -> TimeWindow | None:
+    """After a failed attempt, the larger part of the elder's window away from its time."""
+    failed = elder.last_attempt_at
+    if failed is None:
+        return None
+    local = failed.astimezone(CHINA_TZ)
+    if elder.last_visited_on is not None and local.date() <= elder.last_visited_on:
+        return None
+    at = local.hour * 3600 + local.minute * 60
+    window = elder.window
+    parts = [
+        (window.start, min(window.end, at - RETRY_GAP_SECONDS)),
+        (max(window.start, at + RETRY_GAP_SECONDS), window.end),
+    ]
+    start, end = max(parts, key=lambda p: p[1] - p[0])
+    return TimeWindow(start, end) if end - start >= RETRY_GAP_SECONDS else window
+
+
+def _candidate(visit: DueVisit | PlannedVisit, slack: int, cover: bool = False) -> Candidate:
+    retry = retry_window(visit.elder)
+    return Candidate(
+        elder=visit.elder,
+        tier=visit.tier,
+        deadline=visit.deadline,
+        slack_days=slack,
+        window=retry or visit.elder.window,
+        cover=cover,
+        retry=retry is not None,
+    )
+
+
+def candidates_for(
+    plan: HorizonPlan,
+    plan_date: date,
+    calendar: WorkCalendar,
+    cover: list[Elder],
+    policy: Policy,
+) -> list[Candidate]:
+    """The horizon's visits for the day, then the absent neighbours' elders given to us."""
+    own = [
+        _candidate(v, working_days_between(plan_date, v.deadline, calendar))
+        for v in plan.on(plan_date)
+    ]
+    covered = [
+        _candidate(d, d.slack_days, cover=True)
+        for d in (
+            due_visit(e, calendar, plan_date, policy)
+            for e in cover
+            if e.status is ElderStatus.ACTIVE
+        )
+    ]
+    return own + covered
+
+
+def _window(start: int, end: int) -> dict[str, str]:
+    return {"start": format_clock(start), "end": format_clock(end)}
+
+
+def plan_day(
+    community: Community,
+    steward: Steward,
+    elders: list[Elder],
+    plan_date: date,
+    policy: Policy,
+    limits: SolveLimits | None = None,
+    seed: int = 0,
+    warm_start: tuple[str, ...] = (),
+    holidays: frozenset[date] = frozenset(),
+    cover: list[Elder] | None = None,
+    urgent: list[dict[str, Any]] | None = None,
+) -> PlannedDay | None:
+    """The steward's validated route for `plan_date`, or None when the steward is off.
+
+    The day's visits are the ones the horizon planner gives to `plan_date`, plus `cover`:
+    elders of absent neighbours handed to this steward by the nightly planner.
+    `warm_start` (e.g. yesterday's route, elder ids in order) seeds the search where the
+    same elders are candidates again. `urgent`: urgent stops already on the stored route
+    (careroute.planning.urgent_route), kept as mandatory stops inside their windows.
+    """
+    calendar = WorkCalendar.of(steward, holidays)
+    if not calendar.works_on(plan_date):
+        return None
+    horizon = plan_horizon(
+        elders, calendar, plan_date, policy, day_capacity(community, steward, elders, policy)
+    )
+    due = candidates_for(horizon, plan_date, calendar, cover or [], policy)
+    by_id = {d.elder.elder_id: d for d in due}
+    travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
+    problem = RouteProblem(
+        depot=community.location,
+        shift=steward.shift,
+        lunch_break=steward.lunch_break,
+        stops=tuple(
+            Stop(
+                stop_id=d.elder.elder_id,
+                location=d.elder.location,
+                window=d.window,
+                service_seconds=policy.service_seconds(d.tier),
+                penalty=visit_penalty(d),
+            )
+            for d in due
+        )
+        + tuple(held_stop(s) for s in urgent or ()),
+        travel=travel,
+        max_stops=steward.max_visits_per_day + len(urgent or ()),
+        warm_start=warm_start,
+    )
+    result = routing.solve(problem, limits or routing.default_limits(len(problem.stops)), seed=seed)
+    violations = validate_route(problem, result)
+    if violations:
+        raise PlanRejected(
+            f"route for steward {steward.steward_id} on {plan_date} failed validation: "
+            + "; ".join(violations[:5])
+        )
+    held = {held_stop(s).stop_id: s for s in urgent or ()}
+    document = _document(community, steward, plan_date, result, by_id, held)
+    document["stats"]["horizon"] = _horizon_stats(horizon)
+    return PlannedDay(document, result)
+
+
+def _horizon_stats(plan: HorizonPlan) -> dict[str, Any]:
+    return {
+        "last_day": plan.last_day.isoformat(),
+        "visits": len(plan.visits),
+        "today": len(plan.on(plan.first_day)),
+        "overflow": len(plan.overflow()),
+        "overloaded_days": [day.isoformat() for day in plan.overloaded_days()],
+    }
+
+
+def _document(
+    community: Community,
+    steward: Steward,
+    plan_date: date,
+    result: RouteResult,
+    due: dict[str, Candidate],
+    held: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    held = held or {}
+    stops = []
+    for planned in result.stops:
+        if planned.stop_id in held:  # an urgent stop kept: same stop, new times
+            stops.append(
+                {
+                    **held[planned.stop_id],
+                    "sequence": planned.sequence,
+                    "arrival": format_clock(planned.arrival),
+                    "service_start": format_clock(planned.service_start),
+                    "service_end": format_clock(planned.service_end),
+                    "travel_minutes": round(planned.travel_seconds / 60, 1),
+                }
+            )
+            continue
+        d = due[planned.stop_id]
+        stops.append(
+            {
+                "sequence": planned.sequence,
+                "elder_id": planned.stop_id,
+                "community_id": d.elder.community_id,
+                # Only the steward reads routes: stored with the route (encrypted, expiring)
+                # so the morning's read is one item; exports leave them out.
+                "name": d.elder.name,
+                "address": d.elder.address,
+                "tier": d.tier.value,
+                "lat": d.elder.location.lat,
+                "lng": d.elder.location.lng,
+                "window": _window(d.window.start, d.window.end),
+                "arrival": format_clock(planned.arrival),
+                "service_start": format_clock(planned.service_start),
+                "service_end": format_clock(planned.service_end),
+                "travel_minutes": round(planned.travel_seconds / 60, 1),
+                "deadline": d.deadline.isoformat(),
+                "mandatory": d.mandatory,
+                "cover": d.cover,
+                "retry": d.retry,
+                # e.g. a benefit the elder newly qualifies for, to tell them about at the door
+                "tasks": sorted(d.elder.benefit_tasks),
+            }
+        )
+    unassigned = [
+        {
+            "elder_id": u.stop_id,
+            "community_id": due[u.stop_id].elder.community_id,
+            "tier": due[u.stop_id].tier.value,
+            "reason": u.reason.value,
+            "mandatory": u.mandatory,
+            "deadline": due[u.stop_id].deadline.isoformat(),
+            "cover": due[u.stop_id].cover,
+        }
+        for u in result.unassigned
+        if u.stop_id not in held
+    ]
+    unassigned += [
+        {**held[u.stop_id], "reason": u.reason.value}
+        for u in result.unassigned
+        if u.stop_id in held
+    ]
+    lunch = steward.lunch_break
+    return {
+        "steward_id": steward.steward_id,
+        "community_id": community.community_id,
+        "street_id": community.street_id,
+        "district_id": community.district_id,
+        "date": plan_date.isoformat(),
+        "mode": steward.mode.value,
+        "depot": {"lat": community.location.lat, "lng": community.location.lng},
+        "shift": _window(steward.shift.start, steward.shift.end),
+        "break": _window(lunch.start, lunch.end) if lunch else None,
+        "depart": format_clock(result.depot_departure),
+        "return": format_clock(result.depot_return),
+        "stops": stops,
+        "unassigned": unassigned,
+        "stats": {
+            "candidates": len(due),
+            "cover": sum(1 for d in due.values() if d.cover),
+            "retries": sum(1 for d in due.values() if d.retry),
+            "planned": len(stops),
+            "travel_minutes": round(result.travel_seconds / 60, 1),
+            "solve_ms": result.solve_ms,
+            "status": result.status.value,
+            "notes": list(result.notes),
+        },
+    }

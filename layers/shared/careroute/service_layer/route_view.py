@@ -1,0 +1,47 @@
+"""A steward's route as the steward sees it: the plan plus each elder's name and address.
+
+The read is audited (who, when, which elders) before the names leave the service."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from careroute.adapters.dynamodb import history, registry, routes
+from careroute.domain.access import Caller
+from careroute.service_layer.elders import audit_read
+
+PERSONAL_STOP_FIELDS = ("name", "address")
+"""What a route stop says about the elder beyond ids: for the steward's eyes only."""
+
+
+def steward_route(steward_id: str, plan_date: date, reader: Caller | None = None) -> dict[str, Any]:
+    """The route as stored (names and addresses were written with it at planning time);
+    routes stored without them (older plans) get them from the registry."""
+    document = routes.get_route(steward_id, plan_date)
+    home = document["community_id"]
+    by_community: dict[str, list[str]] = defaultdict(list)
+    for stop in document["stops"]:
+        # Cover stops (an absent neighbour's elders) name the elder's own community.
+        by_community[stop.get("community_id", home)].append(stop["elder_id"])
+    for community_id, elder_ids in sorted(by_community.items()):
+        stops = [s for s in document["stops"] if s.get("community_id", home) == community_id]
+        if any("name" not in stop for stop in stops):
+            elders = registry.get_elders(community_id, elder_ids)
+            for stop in stops:
+                elder = elders.get(stop["elder_id"])
+                stop["name"] = elder.name if elder else None
+                stop["address"] = elder.address if elder else None
+        if reader is not None:
+            audit_read(reader, history.community_pk(community_id), "route", sorted(elder_ids))
+    return document
+
+
+def without_personal_data(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a route document with the elders' names and addresses left out."""
+    stops = [
+        {k: v for k, v in stop.items() if k not in PERSONAL_STOP_FIELDS}
+        for stop in document["stops"]
+    ]
+    return {**document, "stops": stops}

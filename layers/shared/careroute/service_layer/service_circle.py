@@ -1,0 +1,160 @@
+"""The 15-minute service circle for officials: for a scope they may read, the share of its
+elders within 15 minutes' walk of a service facility, per district and community, and the
+ids of the elders outside. Also the city table the CLI prints.
+
+Facilities are the synthetic ones (service_circle.generate_facilities with the canteens of
+synthetic_meals), generated from the registry's communities once per container.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from careroute_synthetic.meals import generate_canteens
+
+from careroute.adapters.dynamodb import circle_counts, registry
+from careroute.adapters.dynamodb.scopes import communities_in
+from careroute.domain.access import Caller
+from careroute.domain.coverage import Scope, ScopeKind, scopes_of
+from careroute.domain.errors import ValidationError
+from careroute.domain.policy import Policy
+from careroute.planning.service_circle import (
+    CIRCLE_SECONDS,
+    CircleReport,
+    CircleRow,
+    Facility,
+    generate_facilities,
+    service_circle,
+)
+from careroute.domain.vocabulary import Community, Elder, TravelMode
+from careroute.planning.travel import HaversineTravel
+from careroute.service_layer.meals import MEAL_SEED
+from careroute.service_layer.scope_access import readable_scope
+
+_facilities: dict[int, tuple[Facility, ...]] = {}
+_community_counts: dict[tuple[str, date], tuple[int, int]] = {}
+"""(community id, day) -> (elders counted, within the circle)."""
+
+
+def facilities_of(communities: Iterable[Community], seed: int = MEAL_SEED) -> tuple[Facility, ...]:
+    ordered = sorted(communities, key=lambda c: c.community_id)
+    return generate_facilities(ordered, seed, generate_canteens(ordered, seed))
+
+
+def walking(policy: Policy) -> HaversineTravel:
+    return HaversineTravel(policy.speed_kmh[TravelMode.WALK], policy.circuity)
+
+
+def city_report(
+    communities: Iterable[Community], elders: Iterable[Elder], policy: Policy
+) -> CircleReport:
+    """The whole registry's circle (the CLI's table)."""
+    return service_circle(elders, facilities_of(communities), walking(policy))
+
+
+def row_document(row: CircleRow, ids: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": row.scope_id,
+        "elders": row.elders,
+        "within": row.within,
+        "share": round(row.share, 4),
+    }
+    if ids:
+        doc["outside"] = row.outside
+    return doc
+
+
+def _facilities_now() -> tuple[Facility, ...]:
+    if MEAL_SEED not in _facilities:
+        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
+    return _facilities[MEAL_SEED]
+
+
+def _members(scope: Scope) -> list[str]:
+    members = communities_in(scope)
+    if not members:
+        raise ValidationError(f"scope: no communities in {scope}")
+    return members
+
+
+def _scope_report(scope: Scope, policy: Policy) -> CircleReport:
+    """The circle of the elders of `scope`'s communities (the stored facilities of the city)."""
+    elders = [e for cid in _members(scope) for e in registry.elders_of_community(cid)]
+    return service_circle(elders, _facilities_now(), walking(policy))
+
+
+def count_circles(
+    communities: Iterable[Community], elders: Iterable[Elder], policy: Policy, day: date
+) -> dict[Scope, tuple[int, int]]:
+    """Count the circle of every community, street, district and the city and store the
+    counts as of `day` (the daily ServiceCircleCountFunction, and `careroute run` from the
+    registry it has just loaded). The counts stored, per scope."""
+    members = sorted(communities, key=lambda c: c.community_id)
+    rows = service_circle(elders, facilities_of(members), walking(policy)).communities
+    counts: dict[Scope, tuple[int, int]] = {}
+    for c in members:
+        row = rows.get(c.community_id)
+        own = (row.elders, row.within) if row else (0, 0)
+        for scope in scopes_of(c.community_id, c.street_id, c.district_id):
+            before = counts.get(scope, (0, 0))
+            counts[scope] = (before[0] + own[0], before[1] + own[1])
+    circle_counts.save_counts(counts, day)
+    return counts
+
+
+def circle_share(scope: Scope, policy: Policy, today: date) -> dict[str, Any]:
+    """The coverage report's circle figures of a scope (counts and share, no ids).
+
+    Read from the daily count (count_circles: one item per scope). Before the first count
+    (a fresh stack) the scope's communities are counted here and kept per community for
+    the day in this container: cheap for a street, slow for the whole city.
+    """
+    stored = circle_counts.read_counts(scope)
+    if stored is not None:
+        elders, within, as_of = stored
+    else:
+        elders, within, as_of = (*_counted_here(scope, policy, today), today)
+    return {
+        "limit_minutes": CIRCLE_SECONDS // 60,
+        "elders": elders,
+        "within": within,
+        "share": round(CircleRow("total", elders, within).share, 4),
+        "as_of": as_of.isoformat(),
+    }
+
+
+def _counted_here(scope: Scope, policy: Policy, today: date) -> tuple[int, int]:
+    members = _members(scope)
+    if any(day != today for _cid, day in _community_counts):
+        _community_counts.clear()  # a new day: count afresh
+    missing = [cid for cid in members if (cid, today) not in _community_counts]
+    if missing:
+        read = [e for cid in missing for e in registry.elders_of_community(cid)]
+        counted = service_circle(read, _facilities_now(), walking(policy)).communities
+        for cid in missing:
+            row = counted.get(cid)
+            _community_counts[(cid, today)] = (row.elders, row.within) if row else (0, 0)
+    return (
+        sum(_community_counts[(cid, today)][0] for cid in members),
+        sum(_community_counts[(cid, today)][1] for cid in members),
+    )
+
+
+def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict[str, Any]:
+    """The circle of one scope (city, district:ID, street:ID or community:ID; default: the
+    caller's own). Elder ids outside are listed per community and for scopes below the city."""
+    own = caller.official_scope
+    if scope_text is None and own is not None:
+        scope_text = str(own)
+    scope = readable_scope(caller, scope_text or "")
+    report = _scope_report(scope, policy)
+    total = row_document(report.city, ids=scope.kind is not ScopeKind.CITY)
+    return {
+        "scope": str(scope),
+        "limit_minutes": CIRCLE_SECONDS // 60,
+        "total": {**total, "id": str(scope)},
+        "districts": [row_document(r, ids=False) for r in report.districts.values()],
+        "communities": [row_document(r) for r in report.communities.values()],
+    }

@@ -1,0 +1,162 @@
+"""Follow-up tickets: opened by the projector for each finding, escalated hourly, listed and
+closed over the API.
+
+Who may act: officials (street, district) and the city admin on tickets in their scope; a
+steward on the tickets of their own community.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from careroute.adapters.dynamodb import coverage as coverage_store
+from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb import tickets as store
+from careroute.adapters.dynamodb.scopes import ancestors, communities_in
+from careroute.domain.access import Caller, Role, can_read_scope, require_scope
+from careroute.domain.coverage import Scope, ScopeKind, scopes_of
+from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
+from careroute.domain.tickets import (
+    Ticket,
+    TicketSla,
+    TicketSource,
+    TicketStatus,
+    close,
+    escalate,
+    tickets_for,
+)
+from careroute.domain.vocabulary import VisitRecord
+from careroute.messages.api import TicketList, TicketRow
+from careroute.service_layer.ports import TicketRepository
+from careroute.service_layer.scope_access import parse_scope
+
+
+class TicketFilter(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    CLOSED = "closed"
+    ALL = "all"
+
+
+def open_tickets(tickets: TicketRepository, record: VisitRecord, sla: TicketSla) -> int:
+    """Open one ticket per finding of the visit; a repeat delivery opens none. The count of
+    tickets stored now."""
+    return sum(tickets.open_once(ticket) for ticket in tickets_for(record, sla))
+
+
+def escalate_overdue(now: datetime) -> int:
+    """Raise every overdue open ticket to the level due at `now`; the count raised. Safe to
+    run twice (each update is conditional on the level read)."""
+    raised = 0
+    for ticket in store.open_due_before(now):
+        after = escalate(ticket, now)
+        if after.level is not ticket.level and store.save_level(ticket, after, now):
+            raised += 1
+    return raised
+
+
+def _steward_community(who: Caller) -> str:
+    return registry.get_steward(who.scope).community_id
+
+
+def _may_act(who: Caller, community_id: str) -> bool:
+    if who.role is Role.STEWARD:
+        return _steward_community(who) == community_id
+    where = Scope(ScopeKind.COMMUNITY, community_id)
+    return can_read_scope(who, where, ancestors(where))
+
+
+def _row(ticket: Ticket, now: datetime) -> TicketRow:
+    return TicketRow(
+        ticket_id=ticket.ticket_id,
+        visit_id=ticket.visit_id,
+        elder_id=ticket.elder_id,
+        community_id=ticket.community_id,
+        street_id=ticket.street_id,
+        district_id=ticket.district_id,
+        category=ticket.category.value,
+        severity=ticket.severity.value,
+        level=ticket.level.value,
+        status=ticket.status.value,
+        overdue=ticket.overdue(now),
+        opened_at=ticket.opened_at,
+        due_at=ticket.due_at,
+        closed_at=ticket.closed_at,
+        action=ticket.action or None,
+        result=ticket.result or None,
+        source=ticket.source.value,
+        benefit=ticket.note if ticket.source is TicketSource.BENEFIT else None,
+    )
+
+
+def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
+    if status is TicketFilter.ALL:
+        return True
+    if status is TicketFilter.CLOSED:
+        return ticket.status is TicketStatus.CLOSED
+    if status is TicketFilter.OVERDUE:
+        return ticket.overdue(now)
+    return ticket.status is TicketStatus.OPEN
+
+
+def list_tickets(
+    who: Caller,
+    scope: str,
+    status: TicketFilter,
+    now: datetime,
+    source: TicketSource | None = None,
+) -> TicketList:
+    """The tickets of a scope with the given status (and source, e.g. `benefit` lists whom
+    the benefit scan found and notified), soonest due first."""
+    where = parse_scope(scope)
+    if who.role is Role.STEWARD:
+        if where.kind is not ScopeKind.COMMUNITY or where.scope_id != _steward_community(who):
+            raise ForbiddenError("a steward can only see their own community's tickets")
+    else:
+        require_scope(who, where, ancestors(where))
+    found = [
+        ticket
+        for community_id in communities_in(where)
+        for ticket in store.of_community(community_id)
+        if _matches(ticket, status, now) and (source is None or ticket.source is source)
+    ]
+    found.sort(key=lambda t: (t.due_at, t.ticket_id))
+    rows = [_row(t, now) for t in found]
+    return TicketList(scope=str(where), status=status.value, count=len(rows), tickets=rows)
+
+
+def ticket_figures(where: Scope, month: str, now: datetime) -> dict[str, Any]:
+    """What coverage reports about follow-ups in a scope: tickets opened in the month and how
+    many closed on time (counters kept with each open and close), and the tickets open and
+    overdue right now."""
+    counts = coverage_store.read_ticket_counts(month, where)
+    open_now = [
+        t
+        for t in store.open_tickets()
+        if where in scopes_of(t.community_id, t.street_id, t.district_id)
+    ]
+    closed = counts["closed"]
+    return {
+        **counts,
+        "closed_on_time_rate": round(counts["closed_on_time"] / closed, 4) if closed else None,
+        "open_now": len(open_now),
+        "overdue_now": sum(1 for t in open_now if t.overdue(now)),
+    }
+
+
+def close_ticket(who: Caller, ticket_id: str, action: str, result: str, now: datetime) -> TicketRow:
+    """Close an open ticket with what was done and what came of it."""
+    ticket = store.get_ticket(ticket_id, consistent=True)
+    if not _may_act(who, ticket.community_id):
+        raise ForbiddenError(f"{who.role.value} {who.scope} may not close this ticket")
+    if ticket.status is TicketStatus.CLOSED:
+        raise ConflictError("the ticket is closed already")
+    try:
+        closed = close(ticket, now, who.subject, action, result)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not store.save_closed(closed):
+        raise ConflictError("the ticket is closed already")
+    return _row(closed, now)

@@ -1,0 +1,108 @@
+"""Record a steward's visit outcome, exactly once per Idempotency-Key."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from careroute.domain.errors import ForbiddenError, ValidationError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import VisitRecord, china_date
+from careroute.messages.visits import VisitRequest
+from careroute.service_layer.ports import (
+    ElderRepository,
+    RouteRepository,
+    StewardRepository,
+    VisitRepository,
+)
+
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+MAX_LATENESS = timedelta(days=62)
+"""Outcomes queued offline may arrive late, but not from before last month."""
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+
+
+def visit_id_for(steward_id: str, idempotency_key: str) -> str:
+    """One visit per (steward, key): a retry maps to the same id, other stewards can't collide."""
+    return hashlib.sha256(f"{steward_id}\n{idempotency_key}".encode()).hexdigest()[:32]
+
+
+def request_fingerprint(request: VisitRequest) -> str:
+    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+
+
+def check_idempotency_key(key: str | None) -> str:
+    if key is None or not key.strip():
+        raise ValidationError("the Idempotency-Key header is required (e.g. a UUID per visit)")
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(
+            "Idempotency-Key must be 8-128 characters of letters, digits and _ . : -"
+        )
+    return key
+
+
+@dataclass(frozen=True)
+class VisitRecording:
+    """The ports recording a visit reads and writes."""
+
+    stewards: StewardRepository
+    elders: ElderRepository
+    routes: RouteRepository
+    visits: VisitRepository
+
+
+def require_cover_stop(
+    routes: RouteRepository, steward_id: str, day: date, community_id: str, elder_id: str
+) -> None:
+    route = routes.find_route(steward_id, day)
+    stops = route["stops"] if route is not None else []
+    if not any(
+        s["elder_id"] == elder_id and s.get("community_id") == community_id and s.get("cover")
+        for s in stops
+    ):
+        raise ForbiddenError(
+            f"elder {elder_id} of community {community_id} is not a cover stop on your "
+            f"route for {day}"
+        )
+
+
+def record_visit(
+    request: VisitRequest,
+    idempotency_key: str,
+    now: datetime,
+    policy: Policy,
+    ports: VisitRecording,
+) -> tuple[VisitRecord, bool]:
+    """Store the outcome; returns (record, created). A retried request returns the original."""
+    if request.visited_at > now + MAX_CLOCK_SKEW:
+        raise ValidationError("visited_at is in the future")
+    if request.visited_at < now - MAX_LATENESS:
+        raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
+    steward = ports.stewards.get_steward(request.steward_id)
+    local_day = china_date(request.visited_at)
+    # Elders are keyed by community: a steward reaches elders of their own community, and an
+    # absent neighbour's elders only where that day's route gave them as cover stops.
+    community_id = request.community_id or steward.community_id
+    if community_id != steward.community_id:
+        require_cover_stop(
+            ports.routes, steward.steward_id, local_day, community_id, request.elder_id
+        )
+    elder = ports.elders.get_elder(community_id, request.elder_id)
+    record = VisitRecord(
+        visit_id=visit_id_for(steward.steward_id, idempotency_key),
+        elder_id=elder.elder_id,
+        steward_id=steward.steward_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        tier=policy.tier_of(elder, local_day),
+        outcome=request.outcome,
+        visited_at=request.visited_at,
+        recorded_at=now,
+        notes=request.notes,
+        findings=tuple(finding.to_domain() for finding in request.findings),
+        location=request.location.to_domain() if request.location else None,
+    )
+    return ports.visits.save_visit_once(record, request_fingerprint(request))
