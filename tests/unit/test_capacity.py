@@ -1,0 +1,102 @@
+"""The month's capacity forecast: visits the rules ask for, hours available, and who helps."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Community, GeoPoint, Registry, Tier
+from careroute.planning.capacity import (
+    Assumptions,
+    Help,
+    forecast,
+    steward_minutes_per_day,
+    visits_required,
+)
+from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
+
+POLICY = load_policy()
+DECEMBER = date(2026, 12, 1)
+LAST = date(2026, 12, 31)
+
+
+def community(community_id: str, street_id: str, lng: float) -> Community:
+    return Community(
+        community_id, community_id, street_id, "街道", "D1", "区", GeoPoint(41.8, lng), 400
+    )
+
+
+def registry(elders_per_community: dict[str, int], streets: dict[str, str]) -> Registry:
+    """One steward per community; each community's elders are weekly (T1) elders."""
+    communities = tuple(
+        community(cid, streets[cid], 123.40 + 0.01 * k) for k, cid in enumerate(streets)
+    )
+    stewards = tuple(replace(STEWARD, steward_id=f"W-{c}", community_id=c) for c in streets)
+    elders = tuple(
+        replace(T1_ELDER, elder_id=f"{c}-{n}", community_id=c, street_id=streets[c])
+        for c, count in elders_per_community.items()
+        for n in range(count)
+    )
+    return Registry(communities, stewards, elders)
+
+
+def test_a_weekly_elder_needs_a_visit_each_seven_days_from_the_last_one() -> None:
+    visited = replace(T1_ELDER, last_visited_on=date(2026, 11, 28))
+    assert visits_required(visited, Tier.T1, DECEMBER, LAST, POLICY) == 4  # 5, 12, 19, 26
+    never = replace(T1_ELDER, last_visited_on=None)
+    assert visits_required(never, Tier.T1, DECEMBER, LAST, POLICY) == 5  # 1, 8, ..., 29
+
+
+def test_a_monthly_elder_needs_one_visit() -> None:
+    visited = replace(T3_ELDER, last_visited_on=date(2026, 11, 3))
+    assert visits_required(visited, Tier.T3, DECEMBER, LAST, POLICY) == 1
+
+
+def test_a_stewards_day_is_the_shift_less_the_lunch_break() -> None:
+    assert steward_minutes_per_day(STEWARD) == 8 * 60 + 30 - 90
+
+
+def test_hours_available_follow_working_days_holidays_and_leave() -> None:
+    city = registry({"C1": 10}, {"C1": "S1"})
+    plain = forecast(DECEMBER, city, POLICY).communities[0]
+    assert plain.visit_slots == 23 * STEWARD.max_visits_per_day  # 23 weekdays in December 2026
+    with_holiday = forecast(DECEMBER, city, POLICY, holidays=[date(2026, 12, 25)]).communities[0]
+    away = replace(city.stewards[0], leave=frozenset({date(2026, 12, 7), date(2026, 12, 8)}))
+    on_leave = forecast(DECEMBER, replace(city, stewards=(away,)), POLICY).communities[0]
+    per_day = steward_minutes_per_day(STEWARD) * Assumptions().usable_share
+    assert plain.minutes_available - with_holiday.minutes_available == pytest.approx(per_day, 1)
+    assert plain.minutes_available - on_leave.minutes_available == pytest.approx(2 * per_day, 1)
+
+
+def test_retries_make_the_month_heavier_as_the_success_rate_falls() -> None:
+    city = registry({"C1": 20}, {"C1": "S1"})
+    easy = forecast(DECEMBER, city, POLICY, assumptions=Assumptions(attempt_success=1.0))
+    hard = forecast(DECEMBER, city, POLICY, assumptions=Assumptions(attempt_success=0.5))
+    assert easy.communities[0].tries_expected == easy.communities[0].visits_required == 100
+    assert hard.communities[0].tries_expected == 200
+    assert hard.communities[0].minutes_required > 1.9 * easy.communities[0].minutes_required
+
+
+def test_a_short_community_is_flagged_and_helped_by_its_street_before_the_district() -> None:
+    streets = {"C1": "S1", "C2": "S1", "C3": "S2"}
+    city = registry({"C1": 90, "C2": 10, "C3": 5}, streets)
+    month = forecast(DECEMBER, city, POLICY)
+    short, neighbour, other_street = month.communities
+    assert not short.unaided and neighbour.unaided and other_street.unaided
+    assert [c.community_id for c in month.flagged_communities] == ["C1"]
+    # The neighbour in the street gives all it can spare first, then the district's pool.
+    assert short.help == (
+        Help("C2", neighbour.spare_minutes, "street"),
+        Help("C3", other_street.spare_minutes, "district"),
+    )
+    assert short.uncovered_minutes == short.shortfall_minutes - sum(h.minutes for h in short.help)
+    assert short.uncovered_minutes > 0  # 90 weekly elders are too many even with both helpers
+    assert [s.street_id for s in month.flagged_streets] == ["S1"]
+
+
+def test_an_impossible_assumption_is_refused() -> None:
+    with pytest.raises(ValueError, match="attempt_success"):
+        Assumptions(attempt_success=0)
+    with pytest.raises(ValueError, match="usable_share"):
+        Assumptions(usable_share=1.5)
