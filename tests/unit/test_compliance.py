@@ -31,6 +31,7 @@ from careroute.domain.vocabulary import (
     Tier,
     VisitRecord,
 )
+from tests.builders import a_visit
 
 MONTH = "2026-12"
 DEC = {n: date(2026, 12, n) for n in range(1, 32)}
@@ -65,17 +66,13 @@ def visit(
 ) -> VisitRecord:
     at = datetime.combine(day, time(hour), CHINA_TZ)
     findings = (Finding(FindingCategory.HEALTH, Severity.URGENT),) if urgent else ()
-    return VisitRecord(
-        visit_id=f"v{next(_counter)}",
+    return a_visit(
+        f"v{next(_counter)}",
+        at,
         elder_id=elder,
-        steward_id="W1",
-        community_id=community,
-        street_id="S1",
-        district_id="D1",
+        where=(community, "S1", "D1"),
         tier=tier,
         outcome=outcome,
-        visited_at=at,
-        recorded_at=at,
         findings=findings,
     )
 

@@ -6,23 +6,14 @@ import pytest
 
 from careroute.domain.coverage import ALL_TIERS, Scope, ScopeKind, recompute
 from careroute.domain.vocabulary import Outcome, Tier, VisitRecord
+from tests.builders import a_visit
 
 T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 
 
 def visit(n: int, elder: str, outcome: Outcome, at: datetime, tier: Tier = Tier.T2) -> VisitRecord:
-    return VisitRecord(
-        visit_id=f"v{n}",
-        elder_id=elder,
-        steward_id="W1",
-        community_id="C1",
-        street_id="S1",
-        district_id="D1",
-        tier=tier,
-        outcome=outcome,
-        visited_at=at,
-        recorded_at=at,
-    )
+    """Visit v{n} to `elder` of community C1 (street S1, district D1) by steward W1."""
+    return a_visit(f"v{n}", at, elder_id=elder, tier=tier, outcome=outcome)
 
 
 def test_an_elder_counts_once_a_month_however_many_visits() -> None:

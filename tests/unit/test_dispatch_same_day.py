@@ -6,9 +6,9 @@ window has no room left today is not placed, and says why."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from careroute.domain.orders import Order, OrderStatus, Payment, ServiceType
+from careroute.domain.orders import Order, OrderStatus
 from careroute.domain.providers import ServiceWorker
 from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
 from careroute.planning.dispatch import build_problem, insert_order
@@ -16,31 +16,26 @@ from careroute.planning.travel import HaversineTravel
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
+from tests import builders
+from tests.builders import BASE
 
-BASE = GeoPoint(41.79, 123.40)
 BIKE = HaversineTravel(12.0)
 DAY = TimeWindow.parse("08:00", "18:00")
 CLEANERS = [ServiceWorker(f"hw-{n}", "hp-1", frozenset({"cleaning"})) for n in (1, 2)]
 TWO_PM = parse_clock("14:00")
+SMALL_DAY = SolveLimits(time_limit_ms=200)
+"""A provider's day of a few orders is solved well before the dispatcher's 500 ms."""
 
 
-def an_order(n: int, window: TimeWindow = DAY, **kw: object) -> Order:
-    fields: dict[str, object] = {
-        "order_id": f"or-{n}",
-        "elder_id": f"e-{n}",
-        "community_id": "c-1",
-        "street_id": "s-1",
-        "district_id": "D01",
-        "service": ServiceType.CLEANING,
-        "service_date": date(2026, 12, 2),
-        "window": window,
-        "location": GeoPoint(41.79 + n * 0.004, 123.40 + n * 0.002),
-        "placed_at": datetime(2026, 12, 2, 5, 0, tzinfo=UTC),
-        "placed_by": "family-1",
-        "payment": Payment.FREE,
-    }
-    fields.update(kw)
-    return Order(**fields)  # type: ignore[arg-type]
+def an_order(n: int, window: TimeWindow = DAY) -> Order:
+    """A cleaning order placed at 13:00 on its service day, n x (440 m north, 160 m east)
+    of the base."""
+    return builders.an_order(
+        n,
+        window=window,
+        location=GeoPoint(BASE.lat + n * 0.004, BASE.lng + n * 0.002),
+        placed_at=datetime(2026, 12, 2, 5, 0, tzinfo=UTC),
+    )
 
 
 def start_of(routes: dict[str, list[tuple[str, int]]], order_id: str) -> int:
@@ -48,10 +43,10 @@ def start_of(routes: dict[str, list[tuple[str, int]]], order_id: str) -> int:
 
 
 def test_a_same_day_order_is_planned_after_now_not_at_the_window_start() -> None:
-    early = insert_order(BASE, CLEANERS, [], an_order(1), BIKE)
+    early = insert_order(BASE, CLEANERS, [], an_order(1), BIKE, SMALL_DAY)
     assert early.worker_id is not None and start_of(early.routes, "or-1") < TWO_PM
 
-    inserted = insert_order(BASE, CLEANERS, [], an_order(1), BIKE, now_s=TWO_PM)
+    inserted = insert_order(BASE, CLEANERS, [], an_order(1), BIKE, SMALL_DAY, now_s=TWO_PM)
     assert inserted.worker_id is not None
     assert start_of(inserted.routes, "or-1") >= TWO_PM
 
@@ -64,7 +59,9 @@ def test_orders_planned_before_now_stay_put_and_later_ones_do_not_move_into_the_
         replace(an_order(2), status=OrderStatus.ACCEPTED, worker_id="hw-1"),
     ]
     planned = {"or-1": parse_clock("09:00"), "or-2": parse_clock("15:00")}
-    inserted = insert_order(BASE, one, booked, an_order(3), BIKE, now_s=TWO_PM, planned=planned)
+    inserted = insert_order(
+        BASE, one, booked, an_order(3), BIKE, SMALL_DAY, now_s=TWO_PM, planned=planned
+    )
     assert inserted.worker_id == "hw-1"
     assert start_of(inserted.routes, "or-1") == parse_clock("09:00")
     assert start_of(inserted.routes, "or-2") >= TWO_PM
@@ -73,11 +70,13 @@ def test_orders_planned_before_now_stay_put_and_later_ones_do_not_move_into_the_
 
 def test_a_window_with_no_room_left_today_is_not_placed_and_says_why() -> None:
     morning = TimeWindow.parse("08:00", "12:00")
-    inserted = insert_order(BASE, CLEANERS, [], an_order(1, morning), BIKE, now_s=TWO_PM)
+    inserted = insert_order(BASE, CLEANERS, [], an_order(1, morning), BIKE, SMALL_DAY, now_s=TWO_PM)
     assert inserted.worker_id is None
     assert inserted.reason.startswith("too late today")
     # 16:45 leaves 75 minutes of 08:00-18:00: too short for 90 minutes of cleaning.
-    late = insert_order(BASE, CLEANERS, [], an_order(2), BIKE, now_s=parse_clock("16:45"))
+    late = insert_order(
+        BASE, CLEANERS, [], an_order(2), BIKE, SMALL_DAY, now_s=parse_clock("16:45")
+    )
     assert late.worker_id is None and late.reason.startswith("too late today")
 
 
@@ -85,7 +84,7 @@ def test_an_idle_worker_leaves_the_base_no_earlier_than_now_and_the_plan_validat
     problem = build_problem(BASE, CLEANERS, [], an_order(1), BIKE, now_s=TWO_PM)
     assert all(w.shift.start == TWO_PM for w in problem.workers)
     assert all(w.break_ is None for w in problem.workers)  # lunch (12-13) is over
-    result = solve_fleet(problem, SolveLimits(300))
+    result = solve_fleet(problem, SMALL_DAY)
     assert validate_fleet(problem, result) == []
     [route] = [r for r in result.routes if r.stops]
     assert route.departure >= TWO_PM

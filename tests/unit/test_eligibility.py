@@ -16,7 +16,8 @@ from careroute.domain.eligibility import (
 )
 from careroute.domain.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy, parse_policy
 from careroute.domain.tickets import Level, TicketSla, TicketSource
-from careroute.domain.vocabulary import Category, Elder, ElderStatus, GeoPoint, Severity, TimeWindow
+from careroute.domain.vocabulary import Category, Elder, ElderStatus, Severity
+from tests.builders import an_elder
 
 BENEFITS = Benefits()
 
@@ -24,19 +25,7 @@ BENEFITS = Benefits()
 def elder(
     *categories: Category, born: date = date(1950, 3, 15), status: ElderStatus = ElderStatus.ACTIVE
 ) -> Elder:
-    return Elder(
-        elder_id="E1",
-        community_id="C1",
-        street_id="S1",
-        district_id="D1",
-        location=GeoPoint(41.8, 123.4),
-        categories=frozenset(categories),
-        birth_date=born,
-        window=TimeWindow.parse("08:30", "17:00"),
-        name="王秀英",
-        address="1号楼",
-        status=status,
-    )
+    return an_elder(*categories, born=born, status=status)
 
 
 @pytest.mark.parametrize(

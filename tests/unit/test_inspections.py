@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
-from careroute_synthetic.city import generate_city
 from careroute_synthetic.inspections import generate_inspections
 
 from careroute.domain.inspections import (
@@ -17,6 +16,7 @@ from careroute.domain.inspections import (
     InspectionPolicy,
     InspectionResult,
     InspectionTarget,
+    InspectionWorld,
     Inspector,
     ItemScore,
     Rectification,
@@ -30,7 +30,7 @@ from careroute.domain.inspections import (
 )
 from careroute.domain.policy import PolicyError, load_policy, parse_policy
 from careroute.domain.tickets import Level, TicketSource
-from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, Registry, TimeWindow
 from careroute.planning.inspections import inspection_problem, plan_documents
 from careroute.routing import SolveLimits, solve_fleet, validate_fleet
 
@@ -173,13 +173,16 @@ def test_the_inspections_policy_table_is_optional_and_checked() -> None:
         parse_policy(raw)
 
 
+CityWorld = tuple[Registry, InspectionWorld]
+
+
 @pytest.fixture(scope="module")
-def city_world() -> tuple[object, object]:
-    city = generate_city(7, as_of=ON)
-    return city, generate_inspections(7, city.communities, as_of=ON)
+def city_world(full_city: Registry) -> CityWorld:
+    """The full city's communities (the same on any as-of date) and their inspections."""
+    return full_city, generate_inspections(7, full_city.communities, as_of=ON)
 
 
-def test_the_full_synthetic_city_has_realistic_target_counts(city_world: tuple) -> None:  # type: ignore[type-arg]
+def test_the_full_synthetic_city_has_realistic_target_counts(city_world: CityWorld) -> None:
     city, world = city_world
     assert 190 <= world.count(TargetKind.INSTITUTION) <= 215
     assert 4400 <= world.count(TargetKind.HOME_CARE_BED) <= 4600
@@ -198,8 +201,8 @@ def test_the_full_synthetic_city_has_realistic_target_counts(city_world: tuple) 
 
 
 def test_synthetic_targets_are_deterministic_and_a_district_is_its_part_of_the_city(
-    city_world: tuple,
-) -> None:  # type: ignore[type-arg]
+    city_world: CityWorld,
+) -> None:
     city, world = city_world
     again = generate_inspections(7, city.communities, as_of=ON)
     assert again == world
@@ -210,8 +213,8 @@ def test_synthetic_targets_are_deterministic_and_a_district_is_its_part_of_the_c
 
 
 def test_a_district_day_becomes_a_fleet_problem_with_skills_windows_and_breaks(
-    city_world: tuple,
-) -> None:  # type: ignore[type-arg]
+    city_world: CityWorld,
+) -> None:
     _city, world = city_world
     targets = [t for t in world.targets if t.district_id == "D06"]
     inspectors = [i for i in world.inspectors if i.district_id == "D06"]
@@ -222,7 +225,7 @@ def test_a_district_day_becomes_a_fleet_problem_with_skills_windows_and_breaks(
     assert institution.skills == {INSTITUTION_SKILL}
     assert institution.service_seconds == POLICY.institution_minutes * 60
     assert all(w.break_ == TimeWindow.parse("12:00", "13:00") for w in problem.workers)
-    solved = solve_fleet(problem, SolveLimits(time_limit_ms=2_000), seed=0)
+    solved = solve_fleet(problem, SolveLimits(time_limit_ms=300), seed=0)
     assert validate_fleet(problem, solved) == []
     plan = plan_documents("D06", ON, "run-1", chosen, problem, solved)
     assert plan.summary["unassigned_mandatory"] == 0

@@ -4,7 +4,7 @@ day with the real fleet router (pinned orders keep their worker)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,6 @@ from careroute.domain.orders import (
     TRANSITIONS,
     WINDOW_PASSED,
     IllegalTransition,
-    Order,
     OrderAction,
     OrderStatus,
     Payment,
@@ -27,35 +26,18 @@ from careroute.domain.orders import (
     window_passed,
 )
 from careroute.domain.providers import ServiceWorker
-from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.domain.vocabulary import CHINA_TZ, TimeWindow
 from careroute.planning.dispatch import build_problem, insert_order
 from careroute.planning.travel import HaversineTravel
 from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
+from tests.builders import BASE, an_order
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
-BASE = GeoPoint(41.79, 123.40)
 BIKE = HaversineTravel(12.0)
-
-
-def an_order(n: int = 1, service: ServiceType = ServiceType.CLEANING, **kw: object) -> Order:
-    fields: dict[str, object] = {
-        "order_id": f"or-{n}",
-        "elder_id": f"e-{n}",
-        "community_id": "c-1",
-        "street_id": "s-1",
-        "district_id": "D01",
-        "service": service,
-        "service_date": date(2026, 12, 2),
-        "window": TimeWindow.parse("08:00", "18:00"),
-        "location": GeoPoint(41.79 + n * 0.002, 123.40 + n * 0.001),
-        "placed_at": AT,
-        "placed_by": "family-1",
-        "payment": Payment.FREE,
-    }
-    fields.update(kw)
-    return Order(**fields)  # type: ignore[arg-type]
+SMALL_DAY = SolveLimits(time_limit_ms=200)
+"""A provider's day of a few orders is solved well before the dispatcher's 500 ms."""
 
 
 def test_an_order_walks_placed_assigned_accepted_started_completed_with_one_event_each() -> None:
@@ -157,7 +139,7 @@ WORKERS = [
 
 def test_a_new_order_goes_to_a_worker_with_the_skill() -> None:
     meal = an_order(1, ServiceType.MEAL)
-    inserted = insert_order(BASE, WORKERS, [], meal, BIKE)
+    inserted = insert_order(BASE, WORKERS, [], meal, BIKE, SMALL_DAY)
     assert inserted.worker_id == "hw-cook"
     assert [o for o, _ in inserted.routes["hw-cook"]] == ["or-1"]
 
@@ -166,7 +148,7 @@ def test_booked_orders_stay_with_their_worker_when_a_new_order_is_inserted() -> 
     booked = [
         replace(an_order(n), status=OrderStatus.ASSIGNED, worker_id="hw-cook") for n in (1, 2)
     ]
-    inserted = insert_order(BASE, WORKERS, booked, an_order(3), BIKE)
+    inserted = insert_order(BASE, WORKERS, booked, an_order(3), BIKE, SMALL_DAY)
     assert {o for o, _ in inserted.routes["hw-cook"]} >= {"or-1", "or-2"}
     assert inserted.worker_id is not None
 
@@ -182,7 +164,7 @@ def test_a_full_day_leaves_the_new_order_waiting_with_the_reason() -> None:
     morning = TimeWindow.parse("08:00", "12:00")
     booked = [replace(an_order(1, ServiceType.ESCORT, window=morning), worker_id="hw-1")]
     inserted = insert_order(
-        BASE, one, booked, an_order(2, ServiceType.ESCORT, window=morning), BIKE
+        BASE, one, booked, an_order(2, ServiceType.ESCORT, window=morning), BIKE, SMALL_DAY
     )
     assert inserted.worker_id is None
     assert inserted.reason.startswith("no skilled worker can fit it")
@@ -194,5 +176,5 @@ def test_the_dispatch_problem_pins_booked_orders_and_validates() -> None:
     problem = build_problem(BASE, WORKERS, booked, an_order(2), BIKE)
     assert "pin:hw-clean" in problem.stops[0].skills and problem.stops[0].mandatory
     assert not problem.stops[1].mandatory
-    result = solve_fleet(problem, SolveLimits(300))
+    result = solve_fleet(problem, SMALL_DAY)
     assert validate_fleet(problem, result) == []

@@ -6,25 +6,14 @@ from pathlib import Path
 import pytest
 
 from careroute.domain.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
-from careroute.domain.vocabulary import Category, Elder, GeoPoint, Tier, TimeWindow
+from careroute.domain.vocabulary import Category, Elder, Tier
+from tests.builders import an_elder
 
 ON = date(2026, 12, 1)
 
 
 def elder(*categories: Category, age: int = 70, urgent_until: date | None = None) -> Elder:
-    return Elder(
-        elder_id="E1",
-        community_id="C1",
-        street_id="S1",
-        district_id="D1",
-        location=GeoPoint(41.8, 123.4),
-        categories=frozenset(categories),
-        birth_date=date(ON.year - age, 6, 1),
-        window=TimeWindow.parse("08:30", "17:00"),
-        name="王秀英",
-        address="1号楼",
-        urgent_until=urgent_until,
-    )
+    return an_elder(*categories, born=date(ON.year - age, 6, 1), urgent_until=urgent_until)
 
 
 @pytest.mark.parametrize(

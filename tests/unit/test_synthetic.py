@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from careroute_synthetic.city import DISTRICTS, TOTAL_COMMUNITIES, community_counts, generate_city
@@ -20,14 +20,15 @@ from careroute.domain.vocabulary import (
     TravelMode,
 )
 from careroute.planning.travel import haversine_m
+from tests.unit.conftest import FULL_CITY_AS_OF
 
-AS_OF = date(2026, 12, 1)
+AS_OF = FULL_CITY_AS_OF
 ID_NUMBER = re.compile(r"\d{17}[\dXx]")
 
 
-@pytest.fixture(scope="module")
-def city() -> Registry:
-    return generate_city(2026, as_of=AS_OF)
+@pytest.fixture
+def city(full_city: Registry) -> Registry:
+    return full_city
 
 
 def shares(counter: Counter[str], total: int) -> dict[str, float]:

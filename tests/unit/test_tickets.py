@@ -16,30 +16,21 @@ from careroute.domain.tickets import (
     ticket_id,
     tickets_for,
 )
-from careroute.domain.vocabulary import (
-    Finding,
-    FindingCategory,
-    Outcome,
-    Severity,
-    Tier,
-    VisitRecord,
-)
+from careroute.domain.vocabulary import Finding, FindingCategory, Severity, VisitRecord
+from tests.builders import a_visit
 
 VISITED_AT = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 
 def visit(*severities: Severity, visit_id: str = "v-1") -> VisitRecord:
-    return VisitRecord(
-        visit_id=visit_id,
+    """A T2 visit to E0001 of community C0001 (street S001, district D01) by steward W0001,
+    with a health finding of each of `severities`."""
+    return a_visit(
+        visit_id,
+        VISITED_AT,
         elder_id="E0001",
         steward_id="W0001",
-        community_id="C0001",
-        street_id="S001",
-        district_id="D01",
-        tier=Tier.T2,
-        outcome=Outcome.VISITED,
-        visited_at=VISITED_AT,
-        recorded_at=VISITED_AT,
+        where=("C0001", "S001", "D01"),
         findings=tuple(Finding(FindingCategory.HEALTH, s) for s in severities),
     )
 

@@ -1,0 +1,125 @@
+"""Domain records for tests: the fields a test is about are arguments, the rest plain values.
+
+The records have long field lists; building them in one place keeps each test's set-up to
+what the test is about.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from careroute.domain.orders import Order, Payment, ServiceType
+from careroute.domain.vocabulary import (
+    Category,
+    Elder,
+    ElderStatus,
+    Finding,
+    GeoPoint,
+    Outcome,
+    Tier,
+    TimeWindow,
+    VisitRecord,
+)
+
+BASE = GeoPoint(41.79, 123.40)
+"""Where a provider's workers start, and near which test orders are placed."""
+
+
+def an_elder(
+    *categories: Category,
+    born: date = date(1950, 3, 15),
+    status: ElderStatus = ElderStatus.ACTIVE,
+    urgent_until: date | None = None,
+) -> Elder:
+    """Elder E1 of community C1 (street S1, district D1), in `categories`."""
+    return Elder(
+        elder_id="E1",
+        community_id="C1",
+        street_id="S1",
+        district_id="D1",
+        location=GeoPoint(41.8, 123.4),
+        categories=frozenset(categories),
+        birth_date=born,
+        window=TimeWindow.parse("08:30", "17:00"),
+        name="王秀英",
+        address="1号楼",
+        status=status,
+        urgent_until=urgent_until,
+    )
+
+
+def a_visit(
+    visit_id: str,
+    visited_at: datetime,
+    *,
+    elder_id: str = "E1",
+    steward_id: str = "W1",
+    where: tuple[str, str, str] = ("C1", "S1", "D1"),
+    tier: Tier = Tier.T2,
+    outcome: Outcome = Outcome.VISITED,
+    recorded_at: datetime | None = None,
+    findings: tuple[Finding, ...] = (),
+) -> VisitRecord:
+    """A visit record; `where` is (community, street, district), `recorded_at` defaults to
+    the moment of the visit."""
+    community_id, street_id, district_id = where
+    return VisitRecord(
+        visit_id,
+        elder_id,
+        steward_id,
+        community_id,
+        street_id,
+        district_id,
+        tier,
+        outcome,
+        visited_at,
+        recorded_at or visited_at,
+        findings=findings,
+    )
+
+
+def a_visit_to(
+    elder: Elder,
+    visit_id: str,
+    visited_at: datetime,
+    *,
+    steward_id: str,
+    tier: Tier,
+    outcome: Outcome = Outcome.VISITED,
+    recorded_at: datetime | None = None,
+    findings: tuple[Finding, ...] = (),
+) -> VisitRecord:
+    """A visit record of `elder`, in the elder's community, street and district (as the API
+    copies them from the registry)."""
+    return a_visit(
+        visit_id,
+        visited_at,
+        elder_id=elder.elder_id,
+        steward_id=steward_id,
+        where=(elder.community_id, elder.street_id, elder.district_id),
+        tier=tier,
+        outcome=outcome,
+        recorded_at=recorded_at,
+        findings=findings,
+    )
+
+
+def an_order(n: int = 1, service: ServiceType = ServiceType.CLEANING, **fields: object) -> Order:
+    """Order or-{n} of elder e-{n}, free, for 08:00-18:00 on 2 December 2026, placed the
+    day before; its home n x (220 m north, 80 m east) of BASE. `fields` override any field."""
+    values: dict[str, object] = {
+        "order_id": f"or-{n}",
+        "elder_id": f"e-{n}",
+        "community_id": "c-1",
+        "street_id": "s-1",
+        "district_id": "D01",
+        "service": service,
+        "service_date": date(2026, 12, 2),
+        "window": TimeWindow.parse("08:00", "18:00"),
+        "location": GeoPoint(BASE.lat + n * 0.002, BASE.lng + n * 0.001),
+        "placed_at": datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
+        "placed_by": "family-1",
+        "payment": Payment.FREE,
+    }
+    values.update(fields)
+    return Order(**values)  # type: ignore[arg-type]

@@ -1,0 +1,22 @@
+"""Set-up shared by unit test modules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from careroute_synthetic.city import generate_city
+
+from careroute.domain.vocabulary import Registry
+
+FULL_CITY_AS_OF = date(2026, 12, 1)
+
+
+@pytest.fixture(scope="session")
+def full_city() -> Registry:
+    """The whole synthetic Shenyang (seed 2026) as of 1 December 2026: some 140,000 elders,
+    about five seconds to generate, so generated once for every module that needs it.
+
+    Communities, streets and stewards do not depend on the as-of date (only the elders'
+    ages and last visits do), so modules that plan on a later day may use its communities."""
+    return generate_city(2026, as_of=FULL_CITY_AS_OF)
