@@ -9,10 +9,11 @@ import pytest
 from careroute.adapters.dynamodb.coverage import CoverageModel
 from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.coverage import Scope
-from careroute.domain.vocabulary import Outcome, Registry, Tier, VisitRecord
+from careroute.domain.vocabulary import Outcome, Registry, Tier
 from careroute.service_layer.coverage_check import check_month, rebuild_month
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
+from tests.builders import a_visit_to
 from tests.conftest import china_now
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
@@ -22,16 +23,13 @@ def record_visits(pump: EventPump, city: Registry, outcomes: list[Outcome]) -> s
     steward = city.stewards[0]
     elders = [e for e in city.elders if e.community_id == steward.community_id]
     for n, (elder, outcome) in enumerate(zip(elders, outcomes, strict=False)):
-        record = VisitRecord(
-            visit_id=f"visit-{n:04d}",
-            elder_id=elder.elder_id,
+        record = a_visit_to(
+            elder,
+            f"visit-{n:04d}",
+            NOW - timedelta(minutes=n),
             steward_id=steward.steward_id,
-            community_id=elder.community_id,
-            street_id=elder.street_id,
-            district_id=elder.district_id,
             tier=Tier.T2,
             outcome=outcome,
-            visited_at=NOW - timedelta(minutes=n),
             recorded_at=NOW,
         )
         save_visit_once(record, request_hash=f"h{n}")

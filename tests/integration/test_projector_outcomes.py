@@ -26,6 +26,7 @@ from careroute.domain.vocabulary import (
 )
 from careroute.service_layer.coverage_check import check_month
 from careroute_local.pump import EventPump
+from tests.builders import a_visit_to
 from tests.conftest import china_now
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
@@ -59,21 +60,24 @@ def record(
     findings: tuple[Finding, ...] = (),
 ) -> VisitRecord:
     """Store one visit (as the API does); its stream record waits for the next drain."""
-    visit = VisitRecord(
-        visit_id=visit_id,
-        elder_id=elder.elder_id,
+    visit = a_visit_to(
+        elder,
+        visit_id,
+        NOW - timedelta(hours=hours_ago),
         steward_id="W0001",
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
         tier=Tier.T3,
         outcome=outcome,
-        visited_at=NOW - timedelta(hours=hours_ago),
         recorded_at=NOW,
         findings=findings,
     )
     save_visit_once(visit, request_hash=f"hash-{visit_id}")
     return visit
+
+
+@pytest.fixture
+def elder(loaded_stack: EventPump, small_city: Registry) -> Elder:
+    """An active elder of the first steward's community, on a freshly loaded stack."""
+    return an_elder(small_city)
 
 
 def project(pump: EventPump) -> None:
@@ -94,9 +98,8 @@ def changes(elder: Elder) -> list[Entry]:
 
 @pytest.mark.parametrize("outcome", [Outcome.NOT_HOME, Outcome.REFUSED])
 def test_a_failed_attempt_sets_last_attempt_at_and_only_moves_it_forward(
-    loaded_stack: EventPump, small_city: Registry, outcome: Outcome
+    loaded_stack: EventPump, elder: Elder, outcome: Outcome
 ) -> None:
-    elder = an_elder(small_city)
     newer = record(elder, outcome, 1, "v-newer")
     project(loaded_stack)
     assert stored(elder).last_attempt_at == newer.visited_at
@@ -107,9 +110,8 @@ def test_a_failed_attempt_sets_last_attempt_at_and_only_moves_it_forward(
 
 
 def test_a_completed_visit_on_a_later_day_supersedes_a_failed_attempt(
-    loaded_stack: EventPump, small_city: Registry
+    loaded_stack: EventPump, elder: Elder
 ) -> None:
-    elder = an_elder(small_city)
     record(elder, Outcome.NOT_HOME, 48, "v-attempt")
     project(loaded_stack)
     assert stored(elder).last_attempt_at is not None
@@ -131,9 +133,8 @@ def test_a_completed_visit_on_a_later_day_supersedes_a_failed_attempt(
      (Outcome.DECEASED, ElderStatus.DECEASED)],
 )  # fmt: skip
 def test_a_status_outcome_sets_the_status_with_a_history_entry_by_the_steward(
-    loaded_stack: EventPump, small_city: Registry, outcome: Outcome, status: ElderStatus
+    loaded_stack: EventPump, elder: Elder, outcome: Outcome, status: ElderStatus
 ) -> None:
-    elder = an_elder(small_city)
     visit = record(elder, outcome, 2, "v-status")
     project(loaded_stack)
     assert stored(elder).status is status
@@ -147,9 +148,8 @@ def test_a_status_outcome_sets_the_status_with_a_history_entry_by_the_steward(
 
 
 def test_a_later_completed_visit_brings_a_hospitalised_elder_back_to_active(
-    loaded_stack: EventPump, small_city: Registry
+    loaded_stack: EventPump, elder: Elder
 ) -> None:
-    elder = an_elder(small_city)
     record(elder, Outcome.HOSPITALISED, 30, "v-hospital")
     project(loaded_stack)
     assert stored(elder).status is ElderStatus.HOSPITALISED
@@ -163,9 +163,8 @@ def test_a_later_completed_visit_brings_a_hospitalised_elder_back_to_active(
 
 @pytest.mark.parametrize("outcome", [Outcome.MOVED, Outcome.DECEASED])
 def test_moved_or_deceased_elders_are_never_brought_back_by_a_visit(
-    loaded_stack: EventPump, small_city: Registry, outcome: Outcome
+    loaded_stack: EventPump, elder: Elder, outcome: Outcome
 ) -> None:
-    elder = an_elder(small_city)
     record(elder, outcome, 30, "v-gone")
     project(loaded_stack)
     record(elder, Outcome.VISITED, 1, "v-after")
@@ -176,9 +175,8 @@ def test_moved_or_deceased_elders_are_never_brought_back_by_a_visit(
 
 
 def test_an_older_hospitalised_record_after_a_newer_visit_does_not_pause_the_elder(
-    loaded_stack: EventPump, small_city: Registry
+    loaded_stack: EventPump, elder: Elder
 ) -> None:
-    elder = an_elder(small_city)
     record(elder, Outcome.VISITED, 1, "v-newer-visit")
     project(loaded_stack)
     record(elder, Outcome.HOSPITALISED, 5, "v-older-hospital")  # recorded late, e.g. offline
@@ -188,9 +186,8 @@ def test_an_older_hospitalised_record_after_a_newer_visit_does_not_pause_the_eld
 
 
 def test_an_officials_later_status_change_is_not_undone_by_an_older_visit(
-    loaded_stack: EventPump, small_city: Registry
+    loaded_stack: EventPump, elder: Elder
 ) -> None:
-    elder = an_elder(small_city)
     current = registry.get_elder(elder.community_id, elder.elder_id)
     history.apply_elder_change(current, {"status": "hospitalised"}, [])
     record(elder, Outcome.VISITED, 3, "v-before-the-change")

@@ -19,13 +19,12 @@ from careroute.domain.vocabulary import (
     ElderStatus,
     Finding,
     FindingCategory,
-    Outcome,
     Registry,
     Severity,
     Tier,
-    VisitRecord,
 )
 from careroute_local.pump import EventPump, HttpResponse
+from tests.builders import a_visit_to
 from tests.conftest import bearer, china_now
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
@@ -39,27 +38,17 @@ def an_elder(city: Registry) -> Elder:
     )
 
 
-def visit_with_findings(pump: EventPump, elder: Elder, steward_id: str) -> VisitRecord:
+def visit_with_findings(pump: EventPump, elder: Elder, steward_id: str) -> None:
     """A stored visit with an urgent and a normal finding, projected by the real handler."""
-    record = VisitRecord(
-        visit_id="v-tickets-1",
-        elder_id=elder.elder_id,
-        steward_id=steward_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
-        tier=Tier.T2,
-        outcome=Outcome.VISITED,
-        visited_at=VISITED_AT,
-        recorded_at=VISITED_AT,
-        findings=(
-            Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "loose gas hose"),
-            Finding(FindingCategory.SUBSIDY_ELIGIBILITY, Severity.NORMAL),
-        ),
+    findings = (
+        Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "loose gas hose"),
+        Finding(FindingCategory.SUBSIDY_ELIGIBILITY, Severity.NORMAL),
+    )
+    record = a_visit_to(
+        elder, "v-tickets-1", VISITED_AT, steward_id=steward_id, tier=Tier.T2, findings=findings
     )
     save_visit_once(record, request_hash="hash-v-tickets-1")
     assert pump.drain_stream("VisitsTable").failed == 0
-    return record
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_only_qualified_assessors_get_requests_and_mandatory_ones_are_all_routed
                  Assessor("A2", "D01", OFFICE, frozenset({QUALIFIED}))]  # fmt: skip
     chosen = candidates(requests, DAY, NEXT, RULES)
     problem = assessment_problem(chosen, assessors, RULES, circuity=1.3)
-    result = solve_fleet(problem, SolveLimits(time_limit_ms=1_000))
+    result = solve_fleet(problem, SolveLimits(time_limit_ms=300))
     docs = route_documents("D01", DAY, chosen, problem, result)
     by_assessor = {d["assessor_id"]: [s["request_id"] for s in d["stops"]] for d in docs}
     assert by_assessor["A1"] == [] and sorted(by_assessor["A2"]) == ["R1", "R2", "R3", "R4"]
