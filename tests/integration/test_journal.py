@@ -27,6 +27,7 @@ def journaled(tmp_path: Path) -> Iterator[Path]:
 
 
 def start(state: Path) -> LocalStack:
+    """A journaled stack started from `state`; `with start(state) as stack:` stops it after."""
     return LocalStack(TEMPLATE_PATH, parameters={"LogLevel": "WARNING"}, state_dir=state).start()
 
 
@@ -66,8 +67,7 @@ def test_items_stream_and_queued_messages_come_back_after_a_restart(journaled: P
     before = stream_records(stack)
     stack.stop()
 
-    again = start(journaled)
-    try:
+    with start(journaled) as again:
         assert stream_records(again) == before  # same records, same sequence numbers
         depth = again.queue_depth("PlanJobsQueue")
         assert depth == {"visible": 3, "not_visible": 0, "delayed": 0}
@@ -76,8 +76,6 @@ def test_items_stream_and_queued_messages_come_back_after_a_restart(journaled: P
         )["Messages"]
         bodies = {m["Body"] for m in messages}
         assert bodies == {"job-1", "job-2", "job-3"}  # the one in flight is back
-    finally:
-        again.stop()
 
 
 def test_a_restarted_pump_delivers_each_stream_record_once(journaled: Path) -> None:
@@ -95,8 +93,7 @@ def test_a_restarted_pump_delivers_each_stream_record_once(journaled: Path) -> N
         pump.drain_stream("VisitsTable")
     stack.stop()
 
-    again = start(journaled)
-    try:
+    with start(journaled) as again:
         pump = EventPump(again)
         with mock.patch.dict(pump._handlers, {"ProjectorFunction": projector}):
             put_visit(again, "after-1")
@@ -104,8 +101,6 @@ def test_a_restarted_pump_delivers_each_stream_record_once(journaled: Path) -> N
         assert delivered == ["before-1", "before-2", "after-1"]
         positions = json.loads((journaled / "stream_positions.json").read_text())
         assert list(positions) == ["VisitsTable"]
-    finally:
-        again.stop()
 
 
 def test_a_torn_last_line_is_dropped_and_the_rest_replayed(journaled: Path) -> None:
@@ -115,18 +110,12 @@ def test_a_torn_last_line_is_dropped_and_the_rest_replayed(journaled: Path) -> N
     with (journaled / "journal.jsonl").open("ab") as journal:
         journal.write(b'{"r":{"p":"/","h":{"x-amz-tar')  # a write cut off by the kill
 
-    again = start(journaled)
-    try:
+    with start(journaled) as again:
         assert again.journal_replayed is not None
         assert [visit for _, visit in stream_records(again)] == ["kept"]
         put_visit(again, "next")
-    finally:
-        again.stop()
-    third = start(journaled)
-    try:
+    with start(journaled) as third:
         assert [visit for _, visit in stream_records(third)] == ["kept", "next"]
-    finally:
-        third.stop()
 
 
 def test_reset_empties_the_journal(journaled: Path) -> None:
@@ -134,8 +123,5 @@ def test_reset_empties_the_journal(journaled: Path) -> None:
     put_visit(stack, "gone")
     stack.reset()
     stack.stop()
-    again = start(journaled)
-    try:
+    with start(journaled) as again:
         assert stream_records(again) == []
-    finally:
-        again.stop()

@@ -9,8 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from careroute.domain.vocabulary import GeoPoint, TimeWindow
-from careroute.planning.travel import HaversineTravel
+from careroute.domain.vocabulary import TimeWindow
 from careroute.routing import (
     RouteProblem,
     RouteResult,
@@ -23,24 +22,13 @@ from careroute.routing import (
     solve,
     validate_route,
 )
+from tests.unit.routing.around_the_depot import DEPOT, LUNCH, SHIFT, WALK, at
 
-DEPOT = GeoPoint(41.80, 123.40)
-WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)
-SHIFT = TimeWindow.parse("08:30", "17:00")
-LUNCH = TimeWindow.parse("12:00", "13:30")
 ALL_DAY = SHIFT
 MORNING = TimeWindow.parse("08:30", "12:00")
 AFTERNOON = TimeWindow.parse("13:30", "17:00")
 LIMITS = SolveLimits(time_limit_ms=5_000, solution_limit=200)
 """Generous time so the solution limit stops the search (reproducible on a busy machine)."""
-
-
-def at(east_m: float, north_m: float) -> GeoPoint:
-    """A point `east_m`, `north_m` metres from the depot."""
-    return GeoPoint(
-        DEPOT.lat + north_m / 111_320.0,
-        DEPOT.lng + east_m / (111_320.0 * math.cos(math.radians(DEPOT.lat))),
-    )
 
 
 def stop(

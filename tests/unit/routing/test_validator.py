@@ -5,14 +5,12 @@ The plans here are made by hand (not by the router), so the validator is tested 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 
-from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
-from careroute.planning.travel import HaversineTravel
+from careroute.domain.vocabulary import TimeWindow, parse_clock
 from careroute.routing import (
     PlannedStop,
     RouteProblem,
@@ -23,18 +21,7 @@ from careroute.routing import (
     UnassignedReason,
     validate_route,
 )
-
-DEPOT = GeoPoint(41.80, 123.40)
-WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)
-LUNCH = TimeWindow.parse("12:00", "13:30")
-
-
-def at(east_m: float, north_m: float) -> GeoPoint:
-    return GeoPoint(
-        DEPOT.lat + north_m / 111_320.0,
-        DEPOT.lng + east_m / (111_320.0 * math.cos(math.radians(DEPOT.lat))),
-    )
-
+from tests.unit.routing.around_the_depot import DEPOT, LUNCH, SHIFT, WALK, at
 
 A = Stop("A", at(300, 0), TimeWindow.parse("08:30", "17:00"), 30 * 60, None)
 B = Stop("B", at(0, 400), TimeWindow.parse("13:30", "17:00"), 20 * 60, 5_000)
@@ -43,7 +30,7 @@ D = Stop("D", at(-500, -500), TimeWindow.parse("08:30", "17:00"), 30 * 60, 1_000
 
 PROBLEM = RouteProblem(
     depot=DEPOT,
-    shift=TimeWindow.parse("08:30", "17:00"),
+    shift=SHIFT,
     lunch_break=LUNCH,
     stops=(A, B, C, D),
     travel=WALK,
