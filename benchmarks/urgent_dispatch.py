@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from careroute_synthetic.city import generate_city
+from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.services import generate_market
 from rich.console import Console
 
 from careroute.domain import clock
-from careroute.domain.devices import REPORTS, Device, DeviceKind, generate_devices
+from careroute.domain.devices import REPORTS, Device, DeviceKind
 from careroute.domain.incidents import EventType, IncidentStatus, incident_id
 from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ

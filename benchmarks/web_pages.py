@@ -97,8 +97,10 @@ def urgent_month(pump: Any, city: Any, url: str, seed: int, count: int = 8) -> i
     """Devices loaded, `count` events of several kinds for different elders sent through the
     urgent-events queue; responders acknowledge most and arrive at some (the dashboard's
     incidents panel then has open incidents and response times). The incidents opened."""
+    from careroute_synthetic.devices import generate_devices
+
     from careroute.adapters.dynamodb.devices import save_devices
-    from careroute.domain.devices import DeviceKind, generate_devices
+    from careroute.domain.devices import DeviceKind
 
     installed = generate_devices(city, seed, installed_on=datetime.now(CHINA_TZ).date())
     save_devices(installed)

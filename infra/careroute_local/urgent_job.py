@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from careroute_synthetic.devices import generate_devices
 from rich.console import Console
 
-from careroute.domain.devices import generate_devices
 from careroute.domain.vocabulary import Registry
 from careroute_local.stack import LocalStack
 

@@ -10,11 +10,11 @@ communities), travelling by electric bike.
 
 from __future__ import annotations
 
+import hashlib
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
-from careroute.domain.quota import choose_pilots
 from careroute.domain.vocabulary import Community, GeoPoint
 
 PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -22,6 +22,16 @@ PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("care", frozenset({"bathing", "escort", "companion"})),
 )
 WORKERS_PER_PROVIDER = (4, 7)
+
+
+def choose_pilots(community_ids: Iterable[str], count: int, seed: int) -> frozenset[str]:
+    """`count` communities chosen deterministically (same ids and seed, same choice),
+    spread over the city by a hash order rather than the first ones listed."""
+
+    def rank(community_id: str) -> str:
+        return hashlib.sha256(f"{seed}:{community_id}".encode()).hexdigest()
+
+    return frozenset(sorted(set(community_ids), key=rank)[:count])
 
 
 def generate_market(

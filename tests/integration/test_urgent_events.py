@@ -14,11 +14,12 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from careroute_synthetic.devices import generate_devices
 
 from careroute.adapters.dynamodb import bind_tables, devices, registry
 from careroute.adapters.dynamodb import incidents as store
 from careroute.domain import clock
-from careroute.domain.devices import Device, DeviceKind, call_centre_id, generate_devices
+from careroute.domain.devices import Device, DeviceKind, call_centre_id
 from careroute.domain.incidents import IncidentStatus, incident_id
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level

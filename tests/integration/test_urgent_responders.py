@@ -13,6 +13,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.services import generate_market
 
 from careroute.adapters.dynamodb import (
@@ -26,7 +27,7 @@ from careroute.adapters.dynamodb import (
 from careroute.adapters.dynamodb import incidents as store
 from careroute.adapters.dynamodb import orders as orders_store
 from careroute.domain import clock
-from careroute.domain.devices import Device, DeviceKind, generate_devices
+from careroute.domain.devices import Device, DeviceKind
 from careroute.domain.incidents import IncidentStatus, incident_id
 from careroute.domain.orders import OrderStatus
 from careroute.domain.policy import load_policy

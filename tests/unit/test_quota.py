@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from careroute_synthetic.services import choose_pilots
 
 from careroute.domain.policy import PolicyError, load_policy, parse_policy
 from careroute.domain.quota import (
     HomeServicePolicy,
-    choose_pilots,
     fits,
     month_of,
     parse_home_services,

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from careroute_synthetic.city import generate_city
+from careroute_synthetic.devices import generate_devices
 
-from careroute.domain.devices import REPORTS, DeviceKind, generate_devices
+from careroute.domain.devices import REPORTS, DeviceKind
 from careroute.domain.incidents import EventType
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Community, Registry, Steward, parse_clock

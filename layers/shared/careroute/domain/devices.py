@@ -1,21 +1,20 @@
-"""Home devices that raise urgent events, and a deterministic synthetic set for the city.
+"""Home devices that raise urgent events, and what each kind may report.
 
 What the seed cities install: home care beds (家庭养老床位) with a smoke alarm and a smart
 monitoring belt for disabled elders (Fushun), infrared motion monitors and one-key call
 terminals for elders living alone (Shenyang), smart watches (Yulin). The call centre is a
 device too: one per community, it may report any event for any elder of its community.
-Pure: no AWS.
+The devices themselves are data (the devices table; careroute_synthetic.devices generates a
+city's for the local stack). Pure: no AWS.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from careroute.domain.incidents import EventType
-from careroute.domain.vocabulary import Category, ElderStatus, Registry
 
 
 class DeviceKind(StrEnum):
@@ -41,9 +40,6 @@ REPORTS: dict[DeviceKind, frozenset[EventType]] = {
 }
 """The event types each kind of device can report; anything else is rejected."""
 
-WATCH_SHARE = 0.15
-"""Share of other elders (not on a care bed, not living alone) given a smart watch."""
-
 
 @dataclass(frozen=True)
 class Device:
@@ -60,37 +56,3 @@ class Device:
 
 def call_centre_id(community_id: str) -> str:
     return f"CC-{community_id}"
-
-
-def generate_devices(city: Registry, seed: int, installed_on: date) -> list[Device]:
-    """Devices for a synthetic city, the same for the same arguments: care-bed kits for
-    disabled or severely handicapped elders, infrared monitor and one-key terminal for those
-    living alone, a watch for some others, and a call centre per community."""
-    rng = random.Random(seed)
-    devices = [
-        Device(
-            call_centre_id(c.community_id), DeviceKind.CALL_CENTRE, c.community_id, "", installed_on
-        )
-        for c in city.communities
-    ]
-    for elder in city.elders:
-        if elder.status is not ElderStatus.ACTIVE:
-            continue
-        kinds: list[DeviceKind] = []
-        if elder.categories & {Category.DISABLED, Category.SEVERELY_HANDICAPPED}:
-            kinds += [DeviceKind.SMOKE_ALARM, DeviceKind.MONITORING_BELT]
-        if Category.LIVING_ALONE in elder.categories:
-            kinds += [DeviceKind.INFRARED_MONITOR, DeviceKind.ONE_KEY_TERMINAL]
-        if not kinds and rng.random() < WATCH_SHARE:
-            kinds.append(DeviceKind.SMART_WATCH)
-        for n, kind in enumerate(kinds, start=1):
-            devices.append(
-                Device(
-                    f"DV-{elder.elder_id}-{n}",
-                    kind,
-                    elder.community_id,
-                    elder.elder_id,
-                    installed_on,
-                )
-            )
-    return devices

@@ -8,8 +8,6 @@ orders placed at once cannot spend more than the allowance; this module holds th
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,7 +20,8 @@ class HomeServicePolicy:
     min_age: int = 80
     """Elders this old or older in a pilot community get free minutes."""
     pilot_communities: int = 500
-    """How many communities take part (chosen by the city; synthetic: deterministic)."""
+    """How many communities take part (the city chooses them; the home-services table lists
+    them)."""
     free_minutes: int = 180
     """Free service minutes per eligible elder per calendar month."""
 
@@ -66,13 +65,3 @@ def fits(allowance: int, used: int, minutes: int) -> bool:
 
 def remaining(allowance: int, used: int) -> int:
     return max(0, allowance - used)
-
-
-def choose_pilots(community_ids: Iterable[str], count: int, seed: int) -> frozenset[str]:
-    """`count` communities chosen deterministically (same ids and seed, same choice),
-    spread over the city by a hash order rather than the first ones listed."""
-
-    def rank(community_id: str) -> str:
-        return hashlib.sha256(f"{seed}:{community_id}".encode()).hexdigest()
-
-    return frozenset(sorted(set(community_ids), key=rank)[:count])
