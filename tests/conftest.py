@@ -43,6 +43,7 @@ from careroute.service_layer.registry_import import import_registry
 from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
+from careroute_local.synthetic_tables import load_canteens_and_facilities
 
 DEFAULT_TODAY = "2026-12-05"
 
@@ -105,11 +106,13 @@ def session_pump() -> Iterator[EventPump]:
 
 
 def load_city(pump: EventPump, city: Registry) -> EventPump:
-    """Reset the stack and import `city` (as `careroute data import` does)."""
+    """Reset the stack and import `city`, with its synthetic canteens and service facilities
+    (as `careroute data import` does)."""
     pump.stack.reset()
     pump.stack.apply_environment()
     bind_tables(Settings.from_env())
     import_registry(city, TODAY, load_policy())
+    load_canteens_and_facilities(city.communities)
     return pump
 
 

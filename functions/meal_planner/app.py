@@ -1,5 +1,5 @@
-"""Nightly meal planner: a Scheduler tick -> one SQS plan job per canteen for the next day's
-lunch deliveries."""
+"""Nightly meal planner: a Scheduler tick -> one SQS plan job per canteen of the canteens
+table for the next day's lunch deliveries."""
 
 from typing import Any
 
@@ -7,8 +7,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
 from careroute.messages.visits import NightlyTick
+from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.meals import fan_out
 
 settings = handler_setup.bound_settings()

@@ -1,5 +1,5 @@
-"""Meal solver: SQS canteen jobs -> validated lunch delivery routes per canteen and day
-(partial batch failures)."""
+"""Meal solver: SQS canteen jobs -> the day's lunch orders (meal orders table) -> validated
+delivery routes per canteen and day (partial batch failures)."""
 
 from typing import Any
 
@@ -9,8 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
 from careroute.messages.meals import MealPlanJob
+from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.meal_planning import plan_canteen
 
 handler_setup.bound_settings()

@@ -1,6 +1,6 @@
 """15-minute service circle API: officials read, for their scope, the share of elders within
-15 minutes' walk of a service facility per district and community, and who is outside
-(elder ids only)."""
+15 minutes' walk of a service facility (the service-facilities table) per district and
+community, and who is outside (elder ids only)."""
 
 from typing import Annotated, Any
 
@@ -9,8 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
-from careroute.observability import tracer
 from careroute.messages.api import error_responses
+from careroute.observability import tracer
 from careroute.service_layer.service_circle import scope_circle
 
 setup = with_policy()

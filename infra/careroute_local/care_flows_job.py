@@ -1,11 +1,11 @@
 """The main job's meal and needs-assessment steps (#10): tomorrow's lunch deliveries from the
-synthetic canteens (the meal planner's schedule -> SQS canteen jobs -> the meal solver) and
+stored canteens (the meal planner's schedule -> SQS canteen jobs -> the meal solver) and
 the synthetic assessors and requests of the loaded city with tomorrow's assessment routes
 (the assessment planner's schedule), each summarised in one line through the real handlers.
 
-Canteens need no loading: the planner derives them from the stored communities (seed
-services.meals.MEAL_SEED). Assessors and requests are loaded once; a restarted stack keeps
-its own (results already recorded must not be reopened).
+The canteens were loaded with the registry (synthetic_tables); the day's lunch orders of the
+canteens planned are loaded here, just before the planner runs. Assessors and requests are
+loaded once; a restarted stack keeps its own (results already recorded must not be reopened).
 """
 
 from __future__ import annotations
@@ -52,29 +52,34 @@ class MealRun:
 
 def quickest_district() -> list[str]:
     """The district `careroute run` plans meals for by default: the one with the fewest
-    canteens (on the default city 4 of 300, a few seconds; the whole city takes minutes)."""
+    canteens (on the default city 4 of 300, a few seconds; the whole city takes minutes).
+    None when no canteen is stored."""
     from collections import Counter
 
-    from careroute_synthetic.meals import generate_canteens
+    from careroute.adapters.dynamodb import canteens
 
-    from careroute.adapters.dynamodb import registry
-    from careroute.service_layer.meals import MEAL_SEED
-
-    count = Counter(c.district_id for c in generate_canteens(registry.all_communities(), MEAL_SEED))
-    return [min(count, key=lambda d: (count[d], d))]
+    count = Counter(c.district_id for c in canteens.all_canteens())
+    return [min(count, key=lambda d: (count[d], d))] if count else []
 
 
 def plan_meals(
-    pump: EventPump, plan_date: date, workers: int = 2, district_ids: list[str] | None = None
+    pump: EventPump,
+    plan_date: date,
+    workers: int = 2,
+    district_ids: list[str] | None = None,
+    city: Registry | None = None,
 ) -> MealRun:
-    """Fire the meal planner for `plan_date` (the canteens of `district_ids`, or all), solve
-    each canteen's job, sum the stored plans."""
-    from careroute_synthetic.meals import generate_canteens
-
-    from careroute.adapters.dynamodb import meal_routes, registry
-    from careroute.service_layer.meals import MEAL_SEED
+    """Load the day's lunch orders of the canteens of `district_ids` (or all), fire the meal
+    planner for `plan_date`, solve each canteen's job, sum the stored plans. `city`: the
+    registry just loaded, in memory (else the orders are drawn for the stored elders)."""
+    from careroute.adapters.dynamodb import canteens, meal_routes
+    from careroute_local.synthetic_tables import load_lunch_orders
 
     started = time.perf_counter()
+    planned = [
+        c for c in canteens.all_canteens() if not district_ids or c.district_id in district_ids
+    ]
+    load_lunch_orders(plan_date, planned, city.elders if city else None)
     pump.fire_schedule(
         MEAL_PLANNER,
         _evening_before(plan_date, 20),
@@ -82,10 +87,7 @@ def plan_meals(
     )
     stats = pump.drain_queue(MEAL_QUEUE, workers=workers)
     plans = []
-    canteens = generate_canteens(registry.all_communities(), MEAL_SEED)
-    for canteen in canteens:
-        if district_ids and canteen.district_id not in district_ids:
-            continue
+    for canteen in planned:
         found = meal_routes.load_plan(canteen.canteen_id, plan_date)
         if found is not None:
             plans.append(found[2])
@@ -206,7 +208,7 @@ def print_care_flows(
     meal_run = None
     if meals != "off":
         districts = {"district": quickest_district(), "city": None}.get(meals, [meals])
-        meal_run = plan_meals(pump, plan_date, workers, districts)
+        meal_run = plan_meals(pump, plan_date, workers, districts, city)
         console.print(meal_run.line(plan_date))
     assessment_run = plan_assessments(pump, plan_date, seed, as_of, city)
     console.print(assessment_run.line(plan_date))

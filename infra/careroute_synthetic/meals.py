@@ -25,6 +25,9 @@ from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.travel import haversine_m
 from careroute_synthetic.city import DISTRICTS, TOTAL_COMMUNITIES, AreaKind
 
+MEAL_SEED = 7
+"""Seed of the canteens, facilities and lunch orders the local stack loads (whatever the
+city's seed), so every run of the same city plans the same canteens and orders."""
 CANTEENS = 300
 VEHICLE_CAPACITY = 24
 """Meals in one vehicle's insulated boxes."""

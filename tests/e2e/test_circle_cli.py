@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 from careroute_synthetic.city import generate_city
+from careroute_synthetic.facilities import city_facilities
 
 from careroute.domain.policy import load_policy
-from careroute.service_layer.service_circle import city_report
+from careroute.planning.service_circle import service_circle
+from careroute.service_layer.service_circle import walking
 from tests.conftest import TODAY, cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli", "circle"]
@@ -28,7 +30,7 @@ def test_the_table_shows_each_district_and_the_city_as_the_module_computes(tmp_p
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     city = generate_city(3, as_of=TODAY, districts=["Hunnan", "Faku"], scale=0.2)
-    report = city_report(city.communities, city.elders, load_policy())
+    report = service_circle(city.elders, city_facilities(city.communities), walking(load_policy()))
     assert "浑南区 Hunnan" in out and "法库县 Faku" in out
     city_line = next(line for line in out.splitlines() if "city" in line and "│" in line)
     assert f"{report.city.elders:,}" in city_line and f"{report.city.within:,}" in city_line

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.inspections import generate_inspections
 
 from careroute.adapters.dynamodb import devices
 from careroute.adapters.dynamodb.visits import all_visits
-from careroute.domain.devices import DeviceKind, generate_devices
+from careroute.domain.devices import DeviceKind
 from careroute.domain.vocabulary import Registry, VisitRecord
 from careroute.service_layer import service_circle
 from careroute.service_layer.inspections import load_world
@@ -446,7 +447,7 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     the month's open incidents and response report as GET /incidents and GET
     /incident-report give them."""
     service_circle._community_counts.clear()
-    service_circle._facilities.clear()
+    service_circle._facilities.forget()
     pump, url = served
     admin = pump.issuer.token("city_admin")
     month = china_now().strftime("%Y-%m")

@@ -5,14 +5,13 @@ on the same stack loads nothing again and plans the same."""
 
 from __future__ import annotations
 
-from careroute_synthetic.meals import generate_canteens
+from careroute_synthetic.meals import MEAL_SEED, generate_canteens
 from rich.console import Console
 
 from careroute.adapters.dynamodb import assessments, circle_counts, meal_routes
 from careroute.domain.assessments import generate_assessments
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import Registry
-from careroute.service_layer.meals import MEAL_SEED
 from careroute_local.care_flows_job import print_care_flows
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, TODAY

@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from careroute_synthetic.facilities import city_facilities
 
 from careroute.adapters.dynamodb import registry
 from careroute.domain import clock
 from careroute.domain.policy import load_policy
-from careroute.planning.service_circle import COUNTED
 from careroute.domain.vocabulary import CHINA_TZ, Registry
-from careroute.service_layer import service_circle
-from careroute.service_layer.service_circle import city_report
+from careroute.planning.service_circle import COUNTED, CircleReport, service_circle
+from careroute.service_layer import service_circle as circle_service
+from careroute.service_layer.service_circle import walking
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
 
@@ -27,12 +28,17 @@ MONTH = "2026-12"
 @pytest.fixture(autouse=True)
 def fresh_circle() -> Iterator[None]:
     """Another test's city must not answer from this container's caches."""
-    service_circle._community_counts.clear()
-    service_circle._facilities.clear()
+    circle_service._community_counts.clear()
+    circle_service._facilities.forget()
     with clock.use(lambda: NOW):
         yield
-    service_circle._community_counts.clear()
-    service_circle._facilities.clear()
+    circle_service._community_counts.clear()
+    circle_service._facilities.forget()
+
+
+def city_report(city: Registry) -> CircleReport:
+    """The circle of `city` with the facilities the stack loaded for it."""
+    return service_circle(city.elders, city_facilities(city.communities), walking(load_policy()))
 
 
 def get(pump: EventPump, path: str, role: str, scope_id: str | None, **query: str) -> Any:
@@ -69,7 +75,7 @@ def test_each_scopes_report_has_the_circle_share_the_circle_api_gives(
     }
     assert circle["elders"] > 0 and 0 < circle["within"] <= circle["elders"]
     if scope == "city":
-        expected = city_report(small_city.communities, small_city.elders, load_policy()).city
+        expected = city_report(small_city).city
         assert (circle["elders"], circle["within"]) == (expected.elders, expected.within)
     assert "outside" not in report["service_circle"]
 
@@ -83,7 +89,7 @@ def test_the_daily_count_is_what_reports_read_until_the_next_count(
     dawn = datetime(2026, 12, 1, 4, 30, tzinfo=CHINA_TZ)
     summary = loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
     first = get(loaded_stack, "/coverage", "city_admin", None, month=MONTH, scope="city")
-    expected = city_report(small_city.communities, small_city.elders, load_policy())
+    expected = city_report(small_city)
     assert first["service_circle"]["as_of"] == "2026-12-01"
     assert (summary["elders"], summary["within"]) == (expected.city.elders, expected.city.within)
     assert (first["service_circle"]["elders"], first["service_circle"]["within"]) == (

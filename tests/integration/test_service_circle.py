@@ -1,12 +1,21 @@
 """The 15-minute service circle over HTTP on the local stack: officials read their scope's
 share of elders within 15 minutes' walk of a facility and the ids outside; other scopes,
-other roles and malformed scopes are refused."""
+other roles and malformed scopes are refused. The facilities are the service-facilities
+table's: one added there brings its neighbours inside; none leaves everyone outside."""
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from careroute_synthetic.facilities import city_facilities
+
+from careroute.adapters.dynamodb import service_facilities
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Registry
-from careroute.service_layer.service_circle import city_report
+from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.planning.service_circle import Facility, FacilityKind, service_circle
+from careroute.service_layer import service_circle as circle_service
+from careroute.service_layer.service_circle import walking
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
 
@@ -19,7 +28,8 @@ def test_a_district_official_reads_the_same_figures_as_the_registry_gives(
     )
     assert response.status == 200, response.body
     doc = response.json()
-    expected = city_report(small_city.communities, small_city.elders, load_policy())
+    facilities = city_facilities(small_city.communities)  # what the stack loaded
+    expected = service_circle(small_city.elders, facilities, walking(load_policy()))
     assert doc["scope"] == "district:D01" and doc["limit_minutes"] == 15
     assert (doc["total"]["elders"], doc["total"]["within"]) == (
         expected.city.elders,
@@ -65,3 +75,40 @@ def test_a_malformed_scope_is_refused_naming_the_field(loaded_stack: EventPump) 
         )  # fmt: skip
         assert response.status == 422, (query, response.body)
         assert "scope" in response.json()["error"]["message"]
+
+
+def district_circle(pump: EventPump) -> dict[str, Any]:
+    """The small city's one district (ids outside are listed below the city)."""
+    response = pump.invoke_http(
+        "GET", "/service-circle", headers=bearer(pump, "city_admin"),
+        query={"scope": "district:D01"},
+    )  # fmt: skip
+    assert response.status == 200, response.body
+    return dict(response.json()["total"])
+
+
+def test_a_facility_added_to_the_table_brings_the_elders_near_it_inside(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """Given no facility stored, nobody is inside; when one is stored at an elder's home
+    (and the container's copy has expired), that elder and the neighbours are inside."""
+    service_facilities.replace_facilities([])
+    assert district_circle(loaded_stack)["within"] == 0
+    home = next(e for e in small_city.elders if e.status is ElderStatus.ACTIVE)
+    station = Facility("F9001", FacilityKind.SERVICE_STATION, home.district_id, home.location)
+    service_facilities.replace_facilities([station])
+    circle_service._facilities.forget()  # as the container's ten minutes would
+    near = service_circle(small_city.elders, [station], walking(load_policy())).city
+    total = district_circle(loaded_stack)
+    assert (total["elders"], total["within"]) == (near.elders, near.within)
+    assert 0 < near.within < near.elders and home.elder_id not in total["outside"]
+
+
+def test_an_empty_facility_table_counts_everyone_outside_and_says_so(
+    loaded_stack: EventPump, small_city: Registry, handler_logs: io.StringIO
+) -> None:
+    service_facilities.replace_facilities([])
+    total = district_circle(loaded_stack)
+    assert total["elders"] > 0 and total["within"] == 0 and total["share"] == 0.0
+    assert len(total["outside"]) == total["elders"]
+    assert "no service facilities stored" in handler_logs.getvalue()

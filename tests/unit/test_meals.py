@@ -1,4 +1,5 @@
-"""Meal delivery: synthetic canteens and lunch orders, and one canteen's delivery routes."""
+"""Meal delivery: synthetic canteens and lunch orders, one canteen's delivery routes, and the
+plan job that carries a canteen over SQS."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from careroute_synthetic.meals import (
     daily_orders,
     generate_canteens,
 )
+from pydantic import ValidationError
 
 from careroute.domain.vocabulary import Category, Elder, ElderStatus, GeoPoint, TimeWindow
+from careroute.messages.meals import MealPlanJob
 from careroute.planning.meals import MealRules, meal_problem, plan_meals
 from careroute.routing import SolveLimits, solve_fleet, validate_fleet
 
@@ -116,3 +119,19 @@ def test_without_the_ride_limit_the_far_order_would_ride_too_long() -> None:
 def test_bad_meal_rules_are_rejected(kw: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         MealRules(**kw)  # type: ignore[arg-type]
+
+
+def test_a_plan_job_carries_its_canteen_and_refuses_unknown_fields() -> None:
+    job = MealPlanJob.of(canteen(), DAY, "run-1")
+    assert MealPlanJob.model_validate_json(job.model_dump_json()).canteen() == canteen()
+    assert "seed" not in job.model_dump()
+    for extra in ({"colour": "red"}, {"seed": "7"}, {"seed": 1.5}):
+        with pytest.raises(ValidationError):
+            MealPlanJob.model_validate({**job.model_dump(), **extra})
+
+
+def test_a_job_queued_with_the_old_whole_number_seed_is_still_accepted() -> None:
+    """Jobs sent before canteens and orders were tables carried the generators' seed; one
+    still in the queue when the new version is deployed is planned, not dead-lettered."""
+    job = MealPlanJob.of(canteen(), DAY, "run-1")
+    assert MealPlanJob.model_validate({**job.model_dump(), "seed": 7}) == job

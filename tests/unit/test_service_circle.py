@@ -9,15 +9,11 @@ from datetime import date
 
 import pytest
 from careroute_synthetic.city import generate_city
+from careroute_synthetic.facilities import generate_facilities
 from careroute_synthetic.meals import generate_canteens
 
-from careroute.planning.service_circle import (
-    Facility,
-    FacilityKind,
-    generate_facilities,
-    service_circle,
-)
 from careroute.domain.vocabulary import Category, Elder, ElderStatus, GeoPoint, TimeWindow
+from careroute.planning.service_circle import Facility, FacilityKind, service_circle
 from careroute.planning.travel import HaversineTravel, haversine_m
 
 WALK = HaversineTravel(speed_kmh=4.5, circuity=1.3)  # 15 min: 1,125 m of street, 865 m straight

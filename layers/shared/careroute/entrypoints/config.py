@@ -50,6 +50,10 @@ class Settings:
     meal_routes_table: str = ""
     """Meal delivery (optional: only the meal functions set these)."""
     meal_jobs_queue_url: str = ""
+    canteens_table: str = ""
+    meal_orders_table: str = ""
+    service_facilities_table: str = ""
+    """The 15-minute service circle's facilities (the circle functions and the API set it)."""
     assessments_table: str = ""
     """Needs assessments (optional: only the assessment functions set this)."""
 
@@ -79,5 +83,8 @@ class Settings:
             urgent_events_dlq_url=os.environ.get("URGENT_EVENTS_DLQ_URL", ""),
             meal_routes_table=os.environ.get("MEAL_ROUTES_TABLE", ""),
             meal_jobs_queue_url=os.environ.get("MEAL_JOBS_QUEUE_URL", ""),
+            canteens_table=os.environ.get("CANTEENS_TABLE", ""),
+            meal_orders_table=os.environ.get("MEAL_ORDERS_TABLE", ""),
+            service_facilities_table=os.environ.get("SERVICE_FACILITIES_TABLE", ""),
             assessments_table=os.environ.get("ASSESSMENTS_TABLE", ""),
         )

@@ -4,8 +4,9 @@ with pydantic; errors name the field. No AWS imports."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from careroute.domain.vocabulary import GeoPoint
 from careroute.messages.visits import ID_PATTERN
@@ -27,11 +28,20 @@ class MealPlanJob(BaseModel):
     vehicle_capacity: int = Field(ge=1, le=500)
     speed_kmh: float = Field(gt=0, le=120)
     plan_date: date
-    seed: int
     run_id: str = Field(min_length=1, max_length=64)
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, canteen: Canteen, plan_date: date, seed: int, run_id: str) -> MealPlanJob:
+    def _without_legacy_seed(cls, data: Any) -> Any:
+        """Jobs sent while orders were generated carried the generator's whole-number seed:
+        one still queued when this version is deployed is planned, not dead-lettered (the
+        seed is unused). Any other unknown field is refused."""
+        if isinstance(data, dict) and type(data.get("seed")) is int:
+            return {key: value for key, value in data.items() if key != "seed"}
+        return data
+
+    @classmethod
+    def of(cls, canteen: Canteen, plan_date: date, run_id: str) -> MealPlanJob:
         return cls(
             canteen_id=canteen.canteen_id,
             district_id=canteen.district_id,
@@ -43,7 +53,6 @@ class MealPlanJob(BaseModel):
             vehicle_capacity=canteen.vehicle_capacity,
             speed_kmh=canteen.speed_kmh,
             plan_date=plan_date,
-            seed=seed,
             run_id=run_id,
         )
 

@@ -7,30 +7,23 @@ policy). Facilities are bucketed in a grid of cells as wide as the farthest stra
 distance a walk can cover in the limit (speed x time, circuity >= 1), so each elder is
 checked only against the facilities of the 3 x 3 cells around it.
 
-Synthetic facilities (deterministic by seed): one day-care centre per street, at one of its
-communities; a service station in most urban communities and fewer elsewhere; and the meal
-canteens of synthetic_meals. Pure: no AWS imports.
+The facilities are data (the service-facilities table in the cloud; careroute_synthetic
+generates a city's for the local stack and the tests). Pure: no AWS imports.
 """
 
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from careroute_synthetic.city import DISTRICTS, METRES_PER_DEGREE_LAT, AreaKind
-
-from careroute.domain.vocabulary import Community, Elder, ElderStatus, GeoPoint
-from careroute.planning.meals import Canteen
+from careroute.domain.vocabulary import Elder, ElderStatus, GeoPoint
 from careroute.planning.travel import HaversineTravel
 
 CIRCLE_SECONDS = 15 * 60
-STATION_SHARE = {AreaKind.URBAN: 0.7, AreaKind.SUBURBAN: 0.45, AreaKind.RURAL: 0.25}
-"""Share of communities with a community service station of their own."""
-SITE_OFFSET_M = 250
-"""How far from a community's centre a facility stands, at most."""
+METRES_PER_DEGREE_LAT = 111_320.0
+"""About; the grid only needs cells at least as wide as a walk can reach (it has a margin)."""
 COUNTED = frozenset({ElderStatus.ACTIVE, ElderStatus.HOSPITALISED})
 """Elders living in the community (moved and deceased elders are not counted)."""
 
@@ -78,42 +71,6 @@ class CircleReport:
     communities: dict[str, CircleRow]
     districts: dict[str, CircleRow]
     city: CircleRow
-
-
-def _near(rng: random.Random, point: GeoPoint) -> GeoPoint:
-    distance = SITE_OFFSET_M * math.sqrt(rng.random())
-    angle = rng.random() * 2 * math.pi
-    dlat = distance * math.cos(angle) / METRES_PER_DEGREE_LAT
-    dlng = distance * math.sin(angle) / (METRES_PER_DEGREE_LAT * math.cos(math.radians(point.lat)))
-    return GeoPoint(round(point.lat + dlat, 6), round(point.lng + dlng, 6))
-
-
-def generate_facilities(
-    communities: Iterable[Community], seed: int, canteens: Sequence[Canteen] = ()
-) -> tuple[Facility, ...]:
-    """Day-care centres ("F0001"...), service stations, then the canteens (their own ids)."""
-    rng = random.Random(seed)
-    ordered = sorted(communities, key=lambda c: c.community_id)
-    kinds = {d.district_id: d.kind for d in DISTRICTS}
-    by_street: dict[str, list[Community]] = {}
-    for community in ordered:
-        by_street.setdefault(community.street_id, []).append(community)
-    found: list[Facility] = []
-
-    def add(kind: FacilityKind, community: Community) -> None:
-        where = _near(rng, community.location)
-        found.append(Facility(f"F{len(found) + 1:04d}", kind, community.district_id, where))
-
-    for _, members in sorted(by_street.items()):
-        add(FacilityKind.DAY_CARE, rng.choice(members))
-    for community in ordered:
-        kind = kinds.get(community.district_id, AreaKind.URBAN)
-        if rng.random() < STATION_SHARE[kind]:
-            add(FacilityKind.SERVICE_STATION, community)
-    found += [
-        Facility(c.canteen_id, FacilityKind.CANTEEN, c.district_id, c.location) for c in canteens
-    ]
-    return tuple(found)
 
 
 class _Grid:

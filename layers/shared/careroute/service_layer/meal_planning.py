@@ -1,5 +1,6 @@
-"""One canteen day: the elders of its communities -> the day's lunch orders -> validated
-delivery routes (meals.plan_meals) -> the stored plan; re-running a job overwrites the day.
+"""One canteen day: the day's lunch orders (the meal orders table) -> validated delivery
+routes (meals.plan_meals) -> the stored plan; re-running a job overwrites the day. A day
+with no orders stores an empty plan (and says so in the log): officials see it was planned.
 Imports OR-Tools' router: used by the meal solver function only (it has the layer)."""
 
 from __future__ import annotations
@@ -7,11 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from careroute_synthetic.meals import daily_orders
-
-from careroute.adapters.dynamodb import meal_routes, registry
+from careroute.adapters.dynamodb import meal_orders, meal_routes
 from careroute.domain.vocabulary import format_clock
 from careroute.messages.meals import MealPlanJob
+from careroute.observability import logger
 from careroute.planning.meals import MealPlan, MealRules, plan_meals
 from careroute.routing import SolveLimits
 
@@ -63,8 +63,12 @@ def plan_document(plan: MealPlan) -> dict[str, Any]:
 def plan_canteen(job: MealPlanJob, now: datetime, rules: MealRules | None = None) -> dict[str, Any]:
     """Route the canteen's orders for the job's date and store the plan; a summary (counts)."""
     canteen = job.canteen()
-    elders = [e for cid in canteen.community_ids for e in registry.elders_of_community(cid)]
-    orders = daily_orders(canteen, elders, job.plan_date, job.seed)
+    orders = meal_orders.orders_of(canteen.canteen_id, job.plan_date)
+    if not orders:
+        logger.warning(
+            "no lunch orders for the canteen on this day: an empty plan is stored",
+            extra={"canteen_id": canteen.canteen_id, "date": job.plan_date.isoformat()},
+        )
     plan = plan_meals(
         canteen, orders, job.plan_date, rules or MealRules(), meal_limits(len(orders))
     )

@@ -1,9 +1,9 @@
 """Meal delivery: the nightly canteen fan-out, each canteen day's delivery routes, and the
 routes officials read.
 
-Canteens come from the registry's communities (synthetic_meals, deterministic by seed), so
-the planner needs no canteen table; each plan job carries its canteen. The solver's half
-(meal_planning) routes a job; this module imports no OR-Tools (the API has no such layer).
+Canteens come from the canteens table; each plan job carries its canteen, and the solver's
+half (meal_planning) routes it with the day's orders from the meal orders table. This module
+imports no OR-Tools (the API has no such layer).
 
 Who may read: the street official of the canteen's street, the district official of its
 district, the city admin. Routes show elder ids and times only (no names or addresses).
@@ -14,28 +14,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from careroute_synthetic.meals import generate_canteens
-
-from careroute.adapters.dynamodb import meal_routes, plan_jobs, registry
+from careroute.adapters.dynamodb import canteens, meal_routes, plan_jobs
 from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import NotFoundError
 from careroute.messages.meals import MealPlanJob
 from careroute.messages.visits import NightlyTick
+from careroute.observability import logger
 from careroute.service_layer.planning import JobsSent, plan_date_of
 
-MEAL_SEED = 7
-"""Seed of the synthetic canteens and orders (the local stack's city seed)."""
 
-
-def fan_out(tick: NightlyTick, queue_url: str, run_id: str, seed: int = MEAL_SEED) -> JobsSent:
-    """One plan job per canteen (of the tick's districts, if named) for the plan date."""
+def fan_out(tick: NightlyTick, queue_url: str, run_id: str) -> JobsSent:
+    """One plan job per stored canteen (of the tick's districts, if named) for the plan
+    date; no canteen stored sends no job and says so."""
     day = plan_date_of(tick)
-    canteens = generate_canteens(registry.all_communities(), seed)
+    planned = canteens.all_canteens()
     if tick.district_ids:
-        canteens = tuple(c for c in canteens if c.district_id in set(tick.district_ids))
-    jobs = (MealPlanJob.of(c, day, seed, run_id) for c in canteens)
+        planned = [c for c in planned if c.district_id in set(tick.district_ids)]
+    if not planned:
+        logger.warning(
+            "no canteens to plan: the canteens table holds none (of these districts)",
+            extra={"plan_date": day.isoformat(), "district_ids": tick.district_ids or "all"},
+        )
+    jobs = (MealPlanJob.of(c, day, run_id) for c in planned)
     return JobsSent(day, run_id, plan_jobs.send_plan_jobs(queue_url, jobs))
 
 

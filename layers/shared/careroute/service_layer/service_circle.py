@@ -1,9 +1,10 @@
 """The 15-minute service circle for officials: for a scope they may read, the share of its
 elders within 15 minutes' walk of a service facility, per district and community, and the
-ids of the elders outside. Also the city table the CLI prints.
+ids of the elders outside; and the daily count of every scope that coverage reports read.
 
-Facilities are the synthetic ones (service_circle.generate_facilities with the canteens of
-synthetic_meals), generated from the registry's communities once per container.
+Facilities come from the service-facilities table (day-care centres, service stations,
+canteens), kept in the container for a few minutes; an empty table counts every elder
+outside and says so in the log.
 """
 
 from __future__ import annotations
@@ -12,46 +13,43 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from careroute_synthetic.meals import generate_canteens
-
-from careroute.adapters.dynamodb import circle_counts, registry
+from careroute.adapters.dynamodb import circle_counts, registry, service_facilities
 from careroute.adapters.dynamodb.scopes import communities_in
 from careroute.domain.access import Caller
 from careroute.domain.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain.errors import ValidationError
 from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import Community, Elder, TravelMode
+from careroute.observability import logger
 from careroute.planning.service_circle import (
     CIRCLE_SECONDS,
     CircleReport,
     CircleRow,
     Facility,
-    generate_facilities,
     service_circle,
 )
-from careroute.domain.vocabulary import Community, Elder, TravelMode
 from careroute.planning.travel import HaversineTravel
-from careroute.service_layer.meals import MEAL_SEED
+from careroute.service_layer.container_cache import ContainerCache
 from careroute.service_layer.scope_access import readable_scope
 
-_facilities: dict[int, tuple[Facility, ...]] = {}
+FACILITIES_TTL_SECONDS = 600.0
+"""A facility opened or closed counts in officials' reads within ten minutes."""
+
+_facilities: ContainerCache[tuple[Facility, ...]] = ContainerCache(FACILITIES_TTL_SECONDS)
 _community_counts: dict[tuple[str, date], tuple[int, int]] = {}
 """(community id, day) -> (elders counted, within the circle)."""
 
 
-def facilities_of(communities: Iterable[Community], seed: int = MEAL_SEED) -> tuple[Facility, ...]:
-    ordered = sorted(communities, key=lambda c: c.community_id)
-    return generate_facilities(ordered, seed, generate_canteens(ordered, seed))
+def stored_facilities() -> tuple[Facility, ...]:
+    """Every facility of the table; none is a warning, not an error (nobody is inside)."""
+    found = tuple(service_facilities.all_facilities())
+    if not found:
+        logger.warning("no service facilities stored: every elder counts as outside the circle")
+    return found
 
 
 def walking(policy: Policy) -> HaversineTravel:
     return HaversineTravel(policy.speed_kmh[TravelMode.WALK], policy.circuity)
-
-
-def city_report(
-    communities: Iterable[Community], elders: Iterable[Elder], policy: Policy
-) -> CircleReport:
-    """The whole registry's circle (the CLI's table)."""
-    return service_circle(elders, facilities_of(communities), walking(policy))
 
 
 def row_document(row: CircleRow, ids: bool = True) -> dict[str, Any]:
@@ -66,12 +64,6 @@ def row_document(row: CircleRow, ids: bool = True) -> dict[str, Any]:
     return doc
 
 
-def _facilities_now() -> tuple[Facility, ...]:
-    if MEAL_SEED not in _facilities:
-        _facilities[MEAL_SEED] = facilities_of(registry.all_communities())
-    return _facilities[MEAL_SEED]
-
-
 def _members(scope: Scope) -> list[str]:
     members = communities_in(scope)
     if not members:
@@ -82,17 +74,18 @@ def _members(scope: Scope) -> list[str]:
 def _scope_report(scope: Scope, policy: Policy) -> CircleReport:
     """The circle of the elders of `scope`'s communities (the stored facilities of the city)."""
     elders = [e for cid in _members(scope) for e in registry.elders_of_community(cid)]
-    return service_circle(elders, _facilities_now(), walking(policy))
+    return service_circle(elders, _facilities.get(stored_facilities), walking(policy))
 
 
 def count_circles(
     communities: Iterable[Community], elders: Iterable[Elder], policy: Policy, day: date
 ) -> dict[Scope, tuple[int, int]]:
-    """Count the circle of every community, street, district and the city and store the
-    counts as of `day` (the daily ServiceCircleCountFunction, and `careroute run` from the
-    registry it has just loaded). The counts stored, per scope."""
+    """Count the circle of every community, street, district and the city against the
+    facilities stored now, and store the counts as of `day` (the daily
+    ServiceCircleCountFunction, and `careroute run` from the registry it has just loaded).
+    The counts stored, per scope."""
     members = sorted(communities, key=lambda c: c.community_id)
-    rows = service_circle(elders, facilities_of(members), walking(policy)).communities
+    rows = service_circle(elders, stored_facilities(), walking(policy)).communities
     counts: dict[Scope, tuple[int, int]] = {}
     for c in members:
         row = rows.get(c.community_id)
@@ -132,7 +125,9 @@ def _counted_here(scope: Scope, policy: Policy, today: date) -> tuple[int, int]:
     missing = [cid for cid in members if (cid, today) not in _community_counts]
     if missing:
         read = [e for cid in missing for e in registry.elders_of_community(cid)]
-        counted = service_circle(read, _facilities_now(), walking(policy)).communities
+        counted = service_circle(
+            read, _facilities.get(stored_facilities), walking(policy)
+        ).communities
         for cid in missing:
             row = counted.get(cid)
             _community_counts[(cid, today)] = (row.elders, row.within) if row else (0, 0)

@@ -6,15 +6,18 @@ once (at cold start) before any call: table names come from configuration, not f
 
 from careroute.adapters.dynamodb import (
     assessments,
+    canteens,
     coverage,
     devices,
     history,
     incidents,
     inspections,
+    meal_orders,
     meal_routes,
     orders,
     registry,
     routes,
+    service_facilities,
     settings_items,
     tickets,
     visits,
@@ -49,6 +52,9 @@ def bind_tables(settings: Settings) -> None:
     inspections.bind(settings.inspection_targets_table, settings.inspections_table, settings.region)
     devices.bind(settings.devices_table, settings.region)
     meal_routes.bind(settings.meal_routes_table, settings.region)
+    canteens.bind(settings.canteens_table, settings.region)
+    meal_orders.bind(settings.meal_orders_table, settings.region)
+    service_facilities.bind(settings.service_facilities_table, settings.region)
     assessments.bind(settings.assessments_table, settings.region)
     incidents.bind(settings.incidents_table, settings.region)
     orders.bind(
@@ -62,15 +68,18 @@ def bind_tables(settings: Settings) -> None:
 __all__ = [
     "assessments",
     "bind_tables",
+    "canteens",
     "coverage",
     "devices",
     "history",
     "incidents",
     "inspections",
+    "meal_orders",
     "meal_routes",
     "orders",
     "registry",
     "routes",
+    "service_facilities",
     "settings_items",
     "tickets",
     "visits",

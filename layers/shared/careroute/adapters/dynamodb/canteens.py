@@ -1,0 +1,90 @@
+"""Canteens table: the meal-help points (助餐点) the meal planner plans, one item per canteen
+keyed by `canteen_id` (hash key only), with its place, the communities it delivers to, its
+vehicles, their capacity and speed.
+
+About 300 items for a city: the nightly planner scans them all (one job per canteen). The
+list is replaced whole when a city's canteens are loaded (`replace_canteens`): a canteen left
+out is deleted, so the planner never plans a closed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain.vocabulary import GeoPoint
+from careroute.planning.meals import Canteen
+
+
+class CanteenModel(Model):
+    class Meta:
+        table_name = ""
+
+    canteen_id = UnicodeAttribute(hash_key=True)
+    district_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    community_ids = ListAttribute(of=UnicodeAttribute)
+    """The communities whose elders it delivers to, in id order."""
+    vehicles = NumberAttribute()
+    vehicle_capacity = NumberAttribute()
+    """Meals one vehicle carries."""
+    speed_kmh = NumberAttribute()
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by bind_tables)."""
+    CanteenModel.Meta.table_name = table
+    setattr(CanteenModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    CanteenModel._connection = None
+
+
+def _item(canteen: Canteen) -> CanteenModel:
+    return CanteenModel(
+        canteen.canteen_id,
+        district_id=canteen.district_id,
+        street_id=canteen.street_id,
+        lat=canteen.location.lat,
+        lng=canteen.location.lng,
+        community_ids=list(canteen.community_ids),
+        vehicles=canteen.vehicles,
+        vehicle_capacity=canteen.vehicle_capacity,
+        speed_kmh=canteen.speed_kmh,
+    )
+
+
+def _canteen(item: CanteenModel) -> Canteen:
+    return Canteen(
+        canteen_id=item.canteen_id,
+        district_id=item.district_id,
+        street_id=item.street_id,
+        location=GeoPoint(float(item.lat), float(item.lng)),
+        community_ids=tuple(str(cid) for cid in item.community_ids),
+        vehicles=int(item.vehicles),
+        vehicle_capacity=int(item.vehicle_capacity),
+        speed_kmh=float(item.speed_kmh),
+    )
+
+
+def replace_canteens(canteens: Iterable[Canteen]) -> int:
+    """Make `canteens` the whole list (stored ones left out are deleted); the count stored."""
+    items = [_item(c) for c in canteens]
+    keep = {item.canteen_id for item in items}
+    with storage_errors("replace the canteens"), CanteenModel.batch_write() as batch:
+        for stored in CanteenModel.scan(attributes_to_get=["canteen_id"]):
+            if stored.canteen_id not in keep:
+                batch.delete(stored)
+        for item in items:
+            batch.save(item)
+    return len(items)
+
+
+def all_canteens() -> list[Canteen]:
+    """Every canteen, by id (none: an empty list)."""
+    with storage_errors("list the canteens"):
+        found = [_canteen(item) for item in CanteenModel.scan()]
+    return sorted(found, key=lambda c: c.canteen_id)

@@ -1,0 +1,95 @@
+"""Meal orders table: the lunch orders a canteen delivers, keyed by (`canteen_id`,
+`order_id`) where the order id is "{day}:{elder id}" (one order per elder per day). A
+canteen's orders for a day are one Query: `canteen_id` = K and `order_id` begins with
+"{day}:", in elder id order. Storing an order again replaces it. Items expire ~400 days
+after their day (TTL), as the day's meal routes do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.planning.meals import MealOrder
+
+KEEP = timedelta(days=400)
+
+
+class MealOrderModel(Model):
+    class Meta:
+        table_name = ""
+
+    canteen_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute(range_key=True)
+    """"{day}:{elder id}"."""
+    elder_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    """Where the meals are handed over (the elder's home)."""
+    meals = NumberAttribute()
+    window_start = NumberAttribute()
+    window_end = NumberAttribute()
+    """When the elder wants the meals handed over, seconds of the day."""
+    expires_at = NumberAttribute()
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by bind_tables)."""
+    MealOrderModel.Meta.table_name = table
+    setattr(MealOrderModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    MealOrderModel._connection = None
+
+
+def _day_prefix(day: date) -> str:
+    return f"{day.isoformat()}:"
+
+
+def _item(day: date, order: MealOrder) -> MealOrderModel:
+    if order.order_id != f"{_day_prefix(day)}{order.elder_id}":
+        raise ValueError(f"order {order.order_id!r}: the id of an order for {day} is '{day}:ELDER'")
+    expires = datetime.combine(day, time(), CHINA_TZ) + KEEP
+    return MealOrderModel(
+        order.canteen_id,
+        order.order_id,
+        elder_id=order.elder_id,
+        lat=order.location.lat,
+        lng=order.location.lng,
+        meals=order.meals,
+        window_start=order.window.start,
+        window_end=order.window.end,
+        expires_at=int(expires.timestamp()),
+    )
+
+
+def save_orders(day: date, orders: Iterable[MealOrder]) -> int:
+    """Store (or replace) lunch orders for `day`; the count written. Raises ValueError, before
+    writing anything, for an order whose id is not "{day}:{elder id}"."""
+    items = [_item(day, order) for order in orders]
+    with storage_errors("save meal orders"), MealOrderModel.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+    return len(items)
+
+
+def orders_of(canteen_id: str, day: date) -> tuple[MealOrder, ...]:
+    """The canteen's lunch orders for `day`, by elder id (none: an empty tuple)."""
+    with storage_errors("read a canteen's meal orders"):
+        items = list(
+            MealOrderModel.query(canteen_id, MealOrderModel.order_id.startswith(_day_prefix(day)))
+        )
+    return tuple(
+        MealOrder(
+            item.order_id,
+            item.elder_id,
+            item.canteen_id,
+            GeoPoint(float(item.lat), float(item.lng)),
+            int(item.meals),
+            TimeWindow(int(item.window_start), int(item.window_end)),
+        )
+        for item in items
+    )

@@ -1,0 +1,78 @@
+"""Service facilities table: what the 15-minute service circle counts (day-care centres,
+community service stations, meal canteens), one item per facility keyed by `facility_id`
+(hash key only), with its kind, district and place.
+
+About 1,200 items for a city: the circle scans them all, because an elder may walk to a
+facility of the next street or district. The list is replaced whole when a city's facilities
+are loaded (`replace_facilities`): a facility left out is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.domain.vocabulary import GeoPoint
+from careroute.planning.service_circle import Facility, FacilityKind
+
+
+class ServiceFacilityModel(Model):
+    class Meta:
+        table_name = ""
+
+    facility_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    """A FacilityKind: day_care, service_station or canteen."""
+    district_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+
+
+def bind(table: str, region: str) -> None:
+    """Point the model at its table (called by bind_tables)."""
+    ServiceFacilityModel.Meta.table_name = table
+    setattr(ServiceFacilityModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    ServiceFacilityModel._connection = None
+
+
+def replace_facilities(facilities: Iterable[Facility]) -> int:
+    """Make `facilities` the whole list (stored ones left out are deleted); the count stored."""
+    items = [
+        ServiceFacilityModel(
+            f.facility_id,
+            kind=f.kind.value,
+            district_id=f.district_id,
+            lat=f.location.lat,
+            lng=f.location.lng,
+        )
+        for f in facilities
+    ]
+    keep = {item.facility_id for item in items}
+    with (
+        storage_errors("replace the service facilities"),
+        ServiceFacilityModel.batch_write() as batch,
+    ):
+        for stored in ServiceFacilityModel.scan(attributes_to_get=["facility_id"]):
+            if stored.facility_id not in keep:
+                batch.delete(stored)
+        for item in items:
+            batch.save(item)
+    return len(items)
+
+
+def all_facilities() -> list[Facility]:
+    """Every facility, by id (none: an empty list)."""
+    with storage_errors("list the service facilities"):
+        found = [
+            Facility(
+                item.facility_id,
+                FacilityKind(item.kind),
+                item.district_id,
+                GeoPoint(float(item.lat), float(item.lng)),
+            )
+            for item in ServiceFacilityModel.scan()
+        ]
+    return sorted(found, key=lambda f: f.facility_id)
