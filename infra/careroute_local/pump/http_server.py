@@ -1,0 +1,92 @@
+"""The local HTTP API on a socket: a threaded server in front of the pump's API Gateway.
+
+Browsers, curl and the web tests talk to real HTTP; this module reads each request (refusing
+bodies over API Gateway's payload limit with 413), hands it to the pump and writes the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from careroute_local.pump.http_events import HttpResponse, api_error
+
+log = logging.getLogger("careroute_local")
+
+MAX_HTTP_BODY = 1024 * 1024  # the brief's approximation of API Gateway's payload limit
+
+Respond = Callable[
+    [str, str, list[tuple[str, str]], str, bytes | None], tuple[HttpResponse, list[str]]
+]
+"""(method, path without the stage, headers, raw query, body) -> (response, cookies)."""
+
+
+class LocalHttpServer(ThreadingHTTPServer):
+    """The local HTTP API. `shutdown()` stops it and closes its socket."""
+
+    daemon_threads = True
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.server_close()
+
+
+def serve(respond: Respond, prefix: str, host: str, port: int) -> LocalHttpServer:
+    """Serve in a daemon thread; paths must start with `prefix` (the stage, or '')."""
+
+    class RequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle on, a keep-alive client's
+        # delayed ACK stalls the body ~40 ms. API Gateway answers without that stall.
+        disable_nagle_algorithm = True
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_HTTP_BODY:
+                # Read what the client sends (up to a bound) before answering: closing on
+                # an unread body resets the connection and the client never sees the 413.
+                remaining = min(length, 16 * MAX_HTTP_BODY)
+                while remaining > 0:
+                    chunk = self.rfile.read(min(remaining, 1 << 16))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
+                self.close_connection = True
+                self._send(api_error(413, "Request Entity Too Large"), [])
+                return
+            body = self.rfile.read(length) if length else None
+            path, _, query = self.path.partition("?")
+            if prefix and not (path == prefix or path.startswith(prefix + "/")):
+                self._send(api_error(404, "Not Found"), [])
+                return
+            response, cookies = respond(
+                self.command, path[len(prefix) :] or "/", list(self.headers.items()), query, body
+            )
+            self._send(response, cookies)
+
+        def _send(self, response: HttpResponse, cookies: list[str]) -> None:
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                if name not in ("content-length", "connection"):
+                    self.send_header(name, value)
+            for cookie in cookies:
+                self.send_header("set-cookie", cookie)
+            self.send_header("content-length", str(len(response.body)))
+            if self.close_connection:
+                self.send_header("connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("http %s", format % args)
+
+    server = LocalHttpServer((host, port), RequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="careroute-http", daemon=True)
+    thread.start()
+    return server
