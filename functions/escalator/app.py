@@ -5,13 +5,14 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.tickets import open_due_before
+from careroute.adapters.dynamodb.repositories import DynamoTickets
 from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
 from careroute.messages.visits import EscalationTick
-from careroute.service_layer.tickets import escalate_overdue
+from careroute.service_layer.tickets import escalate_overdue, overdue_count
 
 handler_setup.bound_settings()
+tickets = DynamoTickets()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -19,9 +20,9 @@ handler_setup.bound_settings()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = EscalationTick.model_validate(event)
-    raised = escalate_overdue(tick.scheduled_time)
+    raised = escalate_overdue(tickets, tick.scheduled_time)
     # Still open past their due time after this run (the sparse index: open tickets only).
-    overdue = sum(1 for _ in open_due_before(tick.scheduled_time))
+    overdue = overdue_count(tickets, tick.scheduled_time)
     metrics.add_metric(name="TicketsEscalated", unit=MetricUnit.Count, value=raised)
     metrics.add_metric(name="TicketsOverdue", unit=MetricUnit.Count, value=overdue)
     summary = {

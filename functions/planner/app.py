@@ -5,12 +5,14 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.repositories import nightly_planning
 from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.planning import fan_out
 
 setup = handler_setup.with_policy()
+ports = nightly_planning(setup.settings.plan_jobs_queue_url)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -18,9 +20,7 @@ setup = handler_setup.with_policy()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = NightlyTick.model_validate(event)
-    result = fan_out(
-        tick, setup.settings.plan_jobs_queue_url, context.aws_request_id, setup.policy()
-    )
+    result = fan_out(tick, context.aws_request_id, setup.policy(), ports)
     logger.set_correlation_id(result.run_id)  # the solver logs each job under the same id
     metrics.add_metric(name="PlanJobsSent", unit=MetricUnit.Count, value=result.jobs)
     metrics.add_metric(name="CoverVisits", unit=MetricUnit.Count, value=result.covered)

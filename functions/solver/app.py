@@ -6,12 +6,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.repositories import community_planning
 from careroute.entrypoints import handler_setup
 from careroute.observability import logger, metrics, tracer
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.planning import plan_community
 
 setup = handler_setup.with_policy()
+ports = community_planning()
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -20,7 +22,7 @@ def record_handler(record: SQSRecord) -> None:
     logger.append_keys(message_id=record.message_id)
     job = PlanJob.model_validate_json(record.body)
     logger.set_correlation_id(job.run_id)
-    outcome = plan_community(job, setup.policy())
+    outcome = plan_community(job, setup.policy(), ports)
     metrics.add_metric(name="VisitsPlanned", unit=MetricUnit.Count, value=outcome.planned)
     # One per community route stored; the PlanNotFinished alarm compares it with PlanJobsSent.
     metrics.add_metric(name="PlansCompleted", unit=MetricUnit.Count, value=1)

@@ -1,8 +1,13 @@
-"""The backends every contract test runs against: memory and DynamoDB (on the local stack)."""
+"""The backends every contract test runs against: memory and DynamoDB (on the local stack).
+
+A backend is one set of adapters, one per port; the ports of each use case are drawn from
+that set, so what one use case writes another reads (as in the product).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +16,27 @@ from careroute.adapters import memory
 from careroute.adapters.dynamodb import bind_tables
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.entrypoints.config import Settings
+from careroute.messages.visits import PlanJob
+from careroute.service_layer.eligibility import BenefitScan
+from careroute.service_layer.leave import LeaveKeeping
+from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    CoverageRepository,
+    ElderRepository,
+    HolidayCalendar,
+    OverflowMarks,
+    PlanJobQueue,
+    ReadAudit,
+    RouteRepository,
+    ScopeDirectory,
+    StewardRepository,
+    TicketRepository,
+    VisitRepository,
+)
 from careroute.service_layer.projection import VisitProjection
+from careroute.service_layer.route_view import RouteReading
+from careroute.service_layer.tickets import Ticketing
 from careroute.service_layer.visits import VisitRecording
 from careroute_local.pump import EventPump
 
@@ -19,32 +44,125 @@ from careroute_local.pump import EventPump
 @dataclass(frozen=True)
 class Backend:
     name: str
-    recording: VisitRecording
-    projection: VisitProjection
+    communities: CommunityRepository
+    stewards: StewardRepository
+    elders: ElderRepository
+    routes: RouteRepository
+    visits: VisitRepository
+    tickets: TicketRepository
+    coverage: CoverageRepository
+    overflow: OverflowMarks
+    holidays: HolidayCalendar
+    plan_jobs: PlanJobQueue
+    scopes: ScopeDirectory
+    audit: ReadAudit
+    queued: Callable[[], list[PlanJob]]
+    """The plan jobs waiting in the queue, taken off it (oldest first)."""
+
+    @property
+    def recording(self) -> VisitRecording:
+        return VisitRecording(self.stewards, self.elders, self.routes, self.visits)
+
+    @property
+    def projection(self) -> VisitProjection:
+        return VisitProjection(self.elders, self.tickets, self.coverage)
+
+    @property
+    def nightly(self) -> NightlyPlanning:
+        return NightlyPlanning(
+            self.communities,
+            self.stewards,
+            self.elders,
+            self.routes,
+            self.overflow,
+            self.holidays,
+            self.plan_jobs,
+        )
+
+    @property
+    def community(self) -> CommunityPlanning:
+        return CommunityPlanning(
+            self.communities, self.stewards, self.elders, self.routes, self.overflow
+        )
+
+    @property
+    def reading(self) -> RouteReading:
+        return RouteReading(self.routes, self.elders, self.audit)
+
+    @property
+    def ticketing(self) -> Ticketing:
+        return Ticketing(self.tickets, self.coverage, self.stewards, self.scopes)
+
+    @property
+    def benefits(self) -> BenefitScan:
+        return BenefitScan(self.communities, self.elders, self.tickets)
+
+    @property
+    def leave(self) -> LeaveKeeping:
+        return LeaveKeeping(self.stewards, self.scopes)
 
 
 def memory_backend() -> Backend:
-    elders, coverage = memory.MemoryElders(), memory.MemoryCoverage()
+    communities, coverage = memory.MemoryCommunities(), memory.MemoryCoverage()
+    plan_jobs = memory.MemoryPlanJobs()
     return Backend(
         "memory",
-        VisitRecording(
-            memory.MemoryStewards(), elders, memory.MemoryRoutes(), memory.MemoryVisits()
-        ),
-        VisitProjection(elders, memory.MemoryTickets(coverage), coverage),
+        communities=communities,
+        stewards=memory.MemoryStewards(),
+        elders=memory.MemoryElders(),
+        routes=memory.MemoryRoutes(),
+        visits=memory.MemoryVisits(),
+        tickets=memory.MemoryTickets(coverage),
+        coverage=coverage,
+        overflow=memory.MemoryOverflowMarks(),
+        holidays=memory.MemoryHolidays(),
+        plan_jobs=plan_jobs,
+        scopes=memory.MemoryScopes(communities),
+        audit=memory.MemoryReadAudit(),
+        queued=plan_jobs.take_all,
     )
+
+
+def sqs_reader(pump: EventPump, queue_logical_id: str) -> Callable[[], list[PlanJob]]:
+    """Receive (and delete) every message waiting in the stack's queue, as plan jobs."""
+    client = pump.stack.client("sqs")
+    url = pump.stack.queue_url(queue_logical_id)
+
+    def take_all() -> list[PlanJob]:
+        taken: list[PlanJob] = []
+        while True:
+            reply = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+            messages = reply.get("Messages", [])
+            if not messages:
+                return taken
+            for message in messages:
+                taken.append(PlanJob.model_validate(json.loads(message["Body"])))
+                client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    return take_all
 
 
 def dynamodb_backend(pump: EventPump) -> Backend:
     pump.stack.reset()
     pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    recording = VisitRecording(
-        dynamodb.DynamoStewards(),
-        dynamodb.DynamoElders(),
-        dynamodb.DynamoRoutes(),
-        dynamodb.DynamoVisits(),
+    settings = Settings.from_env()
+    bind_tables(settings)
+    return Backend(
+        "dynamodb",
+        communities=dynamodb.DynamoCommunities(),
+        stewards=dynamodb.DynamoStewards(),
+        elders=dynamodb.DynamoElders(),
+        routes=dynamodb.DynamoRoutes(),
+        visits=dynamodb.DynamoVisits(),
+        tickets=dynamodb.DynamoTickets(),
+        coverage=dynamodb.DynamoCoverage(),
+        overflow=dynamodb.DynamoOverflowMarks(),
+        holidays=dynamodb.DynamoHolidays(),
+        plan_jobs=dynamodb.SqsPlanJobs(settings.plan_jobs_queue_url),
+        scopes=dynamodb.DynamoScopes(),
+        audit=dynamodb.DynamoReadAudit(),
+        queued=sqs_reader(pump, "PlanJobsQueue"),
     )
-    return Backend("dynamodb", recording, dynamodb.visit_projection())
 
 
 @pytest.fixture(params=["memory", "dynamodb"])

@@ -1,10 +1,12 @@
 """Short-lived read caches in front of a port, per container: a batch of outcomes from one
-steward reads the steward once, not once per outcome."""
+steward reads the steward once, not once per outcome. Only single-steward reads are cached;
+lists and writes go straight through."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
 from careroute.domain.vocabulary import Steward
 from careroute.service_layer.ports import StewardRepository
@@ -31,9 +33,20 @@ class CachedStewards:
             self._read.pop(steward.steward_id, None)
         return self._inner.save_stewards(saved)
 
-    def get_steward(self, steward_id: str) -> Steward:
+    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
+        """Cached, unless `consistent` asks for every write made before the call."""
         read_at, steward = self._read.get(steward_id, (0.0, None))
-        if steward is None or self._monotonic() - read_at > self._ttl:
-            steward = self._inner.get_steward(steward_id)
+        if consistent or steward is None or self._monotonic() - read_at > self._ttl:
+            steward = self._inner.get_steward(steward_id, consistent)
             self._read[steward_id] = (self._monotonic(), steward)
         return steward
+
+    def all_stewards(self) -> Iterator[Steward]:
+        return self._inner.all_stewards()
+
+    def steward_of_community(self, community_id: str) -> Steward:
+        return self._inner.steward_of_community(community_id)
+
+    def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
+        self._read.pop(steward_id, None)
+        return self._inner.set_leave(steward_id, dates)

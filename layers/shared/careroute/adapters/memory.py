@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -19,14 +19,16 @@ from careroute.domain.coverage import (
     TIER_ORDER,
     Projection,
     Scope,
+    ScopeKind,
     coverage_row,
     record_scopes,
     scopes_of,
 )
 from careroute.domain.elder_history import Entry
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
-from careroute.domain.tickets import Ticket, closed_on_time, opening_month
+from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
 from careroute.domain.vocabulary import (
+    Community,
     Elder,
     ElderStatus,
     Steward,
@@ -34,8 +36,29 @@ from careroute.domain.vocabulary import (
     attempt_since_visit,
     china_date,
 )
+from careroute.messages.visits import PlanJob
 
 _Ordered = TypeVar("_Ordered", date, datetime)
+
+
+class MemoryCommunities:
+    def __init__(self) -> None:
+        self._by_id: dict[str, Community] = {}
+
+    def save_communities(self, communities: Iterable[Community]) -> int:
+        count = 0
+        for community in communities:
+            self._by_id[community.community_id] = community
+            count += 1
+        return count
+
+    def get_community(self, community_id: str) -> Community:
+        if community_id not in self._by_id:
+            raise NotFoundError(f"community {community_id} not found")
+        return self._by_id[community_id]
+
+    def all_communities(self) -> Iterator[Community]:
+        return iter(list(self._by_id.values()))
 
 
 class MemoryStewards:
@@ -49,10 +72,24 @@ class MemoryStewards:
             count += 1
         return count
 
-    def get_steward(self, steward_id: str) -> Steward:
+    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
         if steward_id not in self._by_id:
             raise NotFoundError(f"steward {steward_id} not found")
         return self._by_id[steward_id]
+
+    def all_stewards(self) -> Iterator[Steward]:
+        return iter(list(self._by_id.values()))
+
+    def steward_of_community(self, community_id: str) -> Steward:
+        for steward_id in sorted(self._by_id):
+            if self._by_id[steward_id].community_id == community_id:
+                return self._by_id[steward_id]
+        raise NotFoundError(f"community {community_id} has no steward")
+
+    def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
+        stored = replace(self.get_steward(steward_id), leave=frozenset(dates))
+        self._by_id[steward_id] = stored
+        return stored
 
 
 @dataclass
@@ -72,10 +109,13 @@ class MemoryElders:
         self._by_key: dict[tuple[str, str], _ElderState] = {}
 
     def save_elders(self, elders: Iterable[Elder]) -> int:
+        """As the registry's put does: a saved elder starts without benefit tasks (the daily
+        scan adds them)."""
         count = 0
         for elder in elders:
             self._by_key[(elder.community_id, elder.elder_id)] = _ElderState(
-                replace(elder, last_attempt_at=None), attempt_at=elder.last_attempt_at
+                replace(elder, last_attempt_at=None, benefit_tasks=frozenset()),
+                attempt_at=elder.last_attempt_at,
             )
             count += 1
         return count
@@ -84,8 +124,24 @@ class MemoryElders:
         state = self._by_key.get((community_id, elder_id))
         if state is None:
             raise NotFoundError(f"elder {elder_id} not found in community {community_id}")
-        attempt = attempt_since_visit(state.attempt_at, state.elder.last_visited_on)
-        return replace(state.elder, last_attempt_at=attempt)
+        return _as_read(state)
+
+    def elders_of_community(self, community_id: str) -> list[Elder]:
+        return [
+            _as_read(self._by_key[key]) for key in sorted(self._by_key) if key[0] == community_id
+        ]
+
+    def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
+        found = (self._by_key.get((community_id, elder_id)) for elder_id in elder_ids)
+        return {state.elder.elder_id: _as_read(state) for state in found if state is not None}
+
+    def add_benefit_task(self, community_id: str, elder_id: str, rule_id: str) -> bool:
+        state = self._by_key.get((community_id, elder_id))
+        if state is None or rule_id in state.elder.benefit_tasks:
+            return False
+        tasks = state.elder.benefit_tasks | {rule_id}
+        state.elder = replace(state.elder, benefit_tasks=tasks)
+        return True
 
     def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
         state = self._by_key.get((community_id, elder_id))
@@ -141,6 +197,12 @@ class MemoryElders:
         return [state.changes[key] for key in sorted(state.changes, reverse=True)]
 
 
+def _as_read(state: _ElderState) -> Elder:
+    """The elder as a read returns it: the failed attempt only if since the last visit."""
+    attempt = attempt_since_visit(state.attempt_at, state.elder.last_visited_on)
+    return replace(state.elder, last_attempt_at=attempt)
+
+
 def _later(new: _Ordered, stored: _Ordered | None) -> bool:
     """A conditional maximum's test: nothing stored yet, or `new` is after what is."""
     return stored is None or new > stored
@@ -157,6 +219,91 @@ class MemoryRoutes:
     def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
         text = self._documents.get((steward_id, day.isoformat()))
         return None if text is None else dict(json.loads(text))
+
+
+class MemoryOverflowMarks:
+    def __init__(self) -> None:
+        self._marked: dict[date, set[str]] = {}
+
+    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
+        marked = self._marked.setdefault(plan_date, set())
+        if overflowing:
+            marked.add(community_id)
+        else:
+            marked.discard(community_id)
+
+    def overflowing_on(self, plan_date: date) -> set[str]:
+        return set(self._marked.get(plan_date, set()))
+
+
+class MemoryHolidays:
+    def __init__(self, holidays: Mapping[date, str] | None = None) -> None:
+        self._names: dict[date, str] = dict(holidays or {})
+
+    def holidays(self) -> dict[date, str]:
+        return dict(sorted(self._names.items()))
+
+    def save_holidays(self, holidays: Mapping[date, str], by: str) -> None:
+        self._names = dict(holidays)
+
+
+class MemoryPlanJobs:
+    """A queue of plan jobs: what was sent waits until taken (by a test or a simulation's
+    solver loop), in the order sent."""
+
+    def __init__(self) -> None:
+        self._bodies: list[str] = []
+
+    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
+        bodies = [job.model_dump_json() for job in jobs]
+        self._bodies.extend(bodies)
+        return len(bodies)
+
+    def take_all(self) -> list[PlanJob]:
+        """Every job waiting, oldest first; the queue is empty afterwards."""
+        taken = [PlanJob.model_validate_json(body) for body in self._bodies]
+        self._bodies.clear()
+        return taken
+
+
+class MemoryScopes:
+    """The scope tree, from the communities stored (read afresh on every call)."""
+
+    def __init__(self, communities: MemoryCommunities) -> None:
+        self._communities = communities
+
+    def _chains(self) -> dict[Scope, tuple[Scope, ...]]:
+        parents: dict[Scope, tuple[Scope, ...]] = {}
+        for c in self._communities.all_communities():
+            chain = scopes_of(c.community_id, c.street_id, c.district_id)
+            for i, scope in enumerate(chain):
+                parents[scope] = chain[i + 1 :]
+        return parents
+
+    def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
+        if scope.kind is ScopeKind.CITY:
+            return ()
+        return self._chains().get(scope, ())
+
+    def communities_in(self, scope: Scope) -> list[str]:
+        return sorted(
+            inner.scope_id
+            for inner, chain in self._chains().items()
+            if inner.kind is ScopeKind.COMMUNITY
+            and (scope.kind is ScopeKind.CITY or inner == scope or scope in chain)
+        )
+
+
+class MemoryReadAudit:
+    def __init__(self) -> None:
+        self._reads: dict[str, list[Entry]] = {}
+
+    def record_community_read(self, community_id: str, entry: Entry) -> None:
+        self._reads.setdefault(community_id, []).append(entry)
+
+    def community_reads(self, community_id: str) -> list[Entry]:
+        reads = self._reads.get(community_id, [])
+        return sorted(reads, key=lambda entry: entry.at, reverse=True)
 
 
 class MemoryVisits:
@@ -253,3 +400,41 @@ class MemoryTickets:
         if ticket_id not in self._by_id:
             raise NotFoundError(f"ticket {ticket_id} not found")
         return self._by_id[ticket_id]
+
+    def _soonest_due(self, wanted: Iterable[Ticket]) -> Iterator[Ticket]:
+        return iter(sorted(wanted, key=lambda t: (t.due_at, t.ticket_id)))
+
+    def of_community(self, community_id: str) -> Iterator[Ticket]:
+        return self._soonest_due(t for t in self._by_id.values() if t.community_id == community_id)
+
+    def open_tickets(self) -> Iterator[Ticket]:
+        return self._soonest_due(t for t in self._by_id.values() if t.status is TicketStatus.OPEN)
+
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        return self._soonest_due(
+            t for t in self._by_id.values() if t.status is TicketStatus.OPEN and t.due_at < now
+        )
+
+    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
+        stored = self._by_id.get(before.ticket_id)
+        if stored is None or stored.status is not TicketStatus.OPEN:
+            return False
+        if stored.level is not before.level:
+            return False
+        self._by_id[before.ticket_id] = replace(stored, level=after.level)
+        return True
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        stored = self._by_id.get(ticket.ticket_id)
+        if stored is None or stored.status is not TicketStatus.OPEN:
+            return False
+        self._by_id[ticket.ticket_id] = replace(
+            stored,
+            status=TicketStatus.CLOSED,
+            closed_at=ticket.closed_at,
+            closed_by=ticket.closed_by,
+            action=ticket.action,
+            result=ticket.result,
+        )
+        self._coverage.count_ticket(ticket, opened=False)
+        return True

@@ -15,10 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb import tickets as ticket_store
 from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
 from careroute.domain.tickets import TicketSla
+from careroute.service_layer.ports import CommunityRepository, ElderRepository, TicketRepository
+
+
+@dataclass(frozen=True)
+class BenefitScan:
+    """The ports the daily benefit scan reads and writes."""
+
+    communities: CommunityRepository
+    elders: ElderRepository
+    tickets: TicketRepository
 
 
 @dataclass
@@ -40,16 +48,18 @@ class ScanReport:
         }
 
 
-def scan(on: date, at: datetime, benefits: Benefits, sla: TicketSla) -> ScanReport:
+def scan(
+    on: date, at: datetime, benefits: Benefits, sla: TicketSla, ports: BenefitScan
+) -> ScanReport:
     """Notify the office and the next visit of every benefit newly qualified for on `on`;
     `at` is the opening time of the tickets (the scheduled time, the same on a retry)."""
     report = ScanReport(on=on)
-    for community in registry.all_communities():
-        for elder in registry.elders_of_community(community.community_id):
+    for community in ports.communities.all_communities():
+        for elder in ports.elders.elders_of_community(community.community_id):
             for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
                 report.found += 1
-                if ticket_store.open_once(office_ticket(elder, rule_id, yuan, at, sla)):
+                if ports.tickets.open_once(office_ticket(elder, rule_id, yuan, at, sla)):
                     report.notified += 1
                     report.by_rule[rule_id] += 1
-                registry.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
+                ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
     return report

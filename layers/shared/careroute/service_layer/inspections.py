@@ -44,6 +44,7 @@ from careroute.messages.inspections import (
 )
 from careroute.messages.visits import NightlyTick
 from careroute.planning.inspections import inspection_problem, plan_documents
+from careroute.service_layer.bureau import holidays as bureau_holidays
 from careroute.service_layer.planning import JobsSent, holidays_near, plan_date_of
 from careroute.service_layer.scope_access import parse_scope
 
@@ -67,7 +68,7 @@ def fan_out(tick: NightlyTick, queue_url: str, run_id: str) -> JobsSent:
     districts = sorted({c.district_id for c in registry.all_communities()})
     if tick.district_ids:
         districts = [d for d in districts if d in set(tick.district_ids)]
-    holidays = sorted(holidays_near(day))
+    holidays = sorted(holidays_near((h.date for h in bureau_holidays().holidays), day))
     jobs = (
         InspectionPlanJob(district_id=d, plan_date=day, run_id=run_id, holidays=holidays)
         for d in districts

@@ -8,23 +8,31 @@ dates through `Steward.works_on` (the registry returns them with the steward).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import ForbiddenError, ValidationError
 from careroute.domain.vocabulary import Steward
 from careroute.messages.api import MAX_LEAVE_DAYS, StewardLeave
+from careroute.service_layer.ports import ScopeDirectory, StewardRepository
 
 LEAVE_HORIZON = timedelta(days=400)
 """How far from today (either way) a leave date may lie."""
 
 
-def _official_of(who: Caller, steward: Steward) -> None:
+@dataclass(frozen=True)
+class LeaveKeeping:
+    """The ports reading and replacing a steward's leave read and write."""
+
+    stewards: StewardRepository
+    scopes: ScopeDirectory
+
+
+def _official_of(scopes: ScopeDirectory, who: Caller, steward: Steward) -> None:
     where = Scope(ScopeKind.COMMUNITY, steward.community_id)
-    require_scope(who, where, ancestors(where))
+    require_scope(who, where, scopes.ancestors(where))
 
 
 def _view(steward: Steward) -> StewardLeave:
@@ -52,19 +60,19 @@ def checked_dates(dates: Iterable[date], today: date) -> list[date]:
     return sorted(days)
 
 
-def steward_leave(who: Caller, steward_id: str) -> StewardLeave:
+def steward_leave(who: Caller, steward_id: str, ports: LeaveKeeping) -> StewardLeave:
     """The steward's leave dates, for the steward themself or an official over them."""
     if who.role is Role.STEWARD:
         if who.scope != steward_id:
             raise ForbiddenError("a steward can only see their own leave")
-        return _view(registry.get_steward(steward_id, consistent=True))
-    steward = registry.get_steward(steward_id, consistent=True)
-    _official_of(who, steward)
+        return _view(ports.stewards.get_steward(steward_id, consistent=True))
+    steward = ports.stewards.get_steward(steward_id, consistent=True)
+    _official_of(ports.scopes, who, steward)
     return _view(steward)
 
 
 def replace_leave(
-    who: Caller, steward_id: str, dates: Iterable[date], today: date
+    who: Caller, steward_id: str, dates: Iterable[date], today: date, ports: LeaveKeeping
 ) -> tuple[StewardLeave, list[date]]:
     """Replace the steward's leave dates (officials only).
 
@@ -73,9 +81,9 @@ def replace_leave(
     """
     if who.role is Role.STEWARD:
         raise ForbiddenError("a steward may read their leave but not change it")
-    before = registry.get_steward(steward_id)
-    _official_of(who, before)
-    stored = registry.set_leave(steward_id, checked_dates(dates, today))
+    before = ports.stewards.get_steward(steward_id)
+    _official_of(ports.scopes, who, before)
+    stored = ports.stewards.set_leave(steward_id, checked_dates(dates, today))
     planned = (today, today + timedelta(days=1))
     newly_away = [day for day in planned if day in stored.leave and day not in before.leave]
     return _view(stored), newly_away

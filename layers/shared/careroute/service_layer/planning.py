@@ -1,22 +1,23 @@
 """Nightly planning: fan out one job per community, then plan each community's day.
 
-The fan-out also hands to the nearest stewards at work (careroute.planning.absence_cover)
-the visits of
-absent stewards (leave, sick days) that cannot wait for their return, and a daily share of
-the visits of stewards with more work than days (their last route's horizon said so); and it
-passes the bureau's public holidays to every job.
+The fan-out also hands to the nearest stewards at work (careroute.planning.absence_cover) the
+visits of absent stewards (leave, sick days) that cannot wait for their return, and a daily
+share of the visits of stewards with more work than days (their last route's horizon said
+so); and it passes the bureau's public holidays to every job.
+
+Both take their ports (`NightlyPlanning`, `CommunityPlanning`): DynamoDB and SQS in the
+planner and solver functions, memory in tests and simulations.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from careroute.adapters.dynamodb import overflow_marks, plan_jobs, registry, routes
 from careroute.domain.due import WorkCalendar
-from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Community, Elder, GeoPoint, Steward, china_date
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
@@ -29,7 +30,15 @@ from careroute.planning.absence_cover import (
     visits_to_offload,
 )
 from careroute.planning.urgent_route import urgent_stops
-from careroute.service_layer import bureau
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    ElderRepository,
+    HolidayCalendar,
+    OverflowMarks,
+    PlanJobQueue,
+    RouteRepository,
+    StewardRepository,
+)
 from careroute.service_layer.route_plan import day_capacity, plan_day
 
 HOLIDAYS_AHEAD = timedelta(days=62)
@@ -68,11 +77,23 @@ class FanOut:
     """Their visits no neighbour had room for (offered again the next night)."""
 
 
-def holidays_near(plan_date: date) -> frozenset[date]:
+@dataclass(frozen=True)
+class NightlyPlanning:
+    """The ports the nightly fan-out (and a same-day cover) reads and writes."""
+
+    communities: CommunityRepository
+    stewards: StewardRepository
+    elders: ElderRepository
+    routes: RouteRepository
+    overflow: OverflowMarks
+    holidays: HolidayCalendar
+    plan_jobs: PlanJobQueue
+
+
+def holidays_near(holidays: Iterable[date], plan_date: date) -> frozenset[date]:
+    """The holidays that can change the plans around `plan_date`."""
     return frozenset(
-        h.date
-        for h in bureau.holidays().holidays
-        if plan_date - HOLIDAYS_AHEAD <= h.date <= plan_date + HOLIDAYS_AHEAD
+        day for day in holidays if plan_date - HOLIDAYS_AHEAD <= day <= plan_date + HOLIDAYS_AHEAD
     )
 
 
@@ -86,12 +107,12 @@ LOOK_BACK_DAYS = 4
 """How far back the planner looks for overflow marks (over a weekend or a holiday)."""
 
 
-def overloaded_communities(plan_date: date) -> set[str]:
+def overloaded_communities(overflow: OverflowMarks, plan_date: date) -> set[str]:
     """Communities whose routes of the last few days said their steward cannot do all visits
     in time (a candidate set: the offload recomputes and hands out only real overflow)."""
     found: set[str] = set()
     for back in range(1, LOOK_BACK_DAYS + 1):
-        found |= overflow_marks.overflowing_on(plan_date - timedelta(days=back))
+        found |= overflow.overflowing_on(plan_date - timedelta(days=back))
     return found
 
 
@@ -126,12 +147,15 @@ def _cover_items(visits: list[CoverVisit]) -> list[CoverItem]:
     return [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits]
 
 
-def _workload(community: Community, steward: Steward, policy: Policy) -> Workload:
-    elders = registry.elders_of_community(community.community_id)
+def _workload(
+    elders_of: ElderRepository, community: Community, steward: Steward, policy: Policy
+) -> Workload:
+    elders = elders_of.elders_of_community(community.community_id)
     return Workload(community, steward, elders, day_capacity(community, steward, elders, policy))
 
 
 def plan_cover(
+    ports: NightlyPlanning,
     communities: dict[str, Community],
     stewards: dict[str, Steward],
     plan_date: date,
@@ -141,16 +165,16 @@ def plan_cover(
     """Who covers which visits of absent or overloaded stewards on the plan date."""
     needs: dict[str, list[CoverVisit]] = {}
     points: dict[str, GeoPoint] = {}
-    overloaded = overloaded_communities(plan_date)
+    overloaded = overloaded_communities(ports.overflow, plan_date)
     for community_id, steward in stewards.items():
         community = communities.get(community_id)
         if community is None:
             continue
         if _absent_on(steward, plan_date, holidays):
-            workload = _workload(community, steward, policy)
+            workload = _workload(ports.elders, community, steward, policy)
             needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy)
         elif community_id in overloaded:
-            workload = _workload(community, steward, policy)
+            workload = _workload(ports.elders, community, steward, policy)
             needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy)
         else:
             continue
@@ -159,22 +183,24 @@ def plan_cover(
     return assign_cover({c: v for c, v in needs.items() if v}, communities, at_work, points)
 
 
-def fan_out(tick: NightlyTick, queue_url: str, run_id: str, policy: Policy) -> FanOut:
+def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanning) -> FanOut:
+    """Send one plan job per community (of the tick's districts) for the plan date, each with
+    the holidays near it and the cover its steward takes over."""
     plan_date = plan_date_of(tick)
     wanted = set(tick.district_ids) if tick.district_ids else None
     communities = {
         c.community_id: c
-        for c in registry.all_communities()
+        for c in ports.communities.all_communities()
         if wanted is None or c.district_id in wanted
     }
-    stewards = {s.community_id: s for s in registry.all_stewards()}
-    holidays = holidays_near(plan_date)
-    cover = plan_cover(communities, stewards, plan_date, holidays, policy)
+    stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
+    holidays = holidays_near(ports.holidays.holidays(), plan_date)
+    cover = plan_cover(ports, communities, stewards, plan_date, holidays, policy)
     jobs = (
         _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])))
         for c in sorted(communities)
     )
-    sent = plan_jobs.send_plan_jobs(queue_url, jobs)
+    sent = ports.plan_jobs.send_plan_jobs(jobs)
     absent = sum(
         1 for c, s in stewards.items() if c in communities and _absent_on(s, plan_date, holidays)
     )
@@ -188,11 +214,10 @@ def fan_out(tick: NightlyTick, queue_url: str, run_id: str, policy: Policy) -> F
     )
 
 
-def _cover_on_route(steward_id: str, day: date) -> list[CoverItem]:
+def _cover_on_route(routes: RouteRepository, steward_id: str, day: date) -> list[CoverItem]:
     """The cover stops (planned or dropped) already on a steward's route for the day."""
-    try:
-        document = routes.get_route(steward_id, day)
-    except NotFoundError:
+    document = routes.find_route(steward_id, day)
+    if document is None:
         return []
     return [
         CoverItem(community_id=stop["community_id"], elder_id=stop["elder_id"])
@@ -201,20 +226,22 @@ def _cover_on_route(steward_id: str, day: date) -> list[CoverItem]:
     ]
 
 
-def cover_now(steward_id: str, day: date, queue_url: str, run_id: str, policy: Policy) -> int:
+def cover_now(
+    steward_id: str, day: date, run_id: str, policy: Policy, ports: NightlyPlanning
+) -> int:
     """Cover a steward who is away on a day already planned (e.g. sick this morning).
 
     The nightly plan could not know: the absent steward's visits for the day that cannot
     wait go to the nearest stewards at work, whose routes for the day are planned again
     with that cover added to the cover they already had. Returns the visits handed out.
     """
-    absent = registry.get_steward(steward_id, consistent=True)
-    holidays = holidays_near(day)
+    absent = ports.stewards.get_steward(steward_id, consistent=True)
+    holidays = holidays_near(ports.holidays.holidays(), day)
     if not _absent_on(absent, day, holidays):
         return 0
-    communities = {c.community_id: c for c in registry.all_communities()}
-    stewards = {s.community_id: s for s in registry.all_stewards()}
-    workload = _workload(communities[absent.community_id], absent, policy)
+    communities = {c.community_id: c for c in ports.communities.all_communities()}
+    stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
+    workload = _workload(ports.elders, communities[absent.community_id], absent, policy)
     needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy)}
     # Excluded by name too: the stewards scan may not show the new leave yet.
     at_work = _at_work(stewards, communities, day, holidays, excluded={absent.community_id})
@@ -226,12 +253,24 @@ def cover_now(steward_id: str, day: date, queue_url: str, run_id: str, policy: P
             day,
             run_id,
             holidays,
-            _cover_on_route(stewards[community_id].steward_id, day) + _cover_items(visits),
+            _cover_on_route(ports.routes, stewards[community_id].steward_id, day)
+            + _cover_items(visits),
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
-    plan_jobs.send_plan_jobs(queue_url, jobs)
+    ports.plan_jobs.send_plan_jobs(jobs)
     return sum(len(visits) for visits in cover.assigned.values())
+
+
+@dataclass(frozen=True)
+class CommunityPlanning:
+    """The ports planning one community's day (the solver) reads and writes."""
+
+    communities: CommunityRepository
+    stewards: StewardRepository
+    elders: ElderRepository
+    routes: RouteRepository
+    overflow: OverflowMarks
 
 
 @dataclass(frozen=True)
@@ -244,25 +283,33 @@ class CommunityPlanned:
     cover: int = 0
 
 
-def _cover_elders(job: PlanJob) -> list[Elder]:
+def _cover_elders(elders: ElderRepository, job: PlanJob) -> list[Elder]:
     wanted: dict[str, list[str]] = defaultdict(list)
     for item in job.cover:
         wanted[item.community_id].append(item.elder_id)
     found: list[Elder] = []
     for community_id, elder_ids in sorted(wanted.items()):
-        found.extend(registry.get_elders(community_id, elder_ids).values())
+        found.extend(elders.get_elders(community_id, elder_ids).values())
     return found
 
 
-def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
+def _stop_order(document: dict[str, Any] | None) -> tuple[str, ...]:
+    """The elder ids of a route, in order; () without a route."""
+    return () if document is None else tuple(stop["elder_id"] for stop in document["stops"])
+
+
+def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> CommunityPlanned:
     """Plan one community's steward for the job's date and store the route (overwriting)."""
-    steward = registry.steward_of_community(job.community_id)
+    routes = ports.routes
+    steward = ports.stewards.steward_of_community(job.community_id)
     if not WorkCalendar.of(steward, job.holidays).works_on(job.plan_date):
         return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
-    community = registry.get_community(job.community_id)
-    elders = registry.elders_of_community(job.community_id)
-    yesterday = routes.previous_order(steward.steward_id, job.plan_date - timedelta(days=1))
-    cover = _cover_elders(job)
+    community = ports.communities.get_community(job.community_id)
+    elders = ports.elders.elders_of_community(job.community_id)
+    yesterday = _stop_order(
+        routes.find_route(steward.steward_id, job.plan_date - timedelta(days=1))
+    )
+    cover = _cover_elders(ports.elders, job)
     # a re-plan of a day already under way (cover for a sick neighbour) keeps urgent visits
     urgent = urgent_stops(routes.find_route(steward.steward_id, job.plan_date))
     day = plan_day(
@@ -280,7 +327,7 @@ def plan_community(job: PlanJob, policy: Policy) -> CommunityPlanned:
         return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
     day.document["run_id"] = job.run_id
     routes.save_route(day.document)
-    overflow_marks.mark_overflow(
+    ports.overflow.mark_overflow(
         job.plan_date, job.community_id, day.document["stats"]["horizon"]["overflow"] > 0
     )
     return CommunityPlanned(

@@ -8,14 +8,29 @@ a missing item is `NotFoundError`, a reused idempotency key `ConflictError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_history import Entry
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import Elder, ElderStatus, Steward, VisitRecord
+from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
+from careroute.messages.visits import PlanJob
+
+
+class CommunityRepository(Protocol):
+    def save_communities(self, communities: Iterable[Community]) -> int:
+        """Store (or replace) communities; returns how many."""
+        ...
+
+    def get_community(self, community_id: str) -> Community:
+        """The community; NotFoundError when there is none."""
+        ...
+
+    def all_communities(self) -> Iterator[Community]:
+        """Every community, in no particular order."""
+        ...
 
 
 class StewardRepository(Protocol):
@@ -23,8 +38,22 @@ class StewardRepository(Protocol):
         """Store (or replace) stewards; returns how many."""
         ...
 
-    def get_steward(self, steward_id: str) -> Steward:
-        """The steward; NotFoundError when there is none."""
+    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
+        """The steward; NotFoundError when there is none. `consistent`: see every write made
+        before the call (e.g. leave just changed)."""
+        ...
+
+    def all_stewards(self) -> Iterator[Steward]:
+        """Every steward, in no particular order."""
+        ...
+
+    def steward_of_community(self, community_id: str) -> Steward:
+        """The community's steward; NotFoundError when it has none."""
+        ...
+
+    def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
+        """Replace the steward's leave dates; the steward as stored. NotFoundError (and
+        nothing written) when there is no such steward."""
         ...
 
 
@@ -36,6 +65,19 @@ class ElderRepository(Protocol):
     def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
         """The elder of that community; NotFoundError when there is none. `consistent`: see
         every write made before the call (a strongly consistent read)."""
+        ...
+
+    def elders_of_community(self, community_id: str) -> list[Elder]:
+        """Every elder of the community (any status), in elder id order."""
+        ...
+
+    def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
+        """The community's elders of those ids, by id (unknown ids are simply absent)."""
+        ...
+
+    def add_benefit_task(self, community_id: str, elder_id: str, rule_id: str) -> bool:
+        """Add a benefit rule id to the elder's tasks for the next visit; False when it was
+        there already or the elder is unknown (safe to repeat)."""
         ...
 
     # What visit outcomes change. Each is conditional and safe to repeat in any order: True
@@ -84,6 +126,62 @@ class RouteRepository(Protocol):
         ...
 
 
+class OverflowMarks(Protocol):
+    """Which communities' routes said their steward has more work than days, per plan date:
+    the solver writes them, the next nights' fan-out reads them."""
+
+    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
+        """Set (or clear, on a re-plan without overflow) the community's mark for the date."""
+        ...
+
+    def overflowing_on(self, plan_date: date) -> set[str]:
+        """The communities marked for the date."""
+        ...
+
+
+class HolidayCalendar(Protocol):
+    """The bureau's public holidays (nobody works; deadlines move before them)."""
+
+    def holidays(self) -> dict[date, str]:
+        """Each public holiday's date and name; none when the bureau never set them."""
+        ...
+
+    def save_holidays(self, holidays: Mapping[date, str], by: str) -> None:
+        """Replace the calendar (date -> name); `by` is who changed it."""
+        ...
+
+
+class PlanJobQueue(Protocol):
+    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
+        """Send every job (one community's day each); the count sent. StorageError when any
+        could not be sent."""
+        ...
+
+
+class ScopeDirectory(Protocol):
+    """The scope tree (community -> street -> district -> city) of the registry."""
+
+    def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
+        """The scopes containing `scope`, innermost first; () for the city or an unknown one."""
+        ...
+
+    def communities_in(self, scope: Scope) -> list[str]:
+        """The ids of the communities inside `scope` (itself, for a community), sorted."""
+        ...
+
+
+class ReadAudit(Protocol):
+    """Who was shown elders' personal data (ids only, never the values)."""
+
+    def record_community_read(self, community_id: str, entry: Entry) -> None:
+        """Keep a read of several elders of a community (a route, a list)."""
+        ...
+
+    def community_reads(self, community_id: str) -> list[Entry]:
+        """The community's recorded reads, newest first."""
+        ...
+
+
 class VisitRepository(Protocol):
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         """Store the visit unless its id exists: (stored record, created?). The same id with
@@ -102,7 +200,29 @@ class TicketRepository(Protocol):
         ...
 
     def get_ticket(self, ticket_id: str) -> Ticket:
-        """The ticket; NotFoundError when there is none."""
+        """The ticket (read consistently); NotFoundError when there is none."""
+        ...
+
+    def of_community(self, community_id: str) -> Iterator[Ticket]:
+        """The community's tickets, open and closed, soonest due first."""
+        ...
+
+    def open_tickets(self) -> Iterator[Ticket]:
+        """Every open ticket of the city, soonest due first."""
+        ...
+
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        """Every open ticket due before `now`, soonest due first."""
+        ...
+
+    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
+        """Raise an open ticket from `before.level` to `after.level` (escalated at `at`);
+        False when it is no longer open at that level (escalated or closed meanwhile)."""
+        ...
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        """Store a closed ticket's closing (when, by whom, action, result) and count it in its
+        scopes' month, all or nothing; False when it was closed already (or is unknown)."""
         ...
 
 

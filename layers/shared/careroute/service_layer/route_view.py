@@ -5,21 +5,41 @@ The read is audited (who, when, which elders) before the names leave the service
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from careroute.adapters.dynamodb import history, registry, routes
 from careroute.domain.access import Caller
-from careroute.service_layer.elders import audit_read
+from careroute.domain.elder_history import Actor, Entry, Kind
+from careroute.domain.errors import NotFoundError
+from careroute.service_layer.ports import ElderRepository, ReadAudit, RouteRepository
 
 PERSONAL_STOP_FIELDS = ("name", "address")
 """What a route stop says about the elder beyond ids: for the steward's eyes only."""
 
 
-def steward_route(steward_id: str, plan_date: date, reader: Caller | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RouteReading:
+    """The ports reading a steward's route reads and writes (the audit of the read)."""
+
+    routes: RouteRepository
+    elders: ElderRepository
+    audit: ReadAudit
+
+
+def steward_route(
+    steward_id: str,
+    plan_date: date,
+    now: datetime,
+    ports: RouteReading,
+    reader: Caller | None = None,
+) -> dict[str, Any]:
     """The route as stored (names and addresses were written with it at planning time);
-    routes stored without them (older plans) get them from the registry."""
-    document = routes.get_route(steward_id, plan_date)
+    routes stored without them (older plans) get them from the registry. With a `reader`,
+    their read of each community's elders is recorded at `now`."""
+    document = ports.routes.find_route(steward_id, plan_date)
+    if document is None:
+        raise NotFoundError(f"no route for steward {steward_id} on {plan_date.isoformat()}")
     home = document["community_id"]
     by_community: dict[str, list[str]] = defaultdict(list)
     for stop in document["stops"]:
@@ -28,13 +48,15 @@ def steward_route(steward_id: str, plan_date: date, reader: Caller | None = None
     for community_id, elder_ids in sorted(by_community.items()):
         stops = [s for s in document["stops"] if s.get("community_id", home) == community_id]
         if any("name" not in stop for stop in stops):
-            elders = registry.get_elders(community_id, elder_ids)
+            elders = ports.elders.get_elders(community_id, elder_ids)
             for stop in stops:
                 elder = elders.get(stop["elder_id"])
                 stop["name"] = elder.name if elder else None
                 stop["address"] = elder.address if elder else None
         if reader is not None:
-            audit_read(reader, history.community_pk(community_id), "route", sorted(elder_ids))
+            actor = Actor(reader.subject, reader.role.value)
+            read = Entry(Kind.READ, now, actor, "route", elder_ids=tuple(sorted(elder_ids)))
+            ports.audit.record_community_read(community_id, read)
     return document
 
 

@@ -7,14 +7,11 @@ steward on the tickets of their own community.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from careroute.adapters.dynamodb import coverage as coverage_store
-from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb import tickets as store
-from careroute.adapters.dynamodb.scopes import ancestors, communities_in
 from careroute.domain.access import Caller, Role, can_read_scope, require_scope
 from careroute.domain.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
@@ -29,8 +26,12 @@ from careroute.domain.tickets import (
 )
 from careroute.domain.vocabulary import VisitRecord
 from careroute.messages.api import TicketList, TicketRow
-from careroute.service_layer.ports import TicketRepository
-from careroute.service_layer.scope_access import parse_scope
+from careroute.service_layer.ports import (
+    CoverageRepository,
+    ScopeDirectory,
+    StewardRepository,
+    TicketRepository,
+)
 
 
 class TicketFilter(StrEnum):
@@ -40,32 +41,47 @@ class TicketFilter(StrEnum):
     ALL = "all"
 
 
+@dataclass(frozen=True)
+class Ticketing:
+    """The ports listing, closing and counting tickets read and write."""
+
+    tickets: TicketRepository
+    coverage: CoverageRepository
+    stewards: StewardRepository
+    scopes: ScopeDirectory
+
+
 def open_tickets(tickets: TicketRepository, record: VisitRecord, sla: TicketSla) -> int:
     """Open one ticket per finding of the visit; a repeat delivery opens none. The count of
     tickets stored now."""
     return sum(tickets.open_once(ticket) for ticket in tickets_for(record, sla))
 
 
-def escalate_overdue(now: datetime) -> int:
+def escalate_overdue(tickets: TicketRepository, now: datetime) -> int:
     """Raise every overdue open ticket to the level due at `now`; the count raised. Safe to
     run twice (each update is conditional on the level read)."""
     raised = 0
-    for ticket in store.open_due_before(now):
+    for ticket in tickets.open_due_before(now):
         after = escalate(ticket, now)
-        if after.level is not ticket.level and store.save_level(ticket, after, now):
+        if after.level is not ticket.level and tickets.save_level(ticket, after, now):
             raised += 1
     return raised
 
 
-def _steward_community(who: Caller) -> str:
-    return registry.get_steward(who.scope).community_id
+def overdue_count(tickets: TicketRepository, now: datetime) -> int:
+    """Open tickets past their due time at `now`."""
+    return sum(1 for _ in tickets.open_due_before(now))
 
 
-def _may_act(who: Caller, community_id: str) -> bool:
+def _steward_community(stewards: StewardRepository, who: Caller) -> str:
+    return stewards.get_steward(who.scope).community_id
+
+
+def _may_act(ports: Ticketing, who: Caller, community_id: str) -> bool:
     if who.role is Role.STEWARD:
-        return _steward_community(who) == community_id
+        return _steward_community(ports.stewards, who) == community_id
     where = Scope(ScopeKind.COMMUNITY, community_id)
-    return can_read_scope(who, where, ancestors(where))
+    return can_read_scope(who, where, ports.scopes.ancestors(where))
 
 
 def _row(ticket: Ticket, now: datetime) -> TicketRow:
@@ -103,23 +119,24 @@ def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
 
 def list_tickets(
     who: Caller,
-    scope: str,
+    where: Scope,
     status: TicketFilter,
     now: datetime,
+    ports: Ticketing,
     source: TicketSource | None = None,
 ) -> TicketList:
     """The tickets of a scope with the given status (and source, e.g. `benefit` lists whom
     the benefit scan found and notified), soonest due first."""
-    where = parse_scope(scope)
     if who.role is Role.STEWARD:
-        if where.kind is not ScopeKind.COMMUNITY or where.scope_id != _steward_community(who):
+        own = _steward_community(ports.stewards, who)
+        if where.kind is not ScopeKind.COMMUNITY or where.scope_id != own:
             raise ForbiddenError("a steward can only see their own community's tickets")
     else:
-        require_scope(who, where, ancestors(where))
+        require_scope(who, where, ports.scopes.ancestors(where))
     found = [
         ticket
-        for community_id in communities_in(where)
-        for ticket in store.of_community(community_id)
+        for community_id in ports.scopes.communities_in(where)
+        for ticket in ports.tickets.of_community(community_id)
         if _matches(ticket, status, now) and (source is None or ticket.source is source)
     ]
     found.sort(key=lambda t: (t.due_at, t.ticket_id))
@@ -127,14 +144,14 @@ def list_tickets(
     return TicketList(scope=str(where), status=status.value, count=len(rows), tickets=rows)
 
 
-def ticket_figures(where: Scope, month: str, now: datetime) -> dict[str, Any]:
+def ticket_figures(where: Scope, month: str, now: datetime, ports: Ticketing) -> dict[str, Any]:
     """What coverage reports about follow-ups in a scope: tickets opened in the month and how
     many closed on time (counters kept with each open and close), and the tickets open and
     overdue right now."""
-    counts = coverage_store.read_ticket_counts(month, where)
+    counts = ports.coverage.read_ticket_counts(month, where)
     open_now = [
         t
-        for t in store.open_tickets()
+        for t in ports.tickets.open_tickets()
         if where in scopes_of(t.community_id, t.street_id, t.district_id)
     ]
     closed = counts["closed"]
@@ -146,10 +163,12 @@ def ticket_figures(where: Scope, month: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def close_ticket(who: Caller, ticket_id: str, action: str, result: str, now: datetime) -> TicketRow:
+def close_ticket(
+    who: Caller, ticket_id: str, action: str, result: str, now: datetime, ports: Ticketing
+) -> TicketRow:
     """Close an open ticket with what was done and what came of it."""
-    ticket = store.get_ticket(ticket_id, consistent=True)
-    if not _may_act(who, ticket.community_id):
+    ticket = ports.tickets.get_ticket(ticket_id)
+    if not _may_act(ports, who, ticket.community_id):
         raise ForbiddenError(f"{who.role.value} {who.scope} may not close this ticket")
     if ticket.status is TicketStatus.CLOSED:
         raise ConflictError("the ticket is closed already")
@@ -157,6 +176,6 @@ def close_ticket(who: Caller, ticket_id: str, action: str, result: str, now: dat
         closed = close(ticket, now, who.subject, action, result)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    if not store.save_closed(closed):
+    if not ports.tickets.save_closed(closed):
         raise ConflictError("the ticket is closed already")
     return _row(closed, now)

@@ -1,4 +1,5 @@
-"""The ports on DynamoDB: thin classes over `careroute.adapters.dynamodb`'s tables.
+"""The ports on DynamoDB (and SQS): thin classes over `careroute.adapters.dynamodb`'s tables,
+and the ports of each use case built from them, once per container.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`, done by every handler's
 set-up at cold start).
@@ -6,26 +7,64 @@ set-up at cold start).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.cached import CachedStewards
-from careroute.adapters.dynamodb import coverage, history, registry, routes, tickets, visits
+from careroute.adapters.dynamodb import (
+    coverage,
+    history,
+    overflow_marks,
+    plan_jobs,
+    registry,
+    routes,
+    scopes,
+    settings_items,
+    tickets,
+    visits,
+)
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import Elder, ElderStatus, Steward, VisitRecord
+from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
+from careroute.messages.api import Holiday, Holidays
+from careroute.messages.visits import PlanJob
+from careroute.service_layer.eligibility import BenefitScan
+from careroute.service_layer.leave import LeaveKeeping
+from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
 from careroute.service_layer.projection import VisitProjection
+from careroute.service_layer.route_view import RouteReading
+from careroute.service_layer.tickets import Ticketing
 from careroute.service_layer.visits import VisitRecording
+
+
+class DynamoCommunities:
+    def save_communities(self, communities: Iterable[Community]) -> int:
+        return registry.save_communities(communities)
+
+    def get_community(self, community_id: str) -> Community:
+        return registry.get_community(community_id)
+
+    def all_communities(self) -> Iterator[Community]:
+        return registry.all_communities()
 
 
 class DynamoStewards:
     def save_stewards(self, stewards: Iterable[Steward]) -> int:
         return registry.save_stewards(stewards)
 
-    def get_steward(self, steward_id: str) -> Steward:
-        return registry.get_steward(steward_id)
+    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
+        return registry.get_steward(steward_id, consistent)
+
+    def all_stewards(self) -> Iterator[Steward]:
+        return registry.all_stewards()
+
+    def steward_of_community(self, community_id: str) -> Steward:
+        return registry.steward_of_community(community_id)
+
+    def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
+        return registry.set_leave(steward_id, dates)
 
 
 class DynamoElders:
@@ -34,6 +73,15 @@ class DynamoElders:
 
     def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
         return registry.get_elder(community_id, elder_id, consistent)
+
+    def elders_of_community(self, community_id: str) -> list[Elder]:
+        return registry.elders_of_community(community_id)
+
+    def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
+        return registry.get_elders(community_id, elder_ids)
+
+    def add_benefit_task(self, community_id: str, elder_id: str, rule_id: str) -> bool:
+        return registry.add_benefit_task(community_id, elder_id, rule_id)
 
     def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
         return registry.mark_visited(community_id, elder_id, on)
@@ -71,12 +119,74 @@ class DynamoRoutes:
         return routes.find_route(steward_id, day)
 
 
+class DynamoOverflowMarks:
+    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
+        overflow_marks.mark_overflow(plan_date, community_id, overflowing)
+
+    def overflowing_on(self, plan_date: date) -> set[str]:
+        return overflow_marks.overflowing_on(plan_date)
+
+
+class DynamoHolidays:
+    """The bureau's calendar as its settings item (the document `GET /holidays` answers)."""
+
+    def holidays(self) -> dict[date, str]:
+        stored = settings_items.get_setting("holidays")
+        calendar = Holidays.model_validate(stored) if stored else Holidays(holidays=[])
+        return {h.date: h.name for h in calendar.holidays}
+
+    def save_holidays(self, holidays: Mapping[date, str], by: str) -> None:
+        calendar = Holidays(holidays=[Holiday(date=d, name=n) for d, n in holidays.items()])
+        settings_items.put_setting("holidays", calendar.model_dump(mode="json"), by)
+
+
+class SqsPlanJobs:
+    def __init__(self, queue_url: str) -> None:
+        self._queue_url = queue_url
+
+    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
+        return plan_jobs.send_plan_jobs(self._queue_url, jobs)
+
+
+class DynamoScopes:
+    """The scope tree from the communities table (cached per container, refreshed on a miss)."""
+
+    def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
+        return scopes.ancestors(scope)
+
+    def communities_in(self, scope: Scope) -> list[str]:
+        return scopes.communities_in(scope)
+
+
+class DynamoReadAudit:
+    def record_community_read(self, community_id: str, entry: Entry) -> None:
+        history.record_read(history.community_pk(community_id), entry)
+
+    def community_reads(self, community_id: str) -> list[Entry]:
+        return list(history.entries(history.community_pk(community_id), Kind.READ))
+
+
 class DynamoTickets:
     def open_once(self, ticket: Ticket) -> bool:
         return tickets.open_once(ticket)
 
     def get_ticket(self, ticket_id: str) -> Ticket:
         return tickets.get_ticket(ticket_id, consistent=True)
+
+    def of_community(self, community_id: str) -> Iterator[Ticket]:
+        return tickets.of_community(community_id)
+
+    def open_tickets(self) -> Iterator[Ticket]:
+        return tickets.open_tickets()
+
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        return tickets.open_due_before(now)
+
+    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
+        return tickets.save_level(before, after, at)
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        return tickets.save_closed(ticket)
 
 
 class DynamoCoverage:
@@ -116,3 +226,55 @@ def visit_projection() -> VisitProjection:
     return VisitProjection(
         elders=DynamoElders(), tickets=DynamoTickets(), coverage=DynamoCoverage()
     )
+
+
+def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
+    """The ports of the nightly fan-out and of a same-day cover: DynamoDB, and the plan-job
+    queue on SQS."""
+    return NightlyPlanning(
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        elders=DynamoElders(),
+        routes=DynamoRoutes(),
+        overflow=DynamoOverflowMarks(),
+        holidays=DynamoHolidays(),
+        plan_jobs=SqsPlanJobs(plan_jobs_queue_url),
+    )
+
+
+def community_planning() -> CommunityPlanning:
+    """The ports of planning one community's day (the solver), on DynamoDB."""
+    return CommunityPlanning(
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        elders=DynamoElders(),
+        routes=DynamoRoutes(),
+        overflow=DynamoOverflowMarks(),
+    )
+
+
+def route_reading() -> RouteReading:
+    """The ports of a steward reading their route, on DynamoDB."""
+    return RouteReading(routes=DynamoRoutes(), elders=DynamoElders(), audit=DynamoReadAudit())
+
+
+def ticketing() -> Ticketing:
+    """The ports of listing, closing and counting tickets, on DynamoDB."""
+    return Ticketing(
+        tickets=DynamoTickets(),
+        coverage=DynamoCoverage(),
+        stewards=DynamoStewards(),
+        scopes=DynamoScopes(),
+    )
+
+
+def benefit_scan() -> BenefitScan:
+    """The ports of the daily benefit scan, on DynamoDB."""
+    return BenefitScan(
+        communities=DynamoCommunities(), elders=DynamoElders(), tickets=DynamoTickets()
+    )
+
+
+def leave_keeping() -> LeaveKeeping:
+    """The ports of reading and replacing a steward's leave, on DynamoDB."""
+    return LeaveKeeping(stewards=DynamoStewards(), scopes=DynamoScopes())

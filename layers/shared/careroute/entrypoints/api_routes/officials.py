@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from careroute.adapters.dynamodb.coverage import read_coverage
+from careroute.adapters.dynamodb.repositories import ticketing
 from careroute.domain import clock
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MONTH_PATTERN, ScopeQuery
@@ -21,6 +22,7 @@ from careroute.service_layer.tickets import ticket_figures
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
+    tickets = ticketing()
 
     @app.get(
         "/coverage",
@@ -38,7 +40,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             "month": month,
             "scope": str(where),
             "tiers": read_coverage(month, where),
-            "tickets": ticket_figures(where, month, clock.now()),
+            "tickets": ticket_figures(where, month, clock.now(), tickets),
             "service_circle": circle_share(where, current_policy(api.policy), clock.today()),
         }
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from careroute.adapters.dynamodb.repositories import leave_keeping, nightly_planning
 from careroute.domain import clock
 from careroute.domain.vocabulary import ElderStatus, Tier
 from careroute.entrypoints.api_routes import ApiSetup
@@ -32,6 +33,8 @@ from careroute.service_layer.planning import cover_now
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
+    leave_ports = leave_keeping()
+    planning = nightly_planning(api.settings.plan_jobs_queue_url)
 
     @app.get(
         "/elders",
@@ -102,7 +105,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     )
     @tracer.capture_method
     def get_steward_leave(steward_id: PathId) -> StewardLeave:
-        return steward_leave(caller(), steward_id)
+        return steward_leave(caller(), steward_id, leave_ports)
 
     @app.put(
         "/stewards/<steward_id>/leave",
@@ -112,14 +115,16 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     )
     @tracer.capture_method
     def put_steward_leave(steward_id: PathId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
-        stored, newly_away = replace_leave(caller(), steward_id, leave.dates, clock.today())
+        stored, newly_away = replace_leave(
+            caller(), steward_id, leave.dates, clock.today(), leave_ports
+        )
         for day in newly_away:  # already planned: neighbours take the urgent visits now
             handed = cover_now(
                 steward_id,
                 day,
-                api.settings.plan_jobs_queue_url,
                 app.lambda_context.aws_request_id,
                 current_policy(api.policy),
+                planning,
             )
             logger.info("same-day cover", extra={"plan_date": str(day), "cover_visits": handed})
         return stored

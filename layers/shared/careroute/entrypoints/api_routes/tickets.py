@@ -5,17 +5,20 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from careroute.adapters.dynamodb.repositories import ticketing
 from careroute.domain import clock
 from careroute.domain.tickets import TicketSource
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import PathId
 from careroute.observability import tracer
 from careroute.messages.api import CloseTicketBody, TicketList, TicketRow, error_responses
+from careroute.service_layer.scope_access import parse_scope
 from careroute.service_layer.tickets import TicketFilter, close_ticket, list_tickets
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
+    ports = ticketing()
 
     @app.get(
         "/tickets",
@@ -35,7 +38,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             Query(description="visit (findings) or benefit (whom the benefit scan notified)"),
         ] = None,
     ) -> TicketList:
-        return list_tickets(caller(), scope, status, clock.now(), source)
+        return list_tickets(caller(), parse_scope(scope), status, clock.now(), ports, source)
 
     @app.post(
         "/tickets/<ticket_id>/close",
@@ -49,4 +52,4 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         ticket_id: PathId,
         body: Annotated[CloseTicketBody, Body()],
     ) -> TicketRow:
-        return close_ticket(caller(), ticket_id, body.action, body.result, clock.now())
+        return close_ticket(caller(), ticket_id, body.action, body.result, clock.now(), ports)

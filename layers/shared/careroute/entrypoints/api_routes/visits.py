@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 
-from careroute.adapters.dynamodb.repositories import visit_recording
+from careroute.adapters.dynamodb.repositories import route_reading, visit_recording
 from careroute.domain import clock
 from careroute.domain.access import Caller, Role, require_own_steward
 from careroute.domain.errors import KEY_REUSED, CareRouteError, ForbiddenError
@@ -67,6 +67,7 @@ def outcome_call(steward_id: str, key: str, outcome: OutcomeBody) -> dict[str, A
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     recording = visit_recording()
+    reading = route_reading()
     persistence = DynamoDBPersistenceLayer(table_name=api.settings.idempotency_table)
 
     @app.get(
@@ -78,7 +79,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     @tracer.capture_method
     def get_route(steward_id: PathId, day: PathDay) -> dict[str, Any]:
         require_own_steward(caller(), steward_id)
-        return steward_route(steward_id, day, reader=caller())
+        return steward_route(steward_id, day, clock.now(), reading, reader=caller())
 
     @idempotent_function(  # type: ignore[untyped-decorator]  # powertools leaves it untyped
         data_keyword_argument="call", persistence_store=persistence, config=IDEMPOTENCY
