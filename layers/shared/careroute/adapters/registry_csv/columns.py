@@ -1,0 +1,32 @@
+"""The registry's CSV format: the three files, their columns in order, and the limits their
+values are checked against (described for people in docs/data-format.md).
+"""
+
+from __future__ import annotations
+
+COMMUNITIES_FILE = "communities.csv"
+STEWARDS_FILE = "stewards.csv"
+ELDERS_FILE = "elders.csv"
+
+COMMUNITY_COLUMNS = (
+    "community_id", "name", "street_id", "street_name", "district_id", "district_name",
+    "lat", "lng", "radius_m",
+)  # fmt: skip
+STEWARD_COLUMNS = (
+    "steward_id", "community_id", "name", "shift_start", "shift_end", "break_start", "break_end",
+    "mode", "max_visits_per_day", "days_off",
+)  # fmt: skip
+ELDER_COLUMNS = (
+    "elder_id", "community_id", "street_id", "district_id", "name", "address", "lat", "lng",
+    "categories", "birth_date", "tier", "window_start", "window_end", "status",
+    "last_visited_on", "urgent_until",
+)  # fmt: skip
+OPTIONAL_COLUMNS = {ELDERS_FILE: frozenset({"tier"})}
+"""Columns a file may leave out altogether (every other listed column must be present)."""
+
+MIN_AGE = 60
+MAX_AGE = 120
+MAX_RADIUS_M = 20_000
+
+FILE_ORDER = {COMMUNITIES_FILE: 0, STEWARDS_FILE: 1, ELDERS_FILE: 2}
+"""The order problems are reported in: communities, then stewards, then elders."""
