@@ -7,6 +7,7 @@ import csv
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,20 @@ def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@dataclass(frozen=True)
+class Simulation:
+    """What one `careroute simulate` run left: its output folder, report.json and exit code."""
+
+    out: Path
+    report: dict[str, Any]
+    exit_code: int
+
+    def markdown(self) -> str:
+        return (self.out / "report.md").read_text("utf-8")
+
+
 @pytest.fixture(scope="module")
-def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], int]:
+def simulated(tmp_path_factory: pytest.TempPathFactory) -> Simulation:
     """Two Heping communities, Tuesday 1 to Friday 4 December; half the daily batches are
     sent twice (a phone retrying with the same idempotency keys)."""
     cwd = tmp_path_factory.mktemp("simulation")
@@ -38,16 +51,16 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     assert result.returncode in (0, 1), result.stderr
     assert "day 2026-12-04: planned" in result.stderr
     report = json.loads((out / "report.json").read_text("utf-8"))
-    return out, report, result.returncode
+    return Simulation(out, report, result.returncode)
 
 
 def test_the_simulation_writes_the_month_report(
-    simulated: tuple[Path, dict[str, Any], int],
+    simulated: Simulation,
 ) -> None:
-    out, report, code = simulated
+    out, report = simulated.out, simulated.report
     for name in ("report.md", "report.json", "coverage.csv", "misses.csv", "workload.csv"):
         assert (out / name).stat().st_size > 0, name
-    assert report["verdict"]["exit_code"] == code
+    assert report["verdict"]["exit_code"] == simulated.exit_code
     assert report["parameters"]["through"] == "2026-12-04"
     totals = report["totals"]
     assert totals["visits_planned"] >= totals["visits_attempted"] > 0
@@ -63,21 +76,19 @@ def test_the_simulation_writes_the_month_report(
 
 
 def test_every_finding_opens_one_ticket_and_stewards_close_them(
-    simulated: tuple[Path, dict[str, Any], int],
+    simulated: Simulation,
 ) -> None:
-    out, report, _ = simulated
-    totals = report["totals"]
+    totals = simulated.report["totals"]
     assert totals["tickets_from_findings"] == totals["findings"]  # resent: none twice
     assert totals["tickets_closed"] <= totals["tickets_opened"]
     assert totals["tickets_closed_on_time"] <= totals["tickets_closed"]
-    assert "follow-up tickets:" in (out / "report.md").read_text("utf-8")
+    assert "follow-up tickets:" in simulated.markdown()
 
 
 def test_home_service_orders_are_placed_dispatched_and_completed_and_every_step_recorded(
-    simulated: tuple[Path, dict[str, Any], int],
+    simulated: Simulation,
 ) -> None:
-    out, report, _ = simulated
-    h = report["home_services"]
+    h = simulated.report["home_services"]
     placed, assigned = h["home_service_orders_placed"], h["home_service_orders_assigned"]
     completed = h.get("home_service_orders_completed", 0)
     assert placed > 0
@@ -95,13 +106,13 @@ def test_home_service_orders_are_placed_dispatched_and_completed_and_every_step_
     assert 0 <= h["home_service_wait_p50_s"] <= h["home_service_wait_p90_s"]
     free_orders = placed - h["home_service_orders_self_paid"]
     assert 0 < h["home_service_free_minutes_used"] <= 180 * free_orders
-    assert "- home-service orders:" in (out / "report.md").read_text("utf-8")
+    assert "- home-service orders:" in simulated.markdown()
 
 
 def test_the_benefit_scan_runs_daily_and_ticket_sla_comes_from_the_coverage_report(
-    simulated: tuple[Path, dict[str, Any], int],
+    simulated: Simulation,
 ) -> None:
-    out, report, _ = simulated
+    report = simulated.report
     totals = report["totals"]
     assert totals["benefit_scans"] == 4
     assert totals["benefit_notified"] <= totals["benefit_found"]
@@ -110,16 +121,15 @@ def test_the_benefit_scan_runs_daily_and_ticket_sla_comes_from_the_coverage_repo
     sla = report["tickets_sla"]
     assert sla["closed_on_time"] <= sla["closed"] <= sla["opened"]
     assert sla["open_now"] + totals["tickets_closed"] == totals["tickets_opened"]
-    text = (out / "report.md").read_text("utf-8")
+    text = simulated.markdown()
     assert "- ticket SLA compliance (GET /coverage, city):" in text
     assert "- benefit scan" in text
 
 
 def test_the_checker_agrees_exactly_with_the_projector_and_the_api(
-    simulated: tuple[Path, dict[str, Any], int],
+    simulated: Simulation,
 ) -> None:
-    _out, report, _code = simulated
-    checks = report["checks"]
+    checks = simulated.report["checks"]
     assert checks["passed"], checks
     assert checks["checker_vs_projector"] == []
     assert checks["coverage_check_drift"] == []
@@ -127,9 +137,9 @@ def test_the_checker_agrees_exactly_with_the_projector_and_the_api(
 
 
 def test_resent_batches_store_nothing_twice(
-    simulated: tuple[Path, dict[str, Any], int],
+    simulated: Simulation,
 ) -> None:
-    _out, report, _code = simulated
+    report = simulated.report
     totals = report["totals"]
     assert totals["resent_items"] > 0
     assert totals["resend_mismatches"] == 0
@@ -140,9 +150,9 @@ def test_resent_batches_store_nothing_twice(
 
 
 def test_the_offline_check_recomputes_the_report_and_catches_a_changed_counter(
-    simulated: tuple[Path, dict[str, Any], int], tmp_path: Path
+    simulated: Simulation, tmp_path: Path
 ) -> None:
-    out, _report, _code = simulated
+    out = simulated.out
     agreed = careroute("simulate", "--check", str(out), cwd=tmp_path)
     assert agreed.returncode == 0, agreed.stderr
     assert "every figure agrees" in agreed.stderr

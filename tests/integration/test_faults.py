@@ -92,6 +92,14 @@ def post_all(pump: EventPump, posts: list[Post], tries: int = 4) -> dict[str, st
     return accepted
 
 
+def planned_and_posted(pump: EventPump, limit: int) -> tuple[list[Post], dict[str, str]]:
+    """The night's plans, then the first `limit` of the day's outcomes posted like a phone;
+    returns the posts and the visit id each was accepted as."""
+    night(pump)
+    posts = day_outcomes(limit=limit)
+    return posts, post_all(pump, posts)
+
+
 def tickets_stored() -> list[str]:
     return sorted(t.visit_id for t in TicketModel.scan())
 
@@ -184,9 +192,7 @@ def test_a_projector_outage_past_its_retries_ends_in_the_dlq_and_a_redrive_recov
     """Lost permission on the counter transactions (not retryable): the stream batch is
     retried, bisected, then described in ProjectorDLQ; drift is visible; a redrive (twice)
     restores exactly the right counters."""
-    night(loaded_stack)
-    posts = day_outcomes(limit=6)
-    accepted = post_all(loaded_stack, posts)
+    posts, accepted = planned_and_posted(loaded_stack, limit=6)
     injector([{"service": "DynamoDB", "operations": ["TransactWriteItems"],
                "code": "AccessDeniedException"}])  # fmt: skip
     stats = loaded_stack.drain_stream("VisitsTable")
@@ -213,9 +219,7 @@ def test_replaying_a_dead_letter_that_was_partly_applied_counts_each_visit_once(
     loaded_stack: EventPump,
 ) -> None:
     """A batch whose first records were projected before the failure is replayed whole."""
-    night(loaded_stack)
-    posts = day_outcomes(limit=4)
-    accepted = post_all(loaded_stack, posts)
+    posts, accepted = planned_and_posted(loaded_stack, limit=4)
     loaded_stack.drain_stream("VisitsTable")  # all projected...
     streams = loaded_stack.stack.client("dynamodbstreams")
     arn = loaded_stack.stack.stream_arn("VisitsTable")
@@ -294,9 +298,7 @@ def test_an_api_crash_after_the_visit_is_written_is_retried_into_the_same_visit(
 def test_a_projector_crash_after_its_writes_is_redelivered_and_counted_once(
     loaded_stack: EventPump,
 ) -> None:
-    night(loaded_stack)
-    posts = day_outcomes(limit=12)
-    accepted = post_all(loaded_stack, posts)
+    posts, accepted = planned_and_posted(loaded_stack, limit=12)
     projector = _handler_module(loaded_stack, "ProjectorFunction")
     project = projector.project
     calls: list[str] = []
