@@ -27,31 +27,37 @@ from tests.conftest import TODAY, bearer
 
 RANDOM_IDS, REAL_IDS, INVALID = 8, 8, 6
 """Examples per operation of each kind (at most 22 requests; the whole file runs in ~60 s)."""
-ROLE_OF_TAG: dict[str, tuple[str, str | None]] = {
-    "steward": ("steward", "W0001"),
-    "officials": ("city_admin", None),
-    "bureau": ("city_admin", None),
-    "dashboard": ("district_official", "D01"),
-    "incidents": ("district_official", "D01"),
+Caller = tuple[str, str | None]  # role, scope
+STEWARD: Caller = ("steward", "W0001")
+CITY_ADMIN: Caller = ("city_admin", None)
+DISTRICT_OFFICIAL: Caller = ("district_official", "D01")
+CALL_CENTRE: Caller = ("call_centre", "D01")
+WORKER: Caller = ("worker", "H0001")
+ROLE_OF_TAG: dict[str, Caller] = {
+    "steward": STEWARD,
+    "officials": CITY_ADMIN,
+    "bureau": CITY_ADMIN,
+    "dashboard": DISTRICT_OFFICIAL,
+    "incidents": DISTRICT_OFFICIAL,
     "inspections": ("inspector", "D01"),
     "assessments": ("assessor", "D01"),
     "meals": ("street_official", "S001"),
-    "service circle": ("district_official", "D01"),
-    "orders": ("call_centre", "D01"),
+    "service circle": DISTRICT_OFFICIAL,
+    "orders": CALL_CENTRE,
 }
 """The role that may call a tag's operations; below, operations another role calls."""
-ROLE_OF_OPERATION: dict[str, tuple[str, str | None]] = {
-    "GET /stewards/{steward_id}/incidents": ("steward", "W0001"),
-    "POST /incidents/{incident_id}/ack": ("steward", "W0001"),
-    "POST /incidents/{incident_id}/arrive": ("steward", "W0001"),
-    "POST /incidents/{incident_id}/close": ("steward", "W0001"),
-    "GET /stewards/{steward_id}/leave": ("district_official", "D01"),
+ROLE_OF_OPERATION: dict[str, Caller] = {
+    "GET /stewards/{steward_id}/incidents": STEWARD,
+    "POST /incidents/{incident_id}/ack": STEWARD,
+    "POST /incidents/{incident_id}/arrive": STEWARD,
+    "POST /incidents/{incident_id}/close": STEWARD,
+    "GET /stewards/{steward_id}/leave": DISTRICT_OFFICIAL,
     "POST /orders": ("family", "E000001"),
-    "GET /orders/{order_id}": ("call_centre", "D01"),
-    "POST /orders/{order_id}/{action}": ("worker", "H0001"),
-    "GET /workers/{worker_id}/orders/{day}": ("worker", "H0001"),
-    "GET /oversight/orders": ("district_official", "D01"),
-    "GET /inspections/progress": ("district_official", "D01"),
+    "GET /orders/{order_id}": CALL_CENTRE,
+    "POST /orders/{order_id}/{action}": WORKER,
+    "GET /workers/{worker_id}/orders/{day}": WORKER,
+    "GET /oversight/orders": DISTRICT_OFFICIAL,
+    "GET /inspections/progress": DISTRICT_OFFICIAL,
 }
 REAL_PATH = {
     "steward_id": "W0001",
