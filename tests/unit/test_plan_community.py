@@ -1,0 +1,151 @@
+"""The nightly plan on the memory adapters: the fan-out (holidays, absence cover), the solver's
+route for one community (stored with its run, its overflow mark), and a same-day cover."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from careroute_synthetic.city import generate_city
+
+from careroute.adapters import memory
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.messages.visits import NightlyTick, PlanJob
+from careroute.service_layer.planning import (
+    CommunityPlanning,
+    NightlyPlanning,
+    cover_now,
+    fan_out,
+    plan_community,
+)
+
+AS_OF = date(2026, 12, 7)  # a Monday
+PLAN_DATE = date(2026, 12, 8)
+POLICY = load_policy()
+
+
+@pytest.fixture(scope="module")
+def city() -> Registry:
+    """Three communities of one street, ~365 elders."""
+    return generate_city(5, as_of=AS_OF, districts=["Heping"], scale=0.02)
+
+
+@pytest.fixture
+def nightly(city: Registry) -> NightlyPlanning:
+    ports = NightlyPlanning(
+        communities=memory.MemoryCommunities(),
+        stewards=memory.MemoryStewards(),
+        elders=memory.MemoryElders(),
+        routes=memory.MemoryRoutes(),
+        overflow=memory.MemoryOverflowMarks(),
+        holidays=memory.MemoryHolidays(),
+        plan_jobs=memory.MemoryPlanJobs(),
+    )
+    ports.communities.save_communities(city.communities)
+    ports.stewards.save_stewards(city.stewards)
+    ports.elders.save_elders(city.elders)
+    return ports
+
+
+def solver(ports: NightlyPlanning) -> CommunityPlanning:
+    """The solver's ports over the same stores as the planner's."""
+    return CommunityPlanning(
+        ports.communities, ports.stewards, ports.elders, ports.routes, ports.overflow
+    )
+
+
+def queued(ports: NightlyPlanning) -> list[PlanJob]:
+    assert isinstance(ports.plan_jobs, memory.MemoryPlanJobs)
+    return sorted(ports.plan_jobs.take_all(), key=lambda job: job.community_id)
+
+
+def tick_for(plan_date: date) -> NightlyTick:
+    evening = datetime.combine(plan_date - timedelta(days=1), time(21, 0), CHINA_TZ)
+    return NightlyTick(scheduled_time=evening.astimezone(UTC))
+
+
+def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan_date(
+    nightly: NightlyPlanning, city: Registry
+) -> None:
+    near, far = PLAN_DATE + timedelta(days=10), PLAN_DATE + timedelta(days=200)
+    nightly.holidays.save_holidays({near: "near", far: "far"}, "bureau")
+    sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, nightly)
+    assert (sent.plan_date, sent.jobs, sent.absent, sent.covered) == (PLAN_DATE, 3, 0, 0)
+    jobs = queued(nightly)
+    assert [job.community_id for job in jobs] == sorted(c.community_id for c in city.communities)
+    for job in jobs:
+        assert (job.plan_date, job.run_id, job.holidays, job.cover) == (
+            PLAN_DATE,
+            "run-1",
+            [near],
+            [],
+        )
+
+
+def test_an_absent_stewards_visits_that_cannot_wait_are_planned_on_neighbours_routes(
+    nightly: NightlyPlanning, city: Registry
+) -> None:
+    absent = city.stewards[0]
+    nightly.stewards.set_leave(absent.steward_id, [PLAN_DATE])
+    sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, nightly)
+    assert sent.absent == 1 and sent.covered > 0 and sent.uncovered == 0
+    jobs = {job.community_id: job for job in queued(nightly)}
+    assert jobs[absent.community_id].cover == []
+    handed = [item for job in jobs.values() for item in job.cover]
+    assert len(handed) == sent.covered
+    assert {item.community_id for item in handed} == {absent.community_id}
+    planned = {c: plan_community(job, POLICY, solver(nightly)) for c, job in jobs.items()}
+    assert planned[absent.community_id].day_off
+    assert nightly.routes.find_route(absent.steward_id, PLAN_DATE) is None
+    assert sum(p.cover for p in planned.values()) > 0
+    for steward in city.stewards[1:]:
+        route = nightly.routes.find_route(steward.steward_id, PLAN_DATE)
+        assert route is not None
+        covered = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
+        assert covered == {i.elder_id for i in jobs[steward.community_id].cover}
+
+
+def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_horizon_says(
+    nightly: NightlyPlanning, city: Registry
+) -> None:
+    steward = city.stewards[1]
+    job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="run-7")
+    planned = plan_community(job, POLICY, solver(nightly))
+    route = nightly.routes.find_route(steward.steward_id, PLAN_DATE)
+    assert route is not None and route["run_id"] == "run-7"
+    assert (planned.steward_id, planned.day_off) == (steward.steward_id, False)
+    assert planned.planned == len(route["stops"]) > 0
+    assert planned.unassigned == len(route["unassigned"])
+    overflowing = route["stats"]["horizon"]["overflow"] > 0
+    assert (steward.community_id in nightly.overflow.overflowing_on(PLAN_DATE)) is overflowing
+
+
+def test_the_next_day_starts_from_yesterdays_order_and_a_day_off_stores_nothing(
+    nightly: NightlyPlanning, city: Registry
+) -> None:
+    steward = city.stewards[1]
+    ports = solver(nightly)
+    job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="r")
+    plan_community(job, POLICY, ports)
+    next_day = job.model_copy(update={"plan_date": PLAN_DATE + timedelta(days=1)})
+    assert not plan_community(next_day, POLICY, ports).day_off
+    saturday = job.model_copy(update={"plan_date": date(2026, 12, 12)})
+    assert plan_community(saturday, POLICY, ports).day_off
+    assert nightly.routes.find_route(steward.steward_id, date(2026, 12, 12)) is None
+
+
+def test_a_steward_away_on_a_day_already_planned_is_covered_the_same_day(
+    nightly: NightlyPlanning, city: Registry
+) -> None:
+    fan_out(tick_for(PLAN_DATE), "night", POLICY, nightly)
+    for job in queued(nightly):
+        plan_community(job, POLICY, solver(nightly))
+    sick = city.stewards[0]
+    assert cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, nightly) == 0  # at work
+    nightly.stewards.set_leave(sick.steward_id, [PLAN_DATE])
+    handed = cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, nightly)
+    jobs = queued(nightly)
+    assert handed > 0 and handed == sum(len(job.cover) for job in jobs)
+    assert sick.community_id not in {job.community_id for job in jobs}
+    assert {job.run_id for job in jobs} == {"morning"}

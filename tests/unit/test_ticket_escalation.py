@@ -1,0 +1,173 @@
+"""Tickets after they open, on the memory adapters: the hourly escalation, the lists officials
+and stewards may see, closing with a result, and the month's figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from careroute_synthetic.city import generate_city
+
+from careroute.adapters import memory
+from careroute.domain.access import Caller, Role
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
+from careroute.domain.policy import load_policy
+from careroute.domain.tickets import Level, Ticket, TicketSource, tickets_for
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Finding,
+    FindingCategory,
+    Outcome,
+    Registry,
+    Severity,
+    Tier,
+    VisitRecord,
+)
+from careroute.service_layer.tickets import (
+    TicketFilter,
+    Ticketing,
+    close_ticket,
+    escalate_overdue,
+    list_tickets,
+    overdue_count,
+    ticket_figures,
+)
+
+DAY = date(2026, 12, 7)
+VISITED = datetime.combine(DAY, time(10, 0), CHINA_TZ)
+POLICY = load_policy()
+
+
+@pytest.fixture(scope="module")
+def city() -> Registry:
+    return generate_city(5, as_of=DAY, districts=["Heping"], scale=0.02)
+
+
+@pytest.fixture
+def ports(city: Registry) -> Ticketing:
+    communities, coverage = memory.MemoryCommunities(), memory.MemoryCoverage()
+    communities.save_communities(city.communities)
+    stewards = memory.MemoryStewards()
+    stewards.save_stewards(city.stewards)
+    return Ticketing(
+        memory.MemoryTickets(coverage), coverage, stewards, memory.MemoryScopes(communities)
+    )
+
+
+def found_on_visit(city: Registry, steward: int, severity: Severity) -> Ticket:
+    """The ticket of one finding on a visit to an elder of `city.stewards[steward]`."""
+    community = city.stewards[steward].community_id
+    elder = next(e for e in city.elders if e.community_id == community)
+    record = VisitRecord(
+        visit_id=f"visit-{steward}-{severity.value}",
+        elder_id=elder.elder_id,
+        steward_id=city.stewards[steward].steward_id,
+        community_id=community,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        tier=Tier.T2,
+        outcome=Outcome.VISITED,
+        visited_at=VISITED,
+        recorded_at=VISITED,
+        findings=(Finding(FindingCategory.HEALTH, severity, "a need"),),
+    )
+    [ticket] = tickets_for(record, POLICY.tickets)
+    return ticket
+
+
+def steward_of(city: Registry, n: int) -> Caller:
+    return Caller(f"sub-{n}", Role.STEWARD, city.stewards[n].steward_id)
+
+
+def test_an_overdue_ticket_rises_one_level_per_sla_period_and_a_repeated_run_raises_none(
+    ports: Ticketing, city: Registry
+) -> None:
+    urgent = found_on_visit(city, 0, Severity.URGENT)  # due 24 h after the visit
+    normal = found_on_visit(city, 1, Severity.NORMAL)  # due in 7 days
+    ports.tickets.open_once(urgent)
+    ports.tickets.open_once(normal)
+    assert escalate_overdue(ports.tickets, urgent.due_at) == 0  # due, not yet past due
+    one_period_late = urgent.due_at + timedelta(hours=1)
+    assert escalate_overdue(ports.tickets, one_period_late) == 1
+    assert escalate_overdue(ports.tickets, one_period_late) == 0
+    assert ports.tickets.get_ticket(urgent.ticket_id).level is Level.STREET
+    two_periods_late = urgent.due_at + timedelta(hours=25)
+    assert escalate_overdue(ports.tickets, two_periods_late) == 1
+    assert ports.tickets.get_ticket(urgent.ticket_id).level is Level.DISTRICT
+    assert ports.tickets.get_ticket(normal.ticket_id).level is Level.STEWARD
+    assert overdue_count(ports.tickets, two_periods_late) == 1
+
+
+def test_officials_list_their_scope_and_a_steward_only_their_own_community(
+    ports: Ticketing, city: Registry
+) -> None:
+    first, second = found_on_visit(city, 0, Severity.HIGH), found_on_visit(city, 1, Severity.HIGH)
+    ports.tickets.open_once(first)
+    ports.tickets.open_once(second)
+    district = Scope(ScopeKind.DISTRICT, first.district_id)
+    official = Caller("official", Role.DISTRICT_OFFICIAL, first.district_id)
+    now = VISITED + timedelta(hours=1)
+    listed = list_tickets(official, district, TicketFilter.OPEN, now, ports)
+    assert [row.ticket_id for row in listed.tickets] == sorted([first.ticket_id, second.ticket_id])
+    assert list_tickets(official, district, TicketFilter.OVERDUE, now, ports).count == 0
+    assert list_tickets(official, district, TicketFilter.CLOSED, now, ports).count == 0
+    benefit = list_tickets(official, district, TicketFilter.ALL, now, ports, TicketSource.BENEFIT)
+    assert benefit.count == 0
+    street = Caller("official", Role.STREET_OFFICIAL, first.street_id)
+    with pytest.raises(ForbiddenError):
+        list_tickets(street, district, TicketFilter.OPEN, now, ports)
+    own = Scope(ScopeKind.COMMUNITY, first.community_id)
+    mine = list_tickets(steward_of(city, 0), own, TicketFilter.ALL, now, ports)
+    assert [row.ticket_id for row in mine.tickets] == [first.ticket_id]
+    with pytest.raises(ForbiddenError, match="their own community"):
+        list_tickets(steward_of(city, 1), own, TicketFilter.ALL, now, ports)
+
+
+def test_a_ticket_closes_once_with_a_result_and_counts_as_closed_on_time(
+    ports: Ticketing, city: Registry
+) -> None:
+    ticket = found_on_visit(city, 0, Severity.HIGH)
+    ports.tickets.open_once(ticket)
+    now = VISITED + timedelta(days=1)
+    with pytest.raises(ForbiddenError):
+        close_ticket(steward_of(city, 1), ticket.ticket_id, "called", "fine", now, ports)
+    with pytest.raises(ValidationError):
+        close_ticket(steward_of(city, 0), ticket.ticket_id, " ", "fine", now, ports)
+    row = close_ticket(steward_of(city, 0), ticket.ticket_id, " called ", "fine", now, ports)
+    assert (row.status, row.action, row.result, row.closed_at) == ("closed", "called", "fine", now)
+    with pytest.raises(ConflictError, match="closed already"):
+        close_ticket(steward_of(city, 0), ticket.ticket_id, "again", "fine", now, ports)
+    figures = ticket_figures(Scope(ScopeKind.CITY, "all"), "2026-12", now, ports)
+    assert figures == {
+        "opened": 1,
+        "closed": 1,
+        "closed_on_time": 1,
+        "closed_on_time_rate": 1.0,
+        "open_now": 0,
+        "overdue_now": 0,
+    }
+
+
+def test_the_figures_count_the_tickets_open_and_overdue_now_within_the_scope(
+    ports: Ticketing, city: Registry
+) -> None:
+    urgent, normal = (
+        found_on_visit(city, 0, Severity.URGENT),
+        found_on_visit(city, 1, Severity.NORMAL),
+    )
+    ports.tickets.open_once(urgent)
+    ports.tickets.open_once(normal)
+    later = urgent.due_at + timedelta(hours=1)
+    own = Scope(ScopeKind.COMMUNITY, urgent.community_id)
+    assert ticket_figures(own, "2026-12", later, ports) == {
+        "opened": 1,
+        "closed": 0,
+        "closed_on_time": 0,
+        "closed_on_time_rate": None,
+        "open_now": 1,
+        "overdue_now": 1,
+    }
+    district = Scope(ScopeKind.DISTRICT, urgent.district_id)
+    figures = ticket_figures(district, "2026-12", later, ports)
+    assert (figures["opened"], figures["open_now"], figures["overdue_now"]) == (2, 2, 1)
