@@ -1,0 +1,75 @@
+"""The simulation's callers of the HTTP API: stewards, officials and the city admin, each with
+a dev token, every answer counted by route and status for the report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from careroute.domain.vocabulary import ElderStatus
+from careroute_local.simulation.state import Run
+
+TOKEN_TTL = 14 * 24 * 3600
+
+
+class Tokens:
+    def __init__(self, pump: Any) -> None:
+        self._pump = pump
+        self._tokens: dict[str, str] = {}
+
+    def steward(self, steward_id: str) -> str:
+        if steward_id not in self._tokens:
+            self._tokens[steward_id] = self._pump.issuer.token(
+                "steward", steward_id, ttl_seconds=TOKEN_TTL
+            )
+        return self._tokens[steward_id]
+
+    def admin(self) -> str:
+        return self.steward_or_role("city_admin")
+
+    def steward_or_role(self, role: str) -> str:
+        key = f"role:{role}"
+        if key not in self._tokens:
+            self._tokens[key] = self._pump.issuer.token(role, ttl_seconds=TOKEN_TTL)
+        return self._tokens[key]
+
+
+def call(
+    run: Run, pump: Any, method: str, path: str, token: str, body: Any = None
+) -> tuple[int, Any]:
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    data = json.dumps(body, ensure_ascii=False) if body is not None else None
+    response = pump.invoke_http(method, path, headers=headers, body=data)
+    run.api_status[f"{method} {_route_label(path)} {response.status}"] += 1
+    try:
+        payload = response.json() if response.body else None
+    except ValueError:
+        payload = None
+    return response.status, payload
+
+
+def _route_label(path: str) -> str:
+    """'/stewards/W0001/routes/2026-12-01' -> '/stewards/{id}/routes/{date}'."""
+    return re.sub(r"/\d{4}-\d{2}-\d{2}", "/{date}", re.sub(r"/[A-Z]\d+", "/{id}", path))
+
+
+def error_text(payload: Any) -> str:
+    if isinstance(payload, dict):
+        error = payload.get("error")
+        if isinstance(error, dict):
+            return f"{error.get('code')}: {error.get('message')}"
+        return str(payload.get("message", payload))
+    return str(payload)
+
+
+def patch_status(
+    run: Run, pump: Any, tokens: Tokens, community_id: str, elder_id: str, status: ElderStatus
+) -> None:
+    status_code, payload = call(
+        run, pump, "PATCH", f"/elders/{community_id}/{elder_id}",
+        tokens.steward_or_role("city_admin"), {"status": status.value},
+    )  # fmt: skip
+    if status_code != 200:
+        run.note(f"PATCH elder status answered {status_code}: {error_text(payload)}")

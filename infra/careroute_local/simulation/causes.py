@@ -1,0 +1,98 @@
+"""Why an elder missed a deadline, named from what the simulation saw, and the verdict: a run
+passes when every miss has a cause no plan could have prevented.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from careroute.domain.compliance import Compliance, Miss, MissKind
+from careroute.domain.vocabulary import ElderStatus, Outcome
+from careroute_local.simulation.state import Evidence, Run
+
+NOT_OURS = ("hospitalised all month", "hospitalised part of month", "moved", "deceased")
+"""Causes of a miss that no plan could have prevented."""
+MIN_PLANNABLE_DAYS = 3
+"""A miss after a hospital stay is excused when fewer working days than this were left."""
+
+
+def cause_of(miss: Miss, run: Run) -> str:
+    """Why an elder missed a deadline, from what the simulation saw (first that applies)."""
+    state = run.elders.get(miss.elder_id)
+    evidence = run.evidence.get(miss.elder_id, Evidence())
+    start = miss.since + timedelta(days=1) if miss.since else run.config.first
+    if miss.kind is MissKind.MONTHLY:
+        start = run.config.first
+    end = miss.deadline
+    window = [start + timedelta(days=k) for k in range((end - start).days + 1)]
+    periods = state.periods() if state else ()
+
+    def status_on(day: date) -> ElderStatus:
+        for period in periods:
+            if period.covers(day):
+                return period.status
+        return ElderStatus.ACTIVE
+
+    statuses = [status_on(day) for day in window]
+    for final in (ElderStatus.DECEASED, ElderStatus.MOVED):
+        if final in statuses:
+            return final.value
+    if window and all(s is ElderStatus.HOSPITALISED for s in statuses):
+        return "hospitalised all month"
+    if any(s is not ElderStatus.ACTIVE for s in statuses):
+        # Plannable: a working day at home, after an evening at home (the plan is made then).
+        plannable = [
+            d
+            for d in window
+            if d.weekday() < 5
+            and status_on(d) is ElderStatus.ACTIVE
+            and status_on(d - timedelta(days=1)) is ElderStatus.ACTIVE
+        ]
+        if len(plannable) < MIN_PLANNABLE_DAYS:
+            return "hospitalised part of month"
+    tried = [(d, o) for d, o in evidence.attempts if start <= d <= end]
+    in_window = [o for _, o in tried]
+    not_home = in_window.count(Outcome.NOT_HOME.value)
+    refused = in_window.count(Outcome.REFUSED.value)
+    if not_home or refused:
+        parts = [f"not home {not_home} times"] if not_home else []
+        parts += [f"refused {refused} times"] if refused else []
+        # How early the first try came says whether a retry had room (0: on the deadline).
+        first = min(d for d, _ in tried)
+        parts.append(f"first try {(end - first).days} days before the deadline")
+        if any(start <= d <= end for d in evidence.sick):
+            parts.append("steward sick in between")
+        return ", ".join(parts)
+    rejected = [code for d, code in evidence.rejected if start <= d <= end]
+    if rejected:
+        return f"outcome rejected by the API ({rejected[0]})"
+    if any(start <= d <= end for d in evidence.sick):
+        return "steward sick with no cover"
+    if any(start <= d <= end for d, _ in evidence.dropped):
+        return "capacity (planned but dropped)"
+    return "never planned"
+
+
+def misses_with_causes(compliance: Compliance, run: Run) -> list[dict[str, Any]]:
+    return [
+        {
+            "elder_id": m.elder_id,
+            "community_id": m.community_id,
+            "tier": m.tier.value,
+            "kind": m.kind.value,
+            "deadline": m.deadline.isoformat(),
+            "since": m.since.isoformat() if m.since else "",
+            "visited_on": m.visited_on.isoformat() if m.visited_on else "",
+            "away": "away all month" if m.away else "",
+            "cause": cause_of(m, run),
+        }
+        for m in compliance.misses
+    ]
+
+
+def verdict(compliance: Compliance, misses: list[dict[str, Any]], checks: dict[str, Any]) -> int:
+    """0: every elder covered and on time, or every miss excused; 1 otherwise."""
+    if not checks["passed"]:
+        return 1
+    return 0 if all(m["cause"] in NOT_OURS for m in misses) else 1

@@ -1,0 +1,81 @@
+"""What a simulation run is given (the month, seeds, rates, scale) and how it draws at random.
+
+Every draw comes from `random.Random` seeded with a string made of `seed` and what is drawn for
+(day, steward or elder), so a run is reproducible and one draw does not shift when an unrelated
+route changes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from careroute.domain.compliance import month_bounds
+from careroute_local.paths import DATA_DIR
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Per-stop outcome probabilities and per-steward-day sickness; all in [0, 1]."""
+
+    not_home: float = 0.15
+    refuse: float = 0.03
+    sick: float = 0.02
+    hospitalised: float = 0.002
+    moved: float = 0.0003
+    deceased: float = 0.0003
+    finding: float = 0.05
+    """Share of completed visits with a finding."""
+    urgent: float = 0.05
+    """Share of findings that are urgent (the elder becomes T1)."""
+    resend: float = 0.02
+    """Share of steward-day batches sent a second time (a phone retrying)."""
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"--{name.replace('_', '-')} must be in [0, 1], got {value}")
+        outcomes = self.not_home + self.refuse + self.hospitalised + self.moved + self.deceased
+        if outcomes > 1.0:
+            raise ValueError(f"the outcome rates add up to {outcomes:.4f}, more than 1")
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    month: str
+    seed: int = 1
+    city_seed: int = 7
+    rates: Rates = field(default_factory=Rates)
+    districts: tuple[str, ...] | None = None
+    scale: float = 1.0
+    days: int | None = None
+    """Simulate only the month's first N days (the monthly rule is then not judged)."""
+    workers: int = 2
+    out: Path | None = None
+
+    def __post_init__(self) -> None:
+        _first, last = month_bounds(self.month)
+        if self.days is not None and not 1 <= self.days <= last.day:
+            raise ValueError(f"--days must be between 1 and {last.day} for {self.month}")
+        if self.workers < 1:
+            raise ValueError("--workers must be at least 1")
+
+    @property
+    def first(self) -> date:
+        return month_bounds(self.month)[0]
+
+    @property
+    def last(self) -> date:
+        first, last = month_bounds(self.month)
+        return last if self.days is None else first + timedelta(days=self.days - 1)
+
+    @property
+    def out_dir(self) -> Path:
+        return self.out or DATA_DIR / "simulations" / f"{self.month}-seed{self.seed}"
+
+
+def draw(seed: int, *what: object) -> random.Random:
+    """A random stream for one decision (e.g. the outcome of one elder on one day)."""
+    return random.Random("/".join(str(part) for part in (seed, *what)))

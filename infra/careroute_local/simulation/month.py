@@ -1,0 +1,144 @@
+"""`careroute simulate`: the month, day by day on a fresh local stack, then the check and the
+report written; the exit code says whether every elder was covered on time.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from careroute.domain import clock
+from careroute.domain.compliance import Compliance, ElderBaseline
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute_local import month_report
+from careroute_local.benefit_scan_sim import BenefitScanDays
+from careroute_local.home_service_sim import HomeServiceDays
+from careroute_local.inspection_sim import InspectionDays
+from careroute_local.simulation.api_client import Tokens
+from careroute_local.simulation.causes import misses_with_causes, verdict
+from careroute_local.simulation.checks import check_on_stack
+from careroute_local.simulation.config import SimulationConfig, draw
+from careroute_local.simulation.day import one_day, progress_line
+from careroute_local.simulation.report import build_report, coverage_rows
+from careroute_local.simulation.state import ElderState, Run
+from careroute_local.simulation.tickets import ticket_sla, ticket_totals
+from careroute_local.simulation.timetable import at
+
+INITIAL_STAY_DAYS = (1, 40)
+"""Elders hospitalised at the start go home on a random day; past the month: all month."""
+
+
+def simulate(
+    config: SimulationConfig,
+    city: Registry,
+    policy: Policy,
+    log: Callable[[str], None],
+    console: Any,
+) -> tuple[Run, Compliance, dict[str, Any]]:
+    """Run the month on a fresh local stack; returns the run, the compliance and the checks.
+
+    The stack lives only inside this call: the checks are made before it stops, and the raw
+    material (visit records, counters) is returned in `checks["raw"]` for the report.
+    """
+    from careroute_local import main_job
+
+    warnings.filterwarnings("ignore", "No application metrics to publish")
+    run = Run(config, city, policy)
+    started = time.perf_counter()
+    sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
+    with clock.use(sim_clock), main_job.local_stack() as (_stack, pump):
+        main_job.load_registry(city, config.first, console)
+        _baseline(run)
+        inspecting = InspectionDays(pump, city, config.city_seed, config.seed, config.first)
+        scanning = BenefitScanDays(pump, sim_clock, config.first)
+        serving = HomeServiceDays(pump, city, config.seed, config.first, config.last)
+        run.timings.setup = time.perf_counter() - started
+        tokens = Tokens(pump)
+        district_ids = sorted({c.district_id for c in city.communities})
+        day = config.first
+        while day <= config.last:
+            t_scan = time.perf_counter()
+            scanning.day(sim_clock, day)
+            run.timings.benefit_scan += time.perf_counter() - t_scan
+            stats = one_day(run, pump, tokens, sim_clock, day, district_ids)
+            t_inspections = time.perf_counter()
+            inspecting.day(sim_clock, day)
+            t_orders = time.perf_counter()
+            run.timings.api += t_orders - t_inspections
+            serving.day(sim_clock, day)
+            run.timings.home_services += time.perf_counter() - t_orders
+            run.days.append(stats)
+            log(progress_line(stats))
+            day += timedelta(days=1)
+        sim_clock.set(at(config.last, 23 * 3600))
+        run.totals.update(ticket_totals(run, pump, tokens))
+        run.totals.update(inspecting.totals(config.month))
+        run.totals.update(scanning.totals())
+        run.home_services = serving.totals(config.month)
+        run.ticket_sla = ticket_sla(run, pump, tokens, config.month)
+        check_started = time.perf_counter()
+        compliance, checks = check_on_stack(run)
+        run.timings.check = time.perf_counter() - check_started
+    return run, compliance, checks
+
+
+def _baseline(run: Run) -> None:
+    config, policy = run.config, run.policy
+    for elder in run.city.elders:
+        state = ElderState(elder.elder_id, elder.community_id, elder.status)
+        if elder.status is ElderStatus.HOSPITALISED:
+            state.paused.append([ElderStatus.HOSPITALISED, config.first, None])
+            stay = draw(config.seed, "initial-stay", elder.elder_id).randint(*INITIAL_STAY_DAYS)
+            state.home_on = config.first + timedelta(days=stay)
+        elif elder.status is not ElderStatus.ACTIVE:
+            state.paused.append([elder.status, config.first, None])
+        run.elders[elder.elder_id] = state
+        run.baselines[elder.elder_id] = ElderBaseline(
+            elder_id=elder.elder_id,
+            community_id=elder.community_id,
+            street_id=elder.street_id,
+            district_id=elder.district_id,
+            tier=policy.tier_of(elder, config.first),
+            last_visited_on=elder.last_visited_on,
+        )
+    run.totals["initially_hospitalised"] = sum(
+        1 for e in run.city.elders if e.status is ElderStatus.HOSPITALISED
+    )
+
+
+def run_simulation(
+    config: SimulationConfig, city: Registry, policy: Policy, console: Any, command: str
+) -> int:
+    """Simulate, check, write the report; the exit code (0 ok, 1 misses of ours or drift)."""
+    started = time.perf_counter()
+
+    def log(line: str) -> None:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    run, compliance, checks = simulate(config, city, policy, log, console)
+    raw = checks.pop("raw")
+    misses = misses_with_causes(compliance, run)
+    code = verdict(compliance, misses, checks)
+    report_started = time.perf_counter()
+    out = config.out_dir
+    month_report.write_raw(
+        out / "raw", raw["visits"], raw["baselines"], raw["counters"], run.recorded, raw["drift"]
+    )
+    report = build_report(run, compliance, checks, misses, code, command)
+    report["wall_seconds"]["report"] = round(time.perf_counter() - report_started, 1)
+    report["wall_seconds"]["total"] = round(time.perf_counter() - started, 1)
+    paths = month_report.write_report(out, report, coverage_rows(compliance), misses, run.workload)
+    log(report["verdict"]["summary"])
+    w = report["wall_seconds"]
+    log(
+        f"wall time {w['total']:.1f} s: setup {w['setup']:.1f}, planning {w['planning']:.1f}, "
+        f"solving {w['solving']:.1f}, api {w['api']:.1f}, projection {w['projection']:.1f}, "
+        f"check {w['check']:.1f}, report {w['report']:.1f} (benefit scan "
+        f"{w['benefit_scan']:.1f}, home services {w['home_services']:.1f})"
+    )
+    log(f"report: {paths[0]} (and {', '.join(p.name for p in paths[1:])}, raw/)")
+    return code

@@ -1,0 +1,179 @@
+"""The simulation's report: report.json's figures (verdict, coverage, totals, timings, days)
+and the coverage rows of coverage.csv.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from careroute.domain.compliance import Compliance, MissKind, month_bounds
+from careroute.domain.coverage import ALL_TIERS, Scope
+from careroute_local.simulation.causes import NOT_OURS
+from careroute_local.simulation.state import Run
+
+
+def coverage_rows(compliance: Compliance) -> list[dict[str, Any]]:
+    rows = []
+    order = {"city": 0, "district": 1, "street": 2, "community": 3}
+    keys = sorted(
+        compliance.coverage,
+        key=lambda k: (order[k[0].kind.value], k[0].scope_id, k[1] == ALL_TIERS, k[1]),
+    )
+    for scope, tier in keys:
+        row = compliance.coverage[(scope, tier)]
+        rows.append(
+            {
+                "month": compliance.month,
+                "scope": scope.kind.value,
+                "scope_id": scope.scope_id,
+                "tier": tier,
+                "elders_due": row.elders_due,
+                "elders_visited": row.elders_visited,
+                "percent": row.percent if row.percent is not None else "",
+                "visits_made": row.visits_made,
+            }
+        )
+    return rows
+
+
+def build_report(
+    run: Run,
+    compliance: Compliance,
+    checks: dict[str, Any],
+    misses: list[dict[str, Any]],
+    code: int,
+    command: str,
+) -> dict[str, Any]:
+    config = run.config
+    city_scope = Scope.parse("city")
+    everyone = compliance.row(city_scope)
+    monthly = sum(1 for m in misses if m["kind"] == MissKind.MONTHLY.value)
+    cadence = len(misses) - monthly
+    excused = sum(1 for m in misses if m["cause"] in NOT_OURS)
+    percent = f"{everyone.percent:.2f} %" if everyone.percent is not None else "—"
+    judged = "the monthly rule" if config.last == month_bounds(config.month)[1] else "cadence only"
+    if not checks["passed"]:
+        summary = "FAILED: the independent check found differences"
+    elif not misses:
+        summary = f"PASSED: {percent} coverage, 0 cadence misses ({judged})"
+    elif code == 0:
+        summary = f"PASSED: {len(misses)} misses, every one excused (hospitalised, moved, deceased)"
+    else:
+        summary = f"FAILED: {len(misses) - excused} misses with a cause of ours"
+    totals = {
+        "visits_planned": run.totals["visits_planned"],
+        "visits_attempted": run.totals["visits_attempted"],
+        "visits_completed": run.totals["visits_completed"],
+        "visit_records": compliance.visits,
+        "re_plans": run.totals["retry_stops"],
+        "cover_assignments": run.totals["cover_stops"],
+        "mandatory_unassigned": run.totals["mandatory_unassigned"],
+        "outcomes_rejected": run.totals["outcomes_rejected"],
+        "sickness_spells": run.totals["sickness_spells"],
+        "steward_days_sick": sum(1 for w in run.workload if w["status"] == "sick"),
+        "findings": run.totals["findings"],
+        "urgent_findings": run.totals["urgent_findings"],
+        "initially_hospitalised": run.totals["initially_hospitalised"],
+        "hospitalised": run.totals["became_hospitalised"],
+        "discharged": run.totals["discharged"],
+        "moved": run.totals["became_moved"],
+        "deceased": run.totals["became_deceased"],
+        "resent_batches": run.totals["resent_batches"],
+        "resent_items": run.totals["resent_items"],
+        "resend_mismatches": run.totals["resend_mismatches"],
+        "plan_jobs_failed": run.totals["plan_jobs_failed"],
+        "tickets_opened": run.totals["tickets_opened"],
+        "tickets_from_findings": run.totals["tickets_from_findings"],
+        "tickets_from_benefit_scan": run.totals["tickets_from_benefit_scan"],
+        "tickets_from_inspections": run.totals["tickets_from_inspections"],
+        "tickets_closed": run.totals["tickets_closed"],
+        "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
+        "tickets_open_overdue": run.totals["tickets_open_overdue"],
+        "tickets_escalated": run.totals["tickets_escalated"],
+        **{k: v for k, v in run.totals.items() if k.startswith("inspection")},
+        **{k: v for k, v in run.totals.items() if k.startswith("benefit")},
+    }
+    t = run.timings
+    return {
+        "command": command,
+        "parameters": {
+            "month": config.month,
+            "seed": config.seed,
+            "city_seed": config.city_seed,
+            "first": config.first.isoformat(),
+            "through": config.last.isoformat(),
+            "district_ids": sorted({c.district_id for c in run.city.communities}),
+            "scale": config.scale,
+            "workers": config.workers,
+            "rates": asdict(config.rates),
+        },
+        "city": {
+            "communities": len(run.city.communities),
+            "stewards": len(run.city.stewards),
+            "elders": len(run.city.elders),
+        },
+        "verdict": {
+            "exit_code": code,
+            "summary": summary,
+            "coverage_percent": percent,
+            "monthly_judged": judged == "the monthly rule",
+            "monthly_misses": monthly,
+            "cadence_misses": cadence,
+            "misses_not_ours": excused,
+            "misses_ours": len(misses) - excused,
+            "checks_passed": checks["passed"],
+        },
+        "coverage_city": {
+            tier: {
+                "elders_due": compliance.row(city_scope, tier).elders_due,
+                "elders_visited": compliance.row(city_scope, tier).elders_visited,
+                "percent": compliance.row(city_scope, tier).percent,
+            }
+            for tier in ("T1", "T2", "T3", ALL_TIERS)
+        },
+        "misses_by_cause": dict(Counter(m["cause"] for m in misses).most_common()),
+        "totals": totals,
+        "tickets_sla": run.ticket_sla,
+        "home_services": run.home_services,
+        "workload_summary": _workload_summary(run.workload),
+        "wall_seconds": {
+            "setup": round(t.setup, 1),
+            "planning": round(t.planning, 1),
+            "solving": round(t.solving, 1),
+            "api": round(t.api, 1),
+            "projection": round(t.projection, 1),
+            "check": round(t.check, 1),
+            "benefit_scan": round(t.benefit_scan, 1),
+            "home_services": round(t.home_services, 1),
+        },
+        "days": [
+            {
+                "date": d.day.isoformat(),
+                "routes": d.routes,
+                "planned": d.planned,
+                "attempted": d.attempted,
+                "completed": d.completed,
+                "re_plans": d.retry_stops,
+                "cover": d.cover_stops,
+                "mandatory_dropped": d.mandatory_dropped,
+                "sick_stewards": d.sick_stewards,
+                "seconds": {k: round(v, 2) for k, v in d.seconds.items()},
+            }
+            for d in run.days
+        ],
+        "api_calls": dict(sorted(run.api_status.items())),
+        "checks": checks,
+        "notes": run.notes,
+    }
+
+
+def _workload_summary(workload: list[dict[str, Any]]) -> list[list[str]]:
+    worked = [w for w in workload if w["status"] == "worked"]
+    rows = []
+    for name in ("planned", "attempts", "visited", "hours_on_route", "travel_minutes"):
+        values = [float(w[name]) for w in worked]
+        mean = sum(values) / len(values) if values else 0.0
+        rows.append([name.replace("_", " "), f"{mean:.1f}", f"{max(values, default=0):.1f}"])
+    return rows

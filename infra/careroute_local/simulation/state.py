@@ -1,0 +1,110 @@
+"""What the simulation knows as it goes: each elder's status, the evidence behind every miss,
+the day's figures and the run's totals, for the checks and the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from careroute.domain.compliance import ElderBaseline, StatusPeriod
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute_local.simulation.config import SimulationConfig
+
+
+@dataclass
+class ElderState:
+    elder_id: str
+    community_id: str
+    status: ElderStatus
+    paused: list[list[Any]] = field(default_factory=list)
+    """[status, first day, last day or None] of each absence."""
+    home_on: date | None = None
+    """Discharge day of a hospital stay in progress."""
+
+    def pause(self, status: ElderStatus, start: date) -> None:
+        self.status = status
+        self.paused.append([status, start, None])
+
+    def resume(self, day: date) -> None:
+        self.status = ElderStatus.ACTIVE
+        self.home_on = None
+        if self.paused and self.paused[-1][2] is None:
+            self.paused[-1][2] = day - timedelta(days=1)
+
+    def periods(self) -> tuple[StatusPeriod, ...]:
+        return tuple(
+            StatusPeriod(status, start, end)
+            for status, start, end in self.paused
+            if end is None or end >= start
+        )
+
+
+@dataclass
+class Evidence:
+    """What happened to one elder, day by day (for naming the cause of a miss)."""
+
+    planned: list[date] = field(default_factory=list)
+    attempts: list[tuple[date, str]] = field(default_factory=list)
+    dropped: list[tuple[date, str]] = field(default_factory=list)
+    sick: list[date] = field(default_factory=list)
+    rejected: list[tuple[date, str]] = field(default_factory=list)
+
+
+@dataclass
+class Timings:
+    setup: float = 0.0
+    planning: float = 0.0
+    solving: float = 0.0
+    api: float = 0.0
+    projection: float = 0.0
+    check: float = 0.0
+    benefit_scan: float = 0.0
+    home_services: float = 0.0
+
+
+@dataclass
+class DayStats:
+    day: date
+    routes: int = 0
+    planned: int = 0
+    attempted: int = 0
+    completed: int = 0
+    retry_stops: int = 0
+    cover_stops: int = 0
+    mandatory_dropped: int = 0
+    sick_stewards: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Run:
+    """Everything a simulation leaves for the report and the check."""
+
+    config: SimulationConfig
+    city: Registry
+    policy: Policy
+    elders: dict[str, ElderState] = field(default_factory=dict)
+    baselines: dict[str, ElderBaseline] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=lambda: defaultdict(Evidence))
+    leave: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
+    sick_days: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
+    recorded: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """visit_id -> what the API answered (elder, outcome, tier, visited_at)."""
+    workload: list[dict[str, Any]] = field(default_factory=list)
+    days: list[DayStats] = field(default_factory=list)
+    totals: Counter[str] = field(default_factory=Counter)
+    api_status: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+    home_services: dict[str, Any] = field(default_factory=dict)
+    """Home-service orders: what the simulation did, oversight, event checks."""
+    ticket_sla: dict[str, Any] = field(default_factory=dict)
+    """The `tickets` block of GET /coverage for the city at the month's end."""
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)

@@ -1,0 +1,89 @@
+"""Follow-up tickets in the simulation: stewards close theirs when the drawn day comes, and at
+the month's end the city admin's view of every ticket is counted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute.domain.vocabulary import CHINA_TZ, Steward
+from careroute_local.simulation.api_client import Tokens, call
+from careroute_local.simulation.config import draw
+from careroute_local.simulation.state import Run
+from careroute_local.simulation.timetable import FOLLOW_UP, at, regular_day
+
+CLOSE_DELAY_DAYS = {"urgent": (0, 0), "high": (0, 2), "normal": (0, 6)}
+"""Days between a ticket opening and the steward closing it, drawn per ticket."""
+
+
+def follow_up(run: Run, pump: Any, tokens: Tokens, steward: Steward, day: date) -> None:
+    """Close the community's open tickets whose (drawn) closing day has come."""
+    status, payload = call(
+        run, pump, "GET", f"/tickets?scope=community:{steward.community_id}&status=open",
+        tokens.steward(steward.steward_id),
+    )  # fmt: skip
+    if status != 200:
+        run.note(f"{day}: GET /tickets for {steward.community_id} answered {status}")
+        return
+    for ticket in payload["tickets"]:
+        opened = datetime.fromisoformat(ticket["opened_at"]).astimezone(CHINA_TZ).date()
+        low, high = CLOSE_DELAY_DAYS.get(ticket["severity"], (0, 6))
+        delay = draw(run.config.seed, "ticket", ticket["ticket_id"]).randint(low, high)
+        if day < opened + timedelta(days=delay) and not _due_before_next_shift(
+            steward, day, datetime.fromisoformat(ticket["due_at"])
+        ):
+            continue
+        body = {"action": "followed up on the visit's finding", "result": "resolved"}
+        closed, _ = call(
+            run, pump, "POST", f"/tickets/{ticket['ticket_id']}/close", body=body,
+            token=tokens.steward(steward.steward_id),
+        )  # fmt: skip
+        if closed != 200:
+            run.note(f"{day}: closing ticket {ticket['ticket_id']} answered {closed}")
+
+
+def ticket_totals(run: Run, pump: Any, tokens: Tokens) -> dict[str, int]:
+    """Follow-up tickets at the month's end, as the city admin sees them."""
+    rows: list[dict[str, Any]] = []
+    for status in ("open", "closed"):
+        code, payload = call(
+            run, pump, "GET", f"/tickets?scope=city&status={status}",
+            tokens.steward_or_role("city_admin"),
+        )  # fmt: skip
+        if code != 200:
+            run.note(f"GET /tickets?scope=city&status={status} answered {code}")
+            continue
+        rows += payload["tickets"]
+    closed = [r for r in rows if r["status"] == "closed"]
+    on_time = [r for r in closed if r["closed_at"] <= r["due_at"]]
+    found = [r for r in rows if r.get("source", "visit") == "visit"]
+    return {
+        "tickets_opened": len(rows),
+        "tickets_from_findings": len(found),
+        "tickets_from_benefit_scan": sum(1 for r in rows if r.get("source") == "benefit"),
+        "tickets_from_inspections": sum(1 for r in rows if r.get("source") == "inspection"),
+        "tickets_closed": len(closed),
+        "tickets_closed_on_time": len(on_time),
+        "tickets_open_overdue": sum(1 for r in rows if r["status"] == "open" and r["overdue"]),
+        "tickets_escalated": sum(1 for r in found if r["level"] != "steward"),
+    }
+
+
+def ticket_sla(run: Run, pump: Any, tokens: Tokens, month: str) -> dict[str, Any]:
+    """The month's follow-up tickets as the city's coverage report gives them (the `tickets`
+    block of GET /coverage): opened, closed, closed on time, open and overdue now."""
+    code, payload = call(run, pump, "GET", f"/coverage?month={month}&scope=city", tokens.admin())
+    if code != 200 or "tickets" not in (payload or {}):
+        run.note(f"GET /coverage?month={month}&scope=city answered {code}")
+        return {}
+    return dict(payload["tickets"])
+
+
+def _due_before_next_shift(steward: Steward, day: date, due: datetime) -> bool:
+    """Would the ticket be overdue by the steward's next working day's follow-ups? Then the
+    steward, whose app lists tickets by due time, closes it today."""
+    after = day + timedelta(days=1)
+    while not regular_day(steward, after):
+        after += timedelta(days=1)
+    return at(after, FOLLOW_UP) > due

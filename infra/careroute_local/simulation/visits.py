@@ -1,0 +1,167 @@
+"""A steward's walk: the outcome drawn at each elder's door, the day's outcomes posted as one
+offline batch (sometimes twice, as a phone retries), and what the API answered taken in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from careroute.domain import clock
+from careroute.domain.vocabulary import (
+    ElderStatus,
+    FindingCategory,
+    Outcome,
+    Severity,
+    Steward,
+    parse_clock,
+)
+from careroute_local.simulation.api_client import Tokens, call
+from careroute_local.simulation.config import draw
+from careroute_local.simulation.state import Run
+from careroute_local.simulation.timetable import MORNING, at
+
+STATUS_OUTCOMES = {
+    Outcome.HOSPITALISED: ElderStatus.HOSPITALISED,
+    Outcome.MOVED: ElderStatus.MOVED,
+    Outcome.DECEASED: ElderStatus.DECEASED,
+}
+HOSPITAL_STAY_DAYS = (3, 20)
+
+
+def idempotency_key(day: date, steward_id: str, elder_id: str) -> str:
+    """One key per (day, steward, elder): what the phone gives an outcome when it is queued."""
+    return f"sim-{day:%Y%m%d}-{steward_id}-{elder_id}"
+
+
+def _outcome(run: Run, day: date, elder_id: str) -> tuple[Outcome, list[dict[str, str]]]:
+    state = run.elders.get(elder_id)
+    if state is not None and state.status is not ElderStatus.ACTIVE:
+        return Outcome(state.status.value), []  # planned anyway: the door tells
+    rates = run.config.rates
+    rng = draw(run.config.seed, "outcome", day, elder_id)
+    u = rng.random()
+    for outcome, rate in (
+        (Outcome.DECEASED, rates.deceased),
+        (Outcome.MOVED, rates.moved),
+        (Outcome.HOSPITALISED, rates.hospitalised),
+        (Outcome.REFUSED, rates.refuse),
+        (Outcome.NOT_HOME, rates.not_home),
+    ):
+        if u < rate:
+            return outcome, []
+        u -= rate
+    findings: list[dict[str, str]] = []
+    if rng.random() < rates.finding:
+        severity = (
+            Severity.URGENT
+            if rng.random() < rates.urgent
+            else rng.choice([Severity.HIGH, Severity.NORMAL, Severity.NORMAL, Severity.NORMAL])
+        )
+        category = rng.choice(list(FindingCategory))
+        findings.append({"category": category.value, "severity": severity.value, "note": "sim"})
+    return Outcome.VISITED, findings
+
+
+def walk_route(
+    run: Run,
+    pump: Any,
+    tokens: Tokens,
+    sim_clock: clock.SimulatedClock,
+    steward: Steward,
+    route: dict[str, Any],
+    day: date,
+    status_changes: list[tuple[str, str, ElderStatus]],
+) -> list[dict[str, Any]]:
+    """Meet each elder of the route in order, then post the day's outcomes as one batch."""
+    items: list[dict[str, Any]] = []
+    meta: dict[str, tuple[str, Outcome]] = {}
+    last_end = MORNING
+    for stop in route["stops"]:
+        elder_id = stop["elder_id"]
+        community_id = stop.get("community_id") or route["community_id"]
+        outcome, findings = _outcome(run, day, elder_id)
+        end = parse_clock(stop["service_end"])
+        last_end = max(last_end, end)
+        item: dict[str, Any] = {
+            "elder_id": elder_id,
+            "outcome": outcome.value,
+            "visited_at": at(day, end).isoformat(),
+            "idempotency_key": idempotency_key(day, steward.steward_id, elder_id),
+            "location": {"lat": stop["lat"], "lng": stop["lng"]},
+        }
+        if findings:
+            item["findings"] = findings
+            run.totals["findings"] += 1
+            run.totals["urgent_findings"] += sum(1 for f in findings if f["severity"] == "urgent")
+        if community_id != route["community_id"]:
+            item["community_id"] = community_id  # a cover stop: the elder's own community
+        items.append(item)
+        meta[item["idempotency_key"]] = (community_id, outcome)
+    if not items:
+        return []
+    sim_clock.set(at(day, last_end))
+    token = tokens.steward(steward.steward_id)
+    status, answer = call(run, pump, "POST", "/visits/batch", token, {"items": items})
+    if status != 200 or not isinstance(answer, dict):
+        run.note(f"{day}: POST /visits/batch of {steward.steward_id} answered {status}")
+        for item in items:
+            run.evidence[item["elder_id"]].rejected.append((day, f"batch {status}"))
+        return []
+    first_ids = _absorb(run, answer, items, meta, day, status_changes)
+    if draw(run.config.seed, "resend", day, steward.steward_id).random() < run.config.rates.resend:
+        status, again = call(run, pump, "POST", "/visits/batch", token, {"items": items})
+        run.totals["resent_batches"] += 1
+        run.totals["resent_items"] += len(items)
+        same = status == 200 and isinstance(again, dict) and _visit_ids(again) == first_ids
+        if not same:
+            run.totals["resend_mismatches"] += 1
+            run.note(f"{day}: a resent batch of {steward.steward_id} was answered differently")
+    return [r["visit"] for r in answer["results"] if r.get("visit")]
+
+
+def _visit_ids(answer: dict[str, Any]) -> list[str | None]:
+    return [(r.get("visit") or {}).get("visit_id") for r in answer.get("results", [])]
+
+
+def _absorb(
+    run: Run,
+    answer: dict[str, Any],
+    items: list[dict[str, Any]],
+    meta: dict[str, tuple[str, Outcome]],
+    day: date,
+    status_changes: list[tuple[str, str, ElderStatus]],
+) -> list[str | None]:
+    for result in answer["results"]:
+        item = items[result["index"]]
+        elder_id = item["elder_id"]
+        community_id, outcome = meta[item["idempotency_key"]]
+        visit = result.get("visit")
+        if result.get("status") != 201 or not visit:
+            error = result.get("error") or {}
+            run.evidence[elder_id].rejected.append((day, str(error.get("code", "error"))))
+            run.totals["outcomes_rejected"] += 1
+            run.note(
+                f"outcomes rejected by the API, e.g. {elder_id} on {day}: "
+                f"{error.get('code')}: {error.get('message')}"
+            )
+            continue
+        run.recorded[visit["visit_id"]] = {
+            "elder_id": visit["elder_id"],
+            "outcome": visit["outcome"],
+            "tier": visit["tier"],
+            "visited_at": visit["visited_at"],
+        }
+        run.evidence[elder_id].attempts.append((day, outcome.value))
+        run.totals["visits_attempted"] += 1
+        run.totals["visits_completed"] += int(outcome is Outcome.VISITED)
+        new_status = STATUS_OUTCOMES.get(outcome)
+        state = run.elders.get(elder_id)
+        if new_status is not None and state is not None and state.status is ElderStatus.ACTIVE:
+            state.pause(new_status, day)
+            run.totals[f"became_{new_status.value}"] += 1
+            if new_status is ElderStatus.HOSPITALISED:
+                stay = draw(run.config.seed, "stay", day, elder_id).randint(*HOSPITAL_STAY_DAYS)
+                state.home_on = day + timedelta(days=stay)
+            status_changes.append((community_id, elder_id, new_status))
+    return _visit_ids(answer)
