@@ -53,7 +53,7 @@ class MealRun:
 def quickest_district() -> list[str]:
     """The district `careroute run` plans meals for by default: the one with the fewest
     canteens (on the default city 4 of 300, a few seconds; the whole city takes minutes).
-    None when no canteen is stored."""
+    None (an empty list) when no canteen is stored."""
     from collections import Counter
 
     from careroute.adapters.dynamodb import canteens
