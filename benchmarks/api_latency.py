@@ -41,8 +41,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    console = Console(stderr=True)
     today, city = heping_today(scale=0.05)
+    console = Console(stderr=True)
     plan_date = main_job.next_working_day(today)
     with city_stack(city, today, console) as (stack, pump):
         run = main_job.plan_night(pump, plan_date, console)

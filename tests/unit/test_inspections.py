@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from careroute_synthetic.inspections import generate_inspections
 
+from careroute.domain import inspections
 from careroute.domain.inspections import (
     CHECKLIST,
     INSTITUTION_SKILL,
@@ -16,7 +17,6 @@ from careroute.domain.inspections import (
     InspectionPolicy,
     InspectionResult,
     InspectionTarget,
-    InspectionWorld,
     Inspector,
     ItemScore,
     Rectification,
@@ -173,7 +173,7 @@ def test_the_inspections_policy_table_is_optional_and_checked() -> None:
         parse_policy(raw)
 
 
-CityWorld = tuple[Registry, InspectionWorld]
+CityWorld = tuple[Registry, inspections.InspectionWorld]
 
 
 @pytest.fixture(scope="module")
