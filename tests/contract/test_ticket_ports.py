@@ -15,18 +15,8 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError
-from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level, Ticket, TicketStatus, close, escalate, tickets_for
-from careroute.domain.vocabulary import (
-    CHINA_TZ,
-    Finding,
-    FindingCategory,
-    Outcome,
-    Registry,
-    Severity,
-    Tier,
-    VisitRecord,
-)
+from careroute.domain.vocabulary import Finding, FindingCategory, Outcome, Registry, Severity
 from careroute.service_layer.tickets import (
     TicketFilter,
     close_ticket,
@@ -35,11 +25,9 @@ from careroute.service_layer.tickets import (
     overdue_count,
     ticket_figures,
 )
-from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.test_projection_ports import MORNING, POLICY, visit
 
-POLICY = load_policy()
-MORNING = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=9)
 FINDINGS = (
     Finding(FindingCategory.HEALTH, Severity.URGENT, "fell"),
     Finding(FindingCategory.SAFETY_HAZARD, Severity.HIGH, "loose wire"),
@@ -49,20 +37,7 @@ FINDINGS = (
 
 def visit_tickets(city: Registry, n: int, elder: int, at: datetime) -> list[Ticket]:
     """The tickets of a visit to `city.elders[elder]` with the three findings."""
-    e = city.elders[elder]
-    record = VisitRecord(
-        visit_id=f"{n:032d}",
-        elder_id=e.elder_id,
-        steward_id=city.stewards[0].steward_id,
-        community_id=e.community_id,
-        street_id=e.street_id,
-        district_id=e.district_id,
-        tier=Tier.T2,
-        outcome=Outcome.VISITED,
-        visited_at=at,
-        recorded_at=at + timedelta(minutes=1),
-        findings=FINDINGS,
-    )
+    record = visit(city, n, Outcome.VISITED, at, elder=elder, findings=FINDINGS)
     return tickets_for(record, POLICY.tickets)
 
 
