@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
-from types import TracebackType
 
 from careroute.domain import clock
 from careroute_local.pump.http_api import HttpApi
@@ -33,12 +32,7 @@ class EventPump(ScheduleTriggers, QueuePoller, StreamPoller, HttpApi):
     def __enter__(self) -> EventPump:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def run_forever(

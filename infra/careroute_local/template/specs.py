@@ -168,29 +168,29 @@ class Template:
     def sqs_consumer(self, queue_logical_id: str) -> tuple[FunctionSpec, SqsEvent]:
         """The function (and its event) that consumes a queue; ValueError if none or many."""
         found = [
-            (f, e)
-            for f, e in self.triggers(SqsEvent)
-            if e.queue_logical_id == queue_logical_id and e.enabled
+            (f, e) for f, e in self.triggers(SqsEvent) if e.queue_logical_id == queue_logical_id
         ]
-        return _exactly_one(found, f"SQS consumer of {queue_logical_id}")
+        return _the_enabled_one(found, f"SQS consumer of {queue_logical_id}")
 
     def stream_consumer(self, table_logical_id: str) -> tuple[FunctionSpec, StreamEvent]:
         """The function (and its event) that consumes a table's stream."""
         found = [
-            (f, e)
-            for f, e in self.triggers(StreamEvent)
-            if e.table_logical_id == table_logical_id and e.enabled
+            (f, e) for f, e in self.triggers(StreamEvent) if e.table_logical_id == table_logical_id
         ]
-        return _exactly_one(found, f"stream consumer of {table_logical_id}")
+        return _the_enabled_one(found, f"stream consumer of {table_logical_id}")
 
     def http_routes(self) -> list[tuple[FunctionSpec, HttpApiEvent]]:
         return self.triggers(HttpApiEvent)
 
 
-_T = TypeVar("_T")
+_Polled = TypeVar("_Polled", SqsEvent, StreamEvent)
 
 
-def _exactly_one(found: list[_T], what: str) -> _T:
-    if len(found) != 1:
-        raise ValueError(f"expected exactly one {what} in the template, found {len(found)}")
-    return found[0]
+def _the_enabled_one(
+    found: list[tuple[FunctionSpec, _Polled]], what: str
+) -> tuple[FunctionSpec, _Polled]:
+    """The one enabled (function, event) pair; ValueError if there are none or several."""
+    enabled = [(f, e) for f, e in found if e.enabled]
+    if len(enabled) != 1:
+        raise ValueError(f"expected exactly one {what} in the template, found {len(enabled)}")
+    return enabled[0]

@@ -10,23 +10,17 @@ One module per part: `columns` (the format), `export` (writing), `reading` (the 
 """
 
 from careroute.adapters.registry_csv.columns import (
-    COMMUNITIES_FILE,
     COMMUNITY_COLUMNS,
     ELDER_COLUMNS,
-    ELDERS_FILE,
     STEWARD_COLUMNS,
-    STEWARDS_FILE,
 )
 from careroute.adapters.registry_csv.errors import RegistryImportError, RowError
 from careroute.adapters.registry_csv.export import write_registry
 from careroute.adapters.registry_csv.reading import read_registry
 
 __all__ = [
-    "COMMUNITIES_FILE",
     "COMMUNITY_COLUMNS",
-    "ELDERS_FILE",
     "ELDER_COLUMNS",
-    "STEWARDS_FILE",
     "STEWARD_COLUMNS",
     "RegistryImportError",
     "RowError",
