@@ -114,9 +114,9 @@ def test_the_steward_cache_reads_once_within_its_time_to_live(city: Registry) ->
     reads: list[str] = []
 
     class Counting(MemoryStewards):
-        def get_steward(self, steward_id: str):  # type: ignore[no-untyped-def]
+        def get_steward(self, steward_id: str, consistent: bool = False):  # type: ignore[no-untyped-def]
             reads.append(steward_id)
-            return super().get_steward(steward_id)
+            return super().get_steward(steward_id, consistent)
 
     inner = Counting()
     inner.save_stewards(city.stewards)
