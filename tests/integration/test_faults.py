@@ -134,8 +134,8 @@ def injector(loaded_stack: EventPump) -> Iterator[Callable[[list[dict[str, Any]]
 
 def _handler_module(pump: EventPump, function: str) -> Any:
     """The loaded module of a function's handler (the one the pump imports and calls)."""
-    load_handler(pump.stack.template.functions[function])
-    return next(m for name, m in sys.modules.items() if name.startswith(f"_lambda_{function}_"))
+    handler = load_handler(pump.stack.template.functions[function])
+    return sys.modules[handler.__module__]
 
 
 # ---------------------------------------------------------------------- DynamoDB errors
