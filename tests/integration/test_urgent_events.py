@@ -8,86 +8,35 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
-from careroute_synthetic.devices import generate_devices
 
-from careroute.adapters.dynamodb import bind_tables, devices, registry
 from careroute.adapters.dynamodb import incidents as store
+from careroute.adapters.dynamodb import registry
 from careroute.domain import clock
-from careroute.domain.devices import Device, DeviceKind, call_centre_id
-from careroute.domain.incidents import IncidentStatus, incident_id
+from careroute.domain.devices import call_centre_id
+from careroute.domain.incidents import Incident, IncidentStatus, incident_id
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level
-from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry
-from careroute.entrypoints.config import Settings
+from careroute.domain.vocabulary import Registry
 from careroute.service_layer import incidents as service
-from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, load_city
+from tests.integration import urgent_city
+from tests.integration.urgent_city import NOW, belts, event_body, send
 from tests.integration.urgent_moments import just_free
 
-NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
-
-
-@pytest.fixture(autouse=True)
-def at_ten_on_the_plan_date() -> Iterator[None]:
-    with clock.use(lambda: NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
 
 
 @pytest.fixture(scope="module")
-def city_with_routes(session_pump: EventPump, small_city: Registry) -> EventPump:
-    """Loaded once for the module (as `loaded_stack` does), with devices and the nightly plan
-    of PLAN_DATE; each test uses its own elders and event ids."""
-    session_pump.stack.reset()
-    session_pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy())
-    devices.save_devices(generate_devices(small_city, seed=3, installed_on=TODAY))
-    session_pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    assert session_pump.drain_queue("PlanJobsQueue").failed == 0
-    return session_pump
-
-
-def belt_of(city: Registry, n: int = 0) -> tuple[Device, Elder]:
-    """The n-th elder with a monitoring belt (falls) and that elder."""
-    belts = [
-        d for d in generate_devices(city, seed=3, installed_on=TODAY)
-        if d.kind is DeviceKind.MONITORING_BELT
-    ]  # fmt: skip
-    device = belts[n]
-    elder = next(e for e in city.elders if e.elder_id == device.elder_id)
-    assert elder.status is ElderStatus.ACTIVE
-    return device, elder
-
-
-def body(
-    event_id: str,
-    device_id: str,
-    kind: str = "fall_detected",
-    occurred_at_override: datetime | None = None,
-    **extra: Any,
-) -> str:
-    return json.dumps(
-        {
-            "event_id": event_id,
-            "device_id": device_id,
-            "type": kind,
-            "occurred_at": (occurred_at_override or NOW).isoformat(),
-            **extra,
-        }
-    )
-
-
-def send(pump: EventPump, *bodies: str) -> None:
-    sqs = pump.stack.client("sqs")
-    for text in bodies:
-        sqs.send_message(QueueUrl=pump.stack.queue_url("UrgentEventsQueue"), MessageBody=text)
+def pump(session_pump: EventPump, small_city: Registry) -> EventPump:
+    """The small city loaded once for the module (as `loaded_stack` does), with devices and
+    the nightly plan of PLAN_DATE; each test uses its own elders and event ids."""
+    return urgent_city.with_devices_and_plan(load_city(session_pump, small_city), small_city)
 
 
 def dead_letters(pump: EventPump) -> list[dict[str, Any]]:
@@ -109,20 +58,25 @@ def route_of(pump: EventPump, steward_id: str) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
+def stops_on_route(pump: EventPump, incident: Incident) -> int:
+    """How many stops the responder's route (read over the API) has for `incident`."""
+    route = route_of(pump, incident.responder_id)
+    return sum(1 for s in route["stops"] if s.get("incident_id") == incident.incident_id)
+
+
 def post(pump: EventPump, path: str, steward_id: str, payload: Any = None) -> Any:
     headers = {"content-type": "application/json", **bearer(pump, "steward", steward_id)}
     return pump.invoke_http("POST", path, headers=headers, body=json.dumps(payload or {}))
 
 
 def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, elder = belt_of(small_city)
+    device, elder = belts(small_city)[0]
     steward = registry.steward_of_community(elder.community_id)
     at = just_free(steward.steward_id, PLAN_DATE)  # between two visits: can go at once
     with clock.use(lambda: at):
-        send(pump, body("fall-1", device.device_id, occurred_at_override=at))
+        send(pump, event_body("fall-1", device.device_id, at=at))
         assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
     iid = incident_id("fall-1")
     incident = store.get_incident(iid)
@@ -184,17 +138,16 @@ def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
 
 
 def test_duplicates_and_flapping_merge_into_one_incident_even_when_concurrent(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, elder = belt_of(small_city, 1)
-    send(pump, body("nm-1", device.device_id, "no_movement", payload={"hours": 6}))
-    send(pump, body("nm-1", device.device_id, "no_movement", payload={"hours": 6}))  # resent
+    device, elder = belts(small_city)[1]
+    send(pump, event_body("nm-1", device.device_id, "no_movement", payload={"hours": 6}))
+    send(pump, event_body("nm-1", device.device_id, "no_movement", payload={"hours": 6}))  # resent
     assert pump.drain_queue("UrgentEventsQueue").failed == 0
     # four more events for the elder arrive at once (concurrent deliveries)
     centre = call_centre_id(elder.community_id)
-    bodies = [body(f"flap-{n}", device.device_id) for n in range(3)]
-    bodies.append(body("call-1", centre, "one_key_call", elder_ref=elder.elder_id))
+    bodies = [event_body(f"flap-{n}", device.device_id) for n in range(3)]
+    bodies.append(event_body("call-1", centre, "one_key_call", elder_ref=elder.elder_id))
     policy = load_policy()
     errors: list[BaseException] = []
 
@@ -215,22 +168,20 @@ def test_duplicates_and_flapping_merge_into_one_incident_even_when_concurrent(
     incident = found[0]
     assert sorted(incident.event_ids) == sorted(["nm-1", "flap-0", "flap-1", "flap-2", "call-1"])
     assert incident.event_type.value == "fall_detected"  # the most severe event leads
-    route = route_of(pump, incident.responder_id)
-    assert sum(1 for s in route["stops"] if s.get("incident_id") == incident.incident_id) == 1
+    assert stops_on_route(pump, incident) == 1
 
 
 def test_malformed_and_unknown_device_events_go_to_the_dlq_with_the_reason(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, elder = belt_of(small_city)
+    device, elder = belts(small_city)[0]
     send(
         pump,
         "{not json",
-        body("x-1", "DV-NOPE-1"),
-        body("x-2", device.device_id, "smoke_alarm"),
+        event_body("x-1", "DV-NOPE-1"),
+        event_body("x-2", device.device_id, "smoke_alarm"),
         json.dumps({"event_id": "x-3", "device_id": device.device_id, "type": "fall_detected"}),
-        body("x-4", call_centre_id(elder.community_id), "one_key_call"),
+        event_body("x-4", call_centre_id(elder.community_id), "one_key_call"),
     )
     stats = pump.drain_queue("UrgentEventsQueue")
     assert (stats.succeeded, stats.failed) == (5, 0)
@@ -248,39 +199,28 @@ def test_malformed_and_unknown_device_events_go_to_the_dlq_with_the_reason(
 
 
 def test_a_crash_mid_dispatch_resumes_on_redelivery_without_a_second_stop(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, _ = belt_of(small_city, 2)
-    real = store.save_step
-    crashed: list[bool] = []
-
-    def crash_once(before: Any, after: Any) -> bool:
-        if after.status is IncidentStatus.DISPATCHED and not crashed:
-            crashed.append(True)
-            raise RuntimeError("Lambda runtime killed mid-dispatch")
-        return real(before, after)
-
-    send(pump, body("crash-1", device.device_id))
-    with mock.patch.object(service.store, "save_step", side_effect=crash_once):
+    device, _ = belts(small_city)[2]
+    crash = urgent_city.CrashOnceAtDispatch("Lambda runtime killed mid-dispatch")
+    send(pump, event_body("crash-1", device.device_id))
+    with mock.patch.object(service.store, "save_step", side_effect=crash):
         stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
-    assert crashed and stats.failed == 1 and stats.succeeded == 1
+    assert crash.crashed and stats.failed == 1 and stats.succeeded == 1
     incident = store.get_incident(incident_id("crash-1"))
     assert incident.status is IncidentStatus.DISPATCHED
-    route = route_of(pump, incident.responder_id)
-    assert sum(1 for s in route["stops"] if s.get("incident_id") == incident.incident_id) == 1
+    assert stops_on_route(pump, incident) == 1
 
 
 def test_a_steward_on_leave_is_replaced_by_a_neighbour_and_silence_escalates(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, elder = belt_of(small_city, -1)
-    others = {belt_of(small_city, n)[1].community_id for n in range(3)}
+    device, elder = belts(small_city)[-1]
+    others = {belts(small_city)[n][1].community_id for n in range(3)}
     assert elder.community_id not in others  # the other tests' stewards keep working
     home = registry.steward_of_community(elder.community_id)
     registry.set_leave(home.steward_id, [PLAN_DATE])
-    send(pump, body("leave-1", device.device_id))
+    send(pump, event_body("leave-1", device.device_id))
     assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
     incident = store.get_incident(incident_id("leave-1"))
     assert incident.status is IncidentStatus.DISPATCHED
@@ -303,13 +243,12 @@ def test_a_steward_on_leave_is_replaced_by_a_neighbour_and_silence_escalates(
 
 
 def test_before_the_shift_nobody_responds_the_minute_tick_dispatches_when_shifts_start(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, _ = belt_of(small_city, 4)
+    device, _ = belts(small_city)[4]
     early = NOW.replace(hour=7, minute=30)
     with clock.use(lambda: early):
-        send(pump, body("early-1", device.device_id, occurred_at_override=early))
+        send(pump, event_body("early-1", device.device_id, at=early))
         assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
     waiting = store.get_incident(incident_id("early-1"))
     assert (waiting.status, waiting.level) == (IncidentStatus.NEW, Level.STREET)
@@ -321,16 +260,14 @@ def test_before_the_shift_nobody_responds_the_minute_tick_dispatches_when_shifts
     assert run["redispatched"] >= 1
     later = store.get_incident(incident_id("early-1"))
     assert later.status is IncidentStatus.DISPATCHED and later.level is Level.DISTRICT
-    route = route_of(pump, later.responder_id)
-    assert sum(1 for s in route["stops"] if s.get("incident_id") == later.incident_id) == 1
+    assert stops_on_route(pump, later) == 1
 
 
 def test_an_event_whose_every_delivery_crashed_is_dispatched_by_the_minute_tick(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
-    device, _ = belt_of(small_city, 5)
-    send(pump, body("doomed-1", device.device_id))
+    device, _ = belts(small_city)[5]
+    send(pump, event_body("doomed-1", device.device_id))
     with mock.patch.object(service.store, "save_step", side_effect=RuntimeError("crash")):
         stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
     assert stats.succeeded == 0 and stats.dead_lettered == 1
@@ -343,9 +280,8 @@ def test_an_event_whose_every_delivery_crashed_is_dispatched_by_the_minute_tick(
 
 
 def test_the_incidents_api_names_bad_input_and_keeps_scopes(
-    city_with_routes: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city_with_routes
     steward = small_city.stewards[0].steward_id
     own = bearer(pump, "steward", steward)
     bad_id = pump.invoke_http("GET", "/incidents/not-an-incident", headers=own)
@@ -356,7 +292,7 @@ def test_the_incidents_api_names_bad_input_and_keeps_scopes(
         "GET", "/incident-report", headers=bearer(pump, "city_admin"), query={"month": "2026-13"}
     )
     assert month.status == 422 and "month" in month.json()["error"]["message"]
-    _, fallen = belt_of(small_city)  # the first test's responder: one closed incident
+    _, fallen = belts(small_city)[0]  # the first test's responder: one closed incident
     responder = registry.steward_of_community(fallen.community_id).steward_id
     mine = bearer(pump, "steward", responder)
     path = f"/stewards/{responder}/incidents"

@@ -7,18 +7,14 @@ someone else; a same-morning re-plan of the responder's route keeps the urgent s
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
-from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.services import generate_market
 
 from careroute.adapters.dynamodb import (
-    bind_tables,
-    devices,
     home_services,
     plan_jobs,
     registry,
@@ -27,64 +23,33 @@ from careroute.adapters.dynamodb import (
 from careroute.adapters.dynamodb import incidents as store
 from careroute.adapters.dynamodb import orders as orders_store
 from careroute.domain import clock
-from careroute.domain.devices import Device, DeviceKind
 from careroute.domain.incidents import IncidentStatus, incident_id
 from careroute.domain.orders import OrderStatus
-from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, parse_clock
-from careroute.entrypoints.config import Settings
 from careroute.messages.visits import CoverItem, PlanJob
 from careroute.planning.urgent_holds import urgent_stop_id
 from careroute.service_layer import incidents as service
-from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, load_city
+from tests.integration import urgent_city
+from tests.integration.urgent_city import NOW, belts, event_body, send
 from tests.integration.urgent_moments import just_free
 
-NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
-
-
-@pytest.fixture(autouse=True)
-def at_ten_on_the_plan_date() -> Iterator[None]:
-    with clock.use(lambda: NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
 
 
 @pytest.fixture(scope="module")
-def city(session_pump: EventPump, small_city: Registry) -> EventPump:
+def pump(session_pump: EventPump, small_city: Registry) -> EventPump:
     """The small city with devices, home-service providers and the nightly plan of
     PLAN_DATE; each test uses its own elders and event ids."""
-    session_pump.stack.reset()
-    session_pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy())
-    devices.save_devices(generate_devices(small_city, seed=3, installed_on=TODAY))
+    load_city(session_pump, small_city)
     home_services.save_market(generate_market(small_city.communities, seed=11))
-    session_pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    assert session_pump.drain_queue("PlanJobsQueue").failed == 0
-    return session_pump
-
-
-def belts(city: Registry) -> list[tuple[Device, Elder]]:
-    found = []
-    by_id = {e.elder_id: e for e in city.elders}
-    for device in generate_devices(city, seed=3, installed_on=TODAY):
-        if device.kind is DeviceKind.MONITORING_BELT:
-            elder = by_id[device.elder_id]
-            assert elder.status is ElderStatus.ACTIVE
-            found.append((device, elder))
-    return found
-
-
-def event(event_id: str, device_id: str, kind: str, at: datetime, **extra: Any) -> str:
-    fields = {"event_id": event_id, "device_id": device_id, "type": kind}
-    return json.dumps({**fields, "occurred_at": at.isoformat(), **extra})
+    return urgent_city.with_devices_and_plan(session_pump, small_city)
 
 
 def deliver(pump: EventPump, *bodies: str) -> None:
-    sqs = pump.stack.client("sqs")
-    for text in bodies:
-        sqs.send_message(QueueUrl=pump.stack.queue_url("UrgentEventsQueue"), MessageBody=text)
+    """Send the events and let the queue's handler take every one."""
+    send(pump, *bodies)
     stats = pump.drain_queue("UrgentEventsQueue")
     assert (stats.succeeded, stats.failed) == (len(bodies), 0)
 
@@ -127,9 +92,8 @@ def urgent_stops(steward_id: str, iid: str) -> list[dict[str, Any]]:
 
 
 def test_a_service_worker_responds_when_no_steward_is_on_shift_keeping_their_orders(
-    city: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city
     device, elder = belts(small_city)[0]
     others = [e for e in small_city.elders
               if e.status is ElderStatus.ACTIVE and e.district_id == elder.district_id
@@ -142,7 +106,7 @@ def test_a_service_worker_responds_when_no_steward_is_on_shift_keeping_their_ord
     for steward in small_city.stewards:  # every steward is away today: only workers respond
         registry.set_leave(steward.steward_id, [PLAN_DATE])
     try:
-        deliver(pump, event("wk-fall-1", device.device_id, "fall_detected", NOW))
+        deliver(pump, event_body("wk-fall-1", device.device_id, "fall_detected", NOW))
     finally:
         for steward in small_city.stewards:
             registry.set_leave(steward.steward_id, [])
@@ -174,7 +138,7 @@ def test_a_service_worker_responds_when_no_steward_is_on_shift_keeping_their_ord
     assert "name" not in rows[0] and "address" not in rows[0]
 
     # a redelivered event changes nothing: one stop, same plan version
-    deliver(pump, event("wk-fall-1", device.device_id, "fall_detected", NOW))
+    deliver(pump, event_body("wk-fall-1", device.device_id, "fall_detected", NOW))
     again = home_services.get_plan(provider, PLAN_DATE)
     assert again.version == plan.version and again.routes == plan.routes
 
@@ -206,14 +170,15 @@ def test_a_service_worker_responds_when_no_steward_is_on_shift_keeping_their_ord
 
 
 def test_a_more_severe_event_after_dispatch_tightens_the_stop_on_the_route(
-    city: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city
     device, elder = belts(small_city)[1]
     own = registry.steward_of_community(elder.community_id)
     at = just_free(own.steward_id, PLAN_DATE)  # between two visits: can go at once
     with clock.use(lambda: at):
-        deliver(pump, event("tight-1", device.device_id, "no_movement", at, payload={"hours": 8}))
+        deliver(
+            pump, event_body("tight-1", device.device_id, "no_movement", at, payload={"hours": 8})
+        )
     iid = incident_id("tight-1")
     first = store.get_incident(iid)
     assert first.status is IncidentStatus.DISPATCHED and not first.responder_provider_id
@@ -222,7 +187,7 @@ def test_a_more_severe_event_after_dispatch_tightens_the_stop_on_the_route(
 
     fall_at = at + timedelta(minutes=2)
     with clock.use(lambda: fall_at):
-        deliver(pump, event("tight-2", device.device_id, "fall_detected", fall_at))
+        deliver(pump, event_body("tight-2", device.device_id, "fall_detected", fall_at))
     tightened = store.get_incident(iid)
     assert tightened.event_ids == ("tight-1", "tight-2")
     assert tightened.arrive_due_at == fall_at + timedelta(minutes=20)
@@ -233,14 +198,13 @@ def test_a_more_severe_event_after_dispatch_tightens_the_stop_on_the_route(
     if tightened.responder_id != first.responder_id:  # handed over: nothing left behind
         assert urgent_stops(first.responder_id, iid) == []
     with clock.use(lambda: fall_at):  # redelivery: nothing moves again
-        deliver(pump, event("tight-2", device.device_id, "fall_detected", fall_at))
+        deliver(pump, event_body("tight-2", device.device_id, "fall_detected", fall_at))
     assert store.get_incident(iid).version == tightened.version
 
 
 def test_a_responder_who_can_no_longer_make_it_hands_the_incident_over(
-    city: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city
     device, elder = belts(small_city)[2]
     own = registry.steward_of_community(elder.community_id)
     route = routes.find_route(own.steward_id, PLAN_DATE)
@@ -254,7 +218,7 @@ def test_a_responder_who_can_no_longer_make_it_hands_the_incident_over(
     start = parse_clock(busy["service_start"]) + 60
     at = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ) + timedelta(seconds=start)
     with clock.use(lambda: at):
-        deliver(pump, event("over-1", device.device_id, "device_offline", at))
+        deliver(pump, event_body("over-1", device.device_id, "device_offline", at))
     iid = incident_id("over-1")
     first = store.get_incident(iid)
     assert (first.status, first.responder_id) == (IncidentStatus.DISPATCHED, own.steward_id)
@@ -262,7 +226,7 @@ def test_a_responder_who_can_no_longer_make_it_hands_the_incident_over(
 
     fall_at = at + timedelta(minutes=1)
     with clock.use(lambda: fall_at):
-        deliver(pump, event("over-2", device.device_id, "fall_detected", fall_at))
+        deliver(pump, event_body("over-2", device.device_id, "fall_detected", fall_at))
     handed = store.get_incident(iid)
     assert handed.status is IncidentStatus.DISPATCHED
     assert handed.responder_id != own.steward_id
@@ -276,15 +240,14 @@ def test_a_responder_who_can_no_longer_make_it_hands_the_incident_over(
 
 
 def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
-    city: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city
     device, elder = belts(small_city)[3]
     own = registry.steward_of_community(elder.community_id)
     # between two afternoon visits, clear of the other tests' urgent stops on the same route
     at = just_free(own.steward_id, PLAN_DATE, after="14:00")
     with clock.use(lambda: at):
-        deliver(pump, event("keep-1", device.device_id, "fall_detected", at))
+        deliver(pump, event_body("keep-1", device.device_id, "fall_detected", at))
     iid = incident_id("keep-1")
     incident = store.get_incident(iid)
     responder = incident.responder_id
@@ -314,36 +277,27 @@ def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
                                          + replanned["unassigned"] if s.get("cover")}  # fmt: skip
     # the incident is still the responder's, and a redelivered event finds the stop placed
     with clock.use(lambda: at):
-        deliver(pump, event("keep-1", device.device_id, "fall_detected", at))
+        deliver(pump, event_body("keep-1", device.device_id, "fall_detected", at))
     assert len(urgent_stops(responder, iid)) == 1
 
 
 def test_a_crash_before_a_workers_dispatch_is_recorded_resumes_without_a_second_stop(
-    city: EventPump, small_city: Registry
+    pump: EventPump, small_city: Registry
 ) -> None:
-    pump = city
     device, elder = belts(small_city)[4]
-    real = store.save_step
-    crashed: list[bool] = []
-
-    def crash_once(before: Any, after: Any) -> bool:
-        if after.status is IncidentStatus.DISPATCHED and not crashed:
-            crashed.append(True)
-            raise RuntimeError("Lambda runtime killed after the plan write")
-        return real(before, after)
-
+    crash = urgent_city.CrashOnceAtDispatch("Lambda runtime killed after the plan write")
     sqs = pump.stack.client("sqs")
-    text = event("wk-crash-1", device.device_id, "fall_detected", NOW)
+    text = event_body("wk-crash-1", device.device_id, "fall_detected", NOW)
     sqs.send_message(QueueUrl=pump.stack.queue_url("UrgentEventsQueue"), MessageBody=text)
     for steward in small_city.stewards:  # only workers respond
         registry.set_leave(steward.steward_id, [PLAN_DATE])
     try:
-        with mock.patch.object(service.store, "save_step", side_effect=crash_once):
+        with mock.patch.object(service.store, "save_step", side_effect=crash):
             stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
     finally:
         for steward in small_city.stewards:
             registry.set_leave(steward.steward_id, [])
-    assert crashed and (stats.failed, stats.succeeded) == (1, 1)
+    assert crash.crashed and (stats.failed, stats.succeeded) == (1, 1)
     incident = store.get_incident(incident_id("wk-crash-1"))
     assert incident.status is IncidentStatus.DISPATCHED and incident.responder_provider_id
     assert incident.eta is not None
