@@ -3,7 +3,8 @@ router, and the result passes the validator; devices of the synthetic city."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import copy
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,8 +15,8 @@ from careroute_synthetic.devices import generate_devices
 from careroute.domain.devices import REPORTS, DeviceKind
 from careroute.domain.incidents import EventType
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Community, Registry, Steward, parse_clock
-from careroute.planning.urgent_route import UrgentVisit, insert_urgent, on_route
+from careroute.domain.vocabulary import CHINA_TZ, Community, Elder, Registry, Steward, parse_clock
+from careroute.planning.urgent_route import Insertion, UrgentVisit, insert_urgent, on_route
 from careroute.service_layer.route_plan import plan_day
 
 POLICY = load_policy()
@@ -32,21 +33,43 @@ def at(clock: str) -> datetime:
     return datetime.combine(DAY, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
-def day_of(city: Registry, n: int = 0) -> tuple[dict[str, Any], Community, Steward]:
-    steward = city.stewards[n]
+@dataclass(frozen=True)
+class StewardDay:
+    """The first steward's planned day, their community, and its first elder."""
+
+    document: dict[str, Any]
+    community: Community
+    steward: Steward
+    elder: Elder
+
+
+@pytest.fixture(scope="module")
+def planned_day(city: Registry) -> StewardDay:
+    """Planned once for the module (an OR-Tools solve); tests take a copy of the route."""
+    steward = city.stewards[0]
     community = next(c for c in city.communities if c.community_id == steward.community_id)
     elders = [e for e in city.elders if e.community_id == community.community_id]
     planned = plan_day(community, steward, elders, DAY, POLICY)
     assert planned is not None and len(planned.document["stops"]) >= 4
-    return planned.document, community, steward
+    return StewardDay(planned.document, community, steward, elders[0])
 
 
-def test_the_urgent_visit_is_inserted_on_time_and_the_morning_is_left_alone(city: Registry) -> None:
-    document, community, steward = day_of(city)
-    elder = next(e for e in city.elders if e.community_id == community.community_id)
-    now = at("10:40")
-    visit = UrgentVisit("in-1", elder, now + timedelta(minutes=20), 30 * 60)
-    inserted = insert_urgent(document, community, steward, visit, now, POLICY)
+@pytest.fixture
+def day(planned_day: StewardDay) -> StewardDay:
+    return replace(planned_day, document=copy.deepcopy(planned_day.document))
+
+
+def call_out(day: StewardDay, visit: UrgentVisit, now: datetime) -> Insertion | None:
+    """The steward's route for the day with the urgent `visit` inserted at `now`, or None."""
+    return insert_urgent(day.document, day.community, day.steward, visit, now, POLICY)
+
+
+def test_the_urgent_visit_is_inserted_on_time_and_the_morning_is_left_alone(
+    day: StewardDay,
+) -> None:
+    document, now = day.document, at("10:40")
+    visit = UrgentVisit("in-1", day.elder, now + timedelta(minutes=20), 30 * 60)
+    inserted = call_out(day, visit, now)
     assert inserted is not None
     stops = inserted.document["stops"]
     done_before = [
@@ -71,23 +94,20 @@ def test_the_urgent_visit_is_inserted_on_time_and_the_morning_is_left_alone(city
         assert parse_clock(s["service_start"]) <= parse_clock(s["service_end"])
 
 
-def test_an_emergency_at_lunch_takes_the_break(city: Registry) -> None:
-    document, community, steward = day_of(city)
-    elder = next(e for e in city.elders if e.community_id == community.community_id)
+def test_an_emergency_at_lunch_takes_the_break(day: StewardDay) -> None:
     now = at("12:10")
-    visit = UrgentVisit("in-2", elder, now + timedelta(minutes=15), 20 * 60)
-    inserted = insert_urgent(document, community, steward, visit, now, POLICY)
+    visit = UrgentVisit("in-2", day.elder, now + timedelta(minutes=15), 20 * 60)
+    inserted = call_out(day, visit, now)
     assert inserted is not None
     assert inserted.eta <= parse_clock("12:25")
 
 
 def test_no_insertion_after_the_shift_and_a_fresh_route_when_nothing_was_planned(
-    city: Registry,
+    day: StewardDay,
 ) -> None:
-    _, community, steward = day_of(city)
-    elder = next(e for e in city.elders if e.community_id == community.community_id)
+    community, steward = day.community, day.steward
     late = at("17:30")
-    visit = UrgentVisit("in-3", elder, late + timedelta(minutes=20), 30 * 60)
+    visit = UrgentVisit("in-3", day.elder, late + timedelta(minutes=20), 30 * 60)
     assert insert_urgent(None, community, steward, visit, late, POLICY) is None
     now = at("09:00")
     fresh = insert_urgent(
@@ -110,9 +130,9 @@ def test_devices_are_deterministic_and_each_kind_reports_only_its_events(city: R
 
 
 def test_a_deadline_out_of_reach_is_refused_unless_a_late_arrival_is_allowed(
-    city: Registry,
+    city: Registry, day: StewardDay
 ) -> None:
-    document, community, steward = day_of(city)
+    document, community, steward = day.document, day.community, day.steward
     elder = max(
         (e for e in city.elders if e.community_id == community.community_id),
         key=lambda e: (
