@@ -106,14 +106,18 @@ class _ElderState:
 
 class MemoryElders:
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, str], _ElderState] = {}
+        self._by_community: dict[str, dict[str, _ElderState]] = {}
+        """Elders by community, then by id (a community's elders are read together)."""
+
+    def _state(self, community_id: str, elder_id: str) -> _ElderState | None:
+        return self._by_community.get(community_id, {}).get(elder_id)
 
     def save_elders(self, elders: Iterable[Elder]) -> int:
         """As the registry's put does: a saved elder starts without benefit tasks (the daily
         scan adds them)."""
         count = 0
         for elder in elders:
-            self._by_key[(elder.community_id, elder.elder_id)] = _ElderState(
+            self._by_community.setdefault(elder.community_id, {})[elder.elder_id] = _ElderState(
                 replace(elder, last_attempt_at=None, benefit_tasks=frozenset()),
                 attempt_at=elder.last_attempt_at,
             )
@@ -121,22 +125,22 @@ class MemoryElders:
         return count
 
     def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None:
             raise NotFoundError(f"elder {elder_id} not found in community {community_id}")
         return _as_read(state)
 
     def elders_of_community(self, community_id: str) -> list[Elder]:
         return [
-            _as_read(self._by_key[key]) for key in sorted(self._by_key) if key[0] == community_id
+            _as_read(state) for _, state in sorted(self._by_community.get(community_id, {}).items())
         ]
 
     def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
-        found = (self._by_key.get((community_id, elder_id)) for elder_id in elder_ids)
+        found = (self._state(community_id, elder_id) for elder_id in elder_ids)
         return {state.elder.elder_id: _as_read(state) for state in found if state is not None}
 
     def add_benefit_task(self, community_id: str, elder_id: str, rule_id: str) -> bool:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None or rule_id in state.elder.benefit_tasks:
             return False
         tasks = state.elder.benefit_tasks | {rule_id}
@@ -144,14 +148,14 @@ class MemoryElders:
         return True
 
     def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None or not _later(on, state.elder.last_visited_on):
             return False
         state.elder = replace(state.elder, last_visited_on=on)
         return True
 
     def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None or not _later(at, state.attempt_at):
             return False
         if not _later(china_date(at), state.elder.last_visited_on):
@@ -160,7 +164,7 @@ class MemoryElders:
         return True
 
     def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None or not _later(until, state.elder.urgent_until):
             return False
         state.elder = replace(state.elder, urgent_until=until)
@@ -175,7 +179,7 @@ class MemoryElders:
         at: datetime,
         change: tuple[str, Entry] | None = None,
     ) -> bool:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None or state.elder.status is not expected:
             return False
         if not _later(at, state.status_changed_at):
@@ -191,7 +195,7 @@ class MemoryElders:
         return True
 
     def changes(self, community_id: str, elder_id: str) -> list[Entry]:
-        state = self._by_key.get((community_id, elder_id))
+        state = self._state(community_id, elder_id)
         if state is None:
             return []
         return [state.changes[key] for key in sorted(state.changes, reverse=True)]
