@@ -10,6 +10,7 @@ from careroute_synthetic.city import generate_city
 from careroute.domain.vocabulary import Registry
 
 FULL_CITY_AS_OF = date(2026, 12, 1)
+STREET_AS_OF = date(2026, 12, 7)  # a Monday
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +21,10 @@ def full_city() -> Registry:
     Communities, streets and stewards do not depend on the as-of date (only the elders'
     ages and last visits do), so modules that plan on a later day may use its communities."""
     return generate_city(2026, as_of=FULL_CITY_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def one_street() -> Registry:
+    """Three Heping communities of one street (~365 elders) as of Monday 7 December 2026:
+    the registry the use cases run on over the memory adapters."""
+    return generate_city(5, as_of=STREET_AS_OF, districts=["Heping"], scale=0.02)

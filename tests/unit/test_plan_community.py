@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from careroute_synthetic.city import generate_city
 
 from careroute.adapters import memory
 from careroute.domain.policy import load_policy
@@ -19,20 +18,15 @@ from careroute.service_layer.planning import (
     fan_out,
     plan_community,
 )
+from tests.unit.conftest import STREET_AS_OF
 
-AS_OF = date(2026, 12, 7)  # a Monday
+AS_OF = STREET_AS_OF  # a Monday
 PLAN_DATE = date(2026, 12, 8)
 POLICY = load_policy()
 
 
-@pytest.fixture(scope="module")
-def city() -> Registry:
-    """Three communities of one street, ~365 elders."""
-    return generate_city(5, as_of=AS_OF, districts=["Heping"], scale=0.02)
-
-
 @pytest.fixture
-def nightly(city: Registry) -> NightlyPlanning:
+def nightly(one_street: Registry) -> NightlyPlanning:
     ports = NightlyPlanning(
         communities=memory.MemoryCommunities(),
         stewards=memory.MemoryStewards(),
@@ -42,9 +36,9 @@ def nightly(city: Registry) -> NightlyPlanning:
         holidays=memory.MemoryHolidays(),
         plan_jobs=memory.MemoryPlanJobs(),
     )
-    ports.communities.save_communities(city.communities)
-    ports.stewards.save_stewards(city.stewards)
-    ports.elders.save_elders(city.elders)
+    ports.communities.save_communities(one_street.communities)
+    ports.stewards.save_stewards(one_street.stewards)
+    ports.elders.save_elders(one_street.elders)
     return ports
 
 
@@ -66,14 +60,16 @@ def tick_for(plan_date: date) -> NightlyTick:
 
 
 def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan_date(
-    nightly: NightlyPlanning, city: Registry
+    nightly: NightlyPlanning, one_street: Registry
 ) -> None:
     near, far = PLAN_DATE + timedelta(days=10), PLAN_DATE + timedelta(days=200)
     nightly.holidays.save_holidays({near: "near", far: "far"}, "bureau")
     sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, nightly)
     assert (sent.plan_date, sent.jobs, sent.absent, sent.covered) == (PLAN_DATE, 3, 0, 0)
     jobs = queued(nightly)
-    assert [job.community_id for job in jobs] == sorted(c.community_id for c in city.communities)
+    assert [job.community_id for job in jobs] == sorted(
+        c.community_id for c in one_street.communities
+    )
     for job in jobs:
         assert (job.plan_date, job.run_id, job.holidays, job.cover) == (
             PLAN_DATE,
@@ -84,9 +80,9 @@ def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan
 
 
 def test_an_absent_stewards_visits_that_cannot_wait_are_planned_on_neighbours_routes(
-    nightly: NightlyPlanning, city: Registry
+    nightly: NightlyPlanning, one_street: Registry
 ) -> None:
-    absent = city.stewards[0]
+    absent = one_street.stewards[0]
     nightly.stewards.set_leave(absent.steward_id, [PLAN_DATE])
     sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, nightly)
     assert sent.absent == 1 and sent.covered > 0 and sent.uncovered == 0
@@ -99,7 +95,7 @@ def test_an_absent_stewards_visits_that_cannot_wait_are_planned_on_neighbours_ro
     assert planned[absent.community_id].day_off
     assert nightly.routes.find_route(absent.steward_id, PLAN_DATE) is None
     assert sum(p.cover for p in planned.values()) > 0
-    for steward in city.stewards[1:]:
+    for steward in one_street.stewards[1:]:
         route = nightly.routes.find_route(steward.steward_id, PLAN_DATE)
         assert route is not None
         covered = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
@@ -107,9 +103,9 @@ def test_an_absent_stewards_visits_that_cannot_wait_are_planned_on_neighbours_ro
 
 
 def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_horizon_says(
-    nightly: NightlyPlanning, city: Registry
+    nightly: NightlyPlanning, one_street: Registry
 ) -> None:
-    steward = city.stewards[1]
+    steward = one_street.stewards[1]
     job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="run-7")
     planned = plan_community(job, POLICY, solver(nightly))
     route = nightly.routes.find_route(steward.steward_id, PLAN_DATE)
@@ -122,9 +118,9 @@ def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_hori
 
 
 def test_the_next_day_starts_from_yesterdays_order_and_a_day_off_stores_nothing(
-    nightly: NightlyPlanning, city: Registry
+    nightly: NightlyPlanning, one_street: Registry
 ) -> None:
-    steward = city.stewards[1]
+    steward = one_street.stewards[1]
     ports = solver(nightly)
     job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="r")
     plan_community(job, POLICY, ports)
@@ -136,12 +132,12 @@ def test_the_next_day_starts_from_yesterdays_order_and_a_day_off_stores_nothing(
 
 
 def test_a_steward_away_on_a_day_already_planned_is_covered_the_same_day(
-    nightly: NightlyPlanning, city: Registry
+    nightly: NightlyPlanning, one_street: Registry
 ) -> None:
     fan_out(tick_for(PLAN_DATE), "night", POLICY, nightly)
     for job in queued(nightly):
         plan_community(job, POLICY, solver(nightly))
-    sick = city.stewards[0]
+    sick = one_street.stewards[0]
     assert cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, nightly) == 0  # at work
     nightly.stewards.set_leave(sick.steward_id, [PLAN_DATE])
     handed = cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, nightly)

@@ -3,10 +3,9 @@ a steward may record, the tier at the visit date, and one record per Idempotency
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
-from careroute_synthetic.city import generate_city
 
 from careroute.adapters.cached import CachedStewards
 from careroute.adapters.memory import MemoryElders, MemoryRoutes, MemoryStewards, MemoryVisits
@@ -15,28 +14,24 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry
 from careroute.messages.visits import VisitRequest
 from careroute.service_layer.visits import VisitRecording, record_visit, visit_id_for
+from tests.unit.conftest import STREET_AS_OF
 
-DAY = date(2026, 12, 7)
+DAY = STREET_AS_OF
 NOW = datetime.combine(DAY, time(15, 0), CHINA_TZ)
 POLICY = load_policy()
 
 
-@pytest.fixture(scope="module")
-def city() -> Registry:
-    return generate_city(5, as_of=DAY, districts=["Heping"], scale=0.02)
-
-
 @pytest.fixture
-def ports(city: Registry) -> VisitRecording:
+def ports(one_street: Registry) -> VisitRecording:
     recording = VisitRecording(MemoryStewards(), MemoryElders(), MemoryRoutes(), MemoryVisits())
-    recording.stewards.save_stewards(city.stewards)
-    recording.elders.save_elders(city.elders)
+    recording.stewards.save_stewards(one_street.stewards)
+    recording.elders.save_elders(one_street.elders)
     return recording
 
 
-def request(city: Registry, steward: int = 0, **change: object) -> VisitRequest:
-    own = city.stewards[steward]
-    elder = next(e for e in city.elders if e.community_id == own.community_id)
+def request(one_street: Registry, steward: int = 0, **change: object) -> VisitRequest:
+    own = one_street.stewards[steward]
+    elder = next(e for e in one_street.elders if e.community_id == own.community_id)
     body = {
         "steward_id": own.steward_id,
         "elder_id": elder.elder_id,
@@ -48,11 +43,11 @@ def request(city: Registry, steward: int = 0, **change: object) -> VisitRequest:
 
 
 def test_an_outcome_is_stored_once_with_the_elders_scopes_and_tier(
-    ports: VisitRecording, city: Registry
+    ports: VisitRecording, one_street: Registry
 ) -> None:
-    sent = request(city)
+    sent = request(one_street)
     record, created = record_visit(sent, "key-0000001", NOW, POLICY, ports)
-    elder = ports.elders.get_elder(city.stewards[0].community_id, sent.elder_id)
+    elder = ports.elders.get_elder(one_street.stewards[0].community_id, sent.elder_id)
     assert created and record.visit_id == visit_id_for(sent.steward_id, "key-0000001")
     assert (record.community_id, record.street_id, record.district_id) == (
         elder.community_id,
@@ -66,11 +61,11 @@ def test_an_outcome_is_stored_once_with_the_elders_scopes_and_tier(
 
 
 def test_a_reused_key_with_another_outcome_conflicts_and_stores_nothing_more(
-    ports: VisitRecording, city: Registry
+    ports: VisitRecording, one_street: Registry
 ) -> None:
-    record_visit(request(city), "key-0000002", NOW, POLICY, ports)
+    record_visit(request(one_street), "key-0000002", NOW, POLICY, ports)
     with pytest.raises(ConflictError):
-        record_visit(request(city, outcome="not_home"), "key-0000002", NOW, POLICY, ports)
+        record_visit(request(one_street, outcome="not_home"), "key-0000002", NOW, POLICY, ports)
     assert [v.outcome for v in ports.visits.all_visits()] == [Outcome.VISITED]
 
 
@@ -82,20 +77,20 @@ def test_a_reused_key_with_another_outcome_conflicts_and_stores_nothing_more(
     ],
 )
 def test_an_outcome_from_the_future_or_long_ago_is_refused(
-    ports: VisitRecording, city: Registry, visited_at: datetime, message: str
+    ports: VisitRecording, one_street: Registry, visited_at: datetime, message: str
 ) -> None:
-    sent = request(city, visited_at=visited_at.isoformat())
+    sent = request(one_street, visited_at=visited_at.isoformat())
     with pytest.raises(ValidationError, match=message):
         record_visit(sent, "key-0000003", NOW, POLICY, ports)
     assert list(ports.visits.all_visits()) == []
 
 
 def test_a_neighbours_elder_needs_a_cover_stop_on_todays_route(
-    ports: VisitRecording, city: Registry
+    ports: VisitRecording, one_street: Registry
 ) -> None:
-    helper, absent = city.stewards[0], city.stewards[1]
-    elder = next(e for e in city.elders if e.community_id == absent.community_id)
-    sent = request(city, elder_id=elder.elder_id, community_id=absent.community_id)
+    helper, absent = one_street.stewards[0], one_street.stewards[1]
+    elder = next(e for e in one_street.elders if e.community_id == absent.community_id)
+    sent = request(one_street, elder_id=elder.elder_id, community_id=absent.community_id)
     with pytest.raises(ForbiddenError, match="not a cover stop"):
         record_visit(sent, "key-0000004", NOW, POLICY, ports)
     stop = {"elder_id": elder.elder_id, "community_id": absent.community_id, "cover": True}
@@ -105,12 +100,12 @@ def test_a_neighbours_elder_needs_a_cover_stop_on_todays_route(
     assert created and record.community_id == absent.community_id
 
 
-def test_an_unknown_elder_is_not_found(ports: VisitRecording, city: Registry) -> None:
+def test_an_unknown_elder_is_not_found(ports: VisitRecording, one_street: Registry) -> None:
     with pytest.raises(NotFoundError, match="elder E999999 not found"):
-        record_visit(request(city, elder_id="E999999"), "key-0000005", NOW, POLICY, ports)
+        record_visit(request(one_street, elder_id="E999999"), "key-0000005", NOW, POLICY, ports)
 
 
-def test_the_steward_cache_reads_once_within_its_time_to_live(city: Registry) -> None:
+def test_the_steward_cache_reads_once_within_its_time_to_live(one_street: Registry) -> None:
     reads: list[str] = []
 
     class Counting(MemoryStewards):
@@ -119,10 +114,10 @@ def test_the_steward_cache_reads_once_within_its_time_to_live(city: Registry) ->
             return super().get_steward(steward_id, consistent)
 
     inner = Counting()
-    inner.save_stewards(city.stewards)
+    inner.save_stewards(one_street.stewards)
     ticks = iter([0.0, 30.0, 61.0, 61.0])  # read and stored at 0; checked at 30; stale at 61
     cached = CachedStewards(inner, ttl_seconds=60, monotonic=lambda: next(ticks))
-    steward_id = city.stewards[0].steward_id
+    steward_id = one_street.stewards[0].steward_id
     for _ in range(3):
-        assert cached.get_steward(steward_id) == city.stewards[0]
+        assert cached.get_steward(steward_id) == one_street.stewards[0]
     assert reads == [steward_id, steward_id]

@@ -3,10 +3,9 @@ and stewards may see, closing with a result, and the month's figures."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
-from careroute_synthetic.city import generate_city
 
 from careroute.adapters import memory
 from careroute.domain.access import Caller, Role
@@ -14,16 +13,7 @@ from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level, Ticket, TicketSource, tickets_for
-from careroute.domain.vocabulary import (
-    CHINA_TZ,
-    Finding,
-    FindingCategory,
-    Outcome,
-    Registry,
-    Severity,
-    Tier,
-    VisitRecord,
-)
+from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity, Tier
 from careroute.service_layer.tickets import (
     TicketFilter,
     Ticketing,
@@ -33,60 +23,58 @@ from careroute.service_layer.tickets import (
     overdue_count,
     ticket_figures,
 )
+from tests.builders import a_visit_to
+from tests.unit.conftest import STREET_AS_OF
 
-DAY = date(2026, 12, 7)
+DAY = STREET_AS_OF
 VISITED = datetime.combine(DAY, time(10, 0), CHINA_TZ)
 POLICY = load_policy()
 
 
-@pytest.fixture(scope="module")
-def city() -> Registry:
-    return generate_city(5, as_of=DAY, districts=["Heping"], scale=0.02)
-
-
 @pytest.fixture
-def ports(city: Registry) -> Ticketing:
+def ports(one_street: Registry) -> Ticketing:
     communities, coverage = memory.MemoryCommunities(), memory.MemoryCoverage()
-    communities.save_communities(city.communities)
+    communities.save_communities(one_street.communities)
     stewards = memory.MemoryStewards()
-    stewards.save_stewards(city.stewards)
+    stewards.save_stewards(one_street.stewards)
     return Ticketing(
         memory.MemoryTickets(coverage), coverage, stewards, memory.MemoryScopes(communities)
     )
 
 
-def found_on_visit(city: Registry, steward: int, severity: Severity) -> Ticket:
-    """The ticket of one finding on a visit to an elder of `city.stewards[steward]`."""
-    community = city.stewards[steward].community_id
-    elder = next(e for e in city.elders if e.community_id == community)
-    record = VisitRecord(
-        visit_id=f"visit-{steward}-{severity.value}",
-        elder_id=elder.elder_id,
-        steward_id=city.stewards[steward].steward_id,
-        community_id=community,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
+def found_on_visit(one_street: Registry, steward: int, severity: Severity) -> Ticket:
+    """The ticket of one finding on a visit to an elder of `one_street.stewards[steward]`."""
+    community = one_street.stewards[steward].community_id
+    elder = next(e for e in one_street.elders if e.community_id == community)
+    record = a_visit_to(
+        elder,
+        f"visit-{steward}-{severity.value}",
+        VISITED,
+        steward_id=one_street.stewards[steward].steward_id,
         tier=Tier.T2,
-        outcome=Outcome.VISITED,
-        visited_at=VISITED,
-        recorded_at=VISITED,
         findings=(Finding(FindingCategory.HEALTH, severity, "a need"),),
     )
     [ticket] = tickets_for(record, POLICY.tickets)
     return ticket
 
 
-def steward_of(city: Registry, n: int) -> Caller:
-    return Caller(f"sub-{n}", Role.STEWARD, city.stewards[n].steward_id)
+def opened(ports: Ticketing, registry: Registry, *severities: Severity) -> list[Ticket]:
+    """One ticket per severity, the n-th found on a visit by steward n, opened in `ports`."""
+    tickets = [found_on_visit(registry, n, severity) for n, severity in enumerate(severities)]
+    for ticket in tickets:
+        ports.tickets.open_once(ticket)
+    return tickets
+
+
+def steward_of(one_street: Registry, n: int) -> Caller:
+    return Caller(f"sub-{n}", Role.STEWARD, one_street.stewards[n].steward_id)
 
 
 def test_an_overdue_ticket_rises_one_level_per_sla_period_and_a_repeated_run_raises_none(
-    ports: Ticketing, city: Registry
+    ports: Ticketing, one_street: Registry
 ) -> None:
-    urgent = found_on_visit(city, 0, Severity.URGENT)  # due 24 h after the visit
-    normal = found_on_visit(city, 1, Severity.NORMAL)  # due in 7 days
-    ports.tickets.open_once(urgent)
-    ports.tickets.open_once(normal)
+    # the urgent one is due 24 h after the visit, the normal one in 7 days
+    urgent, normal = opened(ports, one_street, Severity.URGENT, Severity.NORMAL)
     assert escalate_overdue(ports.tickets, urgent.due_at) == 0  # due, not yet past due
     one_period_late = urgent.due_at + timedelta(hours=1)
     assert escalate_overdue(ports.tickets, one_period_late) == 1
@@ -100,11 +88,9 @@ def test_an_overdue_ticket_rises_one_level_per_sla_period_and_a_repeated_run_rai
 
 
 def test_officials_list_their_scope_and_a_steward_only_their_own_community(
-    ports: Ticketing, city: Registry
+    ports: Ticketing, one_street: Registry
 ) -> None:
-    first, second = found_on_visit(city, 0, Severity.HIGH), found_on_visit(city, 1, Severity.HIGH)
-    ports.tickets.open_once(first)
-    ports.tickets.open_once(second)
+    first, second = opened(ports, one_street, Severity.HIGH, Severity.HIGH)
     district = Scope(ScopeKind.DISTRICT, first.district_id)
     official = Caller("official", Role.DISTRICT_OFFICIAL, first.district_id)
     now = VISITED + timedelta(hours=1)
@@ -118,26 +104,26 @@ def test_officials_list_their_scope_and_a_steward_only_their_own_community(
     with pytest.raises(ForbiddenError):
         list_tickets(street, district, TicketFilter.OPEN, now, ports)
     own = Scope(ScopeKind.COMMUNITY, first.community_id)
-    mine = list_tickets(steward_of(city, 0), own, TicketFilter.ALL, now, ports)
+    mine = list_tickets(steward_of(one_street, 0), own, TicketFilter.ALL, now, ports)
     assert [row.ticket_id for row in mine.tickets] == [first.ticket_id]
     with pytest.raises(ForbiddenError, match="their own community"):
-        list_tickets(steward_of(city, 1), own, TicketFilter.ALL, now, ports)
+        list_tickets(steward_of(one_street, 1), own, TicketFilter.ALL, now, ports)
 
 
 def test_a_ticket_closes_once_with_a_result_and_counts_as_closed_on_time(
-    ports: Ticketing, city: Registry
+    ports: Ticketing, one_street: Registry
 ) -> None:
-    ticket = found_on_visit(city, 0, Severity.HIGH)
+    ticket = found_on_visit(one_street, 0, Severity.HIGH)
     ports.tickets.open_once(ticket)
     now = VISITED + timedelta(days=1)
     with pytest.raises(ForbiddenError):
-        close_ticket(steward_of(city, 1), ticket.ticket_id, "called", "fine", now, ports)
+        close_ticket(steward_of(one_street, 1), ticket.ticket_id, "called", "fine", now, ports)
     with pytest.raises(ValidationError):
-        close_ticket(steward_of(city, 0), ticket.ticket_id, " ", "fine", now, ports)
-    row = close_ticket(steward_of(city, 0), ticket.ticket_id, " called ", "fine", now, ports)
+        close_ticket(steward_of(one_street, 0), ticket.ticket_id, " ", "fine", now, ports)
+    row = close_ticket(steward_of(one_street, 0), ticket.ticket_id, " called ", "fine", now, ports)
     assert (row.status, row.action, row.result, row.closed_at) == ("closed", "called", "fine", now)
     with pytest.raises(ConflictError, match="closed already"):
-        close_ticket(steward_of(city, 0), ticket.ticket_id, "again", "fine", now, ports)
+        close_ticket(steward_of(one_street, 0), ticket.ticket_id, "again", "fine", now, ports)
     figures = ticket_figures(Scope(ScopeKind.CITY, "all"), "2026-12", now, ports)
     assert figures == {
         "opened": 1,
@@ -150,14 +136,9 @@ def test_a_ticket_closes_once_with_a_result_and_counts_as_closed_on_time(
 
 
 def test_the_figures_count_the_tickets_open_and_overdue_now_within_the_scope(
-    ports: Ticketing, city: Registry
+    ports: Ticketing, one_street: Registry
 ) -> None:
-    urgent, normal = (
-        found_on_visit(city, 0, Severity.URGENT),
-        found_on_visit(city, 1, Severity.NORMAL),
-    )
-    ports.tickets.open_once(urgent)
-    ports.tickets.open_once(normal)
+    urgent, _ = opened(ports, one_street, Severity.URGENT, Severity.NORMAL)
     later = urgent.due_at + timedelta(hours=1)
     own = Scope(ScopeKind.COMMUNITY, urgent.community_id)
     assert ticket_figures(own, "2026-12", later, ports) == {
