@@ -30,22 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from careroute_synthetic.city import generate_city
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from rich.console import Console
 
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
@@ -213,7 +203,7 @@ def main() -> None:
         }
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
             board = f"{url}/app/dashboard.html#month={month}&token={admin}"
             wide = {"viewport": {"width": 1280, "height": 900}}

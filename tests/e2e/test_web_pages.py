@@ -23,6 +23,7 @@ import pytest
 from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.inspections import generate_inspections
 
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
 from careroute.adapters.dynamodb import devices
 from careroute.adapters.dynamodb.visits import all_visits
 from careroute.domain.devices import DeviceKind
@@ -34,17 +35,6 @@ from tests.conftest import PLAN_DATE, TODAY, china_now, load_city, nightly_tick_
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE = {"width": 412, "height": 915}
 FEATURE_DETECTED = ("/inspections", "/service-circle", "/incidents", "/incident-report")
