@@ -133,8 +133,9 @@ def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tu
     """The synthetic assessors and requests of the stored city, unless the stack has some.
     `city`: the registry just loaded, in memory (reading 140,000 elders back from the
     stack costs minutes on the full city)."""
+    from careroute_synthetic.assessments import generate_assessments
+
     from careroute.adapters.dynamodb import assessments, registry
-    from careroute.domain.assessments import generate_assessments
     from careroute.service_layer.assessments import load_world
 
     communities = list(city.communities if city else registry.all_communities())

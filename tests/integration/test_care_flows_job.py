@@ -5,11 +5,11 @@ on the same stack loads nothing again and plans the same."""
 
 from __future__ import annotations
 
+from careroute_synthetic.assessments import generate_assessments
 from careroute_synthetic.meals import MEAL_SEED, generate_canteens
 from rich.console import Console
 
 from careroute.adapters.dynamodb import assessments, circle_counts, meal_routes
-from careroute.domain.assessments import generate_assessments
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import Registry
 from careroute_local.care_flows_job import print_care_flows

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from careroute_synthetic.assessments import generate_assessments
 from careroute_synthetic.city import generate_city
 
 from careroute.domain.assessments import (
@@ -17,7 +18,6 @@ from careroute.domain.assessments import (
     RequestStatus,
     candidates,
     categories_after,
-    generate_assessments,
     request_id,
 )
 from careroute.domain.eligibility import Benefits, CareLevel

@@ -9,24 +9,19 @@ those due within `lookahead_days` optional with a penalty growing as the deadlin
 A result sets the elder's assessed care level and keeps the `disabled` (失能) category in
 step with it, so the risk tier follows (policy.tier_of reads the categories).
 
-Synthetic requests and assessors are deterministic by seed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
-from careroute.domain.eligibility import CareLevel, care_level
+from careroute.domain.eligibility import CareLevel
 from careroute.domain.vocabulary import (
     Category,
-    Community,
-    Elder,
-    ElderStatus,
     GeoPoint,
     TimeWindow,
 )
@@ -124,48 +119,3 @@ def categories_after(categories: frozenset[Category], level: CareLevel) -> froze
     if level is CareLevel.SELF_CARE:
         return categories - {Category.DISABLED}
     return categories | {Category.DISABLED}
-
-
-def generate_assessments(
-    communities: Iterable[Community],
-    elders: Iterable[Elder],
-    seed: int,
-    as_of: date,
-    share: float = 0.15,
-) -> tuple[tuple[Assessor, ...], tuple[AssessmentRequest, ...]]:
-    """Per district three assessors at the office (the centre of its communities), two of
-    them qualified; a request for `share` of the active elders whose categories imply a
-    care level, made in the last 28 days, with a deadline 30 days after it."""
-    rng = random.Random(seed)
-    by_district: dict[str, list[Community]] = {}
-    for c in sorted(communities, key=lambda c: c.community_id):
-        by_district.setdefault(c.district_id, []).append(c)
-    assessors = []
-    for district_id, members in sorted(by_district.items()):
-        office = GeoPoint(
-            round(sum(c.location.lat for c in members) / len(members), 6),
-            round(sum(c.location.lng for c in members) / len(members), 6),
-        )
-        for n in range(1, 4):
-            skills = frozenset({QUALIFIED}) if n <= 2 else frozenset()
-            assessors.append(Assessor(f"A{district_id}{n}", district_id, office, skills))
-    requests = []
-    for e in sorted(elders, key=lambda e: e.elder_id):
-        if e.status is not ElderStatus.ACTIVE or care_level(e.categories) is None:
-            continue
-        if rng.random() >= share:
-            continue
-        asked = as_of - timedelta(days=rng.randint(0, 28))
-        requests.append(
-            AssessmentRequest(
-                request_id(e.elder_id, asked),
-                e.elder_id,
-                e.community_id,
-                e.street_id,
-                e.district_id,
-                e.location,
-                asked,
-                asked + timedelta(days=30),
-            )
-        )
-    return tuple(assessors), tuple(requests)
