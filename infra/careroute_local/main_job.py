@@ -247,11 +247,24 @@ def serve(
     console.print("Ctrl-C stops the stack.")
     stop = threading.Event()
     try:
-        pump.run_forever(stop)
+        pump.run_forever(stop, before_schedule=lunch_orders_before_meal_planning)
     except KeyboardInterrupt:
         stop.set()
     finally:
         STACK_FILE.unlink(missing_ok=True)
+
+
+def lunch_orders_before_meal_planning(function_id: str, when: datetime) -> None:
+    """Canteens take the next day's lunch orders during the day; the synthetic city places
+    them just before the meal planner's evening run plans that day."""
+    from careroute.adapters.dynamodb import canteens
+    from careroute_local.care_flows_job import MEAL_PLANNER
+    from careroute_local.synthetic_tables import load_lunch_orders
+
+    if function_id == MEAL_PLANNER:
+        load_lunch_orders(
+            when.astimezone(CHINA_TZ).date() + timedelta(days=1), canteens.all_canteens()
+        )
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from careroute_synthetic.meals import (
 from careroute.adapters.dynamodb import canteens, meal_orders
 from careroute.domain.vocabulary import Registry, parse_clock
 from careroute.planning.meals import MealOrder, MealRules
+from careroute_local.main_job import lunch_orders_before_meal_planning
 from careroute_local.pump import EventPump
 from careroute_local.synthetic_tables import load_lunch_orders
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
@@ -161,3 +162,19 @@ def test_a_canteen_without_orders_gets_an_empty_plan_not_an_error(
     doc = routes(loaded_stack, "K001")
     assert (doc["orders_planned"], doc["routes"], doc["unassigned"]) == (0, [], [])
     assert "no lunch orders for the canteen" in handler_logs.getvalue()
+
+
+def test_the_serving_stack_places_the_lunch_orders_before_the_evening_meal_plan(
+    loaded_stack: EventPump,
+) -> None:
+    """`careroute run` keeps serving across evenings: before the meal planner's schedule
+    fires, the synthetic city's orders for the next day are in the table, as real ones would
+    be; other schedules place nothing."""
+    evening = nightly_tick_time(PLAN_DATE) - timedelta(minutes=30)
+    site = canteens.all_canteens()[0]
+    lunch_orders_before_meal_planning("PlannerFunction", evening)
+    assert meal_orders.orders_of(site.canteen_id, PLAN_DATE) == ()
+    lunch_orders_before_meal_planning("MealPlannerFunction", evening)
+    assert meal_orders.orders_of(site.canteen_id, PLAN_DATE)
+    assert plan_meals(loaded_stack) == len(canteens.all_canteens())
+    assert routes(loaded_stack, site.canteen_id)["orders_planned"] > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
 from careroute.domain import clock
@@ -36,9 +37,18 @@ class EventPump(ScheduleTriggers, QueuePoller, StreamPoller, HttpApi):
         self.close()
 
     def run_forever(
-        self, stop_event: threading.Event, *, poll_interval: float = 0.5, workers: int = 1
+        self,
+        stop_event: threading.Event,
+        *,
+        poll_interval: float = 0.5,
+        workers: int = 1,
+        before_schedule: Callable[[str, datetime], None] | None = None,
     ) -> None:
-        """Poll queues and streams and fire schedules on the real clock until stop_event."""
+        """Poll queues and streams and fire schedules on the real clock until stop_event.
+
+        `before_schedule(function_id, when)` runs before each schedule fires: the local stack
+        uses it to put in place what the outside world would have by then (the synthetic
+        city's lunch orders before the meal planner's evening run)."""
         template = self.stack.template
         sqs_events = [e for _, e in template.triggers(SqsEvent)]
         stream_events = [e for _, e in template.triggers(StreamEvent)]
@@ -65,6 +75,8 @@ class EventPump(ScheduleTriggers, QueuePoller, StreamPoller, HttpApi):
             for (function_id, event_name), when in list(next_at.items()):
                 if when is None or when > clock.now():
                     continue
+                if before_schedule is not None:
+                    before_schedule(function_id, when)
                 self._fire_or_dead_letter(function_id, event_name, when)
                 next_at[(function_id, event_name)] = self.next_fire_time(
                     function_id, when, event_name
