@@ -26,6 +26,7 @@ from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_holds import UrgentHold, urgent_stop_id
 from careroute.planning.urgent_route import UrgentVisit, insert_urgent, urgent_stops
 from careroute.planning.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
+from careroute.routing import SolveLimits
 from careroute.service_layer.route_plan import plan_day
 
 POLICY = load_policy()
@@ -118,7 +119,8 @@ def test_dispatching_a_new_order_keeps_the_urgent_visit_with_its_worker() -> Non
     )  # fmt: skip
     mine = booked(1, "08:00-18:00", 1.0)
     new = replace(booked(2, "10:00-11:30", 0.2, worker=""), status=OrderStatus.PLACED)
-    inserted = insert_order(BASE, [WORKER, other], [mine], new, TRAVEL, held=[hold])
+    small_day = SolveLimits(time_limit_ms=200)  # two orders and a hold: settled long before
+    inserted = insert_order(BASE, [WORKER, other], [mine], new, TRAVEL, small_day, held=[hold])
     assert inserted.worker_id == other.worker_id  # the responder's 10:00-10:50 is taken
     kept = dict(inserted.routes[WORKER.worker_id])
     assert hold.window.start <= kept[hold.stop_id] <= hold.window.end - hold.service_seconds
