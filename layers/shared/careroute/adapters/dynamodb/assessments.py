@@ -15,18 +15,23 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from careroute.adapters.dynamodb import history, registry
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import (
+    bind_models,
+    find_item,
+    get_item,
+    starting_with,
+    transaction,
+    write_all,
+)
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.elder_history import Entry
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder, GeoPoint
 
 KEEP = timedelta(days=400)
@@ -58,10 +63,8 @@ class AssessmentModel(Model):
 
 
 def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by storage.bind_tables)."""
-    AssessmentModel.Meta.table_name = table
-    setattr(AssessmentModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    AssessmentModel._connection = None
+    """Point the model at its table (called by bind_tables)."""
+    bind_models(region, {AssessmentModel: table})
 
 
 def _district(district_id: str) -> str:
@@ -79,7 +82,7 @@ def save_assessors(assessors: Iterable[Assessor]) -> int:
         )
         for a in assessors
     ]
-    return _write(items, "store assessors")
+    return write_all(AssessmentModel, items, "store assessors")
 
 
 def save_requests(requests: Iterable[AssessmentRequest]) -> int:
@@ -99,14 +102,7 @@ def save_requests(requests: Iterable[AssessmentRequest]) -> int:
         )
         for r in requests
     ]
-    return _write(items, "store assessment requests")
-
-
-def _write(items: list[AssessmentModel], action: str) -> int:
-    with storage_errors(action), AssessmentModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    return len(items)
+    return write_all(AssessmentModel, items, "store assessment requests")
 
 
 def _assessor(district_id: str, item: AssessmentModel) -> Assessor:
@@ -134,30 +130,27 @@ def _request(district_id: str, item: AssessmentModel) -> AssessmentRequest:
 
 
 def assessors_of(district_id: str) -> list[Assessor]:
-    with storage_errors("list assessors"):
-        items = AssessmentModel.query(
-            _district(district_id), AssessmentModel.sk.startswith("assessor#")
-        )
-        return [_assessor(district_id, i) for i in items]
+    pk = _district(district_id)
+    items = starting_with(AssessmentModel, pk, "assessor#", "list assessors")
+    return [_assessor(district_id, i) for i in items]
 
 
 def requests_of(district_id: str) -> Iterator[AssessmentRequest]:
-    with storage_errors("list assessment requests"):
-        for item in AssessmentModel.query(
-            _district(district_id), AssessmentModel.sk.startswith("request#")
-        ):
-            yield _request(district_id, item)
+    pk = _district(district_id)
+    for item in starting_with(AssessmentModel, pk, "request#", "list assessment requests"):
+        yield _request(district_id, item)
 
 
 def get_request(district_id: str, request_id: str) -> tuple[AssessmentRequest, str | None]:
     """The request and the Idempotency-Key of the result that closed it (None if open)."""
-    with storage_errors("read an assessment request"):
-        try:
-            item = AssessmentModel.get(
-                _district(district_id), f"request#{request_id}", consistent_read=True
-            )
-        except DoesNotExist as exc:
-            raise NotFoundError(f"no assessment request {request_id} in {district_id}") from exc
+    item = get_item(
+        AssessmentModel,
+        _district(district_id),
+        f"request#{request_id}",
+        action="read an assessment request",
+        missing=f"no assessment request {request_id} in {district_id}",
+        consistent=True,
+    )
     return _request(district_id, item), item.result_key
 
 
@@ -173,11 +166,10 @@ def save_route(document: dict[str, Any], now: datetime) -> None:
 
 
 def get_route(assessor_id: str, day: date) -> dict[str, Any] | None:
-    with storage_errors("read an assessor route"):
-        try:
-            item = AssessmentModel.get(f"route#{assessor_id}", day.isoformat())
-        except DoesNotExist:
-            return None
+    key = (f"route#{assessor_id}", day.isoformat())
+    item = find_item(AssessmentModel, *key, action="read an assessor route")
+    if item is None:
+        return None
     document: dict[str, Any] = json.loads(str(item.document))
     return document
 
@@ -211,34 +203,24 @@ def record_result(
         else E.care_level == elder.care_level
     )  # fmt: skip
     pk = history.elder_pk(elder.community_id, elder.elder_id)
-    region = getattr(AssessmentModel.Meta, "region", None)
-    with storage_errors("record an assessment result"):
-        try:
-            with TransactWrite(connection=Connection(region=region)) as tx:
-                tx.update(req, actions=req_actions,
-                          condition=AssessmentModel.status == RequestStatus.OPEN.value)  # fmt: skip
-                tx.update(
-                    E(elder.community_id, elder.elder_id),
-                    actions=[
-                        E.categories.set(cast(Any, new_categories)),
-                        E.care_level.set(level.value),
-                    ],
-                    condition=elder_condition,
-                )
-                for n, entry in enumerate(changes):
-                    tx.save(
-                        history.entry_item(pk, entry, f"assessment-{request.request_id}-{n}"),
-                        condition=history.ElderHistoryModel.sk.does_not_exist(),
-                    )
-        except TransactWriteError as exc:
-            if not any(failed_conditions(exc)):
-                raise
-            current, closed_by = get_request(request.district_id, request.request_id)
-            if current.status is RequestStatus.OPEN:
-                raise ConflictError("the elder was changed meanwhile; retry") from exc
-            if closed_by == key:
-                return False
-            raise ConflictError(
-                f"assessment request {request.request_id} already has a result"
-            ) from exc
-    return True
+    with transaction(AssessmentModel, "record an assessment result") as tx:
+        tx.update(req, actions=req_actions,
+                  condition=AssessmentModel.status == RequestStatus.OPEN.value)  # fmt: skip
+        tx.update(
+            E(elder.community_id, elder.elder_id),
+            actions=[E.categories.set(cast(Any, new_categories)), E.care_level.set(level.value)],
+            condition=elder_condition,
+        )
+        for n, entry in enumerate(changes):
+            tx.save(
+                history.entry_item(pk, entry, f"assessment-{request.request_id}-{n}"),
+                condition=history.ElderHistoryModel.sk.does_not_exist(),
+            )
+    if tx.committed:
+        return True
+    current, closed_by = get_request(request.district_id, request.request_id)
+    if current.status is RequestStatus.OPEN:
+        raise ConflictError("the elder was changed meanwhile; retry")
+    if closed_by == key:
+        return False
+    raise ConflictError(f"assessment request {request.request_id} already has a result")

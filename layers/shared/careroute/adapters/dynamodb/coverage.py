@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import find_item, transaction
 from careroute.domain.coverage import (
     ALL_TIERS,
     OUTCOME_NAMES,
@@ -78,43 +78,33 @@ def _marker(pk: str) -> CoverageModel:
     return CoverageModel(pk, "-", expires_at=expires)
 
 
-def _transaction(record: VisitRecord, count_elder: bool) -> None:
+def _count_visit(tx: TransactWrite, record: VisitRecord, count_elder: bool) -> None:
     outcome_attr = getattr(CoverageModel, f"outcome_{record.outcome.value}")
-    # The model's own connection (one botocore client per container, host and region bound).
-    with TransactWrite(connection=CoverageModel._get_connection().connection) as tx:
+    tx.save(_marker(f"marker#visit#{record.visit_id}"), condition=CoverageModel.pk.does_not_exist())
+    if count_elder:
         tx.save(
-            _marker(f"marker#visit#{record.visit_id}"),
+            _marker(f"marker#elder-month#{record.elder_id}#{record.month}"),
             condition=CoverageModel.pk.does_not_exist(),
         )
-        if count_elder:
-            tx.save(
-                _marker(f"marker#elder-month#{record.elder_id}#{record.month}"),
-                condition=CoverageModel.pk.does_not_exist(),
-            )
-        for scope in record_scopes(record):
-            for tier in (record.tier.value, ALL_TIERS):
-                actions = [CoverageModel.visits_made.add(1), outcome_attr.add(1)]
-                if count_elder:
-                    actions.append(CoverageModel.elders_visited.add(1))
-                tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
+    for scope in record_scopes(record):
+        for tier in (record.tier.value, ALL_TIERS):
+            actions = [CoverageModel.visits_made.add(1), outcome_attr.add(1)]
+            if count_elder:
+                actions.append(CoverageModel.elders_visited.add(1))
+            tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
 
 
 def project_visit(record: VisitRecord) -> Projection:
     """Apply one visit to the monthly counters, exactly once per visit id."""
-    with storage_errors("project a visit onto coverage"):
-        count_elder = record.completed
-        while True:
-            try:
-                _transaction(record, count_elder)
-                return Projection.APPLIED
-            except TransactWriteError as exc:
-                failed = failed_conditions(exc)
-                if failed and failed[0]:
-                    return Projection.DUPLICATE
-                if count_elder and len(failed) > 1 and failed[1]:
-                    count_elder = False  # elder already counted this month: count the visit only
-                    continue
-                raise
+    count_elder = record.completed
+    while True:
+        with transaction(CoverageModel, "project a visit onto coverage") as tx:
+            _count_visit(tx, record, count_elder)
+        if tx.committed:
+            return Projection.APPLIED
+        if tx.failed[0]:
+            return Projection.DUPLICATE
+        count_elder = False  # the elder's marker exists: counted this month, count the visit only
 
 
 def save_registry_totals(totals: dict[tuple[Scope, str], int]) -> int:
@@ -197,11 +187,10 @@ def count_ticket(tx: TransactWrite, ticket: Ticket, *, opened: bool) -> None:
 
 def read_ticket_counts(month: str, scope: Scope) -> dict[str, int]:
     """Tickets opened in the month within the scope, and how many of them closed (on time)."""
-    with storage_errors("read ticket counters"):
-        try:
-            item = CoverageModel.get(_tickets_pk(month, scope), TICKETS_SK)
-        except CoverageModel.DoesNotExist:
-            return {"opened": 0, "closed": 0, "closed_on_time": 0}
+    key = (_tickets_pk(month, scope), TICKETS_SK)
+    item = find_item(CoverageModel, *key, action="read ticket counters")
+    if item is None:
+        return {"opened": 0, "closed": 0, "closed_on_time": 0}
     return {
         "opened": int(item.tickets_opened or 0),
         "closed": int(item.tickets_closed or 0),

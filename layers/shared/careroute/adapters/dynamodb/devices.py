@@ -12,9 +12,8 @@ from datetime import date
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import bind_models, get_item, write_all
 from careroute.domain.devices import Device, DeviceKind
-from careroute.domain.errors import NotFoundError
 
 
 class DeviceModel(Model):
@@ -30,10 +29,8 @@ class DeviceModel(Model):
 
 
 def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by storage.bind_tables)."""
-    DeviceModel.Meta.table_name = table
-    setattr(DeviceModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    DeviceModel._connection = None
+    """Point the model at its table (called by bind_tables)."""
+    bind_models(region, {DeviceModel: table})
 
 
 def _device(item: DeviceModel) -> Device:
@@ -46,27 +43,21 @@ def _device(item: DeviceModel) -> Device:
     )
 
 
+def _item(d: Device) -> DeviceModel:
+    return DeviceModel(
+        d.device_id,
+        kind=d.kind.value,
+        community_id=d.community_id,
+        elder_id=d.elder_id or None,
+        installed_on=d.installed_on.isoformat(),
+    )
+
+
 def save_devices(devices: Iterable[Device]) -> int:
     """Store (or replace) devices; the count written. Puts overwrite: a re-run converges."""
-    written = 0
-    with storage_errors("save devices"), DeviceModel.batch_write() as batch:
-        for d in devices:
-            batch.save(
-                DeviceModel(
-                    d.device_id,
-                    kind=d.kind.value,
-                    community_id=d.community_id,
-                    elder_id=d.elder_id or None,
-                    installed_on=d.installed_on.isoformat(),
-                )
-            )
-            written += 1
-    return written
+    return write_all(DeviceModel, map(_item, devices), "save devices")
 
 
 def get_device(device_id: str) -> Device:
-    with storage_errors("read a device"):
-        try:
-            return _device(DeviceModel.get(device_id))
-        except DeviceModel.DoesNotExist as exc:
-            raise NotFoundError(f"device {device_id} is not registered") from exc
+    missing = f"device {device_id} is not registered"
+    return _device(get_item(DeviceModel, device_id, action="read a device", missing=missing))

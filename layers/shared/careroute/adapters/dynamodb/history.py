@@ -19,13 +19,11 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from careroute.adapters.dynamodb import registry
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import transaction
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder
@@ -118,18 +116,12 @@ def apply_elder_change(elder: Elder, new: dict[str, Any], changes: Iterable[Entr
     """
     item, actions, condition = registry.elder_change(elder, new)
     pk = elder_pk(elder.community_id, elder.elder_id)
-    region = getattr(ElderHistoryModel.Meta, "region", None)
-    with storage_errors("change an elder"):
-        try:
-            with TransactWrite(connection=Connection(region=region)) as tx:
-                tx.update(item, actions=actions, condition=condition)
-                for entry in changes:
-                    tx.save(_item(pk, entry))
-        except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-                raise ConflictError("the elder was changed meanwhile; read it and retry") from exc
-            raise
+    with transaction(ElderHistoryModel, "change an elder") as tx:
+        tx.update(item, actions=actions, condition=condition)
+        for entry in changes:
+            tx.save(_item(pk, entry))
+    if not tx.committed:  # the elder update is the only write with a condition
+        raise ConflictError("the elder was changed meanwhile; read it and retry")
 
 
 def apply_outcome_change(
@@ -144,15 +136,7 @@ def apply_outcome_change(
     or an older outcome): then no entry is written either."""
     item, actions, condition = update
     entry = _item(elder_pk(community_id, elder_id), change, key)
-    region = getattr(ElderHistoryModel.Meta, "region", None)
-    with storage_errors("apply a visit outcome to an elder"):
-        try:
-            with TransactWrite(connection=Connection(region=region)) as tx:
-                tx.update(item, actions=actions, condition=condition)
-                tx.save(entry, condition=ElderHistoryModel.sk.does_not_exist())
-        except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons or []
-            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
-                return False
-            raise
-    return True
+    with transaction(ElderHistoryModel, "apply a visit outcome to an elder") as tx:
+        tx.update(item, actions=actions, condition=condition)
+        tx.save(entry, condition=ElderHistoryModel.sk.does_not_exist())
+    return tx.committed

@@ -21,10 +21,10 @@ from datetime import date
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import find_item, save_if, starting_with, write_all
 from careroute.domain.orders import DayRoutes
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
@@ -115,46 +115,42 @@ def save_market(market: ServiceMarket) -> int:
     items: list[HomeServiceModel] = [_provider_items(p) for p in market.providers]
     items += [_worker_item(w) for w in market.workers]
     items += [HomeServiceModel(PILOT, c) for c in sorted(market.pilots)]
-    with storage_errors("save home-service providers"), HomeServiceModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    return len(items)
+    return write_all(HomeServiceModel, items, "save home-service providers")
+
+
+def _provider(i: HomeServiceModel) -> Provider:
+    return Provider(
+        str(i.provider_id),
+        str(i.district_id),
+        GeoPoint(float(i.lat or 0), float(i.lng or 0)),
+        frozenset(i.skills or ()),
+    )
+
+
+def _worker(provider_id: str, i: HomeServiceModel) -> ServiceWorker:
+    lunch = None
+    if i.lunch_start is not None:
+        lunch = TimeWindow(int(i.lunch_start), int(i.lunch_end or 0))
+    return ServiceWorker(
+        i.sk.removeprefix("worker#"),
+        provider_id,
+        frozenset(i.skills or ()),
+        TimeWindow(int(i.shift_start or 0), int(i.shift_end or 0)),
+        lunch,
+    )
 
 
 def providers_of(district_id: str) -> list[Provider]:
     """The district's providers, in id order (the dispatcher tries them in this order)."""
-    with storage_errors("list providers"):
-        items = HomeServiceModel.query(
-            f"district#{district_id}", HomeServiceModel.sk.startswith("provider#")
-        )
-        return [
-            Provider(
-                str(i.provider_id),
-                str(i.district_id),
-                GeoPoint(float(i.lat or 0), float(i.lng or 0)),
-                frozenset(i.skills or ()),
-            )
-            for i in items
-        ]
+    pk = f"district#{district_id}"
+    items = starting_with(HomeServiceModel, pk, "provider#", "list providers")
+    return [_provider(i) for i in items]
 
 
 def workers_of(provider_id: str) -> list[ServiceWorker]:
-    with storage_errors("list workers"):
-        items = HomeServiceModel.query(
-            f"provider#{provider_id}", HomeServiceModel.sk.startswith("worker#")
-        )
-        return [
-            ServiceWorker(
-                i.sk.removeprefix("worker#"),
-                provider_id,
-                frozenset(i.skills or ()),
-                TimeWindow(int(i.shift_start or 0), int(i.shift_end or 0)),
-                TimeWindow(int(i.lunch_start), int(i.lunch_end or 0))
-                if i.lunch_start is not None
-                else None,
-            )
-            for i in items
-        ]
+    pk = f"provider#{provider_id}"
+    items = starting_with(HomeServiceModel, pk, "worker#", "list workers")
+    return [_worker(provider_id, i) for i in items]
 
 
 def is_pilot(community_id: str) -> bool:
@@ -169,11 +165,10 @@ def pilot_count() -> int:
 
 def get_plan(provider_id: str, day: date) -> DayPlan:
     """The provider's stored day (consistent read: the dispatcher builds on it)."""
-    with storage_errors("read a day plan"):
-        try:
-            item = HomeServiceModel.get(*plan_key(provider_id, day), consistent_read=True)
-        except HomeServiceModel.DoesNotExist:
-            return DayPlan(provider_id, day, 0, {})
+    key = plan_key(provider_id, day)
+    item = find_item(HomeServiceModel, *key, action="read a day plan", consistent=True)
+    if item is None:
+        return DayPlan(provider_id, day, 0, {})
     raw = json.loads(item.routes or "{}")
     routes = {w: [(str(o), int(s)) for o, s in stops] for w, stops in raw.items()}
     held = tuple(UrgentHold.from_json(h) for h in json.loads(item.held or "[]"))
@@ -200,23 +195,13 @@ def plan_condition(plan: DayPlan) -> Any:
 def replace_plan(plan: DayPlan) -> bool:
     """Store the provider's day `plan` over the version it was built on; False when another
     writer changed the day meanwhile (read again, redo the change)."""
-    with storage_errors("save a day plan"):
-        try:
-            plan_item(plan).save(condition=plan_condition(plan))
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+    return save_if(plan_item(plan), plan_condition(plan), "save a day plan")
 
 
 def used_minutes(elder_id: str, month: str) -> int:
-    with storage_errors("read quota use"):
-        try:
-            item = HomeServiceModel.get(*quota_key(elder_id, month), consistent_read=True)
-        except HomeServiceModel.DoesNotExist:
-            return 0
-    return int(item.used_minutes or 0)
+    key = quota_key(elder_id, month)
+    item = find_item(HomeServiceModel, *key, action="read quota use", consistent=True)
+    return int(item.used_minutes or 0) if item else 0
 
 
 def used_by(keys: Iterable[tuple[str, str]]) -> int:

@@ -18,13 +18,17 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
+from careroute.adapters.dynamodb.tables import (
+    bind_models,
+    find_item,
+    index,
+    save_if,
+    transaction,
+)
 from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import (
     UNACKNOWLEDGED,
@@ -36,40 +40,12 @@ from careroute.domain.incidents import (
 from careroute.domain.tickets import Level
 from careroute.domain.vocabulary import Severity
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 SLOT_PREFIX = "elder#"
 UNACKED = "1"
 
 
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-class ResponderIndex(GlobalSecondaryIndex["IncidentModel"]):
-    class Meta:
-        index_name = "responder-index"
-        projection = AllProjection()
-
-    responder_id = UnicodeAttribute(hash_key=True)
-    opened_at = UnicodeAttribute(range_key=True)
-
-
-class MonthIndex(GlobalSecondaryIndex["IncidentModel"]):
-    class Meta:
-        index_name = "month-index"
-        projection = AllProjection()
-
-    month = UnicodeAttribute(hash_key=True)
-    opened_at = UnicodeAttribute(range_key=True)
-
-
-class UnackedIndex(GlobalSecondaryIndex["IncidentModel"]):
-    class Meta:
-        index_name = "unacked-index"
-        projection = AllProjection()
-
-    unacked = UnicodeAttribute(hash_key=True)
-    ack_due_at = UnicodeAttribute(range_key=True)
 
 
 class IncidentModel(Model):
@@ -108,16 +84,14 @@ class IncidentModel(Model):
     dispatch_note = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
 
-    by_responder = ResponderIndex()
-    by_month = MonthIndex()
-    unacknowledged = UnackedIndex()
+    by_responder = index("responder-index", "responder_id", range_key="opened_at")
+    by_month = index("month-index", "month", range_key="opened_at")
+    unacknowledged = index("unacked-index", "unacked", range_key="ack_due_at")
 
 
 def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by storage.bind_tables)."""
-    IncidentModel.Meta.table_name = table
-    setattr(IncidentModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    IncidentModel._connection = None
+    """Point the model at its table (called by bind_tables)."""
+    bind_models(region, {IncidentModel: table})
 
 
 def _optional(at: datetime | None) -> str | None:
@@ -198,11 +172,8 @@ def _incident(item: IncidentModel) -> Incident:
 
 def find_incident(incident_id: str) -> Incident | None:
     """The incident (read consistently), or None."""
-    with storage_errors("read an incident"):
-        try:
-            return _incident(IncidentModel.get(incident_id, consistent_read=True))
-        except IncidentModel.DoesNotExist:
-            return None
+    item = find_item(IncidentModel, incident_id, action="read an incident", consistent=True)
+    return _incident(item) if item else None
 
 
 def get_incident(incident_id: str) -> Incident:
@@ -214,12 +185,9 @@ def get_incident(incident_id: str) -> Incident:
 
 def latest_of_elder(elder_id: str) -> Incident | None:
     """The elder's latest incident (from the merge slot), read consistently."""
-    with storage_errors("read an elder's incident slot"):
-        try:
-            slot = IncidentModel.get(SLOT_PREFIX + elder_id, consistent_read=True)
-        except IncidentModel.DoesNotExist:
-            return None
-    return find_incident(slot.incident_id) if slot.incident_id else None
+    action = "read an elder's incident slot"
+    slot = find_item(IncidentModel, SLOT_PREFIX + elder_id, action=action, consistent=True)
+    return find_incident(slot.incident_id) if slot and slot.incident_id else None
 
 
 def open_in_slot(incident: Incident, replacing: str | None) -> bool:
@@ -236,17 +204,10 @@ def open_in_slot(incident: Incident, replacing: str | None) -> bool:
         if replacing is None
         else IncidentModel.incident_id == replacing
     )
-    with storage_errors("open an incident"):
-        try:
-            connection = IncidentModel._get_connection().connection
-            with TransactWrite(connection=connection) as tx:
-                tx.save(slot, condition=seen)
-                tx.save(_item(incident), condition=IncidentModel.pk.does_not_exist())
-        except TransactWriteError as exc:
-            if any(failed_conditions(exc)):
-                return False
-            raise
-    return True
+    with transaction(IncidentModel, "open an incident") as tx:
+        tx.save(slot, condition=seen)
+        tx.save(_item(incident), condition=IncidentModel.pk.does_not_exist())
+    return tx.committed
 
 
 def save_step(before: Incident, after: Incident) -> bool:
@@ -254,14 +215,7 @@ def save_step(before: Incident, after: Incident) -> bool:
     False when another writer got there first."""
     item = _item(after)
     item.version = before.version + 1
-    with storage_errors("update an incident"):
-        try:
-            item.save(condition=IncidentModel.version == before.version)
-        except PutError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                return False
-            raise
-    return True
+    return save_if(item, IncidentModel.version == before.version, "update an incident")
 
 
 def of_responder(responder_id: str) -> Iterator[Incident]:

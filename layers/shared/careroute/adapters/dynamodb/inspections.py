@@ -32,27 +32,24 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
+from careroute.adapters.dynamodb.tables import (
+    bind_models,
+    find_item,
+    get_item,
+    index,
+    transaction,
+    write_all,
+)
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
 
 ROUTE_RETENTION = timedelta(days=400)
-
-
-class DistrictDueIndex(GlobalSecondaryIndex["InspectionTargetModel"]):
-    class Meta:
-        index_name = "district-due-index"
-        projection = AllProjection()
-
-    district_id = UnicodeAttribute(hash_key=True)
-    due_date = UnicodeAttribute(range_key=True)
 
 
 class InspectionTargetModel(Model):
@@ -78,16 +75,7 @@ class InspectionTargetModel(Model):
     devices = UnicodeSetAttribute(null=True)
     last_result_id = UnicodeAttribute(null=True)
 
-    by_district_due = DistrictDueIndex()
-
-
-class DistrictMonthIndex(GlobalSecondaryIndex["InspectionItemModel"]):
-    class Meta:
-        index_name = "district-month-index"
-        projection = AllProjection()
-
-    district_month = UnicodeAttribute(hash_key=True)
-    inspected_at = UnicodeAttribute(range_key=True)
+    by_district_due = index("district-due-index", "district_id", range_key="due_date")
 
 
 class InspectionItemModel(Model):
@@ -101,19 +89,14 @@ class InspectionItemModel(Model):
     inspected_at = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
-    by_district_month = DistrictMonthIndex()
-
-
-MODELS = (InspectionTargetModel, InspectionItemModel)
+    by_district_month = index("district-month-index", "district_month", range_key="inspected_at")
 
 
 def bind(targets_table: str, inspections_table: str, region: str) -> None:
-    """Point the models at their tables (called by storage.bind_tables)."""
-    InspectionTargetModel.Meta.table_name = targets_table
-    InspectionItemModel.Meta.table_name = inspections_table
-    for model in MODELS:
-        setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-        model._connection = None
+    """Point the models at their tables (called by bind_tables)."""
+    bind_models(
+        region, {InspectionTargetModel: targets_table, InspectionItemModel: inspections_table}
+    )
 
 
 # ------------------------------------------------------------------ targets
@@ -167,20 +150,17 @@ def _target(item: InspectionTargetModel) -> InspectionTarget:
 
 def save_targets(targets: Iterable[InspectionTarget]) -> int:
     """Store (or replace) targets; the count written."""
-    count = 0
-    with storage_errors("save inspection targets"), InspectionTargetModel.batch_write() as batch:
-        for target in targets:
-            batch.save(_target_item(target))
-            count += 1
-    return count
+    return write_all(InspectionTargetModel, map(_target_item, targets), "save inspection targets")
 
 
 def get_target(target_id: str, consistent: bool = False) -> InspectionTarget:
-    with storage_errors("read an inspection target"):
-        try:
-            item = InspectionTargetModel.get(target_id, consistent_read=consistent)
-        except InspectionTargetModel.DoesNotExist as exc:
-            raise NotFoundError(f"inspection target {target_id} not found") from exc
+    item = get_item(
+        InspectionTargetModel,
+        target_id,
+        action="read an inspection target",
+        missing=f"inspection target {target_id} not found",
+        consistent=consistent,
+    )
     return _target(item)
 
 
@@ -220,17 +200,14 @@ def _inspector(doc: dict[str, Any]) -> Inspector:
     )
 
 
+def _inspector_item(i: Inspector) -> InspectionItemModel:
+    return InspectionItemModel(
+        f"inspectors#{i.district_id}", i.inspector_id, document=_inspector_doc(i)
+    )
+
+
 def save_inspectors(inspectors: Iterable[Inspector]) -> int:
-    count = 0
-    with storage_errors("save inspectors"), InspectionItemModel.batch_write() as batch:
-        for i in inspectors:
-            batch.save(
-                InspectionItemModel(
-                    f"inspectors#{i.district_id}", i.inspector_id, document=_inspector_doc(i)
-                )
-            )
-            count += 1
-    return count
+    return write_all(InspectionItemModel, map(_inspector_item, inspectors), "save inspectors")
 
 
 def inspectors_of(district_id: str) -> list[Inspector]:
@@ -241,12 +218,8 @@ def inspectors_of(district_id: str) -> list[Inspector]:
 
 def inspector_in(district_id: str, inspector_id: str) -> bool:
     """Is `inspector_id` one of the district's inspectors?"""
-    with storage_errors("read an inspector"):
-        try:
-            InspectionItemModel.get(f"inspectors#{district_id}", inspector_id)
-        except InspectionItemModel.DoesNotExist:
-            return False
-    return True
+    key = (f"inspectors#{district_id}", inspector_id)
+    return find_item(InspectionItemModel, *key, action="read an inspector") is not None
 
 
 def _expiry(day: str) -> datetime:
@@ -266,24 +239,22 @@ def save_plan(routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
         batch.save(InspectionItemModel(pk, day, document=summary, expires_at=_expiry(day)))
 
 
+def _document(pk: str, sk: str, action: str, consistent: bool = False) -> dict[str, Any] | None:
+    """The JSON document stored under (pk, sk), or None."""
+    item = find_item(InspectionItemModel, pk, sk, action=action, consistent=consistent)
+    document: dict[str, Any] | None = item.document if item else None
+    return document
+
+
 def get_route(inspector_id: str, day: date) -> dict[str, Any]:
-    with storage_errors("read an inspection route"):
-        try:
-            item = InspectionItemModel.get(f"route#{inspector_id}", day.isoformat())
-        except InspectionItemModel.DoesNotExist as exc:
-            raise NotFoundError(f"no inspection route for {inspector_id} on {day}") from exc
-    document: dict[str, Any] = item.document
+    document = _document(f"route#{inspector_id}", day.isoformat(), "read an inspection route")
+    if document is None:
+        raise NotFoundError(f"no inspection route for {inspector_id} on {day}")
     return document
 
 
 def plan_summary(district_id: str, day: date) -> dict[str, Any] | None:
-    with storage_errors("read an inspection plan"):
-        try:
-            item = InspectionItemModel.get(f"plan#{district_id}", day.isoformat())
-        except InspectionItemModel.DoesNotExist:
-            return None
-    document: dict[str, Any] = item.document
-    return document
+    return _document(f"plan#{district_id}", day.isoformat(), "read an inspection plan")
 
 
 # ------------------------------------------------------------------ results
@@ -323,41 +294,27 @@ def save_result(
     )
     seen = InspectionTargetModel.due_date
     condition = (seen == target.due_date.isoformat()) if target.due_date else seen.does_not_exist()
-    actions = [
+    actions: list[Action] = [
         InspectionTargetModel.last_inspected.set(china_date(inspected_at).isoformat()),
         InspectionTargetModel.last_result_id.set(document["result_id"]),
         InspectionTargetModel.due_date.set(next_due.isoformat())
         if next_due
         else InspectionTargetModel.due_date.remove(),
     ]
-    with storage_errors("record an inspection result"):
-        try:
-            connection = InspectionItemModel._get_connection().connection
-            with TransactWrite(connection=connection) as tx:
-                tx.save(result, condition=InspectionItemModel.pk.does_not_exist())
-                tx.update(
-                    InspectionTargetModel(target.target_id),
-                    actions=actions,  # type: ignore[arg-type]
-                    condition=condition & InspectionTargetModel.target_id.exists(),
-                )
-        except TransactWriteError as exc:
-            failed = failed_conditions(exc)
-            if failed and failed[0]:
-                return Stored.EXISTS
-            if len(failed) > 1 and failed[1]:
-                return Stored.TARGET_CHANGED
-            raise
-    return Stored.CREATED
+    with transaction(InspectionItemModel, "record an inspection result") as tx:
+        tx.save(result, condition=InspectionItemModel.pk.does_not_exist())
+        tx.update(
+            InspectionTargetModel(target.target_id),
+            actions=actions,
+            condition=condition & InspectionTargetModel.target_id.exists(),
+        )
+    if tx.committed:
+        return Stored.CREATED
+    return Stored.EXISTS if tx.failed[0] else Stored.TARGET_CHANGED
 
 
 def get_result(result_id: str) -> dict[str, Any] | None:
-    with storage_errors("read an inspection result"):
-        try:
-            item = InspectionItemModel.get(f"result#{result_id}", "-", consistent_read=True)
-        except InspectionItemModel.DoesNotExist:
-            return None
-    document: dict[str, Any] = item.document
-    return document
+    return _document(f"result#{result_id}", "-", "read an inspection result", consistent=True)
 
 
 def results_in(district_id: str, month: str) -> Iterator[ResultRow]:

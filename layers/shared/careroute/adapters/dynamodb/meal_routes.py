@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import bind_models, find_item
 
 KEEP = timedelta(days=400)
 
@@ -32,10 +32,8 @@ class MealRouteModel(Model):
 
 
 def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by storage.bind_tables)."""
-    MealRouteModel.Meta.table_name = table
-    setattr(MealRouteModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    MealRouteModel._connection = None
+    """Point the model at its table (called by bind_tables)."""
+    bind_models(region, {MealRouteModel: table})
 
 
 def save_plan(
@@ -61,10 +59,8 @@ def save_plan(
 
 def load_plan(canteen_id: str, day: date) -> tuple[str, str, dict[str, Any]] | None:
     """(district id, street id, plan document) of a canteen's day, or None if not planned."""
-    with storage_errors("read a meal plan"):
-        try:
-            item = MealRouteModel.get(canteen_id, day.isoformat())
-        except DoesNotExist:
-            return None
+    item = find_item(MealRouteModel, canteen_id, day.isoformat(), action="read a meal plan")
+    if item is None:
+        return None
     document: dict[str, Any] = json.loads(item.plan)
     return item.district_id, item.street_id, document

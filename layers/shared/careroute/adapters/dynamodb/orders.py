@@ -24,13 +24,10 @@ from enum import StrEnum
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.home_services import (
     DayPlan,
     HomeServiceModel,
@@ -39,7 +36,13 @@ from careroute.adapters.dynamodb.home_services import (
     quota_key,
 )
 from careroute.adapters.dynamodb.moments import instant_text
-from careroute.domain.errors import NotFoundError
+from careroute.adapters.dynamodb.tables import (
+    bind_models,
+    get_item,
+    index,
+    transaction,
+    update_if,
+)
 from careroute.domain.orders import (
     Order,
     OrderAction,
@@ -52,34 +55,6 @@ from careroute.domain.quota import month_of
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
 WAITING = "placed"
-CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-class WorkerDateIndex(GlobalSecondaryIndex["OrderModel"]):
-    class Meta:
-        index_name = "worker-date-index"
-        projection = AllProjection()
-
-    worker_id = UnicodeAttribute(hash_key=True)
-    service_date = UnicodeAttribute(range_key=True)
-
-
-class DistrictPlacedIndex(GlobalSecondaryIndex["OrderModel"]):
-    class Meta:
-        index_name = "district-placed-index"
-        projection = AllProjection()
-
-    district_id = UnicodeAttribute(hash_key=True)
-    placed_at = UnicodeAttribute(range_key=True)
-
-
-class WaitingIndex(GlobalSecondaryIndex["OrderModel"]):
-    class Meta:
-        index_name = "waiting-index"
-        projection = AllProjection()
-
-    waiting_flag = UnicodeAttribute(hash_key=True)
-    placed_at = UnicodeAttribute(range_key=True)
 
 
 class OrderModel(Model):
@@ -110,9 +85,9 @@ class OrderModel(Model):
     dispatch_attempts = NumberAttribute(default=0)
     waiting_flag = UnicodeAttribute(null=True)
 
-    by_worker = WorkerDateIndex()
-    by_district = DistrictPlacedIndex()
-    waiting = WaitingIndex()
+    by_worker = index("worker-date-index", "worker_id", range_key="service_date")
+    by_district = index("district-placed-index", "district_id", range_key="placed_at")
+    waiting = index("waiting-index", "waiting_flag", range_key="placed_at")
 
 
 class OrderEventModel(Model):
@@ -129,13 +104,15 @@ class OrderEventModel(Model):
 
 
 def bind(orders_table: str, events_table: str, home_services_table: str, region: str) -> None:
-    """Point the models at their tables (called by storage.bind_tables)."""
-    OrderModel.Meta.table_name = orders_table
-    OrderEventModel.Meta.table_name = events_table
-    HomeServiceModel.Meta.table_name = home_services_table
-    for model in (OrderModel, OrderEventModel, HomeServiceModel):
-        setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-        model._connection = None
+    """Point the models at their tables (called by bind_tables)."""
+    bind_models(
+        region,
+        {
+            OrderModel: orders_table,
+            OrderEventModel: events_table,
+            HomeServiceModel: home_services_table,
+        },
+    )
 
 
 class Placement(StrEnum):
@@ -217,11 +194,6 @@ def _event(i: OrderEventModel) -> OrderEvent:
     )
 
 
-def _transaction() -> TransactWrite:
-    # The model's own connection (one botocore client per container, host and region bound).
-    return TransactWrite(connection=OrderModel._get_connection().connection)
-
-
 def _quota_charge(order: Order, minutes: int, allowance: int) -> tuple[HomeServiceModel, Any, Any]:
     item = HomeServiceModel(*quota_key(order.elder_id, month_of(order.service_date)))
     used = HomeServiceModel.used_minutes
@@ -231,31 +203,23 @@ def _quota_charge(order: Order, minutes: int, allowance: int) -> tuple[HomeServi
 
 def place(order: Order, event: OrderEvent, request_hash: str, allowance: int) -> Placement:
     """Store a new order and its first event, charging free minutes within `allowance`."""
-    with storage_errors("place an order"):
-        try:
-            with _transaction() as tx:
-                tx.save(_item(order, request_hash), condition=OrderModel.order_id.does_not_exist())
-                tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
-                if order.quota_minutes:
-                    item, actions, condition = _quota_charge(order, order.quota_minutes, allowance)
-                    tx.update(item, actions=actions, condition=condition)
-        except TransactWriteError as exc:
-            failed = failed_conditions(exc)
-            if failed and (failed[0] or failed[1]):
-                return Placement.DUPLICATE
-            if len(failed) > 2 and failed[2]:
-                return Placement.OVER_QUOTA
-            raise
-    return Placement.PLACED
+    with transaction(OrderModel, "place an order") as tx:
+        tx.save(_item(order, request_hash), condition=OrderModel.order_id.does_not_exist())
+        tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
+        if order.quota_minutes:
+            item, actions, condition = _quota_charge(order, order.quota_minutes, allowance)
+            tx.update(item, actions=actions, condition=condition)
+    if tx.committed:
+        return Placement.PLACED
+    if tx.failed[0] or tx.failed[1]:
+        return Placement.DUPLICATE
+    return Placement.OVER_QUOTA  # the only other condition: the quota charge
 
 
 def get_order(order_id: str) -> tuple[Order, str]:
     """The order and the fingerprint of the request that placed it (consistent read)."""
-    with storage_errors("read an order"):
-        try:
-            item = OrderModel.get(order_id, consistent_read=True)
-        except OrderModel.DoesNotExist as exc:
-            raise NotFoundError(f"order {order_id} not found") from exc
+    missing = f"order {order_id} not found"
+    item = get_item(OrderModel, order_id, action="read an order", missing=missing, consistent=True)
     return _order(item), item.request_hash
 
 
@@ -281,20 +245,13 @@ def save_step(before: Order, after: Order, event: OrderEvent, refund: int = 0) -
     ]
     if after.dispatch_note != before.dispatch_note:  # an expiry records why
         actions.append(OrderModel.dispatch_note.set(after.dispatch_note))
-    with storage_errors("record an order step"):
-        try:
-            with _transaction() as tx:
-                tx.update(OrderModel(before.order_id), actions, _step_condition(before))
-                tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
-                if refund:
-                    month = month_of(before.service_date)
-                    quota = HomeServiceModel(*quota_key(before.elder_id, month))
-                    tx.update(quota, [HomeServiceModel.used_minutes.add(-refund)])
-        except TransactWriteError as exc:
-            if any(failed_conditions(exc)):
-                return False
-            raise
-    return True
+    with transaction(OrderModel, "record an order step") as tx:
+        tx.update(OrderModel(before.order_id), actions, _step_condition(before))
+        tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
+        if refund:
+            quota = HomeServiceModel(*quota_key(before.elder_id, month_of(before.service_date)))
+            tx.update(quota, [HomeServiceModel.used_minutes.add(-refund)])
+    return tx.committed
 
 
 def save_assignment(before: Order, after: Order, event: OrderEvent, plan: DayPlan) -> bool:
@@ -310,17 +267,11 @@ def save_assignment(before: Order, after: Order, event: OrderEvent, plan: DayPla
         OrderModel.waiting_flag.remove(),
         OrderModel.dispatch_note.remove(),
     ]
-    with storage_errors("assign an order"):
-        try:
-            with _transaction() as tx:
-                tx.save(plan_item(plan), condition=plan_condition(plan))
-                tx.update(OrderModel(before.order_id), actions, _step_condition(before))
-                tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
-        except TransactWriteError as exc:
-            if any(failed_conditions(exc)):
-                return False
-            raise
-    return True
+    with transaction(OrderModel, "assign an order") as tx:
+        tx.save(plan_item(plan), condition=plan_condition(plan))
+        tx.update(OrderModel(before.order_id), actions, _step_condition(before))
+        tx.save(_event_item(event), condition=OrderEventModel.seq.does_not_exist())
+    return tx.committed
 
 
 def note_waiting(order: Order, note: str) -> bool:
@@ -329,16 +280,8 @@ def note_waiting(order: Order, note: str) -> bool:
         OrderModel.dispatch_note.set(note),
         OrderModel.dispatch_attempts.add(1),
     ]
-    with storage_errors("note a waiting order"):
-        try:
-            OrderModel(order.order_id).update(
-                actions=actions, condition=OrderModel.status == OrderStatus.PLACED.value
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                return False
-            raise
-    return True
+    condition = OrderModel.status == OrderStatus.PLACED.value
+    return update_if(OrderModel(order.order_id), actions, condition, "note a waiting order")
 
 
 def events_of(order_id: str) -> list[OrderEvent]:

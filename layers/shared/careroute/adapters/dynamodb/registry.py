@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
+from careroute.adapters.dynamodb.tables import get_item, index, update_if, write_all
 from careroute.domain import clock
 from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import (
@@ -52,14 +51,6 @@ class CommunityModel(Model):
     radius_m = NumberAttribute()
 
 
-class StewardCommunityIndex(GlobalSecondaryIndex["StewardModel"]):
-    class Meta:
-        index_name = "community-index"
-        projection = AllProjection()
-
-    community_id = UnicodeAttribute(hash_key=True)
-
-
 class StewardModel(Model):
     class Meta:
         table_name = ""
@@ -76,7 +67,7 @@ class StewardModel(Model):
     days_off = ListAttribute(of=NumberAttribute)
     leave = ListAttribute(of=UnicodeAttribute, null=True)
     """ISO dates the steward is away, sorted; absent: none."""
-    by_community = StewardCommunityIndex()
+    by_community = index("community-index", "community_id")
 
 
 class ElderModel(Model):
@@ -221,25 +212,16 @@ def _elder_item(e: Elder) -> ElderModel:
     )
 
 
-def _write_all(model: type[Model], items: Iterable[Model], action: str) -> int:
-    count = 0
-    with storage_errors(action), model.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-            count += 1
-    return count
-
-
 def save_communities(communities: Iterable[Community]) -> int:
-    return _write_all(CommunityModel, map(_community_item, communities), "save communities")
+    return write_all(CommunityModel, map(_community_item, communities), "save communities")
 
 
 def save_stewards(stewards: Iterable[Steward]) -> int:
-    return _write_all(StewardModel, map(_steward_item, stewards), "save stewards")
+    return write_all(StewardModel, map(_steward_item, stewards), "save stewards")
 
 
 def save_elders(elders: Iterable[Elder]) -> int:
-    return _write_all(ElderModel, map(_elder_item, elders), "save elders")
+    return write_all(ElderModel, map(_elder_item, elders), "save elders")
 
 
 def all_communities() -> Iterator[Community]:
@@ -260,29 +242,19 @@ def all_elders() -> Iterator[Elder]:
         yield from elders_of_community(community.community_id)
 
 
-M = TypeVar("M", bound=Model)
-
-
-def _get_one(
-    model: type[M], key: tuple[str, str | None], missing: str, consistent: bool = False
-) -> M:
-    """One item by key; NotFoundError(`missing`) when absent."""
-    with storage_errors(f"read a {model.__name__.removesuffix('Model').lower()}"):
-        try:
-            return model.get(key[0], key[1], consistent_read=consistent)
-        except model.DoesNotExist as exc:
-            raise NotFoundError(missing) from exc
-
-
 def get_community(community_id: str) -> Community:
+    missing = f"community {community_id} not found"
     return _community(
-        _get_one(CommunityModel, (community_id, None), f"community {community_id} not found")
+        get_item(CommunityModel, community_id, action="read a community", missing=missing)
     )
 
 
 def get_steward(steward_id: str, consistent: bool = False) -> Steward:
     missing = f"steward {steward_id} not found"
-    return _steward(_get_one(StewardModel, (steward_id, None), missing, consistent))
+    action = "read a steward"
+    return _steward(
+        get_item(StewardModel, steward_id, action=action, missing=missing, consistent=consistent)
+    )
 
 
 def steward_of_community(community_id: str) -> Steward:
@@ -294,7 +266,10 @@ def steward_of_community(community_id: str) -> Steward:
 
 def get_elder(community_id: str, elder_id: str, consistent: bool = False) -> Elder:
     missing = f"elder {elder_id} not found in community {community_id}"
-    return _elder(_get_one(ElderModel, (community_id, elder_id), missing, consistent))
+    key = (community_id, elder_id)
+    return _elder(
+        get_item(ElderModel, *key, action="read an elder", missing=missing, consistent=consistent)
+    )
 
 
 def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
@@ -312,59 +287,51 @@ def elders_of_community(community_id: str) -> list[Elder]:
 def apply_update(update: tuple[Model, list[Any], Any], action: str) -> bool:
     """Run a conditional update (item, actions, condition); False when the condition fails."""
     item, actions, condition = update
-    with storage_errors(action):
-        try:
-            item.update(actions=actions, condition=condition)
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+    return update_if(item, actions, condition, action)
+
+
+def _before(attribute: Any, value: str) -> Any:
+    """The condition that the stored `attribute` is absent or older than `value`."""
+    return attribute.does_not_exist() | (attribute < value)
+
+
+def _move_forward(
+    community_id: str, elder_id: str, attribute: Any, value: str, action: str, also: Any = None
+) -> bool:
+    """Set the elder's `attribute` to `value` only if that moves it forward (and `also`
+    holds): a conditional maximum, so a late or repeated record changes nothing. False when
+    nothing changed (not newer, or the elder is unknown)."""
+    condition = ElderModel.elder_id.exists() & _before(attribute, value)
+    if also is not None:
+        condition &= also
+    item = ElderModel(community_id, elder_id)
+    return update_if(item, [attribute.set(value)], condition, action)
 
 
 def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
-    """Move the elder's last completed visit forward to `on` (never backwards).
-
-    Idempotent and order-independent: a late or repeated record leaves a newer date alone.
-    Returns False when the date was not newer (or the elder is unknown).
-    """
+    """Move the elder's last completed visit forward to `on` (never backwards)."""
     day = on.isoformat()
-    condition = ElderModel.elder_id.exists() & (
-        ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day)
-    )
-    item = ElderModel(community_id, elder_id)
-    update = (item, [ElderModel.last_visited_on.set(day)], condition)
-    return apply_update(update, "record an elder's last visit")
+    visited = ElderModel.last_visited_on
+    return _move_forward(community_id, elder_id, visited, day, "record an elder's last visit")
 
 
 def mark_attempt(community_id: str, elder_id: str, at: datetime) -> bool:
     """Move the elder's latest failed attempt forward to `at` (never backwards).
 
     Only an attempt whose local date is after the last completed visit is stored (an older
-    one is superseded by that visit anyway, see `_elder`). Idempotent and order-independent;
-    False when nothing changed (not newer, or the elder is unknown).
+    one is superseded by that visit anyway, see `_elder`).
     """
-    when = instant_text(at)
-    day = china_date(at).isoformat()
-    condition = (
-        ElderModel.elder_id.exists()
-        & (ElderModel.last_attempt_at.does_not_exist() | (ElderModel.last_attempt_at < when))
-        & (ElderModel.last_visited_on.does_not_exist() | (ElderModel.last_visited_on < day))
-    )
-    item = ElderModel(community_id, elder_id)
-    update = (item, [ElderModel.last_attempt_at.set(when)], condition)
-    return apply_update(update, "record a failed visit attempt")
+    after_visit = _before(ElderModel.last_visited_on, china_date(at).isoformat())
+    attempt = ElderModel.last_attempt_at
+    action = "record a failed visit attempt"
+    return _move_forward(community_id, elder_id, attempt, instant_text(at), action, after_visit)
 
 
 def raise_urgent_until(community_id: str, elder_id: str, until: date) -> bool:
     """Move the elder's urgent-finding date forward to `until` (a max: repeats are harmless)."""
     day = until.isoformat()
-    condition = ElderModel.elder_id.exists() & (
-        ElderModel.urgent_until.does_not_exist() | (ElderModel.urgent_until < day)
-    )
-    item = ElderModel(community_id, elder_id)
-    update = (item, [ElderModel.urgent_until.set(day)], condition)
-    return apply_update(update, "raise an elder's urgent tier")
+    urgent = ElderModel.urgent_until
+    return _move_forward(community_id, elder_id, urgent, day, "raise an elder's urgent tier")
 
 
 def add_benefit_task(community_id: str, elder_id: str, rule_id: str) -> bool:
@@ -404,13 +371,9 @@ def set_leave(steward_id: str, dates: Iterable[date]) -> Steward:
     days = sorted({d.isoformat() for d in dates})
     action = StewardModel.leave.set(cast(Any, days)) if days else StewardModel.leave.remove()
     item = StewardModel(steward_id)
-    with storage_errors("change a steward's leave"):
-        try:
-            item.update(actions=[action], condition=StewardModel.steward_id.exists())
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                raise NotFoundError(f"steward {steward_id} not found") from exc
-            raise
+    exists = StewardModel.steward_id.exists()
+    if not update_if(item, [action], exists, "change a steward's leave"):
+        raise NotFoundError(f"steward {steward_id} not found")
     return _steward(item)
 
 

@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import find_item, save_if
 from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import CHINA_TZ
 
@@ -57,47 +57,32 @@ def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> 
         if previous is None
         else RouteModel.document == previous
     )
-    with storage_errors("save a route"):
-        try:
-            item.save(condition=seen)
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+    return save_if(item, seen, "save a route")
+
+
+def _document(steward_id: str, plan_date: date, consistent: bool = False) -> dict[str, Any] | None:
+    key = (steward_id, plan_date.isoformat())
+    item = find_item(RouteModel, *key, action="read a route", consistent=consistent)
+    document: dict[str, Any] | None = item.document if item else None
+    return document
 
 
 def find_route(steward_id: str, plan_date: date) -> dict[str, Any] | None:
     """The stored route (read consistently), or None."""
-    with storage_errors("read a route"):
-        try:
-            item = RouteModel.get(steward_id, plan_date.isoformat(), consistent_read=True)
-        except RouteModel.DoesNotExist:
-            return None
-    document: dict[str, Any] = item.document
-    return document
+    return _document(steward_id, plan_date, consistent=True)
 
 
 def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:
-    with storage_errors("read a route"):
-        try:
-            item = RouteModel.get(steward_id, plan_date.isoformat())
-        except RouteModel.DoesNotExist as exc:
-            raise NotFoundError(
-                f"no route for steward {steward_id} on {plan_date.isoformat()}"
-            ) from exc
-    document: dict[str, Any] = item.document
+    document = _document(steward_id, plan_date)
+    if document is None:
+        raise NotFoundError(f"no route for steward {steward_id} on {plan_date.isoformat()}")
     return document
 
 
 def previous_order(steward_id: str, plan_date: date) -> tuple[str, ...]:
     """The elder ids of the steward's route for `plan_date`, in order; () if there is none."""
-    with storage_errors("read a route"):
-        try:
-            item = RouteModel.get(steward_id, plan_date.isoformat())
-        except RouteModel.DoesNotExist:
-            return ()
-    return tuple(stop["elder_id"] for stop in item.document["stops"])
+    document = _document(steward_id, plan_date)
+    return tuple(stop["elder_id"] for stop in document["stops"]) if document else ()
 
 
 def routes_on(plan_date: date) -> Iterator[dict[str, Any]]:

@@ -13,6 +13,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import find_item
 from careroute.domain import clock
 
 
@@ -29,11 +30,8 @@ class SettingModel(Model):
 
 def get_setting(name: str) -> Any | None:
     """The stored JSON document, or None when the bureau never set it."""
-    with storage_errors(f"read the {name} setting"):
-        try:
-            return json.loads(SettingModel.get(f"config#{name}", "-").document)
-        except SettingModel.DoesNotExist:
-            return None
+    item = find_item(SettingModel, f"config#{name}", "-", action=f"read the {name} setting")
+    return json.loads(item.document) if item else None
 
 
 def put_setting(name: str, document: Any, by: str) -> None:

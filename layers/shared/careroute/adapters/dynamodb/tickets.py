@@ -12,41 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from careroute.adapters.dynamodb.coverage import count_ticket
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
-from careroute.domain.errors import NotFoundError
+from careroute.adapters.dynamodb.tables import get_item, index, transaction, update_if
 from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus
 from careroute.domain.vocabulary import FindingCategory, Severity
 
 OPEN_FLAG = "open"
-CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-class CommunityDueIndex(GlobalSecondaryIndex["TicketModel"]):
-    class Meta:
-        index_name = "community-due-index"
-        projection = AllProjection()
-
-    community_id = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
-
-
-class OpenDueIndex(GlobalSecondaryIndex["TicketModel"]):
-    class Meta:
-        index_name = "open-due-index"
-        projection = AllProjection()
-
-    open_flag = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
 
 
 class TicketModel(Model):
@@ -75,8 +53,8 @@ class TicketModel(Model):
     source = UnicodeAttribute(null=True)
     """Absent on tickets opened by a visit (the first kind)."""
 
-    by_community = CommunityDueIndex()
-    open_by_due = OpenDueIndex()
+    by_community = index("community-due-index", "community_id", range_key="due_at")
+    open_by_due = index("open-due-index", "open_flag", range_key="due_at")
 
 
 def _item(t: Ticket) -> TicketModel:
@@ -126,33 +104,22 @@ def _ticket(item: TicketModel) -> Ticket:
     )
 
 
-def _connection() -> Any:
-    """The model's own DynamoDB connection, for transactions across the tickets and coverage
-    tables."""
-    return TicketModel._get_connection().connection
-
-
 def open_once(ticket: Ticket) -> bool:
     """Store a new ticket unless one with its id exists, and count it in its scopes' ticket
     counters in the same transaction; True when stored."""
-    with storage_errors("open a ticket"):
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.save(_item(ticket), condition=TicketModel.ticket_id.does_not_exist())
-                count_ticket(tx, ticket, opened=True)
-        except TransactWriteError as exc:
-            if failed_conditions(exc)[:1] == [True]:
-                return False
-            raise
-    return True
+    with transaction(TicketModel, "open a ticket") as tx:
+        tx.save(_item(ticket), condition=TicketModel.ticket_id.does_not_exist())
+        count_ticket(tx, ticket, opened=True)
+    return tx.committed
 
 
 def get_ticket(ticket_id: str, consistent: bool = False) -> Ticket:
-    with storage_errors("read a ticket"):
-        try:
-            return _ticket(TicketModel.get(ticket_id, consistent_read=consistent))
-        except TicketModel.DoesNotExist as exc:
-            raise NotFoundError(f"ticket {ticket_id} not found") from exc
+    missing = f"ticket {ticket_id} not found"
+    return _ticket(
+        get_item(
+            TicketModel, ticket_id, action="read a ticket", missing=missing, consistent=consistent
+        )
+    )
 
 
 def of_community(community_id: str) -> Iterator[Ticket]:
@@ -171,35 +138,24 @@ def open_due_before(now: datetime) -> Iterator[Ticket]:
             yield _ticket(item)
 
 
-def _update(ticket_id: str, actions: list, condition: object, action: str) -> bool:  # type: ignore[type-arg]
-    with storage_errors(action):
-        try:
-            TicketModel(ticket_id).update(actions=actions, condition=condition)  # type: ignore[arg-type]
-        except UpdateError as exc:
-            if exc.cause_response_code == CONDITION_FAILED:
-                return False
-            raise
-    return True
-
-
 def save_level(before: Ticket, after: Ticket, at: datetime) -> bool:
     """Raise an open ticket from `before.level` to `after.level`; False when it is no longer
     open at that level (escalated or closed meanwhile, or a repeated run)."""
     condition = (TicketModel.status == TicketStatus.OPEN.value) & (
         TicketModel.level == before.level.value
     )
-    actions = [
+    actions: list[Action] = [
         TicketModel.level.set(after.level.value),
         TicketModel.escalated_at.set(instant_text(at)),
     ]
-    return _update(before.ticket_id, actions, condition, "escalate a ticket")
+    return update_if(TicketModel(before.ticket_id), actions, condition, "escalate a ticket")
 
 
 def save_closed(ticket: Ticket) -> bool:
     """Record a closed ticket's action and result, and count it (closed, on time or not) in
     the same transaction; False when it was closed already."""
     assert ticket.closed_at is not None
-    actions = [
+    actions: list[Action] = [
         TicketModel.status.set(TicketStatus.CLOSED.value),
         TicketModel.open_flag.remove(),
         TicketModel.closed_at.set(instant_text(ticket.closed_at)),
@@ -207,20 +163,14 @@ def save_closed(ticket: Ticket) -> bool:
         TicketModel.action.set(ticket.action),
         TicketModel.result.set(ticket.result),
     ]
-    with storage_errors("close a ticket"):
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.update(
-                    TicketModel(ticket.ticket_id),
-                    actions=actions,  # type: ignore[arg-type]
-                    condition=TicketModel.status == TicketStatus.OPEN.value,
-                )
-                count_ticket(tx, ticket, opened=False)
-        except TransactWriteError as exc:
-            if failed_conditions(exc)[:1] == [True]:
-                return False
-            raise
-    return True
+    with transaction(TicketModel, "close a ticket") as tx:
+        tx.update(
+            TicketModel(ticket.ticket_id),
+            actions=actions,
+            condition=TicketModel.status == TicketStatus.OPEN.value,
+        )
+        count_ticket(tx, ticket, opened=False)
+    return tx.committed
 
 
 def open_tickets() -> Iterator[Ticket]:

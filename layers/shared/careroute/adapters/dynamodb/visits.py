@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import get_item, index, save_if
 from careroute.domain.errors import KEY_REUSED, ConflictError
 from careroute.domain.visit_records import findings_to_list, from_document
 from careroute.domain.vocabulary import VisitRecord
@@ -25,15 +24,6 @@ STRING_FIELDS = (
     "outcome", "visited_at", "recorded_at",
 )  # fmt: skip
 """The attributes every visit item has, as strings."""
-
-
-class VisitElderIndex(GlobalSecondaryIndex["VisitModel"]):
-    class Meta:
-        index_name = "elder-index"
-        projection = AllProjection()
-
-    elder_id = UnicodeAttribute(hash_key=True)
-    visited_at = UnicodeAttribute(range_key=True)
 
 
 class VisitModel(Model):
@@ -56,7 +46,7 @@ class VisitModel(Model):
     lng = NumberAttribute(null=True)
     request_hash = UnicodeAttribute()
     """Fingerprint of the request that created the visit: tells a retry from a key reuse."""
-    by_elder = VisitElderIndex()
+    by_elder = index("elder-index", "elder_id", range_key="visited_at")
 
 
 def _location(lat: Any, lng: Any) -> dict[str, float] | None:
@@ -101,14 +91,15 @@ def save_visit_once(record: VisitRecord, request_hash: str) -> tuple[VisitRecord
     different request raises ConflictError.
     """
     item = _item(record, request_hash)
-    with storage_errors("save a visit"):
-        try:
-            item.save(condition=VisitModel.visit_id.does_not_exist())
-            return record, True
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-        existing = VisitModel.get(record.visit_id, consistent_read=True)
+    if save_if(item, VisitModel.visit_id.does_not_exist(), "save a visit"):
+        return record, True
+    existing = get_item(
+        VisitModel,
+        record.visit_id,
+        action="save a visit",
+        missing=f"visit {record.visit_id} not found",
+        consistent=True,
+    )
     if existing.request_hash != request_hash:
         raise ConflictError(KEY_REUSED)
     return to_record(existing), False

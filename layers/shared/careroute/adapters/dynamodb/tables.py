@@ -1,0 +1,144 @@
+"""What every table module does the same way with pynamodb, written once: binding a model to
+its table, declaring an index, reading one item, writing many, and the conditional writes
+whose failed condition is an answer (a retry, a lost race), not an error.
+
+Every call names its `action` ("read a ticket"): an SDK failure becomes a StorageError saying
+what was being done (see `errors.storage_errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.domain.errors import NotFoundError
+
+M = TypeVar("M", bound=Model)
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def bind_models(region: str, tables: Mapping[type[Model], str]) -> None:
+    """Point each model at its table (named by configuration, not code) in `region`."""
+    for model, table in tables.items():
+        model.Meta.table_name = table
+        setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+        model._connection = None
+
+
+def index(name: str, hash_key: str, range_key: str | None = None) -> GlobalSecondaryIndex[Any]:
+    """A global secondary index keyed on string attributes, projecting every attribute (the
+    only kind the tables declare; see template.yaml)."""
+    attributes: dict[str, Any] = {
+        "Meta": type("Meta", (), {"index_name": name, "projection": AllProjection()}),
+        hash_key: UnicodeAttribute(hash_key=True),
+    }
+    if range_key is not None:
+        attributes[range_key] = UnicodeAttribute(range_key=True)
+    index_class = type(name.title().replace("-", ""), (GlobalSecondaryIndex,), attributes)
+    declared: GlobalSecondaryIndex[Any] = index_class()
+    return declared
+
+
+def find_item(model: type[M], *key: str, action: str, consistent: bool = False) -> M | None:
+    """One item by its key (the hash key, then the range key where the table has one), or
+    None."""
+    hash_key, *rest = key
+    range_key = rest[0] if rest else None
+    with storage_errors(action):
+        try:
+            return model.get(hash_key, range_key, consistent_read=consistent)
+        except model.DoesNotExist:
+            return None
+
+
+def get_item(model: type[M], *key: str, action: str, missing: str, consistent: bool = False) -> M:
+    """One item by its key; NotFoundError(`missing`) when there is none."""
+    item = find_item(model, *key, action=action, consistent=consistent)
+    if item is None:
+        raise NotFoundError(missing)
+    return item
+
+
+def starting_with(model: type[M], hash_key: str, prefix: str, action: str) -> list[M]:
+    """The items of partition `hash_key` whose sort key starts with `prefix` (one kind of
+    item in a table that keeps several), in sort-key order."""
+    with storage_errors(action):
+        return list(model.query(hash_key, model._range_key_attribute().startswith(prefix)))
+
+
+def write_all(model: type[M], items: Iterable[M], action: str) -> int:
+    """Put (create or replace) every item in batches; the count written."""
+    count = 0
+    with storage_errors(action), model.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+            count += 1
+    return count
+
+
+def save_if(item: Model, condition: Condition, action: str) -> bool:
+    """Put `item` if `condition` holds on the stored one; False when it does not (nothing
+    written)."""
+    with storage_errors(action):
+        try:
+            item.save(condition=condition)
+        except PutError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+    return True
+
+
+def update_if(item: Model, actions: list[Action], condition: Condition, action: str) -> bool:
+    """Apply `actions` to the stored `item` if `condition` holds; False when it does not
+    (nothing written)."""
+    with storage_errors(action):
+        try:
+            item.update(actions=actions, condition=condition)
+        except UpdateError as exc:
+            if exc.cause_response_code == CONDITION_FAILED:
+                return False
+            raise
+    return True
+
+
+class Transaction(TransactWrite):
+    """The writes of one all-or-nothing transaction (see `transaction`)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        # The model's own connection: one botocore client per container, host and region bound.
+        super().__init__(connection=model._get_connection().connection)
+        self.failed: list[bool] = []
+        """After a cancelled transaction: per write, did its condition fail? DynamoDB orders
+        the writes puts first, then updates, each in the order they were added."""
+
+    @property
+    def committed(self) -> bool:
+        return not any(self.failed)
+
+
+@contextmanager
+def transaction(model: type[Model], action: str) -> Iterator[Transaction]:
+    """Collect writes and commit them together on leaving the block. A failed condition
+    cancels the whole transaction (nothing is written) and is reported by `committed` and
+    `failed`, not raised; any other failure raises StorageError."""
+    writes = Transaction(model)
+    with storage_errors(action):
+        try:
+            with writes:
+                yield writes
+        except TransactWriteError as exc:
+            writes.failed = failed_conditions(exc)
+            if writes.committed:
+                raise
