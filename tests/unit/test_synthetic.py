@@ -35,17 +35,20 @@ def shares(counter: Counter[str], total: int) -> dict[str, float]:
     return {key: round(count / total, 3) for key, count in sorted(counter.items())}
 
 
-def test_the_same_seed_gives_an_identical_registry() -> None:
-    first = generate_city(42, as_of=AS_OF, scale=0.05)
-    second = generate_city(42, as_of=AS_OF, scale=0.05)
-    assert first == second
+@pytest.fixture(scope="module")
+def seed_42() -> Registry:
+    """The city of seed 42 at scale 0.05, generated once for the two seed tests."""
+    return generate_city(42, as_of=AS_OF, scale=0.05)
 
 
-def test_a_different_seed_gives_a_different_registry() -> None:
-    first = generate_city(42, as_of=AS_OF, scale=0.05)
-    second = generate_city(43, as_of=AS_OF, scale=0.05)
-    assert first.communities != second.communities
-    assert first.elders != second.elders
+def test_the_same_seed_gives_an_identical_registry(seed_42: Registry) -> None:
+    assert generate_city(42, as_of=AS_OF, scale=0.05) == seed_42
+
+
+def test_a_different_seed_gives_a_different_registry(seed_42: Registry) -> None:
+    other = generate_city(43, as_of=AS_OF, scale=0.05)
+    assert seed_42.communities != other.communities
+    assert seed_42.elders != other.elders
 
 
 def test_the_full_city_has_exactly_1153_communities_in_the_13_districts(city: Registry) -> None:
