@@ -5,13 +5,14 @@ rows. Validated with pydantic; errors name the field. No AWS imports.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from careroute.domain.incidents import EventType, Incident, IncidentOutcome
-from careroute.messages.visits import ID_PATTERN, require_offset
+from careroute.messages.visits import ID_PATTERN, ScheduleTick, require_offset
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 MAX_PAYLOAD_KEYS = 20
@@ -49,15 +50,10 @@ class DeviceEvent(BaseModel):
         return self
 
 
-class IncidentTick(BaseModel):
-    """The ScheduleV2 Input of the minute escalator (see template.yaml)."""
-
-    model_config = ConfigDict(extra="ignore")
+class IncidentTick(ScheduleTick):
+    """The minute escalator's tick (see template.yaml)."""
 
     job: str = "escalate-incidents"
-    scheduled_time: datetime
-
-    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
 class CloseIncidentBody(BaseModel):
@@ -93,28 +89,15 @@ class IncidentRow(BaseModel):
 
     @classmethod
     def of(cls, i: Incident) -> IncidentRow:
-        return cls(
-            incident_id=i.incident_id,
-            elder_id=i.elder_id,
-            community_id=i.community_id,
-            street_id=i.street_id,
-            district_id=i.district_id,
-            event_type=i.event_type.value,
-            severity=i.severity.value,
-            status=i.status.value,
-            level=i.level.value,
-            events=i.event_count,
-            opened_at=i.opened_at,
-            ack_due_at=i.ack_due_at,
-            arrive_due_at=i.arrive_due_at,
-            responder_id=i.responder_id or None,
-            eta=i.eta,
-            dispatched_at=i.dispatched_at,
-            acknowledged_at=i.acknowledged_at,
-            arrived_at=i.arrived_at,
-            closed_at=i.closed_at,
-            outcome=i.outcome.value if i.outcome else None,
-            dispatch_note=i.dispatch_note or None,
+        """The incident's own fields (enums as their values; what the row does not show, such
+        as the event ids, left out), its count of events, and empty texts as absent."""
+        return cls.model_validate(
+            {
+                **asdict(i),
+                "events": i.event_count,
+                "responder_id": i.responder_id or None,
+                "dispatch_note": i.dispatch_note or None,
+            }
         )
 
 

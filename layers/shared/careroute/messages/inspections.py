@@ -10,18 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from careroute.domain.inspections import ItemScore, Rectification
 from careroute.domain.vocabulary import FindingCategory, Severity
-from careroute.messages.visits import ID_PATTERN, require_offset
+from careroute.messages.visits import ID_PATTERN, DayPlanJob, require_offset
 
 
-class InspectionPlanJob(BaseModel):
-    """One SQS message: plan one district's inspectors for one date."""
-
-    model_config = ConfigDict(extra="forbid")
+class InspectionPlanJob(DayPlanJob):
+    """Plan one district's inspectors for one date."""
 
     district_id: str = Field(pattern=ID_PATTERN)
-    plan_date: date
-    run_id: str = Field(min_length=1, max_length=64)
-    holidays: list[date] = Field(default_factory=list, max_length=400)
 
 
 class RectificationBody(BaseModel):

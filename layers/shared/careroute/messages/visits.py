@@ -21,66 +21,51 @@ def require_offset(value: datetime) -> datetime:
     return value
 
 
-class NightlyTick(BaseModel):
-    """The ScheduleV2 Input of the nightly plan (see template.yaml)."""
+class ScheduleTick(BaseModel):
+    """The ScheduleV2 Input of a scheduled function (see template.yaml): its job's name and
+    the moment it was scheduled for. A retried tick carries the same moment, so the job
+    decides the same; each subclass names its job."""
 
     model_config = ConfigDict(extra="ignore")
 
-    job: str = "nightly-plan"
+    job: str
     scheduled_time: datetime
+
+    _aware = field_validator("scheduled_time")(require_offset)
+
+
+class NightlyTick(ScheduleTick):
+    """The nightly plan's tick."""
+
+    job: str = "nightly-plan"
     plan_date: date | None = None
     """Plan this date instead of the day after `scheduled_time` (manual runs)."""
     district_ids: list[str] | None = None
     """Plan only these districts (manual runs)."""
 
-    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
-
-class EscalationTick(BaseModel):
-    """The ScheduleV2 Input of the hourly ticket escalator (see template.yaml); tickets are
-    escalated as of `scheduled_time`, so a retried tick decides the same."""
-
-    model_config = ConfigDict(extra="ignore")
+class EscalationTick(ScheduleTick):
+    """The hourly ticket escalator's tick: tickets are escalated as of `scheduled_time`."""
 
     job: str = "escalate-tickets"
-    scheduled_time: datetime
-
-    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
-class DispatchRetryTick(BaseModel):
-    """The ScheduleV2 Input of the dispatcher's retry of waiting home-service orders."""
-
-    model_config = ConfigDict(extra="ignore")
+class DispatchRetryTick(ScheduleTick):
+    """The tick of the dispatcher's retry of waiting home-service orders."""
 
     job: str = "retry-dispatch"
-    scheduled_time: datetime
-
-    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
-class EligibilityTick(BaseModel):
-    """The ScheduleV2 Input of the daily benefit scan (see template.yaml); the scan date is
-    the local date of `scheduled_time`, so a retried tick scans the same day."""
-
-    model_config = ConfigDict(extra="ignore")
+class EligibilityTick(ScheduleTick):
+    """The daily benefit scan's tick: the scan date is the local date of `scheduled_time`."""
 
     job: str = "benefit-scan"
-    scheduled_time: datetime
-
-    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
-class PaceTick(BaseModel):
-    """The ScheduleV2 Input of the daily coverage-pace figure (see template.yaml); the day
-    is the local date of `scheduled_time`, so a retried tick measures the same day."""
-
-    model_config = ConfigDict(extra="ignore")
+class PaceTick(ScheduleTick):
+    """The daily coverage-pace figure's tick: the day is the local date of `scheduled_time`."""
 
     job: str = "coverage-pace"
-    scheduled_time: datetime
-
-    _aware = field_validator("scheduled_time")(lambda value: require_offset(value))
 
 
 class CoverItem(BaseModel):
@@ -92,16 +77,22 @@ class CoverItem(BaseModel):
     elder_id: str = Field(pattern=ID_PATTERN)
 
 
-class PlanJob(BaseModel):
-    """One SQS message: plan one community's steward for one date."""
+class DayPlanJob(BaseModel):
+    """One SQS message of a nightly run: plan one scope's workers for one date (each
+    subclass names the scope)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    community_id: str = Field(pattern=ID_PATTERN)
     plan_date: date
     run_id: str = Field(min_length=1, max_length=64)
     holidays: list[date] = Field(default_factory=list, max_length=400)
     """Public holidays from the bureau's calendar (nobody works; deadlines move before them)."""
+
+
+class PlanJob(DayPlanJob):
+    """Plan one community's steward for one date."""
+
+    community_id: str = Field(pattern=ID_PATTERN)
     cover: list[CoverItem] = Field(default_factory=list, max_length=50)
     """Elders of absent neighbours this steward visits on the date."""
 
