@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from careroute.domain.policy_tables import checked, known_table
 from careroute.domain.tickets import LEVELS, Level
 from careroute.domain.vocabulary import CHINA_TZ, Severity
 
@@ -350,35 +351,23 @@ def parse_urgent_policy(raw: object, where: str) -> UrgentPolicy:
     """The optional `[urgent]` table: merge window, neighbours tried, and per event type
     `[urgent.<type>]` severity, ack_minutes, arrive_minutes, service_minutes (each defaulted
     from DEFAULT_RULES when absent). ValueError naming the key at fault."""
-    if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected a table")
     known = {"merge_window_minutes", "neighbours_tried"} | {t.value for t in EventType}
-    unknown = set(raw) - known
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    raw = known_table(raw, known, where)
     rules: dict[EventType, UrgentRule] = {}
     for event_type, default in DEFAULT_RULES.items():
-        table = raw.get(event_type.value, {})
         here = f"{where}.{event_type.value}"
-        if not isinstance(table, dict):
-            raise ValueError(f"{here}: expected a table")
-        keys = {"severity", "ack_minutes", "arrive_minutes", "service_minutes"}
-        if set(table) - keys:
-            raise ValueError(f"{here}: unknown keys {sorted(set(table) - keys)}")
+        keys = ("severity", "ack_minutes", "arrive_minutes", "service_minutes")
+        table = known_table(raw.get(event_type.value, {}), keys, here)
         try:
             severity = Severity(table.get("severity", default.severity.value))
         except ValueError as exc:
             known_severities = ", ".join(s.value for s in Severity)
             raise ValueError(f"{here}.severity: one of {known_severities}") from exc
-        try:
-            rules[event_type] = UrgentRule(
-                severity=severity,
-                ack_minutes=_minutes(table, "ack_minutes", default.ack_minutes, here),
-                arrive_minutes=_minutes(table, "arrive_minutes", default.arrive_minutes, here),
-                service_minutes=_minutes(table, "service_minutes", default.service_minutes, here),
-            )
-        except ValueError as exc:
-            raise ValueError(f"{here}: {exc}") from exc
+        values = {
+            key: _minutes(table, key, getattr(default, key), here)
+            for key in ("ack_minutes", "arrive_minutes", "service_minutes")
+        }
+        rules[event_type] = checked(UrgentRule, {"severity": severity, **values}, here)
     return UrgentPolicy(
         rules=rules,
         merge_window_minutes=_minutes(raw, "merge_window_minutes", 30, where),

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from careroute.domain.policy_tables import known_table
+from careroute.domain.policy_tables import checked, known_table
 from careroute.domain.tickets import Level, Ticket, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -113,10 +113,7 @@ def parse_inspection_policy(table: Any, where: str) -> InspectionPolicy:
         if not isinstance(value, expected) or isinstance(value, bool):
             raise ValueError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
         values[key] = value
-    try:
-        return InspectionPolicy(**values)
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from exc
+    return checked(InspectionPolicy, values, where)
 
 
 @dataclass(frozen=True)
