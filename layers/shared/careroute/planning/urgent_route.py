@@ -31,6 +31,7 @@ from careroute.domain.vocabulary import (
     format_clock,
     parse_clock,
 )
+from careroute.planning.route_document import route_head
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_holds import URGENT_PREFIX
 from careroute.routing import (
@@ -128,22 +129,8 @@ def _service(stop: dict[str, Any], policy: Policy) -> int:
 
 def empty_route(community: Community, steward: Steward, day: date) -> dict[str, Any]:
     """A route with no stops (the responder had nothing planned today)."""
-    lunch = steward.lunch_break
     return {
-        "steward_id": steward.steward_id,
-        "community_id": community.community_id,
-        "street_id": community.street_id,
-        "district_id": community.district_id,
-        "date": day.isoformat(),
-        "mode": steward.mode.value,
-        "depot": {"lat": community.location.lat, "lng": community.location.lng},
-        "shift": {
-            "start": format_clock(steward.shift.start),
-            "end": format_clock(steward.shift.end),
-        },
-        "break": {"start": format_clock(lunch.start), "end": format_clock(lunch.end)}
-        if lunch
-        else None,
+        **route_head(community, steward, day),
         "depart": format_clock(steward.shift.start),
         "return": format_clock(steward.shift.start),
         "stops": [],

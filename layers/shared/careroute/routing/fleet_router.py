@@ -47,6 +47,7 @@ from careroute.routing.ortools_router import (
     _SMALL_DAY,
     _search_parameters,
     guarded_search,
+    run_search,
 )
 from careroute.routing.timing import arrive, start_at
 
@@ -286,10 +287,7 @@ def _search(fleet: _Fleet, limits: SolveLimits) -> Plan | None:
     small = n <= _SMALL_DAY
     ride_limited = any(s.max_ride_seconds is not None for s in stops)
     params = _fleet_parameters(limits, small, ride_limited)
-    if small:
-        solution = routing.SolveWithParameters(params)
-    else:
-        solution = routing.SolveWithIteratedLocalSearch(params)
+    solution = run_search(routing, params, small)
     if solution is None:
         return None
     plan: Plan = []

@@ -341,12 +341,7 @@ def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
         params.use_iterated_local_search = not small
         routing.CloseModelWithParameters(params)
         initial = routing.ReadAssignmentFromRoutes([hint], True)
-    if initial is not None:
-        solution = routing.SolveFromAssignmentWithParameters(initial, params)
-    elif small:
-        solution = routing.SolveWithParameters(params)
-    else:
-        solution = routing.SolveWithIteratedLocalSearch(params)
+    solution = run_search(routing, params, small, initial)
     if solution is None:
         return None
     order: list[int] = []
@@ -355,6 +350,22 @@ def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
         order.append(manager.IndexToNode(index))
         index = solution.Value(routing.NextVar(index))
     return order
+
+
+def run_search(
+    routing: pywrapcp.RoutingModel,
+    params: routing_parameters_pb2.RoutingSearchParameters,
+    small: bool,
+    initial: pywrapcp.Assignment | None = None,
+) -> pywrapcp.Assignment | None:
+    """The search `_search_parameters` describes: from `initial` when there is one, else
+    guided local search on a small day and iterated local search on a larger one. None when
+    no solution was found in the limits."""
+    if initial is not None:
+        return routing.SolveFromAssignmentWithParameters(initial, params)
+    if small:
+        return routing.SolveWithParameters(params)
+    return routing.SolveWithIteratedLocalSearch(params)
 
 
 def _search_parameters(
