@@ -27,7 +27,6 @@ from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, load_city
 from tests.integration import urgent_city
 from tests.integration.urgent_city import NOW, belts, event_body, send
-from tests.integration.urgent_moments import just_free
 
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
 
@@ -72,9 +71,7 @@ def post(pump: EventPump, path: str, steward_id: str, payload: Any = None) -> An
 def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(
     pump: EventPump, small_city: Registry
 ) -> None:
-    device, elder = belts(small_city)[0]
-    steward = registry.steward_of_community(elder.community_id)
-    at = just_free(steward.steward_id, PLAN_DATE)  # between two visits: can go at once
+    device, elder, steward, at = urgent_city.belt_of_a_free_steward(small_city, 0)
     with clock.use(lambda: at):
         send(pump, event_body("fall-1", device.device_id, at=at))
         assert pump.drain_queue("UrgentEventsQueue").succeeded == 1

@@ -33,7 +33,6 @@ from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, load_city
 from tests.integration import urgent_city
 from tests.integration.urgent_city import NOW, belts, event_body, send
-from tests.integration.urgent_moments import just_free
 
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
 
@@ -172,9 +171,7 @@ def test_a_service_worker_responds_when_no_steward_is_on_shift_keeping_their_ord
 def test_a_more_severe_event_after_dispatch_tightens_the_stop_on_the_route(
     pump: EventPump, small_city: Registry
 ) -> None:
-    device, elder = belts(small_city)[1]
-    own = registry.steward_of_community(elder.community_id)
-    at = just_free(own.steward_id, PLAN_DATE)  # between two visits: can go at once
+    device, _, _, at = urgent_city.belt_of_a_free_steward(small_city, 1)
     with clock.use(lambda: at):
         deliver(
             pump, event_body("tight-1", device.device_id, "no_movement", at, payload={"hours": 8})
@@ -242,10 +239,8 @@ def test_a_responder_who_can_no_longer_make_it_hands_the_incident_over(
 def test_a_same_morning_cover_replan_keeps_the_urgent_stop(
     pump: EventPump, small_city: Registry
 ) -> None:
-    device, elder = belts(small_city)[3]
-    own = registry.steward_of_community(elder.community_id)
     # between two afternoon visits, clear of the other tests' urgent stops on the same route
-    at = just_free(own.steward_id, PLAN_DATE, after="14:00")
+    device, elder, _, at = urgent_city.belt_of_a_free_steward(small_city, 3, after="14:00")
     with clock.use(lambda: at):
         deliver(pump, event_body("keep-1", device.device_id, "fall_detected", at))
     iid = incident_id("keep-1")

@@ -9,13 +9,14 @@ from typing import Any
 
 from careroute_synthetic.devices import generate_devices
 
-from careroute.adapters.dynamodb import devices
+from careroute.adapters.dynamodb import devices, registry
 from careroute.adapters.dynamodb import incidents as store
 from careroute.domain.devices import Device, DeviceKind
 from careroute.domain.incidents import Incident, IncidentStatus
-from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, Steward
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, TODAY, nightly_tick_time
+from tests.integration.urgent_moments import just_free
 
 NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
 """The urgent-event tests' moment: 10:00 on the planned day, stewards out on their routes."""
@@ -40,6 +41,16 @@ def belts(city: Registry) -> list[tuple[Device, Elder]]:
             assert elder.status is ElderStatus.ACTIVE
             found.append((device, elder))
     return found
+
+
+def belt_of_a_free_steward(
+    city: Registry, n: int, after: str = "09:30"
+) -> tuple[Device, Elder, Steward, datetime]:
+    """The n-th belt, its elder, the elder's own steward, and a moment on PLAN_DATE when that
+    steward has just finished a visit (at or after `after`): free to go at once."""
+    device, elder = belts(city)[n]
+    steward = registry.steward_of_community(elder.community_id)
+    return device, elder, steward, just_free(steward.steward_id, PLAN_DATE, after)
 
 
 def event_body(
