@@ -10,6 +10,7 @@ from careroute.domain.vocabulary import Community, GeoPoint, Registry, Tier
 from careroute.planning.capacity import (
     Assumptions,
     Help,
+    daily_tour_minutes,
     forecast,
     steward_minutes_per_day,
     visits_required,
@@ -93,6 +94,43 @@ def test_a_short_community_is_flagged_and_helped_by_its_street_before_the_distri
     assert short.uncovered_minutes == short.shortfall_minutes - sum(h.minutes for h in short.help)
     assert short.uncovered_minutes > 0  # 90 weekly elders are too many even with both helpers
     assert [s.street_id for s in month.flagged_streets] == ["S1"]
+
+
+def test_a_street_whose_neighbours_cover_the_short_community_is_not_flagged() -> None:
+    """Given 40 weekly elders in C1 (short by about 1,400 minutes) and a quiet C2 in the same
+    street, C1 is flagged, its whole shortfall comes from C2, and the street is not flagged."""
+    month = forecast(DECEMBER, registry({"C1": 40, "C2": 10}, {"C1": "S1", "C2": "S1"}), POLICY)
+    short, neighbour = month.communities
+    assert neighbour.unaided
+    assert short.shortfall_minutes > 0 and short.uncovered_minutes == 0
+    assert short.help == (Help("C2", short.shortfall_minutes, "street"),)
+    (street,) = month.streets
+    assert street.shortfall_minutes == street.street_help_minutes == short.shortfall_minutes
+    assert street.unaided and month.flagged_streets == ()
+    assert month.help_minutes == month.shortfall_minutes
+
+
+def test_a_helper_gives_no_more_tries_than_its_daily_visit_limit_leaves_room_for() -> None:
+    """Given a neighbour with hours to spare but a steward who makes at most 3 visits a day,
+    its help is its spare visit slots times the short community's minutes per try."""
+    city = registry({"C1": 40, "C2": 10}, {"C1": "S1", "C2": "S1"})
+    busy = replace(city.stewards[1], max_visits_per_day=3)
+    month = forecast(DECEMBER, replace(city, stewards=(city.stewards[0], busy)), POLICY)
+    short, neighbour = month.communities
+    assert 0 < neighbour.spare_slots < 20 and neighbour.spare_minutes > short.shortfall_minutes
+    expected = int(neighbour.spare_slots * short.minutes_per_try)
+    assert short.help == (Help("C2", expected, "street"),)
+    assert short.uncovered_minutes == short.shortfall_minutes - expected > 0
+    assert not month.streets[0].unaided
+
+
+def test_a_days_round_grows_with_the_square_root_of_its_points_office_included() -> None:
+    """3 stops and the office are 4 points, 15 stops and the office 16: half the tour."""
+    place = community("C1", "S1", 123.4)
+    short_day = daily_tour_minutes(place, 3, POLICY, STEWARD)
+    long_day = daily_tour_minutes(place, 15, POLICY, STEWARD)
+    assert short_day == pytest.approx(long_day / 2)
+    assert daily_tour_minutes(place, 0, POLICY, STEWARD) == 0
 
 
 def test_an_impossible_assumption_is_refused() -> None:

@@ -3,12 +3,13 @@
 Per community it sets the visit-hours the month needs (every cadence visit and the monthly one,
 the retries expected after not-home or refusal, and the travel between stops) against the hours
 its stewards have (working days minus days off, leave and public holidays, times the shift less
-the lunch break). A community short of hours gets helpers: communities of the same street with
-hours to spare, nearest first, then the rest of the district. Pure: no AWS, no storage.
+the lunch break). A community short of hours or of daily visit slots gets helpers: communities
+of the same street with hours and slots to spare, nearest first, then the rest of the district.
+A street is flagged when its own communities cannot cover each other. Pure: no AWS, no storage.
 
-Travel per stop follows the Beardwood-Halton-Hammersley estimate of a tour through n random
-points in an area A (length ~ 0.7124 * sqrt(n * A)), so a stop costs 0.7124 * sqrt(A / n) of
-walking, with the community a disc of its registered radius.
+Travel follows the Beardwood-Halton-Hammersley estimate of a shortest tour through n random
+points in an area A (length ~ 0.7124 * sqrt(n * A)): each working day is one tour through the
+day's stops and the community office, with the community a disc of its registered radius.
 """
 
 from __future__ import annotations
@@ -58,58 +59,92 @@ class Help:
 @dataclass(frozen=True)
 class CommunityForecast:
     community_id: str
+    name: str
     street_id: str
+    street_name: str
     district_id: str
+    stewards: int
     elders: int
+    """Active elders."""
     visits_required: int
     """Completed visits the rules ask for this month (cadence and monthly)."""
     tries_expected: float
     """Visits required divided by the attempt success rate: retries included."""
+    travel_minutes: int
+    """The month's walking (or riding) between stops, part of `minutes_required`."""
     minutes_required: int
+    """Every expected try's service time plus the travel."""
     minutes_available: int
+    """The stewards' working minutes in the month, times the usable share."""
     visit_slots: int
     """Stewards' working days times their most visits a day."""
     help: tuple[Help, ...] = ()
 
     @property
+    def minutes_per_try(self) -> float:
+        return self.minutes_required / self.tries_expected if self.tries_expected else 0.0
+
+    @property
+    def slots_short(self) -> int:
+        """Tries that do not fit in the stewards' daily visit limits."""
+        return max(0, math.ceil(self.tries_expected) - self.visit_slots)
+
+    @property
     def shortfall_minutes(self) -> int:
         """Minutes the community cannot do itself (time or daily visit slots, the worse)."""
         by_time = self.minutes_required - self.minutes_available
-        slots_short = math.ceil(self.tries_expected) - self.visit_slots
-        minutes_per_try = self.minutes_required / self.tries_expected if self.tries_expected else 0
-        by_slots = math.ceil(slots_short * minutes_per_try)
+        by_slots = math.ceil(self.slots_short * self.minutes_per_try)
         return max(0, by_time, by_slots)
 
     @property
     def spare_minutes(self) -> int:
         """Minutes its stewards could give away and still do their own month."""
-        slots_spare = self.visit_slots - math.ceil(self.tries_expected)
-        if slots_spare <= 0:
+        if self.spare_slots == 0:
             return 0
         return max(0, self.minutes_available - self.minutes_required)
+
+    @property
+    def spare_slots(self) -> int:
+        """Visits a day's limit still allows, over the month, after its own tries."""
+        return max(0, self.visit_slots - math.ceil(self.tries_expected))
 
     @property
     def unaided(self) -> bool:
         return self.shortfall_minutes == 0
 
     @property
+    def help_minutes(self) -> int:
+        return sum(h.minutes for h in self.help)
+
+    @property
     def uncovered_minutes(self) -> int:
         """Shortfall that no helper in the street or district could take."""
-        return max(0, self.shortfall_minutes - sum(h.minutes for h in self.help))
+        return max(0, self.shortfall_minutes - self.help_minutes)
 
 
 @dataclass(frozen=True)
 class StreetForecast:
     street_id: str
+    street_name: str
     district_id: str
     minutes_required: int
     minutes_available: int
+    shortfall_minutes: int
+    """Its communities' shortfalls added up."""
+    street_help_minutes: int
+    """What the street's own communities give to each other."""
     short_communities: tuple[str, ...]
 
     @property
+    def outside_help_minutes(self) -> int:
+        """Shortfall the street's own communities cannot cover: help from the district or
+        beyond."""
+        return self.shortfall_minutes - self.street_help_minutes
+
+    @property
     def unaided(self) -> bool:
-        """The street's communities together have the hours (helping each other)."""
-        return self.minutes_required <= self.minutes_available
+        """The street's communities cover each other's shortfalls."""
+        return self.outside_help_minutes == 0
 
 
 @dataclass(frozen=True)
@@ -127,6 +162,18 @@ class CapacityForecast:
     @property
     def flagged_streets(self) -> tuple[StreetForecast, ...]:
         return tuple(s for s in self.streets if not s.unaided)
+
+    @property
+    def shortfall_minutes(self) -> int:
+        return sum(c.shortfall_minutes for c in self.communities)
+
+    @property
+    def help_minutes(self) -> int:
+        return sum(c.help_minutes for c in self.communities)
+
+    @property
+    def uncovered_minutes(self) -> int:
+        return sum(c.uncovered_minutes for c in self.communities)
 
 
 def visits_required(elder: Elder, tier: Tier, first: date, last: date, policy: Policy) -> int:
@@ -153,14 +200,15 @@ def steward_minutes_per_day(steward: Steward) -> int:
     return shift - (steward.lunch_break.end - steward.lunch_break.start) // 60
 
 
-def travel_minutes_per_stop(
-    community: Community, stops_per_day: float, policy: Policy, steward: Steward | None
+def daily_tour_minutes(
+    community: Community, stops: float, policy: Policy, steward: Steward | None
 ) -> float:
-    """Walking (or riding) minutes between two stops, by the BHH tour estimate."""
-    if stops_per_day <= 0:
+    """Minutes of one day's round from the community office through `stops` homes and back,
+    by the BHH estimate over the community's disc (the office counts as one more point)."""
+    if stops <= 0:
         return 0.0
     area = math.pi * community.radius_m**2
-    metres = BHH_CONSTANT * math.sqrt(area / stops_per_day) * policy.circuity
+    metres = BHH_CONSTANT * math.sqrt((stops + 1) * area) * policy.circuity
     mode = steward.mode if steward is not None else next(iter(policy.speed_kmh))
     return metres / (policy.speed_kmh[mode] * 1000 / 60)
 
@@ -172,7 +220,10 @@ def forecast(
     holidays: Iterable[date] = (),
     assumptions: Assumptions | None = None,
 ) -> CapacityForecast:
-    """The month's forecast for every community of the registry."""
+    """The month's forecast for every community of the registry, in the registry's order.
+
+    Helpers come from the registry given: pass whole districts, or the district pool is
+    smaller than the real one."""
     assume = assumptions or Assumptions()
     first, last = month.replace(day=1), month_end(month)
     closed = frozenset(holidays)
@@ -217,17 +268,20 @@ def _community(
         required_visits += visits
         service += visits * policy.tiers[tier].service_minutes / assume.attempt_success
     tries = required_visits / assume.attempt_success
-    per_day = tries / days if days else tries
-    travel = tries * travel_minutes_per_stop(
-        community, per_day, policy, stewards[0] if stewards else None
-    )
+    rounds = max(days, 1)
+    first_steward = stewards[0] if stewards else None
+    travel = rounds * daily_tour_minutes(community, tries / rounds, policy, first_steward)
     return CommunityForecast(
         community_id=community.community_id,
+        name=community.name,
         street_id=community.street_id,
+        street_name=community.street_name,
         district_id=community.district_id,
+        stewards=len(stewards),
         elders=len(elders),
         visits_required=required_visits,
         tries_expected=round(tries, 1),
+        travel_minutes=math.ceil(travel),
         minutes_required=math.ceil(service + travel),
         minutes_available=math.floor(available * assume.usable_share),
         visit_slots=slots,
@@ -237,9 +291,14 @@ def _community(
 def _assign_help(
     forecasts: list[CommunityForecast], communities: dict[str, Community]
 ) -> list[CommunityForecast]:
-    """Give each short community helpers: same street first, nearest first, then the district."""
-    spare = {f.community_id: f.spare_minutes for f in forecasts}
-    result: list[CommunityForecast] = []
+    """Give each short community helpers: same street first, nearest first, then the district.
+
+    A helper gives at most its spare minutes, and at most as many of the short community's
+    tries as its own daily visit limits leave room for. The largest shortfall is served first.
+    """
+    spare_minutes = {f.community_id: f.spare_minutes for f in forecasts}
+    spare_slots = {f.community_id: f.spare_slots for f in forecasts}
+    helped: dict[str, CommunityForecast] = {}
     for short in sorted(forecasts, key=lambda f: -f.shortfall_minutes):
         need = short.shortfall_minutes
         help_: list[Help] = []
@@ -252,14 +311,19 @@ def _assign_help(
             for donor in donors:
                 if need <= 0:
                     break
-                give = min(need, spare[donor.community_id])
+                by_slots = math.floor(spare_slots[donor.community_id] * short.minutes_per_try)
+                give = min(need, spare_minutes[donor.community_id], by_slots)
                 if give > 0:
-                    spare[donor.community_id] -= give
+                    spare_minutes[donor.community_id] -= give
+                    if short.minutes_per_try:
+                        tries = math.ceil(give / short.minutes_per_try)
+                        spare_slots[donor.community_id] -= min(
+                            tries, spare_slots[donor.community_id]
+                        )
                     need -= give
                     help_.append(Help(donor.community_id, give, level))
-        result.append(replace(short, help=tuple(help_)))
-    order = {f.community_id: k for k, f in enumerate(forecasts)}
-    return sorted(result, key=lambda f: order[f.community_id])
+        helped[short.community_id] = replace(short, help=tuple(help_))
+    return [helped[f.community_id] for f in forecasts]
 
 
 def _near(level: str, a: CommunityForecast, b: CommunityForecast) -> bool:
@@ -275,9 +339,14 @@ def _streets(forecasts: list[CommunityForecast]) -> tuple[StreetForecast, ...]:
     return tuple(
         StreetForecast(
             street_id=street,
+            street_name=members[0].street_name,
             district_id=members[0].district_id,
             minutes_required=sum(m.minutes_required for m in members),
             minutes_available=sum(m.minutes_available for m in members),
+            shortfall_minutes=sum(m.shortfall_minutes for m in members),
+            street_help_minutes=sum(
+                h.minutes for m in members for h in m.help if h.level == "street"
+            ),
             short_communities=tuple(m.community_id for m in members if not m.unaided),
         )
         for street, members in sorted(by_street.items())
