@@ -30,6 +30,7 @@ from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
 from careroute.messages.api import Holiday, Holidays
 from careroute.messages.visits import PlanJob
+from careroute.service_layer.capacity import CapacityReading
 from careroute.service_layer.eligibility import BenefitScan
 from careroute.service_layer.leave import LeaveKeeping
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
@@ -278,3 +279,13 @@ def benefit_scan() -> BenefitScan:
 def leave_keeping() -> LeaveKeeping:
     """The ports of reading and replacing a steward's leave, on DynamoDB."""
     return LeaveKeeping(stewards=DynamoStewards(), scopes=DynamoScopes())
+
+
+def capacity_reading() -> CapacityReading:
+    """The ports of the month's capacity forecast, on DynamoDB."""
+    return CapacityReading(
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        elders=DynamoElders(),
+        holidays=DynamoHolidays(),
+    )
