@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -37,6 +37,7 @@ from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
+from careroute.adapters.dynamodb.routes import route_expiry
 from careroute.adapters.dynamodb.tables import (
     bind_models,
     find_item,
@@ -48,8 +49,6 @@ from careroute.adapters.dynamodb.tables import (
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
-
-ROUTE_RETENTION = timedelta(days=400)
 
 
 class InspectionTargetModel(Model):
@@ -222,21 +221,17 @@ def inspector_in(district_id: str, inspector_id: str) -> bool:
     return find_item(InspectionItemModel, *key, action="read an inspector") is not None
 
 
-def _expiry(day: str) -> datetime:
-    return datetime.combine(date.fromisoformat(day), time(), CHINA_TZ) + ROUTE_RETENTION
+def _day_item(pk: str, document: dict[str, Any]) -> InspectionItemModel:
+    """A document of a district day (a route or the plan summary), kept like steward routes."""
+    day = document["date"]
+    return InspectionItemModel(pk, day, document=document, expires_at=route_expiry(day))
 
 
 def save_plan(routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
     """Store a district day's routes and summary (re-planning the day overwrites them)."""
-    with storage_errors("save inspection routes"), InspectionItemModel.batch_write() as batch:
-        for doc in routes:
-            pk = f"route#{doc['inspector_id']}"
-            batch.save(
-                InspectionItemModel(pk, doc["date"], document=doc, expires_at=_expiry(doc["date"]))
-            )
-        pk = f"plan#{summary['district_id']}"
-        day = summary["date"]
-        batch.save(InspectionItemModel(pk, day, document=summary, expires_at=_expiry(day)))
+    items = [_day_item(f"route#{doc['inspector_id']}", doc) for doc in routes]
+    items.append(_day_item(f"plan#{summary['district_id']}", summary))
+    write_all(InspectionItemModel, items, "save inspection routes")
 
 
 def _document(pk: str, sk: str, action: str, consistent: bool = False) -> dict[str, Any] | None:

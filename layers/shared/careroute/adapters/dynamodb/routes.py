@@ -28,16 +28,19 @@ class RouteModel(Model):
     expires_at = TTLAttribute()
 
 
+def route_expiry(day: str) -> datetime:
+    """When a route of `day` (ISO date) expires: ROUTE_RETENTION past the start of the day
+    (China time). Inspectors' routes expire the same way."""
+    return datetime.combine(date.fromisoformat(day), time(), CHINA_TZ) + ROUTE_RETENTION
+
+
 def _route_item(document: dict[str, Any]) -> RouteModel:
-    """The route's row, kept ROUTE_RETENTION past the start of its day."""
-    plan_date = date.fromisoformat(document["date"])
-    expires = datetime.combine(plan_date, time(), CHINA_TZ) + ROUTE_RETENTION
     return RouteModel(
         document["steward_id"],
         document["date"],
         community_id=document["community_id"],
         document=document,
-        expires_at=expires,
+        expires_at=route_expiry(document["date"]),
     )
 
 
