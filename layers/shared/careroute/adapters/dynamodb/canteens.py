@@ -15,6 +15,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import bind_models, replace_all
 from careroute.domain.vocabulary import GeoPoint
 from careroute.planning.meals import Canteen
 
@@ -38,9 +39,7 @@ class CanteenModel(Model):
 
 def bind(table: str, region: str) -> None:
     """Point the model at its table (called by bind_tables)."""
-    CanteenModel.Meta.table_name = table
-    setattr(CanteenModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    CanteenModel._connection = None
+    bind_models(region, {CanteenModel: table})
 
 
 def _item(canteen: Canteen) -> CanteenModel:
@@ -72,15 +71,7 @@ def _canteen(item: CanteenModel) -> Canteen:
 
 def replace_canteens(canteens: Iterable[Canteen]) -> int:
     """Make `canteens` the whole list (stored ones left out are deleted); the count stored."""
-    items = [_item(c) for c in canteens]
-    keep = {item.canteen_id for item in items}
-    with storage_errors("replace the canteens"), CanteenModel.batch_write() as batch:
-        for stored in CanteenModel.scan(attributes_to_get=["canteen_id"]):
-            if stored.canteen_id not in keep:
-                batch.delete(stored)
-        for item in items:
-            batch.save(item)
-    return len(items)
+    return replace_all(CanteenModel, [_item(c) for c in canteens], "replace the canteens")
 
 
 def all_canteens() -> list[Canteen]:

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import bind_models, starting_with, write_all
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.planning.meals import MealOrder
 
@@ -40,9 +40,7 @@ class MealOrderModel(Model):
 
 def bind(table: str, region: str) -> None:
     """Point the model at its table (called by bind_tables)."""
-    MealOrderModel.Meta.table_name = table
-    setattr(MealOrderModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    MealOrderModel._connection = None
+    bind_models(region, {MealOrderModel: table})
 
 
 def _day_prefix(day: date) -> str:
@@ -70,18 +68,13 @@ def save_orders(day: date, orders: Iterable[MealOrder]) -> int:
     """Store (or replace) lunch orders for `day`; the count written. Raises ValueError, before
     writing anything, for an order whose id is not "{day}:{elder id}"."""
     items = [_item(day, order) for order in orders]
-    with storage_errors("save meal orders"), MealOrderModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    return len(items)
+    return write_all(MealOrderModel, items, "save meal orders")
 
 
 def orders_of(canteen_id: str, day: date) -> tuple[MealOrder, ...]:
     """The canteen's lunch orders for `day`, by elder id (none: an empty tuple)."""
-    with storage_errors("read a canteen's meal orders"):
-        items = list(
-            MealOrderModel.query(canteen_id, MealOrderModel.order_id.startswith(_day_prefix(day)))
-        )
+    action = "read a canteen's meal orders"
+    items = starting_with(MealOrderModel, canteen_id, _day_prefix(day), action)
     return tuple(
         MealOrder(
             item.order_id,

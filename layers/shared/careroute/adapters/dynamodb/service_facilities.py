@@ -15,6 +15,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import bind_models, replace_all
 from careroute.domain.vocabulary import GeoPoint
 from careroute.planning.service_circle import Facility, FacilityKind
 
@@ -33,34 +34,23 @@ class ServiceFacilityModel(Model):
 
 def bind(table: str, region: str) -> None:
     """Point the model at its table (called by bind_tables)."""
-    ServiceFacilityModel.Meta.table_name = table
-    setattr(ServiceFacilityModel.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-    ServiceFacilityModel._connection = None
+    bind_models(region, {ServiceFacilityModel: table})
+
+
+def _item(f: Facility) -> ServiceFacilityModel:
+    return ServiceFacilityModel(
+        f.facility_id,
+        kind=f.kind.value,
+        district_id=f.district_id,
+        lat=f.location.lat,
+        lng=f.location.lng,
+    )
 
 
 def replace_facilities(facilities: Iterable[Facility]) -> int:
     """Make `facilities` the whole list (stored ones left out are deleted); the count stored."""
-    items = [
-        ServiceFacilityModel(
-            f.facility_id,
-            kind=f.kind.value,
-            district_id=f.district_id,
-            lat=f.location.lat,
-            lng=f.location.lng,
-        )
-        for f in facilities
-    ]
-    keep = {item.facility_id for item in items}
-    with (
-        storage_errors("replace the service facilities"),
-        ServiceFacilityModel.batch_write() as batch,
-    ):
-        for stored in ServiceFacilityModel.scan(attributes_to_get=["facility_id"]):
-            if stored.facility_id not in keep:
-                batch.delete(stored)
-        for item in items:
-            batch.save(item)
-    return len(items)
+    items = [_item(f) for f in facilities]
+    return replace_all(ServiceFacilityModel, items, "replace the service facilities")
 
 
 def all_facilities() -> list[Facility]:

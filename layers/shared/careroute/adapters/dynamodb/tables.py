@@ -87,6 +87,20 @@ def write_all(model: type[M], items: Iterable[M], action: str) -> int:
     return count
 
 
+def replace_all(model: type[M], items: list[M], action: str) -> int:
+    """Make `items` the table's whole content (a small table keyed by its hash key, loaded
+    whole): stored items left out are deleted, the others put; the count stored."""
+    key = model._hash_key_attribute().attr_name
+    keep = {getattr(item, key) for item in items}
+    with storage_errors(action), model.batch_write() as batch:
+        for stored in model.scan(attributes_to_get=[key]):
+            if getattr(stored, key) not in keep:
+                batch.delete(stored)
+        for item in items:
+            batch.save(item)
+    return len(items)
+
+
 def save_if(item: Model, condition: Condition, action: str) -> bool:
     """Put `item` if `condition` holds on the stored one; False when it does not (nothing
     written)."""
