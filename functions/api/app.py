@@ -13,7 +13,15 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain.policy import load_policy
-from careroute.entrypoints.api_routes import ApiSetup, bureau, officials, registry, tickets, visits
+from careroute.entrypoints.api_routes import (
+    ApiSetup,
+    bureau,
+    capacity,
+    officials,
+    registry,
+    tickets,
+    visits,
+)
 from careroute.entrypoints.docs_page import DOCS_HTML
 from careroute.entrypoints.handler_setup import bound_settings
 from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
@@ -22,7 +30,7 @@ from careroute.entrypoints.openapi_doc import served_document
 settings = bound_settings()
 app = new_resolver()
 api = ApiSetup(settings, load_policy(settings.policy_file), caller_of(app))
-for area in (visits, officials, registry, bureau, tickets):
+for area in (visits, officials, registry, bureau, tickets, capacity):
     area.add_routes(app, api)
 
 

@@ -88,8 +88,8 @@ def test_a_short_community_is_flagged_and_helped_by_its_street_before_the_distri
     assert [c.community_id for c in month.flagged_communities] == ["C1"]
     # The neighbour in the street gives all it can spare first, then the district's pool.
     assert short.help == (
-        Help("C2", neighbour.spare_minutes, "street"),
-        Help("C3", other_street.spare_minutes, "district"),
+        Help("C2", neighbour.spare_minutes, "street", "C2"),
+        Help("C3", other_street.spare_minutes, "district", "C3"),
     )
     assert short.uncovered_minutes == short.shortfall_minutes - sum(h.minutes for h in short.help)
     assert short.uncovered_minutes > 0  # 90 weekly elders are too many even with both helpers
@@ -103,7 +103,7 @@ def test_a_street_whose_neighbours_cover_the_short_community_is_not_flagged() ->
     short, neighbour = month.communities
     assert neighbour.unaided
     assert short.shortfall_minutes > 0 and short.uncovered_minutes == 0
-    assert short.help == (Help("C2", short.shortfall_minutes, "street"),)
+    assert short.help == (Help("C2", short.shortfall_minutes, "street", "C2"),)
     (street,) = month.streets
     assert street.shortfall_minutes == street.street_help_minutes == short.shortfall_minutes
     assert street.unaided and month.flagged_streets == ()
@@ -119,7 +119,7 @@ def test_a_helper_gives_no_more_tries_than_its_daily_visit_limit_leaves_room_for
     short, neighbour = month.communities
     assert 0 < neighbour.spare_slots < 20 and neighbour.spare_minutes > short.shortfall_minutes
     expected = int(neighbour.spare_slots * short.minutes_per_try)
-    assert short.help == (Help("C2", expected, "street"),)
+    assert short.help == (Help("C2", expected, "street", "C2"),)
     assert short.uncovered_minutes == short.shortfall_minutes - expected > 0
     assert not month.streets[0].unaided
 

@@ -8,10 +8,11 @@ careroute data export --dir DIR    write the running stack's registry as CSV
 careroute token --role R --scope S print a dev bearer token for the local HTTP API
 careroute simulate --month YYYY-MM  a month through the real pipeline; report and exit code
 careroute reset [--yes]            delete the `run` stack's stored data (asks first)
+careroute capacity --month YYYY-MM  the month's capacity forecast of the running stack
 
 One module per command group (`run_commands`, `data_commands`, `stack_commands`,
-`circle_command`, `simulate_command`); `parser` holds the whole grammar and `main` below picks
-the command.
+`circle_command`, `capacity_command`, `simulate_command`); `parser` holds the whole grammar and
+`main` below picks the command.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import contextlib
 import sys
 
 from careroute.domain import clock
+from careroute_local.cli.capacity_command import cmd_capacity
 from careroute_local.cli.circle_command import cmd_circle
 from careroute_local.cli.console import console
 from careroute_local.cli.data_commands import cmd_export, cmd_generate, cmd_import
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
         ("reset", None): cmd_reset,
         ("simulate", None): cmd_simulate,
         ("circle", None): cmd_circle,
+        ("capacity", None): cmd_capacity,
     }
     handler = handlers[(args.command, getattr(args, "data_command", None))]
     running = clock.use(clock.RunningClock(args.now)) if args.now else contextlib.nullcontext()

@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     _city_options(circle)
     circle.add_argument("--minutes", type=int, default=15, help="walking limit (default 15)")
     _simulate_options(commands)
+    _capacity_options(commands)
     redrive = commands.add_parser(
         "redrive",
         help="move dead-lettered plan jobs back to their queue and replay failed visit-stream "
@@ -112,6 +113,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
+
+
+def _capacity_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    capacity = commands.add_parser(
+        "capacity",
+        help="the month's capacity forecast of the running stack: communities and streets "
+        "that cannot reach 100 %% unaided, and the help they need",
+    )
+    capacity.add_argument("--month", required=True, help="YYYY-MM")
+    capacity.add_argument("--district", metavar="ID", help="only this district (id or name)")
+    capacity.add_argument(
+        "--attempt-success",
+        type=float,
+        default=0.85,
+        help="share of tries that end in a visit; the rest are retried (default 0.85)",
+    )
+    capacity.add_argument(
+        "--usable-share",
+        type=float,
+        default=0.9,
+        help="share of a steward's shift that goes to visits (default 0.9)",
+    )
+    capacity.add_argument("--csv", type=Path, metavar="FILE", help="write every community's row")
 
 
 def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -139,6 +163,14 @@ def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
         ("--resend", 0.02, "share of daily batches a phone sends twice"),
     ):
         simulate.add_argument(name, type=rate, default=default, help=f"{what} ({default})")
+    simulate.add_argument(
+        "--engine",
+        choices=("stack", "memory"),
+        default="stack",
+        help="stack (default): the handlers on the local stack (moto, HTTP, queues, streams); "
+        "memory: the same use cases called directly on in-memory adapters, no moto, same "
+        "clock and draws; it leaves out inspections and home services (not yet on ports)",
+    )
     simulate.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
     simulate.add_argument(
         "--out", type=Path, metavar="DIR", help="report directory (var/simulations/MONTH-seedN)"

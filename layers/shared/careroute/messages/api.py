@@ -319,3 +319,70 @@ class OrderBody(BaseModel):
     window_start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
     window_end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
     self_paid: bool = False
+
+
+class CapacityHelp(BaseModel):
+    """Helper-hours one community's stewards should give a short community."""
+
+    from_community_id: str
+    from_community: str
+    hours: float
+    level: str = Field(description="street (a neighbour in the same street) or district")
+
+
+class CapacityCommunity(BaseModel):
+    """One community's month: hours needed (tries with retries, travel) against hours had."""
+
+    community_id: str
+    name: str
+    street_id: str
+    street: str
+    district_id: str
+    stewards: int
+    elders: int
+    visits_required: int
+    tries_expected: float
+    hours_required: float
+    hours_available: float
+    visit_slots: int
+    shortfall_hours: float
+    help: list[CapacityHelp]
+    uncovered_hours: float = Field(description="Shortfall no helper in the district could take")
+
+
+class CapacityStreet(BaseModel):
+    """A street's month: its communities' shortfalls and what they can give each other."""
+
+    street_id: str
+    street: str
+    district_id: str
+    shortfall_hours: float
+    street_help_hours: float
+    outside_help_hours: float = Field(description="What must come from the rest of the district")
+    short_communities: list[str]
+
+
+class CapacityAssumptions(BaseModel):
+    attempt_success: float = Field(description="Share of tries that end in a completed visit")
+    usable_share: float = Field(description="Share of a shift that goes to visits")
+
+
+class CapacityReport(BaseModel):
+    """The month's capacity forecast of a scope (no elder data)."""
+
+    month: str
+    scope: str
+    assumptions: CapacityAssumptions
+    communities: int
+    streets: int
+    flagged_communities: int
+    flagged_streets: int
+    shortfall_hours: float
+    help_hours: float
+    uncovered_hours: float
+    community_rows: list[CapacityCommunity] = Field(
+        description="The flagged communities, largest shortfall first (every one with rows=all)"
+    )
+    street_rows: list[CapacityStreet] = Field(
+        description="The flagged streets (every one with rows=all)"
+    )

@@ -54,6 +54,8 @@ class Help:
     minutes: int
     level: str
     """"street" (a neighbour in the same street) or "district" (the district's pool)."""
+    from_name: str
+    """The helping community's name (it may lie outside the scope a report shows)."""
 
 
 @dataclass(frozen=True)
@@ -321,7 +323,7 @@ def _assign_help(
                             tries, spare_slots[donor.community_id]
                         )
                     need -= give
-                    help_.append(Help(donor.community_id, give, level))
+                    help_.append(Help(donor.community_id, give, level, donor.name))
         helped[short.community_id] = replace(short, help=tuple(help_))
     return [helped[f.community_id] for f in forecasts]
 

@@ -1,0 +1,117 @@
+"""Officials' capacity forecast: which communities and streets of a scope cannot reach 100 %
+of the month's visits unaided, and the helper-hours each needs, from whom."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from careroute.adapters.dynamodb.repositories import capacity_reading
+from careroute.entrypoints.api_routes import ApiSetup
+from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
+from careroute.messages.api import (
+    CapacityAssumptions,
+    CapacityCommunity,
+    CapacityHelp,
+    CapacityReport,
+    CapacityStreet,
+)
+from careroute.planning.capacity import (
+    Assumptions,
+    CapacityForecast,
+    CommunityForecast,
+    StreetForecast,
+)
+from careroute.service_layer.bureau import current_policy
+from careroute.service_layer.capacity import capacity_forecast
+from careroute.service_layer.scope_access import readable_scope
+
+AttemptSuccessQuery = Annotated[
+    float, Query(gt=0, le=1, description="Share of tries that end in a visit (default 0.85)")
+]
+RowsQuery = Annotated[
+    Literal["flagged", "all"], Query(description="flagged (default) or every community and street")
+]
+
+
+def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
+    caller = api.caller
+    ports = capacity_reading()
+    route = Routes(app, "officials")
+
+    @route(
+        "GET",
+        "/oversight/capacity",
+        "The month's capacity forecast of a scope: who cannot reach 100 % unaided, and the help",
+    )
+    def get_capacity(
+        month: MonthQuery,
+        scope: ScopeQuery = "city",
+        attempt_success: AttemptSuccessQuery = Assumptions.attempt_success,
+        rows: RowsQuery = "flagged",
+    ) -> CapacityReport:
+        where = readable_scope(caller(), scope, must_exist=True)
+        first = date.fromisoformat(f"{month}-01")
+        assume = Assumptions(attempt_success=attempt_success)
+        result = capacity_forecast(first, current_policy(api.policy), ports, where, assume)
+        return report(result, str(where), every_row=rows == "all")
+
+
+def hours(minutes: float) -> float:
+    return round(minutes / 60, 1)
+
+
+def report(result: CapacityForecast, scope: str, every_row: bool) -> CapacityReport:
+    """The forecast as the API answers it: totals, then the flagged rows (or every row)."""
+    communities = result.communities if every_row else result.flagged_communities
+    streets = result.streets if every_row else result.flagged_streets
+    return CapacityReport(
+        month=f"{result.month:%Y-%m}",
+        scope=scope,
+        assumptions=CapacityAssumptions(
+            attempt_success=result.assumptions.attempt_success,
+            usable_share=result.assumptions.usable_share,
+        ),
+        communities=len(result.communities),
+        streets=len(result.streets),
+        flagged_communities=len(result.flagged_communities),
+        flagged_streets=len(result.flagged_streets),
+        shortfall_hours=hours(result.shortfall_minutes),
+        help_hours=hours(result.help_minutes),
+        uncovered_hours=hours(result.uncovered_minutes),
+        community_rows=[
+            _community(c)
+            for c in sorted(communities, key=lambda c: (-c.shortfall_minutes, c.community_id))
+        ],
+        street_rows=[_street(s) for s in streets],
+    )
+
+
+def _community(c: CommunityForecast) -> CapacityCommunity:
+    return CapacityCommunity(
+        community_id=c.community_id, name=c.name, street_id=c.street_id, street=c.street_name,
+        district_id=c.district_id, stewards=c.stewards, elders=c.elders,
+        visits_required=c.visits_required, tries_expected=c.tries_expected,
+        hours_required=hours(c.minutes_required), hours_available=hours(c.minutes_available),
+        visit_slots=c.visit_slots, shortfall_hours=hours(c.shortfall_minutes),
+        help=[
+            CapacityHelp(from_community_id=h.from_community_id,
+                         from_community=h.from_name,
+                         hours=hours(h.minutes), level=h.level)
+            for h in c.help
+        ],
+        uncovered_hours=hours(c.uncovered_minutes),
+    )  # fmt: skip
+
+
+def _street(s: StreetForecast) -> CapacityStreet:
+    return CapacityStreet(
+        street_id=s.street_id,
+        street=s.street_name,
+        district_id=s.district_id,
+        shortfall_hours=hours(s.shortfall_minutes),
+        street_help_hours=hours(s.street_help_minutes),
+        outside_help_hours=hours(s.outside_help_minutes),
+        short_communities=list(s.short_communities),
+    )
