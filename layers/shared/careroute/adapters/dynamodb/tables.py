@@ -139,6 +139,7 @@ class Transaction(TransactWrite):
 
     @property
     def committed(self) -> bool:
+        """Were the writes made? (False: a condition failed and nothing was written.)"""
         return not any(self.failed)
 
 
@@ -154,5 +155,5 @@ def transaction(model: type[Model], action: str) -> Iterator[Transaction]:
                 yield writes
         except TransactWriteError as exc:
             writes.failed = failed_conditions(exc)
-            if writes.committed:
-                raise
+            if not any(writes.failed):
+                raise  # cancelled for another reason: throttling, a conflicting transaction
