@@ -44,6 +44,11 @@ const CR = (() => {
       fall_detected: "跌倒", one_key_call: "一键呼叫", smoke_alarm: "烟雾报警", no_movement: "长时间无活动",
       device_offline: "设备离线", new: "新建", dispatching: "派单中", dispatched: "已派单",
       acknowledged: "已确认", arrived: "已到达", closed: "已关闭",
+      capacity: "月度人力预测", cap_communities: "人力不足的社区", cap_streets: "需外部支援的街道",
+      cap_shortfall: "缺口 (小时)", cap_help: "已安排支援 (小时)", cap_uncovered: "仍无人承担 (小时)",
+      cap_need: "需要 (小时)", cap_have: "可用 (小时)", cap_helpers: "支援来源 (小时)",
+      cap_short_communities: "不足社区", cap_street_help: "街道内互助 (小时)", cap_outside: "需街道外支援 (小时)",
+      cap_none: "本月各社区均可独立完成探访", cap_assumptions: "假设：尝试成功率 {s}，班次 {u} 用于探访；每次探访按截止日安排",
     },
     en: {
       lang: "中文", signin: "Sign in", token_hint: "Paste a token (locally: careroute token --role steward --scope W0001)",
@@ -79,6 +84,11 @@ const CR = (() => {
       fall_detected: "Fall detected", one_key_call: "One-key call", smoke_alarm: "Smoke alarm", no_movement: "No movement",
       device_offline: "Device offline", new: "New", dispatching: "Dispatching", dispatched: "Dispatched",
       acknowledged: "Acknowledged", arrived: "Arrived", closed: "Closed",
+      capacity: "Capacity forecast for the month", cap_communities: "Communities short", cap_streets: "Streets needing outside help",
+      cap_shortfall: "Shortfall (h)", cap_help: "Help assigned (h)", cap_uncovered: "Left uncovered (h)",
+      cap_need: "Needed (h)", cap_have: "Available (h)", cap_helpers: "Help from (h)",
+      cap_short_communities: "Short communities", cap_street_help: "From the street (h)", cap_outside: "From outside the street (h)",
+      cap_none: "Every community can do its month unaided", cap_assumptions: "Assumptions: {s} of tries succeed, {u} of a shift goes to visits; each visit on its deadline",
     },
   };
 

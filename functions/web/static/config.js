@@ -13,4 +13,6 @@ window.CAREROUTE_CONFIG = {
   circlePath: "service-circle",
   incidentsPath: "incidents",
   incidentReportPath: "incident-report",
+  // The month's capacity forecast (GET ?month&scope): feature-detected the same way.
+  capacityPath: "oversight/capacity",
 };

@@ -1,7 +1,8 @@
 // The officials' dashboard: monthly coverage of the viewer's scope with a drill-down
 // (district -> street -> community), tier cadence compliance, overdue elders, tickets, a map
-// of communities coloured by coverage and the month's coverage as a chart. Every number
-// comes from the JWT API as it answers; nothing is computed here but shares and colours.
+// of communities coloured by coverage, the month's coverage as a chart and the month's
+// capacity forecast (who cannot do the month unaided, and who helps). Every number comes
+// from the JWT API as it answers; nothing is computed here but shares and colours.
 "use strict";
 
 (() => {
@@ -317,6 +318,55 @@
     panel.hidden = false;
   }
 
+  // The month's capacity forecast of the scope (GET /oversight/capacity): the communities
+  // that cannot do their month's visits unaided and who helps them, and the streets whose
+  // communities cannot cover each other. Read before the month starts; hidden when the
+  // route does not answer.
+  async function probeCapacity() {
+    const panel = document.getElementById("capacity");
+    const scope = view.scope, month = monthInput.value;
+    let data;
+    try {
+      data = await CR.api(q(CR.CONFIG.capacityPath || "oversight/capacity", { month, scope }));
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    if (view.scope !== scope || monthInput.value !== month) return;
+    const figure = (key, id, value) => el("div", { class: "figure" }, el("div", { class: "muted", text: t(key) }),
+      el("div", { class: "value", "data-testid": id, text: value }));
+    const cell = (col, text) => el("td", { class: "num", "data-col": col, text });
+    const communities = el("table", { id: "capacity-communities", "data-testid": "capacity-communities" });
+    table(communities, [["community"], ["street"], ["cap_need", 1], ["cap_have", 1], ["cap_shortfall", 1], ["cap_helpers"], ["cap_uncovered", 1]],
+      data.community_rows.slice(0, 20).map(c => el("tr", { "data-community": c.community_id, class: c.uncovered_hours > 0 ? "error" : null },
+        el("td", { text: `${c.name} (${c.community_id})` }), el("td", { text: c.street }),
+        cell("hours_required", c.hours_required), cell("hours_available", c.hours_available),
+        cell("shortfall_hours", c.shortfall_hours),
+        el("td", { "data-col": "help", text: c.help.map(h => `${h.from_community} ${h.hours} (${t(h.level)})`).join("; ") || "–" }),
+        cell("uncovered_hours", c.uncovered_hours))));
+    const streets = el("table", { id: "capacity-streets", "data-testid": "capacity-streets" });
+    table(streets, [["street"], ["cap_short_communities", 1], ["cap_shortfall", 1], ["cap_street_help", 1], ["cap_outside", 1]],
+      data.street_rows.map(s => el("tr", { "data-street": s.street_id },
+        el("td", { text: `${s.street} (${s.street_id})` }), cell("short_communities", s.short_communities.length),
+        cell("shortfall_hours", s.shortfall_hours), cell("street_help_hours", s.street_help_hours),
+        cell("outside_help_hours", s.outside_help_hours))));
+    const assumed = t("cap_assumptions").replace("{s}", CR.pct(data.assumptions.attempt_success))
+      .replace("{u}", CR.pct(data.assumptions.usable_share));
+    const parts = [
+      figure("cap_communities", "capacity_communities", `${data.flagged_communities}/${data.communities}`),
+      figure("cap_streets", "capacity_streets", `${data.flagged_streets}/${data.streets}`),
+      figure("cap_shortfall", "capacity_shortfall", data.shortfall_hours),
+      figure("cap_help", "capacity_help", data.help_hours),
+      figure("cap_uncovered", "capacity_uncovered", data.uncovered_hours),
+    ];
+    if (data.flagged_communities) parts.push(communities);
+    else parts.push(el("p", { class: "muted", text: t("cap_none") }));
+    if (data.flagged_streets) parts.push(el("h3", { text: t("cap_streets") }), streets);
+    parts.push(el("p", { class: "muted", "data-testid": "capacity-assumptions", text: assumed }));
+    document.getElementById("capacity-body").replaceChildren(...parts);
+    panel.hidden = false;
+  }
+
   function render() {
     CR.applyText();
     if (!view) return;
@@ -326,6 +376,7 @@
     const shown = view.scope;
     probeCircle().finally(() => { document.body.dataset.circle = shown; });
     probeIncidents().finally(() => { document.body.dataset.incidents = shown; });
+    probeCapacity().finally(() => { document.body.dataset.capacity = shown; });
   }
 
   function fail(e) {
