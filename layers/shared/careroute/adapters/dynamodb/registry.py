@@ -252,9 +252,8 @@ def get_community(community_id: str) -> Community:
 def get_steward(steward_id: str, consistent: bool = False) -> Steward:
     missing = f"steward {steward_id} not found"
     action = "read a steward"
-    return _steward(
-        get_item(StewardModel, steward_id, action=action, missing=missing, consistent=consistent)
-    )
+    item = get_item(StewardModel, steward_id, action=action, missing=missing, consistent=consistent)
+    return _steward(item)
 
 
 def steward_of_community(community_id: str) -> Steward:
@@ -267,9 +266,9 @@ def steward_of_community(community_id: str) -> Steward:
 def get_elder(community_id: str, elder_id: str, consistent: bool = False) -> Elder:
     missing = f"elder {elder_id} not found in community {community_id}"
     key = (community_id, elder_id)
-    return _elder(
-        get_item(ElderModel, *key, action="read an elder", missing=missing, consistent=consistent)
-    )
+    action = "read an elder"
+    item = get_item(ElderModel, *key, action=action, missing=missing, consistent=consistent)
+    return _elder(item)
 
 
 def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:

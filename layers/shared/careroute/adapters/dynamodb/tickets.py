@@ -115,11 +115,9 @@ def open_once(ticket: Ticket) -> bool:
 
 def get_ticket(ticket_id: str, consistent: bool = False) -> Ticket:
     missing = f"ticket {ticket_id} not found"
-    return _ticket(
-        get_item(
-            TicketModel, ticket_id, action="read a ticket", missing=missing, consistent=consistent
-        )
-    )
+    action = "read a ticket"
+    item = get_item(TicketModel, ticket_id, action=action, missing=missing, consistent=consistent)
+    return _ticket(item)
 
 
 def of_community(community_id: str) -> Iterator[Ticket]:
