@@ -499,3 +499,74 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     assert listed.get_attribute("data-count") == str(len(api["outside"]))
     assert console.errors == []
     ctx.close()
+
+
+def test_the_capacity_panel_shows_the_months_forecast_as_the_api_gives_it(
+    served: tuple[EventPump, str], browser: Any
+) -> None:
+    """A hard month (the test asks the route for one try in four succeeding, so the small
+    city's stewards fall short): the panel's figures, every flagged community with its
+    helpers and every flagged street equal GET /oversight/capacity."""
+    pump, url = served
+    admin = pump.issuer.token("city_admin")
+    month = china_now().strftime("%Y-%m")
+    ctx = new_context(browser, viewport={"width": 1280, "height": 900})
+    harder = "&attempt_success=0.25"
+    ctx.route("**/oversight/capacity?*", lambda r: r.continue_(url=r.request.url + harder))
+    page = ctx.new_page()
+    console = Console(page)
+    page.goto(f"{url}/app/dashboard.html#month={month}&token={admin}")
+    page.wait_for_selector("body[data-capacity='city']")
+    api = http(
+        "GET", f"{url}/oversight/capacity?month={month}&scope=city&attempt_success=0.25", admin
+    )
+    assert api["flagged_communities"] > 0 and api["flagged_streets"] > 0
+    figures = {
+        "capacity_communities": f"{api['flagged_communities']}/{api['communities']}",
+        "capacity_streets": f"{api['flagged_streets']}/{api['streets']}",
+        "capacity_shortfall": js_number(api["shortfall_hours"]),
+        "capacity_help": js_number(api["help_hours"]),
+        "capacity_uncovered": js_number(api["uncovered_hours"]),
+    }
+    assert {key: page.get_by_test_id(key).inner_text() for key in figures} == figures
+    level = {"street": "街道", "district": "区"}
+    communities = {
+        c["community_id"]: {
+            "hours_required": js_number(c["hours_required"]),
+            "hours_available": js_number(c["hours_available"]),
+            "shortfall_hours": js_number(c["shortfall_hours"]),
+            "help": "; ".join(
+                f"{h['from_community']} {js_number(h['hours'])} ({level[h['level']]})"
+                for h in c["help"]
+            )
+            or "–",
+            "uncovered_hours": js_number(c["uncovered_hours"]),
+        }
+        for c in api["community_rows"][:20]
+    }
+    assert cells_of(page, "capacity-communities", "data-community") == communities
+    streets = {
+        s["street_id"]: {
+            "short_communities": str(len(s["short_communities"])),
+            "shortfall_hours": js_number(s["shortfall_hours"]),
+            "street_help_hours": js_number(s["street_help_hours"]),
+            "outside_help_hours": js_number(s["outside_help_hours"]),
+        }
+        for s in api["street_rows"]
+    }
+    assert cells_of(page, "capacity-streets", "data-street") == streets
+    assert "25.0%" in page.get_by_test_id("capacity-assumptions").inner_text()
+    assert console.errors == []
+    ctx.close()
+
+
+def cells_of(page: Any, table: str, key: str) -> dict[str, dict[str, str]]:
+    """{row's `key` attribute: {column: text}} of a dashboard table."""
+    rows = page.locator(f"#{table} tbody tr[{key}]")
+    return {
+        rows.nth(i).get_attribute(key) or "": {
+            cell.get_attribute("data-col") or "": cell.inner_text()
+            for cell in rows.nth(i).locator("td[data-col]").all()
+        }
+        for i in range(rows.count())
+    }
