@@ -24,6 +24,7 @@ from careroute.domain.vocabulary import (
     format_clock,
 )
 from careroute.planning.horizon import DayCapacity, HorizonPlan, PlannedVisit, plan_horizon
+from careroute.planning.route_document import route_head
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_route import held_stop
 from careroute.routing import (
@@ -296,17 +297,8 @@ def _document(
         for u in result.unassigned
         if u.stop_id in held
     ]
-    lunch = steward.lunch_break
     return {
-        "steward_id": steward.steward_id,
-        "community_id": community.community_id,
-        "street_id": community.street_id,
-        "district_id": community.district_id,
-        "date": plan_date.isoformat(),
-        "mode": steward.mode.value,
-        "depot": {"lat": community.location.lat, "lng": community.location.lng},
-        "shift": _window(steward.shift.start, steward.shift.end),
-        "break": _window(lunch.start, lunch.end) if lunch else None,
+        **route_head(community, steward, plan_date),
         "depart": format_clock(result.depot_departure),
         "return": format_clock(result.depot_return),
         "stops": stops,
