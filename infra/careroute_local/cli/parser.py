@@ -171,6 +171,12 @@ def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "memory: the same use cases called directly on in-memory adapters, no moto, same "
         "clock and draws; it leaves out inspections and home services (not yet on ports)",
     )
+    simulate.add_argument(
+        "--visits-only",
+        action="store_true",
+        help="leave out inspections and home services on the stack too, so that both engines "
+        "run exactly the same month (the differential comparison)",
+    )
     simulate.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
     simulate.add_argument(
         "--out", type=Path, metavar="DIR", help="report directory (var/simulations/MONTH-seedN)"

@@ -53,6 +53,8 @@ def cmd_simulate(args: argparse.Namespace) -> None:
             days=args.days,
             workers=args.workers,
             out=args.out,
+            engine=args.engine,
+            visits_only=args.visits_only,
         )
         started = time.perf_counter()
         city = generate_city(

@@ -8,7 +8,6 @@ import json
 import re
 from typing import Any
 
-from careroute.domain.vocabulary import ElderStatus
 from careroute_local.simulation.state import Run
 
 TOKEN_TTL = 14 * 24 * 3600
@@ -62,14 +61,3 @@ def error_text(payload: Any) -> str:
             return f"{error.get('code')}: {error.get('message')}"
         return str(payload.get("message", payload))
     return str(payload)
-
-
-def patch_status(
-    run: Run, pump: Any, tokens: Tokens, community_id: str, elder_id: str, status: ElderStatus
-) -> None:
-    status_code, payload = call(
-        run, pump, "PATCH", f"/elders/{community_id}/{elder_id}",
-        tokens.steward_or_role("city_admin"), {"status": status.value},
-    )  # fmt: skip
-    if status_code != 200:
-        run.note(f"PATCH elder status answered {status_code}: {error_text(payload)}")

@@ -16,6 +16,7 @@ from careroute.domain.coverage import Scope
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import VisitRecord
 from careroute_local import month_report
+from careroute_local.simulation.engine import Stored
 from careroute_local.simulation.report import coverage_rows
 from careroute_local.simulation.state import Run
 
@@ -35,24 +36,19 @@ def _baselines(run: Run) -> list[ElderBaseline]:
     ]
 
 
-def check_on_stack(run: Run) -> tuple[Compliance, dict[str, Any]]:
-    from careroute.adapters.dynamodb import coverage as coverage_store
-    from careroute.adapters.dynamodb.visits import all_visits
-    from careroute.service_layer.coverage_check import check_month
-
-    records = list(all_visits())
-    stored = coverage_store.stored_counters(run.config.month)
-    drift = [str(d) for d in check_month(run.config.month)]
+def check_stored(run: Run, stored: Stored) -> tuple[Compliance, dict[str, Any]]:
+    """The month recomputed from the stored visit records and compared with the rest."""
+    records = stored.visits
     baselines = _baselines(run)
     compliance = check_compliance(
         records, baselines, run.config.month, run.policy, through=run.config.last
     )
-    checks = compare(compliance, stored, records, run.recorded, drift)
+    checks = compare(compliance, stored.counters, records, run.recorded, stored.drift)
     checks["raw"] = {
         "visits": records,
-        "counters": {f"{scope}|{tier}": row for (scope, tier), row in stored.items()},
+        "counters": {f"{scope}|{tier}": row for (scope, tier), row in stored.counters.items()},
         "baselines": baselines,
-        "drift": drift,
+        "drift": stored.drift,
     }
     return compliance, checks
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from careroute.domain.compliance import month_bounds
 from careroute_local.paths import DATA_DIR
 
+ENGINES = ("stack", "memory")
+
 
 @dataclass(frozen=True)
 class Rates:
@@ -54,8 +56,15 @@ class SimulationConfig:
     """Simulate only the month's first N days (the monthly rule is then not judged)."""
     workers: int = 2
     out: Path | None = None
+    engine: str = "stack"
+    """`stack` (the handlers on the local stack) or `memory` (the use cases in memory)."""
+    visits_only: bool = False
+    """Leave out what the memory engine cannot run yet (inspections, home services), also on
+    the stack: the two engines then run exactly the same month (the differential test)."""
 
     def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine}")
         _first, last = month_bounds(self.month)
         if self.days is not None and not 1 <= self.days <= last.day:
             raise ValueError(f"--days must be between 1 and {last.day} for {self.month}")

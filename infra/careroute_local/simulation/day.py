@@ -1,18 +1,19 @@
-"""One simulated day on the local stack: the night's plan, the morning's discharges and sick
-calls, every steward's walk, the stream, the registry confirmed and the tickets followed up.
+"""One simulated day, through an engine (`engine.py`): the night's plan, the morning's
+discharges and sick calls, every steward's walk, the projector, the registry confirmed and the
+tickets followed up.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from careroute.domain import clock
-from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import ElderStatus, Outcome, Steward, parse_clock
-from careroute_local.simulation.api_client import Tokens, call, error_text, patch_status
+from careroute_local.simulation.api_client import error_text
 from careroute_local.simulation.config import draw
+from careroute_local.simulation.engine import Engine
 from careroute_local.simulation.state import DayStats, Run
 from careroute_local.simulation.tickets import follow_up
 from careroute_local.simulation.timetable import (
@@ -26,34 +27,22 @@ from careroute_local.simulation.timetable import (
 )
 from careroute_local.simulation.visits import walk_route
 
-PLANNER = "PlannerFunction"
-PLAN_QUEUE = "PlanJobsQueue"
-VISITS_TABLE = "VisitsTable"
-ESCALATOR = "EscalatorFunction"
-
 
 def one_day(
     run: Run,
-    pump: Any,
-    tokens: Tokens,
+    engine: Engine,
     sim_clock: clock.SimulatedClock,
     day: date,
     district_ids: list[str],
 ) -> DayStats:
-    from careroute.adapters.dynamodb import routes as route_store
-
     stats = DayStats(day)
     # 1. The nightly plan, fired the evening before.
     evening = at(day - timedelta(days=1), EVENING_PLAN)
     sim_clock.set(evening)
     t0 = time.perf_counter()
-    pump.fire_schedule(
-        PLANNER,
-        evening.astimezone(UTC),
-        overrides={"plan_date": day.isoformat(), "district_ids": district_ids},
-    )
+    engine.fan_out(evening, day, district_ids)
     t1 = time.perf_counter()
-    drained = pump.drain_queue(PLAN_QUEUE, workers=run.config.workers)
+    drained = engine.solve()
     t2 = time.perf_counter()
     if drained.failed or drained.dead_lettered:
         run.note(
@@ -64,13 +53,13 @@ def one_day(
 
     # 2. The morning: discharges and sickness.
     sim_clock.set(at(day, MORNING))
-    _discharge(run, pump, tokens, day)
-    sick_today = _fall_sick(run, pump, tokens, day)
+    _discharge(run, engine, day)
+    sick_today = _fall_sick(run, engine, day)
     stats.sick_stewards = len(sick_today)
     covering = 0.0
     if sick_today:  # the sick calls re-planned the neighbours who cover today
         t_cover = time.perf_counter()
-        pump.drain_queue(PLAN_QUEUE, workers=run.config.workers)
+        engine.solve()
         covering = time.perf_counter() - t_cover
 
     # 3. The stewards' day.
@@ -80,20 +69,16 @@ def one_day(
         if not regular_day(steward, day):
             continue
         if steward.steward_id in sick_today:
-            try:
-                route = route_store.get_route(steward.steward_id, day)
-            except NotFoundError:
-                route = None
+            route = engine.planned_route(steward.steward_id, day)
             _workload(run, steward, day, route, [], status="sick")
             if route is not None:
                 _tally_plan(run, route, day, stats)
                 for stop in route["stops"]:
                     run.evidence[stop["elder_id"]].sick.append(day)
             continue
-        status, route = call(
-            run, pump, "GET", f"/stewards/{steward.steward_id}/routes/{day}",
-            tokens.steward(steward.steward_id),
-        )  # fmt: skip
+        # Each steward's day starts in the morning (the last walk left the clock at its end).
+        sim_clock.set(at(day, MORNING))
+        status, route = engine.fetch_route(steward.steward_id, day)
         if status == 404:
             on_leave = day in run.leave[steward.steward_id]
             _workload(run, steward, day, None, [], status="leave" if on_leave else "no route")
@@ -103,24 +88,24 @@ def one_day(
             continue
         _tally_plan(run, route, day, stats)
         worked.append(steward)
-        results = walk_route(run, pump, tokens, sim_clock, steward, route, day, status_changes)
+        results = walk_route(run, engine, sim_clock, steward, route, day, status_changes)
         stats.attempted += len(results)
         stats.completed += sum(1 for r in results if r["outcome"] == Outcome.VISITED.value)
         _workload(run, steward, day, route, results, status="worked")
     t3 = time.perf_counter()
 
-    # 4. The stream, then the registry confirmed by an official.
-    pump.drain_stream(VISITS_TABLE)
+    # 4. The projector, then the registry confirmed by an official.
+    engine.project()
     t4 = time.perf_counter()
     sim_clock.set(at(day, EVENING_CONFIRM))
     for community_id, elder_id, new_status in status_changes:
-        patch_status(run, pump, tokens, community_id, elder_id, new_status)
+        _set_status(run, engine, community_id, elder_id, new_status)
     # 5. Follow-ups: stewards at work close the tickets whose day has come; then the
     #    escalator's evening run moves overdue ones up (the real scheduled function).
     sim_clock.set(at(day, FOLLOW_UP))
     for steward in worked:
-        follow_up(run, pump, tokens, steward, day)
-    pump.fire_schedule(ESCALATOR, at(day, ESCALATION_RUN).astimezone(UTC))
+        follow_up(run, engine, steward, day)
+    engine.escalate(at(day, ESCALATION_RUN))
     t5 = time.perf_counter()
 
     stats.seconds = {
@@ -136,15 +121,23 @@ def one_day(
     return stats
 
 
-def _discharge(run: Run, pump: Any, tokens: Tokens, day: date) -> None:
+def _set_status(
+    run: Run, engine: Engine, community_id: str, elder_id: str, status: ElderStatus
+) -> None:
+    code, payload = engine.set_elder_status(community_id, elder_id, status)
+    if code != 200:
+        run.note(f"PATCH elder status answered {code}: {error_text(payload)}")
+
+
+def _discharge(run: Run, engine: Engine, day: date) -> None:
     for state in run.elders.values():
         if state.home_on == day and state.status is ElderStatus.HOSPITALISED:
-            patch_status(run, pump, tokens, state.community_id, state.elder_id, ElderStatus.ACTIVE)
+            _set_status(run, engine, state.community_id, state.elder_id, ElderStatus.ACTIVE)
             state.resume(day)
             run.totals["discharged"] += 1
 
 
-def _fall_sick(run: Run, pump: Any, tokens: Tokens, day: date) -> set[str]:
+def _fall_sick(run: Run, engine: Engine, day: date) -> set[str]:
     config = run.config
     sick_today: set[str] = set()
     for steward in run.city.stewards:
@@ -163,10 +156,7 @@ def _fall_sick(run: Run, pump: Any, tokens: Tokens, day: date) -> set[str]:
         run.leave[sid] |= days
         run.totals["sickness_spells"] += 1
         sick_today.add(sid)
-        body = {"dates": sorted(d.isoformat() for d in run.leave[sid])}
-        status, payload = call(
-            run, pump, "PUT", f"/stewards/{sid}/leave", tokens.steward_or_role("city_admin"), body
-        )
+        status, payload = engine.set_leave(sid, sorted(run.leave[sid]))
         if status != 200:
             run.note(
                 f"PUT /stewards/{{id}}/leave answered {status}: sick days are not known to "

@@ -100,6 +100,8 @@ def build_report(
         "command": command,
         "parameters": {
             "month": config.month,
+            "engine": config.engine,
+            "visits_only": config.visits_only,
             "seed": config.seed,
             "city_seed": config.city_seed,
             "first": config.first.isoformat(),
@@ -135,6 +137,7 @@ def build_report(
         },
         "misses_by_cause": dict(Counter(m["cause"] for m in misses).most_common()),
         "totals": totals,
+        "tickets_by_source": run.tickets_by_source,
         "tickets_sla": run.ticket_sla,
         "home_services": run.home_services,
         "workload_summary": _workload_summary(run.workload),

@@ -102,6 +102,8 @@ class Run:
     timings: Timings = field(default_factory=Timings)
     home_services: dict[str, Any] = field(default_factory=dict)
     """Home-service orders: what the simulation did, oversight, event checks."""
+    tickets_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Tickets at the month's end by source (visit findings, benefit scan, inspections)."""
     ticket_sla: dict[str, Any] = field(default_factory=dict)
     """The `tickets` block of GET /coverage for the city at the month's end."""
 

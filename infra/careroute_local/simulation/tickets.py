@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.domain.vocabulary import CHINA_TZ, Steward
-from careroute_local.simulation.api_client import Tokens, call
 from careroute_local.simulation.config import draw
+from careroute_local.simulation.engine import Engine
 from careroute_local.simulation.state import Run
 from careroute_local.simulation.timetable import FOLLOW_UP, at, regular_day
 
@@ -17,12 +17,9 @@ CLOSE_DELAY_DAYS = {"urgent": (0, 0), "high": (0, 2), "normal": (0, 6)}
 """Days between a ticket opening and the steward closing it, drawn per ticket."""
 
 
-def follow_up(run: Run, pump: Any, tokens: Tokens, steward: Steward, day: date) -> None:
+def follow_up(run: Run, engine: Engine, steward: Steward, day: date) -> None:
     """Close the community's open tickets whose (drawn) closing day has come."""
-    status, payload = call(
-        run, pump, "GET", f"/tickets?scope=community:{steward.community_id}&status=open",
-        tokens.steward(steward.steward_id),
-    )  # fmt: skip
+    status, payload = engine.community_tickets(steward)
     if status != 200:
         run.note(f"{day}: GET /tickets for {steward.community_id} answered {status}")
         return
@@ -35,29 +32,27 @@ def follow_up(run: Run, pump: Any, tokens: Tokens, steward: Steward, day: date) 
         ):
             continue
         body = {"action": "followed up on the visit's finding", "result": "resolved"}
-        closed, _ = call(
-            run, pump, "POST", f"/tickets/{ticket['ticket_id']}/close", body=body,
-            token=tokens.steward(steward.steward_id),
-        )  # fmt: skip
+        closed, _ = engine.close_ticket(steward.steward_id, ticket["ticket_id"], body)
         if closed != 200:
             run.note(f"{day}: closing ticket {ticket['ticket_id']} answered {closed}")
 
 
-def ticket_totals(run: Run, pump: Any, tokens: Tokens) -> dict[str, int]:
+def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
     """Follow-up tickets at the month's end, as the city admin sees them."""
     rows: list[dict[str, Any]] = []
     for status in ("open", "closed"):
-        code, payload = call(
-            run, pump, "GET", f"/tickets?scope=city&status={status}",
-            tokens.steward_or_role("city_admin"),
-        )  # fmt: skip
+        code, payload = engine.city_tickets(status)
         if code != 200:
             run.note(f"GET /tickets?scope=city&status={status} answered {code}")
             continue
         rows += payload["tickets"]
     closed = [r for r in rows if r["status"] == "closed"]
-    on_time = [r for r in closed if r["closed_at"] <= r["due_at"]]
+    on_time = [r for r in closed if _on_time(r)]
     found = [r for r in rows if r.get("source", "visit") == "visit"]
+    run.tickets_by_source = {
+        source: _figures([r for r in rows if r.get("source", "visit") == source])
+        for source in sorted({r.get("source", "visit") for r in rows})
+    }
     return {
         "tickets_opened": len(rows),
         "tickets_from_findings": len(found),
@@ -70,14 +65,31 @@ def ticket_totals(run: Run, pump: Any, tokens: Tokens) -> dict[str, int]:
     }
 
 
-def ticket_sla(run: Run, pump: Any, tokens: Tokens, month: str) -> dict[str, Any]:
+def _on_time(row: dict[str, Any]) -> bool:
+    closed_at, due_at = row["closed_at"], row["due_at"]
+    return datetime.fromisoformat(closed_at) <= datetime.fromisoformat(due_at)
+
+
+def _figures(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """One source's tickets: opened, closed (on time), open and overdue, escalated."""
+    closed = [r for r in rows if r["status"] == "closed"]
+    return {
+        "opened": len(rows),
+        "closed": len(closed),
+        "closed_on_time": sum(1 for r in closed if _on_time(r)),
+        "open_overdue": sum(1 for r in rows if r["status"] == "open" and r["overdue"]),
+        "escalated": sum(1 for r in rows if r["level"] != "steward"),
+    }
+
+
+def ticket_sla(run: Run, engine: Engine, month: str) -> dict[str, Any]:
     """The month's follow-up tickets as the city's coverage report gives them (the `tickets`
     block of GET /coverage): opened, closed, closed on time, open and overdue now."""
-    code, payload = call(run, pump, "GET", f"/coverage?month={month}&scope=city", tokens.admin())
-    if code != 200 or "tickets" not in (payload or {}):
+    code, figures = engine.ticket_figures(month)
+    if code != 200 or not isinstance(figures, dict):
         run.note(f"GET /coverage?month={month}&scope=city answered {code}")
         return {}
-    return dict(payload["tickets"])
+    return dict(figures)
 
 
 def _due_before_next_shift(steward: Steward, day: date, due: datetime) -> bool:

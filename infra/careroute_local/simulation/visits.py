@@ -16,8 +16,8 @@ from careroute.domain.vocabulary import (
     Steward,
     parse_clock,
 )
-from careroute_local.simulation.api_client import Tokens, call
 from careroute_local.simulation.config import draw
+from careroute_local.simulation.engine import Engine
 from careroute_local.simulation.state import Run
 from careroute_local.simulation.timetable import MORNING, at
 
@@ -65,8 +65,7 @@ def _outcome(run: Run, day: date, elder_id: str) -> tuple[Outcome, list[dict[str
 
 def walk_route(
     run: Run,
-    pump: Any,
-    tokens: Tokens,
+    engine: Engine,
     sim_clock: clock.SimulatedClock,
     steward: Steward,
     route: dict[str, Any],
@@ -101,8 +100,7 @@ def walk_route(
     if not items:
         return []
     sim_clock.set(at(day, last_end))
-    token = tokens.steward(steward.steward_id)
-    status, answer = call(run, pump, "POST", "/visits/batch", token, {"items": items})
+    status, answer = engine.post_outcomes(steward.steward_id, items)
     if status != 200 or not isinstance(answer, dict):
         run.note(f"{day}: POST /visits/batch of {steward.steward_id} answered {status}")
         for item in items:
@@ -110,7 +108,7 @@ def walk_route(
         return []
     first_ids = _absorb(run, answer, items, meta, day, status_changes)
     if draw(run.config.seed, "resend", day, steward.steward_id).random() < run.config.rates.resend:
-        status, again = call(run, pump, "POST", "/visits/batch", token, {"items": items})
+        status, again = engine.post_outcomes(steward.steward_id, items)
         run.totals["resent_batches"] += 1
         run.totals["resent_items"] += len(items)
         same = status == 200 and isinstance(again, dict) and _visit_ids(again) == first_ids

@@ -313,10 +313,13 @@ class MemoryReadAudit:
 class MemoryVisits:
     def __init__(self) -> None:
         self._by_id: dict[str, tuple[VisitRecord, str]] = {}
+        self._new: list[VisitRecord] = []
+        """Records stored since the last `take_new`, in the order stored (the stream)."""
 
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         if record.visit_id not in self._by_id:
             self._by_id[record.visit_id] = (record, request_hash)
+            self._new.append(record)
             return record, True
         stored, stored_hash = self._by_id[record.visit_id]
         if stored_hash != request_hash:
@@ -325,6 +328,12 @@ class MemoryVisits:
 
     def all_visits(self) -> Iterator[VisitRecord]:
         return iter([record for record, _ in self._by_id.values()])
+
+    def take_new(self) -> list[VisitRecord]:
+        """The records stored since the last call, oldest first, as the table's stream
+        delivers them to the projector (a simulation's stream drain); none are kept."""
+        taken, self._new = self._new, []
+        return taken
 
 
 class MemoryCoverage:
@@ -369,6 +378,16 @@ class MemoryCoverage:
             )
             for tier in TIER_ORDER
         ]
+
+    def stored_counters(self, month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+        """Every counter of a month by (scope, tier), as the coverage table's
+        `stored_counters` gives them (for the checks, not requests)."""
+        prefix = f"{month}#"
+        return {
+            (Scope.parse(key.removeprefix(prefix)), tier): coverage_row(tier, counts, 0)
+            for (key, tier), counts in self._counters.items()
+            if key.startswith(prefix)
+        }
 
     def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
         counts = self._tickets.get(f"{month}#{scope}", Counter())

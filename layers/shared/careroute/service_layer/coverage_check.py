@@ -6,11 +6,13 @@ the visits table alone. Any difference is drift: a bug or a lost or doubled proj
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from careroute.adapters.dynamodb import coverage, visits
 from careroute.domain.coverage import Counters, Scope, recompute
+from careroute.domain.vocabulary import VisitRecord
 
 Row = dict[str, Any]
 
@@ -50,15 +52,27 @@ def _same(stored: Row | None, expected: Row | None) -> bool:
     return key(stored) == key(expected)
 
 
-def expected_counters(month: str) -> dict[tuple[Scope, str], Row]:
-    counted = recompute(v for v in visits.all_visits() if v.month == month)
+def counted_from(records: Iterable[VisitRecord], month: str) -> dict[tuple[Scope, str], Row]:
+    """The month's counters recounted from visit records."""
+    counted = recompute(v for v in records if v.month == month)
     return {(scope, tier): _as_row(c) for (m, scope, tier), c in counted.items() if m == month}
+
+
+def expected_counters(month: str) -> dict[tuple[Scope, str], Row]:
+    return counted_from(visits.all_visits(), month)
 
 
 def check_month(month: str) -> list[Drift]:
     """Every (scope, tier) whose stored counters differ from the visit records; [] = exact."""
-    stored = coverage.stored_counters(month)
-    expected = expected_counters(month)
+    return drift_of(month, coverage.stored_counters(month), visits.all_visits())
+
+
+def drift_of(
+    month: str, stored: dict[tuple[Scope, str], Row], records: Iterable[VisitRecord]
+) -> list[Drift]:
+    """Every (scope, tier) whose `stored` counters differ from the records' recount (any
+    backend's: the memory simulation checks its own this way)."""
+    expected = counted_from(records, month)
     return [
         Drift(scope, tier, stored.get((scope, tier)), expected.get((scope, tier)))
         for scope, tier in sorted(set(stored) | set(expected), key=lambda k: (str(k[0]), k[1]))
