@@ -29,6 +29,9 @@ CSV_COLUMNS = (
 )  # fmt: skip
 SHOWN = 40
 """Most flagged communities listed in the table (every one goes to --csv)."""
+TABLE_WIDTH = 132
+"""Columns the table is drawn in at least (a narrower terminal wraps its lines): the helpers
+column stays readable."""
 
 
 def hours(minutes: float) -> str:
@@ -72,6 +75,7 @@ def cmd_capacity(args: argparse.Namespace) -> None:
             raise SystemExit(EXIT_BAD_INPUT) from exc
     _print_summary(result, scope)
     _print_flagged(result)
+    _print_flagged_streets(result)
     _print_assumptions(result)
     if args.csv:
         _write_csv(result, args.csv)
@@ -122,6 +126,7 @@ def _print_summary(result: CapacityForecast, scope: Scope) -> None:
 
 
 def _print_flagged(result: CapacityForecast) -> None:
+    from rich.console import Console
     from rich.table import Table
 
     flagged = sorted(result.flagged_communities, key=lambda c: -c.shortfall_minutes)
@@ -137,13 +142,30 @@ def _print_flagged(result: CapacityForecast) -> None:
         table.add_row(
             f"{c.community_id} {c.name}", c.street_name, f"{c.elders:,}",
             f"{c.tries_expected:,.0f}", hours(c.minutes_required), hours(c.minutes_available),
-            hours(c.shortfall_minutes), _helpers(c) or "-", hours(c.uncovered_minutes),
+            hours(c.shortfall_minutes), _helpers(c, "\n") or "-", hours(c.uncovered_minutes),
+        )  # fmt: skip
+    Console(stderr=True, width=max(console.width, TABLE_WIDTH)).print(table)
+
+
+def _print_flagged_streets(result: CapacityForecast) -> None:
+    from rich.table import Table
+
+    if not result.flagged_streets:
+        return
+    table = Table(title="Flagged streets (their communities cannot cover each other)")
+    for column in ("street", "short communities", "short h", "from the street h", "from outside h"):
+        table.add_column(column, justify="left" if column == "street" else "right")
+    for s in sorted(result.flagged_streets, key=lambda s: -s.outside_help_minutes):
+        table.add_row(
+            f"{s.street_id} {s.street_name}", str(len(s.short_communities)),
+            hours(s.shortfall_minutes), hours(s.street_help_minutes),
+            hours(s.outside_help_minutes),
         )  # fmt: skip
     console.print(table)
 
 
-def _helpers(community: CommunityForecast) -> str:
-    return "; ".join(
+def _helpers(community: CommunityForecast, separator: str = "; ") -> str:
+    return separator.join(
         f"{h.from_community_id} {h.from_name} {hours(h.minutes)} h ({h.level})"
         for h in community.help
     )
