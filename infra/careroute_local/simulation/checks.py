@@ -46,7 +46,12 @@ def check_stored(run: Run, stored: Stored) -> tuple[Compliance, dict[str, Any]]:
     checks = compare(compliance, stored.counters, records, run.recorded, stored.drift)
     checks["raw"] = {
         "visits": records,
-        "counters": {f"{scope}|{tier}": row for (scope, tier), row in stored.counters.items()},
+        "counters": {
+            f"{scope}|{tier}": row
+            for (scope, tier), row in sorted(
+                stored.counters.items(), key=lambda item: (str(item[0][0]), item[0][1])
+            )
+        },
         "baselines": baselines,
         "drift": stored.drift,
     }

@@ -50,8 +50,9 @@ def simulate(
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
     with clock.use(sim_clock), _engine(run, sim_clock, console) as engine:
+        why = "--visits-only" if config.visits_only else f"the {engine.name} engine"
         for part in engine.left_out:
-            run.note(f"{part}: not run by the {engine.name} engine (no use case on ports yet)")
+            run.note(f"{part}: left out of this run ({why}; no use case on ports yet)")
         run.timings.setup = time.perf_counter() - started
         district_ids = sorted({c.district_id for c in city.communities})
         day = config.first
