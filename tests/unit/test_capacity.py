@@ -47,6 +47,9 @@ def test_a_weekly_elder_needs_a_visit_each_seven_days_from_the_last_one() -> Non
     assert visits_required(visited, Tier.T1, DECEMBER, LAST, POLICY) == 4  # 5, 12, 19, 26
     never = replace(T1_ELDER, last_visited_on=None)
     assert visits_required(never, Tier.T1, DECEMBER, LAST, POLICY) == 5  # 1, 8, ..., 29
+    # Last seen five weeks before: the visits until December kept the cadence's days.
+    earlier = replace(T1_ELDER, last_visited_on=date(2026, 10, 31))
+    assert visits_required(earlier, Tier.T1, DECEMBER, LAST, POLICY) == 4  # 5, 12, 19, 26
 
 
 def test_a_monthly_elder_needs_one_visit() -> None:

@@ -115,8 +115,9 @@ def _print_summary(result: CapacityForecast, scope: Scope) -> None:
         f"communities, {len(result.streets):,} streets, {elders:,} active elders"
     )
     console.print(
-        f"Flagged: {len(result.flagged_communities):,} communities and "
-        f"{len(result.flagged_streets):,} streets cannot reach 100 % unaided"
+        f"Flagged: {len(result.flagged_communities):,} of {len(result.communities):,} "
+        f"communities and {len(result.flagged_streets):,} of {len(result.streets):,} streets "
+        "cannot reach 100 % unaided"
     )
     console.print(
         f"Shortfall {hours(result.shortfall_minutes)} h; help assigned "

@@ -179,13 +179,20 @@ class CapacityForecast:
 
 
 def visits_required(elder: Elder, tier: Tier, first: date, last: date, policy: Policy) -> int:
-    """Completed visits the rules ask for in [first, last], each made on its deadline."""
+    """Completed visits the rules ask for in [first, last], each made on its deadline.
+
+    The visits until the month starts are taken as kept on cadence too: the forecast is read
+    before the month, while the last visits still move, so a weekly elder last seen three weeks
+    before the 1st is next due on the cadence's own day, not on the 1st. An elder never
+    visited is due on the 1st."""
     cadence = policy.tiers[tier].cadence_days
     count = 0
     if cadence is not None:
         due = first
         if elder.last_visited_on is not None:
-            due = max(first, elder.last_visited_on + timedelta(days=cadence))
+            due = elder.last_visited_on + timedelta(days=cadence)
+            if due < first:
+                due += timedelta(days=cadence * math.ceil((first - due).days / cadence))
         while due <= last:
             count += 1
             due += timedelta(days=cadence)
