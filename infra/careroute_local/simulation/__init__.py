@@ -1,6 +1,8 @@
 """`careroute simulate`: a month through the real pipeline, day by day, on a simulated clock.
 
-Each day, on the local stack and through the same handlers Lambda runs:
+Through an engine (`engine.py`): `stack` runs the handlers Lambda runs on the local stack
+(`stack_engine.py`), `memory` the same use cases on the memory adapters (`memory_engine.py`,
+its solver processes in `solver_pool.py`). Each day:
 
 1. 21:00 the evening before: the nightly Scheduler tick reaches the planner (plan_date =
    the day), and the plan-jobs queue is drained through the solver.
@@ -20,8 +22,9 @@ against the projector's counters, against `services.coverage_check` and against 
 simulation itself recorded; any difference fails the run. Misses are named with a cause.
 
 One module per part: `config` (what a run is given, and its seeded draws), `timetable`, `state`
-(what the simulation knows), `api_client`, `day` (one day), `visits` (a steward's walk),
-`tickets`, `checks`, `causes`, `report`, and `month`, which runs them all.
+(what the simulation knows), `engine` and its two implementations, `api_client` (the stack's
+HTTP callers), `benefits` (the daily scan's figures), `day` (one day), `visits` (a steward's
+walk), `tickets`, `checks`, `causes`, `report`, and `month`, which runs them all.
 """
 
 from careroute_local.simulation.checks import check_directory

@@ -49,7 +49,6 @@ from careroute.service_layer.planning import (
     NightlyPlanning,
     cover_now,
     fan_out,
-    plan_community,
 )
 from careroute.service_layer.projection import VisitProjection, project
 from careroute.service_layer.route_view import RouteReading, steward_route
@@ -64,6 +63,7 @@ from careroute.service_layer.tickets import (
 from careroute.service_layer.visits import VisitRecording, record_visit
 from careroute_local.simulation.benefits import BenefitScanDays
 from careroute_local.simulation.engine import OTHER_SERVICES, Answer, PlanDrain, Stored
+from careroute_local.simulation.solver_pool import solve_all
 from careroute_local.simulation.state import Run, Timings
 
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
@@ -163,14 +163,12 @@ class MemoryEngine:
         fan_out(tick, self._run_id(), self.policy, self.nightly)
 
     def solve(self) -> PlanDrain:
-        failed = 0
-        for job in self.product.plan_jobs.take_all():
-            try:
-                plan_community(job, self.policy, self.planning)
-            except CareRouteError as exc:  # a queue would retry it, then dead-letter it
-                failed += 1
-                self.run.note(f"plan job of {job.community_id} for {job.plan_date} failed: {exc}")
-        return PlanDrain(failed, failed)
+        jobs = self.product.plan_jobs.take_all()
+        planned = solve_all(jobs, self.policy, self.planning, self.run.config.workers)
+        failed = [p for p in planned if p.error is not None]
+        for p in failed:  # a queue would retry it, then dead-letter it
+            self.run.note(f"plan job of {p.job.community_id} for {p.job.plan_date}: {p.error}")
+        return PlanDrain(len(failed), len(failed))
 
     def set_elder_status(self, community_id: str, elder_id: str, status: ElderStatus) -> Answer:
         elders, now = self.product.elders, clock.now()

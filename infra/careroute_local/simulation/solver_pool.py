@@ -1,0 +1,83 @@
+"""The memory engine's solver processes (`--workers N`), as the stack runs the plan-jobs queue's
+consumer in N processes: a night's plan jobs are independent (each plans one community's
+steward, reads only that community's elders, routes and the cover elders named in the job,
+and writes only that steward's route and the community's overflow mark), so they can be
+solved at once.
+
+Each solve forks N workers that inherit the memory stores as they are before the night's
+jobs; a worker runs the real `plan_community` on its copy and hands back what it wrote (the
+route document, the overflow mark), which is then written into the engine's own stores, job
+by job in the order the jobs were sent: the same stores as solving them one after the other.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from typing import Any
+
+from careroute.domain.errors import CareRouteError
+from careroute.domain.policy import Policy
+from careroute.messages.visits import PlanJob
+from careroute.service_layer.planning import CommunityPlanning, plan_community
+
+MIN_JOBS_PER_WORKER = 4
+"""Fewer jobs than this per worker are solved in this process (a fork costs more)."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What solving one job wrote: the route and the overflow mark (none on a day off), or
+    the error that stopped it."""
+
+    job: PlanJob
+    route: dict[str, Any] | None = None
+    overflowing: bool = False
+    error: str | None = None
+
+
+_inherited: tuple[Policy, CommunityPlanning] | None = None
+"""The stores a forked worker solves on (set just before the fork)."""
+
+
+def solve_one(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Planned:
+    """Run the solver's use case for one job; what it wrote, read back from `ports`."""
+    try:
+        outcome = plan_community(job, policy, ports)
+    except CareRouteError as exc:
+        return Planned(job, error=str(exc))
+    if outcome.day_off:
+        return Planned(job)
+    route = ports.routes.find_route(outcome.steward_id, job.plan_date)
+    overflowing = job.community_id in ports.overflow.overflowing_on(job.plan_date)
+    return Planned(job, route, overflowing)
+
+
+def _solve_inherited(job: PlanJob) -> Planned:
+    assert _inherited is not None, "a solver worker without its stores"
+    policy, ports = _inherited
+    return solve_one(job, policy, ports)
+
+
+def solve_all(
+    jobs: list[PlanJob], policy: Policy, ports: CommunityPlanning, workers: int
+) -> list[Planned]:
+    """Solve every job, in `workers` forked processes when there are enough jobs, and leave
+    in `ports` what solving them one after the other would; the results in job order."""
+    global _inherited
+    if workers <= 1 or len(jobs) < MIN_JOBS_PER_WORKER * workers:
+        return [solve_one(job, policy, ports) for job in jobs]
+    _inherited = (policy, ports)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk = max(1, len(jobs) // (workers * 8))
+            planned = pool.map(_solve_inherited, jobs, chunksize=chunk)
+    finally:
+        _inherited = None
+    for result in planned:  # the workers wrote into their copies: write here what they did
+        if result.route is not None:
+            ports.routes.save_route(result.route)
+            ports.overflow.mark_overflow(
+                result.job.plan_date, result.job.community_id, result.overflowing
+            )
+    return planned
