@@ -77,6 +77,7 @@ def test_a_hard_month_flags_communities_largest_shortfall_first_with_their_helpe
      ("steward", "W0001", {"scope": "community:C0001"}, 403),
      ("city_admin", None, {"scope": "district:D99"}, 404),
      ("city_admin", None, {"month": "2026-13"}, 422),
+     ("city_admin", None, {"month": "0000-12"}, 422),
      ("city_admin", None, {"attempt_success": "0"}, 422)],
 )  # fmt: skip
 def test_capacity_is_refused_outside_the_callers_scope_or_for_bad_input(

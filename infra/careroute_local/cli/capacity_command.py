@@ -83,10 +83,10 @@ def cmd_capacity(args: argparse.Namespace) -> None:
 
 
 def _month(text: str) -> date:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        console.print(f"[red]--month must be YYYY-MM, got {text!r}")
-        raise SystemExit(EXIT_BAD_INPUT)
-    return date.fromisoformat(f"{text}-01")
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text) and text[:4] != "0000":
+        return date.fromisoformat(f"{text}-01")
+    console.print(f"[red]--month must be YYYY-MM, got {text!r}")
+    raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _scope(district: str | None, communities: list[Community]) -> Scope:

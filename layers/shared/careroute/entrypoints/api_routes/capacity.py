@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from careroute.adapters.dynamodb.repositories import capacity_reading
+from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MONTH_PATTERN, ScopeQuery
 from careroute.messages.api import (
@@ -57,10 +58,18 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         rows: RowsQuery = "flagged",
     ) -> CapacityReport:
         where = readable_scope(caller(), scope, must_exist=True)
-        first = date.fromisoformat(f"{month}-01")
+        first = first_day(month)
         assume = Assumptions(attempt_success=attempt_success)
         result = capacity_forecast(first, current_policy(api.policy), ports, where, assume)
         return report(result, str(where), every_row=rows == "all")
+
+
+def first_day(month: str) -> date:
+    """The month's first day; ValidationError for a month the calendar has not (0000-01)."""
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise ValidationError(f"month: {exc}") from exc
 
 
 def hours(minutes: float) -> float:
