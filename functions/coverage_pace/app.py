@@ -9,26 +9,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
+from careroute.entrypoints.handler_setup import event_entry, reported
 from careroute.messages.visits import PaceTick
+from careroute.observability import metrics
 from careroute.service_layer.pace import city_pace
 
 handler_setup.bound_settings()
+PERCENT = MetricUnit.Percent
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tick = PaceTick.model_validate(event)
-    pace = city_pace(china_date(tick.scheduled_time))
+    pace = city_pace(china_date(PaceTick.model_validate(event).scheduled_time))
     metrics.add_metric(name="CoverageLagPoints", unit=MetricUnit.NoUnit, value=pace.lag_points)
-    metrics.add_metric(
-        name="CoverageVisitedPercent", unit=MetricUnit.Percent, value=100 * pace.visited_share
-    )
-    metrics.add_metric(
-        name="MonthElapsedPercent", unit=MetricUnit.Percent, value=100 * pace.elapsed_share
-    )
+    metrics.add_metric(name="CoverageVisitedPercent", unit=PERCENT, value=100 * pace.visited_share)
+    metrics.add_metric(name="MonthElapsedPercent", unit=PERCENT, value=100 * pace.elapsed_share)
     summary = {
         "month": pace.month,
         "elders_due": pace.elders_due,
@@ -37,5 +32,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "working_days": pace.working_days,
         "lag_points": pace.lag_points,
     }
-    logger.info("coverage pace", extra=summary)
-    return summary
+    return reported("coverage pace", summary)

@@ -3,24 +3,18 @@ next day."""
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.inspections import fan_out
 
-settings = handler_setup.bound_settings()
+queue_url = handler_setup.bound_settings().inspection_jobs_queue_url
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    tick = NightlyTick.model_validate(event)
-    result = fan_out(tick, settings.inspection_jobs_queue_url, context.aws_request_id)
-    metrics.add_metric(name="InspectionJobsSent", unit=MetricUnit.Count, value=result.jobs)
-    summary = result.summary()
-    logger.info("inspection plan jobs sent", extra=summary)
-    return summary
+    sent = fan_out(NightlyTick.model_validate(event), queue_url, context.aws_request_id)
+    count_metrics(InspectionJobsSent=sent.jobs)
+    return reported("inspection plan jobs sent", sent.summary())

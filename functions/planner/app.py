@@ -2,29 +2,27 @@
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.repositories import nightly_planning
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import NightlyTick
+from careroute.observability import logger
 from careroute.service_layer.planning import fan_out
 
 setup = handler_setup.with_policy()
 ports = nightly_planning(setup.settings.plan_jobs_queue_url)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = NightlyTick.model_validate(event)
     result = fan_out(tick, context.aws_request_id, setup.policy(), ports)
     logger.set_correlation_id(result.run_id)  # the solver logs each job under the same id
-    metrics.add_metric(name="PlanJobsSent", unit=MetricUnit.Count, value=result.jobs)
-    metrics.add_metric(name="CoverVisits", unit=MetricUnit.Count, value=result.covered)
-    metrics.add_metric(name="UncoveredVisits", unit=MetricUnit.Count, value=result.uncovered)
+    count_metrics(
+        PlanJobsSent=result.jobs, CoverVisits=result.covered, UncoveredVisits=result.uncovered
+    )
     summary = {
         "plan_date": result.plan_date.isoformat(),
         "run_id": result.run_id,
@@ -33,5 +31,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "covered": result.covered,
         "uncovered": result.uncovered,
     }
-    logger.info("plan jobs sent", extra=summary)
-    return summary
+    return reported("plan jobs sent", summary)

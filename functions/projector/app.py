@@ -3,7 +3,6 @@ elder's registry entry (last visit or attempt, status, urgent tier; idempotent).
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
     DynamoDBRecordEventName,
@@ -14,7 +13,8 @@ from careroute.adapters.dynamodb.repositories import visit_projection
 from careroute.adapters.dynamodb.visits import record_from_image
 from careroute.domain.coverage import Projection
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, stream_batch
+from careroute.observability import logger
 from careroute.service_layer.projection import project
 
 setup = handler_setup.with_policy()
@@ -27,13 +27,12 @@ def record_handler(record: DynamoDBRecord) -> None:
     visit = record_from_image(record.dynamodb.new_image)
     # The stream record and the visit (opaque ids) on every line of this record's work.
     logger.append_keys(stream_event_id=record.event_id, visit_id=visit.visit_id)
-    result = project(visit, setup.policy(), ports)
-    name = "VisitsProjected" if result is Projection.APPLIED else "DuplicateVisitRecords"
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    if project(visit, setup.policy(), ports) is Projection.APPLIED:
+        count_metrics(VisitsProjected=1)
+    else:
+        count_metrics(DuplicateVisitRecords=1)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handler_setup.stream_batch(event, context, record_handler)
+    return stream_batch(event, context, record_handler)

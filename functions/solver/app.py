@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.repositories import community_planning
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, sqs_batch
 from careroute.messages.visits import PlanJob
+from careroute.observability import logger
 from careroute.service_layer.planning import plan_community
 
 setup = handler_setup.with_policy()
@@ -23,9 +23,8 @@ def record_handler(record: SQSRecord) -> None:
     job = PlanJob.model_validate_json(record.body)
     logger.set_correlation_id(job.run_id)
     outcome = plan_community(job, setup.policy(), ports)
-    metrics.add_metric(name="VisitsPlanned", unit=MetricUnit.Count, value=outcome.planned)
     # One per community route stored; the PlanNotFinished alarm compares it with PlanJobsSent.
-    metrics.add_metric(name="PlansCompleted", unit=MetricUnit.Count, value=1)
+    count_metrics(VisitsPlanned=outcome.planned, PlansCompleted=1)
     logger.info(
         "community planned",
         extra={
@@ -39,8 +38,6 @@ def record_handler(record: SQSRecord) -> None:
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handler_setup.sqs_batch(event, context, record_handler)
+    return sqs_batch(event, context, record_handler)

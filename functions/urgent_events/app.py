@@ -4,14 +4,14 @@ event (malformed, unknown device, ...) goes to the DLQ at once with its reason."
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.rejected_events import reject
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, sqs_batch
+from careroute.observability import logger
 from careroute.service_layer.incidents import EventRejected, receive
 
 setup = handler_setup.with_policy()
@@ -22,12 +22,12 @@ def record_handler(record: SQSRecord) -> None:
         incident = receive(record.body, clock.now(), setup.policy())
     except EventRejected as exc:
         reject(setup.settings.urgent_events_dlq_url, record.body, exc.reason, str(exc))
-        metrics.add_metric(name="UrgentEventsRejected", unit=MetricUnit.Count, value=1)
+        count_metrics(UrgentEventsRejected=1)
         logger.warning(
             "urgent event rejected", extra={"reason": exc.reason, "message_id": record.message_id}
         )
         return
-    metrics.add_metric(name="UrgentEventsAccepted", unit=MetricUnit.Count, value=1)
+    count_metrics(UrgentEventsAccepted=1)
     logger.info(
         "urgent event handled",
         extra={
@@ -39,8 +39,6 @@ def record_handler(record: SQSRecord) -> None:
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handler_setup.sqs_batch(event, context, record_handler)
+    return sqs_batch(event, context, record_handler)

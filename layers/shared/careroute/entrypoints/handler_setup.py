@@ -1,9 +1,11 @@
 """What every scheduled, queue and stream handler does the same way, written once.
 
 At cold start a handler reads its settings from the environment and binds the tables to them;
-most also keep the policy file as the fallback for the bureau's stored policy. A queue or
-stream handler hands its batch to Powertools with partial failures reported, so one bad
-record is retried (then dead-lettered) without the rest of its batch.
+most also keep the policy file as the fallback for the bureau's stored policy. Its entry is
+observed one way (`event_entry`); it counts what it did as metrics and logs what it returns
+(`count_metrics`, `reported`). A queue or stream handler hands its batch to Powertools with
+partial failures reported, so one bad record is retried (then dead-lettered) without the rest
+of its batch.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -22,7 +25,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from careroute.adapters import dynamodb as storage
 from careroute.domain.policy import Policy, load_policy
 from careroute.entrypoints.config import Settings
+from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.bureau import current_policy
+
+Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+"""A Lambda handler: (event, context) -> the JSON answer."""
 
 
 def bound_settings() -> Settings:
@@ -47,6 +54,26 @@ def with_policy() -> PolicySetup:
     """Bound settings and the policy file they name."""
     settings = bound_settings()
     return PolicySetup(settings, load_policy(settings.policy_file))
+
+
+def event_entry(handler: Entry) -> Entry:
+    """A scheduled, queue or stream function's Lambda entry, observed: each invocation logs with
+    its context and nothing left from the last one, is traced, and flushes the metrics it added."""
+    logged = logger.inject_lambda_context(clear_state=True)
+    entry: Entry = logged(tracer.capture_lambda_handler(metrics.log_metrics(handler)))
+    return entry
+
+
+def count_metrics(**counts: int) -> None:
+    """Each named count as a metric of this invocation, e.g. `count_metrics(PlanJobsSent=5)`."""
+    for name, value in counts.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def reported(message: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """`summary` logged under `message`, and returned: what a scheduled run answers."""
+    logger.info(message, extra=summary)
+    return summary
 
 
 def _batch(
