@@ -21,7 +21,7 @@ from careroute.domain.policy import Policy
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.planning import CommunityPlanning, plan_community
 
-MIN_JOBS_PER_WORKER = 4
+MIN_JOBS_PER_WORKER = 2
 """Fewer jobs than this per worker are solved in this process (a fork costs more)."""
 
 

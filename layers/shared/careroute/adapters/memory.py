@@ -44,12 +44,15 @@ _Ordered = TypeVar("_Ordered", date, datetime)
 class MemoryCommunities:
     def __init__(self) -> None:
         self._by_id: dict[str, Community] = {}
+        self.version = 0
+        """Counts the saves: a reader may keep what it derived until this changes."""
 
     def save_communities(self, communities: Iterable[Community]) -> int:
         count = 0
         for community in communities:
             self._by_id[community.community_id] = community
             count += 1
+        self.version += 1
         return count
 
     def get_community(self, community_id: str) -> Community:
@@ -271,17 +274,22 @@ class MemoryPlanJobs:
 
 
 class MemoryScopes:
-    """The scope tree, from the communities stored (read afresh on every call)."""
+    """The scope tree, from the communities stored (derived again after every save)."""
 
     def __init__(self, communities: MemoryCommunities) -> None:
         self._communities = communities
+        self._derived: tuple[int, dict[Scope, tuple[Scope, ...]]] | None = None
 
     def _chains(self) -> dict[Scope, tuple[Scope, ...]]:
+        version = self._communities.version
+        if self._derived is not None and self._derived[0] == version:
+            return self._derived[1]
         parents: dict[Scope, tuple[Scope, ...]] = {}
         for c in self._communities.all_communities():
             chain = scopes_of(c.community_id, c.street_id, c.district_id)
             for i, scope in enumerate(chain):
                 parents[scope] = chain[i + 1 :]
+        self._derived = (version, parents)
         return parents
 
     def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
@@ -411,11 +419,15 @@ class MemoryTickets:
     def __init__(self, coverage: MemoryCoverage) -> None:
         self._coverage = coverage
         self._by_id: dict[str, Ticket] = {}
+        self._ids_of_community: dict[str, list[str]] = {}
+        """Ticket ids by community (a ticket never changes community): a steward's list
+        reads one community's tickets, not the city's."""
 
     def open_once(self, ticket: Ticket) -> bool:
         if ticket.ticket_id in self._by_id:
             return False
         self._by_id[ticket.ticket_id] = ticket
+        self._ids_of_community.setdefault(ticket.community_id, []).append(ticket.ticket_id)
         self._coverage.count_ticket(ticket, opened=True)
         return True
 
@@ -428,7 +440,8 @@ class MemoryTickets:
         return iter(sorted(wanted, key=lambda t: (t.due_at, t.ticket_id)))
 
     def of_community(self, community_id: str) -> Iterator[Ticket]:
-        return self._soonest_due(t for t in self._by_id.values() if t.community_id == community_id)
+        ids = self._ids_of_community.get(community_id, [])
+        return self._soonest_due(self._by_id[ticket_id] for ticket_id in ids)
 
     def open_tickets(self) -> Iterator[Ticket]:
         return self._soonest_due(t for t in self._by_id.values() if t.status is TicketStatus.OPEN)
