@@ -1,9 +1,12 @@
-"""GET /oversight/capacity: the month's capacity forecast of a scope, for officials."""
+"""The month's capacity forecast as a product: GET /oversight/capacity for officials, and
+`careroute capacity` on the stack."""
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +15,9 @@ from careroute.domain.coverage import Scope
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.entrypoints.api_routes.capacity import report
+from careroute.planning.capacity import Assumptions
 from careroute.service_layer.capacity import capacity_forecast
+from careroute_local.cli import main
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer
 
@@ -85,3 +90,35 @@ def test_capacity_is_refused_outside_the_callers_scope_or_for_bad_input(
 ) -> None:
     response = capacity(loaded_stack, role, scope, query)
     assert response.status == status, response.text
+
+
+def test_the_command_writes_every_communitys_row_as_the_use_case_forecasts_it(
+    loaded_stack: EventPump, small_city: Registry, tmp_path: Path
+) -> None:
+    out = tmp_path / "capacity.csv"
+    month = f"{NEXT_MONTH:%Y-%m}"
+    main(["capacity", "--month", month, "--district", "D01", "--attempt-success", "0.3",
+          "--csv", str(out)])  # fmt: skip
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    expected = capacity_forecast(
+        NEXT_MONTH, load_policy(), capacity_reading(), Scope.parse("district:D01"),
+        Assumptions(attempt_success=0.3),
+    )  # fmt: skip
+    assert [r["community_id"] for r in rows] == [c.community_id for c in expected.communities]
+    assert len(rows) == len(small_city.communities)
+    for row, community in zip(rows, expected.communities, strict=True):
+        assert row["shortfall_hours"] == f"{community.shortfall_minutes / 60:.1f}"
+        assert row["helpers"].count("h (") == len(community.help)
+    assert any(float(r["shortfall_hours"]) > 0 for r in rows)
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--month", "2026-13"], ["--month", "0000-12"], ["--month", "2026-12",
+                  "--district", "Atlantis"], ["--month", "2026-12", "--attempt-success", "0"]],
+)  # fmt: skip
+def test_the_command_refuses_a_bad_month_district_or_assumption(
+    loaded_stack: EventPump, arguments: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["capacity", *arguments])
+    assert refused.value.code == 2

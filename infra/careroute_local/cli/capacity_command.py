@@ -38,6 +38,11 @@ def hours(minutes: float) -> str:
     return f"{minutes / 60:,.1f}"
 
 
+def plain_hours(minutes: float) -> str:
+    """Hours as the CSV has them: no thousands separator."""
+    return f"{minutes / 60:.1f}"
+
+
 def cmd_capacity(args: argparse.Namespace) -> None:
     """Print the month's forecast for the city or one district; --csv writes every row."""
     from rich.progress import Progress
@@ -191,8 +196,9 @@ def _write_csv(result: CapacityForecast, path: Path) -> None:
         for c in result.communities:
             writer.writerow([
                 c.community_id, c.name, c.street_id, c.street_name, c.district_id, c.stewards,
-                c.elders, c.visits_required, c.tries_expected, hours(c.travel_minutes),
-                hours(c.minutes_required), hours(c.minutes_available), c.visit_slots,
-                hours(c.shortfall_minutes), hours(c.help_minutes), hours(c.uncovered_minutes),
+                c.elders, c.visits_required, c.tries_expected, plain_hours(c.travel_minutes),
+                plain_hours(c.minutes_required), plain_hours(c.minutes_available), c.visit_slots,
+                plain_hours(c.shortfall_minutes), plain_hours(c.help_minutes),
+                plain_hours(c.uncovered_minutes),
                 _helpers(c),
             ])  # fmt: skip
