@@ -19,11 +19,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Literal
 
 from careroute.domain.due import WorkCalendar, month_end
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, Registry, Steward, Tier
 from careroute.planning.travel import haversine_m
+
+HelpLevel = Literal["street", "district"]
+"""Where a helper comes from: a neighbour in the same street, or the district's pool."""
+HELP_LEVELS: tuple[HelpLevel, ...] = ("street", "district")
+"""The order helpers are sought in."""
 
 BHH_CONSTANT = 0.7124
 """Beardwood-Halton-Hammersley: a shortest tour through n uniform points in area A is
@@ -52,8 +58,7 @@ class Help:
 
     from_community_id: str
     minutes: int
-    level: str
-    """"street" (a neighbour in the same street) or "district" (the district's pool)."""
+    level: HelpLevel
     from_name: str
     """The helping community's name (it may lie outside the scope a report shows)."""
 
@@ -312,7 +317,7 @@ def _assign_help(
         need = short.shortfall_minutes
         help_: list[Help] = []
         here = communities[short.community_id].location
-        for level in ("street", "district"):
+        for level in HELP_LEVELS:
             donors = sorted(
                 (f for f in forecasts if f is not short and _near(level, f, short)),
                 key=lambda f: haversine_m(here, communities[f.community_id].location),
@@ -335,7 +340,7 @@ def _assign_help(
     return [helped[f.community_id] for f in forecasts]
 
 
-def _near(level: str, a: CommunityForecast, b: CommunityForecast) -> bool:
+def _near(level: HelpLevel, a: CommunityForecast, b: CommunityForecast) -> bool:
     if level == "street":
         return a.street_id == b.street_id
     return a.district_id == b.district_id
