@@ -47,5 +47,4 @@ def get_docs() -> Response[str]:
 
 @http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    visits.IDEMPOTENCY.register_lambda_context(context)
     return app.resolve(event, context)

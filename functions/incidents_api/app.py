@@ -9,17 +9,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain import clock
-from careroute.domain.vocabulary import CHINA_TZ
+from careroute.domain.incidents import Incident
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
+    INPUT_ERRORS,
     MONTH_PATTERN,
+    MonthQuery,
     PathId,
+    Routes,
+    ScopeQuery,
     caller_of,
     http_entry,
     new_resolver,
 )
-from careroute.observability import tracer
-from careroute.messages.api import error_responses
 from careroute.messages.incidents import CloseIncidentBody, IncidentList, IncidentRow
 from careroute.service_layer.incidents import (
     acknowledge_incident,
@@ -34,81 +36,55 @@ from careroute.service_layer.incidents import (
 handler_setup.bound_settings()
 app = new_resolver()
 caller = caller_of(app)
+route = Routes(app, "incidents")
 IncidentId = Annotated[str, Path(pattern=r"^in-[0-9a-f]{24}$")]
+OpenOnly = Annotated[bool, Query(alias="open")]
 
 
-@app.get(
-    "/stewards/<steward_id>/incidents",
-    responses=error_responses(401, 403, 404, 422),
-    tags=["incidents"],
-)
-@tracer.capture_method
-def list_responder_incidents(
-    steward_id: PathId,
-    open_only: Annotated[bool, Query(alias="open")] = True,
-) -> IncidentList:
-    rows = [IncidentRow.of(i) for i in responder_incidents(caller(), steward_id, open_only)]
+def listed(incidents: list[Incident]) -> IncidentList:
+    rows = [IncidentRow.of(i) for i in incidents]
     return IncidentList(count=len(rows), incidents=rows)
 
 
-@app.get(
-    "/incidents/<incident_id>", responses=error_responses(401, 403, 404, 422), tags=["incidents"]
-)
-@tracer.capture_method
+@route("GET", "/stewards/<steward_id>/incidents")
+def list_responder_incidents(steward_id: PathId, open_only: OpenOnly = True) -> IncidentList:
+    return listed(responder_incidents(caller(), steward_id, open_only))
+
+
+@route("GET", "/incidents/<incident_id>")
 def get_incident(incident_id: IncidentId) -> IncidentRow:
     return IncidentRow.of(read_incident(caller(), incident_id))
 
 
-@app.post(
-    "/incidents/<incident_id>/ack",
-    responses=error_responses(401, 403, 404, 409, 422),
-    tags=["incidents"],
-)
-@tracer.capture_method
+@route("POST", "/incidents/<incident_id>/ack")
 def post_ack(incident_id: IncidentId) -> IncidentRow:
     return IncidentRow.of(acknowledge_incident(caller(), incident_id, clock.now()))
 
 
-@app.post(
-    "/incidents/<incident_id>/arrive",
-    responses=error_responses(401, 403, 404, 409, 422),
-    tags=["incidents"],
-)
-@tracer.capture_method
+@route("POST", "/incidents/<incident_id>/arrive")
 def post_arrive(incident_id: IncidentId) -> IncidentRow:
     return IncidentRow.of(arrive_at_incident(caller(), incident_id, clock.now()))
 
 
-@app.post(
-    "/incidents/<incident_id>/close",
-    responses=error_responses(401, 403, 404, 409, 422),
-    tags=["incidents"],
-)
-@tracer.capture_method
+@route("POST", "/incidents/<incident_id>/close")
 def post_close(incident_id: IncidentId, body: CloseIncidentBody) -> IncidentRow:
     return IncidentRow.of(close_incident(caller(), incident_id, body.outcome, clock.now()))
 
 
-@app.get("/incidents", responses=error_responses(401, 403, 422), tags=["incidents"])
-@tracer.capture_method
+@route("GET", "/incidents", errors=INPUT_ERRORS)
 def list_scope_incidents(
-    scope: Annotated[str, Query(max_length=80)] = "city",
+    scope: ScopeQuery = "city",
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
-    open_only: Annotated[bool, Query(alias="open")] = True,
+    open_only: OpenOnly = True,
 ) -> IncidentList:
     """Officials: the scope's incidents of the month (default: this month, China time), the
     most escalated first."""
-    month = month or clock.now().astimezone(CHINA_TZ).strftime("%Y-%m")
-    rows = [IncidentRow.of(i) for i in scope_incidents(caller(), scope, month, open_only)]
-    return IncidentList(count=len(rows), incidents=rows)
+    month = month or clock.today().strftime("%Y-%m")
+    return listed(scope_incidents(caller(), scope, month, open_only))
 
 
-@app.get("/incident-report", responses=error_responses(401, 403, 422), tags=["incidents"])
-@tracer.capture_method
-def get_report(
-    month: Annotated[str, Query(pattern=MONTH_PATTERN)],
-    scope: Annotated[str, Query(max_length=80)] = "city",
-) -> dict[str, Any]:
+@route("GET", "/incident-report", errors=INPUT_ERRORS)
+def get_report(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
     return incident_report(caller(), month, scope, clock.now()).as_dict()
 
 

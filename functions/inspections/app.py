@@ -6,23 +6,24 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain import clock
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import (
+    INPUT_ERRORS,
     MONTH_PATTERN,
+    DistrictScopeQuery,
     IdempotencyHeader,
     PathDay,
     PathId,
+    Routes,
     caller_of,
+    created_responses,
     http_entry,
     new_resolver,
     stored_once,
 )
-from careroute.observability import metrics, tracer
-from careroute.messages.api import error_responses
 from careroute.messages.inspections import InspectionProgress, InspectionResultBody
 from careroute.service_layer.inspections import inspector_route, progress, record_result
 from careroute.service_layer.visits import check_idempotency_key
@@ -30,45 +31,40 @@ from careroute.service_layer.visits import check_idempotency_key
 setup = with_policy()
 app = new_resolver()
 caller = caller_of(app)
+route = Routes(app, "inspections")
 
 
-@app.get(
+@route(
+    "GET",
     "/inspectors/<inspector_id>/routes/<day>",
-    summary="An inspector's route for a date: targets in order with times (no personal data)",
-    responses=error_responses(401, 403, 404, 422),
-    tags=["inspections"],
+    "An inspector's route for a date: targets in order with times (no personal data)",
 )
-@tracer.capture_method
 def get_route(inspector_id: PathId, day: PathDay) -> dict[str, Any]:
     return inspector_route(caller(), inspector_id, day)
 
 
-@app.post(
+@route(
+    "POST",
     "/inspections/results",
-    summary="Record an inspection result (a retry with the same Idempotency-Key stores nothing)",
-    responses=error_responses(401, 403, 404, 409, 422),
-    tags=["inspections"],
+    "Record an inspection result (a retry with the same Idempotency-Key stores nothing)",
+    responses=created_responses(),
 )
-@tracer.capture_method
 def post_result(
-    body: Annotated[InspectionResultBody, Body()],
-    idempotency_key: IdempotencyHeader = None,
+    body: Annotated[InspectionResultBody, Body()], idempotency_key: IdempotencyHeader = None
 ) -> Response[str]:
     key = check_idempotency_key(idempotency_key)
-    doc, created = record_result(caller(), body, key, clock.now(), setup.policy())
-    metrics.add_metric(name="InspectionResultsRecorded", unit=MetricUnit.Count, value=int(created))
-    return stored_once(doc, created)
+    result, created = record_result(caller(), body, key, clock.now(), setup.policy())
+    return stored_once(result, created, metric="InspectionResultsRecorded")
 
 
-@app.get(
+@route(
+    "GET",
     "/inspections/progress",
-    summary="Inspections due vs done vs overdue in a month, per district (officials, admin)",
-    responses=error_responses(401, 403, 422),
-    tags=["inspections"],
+    "Inspections due vs done vs overdue in a month, per district (officials, admin)",
+    errors=INPUT_ERRORS,
 )
-@tracer.capture_method
 def get_progress(
-    scope: Annotated[str, Query(max_length=40, description="city or district:ID")] = "city",
+    scope: DistrictScopeQuery = "city",
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> InspectionProgress:
     today = clock.today()

@@ -12,26 +12,26 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
-    MONTH_PATTERN,
+    MonthQuery,
+    Routes,
     ScopeQuery,
     caller_of,
     http_entry,
     new_resolver,
 )
 from careroute.entrypoints.http_errors import error
-from careroute.observability import tracer
-from careroute.messages.api import error_responses
 from careroute.service_layer.dashboard import month_series, scope_map
 
 handler_setup.bound_settings()
 app = new_resolver()
 caller = caller_of(app)
+route = Routes(app, "dashboard")
 STATIC = FilePath(__file__).parent / "static"
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -64,28 +64,13 @@ def get_page(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
     return Response(200, TYPES[page.suffix], page.read_text("utf-8"), headers=headers)
 
 
-@app.get(
-    "/map",
-    summary="Community points and district outlines of a scope (no elder data)",
-    responses=error_responses(401, 403, 404, 422),
-    tags=["dashboard"],
-)
-@tracer.capture_method
+@route("GET", "/map", "Community points and district outlines of a scope (no elder data)")
 def get_map(scope: ScopeQuery = "city") -> dict[str, Any]:
     return scope_map(caller(), scope)
 
 
-@app.get(
-    "/coverage/daily",
-    summary="Elders visited per tier, cumulative, each day of a month",
-    responses=error_responses(401, 403, 404, 422),
-    tags=["dashboard"],
-)
-@tracer.capture_method
-def get_coverage_daily(
-    month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
-    scope: ScopeQuery = "city",
-) -> dict[str, Any]:
+@route("GET", "/coverage/daily", "Elders visited per tier, cumulative, each day of a month")
+def get_coverage_daily(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
     return month_series(caller(), month, scope, clock.today())
 
 

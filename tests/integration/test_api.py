@@ -69,11 +69,14 @@ def test_a_steward_gets_the_route_with_elder_names_and_addresses(
 def test_recording_an_outcome_twice_with_the_same_key_stores_one_visit(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
+    """A replay answers as the first request did (201, the same visit), marked as a replay."""
     body = a_visit(small_city)
     first = post_visit(loaded_stack, body)
     again = post_visit(loaded_stack, body)
     assert first.status == 201 and again.status == 201
-    assert first.json()["visit_id"] == again.json()["visit_id"]
+    assert first.json() == again.json()
+    assert "idempotent-replayed" not in first.headers
+    assert again.headers["idempotent-replayed"] == "true"
     assert len(list(all_visits())) == 1
 
 

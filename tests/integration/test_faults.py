@@ -142,7 +142,7 @@ def _handler_module(pump: EventPump, function: str) -> Any:
 
 
 DAY_TABLES = ["CommunitiesTable", "StewardsTable", "EldersTable", "RoutesTable", "VisitsTable",
-              "IdempotencyTable", "CoverageTable", "TicketsTable"]  # fmt: skip
+              "CoverageTable", "TicketsTable"]  # fmt: skip
 """The tables a day's plan, posts and projection use."""
 
 

@@ -144,7 +144,8 @@ def test_a_result_opens_its_tickets_once_and_advances_the_due_date(
     assert opened[0].district_id == DISTRICT and opened[0].severity.value == "high"
 
     again = post_result(pump, body, "key-inspection-0001")  # the phone retries
-    assert again.status == 200 and again.json() == result
+    assert again.status == 201 and again.json() == result  # a replay answers as the first did
+    assert again.headers["idempotent-replayed"] == "true"
     assert len(inspection_tickets(pump)) == before + 1
     assert store.get_target(body["target_id"]).due_date == NOW.date() + timedelta(days=90)
 
@@ -248,7 +249,7 @@ def test_officials_list_the_rectification_tickets_and_a_retry_after_a_crash_open
         crashed = post_result(pump, body, "key-inspection-0004")
     assert crashed.status == 503
     retried = post_result(pump, body, "key-inspection-0004")
-    assert retried.status == 200, retried.text
+    assert retried.status == 201, retried.text
     ticket_ids = retried.json()["ticket_ids"]
     listed = pump.invoke_http(
         "GET",
@@ -259,5 +260,5 @@ def test_officials_list_the_rectification_tickets_and_a_retry_after_a_crash_open
     assert listed.status == 200, listed.text
     rows = [r for r in listed.json()["tickets"] if r["ticket_id"] in ticket_ids]
     assert len(rows) == 1 and rows[0]["due_at"].startswith(deadline)
-    assert post_result(pump, body, "key-inspection-0004").status == 200
+    assert post_result(pump, body, "key-inspection-0004").status == 201
     assert len([t for t in inspection_tickets(pump) if t.ticket_id in ticket_ids]) == 1

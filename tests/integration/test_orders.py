@@ -121,8 +121,10 @@ def test_a_retried_post_places_one_order_and_a_redelivered_record_assigns_once(
     family = bearer(pump, "family", elder.elder_id)
     first = post(pump, family, body(elder), "order-key-0002")
     second = post(pump, family, body(elder), "order-key-0002")
-    assert (first.status, second.status) == (201, 200)
-    assert first.json()["order_id"] == second.json()["order_id"]
+    assert (first.status, second.status) == (201, 201)  # a replay answers as the first did
+    assert "idempotent-replayed" not in first.headers
+    assert second.headers["idempotent-replayed"] == "true"
+    assert first.json() == second.json()
     reused = post(pump, family, body(elder, "meal"), "order-key-0002")
     assert reused.status == 409 and "different order" in reused.text
 

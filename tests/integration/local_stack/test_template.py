@@ -27,7 +27,6 @@ TABLES = {
     "RoutesTable",
     "VisitsTable",
     "CoverageTable",
-    "IdempotencyTable",
     "ElderHistoryTable",
     "TicketsTable",
 }

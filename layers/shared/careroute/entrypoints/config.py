@@ -28,7 +28,6 @@ class Settings:
     routes_table: str
     visits_table: str
     coverage_table: str
-    idempotency_table: str
     elder_history_table: str
     tickets_table: str
     plan_jobs_queue_url: str
@@ -66,7 +65,6 @@ class Settings:
             routes_table=_env("ROUTES_TABLE"),
             visits_table=_env("VISITS_TABLE"),
             coverage_table=_env("COVERAGE_TABLE"),
-            idempotency_table=_env("IDEMPOTENCY_TABLE"),
             elder_history_table=_env("ELDER_HISTORY_TABLE"),
             tickets_table=_env("TICKETS_TABLE"),
             plan_jobs_queue_url=os.environ.get("PLAN_JOBS_QUEUE_URL", ""),

@@ -1,30 +1,45 @@
 """What every HTTP API function sets up the same way, written once.
 
 At cold start a function binds its tables and builds a validating resolver with the one error
-shape
-(careroute.entrypoints.http_errors); each route reads the verified caller from the JWT claims. The
-path and query parameter types here are shared so that a steward id, a date or a month is
-validated (and documented in /openapi.json) alike by every function. A write that is stored
-once per Idempotency-Key answers 201 the first time and 200 for a retry.
+shape (careroute.entrypoints.http_errors); each route reads the verified caller from the JWT
+claims. Routes are declared through `Routes`, so that every route of an area carries its tag,
+documents the errors it may answer and is traced alike. The path and query parameter types here
+are shared so that a steward id, a date or a month is validated (and documented in
+/openapi.json) alike by every function.
+
+A write is stored once per Idempotency-Key (a conditional put keyed by the caller and the key,
+with the request's fingerprint): the first request and every replay of it answer the same, 201
+with the stored resource (`stored_once`); a replay also says `Idempotent-Replayed: true`. The
+same key with another body is 409 `conflict`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import (
+    OpenAPIResponse,
+    OpenAPIResponseContentModel,
+    OpenAPIResponseContentSchema,
+    OpenAPIResponseHeader,
+)
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel
 
 from careroute.domain.access import Caller
+from careroute.entrypoints.handler_setup import Entry
 from careroute.entrypoints.http_errors import register_error_handlers
-from careroute.observability import logger, metrics, tracer
+from careroute.messages.api import error_responses
 from careroute.messages.visits import ID_PATTERN
+from careroute.observability import logger, metrics, tracer
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 PathId = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -35,8 +50,30 @@ ScopeQuery = Annotated[
     str, Query(description="city, district:ID, street:ID or community:ID", max_length=80)
 ]
 """A scope the caller reads (city, district, street or community)."""
-IdempotencyHeader = Annotated[str | None, Header(alias="idempotency-key")]
-"""The client's key for a write stored once; checked by services.visits.check_idempotency_key."""
+DistrictScopeQuery = Annotated[str, Query(description="city or district:ID", max_length=80)]
+"""A scope of a flow planned per district (the city, or one district)."""
+MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
+"""A month (YYYY-MM) in the query."""
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(
+        alias="idempotency-key",
+        description="One key per write, e.g. a UUID (8-128 letters, digits, _ . : -); a replay "
+        "with the same key and body answers as the first request did",
+    ),
+]
+"""The client's key for a write stored once (checked by `check_idempotency_key`)."""
+REPLAYED = "Idempotent-Replayed"
+"""The header that marks the answer to a replayed write."""
+
+CALLER_ERRORS = (401, 403)
+"""What any route may answer: no valid token, or the caller's role or scope does not allow it."""
+INPUT_ERRORS = (*CALLER_ERRORS, 422)
+"""What a route naming no stored item may answer (a scope's list, a whole document): bad input."""
+READ_ERRORS = (*CALLER_ERRORS, 404, 422)
+"""What reading one stored item may answer: not found, bad input."""
+WRITE_ERRORS = (*CALLER_ERRORS, 404, 409, 422)
+"""What a write may answer: a read's errors and 409 (a conflict, or a key reused)."""
 
 
 def new_resolver() -> APIGatewayHttpResolver:
@@ -55,7 +92,39 @@ def caller_of(app: APIGatewayHttpResolver) -> Callable[[], Caller]:
     return caller
 
 
-Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+Handler = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Routes:
+    """One area's routes on a function's resolver. `route("GET", path, summary)` declares a
+    route as `app.route` does, and also tags it with the area, documents the errors it may
+    answer (in ErrorBody's shape; by default a read's for GET, a write's for any other method)
+    and traces it."""
+
+    app: APIGatewayHttpResolver
+    tag: str
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        summary: str | None = None,
+        errors: tuple[int, ...] | None = None,
+        **options: Any,
+    ) -> Callable[[Handler], Handler]:
+        if errors is None:
+            errors = READ_ERRORS if method == "GET" else WRITE_ERRORS
+        responses = options.pop("responses", {}) | error_responses(*errors)
+        declare = self.app.route(
+            path, method, summary=summary, responses=responses, tags=[self.tag], **options
+        )
+
+        def register(handler: Handler) -> Handler:
+            declared: Handler = declare(tracer.capture_method(handler))
+            return declared
+
+        return register
 
 
 def http_entry(handler: Entry) -> Entry:
@@ -71,6 +140,31 @@ def json_response(status: HTTPStatus, body: Any) -> Response[str]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=text)
 
 
-def stored_once(body: Any, created: bool) -> Response[str]:
-    """201 with `body` when this request stored it, 200 when a retry found it stored."""
-    return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, body)
+def stored_once(body: Any, created: bool, metric: str) -> Response[str]:
+    """The answer to a write stored once per Idempotency-Key: 201 with the stored resource
+    whether this request stored it or a replay found it stored (then `Idempotent-Replayed:
+    true`), so a client that lost the first answer gets it again. `metric` counts new ones."""
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=int(created))
+    response = json_response(HTTPStatus.CREATED, body)
+    if not created:
+        response.headers[REPLAYED] = "true"
+    return response
+
+
+def created_responses(model: type[BaseModel] | None = None) -> dict[int, OpenAPIResponse]:
+    """The OpenAPI `responses` entry of a write stored once (`stored_once`): its body is
+    `model`, or a JSON object where the route has no model."""
+    body: OpenAPIResponseContentModel | OpenAPIResponseContentSchema = (
+        {"model": model} if model is not None else {"schema": {"type": "object"}}
+    )
+    replayed: OpenAPIResponseHeader = {
+        "description": "true on the answer to a replay",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+    created = OpenAPIResponse(
+        description="Stored; a replay of this request (same Idempotency-Key and body) answers "
+        "the same, with the header Idempotent-Replayed: true",
+        headers={REPLAYED: replayed},
+        content={"application/json": body},
+    )
+    return {201: created}

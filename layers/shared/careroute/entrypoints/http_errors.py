@@ -12,14 +12,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from pydantic import ValidationError as PydanticValidationError
 
 from careroute.domain.errors import (
-    KEY_REUSED,
     CareRouteError,
     ConflictError,
     ForbiddenError,
@@ -38,7 +33,6 @@ STATUS_OF = {
     ConflictError: HTTPStatus.CONFLICT,
     StorageError: HTTPStatus.SERVICE_UNAVAILABLE,
 }
-IN_PROGRESS = "this Idempotency-Key's first request has not finished; retry the same request later"
 
 
 def error(status: HTTPStatus, code: str, message: str) -> Response[str]:
@@ -82,18 +76,6 @@ def too_deeply_nested(exc: RecursionError) -> Response[str]:
     return error(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_request", "body is nested too deeply")
 
 
-def key_reused(exc: IdempotencyValidationError) -> Response[str]:
-    return error(HTTPStatus.CONFLICT, "conflict", KEY_REUSED)
-
-
-def in_progress(exc: IdempotencyAlreadyInProgressError) -> Response[str]:
-    """The key's first request is still running, or died mid-way (its claim lapses at that
-    invocation's timeout): retry later, as the Idempotency-Key draft standard says (409)."""
-    response = error(HTTPStatus.CONFLICT, "in_progress", IN_PROGRESS)
-    response.headers["Retry-After"] = "5"
-    return response
-
-
 def no_such_route(exc: Exception) -> Response[str]:
     return error(HTTPStatus.NOT_FOUND, "not_found", "no such route")
 
@@ -109,7 +91,5 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     app.exception_handler(PydanticValidationError)(invalid_request)
     app.exception_handler(UnicodeDecodeError)(undecodable_body)
     app.exception_handler(RecursionError)(too_deeply_nested)
-    app.exception_handler(IdempotencyValidationError)(key_reused)
-    app.exception_handler(IdempotencyAlreadyInProgressError)(in_progress)
     app.not_found(no_such_route)
     app.exception_handler(Exception)(unexpected)

@@ -52,7 +52,7 @@ def assessor_route(who: Caller, assessor_id: str, day: date) -> dict[str, Any]:
 
 
 def _result_document(
-    request: AssessmentRequest, elder: Elder, policy: Policy, today: date, created: bool
+    request: AssessmentRequest, elder: Elder, policy: Policy, today: date
 ) -> dict[str, Any]:
     level = request.level
     amounts = dict(policy.benefits.care_subsidy)
@@ -62,14 +62,14 @@ def _result_document(
         "level": level.value if level else None,
         "care_subsidy_yuan": amounts.get(level) if level else None,
         "tier": policy.tier_of(elder, today).value,
-        "created": created,
     }
 
 
 def record_result(
     who: Caller, body: AssessmentResultBody, key: str, now: datetime, policy: Policy
-) -> dict[str, Any]:
-    """Grade the elder of a request; a retry with the same key returns the stored result."""
+) -> tuple[dict[str, Any], bool]:
+    """Grade the elder of a request once per key; returns (the result, True when stored now).
+    A retry with the same key returns the stored result and False."""
     who.require(Role.ASSESSOR)
     district_id = who.scope
     assessor = next(
@@ -87,7 +87,7 @@ def record_result(
     today = now.date()
     elder = registry.get_elder(request.community_id, request.elder_id, consistent=True)
     if closed_by == key:  # a retry of a result already stored
-        return _result_document(request, elder, policy, today, created=False)
+        return _result_document(request, elder, policy, today), False
     new_categories = categories_after(elder.categories, body.level)
     old = sorted(c.value for c in elder.categories)
     new = sorted(c.value for c in new_categories)
@@ -105,4 +105,4 @@ def record_result(
     )
     done, _ = store.get_request(district_id, request.request_id)
     graded = registry.get_elder(request.community_id, request.elder_id, consistent=True)
-    return _result_document(done, graded, policy, today, created)
+    return _result_document(done, graded, policy, today), created

@@ -22,7 +22,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from careroute.adapters.dynamodb import home_services, registry
@@ -85,7 +85,8 @@ class OrderRequest:
 
 
 def order_view(order: Order) -> dict[str, Any]:
-    """An order as the API shows it (ids and times only: no names or addresses)."""
+    """An order as the API shows it (ids and times only: no names or addresses). Times are in
+    UTC, as stored, so an order reads the same just placed, replayed or read back."""
     return {
         "order_id": order.order_id,
         "elder_id": order.elder_id,
@@ -99,8 +100,8 @@ def order_view(order: Order) -> dict[str, Any]:
         "status": order.status.value,
         "provider_id": order.provider_id or None,
         "worker_id": order.worker_id or None,
-        "placed_at": order.placed_at.isoformat(),
-        "assigned_at": order.assigned_at.isoformat() if order.assigned_at else None,
+        "placed_at": order.placed_at.astimezone(UTC).isoformat(),
+        "assigned_at": order.assigned_at.astimezone(UTC).isoformat() if order.assigned_at else None,
         "dispatch_note": order.dispatch_note or None,
     }
 

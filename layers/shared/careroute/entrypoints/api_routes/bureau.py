@@ -7,55 +7,48 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from careroute.domain.access import Caller, Role
 from careroute.entrypoints.api_routes import ApiSetup
-from careroute.observability import tracer
-from careroute.messages.api import Holidays, error_responses
+from careroute.entrypoints.http_api import CALLER_ERRORS, INPUT_ERRORS, Routes
+from careroute.messages.api import Holidays
 from careroute.service_layer import bureau
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
+    route = Routes(app, "bureau")
+
     def bureau_caller() -> Caller:
         who = api.caller()
         who.require(Role.CITY_ADMIN)
         return who
 
-    @app.get(
+    @route(
+        "GET",
         "/policy",
-        summary="The tier policy in force (default_policy.toml's structure, as JSON)",
-        responses=error_responses(401, 403),
-        tags=["bureau"],
+        "The tier policy in force (default_policy.toml's structure, as JSON)",
+        errors=CALLER_ERRORS,
     )
-    @tracer.capture_method
     def get_policy() -> dict[str, Any]:
         bureau_caller()
         return bureau.policy_document(api.settings.policy_file)
 
-    @app.put(
+    @route(
+        "PUT",
         "/policy",
-        summary="Replace the tier policy; every key is checked and an error names the key",
-        responses=error_responses(401, 403, 422),
-        tags=["bureau"],
+        "Replace the tier policy; every key is checked and an error names the key",
+        errors=INPUT_ERRORS,
     )
-    @tracer.capture_method
     def put_policy(document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
         return bureau.save_policy(bureau_caller(), document)
 
-    @app.get(
-        "/holidays",
-        summary="The holiday calendar",
-        responses=error_responses(401, 403),
-        tags=["bureau"],
-    )
-    @tracer.capture_method
+    @route("GET", "/holidays", "The holiday calendar", errors=CALLER_ERRORS)
     def get_holidays() -> Holidays:
         bureau_caller()
         return bureau.holidays()
 
-    @app.put(
+    @route(
+        "PUT",
         "/holidays",
-        summary="Replace the holiday calendar (dates YYYY-MM-DD with names, each date once)",
-        responses=error_responses(401, 403, 422),
-        tags=["bureau"],
+        "Replace the holiday calendar (dates YYYY-MM-DD with names, each date once)",
+        errors=INPUT_ERRORS,
     )
-    @tracer.capture_method
     def put_holidays(calendar: Annotated[Holidays, Body()]) -> Holidays:
         return bureau.save_holidays(bureau_caller(), calendar)

@@ -10,31 +10,24 @@ from careroute.adapters.dynamodb.coverage import read_coverage
 from careroute.adapters.dynamodb.repositories import ticketing
 from careroute.domain import clock
 from careroute.entrypoints.api_routes import ApiSetup
-from careroute.entrypoints.http_api import MONTH_PATTERN, ScopeQuery
-from careroute.observability import tracer
-from careroute.messages.api import OverdueList, error_responses
+from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
+from careroute.messages.api import OverdueList
 from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.officials import overdue_in
 from careroute.service_layer.scope_access import readable_scope
 from careroute.service_layer.service_circle import circle_share
 from careroute.service_layer.tickets import ticket_figures
 
+OnQuery = Annotated[date | None, Query(description="YYYY-MM-DD; default today (Asia/Shanghai)")]
+
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     tickets = ticketing()
+    route = Routes(app, "officials")
 
-    @app.get(
-        "/coverage",
-        summary="Visit coverage for a month and scope, per risk tier (no names)",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
-    )
-    @tracer.capture_method
-    def get_coverage(
-        month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
-        scope: ScopeQuery = "city",
-    ) -> dict[str, Any]:
+    @route("GET", "/coverage", "Visit coverage for a month and scope, per risk tier (no names)")
+    def get_coverage(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
         where = readable_scope(caller(), scope, must_exist=True)
         return {
             "month": month,
@@ -44,18 +37,11 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             "service_circle": circle_share(where, current_policy(api.policy), clock.today()),
         }
 
-    @app.get(
+    @route(
+        "GET",
         "/overdue",
-        summary="Active elders past their visit deadline in a scope (ids and dates, no names)",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
+        "Active elders past their visit deadline in a scope (ids and dates, no names)",
     )
-    @tracer.capture_method
-    def get_overdue(
-        scope: ScopeQuery = "city",
-        on: Annotated[
-            date | None, Query(description="YYYY-MM-DD; default today (Asia/Shanghai)")
-        ] = None,
-    ) -> OverdueList:
+    def get_overdue(scope: ScopeQuery = "city", on: OnQuery = None) -> OverdueList:
         where = readable_scope(caller(), scope, must_exist=True)
         return overdue_in(where, on or clock.today(), current_policy(api.policy))

@@ -11,22 +11,24 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from careroute.domain import clock
 from careroute.domain.access import Caller
 from careroute.domain.orders import OrderAction
 from careroute.entrypoints.handler_setup import PolicySetup
 from careroute.entrypoints.http_api import (
-    MONTH_PATTERN,
+    INPUT_ERRORS,
+    DistrictScopeQuery,
     IdempotencyHeader,
+    MonthQuery,
     PathDay,
     PathId,
+    Routes,
+    created_responses,
     stored_once,
 )
-from careroute.observability import metrics, tracer
-from careroute.messages.api import OrderBody, error_responses
+from careroute.messages.api import OrderBody
 from careroute.service_layer.orders import (
     OrderRequest,
     act,
@@ -43,51 +45,32 @@ from careroute.service_layer.visits import check_idempotency_key
 def add_routes(
     app: APIGatewayHttpResolver, setup: PolicySetup, caller: Callable[[], Caller]
 ) -> None:
-    @app.post(
+    route = Routes(app, "orders")
+
+    @route(
+        "POST",
         "/orders",
-        summary="Place a home-service order (once per Idempotency-Key)",
-        responses=error_responses(401, 403, 404, 409, 422),
-        tags=["orders"],
+        "Place a home-service order (once per Idempotency-Key)",
+        responses=created_responses(),
     )
-    @tracer.capture_method
     def post_order(
-        body: Annotated[OrderBody, Body()],
-        idempotency_key: IdempotencyHeader = None,
+        body: Annotated[OrderBody, Body()], idempotency_key: IdempotencyHeader = None
     ) -> Response[str]:
         key = check_idempotency_key(idempotency_key)
         request = OrderRequest(**body.model_dump())
         rules = setup.policy().home_services
         order, created = place_order(caller(), request, key, clock.now(), rules)
-        metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=int(created))
-        return stored_once(order_view(order), created)
+        return stored_once(order_view(order), created, metric="OrdersPlaced")
 
-    @app.post(
-        "/orders/<order_id>/<action>",
-        summary="accept, start, complete, reject or cancel",
-        responses=error_responses(401, 403, 404, 409, 422),
-        tags=["orders"],
-    )
-    @tracer.capture_method
+    @route("POST", "/orders/<order_id>/<action>", "accept, start, complete, reject or cancel")
     def post_step(order_id: PathId, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
         return order_view(act(caller(), order_id, action, clock.now()))
 
-    @app.get(
-        "/orders/<order_id>",
-        summary="One order: status, worker, times (no personal data)",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["orders"],
-    )
-    @tracer.capture_method
+    @route("GET", "/orders/<order_id>", "One order: status, worker, times (no personal data)")
     def get_order(order_id: PathId) -> dict[str, Any]:
         return order_view(readable_order(caller(), order_id))
 
-    @app.get(
-        "/orders/<order_id>/events",
-        summary="Every recorded step of an order",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["orders"],
-    )
-    @tracer.capture_method
+    @route("GET", "/orders/<order_id>/events", "Every recorded step of an order")
     def get_events(order_id: PathId) -> dict[str, Any]:
         steps = order_events(caller(), order_id)
         return {
@@ -99,26 +82,16 @@ def add_routes(
             ],
         }  # fmt: skip
 
-    @app.get(
-        "/workers/<worker_id>/orders/<day>",
-        summary="A worker's orders of a day, in order",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["orders"],
-    )
-    @tracer.capture_method
+    @route("GET", "/workers/<worker_id>/orders/<day>", "A worker's orders of a day, in order")
     def get_worker_day(worker_id: PathId, day: PathDay) -> dict[str, Any]:
         rows = worker_day(caller(), worker_id, day)
         return {"worker_id": worker_id, "date": day.isoformat(), "orders": rows}
 
-    @app.get(
+    @route(
+        "GET",
         "/oversight/orders",
-        summary="Order status counts, dispatch waiting time, quota use",
-        responses=error_responses(401, 403, 422),
-        tags=["orders"],
+        "Order status counts, dispatch waiting time, quota use",
+        errors=INPUT_ERRORS,
     )
-    @tracer.capture_method
-    def get_oversight(
-        scope: Annotated[str, Query(max_length=80, description="city or district:ID")],
-        month: Annotated[str, Query(pattern=MONTH_PATTERN)],
-    ) -> dict[str, Any]:
+    def get_oversight(scope: DistrictScopeQuery, month: MonthQuery) -> dict[str, Any]:
         return oversight(caller(), scope, month)

@@ -10,8 +10,7 @@ from careroute.adapters.dynamodb.repositories import leave_keeping, nightly_plan
 from careroute.domain import clock
 from careroute.domain.vocabulary import ElderStatus, Tier
 from careroute.entrypoints.api_routes import ApiSetup
-from careroute.entrypoints.http_api import PathId
-from careroute.observability import logger, tracer
+from careroute.entrypoints.http_api import READ_ERRORS, PathId, Routes
 from careroute.messages.api import (
     MAX_AUDIT,
     MAX_PAGE,
@@ -22,34 +21,36 @@ from careroute.messages.api import (
     LeaveBody,
     PatchResult,
     StewardLeave,
-    error_responses,
 )
 from careroute.messages.visits import ID_PATTERN
+from careroute.observability import logger
 from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.elders import audit_log, change_elder, elder_history, list_elders
 from careroute.service_layer.leave import replace_leave, steward_leave
 from careroute.service_layer.planning import cover_now
+
+CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor")]
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     leave_ports = leave_keeping()
     planning = nightly_planning(api.settings.plan_jobs_queue_url)
+    route = Routes(app, "officials")
+    bureau_route = Routes(app, "bureau")
 
-    @app.get(
+    @route(
+        "GET",
         "/elders",
-        summary="A community's elders, filtered and paged; names and addresses only for its "
-        "steward and the city admin",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
+        "A community's elders, filtered and paged; names and addresses only for its steward "
+        "and the city admin",
     )
-    @tracer.capture_method
     def get_elders(
         community_id: Annotated[str, Query(pattern=ID_PATTERN)],
         tier: Annotated[Tier | None, Query()] = None,
         status: Annotated[ElderStatus | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-        cursor: Annotated[str | None, Query(max_length=200, description="next_cursor")] = None,
+        cursor: CursorQuery = None,
     ) -> ElderPage:
         return list_elders(
             caller(),
@@ -62,58 +63,48 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             policy=current_policy(api.policy),
         )
 
-    @app.patch(
+    @route(
+        "PATCH",
         "/elders/<community_id>/<elder_id>",
-        summary="Change an elder's status, categories, address or window (kept in the history)",
-        responses=error_responses(401, 403, 404, 409, 422),
-        tags=["officials"],
+        "Change an elder's status, categories, address or window (kept in the history)",
     )
-    @tracer.capture_method
     def patch_elder(
         community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
     ) -> PatchResult:
         return change_elder(caller(), community_id, elder_id, patch)
 
-    @app.get(
+    @route(
+        "GET",
         "/elders/<community_id>/<elder_id>/history",
-        summary="An elder's registry changes, newest first: who, when, field, old and new value",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
+        "An elder's registry changes, newest first: who, when, field, old and new value",
     )
-    @tracer.capture_method
     def get_elder_history(community_id: PathId, elder_id: PathId) -> ElderHistory:
         return elder_history(caller(), community_id, elder_id)
 
-    @app.get(
+    @bureau_route(
+        "GET",
         "/audit/communities/<community_id>",
-        summary="Who read the personal data of a community's elders (city admin), newest first",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["bureau"],
+        "Who read the personal data of a community's elders (city admin), newest first",
     )
-    @tracer.capture_method
     def get_audit_log(
-        community_id: PathId,
-        limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100,
+        community_id: PathId, limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100
     ) -> AuditLog:
         return audit_log(caller(), community_id, limit)
 
-    @app.get(
+    @route(
+        "GET",
         "/stewards/<steward_id>/leave",
-        summary="A steward's leave: the dates they are away (the steward may read their own)",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
+        "A steward's leave: the dates they are away (the steward may read their own)",
     )
-    @tracer.capture_method
     def get_steward_leave(steward_id: PathId) -> StewardLeave:
         return steward_leave(caller(), steward_id, leave_ports)
 
-    @app.put(
+    @route(
+        "PUT",
         "/stewards/<steward_id>/leave",
-        summary="Replace a steward's leave dates (unique, at most 366, within 400 days of today)",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
+        "Replace a steward's leave dates (unique, at most 366, within 400 days of today)",
+        errors=READ_ERRORS,
     )
-    @tracer.capture_method
     def put_steward_leave(steward_id: PathId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
         stored, newly_away = replace_leave(
             caller(), steward_id, leave.dates, clock.today(), leave_ports

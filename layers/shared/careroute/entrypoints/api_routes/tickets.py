@@ -9,47 +9,41 @@ from careroute.adapters.dynamodb.repositories import ticketing
 from careroute.domain import clock
 from careroute.domain.tickets import TicketSource
 from careroute.entrypoints.api_routes import ApiSetup
-from careroute.entrypoints.http_api import PathId
-from careroute.observability import tracer
-from careroute.messages.api import CloseTicketBody, TicketList, TicketRow, error_responses
+from careroute.entrypoints.http_api import INPUT_ERRORS, PathId, Routes, ScopeQuery
+from careroute.messages.api import CloseTicketBody, TicketList, TicketRow
 from careroute.service_layer.scope_access import parse_scope
 from careroute.service_layer.tickets import TicketFilter, close_ticket, list_tickets
+
+SourceQuery = Annotated[
+    TicketSource | None,
+    Query(description="visit (findings) or benefit (whom the benefit scan notified)"),
+]
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     ports = ticketing()
+    route = Routes(app, "officials")
 
-    @app.get(
+    @route(
+        "GET",
         "/tickets",
-        summary="Follow-up tickets of a scope (officials in scope, city admin; a steward: their "
+        "Follow-up tickets of a scope (officials in scope, city admin; a steward: their "
         "community), soonest due first",
-        responses=error_responses(401, 403, 422),
-        tags=["officials"],
+        errors=INPUT_ERRORS,
     )
-    @tracer.capture_method
     def get_tickets(
-        scope: Annotated[
-            str, Query(description="community:ID, street:ID, district:ID or city", max_length=80)
-        ],
+        scope: ScopeQuery,
         status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
-        source: Annotated[
-            TicketSource | None,
-            Query(description="visit (findings) or benefit (whom the benefit scan notified)"),
-        ] = None,
+        source: SourceQuery = None,
     ) -> TicketList:
         return list_tickets(caller(), parse_scope(scope), status, clock.now(), ports, source)
 
-    @app.post(
+    @route(
+        "POST",
         "/tickets/<ticket_id>/close",
-        summary="Close a ticket with the action taken and its result (the community's steward "
-        "or officials in scope)",
-        responses=error_responses(401, 403, 404, 409, 422),
-        tags=["officials"],
+        "Close a ticket with the action taken and its result (the community's steward or "
+        "officials in scope)",
     )
-    @tracer.capture_method
-    def post_ticket_close(
-        ticket_id: PathId,
-        body: Annotated[CloseTicketBody, Body()],
-    ) -> TicketRow:
+    def post_ticket_close(ticket_id: PathId, body: Annotated[CloseTicketBody, Body()]) -> TicketRow:
         return close_ticket(caller(), ticket_id, body.action, body.result, clock.now(), ports)
