@@ -505,21 +505,45 @@ def test_the_capacity_panel_shows_the_months_forecast_as_the_api_gives_it(
     served: tuple[EventPump, str], browser: Any
 ) -> None:
     """A hard month (the test asks the route for one try in four succeeding, so the small
-    city's stewards fall short): the panel's figures, every flagged community with its
-    helpers and every flagged street equal GET /oversight/capacity."""
+    city's stewards fall short). The city view: one row per district, each equal to GET
+    /oversight/capacity for that district, and figures that add them up. A district's view:
+    its figures, every flagged community with its helpers and every flagged street as the
+    route gives them."""
     pump, url = served
     admin = pump.issuer.token("city_admin")
     month = china_now().strftime("%Y-%m")
-    ctx = new_context(browser, viewport={"width": 1280, "height": 900})
     harder = "&attempt_success=0.25"
+    ctx = new_context(browser, viewport={"width": 1280, "height": 900})
     ctx.route("**/oversight/capacity?*", lambda r: r.continue_(url=r.request.url + harder))
     page = ctx.new_page()
     console = Console(page)
     page.goto(f"{url}/app/dashboard.html#month={month}&token={admin}")
     page.wait_for_selector("body[data-capacity='city']")
-    api = http(
-        "GET", f"{url}/oversight/capacity?month={month}&scope=city&attempt_success=0.25", admin
-    )
+
+    def forecast(scope: str) -> dict[str, Any]:
+        query = f"month={month}&scope={scope}{harder}"
+        answer: dict[str, Any] = http("GET", f"{url}/oversight/capacity?{query}", admin)
+        return answer
+
+    districts = {scope: forecast(scope) for scope in rows_of(page, "capacity-districts")}
+    assert districts and all(scope.startswith("district:") for scope in districts)
+    assert rows_of(page, "capacity-districts") == {
+        scope: {
+            "communities": f"{a['flagged_communities']}/{a['communities']}",
+            "shortfall_hours": js_number(a["shortfall_hours"]),
+            "help_hours": js_number(a["help_hours"]),
+            "uncovered_hours": js_number(a["uncovered_hours"]),
+        }
+        for scope, a in districts.items()
+    }
+    flagged = sum(a["flagged_communities"] for a in districts.values())
+    everyone = sum(a["communities"] for a in districts.values())
+    assert page.get_by_test_id("capacity_communities").inner_text() == f"{flagged}/{everyone}"
+
+    scope = max(districts, key=lambda s: districts[s]["flagged_communities"])
+    page.click(f"#capacity-districts tr[data-scope='{scope}']")
+    page.wait_for_selector(f"body[data-capacity='{scope}']")
+    api = forecast(scope)
     assert api["flagged_communities"] > 0 and api["flagged_streets"] > 0
     figures = {
         "capacity_communities": f"{api['flagged_communities']}/{api['communities']}",

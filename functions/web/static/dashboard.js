@@ -321,49 +321,70 @@
   // The month's capacity forecast of the scope (GET /oversight/capacity): the communities
   // that cannot do their month's visits unaided and who helps them, and the streets whose
   // communities cannot cover each other. Read before the month starts; hidden when the
-  // route does not answer.
+  // route does not answer. Helpers never cross a district, so the city's forecast is its
+  // districts' together: the city view asks per district (each answer stays small and
+  // quick) and shows one row per district, which drills down like the coverage table.
   async function probeCapacity() {
     const panel = document.getElementById("capacity");
     const scope = view.scope, month = monthInput.value;
-    let data;
+    const parts = kindOf(scope) === "city" ? view.kids : [scope];
+    let answers;
     try {
-      data = await CR.api(q(CR.CONFIG.capacityPath || "oversight/capacity", { month, scope }));
+      answers = await pool(parts, s => CR.api(q(CR.CONFIG.capacityPath || "oversight/capacity", { month, scope: s })));
     } catch (e) {
       panel.hidden = true;
       return;
     }
     if (view.scope !== scope || monthInput.value !== month) return;
+    const sum = key => answers.reduce((total, a) => total + a[key], 0);
+    const hours = key => Number(sum(key).toFixed(1));
+    const byShortfall = (a, b) => b.shortfall_hours - a.shortfall_hours || a.community_id.localeCompare(b.community_id);
+    const communityRows = answers.flatMap(a => a.community_rows).sort(byShortfall);
+    const streetRows = answers.flatMap(a => a.street_rows);
     const figure = (key, id, value) => el("div", { class: "figure" }, el("div", { class: "muted", text: t(key) }),
       el("div", { class: "value", "data-testid": id, text: value }));
     const cell = (col, text) => el("td", { class: "num", "data-col": col, text });
-    const communities = el("table", { id: "capacity-communities", "data-testid": "capacity-communities" });
-    table(communities, [["community"], ["street"], ["cap_need", 1], ["cap_have", 1], ["cap_shortfall", 1], ["cap_helpers"], ["cap_uncovered", 1]],
-      data.community_rows.slice(0, 20).map(c => el("tr", { "data-community": c.community_id, class: c.uncovered_hours > 0 ? "error" : null },
-        el("td", { text: `${c.name} (${c.community_id})` }), el("td", { text: c.street }),
-        cell("hours_required", c.hours_required), cell("hours_available", c.hours_available),
-        cell("shortfall_hours", c.shortfall_hours),
-        el("td", { "data-col": "help", text: c.help.map(h => `${h.from_community} ${h.hours} (${t(h.level)})`).join("; ") || "–" }),
-        cell("uncovered_hours", c.uncovered_hours))));
-    const streets = el("table", { id: "capacity-streets", "data-testid": "capacity-streets" });
-    table(streets, [["street"], ["cap_short_communities", 1], ["cap_shortfall", 1], ["cap_street_help", 1], ["cap_outside", 1]],
-      data.street_rows.map(s => el("tr", { "data-street": s.street_id },
-        el("td", { text: `${s.street} (${s.street_id})` }), cell("short_communities", s.short_communities.length),
-        cell("shortfall_hours", s.shortfall_hours), cell("street_help_hours", s.street_help_hours),
-        cell("outside_help_hours", s.outside_help_hours))));
-    const assumed = t("cap_assumptions").replace("{s}", CR.pct(data.assumptions.attempt_success))
-      .replace("{u}", CR.pct(data.assumptions.usable_share));
-    const parts = [
-      figure("cap_communities", "capacity_communities", `${data.flagged_communities}/${data.communities}`),
-      figure("cap_streets", "capacity_streets", `${data.flagged_streets}/${data.streets}`),
-      figure("cap_shortfall", "capacity_shortfall", data.shortfall_hours),
-      figure("cap_help", "capacity_help", data.help_hours),
-      figure("cap_uncovered", "capacity_uncovered", data.uncovered_hours),
+    const body = [
+      figure("cap_communities", "capacity_communities", `${sum("flagged_communities")}/${sum("communities")}`),
+      figure("cap_streets", "capacity_streets", `${sum("flagged_streets")}/${sum("streets")}`),
+      figure("cap_shortfall", "capacity_shortfall", hours("shortfall_hours")),
+      figure("cap_help", "capacity_help", hours("help_hours")),
+      figure("cap_uncovered", "capacity_uncovered", hours("uncovered_hours")),
     ];
-    if (data.flagged_communities) parts.push(communities);
-    else parts.push(el("p", { class: "muted", text: t("cap_none") }));
-    if (data.flagged_streets) parts.push(el("h3", { text: t("cap_streets") }), streets);
-    parts.push(el("p", { class: "muted", "data-testid": "capacity-assumptions", text: assumed }));
-    document.getElementById("capacity-body").replaceChildren(...parts);
+    if (kindOf(scope) === "city") {
+      const districts = el("table", { id: "capacity-districts", "data-testid": "capacity-districts" });
+      table(districts, [["district"], ["cap_communities", 1], ["cap_shortfall", 1], ["cap_help", 1], ["cap_uncovered", 1]],
+        answers.map((a, i) => el("tr", { class: "drill", "data-scope": parts[i], onclick: () => { path.push(parts[i]); load().catch(fail); } },
+          el("td", { text: nameOf(parts[i]) }), cell("communities", `${a.flagged_communities}/${a.communities}`),
+          cell("shortfall_hours", a.shortfall_hours), cell("help_hours", a.help_hours), cell("uncovered_hours", a.uncovered_hours))));
+      body.push(districts);
+    }
+    if (communityRows.length) {
+      const communities = el("table", { id: "capacity-communities", "data-testid": "capacity-communities" });
+      table(communities, [["community"], ["street"], ["cap_need", 1], ["cap_have", 1], ["cap_shortfall", 1], ["cap_helpers"], ["cap_uncovered", 1]],
+        communityRows.slice(0, 20).map(c => el("tr", { "data-community": c.community_id, class: c.uncovered_hours > 0 ? "error" : null },
+          el("td", { text: `${c.name} (${c.community_id})` }), el("td", { text: c.street }),
+          cell("hours_required", c.hours_required), cell("hours_available", c.hours_available),
+          cell("shortfall_hours", c.shortfall_hours),
+          el("td", { "data-col": "help", text: c.help.map(h => `${h.from_community} ${h.hours} (${t(h.level)})`).join("; ") || "–" }),
+          cell("uncovered_hours", c.uncovered_hours))));
+      body.push(el("h3", { text: t("cap_communities") }), communities);
+    } else {
+      body.push(el("p", { class: "muted", text: t("cap_none") }));
+    }
+    if (streetRows.length) {
+      const streets = el("table", { id: "capacity-streets", "data-testid": "capacity-streets" });
+      table(streets, [["street"], ["cap_short_communities", 1], ["cap_shortfall", 1], ["cap_street_help", 1], ["cap_outside", 1]],
+        streetRows.map(s => el("tr", { "data-street": s.street_id },
+          el("td", { text: `${s.street} (${s.street_id})` }), cell("short_communities", s.short_communities.length),
+          cell("shortfall_hours", s.shortfall_hours), cell("street_help_hours", s.street_help_hours),
+          cell("outside_help_hours", s.outside_help_hours))));
+      body.push(el("h3", { text: t("cap_streets") }), streets);
+    }
+    const assumed = answers[0] ? answers[0].assumptions : { attempt_success: null, usable_share: null };
+    body.push(el("p", { class: "muted", "data-testid": "capacity-assumptions",
+      text: t("cap_assumptions").replace("{s}", CR.pct(assumed.attempt_success)).replace("{u}", CR.pct(assumed.usable_share)) }));
+    document.getElementById("capacity-body").replaceChildren(...body);
     panel.hidden = false;
   }
 
