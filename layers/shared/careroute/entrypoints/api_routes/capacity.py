@@ -10,16 +10,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from careroute.adapters.dynamodb.repositories import capacity_reading
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
-from careroute.entrypoints.http_api import MONTH_PATTERN, ScopeQuery
+from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
 from careroute.messages.api import (
     CapacityAssumptions,
     CapacityCommunity,
     CapacityHelp,
     CapacityReport,
     CapacityStreet,
-    error_responses,
 )
-from careroute.observability import tracer
 from careroute.planning.capacity import (
     Assumptions,
     CapacityForecast,
@@ -30,7 +28,6 @@ from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.capacity import capacity_forecast
 from careroute.service_layer.scope_access import readable_scope
 
-MonthParam = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 AttemptSuccessQuery = Annotated[
     float, Query(gt=0, le=1, description="Share of tries that end in a visit (default 0.85)")
 ]
@@ -42,17 +39,15 @@ RowsQuery = Annotated[
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     ports = capacity_reading()
+    route = Routes(app, "officials")
 
-    @app.get(
+    @route(
+        "GET",
         "/oversight/capacity",
-        summary="The month's capacity forecast of a scope: who cannot reach 100 % unaided, "
-        "and the help",
-        responses=error_responses(401, 403, 404, 422),
-        tags=["officials"],
+        "The month's capacity forecast of a scope: who cannot reach 100 % unaided, and the help",
     )
-    @tracer.capture_method
     def get_capacity(
-        month: MonthParam,
+        month: MonthQuery,
         scope: ScopeQuery = "city",
         attempt_success: AttemptSuccessQuery = Assumptions.attempt_success,
         rows: RowsQuery = "flagged",
