@@ -127,12 +127,14 @@ def _capacity_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--attempt-success",
         type=float,
         default=0.85,
+        metavar="RATE",
         help="share of tries that end in a visit; the rest are retried (default 0.85)",
     )
     capacity.add_argument(
         "--usable-share",
         type=float,
         default=0.9,
+        metavar="SHARE",
         help="share of a steward's shift that goes to visits (default 0.9)",
     )
     capacity.add_argument("--csv", type=Path, metavar="FILE", help="write every community's row")
