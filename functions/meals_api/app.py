@@ -7,8 +7,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import PathDay, PathId, caller_of, http_entry, new_resolver
-from careroute.observability import tracer
 from careroute.messages.api import error_responses
+from careroute.observability import tracer
 from careroute.service_layer.meals import canteen_routes
 
 handler_setup.bound_settings()

@@ -12,8 +12,8 @@ from careroute.adapters.dynamodb import registry
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
-from careroute.observability import logger, metrics, tracer
 from careroute.messages.visits import PaceTick
+from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.service_circle import count_circles
 
 setup = handler_setup.with_policy()

@@ -72,6 +72,7 @@ def test_real_template_wiring() -> None:
         "POST /visits/batch",
         "GET /coverage",
         "GET /overdue",
+        "GET /oversight/capacity",
         "GET /elders",
         "PATCH /elders/{community_id}/{elder_id}",
         "GET /elders/{community_id}/{elder_id}/history",
