@@ -10,136 +10,34 @@ docs/web-steward.png and docs/web-dashboard.png.
 
 from __future__ import annotations
 
-import json
-import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from careroute_synthetic.devices import generate_devices
-from careroute_synthetic.inspections import generate_inspections
 
-from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
-from careroute.adapters.dynamodb import devices
 from careroute.adapters.dynamodb.visits import all_visits
-from careroute.domain.devices import DeviceKind
 from careroute.domain.vocabulary import Registry, VisitRecord
 from careroute.service_layer import service_circle
-from careroute.service_layer.inspections import load_world
-from careroute_local.pump import EventPump, LocalHttpServer
-from tests.conftest import PLAN_DATE, TODAY, china_now, load_city, nightly_tick_time
+from careroute_local.pump import EventPump
+from tests.conftest import PLAN_DATE, china_now
+from tests.e2e.web_pages import (
+    PHONE,
+    Console,
+    api_row,
+    circle_row,
+    http,
+    js_number,
+    new_context,
+    open_page,
+    pct,
+    rows_of,
+    shot,
+)
 
 pytestmark = pytest.mark.e2e
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-PHONE = {"width": 412, "height": 915}
-FEATURE_DETECTED = ("/inspections", "/service-circle", "/incidents", "/incident-report")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = (
-            "Debian's chromium is not installed (make test installs it: apt-get install chromium)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def served(session_pump: EventPump, small_city: Registry) -> Iterator[tuple[EventPump, str]]:
-    """The small city planned for PLAN_DATE and the HTTP API (and pages) on 127.0.0.1, once
-    for the module: each test records visits for stewards of its own."""
-    pump = load_city(session_pump, small_city)
-    load_world(generate_inspections(11, small_city.communities, as_of=TODAY))  # targets due
-    pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    pump.drain_queue("PlanJobsQueue")
-    send_urgent_events(pump, small_city)
-    server: LocalHttpServer
-    server, url = pump.serve_http()
-    try:
-        yield pump, url
-    finally:
-        server.shutdown()
-
-
-def send_urgent_events(pump: EventPump, city: Registry) -> None:
-    """The city's devices, and a fall and a smoke alarm now: open incidents of this month
-    for the dashboard's incidents panel (through the urgent-events queue's real handler)."""
-    installed = generate_devices(city, seed=3, installed_on=TODAY)
-    devices.save_devices(installed)
-    now = china_now().replace(microsecond=0)
-    sqs = pump.stack.client("sqs")
-    belt = next(d for d in installed if d.kind is DeviceKind.MONITORING_BELT)
-    alarm = next(
-        d for d in installed if d.kind is DeviceKind.SMOKE_ALARM and d.elder_id != belt.elder_id
-    )  # events of one elder merge into one incident
-    for n, (device, event) in enumerate([(belt, "fall_detected"), (alarm, "smoke_alarm")]):
-        body = {"event_id": f"web-{n}", "device_id": device.device_id, "type": event,
-                "occurred_at": (now - timedelta(minutes=5)).isoformat()}  # fmt: skip
-        queue = pump.stack.queue_url("UrgentEventsQueue")
-        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
-    assert pump.drain_queue("UrgentEventsQueue").failed == 0
-
-
-def http(method: str, url: str, token: str, body: Any = None, key: str | None = None) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode() if body is not None else None, method=method
-    )
-    request.add_header("content-type", "application/json")
-    request.add_header("authorization", f"Bearer {token}")
-    if key:
-        request.add_header("idempotency-key", key)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-class Console:
-    """Console errors and uncaught exceptions of a page."""
-
-    def __init__(self, page: Any) -> None:
-        self.errors: list[str] = []
-        page.on("console", self._message)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-
-    def _message(self, message: Any) -> None:
-        # The dashboard feature-detects the inspections, service-circle and incidents APIs:
-        # a 404 is the expected answer while one is not deployed, and the page hides its panel.
-        url = message.location.get("url", "")
-        if message.type == "error" and not any(p in url for p in FEATURE_DETECTED):
-            self.errors.append(message.text)
-
-
-def new_context(browser: Any, **context: Any) -> Any:
-    """A browser context whose clock reads the test session's time, as the API's does."""
-    ctx = browser.new_context(**context)
-    ctx.clock.set_system_time(china_now())
-    return ctx
-
-
-def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Any, Console]:
-    ctx = new_context(browser, **context)
-    page = ctx.new_page()
-    console = Console(page)
-    page.goto(url)
-    return ctx, page, console
-
-
-def shot(page: Any, name: str, tmp_path: Path, full_page: bool = True) -> None:
-    target = DOCS if os.environ.get("CAREROUTE_DOC_SCREENSHOTS") == "1" else tmp_path
-    page.screenshot(path=str(target / name), full_page=full_page)
 
 
 def test_the_stewards_page_shows_the_route_the_api_returns(
@@ -258,30 +156,6 @@ def test_an_outcome_recorded_offline_is_stored_exactly_once_when_back_online(
     # Offline attempts fail by design (net::ERR_INTERNET_DISCONNECTED, the reset): nothing else.
     assert [e for e in console.errors if "Failed to load resource" not in e] == []
     ctx.close()
-
-
-def rows_of(page: Any, table: str) -> dict[str, dict[str, str]]:
-    """{row key: {column: text}} of a dashboard table whose rows carry data-scope/data-tier."""
-    rows = page.locator(f"#{table} tbody tr[data-scope], #{table} tbody tr[data-tier]")
-    found: dict[str, dict[str, str]] = {}
-    for i in range(rows.count()):
-        row = rows.nth(i)
-        key = row.get_attribute("data-scope") or row.get_attribute("data-tier") or ""
-        cells = row.locator("td[data-col]")
-        found[key] = {
-            cells.nth(j).get_attribute("data-col") or "": cells.nth(j).inner_text()
-            for j in range(cells.count())
-        }
-    return found
-
-
-def pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.1f}%"
-
-
-def api_row(url: str, token: str, month: str, scope: str) -> dict[str, Any]:
-    coverage = http("GET", f"{url}/coverage?month={month}&scope={scope}", token)
-    return next(r for r in coverage["tiers"] if r["tier"] == "ALL")
 
 
 def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
@@ -415,18 +289,6 @@ def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
     )
     assert console.errors == []
     ctx.close()
-
-
-def js_number(value: float | None) -> str:
-    """A JSON number as the page prints it (2.0 -> "2"), "–" for none."""
-    if value is None:
-        return "–"
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def circle_row(total: dict[str, Any]) -> dict[str, str]:
-    return {"elders": str(total["elders"]), "within": str(total["within"]),
-            "share": pct(total["share"])}  # fmt: skip
 
 
 def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
@@ -568,7 +430,7 @@ def test_the_capacity_panel_shows_the_months_forecast_as_the_api_gives_it(
         }
         for c in api["community_rows"][:20]
     }
-    assert cells_of(page, "capacity-communities", "data-community") == communities
+    assert rows_of(page, "capacity-communities", "data-community") == communities
     streets = {
         s["street_id"]: {
             "short_communities": str(len(s["short_communities"])),
@@ -578,19 +440,7 @@ def test_the_capacity_panel_shows_the_months_forecast_as_the_api_gives_it(
         }
         for s in api["street_rows"]
     }
-    assert cells_of(page, "capacity-streets", "data-street") == streets
+    assert rows_of(page, "capacity-streets", "data-street") == streets
     assert "25.0%" in page.get_by_test_id("capacity-assumptions").inner_text()
     assert console.errors == []
     ctx.close()
-
-
-def cells_of(page: Any, table: str, key: str) -> dict[str, dict[str, str]]:
-    """{row's `key` attribute: {column: text}} of a dashboard table."""
-    rows = page.locator(f"#{table} tbody tr[{key}]")
-    return {
-        rows.nth(i).get_attribute(key) or "": {
-            cell.get_attribute("data-col") or "": cell.inner_text()
-            for cell in rows.nth(i).locator("td[data-col]").all()
-        }
-        for i in range(rows.count())
-    }
