@@ -192,6 +192,8 @@ def _tickets_line(t: dict[str, Any]) -> str:
 
 
 def _inspections_line(t: dict[str, Any]) -> str:
+    if not any(name.startswith("inspection") for name in t):
+        return "- inspections: not simulated"
     due, done = t.get("inspections_due", 0), t.get("inspections_done", 0)
     return (
         f"- inspections this month: {due:,} due, {done:,} done "
