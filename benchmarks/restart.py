@@ -22,6 +22,7 @@ from typing import Any
 from careroute_synthetic.city import generate_city
 
 from careroute.adapters.dynamodb import bind_tables
+from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.entrypoints.config import Settings
@@ -52,7 +53,7 @@ def load(city: Registry, state_dir: Path | None) -> tuple[LocalStack, float]:
     stack.apply_environment()
     bind_tables(Settings.from_env())
     started = time.perf_counter()
-    import_registry(city, AS_OF, load_policy())
+    import_registry(city, AS_OF, load_policy(), registry_loading())
     return stack, time.perf_counter() - started
 
 

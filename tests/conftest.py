@@ -34,6 +34,7 @@ import pytest
 from careroute_synthetic.city import generate_city
 
 from careroute.adapters.dynamodb import bind_tables
+from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain import clock
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
@@ -111,7 +112,7 @@ def load_city(pump: EventPump, city: Registry) -> EventPump:
     pump.stack.reset()
     pump.stack.apply_environment()
     bind_tables(Settings.from_env())
-    import_registry(city, TODAY, load_policy())
+    import_registry(city, TODAY, load_policy(), registry_loading())
     load_canteens_and_facilities(city.communities)
     return pump
 

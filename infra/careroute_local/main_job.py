@@ -93,6 +93,7 @@ def load_registry(data: Registry, as_of: date, console: Console) -> None:
     """Import a validated registry with a progress bar (elders are most of the time), and
     the synthetic canteens and service facilities of its communities (synthetic_tables)."""
     from careroute.adapters.dynamodb import bind_tables
+    from careroute.adapters.dynamodb.repositories import registry_loading
     from careroute.domain.policy import load_policy
     from careroute.entrypoints.config import Settings
     from careroute.service_layer.registry_import import import_registry
@@ -107,6 +108,7 @@ def load_registry(data: Registry, as_of: date, console: Console) -> None:
             data,
             as_of,
             load_policy(),
+            registry_loading(),
             progress=lambda _name, count: progress.advance(task, count),
         )
 

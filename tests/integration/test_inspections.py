@@ -15,6 +15,7 @@ from careroute_synthetic.inspections import generate_inspections
 
 from careroute.adapters.dynamodb import bind_tables, tickets
 from careroute.adapters.dynamodb import inspections as store
+from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.errors import StorageError
 from careroute.domain.inspections import InspectionWorld, TargetKind
 from careroute.domain.policy import load_policy
@@ -38,7 +39,7 @@ def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, I
     session_pump.stack.reset()
     session_pump.stack.apply_environment()
     bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy())
+    import_registry(small_city, TODAY, load_policy(), registry_loading())
     world = generate_inspections(11, small_city.communities, as_of=TODAY)
     load_world(world)
     fan_out = session_pump.fire_schedule(

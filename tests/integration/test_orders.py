@@ -15,6 +15,7 @@ from careroute_synthetic.services import generate_market
 
 from careroute.adapters.dynamodb import bind_tables, home_services
 from careroute.adapters.dynamodb import orders as store
+from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import QuotaExhaustedError
 from careroute.domain.orders import OrderStatus, ServiceType
@@ -42,7 +43,7 @@ def market(session_pump: EventPump, small_city: Registry) -> EventPump:
     session_pump.stack.reset()
     session_pump.stack.apply_environment()
     bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy())
+    import_registry(small_city, TODAY, load_policy(), registry_loading())
     home_services.save_market(generate_market(small_city.communities, seed=11))
     return session_pump
 

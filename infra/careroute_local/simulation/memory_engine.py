@@ -34,7 +34,7 @@ from careroute.adapters.memory import (
 )
 from careroute.domain import clock
 from careroute.domain.access import Caller, Role
-from careroute.domain.coverage import Scope, ScopeKind, registry_totals, scopes_of
+from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import CareRouteError
 from careroute.domain.vocabulary import ElderStatus, Registry, Steward, china_date
@@ -51,6 +51,7 @@ from careroute.service_layer.planning import (
     fan_out,
 )
 from careroute.service_layer.projection import VisitProjection, project
+from careroute.service_layer.registry_import import RegistryLoading, import_registry
 from careroute.service_layer.route_view import RouteReading, steward_route
 from careroute.service_layer.tickets import (
     TicketFilter,
@@ -135,16 +136,10 @@ class MemoryEngine:
         self.benefits = BenefitScanDays(self._scan, sim_clock, run.config.first)
 
     def _load(self, city: Registry, as_of: date) -> None:
-        """The registry and the coverage denominators, as the registry import writes them."""
+        """The registry and the coverage denominators, through the registry import."""
         p = self.product
-        p.communities.save_communities(city.communities)
-        p.stewards.save_stewards(city.stewards)
-        p.elders.save_elders(city.elders)
-        scopes = {
-            c.community_id: scopes_of(c.community_id, c.street_id, c.district_id)
-            for c in city.communities
-        }
-        p.coverage.save_registry_totals(registry_totals(city.elders, scopes, as_of, self.policy))
+        loading = RegistryLoading(p.communities, p.stewards, p.elders, p.coverage)
+        import_registry(city, as_of, self.policy, loading)
 
     def _count(self, use_case: str, status: int) -> None:
         self.run.api_status[f"{use_case} {status}"] += 1

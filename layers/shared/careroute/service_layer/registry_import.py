@@ -7,16 +7,31 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from careroute.adapters.dynamodb import coverage, registry
 from careroute.domain.coverage import registry_totals, scopes_of
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Registry
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    CoverageRepository,
+    ElderRepository,
+    StewardRepository,
+)
 
 T = TypeVar("T")
 
 Progress = Callable[[str, int], None]
 """Called with (what, how many more were written) as the import goes."""
 PROGRESS_EVERY = 1_000
+
+
+@dataclass(frozen=True)
+class RegistryLoading:
+    """The ports a registry import writes: the registry itself and the coverage denominators."""
+
+    communities: CommunityRepository
+    stewards: StewardRepository
+    elders: ElderRepository
+    coverage: CoverageRepository
 
 
 @dataclass(frozen=True)
@@ -28,7 +43,11 @@ class ImportCounts:
 
 
 def import_registry(
-    data: Registry, as_of: date, policy: Policy, progress: Progress | None = None
+    data: Registry,
+    as_of: date,
+    policy: Policy,
+    ports: RegistryLoading,
+    progress: Progress | None = None,
 ) -> ImportCounts:
     """Write communities, stewards, elders (in that order) and the per-scope totals.
 
@@ -48,13 +67,13 @@ def import_registry(
         if progress and pending:
             progress(name, pending)
 
-    communities = registry.save_communities(counted("communities", data.communities))
-    stewards = registry.save_stewards(counted("stewards", data.stewards))
-    elders = registry.save_elders(counted("elders", data.elders))
+    communities = ports.communities.save_communities(counted("communities", data.communities))
+    stewards = ports.stewards.save_stewards(counted("stewards", data.stewards))
+    elders = ports.elders.save_elders(counted("elders", data.elders))
     community_scopes = {
         c.community_id: scopes_of(c.community_id, c.street_id, c.district_id)
         for c in data.communities
     }
     totals = registry_totals(data.elders, community_scopes, as_of, policy)
-    scopes = coverage.save_registry_totals(totals)
+    scopes = ports.coverage.save_registry_totals(totals)
     return ImportCounts(communities, stewards, elders, scopes)

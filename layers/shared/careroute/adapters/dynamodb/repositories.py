@@ -35,6 +35,7 @@ from careroute.service_layer.eligibility import BenefitScan
 from careroute.service_layer.leave import LeaveKeeping
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
 from careroute.service_layer.projection import VisitProjection
+from careroute.service_layer.registry_import import RegistryLoading
 from careroute.service_layer.route_view import RouteReading
 from careroute.service_layer.tickets import Ticketing
 from careroute.service_layer.visits import VisitRecording
@@ -203,6 +204,9 @@ class DynamoCoverage:
     def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
         return coverage.read_ticket_counts(month, scope)
 
+    def scope_exists(self, scope: Scope) -> bool:
+        return coverage.scope_exists(scope)
+
 
 class DynamoVisits:
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
@@ -288,4 +292,14 @@ def capacity_reading() -> CapacityReading:
         stewards=DynamoStewards(),
         elders=DynamoElders(),
         holidays=DynamoHolidays(),
+    )
+
+
+def registry_loading() -> RegistryLoading:
+    """The ports a registry import writes, on DynamoDB."""
+    return RegistryLoading(
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        elders=DynamoElders(),
+        coverage=DynamoCoverage(),
     )
