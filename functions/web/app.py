@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.oversight_repositories import dashboard_reading
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
@@ -29,6 +30,7 @@ from careroute.entrypoints.http_errors import error
 from careroute.service_layer.dashboard import month_series, scope_map
 
 handler_setup.bound_settings()
+ports = dashboard_reading()
 app = new_resolver()
 caller = caller_of(app)
 route = Routes(app, "dashboard")
@@ -66,12 +68,12 @@ def get_page(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
 
 @route("GET", "/map", "Community points and district outlines of a scope (no elder data)")
 def get_map(scope: ScopeQuery = "city") -> dict[str, Any]:
-    return scope_map(caller(), scope)
+    return scope_map(caller(), scope, ports)
 
 
 @route("GET", "/coverage/daily", "Elders visited per tier, cumulative, each day of a month")
 def get_coverage_daily(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
-    return month_series(caller(), month, scope, clock.today())
+    return month_series(caller(), month, scope, clock.today(), ports)
 
 
 @http_entry

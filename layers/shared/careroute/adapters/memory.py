@@ -337,6 +337,15 @@ class MemoryVisits:
     def all_visits(self) -> Iterator[VisitRecord]:
         return iter([record for record, _ in self._by_id.values()])
 
+    def visits_between(self, first: date, last: date, scope: Scope) -> Iterator[VisitRecord]:
+        return iter(
+            [
+                record
+                for record, _ in self._by_id.values()
+                if first <= record.visited_at.date() <= last and scope in record_scopes(record)
+            ]
+        )
+
     def take_new(self) -> list[VisitRecord]:
         """The records stored since the last call, oldest first, as the table's stream
         delivers them to the projector (a simulation's stream drain); none are kept."""
@@ -400,6 +409,9 @@ class MemoryCoverage:
     def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
         counts = self._tickets.get(f"{month}#{scope}", Counter())
         return {name: counts[name] for name in ("opened", "closed", "closed_on_time")}
+
+    def scope_exists(self, scope: Scope) -> bool:
+        return any(key == str(scope) for key, _tier in self._totals)
 
     def count_ticket(self, ticket: Ticket, *, opened: bool) -> None:
         """Add to the ticket counters of every scope of `ticket`, in the month it opened."""

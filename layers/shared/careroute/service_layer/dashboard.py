@@ -5,11 +5,10 @@ what it contains, the city admin reads everything. No elder data: communities on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from careroute.adapters.dynamodb import registry, visits
-from careroute.adapters.dynamodb.coverage import read_coverage
 from careroute.domain.access import Caller
 from careroute.domain.compliance import month_bounds
 from careroute.domain.coverage import Scope, ScopeKind
@@ -17,7 +16,23 @@ from careroute.domain.coverage_series import daily_elders_visited
 from careroute.domain.errors import ValidationError
 from careroute.domain.map_geometry import outline
 from careroute.domain.vocabulary import Community
-from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    CoverageRepository,
+    ScopeDirectory,
+    VisitRepository,
+)
+from careroute.service_layer.scope_access import readable_known_scope
+
+
+@dataclass(frozen=True)
+class DashboardReading:
+    """The ports of the dashboard's map and month chart."""
+
+    communities: CommunityRepository
+    visits: VisitRepository
+    coverage: CoverageRepository
+    scopes: ScopeDirectory
 
 
 def _inside(community: Community, scope: Scope) -> bool:
@@ -28,12 +43,12 @@ def _inside(community: Community, scope: Scope) -> bool:
     }.get(scope.kind)
 
 
-def scope_map(who: Caller, scope_text: str) -> dict[str, Any]:
+def scope_map(who: Caller, scope_text: str, ports: DashboardReading) -> dict[str, Any]:
     """Communities of the scope with their points, its streets and districts, and each
     district's outline (padded convex hull of its communities in the scope)."""
-    scope = readable_scope(who, scope_text, must_exist=True)
+    scope = readable_known_scope(who, scope_text, ports.scopes, ports.coverage)
     inside = sorted(
-        (c for c in registry.all_communities() if _inside(c, scope)),
+        (c for c in ports.communities.all_communities() if _inside(c, scope)),
         key=lambda c: c.community_id,
     )
     districts: dict[str, dict[str, Any]] = {}
@@ -66,22 +81,20 @@ def scope_map(who: Caller, scope_text: str) -> dict[str, Any]:
     }
 
 
-def month_series(who: Caller, month: str, scope_text: str, today: date) -> dict[str, Any]:
+def month_series(
+    who: Caller, month: str, scope_text: str, today: date, ports: DashboardReading
+) -> dict[str, Any]:
     """Elders visited per tier, cumulative, for each day of the month up to today, next to
     the month's elders due (the coverage rows' denominators)."""
-    scope = readable_scope(who, scope_text, must_exist=True)
+    scope = readable_known_scope(who, scope_text, ports.scopes, ports.coverage)
     try:
         first, last = month_bounds(month)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     # visited_at is stored with its own offset: a day either side, then the local month.
-    records = visits.visits_around(
-        (first - timedelta(days=1)).isoformat(),
-        (last + timedelta(days=1)).isoformat(),
-        scope.kind.value,
-        scope.scope_id,
-    )
-    rows = read_coverage(month, scope)
+    day = timedelta(days=1)
+    records = ports.visits.visits_between(first - day, last + day, scope)
+    rows = ports.coverage.read_coverage(month, scope)
     return {
         "month": month,
         "scope": str(scope),

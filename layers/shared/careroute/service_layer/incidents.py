@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from careroute.adapters.dynamodb import devices, registry
 from careroute.adapters.dynamodb import incidents as store
+from careroute.adapters.dynamodb import scopes as scope_tree
 from careroute.adapters.dynamodb.home_services import DayPlan
 from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain import clock
@@ -399,7 +400,7 @@ def responder_incidents(who: Caller, steward_id: str, open_only: bool) -> list[I
 
 def _in_scope(who: Caller, scope: str, month: str) -> tuple[Scope, list[Incident]]:
     """The month's incidents of an official's scope (ValidationError for a bad scope)."""
-    where = readable_scope(who, scope)
+    where = readable_scope(who, scope, scope_tree)
 
     def inside(i: Incident) -> bool:
         if where.kind is ScopeKind.CITY:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb.scopes import communities_in
 from careroute.domain.coverage import Scope
 from careroute.domain.due import rule_deadline
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder, ElderStatus
 from careroute.messages.api import OverdueElder, OverdueList
+from careroute.service_layer.ports import ElderRepository, ScopeDirectory
+
+
+@dataclass(frozen=True)
+class OverdueReading:
+    """The ports of the officials' overdue list: which communities a scope holds, and their
+    elders."""
+
+    scopes: ScopeDirectory
+    elders: ElderRepository
 
 
 def overdue_elder(elder: Elder, on: date, policy: Policy) -> OverdueElder | None:
@@ -46,11 +55,11 @@ def overdue_elder(elder: Elder, on: date, policy: Policy) -> OverdueElder | None
     )
 
 
-def overdue_in(scope: Scope, on: date, policy: Policy) -> OverdueList:
+def overdue_in(scope: Scope, on: date, policy: Policy, ports: OverdueReading) -> OverdueList:
     """Overdue elders of every community in `scope`, most overdue first."""
     found: list[OverdueElder] = []
-    for community_id in communities_in(scope):
-        for elder in registry.elders_of_community(community_id):
+    for community_id in ports.scopes.communities_in(scope):
+        for elder in ports.elders.elders_of_community(community_id):
             entry = overdue_elder(elder, on, policy)
             if entry is not None:
                 found.append(entry)

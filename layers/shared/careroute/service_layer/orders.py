@@ -28,6 +28,7 @@ from typing import Any
 from careroute.adapters.dynamodb import home_services, registry
 from careroute.adapters.dynamodb import incidents as incidents_store
 from careroute.adapters.dynamodb import orders as store
+from careroute.adapters.dynamodb import scopes as scope_tree
 from careroute.adapters.dynamodb.orders import Placement
 from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, Role, require_scope
@@ -295,7 +296,7 @@ def order_events(who: Caller, oid: str) -> list[OrderEvent]:
 def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
     """Orders placed in a month in a district (or the city): status counts, waiting time
     placed -> assigned (p50/p99 seconds), escalated waiting orders, free minutes used."""
-    where = readable_scope(who, scope)
+    where = readable_scope(who, scope, scope_tree)
     if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
         raise ValidationError("scope: oversight is per district or for the city")
     try:

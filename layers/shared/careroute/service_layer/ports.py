@@ -192,6 +192,12 @@ class VisitRepository(Protocol):
         """Every visit record, in no particular order."""
         ...
 
+    def visits_between(self, first: date, last: date, scope: Scope) -> Iterator[VisitRecord]:
+        """The visit records inside `scope` whose visited_at falls on a day from `first` to
+        `last` in the offset it was recorded with (a scan: for the officials' month chart,
+        not for hot paths), in no particular order."""
+        ...
+
 
 class TicketRepository(Protocol):
     def open_once(self, ticket: Ticket) -> bool:
@@ -242,4 +248,9 @@ class CoverageRepository(Protocol):
 
     def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
         """Tickets opened in the month within the scope: opened, closed, closed_on_time."""
+        ...
+
+    def scope_exists(self, scope: Scope) -> bool:
+        """True when the registry totals count an active elder in `scope` (the registry
+        knows it); False for an unknown scope, or one with no active elder."""
         ...

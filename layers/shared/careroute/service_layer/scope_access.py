@@ -1,13 +1,13 @@
 """The `scope` parameter of every API read, checked in one place: parsed (a ValidationError
-naming it otherwise), within the caller's reach, and, where asked, known to the registry."""
+naming it otherwise), within the caller's reach (the scope tree says which scopes contain it),
+and, for the reads that need it, known to the registry (its coverage counts elders there)."""
 
 from __future__ import annotations
 
-from careroute.adapters.dynamodb.coverage import scope_exists
-from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, require_scope
 from careroute.domain.coverage import Scope
 from careroute.domain.errors import NotFoundError, ValidationError
+from careroute.service_layer.ports import CoverageRepository, ScopeDirectory
 
 
 def parse_scope(text: str) -> Scope:
@@ -18,11 +18,19 @@ def parse_scope(text: str) -> Scope:
         raise ValidationError(str(exc)) from exc
 
 
-def readable_scope(who: Caller, text: str, *, must_exist: bool = False) -> Scope:
-    """The scope, if the caller may read it (their own or one inside it); with `must_exist`,
-    also NotFoundError for a scope the registry does not have."""
+def readable_scope(who: Caller, text: str, scopes: ScopeDirectory) -> Scope:
+    """The scope, if the caller may read it (their own or one inside it)."""
     scope = parse_scope(text)
-    require_scope(who, scope, ancestors(scope))
-    if must_exist and not scope_exists(scope):
+    require_scope(who, scope, scopes.ancestors(scope))
+    return scope
+
+
+def readable_known_scope(
+    who: Caller, text: str, scopes: ScopeDirectory, coverage: CoverageRepository
+) -> Scope:
+    """The scope as readable_scope gives it; NotFoundError for one the registry does not
+    have (no active elder is counted in it), so a typo is a 404, not a page of zeros."""
+    scope = readable_scope(who, text, scopes)
+    if not coverage.scope_exists(scope):
         raise NotFoundError(f"unknown scope {scope}")
     return scope

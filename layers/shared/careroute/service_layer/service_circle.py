@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from careroute.adapters.dynamodb import circle_counts, registry, service_facilities
+from careroute.adapters.dynamodb import scopes as scope_tree
 from careroute.adapters.dynamodb.scopes import communities_in
 from careroute.domain.access import Caller
 from careroute.domain.coverage import Scope, ScopeKind, scopes_of
@@ -143,7 +144,7 @@ def scope_circle(caller: Caller, scope_text: str | None, policy: Policy) -> dict
     own = caller.official_scope
     if scope_text is None and own is not None:
         scope_text = str(own)
-    scope = readable_scope(caller, scope_text or "")
+    scope = readable_scope(caller, scope_text or "", scope_tree)
     report = _scope_report(scope, policy)
     total = row_document(report.city, ids=scope.kind is not ScopeKind.CITY)
     return {

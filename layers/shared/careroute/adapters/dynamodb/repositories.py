@@ -215,6 +215,11 @@ class DynamoVisits:
     def all_visits(self) -> Iterator[VisitRecord]:
         return visits.all_visits()
 
+    def visits_between(self, first: date, last: date, scope: Scope) -> Iterator[VisitRecord]:
+        return visits.visits_around(
+            first.isoformat(), last.isoformat(), scope.kind.value, scope.scope_id
+        )
+
 
 def visit_recording() -> VisitRecording:
     """The ports of recording a visit, on DynamoDB, with the steward read cached briefly."""

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from careroute.adapters.dynamodb.repositories import capacity_reading
+from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, capacity_reading
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
@@ -26,7 +26,7 @@ from careroute.planning.capacity import (
 )
 from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.capacity import capacity_forecast
-from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.scope_access import readable_known_scope
 
 AttemptSuccessQuery = Annotated[
     float, Query(gt=0, le=1, description="Share of tries that end in a visit (default 0.85)")
@@ -39,6 +39,7 @@ RowsQuery = Annotated[
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     ports = capacity_reading()
+    scopes, coverage = DynamoScopes(), DynamoCoverage()
     route = Routes(app, "officials")
 
     @route(
@@ -52,7 +53,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         attempt_success: AttemptSuccessQuery = Assumptions.attempt_success,
         rows: RowsQuery = "flagged",
     ) -> CapacityReport:
-        where = readable_scope(caller(), scope, must_exist=True)
+        where = readable_known_scope(caller(), scope, scopes, coverage)
         first = first_day(month)
         assume = Assumptions(attempt_success=attempt_success)
         result = capacity_forecast(first, current_policy(api.policy), ports, where, assume)

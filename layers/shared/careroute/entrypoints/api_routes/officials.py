@@ -6,15 +6,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from careroute.adapters.dynamodb.coverage import read_coverage
-from careroute.adapters.dynamodb.repositories import ticketing
+from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
+from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, ticketing
 from careroute.domain import clock
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
 from careroute.messages.api import OverdueList
 from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.officials import overdue_in
-from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.scope_access import readable_known_scope
 from careroute.service_layer.service_circle import circle_share
 from careroute.service_layer.tickets import ticket_figures
 
@@ -24,15 +24,17 @@ OnQuery = Annotated[date | None, Query(description="YYYY-MM-DD; default today (A
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     tickets = ticketing()
+    scopes, coverage = DynamoScopes(), DynamoCoverage()
+    overdue = overdue_reading()
     route = Routes(app, "officials")
 
     @route("GET", "/coverage", "Visit coverage for a month and scope, per risk tier (no names)")
     def get_coverage(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
-        where = readable_scope(caller(), scope, must_exist=True)
+        where = readable_known_scope(caller(), scope, scopes, coverage)
         return {
             "month": month,
             "scope": str(where),
-            "tiers": read_coverage(month, where),
+            "tiers": coverage.read_coverage(month, where),
             "tickets": ticket_figures(where, month, clock.now(), tickets),
             "service_circle": circle_share(where, current_policy(api.policy), clock.today()),
         }
@@ -43,5 +45,5 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         "Active elders past their visit deadline in a scope (ids and dates, no names)",
     )
     def get_overdue(scope: ScopeQuery = "city", on: OnQuery = None) -> OverdueList:
-        where = readable_scope(caller(), scope, must_exist=True)
-        return overdue_in(where, on or clock.today(), current_policy(api.policy))
+        where = readable_known_scope(caller(), scope, scopes, coverage)
+        return overdue_in(where, on or clock.today(), current_policy(api.policy), overdue)

@@ -1,0 +1,32 @@
+"""The ports of the officials' and the bureau's reads on DynamoDB, built once per container:
+the dashboard's map and month chart, the overdue list.
+
+The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
+"""
+
+from __future__ import annotations
+
+from careroute.adapters.dynamodb.repositories import (
+    DynamoCommunities,
+    DynamoCoverage,
+    DynamoElders,
+    DynamoScopes,
+    DynamoVisits,
+)
+from careroute.service_layer.dashboard import DashboardReading
+from careroute.service_layer.officials import OverdueReading
+
+
+def dashboard_reading() -> DashboardReading:
+    """The ports of the dashboard's map and month chart, on DynamoDB."""
+    return DashboardReading(
+        communities=DynamoCommunities(),
+        visits=DynamoVisits(),
+        coverage=DynamoCoverage(),
+        scopes=DynamoScopes(),
+    )
+
+
+def overdue_reading() -> OverdueReading:
+    """The ports of the officials' overdue list, on DynamoDB."""
+    return OverdueReading(scopes=DynamoScopes(), elders=DynamoElders())

@@ -1,0 +1,137 @@
+"""The ports of the officials' reads, memory against DynamoDB: which scopes the registry
+knows, and the visits of a scope by the day they were made. Then the scope check, the
+dashboard's map and month chart, and the overdue list over the same registry and visits on
+both backends: the same answers and the same errors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from careroute.domain.access import Caller, Role
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.vocabulary import Outcome, Registry, VisitRecord
+from careroute.service_layer.dashboard import DashboardReading, month_series, scope_map
+from careroute.service_layer.officials import OverdueReading, overdue_in
+from careroute.service_layer.scope_access import readable_known_scope
+from tests.conftest import TODAY
+from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.test_projection_ports import MORNING, POLICY, totals, visit
+
+CITY = Scope(ScopeKind.CITY, "all")
+
+
+def other_community_elder(city: Registry) -> int:
+    home = city.elders[0].community_id
+    return next(i for i, e in enumerate(city.elders) if e.community_id != home)
+
+
+def stored_visits(backend: Backend, city: Registry) -> list[VisitRecord]:
+    """Five visits: three to the first elder (today, yesterday, and at 23:30 UTC the day
+    before yesterday, already yesterday in China), one to an elder of another community
+    today, one to the first elder a week ago."""
+    elsewhere = other_community_elder(city)
+    late_utc = datetime.combine(TODAY - timedelta(days=2), datetime.min.time(), UTC)
+    records = [
+        visit(city, 1, Outcome.VISITED, MORNING),
+        visit(city, 2, Outcome.NOT_HOME, MORNING - timedelta(days=1)),
+        visit(city, 3, Outcome.VISITED, late_utc.replace(hour=23, minute=30)),
+        visit(city, 4, Outcome.VISITED, MORNING, elder=elsewhere),
+        visit(city, 5, Outcome.VISITED, MORNING - timedelta(days=7)),
+    ]
+    for record in records:
+        backend.visits.save_visit_once(record, f"hash-{record.visit_id}")
+    return records
+
+
+def test_a_scope_exists_once_the_registry_totals_count_an_active_elder_in_it(
+    backend: Backend, small_city: Registry
+) -> None:
+    e = small_city.elders[0]
+    scopes = [
+        Scope(ScopeKind.COMMUNITY, e.community_id),
+        Scope(ScopeKind.STREET, e.street_id),
+        Scope(ScopeKind.DISTRICT, e.district_id),
+        CITY,
+    ]
+    assert [backend.coverage.scope_exists(s) for s in scopes] == [False] * 4
+    backend.coverage.save_registry_totals(totals(small_city))
+    assert [backend.coverage.scope_exists(s) for s in scopes] == [True] * 4
+    assert backend.coverage.scope_exists(Scope(ScopeKind.STREET, "S9999")) is False
+    assert backend.coverage.scope_exists(Scope(ScopeKind.COMMUNITY, "C9999")) is False
+
+
+def test_visits_are_found_by_their_day_as_recorded_and_by_scope(
+    backend: Backend, small_city: Registry
+) -> None:
+    r = stored_visits(backend, small_city)
+    home = Scope(ScopeKind.COMMUNITY, r[0].community_id)
+    yesterday = TODAY - timedelta(days=1)
+
+    def found(first: Any, last: Any, scope: Scope) -> set[str]:
+        return {v.visit_id for v in backend.visits.visits_between(first, last, scope)}
+
+    assert found(yesterday, TODAY, home) == {r[0].visit_id, r[1].visit_id}
+    assert found(yesterday, TODAY, CITY) == {r[0].visit_id, r[1].visit_id, r[3].visit_id}
+    # 23:30 UTC is the next morning in China, but the day is the one it was recorded with.
+    assert found(TODAY - timedelta(days=2), TODAY - timedelta(days=2), home) == {r[2].visit_id}
+    assert found(TODAY - timedelta(days=7), TODAY, home) == {
+        r[0].visit_id, r[1].visit_id, r[2].visit_id, r[4].visit_id
+    }  # fmt: skip
+    assert found(TODAY + timedelta(days=1), TODAY + timedelta(days=9), CITY) == set()
+    assert found(TODAY, TODAY, Scope(ScopeKind.DISTRICT, "D99")) == set()
+
+
+def test_the_officials_reads_answer_the_same_on_memory_and_on_dynamodb(
+    session_pump: Any, small_city: Registry
+) -> None:
+    """The scope check (known, unknown, out of reach, unparsable), the map and the month
+    chart of the district and of a street, and the overdue list: the same on both."""
+    city = small_city
+    e = city.elders[0]
+    admin = Caller("admin", Role.CITY_ADMIN, "")
+    street_official = Caller("official", Role.STREET_OFFICIAL, e.street_id)
+    district, street = f"district:{e.district_id}", f"street:{e.street_id}"
+    month = MORNING.strftime("%Y-%m")
+    late = [
+        replace(city.elders[0], last_visited_on=TODAY - timedelta(days=100)),
+        replace(city.elders[1], last_visited_on=None),
+    ]
+    states = []
+    for backend in (memory_backend(), dynamodb_backend(session_pump)):
+        backend.communities.save_communities(city.communities)
+        backend.elders.save_elders([*late, *city.elders[len(late) :]])
+        backend.coverage.save_registry_totals(totals(city))
+        stored_visits(backend, city)
+        dashboard = DashboardReading(
+            backend.communities, backend.visits, backend.coverage, backend.scopes
+        )
+        overdue = OverdueReading(backend.scopes, backend.elders)
+        with pytest.raises(NotFoundError):
+            readable_known_scope(admin, "street:S9999", backend.scopes, backend.coverage)
+        with pytest.raises(ForbiddenError):
+            readable_known_scope(street_official, district, backend.scopes, backend.coverage)
+        with pytest.raises(ValidationError):
+            readable_known_scope(admin, "street", backend.scopes, backend.coverage)
+        states.append(
+            {
+                "map": [scope_map(who, s, dashboard) for who, s in ((admin, district),
+                                                                     (street_official, street))],
+                "series": [month_series(admin, month, s, TODAY, dashboard)
+                           for s in ("city", district, street)],
+                "overdue": [overdue_in(Scope.parse(s), TODAY, POLICY, overdue)
+                            for s in (district, street)],
+            }
+        )  # fmt: skip
+    on_memory, on_dynamodb = states
+    assert len(on_memory["map"][0]["communities"]) == len(city.communities)
+    assert on_memory["series"][0]["days"][-1]["ALL"] >= 2  # two elders visited this month
+    assert {late[0].elder_id, late[1].elder_id} <= {
+        row.elder_id for row in on_memory["overdue"][0].elders
+    }
+    for name in on_memory:
+        assert on_memory[name] == on_dynamodb[name], name
