@@ -7,6 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.meal_repositories import canteen_day_planning
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.messages.meals import MealPlanJob
@@ -14,11 +15,12 @@ from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.meal_planning import plan_canteen
 
 handler_setup.bound_settings()
+ports = canteen_day_planning()
 
 
 def record_handler(record: SQSRecord) -> None:
     job = MealPlanJob.model_validate_json(record.body)
-    summary = plan_canteen(job, clock.now())
+    summary = plan_canteen(job, clock.now(), ports)
     metrics.add_metric(name="MealOrdersPlanned", unit=MetricUnit.Count, value=summary["planned"])
     metrics.add_metric(
         name="MealOrdersUnassigned", unit=MetricUnit.Count, value=summary["unassigned"]

@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.meal_repositories import meal_route_reading
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import PathDay, PathId, caller_of, http_entry, new_resolver
 from careroute.messages.api import error_responses
@@ -12,6 +13,7 @@ from careroute.observability import tracer
 from careroute.service_layer.meals import canteen_routes
 
 handler_setup.bound_settings()
+ports = meal_route_reading()
 app = new_resolver()
 caller = caller_of(app)
 
@@ -24,7 +26,7 @@ caller = caller_of(app)
 )
 @tracer.capture_method
 def get_routes(canteen_id: PathId, day: PathDay) -> dict[str, Any]:
-    return canteen_routes(caller(), canteen_id, day)
+    return canteen_routes(caller(), canteen_id, day, ports)
 
 
 @http_entry

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
+from pydantic import BaseModel
 
 from careroute.adapters import memory
 from careroute.adapters.dynamodb import bind_tables
@@ -39,6 +41,8 @@ from careroute.service_layer.route_view import RouteReading
 from careroute.service_layer.tickets import Ticketing
 from careroute.service_layer.visits import VisitRecording
 from careroute_local.pump import EventPump
+
+Job = TypeVar("Job", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -123,20 +127,22 @@ def memory_backend() -> Backend:
     )
 
 
-def sqs_reader(pump: EventPump, queue_logical_id: str) -> Callable[[], list[PlanJob]]:
-    """Receive (and delete) every message waiting in the stack's queue, as plan jobs."""
+def sqs_reader(
+    pump: EventPump, queue_logical_id: str, job: type[Job] = PlanJob
+) -> Callable[[], list[Job]]:
+    """Receive (and delete) every message waiting in the stack's queue, as `job`s."""
     client = pump.stack.client("sqs")
     url = pump.stack.queue_url(queue_logical_id)
 
-    def take_all() -> list[PlanJob]:
-        taken: list[PlanJob] = []
+    def take_all() -> list[Job]:
+        taken: list[Job] = []
         while True:
             reply = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
             messages = reply.get("Messages", [])
             if not messages:
                 return taken
             for message in messages:
-                taken.append(PlanJob.model_validate(json.loads(message["Body"])))
+                taken.append(job.model_validate(json.loads(message["Body"])))
                 client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
     return take_all

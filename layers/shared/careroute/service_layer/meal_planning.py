@@ -5,15 +5,24 @@ Imports OR-Tools' router: used by the meal solver function only (it has the laye
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from careroute.adapters.dynamodb import meal_orders, meal_routes
 from careroute.domain.vocabulary import format_clock
 from careroute.messages.meals import MealPlanJob
 from careroute.observability import logger
 from careroute.planning.meals import MealPlan, MealRules, plan_meals
 from careroute.routing import SolveLimits
+from careroute.service_layer.ports import CanteenDayRoutes, MealOrderRepository, MealRouteRepository
+
+
+@dataclass(frozen=True)
+class CanteenDayPlanning:
+    """The ports of the meal solver: the day's lunch orders in, the day's routes out."""
+
+    orders: MealOrderRepository
+    routes: MealRouteRepository
 
 
 def meal_limits(orders: int) -> SolveLimits:
@@ -60,10 +69,12 @@ def plan_document(plan: MealPlan) -> dict[str, Any]:
     }
 
 
-def plan_canteen(job: MealPlanJob, now: datetime, rules: MealRules | None = None) -> dict[str, Any]:
+def plan_canteen(
+    job: MealPlanJob, now: datetime, ports: CanteenDayPlanning, rules: MealRules | None = None
+) -> dict[str, Any]:
     """Route the canteen's orders for the job's date and store the plan; a summary (counts)."""
     canteen = job.canteen()
-    orders = meal_orders.orders_of(canteen.canteen_id, job.plan_date)
+    orders = ports.orders.orders_of(canteen.canteen_id, job.plan_date)
     if not orders:
         logger.warning(
             "no lunch orders for the canteen on this day: an empty plan is stored",
@@ -73,9 +84,10 @@ def plan_canteen(job: MealPlanJob, now: datetime, rules: MealRules | None = None
         canteen, orders, job.plan_date, rules or MealRules(), meal_limits(len(orders))
     )
     document = plan_document(plan)
-    meal_routes.save_plan(
-        canteen.canteen_id, job.plan_date, canteen.district_id, canteen.street_id, document, now
+    stored = CanteenDayRoutes(
+        canteen.canteen_id, job.plan_date, canteen.district_id, canteen.street_id, document
     )
+    ports.routes.save_canteen_day(stored, now)
     return {
         "canteen_id": canteen.canteen_id,
         "date": job.plan_date.isoformat(),

@@ -9,6 +9,7 @@ a missing item is `NotFoundError`, a reused idempotency key `ConflictError`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -16,7 +17,9 @@ from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_history import Entry
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
+from careroute.messages.meals import MealPlanJob
 from careroute.messages.visits import PlanJob
+from careroute.planning.meals import Canteen, MealOrder
 
 
 class CommunityRepository(Protocol):
@@ -253,4 +256,61 @@ class CoverageRepository(Protocol):
     def scope_exists(self, scope: Scope) -> bool:
         """True when the registry totals count an active elder in `scope` (the registry
         knows it); False for an unknown scope, or one with no active elder."""
+        ...
+
+
+class CanteenRepository(Protocol):
+    """The meal-help points (canteens) the meal planner plans, each with its vehicles."""
+
+    def replace_canteens(self, canteens: Iterable[Canteen]) -> int:
+        """Make `canteens` the whole list (stored ones left out are gone, so a closed canteen
+        is never planned); the count stored."""
+        ...
+
+    def all_canteens(self) -> list[Canteen]:
+        """Every canteen, by id (none: an empty list)."""
+        ...
+
+
+class MealOrderRepository(Protocol):
+    """The lunch orders canteens deliver, one per elder and day ("{day}:{elder id}")."""
+
+    def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
+        """Store (or replace) lunch orders for `day`; the count written. ValueError, and
+        nothing written, when an order's id is not "{day}:{elder id}"."""
+        ...
+
+    def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
+        """The canteen's lunch orders for `day`, by elder id (none: an empty tuple)."""
+        ...
+
+
+@dataclass(frozen=True)
+class CanteenDayRoutes:
+    """A canteen day's stored delivery plan, with where the canteen is (who may read it)."""
+
+    canteen_id: str
+    day: date
+    district_id: str
+    street_id: str
+    document: dict[str, Any]
+    """The plan document (service_layer.meal_planning.plan_document)."""
+
+
+class MealRouteRepository(Protocol):
+    """Each canteen day's delivery routes; planning a day again replaces them."""
+
+    def save_canteen_day(self, routes: CanteenDayRoutes, planned_at: datetime) -> None:
+        """Store the day's plan, replacing one stored before."""
+        ...
+
+    def find_canteen_day(self, canteen_id: str, day: date) -> CanteenDayRoutes | None:
+        """The canteen's plan for the day, or None when the day was not planned."""
+        ...
+
+
+class MealJobQueue(Protocol):
+    def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
+        """Send every job (one canteen's day each); the count sent. StorageError when any
+        could not be sent."""
         ...

@@ -1,0 +1,74 @@
+"""The meal ports on DynamoDB (and SQS): thin classes over the canteens, meal orders and meal
+routes tables and the meal-job queue, and the ports of each meal use case built from them,
+once per container. The tables must be bound first (`bind_tables`, at cold start)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from careroute.adapters.dynamodb import canteens, meal_orders, meal_routes, plan_jobs
+from careroute.adapters.dynamodb.repositories import DynamoScopes
+from careroute.messages.meals import MealPlanJob
+from careroute.planning.meals import Canteen, MealOrder
+from careroute.service_layer.meal_planning import CanteenDayPlanning
+from careroute.service_layer.meals import MealFanOut, MealRouteReading
+from careroute.service_layer.ports import CanteenDayRoutes
+
+
+class DynamoCanteens:
+    def replace_canteens(self, stored: Iterable[Canteen]) -> int:
+        return canteens.replace_canteens(stored)
+
+    def all_canteens(self) -> list[Canteen]:
+        return canteens.all_canteens()
+
+
+class DynamoMealOrders:
+    def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
+        return meal_orders.save_orders(day, orders)
+
+    def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
+        return meal_orders.orders_of(canteen_id, day)
+
+
+class DynamoMealRoutes:
+    def save_canteen_day(self, routes: CanteenDayRoutes, planned_at: datetime) -> None:
+        meal_routes.save_plan(
+            routes.canteen_id,
+            routes.day,
+            routes.district_id,
+            routes.street_id,
+            routes.document,
+            planned_at,
+        )
+
+    def find_canteen_day(self, canteen_id: str, day: date) -> CanteenDayRoutes | None:
+        found = meal_routes.load_plan(canteen_id, day)
+        if found is None:
+            return None
+        district_id, street_id, document = found
+        return CanteenDayRoutes(canteen_id, day, district_id, street_id, document)
+
+
+class SqsMealJobs:
+    def __init__(self, queue_url: str) -> None:
+        self._queue_url = queue_url
+
+    def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
+        return plan_jobs.send_plan_jobs(self._queue_url, jobs)
+
+
+def meal_fan_out(meal_jobs_queue_url: str) -> MealFanOut:
+    """The ports of the nightly meal planner: the canteens table and the meal-job queue."""
+    return MealFanOut(canteens=DynamoCanteens(), meal_jobs=SqsMealJobs(meal_jobs_queue_url))
+
+
+def canteen_day_planning() -> CanteenDayPlanning:
+    """The ports of the meal solver, on DynamoDB."""
+    return CanteenDayPlanning(orders=DynamoMealOrders(), routes=DynamoMealRoutes())
+
+
+def meal_route_reading() -> MealRouteReading:
+    """The ports of officials reading a canteen's routes, on DynamoDB."""
+    return MealRouteReading(routes=DynamoMealRoutes(), scopes=DynamoScopes())

@@ -1,0 +1,84 @@
+"""The meal ports in memory: canteens, lunch orders, each canteen day's routes and the
+meal-job queue, with the behaviour of the DynamoDB adapters (`tests/contract/` checks both).
+Stored plan documents go through JSON, as DynamoDB's do."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime
+
+from careroute.messages.meals import MealPlanJob
+from careroute.planning.meals import Canteen, MealOrder
+from careroute.service_layer.ports import CanteenDayRoutes
+
+
+class MemoryCanteens:
+    def __init__(self) -> None:
+        self._by_id: dict[str, Canteen] = {}
+
+    def replace_canteens(self, canteens: Iterable[Canteen]) -> int:
+        self._by_id = {c.canteen_id: c for c in canteens}
+        return len(self._by_id)
+
+    def all_canteens(self) -> list[Canteen]:
+        return sorted(self._by_id.values(), key=lambda c: c.canteen_id)
+
+
+class MemoryMealOrders:
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], MealOrder] = {}
+
+    def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
+        checked = list(orders)
+        for order in checked:
+            if order.order_id != f"{day.isoformat()}:{order.elder_id}":
+                raise ValueError(
+                    f"order {order.order_id!r}: the id of an order for {day} is '{day}:ELDER'"
+                )
+        for order in checked:
+            self._by_key[(order.canteen_id, order.order_id)] = order
+        return len(checked)
+
+    def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
+        prefix = f"{day.isoformat()}:"
+        return tuple(
+            self._by_key[key]
+            for key in sorted(self._by_key)
+            if key[0] == canteen_id and key[1].startswith(prefix)
+        )
+
+
+class MemoryMealRoutes:
+    def __init__(self) -> None:
+        self._by_day: dict[tuple[str, date], tuple[CanteenDayRoutes, str]] = {}
+
+    def save_canteen_day(self, routes: CanteenDayRoutes, planned_at: datetime) -> None:
+        document = json.dumps(routes.document, ensure_ascii=False)
+        self._by_day[(routes.canteen_id, routes.day)] = (routes, document)
+
+    def find_canteen_day(self, canteen_id: str, day: date) -> CanteenDayRoutes | None:
+        found = self._by_day.get((canteen_id, day))
+        if found is None:
+            return None
+        routes, document = found
+        return replace(routes, document=json.loads(document))
+
+
+class MemoryMealJobs:
+    """A queue of canteen days: what was sent waits until taken, in the order sent."""
+
+    def __init__(self) -> None:
+        self._bodies: list[str] = []
+
+    def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
+        bodies = [job.model_dump_json() for job in jobs]
+        self._bodies.extend(bodies)
+        return len(bodies)
+
+    def take_all(self) -> list[MealPlanJob]:
+        """Every job waiting, oldest first; the queue is empty afterwards."""
+        taken = [MealPlanJob.model_validate_json(body) for body in self._bodies]
+        self._bodies.clear()
+        return taken
