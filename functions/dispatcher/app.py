@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.order_repositories import order_dispatch
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import event_entry, reported, stream_batch
@@ -25,6 +26,7 @@ from careroute.observability import metrics
 from careroute.service_layer.dispatch import dispatch_order, retry_waiting
 
 setup = handler_setup.with_policy()
+ports = order_dispatch()
 RETRY_AFTER = timedelta(minutes=5)
 METRIC = {
     "assigned": "OrdersAssigned",
@@ -38,7 +40,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
     order_id = str(record.dynamodb.keys["order_id"])
-    result = dispatch_order(order_id, clock.now(), setup.policy())
+    result = dispatch_order(order_id, clock.now(), setup.policy(), ports)
     metrics.add_metric(name=METRIC[result.status], unit=MetricUnit.Count, value=1)
 
 
@@ -47,7 +49,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if "Records" in event:
         return stream_batch(event, context, record_handler)
     tick = DispatchRetryTick.model_validate(event)
-    results = retry_waiting(tick.scheduled_time - RETRY_AFTER, clock.now(), setup.policy())
+    results = retry_waiting(tick.scheduled_time - RETRY_AFTER, clock.now(), setup.policy(), ports)
     summary = {
         "retried": len(results),
         "assigned": sum(1 for r in results if r.status == "assigned"),

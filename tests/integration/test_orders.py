@@ -15,6 +15,7 @@ from careroute_synthetic.services import generate_market
 
 from careroute.adapters.dynamodb import bind_tables, home_services
 from careroute.adapters.dynamodb import orders as store
+from careroute.adapters.dynamodb.order_repositories import order_taking
 from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import QuotaExhaustedError
@@ -184,6 +185,7 @@ def test_two_concurrent_free_orders_cannot_overspend_the_quota(
                 f"concurrent-{n:04d}",
                 china_now().astimezone(UTC),
                 HomeServicePolicy(),
+                order_taking(),
             )
             return "placed"
         except QuotaExhaustedError:

@@ -16,18 +16,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from careroute.adapters.dynamodb import home_services
-from careroute.adapters.dynamodb import orders as store
-from careroute.adapters.dynamodb.home_services import DayPlan
 from careroute.domain.orders import ON_A_ROUTE, OrderStatus, assign
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ, TravelMode
 from careroute.observability import logger
 from careroute.planning.dispatch import insert_order
+from careroute.planning.provider_day import DayPlan
 from careroute.planning.travel import HaversineTravel
 from careroute.service_layer.orders import expire_if_passed
+from careroute.service_layer.ports import DayPlanRepository, OrderRepository, ServiceProviders
 
 CONFLICT_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class OrderDispatch:
+    """The ports the dispatcher reads and writes."""
+
+    orders: OrderRepository
+    providers: ServiceProviders
+    plans: DayPlanRepository
 
 
 @dataclass(frozen=True)
@@ -40,14 +48,16 @@ class Dispatched:
     reason: str = ""
 
 
-def dispatch_order(order_id: str, now: datetime, policy: Policy) -> Dispatched:
+def dispatch_order(
+    order_id: str, now: datetime, policy: Policy, ports: OrderDispatch
+) -> Dispatched:
     """Assign one placed order, or record why nobody can take it yet."""
     travel = HaversineTravel(policy.speed_kmh[TravelMode.BIKE], policy.circuity)
     for _ in range(CONFLICT_RETRIES):
-        order, _ = store.get_order(order_id)
+        order, _ = ports.orders.get_order(order_id)
         if order.status is not OrderStatus.PLACED:
             return Dispatched(order_id, "skipped", order.worker_id)
-        expired = expire_if_passed(order, now)
+        expired = expire_if_passed(order, now, ports.orders)
         if expired is not None:
             logger.info("order expired", extra={"order_id": order_id})
             return Dispatched(order_id, expired.status.value, reason=expired.dispatch_note)
@@ -56,16 +66,16 @@ def dispatch_order(order_id: str, now: datetime, policy: Policy) -> Dispatched:
         now_s = local.hour * 3600 + local.minute * 60 + local.second if same_day else None
         reasons: list[str] = []
         conflict = False
-        for provider in home_services.providers_of(order.district_id):
+        for provider in ports.providers.providers_of(order.district_id):
             if order.skill not in provider.skills:
                 continue
-            plan = home_services.get_plan(provider.provider_id, order.service_date)
+            plan = ports.plans.get_plan(provider.provider_id, order.service_date)
             booked = [
                 o
-                for o in store.get_orders(plan.order_ids)
+                for o in ports.orders.get_orders(plan.order_ids)
                 if o.status in ON_A_ROUTE and o.order_id != order.order_id
             ]
-            workers = home_services.workers_of(provider.provider_id)
+            workers = ports.providers.workers_of(provider.provider_id)
             starts = {o: s for stops in plan.routes.values() for o, s in stops}
             inserted = insert_order(
                 provider.base, workers, booked, order, travel,
@@ -82,19 +92,22 @@ def dispatch_order(order_id: str, now: datetime, policy: Policy) -> Dispatched:
                 inserted.routes,
                 plan.held,
             )
-            if store.save_assignment(order, after, event, day):
+            if ports.orders.save_assignment(order, after, event, day):
                 return Dispatched(order_id, "assigned", inserted.worker_id)
             conflict = True
             break
         if conflict:
             continue
         reason = "; ".join(reasons) or f"no provider in the district offers {order.skill}"
-        store.note_waiting(order, reason)
+        ports.orders.note_waiting(order, reason)
         logger.info("order waiting", extra={"order_id": order_id, "reason": reason})
         return Dispatched(order_id, "waiting", reason=reason)
     raise RuntimeError(f"order {order_id}: the provider's day kept changing; retry later")
 
 
-def retry_waiting(before: datetime, now: datetime, policy: Policy) -> list[Dispatched]:
+def retry_waiting(
+    before: datetime, now: datetime, policy: Policy, ports: OrderDispatch
+) -> list[Dispatched]:
     """Dispatch again every order still placed since before `before`."""
-    return [dispatch_order(o.order_id, now, policy) for o in store.waiting_since(before)]
+    waiting = ports.orders.waiting_since(before)
+    return [dispatch_order(o.order_id, now, policy, ports) for o in waiting]

@@ -22,7 +22,6 @@ from pydantic import ValidationError as PydanticValidationError
 from careroute.adapters.dynamodb import devices, registry
 from careroute.adapters.dynamodb import incidents as store
 from careroute.adapters.dynamodb import scopes as scope_tree
-from careroute.adapters.dynamodb.home_services import DayPlan
 from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain import clock
 from careroute.domain.access import Caller, Role, require_scope
@@ -51,6 +50,7 @@ from careroute.domain.policy import Policy
 from careroute.domain.tickets import LEVELS
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 from careroute.messages.incidents import DeviceEvent
+from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.responders import (
     RoutePlan,
     day_end_seconds,

@@ -25,12 +25,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute.adapters.dynamodb import home_services, registry
-from careroute.adapters.dynamodb import incidents as incidents_store
-from careroute.adapters.dynamodb import orders as store
-from careroute.adapters.dynamodb import scopes as scope_tree
-from careroute.adapters.dynamodb.orders import Placement
-from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import (
@@ -59,6 +53,18 @@ from careroute.domain.percentiles import percentile
 from careroute.domain.quota import HomeServicePolicy, month_of, remaining
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, TimeWindow, china_date, parse_clock
 from careroute.planning.urgent_holds import urgent_stop_id
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    DayPlanRepository,
+    ElderRepository,
+    IncidentRepository,
+    OrderRepository,
+    Placement,
+    QuotaLedger,
+    ScopeDirectory,
+    ServiceProviders,
+    StewardRepository,
+)
 from careroute.service_layer.scope_access import readable_scope
 
 WORKER_ACTIONS = frozenset(
@@ -66,6 +72,21 @@ WORKER_ACTIONS = frozenset(
 )
 ESCALATE_AFTER_ATTEMPTS = 3
 """A placed order nobody could take this many times is shown as escalated to oversight."""
+
+
+@dataclass(frozen=True)
+class OrderTaking:
+    """The ports placing, stepping, reading and overseeing orders read and write."""
+
+    orders: OrderRepository
+    providers: ServiceProviders
+    plans: DayPlanRepository
+    quota: QuotaLedger
+    incidents: IncidentRepository
+    communities: CommunityRepository
+    stewards: StewardRepository
+    elders: ElderRepository
+    scopes: ScopeDirectory
 
 
 @dataclass(frozen=True)
@@ -107,7 +128,9 @@ def order_view(order: Order) -> dict[str, Any]:
     }
 
 
-def _may_order_for(who: Caller, community_id: str, elder_id: str, district_id: str) -> bool:
+def _may_order_for(
+    who: Caller, community_id: str, elder_id: str, district_id: str, stewards: StewardRepository
+) -> bool:
     if who.role is Role.CITY_ADMIN:
         return True
     if who.role is Role.FAMILY:
@@ -115,7 +138,7 @@ def _may_order_for(who: Caller, community_id: str, elder_id: str, district_id: s
     if who.role is Role.CALL_CENTRE:
         return who.scope == district_id
     if who.role is Role.STEWARD:
-        return registry.get_steward(who.scope).community_id == community_id
+        return stewards.get_steward(who.scope).community_id == community_id
     return False
 
 
@@ -127,7 +150,12 @@ def _window(request: OrderRequest) -> TimeWindow:
 
 
 def place_order(
-    who: Caller, request: OrderRequest, key: str, now: datetime, policy: HomeServicePolicy
+    who: Caller,
+    request: OrderRequest,
+    key: str,
+    now: datetime,
+    policy: HomeServicePolicy,
+    ports: OrderTaking,
 ) -> tuple[Order, bool]:
     """Place an order once per (caller, Idempotency-Key); True when placed now, False when
     the same request was placed before (its order is returned)."""
@@ -138,10 +166,12 @@ def place_order(
         raise ValidationError("service_date: at most 31 days ahead")
     window = _window(request)
     try:
-        elder = registry.get_elder(request.community_id, request.elder_id)
+        elder = ports.elders.get_elder(request.community_id, request.elder_id)
     except NotFoundError:
         raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
-    if not _may_order_for(who, elder.community_id, elder.elder_id, elder.district_id):
+    if not _may_order_for(
+        who, elder.community_id, elder.elder_id, elder.district_id, ports.stewards
+    ):
         raise ForbiddenError(f"{who.role.value} {who.scope} may not order for this elder")
     if elder.status is not ElderStatus.ACTIVE:
         raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
@@ -165,55 +195,55 @@ def place_order(
     allowance = 0
     if order.payment is Payment.FREE:
         allowance = policy.allowance(
-            elder.age_on(order.service_date), home_services.is_pilot(elder.community_id)
+            elder.age_on(order.service_date), ports.providers.is_pilot(elder.community_id)
         )
         if allowance == 0:
             raise QuotaExhaustedError(
                 "the elder has no free home-service minutes (not eligible); "
                 "place the order as self_paid"
             )
-    placement = store.place(order, placed_event(order), request.fingerprint(), allowance)
+    placement = ports.orders.place(order, placed_event(order), request.fingerprint(), allowance)
     if placement is Placement.OVER_QUOTA:
-        used = home_services.used_minutes(elder.elder_id, month_of(order.service_date))
+        used = ports.quota.used_minutes(elder.elder_id, month_of(order.service_date))
         raise QuotaExhaustedError(
             f"{order.minutes} minutes do not fit the {remaining(allowance, used)} free minutes "
             f"left in {month_of(order.service_date)}; place the order as self_paid"
         )
     if placement is Placement.DUPLICATE:
-        existing, fingerprint = store.get_order(order.order_id)
+        existing, fingerprint = ports.orders.get_order(order.order_id)
         if fingerprint != request.fingerprint():
             raise ConflictError("the Idempotency-Key was used for a different order")
-        return expire_if_passed(existing, now) or existing, False
-    return expire_if_passed(order, now) or order, True
+        return expire_if_passed(existing, now, ports.orders) or existing, False
+    return expire_if_passed(order, now, ports.orders) or order, True
 
 
-def expire_if_passed(order: Order, now: datetime) -> Order | None:
+def expire_if_passed(order: Order, now: datetime, orders: OrderRepository) -> Order | None:
     """The order expired (its step recorded, free minutes refunded) if it is still placed
     and its window has passed; None when it is left as it is. A repeated call, or a step
     that raced it, changes nothing (the step is conditional on the version read)."""
     if order.status is not OrderStatus.PLACED or not window_passed(order, now):
         return None
     after, event = expire(order, now)
-    if store.save_step(order, after, event, refund_minutes(order, after)):
+    if orders.save_step(order, after, event, refund_minutes(order, after)):
         return after
-    current, _ = store.get_order(order.order_id)
+    current, _ = orders.get_order(order.order_id)
     return current
 
 
-def _may_cancel(who: Caller, order: Order) -> bool:
+def _may_cancel(who: Caller, order: Order, stewards: StewardRepository) -> bool:
     if who.subject == order.placed_by:
         return True
-    return _may_order_for(who, order.community_id, order.elder_id, order.district_id)
+    return _may_order_for(who, order.community_id, order.elder_id, order.district_id, stewards)
 
 
-def act(who: Caller, oid: str, action: OrderAction, now: datetime) -> Order:
+def act(who: Caller, oid: str, action: OrderAction, now: datetime, ports: OrderTaking) -> Order:
     """A worker's accept/start/complete/reject, or an orderer's cancel."""
-    order, _ = store.get_order(oid)
+    order, _ = ports.orders.get_order(oid)
     if action in WORKER_ACTIONS:
         if who.role is not Role.WORKER or who.scope != order.worker_id:
             raise ForbiddenError("only the worker the order is assigned to may do this")
     elif action is OrderAction.CANCEL:
-        if not _may_cancel(who, order):
+        if not _may_cancel(who, order, ports.stewards):
             raise ForbiddenError(f"{who.role.value} {who.scope} may not cancel this order")
     else:
         raise ValidationError(f"action: {action.value} is not an API action")
@@ -221,38 +251,41 @@ def act(who: Caller, oid: str, action: OrderAction, now: datetime) -> Order:
         after, event = advance(order, action, now, who.subject)
     except IllegalTransition as exc:
         raise ConflictError(str(exc)) from exc
-    if not store.save_step(order, after, event, refund_minutes(order, after)):
+    if not ports.orders.save_step(order, after, event, refund_minutes(order, after)):
         raise ConflictError("the order changed meanwhile; read it again")
     return after
 
 
-def worker_day(who: Caller, worker_id: str, day: date) -> list[dict[str, Any]]:
+def worker_day(who: Caller, worker_id: str, day: date, ports: OrderTaking) -> list[dict[str, Any]]:
     """The worker's orders and urgent incidents (`kind: urgent`) of a day in visiting
     order, with the planned start."""
     if who.role is not Role.CITY_ADMIN and (who.role is not Role.WORKER or who.scope != worker_id):
         raise ForbiddenError("a worker can only see their own orders")
-    orders = [o for o in store.of_worker(worker_id, day) if o.status is not OrderStatus.REJECTED]
-    plans = {p: home_services.get_plan(p, day) for p in {o.provider_id for o in orders}}
+    of_day = ports.orders.of_worker(worker_id, day)
+    orders = [o for o in of_day if o.status is not OrderStatus.REJECTED]
+    plans = {p: ports.plans.get_plan(p, day) for p in {o.provider_id for o in orders}}
     rows = []
     for order in orders:
         start = plans[order.provider_id].start_of(order.order_id)
         view = order_view(order)
         view["planned_start"] = f"{start // 3600:02d}:{start % 3600 // 60:02d}" if start else None
         rows.append((start if start is not None else 1 << 30, order.order_id, view))
-    rows += _incident_rows(worker_id, day)
+    rows += _incident_rows(worker_id, day, ports)
     return [view for *_, view in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
-def _incident_rows(worker_id: str, day: date) -> list[tuple[int, str, dict[str, Any]]]:
+def _incident_rows(
+    worker_id: str, day: date, ports: OrderTaking
+) -> list[tuple[int, str, dict[str, Any]]]:
     """The worker's open urgent incidents of the day (they respond to them): how the worker
     is notified, with the planned start among their orders (ids and times, no names)."""
     rows = []
-    for incident in incidents_store.of_responder(worker_id):
+    for incident in ports.incidents.of_responder(worker_id):
         if not incident.is_open or incident.dispatched_at is None:
             continue
         if china_date(incident.dispatched_at) != day:
             continue
-        plan = home_services.get_plan(incident.responder_provider_id, day)
+        plan = ports.plans.get_plan(incident.responder_provider_id, day)
         start = plan.start_of(urgent_stop_id(incident.incident_id))
         hold = next((h for h in plan.held if h.incident_id == incident.incident_id), None)
         view = {
@@ -274,29 +307,29 @@ def _incident_rows(worker_id: str, day: date) -> list[tuple[int, str, dict[str, 
     return rows
 
 
-def readable_order(who: Caller, oid: str) -> Order:
+def readable_order(who: Caller, oid: str, ports: OrderTaking) -> Order:
     """The order, if `who` may read it: the orderer, the worker it is assigned to, officials
     in its scope (and the city admin); else ForbiddenError."""
-    order, _ = store.get_order(oid)
+    order, _ = ports.orders.get_order(oid)
     involved = who.subject == order.placed_by or (
         who.role is Role.WORKER and who.scope == order.worker_id
     )
     if not involved:
         where = Scope(ScopeKind.COMMUNITY, order.community_id)
-        require_scope(who, where, ancestors(where))
+        require_scope(who, where, ports.scopes.ancestors(where))
     return order
 
 
-def order_events(who: Caller, oid: str) -> list[OrderEvent]:
+def order_events(who: Caller, oid: str, ports: OrderTaking) -> list[OrderEvent]:
     """Every step of an order (for whoever may read the order)."""
-    readable_order(who, oid)
-    return store.events_of(oid)
+    readable_order(who, oid, ports)
+    return ports.orders.events_of(oid)
 
 
-def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
+def oversight(who: Caller, scope: str, month: str, ports: OrderTaking) -> dict[str, Any]:
     """Orders placed in a month in a district (or the city): status counts, waiting time
     placed -> assigned (p50/p99 seconds), escalated waiting orders, free minutes used."""
-    where = readable_scope(who, scope, scope_tree)
+    where = readable_scope(who, scope, ports.scopes)
     if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
         raise ValidationError("scope: oversight is per district or for the city")
     try:
@@ -306,10 +339,10 @@ def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
     if where.kind is ScopeKind.DISTRICT:
         districts = [where.scope_id]
     else:
-        districts = sorted({c.district_id for c in registry.all_communities()})
+        districts = sorted({c.district_id for c in ports.communities.all_communities()})
     since = datetime.combine(first, datetime.min.time(), CHINA_TZ)
     until = datetime.combine((first + timedelta(days=32)).replace(day=1), since.time(), CHINA_TZ)
-    orders = [o for d in districts for o in store.of_district(d, since, until)]
+    orders = [o for d in districts for o in ports.orders.of_district(d, since, until)]
     waits = sorted(w for o in orders if (w := o.waiting_seconds) is not None)
     escalated = sum(
         1
@@ -324,6 +357,6 @@ def oversight(who: Caller, scope: str, month: str) -> dict[str, Any]:
         "status": dict(sorted(Counter(o.status.value for o in orders).items())),
         "waiting_seconds": {"p50": percentile(waits, 0.5), "p99": percentile(waits, 0.99)},
         "escalated": escalated,
-        "free_minutes_used": home_services.used_by(free),
+        "free_minutes_used": ports.quota.used_by(free),
         "self_paid": sum(1 for o in orders if o.payment is Payment.SELF_PAID),
     }

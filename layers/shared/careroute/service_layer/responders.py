@@ -16,7 +16,6 @@ from datetime import date, datetime
 
 from careroute.adapters.dynamodb import home_services, registry, routes
 from careroute.adapters.dynamodb import orders as orders_store
-from careroute.adapters.dynamodb.home_services import DayPlan
 from careroute.domain.due import WorkCalendar
 from careroute.domain.incidents import Incident, ResponderOption
 from careroute.domain.orders import ON_A_ROUTE
@@ -31,6 +30,7 @@ from careroute.domain.vocabulary import (
     china_date,
     parse_clock,
 )
+from careroute.planning.provider_day import DayPlan
 from careroute.planning.travel import HaversineTravel, haversine_m
 from careroute.planning.urgent_holds import is_urgent, urgent_stop_id
 from careroute.planning.urgent_route import (

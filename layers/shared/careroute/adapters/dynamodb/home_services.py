@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,10 +24,10 @@ from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import find_item, save_if, starting_with, write_all
-from careroute.domain.orders import DayRoutes
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
-from careroute.planning.urgent_holds import UrgentHold, is_urgent
+from careroute.planning.provider_day import DayPlan
+from careroute.planning.urgent_holds import UrgentHold
 
 PILOT = "pilot"
 
@@ -53,28 +52,6 @@ class HomeServiceModel(Model):
     held = UnicodeAttribute(null=True)
     """On a plan: urgent visits held on workers' days (careroute.planning.urgent_holds), as JSON."""
     used_minutes = NumberAttribute(null=True)
-
-
-@dataclass(frozen=True)
-class DayPlan:
-    provider_id: str
-    day: date
-    version: int
-    """0 when the provider has no plan for the day yet."""
-    routes: DayRoutes
-    held: tuple[UrgentHold, ...] = ()
-    """Urgent visits on workers' days (listed in `routes` as `urgent:<incident id>`)."""
-
-    @property
-    def order_ids(self) -> list[str]:
-        return [o for stops in self.routes.values() for o, _ in stops if not is_urgent(o)]
-
-    def start_of(self, order_id: str) -> int | None:
-        for stops in self.routes.values():
-            for stop_id, start in stops:
-                if stop_id == order_id:
-                    return start
-        return None
 
 
 def plan_key(provider_id: str, day: date) -> tuple[str, str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -29,7 +28,6 @@ from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.home_services import (
-    DayPlan,
     HomeServiceModel,
     plan_condition,
     plan_item,
@@ -53,6 +51,8 @@ from careroute.domain.orders import (
 )
 from careroute.domain.quota import month_of
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.planning.provider_day import DayPlan
+from careroute.service_layer.ports import Placement
 
 WAITING = "placed"
 
@@ -113,13 +113,6 @@ def bind(orders_table: str, events_table: str, home_services_table: str, region:
             HomeServiceModel: home_services_table,
         },
     )
-
-
-class Placement(StrEnum):
-    PLACED = "placed"
-    DUPLICATE = "duplicate"
-    """An order with this id exists already (a retried POST)."""
-    OVER_QUOTA = "over_quota"
 
 
 def _item(o: Order, request_hash: str) -> OrderModel:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
+from careroute.adapters.dynamodb.order_repositories import order_taking
 from careroute.domain import clock
 from careroute.domain.access import Caller
 from careroute.domain.orders import OrderAction
@@ -45,6 +46,7 @@ from careroute.service_layer.visits import check_idempotency_key
 def add_routes(
     app: APIGatewayHttpResolver, setup: PolicySetup, caller: Callable[[], Caller]
 ) -> None:
+    ports = order_taking()
     route = Routes(app, "orders")
 
     @route(
@@ -59,20 +61,20 @@ def add_routes(
         key = check_idempotency_key(idempotency_key)
         request = OrderRequest(**body.model_dump())
         rules = setup.policy().home_services
-        order, created = place_order(caller(), request, key, clock.now(), rules)
+        order, created = place_order(caller(), request, key, clock.now(), rules, ports)
         return stored_once(order_view(order), created, metric="OrdersPlaced")
 
     @route("POST", "/orders/<order_id>/<action>", "accept, start, complete, reject or cancel")
     def post_step(order_id: PathId, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
-        return order_view(act(caller(), order_id, action, clock.now()))
+        return order_view(act(caller(), order_id, action, clock.now(), ports))
 
     @route("GET", "/orders/<order_id>", "One order: status, worker, times (no personal data)")
     def get_order(order_id: PathId) -> dict[str, Any]:
-        return order_view(readable_order(caller(), order_id))
+        return order_view(readable_order(caller(), order_id, ports))
 
     @route("GET", "/orders/<order_id>/events", "Every recorded step of an order")
     def get_events(order_id: PathId) -> dict[str, Any]:
-        steps = order_events(caller(), order_id)
+        steps = order_events(caller(), order_id, ports)
         return {
             "order_id": order_id,
             "events": [
@@ -84,7 +86,7 @@ def add_routes(
 
     @route("GET", "/workers/<worker_id>/orders/<day>", "A worker's orders of a day, in order")
     def get_worker_day(worker_id: PathId, day: PathDay) -> dict[str, Any]:
-        rows = worker_day(caller(), worker_id, day)
+        rows = worker_day(caller(), worker_id, day, ports)
         return {"worker_id": worker_id, "date": day.isoformat(), "orders": rows}
 
     @route(
@@ -94,4 +96,4 @@ def add_routes(
         errors=INPUT_ERRORS,
     )
     def get_oversight(scope: DistrictScopeQuery, month: MonthQuery) -> dict[str, Any]:
-        return oversight(caller(), scope, month)
+        return oversight(caller(), scope, month, ports)

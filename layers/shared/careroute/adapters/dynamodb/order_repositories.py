@@ -1,0 +1,119 @@
+"""The home-service ports on DynamoDB: thin classes over the orders, home-services and
+incidents tables, and the ports of the order use cases built from them, once per container.
+
+The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from careroute.adapters.dynamodb import home_services, incidents, orders
+from careroute.adapters.dynamodb.repositories import (
+    DynamoCommunities,
+    DynamoElders,
+    DynamoScopes,
+    DynamoStewards,
+)
+from careroute.domain.incidents import Incident
+from careroute.domain.orders import Order, OrderEvent
+from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.planning.provider_day import DayPlan
+from careroute.service_layer.dispatch import OrderDispatch
+from careroute.service_layer.orders import OrderTaking
+from careroute.service_layer.ports import Placement
+
+
+class DynamoOrders:
+    def place(
+        self, order: Order, event: OrderEvent, request_hash: str, allowance: int
+    ) -> Placement:
+        return orders.place(order, event, request_hash, allowance)
+
+    def get_order(self, order_id: str) -> tuple[Order, str]:
+        return orders.get_order(order_id)
+
+    def get_orders(self, order_ids: list[str]) -> list[Order]:
+        return orders.get_orders(order_ids)
+
+    def save_step(self, before: Order, after: Order, event: OrderEvent, refund: int = 0) -> bool:
+        return orders.save_step(before, after, event, refund)
+
+    def save_assignment(
+        self, before: Order, after: Order, event: OrderEvent, plan: DayPlan
+    ) -> bool:
+        return orders.save_assignment(before, after, event, plan)
+
+    def note_waiting(self, order: Order, note: str) -> bool:
+        return orders.note_waiting(order, note)
+
+    def events_of(self, order_id: str) -> list[OrderEvent]:
+        return orders.events_of(order_id)
+
+    def of_worker(self, worker_id: str, day: date) -> list[Order]:
+        return orders.of_worker(worker_id, day)
+
+    def of_district(self, district_id: str, since: datetime, until: datetime) -> Iterator[Order]:
+        return orders.of_district(district_id, since, until)
+
+    def waiting_since(self, before: datetime) -> Iterator[Order]:
+        return orders.waiting_since(before)
+
+
+class DynamoProviders:
+    def save_market(self, market: ServiceMarket) -> int:
+        return home_services.save_market(market)
+
+    def providers_of(self, district_id: str) -> list[Provider]:
+        return home_services.providers_of(district_id)
+
+    def workers_of(self, provider_id: str) -> list[ServiceWorker]:
+        return home_services.workers_of(provider_id)
+
+    def is_pilot(self, community_id: str) -> bool:
+        return home_services.is_pilot(community_id)
+
+
+class DynamoDayPlans:
+    def get_plan(self, provider_id: str, day: date) -> DayPlan:
+        return home_services.get_plan(provider_id, day)
+
+    def replace_plan(self, plan: DayPlan) -> bool:
+        return home_services.replace_plan(plan)
+
+
+class DynamoQuota:
+    def used_minutes(self, elder_id: str, month: str) -> int:
+        return home_services.used_minutes(elder_id, month)
+
+    def used_by(self, keys: Iterable[tuple[str, str]]) -> int:
+        return home_services.used_by(keys)
+
+
+class DynamoIncidents:
+    def open_in_slot(self, incident: Incident, replacing: str | None) -> bool:
+        return incidents.open_in_slot(incident, replacing)
+
+    def of_responder(self, responder_id: str) -> Iterator[Incident]:
+        return incidents.of_responder(responder_id)
+
+
+def order_taking() -> OrderTaking:
+    """The ports of placing, stepping, reading and overseeing orders, on DynamoDB."""
+    return OrderTaking(
+        orders=DynamoOrders(),
+        providers=DynamoProviders(),
+        plans=DynamoDayPlans(),
+        quota=DynamoQuota(),
+        incidents=DynamoIncidents(),
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        elders=DynamoElders(),
+        scopes=DynamoScopes(),
+    )
+
+
+def order_dispatch() -> OrderDispatch:
+    """The ports of the dispatcher, on DynamoDB."""
+    return OrderDispatch(orders=DynamoOrders(), providers=DynamoProviders(), plans=DynamoDayPlans())
