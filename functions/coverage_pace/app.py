@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.oversight_repositories import pace_reading
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import event_entry, reported
@@ -15,12 +16,13 @@ from careroute.observability import metrics
 from careroute.service_layer.pace import city_pace
 
 handler_setup.bound_settings()
+ports = pace_reading()
 PERCENT = MetricUnit.Percent
 
 
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    pace = city_pace(china_date(PaceTick.model_validate(event).scheduled_time))
+    pace = city_pace(china_date(PaceTick.model_validate(event).scheduled_time), ports)
     metrics.add_metric(name="CoverageLagPoints", unit=MetricUnit.NoUnit, value=pace.lag_points)
     metrics.add_metric(name="CoverageVisitedPercent", unit=PERCENT, value=100 * pace.visited_share)
     metrics.add_metric(name="MonthElapsedPercent", unit=PERCENT, value=100 * pace.elapsed_share)

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from careroute.adapters.dynamodb.coverage import read_coverage
 from careroute.domain.coverage import ALL_TIERS, Scope
 from careroute.domain.pace import MonthPace, month_pace
-from careroute.service_layer.bureau import holidays
+from careroute.service_layer.ports import CoverageRepository, HolidayCalendar
 
 CITY = Scope.parse("city")
 
 
-def city_pace(on: date) -> MonthPace:
+@dataclass(frozen=True)
+class PaceReading:
+    """The ports of the daily pace: the month's coverage counters and the bureau's holidays
+    (no working day)."""
+
+    coverage: CoverageRepository
+    holidays: HolidayCalendar
+
+
+def city_pace(on: date, ports: PaceReading) -> MonthPace:
     """Due elders visited citywide this month (all tiers) vs the month's working days done."""
-    rows = {row["tier"]: row for row in read_coverage(on.strftime("%Y-%m"), CITY)}
+    rows = {row["tier"]: row for row in ports.coverage.read_coverage(on.strftime("%Y-%m"), CITY)}
     every_tier = rows[ALL_TIERS]
-    days_off = [h.date for h in holidays().holidays]
+    days_off = list(ports.holidays.holidays())
     return month_pace(on, every_tier["elders_due"], every_tier["elders_visited"], days_off)

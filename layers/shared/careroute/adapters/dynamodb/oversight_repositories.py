@@ -1,5 +1,5 @@
 """The ports of the officials' and the bureau's reads on DynamoDB, built once per container:
-the dashboard's map and month chart, the overdue list.
+the dashboard's map and month chart, the overdue list, the daily pace.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -10,11 +10,13 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
     DynamoCoverage,
     DynamoElders,
+    DynamoHolidays,
     DynamoScopes,
     DynamoVisits,
 )
 from careroute.service_layer.dashboard import DashboardReading
 from careroute.service_layer.officials import OverdueReading
+from careroute.service_layer.pace import PaceReading
 
 
 def dashboard_reading() -> DashboardReading:
@@ -30,3 +32,8 @@ def dashboard_reading() -> DashboardReading:
 def overdue_reading() -> OverdueReading:
     """The ports of the officials' overdue list, on DynamoDB."""
     return OverdueReading(scopes=DynamoScopes(), elders=DynamoElders())
+
+
+def pace_reading() -> PaceReading:
+    """The ports of the daily coverage pace, on DynamoDB."""
+    return PaceReading(coverage=DynamoCoverage(), holidays=DynamoHolidays())
