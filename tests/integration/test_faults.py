@@ -23,7 +23,8 @@ from unittest import mock
 import pytest
 
 from careroute.adapters.dynamodb import registry, routes
-from careroute.adapters.dynamodb.repositories import visit_projection
+from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
+from careroute.adapters.dynamodb.redrive_repositories import projector_redrive
 from careroute.adapters.dynamodb.stream_failures import FailedBatch
 from careroute.adapters.dynamodb.tickets import TicketModel
 from careroute.adapters.dynamodb.visits import all_visits
@@ -118,7 +119,7 @@ def assert_nothing_lost(pump: EventPump, posts: list[Post], accepted: dict[str, 
     stored = [v.visit_id for v in all_visits()]
     assert len(stored) == len(set(stored)) == len(posts)  # every outcome once
     assert set(stored) == set(accepted.values())
-    assert check_month(MONTH) == []  # counters == recount of the raw visits
+    assert check_month(MONTH, coverage_checking()) == []  # counters == recount of the raw visits
     with_findings = sorted(accepted[k] for _, k, b in posts if b.get("findings"))
     assert tickets_stored() == with_findings  # one ticket per finding
     assert dead_letters(pump, "ProjectorDLQ") == []
@@ -205,7 +206,7 @@ def test_a_projector_outage_past_its_retries_ends_in_the_dlq_and_a_redrive_recov
     assert {b.condition for b in batches} == {"RetryAttemptsExhausted"}
     arn = loaded_stack.stack.stream_arn("VisitsTable")
     assert all(b.attempts >= 6 and b.stream_arn == arn for b in batches)
-    assert check_month(MONTH) != []  # the drift check sees the missing counts
+    assert check_month(MONTH, coverage_checking()) != []  # the drift check sees the missing counts
 
     main(["redrive"])  # the operator's command, twice
     main(["redrive"])
@@ -233,7 +234,7 @@ def test_replaying_a_dead_letter_that_was_partly_applied_counts_each_visit_once(
     loaded_stack._on_failure(spec, "ProjectorDLQ", arn, shard["ShardId"], raw, 6, "Unhandled")
     dlq = loaded_stack.stack.queue_url("ProjectorDLQ")  # ...and yet dead-lettered
 
-    assert redrive_projector(dlq, load_policy(), visit_projection()).moved == 1
+    assert redrive_projector(load_policy(), projector_redrive(dlq)).moved == 1
     assert_nothing_lost(loaded_stack, posts, accepted)
 
 

@@ -28,18 +28,20 @@ def cmd_token(args: argparse.Namespace) -> None:
 
 def cmd_coverage(args: argparse.Namespace) -> None:
     """Exit 0 when the counters equal the visit records, 1 on drift (after listing it)."""
+    from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
     from careroute.service_layer.coverage_check import check_month, rebuild_month
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         console.print(f"[red]--month must be YYYY-MM, got {args.month!r}")
         raise SystemExit(EXIT_BAD_INPUT)
     attached_settings()
-    drift = check_month(args.month)
+    ports = coverage_checking()
+    drift = check_month(args.month, ports)
     for row in drift[:50]:
         console.print(f"  drift: {row}")
     if drift and args.rebuild:
-        written = rebuild_month(args.month)
-        drift = check_month(args.month)
+        written = rebuild_month(args.month, ports)
+        drift = check_month(args.month, ports)
         console.print(f"Rebuilt {written} counters from the visit records.")
     if drift:
         console.print(f"[red]{len(drift)} counters differ from the visit records for {args.month}")
@@ -60,14 +62,14 @@ def cmd_redrive(args: argparse.Namespace) -> None:
 def _redrive_projector(settings: Settings, limit: int | None) -> None:
     """Replay the visit-stream batches the projector gave up on (safe to repeat)."""
     from careroute.adapters.dynamodb.dead_letters import queue_beside
-    from careroute.adapters.dynamodb.repositories import visit_projection
+    from careroute.adapters.dynamodb.redrive_repositories import projector_redrive
     from careroute.domain.policy import load_policy
     from careroute.service_layer.bureau import current_policy
     from careroute.service_layer.stream_redrive import redrive_projector
 
     dlq = queue_beside(settings.plan_jobs_queue_url, "plan-jobs", "projector-dlq")
     policy = current_policy(load_policy(settings.policy_file))
-    result = redrive_projector(dlq, policy, visit_projection(), limit)
+    result = redrive_projector(policy, projector_redrive(dlq), limit)
     console.print(
         f"Replayed {result.moved} failed visit-stream batches; {result.left} left"
         + (" (older than the stream's 24 h? `careroute coverage --rebuild`)." if result.left

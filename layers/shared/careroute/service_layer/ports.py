@@ -8,7 +8,7 @@ a missing item is `NotFoundError`, a reused idempotency key `ConflictError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -442,4 +442,26 @@ class IncidentRepository(Protocol):
 
     def of_responder(self, responder_id: str) -> Iterator[Incident]:
         """The responder's (a steward's or a worker's) incidents, newest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What a replay of dead letters did: how many left the queue, how many are still in it."""
+
+    moved: int
+    left: int
+
+
+class FailedVisitBatches(Protocol):
+    """The visit-stream batches the projector gave up on (its dead-letter queue), each read
+    back as the visit records it held."""
+
+    def replay_each(
+        self, replay: Callable[[Iterator[VisitRecord]], object], limit: int | None = None
+    ) -> Replayed:
+        """Give up to `limit` batches (default: all) to `replay`, each as its records in
+        stream order; a batch leaves the queue only once `replay` returned. One that
+        `replay` raised on, or whose records are no longer in the stream, stays (and counts
+        as left). StorageError when the queue cannot be read."""
         ...

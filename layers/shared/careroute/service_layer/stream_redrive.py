@@ -10,24 +10,36 @@ changes nothing twice. A batch older than the stream's 24 hours stays in the DLQ
 
 from __future__ import annotations
 
-from careroute.adapters.dynamodb.dead_letters import Redriven, replay
-from careroute.adapters.dynamodb.stream_failures import FailedBatch, new_images
-from careroute.adapters.dynamodb.visits import record_from_image
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import VisitRecord
+from careroute.service_layer.ports import FailedVisitBatches, Replayed
 from careroute.service_layer.projection import VisitProjection, project
 
 
-def replay_batch(body: str, policy: Policy, ports: VisitProjection) -> int:
-    """Project every visit of one OnFailure record again; returns how many were replayed."""
+@dataclass(frozen=True)
+class ProjectorRedrive:
+    """The ports of a redrive: the dead-lettered batches, and what projecting writes."""
+
+    failed: FailedVisitBatches
+    projection: VisitProjection
+
+
+def replay_batch(records: Iterable[VisitRecord], policy: Policy, ports: VisitProjection) -> int:
+    """Project every visit of one failed batch again; returns how many were replayed."""
     count = 0
-    for image in new_images(FailedBatch.from_message(body)):
-        project(record_from_image(image), policy, ports)
+    for record in records:
+        project(record, policy, ports)
         count += 1
     return count
 
 
 def redrive_projector(
-    dlq_url: str, policy: Policy, ports: VisitProjection, limit: int | None = None
-) -> Redriven:
+    policy: Policy, ports: ProjectorRedrive, limit: int | None = None
+) -> Replayed:
     """Replay up to `limit` dead-lettered batches; each leaves the DLQ once replayed."""
-    return replay(dlq_url, lambda body: replay_batch(body, policy, ports), limit)
+    return ports.failed.replay_each(
+        lambda records: replay_batch(records, policy, ports.projection), limit
+    )
