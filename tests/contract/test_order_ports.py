@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
+from careroute_synthetic.services import generate_market
 
-from careroute.domain.errors import NotFoundError
+from careroute.domain.access import Caller, Role
+from careroute.domain.errors import NotFoundError, QuotaExhaustedError
 from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import (
     WINDOW_PASSED,
@@ -24,18 +27,32 @@ from careroute.domain.orders import (
     expire,
     placed_event,
 )
+from careroute.domain.policy import load_policy
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
-from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, Severity, TimeWindow
+from careroute.domain.quota import HomeServicePolicy
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    ElderStatus,
+    GeoPoint,
+    Registry,
+    Severity,
+    TimeWindow,
+)
 from careroute.planning.provider_day import DayPlan
 from careroute.planning.urgent_holds import UrgentHold
+from careroute.service_layer.dispatch import dispatch_order, retry_waiting
+from careroute.service_layer.orders import OrderRequest, act, oversight, place_order
 from careroute.service_layer.ports import Placement
 from tests.conftest import PLAN_DATE, TODAY
-from tests.contract.conftest import Backend
+from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
 from tests.contract.order_backends import HomeServices, home_services_of
 
 MORNING = datetime.combine(TODAY, time(9), CHINA_TZ)
 MONTH = PLAN_DATE.strftime("%Y-%m")
 ALLOWANCE = 120
+DAYTIME = ("08:00", "18:00")
+DAWN = ("06:00", "07:45")
+RULES = HomeServicePolicy()  # 180 free minutes a month for elders of 80 or more in a pilot
 
 
 @pytest.fixture
@@ -295,3 +312,74 @@ def test_an_incident_takes_its_elder_slot_once_and_lists_under_its_responder(
     assert homes.incidents.open_in_slot(elsewhere, None) is True
     assert list(homes.incidents.of_responder("W01")) == [later, first]
     assert list(homes.incidents.of_responder("W09")) == []
+
+
+def order_story(homes: HomeServices, city: Registry) -> dict[str, Any]:
+    """Families order for the city's oldest active elders (free, self-paid, a retried key, one
+    over the month's minutes, one too late today, one before every worker's shift); the
+    dispatcher takes each, retries the waiting one, and a family cancels one. What each order
+    became, its steps, and oversight's figures (not the routes: the router's search is
+    time-boxed)."""
+    homes.backend.communities.save_communities(city.communities)
+    homes.backend.stewards.save_stewards(city.stewards)
+    homes.backend.elders.save_elders(city.elders)
+    homes.providers.save_market(generate_market(city.communities, seed=11))
+    active = [e for e in city.elders if e.status is ElderStatus.ACTIVE]
+    oldest = sorted(active, key=lambda e: (e.birth_date, e.elder_id))[:4]
+    asks = [
+        (oldest[0], ServiceType.CLEANING, PLAN_DATE, False, "k1", DAYTIME),
+        (oldest[0], ServiceType.CLEANING, PLAN_DATE, False, "k1", DAYTIME),  # retried
+        (oldest[0], ServiceType.BATHING, PLAN_DATE, False, "k2", DAYTIME),
+        (oldest[0], ServiceType.COMPANION, PLAN_DATE, False, "k3", DAYTIME),  # past 180 minutes
+        (oldest[1], ServiceType.ESCORT, PLAN_DATE, True, "k4", DAYTIME),
+        (oldest[2], ServiceType.MEAL, TODAY, False, "k5", DAYTIME),  # too late at 19:00
+        (oldest[3], ServiceType.COMPANION, PLAN_DATE, True, "k6", DAYTIME),
+        (oldest[3], ServiceType.CLEANING, PLAN_DATE, True, "k7", DAWN),  # before every shift
+    ]
+    evening = datetime.combine(TODAY, time(19), CHINA_TZ)
+    placed_ids: list[str] = []
+    outcomes: list[str] = []
+    for elder, service, day, self_paid, key, (start, end) in asks:
+        who = Caller(f"family-{elder.elder_id}", Role.FAMILY, elder.elder_id)
+        ask = OrderRequest(elder.elder_id, elder.community_id, service, day, start, end, self_paid)
+        try:
+            order, created = place_order(who, ask, key, evening, RULES, homes.taking)
+        except QuotaExhaustedError as exc:
+            outcomes.append(f"refused: {exc}")
+            continue
+        outcomes.append(f"{order.status.value} created={created}")
+        placed_ids.append(order.order_id)
+    policy = load_policy()
+    dispatched = [dispatch_order(o, evening, policy, homes.dispatch) for o in placed_ids]
+    later = evening + timedelta(minutes=30)
+    retried = retry_waiting(later, later, policy, homes.dispatch)
+    first = homes.orders.get_order(placed_ids[0])[0]
+    cancelled = act(first_orderer(first), first.order_id, OrderAction.CANCEL, later, homes.taking)
+    admin = Caller("admin", Role.CITY_ADMIN, "")
+    district = f"district:{oldest[0].district_id}"
+    report = oversight(admin, district, TODAY.strftime("%Y-%m"), homes.taking)
+    return {
+        "outcomes": outcomes,
+        "dispatched": [(d.order_id, d.status, d.reason) for d in dispatched],
+        "retried": [(d.order_id, d.status, d.reason) for d in retried],
+        "cancelled": cancelled.status,
+        "steps": {o: [e.action for e in homes.orders.events_of(o)] for o in placed_ids},
+        "attempts": [homes.orders.get_order(o)[0].dispatch_attempts for o in placed_ids],
+        "quota": [homes.quota.used_minutes(e.elder_id, MONTH) for e in oldest],
+        "oversight": {k: v for k, v in report.items() if k != "waiting_seconds"},
+    }
+
+
+def first_orderer(order: Order) -> Caller:
+    return Caller(order.placed_by, Role.FAMILY, order.elder_id)
+
+
+def test_the_order_use_cases_answer_the_same_on_memory_and_on_dynamodb(
+    session_pump: Any, small_city: Registry
+) -> None:
+    memory_story = order_story(home_services_of(memory_backend()), small_city)
+    dynamodb_story = order_story(home_services_of(dynamodb_backend(session_pump)), small_city)
+    assert memory_story == dynamodb_story
+    assert memory_story["cancelled"] is OrderStatus.CANCELLED
+    assert any(status == "assigned" for _, status, _ in memory_story["dispatched"])
+    assert [status for _, status, _ in memory_story["retried"]] == ["waiting"]
