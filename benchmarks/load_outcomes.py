@@ -183,6 +183,7 @@ def main() -> None:
     with city_stack(city, today, console) as (stack, pump):
         # Imported now: the services read POWERTOOLS_* once, and the stack has set them.
         from careroute.adapters.dynamodb import visits
+        from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
         from careroute.service_layer.coverage_check import check_month
         from careroute.service_layer.visits import visit_id_for
 
@@ -219,7 +220,8 @@ def main() -> None:
         posted_ids = {visit_id_for(p.steward_id, p.key) for p in posts}
         stored = [v for v in visits.all_visits() if v.visit_id in posted_ids]
         months = sorted({v.month for v in stored})
-        drift = {m: check_month(m) for m in months}
+        ports = coverage_checking()
+        drift = {m: check_month(m, ports) for m in months}
         dlq = stack.client("sqs").get_queue_attributes(
             QueueUrl=stack.queue_url("ProjectorDLQ"),
             AttributeNames=["ApproximateNumberOfMessages"],

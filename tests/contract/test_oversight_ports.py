@@ -1,7 +1,8 @@
 """The ports of the officials' reads, memory against DynamoDB: which scopes the registry
-knows, and the visits of a scope by the day they were made. Then the scope check, the
-dashboard's map and month chart, and the overdue list over the same registry and visits on
-both backends: the same answers and the same errors."""
+knows, the visits of a scope by the day they were made, a month's counters read whole and
+overwritten. Then the scope check, the dashboard's map and month chart, the overdue list and
+the coverage drift check over the same registry and visits on both backends: the same
+answers and the same errors."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import Any
 import pytest
 
 from careroute.domain.access import Caller, Role
-from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.coverage import Projection, Scope, ScopeKind
 from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.vocabulary import Outcome, Registry, VisitRecord
+from careroute.service_layer.coverage_check import CoverageCheck, check_month, rebuild_month
 from careroute.service_layer.dashboard import DashboardReading, month_series, scope_map
 from careroute.service_layer.officials import OverdueReading, overdue_in
 from careroute.service_layer.scope_access import readable_known_scope
@@ -135,3 +137,46 @@ def test_the_officials_reads_answer_the_same_on_memory_and_on_dynamodb(
     }
     for name in on_memory:
         assert on_memory[name] == on_dynamodb[name], name
+
+
+def test_a_months_counters_are_read_whole_and_overwritten_with_stale_ones_set_to_zero(
+    backend: Backend, small_city: Registry
+) -> None:
+    records = stored_visits(backend, small_city)
+    for record in records:
+        backend.coverage.project_visit(record)
+    month = records[0].month
+    stored = backend.coverage.stored_counters(month)
+    home = Scope(ScopeKind.COMMUNITY, records[0].community_id)
+    in_month = [r for r in records if r.month == month and r.community_id == home.scope_id]
+    assert stored[(home, "ALL")]["visits_made"] == len(in_month)
+    assert stored[(CITY, "ALL")]["elders_due"] == 0  # counters only: no denominators
+    kept = {(CITY, "ALL"): {"elders_visited": 9, "visits_made": 9, "outcomes": {"visited": 9}}}
+    assert backend.coverage.overwrite_counters(month, kept) == len(stored)
+    after = backend.coverage.stored_counters(month)
+    assert set(after) == set(stored)  # nothing vanished
+    city_all = after[(CITY, "ALL")]
+    assert (city_all["visits_made"], city_all["outcomes"]["visited"]) == (9, 9)
+    assert after[(home, "ALL")]["visits_made"] == 0 == after[(home, "ALL")]["elders_visited"]
+    assert backend.coverage.project_visit(records[0]) is Projection.DUPLICATE  # markers stay
+
+
+def test_the_drift_check_and_the_rebuild_answer_the_same_on_memory_and_on_dynamodb(
+    session_pump: Any, small_city: Registry
+) -> None:
+    """Counters that miss one visit drift in each of its scopes; a rebuild from the visit
+    records leaves none, on both backends."""
+    states = []
+    for backend in (memory_backend(), dynamodb_backend(session_pump)):
+        records = stored_visits(backend, small_city)
+        for record in records[1:]:
+            backend.coverage.project_visit(record)
+        ports = CoverageCheck(backend.visits, backend.coverage)
+        month = records[0].month
+        drift = check_month(month, ports)
+        written = rebuild_month(month, ports)
+        states.append(([str(d) for d in drift], written, check_month(month, ports)))
+    on_memory, on_dynamodb = states
+    assert len(on_memory[0]) == 8  # the missed visit's 4 scopes x (its tier, ALL)
+    assert on_memory[2] == []
+    assert on_memory == on_dynamodb

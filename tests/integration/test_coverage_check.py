@@ -7,6 +7,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from careroute.adapters.dynamodb.coverage import CoverageModel
+from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
 from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import Outcome, Registry, Tier
@@ -42,7 +43,7 @@ def test_projected_counters_match_the_visit_records_even_after_redelivery(
 ) -> None:
     month = record_visits(loaded_stack, small_city, [Outcome.VISITED, Outcome.NOT_HOME] * 3)
     loaded_stack.redeliver_stream("VisitsTable")
-    assert check_month(month) == []
+    assert check_month(month, coverage_checking()) == []
 
 
 def test_drift_is_found_and_a_rebuild_removes_it(
@@ -51,11 +52,11 @@ def test_drift_is_found_and_a_rebuild_removes_it(
     month = record_visits(loaded_stack, small_city, [Outcome.VISITED] * 4)
     city = Scope.parse("city")
     CoverageModel(f"{month}#{city}", "ALL").update(actions=[CoverageModel.visits_made.add(1)])
-    drift = check_month(month)
+    drift = check_month(month, coverage_checking())
     assert [(str(d.scope), d.tier) for d in drift] == [("city", "ALL")]
     assert "stored 4 elders, 5 visits" in str(drift[0])
-    rebuild_month(month)
-    assert check_month(month) == []
+    rebuild_month(month, coverage_checking())
+    assert check_month(month, coverage_checking()) == []
 
 
 def test_the_coverage_command_fails_on_drift_and_rebuilds_on_request(
@@ -69,5 +70,5 @@ def test_the_coverage_command_fails_on_drift_and_rebuilds_on_request(
         main(["coverage", "--month", month])
     assert failed.value.code == 1
     main(["coverage", "--month", month, "--rebuild"])
-    assert check_month(month) == []
+    assert check_month(month, coverage_checking()) == []
     assert f"{district} T2: stored 4 elders" in capsys.readouterr().err

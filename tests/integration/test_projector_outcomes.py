@@ -9,6 +9,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from careroute.adapters.dynamodb import history, registry
+from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
 from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.elder_history import Entry
 from careroute.domain.policy import load_policy
@@ -212,7 +213,7 @@ def test_redelivering_every_record_twice_changes_nothing(
         assert stats.failed == 0
     assert before[2][0].last_attempt_at is not None and before[2][0].urgent_until is not None
     assert [(stored(e), changes(e)) for e in some] == before
-    assert check_month(last.month) == []
+    assert check_month(last.month, coverage_checking()) == []
 
 
 # --- urgent findings ---------------------------------------------------------------------

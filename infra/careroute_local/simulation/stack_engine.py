@@ -136,13 +136,14 @@ class StackEngine:
 
     def stored(self, month: str) -> Stored:
         from careroute.adapters.dynamodb import coverage as coverage_store
+        from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
         from careroute.adapters.dynamodb.visits import all_visits
         from careroute.service_layer.coverage_check import check_month
 
         return Stored(
             visits=list(all_visits()),
             counters=coverage_store.stored_counters(month),
-            drift=[str(d) for d in check_month(month)],
+            drift=[str(d) for d in check_month(month, coverage_checking())],
         )
 
 

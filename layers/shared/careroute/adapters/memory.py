@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from careroute.domain.coverage import (
     ALL_TIERS,
+    OUTCOME_NAMES,
     TIER_ORDER,
     Projection,
     Scope,
@@ -412,6 +413,17 @@ class MemoryCoverage:
 
     def scope_exists(self, scope: Scope) -> bool:
         return any(key == str(scope) for key, _tier in self._totals)
+
+    def overwrite_counters(self, month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+        stale = set(self.stored_counters(month)) - set(rows)
+        for (scope, tier), row in rows.items():
+            counts = Counter(elders_visited=row["elders_visited"], visits_made=row["visits_made"])
+            for name in OUTCOME_NAMES:
+                counts[f"outcome_{name}"] = row["outcomes"].get(name, 0)
+            self._counters[(f"{month}#{scope}", tier)] = counts
+        for scope, tier in stale:
+            self._counters[(f"{month}#{scope}", tier)] = Counter()
+        return len(rows) + len(stale)
 
     def count_ticket(self, ticket: Ticket, *, opened: bool) -> None:
         """Add to the ticket counters of every scope of `ticket`, in the month it opened."""

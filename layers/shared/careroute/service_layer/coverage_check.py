@@ -10,11 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from careroute.adapters.dynamodb import coverage, visits
 from careroute.domain.coverage import Counters, Scope, recompute
 from careroute.domain.vocabulary import VisitRecord
+from careroute.service_layer.ports import CoverageRepository, VisitRepository
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CoverageCheck:
+    """The ports of the drift check: the raw visit records and the counters kept from them."""
+
+    visits: VisitRepository
+    coverage: CoverageRepository
 
 
 @dataclass(frozen=True)
@@ -58,13 +66,9 @@ def counted_from(records: Iterable[VisitRecord], month: str) -> dict[tuple[Scope
     return {(scope, tier): _as_row(c) for (m, scope, tier), c in counted.items() if m == month}
 
 
-def expected_counters(month: str) -> dict[tuple[Scope, str], Row]:
-    return counted_from(visits.all_visits(), month)
-
-
-def check_month(month: str) -> list[Drift]:
+def check_month(month: str, ports: CoverageCheck) -> list[Drift]:
     """Every (scope, tier) whose stored counters differ from the visit records; [] = exact."""
-    return drift_of(month, coverage.stored_counters(month), visits.all_visits())
+    return drift_of(month, ports.coverage.stored_counters(month), ports.visits.all_visits())
 
 
 def drift_of(
@@ -80,6 +84,6 @@ def drift_of(
     ]
 
 
-def rebuild_month(month: str) -> int:
+def rebuild_month(month: str, ports: CoverageCheck) -> int:
     """Overwrite the month's counters with the values recomputed from the visit records."""
-    return coverage.overwrite_counters(month, expected_counters(month))
+    return ports.coverage.overwrite_counters(month, counted_from(ports.visits.all_visits(), month))

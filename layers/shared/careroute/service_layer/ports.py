@@ -263,6 +263,18 @@ class CoverageRepository(Protocol):
         knows it); False for an unknown scope, or one with no active elder."""
         ...
 
+    def stored_counters(self, month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+        """Every counter of the month by (scope, tier), as coverage_row gives it with no
+        elders due (a scan: for the drift check, not for requests)."""
+        ...
+
+    def overwrite_counters(self, month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+        """Replace the month's counters with `rows` (elders_visited, visits_made, outcomes),
+        e.g. a rebuild; the count written. A counter stored but not in `rows` is set to zero,
+        not removed (no scope vanishes from a reader); the markers stay, so a redelivered
+        visit still counts once."""
+        ...
+
 
 class CanteenRepository(Protocol):
     """The meal-help points (canteens) the meal planner plans, each with its vehicles."""

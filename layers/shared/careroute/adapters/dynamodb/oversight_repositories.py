@@ -1,5 +1,6 @@
 """The ports of the officials' and the bureau's reads on DynamoDB, built once per container:
-the dashboard's map and month chart, the overdue list, the daily pace.
+the dashboard's map and month chart, the overdue list, the daily pace, the coverage drift
+check.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -14,6 +15,7 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoScopes,
     DynamoVisits,
 )
+from careroute.service_layer.coverage_check import CoverageCheck
 from careroute.service_layer.dashboard import DashboardReading
 from careroute.service_layer.officials import OverdueReading
 from careroute.service_layer.pace import PaceReading
@@ -37,3 +39,8 @@ def overdue_reading() -> OverdueReading:
 def pace_reading() -> PaceReading:
     """The ports of the daily coverage pace, on DynamoDB."""
     return PaceReading(coverage=DynamoCoverage(), holidays=DynamoHolidays())
+
+
+def coverage_checking() -> CoverageCheck:
+    """The ports of the coverage drift check and rebuild, on DynamoDB."""
+    return CoverageCheck(visits=DynamoVisits(), coverage=DynamoCoverage())

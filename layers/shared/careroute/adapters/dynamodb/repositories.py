@@ -207,6 +207,12 @@ class DynamoCoverage:
     def scope_exists(self, scope: Scope) -> bool:
         return coverage.scope_exists(scope)
 
+    def stored_counters(self, month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+        return coverage.stored_counters(month)
+
+    def overwrite_counters(self, month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+        return coverage.overwrite_counters(month, rows)
+
 
 class DynamoVisits:
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
