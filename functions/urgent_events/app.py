@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.order_repositories import responding
 from careroute.adapters.dynamodb.rejected_events import reject
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
@@ -15,11 +16,12 @@ from careroute.observability import logger
 from careroute.service_layer.incidents import EventRejected, receive
 
 setup = handler_setup.with_policy()
+ports = responding()
 
 
 def record_handler(record: SQSRecord) -> None:
     try:
-        incident = receive(record.body, clock.now(), setup.policy())
+        incident = receive(record.body, clock.now(), setup.policy(), ports)
     except EventRejected as exc:
         reject(setup.settings.urgent_events_dlq_url, record.body, exc.reason, str(exc))
         count_metrics(UrgentEventsRejected=1)

@@ -16,6 +16,7 @@ import pytest
 
 from careroute.adapters.dynamodb import incidents as store
 from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.order_repositories import responding
 from careroute.domain import clock
 from careroute.domain.devices import call_centre_id
 from careroute.domain.incidents import Incident, IncidentStatus, incident_id
@@ -150,7 +151,7 @@ def test_duplicates_and_flapping_merge_into_one_incident_even_when_concurrent(
 
     def deliver(text: str) -> None:
         try:
-            service.receive(text, NOW, policy)
+            service.receive(text, NOW, policy, responding())
         except BaseException as exc:
             errors.append(exc)
 

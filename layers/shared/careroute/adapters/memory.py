@@ -228,6 +228,14 @@ class MemoryRoutes:
         text = self._documents.get((steward_id, day.isoformat()))
         return None if text is None else dict(json.loads(text))
 
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        key = (str(document["steward_id"]), str(document["date"]))
+        stored = self._documents.get(key)
+        if (None if stored is None else json.loads(stored)) != previous:
+            return False
+        self._documents[key] = json.dumps(document)
+        return True
+
 
 class MemoryOverflowMarks:
     def __init__(self) -> None:

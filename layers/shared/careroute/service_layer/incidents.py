@@ -52,6 +52,7 @@ from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 from careroute.messages.incidents import DeviceEvent
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.responders import (
+    Responding,
     RoutePlan,
     day_end_seconds,
     placed_stop,
@@ -157,7 +158,9 @@ def open_or_join(event: UrgentEvent, elder: Elder, rules: UrgentPolicy) -> Incid
 # ---------------------------------------------------------------------- dispatch
 
 
-def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) -> Incident:
+def dispatch(
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: Responding
+) -> Incident:
     """Drive the incident to DISPATCHED (or leave it NEW with a note when nobody can
     respond); resumes from whatever state a previous delivery reached. A dispatched incident
     whose deadline a more severe event brought forward is re-timed on its responder's day,
@@ -165,20 +168,20 @@ def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) ->
     plan: RoutePlan | None = None
     for _ in range(ATTEMPTS):
         if incident.status in (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED):
-            kept = _keep_deadline(incident, elder, now, policy)
+            kept = _keep_deadline(incident, elder, now, policy, ports)
             if kept is None:
                 incident = store.get_incident(incident.incident_id)
                 continue
             incident = kept
         if incident.status is IncidentStatus.NEW:
-            incident, plan = _choose(incident, elder, now, policy)
+            incident, plan = _choose(incident, elder, now, policy, ports)
             if incident.status is IncidentStatus.NEW:
                 return incident
         if incident.status is not IncidentStatus.DISPATCHING:
             return incident
         if plan is not None and plan.responder_id != incident.responder_id:
             plan = None  # another delivery chose someone else meanwhile
-        placed = _place(incident, elder, now, policy, plan)
+        placed = _place(incident, elder, now, policy, plan, ports)
         if placed is not None:
             return placed
         plan = None
@@ -187,16 +190,16 @@ def dispatch(incident: Incident, elder: Elder, now: datetime, policy: Policy) ->
 
 
 def _choose(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: Responding
 ) -> tuple[Incident, RoutePlan | None]:
     """Write the choice of responder first (DISPATCHING): a crash after the route is changed
     then resumes with the same responder instead of putting the visit on a second route."""
     reach = int((incident.arrive_due_at - now).total_seconds())
-    ranked = rank_responders(responder_options(elder, now, policy), reach)
+    ranked = rank_responders(responder_options(elder, now, policy, ports), reach)
     tries = [(o, 0) for o in ranked] + [(o, late) for late in LATE_PASSES for o in ranked[:3]]
     plans: dict[str, DayPlan] = {}  # providers' days, read once for all their workers
     for option, late in tries:
-        plan = plan_visit(option, incident, elder, now, policy, late, plans)
+        plan = plan_visit(option, incident, elder, now, policy, ports, late, plans)
         if plan is None:
             continue
         chosen = replace(
@@ -243,16 +246,21 @@ def _undispatched(incident: Incident) -> Incident:
 
 
 def _place(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy, plan: RoutePlan | None
+    incident: Incident,
+    elder: Elder,
+    now: datetime,
+    policy: Policy,
+    plan: RoutePlan | None,
+    ports: Responding,
 ) -> Incident | None:
     """Put the visit on the chosen responder's day (unless a crashed delivery did already)
     and mark the incident DISPATCHED; None when a concurrent write means: read again."""
     day = china_date(now)
     if plan is None:
-        placed = placed_stop(incident, now)
+        placed = placed_stop(incident, now, ports)
         if placed is not None:
             return _notified(incident, _at(day, placed.arrival))
-        plan = plan_visit(_responder(incident), incident, elder, now, policy)
+        plan = plan_visit(_responder(incident), incident, elder, now, policy, ports)
     if plan is None:  # the day moved on since the choice: choose again
         store.save_step(incident, _undispatched(incident))
         return None
@@ -262,7 +270,7 @@ def _place(
 
 
 def _keep_deadline(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: Responding
 ) -> Incident | None:
     """A dispatched incident's stop must keep the incident's deadline when a merged event
     brought it forward: re-time the responder's day when the stop's window runs past it;
@@ -273,7 +281,7 @@ def _keep_deadline(
     if placed_for is not None and incident.arrive_due_at >= placed_for:
         return incident  # the deadline the visit was placed for still holds
     day = china_date(now)
-    placed = placed_stop(incident, now)
+    placed = placed_stop(incident, now, ports)
     if placed is None:
         if incident.status is IncidentStatus.DISPATCHED:  # taken off, not yet handed over
             return _saved(incident, _undispatched(incident))
@@ -284,14 +292,14 @@ def _keep_deadline(
         return kept if kept == incident else _saved(incident, kept)
     acknowledged = incident.status is IncidentStatus.ACKNOWLEDGED
     for late in (0, *LATE_PASSES) if acknowledged else (0,):
-        plan = plan_visit(_responder(incident), incident, elder, now, policy, late)
+        plan = plan_visit(_responder(incident), incident, elder, now, policy, ports, late)
         if plan is not None:
             if not plan.store():
                 return None
             return _saved(incident, replace(kept, eta=_at(day, plan.eta)))
     if acknowledged:
         return _saved(incident, kept)
-    if not take_off(incident, now):
+    if not take_off(incident, now, ports):
         return None
     return _saved(incident, _undispatched(incident))
 
@@ -313,11 +321,11 @@ def _at(day: date, seconds: int) -> datetime:
     return midnight + timedelta(seconds=seconds)
 
 
-def receive(body: str, now: datetime, policy: Policy) -> Incident:
+def receive(body: str, now: datetime, policy: Policy, ports: Responding) -> Incident:
     """One queue message: validated, merged, dispatched. EventRejected for a bad event."""
     event, elder = validated(body, now)
     incident = open_or_join(event, elder, policy.urgent)
-    return dispatch(incident, elder, now, policy)
+    return dispatch(incident, elder, now, policy, ports)
 
 
 # ---------------------------------------------------------------------- tracking
@@ -441,7 +449,7 @@ class MinuteRun:
     escalated: int
 
 
-def escalate_unacknowledged(now: datetime, policy: Policy) -> MinuteRun:
+def escalate_unacknowledged(now: datetime, policy: Policy, ports: Responding) -> MinuteRun:
     """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
     an event crashed), then raise every unacknowledged incident to the level due at `now`.
     Every write is conditional on the version read, so overlapping runs act once."""
@@ -452,7 +460,7 @@ def escalate_unacknowledged(now: datetime, policy: Policy) -> MinuteRun:
             and now - incident.last_event_at >= STALLED_AFTER
         ):
             elder = registry.get_elder(incident.community_id, incident.elder_id)
-            incident = dispatch(incident, elder, now, policy)
+            incident = dispatch(incident, elder, now, policy, ports)
             redispatched += incident.status is IncidentStatus.DISPATCHED
         after = escalate(incident, now)
         if after.level is not incident.level and store.save_step(incident, after):

@@ -133,6 +133,11 @@ class RouteRepository(Protocol):
         """The steward's route for the day, or None."""
         ...
 
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        """Store `document` only if the steward's route of that day is still `previous` (None:
+        no route yet); False when someone changed it meanwhile (read again, redo the change)."""
+        ...
+
 
 class OverflowMarks(Protocol):
     """Which communities' routes said their steward has more work than days, per plan date:

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from careroute.adapters.dynamodb import home_services, registry, routes
-from careroute.adapters.dynamodb import orders as orders_store
 from careroute.domain.due import WorkCalendar
 from careroute.domain.incidents import Incident, ResponderOption
 from careroute.domain.orders import ON_A_ROUTE
@@ -40,8 +38,16 @@ from careroute.planning.urgent_route import (
     without_urgent,
 )
 from careroute.planning.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
-from careroute.service_layer import bureau
 from careroute.service_layer.container_cache import ContainerCache
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    DayPlanRepository,
+    HolidayCalendar,
+    OrderRepository,
+    RouteRepository,
+    ServiceProviders,
+    StewardRepository,
+)
 
 DIRECTORY_TTL_SECONDS = 60.0
 
@@ -56,31 +62,45 @@ class _Directory:
     """By district id, read on first use: the district's providers' workers."""
 
 
-_directory: ContainerCache[_Directory] = ContainerCache(DIRECTORY_TTL_SECONDS)
+@dataclass(frozen=True)
+class Responding:
+    """The ports finding a responder and changing their day read and write, with the
+    directory read from them kept for a container minute (built once per container)."""
 
-
-def directory() -> _Directory:
-    """Communities, stewards (with leave), holidays and workers, read once per container
-    minute."""
-    return _directory.get(_read_directory)
-
-
-def _read_directory() -> _Directory:
-    return _Directory(
-        {c.community_id: c for c in registry.all_communities()},
-        {s.community_id: s for s in registry.all_stewards()},
-        frozenset(h.date for h in bureau.holidays().holidays),
+    communities: CommunityRepository
+    stewards: StewardRepository
+    holidays: HolidayCalendar
+    providers: ServiceProviders
+    plans: DayPlanRepository
+    orders: OrderRepository
+    routes: RouteRepository
+    cache: ContainerCache[_Directory] = field(
+        default_factory=lambda: ContainerCache(DIRECTORY_TTL_SECONDS), compare=False
     )
 
 
-def crew(district_id: str) -> list[tuple[Provider, ServiceWorker]]:
+def directory(ports: Responding) -> _Directory:
+    """Communities, stewards (with leave), holidays and workers, read once per container
+    minute."""
+    return ports.cache.get(lambda: _read_directory(ports))
+
+
+def _read_directory(ports: Responding) -> _Directory:
+    return _Directory(
+        {c.community_id: c for c in ports.communities.all_communities()},
+        {s.community_id: s for s in ports.stewards.all_stewards()},
+        frozenset(ports.holidays.holidays()),
+    )
+
+
+def crew(district_id: str, ports: Responding) -> list[tuple[Provider, ServiceWorker]]:
     """The workers of the providers serving a district, with their provider."""
-    found = directory()
+    found = directory(ports)
     if district_id not in found.crews:
         found.crews[district_id] = [
             (p, w)
-            for p in home_services.providers_of(district_id)
-            for w in home_services.workers_of(p.provider_id)
+            for p in ports.providers.providers_of(district_id)
+            for w in ports.providers.workers_of(p.provider_id)
         ]
     return found.crews[district_id]
 
@@ -97,10 +117,12 @@ def _bike(policy: Policy) -> HaversineTravel:
     return HaversineTravel(policy.speed_kmh[TravelMode.BIKE], policy.circuity)
 
 
-def responder_options(elder: Elder, now: datetime, policy: Policy) -> list[ResponderOption]:
+def responder_options(
+    elder: Elder, now: datetime, policy: Policy, ports: Responding
+) -> list[ResponderOption]:
     """Stewards on shift now (the elder's own and those of the nearest other communities)
     and the workers on shift now of the providers serving the elder's district."""
-    found = directory()
+    found = directory(ports)
     home = found.communities.get(elder.community_id)
     if home is None:
         return []
@@ -123,7 +145,7 @@ def responder_options(elder: Elder, now: datetime, policy: Policy) -> list[Respo
             )
         )
     clock_s = seconds_of_day(now)
-    for provider, worker in crew(elder.district_id):
+    for provider, worker in crew(elder.district_id, ports):
         if worker.shift.start <= clock_s < worker.shift.end:
             seconds = _bike(policy).seconds(provider.base, elder.location)
             options.append(
@@ -158,6 +180,7 @@ def plan_visit(
     elder: Elder,
     now: datetime,
     policy: Policy,
+    ports: Responding,
     late_seconds: int = 0,
     plans: dict[str, DayPlan] | None = None,
 ) -> RoutePlan | None:
@@ -173,11 +196,12 @@ def plan_visit(
             policy,
             late_seconds,
             plans if plans is not None else {},
+            ports,
         )
-    found = directory()
+    found = directory(ports)
     community = found.communities[option.community_id]
     steward = found.stewards[option.community_id]
-    previous = routes.find_route(steward.steward_id, china_date(now))
+    previous = ports.routes.find_route(steward.steward_id, china_date(now))
     visit = UrgentVisit(
         incident.incident_id,
         elder,
@@ -192,19 +216,20 @@ def plan_visit(
     return RoutePlan(
         steward.steward_id,
         inserted.eta,
-        lambda: routes.replace_route(inserted.document, previous),
+        lambda: ports.routes.replace_route(inserted.document, previous),
     )
 
 
 def _worker_day(
-    district_id: str, worker_id: str, day: date, plans: dict[str, DayPlan]
+    district_id: str, worker_id: str, day: date, plans: dict[str, DayPlan], ports: Responding
 ) -> tuple[DayPlan, WorkerDay]:
-    provider, worker = next((p, w) for p, w in crew(district_id) if w.worker_id == worker_id)
+    workers = crew(district_id, ports)
+    provider, worker = next((p, w) for p, w in workers if w.worker_id == worker_id)
     if provider.provider_id not in plans:
-        plans[provider.provider_id] = home_services.get_plan(provider.provider_id, day)
+        plans[provider.provider_id] = ports.plans.get_plan(provider.provider_id, day)
     plan = plans[provider.provider_id]
     mine = tuple(plan.routes.get(worker_id, []))
-    booked = orders_store.get_orders([i for i, _ in mine if not is_urgent(i)])
+    booked = ports.orders.get_orders([i for i, _ in mine if not is_urgent(i)])
     return plan, WorkerDay(
         worker,
         provider.base,
@@ -222,9 +247,10 @@ def _worker_plan(
     policy: Policy,
     late_seconds: int,
     plans: dict[str, DayPlan],
+    ports: Responding,
 ) -> RoutePlan | None:
     day = china_date(now)
-    plan, mine = _worker_day(incident.district_id, worker_id, day, plans)
+    plan, mine = _worker_day(incident.district_id, worker_id, day, plans, ports)
     visit = WorkerUrgent(
         incident.incident_id,
         elder.location,
@@ -243,21 +269,21 @@ def _worker_plan(
         {**plan.routes, worker_id: list(inserted.stops)},
         (*others, inserted.hold),
     )
-    return RoutePlan(worker_id, inserted.eta, lambda: home_services.replace_plan(after))
+    return RoutePlan(worker_id, inserted.eta, lambda: ports.plans.replace_plan(after))
 
 
-def placed_stop(incident: Incident, now: datetime) -> PlacedStop | None:
+def placed_stop(incident: Incident, now: datetime, ports: Responding) -> PlacedStop | None:
     """Where the incident's visit is on its responder's day today; None when it is not."""
     day = china_date(now)
     now_s = seconds_of_day(now)
     if incident.responder_provider_id:
-        plan = home_services.get_plan(incident.responder_provider_id, day)
+        plan = ports.plans.get_plan(incident.responder_provider_id, day)
         start = plan.start_of(urgent_stop_id(incident.incident_id))
         hold = next((h for h in plan.held if h.incident_id == incident.incident_id), None)
         if start is None or hold is None:
             return None
         return PlacedStop(start, hold.window.end, start <= now_s)
-    route = routes.find_route(incident.responder_id, day)
+    route = ports.routes.find_route(incident.responder_id, day)
     stops = route["stops"] if route else []
     stop = next((s for s in stops if s.get("incident_id") == incident.incident_id), None)
     if stop is None:
@@ -269,12 +295,12 @@ def placed_stop(incident: Incident, now: datetime) -> PlacedStop | None:
     )
 
 
-def take_off(incident: Incident, now: datetime) -> bool:
+def take_off(incident: Incident, now: datetime, ports: Responding) -> bool:
     """Take the incident's visit off its responder's day (to hand it to someone else);
     True when it is off, False when the day changed meanwhile."""
     day = china_date(now)
     if incident.responder_provider_id:
-        plan = home_services.get_plan(incident.responder_provider_id, day)
+        plan = ports.plans.get_plan(incident.responder_provider_id, day)
         stop_id = urgent_stop_id(incident.incident_id)
         if plan.start_of(stop_id) is None:
             return True
@@ -285,12 +311,12 @@ def take_off(incident: Incident, now: datetime) -> bool:
             {w: [s for s in stops if s[0] != stop_id] for w, stops in plan.routes.items()},
             tuple(h for h in plan.held if h.incident_id != incident.incident_id),
         )
-        return home_services.replace_plan(after)
-    previous = routes.find_route(incident.responder_id, day)
+        return ports.plans.replace_plan(after)
+    previous = ports.routes.find_route(incident.responder_id, day)
     document = without_urgent(previous, incident.incident_id)
     if document is None or document is previous:
         return True
-    return routes.replace_route(document, previous)
+    return ports.routes.replace_route(document, previous)
 
 
 def day_end_seconds(at: datetime, day: date) -> int:

@@ -1,5 +1,6 @@
 """The home-service ports on DynamoDB: thin classes over the orders, home-services and
-incidents tables, and the ports of the order use cases built from them, once per container.
+incidents tables, and the ports of the order and urgent-responder use cases built from them,
+once per container.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -13,6 +14,8 @@ from careroute.adapters.dynamodb import home_services, incidents, orders
 from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
     DynamoElders,
+    DynamoHolidays,
+    DynamoRoutes,
     DynamoScopes,
     DynamoStewards,
 )
@@ -23,6 +26,7 @@ from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.dispatch import OrderDispatch
 from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import Placement
+from careroute.service_layer.responders import Responding
 
 
 class DynamoOrders:
@@ -117,3 +121,17 @@ def order_taking() -> OrderTaking:
 def order_dispatch() -> OrderDispatch:
     """The ports of the dispatcher, on DynamoDB."""
     return OrderDispatch(orders=DynamoOrders(), providers=DynamoProviders(), plans=DynamoDayPlans())
+
+
+def responding() -> Responding:
+    """The ports of finding an urgent responder and changing their day, on DynamoDB (the
+    directory read from them is kept a container minute)."""
+    return Responding(
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        holidays=DynamoHolidays(),
+        providers=DynamoProviders(),
+        plans=DynamoDayPlans(),
+        orders=DynamoOrders(),
+        routes=DynamoRoutes(),
+    )

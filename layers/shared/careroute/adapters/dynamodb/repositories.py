@@ -120,6 +120,9 @@ class DynamoRoutes:
     def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
         return routes.find_route(steward_id, day)
 
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        return routes.replace_route(document, previous)
+
 
 class DynamoOverflowMarks:
     def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:

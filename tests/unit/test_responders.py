@@ -1,0 +1,183 @@
+"""Urgent responders on the memory adapters: who is on shift near the elder (stewards of
+the home and nearest communities, the district's service workers), putting the visit on a
+responder's day only over the day read, finding it there and taking it off again."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from careroute.adapters import memory, memory_orders
+from careroute.domain.incidents import EventType, Incident, ResponderOption
+from careroute.domain.policy import load_policy
+from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Community,
+    GeoPoint,
+    Severity,
+    Steward,
+    TimeWindow,
+    TravelMode,
+)
+from careroute.planning.urgent_holds import urgent_stop_id
+from careroute.service_layer.container_cache import ContainerCache
+from careroute.service_layer.responders import (
+    Responding,
+    placed_stop,
+    plan_visit,
+    responder_options,
+    take_off,
+)
+from tests.builders import an_elder
+
+POLICY = load_policy()
+DAY = date(2026, 12, 8)  # a Tuesday
+TEN = datetime(2026, 12, 8, 10, 0, tzinfo=CHINA_TZ)
+SHIFT = TimeWindow.parse("08:30", "17:00")
+ELDER = an_elder()  # E1 of C1 (district D1), at 41.8, 123.4
+
+
+def a_community(community_id: str, lat: float) -> Community:
+    return Community(community_id, "社区", "S1", "街道", "D1", "区", GeoPoint(lat, 123.4), 400)
+
+
+def a_steward(steward_id: str, community_id: str, leave: frozenset[date] = frozenset()) -> Steward:
+    return Steward(steward_id, community_id, "管家", SHIFT, None, TravelMode.BIKE, leave=leave)
+
+
+class Ticking:
+    """A monotonic clock a test moves on."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+@pytest.fixture
+def clock() -> Ticking:
+    return Ticking()
+
+
+@pytest.fixture
+def ports(clock: Ticking) -> Responding:
+    """Home community C1 with steward W1, a neighbour C2 (W2, on leave on DAY) and C3 (W3),
+    and provider P1 of district D1 with worker K1."""
+    quota, plans = memory_orders.MemoryQuota(), memory_orders.MemoryDayPlans()
+    responding = Responding(
+        communities=memory.MemoryCommunities(),
+        stewards=memory.MemoryStewards(),
+        holidays=memory.MemoryHolidays(),
+        providers=memory_orders.MemoryProviders(),
+        plans=plans,
+        orders=memory_orders.MemoryOrders(quota, plans),
+        routes=memory.MemoryRoutes(),
+        cache=ContainerCache(60, monotonic=clock),
+    )
+    responding.communities.save_communities(
+        [a_community("C1", 41.8), a_community("C2", 41.805), a_community("C3", 41.81)]
+    )
+    responding.stewards.save_stewards(
+        [a_steward("W1", "C1"), a_steward("W2", "C2", frozenset({DAY})), a_steward("W3", "C3")]
+    )
+    responding.providers.save_market(
+        ServiceMarket(
+            providers=(Provider("P1", "D1", GeoPoint(41.79, 123.4), frozenset({"cleaning"})),),
+            workers=(ServiceWorker("K1", "P1", frozenset({"cleaning"})),),
+            pilots=frozenset(),
+        )
+    )
+    return responding
+
+
+def an_incident(responder: ResponderOption | None = None) -> Incident:
+    return Incident(
+        incident_id="in-1",
+        elder_id=ELDER.elder_id,
+        community_id="C1",
+        street_id="S1",
+        district_id="D1",
+        event_type=EventType.FALL_DETECTED,
+        severity=Severity.URGENT,
+        opened_at=TEN,
+        last_event_at=TEN,
+        ack_due_at=TEN + timedelta(minutes=5),
+        arrive_due_at=TEN + timedelta(minutes=45),
+        service_minutes=30,
+        event_ids=("ev-1",),
+        responder_id=responder.steward_id if responder else "",
+        responder_community_id=responder.community_id if responder else "",
+        responder_provider_id=responder.provider_id if responder else "",
+    )
+
+
+def by_id(options: list[ResponderOption]) -> dict[str, ResponderOption]:
+    return {o.steward_id: o for o in options}
+
+
+def test_the_home_steward_neighbours_on_shift_and_the_district_workers_may_respond(
+    ports: Responding,
+) -> None:
+    options = by_id(responder_options(ELDER, TEN, POLICY, ports))
+    assert sorted(options) == ["K1", "W1", "W3"]  # W2 is on leave
+    assert (options["W1"].own, options["W3"].own) == (True, False)
+    assert (options["K1"].provider_id, options["K1"].is_worker) == ("P1", True)
+    assert responder_options(ELDER, TEN.replace(hour=20), POLICY, ports) == []
+
+
+def test_on_a_public_holiday_only_the_workers_are_on_shift(
+    ports: Responding, clock: Ticking
+) -> None:
+    ports.holidays.save_holidays({DAY: "节日"}, "bureau")
+    clock.seconds += 61  # the directory is read again after a container minute
+    assert sorted(by_id(responder_options(ELDER, TEN, POLICY, ports))) == ["K1"]
+
+
+def test_the_directory_is_kept_for_a_container_minute(ports: Responding, clock: Ticking) -> None:
+    assert "W1" in by_id(responder_options(ELDER, TEN, POLICY, ports))
+    ports.stewards.save_stewards([a_steward("W1", "C1", frozenset({DAY}))])
+    clock.seconds += 30
+    assert "W1" in by_id(responder_options(ELDER, TEN, POLICY, ports))
+    clock.seconds += 31
+    assert "W1" not in by_id(responder_options(ELDER, TEN, POLICY, ports))
+
+
+def test_a_worker_visit_is_stored_on_the_provider_day_found_there_and_taken_off(
+    ports: Responding,
+) -> None:
+    worker = by_id(responder_options(ELDER, TEN, POLICY, ports))["K1"]
+    incident = an_incident(worker)
+    plan = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
+    assert plan is not None and plan.responder_id == "K1"
+    stale = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
+    assert plan.store() is True
+    assert stale is not None and stale.store() is False  # built on the day before the first
+    day = ports.plans.get_plan("P1", DAY)
+    assert (day.version, day.start_of(urgent_stop_id("in-1"))) == (1, plan.eta)
+    [hold] = day.held
+    assert (hold.incident_id, hold.worker_id) == ("in-1", "K1")
+    placed = placed_stop(incident, TEN, ports)
+    assert placed is not None and (placed.arrival, placed.started) == (plan.eta, False)
+    assert take_off(incident, TEN, ports) is True
+    assert placed_stop(incident, TEN, ports) is None
+    assert ports.plans.get_plan("P1", DAY).held == ()
+    assert take_off(incident, TEN, ports) is True  # nothing left to take off
+
+
+def test_a_steward_visit_is_stored_on_their_route_found_there_and_taken_off(
+    ports: Responding,
+) -> None:
+    steward = by_id(responder_options(ELDER, TEN, POLICY, ports))["W1"]
+    incident = an_incident(steward)
+    plan = plan_visit(steward, incident, ELDER, TEN, POLICY, ports)
+    assert plan is not None and plan.store() is True
+    route = ports.routes.find_route("W1", DAY)
+    assert route is not None
+    assert [s["incident_id"] for s in route["stops"] if s.get("incident_id")] == ["in-1"]
+    placed = placed_stop(incident, TEN, ports)
+    assert placed is not None and placed.arrival == plan.eta
+    assert take_off(incident, TEN, ports) is True
+    assert placed_stop(incident, TEN, ports) is None
