@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.circle_repositories import circle_reading
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
 from careroute.messages.api import error_responses
@@ -14,6 +15,7 @@ from careroute.observability import tracer
 from careroute.service_layer.service_circle import scope_circle
 
 setup = with_policy()
+ports = circle_reading()
 app = new_resolver()
 caller = caller_of(app)
 
@@ -30,7 +32,7 @@ def get_circle(
         str | None, Query(max_length=40, description="city, district:ID, street:ID, community:ID")
     ] = None,
 ) -> dict[str, Any]:
-    return scope_circle(caller(), scope, setup.policy())
+    return scope_circle(caller(), scope, setup.policy(), ports)
 
 
 @http_entry

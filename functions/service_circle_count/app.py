@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.circle_repositories import circle_counting
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
@@ -17,6 +18,7 @@ from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.service_circle import count_circles
 
 setup = handler_setup.with_policy()
+ports = circle_counting()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -25,7 +27,8 @@ setup = handler_setup.with_policy()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = PaceTick.model_validate(event)
     day = china_date(tick.scheduled_time)
-    counts = count_circles(registry.all_communities(), registry.all_elders(), setup.policy(), day)
+    communities, elders = registry.all_communities(), registry.all_elders()
+    counts = count_circles(communities, elders, setup.policy(), day, ports)
     elders, within = counts.get(Scope.parse("city"), (0, 0))
     metrics.add_metric(name="ServiceCircleElders", unit=MetricUnit.Count, value=elders)
     metrics.add_metric(name="ServiceCircleWithin", unit=MetricUnit.Count, value=within)

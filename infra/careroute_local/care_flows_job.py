@@ -175,12 +175,13 @@ def count_service_circle(city: Registry | None, as_of: date, console: Console) -
     from the registry just loaded, in memory; a restarted stack keeps its stored count."""
     if city is None:
         return
+    from careroute.adapters.dynamodb.circle_repositories import circle_counting
     from careroute.domain.coverage import Scope
     from careroute.domain.policy import load_policy
     from careroute.service_layer.service_circle import count_circles
 
     started = time.perf_counter()
-    counts = count_circles(city.communities, city.elders, load_policy(), as_of)
+    counts = count_circles(city.communities, city.elders, load_policy(), as_of, circle_counting())
     elders, within = counts[Scope.parse("city")]
     console.print(
         f"Service circle {as_of}: {within:,} of {elders:,} elders within 15 minutes' walk "

@@ -20,7 +20,6 @@ import pytest
 
 from careroute.adapters.dynamodb.visits import all_visits
 from careroute.domain.vocabulary import Registry, VisitRecord
-from careroute.service_layer import service_circle
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, china_now
 from tests.e2e.web_pages import (
@@ -298,8 +297,6 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     the coverage report for that scope) with the ids outside for streets and communities;
     the month's open incidents and response report as GET /incidents and GET
     /incident-report give them."""
-    service_circle._community_counts.clear()
-    service_circle._facilities.forget()
     pump, url = served
     admin = pump.issuer.token("city_admin")
     month = china_now().strftime("%Y-%m")

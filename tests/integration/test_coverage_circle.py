@@ -16,7 +16,6 @@ from careroute.domain import clock
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.planning.service_circle import COUNTED, CircleReport, service_circle
-from careroute.service_layer import service_circle as circle_service
 from careroute.service_layer.service_circle import walking
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
@@ -27,13 +26,10 @@ MONTH = "2026-12"
 
 @pytest.fixture(autouse=True)
 def fresh_circle() -> Iterator[None]:
-    """Another test's city must not answer from this container's caches."""
-    circle_service._community_counts.clear()
-    circle_service._facilities.forget()
+    """The reports' morning. (Another test's city cannot answer from the container's caches:
+    forget_container_caches drops them around every test.)"""
     with clock.use(lambda: NOW):
         yield
-    circle_service._community_counts.clear()
-    circle_service._facilities.forget()
 
 
 def city_report(city: Registry) -> CircleReport:

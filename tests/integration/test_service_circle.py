@@ -14,7 +14,7 @@ from careroute.adapters.dynamodb import service_facilities
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute.planning.service_circle import Facility, FacilityKind, service_circle
-from careroute.service_layer import service_circle as circle_service
+from careroute.service_layer import container_cache
 from careroute.service_layer.service_circle import walking
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
@@ -97,7 +97,7 @@ def test_a_facility_added_to_the_table_brings_the_elders_near_it_inside(
     home = next(e for e in small_city.elders if e.status is ElderStatus.ACTIVE)
     station = Facility("F9001", FacilityKind.SERVICE_STATION, home.district_id, home.location)
     service_facilities.replace_facilities([station])
-    circle_service._facilities.forget()  # as the container's ten minutes would
+    container_cache.forget_all()  # as the container's ten minutes would
     near = service_circle(small_city.elders, [station], walking(load_policy())).city
     total = district_circle(loaded_stack)
     assert (total["elders"], total["within"]) == (near.elders, near.within)

@@ -9,10 +9,14 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from careroute.domain.vocabulary import Steward
-from careroute.service_layer.ports import StewardRepository
+from careroute.planning.service_circle import Facility
+from careroute.service_layer.container_cache import ContainerCache
+from careroute.service_layer.ports import FacilityRepository, StewardRepository
 
 STEWARD_TTL_SECONDS = 60.0
 """A steward's community changes rarely; each container re-reads it at most this often."""
+FACILITIES_TTL_SECONDS = 600.0
+"""A facility opened or closed counts in officials' circle reads within ten minutes."""
 
 
 class CachedStewards:
@@ -50,3 +54,24 @@ class CachedStewards:
     def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
         self._read.pop(steward_id, None)
         return self._inner.set_leave(steward_id, dates)
+
+
+class CachedFacilities:
+    """The whole list of service facilities, read at most once per `ttl_seconds` (a container
+    cache: `container_cache.forget_all` drops it); a replace goes through and is read next."""
+
+    def __init__(
+        self,
+        inner: FacilityRepository,
+        ttl_seconds: float = FACILITIES_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._read: ContainerCache[list[Facility]] = ContainerCache(ttl_seconds, monotonic)
+
+    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
+        self._read.forget()
+        return self._inner.replace_facilities(facilities)
+
+    def all_facilities(self) -> list[Facility]:
+        return list(self._read.get(self._inner.all_facilities))

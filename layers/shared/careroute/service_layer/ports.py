@@ -25,6 +25,7 @@ from careroute.messages.meals import MealPlanJob
 from careroute.messages.visits import PlanJob
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.provider_day import DayPlan
+from careroute.planning.service_circle import Facility
 
 
 class CommunityRepository(Protocol):
@@ -481,4 +482,39 @@ class FailedVisitBatches(Protocol):
         stream order; a batch leaves the queue only once `replay` returned. One that
         `replay` raised on, or whose records are no longer in the stream, stays (and counts
         as left). StorageError when the queue cannot be read."""
+        ...
+
+
+class FacilityRepository(Protocol):
+    """The service facilities (day-care centres, service stations, canteens) an elder walks
+    to in the 15-minute service circle."""
+
+    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
+        """Make `facilities` the whole list (stored ones left out are gone); the count stored."""
+        ...
+
+    def all_facilities(self) -> list[Facility]:
+        """Every facility, by id (none: an empty list)."""
+        ...
+
+
+@dataclass(frozen=True)
+class CircleCount:
+    """One scope's daily count of the service circle."""
+
+    elders: int
+    within: int
+    as_of: date
+
+
+class CircleCounts(Protocol):
+    """The daily circle count of every scope, read by coverage reports (one per scope)."""
+
+    def save_counts(self, counts: Mapping[Scope, tuple[int, int]], day: date) -> int:
+        """Store (elders counted, within the circle) per scope as of `day`, replacing each
+        scope's count before; the count of scopes written."""
+        ...
+
+    def read_count(self, scope: Scope) -> CircleCount | None:
+        """The scope's latest count; None before its first."""
         ...

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from careroute.adapters.dynamodb.circle_repositories import circle_reading
 from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
 from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, ticketing
 from careroute.domain import clock
@@ -26,6 +27,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     tickets = ticketing()
     scopes, coverage = DynamoScopes(), DynamoCoverage()
     overdue = overdue_reading()
+    circle = circle_reading()
     route = Routes(app, "officials")
 
     @route("GET", "/coverage", "Visit coverage for a month and scope, per risk tier (no names)")
@@ -36,7 +38,9 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             "scope": str(where),
             "tiers": coverage.read_coverage(month, where),
             "tickets": ticket_figures(where, month, clock.now(), tickets),
-            "service_circle": circle_share(where, current_policy(api.policy), clock.today()),
+            "service_circle": circle_share(
+                where, current_policy(api.policy), clock.today(), circle
+            ),
         }
 
     @route(

@@ -1,0 +1,52 @@
+"""The 15-minute service circle's ports on DynamoDB: the service-facilities table and the
+daily counts (`circle#SCOPE` items of the coverage table), and the ports of each circle use
+case built from them, once per container. The tables must be bound first (`bind_tables`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from careroute.adapters.cached import CachedFacilities
+from careroute.adapters.dynamodb import circle_counts, service_facilities
+from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes
+from careroute.domain.coverage import Scope
+from careroute.planning.service_circle import Facility
+from careroute.service_layer.ports import CircleCount
+from careroute.service_layer.service_circle import CircleCounting, CircleReading
+
+
+class DynamoFacilities:
+    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
+        return service_facilities.replace_facilities(facilities)
+
+    def all_facilities(self) -> list[Facility]:
+        return service_facilities.all_facilities()
+
+
+class DynamoCircleCounts:
+    def save_counts(self, counts: Mapping[Scope, tuple[int, int]], day: date) -> int:
+        return circle_counts.save_counts(dict(counts), day)
+
+    def read_count(self, scope: Scope) -> CircleCount | None:
+        found = circle_counts.read_counts(scope)
+        if found is None:
+            return None
+        elders, within, as_of = found
+        return CircleCount(elders, within, as_of)
+
+
+def circle_counting() -> CircleCounting:
+    """The ports of the daily count, on DynamoDB (the facilities as stored now)."""
+    return CircleCounting(facilities=DynamoFacilities(), counts=DynamoCircleCounts())
+
+
+def circle_reading() -> CircleReading:
+    """The ports of officials' circle reads, on DynamoDB, with the facilities kept in the
+    container for a few minutes."""
+    return CircleReading(
+        facilities=CachedFacilities(DynamoFacilities()),
+        elders=DynamoElders(),
+        scopes=DynamoScopes(),
+        counts=DynamoCircleCounts(),
+    )

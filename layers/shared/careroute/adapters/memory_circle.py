@@ -1,0 +1,36 @@
+"""The 15-minute service circle's ports in memory: the facilities and the daily counts per
+scope, with the behaviour of the DynamoDB adapters (`tests/contract/` checks both)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from careroute.domain.coverage import Scope
+from careroute.planning.service_circle import Facility
+from careroute.service_layer.ports import CircleCount
+
+
+class MemoryFacilities:
+    def __init__(self) -> None:
+        self._by_id: dict[str, Facility] = {}
+
+    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
+        self._by_id = {f.facility_id: f for f in facilities}
+        return len(self._by_id)
+
+    def all_facilities(self) -> list[Facility]:
+        return sorted(self._by_id.values(), key=lambda f: f.facility_id)
+
+
+class MemoryCircleCounts:
+    def __init__(self) -> None:
+        self._by_scope: dict[Scope, CircleCount] = {}
+
+    def save_counts(self, counts: Mapping[Scope, tuple[int, int]], day: date) -> int:
+        for scope, (elders, within) in counts.items():
+            self._by_scope[scope] = CircleCount(elders, within, day)
+        return len(counts)
+
+    def read_count(self, scope: Scope) -> CircleCount | None:
+        return self._by_scope.get(scope)
