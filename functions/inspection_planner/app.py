@@ -5,16 +5,17 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.inspection_repositories import inspection_fan_out
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.inspections import fan_out
 
-queue_url = handler_setup.bound_settings().inspection_jobs_queue_url
+ports = inspection_fan_out(handler_setup.bound_settings().inspection_jobs_queue_url)
 
 
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    sent = fan_out(NightlyTick.model_validate(event), queue_url, context.aws_request_id)
+    sent = fan_out(NightlyTick.model_validate(event), context.aws_request_id, ports)
     count_metrics(InspectionJobsSent=sent.jobs)
     return reported("inspection plan jobs sent", sent.summary())

@@ -6,6 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.inspection_repositories import district_planning
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, sqs_batch
 from careroute.messages.inspections import InspectionPlanJob
@@ -13,13 +14,14 @@ from careroute.observability import logger
 from careroute.service_layer.inspections import plan_district
 
 setup = handler_setup.with_policy()
+ports = district_planning()
 LOGGED = ("district_id", "date", "candidates", "mandatory", "planned", "unassigned_mandatory",
           "solve_ms", "status")  # fmt: skip
 
 
 def record_handler(record: SQSRecord) -> None:
     job = InspectionPlanJob.model_validate_json(record.body)
-    summary = plan_district(job, setup.policy())
+    summary = plan_district(job, setup.policy(), ports)
     count_metrics(
         InspectionsPlanned=summary["planned"],
         InspectionsMandatoryUnassigned=summary["unassigned_mandatory"],

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.inspection_repositories import inspecting
 from careroute.domain import clock
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import (
@@ -29,6 +30,7 @@ from careroute.service_layer.inspections import inspector_route, progress, recor
 from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
+ports = inspecting()
 app = new_resolver()
 caller = caller_of(app)
 route = Routes(app, "inspections")
@@ -40,7 +42,7 @@ route = Routes(app, "inspections")
     "An inspector's route for a date: targets in order with times (no personal data)",
 )
 def get_route(inspector_id: PathId, day: PathDay) -> dict[str, Any]:
-    return inspector_route(caller(), inspector_id, day)
+    return inspector_route(caller(), inspector_id, day, ports)
 
 
 @route(
@@ -53,7 +55,7 @@ def post_result(
     body: Annotated[InspectionResultBody, Body()], idempotency_key: IdempotencyHeader = None
 ) -> Response[str]:
     key = check_idempotency_key(idempotency_key)
-    result, created = record_result(caller(), body, key, clock.now(), setup.policy())
+    result, created = record_result(caller(), body, key, clock.now(), setup.policy(), ports)
     return stored_once(result, created, metric="InspectionResultsRecorded")
 
 
@@ -68,7 +70,7 @@ def get_progress(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> InspectionProgress:
     today = clock.today()
-    return progress(caller(), scope, month or today.strftime("%Y-%m"), today)
+    return progress(caller(), scope, month or today.strftime("%Y-%m"), today, ports)
 
 
 @http_entry

@@ -46,6 +46,10 @@ def load_targets(seed: int, as_of: date) -> int:
     from careroute_synthetic.inspections import generate_inspections
 
     from careroute.adapters.dynamodb import inspections, registry
+    from careroute.adapters.dynamodb.inspection_repositories import (
+        DynamoInspectionTargets,
+        DynamoInspectors,
+    )
     from careroute.domain.policy import load_policy
     from careroute.service_layer.inspections import load_world
 
@@ -53,7 +57,7 @@ def load_targets(seed: int, as_of: date) -> int:
     if not communities or inspections.inspectors_of(communities[0].district_id):
         return 0
     world = generate_inspections(seed, communities, as_of=as_of, policy=load_policy().inspections)
-    targets, _inspectors = load_world(world)
+    targets, _inspectors = load_world(world, DynamoInspectionTargets(), DynamoInspectors())
     return targets
 
 

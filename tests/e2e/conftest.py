@@ -15,6 +15,10 @@ from careroute_synthetic.inspections import generate_inspections
 
 from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
 from careroute.adapters.dynamodb import devices
+from careroute.adapters.dynamodb.inspection_repositories import (
+    DynamoInspectionTargets,
+    DynamoInspectors,
+)
 from careroute.domain.devices import DeviceKind
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.inspections import load_world
@@ -45,7 +49,8 @@ def served(session_pump: EventPump, small_city: Registry) -> Iterator[tuple[Even
     """The small city planned for PLAN_DATE and the HTTP API (and pages) on 127.0.0.1, once
     for the module: each test records visits for stewards of its own."""
     pump = load_city(session_pump, small_city)
-    load_world(generate_inspections(11, small_city.communities, as_of=TODAY))  # targets due
+    world = generate_inspections(11, small_city.communities, as_of=TODAY)  # targets due
+    load_world(world, DynamoInspectionTargets(), DynamoInspectors())
     pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     pump.drain_queue("PlanJobsQueue")
     send_urgent_events(pump, small_city)

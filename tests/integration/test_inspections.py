@@ -15,6 +15,10 @@ from careroute_synthetic.inspections import generate_inspections
 
 from careroute.adapters.dynamodb import bind_tables, tickets
 from careroute.adapters.dynamodb import inspections as store
+from careroute.adapters.dynamodb.inspection_repositories import (
+    DynamoInspectionTargets,
+    DynamoInspectors,
+)
 from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.errors import StorageError
 from careroute.domain.inspections import InspectionWorld, TargetKind
@@ -22,7 +26,6 @@ from careroute.domain.policy import load_policy
 from careroute.domain.tickets import TicketSource
 from careroute.domain.vocabulary import Registry
 from careroute.entrypoints.config import Settings
-from careroute.service_layer import inspections as inspection_service
 from careroute.service_layer.inspections import load_world
 from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
@@ -41,7 +44,7 @@ def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, I
     bind_tables(Settings.from_env())
     import_registry(small_city, TODAY, load_policy(), registry_loading())
     world = generate_inspections(11, small_city.communities, as_of=TODAY)
-    load_world(world)
+    load_world(world, DynamoInspectionTargets(), DynamoInspectors())
     fan_out = session_pump.fire_schedule(
         "InspectionPlannerFunction",
         nightly_tick_time(PLAN_DATE) - timedelta(hours=1),
@@ -244,9 +247,7 @@ def test_officials_list_the_rectification_tickets_and_a_retry_after_a_crash_open
         "target_id": bed.target_id,
         "rectifications": [{"item": "devices_online", "deadline": deadline}],
     }
-    with mock.patch.object(
-        inspection_service.ticket_store, "open_once", side_effect=StorageError("down")
-    ):
+    with mock.patch.object(tickets, "open_once", side_effect=StorageError("down")):
         crashed = post_result(pump, body, "key-inspection-0004")
     assert crashed.status == 503
     retried = post_result(pump, body, "key-inspection-0004")

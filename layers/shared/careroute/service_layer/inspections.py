@@ -10,14 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute import routing
-from careroute.adapters.dynamodb import inspections as store
-from careroute.adapters.dynamodb import plan_jobs, registry
-from careroute.adapters.dynamodb import tickets as ticket_store
-from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
@@ -44,8 +41,19 @@ from careroute.messages.inspections import (
 )
 from careroute.messages.visits import NightlyTick
 from careroute.planning.inspections import inspection_problem, plan_documents
-from careroute.service_layer.bureau import holidays as bureau_holidays
 from careroute.service_layer.planning import JobsSent, holidays_near, plan_date_of
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    HolidayCalendar,
+    InspectionJobQueue,
+    InspectionPlans,
+    InspectionResults,
+    InspectionTargets,
+    InspectorDirectory,
+    ResultSaved,
+    ScopeDirectory,
+    TicketRepository,
+)
 from careroute.service_layer.scope_access import parse_scope
 
 MAX_RESULT_AGE = timedelta(days=7)
@@ -54,26 +62,59 @@ CLOCK_SKEW = timedelta(minutes=5)
 TARGET_RETRIES = 3
 
 
-def load_world(world: InspectionWorld) -> tuple[int, int]:
+@dataclass(frozen=True)
+class InspectionFanOut:
+    """The ports of the nightly inspection planner."""
+
+    communities: CommunityRepository
+    holidays: HolidayCalendar
+    jobs: InspectionJobQueue
+
+
+@dataclass(frozen=True)
+class DistrictPlanning:
+    """The ports of the inspection solver: one district day's targets, inspectors, plan."""
+
+    targets: InspectionTargets
+    inspectors: InspectorDirectory
+    plans: InspectionPlans
+
+
+@dataclass(frozen=True)
+class Inspecting:
+    """The ports of the inspections API: routes, results (with their tickets), progress."""
+
+    targets: InspectionTargets
+    inspectors: InspectorDirectory
+    plans: InspectionPlans
+    results: InspectionResults
+    tickets: TicketRepository
+    communities: CommunityRepository
+    scopes: ScopeDirectory
+
+
+def load_world(
+    world: InspectionWorld, targets: InspectionTargets, inspectors: InspectorDirectory
+) -> tuple[int, int]:
     """Store targets and inspectors (the local stack's synthetic ones, or an import)."""
-    return store.save_targets(world.targets), store.save_inspectors(world.inspectors)
+    return targets.save_targets(world.targets), inspectors.save_inspectors(world.inspectors)
 
 
 # ------------------------------------------------------------------ planning
 
 
-def fan_out(tick: NightlyTick, queue_url: str, run_id: str) -> JobsSent:
+def fan_out(tick: NightlyTick, run_id: str, ports: InspectionFanOut) -> JobsSent:
     """One plan job per district (or the tick's districts) for the plan date."""
     day = plan_date_of(tick)
-    districts = sorted({c.district_id for c in registry.all_communities()})
+    districts = sorted({c.district_id for c in ports.communities.all_communities()})
     if tick.district_ids:
         districts = [d for d in districts if d in set(tick.district_ids)]
-    holidays = sorted(holidays_near((h.date for h in bureau_holidays().holidays), day))
+    holidays = sorted(holidays_near(ports.holidays.holidays(), day))
     jobs = (
         InspectionPlanJob(district_id=d, plan_date=day, run_id=run_id, holidays=holidays)
         for d in districts
     )
-    return JobsSent(day, run_id, plan_jobs.send_plan_jobs(queue_url, jobs))
+    return JobsSent(day, run_id, ports.jobs.send_inspection_jobs(jobs))
 
 
 def _next_working_day(day: date, inspectors: list[Inspector], holidays: set[date]) -> date:
@@ -86,12 +127,14 @@ def _next_working_day(day: date, inspectors: list[Inspector], holidays: set[date
     return day + timedelta(days=1)
 
 
-def plan_district(job: InspectionPlanJob, policy: Policy) -> dict[str, Any]:
+def plan_district(
+    job: InspectionPlanJob, policy: Policy, ports: DistrictPlanning
+) -> dict[str, Any]:
     """Route the district's due and overdue targets over its inspectors at work; store the
     validated routes and a summary (re-running the job overwrites them). The summary."""
     rules = policy.inspections
     holidays = set(job.holidays)
-    everyone = store.inspectors_of(job.district_id)
+    everyone = ports.inspectors.inspectors_of(job.district_id)
     at_work = (
         [] if job.plan_date in holidays else [i for i in everyone if i.works_on(job.plan_date)]
     )
@@ -100,20 +143,20 @@ def plan_district(job: InspectionPlanJob, policy: Policy) -> dict[str, Any]:
         day_off = {"district_id": job.district_id, "date": job.plan_date.isoformat()}
         return day_off | dict.fromkeys(counts, 0) | {"status": "no_inspector_at_work"}
     horizon = job.plan_date + timedelta(days=rules.lookahead_days)
-    targets = list(store.due_by(job.district_id, horizon))
+    targets = list(ports.targets.due_by(job.district_id, horizon))
     following = _next_working_day(job.plan_date, everyone, holidays)
     chosen = candidates(targets, job.plan_date, following, rules)
     problem = inspection_problem(chosen, at_work, rules, policy.circuity)
     result = routing.solve_fleet(problem, routing.default_limits(len(chosen)), seed=0)
     plan = plan_documents(job.district_id, job.plan_date, job.run_id, chosen, problem, result)
-    store.save_plan(plan.routes, plan.summary)
+    ports.plans.save_plan(plan.routes, plan.summary)
     return plan.summary
 
 
 # ------------------------------------------------------------------ routes
 
 
-def _may_read_district(who: Caller, district_id: str) -> None:
+def _may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) -> None:
     if who.role is Role.INSPECTOR:
         if who.scope != district_id:
             raise ForbiddenError("an inspector can only see their own district")
@@ -121,13 +164,13 @@ def _may_read_district(who: Caller, district_id: str) -> None:
     where = Scope(ScopeKind.DISTRICT, district_id)
     if who.role is Role.STREET_OFFICIAL:
         raise ForbiddenError("inspections are read by district officials and the city admin")
-    require_scope(who, where, ancestors(where))
+    require_scope(who, where, scopes.ancestors(where))
 
 
-def inspector_route(who: Caller, inspector_id: str, day: date) -> dict[str, Any]:
+def inspector_route(who: Caller, inspector_id: str, day: date, ports: Inspecting) -> dict[str, Any]:
     """An inspector's route for a date (targets in order with times; no personal data)."""
-    document = store.get_route(inspector_id, day)
-    _may_read_district(who, document["district_id"])
+    document = ports.plans.get_route(inspector_id, day)
+    _may_read_district(who, document["district_id"], ports.scopes)
     return document
 
 
@@ -198,13 +241,13 @@ def _public(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "fingerprint"}
 
 
-def _replay(doc: dict[str, Any], fp: str) -> dict[str, Any]:
+def _replay(doc: dict[str, Any], fp: str, ports: Inspecting) -> dict[str, Any]:
     """A stored result answered again; its tickets opened if a crash left them unopened."""
     if doc["fingerprint"] != fp:
         raise ConflictError("this Idempotency-Key was already used for a different result")
-    target = store.get_target(doc["target_id"])
+    target = ports.targets.get_target(doc["target_id"])
     for ticket in rectification_tickets(target, _result_of(doc)):
-        ticket_store.open_once(ticket)
+        ports.tickets.open_once(ticket)
     return _public(doc)
 
 
@@ -219,20 +262,25 @@ def _check_time(inspected_at: datetime, now: datetime, target: InspectionTarget)
 
 
 def record_result(
-    who: Caller, body: InspectionResultBody, key: str, now: datetime, policy: Policy
+    who: Caller,
+    body: InspectionResultBody,
+    key: str,
+    now: datetime,
+    policy: Policy,
+    ports: Inspecting,
 ) -> tuple[dict[str, Any], bool]:
     """Record one inspection under (inspector, key): validated, stored with the target's next
     due date in one transaction, one ticket per rectification item. A retry with the same
     key and body answers the stored result (created False) and stores nothing new."""
     who.require(Role.INSPECTOR)
-    if not store.inspector_in(who.scope, body.inspector_id):
+    if not ports.inspectors.inspector_in(who.scope, body.inspector_id):
         raise ForbiddenError(f"{body.inspector_id} is not an inspector of district {who.scope}")
     rid, fp = result_id(body.inspector_id, key), fingerprint(body)
-    stored = store.get_result(rid)
+    stored = ports.results.get_result(rid)
     if stored is not None:
-        return _replay(stored, fp), False
+        return _replay(stored, fp, ports), False
     for _attempt in range(TARGET_RETRIES):
-        target = store.get_target(body.target_id, consistent=True)
+        target = ports.targets.get_target(body.target_id, consistent=True)
         if target.district_id != who.scope:
             raise ForbiddenError(f"target {target.target_id} is not in district {who.scope}")
         if target.due_date is None:
@@ -254,14 +302,14 @@ def record_result(
             raise ValidationError(str(exc)) from exc
         due = next_due(target, result, policy.inspections)
         doc = _document(result, target, due, body)
-        outcome = store.save_result(doc, target, due)
-        if outcome is store.Stored.EXISTS:
-            again = store.get_result(rid)
+        outcome = ports.results.save_result(doc, target, due)
+        if outcome is ResultSaved.EXISTS:
+            again = ports.results.get_result(rid)
             assert again is not None
-            return _replay(again, fp), False
-        if outcome is store.Stored.CREATED:
+            return _replay(again, fp, ports), False
+        if outcome is ResultSaved.CREATED:
             for ticket in rectification_tickets(target, result):
-                ticket_store.open_once(ticket)
+                ports.tickets.open_once(ticket)
             return _public(doc), True
     raise ConflictError(f"target {body.target_id} is changing; try again")
 
@@ -277,11 +325,13 @@ def _month_bounds(month: str) -> tuple[date, date]:
     return first, first.replace(day=monthrange(first.year, first.month)[1])
 
 
-def district_progress(district_id: str, month: str, today: date) -> DistrictProgress:
+def district_progress(
+    district_id: str, month: str, today: date, ports: Inspecting
+) -> DistrictProgress:
     _first, last = _month_bounds(month)
     as_of = min(today, last + timedelta(days=1))
-    results = list(store.results_in(district_id, month))
-    still_open = list(store.due_by(district_id, last))
+    results = list(ports.results.results_in(district_id, month))
+    still_open = list(ports.targets.due_by(district_id, last))
     done_for_due = sum(1 for r in results if r.due_date is not None and r.due_date <= last)
     return DistrictProgress(
         district_id=district_id,
@@ -293,19 +343,21 @@ def district_progress(district_id: str, month: str, today: date) -> DistrictProg
     )
 
 
-def progress(who: Caller, scope: str, month: str, today: date) -> InspectionProgress:
+def progress(
+    who: Caller, scope: str, month: str, today: date, ports: Inspecting
+) -> InspectionProgress:
     """Due vs done vs overdue in a month, per district of the scope (city or a district)."""
     where = parse_scope(scope)
     _month_bounds(month)
     if where.kind is ScopeKind.CITY:
         who.require(Role.CITY_ADMIN)
-        districts = sorted({c.district_id for c in registry.all_communities()})
+        districts = sorted({c.district_id for c in ports.communities.all_communities()})
     elif where.kind is ScopeKind.DISTRICT:
-        _may_read_district(who, where.scope_id)
+        _may_read_district(who, where.scope_id, ports.scopes)
         districts = [where.scope_id]
     else:
         raise ValidationError("scope: city or district:ID")
-    rows = [district_progress(d, month, today) for d in districts]
+    rows = [district_progress(d, month, today, ports) for d in districts]
     total = DistrictProgress(
         district_id="all",
         **{

@@ -17,10 +17,12 @@ from typing import Any, Protocol
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_history import Entry
 from careroute.domain.incidents import Incident
+from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
+from careroute.messages.inspections import InspectionPlanJob
 from careroute.messages.meals import MealPlanJob
 from careroute.messages.visits import PlanJob
 from careroute.planning.meals import Canteen, MealOrder
@@ -517,4 +519,101 @@ class CircleCounts(Protocol):
 
     def read_count(self, scope: Scope) -> CircleCount | None:
         """The scope's latest count; None before its first."""
+        ...
+
+
+class InspectionTargets(Protocol):
+    """What district inspectors check (institutions, home care beds, adaptation jobs), each
+    with the date its next inspection is due."""
+
+    def save_targets(self, targets: Iterable[InspectionTarget]) -> int:
+        """Store (or replace) targets; the count written."""
+        ...
+
+    def get_target(self, target_id: str, consistent: bool = False) -> InspectionTarget:
+        """The target; NotFoundError when there is none. `consistent`: see every write made
+        before the call."""
+        ...
+
+    def due_by(self, district_id: str, last_day: date) -> Iterator[InspectionTarget]:
+        """The district's targets due on or before `last_day`, soonest first."""
+        ...
+
+
+class InspectorDirectory(Protocol):
+    """Each district's inspectors."""
+
+    def save_inspectors(self, inspectors: Iterable[Inspector]) -> int:
+        """Store (or replace) inspectors; the count written."""
+        ...
+
+    def inspectors_of(self, district_id: str) -> list[Inspector]:
+        """The district's inspectors, by id."""
+        ...
+
+    def inspector_in(self, district_id: str, inspector_id: str) -> bool:
+        """Is `inspector_id` one of the district's inspectors?"""
+        ...
+
+
+class InspectionPlans(Protocol):
+    """Each district day's inspection plan: one route document per inspector at work, and
+    the plan's summary (docs/plan-format.md); planning the day again replaces them."""
+
+    def save_plan(self, routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+        """Store a district day's routes and its summary (`district_id`, `date`)."""
+        ...
+
+    def get_route(self, inspector_id: str, day: date) -> dict[str, Any]:
+        """The inspector's route of the day; NotFoundError when none was planned."""
+        ...
+
+    def plan_summary(self, district_id: str, day: date) -> dict[str, Any] | None:
+        """The district day's plan summary, or None."""
+        ...
+
+
+class ResultSaved(StrEnum):
+    CREATED = "created"
+    EXISTS = "exists"
+    """A result with this id is stored already (a retry, or a reused key)."""
+    TARGET_CHANGED = "target_changed"
+    """The target's due date is no longer the one read (another result came first)."""
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    """What the monthly progress needs of a stored inspection result."""
+
+    target_id: str
+    due_date: date | None
+    on_time: bool
+
+
+class InspectionResults(Protocol):
+    """Inspection results (documents by result id), each stored with its target's next due
+    date in one step."""
+
+    def save_result(
+        self, document: dict[str, Any], target: InspectionTarget, next_due: date | None
+    ) -> ResultSaved:
+        """Store the result document and move its target's due date from the one read
+        (`target.due_date`) to `next_due`, all or nothing; the target also records when it
+        was inspected and by which result."""
+        ...
+
+    def get_result(self, result_id: str) -> dict[str, Any] | None:
+        """The stored result document (read consistently), or None."""
+        ...
+
+    def results_in(self, district_id: str, month: str) -> Iterator[MonthResult]:
+        """The district's results inspected in the month ('YYYY-MM', China time), oldest
+        first."""
+        ...
+
+
+class InspectionJobQueue(Protocol):
+    def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
+        """Send every job (one district's day each); the count sent. StorageError when any
+        could not be sent."""
         ...

@@ -1,0 +1,108 @@
+"""The inspection ports on DynamoDB (and SQS): thin classes over the inspection tables and
+the inspection-job queue, and the ports of each inspection use case built from them, once
+per container. The tables must be bound first (`bind_tables`, at cold start)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from careroute.adapters.dynamodb import inspections, plan_jobs
+from careroute.adapters.dynamodb.repositories import (
+    DynamoCommunities,
+    DynamoHolidays,
+    DynamoScopes,
+    DynamoTickets,
+)
+from careroute.domain.inspections import InspectionTarget, Inspector
+from careroute.messages.inspections import InspectionPlanJob
+from careroute.service_layer.inspections import DistrictPlanning, Inspecting, InspectionFanOut
+from careroute.service_layer.ports import MonthResult, ResultSaved
+
+
+class DynamoInspectionTargets:
+    def save_targets(self, targets: Iterable[InspectionTarget]) -> int:
+        return inspections.save_targets(targets)
+
+    def get_target(self, target_id: str, consistent: bool = False) -> InspectionTarget:
+        return inspections.get_target(target_id, consistent)
+
+    def due_by(self, district_id: str, last_day: date) -> Iterator[InspectionTarget]:
+        return inspections.due_by(district_id, last_day)
+
+
+class DynamoInspectors:
+    def save_inspectors(self, inspectors: Iterable[Inspector]) -> int:
+        return inspections.save_inspectors(inspectors)
+
+    def inspectors_of(self, district_id: str) -> list[Inspector]:
+        return inspections.inspectors_of(district_id)
+
+    def inspector_in(self, district_id: str, inspector_id: str) -> bool:
+        return inspections.inspector_in(district_id, inspector_id)
+
+
+class DynamoInspectionPlans:
+    def save_plan(self, routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+        inspections.save_plan(routes, summary)
+
+    def get_route(self, inspector_id: str, day: date) -> dict[str, Any]:
+        return inspections.get_route(inspector_id, day)
+
+    def plan_summary(self, district_id: str, day: date) -> dict[str, Any] | None:
+        return inspections.plan_summary(district_id, day)
+
+
+class DynamoInspectionResults:
+    def save_result(
+        self, document: dict[str, Any], target: InspectionTarget, next_due: date | None
+    ) -> ResultSaved:
+        return ResultSaved(inspections.save_result(document, target, next_due).value)
+
+    def get_result(self, result_id: str) -> dict[str, Any] | None:
+        return inspections.get_result(result_id)
+
+    def results_in(self, district_id: str, month: str) -> Iterator[MonthResult]:
+        for row in inspections.results_in(district_id, month):
+            yield MonthResult(row.target_id, row.due_date, row.on_time)
+
+
+class SqsInspectionJobs:
+    def __init__(self, queue_url: str) -> None:
+        self._queue_url = queue_url
+
+    def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
+        return plan_jobs.send_plan_jobs(self._queue_url, jobs)
+
+
+def inspection_fan_out(inspection_jobs_queue_url: str) -> InspectionFanOut:
+    """The ports of the nightly inspection planner: the registry's districts, the holiday
+    calendar and the inspection-job queue."""
+    return InspectionFanOut(
+        communities=DynamoCommunities(),
+        holidays=DynamoHolidays(),
+        jobs=SqsInspectionJobs(inspection_jobs_queue_url),
+    )
+
+
+def district_planning() -> DistrictPlanning:
+    """The ports of the inspection solver, on DynamoDB."""
+    return DistrictPlanning(
+        targets=DynamoInspectionTargets(),
+        inspectors=DynamoInspectors(),
+        plans=DynamoInspectionPlans(),
+    )
+
+
+def inspecting() -> Inspecting:
+    """The ports of the inspections API (routes, results, progress), on DynamoDB."""
+    return Inspecting(
+        targets=DynamoInspectionTargets(),
+        inspectors=DynamoInspectors(),
+        plans=DynamoInspectionPlans(),
+        results=DynamoInspectionResults(),
+        tickets=DynamoTickets(),
+        communities=DynamoCommunities(),
+        scopes=DynamoScopes(),
+    )
