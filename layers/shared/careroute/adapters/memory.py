@@ -8,12 +8,14 @@ nothing stored. `tests/contract/` runs the same tests against these and the Dyna
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from careroute.domain import clock
 from careroute.domain.coverage import (
     ALL_TIERS,
     OUTCOME_NAMES,
@@ -25,6 +27,7 @@ from careroute.domain.coverage import (
     record_scopes,
     scopes_of,
 )
+from careroute.domain.elder_fields import ELDER_FIELDS, with_fields
 from careroute.domain.elder_history import Entry
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
@@ -204,6 +207,25 @@ class MemoryElders:
             return []
         return [state.changes[key] for key in sorted(state.changes, reverse=True)]
 
+    def elders_after(self, community_id: str, after: str | None) -> Iterator[Elder]:
+        return iter(
+            [e for e in self.elders_of_community(community_id) if not after or e.elder_id > after]
+        )
+
+    def change_registry(self, before: Elder, after: Elder, changes: Iterable[Entry]) -> None:
+        state = self._state(before.community_id, before.elder_id)
+        names = [name for name, value in ELDER_FIELDS.items() if value(after) != value(before)]
+        if state is None or any(
+            ELDER_FIELDS[name](state.elder) != ELDER_FIELDS[name](before) for name in names
+        ):
+            raise ConflictError("the elder was changed meanwhile; read it and retry")
+        state.elder = with_fields(state.elder, {name: ELDER_FIELDS[name](after) for name in names})
+        if "status" in names:
+            state.status_changed_at = clock.now()
+        for entry in changes:
+            at = entry.at.astimezone(UTC).isoformat()
+            state.changes[f"{at}#{entry.kind.value}#{uuid.uuid4().hex[:12]}"] = entry
+
 
 def _as_read(state: _ElderState) -> Elder:
     """The elder as a read returns it: the failed attempt only if since the last visit."""
@@ -318,12 +340,20 @@ class MemoryScopes:
 class MemoryReadAudit:
     def __init__(self) -> None:
         self._reads: dict[str, list[Entry]] = {}
+        self._elder_reads: dict[tuple[str, str], list[Entry]] = {}
 
     def record_community_read(self, community_id: str, entry: Entry) -> None:
         self._reads.setdefault(community_id, []).append(entry)
 
     def community_reads(self, community_id: str) -> list[Entry]:
         reads = self._reads.get(community_id, [])
+        return sorted(reads, key=lambda entry: entry.at, reverse=True)
+
+    def record_elder_read(self, community_id: str, elder_id: str, entry: Entry) -> None:
+        self._elder_reads.setdefault((community_id, elder_id), []).append(entry)
+
+    def elder_reads(self, community_id: str, elder_id: str) -> list[Entry]:
+        reads = self._elder_reads.get((community_id, elder_id), [])
         return sorted(reads, key=lambda entry: entry.at, reverse=True)
 
 

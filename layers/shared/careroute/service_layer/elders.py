@@ -10,14 +10,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date
-from itertools import islice
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from careroute.adapters.dynamodb import history, registry
-from careroute.adapters.dynamodb.scopes import ancestors
-from careroute.domain import clock
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.elder_fields import ELDER_FIELDS, with_fields
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ForbiddenError, ValidationError
 from careroute.domain.policy import Policy
@@ -33,32 +31,49 @@ from careroute.messages.api import (
     PatchResult,
     Window,
 )
+from careroute.service_layer.ports import (
+    CommunityRepository,
+    ElderRepository,
+    ReadAudit,
+    ScopeDirectory,
+    StewardRepository,
+)
+
+
+@dataclass(frozen=True)
+class ElderRegistry:
+    """The ports of the elders registry through the API: the registry, the scope tree (who
+    may see which community) and the audit of personal reads."""
+
+    communities: CommunityRepository
+    stewards: StewardRepository
+    elders: ElderRepository
+    scopes: ScopeDirectory
+    audit: ReadAudit
 
 
 def actor(who: Caller) -> Actor:
     return Actor(who.subject, who.role.value)
 
 
-def audit_read(who: Caller, pk: str, what: str, elder_ids: list[str]) -> None:
-    """Record that `who` was shown the personal data of `elder_ids` (ids only, no values)."""
-    if elder_ids:
-        entry = Entry(Kind.READ, clock.now(), actor(who), what, elder_ids=tuple(elder_ids))
-        history.record_read(pk, entry)
+def read_entry(who: Caller, at: datetime, what: str, elder_ids: list[str]) -> Entry:
+    """The audit record of `who` being shown the personal data of `elder_ids` (ids only)."""
+    return Entry(Kind.READ, at, actor(who), what, elder_ids=tuple(elder_ids))
 
 
-def require_official_of(who: Caller, community_id: str) -> None:
+def require_official_of(who: Caller, community_id: str, scopes: ScopeDirectory) -> None:
     """City admin, or a street/district official whose scope contains the community."""
     where = Scope(ScopeKind.COMMUNITY, community_id)
-    require_scope(who, where, ancestors(where))
+    require_scope(who, where, scopes.ancestors(where))
 
 
-def may_read_community(who: Caller, community_id: str) -> bool:
+def may_read_community(who: Caller, community_id: str, ports: ElderRegistry) -> bool:
     """Check access to a community's elders; True when names and addresses may be shown."""
     if who.role is Role.STEWARD:
-        if registry.get_steward(who.scope).community_id != community_id:
+        if ports.stewards.get_steward(who.scope).community_id != community_id:
             raise ForbiddenError("a steward can only list their own community's elders")
         return True
-    require_official_of(who, community_id)
+    require_official_of(who, community_id, ports.scopes)
     return who.role is Role.CITY_ADMIN
 
 
@@ -100,15 +115,18 @@ def list_elders(
     limit: int,
     cursor: str | None,
     today: date,
+    now: datetime,
     policy: Policy,
+    ports: ElderRegistry,
 ) -> ElderPage:
-    """One page of a community's elders in id order, filtered; next_cursor when more remain."""
-    registry.get_community(community_id)
-    personal = may_read_community(who, community_id)
+    """One page of a community's elders in id order, filtered; next_cursor when more remain.
+    The personal data shown is audited as read at `now`."""
+    ports.communities.get_community(community_id)
+    personal = may_read_community(who, community_id, ports)
     after = decode_cursor(cursor, community_id) if cursor else None
     rows: list[ElderRow] = []
     more = False
-    for elder in registry.elders_after(community_id, after):
+    for elder in ports.elders.elders_after(community_id, after):
         elder_tier = policy.tier_of(elder, today)
         if (tier and elder_tier is not tier) or (status and elder.status is not status):
             continue
@@ -116,31 +134,40 @@ def list_elders(
             more = True
             break
         rows.append(row(elder, elder_tier, personal))
-    if personal:
-        ids = [r.elder_id for r in rows]
-        audit_read(who, history.community_pk(community_id), "elders_list", ids)
+    if personal and rows:
+        entry = read_entry(who, now, "elders_list", [r.elder_id for r in rows])
+        ports.audit.record_community_read(community_id, entry)
     next_cursor = encode_cursor(community_id, rows[-1].elder_id) if more else None
     return ElderPage(elders=rows, next_cursor=next_cursor, personal_data=personal)
 
 
-def change_elder(who: Caller, community_id: str, elder_id: str, patch: ElderPatch) -> PatchResult:
-    """Apply the patch's changed fields and their history, atomically; unchanged: no write."""
-    require_official_of(who, community_id)
-    elder = registry.get_elder(community_id, elder_id)
-    now = clock.now()
-    old = {name: registry.ELDER_FIELDS[name](elder) for name in patch.changes()}
+def change_elder(
+    who: Caller,
+    community_id: str,
+    elder_id: str,
+    patch: ElderPatch,
+    now: datetime,
+    ports: ElderRegistry,
+) -> PatchResult:
+    """Apply the patch's changed fields and their history (dated `now`), atomically;
+    unchanged: no write."""
+    require_official_of(who, community_id, ports.scopes)
+    elder = ports.elders.get_elder(community_id, elder_id)
+    old = {name: ELDER_FIELDS[name](elder) for name in patch.changes()}
     new = {name: value for name, value in patch.changes().items() if old[name] != value}
     entries = [Entry(Kind.CHANGE, now, actor(who), name, old[name], new[name]) for name in new]
     if new:
-        history.apply_elder_change(elder, new, entries)
+        ports.elders.change_registry(elder, with_fields(elder, new), entries)
     return PatchResult(elder_id=elder_id, community_id=community_id, changed=sorted(new))
 
 
-def elder_history(who: Caller, community_id: str, elder_id: str) -> ElderHistory:
-    """An elder's registry changes, newest first. Address values only for the city admin."""
-    require_official_of(who, community_id)
-    registry.get_elder(community_id, elder_id)
-    pk = history.elder_pk(community_id, elder_id)
+def elder_history(
+    who: Caller, community_id: str, elder_id: str, now: datetime, ports: ElderRegistry
+) -> ElderHistory:
+    """An elder's registry changes, newest first. Address values only for the city admin,
+    whose read of them is audited at `now`."""
+    require_official_of(who, community_id, ports.scopes)
+    ports.elders.get_elder(community_id, elder_id)
     personal = who.role is Role.CITY_ADMIN
     changes = [
         HistoryEntry(
@@ -152,18 +179,19 @@ def elder_history(who: Caller, community_id: str, elder_id: str) -> ElderHistory
             new=e.new if personal or e.what != "address" else None,
             reason=e.reason,
         )
-        for e in history.entries(pk, Kind.CHANGE)
+        for e in ports.elders.changes(community_id, elder_id)
     ]
     if personal and any(c.field == "address" for c in changes):
-        audit_read(who, pk, "history", [elder_id])
+        entry = read_entry(who, now, "history", [elder_id])
+        ports.audit.record_elder_read(community_id, elder_id, entry)
     return ElderHistory(elder_id=elder_id, community_id=community_id, changes=changes)
 
 
-def audit_log(who: Caller, community_id: str, limit: int) -> AuditLog:
-    """Who read the personal data of a community's elders (route, list and history reads),
-    newest first: for the city admin, who answers for the data (ids only, never values)."""
+def audit_log(who: Caller, community_id: str, limit: int, ports: ElderRegistry) -> AuditLog:
+    """Who read the personal data of a community's elders (route and list reads), newest
+    first: for the city admin, who answers for the data (ids only, never values)."""
     who.require(Role.CITY_ADMIN)
-    registry.get_community(community_id)  # unknown community -> 404, not an empty log
+    ports.communities.get_community(community_id)  # unknown community -> 404, not empty
     reads = [
         AuditRead(
             at=e.at,
@@ -172,6 +200,6 @@ def audit_log(who: Caller, community_id: str, limit: int) -> AuditLog:
             what=e.what,
             elder_ids=list(e.elder_ids),
         )
-        for e in islice(history.entries(history.community_pk(community_id), Kind.READ), limit)
+        for e in ports.audit.community_reads(community_id)[:limit]
     ]
     return AuditLog(community_id=community_id, count=len(reads), reads=reads)

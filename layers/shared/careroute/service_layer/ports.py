@@ -126,6 +126,21 @@ class ElderRepository(Protocol):
         """The elder's history of changes, newest first."""
         ...
 
+    # What officials change in the registry, and how they page through a community.
+
+    def elders_after(self, community_id: str, after: str | None) -> Iterator[Elder]:
+        """The community's elders (any status) in elder id order, after the id `after` (the
+        last of a page), or from the first; read lazily, so a page stops reading early."""
+        ...
+
+    def change_registry(self, before: Elder, after: Elder, changes: Iterable[Entry]) -> None:
+        """Set the registry fields (domain.elder_fields) where `after` differs from `before`,
+        and write `changes` to the elder's history, all or nothing. ConflictError (nothing
+        written) when a changed field no longer holds `before`'s value, or the elder is gone:
+        a concurrent change won. A changed status is dated now, so a visit outcome observed
+        before the change cannot undo it."""
+        ...
+
 
 class RouteRepository(Protocol):
     def save_route(self, document: dict[str, Any]) -> None:
@@ -195,6 +210,14 @@ class ReadAudit(Protocol):
 
     def community_reads(self, community_id: str) -> list[Entry]:
         """The community's recorded reads, newest first."""
+        ...
+
+    def record_elder_read(self, community_id: str, elder_id: str, entry: Entry) -> None:
+        """Keep a read of one elder's personal data (e.g. the addresses in its history)."""
+        ...
+
+    def elder_reads(self, community_id: str, elder_id: str) -> list[Entry]:
+        """The elder's recorded reads, newest first."""
         ...
 
 

@@ -1,6 +1,6 @@
 """The ports of the officials' and the bureau's reads on DynamoDB, built once per container:
 the dashboard's map and month chart, the overdue list, the daily pace, the coverage drift
-check.
+check, the elders registry.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -12,11 +12,14 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoCoverage,
     DynamoElders,
     DynamoHolidays,
+    DynamoReadAudit,
     DynamoScopes,
+    DynamoStewards,
     DynamoVisits,
 )
 from careroute.service_layer.coverage_check import CoverageCheck
 from careroute.service_layer.dashboard import DashboardReading
+from careroute.service_layer.elders import ElderRegistry
 from careroute.service_layer.officials import OverdueReading
 from careroute.service_layer.pace import PaceReading
 
@@ -44,3 +47,15 @@ def pace_reading() -> PaceReading:
 def coverage_checking() -> CoverageCheck:
     """The ports of the coverage drift check and rebuild, on DynamoDB."""
     return CoverageCheck(visits=DynamoVisits(), coverage=DynamoCoverage())
+
+
+def elder_registry() -> ElderRegistry:
+    """The ports of the elders registry through the API (lists, changes, history, audit),
+    on DynamoDB."""
+    return ElderRegistry(
+        communities=DynamoCommunities(),
+        stewards=DynamoStewards(),
+        elders=DynamoElders(),
+        scopes=DynamoScopes(),
+        audit=DynamoReadAudit(),
+    )

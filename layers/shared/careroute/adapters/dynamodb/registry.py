@@ -8,7 +8,7 @@ a repeated or late record changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -19,6 +19,7 @@ from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import get_item, index, update_if, write_all
 from careroute.domain import clock
+from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import (
     Category,
@@ -31,7 +32,6 @@ from careroute.domain.vocabulary import (
     TravelMode,
     attempt_since_visit,
     china_date,
-    format_clock,
     parse_clock,
 )
 
@@ -382,15 +382,6 @@ def elders_after(community_id: str, after: str | None) -> Iterator[Elder]:
     with storage_errors("list a community's elders"):
         for item in ElderModel.query(community_id, range_key_condition=condition):
             yield _elder(item)
-
-
-ELDER_FIELDS: dict[str, Callable[[Elder], Any]] = {
-    "status": lambda e: e.status.value,
-    "categories": lambda e: sorted(c.value for c in e.categories),
-    "address": lambda e: e.address,
-    "window": lambda e: {"start": format_clock(e.window.start), "end": format_clock(e.window.end)},
-}
-"""The registry fields a change may touch, as their API (JSON) values."""
 
 
 def elder_change(elder: Elder, new: dict[str, Any]) -> tuple[Model, list[Any], Any]:

@@ -25,6 +25,7 @@ from careroute.adapters.dynamodb import (
     visits,
 )
 from careroute.domain.coverage import Projection, Scope
+from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
@@ -112,6 +113,17 @@ class DynamoElders:
     def changes(self, community_id: str, elder_id: str) -> list[Entry]:
         return list(history.entries(history.elder_pk(community_id, elder_id), Kind.CHANGE))
 
+    def elders_after(self, community_id: str, after: str | None) -> Iterator[Elder]:
+        return registry.elders_after(community_id, after)
+
+    def change_registry(self, before: Elder, after: Elder, changes: Iterable[Entry]) -> None:
+        new = {
+            name: value(after)
+            for name, value in ELDER_FIELDS.items()
+            if value(after) != value(before)
+        }
+        history.apply_elder_change(before, new, changes)
+
 
 class DynamoRoutes:
     def save_route(self, document: dict[str, Any]) -> None:
@@ -169,6 +181,12 @@ class DynamoReadAudit:
 
     def community_reads(self, community_id: str) -> list[Entry]:
         return list(history.entries(history.community_pk(community_id), Kind.READ))
+
+    def record_elder_read(self, community_id: str, elder_id: str, entry: Entry) -> None:
+        history.record_read(history.elder_pk(community_id, elder_id), entry)
+
+    def elder_reads(self, community_id: str, elder_id: str) -> list[Entry]:
+        return list(history.entries(history.elder_pk(community_id, elder_id), Kind.READ))
 
 
 class DynamoTickets:

@@ -6,6 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from careroute.adapters.dynamodb.oversight_repositories import elder_registry
 from careroute.adapters.dynamodb.repositories import leave_keeping, nightly_planning
 from careroute.domain import clock
 from careroute.domain.vocabulary import ElderStatus, Tier
@@ -35,6 +36,7 @@ CursorQuery = Annotated[str | None, Query(max_length=200, description="next_curs
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     leave_ports = leave_keeping()
+    elders = elder_registry()
     planning = nightly_planning(api.settings.plan_jobs_queue_url)
     route = Routes(app, "officials")
     bureau_route = Routes(app, "bureau")
@@ -60,7 +62,9 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             limit=limit,
             cursor=cursor,
             today=clock.today(),
+            now=clock.now(),
             policy=current_policy(api.policy),
+            ports=elders,
         )
 
     @route(
@@ -71,7 +75,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     def patch_elder(
         community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
     ) -> PatchResult:
-        return change_elder(caller(), community_id, elder_id, patch)
+        return change_elder(caller(), community_id, elder_id, patch, clock.now(), elders)
 
     @route(
         "GET",
@@ -79,7 +83,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         "An elder's registry changes, newest first: who, when, field, old and new value",
     )
     def get_elder_history(community_id: PathId, elder_id: PathId) -> ElderHistory:
-        return elder_history(caller(), community_id, elder_id)
+        return elder_history(caller(), community_id, elder_id, clock.now(), elders)
 
     @bureau_route(
         "GET",
@@ -89,7 +93,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     def get_audit_log(
         community_id: PathId, limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100
     ) -> AuditLog:
-        return audit_log(caller(), community_id, limit)
+        return audit_log(caller(), community_id, limit, elders)
 
     @route(
         "GET",
