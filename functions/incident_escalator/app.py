@@ -5,14 +5,14 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.order_repositories import responding
+from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.incidents import IncidentTick
 from careroute.service_layer.incidents import escalate_unacknowledged
 
 setup = handler_setup.with_policy()
-ports = responding()
+ports = incident_handling()
 
 
 @event_entry

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.domain import clock
 from careroute.domain.incidents import Incident
 from careroute.entrypoints import handler_setup
@@ -34,6 +35,7 @@ from careroute.service_layer.incidents import (
 )
 
 handler_setup.bound_settings()
+ports = incident_handling()
 app = new_resolver()
 caller = caller_of(app)
 route = Routes(app, "incidents")
@@ -48,27 +50,27 @@ def listed(incidents: list[Incident]) -> IncidentList:
 
 @route("GET", "/stewards/<steward_id>/incidents")
 def list_responder_incidents(steward_id: PathId, open_only: OpenOnly = True) -> IncidentList:
-    return listed(responder_incidents(caller(), steward_id, open_only))
+    return listed(responder_incidents(caller(), steward_id, open_only, ports))
 
 
 @route("GET", "/incidents/<incident_id>")
 def get_incident(incident_id: IncidentId) -> IncidentRow:
-    return IncidentRow.of(read_incident(caller(), incident_id))
+    return IncidentRow.of(read_incident(caller(), incident_id, ports))
 
 
 @route("POST", "/incidents/<incident_id>/ack")
 def post_ack(incident_id: IncidentId) -> IncidentRow:
-    return IncidentRow.of(acknowledge_incident(caller(), incident_id, clock.now()))
+    return IncidentRow.of(acknowledge_incident(caller(), incident_id, clock.now(), ports))
 
 
 @route("POST", "/incidents/<incident_id>/arrive")
 def post_arrive(incident_id: IncidentId) -> IncidentRow:
-    return IncidentRow.of(arrive_at_incident(caller(), incident_id, clock.now()))
+    return IncidentRow.of(arrive_at_incident(caller(), incident_id, clock.now(), ports))
 
 
 @route("POST", "/incidents/<incident_id>/close")
 def post_close(incident_id: IncidentId, body: CloseIncidentBody) -> IncidentRow:
-    return IncidentRow.of(close_incident(caller(), incident_id, body.outcome, clock.now()))
+    return IncidentRow.of(close_incident(caller(), incident_id, body.outcome, clock.now(), ports))
 
 
 @route("GET", "/incidents", errors=INPUT_ERRORS)
@@ -80,12 +82,12 @@ def list_scope_incidents(
     """Officials: the scope's incidents of the month (default: this month, China time), the
     most escalated first."""
     month = month or clock.today().strftime("%Y-%m")
-    return listed(scope_incidents(caller(), scope, month, open_only))
+    return listed(scope_incidents(caller(), scope, month, open_only, ports))
 
 
 @route("GET", "/incident-report", errors=INPUT_ERRORS)
 def get_report(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
-    return incident_report(caller(), month, scope, clock.now()).as_dict()
+    return incident_report(caller(), month, scope, clock.now(), ports).as_dict()
 
 
 @http_entry

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.order_repositories import responding
+from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.adapters.dynamodb.rejected_events import reject
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
@@ -16,7 +16,7 @@ from careroute.observability import logger
 from careroute.service_layer.incidents import EventRejected, receive
 
 setup = handler_setup.with_policy()
-ports = responding()
+ports = incident_handling()
 
 
 def record_handler(record: SQSRecord) -> None:

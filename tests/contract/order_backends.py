@@ -1,21 +1,27 @@
-"""The home-service adapters of a contract backend (memory or DynamoDB), and the ports of the
-order use cases drawn from them with the backend's registry, so what one writes another reads."""
+"""The home-service and urgent-event adapters of a contract backend (memory or DynamoDB), and
+the ports of the order, responder and incident use cases drawn from them with the backend's
+registry, so what one writes another reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from careroute.adapters import memory_incidents
 from careroute.adapters import memory_orders as memory
 from careroute.adapters.dynamodb import order_repositories as dynamodb
+from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
 from careroute.service_layer.dispatch import OrderDispatch
+from careroute.service_layer.incidents import IncidentHandling
 from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import (
     DayPlanRepository,
+    DeviceRepository,
     IncidentRepository,
     OrderRepository,
     QuotaLedger,
     ServiceProviders,
 )
+from careroute.service_layer.responders import Responding
 from tests.contract.conftest import Backend
 
 
@@ -27,6 +33,7 @@ class HomeServices:
     plans: DayPlanRepository
     quota: QuotaLedger
     incidents: IncidentRepository
+    devices: DeviceRepository
 
     @property
     def taking(self) -> OrderTaking:
@@ -46,6 +53,29 @@ class HomeServices:
     def dispatch(self) -> OrderDispatch:
         return OrderDispatch(self.orders, self.providers, self.plans)
 
+    @property
+    def responding(self) -> Responding:
+        return Responding(
+            self.backend.communities,
+            self.backend.stewards,
+            self.backend.holidays,
+            self.providers,
+            self.plans,
+            self.orders,
+            self.backend.routes,
+        )
+
+    @property
+    def handling(self) -> IncidentHandling:
+        return IncidentHandling(
+            self.incidents,
+            self.devices,
+            self.backend.elders,
+            self.backend.stewards,
+            self.backend.scopes,
+            self.responding,
+        )
+
 
 def home_services_of(backend: Backend) -> HomeServices:
     """The home-service adapters on the same storage as `backend` (the stack's tables were
@@ -53,13 +83,15 @@ def home_services_of(backend: Backend) -> HomeServices:
     if backend.name == "memory":
         quota, plans = memory.MemoryQuota(), memory.MemoryDayPlans()
         orders = memory.MemoryOrders(quota, plans)
-        providers, incidents = memory.MemoryProviders(), memory.MemoryIncidents()
-        return HomeServices(backend, orders, providers, plans, quota, incidents)
+        providers, incidents = memory.MemoryProviders(), memory_incidents.MemoryIncidents()
+        devices = memory_incidents.MemoryDevices()
+        return HomeServices(backend, orders, providers, plans, quota, incidents, devices)
     return HomeServices(
         backend,
         dynamodb.DynamoOrders(),
         dynamodb.DynamoProviders(),
         dynamodb.DynamoDayPlans(),
         dynamodb.DynamoQuota(),
-        dynamodb.DynamoIncidents(),
+        DynamoIncidents(),
+        DynamoDevices(),
     )

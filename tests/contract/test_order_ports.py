@@ -1,7 +1,7 @@
 """The home-service ports, memory against DynamoDB: placing an order once and within the
 month's free minutes, steps conditional on the version read (with refunds), an assignment
 stored with the provider's day or not at all, the lists a worker, oversight and the retry
-schedule read; the market, day plans, quota use, and the incidents a worker responds to."""
+schedule read; the market, day plans and quota use."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from careroute_synthetic.services import generate_market
 
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import NotFoundError, QuotaExhaustedError
-from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import (
     WINDOW_PASSED,
     Order,
@@ -35,7 +34,6 @@ from careroute.domain.vocabulary import (
     ElderStatus,
     GeoPoint,
     Registry,
-    Severity,
     TimeWindow,
 )
 from careroute.planning.provider_day import DayPlan
@@ -275,43 +273,6 @@ def test_free_minutes_used_add_up_over_elder_months_each_counted_once(
     keys = [("E0001", MONTH), ("E0002", MONTH), ("E0001", MONTH), ("E0003", MONTH)]
     assert homes.quota.used_by(keys) == 150
     assert homes.quota.used_minutes("E0003", MONTH) == 0
-
-
-def an_incident(n: int, elder: str, responder: str, opened_at: datetime) -> Incident:
-    return Incident(
-        incident_id=f"in-{n}",
-        elder_id=elder,
-        community_id="C0001",
-        street_id="S001",
-        district_id="D01",
-        event_type=EventType.FALL_DETECTED,
-        severity=Severity.URGENT,
-        opened_at=opened_at,
-        last_event_at=opened_at,
-        ack_due_at=opened_at + timedelta(minutes=5),
-        arrive_due_at=opened_at + timedelta(minutes=30),
-        service_minutes=30,
-        event_ids=(f"ev-{n}",),
-        status=IncidentStatus.DISPATCHED,
-        responder_id=responder,
-        responder_provider_id="P01",
-        dispatched_at=opened_at,
-    )
-
-
-def test_an_incident_takes_its_elder_slot_once_and_lists_under_its_responder(
-    homes: HomeServices,
-) -> None:
-    first = an_incident(1, "E0001", "W01", MORNING)
-    later = an_incident(2, "E0001", "W01", MORNING + timedelta(hours=1))
-    elsewhere = an_incident(3, "E0002", "W02", MORNING)
-    assert homes.incidents.open_in_slot(first, None) is True
-    assert homes.incidents.open_in_slot(first, None) is False  # the slot is taken
-    assert homes.incidents.open_in_slot(later, "in-other") is False  # not the slot read
-    assert homes.incidents.open_in_slot(later, "in-1") is True
-    assert homes.incidents.open_in_slot(elsewhere, None) is True
-    assert list(homes.incidents.of_responder("W01")) == [later, first]
-    assert list(homes.incidents.of_responder("W09")) == []
 
 
 def order_story(homes: HomeServices, city: Registry) -> dict[str, Any]:

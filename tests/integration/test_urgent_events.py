@@ -16,7 +16,7 @@ import pytest
 
 from careroute.adapters.dynamodb import incidents as store
 from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb.order_repositories import responding
+from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.domain import clock
 from careroute.domain.devices import call_centre_id
 from careroute.domain.incidents import Incident, IncidentStatus, incident_id
@@ -151,7 +151,7 @@ def test_duplicates_and_flapping_merge_into_one_incident_even_when_concurrent(
 
     def deliver(text: str) -> None:
         try:
-            service.receive(text, NOW, policy, responding())
+            service.receive(text, NOW, policy, incident_handling())
         except BaseException as exc:
             errors.append(exc)
 
@@ -202,7 +202,7 @@ def test_a_crash_mid_dispatch_resumes_on_redelivery_without_a_second_stop(
     device, _ = belts(small_city)[2]
     crash = urgent_city.CrashOnceAtDispatch("Lambda runtime killed mid-dispatch")
     send(pump, event_body("crash-1", device.device_id))
-    with mock.patch.object(service.store, "save_step", side_effect=crash):
+    with mock.patch.object(store, "save_step", side_effect=crash):
         stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
     assert crash.crashed and stats.failed == 1 and stats.succeeded == 1
     incident = store.get_incident(incident_id("crash-1"))
@@ -266,7 +266,7 @@ def test_an_event_whose_every_delivery_crashed_is_dispatched_by_the_minute_tick(
 ) -> None:
     device, _ = belts(small_city)[5]
     send(pump, event_body("doomed-1", device.device_id))
-    with mock.patch.object(service.store, "save_step", side_effect=RuntimeError("crash")):
+    with mock.patch.object(store, "save_step", side_effect=RuntimeError("crash")):
         stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
     assert stats.succeeded == 0 and stats.dead_lettered == 1
     stalled = store.get_incident(incident_id("doomed-1"))

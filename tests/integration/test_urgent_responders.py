@@ -28,7 +28,6 @@ from careroute.domain.orders import OrderStatus
 from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, parse_clock
 from careroute.messages.visits import CoverItem, PlanJob
 from careroute.planning.urgent_holds import urgent_stop_id
-from careroute.service_layer import incidents as service
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, load_city
 from tests.integration import urgent_city
@@ -287,7 +286,7 @@ def test_a_crash_before_a_workers_dispatch_is_recorded_resumes_without_a_second_
     for steward in small_city.stewards:  # only workers respond
         registry.set_leave(steward.steward_id, [PLAN_DATE])
     try:
-        with mock.patch.object(service.store, "save_step", side_effect=crash):
+        with mock.patch.object(store, "save_step", side_effect=crash):
             stats = pump.drain_queue("UrgentEventsQueue", retry_failed_now=True)
     finally:
         for steward in small_city.stewards:

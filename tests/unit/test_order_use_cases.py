@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from careroute.adapters import memory, memory_orders
+from careroute.adapters import memory, memory_incidents, memory_orders
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import (
@@ -74,7 +74,7 @@ def ports() -> OrderTaking:
         providers=memory_orders.MemoryProviders(),
         plans=plans,
         quota=quota,
-        incidents=memory_orders.MemoryIncidents(),
+        incidents=memory_incidents.MemoryIncidents(),
         communities=communities,
         stewards=memory.MemoryStewards(),
         elders=memory.MemoryElders(),

@@ -1,5 +1,5 @@
-"""The home-service ports in memory: orders, providers, day plans, free-minute use, and the
-urgent incidents a worker responds to, with the same behaviour as the DynamoDB adapters.
+"""The home-service ports in memory: orders, providers, day plans and free-minute use, with
+the same behaviour as the DynamoDB adapters.
 
 Orders share the day plans and the quota ledger they write in one step (as the DynamoDB
 transactions do), so a test sees a refund or an assignment the moment it is stored.
@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from careroute.domain.errors import NotFoundError
-from careroute.domain.incidents import Incident
 from careroute.domain.orders import Order, OrderEvent, OrderStatus
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.quota import month_of
@@ -207,21 +206,3 @@ class MemoryProviders:
 
     def is_pilot(self, community_id: str) -> bool:
         return community_id in self._pilots
-
-
-class MemoryIncidents:
-    def __init__(self) -> None:
-        self._by_id: dict[str, Incident] = {}
-        self._slots: dict[str, str] = {}
-        """Each elder's latest incident id (the merge slot)."""
-
-    def open_in_slot(self, incident: Incident, replacing: str | None) -> bool:
-        if self._slots.get(incident.elder_id) != replacing or incident.incident_id in self._by_id:
-            return False
-        self._slots[incident.elder_id] = incident.incident_id
-        self._by_id[incident.incident_id] = incident
-        return True
-
-    def of_responder(self, responder_id: str) -> Iterator[Incident]:
-        found = [i for i in self._by_id.values() if i.responder_id == responder_id]
-        return iter(sorted(found, key=lambda i: i.opened_at, reverse=True))

@@ -19,10 +19,6 @@ from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError as PydanticValidationError
 
-from careroute.adapters.dynamodb import devices, registry
-from careroute.adapters.dynamodb import incidents as store
-from careroute.adapters.dynamodb import scopes as scope_tree
-from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain import clock
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
@@ -51,6 +47,13 @@ from careroute.domain.tickets import LEVELS
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 from careroute.messages.incidents import DeviceEvent
 from careroute.planning.provider_day import DayPlan
+from careroute.service_layer.ports import (
+    DeviceRepository,
+    ElderRepository,
+    IncidentRepository,
+    ScopeDirectory,
+    StewardRepository,
+)
 from careroute.service_layer.responders import (
     Responding,
     RoutePlan,
@@ -74,6 +77,18 @@ better than none; the ETA shows it and the report counts the miss)."""
 """A device clock may run this far ahead; a later occurred_at is rejected as malformed."""
 
 
+@dataclass(frozen=True)
+class IncidentHandling:
+    """The ports receiving urgent events, dispatching and tracking incidents read and write."""
+
+    incidents: IncidentRepository
+    devices: DeviceRepository
+    elders: ElderRepository
+    stewards: StewardRepository
+    scopes: ScopeDirectory
+    responding: Responding
+
+
 class EventRejected(ValidationError):
     """An event that can never be processed; it goes to the DLQ with `reason`."""
 
@@ -94,7 +109,7 @@ def _problems(exc: PydanticValidationError) -> str:
     )
 
 
-def validated(body: str, now: datetime) -> tuple[UrgentEvent, Elder]:
+def validated(body: str, now: datetime, ports: IncidentHandling) -> tuple[UrgentEvent, Elder]:
     """The event and its elder; EventRejected with a reason otherwise."""
     try:
         message = DeviceEvent.model_validate_json(body)
@@ -103,7 +118,7 @@ def validated(body: str, now: datetime) -> tuple[UrgentEvent, Elder]:
     if message.occurred_at > now + CLOCK_SKEW:
         raise EventRejected("malformed", "occurred_at: in the future")
     try:
-        device = devices.get_device(message.device_id)
+        device = ports.devices.get_device(message.device_id)
     except NotFoundError as exc:
         raise EventRejected("unknown_device", str(exc)) from exc
     if not device.reports(message.type):
@@ -119,7 +134,7 @@ def validated(body: str, now: datetime) -> tuple[UrgentEvent, Elder]:
             raise EventRejected("elder_mismatch", f"device {device.device_id} is not this elder's")
         elder_id = device.elder_id
     try:
-        elder = registry.get_elder(device.community_id, elder_id)
+        elder = ports.elders.get_elder(device.community_id, elder_id)
     except NotFoundError as exc:
         raise EventRejected("unknown_elder", str(exc)) from exc
     event = UrgentEvent(
@@ -131,26 +146,28 @@ def validated(body: str, now: datetime) -> tuple[UrgentEvent, Elder]:
 # ---------------------------------------------------------------------- merge
 
 
-def open_or_join(event: UrgentEvent, elder: Elder, rules: UrgentPolicy) -> Incident:
+def open_or_join(
+    event: UrgentEvent, elder: Elder, rules: UrgentPolicy, incidents: IncidentRepository
+) -> Incident:
     """The incident the event belongs to, stored: the elder's open incident when the event
     falls in its merge window, else a new one. Concurrent deliveries race on one slot per
     elder; the loser re-reads and joins the winner."""
     rule = rules.rules[event.event_type]
     for _ in range(ATTEMPTS):
-        latest = store.latest_of_elder(event.elder_id)
+        latest = incidents.latest_of_elder(event.elder_id)
         current = latest
         if latest is None or not joins(latest, event, rules.merge_window):
             # a redelivery whose incident is no longer the elder's latest finds it by id
-            current = store.find_incident(incident_id(event.event_id)) or latest
+            current = incidents.find_incident(incident_id(event.event_id)) or latest
         if current is not None and joins(current, event, rules.merge_window):
             merged = merge(current, event, rule)
             if merged is current:
                 return current
-            if store.save_step(current, merged):
+            if incidents.save_step(current, merged):
                 return replace(merged, version=current.version + 1)
             continue
         fresh = open_incident(event, rule, elder.community_id, elder.street_id, elder.district_id)
-        if store.open_in_slot(fresh, latest.incident_id if latest else None):
+        if incidents.open_in_slot(fresh, latest.incident_id if latest else None):
             return fresh
     raise ConflictError(f"incident for event {event.event_id}: too many concurrent writers")
 
@@ -159,7 +176,7 @@ def open_or_join(event: UrgentEvent, elder: Elder, rules: UrgentPolicy) -> Incid
 
 
 def dispatch(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: Responding
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: IncidentHandling
 ) -> Incident:
     """Drive the incident to DISPATCHED (or leave it NEW with a note when nobody can
     respond); resumes from whatever state a previous delivery reached. A dispatched incident
@@ -170,7 +187,7 @@ def dispatch(
         if incident.status in (IncidentStatus.DISPATCHED, IncidentStatus.ACKNOWLEDGED):
             kept = _keep_deadline(incident, elder, now, policy, ports)
             if kept is None:
-                incident = store.get_incident(incident.incident_id)
+                incident = ports.incidents.get_incident(incident.incident_id)
                 continue
             incident = kept
         if incident.status is IncidentStatus.NEW:
@@ -185,21 +202,21 @@ def dispatch(
         if placed is not None:
             return placed
         plan = None
-        incident = store.get_incident(incident.incident_id)
+        incident = ports.incidents.get_incident(incident.incident_id)
     raise ConflictError(f"incident {incident.incident_id}: dispatch kept conflicting")
 
 
 def _choose(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: Responding
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: IncidentHandling
 ) -> tuple[Incident, RoutePlan | None]:
     """Write the choice of responder first (DISPATCHING): a crash after the route is changed
     then resumes with the same responder instead of putting the visit on a second route."""
     reach = int((incident.arrive_due_at - now).total_seconds())
-    ranked = rank_responders(responder_options(elder, now, policy, ports), reach)
+    ranked = rank_responders(responder_options(elder, now, policy, ports.responding), reach)
     tries = [(o, 0) for o in ranked] + [(o, late) for late in LATE_PASSES for o in ranked[:3]]
     plans: dict[str, DayPlan] = {}  # providers' days, read once for all their workers
     for option, late in tries:
-        plan = plan_visit(option, incident, elder, now, policy, ports, late, plans)
+        plan = plan_visit(option, incident, elder, now, policy, ports.responding, late, plans)
         if plan is None:
             continue
         chosen = replace(
@@ -210,16 +227,17 @@ def _choose(
             responder_provider_id=option.provider_id,
             dispatch_note="",
         )
-        return _saved(incident, chosen), plan
+        return _saved(incident, chosen, ports.incidents), plan
     if incident.dispatch_note == NO_RESPONDER:
         return incident, None
-    return _saved(incident, escalate(replace(incident, dispatch_note=NO_RESPONDER), now)), None
+    unanswered = escalate(replace(incident, dispatch_note=NO_RESPONDER), now)
+    return _saved(incident, unanswered, ports.incidents), None
 
 
-def _saved(before: Incident, after: Incident) -> Incident:
-    if store.save_step(before, after):
+def _saved(before: Incident, after: Incident, incidents: IncidentRepository) -> Incident:
+    if incidents.save_step(before, after):
         return replace(after, version=before.version + 1)
-    return store.get_incident(before.incident_id)
+    return incidents.get_incident(before.incident_id)
 
 
 def _responder(incident: Incident) -> ResponderOption:
@@ -251,26 +269,26 @@ def _place(
     now: datetime,
     policy: Policy,
     plan: RoutePlan | None,
-    ports: Responding,
+    ports: IncidentHandling,
 ) -> Incident | None:
     """Put the visit on the chosen responder's day (unless a crashed delivery did already)
     and mark the incident DISPATCHED; None when a concurrent write means: read again."""
     day = china_date(now)
     if plan is None:
-        placed = placed_stop(incident, now, ports)
+        placed = placed_stop(incident, now, ports.responding)
         if placed is not None:
-            return _notified(incident, _at(day, placed.arrival))
-        plan = plan_visit(_responder(incident), incident, elder, now, policy, ports)
+            return _notified(incident, _at(day, placed.arrival), ports.incidents)
+        plan = plan_visit(_responder(incident), incident, elder, now, policy, ports.responding)
     if plan is None:  # the day moved on since the choice: choose again
-        store.save_step(incident, _undispatched(incident))
+        ports.incidents.save_step(incident, _undispatched(incident))
         return None
     if not plan.store():
         return None
-    return _notified(incident, _at(day, plan.eta))
+    return _notified(incident, _at(day, plan.eta), ports.incidents)
 
 
 def _keep_deadline(
-    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: Responding
+    incident: Incident, elder: Elder, now: datetime, policy: Policy, ports: IncidentHandling
 ) -> Incident | None:
     """A dispatched incident's stop must keep the incident's deadline when a merged event
     brought it forward: re-time the responder's day when the stop's window runs past it;
@@ -281,30 +299,31 @@ def _keep_deadline(
     if placed_for is not None and incident.arrive_due_at >= placed_for:
         return incident  # the deadline the visit was placed for still holds
     day = china_date(now)
-    placed = placed_stop(incident, now, ports)
+    placed = placed_stop(incident, now, ports.responding)
     if placed is None:
         if incident.status is IncidentStatus.DISPATCHED:  # taken off, not yet handed over
-            return _saved(incident, _undispatched(incident))
+            return _saved(incident, _undispatched(incident), ports.incidents)
         return incident
     due = day_end_seconds(incident.arrive_due_at, day) + incident.service_minutes * 60
     kept = replace(incident, placed_due_at=incident.arrive_due_at)
     if placed.started or placed.window_end <= due:
-        return kept if kept == incident else _saved(incident, kept)
+        return kept if kept == incident else _saved(incident, kept, ports.incidents)
     acknowledged = incident.status is IncidentStatus.ACKNOWLEDGED
     for late in (0, *LATE_PASSES) if acknowledged else (0,):
-        plan = plan_visit(_responder(incident), incident, elder, now, policy, ports, late)
+        responder = _responder(incident)
+        plan = plan_visit(responder, incident, elder, now, policy, ports.responding, late)
         if plan is not None:
             if not plan.store():
                 return None
-            return _saved(incident, replace(kept, eta=_at(day, plan.eta)))
+            return _saved(incident, replace(kept, eta=_at(day, plan.eta)), ports.incidents)
     if acknowledged:
-        return _saved(incident, kept)
-    if not take_off(incident, now, ports):
+        return _saved(incident, kept, ports.incidents)
+    if not take_off(incident, now, ports.responding):
         return None
-    return _saved(incident, _undispatched(incident))
+    return _saved(incident, _undispatched(incident), ports.incidents)
 
 
-def _notified(incident: Incident, eta: datetime) -> Incident:
+def _notified(incident: Incident, eta: datetime, incidents: IncidentRepository) -> Incident:
     """DISPATCHED: the visit is on the route, so the responder's app shows it from now."""
     done = replace(
         incident,
@@ -313,7 +332,7 @@ def _notified(incident: Incident, eta: datetime) -> Incident:
         eta=eta,
         placed_due_at=incident.arrive_due_at,
     )
-    return _saved(incident, done)
+    return _saved(incident, done, incidents)
 
 
 def _at(day: date, seconds: int) -> datetime:
@@ -321,10 +340,10 @@ def _at(day: date, seconds: int) -> datetime:
     return midnight + timedelta(seconds=seconds)
 
 
-def receive(body: str, now: datetime, policy: Policy, ports: Responding) -> Incident:
+def receive(body: str, now: datetime, policy: Policy, ports: IncidentHandling) -> Incident:
     """One queue message: validated, merged, dispatched. EventRejected for a bad event."""
-    event, elder = validated(body, now)
-    incident = open_or_join(event, elder, policy.urgent)
+    event, elder = validated(body, now, ports)
+    incident = open_or_join(event, elder, policy.urgent, ports.incidents)
     return dispatch(incident, elder, now, policy, ports)
 
 
@@ -337,78 +356,94 @@ def _is_responder(who: Caller, incident: Incident) -> bool:
     return who.role is role and incident.responder_id == who.scope
 
 
-def _own(who: Caller, incident_id: str) -> Incident:
+def _own(who: Caller, incident_id: str, incidents: IncidentRepository) -> Incident:
     if who.role not in RESPONDER_ROLES:
         raise ForbiddenError("only the incident's responder may do this")
-    incident = store.get_incident(incident_id)
+    incident = incidents.get_incident(incident_id)
     if not _is_responder(who, incident):
         raise ForbiddenError("only the incident's responder may do this")
     return incident
 
 
 def _track(
-    who: Caller, incident_id: str, step: Callable[[Incident], Incident], what: str
+    who: Caller,
+    incident_id: str,
+    step: Callable[[Incident], Incident],
+    what: str,
+    incidents: IncidentRepository,
 ) -> Incident:
     for _ in range(ATTEMPTS):
-        incident = _own(who, incident_id)
+        incident = _own(who, incident_id, incidents)
         try:
             after = step(incident)
         except ValueError as exc:
             raise ConflictError(str(exc)) from exc
-        if store.save_step(incident, after):
+        if incidents.save_step(incident, after):
             return replace(after, version=incident.version + 1)
     raise ConflictError(f"could not {what}: the incident keeps changing")
 
 
-def acknowledge_incident(who: Caller, incident_id: str, now: datetime) -> Incident:
-    return _track(who, incident_id, lambda i: acknowledge(i, now), "acknowledge")
+def acknowledge_incident(
+    who: Caller, incident_id: str, now: datetime, ports: IncidentHandling
+) -> Incident:
+    return _track(who, incident_id, lambda i: acknowledge(i, now), "acknowledge", ports.incidents)
 
 
-def arrive_at_incident(who: Caller, incident_id: str, now: datetime) -> Incident:
-    return _track(who, incident_id, lambda i: arrive(i, now), "record arrival")
+def arrive_at_incident(
+    who: Caller, incident_id: str, now: datetime, ports: IncidentHandling
+) -> Incident:
+    return _track(who, incident_id, lambda i: arrive(i, now), "record arrival", ports.incidents)
 
 
 def close_incident(
-    who: Caller, incident_id: str, outcome: IncidentOutcome, now: datetime
+    who: Caller,
+    incident_id: str,
+    outcome: IncidentOutcome,
+    now: datetime,
+    ports: IncidentHandling,
 ) -> Incident:
-    return _track(who, incident_id, lambda i: close(i, now, outcome), "close")
+    return _track(who, incident_id, lambda i: close(i, now, outcome), "close", ports.incidents)
 
 
-def _may_read(who: Caller, incident: Incident) -> bool:
+def _may_read(who: Caller, incident: Incident, scopes: ScopeDirectory) -> bool:
     if who.role in RESPONDER_ROLES:
         return _is_responder(who, incident)
     where = Scope(ScopeKind.COMMUNITY, incident.community_id)
     try:
-        require_scope(who, where, ancestors(where))
+        require_scope(who, where, scopes.ancestors(where))
     except ForbiddenError:
         return False
     return True
 
 
-def read_incident(who: Caller, incident_id: str) -> Incident:
-    incident = store.get_incident(incident_id)
-    if not _may_read(who, incident):
+def read_incident(who: Caller, incident_id: str, ports: IncidentHandling) -> Incident:
+    incident = ports.incidents.get_incident(incident_id)
+    if not _may_read(who, incident, ports.scopes):
         raise ForbiddenError(f"{who.role.value} {who.scope} may not read this incident")
     return incident
 
 
-def responder_incidents(who: Caller, steward_id: str, open_only: bool) -> list[Incident]:
+def responder_incidents(
+    who: Caller, steward_id: str, open_only: bool, ports: IncidentHandling
+) -> list[Incident]:
     """A responder's incidents, newest first: the steward themselves, or officials over the
     steward's community."""
     if who.role is Role.STEWARD:
         if who.scope != steward_id:
             raise ForbiddenError("a steward can only see their own incidents")
     else:
-        steward = registry.get_steward(steward_id)
+        steward = ports.stewards.get_steward(steward_id)
         where = Scope(ScopeKind.COMMUNITY, steward.community_id)
-        require_scope(who, where, ancestors(where))
-    found = list(store.of_responder(steward_id))
+        require_scope(who, where, ports.scopes.ancestors(where))
+    found = list(ports.incidents.of_responder(steward_id))
     return [i for i in found if i.is_open] if open_only else found
 
 
-def _in_scope(who: Caller, scope: str, month: str) -> tuple[Scope, list[Incident]]:
+def _in_scope(
+    who: Caller, scope: str, month: str, ports: IncidentHandling
+) -> tuple[Scope, list[Incident]]:
     """The month's incidents of an official's scope (ValidationError for a bad scope)."""
-    where = readable_scope(who, scope, scope_tree)
+    where = readable_scope(who, scope, ports.scopes)
 
     def inside(i: Incident) -> bool:
         if where.kind is ScopeKind.CITY:
@@ -420,21 +455,25 @@ def _in_scope(who: Caller, scope: str, month: str) -> tuple[Scope, list[Incident
         }
         return own[where.kind] == where.scope_id
 
-    return where, [i for i in store.of_month(month) if inside(i)]
+    return where, [i for i in ports.incidents.of_month(month) if inside(i)]
 
 
-def scope_incidents(who: Caller, scope: str, month: str, open_only: bool) -> list[Incident]:
+def scope_incidents(
+    who: Caller, scope: str, month: str, open_only: bool, ports: IncidentHandling
+) -> list[Incident]:
     """Officials: the incidents of their scope opened in the month, the most escalated and
     then the oldest first (what needs a call now comes first)."""
-    _, found = _in_scope(who, scope, month)
+    _, found = _in_scope(who, scope, month, ports)
     if open_only:
         found = [i for i in found if i.is_open]
     return sorted(found, key=lambda i: (-LEVELS.index(i.level), i.opened_at, i.incident_id))
 
 
-def incident_report(who: Caller, month: str, scope: str, now: datetime) -> MonthReport:
+def incident_report(
+    who: Caller, month: str, scope: str, now: datetime, ports: IncidentHandling
+) -> MonthReport:
     """The month's response report for an official's scope."""
-    where, found = _in_scope(who, scope, month)
+    where, found = _in_scope(who, scope, month, ports)
     return month_report(month, str(where), found, now)
 
 
@@ -449,20 +488,20 @@ class MinuteRun:
     escalated: int
 
 
-def escalate_unacknowledged(now: datetime, policy: Policy, ports: Responding) -> MinuteRun:
+def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandling) -> MinuteRun:
     """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
     an event crashed), then raise every unacknowledged incident to the level due at `now`.
     Every write is conditional on the version read, so overlapping runs act once."""
     redispatched = escalated = 0
-    for incident in store.unacknowledged():
+    for incident in ports.incidents.unacknowledged():
         if (
             incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
             and now - incident.last_event_at >= STALLED_AFTER
         ):
-            elder = registry.get_elder(incident.community_id, incident.elder_id)
+            elder = ports.elders.get_elder(incident.community_id, incident.elder_id)
             incident = dispatch(incident, elder, now, policy, ports)
             redispatched += incident.status is IncidentStatus.DISPATCHED
         after = escalate(incident, now)
-        if after.level is not incident.level and store.save_step(incident, after):
+        if after.level is not incident.level and ports.incidents.save_step(incident, after):
             escalated += 1
     return MinuteRun(redispatched, escalated)

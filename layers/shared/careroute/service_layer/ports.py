@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from careroute.domain.coverage import Projection, Scope
+from careroute.domain.devices import Device
 from careroute.domain.elder_history import Entry
 from careroute.domain.incidents import Incident
 from careroute.domain.inspections import InspectionTarget, Inspector
@@ -475,7 +476,8 @@ class QuotaLedger(Protocol):
 
 
 class IncidentRepository(Protocol):
-    """Urgent incidents, each elder's latest one in a merge slot."""
+    """Urgent incidents, each elder's latest one in a merge slot. Every change of an incident
+    is conditional on the version read."""
 
     def open_in_slot(self, incident: Incident, replacing: str | None) -> bool:
         """Store a new incident as the elder's latest, all or nothing; False when another
@@ -483,8 +485,45 @@ class IncidentRepository(Protocol):
         no slot) or this incident exists already."""
         ...
 
+    def find_incident(self, incident_id: str) -> Incident | None:
+        """The incident (read consistently), or None."""
+        ...
+
+    def get_incident(self, incident_id: str) -> Incident:
+        """The incident (read consistently); NotFoundError when there is none."""
+        ...
+
+    def latest_of_elder(self, elder_id: str) -> Incident | None:
+        """The elder's latest incident (the merge slot's), read consistently; None for none."""
+        ...
+
+    def save_step(self, before: Incident, after: Incident) -> bool:
+        """Store `after` as version before.version + 1 if the stored incident is still at
+        `before.version`; False when another writer got there first (or there is none)."""
+        ...
+
     def of_responder(self, responder_id: str) -> Iterator[Incident]:
         """The responder's (a steward's or a worker's) incidents, newest first."""
+        ...
+
+    def of_month(self, month: str) -> Iterator[Incident]:
+        """The incidents opened in the month ('YYYY-MM', China time), oldest first."""
+        ...
+
+    def unacknowledged(self) -> Iterator[Incident]:
+        """Every incident not yet acknowledged, soonest acknowledgement deadline first."""
+        ...
+
+
+class DeviceRepository(Protocol):
+    """The registered alarm devices (and call centres) urgent events come from."""
+
+    def save_devices(self, devices: Iterable[Device]) -> int:
+        """Store (or replace) devices; how many."""
+        ...
+
+    def get_device(self, device_id: str) -> Device:
+        """The device; NotFoundError when it is not registered."""
         ...
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-from careroute.adapters.dynamodb import home_services, incidents, orders
+from careroute.adapters.dynamodb import home_services, orders
+from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
 from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
     DynamoElders,
@@ -19,11 +20,11 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoScopes,
     DynamoStewards,
 )
-from careroute.domain.incidents import Incident
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.dispatch import OrderDispatch
+from careroute.service_layer.incidents import IncidentHandling
 from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import Placement
 from careroute.service_layer.responders import Responding
@@ -95,14 +96,6 @@ class DynamoQuota:
         return home_services.used_by(keys)
 
 
-class DynamoIncidents:
-    def open_in_slot(self, incident: Incident, replacing: str | None) -> bool:
-        return incidents.open_in_slot(incident, replacing)
-
-    def of_responder(self, responder_id: str) -> Iterator[Incident]:
-        return incidents.of_responder(responder_id)
-
-
 def order_taking() -> OrderTaking:
     """The ports of placing, stepping, reading and overseeing orders, on DynamoDB."""
     return OrderTaking(
@@ -134,4 +127,16 @@ def responding() -> Responding:
         plans=DynamoDayPlans(),
         orders=DynamoOrders(),
         routes=DynamoRoutes(),
+    )
+
+
+def incident_handling() -> IncidentHandling:
+    """The ports of receiving urgent events, dispatching and tracking incidents, on DynamoDB."""
+    return IncidentHandling(
+        incidents=DynamoIncidents(),
+        devices=DynamoDevices(),
+        elders=DynamoElders(),
+        stewards=DynamoStewards(),
+        scopes=DynamoScopes(),
+        responding=responding(),
     )
