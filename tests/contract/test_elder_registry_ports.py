@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from careroute.domain import clock
 from careroute.domain.access import Caller, Role
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError
-from careroute.domain.vocabulary import Category, ElderStatus, Registry, TimeWindow
+from careroute.domain.vocabulary import Category, Elder, ElderStatus, Registry, TimeWindow
 from careroute.messages.api import ElderPatch
 from careroute.service_layer.elders import (
     ElderRegistry,
@@ -46,12 +47,17 @@ def test_a_communitys_elders_are_paged_in_id_order_after_the_last_id_read(
     assert list(backend.elders.elders_after("C9999", None)) == []
 
 
+def first_elder_read(backend: Backend, city: Registry) -> Elder:
+    """The city's first elder, saved, as a read returns it."""
+    backend.elders.save_elders(city.elders[:1])
+    return backend.elders.get_elder(city.elders[0].community_id, city.elders[0].elder_id)
+
+
 def test_a_registry_change_applies_only_over_the_values_read_with_its_history(
     backend: Backend, small_city: Registry
 ) -> None:
     elders = backend.elders
-    elders.save_elders(small_city.elders[:3])
-    e = elders.get_elder(small_city.elders[0].community_id, small_city.elders[0].elder_id)
+    e = first_elder_read(backend, small_city)
     after = replace(e, address="2号楼", window=TimeWindow.parse("09:00", "11:00"))
     entries = [change(MORNING, "address", e.address, "2号楼")]
     elders.change_registry(e, after, entries)
@@ -60,8 +66,8 @@ def test_a_registry_change_applies_only_over_the_values_read_with_its_history(
     assert elders.changes(e.community_id, e.elder_id) == entries
     with pytest.raises(ConflictError):  # the address read is no longer the stored one
         elders.change_registry(e, replace(e, address="3号楼"), [change(MORNING, "a", 1, 2)])
-    unrelated = replace(stored, categories=frozenset({Category.DISABLED}))
-    elders.change_registry(e, replace(e, categories=unrelated.categories), [])  # not conflicting
+    disabled = frozenset({Category.DISABLED})
+    elders.change_registry(e, replace(e, categories=disabled), [])  # the address is not read
     assert elders.get_elder(e.community_id, e.elder_id).categories == {Category.DISABLED}
     assert elders.changes(e.community_id, e.elder_id) == entries
     gone = replace(e, elder_id="E-unknown")
@@ -73,11 +79,10 @@ def test_a_status_changed_in_the_registry_is_not_undone_by_an_older_outcome(
     backend: Backend, small_city: Registry
 ) -> None:
     elders = backend.elders
-    elders.save_elders(small_city.elders[:1])
-    e = elders.get_elder(small_city.elders[0].community_id, small_city.elders[0].elder_id)
+    e = first_elder_read(backend, small_city)
     assert e.status is ElderStatus.ACTIVE
     elders.change_registry(e, replace(e, status=ElderStatus.HOSPITALISED), [])
-    an_hour_ago = MORNING - timedelta(hours=1)
+    an_hour_ago = clock.now() - timedelta(hours=1)
     assert not elders.change_status(
         e.community_id, e.elder_id, ElderStatus.HOSPITALISED, ElderStatus.ACTIVE, an_hour_ago
     )
