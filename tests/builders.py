@@ -6,8 +6,9 @@ what the test is about.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import Order, Payment, ServiceType
 from careroute.domain.vocabulary import (
     Category,
@@ -16,6 +17,7 @@ from careroute.domain.vocabulary import (
     Finding,
     GeoPoint,
     Outcome,
+    Severity,
     Tier,
     TimeWindow,
     VisitRecord,
@@ -123,3 +125,31 @@ def an_order(n: int = 1, service: ServiceType = ServiceType.CLEANING, **fields: 
     }
     values.update(fields)
     return Order(**values)  # type: ignore[arg-type]
+
+
+def an_incident(
+    incident_id: str, opened_at: datetime, responder_id: str = "", **fields: object
+) -> Incident:
+    """A fall of elder E1 (community C1, street S1, district D1) opened at `opened_at`:
+    acknowledgement due 5 minutes later, arrival 30, 30 minutes on site; dispatched to
+    `responder_id` at once when one is given, else new. `fields` override any field."""
+    values: dict[str, object] = {
+        "incident_id": incident_id,
+        "elder_id": "E1",
+        "community_id": "C1",
+        "street_id": "S1",
+        "district_id": "D1",
+        "event_type": EventType.FALL_DETECTED,
+        "severity": Severity.URGENT,
+        "opened_at": opened_at,
+        "last_event_at": opened_at,
+        "ack_due_at": opened_at + timedelta(minutes=5),
+        "arrive_due_at": opened_at + timedelta(minutes=30),
+        "service_minutes": 30,
+        "event_ids": (f"ev-{incident_id}",),
+        "status": IncidentStatus.DISPATCHED if responder_id else IncidentStatus.NEW,
+        "responder_id": responder_id,
+        "dispatched_at": opened_at if responder_id else None,
+    }
+    values.update(fields)
+    return Incident(**values)  # type: ignore[arg-type]

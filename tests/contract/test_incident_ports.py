@@ -12,12 +12,11 @@ import pytest
 from careroute.domain.devices import Device, DeviceKind
 from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import (
-    EventType,
     Incident,
-    IncidentStatus,
     acknowledge,
 )
-from careroute.domain.vocabulary import CHINA_TZ, Severity
+from careroute.domain.vocabulary import CHINA_TZ
+from tests.builders import an_incident
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend
 from tests.contract.order_backends import HomeServices, home_services_of
@@ -30,28 +29,12 @@ def homes(backend: Backend) -> HomeServices:
     return home_services_of(backend)
 
 
-def an_incident(
+def opened_incident(
     n: int, elder: str, opened_at: datetime, responder: str = "", ack_in: int = 5
 ) -> Incident:
-    return Incident(
-        incident_id=f"in-{n}",
-        elder_id=elder,
-        community_id="C0001",
-        street_id="S001",
-        district_id="D01",
-        event_type=EventType.FALL_DETECTED,
-        severity=Severity.URGENT,
-        opened_at=opened_at,
-        last_event_at=opened_at,
-        ack_due_at=opened_at + timedelta(minutes=ack_in),
-        arrive_due_at=opened_at + timedelta(minutes=30),
-        service_minutes=30,
-        event_ids=(f"ev-{n}",),
-        status=IncidentStatus.DISPATCHED if responder else IncidentStatus.NEW,
-        responder_id=responder,
-        responder_community_id="C0001" if responder else "",
-        dispatched_at=opened_at if responder else None,
-    )
+    """Incident in-{n} of `elder`, its acknowledgement due `ack_in` minutes after opening."""
+    due = opened_at + timedelta(minutes=ack_in)
+    return an_incident(f"in-{n}", opened_at, responder, elder_id=elder, ack_due_at=due)
 
 
 def ids(incidents: object) -> list[str]:
@@ -61,9 +44,9 @@ def ids(incidents: object) -> list[str]:
 def test_an_incident_takes_its_elder_slot_once_and_lists_under_its_responder(
     homes: HomeServices,
 ) -> None:
-    first = an_incident(1, "E0001", MORNING, "W01")
-    later = an_incident(2, "E0001", MORNING + timedelta(hours=1), "W01")
-    elsewhere = an_incident(3, "E0002", MORNING, "W02")
+    first = opened_incident(1, "E0001", MORNING, "W01")
+    later = opened_incident(2, "E0001", MORNING + timedelta(hours=1), "W01")
+    elsewhere = opened_incident(3, "E0002", MORNING, "W02")
     assert homes.incidents.latest_of_elder("E0001") is None
     assert homes.incidents.open_in_slot(first, None) is True
     assert homes.incidents.open_in_slot(first, None) is False  # the slot is taken
@@ -76,7 +59,7 @@ def test_an_incident_takes_its_elder_slot_once_and_lists_under_its_responder(
 
 
 def test_an_incident_is_found_by_id_and_an_unknown_one_is_not(homes: HomeServices) -> None:
-    incident = an_incident(1, "E0001", MORNING)
+    incident = opened_incident(1, "E0001", MORNING)
     assert homes.incidents.open_in_slot(incident, None) is True
     assert homes.incidents.find_incident("in-1") == incident
     assert homes.incidents.get_incident("in-1") == incident
@@ -86,13 +69,13 @@ def test_an_incident_is_found_by_id_and_an_unknown_one_is_not(homes: HomeService
 
 
 def test_a_step_is_stored_only_over_the_version_read(homes: HomeServices) -> None:
-    incident = an_incident(1, "E0001", MORNING, "W01")
+    incident = opened_incident(1, "E0001", MORNING, "W01")
     assert homes.incidents.open_in_slot(incident, None) is True
     acked = acknowledge(incident, MORNING + timedelta(minutes=2))
     assert homes.incidents.save_step(incident, acked) is True
     assert homes.incidents.save_step(incident, acked) is False  # version 0 is gone
     assert homes.incidents.get_incident("in-1") == replace(acked, version=1)
-    stranger = an_incident(9, "E0009", MORNING)
+    stranger = opened_incident(9, "E0009", MORNING)
     assert homes.incidents.save_step(stranger, stranger) is False  # never opened
 
 
@@ -100,9 +83,9 @@ def test_a_month_lists_its_incidents_oldest_first(homes: HomeServices) -> None:
     month_start = datetime.combine(TODAY.replace(day=1), time(0, 30), CHINA_TZ)
     before = month_start - timedelta(hours=1)  # the month before, in China time
     opened = [
-        an_incident(1, "E0001", month_start + timedelta(hours=5)),
-        an_incident(2, "E0002", month_start),
-        an_incident(3, "E0003", before),
+        opened_incident(1, "E0001", month_start + timedelta(hours=5)),
+        opened_incident(2, "E0002", month_start),
+        opened_incident(3, "E0003", before),
     ]
     for incident in opened:
         assert homes.incidents.open_in_slot(incident, None) is True
@@ -113,8 +96,8 @@ def test_a_month_lists_its_incidents_oldest_first(homes: HomeServices) -> None:
 def test_the_unacknowledged_are_listed_soonest_deadline_first_until_acknowledged(
     homes: HomeServices,
 ) -> None:
-    first = an_incident(1, "E0001", MORNING, "W01", ack_in=10)
-    second = an_incident(2, "E0002", MORNING, "W02", ack_in=3)
+    first = opened_incident(1, "E0001", MORNING, "W01", ack_in=10)
+    second = opened_incident(2, "E0002", MORNING, "W02", ack_in=3)
     for incident in (first, second):
         assert homes.incidents.open_in_slot(incident, None) is True
     assert ids(homes.incidents.unacknowledged()) == ["in-2", "in-1"]

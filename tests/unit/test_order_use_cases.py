@@ -18,7 +18,6 @@ from careroute.domain.errors import (
     QuotaExhaustedError,
     ValidationError,
 )
-from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import WINDOW_PASSED, Order, OrderAction, OrderStatus, ServiceType
 from careroute.domain.policy import load_policy
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
@@ -27,7 +26,6 @@ from careroute.domain.vocabulary import (
     CHINA_TZ,
     Community,
     ElderStatus,
-    Severity,
     Steward,
     TimeWindow,
     TravelMode,
@@ -43,7 +41,7 @@ from careroute.service_layer.orders import (
     readable_order,
     worker_day,
 )
-from tests.builders import BASE, an_elder
+from tests.builders import BASE, an_elder, an_incident
 
 TODAY = date(2026, 12, 7)  # a Monday
 TOMORROW = TODAY + timedelta(days=1)
@@ -302,24 +300,8 @@ def test_a_worker_day_lists_the_urgent_incidents_they_respond_to_after_their_ord
 ) -> None:
     order = place(ports, "key-1", day=TODAY)
     dispatch_order(order.order_id, NINE, POLICY, dispatching(ports))
-    incident = Incident(
-        incident_id="in-1",
-        elder_id="E9",
-        community_id="C1",
-        street_id="S-D1",
-        district_id="D1",
-        event_type=EventType.FALL_DETECTED,
-        severity=Severity.URGENT,
-        opened_at=NINE,
-        last_event_at=NINE,
-        ack_due_at=NINE + timedelta(minutes=5),
-        arrive_due_at=NINE + timedelta(minutes=30),
-        service_minutes=30,
-        event_ids=("ev-1",),
-        status=IncidentStatus.DISPATCHED,
-        responder_id="K1",
-        responder_provider_id="P1",
-        dispatched_at=NINE,
+    incident = an_incident(
+        "in-1", NINE, "K1", elder_id="E9", street_id="S-D1", responder_provider_id="P1"
     )
     assert ports.incidents.open_in_slot(incident, None)
     rows = worker_day(CLEANER, "K1", TODAY, ports)

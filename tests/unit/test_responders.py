@@ -9,14 +9,13 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from careroute.adapters import memory, memory_orders
-from careroute.domain.incidents import EventType, Incident, ResponderOption
+from careroute.domain.incidents import Incident, IncidentStatus, ResponderOption
 from careroute.domain.policy import load_policy
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Community,
     GeoPoint,
-    Severity,
     Steward,
     TimeWindow,
     TravelMode,
@@ -30,7 +29,7 @@ from careroute.service_layer.responders import (
     responder_options,
     take_off,
 )
-from tests.builders import an_elder
+from tests.builders import an_elder, an_incident
 
 POLICY = load_policy()
 DAY = date(2026, 12, 8)  # a Tuesday
@@ -93,24 +92,17 @@ def ports(clock: Ticking) -> Responding:
     return responding
 
 
-def an_incident(responder: ResponderOption | None = None) -> Incident:
-    return Incident(
-        incident_id="in-1",
-        elder_id=ELDER.elder_id,
-        community_id="C1",
-        street_id="S1",
-        district_id="D1",
-        event_type=EventType.FALL_DETECTED,
-        severity=Severity.URGENT,
-        opened_at=TEN,
-        last_event_at=TEN,
-        ack_due_at=TEN + timedelta(minutes=5),
+def incident_for(responder: ResponderOption) -> Incident:
+    """A fall of the elder, due in 45 minutes, chosen for `responder` (not yet on their day)."""
+    return an_incident(
+        "in-1",
+        TEN,
+        responder.steward_id,
+        status=IncidentStatus.DISPATCHING,
+        dispatched_at=None,
         arrive_due_at=TEN + timedelta(minutes=45),
-        service_minutes=30,
-        event_ids=("ev-1",),
-        responder_id=responder.steward_id if responder else "",
-        responder_community_id=responder.community_id if responder else "",
-        responder_provider_id=responder.provider_id if responder else "",
+        responder_community_id=responder.community_id,
+        responder_provider_id=responder.provider_id,
     )
 
 
@@ -149,7 +141,7 @@ def test_a_worker_visit_is_stored_on_the_provider_day_found_there_and_taken_off(
     ports: Responding,
 ) -> None:
     worker = by_id(responder_options(ELDER, TEN, POLICY, ports))["K1"]
-    incident = an_incident(worker)
+    incident = incident_for(worker)
     plan = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
     assert plan is not None and plan.responder_id == "K1"
     stale = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
@@ -171,7 +163,7 @@ def test_a_steward_visit_is_stored_on_their_route_found_there_and_taken_off(
     ports: Responding,
 ) -> None:
     steward = by_id(responder_options(ELDER, TEN, POLICY, ports))["W1"]
-    incident = an_incident(steward)
+    incident = incident_for(steward)
     plan = plan_visit(steward, incident, ELDER, TEN, POLICY, ports)
     assert plan is not None and plan.store() is True
     route = ports.routes.find_route("W1", DAY)
