@@ -1,6 +1,6 @@
-"""The home-service ports on DynamoDB: thin classes over the orders, home-services and
-incidents tables, and the ports of the order and urgent-responder use cases built from them,
-once per container.
+"""The home-service ports on DynamoDB: thin classes over the orders and home-services tables,
+and the ports of the order, dispatch, urgent-responder and incident use cases built from them
+(with the incidents' and the registry's adapters), once per container.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
