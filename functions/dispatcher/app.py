@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.order_repositories import order_dispatch
+from careroute.adapters.dynamodb.dispatch_repositories import order_dispatch
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import event_entry, reported, stream_batch

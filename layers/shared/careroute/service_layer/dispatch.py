@@ -8,7 +8,7 @@ when another dispatch changed the day meanwhile, the day is read and solved agai
 If no provider can take the order it stays placed with the reason and the attempt counted;
 the retry schedule tries again and oversight shows it escalated after a few attempts.
 An order whose window has passed (its latest possible start is before now) is not solved
-again: it expires with the reason and its free minutes back (services.orders).
+again: it expires with the reason and its free minutes back (service_layer.orders).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ each elder's monthly quota use, in one table keyed (pk, sk):
     quota#<elder>        <YYYY-MM>             free minutes used in the month
 
 The plan carries a version; the dispatcher replaces it only if the version it read is still
-there (storage/orders.py), so two dispatches of the same day cannot overwrite each other.
+there (orders.py), so two dispatches of the same day cannot overwrite each other.
 Quota use changes only inside the transactions that place or cancel an order.
 """
 

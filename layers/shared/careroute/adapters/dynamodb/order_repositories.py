@@ -1,6 +1,7 @@
 """The home-service ports on DynamoDB: thin classes over the orders and home-services tables,
-and the ports of the order, dispatch, urgent-responder and incident use cases built from them
-(with the incidents' and the registry's adapters), once per container.
+and the ports of the order, urgent-responder and incident use cases built from them (with the
+incidents' and the registry's adapters), once per container; the dispatcher's are built in
+`dispatch_repositories`.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -23,7 +24,6 @@ from careroute.adapters.dynamodb.repositories import (
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.provider_day import DayPlan
-from careroute.service_layer.dispatch import OrderDispatch
 from careroute.service_layer.incidents import IncidentHandling
 from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import Placement
@@ -109,11 +109,6 @@ def order_taking() -> OrderTaking:
         elders=DynamoElders(),
         scopes=DynamoScopes(),
     )
-
-
-def order_dispatch() -> OrderDispatch:
-    """The ports of the dispatcher, on DynamoDB."""
-    return OrderDispatch(orders=DynamoOrders(), providers=DynamoProviders(), plans=DynamoDayPlans())
 
 
 def responding() -> Responding:
