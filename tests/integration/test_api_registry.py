@@ -14,7 +14,8 @@ from careroute.adapters.dynamodb import history, registry
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.policy import DEFAULT_POLICY_PATH
 from careroute.domain.vocabulary import Registry
-from careroute.service_layer import bureau
+from careroute.entrypoints.policy_in_force import current_policy
+from careroute.service_layer.bureau import checked_policy
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
 
@@ -254,7 +255,7 @@ def test_the_policy_is_the_default_until_the_bureau_replaces_it(loaded_stack: Ev
     put = call(loaded_stack, "PUT", "/policy", "city_admin", None, body=changed)
     assert put.status == 200, put.text
     assert call(loaded_stack, "GET", "/policy", "city_admin", None).json() == changed
-    assert bureau.current_policy(bureau.checked_policy(default)).tiers["T1"].cadence_days == 5  # type: ignore[index]
+    assert current_policy(checked_policy(default)).tiers["T1"].cadence_days == 5  # type: ignore[index]
 
 
 @pytest.mark.parametrize(

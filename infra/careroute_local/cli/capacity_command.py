@@ -50,8 +50,8 @@ def cmd_capacity(args: argparse.Namespace) -> None:
     from careroute.adapters.dynamodb.repositories import capacity_reading
     from careroute.domain.errors import NotFoundError
     from careroute.domain.policy import load_policy
+    from careroute.entrypoints.policy_in_force import current_policy
     from careroute.planning.capacity import Assumptions
-    from careroute.service_layer.bureau import current_policy
     from careroute.service_layer.capacity import capacity_forecast
 
     month = _month(args.month)

@@ -64,7 +64,7 @@ def _redrive_projector(settings: Settings, limit: int | None) -> None:
     from careroute.adapters.dynamodb.dead_letters import queue_beside
     from careroute.adapters.dynamodb.redrive_repositories import projector_redrive
     from careroute.domain.policy import load_policy
-    from careroute.service_layer.bureau import current_policy
+    from careroute.entrypoints.policy_in_force import current_policy
     from careroute.service_layer.stream_redrive import redrive_projector
 
     dlq = queue_beside(settings.plan_jobs_queue_url, "plan-jobs", "projector-dlq")

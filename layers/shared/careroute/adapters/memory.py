@@ -285,6 +285,19 @@ class MemoryHolidays:
         self._names = dict(holidays)
 
 
+class MemoryPolicyStore:
+    """The stored policy as JSON text, so what a caller saved or read is a copy."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+
+    def stored_policy(self) -> dict[str, Any] | None:
+        return None if self._text is None else dict(json.loads(self._text))
+
+    def save_policy(self, document: dict[str, Any], by: str) -> None:
+        self._text = json.dumps(document)
+
+
 class MemoryPlanJobs:
     """A queue of plan jobs: what was sent waits until taken (by a test or a simulation's
     solver loop), in the order sent."""

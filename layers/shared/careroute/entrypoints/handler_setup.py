@@ -25,8 +25,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from careroute.adapters import dynamodb as storage
 from careroute.domain.policy import Policy, load_policy
 from careroute.entrypoints.config import Settings
+from careroute.entrypoints.policy_in_force import current_policy
 from careroute.observability import logger, metrics, tracer
-from careroute.service_layer.bureau import current_policy
 
 Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 """A Lambda handler: (event, context) -> the JSON answer."""

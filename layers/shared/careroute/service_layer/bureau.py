@@ -1,7 +1,7 @@
 """Bureau settings: the tier policy and the holiday calendar, validated and stored.
 
-The stored policy replaces the built-in default (or CAREROUTE_POLICY_FILE) for the API once
-it exists; each container reads it at most once per POLICY_TTL_SECONDS.
+The stored policy replaces the built-in default (or CAREROUTE_POLICY_FILE) once it exists;
+each container reads it through one PolicyInForce, at most once per POLICY_TTL_SECONDS.
 """
 
 from __future__ import annotations
@@ -10,18 +10,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from careroute.adapters.dynamodb.settings_items import get_setting, put_setting
 from careroute.domain.access import Caller
 from careroute.domain.errors import ValidationError
 from careroute.domain.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, parse_policy
-from careroute.messages.api import Holidays
+from careroute.messages.api import Holiday, Holidays
 from careroute.service_layer.container_cache import ContainerCache
+from careroute.service_layer.ports import HolidayCalendar, PolicyStore
 
 POLICY_TTL_SECONDS = 60.0
 LIMITS = {"cadence_days": 366, "lookahead_days": 366, "service_minutes": 480}
 """Upper bounds the TOML parser does not check but a stored policy must keep."""
-
-_stored_policy: ContainerCache[Policy | None] = ContainerCache(POLICY_TTL_SECONDS)
 
 
 def _bounded(policy: Policy) -> Policy:
@@ -48,36 +46,51 @@ def checked_policy(document: dict[str, Any]) -> Policy:
         raise ValidationError(str(exc)) from exc
 
 
-def policy_document(policy_file: str) -> dict[str, Any]:
+class PolicyInForce:
+    """The bureau's stored policy over a fallback (the policy file), read from `store` at
+    most once per `ttl_seconds`. One per container: a save through it is seen at once, a
+    save in another container within the TTL."""
+
+    def __init__(self, store: PolicyStore, ttl_seconds: float = POLICY_TTL_SECONDS) -> None:
+        self.store = store
+        self._stored: ContainerCache[Policy | None] = ContainerCache(ttl_seconds)
+
+    def over(self, fallback: Policy) -> Policy:
+        """The bureau's stored policy, else `fallback`."""
+        return self._stored.get(self._read) or fallback
+
+    def forget(self) -> None:
+        """Read the store again next time (it was just written)."""
+        self._stored.forget()
+
+    def _read(self) -> Policy | None:
+        stored = self.store.stored_policy()
+        return checked_policy(stored) if stored is not None else None
+
+
+def policy_document(policy_file: str, store: PolicyStore) -> dict[str, Any]:
     """The stored policy document, else the file's (or the built-in default's) as JSON."""
-    stored = get_setting("policy")
-    if isinstance(stored, dict):
+    stored = store.stored_policy()
+    if stored is not None:
         return stored
     return tomllib.loads(Path(policy_file or DEFAULT_POLICY_PATH).read_text("utf-8"))
 
 
-def save_policy(who: Caller, document: dict[str, Any]) -> dict[str, Any]:
+def save_policy(who: Caller, document: dict[str, Any], policies: PolicyInForce) -> dict[str, Any]:
+    """Check the document (ValidationError naming the key at fault), then store it as the
+    policy in force."""
     checked_policy(document)
-    put_setting("policy", document, who.subject)
-    _stored_policy.forget()
+    policies.store.save_policy(document, who.subject)
+    policies.forget()
     return document
 
 
-def current_policy(fallback: Policy) -> Policy:
-    """The bureau's stored policy (cached per container for a short while), else `fallback`."""
-    return _stored_policy.get(_read_stored_policy) or fallback
+def holidays(calendar: HolidayCalendar) -> Holidays:
+    """The holiday calendar as the API shows it."""
+    return Holidays(holidays=[Holiday(date=d, name=n) for d, n in calendar.holidays().items()])
 
 
-def _read_stored_policy() -> Policy | None:
-    stored = get_setting("policy")
-    return checked_policy(stored) if isinstance(stored, dict) else None
-
-
-def holidays() -> Holidays:
-    stored = get_setting("holidays")
-    return Holidays.model_validate(stored) if stored else Holidays(holidays=[])
-
-
-def save_holidays(who: Caller, calendar: Holidays) -> Holidays:
-    put_setting("holidays", calendar.model_dump(mode="json"), who.subject)
-    return calendar
+def save_holidays(who: Caller, given: Holidays, calendar: HolidayCalendar) -> Holidays:
+    """Replace the calendar (its dates are unique: the Holidays model checks)."""
+    calendar.save_holidays({h.date: h.name for h in given.holidays}, who.subject)
+    return given

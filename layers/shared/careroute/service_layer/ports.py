@@ -183,6 +183,19 @@ class HolidayCalendar(Protocol):
         ...
 
 
+class PolicyStore(Protocol):
+    """The bureau's tier policy as stored: a document in default_policy.toml's structure (as
+    JSON), checked before it is saved."""
+
+    def stored_policy(self) -> dict[str, Any] | None:
+        """The stored policy document; None when the bureau never stored one."""
+        ...
+
+    def save_policy(self, document: dict[str, Any], by: str) -> None:
+        """Replace the stored policy document; `by` is who changed it."""
+        ...
+
+
 class PlanJobQueue(Protocol):
     def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
         """Send every job (one community's day each); the count sent. StorageError when any

@@ -22,6 +22,7 @@ class ApiSetup:
 
     settings: Settings
     policy: Policy
-    """The policy file's; `services.bureau.current_policy` lays the bureau's stored one over it."""
+    """The policy file's; `entrypoints.policy_in_force.current_policy` lays the bureau's stored
+    one over it."""
     caller: Callable[[], Caller]
     """The verified caller of the request being handled."""

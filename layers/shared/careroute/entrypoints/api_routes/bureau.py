@@ -5,15 +5,18 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from careroute.adapters.dynamodb.repositories import DynamoHolidays
 from careroute.domain.access import Caller, Role
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import CALLER_ERRORS, INPUT_ERRORS, Routes
+from careroute.entrypoints.policy_in_force import POLICY_IN_FORCE
 from careroute.messages.api import Holidays
 from careroute.service_layer import bureau
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     route = Routes(app, "bureau")
+    holiday_calendar = DynamoHolidays()
 
     def bureau_caller() -> Caller:
         who = api.caller()
@@ -28,7 +31,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     )
     def get_policy() -> dict[str, Any]:
         bureau_caller()
-        return bureau.policy_document(api.settings.policy_file)
+        return bureau.policy_document(api.settings.policy_file, POLICY_IN_FORCE.store)
 
     @route(
         "PUT",
@@ -37,12 +40,12 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         errors=INPUT_ERRORS,
     )
     def put_policy(document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-        return bureau.save_policy(bureau_caller(), document)
+        return bureau.save_policy(bureau_caller(), document, POLICY_IN_FORCE)
 
     @route("GET", "/holidays", "The holiday calendar", errors=CALLER_ERRORS)
     def get_holidays() -> Holidays:
         bureau_caller()
-        return bureau.holidays()
+        return bureau.holidays(holiday_calendar)
 
     @route(
         "PUT",
@@ -51,4 +54,4 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         errors=INPUT_ERRORS,
     )
     def put_holidays(calendar: Annotated[Holidays, Body()]) -> Holidays:
-        return bureau.save_holidays(bureau_caller(), calendar)
+        return bureau.save_holidays(bureau_caller(), calendar, holiday_calendar)

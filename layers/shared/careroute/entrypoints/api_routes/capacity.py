@@ -11,6 +11,7 @@ from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScope
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
+from careroute.entrypoints.policy_in_force import current_policy
 from careroute.messages.api import (
     CapacityAssumptions,
     CapacityCommunity,
@@ -24,7 +25,6 @@ from careroute.planning.capacity import (
     CommunityForecast,
     StreetForecast,
 )
-from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.capacity import capacity_forecast
 from careroute.service_layer.scope_access import readable_known_scope
 

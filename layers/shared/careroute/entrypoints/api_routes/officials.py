@@ -12,8 +12,8 @@ from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScope
 from careroute.domain import clock
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
+from careroute.entrypoints.policy_in_force import current_policy
 from careroute.messages.api import OverdueList
-from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.officials import overdue_in
 from careroute.service_layer.scope_access import readable_known_scope
 from careroute.service_layer.service_circle import circle_share

@@ -12,6 +12,7 @@ from careroute.domain import clock
 from careroute.domain.vocabulary import ElderStatus, Tier
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import READ_ERRORS, PathId, Routes
+from careroute.entrypoints.policy_in_force import current_policy
 from careroute.messages.api import (
     MAX_AUDIT,
     MAX_PAGE,
@@ -25,7 +26,6 @@ from careroute.messages.api import (
 )
 from careroute.messages.visits import ID_PATTERN
 from careroute.observability import logger
-from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.elders import audit_log, change_elder, elder_history, list_elders
 from careroute.service_layer.leave import replace_leave, steward_leave
 from careroute.service_layer.planning import cover_now

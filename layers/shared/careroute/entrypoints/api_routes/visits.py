@@ -28,6 +28,7 @@ from careroute.entrypoints.http_api import (
     stored_once,
 )
 from careroute.entrypoints.http_errors import status_of
+from careroute.entrypoints.policy_in_force import current_policy
 from careroute.messages.api import (
     BatchItemResult,
     BatchResult,
@@ -36,7 +37,6 @@ from careroute.messages.api import (
     OutcomeBody,
     Visit,
 )
-from careroute.service_layer.bureau import current_policy
 from careroute.service_layer.route_view import steward_route
 from careroute.service_layer.visits import check_idempotency_key, record_visit
 
