@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.assessment_repositories import assessment_planning
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
@@ -13,12 +14,13 @@ from careroute.service_layer.assessment_planning import plan_day
 from careroute.service_layer.planning import plan_date_of
 
 setup = handler_setup.with_policy()
+ports = assessment_planning()
 
 
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     day = plan_date_of(NightlyTick.model_validate(event))
-    districts = plan_day(day, setup.policy(), clock.now())
+    districts = plan_day(day, setup.policy(), clock.now(), ports)
     planned = sum(d["planned"] for d in districts)
     missed = sum(d["unassigned_mandatory"] for d in districts)
     count_metrics(AssessmentsPlanned=planned, AssessmentsMandatoryUnassigned=missed)

@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.assessment_repositories import assessing
 from careroute.domain import clock
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import (
@@ -25,6 +26,7 @@ from careroute.service_layer.assessments import assessor_route, record_result
 from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
+ports = assessing()
 app = new_resolver()
 caller = caller_of(app)
 route = Routes(app, "assessments")
@@ -36,7 +38,7 @@ route = Routes(app, "assessments")
     "An assessor's route for a date: requests in order with times (elder ids only)",
 )
 def get_route(assessor_id: PathId, day: PathDay) -> dict[str, Any]:
-    return assessor_route(caller(), assessor_id, day)
+    return assessor_route(caller(), assessor_id, day, ports)
 
 
 @route(
@@ -49,7 +51,7 @@ def post_result(
     body: Annotated[AssessmentResultBody, Body()], idempotency_key: IdempotencyHeader = None
 ) -> Response[str]:
     key = check_idempotency_key(idempotency_key)
-    result, created = record_result(caller(), body, key, clock.now(), setup.policy())
+    result, created = record_result(caller(), body, key, clock.now(), setup.policy(), ports)
     return stored_once(result, created, metric="AssessmentsRecorded")
 
 

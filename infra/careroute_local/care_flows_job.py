@@ -136,6 +136,10 @@ def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tu
     from careroute_synthetic.assessments import generate_assessments
 
     from careroute.adapters.dynamodb import assessments, registry
+    from careroute.adapters.dynamodb.assessment_repositories import (
+        DynamoAssessmentRequests,
+        DynamoAssessors,
+    )
     from careroute.service_layer.assessments import load_world
 
     communities = list(city.communities if city else registry.all_communities())
@@ -143,7 +147,7 @@ def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tu
         return 0, 0
     elders = city.elders if city else registry.all_elders()
     assessors, requests = generate_assessments(communities, elders, seed, as_of)
-    load_world(assessors, requests)
+    load_world(assessors, requests, DynamoAssessors(), DynamoAssessmentRequests())
     return len(assessors), len(requests)
 
 

@@ -32,6 +32,7 @@ from careroute.domain.elder_history import Entry
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
 from careroute.domain.vocabulary import (
+    Category,
     Community,
     Elder,
     ElderStatus,
@@ -225,6 +226,33 @@ class MemoryElders:
         for entry in changes:
             at = entry.at.astimezone(UTC).isoformat()
             state.changes[f"{at}#{entry.kind.value}#{uuid.uuid4().hex[:12]}"] = entry
+
+    def grade(
+        self,
+        before: Elder,
+        care_level: str,
+        categories: Iterable[str],
+        changes: Iterable[tuple[str, Entry]],
+    ) -> bool:
+        """Set the elder's care level and categories (a needs assessment) and write the
+        history `changes` (key, entry), only while the care level and categories are still
+        `before`'s and no entry is there under a key; False (nothing written) otherwise."""
+        state = self._state(before.community_id, before.elder_id)
+        if state is None or (state.elder.care_level, state.elder.categories) != (
+            before.care_level,
+            before.categories,
+        ):
+            return False
+        keyed = {
+            f"{entry.at.astimezone(UTC).isoformat()}#{entry.kind.value}#{key}": entry
+            for key, entry in changes
+        }
+        if keyed.keys() & state.changes.keys():
+            return False
+        state.changes.update(keyed)
+        graded = frozenset(Category(c) for c in categories)
+        state.elder = replace(state.elder, care_level=care_level, categories=graded)
+        return True
 
 
 def _as_read(state: _ElderState) -> Elder:

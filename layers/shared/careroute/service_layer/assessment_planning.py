@@ -4,17 +4,32 @@ Imports OR-Tools' router: used by the assessment planner function only (it has t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute import routing
-from careroute.adapters.dynamodb import assessments as store
-from careroute.adapters.dynamodb import registry
 from careroute.domain.assessments import AssessmentRules, Assessor, candidates
 from careroute.domain.policy import Policy
 from careroute.planning.assessments import assessment_problem, route_documents
+from careroute.service_layer.ports import (
+    AssessmentRequests,
+    AssessorDirectory,
+    AssessorRoutes,
+    CommunityRepository,
+)
 
 RULES = AssessmentRules()
+
+
+@dataclass(frozen=True)
+class AssessmentPlanning:
+    """The ports of the daily assessment planner: districts, assessors, open requests, routes."""
+
+    communities: CommunityRepository
+    assessors: AssessorDirectory
+    requests: AssessmentRequests
+    routes: AssessorRoutes
 
 
 def _next_working_day(day: date, assessors: list[Assessor]) -> date:
@@ -24,10 +39,12 @@ def _next_working_day(day: date, assessors: list[Assessor]) -> date:
     return later
 
 
-def plan_district(district_id: str, day: date, policy: Policy, now: datetime) -> dict[str, Any]:
+def plan_district(
+    district_id: str, day: date, policy: Policy, now: datetime, ports: AssessmentPlanning
+) -> dict[str, Any]:
     """Route the district's open requests over its assessors at work on `day`; store one
     route per assessor (re-running overwrites). A summary of counts."""
-    everyone = store.assessors_of(district_id)
+    everyone = ports.assessors.assessors_of(district_id)
     at_work = [a for a in everyone if a.works_on(day)]
     summary: dict[str, Any] = {
         "district_id": district_id,
@@ -39,12 +56,12 @@ def plan_district(district_id: str, day: date, policy: Policy, now: datetime) ->
     if not at_work:
         return {**summary, "status": "no_assessor_at_work"}
     chosen = candidates(
-        store.requests_of(district_id), day, _next_working_day(day, everyone), RULES
+        ports.requests.requests_of(district_id), day, _next_working_day(day, everyone), RULES
     )
     problem = assessment_problem(chosen, at_work, RULES, policy.circuity)
     result = routing.solve_fleet(problem, routing.default_limits(len(chosen)))
     for document in route_documents(district_id, day, chosen, problem, result):
-        store.save_route(document, now)
+        ports.routes.save_route(document, now)
     return {
         **summary,
         "candidates": len(chosen),
@@ -54,6 +71,8 @@ def plan_district(district_id: str, day: date, policy: Policy, now: datetime) ->
     }
 
 
-def plan_day(day: date, policy: Policy, now: datetime) -> list[dict[str, Any]]:
-    districts = sorted({c.district_id for c in registry.all_communities()})
-    return [plan_district(d, day, policy, now) for d in districts]
+def plan_day(
+    day: date, policy: Policy, now: datetime, ports: AssessmentPlanning
+) -> list[dict[str, Any]]:
+    districts = sorted({c.district_id for c in ports.communities.all_communities()})
+    return [plan_district(d, day, policy, now, ports) for d in districts]

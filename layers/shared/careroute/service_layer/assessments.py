@@ -9,12 +9,10 @@ district) and the city admin read routes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from careroute.adapters.dynamodb import assessments as store
-from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb.scopes import ancestors
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, categories_after
 from careroute.domain.coverage import Scope, ScopeKind
@@ -23,31 +21,54 @@ from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationErr
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder
 from careroute.messages.assessments import AssessmentResultBody
+from careroute.service_layer.ports import (
+    AssessmentRequests,
+    AssessorDirectory,
+    AssessorRoutes,
+    ElderRepository,
+    ScopeDirectory,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_RESULT_AGE = timedelta(days=7)
 
 
-def load_world(assessors: tuple[Assessor, ...], requests: tuple[AssessmentRequest, ...]) -> None:
+@dataclass(frozen=True)
+class Assessing:
+    """The ports of the assessments API: routes, and results that grade elders."""
+
+    assessors: AssessorDirectory
+    requests: AssessmentRequests
+    routes: AssessorRoutes
+    elders: ElderRepository
+    scopes: ScopeDirectory
+
+
+def load_world(
+    assessors: tuple[Assessor, ...],
+    requests: tuple[AssessmentRequest, ...],
+    directory: AssessorDirectory,
+    stored: AssessmentRequests,
+) -> None:
     """Store assessors and requests (the local stack's synthetic ones, or an import)."""
-    store.save_assessors(assessors)
-    store.save_requests(requests)
+    directory.save_assessors(assessors)
+    stored.save_requests(requests)
 
 
-def _may_read_district(who: Caller, district_id: str) -> None:
+def _may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) -> None:
     if who.role is Role.ASSESSOR:
         if who.scope != district_id:
             raise ForbiddenError(f"an assessor of {who.scope} cannot act in {district_id}")
         return
     where = Scope(ScopeKind.DISTRICT, district_id)
-    require_scope(who, where, ancestors(where))
+    require_scope(who, where, scopes.ancestors(where))
 
 
-def assessor_route(who: Caller, assessor_id: str, day: date) -> dict[str, Any]:
-    route = store.get_route(assessor_id, day)
+def assessor_route(who: Caller, assessor_id: str, day: date, ports: Assessing) -> dict[str, Any]:
+    route = ports.routes.get_route(assessor_id, day)
     if route is None:
         raise NotFoundError(f"no route for assessor {assessor_id} on {day.isoformat()}")
-    _may_read_district(who, str(route["district_id"]))
+    _may_read_district(who, str(route["district_id"]), ports.scopes)
     return route
 
 
@@ -66,26 +87,30 @@ def _result_document(
 
 
 def record_result(
-    who: Caller, body: AssessmentResultBody, key: str, now: datetime, policy: Policy
+    who: Caller,
+    body: AssessmentResultBody,
+    key: str,
+    now: datetime,
+    policy: Policy,
+    ports: Assessing,
 ) -> tuple[dict[str, Any], bool]:
     """Grade the elder of a request once per key; returns (the result, True when stored now).
     A retry with the same key returns the stored result and False."""
     who.require(Role.ASSESSOR)
     district_id = who.scope
-    assessor = next(
-        (a for a in store.assessors_of(district_id) if a.assessor_id == body.assessor_id), None
-    )
+    known = ports.assessors.assessors_of(district_id)
+    assessor = next((a for a in known if a.assessor_id == body.assessor_id), None)
     if assessor is None:
         raise ForbiddenError(f"{body.assessor_id} is not an assessor of {district_id}")
     if QUALIFIED not in assessor.skills:
         raise ForbiddenError(f"assessor {body.assessor_id} is not qualified to assess")
-    request, closed_by = store.get_request(district_id, body.request_id)
+    request, closed_by = ports.requests.get_request(district_id, body.request_id)
     if body.assessed_at > now + CLOCK_SKEW:
         raise ValidationError("assessed_at: is in the future")
     if body.assessed_at < now - MAX_RESULT_AGE:
         raise ValidationError("assessed_at: more than 7 days ago")
     today = now.date()
-    elder = registry.get_elder(request.community_id, request.elder_id, consistent=True)
+    elder = ports.elders.get_elder(request.community_id, request.elder_id, consistent=True)
     if closed_by == key:  # a retry of a result already stored
         return _result_document(request, elder, policy, today), False
     new_categories = categories_after(elder.categories, body.level)
@@ -100,9 +125,9 @@ def record_result(
     ]
     if new != old:
         changes.append(Entry(Kind.CHANGE, now, actor, "categories", old, new, reason=reason))
-    created = store.record_result(
+    created = ports.requests.record_result(
         request, elder, body.level, new, key, body.assessed_at, assessor.assessor_id, changes
     )
-    done, _ = store.get_request(district_id, request.request_id)
-    graded = registry.get_elder(request.community_id, request.elder_id, consistent=True)
+    done, _ = ports.requests.get_request(district_id, request.request_id)
+    graded = ports.elders.get_elder(request.community_id, request.elder_id, consistent=True)
     return _result_document(done, graded, policy, today), created

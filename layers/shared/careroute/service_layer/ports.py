@@ -14,9 +14,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from careroute.domain.assessments import AssessmentRequest, Assessor
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.devices import Device
 from careroute.domain.elder_history import Entry
+from careroute.domain.eligibility import CareLevel
 from careroute.domain.incidents import Incident
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.orders import Order, OrderEvent
@@ -691,4 +693,65 @@ class InspectionJobQueue(Protocol):
     def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
         """Send every job (one district's day each); the count sent. StorageError when any
         could not be sent."""
+        ...
+
+
+class AssessorDirectory(Protocol):
+    """Each district's needs assessors."""
+
+    def save_assessors(self, assessors: Iterable[Assessor]) -> int:
+        """Store (or replace) assessors (their office and skills; the shift, lunch and days
+        off are the domain's defaults); the count written."""
+        ...
+
+    def assessors_of(self, district_id: str) -> list[Assessor]:
+        """The district's assessors, by id."""
+        ...
+
+
+class AssessmentRequests(Protocol):
+    """Needs-assessment requests, each closed once by a result that grades its elder."""
+
+    def save_requests(self, requests: Iterable[AssessmentRequest]) -> int:
+        """Store (or replace, open again) requests; the count written."""
+        ...
+
+    def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
+        """The district's requests (open and done), by request id."""
+        ...
+
+    def get_request(
+        self, district_id: str, request_id: str
+    ) -> tuple[AssessmentRequest, str | None]:
+        """The request (read consistently) and the Idempotency-Key of the result that closed
+        it (None while open); NotFoundError when there is none."""
+        ...
+
+    def record_result(
+        self,
+        request: AssessmentRequest,
+        elder: Elder,
+        level: CareLevel,
+        new_categories: list[str],
+        key: str,
+        at: datetime,
+        assessor_id: str,
+        changes: Iterable[Entry],
+    ) -> bool:
+        """Close the open request under `key` and grade the elder (care level, categories,
+        the history `changes`), all or nothing. True when this call wrote it; False when
+        the same key did before (a retry). ConflictError when another result closed the
+        request, or the elder's categories or care level are no longer `elder`'s."""
+        ...
+
+
+class AssessorRoutes(Protocol):
+    """Each assessor's route of a day; planning the day again replaces it."""
+
+    def save_route(self, document: dict[str, Any], now: datetime) -> None:
+        """Store an assessor's route document (`assessor_id`, `date`)."""
+        ...
+
+    def get_route(self, assessor_id: str, day: date) -> dict[str, Any] | None:
+        """The assessor's route of the day, or None."""
         ...

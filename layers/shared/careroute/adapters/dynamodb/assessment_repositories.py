@@ -1,0 +1,84 @@
+"""The needs-assessment ports on DynamoDB: thin classes over the assessments table (whose
+result transaction also grades the elder in the registry and writes their history), and the
+ports of each assessment use case built from them, once per container. The tables must be
+bound first (`bind_tables`, at cold start)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from careroute.adapters.dynamodb import assessments
+from careroute.adapters.dynamodb.repositories import DynamoCommunities, DynamoElders, DynamoScopes
+from careroute.domain.assessments import AssessmentRequest, Assessor
+from careroute.domain.elder_history import Entry
+from careroute.domain.eligibility import CareLevel
+from careroute.domain.vocabulary import Elder
+from careroute.service_layer.assessment_planning import AssessmentPlanning
+from careroute.service_layer.assessments import Assessing
+
+
+class DynamoAssessors:
+    def save_assessors(self, assessors: Iterable[Assessor]) -> int:
+        return assessments.save_assessors(assessors)
+
+    def assessors_of(self, district_id: str) -> list[Assessor]:
+        return assessments.assessors_of(district_id)
+
+
+class DynamoAssessmentRequests:
+    def save_requests(self, requests: Iterable[AssessmentRequest]) -> int:
+        return assessments.save_requests(requests)
+
+    def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
+        return assessments.requests_of(district_id)
+
+    def get_request(
+        self, district_id: str, request_id: str
+    ) -> tuple[AssessmentRequest, str | None]:
+        return assessments.get_request(district_id, request_id)
+
+    def record_result(
+        self,
+        request: AssessmentRequest,
+        elder: Elder,
+        level: CareLevel,
+        new_categories: list[str],
+        key: str,
+        at: datetime,
+        assessor_id: str,
+        changes: Iterable[Entry],
+    ) -> bool:
+        return assessments.record_result(
+            request, elder, level, new_categories, key, at, assessor_id, changes
+        )
+
+
+class DynamoAssessorRoutes:
+    def save_route(self, document: dict[str, Any], now: datetime) -> None:
+        assessments.save_route(document, now)
+
+    def get_route(self, assessor_id: str, day: date) -> dict[str, Any] | None:
+        return assessments.get_route(assessor_id, day)
+
+
+def assessment_planning() -> AssessmentPlanning:
+    """The ports of the daily assessment planner, on DynamoDB."""
+    return AssessmentPlanning(
+        communities=DynamoCommunities(),
+        assessors=DynamoAssessors(),
+        requests=DynamoAssessmentRequests(),
+        routes=DynamoAssessorRoutes(),
+    )
+
+
+def assessing() -> Assessing:
+    """The ports of the assessments API, on DynamoDB."""
+    return Assessing(
+        assessors=DynamoAssessors(),
+        requests=DynamoAssessmentRequests(),
+        routes=DynamoAssessorRoutes(),
+        elders=DynamoElders(),
+        scopes=DynamoScopes(),
+    )

@@ -1,0 +1,99 @@
+"""The needs-assessment ports in memory: assessors, requests (a result closes one and grades
+its elder in the memory registry, all or nothing) and assessor routes, with the behaviour of
+the DynamoDB adapters (`tests/contract/` checks both). Routes are stored as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from careroute.adapters.memory import MemoryElders
+from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
+from careroute.domain.elder_history import Entry
+from careroute.domain.eligibility import CareLevel
+from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.vocabulary import Elder
+
+
+class MemoryAssessors:
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], Assessor] = {}
+
+    def save_assessors(self, assessors: Iterable[Assessor]) -> int:
+        count = 0
+        for a in assessors:
+            # As the table keeps them: the office and skills; the rest the domain's defaults.
+            stored = Assessor(a.assessor_id, a.district_id, a.base, a.skills)
+            self._by_key[(a.district_id, a.assessor_id)] = stored
+            count += 1
+        return count
+
+    def assessors_of(self, district_id: str) -> list[Assessor]:
+        return [self._by_key[key] for key in sorted(self._by_key) if key[0] == district_id]
+
+
+class MemoryAssessmentRequests:
+    """Requests by district and id, with the key of the result that closed each; recording
+    a result grades the elder in `elders`."""
+
+    def __init__(self, elders: MemoryElders) -> None:
+        self._elders = elders
+        self._by_key: dict[tuple[str, str], tuple[AssessmentRequest, str | None]] = {}
+
+    def save_requests(self, requests: Iterable[AssessmentRequest]) -> int:
+        count = 0
+        for request in requests:
+            self._by_key[(request.district_id, request.request_id)] = (request, None)
+            count += 1
+        return count
+
+    def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
+        return iter([self._by_key[key][0] for key in sorted(self._by_key) if key[0] == district_id])
+
+    def get_request(
+        self, district_id: str, request_id: str
+    ) -> tuple[AssessmentRequest, str | None]:
+        found = self._by_key.get((district_id, request_id))
+        if found is None:
+            raise NotFoundError(f"no assessment request {request_id} in {district_id}")
+        return found
+
+    def record_result(
+        self,
+        request: AssessmentRequest,
+        elder: Elder,
+        level: CareLevel,
+        new_categories: list[str],
+        key: str,
+        at: datetime,
+        assessor_id: str,
+        changes: Iterable[Entry],
+    ) -> bool:
+        current, closed_by = self.get_request(request.district_id, request.request_id)
+        if current.status is RequestStatus.OPEN:
+            keyed = [(f"assessment-{request.request_id}-{n}", e) for n, e in enumerate(changes)]
+            if not self._elders.grade(elder, level.value, new_categories, keyed):
+                raise ConflictError("the elder was changed meanwhile; retry")
+            done = replace(current, status=RequestStatus.DONE, level=level)
+            self._by_key[(request.district_id, request.request_id)] = (done, key)
+            return True
+        if closed_by == key:
+            return False
+        raise ConflictError(f"assessment request {request.request_id} already has a result")
+
+
+class MemoryAssessorRoutes:
+    def __init__(self) -> None:
+        self._documents: dict[tuple[str, str], str] = {}
+
+    def save_route(self, document: dict[str, Any], now: datetime) -> None:
+        key = (str(document["assessor_id"]), str(document["date"]))
+        self._documents[key] = json.dumps(document, ensure_ascii=False)
+
+    def get_route(self, assessor_id: str, day: date) -> dict[str, Any] | None:
+        found = self._documents.get((assessor_id, day.isoformat()))
+        document: dict[str, Any] | None = json.loads(found) if found is not None else None
+        return document
