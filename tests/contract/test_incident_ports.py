@@ -4,21 +4,30 @@ devices registered and looked up."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
+from careroute_synthetic.devices import generate_devices
+from careroute_synthetic.services import generate_market
 
+from careroute.domain.access import Caller, Role
 from careroute.domain.devices import Device, DeviceKind
 from careroute.domain.errors import NotFoundError
-from careroute.domain.incidents import (
-    Incident,
-    acknowledge,
+from careroute.domain.incidents import Incident, acknowledge
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.service_layer.incidents import (
+    EventRejected,
+    acknowledge_incident,
+    escalate_unacknowledged,
+    receive,
 )
-from careroute.domain.vocabulary import CHINA_TZ
 from tests.builders import an_incident
-from tests.conftest import TODAY
-from tests.contract.conftest import Backend
+from tests.conftest import PLAN_DATE, TODAY
+from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
 from tests.contract.order_backends import HomeServices, home_services_of
 
 MORNING = datetime.combine(TODAY, time(9), CHINA_TZ)
@@ -113,3 +122,65 @@ def test_devices_are_registered_and_an_unknown_one_is_not_found(homes: HomeServi
     assert homes.devices.get_device("CC-C0001") == centre
     with pytest.raises(NotFoundError, match="not registered"):
         homes.devices.get_device("D-9")
+
+
+def incident_story(homes: HomeServices, city: Registry) -> dict[str, object]:
+    """Belts of three elders report falls on a working morning (one twice, one redelivered),
+    an unknown device reports too; the first incident's responder acknowledges it; three hours
+    later the minute escalator runs. What each incident became, the rejections, and the
+    escalator's counts."""
+    homes.backend.communities.save_communities(city.communities)
+    homes.backend.stewards.save_stewards(city.stewards)
+    homes.backend.elders.save_elders(city.elders)
+    homes.providers.save_market(generate_market(city.communities, seed=11))
+    installed = generate_devices(city, seed=3, installed_on=TODAY)
+    homes.devices.save_devices(installed)
+    belts = [d for d in installed if d.kind is DeviceKind.MONITORING_BELT][:3]
+    now = datetime.combine(PLAN_DATE, time(10), CHINA_TZ)
+    policy = load_policy()
+
+    def event(event_id: str, device_id: str, minutes: int = 0) -> str:
+        at = now + timedelta(minutes=minutes)
+        fields = {"event_id": event_id, "device_id": device_id, "type": "fall_detected"}
+        return json.dumps({**fields, "occurred_at": at.isoformat()})
+
+    bodies = [
+        event("f-1", belts[0].device_id),
+        event("f-1", belts[0].device_id),  # redelivered
+        event("f-2", belts[0].device_id, minutes=1),  # joins f-1's incident
+        event("f-3", belts[1].device_id),
+        event("f-4", belts[2].device_id),
+        event("f-5", "NO-SUCH-DEVICE"),
+    ]
+    handled: list[str] = []
+    for text in bodies:
+        try:
+            handled.append(receive(text, now, policy, homes.handling).incident_id)
+        except EventRejected as exc:
+            handled.append(f"rejected: {exc.reason}")
+    first = homes.incidents.get_incident(handled[0])
+    role = Role.WORKER if first.responder_provider_id else Role.STEWARD
+    responder = Caller("responder", role, first.responder_id)
+    acknowledge_incident(responder, first.incident_id, now + timedelta(minutes=2), homes.handling)
+    run = escalate_unacknowledged(now + timedelta(hours=3), policy, homes.handling)
+    month = now.strftime("%Y-%m")
+    return {
+        "handled": handled,
+        "incidents": sorted(  # opened at the same moment: in no particular order
+            (i.incident_id, i.status, i.responder_id, i.level, i.event_count)
+            for i in homes.incidents.of_month(month)
+        ),
+        "unacknowledged": sorted(i.incident_id for i in homes.incidents.unacknowledged()),
+        "escalator": (run.redispatched, run.escalated),
+    }
+
+
+def test_the_incident_use_cases_answer_the_same_on_memory_and_on_dynamodb(
+    session_pump: Any, small_city: Registry
+) -> None:
+    memory_story = incident_story(home_services_of(memory_backend()), small_city)
+    dynamodb_story = incident_story(home_services_of(dynamodb_backend(session_pump)), small_city)
+    assert memory_story == dynamodb_story
+    handled = memory_story["handled"]
+    assert handled[0] == handled[1] == handled[2] and handled[5] == "rejected: unknown_device"
+    assert len(memory_story["incidents"]) == 3  # type: ignore[arg-type]
