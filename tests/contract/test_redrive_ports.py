@@ -15,10 +15,11 @@ from careroute.adapters.dynamodb.redrive_repositories import SqsFailedVisitBatch
 from careroute.adapters.memory_dead_letters import MemoryFailedVisitBatches
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Outcome, Registry, Tier, VisitRecord, china_date
+from careroute.domain.vocabulary import Registry, Tier, VisitRecord, china_date
 from careroute.service_layer.ports import FailedVisitBatches, Replayed
 from careroute.service_layer.stream_redrive import ProjectorRedrive, redrive_projector
 from careroute_local.pump import EventPump
+from tests.builders import a_visit_to
 from tests.conftest import china_now
 from tests.contract.conftest import Backend
 
@@ -78,16 +79,12 @@ def letters(backend: Backend, request: pytest.FixtureRequest) -> DeadLetters:
 def visits(city: Registry, first: int, count: int) -> list[VisitRecord]:
     at = china_now().replace(microsecond=0)
     return [
-        VisitRecord(
-            visit_id=f"{n:032d}",
-            elder_id=city.elders[n].elder_id,
+        a_visit_to(
+            city.elders[n],
+            f"{n:032d}",
+            at - timedelta(minutes=30 + n),
             steward_id=city.stewards[0].steward_id,
-            community_id=city.elders[n].community_id,
-            street_id=city.elders[n].street_id,
-            district_id=city.elders[n].district_id,
             tier=Tier.T2,
-            outcome=Outcome.VISITED,
-            visited_at=at - timedelta(minutes=30 + n),
             recorded_at=at,
         )
         for n in range(first, first + count)

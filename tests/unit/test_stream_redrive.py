@@ -11,10 +11,11 @@ from careroute.adapters.memory_dead_letters import MemoryFailedVisitBatches
 from careroute.domain.coverage import Projection, Scope, ScopeKind
 from careroute.domain.errors import StorageError
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry, Tier, VisitRecord
+from careroute.domain.vocabulary import CHINA_TZ, Registry, Tier, VisitRecord
 from careroute.service_layer.ports import Replayed
 from careroute.service_layer.projection import VisitProjection, project
 from careroute.service_layer.stream_redrive import ProjectorRedrive, redrive_projector
+from tests.builders import a_visit_to
 from tests.unit.conftest import STREET_AS_OF
 
 POLICY = load_policy()
@@ -25,16 +26,12 @@ MONTH = STREET_AS_OF.strftime("%Y-%m")
 
 def visits(city: Registry, count: int) -> list[VisitRecord]:
     return [
-        VisitRecord(
-            visit_id=f"{n:032d}",
-            elder_id=e.elder_id,
+        a_visit_to(
+            e,
+            f"{n:032d}",
+            MORNING + timedelta(minutes=n),
             steward_id=city.stewards[0].steward_id,
-            community_id=e.community_id,
-            street_id=e.street_id,
-            district_id=e.district_id,
             tier=Tier.T2,
-            outcome=Outcome.VISITED,
-            visited_at=MORNING + timedelta(minutes=n),
             recorded_at=MORNING + timedelta(minutes=n + 1),
         )
         for n, e in enumerate(city.elders[:count])
