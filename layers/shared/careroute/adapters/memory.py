@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.domain import clock
 from careroute.domain.coverage import (
     ALL_TIERS,
@@ -326,23 +327,14 @@ class MemoryPolicyStore:
         self._text = json.dumps(document)
 
 
-class MemoryPlanJobs:
-    """A queue of plan jobs: what was sent waits until taken (by a test or a simulation's
-    solver loop), in the order sent."""
+class MemoryPlanJobs(MemoryJobs[PlanJob]):
+    """The queue of plan jobs (communities' days)."""
 
     def __init__(self) -> None:
-        self._bodies: list[str] = []
+        super().__init__(PlanJob)
 
     def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
-        bodies = [job.model_dump_json() for job in jobs]
-        self._bodies.extend(bodies)
-        return len(bodies)
-
-    def take_all(self) -> list[PlanJob]:
-        """Every job waiting, oldest first; the queue is empty afterwards."""
-        taken = [PlanJob.model_validate_json(body) for body in self._bodies]
-        self._bodies.clear()
-        return taken
+        return self.send(jobs)
 
 
 class MemoryScopes:

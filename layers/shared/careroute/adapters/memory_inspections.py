@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.vocabulary import china_date
@@ -136,19 +137,11 @@ class MemoryInspectionResults:
             yield MonthResult(doc["target_id"], due, bool(doc["on_time"]))
 
 
-class MemoryInspectionJobs:
-    """A queue of district days: what was sent waits until taken, in the order sent."""
+class MemoryInspectionJobs(MemoryJobs[InspectionPlanJob]):
+    """The queue of district days."""
 
     def __init__(self) -> None:
-        self._bodies: list[str] = []
+        super().__init__(InspectionPlanJob)
 
     def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
-        bodies = [job.model_dump_json() for job in jobs]
-        self._bodies.extend(bodies)
-        return len(bodies)
-
-    def take_all(self) -> list[InspectionPlanJob]:
-        """Every job waiting, oldest first; the queue is empty afterwards."""
-        taken = [InspectionPlanJob.model_validate_json(body) for body in self._bodies]
-        self._bodies.clear()
-        return taken
+        return self.send(jobs)

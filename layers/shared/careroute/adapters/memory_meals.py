@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
+from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.messages.meals import MealPlanJob
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.service_layer.ports import CanteenDayRoutes
@@ -66,19 +67,11 @@ class MemoryMealRoutes:
         return replace(routes, document=json.loads(document))
 
 
-class MemoryMealJobs:
-    """A queue of canteen days: what was sent waits until taken, in the order sent."""
+class MemoryMealJobs(MemoryJobs[MealPlanJob]):
+    """The queue of canteen days."""
 
     def __init__(self) -> None:
-        self._bodies: list[str] = []
+        super().__init__(MealPlanJob)
 
     def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
-        bodies = [job.model_dump_json() for job in jobs]
-        self._bodies.extend(bodies)
-        return len(bodies)
-
-    def take_all(self) -> list[MealPlanJob]:
-        """Every job waiting, oldest first; the queue is empty afterwards."""
-        taken = [MealPlanJob.model_validate_json(body) for body in self._bodies]
-        self._bodies.clear()
-        return taken
+        return self.send(jobs)
