@@ -6,7 +6,8 @@ days, the raw visit records, the projector's counters, what the API answered, th
 Five Heping communities, Tuesday 1 to Thursday 3 December, stewards falling sick often (leave
 registered on a planned day: same-day cover) and half the batches sent twice (idempotency
 keys); `--visits-only` leaves inspections and home services out of the stack run too, as the
-memory engine has no use case on ports for them yet.
+memory engine has no use case on ports for them yet. (`--workers 2`, solving in forked
+processes, gave the same files by hand: docs/simulation.md.)
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from tests.e2e.test_simulation import careroute
 
 MONTH = (
     "simulate", "--month", "2026-12", "--seed", "3", "--districts", "Heping", "--scale", "0.03",
-    "--sick", "0.1", "--resend", "0.5", "--visits-only",
+    "--sick", "0.1", "--resend", "0.5", "--visits-only", "--workers", "1",
 )  # fmt: skip
+"""One solver process each: the router stops on a solution limit but also on a time cap, and
+two solver processes of each run besides the other tests make a capped search (and a route
+that differs) likelier on a busy machine."""
 SAME_FILES = (
     "coverage.csv",
     "misses.csv",

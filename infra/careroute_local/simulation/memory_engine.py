@@ -41,7 +41,7 @@ from careroute.domain.vocabulary import ElderStatus, Registry, Steward, china_da
 from careroute.entrypoints.http_errors import status_of
 from careroute.messages.api import CloseTicketBody, OutcomeBatch, Visit
 from careroute.messages.visits import NightlyTick
-from careroute.service_layer.coverage_check import drift_of
+from careroute.service_layer.coverage_check import CoverageCheck, check_month
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.leave import LeaveKeeping, replace_leave
 from careroute.service_layer.planning import (
@@ -283,8 +283,8 @@ class MemoryEngine:
     def stored(self, month: str) -> Stored:
         p = self.product
         visits = list(p.visits.all_visits())
-        counters = p.coverage.stored_counters(month)
-        return Stored(visits, counters, [str(d) for d in drift_of(month, counters, visits)])
+        drift = check_month(month, CoverageCheck(p.visits, p.coverage))
+        return Stored(visits, p.coverage.stored_counters(month), [str(d) for d in drift])
 
     def _answer(self, use_case: str, answer: Answer) -> Answer:
         self._count(use_case, answer[0])
