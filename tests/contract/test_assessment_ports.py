@@ -23,7 +23,12 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Category, Registry
 from careroute.messages.assessments import AssessmentResultBody
 from careroute.service_layer.assessments import Assessing, record_result
-from careroute.service_layer.ports import AssessmentRequests, AssessorDirectory, AssessorRoutes
+from careroute.service_layer.ports import (
+    AssessmentRequests,
+    AssessorDirectory,
+    AssessorRoutes,
+    Grading,
+)
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
 
@@ -73,8 +78,11 @@ def world(small_city: Registry) -> tuple[tuple[Assessor, ...], tuple[AssessmentR
     return generate_assessments(small_city.communities, small_city.elders, 11, TODAY, share=0.3)
 
 
-def graded(request: AssessmentRequest) -> list[Entry]:
-    return [Entry(Kind.CHANGE, NOW, ACTOR, "care_level", None, "semi", reason=request.request_id)]
+def grading(
+    request: AssessmentRequest, level: CareLevel, categories: list[str], key: str
+) -> Grading:
+    entry = Entry(Kind.CHANGE, NOW, ACTOR, "care_level", None, level.value, reason="grading")
+    return Grading(level, tuple(categories), key, NOW, "A01", (entry,))
 
 
 def test_a_districts_assessors_are_listed_by_id_with_their_office_and_skills(
@@ -120,9 +128,9 @@ def test_a_result_closes_the_request_and_grades_the_elder_once(
     assessments.base.elders.save_elders([elder])
     assessments.requests.save_requests([request])
     categories = sorted({c.value for c in elder.categories} | {Category.DISABLED.value})
-    args = (CareLevel.SEMI_DISABLED, categories, "key-1", NOW, "A01")
+    first = grading(request, CareLevel.SEMI_DISABLED, categories, "key-1")
 
-    assert assessments.requests.record_result(request, elder, *args, graded(request)) is True
+    assert assessments.requests.record_result(request, elder, first) is True
     done, key = assessments.requests.get_request(request.district_id, request.request_id)
     assert (done.status, done.level, key) == (RequestStatus.DONE, CareLevel.SEMI_DISABLED, "key-1")
     stored = assessments.base.elders.get_elder(elder.community_id, elder.elder_id, True)
@@ -130,12 +138,13 @@ def test_a_result_closes_the_request_and_grades_the_elder_once(
         stored.care_level == CareLevel.SEMI_DISABLED.value
         and Category.DISABLED in stored.categories
     )
-    assert assessments.base.elders.changes(elder.community_id, elder.elder_id) == graded(request)
+    changes = assessments.base.elders.changes(elder.community_id, elder.elder_id)
+    assert changes == list(first.changes)
 
-    assert assessments.requests.record_result(request, elder, *args, graded(request)) is False
-    other = (CareLevel.SELF_CARE, categories, "key-2", NOW, "A01")
+    assert assessments.requests.record_result(request, elder, first) is False
+    other = grading(request, CareLevel.SELF_CARE, categories, "key-2")
     with pytest.raises(ConflictError, match="already has a result"):
-        assessments.requests.record_result(request, elder, *other, graded(request))
+        assessments.requests.record_result(request, elder, other)
 
 
 def test_a_result_over_an_elder_changed_meanwhile_writes_nothing(
@@ -150,7 +159,7 @@ def test_a_result_over_an_elder_changed_meanwhile_writes_nothing(
 
     with pytest.raises(ConflictError, match="changed meanwhile"):
         assessments.requests.record_result(
-            request, stale, CareLevel.SEMI_DISABLED, [], "key-1", NOW, "A01", graded(request)
+            request, stale, grading(request, CareLevel.SEMI_DISABLED, [], "key-1")
         )
     assert assessments.requests.get_request(request.district_id, request.request_id)[1] is None
     assert assessments.base.elders.changes(elder.community_id, elder.elder_id) == []

@@ -24,6 +24,7 @@ from careroute.service_layer.assessments import (
     load_world,
     record_result,
 )
+from careroute.service_layer.ports import Grading
 from tests.unit.conftest import STREET_AS_OF
 
 POLICY = load_policy()
@@ -172,9 +173,8 @@ def test_an_elder_graded_after_the_read_is_a_conflict_and_the_request_stays_open
     assert elders.grade(read, "semi", sorted(c.value for c in read.categories), [])
 
     with pytest.raises(ConflictError, match="changed meanwhile"):
-        s.assessing.requests.record_result(
-            request, read, CareLevel.DISABLED, [], "key-1", NOW, "A01", []
-        )
+        grading = Grading(CareLevel.DISABLED, (), "key-1", NOW, "A01", ())
+        s.assessing.requests.record_result(request, read, grading)
     stored, key = s.assessing.requests.get_request(s.district, request.request_id)
     assert (stored.status, key) == (RequestStatus.OPEN, None)
     assert elders.get_elder(request.community_id, request.elder_id).care_level == "semi"

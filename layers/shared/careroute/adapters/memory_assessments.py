@@ -12,10 +12,9 @@ from typing import Any
 
 from careroute.adapters.memory import MemoryElders
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
-from careroute.domain.elder_history import Entry
-from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import ConflictError, NotFoundError
 from careroute.domain.vocabulary import Elder
+from careroute.service_layer.ports import Grading
 
 
 class MemoryAssessors:
@@ -61,26 +60,19 @@ class MemoryAssessmentRequests:
             raise NotFoundError(f"no assessment request {request_id} in {district_id}")
         return found
 
-    def record_result(
-        self,
-        request: AssessmentRequest,
-        elder: Elder,
-        level: CareLevel,
-        new_categories: list[str],
-        key: str,
-        at: datetime,
-        assessor_id: str,
-        changes: Iterable[Entry],
-    ) -> bool:
+    def record_result(self, request: AssessmentRequest, elder: Elder, grading: Grading) -> bool:
         current, closed_by = self.get_request(request.district_id, request.request_id)
         if current.status is RequestStatus.OPEN:
-            keyed = [(f"assessment-{request.request_id}-{n}", e) for n, e in enumerate(changes)]
-            if not self._elders.grade(elder, level.value, new_categories, keyed):
+            keyed = [
+                (f"assessment-{request.request_id}-{n}", e) for n, e in enumerate(grading.changes)
+            ]
+            level = grading.level
+            if not self._elders.grade(elder, level.value, grading.categories, keyed):
                 raise ConflictError("the elder was changed meanwhile; retry")
             done = replace(current, status=RequestStatus.DONE, level=level)
-            self._by_key[(request.district_id, request.request_id)] = (done, key)
+            self._by_key[(request.district_id, request.request_id)] = (done, grading.key)
             return True
-        if closed_by == key:
+        if closed_by == grading.key:
             return False
         raise ConflictError(f"assessment request {request.request_id} already has a result")
 

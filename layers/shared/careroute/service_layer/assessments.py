@@ -26,6 +26,7 @@ from careroute.service_layer.ports import (
     AssessorDirectory,
     AssessorRoutes,
     ElderRepository,
+    Grading,
     ScopeDirectory,
 )
 
@@ -125,9 +126,10 @@ def record_result(
     ]
     if new != old:
         changes.append(Entry(Kind.CHANGE, now, actor, "categories", old, new, reason=reason))
-    created = ports.requests.record_result(
-        request, elder, body.level, new, key, body.assessed_at, assessor.assessor_id, changes
+    grading = Grading(
+        body.level, tuple(new), key, body.assessed_at, assessor.assessor_id, tuple(changes)
     )
+    created = ports.requests.record_result(request, elder, grading)
     done, _ = ports.requests.get_request(district_id, request.request_id)
     graded = ports.elders.get_elder(request.community_id, request.elder_id, consistent=True)
     return _result_document(done, graded, policy, today), created

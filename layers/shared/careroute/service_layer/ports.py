@@ -709,6 +709,19 @@ class AssessorDirectory(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Grading:
+    """What a needs-assessment result writes: its request closed under `key`, and the
+    elder's care level and categories (`categories`, sorted values) with history `changes`."""
+
+    level: CareLevel
+    categories: tuple[str, ...]
+    key: str
+    at: datetime
+    assessor_id: str
+    changes: tuple[Entry, ...]
+
+
 class AssessmentRequests(Protocol):
     """Needs-assessment requests, each closed once by a result that grades its elder."""
 
@@ -727,21 +740,11 @@ class AssessmentRequests(Protocol):
         it (None while open); NotFoundError when there is none."""
         ...
 
-    def record_result(
-        self,
-        request: AssessmentRequest,
-        elder: Elder,
-        level: CareLevel,
-        new_categories: list[str],
-        key: str,
-        at: datetime,
-        assessor_id: str,
-        changes: Iterable[Entry],
-    ) -> bool:
-        """Close the open request under `key` and grade the elder (care level, categories,
-        the history `changes`), all or nothing. True when this call wrote it; False when
-        the same key did before (a retry). ConflictError when another result closed the
-        request, or the elder's categories or care level are no longer `elder`'s."""
+    def record_result(self, request: AssessmentRequest, elder: Elder, grading: Grading) -> bool:
+        """Close the open request and grade the elder as `grading` says, all or nothing.
+        True when this call wrote it; False when the same key did before (a retry).
+        ConflictError when another result closed the request, or the elder's categories or
+        care level are no longer `elder`'s."""
         ...
 
 

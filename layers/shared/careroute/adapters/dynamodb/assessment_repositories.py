@@ -12,11 +12,10 @@ from typing import Any
 from careroute.adapters.dynamodb import assessments
 from careroute.adapters.dynamodb.repositories import DynamoCommunities, DynamoElders, DynamoScopes
 from careroute.domain.assessments import AssessmentRequest, Assessor
-from careroute.domain.elder_history import Entry
-from careroute.domain.eligibility import CareLevel
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.assessment_planning import AssessmentPlanning
 from careroute.service_layer.assessments import Assessing
+from careroute.service_layer.ports import Grading
 
 
 class DynamoAssessors:
@@ -39,19 +38,11 @@ class DynamoAssessmentRequests:
     ) -> tuple[AssessmentRequest, str | None]:
         return assessments.get_request(district_id, request_id)
 
-    def record_result(
-        self,
-        request: AssessmentRequest,
-        elder: Elder,
-        level: CareLevel,
-        new_categories: list[str],
-        key: str,
-        at: datetime,
-        assessor_id: str,
-        changes: Iterable[Entry],
-    ) -> bool:
+    def record_result(self, request: AssessmentRequest, elder: Elder, grading: Grading) -> bool:
+        g = grading
+        categories = list(g.categories)
         return assessments.record_result(
-            request, elder, level, new_categories, key, at, assessor_id, changes
+            request, elder, g.level, categories, g.key, g.at, g.assessor_id, g.changes
         )
 
 
