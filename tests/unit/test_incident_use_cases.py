@@ -9,21 +9,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from careroute.adapters import memory, memory_incidents, memory_orders
+from careroute.adapters import memory, memory_incidents
 from careroute.domain.access import Caller, Role
 from careroute.domain.devices import Device, DeviceKind, call_centre_id
 from careroute.domain.errors import ForbiddenError
 from careroute.domain.incidents import IncidentOutcome, IncidentStatus
-from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level
-from careroute.domain.vocabulary import (
-    CHINA_TZ,
-    Community,
-    GeoPoint,
-    Steward,
-    TimeWindow,
-    TravelMode,
-)
 from careroute.service_layer.incidents import (
     NO_RESPONDER,
     EventRejected,
@@ -38,13 +29,9 @@ from careroute.service_layer.incidents import (
     responder_incidents,
     scope_incidents,
 )
-from careroute.service_layer.responders import Responding
 from tests.builders import an_elder
+from tests.unit.urgent_day import DAY, POLICY, TEN, a_community, a_steward, memory_responding
 
-POLICY = load_policy()
-DAY = date(2026, 12, 8)  # a Tuesday
-TEN = datetime(2026, 12, 8, 10, 0, tzinfo=CHINA_TZ)
-SHIFT = TimeWindow.parse("08:30", "17:00")
 STEWARD = Caller("steward-sub", Role.STEWARD, "W1")
 MONTH = "2026-12"
 
@@ -53,37 +40,18 @@ MONTH = "2026-12"
 def ports() -> IncidentHandling:
     """Elder E1 of community C1 (street S1, district D1) with a monitoring belt, C1's call
     centre, steward W1 of C1 and W2 of a neighbouring C2; no home-service providers."""
-    communities = memory.MemoryCommunities()
-    communities.save_communities(
-        [
-            Community("C1", "社区", "S1", "街道", "D1", "区", GeoPoint(41.8, 123.4), 400),
-            Community("C2", "社区", "S1", "街道", "D1", "区", GeoPoint(41.805, 123.4), 400),
-        ]
-    )
-    stewards, elders, routes = memory.MemoryStewards(), memory.MemoryElders(), memory.MemoryRoutes()
-    stewards.save_stewards(
-        [
-            Steward("W1", "C1", "管家", SHIFT, None, TravelMode.BIKE),
-            Steward("W2", "C2", "管家", SHIFT, None, TravelMode.BIKE),
-        ]
-    )
+    communities, stewards = memory.MemoryCommunities(), memory.MemoryStewards()
+    communities.save_communities([a_community("C1", 41.8), a_community("C2", 41.805)])
+    stewards.save_stewards([a_steward("W1", "C1"), a_steward("W2", "C2")])
+    elders = memory.MemoryElders()
     elders.save_elders([an_elder()])
-    quota, plans = memory_orders.MemoryQuota(), memory_orders.MemoryDayPlans()
     handling = IncidentHandling(
         incidents=memory_incidents.MemoryIncidents(),
         devices=memory_incidents.MemoryDevices(),
         elders=elders,
         stewards=stewards,
         scopes=memory.MemoryScopes(communities),
-        responding=Responding(
-            communities,
-            stewards,
-            memory.MemoryHolidays(),
-            memory_orders.MemoryProviders(),
-            plans,
-            memory_orders.MemoryOrders(quota, plans),
-            routes,
-        ),
+        responding=memory_responding(communities, stewards),
     )
     installed = date(2026, 1, 5)
     handling.devices.save_devices(

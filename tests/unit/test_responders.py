@@ -4,21 +4,15 @@ responder's day only over the day read, finding it there and taking it off again
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from careroute.adapters import memory, memory_orders
+from careroute.adapters import memory
 from careroute.domain.incidents import Incident, IncidentStatus, ResponderOption
-from careroute.domain.policy import load_policy
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.vocabulary import (
-    CHINA_TZ,
-    Community,
     GeoPoint,
-    Steward,
-    TimeWindow,
-    TravelMode,
 )
 from careroute.planning.urgent_holds import urgent_stop_id
 from careroute.service_layer.container_cache import ContainerCache
@@ -30,20 +24,9 @@ from careroute.service_layer.responders import (
     take_off,
 )
 from tests.builders import an_elder, an_incident
+from tests.unit.urgent_day import DAY, POLICY, TEN, a_community, a_steward, memory_responding
 
-POLICY = load_policy()
-DAY = date(2026, 12, 8)  # a Tuesday
-TEN = datetime(2026, 12, 8, 10, 0, tzinfo=CHINA_TZ)
-SHIFT = TimeWindow.parse("08:30", "17:00")
 ELDER = an_elder()  # E1 of C1 (district D1), at 41.8, 123.4
-
-
-def a_community(community_id: str, lat: float) -> Community:
-    return Community(community_id, "社区", "S1", "街道", "D1", "区", GeoPoint(lat, 123.4), 400)
-
-
-def a_steward(steward_id: str, community_id: str, leave: frozenset[date] = frozenset()) -> Steward:
-    return Steward(steward_id, community_id, "管家", SHIFT, None, TravelMode.BIKE, leave=leave)
 
 
 class Ticking:
@@ -65,17 +48,8 @@ def clock() -> Ticking:
 def ports(clock: Ticking) -> Responding:
     """Home community C1 with steward W1, a neighbour C2 (W2, on leave on DAY) and C3 (W3),
     and provider P1 of district D1 with worker K1."""
-    quota, plans = memory_orders.MemoryQuota(), memory_orders.MemoryDayPlans()
-    responding = Responding(
-        communities=memory.MemoryCommunities(),
-        stewards=memory.MemoryStewards(),
-        holidays=memory.MemoryHolidays(),
-        providers=memory_orders.MemoryProviders(),
-        plans=plans,
-        orders=memory_orders.MemoryOrders(quota, plans),
-        routes=memory.MemoryRoutes(),
-        cache=ContainerCache(60, monotonic=clock),
-    )
+    communities, stewards = memory.MemoryCommunities(), memory.MemoryStewards()
+    responding = memory_responding(communities, stewards, ContainerCache(60, monotonic=clock))
     responding.communities.save_communities(
         [a_community("C1", 41.8), a_community("C2", 41.805), a_community("C3", 41.81)]
     )
