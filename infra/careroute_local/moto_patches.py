@@ -25,6 +25,11 @@
    minutes). A new Item is now measured once; the sizes are cumulative, so the final total
    exceeds the limit exactly when one of the partial sums did: same items, same error.
 
+6. The moto server answers requests on several threads, and a TransactWriteItems checks its
+   conditions and then writes with nothing in between held: two concurrent transactions
+   could both pass a condition the other's write fails (two free orders both under the
+   quota). DynamoDB isolates transactions (serializable); here they run one at a time.
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
@@ -106,6 +111,7 @@ def _get_records(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any
 
 
 _transaction = threading.local()
+_one_transaction_at_a_time = threading.Lock()
 
 
 class _CopyTablesByReference:
@@ -156,6 +162,13 @@ def _restore(table: Table, hash_key: DynamoType, range_key: DynamoType | None, i
 
 
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    with _one_transaction_at_a_time:
+        _transact_write_items_alone(self, transact_items)
+
+
+def _transact_write_items_alone(
+    self: DynamoDBBackend, transact_items: list[dict[str, Any]]
+) -> None:
     saved = [
         (table, h, r, copy.deepcopy(table.get_item(h, r)))
         for table, h, r in _item_keys(self, transact_items)
