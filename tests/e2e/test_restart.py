@@ -101,6 +101,17 @@ def post_visit(api_url: str, token: str, key: str, elder_id: str) -> tuple[int, 
         return exc.code, json.loads(exc.read() or b"{}")
 
 
+def read_route(api_url: str, token: str, steward_id: str, plan: Path) -> int:
+    """GET the steward's planned day (the date the exported plan is for): its status."""
+    day = json.loads(plan.read_text("utf-8"))["date"]
+    request = urllib.request.Request(
+        f"{api_url}/stewards/{steward_id}/routes/{day}",
+        headers={"authorization": f"Bearer {token}"},
+    )
+    with _OPENER.open(request, timeout=120) as response:
+        return int(response.status)
+
+
 def stored_visit_ids(stack: dict[str, Any]) -> list[str]:
     env = stack["environment"]
     client = boto3.client(
@@ -143,6 +154,10 @@ def test_kill_9_mid_burst_of_outcomes_loses_no_visit_and_counts_none_twice(
         tokens = {steward: issuer.token("steward", steward) for _, steward, _ in posts}
         accepted: dict[str, str] = {}
         guard = threading.Lock()
+        # Each phone read its route in the morning: the API function is warm before the burst
+        # (a cold start on a loaded machine could outlast every request's timeout).
+        route = read_route(stack["api_url"], tokens[posts[0][1]], posts[0][1], plan)
+        assert route == 200
 
         def phone(post: tuple[str, str, str]) -> None:
             key, steward, elder = post
