@@ -24,7 +24,7 @@ from careroute.entrypoints.http_api import (
     new_resolver,
 )
 from careroute.messages.incidents import CloseIncidentBody, IncidentList, IncidentRow
-from careroute.service_layer.incidents import (
+from careroute.service_layer.incident_tracking import (
     acknowledge_incident,
     arrive_at_incident,
     close_incident,

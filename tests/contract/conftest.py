@@ -14,7 +14,7 @@ from typing import TypeVar
 import pytest
 from pydantic import BaseModel
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.adapters.dynamodb import bind_tables
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.entrypoints.config import Settings
@@ -107,18 +107,18 @@ class Backend:
 
 
 def memory_backend() -> Backend:
-    communities, coverage = memory.MemoryCommunities(), memory.MemoryCoverage()
-    plan_jobs = memory.MemoryPlanJobs()
+    communities, coverage = memory.MemoryCommunities(), memory_visits.MemoryCoverage()
+    plan_jobs = memory_visits.MemoryPlanJobs()
     return Backend(
         "memory",
         communities=communities,
         stewards=memory.MemoryStewards(),
         elders=memory.MemoryElders(),
-        routes=memory.MemoryRoutes(),
-        visits=memory.MemoryVisits(),
-        tickets=memory.MemoryTickets(coverage),
+        routes=memory_visits.MemoryRoutes(),
+        visits=memory_visits.MemoryVisits(),
+        tickets=memory_visits.MemoryTickets(coverage),
         coverage=coverage,
-        overflow=memory.MemoryOverflowMarks(),
+        overflow=memory_visits.MemoryOverflowMarks(),
         holidays=memory.MemoryHolidays(),
         plan_jobs=plan_jobs,
         scopes=memory.MemoryScopes(communities),

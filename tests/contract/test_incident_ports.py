@@ -19,12 +19,8 @@ from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import Incident, acknowledge
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
-from careroute.service_layer.incidents import (
-    EventRejected,
-    acknowledge_incident,
-    escalate_unacknowledged,
-    receive,
-)
+from careroute.service_layer.incident_tracking import acknowledge_incident, escalate_unacknowledged
+from careroute.service_layer.incidents import EventRejected, receive
 from tests.builders import an_incident
 from tests.conftest import PLAN_DATE, TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend

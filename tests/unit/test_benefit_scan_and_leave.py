@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.policy import load_policy
@@ -29,7 +29,7 @@ def test_an_elder_turning_80_is_notified_once_and_gets_a_task_for_the_next_visit
     ports = BenefitScan(
         memory.MemoryCommunities(),
         memory.MemoryElders(),
-        memory.MemoryTickets(memory.MemoryCoverage()),
+        memory_visits.MemoryTickets(memory_visits.MemoryCoverage()),
     )
     ports.communities.save_communities([HOME])
     turning = replace(an_elder(born=date(1946, 3, 15)), elder_id="E1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.coverage import ALL_TIERS, Scope
 from careroute.domain.vocabulary import CHINA_TZ, Tier
 from careroute.service_layer.pace import PaceReading, city_pace
@@ -17,7 +17,7 @@ CITY = Scope.parse("city")
 def test_the_city_pace_counts_the_elders_visited_against_working_days_less_holidays() -> None:
     """Given 20 due elders, 2 of them visited by Friday 4 December 2026, and 2 December a
     holiday, then 3 of 22 working days are done and 10 % of the elders are visited."""
-    ports = PaceReading(memory.MemoryCoverage(), memory.MemoryHolidays())
+    ports = PaceReading(memory_visits.MemoryCoverage(), memory.MemoryHolidays())
     ports.coverage.save_registry_totals({(CITY, Tier.T3.value): 20, (CITY, ALL_TIERS): 20})
     for n, day in enumerate((1, 3)):
         at = datetime(2026, 12, day, 9, tzinfo=CHINA_TZ)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from careroute.adapters import memory
+from careroute.adapters import memory_visits
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.vocabulary import CHINA_TZ, Outcome, Tier
 from careroute.service_layer.coverage_check import CoverageCheck, check_month, rebuild_month
@@ -16,7 +16,7 @@ MONTH = "2026-12"
 
 def checked_ports() -> CoverageCheck:
     """Three visits stored, of which the projector counted only the first two (C1/S1/D1)."""
-    ports = CoverageCheck(memory.MemoryVisits(), memory.MemoryCoverage())
+    ports = CoverageCheck(memory_visits.MemoryVisits(), memory_visits.MemoryCoverage())
     outcomes = (Outcome.VISITED, Outcome.NOT_HOME, Outcome.VISITED)
     for n, outcome in enumerate(outcomes):
         at = datetime(2026, 12, 1 + n, 9, tzinfo=CHINA_TZ)

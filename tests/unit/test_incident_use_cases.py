@@ -15,20 +15,17 @@ from careroute.domain.devices import Device, DeviceKind, call_centre_id
 from careroute.domain.errors import ForbiddenError
 from careroute.domain.incidents import IncidentOutcome, IncidentStatus
 from careroute.domain.tickets import Level
-from careroute.service_layer.incidents import (
-    NO_RESPONDER,
-    EventRejected,
-    IncidentHandling,
+from careroute.service_layer.incident_tracking import (
     acknowledge_incident,
     arrive_at_incident,
     close_incident,
     escalate_unacknowledged,
     incident_report,
     read_incident,
-    receive,
     responder_incidents,
     scope_incidents,
 )
+from careroute.service_layer.incidents import NO_RESPONDER, EventRejected, IncidentHandling, receive
 from tests.builders import an_elder
 from tests.unit.urgent_day import DAY, POLICY, TEN, a_community, a_steward, memory_responding
 

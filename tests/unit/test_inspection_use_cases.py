@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from careroute_synthetic.inspections import generate_inspections
 
-from careroute.adapters import memory, memory_inspections
+from careroute.adapters import memory, memory_inspections, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import (
     ConflictError,
@@ -65,7 +65,7 @@ def stores(city: Registry) -> Stores:
         memory_inspections.MemoryInspectors(),
         memory_inspections.MemoryInspectionPlans(),
         memory_inspections.MemoryInspectionResults(targets),
-        memory.MemoryTickets(memory.MemoryCoverage()),
+        memory_visits.MemoryTickets(memory_visits.MemoryCoverage()),
         communities,
         memory.MemoryScopes(communities),
     )
@@ -180,14 +180,14 @@ def test_a_result_is_refused_for_another_district_a_stranger_or_a_future_time(
         record_result(s.inspector, future, "k", NOW, POLICY, s.ports)
 
 
-class TicketsDown(memory.MemoryTickets):
+class TicketsDown(memory_visits.MemoryTickets):
     def open_once(self, ticket: Ticket) -> bool:
         raise StorageError("tickets table down")
 
 
 def test_a_retry_after_the_tickets_failed_opens_them_once(one_street: Registry) -> None:
     s = stores(one_street)
-    down = Inspecting(**{**vars(s.ports), "tickets": TicketsDown(memory.MemoryCoverage())})
+    down = Inspecting(**{**vars(s.ports), "tickets": TicketsDown(memory_visits.MemoryCoverage())})
     with pytest.raises(StorageError):
         record_result(s.inspector, a_result(s), "key-2", NOW, POLICY, down)
 

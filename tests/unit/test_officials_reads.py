@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind, registry_totals, scopes_of
 from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
@@ -81,11 +81,11 @@ class Registry:
         self.elders = memory.MemoryElders()
         self.elders.save_elders(ELDERS)
         self.scopes = memory.MemoryScopes(self.communities)
-        self.coverage = memory.MemoryCoverage()
+        self.coverage = memory_visits.MemoryCoverage()
         chains = {c.community_id: scopes_of(c.community_id, c.street_id, c.district_id)
                   for c in COMMUNITIES}  # fmt: skip
         self.coverage.save_registry_totals(registry_totals(ELDERS, chains, TODAY, POLICY))
-        self.visits = memory.MemoryVisits()
+        self.visits = memory_visits.MemoryVisits()
 
     @property
     def dashboard(self) -> DashboardReading:

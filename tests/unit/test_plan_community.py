@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.messages.visits import NightlyTick, PlanJob
@@ -31,10 +31,10 @@ def nightly(one_street: Registry) -> NightlyPlanning:
         communities=memory.MemoryCommunities(),
         stewards=memory.MemoryStewards(),
         elders=memory.MemoryElders(),
-        routes=memory.MemoryRoutes(),
-        overflow=memory.MemoryOverflowMarks(),
+        routes=memory_visits.MemoryRoutes(),
+        overflow=memory_visits.MemoryOverflowMarks(),
         holidays=memory.MemoryHolidays(),
-        plan_jobs=memory.MemoryPlanJobs(),
+        plan_jobs=memory_visits.MemoryPlanJobs(),
     )
     ports.communities.save_communities(one_street.communities)
     ports.stewards.save_stewards(one_street.stewards)
@@ -50,7 +50,7 @@ def solver(ports: NightlyPlanning) -> CommunityPlanning:
 
 
 def queued(ports: NightlyPlanning) -> list[PlanJob]:
-    assert isinstance(ports.plan_jobs, memory.MemoryPlanJobs)
+    assert isinstance(ports.plan_jobs, memory_visits.MemoryPlanJobs)
     return sorted(ports.plan_jobs.take_all(), key=lambda job: job.community_id)
 
 

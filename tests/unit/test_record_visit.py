@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from careroute.adapters.cached import CachedStewards
-from careroute.adapters.memory import MemoryElders, MemoryRoutes, MemoryStewards, MemoryVisits
+from careroute.adapters.memory import MemoryElders, MemoryStewards
+from careroute.adapters.memory_visits import MemoryRoutes, MemoryVisits
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry

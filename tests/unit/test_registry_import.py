@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.coverage import ALL_TIERS, Scope, ScopeKind
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import ElderStatus, Registry
@@ -27,7 +27,7 @@ def in_memory() -> RegistryLoading:
         memory.MemoryCommunities(),
         memory.MemoryStewards(),
         memory.MemoryElders(),
-        memory.MemoryCoverage(),
+        memory_visits.MemoryCoverage(),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
@@ -26,7 +26,9 @@ STEWARD = Caller("sub-w1", Role.STEWARD, "W1")
 
 @pytest.fixture
 def ports() -> RouteReading:
-    reading = RouteReading(memory.MemoryRoutes(), memory.MemoryElders(), memory.MemoryReadAudit())
+    reading = RouteReading(
+        memory_visits.MemoryRoutes(), memory.MemoryElders(), memory.MemoryReadAudit()
+    )
     reading.elders.save_elders([OWN, NEIGHBOUR])
     return reading
 

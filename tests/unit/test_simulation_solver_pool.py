@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning, fan_out
@@ -20,8 +20,8 @@ POLICY = load_policy()
 def _planned_night(city: Registry, workers: int) -> tuple[dict[str, Any], set[str]]:
     """Fan out the night, solve its jobs with `workers`; the routes and the overflow marks."""
     communities, stewards = memory.MemoryCommunities(), memory.MemoryStewards()
-    elders, routes = memory.MemoryElders(), memory.MemoryRoutes()
-    overflow, jobs = memory.MemoryOverflowMarks(), memory.MemoryPlanJobs()
+    elders, routes = memory.MemoryElders(), memory_visits.MemoryRoutes()
+    overflow, jobs = memory_visits.MemoryOverflowMarks(), memory_visits.MemoryPlanJobs()
     communities.save_communities(city.communities)
     stewards.save_stewards(city.stewards)
     elders.save_elders(city.elders)

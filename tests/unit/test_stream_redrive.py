@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.adapters.memory_dead_letters import MemoryFailedVisitBatches
 from careroute.domain.coverage import Projection, Scope, ScopeKind
 from careroute.domain.errors import StorageError
@@ -41,9 +41,9 @@ def visits(city: Registry, count: int) -> list[VisitRecord]:
 def redrive(city: Registry) -> tuple[ProjectorRedrive, MemoryFailedVisitBatches]:
     elders = memory.MemoryElders()
     elders.save_elders(city.elders)
-    coverage = memory.MemoryCoverage()
+    coverage = memory_visits.MemoryCoverage()
     failed = MemoryFailedVisitBatches()
-    projection = VisitProjection(elders, memory.MemoryTickets(coverage), coverage)
+    projection = VisitProjection(elders, memory_visits.MemoryTickets(coverage), coverage)
     return ProjectorRedrive(failed, projection), failed
 
 
@@ -68,7 +68,7 @@ def test_a_partly_projected_batch_replayed_twice_counts_each_visit_once(
     assert elder.last_visited_on == STREET_AS_OF
 
 
-class CountersDown(memory.MemoryCoverage):
+class CountersDown(memory_visits.MemoryCoverage):
     """The coverage counters refusing every write (a lost permission)."""
 
     def project_visit(self, record: VisitRecord) -> Projection:
@@ -82,7 +82,7 @@ def test_a_batch_the_projector_still_fails_on_stays_for_the_next_redrive(
     for record in visits(one_street, 2):
         failed.dead_letter([record])
     down = CountersDown()
-    refused = VisitProjection(ports.projection.elders, memory.MemoryTickets(down), down)
+    refused = VisitProjection(ports.projection.elders, memory_visits.MemoryTickets(down), down)
 
     assert redrive_projector(POLICY, ProjectorRedrive(failed, refused), limit=1) == Replayed(
         moved=0, left=2

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
@@ -33,12 +33,12 @@ POLICY = load_policy()
 
 @pytest.fixture
 def ports(one_street: Registry) -> Ticketing:
-    communities, coverage = memory.MemoryCommunities(), memory.MemoryCoverage()
+    communities, coverage = memory.MemoryCommunities(), memory_visits.MemoryCoverage()
     communities.save_communities(one_street.communities)
     stewards = memory.MemoryStewards()
     stewards.save_stewards(one_street.stewards)
     return Ticketing(
-        memory.MemoryTickets(coverage), coverage, stewards, memory.MemoryScopes(communities)
+        memory_visits.MemoryTickets(coverage), coverage, stewards, memory.MemoryScopes(communities)
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from careroute.adapters import memory, memory_orders
+from careroute.adapters import memory, memory_orders, memory_visits
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -50,6 +50,6 @@ def memory_responding(
         providers=memory_orders.MemoryProviders(),
         plans=plans,
         orders=memory_orders.MemoryOrders(quota, plans),
-        routes=memory.MemoryRoutes(),
+        routes=memory_visits.MemoryRoutes(),
         cache=cache or ContainerCache(DIRECTORY_TTL_SECONDS),
     )

@@ -20,15 +20,17 @@ from typing import Any
 
 from careroute.adapters.memory import (
     MemoryCommunities,
-    MemoryCoverage,
     MemoryElders,
     MemoryHolidays,
-    MemoryOverflowMarks,
-    MemoryPlanJobs,
     MemoryReadAudit,
-    MemoryRoutes,
     MemoryScopes,
     MemoryStewards,
+)
+from careroute.adapters.memory_visits import (
+    MemoryCoverage,
+    MemoryOverflowMarks,
+    MemoryPlanJobs,
+    MemoryRoutes,
     MemoryTickets,
     MemoryVisits,
 )

@@ -1,0 +1,258 @@
+"""The visiting loop's ports in memory: routes and overflow marks, plan jobs, visits, coverage
+counters and tickets, behaving as the DynamoDB adapters do (`tests/contract/` runs both)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from careroute.adapters.memory_jobs import MemoryJobs
+from careroute.domain.coverage import (
+    ALL_TIERS,
+    OUTCOME_NAMES,
+    TIER_ORDER,
+    Projection,
+    Scope,
+    coverage_row,
+    record_scopes,
+    scopes_of,
+)
+from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
+from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
+from careroute.domain.vocabulary import (
+    VisitRecord,
+)
+from careroute.messages.visits import PlanJob
+
+_Ordered = TypeVar("_Ordered", date, datetime)
+
+
+class MemoryRoutes:
+    def __init__(self) -> None:
+        self._documents: dict[tuple[str, str], str] = {}
+
+    def save_route(self, document: dict[str, Any]) -> None:
+        key = (str(document["steward_id"]), str(document["date"]))
+        self._documents[key] = json.dumps(document)
+
+    def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
+        text = self._documents.get((steward_id, day.isoformat()))
+        return None if text is None else dict(json.loads(text))
+
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        key = (str(document["steward_id"]), str(document["date"]))
+        stored = self._documents.get(key)
+        if (None if stored is None else json.loads(stored)) != previous:
+            return False
+        self._documents[key] = json.dumps(document)
+        return True
+
+
+class MemoryOverflowMarks:
+    def __init__(self) -> None:
+        self._marked: dict[date, set[str]] = {}
+
+    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
+        marked = self._marked.setdefault(plan_date, set())
+        if overflowing:
+            marked.add(community_id)
+        else:
+            marked.discard(community_id)
+
+    def overflowing_on(self, plan_date: date) -> set[str]:
+        return set(self._marked.get(plan_date, set()))
+
+
+class MemoryPlanJobs(MemoryJobs[PlanJob]):
+    """The queue of plan jobs (communities' days)."""
+
+    def __init__(self) -> None:
+        super().__init__(PlanJob)
+
+    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
+        return self.send(jobs)
+
+
+class MemoryVisits:
+    def __init__(self) -> None:
+        self._by_id: dict[str, tuple[VisitRecord, str]] = {}
+        self._new: list[VisitRecord] = []
+        """Records stored since the last `take_new`, in the order stored (the stream)."""
+
+    def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
+        if record.visit_id not in self._by_id:
+            self._by_id[record.visit_id] = (record, request_hash)
+            self._new.append(record)
+            return record, True
+        stored, stored_hash = self._by_id[record.visit_id]
+        if stored_hash != request_hash:
+            raise ConflictError(KEY_REUSED)
+        return stored, False
+
+    def all_visits(self) -> Iterator[VisitRecord]:
+        return iter([record for record, _ in self._by_id.values()])
+
+    def visits_between(self, first: date, last: date, scope: Scope) -> Iterator[VisitRecord]:
+        return iter(
+            [
+                record
+                for record, _ in self._by_id.values()
+                if first <= record.visited_at.date() <= last and scope in record_scopes(record)
+            ]
+        )
+
+    def take_new(self) -> list[VisitRecord]:
+        """The records stored since the last call, oldest first, as the table's stream
+        delivers them to the projector (a simulation's stream drain); none are kept."""
+        taken, self._new = self._new, []
+        return taken
+
+
+class MemoryCoverage:
+    """Counters per (month#scope, tier), the markers that make them exact, the registry
+    totals and the ticket counters, as the coverage table keeps them."""
+
+    def __init__(self) -> None:
+        self._markers: set[str] = set()
+        self._counters: dict[tuple[str, str], Counter[str]] = {}
+        self._totals: dict[tuple[str, str], int] = {}
+        self._tickets: dict[str, Counter[str]] = {}
+
+    def project_visit(self, record: VisitRecord) -> Projection:
+        visit_marker = f"visit#{record.visit_id}"
+        if visit_marker in self._markers:
+            return Projection.DUPLICATE
+        elder_marker = f"elder-month#{record.elder_id}#{record.month}"
+        count_elder = record.completed and elder_marker not in self._markers
+        self._markers.add(visit_marker)
+        if count_elder:
+            self._markers.add(elder_marker)
+        for scope in record_scopes(record):
+            for tier in (record.tier.value, ALL_TIERS):
+                counts = self._counters.setdefault((f"{record.month}#{scope}", tier), Counter())
+                counts["visits_made"] += 1
+                counts[f"outcome_{record.outcome.value}"] += 1
+                if count_elder:
+                    counts["elders_visited"] += 1
+        return Projection.APPLIED
+
+    def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
+        for (scope, tier), count in totals.items():
+            self._totals[(str(scope), tier)] = count
+        return len(totals)
+
+    def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
+        return [
+            coverage_row(
+                tier,
+                self._counters.get((f"{month}#{scope}", tier)),
+                self._totals.get((str(scope), tier), 0),
+            )
+            for tier in TIER_ORDER
+        ]
+
+    def stored_counters(self, month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+        """Every counter of a month by (scope, tier), as the coverage table's
+        `stored_counters` gives them (for the checks, not requests)."""
+        prefix = f"{month}#"
+        return {
+            (Scope.parse(key.removeprefix(prefix)), tier): coverage_row(tier, counts, 0)
+            for (key, tier), counts in self._counters.items()
+            if key.startswith(prefix)
+        }
+
+    def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
+        counts = self._tickets.get(f"{month}#{scope}", Counter())
+        return {name: counts[name] for name in ("opened", "closed", "closed_on_time")}
+
+    def scope_exists(self, scope: Scope) -> bool:
+        return any(key == str(scope) for key, _tier in self._totals)
+
+    def overwrite_counters(self, month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+        stale = set(self.stored_counters(month)) - set(rows)
+        for (scope, tier), row in rows.items():
+            counts = Counter(elders_visited=row["elders_visited"], visits_made=row["visits_made"])
+            for name in OUTCOME_NAMES:
+                counts[f"outcome_{name}"] = row["outcomes"].get(name, 0)
+            self._counters[(f"{month}#{scope}", tier)] = counts
+        for scope, tier in stale:
+            self._counters[(f"{month}#{scope}", tier)] = Counter()
+        return len(rows) + len(stale)
+
+    def count_ticket(self, ticket: Ticket, *, opened: bool) -> None:
+        """Add to the ticket counters of every scope of `ticket`, in the month it opened."""
+        month = opening_month(ticket)
+        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+            counts = self._tickets.setdefault(f"{month}#{scope}", Counter())
+            if opened:
+                counts["opened"] += 1
+            else:
+                counts["closed"] += 1
+                counts["closed_on_time"] += int(closed_on_time(ticket))
+
+
+class MemoryTickets:
+    """Tickets by id; opening one counts it in `coverage` in the same step."""
+
+    def __init__(self, coverage: MemoryCoverage) -> None:
+        self._coverage = coverage
+        self._by_id: dict[str, Ticket] = {}
+        self._ids_of_community: dict[str, list[str]] = {}
+        """Ticket ids by community (a ticket never changes community): a steward's list
+        reads one community's tickets, not the city's."""
+
+    def open_once(self, ticket: Ticket) -> bool:
+        if ticket.ticket_id in self._by_id:
+            return False
+        self._by_id[ticket.ticket_id] = ticket
+        self._ids_of_community.setdefault(ticket.community_id, []).append(ticket.ticket_id)
+        self._coverage.count_ticket(ticket, opened=True)
+        return True
+
+    def get_ticket(self, ticket_id: str) -> Ticket:
+        if ticket_id not in self._by_id:
+            raise NotFoundError(f"ticket {ticket_id} not found")
+        return self._by_id[ticket_id]
+
+    def _soonest_due(self, wanted: Iterable[Ticket]) -> Iterator[Ticket]:
+        return iter(sorted(wanted, key=lambda t: (t.due_at, t.ticket_id)))
+
+    def of_community(self, community_id: str) -> Iterator[Ticket]:
+        ids = self._ids_of_community.get(community_id, [])
+        return self._soonest_due(self._by_id[ticket_id] for ticket_id in ids)
+
+    def open_tickets(self) -> Iterator[Ticket]:
+        return self._soonest_due(t for t in self._by_id.values() if t.status is TicketStatus.OPEN)
+
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        return self._soonest_due(
+            t for t in self._by_id.values() if t.status is TicketStatus.OPEN and t.due_at < now
+        )
+
+    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
+        stored = self._by_id.get(before.ticket_id)
+        if stored is None or stored.status is not TicketStatus.OPEN:
+            return False
+        if stored.level is not before.level:
+            return False
+        self._by_id[before.ticket_id] = replace(stored, level=after.level)
+        return True
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        stored = self._by_id.get(ticket.ticket_id)
+        if stored is None or stored.status is not TicketStatus.OPEN:
+            return False
+        self._by_id[ticket.ticket_id] = replace(
+            stored,
+            status=TicketStatus.CLOSED,
+            closed_at=ticket.closed_at,
+            closed_by=ticket.closed_by,
+            action=ticket.action,
+            result=ticket.result,
+        )
+        self._coverage.count_ticket(ticket, opened=False)
+        return True

@@ -1,0 +1,187 @@
+"""After an incident is open: its responder acknowledges, arrives and closes it; officials and
+responders read it; the minute escalator re-dispatches what nobody acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.errors import ConflictError, ForbiddenError
+from careroute.domain.incident_report import MonthReport, month_report
+from careroute.domain.incidents import (
+    Incident,
+    IncidentOutcome,
+    IncidentStatus,
+    acknowledge,
+    arrive,
+    close,
+    escalate,
+)
+from careroute.domain.policy import Policy
+from careroute.domain.tickets import LEVELS
+from careroute.service_layer.incidents import ATTEMPTS, RESPONDER_ROLES, IncidentHandling, dispatch
+from careroute.service_layer.ports import (
+    IncidentRepository,
+    ScopeDirectory,
+)
+from careroute.service_layer.scope_access import readable_scope
+
+
+def _is_responder(who: Caller, incident: Incident) -> bool:
+    """The caller is the incident's responder: its steward, or its home-service worker."""
+    role = Role.WORKER if incident.responder_provider_id else Role.STEWARD
+    return who.role is role and incident.responder_id == who.scope
+
+
+def _own(who: Caller, incident_id: str, incidents: IncidentRepository) -> Incident:
+    if who.role not in RESPONDER_ROLES:
+        raise ForbiddenError("only the incident's responder may do this")
+    incident = incidents.get_incident(incident_id)
+    if not _is_responder(who, incident):
+        raise ForbiddenError("only the incident's responder may do this")
+    return incident
+
+
+def _track(
+    who: Caller,
+    incident_id: str,
+    step: Callable[[Incident], Incident],
+    what: str,
+    incidents: IncidentRepository,
+) -> Incident:
+    for _ in range(ATTEMPTS):
+        incident = _own(who, incident_id, incidents)
+        try:
+            after = step(incident)
+        except ValueError as exc:
+            raise ConflictError(str(exc)) from exc
+        if incidents.save_step(incident, after):
+            return replace(after, version=incident.version + 1)
+    raise ConflictError(f"could not {what}: the incident keeps changing")
+
+
+def acknowledge_incident(
+    who: Caller, incident_id: str, now: datetime, ports: IncidentHandling
+) -> Incident:
+    return _track(who, incident_id, lambda i: acknowledge(i, now), "acknowledge", ports.incidents)
+
+
+def arrive_at_incident(
+    who: Caller, incident_id: str, now: datetime, ports: IncidentHandling
+) -> Incident:
+    return _track(who, incident_id, lambda i: arrive(i, now), "record arrival", ports.incidents)
+
+
+def close_incident(
+    who: Caller,
+    incident_id: str,
+    outcome: IncidentOutcome,
+    now: datetime,
+    ports: IncidentHandling,
+) -> Incident:
+    return _track(who, incident_id, lambda i: close(i, now, outcome), "close", ports.incidents)
+
+
+def _may_read(who: Caller, incident: Incident, scopes: ScopeDirectory) -> bool:
+    if who.role in RESPONDER_ROLES:
+        return _is_responder(who, incident)
+    where = Scope(ScopeKind.COMMUNITY, incident.community_id)
+    try:
+        require_scope(who, where, scopes.ancestors(where))
+    except ForbiddenError:
+        return False
+    return True
+
+
+def read_incident(who: Caller, incident_id: str, ports: IncidentHandling) -> Incident:
+    incident = ports.incidents.get_incident(incident_id)
+    if not _may_read(who, incident, ports.scopes):
+        raise ForbiddenError(f"{who.role.value} {who.scope} may not read this incident")
+    return incident
+
+
+def responder_incidents(
+    who: Caller, steward_id: str, open_only: bool, ports: IncidentHandling
+) -> list[Incident]:
+    """A responder's incidents, newest first: the steward themselves, or officials over the
+    steward's community."""
+    if who.role is Role.STEWARD:
+        if who.scope != steward_id:
+            raise ForbiddenError("a steward can only see their own incidents")
+    else:
+        steward = ports.stewards.get_steward(steward_id)
+        where = Scope(ScopeKind.COMMUNITY, steward.community_id)
+        require_scope(who, where, ports.scopes.ancestors(where))
+    found = list(ports.incidents.of_responder(steward_id))
+    return [i for i in found if i.is_open] if open_only else found
+
+
+def _in_scope(
+    who: Caller, scope: str, month: str, ports: IncidentHandling
+) -> tuple[Scope, list[Incident]]:
+    """The month's incidents of an official's scope (ValidationError for a bad scope)."""
+    where = readable_scope(who, scope, ports.scopes)
+
+    def inside(i: Incident) -> bool:
+        if where.kind is ScopeKind.CITY:
+            return True
+        own = {
+            ScopeKind.DISTRICT: i.district_id,
+            ScopeKind.STREET: i.street_id,
+            ScopeKind.COMMUNITY: i.community_id,
+        }
+        return own[where.kind] == where.scope_id
+
+    return where, [i for i in ports.incidents.of_month(month) if inside(i)]
+
+
+def scope_incidents(
+    who: Caller, scope: str, month: str, open_only: bool, ports: IncidentHandling
+) -> list[Incident]:
+    """Officials: the incidents of their scope opened in the month, the most escalated and
+    then the oldest first (what needs a call now comes first)."""
+    _, found = _in_scope(who, scope, month, ports)
+    if open_only:
+        found = [i for i in found if i.is_open]
+    return sorted(found, key=lambda i: (-LEVELS.index(i.level), i.opened_at, i.incident_id))
+
+
+def incident_report(
+    who: Caller, month: str, scope: str, now: datetime, ports: IncidentHandling
+) -> MonthReport:
+    """The month's response report for an official's scope."""
+    where, found = _in_scope(who, scope, month, ports)
+    return month_report(month, str(where), found, now)
+
+
+STALLED_AFTER = timedelta(minutes=1)
+"""An incident still NEW or DISPATCHING this long after its latest event was left by a
+crashed or dead-lettered delivery, or found nobody on shift: the minute tick tries again."""
+
+
+@dataclass(frozen=True)
+class MinuteRun:
+    redispatched: int
+    escalated: int
+
+
+def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandling) -> MinuteRun:
+    """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
+    an event crashed), then raise every unacknowledged incident to the level due at `now`.
+    Every write is conditional on the version read, so overlapping runs act once."""
+    redispatched = escalated = 0
+    for incident in ports.incidents.unacknowledged():
+        if (
+            incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
+            and now - incident.last_event_at >= STALLED_AFTER
+        ):
+            elder = ports.elders.get_elder(incident.community_id, incident.elder_id)
+            incident = dispatch(incident, elder, now, policy, ports)
+            redispatched += incident.status is IncidentStatus.DISPATCHED
+        after = escalate(incident, now)
+        if after.level is not incident.level and ports.incidents.save_step(incident, after):
+            escalated += 1
+    return MinuteRun(redispatched, escalated)

@@ -1,0 +1,157 @@
+"""The visiting loop's ports: routes and overflow marks, plan jobs, visits, tickets, coverage
+counters and the projector's dead letters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from careroute.domain.coverage import Projection, Scope
+from careroute.domain.tickets import Ticket
+from careroute.domain.vocabulary import VisitRecord
+from careroute.messages.visits import PlanJob
+
+
+class RouteRepository(Protocol):
+    def save_route(self, document: dict[str, Any]) -> None:
+        """Store a steward's route document (docs/plan-format.md), replacing that day's."""
+        ...
+
+    def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
+        """The steward's route for the day, or None."""
+        ...
+
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        """Store `document` only if the steward's route of that day is still `previous` (None:
+        no route yet); False when someone changed it meanwhile (read again, redo the change)."""
+        ...
+
+
+class OverflowMarks(Protocol):
+    """Which communities' routes said their steward has more work than days, per plan date:
+    the solver writes them, the next nights' fan-out reads them."""
+
+    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
+        """Set (or clear, on a re-plan without overflow) the community's mark for the date."""
+        ...
+
+    def overflowing_on(self, plan_date: date) -> set[str]:
+        """The communities marked for the date."""
+        ...
+
+
+class PlanJobQueue(Protocol):
+    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
+        """Send every job (one community's day each); the count sent. StorageError when any
+        could not be sent."""
+        ...
+
+
+class VisitRepository(Protocol):
+    def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
+        """Store the visit unless its id exists: (stored record, created?). The same id with
+        another request_hash raises ConflictError; with the same, returns the first record."""
+        ...
+
+    def all_visits(self) -> Iterator[VisitRecord]:
+        """Every visit record, in no particular order."""
+        ...
+
+    def visits_between(self, first: date, last: date, scope: Scope) -> Iterator[VisitRecord]:
+        """The visit records inside `scope` whose visited_at falls on a day from `first` to
+        `last` in the offset it was recorded with (a scan: for the officials' month chart,
+        not for hot paths), in no particular order."""
+        ...
+
+
+class TicketRepository(Protocol):
+    def open_once(self, ticket: Ticket) -> bool:
+        """Store a new ticket and count it in its scopes' month, all or nothing; False (and
+        nothing counted) when a ticket with its id exists."""
+        ...
+
+    def get_ticket(self, ticket_id: str) -> Ticket:
+        """The ticket (read consistently); NotFoundError when there is none."""
+        ...
+
+    def of_community(self, community_id: str) -> Iterator[Ticket]:
+        """The community's tickets, open and closed, soonest due first."""
+        ...
+
+    def open_tickets(self) -> Iterator[Ticket]:
+        """Every open ticket of the city, soonest due first."""
+        ...
+
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        """Every open ticket due before `now`, soonest due first."""
+        ...
+
+    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
+        """Raise an open ticket from `before.level` to `after.level` (escalated at `at`);
+        False when it is no longer open at that level (escalated or closed meanwhile)."""
+        ...
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        """Store a closed ticket's closing (when, by whom, action, result) and count it in its
+        scopes' month, all or nothing; False when it was closed already (or is unknown)."""
+        ...
+
+
+class CoverageRepository(Protocol):
+    def project_visit(self, record: VisitRecord) -> Projection:
+        """Count the visit in every scope x (its tier, ALL) of its month, exactly once per
+        visit id; the elder counts as visited once per month (completed outcomes only)."""
+        ...
+
+    def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
+        """Replace the denominators (active elders per scope x tier)."""
+        ...
+
+    def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
+        """One row per tier (T1, T2, T3, ALL), as domain.coverage.coverage_row gives it."""
+        ...
+
+    def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
+        """Tickets opened in the month within the scope: opened, closed, closed_on_time."""
+        ...
+
+    def scope_exists(self, scope: Scope) -> bool:
+        """True when the registry totals count an active elder in `scope` (the registry
+        knows it); False for an unknown scope, or one with no active elder."""
+        ...
+
+    def stored_counters(self, month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+        """Every counter of the month by (scope, tier), as coverage_row gives it with no
+        elders due (a scan: for the drift check, not for requests)."""
+        ...
+
+    def overwrite_counters(self, month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
+        """Replace the month's counters with `rows` (elders_visited, visits_made, outcomes),
+        e.g. a rebuild; the count written. A counter stored but not in `rows` is set to zero,
+        not removed (no scope vanishes from a reader); the markers stay, so a redelivered
+        visit still counts once."""
+        ...
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What a replay of dead letters did: how many left the queue, how many are still in it."""
+
+    moved: int
+    left: int
+
+
+class FailedVisitBatches(Protocol):
+    """The visit-stream batches the projector gave up on (its dead-letter queue), each read
+    back as the visit records it held."""
+
+    def replay_each(
+        self, replay: Callable[[Iterator[VisitRecord]], object], limit: int | None = None
+    ) -> Replayed:
+        """Give up to `limit` batches (default: all) to `replay`, each as its records in
+        stream order; a batch leaves the queue only once `replay` returned. One that
+        `replay` raised on, or whose records are no longer in the stream, stays (and counts
+        as left). StorageError when the queue cannot be read."""
+        ...
