@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from careroute.domain import clock
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.planning.plan_summary import PlanSummary, flat_unassigned, summarise
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
@@ -180,7 +181,7 @@ def plan_export(run: PlanRun, path: Path) -> None:
 
     document = {
         "date": run.plan_date.isoformat(),
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": clock.now().astimezone(UTC).isoformat(timespec="seconds"),
         "summary": {"communities": run.jobs, **run.summary.as_dict()},
         "routes": [
             without_personal_data(d) for d in sorted(run.routes, key=lambda d: d["steward_id"])
