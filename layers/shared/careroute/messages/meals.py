@@ -1,16 +1,46 @@
-"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS. Validated
-with pydantic; errors name the field. No AWS imports."""
+"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS, and a canteen
+as the flat fields it is sent and stored as. Validated with pydantic; errors name the field.
+No AWS imports."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from careroute.domain.vocabulary import GeoPoint
 from careroute.messages.visits import ID_PATTERN
 from careroute.planning.meals import Canteen
+
+
+class CanteenFields(TypedDict):
+    """A canteen as flat fields, its location split into `lat` and `lng`: what a canteen job
+    carries and what the canteens table stores, written once."""
+
+    canteen_id: str
+    district_id: str
+    street_id: str
+    lat: float
+    lng: float
+    community_ids: list[str]
+    vehicles: int
+    vehicle_capacity: int
+    speed_kmh: float
+
+
+def canteen_fields(canteen: Canteen) -> CanteenFields:
+    return CanteenFields(
+        canteen_id=canteen.canteen_id,
+        district_id=canteen.district_id,
+        street_id=canteen.street_id,
+        lat=canteen.location.lat,
+        lng=canteen.location.lng,
+        community_ids=list(canteen.community_ids),
+        vehicles=canteen.vehicles,
+        vehicle_capacity=canteen.vehicle_capacity,
+        speed_kmh=canteen.speed_kmh,
+    )
 
 
 class MealPlanJob(BaseModel):
@@ -42,19 +72,7 @@ class MealPlanJob(BaseModel):
 
     @classmethod
     def of(cls, canteen: Canteen, plan_date: date, run_id: str) -> MealPlanJob:
-        return cls(
-            canteen_id=canteen.canteen_id,
-            district_id=canteen.district_id,
-            street_id=canteen.street_id,
-            lat=canteen.location.lat,
-            lng=canteen.location.lng,
-            community_ids=list(canteen.community_ids),
-            vehicles=canteen.vehicles,
-            vehicle_capacity=canteen.vehicle_capacity,
-            speed_kmh=canteen.speed_kmh,
-            plan_date=plan_date,
-            run_id=run_id,
-        )
+        return cls(**canteen_fields(canteen), plan_date=plan_date, run_id=run_id)
 
     def canteen(self) -> Canteen:
         return Canteen(
