@@ -71,6 +71,24 @@ def _walk_outside_break(start: int, end: int, lunch: TimeWindow | None) -> int:
     return span - overlap
 
 
+def _check_leg(
+    arriving: str,
+    walk: str,
+    here_name: str,
+    left: int,
+    arrived: int,
+    leg: int,
+    lunch: TimeWindow | None,
+) -> list[str]:
+    """A leg of `leg` seconds, left at `left` and arrived at `arrived`, must fit between them,
+    outside the lunch break; `arriving` and `walk` start the sentences that say it does not."""
+    if arrived < left + leg:
+        return [f"{arriving} before leaving {here_name} at {_clock(left)} plus {leg} s of travel"]
+    if _walk_outside_break(left, arrived, lunch) < leg:
+        return [f"{walk} from {here_name} needs time inside the lunch break"]
+    return []
+
+
 def _check_timeline(problem: RouteProblem, result: RouteResult) -> list[str]:
     errors: list[str] = []
     shift, lunch = problem.shift, problem.lunch_break
@@ -95,13 +113,15 @@ def _check_timeline(problem: RouteProblem, result: RouteResult) -> list[str]:
                 f"{name}: travel from {here_name} is {planned.travel_seconds} s, "
                 f"the travel model says {leg} s"
             )
-        if planned.arrival < clock + leg:
-            errors.append(
-                f"{name}: arrives at {_clock(planned.arrival)}, before leaving "
-                f"{here_name} at {_clock(clock)} plus {leg} s of travel"
-            )
-        elif _walk_outside_break(clock, planned.arrival, lunch) < leg:
-            errors.append(f"{name}: the walk from {here_name} needs time inside the lunch break")
+        errors += _check_leg(
+            f"{name}: arrives at {_clock(planned.arrival)},",
+            f"{name}: the walk",
+            here_name,
+            clock,
+            planned.arrival,
+            leg,
+            lunch,
+        )
         if planned.service_start < max(planned.arrival, stop.window.start):
             errors.append(
                 f"{name}: service starts at {_clock(planned.service_start)}, before "
@@ -130,13 +150,15 @@ def _check_timeline(problem: RouteProblem, result: RouteResult) -> list[str]:
         clock, here, here_name = planned.service_end, stop.location, name
     back = problem.travel.seconds(here, problem.depot)
     total_travel += back
-    if result.depot_return < clock + back:
-        errors.append(
-            f"depot return {_clock(result.depot_return)} is before leaving {here_name} "
-            f"at {_clock(clock)} plus {back} s of travel"
-        )
-    elif _walk_outside_break(clock, result.depot_return, lunch) < back:
-        errors.append(f"the walk back from {here_name} needs time inside the lunch break")
+    errors += _check_leg(
+        f"depot return {_clock(result.depot_return)} is",
+        "the walk back",
+        here_name,
+        clock,
+        result.depot_return,
+        back,
+        lunch,
+    )
     if result.depot_return > shift.end:
         errors.append(
             f"depot return {_clock(result.depot_return)} is after the shift ends at "
