@@ -33,17 +33,10 @@ def overdue_elder(elder: Elder, on: date, policy: Policy) -> OverdueElder | None
         return None
     tier = policy.tier_of(elder, on)
     last = elder.last_visited_on
-    if last is None:
-        return OverdueElder(
-            elder_id=elder.elder_id,
-            community_id=elder.community_id,
-            tier=tier,
-            last_visited_on=None,
-            deadline=None,
-            days_overdue=None,
-        )
-    deadline = rule_deadline(elder, tier, last + timedelta(days=1), policy)
-    if deadline >= on:
+    deadline = (
+        None if last is None else rule_deadline(elder, tier, last + timedelta(days=1), policy)
+    )
+    if deadline is not None and deadline >= on:
         return None
     return OverdueElder(
         elder_id=elder.elder_id,
@@ -51,7 +44,7 @@ def overdue_elder(elder: Elder, on: date, policy: Policy) -> OverdueElder | None
         tier=tier,
         last_visited_on=last,
         deadline=deadline,
-        days_overdue=(on - deadline).days,
+        days_overdue=None if deadline is None else (on - deadline).days,
     )
 
 
