@@ -14,11 +14,9 @@ from careroute.entrypoints.http_api import (
     IdempotencyHeader,
     PathDay,
     PathId,
-    Routes,
-    caller_of,
+    area_api,
     created_responses,
     http_entry,
-    new_resolver,
     stored_once,
 )
 from careroute.messages.assessments import AssessmentResultBody
@@ -27,9 +25,7 @@ from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
 ports = assessing()
-app = new_resolver()
-caller = caller_of(app)
-route = Routes(app, "assessments")
+app, caller, route = area_api("assessments")
 
 
 @route(

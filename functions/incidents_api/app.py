@@ -17,11 +17,9 @@ from careroute.entrypoints.http_api import (
     MONTH_PATTERN,
     MonthQuery,
     PathId,
-    Routes,
     ScopeQuery,
-    caller_of,
+    area_api,
     http_entry,
-    new_resolver,
 )
 from careroute.messages.incidents import CloseIncidentBody, IncidentList, IncidentRow
 from careroute.service_layer.incident_tracking import (
@@ -36,9 +34,7 @@ from careroute.service_layer.incident_tracking import (
 
 handler_setup.bound_settings()
 ports = incident_handling()
-app = new_resolver()
-caller = caller_of(app)
-route = Routes(app, "incidents")
+app, caller, route = area_api("incidents")
 IncidentId = Annotated[str, Path(pattern=r"^in-[0-9a-f]{24}$")]
 OpenOnly = Annotated[bool, Query(alias="open")]
 

@@ -18,11 +18,9 @@ from careroute.entrypoints.http_api import (
     IdempotencyHeader,
     PathDay,
     PathId,
-    Routes,
-    caller_of,
+    area_api,
     created_responses,
     http_entry,
-    new_resolver,
     stored_once,
 )
 from careroute.messages.inspections import InspectionProgress, InspectionResultBody
@@ -31,9 +29,7 @@ from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
 ports = inspecting()
-app = new_resolver()
-caller = caller_of(app)
-route = Routes(app, "inspections")
+app, caller, route = area_api("inspections")
 
 
 @route(

@@ -9,24 +9,20 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.circle_repositories import circle_reading
 from careroute.entrypoints.handler_setup import with_policy
-from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
-from careroute.messages.api import error_responses
-from careroute.observability import tracer
+from careroute.entrypoints.http_api import INPUT_ERRORS, area_api, http_entry
 from careroute.service_layer.service_circle import scope_circle
 
 setup = with_policy()
 ports = circle_reading()
-app = new_resolver()
-caller = caller_of(app)
+app, caller, route = area_api("service circle")
 
 
-@app.get(
+@route(
+    "GET",
     "/service-circle",
-    summary="Share of elders within 15 minutes' walk of a service facility (officials' scope)",
-    responses=error_responses(401, 403, 422),
-    tags=["service circle"],
+    "Share of elders within 15 minutes' walk of a service facility (officials' scope)",
+    errors=INPUT_ERRORS,
 )
-@tracer.capture_method
 def get_circle(
     scope: Annotated[
         str | None, Query(max_length=40, description="city, district:ID, street:ID, community:ID")

@@ -20,20 +20,16 @@ from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
     MonthQuery,
-    Routes,
     ScopeQuery,
-    caller_of,
+    area_api,
     http_entry,
-    new_resolver,
 )
 from careroute.entrypoints.http_errors import error
 from careroute.service_layer.dashboard import month_series, scope_map
 
 handler_setup.bound_settings()
 ports = dashboard_reading()
-app = new_resolver()
-caller = caller_of(app)
-route = Routes(app, "dashboard")
+app, caller, route = area_api("dashboard")
 STATIC = FilePath(__file__).parent / "static"
 TYPES = {
     ".html": "text/html; charset=utf-8",

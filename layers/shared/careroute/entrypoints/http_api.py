@@ -127,6 +127,14 @@ class Routes:
         return register
 
 
+def area_api(tag: str) -> tuple[APIGatewayHttpResolver, Callable[[], Caller], Routes]:
+    """What an API function serving one area sets up at cold start: its resolver
+    (`new_resolver`), `caller()` for the request it handles (`caller_of`) and the area's route
+    declarations (`Routes`, tagged `tag`)."""
+    app = new_resolver()
+    return app, caller_of(app), Routes(app, tag)
+
+
 def http_entry(handler: Entry) -> Entry:
     """An API function's Lambda entry, observed: logs carry the request's correlation id, the
     invocation is traced and the metrics it added are flushed."""
