@@ -54,6 +54,16 @@ class Stores:
     def inspector(self) -> Caller:
         return Caller("i", Role.INSPECTOR, self.district)
 
+    @property
+    def planning(self) -> DistrictPlanning:
+        return DistrictPlanning(self.ports.targets, self.ports.inspectors, self.ports.plans)
+
+    def monday_job(self) -> InspectionPlanJob:
+        """The district's plan job for MONDAY, no holidays."""
+        return InspectionPlanJob(
+            district_id=self.district, plan_date=MONDAY, run_id="r", holidays=[]
+        )
+
 
 def stores(city: Registry) -> Stores:
     world = generate_inspections(11, city.communities, as_of=STREET_AS_OF)
@@ -110,15 +120,14 @@ def test_a_working_day_is_planned_and_stored_and_a_holiday_stores_nothing(
     one_street: Registry,
 ) -> None:
     s = stores(one_street)
-    planning = DistrictPlanning(s.ports.targets, s.ports.inspectors, s.ports.plans)
-    job = InspectionPlanJob(district_id=s.district, plan_date=MONDAY, run_id="r", holidays=[])
+    job = s.monday_job()
 
-    summary = plan_district(job, POLICY, planning)
+    summary = plan_district(job, POLICY, s.planning)
     assert summary["planned"] > 0 and summary["unassigned_mandatory"] == 0
     assert s.ports.plans.plan_summary(s.district, MONDAY) == summary
     holiday = job.model_copy(update={"plan_date": MONDAY + timedelta(days=1)})
     holiday = holiday.model_copy(update={"holidays": [holiday.plan_date]})
-    assert plan_district(holiday, POLICY, planning)["status"] == "no_inspector_at_work"
+    assert plan_district(holiday, POLICY, s.planning)["status"] == "no_inspector_at_work"
     assert s.ports.plans.plan_summary(s.district, holiday.plan_date) is None
 
 
@@ -126,9 +135,7 @@ def test_a_route_is_read_by_its_districts_inspectors_and_officials_only(
     one_street: Registry,
 ) -> None:
     s = stores(one_street)
-    planning = DistrictPlanning(s.ports.targets, s.ports.inspectors, s.ports.plans)
-    job = InspectionPlanJob(district_id=s.district, plan_date=MONDAY, run_id="r", holidays=[])
-    plan_district(job, POLICY, planning)
+    plan_district(s.monday_job(), POLICY, s.planning)
     inspector_id = s.world.inspectors[0].inspector_id
 
     route = inspector_route(s.inspector, inspector_id, MONDAY, s.ports)
