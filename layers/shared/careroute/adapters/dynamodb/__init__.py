@@ -10,6 +10,7 @@ from careroute.adapters.dynamodb import (
     coverage,
     devices,
     history,
+    home_services,
     incidents,
     inspections,
     meal_orders,
@@ -22,46 +23,37 @@ from careroute.adapters.dynamodb import (
     tickets,
     visits,
 )
+from careroute.adapters.dynamodb.tables import bind_models
 from careroute.entrypoints.config import Settings
 
 
 def bind_tables(settings: Settings) -> None:
-    """Point every model at the tables named in `settings`."""
-    registry.CommunityModel.Meta.table_name = settings.communities_table
-    registry.StewardModel.Meta.table_name = settings.stewards_table
-    registry.ElderModel.Meta.table_name = settings.elders_table
-    routes.RouteModel.Meta.table_name = settings.routes_table
-    visits.VisitModel.Meta.table_name = settings.visits_table
-    coverage.CoverageModel.Meta.table_name = settings.coverage_table
-    settings_items.SettingModel.Meta.table_name = settings.coverage_table
-    history.ElderHistoryModel.Meta.table_name = settings.elder_history_table
-    tickets.TicketModel.Meta.table_name = settings.tickets_table
-    for model in (
-        registry.CommunityModel,
-        registry.StewardModel,
-        registry.ElderModel,
-        routes.RouteModel,
-        visits.VisitModel,
-        coverage.CoverageModel,
-        settings_items.SettingModel,
-        history.ElderHistoryModel,
-        tickets.TicketModel,
-    ):
-        setattr(model.Meta, "region", settings.region)  # noqa: B010 (Meta declares no region)
-        model._connection = None
-    inspections.bind(settings.inspection_targets_table, settings.inspections_table, settings.region)
-    devices.bind(settings.devices_table, settings.region)
-    meal_routes.bind(settings.meal_routes_table, settings.region)
-    canteens.bind(settings.canteens_table, settings.region)
-    meal_orders.bind(settings.meal_orders_table, settings.region)
-    service_facilities.bind(settings.service_facilities_table, settings.region)
-    assessments.bind(settings.assessments_table, settings.region)
-    incidents.bind(settings.incidents_table, settings.region)
-    orders.bind(
-        settings.orders_table,
-        settings.order_events_table,
-        settings.home_services_table,
+    """Point every model at the table named in `settings`."""
+    bind_models(
         settings.region,
+        {
+            registry.CommunityModel: settings.communities_table,
+            registry.StewardModel: settings.stewards_table,
+            registry.ElderModel: settings.elders_table,
+            routes.RouteModel: settings.routes_table,
+            visits.VisitModel: settings.visits_table,
+            coverage.CoverageModel: settings.coverage_table,
+            settings_items.SettingModel: settings.coverage_table,
+            history.ElderHistoryModel: settings.elder_history_table,
+            tickets.TicketModel: settings.tickets_table,
+            inspections.InspectionTargetModel: settings.inspection_targets_table,
+            inspections.InspectionItemModel: settings.inspections_table,
+            devices.DeviceModel: settings.devices_table,
+            meal_routes.MealRouteModel: settings.meal_routes_table,
+            canteens.CanteenModel: settings.canteens_table,
+            meal_orders.MealOrderModel: settings.meal_orders_table,
+            service_facilities.ServiceFacilityModel: settings.service_facilities_table,
+            assessments.AssessmentModel: settings.assessments_table,
+            incidents.IncidentModel: settings.incidents_table,
+            orders.OrderModel: settings.orders_table,
+            orders.OrderEventModel: settings.order_events_table,
+            home_services.HomeServiceModel: settings.home_services_table,
+        },
     )
 
 

@@ -16,12 +16,12 @@ from typing import Any, cast
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
 from careroute.adapters.dynamodb import history, registry
+from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
-    bind_models,
+    TableModel,
     find_item,
     get_item,
     starting_with,
@@ -37,12 +37,7 @@ from careroute.domain.vocabulary import Elder, GeoPoint
 KEEP = timedelta(days=400)
 
 
-class AssessmentModel(Model):
-    class Meta:
-        table_name = ""
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class AssessmentModel(TableModel, SharedKeys):
     lat = NumberAttribute(null=True)
     lng = NumberAttribute(null=True)
     skills = ListAttribute(of=UnicodeAttribute, null=True)
@@ -60,11 +55,6 @@ class AssessmentModel(Model):
     document = UnicodeAttribute(null=True)
     """A route's JSON."""
     expires_at = NumberAttribute(null=True)
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {AssessmentModel: table})
 
 
 def _district(district_id: str) -> str:

@@ -12,34 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import Located
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import bind_models, replace_all
-from careroute.domain.vocabulary import GeoPoint
+from careroute.adapters.dynamodb.tables import TableModel, replace_all
 from careroute.planning.meals import Canteen
 
 
-class CanteenModel(Model):
-    class Meta:
-        table_name = ""
-
+class CanteenModel(TableModel, Located):
     canteen_id = UnicodeAttribute(hash_key=True)
     district_id = UnicodeAttribute()
     street_id = UnicodeAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
     community_ids = ListAttribute(of=UnicodeAttribute)
     """The communities whose elders it delivers to, in id order."""
     vehicles = NumberAttribute()
     vehicle_capacity = NumberAttribute()
     """Meals one vehicle carries."""
     speed_kmh = NumberAttribute()
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {CanteenModel: table})
 
 
 def _item(canteen: Canteen) -> CanteenModel:
@@ -61,7 +50,7 @@ def _canteen(item: CanteenModel) -> Canteen:
         canteen_id=item.canteen_id,
         district_id=item.district_id,
         street_id=item.street_id,
-        location=GeoPoint(float(item.lat), float(item.lng)),
+        location=item.location(),
         community_ids=tuple(str(cid) for cid in item.community_ids),
         vehicles=int(item.vehicles),
         vehicle_capacity=int(item.vehicle_capacity),

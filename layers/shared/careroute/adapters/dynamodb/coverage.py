@@ -12,11 +12,11 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import find_item, transaction
+from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.coverage import (
     ALL_TIERS,
     OUTCOME_NAMES,
@@ -34,12 +34,7 @@ MARKER_RETENTION = timedelta(days=400)
 TICKETS_SK = "tickets"
 
 
-class CoverageModel(Model):
-    class Meta:
-        table_name = ""
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class CoverageModel(TableModel, SharedKeys):
     elders = NumberAttribute(null=True)
     """Registry total (denominator), on registry items only."""
     elders_visited = NumberAttribute(default=0)

@@ -10,27 +10,18 @@ from collections.abc import Iterable
 from datetime import date
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.tables import bind_models, get_item, write_all
+from careroute.adapters.dynamodb.tables import TableModel, get_item, write_all
 from careroute.domain.devices import Device, DeviceKind
 
 
-class DeviceModel(Model):
-    class Meta:
-        table_name = ""
-
+class DeviceModel(TableModel):
     device_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
     community_id = UnicodeAttribute()
     elder_id = UnicodeAttribute(null=True)
     """Absent for a call centre."""
     installed_on = UnicodeAttribute()
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {DeviceModel: table})
 
 
 def _device(item: DeviceModel) -> Device:

@@ -22,19 +22,15 @@ from pynamodb.attributes import ListAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import transaction
+from careroute.adapters.dynamodb.tables import TableModel, transaction
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder
 
 
-class ElderHistoryModel(Model):
-    class Meta:
-        table_name = ""
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class ElderHistoryModel(TableModel, SharedKeys):
     kind = UnicodeAttribute()
     at = UnicodeAttribute()
     actor_sub = UnicodeAttribute()

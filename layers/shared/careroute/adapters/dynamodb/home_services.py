@@ -20,10 +20,16 @@ from datetime import date
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import find_item, save_if, starting_with, write_all
+from careroute.adapters.dynamodb.tables import (
+    TableModel,
+    find_item,
+    save_if,
+    starting_with,
+    write_all,
+)
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 from careroute.planning.provider_day import DayPlan
@@ -32,12 +38,7 @@ from careroute.planning.urgent_holds import UrgentHold
 PILOT = "pilot"
 
 
-class HomeServiceModel(Model):
-    class Meta:
-        table_name = ""
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class HomeServiceModel(TableModel, SharedKeys):
     district_id = UnicodeAttribute(null=True)
     provider_id = UnicodeAttribute(null=True)
     skills = UnicodeSetAttribute(null=True)

@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
-    bind_models,
+    TableModel,
     find_item,
     index,
     save_if,
@@ -48,10 +47,7 @@ def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class IncidentModel(Model):
-    class Meta:
-        table_name = ""
-
+class IncidentModel(TableModel):
     pk = UnicodeAttribute(hash_key=True)
     elder_id = UnicodeAttribute()
     community_id = UnicodeAttribute(null=True)
@@ -87,11 +83,6 @@ class IncidentModel(Model):
     by_responder = index("responder-index", "responder_id", range_key="opened_at")
     by_month = index("month-index", "month", range_key="opened_at")
     unacknowledged = index("unacked-index", "unacked", range_key="ack_due_at")
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {IncidentModel: table})
 
 
 def _optional(at: datetime | None) -> str | None:

@@ -33,13 +33,13 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import InScopes, Located, SharedKeys, Windowed
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.routes import route_expiry
 from careroute.adapters.dynamodb.tables import (
-    bind_models,
+    TableModel,
     find_item,
     get_item,
     index,
@@ -51,19 +51,9 @@ from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
 
 
-class InspectionTargetModel(Model):
-    class Meta:
-        table_name = ""
-
+class InspectionTargetModel(TableModel, InScopes, Located, Windowed):
     target_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
-    district_id = UnicodeAttribute()
-    street_id = UnicodeAttribute()
-    community_id = UnicodeAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
-    window_start = NumberAttribute()
-    window_end = NumberAttribute()
     due_date = UnicodeAttribute(null=True)
     last_inspected = UnicodeAttribute(null=True)
     available_from = UnicodeAttribute(null=True)
@@ -77,25 +67,13 @@ class InspectionTargetModel(Model):
     by_district_due = index("district-due-index", "district_id", range_key="due_date")
 
 
-class InspectionItemModel(Model):
-    class Meta:
-        table_name = ""
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class InspectionItemModel(TableModel, SharedKeys):
     document = JSONAttribute()
     district_month = UnicodeAttribute(null=True)
     inspected_at = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
     by_district_month = index("district-month-index", "district_month", range_key="inspected_at")
-
-
-def bind(targets_table: str, inspections_table: str, region: str) -> None:
-    """Point the models at their tables (called by bind_tables)."""
-    bind_models(
-        region, {InspectionTargetModel: targets_table, InspectionItemModel: inspections_table}
-    )
 
 
 # ------------------------------------------------------------------ targets
@@ -134,8 +112,8 @@ def _target(item: InspectionTargetModel) -> InspectionTarget:
         district_id=item.district_id,
         street_id=item.street_id,
         community_id=item.community_id,
-        location=GeoPoint(float(item.lat), float(item.lng)),
-        window=TimeWindow(int(item.window_start), int(item.window_end)),
+        location=item.location(),
+        window=item.window(),
         due_date=_day(item.due_date),
         last_inspected=_day(item.last_inspected),
         available_from=_day(item.available_from),

@@ -11,36 +11,25 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.tables import bind_models, starting_with, write_all
-from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
+from careroute.adapters.dynamodb.columns import Located, Windowed
+from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_all
+from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.meals import MealOrder
 
 KEEP = timedelta(days=400)
 
 
-class MealOrderModel(Model):
-    class Meta:
-        table_name = ""
+class MealOrderModel(TableModel, Located, Windowed):
+    """Located where the meals are handed over (the elder's home), windowed when the elder
+    wants them."""
 
     canteen_id = UnicodeAttribute(hash_key=True)
     order_id = UnicodeAttribute(range_key=True)
     """"{day}:{elder id}"."""
     elder_id = UnicodeAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
-    """Where the meals are handed over (the elder's home)."""
     meals = NumberAttribute()
-    window_start = NumberAttribute()
-    window_end = NumberAttribute()
-    """When the elder wants the meals handed over, seconds of the day."""
     expires_at = NumberAttribute()
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {MealOrderModel: table})
 
 
 def _day_prefix(day: date) -> str:
@@ -80,9 +69,9 @@ def orders_of(canteen_id: str, day: date) -> tuple[MealOrder, ...]:
             item.order_id,
             item.elder_id,
             item.canteen_id,
-            GeoPoint(float(item.lat), float(item.lng)),
+            item.location(),
             int(item.meals),
-            TimeWindow(int(item.window_start), int(item.window_end)),
+            item.window(),
         )
         for item in items
     )

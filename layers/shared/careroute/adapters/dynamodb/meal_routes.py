@@ -9,18 +9,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import bind_models, find_item
+from careroute.adapters.dynamodb.tables import TableModel, find_item
 
 KEEP = timedelta(days=400)
 
 
-class MealRouteModel(Model):
-    class Meta:
-        table_name = ""
-
+class MealRouteModel(TableModel):
     canteen_id = UnicodeAttribute(hash_key=True)
     day = UnicodeAttribute(range_key=True)
     district_id = UnicodeAttribute()
@@ -29,11 +25,6 @@ class MealRouteModel(Model):
     plan = UnicodeAttribute()
     """The plan document (see services.meals.plan_document)."""
     expires_at = NumberAttribute()
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {MealRouteModel: table})
 
 
 def save_plan(

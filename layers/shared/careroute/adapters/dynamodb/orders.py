@@ -24,8 +24,8 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import InScopes, Located, Windowed
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.home_services import (
     HomeServiceModel,
@@ -35,7 +35,7 @@ from careroute.adapters.dynamodb.home_services import (
 )
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
-    bind_models,
+    TableModel,
     get_item,
     index,
     transaction,
@@ -50,28 +50,17 @@ from careroute.domain.orders import (
     ServiceType,
 )
 from careroute.domain.quota import month_of
-from careroute.domain.vocabulary import GeoPoint, TimeWindow
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.ports import Placement
 
 WAITING = "placed"
 
 
-class OrderModel(Model):
-    class Meta:
-        table_name = ""
-
+class OrderModel(TableModel, InScopes, Located, Windowed):
     order_id = UnicodeAttribute(hash_key=True)
     elder_id = UnicodeAttribute()
-    community_id = UnicodeAttribute()
-    street_id = UnicodeAttribute()
-    district_id = UnicodeAttribute()
     service = UnicodeAttribute()
     service_date = UnicodeAttribute()
-    window_start = NumberAttribute()
-    window_end = NumberAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
     placed_at = UnicodeAttribute()
     placed_by = UnicodeAttribute()
     payment = UnicodeAttribute()
@@ -90,10 +79,7 @@ class OrderModel(Model):
     waiting = index("waiting-index", "waiting_flag", range_key="placed_at")
 
 
-class OrderEventModel(Model):
-    class Meta:
-        table_name = ""
-
+class OrderEventModel(TableModel):
     order_id = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)
     action = UnicodeAttribute()
@@ -101,18 +87,6 @@ class OrderEventModel(Model):
     at = UnicodeAttribute()
     by = UnicodeAttribute()
     note = UnicodeAttribute(null=True)
-
-
-def bind(orders_table: str, events_table: str, home_services_table: str, region: str) -> None:
-    """Point the models at their tables (called by bind_tables)."""
-    bind_models(
-        region,
-        {
-            OrderModel: orders_table,
-            OrderEventModel: events_table,
-            HomeServiceModel: home_services_table,
-        },
-    )
 
 
 def _item(o: Order, request_hash: str) -> OrderModel:
@@ -148,8 +122,8 @@ def _order(i: OrderModel) -> Order:
         district_id=i.district_id,
         service=ServiceType(i.service),
         service_date=date.fromisoformat(i.service_date),
-        window=TimeWindow(int(i.window_start), int(i.window_end)),
-        location=GeoPoint(float(i.lat), float(i.lng)),
+        window=i.window(),
+        location=i.location(),
         placed_at=datetime.fromisoformat(i.placed_at),
         placed_by=i.placed_by,
         payment=Payment(i.payment),

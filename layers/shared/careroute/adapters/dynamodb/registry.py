@@ -15,9 +15,10 @@ from typing import Any, cast
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import Located, Windowed
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
-from careroute.adapters.dynamodb.tables import get_item, index, update_if, write_all
+from careroute.adapters.dynamodb.tables import TableModel, get_item, index, update_if, write_all
 from careroute.domain import clock
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.errors import NotFoundError
@@ -26,7 +27,6 @@ from careroute.domain.vocabulary import (
     Community,
     Elder,
     ElderStatus,
-    GeoPoint,
     Steward,
     TimeWindow,
     TravelMode,
@@ -36,25 +36,17 @@ from careroute.domain.vocabulary import (
 )
 
 
-class CommunityModel(Model):
-    class Meta:
-        table_name = ""
-
+class CommunityModel(TableModel, Located):
     community_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     street_id = UnicodeAttribute()
     street_name = UnicodeAttribute()
     district_id = UnicodeAttribute()
     district_name = UnicodeAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
     radius_m = NumberAttribute()
 
 
-class StewardModel(Model):
-    class Meta:
-        table_name = ""
-
+class StewardModel(TableModel):
     steward_id = UnicodeAttribute(hash_key=True)
     community_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -70,22 +62,15 @@ class StewardModel(Model):
     by_community = index("community-index", "community_id")
 
 
-class ElderModel(Model):
-    class Meta:
-        table_name = ""
-
+class ElderModel(TableModel, Located, Windowed):
     community_id = UnicodeAttribute(hash_key=True)
     elder_id = UnicodeAttribute(range_key=True)
     street_id = UnicodeAttribute()
     district_id = UnicodeAttribute()
     name = UnicodeAttribute()
     address = UnicodeAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
     categories = ListAttribute(of=UnicodeAttribute)
     birth_date = UnicodeAttribute()
-    window_start = NumberAttribute()
-    window_end = NumberAttribute()
     status = UnicodeAttribute()
     last_visited_on = UnicodeAttribute(null=True)
     urgent_until = UnicodeAttribute(null=True)
@@ -112,7 +97,7 @@ def _community(item: CommunityModel) -> Community:
         street_name=item.street_name,
         district_id=item.district_id,
         district_name=item.district_name,
-        location=GeoPoint(float(item.lat), float(item.lng)),
+        location=item.location(),
         radius_m=int(item.radius_m),
     )
 
@@ -145,10 +130,10 @@ def _elder(item: ElderModel) -> Elder:
         community_id=item.community_id,
         street_id=item.street_id,
         district_id=item.district_id,
-        location=GeoPoint(float(item.lat), float(item.lng)),
+        location=item.location(),
         categories=frozenset(Category(c) for c in cast(list[str], item.categories)),
         birth_date=date.fromisoformat(item.birth_date),
-        window=TimeWindow(int(item.window_start), int(item.window_end)),
+        window=item.window(),
         name=item.name,
         address=item.address,
         status=ElderStatus(item.status),

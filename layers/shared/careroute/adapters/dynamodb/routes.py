@@ -7,20 +7,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import find_item, save_if
+from careroute.adapters.dynamodb.tables import TableModel, find_item, save_if
 from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import CHINA_TZ
 
 ROUTE_RETENTION = timedelta(days=400)
 
 
-class RouteModel(Model):
-    class Meta:
-        table_name = ""
-
+class RouteModel(TableModel):
     steward_id = UnicodeAttribute(hash_key=True)
     plan_date = UnicodeAttribute(range_key=True)
     community_id = UnicodeAttribute()

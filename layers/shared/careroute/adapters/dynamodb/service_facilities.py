@@ -11,30 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
+from pynamodb.attributes import UnicodeAttribute
 
+from careroute.adapters.dynamodb.columns import Located
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import bind_models, replace_all
-from careroute.domain.vocabulary import GeoPoint
+from careroute.adapters.dynamodb.tables import TableModel, replace_all
 from careroute.planning.service_circle import Facility, FacilityKind
 
 
-class ServiceFacilityModel(Model):
-    class Meta:
-        table_name = ""
-
+class ServiceFacilityModel(TableModel, Located):
     facility_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
     """A FacilityKind: day_care, service_station or canteen."""
     district_id = UnicodeAttribute()
-    lat = NumberAttribute()
-    lng = NumberAttribute()
-
-
-def bind(table: str, region: str) -> None:
-    """Point the model at its table (called by bind_tables)."""
-    bind_models(region, {ServiceFacilityModel: table})
 
 
 def _item(f: Facility) -> ServiceFacilityModel:
@@ -61,7 +50,7 @@ def all_facilities() -> list[Facility]:
                 item.facility_id,
                 FacilityKind(item.kind),
                 item.district_id,
-                GeoPoint(float(item.lat), float(item.lng)),
+                item.location(),
             )
             for item in ServiceFacilityModel.scan()
         ]

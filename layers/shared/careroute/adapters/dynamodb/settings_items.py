@@ -10,19 +10,14 @@ import json
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import find_item
+from careroute.adapters.dynamodb.tables import TableModel, find_item
 from careroute.domain import clock
 
 
-class SettingModel(Model):
-    class Meta:
-        table_name = ""
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+class SettingModel(TableModel, SharedKeys):
     document = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     updated_by = UnicodeAttribute()

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
+from pynamodb.models import MetaProtocol, Model
 from pynamodb.transactions import TransactWrite
 
 from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
@@ -28,9 +28,21 @@ M = TypeVar("M", bound=Model)
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
+class TableModel(Model):
+    """A model whose table is named by configuration at cold start (`bind_models`), never
+    in code: the models declare only their attributes."""
+
+    class Meta:
+        table_name = ""
+
+
 def bind_models(region: str, tables: Mapping[type[Model], str]) -> None:
     """Point each model at its table (named by configuration, not code) in `region`."""
     for model, table in tables.items():
+        if "Meta" not in vars(model):
+            # Inherited from TableModel: the model gets its own, or all would share one table.
+            own = type("Meta", (cast(type, model.Meta),), {})
+            model.Meta = cast(MetaProtocol, own)
         model.Meta.table_name = table
         setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
         model._connection = None

@@ -15,28 +15,22 @@ from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.coverage import count_ticket
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
-from careroute.adapters.dynamodb.tables import get_item, index, transaction, update_if
+from careroute.adapters.dynamodb.tables import TableModel, get_item, index, transaction, update_if
 from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus
 from careroute.domain.vocabulary import FindingCategory, Severity
 
 OPEN_FLAG = "open"
 
 
-class TicketModel(Model):
-    class Meta:
-        table_name = ""
-
+class TicketModel(TableModel, InScopes):
     ticket_id = UnicodeAttribute(hash_key=True)
     visit_id = UnicodeAttribute()
     elder_id = UnicodeAttribute()
-    community_id = UnicodeAttribute()
-    street_id = UnicodeAttribute()
-    district_id = UnicodeAttribute()
     category = UnicodeAttribute()
     severity = UnicodeAttribute()
     opened_at = UnicodeAttribute()

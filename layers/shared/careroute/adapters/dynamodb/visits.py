@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import get_item, index, save_if
+from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
 from careroute.domain.errors import KEY_REUSED, ConflictError
 from careroute.domain.visit_records import findings_to_list, from_document
 from careroute.domain.vocabulary import VisitRecord
@@ -26,16 +26,10 @@ STRING_FIELDS = (
 """The attributes every visit item has, as strings."""
 
 
-class VisitModel(Model):
-    class Meta:
-        table_name = ""
-
+class VisitModel(TableModel, InScopes):
     visit_id = UnicodeAttribute(hash_key=True)
     elder_id = UnicodeAttribute()
     steward_id = UnicodeAttribute()
-    community_id = UnicodeAttribute()
-    street_id = UnicodeAttribute()
-    district_id = UnicodeAttribute()
     tier = UnicodeAttribute()
     outcome = UnicodeAttribute()
     visited_at = UnicodeAttribute()

@@ -1,0 +1,49 @@
+"""Column groups that several tables declare alike, written once: a table model lists the
+groups it has among its bases and declares only its own attributes.
+
+The groups are plain classes of pynamodb attributes (a model collects the attributes of all
+its bases); each names what its columns mean and reads them back as domain values.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+
+
+class SharedKeys:
+    """The generic keys of a table that keeps several kinds of item: `pk` (hash) and `sk`
+    (range), whose texts each module composes (e.g. `elder#<id>`, `config#<name>`)."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class Located:
+    """Where the item is on the map (degrees)."""
+
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+
+    def location(self) -> GeoPoint:
+        return GeoPoint(float(self.lat), float(self.lng))
+
+
+class Windowed:
+    """When a visit to the item is welcome: seconds of the day, start to end."""
+
+    window_start = NumberAttribute()
+    window_end = NumberAttribute()
+
+    def window(self) -> TimeWindow:
+        return TimeWindow(int(self.window_start), int(self.window_end))
+
+
+class InScopes:
+    """The community, street and district the item belongs to: the scopes officials read by
+    (their queries filter on these attributes)."""
+
+    community_id = UnicodeAttribute()
+    street_id = UnicodeAttribute()
+    district_id = UnicodeAttribute()
