@@ -58,14 +58,13 @@ class DynamoInspectionResults:
     def save_result(
         self, document: dict[str, Any], target: InspectionTarget, next_due: date | None
     ) -> ResultSaved:
-        return ResultSaved(inspections.save_result(document, target, next_due).value)
+        return inspections.save_result(document, target, next_due)
 
     def get_result(self, result_id: str) -> dict[str, Any] | None:
         return inspections.get_result(result_id)
 
     def results_in(self, district_id: str, month: str) -> Iterator[MonthResult]:
-        for row in inspections.results_in(district_id, month):
-            yield MonthResult(row.target_id, row.due_date, row.on_time)
+        return inspections.results_in(district_id, month)
 
 
 class SqsInspectionJobs:

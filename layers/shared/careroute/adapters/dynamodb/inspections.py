@@ -20,9 +20,7 @@ it twice, and a concurrent result for the same target makes this one retry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pynamodb.attributes import (
@@ -49,6 +47,7 @@ from careroute.adapters.dynamodb.tables import (
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
+from careroute.service_layer.ports import MonthResult, ResultSaved
 
 
 class InspectionTargetModel(TableModel, InScopes, Located, Windowed):
@@ -233,28 +232,11 @@ def plan_summary(district_id: str, day: date) -> dict[str, Any] | None:
 # ------------------------------------------------------------------ results
 
 
-class Stored(StrEnum):
-    CREATED = "created"
-    EXISTS = "exists"
-    """A result with this id is stored already (a retry, or a reused key)."""
-    TARGET_CHANGED = "target_changed"
-    """The target's due date is no longer the one read (another result came first)."""
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """What the monthly progress needs of a stored result."""
-
-    target_id: str
-    due_date: date | None
-    on_time: bool
-
-
 def save_result(
     document: dict[str, Any],
     target: InspectionTarget,
     next_due: date | None,
-) -> Stored:
+) -> ResultSaved:
     """Store a result and move its target's due date to `next_due`, in one transaction."""
     inspected_at = datetime.fromisoformat(document["inspected_at"])
     month = inspected_at.astimezone(CHINA_TZ).strftime("%Y-%m")
@@ -282,17 +264,17 @@ def save_result(
             condition=condition & InspectionTargetModel.target_id.exists(),
         )
     if tx.committed:
-        return Stored.CREATED
-    return Stored.EXISTS if tx.failed[0] else Stored.TARGET_CHANGED
+        return ResultSaved.CREATED
+    return ResultSaved.EXISTS if tx.failed[0] else ResultSaved.TARGET_CHANGED
 
 
 def get_result(result_id: str) -> dict[str, Any] | None:
     return _document(f"result#{result_id}", "-", "read an inspection result", consistent=True)
 
 
-def results_in(district_id: str, month: str) -> Iterator[ResultRow]:
+def results_in(district_id: str, month: str) -> Iterator[MonthResult]:
     """A district's results of a month ('YYYY-MM', China time)."""
     with storage_errors("list inspection results"):
         for item in InspectionItemModel.by_district_month.query(f"{district_id}#{month}"):
             doc = item.document
-            yield ResultRow(doc["target_id"], _day(doc.get("due_date")), bool(doc["on_time"]))
+            yield MonthResult(doc["target_id"], _day(doc.get("due_date")), bool(doc["on_time"]))
