@@ -39,14 +39,14 @@ def station(city: Registry, n: int = 0) -> Facility:
 
 
 def reading(city: Registry) -> CircleReading:
+    """The city in memory, with one service station (`station(city)`) and no counts yet."""
     communities, elders = memory.MemoryCommunities(), memory.MemoryElders()
     communities.save_communities(city.communities)
     elders.save_elders(city.elders)
+    facilities = memory_circle.MemoryFacilities()
+    facilities.replace_facilities([station(city)])
     return CircleReading(
-        memory_circle.MemoryFacilities(),
-        elders,
-        memory.MemoryScopes(communities),
-        memory_circle.MemoryCircleCounts(),
+        facilities, elders, memory.MemoryScopes(communities), memory_circle.MemoryCircleCounts()
     )
 
 
@@ -54,7 +54,6 @@ def test_the_daily_count_stores_every_scope_and_the_coverage_figure_reads_it(
     one_street: Registry,
 ) -> None:
     ports = reading(one_street)
-    ports.facilities.replace_facilities([station(one_street)])
     counting = CircleCounting(ports.facilities, ports.counts)
 
     counts = count_circles(
@@ -79,7 +78,6 @@ def test_before_the_first_count_a_scope_is_counted_on_request_once_a_day(
     one_street: Registry,
 ) -> None:
     ports = reading(one_street)
-    ports.facilities.replace_facilities([station(one_street)])
     community = Scope(ScopeKind.COMMUNITY, one_street.elders[0].community_id)
 
     first = circle_share(community, POLICY, STREET_AS_OF, ports)
@@ -97,7 +95,6 @@ def test_an_official_reads_their_own_scope_and_the_city_lists_no_ids(
     one_street: Registry,
 ) -> None:
     ports = reading(one_street)
-    ports.facilities.replace_facilities([station(one_street)])
     street_id = one_street.communities[0].street_id
 
     own = scope_circle(Caller("s", Role.STREET_OFFICIAL, street_id), None, POLICY, ports)
