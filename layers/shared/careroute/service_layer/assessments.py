@@ -10,17 +10,18 @@ district) and the city admin read routes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, categories_after
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_history import Actor, Entry, Kind
-from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.errors import ForbiddenError, NotFoundError
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder
 from careroute.messages.assessments import AssessmentResultBody
+from careroute.service_layer.field_results import check_result_time
 from careroute.service_layer.ports import (
     AssessmentRequests,
     AssessorDirectory,
@@ -29,9 +30,6 @@ from careroute.service_layer.ports import (
     Grading,
     ScopeDirectory,
 )
-
-CLOCK_SKEW = timedelta(minutes=5)
-MAX_RESULT_AGE = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -106,10 +104,7 @@ def record_result(
     if QUALIFIED not in assessor.skills:
         raise ForbiddenError(f"assessor {body.assessor_id} is not qualified to assess")
     request, closed_by = ports.requests.get_request(district_id, body.request_id)
-    if body.assessed_at > now + CLOCK_SKEW:
-        raise ValidationError("assessed_at: is in the future")
-    if body.assessed_at < now - MAX_RESULT_AGE:
-        raise ValidationError("assessed_at: more than 7 days ago")
+    check_result_time("assessed_at", body.assessed_at, now)
     today = now.date()
     elder = ports.elders.get_elder(request.community_id, request.elder_id, consistent=True)
     if closed_by == key:  # a retry of a result already stored

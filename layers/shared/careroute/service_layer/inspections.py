@@ -41,6 +41,7 @@ from careroute.messages.inspections import (
 )
 from careroute.messages.visits import NightlyTick
 from careroute.planning.inspections import inspection_problem, plan_documents
+from careroute.service_layer.field_results import check_result_time
 from careroute.service_layer.planning import JobsSent, holidays_near, plan_date_of
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -56,9 +57,6 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.scope_access import parse_scope
 
-MAX_RESULT_AGE = timedelta(days=7)
-"""A result posted later than this after the inspection (an offline phone) is refused."""
-CLOCK_SKEW = timedelta(minutes=5)
 TARGET_RETRIES = 3
 
 
@@ -252,10 +250,7 @@ def _replay(doc: dict[str, Any], fp: str, ports: Inspecting) -> dict[str, Any]:
 
 
 def _check_time(inspected_at: datetime, now: datetime, target: InspectionTarget) -> None:
-    if inspected_at > now + CLOCK_SKEW:
-        raise ValidationError("inspected_at: is in the future")
-    if inspected_at < now - MAX_RESULT_AGE:
-        raise ValidationError(f"inspected_at: older than {MAX_RESULT_AGE.days} days")
+    check_result_time("inspected_at", inspected_at, now)
     day = china_date(inspected_at)
     if target.available_from and day < target.available_from:
         raise ValidationError(f"inspected_at: before the job's completion {target.available_from}")
