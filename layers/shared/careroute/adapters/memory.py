@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from careroute.adapters.memory_store import get_stored, put_all
 from careroute.domain import clock
 from careroute.domain.coverage import (
     Scope,
@@ -43,17 +44,12 @@ class MemoryCommunities:
         """Counts the saves: a reader may keep what it derived until this changes."""
 
     def save_communities(self, communities: Iterable[Community]) -> int:
-        count = 0
-        for community in communities:
-            self._by_id[community.community_id] = community
-            count += 1
+        count = put_all(self._by_id, communities, lambda c: c.community_id)
         self.version += 1
         return count
 
     def get_community(self, community_id: str) -> Community:
-        if community_id not in self._by_id:
-            raise NotFoundError(f"community {community_id} not found")
-        return self._by_id[community_id]
+        return get_stored(self._by_id, community_id, f"community {community_id} not found")
 
     def all_communities(self) -> Iterator[Community]:
         return iter(list(self._by_id.values()))
@@ -64,16 +60,10 @@ class MemoryStewards:
         self._by_id: dict[str, Steward] = {}
 
     def save_stewards(self, stewards: Iterable[Steward]) -> int:
-        count = 0
-        for steward in stewards:
-            self._by_id[steward.steward_id] = steward
-            count += 1
-        return count
+        return put_all(self._by_id, stewards, lambda s: s.steward_id)
 
     def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
-        if steward_id not in self._by_id:
-            raise NotFoundError(f"steward {steward_id} not found")
-        return self._by_id[steward_id]
+        return get_stored(self._by_id, steward_id, f"steward {steward_id} not found")
 
     def all_stewards(self) -> Iterator[Steward]:
         return iter(list(self._by_id.values()))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.memory import MemoryElders
+from careroute.adapters.memory_store import put_all
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.errors import ConflictError, NotFoundError
 from careroute.domain.vocabulary import Elder
@@ -22,13 +23,9 @@ class MemoryAssessors:
         self._by_key: dict[tuple[str, str], Assessor] = {}
 
     def save_assessors(self, assessors: Iterable[Assessor]) -> int:
-        count = 0
-        for a in assessors:
-            # As the table keeps them: the office and skills; the rest the domain's defaults.
-            stored = Assessor(a.assessor_id, a.district_id, a.base, a.skills)
-            self._by_key[(a.district_id, a.assessor_id)] = stored
-            count += 1
-        return count
+        # As the table keeps them: the office and skills; the rest the domain's defaults.
+        stored = (Assessor(a.assessor_id, a.district_id, a.base, a.skills) for a in assessors)
+        return put_all(self._by_key, stored, lambda a: (a.district_id, a.assessor_id))
 
     def assessors_of(self, district_id: str) -> list[Assessor]:
         return [self._by_key[key] for key in sorted(self._by_key) if key[0] == district_id]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+from careroute.adapters.memory_store import get_stored, put_all
 from careroute.domain.devices import Device
 from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import UNACKNOWLEDGED, Incident
@@ -63,13 +64,7 @@ class MemoryDevices:
         self._by_id: dict[str, Device] = {}
 
     def save_devices(self, devices: Iterable[Device]) -> int:
-        count = 0
-        for device in devices:
-            self._by_id[device.device_id] = device
-            count += 1
-        return count
+        return put_all(self._by_id, devices, lambda d: d.device_id)
 
     def get_device(self, device_id: str) -> Device:
-        if device_id not in self._by_id:
-            raise NotFoundError(f"device {device_id} is not registered")
-        return self._by_id[device_id]
+        return get_stored(self._by_id, device_id, f"device {device_id} is not registered")

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.memory_jobs import MemoryJobs
+from careroute.adapters.memory_store import get_stored, put_all
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.vocabulary import china_date
@@ -23,16 +24,11 @@ class MemoryInspectionTargets:
         self._by_id: dict[str, InspectionTarget] = {}
 
     def save_targets(self, targets: Iterable[InspectionTarget]) -> int:
-        count = 0
-        for target in targets:
-            self._by_id[target.target_id] = target
-            count += 1
-        return count
+        return put_all(self._by_id, targets, lambda t: t.target_id)
 
     def get_target(self, target_id: str, consistent: bool = False) -> InspectionTarget:
-        if target_id not in self._by_id:
-            raise NotFoundError(f"inspection target {target_id} not found")
-        return self._by_id[target_id]
+        missing = f"inspection target {target_id} not found"
+        return get_stored(self._by_id, target_id, missing)
 
     def due_by(self, district_id: str, last_day: date) -> Iterator[InspectionTarget]:
         due = [
@@ -57,11 +53,7 @@ class MemoryInspectors:
         self._by_key: dict[tuple[str, str], Inspector] = {}
 
     def save_inspectors(self, inspectors: Iterable[Inspector]) -> int:
-        count = 0
-        for inspector in inspectors:
-            self._by_key[(inspector.district_id, inspector.inspector_id)] = inspector
-            count += 1
-        return count
+        return put_all(self._by_key, inspectors, lambda i: (i.district_id, i.inspector_id))
 
     def inspectors_of(self, district_id: str) -> list[Inspector]:
         return [self._by_key[key] for key in sorted(self._by_key) if key[0] == district_id]

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from careroute.adapters.memory_jobs import MemoryJobs
+from careroute.adapters.memory_store import get_stored
 from careroute.domain.coverage import (
     ALL_TIERS,
     OUTCOME_NAMES,
@@ -21,7 +22,7 @@ from careroute.domain.coverage import (
     record_scopes,
     scopes_of,
 )
-from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
+from careroute.domain.errors import KEY_REUSED, ConflictError
 from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
 from careroute.domain.vocabulary import (
     VisitRecord,
@@ -214,9 +215,7 @@ class MemoryTickets:
         return True
 
     def get_ticket(self, ticket_id: str) -> Ticket:
-        if ticket_id not in self._by_id:
-            raise NotFoundError(f"ticket {ticket_id} not found")
-        return self._by_id[ticket_id]
+        return get_stored(self._by_id, ticket_id, f"ticket {ticket_id} not found")
 
     def _soonest_due(self, wanted: Iterable[Ticket]) -> Iterator[Ticket]:
         return iter(sorted(wanted, key=lambda t: (t.due_at, t.ticket_id)))
