@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from rich.console import Console
 
-from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
+from careroute_local.ticks import evening_before
 
 MEAL_PLANNER = "MealPlannerFunction"
 MEAL_QUEUE = "MealJobsQueue"
 ASSESSMENT_PLANNER = "AssessmentPlannerFunction"
-
-
-def _evening_before(plan_date: date, hour: int) -> datetime:
-    evening = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
-    return evening.replace(hour=hour).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ def plan_meals(
     load_lunch_orders(plan_date, planned, city.elders if city else None)
     pump.fire_schedule(
         MEAL_PLANNER,
-        _evening_before(plan_date, 20),
+        evening_before(plan_date, 20),
         overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
     )
     stats = pump.drain_queue(MEAL_QUEUE, workers=workers)
@@ -159,7 +155,7 @@ def plan_assessments(
     load_seconds = time.perf_counter() - started
     summary = pump.fire_schedule(
         ASSESSMENT_PLANNER,
-        _evening_before(plan_date, 19),
+        evening_before(plan_date, 19),
         overrides={"plan_date": plan_date.isoformat()},
     )
     return AssessmentRun(

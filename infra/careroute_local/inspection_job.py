@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from rich.console import Console
 
-from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local.pump import EventPump
+from careroute_local.ticks import evening_before
 
 PLANNER = "InspectionPlannerFunction"
 QUEUE = "InspectionJobsQueue"
@@ -68,8 +68,7 @@ def plan_inspections(pump: EventPump, plan_date: date, seed: int, as_of: date) -
     started = time.perf_counter()
     loaded = load_targets(seed, as_of)
     load_seconds = time.perf_counter() - started
-    evening = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
-    tick = evening.replace(hour=20).astimezone(UTC)
+    tick = evening_before(plan_date, 20)
     fan_out = pump.fire_schedule(PLANNER, tick, overrides={"plan_date": plan_date.isoformat()})
     pump.drain_queue(QUEUE)
     summaries = []

@@ -28,6 +28,7 @@ from careroute.planning.plan_summary import PlanSummary, flat_unassigned, summar
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
+from careroute_local.ticks import evening_before
 
 HANDLER_LOG = DATA_DIR / "logs" / "handlers.log"
 PLANNER = "PlannerFunction"
@@ -142,11 +143,9 @@ def plan_night(
 
     started = time.perf_counter()
     if jobs_sent is None:
-        tick_time = datetime.combine(plan_date - timedelta(days=1), datetime.min.time(), CHINA_TZ)
-        tick_time = tick_time.replace(hour=21).astimezone(UTC)
         fan_out = pump.fire_schedule(
             PLANNER,
-            tick_time,
+            evening_before(plan_date, 21),
             overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
         )
         jobs = int(fan_out["jobs"])
