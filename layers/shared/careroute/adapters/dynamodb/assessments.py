@@ -18,7 +18,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from careroute.adapters.dynamodb import history, registry
-from careroute.adapters.dynamodb.columns import SharedKeys
+from careroute.adapters.dynamodb.columns import Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -37,7 +37,7 @@ from careroute.domain.vocabulary import Elder, GeoPoint
 KEEP = timedelta(days=400)
 
 
-class AssessmentModel(TableModel, SharedKeys):
+class AssessmentModel(TableModel, SharedKeys, Expiring):
     lat = NumberAttribute(null=True)
     lng = NumberAttribute(null=True)
     skills = ListAttribute(of=UnicodeAttribute, null=True)
@@ -54,7 +54,6 @@ class AssessmentModel(TableModel, SharedKeys):
     assessor_id = UnicodeAttribute(null=True)
     document = UnicodeAttribute(null=True)
     """A route's JSON."""
-    expires_at = NumberAttribute(null=True)
 
 
 def _district(district_id: str) -> str:
@@ -149,7 +148,7 @@ def save_route(document: dict[str, Any], now: datetime) -> None:
         f"route#{document['assessor_id']}",
         str(document["date"]),
         document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        expires_at=int((now + KEEP).timestamp()),
+        expires_at=now + KEEP,
     )
     with storage_errors("store an assessor route"):
         item.save()

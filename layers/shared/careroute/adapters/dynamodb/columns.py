@@ -7,7 +7,7 @@ its bases); each names what its columns mean and reads them back as domain value
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
@@ -18,6 +18,13 @@ class SharedKeys:
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+
+
+class Expiring:
+    """When DynamoDB's time to live deletes the item: a timezone-aware moment, stored as
+    epoch seconds (the tables' TTL attribute, see template.yaml); absent: kept."""
+
+    expires_at = TTLAttribute(null=True)
 
 
 class Located:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.columns import SharedKeys
+from careroute.adapters.dynamodb.columns import Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.coverage import (
@@ -34,7 +34,7 @@ MARKER_RETENTION = timedelta(days=400)
 TICKETS_SK = "tickets"
 
 
-class CoverageModel(TableModel, SharedKeys):
+class CoverageModel(TableModel, SharedKeys, Expiring):
     elders = NumberAttribute(null=True)
     """Registry total (denominator), on registry items only."""
     elders_visited = NumberAttribute(default=0)
@@ -45,7 +45,6 @@ class CoverageModel(TableModel, SharedKeys):
     outcome_hospitalised = NumberAttribute(default=0)
     outcome_moved = NumberAttribute(default=0)
     outcome_deceased = NumberAttribute(default=0)
-    expires_at = TTLAttribute(null=True)
     tickets_opened = NumberAttribute(null=True)
     """On ticket counter items only (`tickets#MONTH#SCOPE`), by the month a ticket opened."""
     tickets_closed = NumberAttribute(null=True)

@@ -26,13 +26,12 @@ from typing import Any
 from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import InScopes, Located, SharedKeys, Windowed
+from careroute.adapters.dynamodb.columns import Expiring, InScopes, Located, SharedKeys, Windowed
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.routes import route_expiry
@@ -66,11 +65,10 @@ class InspectionTargetModel(TableModel, InScopes, Located, Windowed):
     by_district_due = index("district-due-index", "district_id", range_key="due_date")
 
 
-class InspectionItemModel(TableModel, SharedKeys):
+class InspectionItemModel(TableModel, SharedKeys, Expiring):
     document = JSONAttribute()
     district_month = UnicodeAttribute(null=True)
     inspected_at = UnicodeAttribute(null=True)
-    expires_at = TTLAttribute(null=True)
 
     by_district_month = index("district-month-index", "district_month", range_key="inspected_at")
 

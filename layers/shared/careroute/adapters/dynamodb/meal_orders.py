@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Located, Windowed
+from careroute.adapters.dynamodb.columns import Expiring, Located, Windowed
 from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_all
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.meals import MealOrder
@@ -20,7 +20,7 @@ from careroute.planning.meals import MealOrder
 KEEP = timedelta(days=400)
 
 
-class MealOrderModel(TableModel, Located, Windowed):
+class MealOrderModel(TableModel, Located, Windowed, Expiring):
     """Located where the meals are handed over (the elder's home), windowed when the elder
     wants them."""
 
@@ -29,7 +29,6 @@ class MealOrderModel(TableModel, Located, Windowed):
     """"{day}:{elder id}"."""
     elder_id = UnicodeAttribute()
     meals = NumberAttribute()
-    expires_at = NumberAttribute()
 
 
 def _day_prefix(day: date) -> str:
@@ -49,7 +48,7 @@ def _item(day: date, order: MealOrder) -> MealOrderModel:
         meals=order.meals,
         window_start=order.window.start,
         window_end=order.window.end,
-        expires_at=int(expires.timestamp()),
+        expires_at=expires,
     )
 
 

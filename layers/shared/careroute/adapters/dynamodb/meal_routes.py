@@ -8,15 +8,16 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 
+from careroute.adapters.dynamodb.columns import Expiring
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item
 
 KEEP = timedelta(days=400)
 
 
-class MealRouteModel(TableModel):
+class MealRouteModel(TableModel, Expiring):
     canteen_id = UnicodeAttribute(hash_key=True)
     day = UnicodeAttribute(range_key=True)
     district_id = UnicodeAttribute()
@@ -24,7 +25,6 @@ class MealRouteModel(TableModel):
     planned_at = UnicodeAttribute()
     plan = UnicodeAttribute()
     """The plan document (see services.meals.plan_document)."""
-    expires_at = NumberAttribute()
 
 
 def save_plan(
@@ -42,7 +42,7 @@ def save_plan(
         street_id=street_id,
         planned_at=planned_at.isoformat(),
         plan=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        expires_at=int((planned_at + KEEP).timestamp()),
+        expires_at=planned_at + KEEP,
     )
     with storage_errors("store a meal plan"):
         item.save()

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb.columns import Expiring
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, save_if
 from careroute.domain.errors import NotFoundError
@@ -16,12 +17,11 @@ from careroute.domain.vocabulary import CHINA_TZ
 ROUTE_RETENTION = timedelta(days=400)
 
 
-class RouteModel(TableModel):
+class RouteModel(TableModel, Expiring):
     steward_id = UnicodeAttribute(hash_key=True)
     plan_date = UnicodeAttribute(range_key=True)
     community_id = UnicodeAttribute()
     document = JSONAttribute()
-    expires_at = TTLAttribute()
 
 
 def route_expiry(day: str) -> datetime:
