@@ -64,7 +64,7 @@ def test_the_months_work_fits_each_day_and_runs_ahead_of_pace(community) -> None
     """No day over capacity; monthly-only visits done early, so late days keep room for retries.
 
     Cadence visits are spread level (as late as their margin allows); the monthly-only tier
-    fills days up to 1.4x the level from the start of the month.
+    takes the earliest days with room.
     """
     calendar = WorkCalendar.of(community[1])
     plan = _plan(community, calendar, DEC_1)
@@ -161,3 +161,18 @@ def test_the_elder_waiting_longest_goes_first_among_equal_deadlines() -> None:
     day_of = {v.elder.elder_id: v.day for v in plan.visits}
     assert day_of["E9"] < day_of["E1"]
     assert day_of["E9"] == DEC_1  # the monthly tier goes ahead of pace: first day first
+
+
+def test_the_months_first_tries_come_in_its_first_weeks_not_at_its_end() -> None:
+    """Monthly-only visits fill the earliest days with room, so every first try leaves
+    working days for retries before the month ends."""
+    monthly = [
+        replace(T3_ELDER, elder_id=f"E{i:03d}", last_visited_on=date(2026, 11, 30))
+        for i in range(30)
+    ]
+    tight = DayCapacity(visits=3, minutes=420, travel_minutes_per_visit=5)
+    calendar = WorkCalendar.of(STEWARD)
+    plan = plan_horizon(monthly, calendar, DEC_1, POLICY, tight)
+    days = calendar.working_days(DEC_1, date(2026, 12, 31))
+    assert sorted(v.day for v in plan.visits) == sorted(days[:10] * 3)
+    assert not plan.overflow()

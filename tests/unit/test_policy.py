@@ -56,6 +56,7 @@ def test_a_custom_policy_file_changes_cadence(tmp_path: Path) -> None:
         (("walk = 4.5", "walk = 0"), "speed_kmh values must be positive"),
         (('all_of = ["disabled"]', 'all_of = ["sick"]'), "known categories"),
         (("[tiers.T3]", "[tiers.T9]"), "missing key 'T3'"),
+        (("book_appointment = true", 'book_appointment = "yes"'), "expected true or false"),
     ],
 )
 def test_a_bad_policy_file_names_the_key_at_fault(

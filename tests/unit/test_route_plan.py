@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from careroute.domain.policy import load_policy
+from careroute.domain.retries import RetryPolicy
 from careroute.domain.vocabulary import CHINA_TZ, Community, GeoPoint, TimeWindow
 from careroute.service_layer.route_plan import plan_day, retry_window
 from careroute.service_layer.route_view import without_personal_data
@@ -40,6 +41,7 @@ def test_the_days_route_marks_retries_and_cover_stops() -> None:
     assert day is not None
     stops = {s["elder_id"]: s for s in day.document["stops"]}
     assert stops["E1"]["retry"] and not stops["E1"]["cover"]
+    assert stops["E1"]["appointment"] and not stops["E9"]["appointment"]  # booked by phone
     assert stops["E1"]["window"] == {"start": "10:00", "end": "17:00"}
     assert stops["E1"]["mandatory"]  # deadline today (7 days after the last visit)
     assert stops["E9"]["cover"] and stops["E9"]["community_id"] == "C2"
@@ -73,3 +75,13 @@ def test_a_stop_lists_the_elders_tasks_such_as_a_benefit_notice() -> None:
     day = plan_day(HOME, STEWARD, [elder], TUESDAY, POLICY)
     assert day is not None
     assert day.document["stops"][0]["tasks"] == ["high_age_90"]
+
+
+def test_a_retry_is_no_appointment_when_the_policy_books_none() -> None:
+    failed = datetime(2026, 12, 7, 9, 0, tzinfo=CHINA_TZ)
+    elder = replace(T1_ELDER, last_visited_on=date(2026, 12, 1), last_attempt_at=failed)
+    unbooked = replace(POLICY, retries=RetryPolicy(book_appointment=False))
+    day = plan_day(HOME, STEWARD, [elder], TUESDAY, unbooked)
+    assert day is not None
+    [stop] = day.document["stops"]
+    assert stop["retry"] and not stop["appointment"]

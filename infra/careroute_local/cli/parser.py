@@ -163,6 +163,7 @@ def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
         ("--refuse", 0.03, "share of attempts the elder refuses"),
         ("--sick", 0.02, "chance a working steward falls sick on a day (1-3 days)"),
         ("--resend", 0.02, "share of daily batches a phone sends twice"),
+        ("--appointment-kept", 0.95, "share of booked retries the elder keeps"),
     ):
         simulate.add_argument(name, type=rate, default=default, help=f"{what} ({default})")
     simulate.add_argument(

@@ -46,7 +46,11 @@ def cmd_simulate(args: argparse.Namespace) -> None:
             seed=args.seed,
             city_seed=args.city_seed,
             rates=Rates(
-                not_home=args.not_home, refuse=args.refuse, sick=args.sick, resend=args.resend
+                not_home=args.not_home,
+                refuse=args.refuse,
+                sick=args.sick,
+                resend=args.resend,
+                appointment_kept=args.appointment_kept,
             ),
             districts=tuple(args.districts) if args.districts else None,
             scale=args.scale,

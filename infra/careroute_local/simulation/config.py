@@ -34,6 +34,9 @@ class Rates:
     """Share of findings that are urgent (the elder becomes T1)."""
     resend: float = 0.02
     """Share of steward-day batches sent a second time (a phone retrying)."""
+    appointment_kept: float = 0.95
+    """Share of booked retries (a stop marked `appointment`) the elder keeps; drawn on its
+    own for each appointment. 1 - not_home - refuse assumes no benefit from booking."""
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():

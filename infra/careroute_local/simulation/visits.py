@@ -34,23 +34,30 @@ def idempotency_key(day: date, steward_id: str, elder_id: str) -> str:
     return f"sim-{day:%Y%m%d}-{steward_id}-{elder_id}"
 
 
-def _outcome(run: Run, day: date, elder_id: str) -> tuple[Outcome, list[dict[str, str]]]:
+def _outcome(
+    run: Run, day: date, elder_id: str, appointment: bool
+) -> tuple[Outcome, list[dict[str, str]]]:
     state = run.elders.get(elder_id)
     if state is not None and state.status is not ElderStatus.ACTIVE:
         return Outcome(state.status.value), []  # planned anyway: the door tells
     rates = run.config.rates
     rng = draw(run.config.seed, "outcome", day, elder_id)
     u = rng.random()
-    for outcome, rate in (
+    draws = [
         (Outcome.DECEASED, rates.deceased),
         (Outcome.MOVED, rates.moved),
         (Outcome.HOSPITALISED, rates.hospitalised),
-        (Outcome.REFUSED, rates.refuse),
-        (Outcome.NOT_HOME, rates.not_home),
-    ):
+    ]
+    if not appointment:  # a booked time is kept or not, drawn on its own below
+        draws += [(Outcome.REFUSED, rates.refuse), (Outcome.NOT_HOME, rates.not_home)]
+    for outcome, rate in draws:
         if u < rate:
             return outcome, []
         u -= rate
+    if appointment:
+        kept = draw(run.config.seed, "appointment", day, elder_id).random()
+        if kept >= rates.appointment_kept:
+            return Outcome.NOT_HOME, []
     findings: list[dict[str, str]] = []
     if rng.random() < rates.finding:
         severity = (
@@ -79,7 +86,7 @@ def walk_route(
     for stop in route["stops"]:
         elder_id = stop["elder_id"]
         community_id = stop.get("community_id") or route["community_id"]
-        outcome, findings = _outcome(run, day, elder_id)
+        outcome, findings = _outcome(run, day, elder_id, bool(stop.get("appointment")))
         end = parse_clock(stop["service_end"])
         last_end = max(last_end, end)
         item: dict[str, Any] = {

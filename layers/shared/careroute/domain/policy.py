@@ -17,6 +17,7 @@ from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
 from careroute.domain.inspections import InspectionPolicy, parse_inspection_policy
 from careroute.domain.policy_tables import known_table
 from careroute.domain.quota import HomeServicePolicy, parse_home_services
+from careroute.domain.retries import RetryPolicy, parse_retry_policy
 from careroute.domain.tickets import TicketSla
 from careroute.domain.vocabulary import Category, Elder, Tier, TravelMode
 
@@ -75,6 +76,8 @@ class Policy:
     """Free home-service minutes (optional `[home_services]` table, quota.py)."""
     urgent: UrgentPolicy = field(default_factory=UrgentPolicy)
     """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
+    retries: RetryPolicy = field(default_factory=RetryPolicy)
+    """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -210,6 +213,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         inspections=inspections,
         home_services=home_services,
         tickets=_section(_tickets, raw, "tickets", source),
+        retries=_section(parse_retry_policy, raw, "retries", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,

@@ -7,8 +7,9 @@ month so the calendar-month rule is spread over the whole month, and gives each 
   steward's calendar: days off, leave and public holidays);
 - inside its tier's window: at most `lookahead_days` and, when the days allow, at least
   `retry_days` working days before the deadline, so a not-home can be tried again in time;
-- on the least-loaded day of that window (in minutes of work, visits capped per day), so
-  the work is level across the days.
+- cadence visits on the latest day of that window whose work stays at the level (in
+  minutes of work, visits capped per day), so the work is level across the days; monthly-only
+  visits on its earliest day with room, so the month's first tries come in its first weeks.
 
 A visit's next occurrence (e.g. a weekly elder's second visit) follows from the day given to
 the first. Only the first day is acted on; the next night plans again from what happened
@@ -26,10 +27,6 @@ from datetime import date, timedelta
 from careroute.domain.due import WorkCalendar, month_end, rule_deadline, working_deadline
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder, ElderStatus, Tier, china_date
-
-AHEAD_OF_LEVEL = 1.4
-"""Monthly-only visits fill days up to this multiple of the level, so the month's work is
-ahead of pace and the failed attempts of the month still find days before its end."""
 
 
 @dataclass(frozen=True)
@@ -176,10 +173,11 @@ def plan_horizon(
 
     Two passes: the first spreads the work over the least-loaded days to learn the level (the
     average day's minutes); the second places each visit, tightest deadline first, on a
-    preferred day below that level: as late as possible for cadence tiers (an early visit
-    brings the next one forward) and as early as possible for monthly-only tiers (a visit
-    done early leaves the rest of the month for retries). The second pass is stable from one
-    night to the next: the elder waiting longest is not pushed back behind newcomers.
+    preferred day: below that level and as late as possible for cadence tiers (an early visit
+    brings the next one forward), and as early as the capacity allows for monthly-only tiers
+    (a first try done early leaves the rest of the month for retries). The second pass is
+    stable from one night to the next: the elder waiting longest is not pushed back behind
+    newcomers.
     """
     last_day = max(first_day + timedelta(days=policy.horizon_days - 1), month_end(first_day))
     days = calendar.working_days(first_day, last_day)
@@ -224,12 +222,11 @@ def _assign(
         if occurrence == 0 and awaits_retry(elder):
             day, fitted = _first_with_room(allowed, loads, cost, capacity)
         else:
-            if rules.cadence_days is None:  # ahead of the level: the month's retries need room
-                ahead = None if level is None else level * AHEAD_OF_LEVEL
-                chosen = _at_level(preferred, loads, cost, capacity, ahead)
+            if rules.cadence_days is None:
+                day, fitted = _earliest(preferred, allowed, loads, cost, capacity)
             else:
                 chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
-            day, fitted = chosen or _pick(preferred, allowed, loads, cost, capacity)
+                day, fitted = chosen or _pick(preferred, allowed, loads, cost, capacity)
         loads[day].visits += 1
         loads[day].minutes += cost
         planned.append(
@@ -237,6 +234,26 @@ def _assign(
         )
         push(replace(elder, last_visited_on=day), day + timedelta(days=1), occurrence + 1)
     return HorizonPlan(first_day, last_day, tuple(planned), loads, capacity)
+
+
+def _earliest(
+    preferred: list[date],
+    allowed: list[date],
+    loads: dict[date, DayLoad],
+    cost: float,
+    capacity: DayCapacity,
+) -> tuple[date, bool]:
+    """A monthly-only visit takes the earliest preferred day with room: the month's first
+    tries come in its first weeks and leave its end for retries. Without one it is overflow
+    (the night after, neighbours take a share): the earliest allowed day with room, else the
+    least-loaded preferred day."""
+    for day in preferred:
+        if loads[day].has_room(cost, capacity):
+            return day, True
+    for day in allowed:
+        if loads[day].has_room(cost, capacity):
+            return day, False
+    return min(preferred, key=lambda day: (loads[day].minutes, day)), False
 
 
 def _at_level(

@@ -215,7 +215,9 @@ def plan_day(
             + "; ".join(violations[:5])
         )
     held = {held_stop(s).stop_id: s for s in urgent or ()}
-    document = _document(community, steward, plan_date, result, by_id, held)
+    document = _document(
+        community, steward, plan_date, result, by_id, held, policy.retries.book_appointment
+    )
     document["stats"]["horizon"] = _horizon_stats(horizon)
     return PlannedDay(document, result)
 
@@ -237,6 +239,7 @@ def _document(
     result: RouteResult,
     due: dict[str, Candidate],
     held: dict[str, dict[str, Any]] | None = None,
+    book_retries: bool = False,
 ) -> dict[str, Any]:
     held = held or {}
     stops = []
@@ -275,6 +278,9 @@ def _document(
                 "mandatory": d.mandatory,
                 "cover": d.cover,
                 "retry": d.retry,
+                # The contact task of a failed attempt: the steward phones the elder (or the
+                # registered contact) ahead and books the visit inside `window`.
+                "appointment": d.retry and book_retries,
                 # e.g. a benefit the elder newly qualifies for, to tell them about at the door
                 "tasks": sorted(d.elder.benefit_tasks),
             }
