@@ -14,6 +14,7 @@ test module imports careroute.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -108,13 +109,27 @@ def session_pump() -> Iterator[EventPump]:
 
 def load_city(pump: EventPump, city: Registry) -> EventPump:
     """Reset the stack and import `city`, with its synthetic canteens and service facilities
-    (as `careroute data import` does)."""
-    pump.stack.reset()
+    (as `careroute data import` does).
+
+    The first load of a city in a session imports it and keeps a snapshot of the tables; later
+    loads restore that snapshot in one request (the same items, stream records included, and
+    empty queues: tests/integration/local_stack/test_snapshots.py proves it)."""
+    snapshot = city_snapshot_name(city)
+    restored = pump.stack.restore(snapshot)
     pump.stack.apply_environment()
     bind_tables(Settings.from_env())
-    import_registry(city, TODAY, load_policy(), registry_loading())
-    load_canteens_and_facilities(city.communities)
+    if not restored:
+        pump.stack.reset()
+        import_registry(city, TODAY, load_policy(), registry_loading())
+        load_canteens_and_facilities(city.communities)
+        pump.stack.snapshot(snapshot)
     return pump
+
+
+def city_snapshot_name(city: Registry) -> str:
+    """One snapshot per city content (its communities and elders), whatever object holds it."""
+    ids = [c.community_id for c in city.communities] + [e.elder_id for e in city.elders]
+    return "city-" + hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
 
 @pytest.fixture

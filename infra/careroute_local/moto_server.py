@@ -4,7 +4,8 @@ Run as `python -m careroute_local.moto_server -H 127.0.0.1 -p PORT` (same flags 
 With `--journal FILE` the server replays FILE before it answers and journals every change
 to it (careroute_local.journal): the state outlives the process.
 
-Requests pass a fault injector first (careroute_local.faults; no rules: no faults).
+Requests pass a fault injector first (careroute_local.faults; no rules: no faults), then the
+snapshot store (careroute_local.snapshots: tests restore a loaded stack in one request).
 
 The server exits when the process that started it dies (even by SIGKILL), so a killed
 `careroute run` leaves no orphan server behind.
@@ -45,6 +46,7 @@ def _serve(host: str, port: int, journal_path: Path | None) -> None:
 
     from careroute_local.faults import Faults
     from careroute_local.journal import Journal
+    from careroute_local.snapshots import Snapshots
 
     os.environ.setdefault("MOTO_PORT", str(port))
     app: Any = DomainDispatcherApplication(create_backend_app)
@@ -52,7 +54,9 @@ def _serve(host: str, port: int, journal_path: Path | None) -> None:
         app = Journal(app, journal_path)
         replayed = app.replay()
         print(json.dumps({"journal_replayed": replayed}), file=sys.stderr, flush=True)
-    run_simple(host, port, Faults(app), threaded=True, request_handler=MotoRequestHandler)
+    run_simple(
+        host, port, Faults(Snapshots(app)), threaded=True, request_handler=MotoRequestHandler
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from careroute_local.snapshots import PATH_PREFIX as SNAPSHOTS_PATH
 from careroute_local.template import ACCOUNT_ID, Template, load_template
 
 __all__ = ["LocalStack"]
@@ -38,6 +39,7 @@ _STARTUP_TIMEOUT = 30.0
 _REPLAY_TIMEOUT = 1800.0
 # moto's own server (same flags as `python -m moto.server`) with careroute's read fast paths.
 SERVER_MODULE = "careroute_local.moto_server"
+_EMPTY = "careroute-empty-stack"  # the snapshot reset() restores
 # 127.0.0.1 only: never let an HTTP(S)_PROXY variable reroute calls to the local server.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -75,6 +77,8 @@ class LocalStack:
         self._process: subprocess.Popen[bytes] | None = None
         self._clients: dict[str, Any] = {}
         self._saved_environ: dict[str, str | None] | None = None
+        # snapshot name -> (the template with its stream ARNs bound, the ARNs) when it was taken
+        self._snapshot_bindings: dict[str, tuple[Template, dict[str, str]]] = {}
         self.template: Template = self._load()
 
     # ------------------------------------------------------------------ lifecycle
@@ -101,6 +105,8 @@ class LocalStack:
                     raise
         log.info("moto server on %s in %.2fs", self.endpoint_url, time.perf_counter() - started)
         self._create_resources()
+        if self.state_dir is None:
+            self.snapshot(_EMPTY)  # what reset() restores
         return self
 
     @property
@@ -118,6 +124,7 @@ class LocalStack:
             self._saved_environ = None
         process, self._process = self._process, None
         self._clients.clear()
+        self._snapshot_bindings.clear()  # they lived in the server
         if process is None:
             return
         process.terminate()
@@ -128,13 +135,50 @@ class LocalStack:
             process.wait(timeout=5)
 
     def reset(self) -> None:
-        """Delete all data (moto's reset), then recreate the same tables and queues."""
+        """Delete all data, leaving the same tables and queues, empty.
+
+        start() keeps the empty stack as a snapshot, and reset() restores it in one request
+        (creating the tables and queues again is a second or two of API calls). A journaled
+        stack runs moto's reset and creates them again (a restore bypasses the journal)."""
         self._require_running()
+        if self.state_dir is None and self.restore(_EMPTY):
+            return
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
         with _OPENER.open(request, timeout=10) as response:
             response.read()
         self.generation += 1
         self._create_resources()
+        if self.state_dir is None:
+            self.snapshot(_EMPTY)
+
+    def snapshot(self, name: str) -> None:
+        """Keep the tables' data as they are now under `name`, inside the server
+        (careroute_local.snapshots): `restore(name)` brings it back in one request."""
+        self._require_running()
+        self._snapshot_request(name, "save")
+        self._snapshot_bindings[name] = (self.template, dict(self.stream_arns))
+
+    def restore(self, name: str) -> bool:
+        """Put back the tables' data saved by `snapshot(name)`, with empty queues, as if
+        reset() and the same writes had run again. False (and nothing changed) when no
+        snapshot `name` was taken. A journaled stack refuses: a restore bypasses the journal."""
+        self._require_running()
+        if self.state_dir is not None:
+            raise RuntimeError("a journaled stack cannot restore snapshots (the journal would lie)")
+        if name not in self._snapshot_bindings:
+            return False
+        self._snapshot_request(name, "restore")
+        self.generation += 1
+        template, stream_arns = self._snapshot_bindings[name]
+        self.stream_arns = dict(stream_arns)
+        self._create_queues(template)
+        return True
+
+    def _snapshot_request(self, name: str, action: str) -> None:
+        url = f"{self.endpoint_url}{SNAPSHOTS_PATH}{name}/{action}"
+        request = urllib.request.Request(url, method="POST")
+        with _OPENER.open(request, timeout=60) as response:
+            response.read()
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -329,7 +373,17 @@ class LocalStack:
                 description = dynamodb.describe_table(TableName=table.name)["Table"]
                 stream_arns[table.logical_id] = description["LatestStreamArn"]
         self.stream_arns = stream_arns
+        self._create_queues()
+        log.info(
+            "created %d tables and %d queues in %.2fs",
+            len(self.template.tables),
+            len(self.template.queues),
+            time.perf_counter() - started,
+        )
 
+    def _create_queues(self, bound: Template | None = None) -> None:
+        """The template's queues (empty), then the template with stream ARNs bound (`bound`, when
+        the caller has it already)."""
         sqs = self.client("sqs")
         queue_urls: dict[str, str] = {}
         # Dead-letter queues first: a redrive policy needs its target to exist.
@@ -346,13 +400,7 @@ class LocalStack:
             url = sqs.create_queue(QueueName=queue.name, Attributes=attributes)["QueueUrl"]
             queue_urls[queue.logical_id] = url
         self.queue_urls = queue_urls
-        self.template = self._load()  # now with stream ARNs bound
-        log.info(
-            "created %d tables and %d queues in %.2fs",
-            len(self.template.tables),
-            len(self.template.queues),
-            time.perf_counter() - started,
-        )
+        self.template = bound or self._load()  # now with stream ARNs bound
 
 
 def _index(index: dict[str, Any], billing_mode: str) -> dict[str, Any]:
