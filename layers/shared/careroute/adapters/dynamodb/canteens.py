@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Located
+from careroute.adapters.dynamodb.columns import Located, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, replace_all
 from careroute.planning.meals import Canteen
@@ -36,8 +36,7 @@ def _item(canteen: Canteen) -> CanteenModel:
         canteen.canteen_id,
         district_id=canteen.district_id,
         street_id=canteen.street_id,
-        lat=canteen.location.lat,
-        lng=canteen.location.lng,
+        **location_columns(canteen.location),
         community_ids=list(canteen.community_ids),
         vehicles=canteen.vehicles,
         vehicle_capacity=canteen.vehicle_capacity,

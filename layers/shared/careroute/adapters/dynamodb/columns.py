@@ -2,10 +2,14 @@
 groups it has among its bases and declares only its own attributes.
 
 The groups are plain classes of pynamodb attributes (a model collects the attributes of all
-its bases); each names what its columns mean and reads them back as domain values.
+its bases). Each names what its columns mean and reads them back as a domain value; its
+`*_columns` function gives them from that value, to build an item with
+(`OrderModel(key, **location_columns(order.location))`).
 """
 
 from __future__ import annotations
+
+from typing import Protocol, TypedDict
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 
@@ -37,6 +41,15 @@ class Located:
         return GeoPoint(float(self.lat), float(self.lng))
 
 
+class LocationColumns(TypedDict):
+    lat: float
+    lng: float
+
+
+def location_columns(location: GeoPoint) -> LocationColumns:
+    return {"lat": location.lat, "lng": location.lng}
+
+
 class Windowed:
     """When a visit to the item is welcome: seconds of the day, start to end."""
 
@@ -47,10 +60,47 @@ class Windowed:
         return TimeWindow(int(self.window_start), int(self.window_end))
 
 
+class WindowColumns(TypedDict):
+    window_start: int
+    window_end: int
+
+
+def window_columns(window: TimeWindow) -> WindowColumns:
+    return {"window_start": window.start, "window_end": window.end}
+
+
 class InScopes:
     """The community, street and district the item belongs to: the scopes officials read by
-    (their queries filter on these attributes)."""
+    (their queries filter on these attributes). The domain values name them alike, so
+    `scope_ids` serves both ways."""
 
     community_id = UnicodeAttribute()
     street_id = UnicodeAttribute()
     district_id = UnicodeAttribute()
+
+
+class ScopeIds(TypedDict):
+    community_id: str
+    street_id: str
+    district_id: str
+
+
+class HasScopeIds(Protocol):
+    @property
+    def community_id(self) -> str: ...
+
+    @property
+    def street_id(self) -> str: ...
+
+    @property
+    def district_id(self) -> str: ...
+
+
+def scope_ids(placed: HasScopeIds) -> ScopeIds:
+    """The ids of `placed`'s scopes: a domain value's to build its item with, or an item's
+    to build the value."""
+    return {
+        "community_id": placed.community_id,
+        "street_id": placed.street_id,
+        "district_id": placed.district_id,
+    }

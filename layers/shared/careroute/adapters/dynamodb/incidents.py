@@ -19,6 +19,7 @@ from datetime import datetime
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb.columns import scope_ids
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
@@ -94,9 +95,7 @@ def _item(i: Incident) -> IncidentModel:
         i.incident_id,
         incident_id=i.incident_id,
         elder_id=i.elder_id,
-        community_id=i.community_id,
-        street_id=i.street_id,
-        district_id=i.district_id,
+        **scope_ids(i),
         event_type=i.event_type.value,
         severity=i.severity.value,
         month=i.month,

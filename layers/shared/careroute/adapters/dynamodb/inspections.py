@@ -31,7 +31,16 @@ from pynamodb.attributes import (
 )
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import Expiring, InScopes, Located, SharedKeys, Windowed
+from careroute.adapters.dynamodb.columns import (
+    Expiring,
+    InScopes,
+    Located,
+    SharedKeys,
+    Windowed,
+    location_columns,
+    scope_ids,
+    window_columns,
+)
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.routes import route_expiry
@@ -80,13 +89,9 @@ def _target_item(t: InspectionTarget) -> InspectionTargetModel:
     return InspectionTargetModel(
         t.target_id,
         kind=t.kind.value,
-        district_id=t.district_id,
-        street_id=t.street_id,
-        community_id=t.community_id,
-        lat=t.location.lat,
-        lng=t.location.lng,
-        window_start=t.window.start,
-        window_end=t.window.end,
+        **scope_ids(t),
+        **location_columns(t.location),
+        **window_columns(t.window),
         due_date=t.due_date.isoformat() if t.due_date else None,
         last_inspected=t.last_inspected.isoformat() if t.last_inspected else None,
         available_from=t.available_from.isoformat() if t.available_from else None,
@@ -106,9 +111,7 @@ def _target(item: InspectionTargetModel) -> InspectionTarget:
     return InspectionTarget(
         target_id=item.target_id,
         kind=TargetKind(item.kind),
-        district_id=item.district_id,
-        street_id=item.street_id,
-        community_id=item.community_id,
+        **scope_ids(item),
         location=item.location(),
         window=item.window(),
         due_date=_day(item.due_date),

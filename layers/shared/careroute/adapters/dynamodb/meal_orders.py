@@ -12,7 +12,13 @@ from datetime import date, datetime, time, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Expiring, Located, Windowed
+from careroute.adapters.dynamodb.columns import (
+    Expiring,
+    Located,
+    Windowed,
+    location_columns,
+    window_columns,
+)
 from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_all
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.meals import MealOrder
@@ -43,11 +49,9 @@ def _item(day: date, order: MealOrder) -> MealOrderModel:
         order.canteen_id,
         order.order_id,
         elder_id=order.elder_id,
-        lat=order.location.lat,
-        lng=order.location.lng,
+        **location_columns(order.location),
         meals=order.meals,
-        window_start=order.window.start,
-        window_end=order.window.end,
+        **window_columns(order.window),
         expires_at=expires,
     )
 

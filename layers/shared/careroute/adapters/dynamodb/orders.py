@@ -25,7 +25,14 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import InScopes, Located, Windowed
+from careroute.adapters.dynamodb.columns import (
+    InScopes,
+    Located,
+    Windowed,
+    location_columns,
+    scope_ids,
+    window_columns,
+)
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.home_services import (
     HomeServiceModel,
@@ -92,16 +99,12 @@ class OrderEventModel(TableModel):
 def _item(o: Order, request_hash: str) -> OrderModel:
     return OrderModel(
         o.order_id,
+        **scope_ids(o),
+        **location_columns(o.location),
+        **window_columns(o.window),
         elder_id=o.elder_id,
-        community_id=o.community_id,
-        street_id=o.street_id,
-        district_id=o.district_id,
         service=o.service.value,
         service_date=o.service_date.isoformat(),
-        window_start=o.window.start,
-        window_end=o.window.end,
-        lat=o.location.lat,
-        lng=o.location.lng,
         placed_at=instant_text(o.placed_at),
         placed_by=o.placed_by,
         payment=o.payment.value,
@@ -117,9 +120,7 @@ def _order(i: OrderModel) -> Order:
     return Order(
         order_id=i.order_id,
         elder_id=i.elder_id,
-        community_id=i.community_id,
-        street_id=i.street_id,
-        district_id=i.district_id,
+        **scope_ids(i),
         service=ServiceType(i.service),
         service_date=date.fromisoformat(i.service_date),
         window=i.window(),

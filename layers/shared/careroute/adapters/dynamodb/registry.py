@@ -15,7 +15,7 @@ from typing import Any, cast
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.columns import Located, Windowed
+from careroute.adapters.dynamodb.columns import Located, Windowed, location_columns, window_columns
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, update_if, write_all
@@ -153,8 +153,7 @@ def _community_item(c: Community) -> CommunityModel:
         street_name=c.street_name,
         district_id=c.district_id,
         district_name=c.district_name,
-        lat=c.location.lat,
-        lng=c.location.lng,
+        **location_columns(c.location),
         radius_m=c.radius_m,
     )
 
@@ -183,12 +182,10 @@ def _elder_item(e: Elder) -> ElderModel:
         district_id=e.district_id,
         name=e.name,
         address=e.address,
-        lat=e.location.lat,
-        lng=e.location.lng,
+        **location_columns(e.location),
         categories=sorted(c.value for c in e.categories),
         birth_date=e.birth_date.isoformat(),
-        window_start=e.window.start,
-        window_end=e.window.end,
+        **window_columns(e.window),
         status=e.status.value,
         last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
         urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from pynamodb.attributes import UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Located
+from careroute.adapters.dynamodb.columns import Located, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, replace_all
 from careroute.planning.service_circle import Facility, FacilityKind
@@ -31,8 +31,7 @@ def _item(f: Facility) -> ServiceFacilityModel:
         f.facility_id,
         kind=f.kind.value,
         district_id=f.district_id,
-        lat=f.location.lat,
-        lng=f.location.lng,
+        **location_columns(f.location),
     )
 
 

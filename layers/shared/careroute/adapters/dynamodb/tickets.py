@@ -16,7 +16,7 @@ from datetime import datetime
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import InScopes
+from careroute.adapters.dynamodb.columns import InScopes, scope_ids
 from careroute.adapters.dynamodb.coverage import count_ticket
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
@@ -54,11 +54,9 @@ class TicketModel(TableModel, InScopes):
 def _item(t: Ticket) -> TicketModel:
     return TicketModel(
         t.ticket_id,
+        **scope_ids(t),
         visit_id=t.visit_id,
         elder_id=t.elder_id,
-        community_id=t.community_id,
-        street_id=t.street_id,
-        district_id=t.district_id,
         category=t.category.value,
         severity=t.severity.value,
         opened_at=instant_text(t.opened_at),
@@ -80,9 +78,7 @@ def _ticket(item: TicketModel) -> Ticket:
         ticket_id=item.ticket_id,
         visit_id=item.visit_id,
         elder_id=item.elder_id,
-        community_id=item.community_id,
-        street_id=item.street_id,
-        district_id=item.district_id,
+        **scope_ids(item),
         category=FindingCategory(item.category),
         severity=Severity(item.severity),
         opened_at=datetime.fromisoformat(item.opened_at),

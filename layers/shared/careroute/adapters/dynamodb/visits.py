@@ -12,7 +12,7 @@ from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import InScopes
+from careroute.adapters.dynamodb.columns import InScopes, scope_ids
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
 from careroute.domain.errors import KEY_REUSED, ConflictError
@@ -61,11 +61,9 @@ def to_record(item: VisitModel) -> VisitRecord:
 def _item(record: VisitRecord, request_hash: str) -> VisitModel:
     return VisitModel(
         record.visit_id,
+        **scope_ids(record),
         elder_id=record.elder_id,
         steward_id=record.steward_id,
-        community_id=record.community_id,
-        street_id=record.street_id,
-        district_id=record.district_id,
         tier=record.tier.value,
         outcome=record.outcome.value,
         visited_at=record.visited_at.isoformat(),
