@@ -15,7 +15,13 @@ from typing import Any, cast
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.columns import Located, Windowed, location_columns, window_columns
+from careroute.adapters.dynamodb.columns import (
+    Located,
+    Windowed,
+    location_columns,
+    scope_ids,
+    window_columns,
+)
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, update_if, write_all
@@ -77,12 +83,12 @@ class ElderModel(TableModel, Located, Windowed):
     last_attempt_at = UnicodeAttribute(null=True)
     """`instant_text` of the latest failed attempt (not home, refused); see `_elder`."""
     status_changed_at = UnicodeAttribute(null=True)
+    """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
+    moved, deceased, or visited): an outcome older than this one is not applied."""
     benefit_tasks = ListAttribute(of=UnicodeAttribute, null=True)
     """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
     care_level = UnicodeAttribute(null=True)
     """Graded by a needs assessment (assessments.py); absent until the first one."""
-    """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
-    moved, deceased, or visited): an outcome older than this one is not applied."""
 
 
 def _optional_date(text: str | None) -> date | None:
@@ -91,11 +97,9 @@ def _optional_date(text: str | None) -> date | None:
 
 def _community(item: CommunityModel) -> Community:
     return Community(
-        community_id=item.community_id,
+        **scope_ids(item),
         name=item.name,
-        street_id=item.street_id,
         street_name=item.street_name,
-        district_id=item.district_id,
         district_name=item.district_name,
         location=item.location(),
         radius_m=int(item.radius_m),
@@ -127,9 +131,7 @@ def _attempt_since_visit(item: ElderModel) -> datetime | None:
 def _elder(item: ElderModel) -> Elder:
     return Elder(
         elder_id=item.elder_id,
-        community_id=item.community_id,
-        street_id=item.street_id,
-        district_id=item.district_id,
+        **scope_ids(item),
         location=item.location(),
         categories=frozenset(Category(c) for c in cast(list[str], item.categories)),
         birth_date=date.fromisoformat(item.birth_date),
