@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.adapters.memory_store import get_stored
@@ -24,12 +24,8 @@ from careroute.domain.coverage import (
 )
 from careroute.domain.errors import KEY_REUSED, ConflictError
 from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
-from careroute.domain.vocabulary import (
-    VisitRecord,
-)
+from careroute.domain.vocabulary import VisitRecord
 from careroute.messages.visits import PlanJob
-
-_Ordered = TypeVar("_Ordered", date, datetime)
 
 
 class MemoryRoutes:
