@@ -1,24 +1,32 @@
-"""Hourly escalator: a Scheduler tick -> open tickets past due move up a level."""
+"""Hourly escalator: a Scheduler tick -> tickets no steward can reach in time go to the duty
+officer, then open tickets past due move up a level."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.repositories import DynamoTickets
+from careroute.adapters.dynamodb.repositories import DynamoHolidays, DynamoStewards, DynamoTickets
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import EscalationTick
-from careroute.service_layer.tickets import escalate_overdue, overdue_count
+from careroute.service_layer.tickets import Escalation, overdue_count, run_escalator
 
-handler_setup.bound_settings()
-tickets = DynamoTickets()
+setup = handler_setup.with_policy()
+ports = Escalation(DynamoTickets(), DynamoStewards(), DynamoHolidays())
 
 
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     at = EscalationTick.model_validate(event).scheduled_time
-    raised = escalate_overdue(tickets, at)
-    overdue = overdue_count(tickets, at)  # still open past their due time after this run
-    count_metrics(TicketsEscalated=raised, TicketsOverdue=overdue)
-    summary = {"scheduled_time": at.isoformat(), "escalated": raised, "overdue": overdue}
+    done = run_escalator(at, setup.policy().ticket_duty, ports)
+    overdue = overdue_count(ports.tickets, at)  # still open past their due time after this run
+    count_metrics(
+        TicketsHandedOver=done.handed_over, TicketsEscalated=done.escalated, TicketsOverdue=overdue
+    )
+    summary = {
+        "scheduled_time": at.isoformat(),
+        "handed_over": done.handed_over,
+        "escalated": done.escalated,
+        "overdue": overdue,
+    }
     return reported("tickets escalated", summary)

@@ -15,7 +15,7 @@ from careroute_local.simulation.api_client import error_text
 from careroute_local.simulation.config import draw
 from careroute_local.simulation.engine import Engine
 from careroute_local.simulation.state import DayStats, Run
-from careroute_local.simulation.tickets import follow_up
+from careroute_local.simulation.tickets import DUTY_ROUND, duty_round, follow_up
 from careroute_local.simulation.timetable import (
     ESCALATION_RUN,
     EVENING_CONFIRM,
@@ -106,6 +106,8 @@ def one_day(
     for steward in worked:
         follow_up(run, engine, steward, day)
     engine.escalate(at(day, ESCALATION_RUN))
+    sim_clock.set(at(day, DUTY_ROUND))
+    duty_round(run, engine, day)
     t5 = time.perf_counter()
 
     stats.seconds = {

@@ -101,6 +101,12 @@ class Engine(Protocol):
         """The escalator's scheduled run."""
         ...
 
+    def close_ticket_on_duty(
+        self, role: str, scope_id: str, ticket_id: str, body: dict[str, str]
+    ) -> Answer:
+        """The duty officer of a street (role `street_official`) or district closes a ticket."""
+        ...
+
     def city_tickets(self, status: str) -> Answer:
         """Every ticket of the city with that status (open, closed), as the city admin."""
         ...

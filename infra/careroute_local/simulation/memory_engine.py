@@ -56,11 +56,12 @@ from careroute.service_layer.projection import VisitProjection, project
 from careroute.service_layer.registry_import import RegistryLoading, import_registry
 from careroute.service_layer.route_view import RouteReading, steward_route
 from careroute.service_layer.tickets import (
+    Escalation,
     TicketFilter,
     Ticketing,
     close_ticket,
-    escalate_overdue,
     list_tickets,
+    run_escalator,
     ticket_figures,
 )
 from careroute.service_layer.visits import VisitRecording, record_visit
@@ -131,6 +132,7 @@ class MemoryEngine:
         self.recording = VisitRecording(p.stewards, p.elders, p.routes, p.visits)
         self.projection = VisitProjection(p.elders, p.tickets, p.coverage)
         self.ticketing = Ticketing(p.tickets, p.coverage, p.stewards, p.scopes)
+        self.escalation = Escalation(p.tickets, p.stewards, p.holidays)
         self.leave = LeaveKeeping(p.stewards, p.scopes)
         self.scanning = BenefitScan(p.communities, p.elders, p.tickets)
         self._runs = 0
@@ -266,8 +268,21 @@ class MemoryEngine:
             return self._answer("close_ticket", _error(exc))
         return self._answer("close_ticket", (200, row.model_dump(mode="json")))
 
+    def close_ticket_on_duty(
+        self, role: str, scope_id: str, ticket_id: str, body: dict[str, str]
+    ) -> Answer:
+        officer = Caller(f"duty-{scope_id}", Role(role), scope_id)
+        closing = CloseTicketBody.model_validate(body)
+        try:
+            row = close_ticket(
+                officer, ticket_id, closing.action, closing.result, clock.now(), self.ticketing
+            )
+        except CareRouteError as exc:
+            return self._answer("close_ticket", _error(exc))
+        return self._answer("close_ticket", (200, row.model_dump(mode="json")))
+
     def escalate(self, at: datetime) -> None:
-        escalate_overdue(self.product.tickets, at)
+        run_escalator(at, self.policy.ticket_duty, self.escalation)
 
     def city_tickets(self, status: str) -> Answer:
         return self._list(CITY_ADMIN, Scope.parse("city"), TicketFilter(status))

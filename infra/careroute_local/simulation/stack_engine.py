@@ -17,7 +17,7 @@ from typing import Any
 from careroute.domain import clock
 from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import ElderStatus, Steward
-from careroute_local.simulation.api_client import Tokens, call
+from careroute_local.simulation.api_client import TOKEN_TTL, Tokens, call
 from careroute_local.simulation.benefits import BenefitScanDays
 from careroute_local.simulation.engine import OTHER_SERVICES, Answer, PlanDrain, Stored
 from careroute_local.simulation.state import Run, Timings
@@ -103,6 +103,12 @@ class StackEngine:
 
     def close_ticket(self, steward_id: str, ticket_id: str, body: dict[str, str]) -> Answer:
         token = self.tokens.steward(steward_id)
+        return self._call("POST", f"/tickets/{ticket_id}/close", token, body)
+
+    def close_ticket_on_duty(
+        self, role: str, scope_id: str, ticket_id: str, body: dict[str, str]
+    ) -> Answer:
+        token = self.pump.issuer.token(role, scope_id, ttl_seconds=TOKEN_TTL)
         return self._call("POST", f"/tickets/{ticket_id}/close", token, body)
 
     def escalate(self, at: datetime) -> None:

@@ -4,6 +4,7 @@ the month's end the city admin's view of every ticket is counted.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,39 @@ def follow_up(run: Run, engine: Engine, steward: Steward, day: date) -> None:
         closed, _ = engine.close_ticket(steward.steward_id, ticket["ticket_id"], body)
         if closed != 200:
             run.note(f"{day}: closing ticket {ticket['ticket_id']} answered {closed}")
+
+
+DUTY_ROUND = 20 * 3600 + 30 * 60
+"""When the duty officers go through the tickets handed to their office (after the escalator's
+run), every day, non-working days included."""
+DUTY_ROLES = {"street": "street_official", "district": "district_official"}
+
+
+def duty_round(run: Run, engine: Engine, day: date) -> None:
+    """Each office's duty officer closes the tickets at their level that would be overdue
+    before the next round (those the escalator handed over, and any escalated ones)."""
+    code, payload = engine.city_tickets("open")
+    if code != 200:
+        run.note(f"{day}: GET /tickets?scope=city&status=open answered {code}")
+        return
+    next_round = at(day + timedelta(days=1), DUTY_ROUND)
+    per_office: Counter[str] = Counter()
+    for ticket in payload["tickets"]:
+        role = DUTY_ROLES.get(ticket["level"])
+        if role is None or datetime.fromisoformat(ticket["due_at"]) > next_round:
+            continue
+        scope_id = ticket["street_id"] if ticket["level"] == "street" else ticket["district_id"]
+        body = {"action": "duty officer followed up", "result": "resolved"}
+        closed, _ = engine.close_ticket_on_duty(role, scope_id, ticket["ticket_id"], body)
+        if closed == 200:
+            run.totals["tickets_closed_on_duty"] += 1
+            per_office[scope_id] += 1
+        else:
+            run.note(f"{day}: the duty officer closing {ticket['ticket_id']} answered {closed}")
+    busiest = max(per_office.values(), default=0)
+    run.totals["tickets_on_duty_most_per_office_day"] = max(
+        run.totals["tickets_on_duty_most_per_office_day"], busiest
+    )
 
 
 def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:

@@ -18,6 +18,7 @@ from careroute.domain.inspections import InspectionPolicy, parse_inspection_poli
 from careroute.domain.policy_tables import known_table
 from careroute.domain.quota import HomeServicePolicy, parse_home_services
 from careroute.domain.retries import RetryPolicy, parse_retry_policy
+from careroute.domain.ticket_duty import DutyRota, parse_duty
 from careroute.domain.tickets import TicketSla
 from careroute.domain.vocabulary import Category, Elder, Tier, TravelMode
 
@@ -68,6 +69,9 @@ class Policy:
     """The horizon planner looks this many days ahead (and always to the month's end)."""
     tickets: TicketSla = field(default_factory=TicketSla)
     """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
+    ticket_duty: DutyRota = field(default_factory=DutyRota)
+    """Who acts on a ticket its steward cannot reach in time (optional `[ticket_duty]`,
+    ticket_duty.py)."""
     benefits: Benefits = field(default_factory=Benefits)
     """Benefit rules the daily scan applies (optional `[benefits]` table, eligibility.py)."""
     inspections: InspectionPolicy = field(default_factory=InspectionPolicy)
@@ -213,6 +217,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         inspections=inspections,
         home_services=home_services,
         tickets=_section(_tickets, raw, "tickets", source),
+        ticket_duty=_section(parse_duty, raw, "ticket_duty", source),
         retries=_section(parse_retry_policy, raw, "retries", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),

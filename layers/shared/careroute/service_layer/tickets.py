@@ -14,7 +14,9 @@ from typing import Any
 
 from careroute.domain.access import Caller, Role, can_read_scope, require_scope
 from careroute.domain.coverage import Scope, ScopeKind, scopes_of
-from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
+from careroute.domain.due import WorkCalendar
+from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.ticket_duty import DutyRota, hand_over, needs_duty_officer
 from careroute.domain.tickets import (
     Ticket,
     TicketSla,
@@ -24,10 +26,11 @@ from careroute.domain.tickets import (
     escalate,
     tickets_for,
 )
-from careroute.domain.vocabulary import VisitRecord
+from careroute.domain.vocabulary import Steward, VisitRecord
 from careroute.messages.api import TicketList, TicketRow
 from careroute.service_layer.ports import (
     CoverageRepository,
+    HolidayCalendar,
     ScopeDirectory,
     StewardRepository,
     TicketRepository,
@@ -66,6 +69,61 @@ def escalate_overdue(tickets: TicketRepository, now: datetime) -> int:
         if after.level is not ticket.level and tickets.save_level(ticket, after, now):
             raised += 1
     return raised
+
+
+ALL_DAYS = frozenset(range(7))
+"""The weekdays off of a community with no steward: nobody there acts on its tickets."""
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """The ports the escalator reads and writes: the tickets, and the stewards and holidays
+    that say whether a ticket's steward can still act on it in time."""
+
+    tickets: TicketRepository
+    stewards: StewardRepository
+    holidays: HolidayCalendar
+
+
+@dataclass(frozen=True)
+class EscalatorRun:
+    handed_over: int
+    """Tickets handed to the duty officer before they were due."""
+    escalated: int
+    """Overdue tickets moved up a level."""
+
+
+def hand_over_to_duty(now: datetime, rota: DutyRota, ports: Escalation) -> int:
+    """Hand every open steward-level ticket due within the look-ahead whose steward will not
+    be at work before it is due (days off, holidays, leave, sick days) to the duty officer;
+    the count handed over. Safe to run twice (each update is conditional on the level read)."""
+    holidays = frozenset(ports.holidays.holidays())
+    stewards: dict[str, Steward | None] = {}
+    handed = 0
+    for ticket in ports.tickets.open_due_before(now + rota.look_ahead):
+        if ticket.community_id not in stewards:
+            stewards[ticket.community_id] = _steward_of(ports.stewards, ticket.community_id)
+        steward = stewards[ticket.community_id]
+        calendar = WorkCalendar.of(steward, holidays) if steward else WorkCalendar(ALL_DAYS)
+        if needs_duty_officer(ticket, calendar, now, rota) and ports.tickets.save_level(
+            ticket, hand_over(ticket, rota), now
+        ):
+            handed += 1
+    return handed
+
+
+def _steward_of(stewards: StewardRepository, community_id: str) -> Steward | None:
+    try:
+        return stewards.steward_of_community(community_id)
+    except NotFoundError:
+        return None
+
+
+def run_escalator(now: datetime, rota: DutyRota, ports: Escalation) -> EscalatorRun:
+    """The escalator's run: first the tickets no steward can reach in time go to the duty
+    officer, then the overdue ones move up."""
+    handed = hand_over_to_duty(now, rota, ports)
+    return EscalatorRun(handed, escalate_overdue(ports.tickets, now))
 
 
 def overdue_count(tickets: TicketRepository, now: datetime) -> int:
