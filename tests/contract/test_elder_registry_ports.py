@@ -24,6 +24,7 @@ from careroute.service_layer.elders import (
     elder_history,
     list_elders,
 )
+from careroute.service_layer.ports import StatusChange
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY
@@ -83,9 +84,10 @@ def test_a_status_changed_in_the_registry_is_not_undone_by_an_older_outcome(
     assert e.status is ElderStatus.ACTIVE
     elders.change_registry(e, replace(e, status=ElderStatus.HOSPITALISED), [])
     an_hour_ago = clock.now() - timedelta(hours=1)
-    assert not elders.change_status(
+    back = StatusChange(
         e.community_id, e.elder_id, ElderStatus.HOSPITALISED, ElderStatus.ACTIVE, an_hour_ago
     )
+    assert not elders.change_status(back)
 
 
 def test_reads_of_one_elders_personal_data_are_kept_newest_first(backend: Backend) -> None:

@@ -27,6 +27,7 @@ from careroute.domain.vocabulary import (
     Tier,
     VisitRecord,
 )
+from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import project
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
@@ -103,18 +104,20 @@ def test_a_status_changes_only_from_the_expected_one_newer_first_and_its_entry_o
     key = (e.community_id, e.elder_id)
     active, away = ElderStatus.ACTIVE, ElderStatus.HOSPITALISED
     at = MORNING
-    change = ("visit-1", status_entry(at, away))
-    assert elders.change_status(*key, away, active, at) is False  # not what it is
-    assert elders.change_status(*key, active, away, at, change) is True
+    entry = status_entry(at, away)
+    to_away = StatusChange(*key, active, away, at, ("visit-1", entry))
+    assert elders.change_status(StatusChange(*key, away, active, at)) is False  # not what it is
+    assert elders.change_status(to_away) is True
     assert elders.get_elder(*key, consistent=True).status is away
-    assert elders.change_status(*key, away, away, at) is False  # not newer than the change
-    assert elders.change_status(*key, active, away, at, change) is False  # a repeat
-    assert elders.changes(*key) == [change[1]]
+    assert elders.change_status(StatusChange(*key, away, away, at)) is False  # not newer
+    assert elders.change_status(to_away) is False  # a repeat
+    assert elders.changes(*key) == [entry]
     later = at + timedelta(days=2)
-    assert elders.change_status(*key, away, away, later) is True  # confirmed, no entry
-    back = ("visit-2", status_entry(later - timedelta(hours=1), active))
-    assert elders.change_status(*key, away, active, later - timedelta(hours=1), back) is False
-    assert elders.changes(*key) == [change[1]]
+    assert elders.change_status(StatusChange(*key, away, away, later)) is True  # no entry
+    before = later - timedelta(hours=1)
+    back = StatusChange(*key, away, active, before, ("visit-2", status_entry(before, active)))
+    assert elders.change_status(back) is False
+    assert elders.changes(*key) == [entry]
 
 
 def test_a_ticket_opens_once_and_counts_once_in_every_scope_of_its_month(

@@ -52,6 +52,7 @@ from careroute.service_layer.planning import (
     cover_now,
     fan_out,
 )
+from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import VisitProjection, project
 from careroute.service_layer.registry_import import RegistryLoading, import_registry
 from careroute.service_layer.route_view import RouteReading, steward_route
@@ -180,9 +181,8 @@ class MemoryEngine:
             actor = Actor(CITY_ADMIN.subject, CITY_ADMIN.role.value)
             entry = Entry(Kind.CHANGE, now, actor, "status", elder.status.value, status.value)
             key = f"change-{now.isoformat()}"
-            if not elders.change_status(
-                community_id, elder_id, elder.status, status, now, (key, entry)
-            ):
+            change = StatusChange(community_id, elder_id, elder.status, status, now, (key, entry))
+            if not elders.change_status(change):
                 conflict = {"error": {"code": "conflict", "message": "changed meanwhile"}}
                 return self._answer("change_elder", (409, conflict))
             changed = ["status"]

@@ -28,11 +28,11 @@ from careroute.domain.vocabulary import (
     Category,
     Community,
     Elder,
-    ElderStatus,
     Steward,
     attempt_since_visit,
     china_date,
 )
+from careroute.service_layer.ports import StatusChange
 
 _Ordered = TypeVar("_Ordered", date, datetime)
 
@@ -158,28 +158,20 @@ class MemoryElders:
         state.elder = replace(state.elder, urgent_until=until)
         return True
 
-    def change_status(
-        self,
-        community_id: str,
-        elder_id: str,
-        expected: ElderStatus,
-        target: ElderStatus,
-        at: datetime,
-        change: tuple[str, Entry] | None = None,
-    ) -> bool:
-        state = self._state(community_id, elder_id)
-        if state is None or state.elder.status is not expected:
+    def change_status(self, change: StatusChange) -> bool:
+        state = self._state(change.community_id, change.elder_id)
+        if state is None or state.elder.status is not change.expected:
             return False
-        if not _later(at, state.status_changed_at):
+        if not _later(change.at, state.status_changed_at):
             return False
-        if change is not None:
-            key, entry = change
+        if change.history is not None:
+            key, entry = change.history
             sort_key = f"{entry.at.astimezone(UTC).isoformat()}#{entry.kind.value}#{key}"
             if sort_key in state.changes:
                 return False
             state.changes[sort_key] = entry
-        state.elder = replace(state.elder, status=target)
-        state.status_changed_at = at
+        state.elder = replace(state.elder, status=change.target)
+        state.status_changed_at = change.at
         return True
 
     def changes(self, community_id: str, elder_id: str) -> list[Entry]:

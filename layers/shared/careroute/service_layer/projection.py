@@ -30,7 +30,12 @@ from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import ElderStatus, Outcome, Severity, VisitRecord
-from careroute.service_layer.ports import CoverageRepository, ElderRepository, TicketRepository
+from careroute.service_layer.ports import (
+    CoverageRepository,
+    ElderRepository,
+    StatusChange,
+    TicketRepository,
+)
 from careroute.service_layer.tickets import open_tickets
 
 FAILED_ATTEMPTS = frozenset({Outcome.NOT_HOME, Outcome.REFUSED})
@@ -85,7 +90,7 @@ def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStat
     # The common case, an active elder visited: confirm without reading first (the update's
     # own condition keeps it safe); anything else falls through to the read.
     if target is ElderStatus.ACTIVE and elders.change_status(
-        record.community_id, record.elder_id, target, target, record.visited_at
+        StatusChange(record.community_id, record.elder_id, target, target, record.visited_at)
     ):
         return True
     expected: ElderStatus | None = None
@@ -112,7 +117,9 @@ def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStat
             )
             change = (f"visit-{record.visit_id}", entry)
         if elders.change_status(
-            record.community_id, record.elder_id, expected, target, record.visited_at, change
+            StatusChange(
+                record.community_id, record.elder_id, expected, target, record.visited_at, change
+            )
         ):
             return True
     return False

@@ -40,6 +40,7 @@ from careroute.domain.vocabulary import (
     china_date,
     parse_clock,
 )
+from careroute.service_layer.ports import StatusChange
 
 
 class CommunityModel(TableModel, Located):
@@ -327,25 +328,23 @@ def add_benefit_task(community_id: str, elder_id: str, rule_id: str) -> bool:
     return apply_update((item, actions, condition), "add a benefit task")
 
 
-def status_update(
-    community_id: str, elder_id: str, expected: ElderStatus, new: ElderStatus, at: datetime
-) -> tuple[Model, list[Any], Any]:
-    """The conditional update applying a visit outcome's status `new`, observed at `at`.
+def status_update(change: StatusChange) -> tuple[Model, list[Any], Any]:
+    """The conditional update applying `change`'s status, observed at `change.at`.
 
-    It applies only while the status is still `expected` and no outcome at or after `at` has
-    set or confirmed it (`status_changed_at`), so a repeated or out-of-order record changes
-    nothing. `status_changed_at` moves to `at` even when the status stays the same.
+    It applies only while the status is still `change.expected` and no change at or after
+    `at` has set or confirmed it (`status_changed_at`), so a repeated or out-of-order record
+    changes nothing. `status_changed_at` moves to `at` even when the status stays the same.
     """
-    when = instant_text(at)
+    when = instant_text(change.at)
     actions: list[Any] = [ElderModel.status_changed_at.set(when)]
-    if new is not expected:
-        actions.append(ElderModel.status.set(new.value))
+    if change.target is not change.expected:
+        actions.append(ElderModel.status.set(change.target.value))
     condition = (
         ElderModel.elder_id.exists()
-        & (ElderModel.status == expected.value)
+        & (ElderModel.status == change.expected.value)
         & (ElderModel.status_changed_at.does_not_exist() | (ElderModel.status_changed_at < when))
     )
-    return ElderModel(community_id, elder_id), actions, condition
+    return ElderModel(change.community_id, change.elder_id), actions, condition
 
 
 def set_leave(steward_id: str, dates: Iterable[date]) -> Steward:

@@ -28,13 +28,14 @@ from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward, VisitRecord
+from careroute.domain.vocabulary import Community, Elder, Steward, VisitRecord
 from careroute.messages.api import Holiday, Holidays
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.capacity import CapacityReading
 from careroute.service_layer.eligibility import BenefitScan
 from careroute.service_layer.leave import LeaveKeeping
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
+from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import VisitProjection
 from careroute.service_layer.registry_import import RegistryLoading
 from careroute.service_layer.route_view import RouteReading
@@ -95,20 +96,14 @@ class DynamoElders:
     def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
         return registry.raise_urgent_until(community_id, elder_id, until)
 
-    def change_status(
-        self,
-        community_id: str,
-        elder_id: str,
-        expected: ElderStatus,
-        target: ElderStatus,
-        at: datetime,
-        change: tuple[str, Entry] | None = None,
-    ) -> bool:
-        update = registry.status_update(community_id, elder_id, expected, target, at)
-        if change is None:
+    def change_status(self, change: StatusChange) -> bool:
+        update = registry.status_update(change)
+        if change.history is None:
             return registry.apply_update(update, "set an elder's status")
-        key, entry = change
-        return history.apply_outcome_change(community_id, elder_id, update, entry, key)
+        key, entry = change.history
+        return history.apply_outcome_change(
+            change.community_id, change.elder_id, update, entry, key
+        )
 
     def changes(self, community_id: str, elder_id: str) -> list[Entry]:
         return list(history.entries(history.elder_pk(community_id, elder_id), Kind.CHANGE))

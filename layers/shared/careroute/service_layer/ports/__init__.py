@@ -47,6 +47,7 @@ from careroute.service_layer.ports.registry import (
     PolicyStore,
     ReadAudit,
     ScopeDirectory,
+    StatusChange,
     StewardRepository,
 )
 from careroute.service_layer.ports.visits import (
@@ -99,6 +100,7 @@ __all__ = [
     "RouteRepository",
     "ScopeDirectory",
     "ServiceProviders",
+    "StatusChange",
     "StewardRepository",
     "TicketRepository",
     "VisitRepository",

@@ -4,12 +4,28 @@ the stored policy."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from careroute.domain.coverage import Scope
 from careroute.domain.elder_history import Entry
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """An elder's status `target` (set, or confirmed) as observed at `at`: it applies only
+    while the status is still `expected` and nothing at or after `at` set it. With `history`
+    = (key, entry), the history entry is written under that key in the same all-or-nothing
+    step (an entry already there under the key makes it a repeat: nothing is written)."""
+
+    community_id: str
+    elder_id: str
+    expected: ElderStatus
+    target: ElderStatus
+    at: datetime
+    history: tuple[str, Entry] | None = None
 
 
 class CommunityRepository(Protocol):
@@ -89,19 +105,9 @@ class ElderRepository(Protocol):
         """Move the date an urgent finding keeps the elder T1 until forward to `until`."""
         ...
 
-    def change_status(
-        self,
-        community_id: str,
-        elder_id: str,
-        expected: ElderStatus,
-        target: ElderStatus,
-        at: datetime,
-        change: tuple[str, Entry] | None = None,
-    ) -> bool:
-        """Set the status `target` (or confirm it) as observed at `at`, only while it is still
-        `expected` and nothing at or after `at` set it; with `change` = (key, entry), write the
-        history entry under that key in the same all-or-nothing step (an entry already there
-        under the key makes it a repeat: nothing is written)."""
+    def change_status(self, change: StatusChange) -> bool:
+        """Apply `change` (see StatusChange): True when it applied, False when the status is
+        no longer the one expected, a change at or after it came first, or it is a repeat."""
         ...
 
     def changes(self, community_id: str, elder_id: str) -> list[Entry]:
