@@ -21,8 +21,15 @@ ELDER_COLUMNS = (
     "categories", "birth_date", "tier", "window_start", "window_end", "status",
     "last_visited_on", "urgent_until",
 )  # fmt: skip
-OPTIONAL_COLUMNS = {ELDERS_FILE: frozenset({"tier"})}
-"""Columns a file may leave out altogether (every other listed column must be present)."""
+CRS_COLUMN = "crs"
+"""The coordinate system of a row's `lat` and `lng` (`careroute.domain.geo.Crs`; WGS-84 when
+the column is absent or the cell empty). Written, last, only by an export in another system."""
+OPTIONAL_COLUMNS = {
+    COMMUNITIES_FILE: frozenset({CRS_COLUMN}),
+    ELDERS_FILE: frozenset({"tier", CRS_COLUMN}),
+}
+"""Columns a file may leave out altogether (every other listed column must be present); those
+not in the file's column list above are accepted after it."""
 
 MIN_AGE = 60
 MAX_AGE = 120

@@ -56,9 +56,10 @@ class Table:
             if name not in header and name not in optional:
                 errors.append(RowError(file, 1, name, "missing column"))
                 usable = False
+        known = columns + tuple(sorted(optional.difference(columns)))
         for position, name in enumerate(header):
-            if name not in columns:
-                expected = ", ".join(columns)
+            if name not in known:
+                expected = ", ".join(known)
                 label = name or f"#{position + 1}"
                 errors.append(RowError(file, 1, label, f"unknown column; expected {expected}"))
             elif header.index(name) != position:

@@ -11,7 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from careroute.adapters.registry_csv.columns import CRS_COLUMN
 from careroute.adapters.registry_csv.errors import RowError
+from careroute.domain.geo import Crs, to_wgs84
 from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
 
 _ID_NUMBER = re.compile(r"(?<!\d)\d(?:[ \t-]?\d){16}[ \t-]?[\dXxＸｘ](?!\d)")
@@ -138,10 +140,16 @@ class Row:
             return None
 
     def location(self) -> GeoPoint | None:
+        """`lat` and `lng` as WGS-84, converted from the row's `crs` (WGS-84 when empty)."""
         lat, lng = self.number("lat", -90.0, 90.0), self.number("lng", -180.0, 180.0)
-        if -90.0 <= lat <= 90.0 and -180.0 <= lng <= 180.0:
-            return GeoPoint(lat, lng)
-        return None
+        crs = self.choice(CRS_COLUMN, Crs, required=False) or Crs.WGS84
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lng <= 180.0) or not self.ok:
+            return None
+        try:
+            return to_wgs84(GeoPoint(lat, lng), crs)
+        except ValueError:  # a BD-09 point at the very edge of the globe
+            self.error("lat", f"{lat:g}, {lng:g} in {crs} is out of range as WGS-84")
+            return None
 
 
 @functools.lru_cache(maxsize=4096)
