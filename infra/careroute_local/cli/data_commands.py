@@ -40,6 +40,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> None:
     from careroute.adapters.dynamodb import registry
     from careroute.adapters.registry_csv import write_registry
+    from careroute.domain.geo import Crs
 
     attached_settings()
     data = Registry(
@@ -47,7 +48,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         stewards=tuple(registry.all_stewards()),
         elders=tuple(registry.all_elders()),
     )
-    counts = write_registry(args.dir, data, args.as_of or clock.today())
+    counts = write_registry(args.dir, data, args.as_of or clock.today(), crs=Crs(args.crs))
     _print_written(counts, args.dir)
 
 

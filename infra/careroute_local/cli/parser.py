@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from careroute.domain.geo import Crs
 from careroute_local.cli.arguments import iso_date, meals, moment, rate, scale
 from careroute_local.dev_auth import ROLES
 from careroute_local.paths import DATA_DIR
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = data_commands.add_parser("export", help="write the running stack's registry as CSV")
     export.add_argument("--dir", type=Path, required=True, metavar="DIR")
     export.add_argument("--as-of", type=iso_date, help="tiers as of (default today)")
+    export.add_argument(
+        "--crs",
+        choices=[crs.value for crs in Crs],
+        default="wgs84",
+        help="coordinates for: wgs84 (as stored), gcj02 (AMap, Tencent), bd09 (Baidu)",
+    )
     token = commands.add_parser("token", help="print a dev token for the local HTTP API")
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--scope", help="steward id, street id or district id (none: city_admin)")
