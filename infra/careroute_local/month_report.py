@@ -284,7 +284,8 @@ def markdown(
         "",
         f"- monthly coverage (city, all tiers): {v['coverage_percent']}",
         f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
-        f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}",
+        f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}; "
+        f"cadence misses not home on every try: {v.get('misses_not_home_every_try', 0):,}",
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),
         _benefits_line(t),

@@ -8,11 +8,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from careroute.domain.compliance import Compliance, Miss, MissKind
-from careroute.domain.vocabulary import ElderStatus, Outcome
+from careroute.domain.vocabulary import ElderStatus, Outcome, Steward
 from careroute_local.simulation.state import Evidence, Run
+from careroute_local.simulation.timetable import regular_day
 
 NOT_OURS = ("hospitalised all month", "hospitalised part of month", "moved", "deceased")
 """Causes of a miss that no plan could have prevented."""
+EVERY_TRY = "not home on every try within the cadence"
+"""A cadence miss with a first try early enough (the tier's `retry_days` working days before
+the deadline) and a try on every working day after it: the plan left nothing untried. Counted
+apart from the misses of ours and from the ones no plan could prevent."""
 MIN_PLANNABLE_DAYS = 3
 """A miss after a hospital stay is excused when fewer working days than this were left."""
 
@@ -51,6 +56,11 @@ def cause_of(miss: Miss, run: Run) -> str:
         ]
         if len(plannable) < MIN_PLANNABLE_DAYS:
             return "hospitalised part of month"
+    steward = _steward_of(run, miss.community_id)
+    # Sick on a routed day (the morning's call), or on a later day of the spell (known the
+    # night before: no route at all).
+    sick_days = set(evidence.sick) | run.sick_days.get(steward.steward_id, set())
+    sick = any(start <= d <= end for d in sick_days)
     tried = [(d, o) for d, o in evidence.attempts if start <= d <= end]
     in_window = [o for _, o in tried]
     not_home = in_window.count(Outcome.NOT_HOME.value)
@@ -60,18 +70,44 @@ def cause_of(miss: Miss, run: Run) -> str:
         parts += [f"refused {refused} times"] if refused else []
         # How early the first try came says whether a retry had room (0: on the deadline).
         first = min(d for d, _ in tried)
+        if miss.kind is MissKind.CADENCE and _tried_every_day(run, steward, miss, first, tried):
+            return f"{EVERY_TRY} ({', '.join(parts)})"
         parts.append(f"first try {(end - first).days} days before the deadline")
-        if any(start <= d <= end for d in evidence.sick):
+        if sick:
             parts.append("steward sick in between")
         return ", ".join(parts)
     rejected = [code for d, code in evidence.rejected if start <= d <= end]
     if rejected:
         return f"outcome rejected by the API ({rejected[0]})"
-    if any(start <= d <= end for d in evidence.sick):
+    if sick:
         return "steward sick with no cover"
     if any(start <= d <= end for d, _ in evidence.dropped):
         return "capacity (planned but dropped)"
     return "never planned"
+
+
+def _steward_of(run: Run, community_id: str) -> Steward:
+    return next(s for s in run.city.stewards if s.community_id == community_id)
+
+
+def _tried_every_day(
+    run: Run, steward: Steward, miss: Miss, first: date, tried: list[tuple[date, str]]
+) -> bool:
+    """A try on each of the steward's working days from `first` to the deadline, the first
+    at least the tier's `retry_days` working days before it."""
+    days = [
+        first + timedelta(days=k)
+        for k in range((miss.deadline - first).days + 1)
+        if regular_day(steward, first + timedelta(days=k))
+    ]
+    tried_on = {d for d, _ in tried}
+    early_enough = len(days) - 1 >= run.policy.tiers[miss.tier].retry_days
+    return early_enough and all(day in tried_on for day in days)
+
+
+def excused(cause: str) -> bool:
+    """Not a miss of ours: no plan could have prevented it, or the plan tried every day."""
+    return cause in NOT_OURS or cause.startswith(EVERY_TRY)
 
 
 def misses_with_causes(compliance: Compliance, run: Run) -> list[dict[str, Any]]:
@@ -95,4 +131,4 @@ def verdict(compliance: Compliance, misses: list[dict[str, Any]], checks: dict[s
     """0: every elder covered and on time, or every miss excused; 1 otherwise."""
     if not checks["passed"]:
         return 1
-    return 0 if all(m["cause"] in NOT_OURS for m in misses) else 1
+    return 0 if all(excused(m["cause"]) for m in misses) else 1

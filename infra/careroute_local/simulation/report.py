@@ -10,7 +10,7 @@ from typing import Any
 
 from careroute.domain.compliance import Compliance, MissKind, month_bounds
 from careroute.domain.coverage import ALL_TIERS, Scope
-from careroute_local.simulation.causes import NOT_OURS
+from careroute_local.simulation.causes import EVERY_TRY, NOT_OURS, excused
 from careroute_local.simulation.state import Run
 
 
@@ -51,7 +51,9 @@ def build_report(
     everyone = compliance.row(city_scope)
     monthly = sum(1 for m in misses if m["kind"] == MissKind.MONTHLY.value)
     cadence = len(misses) - monthly
-    excused = sum(1 for m in misses if m["cause"] in NOT_OURS)
+    not_ours = sum(1 for m in misses if m["cause"] in NOT_OURS)
+    every_try = sum(1 for m in misses if m["cause"].startswith(EVERY_TRY))
+    ours = sum(1 for m in misses if not excused(m["cause"]))
     percent = f"{everyone.percent:.2f} %" if everyone.percent is not None else "—"
     judged = "the monthly rule" if config.last == month_bounds(config.month)[1] else "cadence only"
     if not checks["passed"]:
@@ -59,9 +61,12 @@ def build_report(
     elif not misses:
         summary = f"PASSED: {percent} coverage, 0 cadence misses ({judged})"
     elif code == 0:
-        summary = f"PASSED: {len(misses)} misses, every one excused (hospitalised, moved, deceased)"
+        summary = (
+            f"PASSED: {len(misses)} misses, none of ours ({not_ours} hospitalised, moved or "
+            f"deceased; {every_try} {EVERY_TRY})"
+        )
     else:
-        summary = f"FAILED: {len(misses) - excused} misses with a cause of ours"
+        summary = f"FAILED: {ours} misses with a cause of ours"
     totals = {
         "visits_planned": run.totals["visits_planned"],
         "visits_attempted": run.totals["visits_attempted"],
@@ -123,8 +128,9 @@ def build_report(
             "monthly_judged": judged == "the monthly rule",
             "monthly_misses": monthly,
             "cadence_misses": cadence,
-            "misses_not_ours": excused,
-            "misses_ours": len(misses) - excused,
+            "misses_not_ours": not_ours,
+            "misses_not_home_every_try": every_try,
+            "misses_ours": ours,
             "checks_passed": checks["passed"],
         },
         "coverage_city": {

@@ -1,0 +1,67 @@
+"""The cause of a simulated miss: a try every day from early enough is counted apart, a first
+try on the deadline is ours, and a steward's known sick days are named."""
+
+from datetime import date
+
+import pytest
+from careroute_synthetic.city import generate_city
+
+from careroute.domain.compliance import Miss, MissKind
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Tier
+from careroute_local.simulation.causes import EVERY_TRY, cause_of, excused
+from careroute_local.simulation.config import SimulationConfig
+from careroute_local.simulation.state import Run
+
+
+@pytest.fixture
+def run() -> Run:
+    city = generate_city(5, as_of=date(2026, 12, 1), districts=["Heping"], scale=0.05)
+    return Run(SimulationConfig(month="2026-12"), city, load_policy())
+
+
+def _weekly_miss(run: Run) -> Miss:
+    """A weekly elder visited Monday 7 December, not again by Monday 14 December."""
+    elder = run.city.elders[0]
+    return Miss(
+        elder.elder_id,
+        elder.community_id,
+        Tier.T1,
+        MissKind.CADENCE,
+        deadline=date(2026, 12, 14),
+        since=date(2026, 12, 7),
+    )
+
+
+def test_not_home_on_every_day_from_early_enough_is_counted_apart(run: Run) -> None:
+    miss = _weekly_miss(run)
+    run.evidence[miss.elder_id].attempts += [
+        (date(2026, 12, 11), "not_home"),  # Friday: one working day before the deadline
+        (date(2026, 12, 14), "not_home"),
+    ]
+    cause = cause_of(miss, run)
+    assert cause.startswith(EVERY_TRY) and excused(cause)
+
+
+def test_a_first_try_on_the_deadline_is_a_miss_of_ours(run: Run) -> None:
+    miss = _weekly_miss(run)
+    run.evidence[miss.elder_id].attempts.append((date(2026, 12, 14), "not_home"))
+    cause = cause_of(miss, run)
+    assert cause == "not home 1 times, first try 0 days before the deadline"
+    assert not excused(cause)
+
+
+def test_a_day_without_a_try_in_between_is_a_miss_of_ours(run: Run) -> None:
+    miss = _weekly_miss(run)
+    run.evidence[miss.elder_id].attempts += [
+        (date(2026, 12, 10), "not_home"),
+        (date(2026, 12, 14), "refused"),
+    ]
+    assert not excused(cause_of(miss, run))
+
+
+def test_a_known_sick_day_without_a_route_is_named(run: Run) -> None:
+    miss = _weekly_miss(run)
+    steward = next(s for s in run.city.stewards if s.community_id == miss.community_id)
+    run.sick_days[steward.steward_id] |= {date(2026, 12, 10), date(2026, 12, 11)}
+    assert cause_of(miss, run) == "steward sick with no cover"
