@@ -18,7 +18,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from careroute.adapters.dynamodb import history, registry
-from careroute.adapters.dynamodb.columns import Expiring, SharedKeys
+from careroute.adapters.dynamodb.columns import Expiring, SharedKeys, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -65,8 +65,7 @@ def save_assessors(assessors: Iterable[Assessor]) -> int:
         AssessmentModel(
             _district(a.district_id),
             f"assessor#{a.assessor_id}",
-            lat=a.base.lat,
-            lng=a.base.lng,
+            **location_columns(a.base),
             skills=sorted(a.skills) or None,
         )
         for a in assessors
@@ -79,8 +78,7 @@ def save_requests(requests: Iterable[AssessmentRequest]) -> int:
         AssessmentModel(
             _district(r.district_id),
             f"request#{r.request_id}",
-            lat=r.location.lat,
-            lng=r.location.lng,
+            **location_columns(r.location),
             elder_id=r.elder_id,
             community_id=r.community_id,
             street_id=r.street_id,

@@ -21,7 +21,7 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 
-from careroute.adapters.dynamodb.columns import SharedKeys
+from careroute.adapters.dynamodb.columns import SharedKeys, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -70,8 +70,7 @@ def _provider_items(p: Provider) -> HomeServiceModel:
         district_id=p.district_id,
         provider_id=p.provider_id,
         skills=set(p.skills),
-        lat=p.base.lat,
-        lng=p.base.lng,
+        **location_columns(p.base),
     )
 
 
