@@ -4,9 +4,11 @@ Two cases. While a steward is on leave or sick, the visits their community's hor
 to the day (as if they were at work) and that cannot wait for their return are handed out.
 When a community has more work than its steward's days hold (the horizon's overflow), a
 share of the overflow is handed out each day, spread over the days left before its deadlines.
-Either way the visits go to the nearest stewards at work, each taking at most `per_steward`
-extra visits a day. Cover visits are optional in the neighbour's route (their own deadlines
-come first); what is not covered today is offered again tomorrow. Pure: no AWS.
+Either way the visits go to stewards at work: the nearest of the same street first, then the
+nearest of the district's pool, each taking at most `per_steward` extra visits a day, the
+tightest deadline first. In the helper's route a cover visit due today outranks the helper's
+own visits that could wait, never their own visits due today; what is not covered today is
+offered again tomorrow. Pure: no AWS.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from careroute.planning.travel import haversine_m
 COVER_PER_STEWARD = 4
 """Extra visits one steward takes for absent neighbours in a day."""
 NEIGHBOURS_TRIED = 4
-"""How many of the nearest stewards at work an absent community's visits may go to."""
+"""How many of the nearest stewards at work in the same street an absent community's visits
+may go to; then as many of the district's pool."""
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,19 @@ def return_day(calendar: WorkCalendar, after: date, limit_days: int = 62) -> dat
 def visits_to_cover(
     workload: Workload, day: date, holidays: frozenset[date], policy: Policy
 ) -> list[CoverVisit]:
-    """The absent steward's visits for `day` whose deadline comes before they are back."""
+    """The absent steward's visits for `day` due before they are back with a day to spare
+    (due on the return day itself, a not-home would leave no retry)."""
     away = WorkCalendar.of(workload.steward, holidays)
     regular = WorkCalendar(workload.steward.days_off, holidays)
     if not regular.works_on(day):
         return []
     back = return_day(away, day)
+    limit = return_day(away, back)
     plan = plan_horizon(workload.elders, regular, day, policy, workload.capacity)
     return [
         CoverVisit(v.elder.elder_id, workload.community.community_id, v.deadline)
         for v in plan.on(day)
-        if v.deadline < back
+        if v.deadline < limit
     ]
 
 
@@ -108,28 +113,49 @@ def assign_cover(
     elder_points: dict[str, GeoPoint],
     per_steward: int = COVER_PER_STEWARD,
 ) -> CoverPlan:
-    """Give each visit to the nearest steward at work with room, tightest deadline first.
+    """Give each visit to a steward at work with room: the same street's nearest first, then
+    the district's; the tightest deadline first over every absent community.
 
     `needs` maps absent community ids to their visits; `at_work` lists communities whose
     steward works today; `elder_points` gives each elder's location by elder id.
     """
     working = sorted(at_work)
+    helpers = {absent_id: _helpers(communities, absent_id, working) for absent_id in needs}
     taken: dict[str, list[CoverVisit]] = {}
     uncovered: list[CoverVisit] = []
-    for absent_id in sorted(needs):
-        home = communities[absent_id].location
-        nearest = sorted(
-            (c for c in working if c != absent_id),
-            key=lambda c: (haversine_m(home, communities[c].location), c),
-        )[:NEIGHBOURS_TRIED]
-        for visit in sorted(needs[absent_id], key=lambda v: (v.deadline, v.elder_id)):
-            point = elder_points[visit.elder_id]
-            by_distance = sorted(
-                nearest, key=lambda c: (haversine_m(point, communities[c].location), c)
-            )
-            room = [c for c in by_distance if len(taken.get(c, [])) < per_steward]
-            if room:
-                taken.setdefault(room[0], []).append(visit)
-            else:
-                uncovered.append(visit)
+    every = (visit for visits in needs.values() for visit in visits)
+    for visit in sorted(every, key=lambda v: (v.deadline, v.community_id, v.elder_id)):
+        point = elder_points[visit.elder_id]
+        home = communities[visit.community_id]
+        by_level_and_distance = sorted(
+            helpers[visit.community_id],
+            key=lambda c: (
+                communities[c].street_id != home.street_id,
+                haversine_m(point, communities[c].location),
+                c,
+            ),
+        )
+        room = [c for c in by_level_and_distance if len(taken.get(c, [])) < per_steward]
+        if room:
+            taken.setdefault(room[0], []).append(visit)
+        else:
+            uncovered.append(visit)
     return CoverPlan(taken, uncovered)
+
+
+def _helpers(communities: dict[str, Community], absent_id: str, working: list[str]) -> list[str]:
+    """The nearest stewards at work in the absent community's street, then as many of the
+    nearest in its district (the pool)."""
+    home = communities[absent_id]
+    others = sorted(
+        (c for c in working if c != absent_id),
+        key=lambda c: (haversine_m(home.location, communities[c].location), c),
+    )
+    street = [c for c in others if communities[c].street_id == home.street_id]
+    pool = [
+        c
+        for c in others
+        if communities[c].street_id != home.street_id
+        and communities[c].district_id == home.district_id
+    ]
+    return street[:NEIGHBOURS_TRIED] + pool[:NEIGHBOURS_TRIED]
