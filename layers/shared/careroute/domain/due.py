@@ -56,18 +56,25 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """The days one steward works: weekdays minus days off, leave and public holidays."""
+    """The days one steward works: weekdays minus days off, leave and public holidays, plus
+    the make-up working days (调休) that fall on a weekly day off."""
 
     days_off: frozenset[int]
     closed: frozenset[date] = frozenset()
     """Leave and holidays: dates off on top of the weekly days off."""
+    workdays: frozenset[date] = frozenset()
+    """Make-up working days: dates worked although their weekday is a day off (unless closed)."""
 
     @classmethod
-    def of(cls, steward: Steward, holidays: Iterable[date] = ()) -> WorkCalendar:
-        return cls(steward.days_off, steward.leave | frozenset(holidays))
+    def of(
+        cls, steward: Steward, holidays: Iterable[date] = (), workdays: Iterable[date] = ()
+    ) -> WorkCalendar:
+        return cls(steward.days_off, steward.leave | frozenset(holidays), frozenset(workdays))
 
     def works_on(self, day: date) -> bool:
-        return day.weekday() not in self.days_off and day not in self.closed
+        if day in self.closed:
+            return False
+        return day.weekday() not in self.days_off or day in self.workdays
 
     def working_days(self, first: date, last: date) -> list[date]:
         """Working days in [first, last]."""
@@ -95,7 +102,12 @@ def working_days_between(start: date, end: date, calendar: WorkCalendar) -> int:
     off = calendar.days_off
     regular = weeks * per_week + sum(1 for day in tail if day.weekday() not in off)
     closed = sum(1 for day in calendar.closed if start < day <= end and day.weekday() not in off)
-    return regular - closed
+    made_up = sum(
+        1
+        for day in calendar.workdays
+        if start < day <= end and day.weekday() in off and day not in calendar.closed
+    )
+    return regular - closed + made_up
 
 
 def due_visit(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> DueVisit:
