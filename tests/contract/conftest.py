@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from careroute.adapters import memory, memory_visits
 from careroute.adapters.dynamodb import bind_tables
 from careroute.adapters.dynamodb import repositories as dynamodb
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.eligibility import BenefitScan
@@ -164,7 +165,7 @@ def dynamodb_backend(pump: EventPump) -> Backend:
         coverage=dynamodb.DynamoCoverage(),
         overflow=dynamodb.DynamoOverflowMarks(),
         holidays=dynamodb.DynamoHolidays(),
-        plan_jobs=dynamodb.SqsPlanJobs(settings.plan_jobs_queue_url),
+        plan_jobs=SqsJobs[PlanJob](settings.plan_jobs_queue_url),
         scopes=dynamodb.DynamoScopes(),
         audit=dynamodb.DynamoReadAudit(),
         queued=sqs_reader(pump, "PlanJobsQueue"),

@@ -15,6 +15,7 @@ from careroute_synthetic.inspections import generate_inspections
 
 from careroute.adapters import memory_inspections as memory
 from careroute.adapters.dynamodb import inspection_repositories as dynamodb
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, InspectionWorld, TargetKind
@@ -79,7 +80,7 @@ def inspections_of(backend: Backend, pump: Any = None) -> InspectionBackend:
         dynamodb.DynamoInspectors(),
         dynamodb.DynamoInspectionPlans(),
         dynamodb.DynamoInspectionResults(),
-        dynamodb.SqsInspectionJobs(pump.stack.queue_url("InspectionJobsQueue")),
+        SqsJobs[InspectionPlanJob](pump.stack.queue_url("InspectionJobsQueue")),
         sqs_reader(pump, "InspectionJobsQueue", InspectionPlanJob),
     )
 
@@ -201,7 +202,7 @@ def test_inspection_jobs_sent_arrive_on_the_queue_as_sent(inspections: Inspectio
         InspectionPlanJob(district_id=f"D{n:02d}", plan_date=TODAY, run_id="run-1", holidays=[])
         for n in range(1, 13)
     ]
-    assert inspections.jobs.send_inspection_jobs(jobs) == 12
+    assert inspections.jobs.send(jobs) == 12
     assert sorted(inspections.queued(), key=lambda j: j.district_id) == jobs
     assert inspections.queued() == []
 

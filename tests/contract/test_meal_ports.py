@@ -12,6 +12,7 @@ import pytest
 
 from careroute.adapters import memory_meals
 from careroute.adapters.dynamodb import meal_repositories as dynamodb
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ForbiddenError
 from careroute.domain.vocabulary import Community, GeoPoint, TimeWindow
@@ -64,7 +65,7 @@ def meals(backend: Backend, request: pytest.FixtureRequest) -> MealBackend:
         dynamodb.DynamoCanteens(),
         dynamodb.DynamoMealOrders(),
         dynamodb.DynamoMealRoutes(),
-        dynamodb.SqsMealJobs(pump.stack.queue_url("MealJobsQueue")),
+        SqsJobs[MealPlanJob](pump.stack.queue_url("MealJobsQueue")),
         sqs_reader(pump, "MealJobsQueue", MealPlanJob),
     )
 
@@ -145,7 +146,7 @@ def test_a_canteen_days_routes_read_back_as_saved_and_a_rerun_replaces_them(
 
 def test_meal_jobs_sent_arrive_on_the_queue_as_sent(meals: MealBackend) -> None:
     jobs = [MealPlanJob.of(a_canteen(n), DAY, "run-1") for n in range(1, 13)]
-    assert meals.meal_jobs.send_meal_jobs(jobs) == 12
+    assert meals.meal_jobs.send(jobs) == 12
     assert sorted(meals.queued(), key=lambda j: j.canteen_id) == jobs
     assert meals.queued() == []
 

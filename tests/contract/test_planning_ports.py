@@ -139,8 +139,8 @@ def test_plan_jobs_sent_arrive_on_the_queue_as_sent(backend: Backend) -> None:
         )
         for n in range(12)  # more than one SQS batch
     ]
-    assert backend.plan_jobs.send_plan_jobs(iter(jobs)) == 12
-    assert backend.plan_jobs.send_plan_jobs([]) == 0
+    assert backend.plan_jobs.send(iter(jobs)) == 12
+    assert backend.plan_jobs.send([]) == 0
     received = sorted(backend.queued(), key=lambda job: job.community_id)
     assert received == jobs
     assert backend.queued() == []

@@ -134,6 +134,3 @@ class MemoryInspectionJobs(MemoryJobs[InspectionPlanJob]):
 
     def __init__(self) -> None:
         super().__init__(InspectionPlanJob)
-
-    def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
-        return self.send(jobs)

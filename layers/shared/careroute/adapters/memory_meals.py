@@ -72,6 +72,3 @@ class MemoryMealJobs(MemoryJobs[MealPlanJob]):
 
     def __init__(self) -> None:
         super().__init__(MealPlanJob)
-
-    def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
-        return self.send(jobs)

@@ -70,9 +70,6 @@ class MemoryPlanJobs(MemoryJobs[PlanJob]):
     def __init__(self) -> None:
         super().__init__(PlanJob)
 
-    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
-        return self.send(jobs)
-
 
 class MemoryVisits:
     def __init__(self) -> None:

@@ -112,7 +112,7 @@ def fan_out(tick: NightlyTick, run_id: str, ports: InspectionFanOut) -> JobsSent
         InspectionPlanJob(district_id=d, plan_date=day, run_id=run_id, holidays=holidays)
         for d in districts
     )
-    return JobsSent(day, run_id, ports.jobs.send_inspection_jobs(jobs))
+    return JobsSent(day, run_id, ports.jobs.send(jobs))
 
 
 def _next_working_day(day: date, inspectors: list[Inspector], holidays: set[date]) -> date:

@@ -59,7 +59,7 @@ def fan_out(tick: NightlyTick, run_id: str, ports: MealFanOut) -> JobsSent:
             extra={"plan_date": day.isoformat(), "district_ids": tick.district_ids or "all"},
         )
     jobs = (MealPlanJob.of(c, day, run_id) for c in planned)
-    return JobsSent(day, run_id, ports.meal_jobs.send_meal_jobs(jobs))
+    return JobsSent(day, run_id, ports.meal_jobs.send(jobs))
 
 
 def canteen_routes(

@@ -200,7 +200,7 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
         _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])))
         for c in sorted(communities)
     )
-    sent = ports.plan_jobs.send_plan_jobs(jobs)
+    sent = ports.plan_jobs.send(jobs)
     absent = sum(
         1 for c, s in stewards.items() if c in communities and _absent_on(s, plan_date, holidays)
     )
@@ -258,7 +258,7 @@ def cover_now(
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
-    ports.plan_jobs.send_plan_jobs(jobs)
+    ports.plan_jobs.send(jobs)
     return sum(len(visits) for visits in cover.assigned.values())
 
 

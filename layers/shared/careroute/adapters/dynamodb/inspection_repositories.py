@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from careroute.adapters.dynamodb import inspections, plan_jobs
+from careroute.adapters.dynamodb import inspections
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
     DynamoHolidays,
@@ -67,21 +68,13 @@ class DynamoInspectionResults:
         return inspections.results_in(district_id, month)
 
 
-class SqsInspectionJobs:
-    def __init__(self, queue_url: str) -> None:
-        self._queue_url = queue_url
-
-    def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
-        return plan_jobs.send_plan_jobs(self._queue_url, jobs)
-
-
 def inspection_fan_out(inspection_jobs_queue_url: str) -> InspectionFanOut:
     """The ports of the nightly inspection planner: the registry's districts, the holiday
     calendar and the inspection-job queue."""
     return InspectionFanOut(
         communities=DynamoCommunities(),
         holidays=DynamoHolidays(),
-        jobs=SqsInspectionJobs(inspection_jobs_queue_url),
+        jobs=SqsJobs[InspectionPlanJob](inspection_jobs_queue_url),
     )
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from careroute.adapters.dynamodb import canteens, meal_orders, meal_routes, plan_jobs
+from careroute.adapters.dynamodb import canteens, meal_orders, meal_routes
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.dynamodb.repositories import DynamoScopes
 from careroute.messages.meals import MealPlanJob
 from careroute.planning.meals import Canteen, MealOrder
@@ -51,17 +52,11 @@ class DynamoMealRoutes:
         return CanteenDayRoutes(canteen_id, day, district_id, street_id, document)
 
 
-class SqsMealJobs:
-    def __init__(self, queue_url: str) -> None:
-        self._queue_url = queue_url
-
-    def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
-        return plan_jobs.send_plan_jobs(self._queue_url, jobs)
-
-
 def meal_fan_out(meal_jobs_queue_url: str) -> MealFanOut:
     """The ports of the nightly meal planner: the canteens table and the meal-job queue."""
-    return MealFanOut(canteens=DynamoCanteens(), meal_jobs=SqsMealJobs(meal_jobs_queue_url))
+    return MealFanOut(
+        canteens=DynamoCanteens(), meal_jobs=SqsJobs[MealPlanJob](meal_jobs_queue_url)
+    )
 
 
 def canteen_day_planning() -> CanteenDayPlanning:

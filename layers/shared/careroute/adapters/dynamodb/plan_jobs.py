@@ -1,8 +1,10 @@
-"""Plan-job queues: one SQS message per community (or inspection district) and date."""
+"""Job queues on SQS: one message per job (a community's, an inspection district's or a
+canteen's day)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Generic, TypeVar
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -12,6 +14,8 @@ from careroute.domain.errors import StorageError
 from careroute.observability import logger
 
 SQS_BATCH = 10
+
+Job = TypeVar("Job", bound=BaseModel)
 
 
 def send_plan_jobs(queue_url: str, jobs: Iterable[BaseModel]) -> int:
@@ -42,3 +46,13 @@ def send_plan_jobs(queue_url: str, jobs: Iterable[BaseModel]) -> int:
     if batch:
         sent += flush()
     return sent
+
+
+class SqsJobs(Generic[Job]):
+    """A job queue on SQS (the JobQueue port)."""
+
+    def __init__(self, queue_url: str) -> None:
+        self._queue_url = queue_url
+
+    def send(self, jobs: Iterable[Job]) -> int:
+        return send_plan_jobs(self._queue_url, jobs)

@@ -16,7 +16,6 @@ from careroute.adapters.dynamodb import (
     coverage,
     history,
     overflow_marks,
-    plan_jobs,
     registry,
     routes,
     scopes,
@@ -24,6 +23,7 @@ from careroute.adapters.dynamodb import (
     tickets,
     visits,
 )
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
@@ -152,14 +152,6 @@ class DynamoHolidays:
         settings_items.put_setting("holidays", calendar.model_dump(mode="json"), by)
 
 
-class SqsPlanJobs:
-    def __init__(self, queue_url: str) -> None:
-        self._queue_url = queue_url
-
-    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
-        return plan_jobs.send_plan_jobs(self._queue_url, jobs)
-
-
 class DynamoScopes:
     """The scope tree from the communities table (cached per container, refreshed on a miss)."""
 
@@ -270,7 +262,7 @@ def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
         routes=DynamoRoutes(),
         overflow=DynamoOverflowMarks(),
         holidays=DynamoHolidays(),
-        plan_jobs=SqsPlanJobs(plan_jobs_queue_url),
+        plan_jobs=SqsJobs[PlanJob](plan_jobs_queue_url),
     )
 
 

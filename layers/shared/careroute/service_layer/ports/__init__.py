@@ -30,6 +30,7 @@ from careroute.service_layer.ports.inspections_and_assessments import (
     MonthResult,
     ResultSaved,
 )
+from careroute.service_layer.ports.jobs import JobQueue
 from careroute.service_layer.ports.meals_and_circle import (
     CanteenDayRoutes,
     CanteenRepository,
@@ -84,6 +85,7 @@ __all__ = [
     "InspectionResults",
     "InspectionTargets",
     "InspectorDirectory",
+    "JobQueue",
     "MealJobQueue",
     "MealOrderRepository",
     "MealRouteRepository",

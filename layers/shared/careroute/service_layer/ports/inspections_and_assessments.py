@@ -15,6 +15,7 @@ from careroute.domain.eligibility import CareLevel
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.vocabulary import Elder
 from careroute.messages.inspections import InspectionPlanJob
+from careroute.service_layer.ports.jobs import JobQueue
 
 
 class InspectionTargets(Protocol):
@@ -107,11 +108,8 @@ class InspectionResults(Protocol):
         ...
 
 
-class InspectionJobQueue(Protocol):
-    def send_inspection_jobs(self, jobs: Iterable[InspectionPlanJob]) -> int:
-        """Send every job (one district's day each); the count sent. StorageError when any
-        could not be sent."""
-        ...
+InspectionJobQueue = JobQueue[InspectionPlanJob]
+"""The inspection jobs: one district's day each."""
 
 
 class AssessorDirectory(Protocol):

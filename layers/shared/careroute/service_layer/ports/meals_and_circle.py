@@ -12,6 +12,7 @@ from careroute.domain.coverage import Scope
 from careroute.messages.meals import MealPlanJob
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.service_circle import Facility
+from careroute.service_layer.ports.jobs import JobQueue
 
 
 class CanteenRepository(Protocol):
@@ -64,11 +65,8 @@ class MealRouteRepository(Protocol):
         ...
 
 
-class MealJobQueue(Protocol):
-    def send_meal_jobs(self, jobs: Iterable[MealPlanJob]) -> int:
-        """Send every job (one canteen's day each); the count sent. StorageError when any
-        could not be sent."""
-        ...
+MealJobQueue = JobQueue[MealPlanJob]
+"""The meal jobs: one canteen's day each."""
 
 
 class FacilityRepository(Protocol):

@@ -3,7 +3,7 @@ counters and the projector's dead letters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -12,6 +12,7 @@ from careroute.domain.coverage import Projection, Scope
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import VisitRecord
 from careroute.messages.visits import PlanJob
+from careroute.service_layer.ports.jobs import JobQueue
 
 
 class RouteRepository(Protocol):
@@ -42,11 +43,8 @@ class OverflowMarks(Protocol):
         ...
 
 
-class PlanJobQueue(Protocol):
-    def send_plan_jobs(self, jobs: Iterable[PlanJob]) -> int:
-        """Send every job (one community's day each); the count sent. StorageError when any
-        could not be sent."""
-        ...
+PlanJobQueue = JobQueue[PlanJob]
+"""The plan jobs: one community's day each."""
 
 
 class VisitRepository(Protocol):
