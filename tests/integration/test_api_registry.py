@@ -279,7 +279,8 @@ def test_an_invalid_policy_is_422_naming_the_key_and_not_stored(
 
 
 def test_holidays_are_replaced_and_validated(loaded_stack: EventPump) -> None:
-    assert call(loaded_stack, "GET", "/holidays", "city_admin", None).json() == {"holidays": []}
+    unset = call(loaded_stack, "GET", "/holidays", "city_admin", None).json()
+    assert (unset["holidays"], unset["workdays"]) == ([], [])
     calendar = {"holidays": [{"date": "2027-02-06", "name": "春节"},
                              {"date": "2027-01-01", "name": "元旦"}]}  # fmt: skip
     assert call(loaded_stack, "PUT", "/holidays", "city_admin", None, body=calendar).status == 200

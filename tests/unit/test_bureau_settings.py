@@ -57,7 +57,8 @@ def test_a_policy_out_of_bounds_is_refused_naming_the_key_and_nothing_is_stored(
 def test_the_holiday_calendar_is_replaced_whole_and_read_back() -> None:
     calendar = memory.MemoryHolidays({date(2026, 10, 1): "国庆节"})
     assert bureau.holidays(calendar).model_dump(mode="json") == {
-        "holidays": [{"date": "2026-10-01", "name": "国庆节"}]
+        "holidays": [{"date": "2026-10-01", "name": "国庆节"}],
+        "workdays": [],
     }
     given = Holidays.model_validate({"holidays": [{"date": "2027-01-01", "name": "元旦"}]})
     assert bureau.save_holidays(ADMIN, given, calendar) == given

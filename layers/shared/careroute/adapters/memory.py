@@ -239,14 +239,25 @@ def _later(new: _Ordered, stored: _Ordered | None) -> bool:
 
 
 class MemoryHolidays:
-    def __init__(self, holidays: Mapping[date, str] | None = None) -> None:
+    def __init__(
+        self,
+        holidays: Mapping[date, str] | None = None,
+        workdays: Mapping[date, str] | None = None,
+    ) -> None:
         self._names: dict[date, str] = dict(holidays or {})
+        self._workdays: dict[date, str] = dict(workdays or {})
 
     def holidays(self) -> dict[date, str]:
         return dict(sorted(self._names.items()))
 
-    def save_holidays(self, holidays: Mapping[date, str], by: str) -> None:
+    def workdays(self) -> dict[date, str]:
+        return dict(sorted(self._workdays.items()))
+
+    def save_holidays(
+        self, holidays: Mapping[date, str], by: str, workdays: Mapping[date, str] | None = None
+    ) -> None:
         self._names = dict(holidays)
+        self._workdays = dict(workdays or {})
 
 
 class MemoryPolicyStore:

@@ -7,13 +7,14 @@ each container reads it through one PolicyInForce, at most once per POLICY_TTL_S
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from careroute.domain.access import Caller
 from careroute.domain.errors import ValidationError
 from careroute.domain.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, parse_policy
-from careroute.messages.api import Holiday, Holidays
+from careroute.messages.api import Holiday, HolidayCalendarAnswer, Holidays
 from careroute.service_layer.container_cache import ContainerCache
 from careroute.service_layer.ports import HolidayCalendar, PolicyStore
 
@@ -86,11 +87,28 @@ def save_policy(who: Caller, document: dict[str, Any], policies: PolicyInForce) 
 
 
 def holidays(calendar: HolidayCalendar) -> Holidays:
-    """The holiday calendar as the API shows it."""
-    return Holidays(holidays=[Holiday(date=d, name=n) for d, n in calendar.holidays().items()])
+    """The bureau's holidays and make-up working days as stored."""
+    return Holidays(holidays=_listed(calendar.holidays()), workdays=_listed(calendar.workdays()))
+
+
+def holidays_answer(calendar: HolidayCalendar, warnings: list[str]) -> HolidayCalendarAnswer:
+    """The bureau's calendar as `GET /holidays` shows it, with the warnings of the years near
+    today that have no calendar at all."""
+    stored = holidays(calendar)
+    return HolidayCalendarAnswer(
+        holidays=stored.holidays, workdays=stored.workdays, warnings=warnings
+    )
 
 
 def save_holidays(who: Caller, given: Holidays, calendar: HolidayCalendar) -> Holidays:
     """Replace the calendar (its dates are unique: the Holidays model checks)."""
-    calendar.save_holidays({h.date: h.name for h in given.holidays}, who.subject)
+    calendar.save_holidays(
+        {h.date: h.name for h in given.holidays},
+        who.subject,
+        {h.date: h.name for h in given.workdays},
+    )
     return given
+
+
+def _listed(days: dict[date, str]) -> list[Holiday]:
+    return [Holiday(date=day, name=name) for day, name in days.items()]

@@ -143,13 +143,23 @@ class DynamoHolidays:
     """The bureau's calendar as its settings item (the document `GET /holidays` answers)."""
 
     def holidays(self) -> dict[date, str]:
-        stored = settings_items.get_setting("holidays")
-        calendar = Holidays.model_validate(stored) if stored else Holidays(holidays=[])
-        return {h.date: h.name for h in calendar.holidays}
+        return {h.date: h.name for h in self._stored().holidays}
 
-    def save_holidays(self, holidays: Mapping[date, str], by: str) -> None:
-        calendar = Holidays(holidays=[Holiday(date=d, name=n) for d, n in holidays.items()])
+    def workdays(self) -> dict[date, str]:
+        return {h.date: h.name for h in self._stored().workdays}
+
+    def save_holidays(
+        self, holidays: Mapping[date, str], by: str, workdays: Mapping[date, str] | None = None
+    ) -> None:
+        calendar = Holidays(
+            holidays=[Holiday(date=d, name=n) for d, n in holidays.items()],
+            workdays=[Holiday(date=d, name=n) for d, n in (workdays or {}).items()],
+        )
         settings_items.put_setting("holidays", calendar.model_dump(mode="json"), by)
+
+    def _stored(self) -> Holidays:
+        stored = settings_items.get_setting("holidays")
+        return Holidays.model_validate(stored) if stored else Holidays(holidays=[])
 
 
 class DynamoScopes:

@@ -5,18 +5,21 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from careroute.adapters.china_calendar import ChinaCalendar
 from careroute.adapters.dynamodb.repositories import DynamoHolidays
+from careroute.domain import clock
 from careroute.domain.access import Caller, Role
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import CALLER_ERRORS, INPUT_ERRORS, Routes
 from careroute.entrypoints.policy_in_force import POLICY_IN_FORCE
-from careroute.messages.api import Holidays
+from careroute.messages.api import HolidayCalendarAnswer, Holidays
 from careroute.service_layer import bureau
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     route = Routes(app, "bureau")
     holiday_calendar = DynamoHolidays()
+    in_force = ChinaCalendar(holiday_calendar)
 
     def bureau_caller() -> Caller:
         who = api.caller()
@@ -42,15 +45,22 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     def put_policy(document: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
         return bureau.save_policy(bureau_caller(), document, POLICY_IN_FORCE)
 
-    @route("GET", "/holidays", "The holiday calendar", errors=CALLER_ERRORS)
-    def get_holidays() -> Holidays:
+    @route(
+        "GET",
+        "/holidays",
+        "The bureau's holidays and make-up working days (on top of the chinese-calendar "
+        "package), with a warning for each year near today that has no calendar at all",
+        errors=CALLER_ERRORS,
+    )
+    def get_holidays() -> HolidayCalendarAnswer:
         bureau_caller()
-        return bureau.holidays(holiday_calendar)
+        return bureau.holidays_answer(holiday_calendar, in_force.warnings(clock.today()))
 
     @route(
         "PUT",
         "/holidays",
-        "Replace the holiday calendar (dates YYYY-MM-DD with names, each date once)",
+        "Replace the bureau's holidays and make-up working days (dates YYYY-MM-DD with names, "
+        "each date once); they win over the chinese-calendar package on their dates",
         errors=INPUT_ERRORS,
     )
     def put_holidays(calendar: Annotated[Holidays, Body()]) -> Holidays:

@@ -163,14 +163,22 @@ class ReadAudit(Protocol):
 
 
 class HolidayCalendar(Protocol):
-    """The bureau's public holidays (nobody works; deadlines move before them)."""
+    """The bureau's public holidays (nobody works; deadlines move before them) and make-up
+    working days (调休: a weekend day worked to bridge a holiday)."""
 
     def holidays(self) -> dict[date, str]:
         """Each public holiday's date and name; none when the bureau never set them."""
         ...
 
-    def save_holidays(self, holidays: Mapping[date, str], by: str) -> None:
-        """Replace the calendar (date -> name); `by` is who changed it."""
+    def workdays(self) -> dict[date, str]:
+        """Each make-up working day's date and name; none when the bureau never set them."""
+        ...
+
+    def save_holidays(
+        self, holidays: Mapping[date, str], by: str, workdays: Mapping[date, str] | None = None
+    ) -> None:
+        """Replace the calendar (date -> name; no make-up days when `workdays` is None); `by`
+        is who changed it."""
         ...
 
 
