@@ -87,6 +87,8 @@ class DayPlanJob(BaseModel):
     run_id: str = Field(min_length=1, max_length=64)
     holidays: list[date] = Field(default_factory=list, max_length=400)
     """Public holidays from the bureau's calendar (nobody works; deadlines move before them)."""
+    workdays: list[date] = Field(default_factory=list, max_length=100)
+    """Make-up working days (调休): weekend days worked to bridge a holiday."""
 
 
 class PlanJob(DayPlanJob):

@@ -3,7 +3,7 @@
 The fan-out also hands to the nearest stewards at work (careroute.planning.absence_cover) the
 visits of absent stewards (leave, sick days) that cannot wait for their return, and a daily
 share of the visits of stewards with more work than days (their last route's horizon said
-so); and it passes the bureau's public holidays to every job.
+so); and it passes the public holidays and make-up working days to every job.
 
 Both take their ports (`NightlyPlanning`, `CommunityPlanning`): DynamoDB and SQS in the
 planner and solver functions, memory in tests and simulations.
@@ -97,9 +97,11 @@ def holidays_near(holidays: Iterable[date], plan_date: date) -> frozenset[date]:
     )
 
 
-def _absent_on(steward: Steward, day: date, holidays: frozenset[date]) -> bool:
+def _absent_on(
+    steward: Steward, day: date, holidays: frozenset[date], workdays: frozenset[date] = frozenset()
+) -> bool:
     """On leave on a day the steward would otherwise work."""
-    regular = WorkCalendar(steward.days_off, holidays)
+    regular = WorkCalendar(steward.days_off, holidays, workdays)
     return regular.works_on(day) and day in steward.leave
 
 
@@ -122,23 +124,32 @@ def _at_work(
     day: date,
     holidays: frozenset[date],
     excluded: set[str],
+    workdays: frozenset[date] = frozenset(),
 ) -> list[str]:
     """Communities (of those given, less `excluded`) whose steward works on the day."""
     return [
         c
         for c, s in stewards.items()
-        if c in communities and c not in excluded and WorkCalendar.of(s, holidays).works_on(day)
+        if c in communities
+        and c not in excluded
+        and WorkCalendar.of(s, holidays, workdays).works_on(day)
     ]
 
 
 def _plan_job(
-    community_id: str, day: date, run_id: str, holidays: frozenset[date], cover: list[CoverItem]
+    community_id: str,
+    day: date,
+    run_id: str,
+    holidays: frozenset[date],
+    cover: list[CoverItem],
+    workdays: frozenset[date] = frozenset(),
 ) -> PlanJob:
     return PlanJob(
         community_id=community_id,
         plan_date=day,
         run_id=run_id,
         holidays=sorted(holidays),
+        workdays=sorted(workdays),
         cover=cover,
     )
 
@@ -161,6 +172,7 @@ def plan_cover(
     plan_date: date,
     holidays: frozenset[date],
     policy: Policy,
+    workdays: frozenset[date] = frozenset(),
 ) -> CoverPlan:
     """Who covers which visits of absent or overloaded stewards on the plan date."""
     needs: dict[str, list[CoverVisit]] = {}
@@ -170,7 +182,7 @@ def plan_cover(
         community = communities.get(community_id)
         if community is None:
             continue
-        if _absent_on(steward, plan_date, holidays):
+        if _absent_on(steward, plan_date, holidays, workdays):
             workload = _workload(ports.elders, community, steward, policy)
             needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy)
         elif community_id in overloaded:
@@ -179,7 +191,7 @@ def plan_cover(
         else:
             continue
         points.update({e.elder_id: e.location for e in workload.elders})
-    at_work = _at_work(stewards, communities, plan_date, holidays, excluded=overloaded)
+    at_work = _at_work(stewards, communities, plan_date, holidays, overloaded, workdays)
     return assign_cover({c: v for c, v in needs.items() if v}, communities, at_work, points)
 
 
@@ -195,14 +207,17 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     }
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     holidays = holidays_near(ports.holidays.holidays(), plan_date)
-    cover = plan_cover(ports, communities, stewards, plan_date, holidays, policy)
+    workdays = holidays_near(ports.holidays.workdays(), plan_date)
+    cover = plan_cover(ports, communities, stewards, plan_date, holidays, policy, workdays)
     jobs = (
-        _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])))
+        _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])), workdays)
         for c in sorted(communities)
     )
     sent = ports.plan_jobs.send(jobs)
     absent = sum(
-        1 for c, s in stewards.items() if c in communities and _absent_on(s, plan_date, holidays)
+        1
+        for c, s in stewards.items()
+        if c in communities and _absent_on(s, plan_date, holidays, workdays)
     )
     return FanOut(
         plan_date,
@@ -237,14 +252,15 @@ def cover_now(
     """
     absent = ports.stewards.get_steward(steward_id, consistent=True)
     holidays = holidays_near(ports.holidays.holidays(), day)
-    if not _absent_on(absent, day, holidays):
+    workdays = holidays_near(ports.holidays.workdays(), day)
+    if not _absent_on(absent, day, holidays, workdays):
         return 0
     communities = {c.community_id: c for c in ports.communities.all_communities()}
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     workload = _workload(ports.elders, communities[absent.community_id], absent, policy)
     needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy)}
     # Excluded by name too: the stewards scan may not show the new leave yet.
-    at_work = _at_work(stewards, communities, day, holidays, excluded={absent.community_id})
+    at_work = _at_work(stewards, communities, day, holidays, {absent.community_id}, workdays)
     points = {e.elder_id: e.location for e in workload.elders}
     cover = assign_cover(needs, communities, at_work, points)
     jobs = [
@@ -255,6 +271,7 @@ def cover_now(
             holidays,
             _cover_on_route(ports.routes, stewards[community_id].steward_id, day)
             + _cover_items(visits),
+            workdays,
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
@@ -302,7 +319,7 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     """Plan one community's steward for the job's date and store the route (overwriting)."""
     routes = ports.routes
     steward = ports.stewards.steward_of_community(job.community_id)
-    if not WorkCalendar.of(steward, job.holidays).works_on(job.plan_date):
+    if not WorkCalendar.of(steward, job.holidays, job.workdays).works_on(job.plan_date):
         return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
     community = ports.communities.get_community(job.community_id)
     elders = ports.elders.elders_of_community(job.community_id)
@@ -320,6 +337,7 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
         policy,
         warm_start=yesterday,
         holidays=frozenset(job.holidays),
+        workdays=frozenset(job.workdays),
         cover=cover,
         urgent=urgent,
     )

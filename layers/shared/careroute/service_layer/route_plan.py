@@ -175,6 +175,7 @@ def plan_day(
     holidays: frozenset[date] = frozenset(),
     cover: list[Elder] | None = None,
     urgent: list[dict[str, Any]] | None = None,
+    workdays: frozenset[date] = frozenset(),
 ) -> PlannedDay | None:
     """The steward's validated route for `plan_date`, or None when the steward is off.
 
@@ -183,8 +184,9 @@ def plan_day(
     `warm_start` (e.g. yesterday's route, elder ids in order) seeds the search where the
     same elders are candidates again. `urgent`: urgent stops already on the stored route
     (careroute.planning.urgent_route), kept as mandatory stops inside their windows.
+    `workdays`: make-up working days (调休) the steward works although they are days off.
     """
-    calendar = WorkCalendar.of(steward, holidays)
+    calendar = WorkCalendar.of(steward, holidays, workdays)
     if not calendar.works_on(plan_date):
         return None
     horizon = plan_horizon(

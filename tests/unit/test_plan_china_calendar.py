@@ -1,0 +1,77 @@
+"""The nightly plan on China's calendar (chinese-calendar through the memory adapters): a 2026
+make-up Saturday gets routes, the National Day week gets none, an ordinary Saturday none."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from careroute_synthetic.city import generate_city
+
+from careroute.adapters import memory, memory_visits
+from careroute.adapters.china_calendar import ChinaCalendar
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.messages.visits import NightlyTick
+from careroute.service_layer.planning import (
+    CommunityPlanned,
+    CommunityPlanning,
+    NightlyPlanning,
+    fan_out,
+    plan_community,
+)
+
+POLICY = load_policy()
+MAKE_UP_SATURDAY = date(2026, 10, 10)  # worked to bridge the 2026 National Day week
+NATIONAL_DAY = date(2026, 10, 5)  # a Monday inside the week off (1-7 October)
+ORDINARY_SATURDAY = date(2026, 10, 17)
+
+
+@pytest.fixture(scope="module")
+def street() -> Registry:
+    """Three Heping communities with their visit history as of Friday 9 October 2026."""
+    return generate_city(5, as_of=date(2026, 10, 9), districts=["Heping"], scale=0.02)
+
+
+@pytest.fixture
+def nightly(street: Registry) -> NightlyPlanning:
+    ports = NightlyPlanning(
+        communities=memory.MemoryCommunities(),
+        stewards=memory.MemoryStewards(),
+        elders=memory.MemoryElders(),
+        routes=memory_visits.MemoryRoutes(),
+        overflow=memory_visits.MemoryOverflowMarks(),
+        holidays=ChinaCalendar(memory.MemoryHolidays()),
+        plan_jobs=memory_visits.MemoryPlanJobs(),
+    )
+    ports.communities.save_communities(street.communities)
+    ports.stewards.save_stewards(street.stewards)
+    ports.elders.save_elders(street.elders)
+    return ports
+
+
+def plan(ports: NightlyPlanning, day: date) -> list[CommunityPlanned]:
+    evening = datetime.combine(day - timedelta(days=1), time(21, 0), CHINA_TZ)
+    fan_out(NightlyTick(scheduled_time=evening.astimezone(UTC)), "run", POLICY, ports)
+    assert isinstance(ports.plan_jobs, memory_visits.MemoryPlanJobs)
+    jobs = ports.plan_jobs.take_all()
+    solver = CommunityPlanning(
+        ports.communities, ports.stewards, ports.elders, ports.routes, ports.overflow
+    )
+    return [plan_community(job, POLICY, solver) for job in jobs]
+
+
+def test_a_make_up_saturday_is_planned_as_a_working_day(nightly: NightlyPlanning) -> None:
+    assert all(s.days_off == frozenset({5, 6}) for s in nightly.stewards.all_stewards())
+    planned = plan(nightly, MAKE_UP_SATURDAY)
+    assert len(planned) == 3
+    assert not any(p.day_off for p in planned)
+    assert all(p.planned > 0 for p in planned)
+
+
+@pytest.mark.parametrize("day", [NATIONAL_DAY, ORDINARY_SATURDAY])
+def test_the_national_day_week_and_an_ordinary_saturday_get_no_route(
+    nightly: NightlyPlanning, day: date
+) -> None:
+    planned = plan(nightly, day)
+    assert len(planned) == 3 and all(p.day_off for p in planned)
