@@ -1,10 +1,10 @@
 """Is the month's coverage keeping pace with the month? (the coverage-pace alarm's figure)
 
 Every due elder must be visited at least once a month, and stewards work on working days
-(Monday to Friday, less the bureau's holidays). By the end of a working day, the share of
-due elders visited this month should not trail the share of the month's working days
-already worked by much; `lag_points` is by how much it trails, in percentage points
-(negative: ahead). Pure: no AWS, no clock.
+(Monday to Friday less the public holidays, plus the make-up working days). By the end of a
+working day, the share of due elders visited this month should not trail the share of the
+month's working days already worked by much; `lag_points` is by how much it trails, in
+percentage points (negative: ahead). Pure: no AWS, no clock.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 
-def working_days(month: str, days_off: Iterable[date] = ()) -> list[date]:
-    """The month's ("YYYY-MM") Monday-to-Friday dates that are not in `days_off`."""
+def working_days(
+    month: str, days_off: Iterable[date] = (), workdays: Iterable[date] = ()
+) -> list[date]:
+    """The month's ("YYYY-MM") Monday-to-Friday dates and make-up `workdays` (调休) that are
+    not in `days_off`."""
     year, number = (int(part) for part in month.split("-"))
     first = date(year, number, 1)
-    off = set(days_off)
+    off, extra = set(days_off), set(workdays)
     days = (first + timedelta(days=i) for i in range(calendar.monthrange(year, number)[1]))
-    return [d for d in days if d.weekday() < 5 and d not in off]
+    return [d for d in days if (d.weekday() < 5 or d in extra) and d not in off]
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,17 @@ class MonthPace:
 
 
 def month_pace(
-    on: date, elders_due: int, elders_visited: int, days_off: Iterable[date] = ()
+    on: date,
+    elders_due: int,
+    elders_visited: int,
+    days_off: Iterable[date] = (),
+    workdays: Iterable[date] = (),
 ) -> MonthPace:
     """The pace at the end of the working day `on` (its working days up to and including `on`)."""
     if elders_due < 0 or elders_visited < 0:
         raise ValueError("elder counts cannot be negative")
     month = on.strftime("%Y-%m")
-    days = working_days(month, days_off)
+    days = working_days(month, days_off, workdays)
     return MonthPace(
         month=month,
         elders_due=elders_due,

@@ -97,14 +97,16 @@ def hand_over_to_duty(now: datetime, rota: DutyRota, ports: Escalation) -> int:
     """Hand every open steward-level ticket due within the look-ahead whose steward will not
     be at work before it is due (days off, holidays, leave, sick days) to the duty officer;
     the count handed over. Safe to run twice (each update is conditional on the level read)."""
-    holidays = frozenset(ports.holidays.holidays())
+    holidays, workdays = frozenset(ports.holidays.holidays()), ports.holidays.workdays()
     stewards: dict[str, Steward | None] = {}
     handed = 0
     for ticket in ports.tickets.open_due_before(now + rota.look_ahead):
         if ticket.community_id not in stewards:
             stewards[ticket.community_id] = _steward_of(ports.stewards, ticket.community_id)
         steward = stewards[ticket.community_id]
-        calendar = WorkCalendar.of(steward, holidays) if steward else WorkCalendar(ALL_DAYS)
+        calendar = (
+            WorkCalendar.of(steward, holidays, workdays) if steward else WorkCalendar(ALL_DAYS)
+        )
         if needs_duty_officer(ticket, calendar, now, rota) and ports.tickets.save_level(
             ticket, hand_over(ticket, rota), now
         ):

@@ -1,0 +1,56 @@
+"""China's calendar in the pace and the tickets' duty clock: a make-up Saturday (调休) is a
+working day for both, the National Day week is not."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from careroute.adapters import memory, memory_visits
+from careroute.adapters.china_calendar import ChinaCalendar
+from careroute.domain.coverage import ALL_TIERS, Scope
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry, Severity, Tier
+from careroute.service_layer.pace import PaceReading, city_pace
+from careroute.service_layer.ports import HolidayCalendar
+from careroute.service_layer.tickets import Escalation, hand_over_to_duty
+from tests.unit.test_ticket_duty import found_by
+
+POLICY = load_policy()
+CITY = Scope.parse("city")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), CHINA_TZ)
+
+
+def test_the_october_2026_pace_counts_the_make_up_saturday_and_not_the_holidays() -> None:
+    """October 2026 has 22 Mondays to Fridays; 1, 2, 5, 6 and 7 October are holidays and
+    Saturday 10 October is worked: 18 working days, 2 of them (8 and 9) done by Friday 9."""
+    ports = PaceReading(memory_visits.MemoryCoverage(), ChinaCalendar(memory.MemoryHolidays()))
+    ports.coverage.save_registry_totals({(CITY, Tier.T3.value): 10, (CITY, ALL_TIERS): 10})
+    friday, saturday = city_pace(date(2026, 10, 9), ports), city_pace(date(2026, 10, 10), ports)
+    assert (friday.working_days_done, friday.working_days) == (2, 18)
+    assert saturday.working_days_done == 3
+
+
+def escalation(one_street: Registry, holidays: HolidayCalendar) -> Escalation:
+    stewards = memory.MemoryStewards()
+    stewards.save_stewards(one_street.stewards)
+    tickets = memory_visits.MemoryTickets(memory_visits.MemoryCoverage())
+    return Escalation(tickets, stewards, holidays)
+
+
+def test_a_steward_working_the_make_up_saturday_keeps_a_ticket_due_monday(
+    one_street: Registry,
+) -> None:
+    """A high-severity need found on Friday 9 October 2026 at 10:00 is due Monday 10:00. On
+    Saturday morning the steward still has Saturday's follow-up: the ticket stays. On an
+    ordinary weekend (no make-up day known) it goes to the street's duty officer."""
+    ticket = found_by(one_street, 0, Severity.HIGH, at(date(2026, 10, 9), 10))
+    saturday_morning = at(date(2026, 10, 10), 10, 30)
+    on_china_calendar = escalation(one_street, ChinaCalendar(memory.MemoryHolidays()))
+    weekend_only = escalation(one_street, memory.MemoryHolidays())
+    for ports in (on_china_calendar, weekend_only):
+        ports.tickets.open_once(ticket)
+    assert hand_over_to_duty(saturday_morning, POLICY.ticket_duty, on_china_calendar) == 0
+    assert hand_over_to_duty(saturday_morning, POLICY.ticket_duty, weekend_only) == 1
