@@ -63,11 +63,15 @@ def test_a_stewards_day_is_the_shift_less_the_lunch_break() -> None:
 
 def test_hours_available_follow_working_days_holidays_and_leave() -> None:
     city = registry({"C1": 10}, {"C1": "S1"})
-    plain = forecast(DECEMBER, city, POLICY).communities[0]
+    never_sick = Assumptions(absence_share=0)
+    plain = forecast(DECEMBER, city, POLICY, assumptions=never_sick).communities[0]
     assert plain.visit_slots == 23 * STEWARD.max_visits_per_day  # 23 weekdays in December 2026
-    with_holiday = forecast(DECEMBER, city, POLICY, holidays=[date(2026, 12, 25)]).communities[0]
+    holiday = [date(2026, 12, 25)]
+    with_holiday = forecast(DECEMBER, city, POLICY, holiday, never_sick).communities[0]
     away = replace(city.stewards[0], leave=frozenset({date(2026, 12, 7), date(2026, 12, 8)}))
-    on_leave = forecast(DECEMBER, replace(city, stewards=(away,)), POLICY).communities[0]
+    on_leave = forecast(
+        DECEMBER, replace(city, stewards=(away,)), POLICY, assumptions=never_sick
+    ).communities[0]
     per_day = steward_minutes_per_day(STEWARD) * Assumptions().usable_share
     assert plain.minutes_available - with_holiday.minutes_available == pytest.approx(per_day, 1)
     assert plain.minutes_available - on_leave.minutes_available == pytest.approx(2 * per_day, 1)
@@ -141,3 +145,15 @@ def test_an_impossible_assumption_is_refused() -> None:
         Assumptions(attempt_success=0)
     with pytest.raises(ValueError, match="usable_share"):
         Assumptions(usable_share=1.5)
+
+
+def test_the_days_expected_lost_to_sickness_come_off_the_hours_and_slots() -> None:
+    city = registry({"C1": 10}, {"C1": "S1"})
+    never_sick = forecast(DECEMBER, city, POLICY, assumptions=Assumptions(absence_share=0))
+    harsh = forecast(DECEMBER, city, POLICY, assumptions=Assumptions(absence_share=0.1))
+    [healthy], [sickly] = never_sick.communities, harsh.communities
+    assert sickly.visit_slots == int(23 * 0.9 * STEWARD.max_visits_per_day)
+    assert sickly.minutes_available == pytest.approx(0.9 * healthy.minutes_available, abs=1)
+    assert Assumptions().absence_share == 0.04  # the default 2 % a day, one to three days
+    with pytest.raises(ValueError, match="absence_share"):
+        Assumptions(absence_share=1)

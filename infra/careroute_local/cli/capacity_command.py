@@ -56,7 +56,7 @@ def cmd_capacity(args: argparse.Namespace) -> None:
 
     month = _month(args.month)
     try:
-        assumptions = Assumptions(args.attempt_success, args.usable_share)
+        assumptions = Assumptions(args.attempt_success, args.usable_share, args.absence_share)
     except ValueError as exc:
         console.print(f"[red]{exc}")
         raise SystemExit(EXIT_BAD_INPUT) from exc
@@ -181,7 +181,8 @@ def _print_assumptions(result: CapacityForecast) -> None:
     assume = result.assumptions
     console.print(
         f"Assumptions: {assume.attempt_success:.0%} of tries succeed (the rest are retried); "
-        f"{assume.usable_share:.0%} of a steward's shift goes to visits; every visit is made on "
+        f"{assume.usable_share:.0%} of a steward's shift goes to visits; "
+        f"{assume.absence_share:.0%} of working days are lost to sickness; every visit is made on "
         "its deadline; travel is one round a working day through the day's homes (BHH "
         "estimate over the community's radius); helpers' own travel to the community is not "
         "counted. The registry and leave are as stored now."

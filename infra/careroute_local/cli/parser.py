@@ -144,6 +144,14 @@ def _capacity_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
         metavar="SHARE",
         help="share of a steward's shift that goes to visits (default 0.9)",
     )
+    capacity.add_argument(
+        "--absence-share",
+        type=float,
+        default=0.04,
+        metavar="SHARE",
+        help="share of working days expected lost to sickness (default 0.04: a 2 %% chance a "
+        "day of one to three days sick; `simulate --sick 0.05` loses about 0.1)",
+    )
     capacity.add_argument("--csv", type=Path, metavar="FILE", help="write every community's row")
 
 

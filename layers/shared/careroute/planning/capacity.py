@@ -2,9 +2,10 @@
 
 Per community it sets the visit-hours the month needs (every cadence visit and the monthly one,
 the retries expected after not-home or refusal, and the travel between stops) against the hours
-its stewards have (working days minus days off, leave and public holidays, times the shift less
-the lunch break). A community short of hours or of daily visit slots gets helpers: communities
-of the same street with hours and slots to spare, nearest first, then the rest of the district.
+its stewards have (working days minus days off, leave, public holidays and the share expected
+lost to sickness, times the shift less the lunch break). A community short of hours or of daily
+visit slots gets helpers: communities of the same street with hours and slots to spare, nearest
+first, then the rest of the district.
 A street is flagged when its own communities cannot cover each other. Pure: no AWS, no storage.
 
 Travel follows the Beardwood-Halton-Hammersley estimate of a shortest tour through n random
@@ -44,12 +45,17 @@ class Assumptions:
     """Share of tries that end in a completed visit (not-home and refusal are the rest)."""
     usable_share: float = 0.9
     """Share of a steward's shift that can go to visits (the rest: recording, phone calls)."""
+    absence_share: float = 0.04
+    """Share of working days expected lost to sickness, which no leave record shows before the
+    month: a 2 % chance a day of falling sick for one to three days loses about 4 %."""
 
     def __post_init__(self) -> None:
         if not 0 < self.attempt_success <= 1:
             raise ValueError("attempt_success must be in (0, 1]")
         if not 0 < self.usable_share <= 1:
             raise ValueError("usable_share must be in (0, 1]")
+        if not 0 <= self.absence_share < 1:
+            raise ValueError("absence_share must be in [0, 1)")
 
 
 @dataclass(frozen=True)
@@ -268,9 +274,10 @@ def _community(
     holidays: frozenset[date],
     assume: Assumptions,
 ) -> CommunityForecast:
-    days = slots = available = 0
+    days = slots = available = 0.0
+    present = 1 - assume.absence_share
     for steward in stewards:
-        working = len(WorkCalendar.of(steward, holidays).working_days(first, last))
+        working = len(WorkCalendar.of(steward, holidays).working_days(first, last)) * present
         days += working
         slots += steward.max_visits_per_day * working
         available += working * steward_minutes_per_day(steward)
@@ -298,7 +305,7 @@ def _community(
         travel_minutes=math.ceil(travel),
         minutes_required=math.ceil(service + travel),
         minutes_available=math.floor(available * assume.usable_share),
-        visit_slots=slots,
+        visit_slots=math.floor(slots),
     )
 
 
