@@ -13,7 +13,8 @@ import pytest
 from careroute.adapters.dynamodb.visits import all_visits
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
+from tests.conftest import PLAN_DATE, bearer, china_now
+from tests.integration.planned_day import plan_the_day, read_route
 
 
 def post_visit(
@@ -49,15 +50,8 @@ def a_visit(city: Registry, **changes: object) -> dict[str, object]:
 def test_a_steward_gets_the_route_with_elder_names_and_addresses(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    loaded_stack.drain_queue("PlanJobsQueue")
-    steward = small_city.stewards[0]
-    response = get(
-        loaded_stack,
-        f"/stewards/{steward.steward_id}/routes/{PLAN_DATE.isoformat()}",
-        "steward",
-        steward.steward_id,
-    )
+    plan_the_day(loaded_stack)
+    response = read_route(loaded_stack, small_city.stewards[0].steward_id)
     assert response.status == 200
     route = response.json()
     names = {e.elder_id: e.name for e in small_city.elders}

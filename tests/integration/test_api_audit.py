@@ -6,20 +6,16 @@ import pytest
 
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+from tests.conftest import bearer
+from tests.integration.planned_day import plan_the_day, read_route
 
 
 def test_a_stewards_route_read_shows_in_the_city_admins_audit_log(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    loaded_stack.drain_queue("PlanJobsQueue")
+    plan_the_day(loaded_stack)
     steward = small_city.stewards[0]
-    route = loaded_stack.invoke_http(
-        "GET",
-        f"/stewards/{steward.steward_id}/routes/{PLAN_DATE.isoformat()}",
-        headers=bearer(loaded_stack, "steward", steward.steward_id),
-    )
+    route = read_route(loaded_stack, steward.steward_id)
     assert route.status == 200, route.text
     shown = sorted(s["elder_id"] for s in route.json()["stops"])
 

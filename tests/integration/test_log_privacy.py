@@ -9,7 +9,8 @@ import pytest
 
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
+from tests.conftest import bearer, china_now
+from tests.integration.planned_day import plan_the_day, read_route
 
 MARKER = "PRIVATE-MARKER-7f3a9c"
 
@@ -22,14 +23,9 @@ def test_planning_reading_a_route_and_recording_a_visit_log_no_names_addresses_o
 ) -> None:
     """Given a planned day, when a steward reads the route and records a visit with notes,
     then neither the log lines nor anything else on stdout/stderr names an elder."""
-    loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    loaded_stack.drain_queue("PlanJobsQueue")
+    plan_the_day(loaded_stack)
     steward = small_city.stewards[0]
-    route = loaded_stack.invoke_http(
-        "GET",
-        f"/stewards/{steward.steward_id}/routes/{PLAN_DATE.isoformat()}",
-        headers=bearer(loaded_stack, "steward", steward.steward_id),
-    )
+    route = read_route(loaded_stack, steward.steward_id)
     assert route.status == 200
     stops = route.json()["stops"]
     assert stops

@@ -27,6 +27,7 @@ from careroute.service_layer import incidents as service
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, load_city
 from tests.integration import urgent_city
+from tests.integration.planned_day import read_route
 from tests.integration.urgent_city import NOW, belts, event_body, send
 
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
@@ -49,11 +50,7 @@ def dead_letters(pump: EventPump) -> list[dict[str, Any]]:
 
 
 def route_of(pump: EventPump, steward_id: str) -> dict[str, Any]:
-    response = pump.invoke_http(
-        "GET",
-        f"/stewards/{steward_id}/routes/{PLAN_DATE.isoformat()}",
-        headers=bearer(pump, "steward", steward_id),
-    )
+    response = read_route(pump, steward_id)
     assert response.status == 200, response.text
     return response.json()  # type: ignore[no-any-return]
 

@@ -1,0 +1,22 @@
+"""The small city's PLAN_DATE planned, and a steward reading their route of it: where the route
+API tests start."""
+
+from __future__ import annotations
+
+from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+
+
+def plan_the_day(pump: EventPump) -> None:
+    """Fire the nightly planner for PLAN_DATE and run every community's plan job."""
+    pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+    pump.drain_queue("PlanJobsQueue")
+
+
+def read_route(pump: EventPump, steward_id: str) -> HttpResponse:
+    """GET the steward's route of PLAN_DATE, as that steward."""
+    return pump.invoke_http(
+        "GET",
+        f"/stewards/{steward_id}/routes/{PLAN_DATE.isoformat()}",
+        headers=bearer(pump, "steward", steward_id),
+    )
