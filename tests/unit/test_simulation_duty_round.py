@@ -60,7 +60,7 @@ def test_the_duty_round_closes_what_would_be_late_by_the_next_round_at_its_level
     )
     run = Run(SimulationConfig(month="2026-12"), Registry((), (), ()), load_policy())
 
-    duty_round(run, engine, SATURDAY)  # type: ignore[arg-type]
+    duty_round(run, engine, SATURDAY)
 
     assert engine.closed == [
         ("street_official", "S1", "handed-over"),
