@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from careroute_synthetic.city import generate_city
 
-from careroute.domain.vocabulary import Registry
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 
 FULL_CITY_AS_OF = date(2026, 12, 1)
 STREET_AS_OF = date(2026, 12, 7)  # a Monday
+STREET_TEN_AM = datetime.combine(STREET_AS_OF, time(10), CHINA_TZ)
+"""10:00 in China on STREET_AS_OF: when the street's use cases run (results, reads)."""
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ weekend plans nobody), who reads a route, and a result that grades the elder onc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from careroute_synthetic.assessments import generate_assessments
@@ -15,7 +15,7 @@ from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor,
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Category, Registry
+from careroute.domain.vocabulary import Category, Registry
 from careroute.messages.assessments import AssessmentResultBody
 from careroute.service_layer.assessment_planning import AssessmentPlanning, plan_day
 from careroute.service_layer.assessments import (
@@ -26,9 +26,9 @@ from careroute.service_layer.assessments import (
 )
 from careroute.service_layer.ports import Grading
 from tests.unit.conftest import STREET_AS_OF
+from tests.unit.conftest import STREET_TEN_AM as NOW
 
 POLICY = load_policy()
-NOW = datetime.combine(STREET_AS_OF, datetime.min.time(), CHINA_TZ).replace(hour=10)
 TUESDAY = STREET_AS_OF + timedelta(days=1)
 SATURDAY = STREET_AS_OF + timedelta(days=5)
 

@@ -22,7 +22,7 @@ from careroute.domain.errors import (
 from careroute.domain.inspections import InspectionWorld, TargetKind
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.domain.vocabulary import Registry
 from careroute.messages.inspections import InspectionPlanJob, InspectionResultBody
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.inspections import (
@@ -37,9 +37,9 @@ from careroute.service_layer.inspections import (
     record_result,
 )
 from tests.unit.conftest import STREET_AS_OF
+from tests.unit.conftest import STREET_TEN_AM as NOW
 
 POLICY = load_policy()
-NOW = datetime.combine(STREET_AS_OF, datetime.min.time(), CHINA_TZ).replace(hour=10)
 MONDAY = STREET_AS_OF + timedelta(days=7)
 ADMIN = Caller("a", Role.CITY_ADMIN, "")
 
