@@ -29,6 +29,7 @@ from careroute.domain.vocabulary import (
 )
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import project
+from tests.builders import a_visit_to
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
 
@@ -37,21 +38,24 @@ MORNING = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=9)
 
 
 def visit(
-    city: Registry, n: int, outcome: Outcome, at: datetime, elder: int = 0, **extra: Any
+    city: Registry,
+    n: int,
+    outcome: Outcome,
+    at: datetime,
+    elder: int = 0,
+    findings: tuple[Finding, ...] = (),
 ) -> VisitRecord:
-    e = city.elders[elder]
-    return VisitRecord(
-        visit_id=f"{n:032d}",
-        elder_id=e.elder_id,
+    """Visit n (its id n in 32 digits) of the first steward to the city's `elder`-th elder,
+    recorded a minute after `at`."""
+    return a_visit_to(
+        city.elders[elder],
+        f"{n:032d}",
+        at,
         steward_id=city.stewards[0].steward_id,
-        community_id=e.community_id,
-        street_id=e.street_id,
-        district_id=e.district_id,
         tier=Tier.T2,
         outcome=outcome,
-        visited_at=at,
         recorded_at=at + timedelta(minutes=1),
-        **extra,
+        findings=findings,
     )
 
 

@@ -21,28 +21,25 @@ from careroute.domain.vocabulary import (
     Tier,
     VisitRecord,
 )
+from tests.builders import a_visit_to
 from tests.conftest import PLAN_DATE, china_now
 from tests.contract.conftest import Backend
 
 
 def a_record(city: Registry, visit_id: str = "v" * 32) -> VisitRecord:
-    elder = city.elders[0]
+    """A visit of the first steward to the city's first elder, with notes, a finding and
+    where the phone was: every field a port must keep."""
     at = china_now().replace(microsecond=0)
-    return VisitRecord(
-        visit_id=visit_id,
-        elder_id=elder.elder_id,
+    record = a_visit_to(
+        city.elders[0],
+        visit_id,
+        at - timedelta(minutes=30),
         steward_id=city.stewards[0].steward_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
         tier=Tier.T2,
-        outcome=Outcome.VISITED,
-        visited_at=at - timedelta(minutes=30),
         recorded_at=at,
-        notes="tea, chatted",
         findings=(Finding(FindingCategory.HEALTH, Severity.HIGH, "cough"),),
-        location=GeoPoint(41.79, 123.40),
     )
+    return replace(record, notes="tea, chatted", location=GeoPoint(41.79, 123.40))
 
 
 def a_route(city: Registry, stops: list[dict[str, Any]]) -> dict[str, Any]:
