@@ -20,7 +20,7 @@ from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import ConflictError, NotFoundError
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Category, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, Registry
 from careroute.messages.assessments import AssessmentResultBody
 from careroute.service_layer.assessments import Assessing, record_result
 from careroute.service_layer.ports import (
@@ -85,6 +85,18 @@ def grading(
     return Grading(level, tuple(categories), key, NOW, "A01", (entry,))
 
 
+def saved_request(
+    assessments: AssessmentBackend, city: Registry, world: Any, n: int
+) -> tuple[AssessmentRequest, Elder]:
+    """The world's n-th request and its elder (from `city`), both saved in the backend."""
+    _assessors, requests = world
+    request = requests[n]
+    elder = next(e for e in city.elders if e.elder_id == request.elder_id)
+    assessments.base.elders.save_elders([elder])
+    assessments.requests.save_requests([request])
+    return request, elder
+
+
 def test_a_districts_assessors_are_listed_by_id_with_their_office_and_skills(
     assessments: AssessmentBackend, world: Any
 ) -> None:
@@ -122,11 +134,7 @@ def test_requests_read_back_open_by_id_and_an_unknown_one_is_not_found(
 def test_a_result_closes_the_request_and_grades_the_elder_once(
     assessments: AssessmentBackend, small_city: Registry, world: Any
 ) -> None:
-    _assessors, requests = world
-    request = requests[0]
-    elder = next(e for e in small_city.elders if e.elder_id == request.elder_id)
-    assessments.base.elders.save_elders([elder])
-    assessments.requests.save_requests([request])
+    request, elder = saved_request(assessments, small_city, world, 0)
     categories = sorted({c.value for c in elder.categories} | {Category.DISABLED.value})
     first = grading(request, CareLevel.SEMI_DISABLED, categories, "key-1")
 
@@ -150,11 +158,7 @@ def test_a_result_closes_the_request_and_grades_the_elder_once(
 def test_a_result_over_an_elder_changed_meanwhile_writes_nothing(
     assessments: AssessmentBackend, small_city: Registry, world: Any
 ) -> None:
-    _assessors, requests = world
-    request = requests[1]
-    elder = next(e for e in small_city.elders if e.elder_id == request.elder_id)
-    assessments.base.elders.save_elders([elder])
-    assessments.requests.save_requests([request])
+    request, elder = saved_request(assessments, small_city, world, 1)
     stale = replace(elder, care_level="disabled")
 
     with pytest.raises(ConflictError, match="changed meanwhile"):
