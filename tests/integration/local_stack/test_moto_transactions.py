@@ -16,6 +16,24 @@ def _key(visit_id: str) -> dict[str, dict[str, str]]:
     return {"visit_id": {"S": visit_id}}
 
 
+def _put(table: str, visit_id: str) -> dict:
+    """A transaction item writing item `visit_id` with n = 1."""
+    return {"Put": {"TableName": table, "Item": {**_key(visit_id), "n": {"N": "1"}}}}
+
+
+def _increment(table: str, visit_id: str, condition: str | None = None) -> dict:
+    """A transaction item adding one to item `visit_id`'s n (only if `condition` holds)."""
+    update = {
+        "TableName": table,
+        "Key": _key(visit_id),
+        "UpdateExpression": "SET n = n + :one",
+        "ExpressionAttributeValues": {":one": {"N": "1"}},
+    }
+    if condition is not None:
+        update["ConditionExpression"] = condition
+    return {"Update": update}
+
+
 def _stream_records(pump: EventPump) -> list[dict]:
     streams = pump.stack.client("dynamodbstreams")
     arn = pump.stack.stream_arn("VisitsTable")
@@ -38,15 +56,8 @@ def test_a_cancelled_transaction_writes_and_streams_nothing(session_pump: EventP
     with pytest.raises(ClientError) as cancelled:
         dynamodb.transact_write_items(
             TransactItems=[
-                {"Put": {"TableName": table, "Item": {**_key("B"), "n": {"N": "1"}}}},
-                {
-                    "Update": {
-                        "TableName": table,
-                        "Key": _key("A"),
-                        "UpdateExpression": "SET n = n + :one",
-                        "ExpressionAttributeValues": {":one": {"N": "1"}},
-                    }
-                },
+                _put(table, "B"),
+                _increment(table, "A"),
                 {
                     "ConditionCheck": {
                         "TableName": table,
@@ -62,18 +73,7 @@ def test_a_cancelled_transaction_writes_and_streams_nothing(session_pump: EventP
     assert len(_stream_records(pump)) == before
 
     dynamodb.transact_write_items(
-        TransactItems=[
-            {"Put": {"TableName": table, "Item": {**_key("B"), "n": {"N": "1"}}}},
-            {
-                "Update": {
-                    "TableName": table,
-                    "Key": _key("A"),
-                    "UpdateExpression": "SET n = n + :one",
-                    "ConditionExpression": "n = :one",
-                    "ExpressionAttributeValues": {":one": {"N": "1"}},
-                }
-            },
-        ]
+        TransactItems=[_put(table, "B"), _increment(table, "A", condition="n = :one")]
     )
     assert dynamodb.get_item(TableName=table, Key=_key("A"))["Item"]["n"] == {"N": "2"}
     assert "Item" in dynamodb.get_item(TableName=table, Key=_key("B"))
