@@ -80,14 +80,15 @@ def incident_for(responder: ResponderOption) -> Incident:
     )
 
 
-def by_id(options: list[ResponderOption]) -> dict[str, ResponderOption]:
-    return {o.steward_id: o for o in options}
+def may_respond(ports: Responding) -> dict[str, ResponderOption]:
+    """The responders who may answer for ELDER at TEN, by id."""
+    return {o.steward_id: o for o in responder_options(ELDER, TEN, POLICY, ports)}
 
 
 def test_the_home_steward_neighbours_on_shift_and_the_district_workers_may_respond(
     ports: Responding,
 ) -> None:
-    options = by_id(responder_options(ELDER, TEN, POLICY, ports))
+    options = may_respond(ports)
     assert sorted(options) == ["K1", "W1", "W3"]  # W2 is on leave
     assert (options["W1"].own, options["W3"].own) == (True, False)
     assert (options["K1"].provider_id, options["K1"].is_worker) == ("P1", True)
@@ -99,22 +100,22 @@ def test_on_a_public_holiday_only_the_workers_are_on_shift(
 ) -> None:
     ports.holidays.save_holidays({DAY: "节日"}, "bureau")
     clock.seconds += 61  # the directory is read again after a container minute
-    assert sorted(by_id(responder_options(ELDER, TEN, POLICY, ports))) == ["K1"]
+    assert sorted(may_respond(ports)) == ["K1"]
 
 
 def test_the_directory_is_kept_for_a_container_minute(ports: Responding, clock: Ticking) -> None:
-    assert "W1" in by_id(responder_options(ELDER, TEN, POLICY, ports))
+    assert "W1" in may_respond(ports)
     ports.stewards.save_stewards([a_steward("W1", "C1", frozenset({DAY}))])
     clock.seconds += 30
-    assert "W1" in by_id(responder_options(ELDER, TEN, POLICY, ports))
+    assert "W1" in may_respond(ports)
     clock.seconds += 31
-    assert "W1" not in by_id(responder_options(ELDER, TEN, POLICY, ports))
+    assert "W1" not in may_respond(ports)
 
 
 def test_a_worker_visit_is_stored_on_the_provider_day_found_there_and_taken_off(
     ports: Responding,
 ) -> None:
-    worker = by_id(responder_options(ELDER, TEN, POLICY, ports))["K1"]
+    worker = may_respond(ports)["K1"]
     incident = incident_for(worker)
     plan = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
     assert plan is not None and plan.responder_id == "K1"
@@ -136,7 +137,7 @@ def test_a_worker_visit_is_stored_on_the_provider_day_found_there_and_taken_off(
 def test_a_steward_visit_is_stored_on_their_route_found_there_and_taken_off(
     ports: Responding,
 ) -> None:
-    steward = by_id(responder_options(ELDER, TEN, POLICY, ports))["W1"]
+    steward = may_respond(ports)["W1"]
     incident = incident_for(steward)
     plan = plan_visit(steward, incident, ELDER, TEN, POLICY, ports)
     assert plan is not None and plan.store() is True
