@@ -67,6 +67,11 @@ def post(pump: EventPump, auth: dict[str, str], text: str, key: str) -> HttpResp
     return pump.invoke_http("POST", "/orders", headers=headers, body=text)
 
 
+def minutes_used(elder: Elder) -> int:
+    """The free home-service minutes the elder has used in PLAN_DATE's month."""
+    return home_services.used_minutes(elder.elder_id, PLAN_DATE.strftime("%Y-%m"))
+
+
 def step(pump: EventPump, auth: dict[str, str], order_id: str, action: str) -> HttpResponse:
     return pump.invoke_http("POST", f"/orders/{order_id}/{action}", headers=auth)
 
@@ -135,7 +140,7 @@ def test_a_retried_post_places_one_order_and_a_redelivered_record_assigns_once(
     order_id = first.json()["order_id"]
     actions = [e.action.value for e in store.events_of(order_id)]
     assert actions == ["place", "assign"]
-    assert home_services.used_minutes(elder.elder_id, PLAN_DATE.strftime("%Y-%m")) == 90
+    assert minutes_used(elder) == 90
 
 
 def test_free_minutes_run_out_then_self_paid_is_accepted_and_a_cancel_refunds(
@@ -194,7 +199,7 @@ def test_two_concurrent_free_orders_cannot_overspend_the_quota(
     with ThreadPoolExecutor(4) as pool:
         results = sorted(pool.map(place, range(4)))
     assert results == ["placed", "refused", "refused", "refused"]
-    assert home_services.used_minutes(elder.elder_id, PLAN_DATE.strftime("%Y-%m")) == 180
+    assert minutes_used(elder) == 180
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from careroute.adapters.dynamodb import home_services
 from careroute.domain import clock
 from careroute.domain.orders import WINDOW_PASSED
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer
-from tests.integration.test_orders import an_elder, body, market, post
+from tests.integration.test_orders import an_elder, body, market, minutes_used, post
 
 __all__ = ["market"]  # the module's stack: the small city and its synthetic providers
 
@@ -48,8 +47,7 @@ def test_an_order_for_today_whose_window_is_over_expires_at_once_and_is_never_re
 ) -> None:
     pump, elder = market, an_elder(small_city, nth=11)
     family = bearer(pump, "family", elder.elder_id)
-    month = PLAN_DATE.strftime("%Y-%m")
-    used = home_services.used_minutes(elder.elder_id, month)
+    used = minutes_used(elder)
     morning = body(elder, "meal", window_start="08:30", window_end="12:00")
     with clock.use(clock.SimulatedClock(TWO_PM)):
         placed = post(pump, family, morning, "same-day-0002")
@@ -70,7 +68,7 @@ def test_an_order_for_today_whose_window_is_over_expires_at_once_and_is_never_re
         ("place", "placed", steps.json()["events"][0]["by"], None),
         ("expire", "expired", "dispatcher", WINDOW_PASSED),
     ]
-    assert home_services.used_minutes(elder.elder_id, month) == used  # 45 charged, refunded
+    assert minutes_used(elder) == used  # 45 charged, refunded
 
 
 def test_an_order_waiting_when_its_window_passes_expires_at_the_next_retry(
@@ -78,8 +76,7 @@ def test_an_order_waiting_when_its_window_passes_expires_at_the_next_retry(
 ) -> None:
     pump, elder = market, an_elder(small_city, nth=14)
     family = bearer(pump, "family", elder.elder_id)
-    month = PLAN_DATE.strftime("%Y-%m")
-    used = home_services.used_minutes(elder.elder_id, month)
+    used = minutes_used(elder)
     tight = body(elder, "meal", window_start="14:00", window_end="14:45")  # no time to ride
     with clock.use(clock.SimulatedClock(TWO_PM)):
         placed = post(pump, family, tight, "same-day-0003")
@@ -95,7 +92,7 @@ def test_an_order_waiting_when_its_window_passes_expires_at_the_next_retry(
     assert (first["retried"], first["expired"], second["retried"]) == (1, 1, 0)
     seen = pump.invoke_http("GET", f"/orders/{order_id}", headers=family).json()
     assert (seen["status"], seen["dispatch_note"]) == ("expired", WINDOW_PASSED)
-    assert home_services.used_minutes(elder.elder_id, month) == used
+    assert minutes_used(elder) == used
 
 
 def test_an_order_is_read_by_its_orderer_its_worker_and_officials_in_scope_only(
