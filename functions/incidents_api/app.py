@@ -14,8 +14,8 @@ from careroute.domain.incidents import Incident
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
     INPUT_ERRORS,
-    MONTH_PATTERN,
     MonthQuery,
+    OptionalMonthQuery,
     PathId,
     ScopeQuery,
     area_api,
@@ -72,7 +72,7 @@ def post_close(incident_id: IncidentId, body: CloseIncidentBody) -> IncidentRow:
 @route("GET", "/incidents", errors=INPUT_ERRORS)
 def list_scope_incidents(
     scope: ScopeQuery = "city",
-    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    month: OptionalMonthQuery = None,
     open_only: OpenOnly = True,
 ) -> IncidentList:
     """Officials: the scope's incidents of the month (default: this month, China time), the

@@ -5,7 +5,7 @@ the city admin read the month's inspection progress (due vs done vs overdue)."""
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.inspection_repositories import inspecting
@@ -13,9 +13,9 @@ from careroute.domain import clock
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import (
     INPUT_ERRORS,
-    MONTH_PATTERN,
     DistrictScopeQuery,
     IdempotencyHeader,
+    OptionalMonthQuery,
     PathDay,
     PathId,
     area_api,
@@ -63,7 +63,7 @@ def post_result(
 )
 def get_progress(
     scope: DistrictScopeQuery = "city",
-    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    month: OptionalMonthQuery = None,
 ) -> InspectionProgress:
     today = clock.today()
     return progress(caller(), scope, month or today.strftime("%Y-%m"), today, ports)

@@ -16,6 +16,7 @@ same key with another body is 409 `conflict`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +33,7 @@ from aws_lambda_powertools.event_handler.openapi.types import (
 )
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 from careroute.domain.access import Caller
 from careroute.entrypoints.handler_setup import Entry
@@ -42,6 +43,28 @@ from careroute.messages.visits import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+MONTH_YEARS = range(1900, 3000)
+"""The years a month query may name: far from the ends of Python's dates (year 1..9999),
+which a month's first and last day, a day either side and a time zone must stay within."""
+
+
+def real_month(text: str) -> str:
+    """A month of a year in MONTH_YEARS, written YYYY-MM with the month 01..12."""
+    if not _MONTH.fullmatch(text) or int(text[:4]) not in MONTH_YEARS:
+        first, last = MONTH_YEARS.start, MONTH_YEARS.stop - 1
+        raise ValueError(
+            f"must be a month YYYY-MM (year {first}-{last}, month 01-12), not {text!r}"
+        )
+    return text
+
+
+def _real_month_or_none(text: str | None) -> str | None:
+    return None if text is None else real_month(text)
+
+
 PathId = Annotated[str, Path(pattern=ID_PATTERN)]
 """A steward, elder, community, worker, ... id in the path."""
 PathDay = Annotated[date, Path()]
@@ -52,8 +75,14 @@ ScopeQuery = Annotated[
 """A scope the caller reads (city, district, street or community)."""
 DistrictScopeQuery = Annotated[str, Query(description="city or district:ID", max_length=80)]
 """A scope of a flow planned per district (the city, or one district)."""
-MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
+MonthQuery = Annotated[str, Query(description="YYYY-MM"), AfterValidator(real_month)]
 """A month (YYYY-MM) in the query."""
+OptionalMonthQuery = Annotated[
+    str | None,
+    Query(description="YYYY-MM (default: this month)"),
+    AfterValidator(_real_month_or_none),
+]
+"""A month (YYYY-MM) in the query, or none for this month."""
 IdempotencyHeader = Annotated[
     str | None,
     Header(
