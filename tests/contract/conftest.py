@@ -20,8 +20,6 @@ from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
-from careroute.service_layer.eligibility import BenefitScan
-from careroute.service_layer.leave import LeaveKeeping
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -38,7 +36,6 @@ from careroute.service_layer.ports import (
     VisitRepository,
 )
 from careroute.service_layer.projection import VisitProjection
-from careroute.service_layer.route_view import RouteReading
 from careroute.service_layer.tickets import Ticketing
 from careroute.service_layer.visits import VisitRecording
 from careroute_local.pump import EventPump
@@ -91,20 +88,8 @@ class Backend:
         )
 
     @property
-    def reading(self) -> RouteReading:
-        return RouteReading(self.routes, self.elders, self.audit)
-
-    @property
     def ticketing(self) -> Ticketing:
         return Ticketing(self.tickets, self.coverage, self.stewards, self.scopes)
-
-    @property
-    def benefits(self) -> BenefitScan:
-        return BenefitScan(self.communities, self.elders, self.tickets)
-
-    @property
-    def leave(self) -> LeaveKeeping:
-        return LeaveKeeping(self.stewards, self.scopes)
 
 
 def memory_backend() -> Backend:
