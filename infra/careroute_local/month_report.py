@@ -285,7 +285,9 @@ def markdown(
         f"- monthly coverage (city, all tiers): {v['coverage_percent']}",
         f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
         f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}; "
-        f"cadence misses not home on every try: {v.get('misses_not_home_every_try', 0):,}",
+        f"cadence misses not home on every try: {v.get('misses_not_home_every_try', 0):,}; "
+        f"cadence deadlines at the month's start (the previous month's plan): "
+        f"{v.get('misses_previous_month', 0):,}",
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),
         _benefits_line(t),

@@ -9,7 +9,7 @@ from careroute_synthetic.city import generate_city
 from careroute.domain.compliance import Miss, MissKind
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Tier
-from careroute_local.simulation.causes import EVERY_TRY, cause_of, excused
+from careroute_local.simulation.causes import EVERY_TRY, PREVIOUS_MONTH, cause_of, excused
 from careroute_local.simulation.config import SimulationConfig
 from careroute_local.simulation.state import Run
 
@@ -65,3 +65,29 @@ def test_a_known_sick_day_without_a_route_is_named(run: Run) -> None:
     steward = next(s for s in run.city.stewards if s.community_id == miss.community_id)
     run.sick_days[steward.steward_id] |= {date(2026, 12, 10), date(2026, 12, 11)}
     assert cause_of(miss, run) == "steward sick with no cover"
+
+
+def test_a_cadence_due_on_the_months_first_day_is_the_previous_months(run: Run) -> None:
+    """Due Tuesday 1 December after a visit on 24 November: one simulated working day, fewer
+    than a first try and a retry need; due Wednesday 2 December: two, so it is judged."""
+    elder = run.city.elders[0]
+    steward = next(s for s in run.city.stewards if s.community_id == elder.community_id)
+    assert not steward.days_off & {1, 2}  # works Tuesdays and Wednesdays
+    first_day = Miss(
+        elder.elder_id,
+        elder.community_id,
+        Tier.T1,
+        MissKind.CADENCE,
+        deadline=date(2026, 12, 1),
+        since=date(2026, 11, 24),
+    )
+    assert cause_of(first_day, run) == PREVIOUS_MONTH and excused(PREVIOUS_MONTH)
+    second_day = Miss(
+        elder.elder_id,
+        elder.community_id,
+        Tier.T1,
+        MissKind.CADENCE,
+        deadline=date(2026, 12, 2),
+        since=date(2026, 11, 25),
+    )
+    assert cause_of(second_day, run) == "never planned"

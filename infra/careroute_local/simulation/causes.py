@@ -18,6 +18,10 @@ EVERY_TRY = "not home on every try within the cadence"
 """A cadence miss with a first try early enough (the tier's `retry_days` working days before
 the deadline) and a try on every working day after it: the plan left nothing untried. Counted
 apart from the misses of ours and from the ones no plan could prevent."""
+PREVIOUS_MONTH = "deadline at the month's start (the previous month's plan)"
+"""A cadence that ran in the month before the simulated one, with too few of its working days
+left in the simulated month for a first try and a retry: it belongs to the previous month's
+plan, which the simulation does not run."""
 MIN_PLANNABLE_DAYS = 3
 """A miss after a hospital stay is excused when fewer working days than this were left."""
 
@@ -50,13 +54,16 @@ def cause_of(miss: Miss, run: Run) -> str:
         plannable = [
             d
             for d in window
-            if d.weekday() < 5
+            if d >= run.config.first  # the simulation plans nothing before its first day
+            and d.weekday() < 5
             and status_on(d) is ElderStatus.ACTIVE
             and status_on(d - timedelta(days=1)) is ElderStatus.ACTIVE
         ]
         if len(plannable) < MIN_PLANNABLE_DAYS:
             return "hospitalised part of month"
     steward = _steward_of(run, miss.community_id)
+    if miss.kind is MissKind.CADENCE and _previous_months(run, steward, miss, window):
+        return PREVIOUS_MONTH
     # Sick on a routed day (the morning's call), or on a later day of the spell (known the
     # night before: no route at all).
     sick_days = set(evidence.sick) | run.sick_days.get(steward.steward_id, set())
@@ -86,6 +93,14 @@ def cause_of(miss: Miss, run: Run) -> str:
     return "never planned"
 
 
+def _previous_months(run: Run, steward: Steward, miss: Miss, window: list[date]) -> bool:
+    """The cadence ran mostly before the simulated month and left its plan fewer working days
+    than the tier's first try and retries take (`retry_days` + 1)."""
+    simulated = [d for d in window if d >= run.config.first and regular_day(steward, d)]
+    began_before = bool(window) and window[0] < run.config.first
+    return began_before and len(simulated) < run.policy.tiers[miss.tier].retry_days + 1
+
+
 def _steward_of(run: Run, community_id: str) -> Steward:
     return next(s for s in run.city.stewards if s.community_id == community_id)
 
@@ -107,7 +122,7 @@ def _tried_every_day(
 
 def excused(cause: str) -> bool:
     """Not a miss of ours: no plan could have prevented it, or the plan tried every day."""
-    return cause in NOT_OURS or cause.startswith(EVERY_TRY)
+    return cause in NOT_OURS or cause == PREVIOUS_MONTH or cause.startswith(EVERY_TRY)
 
 
 def misses_with_causes(compliance: Compliance, run: Run) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from careroute.domain.compliance import Compliance, MissKind, month_bounds
 from careroute.domain.coverage import ALL_TIERS, Scope
-from careroute_local.simulation.causes import EVERY_TRY, NOT_OURS, excused
+from careroute_local.simulation.causes import EVERY_TRY, NOT_OURS, PREVIOUS_MONTH, excused
 from careroute_local.simulation.state import Run
 
 
@@ -53,6 +53,7 @@ def build_report(
     cadence = len(misses) - monthly
     not_ours = sum(1 for m in misses if m["cause"] in NOT_OURS)
     every_try = sum(1 for m in misses if m["cause"].startswith(EVERY_TRY))
+    previous_month = sum(1 for m in misses if m["cause"] == PREVIOUS_MONTH)
     ours = sum(1 for m in misses if not excused(m["cause"]))
     percent = f"{everyone.percent:.2f} %" if everyone.percent is not None else "—"
     judged = "the monthly rule" if config.last == month_bounds(config.month)[1] else "cadence only"
@@ -63,7 +64,7 @@ def build_report(
     elif code == 0:
         summary = (
             f"PASSED: {len(misses)} misses, none of ours ({not_ours} hospitalised, moved or "
-            f"deceased; {every_try} {EVERY_TRY})"
+            f"deceased; {every_try} {EVERY_TRY}; {previous_month} the previous month's)"
         )
     else:
         summary = f"FAILED: {ours} misses with a cause of ours"
@@ -130,6 +131,7 @@ def build_report(
             "cadence_misses": cadence,
             "misses_not_ours": not_ours,
             "misses_not_home_every_try": every_try,
+            "misses_previous_month": previous_month,
             "misses_ours": ours,
             "checks_passed": checks["passed"],
         },
