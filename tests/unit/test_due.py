@@ -76,3 +76,19 @@ def test_working_days_between_counts_only_the_stewards_working_days() -> None:
         days = [monday + timedelta(days=k) for k in range(1, span + 1)]
         assert working_days_between(monday, end, CALENDAR) == sum(map(STEWARD.works_on, days))
         assert working_days_between(monday, end, calendar) == sum(map(calendar.works_on, days))
+
+
+def test_a_birthday_that_makes_the_tier_stricter_brings_the_deadline_forward() -> None:
+    """Living alone, 80 on Thursday 10 December: T2 from then, and a visit after the birthday
+    is judged by the 14-day cadence from the last visit (20 November: due 4 December), so the
+    visit comes before the birthday (by 9 December) instead of by the month's end."""
+    turning_80 = replace(
+        elder(Category.LIVING_ALONE),
+        birth_date=date(1946, 12, 10),
+        last_visited_on=date(2026, 11, 20),
+    )
+    assert POLICY.tier_of(turning_80, date(2026, 12, 1)) is Tier.T3
+    due = due_visit(turning_80, CALENDAR, date(2026, 12, 1), POLICY)
+    assert (due.tier, due.deadline) == (Tier.T3, date(2026, 12, 9))
+    long_after = replace(turning_80, birth_date=date(1947, 2, 10))  # 80 next February
+    assert due_visit(long_after, CALENDAR, date(2026, 12, 1), POLICY).deadline == date(2026, 12, 31)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from careroute.domain.compliance import stricter
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder, Steward, Tier
 
@@ -52,6 +53,34 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
         visited_this_month = last is not None and (last.year, last.month) == (on.year, on.month)
         deadlines.append(next_month_end(on) if visited_this_month else month_end(on))
     return min(deadlines)
+
+
+def next_birthday(elder: Elder, after: date) -> date:
+    """The elder's first birthday after `after` (29 February counts on 1 March)."""
+    for year in (after.year, after.year + 1):
+        month, day = elder.birth_date.month, elder.birth_date.day
+        birthday = date(year, month, day) if monthrange(year, month)[1] >= day else date(year, 3, 1)
+        if birthday > after:
+            return birthday
+    raise AssertionError("a birthday comes within a year")
+
+
+def tier_deadline(elder: Elder, on: date, policy: Policy) -> tuple[Tier, date]:
+    """The elder's tier on `on` and the calendar deadline of the next visit.
+
+    A birthday before that deadline that makes the tier stricter (turning 80 or 90) tightens
+    it: a visit after the birthday counts under the stricter cadence for the whole gap since
+    the last visit, so the visit comes by that cadence's deadline, or before the birthday.
+    """
+    tier = policy.tier_of(elder, on)
+    deadline = rule_deadline(elder, tier, on, policy)
+    birthday = next_birthday(elder, on)
+    if birthday <= deadline:
+        later = policy.tier_of(elder, birthday)
+        if later is not tier and stricter(later, tier) is later:
+            tighter = rule_deadline(elder, later, on, policy)
+            deadline = min(deadline, max(tighter, birthday - timedelta(days=1)))
+    return tier, deadline
 
 
 @dataclass(frozen=True)
@@ -112,6 +141,6 @@ def working_days_between(start: date, end: date, calendar: WorkCalendar) -> int:
 
 def due_visit(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> DueVisit:
     """The elder's next visit as seen on `on`: tier, working deadline and slack."""
-    tier = policy.tier_of(elder, on)
-    deadline = working_deadline(rule_deadline(elder, tier, on, policy), calendar, on)
+    tier, rule = tier_deadline(elder, on, policy)
+    deadline = working_deadline(rule, calendar, on)
     return DueVisit(elder, tier, deadline, working_days_between(on, deadline, calendar))

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from careroute.domain.due import WorkCalendar, month_end, rule_deadline, working_deadline
+from careroute.domain.due import WorkCalendar, month_end, tier_deadline, working_deadline
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder, ElderStatus, Tier, china_date
 
@@ -274,5 +274,4 @@ def _at_level(
 
 
 def _deadline(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> date:
-    tier = policy.tier_of(elder, on)
-    return working_deadline(rule_deadline(elder, tier, on, policy), calendar, on)
+    return working_deadline(tier_deadline(elder, on, policy)[1], calendar, on)
