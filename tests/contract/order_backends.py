@@ -4,12 +4,15 @@ registry, so what one writes another reads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from careroute.adapters import memory_incidents
 from careroute.adapters import memory_orders as memory
 from careroute.adapters.dynamodb import order_repositories as dynamodb
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
+from careroute.domain.vocabulary import Registry
 from careroute.service_layer.dispatch import OrderDispatch
 from careroute.service_layer.incidents import IncidentHandling
 from careroute.service_layer.orders import OrderTaking
@@ -22,7 +25,10 @@ from careroute.service_layer.ports import (
     ServiceProviders,
 )
 from careroute.service_layer.responders import Responding
-from tests.contract.conftest import Backend
+from careroute_local.pump import EventPump
+from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+
+Story = TypeVar("Story")
 
 
 @dataclass(frozen=True)
@@ -95,3 +101,12 @@ def home_services_of(backend: Backend) -> HomeServices:
         DynamoIncidents(),
         DynamoDevices(),
     )
+
+
+def told_on_both(
+    story: Callable[[HomeServices, Registry], Story], pump: EventPump, city: Registry
+) -> tuple[Story, Story]:
+    """`story` told on the memory home services, then on the DynamoDB ones (the stack reset):
+    what each answered, for the test to compare."""
+    on_memory = story(home_services_of(memory_backend()), city)
+    return on_memory, story(home_services_of(dynamodb_backend(pump)), city)

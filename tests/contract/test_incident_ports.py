@@ -23,8 +23,8 @@ from careroute.service_layer.incident_tracking import acknowledge_incident, esca
 from careroute.service_layer.incidents import EventRejected, receive
 from tests.builders import an_incident
 from tests.conftest import PLAN_DATE, TODAY
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
-from tests.contract.order_backends import HomeServices, home_services_of
+from tests.contract.conftest import Backend
+from tests.contract.order_backends import HomeServices, home_services_of, told_on_both
 
 MORNING = datetime.combine(TODAY, time(9), CHINA_TZ)
 
@@ -174,8 +174,7 @@ def incident_story(homes: HomeServices, city: Registry) -> dict[str, object]:
 def test_the_incident_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     session_pump: Any, small_city: Registry
 ) -> None:
-    memory_story = incident_story(home_services_of(memory_backend()), small_city)
-    dynamodb_story = incident_story(home_services_of(dynamodb_backend(session_pump)), small_city)
+    memory_story, dynamodb_story = told_on_both(incident_story, session_pump, small_city)
     assert memory_story == dynamodb_story
     handled = memory_story["handled"]
     assert handled[0] == handled[1] == handled[2] and handled[5] == "rejected: unknown_device"

@@ -42,8 +42,8 @@ from careroute.service_layer.dispatch import dispatch_order, retry_waiting
 from careroute.service_layer.orders import OrderRequest, act, oversight, place_order
 from careroute.service_layer.ports import Placement
 from tests.conftest import PLAN_DATE, TODAY
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
-from tests.contract.order_backends import HomeServices, home_services_of
+from tests.contract.conftest import Backend
+from tests.contract.order_backends import HomeServices, home_services_of, told_on_both
 
 MORNING = datetime.combine(TODAY, time(9), CHINA_TZ)
 MONTH = PLAN_DATE.strftime("%Y-%m")
@@ -338,8 +338,7 @@ def first_orderer(order: Order) -> Caller:
 def test_the_order_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     session_pump: Any, small_city: Registry
 ) -> None:
-    memory_story = order_story(home_services_of(memory_backend()), small_city)
-    dynamodb_story = order_story(home_services_of(dynamodb_backend(session_pump)), small_city)
+    memory_story, dynamodb_story = told_on_both(order_story, session_pump, small_city)
     assert memory_story == dynamodb_story
     assert memory_story["cancelled"] is OrderStatus.CANCELLED
     assert any(status == "assigned" for _, status, _ in memory_story["dispatched"])
