@@ -5,14 +5,18 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.repositories import DynamoHolidays, DynamoStewards, DynamoTickets
+from careroute.adapters.dynamodb.repositories import (
+    DynamoStewards,
+    DynamoTickets,
+    holidays_in_force,
+)
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import EscalationTick
 from careroute.service_layer.tickets import Escalation, overdue_count, run_escalator
 
 setup = handler_setup.with_policy()
-ports = Escalation(DynamoTickets(), DynamoStewards(), DynamoHolidays())
+ports = Escalation(DynamoTickets(), DynamoStewards(), holidays_in_force())
 
 
 @event_entry

@@ -22,7 +22,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from careroute.adapters.china_calendar import PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS
 from careroute.domain import clock
+from careroute.domain.due import WorkCalendar
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.planning.plan_summary import PlanSummary, flat_unassigned, summarise
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
@@ -37,9 +39,14 @@ VISITS_TABLE = "VisitsTable"
 
 
 def next_working_day(after: date) -> date:
-    """The first Monday-to-Friday date after `after` (stewards' default days off: weekend)."""
+    """The first date after `after` a steward with the default days off (the weekend) works:
+    China's calendar (chinese-calendar's holidays and make-up working days; Monday to Friday
+    in a year the package does not know)."""
+    calendar = WorkCalendar(
+        frozenset({5, 6}), frozenset(PACKAGE_HOLIDAYS), frozenset(PACKAGE_WORKDAYS)
+    )
     day = after + timedelta(days=1)
-    while day.weekday() >= 5:
+    while not calendar.works_on(day):
         day += timedelta(days=1)
     return day
 

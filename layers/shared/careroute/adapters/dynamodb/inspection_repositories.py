@@ -12,9 +12,9 @@ from careroute.adapters.dynamodb import inspections
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
-    DynamoHolidays,
     DynamoScopes,
     DynamoTickets,
+    holidays_in_force,
 )
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.messages.inspections import InspectionPlanJob
@@ -73,7 +73,7 @@ def inspection_fan_out(inspection_jobs_queue_url: str) -> InspectionFanOut:
     calendar and the inspection-job queue."""
     return InspectionFanOut(
         communities=DynamoCommunities(),
-        holidays=DynamoHolidays(),
+        holidays=holidays_in_force(),
         jobs=SqsJobs[InspectionPlanJob](inspection_jobs_queue_url),
     )
 

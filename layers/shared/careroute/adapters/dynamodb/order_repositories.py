@@ -16,10 +16,10 @@ from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, Dyn
 from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
     DynamoElders,
-    DynamoHolidays,
     DynamoRoutes,
     DynamoScopes,
     DynamoStewards,
+    holidays_in_force,
 )
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
@@ -117,7 +117,7 @@ def responding() -> Responding:
     return Responding(
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
-        holidays=DynamoHolidays(),
+        holidays=holidays_in_force(),
         providers=DynamoProviders(),
         plans=DynamoDayPlans(),
         orders=DynamoOrders(),

@@ -11,11 +11,11 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
     DynamoCoverage,
     DynamoElders,
-    DynamoHolidays,
     DynamoReadAudit,
     DynamoScopes,
     DynamoStewards,
     DynamoVisits,
+    holidays_in_force,
 )
 from careroute.service_layer.coverage_check import CoverageCheck
 from careroute.service_layer.dashboard import DashboardReading
@@ -41,7 +41,7 @@ def overdue_reading() -> OverdueReading:
 
 def pace_reading() -> PaceReading:
     """The ports of the daily coverage pace, on DynamoDB."""
-    return PaceReading(coverage=DynamoCoverage(), holidays=DynamoHolidays())
+    return PaceReading(coverage=DynamoCoverage(), holidays=holidays_in_force())
 
 
 def coverage_checking() -> CoverageCheck:

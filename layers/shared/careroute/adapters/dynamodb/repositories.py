@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.cached import CachedStewards
+from careroute.adapters.china_calendar import ChinaCalendar
 from careroute.adapters.dynamodb import (
     coverage,
     history,
@@ -162,6 +163,12 @@ class DynamoHolidays:
         return Holidays.model_validate(stored) if stored else Holidays(holidays=[])
 
 
+def holidays_in_force() -> ChinaCalendar:
+    """The calendar the planners, the pace and the duty clock read: chinese-calendar's
+    holidays and make-up working days with the bureau's stored dates on top."""
+    return ChinaCalendar(DynamoHolidays())
+
+
 class DynamoScopes:
     """The scope tree from the communities table (cached per container, refreshed on a miss)."""
 
@@ -271,7 +278,7 @@ def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
         elders=DynamoElders(),
         routes=DynamoRoutes(),
         overflow=DynamoOverflowMarks(),
-        holidays=DynamoHolidays(),
+        holidays=holidays_in_force(),
         plan_jobs=SqsJobs[PlanJob](plan_jobs_queue_url),
     )
 
@@ -320,7 +327,7 @@ def capacity_reading() -> CapacityReading:
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
         elders=DynamoElders(),
-        holidays=DynamoHolidays(),
+        holidays=holidays_in_force(),
     )
 
 
