@@ -176,3 +176,18 @@ def test_the_months_first_tries_come_in_its_first_weeks_not_at_its_end() -> None
     days = calendar.working_days(DEC_1, date(2026, 12, 31))
     assert sorted(v.day for v in plan.visits) == sorted(days[:10] * 3)
     assert not plan.overflow()
+
+
+def test_a_next_visit_comes_after_the_one_before_even_when_a_birthday_tightens_it() -> None:
+    """Living alone, 80 on 9 December (T3, then T2, so more than one visit in the month):
+    each visit on a later day than the one before, never twice on a day."""
+    turning_80 = replace(
+        T3_ELDER,
+        categories=frozenset({Category.LIVING_ALONE}),
+        birth_date=date(1946, 12, 9),
+        last_visited_on=date(2026, 11, 23),
+    )
+    plan = plan_horizon([turning_80], WorkCalendar.of(STEWARD), DEC_1, POLICY, ROOMY)
+    days = [v.day for v in sorted(plan.visits, key=lambda v: v.occurrence)]
+    assert days[0] <= date(2026, 12, 8)  # before the birthday (its own deadline)
+    assert all(a < b for a, b in pairwise(days)), days

@@ -218,11 +218,16 @@ def _assign(
         tier = Tier(tier_name)
         rules = policy.tiers[tier]
         cost = _cost(tier, policy, capacity)
-        preferred, allowed = _windows(days, deadline, rules.lookahead_days, rules.retry_days)
+        # A next occurrence comes after the visit before it, never on or before its day.
+        after = elder.last_visited_on if occurrence > 0 else None
+        open_days = days if after is None else [day for day in days if day > after]
+        if not open_days:
+            continue
+        preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
         if occurrence == 0 and awaits_retry(elder):
             day, fitted = _first_with_room(allowed, loads, cost, capacity)
         else:
-            if rules.cadence_days is None:
+            if rules.cadence_days is None and occurrence == 0:  # the month's first try
                 day, fitted = _earliest(preferred, allowed, loads, cost, capacity)
             else:
                 chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
