@@ -1,5 +1,5 @@
-"""China's calendar in the pace and the tickets' duty clock: a make-up Saturday (调休) is a
-working day for both, the National Day week is not."""
+"""China's calendar in the pace, the capacity forecast and the tickets' duty clock: a make-up
+Saturday (调休) is a working day for each, the National Day week is not."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from careroute.adapters.china_calendar import ChinaCalendar
 from careroute.domain.coverage import ALL_TIERS, Scope
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry, Severity, Tier
+from careroute.planning.capacity import Assumptions, forecast
 from careroute.service_layer.pace import PaceReading, city_pace
 from careroute.service_layer.ports import HolidayCalendar
 from careroute.service_layer.tickets import Escalation, hand_over_to_duty
@@ -31,6 +32,24 @@ def test_the_october_2026_pace_counts_the_make_up_saturday_and_not_the_holidays(
     friday, saturday = city_pace(date(2026, 10, 9), ports), city_pace(date(2026, 10, 10), ports)
     assert (friday.working_days_done, friday.working_days) == (2, 18)
     assert saturday.working_days_done == 3
+
+
+def test_the_october_2026_capacity_counts_the_make_up_days_as_visit_slots(
+    one_street: Registry,
+) -> None:
+    """18 working days (22 weekdays less 5 holidays plus Saturday 10 October): each steward's
+    visit slots are 18 working days times the day's limit (no absences assumed here), one
+    day more than without the make-up day."""
+    calendar = ChinaCalendar(memory.MemoryHolidays())
+    october, present = date(2026, 10, 1), Assumptions(absence_share=0)
+    made_up = forecast(
+        october, one_street, POLICY, calendar.holidays(), present, calendar.workdays()
+    )
+    without = forecast(october, one_street, POLICY, calendar.holidays(), present)
+    limit = {s.community_id: s.max_visits_per_day for s in one_street.stewards}
+    for row, plain in zip(made_up.communities, without.communities, strict=True):
+        assert row.visit_slots == 18 * limit[row.community_id]
+        assert plain.visit_slots == 17 * limit[row.community_id]
 
 
 def escalation(one_street: Registry, holidays: HolidayCalendar) -> Escalation:

@@ -239,6 +239,7 @@ def forecast(
     policy: Policy,
     holidays: Iterable[date] = (),
     assumptions: Assumptions | None = None,
+    workdays: Iterable[date] = (),
 ) -> CapacityForecast:
     """The month's forecast for every community of the registry, in the registry's order.
 
@@ -246,7 +247,7 @@ def forecast(
     smaller than the real one."""
     assume = assumptions or Assumptions()
     first, last = month.replace(day=1), month_end(month)
-    closed = frozenset(holidays)
+    closed, made_up = frozenset(holidays), frozenset(workdays)
     stewards: dict[str, list[Steward]] = defaultdict(list)
     for steward in registry.stewards:
         stewards[steward.community_id].append(steward)
@@ -256,7 +257,15 @@ def forecast(
             elders[elder.community_id].append(elder)
     alone = [
         _community(
-            c, stewards[c.community_id], elders[c.community_id], first, last, policy, closed, assume
+            c,
+            stewards[c.community_id],
+            elders[c.community_id],
+            first,
+            last,
+            policy,
+            closed,
+            assume,
+            made_up,
         )
         for c in registry.communities
     ]
@@ -273,11 +282,13 @@ def _community(
     policy: Policy,
     holidays: frozenset[date],
     assume: Assumptions,
+    workdays: frozenset[date] = frozenset(),
 ) -> CommunityForecast:
     days = slots = available = 0.0
     present = 1 - assume.absence_share
     for steward in stewards:
-        working = len(WorkCalendar.of(steward, holidays).working_days(first, last)) * present
+        calendar = WorkCalendar.of(steward, holidays, workdays)
+        working = len(calendar.working_days(first, last)) * present
         days += working
         slots += steward.max_visits_per_day * working
         available += working * steward_minutes_per_day(steward)

@@ -73,7 +73,8 @@ def capacity_forecast(
         if progress is not None:
             progress(done, len(pool))
     registry = Registry(tuple(pool), tuple(stewards), tuple(elders))
-    whole = forecast(month, registry, policy, ports.holidays.holidays(), assumptions)
+    calendar = ports.holidays
+    whole = forecast(month, registry, policy, calendar.holidays(), assumptions, calendar.workdays())
     return limited_to(whole, scope)
 
 
