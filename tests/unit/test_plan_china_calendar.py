@@ -3,23 +3,19 @@ make-up Saturday gets routes, the National Day week gets none, an ordinary Satur
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from careroute_synthetic.city import generate_city
 
-from careroute.adapters import memory, memory_visits
+from careroute.adapters import memory
 from careroute.adapters.china_calendar import ChinaCalendar
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.messages.visits import NightlyTick
-from careroute.service_layer.planning import (
-    CommunityPlanned,
-    CommunityPlanning,
-    NightlyPlanning,
-    fan_out,
-    plan_community,
-)
+from careroute.service_layer.planning import CommunityPlanned, fan_out, plan_community
+from tests.contract.conftest import Backend, memory_backend
 
 POLICY = load_policy()
 MAKE_UP_SATURDAY = date(2026, 10, 10)  # worked to bridge the 2026 National Day week
@@ -34,36 +30,24 @@ def street() -> Registry:
 
 
 @pytest.fixture
-def nightly(street: Registry) -> NightlyPlanning:
-    ports = NightlyPlanning(
-        communities=memory.MemoryCommunities(),
-        stewards=memory.MemoryStewards(),
-        elders=memory.MemoryElders(),
-        routes=memory_visits.MemoryRoutes(),
-        overflow=memory_visits.MemoryOverflowMarks(),
-        holidays=ChinaCalendar(memory.MemoryHolidays()),
-        plan_jobs=memory_visits.MemoryPlanJobs(),
-    )
+def backend(street: Registry) -> Backend:
+    """The memory adapters, holding the street, on China's calendar."""
+    ports = replace(memory_backend(), holidays=ChinaCalendar(memory.MemoryHolidays()))
     ports.communities.save_communities(street.communities)
     ports.stewards.save_stewards(street.stewards)
     ports.elders.save_elders(street.elders)
     return ports
 
 
-def plan(ports: NightlyPlanning, day: date) -> list[CommunityPlanned]:
+def plan(ports: Backend, day: date) -> list[CommunityPlanned]:
     evening = datetime.combine(day - timedelta(days=1), time(21, 0), CHINA_TZ)
-    fan_out(NightlyTick(scheduled_time=evening.astimezone(UTC)), "run", POLICY, ports)
-    assert isinstance(ports.plan_jobs, memory_visits.MemoryPlanJobs)
-    jobs = ports.plan_jobs.take_all()
-    solver = CommunityPlanning(
-        ports.communities, ports.stewards, ports.elders, ports.routes, ports.overflow
-    )
-    return [plan_community(job, POLICY, solver) for job in jobs]
+    fan_out(NightlyTick(scheduled_time=evening.astimezone(UTC)), "run", POLICY, ports.nightly)
+    return [plan_community(job, POLICY, ports.community) for job in ports.queued()]
 
 
-def test_a_make_up_saturday_is_planned_as_a_working_day(nightly: NightlyPlanning) -> None:
-    assert all(s.days_off == frozenset({5, 6}) for s in nightly.stewards.all_stewards())
-    planned = plan(nightly, MAKE_UP_SATURDAY)
+def test_a_make_up_saturday_is_planned_as_a_working_day(backend: Backend) -> None:
+    assert all(s.days_off == frozenset({5, 6}) for s in backend.stewards.all_stewards())
+    planned = plan(backend, MAKE_UP_SATURDAY)
     assert len(planned) == 3
     assert not any(p.day_off for p in planned)
     assert all(p.planned > 0 for p in planned)
@@ -71,7 +55,7 @@ def test_a_make_up_saturday_is_planned_as_a_working_day(nightly: NightlyPlanning
 
 @pytest.mark.parametrize("day", [NATIONAL_DAY, ORDINARY_SATURDAY])
 def test_the_national_day_week_and_an_ordinary_saturday_get_no_route(
-    nightly: NightlyPlanning, day: date
+    backend: Backend, day: date
 ) -> None:
-    planned = plan(nightly, day)
+    planned = plan(backend, day)
     assert len(planned) == 3 and all(p.day_off for p in planned)
