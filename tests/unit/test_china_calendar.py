@@ -55,9 +55,18 @@ def test_saving_stores_the_bureaus_calendar_only() -> None:
     assert bureau.workdays() == {date(2027, 1, 3): "元旦调休"}
 
 
-def test_a_year_without_any_calendar_is_warned_about_once(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class Recorded(logging.Handler):
+    """The messages logged while attached (pytest's caplog is off under `-p no:logging`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_a_year_without_any_calendar_is_warned_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
     unknown = PACKAGE_YEARS.stop  # 2027 with chinese-calendar 1.11.0
     monkeypatch.setattr(china_calendar, "_warned", set())
     calendar = ChinaCalendar(MemoryHolidays())
@@ -66,9 +75,14 @@ def test_a_year_without_any_calendar_is_warned_about_once(
     assert calendar.missing_years(date(unknown, 3, 1)) == [unknown]
     [warning] = calendar.warnings(date(unknown, 3, 1))
     assert f"no holiday calendar for {unknown}" in warning and "PUT /holidays" in warning
-    with caplog.at_level(logging.WARNING), clock.use(at(date(unknown, 3, 1))):
-        calendar.holidays()
-        calendar.holidays()
-    assert [r.getMessage() for r in caplog.records] == [warning]
+    recorded, log = Recorded(), logging.getLogger(china_calendar.__name__)
+    log.addHandler(recorded)
+    try:
+        with clock.use(at(date(unknown, 3, 1))):
+            calendar.holidays()
+            calendar.holidays()
+    finally:
+        log.removeHandler(recorded)
+    assert recorded.messages == [warning]
     given = ChinaCalendar(MemoryHolidays({date(unknown, 5, 1): "劳动节"}))
     assert given.missing_years(date(unknown, 3, 1)) == []
