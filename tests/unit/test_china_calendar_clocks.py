@@ -1,5 +1,5 @@
-"""China's calendar in the pace, the capacity forecast and the tickets' duty clock: a make-up
-Saturday (调休) is a working day for each, the National Day week is not."""
+"""China's calendar in the pace, the capacity forecast, the tickets' duty clock and the urgent
+responders: a make-up Saturday (调休) is a working day for each, the National Day week is not."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from careroute.domain.vocabulary import CHINA_TZ, Registry, Severity, Tier
 from careroute.planning.capacity import Assumptions, forecast
 from careroute.service_layer.pace import PaceReading, city_pace
 from careroute.service_layer.ports import HolidayCalendar
+from careroute.service_layer.responders import on_shift
 from careroute.service_layer.tickets import Escalation, hand_over_to_duty
 from tests.unit.test_ticket_duty import found_by
 
@@ -73,3 +74,15 @@ def test_a_steward_working_the_make_up_saturday_keeps_a_ticket_due_monday(
         ports.tickets.open_once(ticket)
     assert hand_over_to_duty(saturday_morning, POLICY.ticket_duty, on_china_calendar) == 0
     assert hand_over_to_duty(saturday_morning, POLICY.ticket_duty, weekend_only) == 1
+
+
+def test_a_steward_is_on_shift_on_the_make_up_saturday_only(one_street: Registry) -> None:
+    """Urgent responders: at 10:00 on Saturday 10 October 2026 (worked) the steward is on
+    shift; on Saturday 17 October and on the National Day holiday the steward is not."""
+    steward = one_street.stewards[0]
+    calendar = ChinaCalendar(memory.MemoryHolidays())
+    holidays, workdays = frozenset(calendar.holidays()), frozenset(calendar.workdays())
+    assert on_shift(steward, at(date(2026, 10, 10), 10), holidays, workdays)
+    assert not on_shift(steward, at(date(2026, 10, 17), 10), holidays, workdays)
+    assert not on_shift(steward, at(date(2026, 10, 5), 10), holidays, workdays)
+    assert not on_shift(steward, at(date(2026, 10, 10), 10), holidays)

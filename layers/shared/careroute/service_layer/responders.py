@@ -60,6 +60,8 @@ class _Directory:
     holidays: frozenset[date]
     crews: dict[str, list[tuple[Provider, ServiceWorker]]] = field(default_factory=dict)
     """By district id, read on first use: the district's providers' workers."""
+    workdays: frozenset[date] = frozenset()
+    """Make-up working days (调休): worked although they fall on a weekly day off."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def _read_directory(ports: Responding) -> _Directory:
         {c.community_id: c for c in ports.communities.all_communities()},
         {s.community_id: s for s in ports.stewards.all_stewards()},
         frozenset(ports.holidays.holidays()),
+        workdays=frozenset(ports.holidays.workdays()),
     )
 
 
@@ -105,10 +108,15 @@ def crew(district_id: str, ports: Responding) -> list[tuple[Provider, ServiceWor
     return found.crews[district_id]
 
 
-def on_shift(steward: Steward, now: datetime, holidays: frozenset[date]) -> bool:
+def on_shift(
+    steward: Steward,
+    now: datetime,
+    holidays: frozenset[date],
+    workdays: frozenset[date] = frozenset(),
+) -> bool:
     local = now.astimezone(CHINA_TZ)
     seconds = local.hour * 3600 + local.minute * 60
-    return WorkCalendar.of(steward, holidays).works_on(local.date()) and (
+    return WorkCalendar.of(steward, holidays, workdays).works_on(local.date()) and (
         steward.shift.start <= seconds < steward.shift.end
     )
 
@@ -133,7 +141,7 @@ def responder_options(
     options = []
     for community in [home, *nearest]:
         steward = found.stewards.get(community.community_id)
-        if steward is None or not on_shift(steward, now, found.holidays):
+        if steward is None or not on_shift(steward, now, found.holidays, found.workdays):
             continue
         travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
         options.append(
