@@ -41,9 +41,12 @@ def test_only_visits_that_cannot_wait_for_the_return_are_covered() -> None:
         community("C1", 123.40), replace(STEWARD, leave=a_week_away), [weekly, monthly], ROOMY
     )
     covered = visits_to_cover(workload, MONDAY, frozenset(), POLICY)
-    assert [v.elder_id for v in covered] == ["E1"]  # due today; the monthly one can wait
+    # due today: pressing; the monthly one can wait, offered only where a helper has room
+    assert [v.elder_id for v in covered if v.pressing] == ["E1"]
+    assert all(v.deadline > MONDAY + timedelta(days=7) for v in covered if not v.pressing)
     one_day = replace(workload, steward=replace(STEWARD, leave=frozenset({MONDAY})))
-    assert [v.elder_id for v in visits_to_cover(one_day, MONDAY, frozenset(), POLICY)] == ["E1"]
+    pressing = [v for v in visits_to_cover(one_day, MONDAY, frozenset(), POLICY) if v.pressing]
+    assert [v.elder_id for v in pressing] == ["E1"]
     assert visits_to_cover(workload, MONDAY, frozenset({MONDAY}), POLICY) == []  # a holiday
 
 
@@ -76,3 +79,32 @@ def test_an_overloaded_steward_hands_out_a_daily_share_of_the_overflow() -> None
     assert len(handed) == 2
     roomy = replace(workload, capacity=ROOMY)
     assert visits_to_offload(roomy, MONDAY, frozenset(), POLICY) == []
+
+
+def test_a_visit_due_on_the_return_day_is_pressing_a_not_home_there_leaves_no_retry() -> None:
+    weekly = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=6))
+    sick_monday = replace(STEWARD, leave=frozenset({MONDAY}))
+    workload = Workload(community("C1", 123.40), sick_monday, [weekly], ROOMY)
+    due_tuesday = [v for v in visits_to_cover(workload, MONDAY, frozenset(), POLICY) if v.pressing]
+    assert [(v.elder_id, v.deadline) for v in due_tuesday] == [("E1", MONDAY + timedelta(1))]
+
+
+def test_cover_goes_to_the_same_street_first_then_the_districts_pool() -> None:
+    places = {
+        "C1": community("C1", 123.400),
+        "C2": replace(community("C2", 123.401), street_id="S2"),  # nearest, another street
+        "C3": community("C3", 123.420),  # same street, farther
+        "C4": replace(community("C4", 123.402), district_id="D2", street_id="S9"),
+    }
+    pressing = [CoverVisit(f"E{i}", "C1", MONDAY) for i in range(3)]
+    waiting = [CoverVisit("E9", "C1", MONDAY + timedelta(days=20), pressing=False)]
+    points = {v.elder_id: GeoPoint(41.8, 123.401) for v in [*pressing, *waiting]}
+    plan = assign_cover(
+        {"C1": [*waiting, *pressing]}, places, ["C2", "C3", "C4"], points, per_steward=2
+    )
+    assert [v.elder_id for v in plan.assigned["C3"]] == ["E0", "E1"]  # the street's first
+    assert [v.elder_id for v in plan.assigned["C2"]] == ["E2", "E9"]  # then the district's
+    assert "C4" not in plan.assigned  # another district
+    tight = assign_cover({"C1": [*waiting, *pressing]}, places, ["C3"], points, per_steward=2)
+    # a visit that can wait is not "uncovered" when no helper has room for it
+    assert [v.elder_id for v in tight.uncovered] == ["E2"]

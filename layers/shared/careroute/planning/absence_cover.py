@@ -1,14 +1,15 @@
 """Cover: which neighbouring steward visits whom when a steward cannot.
 
 Two cases. While a steward is on leave or sick, the visits their community's horizon gives
-to the day (as if they were at work) and that cannot wait for their return are handed out.
+to the day (as if they were at work) are handed out: those that cannot wait for their return
+first, then the others, so the days lost do not pile up at the month's end.
 When a community has more work than its steward's days hold (the horizon's overflow), a
 share of the overflow is handed out each day, spread over the days left before its deadlines.
 Either way the visits go to stewards at work: the nearest of the same street first, then the
 nearest of the district's pool, each taking at most `per_steward` extra visits a day, the
-tightest deadline first. In the helper's route a cover visit due today outranks the helper's
-own visits that could wait, never their own visits due today; what is not covered today is
-offered again tomorrow. Pure: no AWS.
+visits that cannot wait first (tightest deadline first), then the rest of the absent day's
+plan where room is left. Cover visits are optional in the helper's route (their own deadlines
+come first); what is not covered today is offered again tomorrow. Pure: no AWS.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class CoverVisit:
     community_id: str
     """The absent steward's community (the elder's own)."""
     deadline: date
+    pressing: bool = True
+    """Due before the steward is back with a day to spare: it cannot wait. The others are
+    the rest of the absent day's plan, taken only where a helper has room, so the days lost
+    do not pile up at the month's end."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class CoverPlan:
     assigned: dict[str, list[CoverVisit]]
     """Steward community id -> the visits it takes over today."""
     uncovered: list[CoverVisit]
-    """Visits no neighbour had room for today (offered again tomorrow)."""
+    """Pressing visits no neighbour had room for today (offered again tomorrow)."""
 
 
 def return_day(calendar: WorkCalendar, after: date, limit_days: int = 62) -> date:
@@ -68,8 +73,9 @@ def return_day(calendar: WorkCalendar, after: date, limit_days: int = 62) -> dat
 def visits_to_cover(
     workload: Workload, day: date, holidays: frozenset[date], policy: Policy
 ) -> list[CoverVisit]:
-    """The absent steward's visits for `day` due before they are back with a day to spare
-    (due on the return day itself, a not-home would leave no retry)."""
+    """The absent steward's plan for `day` (as if at work): first the visits due before they
+    are back with a day to spare (due on the return day itself, a not-home would leave no
+    retry), then the rest, not pressing."""
     away = WorkCalendar.of(workload.steward, holidays)
     regular = WorkCalendar(workload.steward.days_off, holidays)
     if not regular.works_on(day):
@@ -77,11 +83,13 @@ def visits_to_cover(
     back = return_day(away, day)
     limit = return_day(away, back)
     plan = plan_horizon(workload.elders, regular, day, policy, workload.capacity)
-    return [
-        CoverVisit(v.elder.elder_id, workload.community.community_id, v.deadline)
+    visits = [
+        CoverVisit(
+            v.elder.elder_id, workload.community.community_id, v.deadline, v.deadline < limit
+        )
         for v in plan.on(day)
-        if v.deadline < limit
     ]
+    return sorted(visits, key=lambda v: not v.pressing)
 
 
 def visits_to_offload(
@@ -124,7 +132,9 @@ def assign_cover(
     taken: dict[str, list[CoverVisit]] = {}
     uncovered: list[CoverVisit] = []
     every = (visit for visits in needs.values() for visit in visits)
-    for visit in sorted(every, key=lambda v: (v.deadline, v.community_id, v.elder_id)):
+    for visit in sorted(
+        every, key=lambda v: (not v.pressing, v.deadline, v.community_id, v.elder_id)
+    ):
         point = elder_points[visit.elder_id]
         home = communities[visit.community_id]
         by_level_and_distance = sorted(
@@ -138,7 +148,7 @@ def assign_cover(
         room = [c for c in by_level_and_distance if len(taken.get(c, [])) < per_steward]
         if room:
             taken.setdefault(room[0], []).append(visit)
-        else:
+        elif visit.pressing:
             uncovered.append(visit)
     return CoverPlan(taken, uncovered)
 

@@ -42,9 +42,6 @@ RETRY_URGENCY = 6
 """A retry weighs as if its deadline were this many working days nearer: it waited already."""
 RETRY_GAP_SECONDS = 3600
 """A retry after a failed attempt keeps at least this far from the failed time of day."""
-COVER_DUE_PENALTY = 3600 * (2 + 10 + RETRY_URGENCY + 1) * max(TIER_WEIGHT.values())
-"""An absent neighbour's elder due today outranks every visit of the helper's own that could
-wait (the helper's own visits due today are mandatory: never dropped for cover)."""
 
 
 class PlanRejected(RuntimeError):
@@ -85,8 +82,6 @@ def visit_penalty(candidate: Candidate) -> int | None:
     """
     if candidate.mandatory:
         return None
-    if candidate.cover and candidate.slack_days <= 0:
-        return COVER_DUE_PENALTY
     urgency = max(0, 10 - candidate.slack_days) + (RETRY_URGENCY if candidate.retry else 0)
     return 3600 * (2 + urgency) * TIER_WEIGHT[candidate.tier]
 
