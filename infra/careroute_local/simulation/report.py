@@ -98,6 +98,8 @@ def build_report(
         "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
         "tickets_open_overdue": run.totals["tickets_open_overdue"],
         "tickets_escalated": run.totals["tickets_escalated"],
+        "tickets_closed_on_duty": run.totals["tickets_closed_on_duty"],
+        "tickets_on_duty_most_per_office_day": run.totals["tickets_on_duty_most_per_office_day"],
         **{k: v for k, v in run.totals.items() if k.startswith("inspection")},
         **{k: v for k, v in run.totals.items() if k.startswith("benefit")},
     }
