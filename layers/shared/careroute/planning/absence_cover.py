@@ -71,13 +71,17 @@ def return_day(calendar: WorkCalendar, after: date, limit_days: int = 62) -> dat
 
 
 def visits_to_cover(
-    workload: Workload, day: date, holidays: frozenset[date], policy: Policy
+    workload: Workload,
+    day: date,
+    holidays: frozenset[date],
+    policy: Policy,
+    workdays: frozenset[date] = frozenset(),
 ) -> list[CoverVisit]:
     """The absent steward's plan for `day` (as if at work): first the visits due before they
     are back with a day to spare (due on the return day itself, a not-home would leave no
     retry), then the rest, not pressing."""
-    away = WorkCalendar.of(workload.steward, holidays)
-    regular = WorkCalendar(workload.steward.days_off, holidays)
+    away = WorkCalendar.of(workload.steward, holidays, workdays)
+    regular = WorkCalendar(workload.steward.days_off, holidays, workdays)
     if not regular.works_on(day):
         return []
     back = return_day(away, day)
@@ -93,13 +97,17 @@ def visits_to_cover(
 
 
 def visits_to_offload(
-    helped: Workload, day: date, holidays: frozenset[date], policy: Policy
+    helped: Workload,
+    day: date,
+    holidays: frozenset[date],
+    policy: Policy,
+    workdays: frozenset[date] = frozenset(),
 ) -> list[CoverVisit]:
     """Today's share of the visits the steward cannot fit before their deadlines.
 
     Visits the steward's own route has today are left out (no one is visited twice).
     """
-    calendar = WorkCalendar.of(helped.steward, holidays)
+    calendar = WorkCalendar.of(helped.steward, holidays, workdays)
     if not calendar.works_on(day):
         return []
     plan = plan_horizon(helped.elders, calendar, day, policy, helped.capacity)

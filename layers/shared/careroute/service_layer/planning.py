@@ -184,10 +184,10 @@ def plan_cover(
             continue
         if _absent_on(steward, plan_date, holidays, workdays):
             workload = _workload(ports.elders, community, steward, policy)
-            needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy)
+            needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy, workdays)
         elif community_id in overloaded:
             workload = _workload(ports.elders, community, steward, policy)
-            needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy)
+            needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy, workdays)
         else:
             continue
         points.update({e.elder_id: e.location for e in workload.elders})
@@ -258,7 +258,7 @@ def cover_now(
     communities = {c.community_id: c for c in ports.communities.all_communities()}
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     workload = _workload(ports.elders, communities[absent.community_id], absent, policy)
-    needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy)}
+    needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy, workdays)}
     # Excluded by name too: the stewards scan may not show the new leave yet.
     at_work = _at_work(stewards, communities, day, holidays, {absent.community_id}, workdays)
     points = {e.elder_id: e.location for e in workload.elders}
