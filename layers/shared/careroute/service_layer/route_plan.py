@@ -138,7 +138,8 @@ def candidates_for(
     cover: list[Elder],
     policy: Policy,
 ) -> list[Candidate]:
-    """The horizon's visits for the day, then the absent neighbours' elders given to us."""
+    """The horizon's visits for the day, then the absent neighbours' elders given to us (in
+    elder id order: a batch read returns them in any order, and the route must not depend on it)."""
     own = [
         _candidate(v, working_days_between(plan_date, v.deadline, calendar))
         for v in plan.on(plan_date)
@@ -147,7 +148,7 @@ def candidates_for(
         _candidate(d, d.slack_days, cover=True)
         for d in (
             due_visit(e, calendar, plan_date, policy)
-            for e in cover
+            for e in sorted(cover, key=lambda elder: elder.elder_id)
             if e.status is ElderStatus.ACTIVE
         )
     ]
