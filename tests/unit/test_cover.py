@@ -108,3 +108,25 @@ def test_cover_goes_to_the_same_street_first_then_the_districts_pool() -> None:
     tight = assign_cover({"C1": [*waiting, *pressing]}, places, ["C3"], points, per_steward=2)
     # a visit that can wait is not "uncovered" when no helper has room for it
     assert [v.elder_id for v in tight.uncovered] == ["E2"]
+
+
+def test_a_visit_due_later_in_the_absence_is_offered_early_where_there_is_room() -> None:
+    # away Monday to Wednesday, back Thursday; one visit a day: E1 (due today) takes Monday,
+    # E2 (due Thursday, the return day) is planned for a later day of the absence
+    due_today = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=7))
+    due_thursday = replace(T1_ELDER, elder_id="E2", last_visited_on=MONDAY - timedelta(days=4))
+    away = frozenset(MONDAY + timedelta(days=k) for k in range(3))
+    one_a_day = DayCapacity(visits=1, minutes=420, travel_minutes_per_visit=8)
+    absent = replace(STEWARD, leave=away)
+    workload = Workload(community("C1", 123.40), absent, [due_today, due_thursday], one_a_day)
+    offered = visits_to_cover(workload, MONDAY, frozenset(), POLICY)
+    thursday = MONDAY + timedelta(days=3)
+    assert [(v.elder_id, v.deadline, v.pressing) for v in offered] == [
+        ("E1", MONDAY, True),
+        ("E2", thursday, False),  # offered early: a not-home still leaves days to retry
+    ]
+    places = {"C1": community("C1", 123.40), "C2": community("C2", 123.41)}
+    points = {"E1": due_today.location, "E2": due_thursday.location}
+    assert assign_cover({"C1": offered}, places, ["C2"], points).assigned["C2"] == offered
+    # with no helper at work only the pressing one is "uncovered" (E2 is offered tomorrow)
+    assert assign_cover({"C1": offered}, places, [], points).uncovered == offered[:1]

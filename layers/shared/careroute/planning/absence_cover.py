@@ -77,9 +77,12 @@ def visits_to_cover(
     policy: Policy,
     workdays: frozenset[date] = frozenset(),
 ) -> list[CoverVisit]:
-    """The absent steward's plan for `day` (as if at work): first the visits due before they
-    are back with a day to spare (due on the return day itself, a not-home would leave no
-    retry), then the rest, not pressing."""
+    """What to hand out on `day` of a steward's absence (their plan as if at work): first the
+    day's visits due before they are back with a day to spare (due on the return day itself,
+    a not-home would leave no retry): pressing. Then, where helpers have room, the visits of
+    that kind the later days of the absence and the return day hold (tried early, a not-home
+    still leaves a day for the retry) and the rest of the day's plan, earliest deadline
+    first."""
     away = WorkCalendar.of(workload.steward, holidays, workdays)
     regular = WorkCalendar(workload.steward.days_off, holidays, workdays)
     if not regular.works_on(day):
@@ -87,13 +90,21 @@ def visits_to_cover(
     back = return_day(away, day)
     limit = return_day(away, back)
     plan = plan_horizon(workload.elders, regular, day, policy, workload.capacity)
-    visits = [
-        CoverVisit(
-            v.elder.elder_id, workload.community.community_id, v.deadline, v.deadline < limit
-        )
-        for v in plan.on(day)
+    home = workload.community.community_id
+    today = [
+        CoverVisit(v.elder.elder_id, home, v.deadline, v.deadline < limit) for v in plan.on(day)
     ]
-    return sorted(visits, key=lambda v: not v.pressing)
+    early = [
+        CoverVisit(v.elder.elder_id, home, v.deadline, pressing=False)
+        for later in regular.working_days(day + timedelta(days=1), back)
+        for v in plan.on(later)
+        if v.deadline < limit
+    ]
+    waiting = sorted([*early, *(v for v in today if not v.pressing)], key=lambda v: v.deadline)
+    first: dict[str, CoverVisit] = {}
+    for visit in [*(v for v in today if v.pressing), *waiting]:
+        first.setdefault(visit.elder_id, visit)  # one visit per elder a day
+    return list(first.values())
 
 
 def visits_to_offload(
