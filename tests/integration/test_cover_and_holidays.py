@@ -14,6 +14,7 @@ from careroute.domain import clock
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
+from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 
@@ -161,9 +162,7 @@ def test_a_steward_with_more_work_than_days_gets_help_the_next_night(
     plan(loaded_stack)
     marked = overflow_marks.overflowing_on(PLAN_DATE)
     assert steward.community_id in marked
-    next_day = PLAN_DATE + timedelta(days=1)
-    while next_day.weekday() >= 5:
-        next_day += timedelta(days=1)
+    next_day = next_working_day(PLAN_DATE)  # after a weekend or a holiday (China's calendar)
     fan_out = loaded_stack.fire_schedule("PlannerFunction", nightly_tick_time(next_day))
     loaded_stack.drain_queue("PlanJobsQueue")
     assert fan_out["covered"] > 0 and fan_out["absent"] == 0
