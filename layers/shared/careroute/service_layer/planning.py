@@ -106,15 +106,23 @@ def _absent_on(
 
 
 LOOK_BACK_DAYS = 4
-"""How far back the planner looks for overflow marks (over a weekend or a holiday)."""
+"""How far back the planner looks for overflow marks (over a weekend or a holiday): days
+other than public holidays, so the first day after a holiday week still looks back to the
+days before it."""
 
 
-def overloaded_communities(overflow: OverflowMarks, plan_date: date) -> set[str]:
+def overloaded_communities(
+    overflow: OverflowMarks, plan_date: date, holidays: frozenset[date] = frozenset()
+) -> set[str]:
     """Communities whose routes of the last few days said their steward cannot do all visits
     in time (a candidate set: the offload recomputes and hands out only real overflow)."""
     found: set[str] = set()
-    for back in range(1, LOOK_BACK_DAYS + 1):
-        found |= overflow.overflowing_on(plan_date - timedelta(days=back))
+    day, left = plan_date, LOOK_BACK_DAYS
+    while left > 0:
+        day -= timedelta(days=1)
+        found |= overflow.overflowing_on(day)
+        if day not in holidays:
+            left -= 1
     return found
 
 
@@ -177,7 +185,7 @@ def plan_cover(
     """Who covers which visits of absent or overloaded stewards on the plan date."""
     needs: dict[str, list[CoverVisit]] = {}
     points: dict[str, GeoPoint] = {}
-    overloaded = overloaded_communities(ports.overflow, plan_date)
+    overloaded = overloaded_communities(ports.overflow, plan_date, holidays)
     for community_id, steward in stewards.items():
         community = communities.get(community_id)
         if community is None:
