@@ -127,9 +127,9 @@ def load_city(pump: EventPump, city: Registry) -> EventPump:
 
 
 def city_snapshot_name(city: Registry) -> str:
-    """One snapshot per city content (its communities and elders), whatever object holds it."""
-    ids = [c.community_id for c in city.communities] + [e.elder_id for e in city.elders]
-    return "city-" + hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+    """One snapshot per city content (every field of its communities, stewards and elders,
+    histories included), whatever object holds it."""
+    return "city-" + hashlib.sha256(repr(city).encode()).hexdigest()[:16]
 
 
 @pytest.fixture
