@@ -67,7 +67,7 @@ class Backend:
 
     @property
     def projection(self) -> VisitProjection:
-        return VisitProjection(self.elders, self.tickets, self.coverage)
+        return VisitProjection(self.elders, self.tickets, self.coverage, self.visits)
 
     @property
     def nightly(self) -> NightlyPlanning:

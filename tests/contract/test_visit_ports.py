@@ -5,13 +5,14 @@ simulations on memory say something about the product on DynamoDB."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.vocabulary import (
+    CHINA_TZ,
     Finding,
     FindingCategory,
     GeoPoint,
@@ -110,3 +111,33 @@ def test_a_visit_is_stored_once_a_retry_returns_it_and_a_reused_key_conflicts(
     assert visits.save_visit_once(other, "hash-3") == (other, True)
     assert sorted(v.visit_id for v in visits.all_visits()) == [record.visit_id, other.visit_id]
     assert {v.visit_id: v for v in visits.all_visits()}[record.visit_id] == record
+
+
+def test_an_elders_visits_of_a_month_are_those_of_its_china_local_days(
+    backend: Backend, small_city: Registry
+) -> None:
+    visits = backend.recording.visits
+    elder, other = small_city.elders[0], small_city.elders[1]
+    steward_id = small_city.stewards[0].steward_id
+    at = {
+        "first-hour-of-december": datetime(2026, 11, 30, 16, 30, tzinfo=UTC),
+        "mid-december": datetime(2026, 12, 15, 10, 0, tzinfo=CHINA_TZ),
+        "first-hour-of-january": datetime(2026, 12, 31, 17, 0, tzinfo=UTC),
+        "end-of-november": datetime(2026, 11, 30, 23, 0, tzinfo=CHINA_TZ),
+    }
+    for name, visited_at in at.items():
+        record = a_visit_to(elder, f"{name:x<32}", visited_at, steward_id=steward_id, tier=Tier.T3)
+        visits.save_visit_once(record, name)
+    someone_else = a_visit_to(
+        other, "o" * 32, at["mid-december"], steward_id=steward_id, tier=Tier.T3
+    )
+    visits.save_visit_once(someone_else, "other")
+
+    december = visits.elder_visits_in_month(elder.elder_id, "2026-12")
+    assert sorted(v.visit_id.rstrip("x") for v in december) == [
+        "first-hour-of-december",
+        "mid-december",
+    ]
+    [january] = visits.elder_visits_in_month(elder.elder_id, "2027-01")
+    assert january.visit_id.startswith("first-hour-of-january")
+    assert list(visits.elder_visits_in_month(other.elder_id, "2026-11")) == []

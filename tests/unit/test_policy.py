@@ -57,6 +57,8 @@ def test_a_custom_policy_file_changes_cadence(tmp_path: Path) -> None:
         (('all_of = ["disabled"]', 'all_of = ["sick"]'), "known categories"),
         (("[tiers.T3]", "[tiers.T9]"), "missing key 'T3'"),
         (("book_appointment = true", 'book_appointment = "yes"'), "expected true or false"),
+        (("unreachable_after = 3", "unreachable_after = 0"), "unreachable_after must be >= 1"),
+        (("unreachable_sla_hours = 48", "unreachable_sla_hours = 1.5"), "expected a whole"),
     ],
 )
 def test_a_bad_policy_file_names_the_key_at_fault(

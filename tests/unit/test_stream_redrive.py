@@ -4,6 +4,7 @@ twice changes nothing the second time, and a batch the projector still fails on 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from careroute.adapters import memory, memory_visits
@@ -43,7 +44,8 @@ def redrive(city: Registry) -> tuple[ProjectorRedrive, MemoryFailedVisitBatches]
     elders.save_elders(city.elders)
     coverage = memory_visits.MemoryCoverage()
     failed = MemoryFailedVisitBatches()
-    projection = VisitProjection(elders, memory_visits.MemoryTickets(coverage), coverage)
+    tickets = memory_visits.MemoryTickets(coverage)
+    projection = VisitProjection(elders, tickets, coverage, memory_visits.MemoryVisits())
     return ProjectorRedrive(failed, projection), failed
 
 
@@ -82,7 +84,7 @@ def test_a_batch_the_projector_still_fails_on_stays_for_the_next_redrive(
     for record in visits(one_street, 2):
         failed.dead_letter([record])
     down = CountersDown()
-    refused = VisitProjection(ports.projection.elders, memory_visits.MemoryTickets(down), down)
+    refused = replace(ports.projection, tickets=memory_visits.MemoryTickets(down), coverage=down)
 
     assert redrive_projector(POLICY, ProjectorRedrive(failed, refused), limit=1) == Replayed(
         moved=0, left=2

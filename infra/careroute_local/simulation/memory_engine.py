@@ -131,7 +131,7 @@ class MemoryEngine:
         self.planning = CommunityPlanning(p.communities, p.stewards, p.elders, p.routes, p.overflow)
         self.reading = RouteReading(p.routes, p.elders, p.audit)
         self.recording = VisitRecording(p.stewards, p.elders, p.routes, p.visits)
-        self.projection = VisitProjection(p.elders, p.tickets, p.coverage)
+        self.projection = VisitProjection(p.elders, p.tickets, p.coverage, p.visits)
         self.ticketing = Ticketing(p.tickets, p.coverage, p.stewards, p.scopes)
         self.escalation = Escalation(p.tickets, p.stewards, p.holidays)
         self.leave = LeaveKeeping(p.stewards, p.scopes)

@@ -76,11 +76,15 @@ class MemoryVisits:
         self._by_id: dict[str, tuple[VisitRecord, str]] = {}
         self._new: list[VisitRecord] = []
         """Records stored since the last `take_new`, in the order stored (the stream)."""
+        self._ids_of_elder_month: dict[tuple[str, str], list[str]] = {}
+        """Visit ids by (elder, month), as the elder index finds them."""
 
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         if record.visit_id not in self._by_id:
             self._by_id[record.visit_id] = (record, request_hash)
             self._new.append(record)
+            key = (record.elder_id, record.month)
+            self._ids_of_elder_month.setdefault(key, []).append(record.visit_id)
             return record, True
         stored, stored_hash = self._by_id[record.visit_id]
         if stored_hash != request_hash:
@@ -98,6 +102,10 @@ class MemoryVisits:
                 if first <= record.visited_at.date() <= last and scope in record_scopes(record)
             ]
         )
+
+    def elder_visits_in_month(self, elder_id: str, month: str) -> Iterator[VisitRecord]:
+        ids = self._ids_of_elder_month.get((elder_id, month), [])
+        return iter([self._by_id[visit_id][0] for visit_id in ids])
 
     def take_new(self) -> list[VisitRecord]:
         """The records stored since the last call, oldest first, as the table's stream

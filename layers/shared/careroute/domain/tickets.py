@@ -34,6 +34,9 @@ class TicketSource(StrEnum):
     BENEFIT = "benefit"
     INSPECTION = "inspection"
     """A rectification item of an inspection result (`visit_id` is the result id, no elder)."""
+    UNREACHABLE = "unreachable"
+    """An elder nobody found after the policy's failed tries in a month (`visit_id` is the
+    try that made it so); opened at street level, once per elder and month."""
 
 
 class TicketStatus(StrEnum):
@@ -129,6 +132,32 @@ def open_ticket(record: VisitRecord, index: int, finding: Finding, sla: TicketSl
         opened_at=record.visited_at,
         due_at=record.visited_at + sla.period(finding.severity),
         note=finding.note,
+    )
+
+
+def unreachable_ticket_id(elder_id: str, month: str) -> str:
+    """Deterministic id of the elder's "unreachable" ticket of a month: opened once."""
+    digest = hashlib.sha256(f"unreachable#{elder_id}#{month}".encode()).hexdigest()[:24]
+    return f"tk-{digest}"
+
+
+def unreachable_ticket(last_try: VisitRecord, tries: int, sla_hours: int) -> Ticket:
+    """The street office's ticket for an elder nobody found in `tries` failed tries, the last
+    of them `last_try`: a welfare concern (health, high), due `sla_hours` after that try."""
+    return Ticket(
+        ticket_id=unreachable_ticket_id(last_try.elder_id, last_try.month),
+        visit_id=last_try.visit_id,
+        elder_id=last_try.elder_id,
+        community_id=last_try.community_id,
+        street_id=last_try.street_id,
+        district_id=last_try.district_id,
+        category=FindingCategory.HEALTH,
+        severity=Severity.HIGH,
+        opened_at=last_try.visited_at,
+        due_at=last_try.visited_at + timedelta(hours=sla_hours),
+        level=Level.STREET,
+        note=f"unreachable: {tries} failed tries in {last_try.month}, nobody found the elder",
+        source=TicketSource.UNREACHABLE,
     )
 
 

@@ -13,6 +13,10 @@ conditional maximum or keyed to the visit time, and safe to repeat:
 - an urgent finding: `urgent_until` moves forward to the visit date plus the policy's
   `urgent_finding_t1_days` (the elder is T1 until then).
 - every finding opens a follow-up ticket (id from visit id + finding index: opened once).
+- a failed try that makes the policy's `[retries] unreachable_after` failed tries in a row
+  in the month (counted from the elder's stored visits of the month, so a repeat or a late
+  record never counts twice) opens the street office's "unreachable" ticket (id from elder
+  and month: opened once). A later visit does not close it: the street office does.
 
 Every outcome that sets or confirms a status (visited included) is compared with the time of
 the last one applied, so an older hospitalised record delivered after a newer visit does
@@ -29,16 +33,17 @@ from careroute.domain.coverage import Projection
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import Policy
+from careroute.domain.retries import FAILED_ATTEMPTS
 from careroute.domain.vocabulary import ElderStatus, Outcome, Severity, VisitRecord
 from careroute.service_layer.ports import (
     CoverageRepository,
     ElderRepository,
     StatusChange,
     TicketRepository,
+    VisitRepository,
 )
-from careroute.service_layer.tickets import open_tickets
+from careroute.service_layer.tickets import open_tickets, open_unreachable_ticket
 
-FAILED_ATTEMPTS = frozenset({Outcome.NOT_HOME, Outcome.REFUSED})
 STATUS_AFTER = {
     Outcome.VISITED: ElderStatus.ACTIVE,
     Outcome.HOSPITALISED: ElderStatus.HOSPITALISED,
@@ -57,6 +62,8 @@ class VisitProjection:
     elders: ElderRepository
     tickets: TicketRepository
     coverage: CoverageRepository
+    visits: VisitRepository
+    """Read only: the elder's visits of the month, to count failed tries."""
 
 
 def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Projection:
@@ -70,6 +77,7 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
         elders.mark_visited(record.community_id, record.elder_id, record.local_date)
     if record.outcome in FAILED_ATTEMPTS:
         elders.mark_attempt(record.community_id, record.elder_id, record.visited_at)
+        open_unreachable_ticket(ports.visits, ports.tickets, record, policy.retries)
     if record.outcome in STATUS_AFTER:
         apply_status(elders, record, STATUS_AFTER[record.outcome])
     if any(finding.severity is Severity.URGENT for finding in record.findings):

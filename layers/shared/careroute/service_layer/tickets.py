@@ -16,6 +16,7 @@ from careroute.domain.access import Caller, Role, can_read_scope, require_scope
 from careroute.domain.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain.due import WorkCalendar
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.retries import RetryPolicy, unreachable_try
 from careroute.domain.ticket_duty import DutyRota, hand_over, needs_duty_officer
 from careroute.domain.tickets import (
     Ticket,
@@ -25,6 +26,7 @@ from careroute.domain.tickets import (
     close,
     escalate,
     tickets_for,
+    unreachable_ticket,
 )
 from careroute.domain.vocabulary import Steward, VisitRecord
 from careroute.messages.api import TicketList, TicketRow
@@ -34,6 +36,7 @@ from careroute.service_layer.ports import (
     ScopeDirectory,
     StewardRepository,
     TicketRepository,
+    VisitRepository,
 )
 
 
@@ -58,6 +61,21 @@ def open_tickets(tickets: TicketRepository, record: VisitRecord, sla: TicketSla)
     """Open one ticket per finding of the visit; a repeat delivery opens none. The count of
     tickets stored now."""
     return sum(tickets.open_once(ticket) for ticket in tickets_for(record, sla))
+
+
+def open_unreachable_ticket(
+    visits: VisitRepository, tickets: TicketRepository, record: VisitRecord, policy: RetryPolicy
+) -> bool:
+    """After a failed try: open the street office's "unreachable" ticket of the elder's month
+    when the stored visits make `policy.unreachable_after` failed tries in a row (the record
+    itself counted even if the visits index has not caught up with it); True when opened now.
+    A repeat delivery opens none (the ticket's id is the elder's and the month's)."""
+    month_visits = [*visits.elder_visits_in_month(record.elder_id, record.month), record]
+    last_try = unreachable_try(month_visits, policy.unreachable_after)
+    if last_try is None:
+        return False
+    ticket = unreachable_ticket(last_try, policy.unreachable_after, policy.unreachable_sla_hours)
+    return tickets.open_once(ticket)
 
 
 def escalate_overdue(tickets: TicketRepository, now: datetime) -> int:

@@ -251,6 +251,9 @@ class DynamoVisits:
             first.isoformat(), last.isoformat(), scope.kind.value, scope.scope_id
         )
 
+    def elder_visits_in_month(self, elder_id: str, month: str) -> Iterator[VisitRecord]:
+        return visits.elder_visits_in_month(elder_id, month)
+
 
 def visit_recording() -> VisitRecording:
     """The ports of recording a visit, on DynamoDB, with the steward read cached briefly."""
@@ -265,7 +268,10 @@ def visit_recording() -> VisitRecording:
 def visit_projection() -> VisitProjection:
     """The ports of projecting a visit record, on DynamoDB."""
     return VisitProjection(
-        elders=DynamoElders(), tickets=DynamoTickets(), coverage=DynamoCoverage()
+        elders=DynamoElders(),
+        tickets=DynamoTickets(),
+        coverage=DynamoCoverage(),
+        visits=DynamoVisits(),
     )
 
 

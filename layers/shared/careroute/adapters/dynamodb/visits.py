@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -112,6 +113,20 @@ def record_from_image(image: dict[str, object]) -> VisitRecord:
     findings = json.loads(str(image["findings"])) if image.get("findings") else None
     location = _location(image.get("lat"), image.get("lng"))
     return from_document({**image, "findings": findings, "location": location})
+
+
+def elder_visits_in_month(elder_id: str, month: str) -> Iterator[VisitRecord]:
+    """The elder's visits of a China local month ('YYYY-MM'), from the elder index: the
+    index's visited_at is text in the offset it was recorded with, so the query takes a day
+    of slack either side and the month is checked on each record."""
+    first = date.fromisoformat(f"{month}-01")
+    after = (first + timedelta(days=32)).replace(day=1)
+    low, high = (first - timedelta(days=1)).isoformat(), (after + timedelta(days=1)).isoformat()
+    with storage_errors("list an elder's visits"):
+        for item in VisitModel.by_elder.query(elder_id, VisitModel.visited_at.between(low, high)):
+            record = to_record(item)
+            if record.month == month:
+                yield record
 
 
 SCOPE_ATTRIBUTE = {"community": "community_id", "street": "street_id", "district": "district_id"}

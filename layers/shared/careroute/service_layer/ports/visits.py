@@ -63,6 +63,11 @@ class VisitRepository(Protocol):
         not for hot paths), in no particular order."""
         ...
 
+    def elder_visits_in_month(self, elder_id: str, month: str) -> Iterator[VisitRecord]:
+        """The elder's visit records whose China local month is `month` ('YYYY-MM'), in no
+        particular order (an index read: the projector counts an elder's failed tries)."""
+        ...
+
 
 class TicketRepository(Protocol):
     def open_once(self, ticket: Ticket) -> bool:
