@@ -181,7 +181,8 @@ def _tickets_line(t: dict[str, Any]) -> str:
     sources = (
         f" ({t.get('tickets_from_findings', 0):,} from findings, "
         f"{t.get('tickets_from_benefit_scan', 0):,} from the benefit scan, "
-        f"{t.get('tickets_from_inspections', 0):,} from inspections)"
+        f"{t.get('tickets_from_inspections', 0):,} from inspections, "
+        f"{t.get('tickets_unreachable', 0):,} for unreachable elders)"
     )
     return (
         f"- follow-up tickets: {opened:,} opened{sources}, {closed:,} closed "
@@ -288,6 +289,9 @@ def markdown(
         f"cadence misses not home on every try: {v.get('misses_not_home_every_try', 0):,}; "
         f"cadence deadlines at the month's start (the previous month's plan): "
         f"{v.get('misses_previous_month', 0):,}",
+        f'- misses whose elder has an "unreachable" ticket (the street office was asked to '
+        f"find them): {v.get('misses_with_unreachable_ticket', 0):,}, of ours "
+        f"{v.get('misses_ours_with_unreachable_ticket', 0):,} of {v.get('misses_ours', 0):,}",
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),
         _benefits_line(t),

@@ -55,6 +55,8 @@ def build_report(
     every_try = sum(1 for m in misses if m["cause"].startswith(EVERY_TRY))
     previous_month = sum(1 for m in misses if m["cause"] == PREVIOUS_MONTH)
     ours = sum(1 for m in misses if not excused(m["cause"]))
+    # misses whose elder the street office was asked to find (an "unreachable" ticket)
+    flagged = [m for m in misses if m["elder_id"] in run.unreachable_elders]
     percent = f"{everyone.percent:.2f} %" if everyone.percent is not None else "—"
     judged = "the monthly rule" if config.last == month_bounds(config.month)[1] else "cadence only"
     if not checks["passed"]:
@@ -94,6 +96,7 @@ def build_report(
         "tickets_from_findings": run.totals["tickets_from_findings"],
         "tickets_from_benefit_scan": run.totals["tickets_from_benefit_scan"],
         "tickets_from_inspections": run.totals["tickets_from_inspections"],
+        "tickets_unreachable": run.totals["tickets_unreachable"],
         "tickets_closed": run.totals["tickets_closed"],
         "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
         "tickets_open_overdue": run.totals["tickets_open_overdue"],
@@ -135,6 +138,10 @@ def build_report(
             "misses_not_home_every_try": every_try,
             "misses_previous_month": previous_month,
             "misses_ours": ours,
+            "misses_with_unreachable_ticket": len(flagged),
+            "misses_ours_with_unreachable_ticket": sum(
+                1 for m in flagged if not excused(m["cause"])
+            ),
             "checks_passed": checks["passed"],
         },
         "coverage_city": {

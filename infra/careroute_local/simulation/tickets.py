@@ -83,6 +83,7 @@ def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
     closed = [r for r in rows if r["status"] == "closed"]
     on_time = [r for r in closed if _on_time(r)]
     found = [r for r in rows if r.get("source", "visit") == "visit"]
+    run.unreachable_elders = {r["elder_id"] for r in rows if r.get("source") == "unreachable"}
     run.tickets_by_source = {
         source: _figures([r for r in rows if r.get("source", "visit") == source])
         for source in sorted({r.get("source", "visit") for r in rows})
@@ -92,6 +93,7 @@ def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
         "tickets_from_findings": len(found),
         "tickets_from_benefit_scan": sum(1 for r in rows if r.get("source") == "benefit"),
         "tickets_from_inspections": sum(1 for r in rows if r.get("source") == "inspection"),
+        "tickets_unreachable": sum(1 for r in rows if r.get("source") == "unreachable"),
         "tickets_closed": len(closed),
         "tickets_closed_on_time": len(on_time),
         "tickets_open_overdue": sum(1 for r in rows if r["status"] == "open" and r["overdue"]),
