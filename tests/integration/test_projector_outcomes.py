@@ -8,11 +8,12 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from careroute.adapters.dynamodb import history, registry
+from careroute.adapters.dynamodb import history, registry, tickets
 from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
 from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.elder_history import Entry
 from careroute.domain.policy import load_policy
+from careroute.domain.tickets import Level, Ticket, TicketSource, unreachable_ticket_id
 from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
@@ -123,6 +124,32 @@ def test_a_completed_visit_on_a_later_day_supersedes_a_failed_attempt(
     record(elder, Outcome.REFUSED, 47, "v-late-attempt")  # older than the visit, late
     project(loaded_stack)
     assert stored(elder).last_attempt_at is None
+
+
+def test_three_failed_tries_in_a_row_open_one_unreachable_ticket_at_the_street_office(
+    loaded_stack: EventPump, elder: Elder
+) -> None:
+    record(elder, Outcome.NOT_HOME, 3, "v-try-1")
+    record(elder, Outcome.REFUSED, 2, "v-try-2")
+    project(loaded_stack)
+    assert unreachable(elder) == []
+    third = record(elder, Outcome.NOT_HOME, 1, "v-try-3")
+    project(loaded_stack)
+    record(elder, Outcome.NOT_HOME, 0.5, "v-try-4")
+    project(loaded_stack)
+    [ticket] = unreachable(elder)
+    assert ticket.ticket_id == unreachable_ticket_id(elder.elder_id, third.month)
+    assert (ticket.visit_id, ticket.level) == ("v-try-3", Level.STREET)
+    hours = POLICY.retries.unreachable_sla_hours
+    assert ticket.due_at == third.visited_at + timedelta(hours=hours)
+
+
+def unreachable(elder: Elder) -> list[Ticket]:
+    return [
+        t
+        for t in tickets.of_community(elder.community_id)
+        if t.source is TicketSource.UNREACHABLE and t.elder_id == elder.elder_id
+    ]
 
 
 # --- status outcomes ---------------------------------------------------------------------
