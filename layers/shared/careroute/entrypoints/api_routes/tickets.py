@@ -16,7 +16,10 @@ from careroute.service_layer.tickets import TicketFilter, close_ticket, list_tic
 
 SourceQuery = Annotated[
     TicketSource | None,
-    Query(description="visit (findings) or benefit (whom the benefit scan notified)"),
+    Query(
+        description="visit (findings), benefit (whom the benefit scan notified), inspection "
+        "(rectification items) or unreachable (elders nobody found in the policy's failed tries)"
+    ),
 ]
 
 
