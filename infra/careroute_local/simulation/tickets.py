@@ -114,8 +114,13 @@ def _figures(rows: list[dict[str, Any]]) -> dict[str, int]:
         "closed": len(closed),
         "closed_on_time": sum(1 for r in closed if _on_time(r)),
         "open_overdue": sum(1 for r in rows if r["status"] == "open" and r["overdue"]),
-        "escalated": sum(1 for r in rows if r["level"] != "steward"),
+        "escalated": sum(1 for r in rows if r["level"] != _first_level(r)),
     }
+
+
+def _first_level(row: dict[str, Any]) -> str:
+    """The level a ticket opens at: the street office for an unreachable elder."""
+    return "street" if row.get("source") == "unreachable" else "steward"
 
 
 def ticket_sla(run: Run, engine: Engine, month: str) -> dict[str, Any]:
