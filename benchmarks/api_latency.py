@@ -1,4 +1,4 @@
-"""API latency on the local stack (issue #6): HTTP vs raw DynamoDB for the same item.
+"""API latency on the local stack: HTTP vs raw DynamoDB for the same item.
 
 One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
 - GET route: p50/p99 over HTTP (token verification + handler + route/elder reads) vs a raw

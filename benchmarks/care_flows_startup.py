@@ -1,4 +1,4 @@
-"""What `careroute run` adds for the meal and needs-assessment flows (#10) on the default
+"""What `careroute run` adds for the meal and needs-assessment flows on the default
 city: tomorrow's lunch routes from the synthetic canteens and the synthetic assessors and
 requests with tomorrow's assessment routes, through the real handlers on the local stack.
 Prints the seconds each step adds to the main job (the registry load is not counted).

@@ -2,7 +2,7 @@
 
 Runs the real pipeline (Scheduler tick -> planner -> SQS -> solver processes -> routes table)
 on a fresh local stack with the synthetic city, and prints the figures beside the targets
-of issue #3 (whole city <= 60 s wall on 2 cores, per-community solve <= 2 s p99). For
+of the planning target (whole city <= 60 s wall on 2 cores, per-community solve <= 2 s p99). For
 comparison it also plans the same days in one process with no storage at all
 (`routing_only_*`): what the routing core costs without the emulated AWS around it.
 

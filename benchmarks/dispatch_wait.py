@@ -1,4 +1,4 @@
-"""Dispatch waiting time on the local stack (issue #7, part 4): a burst of home-service
+"""Dispatch waiting time on the local stack: a burst of home-service
 orders is placed over the HTTP API, then the real dispatcher drains the orders stream
 (each new order re-solves its provider's day with the fleet router, pinned orders kept);
 figures are each order's placed -> assigned time (p50/p99, the oversight figure), the

@@ -1,4 +1,4 @@
-"""Load test on the local stack (issue #9): every steward posts a day's outcomes at once.
+"""Load test on the local stack: every steward posts a day's outcomes at once.
 
 1,153 stewards (the whole synthetic city at --scale 1) each post about ten visit outcomes
 (visited 82 %, not home 15 %, refused 3 %), the day's requests compressed into --seconds

@@ -1,4 +1,4 @@
-"""Urgent dispatch latency on the local stack (issue #10): from an event enqueued on the
+"""Urgent dispatch latency on the local stack: from an event enqueued on the
 urgent-events queue to its responder notified (the incident DISPATCHED, the visit on the
 responder's route for today, re-timed by OR-Tools and validated). Responders are the
 stewards and the district's home-service workers (synthetic providers, `generate_market`):

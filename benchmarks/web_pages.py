@@ -1,4 +1,4 @@
-"""Web pages on the local stack (issue #8): what the officials' dashboard and the steward's
+"""Web pages on the local stack: what the officials' dashboard and the steward's
 page cost, measured in headless Chromium (Debian's /usr/bin/chromium via playwright).
 
 One run: the synthetic city (--districts at --scale) is loaded; one district

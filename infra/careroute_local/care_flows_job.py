@@ -1,4 +1,4 @@
-"""The main job's meal and needs-assessment steps (#10): tomorrow's lunch deliveries from the
+"""The main job's meal and needs-assessment steps: tomorrow's lunch deliveries from the
 stored canteens (the meal planner's schedule -> SQS canteen jobs -> the meal solver) and
 the synthetic assessors and requests of the loaded city with tomorrow's assessment routes
 (the assessment planner's schedule), each summarised in one line through the real handlers.

@@ -1,4 +1,4 @@
-"""Handlers' output carries no personal data through a planned day (issue #6)."""
+"""Handlers' output carries no personal data through a planned day."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the operators see (issue #9): the metrics the alarms watch, the correlation ids in the
+"""What the operators see: the metrics the alarms watch, the correlation ids in the
 logs, and a template where every dead-letter queue and function has its alarms."""
 
 from __future__ import annotations

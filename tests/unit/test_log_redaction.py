@@ -1,4 +1,4 @@
-"""The shared logger never writes personal data (issue #6), whatever a log call passes it."""
+"""The shared logger never writes personal data, whatever a log call passes it."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ PERSONAL_KEYS: frozenset[str] = frozenset(
 """Log field names whose values are elders' (or stewards') personal or health data.
 
 Elders' identity, home, contact details, position and visit notes are personal data under
-PIPL and must not leave the system through logs (issue #6). Matching is by exact key,
+PIPL and must not leave the system through logs. Matching is by exact key,
 case-insensitive. Ids such as elder_id, steward_id and community_id are opaque and stay.
 """
 

@@ -1,4 +1,4 @@
-"""Inspections (issue #7): what district inspectors check, when it is due, what they record.
+"""Inspections: what district inspectors check, when it is due, what they record.
 
 Three kinds of target: care institutions (beds, occupancy, star rating) inspected on a
 cadence, home care beds (家庭养老床位, with their smart devices) on a longer cadence, and home

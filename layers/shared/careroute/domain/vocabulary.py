@@ -79,7 +79,7 @@ class Outcome(StrEnum):
 
 
 class FindingCategory(StrEnum):
-    """What a steward found that needs following up (tickets: issue #7)."""
+    """What a steward found that needs following up (tickets)."""
 
     HEALTH = "health"
     SAFETY_HAZARD = "safety_hazard"
