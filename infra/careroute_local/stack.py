@@ -148,8 +148,6 @@ class LocalStack:
             response.read()
         self.generation += 1
         self._create_resources()
-        if self.state_dir is None:
-            self.snapshot(_EMPTY)
 
     def snapshot(self, name: str) -> None:
         """Keep the tables' data as they are now under `name`, inside the server
@@ -264,6 +262,24 @@ class LocalStack:
 
     def stream_arn(self, table_logical_id: str) -> str:
         return self.stream_arns[table_logical_id]
+
+    def stream_records(self, table_logical_id: str) -> list[dict[str, Any]]:
+        """Every record the table's stream holds, oldest first (each shard from its trim
+        horizon): what a consumer starting now from the beginning would be given."""
+        streams = self.client("dynamodbstreams")
+        arn = self.stream_arn(table_logical_id)
+        records: list[dict[str, Any]] = []
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            iterator = streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+            while iterator:
+                page = streams.get_records(ShardIterator=iterator)
+                if not page["Records"]:
+                    break
+                records.extend(page["Records"])
+                iterator = page.get("NextShardIterator")
+        return records
 
     def queue_depth(self, queue_logical_id: str) -> dict[str, int]:
         """{"visible": n, "not_visible": n, "delayed": n} from ApproximateNumberOfMessages*."""

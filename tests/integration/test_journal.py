@@ -40,15 +40,9 @@ def put_visit(stack: LocalStack, visit_id: str) -> None:
 
 
 def stream_records(stack: LocalStack) -> list[tuple[str, str]]:
-    streams = stack.client("dynamodbstreams")
-    arn = stack.stream_arn("VisitsTable")
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(
-        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
-    )["ShardIterator"]
     return [
         (r["dynamodb"]["SequenceNumber"], r["dynamodb"]["Keys"]["visit_id"]["S"])
-        for r in streams.get_records(ShardIterator=iterator)["Records"]
+        for r in stack.stream_records("VisitsTable")
     ]
 
 

@@ -15,29 +15,22 @@ def _stack_contents(pump: EventPump) -> dict[str, Any]:
     """Every table's items (sorted), every stream's records (without sequence numbers and
     times) and every queue's depth."""
     stack = pump.stack
-    dynamodb, streams = stack.client("dynamodb"), stack.client("dynamodbstreams")
+    dynamodb = stack.client("dynamodb")
     contents: dict[str, Any] = {}
     for logical_id, table in stack.template.tables.items():
         pages = dynamodb.get_paginator("scan").paginate(TableName=table.name, ConsistentRead=True)
         items = [item for page in pages for item in page["Items"]]
         contents[f"items:{logical_id}"] = sorted(items, key=repr)
-    for logical_id, arn in stack.stream_arns.items():
-        records = []
-        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-            iterator = streams.get_shard_iterator(
-                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-            for record in streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]:
-                change = record["dynamodb"]
-                records.append(
-                    (
-                        record["eventName"],
-                        change["Keys"],
-                        change.get("NewImage"),
-                        change.get("OldImage"),
-                    )
-                )
-        contents[f"stream:{logical_id}"] = records
+    for logical_id in stack.stream_arns:
+        contents[f"stream:{logical_id}"] = [
+            (
+                r["eventName"],
+                r["dynamodb"]["Keys"],
+                r["dynamodb"].get("NewImage"),
+                r["dynamodb"].get("OldImage"),
+            )
+            for r in stack.stream_records(logical_id)
+        ]
     for logical_id in stack.queue_urls:
         contents[f"queue:{logical_id}"] = stack.queue_depth(logical_id)
     return contents
