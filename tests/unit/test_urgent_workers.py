@@ -25,9 +25,10 @@ from careroute.planning.dispatch import insert_order
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_holds import UrgentHold, urgent_stop_id
 from careroute.planning.urgent_route import UrgentVisit, insert_urgent, urgent_stops
-from careroute.planning.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
+from careroute.planning.urgent_workers import WorkerDay, insert_for_worker, without
 from careroute.routing import SolveLimits
 from careroute.service_layer.route_plan import plan_day
+from tests.builders import an_elder
 
 POLICY = load_policy()
 DAY = date(2026, 12, 8)
@@ -69,13 +70,14 @@ def day_with(*orders: Order, starts: tuple[int, ...]) -> WorkerDay:
 
 
 ELDER_AT = GeoPoint(BASE.lat + 0.01, BASE.lng)
+ELDER = replace(an_elder(), location=ELDER_AT)
 
 
 def test_the_urgent_visit_goes_in_on_time_and_every_booked_order_stays_in_its_window() -> None:
     first, second = booked(1, "09:00-10:30", 1.0), booked(2, "10:30-14:00", 2.0)
     day = day_with(first, second, starts=(parse_clock("09:05"), parse_clock("10:40")))
     now = at("10:10")
-    visit = WorkerUrgent("in-1", ELDER_AT, now + timedelta(minutes=20), 30 * 60)
+    visit = UrgentVisit("in-1", ELDER, now + timedelta(minutes=20), 30 * 60)
     inserted = insert_for_worker(day, visit, now, TRAVEL)
     assert inserted is not None
     stops = dict(inserted.stops)
@@ -93,18 +95,18 @@ def test_a_worker_whose_day_cannot_take_it_without_dropping_an_order_is_no_candi
     tight = booked(1, "10:20-11:20", 2.0)  # a bath that must start at 10:20
     day = day_with(tight, starts=(parse_clock("10:20"),))
     now = at("10:00")
-    visit = WorkerUrgent("in-2", ELDER_AT, now + timedelta(minutes=20), 30 * 60)
+    visit = UrgentVisit("in-2", ELDER, now + timedelta(minutes=20), 30 * 60)
     assert insert_for_worker(day, visit, now, TRAVEL) is None
-    late = WorkerUrgent("in-2", ELDER_AT, now + timedelta(minutes=20), 30 * 60, 3 * 3600)
+    late = UrgentVisit("in-2", ELDER, now + timedelta(minutes=20), 30 * 60, 3 * 3600)
     inserted = insert_for_worker(day, late, now, TRAVEL)  # the late pass: after the bath
     assert inserted is not None and dict(inserted.stops)[tight.order_id] == parse_clock("10:20")
 
 
 def test_after_the_shift_or_taken_off_again() -> None:
     day = day_with(starts=())
-    assert insert_for_worker(day, WorkerUrgent("x", ELDER_AT, at("18:30"), 1800), at("18:05"),
+    assert insert_for_worker(day, UrgentVisit("x", ELDER, at("18:30"), 1800), at("18:05"),
                              TRAVEL) is None  # fmt: skip
-    inserted = insert_for_worker(day, WorkerUrgent("x", ELDER_AT, at("11:00"), 1800), at("10:40"),
+    inserted = insert_for_worker(day, UrgentVisit("x", ELDER, at("11:00"), 1800), at("10:40"),
                                  TRAVEL)  # fmt: skip
     assert inserted is not None
     placed = WorkerDay(WORKER, BASE, inserted.stops, (), (inserted.hold,))

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute import routing
+from careroute.domain.incidents import Incident
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -65,6 +66,17 @@ class UrgentVisit:
     late_seconds: int = 0
     """Arrival may be this much after the deadline (a second pass when nobody can make it)."""
 
+    @classmethod
+    def of(cls, incident: Incident, elder: Elder, late_seconds: int = 0) -> UrgentVisit:
+        """The visit an incident asks of its responder, at `elder`'s home."""
+        return cls(
+            incident.incident_id,
+            elder,
+            incident.arrive_due_at,
+            incident.service_minutes * 60,
+            late_seconds,
+        )
+
 
 @dataclass(frozen=True)
 class Insertion:
@@ -78,6 +90,31 @@ class Insertion:
 def seconds_of_day(at: datetime) -> int:
     local = at.astimezone(CHINA_TZ)
     return local.hour * 3600 + local.minute * 60 + local.second
+
+
+def urgent_window(visit: UrgentVisit, start: int, direct: int, today: date) -> TimeWindow | None:
+    """When the urgent visit may be served by a responder free from `start` (seconds since
+    local midnight) and `direct` seconds of travel away: from `start` to the arrival deadline
+    (plus `late_seconds` in a late pass, and then at least straight there) plus the time on
+    site; None when the elder is out of reach today even going straight there."""
+    latest_at = visit.due_at + timedelta(seconds=visit.late_seconds)
+    latest = seconds_of_day(latest_at)
+    if china_date(latest_at) > today:
+        latest = DAY_END - visit.service_seconds
+    if visit.late_seconds:  # already late: at least "straight there" from now
+        latest = max(latest, start + direct + LATE_SLACK_SECONDS)
+    if start + direct > latest:  # out of reach: no solve needed
+        return None
+    return TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
+
+
+def lunch_left(lunch: TimeWindow | None, start: int, urgent: TimeWindow) -> TimeWindow | None:
+    """The break still to take in a day solved again from `start`: none when it is over or
+    meets the urgent visit (an emergency in the lunch hour takes the break), else what is
+    left of it."""
+    if lunch is None or lunch.end <= start or urgent.intersect(lunch) is not None:
+        return None
+    return TimeWindow(start, lunch.end) if lunch.start < start else lunch
 
 
 def on_route(document: dict[str, Any] | None, incident_id: str) -> bool:
@@ -165,24 +202,13 @@ def insert_urgent(
         return None
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     direct = travel.seconds(community.location, visit.elder.location)
-    latest = seconds_of_day(visit.due_at + timedelta(seconds=visit.late_seconds))
-    if china_date(visit.due_at + timedelta(seconds=visit.late_seconds)) > day:
-        latest = DAY_END - visit.service_seconds
-    if visit.late_seconds:  # already late: at least "straight there" from now
-        latest = max(latest, start + direct + LATE_SLACK_SECONDS)
-    if start + direct > latest:  # out of reach even going straight there: no solve needed
+    window = urgent_window(visit, start, direct, day)
+    if window is None:
         return None
-    urgent_window = TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
-    lunch = steward.lunch_break
-    if lunch is not None and (lunch.end <= start or urgent_window.intersect(lunch) is not None):
-        lunch = None
-    shift = TimeWindow(start, steward.shift.end)
-    if lunch is not None and lunch.start < start:
-        lunch = TimeWindow(start, lunch.end)
     by_id = {_stop_id(s): s for s in rest}
     urgent_id = URGENT_PREFIX + visit.incident_id
     stops = [
-        Stop(urgent_id, visit.elder.location, urgent_window, visit.service_seconds, None),
+        Stop(urgent_id, visit.elder.location, window, visit.service_seconds, None),
         *(
             Stop(
                 stop_id,
@@ -196,8 +222,8 @@ def insert_urgent(
     ]
     problem = RouteProblem(
         depot=community.location,
-        shift=shift,
-        lunch_break=lunch,
+        shift=TimeWindow(start, steward.shift.end),
+        lunch_break=lunch_left(steward.lunch_break, start, window),
         stops=tuple(stops),
         travel=travel,
         max_stops=len(stops),
@@ -219,8 +245,8 @@ def insert_urgent(
         "lat": visit.elder.location.lat,
         "lng": visit.elder.location.lng,
         "window": {
-            "start": format_clock(urgent_window.start),
-            "end": format_clock(urgent_window.end),
+            "start": format_clock(window.start),
+            "end": format_clock(window.end),
         },
         "deadline": day.isoformat(),
         "mandatory": True,

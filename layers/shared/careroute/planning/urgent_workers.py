@@ -12,7 +12,7 @@ well is simply not a candidate. The plan must pass the independent fleet validat
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from careroute import routing
 from careroute.domain.orders import Order
@@ -21,10 +21,11 @@ from careroute.domain.vocabulary import GeoPoint, TimeWindow, china_date
 from careroute.planning.travel import TravelModel
 from careroute.planning.urgent_holds import UrgentHold, urgent_stop_id
 from careroute.planning.urgent_route import (
-    DAY_END,
-    LATE_SLACK_SECONDS,
     RouteInvalid,
+    UrgentVisit,
+    lunch_left,
     seconds_of_day,
+    urgent_window,
 )
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
 from careroute.routing.fleet_validator import validate_fleet
@@ -42,15 +43,6 @@ class WorkerDay:
     """The orders among `stops`."""
     held: tuple[UrgentHold, ...]
     """The worker's urgent visits among `stops`."""
-
-
-@dataclass(frozen=True)
-class WorkerUrgent:
-    incident_id: str
-    location: GeoPoint
-    due_at: datetime
-    service_seconds: int
-    late_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,13 +65,12 @@ def without(day: WorkerDay, incident_id: str) -> WorkerDay:
 
 
 def insert_for_worker(
-    day: WorkerDay, visit: WorkerUrgent, now: datetime, travel: TravelModel
+    day: WorkerDay, visit: UrgentVisit, now: datetime, travel: TravelModel
 ) -> WorkerInsertion | None:
     """The worker's day with the urgent visit in it, or None when the worker cannot make it
     today without dropping a booked order (shift over, day too full, too far)."""
     worker = day.worker
     now_s = seconds_of_day(now)
-    today = china_date(now)
     orders = {o.order_id: o for o in day.orders}
     holds = {h.stop_id: h for h in day.held}
 
@@ -96,24 +87,14 @@ def insert_for_worker(
     if start >= worker.shift.end:
         return None
     here = where(done[-1][0]) if done else day.base
-    latest_at = visit.due_at + timedelta(seconds=visit.late_seconds)
-    latest = seconds_of_day(latest_at)
-    if china_date(latest_at) > today:
-        latest = DAY_END - visit.service_seconds
-    if visit.late_seconds:  # already late: at least "straight there" from now
-        latest = max(latest, start + travel.seconds(here, visit.location) + LATE_SLACK_SECONDS)
-    if start + travel.seconds(here, visit.location) > latest:  # out of reach: no solve
+    elder_at = visit.elder.location
+    window = urgent_window(visit, start, travel.seconds(here, elder_at), china_date(now))
+    if window is None:
         return None
-    window = TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
-    lunch = worker.lunch
-    if lunch is not None and (lunch.end <= start or window.intersect(lunch) is not None):
-        lunch = None  # an emergency in the lunch hour takes the break
-    elif lunch is not None and lunch.start < start:
-        lunch = TimeWindow(start, lunch.end)
+    lunch = lunch_left(worker.lunch, start, window)
     shift = TimeWindow(start, worker.shift.end)
-    hold = UrgentHold(visit.incident_id, worker.worker_id, visit.location, window,
-                      visit.service_seconds)  # fmt: skip
-    points = [here, day.base, visit.location, *(where(i) for i, _ in rest)]
+    hold = UrgentHold(visit.incident_id, worker.worker_id, elder_at, window, visit.service_seconds)
+    points = [here, day.base, elder_at, *(where(i) for i, _ in rest)]
 
     def clipped(stop_id: str) -> TimeWindow:
         span = orders[stop_id].window if stop_id in orders else holds[stop_id].window

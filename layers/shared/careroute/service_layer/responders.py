@@ -37,7 +37,7 @@ from careroute.planning.urgent_route import (
     seconds_of_day,
     without_urgent,
 )
-from careroute.planning.urgent_workers import WorkerDay, WorkerUrgent, insert_for_worker, without
+from careroute.planning.urgent_workers import WorkerDay, insert_for_worker, without
 from careroute.service_layer.container_cache import ContainerCache
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -210,13 +210,7 @@ def plan_visit(
     community = found.communities[option.community_id]
     steward = found.stewards[option.community_id]
     previous = ports.routes.find_route(steward.steward_id, china_date(now))
-    visit = UrgentVisit(
-        incident.incident_id,
-        elder,
-        incident.arrive_due_at,
-        incident.service_minutes * 60,
-        late_seconds,
-    )
+    visit = UrgentVisit.of(incident, elder, late_seconds)
     base = without_urgent(previous, incident.incident_id)
     inserted = insert_urgent(base, community, steward, visit, now, policy)
     if inserted is None:
@@ -259,13 +253,7 @@ def _worker_plan(
 ) -> RoutePlan | None:
     day = china_date(now)
     plan, mine = _worker_day(incident.district_id, worker_id, day, plans, ports)
-    visit = WorkerUrgent(
-        incident.incident_id,
-        elder.location,
-        incident.arrive_due_at,
-        incident.service_minutes * 60,
-        late_seconds,
-    )
+    visit = UrgentVisit.of(incident, elder, late_seconds)
     inserted = insert_for_worker(without(mine, incident.incident_id), visit, now, _bike(policy))
     if inserted is None:
         return None
