@@ -7,10 +7,7 @@ Every 4xx has one JSON shape, {"error": {"code": ..., "message": ...}}; a 5xx ne
 internals. The routes live in careroute/entrypoints/api_routes, one module per area.
 """
 
-from typing import Any
-
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.domain.policy import load_policy
 from careroute.entrypoints.api_routes import (
@@ -24,7 +21,7 @@ from careroute.entrypoints.api_routes import (
 )
 from careroute.entrypoints.docs_page import DOCS_HTML
 from careroute.entrypoints.handler_setup import bound_settings
-from careroute.entrypoints.http_api import caller_of, http_entry, new_resolver
+from careroute.entrypoints.http_api import caller_of, http_handler, new_resolver
 from careroute.entrypoints.openapi_doc import served_document
 
 settings = bound_settings()
@@ -45,6 +42,4 @@ def get_docs() -> Response[str]:
     return Response(200, "text/html; charset=utf-8", DOCS_HTML)
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

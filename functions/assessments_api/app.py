@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.assessment_repositories import assessing
 from careroute.domain import clock
@@ -16,7 +15,7 @@ from careroute.entrypoints.http_api import (
     PathId,
     area_api,
     created_responses,
-    http_entry,
+    http_handler,
     stored_once,
 )
 from careroute.messages.assessments import AssessmentResultBody
@@ -51,6 +50,4 @@ def post_result(
     return stored_once(result, created, metric="AssessmentsRecorded")
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -6,7 +6,6 @@ the monthly response report. The visit itself is on the responder's route
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.domain import clock
@@ -19,7 +18,7 @@ from careroute.entrypoints.http_api import (
     PathId,
     ScopeQuery,
     area_api,
-    http_entry,
+    http_handler,
 )
 from careroute.messages.incidents import CloseIncidentBody, IncidentList, IncidentRow
 from careroute.service_layer.incident_tracking import (
@@ -86,6 +85,4 @@ def get_report(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
     return incident_report(caller(), month, scope, clock.now(), ports).as_dict()
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.inspection_repositories import inspecting
 from careroute.domain import clock
@@ -20,7 +19,7 @@ from careroute.entrypoints.http_api import (
     PathId,
     area_api,
     created_responses,
-    http_entry,
+    http_handler,
     stored_once,
 )
 from careroute.messages.inspections import InspectionProgress, InspectionResultBody
@@ -69,6 +68,4 @@ def get_progress(
     return progress(caller(), scope, month or today.strftime("%Y-%m"), today, ports)
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -3,11 +3,9 @@ trips, hand-over times and ride minutes; elder ids only)."""
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from careroute.adapters.dynamodb.meal_repositories import meal_route_reading
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.http_api import PathDay, PathId, area_api, http_entry
+from careroute.entrypoints.http_api import PathDay, PathId, area_api, http_handler
 from careroute.service_layer.meals import canteen_routes
 
 handler_setup.bound_settings()
@@ -24,6 +22,4 @@ def get_routes(canteen_id: PathId, day: PathDay) -> dict[str, Any]:
     return canteen_routes(caller(), canteen_id, day, ports)
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

@@ -5,11 +5,10 @@ community, and who is outside (elder ids only)."""
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.circle_repositories import circle_reading
 from careroute.entrypoints.handler_setup import with_policy
-from careroute.entrypoints.http_api import INPUT_ERRORS, area_api, http_entry
+from careroute.entrypoints.http_api import INPUT_ERRORS, area_api, http_handler
 from careroute.service_layer.service_circle import scope_circle
 
 setup = with_policy()
@@ -31,6 +30,4 @@ def get_circle(
     return scope_circle(caller(), scope, setup.policy(), ports)
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

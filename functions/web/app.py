@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.oversight_repositories import dashboard_reading
 from careroute.domain import clock
@@ -22,7 +21,7 @@ from careroute.entrypoints.http_api import (
     MonthQuery,
     ScopeQuery,
     area_api,
-    http_entry,
+    http_handler,
 )
 from careroute.entrypoints.http_errors import error
 from careroute.service_layer.dashboard import month_series, scope_map
@@ -72,6 +71,4 @@ def get_coverage_daily(month: MonthQuery, scope: ScopeQuery = "city") -> dict[st
     return month_series(caller(), month, scope, clock.today(), ports)
 
 
-@http_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = http_handler(app)

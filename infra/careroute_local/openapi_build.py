@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 from careroute.entrypoints.openapi_doc import DOCUMENT_FILE, merge, render
 from careroute_local.paths import TEMPLATE_PATH
-from careroute_local.pump import load_handler
+from careroute_local.pump import load_module
 from careroute_local.template import FunctionSpec, load_template
 
 
 def function_document(spec: FunctionSpec) -> dict[str, Any]:
     """One function's resolver's own OpenAPI document."""
     with mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": "us-east-1", **spec.environment}):
-        handler = load_handler(spec)
-    app = sys.modules[handler.__module__].app
+        app = load_module(spec).app
     document: dict[str, Any] = json.loads(app.get_openapi_json_schema())
     return document
 

@@ -16,7 +16,7 @@ and `event_pump`, which puts them together.
 
 from careroute_local.pump.batches import DrainStats
 from careroute_local.pump.event_pump import EventPump
-from careroute_local.pump.function_runner import load_handler
+from careroute_local.pump.function_runner import load_handler, load_module
 from careroute_local.pump.http_events import HttpResponse
 from careroute_local.pump.http_server import MAX_HTTP_BODY, LocalHttpServer
 from careroute_local.pump.schedule_expressions import next_schedule_time
@@ -28,5 +28,6 @@ __all__ = [
     "HttpResponse",
     "LocalHttpServer",
     "load_handler",
+    "load_module",
     "next_schedule_time",
 ]

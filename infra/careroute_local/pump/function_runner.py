@@ -29,8 +29,8 @@ log = logging.getLogger("careroute_local")
 Handler = Callable[[Any, Any], Any]
 
 
-def load_handler(spec: FunctionSpec) -> Handler:
-    """Import a function's handler by file path, once, under a module name unique to it."""
+def load_module(spec: FunctionSpec) -> ModuleType:
+    """Import a function's handler module by file path, once, under a name unique to it."""
     digest = hashlib.sha1(str(spec.handler_path).encode()).hexdigest()[:10]
     module_name = f"_lambda_{spec.logical_id}_{digest}"
     module: ModuleType | None = sys.modules.get(module_name)
@@ -57,7 +57,12 @@ def load_handler(spec: FunctionSpec) -> Handler:
             sys.path.remove(code_dir)
             if code_dir not in sys.path:
                 sys.path.append(code_dir)
-    handler: Handler = getattr(module, spec.handler_function)
+    return module
+
+
+def load_handler(spec: FunctionSpec) -> Handler:
+    """A function's handler, from its module imported once (`load_module`)."""
+    handler: Handler = getattr(load_module(spec), spec.handler_function)
     return handler
 
 

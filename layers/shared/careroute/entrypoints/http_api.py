@@ -33,6 +33,7 @@ from aws_lambda_powertools.event_handler.openapi.types import (
 )
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AfterValidator, BaseModel
 
 from careroute.domain.access import Caller
@@ -164,11 +165,15 @@ def area_api(tag: str) -> tuple[APIGatewayHttpResolver, Callable[[], Caller], Ro
     return app, caller_of(app), Routes(app, tag)
 
 
-def http_entry(handler: Entry) -> Entry:
-    """An API function's Lambda entry, observed: logs carry the request's correlation id, the
-    invocation is traced and the metrics it added are flushed."""
+def http_handler(app: APIGatewayHttpResolver) -> Entry:
+    """An API function's Lambda entry: `app` resolves each request, observed: logs carry the
+    request's correlation id, the invocation is traced and the metrics it added are flushed."""
+
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return app.resolve(event, context)
+
     logged = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    entry: Entry = logged(tracer.capture_lambda_handler(metrics.log_metrics(handler)))
+    entry: Entry = logged(tracer.capture_lambda_handler(metrics.log_metrics(lambda_handler)))
     return entry
 
 
