@@ -135,12 +135,18 @@ class MemoryElders:
         state.elder = replace(state.elder, benefit_tasks=tasks)
         return True
 
-    def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
+    def _move_forward(self, community_id: str, elder_id: str, field: str, to: date) -> bool:
+        """Set the elder's date `field` to `to` only if that moves it forward: the registry's
+        conditional maximum. False when nothing changed (not later, or the elder is unknown)."""
         state = self._state(community_id, elder_id)
-        if state is None or not _later(on, state.elder.last_visited_on):
+        if state is None or not _later(to, getattr(state.elder, field)):
             return False
-        state.elder = replace(state.elder, last_visited_on=on)
+        moved: dict[str, Any] = {field: to}
+        state.elder = replace(state.elder, **moved)
         return True
+
+    def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
+        return self._move_forward(community_id, elder_id, "last_visited_on", on)
 
     def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
         state = self._state(community_id, elder_id)
@@ -152,11 +158,7 @@ class MemoryElders:
         return True
 
     def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
-        state = self._state(community_id, elder_id)
-        if state is None or not _later(until, state.elder.urgent_until):
-            return False
-        state.elder = replace(state.elder, urgent_until=until)
-        return True
+        return self._move_forward(community_id, elder_id, "urgent_until", until)
 
     def change_status(self, change: StatusChange) -> bool:
         state = self._state(change.community_id, change.elder_id)
