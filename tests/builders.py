@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import Order, Payment, ServiceType
+from careroute.domain.tickets import Ticket, TicketSla, tickets_for
 from careroute.domain.vocabulary import (
     Category,
     Elder,
@@ -17,6 +18,7 @@ from careroute.domain.vocabulary import (
     Finding,
     GeoPoint,
     Outcome,
+    Registry,
     Severity,
     Tier,
     TimeWindow,
@@ -104,6 +106,25 @@ def a_visit_to(
         recorded_at=recorded_at,
         findings=findings,
     )
+
+
+def a_finding_ticket(
+    registry: Registry, steward: int, finding: Finding, found: datetime, sla: TicketSla
+) -> Ticket:
+    """The ticket `finding` opens, found at `found` on a T2 visit by `registry.stewards[steward]`
+    to the first elder of their community (visit id `visit-<steward>-<severity>`)."""
+    by = registry.stewards[steward]
+    elder = next(e for e in registry.elders if e.community_id == by.community_id)
+    record = a_visit_to(
+        elder,
+        f"visit-{steward}-{finding.severity.value}",
+        found,
+        steward_id=by.steward_id,
+        tier=Tier.T2,
+        findings=(finding,),
+    )
+    [ticket] = tickets_for(record, sla)
+    return ticket
 
 
 def an_order(n: int = 1, service: ServiceType = ServiceType.CLEANING, **fields: object) -> Order:

@@ -13,15 +13,15 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.due import WorkCalendar
 from careroute.domain.policy import PolicyError, load_policy, parse_policy
 from careroute.domain.ticket_duty import DutyRota, needs_duty_officer, steward_acts_in_time
-from careroute.domain.tickets import Level, Ticket, TicketStatus, tickets_for
-from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity, Tier
+from careroute.domain.tickets import Level, Ticket, TicketStatus
+from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
 from careroute.service_layer.tickets import (
     Escalation,
     Ticketing,
     close_ticket,
     run_escalator,
 )
-from tests.builders import a_visit_to
+from tests.builders import a_finding_ticket
 from tests.unit.conftest import STREET_AS_OF
 
 POLICY = load_policy()
@@ -127,18 +127,9 @@ def escalation(one_street: Registry) -> Escalation:
 
 
 def found_by(one_street: Registry, steward: int, severity: Severity, when: datetime) -> Ticket:
-    community = one_street.stewards[steward].community_id
-    elder = next(e for e in one_street.elders if e.community_id == community)
-    record = a_visit_to(
-        elder,
-        f"visit-{steward}-{severity.value}",
-        when,
-        steward_id=one_street.stewards[steward].steward_id,
-        tier=Tier.T2,
-        findings=(Finding(FindingCategory.SAFETY_HAZARD, severity, "a loose rail"),),
-    )
-    [ticket] = tickets_for(record, POLICY.tickets)
-    return ticket
+    """The ticket of a safety hazard found at `when` by `one_street.stewards[steward]`."""
+    hazard = Finding(FindingCategory.SAFETY_HAZARD, severity, "a loose rail")
+    return a_finding_ticket(one_street, steward, hazard, when, POLICY.tickets)
 
 
 def test_the_escalator_hands_a_sick_stewards_urgent_ticket_to_the_street_once(

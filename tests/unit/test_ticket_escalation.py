@@ -12,8 +12,8 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import load_policy
-from careroute.domain.tickets import Level, Ticket, TicketSource, tickets_for
-from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity, Tier
+from careroute.domain.tickets import Level, Ticket, TicketSource
+from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
 from careroute.service_layer.tickets import (
     TicketFilter,
     Ticketing,
@@ -23,7 +23,7 @@ from careroute.service_layer.tickets import (
     overdue_count,
     ticket_figures,
 )
-from tests.builders import a_visit_to
+from tests.builders import a_finding_ticket
 from tests.unit.conftest import STREET_AS_OF
 
 DAY = STREET_AS_OF
@@ -43,19 +43,9 @@ def ports(one_street: Registry) -> Ticketing:
 
 
 def found_on_visit(one_street: Registry, steward: int, severity: Severity) -> Ticket:
-    """The ticket of one finding on a visit to an elder of `one_street.stewards[steward]`."""
-    community = one_street.stewards[steward].community_id
-    elder = next(e for e in one_street.elders if e.community_id == community)
-    record = a_visit_to(
-        elder,
-        f"visit-{steward}-{severity.value}",
-        VISITED,
-        steward_id=one_street.stewards[steward].steward_id,
-        tier=Tier.T2,
-        findings=(Finding(FindingCategory.HEALTH, severity, "a need"),),
-    )
-    [ticket] = tickets_for(record, POLICY.tickets)
-    return ticket
+    """The ticket of one need found at VISITED by `one_street.stewards[steward]`."""
+    need = Finding(FindingCategory.HEALTH, severity, "a need")
+    return a_finding_ticket(one_street, steward, need, VISITED, POLICY.tickets)
 
 
 def opened(ports: Ticketing, registry: Registry, *severities: Severity) -> list[Ticket]:
