@@ -1,7 +1,7 @@
 """The cause of a simulated miss: a try every day from early enough is counted apart, a first
 try on the deadline is ours, and a steward's known sick days are named."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from careroute_synthetic.city import generate_city
@@ -20,16 +20,17 @@ def run() -> Run:
     return Run(SimulationConfig(month="2026-12"), city, load_policy())
 
 
-def _weekly_miss(run: Run) -> Miss:
-    """A weekly elder visited Monday 7 December, not again by Monday 14 December."""
+def _weekly_miss(run: Run, deadline: date = date(2026, 12, 14)) -> Miss:
+    """A weekly elder visited a week before `deadline` (by default Monday 7 December), not
+    again by the deadline."""
     elder = run.city.elders[0]
     return Miss(
         elder.elder_id,
         elder.community_id,
         Tier.T1,
         MissKind.CADENCE,
-        deadline=date(2026, 12, 14),
-        since=date(2026, 12, 7),
+        deadline=deadline,
+        since=deadline - timedelta(days=7),
     )
 
 
@@ -70,24 +71,10 @@ def test_a_known_sick_day_without_a_route_is_named(run: Run) -> None:
 def test_a_cadence_due_on_the_months_first_day_is_the_previous_months(run: Run) -> None:
     """Due Tuesday 1 December after a visit on 24 November: one simulated working day, fewer
     than a first try and a retry need; due Wednesday 2 December: two, so it is judged."""
-    elder = run.city.elders[0]
-    steward = next(s for s in run.city.stewards if s.community_id == elder.community_id)
+    first_day = _weekly_miss(run, date(2026, 12, 1))
+    assert first_day.since == date(2026, 11, 24)
+    steward = next(s for s in run.city.stewards if s.community_id == first_day.community_id)
     assert not steward.days_off & {1, 2}  # works Tuesdays and Wednesdays
-    first_day = Miss(
-        elder.elder_id,
-        elder.community_id,
-        Tier.T1,
-        MissKind.CADENCE,
-        deadline=date(2026, 12, 1),
-        since=date(2026, 11, 24),
-    )
     assert cause_of(first_day, run) == PREVIOUS_MONTH and excused(PREVIOUS_MONTH)
-    second_day = Miss(
-        elder.elder_id,
-        elder.community_id,
-        Tier.T1,
-        MissKind.CADENCE,
-        deadline=date(2026, 12, 2),
-        since=date(2026, 11, 25),
-    )
+    second_day = _weekly_miss(run, date(2026, 12, 2))
     assert cause_of(second_day, run) == "never planned"
