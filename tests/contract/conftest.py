@@ -7,7 +7,7 @@ that set, so what one use case writes another reads (as in the product).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -155,6 +155,12 @@ def dynamodb_backend(pump: EventPump) -> Backend:
         audit=dynamodb.DynamoReadAudit(),
         queued=sqs_reader(pump, "PlanJobsQueue"),
     )
+
+
+def assert_same_answers(on_memory: Mapping[str, object], on_dynamodb: Mapping[str, object]) -> None:
+    """Each named answer of a run on memory is the same on DynamoDB; a failure names it."""
+    for name in on_memory:
+        assert on_memory[name] == on_dynamodb[name], name
 
 
 @pytest.fixture(params=["memory", "dynamodb"])

@@ -26,7 +26,7 @@ from careroute.service_layer.elders import (
 )
 from careroute.service_layer.ports import StatusChange
 from tests.conftest import TODAY
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY
 
 OFFICIAL = Actor("official-1", "district_official")
@@ -154,5 +154,4 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     assert on_memory["changed"][1].changed == []
     assert on_memory["log"].count == 1  # the admin's page; the official saw no names
     assert len(on_memory["elder_reads"]) == 1  # the admin saw the address history
-    for name in on_memory:
-        assert on_memory[name] == on_dynamodb[name], name
+    assert_same_answers(on_memory, on_dynamodb)

@@ -21,7 +21,7 @@ from careroute.service_layer.dashboard import DashboardReading, month_series, sc
 from careroute.service_layer.officials import OverdueReading, overdue_in
 from careroute.service_layer.scope_access import readable_known_scope
 from tests.conftest import TODAY
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY, totals, visit
 
 CITY = Scope(ScopeKind.CITY, "all")
@@ -135,8 +135,7 @@ def test_the_officials_reads_answer_the_same_on_memory_and_on_dynamodb(
     assert {late[0].elder_id, late[1].elder_id} <= {
         row.elder_id for row in on_memory["overdue"][0].elders
     }
-    for name in on_memory:
-        assert on_memory[name] == on_dynamodb[name], name
+    assert_same_answers(on_memory, on_dynamodb)
 
 
 def test_a_months_counters_are_read_whole_and_overwritten_with_stale_ones_set_to_zero(

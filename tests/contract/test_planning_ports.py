@@ -16,7 +16,7 @@ from careroute.domain.vocabulary import Registry
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
 from careroute.service_layer.planning import fan_out, plan_community
 from tests.conftest import PLAN_DATE, nightly_tick_time
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 
 POLICY = load_policy()
 
@@ -185,5 +185,4 @@ def test_the_nightly_plan_sends_the_same_jobs_and_stores_the_same_routes_on_both
     assert on_memory["fan_out"].absent == 1 and on_memory["fan_out"].covered > 0
     assert sum(job.cover != [] for job in on_memory["jobs"]) > 0
     assert sum(route is not None for route in on_memory["routes"]) == len(city.stewards) - 1
-    for name in on_memory:
-        assert on_memory[name] == on_dynamodb[name], name
+    assert_same_answers(on_memory, on_dynamodb)

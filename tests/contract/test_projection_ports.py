@@ -31,7 +31,7 @@ from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import project
 from tests.builders import a_visit_to
 from tests.conftest import TODAY
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 
 POLICY = load_policy()
 MORNING = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=9)
@@ -220,8 +220,7 @@ def test_the_projector_leaves_the_same_state_on_memory_and_on_dynamodb(
     assert on_memory["elders"][1].status is ElderStatus.ACTIVE  # home again after hospital
     assert on_memory["elders"][3].status is ElderStatus.MOVED  # moved is final
     assert on_memory["tickets"][2]["opened"] == 2
-    for name in on_memory:
-        assert on_memory[name] == on_dynamodb[name], name
+    assert_same_answers(on_memory, on_dynamodb)
 
 
 def test_a_record_for_an_elder_not_in_the_registry_changes_no_elder_but_still_counts(

@@ -25,7 +25,7 @@ from careroute.service_layer.tickets import (
     overdue_count,
     ticket_figures,
 )
-from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY, visit
 
 FINDINGS = (
@@ -191,5 +191,4 @@ def test_the_ticket_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     assert on_memory["listed"][TicketFilter.OVERDUE].count > 0
     assert on_memory["mine"].count == 3 and on_memory["closed"].status == TicketStatus.CLOSED
     assert on_memory["figures"]["closed"] == 1
-    for name in on_memory:
-        assert on_memory[name] == on_dynamodb[name], name
+    assert_same_answers(on_memory, on_dynamodb)
