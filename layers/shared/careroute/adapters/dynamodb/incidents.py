@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
@@ -42,6 +43,10 @@ from careroute.domain.vocabulary import Severity
 
 SLOT_PREFIX = "elder#"
 UNACKED = "1"
+DEADLINES = ("opened_at", "last_event_at", "ack_due_at", "arrive_due_at")
+"""The moments every incident has from the event that opened it."""
+STEPS = ("eta", "dispatched_at", "placed_due_at", "acknowledged_at", "arrived_at", "closed_at")
+"""The moments an incident gets as it moves on (absent until then)."""
 
 
 def _time(text: str | None) -> datetime | None:
@@ -86,8 +91,18 @@ class IncidentModel(TableModel):
     unacknowledged = index("unacked-index", "unacked", range_key="ack_due_at")
 
 
-def _optional(at: datetime | None) -> str | None:
-    return instant_text(at) if at is not None else None
+def _stored_moments(i: Incident) -> dict[str, Any]:
+    """Every moment of `i` as `instant_text` (None for a step not reached)."""
+    moments = {name: getattr(i, name) for name in DEADLINES + STEPS}
+    return {name: instant_text(at) if at is not None else None for name, at in moments.items()}
+
+
+def _read_moments(item: IncidentModel) -> dict[str, Any]:
+    """Every moment of a stored incident: the deadlines must be there, a step may not."""
+    moments = {name: _time(getattr(item, name)) for name in DEADLINES + STEPS}
+    missing = [name for name in DEADLINES if moments[name] is None]
+    assert not missing, f"incident {item.pk} has no {missing}"
+    return moments
 
 
 def _item(i: Incident) -> IncidentModel:
@@ -99,10 +114,7 @@ def _item(i: Incident) -> IncidentModel:
         event_type=i.event_type.value,
         severity=i.severity.value,
         month=i.month,
-        opened_at=instant_text(i.opened_at),
-        last_event_at=instant_text(i.last_event_at),
-        ack_due_at=instant_text(i.ack_due_at),
-        arrive_due_at=instant_text(i.arrive_due_at),
+        **_stored_moments(i),
         service_minutes=i.service_minutes,
         event_ids=list(i.event_ids),
         status=i.status.value,
@@ -111,12 +123,6 @@ def _item(i: Incident) -> IncidentModel:
         responder_id=i.responder_id or None,
         responder_community_id=i.responder_community_id or None,
         responder_provider_id=i.responder_provider_id or None,
-        eta=_optional(i.eta),
-        dispatched_at=_optional(i.dispatched_at),
-        placed_due_at=_optional(i.placed_due_at),
-        acknowledged_at=_optional(i.acknowledged_at),
-        arrived_at=_optional(i.arrived_at),
-        closed_at=_optional(i.closed_at),
         outcome=i.outcome.value if i.outcome else None,
         dispatch_note=i.dispatch_note or None,
         version=i.version,
@@ -124,11 +130,6 @@ def _item(i: Incident) -> IncidentModel:
 
 
 def _incident(item: IncidentModel) -> Incident:
-    def at(text: str | None) -> datetime:
-        value = _time(text)
-        assert value is not None
-        return value
-
     return Incident(
         incident_id=item.pk,
         elder_id=item.elder_id,
@@ -137,10 +138,7 @@ def _incident(item: IncidentModel) -> Incident:
         district_id=item.district_id or "",
         event_type=EventType(item.event_type),
         severity=Severity(item.severity),
-        opened_at=at(item.opened_at),
-        last_event_at=at(item.last_event_at),
-        ack_due_at=at(item.ack_due_at),
-        arrive_due_at=at(item.arrive_due_at),
+        **_read_moments(item),
         service_minutes=int(item.service_minutes or 0),
         event_ids=tuple(str(e) for e in item.event_ids or ()),
         status=IncidentStatus(item.status),
@@ -148,12 +146,6 @@ def _incident(item: IncidentModel) -> Incident:
         responder_id=item.responder_id or "",
         responder_community_id=item.responder_community_id or "",
         responder_provider_id=item.responder_provider_id or "",
-        eta=_time(item.eta),
-        dispatched_at=_time(item.dispatched_at),
-        placed_due_at=_time(item.placed_due_at),
-        acknowledged_at=_time(item.acknowledged_at),
-        arrived_at=_time(item.arrived_at),
-        closed_at=_time(item.closed_at),
         outcome=IncidentOutcome(item.outcome) if item.outcome else None,
         dispatch_note=item.dispatch_note or "",
         version=int(item.version),
