@@ -18,6 +18,7 @@ from careroute.adapters import memory, memory_visits
 from careroute.adapters.dynamodb import bind_tables
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
+from careroute.domain.vocabulary import Registry
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
@@ -90,6 +91,13 @@ class Backend:
     @property
     def ticketing(self) -> Ticketing:
         return Ticketing(self.tickets, self.coverage, self.stewards, self.scopes)
+
+    def holding(self, city: Registry) -> Backend:
+        """This backend with `city`'s communities, stewards and elders saved in it."""
+        self.communities.save_communities(city.communities)
+        self.stewards.save_stewards(city.stewards)
+        self.elders.save_elders(city.elders)
+        return self
 
 
 def memory_backend() -> Backend:

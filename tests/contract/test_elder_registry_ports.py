@@ -115,9 +115,7 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     patch = ElderPatch.model_validate({"address": "新地址", "status": "hospitalised"})
     states = []
     for backend in (memory_backend(), dynamodb_backend(session_pump)):
-        backend.communities.save_communities(city.communities)
-        backend.stewards.save_stewards(city.stewards)
-        backend.elders.save_elders(city.elders)
+        backend.holding(city)
         ports = ElderRegistry(
             backend.communities, backend.stewards, backend.elders, backend.scopes, backend.audit
         )

@@ -125,9 +125,7 @@ def incident_story(homes: HomeServices, city: Registry) -> dict[str, object]:
     an unknown device reports too; the first incident's responder acknowledges it; three hours
     later the minute escalator runs. What each incident became, the rejections, and the
     escalator's counts."""
-    homes.backend.communities.save_communities(city.communities)
-    homes.backend.stewards.save_stewards(city.stewards)
-    homes.backend.elders.save_elders(city.elders)
+    homes.backend.holding(city)
     homes.providers.save_market(generate_market(city.communities, seed=11))
     installed = generate_devices(city, seed=3, installed_on=TODAY)
     homes.devices.save_devices(installed)

@@ -281,9 +281,7 @@ def order_story(homes: HomeServices, city: Registry) -> dict[str, Any]:
     dispatcher takes each, retries the waiting one, and a family cancels one. What each order
     became, its steps, and oversight's figures (not the routes: the router's search is
     time-boxed)."""
-    homes.backend.communities.save_communities(city.communities)
-    homes.backend.stewards.save_stewards(city.stewards)
-    homes.backend.elders.save_elders(city.elders)
+    homes.backend.holding(city)
     homes.providers.save_market(generate_market(city.communities, seed=11))
     active = [e for e in city.elders if e.status is ElderStatus.ACTIVE]
     oldest = sorted(active, key=lambda e: (e.birth_date, e.elder_id))[:4]

@@ -32,11 +32,8 @@ def street() -> Registry:
 @pytest.fixture
 def backend(street: Registry) -> Backend:
     """The memory adapters, holding the street, on China's calendar."""
-    ports = replace(memory_backend(), holidays=ChinaCalendar(memory.MemoryHolidays()))
-    ports.communities.save_communities(street.communities)
-    ports.stewards.save_stewards(street.stewards)
-    ports.elders.save_elders(street.elders)
-    return ports
+    on_china_calendar = replace(memory_backend(), holidays=ChinaCalendar(memory.MemoryHolidays()))
+    return on_china_calendar.holding(street)
 
 
 def plan(ports: Backend, day: date) -> list[CommunityPlanned]:

@@ -7,17 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from careroute.adapters import memory, memory_visits
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.messages.visits import NightlyTick, PlanJob
-from careroute.service_layer.planning import (
-    CommunityPlanning,
-    NightlyPlanning,
-    cover_now,
-    fan_out,
-    plan_community,
-)
+from careroute.service_layer.planning import cover_now, fan_out, plan_community
+from tests.contract.conftest import Backend, memory_backend
 from tests.unit.conftest import STREET_AS_OF
 
 AS_OF = STREET_AS_OF  # a Monday
@@ -26,32 +20,12 @@ POLICY = load_policy()
 
 
 @pytest.fixture
-def nightly(one_street: Registry) -> NightlyPlanning:
-    ports = NightlyPlanning(
-        communities=memory.MemoryCommunities(),
-        stewards=memory.MemoryStewards(),
-        elders=memory.MemoryElders(),
-        routes=memory_visits.MemoryRoutes(),
-        overflow=memory_visits.MemoryOverflowMarks(),
-        holidays=memory.MemoryHolidays(),
-        plan_jobs=memory_visits.MemoryPlanJobs(),
-    )
-    ports.communities.save_communities(one_street.communities)
-    ports.stewards.save_stewards(one_street.stewards)
-    ports.elders.save_elders(one_street.elders)
-    return ports
+def backend(one_street: Registry) -> Backend:
+    return memory_backend().holding(one_street)
 
 
-def solver(ports: NightlyPlanning) -> CommunityPlanning:
-    """The solver's ports over the same stores as the planner's."""
-    return CommunityPlanning(
-        ports.communities, ports.stewards, ports.elders, ports.routes, ports.overflow
-    )
-
-
-def queued(ports: NightlyPlanning) -> list[PlanJob]:
-    assert isinstance(ports.plan_jobs, memory_visits.MemoryPlanJobs)
-    return sorted(ports.plan_jobs.take_all(), key=lambda job: job.community_id)
+def queued(backend: Backend) -> list[PlanJob]:
+    return sorted(backend.queued(), key=lambda job: job.community_id)
 
 
 def tick_for(plan_date: date) -> NightlyTick:
@@ -60,13 +34,13 @@ def tick_for(plan_date: date) -> NightlyTick:
 
 
 def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan_date(
-    nightly: NightlyPlanning, one_street: Registry
+    backend: Backend, one_street: Registry
 ) -> None:
     near, far = PLAN_DATE + timedelta(days=10), PLAN_DATE + timedelta(days=200)
-    nightly.holidays.save_holidays({near: "near", far: "far"}, "bureau")
-    sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, nightly)
+    backend.holidays.save_holidays({near: "near", far: "far"}, "bureau")
+    sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, backend.nightly)
     assert (sent.plan_date, sent.jobs, sent.absent, sent.covered) == (PLAN_DATE, 3, 0, 0)
-    jobs = queued(nightly)
+    jobs = queued(backend)
     assert [job.community_id for job in jobs] == sorted(
         c.community_id for c in one_street.communities
     )
@@ -80,68 +54,68 @@ def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan
 
 
 def test_an_absent_stewards_visits_that_cannot_wait_are_planned_on_neighbours_routes(
-    nightly: NightlyPlanning, one_street: Registry
+    backend: Backend, one_street: Registry
 ) -> None:
     absent = one_street.stewards[0]
-    nightly.stewards.set_leave(absent.steward_id, [PLAN_DATE])
-    sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, nightly)
+    backend.stewards.set_leave(absent.steward_id, [PLAN_DATE])
+    sent = fan_out(tick_for(PLAN_DATE), "run-1", POLICY, backend.nightly)
     assert sent.absent == 1 and sent.covered > 0 and sent.uncovered == 0
-    jobs = {job.community_id: job for job in queued(nightly)}
+    jobs = {job.community_id: job for job in queued(backend)}
     assert jobs[absent.community_id].cover == []
     handed = [item for job in jobs.values() for item in job.cover]
     assert len(handed) == sent.covered
     assert {item.community_id for item in handed} == {absent.community_id}
-    planned = {c: plan_community(job, POLICY, solver(nightly)) for c, job in jobs.items()}
+    planned = {c: plan_community(job, POLICY, backend.community) for c, job in jobs.items()}
     assert planned[absent.community_id].day_off
-    assert nightly.routes.find_route(absent.steward_id, PLAN_DATE) is None
+    assert backend.routes.find_route(absent.steward_id, PLAN_DATE) is None
     assert sum(p.cover for p in planned.values()) > 0
     for steward in one_street.stewards[1:]:
-        route = nightly.routes.find_route(steward.steward_id, PLAN_DATE)
+        route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
         assert route is not None
         covered = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
         assert covered == {i.elder_id for i in jobs[steward.community_id].cover}
 
 
 def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_horizon_says(
-    nightly: NightlyPlanning, one_street: Registry
+    backend: Backend, one_street: Registry
 ) -> None:
     steward = one_street.stewards[1]
     job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="run-7")
-    planned = plan_community(job, POLICY, solver(nightly))
-    route = nightly.routes.find_route(steward.steward_id, PLAN_DATE)
+    planned = plan_community(job, POLICY, backend.community)
+    route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
     assert route is not None and route["run_id"] == "run-7"
     assert (planned.steward_id, planned.day_off) == (steward.steward_id, False)
     assert planned.planned == len(route["stops"]) > 0
     assert planned.unassigned == len(route["unassigned"])
     overflowing = route["stats"]["horizon"]["overflow"] > 0
-    assert (steward.community_id in nightly.overflow.overflowing_on(PLAN_DATE)) is overflowing
+    assert (steward.community_id in backend.overflow.overflowing_on(PLAN_DATE)) is overflowing
 
 
 def test_the_next_day_starts_from_yesterdays_order_and_a_day_off_stores_nothing(
-    nightly: NightlyPlanning, one_street: Registry
+    backend: Backend, one_street: Registry
 ) -> None:
     steward = one_street.stewards[1]
-    ports = solver(nightly)
+    ports = backend.community
     job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="r")
     plan_community(job, POLICY, ports)
     next_day = job.model_copy(update={"plan_date": PLAN_DATE + timedelta(days=1)})
     assert not plan_community(next_day, POLICY, ports).day_off
     saturday = job.model_copy(update={"plan_date": date(2026, 12, 12)})
     assert plan_community(saturday, POLICY, ports).day_off
-    assert nightly.routes.find_route(steward.steward_id, date(2026, 12, 12)) is None
+    assert backend.routes.find_route(steward.steward_id, date(2026, 12, 12)) is None
 
 
 def test_a_steward_away_on_a_day_already_planned_is_covered_the_same_day(
-    nightly: NightlyPlanning, one_street: Registry
+    backend: Backend, one_street: Registry
 ) -> None:
-    fan_out(tick_for(PLAN_DATE), "night", POLICY, nightly)
-    for job in queued(nightly):
-        plan_community(job, POLICY, solver(nightly))
+    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    for job in queued(backend):
+        plan_community(job, POLICY, backend.community)
     sick = one_street.stewards[0]
-    assert cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, nightly) == 0  # at work
-    nightly.stewards.set_leave(sick.steward_id, [PLAN_DATE])
-    handed = cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, nightly)
-    jobs = queued(nightly)
+    assert cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly) == 0  # at work
+    backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
+    handed = cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    jobs = queued(backend)
     assert handed > 0 and handed == sum(len(job.cover) for job in jobs)
     assert sick.community_id not in {job.community_id for job in jobs}
     assert {job.run_id for job in jobs} == {"morning"}

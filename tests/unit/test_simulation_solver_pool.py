@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from careroute.adapters import memory, memory_visits
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
-from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning, fan_out
+from careroute.service_layer.planning import fan_out
 from careroute_local.simulation import solver_pool
+from tests.contract.conftest import memory_backend
 from tests.unit.test_plan_community import PLAN_DATE, tick_for
 
 POLICY = load_policy()
@@ -19,23 +19,15 @@ POLICY = load_policy()
 
 def _planned_night(city: Registry, workers: int) -> tuple[dict[str, Any], set[str]]:
     """Fan out the night, solve its jobs with `workers`; the routes and the overflow marks."""
-    communities, stewards = memory.MemoryCommunities(), memory.MemoryStewards()
-    elders, routes = memory.MemoryElders(), memory_visits.MemoryRoutes()
-    overflow, jobs = memory_visits.MemoryOverflowMarks(), memory_visits.MemoryPlanJobs()
-    communities.save_communities(city.communities)
-    stewards.save_stewards(city.stewards)
-    elders.save_elders(city.elders)
-    nightly = NightlyPlanning(
-        communities, stewards, elders, routes, overflow, memory.MemoryHolidays(), jobs
-    )
-    fan_out(tick_for(PLAN_DATE), "night", POLICY, nightly)
-    planning = CommunityPlanning(communities, stewards, elders, routes, overflow)
-    planned = solver_pool.solve_all(jobs.take_all(), POLICY, planning, workers)
+    backend = memory_backend().holding(city)
+    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    planned = solver_pool.solve_all(backend.queued(), POLICY, backend.community, workers)
     assert all(p.error is None for p in planned)
+    routes = backend.routes
     documents = {
         s.steward_id: _timeless(routes.find_route(s.steward_id, PLAN_DATE)) for s in city.stewards
     }
-    return documents, overflow.overflowing_on(PLAN_DATE)
+    return documents, backend.overflow.overflowing_on(PLAN_DATE)
 
 
 def _timeless(document: dict[str, Any] | None) -> dict[str, Any] | None:
