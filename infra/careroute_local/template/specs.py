@@ -137,14 +137,6 @@ class FunctionSpec:
         return self.events_of(ScheduleEvent)
 
     @property
-    def sqs_events(self) -> list[SqsEvent]:
-        return self.events_of(SqsEvent)
-
-    @property
-    def stream_events(self) -> list[StreamEvent]:
-        return self.events_of(StreamEvent)
-
-    @property
     def http_events(self) -> list[HttpApiEvent]:
         return self.events_of(HttpApiEvent)
 
