@@ -12,6 +12,7 @@ from careroute.domain.holiday_duty import (
     Closure,
     HolidayDuty,
     closures,
+    duty_dates,
     duty_days,
     parse_holiday_duty,
 )
@@ -83,3 +84,15 @@ def test_the_policy_table_names_the_tiers_on_duty() -> None:
         parse_holiday_duty({"tiers": ["T9"]}, "policy: holiday_duty")
     with pytest.raises(ValueError, match="unknown keys"):
         parse_holiday_duty({"days": 2}, "policy: holiday_duty")
+
+
+def test_a_stewards_duty_dates_follow_the_shortest_cadence_on_duty() -> None:
+    """Given weekly T1 and fortnightly T2, when only T2 is on duty, then the National Day week
+    (8 days from the last working day to the next) needs none; with T1, two."""
+    cadences = {Tier.T1: 7, Tier.T2: 14, Tier.T3: None}
+    october = [day for day in PACKAGE_HOLIDAYS if day.year == 2026 and day.month == 10]
+    fortnightly = HolidayDuty(frozenset({Tier.T2, Tier.T3}))
+    assert duty_dates(fortnightly, cadences, WEEKEND, october, PACKAGE_WORKDAYS) == frozenset()
+    weekly = duty_dates(HolidayDuty(), cadences, WEEKEND, october, PACKAGE_WORKDAYS)
+    assert weekly == {date(2026, 10, 3), date(2026, 10, 5)}
+    assert duty_dates(HolidayDuty(frozenset()), cadences, WEEKEND, october) == frozenset()

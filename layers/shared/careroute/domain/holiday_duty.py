@@ -16,7 +16,7 @@ wait was dropped in the weeks around the 2026 National Day week (the nightly pla
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -80,6 +80,26 @@ def duty_days(closure: Closure, cadence_days: int) -> list[date]:
     count = -(-2 * gap // cadence_days) - 1
     before = closure.first - DAY
     return [before + timedelta(days=round(k * gap / (count + 1))) for k in range(1, count + 1)]
+
+
+def duty_dates(
+    duty: HolidayDuty,
+    cadences: Mapping[Tier, int | None],
+    days_off: frozenset[int],
+    holidays: Iterable[date],
+    workdays: Iterable[date] = (),
+) -> frozenset[date]:
+    """Every duty day of a steward with `days_off` in the closures of `holidays`: those of the
+    shortest cadence among the tiers on duty (`cadences`: each tier's, None for monthly-only)."""
+    on_duty = [days for tier in duty.tiers if (days := cadences.get(tier)) is not None]
+    if not on_duty:
+        return frozenset()
+    cadence = min(on_duty)
+    return frozenset(
+        day
+        for closure in closures(holidays, days_off, workdays)
+        for day in duty_days(closure, cadence)
+    )
 
 
 def parse_holiday_duty(table: Any, where: str) -> HolidayDuty:
