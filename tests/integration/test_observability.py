@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from careroute.adapters.china_calendar import PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS
 from careroute.adapters.dynamodb.coverage import read_coverage
 from careroute.domain.coverage import Scope
 from careroute.domain.pace import working_days
@@ -77,7 +78,7 @@ def test_the_daily_pace_figure_is_the_city_counters_against_the_working_days(
 
     evening = datetime.combine(TODAY, time(18), CHINA_TZ)
     summary = pump.fire_schedule("PaceFunction", evening)
-    days = working_days(TODAY.strftime("%Y-%m"))
+    days = working_days(TODAY.strftime("%Y-%m"), PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS)
     assert summary["elders_due"] == city_all["elders_due"] > 3
     assert summary["elders_visited"] == 3
     assert summary["working_days"] == len(days)
