@@ -151,8 +151,8 @@ def test_a_solver_failure_falls_back_to_a_valid_constructive_plan(
     monkeypatch.setattr(fleet_router.pywrapcp.RoutingModel, "SolveWithParameters", broken)
     stops = tuple(home(f"h{k}", k, demand=1) for k in range(1, 5))
     problem = FleetProblem((worker("a", capacity=3), worker("b", capacity=3)), stops, LINE)
-    result = solve_fleet(problem, LIMITS)
-    assert result.status is SolveStatus.FALLBACK
+    result = solve_fleet(problem, LIMITS, backend="ortools")
+    assert result.status is SolveStatus.FALLBACK and result.backend == "constructive"
     assert validate_fleet(problem, result) == [] and not result.unassigned
 
 

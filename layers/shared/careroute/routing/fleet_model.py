@@ -144,3 +144,5 @@ class FleetResult:
     solve_ms: int
     status: SolveStatus
     notes: tuple[str, ...] = field(default_factory=tuple)
+    backend: str = "ortools"
+    """Which search made the plan: "pyvrp", "ortools", or "constructive" (the fallback)."""

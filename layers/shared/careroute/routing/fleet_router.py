@@ -53,6 +53,7 @@ from careroute.routing.timing import arrive, start_at
 
 Plan = list[list[int]]
 """Per worker, the candidate stop numbers in visiting order."""
+BACKENDS = ("auto", "pyvrp", "ortools")
 
 
 @dataclass(frozen=True)
@@ -74,31 +75,35 @@ class _Fleet:
 
 
 def solve_fleet(
-    problem: FleetProblem, limits: SolveLimits, seed: int = 0, backend: str = "ortools"
+    problem: FleetProblem, limits: SolveLimits, seed: int = 0, backend: str = "auto"
 ) -> FleetResult:
     """Plan every worker's day: who visits which stops, in which order, at what times.
 
-    `backend` "pyvrp" searches with PyVRP (optional extra `bench`, see pyvrp_backend) when the
-    problem uses only what PyVRP models, else OR-Tools (with a note saying why).
+    `backend` "auto" searches with PyVRP (see pyvrp_backend) when it is installed and the
+    problem uses only what PyVRP models, else with OR-Tools; "pyvrp" does the same but notes
+    why OR-Tools took over; "ortools" always uses OR-Tools. `FleetResult.backend` says which
+    search made the plan.
     Never raises for an infeasible problem: stops that cannot be served are unassigned with a
     reason. Raises ValueError for penalties too large for the 64-bit objective or an unknown
     backend.
     """
-    if backend not in ("ortools", "pyvrp"):
-        raise ValueError(f"unknown backend {backend!r}: 'ortools' or 'pyvrp'")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: one of {', '.join(BACKENDS)}")
     began = time.perf_counter()
     fleet, unassigned = _screen(problem, seed)
     status, notes = SolveStatus.SOLVED, []
-    plan, failure = None, ""
-    if backend == "pyvrp":
-        plan, failure, note = _try_pyvrp(fleet, limits, seed)
+    plan, failure, made_by = None, "", "pyvrp"
+    if backend != "ortools":
+        plan, failure, note = _try_pyvrp(fleet, limits, seed, explain=backend == "pyvrp")
         notes += [note] if note else []
     if plan is None:
+        made_by = "ortools"
         plan, failure = _try_search(fleet, limits)
     if plan is None:
+        made_by = "constructive"
         status, notes = SolveStatus.FALLBACK, [*notes, failure, "constructive plan used"]
         plan = _construct(fleet)
-    return _result(fleet, plan, unassigned, status, notes, began)
+    return _result(fleet, plan, unassigned, status, notes, began, made_by)
 
 
 def _windows(stop: FleetStop, worker: Worker) -> list[tuple[int, int]]:
@@ -194,25 +199,30 @@ def _try_search(fleet: _Fleet, limits: SolveLimits) -> tuple[Plan | None, str]:
     )
 
 
-def _try_pyvrp(fleet: _Fleet, limits: SolveLimits, seed: int) -> tuple[Plan | None, str, str]:
-    """PyVRP's plan (or None, why not) and a note when OR-Tools has to take over."""
+def _try_pyvrp(
+    fleet: _Fleet, limits: SolveLimits, seed: int, explain: bool
+) -> tuple[Plan | None, str, str]:
+    """PyVRP's plan (or None, why not) and, if `explain`, a note when OR-Tools has to take
+    over (PyVRP not installed, or the problem uses what PyVRP cannot model)."""
     from careroute.routing import pyvrp_backend
 
     if not fleet.stops:
         return [[] for _ in fleet.problem.workers], "", ""
     reason = pyvrp_backend.unsupported(fleet.problem, fleet.stops)
+    if reason is None and not pyvrp_backend.available():
+        reason = "anything here: it is not installed"
     if reason is not None:
-        return None, "", f"PyVRP cannot model {reason}: OR-Tools used"
+        return None, "", f"PyVRP cannot model {reason}: OR-Tools used" if explain else ""
 
     def run() -> Plan | None:
-        stops, penalty = fleet.stops, fleet.mandatory_penalty
-        return pyvrp_backend.search(fleet.problem, stops, penalty, limits, seed)
+        return pyvrp_backend.search(fleet.problem, fleet.stops, limits, seed)
 
     def fits(plan: Plan | None) -> bool:
         return plan is not None and _plan_fits(fleet, plan)
 
     plan, failure = guarded_search(run, fits, "plan")
-    note = f"PyVRP: {failure}; OR-Tools used" if plan is None else ""
+    failure = failure.replace("OR-Tools", "PyVRP")
+    note = f"{failure}; OR-Tools used" if plan is None else ""
     return plan, failure, note
 
 
@@ -424,6 +434,7 @@ def _result(
     status: SolveStatus,
     notes: list[str],
     began: float,
+    backend: str,
 ) -> FleetResult:
     problem = fleet.problem
     routes: list[WorkerRoute] = []
@@ -477,4 +488,5 @@ def _result(
         solve_ms=round((time.perf_counter() - began) * 1000),
         status=status,
         notes=tuple(notes),
+        backend=backend,
     )

@@ -1,20 +1,50 @@
-"""PyVRP as an optional second search for the fleet router (`solve_fleet(..., backend="pyvrp")`).
+"""PyVRP (iterated local search, one thread) as the fleet router's search for the problems it
+models; `fleet_router` falls back to OR-Tools for the others (`unsupported` says why).
 
-Installed only with the `bench` extra; never in the Lambda layer. PyVRP (hybrid genetic search)
-reached lower distances than OR-Tools on Solomon at equal time (docs/benchmarks.md), but it has
-no skills, several windows per stop, breaks, continuity, span costs or ride-time limits: a
-problem using any of them stays with OR-Tools (`unsupported` says why). Same model otherwise:
-one vehicle type per worker (shift, capacity, fixed cost, start and end place), every stop
-optional with its penalty as prize (mandatory stops with the router's mandatory penalty),
-travel matrix as distance and duration. PyVRP windows bound the service start, so the latest
-start is window end - service. The plan it returns is checked by the fleet router's timing pass
+PyVRP has no skills, several windows per stop, breaks, continuity, span costs, visit caps or
+ride-time limits. It models the rest the same way as OR-Tools: workers who differ only in
+name form one vehicle type (start and end place, shift, capacity, fixed cost), a mandatory
+stop is a required client, an optional one a client with its penalty as prize, the travel
+matrix is distance and duration. PyVRP windows bound the service start, so the latest start
+is window end - service. The plan it returns is checked by the fleet router's timing pass
 like OR-Tools' plans.
+
+Search in three phases inside the budget (see `search`): a first plan, then fewer workers
+while a plan with one route less is found (fleet minimisation), then the distance of the
+smallest fleet found. PyVRP's own search values a worker at its fixed cost but, once its
+routes settle, rarely empties one: measured on Solomon at 2 s, see docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-from careroute.routing.fleet_model import FleetProblem, FleetStop
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker
 from careroute.routing.model import SolveLimits
+
+if TYPE_CHECKING:
+    import pyvrp
+
+FIRST_PLAN_SHARE = 0.2
+"""Share of the budget for the first plan with the whole fleet."""
+MINIMISE_SHARE = 0.3
+"""Share of the budget, after the first plan, for plans with one worker fewer."""
+ITERATIONS_PER_SOLUTION = 20
+"""With a solution limit, a phase ends after this many iterations per solution without a
+better plan: 2,000 iterations matched or beat a 1 s search on 8 to 100 Solomon customers."""
+
+
+def available() -> bool:
+    """PyVRP is installed (it ships in the solver layer beside OR-Tools)."""
+    try:
+        import pyvrp  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def unsupported(problem: FleetProblem, stops: tuple[FleetStop, ...]) -> str | None:
@@ -34,54 +64,163 @@ def unsupported(problem: FleetProblem, stops: tuple[FleetStop, ...]) -> str | No
     return None
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What PyVRP sees of a worker: workers of one kind are interchangeable."""
+
+    start_place: int
+    end_place: int
+    shift_start: int
+    shift_end: int
+    capacity: int | None
+    fixed_cost: int
+
+    @staticmethod
+    def of(worker: Worker) -> _Kind:
+        shift = worker.shift
+        return _Kind(
+            worker.start_place,
+            worker.end_place,
+            shift.start,
+            shift.end,
+            worker.capacity,
+            worker.fixed_cost,
+        )
+
+
 def search(
     problem: FleetProblem,
     stops: tuple[FleetStop, ...],
-    mandatory_penalty: int,
     limits: SolveLimits,
     seed: int,
 ) -> list[list[int]] | None:
-    """Per worker, the chosen stop numbers (indices into `stops`), or None if no plan."""
+    """Per worker, the chosen stop numbers (indices into `stops`), or None if no plan.
+
+    Phases: (1) a plan with the whole fleet; (2) with every stop mandatory and one kind of
+    worker, plans with one worker fewer than the last plan used, each search ending at its
+    first feasible plan, until none is found or the fleet reaches the capacity bound; (3) the
+    distance of the smallest fleet's plan. Without a phase 2, phase 1 is the whole search.
+
+    With only a time limit the phases share it (FIRST_PLAN_SHARE, MINIMISE_SHARE, the rest).
+    With a solution limit each phase ends after ITERATIONS_PER_SOLUTION x that limit
+    iterations without a better plan, so plans do not depend on machine load; the time limit
+    then only caps the whole search.
+    """
+    began = time.perf_counter()
+    budget = limits.time_limit_ms / 1000
+    kinds = list(dict.fromkeys(_Kind.of(w) for w in problem.workers))
+    data = _problem_data(problem, stops, kinds)
+    shrinkable = len(kinds) == 1 and all(s.mandatory for s in stops)
+
+    def until(share: float) -> pyvrp.stop.StoppingCriterion:
+        """Stop at this share of the budget (from the start) or, with a solution limit, when
+        the search stalls."""
+        from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
+
+        if limits.solution_limit is not None:
+            share = 1.0
+        clock = MaxRuntime(max(began + budget * share - time.perf_counter(), 0.0))
+        if limits.solution_limit is None:
+            return clock
+        stall = NoImprovement(ITERATIONS_PER_SOLUTION * limits.solution_limit)
+        return MultipleCriteria([clock, stall])
+
+    best = _solve(data, until(FIRST_PLAN_SHARE if shrinkable else 1.0), seed)
+    if not shrinkable:
+        return None if best is None else _plan(problem, kinds, best)
+    if best is None:
+        best = _solve(data, until(1.0), seed)
+        return None if best is None else _plan(problem, kinds, best)
+    from pyvrp.stop import FirstFeasible, MultipleCriteria
+
+    floor = _capacity_bound(stops, kinds[0].capacity)
+    shrink_share = FIRST_PLAN_SHARE + MINIMISE_SHARE
+    while best.num_routes() > floor and time.perf_counter() < began + budget * shrink_share:
+        fewer = _with_fleet(data, best.num_routes() - 1)
+        smaller = _solve(fewer, MultipleCriteria([FirstFeasible(), until(shrink_share)]), seed)
+        if smaller is None:
+            break
+        data, best = fewer, smaller
+    best = _solve(data, until(1.0), seed, best) or best
+    return _plan(problem, kinds, best)
+
+
+def _problem_data(
+    problem: FleetProblem,
+    stops: tuple[FleetStop, ...],
+    kinds: list[_Kind],
+) -> pyvrp.ProblemData:
+    """PyVRP's data: depots, then clients in the order of `stops`, one vehicle type per kind."""
+    import numpy as np
     import pyvrp
-    from pyvrp.stop import MaxRuntime
 
     model = pyvrp.Model()
-    places = sorted(
-        {s.place for s in stops}
-        | {p for w in problem.workers for p in (w.start_place, w.end_place)}
-    )
-    locations = {p: model.add_location(0, 0) for p in places}
-    depot_places = sorted({p for w in problem.workers for p in (w.start_place, w.end_place)})
-    depots = {p: model.add_depot(locations[p]) for p in depot_places}
+    depot_places = sorted({p for k in kinds for p in (k.start_place, k.end_place)})
+    depots = {p: model.add_depot(model.add_location(0, 0)) for p in depot_places}
     total = sum(s.demand for s in stops)
-    for w in problem.workers:
+    for kind in kinds:
         model.add_vehicle_type(
-            num_available=1,
-            capacity=total if w.capacity is None else w.capacity,
-            start_depot=depots[w.start_place],
-            end_depot=depots[w.end_place],
-            fixed_cost=w.fixed_cost,
-            tw_early=w.shift.start,
-            tw_late=w.shift.end,
+            num_available=sum(1 for w in problem.workers if _Kind.of(w) == kind),
+            capacity=total if kind.capacity is None else kind.capacity,
+            start_depot=depots[kind.start_place],
+            end_depot=depots[kind.end_place],
+            fixed_cost=kind.fixed_cost,
+            tw_early=kind.shift_start,
+            tw_late=kind.shift_end,
         )
     for s in stops:
         model.add_client(
-            locations[s.place],
+            model.add_location(0, 0),
             delivery=s.demand,
             service_duration=s.service_seconds,
             tw_early=s.windows[0].start,
             tw_late=s.windows[0].end - s.service_seconds,
-            required=False,
-            prize=mandatory_penalty if s.penalty is None else s.penalty,
+            required=s.mandatory,
+            prize=0 if s.penalty is None else s.penalty,
         )
-    for a in places:
-        for b in places:
-            t = 0 if a == b else problem.travel[a][b]
-            model.add_edge(locations[a], locations[b], distance=t, duration=t)
-    result = model.solve(stop=MaxRuntime(limits.time_limit_ms / 1000), seed=seed, display=False)
-    if not result.best.is_feasible():
-        return None
+    places = depot_places + [s.place for s in stops]
+    travel: Any = np.asarray(problem.travel, dtype=np.int64)[np.ix_(places, places)]
+    np.fill_diagonal(travel, 0)  # a stop sharing its place with a depot or another stop
+    return model.data().replace(distance_matrices=[travel], duration_matrices=[travel])
+
+
+def _with_fleet(data: pyvrp.ProblemData, vehicles: int) -> pyvrp.ProblemData:
+    """The same problem with `vehicles` workers of its one kind."""
+    kind = data.vehicle_type(0).replace(num_available=vehicles)
+    return data.replace(vehicle_types=[kind])
+
+
+def _capacity_bound(stops: tuple[FleetStop, ...], capacity: int | None) -> int:
+    """Fewest workers the loads alone need (at least one)."""
+    if not capacity:
+        return 1
+    return max(1, math.ceil(sum(s.demand for s in stops) / capacity))
+
+
+def _solve(
+    data: pyvrp.ProblemData,
+    stop: pyvrp.stop.StoppingCriterion,
+    seed: int,
+    initial: pyvrp.Solution | None = None,
+) -> pyvrp.Solution | None:
+    """PyVRP's best feasible solution under `stop`, or None.
+
+    A search with one worker too few finds no feasible plan by design; PyVRP warns then that
+    its penalties hit their bound, which is no news here."""
+    import pyvrp
+    from pyvrp.exceptions import PenaltyBoundWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, initial_solution=initial)
+    return result.best if result.best.is_feasible() else None
+
+
+def _plan(problem: FleetProblem, kinds: list[_Kind], solution: pyvrp.Solution) -> list[list[int]]:
+    """Routes handed to the workers of each route's kind, in the problem's worker order."""
+    free = {k: [v for v, w in enumerate(problem.workers) if _Kind.of(w) == k] for k in kinds}
     plan: list[list[int]] = [[] for _ in problem.workers]
-    for route in result.best.routes():
-        plan[route.vehicle_type()] = [a.idx for a in route.schedule() if a.is_client()]
+    for route in solution.routes():
+        worker = free[kinds[route.vehicle_type()]].pop(0)
+        plan[worker] = [a.idx for a in route.schedule() if a.is_client()]
     return plan
