@@ -1,11 +1,14 @@
 """API latency on the local stack: HTTP vs raw DynamoDB for the same item.
 
 One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
-- GET route: p50/p99 over HTTP (token verification + handler + route/elder reads) vs a raw
-  boto3 GetItem of the same route item on the same moto server;
-- POST outcome: p50/p99 over HTTP (token + validation + idempotency record + conditional put)
-  vs a raw boto3 PutItem of a visit item;
-- requests/second of GET route with 8 concurrent clients (bounded number of requests).
+- GET route: p50/p99 over HTTP (token verification + handler + route read + the read's audit
+  record) vs a raw boto3 GetItem of the same route item on the same moto server;
+- POST outcome: p50/p99 over HTTP (token + validation + the visit's conditional write) vs a
+  raw boto3 conditional PutItem of a visit item;
+- requests/second of each with 8 concurrent clients (bounded number of requests).
+
+Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
+from elsewhere on the machine falls on both sides of a ratio, not on one.
 
     .venv/bin/python benchmarks/api_latency.py [--requests 300]
 """
@@ -13,27 +16,54 @@ One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import requests
 from rich.console import Console
-from stack_bench import city_stack, heping_today, percentile
+from stack_bench import city_stack, heping_today
 
+from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 
 
-def timed(n: int, call: object) -> list[float]:
-    out = []
-    for i in range(n):
-        start = time.perf_counter()
-        call(i)  # type: ignore[operator]
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+def elapsed_ms(call: Callable[[int], None], i: int) -> float:
+    start = time.perf_counter()
+    call(i)
+    return (time.perf_counter() - start) * 1000
+
+
+def interleaved(
+    n: int, http: Callable[[int], None], raw: Callable[[int], None]
+) -> tuple[list[float], list[float]]:
+    """`n` timings of each call, made alternately: (HTTP ms, raw ms)."""
+    pairs = [(elapsed_ms(http, i), elapsed_ms(raw, i)) for i in range(n)]
+    return [h for h, _ in pairs], [r for _, r in pairs]
+
+
+def per_second(
+    clients: int,
+    total: int,
+    call: Callable[[requests.Session, int], None],
+    headers: Mapping[str, str],
+) -> float:
+    """Requests per second of `call` made by `clients` concurrent clients, `total` in all."""
+    each = total // clients
+
+    def client(c: int) -> None:
+        with requests.Session() as own:
+            own.headers.update(headers)
+            for i in range(each):
+                call(own, c * each + i)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return clients * each / (time.perf_counter() - started)
 
 
 def main() -> None:
@@ -65,21 +95,27 @@ def main() -> None:
             session.get(route_url, timeout=30).raise_for_status()
             dynamodb.get_item(TableName=routes_table, Key=key)
 
+        def get_with(client: requests.Session, i: int) -> None:
+            client.get(route_url, timeout=30).raise_for_status()
+
         def get_http(i: int) -> None:
-            session.get(route_url, timeout=30).raise_for_status()
+            get_with(session, i)
 
         def get_raw(i: int) -> None:
             dynamodb.get_item(TableName=routes_table, Key=key)
 
-        def post_http(i: int) -> None:
+        def post_with(client: requests.Session, i: int) -> None:
             body = {
                 "elder_id": elder_id,
                 "outcome": "visited",
                 "visited_at": (now - timedelta(seconds=i)).isoformat(),
             }
             headers = {"idempotency-key": f"bench-{uuid.uuid4().hex}"}
-            response = session.post(f"{url}/visits", json=body, headers=headers, timeout=30)
+            response = client.post(f"{url}/visits", json=body, headers=headers, timeout=30)
             assert response.status_code == 201, response.text
+
+        def post_http(i: int) -> None:
+            post_with(session, i)
 
         def put_raw(i: int) -> None:
             visit = {
@@ -96,38 +132,31 @@ def main() -> None:
             )
 
         results = {
-            "GET route": (timed(n, get_http), timed(n, get_raw)),
-            "POST outcome": (timed(n, post_http), timed(n, put_raw)),
+            "GET route": interleaved(n, get_http, get_raw),
+            "POST outcome": interleaved(n, post_http, put_raw),
         }
         total = n * 2
-        started = time.perf_counter()
-
-        def client(_: int) -> int:
-            with requests.Session() as own:
-                own.headers.update(session.headers)
-                for _ in range(total // args.clients):
-                    own.get(route_url, timeout=30).raise_for_status()
-            return total // args.clients
-
-        with ThreadPoolExecutor(args.clients) as pool:
-            done = sum(pool.map(client, range(args.clients)))
-        rps = done / (time.perf_counter() - started)
+        rps = {
+            "GET route": per_second(args.clients, total, get_with, session.headers),
+            "POST outcome": per_second(args.clients, total, post_with, session.headers),
+        }
         server.shutdown()
 
     print(f"route: {len(route['stops'])} stops, item {len(str(item))} chars; {n} requests each")
     print(
-        "| operation | HTTP p50 ms | HTTP p99 ms | raw DynamoDB p50 ms | raw p99 ms | p50 ratio |"
+        "| operation | HTTP p50 ms | HTTP p99 ms | raw DynamoDB p50 ms | raw p99 ms "
+        "| p50 ratio | p99 ratio |"
     )
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, (http, raw) in results.items():
-        ratio = statistics.median(http) / statistics.median(raw)
+        p50s = (percentile(http, 0.5) or 0.0, percentile(raw, 0.5) or 0.0)
+        p99s = (percentile(http, 0.99) or 0.0, percentile(raw, 0.99) or 0.0)
         print(
-            f"| {name} | {percentile(http, 0.5):.1f} | {percentile(http, 0.99):.1f} "
-            f"| {percentile(raw, 0.5):.1f} | {percentile(raw, 0.99):.1f} | {ratio:.2f}x |"
+            f"| {name} | {p50s[0]:.1f} | {p99s[0]:.1f} | {p50s[1]:.1f} | {p99s[1]:.1f} "
+            f"| {p50s[0] / p50s[1]:.2f}x | {p99s[0] / p99s[1]:.2f}x |"
         )
-    print(
-        f"GET route with {args.clients} concurrent clients: {rps:.0f} requests/s ({done} requests)"
-    )
+    for name, rate in rps.items():
+        print(f"{name} with {args.clients} concurrent clients: {rate:.0f} requests/s")
 
 
 if __name__ == "__main__":
