@@ -7,6 +7,7 @@ what the test is about.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import Order, Payment, ServiceType
@@ -23,6 +24,7 @@ from careroute.domain.vocabulary import (
     Tier,
     TimeWindow,
     VisitRecord,
+    parse_clock,
 )
 
 BASE = GeoPoint(41.79, 123.40)
@@ -174,3 +176,10 @@ def an_incident(
     }
     values.update(fields)
     return Incident(**values)  # type: ignore[arg-type]
+
+
+def free_after_visit(route: dict[str, Any], by: str) -> int:
+    """The end (seconds of the day) of the route's last visit ending by `by` (HH:MM): the
+    steward is between visits from then, whatever the route looks like."""
+    ends = [parse_clock(stop["service_end"]) for stop in route["stops"]]
+    return max(end for end in ends if end <= parse_clock(by))

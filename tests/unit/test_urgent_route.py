@@ -15,9 +15,24 @@ from careroute_synthetic.devices import generate_devices
 from careroute.domain.devices import REPORTS, DeviceKind
 from careroute.domain.incidents import EventType
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Community, Elder, Registry, Steward, parse_clock
-from careroute.planning.urgent_route import Insertion, UrgentVisit, insert_urgent, on_route
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Community,
+    Elder,
+    Registry,
+    Steward,
+    format_clock,
+    parse_clock,
+)
+from careroute.planning.urgent_route import (
+    Insertion,
+    UrgentVisit,
+    insert_urgent,
+    on_route,
+    seconds_of_day,
+)
 from careroute.service_layer.route_plan import plan_day
+from tests.builders import free_after_visit
 
 POLICY = load_policy()
 DAY = date(2026, 12, 8)  # a Tuesday
@@ -140,11 +155,12 @@ def test_a_deadline_out_of_reach_is_refused_unless_a_late_arrival_is_allowed(
             + abs(e.location.lng - community.location.lng)
         ),
     )
-    now = at("10:40")
+    now = at(format_clock(free_after_visit(document, "10:40")))
     tight = UrgentVisit("in-4", elder, now + timedelta(seconds=30), 30 * 60)
     assert insert_urgent(document, community, steward, tight, now, POLICY) is None
     late = insert_urgent(
         document, community, steward, replace(tight, late_seconds=15 * 60), now, POLICY
     )
     assert late is not None
-    assert parse_clock("10:40") < late.eta <= parse_clock("10:40") + 15 * 60 + 60
+    now_s = parse_clock(format_clock(seconds_of_day(now)))
+    assert now_s < late.eta <= now_s + 15 * 60 + 60

@@ -19,6 +19,7 @@ from careroute.domain.vocabulary import (
     Registry,
     TimeWindow,
     TravelMode,
+    format_clock,
     parse_clock,
 )
 from careroute.planning.dispatch import insert_order
@@ -28,7 +29,7 @@ from careroute.planning.urgent_route import UrgentVisit, insert_urgent, urgent_s
 from careroute.planning.urgent_workers import WorkerDay, insert_for_worker, without
 from careroute.routing import SolveLimits
 from careroute.service_layer.route_plan import plan_day
-from tests.builders import an_elder
+from tests.builders import an_elder, free_after_visit
 
 POLICY = load_policy()
 DAY = date(2026, 12, 8)
@@ -142,7 +143,7 @@ def test_a_re_plan_of_a_stewards_day_keeps_the_urgent_stop_inside_its_window(
     elders = [e for e in city.elders if e.community_id == community.community_id]
     planned = plan_day(community, steward, elders, DAY, POLICY)
     assert planned is not None
-    now = at("10:40")
+    now = at(format_clock(free_after_visit(planned.document, "10:40")))
     visit = UrgentVisit("in-4", elders[3], now + timedelta(minutes=20), 30 * 60)
     inserted = insert_urgent(planned.document, community, steward, visit, now, POLICY)
     assert inserted is not None

@@ -360,7 +360,7 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
         community.community_id,
         steward.steward_id,
         planned=len(day.result.stops),
-        unassigned=len(day.result.unassigned),
+        unassigned=len(day.document["unassigned"]),
         day_off=False,
         cover=sum(1 for stop in day.document["stops"] if stop["cover"]),
     )

@@ -7,7 +7,7 @@ The document format is specified in docs/plan-format.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from careroute import routing
@@ -42,6 +42,11 @@ RETRY_URGENCY = 6
 """A retry weighs as if its deadline were this many working days nearer: it waited already."""
 RETRY_GAP_SECONDS = 3600
 """A retry after a failed attempt keeps at least this far from the failed time of day."""
+AHEAD_DAYS = 3
+"""The next working days' first tries that would leave no day for a retry, and monthly-only
+first tries, are offered to the router too, as fillers: the day's own visits come first, and
+time they leave over brings a first try forward, so a not-home found early still has a day
+(for monthly-only visits, the month's later days) for its retries."""
 
 
 class PlanRejected(RuntimeError):
@@ -62,10 +67,12 @@ class Candidate:
     """The elder belongs to an absent neighbour's community."""
     retry: bool = False
     """A failed attempt (not home, refused) came before: the window avoids its time of day."""
+    ahead: bool = False
+    """Planned for a later day: taken today only where the day has time left over."""
 
     @property
     def mandatory(self) -> bool:
-        return self.slack_days <= 0 and not self.cover
+        return self.slack_days <= 0 and not self.cover and not self.ahead
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ def visit_penalty(candidate: Candidate) -> int | None:
     """
     if candidate.mandatory:
         return None
+    if candidate.ahead:  # below every visit of the day's own
+        return 3600 * (1 + int(candidate.slack_days <= 1)) * TIER_WEIGHT[candidate.tier]
     urgency = max(0, 10 - candidate.slack_days) + (RETRY_URGENCY if candidate.retry else 0)
     return 3600 * (2 + urgency) * TIER_WEIGHT[candidate.tier]
 
@@ -118,7 +127,9 @@ def retry_window(elder: Elder) -> TimeWindow | None:
     return TimeWindow(start, end) if end - start >= RETRY_GAP_SECONDS else window
 
 
-def _candidate(visit: DueVisit | PlannedVisit, slack: int, cover: bool = False) -> Candidate:
+def _candidate(
+    visit: DueVisit | PlannedVisit, slack: int, cover: bool = False, ahead: bool = False
+) -> Candidate:
     retry = retry_window(visit.elder)
     return Candidate(
         elder=visit.elder,
@@ -128,7 +139,24 @@ def _candidate(visit: DueVisit | PlannedVisit, slack: int, cover: bool = False) 
         window=retry or visit.elder.window,
         cover=cover,
         retry=retry is not None,
+        ahead=ahead,
     )
+
+
+def _ahead(
+    plan: HorizonPlan, plan_date: date, calendar: WorkCalendar, policy: Policy
+) -> list[Candidate]:
+    """The next `AHEAD_DAYS` working days' first tries worth bringing forward, earliest day
+    first: those planned on their deadline (a cadence visit pushed there by full days), then
+    monthly-only ones. Overflow is left out: the nightly planner hands it to neighbours."""
+    days = calendar.working_days(plan_date + timedelta(days=1), plan.last_day)[:AHEAD_DAYS]
+    later = [v for day in days for v in plan.on(day) if v.occurrence == 0 and not v.overflow]
+    tight = [v for v in later if v.mandatory]
+    monthly = [v for v in later if not v.mandatory and policy.tiers[v.tier].cadence_days is None]
+    return [
+        _candidate(v, working_days_between(plan_date, v.deadline, calendar), ahead=True)
+        for v in tight + monthly
+    ]
 
 
 def candidates_for(
@@ -139,7 +167,9 @@ def candidates_for(
     policy: Policy,
 ) -> list[Candidate]:
     """The horizon's visits for the day, then the absent neighbours' elders given to us (in
-    elder id order: a batch read returns them in any order, and the route must not depend on it)."""
+    elder id order: a batch read returns them in any order, and the route must not depend on
+    it), then the next days' monthly-only first tries as fillers (none given to a neighbour
+    today: no one is visited twice)."""
     own = [
         _candidate(v, working_days_between(plan_date, v.deadline, calendar))
         for v in plan.on(plan_date)
@@ -152,7 +182,9 @@ def candidates_for(
             if e.status is ElderStatus.ACTIVE
         )
     ]
-    return own + covered
+    taken = {c.elder.elder_id for c in own + covered}
+    ahead = [c for c in _ahead(plan, plan_date, calendar, policy) if c.elder.elder_id not in taken]
+    return own + covered + ahead
 
 
 def _window(start: int, end: int) -> dict[str, str]:
@@ -299,7 +331,7 @@ def _document(
             "cover": due[u.stop_id].cover,
         }
         for u in result.unassigned
-        if u.stop_id not in held
+        if u.stop_id not in held and not due[u.stop_id].ahead
     ]
     unassigned += [
         {**held[u.stop_id], "reason": u.reason.value}
@@ -316,6 +348,7 @@ def _document(
             "candidates": len(due),
             "cover": sum(1 for d in due.values() if d.cover),
             "retries": sum(1 for d in due.values() if d.retry),
+            "ahead": sum(1 for d in due.values() if d.ahead),
             "planned": len(stops),
             "travel_minutes": round(result.travel_seconds / 60, 1),
             "solve_ms": result.solve_ms,
