@@ -1,6 +1,7 @@
 """Daily benefit scan: a Scheduler tick -> elders newly qualifying for a benefit get an
-office ticket and a task for their next visit (once per elder per rule)."""
+office ticket and a task for their next visit, and the office is told (once per elder per rule)."""
 
+from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -9,11 +10,12 @@ from careroute.adapters.dynamodb.repositories import benefit_scan
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
+from careroute.entrypoints.notification_setup import notices
 from careroute.messages.visits import EligibilityTick
 from careroute.service_layer.eligibility import scan
 
 setup = handler_setup.with_policy()
-ports = benefit_scan()
+ports = replace(benefit_scan(), notices=notices())
 
 
 @event_entry
@@ -21,5 +23,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     at = EligibilityTick.model_validate(event).scheduled_time
     rules = setup.policy()
     report = scan(china_date(at), at, rules.benefits, rules.tickets, ports)
-    count_metrics(BenefitTicketsOpened=report.notified)
+    count_metrics(
+        BenefitTicketsOpened=report.notified,
+        NoticesSent=report.told.sent,
+        NoticesFailed=report.told.failed,
+    )
     return reported("benefit scan done", report.summary())

@@ -1,5 +1,5 @@
 """Hourly escalator: a Scheduler tick -> tickets no steward can reach in time go to the duty
-officer, then open tickets past due move up a level."""
+officer, then open tickets past due move up a level, and whoever held and holds each is told."""
 
 from typing import Any
 
@@ -12,11 +12,12 @@ from careroute.adapters.dynamodb.repositories import (
 )
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
+from careroute.entrypoints.notification_setup import notices
 from careroute.messages.visits import EscalationTick
 from careroute.service_layer.tickets import Escalation, overdue_count, run_escalator
 
 setup = handler_setup.with_policy()
-ports = Escalation(DynamoTickets(), DynamoStewards(), holidays_in_force())
+ports = Escalation(DynamoTickets(), DynamoStewards(), holidays_in_force(), notices())
 
 
 @event_entry
@@ -25,12 +26,18 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     done = run_escalator(at, setup.policy().ticket_duty, ports)
     overdue = overdue_count(ports.tickets, at)  # still open past their due time after this run
     count_metrics(
-        TicketsHandedOver=done.handed_over, TicketsEscalated=done.escalated, TicketsOverdue=overdue
+        TicketsHandedOver=done.handed_over,
+        TicketsEscalated=done.escalated,
+        TicketsOverdue=overdue,
+        NoticesSent=done.told.sent,
+        NoticesFailed=done.told.failed,
     )
     summary = {
         "scheduled_time": at.isoformat(),
         "handed_over": done.handed_over,
         "escalated": done.escalated,
         "overdue": overdue,
+        "notices_sent": done.told.sent,
+        "notices_failed": done.told.failed,
     }
     return reported("tickets escalated", summary)

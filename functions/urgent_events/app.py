@@ -1,7 +1,8 @@
 """Urgent events: SQS device events -> validated -> merged into an incident -> dispatched to
-the best responder's route (partial batch failures: only what failed is retried). A bad
-event (malformed, unknown device, ...) goes to the DLQ at once with its reason."""
+the best responder's route, who is told (partial batch failures: only what failed is retried).
+A bad event (malformed, unknown device, ...) goes to the DLQ at once with its reason."""
 
+from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -12,11 +13,12 @@ from careroute.adapters.dynamodb.rejected_events import reject
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, sqs_batch
+from careroute.entrypoints.notification_setup import notices
 from careroute.observability import logger
 from careroute.service_layer.incidents import EventRejected, receive
 
 setup = handler_setup.with_policy()
-ports = incident_handling()
+ports = replace(incident_handling(), notices=notices())
 
 
 def record_handler(record: SQSRecord) -> None:

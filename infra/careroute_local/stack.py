@@ -4,7 +4,9 @@ CareRoute must run on one laptop with no AWS account and no Docker. This module 
 server in its own process (so handler code never competes with moto for the GIL), creates the
 DynamoDB tables (keys, GSIs, streams, TTL) and SQS queues (redrive policies) that template.yaml
 names, and hands out the environment the handlers need to reach them (AWS_ENDPOINT_URL, dummy
-credentials and every function's Environment variables). It creates nothing else in moto:
+credentials and every function's Environment variables). Notices to people go to the outbox
+file (NOTIFICATION_OUTBOX, listed by `careroute outbox`) instead of SNS, which has nobody's
+phone here. It creates nothing else in moto:
 Lambda functions, event source mappings and schedules are the event pump's job, because moto
 would try to run them in Docker.
 """
@@ -63,6 +65,13 @@ class LocalStack:
         `state_dir/journal.jsonl` and replays it when it starts again (careroute_local.journal).
         """
         self.state_dir = Path(state_dir) if state_dir is not None else None
+        self.outbox_path = (
+            self.state_dir / "outbox.jsonl"
+            if self.state_dir is not None
+            else Path(tempfile.gettempdir()) / f"careroute-outbox-{stack_name}-{os.getpid()}.jsonl"
+        )
+        """Where the handlers' notices go: beside the journal when the data is kept, else a
+        file of this process (in-process handlers keep the first stack's environment)."""
         self.journal_replayed: dict[str, float] | None = None
         self.env_overrides = dict(env_overrides or {})
         self.template_path = Path(template_path).resolve()
@@ -123,6 +132,8 @@ class LocalStack:
                     os.environ[key] = value
             self._saved_environ = None
         process, self._process = self._process, None
+        if self.state_dir is None:
+            self.outbox_path.unlink(missing_ok=True)
         self._clients.clear()
         self._snapshot_bindings.clear()  # they lived in the server
         if process is None:
@@ -141,6 +152,7 @@ class LocalStack:
         (creating the tables and queues again is a second or two of API calls). A journaled
         stack runs moto's reset and creates them again (a restore bypasses the journal)."""
         self._require_running()
+        self.outbox_path.unlink(missing_ok=True)
         if self.state_dir is None and self.restore(_EMPTY):
             return
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
@@ -166,6 +178,7 @@ class LocalStack:
         if name not in self._snapshot_bindings:
             return False
         self._snapshot_request(name, "restore")
+        self.outbox_path.unlink(missing_ok=True)  # the notices of writes the restore undid
         self.generation += 1
         template, stream_arns = self._snapshot_bindings[name]
         self.stream_arns = dict(stream_arns)
@@ -203,6 +216,8 @@ class LocalStack:
             "no_proxy": "127.0.0.1,localhost",
             # No X-Ray daemon locally; the template's value (if any) still wins.
             "POWERTOOLS_TRACE_DISABLED": "true",
+            # Notices go to this file, not to the template's SNS topic (see notification_setup).
+            "NOTIFICATION_OUTBOX": str(self.outbox_path),
         }
 
     def function_environment(self, function_logical_id: str) -> dict[str, str]:

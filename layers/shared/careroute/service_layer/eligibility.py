@@ -4,8 +4,9 @@ and add a task for the elder's next visit.
 
 Exactly once per elder per rule: the office ticket has a deterministic id and is stored with
 a conditional put, so it is the notification marker; the task is appended only when absent.
-The ticket goes first: a retried run after a crash between the two writes re-adds the task
-and opens no second ticket. Only counts leave this module (no personal data).
+The ticket goes first, then the office is told, then the task: a retried run after a crash
+between them re-adds the task, opens no second ticket and tells the office once. Only counts
+leave this module (no personal data).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
 from careroute.domain.tickets import TicketSla
+from careroute.service_layer.notifications import Notices, Told, tell_benefit_office
 from careroute.service_layer.ports import CommunityRepository, ElderRepository, TicketRepository
 
 
@@ -27,6 +29,8 @@ class BenefitScan:
     communities: CommunityRepository
     elders: ElderRepository
     tickets: TicketRepository
+    notices: Notices | None = None
+    """Who is told of the approvals to make; None tells nobody (the memory simulation)."""
 
 
 @dataclass
@@ -38,6 +42,8 @@ class ScanReport:
     """Office tickets opened by this run (a repeated run opens none)."""
     by_rule: Counter[str] = field(default_factory=Counter)
     """Office tickets opened, per rule id."""
+    told: Told = field(default_factory=Told)
+    """Notices to the approving offices sent (or failed) by this run."""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -58,8 +64,11 @@ def scan(
         for elder in ports.elders.elders_of_community(community.community_id):
             for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
                 report.found += 1
-                if ports.tickets.open_once(office_ticket(elder, rule_id, yuan, at, sla)):
+                ticket = office_ticket(elder, rule_id, yuan, at, sla)
+                if ports.tickets.open_once(ticket):
                     report.notified += 1
                     report.by_rule[rule_id] += 1
+                if ports.notices is not None:  # before the task: a retry still finds the elder
+                    report.told.add(tell_benefit_office(ticket, at, ports.notices))
                 ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
     return report

@@ -4,7 +4,7 @@ responders read it; the minute escalator re-dispatches what nobody acknowledged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from careroute.domain.access import Caller, Role, require_scope
@@ -23,6 +23,7 @@ from careroute.domain.incidents import (
 from careroute.domain.policy import Policy
 from careroute.domain.tickets import LEVELS
 from careroute.service_layer.incidents import ATTEMPTS, RESPONDER_ROLES, IncidentHandling, dispatch
+from careroute.service_layer.notifications import Told, tell_incident
 from careroute.service_layer.ports import (
     IncidentRepository,
     ScopeDirectory,
@@ -166,6 +167,8 @@ crashed or dead-lettered delivery, or found nobody on shift: the minute tick tri
 class MinuteRun:
     redispatched: int
     escalated: int
+    told: Told = field(default_factory=Told)
+    """Notices of dispatches and escalations sent (or failed) by this run."""
 
 
 def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandling) -> MinuteRun:
@@ -173,6 +176,7 @@ def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandli
     an event crashed), then raise every unacknowledged incident to the level due at `now`.
     Every write is conditional on the version read, so overlapping runs act once."""
     redispatched = escalated = 0
+    told = Told()
     for incident in ports.incidents.unacknowledged():
         if (
             incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
@@ -184,4 +188,7 @@ def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandli
         after = escalate(incident, now)
         if after.level is not incident.level and ports.incidents.save_step(incident, after):
             escalated += 1
-    return MinuteRun(redispatched, escalated)
+            incident = after
+        if ports.notices is not None:  # told from its state: a notice lost to a crash goes now
+            told.add(tell_incident(incident, now, ports.notices))
+    return MinuteRun(redispatched, escalated, told)

@@ -39,6 +39,7 @@ from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 from careroute.messages.incidents import DeviceEvent
 from careroute.planning.provider_day import DayPlan
+from careroute.service_layer.notifications import Notices, tell_incident
 from careroute.service_layer.ports import (
     DeviceRepository,
     ElderRepository,
@@ -78,6 +79,9 @@ class IncidentHandling:
     stewards: StewardRepository
     scopes: ScopeDirectory
     responding: Responding
+    notices: Notices | None = None
+    """Who is told of dispatches and escalations; None tells nobody (the incidents API, the
+    memory simulation)."""
 
 
 class EventRejected(ValidationError):
@@ -335,7 +339,10 @@ def receive(body: str, now: datetime, policy: Policy, ports: IncidentHandling) -
     """One queue message: validated, merged, dispatched. EventRejected for a bad event."""
     event, elder = validated(body, now, ports)
     incident = open_or_join(event, elder, policy.urgent, ports.incidents)
-    return dispatch(incident, elder, now, policy, ports)
+    incident = dispatch(incident, elder, now, policy, ports)
+    if ports.notices is not None:  # a redelivery tells nobody twice (the log keeps each once)
+        tell_incident(incident, now, ports.notices)
+    return incident
 
 
 # ---------------------------------------------------------------------- tracking

@@ -7,7 +7,7 @@ steward on the tickets of their own community.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -30,6 +30,7 @@ from careroute.domain.tickets import (
 )
 from careroute.domain.vocabulary import Steward, VisitRecord
 from careroute.messages.api import TicketList, TicketRow
+from careroute.service_layer.notifications import Notices, Told, tell_overdue_tickets
 from careroute.service_layer.ports import (
     CoverageRepository,
     HolidayCalendar,
@@ -101,6 +102,8 @@ class Escalation:
     tickets: TicketRepository
     stewards: StewardRepository
     holidays: HolidayCalendar
+    notices: Notices | None = None
+    """Who is told of overdue tickets; None tells nobody (the memory simulation)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class EscalatorRun:
     """Tickets handed to the duty officer before they were due."""
     escalated: int
     """Overdue tickets moved up a level."""
+    told: Told = field(default_factory=Told)
+    """Notices of overdue tickets sent (or failed) by this run."""
 
 
 def hand_over_to_duty(now: datetime, rota: DutyRota, ports: Escalation) -> int:
@@ -141,9 +146,13 @@ def _steward_of(stewards: StewardRepository, community_id: str) -> Steward | Non
 
 def run_escalator(now: datetime, rota: DutyRota, ports: Escalation) -> EscalatorRun:
     """The escalator's run: first the tickets no steward can reach in time go to the duty
-    officer, then the overdue ones move up."""
+    officer, then the overdue ones move up, and whoever held and holds each is told."""
     handed = hand_over_to_duty(now, rota, ports)
-    return EscalatorRun(handed, escalate_overdue(ports.tickets, now))
+    escalated = escalate_overdue(ports.tickets, now)
+    if ports.notices is None:
+        return EscalatorRun(handed, escalated)
+    told = tell_overdue_tickets(ports.tickets, ports.stewards, now, ports.notices)
+    return EscalatorRun(handed, escalated, told)
 
 
 def overdue_count(tickets: TicketRepository, now: datetime) -> int:

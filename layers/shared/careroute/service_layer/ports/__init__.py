@@ -41,6 +41,7 @@ from careroute.service_layer.ports.meals_and_circle import (
     MealOrderRepository,
     MealRouteRepository,
 )
+from careroute.service_layer.ports.notifications import DeliveryFailed, NotificationLog, Notifier
 from careroute.service_layer.ports.registry import (
     CommunityRepository,
     ElderRepository,
@@ -73,6 +74,7 @@ __all__ = [
     "CommunityRepository",
     "CoverageRepository",
     "DayPlanRepository",
+    "DeliveryFailed",
     "DeviceRepository",
     "ElderRepository",
     "FacilityRepository",
@@ -90,6 +92,8 @@ __all__ = [
     "MealOrderRepository",
     "MealRouteRepository",
     "MonthResult",
+    "NotificationLog",
+    "Notifier",
     "OrderRepository",
     "OverflowMarks",
     "Placement",
