@@ -17,9 +17,11 @@ from careroute.routing import (
     UnassignedReason,
     Worker,
     fleet_router,
+    pyvrp_backend,
     solve_fleet,
     validate_fleet,
 )
+from careroute.routing.pyvrp_backend import available
 from careroute_local.paths import REFERENCE_DATA
 
 SOLOMON = REFERENCE_DATA / "vrptw" / "solomon"
@@ -46,8 +48,17 @@ def home(stop_id: str, place: int, **kw: object) -> FleetStop:
     return FleetStop(stop_id, place, service_seconds=1800, **kw)  # type: ignore[arg-type]
 
 
-def solve_valid(problem: FleetProblem, limits: SolveLimits = LIMITS) -> FleetResult:
-    result = solve_fleet(problem, limits)
+BACKENDS = [
+    "ortools",
+    pytest.param("pyvrp", marks=pytest.mark.skipif(not available(), reason="no PyVRP")),
+]
+"""The searches behind `solve_fleet` for the problems both model (auto picks PyVRP)."""
+
+
+def solve_valid(
+    problem: FleetProblem, limits: SolveLimits = LIMITS, backend: str = "auto"
+) -> FleetResult:
+    result = solve_fleet(problem, limits, backend=backend)
     assert validate_fleet(problem, result) == []
     return result
 
@@ -56,10 +67,11 @@ def served_by(result: FleetResult) -> dict[str, str]:
     return {p.stop_id: r.worker_id for r in result.routes for p in r.stops}
 
 
-def test_capacity_splits_the_stops_between_workers() -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_capacity_splits_the_stops_between_workers(backend: str) -> None:
     stops = tuple(home(f"h{k}", k, demand=1) for k in range(1, 5))
     problem = FleetProblem((worker("a", capacity=2), worker("b", capacity=2)), stops, LINE)
-    result = solve_valid(problem)
+    result = solve_valid(problem, backend=backend)
     assert result.workers_used == 2 and not result.unassigned
     assert all(r.load <= 2 for r in result.routes)
 
@@ -103,10 +115,26 @@ def test_no_service_during_a_workers_break() -> None:
     assert planned.service_start >= brk.end or planned.service_end <= brk.start
 
 
-def test_fixed_cost_makes_one_worker_do_everything() -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fixed_cost_makes_one_worker_do_everything(backend: str) -> None:
     stops = tuple(home(f"h{k}", k) for k in range(1, 4))
     workers = (worker("a", fixed_cost=100_000), worker("b", fixed_cost=100_000))
-    assert solve_valid(FleetProblem(workers, stops, LINE)).workers_used == 1
+    result = solve_valid(FleetProblem(workers, stops, LINE), backend=backend)
+    assert result.workers_used == 1 and result.backend == backend
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("fixed_cost", "workers_used"), [(0, 2), (1_000, 2), (10_000, 1)])
+def test_a_worker_is_saved_only_when_the_fixed_cost_outweighs_the_travel(
+    backend: str, fixed_cost: int, workers_used: int
+) -> None:
+    # Between the two homes costs 10,000 s: two routes travel 3,600 s, one route 11,800 s.
+    travel = ((0, 600, 1200), (600, 0, 10_000), (1200, 10_000, 0))
+    workers = tuple(worker(w, fixed_cost=fixed_cost) for w in "abc")
+    problem = FleetProblem(workers, (home("h1", 1), home("h2", 2)), travel)
+    result = solve_valid(problem, backend=backend)
+    assert result.workers_used == workers_used
+    assert result.cost == min(3600 + 2 * fixed_cost, 11_800 + fixed_cost)
 
 
 def test_continuity_preference_is_respected_when_it_is_free() -> None:
@@ -115,9 +143,10 @@ def test_continuity_preference_is_respected_when_it_is_free() -> None:
     assert served_by(solve_valid(problem)) == {"h1": "b", "h2": "a"}
 
 
-def test_an_optional_stop_not_worth_its_travel_is_dropped() -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_optional_stop_not_worth_its_travel_is_dropped(backend: str) -> None:
     stops = (home("h1", 1), home("h4", 4, penalty=10))
-    result = solve_valid(FleetProblem((worker("a"),), stops, LINE))
+    result = solve_valid(FleetProblem((worker("a"),), stops, LINE), backend=backend)
     assert [u.stop_id for u in result.unassigned] == ["h4"]
 
 
@@ -156,6 +185,21 @@ def test_a_solver_failure_falls_back_to_a_valid_constructive_plan(
     assert validate_fleet(problem, result) == [] and not result.unassigned
 
 
+def test_a_pyvrp_failure_hands_the_problem_to_ortools(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyvrp", reason="PyVRP not installed")
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("search crashed")
+
+    monkeypatch.setattr(pyvrp_backend, "search", broken)
+    stops = tuple(home(f"h{k}", k, demand=1) for k in range(1, 5))
+    problem = FleetProblem((worker("a", capacity=3), worker("b", capacity=3)), stops, LINE)
+    result = solve_fleet(problem, LIMITS)
+    assert result.status is SolveStatus.SOLVED and result.backend == "ortools"
+    assert any("PyVRP failed" in note and "search crashed" in note for note in result.notes)
+    assert validate_fleet(problem, result) == [] and not result.unassigned
+
+
 @needs_solomon
 def test_the_solomon_reader_parses_c101() -> None:
     inst = read_solomon(SOLOMON / "C101.txt")
@@ -164,12 +208,15 @@ def test_the_solomon_reader_parses_c101() -> None:
 
 
 @needs_solomon
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("name", ["C101", "R101", "RC101", "R201"])
-def test_the_router_finds_the_exhaustive_optimum_of_eight_solomon_customers(name: str) -> None:
+def test_the_router_finds_the_exhaustive_optimum_of_eight_solomon_customers(
+    name: str, backend: str
+) -> None:
     inst = read_solomon(SOLOMON / f"{name}.txt").head(8)
     problem = to_fleet_problem(inst)
-    result = solve_valid(problem)
-    assert result.cost == exhaustive_optimum(inst)
+    result = solve_valid(problem, backend=backend)
+    assert result.cost == exhaustive_optimum(inst) and result.backend == backend
 
 
 @needs_solomon
@@ -190,3 +237,13 @@ def test_the_pyvrp_backend_hands_what_it_cannot_model_to_ortools() -> None:
     result = solve_fleet(problem, LIMITS, backend="pyvrp")
     assert served_by(result)["h1"] == "b" and validate_fleet(problem, result) == []
     assert any("OR-Tools used" in note for note in result.notes)
+
+
+@needs_solomon
+def test_with_a_solution_limit_the_pyvrp_plan_does_not_depend_on_the_clock() -> None:
+    pytest.importorskip("pyvrp", reason="PyVRP not installed")
+    problem = to_fleet_problem(read_solomon(SOLOMON / "R201.txt").head(15))
+    limits = SolveLimits(time_limit_ms=20_000, solution_limit=50)
+    first, again = (solve_fleet(problem, limits) for _ in range(2))
+    assert first.backend == "pyvrp" and first.solve_ms < limits.time_limit_ms
+    assert again.routes == first.routes

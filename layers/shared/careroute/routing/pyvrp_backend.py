@@ -97,9 +97,11 @@ def search(
     """Per worker, the chosen stop numbers (indices into `stops`), or None if no plan.
 
     Phases: (1) a plan with the whole fleet; (2) with every stop mandatory and one kind of
-    worker, plans with one worker fewer than the last plan used, each search ending at its
-    first feasible plan, until none is found or the fleet reaches the capacity bound; (3) the
-    distance of the smallest fleet's plan. Without a phase 2, phase 1 is the whole search.
+    worker with a fixed cost, plans with one worker fewer than the last plan used, each search
+    ending at its first feasible plan, until none is found or the fleet reaches the capacity
+    bound; (3) the cost of the smallest fleet's plan. The cheaper of the plans of (1) and (3)
+    is returned (a fixed cost below the travel a worker saves keeps the larger fleet). Without
+    a phase 2, phase 1 is the whole search.
 
     With only a time limit the phases share it (FIRST_PLAN_SHARE, MINIMISE_SHARE, the rest).
     With a solution limit each phase ends after ITERATIONS_PER_SOLUTION x that limit
@@ -110,7 +112,7 @@ def search(
     budget = limits.time_limit_ms / 1000
     kinds = list(dict.fromkeys(_Kind.of(w) for w in problem.workers))
     data = _problem_data(problem, stops, kinds)
-    shrinkable = len(kinds) == 1 and all(s.mandatory for s in stops)
+    shrinkable = len(kinds) == 1 and kinds[0].fixed_cost > 0 and all(s.mandatory for s in stops)
 
     def until(share: float) -> pyvrp.stop.StoppingCriterion:
         """Stop at this share of the budget (from the start) or, with a solution limit, when
@@ -125,15 +127,14 @@ def search(
         stall = NoImprovement(ITERATIONS_PER_SOLUTION * limits.solution_limit)
         return MultipleCriteria([clock, stall])
 
-    best = _solve(data, until(FIRST_PLAN_SHARE if shrinkable else 1.0), seed)
-    if not shrinkable:
-        return None if best is None else _plan(problem, kinds, best)
-    if best is None:
-        best = _solve(data, until(1.0), seed)
-        return None if best is None else _plan(problem, kinds, best)
+    first = _solve(data, until(FIRST_PLAN_SHARE if shrinkable else 1.0), seed)
+    if first is None and shrinkable:
+        first = _solve(data, until(1.0), seed)
+    if first is None or not shrinkable:
+        return None if first is None else _plan(problem, kinds, first)
     from pyvrp.stop import FirstFeasible, MultipleCriteria
 
-    floor = _capacity_bound(stops, kinds[0].capacity)
+    best, floor = first, _capacity_bound(stops, kinds[0].capacity)
     shrink_share = FIRST_PLAN_SHARE + MINIMISE_SHARE
     while best.num_routes() > floor and time.perf_counter() < began + budget * shrink_share:
         fewer = _with_fleet(data, best.num_routes() - 1)
@@ -142,7 +143,7 @@ def search(
             break
         data, best = fewer, smaller
     best = _solve(data, until(1.0), seed, best) or best
-    return _plan(problem, kinds, best)
+    return _plan(problem, kinds, min(first, best, key=_cost))
 
 
 def _problem_data(
@@ -214,6 +215,12 @@ def _solve(
         warnings.simplefilter("ignore", PenaltyBoundWarning)
         result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, initial_solution=initial)
     return result.best if result.best.is_feasible() else None
+
+
+def _cost(solution: pyvrp.Solution) -> int:
+    """Travel and fixed costs of a feasible solution serving every stop (the objective when
+    every stop is mandatory)."""
+    return int(solution.distance_cost() + solution.fixed_vehicle_cost())
 
 
 def _plan(problem: FleetProblem, kinds: list[_Kind], solution: pyvrp.Solution) -> list[list[int]]:
