@@ -12,9 +12,13 @@
 # (Amazon Linux 2023, glibc 2.34) accepts manylinux_2_28.
 #
 # Trim (measured: the routers import only ortools.constraint_solver, ortools.util's and
-# ortools.sat's *_pb2 parameter modules, and google.protobuf):
-# - pandas, numpy, python-dateutil, tzdata, absl-py, immutabledict: required by ortools'
+# ortools.sat's *_pb2 parameter modules, and google.protobuf; the fleet router's PyVRP search
+# imports pyvrp, numpy and vrplib):
+# - pandas, python-dateutil, tzdata, absl-py, immutabledict: required by ortools'
 #   wheel metadata (notebook and math_opt helpers) but never imported by the routers;
+# - matplotlib (with pillow, fonttools, kiwisolver, contourpy, cycler, pyparsing, packaging)
+#   and tqdm: required by pyvrp's wheel metadata for its plots and command line, never
+#   imported by `import pyvrp`; pyvrp's own plotting package and command line;
 # - ortools solvers other than the routing library: sat's Python helpers, linear_solver,
 #   math_opt, algorithms, bop, glop, graph, packing, pdlp, scheduling, service, set_cover, init;
 # - *.pyi stubs, __pycache__, console scripts, tests.
@@ -43,7 +47,9 @@ measure() {
       PYTHONPATH="$OUT" PYTHONDONTWRITEBYTECODE=1 "$PY312" -c \
         'import time; t = time.perf_counter(); import ortools.constraint_solver.pywrapcp
 from ortools.constraint_solver import routing_enums_pb2, routing_ils_pb2
-print(f"  cold import {1000 * (time.perf_counter() - t):.0f} ms")'
+print(f"  cold import {1000 * (time.perf_counter() - t):.0f} ms", end="")
+t = time.perf_counter(); import pyvrp
+print(f", pyvrp {1000 * (time.perf_counter() - t):.0f} ms")'
     done
   fi
 }
@@ -52,8 +58,11 @@ measure "as built"
 if [[ "$TRIM" == no ]]; then exit 0; fi
 
 cd "$OUT"
-rm -rf pandas pandas-* numpy numpy-* numpy.libs dateutil python_dateutil-* tzdata tzdata-* \
-  absl absl_py-* immutabledict immutabledict-* bin
+rm -rf pandas pandas-* dateutil python_dateutil-* tzdata tzdata-* \
+  absl absl_py-* immutabledict immutabledict-* bin \
+  matplotlib matplotlib-* mpl_toolkits PIL pillow-* pillow.libs fontTools fonttools-* \
+  kiwisolver kiwisolver-* contourpy contourpy-* cycler cycler-* pyparsing pyparsing-* \
+  pylab.py share packaging packaging-* tqdm tqdm-* pyvrp/plotting pyvrp/cli.py
 for pkg in algorithms bop glop graph init linear_solver math_opt packing pdlp scheduling \
   service set_cover; do
   rm -rf "ortools/$pkg"
@@ -76,5 +85,17 @@ p.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED
 p.time_limit.FromMilliseconds(200)
 assert r.SolveWithParameters(p) is not None, "trimmed layer cannot solve"
 print("  trimmed layer solves a routing model")
+import pyvrp
+from pyvrp.stop import MaxIterations
+model = pyvrp.Model()
+depot = model.add_depot(model.add_location(0, 0))
+model.add_vehicle_type(num_available=1)
+for x in (1, 2):
+    model.add_client(model.add_location(x, 0))
+for a in model.locations:
+    for b in model.locations:
+        model.add_edge(a, b, distance=abs(a.x - b.x))
+assert model.solve(MaxIterations(50), display=False).best.is_feasible(), "pyvrp cannot solve"
+print("  trimmed layer solves a PyVRP model")
 PY
 measure "trimmed"

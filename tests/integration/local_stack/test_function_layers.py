@@ -1,7 +1,8 @@
 """Every function in template.yaml must start in Lambda with the layers it is given: a handler
 without the OR-Tools layer must import with OR-Tools absent (in the cloud an ImportError at
 cold start fails every invocation; locally the whole venv hides it). Each handler is imported
-in a subprocess in which importing `ortools` raises."""
+in a subprocess in which importing `ortools` or `pyvrp` (the two solvers of that layer)
+raises."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ import importlib.abc, json, runpy, sys
 
 class NoOrTools(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name == "ortools" or name.startswith("ortools."):
-            raise ImportError("OR-Tools is not in this function's layers")
+        if name.split(".")[0] in ("ortools", "pyvrp"):
+            raise ImportError("the solver layer is not in this function's layers")
 
 sys.meta_path.insert(0, NoOrTools())
 failed = {}
