@@ -21,6 +21,7 @@ from careroute.routing import (
     solve_fleet,
     validate_fleet,
 )
+from careroute.routing.fleet_router import SMALL_FLEET_DAY
 from careroute.routing.pyvrp_backend import available
 from careroute_local.paths import REFERENCE_DATA
 
@@ -185,6 +186,18 @@ def test_a_solver_failure_falls_back_to_a_valid_constructive_plan(
     assert validate_fleet(problem, result) == [] and not result.unassigned
 
 
+@needs_solomon
+def test_auto_keeps_ortools_for_a_small_day_and_takes_pyvrp_for_a_larger_one() -> None:
+    pytest.importorskip("pyvrp", reason="PyVRP not installed")
+    r201 = read_solomon(SOLOMON / "R201.txt")
+    limits = SolveLimits(time_limit_ms=20_000, solution_limit=20)
+    for customers, backend in ((SMALL_FLEET_DAY, "ortools"), (SMALL_FLEET_DAY + 1, "pyvrp")):
+        problem = to_fleet_problem(r201.head(customers))
+        result = solve_fleet(problem, limits)
+        assert result.backend == backend and result.notes == ()
+        assert validate_fleet(problem, result) == []
+
+
 def test_a_pyvrp_failure_hands_the_problem_to_ortools(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyvrp", reason="PyVRP not installed")
 
@@ -194,7 +207,7 @@ def test_a_pyvrp_failure_hands_the_problem_to_ortools(monkeypatch: pytest.Monkey
     monkeypatch.setattr(pyvrp_backend, "search", broken)
     stops = tuple(home(f"h{k}", k, demand=1) for k in range(1, 5))
     problem = FleetProblem((worker("a", capacity=3), worker("b", capacity=3)), stops, LINE)
-    result = solve_fleet(problem, LIMITS)
+    result = solve_fleet(problem, LIMITS, backend="pyvrp")
     assert result.status is SolveStatus.SOLVED and result.backend == "ortools"
     assert any("PyVRP failed" in note and "search crashed" in note for note in result.notes)
     assert validate_fleet(problem, result) == [] and not result.unassigned
@@ -244,6 +257,6 @@ def test_with_a_solution_limit_the_pyvrp_plan_does_not_depend_on_the_clock() -> 
     pytest.importorskip("pyvrp", reason="PyVRP not installed")
     problem = to_fleet_problem(read_solomon(SOLOMON / "R201.txt").head(15))
     limits = SolveLimits(time_limit_ms=20_000, solution_limit=50)
-    first, again = (solve_fleet(problem, limits) for _ in range(2))
+    first, again = (solve_fleet(problem, limits, backend="pyvrp") for _ in range(2))
     assert first.backend == "pyvrp" and first.solve_ms < limits.time_limit_ms
     assert again.routes == first.routes
