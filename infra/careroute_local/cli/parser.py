@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--scope", help="steward id, street id or district id (none: city_admin)")
     token.add_argument("--hours", type=float, default=12, help="valid for (default 12)")
 
+    outbox = commands.add_parser(
+        "outbox", help="the notices the running stack would have sent, per recipient"
+    )
+    outbox.add_argument("--recipient", metavar="KEY", help="only one, e.g. street:S0101")
+    outbox.add_argument(
+        "--last", type=int, default=20, metavar="N", help="each recipient's last N (default 20)"
+    )
     coverage = commands.add_parser(
         "coverage", help="check a month's coverage counters against the raw visit records"
     )

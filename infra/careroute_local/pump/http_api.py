@@ -3,7 +3,8 @@
 One request at a time per function, payload format 2.0. Routes behind a JWT authorizer need
 `Authorization: Bearer <token>` from the local dev issuer (careroute_local.dev_auth): missing,
 forged or expired -> 401 {"message":"Unauthorized"}; the verified claims reach the handler in
-requestContext.authorizer.jwt.claims.
+requestContext.authorizer.jwt.claims. `GET /local/outbox` lists the notices the handlers wrote
+(careroute_local.pump.outbox_route): the local stack's own page, needing no token.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from careroute_local.pump.http_events import (
 )
 from careroute_local.pump.http_routes import Route, match_route, route
 from careroute_local.pump.http_server import LocalHttpServer, serve
+from careroute_local.pump.outbox_route import OUTBOX_ROUTE, outbox_answer
 from careroute_local.stack import LocalStack
 from careroute_local.template import Template
 
@@ -83,6 +85,8 @@ class HttpApi(FunctionRunner):
             raw_query = query
         else:
             raw_query = urlencode(query, doseq=True)
+        if method == "GET" and path == OUTBOX_ROUTE:
+            return outbox_answer(self.stack.outbox_path, raw_query), []
         matched = self._match(method, path)
         if matched is None:
             return api_error(404, "Not Found"), []
