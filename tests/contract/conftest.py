@@ -103,13 +103,14 @@ class Backend:
 def memory_backend() -> Backend:
     communities, coverage = memory.MemoryCommunities(), memory_visits.MemoryCoverage()
     plan_jobs = memory_visits.MemoryPlanJobs()
+    elders = memory.MemoryElders()
     return Backend(
         "memory",
         communities=communities,
         stewards=memory.MemoryStewards(),
-        elders=memory.MemoryElders(),
+        elders=elders,
         routes=memory_visits.MemoryRoutes(),
-        visits=memory_visits.MemoryVisits(),
+        visits=memory_visits.MemoryVisits(elders),
         tickets=memory_visits.MemoryTickets(coverage),
         coverage=coverage,
         overflow=memory_visits.MemoryOverflowMarks(),

@@ -13,6 +13,7 @@ import pytest
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.vocabulary import (
     CHINA_TZ,
+    Category,
     Finding,
     FindingCategory,
     GeoPoint,
@@ -111,6 +112,33 @@ def test_a_visit_is_stored_once_a_retry_returns_it_and_a_reused_key_conflicts(
     assert visits.save_visit_once(other, "hash-3") == (other, True)
     assert sorted(v.visit_id for v in visits.all_visits()) == [record.visit_id, other.visit_id]
     assert {v.visit_id: v for v in visits.all_visits()}[record.visit_id] == record
+
+
+def test_a_visit_made_from_an_elder_as_read_is_stored_only_while_the_elder_is_still_so(
+    backend: Backend, small_city: Registry
+) -> None:
+    """A cached elder gone stale stores nothing; a replay answers whatever the elder."""
+    visits = backend.holding(small_city).visits
+    first = small_city.elders[0]
+    as_read = backend.elders.get_elder(first.community_id, first.elder_id)
+    stale = {
+        "urgent": replace(as_read, urgent_until=(as_read.urgent_until or PLAN_DATE) + timedelta(1)),
+        "categories": replace(as_read, categories=as_read.categories ^ {Category.POOR}),
+        "street": replace(as_read, street_id="S404"),
+        "district": replace(as_read, district_id="D404"),
+        "birth date": replace(as_read, birth_date=as_read.birth_date - timedelta(days=1)),
+        "not stored": replace(as_read, elder_id="E404"),
+        "other community": replace(as_read, community_id="C404"),
+    }
+    record = a_record(small_city)
+    for name, elder in stale.items():
+        assert visits.save_visit_as_read(record, "hash-1", elder) is None, name
+    assert list(visits.all_visits()) == []
+    assert visits.save_visit_as_read(record, "hash-1", as_read) == (record, True)
+    assert visits.save_visit_as_read(record, "hash-1", stale["urgent"]) == (record, False)
+    with pytest.raises(ConflictError, match=KEY_REUSED):
+        visits.save_visit_as_read(replace(record, notes="other"), "hash-2", as_read)
+    assert [v.visit_id for v in visits.all_visits()] == [record.visit_id]
 
 
 def test_an_elders_visits_of_a_month_are_those_of_its_china_local_days(

@@ -12,7 +12,7 @@ from careroute.adapters.memory import MemoryElders, MemoryStewards
 from careroute.adapters.memory_visits import MemoryRoutes, MemoryVisits
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Elder, Outcome, Registry, Tier
 from careroute.messages.visits import VisitRequest
 from careroute.service_layer.visits import VisitRecording, record_visit, visit_id_for
 from tests.unit.conftest import STREET_AS_OF
@@ -122,3 +122,48 @@ def test_the_steward_cache_reads_once_within_its_time_to_live(one_street: Regist
     for _ in range(3):
         assert cached.get_steward(steward_id) == one_street.stewards[0]
     assert reads == [steward_id, steward_id]
+
+
+class KeptElders(MemoryElders):
+    """Memory elders whose plain reads answer the first read of each elder, as a container
+    that keeps the elders it read does; a consistent read goes to the store and is kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], Elder] = {}
+
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        key = (community_id, elder_id)
+        if consistent or key not in self.kept:
+            self.kept[key] = super().get_elder(community_id, elder_id, consistent)
+        return self.kept[key]
+
+
+def test_an_elder_kept_from_an_earlier_visit_and_since_changed_is_read_again(
+    one_street: Registry,
+) -> None:
+    """The write checks the elder the record was made from: a visit after the elder became
+    urgent is T1, though the elder was kept from before."""
+    elders = KeptElders()
+    ports = VisitRecording(MemoryStewards(), elders, MemoryRoutes(), MemoryVisits(elders))
+    ports.stewards.save_stewards(one_street.stewards)
+    elders.save_elders(one_street.elders)
+    own = one_street.stewards[0]
+    elder = next(
+        e
+        for e in one_street.elders
+        if e.community_id == own.community_id and POLICY.tier_of(e, DAY) is not Tier.T1
+    )
+    before, _ = record_visit(
+        request(one_street, elder_id=elder.elder_id), "key-0000001", NOW, POLICY, ports
+    )
+    elders.raise_urgent_until(elder.community_id, elder.elder_id, DAY + timedelta(days=7))
+    after, created = record_visit(
+        request(one_street, elder_id=elder.elder_id, outcome="not_home"),
+        "key-0000002",
+        NOW,
+        POLICY,
+        ports,
+    )
+    assert before.tier is not Tier.T1 and (after.tier, created) == (Tier.T1, True)
+    assert elders.kept[(elder.community_id, elder.elder_id)].urgent_until == DAY + timedelta(7)

@@ -22,10 +22,11 @@ from careroute.domain.coverage import (
     record_scopes,
     scopes_of,
 )
-from careroute.domain.errors import KEY_REUSED, ConflictError
+from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
-from careroute.domain.vocabulary import VisitRecord
+from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
+from careroute.service_layer.ports import ElderRepository
 
 
 class MemoryRoutes:
@@ -71,8 +72,25 @@ class MemoryPlanJobs(MemoryJobs[PlanJob]):
         super().__init__(PlanJob)
 
 
+def _what_a_visit_takes(elder: Elder) -> tuple[object, ...]:
+    """What a visit record takes from its elder: the scopes and the tier's inputs."""
+    return (
+        elder.community_id,
+        elder.street_id,
+        elder.district_id,
+        elder.birth_date,
+        elder.categories,
+        elder.urgent_until,
+    )
+
+
 class MemoryVisits:
-    def __init__(self) -> None:
+    """Visit records. With `elders`, `save_visit_as_read` checks the elder against them, as
+    the table's transaction does; without, every elder passes (for callers whose elder reads
+    are never stale: the memory elders read directly)."""
+
+    def __init__(self, elders: ElderRepository | None = None) -> None:
+        self._elders = elders
         self._by_id: dict[str, tuple[VisitRecord, str]] = {}
         self._new: list[VisitRecord] = []
         """Records stored since the last `take_new`, in the order stored (the stream)."""
@@ -90,6 +108,22 @@ class MemoryVisits:
         if stored_hash != request_hash:
             raise ConflictError(KEY_REUSED)
         return stored, False
+
+    def save_visit_as_read(
+        self, record: VisitRecord, request_hash: str, elder: Elder
+    ) -> tuple[VisitRecord, bool] | None:
+        if record.visit_id not in self._by_id and not self._still_as_read(elder):
+            return None
+        return self.save_visit_once(record, request_hash)
+
+    def _still_as_read(self, elder: Elder) -> bool:
+        if self._elders is None:
+            return True
+        try:
+            stored = self._elders.get_elder(elder.community_id, elder.elder_id, consistent=True)
+        except NotFoundError:
+            return False
+        return _what_a_visit_takes(stored) == _what_a_visit_takes(elder)
 
     def all_visits(self) -> Iterator[VisitRecord]:
         return iter([record for record, _ in self._by_id.values()])

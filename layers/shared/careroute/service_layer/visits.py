@@ -1,4 +1,9 @@
-"""Record a steward's visit outcome, exactly once per Idempotency-Key."""
+"""Record a steward's visit outcome, exactly once per Idempotency-Key.
+
+The record takes the elder's scopes and tier from the elder as read, which may come from a
+container's cache: the write stores it only while the stored elder is still so, and a stale
+read is read again and the record made anew (`save_visit_as_read`). One conditional write is
+then the whole request when the elder and the steward are cached."""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from careroute.domain.errors import ForbiddenError, ValidationError
+from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import VisitRecord, china_date
+from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 from careroute.messages.visits import VisitRequest
 from careroute.service_layer.ports import (
     ElderRepository,
@@ -22,6 +27,9 @@ MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
 """Outcomes queued offline may arrive late, but not from before last month."""
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+ELDER_READS = 3
+"""Reads of the elder a visit may take: the first (perhaps cached), then consistent ones
+while the elder changes between the read and the write."""
 
 
 def visit_id_for(steward_id: str, idempotency_key: str) -> str:
@@ -89,15 +97,29 @@ def record_visit(
         require_cover_stop(
             ports.routes, steward.steward_id, local_day, community_id, request.elder_id
         )
+    fingerprint = request_fingerprint(request)
     elder = ports.elders.get_elder(community_id, request.elder_id)
-    record = VisitRecord(
-        visit_id=visit_id_for(steward.steward_id, idempotency_key),
+    for _ in range(ELDER_READS):
+        record = visit_record(request, idempotency_key, now, policy, elder)
+        stored = ports.visits.save_visit_as_read(record, fingerprint, elder)
+        if stored is not None:
+            return stored
+        elder = ports.elders.get_elder(community_id, request.elder_id, consistent=True)
+    raise ConflictError("the elder changed while the visit was recorded; send it again")
+
+
+def visit_record(
+    request: VisitRequest, idempotency_key: str, now: datetime, policy: Policy, elder: Elder
+) -> VisitRecord:
+    """The record of `request`, with the elder's scopes and tier on the visit's local day."""
+    return VisitRecord(
+        visit_id=visit_id_for(request.steward_id, idempotency_key),
         elder_id=elder.elder_id,
-        steward_id=steward.steward_id,
+        steward_id=request.steward_id,
         community_id=elder.community_id,
         street_id=elder.street_id,
         district_id=elder.district_id,
-        tier=policy.tier_of(elder, local_day),
+        tier=policy.tier_of(elder, china_date(request.visited_at)),
         outcome=request.outcome,
         visited_at=request.visited_at,
         recorded_at=now,
@@ -105,4 +127,3 @@ def record_visit(
         findings=tuple(finding.to_domain() for finding in request.findings),
         location=request.location.to_domain() if request.location else None,
     )
-    return ports.visits.save_visit_once(record, request_fingerprint(request))

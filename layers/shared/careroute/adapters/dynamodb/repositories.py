@@ -121,6 +121,34 @@ class DynamoElders:
         history.apply_elder_change(before, new, changes)
 
 
+RECENT_ELDERS = 5_000
+"""How many elders a container keeps for recording visits; the oldest read is dropped first."""
+
+
+class RecentElders(DynamoElders):
+    """The elders' table, with single-elder reads answered from a per-container cache. For
+    recording a visit only: its write checks, in the same transaction, that the stored elder
+    is still as read (`visits.save_visit_as_read`), so a stale entry costs one more read and
+    never stores a wrong record. A `consistent` read goes to the table and refreshes the
+    entry."""
+
+    def __init__(self, limit: int = RECENT_ELDERS) -> None:
+        self._limit = limit
+        self._read: dict[tuple[str, str], Elder] = {}
+
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        key = (community_id, elder_id)
+        held = self._read.get(key)
+        if held is not None and not consistent:
+            return held
+        elder = super().get_elder(community_id, elder_id, consistent)
+        self._read.pop(key, None)
+        if len(self._read) >= self._limit:
+            del self._read[next(iter(self._read))]
+        self._read[key] = elder
+        return elder
+
+
 class DynamoRoutes:
     def save_route(self, document: dict[str, Any]) -> None:
         routes.save_route(document)
@@ -243,6 +271,11 @@ class DynamoVisits:
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         return visits.save_visit_once(record, request_hash)
 
+    def save_visit_as_read(
+        self, record: VisitRecord, request_hash: str, elder: Elder
+    ) -> tuple[VisitRecord, bool] | None:
+        return visits.save_visit_as_read(record, request_hash, elder)
+
     def all_visits(self) -> Iterator[VisitRecord]:
         return visits.all_visits()
 
@@ -256,10 +289,11 @@ class DynamoVisits:
 
 
 def visit_recording() -> VisitRecording:
-    """The ports of recording a visit, on DynamoDB, with the steward read cached briefly."""
+    """The ports of recording a visit, on DynamoDB, with the steward read cached briefly and
+    the elders read kept (each visit's write checks the elder it was made from)."""
     return VisitRecording(
         stewards=CachedStewards(DynamoStewards()),
-        elders=DynamoElders(),
+        elders=RecentElders(),
         routes=DynamoRoutes(),
         visits=DynamoVisits(),
     )

@@ -1,7 +1,9 @@
 """Visits table: outcome records, written once per visit id with a conditional put.
 
 The conditional put is the last line against double counting: whatever retries happen
-upstream, one visit id is one item, and its stream emits one INSERT.
+upstream, one visit id is one item, and its stream emits one INSERT. A visit recorded from an
+elder read earlier (perhaps from a cache) is written in one transaction with a check that the
+stored elder still has what the record took from it (`save_visit_as_read`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition, size
 
 from careroute.adapters.dynamodb.columns import InScopes, scope_ids
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
+from careroute.adapters.dynamodb.registry import ElderModel
+from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if, transaction
 from careroute.domain.errors import KEY_REUSED, ConflictError
 from careroute.domain.visit_records import findings_to_list, from_document
-from careroute.domain.vocabulary import VisitRecord
+from careroute.domain.vocabulary import Elder, VisitRecord
 
 STRING_FIELDS = (
     "visit_id", "elder_id", "steward_id", "community_id", "street_id", "district_id", "tier",
@@ -86,6 +90,49 @@ def save_visit_once(record: VisitRecord, request_hash: str) -> tuple[VisitRecord
     item = _item(record, request_hash)
     if save_if(item, VisitModel.visit_id.does_not_exist(), "save a visit"):
         return record, True
+    return _stored(record, request_hash)
+
+
+def still_as_read(elder: Elder) -> Condition:
+    """The stored elder still exists in its community with what a visit record takes from
+    it: its street and district, and the tier's inputs (birth date, categories, the urgent
+    date). The categories are a set stored as a list: compared by size and membership."""
+    condition: Condition = (
+        ElderModel.elder_id.exists()
+        & (ElderModel.street_id == elder.street_id)
+        & (ElderModel.district_id == elder.district_id)
+        & (ElderModel.birth_date == elder.birth_date.isoformat())
+        & (size(ElderModel.categories) == len(elder.categories))
+    )
+    for category in sorted(elder.categories):
+        condition &= ElderModel.categories.contains(category.value)
+    if elder.urgent_until is None:
+        condition &= ElderModel.urgent_until.does_not_exist()
+    else:
+        condition &= ElderModel.urgent_until == elder.urgent_until.isoformat()
+    return condition
+
+
+def save_visit_as_read(
+    record: VisitRecord, request_hash: str, elder: Elder
+) -> tuple[VisitRecord, bool] | None:
+    """As `save_visit_once`, in one transaction that also checks the elder the record was
+    made from is still stored so (`still_as_read`); None, nothing written, when it is not.
+    A replay (the visit id stored) answers as `save_visit_once` does, whatever the elder."""
+    with transaction(VisitModel, "save a visit") as writes:
+        writes.condition_check(
+            ElderModel, elder.community_id, elder.elder_id, condition=still_as_read(elder)
+        )
+        writes.save(_item(record, request_hash), condition=VisitModel.visit_id.does_not_exist())
+    if writes.committed:
+        return record, True
+    _, visit_stored = writes.failed
+    return _stored(record, request_hash) if visit_stored else None
+
+
+def _stored(record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
+    """The stored visit with `record`'s id, and False; ConflictError when another request
+    stored it."""
     existing = get_item(
         VisitModel,
         record.visit_id,

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import VisitRecord
+from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports.jobs import JobQueue
 
@@ -51,6 +51,14 @@ class VisitRepository(Protocol):
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         """Store the visit unless its id exists: (stored record, created?). The same id with
         another request_hash raises ConflictError; with the same, returns the first record."""
+        ...
+
+    def save_visit_as_read(
+        self, record: VisitRecord, request_hash: str, elder: Elder
+    ) -> tuple[VisitRecord, bool] | None:
+        """As save_visit_once, and in the same write only while the stored elder still has
+        what `record` took from `elder` (as read, perhaps from a cache): its street, district
+        and the tier's inputs. None, nothing stored, when it has not (read it again)."""
         ...
 
     def all_visits(self) -> Iterator[VisitRecord]:
