@@ -283,7 +283,9 @@ def markdown(
         "",
         f"**{v['summary']}** (exit code {v['exit_code']})",
         "",
-        f"- monthly coverage (city, all tiers): {v['coverage_percent']}",
+        f"- monthly coverage (city, all tiers): {v['coverage_percent']}; not due (off the "
+        f"month's roster, named in misses.csv): {v.get('not_due_away_all_month', 0):,} away "
+        f"all month, {v.get('not_due_left_before_visit', 0):,} left care before a visit",
         f"- monthly misses: {v['monthly_misses']:,}; cadence misses: {v['cadence_misses']:,}; "
         f"of which not ours (hospitalised, moved, deceased): {v['misses_not_ours']:,}; "
         f"cadence misses not home on every try: {v.get('misses_not_home_every_try', 0):,}; "

@@ -243,14 +243,30 @@ def test_an_elder_away_all_month_is_not_due_but_named_as_away(policy: Policy) ->
     assert result.row(Scope(ScopeKind.CITY, "all")).elders_due == 0
 
 
-def test_an_elder_who_died_mid_month_was_due_and_misses_only_the_monthly_rule(
+def test_an_elder_who_died_before_a_visit_is_off_the_months_roster_but_named(
     policy: Policy,
 ) -> None:
     gone = (StatusPeriod(ElderStatus.DECEASED, DEC[5], None),)
     result = check_compliance([], [baseline(tier=Tier.T1, last=DEC[1], paused=gone)], MONTH, policy)
     assert [(m.kind, m.deadline, m.away) for m in result.misses] == [
-        (MissKind.MONTHLY, DEC[31], False)
+        (MissKind.MONTHLY, DEC[31], True)
     ]
+    assert result.row(Scope(ScopeKind.CITY, "all")).elders_due == 0
+
+
+def test_an_elder_visited_before_moving_away_counts_as_due_and_visited(policy: Policy) -> None:
+    gone = (StatusPeriod(ElderStatus.MOVED, DEC[10], None),)
+    visits = [visit(DEC[3], tier=Tier.T3)]
+    result = check_compliance(visits, [baseline(tier=Tier.T3, paused=gone)], MONTH, policy)
+    row = result.row(Scope(ScopeKind.CITY, "all"))
+    assert (row.elders_due, row.elders_visited) == (1, 1)
+    assert result.misses == ()
+
+
+def test_an_elder_in_hospital_at_the_months_end_stays_due(policy: Policy) -> None:
+    stay = (StatusPeriod(ElderStatus.HOSPITALISED, DEC[20], None),)
+    result = check_compliance([], [baseline(tier=Tier.T3, paused=stay)], MONTH, policy)
+    assert [(m.kind, m.away) for m in result.misses] == [(MissKind.MONTHLY, False)]
     assert result.row(Scope(ScopeKind.CITY, "all")).elders_due == 1
 
 

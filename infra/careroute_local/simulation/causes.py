@@ -22,6 +22,8 @@ PREVIOUS_MONTH = "deadline at the month's start (the previous month's plan)"
 """A cadence that ran in the month before the simulated one, with too few of its working days
 left in the simulated month for a first try and a retry: it belongs to the previous month's
 plan, which the simulation does not run."""
+LEFT_BEFORE_VISIT = "left care before a visit"
+"""A monthly miss off the month's roster: died or moved away before any visit of the month."""
 MIN_PLANNABLE_DAYS = 3
 """A miss after a hospital stay is excused when fewer working days than this were left."""
 
@@ -126,20 +128,31 @@ def excused(cause: str) -> bool:
 
 
 def misses_with_causes(compliance: Compliance, run: Run) -> list[dict[str, Any]]:
-    return [
-        {
-            "elder_id": m.elder_id,
-            "community_id": m.community_id,
-            "tier": m.tier.value,
-            "kind": m.kind.value,
-            "deadline": m.deadline.isoformat(),
-            "since": m.since.isoformat() if m.since else "",
-            "visited_on": m.visited_on.isoformat() if m.visited_on else "",
-            "away": "away all month" if m.away else "",
-            "cause": cause_of(m, run),
-        }
-        for m in compliance.misses
-    ]
+    rows = []
+    for m in compliance.misses:
+        cause = cause_of(m, run)
+        rows.append(
+            {
+                "elder_id": m.elder_id,
+                "community_id": m.community_id,
+                "tier": m.tier.value,
+                "kind": m.kind.value,
+                "deadline": m.deadline.isoformat(),
+                "since": m.since.isoformat() if m.since else "",
+                "visited_on": m.visited_on.isoformat() if m.visited_on else "",
+                "away": _not_due(m, cause),
+                "cause": cause,
+            }
+        )
+    return rows
+
+
+def _not_due(miss: Miss, cause: str) -> str:
+    """Why a monthly miss is not in the coverage figures ("" when it is)."""
+    if not miss.away:
+        return ""
+    gone = cause in (ElderStatus.DECEASED.value, ElderStatus.MOVED.value)
+    return LEFT_BEFORE_VISIT if gone else "away all month"
 
 
 def verdict(compliance: Compliance, misses: list[dict[str, Any]], checks: dict[str, Any]) -> int:

@@ -10,7 +10,13 @@ from typing import Any
 
 from careroute.domain.compliance import Compliance, MissKind, month_bounds
 from careroute.domain.coverage import ALL_TIERS, Scope
-from careroute_local.simulation.causes import EVERY_TRY, NOT_OURS, PREVIOUS_MONTH, excused
+from careroute_local.simulation.causes import (
+    EVERY_TRY,
+    LEFT_BEFORE_VISIT,
+    NOT_OURS,
+    PREVIOUS_MONTH,
+    excused,
+)
 from careroute_local.simulation.state import Run
 
 
@@ -138,6 +144,8 @@ def build_report(
             "misses_not_home_every_try": every_try,
             "misses_previous_month": previous_month,
             "misses_ours": ours,
+            "not_due_away_all_month": sum(1 for m in misses if m["away"] == "away all month"),
+            "not_due_left_before_visit": sum(1 for m in misses if m["away"] == LEFT_BEFORE_VISIT),
             "misses_with_unreachable_ticket": len(flagged),
             "misses_ours_with_unreachable_ticket": sum(
                 1 for m in flagged if not excused(m["cause"])

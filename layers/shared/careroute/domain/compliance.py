@@ -6,10 +6,12 @@ The independent check of a month: it reads nothing the projector wrote (no count
 it, and the periods in which the elder was not active). Pure: no AWS.
 
 Rules (the tier policy's, stated once here):
-- **Monthly rule**: an elder active on any day of the month is due; one completed visit in
-  the month covers it. An elder counts in the tier of its first completed visit of the
-  month, or in its baseline tier when not visited. An elder away all month is not due, but
-  is listed as a miss marked `away` (so a report names it, e.g. hospitalised all month).
+- **Monthly rule**: the month's roster is taken at its end: an elder active on any day of
+  the month is due, unless it left care (died, moved away) before any completed visit of the
+  month; one completed visit in the month covers it. An elder counts in the tier of its
+  first completed visit of the month, or in its baseline tier when not visited. An elder
+  away all month, or gone before its visit, is not due, but is listed as a miss marked
+  `away` (so a report names it, e.g. hospitalised all month, deceased).
 - **Cadence**: after a completed visit, the next one is due within the cadence of the
   stricter tier of the two consecutive visits (T1 if the first had an urgent finding).
   Days on which the elder was not active (hospitalised, moved, deceased) do not count
@@ -32,6 +34,8 @@ from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import ElderStatus, Severity, Tier, VisitRecord
 
 TIER_RANK = {Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
+LEFT_CARE = (ElderStatus.DECEASED, ElderStatus.MOVED)
+"""Statuses that take an elder off the roster for good."""
 
 
 def stricter(a: Tier, b: Tier) -> Tier:
@@ -115,9 +119,9 @@ class Miss:
     visited_on: date | None = None
     """The late visit that ended the gap, if any."""
     away: bool = False
-    """Monthly: the elder was not active on any day of the month, so not due (and not in
-    the coverage figures); listed all the same, so that a report names every elder in care
-    who was not visited."""
+    """Monthly: the elder was not active on any day of the month, or left care before a
+    visit, so not due (and not in the coverage figures); listed all the same, so that a
+    report names every elder who was not visited."""
 
 
 @dataclass
@@ -281,7 +285,10 @@ def check_compliance(
                     for tier in (first_completed.tier.value, ALL_TIERS):
                         coverage[(scope, tier)].elders_visited += 1
             continue
-        due = any(baseline.active_on(day) for day in days)
+        left = baseline.status_on(last) in LEFT_CARE
+        due = any(baseline.active_on(day) for day in days) and not (
+            left and first_completed is None
+        )
         month_tier = first_completed.tier if first_completed else baseline.tier
         for scope in baseline.scopes:
             for tier in (month_tier.value, ALL_TIERS):
