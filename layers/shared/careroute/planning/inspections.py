@@ -137,6 +137,7 @@ def plan_documents(
         "unassigned_mandatory": sum(1 for u in result.unassigned if u.mandatory),
         "solve_ms": result.solve_ms,
         "status": result.status.value,
+        "backend": result.backend,
         "unassigned": unassigned,
     }
     return DistrictPlan(routes, summary)

@@ -123,6 +123,8 @@ class MealPlan:
     longest_ride_seconds: int
     solve_ms: int
     status: str
+    backend: str
+    """Which search made the plan (FleetResult.backend)."""
 
     @property
     def orders_planned(self) -> int:
@@ -237,4 +239,5 @@ def to_meal_plan(
         longest_ride_seconds=max((d.ride_seconds for r in routes for d in r.drops), default=0),
         solve_ms=result.solve_ms,
         status=result.status.value,
+        backend=result.backend,
     )

@@ -68,6 +68,7 @@ def plan_district(
         "planned": sum(len(r.stops) for r in result.routes),
         "unassigned_mandatory": sum(1 for u in result.unassigned if u.mandatory),
         "status": result.status.value,
+        "backend": result.backend,
     }
 
 

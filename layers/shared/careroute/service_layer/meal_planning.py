@@ -38,6 +38,7 @@ def plan_document(plan: MealPlan) -> dict[str, Any]:
         "canteen_id": plan.canteen_id,
         "date": plan.day.isoformat(),
         "status": plan.status,
+        "backend": plan.backend,
         "orders_planned": plan.orders_planned,
         "meals": sum(r.meals for r in plan.routes),
         "vehicles_used": plan.vehicles_used,
@@ -99,4 +100,5 @@ def plan_canteen(
         "longest_ride_minutes": document["longest_ride_minutes"],
         "solve_ms": plan.solve_ms,
         "status": plan.status,
+        "backend": plan.backend,
     }
