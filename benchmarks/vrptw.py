@@ -1,10 +1,11 @@
-"""Router quality on Solomon / Gehring-Homberger VRPTW instances: CareRoute's fleet router
-(OR-Tools), PyVRP and VROOM side by side at the same wall-clock budget, against best-known
+"""Router quality on Solomon / Gehring-Homberger VRPTW instances: CareRoute's fleet router as
+deployed (PyVRP with a fleet-minimisation phase for these problems), its OR-Tools search
+alone, plain PyVRP and VROOM side by side at the same wall-clock budget, against best-known
 solutions (hierarchical: vehicles first, then distance).
 
-    pip install -e '.[bench]'     # PyVRP and pyvroom, for benchmarks only
+    pip install -e '.[bench]'     # pyvroom, for benchmarks only
     .venv/bin/python benchmarks/vrptw.py --budget 2 [--only C101 R101] [--homberger]
-        [--markdown out.md]
+        [--solvers CareRoute PyVRP] [--markdown out.md]
 
 Every solver gets the same integer data (Euclidean distance = travel time, x10 rounded, see
 benchmarks/solomon.py), the same fleet (the instance's vehicles and capacity) and the same

@@ -1,6 +1,8 @@
-"""Routing: the OR-Tools daily and fleet routers and independent plan validators.
+"""Routing: the OR-Tools daily router, the fleet router (PyVRP or OR-Tools) and independent plan
+validators.
 
-Only `careroute.routing.ortools_router` and `fleet_router` import OR-Tools, and this package
+Only `careroute.routing.ortools_router` and `fleet_router` import OR-Tools (`pyvrp_backend`
+imports PyVRP inside its functions, the first time a fleet problem goes to it), and this package
 loads them on first use of `solve`, `solve_fleet` or `default_limits` (PEP 562): a function
 that only reads the model types (an API reading routes, a planner fanning out jobs) runs
 without the OR-Tools layer. tests/unit/test_function_layers.py holds every function to it.

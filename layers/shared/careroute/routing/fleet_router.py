@@ -1,6 +1,13 @@
-"""Several workers' days with OR-Tools (multi-vehicle VRPTW). One entry, `solve_fleet`.
+"""Several workers' days (multi-vehicle VRPTW). One entry, `solve_fleet`.
 
-Model (integers; see fleet_model for the objective)
+Two searches: PyVRP (pyvrp_backend) for days of more than SMALL_FLEET_DAY stops that use
+only what it models (capacities, one window per stop, fixed costs, optional stops), where it
+found fewer workers and shorter routes than OR-Tools on Solomon at equal time; OR-Tools, as
+below, for everything else (skills, breaks, several windows, continuity, span cost, visit caps,
+ride-time limits), for small days, and whenever PyVRP fails. Both plans pass the same timing
+pass; `FleetResult.backend` says which made the plan.
+
+OR-Tools model (integers; see fleet_model for the objective)
 - Node k < n is candidate stop k; worker v starts at node n + 2v and ends at n + 2v + 1.
 - Arc cost = travel (one transit matrix); with continuity preferences, each worker gets its own
   matrix where leaving a stop preferred for someone else costs `continuity_penalty` more.
@@ -20,7 +27,7 @@ Model (integers; see fleet_model for the objective)
 Search: parallel cheapest insertion, then guided local search (up to 15 stops) or iterated
 local search with SISR ruin (larger), until `limits`; measured, see `_fleet_parameters`.
 Determinism and `seed`: as the daily router.
-If OR-Tools gives no plan, or one that fails the timing pass, a constructive plan (cheapest
+If neither search gives a plan that passes the timing pass, a constructive plan (cheapest
 feasible insertion, mandatory stops first) is returned with status FALLBACK.
 """
 
