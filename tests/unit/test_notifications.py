@@ -24,7 +24,7 @@ from careroute.domain.notices import (
 )
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level
-from careroute.domain.vocabulary import Finding, FindingCategory, Registry, Severity
+from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.incident_tracking import escalate_unacknowledged
 from careroute.service_layer.incidents import IncidentHandling, receive
@@ -236,3 +236,31 @@ def test_notice_keys_name_their_recipient_and_nothing_else() -> None:
     with pytest.raises(ValueError):
         Notice(NoticeKind.TICKET_OVERDUE, "e", Recipient.parse("street:S1"), "x" * 101, "body")
     assert a_notice().notice_id == a_notice().notice_id != a_notice("in-2#dispatched").notice_id
+
+
+def test_a_benefit_notice_the_channel_refused_is_sent_by_the_next_days_scan(
+    notices: Notices,
+) -> None:
+    """Given the channel down on the scan day, the elder's task waits; the next day's scan
+    finds the elder again, opens no second ticket, tells the office and adds the task."""
+    ports = BenefitScan(
+        memory.MemoryCommunities(),
+        memory.MemoryElders(),
+        memory_visits.MemoryTickets(memory_visits.MemoryCoverage()),
+        notices,
+    )
+    ports.communities.save_communities([HOME])
+    ports.elders.save_elders([an_elder(born=date(1946, 3, 15))])
+    outbox(notices).refusing = True
+    down = scan(BIRTHDAY, AT, POLICY.benefits, POLICY.tickets, ports)
+    assert (down.notified, down.told.failed) == (1, 1)
+    assert ports.elders.get_elder("C1", "E1").benefit_tasks == frozenset()
+    outbox(notices).refusing = False
+    next_day = BIRTHDAY + timedelta(days=1)
+    up = scan(next_day, AT + timedelta(days=1), POLICY.benefits, POLICY.tickets, ports)
+    assert (up.found, up.notified, up.told.sent) == (1, 0, 1)
+    assert ports.elders.get_elder("C1", "E1").benefit_tasks == {"high_age_80"}
+    assert [n.recipient.key for n in outbox(notices).sent] == ["street:S1"]
+    [ticket] = ports.tickets.of_community("C1")
+    due = ticket.due_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
+    assert f"due {due}" in outbox(notices).sent[0].body  # the stored ticket's, not the retry's

@@ -5,8 +5,9 @@ and add a task for the elder's next visit.
 Exactly once per elder per rule: the office ticket has a deterministic id and is stored with
 a conditional put, so it is the notification marker; the task is appended only when absent.
 The ticket goes first, then the office is told, then the task: a retried run after a crash
-between them re-adds the task, opens no second ticket and tells the office once. Only counts
-leave this module (no personal data).
+between them re-adds the task, opens no second ticket and tells the office once. A notice the
+channel refused leaves the task out, so the next day's scan finds the elder again and tells
+the office then. Only counts leave this module (no personal data).
 """
 
 from __future__ import annotations
@@ -65,10 +66,15 @@ def scan(
             for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
                 report.found += 1
                 ticket = office_ticket(elder, rule_id, yuan, at, sla)
-                if ports.tickets.open_once(ticket):
+                opened = ports.tickets.open_once(ticket)
+                if opened:
                     report.notified += 1
                     report.by_rule[rule_id] += 1
                 if ports.notices is not None:  # before the task: a retry still finds the elder
-                    report.told.add(tell_benefit_office(ticket, at, ports.notices))
+                    stored = ticket if opened else ports.tickets.get_ticket(ticket.ticket_id)
+                    told = tell_benefit_office(stored, at, ports.notices)
+                    report.told.add(told)
+                    if told.failed:
+                        continue  # found again by the next scan, which tells the office then
                 ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
     return report
