@@ -23,9 +23,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     at = EligibilityTick.model_validate(event).scheduled_time
     rules = setup.policy()
     report = scan(china_date(at), at, rules.benefits, rules.tickets, ports)
-    count_metrics(
-        BenefitTicketsOpened=report.notified,
-        NoticesSent=report.told.sent,
-        NoticesFailed=report.told.failed,
-    )
+    count_metrics(BenefitTicketsOpened=report.notified, **report.told.metrics())
     return reported("benefit scan done", report.summary())

@@ -29,15 +29,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         TicketsHandedOver=done.handed_over,
         TicketsEscalated=done.escalated,
         TicketsOverdue=overdue,
-        NoticesSent=done.told.sent,
-        NoticesFailed=done.told.failed,
+        **done.told.metrics(),
     )
     summary = {
         "scheduled_time": at.isoformat(),
         "handed_over": done.handed_over,
         "escalated": done.escalated,
         "overdue": overdue,
-        "notices_sent": done.told.sent,
-        "notices_failed": done.told.failed,
+        **done.told.summary(),
     }
     return reported("tickets escalated", summary)

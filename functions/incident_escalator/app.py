@@ -24,14 +24,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     count_metrics(
         IncidentsEscalated=run.escalated,
         IncidentsRedispatched=run.redispatched,
-        NoticesSent=run.told.sent,
-        NoticesFailed=run.told.failed,
+        **run.told.metrics(),
     )
     summary = {
         "scheduled_time": at.isoformat(),
         "escalated": run.escalated,
         "redispatched": run.redispatched,
-        "notices_sent": run.told.sent,
-        "notices_failed": run.told.failed,
+        **run.told.summary(),
     }
     return reported("incidents escalated", summary)

@@ -185,7 +185,8 @@ def test_an_overdue_ticket_tells_its_holder_and_the_next_level_once_per_level(
 # ---------------------------------------------------------------------- benefits
 
 
-def test_the_benefit_scan_tells_the_approving_street_office_once(notices: Notices) -> None:
+def scan_ports(notices: Notices | None) -> BenefitScan:
+    """The benefit scan's ports in memory over community C1 (street S1), telling `notices`."""
     ports = BenefitScan(
         memory.MemoryCommunities(),
         memory.MemoryElders(),
@@ -193,6 +194,11 @@ def test_the_benefit_scan_tells_the_approving_street_office_once(notices: Notice
         notices,
     )
     ports.communities.save_communities([HOME])
+    return ports
+
+
+def test_the_benefit_scan_tells_the_approving_street_office_once(notices: Notices) -> None:
+    ports = scan_ports(notices)
     turning = an_elder(born=date(1946, 3, 15))
     ports.elders.save_elders([turning])
     first = scan(BIRTHDAY, AT, POLICY.benefits, POLICY.tickets, ports)
@@ -208,12 +214,7 @@ def test_a_scan_that_stopped_after_the_ticket_tells_the_office_on_its_retry(
 ) -> None:
     """Given a run that opened the office ticket and stopped (no notice, no task), the retried
     tick opens no second ticket but tells the office."""
-    ports = BenefitScan(
-        memory.MemoryCommunities(),
-        memory.MemoryElders(),
-        memory_visits.MemoryTickets(memory_visits.MemoryCoverage()),
-    )
-    ports.communities.save_communities([HOME])
+    ports = scan_ports(None)
     ports.elders.save_elders([an_elder(born=date(1946, 3, 15))])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ports.elders, "add_benefit_task", _crash)
@@ -243,13 +244,7 @@ def test_a_benefit_notice_the_channel_refused_is_sent_by_the_next_days_scan(
 ) -> None:
     """Given the channel down on the scan day, the elder's task waits; the next day's scan
     finds the elder again, opens no second ticket, tells the office and adds the task."""
-    ports = BenefitScan(
-        memory.MemoryCommunities(),
-        memory.MemoryElders(),
-        memory_visits.MemoryTickets(memory_visits.MemoryCoverage()),
-        notices,
-    )
-    ports.communities.save_communities([HOME])
+    ports = scan_ports(notices)
     ports.elders.save_elders([an_elder(born=date(1946, 3, 15))])
     outbox(notices).refusing = True
     down = scan(BIRTHDAY, AT, POLICY.benefits, POLICY.tickets, ports)

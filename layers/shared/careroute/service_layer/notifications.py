@@ -64,6 +64,14 @@ class Told:
     def failed(self) -> int:
         return self.counts[DeliveryStatus.FAILED.value]
 
+    def metrics(self) -> dict[str, int]:
+        """The counts as the functions' metrics."""
+        return {"NoticesSent": self.sent, "NoticesFailed": self.failed}
+
+    def summary(self) -> dict[str, int]:
+        """The counts as a scheduled run's summary reports them."""
+        return {"notices_sent": self.sent, "notices_failed": self.failed}
+
     def add(self, other: Told) -> Told:
         self.counts.update(other.counts)
         return self
