@@ -114,14 +114,16 @@ def search(
     data = _problem_data(problem, stops, kinds)
     shrinkable = len(kinds) == 1 and kinds[0].fixed_cost > 0 and all(s.mandatory for s in stops)
 
+    def deadline(share: float) -> float:
+        """When a phase must end: at its share of the budget, or with a solution limit at the
+        end of the budget (the stall criterion ends it)."""
+        return began + budget * (share if limits.solution_limit is None else 1.0)
+
     def until(share: float) -> pyvrp.stop.StoppingCriterion:
-        """Stop at this share of the budget (from the start) or, with a solution limit, when
-        the search stalls."""
+        """Stop at the phase's deadline or, with a solution limit, when the search stalls."""
         from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
 
-        if limits.solution_limit is not None:
-            share = 1.0
-        clock = MaxRuntime(max(began + budget * share - time.perf_counter(), 0.0))
+        clock = MaxRuntime(max(deadline(share) - time.perf_counter(), 0.0))
         if limits.solution_limit is None:
             return clock
         stall = NoImprovement(ITERATIONS_PER_SOLUTION * limits.solution_limit)
@@ -136,7 +138,7 @@ def search(
 
     best, floor = first, _capacity_bound(stops, kinds[0].capacity)
     shrink_share = FIRST_PLAN_SHARE + MINIMISE_SHARE
-    while best.num_routes() > floor and time.perf_counter() < began + budget * shrink_share:
+    while best.num_routes() > floor and time.perf_counter() < deadline(shrink_share):
         fewer = _with_fleet(data, best.num_routes() - 1)
         smaller = _solve(fewer, MultipleCriteria([FirstFeasible(), until(shrink_share)]), seed)
         if smaller is None:
