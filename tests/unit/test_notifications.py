@@ -21,6 +21,7 @@ from careroute.domain.notices import (
     Recipient,
     RecipientKind,
     dispatch_notice,
+    escalation_notice,
 )
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level
@@ -259,3 +260,25 @@ def test_a_benefit_notice_the_channel_refused_is_sent_by_the_next_days_scan(
     [ticket] = ports.tickets.of_community("C1")
     due = ticket.due_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
     assert f"due {due}" in outbox(notices).sent[0].body  # the stored ticket's, not the retry's
+
+
+def test_a_worker_responder_is_told_as_a_worker_and_a_district_escalation_goes_to_the_district(
+    handling: IncidentHandling,
+) -> None:
+    night = TEN.replace(hour=21)
+    incident = receive(body("fall-1", at=night), night, POLICY, handling)
+    by_worker = replace(
+        incident,
+        status=IncidentStatus.DISPATCHED,
+        responder_id="WK-7",
+        responder_provider_id="P-1",
+        eta=night + timedelta(minutes=12),
+    )
+    told = dispatch_notice(by_worker)
+    assert told.recipient == Recipient(RecipientKind.WORKER, "WK-7")
+    assert "your ETA 12-08 21:12" in told.body
+    district = escalation_notice(replace(incident, level=Level.DISTRICT))
+    assert (district.recipient.key, district.event) == (
+        "district:D1",
+        f"{incident.incident_id}#level:district",
+    )
