@@ -241,3 +241,18 @@ def test_sns_publishes_each_notice_once_to_its_recipients_subscriptions_only(
     gone = SnsNotifier(topic.replace("notifications-test", "no-such-topic"), sns)
     with pytest.raises(DeliveryFailed, match="SNS refused the notice"):
         gone.send(a_notice("street:S-SNS-1"))
+
+
+def test_the_outbox_page_shows_a_browser_each_recipients_notices(
+    pump: EventPump, small_city: Registry
+) -> None:
+    device, _ = belts(small_city)[2]
+    send(pump, event_body("notice-fall-3", device.device_id))
+    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
+    responder = store.get_incident(incident_id("notice-fall-3")).responder_id
+    page = pump.invoke_http("GET", "/local/outbox", headers={"accept": "text/html"})
+    assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    grouped = outbox(pump)
+    assert f"steward:{responder}" in grouped
+    for key, messages in grouped.items():
+        assert f"<h2>{key} ({len(messages)})</h2>" in page.text

@@ -86,7 +86,8 @@ class HttpApi(FunctionRunner):
         else:
             raw_query = urlencode(query, doseq=True)
         if method == "GET" and path == OUTBOX_ROUTE:
-            return outbox_answer(self.stack.outbox_path, raw_query), []
+            accept = header(headers, "accept")
+            return outbox_answer(self.stack.outbox_path, raw_query, accept), []
         matched = self._match(method, path)
         if matched is None:
             return api_error(404, "Not Found"), []
