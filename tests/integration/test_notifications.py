@@ -20,7 +20,7 @@ from careroute.adapters.dynamodb.notifications import DynamoNotificationLog
 from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.adapters.sns_notifier import SnsNotifier
 from careroute.domain import clock
-from careroute.domain.incidents import IncidentStatus, incident_id
+from careroute.domain.incidents import Incident, IncidentStatus, incident_id
 from careroute.domain.notices import (
     DeliveryStatus,
     Notice,
@@ -70,6 +70,14 @@ def notification_log(pump: EventPump) -> DynamoNotificationLog:
     return DynamoNotificationLog(table, pump.stack.client("dynamodb"))
 
 
+def a_fall(pump: EventPump, city: Registry, belt: int, event_id: str) -> Incident:
+    """The incident a fall reported by the city's `belt`-th belt became, through the queue."""
+    device, _ = belts(city)[belt]
+    send(pump, event_body(event_id, device.device_id))
+    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
+    return store.get_incident(incident_id(event_id))
+
+
 def received_once(pump: EventPump, queue_logical_id: str) -> dict[str, Any]:
     """One message taken off a queue as its event source mapping would take it: the SQS
     record of the event Lambda gets."""
@@ -112,10 +120,8 @@ def test_the_same_urgent_record_delivered_twice_tells_the_responder_once(
 def test_an_unacknowledged_incident_tells_the_street_office_once_however_often_the_minute_runs(
     pump: EventPump, small_city: Registry
 ) -> None:
-    device, elder = belts(small_city)[1]
-    send(pump, event_body("notice-fall-2", device.device_id))
-    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
-    incident = store.get_incident(incident_id("notice-fall-2"))
+    incident = a_fall(pump, small_city, 1, "notice-fall-2")
+    elder = belts(small_city)[1][1]
     late = (incident.ack_due_at + timedelta(minutes=1)).astimezone(UTC)
     with clock.use(lambda: late):
         for _ in range(2):
@@ -246,10 +252,7 @@ def test_sns_publishes_each_notice_once_to_its_recipients_subscriptions_only(
 def test_the_outbox_page_shows_a_browser_each_recipients_notices(
     pump: EventPump, small_city: Registry
 ) -> None:
-    device, _ = belts(small_city)[2]
-    send(pump, event_body("notice-fall-3", device.device_id))
-    assert pump.drain_queue("UrgentEventsQueue").succeeded == 1
-    responder = store.get_incident(incident_id("notice-fall-3")).responder_id
+    responder = a_fall(pump, small_city, 2, "notice-fall-3").responder_id
     page = pump.invoke_http("GET", "/local/outbox", headers={"accept": "text/html"})
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     grouped = outbox(pump)
