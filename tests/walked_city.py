@@ -1,0 +1,88 @@
+"""A city as the product leaves it: every night planned, every planned stop walked.
+
+The synthetic history (`careroute_synthetic.city`) spreads each elder's last visit evenly over
+the weekdays of the tier's cadence before `as_of`: the rhythm of an ordinary month, which the
+tests take as what the nightly planner left behind. Around a public-holiday closure the
+planner's rhythm is different. It sees the closure coming and brings forward the visits whose
+deadline falls inside it, and nothing is walked during it. A city whose history ignores that
+is a city nobody planned: on the eve of China's National Day week it left every visit due in
+the week undone, and the first day back held 186 visits that could not wait for 8 stewards.
+
+`walk_nights` gives the tests such a city as it would stand: the same nightly use cases the
+planner and solver functions run (`fan_out`, `plan_community`, on the memory adapters, with
+China's calendar in force), night after night, each route's stops recorded as visited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from careroute.adapters.china_calendar import ChinaCalendar
+from careroute.adapters.memory import (
+    MemoryCommunities,
+    MemoryElders,
+    MemoryHolidays,
+    MemoryStewards,
+)
+from careroute.adapters.memory_visits import MemoryOverflowMarks, MemoryPlanJobs, MemoryRoutes
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.messages.visits import NightlyTick
+from careroute.service_layer.planning import (
+    CommunityPlanning,
+    NightlyPlanning,
+    fan_out,
+    plan_community,
+)
+
+NIGHTLY_HOUR = time(21, 0)
+"""The nightly plan runs at 21:00 the evening before (template.yaml's schedule)."""
+
+
+def shifted_history(city: Registry, back: timedelta) -> Registry:
+    """The city with every last visit `back` earlier: the same rhythm, that much sooner."""
+    elders = tuple(
+        e if e.last_visited_on is None else replace(e, last_visited_on=e.last_visited_on - back)
+        for e in city.elders
+    )
+    return replace(city, elders=elders)
+
+
+def walk_nights(city: Registry, first: date, until: date, policy: Policy) -> Registry:
+    """`city` after the nights planning `first` to the day before `until`, every planned stop
+    walked (visited on its day); the rest of each elder is kept as it was."""
+    communities, stewards, elders = MemoryCommunities(), MemoryStewards(), MemoryElders()
+    communities.save_communities(city.communities)
+    stewards.save_stewards(city.stewards)
+    elders.save_elders(city.elders)
+    routes, plan_jobs = MemoryRoutes(), MemoryPlanJobs()
+    nightly = NightlyPlanning(
+        communities,
+        stewards,
+        elders,
+        routes,
+        MemoryOverflowMarks(),
+        ChinaCalendar(MemoryHolidays()),
+        plan_jobs,
+    )
+    solving = CommunityPlanning(communities, stewards, elders, routes, nightly.overflow)
+    day = first
+    while day < until:
+        evening = datetime.combine(day - timedelta(days=1), NIGHTLY_HOUR, CHINA_TZ)
+        fan_out(NightlyTick(scheduled_time=evening, plan_date=day), f"walk-{day}", policy, nightly)
+        for job in plan_jobs.take_all():
+            plan_community(job, policy, solving)
+        for steward in city.stewards:
+            route = routes.find_route(steward.steward_id, day)
+            for stop in route["stops"] if route else []:
+                elders.mark_visited(stop["community_id"], stop["elder_id"], day)
+        day += timedelta(days=1)
+    walked = {
+        e.elder_id: e.last_visited_on
+        for c in city.communities
+        for e in elders.elders_of_community(c.community_id)
+    }
+    return replace(
+        city, elders=tuple(replace(e, last_visited_on=walked[e.elder_id]) for e in city.elders)
+    )
