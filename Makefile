@@ -94,10 +94,12 @@ test:
 
 # Tests take "today" from CAREROUTE_TEST_TODAY (default in tests/conftest.py). These dates are
 # where calendars bite: a Saturday, a Sunday, a month's last working day, the year's end, two
-# ends of February and the eve of the National Day week. `make test-dates` runs every test that
-# plans, dispatches or counts a month under each; CAREROUTE_TEST_TODAY=D make test-dates
-# runs date D only. Left out: tests that read no calendar (template, pump, journal, fuzzing).
-TEST_DATES := 2026-12-05 2026-12-06 2026-11-30 2026-12-31 2027-02-26 2028-02-29 2026-09-30
+# ends of February, the eve of the National Day week and its first day back (a month whose
+# working days are not Monday to Friday). `make test-dates` runs every test that plans,
+# dispatches or counts a month under each; CAREROUTE_TEST_TODAY=D make test-dates runs date D
+# only. Left out: tests that read no calendar (template, pump, journal, fuzzing).
+TEST_DATES := 2026-12-05 2026-12-06 2026-11-30 2026-12-31 2027-02-26 2028-02-29 2026-10-08 \
+	2026-09-30
 DATE_TESTS := tests/contract tests/integration tests/e2e --ignore=tests/integration/local_stack \
 	--ignore=tests/integration/test_api_fuzz.py --ignore=tests/integration/test_journal.py \
 	--ignore=tests/integration/test_openapi_document.py
