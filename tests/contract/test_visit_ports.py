@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -139,6 +140,20 @@ def test_a_visit_made_from_an_elder_as_read_is_stored_only_while_the_elder_is_st
     with pytest.raises(ConflictError, match=KEY_REUSED):
         visits.save_visit_as_read(replace(record, notes="other"), "hash-2", as_read)
     assert [v.visit_id for v in visits.all_visits()] == [record.visit_id]
+
+
+def test_the_reads_one_route_makes_of_several_communities_are_kept_per_community(
+    backend: Backend,
+) -> None:
+    reader, at = Actor("sub-w1", "steward"), china_now().replace(microsecond=0)
+    home = Entry(Kind.READ, at, reader, "route", elder_ids=("E000001", "E000002"))
+    cover = Entry(Kind.READ, at, reader, "route", elder_ids=("E000007",))
+    backend.audit.record_community_reads({"C0001": home, "C0002": cover})
+    later = replace(home, at=at + timedelta(hours=1))
+    backend.audit.record_community_reads({"C0001": later})
+    assert backend.audit.community_reads("C0001") == [later, home]
+    assert backend.audit.community_reads("C0002") == [cover]
+    assert backend.audit.community_reads("C0003") == []
 
 
 def test_an_elders_visits_of_a_month_are_those_of_its_china_local_days(

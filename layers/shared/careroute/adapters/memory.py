@@ -316,6 +316,10 @@ class MemoryReadAudit:
     def record_community_read(self, community_id: str, entry: Entry) -> None:
         self._reads.setdefault(community_id, []).append(entry)
 
+    def record_community_reads(self, reads: Mapping[str, Entry]) -> None:
+        for community_id, entry in reads.items():
+            self.record_community_read(community_id, entry)
+
     def community_reads(self, community_id: str) -> list[Entry]:
         reads = self._reads.get(community_id, [])
         return sorted(reads, key=lambda entry: entry.at, reverse=True)

@@ -1,6 +1,7 @@
 """A steward's route as the steward sees it: the plan plus each elder's name and address.
 
-The read is audited (who, when, which elders) before the names leave the service."""
+The read is audited (who, when, which elders) before the names leave the service: one
+entry per community whose elders the route shows, all written in one call."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def steward_route(
     for stop in document["stops"]:
         # Cover stops (an absent neighbour's elders) name the elder's own community.
         by_community[stop.get("community_id", home)].append(stop["elder_id"])
+    reads: dict[str, Entry] = {}
     for community_id, elder_ids in sorted(by_community.items()):
         stops = [s for s in document["stops"] if s.get("community_id", home) == community_id]
         if any("name" not in stop for stop in stops):
@@ -55,8 +57,11 @@ def steward_route(
                 stop["address"] = elder.address if elder else None
         if reader is not None:
             actor = Actor(reader.subject, reader.role.value)
-            read = Entry(Kind.READ, now, actor, "route", elder_ids=tuple(sorted(elder_ids)))
-            ports.audit.record_community_read(community_id, read)
+            reads[community_id] = Entry(
+                Kind.READ, now, actor, "route", elder_ids=tuple(sorted(elder_ids))
+            )
+    if reads:
+        ports.audit.record_community_reads(reads)
     return document
 
 

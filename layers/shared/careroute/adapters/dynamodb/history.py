@@ -24,7 +24,7 @@ from pynamodb.models import Model
 from careroute.adapters.dynamodb import registry
 from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, transaction
+from careroute.adapters.dynamodb.tables import TableModel, transaction, write_all
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder
@@ -94,6 +94,14 @@ def _entry(item: ElderHistoryModel) -> Entry:
 def record_read(pk: str, entry: Entry) -> None:
     with storage_errors("write an audit record"):
         _item(pk, entry).save()
+
+
+def record_reads(reads: list[tuple[str, Entry]]) -> None:
+    """Write reads (partition key, entry) in one call: a put for one, a batch for several."""
+    if len(reads) == 1:
+        record_read(*reads[0])
+    else:
+        write_all(ElderHistoryModel, (_item(pk, e) for pk, e in reads), "write audit records")
 
 
 def entries(pk: str, kind: Kind | None = None, newest_first: bool = True) -> Iterator[Entry]:

@@ -211,6 +211,9 @@ class DynamoReadAudit:
     def record_community_read(self, community_id: str, entry: Entry) -> None:
         history.record_read(history.community_pk(community_id), entry)
 
+    def record_community_reads(self, reads: Mapping[str, Entry]) -> None:
+        history.record_reads([(history.community_pk(c), entry) for c, entry in reads.items()])
+
     def community_reads(self, community_id: str) -> list[Entry]:
         return list(history.entries(history.community_pk(community_id), Kind.READ))
 

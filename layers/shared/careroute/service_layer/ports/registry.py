@@ -149,6 +149,11 @@ class ReadAudit(Protocol):
         """Keep a read of several elders of a community (a route, a list)."""
         ...
 
+    def record_community_reads(self, reads: Mapping[str, Entry]) -> None:
+        """Keep the reads one request made of several communities' elders (community id ->
+        its read) in one write: a route with an absent neighbour's elders as cover stops."""
+        ...
+
     def community_reads(self, community_id: str) -> list[Entry]:
         """The community's recorded reads, newest first."""
         ...
