@@ -29,7 +29,7 @@ from careroute.domain.notices import (
     dispatch_notice,
     escalation_notice,
 )
-from careroute.domain.tickets import Level, ticket_id
+from careroute.domain.tickets import Level, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
     ElderStatus,
     Finding,
@@ -170,26 +170,33 @@ def test_an_overdue_ticket_tells_its_steward_and_the_street_office_once(
         assert message["kind"] == "ticket_overdue" and "blood pressure" not in message["body"]
 
 
-def test_the_benefit_scan_tells_each_approving_office_once_per_ticket(
+def test_the_benefit_scan_tells_each_approving_office_once_for_all_its_tickets(
     pump: EventPump, small_city: Registry
 ) -> None:
     at = NOW.astimezone(UTC)
     first = pump.fire_schedule("EligibilityFunction", at)  # the backlog: everyone qualifying
     again = pump.fire_schedule("EligibilityFunction", at)  # a retried tick
     assert first["notified"] > 0 and again["notified"] == 0
-    benefits = [
-        m
-        for messages in outbox(pump).values()
-        for m in messages
-        if m["kind"] == NoticeKind.BENEFIT_TO_APPROVE.value
+    digests = {
+        key: [m for m in messages if m["kind"] == NoticeKind.BENEFIT_TO_APPROVE.value]
+        for key, messages in outbox(pump).items()
+    }
+    opened = [
+        t
+        for c in small_city.communities
+        for t in tickets.of_community(c.community_id)
+        if t.source is TicketSource.BENEFIT
     ]
-    assert len(benefits) == len({m["event"] for m in benefits}) == first["notified"]
+    assert len(opened) == first["notified"]
+    streets = {t.street_id for t in opened}
+    assert {key for key, found in digests.items() if found} == {f"street:{s}" for s in streets}
     names = {e.name for e in small_city.elders}
-    for message in benefits:
-        ticket = tickets.get_ticket(message["event"].removesuffix("#opened"))
-        assert message["recipient"] == f"street:{ticket.street_id}"
-        assert ticket.note in message["body"] and ticket.elder_id not in message["body"]
-        assert not any(name in message["body"] for name in names)
+    for street_id in streets:
+        [digest] = digests[f"street:{street_id}"]
+        theirs = [t for t in opened if t.street_id == street_id]
+        assert f"{len(theirs)} newly qualifying in street {street_id}" in digest["body"]
+        assert min(t.ticket_id for t in theirs) in digest["body"]
+        assert not any(name in digest["body"] for name in names)
 
 
 # ---------------------------------------------------------------------- SNS on moto

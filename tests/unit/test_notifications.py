@@ -198,16 +198,22 @@ def scan_ports(notices: Notices | None) -> BenefitScan:
     return ports
 
 
-def test_the_benefit_scan_tells_the_approving_street_office_once(notices: Notices) -> None:
+def test_the_benefit_scan_tells_the_approving_street_office_once_for_all_it_found(
+    notices: Notices,
+) -> None:
     ports = scan_ports(notices)
     turning = an_elder(born=date(1946, 3, 15))
-    ports.elders.save_elders([turning])
+    twin = replace(turning, elder_id="E2")
+    ports.elders.save_elders([turning, twin])
     first = scan(BIRTHDAY, AT, POLICY.benefits, POLICY.tickets, ports)
     scan(BIRTHDAY, AT, POLICY.benefits, POLICY.tickets, ports)  # a retried tick
     [notice] = outbox(notices).sent
-    assert (first.told.sent, notice.recipient) == (1, Recipient(RecipientKind.STREET, "S1"))
-    assert "high_age_80: 100 yuan/month" in notice.body
-    assert turning.name not in notice.body and turning.elder_id not in notice.body
+    assert (first.notified, first.told.sent) == (2, 1)
+    assert notice.recipient == Recipient(RecipientKind.STREET, "S1")
+    assert "2 newly qualifying in street S1" in notice.body and "high_age_80 x2" in notice.body
+    for ticket in ports.tickets.of_community("C1"):
+        assert ticket.ticket_id in notice.body
+    assert turning.name not in notice.body and "E1" not in notice.body
 
 
 def test_a_scan_that_stopped_after_the_ticket_tells_the_office_on_its_retry(
@@ -259,7 +265,7 @@ def test_a_benefit_notice_the_channel_refused_is_sent_by_the_next_days_scan(
     assert [n.recipient.key for n in outbox(notices).sent] == ["street:S1"]
     [ticket] = ports.tickets.of_community("C1")
     due = ticket.due_at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
-    assert f"due {due}" in outbox(notices).sent[0].body  # the stored ticket's, not the retry's
+    assert f"first due {due}" in outbox(notices).sent[0].body  # the stored ticket's
 
 
 def test_a_worker_responder_is_told_as_a_worker_and_a_district_escalation_goes_to_the_district(

@@ -5,7 +5,7 @@ Pure: no AWS. Four moments tell someone to act:
 - an urgent incident is dispatched: its responder (a steward or a home-service worker);
 - an incident nobody acknowledged moves up a level: the office of that level;
 - a follow-up ticket is overdue and moves up: the one who held it and the office now holding it;
-- the benefit scan opens an approval ticket: the approving street office.
+- the benefit scan opens approval tickets: the approving street office, once per scan.
 
 A notice is keyed by its event (what happened, e.g. "in-3f2a#dispatched") and its recipient,
 so the same event told twice (a redelivered queue message, a repeated scheduled run) is one
@@ -17,8 +17,9 @@ elder's name, address, ID number or visit notes; the app shows those to whoever 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from careroute.domain.incidents import Incident
@@ -228,18 +229,29 @@ def overdue_notices(ticket: Ticket, steward_id: str | None) -> list[Notice]:
     ]
 
 
-def benefit_notice(ticket: Ticket) -> Notice:
-    """To the approving street office, when the benefit scan opens its ticket. The ticket's
-    note names the rule and amount ('high_age_90: 300 yuan/month'), nothing about the elder."""
+DIGEST_IDS = 3
+"""Ticket ids a benefit digest names; the rest are counted (an SMS stays short)."""
+
+
+def benefit_digest(street_id: str, on: date, tickets: list[Ticket]) -> Notice:
+    """To the approving street office: the benefit tickets the scan of `on` opened for its
+    elders, in one message (the first scan finds everyone already qualifying: one message per
+    office, not one per elder). Tickets' notes name the rule and amount, nothing about an
+    elder ('high_age_90: 300 yuan/month')."""
+    rules = Counter(t.note.partition(":")[0] for t in tickets)
+    ids = sorted(t.ticket_id for t in tickets)
+    more = f" and {len(ids) - DIGEST_IDS} more" if len(ids) > DIGEST_IDS else ""
     body = (
-        f"CareRoute benefit to approve: an elder of community {ticket.community_id} newly "
-        f"qualifies ({ticket.note}). Ticket {ticket.ticket_id}, due {_clock(ticket.due_at)}; "
-        "the elder is on the tickets page."
+        f"CareRoute benefits to approve: {len(tickets)} newly qualifying in street {street_id} "
+        f"(scan of {on.isoformat()}): "
+        + ", ".join(f"{rule} x{n}" for rule, n in sorted(rules.items()))
+        + f". Tickets {', '.join(ids[:DIGEST_IDS])}{more}; the first due "
+        f"{_clock(min(t.due_at for t in tickets))}. The elders are on the tickets page."
     )
     return Notice(
         NoticeKind.BENEFIT_TO_APPROVE,
-        f"{ticket.ticket_id}#opened",
-        Recipient(RecipientKind.STREET, ticket.street_id),
-        "CareRoute: a benefit to approve",
+        f"benefits:{street_id}#{on.isoformat()}",
+        Recipient(RecipientKind.STREET, street_id),
+        f"CareRoute: {len(tickets)} benefit(s) to approve",
         body,
     )

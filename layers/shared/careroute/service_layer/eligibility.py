@@ -4,10 +4,11 @@ and add a task for the elder's next visit.
 
 Exactly once per elder per rule: the office ticket has a deterministic id and is stored with
 a conditional put, so it is the notification marker; the task is appended only when absent.
-The ticket goes first, then the office is told, then the task: a retried run after a crash
-between them re-adds the task, opens no second ticket and tells the office once. A notice the
-channel refused leaves the task out, so the next day's scan finds the elder again and tells
-the office then. Only counts leave this module (no personal data).
+The tickets go first, then each office is told once (one message per office and scan), then
+the tasks: a retried run after a crash between them opens no second ticket, tells no office
+twice and adds the tasks. An office the channel refused keeps its elders' tasks out, so the
+next scan finds them again and tells the office then. Only counts leave this module (no
+personal data).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
-from careroute.domain.tickets import TicketSla
-from careroute.service_layer.notifications import Notices, Told, tell_benefit_office
+from careroute.domain.tickets import Ticket, TicketSla
+from careroute.domain.vocabulary import Elder
+from careroute.service_layer.notifications import Notices, Told, tell_benefit_offices
 from careroute.service_layer.ports import CommunityRepository, ElderRepository, TicketRepository
 
 
@@ -61,20 +63,22 @@ def scan(
     """Notify the office and the next visit of every benefit newly qualified for on `on`;
     `at` is the opening time of the tickets (the scheduled time, the same on a retry)."""
     report = ScanReport(on=on)
+    found: list[tuple[Elder, str, Ticket]] = []
     for community in ports.communities.all_communities():
         for elder in ports.elders.elders_of_community(community.community_id):
             for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
                 report.found += 1
                 ticket = office_ticket(elder, rule_id, yuan, at, sla)
-                opened = ports.tickets.open_once(ticket)
-                if opened:
+                if ports.tickets.open_once(ticket):
                     report.notified += 1
                     report.by_rule[rule_id] += 1
-                if ports.notices is not None:  # before the task: a retry still finds the elder
-                    stored = ticket if opened else ports.tickets.get_ticket(ticket.ticket_id)
-                    told = tell_benefit_office(stored, at, ports.notices)
-                    report.told.add(told)
-                    if told.failed:
-                        continue  # found again by the next scan, which tells the office then
-                ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
+                elif ports.notices is not None:  # opened by an earlier run: its own due time
+                    ticket = ports.tickets.get_ticket(ticket.ticket_id)
+                found.append((elder, rule_id, ticket))
+    refused: set[str] = set()
+    if ports.notices is not None:  # before the tasks: a retry still finds the elders
+        report.told, refused = tell_benefit_offices([t for *_, t in found], on, at, ports.notices)
+    for elder, rule_id, ticket in found:
+        if ticket.street_id not in refused:
+            ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
     return report

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import Incident, IncidentStatus
 from careroute.domain.notices import (
     DeliveryStatus,
     Notice,
-    benefit_notice,
+    benefit_digest,
     dispatch_notice,
     escalation_notice,
     overdue_notices,
@@ -138,7 +138,19 @@ def _steward_id(stewards: StewardRepository, community_id: str) -> str | None:
         return None
 
 
-def tell_benefit_office(ticket: Ticket, now: datetime, notices: Notices) -> Told:
-    """The approving street office, of a benefit ticket the scan opened (or found opened by a
-    run that stopped before telling)."""
-    return _tell([benefit_notice(ticket)], now, notices)
+def tell_benefit_offices(
+    tickets: list[Ticket], on: date, now: datetime, notices: Notices
+) -> tuple[Told, set[str]]:
+    """Each approving street office, of the benefit tickets the scan of `on` found for it (one
+    message per office and scan); what was told, and the streets whose office the channel
+    refused (their elders are found again by the next scan, which tells them then)."""
+    by_street: dict[str, list[Ticket]] = {}
+    for ticket in tickets:
+        by_street.setdefault(ticket.street_id, []).append(ticket)
+    told, refused = Told(), set()
+    for street_id, theirs in sorted(by_street.items()):
+        status = notify(benefit_digest(street_id, on, theirs), now, notices)
+        told.counts[status.value if status else "repeated"] += 1
+        if status is DeliveryStatus.FAILED:
+            refused.add(street_id)
+    return told, refused
