@@ -119,3 +119,32 @@ def test_a_steward_away_on_a_day_already_planned_is_covered_the_same_day(
     assert handed > 0 and handed == sum(len(job.cover) for job in jobs)
     assert sick.community_id not in {job.community_id for job in jobs}
     assert {job.run_id for job in jobs} == {"morning"}
+
+
+def test_two_sick_calls_of_one_morning_add_up_on_the_neighbour_who_covers_both(
+    backend: Backend, one_street: Registry
+) -> None:
+    """Both calls are made before their jobs are solved: the later re-plan of the helper
+    keeps the cover the earlier one put on the stored route."""
+    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    for job in queued(backend):
+        plan_community(job, POLICY, backend.community)
+    first, second, helper = one_street.stewards
+    for sick in (first, second):
+        backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
+        cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    every = queued(backend)
+    for job in every:
+        plan_community(job, POLICY, backend.community)
+    jobs = [job for job in every if job.community_id == helper.community_id]
+    assert len(jobs) == 2 and all(job.keep_cover for job in every)
+    handed = {(item.community_id, item.elder_id) for job in jobs for item in job.cover}
+    assert {community for community, _ in handed} == {first.community_id, second.community_id}
+    route = backend.routes.find_route(helper.steward_id, PLAN_DATE)
+    assert route is not None
+    on_route = {
+        (s["community_id"], s["elder_id"])
+        for s in route["stops"] + route["unassigned"]
+        if s["cover"]
+    }
+    assert handed <= on_route

@@ -97,6 +97,10 @@ class PlanJob(DayPlanJob):
     community_id: str = Field(pattern=ID_PATTERN)
     cover: list[CoverItem] = Field(default_factory=list, max_length=50)
     """Elders of absent neighbours this steward visits on the date."""
+    keep_cover: bool = False
+    """A re-plan of a day already planned (a neighbour called in sick this morning): the
+    cover the stored route holds when the job is solved stays, and `cover` is added to it,
+    so two sick calls of one morning add up instead of the later replacing the earlier."""
 
 
 class FindingBody(BaseModel):

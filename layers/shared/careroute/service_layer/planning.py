@@ -151,6 +151,7 @@ def _plan_job(
     holidays: frozenset[date],
     cover: list[CoverItem],
     workdays: frozenset[date] = frozenset(),
+    keep_cover: bool = False,
 ) -> PlanJob:
     return PlanJob(
         community_id=community_id,
@@ -159,6 +160,7 @@ def _plan_job(
         holidays=sorted(holidays),
         workdays=sorted(workdays),
         cover=cover,
+        keep_cover=keep_cover,
     )
 
 
@@ -237,9 +239,8 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     )
 
 
-def _cover_on_route(routes: RouteRepository, steward_id: str, day: date) -> list[CoverItem]:
-    """The cover stops (planned or dropped) already on a steward's route for the day."""
-    document = routes.find_route(steward_id, day)
+def _cover_on_route(document: dict[str, Any] | None) -> list[CoverItem]:
+    """The cover stops (planned or dropped) already on a stored route."""
     if document is None:
         return []
     return [
@@ -273,13 +274,7 @@ def cover_now(
     cover = assign_cover(needs, communities, at_work, points)
     jobs = [
         _plan_job(
-            community_id,
-            day,
-            run_id,
-            holidays,
-            _cover_on_route(ports.routes, stewards[community_id].steward_id, day)
-            + _cover_items(visits),
-            workdays,
+            community_id, day, run_id, holidays, _cover_items(visits), workdays, keep_cover=True
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
@@ -308,10 +303,11 @@ class CommunityPlanned:
     cover: int = 0
 
 
-def _cover_elders(elders: ElderRepository, job: PlanJob) -> list[Elder]:
+def _cover_elders(elders: ElderRepository, items: list[CoverItem]) -> list[Elder]:
     wanted: dict[str, list[str]] = defaultdict(list)
-    for item in job.cover:
-        wanted[item.community_id].append(item.elder_id)
+    for item in items:
+        if item.elder_id not in wanted[item.community_id]:  # once each
+            wanted[item.community_id].append(item.elder_id)
     found: list[Elder] = []
     for community_id, elder_ids in sorted(wanted.items()):
         found.extend(elders.get_elders(community_id, elder_ids).values())
@@ -334,9 +330,12 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     yesterday = _stop_order(
         routes.find_route(steward.steward_id, job.plan_date - timedelta(days=1))
     )
-    cover = _cover_elders(ports.elders, job)
-    # a re-plan of a day already under way (cover for a sick neighbour) keeps urgent visits
-    urgent = urgent_stops(routes.find_route(steward.steward_id, job.plan_date))
+    # a re-plan of a day already under way (cover for a sick neighbour) keeps urgent visits,
+    # and the cover given before
+    stored = routes.find_route(steward.steward_id, job.plan_date)
+    kept = _cover_on_route(stored) if job.keep_cover else []
+    cover = _cover_elders(ports.elders, kept + job.cover)
+    urgent = urgent_stops(stored)
     day = plan_day(
         community,
         steward,

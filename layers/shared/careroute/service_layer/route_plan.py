@@ -47,6 +47,9 @@ AHEAD_DAYS = 3
 first tries, are offered to the router too, as fillers: the day's own visits come first, and
 time they leave over brings a first try forward, so a not-home found early still has a day
 (for monthly-only visits, the month's later days) for its retries."""
+MAX_FILLERS = 8
+"""At most this many fillers a day: a spare hour holds two or three, and a larger search
+costs time for nothing."""
 
 
 class PlanRejected(RuntimeError):
@@ -72,7 +75,9 @@ class Candidate:
 
     @property
     def mandatory(self) -> bool:
-        return self.slack_days <= 0 and not self.cover and not self.ahead
+        """On its deadline: whoever has the elder today (its own steward or a neighbour
+        covering) must visit. A filler never is: its day is a later one."""
+        return self.slack_days <= 0 and not self.ahead
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ def _ahead(
     monthly = [v for v in later if not v.mandatory and policy.tiers[v.tier].cadence_days is None]
     return [
         _candidate(v, working_days_between(plan_date, v.deadline, calendar), ahead=True)
-        for v in tight + monthly
+        for v in (tight + monthly)[:MAX_FILLERS]
     ]
 
 
@@ -223,32 +228,50 @@ def plan_day(
     due = candidates_for(horizon, plan_date, calendar, cover or [], policy)
     by_id = {d.elder.elder_id: d for d in due}
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
-    problem = RouteProblem(
-        depot=community.location,
-        shift=steward.shift,
-        lunch_break=steward.lunch_break,
-        stops=tuple(
-            Stop(
-                stop_id=d.elder.elder_id,
-                location=d.elder.location,
-                window=d.window,
-                service_seconds=policy.service_seconds(d.tier),
-                penalty=visit_penalty(d),
+
+    def problem_of(candidates: list[Candidate], start: tuple[str, ...]) -> RouteProblem:
+        return RouteProblem(
+            depot=community.location,
+            shift=steward.shift,
+            lunch_break=steward.lunch_break,
+            stops=tuple(
+                Stop(
+                    stop_id=d.elder.elder_id,
+                    location=d.elder.location,
+                    window=d.window,
+                    service_seconds=policy.service_seconds(d.tier),
+                    penalty=visit_penalty(d),
+                )
+                for d in candidates
             )
-            for d in due
+            + tuple(held_stop(s) for s in urgent or ()),
+            travel=travel,
+            max_stops=steward.max_visits_per_day + len(urgent or ()),
+            warm_start=start,
         )
-        + tuple(held_stop(s) for s in urgent or ()),
-        travel=travel,
-        max_stops=steward.max_visits_per_day + len(urgent or ()),
-        warm_start=warm_start,
-    )
-    result = routing.solve(problem, limits or routing.default_limits(len(problem.stops)), seed=seed)
-    violations = validate_route(problem, result)
-    if violations:
-        raise PlanRejected(
-            f"route for steward {steward.steward_id} on {plan_date} failed validation: "
-            + "; ".join(violations[:5])
+
+    def solved(problem: RouteProblem) -> RouteResult:
+        result = routing.solve(
+            problem, limits or routing.default_limits(len(problem.stops)), seed=seed
         )
+        violations = validate_route(problem, result)
+        if violations:
+            raise PlanRejected(
+                f"route for steward {steward.steward_id} on {plan_date} failed validation: "
+                + "; ".join(violations[:5])
+            )
+        return result
+
+    # The day's own visits first; then the fillers, from that route, kept only where they
+    # displace none of its visits (a larger search may settle on a worse day).
+    own = [d for d in due if not d.ahead]
+    result = solved(problem_of(own, warm_start))
+    fillers = [d for d in due if d.ahead]
+    if fillers:
+        fuller = solved(problem_of(own + fillers, tuple(p.stop_id for p in result.stops)))
+        kept = {p.stop_id for p in fuller.stops}
+        if all(p.stop_id in kept for p in result.stops):
+            result = fuller
     held = {held_stop(s).stop_id: s for s in urgent or ()}
     document = _document(
         community, steward, plan_date, result, by_id, held, policy.retries.book_appointment
