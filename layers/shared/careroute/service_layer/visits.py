@@ -28,8 +28,8 @@ MAX_LATENESS = timedelta(days=62)
 """Outcomes queued offline may arrive late, but not from before last month."""
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 ELDER_READS = 3
-"""Reads of the elder a visit may take: the first (perhaps cached), then consistent ones
-while the elder changes between the read and the write."""
+"""Reads of the elder (each followed by a write) a visit may take: the first perhaps from a
+cache, then consistent ones while the elder changes between the read and the write."""
 
 
 def visit_id_for(steward_id: str, idempotency_key: str) -> str:
@@ -98,13 +98,13 @@ def record_visit(
             ports.routes, steward.steward_id, local_day, community_id, request.elder_id
         )
     fingerprint = request_fingerprint(request)
-    elder = ports.elders.get_elder(community_id, request.elder_id)
-    for _ in range(ELDER_READS):
+    for read in range(ELDER_READS):
+        # The first read may answer from a cache; after a failed check, read the table.
+        elder = ports.elders.get_elder(community_id, request.elder_id, consistent=read > 0)
         record = visit_record(request, idempotency_key, now, policy, elder)
         stored = ports.visits.save_visit_as_read(record, fingerprint, elder)
         if stored is not None:
             return stored
-        elder = ports.elders.get_elder(community_id, request.elder_id, consistent=True)
     raise ConflictError("the elder changed while the visit was recorded; send it again")
 
 
