@@ -17,9 +17,10 @@ import time
 
 from careroute_synthetic.services import generate_market
 from rich.console import Console
-from stack_bench import city_stack, heping_today, percentile
+from stack_bench import city_stack, heping_today
 
 from careroute.domain.orders import SERVICES, OrderStatus
+from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import ElderStatus
 from careroute_local import main_job
 

@@ -34,8 +34,9 @@ from datetime import datetime, timedelta
 import requests
 from careroute_synthetic.city import generate_city
 from rich.console import Console
-from stack_bench import city_stack, percentile
+from stack_bench import city_stack
 
+from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus
 from careroute_local import main_job
 
