@@ -198,6 +198,18 @@ def test_auto_keeps_ortools_for_a_small_day_and_takes_pyvrp_for_a_larger_one() -
         assert validate_fleet(problem, result) == []
 
 
+def test_pyvrp_plans_a_day_that_cannot_serve_every_mandatory_stop() -> None:
+    pytest.importorskip("pyvrp", reason="PyVRP not installed")
+    # Six 30-minute visits that must all start between 09:00 and 10:00: two fit.
+    narrow = (TimeWindow.parse("09:00", "10:30"),)
+    stops = tuple(home(f"h{k}", 1 + k % 4, windows=narrow) for k in range(6))
+    problem = FleetProblem((worker("a"),), stops, LINE)
+    result = solve_fleet(problem, LIMITS, backend="pyvrp")
+    assert result.backend == "pyvrp" and validate_fleet(problem, result) == []
+    assert len(result.routes[0].stops) == 2 and len(result.unassigned) == 4
+    assert all(u.mandatory for u in result.unassigned)
+
+
 def test_a_pyvrp_failure_hands_the_problem_to_ortools(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyvrp", reason="PyVRP not installed")
 

@@ -230,7 +230,8 @@ def _try_pyvrp(
         return None, "", f"PyVRP cannot model {reason}: OR-Tools used" if explain else ""
 
     def run() -> Plan | None:
-        return pyvrp_backend.search(fleet.problem, fleet.stops, limits, seed)
+        stops, penalty = fleet.stops, fleet.mandatory_penalty
+        return pyvrp_backend.search(fleet.problem, stops, penalty, limits, seed)
 
     def fits(plan: Plan | None) -> bool:
         return plan is not None and _plan_fits(fleet, plan)

@@ -91,6 +91,7 @@ class _Kind:
 def search(
     problem: FleetProblem,
     stops: tuple[FleetStop, ...],
+    mandatory_penalty: int,
     limits: SolveLimits,
     seed: int,
 ) -> list[list[int]] | None:
@@ -101,7 +102,10 @@ def search(
     ending at its first feasible plan, until none is found or the fleet reaches the capacity
     bound; (3) the cost of the smallest fleet's plan. The cheaper of the plans of (1) and (3)
     is returned (a fixed cost below the travel a worker saves keeps the larger fleet). Without
-    a phase 2, phase 1 is the whole search.
+    a phase 2, phase 3 goes on from the plan of phase 1.
+    If phase 1 finds no plan serving every mandatory stop, the rest of the budget searches a
+    plan where mandatory stops are optional with `mandatory_penalty` as prize (as OR-Tools
+    drops them), so a day that cannot serve them all still gets PyVRP's plan in time.
 
     With only a time limit the phases share it (FIRST_PLAN_SHARE, MINIMISE_SHARE, the rest).
     With a solution limit each phase ends after ITERATIONS_PER_SOLUTION x that limit
@@ -129,11 +133,13 @@ def search(
         stall = NoImprovement(ITERATIONS_PER_SOLUTION * limits.solution_limit)
         return MultipleCriteria([clock, stall])
 
-    first = _solve(data, until(FIRST_PLAN_SHARE if shrinkable else 1.0), seed)
-    if first is None and shrinkable:
-        first = _solve(data, until(1.0), seed)
-    if first is None or not shrinkable:
-        return None if first is None else _plan(problem, kinds, first)
+    first = _solve(data, until(FIRST_PLAN_SHARE), seed)
+    if first is None:
+        relaxed = _problem_data(problem, stops, kinds, mandatory_penalty)
+        found = _solve(relaxed, until(1.0), seed)
+        return None if found is None else _plan(problem, kinds, found)
+    if not shrinkable:
+        return _plan(problem, kinds, _solve(data, until(1.0), seed, first) or first)
     from pyvrp.stop import FirstFeasible, MultipleCriteria
 
     best, floor = first, _capacity_bound(stops, kinds[0].capacity)
@@ -152,8 +158,10 @@ def _problem_data(
     problem: FleetProblem,
     stops: tuple[FleetStop, ...],
     kinds: list[_Kind],
+    mandatory_prize: int | None = None,
 ) -> pyvrp.ProblemData:
-    """PyVRP's data: depots, then clients in the order of `stops`, one vehicle type per kind."""
+    """PyVRP's data: depots, then clients in the order of `stops`, one vehicle type per kind.
+    Mandatory stops are required clients, or optional ones with `mandatory_prize` if given."""
     import numpy as np
     import pyvrp
 
@@ -178,8 +186,8 @@ def _problem_data(
             service_duration=s.service_seconds,
             tw_early=s.windows[0].start,
             tw_late=s.windows[0].end - s.service_seconds,
-            required=s.mandatory,
-            prize=0 if s.penalty is None else s.penalty,
+            required=s.mandatory and mandatory_prize is None,
+            prize=(mandatory_prize or 0) if s.penalty is None else s.penalty,
         )
     places = depot_places + [s.place for s in stops]
     travel: Any = np.asarray(problem.travel, dtype=np.int64)[np.ix_(places, places)]
