@@ -3,7 +3,9 @@ exhaustive optimum for tiny instances (the check the router must pass).
 
 Integer scaling (stated, as the Solomon convention asks): distances are Euclidean, times equal
 distances, and everything is multiplied by SCALE = 10 and rounded to an integer for the
-solvers. Reported distances are recomputed from the routes in unscaled doubles.
+solvers (or, with `round_up`, travel rounded up: then every plan feasible on the integers is
+feasible in exact arithmetic too, as CareRoute's travel model rounds up). Reported distances
+are recomputed from the routes in unscaled doubles.
 Solomon's windows bound the service *start*; CareRoute's bound start and end, so a customer
 window [ready, due] becomes [ready, due + service].
 """
@@ -36,6 +38,8 @@ class SolomonInstance:
     ready: tuple[int, ...]
     due: tuple[int, ...]
     service: tuple[int, ...]
+    round_up: bool = False
+    """Scaled travel rounded up instead of to the nearest integer."""
 
     @property
     def n_customers(self) -> int:
@@ -46,7 +50,8 @@ class SolomonInstance:
 
     def scaled_matrix(self) -> tuple[tuple[int, ...], ...]:
         nodes = range(len(self.x))
-        return tuple(tuple(round(SCALE * self.distance(a, b)) for b in nodes) for a in nodes)
+        scale = math.ceil if self.round_up else round
+        return tuple(tuple(scale(SCALE * self.distance(a, b)) for b in nodes) for a in nodes)
 
     def route_distance(self, routes: list[list[int]]) -> float:
         """Unscaled total distance of routes given as customer node lists (depot implied)."""
@@ -69,10 +74,11 @@ class SolomonInstance:
             self.ready[:k],
             self.due[:k],
             self.service[:k],
+            self.round_up,
         )
 
 
-def read_solomon(path: Path) -> SolomonInstance:
+def read_solomon(path: Path, round_up: bool = False) -> SolomonInstance:
     lines = [line.split() for line in path.read_text().splitlines()]
     name = lines[0][0]
     numbers = [row for row in lines if row and all(_is_number(t) for t in row)]
@@ -88,6 +94,7 @@ def read_solomon(path: Path) -> SolomonInstance:
         ready=tuple(int(r[4]) for r in rows),
         due=tuple(int(r[5]) for r in rows),
         service=tuple(int(r[6]) for r in rows),
+        round_up=round_up,
     )
 
 
