@@ -1,6 +1,7 @@
 """The cause of a simulated miss: a try every day from early enough is counted apart, a first
 try on the deadline is ours, and a steward's known sick days are named."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -8,10 +9,10 @@ from careroute_synthetic.city import generate_city
 
 from careroute.domain.compliance import Miss, MissKind
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Tier
+from careroute.domain.vocabulary import ElderStatus, Tier
 from careroute_local.simulation.causes import EVERY_TRY, PREVIOUS_MONTH, cause_of, excused
 from careroute_local.simulation.config import SimulationConfig
-from careroute_local.simulation.state import Run
+from careroute_local.simulation.state import ElderState, Run
 
 
 @pytest.fixture
@@ -78,3 +79,24 @@ def test_a_cadence_due_on_the_months_first_day_is_the_previous_months(run: Run) 
     assert cause_of(first_day, run) == PREVIOUS_MONTH and excused(PREVIOUS_MONTH)
     second_day = _weekly_miss(run, date(2026, 12, 2))
     assert cause_of(second_day, run) == "never planned"
+
+
+def test_days_at_home_before_a_hospital_stay_do_not_count_as_chances_after_it(
+    run: Run,
+) -> None:
+    """A fortnightly elder found in hospital on the try before the deadline, home again on a
+    Friday with the deadline (moved by the stay) on the weekend: no working day was left."""
+    elder = run.city.elders[0]
+    state = run.elders[elder.elder_id] = ElderState(
+        elder.elder_id, elder.community_id, elder.status
+    )
+    state.pause(ElderStatus.HOSPITALISED, date(2026, 12, 14))
+    state.resume(date(2026, 12, 18))
+    miss = Miss(
+        elder.elder_id, elder.community_id, Tier.T2, MissKind.CADENCE,
+        deadline=date(2026, 12, 20), since=date(2026, 12, 2),
+    )  # fmt: skip
+    run.evidence[elder.elder_id].attempts.append((date(2026, 12, 14), "hospitalised"))
+    assert cause_of(miss, run) == "hospitalised part of month"
+    home_longer = replace(miss, deadline=date(2026, 12, 24))  # Monday 21 to Thursday 24
+    assert cause_of(home_longer, run) == "never planned"

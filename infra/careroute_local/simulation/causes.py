@@ -25,7 +25,8 @@ plan, which the simulation does not run."""
 LEFT_BEFORE_VISIT = "left care before a visit"
 """A monthly miss off the month's roster: died or moved away before any visit of the month."""
 MIN_PLANNABLE_DAYS = 3
-"""A miss after a hospital stay is excused when fewer working days than this were left."""
+"""A miss after a hospital stay is excused when fewer working days than this were left
+between the stay's end and the deadline."""
 
 
 def cause_of(miss: Miss, run: Run) -> str:
@@ -52,13 +53,18 @@ def cause_of(miss: Miss, run: Run) -> str:
     if window and all(s is ElderStatus.HOSPITALISED for s in statuses):
         return "hospitalised all month"
     if any(s is not ElderStatus.ACTIVE for s in statuses):
-        # Plannable: a working day at home, after an evening at home (the plan is made then).
+        # Plannable: a working day at home, after an evening at home (the plan is made then),
+        # after the last stay: the days before it came before the visit was due (a stay
+        # stops the clock), or held the try that found the elder gone to hospital.
+        last_away = max(
+            d for d, s in zip(window, statuses, strict=True) if s is not ElderStatus.ACTIVE
+        )
         plannable = [
             d
             for d in window
-            if d >= run.config.first  # the simulation plans nothing before its first day
+            if d > last_away
+            and d >= run.config.first  # the simulation plans nothing before its first day
             and d.weekday() < 5
-            and status_on(d) is ElderStatus.ACTIVE
             and status_on(d - timedelta(days=1)) is ElderStatus.ACTIVE
         ]
         if len(plannable) < MIN_PLANNABLE_DAYS:
