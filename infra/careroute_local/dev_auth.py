@@ -39,6 +39,10 @@ ROLES = (
 )
 
 
+CLOCK_SKEW_SECONDS = 30
+"""How far apart the issuing and the checking process's clocks may be."""
+
+
 def _now() -> int:
     return int(clock.now().timestamp())
 
@@ -57,9 +61,13 @@ class DevIssuer:
             partial.chmod(0o600)
             partial.replace(key_file)
         # Issued and checked by the stack's clock (the wall, or `careroute --now`): a token is
-        # valid for the moment the stack and its pages think it is.
+        # valid for the moment the stack and its pages think it is. Two processes given the
+        # same `--now` start their clocks as they start, seconds apart on a busy machine, so
+        # a token issued by the earlier one is "issued in the future" for the later one: the
+        # leeway tolerates that skew, as any JWT verifier tolerates clocks a little apart.
         self._claims = jwt.JWTClaimsRegistry(
             now=_now,
+            leeway=CLOCK_SKEW_SECONDS,
             iss={"essential": True, "value": ISSUER},
             aud={"essential": True, "value": AUDIENCE},
             exp={"essential": True},
