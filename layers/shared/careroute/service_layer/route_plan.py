@@ -229,49 +229,32 @@ def plan_day(
     by_id = {d.elder.elder_id: d for d in due}
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
 
-    def problem_of(candidates: list[Candidate], start: tuple[str, ...]) -> RouteProblem:
-        return RouteProblem(
-            depot=community.location,
-            shift=steward.shift,
-            lunch_break=steward.lunch_break,
-            stops=tuple(
-                Stop(
-                    stop_id=d.elder.elder_id,
-                    location=d.elder.location,
-                    window=d.window,
-                    service_seconds=policy.service_seconds(d.tier),
-                    penalty=visit_penalty(d),
-                )
-                for d in candidates
+    problem = RouteProblem(
+        depot=community.location,
+        shift=steward.shift,
+        lunch_break=steward.lunch_break,
+        stops=tuple(
+            Stop(
+                stop_id=d.elder.elder_id,
+                location=d.elder.location,
+                window=d.window,
+                service_seconds=policy.service_seconds(d.tier),
+                penalty=visit_penalty(d),
             )
-            + tuple(held_stop(s) for s in urgent or ()),
-            travel=travel,
-            max_stops=steward.max_visits_per_day + len(urgent or ()),
-            warm_start=start,
+            for d in due
         )
-
-    def solved(problem: RouteProblem) -> RouteResult:
-        result = routing.solve(
-            problem, limits or routing.default_limits(len(problem.stops)), seed=seed
+        + tuple(held_stop(s) for s in urgent or ()),
+        travel=travel,
+        max_stops=steward.max_visits_per_day + len(urgent or ()),
+        warm_start=warm_start,
+    )
+    result = routing.solve(problem, limits or routing.default_limits(len(problem.stops)), seed=seed)
+    violations = validate_route(problem, result)
+    if violations:
+        raise PlanRejected(
+            f"route for steward {steward.steward_id} on {plan_date} failed validation: "
+            + "; ".join(violations[:5])
         )
-        violations = validate_route(problem, result)
-        if violations:
-            raise PlanRejected(
-                f"route for steward {steward.steward_id} on {plan_date} failed validation: "
-                + "; ".join(violations[:5])
-            )
-        return result
-
-    # The day's own visits first; then the fillers, from that route, kept only where they
-    # displace none of its visits (a larger search may settle on a worse day).
-    own = [d for d in due if not d.ahead]
-    result = solved(problem_of(own, warm_start))
-    fillers = [d for d in due if d.ahead]
-    if fillers:
-        fuller = solved(problem_of(own + fillers, tuple(p.stop_id for p in result.stops)))
-        kept = {p.stop_id for p in fuller.stops}
-        if all(p.stop_id in kept for p in result.stops):
-            result = fuller
     held = {held_stop(s).stop_id: s for s in urgent or ()}
     document = _document(
         community, steward, plan_date, result, by_id, held, policy.retries.book_appointment
