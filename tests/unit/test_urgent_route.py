@@ -82,17 +82,17 @@ def call_out(day: StewardDay, visit: UrgentVisit, now: datetime) -> Insertion | 
 def test_the_urgent_visit_is_inserted_on_time_and_the_morning_is_left_alone(
     day: StewardDay,
 ) -> None:
-    document, now = day.document, at("10:40")
+    document = day.document
+    free = free_after_visit(document, "10:40")
+    now = at(format_clock(free))
     visit = UrgentVisit("in-1", day.elder, now + timedelta(minutes=20), 30 * 60)
     inserted = call_out(day, visit, now)
     assert inserted is not None
     stops = inserted.document["stops"]
-    done_before = [
-        s for s in document["stops"] if parse_clock(s["service_start"]) <= parse_clock("10:40")
-    ]
+    done_before = [s for s in document["stops"] if parse_clock(s["service_start"]) <= free]
     assert stops[: len(done_before)] == done_before
     urgent = next(s for s in stops if s.get("incident_id") == "in-1")
-    assert parse_clock(urgent["arrival"]) <= parse_clock("11:00")
+    assert parse_clock(urgent["arrival"]) <= free + 20 * 60
     assert urgent["service_minutes"] == 30 and urgent["mandatory"]
     assert on_route(inserted.document, "in-1") and not on_route(document, "in-1")
     assert [s["sequence"] for s in stops] == list(range(1, len(stops) + 1))
