@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -72,7 +72,9 @@ def test_an_absent_stewards_urgent_visits_go_to_the_nearest_stewards_at_work(
     for steward_id, stop in cover_stops:
         assert steward_id != absent_steward
         assert stop["community_id"] == absent and stop["elder_id"] in absent_elders
-        assert not stop["mandatory"]  # the neighbour's own deadlines come first
+        # on its deadline a visit is mandatory for whoever has it; before, it gives way to the
+        # neighbour's own visits
+        assert stop["mandatory"] == (date.fromisoformat(stop["deadline"]) <= PLAN_DATE)
 
 
 def test_only_the_covering_steward_may_record_a_cover_visit(
