@@ -34,6 +34,7 @@ from unittest import mock
 import pytest
 from careroute_synthetic.city import generate_city
 
+from careroute.adapters.china_calendar import PACKAGE_HOLIDAYS
 from careroute.adapters.dynamodb import bind_tables
 from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain import clock
@@ -46,6 +47,7 @@ from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
 from careroute_local.synthetic_tables import load_canteens_and_facilities
+from tests.walked_city import shifted_history, walk_nights
 
 DEFAULT_TODAY = "2026-12-05"
 
@@ -91,10 +93,23 @@ def product_clock() -> Iterator[None]:
         yield
 
 
+WARM_UP = timedelta(weeks=4)
+"""How long before TODAY the product's own nights start when a public holiday is near."""
+
+
 @pytest.fixture(scope="session")
 def small_city() -> Registry:
-    """Five Heping communities (~600 elders), history as of today."""
-    return generate_city(11, as_of=TODAY, districts=["Heping"], scale=0.05)
+    """Eight Heping communities (~1,000 elders), history as of today.
+
+    The synthetic history is an ordinary month's rhythm. With a public holiday between four
+    weeks before TODAY and PLAN_DATE (the eve of the National Day week, the week after it),
+    the city is the one the product leaves instead: the same rhythm four weeks earlier, then
+    every night planned and walked up to PLAN_DATE (tests/walked_city.py)."""
+    city = generate_city(11, as_of=TODAY, districts=["Heping"], scale=0.05)
+    start = TODAY - WARM_UP
+    if not any(start <= day < PLAN_DATE for day in PACKAGE_HOLIDAYS):
+        return city
+    return walk_nights(shifted_history(city, WARM_UP), start, PLAN_DATE, load_policy())
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The nightly plan on China's calendar (chinese-calendar through the memory adapters): a 2026
-make-up Saturday gets routes, the National Day week gets none, an ordinary Saturday none."""
+make-up Saturday gets routes, the National Day week none but weekly elders' visits on its duty
+days, an ordinary Saturday none."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from tests.contract.conftest import Backend, memory_backend
 
 POLICY = load_policy()
 MAKE_UP_SATURDAY = date(2026, 10, 10)  # worked to bridge the 2026 National Day week
-NATIONAL_DAY = date(2026, 10, 5)  # a Monday inside the week off (1-7 October)
+NATIONAL_DAY = date(2026, 10, 6)  # a Tuesday inside the week off (1-7 October)
+DUTY_DAY = date(2026, 10, 5)  # the week's second holiday duty day (domain/holiday_duty.py)
 ORDINARY_SATURDAY = date(2026, 10, 17)
 
 
@@ -56,3 +58,22 @@ def test_the_national_day_week_and_an_ordinary_saturday_get_no_route(
 ) -> None:
     planned = plan(backend, day)
     assert len(planned) == 3 and all(p.day_off for p in planned)
+
+
+def test_a_duty_day_of_the_national_day_week_visits_weekly_elders_only() -> None:
+    """Given the street as it stood when the week began (last visits on the weekdays before
+    1 October), when 5 October is planned, then the stewards visit the weekly (T1) elders
+    whose deadline cannot wait for 8 October, and no other tier."""
+    before_the_week = generate_city(5, as_of=date(2026, 10, 1), districts=["Heping"], scale=0.02)
+    calendar = ChinaCalendar(memory.MemoryHolidays())
+    backend = replace(memory_backend(), holidays=calendar).holding(before_the_week)
+    planned = plan(backend, DUTY_DAY)
+    assert len(planned) == 3 and not any(p.day_off for p in planned)
+    stops = [
+        stop
+        for steward in backend.stewards.all_stewards()
+        for stop in (backend.routes.find_route(steward.steward_id, DUTY_DAY) or {"stops": []})[
+            "stops"
+        ]
+    ]
+    assert stops and {stop["tier"] for stop in stops} == {"T1"}

@@ -93,12 +93,30 @@ class WorkCalendar:
     """Leave and holidays: dates off on top of the weekly days off."""
     workdays: frozenset[date] = frozenset()
     """Make-up working days: dates worked although their weekday is a day off (unless closed)."""
+    duty: frozenset[date] = frozenset()
+    """Holiday duty days (holiday_duty.py): closed, but worked for the tiers on duty."""
 
     @classmethod
     def of(
-        cls, steward: Steward, holidays: Iterable[date] = (), workdays: Iterable[date] = ()
+        cls,
+        steward: Steward,
+        holidays: Iterable[date] = (),
+        workdays: Iterable[date] = (),
+        duty: Iterable[date] = (),
     ) -> WorkCalendar:
-        return cls(steward.days_off, steward.leave | frozenset(holidays), frozenset(workdays))
+        return cls(
+            steward.days_off,
+            steward.leave | frozenset(holidays),
+            frozenset(workdays),
+            frozenset(duty) - steward.leave,
+        )
+
+    def on_duty(self, day: date) -> bool:
+        return day in self.duty
+
+    def with_duty(self) -> WorkCalendar:
+        """The days of a tier on holiday duty: the working days and the duty days."""
+        return WorkCalendar(self.days_off, self.closed - self.duty, self.workdays | self.duty)
 
     def works_on(self, day: date) -> bool:
         if day in self.closed:

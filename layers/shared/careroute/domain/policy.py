@@ -6,13 +6,14 @@ Loaded from a TOML file (`default_policy.toml` is built in); pure Python, no AWS
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from careroute.domain.eligibility import Benefits, parse_benefits
+from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
 from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
 from careroute.domain.inspections import InspectionPolicy, parse_inspection_policy
 from careroute.domain.policy_tables import known_table
@@ -72,6 +73,9 @@ class Policy:
     ticket_duty: DutyRota = field(default_factory=DutyRota)
     """Who acts on a ticket its steward cannot reach in time (optional `[ticket_duty]`,
     ticket_duty.py)."""
+    holiday_duty: HolidayDuty = field(default_factory=HolidayDuty)
+    """The tiers visited on duty days inside a long public-holiday closure (optional
+    `[holiday_duty]`, holiday_duty.py)."""
     benefits: Benefits = field(default_factory=Benefits)
     """Benefit rules the daily scan applies (optional `[benefits]` table, eligibility.py)."""
     inspections: InspectionPolicy = field(default_factory=InspectionPolicy)
@@ -92,6 +96,13 @@ class Policy:
             if any(rule.matches(elder.categories, age) for rule in self.tiers[tier].rules):
                 return tier
         return Tier.T3
+
+    def duty_dates(
+        self, days_off: frozenset[int], holidays: Iterable[date], workdays: Iterable[date] = ()
+    ) -> frozenset[date]:
+        """The holiday duty days of a steward with `days_off` (holiday_duty.py)."""
+        cadences = {tier: rules.cadence_days for tier, rules in self.tiers.items()}
+        return duty_dates(self.holiday_duty, cadences, days_off, holidays, workdays)
 
     def service_seconds(self, tier: Tier) -> int:
         return self.tiers[tier].service_minutes * 60
@@ -218,6 +229,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         home_services=home_services,
         tickets=_section(_tickets, raw, "tickets", source),
         ticket_duty=_section(parse_duty, raw, "ticket_duty", source),
+        holiday_duty=_section(parse_holiday_duty, raw, "holiday_duty", source),
         retries=_section(parse_retry_policy, raw, "retries", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),

@@ -4,7 +4,9 @@ Every night the planner looks `policy.horizon_days` ahead, and always to the end
 month so the calendar-month rule is spread over the whole month, and gives each visit a day:
 
 - never after its deadline (tier cadence and monthly rule, moved onto a working day of the
-  steward's calendar: days off, leave and public holidays);
+  steward's calendar: days off, leave and public holidays); for the tiers on holiday duty,
+  the duty days of a long closure count as working days (domain/holiday_duty.py), and no
+  other visit goes on them;
 - inside its tier's window: at most `lookahead_days` and, when the days allow, at least
   `retry_days` working days before the deadline, so a not-home can be tried again in time;
 - cadence visits on the latest day of that window whose work stays at the level (in
@@ -180,7 +182,7 @@ def plan_horizon(
     newcomers.
     """
     last_day = max(first_day + timedelta(days=policy.horizon_days - 1), month_end(first_day))
-    days = calendar.working_days(first_day, last_day)
+    days = calendar.with_duty().working_days(first_day, last_day)
     if not days:
         return HorizonPlan(first_day, last_day, (), {}, capacity)
     active = [e for e in elders if e.status is ElderStatus.ACTIVE]
@@ -205,9 +207,9 @@ def _assign(
     queue: list[tuple[date, str, date, str, int, Elder]] = []
 
     def push(elder: Elder, on: date, occurrence: int) -> None:
-        deadline = _deadline(elder, calendar, on, policy)
+        tier = policy.tier_of(elder, on)
+        deadline = _deadline(elder, _days_of(tier, calendar, policy), on, policy)
         if deadline <= last_day:
-            tier = policy.tier_of(elder, on)
             waited = elder.last_visited_on or date.min
             heapq.heappush(queue, (deadline, tier.value, waited, elder.elder_id, occurrence, elder))
 
@@ -221,6 +223,8 @@ def _assign(
         # A next occurrence comes after the visit before it, never on or before its day.
         after = elder.last_visited_on if occurrence > 0 else None
         open_days = days if after is None else [day for day in days if day > after]
+        if tier not in policy.holiday_duty.tiers:
+            open_days = [day for day in open_days if not calendar.on_duty(day)]
         if not open_days:
             continue
         preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
@@ -276,6 +280,11 @@ def _at_level(
         if loads[day].has_room(cost, capacity, ceiling):
             return day, True
     return None
+
+
+def _days_of(tier: Tier, calendar: WorkCalendar, policy: Policy) -> WorkCalendar:
+    """The days a tier's visits are made: holiday duty days too for the tiers on duty."""
+    return calendar.with_duty() if tier in policy.holiday_duty.tiers else calendar
 
 
 def _deadline(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> date:

@@ -39,7 +39,7 @@ from careroute.service_layer.ports import (
     RouteRepository,
     StewardRepository,
 )
-from careroute.service_layer.route_plan import day_capacity, plan_day
+from careroute.service_layer.route_plan import day_capacity, plan_day, steward_calendar
 
 HOLIDAYS_AHEAD = timedelta(days=62)
 """Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
@@ -323,7 +323,8 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     """Plan one community's steward for the job's date and store the route (overwriting)."""
     routes = ports.routes
     steward = ports.stewards.steward_of_community(job.community_id)
-    if not WorkCalendar.of(steward, job.holidays, job.workdays).works_on(job.plan_date):
+    calendar = steward_calendar(steward, policy, frozenset(job.holidays), frozenset(job.workdays))
+    if not (calendar.works_on(job.plan_date) or calendar.on_duty(job.plan_date)):
         return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
     community = ports.communities.get_community(job.community_id)
     elders = ports.elders.elders_of_community(job.community_id)

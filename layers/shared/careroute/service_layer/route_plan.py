@@ -175,8 +175,14 @@ def candidates_for(
     elder id order: a batch read returns them in any order, and the route must not depend on
     it), then the next days' monthly-only first tries as fillers (none given to a neighbour
     today: no one is visited twice)."""
+    on_duty = calendar.with_duty()
     own = [
-        _candidate(v, working_days_between(plan_date, v.deadline, calendar))
+        _candidate(
+            v,
+            working_days_between(
+                plan_date, v.deadline, on_duty if v.tier in policy.holiday_duty.tiers else calendar
+            ),
+        )
         for v in plan.on(plan_date)
     ]
     covered = [
@@ -187,6 +193,8 @@ def candidates_for(
             if e.status is ElderStatus.ACTIVE
         )
     ]
+    if calendar.on_duty(plan_date):  # a holiday duty day is for the tiers on duty only
+        return own + covered
     taken = {c.elder.elder_id for c in own + covered}
     ahead = [c for c in _ahead(plan, plan_date, calendar, policy) if c.elder.elder_id not in taken]
     return own + covered + ahead
@@ -194,6 +202,17 @@ def candidates_for(
 
 def _window(start: int, end: int) -> dict[str, str]:
     return {"start": format_clock(start), "end": format_clock(end)}
+
+
+def steward_calendar(
+    steward: Steward,
+    policy: Policy,
+    holidays: frozenset[date] = frozenset(),
+    workdays: frozenset[date] = frozenset(),
+) -> WorkCalendar:
+    """The steward's days: working days, and the holiday duty days of long closures."""
+    duty = policy.duty_dates(steward.days_off, holidays, workdays)
+    return WorkCalendar.of(steward, holidays, workdays, duty)
 
 
 def plan_day(
@@ -219,8 +238,8 @@ def plan_day(
     (careroute.planning.urgent_route), kept as mandatory stops inside their windows.
     `workdays`: make-up working days (调休) the steward works although they are days off.
     """
-    calendar = WorkCalendar.of(steward, holidays, workdays)
-    if not calendar.works_on(plan_date):
+    calendar = steward_calendar(steward, policy, holidays, workdays)
+    if not (calendar.works_on(plan_date) or calendar.on_duty(plan_date)):
         return None
     horizon = plan_horizon(
         elders, calendar, plan_date, policy, day_capacity(community, steward, elders, policy)
