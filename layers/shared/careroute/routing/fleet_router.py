@@ -41,7 +41,8 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
 
-from careroute.routing.fleet_model import FleetProblem, FleetResult, FleetStop, Worker, WorkerRoute
+from careroute.routing.fleet_model import FleetProblem, FleetResult, FleetStop, WorkerRoute
+from careroute.routing.fleet_timing import route_timing
 from careroute.routing.model import (
     PlannedStop,
     SolveLimits,
@@ -56,7 +57,6 @@ from careroute.routing.ortools_router import (
     guarded_search,
     run_search,
 )
-from careroute.routing.timing import arrive, start_at
 
 Plan = list[list[int]]
 """Per worker, the candidate stop numbers in visiting order."""
@@ -68,14 +68,6 @@ the same cost up to 25 stops, OR-Tools in 0.1-0.8 s and PyVRP in 0.2-1.0 s (and 
 import takes ~0.25 s more); from 40 stops PyVRP's cost is lower, at 60 with one worker fewer
 on R101 and RC201. Small days are the latency-sensitive ones (urgent cover, same-day
 dispatch) and those where OR-Tools' optimality is proven (tests/unit/routing/test_fleet.py)."""
-
-
-@dataclass(frozen=True)
-class _Timing:
-    arrivals: list[int]
-    starts: list[int]
-    ret: int
-    load: int
 
 
 @dataclass(frozen=True)
@@ -121,57 +113,13 @@ def solve_fleet(
     return _result(fleet, plan, unassigned, status, notes, began, made_by)
 
 
-def _windows(stop: FleetStop, worker: Worker) -> list[tuple[int, int]]:
-    """The ranges of service start that fit the stop's windows and the worker's shift."""
-    shift = worker.shift
-    ride_limit = 24 * 3600 if stop.max_ride_seconds is None else stop.max_ride_seconds
-    ranges = []
-    for window in stop.windows:
-        first = max(window.start, shift.start)
-        last = min(
-            window.end - stop.service_seconds,
-            shift.end - stop.service_seconds,
-            shift.start + ride_limit,
-        )
-        if first <= last:
-            ranges.append((first, last))
-    return ranges
-
-
-def _timing(problem: FleetProblem, worker: Worker, route: Sequence[FleetStop]) -> _Timing | None:
-    """Earliest-start forward pass over one worker's route; None if it breaks a rule."""
-    if len(route) > worker.max_stops:
-        return None
-    brk, travel = worker.break_, problem.travel
-    clock, here, load = worker.shift.start, worker.start_place, 0
-    arrivals: list[int] = []
-    starts: list[int] = []
-    for stop in route:
-        arrival = arrive(clock, travel[here][stop.place], brk)
-        fits = (
-            start_at(arrival, first, last, stop.service_seconds, brk)
-            for first, last in _windows(stop, worker)
-        )
-        start = next((s for s in fits if s >= 0), -1)
-        if start < 0:
-            return None
-        arrivals.append(arrival)
-        starts.append(start)
-        load += stop.demand
-        clock, here = start + stop.service_seconds, stop.place
-    ret = arrive(clock, travel[here][worker.end_place], brk)
-    if ret > worker.shift.end or (worker.capacity is not None and load > worker.capacity):
-        return None
-    return _Timing(arrivals, starts, ret, load)
-
-
 def _screen(problem: FleetProblem, seed: int) -> tuple[_Fleet, list[Unassigned]]:
     """Keep stops some worker can serve alone; report the others with the reason."""
     candidates: list[tuple[FleetStop, tuple[int, ...]]] = []
     unassigned: list[Unassigned] = []
     for stop in problem.stops:
         qualified = [v for v, w in enumerate(problem.workers) if w.can_serve(stop)]
-        able = tuple(v for v in qualified if _timing(problem, problem.workers[v], [stop]))
+        able = tuple(v for v in qualified if route_timing(problem, problem.workers[v], [stop]))
         if able:
             candidates.append((stop, able))
             continue
@@ -245,7 +193,7 @@ def _try_pyvrp(
 def _plan_fits(fleet: _Fleet, plan: Plan) -> bool:
     problem = fleet.problem
     return all(
-        _timing(problem, worker, [fleet.stops[k] for k in route]) is not None
+        route_timing(problem, worker, [fleet.stops[k] for k in route]) is not None
         for worker, route in zip(problem.workers, plan, strict=True)
     )
 
@@ -421,7 +369,7 @@ def _construct(fleet: _Fleet) -> Plan:
                 added = _route_cost(fleet, v, trial) - _route_cost(fleet, v, route)
                 if best is not None and added >= best[0]:
                     continue
-                if _timing(problem, worker, [fleet.stops[i] for i in trial]) is not None:
+                if route_timing(problem, worker, [fleet.stops[i] for i in trial]) is not None:
                     best = (added, v, pos)
         if best is not None:
             plan[best[1]].insert(best[2], k)
@@ -458,7 +406,7 @@ def _result(
     cost = 0
     for v, (worker, route) in enumerate(zip(problem.workers, plan, strict=True)):
         stops = [fleet.stops[k] for k in route]
-        timing = _timing(problem, worker, stops)
+        timing = route_timing(problem, worker, stops)
         if timing is None:  # every plan reaching here has passed the timing check
             raise ValueError("internal error: chosen plan is not feasible")
         planned = []
