@@ -11,7 +11,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from careroute import routing
-from careroute.domain.due import DueVisit, WorkCalendar, due_visit, working_days_between
+from careroute.domain.due import (
+    DueVisit,
+    WorkCalendar,
+    due_visit,
+    month_end,
+    working_days_between,
+)
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -153,11 +159,18 @@ def _ahead(
 ) -> list[Candidate]:
     """The next `AHEAD_DAYS` working days' first tries worth bringing forward, earliest day
     first: those planned on their deadline (a cadence visit pushed there by full days), then
-    monthly-only ones. Overflow is left out: the nightly planner hands it to neighbours."""
+    this month's monthly-only ones. Overflow is left out: the nightly planner hands it to
+    neighbours."""
     days = calendar.working_days(plan_date + timedelta(days=1), plan.last_day)[:AHEAD_DAYS]
     later = [v for day in days for v in plan.on(day) if v.occurrence == 0 and not v.overflow]
     tight = [v for v in later if v.mandatory]
-    monthly = [v for v in later if not v.mandatory and policy.tiers[v.tier].cadence_days is None]
+    monthly = [
+        v
+        for v in later
+        if not v.mandatory
+        and policy.tiers[v.tier].cadence_days is None
+        and v.deadline <= month_end(plan_date)  # next month's visit done now would not count
+    ]
     return [
         _candidate(v, working_days_between(plan_date, v.deadline, calendar), ahead=True)
         for v in (tight + monthly)[:MAX_FILLERS]
