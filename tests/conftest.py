@@ -93,6 +93,13 @@ def product_clock() -> Iterator[None]:
         yield
 
 
+def history_date(city: Registry) -> date:
+    """The day a city's registry stands on: TODAY, or its latest visit when the product's own
+    nights were walked past TODAY (holiday duty days between TODAY and the plan date)."""
+    visited = [e.last_visited_on for e in city.elders if e.last_visited_on is not None]
+    return max([TODAY, *visited])
+
+
 WARM_UP = timedelta(weeks=4)
 """How long before TODAY the product's own nights start when a public holiday is near."""
 

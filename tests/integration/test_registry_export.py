@@ -8,14 +8,15 @@ from careroute.adapters.registry_csv import read_registry
 from careroute.domain.vocabulary import Registry
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
-from tests.conftest import TODAY
+from tests.conftest import history_date
 
 
 def test_export_writes_back_exactly_the_registry_that_was_imported(
     loaded_stack: EventPump, small_city: Registry, tmp_path: Path
 ) -> None:
-    main(["data", "export", "--dir", str(tmp_path), "--as-of", TODAY.isoformat()])
-    exported = read_registry(tmp_path, as_of=TODAY)
+    as_of = history_date(small_city)
+    main(["data", "export", "--dir", str(tmp_path), "--as-of", as_of.isoformat()])
+    exported = read_registry(tmp_path, as_of=as_of)
     assert sorted(exported.communities, key=lambda c: c.community_id) == list(
         small_city.communities
     )
