@@ -5,9 +5,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 
-import pytest
-from careroute_synthetic.city import generate_city
-
 from careroute.domain.due import WorkCalendar, month_end
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, Steward, Tier
@@ -18,17 +15,6 @@ from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 POLICY = load_policy()
 ROOMY = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
 DEC_1 = date(2026, 12, 1)  # a Tuesday
-
-
-@pytest.fixture(scope="module")
-def community() -> tuple[Community, Steward, list[Elder]]:
-    """The largest community of a small synthetic city, history as of 30 November."""
-    city = generate_city(5, as_of=date(2026, 11, 30), districts=["Heping"], scale=0.1)
-    sizes = Counter(e.community_id for e in city.elders)
-    community_id = max(sizes, key=lambda c: (sizes[c], c))
-    home = next(c for c in city.communities if c.community_id == community_id)
-    steward = next(s for s in city.stewards if s.community_id == community_id)
-    return home, steward, [e for e in city.elders if e.community_id == community_id]
 
 
 def _plan(

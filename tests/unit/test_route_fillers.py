@@ -1,12 +1,10 @@
 """A day's spare time filled with the next days' first tries: offered below the day's own
 visits, never a visit of next month, never 'unassigned' when left out."""
 
-from collections import Counter
 from dataclasses import replace
 from datetime import date
 
 import pytest
-from careroute_synthetic.city import generate_city
 
 from careroute.domain.due import WorkCalendar, month_end
 from careroute.domain.policy import load_policy
@@ -21,17 +19,6 @@ from careroute.service_layer.route_plan import (
 )
 
 POLICY = load_policy()
-
-
-@pytest.fixture(scope="module")
-def community() -> tuple[Community, Steward, list[Elder]]:
-    """The largest community of a small synthetic city, history as of 30 November."""
-    city = generate_city(5, as_of=date(2026, 11, 30), districts=["Heping"], scale=0.1)
-    sizes = Counter(e.community_id for e in city.elders)
-    community_id = max(sizes, key=lambda c: (sizes[c], c))
-    home = next(c for c in city.communities if c.community_id == community_id)
-    steward = next(s for s in city.stewards if s.community_id == community_id)
-    return home, steward, [e for e in city.elders if e.community_id == community_id]
 
 
 @pytest.mark.parametrize("day", [date(2026, 12, 1), date(2026, 12, 29), date(2026, 12, 31)])
