@@ -186,8 +186,8 @@ def candidates_for(
 ) -> list[Candidate]:
     """The horizon's visits for the day, then the absent neighbours' elders given to us (in
     elder id order: a batch read returns them in any order, and the route must not depend on
-    it), then the next days' monthly-only first tries as fillers (none given to a neighbour
-    today: no one is visited twice)."""
+    it), then the next days' first tries as fillers (`_ahead`). No elder comes twice: a first
+    try has one day in the plan, and cover elders belong to other communities."""
     on_duty = calendar.with_duty()
     own = [
         _candidate(
@@ -208,9 +208,7 @@ def candidates_for(
     ]
     if calendar.on_duty(plan_date):  # a holiday duty day is for the tiers on duty only
         return own + covered
-    taken = {c.elder.elder_id for c in own + covered}
-    ahead = [c for c in _ahead(plan, plan_date, calendar, policy) if c.elder.elder_id not in taken]
-    return own + covered + ahead
+    return own + covered + _ahead(plan, plan_date, calendar, policy)
 
 
 def _window(start: int, end: int) -> dict[str, str]:
