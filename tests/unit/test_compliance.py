@@ -239,7 +239,9 @@ def test_the_deadline_after_a_hospital_stay_counts_only_days_at_home(policy: Pol
 def test_an_elder_away_all_month_is_not_due_but_named_as_away(policy: Policy) -> None:
     away = (StatusPeriod(ElderStatus.HOSPITALISED, date(2026, 11, 20), None),)
     result = check_compliance([], [baseline(tier=Tier.T1, paused=away)], MONTH, policy)
-    assert [(m.kind, m.away) for m in result.misses] == [(MissKind.MONTHLY, True)]
+    assert [(m.kind, m.away, m.left_care) for m in result.misses] == [
+        (MissKind.MONTHLY, True, False)
+    ]
     assert result.row(Scope(ScopeKind.CITY, "all")).elders_due == 0
 
 
@@ -248,8 +250,8 @@ def test_an_elder_who_died_before_a_visit_is_off_the_months_roster_but_named(
 ) -> None:
     gone = (StatusPeriod(ElderStatus.DECEASED, DEC[5], None),)
     result = check_compliance([], [baseline(tier=Tier.T1, last=DEC[1], paused=gone)], MONTH, policy)
-    assert [(m.kind, m.deadline, m.away) for m in result.misses] == [
-        (MissKind.MONTHLY, DEC[31], True)
+    assert [(m.kind, m.deadline, m.away, m.left_care) for m in result.misses] == [
+        (MissKind.MONTHLY, DEC[31], True, True)
     ]
     assert result.row(Scope(ScopeKind.CITY, "all")).elders_due == 0
 

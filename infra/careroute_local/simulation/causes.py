@@ -146,19 +146,19 @@ def misses_with_causes(compliance: Compliance, run: Run) -> list[dict[str, Any]]
                 "deadline": m.deadline.isoformat(),
                 "since": m.since.isoformat() if m.since else "",
                 "visited_on": m.visited_on.isoformat() if m.visited_on else "",
-                "away": _not_due(m, cause),
+                "away": _not_due(m),
                 "cause": cause,
             }
         )
     return rows
 
 
-def _not_due(miss: Miss, cause: str) -> str:
-    """Why a monthly miss is not in the coverage figures ("" when it is)."""
+def _not_due(miss: Miss) -> str:
+    """Why a monthly miss is not in the coverage figures ("" when it is), as the compliance
+    decided it."""
     if not miss.away:
         return ""
-    gone = cause in (ElderStatus.DECEASED.value, ElderStatus.MOVED.value)
-    return LEFT_BEFORE_VISIT if gone else "away all month"
+    return LEFT_BEFORE_VISIT if miss.left_care else "away all month"
 
 
 def verdict(compliance: Compliance, misses: list[dict[str, Any]], checks: dict[str, Any]) -> int:

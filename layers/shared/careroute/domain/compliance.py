@@ -122,6 +122,9 @@ class Miss:
     """Monthly: the elder was not active on any day of the month, or left care before a
     visit, so not due (and not in the coverage figures); listed all the same, so that a
     report names every elder who was not visited."""
+    left_care: bool = False
+    """Monthly: not due because it died or moved away before any visit of the month (the
+    rest of `away` were not active on any day of it)."""
 
 
 @dataclass
@@ -285,10 +288,10 @@ def check_compliance(
                     for tier in (first_completed.tier.value, ALL_TIERS):
                         coverage[(scope, tier)].elders_visited += 1
             continue
-        left = baseline.status_on(last) in LEFT_CARE
-        due = any(baseline.active_on(day) for day in days) and not (
-            left and first_completed is None
-        )
+        in_care = any(baseline.active_on(day) for day in days)
+        gone = baseline.status_on(last) in LEFT_CARE
+        left_unvisited = in_care and first_completed is None and gone
+        due = in_care and not left_unvisited
         month_tier = first_completed.tier if first_completed else baseline.tier
         for scope in baseline.scopes:
             for tier in (month_tier.value, ALL_TIERS):
@@ -305,6 +308,7 @@ def check_compliance(
                     deadline=last,
                     since=None,
                     away=not due,
+                    left_care=left_unvisited,
                 )
             )
         misses.extend(_cadence_misses(baseline, _completed_days(records), first, through, policy))
