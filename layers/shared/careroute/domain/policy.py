@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from careroute.domain.beds import BedPolicy, parse_bed_policy
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
 from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
@@ -86,6 +87,9 @@ class Policy:
     """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
     retries: RetryPolicy = field(default_factory=RetryPolicy)
     """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
+    home_care_beds: BedPolicy = field(default_factory=BedPolicy)
+    """Who may have a home care bed and how often it is served (optional `[home_care_beds]`,
+    beds.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -231,6 +235,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         ticket_duty=_section(parse_duty, raw, "ticket_duty", source),
         holiday_duty=_section(parse_holiday_duty, raw, "holiday_duty", source),
         retries=_section(parse_retry_policy, raw, "retries", source),
+        home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,
