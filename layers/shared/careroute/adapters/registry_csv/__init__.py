@@ -7,6 +7,8 @@ The format and every validation rule are described in docs/data-format.md.
 
 One module per part: `columns` (the format), `export` (writing), `reading` (the import), with
 `csv_table`, `rows` and `records` for the checks and `errors` for how a rejection is reported.
+`csv_table`, `rows`, `errors` and `writing` are the CSV machinery every other data set's
+format shares (careroute.adapters.data_csv).
 """
 
 from careroute.adapters.registry_csv.columns import (
@@ -14,7 +16,7 @@ from careroute.adapters.registry_csv.columns import (
     ELDER_COLUMNS,
     STEWARD_COLUMNS,
 )
-from careroute.adapters.registry_csv.errors import RegistryImportError, RowError
+from careroute.adapters.registry_csv.errors import DataImportError, RegistryImportError, RowError
 from careroute.adapters.registry_csv.export import write_registry
 from careroute.adapters.registry_csv.reading import read_registry
 
@@ -22,6 +24,7 @@ __all__ = [
     "COMMUNITY_COLUMNS",
     "ELDER_COLUMNS",
     "STEWARD_COLUMNS",
+    "DataImportError",
     "RegistryImportError",
     "RowError",
     "read_registry",

@@ -1,5 +1,6 @@
-"""One registry CSV file read into memory: its encoding, its CSV syntax and its header checked
-against the file's columns before any row is looked at.
+"""One CSV file read into memory: its encoding, its CSV syntax and its header checked against
+the file's columns before any row is looked at (the registry's files and every other data
+set's, careroute.adapters.data_csv).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from careroute.adapters.registry_csv.columns import OPTIONAL_COLUMNS
 from careroute.adapters.registry_csv.errors import RowError
 from careroute.adapters.registry_csv.rows import Row, check_id_numbers
 
@@ -23,9 +23,16 @@ class Table:
 
     @classmethod
     def load(
-        cls, directory: Path, file: str, columns: tuple[str, ...], errors: list[RowError]
+        cls,
+        directory: Path,
+        file: str,
+        columns: tuple[str, ...],
+        errors: list[RowError],
+        optional: frozenset[str] = frozenset(),
     ) -> Table | None:
-        """Read the file; None (with the errors recorded) when it is missing or unusable."""
+        """Read the file; None (with the errors recorded) when it is missing or unusable.
+
+        `optional`: columns the file may leave out (those not in `columns` come after them)."""
         path = directory / file
         if not path.is_file():
             errors.append(RowError(file, None, None, f"file is missing from {directory}"))
@@ -51,7 +58,6 @@ class Table:
             errors.append(RowError(file, 1, None, "file is empty (no header row)"))
             return None
         usable = True
-        optional = OPTIONAL_COLUMNS.get(file, frozenset())
         for name in columns:
             if name not in header and name not in optional:
                 errors.append(RowError(file, 1, name, "missing column"))

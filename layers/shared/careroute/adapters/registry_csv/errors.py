@@ -27,13 +27,21 @@ class RowError:
         return f"{where}: {self.reason}"
 
 
-class RegistryImportError(ValueError):
-    """The registry was not imported; `errors` lists every bad row found in all three files."""
+class DataImportError(ValueError):
+    """Nothing was imported; `errors` lists every bad row found in every file read."""
+
+    what = "data"
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = list(errors)
         shown = [f"  {error}" for error in self.errors[:MAX_ERRORS_SHOWN]]
         if len(self.errors) > MAX_ERRORS_SHOWN:
             shown.append(f"  ... and {len(self.errors) - MAX_ERRORS_SHOWN} more")
-        heading = f"registry not imported: {len(self.errors)} error(s)"
+        heading = f"{self.what} not imported: {len(self.errors)} error(s)"
         super().__init__("\n".join([heading, *shown]))
+
+
+class RegistryImportError(DataImportError):
+    """The registry was not imported; `errors` lists every bad row found in all three files."""
+
+    what = "registry"

@@ -16,6 +16,7 @@ from careroute.adapters.registry_csv.columns import (
     ELDER_COLUMNS,
     ELDERS_FILE,
     FILE_ORDER,
+    OPTIONAL_COLUMNS,
     STEWARD_COLUMNS,
     STEWARDS_FILE,
 )
@@ -56,11 +57,17 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _load(
+    directory: Path, file: str, columns: tuple[str, ...], errors: list[RowError]
+) -> Table | None:
+    return Table.load(directory, file, columns, errors, OPTIONAL_COLUMNS.get(file, frozenset()))
+
+
 def _read_registry(directory: Path, as_of: date) -> Registry:
     errors: list[RowError] = []
-    community_table = Table.load(directory, COMMUNITIES_FILE, COMMUNITY_COLUMNS, errors)
-    steward_table = Table.load(directory, STEWARDS_FILE, STEWARD_COLUMNS, errors)
-    elder_table = Table.load(directory, ELDERS_FILE, ELDER_COLUMNS, errors)
+    community_table = _load(directory, COMMUNITIES_FILE, COMMUNITY_COLUMNS, errors)
+    steward_table = _load(directory, STEWARDS_FILE, STEWARD_COLUMNS, errors)
+    elder_table = _load(directory, ELDERS_FILE, ELDER_COLUMNS, errors)
 
     # Ids seen on any row, good or bad: references to a bad row are not reported twice.
     # None when communities.csv cannot be read at all: references are then not checked.

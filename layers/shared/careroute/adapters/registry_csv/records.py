@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from careroute.adapters.registry_csv.columns import MAX_AGE, MAX_RADIUS_M, MIN_AGE
-from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.rows import Row, check_unique
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -20,23 +20,13 @@ from careroute.domain.vocabulary import (
 )
 
 
-def _check_unique(row: Row, field: str, seen: dict[str, int]) -> None:
-    value = row.get(field)
-    if not value:
-        return
-    if value in seen:
-        row.error(field, f"duplicate {field} {value!r} (first on line {seen[value]})")
-    else:
-        seen[value] = row.line
-
-
 def read_community(row: Row, seen: dict[str, int]) -> Community | None:
     community_id, name, street_id, street_name, district_id, district_name = row.texts(
         "community_id", "name", "street_id", "street_name", "district_id", "district_name"
     )
     location = row.location()
     radius_m = row.integer("radius_m", 1, MAX_RADIUS_M)
-    _check_unique(row, "community_id", seen)
+    check_unique(row, "community_id", seen)
     if not row.ok or location is None:
         return None
     return Community(
@@ -79,29 +69,15 @@ def read_steward(row: Row, seen: dict[str, int]) -> Steward | None:
         row.error("break_start", f"break {lunch} is not inside the shift {shift}")
     mode = row.choice("mode", TravelMode)
     max_visits = row.integer("max_visits_per_day", 1, 200)
-    days_off = _days_off(row)
-    _check_unique(row, "steward_id", seen)
+    days_off = row.weekdays("days_off")
+    check_unique(row, "steward_id", seen)
     if not row.ok or shift is None or mode is None:
         return None
     return Steward(steward_id, community_id, name, shift, lunch, mode, max_visits, days_off)
 
 
-def _days_off(row: Row) -> frozenset[int]:
-    days: set[int] = set()
-    for part in row.get("days_off").split(";"):
-        part = part.strip()
-        if part in _WEEKDAYS:
-            days.add(int(part))
-        elif part:
-            row.error("days_off", f"{part!r} is not a weekday number 0 (Monday)..6 (Sunday)")
-    return frozenset(days)
-
-
-_WEEKDAYS = frozenset(str(day) for day in range(7))
-
-
 def _categories(row: Row) -> frozenset[Category]:
-    parts = [part.strip() for part in row.get("categories").split(";") if part.strip()]
+    parts = row.words("categories")
     found: set[Category] = set()
     for part in parts:
         if part in _CATEGORIES:
@@ -148,7 +124,7 @@ def read_elder(row: Row, as_of: date, seen: dict[str, int]) -> Elder | None:
     if last_visit is not None and last_visit > as_of:
         row.error("last_visited_on", f"{last_visit.isoformat()} is after {as_of.isoformat()}")
     urgent_until = row.day("urgent_until", required=False)
-    _check_unique(row, "elder_id", seen)
+    check_unique(row, "elder_id", seen)
     if not row.ok or location is None or born is None or window is None or status is None:
         return None
     return Elder(

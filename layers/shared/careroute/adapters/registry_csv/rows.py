@@ -139,6 +139,20 @@ class Row:
             self.error(field, f"unknown {field} {value!r}; known: {known}")
             return None
 
+    def words(self, field: str) -> list[str]:
+        """A ';'-separated list (e.g. skills), each part stripped, empty parts dropped."""
+        return [part.strip() for part in self.get(field).split(";") if part.strip()]
+
+    def weekdays(self, field: str) -> frozenset[int]:
+        """A ';'-separated list of weekday numbers, 0 (Monday) to 6 (Sunday)."""
+        days: set[int] = set()
+        for part in self.words(field):
+            if part in _WEEKDAYS:
+                days.add(int(part))
+            else:
+                self.error(field, f"{part!r} is not a weekday number 0 (Monday)..6 (Sunday)")
+        return frozenset(days)
+
     def location(self) -> GeoPoint | None:
         """`lat` and `lng` as WGS-84, converted from the row's `crs` (WGS-84 when empty)."""
         lat, lng = self.number("lat", -90.0, 90.0), self.number("lng", -180.0, 180.0)
@@ -150,6 +164,9 @@ class Row:
         except ValueError:  # a BD-09 point at the very edge of the globe
             self.error("lat", f"{lat:g}, {lng:g} in {crs} is out of range as WGS-84")
             return None
+
+
+_WEEKDAYS = frozenset(str(day) for day in range(7))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -164,6 +181,17 @@ def _clock_or_none(text: str) -> int | None:
 @functools.lru_cache(maxsize=4096)
 def _time_window(start: int, end: int) -> TimeWindow:
     return TimeWindow(start, end)
+
+
+def check_unique(row: Row, field: str, seen: dict[str, int]) -> None:
+    """The row's `field` must not repeat a value seen on an earlier row (value -> line)."""
+    value = row.get(field)
+    if not value:
+        return
+    if value in seen:
+        row.error(field, f"duplicate {field} {value!r} (first on line {seen[value]})")
+    else:
+        seen[value] = row.line
 
 
 def check_id_numbers(row: Row) -> None:
