@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.policy_tables import known_table
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.tickets import Level, Ticket, TicketSla, TicketSource
 from careroute.domain.vocabulary import Category, Elder, ElderStatus, FindingCategory, Severity
 
@@ -115,9 +116,7 @@ def office_ticket(elder: Elder, rule_id: str, yuan: int, at: datetime, sla: Tick
         ticket_id=benefit_ticket_id(elder.elder_id, rule_id),
         visit_id="",
         elder_id=elder.elder_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
+        **scope_ids(elder),
         category=FindingCategory.SUBSIDY_ELIGIBILITY,
         severity=Severity.NORMAL,
         opened_at=at,

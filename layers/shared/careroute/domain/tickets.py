@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Severity, VisitRecord
 
 
@@ -124,9 +125,7 @@ def open_ticket(record: VisitRecord, index: int, finding: Finding, sla: TicketSl
         ticket_id=ticket_id(record.visit_id, index),
         visit_id=record.visit_id,
         elder_id=record.elder_id,
-        community_id=record.community_id,
-        street_id=record.street_id,
-        district_id=record.district_id,
+        **scope_ids(record),
         category=finding.category,
         severity=finding.severity,
         opened_at=record.visited_at,
@@ -148,9 +147,7 @@ def unreachable_ticket(last_try: VisitRecord, tries: int, sla_hours: int) -> Tic
         ticket_id=unreachable_ticket_id(last_try.elder_id, last_try.month),
         visit_id=last_try.visit_id,
         elder_id=last_try.elder_id,
-        community_id=last_try.community_id,
-        street_id=last_try.street_id,
-        district_id=last_try.district_id,
+        **scope_ids(last_try),
         category=FindingCategory.HEALTH,
         severity=Severity.HIGH,
         opened_at=last_try.visited_at,

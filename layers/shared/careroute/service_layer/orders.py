@@ -51,6 +51,7 @@ from careroute.domain.orders import (
 )
 from careroute.domain.percentiles import percentile
 from careroute.domain.quota import HomeServicePolicy, month_of, remaining
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, TimeWindow, china_date, parse_clock
 from careroute.planning.urgent_holds import urgent_stop_id
 from careroute.service_layer.ports import (
@@ -179,9 +180,7 @@ def place_order(
         order = Order(
             order_id=order_id(who.subject, key),
             elder_id=elder.elder_id,
-            community_id=elder.community_id,
-            street_id=elder.street_id,
-            district_id=elder.district_id,
+            **scope_ids(elder),
             service=request.service,
             service_date=request.service_date,
             window=window,

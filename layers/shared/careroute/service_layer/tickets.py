@@ -17,6 +17,7 @@ from careroute.domain.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain.due import WorkCalendar
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.retries import RetryPolicy, unreachable_try
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.ticket_duty import DutyRota, hand_over, needs_duty_officer
 from careroute.domain.tickets import (
     Ticket,
@@ -176,9 +177,7 @@ def _row(ticket: Ticket, now: datetime) -> TicketRow:
         ticket_id=ticket.ticket_id,
         visit_id=ticket.visit_id,
         elder_id=ticket.elder_id,
-        community_id=ticket.community_id,
-        street_id=ticket.street_id,
-        district_id=ticket.district_id,
+        **scope_ids(ticket),
         category=ticket.category.value,
         severity=ticket.severity.value,
         level=ticket.level.value,

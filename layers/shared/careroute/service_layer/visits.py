@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import Policy
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 from careroute.messages.visits import VisitRequest
 from careroute.service_layer.ports import (
@@ -116,9 +117,7 @@ def visit_record(
         visit_id=visit_id_for(request.steward_id, idempotency_key),
         elder_id=elder.elder_id,
         steward_id=request.steward_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
+        **scope_ids(elder),
         tier=policy.tier_of(elder, china_date(request.visited_at)),
         outcome=request.outcome,
         visited_at=request.visited_at,

@@ -9,7 +9,7 @@ its bases). Each names what its columns mean and reads them back as a domain val
 
 from __future__ import annotations
 
-from typing import Protocol, TypedDict
+from typing import TypedDict
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 
@@ -72,35 +72,8 @@ def window_columns(window: TimeWindow) -> WindowColumns:
 class InScopes:
     """The community, street and district the item belongs to: the scopes officials read by
     (their queries filter on these attributes). The domain values name them alike, so
-    `scope_ids` serves both ways."""
+    `careroute.domain.scope_ids.scope_ids` serves both ways."""
 
     community_id = UnicodeAttribute()
     street_id = UnicodeAttribute()
     district_id = UnicodeAttribute()
-
-
-class ScopeIds(TypedDict):
-    community_id: str
-    street_id: str
-    district_id: str
-
-
-class HasScopeIds(Protocol):
-    @property
-    def community_id(self) -> str: ...
-
-    @property
-    def street_id(self) -> str: ...
-
-    @property
-    def district_id(self) -> str: ...
-
-
-def scope_ids(placed: HasScopeIds) -> ScopeIds:
-    """The ids of `placed`'s scopes: a domain value's to build its item with, or an item's
-    to build the value."""
-    return {
-        "community_id": placed.community_id,
-        "street_id": placed.street_id,
-        "district_id": placed.district_id,
-    }

@@ -20,7 +20,6 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import scope_ids
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
@@ -38,6 +37,7 @@ from careroute.domain.incidents import (
     IncidentOutcome,
     IncidentStatus,
 )
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.tickets import Level
 from careroute.domain.vocabulary import Severity
 

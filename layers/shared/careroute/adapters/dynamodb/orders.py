@@ -30,7 +30,6 @@ from careroute.adapters.dynamodb.columns import (
     Located,
     Windowed,
     location_columns,
-    scope_ids,
     window_columns,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
@@ -57,6 +56,7 @@ from careroute.domain.orders import (
     ServiceType,
 )
 from careroute.domain.quota import month_of
+from careroute.domain.scope_ids import scope_ids
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.ports import Placement
 

@@ -19,7 +19,6 @@ from careroute.adapters.dynamodb.columns import (
     Located,
     Windowed,
     location_columns,
-    scope_ids,
     window_columns,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
@@ -28,6 +27,7 @@ from careroute.adapters.dynamodb.tables import TableModel, get_item, index, upda
 from careroute.domain import clock
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.errors import NotFoundError
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import (
     Category,
     Community,

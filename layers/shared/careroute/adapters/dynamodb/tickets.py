@@ -16,11 +16,12 @@ from datetime import datetime
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import InScopes, scope_ids
+from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.coverage import count_ticket
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, transaction, update_if
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus
 from careroute.domain.vocabulary import FindingCategory, Severity
 

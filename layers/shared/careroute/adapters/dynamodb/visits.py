@@ -16,11 +16,12 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.condition import Condition, size
 
-from careroute.adapters.dynamodb.columns import InScopes, scope_ids
+from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.registry import ElderModel
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if, transaction
 from careroute.domain.errors import KEY_REUSED, ConflictError
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.visit_records import findings_to_list, from_document
 from careroute.domain.vocabulary import Elder, VisitRecord
 

@@ -1,0 +1,36 @@
+"""The community, street and district an item belongs to: the scopes officials read it by.
+
+Elders, visit records, tickets, orders, incidents and inspection targets each carry the three
+ids under the same names, so one is built from another (or a table item from either) with
+`**scope_ids(placed)` rather than by copying the three fields one by one.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypedDict
+
+
+class ScopeIds(TypedDict):
+    community_id: str
+    street_id: str
+    district_id: str
+
+
+class HasScopeIds(Protocol):
+    @property
+    def community_id(self) -> str: ...
+
+    @property
+    def street_id(self) -> str: ...
+
+    @property
+    def district_id(self) -> str: ...
+
+
+def scope_ids(placed: HasScopeIds) -> ScopeIds:
+    """The ids of `placed`'s scopes, to build another value or item placed alike."""
+    return {
+        "community_id": placed.community_id,
+        "street_id": placed.street_id,
+        "district_id": placed.district_id,
+    }
