@@ -22,11 +22,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from careroute.domain.inspections import (
+    CHECKLIST,
     INSTITUTION_SKILL,
     InspectionPolicy,
     InspectionTarget,
     InspectionWorld,
     Inspector,
+    ItemScore,
     TargetKind,
 )
 from careroute.domain.vocabulary import Community, GeoPoint, TimeWindow
@@ -137,7 +139,7 @@ def _district_targets(
                 name=f"{home.name[:2]}{rng.choice(INSTITUTION_WORDS)}",
                 beds=beds,
                 occupied_beds=round(beds * rng.uniform(0.45, 0.95)),
-                star_rating=rng.choices((1, 2, 3, 4, 5), weights=(10, 30, 35, 20, 5))[0],
+                **_last_inspection(random.Random(rng.random())),
             )
         )
     for k in range(1, _share(HOME_CARE_BEDS, n) + 1):
@@ -167,6 +169,19 @@ def _district_targets(
             )
         )
     return targets
+
+
+def _last_inspection(rng: random.Random) -> dict[str, Any]:
+    """What an institution's last inspection found (its star rating follows from it): the
+    checklist scores, mostly 3-5 and sometimes lower, and the items left to put right. Drawn
+    from its own stream, seeded by one draw of the district's, so the targets after it are
+    the same as when the rating itself was drawn."""
+    scores = tuple(
+        ItemScore(item, rng.choices((1, 2, 3, 4, 5), weights=(3, 7, 25, 40, 25))[0])
+        for item in sorted(CHECKLIST[TargetKind.INSTITUTION])
+    )
+    rectifications = rng.choices((0, 1, 2), weights=(70, 20, 10))[0]
+    return {"last_scores": scores, "last_rectifications": rectifications}
 
 
 def _adaptation(

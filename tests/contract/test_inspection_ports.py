@@ -18,7 +18,12 @@ from careroute.adapters.dynamodb import inspection_repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import NotFoundError
-from careroute.domain.inspections import InspectionTarget, InspectionWorld, TargetKind
+from careroute.domain.inspections import (
+    InspectionTarget,
+    InspectionWorld,
+    ItemScore,
+    TargetKind,
+)
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.messages.inspections import InspectionPlanJob, InspectionResultBody
@@ -127,6 +132,16 @@ def test_targets_read_back_and_are_listed_due_by_a_day_soonest_first(
     assert [t.due_date for t in due] == sorted(t.due_date for t in expected)
     assert list(targets.due_by("D-none", last)) == []
 
+    institutions = list(targets.institutions_of(district))
+    expected = [
+        t for t in world.targets if t.district_id == district and t.kind is TargetKind.INSTITUTION
+    ]
+    assert institutions and sorted(institutions, key=lambda t: t.target_id) == sorted(
+        expected, key=lambda t: t.target_id
+    )
+    assert [t.due_date for t in institutions] == sorted(t.due_date for t in expected)
+    assert all(t.last_scores for t in institutions)
+
 
 def test_a_districts_inspectors_are_listed_by_id_and_known_only_there(
     inspections: InspectionBackend, world: InspectionWorld
@@ -164,27 +179,39 @@ def test_a_district_days_plan_reads_back_and_a_replan_replaces_it(
 def test_a_result_is_stored_once_over_the_due_date_read_and_listed_by_month(
     inspections: InspectionBackend, world: InspectionWorld
 ) -> None:
-    target = next(t for t in world.targets if t.due_date is not None)
+    target = next(t for t in world.targets if t.kind is TargetKind.INSTITUTION)
     inspections.targets.save_targets([target])
     results = inspections.results
     assert target.due_date is not None
     later = target.due_date + timedelta(days=180)
+    scores = tuple(ItemScore(s.item, 5 - s.score // 2) for s in target.last_scores)
+    after = replace(
+        target,
+        due_date=later,
+        last_inspected=TODAY,
+        last_scores=scores,
+        last_rectifications=target.last_rectifications + 1,
+        beds=target.beds + 10,
+        occupied_beds=target.beds + 1,
+    )
 
     first = document(target, "ir-1", NOW)
-    assert results.save_result(first, target, later) is ResultSaved.CREATED
+    assert results.save_result(first, target, after) is ResultSaved.CREATED
     moved = inspections.targets.get_target(target.target_id, consistent=True)
-    assert (moved.due_date, moved.last_inspected) == (later, TODAY)
+    assert moved == after
     assert results.get_result("ir-1") == first
-    assert results.save_result(first, target, later) is ResultSaved.EXISTS
+    assert results.save_result(first, target, after) is ResultSaved.EXISTS
 
     stale = document(target, "ir-2", NOW + timedelta(hours=1))
-    assert results.save_result(stale, target, later) is ResultSaved.TARGET_CHANGED
+    assert results.save_result(stale, target, after) is ResultSaved.TARGET_CHANGED
     assert results.get_result("ir-2") is None
     second = document(moved, "ir-3", NOW + timedelta(hours=2))
-    assert results.save_result(second, moved, None) is ResultSaved.CREATED
+    assert results.save_result(second, moved, replace(moved, due_date=None)) is (
+        ResultSaved.CREATED
+    )
     assert inspections.targets.get_target(target.target_id, consistent=True).due_date is None
     gone = replace(target, target_id="T-unknown")
-    assert results.save_result(document(gone, "ir-4", NOW), gone, later) is (
+    assert results.save_result(document(gone, "ir-4", NOW), gone, after) is (
         ResultSaved.TARGET_CHANGED
     )
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.adapters.memory_store import get_stored, put_all
 from careroute.domain.errors import NotFoundError
-from careroute.domain.inspections import InspectionTarget, Inspector
+from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
 from careroute.domain.vocabulary import china_date
 from careroute.messages.inspections import InspectionPlanJob
 from careroute.service_layer.ports import MonthResult, ResultSaved
@@ -38,13 +37,21 @@ class MemoryInspectionTargets:
         ]
         return iter(sorted(due, key=lambda t: (t.due_date, t.target_id)))
 
-    def move_due(self, expected: InspectionTarget, next_due: date | None, on: date) -> bool:
-        """Set the target's next due date (and when it was inspected), only while its due
-        date is still the one `expected` was read with; False otherwise (or unknown)."""
+    def institutions_of(self, district_id: str) -> Iterator[InspectionTarget]:
+        found = [
+            t
+            for t in self._by_id.values()
+            if t.district_id == district_id and t.kind is TargetKind.INSTITUTION
+        ]
+        return iter(sorted(found, key=lambda t: (t.due_date or date.max, t.target_id)))
+
+    def write_after(self, expected: InspectionTarget, after: InspectionTarget) -> bool:
+        """Store the target as a result leaves it, only while its due date is still the one
+        `expected` was read with; False otherwise (or unknown)."""
         stored = self._by_id.get(expected.target_id)
         if stored is None or stored.due_date != expected.due_date:
             return False
-        self._by_id[stored.target_id] = replace(stored, due_date=next_due, last_inspected=on)
+        self._by_id[stored.target_id] = after
         return True
 
 
@@ -87,8 +94,8 @@ class MemoryInspectionPlans:
 
 
 class MemoryInspectionResults:
-    """Results by id, listed per district and month; saving one moves its target's due date
-    in the targets given (all or nothing)."""
+    """Results by id, listed per district and month; saving one writes its target as the
+    result leaves it in the targets given (all or nothing)."""
 
     def __init__(self, targets: MemoryInspectionTargets) -> None:
         self._targets = targets
@@ -96,14 +103,14 @@ class MemoryInspectionResults:
         """result id -> (district#month, inspected at, document as JSON)."""
 
     def save_result(
-        self, document: dict[str, Any], target: InspectionTarget, next_due: date | None
+        self, document: dict[str, Any], target: InspectionTarget, after: InspectionTarget
     ) -> ResultSaved:
         result_id = str(document["result_id"])
         if result_id in self._by_id:
             return ResultSaved.EXISTS
         inspected_at = datetime.fromisoformat(document["inspected_at"])
         on = china_date(inspected_at)
-        if not self._targets.move_due(target, next_due, on):
+        if not self._targets.write_after(target, after):
             return ResultSaved.TARGET_CHANGED
         month = f"{target.district_id}#{on.strftime('%Y-%m')}"
         self._by_id[result_id] = (month, inspected_at, json.dumps(document))

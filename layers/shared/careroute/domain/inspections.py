@@ -1,9 +1,10 @@
 """Inspections: what district inspectors check, when it is due, what they record.
 
-Three kinds of target: care institutions (beds, occupancy, star rating) inspected on a
-cadence, home care beds (家庭养老床位, with their smart devices) on a longer cadence, and home
-adaptation jobs (适老化改造) checked once for acceptance within a number of days of
-completion (a failed acceptance is re-checked at its last rectification deadline).
+Three kinds of target: care institutions (beds, occupancy, and a star rating that follows
+from their latest result, institution_ratings.py) inspected on a cadence, home care beds
+(家庭养老床位, with their smart devices) on a longer cadence, and home adaptation jobs
+(适老化改造) checked once for acceptance within a number of days of completion (a failed
+acceptance is re-checked at its last rectification deadline).
 
 Pure: no AWS. A result scores each checklist item of its kind and lists rectification
 items, each with a deadline; those become follow-up tickets (`rectification_tickets`) whose
@@ -13,11 +14,17 @@ ids derive from the result id, so a repeated post opens none.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from careroute.domain.institution_ratings import (
+    INSTITUTION_ITEMS,
+    NOT_RATED,
+    RatingRubric,
+    parse_rating,
+)
 from careroute.domain.policy_tables import checked, known_table
 from careroute.domain.tickets import Level, Ticket, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
@@ -40,7 +47,7 @@ INSTITUTION_SKILL = "institution"
 """Only inspectors qualified for care institutions may inspect one."""
 
 CHECKLIST: dict[TargetKind, tuple[str, ...]] = {
-    TargetKind.INSTITUTION: ("fire_safety", "hygiene", "care_quality", "staffing", "records"),
+    TargetKind.INSTITUTION: INSTITUTION_ITEMS,
     TargetKind.HOME_CARE_BED: ("devices_online", "emergency_response", "bed_safety", "care_plan"),
     TargetKind.ADAPTATION: ("grab_bars", "anti_slip", "lighting", "accessibility", "workmanship"),
 }
@@ -50,6 +57,13 @@ MAX_SCORE = 5
 PASS_SHARE = 0.6
 """A result passes with no rectification item and at least this share of the full score."""
 MAX_RECTIFICATION_DAYS = 90
+MAX_BEDS = 10_000
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item: str
+    score: int
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,8 @@ class InspectionPolicy:
     """Penalty (travel seconds) for dropping an optional target `lookahead_days` away; it
     grows linearly to `lookahead_days + 1` times this on the last optional day. Small far
     from the due date, so an early inspection is taken only on a short detour."""
+    rating: RatingRubric = field(default_factory=RatingRubric)
+    """How an institution's stars follow from its latest result (`[inspections.rating]`)."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -107,6 +123,9 @@ def parse_inspection_policy(table: Any, where: str) -> InspectionPolicy:
     table = known_table(table, default.__dataclass_fields__, where)
     values: dict[str, Any] = {}
     for key, value in table.items():
+        if key == "rating":
+            values[key] = parse_rating(value, f"{where}.rating")
+            continue
         expected = type(getattr(default, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -138,19 +157,32 @@ class InspectionTarget:
     """An institution's name; empty for home care beds and adaptation jobs (private homes)."""
     beds: int = 0
     occupied_beds: int = 0
-    star_rating: int = 0
+    """An institution's beds and those taken, as its latest inspection counted them (or as
+    imported, before one)."""
     devices: tuple[str, ...] = ()
     """Smart devices of a home care bed (e.g. fall_sensor, emergency_button)."""
+    last_scores: tuple[ItemScore, ...] = ()
+    """The checklist scores of the latest inspection, by item name (empty: never inspected)."""
+    last_rectifications: int = 0
+    """How many items the latest inspection left to put right."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.occupied_beds <= self.beds:
             raise ValueError(f"target {self.target_id}: occupied beds must be 0..beds")
-        if not 0 <= self.star_rating <= 5:
-            raise ValueError(f"target {self.target_id}: star rating must be 0..5")
+        if self.last_scores and result_problems(self.kind, self.last_scores, (), date.min):
+            raise ValueError(f"target {self.target_id}: last scores must fill its checklist")
 
     @property
     def occupancy(self) -> float:
         return self.occupied_beds / self.beds if self.beds else 0.0
+
+    def stars(self, rubric: RatingRubric) -> int:
+        """An institution's star rating from its latest scores (0: not rated, or not an
+        institution)."""
+        if self.kind is not TargetKind.INSTITUTION:
+            return NOT_RATED
+        scores = {s.item: s.score for s in self.last_scores}
+        return rubric.stars(scores, self.last_rectifications)
 
     @property
     def skills(self) -> frozenset[str]:
@@ -226,12 +258,6 @@ def candidates(
 
 
 @dataclass(frozen=True)
-class ItemScore:
-    item: str
-    score: int
-
-
-@dataclass(frozen=True)
 class Rectification:
     """Something the inspected party must put right by `deadline`."""
 
@@ -254,13 +280,28 @@ class InspectionResult:
     rectifications: tuple[Rectification, ...] = field(default_factory=tuple)
     due_date: date | None = None
     """The due date this inspection met (or missed, if later)."""
+    beds: int | None = None
+    occupied_beds: int | None = None
+    """An institution's beds and occupied beds as counted (None: not counted this time)."""
 
     def __post_init__(self) -> None:
         problems = result_problems(self.kind, self.scores, self.rectifications, self.inspected_on)
         if self.inspected_at.tzinfo is None:
             problems.insert(0, "inspected_at: must carry a UTC offset")
+        problems += self._bed_problems()
         if problems:
             raise ValueError("; ".join(problems))
+
+    def _bed_problems(self) -> list[str]:
+        if self.beds is None and self.occupied_beds is None:
+            return []
+        if self.kind is not TargetKind.INSTITUTION:
+            return ["beds, occupied_beds: counted for care institutions only"]
+        if self.beds is None or self.occupied_beds is None:
+            return ["beds, occupied_beds: give both or neither"]
+        if not 0 <= self.occupied_beds <= self.beds <= MAX_BEDS:
+            return [f"occupied_beds: must be 0..beds, and beds 0..{MAX_BEDS}"]
+        return []
 
     @property
     def inspected_on(self) -> date:
@@ -328,6 +369,25 @@ def next_due(
         return None
     deadlines = [r.deadline for r in result.rectifications]
     return max(deadlines) if deadlines else on + timedelta(days=policy.adaptation_acceptance_days)
+
+
+def after_result(
+    target: InspectionTarget, result: InspectionResult, policy: InspectionPolicy
+) -> InspectionTarget:
+    """The target as `result` leaves it: its next due date, the day and scores of its latest
+    inspection (an institution's rating follows from them) and the beds counted, if any."""
+    beds, occupied = target.beds, target.occupied_beds
+    if result.beds is not None and result.occupied_beds is not None:
+        beds, occupied = result.beds, result.occupied_beds
+    return replace(
+        target,
+        due_date=next_due(target, result, policy),
+        last_inspected=result.inspected_on,
+        last_scores=result.scores,
+        last_rectifications=len(result.rectifications),
+        beds=beds,
+        occupied_beds=occupied,
+    )
 
 
 def rectification_tickets(target: InspectionTarget, result: InspectionResult) -> list[Ticket]:

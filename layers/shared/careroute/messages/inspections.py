@@ -44,6 +44,12 @@ class InspectionResultBody(BaseModel):
         min_length=1, max_length=20, description="Checklist item -> score 0..5 (every item)"
     )
     rectifications: list[RectificationBody] = Field(default_factory=list, max_length=20)
+    beds: int | None = Field(
+        default=None, ge=0, le=10_000, description="A care institution's beds, as counted"
+    )
+    occupied_beds: int | None = Field(
+        default=None, ge=0, le=10_000, description="Of those, taken by residents on the day"
+    )
     notes: str = Field(default="", max_length=2000)
 
     _offset = field_validator("inspected_at")(require_offset)

@@ -26,8 +26,8 @@ from careroute.domain.inspections import (
     ItemScore,
     Rectification,
     TargetKind,
+    after_result,
     candidates,
-    next_due,
     rectification_tickets,
     result_id,
 )
@@ -154,7 +154,8 @@ def plan_district(
 # ------------------------------------------------------------------ routes
 
 
-def _may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) -> None:
+def may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) -> None:
+    """Inspectors read their own district; district officials theirs; the city admin all."""
     if who.role is Role.INSPECTOR:
         if who.scope != district_id:
             raise ForbiddenError("an inspector can only see their own district")
@@ -168,7 +169,7 @@ def _may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) ->
 def inspector_route(who: Caller, inspector_id: str, day: date, ports: Inspecting) -> dict[str, Any]:
     """An inspector's route for a date (targets in order with times; no personal data)."""
     document = ports.plans.get_route(inspector_id, day)
-    _may_read_district(who, document["district_id"], ports.scopes)
+    may_read_district(who, document["district_id"], ports.scopes)
     return document
 
 
@@ -200,12 +201,15 @@ def _result_of(doc: dict[str, Any]) -> InspectionResult:
             for r in doc["rectifications"]
         ),
         due_date=date.fromisoformat(doc["due_date"]) if doc.get("due_date") else None,
+        beds=doc.get("beds"),
+        occupied_beds=doc.get("occupied_beds"),
     )
 
 
 def _document(
-    result: InspectionResult, target: InspectionTarget, due: date | None, body: InspectionResultBody
+    result: InspectionResult, after: InspectionTarget, policy: Policy, body: InspectionResultBody
 ) -> dict[str, Any]:
+    due = after.due_date
     return {
         "result_id": result.result_id,
         "target_id": result.target_id,
@@ -229,7 +233,12 @@ def _document(
         "due_date": result.due_date.isoformat() if result.due_date else None,
         "on_time": result.on_time,
         "next_due_date": due.isoformat() if due else None,
-        "ticket_ids": [t.ticket_id for t in rectification_tickets(target, result)],
+        "beds": result.beds,
+        "occupied_beds": result.occupied_beds,
+        "stars": (
+            after.stars(policy.inspections.rating) if after.kind is TargetKind.INSTITUTION else None
+        ),
+        "ticket_ids": [t.ticket_id for t in rectification_tickets(after, result)],
         "notes": body.notes,
         "fingerprint": fingerprint(body),
     }
@@ -292,12 +301,14 @@ def record_result(
                 scores=body.score_items(),
                 rectifications=tuple(r.to_domain() for r in body.rectifications),
                 due_date=target.due_date,
+                beds=body.beds,
+                occupied_beds=body.occupied_beds,
             )
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
-        due = next_due(target, result, policy.inspections)
-        doc = _document(result, target, due, body)
-        outcome = ports.results.save_result(doc, target, due)
+        after = after_result(target, result, policy.inspections)
+        doc = _document(result, after, policy, body)
+        outcome = ports.results.save_result(doc, target, after)
         if outcome is ResultSaved.EXISTS:
             again = ports.results.get_result(rid)
             assert again is not None
@@ -348,7 +359,7 @@ def progress(
         who.require(Role.CITY_ADMIN)
         districts = sorted({c.district_id for c in ports.communities.all_communities()})
     elif where.kind is ScopeKind.DISTRICT:
-        _may_read_district(who, where.scope_id, ports.scopes)
+        may_read_district(who, where.scope_id, ports.scopes)
         districts = [where.scope_id]
     else:
         raise ValidationError("scope: city or district:ID")

@@ -32,6 +32,9 @@ class DynamoInspectionTargets:
     def due_by(self, district_id: str, last_day: date) -> Iterator[InspectionTarget]:
         return inspections.due_by(district_id, last_day)
 
+    def institutions_of(self, district_id: str) -> Iterator[InspectionTarget]:
+        return inspections.institutions_of(district_id)
+
 
 class DynamoInspectors:
     def save_inspectors(self, inspectors: Iterable[Inspector]) -> int:
@@ -57,9 +60,9 @@ class DynamoInspectionPlans:
 
 class DynamoInspectionResults:
     def save_result(
-        self, document: dict[str, Any], target: InspectionTarget, next_due: date | None
+        self, document: dict[str, Any], target: InspectionTarget, after: InspectionTarget
     ) -> ResultSaved:
-        return inspections.save_result(document, target, next_due)
+        return inspections.save_result(document, target, after)
 
     def get_result(self, result_id: str) -> dict[str, Any] | None:
         return inspections.get_result(result_id)

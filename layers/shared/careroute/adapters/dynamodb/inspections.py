@@ -52,7 +52,7 @@ from careroute.adapters.dynamodb.tables import (
     write_all,
 )
 from careroute.domain.errors import NotFoundError
-from careroute.domain.inspections import InspectionTarget, Inspector, TargetKind
+from careroute.domain.inspections import InspectionTarget, Inspector, ItemScore, TargetKind
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
 from careroute.service_layer.ports import MonthResult, ResultSaved
@@ -67,8 +67,10 @@ class InspectionTargetModel(TableModel, InScopes, Located, Windowed):
     name = UnicodeAttribute(null=True)
     beds = NumberAttribute(default=0)
     occupied_beds = NumberAttribute(default=0)
-    star_rating = NumberAttribute(default=0)
     devices = UnicodeSetAttribute(null=True)
+    last_scores = JSONAttribute(null=True)
+    """The latest inspection's checklist scores, item -> score (an institution's rating)."""
+    last_rectifications = NumberAttribute(default=0)
     last_result_id = UnicodeAttribute(null=True)
 
     by_district_due = index("district-due-index", "district_id", range_key="due_date")
@@ -98,13 +100,23 @@ def _target_item(t: InspectionTarget) -> InspectionTargetModel:
         name=t.name or None,
         beds=t.beds,
         occupied_beds=t.occupied_beds,
-        star_rating=t.star_rating,
         devices=set(t.devices) or None,
+        last_scores=_scores_column(t) or None,
+        last_rectifications=t.last_rectifications,
     )
+
+
+def _scores_column(t: InspectionTarget) -> dict[str, int]:
+    return {s.item: s.score for s in t.last_scores}
 
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def _scores_of(item: InspectionTargetModel) -> dict[str, int]:
+    scores: dict[str, int] = item.last_scores or {}
+    return scores
 
 
 def _target(item: InspectionTargetModel) -> InspectionTarget:
@@ -120,8 +132,9 @@ def _target(item: InspectionTargetModel) -> InspectionTarget:
         name=item.name or "",
         beds=int(item.beds),
         occupied_beds=int(item.occupied_beds),
-        star_rating=int(item.star_rating),
         devices=tuple(sorted(item.devices or ())),
+        last_scores=tuple(ItemScore(i, int(n)) for i, n in sorted(_scores_of(item).items())),
+        last_rectifications=int(item.last_rectifications or 0),
     )
 
 
@@ -139,6 +152,14 @@ def get_target(target_id: str, consistent: bool = False) -> InspectionTarget:
         consistent=consistent,
     )
     return _target(item)
+
+
+def institutions_of(district_id: str) -> Iterator[InspectionTarget]:
+    """A district's care institutions (always due some day: all on the due-date index)."""
+    kind = InspectionTargetModel.kind == TargetKind.INSTITUTION.value
+    with storage_errors("list institutions"):
+        for item in InspectionTargetModel.by_district_due.query(district_id, filter_condition=kind):
+            yield _target(item)
 
 
 def due_by(district_id: str, last_day: date) -> Iterator[InspectionTarget]:
@@ -234,11 +255,10 @@ def plan_summary(district_id: str, day: date) -> dict[str, Any] | None:
 
 
 def save_result(
-    document: dict[str, Any],
-    target: InspectionTarget,
-    next_due: date | None,
+    document: dict[str, Any], target: InspectionTarget, after: InspectionTarget
 ) -> ResultSaved:
-    """Store a result and move its target's due date to `next_due`, in one transaction."""
+    """Store a result and write its target as the result leaves it (`after`: the next due
+    date, the latest scores, the beds counted), in one transaction."""
     inspected_at = datetime.fromisoformat(document["inspected_at"])
     month = inspected_at.astimezone(CHINA_TZ).strftime("%Y-%m")
     result = InspectionItemModel(
@@ -250,12 +270,17 @@ def save_result(
     )
     seen = InspectionTargetModel.due_date
     condition = (seen == target.due_date.isoformat()) if target.due_date else seen.does_not_exist()
+    model = InspectionTargetModel
     actions: list[Action] = [
-        InspectionTargetModel.last_inspected.set(china_date(inspected_at).isoformat()),
-        InspectionTargetModel.last_result_id.set(document["result_id"]),
-        InspectionTargetModel.due_date.set(next_due.isoformat())
-        if next_due
-        else InspectionTargetModel.due_date.remove(),
+        model.last_inspected.set(china_date(inspected_at).isoformat()),
+        model.last_result_id.set(document["result_id"]),
+        model.due_date.set(after.due_date.isoformat())
+        if after.due_date
+        else model.due_date.remove(),
+        model.last_scores.set(_scores_column(after)),
+        model.last_rectifications.set(after.last_rectifications),
+        model.beds.set(after.beds),
+        model.occupied_beds.set(after.occupied_beds),
     ]
     with transaction(InspectionItemModel, "record an inspection result") as tx:
         tx.save(result, condition=InspectionItemModel.pk.does_not_exist())

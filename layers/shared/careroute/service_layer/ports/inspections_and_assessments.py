@@ -35,6 +35,10 @@ class InspectionTargets(Protocol):
         """The district's targets due on or before `last_day`, soonest first."""
         ...
 
+    def institutions_of(self, district_id: str) -> Iterator[InspectionTarget]:
+        """The district's care institutions, soonest due first."""
+        ...
+
 
 class InspectorDirectory(Protocol):
     """Each district's inspectors."""
@@ -91,11 +95,12 @@ class InspectionResults(Protocol):
     date in one step."""
 
     def save_result(
-        self, document: dict[str, Any], target: InspectionTarget, next_due: date | None
+        self, document: dict[str, Any], target: InspectionTarget, after: InspectionTarget
     ) -> ResultSaved:
-        """Store the result document and move its target's due date from the one read
-        (`target.due_date`) to `next_due`, all or nothing; the target also records when it
-        was inspected and by which result."""
+        """Store the result document and write its target as the result leaves it (`after`:
+        next due date, latest inspection day and scores, beds counted), all or nothing, only
+        while the target's due date is the one read (`target.due_date`); the target also
+        records by which result."""
         ...
 
     def get_result(self, result_id: str) -> dict[str, Any] | None:
