@@ -1,6 +1,7 @@
 """Inspections API: an inspector reads their route for a date and posts results (one per
 Idempotency-Key; rectification items become follow-up tickets once); district officials and
-the city admin read the month's inspection progress (due vs done vs overdue)."""
+the city admin read the month's inspection progress (due vs done vs overdue) and the care
+institutions' beds, occupancy and star ratings."""
 
 from typing import Annotated, Any
 
@@ -23,7 +24,9 @@ from careroute.entrypoints.http_api import (
     stored_once,
 )
 from careroute.messages.inspections import InspectionProgress, InspectionResultBody
+from careroute.messages.institutions import InstitutionReport
 from careroute.service_layer.inspections import inspector_route, progress, record_result
+from careroute.service_layer.institutions import institutions
 from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
@@ -66,6 +69,18 @@ def get_progress(
 ) -> InspectionProgress:
     today = clock.today()
     return progress(caller(), scope, month or today.strftime("%Y-%m"), today, ports)
+
+
+@route(
+    "GET",
+    "/institutions",
+    "Care institutions' beds, occupancy and star ratings (from their latest inspection), "
+    "per institution and district (officials, admin)",
+    errors=INPUT_ERRORS,
+)
+def get_institutions(scope: DistrictScopeQuery = "city") -> InstitutionReport:
+    rubric = setup.policy().inspections.rating
+    return institutions(caller(), scope, clock.today(), rubric, ports)
 
 
 lambda_handler = http_handler(app)
