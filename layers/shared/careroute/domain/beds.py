@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel, care_level
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import settings_table
 from careroute.domain.vocabulary import Elder, GeoPoint, TimeWindow
 
 HOME_HOURS = TimeWindow.parse("09:00", "16:30")
@@ -127,20 +127,11 @@ class BedPolicy:
 
 def parse_bed_policy(table: Any, where: str) -> BedPolicy:
     """The optional `[home_care_beds]` table; ValueError naming the key at fault."""
-    default = BedPolicy()
-    table = known_table(table, default.__dataclass_fields__, where)
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key in ("care_levels", "subsistence"):
-            values[key] = _names(value, CareLevel if key == "care_levels" else Subsistence, where)
-            continue
-        expected = type(getattr(default, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise ValueError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
-        values[key] = value
-    return checked(BedPolicy, values, where)
+    names = {
+        "care_levels": lambda value: _names(value, CareLevel, where),
+        "subsistence": lambda value: _names(value, Subsistence, where),
+    }
+    return settings_table(BedPolicy(), table, where, names)
 
 
 def _names(value: Any, kind: type[StrEnum], where: str) -> frozenset[Any]:

@@ -25,7 +25,7 @@ from careroute.domain.institution_ratings import (
     RatingRubric,
     parse_rating,
 )
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import settings_table
 from careroute.domain.tickets import Level, Ticket, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -119,20 +119,8 @@ class InspectionPolicy:
 
 def parse_inspection_policy(table: Any, where: str) -> InspectionPolicy:
     """The optional `[inspections]` table; ValueError naming the key at fault."""
-    default = InspectionPolicy()
-    table = known_table(table, default.__dataclass_fields__, where)
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key == "rating":
-            values[key] = parse_rating(value, f"{where}.rating")
-            continue
-        expected = type(getattr(default, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise ValueError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
-        values[key] = value
-    return checked(InspectionPolicy, values, where)
+    rating = {"rating": lambda value: parse_rating(value, f"{where}.rating")}
+    return settings_table(InspectionPolicy(), table, where, rating)
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,21 @@ check's error is prefixed with where the table is).
 
 Each domain module parses its own `[section]` of the policy file (quota, eligibility,
 inspections, tickets, urgent); sharing these parts means a typo'd key or a value out of
-range is refused with the same message wherever it is.
+range is refused with the same message wherever it is. A section whose settings are
+mostly plain values of their defaults' types is read whole by `settings_table`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 S = TypeVar("S")
+D = TypeVar("D", bound="DataclassInstance")
 
 
 def known_table(table: Any, keys: Iterable[str], where: str) -> dict[str, Any]:
@@ -33,3 +39,25 @@ def checked(settings: Callable[..., S], values: dict[str, Any], where: str) -> S
         return settings(**values)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from exc
+
+
+def settings_table(
+    default: D, table: Any, where: str, parsers: Mapping[str, Callable[[Any], Any]]
+) -> D:
+    """The section's settings from its optional table, over `default` (a settings dataclass):
+    a key is one of its fields; its value is read by `parsers[key]` where there is one, else
+    must be of the type of the default's value (an integer serves for a decimal; true and
+    false are no numbers). ValueError naming the key at fault, or the section's own check's."""
+    table = known_table(table, [f.name for f in fields(default)], where)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in parsers:
+            values[key] = parsers[key](value)
+            continue
+        expected = type(getattr(default, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ValueError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
+        values[key] = value
+    return checked(type(default), values, where)
