@@ -1,0 +1,102 @@
+"""assessors.csv and assessment_requests.csv: the certified assessors (评估员) of each
+district, based at its civil-affairs office, and the elders' requests for a needs assessment
+(能力评估) with their deadlines, open or done with the care level graded."""
+
+from __future__ import annotations
+
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.known import Known
+from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located
+from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
+from careroute.domain.eligibility import CareLevel
+
+
+def _read_assessor(row: Row, known: Known) -> Assessor | None:
+    assessor_id = row.text("assessor_id")
+    district_id = known.district(row)
+    base = row.location()
+    skills = row.words("skills")
+    if not row.ok or base is None:
+        return None
+    return Assessor(assessor_id, district_id, base, frozenset(skills))
+
+
+def _assessor_cells(a: Assessor, located: Located) -> list[str]:
+    return [a.assessor_id, a.district_id, *located.cells(a.base), ";".join(sorted(a.skills))]
+
+
+ASSESSORS = DataFile(
+    name="assessors.csv",
+    attribute="assessors",
+    columns=("assessor_id", "district_id", "lat", "lng", "skills"),
+    key=("assessor_id",),
+    read=_read_assessor,
+    cells=_assessor_cells,
+    order=lambda a: a.assessor_id,
+    located=True,
+)
+
+
+def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
+    request_id = row.text("request_id")
+    community = known.place(row)
+    elder = known.elder(row, community.community_id if community else None)
+    location = row.location()
+    requested_on = row.day("requested_on")
+    deadline = row.day("deadline")
+    if requested_on is not None and deadline is not None and deadline < requested_on:
+        row.error("deadline", f"{deadline.isoformat()} is before requested_on")
+    status = row.choice("status", RequestStatus)
+    level = row.choice("level", CareLevel, required=False)
+    if status is RequestStatus.DONE and level is None and row.ok:
+        row.error("level", "is empty but the request is done (a done request has its level)")
+    if status is RequestStatus.OPEN and level is not None:
+        row.error("level", "must be empty while the request is open")
+    if (
+        not row.ok
+        or community is None
+        or elder is None
+        or location is None
+        or requested_on is None
+        or deadline is None
+        or status is None
+    ):
+        return None
+    return AssessmentRequest(
+        request_id=request_id,
+        elder_id=elder.elder_id,
+        community_id=community.community_id,
+        street_id=community.street_id,
+        district_id=community.district_id,
+        location=location,
+        requested_on=requested_on,
+        deadline=deadline,
+        status=status,
+        level=level,
+    )
+
+
+def _request_cells(r: AssessmentRequest, located: Located) -> list[str]:
+    return [
+        r.request_id, r.elder_id, r.community_id, r.street_id, r.district_id,
+        *located.cells(r.location), r.requested_on.isoformat(), r.deadline.isoformat(),
+        r.status.value, r.level.value if r.level else "",
+    ]  # fmt: skip
+
+
+ASSESSMENT_REQUESTS_COLUMNS = (
+    "request_id", "elder_id", "community_id", "street_id", "district_id", "lat", "lng",
+    "requested_on", "deadline", "status", "level",
+)  # fmt: skip
+
+ASSESSMENT_REQUESTS = DataFile(
+    name="assessment_requests.csv",
+    attribute="assessment_requests",
+    columns=ASSESSMENT_REQUESTS_COLUMNS,
+    key=("request_id",),
+    read=_read_request,
+    cells=_request_cells,
+    order=lambda r: r.request_id,
+    located=True,
+)

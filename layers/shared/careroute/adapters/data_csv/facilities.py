@@ -1,0 +1,36 @@
+"""service_facilities.csv: the day-care centres, service stations and canteens an elder walks
+to in the 15-minute service circle."""
+
+from __future__ import annotations
+
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.known import Known
+from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located
+from careroute.planning.service_circle import Facility, FacilityKind
+
+
+def _read(row: Row, known: Known) -> Facility | None:
+    facility_id = row.text("facility_id")
+    kind = row.choice("kind", FacilityKind)
+    district_id = known.district(row)
+    location = row.location()
+    if not row.ok or kind is None or location is None:
+        return None
+    return Facility(facility_id, kind, district_id, location)
+
+
+def _cells(f: Facility, located: Located) -> list[str]:
+    return [f.facility_id, f.kind.value, f.district_id, *located.cells(f.location)]
+
+
+SERVICE_FACILITIES = DataFile(
+    name="service_facilities.csv",
+    attribute="service_facilities",
+    columns=("facility_id", "kind", "district_id", "lat", "lng"),
+    key=("facility_id",),
+    read=_read,
+    cells=_cells,
+    order=lambda f: f.facility_id,
+    located=True,
+)

@@ -1,0 +1,41 @@
+"""Every data set's file, in the order they are read (a file others refer to comes first:
+providers before their workers, canteens before the lunch orders), and the rules for files
+given together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from careroute.adapters.data_csv.assessments import ASSESSMENT_REQUESTS, ASSESSORS
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.devices import DEVICES
+from careroute.adapters.data_csv.facilities import SERVICE_FACILITIES
+from careroute.adapters.data_csv.home_services import (
+    MARKET_FILES,
+    PILOT_COMMUNITIES,
+    PROVIDERS,
+    SERVICE_WORKERS,
+)
+from careroute.adapters.data_csv.inspections import INSPECTION_TARGETS, INSPECTORS
+from careroute.adapters.data_csv.meals import CANTEENS, MEAL_ORDERS
+
+FILES: tuple[DataFile[Any], ...] = (
+    INSPECTION_TARGETS,
+    INSPECTORS,
+    DEVICES,
+    PROVIDERS,
+    SERVICE_WORKERS,
+    PILOT_COMMUNITIES,
+    CANTEENS,
+    MEAL_ORDERS,
+    ASSESSORS,
+    ASSESSMENT_REQUESTS,
+    SERVICE_FACILITIES,
+)
+FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}
+"""The order problems are reported in."""
+
+TOGETHER = (tuple(spec.name for spec in MARKET_FILES),)
+"""Files given all together or not at all."""
+NEEDS = {MEAL_ORDERS.name: CANTEENS.name}
+"""A file -> the file it refers to, which must then be given too."""

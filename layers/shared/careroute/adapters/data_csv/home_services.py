@@ -1,0 +1,106 @@
+"""providers.csv, service_workers.csv and pilot_communities.csv, the home-service market
+given together: each district's providers with their base and the skills they are ordered
+for, each provider's workers with their skills, shift and lunch break, and the pilot
+communities whose elders get free minutes."""
+
+from __future__ import annotations
+
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.known import Known
+from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.domain.providers import Provider, ServiceWorker
+
+PROVIDERS_FILE = "providers.csv"
+
+
+def _read_provider(row: Row, known: Known) -> Provider | None:
+    provider_id = row.text("provider_id")
+    district_id = known.district(row)
+    base = row.location()
+    skills = row.words("skills")
+    if not skills:
+        row.error("skills", "is empty (required): a provider is ordered for some skill")
+    if not row.ok or base is None:
+        return None
+    provider = Provider(provider_id, district_id, base, frozenset(skills))
+    known.providers[provider_id] = provider
+    return provider
+
+
+def _provider_cells(p: Provider, located: Located) -> list[str]:
+    return [p.provider_id, p.district_id, *located.cells(p.base), ";".join(sorted(p.skills))]
+
+
+PROVIDERS = DataFile(
+    name=PROVIDERS_FILE,
+    attribute="providers",
+    columns=("provider_id", "district_id", "lat", "lng", "skills"),
+    key=("provider_id",),
+    read=_read_provider,
+    cells=_provider_cells,
+    order=lambda p: p.provider_id,
+    located=True,
+)
+
+
+def _read_worker(row: Row, known: Known) -> ServiceWorker | None:
+    worker_id = row.text("worker_id")
+    provider_id = known.listed(row, "provider_id", PROVIDERS_FILE)
+    skills = row.words("skills")
+    if not skills:
+        row.error("skills", "is empty (required): a worker has some skill")
+    provider = known.providers.get(provider_id)
+    if provider is not None and not provider.skills.issuperset(skills):
+        other = ", ".join(sorted(set(skills) - provider.skills))
+        row.error("skills", f"{other} not among provider {provider_id}'s skills")
+    shift = row.window("shift_start", "shift_end")
+    lunch = row.window("lunch_start", "lunch_end", required=False)
+    if shift is not None and lunch is not None and shift.intersect(lunch) != lunch:
+        row.error("lunch_start", f"lunch {lunch} is not inside the shift {shift}")
+    if not row.ok or shift is None:
+        return None
+    return ServiceWorker(worker_id, provider_id, frozenset(skills), shift, lunch)
+
+
+def _worker_cells(w: ServiceWorker, _located: Located) -> list[str]:
+    return [
+        w.worker_id, w.provider_id, ";".join(sorted(w.skills)),
+        clock_text(w.shift.start), clock_text(w.shift.end),
+        clock_text(w.lunch.start) if w.lunch else "", clock_text(w.lunch.end) if w.lunch else "",
+    ]  # fmt: skip
+
+
+SERVICE_WORKERS_COLUMNS = (
+    "worker_id", "provider_id", "skills", "shift_start", "shift_end", "lunch_start",
+    "lunch_end",
+)  # fmt: skip
+
+SERVICE_WORKERS = DataFile(
+    name="service_workers.csv",
+    attribute="service_workers",
+    columns=SERVICE_WORKERS_COLUMNS,
+    key=("worker_id",),
+    read=_read_worker,
+    cells=_worker_cells,
+    order=lambda w: w.worker_id,
+)
+
+
+def _read_pilot(row: Row, known: Known) -> str | None:
+    community = known.community(row)
+    return community.community_id if row.ok and community is not None else None
+
+
+PILOT_COMMUNITIES = DataFile(
+    name="pilot_communities.csv",
+    attribute="pilot_communities",
+    columns=("community_id",),
+    key=("community_id",),
+    read=_read_pilot,
+    cells=lambda community_id, _located: [community_id],
+    order=lambda community_id: community_id,
+)
+
+MARKET_FILES = (PROVIDERS, SERVICE_WORKERS, PILOT_COMMUNITIES)
+"""Given together or not at all: a market is its providers, their workers and the pilots."""

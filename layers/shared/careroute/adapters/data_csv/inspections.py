@@ -1,0 +1,152 @@
+"""inspection_targets.csv and inspectors.csv: what district inspectors check (care
+institutions, home care beds, home adaptation jobs) with their due dates and, after an
+inspection, its checklist scores; and each district's inspectors, based at its office."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.known import Known
+from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located, clock_text, iso_text
+from careroute.domain.inspections import (
+    CHECKLIST,
+    MAX_SCORE,
+    InspectionTarget,
+    Inspector,
+    ItemScore,
+    TargetKind,
+    result_problems,
+)
+
+MAX_BEDS = 10_000
+MAX_DEVICES = 20
+MAX_RECTIFICATIONS = max(len(items) for items in CHECKLIST.values())
+"""At most one rectification item per checklist item."""
+
+
+def _read_target(row: Row, known: Known) -> InspectionTarget | None:
+    target_id = row.text("target_id")
+    kind = row.choice("kind", TargetKind)
+    community = known.place(row)
+    location = row.location()
+    window = row.window("window_start", "window_end")
+    due_date = row.day("due_date", required=False)
+    last_inspected = row.day("last_inspected", required=False)
+    available_from = row.day("available_from", required=False)
+    beds = row.integer("beds", 0, MAX_BEDS)
+    occupied = row.integer("occupied_beds", 0, MAX_BEDS)
+    if occupied > beds:
+        row.error("occupied_beds", f"{occupied} is more than the {beds} beds")
+    devices = tuple(sorted(row.words("devices")))
+    if len(devices) > MAX_DEVICES:
+        row.error("devices", f"{len(devices)} devices; at most {MAX_DEVICES}")
+    scores = _scores(row, kind)
+    rectifications = row.integer("last_rectifications", 0, MAX_RECTIFICATIONS)
+    if not row.ok or kind is None or community is None or location is None or window is None:
+        return None
+    return InspectionTarget(
+        target_id=target_id,
+        kind=kind,
+        district_id=community.district_id,
+        street_id=community.street_id,
+        community_id=community.community_id,
+        location=location,
+        window=window,
+        due_date=due_date,
+        last_inspected=last_inspected,
+        available_from=available_from,
+        name=row.get("name"),
+        beds=beds,
+        occupied_beds=occupied,
+        devices=devices,
+        last_scores=scores,
+        last_rectifications=rectifications,
+    )
+
+
+def _scores(row: Row, kind: TargetKind | None) -> tuple[ItemScore, ...]:
+    """`last_scores`: 'item=score' parts, one per checklist item of the kind (or none)."""
+    scores: list[ItemScore] = []
+    for part in row.words("last_scores"):
+        item, _, score = part.partition("=")
+        if not score.strip().isdigit() or not 0 <= int(score) <= MAX_SCORE:
+            row.error("last_scores", f"{part!r} is not item=score with a score 0..{MAX_SCORE}")
+            return ()
+        scores.append(ItemScore(item.strip(), int(score)))
+    if scores and kind is not None:
+        for problem in result_problems(kind, tuple(scores), (), date.min):
+            row.error("last_scores", problem.removeprefix("scores: "))
+    return tuple(sorted(scores, key=lambda s: s.item))
+
+
+def _target_cells(t: InspectionTarget, located: Located) -> list[str]:
+    return [
+        t.target_id, t.kind.value, t.name, t.community_id, t.street_id, t.district_id,
+        *located.cells(t.location), clock_text(t.window.start), clock_text(t.window.end),
+        iso_text(t.due_date), iso_text(t.last_inspected), iso_text(t.available_from),
+        str(t.beds), str(t.occupied_beds), ";".join(t.devices),
+        ";".join(f"{s.item}={s.score}" for s in sorted(t.last_scores, key=lambda s: s.item)),
+        str(t.last_rectifications),
+    ]  # fmt: skip
+
+
+INSPECTION_TARGETS_COLUMNS = (
+    "target_id", "kind", "name", "community_id", "street_id", "district_id", "lat", "lng",
+    "window_start", "window_end", "due_date", "last_inspected", "available_from", "beds",
+    "occupied_beds", "devices", "last_scores", "last_rectifications",
+)  # fmt: skip
+
+INSPECTION_TARGETS = DataFile(
+    name="inspection_targets.csv",
+    attribute="inspection_targets",
+    columns=INSPECTION_TARGETS_COLUMNS,
+    key=("target_id",),
+    read=_read_target,
+    cells=_target_cells,
+    order=lambda t: t.target_id,
+    located=True,
+)
+
+
+def _read_inspector(row: Row, known: Known) -> Inspector | None:
+    inspector_id = row.text("inspector_id")
+    district_id = known.district(row)
+    base = row.location()
+    shift = row.window("shift_start", "shift_end")
+    lunch = row.window("break_start", "break_end", required=False)
+    if shift is not None and lunch is not None and shift.intersect(lunch) != lunch:
+        row.error("break_start", f"break {lunch} is not inside the shift {shift}")
+    skills = row.words("skills")
+    days_off = row.weekdays("days_off")
+    if not row.ok or base is None or shift is None:
+        return None
+    return Inspector(inspector_id, district_id, base, shift, lunch, frozenset(skills), days_off)
+
+
+def _inspector_cells(i: Inspector, located: Located) -> list[str]:
+    return [
+        i.inspector_id, i.district_id, *located.cells(i.base),
+        clock_text(i.shift.start), clock_text(i.shift.end),
+        clock_text(i.lunch_break.start) if i.lunch_break else "",
+        clock_text(i.lunch_break.end) if i.lunch_break else "",
+        ";".join(sorted(i.skills)), ";".join(map(str, sorted(i.days_off))),
+    ]  # fmt: skip
+
+
+INSPECTORS_COLUMNS = (
+    "inspector_id", "district_id", "lat", "lng", "shift_start", "shift_end", "break_start",
+    "break_end", "skills", "days_off",
+)  # fmt: skip
+
+INSPECTORS = DataFile(
+    name="inspectors.csv",
+    attribute="inspectors",
+    columns=INSPECTORS_COLUMNS,
+    key=("inspector_id",),
+    read=_read_inspector,
+    cells=_inspector_cells,
+    order=lambda i: i.inspector_id,
+    located=True,
+)

@@ -1,0 +1,117 @@
+"""Load the validated data sets besides the registry: inspection targets and inspectors,
+home devices, the home-service market, canteens and lunch orders, assessors and assessment
+requests, and the service facilities of the 15-minute circle.
+
+Each data set is given whole or not at all (None: left as stored). Canteens and facilities
+replace the stored list (a closed canteen is never planned again); the others are stored by
+key, so an item left out of a later import stays, and re-running an interrupted import
+converges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from careroute.domain.assessments import AssessmentRequest, Assessor
+from careroute.domain.devices import Device
+from careroute.domain.inspections import InspectionTarget, Inspector
+from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.planning.meals import Canteen, MealOrder
+from careroute.planning.service_circle import Facility
+from careroute.service_layer.ports import (
+    AssessmentRequests,
+    AssessorDirectory,
+    CanteenRepository,
+    DeviceRepository,
+    FacilityRepository,
+    InspectionTargets,
+    InspectorDirectory,
+    MealOrderRepository,
+    ServiceProviders,
+)
+
+
+@dataclass(frozen=True)
+class DataSets:
+    """The data sets of one import or export; None for one not given. The home-service
+    market is three lists given together: providers, their workers and the pilot
+    communities (ids)."""
+
+    inspection_targets: tuple[InspectionTarget, ...] | None = None
+    inspectors: tuple[Inspector, ...] | None = None
+    devices: tuple[Device, ...] | None = None
+    providers: tuple[Provider, ...] | None = None
+    service_workers: tuple[ServiceWorker, ...] | None = None
+    pilot_communities: tuple[str, ...] | None = None
+    canteens: tuple[Canteen, ...] | None = None
+    meal_orders: tuple[MealOrder, ...] | None = None
+    assessors: tuple[Assessor, ...] | None = None
+    assessment_requests: tuple[AssessmentRequest, ...] | None = None
+    service_facilities: tuple[Facility, ...] | None = None
+
+    @property
+    def market(self) -> ServiceMarket | None:
+        """The home-service market, when all three of its lists are given."""
+        if self.providers is None or self.service_workers is None:
+            return None
+        if self.pilot_communities is None:
+            return None
+        return ServiceMarket(
+            self.providers, self.service_workers, frozenset(self.pilot_communities)
+        )
+
+
+@dataclass(frozen=True)
+class DataSetLoading:
+    """The ports a data-set import writes."""
+
+    targets: InspectionTargets
+    inspectors: InspectorDirectory
+    devices: DeviceRepository
+    providers: ServiceProviders
+    canteens: CanteenRepository
+    meal_orders: MealOrderRepository
+    assessors: AssessorDirectory
+    requests: AssessmentRequests
+    facilities: FacilityRepository
+
+
+def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
+    """Store every data set given; the items written per data set (by its DataSets name).
+
+    `data` must already be validated (data_csv.read_data_sets or the generator): nothing
+    here rejects an item, so an import never stops half-way for bad data.
+    """
+    written: dict[str, int] = {}
+    if data.inspection_targets is not None:
+        written["inspection_targets"] = ports.targets.save_targets(data.inspection_targets)
+    if data.inspectors is not None:
+        written["inspectors"] = ports.inspectors.save_inspectors(data.inspectors)
+    if data.devices is not None:
+        written["devices"] = ports.devices.save_devices(data.devices)
+    market = data.market
+    if market is not None:
+        written["market"] = ports.providers.save_market(market)
+    if data.canteens is not None:
+        written["canteens"] = ports.canteens.replace_canteens(data.canteens)
+    if data.meal_orders is not None:
+        by_day: dict[date, list[MealOrder]] = defaultdict(list)
+        for order in data.meal_orders:
+            by_day[order_day(order)].append(order)
+        written["meal_orders"] = sum(
+            ports.meal_orders.save_orders(day, orders) for day, orders in sorted(by_day.items())
+        )
+    if data.assessors is not None:
+        written["assessors"] = ports.assessors.save_assessors(data.assessors)
+    if data.assessment_requests is not None:
+        written["assessment_requests"] = ports.requests.save_requests(data.assessment_requests)
+    if data.service_facilities is not None:
+        written["service_facilities"] = ports.facilities.replace_facilities(data.service_facilities)
+    return written
+
+
+def order_day(order: MealOrder) -> date:
+    """The day of a lunch order, from its id ("{day}:{elder id}")."""
+    return date.fromisoformat(order.order_id.partition(":")[0])
