@@ -26,6 +26,7 @@ from careroute.domain.institution_ratings import (
     parse_rating,
 )
 from careroute.domain.policy_tables import settings_table
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.tickets import Level, Ticket, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -390,9 +391,7 @@ def rectification_tickets(target: InspectionTarget, result: InspectionResult) ->
                 ticket_id=ticket_id(result.result_id, index),
                 visit_id=result.result_id,
                 elder_id="",
-                community_id=target.community_id,
-                street_id=target.street_id,
-                district_id=target.district_id,
+                **scope_ids(target),
                 category=item.category,
                 severity=item.severity,
                 opened_at=result.inspected_at,
