@@ -264,3 +264,40 @@ def test_officials_list_the_rectification_tickets_and_a_retry_after_a_crash_open
     assert len(rows) == 1 and rows[0]["due_at"].startswith(deadline)
     assert post_result(pump, body, "key-inspection-0004").status == 201
     assert len([t for t in inspection_tickets(pump) if t.ticket_id in ticket_ids]) == 1
+
+
+def institutions_read(pump: EventPump, role: str, scope: str | None, query: dict[str, str]) -> Any:
+    return pump.invoke_http("GET", "/institutions", headers=bearer(pump, role, scope), query=query)
+
+
+def test_an_institutions_rating_follows_its_result_and_officials_read_beds_and_stars(
+    planned: tuple[EventPump, InspectionWorld],
+) -> None:
+    """Given the district's institutions, when an inspector records full marks and counts the
+    beds of one, then GET /institutions shows it at 5 stars with the beds counted, and the
+    district's sums move with it; a count with more occupied beds than beds is refused."""
+    pump, world = planned
+    institution = next(t for t in world.targets if t.kind is TargetKind.INSTITUTION)
+    query = {"scope": f"district:{DISTRICT}"}
+    before = institutions_read(pump, "district_official", DISTRICT, query)
+    assert before.status == 200, before.text
+    full = dict.fromkeys(("fire_safety", "hygiene", "care_quality", "staffing", "records"), 5)
+    body = institution_result(world, target_id=institution.target_id, scores=full)
+    bad = post_result(pump, body | {"beds": 40, "occupied_beds": 41}, "key-institution-bad")
+    assert bad.status == 422 and "occupied_beds" in bad.json()["error"]["message"]
+    assert institutions_read(pump, "district_official", DISTRICT, query).json() == before.json()
+
+    counted = body | {"rectifications": [], "beds": 300, "occupied_beds": 240}
+    posted = post_result(pump, counted, "key-institution-0001")
+    assert posted.status == 201 and posted.json()["stars"] == 5, posted.text
+    after = institutions_read(pump, "district_official", DISTRICT, query).json()
+    row = next(r for r in after["institutions"] if r["target_id"] == institution.target_id)
+    assert (row["stars"], row["score"], row["beds"], row["occupied_beds"]) == (5, 100, 300, 240)
+    assert row["occupancy"] == 0.8
+    total, total_before = after["total"], before.json()["total"]
+    assert total["beds"] == total_before["beds"] - institution.beds + 300
+    assert total["by_stars"][5] >= 1 and sum(total["by_stars"]) == total["institutions"]
+    city = institutions_read(pump, "city_admin", None, {})
+    assert city.status == 200 and city.json()["total"]["beds"] == total["beds"]
+    assert institutions_read(pump, "street_official", "S001", query).status == 403
+    assert institutions_read(pump, "district_official", "D02", query).status == 403
