@@ -11,6 +11,7 @@ from datetime import date
 
 from pynamodb.attributes import UnicodeAttribute
 
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, get_item, write_all
 from careroute.domain.devices import Device, DeviceKind
 
@@ -47,6 +48,13 @@ def _item(d: Device) -> DeviceModel:
 def save_devices(devices: Iterable[Device]) -> int:
     """Store (or replace) devices; the count written. Puts overwrite: a re-run converges."""
     return write_all(DeviceModel, map(_item, devices), "save devices")
+
+
+def all_devices() -> list[Device]:
+    """Every device, by id (an export of the data set; a scan)."""
+    with storage_errors("list devices"):
+        found = [_device(item) for item in DeviceModel.scan()]
+    return sorted(found, key=lambda d: d.device_id)
 
 
 def get_device(device_id: str) -> Device:

@@ -135,6 +135,12 @@ def is_pilot(community_id: str) -> bool:
         return HomeServiceModel.count(PILOT, HomeServiceModel.sk == community_id) > 0
 
 
+def pilot_communities() -> list[str]:
+    """The pilot communities' ids, in order."""
+    with storage_errors("list pilot communities"):
+        return [item.sk for item in HomeServiceModel.query(PILOT)]
+
+
 def pilot_count() -> int:
     with storage_errors("count pilot communities"):
         return HomeServiceModel.count(PILOT)

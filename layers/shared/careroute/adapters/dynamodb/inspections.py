@@ -162,6 +162,13 @@ def institutions_of(district_id: str) -> Iterator[InspectionTarget]:
             yield _target(item)
 
 
+def all_targets() -> list[InspectionTarget]:
+    """Every target, by id (an export of the data set; a scan)."""
+    with storage_errors("list inspection targets"):
+        found = [_target(item) for item in InspectionTargetModel.scan()]
+    return sorted(found, key=lambda t: t.target_id)
+
+
 def due_by(district_id: str, last_day: date) -> Iterator[InspectionTarget]:
     """A district's targets with a due date on or before `last_day`, soonest first."""
     condition = InspectionTargetModel.due_date <= last_day.isoformat()

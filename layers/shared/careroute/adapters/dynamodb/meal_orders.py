@@ -19,6 +19,7 @@ from careroute.adapters.dynamodb.columns import (
     location_columns,
     window_columns,
 )
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_all
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.meals import MealOrder
@@ -63,18 +64,26 @@ def save_orders(day: date, orders: Iterable[MealOrder]) -> int:
     return write_all(MealOrderModel, items, "save meal orders")
 
 
+def all_orders() -> list[MealOrder]:
+    """Every stored lunch order of every day, by id (an export of the data set; a scan)."""
+    with storage_errors("list meal orders"):
+        found = [_order(item) for item in MealOrderModel.scan()]
+    return sorted(found, key=lambda o: (o.order_id, o.canteen_id))
+
+
 def orders_of(canteen_id: str, day: date) -> tuple[MealOrder, ...]:
     """The canteen's lunch orders for `day`, by elder id (none: an empty tuple)."""
     action = "read a canteen's meal orders"
     items = starting_with(MealOrderModel, canteen_id, _day_prefix(day), action)
-    return tuple(
-        MealOrder(
-            item.order_id,
-            item.elder_id,
-            item.canteen_id,
-            item.location(),
-            int(item.meals),
-            item.window(),
-        )
-        for item in items
+    return tuple(_order(item) for item in items)
+
+
+def _order(item: MealOrderModel) -> MealOrder:
+    return MealOrder(
+        item.order_id,
+        item.elder_id,
+        item.canteen_id,
+        item.location(),
+        int(item.meals),
+        item.window(),
     )
