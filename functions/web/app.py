@@ -1,12 +1,14 @@
 """Web pages: the steward's day and the officials' dashboard, plus the two reads only they need.
 
 GET /app/{file} serves the static shell (HTML, CSS, JS shipped in functions/web/static; no
-CDN, nothing fetched from the internet) with no token: the shell holds no data. Everything a
-page shows comes from JWT-protected routes: the API function's, and here GET /map (community
-points and district outlines of the viewer's scope) and GET /coverage/daily (the month's
-coverage day by day), scoped like GET /coverage.
+CDN, nothing fetched from the internet) with no token: the shell holds no data. GET
+/app/sign-in.json tells the pages where they sign in (Cognito's hosted UI, or the local
+issuer). Everything a page shows comes from JWT-protected routes: the API function's, and
+here GET /map (community points and district outlines of the viewer's scope) and GET
+/coverage/daily (the month's coverage day by day), scoped like GET /coverage.
 """
 
+import json
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -24,10 +26,12 @@ from careroute.entrypoints.http_api import (
     http_handler,
 )
 from careroute.entrypoints.http_errors import error
+from careroute.entrypoints.sign_in import SignIn
 from careroute.service_layer.dashboard import month_series, scope_map
 
 handler_setup.bound_settings()
 ports = dashboard_reading()
+sign_in = SignIn.from_env()
 app, caller, route = area_api("dashboard")
 STATIC = FilePath(__file__).parent / "static"
 TYPES = {
@@ -40,11 +44,24 @@ TYPES = {
 FILES = {p.name: p for p in STATIC.iterdir() if p.suffix in TYPES}
 """The shell's files, listed once: a request names one of these or gets 404."""
 CSP = (
-    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: https:; "
-    "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    f"default-src 'self'; script-src 'self'; connect-src 'self' {sign_in.token_origin()}; "
+    "img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'; worker-src 'self'"
 )
-"""The pages run only their own scripts and talk only to this API (the token is in
-localStorage); images may come from https for the optional base-map tiles."""
+"""The pages run only their own scripts (and their service worker) and talk only to this API
+and the sign-in's token endpoint; images may come from https for the optional base-map tiles."""
+HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": CSP,
+}
+
+
+@app.get("/app/sign-in.json", include_in_schema=False)
+def get_sign_in() -> Response[str]:
+    body = json.dumps(sign_in.page_config())
+    return Response(200, TYPES[".json"], body, headers=HEADERS)
 
 
 @app.get("/app/<name>", include_in_schema=False)
@@ -52,13 +69,7 @@ def get_page(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
     page = FILES.get(name)
     if page is None:
         return error(HTTPStatus.NOT_FOUND, "not_found", "no such page")
-    headers = {
-        "Cache-Control": "no-cache",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": CSP,
-    }
-    return Response(200, TYPES[page.suffix], page.read_text("utf-8"), headers=headers)
+    return Response(200, TYPES[page.suffix], page.read_text("utf-8"), headers=HEADERS)
 
 
 @route("GET", "/map", "Community points and district outlines of a scope (no elder data)")

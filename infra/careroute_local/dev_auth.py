@@ -6,6 +6,9 @@ the claims to the handler in requestContext.authorizer.jwt.claims, as API Gatewa
 
 The key pair is generated on first use and kept in the data directory (`var/dev-jwt-key.json`,
 git-ignored). It is a development key: the cloud stack trusts only its Cognito user pool.
+The pages sign in against it through `careroute_local.dev_signin` (Cognito's hosted-UI
+endpoints, played locally); its refresh tokens are signed like the others but never pass
+`verify`, so one cannot be used as a bearer token.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ ROLES = (
 
 CLOCK_SKEW_SECONDS = 30
 """How far apart the issuing and the checking process's clocks may be."""
+REFRESH_TOKEN_DAYS = 30
+"""Cognito's default lifetime of a refresh token."""
 
 
 def _now() -> int:
@@ -82,14 +87,16 @@ class DevIssuer:
         sub: str | None = None,
         ttl_seconds: int = 12 * 3600,
         extra: dict[str, Any] | None = None,
+        token_use: str = "id",
     ) -> str:
-        """A signed ID token like Cognito's, with custom:role and custom:scope."""
+        """A signed ID token like Cognito's, with custom:role and custom:scope (or, with
+        `token_use`, an access or a refresh token of the same user)."""
         now = _now()
         claims: dict[str, Any] = {
             "iss": ISSUER,
             "aud": AUDIENCE,
             "sub": sub or f"dev-{role}-{scope or 'all'}-{uuid.uuid4().hex[:8]}",
-            "token_use": "id",
+            "token_use": token_use,
             "iat": now,
             "exp": now + ttl_seconds,
             "custom:role": role,
@@ -100,14 +107,27 @@ class DevIssuer:
         return jwt.encode({"alg": "RS256", "kid": "careroute-dev"}, claims, self.key)
 
     def verify(self, authorization: str | None) -> dict[str, Any] | None:
-        """The claims of a valid `Bearer <token>` header value; None if missing or invalid."""
+        """The claims of a valid `Bearer <token>` header value; None if missing or invalid
+        (a refresh token is no bearer token)."""
         if not authorization:
             return None
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
+        claims = self.claims_of(token.strip())
+        if claims is None or claims.get("token_use") == "refresh":
+            return None
+        return claims
+
+    def refresh_claims(self, token: str) -> dict[str, Any] | None:
+        """The claims of a valid refresh token this issuer signed; None otherwise."""
+        claims = self.claims_of(token)
+        return claims if claims is not None and claims.get("token_use") == "refresh" else None
+
+    def claims_of(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token signed by this issuer, for it, and not expired."""
         try:
-            decoded = jwt.decode(token.strip(), self.key, algorithms=["RS256"])
+            decoded = jwt.decode(token, self.key, algorithms=["RS256"])
             self._claims.validate(decoded.claims)
         except (JoseError, ValueError):
             return None

@@ -30,6 +30,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from careroute_local.dev_signin import SIGN_IN_ENVIRONMENT
 from careroute_local.snapshots import PATH_PREFIX as SNAPSHOTS_PATH
 from careroute_local.template import ACCOUNT_ID, Template, load_template
 
@@ -73,7 +74,8 @@ class LocalStack:
         """Where the handlers' notices go: beside the journal when the data is kept, else a
         file of this process (in-process handlers keep the first stack's environment)."""
         self.journal_replayed: dict[str, float] | None = None
-        self.env_overrides = dict(env_overrides or {})
+        # The pages sign in at the local issuer (careroute_local.dev_signin), not at Cognito.
+        self.env_overrides = {**SIGN_IN_ENVIRONMENT, **(env_overrides or {})}
         self.template_path = Path(template_path).resolve()
         self.stack_name = stack_name
         self.region = region

@@ -4,7 +4,8 @@ One request at a time per function, payload format 2.0. Routes behind a JWT auth
 `Authorization: Bearer <token>` from the local dev issuer (careroute_local.dev_auth): missing,
 forged or expired -> 401 {"message":"Unauthorized"}; the verified claims reach the handler in
 requestContext.authorizer.jwt.claims. `GET /local/outbox` lists the notices the handlers wrote
-(careroute_local.pump.outbox_route): the local stack's own page, needing no token.
+(careroute_local.pump.outbox_route): the local stack's own page, needing no token. Under
+`/local/auth/` the dev issuer plays Cognito's hosted sign-in (careroute_local.pump.signin_route).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from careroute_local.dev_auth import DevIssuer
+from careroute_local.dev_signin import DevSignIn
 from careroute_local.pump.function_runner import FunctionRunner, last_line
 from careroute_local.pump.http_events import (
     Headers,
@@ -28,6 +30,7 @@ from careroute_local.pump.http_events import (
 from careroute_local.pump.http_routes import Route, match_route, route
 from careroute_local.pump.http_server import LocalHttpServer, serve
 from careroute_local.pump.outbox_route import OUTBOX_ROUTE, outbox_answer
+from careroute_local.pump.signin_route import SIGN_IN_PREFIX, sign_in_answer
 from careroute_local.stack import LocalStack
 from careroute_local.template import Template
 
@@ -41,6 +44,7 @@ class HttpApi(FunctionRunner):
         super().__init__(stack)
         self._route_table: tuple[Template, list[Route]] | None = None
         self._issuer: DevIssuer | None = None
+        self._sign_in: DevSignIn | None = None
 
     @property
     def issuer(self) -> DevIssuer:
@@ -48,6 +52,13 @@ class HttpApi(FunctionRunner):
         if self._issuer is None:
             self._issuer = DevIssuer()
         return self._issuer
+
+    @property
+    def sign_in(self) -> DevSignIn:
+        """The pages' sign-in on the local issuer (code flow with PKCE, refresh)."""
+        if self._sign_in is None:
+            self._sign_in = DevSignIn(self.issuer)
+        return self._sign_in
 
     def verify_token(self, authorization: str | None) -> dict[str, Any] | None:
         return self.issuer.verify(authorization)
@@ -88,6 +99,8 @@ class HttpApi(FunctionRunner):
         if method == "GET" and path == OUTBOX_ROUTE:
             accept = header(headers, "accept")
             return outbox_answer(self.stack.outbox_path, raw_query, accept), []
+        if path.startswith(SIGN_IN_PREFIX):
+            return sign_in_answer(self.sign_in, method, path, raw_query, body), []
         matched = self._match(method, path)
         if matched is None:
             return api_error(404, "Not Found"), []
