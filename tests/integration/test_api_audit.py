@@ -18,6 +18,7 @@ def test_a_stewards_route_read_shows_in_the_city_admins_audit_log(
     route = read_route(loaded_stack, steward.steward_id)
     assert route.status == 200, route.text
     shown = sorted(s["elder_id"] for s in route.json()["stops"])
+    assert loaded_stack.deliver_logs().succeeded == 1  # the read's audit line, to its writer
 
     log = loaded_stack.invoke_http(
         "GET",

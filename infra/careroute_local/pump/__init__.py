@@ -1,4 +1,5 @@
-"""The event pump: delivers schedules, SQS batches, stream records and HTTP requests to handlers.
+"""The event pump: delivers schedules, SQS batches, stream records, HTTP requests and log lines
+to handlers.
 
 moto stores data but runs no code (without Docker), fires no schedules and serves no HTTP API.
 This package plays the part of Lambda's pollers, EventBridge Scheduler and API Gateway for the
@@ -11,7 +12,8 @@ One module per part, each keeping Lambda's semantics (so tests of retries and du
 something): `function_runner` (importing and calling a handler) and `worker_pool` (concurrency),
 `schedules` and `schedule_expressions`, `queues` (SQS), `streams` and `stream_checkpoints`
 (DynamoDB streams), `http_api`, `http_routes`, `http_events` and `http_server` (API Gateway),
-and `event_pump`, which puts them together.
+`log_subscriptions` and `log_filters` (CloudWatch Logs subscription filters), and
+`event_pump`, which puts them together.
 """
 
 from careroute_local.pump.batches import DrainStats

@@ -1,8 +1,8 @@
 """The event pump: every event source of the local stack in one object, and its main loop.
 
-`EventPump` is the schedules, the SQS and stream pollers and the HTTP API together (each in
-its own module, sharing one `FunctionRunner`); `run_forever` drives them all on the clock as
-`careroute run` does.
+`EventPump` is the schedules, the SQS and stream pollers, the HTTP API and the log
+subscriptions together (each in its own module, sharing one `FunctionRunner`); `run_forever`
+drives them all on the clock as `careroute run` does.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime
 
 from careroute.domain import clock
 from careroute_local.pump.http_api import HttpApi
+from careroute_local.pump.log_subscriptions import LogSubscriptions
 from careroute_local.pump.queues import QueuePoller
 from careroute_local.pump.schedule_expressions import next_schedule_time
 from careroute_local.pump.schedules import ScheduleTriggers
@@ -23,7 +24,7 @@ from careroute_local.template import SqsEvent, StreamEvent
 log = logging.getLogger("careroute_local")
 
 
-class EventPump(ScheduleTriggers, QueuePoller, StreamPoller, HttpApi):
+class EventPump(ScheduleTriggers, QueuePoller, StreamPoller, HttpApi, LogSubscriptions):
     """Delivers events to the template's functions, in-process (or in worker processes)."""
 
     def close(self) -> None:
@@ -72,6 +73,10 @@ class EventPump(ScheduleTriggers, QueuePoller, StreamPoller, HttpApi):
                     self.drain_stream(table_id)
                 except Exception:
                     log.exception("draining the stream of %s failed", table_id)
+            try:
+                self.deliver_logs()
+            except Exception:
+                log.exception("delivering log lines failed")
             for (function_id, event_name), when in list(next_at.items()):
                 if when is None or when > clock.now():
                     continue

@@ -5,10 +5,10 @@ never hand-list tables, queues or triggers: they ask this package. It understand
 CloudFormation short tags (`cfn_yaml`), Parameters defaults, Conditions and the intrinsic
 functions (`intrinsics`), the SAM Globals section (merged into each function like SAM does,
 `loading`), and the event sources the local pump can drive (`event_sources`: ScheduleV2/Schedule,
-SQS, DynamoDB streams, HttpApi). References are resolved to what CloudFormation would give: a
-table's name, a queue's URL, ARNs in account 123456789012. Runtime-only values (queue URLs on
-the local endpoint, stream ARNs, which contain a creation timestamp) are bound by
-`load_template(..., endpoint_url, stream_arns)` once the stack exists.
+SQS, DynamoDB streams, HttpApi, CloudWatchLogs). References are resolved to what CloudFormation
+would give: a table's name, a queue's URL, ARNs in account 123456789012. Runtime-only values
+(queue URLs on the local endpoint, stream ARNs, which contain a creation timestamp) are bound
+by `load_template(..., endpoint_url, stream_arns)` once the stack exists.
 
 The template is read here, not through aws-sam-translator: the translator only rewrites SAM
 into CloudFormation and would still leave every Ref, GetAtt and Sub to resolve, whereas the few
@@ -23,6 +23,7 @@ from careroute_local.template.specs import (
     FunctionSpec,
     HttpApiEvent,
     HttpApiSpec,
+    LogSubscriptionEvent,
     QueueSpec,
     ScheduleEvent,
     SqsEvent,
@@ -36,6 +37,7 @@ __all__ = [
     "FunctionSpec",
     "HttpApiEvent",
     "HttpApiSpec",
+    "LogSubscriptionEvent",
     "QueueSpec",
     "ScheduleEvent",
     "SqsEvent",

@@ -1,7 +1,8 @@
 """The event sources of a function (its SAM `Events`) as specs the local pump can drive.
 
-ScheduleV2/Schedule, SQS, DynamoDB streams and HttpApi events, with the defaults Lambda and
-SAM apply; other event types (Api, S3, SNS, ...) are skipped, since nothing local delivers them.
+ScheduleV2/Schedule, SQS, DynamoDB streams, HttpApi and CloudWatchLogs events, with the
+defaults Lambda and SAM apply; other event types (Api, S3, SNS, ...) are skipped, since
+nothing local delivers them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from careroute_local.template.intrinsics import (
 from careroute_local.template.specs import (
     Event,
     HttpApiEvent,
+    LogSubscriptionEvent,
     ScheduleEvent,
     SqsEvent,
     StreamEvent,
@@ -88,6 +90,14 @@ def function_event(
             ),
             payload_format_version=str(props.get("PayloadFormatVersion", "2.0")),
             authorizer=str(authorizer) if authorizer else None,
+        )
+    if etype == "CloudWatchLogs":
+        props = r.resolve(raw)
+        return LogSubscriptionEvent(
+            name=name,
+            log_group=str(props["LogGroupName"]),
+            filter_pattern=str(props.get("FilterPattern", "")),
+            filter_name=f"{fn_logical_id}{name}",
         )
     return None  # event types the local pump does not drive (Api, S3, SNS, ...)
 

@@ -24,6 +24,7 @@ TABLE_TYPES = {"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"}
 QUEUE_TYPE = "AWS::SQS::Queue"
 FUNCTION_TYPES = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
 HTTP_API_TYPE = "AWS::Serverless::HttpApi"
+LOG_GROUP_TYPE = "AWS::Logs::LogGroup"
 LAYER_TYPES = {"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"}
 _NO_VALUE = object()  # AWS::NoValue: the key disappears
 
@@ -112,6 +113,7 @@ class Resolver:
             "AWS::Lambda::Function": "FunctionName",
             "AWS::Serverless::LayerVersion": "LayerName",
             "AWS::Lambda::LayerVersion": "LayerName",
+            LOG_GROUP_TYPE: "LogGroupName",
         }.get(rtype)
         self._names[logical_id] = f"<resolving {logical_id}>"  # breaks reference cycles
         name = None
@@ -132,7 +134,7 @@ class Resolver:
         if logical_id not in self.resources:
             raise ValueError(f"!Ref to unknown resource or parameter {logical_id}")
         rtype = self.resources[logical_id].get("Type", "")
-        if rtype in TABLE_TYPES or rtype in FUNCTION_TYPES:
+        if rtype in TABLE_TYPES or rtype in FUNCTION_TYPES or rtype == LOG_GROUP_TYPE:
             return self.physical_name(logical_id)
         if rtype == QUEUE_TYPE:
             return self.queue_url(logical_id)

@@ -205,6 +205,9 @@ def _function(
     env = (props.get("Environment") or {}).get("Variables") or {}
     environment = {k: _env_str(v) for k, v in env.items()}
     name = r.physical_name(logical_id)
+    log_group = (props.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}"
+    dead_letter = raw.get("DeadLetterQueue") or {}
+    retries = (props.get("EventInvokeConfig") or {}).get("MaximumRetryAttempts", 2)
     return FunctionSpec(
         logical_id=logical_id,
         name=name,
@@ -222,6 +225,11 @@ def _function(
             for ev_name, ev in events_raw.items()
             if (event := function_event(r, logical_id, name, ev_name, ev)) is not None
         ),
+        log_group=str(log_group),
+        dead_letter_queue_logical_id=(
+            target_logical_id(r, dead_letter["TargetArn"], QUEUE_TYPE) if dead_letter else None
+        ),
+        async_retry_attempts=int(retries),
     )
 
 

@@ -105,8 +105,19 @@ class HttpApiEvent:
         return "$default" if self.path == "$default" else f"{self.method} {self.path}"
 
 
-Event = ScheduleEvent | SqsEvent | StreamEvent | HttpApiEvent
-_E = TypeVar("_E", ScheduleEvent, SqsEvent, StreamEvent, HttpApiEvent)
+@dataclass(frozen=True)
+class LogSubscriptionEvent:
+    """A CloudWatch Logs subscription filter: a log group's lines matching `filter_pattern`
+    delivered to the function in batches (asynchronous invocations)."""
+
+    name: str
+    log_group: str  # the log group's name
+    filter_pattern: str  # "" matches every line
+    filter_name: str = ""
+
+
+Event = ScheduleEvent | SqsEvent | StreamEvent | HttpApiEvent | LogSubscriptionEvent
+_E = TypeVar("_E", ScheduleEvent, SqsEvent, StreamEvent, HttpApiEvent, LogSubscriptionEvent)
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,9 @@ class FunctionSpec:
     environment: dict[str, str] = field(default_factory=dict)
     layer_dirs: tuple[Path, ...] = ()
     events: tuple[Event, ...] = ()
+    log_group: str = ""  # LoggingConfig.LogGroup, else /aws/lambda/<name>
+    dead_letter_queue_logical_id: str | None = None  # DeadLetterQueue (asynchronous invokes)
+    async_retry_attempts: int = 2  # EventInvokeConfig.MaximumRetryAttempts
 
     @property
     def handler_path(self) -> Path:

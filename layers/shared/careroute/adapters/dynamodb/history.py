@@ -104,6 +104,16 @@ def record_reads(reads: list[tuple[str, Entry]]) -> None:
         write_all(ElderHistoryModel, (_item(pk, e) for pk, e in reads), "write audit records")
 
 
+def record_reads_once(reads: Iterable[tuple[str, Entry, str]]) -> int:
+    """Write reads (partition key, entry, read id) keyed by their read id, so that a read
+    delivered twice is stored once; the count of distinct reads written."""
+    items = {}
+    for pk, entry, read_id in reads:
+        item = _item(pk, entry, read_id)
+        items[(item.pk, item.sk)] = item  # one batch may not put the same key twice
+    return write_all(ElderHistoryModel, items.values(), "write audit records")
+
+
 def entries(pk: str, kind: Kind | None = None, newest_first: bool = True) -> Iterator[Entry]:
     condition = ElderHistoryModel.kind == kind.value if kind else None
     with storage_errors("read history"):

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from careroute.adapters import audit_log
 from careroute.adapters.cached import CachedStewards
 from careroute.adapters.china_calendar import ChinaCalendar
 from careroute.adapters.dynamodb import (
@@ -31,6 +32,7 @@ from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Community, Elder, Steward, VisitRecord
 from careroute.messages.api import Holiday, Holidays
+from careroute.messages.audit import LoggedRead
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.capacity import CapacityReading
 from careroute.service_layer.eligibility import BenefitScan
@@ -224,6 +226,34 @@ class DynamoReadAudit:
         return list(history.entries(history.elder_pk(community_id, elder_id), Kind.READ))
 
 
+class LoggedReadAudit(DynamoReadAudit):
+    """Reads recorded as audit log lines, which the audit writer stores in the history table
+    (the request does not wait for that write); read back from the table."""
+
+    def record_community_read(self, community_id: str, entry: Entry) -> None:
+        audit_log.log_read(community_id, entry)
+
+    def record_community_reads(self, reads: Mapping[str, Entry]) -> None:
+        for community_id, entry in reads.items():
+            audit_log.log_read(community_id, entry)
+
+    def record_elder_read(self, community_id: str, elder_id: str, entry: Entry) -> None:
+        audit_log.log_read(community_id, entry, elder_id)
+
+    def keep_logged(self, reads: Iterable[LoggedRead]) -> int:
+        """Store logged reads (the audit writer), each once however often delivered."""
+        return history.record_reads_once(
+            (
+                history.community_pk(read.community_id)
+                if read.elder_id is None
+                else history.elder_pk(read.community_id, read.elder_id),
+                read.entry(),
+                read.read_id,
+            )
+            for read in reads
+        )
+
+
 class DynamoTickets:
     def open_once(self, ticket: Ticket) -> bool:
         return tickets.open_once(ticket)
@@ -339,7 +369,7 @@ def community_planning() -> CommunityPlanning:
 
 def route_reading() -> RouteReading:
     """The ports of a steward reading their route, on DynamoDB."""
-    return RouteReading(routes=DynamoRoutes(), elders=DynamoElders(), audit=DynamoReadAudit())
+    return RouteReading(routes=DynamoRoutes(), elders=DynamoElders(), audit=LoggedReadAudit())
 
 
 def ticketing() -> Ticketing:
