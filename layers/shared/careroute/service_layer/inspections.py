@@ -166,6 +166,18 @@ def may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) -> 
     require_scope(who, where, scopes.ancestors(where))
 
 
+def readable_districts(who: Caller, where: Scope, ports: Inspecting) -> list[str]:
+    """The districts of `where` (the city, for the city admin, or one district its officials
+    and inspectors may read), in id order; a street or community scope is refused."""
+    if where.kind is ScopeKind.CITY:
+        who.require(Role.CITY_ADMIN)
+        return sorted({c.district_id for c in ports.communities.all_communities()})
+    if where.kind is ScopeKind.DISTRICT:
+        may_read_district(who, where.scope_id, ports.scopes)
+        return [where.scope_id]
+    raise ValidationError("scope: city or district:ID")
+
+
 def inspector_route(who: Caller, inspector_id: str, day: date, ports: Inspecting) -> dict[str, Any]:
     """An inspector's route for a date (targets in order with times; no personal data)."""
     document = ports.plans.get_route(inspector_id, day)
@@ -355,14 +367,7 @@ def progress(
     """Due vs done vs overdue in a month, per district of the scope (city or a district)."""
     where = parse_scope(scope)
     _month_bounds(month)
-    if where.kind is ScopeKind.CITY:
-        who.require(Role.CITY_ADMIN)
-        districts = sorted({c.district_id for c in ports.communities.all_communities()})
-    elif where.kind is ScopeKind.DISTRICT:
-        may_read_district(who, where.scope_id, ports.scopes)
-        districts = [where.scope_id]
-    else:
-        raise ValidationError("scope: city or district:ID")
+    districts = readable_districts(who, where, ports)
     rows = [district_progress(d, month, today, ports) for d in districts]
     total = DistrictProgress(
         district_id="all",

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from careroute.domain.access import Caller, Role
-from careroute.domain.coverage import ScopeKind
-from careroute.domain.errors import ValidationError
+from careroute.domain.access import Caller
 from careroute.domain.inspections import InspectionTarget
 from careroute.domain.institution_ratings import NOT_RATED, RatingRubric
 from careroute.messages.institutions import DistrictInstitutions, InstitutionReport, InstitutionRow
-from careroute.service_layer.inspections import Inspecting, may_read_district
+from careroute.service_layer.inspections import Inspecting, readable_districts
 from careroute.service_layer.scope_access import parse_scope
 
 
@@ -63,14 +61,7 @@ def institutions(
     """The institutions of the city or a district, each with its beds, occupancy and stars,
     and their sums per district and in all."""
     where = parse_scope(scope)
-    if where.kind is ScopeKind.CITY:
-        who.require(Role.CITY_ADMIN)
-        districts = sorted({c.district_id for c in ports.communities.all_communities()})
-    elif where.kind is ScopeKind.DISTRICT:
-        may_read_district(who, where.scope_id, ports.scopes)
-        districts = [where.scope_id]
-    else:
-        raise ValidationError("scope: city or district:ID")
+    districts = readable_districts(who, where, ports)
     rows: list[InstitutionRow] = []
     sums: list[DistrictInstitutions] = []
     for district_id in districts:
