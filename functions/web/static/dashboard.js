@@ -235,6 +235,36 @@
     panel.hidden = false;
   }
 
+  // Care institutions' beds, occupancy and star ratings (GET /institutions, from their latest
+  // inspections): one row per district and the total, for the city or the district of the
+  // scope shown. Feature-detected like the inspection progress: hidden while it does not answer.
+  async function probeInstitutions() {
+    const panel = document.getElementById("institutions");
+    const scope = path[path.length - 1];
+    const kind = kindOf(scope);
+    const district = kind === "city" || kind === "district" ? scope
+      : `district:${(kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope)) : geo.communities.find(c => c.community_id === idOf(scope)) || {}).district_id}`;
+    let data;
+    try {
+      data = await CR.api(q(CR.CONFIG.institutionsPath || "institutions", { scope: district }));
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    const rows = [{ ...data.total, district_id: "ALL" }, ...(data.districts || [])];
+    const cell = (col, text) => el("td", { class: "num", "data-col": col, text });
+    const node = el("table", { "data-testid": "institutions-table" });
+    table(node, [["scope"], ["inst_count", 1], ["inst_beds", 1], ["inst_occupied", 1], ["inst_occupancy", 1], ["inst_stars", 1], ["inst_mean_stars", 1]],
+      rows.map(r => el("tr", { "data-district": r.district_id },
+        el("td", { text: r.district_id === "ALL" ? t("all") : nameOf(`district:${r.district_id}`) }),
+        cell("institutions", r.institutions), cell("beds", r.beds), cell("occupied_beds", r.occupied_beds),
+        cell("occupancy", CR.pct(r.occupancy)),
+        cell("by_stars", `${r.by_stars.slice(1).join(" / ")} (${r.by_stars[0]})`),
+        cell("mean_stars", r.mean_stars ?? "–"))));
+    document.getElementById("institutions-body").replaceChildren(node);
+    panel.hidden = false;
+  }
+
   // The 15-minute service circle of the scope shown: the share of its elders within 15
   // minutes' walk of a service facility and one row per scope one level down (click to drill
   // down, as in the coverage table), from the coverage reports already read (their
@@ -394,6 +424,7 @@
     renderCrumbs(); renderFigures(); renderTiers(); renderChildren(); renderMap(); renderChart(); renderLists();
     document.body.dataset.ready = view.scope;
     probeInspections().finally(() => { document.body.dataset.inspections = view.scope; });
+    probeInstitutions().finally(() => { document.body.dataset.institutions = view.scope; });
     const shown = view.scope;
     probeCircle().finally(() => { document.body.dataset.circle = shown; });
     probeIncidents().finally(() => { document.body.dataset.incidents = shown; });
