@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.policy import Policy
+from careroute.domain.scope_ids import HasScopeIds
 from careroute.domain.vocabulary import Elder, ElderStatus, Outcome, Tier, VisitRecord
 
 ALL_TIERS = "ALL"
@@ -57,6 +58,17 @@ class Scope:
 
     def __str__(self) -> str:
         return "city" if self.kind is ScopeKind.CITY else f"{self.kind.value}:{self.scope_id}"
+
+    def holds(self, placed: HasScopeIds) -> bool:
+        """Is `placed` (an elder, a community, an incident, a bed, ...) inside this scope?"""
+        if self.kind is ScopeKind.CITY:
+            return True
+        own = {
+            ScopeKind.DISTRICT: placed.district_id,
+            ScopeKind.STREET: placed.street_id,
+            ScopeKind.COMMUNITY: placed.community_id,
+        }
+        return own[self.kind] == self.scope_id
 
 
 def scopes_of(community_id: str, street_id: str, district_id: str) -> tuple[Scope, ...]:

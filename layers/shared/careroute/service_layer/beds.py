@@ -350,17 +350,6 @@ def worker_bed_route(who: Caller, worker_id: str, day: date, ports: BedKeeping) 
     return route
 
 
-def _in_scope(bed: HomeCareBed, where: Scope) -> bool:
-    if where.kind is ScopeKind.CITY:
-        return True
-    field = {
-        ScopeKind.DISTRICT: bed.district_id,
-        ScopeKind.STREET: bed.street_id,
-        ScopeKind.COMMUNITY: bed.community_id,
-    }
-    return field[where.kind] == where.scope_id
-
-
 def _districts_of(where: Scope, communities: CommunityRepository) -> list[str]:
     if where.kind is ScopeKind.DISTRICT:
         return [where.scope_id]
@@ -381,7 +370,7 @@ def scope_beds_and_visits(
     beds: list[HomeCareBed] = []
     visits: list[BedVisit] = []
     for district_id in _districts_of(where, ports.communities):
-        beds += [b for b in ports.beds.beds_of_district(district_id) if _in_scope(b, where)]
+        beds += [b for b in ports.beds.beds_of_district(district_id) if where.holds(b)]
         since = first - timedelta(days=HISTORY_DAYS)
         visits += ports.visits.visits_of_district(district_id, since, last)
     ids = {b.bed_id for b in beds}

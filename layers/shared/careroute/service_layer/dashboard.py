@@ -11,11 +11,9 @@ from typing import Any
 
 from careroute.domain.access import Caller
 from careroute.domain.compliance import month_bounds
-from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.coverage_series import daily_elders_visited
 from careroute.domain.errors import ValidationError
 from careroute.domain.map_geometry import outline
-from careroute.domain.vocabulary import Community
 from careroute.service_layer.ports import (
     CommunityRepository,
     CoverageRepository,
@@ -35,20 +33,12 @@ class DashboardReading:
     scopes: ScopeDirectory
 
 
-def _inside(community: Community, scope: Scope) -> bool:
-    return scope.kind is ScopeKind.CITY or scope.scope_id == {
-        ScopeKind.DISTRICT: community.district_id,
-        ScopeKind.STREET: community.street_id,
-        ScopeKind.COMMUNITY: community.community_id,
-    }.get(scope.kind)
-
-
 def scope_map(who: Caller, scope_text: str, ports: DashboardReading) -> dict[str, Any]:
     """Communities of the scope with their points, its streets and districts, and each
     district's outline (padded convex hull of its communities in the scope)."""
     scope = readable_known_scope(who, scope_text, ports.scopes, ports.coverage)
     inside = sorted(
-        (c for c in ports.communities.all_communities() if _inside(c, scope)),
+        (c for c in ports.communities.all_communities() if scope.holds(c)),
         key=lambda c: c.community_id,
     )
     districts: dict[str, dict[str, Any]] = {}

@@ -125,18 +125,7 @@ def _in_scope(
 ) -> tuple[Scope, list[Incident]]:
     """The month's incidents of an official's scope (ValidationError for a bad scope)."""
     where = readable_scope(who, scope, ports.scopes)
-
-    def inside(i: Incident) -> bool:
-        if where.kind is ScopeKind.CITY:
-            return True
-        own = {
-            ScopeKind.DISTRICT: i.district_id,
-            ScopeKind.STREET: i.street_id,
-            ScopeKind.COMMUNITY: i.community_id,
-        }
-        return own[where.kind] == where.scope_id
-
-    return where, [i for i in ports.incidents.of_month(month) if inside(i)]
+    return where, [i for i in ports.incidents.of_month(month) if where.holds(i)]
 
 
 def scope_incidents(
