@@ -55,6 +55,8 @@ class Settings:
     """The 15-minute service circle's facilities (the circle functions and the API set it)."""
     assessments_table: str = ""
     """Needs assessments (optional: only the assessment functions set this)."""
+    home_care_beds_table: str = ""
+    """Home care beds, their visits and bed routes (only the functions serving beds set it)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,4 +87,5 @@ class Settings:
             meal_orders_table=os.environ.get("MEAL_ORDERS_TABLE", ""),
             service_facilities_table=os.environ.get("SERVICE_FACILITIES_TABLE", ""),
             assessments_table=os.environ.get("ASSESSMENTS_TABLE", ""),
+            home_care_beds_table=os.environ.get("HOME_CARE_BEDS_TABLE", ""),
         )

@@ -10,6 +10,7 @@ from careroute.adapters.dynamodb import (
     coverage,
     devices,
     history,
+    home_care_beds,
     home_services,
     incidents,
     inspections,
@@ -53,6 +54,7 @@ def bind_tables(settings: Settings) -> None:
             orders.OrderModel: settings.orders_table,
             orders.OrderEventModel: settings.order_events_table,
             home_services.HomeServiceModel: settings.home_services_table,
+            home_care_beds.HomeCareBedModel: settings.home_care_beds_table,
         },
     )
 
@@ -64,6 +66,7 @@ __all__ = [
     "coverage",
     "devices",
     "history",
+    "home_care_beds",
     "incidents",
     "inspections",
     "meal_orders",

@@ -1,0 +1,223 @@
+"""Home care beds table: beds, their service visits and the providers' bed routes, one item
+each under `item_id` (`bed#<id>`, `visit#<id>`, `route#<worker>#<day>`, `plan#<provider>#<day>`).
+
+Beds and visits carry `district_id` and `district_sort` (`bed#<id>`, `visit#<day>#<id>`), the
+keys of the sparse district-index: a district's beds, or its visits between two days, are one
+Query. A bed or a visit is stored as its JSON document; a new one is a conditional put (a
+retried POST writes nothing), a bed's step is conditional on the version read. Kept (no TTL):
+the visits are the evidence behind the month's bed coverage and the service-hour ledger.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import TableModel, find_item, index, save_if, update_if
+from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
+from careroute.domain.beds import BedStatus, HomeCareBed, Subsistence
+from careroute.domain.eligibility import CareLevel
+from careroute.domain.errors import NotFoundError
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
+
+
+class HomeCareBedModel(TableModel):
+    item_id = UnicodeAttribute(hash_key=True)
+    district_id = UnicodeAttribute(null=True)
+    district_sort = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+    request_hash = UnicodeAttribute(default="")
+    document = UnicodeAttribute()
+
+    by_district = index("district-index", "district_id", range_key="district_sort")
+
+
+def _json(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def bed_document(bed: HomeCareBed) -> dict[str, Any]:
+    return {
+        "bed_id": bed.bed_id,
+        "elder_id": bed.elder_id,
+        "community_id": bed.community_id,
+        "street_id": bed.street_id,
+        "district_id": bed.district_id,
+        "lat": bed.location.lat,
+        "lng": bed.location.lng,
+        "provider_id": bed.provider_id,
+        "subsistence": bed.subsistence.value,
+        "care_level": bed.care_level.value,
+        "applied_on": bed.applied_on.isoformat(),
+        "equipment": sorted(bed.equipment),
+        "status": bed.status.value,
+        "built_on": bed.built_on.isoformat() if bed.built_on else None,
+        "accepted_on": bed.accepted_on.isoformat() if bed.accepted_on else None,
+        "closed_on": bed.closed_on.isoformat() if bed.closed_on else None,
+        "window": [bed.window.start, bed.window.end],
+        "version": bed.version,
+    }
+
+
+def bed_from(document: dict[str, Any]) -> HomeCareBed:
+    d = document
+    return HomeCareBed(
+        bed_id=d["bed_id"],
+        elder_id=d["elder_id"],
+        community_id=d["community_id"],
+        street_id=d["street_id"],
+        district_id=d["district_id"],
+        location=GeoPoint(d["lat"], d["lng"]),
+        provider_id=d["provider_id"],
+        subsistence=Subsistence(d["subsistence"]),
+        care_level=CareLevel(d["care_level"]),
+        applied_on=date.fromisoformat(d["applied_on"]),
+        equipment=frozenset(d["equipment"]),
+        status=BedStatus(d["status"]),
+        built_on=_day(d["built_on"]),
+        accepted_on=_day(d["accepted_on"]),
+        closed_on=_day(d["closed_on"]),
+        window=TimeWindow(*d["window"]),
+        version=d["version"],
+    )
+
+
+def visit_document(visit: BedVisit) -> dict[str, Any]:
+    return {
+        "visit_id": visit.visit_id,
+        "bed_id": visit.bed_id,
+        "elder_id": visit.elder_id,
+        "provider_id": visit.provider_id,
+        "worker_id": visit.worker_id,
+        "community_id": visit.community_id,
+        "street_id": visit.street_id,
+        "district_id": visit.district_id,
+        "visited_at": visit.visited_at.isoformat(),
+        "outcome": visit.outcome.value,
+        "minutes": visit.minutes,
+        "recorded_at": visit.recorded_at.isoformat(),
+        "note": visit.note,
+    }
+
+
+def visit_from(document: dict[str, Any]) -> BedVisit:
+    d = document
+    return BedVisit(
+        visit_id=d["visit_id"],
+        bed_id=d["bed_id"],
+        elder_id=d["elder_id"],
+        provider_id=d["provider_id"],
+        worker_id=d["worker_id"],
+        community_id=d["community_id"],
+        street_id=d["street_id"],
+        district_id=d["district_id"],
+        visited_at=datetime.fromisoformat(d["visited_at"]),
+        outcome=BedVisitOutcome(d["outcome"]),
+        minutes=d["minutes"],
+        recorded_at=datetime.fromisoformat(d["recorded_at"]),
+        note=d["note"],
+    )
+
+
+def add_bed(bed: HomeCareBed, request_hash: str) -> bool:
+    item = HomeCareBedModel(
+        f"bed#{bed.bed_id}",
+        district_id=bed.district_id,
+        district_sort=f"bed#{bed.bed_id}",
+        version=bed.version,
+        request_hash=request_hash,
+        document=_json(bed_document(bed)),
+    )
+    return save_if(item, HomeCareBedModel.item_id.does_not_exist(), "store a home care bed")
+
+
+def get_bed(bed_id: str) -> tuple[HomeCareBed, str]:
+    item = find_item(HomeCareBedModel, f"bed#{bed_id}", action="read a bed", consistent=True)
+    if item is None:
+        raise NotFoundError(f"bed {bed_id} not found")
+    return bed_from(json.loads(item.document)), item.request_hash
+
+
+def save_bed(before: HomeCareBed, after: HomeCareBed) -> bool:
+    """Store a bed's step over the version read (the recording request's fingerprint stays)."""
+    item = HomeCareBedModel(f"bed#{after.bed_id}")
+    actions: list[Action] = [
+        HomeCareBedModel.version.set(after.version),
+        HomeCareBedModel.document.set(_json(bed_document(after))),
+    ]
+    return update_if(item, actions, HomeCareBedModel.version == before.version, "step a bed")
+
+
+def beds_of_district(district_id: str) -> list[HomeCareBed]:
+    with storage_errors("list a district's beds"):
+        items = HomeCareBedModel.by_district.query(
+            district_id, HomeCareBedModel.district_sort.startswith("bed#")
+        )
+        return [bed_from(json.loads(item.document)) for item in items]
+
+
+def add_visit(visit: BedVisit, request_hash: str) -> bool:
+    item = HomeCareBedModel(
+        f"visit#{visit.visit_id}",
+        district_id=visit.district_id,
+        district_sort=f"visit#{visit.visited_on.isoformat()}#{visit.visit_id}",
+        request_hash=request_hash,
+        document=_json(visit_document(visit)),
+    )
+    return save_if(item, HomeCareBedModel.item_id.does_not_exist(), "store a bed visit")
+
+
+def get_visit(visit_id: str) -> tuple[BedVisit, str]:
+    item = find_item(HomeCareBedModel, f"visit#{visit_id}", action="read a bed visit")
+    if item is None:
+        raise NotFoundError(f"bed visit {visit_id} not found")
+    return visit_from(json.loads(item.document)), item.request_hash
+
+
+def visits_of_district(district_id: str, first: date, last: date) -> list[BedVisit]:
+    """Visits made from `first` to `last`, oldest first (the sort key starts with the day)."""
+    since, until = f"visit#{first.isoformat()}", f"visit#{last.isoformat()}#~"
+    with storage_errors("list a district's bed visits"):
+        items = HomeCareBedModel.by_district.query(
+            district_id, HomeCareBedModel.district_sort.between(since, until)
+        )
+        visits = [visit_from(json.loads(item.document)) for item in items]
+    return sorted(visits, key=lambda v: (v.visited_at, v.visit_id))
+
+
+def save_bed_plan(routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+    items = [
+        HomeCareBedModel(f"route#{r['worker_id']}#{r['date']}", document=_json(r)) for r in routes
+    ]
+    key = f"plan#{summary['provider_id']}#{summary['date']}"
+    items.append(HomeCareBedModel(key, document=_json(summary)))
+    with storage_errors("store a provider's bed routes"), HomeCareBedModel.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+
+
+def bed_route(worker_id: str, day: date) -> dict[str, Any] | None:
+    key = f"route#{worker_id}#{day.isoformat()}"
+    item = find_item(HomeCareBedModel, key, action="read a worker's bed route")
+    if item is None:
+        return None
+    route: dict[str, Any] = json.loads(item.document)
+    return route
+
+
+def bed_plan_summary(provider_id: str, day: date) -> dict[str, Any] | None:
+    key = f"plan#{provider_id}#{day.isoformat()}"
+    item = find_item(HomeCareBedModel, key, action="read a provider's bed plan")
+    if item is None:
+        return None
+    summary: dict[str, Any] = json.loads(item.document)
+    return summary

@@ -1,0 +1,49 @@
+"""Shapes of what crosses the home care beds' edges: a bed recorded by an official, its steps
+(build, accept, close) and a service visit a worker records. Validated with pydantic; errors
+name the field. No AWS imports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from careroute.domain.bed_visits import BedVisitOutcome
+from careroute.domain.beds import BedAction, Subsistence
+from careroute.messages.visits import ID_PATTERN, require_offset
+
+
+class BedBody(BaseModel):
+    """POST /beds: an official records an elder's bed application."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    provider_id: str = Field(pattern=ID_PATTERN, description="The provider that runs the bed")
+    subsistence: Subsistence = Field(description="The elder's certified means-tested status")
+
+
+class BedStepBody(BaseModel):
+    """POST /beds/{bed_id}/steps: build (with the equipment installed), accept or close."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: BedAction
+    on: date = Field(description="The day of the step (not after today)")
+    equipment: list[str] = Field(default_factory=list, max_length=20)
+
+
+class BedVisitBody(BaseModel):
+    """POST /beds/{bed_id}/visits: a worker of the bed's provider records a visit."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    visited_at: datetime = Field(description="When the visit began, with a UTC offset")
+    outcome: BedVisitOutcome
+    minutes: int | None = Field(
+        default=None, ge=0, le=480, description="Minutes served (default: the policy's)"
+    )
+    note: str = Field(default="", max_length=500)
+
+    _offset = field_validator("visited_at")(require_offset)

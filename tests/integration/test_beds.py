@@ -1,0 +1,130 @@
+"""Home care beds end to end on the local stack: an official records an eligible elder's bed
+over the API (an ineligible one is refused with the reason and nothing stored), builds and
+accepts it; the nightly bed planner routes it as a mandatory stop on its due day; the
+provider's worker reads the route and records the visit once (a retry replays it); the
+month's bed coverage an official reads counts it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, timedelta
+
+import pytest
+from careroute_synthetic.services import generate_market
+
+from careroute.adapters.dynamodb import bind_tables, home_care_beds, home_services
+from careroute.adapters.dynamodb.repositories import registry_loading
+from careroute.domain.beds import BedPolicy
+from careroute.domain.eligibility import care_level
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Elder, ElderStatus, Registry
+from careroute.entrypoints.config import Settings
+from careroute.service_layer.registry_import import import_registry
+from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import TODAY, bearer, china_now
+
+RULES = BedPolicy()
+
+
+@pytest.fixture(scope="module")
+def stack(session_pump: EventPump, small_city: Registry) -> EventPump:
+    """One reset stack for the module: the small city and its synthetic providers."""
+    session_pump.stack.reset()
+    session_pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    import_registry(small_city, TODAY, load_policy(), registry_loading())
+    home_services.save_market(generate_market(small_city.communities, seed=11))
+    return session_pump
+
+
+def elders(city: Registry, disabled: bool) -> list[Elder]:
+    return [
+        e
+        for e in city.elders
+        if e.status is ElderStatus.ACTIVE and (care_level(e.categories) is not None) == disabled
+    ]
+
+
+def post(pump: EventPump, path: str, auth: dict[str, str], body: dict[str, object],
+         key: str | None = None) -> HttpResponse:  # fmt: skip
+    headers = {"content-type": "application/json", **auth}
+    if key is not None:
+        headers["idempotency-key"] = key
+    return pump.invoke_http("POST", path, headers=headers, body=json.dumps(body))
+
+
+def test_a_bed_is_recorded_accepted_routed_on_its_due_day_visited_and_counted(
+    stack: EventPump, small_city: Registry
+) -> None:
+    elder = elders(small_city, disabled=True)[0]
+    official = bearer(stack, "district_official", elder.district_id)
+    provider = f"hp-{elder.district_id}-care"
+    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
+            "provider_id": provider, "subsistence": "subsistence_allowance"}  # fmt: skip
+    recorded = post(stack, "/beds", official, body, key="bed-key-0001")
+    assert recorded.status == 201, recorded.body
+    bed_id = recorded.json()["bed_id"]
+    replay = post(stack, "/beds", official, body, key="bed-key-0001")
+    assert (replay.status, replay.json()["bed_id"]) == (201, bed_id)
+    assert replay.headers.get("idempotent-replayed") == "true"
+    today = TODAY.isoformat()
+    installed = ["nursing_bed", "fall_sensor"]
+    build = {"action": "build", "on": today, "equipment": installed}
+    built = post(stack, f"/beds/{bed_id}/steps", official, build)
+    assert built.status == 200, built.body
+    accepted = post(stack, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": today})
+    assert accepted.json()["status"] == "accepted"
+
+    due = TODAY + timedelta(days=RULES.cadence_days)
+    evening = china_now().astimezone(UTC)
+    stack.fire_schedule("BedPlannerFunction", evening, overrides={"plan_date": due.isoformat()})
+    summary = home_care_beds.bed_plan_summary(provider, due)
+    assert summary is not None
+    assert (summary["mandatory"], summary["planned"], summary["unassigned_mandatory"]) == (
+        1, 1, [],
+    )  # fmt: skip
+    workers = [w.worker_id for w in home_services.workers_of(provider)]
+    routes = [
+        stack.invoke_http(
+            "GET", f"/workers/{w}/bed-routes/{due}", headers=bearer(stack, "worker", w)
+        )
+        for w in workers
+    ]
+    assert all(r.status == 200 for r in routes)
+    on_route = [(r.json()["worker_id"], s) for r in routes for s in r.json()["stops"]]
+    assert [(s["bed_id"], s["mandatory"]) for _, s in on_route] == [(bed_id, True)]
+
+    worker = bearer(stack, "worker", on_route[0][0])
+    visit = {"visited_at": china_now().isoformat(), "outcome": "served"}
+    first = post(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
+    again = post(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
+    assert (first.status, again.status) == (201, 201), first.body
+    assert first.json()["visit_id"] == again.json()["visit_id"]
+    month = TODAY.strftime("%Y-%m")
+    read = stack.invoke_http(
+        "GET", f"/oversight/beds?scope=district:{elder.district_id}&month={month}", headers=official
+    )
+    assert read.status == 200, read.body
+    figures = read.json()
+    assert (figures["beds"]["accepted"], figures["beds_in_service"]) == (1, 1)
+    assert (figures["visits_served"], figures["service_hours"]) == (1, 1.0)
+
+
+def test_an_ineligible_elder_or_a_stranger_is_refused_and_nothing_is_stored(
+    stack: EventPump, small_city: Registry
+) -> None:
+    elder = elders(small_city, disabled=False)[0]
+    official = bearer(stack, "district_official", elder.district_id)
+    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
+            "provider_id": f"hp-{elder.district_id}-care", "subsistence": "low_income"}  # fmt: skip
+    refused = post(stack, "/beds", official, body, key="bed-key-x001")
+    assert refused.status == 422
+    assert "not eligible for a home care bed: care level none" in refused.json()["error"]["message"]
+    bad = post(stack, "/beds", official, {**body, "subsistence": "rich"}, key="bed-key-y001")
+    assert bad.status == 422 and "subsistence" in bad.json()["error"]["message"]
+    other = post(
+        stack, "/beds", bearer(stack, "district_official", "Elsewhere"), body, key="bed-key-z001"
+    )
+    assert other.status == 403
+    assert [b for b in home_care_beds.beds_of_district(elder.district_id)
+            if b.elder_id == elder.elder_id] == []  # fmt: skip
