@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from careroute.domain.assessment_instrument import Instrument, parse_instrument
 from careroute.domain.beds import BedPolicy, parse_bed_policy
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
@@ -86,6 +87,9 @@ class Policy:
     urgent: UrgentPolicy = field(default_factory=UrgentPolicy)
     """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
     retries: RetryPolicy = field(default_factory=RetryPolicy)
+    assessment: Instrument = field(default_factory=Instrument)
+    """The needs-assessment instrument: dimensions, ability bands, care levels (optional
+    `[assessment]`, assessment_instrument.py)."""
     """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
     home_care_beds: BedPolicy = field(default_factory=BedPolicy)
     """Who may have a home care bed and how often it is served (optional `[home_care_beds]`,
@@ -235,6 +239,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         ticket_duty=_section(parse_duty, raw, "ticket_duty", source),
         holiday_duty=_section(parse_holiday_duty, raw, "holiday_duty", source),
         retries=_section(parse_retry_policy, raw, "retries", source),
+        assessment=_section(parse_instrument, raw, "assessment", source),
         home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
