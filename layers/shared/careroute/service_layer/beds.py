@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from careroute import routing
 from careroute.domain.access import Caller, Role, require_scope
@@ -53,6 +54,8 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
 from careroute.service_layer.scope_access import readable_scope
+
+S = TypeVar("S")
 
 HISTORY_DAYS = 62
 """How far back a plan or a month's coverage reads visits: a bed's last service is within
@@ -141,19 +144,27 @@ def _require_official_of(who: Caller, community_id: str, scopes: ScopeDirectory)
     require_scope(who, where, scopes.ancestors(where))
 
 
+def _stored_before(read: Callable[[], tuple[S, str]], fingerprint: str, what: str) -> S | None:
+    """What a replay of a write (the same Idempotency-Key and request) finds stored: `read()`
+    gives the item and its request's fingerprint; None when nothing is stored under the key,
+    ConflictError when another request was."""
+    try:
+        stored, stored_fingerprint = read()
+    except NotFoundError:
+        return None
+    if stored_fingerprint != fingerprint:
+        raise ConflictError(f"the Idempotency-Key was used for a different {what}")
+    return stored
+
+
 def record_bed(
     who: Caller, request: BedRequest, key: str, now: datetime, policy: BedPolicy, ports: BedKeeping
 ) -> tuple[HomeCareBed, bool]:
     """Record an eligible elder's bed application once per (caller, key); True when stored
     now, False when the same request stored it before."""
     bid = bed_id(who.subject, key)
-    try:
-        existing, fingerprint = ports.beds.get_bed(bid)
-    except NotFoundError:
-        pass
-    else:
-        if fingerprint != request.fingerprint():
-            raise ConflictError("the Idempotency-Key was used for a different bed")
+    existing = _stored_before(lambda: ports.beds.get_bed(bid), request.fingerprint(), "bed")
+    if existing is not None:
         return existing, False
     try:
         elder = ports.elders.get_elder(request.community_id, request.elder_id)
@@ -251,14 +262,9 @@ def record_bed_visit(
     bed, _ = ports.beds.get_bed(bid)
     _require_worker_of(who, bed.provider_id, ports.providers)
     vid = bed_visit_id(who.subject, key)
-    try:
-        existing, fingerprint = ports.visits.get_visit(vid)
-    except NotFoundError:
-        pass
-    else:
-        if fingerprint != request.fingerprint(bid):
-            raise ConflictError("the Idempotency-Key was used for a different visit")
-        return existing, False
+    stored = _stored_before(lambda: ports.visits.get_visit(vid), request.fingerprint(bid), "visit")
+    if stored is not None:
+        return stored, False
     if request.visited_at.tzinfo is None:
         raise ValidationError("visited_at: must carry a UTC offset")
     if request.visited_at > now + timedelta(minutes=5):
