@@ -13,8 +13,6 @@ import html
 import json
 from urllib.parse import parse_qsl
 
-from careroute.adapters.dynamodb import registry
-from careroute.entrypoints.handler_setup import bound_settings
 from careroute_local.dev_signin import (
     CLIENT_ID,
     DevSignIn,
@@ -62,6 +60,11 @@ def sign_in_answer(
 def local_users() -> list[LocalUser]:
     """Everyone the pages serve, from the loaded registry: the city admin, one official per
     district and per street, and each steward with their community."""
+    # Imported here, not at the top: importing the pump must not import careroute's logger and
+    # metrics before the stack applied POWERTOOLS_* (metrics without a namespace fail to flush).
+    from careroute.adapters.dynamodb import registry
+    from careroute.entrypoints.handler_setup import bound_settings
+
     bound_settings()
     communities = {c.community_id: c for c in registry.all_communities()}
     districts = sorted({(c.district_id, c.district_name) for c in communities.values()})
