@@ -25,6 +25,7 @@ from rich.table import Table
 from careroute.adapters.china_calendar import PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS
 from careroute.domain import clock
 from careroute.domain.due import WorkCalendar
+from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.planning.plan_summary import PlanSummary, flat_unassigned, summarise
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
@@ -38,15 +39,32 @@ PLAN_QUEUE = "PlanJobsQueue"
 VISITS_TABLE = "VisitsTable"
 
 
+WEEKEND = frozenset({5, 6})
+"""The default days off of a steward (the synthetic city's)."""
+
+
 def next_working_day(after: date) -> date:
     """The first date after `after` a steward with the default days off (the weekend) works:
     China's calendar (chinese-calendar's holidays and make-up working days; Monday to Friday
     in a year the package does not know)."""
-    calendar = WorkCalendar(
-        frozenset({5, 6}), frozenset(PACKAGE_HOLIDAYS), frozenset(PACKAGE_WORKDAYS)
-    )
+    calendar = WorkCalendar(WEEKEND, frozenset(PACKAGE_HOLIDAYS), frozenset(PACKAGE_WORKDAYS))
+    return _first_day_after(after, calendar.works_on)
+
+
+def next_plan_date(after: date) -> date:
+    """The first date after `after` with routes for a steward with the default days off: a
+    working day, or a holiday duty day of a long closure (domain/holiday_duty.py) on which
+    the weekly elders are visited. The main job plans it: the night before the National
+    Day week plans its first duty day, as the nightly schedule would."""
+    holidays, workdays = frozenset(PACKAGE_HOLIDAYS), frozenset(PACKAGE_WORKDAYS)
+    duty = load_policy().duty_dates(WEEKEND, holidays, workdays)
+    calendar = WorkCalendar(WEEKEND, holidays, workdays, duty)
+    return _first_day_after(after, lambda day: calendar.works_on(day) or calendar.on_duty(day))
+
+
+def _first_day_after(after: date, has_routes: Callable[[date], bool]) -> date:
     day = after + timedelta(days=1)
-    while not calendar.works_on(day):
+    while not has_routes(day):
         day += timedelta(days=1)
     return day
 

@@ -70,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     if not args.no_serve:
         _require_free_port(args.port)
     today = clock.today()
-    plan_date = args.date or main_job.next_working_day(today)
+    plan_date = args.date or main_job.next_plan_date(today)
     state = _open_state()
     try:
         with main_job.local_stack(log_level=_log_level(), state_dir=STATE_DIR) as (stack, pump):
