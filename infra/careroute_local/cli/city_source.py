@@ -8,7 +8,9 @@ import argparse
 import time
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
+from careroute.adapters.registry_csv import DataImportError
 from careroute.domain.vocabulary import Registry
 from careroute_local.cli.console import EXIT_BAD_INPUT, console
 
@@ -19,12 +21,17 @@ def read_csv_registry(directory: Path, as_of: date) -> Registry:
     try:
         return read_registry(directory, as_of=as_of)
     except RegistryImportError as exc:
-        console.print(f"[red]Import rejected: {len(exc.errors)} problem(s); nothing was written.")
-        for error in exc.errors[:50]:
-            console.print(f"  {error}")
-        if len(exc.errors) > 50:
-            console.print(f"  … and {len(exc.errors) - 50} more")
-        raise SystemExit(EXIT_BAD_INPUT) from exc
+        reject(exc)
+
+
+def reject(exc: DataImportError) -> NoReturn:
+    """Print a rejected import's problems (the first 50) and exit: nothing was written."""
+    console.print(f"[red]Import rejected: {len(exc.errors)} problem(s); nothing was written.")
+    for error in exc.errors[:50]:
+        console.print(f"  {error}")
+    if len(exc.errors) > 50:
+        console.print(f"  … and {len(exc.errors) - 50} more")
+    raise SystemExit(EXIT_BAD_INPUT) from exc
 
 
 def load_city(args: argparse.Namespace, as_of: date) -> Registry:

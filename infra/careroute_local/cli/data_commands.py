@@ -1,44 +1,75 @@
-"""`careroute data generate | import | export`: the registry as CSV files, written from a
+"""`careroute data generate | import | export`: a city's data as CSV files, one per data set
+(the registry's three and every other data set's, docs/data-format.md), written from a
 synthetic city or the running stack, or validated and loaded into the running stack.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date, timedelta
 from pathlib import Path
 
 from careroute.domain import clock
 from careroute.domain.vocabulary import Registry
+from careroute.service_layer.data_import import DataSets
 from careroute_local.cli.attached_stack import attach, attached_settings
-from careroute_local.cli.city_source import load_city, read_csv_registry
+from careroute_local.cli.city_source import load_city, read_csv_registry, reject
 from careroute_local.cli.console import console
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
+    """The registry and every data set of a synthetic city, with the next day's lunch orders."""
+    from careroute_synthetic.data_sets import synthetic_data_sets
+
+    from careroute.adapters.data_csv import write_data_sets
     from careroute.adapters.registry_csv import write_registry
+    from careroute.domain.policy import load_policy
 
     as_of = args.as_of or clock.today()
     args.data = None
     city = load_city(args, as_of)
     counts = write_registry(args.out, city, as_of)
+    data = synthetic_data_sets(
+        city, args.seed, as_of, load_policy(), lunch_day=as_of + timedelta(days=1)
+    )
+    counts |= write_data_sets(args.out, data)
     _print_written(counts, args.out)
 
 
+def read_csv_city(directory: Path, as_of: date) -> tuple[Registry, DataSets]:
+    """The registry and the data sets in `directory`, every row checked; on any problem the
+    problems are printed and the command exits before anything is written."""
+    from careroute.adapters.data_csv import read_data_sets
+    from careroute.adapters.registry_csv import DataImportError
+
+    city = read_csv_registry(directory, as_of)
+    try:
+        return city, read_data_sets(directory, city)
+    except DataImportError as exc:
+        reject(exc)
+
+
 def cmd_import(args: argparse.Namespace) -> None:
+    from careroute.adapters.dynamodb.data_set_repositories import data_set_loading
+    from careroute.service_layer.data_import import import_data_sets
     from careroute_local import main_job
 
     as_of = args.as_of or clock.today()
-    city = read_csv_registry(args.dir, as_of)
+    city, data = read_csv_city(args.dir, as_of)
     attach()
     main_job.load_registry(city, as_of, console)
+    written = import_data_sets(data, data_set_loading())
+    others = "".join(f", {n:,} {name.replace('_', ' ')}" for name, n in written.items())
     console.print(
         f"Imported {len(city.communities):,} communities, {len(city.stewards):,} stewards, "
-        f"{len(city.elders):,} elders."
+        f"{len(city.elders):,} elders{others}."
     )
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from careroute.adapters.data_csv import write_data_sets
     from careroute.adapters.dynamodb import registry
+    from careroute.adapters.dynamodb.data_set_repositories import stored_data_sets
     from careroute.adapters.registry_csv import write_registry
     from careroute.domain.geo import Crs
 
@@ -48,7 +79,10 @@ def cmd_export(args: argparse.Namespace) -> None:
         stewards=tuple(registry.all_stewards()),
         elders=tuple(registry.all_elders()),
     )
-    counts = write_registry(args.dir, data, args.as_of or clock.today(), crs=Crs(args.crs))
+    crs = Crs(args.crs)
+    counts = write_registry(args.dir, data, args.as_of or clock.today(), crs=crs)
+    stored = stored_data_sets(c.district_id for c in data.communities)
+    counts |= write_data_sets(args.dir, stored, crs=crs)
     _print_written(counts, args.dir)
 
 

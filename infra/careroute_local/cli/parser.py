@@ -70,9 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--export", type=Path, metavar="FILE", help="write the plan as JSON")
     plan.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
 
-    data = commands.add_parser("data", help="generate, import or export registries")
+    data = commands.add_parser(
+        "data", help="generate, import or export the registry and every data set as CSV"
+    )
     data_commands = data.add_subparsers(dest="data_command", required=True)
-    generate = data_commands.add_parser("generate", help="write a synthetic Shenyang as CSV")
+    generate = data_commands.add_parser(
+        "generate", help="write a synthetic Shenyang as CSV (every data set)"
+    )
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--districts", nargs="+", metavar="NAME")
     generate.add_argument("--scale", type=scale, default=1.0)
@@ -81,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_ = data_commands.add_parser("import", help="validate CSVs and load the running stack")
     import_.add_argument("--dir", type=Path, required=True, metavar="DIR")
     import_.add_argument("--as-of", type=iso_date, help="tier totals as of (default today)")
-    export = data_commands.add_parser("export", help="write the running stack's registry as CSV")
+    export = data_commands.add_parser(
+        "export", help="write the running stack's registry and data sets as CSV"
+    )
     export.add_argument("--dir", type=Path, required=True, metavar="DIR")
     export.add_argument("--as-of", type=iso_date, help="tiers as of (default today)")
     export.add_argument(

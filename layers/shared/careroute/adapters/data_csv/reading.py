@@ -28,11 +28,12 @@ def read_data_sets(directory: Path, registry: Registry) -> DataSets:
             for name in sorted(set(group) - present):
                 reason = f"file is missing from {directory}: {', '.join(group)} go together"
                 errors.append(RowError(name, None, None, reason))
+    known = Known(registry)
     for name, needed in NEEDS.items():
         if name in present and needed not in present:
             reason = f"needs {needed} in {directory} (its rows refer to it)"
             errors.append(RowError(name, None, None, reason))
-    known = Known(registry)
+            known.ids[needed] = None  # its rows' references are not checked one by one
     found = {
         spec.attribute: _read_file(directory, spec, known, errors)
         for spec in FILES

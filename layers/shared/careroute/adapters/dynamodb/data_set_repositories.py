@@ -1,0 +1,65 @@
+"""The data-set import's ports on DynamoDB, and every stored data set read back whole for an
+export (what `careroute data export` writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from careroute.adapters.dynamodb import (
+    assessments,
+    canteens,
+    devices,
+    home_services,
+    inspections,
+    meal_orders,
+    service_facilities,
+)
+from careroute.adapters.dynamodb.assessment_repositories import (
+    DynamoAssessmentRequests,
+    DynamoAssessors,
+)
+from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
+from careroute.adapters.dynamodb.incident_repositories import DynamoDevices
+from careroute.adapters.dynamodb.inspection_repositories import (
+    DynamoInspectionTargets,
+    DynamoInspectors,
+)
+from careroute.adapters.dynamodb.meal_repositories import DynamoCanteens, DynamoMealOrders
+from careroute.adapters.dynamodb.order_repositories import DynamoProviders
+from careroute.service_layer.data_import import DataSetLoading, DataSets
+
+
+def data_set_loading() -> DataSetLoading:
+    return DataSetLoading(
+        targets=DynamoInspectionTargets(),
+        inspectors=DynamoInspectors(),
+        devices=DynamoDevices(),
+        providers=DynamoProviders(),
+        canteens=DynamoCanteens(),
+        meal_orders=DynamoMealOrders(),
+        assessors=DynamoAssessors(),
+        requests=DynamoAssessmentRequests(),
+        facilities=DynamoFacilities(),
+    )
+
+
+def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
+    """Every stored data set: those kept per district read for `district_ids` (the
+    registry's districts), the others whole."""
+    districts = sorted(set(district_ids))
+    providers = tuple(p for d in districts for p in home_services.providers_of(d))
+    return DataSets(
+        inspection_targets=tuple(inspections.all_targets()),
+        inspectors=tuple(i for d in districts for i in inspections.inspectors_of(d)),
+        devices=tuple(devices.all_devices()),
+        providers=providers,
+        service_workers=tuple(
+            w for p in providers for w in home_services.workers_of(p.provider_id)
+        ),
+        pilot_communities=tuple(home_services.pilot_communities()),
+        canteens=tuple(canteens.all_canteens()),
+        meal_orders=tuple(meal_orders.all_orders()),
+        assessors=tuple(a for d in districts for a in assessments.assessors_of(d)),
+        assessment_requests=tuple(r for d in districts for r in assessments.requests_of(d)),
+        service_facilities=tuple(service_facilities.all_facilities()),
+    )
