@@ -2,7 +2,9 @@
 
 One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
 - GET route: p50/p99 over HTTP (token verification + handler + route read + the read's audit
-  record) vs a raw boto3 GetItem of the same route item on the same moto server;
+  line) vs a raw boto3 GetItem of the same route item on the same moto server; the audit lines
+  go to the audit writer in the background, as `careroute run` delivers them, and at the end
+  every route read made must be in the audit table;
 - POST outcome: p50/p99 over HTTP (token + validation + the visit's conditional write) vs a
   raw boto3 conditional PutItem of a visit item;
 - requests/second of each with 8 concurrent clients (bounded number of requests).
@@ -16,6 +18,7 @@ from elsewhere on the machine falls on both sides of a ratio, not on one.
 from __future__ import annotations
 
 import argparse
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -29,6 +32,8 @@ from stack_bench import city_stack, heping_today
 from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
+from careroute_local.pump import EventPump
+from careroute_local.stack import LocalStack
 
 
 def elapsed_ms(call: Callable[[int], None], i: int) -> float:
@@ -66,6 +71,30 @@ def per_second(
     return clients * each / (time.perf_counter() - started)
 
 
+def deliver_logs_until(stop: threading.Event, pump: EventPump) -> None:
+    """The audit lines to the audit writer every half second, as `careroute run` does."""
+    while not stop.wait(0.5):
+        pump.deliver_logs()
+
+
+def route_reads_stored(stack: LocalStack, community_id: str) -> int:
+    """The route reads of `community_id` in the audit (the elder history table)."""
+    pages = stack.client("dynamodb").get_paginator("query")
+    return sum(
+        page["Count"]
+        for page in pages.paginate(
+            TableName=stack.table_name("ElderHistoryTable"),
+            KeyConditionExpression="pk = :pk",
+            FilterExpression="#what = :route",
+            ExpressionAttributeNames={"#what": "what"},
+            ExpressionAttributeValues={
+                ":pk": {"S": f"community#{community_id}"},
+                ":route": {"S": "route"},
+            },
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -80,6 +109,9 @@ def main() -> None:
         steward_id = route["steward_id"]
         elder_id = route["stops"][0]["elder_id"]
         server, url = pump.serve_http()
+        stop_delivery = threading.Event()
+        delivery = threading.Thread(target=deliver_logs_until, args=(stop_delivery, pump))
+        delivery.start()
         session = requests.Session()
         session.headers["authorization"] = f"Bearer {pump.issuer.token('steward', steward_id)}"
         dynamodb = stack.client("dynamodb")
@@ -141,7 +173,12 @@ def main() -> None:
             "POST outcome": per_second(args.clients, total, post_with, session.headers),
         }
         server.shutdown()
+        stop_delivery.set()
+        delivery.join()
+        pump.deliver_logs()
+        audited = route_reads_stored(stack, route["community_id"])
 
+    route_reads = 20 + n + args.clients * (total // args.clients)
     print(f"route: {len(route['stops'])} stops, item {len(str(item))} chars; {n} requests each")
     print(
         "| operation | HTTP p50 ms | HTTP p99 ms | raw DynamoDB p50 ms | raw p99 ms "
@@ -157,6 +194,9 @@ def main() -> None:
         )
     for name, rate in rps.items():
         print(f"{name} with {args.clients} concurrent clients: {rate:.0f} requests/s")
+    print(f"audit: {audited} route reads stored for {route_reads} route reads made")
+    if audited != route_reads:
+        raise SystemExit("a route read is missing from the audit")
 
 
 if __name__ == "__main__":

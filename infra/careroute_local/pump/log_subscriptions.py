@@ -27,7 +27,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from careroute.observability import logger as function_logger
 from careroute_local.pump.batches import DrainStats
 from careroute_local.pump.function_runner import FunctionRunner, last_line
 from careroute_local.pump.log_filters import LogFilter, log_filter
@@ -74,7 +73,12 @@ _capture = _Capture()
 
 
 def _install_capture() -> None:
-    """Attach the capture to the functions' logger once per process, formatting as it does."""
+    """Attach the capture to the functions' logger once per process, formatting as it does.
+
+    Imported here, after the stack applied the functions' environment: the logger and the
+    metrics read POWERTOOLS_* when first imported."""
+    from careroute.observability import logger as function_logger
+
     functions_logger = logging.getLogger(function_logger.name)
     if _capture not in functions_logger.handlers:
         _capture.setFormatter(function_logger.registered_formatter)
