@@ -3,7 +3,8 @@
 `generate_city(seed, as_of=...)` builds the embedded default registry: the 13 real districts and
 counties of Shenyang (real names, approximate centroids), about 200 streets and towns, exactly
 1,153 communities with one steward each, and about 140,000 special-difficulty elders with a
-realistic mix of ages and categories and a visit history spread over each elder's cadence.
+realistic mix of ages and categories and a visit history spread over each elder's cadence on
+the days the stewards had routes (history.py: China's holidays and holiday duty days).
 
 Everything is drawn from `random.Random(seed)`, in a fixed order, so the same arguments always
 give the same registry. The city is first *planned* for every district (how many streets,
@@ -26,7 +27,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from itertools import accumulate
 
-from careroute.domain.policy import Policy, load_policy
+from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -38,6 +39,7 @@ from careroute.domain.vocabulary import (
     TimeWindow,
     TravelMode,
 )
+from careroute_synthetic.history import VisitHistory
 
 TOTAL_COMMUNITIES = 1153
 """Communities in the full city at scale 1.0 (Shenyang's stated figure)."""
@@ -94,8 +96,6 @@ RADIUS_RANGE_M = {
     AreaKind.RURAL: (500, 900),
 }
 WALK_MAX_RADIUS_M = 600
-MONTHLY_HISTORY_DAYS = 30
-"""History window of tiers with no day cadence (only the calendar-month rule)."""
 LEFT_BEHIND_SHARE = {AreaKind.URBAN: 0.02, AreaKind.SUBURBAN: 0.10, AreaKind.RURAL: 0.35}
 POOR_SHARE = {AreaKind.URBAN: 0.08, AreaKind.SUBURBAN: 0.10, AreaKind.RURAL: 0.16}
 
@@ -188,13 +188,13 @@ def generate_city(
     if not scale > 0 or math.isinf(scale):
         raise ValueError(f"scale must be a positive number, got {scale}")
     selected = _select_districts(districts)
-    policy = load_policy()
+    history = VisitHistory(as_of, load_policy())
     communities: list[Community] = []
     stewards: list[Steward] = []
     elders: list[Elder] = []
     for plan in _plan_city(seed, scale):
         if plan.district.district_id in selected:
-            _fill_district(plan, as_of, policy, communities, stewards, elders)
+            _fill_district(plan, history, communities, stewards, elders)
     return Registry(tuple(communities), tuple(stewards), tuple(elders))
 
 
@@ -279,8 +279,7 @@ def _street_name(root: str, kind: AreaKind, rng: random.Random) -> str:
 
 def _fill_district(
     plan: _DistrictPlan,
-    as_of: date,
-    policy: Policy,
+    history: VisitHistory,
     communities: list[Community],
     stewards: list[Steward],
     elders: list[Elder],
@@ -329,11 +328,12 @@ def _fill_district(
                 radius_m=rng.randint(low // 10, high // 10) * 10,
             )
             communities.append(community)
-            stewards.append(_steward(community, community_no, rng))
+            steward = _steward(community, community_no, rng)
+            stewards.append(steward)
             size = plan.elders_per_community[community_no - plan.first_community]
             for _ in range(size):
                 elders.append(
-                    _elder(f"E{elder_no:06d}", community, district.kind, as_of, policy, rng)
+                    _elder(f"E{elder_no:06d}", community, steward, district.kind, history, rng)
                 )
                 elder_no += 1
             community_no += 1
@@ -388,9 +388,9 @@ def _categories(age: int, kind: AreaKind, rng: random.Random) -> frozenset[Categ
 def _elder(
     elder_id: str,
     community: Community,
+    steward: Steward,
     kind: AreaKind,
-    as_of: date,
-    policy: Policy,
+    history: VisitHistory,
     rng: random.Random,
 ) -> Elder:
     first, last, _ = rng.choices(AGE_BANDS, cum_weights=AGE_BAND_CUM_WEIGHTS)[0]
@@ -412,26 +412,10 @@ def _elder(
         district_id=community.district_id,
         location=GeoPoint(lat, lng),
         categories=_categories(age, kind, rng),
-        birth_date=_birth_date(age, as_of, rng),
+        birth_date=_birth_date(age, history.as_of, rng),
         window=window,
         name=name,
         address=address,
         status=ElderStatus.HOSPITALISED if hospitalised else ElderStatus.ACTIVE,
     )
-    # The last completed visit fell on a weekday (stewards' default days off are Sat/Sun),
-    # spread evenly over the weekdays within the tier's cadence before as_of, so no visit is
-    # overdue and no weekday collects the weekend's share (which made the next deadline of
-    # half the weekly elders fall on one day, e.g. every Friday after a Thursday as_of).
-    cadence = policy.tiers[policy.tier_of(elder, as_of)].cadence_days or MONTHLY_HISTORY_DAYS
-    drawn = rng.randint(1, cadence - 1)
-    weekdays = [
-        as_of - timedelta(days=back)
-        for back in range(1, cadence)
-        if (as_of - timedelta(days=back)).weekday() < 5
-    ] or [
-        as_of - timedelta(days=back)
-        for back in (1, 2, 3)
-        if (as_of - timedelta(days=back)).weekday() < 5
-    ][:1]  # a cadence shorter than a weekend
-    last_visit = weekdays[(drawn - 1) * len(weekdays) // (cadence - 1)]
-    return replace(elder, last_visited_on=last_visit)
+    return replace(elder, last_visited_on=history.last_visit(elder, steward, rng))
