@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from careroute_synthetic.data_sets import lunch_orders
 from careroute_synthetic.facilities import generate_facilities
-from careroute_synthetic.meals import MEAL_SEED, daily_orders, generate_canteens
+from careroute_synthetic.meals import MEAL_SEED, generate_canteens
 
 from careroute.domain.vocabulary import Community, Elder
 from careroute.planning.meals import Canteen
@@ -47,21 +48,7 @@ def load_lunch_orders(
     `elders` (the registry in memory), or else the stored registry's. The orders written."""
     from careroute.adapters.dynamodb import meal_orders, registry
 
-    served = {cid for site in sites for cid in site.community_ids}
     if elders is None:
-        elders = (e for cid in sorted(served) for e in registry.elders_of_community(cid))
-    by_community: dict[str, list[Elder]] = {}
-    for elder in elders:
-        if elder.community_id in served:
-            by_community.setdefault(elder.community_id, []).append(elder)
-    orders = [
-        order
-        for site in sites
-        for order in daily_orders(
-            site,
-            [e for cid in site.community_ids for e in by_community.get(cid, ())],
-            day,
-            MEAL_SEED,
-        )
-    ]
-    return meal_orders.save_orders(day, orders)
+        served = sorted({cid for site in sites for cid in site.community_ids})
+        elders = (e for cid in served for e in registry.elders_of_community(cid))
+    return meal_orders.save_orders(day, lunch_orders(sites, elders, day))
