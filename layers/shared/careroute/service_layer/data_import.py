@@ -93,7 +93,7 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
         written["devices"] = ports.devices.save_devices(data.devices)
     market = data.market
     if market is not None:
-        written["market"] = ports.providers.save_market(market)
+        written["home_service_items"] = ports.providers.save_market(market)
     if data.canteens is not None:
         written["canteens"] = ports.canteens.replace_canteens(data.canteens)
     if data.meal_orders is not None:
