@@ -1,0 +1,138 @@
+"""The month simulation's home care beds: each evening the bed planner (`plan_bed_day`, the
+fleet router over each provider's workers) plans the next day; each day every worker walks
+their bed route and records one visit per stop (now and then nobody opens: the bed stays
+due and the next night plans it again); on the month's third day the district officials
+accept the beds built before the month. At the month's end the bed coverage is recomputed
+from the beds and their visit records, as an official reads it (`bed_coverage`).
+
+It runs the bed use cases on the memory adapters with either engine (the stack engine's
+other parts go through HTTP; the beds' routes are tested over HTTP in
+tests/integration/test_beds.py): the synthetic beds (careroute_synthetic.beds) of the
+simulated city, the home-service market the home-service simulation uses, the same seeds.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute_synthetic.beds import generate_beds, pending_beds
+from careroute_synthetic.services import generate_market
+
+from careroute.adapters.memory import MemoryCommunities, MemoryElders, MemoryScopes
+from careroute.adapters.memory_beds import MemoryBedRoutes, MemoryBeds, MemoryBedVisits
+from careroute.adapters.memory_orders import MemoryProviders
+from careroute.domain.access import Caller, Role
+from careroute.domain.bed_visits import BedVisitOutcome
+from careroute.domain.beds import BedAction
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import CHINA_TZ, Registry, parse_clock
+from careroute.service_layer.beds import (
+    BedKeeping,
+    BedVisitRequest,
+    bed_coverage,
+    plan_bed_day,
+    step_bed,
+    worker_bed_route,
+)
+from careroute.service_layer.beds import record_bed_visit as record_visit
+
+MARKET_SEED = 11
+"""The home-service market's seed (home_service_sim.py uses the same)."""
+NOT_HOME_SHARE = 0.03
+ACCEPTANCE_DAY = 3
+"""The day of the month the officials accept the beds built before it."""
+CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
+
+
+def _at(day: date, seconds: int) -> datetime:
+    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
+
+
+class BedDays:
+    """Home care beds through a simulated month, on the memory adapters."""
+
+    def __init__(self, city: Registry, policy: Policy, seed: int, city_seed: int, first: date):
+        self.policy, self.seed = policy, seed
+        communities = MemoryCommunities()
+        communities.save_communities(city.communities)
+        self.beds = MemoryBeds()
+        self.ports = BedKeeping(
+            beds=self.beds,
+            visits=MemoryBedVisits(),
+            routes=MemoryBedRoutes(),
+            providers=MemoryProviders(),
+            elders=MemoryElders(),
+            communities=communities,
+            scopes=MemoryScopes(communities),
+        )
+        self.ports.elders.save_elders(city.elders)
+        self.ports.providers.save_market(generate_market(city.communities, MARKET_SEED))
+        synthetic = generate_beds(
+            city_seed, city, as_of=first - timedelta(days=1), policy=policy.home_care_beds
+        )
+        self.beds.load(synthetic.beds)
+        for visit in synthetic.history:
+            self.ports.visits.add_visit(visit, "")
+        self.pending = pending_beds(synthetic.beds)
+        self.counts: Counter[str] = Counter()
+        self.seconds = 0.0
+
+    def day(self, day: date) -> None:
+        """Accept the built beds (on the acceptance day), plan `day`, walk every route."""
+        started = time.perf_counter()
+        self._day(day)
+        self.seconds += time.perf_counter() - started
+
+    def _day(self, day: date) -> None:
+        if day.day == ACCEPTANCE_DAY:
+            self._accept(day)
+        rules = self.policy.home_care_beds
+        summaries = plan_bed_day(day, rules, self.policy.circuity, self.ports)
+        for summary in summaries:
+            self.counts["bed_visits_planned"] += summary["planned"]
+            self.counts["bed_visits_mandatory"] += summary["mandatory"]
+            self.counts["bed_visits_mandatory_unassigned"] += len(summary["unassigned_mandatory"])
+            for worker in self.ports.providers.workers_of(summary["provider_id"]):
+                self._walk(worker.worker_id, day)
+
+    def _accept(self, day: date) -> None:
+        for bed in self.pending:
+            official = Caller(f"sim-{bed.district_id}", Role.DISTRICT_OFFICIAL, bed.district_id)
+            step_bed(official, bed.bed_id, BedAction.ACCEPT, day, frozenset(), _at(day, 9 * 3600),
+                     self.ports)  # fmt: skip
+            self.counts["beds_accepted_in_month"] += 1
+
+    def _walk(self, worker_id: str, day: date) -> None:
+        route = worker_bed_route(CITY_ADMIN, worker_id, day, self.ports)
+        worker = Caller(f"sim-{worker_id}", Role.WORKER, worker_id)
+        for stop in route["stops"]:
+            rng = random.Random(f"{self.seed}/bed-visit/{stop['bed_id']}/{day}")
+            home = rng.random() >= NOT_HOME_SHARE
+            outcome = BedVisitOutcome.SERVED if home else BedVisitOutcome.NOT_HOME
+            started, ended = (
+                _at(day, parse_clock(stop["start"])),
+                _at(day, parse_clock(stop["end"])),
+            )
+            request = BedVisitRequest(started, outcome)
+            key = f"sim-{day}-{stop['bed_id']}"
+            rules = self.policy.home_care_beds
+            record_visit(worker, stop["bed_id"], request, key, ended, rules, self.ports)
+            self.counts[f"bed_visits_{outcome.value}"] += 1
+
+    def figures(self, month: str) -> dict[str, Any]:
+        """The month's bed coverage (recomputed from beds and visit records) and the plan's
+        counts, for the report."""
+        rules = self.policy.home_care_beds
+        coverage = bed_coverage(CITY_ADMIN, "city", month, rules, self.ports)
+        misses = coverage.pop("misses")
+        return {
+            **coverage,
+            **dict(sorted(self.counts.items())),
+            "misses_by_rule": dict(Counter(m["rule"] for m in misses)),
+            "misses_sample": misses[:20],
+            "wall_seconds": round(self.seconds, 1),
+        }

@@ -1,0 +1,136 @@
+"""Synthetic home care beds for the synthetic city, deterministic by seed.
+
+At full scale (1,153 communities) ~4,500 beds (the seed's count), each district's share in
+proportion to its communities, never more than its eligible elders: active elders whose
+categories give a care level the policy grants beds for. Each bed's elder has a subsistence
+status the policy accepts (poor elders mostly the subsistence allowance or extreme poverty
+support, others low income), the district's personal-care provider runs it, and, as of
+`as_of`, it was accepted 1-24 months before and last served within its cadence (one served
+visit record, the history the first night plans from). A few more beds are applied for
+and built but not yet accepted (the month's acceptance checks).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
+from careroute.domain.beds import (
+    EQUIPMENT,
+    BedAction,
+    BedPolicy,
+    HomeCareBed,
+    Subsistence,
+    elder_care_level,
+    step,
+)
+from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, Registry
+
+TOTAL_COMMUNITIES = 1153
+HOME_CARE_BEDS = 4500
+PENDING_SHARE = 0.02
+"""Beds built but awaiting acceptance on `as_of`, as a share of the district's beds."""
+PROVIDER_KIND = "care"
+"""The provider kind (careroute_synthetic.services) that runs a district's beds."""
+
+
+@dataclass(frozen=True)
+class SyntheticBeds:
+    beds: tuple[HomeCareBed, ...]
+    history: tuple[BedVisit, ...]
+    """One served visit per accepted bed before `as_of` (its last service)."""
+
+
+def generate_beds(
+    seed: int, city: Registry, *, as_of: date, policy: BedPolicy | None = None
+) -> SyntheticBeds:
+    """The beds of the districts of `city` (each district from its own random stream)."""
+    policy = policy or BedPolicy()
+    by_district: dict[str, list[Elder]] = defaultdict(list)
+    for elder in city.elders:
+        if elder.status is ElderStatus.ACTIVE and elder_care_level(elder) in policy.care_levels:
+            by_district[elder.district_id].append(elder)
+    communities: dict[str, int] = defaultdict(int)
+    for community in city.communities:
+        communities[community.district_id] += 1
+    beds: list[HomeCareBed] = []
+    history: list[BedVisit] = []
+    for district_id in sorted(communities):
+        rng = random.Random(f"{seed}:beds:{district_id}")
+        eligible = sorted(by_district[district_id], key=lambda e: e.elder_id)
+        share = round(HOME_CARE_BEDS * communities[district_id] / TOTAL_COMMUNITIES)
+        chosen = rng.sample(eligible, min(len(eligible), max(1, share)))
+        pending = max(1, round(len(chosen) * PENDING_SHARE))
+        for n, elder in enumerate(sorted(chosen, key=lambda e: e.elder_id)):
+            bed = _bed(rng, elder, district_id, as_of, policy, accepted=n >= pending)
+            beds.append(bed)
+            if bed.accepted_on is not None:
+                history.append(_last_service(rng, bed, as_of, policy))
+    return SyntheticBeds(tuple(beds), tuple(history))
+
+
+def _bed(
+    rng: random.Random,
+    elder: Elder,
+    district_id: str,
+    as_of: date,
+    policy: BedPolicy,
+    accepted: bool,
+) -> HomeCareBed:
+    poor = Category.POOR in elder.categories
+    statuses = sorted(policy.subsistence)
+    means = (
+        [s for s in statuses if s is not Subsistence.LOW_INCOME] if poor else statuses
+    ) or statuses
+    level = elder_care_level(elder)
+    assert level is not None
+    applied = as_of - timedelta(days=rng.randint(40, 730))
+    bed = HomeCareBed(
+        bed_id=f"HCB-{elder.elder_id}",
+        elder_id=elder.elder_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=district_id,
+        location=elder.location,
+        provider_id=f"hp-{district_id}-{PROVIDER_KIND}",
+        subsistence=rng.choice(means),
+        care_level=level,
+        applied_on=applied,
+    )
+    equipment = frozenset(rng.sample(sorted(EQUIPMENT), rng.randint(2, 4)))
+    built_on = applied + timedelta(days=rng.randint(5, 20))
+    if not accepted:
+        return step(bed, BedAction.BUILD, min(built_on, as_of), equipment)
+    bed = step(bed, BedAction.BUILD, built_on, equipment)
+    return step(bed, BedAction.ACCEPT, built_on + timedelta(days=rng.randint(3, 15)), frozenset())
+
+
+def _last_service(rng: random.Random, bed: HomeCareBed, as_of: date, policy: BedPolicy) -> BedVisit:
+    assert bed.accepted_on is not None
+    earliest = max(bed.accepted_on, as_of - timedelta(days=policy.cadence_days - 1))
+    served_on = earliest + timedelta(days=rng.randint(0, max(0, (as_of - earliest).days - 1)))
+    at = datetime.combine(served_on, datetime.min.time(), CHINA_TZ) + timedelta(hours=10)
+    return BedVisit(
+        visit_id=f"bv-history-{bed.bed_id}",
+        bed_id=bed.bed_id,
+        elder_id=bed.elder_id,
+        provider_id=bed.provider_id,
+        worker_id="",
+        community_id=bed.community_id,
+        street_id=bed.street_id,
+        district_id=bed.district_id,
+        visited_at=at,
+        outcome=BedVisitOutcome.SERVED,
+        minutes=policy.service_minutes,
+        recorded_at=at,
+        note="synthetic history",
+    )
+
+
+def pending_beds(beds: Sequence[HomeCareBed]) -> list[HomeCareBed]:
+    """Beds built but not accepted yet (the month's acceptance checks), in id order."""
+    return sorted((b for b in beds if b.accepted_on is None), key=lambda b: b.bed_id)
