@@ -265,6 +265,27 @@
     panel.hidden = false;
   }
 
+  // Home care beds of the scope shown in the month (GET /oversight/beds, recomputed from the
+  // beds and their service visit records): beds accepted, due and served (one service in
+  // every month), misses, visits and hours. Feature-detected: hidden while it does not answer.
+  async function probeBeds() {
+    const panel = document.getElementById("beds");
+    let data;
+    try {
+      data = await CR.api(q(CR.CONFIG.bedsPath || "oversight/beds", { scope: view.scope, month: monthInput.value }));
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    const figures = [["beds_accepted", data.beds.accepted], ["beds_due", data.beds_due], ["beds_served", data.beds_served],
+      ["beds_share", `${data.percent}%`], ["beds_monthly_misses", data.monthly_misses], ["beds_cadence_misses", data.cadence_misses],
+      ["beds_visits", data.visits_served], ["beds_hours", data.service_hours]];
+    const node = el("table", { "data-testid": "beds-table" });
+    table(node, figures.map(([key]) => [key, 1]), [el("tr", {}, figures.map(([key, value]) => el("td", { class: "num", "data-col": key, text: value })))]);
+    document.getElementById("beds-body").replaceChildren(node);
+    panel.hidden = false;
+  }
+
   // The 15-minute service circle of the scope shown: the share of its elders within 15
   // minutes' walk of a service facility and one row per scope one level down (click to drill
   // down, as in the coverage table), from the coverage reports already read (their
@@ -425,6 +446,7 @@
     document.body.dataset.ready = view.scope;
     probeInspections().finally(() => { document.body.dataset.inspections = view.scope; });
     probeInstitutions().finally(() => { document.body.dataset.institutions = view.scope; });
+    probeBeds().finally(() => { document.body.dataset.beds = view.scope; });
     const shown = view.scope;
     probeCircle().finally(() => { document.body.dataset.circle = shown; });
     probeIncidents().finally(() => { document.body.dataset.incidents = shown; });
