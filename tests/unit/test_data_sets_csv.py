@@ -3,7 +3,6 @@ line, field and reason, all or nothing, and the import through the ports."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from careroute.domain.geo import Crs
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.data_import import DataSetLoading, DataSets, import_data_sets
+from tests.csv_rows import load_rows, save_rows
 
 AS_OF = date(2026, 12, 1)
 LUNCH_DAY = date(2026, 12, 2)
@@ -44,16 +44,6 @@ def data(city: Registry) -> DataSets:
 def directory(tmp_path: Path, data: DataSets) -> Path:
     write_data_sets(tmp_path, data)
     return tmp_path
-
-
-def load_rows(directory: Path, file: str) -> list[list[str]]:
-    with (directory / file).open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def save_rows(directory: Path, file: str, rows: list[list[str]]) -> None:
-    with (directory / file).open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def line_where(directory: Path, file: str, where: tuple[str, str] | None) -> int:
@@ -193,7 +183,7 @@ BAD_CELLS = [
         None,
         {"canteen_id": "K999"},
         "canteen_id",
-        "unknown canteen 'K999' (not in canteens.csv)",
+        "unknown canteen 'K999'",
     ),
     (
         "meal_orders.csv",
@@ -243,7 +233,7 @@ BAD_CELLS = [
         None,
         {"provider_id": "hp-nowhere"},
         "provider_id",
-        "unknown provider 'hp-nowhere' (not in providers.csv)",
+        "unknown provider 'hp-nowhere'",
     ),
     (
         "service_workers.csv",
@@ -421,11 +411,30 @@ def test_the_market_files_go_together(directory: Path, city: Registry) -> None:
     assert "providers.csv, service_workers.csv, pilot_communities.csv go together" in str(errors[0])
 
 
-def test_lunch_orders_need_the_canteens_file(directory: Path, city: Registry) -> None:
+def test_lunch_orders_without_canteens_csv_name_the_stored_canteens(
+    directory: Path, city: Registry, data: DataSets
+) -> None:
     (directory / "canteens.csv").unlink()
+    stored = data.canteens or ()
+    read = read_data_sets(directory, city, canteens=stored)
+    assert read.canteens is None and set(read.meal_orders or ()) == set(data.meal_orders or ())
     errors = import_errors(directory, city)
-    assert [(e.file, e.line, e.field) for e in errors] == [("meal_orders.csv", None, None)]
-    assert "needs canteens.csv" in errors[0].reason
+    assert len(errors) == len(data.meal_orders or ())
+    assert {(e.field, e.reason.split(" '")[0]) for e in errors} == {
+        ("canteen_id", "unknown canteen")
+    }
+
+
+def test_lunch_orders_name_the_canteens_of_canteens_csv_not_the_stored_ones(
+    directory: Path, city: Registry, data: DataSets
+) -> None:
+    closed = replace((data.canteens or ())[0], canteen_id="K999")
+    assert read_data_sets(directory, city, canteens=[closed]).canteens == tuple(
+        sorted(data.canteens or (), key=lambda c: c.canteen_id)
+    )
+    edit(directory, "meal_orders.csv", 2, {"canteen_id": "K999"})
+    with pytest.raises(DataImportError):
+        read_data_sets(directory, city, canteens=[closed])
 
 
 def test_an_unreadable_file_is_reported_and_references_to_it_are_not(

@@ -20,6 +20,7 @@ from careroute.adapters.registry_csv import (
 )
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
+from tests.csv_rows import load_rows, save_rows
 
 AS_OF = date(2026, 12, 1)
 ID_REASON = "looks like a national ID number; store no ID numbers"
@@ -36,16 +37,6 @@ def registry() -> Registry:
 def directory(tmp_path: Path, registry: Registry) -> Path:
     write_registry(tmp_path, registry, AS_OF)
     return tmp_path
-
-
-def load_rows(directory: Path, file: str) -> list[list[str]]:
-    with (directory / file).open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def save_rows(directory: Path, file: str, rows: list[list[str]]) -> None:
-    with (directory / file).open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def get(directory: Path, file: str, line: int, field: str) -> str:
