@@ -3,6 +3,7 @@ line, field and reason, all or nothing, and the import through the ports."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 

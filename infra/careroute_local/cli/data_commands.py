@@ -6,13 +6,15 @@ synthetic city or the running stack, or validated and loaded into the running st
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
 from careroute.domain import clock
 from careroute.domain.vocabulary import Registry
+from careroute.planning.meals import Canteen
 from careroute.service_layer.data_import import DataSets
-from careroute_local.cli.attached_stack import attach, attached_settings
+from careroute_local.cli.attached_stack import attached_settings
 from careroute_local.cli.city_source import load_city, read_csv_registry, reject
 from careroute_local.cli.console import console
 
@@ -36,27 +38,31 @@ def cmd_generate(args: argparse.Namespace) -> None:
     _print_written(counts, args.out)
 
 
-def read_csv_city(directory: Path, as_of: date) -> tuple[Registry, DataSets]:
-    """The registry and the data sets in `directory`, every row checked; on any problem the
-    problems are printed and the command exits before anything is written."""
+def read_csv_city(
+    directory: Path, as_of: date, canteens: Iterable[Canteen] = ()
+) -> tuple[Registry, DataSets]:
+    """The registry and the data sets in `directory`, every row checked (lunch orders may
+    name `canteens`, the stored ones); on any problem the problems are printed and the
+    command exits before anything is written."""
     from careroute.adapters.data_csv import read_data_sets
     from careroute.adapters.registry_csv import DataImportError
 
     city = read_csv_registry(directory, as_of)
     try:
-        return city, read_data_sets(directory, city)
+        return city, read_data_sets(directory, city, canteens=canteens)
     except DataImportError as exc:
         reject(exc)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
+    from careroute.adapters.dynamodb import canteens
     from careroute.adapters.dynamodb.data_set_repositories import data_set_loading
     from careroute.service_layer.data_import import import_data_sets
     from careroute_local import main_job
 
     as_of = args.as_of or clock.today()
-    city, data = read_csv_city(args.dir, as_of)
-    attach()
+    attached_settings()
+    city, data = read_csv_city(args.dir, as_of, canteens.all_canteens())
     main_job.load_registry(city, as_of, console)
     written = import_data_sets(data, data_set_loading())
     others = "".join(f", {n:,} {name.replace('_', ' ')}" for name, n in written.items())

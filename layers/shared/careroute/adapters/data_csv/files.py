@@ -37,5 +37,3 @@ FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}
 
 TOGETHER = (tuple(spec.name for spec in MARKET_FILES),)
 """Files given all together or not at all."""
-NEEDS = {MEAL_ORDERS.name: CANTEENS.name}
-"""A file -> the file it refers to, which must then be given too."""

@@ -6,27 +6,36 @@ reported again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.providers import Provider
 from careroute.domain.vocabulary import Community, Elder, Registry
 from careroute.planning.meals import Canteen
 
+CANTEENS_FILE = "canteens.csv"
+
 
 class Known:
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, canteens: Iterable[Canteen] = ()) -> None:
         self.communities: dict[str, Community] = {c.community_id: c for c in registry.communities}
         self.street_districts = {c.street_id: c.district_id for c in registry.communities}
         self.districts = set(self.street_districts.values())
         self.elders: dict[str, Elder] = {e.elder_id: e for e in registry.elders}
         self.providers: dict[str, Provider] = {}
         """Good rows of providers.csv, by id."""
-        self.canteens: dict[str, Canteen] = {}
-        """Good rows of canteens.csv, by id."""
-        self.ids: dict[str, set[str] | None] = {}
+        self.canteens: dict[str, Canteen] = {c.canteen_id: c for c in canteens}
+        """Good rows of canteens.csv by id; until it is read, the stored canteens."""
+        self.ids: dict[str, set[str] | None] = {CANTEENS_FILE: set(self.canteens)}
         """File -> the ids on its rows, good or bad (for references to it); None when the
         file could not be read at all (references to it are then not checked)."""
         self.canteen_of: dict[str, tuple[str, int]] = {}
         """Community id -> (its canteen, the line it is on)."""
+
+    def forget_stored(self, file: str) -> None:
+        """`file` is being read: the stored items it replaces are no longer there."""
+        if file == CANTEENS_FILE:
+            self.canteens.clear()
 
     def district(self, row: Row, field: str = "district_id") -> str:
         district_id = row.text(field)
@@ -87,5 +96,5 @@ class Known:
         value = row.text(field)
         ids = self.ids.get(file, set())
         if value and ids is not None and value not in ids:
-            row.error(field, f"unknown {field.removesuffix('_id')} {value!r} (not in {file})")
+            row.error(field, f"unknown {field.removesuffix('_id')} {value!r}")
         return value

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from careroute.adapters.data_csv.data_file import DataFile
-from careroute.adapters.data_csv.known import Known
+from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, clock_text
 from careroute.planning.meals import Canteen, MealOrder
 
-CANTEENS_FILE = "canteens.csv"
 MAX_VEHICLES = 1_000
 MAX_VEHICLE_CAPACITY = 10_000
 MAX_SPEED_KMH = 120.0

@@ -6,21 +6,27 @@ a data set not given (None), left as stored by an import.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from careroute.adapters.data_csv.data_file import DataFile
-from careroute.adapters.data_csv.files import FILE_ORDER, FILES, NEEDS, TOGETHER
+from careroute.adapters.data_csv.files import FILE_ORDER, FILES, TOGETHER
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.csv_table import Table
 from careroute.adapters.registry_csv.errors import DataImportError, RowError
 from careroute.domain.vocabulary import Registry
+from careroute.planning.meals import Canteen
 from careroute.service_layer.data_import import DataSets
 
 
-def read_data_sets(directory: Path, registry: Registry) -> DataSets:
+def read_data_sets(
+    directory: Path, registry: Registry, *, canteens: Iterable[Canteen] = ()
+) -> DataSets:
     """Read and check every data set file in `directory`; the registry they refer to is
-    `registry` (already read). Raises `DataImportError` listing every bad row of every file."""
+    `registry` (already read). Lunch orders name the canteens of canteens.csv, or when it is
+    not given `canteens` (the stored ones, which the import then keeps). Raises
+    `DataImportError` listing every bad row of every file."""
     errors: list[RowError] = []
     present = {spec.name for spec in FILES if (directory / spec.name).is_file()}
     for group in TOGETHER:
@@ -28,12 +34,7 @@ def read_data_sets(directory: Path, registry: Registry) -> DataSets:
             for name in sorted(set(group) - present):
                 reason = f"file is missing from {directory}: {', '.join(group)} go together"
                 errors.append(RowError(name, None, None, reason))
-    known = Known(registry)
-    for name, needed in NEEDS.items():
-        if name in present and needed not in present:
-            reason = f"needs {needed} in {directory} (its rows refer to it)"
-            errors.append(RowError(name, None, None, reason))
-            known.ids[needed] = None  # its rows' references are not checked one by one
+    known = Known(registry, canteens)
     found = {
         spec.attribute: _read_file(directory, spec, known, errors)
         for spec in FILES
@@ -54,6 +55,7 @@ def _read_file(
         return ()
     ids: set[str] = set()
     known.ids[spec.name] = ids
+    known.forget_stored(spec.name)
     first_line: dict[tuple[str, ...], int] = {}
     items = []
     for row in table.rows(errors):
