@@ -10,18 +10,14 @@ import json
 from datetime import UTC, timedelta
 
 import pytest
-from careroute_synthetic.services import generate_market
 
-from careroute.adapters.dynamodb import bind_tables, home_care_beds, home_services
-from careroute.adapters.dynamodb.repositories import registry_loading
+from careroute.adapters.dynamodb import home_care_beds, home_services
 from careroute.domain.beds import BedPolicy
 from careroute.domain.eligibility import care_level
-from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Elder, ElderStatus, Registry
-from careroute.entrypoints.config import Settings
-from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer, china_now
+from tests.integration.market_city import with_market
 
 RULES = BedPolicy()
 
@@ -29,12 +25,7 @@ RULES = BedPolicy()
 @pytest.fixture(scope="module")
 def stack(session_pump: EventPump, small_city: Registry) -> EventPump:
     """One reset stack for the module: the small city and its synthetic providers."""
-    session_pump.stack.reset()
-    session_pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy(), registry_loading())
-    home_services.save_market(generate_market(small_city.communities, seed=11))
-    return session_pump
+    return with_market(session_pump, small_city)
 
 
 def elders(city: Registry, disabled: bool) -> list[Elder]:

@@ -11,23 +11,19 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 
 import pytest
-from careroute_synthetic.services import generate_market
 
-from careroute.adapters.dynamodb import bind_tables, home_services
+from careroute.adapters.dynamodb import home_services
 from careroute.adapters.dynamodb import orders as store
 from careroute.adapters.dynamodb.order_repositories import order_taking
-from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import QuotaExhaustedError
 from careroute.domain.orders import OrderStatus, ServiceType
-from careroute.domain.policy import load_policy
 from careroute.domain.quota import HomeServicePolicy
 from careroute.domain.vocabulary import Elder, ElderStatus, Registry
-from careroute.entrypoints.config import Settings
 from careroute.service_layer.orders import OrderRequest, place_order
-from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now
+from tests.integration.market_city import with_market
 
 
 def an_elder(city: Registry, min_age: int = 80, nth: int = 0) -> Elder:
@@ -41,12 +37,7 @@ def an_elder(city: Registry, min_age: int = 80, nth: int = 0) -> Elder:
 def market(session_pump: EventPump, small_city: Registry) -> EventPump:
     """One reset stack for the module (each test uses its own elders and keys): the small
     city and its synthetic providers."""
-    session_pump.stack.reset()
-    session_pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy(), registry_loading())
-    home_services.save_market(generate_market(small_city.communities, seed=11))
-    return session_pump
+    return with_market(session_pump, small_city)
 
 
 def body(elder: Elder, service: str = "cleaning", **extra: object) -> str:

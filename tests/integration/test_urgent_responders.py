@@ -12,7 +12,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from careroute_synthetic.services import generate_market
 
 from careroute.adapters.dynamodb import (
     home_services,
@@ -29,8 +28,9 @@ from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, 
 from careroute.messages.visits import CoverItem, PlanJob
 from careroute.planning.urgent_holds import urgent_stop_id
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, bearer, load_city
+from tests.conftest import PLAN_DATE, bearer
 from tests.integration import urgent_city
+from tests.integration.market_city import with_market
 from tests.integration.urgent_city import NOW, belts, event_body, send
 
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
@@ -40,9 +40,7 @@ pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
 def pump(session_pump: EventPump, small_city: Registry) -> EventPump:
     """The small city with devices, home-service providers and the nightly plan of
     PLAN_DATE; each test uses its own elders and event ids."""
-    load_city(session_pump, small_city)
-    home_services.save_market(generate_market(small_city.communities, seed=11))
-    return urgent_city.with_devices_and_plan(session_pump, small_city)
+    return urgent_city.with_devices_and_plan(with_market(session_pump, small_city), small_city)
 
 
 def deliver(pump: EventPump, *bodies: str) -> None:
