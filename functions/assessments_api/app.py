@@ -1,5 +1,7 @@
-"""Needs-assessment API: an assessor reads a route for a date and posts a graded care level
-(one result per Idempotency-Key; a replay answers the stored result and stores nothing)."""
+"""Needs-assessment API: a steward, the family or an official asks for an elder's assessment;
+an assessor reads a route for a date and posts the instrument's scores, which give the care
+level (one result per Idempotency-Key; a replay answers the stored result and stores
+nothing); officials read the district's request figures."""
 
 from typing import Annotated, Any
 
@@ -10,6 +12,8 @@ from careroute.adapters.dynamodb.assessment_repositories import assessing
 from careroute.domain import clock
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import (
+    INPUT_ERRORS,
+    DistrictScopeQuery,
     IdempotencyHeader,
     PathDay,
     PathId,
@@ -18,7 +22,12 @@ from careroute.entrypoints.http_api import (
     http_handler,
     stored_once,
 )
-from careroute.messages.assessments import AssessmentResultBody
+from careroute.messages.assessments import (
+    AssessmentRequestBody,
+    AssessmentResultBody,
+    AssessmentSummary,
+)
+from careroute.service_layer.assessment_requests import open_request, summary
 from careroute.service_layer.assessments import assessor_route, record_result
 from careroute.service_layer.visits import check_idempotency_key
 
@@ -48,6 +57,29 @@ def post_result(
     key = check_idempotency_key(idempotency_key)
     result, created = record_result(caller(), body, key, clock.now(), setup.policy(), ports)
     return stored_once(result, created, metric="AssessmentsRecorded")
+
+
+@route(
+    "POST",
+    "/assessments/requests",
+    "Ask for an elder's needs assessment (steward, family, officials); asking again the same "
+    "day answers the open request",
+    responses=created_responses(),
+)
+def post_request(body: Annotated[AssessmentRequestBody, Body()]) -> Response[str]:
+    request, created = open_request(caller(), body, clock.today(), setup.policy(), ports)
+    return stored_once(request, created, metric="AssessmentRequestsOpened")
+
+
+@route(
+    "GET",
+    "/assessments/summary",
+    "Assessment requests open, overdue and done per district, the done ones by ability and "
+    "care level (officials, admin)",
+    errors=INPUT_ERRORS,
+)
+def get_summary(scope: DistrictScopeQuery = "city") -> AssessmentSummary:
+    return summary(caller(), scope, clock.today(), setup.policy(), ports)
 
 
 lambda_handler = http_handler(app)

@@ -31,6 +31,7 @@ from careroute.service_layer.ports import (
 )
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.unit.test_assessment_instrument import scores_for
 
 NOW = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=10)
 ACTOR = Actor("assessor-1", "assessor")
@@ -45,9 +46,11 @@ class AssessmentBackend:
 
     @property
     def assessing(self) -> Assessing:
+        b = self.base
         return Assessing(
-            self.assessors, self.requests, self.routes, self.base.elders, self.base.scopes
-        )
+            self.assessors, self.requests, self.routes, b.elders, b.scopes, b.stewards,
+            b.communities,
+        )  # fmt: skip
 
 
 def assessments_of(backend: Backend) -> AssessmentBackend:
@@ -189,7 +192,7 @@ def test_a_result_and_its_retry_answer_the_same_on_memory_and_on_dynamodb(
     body = AssessmentResultBody(
         assessor_id=assessor.assessor_id,
         request_id=request.request_id,
-        level=CareLevel.SEMI_DISABLED,
+        scores=scores_for("semi"),
         assessed_at=NOW,
     )
     who = Caller("assessor-1", Role.ASSESSOR, request.district_id)

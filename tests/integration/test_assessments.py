@@ -24,6 +24,7 @@ from careroute.domain.vocabulary import Category, Registry
 from careroute.service_layer.assessments import load_world
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
+from tests.unit.test_assessment_instrument import scores_for
 
 DISTRICT = "D01"
 NOW = china_now().replace(microsecond=0)
@@ -57,10 +58,10 @@ def first_request(world: Any) -> AssessmentRequest:
     return sorted(world[1], key=lambda r: r.request_id)[0]
 
 
-def result(world: Any, level: str = "self", **changes: Any) -> dict[str, Any]:
+def result(world: Any, grade: str = "self", **changes: Any) -> dict[str, Any]:
     qualified = next(a for a in world[0] if QUALIFIED in a.skills)
     body = {"request_id": first_request(world).request_id, "assessor_id": qualified.assessor_id,
-            "level": level, "assessed_at": NOW.isoformat()}  # fmt: skip
+            "scores": scores_for(grade), "assessed_at": NOW.isoformat()}  # fmt: skip
     return {**body, **changes}
 
 
@@ -112,6 +113,9 @@ def test_a_result_grades_the_elder_once_with_history_and_a_retry_changes_nothing
     ("changes", "field"),
     [
         ({"level": "bedridden"}, "level"),
+        ({"level": "disabled"}, "level: the scores (total 90, intact) give self"),
+        ({"scores": scores_for("self") | {"self_care": 40}}, "scores.self_care: must be 0..32"),
+        ({"scores": {"self_care": 20}}, "scores: need each of"),
         ({"assessed_at": "2026-12-01T10:00:00"}, "assessed_at"),
         ({"request_id": "no such id!"}, "request_id"),
         ({"unexpected": 1}, "unexpected"),

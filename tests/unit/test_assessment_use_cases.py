@@ -27,6 +27,7 @@ from careroute.service_layer.assessments import (
 from careroute.service_layer.ports import Grading
 from tests.unit.conftest import STREET_AS_OF
 from tests.unit.conftest import STREET_TEN_AM as NOW
+from tests.unit.test_assessment_instrument import scores_for
 
 POLICY = load_policy()
 TUESDAY = STREET_AS_OF + timedelta(days=1)
@@ -51,7 +52,7 @@ class Stores:
         fields: dict[str, object] = {
             "assessor_id": qualified.assessor_id,
             "request_id": self.requests[0].request_id,
-            "level": level,
+            "scores": scores_for(level.value),
             "assessed_at": NOW,
         }
         return AssessmentResultBody.model_validate(fields | changes)
@@ -61,6 +62,8 @@ def stores(city: Registry) -> Stores:
     communities, elders = memory.MemoryCommunities(), memory.MemoryElders()
     communities.save_communities(city.communities)
     elders.save_elders(city.elders)
+    stewards = memory.MemoryStewards()
+    stewards.save_stewards(city.stewards)
     assessors = memory_assessments.MemoryAssessors()
     requests = memory_assessments.MemoryAssessmentRequests(elders)
     routes = memory_assessments.MemoryAssessorRoutes()
@@ -70,7 +73,15 @@ def stores(city: Registry) -> Stores:
     world_requests = tuple(sorted(world_requests, key=lambda r: r.request_id))
     load_world(world_assessors, world_requests, assessors, requests)
     return Stores(
-        Assessing(assessors, requests, routes, elders, memory.MemoryScopes(communities)),
+        Assessing(
+            assessors,
+            requests,
+            routes,
+            elders,
+            memory.MemoryScopes(communities),
+            stewards,
+            communities,
+        ),
         AssessmentPlanning(communities, assessors, requests, routes),
         world_assessors,
         world_requests,

@@ -46,6 +46,13 @@ class MemoryAssessmentRequests:
             count += 1
         return count
 
+    def open_request(self, request: AssessmentRequest) -> bool:
+        key = (request.district_id, request.request_id)
+        if key in self._by_key:
+            return False
+        self._by_key[key] = (request, None)
+        return True
+
     def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
         return iter([self._by_key[key][0] for key in sorted(self._by_key) if key[0] == district_id])
 
@@ -66,7 +73,7 @@ class MemoryAssessmentRequests:
             level = grading.level
             if not self._elders.grade(elder, level.value, grading.categories, keyed):
                 raise ConflictError("the elder was changed meanwhile; retry")
-            done = replace(current, status=RequestStatus.DONE, level=level)
+            done = replace(current, status=RequestStatus.DONE, level=level, scores=grading.scores)
             self._by_key[(request.district_id, request.request_id)] = (done, grading.key)
             return True
         if closed_by == grading.key:

@@ -80,8 +80,12 @@ class Instrument:
     """(ability level, lowest total), best level first."""
     care_levels: tuple[tuple[AbilityLevel, CareLevel], ...] = tuple(DEFAULT_CARE_LEVELS.items())
     bed_levels: tuple[AbilityLevel, ...] = DEFAULT_BED_LEVELS
+    deadline_days: int = 30
+    """A request opened through the API is due this many days later."""
 
     def __post_init__(self) -> None:
+        if not 1 <= self.deadline_days <= 365:
+            raise ValueError("deadline_days: must be 1..365")
         if not self.dimensions or any(not 1 <= top <= 1000 for _, top in self.dimensions):
             raise ValueError("dimensions: at least one, each with a maximum 1..1000")
         if [level for level, _ in self.bands] != list(ABILITY_LEVELS):
@@ -152,6 +156,11 @@ def parse_instrument(table: Any, where: str) -> Instrument:
         if not isinstance(raw, list):
             raise ValueError(f"{where}.bed_levels: expected a list of ability levels")
         values["bed_levels"] = tuple(_level(v, f"{where}.bed_levels") for v in raw)
+    if "deadline_days" in table:
+        raw = table["deadline_days"]
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ValueError(f"{where}.deadline_days: expected a whole number, got {raw!r}")
+        values["deadline_days"] = raw
     return checked(Instrument, values, where)
 
 

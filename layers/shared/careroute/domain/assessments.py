@@ -6,8 +6,12 @@ Pure: no AWS, no OR-Tools (the fleet problem is in assessment_routing). A reques
 deadline; a district's day is a fleet problem like the inspections' (skills route a request
 to qualified assessors only): requests due before the next working day are mandatory,
 those due within `lookahead_days` optional with a penalty growing as the deadline nears.
-A result sets the elder's assessed care level and keeps the `disabled` (失能) category in
-step with it, so the risk tier follows (policy.tier_of reads the categories).
+A result scores the policy's instrument (assessment_instrument.py: the national standard's
+four dimensions) and its total gives the care level; it sets the elder's assessed care level
+and keeps the `disabled` (失能) category in step with it, so the risk tier follows
+(policy.tier_of reads the categories). The scores are kept on the request, so the level can
+be recomputed from the record. Requests come from the API (`new_request`: a steward, the
+family, an official) or an import.
 
 """
 
@@ -16,12 +20,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.vocabulary import (
     Category,
+    Elder,
     GeoPoint,
     TimeWindow,
 )
@@ -81,6 +86,22 @@ class AssessmentRequest:
     status: RequestStatus = RequestStatus.OPEN
     level: CareLevel | None = None
     """The graded care level, once done."""
+    scores: tuple[tuple[str, int], ...] = ()
+    """The instrument's score per dimension that graded it, once done (by dimension name)."""
+
+
+def new_request(elder: Elder, on: date, deadline_days: int) -> AssessmentRequest:
+    """An open request to assess `elder`, made on `on` and due `deadline_days` later."""
+    return AssessmentRequest(
+        request_id=request_id(elder.elder_id, on),
+        elder_id=elder.elder_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        district_id=elder.district_id,
+        location=elder.location,
+        requested_on=on,
+        deadline=on + timedelta(days=deadline_days),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,12 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.dynamodb import assessments
-from careroute.adapters.dynamodb.repositories import DynamoCommunities, DynamoElders, DynamoScopes
+from careroute.adapters.dynamodb.repositories import (
+    DynamoCommunities,
+    DynamoElders,
+    DynamoScopes,
+    DynamoStewards,
+)
 from careroute.domain.assessments import AssessmentRequest, Assessor
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.assessment_planning import AssessmentPlanning
@@ -30,6 +35,9 @@ class DynamoAssessmentRequests:
     def save_requests(self, requests: Iterable[AssessmentRequest]) -> int:
         return assessments.save_requests(requests)
 
+    def open_request(self, request: AssessmentRequest) -> bool:
+        return assessments.open_request(request)
+
     def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
         return assessments.requests_of(district_id)
 
@@ -42,8 +50,9 @@ class DynamoAssessmentRequests:
         g = grading
         categories = list(g.categories)
         return assessments.record_result(
-            request, elder, g.level, categories, g.key, g.at, g.assessor_id, g.changes
-        )
+            request, elder, g.level, categories, g.key, g.at, g.assessor_id, g.changes,
+            dict(g.scores),
+        )  # fmt: skip
 
 
 class DynamoAssessorRoutes:
@@ -72,4 +81,6 @@ def assessing() -> Assessing:
         routes=DynamoAssessorRoutes(),
         elders=DynamoElders(),
         scopes=DynamoScopes(),
+        stewards=DynamoStewards(),
+        communities=DynamoCommunities(),
     )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from careroute.adapters.dynamodb import history, registry
@@ -24,6 +24,7 @@ from careroute.adapters.dynamodb.tables import (
     TableModel,
     find_item,
     get_item,
+    save_if,
     starting_with,
     transaction,
     write_all,
@@ -48,6 +49,8 @@ class AssessmentModel(TableModel, SharedKeys, Expiring):
     deadline = UnicodeAttribute(null=True)
     status = UnicodeAttribute(null=True)
     level = UnicodeAttribute(null=True)
+    scores = JSONAttribute(null=True)
+    """The instrument's score per dimension of the result that closed the request."""
     result_key = UnicodeAttribute(null=True)
     """The Idempotency-Key of the result that closed the request."""
     assessed_at = UnicodeAttribute(null=True)
@@ -73,23 +76,31 @@ def save_assessors(assessors: Iterable[Assessor]) -> int:
     return write_all(AssessmentModel, items, "store assessors")
 
 
+def _request_item(r: AssessmentRequest) -> AssessmentModel:
+    return AssessmentModel(
+        _district(r.district_id),
+        f"request#{r.request_id}",
+        **location_columns(r.location),
+        elder_id=r.elder_id,
+        community_id=r.community_id,
+        street_id=r.street_id,
+        requested_on=r.requested_on.isoformat(),
+        deadline=r.deadline.isoformat(),
+        status=r.status.value,
+        level=r.level.value if r.level else None,
+        scores=dict(r.scores) or None,
+    )
+
+
 def save_requests(requests: Iterable[AssessmentRequest]) -> int:
-    items = [
-        AssessmentModel(
-            _district(r.district_id),
-            f"request#{r.request_id}",
-            **location_columns(r.location),
-            elder_id=r.elder_id,
-            community_id=r.community_id,
-            street_id=r.street_id,
-            requested_on=r.requested_on.isoformat(),
-            deadline=r.deadline.isoformat(),
-            status=r.status.value,
-            level=r.level.value if r.level else None,
-        )
-        for r in requests
-    ]
+    items = [_request_item(r) for r in requests]
     return write_all(AssessmentModel, items, "store assessment requests")
+
+
+def open_request(request: AssessmentRequest) -> bool:
+    """Store a new open request unless one with its id exists; True when stored."""
+    item = _request_item(request)
+    return save_if(item, AssessmentModel.pk.does_not_exist(), "open an assessment request")
 
 
 def _assessor(district_id: str, item: AssessmentModel) -> Assessor:
@@ -113,6 +124,7 @@ def _request(district_id: str, item: AssessmentModel) -> AssessmentRequest:
         deadline=date.fromisoformat(str(item.deadline)),
         status=RequestStatus(item.status),
         level=CareLevel(item.level) if item.level else None,
+        scores=tuple(sorted((str(k), int(v)) for k, v in (item.scores or {}).items())),
     )
 
 
@@ -170,6 +182,7 @@ def record_result(
     at: datetime,
     assessor_id: str,
     changes: Iterable[Entry],
+    scores: dict[str, int],
 ) -> bool:
     """Close the request and grade the elder, all or nothing. True if this call wrote it;
     False if the same key already did (a retry). ConflictError if another result closed the
@@ -178,6 +191,7 @@ def record_result(
     req_actions: list[Action] = [
         AssessmentModel.status.set(RequestStatus.DONE.value),
         AssessmentModel.level.set(level.value),
+        AssessmentModel.scores.set(scores),
         AssessmentModel.result_key.set(key),
         AssessmentModel.assessed_at.set(at.isoformat()),
         AssessmentModel.assessor_id.set(assessor_id),

@@ -141,6 +141,8 @@ class Grading:
     at: datetime
     assessor_id: str
     changes: tuple[Entry, ...]
+    scores: tuple[tuple[str, int], ...] = ()
+    """The instrument's score per dimension (kept on the request)."""
 
 
 class AssessmentRequests(Protocol):
@@ -148,6 +150,10 @@ class AssessmentRequests(Protocol):
 
     def save_requests(self, requests: Iterable[AssessmentRequest]) -> int:
         """Store (or replace, open again) requests; the count written."""
+        ...
+
+    def open_request(self, request: AssessmentRequest) -> bool:
+        """Store a new open request unless one with its id exists; True when stored."""
         ...
 
     def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
