@@ -20,6 +20,8 @@ from careroute.adapters.memory_inspections import MemoryInspectionTargets, Memor
 from careroute.adapters.memory_meals import MemoryCanteens, MemoryMealOrders
 from careroute.adapters.memory_orders import MemoryProviders
 from careroute.adapters.registry_csv import DataImportError, RowError
+from careroute.domain.assessments import RequestStatus
+from careroute.domain.eligibility import CareLevel
 from careroute.domain.geo import Crs
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
@@ -123,6 +125,20 @@ def test_a_gcj02_export_reads_back_within_a_metre_and_writes_back_as_wgs84(
     for read, original in zip(back.canteens, data.canteens, strict=True):
         assert abs(read.location.lat - original.location.lat) < 1e-5
         assert abs(read.location.lng - original.location.lng) < 1e-5
+
+
+def test_a_done_request_keeps_its_level_and_scores(
+    tmp_path: Path, data: DataSets, city: Registry
+) -> None:
+    first = (data.assessment_requests or ())[0]
+    scores = (("basic_movement", 10), ("mental_state", 20), ("self_care", 20))
+    done = replace(first, status=RequestStatus.DONE, level=CareLevel.SEMI_DISABLED, scores=scores)
+    write_data_sets(tmp_path, DataSets(assessment_requests=(done,)))
+    assert read_data_sets(tmp_path, city).assessment_requests == (done,)
+    assert load_rows(tmp_path, "assessment_requests.csv")[1][-2:] == [
+        "semi",
+        "basic_movement=10;mental_state=20;self_care=20",
+    ]
 
 
 def test_a_directory_without_data_set_files_gives_no_data_set(
@@ -295,6 +311,20 @@ BAD_CELLS = [
         "'S999' does not match community",
     ),
     ("assessment_requests.csv", None, {"community_id": "C0008"}, "elder_id", "elder "),
+    (
+        "assessment_requests.csv",
+        None,
+        {"scores": "self_care=20"},
+        "scores",
+        "must be empty while the request is open",
+    ),
+    (
+        "assessment_requests.csv",
+        None,
+        {"status": "done", "level": "semi", "scores": "self_care=x"},
+        "scores",
+        "'self_care=x' is not dimension=score",
+    ),
     ("inspection_targets.csv", None, {"kind": "castle"}, "kind", "unknown kind 'castle'"),
     (
         "inspection_targets.csv",

@@ -11,6 +11,8 @@ from careroute.adapters.registry_csv.writing import Located
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.eligibility import CareLevel
 
+MAX_SCORE = 1_000
+
 
 def _read_assessor(row: Row, known: Known) -> Assessor | None:
     assessor_id = row.text("assessor_id")
@@ -53,6 +55,9 @@ def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
         row.error("level", "is empty but the request is done (a done request has its level)")
     if status is RequestStatus.OPEN and level is not None:
         row.error("level", "must be empty while the request is open")
+    scores = _scores(row)
+    if status is RequestStatus.OPEN and scores:
+        row.error("scores", "must be empty while the request is open")
     if (
         not row.ok
         or community is None
@@ -74,7 +79,23 @@ def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
         deadline=deadline,
         status=status,
         level=level,
+        scores=scores,
     )
+
+
+def _scores(row: Row) -> tuple[tuple[str, int], ...]:
+    """`scores`: 'dimension=score' parts, each dimension once (the instrument that graded
+    the request is the policy's; its dimensions are not checked here)."""
+    scores: dict[str, int] = {}
+    for part in row.words("scores"):
+        name, _, score = (text.strip() for text in part.partition("="))
+        if not name or not score.isdigit() or int(score) > MAX_SCORE:
+            row.error("scores", f"{part!r} is not dimension=score with a score 0..{MAX_SCORE}")
+        elif name in scores:
+            row.error("scores", f"dimension {name} appears twice")
+        else:
+            scores[name] = int(score)
+    return tuple(sorted(scores.items()))
 
 
 def _request_cells(r: AssessmentRequest, located: Located) -> list[str]:
@@ -82,12 +103,13 @@ def _request_cells(r: AssessmentRequest, located: Located) -> list[str]:
         r.request_id, r.elder_id, r.community_id, r.street_id, r.district_id,
         *located.cells(r.location), r.requested_on.isoformat(), r.deadline.isoformat(),
         r.status.value, r.level.value if r.level else "",
+        ";".join(f"{name}={score}" for name, score in sorted(r.scores)),
     ]  # fmt: skip
 
 
 ASSESSMENT_REQUESTS_COLUMNS = (
     "request_id", "elder_id", "community_id", "street_id", "district_id", "lat", "lng",
-    "requested_on", "deadline", "status", "level",
+    "requested_on", "deadline", "status", "level", "scores",
 )  # fmt: skip
 
 ASSESSMENT_REQUESTS = DataFile(
