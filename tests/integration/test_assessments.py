@@ -154,3 +154,45 @@ def test_a_missing_key_an_unknown_request_and_other_scopes_are_refused(
         pump.invoke_http("GET", path, headers=bearer(pump, "district_official", DISTRICT)).status
         == 200
     )
+
+
+def test_a_steward_asks_for_an_assessment_and_the_district_summary_counts_it(
+    planned: tuple[EventPump, Any], small_city: Registry
+) -> None:
+    """Given an elder with no request, when their steward asks for an assessment over HTTP,
+    then the request is stored open, due in the policy's 30 days (a retry answers the same,
+    a stranger and bad input are refused), and the district summary counts it open."""
+    pump, world = planned
+    asked = {r.elder_id for r in world[1]}
+    elder = next(e for e in small_city.elders if e.elder_id not in asked)
+    steward = next(s for s in small_city.stewards if s.community_id == elder.community_id)
+    body = json.dumps({"community_id": elder.community_id, "elder_id": elder.elder_id})
+    query = {"scope": f"district:{DISTRICT}"}
+    official = bearer(pump, "district_official", DISTRICT)
+    before = pump.invoke_http("GET", "/assessments/summary", headers=official, query=query)
+    assert before.status == 200, before.text
+
+    def ask(role: str, scope: str, text: str = body) -> HttpResponse:
+        headers = bearer(pump, role, scope)
+        return pump.invoke_http("POST", "/assessments/requests", headers=headers, body=text)
+
+    assert ask("steward", steward.steward_id, '{"elder_id": "E1"}').status == 422
+    assert ask("family", "E-someone-else").status == 403
+    first = ask("steward", steward.steward_id)
+    assert first.status == 201, first.text
+    request = first.json()
+    deadline = TODAY + timedelta(days=30)
+    assert (request["status"], request["deadline"]) == ("open", deadline.isoformat())
+    again = ask("steward", steward.steward_id)
+    assert again.status == 201 and again.json() == request
+    assert again.headers["idempotent-replayed"] == "true"
+
+    after = pump.invoke_http("GET", "/assessments/summary", headers=official, query=query)
+    row, row_before = after.json()["districts"][0], before.json()["districts"][0]
+    assert row["open"] == row_before["open"] + 1
+    city = bearer(pump, "city_admin")
+    assert pump.invoke_http("GET", "/assessments/summary", headers=city).status == 200
+    street = bearer(pump, "street_official", elder.street_id)
+    assert (
+        pump.invoke_http("GET", "/assessments/summary", headers=street, query=query).status == 403
+    )
