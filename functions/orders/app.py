@@ -1,7 +1,7 @@
-"""Home-service orders and home care beds API: the routes are in
-careroute/entrypoints/api_routes/orders.py and beds.py."""
+"""Home-service orders, home care beds and the service-hour ledger API: the routes are in
+careroute/entrypoints/api_routes/orders.py, beds.py and service_hours.py."""
 
-from careroute.entrypoints.api_routes import beds, orders
+from careroute.entrypoints.api_routes import beds, orders, service_hours
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import caller_of, http_handler, new_resolver
 
@@ -10,6 +10,7 @@ app = new_resolver()
 caller = caller_of(app)
 orders.add_routes(app, setup, caller)
 beds.add_routes(app, setup, caller)
+service_hours.add_routes(app, caller)
 
 
 lambda_handler = http_handler(app)

@@ -119,3 +119,40 @@ def test_an_ineligible_elder_or_a_stranger_is_refused_and_nothing_is_stored(
     assert other.status == 403
     assert [b for b in home_care_beds.beds_of_district(elder.district_id)
             if b.elder_id == elder.elder_id] == []  # fmt: skip
+
+
+def test_an_official_reads_and_exports_the_months_service_hours(
+    stack: EventPump, small_city: Registry
+) -> None:
+    """A bed accepted and served once today: an hour of home care bed service in its district,
+    one CSV line for the elder, the provider and the programme."""
+    elder = elders(small_city, disabled=True)[1]
+    official = bearer(stack, "district_official", elder.district_id)
+    provider = f"hp-{elder.district_id}-care"
+    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
+            "provider_id": provider, "subsistence": "extreme_poverty"}  # fmt: skip
+    bed_id = post(stack, "/beds", official, body, key="bed-key-hours-1").json()["bed_id"]
+    build = {"action": "build", "on": TODAY.isoformat(), "equipment": ["grab_bars"]}
+    post(stack, f"/beds/{bed_id}/steps", official, build)
+    post(stack, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": TODAY.isoformat()})
+    worker = home_services.workers_of(provider)[0].worker_id
+    visit = {"visited_at": china_now().isoformat(), "outcome": "served", "minutes": 90}
+    posted = post(stack, f"/beds/{bed_id}/visits", bearer(stack, "worker", worker), visit,
+                  key="visit-key-hours-1")  # fmt: skip
+    assert posted.status == 201, posted.body
+
+    query = f"scope=community:{elder.community_id}&month={TODAY:%Y-%m}"
+    read = stack.invoke_http("GET", f"/oversight/service-hours?{query}", headers=official)
+    assert read.status == 200, read.body
+    assert read.json()["hours_by_programme"]["home_care_bed"] >= 1.5
+    export = stack.invoke_http("GET", f"/oversight/service-hours/export?{query}", headers=official)
+    assert export.status == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.body.decode().splitlines()
+    assert lines[0].startswith("month,district_id,street_id,community_id,elder_id")
+    assert [line for line in lines if line.split(",")[4] == elder.elder_id] == [
+        f"{TODAY:%Y-%m},{elder.district_id},{elder.street_id},{elder.community_id},"
+        f"{elder.elder_id},{provider},home_care_bed,1,90,1.50"
+    ]
+    elsewhere = bearer(stack, "district_official", "Elsewhere")
+    refused = stack.invoke_http("GET", f"/oversight/service-hours?{query}", headers=elsewhere)
+    assert refused.status == 403
