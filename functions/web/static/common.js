@@ -1,11 +1,11 @@
-// Shared by both pages: language (zh default, English toggle), the bearer token, API calls
-// and the SVG map. Plain browser JavaScript, no build step, no third-party code.
+// Shared by both pages: language (zh default, English toggle), signing in (auth.js), API
+// calls and the SVG map. Plain browser JavaScript, no build step, no third-party code.
 "use strict";
 
 const CR = (() => {
   const CONFIG = window.CAREROUTE_CONFIG || {};
   const API = new URL("../", location.href); // pages live at <api>/app/<file>
-  const TOKEN_KEY = "careroute.token";
+  const ROUTE_CACHE = "careroute-routes"; // the service worker's copy of fetched routes
   const LANG_KEY = "careroute.lang";
   const SVG_NS = "http://www.w3.org/2000/svg";
   const LANGS = ["zh", "en"]; // the order of the two texts in each TEXT entry
@@ -14,8 +14,8 @@ const CR = (() => {
   const TEXT = {
     lang: ["English", "中文"],
     signin: ["登录", "Sign in"],
-    token_hint: ["粘贴令牌（本地：careroute token --role steward --scope W0001）", "Paste a token (locally: careroute token --role steward --scope W0001)"],
-    use_token: ["使用令牌", "Use token"],
+    signin_hint: ["请用您的账号登录。", "Please sign in with your account."],
+    signin_off: ["此部署未配置登录。", "Sign-in is not set up for this deployment."],
     signout: ["退出", "Sign out"],
     loading: ["加载中…", "Loading…"],
     error: ["出错了", "Error"],
@@ -180,49 +180,24 @@ const CR = (() => {
     if (onChange) onChange();
   }
 
-  // Page options from the URL fragment (#token=...&date=...): the token leaves the address
-  // bar at once and is kept in this browser only.
-  function fragment() {
-    const params = new URLSearchParams(location.hash.slice(1));
-    if (params.has("token")) {
-      localStorage.setItem(TOKEN_KEY, params.get("token"));
-      params.delete("token");
-      history.replaceState(null, "", location.pathname + location.search + (params.toString() ? "#" + params : ""));
-    }
-    return params;
-  }
+  // Sign in (or finish signing in), then the page options from the URL fragment.
+  const start = () => CRAuth.start();
+  const who = () => CRAuth.who();
 
-  const token = () => localStorage.getItem(TOKEN_KEY);
-
-  function claims() {
-    const raw = token();
-    if (!raw) return null;
-    try {
-      const part = raw.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      const json = decodeURIComponent(escape(atob(part + "===".slice((part.length + 3) % 4))));
-      const c = JSON.parse(json);
-      if (c.exp && c.exp * 1000 < Date.now()) return null;
-      return { sub: c.sub, role: c["custom:role"], scope: c["custom:scope"] || "" };
-    } catch (e) {
-      return null;
-    }
-  }
-
-  // Sign-out forgets the token and the routes kept for offline reading (elders' names and
+  // Sign-out forgets the tokens and the routes kept for offline reading (elders' names and
   // addresses); outcomes not yet sent stay queued, or a visit would be lost.
-  function signOut() {
-    localStorage.removeItem(TOKEN_KEY);
+  async function signOut() {
     Object.keys(localStorage).filter(k => k.startsWith("careroute.route.")).forEach(k => localStorage.removeItem(k));
-    location.reload();
+    if (window.caches) await caches.delete(ROUTE_CACHE);
+    await CRAuth.signOut();
   }
 
-  // The sign-in box: shown when there is no usable token.
+  // The sign-in box, shown when nobody is signed in: one button to the issuer's page.
   function signIn(box) {
     box.hidden = false;
-    box.querySelector("button").onclick = () => {
-      const value = box.querySelector("textarea").value.trim();
-      if (value) { localStorage.setItem(TOKEN_KEY, value); location.reload(); }
-    };
+    box.querySelector("button").onclick = () => CRAuth.signIn().catch(e => {
+      box.querySelector("p").textContent = `${t("signin_off")} (${e.message})`;
+    });
   }
 
   class ApiError extends Error {
@@ -233,17 +208,26 @@ const CR = (() => {
     }
   }
 
+  // One API call with the signed-in user's ID token, refreshed first when it is about to
+  // expire; a 401 (revoked, expired meanwhile) refreshes once and tries again.
   async function api(path, options = {}) {
-    const headers = Object.assign({ Authorization: `Bearer ${token()}` }, options.headers || {});
-    if (options.body) headers["Content-Type"] = "application/json";
-    const response = await fetch(new URL(path, API), {
-      method: options.method || "GET", headers, body: options.body, cache: "no-store",
-    });
+    await CRAuth.fresh();
+    let response = await call(path, options);
+    if (response.status === 401 && CRAuth.canRefresh) {
+      await CRAuth.refresh();
+      response = await call(path, options);
+    }
     const text = await response.text();
     let body = null;
     try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
     if (!response.ok) throw new ApiError(response.status, body);
     return body;
+  }
+
+  function call(path, options) {
+    const headers = Object.assign({ Authorization: `Bearer ${CRAuth.token()}` }, options.headers || {});
+    if (options.body) headers["Content-Type"] = "application/json";
+    return fetch(new URL(path, API), { method: options.method || "GET", headers, body: options.body, cache: "no-store" });
   }
 
   function el(tag, attrs = {}, ...children) {
@@ -323,6 +307,6 @@ const CR = (() => {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  return { CONFIG, TEXT, t, get lang() { return lang; }, applyText, toggleLang, fragment, token, claims,
-           signIn, signOut, api, ApiError, el, svg, projection, tiles, pct, rateColour, localToday, uuid };
+  return { CONFIG, TEXT, t, get lang() { return lang; }, applyText, toggleLang, start, who,
+           signIn, signOut, api, ROUTE_CACHE, ApiError, el, svg, projection, tiles, pct, rateColour, localToday, uuid };
 })();

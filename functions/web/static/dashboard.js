@@ -5,13 +5,13 @@
 // from the JWT API as it answers; nothing is computed here but shares and colours.
 "use strict";
 
-(() => {
+(async () => {
   const { t, el, svg } = CR;
   const TIERS = ["T1", "T2", "T3", "ALL"];
   const TIER_COLOUR = { T1: "#c62828", T2: "#ef6c00", T3: "#2e7d32", ALL: "#1565c0" };
   const MAX_COMMUNITY_READS = 250; // beyond this the map colours communities by their child scope
-  const params = CR.fragment();
-  const who = CR.claims();
+  const params = await CR.start().catch(e => { console.warn("sign-in:", e.message); return new URLSearchParams(location.hash.slice(1)); });
+  const who = CR.who();
   const monthInput = document.getElementById("month");
   const TOP = { city_admin: "city", district_official: "district", street_official: "street" };
   let geo = null;          // GET /map of the viewer's own scope

@@ -1,22 +1,24 @@
 // The steward's day: the route on a map and in order, and an outcome form that survives a
 // flaky network. Each outcome is queued in localStorage with its own Idempotency-Key the
 // moment it is recorded, and sent (again and again, always with the SAME key) until the API
-// accepts it; a retry after a lost answer therefore never stores a second visit.
+// accepts it; a retry after a lost answer therefore never stores a second visit. A service
+// worker (sw.js) keeps the page and the last routes fetched, so the page opens with no signal.
 "use strict";
 
-(() => {
+(async () => {
   const { t, el, svg } = CR;
   const OUTCOMES = ["visited", "not_home", "refused", "hospitalised", "moved", "deceased"];
   const FINDINGS = ["health", "safety_hazard", "living_difficulty", "subsidy_eligibility", "home_service_need", "adaptation_need"];
   const SEVERITIES = ["normal", "high", "urgent"];
   const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
 
-  const params = CR.fragment();
-  const who = CR.claims();
+  const params = await CR.start().catch(e => { console.warn("sign-in:", e.message); return new URLSearchParams(location.hash.slice(1)); });
+  const who = CR.who();
   const dateInput = document.getElementById("date");
   let route = null;
   let timer = null;
   let sending = false;
+  let answered = true; // did the last call get an answer? (navigator.onLine may not know)
 
   CR.applyText();
   document.getElementById("lang").onclick = () => CR.toggleLang(render);
@@ -71,8 +73,10 @@
         try {
           const visit = await CR.api("visits", { method: "POST", body: JSON.stringify(item.body), headers: { "Idempotency-Key": item.key } });
           outcome = { done: true, visit };
+          answered = true;
         } catch (e) {
           const status = e instanceof CR.ApiError ? e.status : 0;
+          answered = status !== 0;
           // 0 (no answer), 408, 429 and 5xx: try again later with the same key; any other
           // 4xx will never be accepted: keep it visible as rejected, don't resend.
           const transient = status === 0 || status === 408 || status === 429 || status >= 500;
@@ -100,24 +104,36 @@
     if (wait !== null) timer = setTimeout(flush, wait);
   }
 
-  // ---- the route
+  // ---- the route (offline, the service worker answers with the copy it kept)
   async function loadRoute() {
     const day = dateInput.value;
-    const cacheKey = `careroute.route.${stewardId}.${day}`;
     document.getElementById("summary").textContent = t("loading");
     try {
       route = await CR.api(`stewards/${encodeURIComponent(stewardId)}/routes/${day}`);
-      localStorage.setItem(cacheKey, JSON.stringify(route)); // readable offline later today
     } catch (e) {
-      route = e instanceof CR.ApiError ? null : load(cacheKey, null);
-      if (!route) {
-        document.getElementById("summary").textContent = e.status === 404 ? t("no_route") : `${t("error")}: ${e.message}`;
-        document.getElementById("stops").replaceChildren();
-        document.getElementById("map").replaceChildren();
-        return;
-      }
+      route = null;
+      document.getElementById("summary").textContent = e.status === 404 ? t("no_route") : `${t("error")}: ${e.message}`;
+      document.getElementById("stops").replaceChildren();
+      document.getElementById("map").replaceChildren();
+      return;
     }
     render();
+  }
+
+  // The service worker, installed on the first visit; that visit waits (briefly) until it
+  // controls the page, so the route it fetches is kept too.
+  async function offlineReady() {
+    if (!("serviceWorker" in navigator)) return;
+    try {
+      await navigator.serviceWorker.register("sw.js");
+      if (navigator.serviceWorker.controller) return;
+      await new Promise(resolve => {
+        navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+        setTimeout(resolve, 3000);
+      });
+    } catch (e) {
+      console.warn("offline copy unavailable:", e.message);
+    }
   }
 
   function stopState(stop) {
@@ -177,8 +193,9 @@
       i.rejected ? el("button", { class: "plain", text: t("discard"), onclick: () => { saveOutbox(outbox().filter(x => x.key !== i.key)); render(); } }) : null))
       : [el("li", { class: "muted", text: t("outbox_empty") })]));
     const net = document.getElementById("net");
-    net.textContent = navigator.onLine ? t("online") : t("offline");
-    net.classList.toggle("off", !navigator.onLine);
+    const online = navigator.onLine && answered;
+    net.textContent = online ? t("online") : t("offline");
+    net.classList.toggle("off", !online);
   }
 
   function render() {
@@ -198,5 +215,7 @@
   addEventListener("online", () => { render(); flush(); });
   addEventListener("offline", renderOutbox);
   renderOutbox();
+  await offlineReady();
+  document.body.dataset.offlineReady = navigator.serviceWorker && navigator.serviceWorker.controller ? "yes" : "no";
   loadRoute().then(flush);
 })();
