@@ -6,9 +6,11 @@ responder's community (the route's depot), with the urgent visit mandatory and d
 arrival deadline, and checked by the independent validator before anything is stored. The
 day's other visits keep their windows but become optional for this solve (an emergency comes
 first); a visit that no longer fits is listed as unassigned and the next nightly plan takes
-it again. When the urgent visit's window meets the lunch break, the responder gives up the
-break. The urgent stop's id in the solve is `urgent:<incident id>`, so the same elder may
-also have an ordinary visit on the route.
+it again. The urgent visit is the responder's next stop, not merely one in time: a routine
+visit the deadline left room for, put first, kept the responder busy when a more severe
+event brought the deadline forward minutes later. When the urgent visit's window meets the
+lunch break, the responder gives up the break. The urgent stop's id in the solve is
+`urgent:<incident id>`, so the same elder may also have an ordinary visit on the route.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ LATE_SLACK_SECONDS = 15 * 60
 """In a late pass, a deadline already out of reach becomes 'straight there': direct travel
 plus this."""
 DAY_END = 24 * 3600
+NEXT_STOP_SLACK_SECONDS = 5 * 60
+"""In the solve, the urgent visit is reached at most this long after going straight there:
+room for the router's rounding, none for a routine visit first."""
 
 
 class RouteInvalid(RuntimeError):
@@ -106,6 +111,13 @@ def urgent_window(visit: UrgentVisit, start: int, direct: int, today: date) -> T
     if start + direct > latest:  # out of reach: no solve needed
         return None
     return TimeWindow(start, min(DAY_END, latest + visit.service_seconds))
+
+
+def next_stop_window(window: TimeWindow, direct: int, service: int) -> TimeWindow:
+    """The urgent visit's window for the solve when it is to be the responder's next stop:
+    straight there, so the routine visits give way (move later or drop)."""
+    straight_there = window.start + direct + NEXT_STOP_SLACK_SECONDS + service
+    return TimeWindow(window.start, min(window.end, straight_there))
 
 
 def lunch_left(lunch: TimeWindow | None, start: int, urgent: TimeWindow) -> TimeWindow | None:
@@ -207,8 +219,11 @@ def insert_urgent(
         return None
     by_id = {_stop_id(s): s for s in rest}
     urgent_id = URGENT_PREFIX + visit.incident_id
+    # Another urgent visit still to come keeps its place: the solver orders the two.
+    others_urgent = any(s.get("incident_id") for s in rest)
+    solved = window if others_urgent else next_stop_window(window, direct, visit.service_seconds)
     stops = [
-        Stop(urgent_id, visit.elder.location, window, visit.service_seconds, None),
+        Stop(urgent_id, visit.elder.location, solved, visit.service_seconds, None),
         *(
             Stop(
                 stop_id,
@@ -223,7 +238,7 @@ def insert_urgent(
     problem = RouteProblem(
         depot=community.location,
         shift=TimeWindow(start, steward.shift.end),
-        lunch_break=lunch_left(steward.lunch_break, start, window),
+        lunch_break=lunch_left(steward.lunch_break, start, solved),
         stops=tuple(stops),
         travel=travel,
         max_stops=len(stops),
