@@ -126,24 +126,23 @@ class AssessmentRun:
 
 
 def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tuple[int, int]:
-    """The synthetic assessors and requests of the stored city, unless the stack has some.
+    """The synthetic assessors and requests of the stored city, imported (synthetic_tables),
+    unless the stack has some.
     `city`: the registry just loaded, in memory (reading 140,000 elders back from the
     stack costs minutes on the full city)."""
     from careroute_synthetic.assessments import generate_assessments
 
     from careroute.adapters.dynamodb import assessments, registry
-    from careroute.adapters.dynamodb.assessment_repositories import (
-        DynamoAssessmentRequests,
-        DynamoAssessors,
-    )
-    from careroute.service_layer.assessments import load_world
+    from careroute.service_layer.data_import import DataSets
+    from careroute_local.synthetic_tables import import_synthetic, places
 
     communities = list(city.communities if city else registry.all_communities())
     if not communities or assessments.assessors_of(communities[0].district_id):
         return 0, 0
-    elders = city.elders if city else registry.all_elders()
+    elders = tuple(city.elders if city else registry.all_elders())
     assessors, requests = generate_assessments(communities, elders, seed, as_of)
-    load_world(assessors, requests, DynamoAssessors(), DynamoAssessmentRequests())
+    data = DataSets(assessors=assessors, assessment_requests=requests)
+    import_synthetic(data, places(communities, elders))
     return len(assessors), len(requests)
 
 

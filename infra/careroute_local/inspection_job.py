@@ -41,24 +41,22 @@ class InspectionRun:
 
 
 def load_targets(seed: int, as_of: date) -> int:
-    """Load the synthetic targets and inspectors of the stack's districts, unless some are
-    there already (a restarted stack keeps its due dates); the count of targets loaded."""
+    """Import the synthetic targets and inspectors of the stack's districts (synthetic_tables),
+    unless some are there already (a restarted stack keeps its due dates); the count of
+    targets loaded."""
     from careroute_synthetic.inspections import generate_inspections
 
     from careroute.adapters.dynamodb import inspections, registry
-    from careroute.adapters.dynamodb.inspection_repositories import (
-        DynamoInspectionTargets,
-        DynamoInspectors,
-    )
     from careroute.domain.policy import load_policy
-    from careroute.service_layer.inspections import load_world
+    from careroute.service_layer.data_import import DataSets
+    from careroute_local.synthetic_tables import import_synthetic, places
 
     communities = list(registry.all_communities())
     if not communities or inspections.inspectors_of(communities[0].district_id):
         return 0
     world = generate_inspections(seed, communities, as_of=as_of, policy=load_policy().inspections)
-    targets, _inspectors = load_world(world, DynamoInspectionTargets(), DynamoInspectors())
-    return targets
+    data = DataSets(inspection_targets=world.targets, inspectors=world.inspectors)
+    return import_synthetic(data, places(communities))["inspection_targets"]
 
 
 def plan_inspections(pump: EventPump, plan_date: date, seed: int, as_of: date) -> InspectionRun:

@@ -1,26 +1,54 @@
-"""What the local stack writes from careroute_synthetic into the tables the deployed meal
-planner and 15-minute service circle read: the canteens (meal-help points), the service
-facilities, and a day's lunch orders.
+"""How the local stack loads the synthetic city's data sets: through the import a city's own
+data goes through. Each data set drawn by careroute_synthetic is written as its CSV files,
+read back with every check of `careroute data import` (careroute.adapters.data_csv), and
+stored by the data-set import (careroute.service_layer.data_import). The deployed functions
+read only what was imported; none of them imports careroute_synthetic.
 
 Canteens and facilities are loaded with the registry (main_job.load_registry); each load
 replaces both lists, so a re-imported city keeps no stale canteen. A day's orders are loaded
 just before its meals are planned (care_flows_job.plan_meals). Everything is drawn with
 MEAL_SEED whatever the city's seed: the same city always gets the same canteens, facilities
-and orders, the ones the planner and the circle derived themselves before they read tables.
+and orders.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from careroute_synthetic.data_sets import lunch_orders
 from careroute_synthetic.facilities import generate_facilities
 from careroute_synthetic.meals import MEAL_SEED, generate_canteens
 
-from careroute.domain.vocabulary import Community, Elder
+from careroute.domain.vocabulary import Community, Elder, Registry
 from careroute.planning.meals import Canteen
+from careroute.service_layer.data_import import DataSets
+
+
+def import_synthetic(
+    data: DataSets, registry: Registry, canteens: Iterable[Canteen] = ()
+) -> dict[str, int]:
+    """Import `data` as a city's own files would be: written as CSV, read back through every
+    check against `registry` (what the rows refer to; lunch orders against `canteens`), and
+    stored. The items written per data set."""
+    from careroute.adapters.data_csv import read_data_sets, write_data_sets
+    from careroute.adapters.dynamodb.data_set_repositories import data_set_loading
+    from careroute.service_layer.data_import import import_data_sets
+
+    with tempfile.TemporaryDirectory(prefix="careroute-data-") as folder:
+        directory = Path(folder)
+        write_data_sets(directory, data)
+        checked = read_data_sets(directory, registry, canteens=canteens)
+    return import_data_sets(checked, data_set_loading())
+
+
+def places(communities: Iterable[Community], elders: Iterable[Elder] = ()) -> Registry:
+    """The part of a registry data set rows refer to: communities (and so streets and
+    districts) and, for those naming elders, the elders."""
+    return Registry(tuple(communities), (), tuple(elders))
 
 
 @dataclass(frozen=True)
@@ -31,14 +59,13 @@ class Loaded:
 
 def load_canteens_and_facilities(communities: Iterable[Community]) -> Loaded:
     """The city's canteens and facilities (day-care centres, stations, the canteens)."""
-    from careroute.adapters.dynamodb import canteens, service_facilities
-
     ordered = sorted(communities, key=lambda c: c.community_id)
     sites = generate_canteens(ordered, MEAL_SEED)
-    facilities = generate_facilities(ordered, MEAL_SEED, sites)
-    return Loaded(
-        canteens.replace_canteens(sites), service_facilities.replace_facilities(facilities)
+    data = DataSets(
+        canteens=sites, service_facilities=generate_facilities(ordered, MEAL_SEED, sites)
     )
+    written = import_synthetic(data, places(ordered))
+    return Loaded(written["canteens"], written["service_facilities"])
 
 
 def load_lunch_orders(
@@ -46,9 +73,12 @@ def load_lunch_orders(
 ) -> int:
     """Each canteen's lunch orders for `day` from the active elders of its communities:
     `elders` (the registry in memory), or else the stored registry's. The orders written."""
-    from careroute.adapters.dynamodb import meal_orders, registry
+    from careroute.adapters.dynamodb import registry
 
+    served = {cid for site in sites for cid in site.community_ids}
     if elders is None:
-        served = sorted({cid for site in sites for cid in site.community_ids})
-        elders = (e for cid in served for e in registry.elders_of_community(cid))
-    return meal_orders.save_orders(day, lunch_orders(sites, elders, day))
+        elders = (e for cid in sorted(served) for e in registry.elders_of_community(cid))
+    living = [e for e in elders if e.community_id in served]
+    orders = lunch_orders(sites, living, day)
+    written = import_synthetic(DataSets(meal_orders=orders), places((), living), sites)
+    return written["meal_orders"]

@@ -11,17 +11,20 @@ from careroute_synthetic.devices import generate_devices
 from rich.console import Console
 
 from careroute.domain.vocabulary import Registry
+from careroute.service_layer.data_import import DataSets
 from careroute_local.stack import LocalStack
 
 
 def load_devices(
     city: Registry, seed: int, today: date, stack: LocalStack, console: Console
 ) -> int:
-    """Store the city's devices; prints one line with the queue to send events to."""
-    from careroute.adapters.dynamodb.devices import save_devices
+    """Import the city's devices (synthetic_tables.import_synthetic); prints one line with
+    the queue to send events to."""
+    from careroute_local.synthetic_tables import import_synthetic
 
     started = time.perf_counter()
-    count = save_devices(generate_devices(city, seed, installed_on=today))
+    devices = tuple(generate_devices(city, seed, installed_on=today))
+    count = import_synthetic(DataSets(devices=devices), city)["devices"]
     console.print(
         f"Urgent events: {count:,} devices loaded in {time.perf_counter() - started:.1f} s; "
         f"send events to {stack.queue_url('UrgentEventsQueue')} (docs/urgent-events.md)"
