@@ -18,6 +18,7 @@ from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
 from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
 from careroute.domain.inspections import InspectionPolicy, parse_inspection_policy
+from careroute.domain.meals import MealPolicy, parse_meal_policy
 from careroute.domain.policy_tables import known_table
 from careroute.domain.quota import HomeServicePolicy, parse_home_services
 from careroute.domain.retries import RetryPolicy, parse_retry_policy
@@ -94,6 +95,8 @@ class Policy:
     home_care_beds: BedPolicy = field(default_factory=BedPolicy)
     """Who may have a home care bed and how often it is served (optional `[home_care_beds]`,
     beds.py)."""
+    meals: MealPolicy = field(default_factory=MealPolicy)
+    """Lunch bookings and the per-meal subsidy to canteens (optional `[meals]`, meals.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -241,6 +244,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         retries=_section(parse_retry_policy, raw, "retries", source),
         assessment=_section(parse_instrument, raw, "assessment", source),
         home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
+        meals=_section(parse_meal_policy, raw, "meals", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,
