@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from careroute.domain.assessment_instrument import Instrument, parse_instrument
 from careroute.domain.beds import BedPolicy, parse_bed_policy
+from careroute.domain.benefits import ApprovalRules, parse_approval
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
 from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
@@ -89,6 +90,9 @@ class Policy:
     """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
     retries: RetryPolicy = field(default_factory=RetryPolicy)
     assessment: Instrument = field(default_factory=Instrument)
+    benefit_approval: ApprovalRules = field(default_factory=ApprovalRules)
+    """How benefit claims are decided: the approval time, the means test (optional
+    `[benefit_approval]`, benefits.py)."""
     """The needs-assessment instrument: dimensions, ability bands, care levels (optional
     `[assessment]`, assessment_instrument.py)."""
     """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
@@ -243,6 +247,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         holiday_duty=_section(parse_holiday_duty, raw, "holiday_duty", source),
         retries=_section(parse_retry_policy, raw, "retries", source),
         assessment=_section(parse_instrument, raw, "assessment", source),
+        benefit_approval=_section(parse_approval, raw, "benefit_approval", source),
         home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
         meals=_section(parse_meal_policy, raw, "meals", source),
         monthly_visit_required=monthly,
