@@ -1,12 +1,11 @@
 """A city as the product leaves it: every night planned, every planned stop walked.
 
-The synthetic history (`careroute_synthetic.city`) spreads each elder's last visit evenly over
-the weekdays of the tier's cadence before `as_of`: the rhythm of an ordinary month, which the
-tests take as what the nightly planner left behind. Around a public-holiday closure the
-planner's rhythm is different. It sees the closure coming and brings forward the visits whose
-deadline falls inside it, and nothing is walked during it. A city whose history ignores that
-is a city nobody planned: on the eve of China's National Day week it left every visit due in
-the week undone, and the first day back held 186 visits that could not wait for 8 stewards.
+The synthetic history (`careroute_synthetic.history`) is a model of what the nightly planner
+leaves behind: each elder's last visit on a day with routes (no public holidays; the duty days
+of a long closure for the tiers on duty), spread evenly over the tier's cadence, and a visit
+due inside a closure made before it. Around a public-holiday closure the tests go further and
+take the planner's own rhythm instead of the model's: which visits it brings forward, how
+full it makes the days before the closure and the first day back.
 
 `walk_nights` gives the tests such a city as it would stand: the same nightly use cases the
 planner and solver functions run (`fan_out`, `plan_community`, on the memory adapters, with
