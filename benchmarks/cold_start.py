@@ -1,0 +1,99 @@
+"""Cold start: how long importing each function's handler takes in a fresh Python process.
+
+What Lambda's Init phase spends on our code: for every function in template.yaml, `--runs`
+fresh processes each import the handler module as Lambda does (its code directory first on
+sys.path, then the layers), with the function's environment from the template; the import
+alone (not the interpreter's start) is timed inside the process, wall and CPU time (the CPU
+time hardly moves when other work loads the machine; the wall time does). The handlers' AWS
+endpoint is a closed local port: nothing is read or written at import. Prints each function's
+p50 and slowest import, and fails when a p50 is over `--limit` ms.
+
+    .venv/bin/python benchmarks/cold_start.py [--runs 10] [--limit 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from statistics import median
+
+from careroute_local.paths import TEMPLATE_PATH
+from careroute_local.template import FunctionSpec, load_template
+
+CLOSED_PORT = "http://127.0.0.1:9"
+"""Where the handlers' AWS clients point: nothing answers, so a call at import fails."""
+
+IMPORT_ONE = """
+import importlib.util, json, sys, time
+code_dir, path, layers = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+started, cpu = time.perf_counter(), time.process_time()
+sys.path.insert(0, code_dir)
+sys.path.extend(layers)
+spec = importlib.util.spec_from_file_location("lambda_function_module", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+wall_ms, cpu_ms = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+print(json.dumps({"ms": wall_ms, "cpu_ms": cpu_ms}))
+"""
+
+
+def environment(spec: FunctionSpec) -> dict[str, str]:
+    """The function's environment from the template, its AWS endpoint a closed port."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "AWS_ENDPOINT_URL": CLOSED_PORT,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
+        **spec.environment,
+    }
+
+
+def import_ms(spec: FunctionSpec) -> tuple[float, float]:
+    """One fresh process's import of the function's handler: (wall ms, CPU ms)."""
+    layers = json.dumps([str(layer) for layer in spec.layer_dirs])
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_ONE, str(spec.code_dir), str(spec.handler_path), layers],
+        env=environment(spec),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{spec.logical_id}: import failed\n{done.stderr[-2000:]}")
+    timing = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(timing["ms"]), float(timing["cpu_ms"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--limit", type=float, default=300.0, help="ms a p50 may take")
+    args = parser.parse_args()
+    functions = load_template(TEMPLATE_PATH).functions
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"handler import, {args.runs} fresh processes each, python {sys.version.split()[0]}")
+    print(f"{os.cpu_count()} CPUs, load average {load} (wall time grows with the load)")
+    print("| function | p50 ms | slowest ms | p50 CPU ms |")
+    print("|---|---:|---:|---:|")
+    over = []
+    for logical_id, spec in sorted(functions.items()):
+        runs = [import_ms(spec) for _ in range(args.runs)]
+        p50 = median(wall for wall, _ in runs)
+        slowest = max(wall for wall, _ in runs)
+        cpu = median(cpu for _, cpu in runs)
+        print(f"| {logical_id} | {p50:.0f} | {slowest:.0f} | {cpu:.0f} |", flush=True)
+        if p50 > args.limit:
+            over.append(logical_id)
+    if over:
+        raise SystemExit(f"p50 over {args.limit:.0f} ms: {', '.join(over)}")
+
+
+if __name__ == "__main__":
+    main()
