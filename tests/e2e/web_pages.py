@@ -13,7 +13,14 @@ from tests.conftest import china_now
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PHONE = {"width": 412, "height": 915}
-FEATURE_DETECTED = ("/inspections", "/service-circle", "/incidents", "/incident-report")
+FEATURE_DETECTED = (
+    "/inspections",
+    "/service-circle",
+    "/incidents",
+    "/incident-report",
+    "/institutions",
+    "/oversight/beds",
+)
 
 
 def http(method: str, url: str, token: str, body: Any = None, key: str | None = None) -> Any:
