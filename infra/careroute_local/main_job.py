@@ -117,17 +117,26 @@ def local_stack(
 
 
 def load_registry(data: Registry, as_of: date, console: Console) -> None:
-    """Import a validated registry with a progress bar (elders are most of the time), and
-    the synthetic canteens and service facilities of its communities (synthetic_tables)."""
+    """Import a validated registry with a progress bar, and the synthetic canteens and
+    service facilities of its communities (synthetic_tables)."""
+    from careroute.adapters.dynamodb import bind_tables
+    from careroute.entrypoints.config import Settings
+    from careroute_local.synthetic_tables import load_canteens_and_facilities
+
+    bind_tables(Settings.from_env())
+    load_canteens_and_facilities(data.communities)
+    import_registry_with_progress(data, as_of, console)
+
+
+def import_registry_with_progress(data: Registry, as_of: date, console: Console) -> None:
+    """Import a validated registry with a progress bar (elders are most of the time)."""
     from careroute.adapters.dynamodb import bind_tables
     from careroute.adapters.dynamodb.repositories import registry_loading
     from careroute.domain.policy import load_policy
     from careroute.entrypoints.config import Settings
     from careroute.service_layer.registry_import import import_registry
-    from careroute_local.synthetic_tables import load_canteens_and_facilities
 
     bind_tables(Settings.from_env())
-    load_canteens_and_facilities(data.communities)
     total = len(data.communities) + len(data.stewards) + len(data.elders)
     with _progress(console) as progress:
         task = progress.add_task("loading registry", total=total)

@@ -6,7 +6,6 @@ synthetic city or the running stack, or validated and loaded into the running st
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,16 +37,20 @@ def cmd_generate(args: argparse.Namespace) -> None:
     _print_written(counts, args.out)
 
 
-def read_csv_city(
-    directory: Path, as_of: date, canteens: Iterable[Canteen] = ()
-) -> tuple[Registry, DataSets]:
-    """The registry and the data sets in `directory`, every row checked (lunch orders may
-    name `canteens`, the stored ones); on any problem the problems are printed and the
-    command exits before anything is written."""
+def read_csv_city(directory: Path, as_of: date) -> tuple[Registry, DataSets]:
+    """The registry and the data sets in `directory`, every row checked (a day's lunch orders
+    given without canteens.csv name the stack's canteens); on any problem the problems are
+    printed and the command exits before anything is written."""
     from careroute.adapters.data_csv import read_data_sets
     from careroute.adapters.registry_csv import DataImportError
 
     city = read_csv_registry(directory, as_of)
+    canteens: list[Canteen] = []
+    if (directory / "meal_orders.csv").is_file() and not (directory / "canteens.csv").is_file():
+        from careroute.adapters.dynamodb import canteens as stored
+
+        attached_settings()
+        canteens = stored.all_canteens()
     try:
         return city, read_data_sets(directory, city, canteens=canteens)
     except DataImportError as exc:
@@ -55,15 +58,16 @@ def read_csv_city(
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from careroute.adapters.dynamodb import canteens
+    """Everything in the directory checked, then the registry and each data set given
+    loaded (a data set not given is left as stored; nothing synthetic is loaded)."""
     from careroute.adapters.dynamodb.data_set_repositories import data_set_loading
     from careroute.service_layer.data_import import import_data_sets
     from careroute_local import main_job
 
     as_of = args.as_of or clock.today()
+    city, data = read_csv_city(args.dir, as_of)
     attached_settings()
-    city, data = read_csv_city(args.dir, as_of, canteens.all_canteens())
-    main_job.load_registry(city, as_of, console)
+    main_job.import_registry_with_progress(city, as_of, console)
     written = import_data_sets(data, data_set_loading())
     others = "".join(f", {n:,} {name.replace('_', ' ')}" for name, n in written.items())
     console.print(
