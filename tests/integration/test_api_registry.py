@@ -239,6 +239,7 @@ def test_reading_a_route_writes_an_audit_record(
     loaded_stack.drain_queue("PlanJobsQueue")
     path = f"/stewards/W0001/routes/{PLAN_DATE.isoformat()}"
     route = call(loaded_stack, "GET", path, "steward", "W0001").json()
+    assert loaded_stack.deliver_logs().succeeded == 1  # the read's audit line, to its writer
     [audit] = reads("C0001")
     assert audit.what == "route" and audit.actor.role == "steward"
     assert set(audit.elder_ids) == {stop["elder_id"] for stop in route["stops"]}
