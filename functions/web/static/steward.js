@@ -77,9 +77,10 @@
         } catch (e) {
           const status = e instanceof CR.ApiError ? e.status : 0;
           answered = status !== 0;
-          // 0 (no answer), 408, 429 and 5xx: try again later with the same key; any other
-          // 4xx will never be accepted: keep it visible as rejected, don't resend.
-          const transient = status === 0 || status === 408 || status === 429 || status >= 500;
+          // 0 (no answer), 401 (signed out meanwhile: kept for the next sign-in), 408, 429
+          // and 5xx: try again later with the same key; any other 4xx will never be
+          // accepted: keep it visible as rejected, don't resend.
+          const transient = [0, 401, 408, 429].includes(status) || status >= 500;
           outcome = { done: false, transient, error: status ? `${status} ${e.message}` : t("offline") };
         }
         const items = outbox();
