@@ -1,11 +1,13 @@
 """Daily benefit scan: a Scheduler tick -> elders newly qualifying for a benefit get an
-office ticket and a task for their next visit, and the office is told (once per elder per rule)."""
+office ticket, a task for their next visit and a benefit claim, and the office is told (once
+per elder per rule)."""
 
 from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
 from careroute.adapters.dynamodb.repositories import benefit_scan
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
@@ -15,7 +17,7 @@ from careroute.messages.visits import EligibilityTick
 from careroute.service_layer.eligibility import scan
 
 setup = handler_setup.with_policy()
-ports = replace(benefit_scan(), notices=notices())
+ports = replace(benefit_scan(), notices=notices(), claims=DynamoBenefitClaims())
 
 
 @event_entry

@@ -57,6 +57,8 @@ class Settings:
     """Needs assessments (optional: only the assessment functions set this)."""
     home_care_beds_table: str = ""
     """Home care beds, their visits and bed routes (only the functions serving beds set it)."""
+    benefit_claims_table: str = ""
+    """Benefit claims (only the benefit scan and the benefits API set it)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -88,4 +90,5 @@ class Settings:
             service_facilities_table=os.environ.get("SERVICE_FACILITIES_TABLE", ""),
             assessments_table=os.environ.get("ASSESSMENTS_TABLE", ""),
             home_care_beds_table=os.environ.get("HOME_CARE_BEDS_TABLE", ""),
+            benefit_claims_table=os.environ.get("BENEFIT_CLAIMS_TABLE", ""),
         )

@@ -7,8 +7,10 @@ a conditional put, so it is the notification marker; the task is appended only w
 The tickets go first, then each office is told once (one message per office and scan), then
 the tasks: a retried run after a crash between them opens no second ticket, tells no office
 twice and adds the tasks. An office the channel refused keeps its elders' tasks out, so the
-next scan finds them again and tells the office then. Only counts leave this module (no
-personal data).
+next scan finds them again and tells the office then. Each (elder, rule) also opens its
+benefit claim (benefits.py: notified, then applied, decided and paid through the benefits
+API), by a conditional put with an id derived from both, so a repeated run opens none.
+Only counts leave this module (no personal data).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from careroute.domain.benefits import notified_claim
 from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
 from careroute.domain.tickets import Ticket, TicketSla
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.notifications import Notices, Told, tell_benefit_offices
 from careroute.service_layer.ports import CommunityRepository, ElderRepository, TicketRepository
+from careroute.service_layer.ports.benefits import BenefitClaims
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class BenefitScan:
     tickets: TicketRepository
     notices: Notices | None = None
     """Who is told of the approvals to make; None tells nobody (the memory simulation)."""
+    claims: BenefitClaims | None = None
+    """Where each notified benefit's claim is opened; None opens none."""
 
 
 @dataclass
@@ -47,6 +53,8 @@ class ScanReport:
     """Office tickets opened, per rule id."""
     told: Told = field(default_factory=Told)
     """Notices to the approving offices sent (or failed) by this run."""
+    claims_opened: int = 0
+    """Benefit claims opened by this run (a repeated run opens none)."""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -54,6 +62,7 @@ class ScanReport:
             "found": self.found,
             "notified": self.notified,
             "by_rule": dict(sorted(self.by_rule.items())),
+            "claims_opened": self.claims_opened,
         }
 
 
@@ -74,6 +83,9 @@ def scan(
                     report.by_rule[rule_id] += 1
                 elif ports.notices is not None:  # opened by an earlier run: its own due time
                     ticket = ports.tickets.get_ticket(ticket.ticket_id)
+                if ports.claims is not None:
+                    claim = notified_claim(elder, rule_id, yuan, at)
+                    report.claims_opened += ports.claims.open_claim(claim)
                 found.append((elder, rule_id, ticket))
     refused: set[str] = set()
     if ports.notices is not None:  # before the tasks: a retry still finds the elders

@@ -6,6 +6,7 @@ once (at cold start) before any call: table names come from configuration, not f
 
 from careroute.adapters.dynamodb import (
     assessments,
+    benefit_claims,
     canteens,
     coverage,
     devices,
@@ -55,12 +56,14 @@ def bind_tables(settings: Settings) -> None:
             orders.OrderEventModel: settings.order_events_table,
             home_services.HomeServiceModel: settings.home_services_table,
             home_care_beds.HomeCareBedModel: settings.home_care_beds_table,
+            benefit_claims.BenefitClaimModel: settings.benefit_claims_table,
         },
     )
 
 
 __all__ = [
     "assessments",
+    "benefit_claims",
     "bind_tables",
     "canteens",
     "coverage",
