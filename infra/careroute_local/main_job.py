@@ -275,9 +275,9 @@ def serve(
         f'  curl -s -H "Authorization: Bearer $ADMIN" '
         f"'{url}/coverage?month={example['month']}&scope=city'",
         f"  API docs, no token: {url}/docs",
-        # Web pages (docs/web.md): the token rides in the URL fragment, never sent to a server.
-        f"  Steward's day: {url}/app/steward.html#date={example['date']}&token={steward}",
-        f"  Officials' dashboard: {url}/app/dashboard.html#month={example['month']}&token={admin}",
+        # Web pages (docs/web.md): sign in on the page, picking a local user (no passwords).
+        f"  Steward's day ({example['steward_id']}): {url}/app/steward.html#date={example['date']}",
+        f"  Officials' dashboard: {url}/app/dashboard.html#month={example['month']}",
     ):
         console.print(line, soft_wrap=True, markup=False, highlight=False)
     console.print("Ctrl-C stops the stack.")
