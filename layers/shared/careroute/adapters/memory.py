@@ -100,6 +100,11 @@ class MemoryElders:
     def _state(self, community_id: str, elder_id: str) -> _ElderState | None:
         return self._by_community.get(community_id, {}).get(elder_id)
 
+    def add_elder(self, elder: Elder) -> bool:
+        if self._state(elder.community_id, elder.elder_id) is not None:
+            return False
+        return self.save_elders([elder]) == 1
+
     def save_elders(self, elders: Iterable[Elder]) -> int:
         """As the registry's put does: a saved elder starts without benefit tasks (the daily
         scan adds them)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -180,6 +180,15 @@ class MemoryCoverage:
         for (scope, tier), count in totals.items():
             self._totals[(str(scope), tier)] = count
         return len(totals)
+
+    def change_registry_totals(self, changes: Mapping[tuple[Scope, str], int], key: str) -> bool:
+        marker = f"registry#{key}"
+        if marker in self._markers:
+            return False
+        self._markers.add(marker)
+        for (scope, tier), change in changes.items():
+            self._totals[(str(scope), tier)] = self._totals.get((str(scope), tier), 0) + change
+        return True
 
     def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
         return [

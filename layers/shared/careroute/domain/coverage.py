@@ -140,6 +140,27 @@ def registry_totals(
     return dict(totals)
 
 
+def registry_total_changes(
+    before: Elder | None,
+    after: Elder | None,
+    scopes: tuple[Scope, ...],
+    on: date,
+    policy: Policy,
+) -> dict[tuple[Scope, str], int]:
+    """How one elder's change moves the denominators of its `scopes`: -1 where `before` was
+    counted, +1 where `after` is (None: not in the registry); zeros left out. Both tiers are
+    taken on `on`, so the ALL row is exact; a tier row follows the elder's tier of today."""
+    changes: dict[tuple[Scope, str], int] = defaultdict(int)
+    for elder, sign in ((before, -1), (after, 1)):
+        if elder is None or elder.status is not ElderStatus.ACTIVE:
+            continue
+        tier = policy.tier_of(elder, on).value
+        for scope in scopes:
+            changes[(scope, tier)] += sign
+            changes[(scope, ALL_TIERS)] += sign
+    return {key: change for key, change in changes.items() if change}
+
+
 OUTCOME_NAMES = tuple(o.value for o in Outcome)
 TIER_ORDER = (Tier.T1.value, Tier.T2.value, Tier.T3.value, ALL_TIERS)
 """The rows of a coverage answer, in order."""

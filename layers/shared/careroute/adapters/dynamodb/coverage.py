@@ -7,6 +7,7 @@ nothing. An elder counts once per month through a second marker per elder and mo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -107,6 +108,17 @@ def save_registry_totals(totals: dict[tuple[Scope, str], int]) -> int:
         for (scope, tier), count in totals.items():
             batch.save(CoverageModel(_registry_pk(scope), tier, elders=count))
     return len(totals)
+
+
+def change_registry_totals(changes: Mapping[tuple[Scope, str], int], key: str) -> bool:
+    """Add `changes` to the denominators in one transaction with the marker of `key`, so a
+    repeated change adds nothing; False when it was applied before."""
+    with transaction(CoverageModel, "change registry totals") as tx:
+        tx.save(_marker(f"marker#registry#{key}"), condition=CoverageModel.pk.does_not_exist())
+        for (scope, tier), change in sorted(changes.items(), key=lambda c: (str(c[0][0]), c[0][1])):
+            item = CoverageModel(_registry_pk(scope), tier)
+            tx.update(item, actions=[CoverageModel.elders.add(change)])
+    return tx.committed
 
 
 def _counts(item: CoverageModel) -> dict[str, int]:

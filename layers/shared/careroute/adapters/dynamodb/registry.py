@@ -23,7 +23,14 @@ from careroute.adapters.dynamodb.columns import (
 )
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
-from careroute.adapters.dynamodb.tables import TableModel, get_item, index, update_if, write_all
+from careroute.adapters.dynamodb.tables import (
+    TableModel,
+    get_item,
+    index,
+    save_if,
+    update_if,
+    write_all,
+)
 from careroute.domain import clock
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.errors import NotFoundError
@@ -207,6 +214,11 @@ def save_stewards(stewards: Iterable[Steward]) -> int:
 
 def save_elders(elders: Iterable[Elder]) -> int:
     return write_all(ElderModel, map(_elder_item, elders), "save elders")
+
+
+def add_elder(elder: Elder) -> bool:
+    """Store a new elder; False (nothing written) when the community has one with its id."""
+    return save_if(_elder_item(elder), ElderModel.elder_id.does_not_exist(), "add an elder")
 
 
 def all_communities() -> Iterator[Community]:

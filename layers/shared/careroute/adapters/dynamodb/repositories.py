@@ -75,6 +75,9 @@ class DynamoStewards:
 
 
 class DynamoElders:
+    def add_elder(self, elder: Elder) -> bool:
+        return registry.add_elder(elder)
+
     def save_elders(self, elders: Iterable[Elder]) -> int:
         return registry.save_elders(elders)
 
@@ -283,6 +286,9 @@ class DynamoCoverage:
 
     def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
         return coverage.save_registry_totals(totals)
+
+    def change_registry_totals(self, changes: Mapping[tuple[Scope, str], int], key: str) -> bool:
+        return coverage.change_registry_totals(changes, key)
 
     def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
         return coverage.read_coverage(month, scope)

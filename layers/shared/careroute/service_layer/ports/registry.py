@@ -67,6 +67,10 @@ class StewardRepository(Protocol):
 
 
 class ElderRepository(Protocol):
+    def add_elder(self, elder: Elder) -> bool:
+        """Store a new elder; False, and nothing written, when its id is in the community."""
+        ...
+
     def save_elders(self, elders: Iterable[Elder]) -> int:
         """Store (or replace) elders; returns how many."""
         ...

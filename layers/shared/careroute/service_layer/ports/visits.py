@@ -3,7 +3,7 @@ counters and the projector's dead letters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -118,6 +118,12 @@ class CoverageRepository(Protocol):
 
     def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
         """Replace the denominators (active elders per scope x tier)."""
+        ...
+
+    def change_registry_totals(self, changes: Mapping[tuple[Scope, str], int], key: str) -> bool:
+        """Add `changes` to the denominators once per `key` (the change that caused them, e.g.
+        an elder added or a visit's status change): False, and nothing changed, for a key
+        applied before."""
         ...
 
     def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
