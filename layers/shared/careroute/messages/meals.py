@@ -1,6 +1,6 @@
-"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS, and a canteen
-as the flat fields it is sent and stored as. Validated with pydantic; errors name the field.
-No AWS imports."""
+"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS, a canteen
+as the flat fields it is sent and stored as, and a lunch booked over the API. Validated with
+pydantic; errors name the field. No AWS imports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from careroute.domain.meals import MealMode
 from careroute.domain.vocabulary import GeoPoint
+from careroute.messages.api import CLOCK_PATTERN
 from careroute.messages.visits import ID_PATTERN
 from careroute.planning.meals import Canteen
 
@@ -85,3 +87,21 @@ class MealPlanJob(BaseModel):
             self.vehicle_capacity,
             self.speed_kmh,
         )
+
+
+class LunchBody(BaseModel):
+    """POST /meals/bookings: an elder's lunch at the community canteen, dine-in or delivered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    day: date
+    mode: MealMode
+    meals: int = Field(default=1, ge=1, le=10)
+    window_start: str | None = Field(
+        default=None, pattern=CLOCK_PATTERN, description="HH:MM local time (deliveries only)"
+    )
+    window_end: str | None = Field(
+        default=None, pattern=CLOCK_PATTERN, description="HH:MM local time (deliveries only)"
+    )

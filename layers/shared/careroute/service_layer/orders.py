@@ -129,9 +129,11 @@ def order_view(order: Order) -> dict[str, Any]:
     }
 
 
-def _may_order_for(
+def may_order_for(
     who: Caller, community_id: str, elder_id: str, district_id: str, stewards: StewardRepository
 ) -> bool:
+    """Who may order for an elder (a home service or a lunch): the family, the steward of the
+    elder's community, the call centre of the district, the city admin."""
     if who.role is Role.CITY_ADMIN:
         return True
     if who.role is Role.FAMILY:
@@ -170,7 +172,7 @@ def place_order(
         elder = ports.elders.get_elder(request.community_id, request.elder_id)
     except NotFoundError:
         raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
-    if not _may_order_for(
+    if not may_order_for(
         who, elder.community_id, elder.elder_id, elder.district_id, ports.stewards
     ):
         raise ForbiddenError(f"{who.role.value} {who.scope} may not order for this elder")
@@ -232,7 +234,7 @@ def expire_if_passed(order: Order, now: datetime, orders: OrderRepository) -> Or
 def _may_cancel(who: Caller, order: Order, stewards: StewardRepository) -> bool:
     if who.subject == order.placed_by:
         return True
-    return _may_order_for(who, order.community_id, order.elder_id, order.district_id, stewards)
+    return may_order_for(who, order.community_id, order.elder_id, order.district_id, stewards)
 
 
 def act(who: Caller, oid: str, action: OrderAction, now: datetime, ports: OrderTaking) -> Order:

@@ -67,7 +67,8 @@ def save_orders(day: date, orders: Iterable[MealOrder]) -> int:
 def all_orders() -> list[MealOrder]:
     """Every stored lunch order of every day, by id (an export of the data set; a scan)."""
     with storage_errors("list meal orders"):
-        found = [_order(item) for item in MealOrderModel.scan()]
+        # dine-in bookings (meal_bookings.py, "dine:..." ids) are no delivery order
+        found = [_order(i) for i in MealOrderModel.scan() if not i.order_id.startswith("dine:")]
     return sorted(found, key=lambda o: (o.order_id, o.canteen_id))
 
 

@@ -1,0 +1,137 @@
+"""Lunch bookings in the meal orders table. A delivery is the canteen day's order
+(`{day}:{elder id}`, the item meal_orders.py reads for the routes) with the booking's columns
+added; a dine-in booking is `dine:{day}:{elder id}`, which the day's order query never
+matches. Booking either is one transaction: the put (its key unused) and a check that the
+other key is unused too, so an elder has one lunch a day at a canteen whatever the mode.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from careroute.adapters.dynamodb.columns import (
+    Expiring,
+    Located,
+    location_columns,
+)
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
+from careroute.domain.meals import MealBooking, MealMode
+from careroute.domain.vocabulary import CHINA_TZ, TimeWindow
+
+KEEP = timedelta(days=400)
+DINE_IN = "dine:"
+
+
+class MealBookingModel(TableModel, Located, Expiring):
+    canteen_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute(range_key=True)
+    elder_id = UnicodeAttribute()
+    meals = NumberAttribute()
+    window_start = NumberAttribute(null=True)
+    window_end = NumberAttribute(null=True)
+    mode = UnicodeAttribute(null=True)
+    """Set on booked lunches only (an imported order has none)."""
+    subsidy_per_meal = NumberAttribute(null=True)
+    placed_by = UnicodeAttribute(null=True)
+    placed_at = UnicodeAttribute(null=True)
+    community_id = UnicodeAttribute(null=True)
+    street_id = UnicodeAttribute(null=True)
+    district_id = UnicodeAttribute(null=True)
+
+
+def _key(mode: MealMode, day: date, elder_id: str) -> str:
+    plain = f"{day.isoformat()}:{elder_id}"
+    return DINE_IN + plain if mode is MealMode.DINE_IN else plain
+
+
+def book(b: MealBooking) -> bool:
+    mine = _key(b.mode, b.day, b.elder_id)
+    other = _key(
+        MealMode.DELIVERY if b.mode is MealMode.DINE_IN else MealMode.DINE_IN, b.day, b.elder_id
+    )
+    item = MealBookingModel(
+        b.canteen_id,
+        mine,
+        elder_id=b.elder_id,
+        meals=b.meals,
+        **location_columns(b.location),
+        window_start=b.window.start if b.window else None,
+        window_end=b.window.end if b.window else None,
+        mode=b.mode.value,
+        subsidy_per_meal=b.subsidy_per_meal,
+        placed_by=b.placed_by,
+        placed_at=b.placed_at.isoformat(),
+        community_id=b.community_id,
+        street_id=b.street_id,
+        district_id=b.district_id,
+        expires_at=datetime.combine(b.day, time(), CHINA_TZ) + KEEP,
+    )
+    with transaction(MealBookingModel, "book a lunch") as writes:
+        writes.save(item, condition=MealBookingModel.order_id.does_not_exist())
+        writes.condition_check(
+            MealBookingModel, b.canteen_id, other, MealBookingModel.order_id.does_not_exist()
+        )
+    return writes.committed
+
+
+def _booking(item: MealBookingModel) -> MealBooking | None:
+    if item.mode is None:
+        return None
+    window = None
+    if item.window_start is not None and item.window_end is not None:
+        window = TimeWindow(int(item.window_start), int(item.window_end))
+    day_text = item.order_id.removeprefix(DINE_IN).split(":", 1)[0]
+    return MealBooking(
+        elder_id=item.elder_id,
+        community_id=item.community_id or "",
+        street_id=item.street_id or "",
+        district_id=item.district_id or "",
+        canteen_id=item.canteen_id,
+        day=date.fromisoformat(day_text),
+        mode=MealMode(item.mode),
+        meals=int(item.meals),
+        subsidy_per_meal=int(item.subsidy_per_meal or 0),
+        placed_by=item.placed_by or "",
+        placed_at=datetime.fromisoformat(item.placed_at or ""),
+        location=item.location(),
+        window=window,
+    )
+
+
+def find_booking(canteen_id: str, day: date, elder_id: str) -> MealBooking | None:
+    for mode in MealMode:
+        key = _key(mode, day, elder_id)
+        item = find_item(MealBookingModel, canteen_id, key, action="read a lunch booking")
+        if item is not None:
+            return _booking(item)
+    return None
+
+
+def bookings_of(canteen_id: str, first: date, last: date) -> list[MealBooking]:
+    """The canteen's booked lunches (both modes) from `first` to `last`."""
+    found: list[MealBooking] = []
+    with storage_errors("list a canteen's lunch bookings"):
+        for prefix in ("", DINE_IN):
+            since, until = f"{prefix}{first.isoformat()}", f"{prefix}{last.isoformat()}:~"
+            query = MealBookingModel.order_id.between(since, until)
+            for item in MealBookingModel.query(canteen_id, query):
+                booking = _booking(item)
+                if booking is not None:
+                    found.append(booking)
+    return sorted(found, key=lambda b: (b.day, b.elder_id))
+
+
+class DynamoMealBookings:
+    """The lunch bookings port on the meal orders table."""
+
+    def book(self, booking: MealBooking) -> bool:
+        return book(booking)
+
+    def find_booking(self, canteen_id: str, day: date, elder_id: str) -> MealBooking | None:
+        return find_booking(canteen_id, day, elder_id)
+
+    def bookings_of(self, canteen_id: str, first: date, last: date) -> list[MealBooking]:
+        return bookings_of(canteen_id, first, last)

@@ -1,0 +1,44 @@
+"""Lunch bookings in memory, with the DynamoDB adapter's behaviour: one lunch per elder and
+day at a canteen (a loaded delivery order counts), a delivery also stored as the canteen
+day's order (`MemoryMealOrders`), which the delivery routes plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from careroute.adapters.memory_meals import MemoryMealOrders
+from careroute.domain.meals import MealBooking, MealMode
+from careroute.planning.meals import MealOrder
+
+
+class MemoryMealBookings:
+    def __init__(self, orders: MemoryMealOrders) -> None:
+        self._orders = orders
+        self._bookings: dict[tuple[str, str], MealBooking] = {}
+
+    def book(self, booking: MealBooking) -> bool:
+        key = (booking.canteen_id, booking.booking_id)
+        ordered = {o.order_id for o in self._orders.orders_of(booking.canteen_id, booking.day)}
+        if key in self._bookings or booking.booking_id in ordered:
+            return False
+        self._bookings[key] = booking
+        if booking.mode is MealMode.DELIVERY and booking.window is not None:
+            order = MealOrder(
+                booking.booking_id,
+                booking.elder_id,
+                booking.canteen_id,
+                booking.location,
+                booking.meals,
+                booking.window,
+            )
+            self._orders.save_orders(booking.day, [order])
+        return True
+
+    def find_booking(self, canteen_id: str, day: date, elder_id: str) -> MealBooking | None:
+        return self._bookings.get((canteen_id, f"{day.isoformat()}:{elder_id}"))
+
+    def bookings_of(self, canteen_id: str, first: date, last: date) -> list[MealBooking]:
+        found = [
+            b for (k, _), b in self._bookings.items() if k == canteen_id and first <= b.day <= last
+        ]
+        return sorted(found, key=lambda b: (b.day, b.elder_id))
