@@ -31,8 +31,6 @@ OPTIONAL_COLUMNS = {
 """Columns a file may leave out altogether (every other listed column must be present); those
 not in the file's column list above are accepted after it."""
 
-MIN_AGE = 60
-MAX_AGE = 120
 MAX_RADIUS_M = 20_000
 
 FILE_ORDER = {COMMUNITIES_FILE: 0, STEWARDS_FILE: 1, ELDERS_FILE: 2}

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from careroute.adapters.registry_csv.columns import MAX_AGE, MAX_RADIUS_M, MIN_AGE
+from careroute.adapters.registry_csv.columns import MAX_RADIUS_M
 from careroute.adapters.registry_csv.rows import Row, check_unique
+from careroute.domain.registry_rules import birth_date_problem
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -100,14 +101,10 @@ def _birth_date(row: Row, as_of: date) -> date | None:
     born = row.day("birth_date")
     if born is None:
         return None
-    if born > as_of:
-        row.error("birth_date", f"{born.isoformat()} is in the future")
-        return None
-    age = as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
-    if not MIN_AGE <= age <= MAX_AGE:
-        limit = f"under {MIN_AGE}" if age < MIN_AGE else f"over {MAX_AGE}"
-        row.error("birth_date", f"age {age} on {as_of.isoformat()} is {limit}")
-    return born
+    problem = birth_date_problem(born, as_of)
+    if problem is not None:
+        row.error("birth_date", problem)
+    return None if born > as_of else born
 
 
 def read_elder(row: Row, as_of: date, seen: dict[str, int]) -> Elder | None:

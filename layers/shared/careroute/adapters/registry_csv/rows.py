@@ -14,13 +14,10 @@ from typing import TypeVar
 from careroute.adapters.registry_csv.columns import CRS_COLUMN
 from careroute.adapters.registry_csv.errors import RowError
 from careroute.domain.geo import Crs, to_wgs84
+from careroute.domain.registry_rules import ID_NUMBER_REASON, looks_like_id_number
 from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
 
-_ID_NUMBER = re.compile(r"(?<!\d)\d(?:[ \t-]?\d){16}[ \t-]?[\dXxＸｘ](?!\d)")
-"""The shape of a Chinese resident ID number: 18 digits (the last may be X), written as one
-run or grouped by single spaces or hyphens (e.g. 6-8-4)."""
 _INTEGER = re.compile(r"-?[0-9]+")
-ID_NUMBER_REASON = "looks like a national ID number; store no ID numbers"
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -196,8 +193,8 @@ def check_unique(row: Row, field: str, seen: dict[str, int]) -> None:
 
 def check_id_numbers(row: Row) -> None:
     """Reject any field holding an 18-digit ID number; the value is never echoed."""
-    if not _ID_NUMBER.search("\x1f".join(row.values)):
+    if not looks_like_id_number("\x1f".join(row.values)):
         return
     for field, position in row.index.items():
-        if _ID_NUMBER.search(row.values[position]):
+        if looks_like_id_number(row.values[position]):
             row.error(field, ID_NUMBER_REASON)

@@ -1,0 +1,35 @@
+"""The rules every way into the registry checks an elder against (the CSV import and the
+API): no national ID number in any field, and an age within the care the registry covers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MIN_AGE = 60
+MAX_AGE = 120
+
+_ID_NUMBER = re.compile(r"(?<!\d)\d(?:[ \t-]?\d){16}[ \t-]?[\dXxＸｘ](?!\d)")
+"""The shape of a Chinese resident ID number: 18 digits (the last may be X), written as one
+run or grouped by single spaces or hyphens (e.g. 6-8-4)."""
+ID_NUMBER_REASON = "looks like a national ID number; store no ID numbers"
+
+
+def looks_like_id_number(text: str) -> bool:
+    return _ID_NUMBER.search(text) is not None
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def birth_date_problem(born: date, as_of: date) -> str | None:
+    """Why `born` is not the birth date of an elder in the registry's care on `as_of`."""
+    if born > as_of:
+        return f"{born.isoformat()} is in the future"
+    age = age_on(born, as_of)
+    if not MIN_AGE <= age <= MAX_AGE:
+        limit = f"under {MIN_AGE}" if age < MIN_AGE else f"over {MAX_AGE}"
+        return f"age {age} on {as_of.isoformat()} is {limit}"
+    return None
