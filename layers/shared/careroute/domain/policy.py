@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from careroute.domain.assessment_instrument import Instrument, parse_instrument
 from careroute.domain.beds import BedPolicy, parse_bed_policy
 from careroute.domain.benefits import ApprovalRules, parse_approval
+from careroute.domain.day_care import DayCarePolicy, parse_day_care_policy
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
 from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
@@ -101,6 +102,8 @@ class Policy:
     beds.py)."""
     meals: MealPolicy = field(default_factory=MealPolicy)
     """Lunch bookings and the per-meal subsidy to canteens (optional `[meals]`, meals.py)."""
+    day_care: DayCarePolicy = field(default_factory=DayCarePolicy)
+    """Day-care places and respite beds per centre (optional `[day_care]`, day_care.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -250,6 +253,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         benefit_approval=_section(parse_approval, raw, "benefit_approval", source),
         home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
         meals=_section(parse_meal_policy, raw, "meals", source),
+        day_care=_section(parse_day_care_policy, raw, "day_care", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,
