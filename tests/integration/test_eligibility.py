@@ -50,7 +50,8 @@ def test_an_elder_turning_90_is_found_once(loaded_stack: EventPump, small_city: 
 
     found = pump.fire_schedule("EligibilityFunction", tick(scan_day))
     assert found == {
-        "on": scan_day.isoformat(), "found": 1, "notified": 1, "by_rule": {"high_age_90": 1}
+        "on": scan_day.isoformat(), "found": 1, "notified": 1, "by_rule": {"high_age_90": 1},
+        "claims_opened": 1,
     }  # fmt: skip
     ticket = tickets.get_ticket(benefit_ticket_id(chosen.elder_id, "high_age_90"))
     assert (ticket.source, ticket.level, ticket.visit_id) == (
