@@ -1,0 +1,61 @@
+"""Day care and respite bookings in memory, with the DynamoDB adapter's behaviour: a booking
+and its places are taken all or nothing, never over the places of a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
+from careroute.domain.errors import NotFoundError
+from careroute.service_layer.ports.day_care import Booked
+
+
+class MemoryDayCare:
+    def __init__(self) -> None:
+        self._bookings: dict[tuple[str, str], tuple[DayCareBooking, str]] = {}
+        self._booked: dict[tuple[str, date, CareKind], int] = {}
+
+    def book(self, booking: DayCareBooking, places: int, request_hash: str) -> Booked:
+        key = (booking.centre_id, booking.booking_id)
+        if key in self._bookings:
+            return Booked.DUPLICATE
+        slots = [(booking.centre_id, day, booking.kind) for day in booking.days]
+        if any(self._booked.get(slot, 0) >= places for slot in slots):
+            return Booked.FULL
+        for slot in slots:
+            self._booked[slot] = self._booked.get(slot, 0) + 1
+        self._bookings[key] = (booking, request_hash)
+        return Booked.BOOKED
+
+    def get_booking(self, centre_id: str, booking_id: str) -> tuple[DayCareBooking, str]:
+        try:
+            return self._bookings[(centre_id, booking_id)]
+        except KeyError:
+            raise NotFoundError(f"booking {booking_id} not found at {centre_id}") from None
+
+    def cancel(self, booking: DayCareBooking, cancelled: DayCareBooking) -> bool:
+        key = (booking.centre_id, booking.booking_id)
+        stored = self._bookings.get(key)
+        if stored is None or stored[0].status is not BookingStatus.BOOKED:
+            return False
+        for day in booking.days:
+            self._booked[(booking.centre_id, day, booking.kind)] -= 1
+        self._bookings[key] = (cancelled, stored[1])
+        return True
+
+    def booked_places(
+        self, centre_id: str, first: date, last: date
+    ) -> dict[tuple[date, CareKind], int]:
+        return {
+            (day, kind): count
+            for (centre, day, kind), count in sorted(self._booked.items())
+            if centre == centre_id and first <= day <= last and count > 0
+        }
+
+    def bookings_of(self, centre_id: str, first: date, last: date) -> list[DayCareBooking]:
+        found = [
+            b
+            for (centre, _), (b, _) in self._bookings.items()
+            if centre == centre_id and b.first_day <= last and b.last_day >= first
+        ]
+        return sorted(found, key=lambda b: (b.first_day, b.booking_id))

@@ -1,0 +1,45 @@
+"""Day care and respite's port: bookings and the places they hold at each centre and day."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from careroute.domain.day_care import CareKind, DayCareBooking
+
+
+class Booked(StrEnum):
+    """What storing a new booking did."""
+
+    BOOKED = "booked"
+    DUPLICATE = "duplicate"
+    """A booking with this id exists already (a retried POST): nothing written."""
+    FULL = "full"
+    """A day it holds has no place left: nothing written."""
+
+
+class DayCareBookings(Protocol):
+    def book(self, booking: DayCareBooking, places: int, request_hash: str) -> Booked:
+        """Store a new booking and take a place on each of its days, all or nothing, never
+        more than `places` booked of its kind on a day (two bookings at once included)."""
+        ...
+
+    def get_booking(self, centre_id: str, booking_id: str) -> tuple[DayCareBooking, str]:
+        """The booking and its request's fingerprint; NotFoundError when there is none."""
+        ...
+
+    def cancel(self, booking: DayCareBooking, cancelled: DayCareBooking) -> bool:
+        """Store the cancelled booking and give its places back, if the stored booking is
+        still booked; False otherwise (nothing written)."""
+        ...
+
+    def booked_places(
+        self, centre_id: str, first: date, last: date
+    ) -> dict[tuple[date, CareKind], int]:
+        """Places booked per (day, kind) from `first` to `last` (days with none left out)."""
+        ...
+
+    def bookings_of(self, centre_id: str, first: date, last: date) -> list[DayCareBooking]:
+        """The centre's bookings (any status) holding a day from `first` to `last`."""
+        ...
