@@ -117,7 +117,12 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     for backend in (memory_backend(), dynamodb_backend(session_pump)):
         backend.holding(city)
         ports = ElderRegistry(
-            backend.communities, backend.stewards, backend.elders, backend.scopes, backend.audit
+            backend.communities,
+            backend.stewards,
+            backend.elders,
+            backend.scopes,
+            backend.audit,
+            backend.coverage,
         )
 
         def page(who: Caller, cursor: str | None, p: ElderRegistry = ports) -> Any:
@@ -126,10 +131,10 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
 
         first = page(admin, None)
         second = page(official, first.next_cursor)
-        changed = change_elder(official, home, e.elder_id, patch, MORNING, ports)
-        again = change_elder(official, home, e.elder_id, patch, MORNING, ports)
+        changed = change_elder(official, home, e.elder_id, patch, MORNING, ports, POLICY)
+        again = change_elder(official, home, e.elder_id, patch, MORNING, ports, POLICY)
         with pytest.raises(ForbiddenError):
-            change_elder(outsider, home, e.elder_id, patch, MORNING, ports)
+            change_elder(outsider, home, e.elder_id, patch, MORNING, ports, POLICY)
         with pytest.raises(NotFoundError):
             list_elders(admin, "C9999", tier=None, status=None, limit=3, cursor=None,
                         today=TODAY, now=MORNING, policy=POLICY, ports=ports)  # fmt: skip

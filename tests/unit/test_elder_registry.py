@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from careroute.adapters import memory
+from careroute.adapters import memory, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import load_policy
@@ -53,6 +53,7 @@ def ports() -> ElderRegistry:
         memory.MemoryElders(),
         memory.MemoryScopes(communities),
         memory.MemoryReadAudit(),
+        memory_visits.MemoryCoverage(),
     )
     window = TimeWindow.parse("08:30", "17:00")
     registry.stewards.save_stewards([Steward("W1", "C1", "管家", window, None, TravelMode.WALK)])
@@ -100,7 +101,7 @@ def test_a_change_writes_only_what_differs_and_the_history_hides_addresses_from_
     ports: ElderRegistry,
 ) -> None:
     patch = ElderPatch.model_validate({"address": "新楼", "status": "active"})
-    result = change_elder(OFFICIAL, "C1", "E1", patch, NOW, ports)
+    result = change_elder(OFFICIAL, "C1", "E1", patch, NOW, ports, POLICY)
     assert result.changed == ["address"]  # the status was active already
     assert ports.elders.get_elder("C1", "E1").address == "新楼"
     [seen] = elder_history(OFFICIAL, "C1", "E1", NOW, ports).changes

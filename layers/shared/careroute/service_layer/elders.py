@@ -1,8 +1,12 @@
-"""The elders registry through the API: list, change with history, audit of personal reads.
+"""The elders registry through the API: list, add, change with history, audit of personal
+reads.
 
 Who sees what: the steward of a community and the city admin see names and addresses;
 officials see ids, tiers, categories, windows and dates only. Every response that carries
 names or addresses writes an audit record (who, when, which elders) first.
+
+The registry totals (active elders per scope and tier, the denominators of coverage) follow
+every elder added and every change of status or categories, each applied once per change.
 """
 
 from __future__ import annotations
@@ -14,12 +18,27 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from careroute.domain.access import Caller, Role, require_scope
-from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.coverage import Scope, ScopeKind, registry_total_changes, scopes_of
 from careroute.domain.elder_fields import ELDER_FIELDS, with_fields
 from careroute.domain.elder_history import Actor, Entry, Kind
-from careroute.domain.errors import ForbiddenError, ValidationError
+from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
+from careroute.domain.geo import to_wgs84
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Elder, ElderStatus, Tier, format_clock
+from careroute.domain.registry_rules import (
+    ID_NUMBER_REASON,
+    birth_date_problem,
+    looks_like_id_number,
+)
+from careroute.domain.vocabulary import (
+    Community,
+    Elder,
+    ElderStatus,
+    GeoPoint,
+    Tier,
+    TimeWindow,
+    china_date,
+    format_clock,
+)
 from careroute.messages.api import (
     AuditLog,
     AuditRead,
@@ -31,8 +50,10 @@ from careroute.messages.api import (
     PatchResult,
     Window,
 )
+from careroute.messages.elders import NewElder
 from careroute.service_layer.ports import (
     CommunityRepository,
+    CoverageRepository,
     ElderRepository,
     ReadAudit,
     ScopeDirectory,
@@ -50,6 +71,8 @@ class ElderRegistry:
     elders: ElderRepository
     scopes: ScopeDirectory
     audit: ReadAudit
+    coverage: CoverageRepository
+    """Where the registry totals an added or changed elder moves are kept."""
 
 
 def actor(who: Caller) -> Actor:
@@ -148,17 +171,106 @@ def change_elder(
     patch: ElderPatch,
     now: datetime,
     ports: ElderRegistry,
+    policy: Policy,
 ) -> PatchResult:
-    """Apply the patch's changed fields and their history (dated `now`), atomically;
-    unchanged: no write."""
+    """Apply the patch's changed fields and their history (dated `now`), atomically, and
+    move the registry totals when the status or categories changed; unchanged: no write."""
     require_official_of(who, community_id, ports.scopes)
     elder = ports.elders.get_elder(community_id, elder_id)
     old = {name: ELDER_FIELDS[name](elder) for name in patch.changes()}
     new = {name: value for name, value in patch.changes().items() if old[name] != value}
     entries = [Entry(Kind.CHANGE, now, actor(who), name, old[name], new[name]) for name in new]
     if new:
-        ports.elders.change_registry(elder, with_fields(elder, new), entries)
+        changed = with_fields(elder, new)
+        ports.elders.change_registry(elder, changed, entries)
+        key = f"change#{community_id}#{elder_id}#{now.isoformat()}"
+        move_totals(elder, changed, china_date(now), policy, ports.coverage, key)
     return PatchResult(elder_id=elder_id, community_id=community_id, changed=sorted(new))
+
+
+def move_totals(
+    before: Elder | None,
+    after: Elder | None,
+    on: date,
+    policy: Policy,
+    coverage: CoverageRepository,
+    key: str,
+) -> None:
+    """Move the registry totals of the elder's scopes from `before` to `after` (None: not in
+    the registry), once per `key`; nothing to move, no write."""
+    elder = after or before
+    if elder is None:
+        return
+    scopes = scopes_of(elder.community_id, elder.street_id, elder.district_id)
+    changes = registry_total_changes(before, after, scopes, on, policy)
+    if changes:
+        coverage.change_registry_totals(changes, key)
+
+
+def add_elder(
+    who: Caller, new: NewElder, today: date, policy: Policy, ports: ElderRegistry
+) -> tuple[ElderRow, bool]:
+    """Add one elder to a community's registry, checked as a row of elders.csv is; the
+    registry totals count it from now on. Its community's steward or the city admin may.
+
+    (the elder as stored, created): the same elder sent again is answered again (created
+    False) and counted once; another elder under a stored id is a ConflictError."""
+    community = ports.communities.get_community(new.community_id)
+    if who.role is Role.STEWARD:
+        if ports.stewards.get_steward(who.scope).community_id != community.community_id:
+            raise ForbiddenError("a steward can only add elders to their own community")
+    else:
+        who.require(Role.CITY_ADMIN)
+    elder = checked_elder(new, community, today)
+    created = ports.elders.add_elder(elder)
+    if not created:
+        stored = ports.elders.get_elder(elder.community_id, elder.elder_id, consistent=True)
+        if _as_entered(stored) != _as_entered(elder):
+            reason = f"elder {elder.elder_id} is already in community {elder.community_id}"
+            raise ConflictError(reason)
+        elder = stored
+    key = f"added#{elder.community_id}#{elder.elder_id}"
+    move_totals(None, elder, today, policy, ports.coverage, key)
+    return row(elder, policy.tier_of(elder, today), personal=True), created
+
+
+def checked_elder(new: NewElder, community: Community, today: date) -> Elder:
+    """The elder `new` describes, in its community's street and district; ValidationError
+    naming the field when a rule of the registry (docs/data-format.md) is broken."""
+    for field in ("elder_id", "name", "address"):
+        if looks_like_id_number(getattr(new, field)):
+            raise ValidationError(f"{field}: {ID_NUMBER_REASON}")
+    problem = birth_date_problem(new.birth_date, today)
+    if problem is not None:
+        raise ValidationError(f"birth_date: {problem}")
+    if new.last_visited_on is not None and new.last_visited_on > today:
+        raise ValidationError(f"last_visited_on: {new.last_visited_on} is after {today}")
+    try:
+        location = to_wgs84(GeoPoint(new.lat, new.lng), new.crs)
+    except ValueError as exc:
+        raise ValidationError(
+            f"lat: {new.lat:g}, {new.lng:g} in {new.crs} is out of range"
+        ) from exc
+    return Elder(
+        elder_id=new.elder_id,
+        community_id=community.community_id,
+        street_id=community.street_id,
+        district_id=community.district_id,
+        location=location,
+        categories=frozenset(new.categories),
+        birth_date=new.birth_date,
+        window=TimeWindow.parse(new.window.start, new.window.end),
+        name=new.name,
+        address=new.address,
+        status=new.status,
+        last_visited_on=new.last_visited_on,
+    )
+
+
+def _as_entered(elder: Elder) -> tuple[object, ...]:
+    """What an elder was entered with and later changes leave alone (a repeat of the same
+    entry is recognised even after its first visits)."""
+    return (elder.name, elder.birth_date, elder.location, elder.street_id)
 
 
 def elder_history(

@@ -58,4 +58,5 @@ def elder_registry() -> ElderRegistry:
         elders=DynamoElders(),
         scopes=DynamoScopes(),
         audit=DynamoReadAudit(),
+        coverage=DynamoCoverage(),
     )

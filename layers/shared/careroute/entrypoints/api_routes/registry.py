@@ -1,9 +1,10 @@
-"""The registry over HTTP: a community's elders, changing one, its history, the audit of who
-read personal data, and stewards' leave (with same-day cover when a planned day is lost)."""
+"""The registry over HTTP: a community's elders, adding and changing one, its history, the
+audit of who read personal data, and stewards' leave (with same-day cover when a planned day
+is lost)."""
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from careroute.adapters.dynamodb.oversight_repositories import elder_registry
@@ -11,7 +12,13 @@ from careroute.adapters.dynamodb.repositories import leave_keeping, nightly_plan
 from careroute.domain import clock
 from careroute.domain.vocabulary import ElderStatus, Tier
 from careroute.entrypoints.api_routes import ApiSetup
-from careroute.entrypoints.http_api import READ_ERRORS, PathId, Routes
+from careroute.entrypoints.http_api import (
+    READ_ERRORS,
+    PathId,
+    Routes,
+    created_responses,
+    stored_once,
+)
 from careroute.entrypoints.policy_in_force import current_policy
 from careroute.messages.api import (
     MAX_AUDIT,
@@ -20,13 +27,21 @@ from careroute.messages.api import (
     ElderHistory,
     ElderPage,
     ElderPatch,
+    ElderRow,
     LeaveBody,
     PatchResult,
     StewardLeave,
 )
+from careroute.messages.elders import NewElder
 from careroute.messages.visits import ID_PATTERN
 from careroute.observability import logger
-from careroute.service_layer.elders import audit_log, change_elder, elder_history, list_elders
+from careroute.service_layer.elders import (
+    add_elder,
+    audit_log,
+    change_elder,
+    elder_history,
+    list_elders,
+)
 from careroute.service_layer.leave import replace_leave, steward_leave
 from careroute.service_layer.planning import cover_now
 
@@ -75,7 +90,21 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     def patch_elder(
         community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
     ) -> PatchResult:
-        return change_elder(caller(), community_id, elder_id, patch, clock.now(), elders)
+        policy = current_policy(api.policy)
+        return change_elder(caller(), community_id, elder_id, patch, clock.now(), elders, policy)
+
+    @route(
+        "POST",
+        "/elders",
+        "Add one elder to a community's registry (its steward or the city admin), checked as "
+        "a row of elders.csv is; the registry totals count it. The same elder sent again is "
+        "answered again and counted once",
+        responses=created_responses(ElderRow),
+    )
+    def post_elder(new: Annotated[NewElder, Body()]) -> Response[str]:
+        today = clock.today()
+        added, created = add_elder(caller(), new, today, current_policy(api.policy), elders)
+        return stored_once(added.model_dump(mode="json"), created, "EldersAdded")
 
     @route(
         "GET",
