@@ -235,35 +235,53 @@
     panel.hidden = false;
   }
 
-  // Care institutions' beds, occupancy and star ratings (GET /institutions, from their latest
-  // inspections): one row per district and the total, for the city or the district of the
-  // scope shown. Feature-detected like the inspection progress: hidden while it does not answer.
-  async function probeInstitutions() {
-    const panel = document.getElementById("institutions");
+  // The district the scope shown lies in (the city stays the city): the programme panels
+  // below report the city or one district, a row per district.
+  function districtScope() {
     const scope = path[path.length - 1];
     const kind = kindOf(scope);
-    const district = kind === "city" || kind === "district" ? scope
-      : `district:${(kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope)) : geo.communities.find(c => c.community_id === idOf(scope)) || {}).district_id}`;
+    if (kind === "city" || kind === "district") return scope;
+    const place = kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope))
+      : geo.communities.find(c => c.community_id === idOf(scope));
+    return `district:${(place || {}).district_id}`;
+  }
+
+  // One programme's panel (`id`, `id`-body): GET `api` for the district of the scope shown,
+  // a row for the total when the answer has one and a row per district, one column per
+  // [label key, value of a row]. Hidden while the endpoint does not answer (not deployed,
+  // not for this viewer).
+  async function probeProgramme(id, api, query, cols) {
+    const panel = document.getElementById(id);
     let data;
     try {
-      data = await CR.api(q(CR.CONFIG.institutionsPath || "institutions", { scope: district }));
+      data = await CR.api(q(api, { scope: districtScope(), ...query }));
     } catch (e) {
       panel.hidden = true;
       return;
     }
-    const rows = [{ ...data.total, district_id: "ALL" }, ...(data.districts || [])];
-    const cell = (col, text) => el("td", { class: "num", "data-col": col, text });
-    const node = el("table", { "data-testid": "institutions-table" });
-    table(node, [["scope"], ["inst_count", 1], ["inst_beds", 1], ["inst_occupied", 1], ["inst_occupancy", 1], ["inst_stars", 1], ["inst_mean_stars", 1]],
-      rows.map(r => el("tr", { "data-district": r.district_id },
-        el("td", { text: r.district_id === "ALL" ? t("all") : nameOf(`district:${r.district_id}`) }),
-        cell("institutions", r.institutions), cell("beds", r.beds), cell("occupied_beds", r.occupied_beds),
-        cell("occupancy", CR.pct(r.occupancy)),
-        cell("by_stars", `${r.by_stars.slice(1).join(" / ")} (${r.by_stars[0]})`),
-        cell("mean_stars", r.mean_stars ?? "–"))));
-    document.getElementById("institutions-body").replaceChildren(node);
+    const rows = [...(data.total ? [{ ...data.total, district_id: "ALL" }] : []), ...(data.districts || [])];
+    const node = el("table", { "data-testid": `${id}-table` });
+    table(node, [["scope"], ...cols.map(([key]) => [key, 1])], rows.map(r => el("tr", { "data-district": r.district_id },
+      el("td", { text: r.district_id === "ALL" ? t("all") : nameOf(`district:${r.district_id}`) }),
+      cols.map(([key, value]) => el("td", { class: "num", "data-col": key, text: value(r) ?? "–" })))));
+    document.getElementById(`${id}-body`).replaceChildren(node);
     panel.hidden = false;
   }
+
+  // Care institutions (GET /institutions: ratings from their latest inspections), needs
+  // assessments (GET /assessments/summary) and benefit claims (GET /benefits/summary, the
+  // month shown): the figures docs/programmes.md describes.
+  const probeInstitutions = () => probeProgramme("institutions", CR.CONFIG.institutionsPath || "institutions", {}, [
+    ["inst_count", r => r.institutions], ["inst_beds", r => r.beds], ["inst_occupied", r => r.occupied_beds],
+    ["inst_occupancy", r => CR.pct(r.occupancy)],
+    ["inst_stars", r => `${r.by_stars.slice(1).join(" / ")} (${r.by_stars[0]})`], ["inst_mean_stars", r => r.mean_stars]]);
+  const probeAssessments = () => probeProgramme("assessments", CR.CONFIG.assessmentsPath || "assessments/summary", {}, [
+    ["asm_open", r => r.open], ["asm_overdue", r => r.overdue], ["asm_done", r => r.done],
+    ["asm_disabled", r => r.by_care_level.disabled || 0], ["asm_bed", r => r.bed_eligible]]);
+  const probeBenefits = () => probeProgramme("benefits", CR.CONFIG.benefitsPath || "benefits/summary", { month: monthInput.value }, [
+    ["ben_claims", r => r.claims], ["ben_applied", r => r.by_status.applied || 0], ["ben_decided", r => r.decided],
+    ["ben_on_time", r => (r.decided ? CR.pct(r.decided_on_time / r.decided) : null)],
+    ["ben_waiting_late", r => r.waiting_late], ["ben_paid", r => r.yuan_paid]]);
 
   // Home care beds of the scope shown in the month (GET /oversight/beds, recomputed from the
   // beds and their service visit records): beds accepted, due and served (one service in
@@ -446,6 +464,8 @@
     document.body.dataset.ready = view.scope;
     probeInspections().finally(() => { document.body.dataset.inspections = view.scope; });
     probeInstitutions().finally(() => { document.body.dataset.institutions = view.scope; });
+    probeAssessments().finally(() => { document.body.dataset.assessments = view.scope; });
+    probeBenefits().finally(() => { document.body.dataset.benefits = view.scope; });
     probeBeds().finally(() => { document.body.dataset.beds = view.scope; });
     const shown = view.scope;
     probeCircle().finally(() => { document.body.dataset.circle = shown; });
