@@ -24,6 +24,7 @@ from typing import Any
 
 from careroute.domain.compliance import ElderBaseline, StatusPeriod
 from careroute.domain.coverage import Scope
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.visit_records import from_document, to_document
 from careroute.domain.vocabulary import ElderStatus, Tier, VisitRecord
 
@@ -46,9 +47,7 @@ WORKLOAD_FIELDS = (
 def baseline_to_json(baseline: ElderBaseline) -> dict[str, Any]:
     return {
         "elder_id": baseline.elder_id,
-        "community_id": baseline.community_id,
-        "street_id": baseline.street_id,
-        "district_id": baseline.district_id,
+        **scope_ids(baseline),
         "tier": baseline.tier.value,
         "last_visited_on": baseline.last_visited_on.isoformat()
         if baseline.last_visited_on

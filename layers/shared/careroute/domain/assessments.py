@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from careroute.domain.eligibility import CareLevel
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import (
     Category,
     Elder,
@@ -95,9 +96,7 @@ def new_request(elder: Elder, on: date, deadline_days: int) -> AssessmentRequest
     return AssessmentRequest(
         request_id=request_id(elder.elder_id, on),
         elder_id=elder.elder_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
+        **scope_ids(elder),
         location=elder.location,
         requested_on=on,
         deadline=on + timedelta(days=deadline_days),

@@ -27,6 +27,7 @@ from typing import Any
 
 from careroute.domain.beds import Subsistence
 from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 
 
@@ -181,9 +182,7 @@ def notified_claim(elder: Elder, rule_id: str, yuan: int, at: datetime) -> Benef
     return BenefitClaim(
         claim_id=claim_id(elder.elder_id, rule_id),
         elder_id=elder.elder_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=elder.district_id,
+        **scope_ids(elder),
         rule_id=rule_id,
         yuan=yuan,
         notified_at=at,

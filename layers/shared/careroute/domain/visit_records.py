@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import (
     Finding,
     FindingCategory,
@@ -42,9 +43,7 @@ def to_document(record: VisitRecord) -> dict[str, Any]:
         "visit_id": record.visit_id,
         "elder_id": record.elder_id,
         "steward_id": record.steward_id,
-        "community_id": record.community_id,
-        "street_id": record.street_id,
-        "district_id": record.district_id,
+        **scope_ids(record),
         "tier": record.tier.value,
         "outcome": record.outcome.value,
         "visited_at": record.visited_at.isoformat(),

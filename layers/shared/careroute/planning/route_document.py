@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import Community, Steward, TimeWindow, format_clock
 
 
@@ -20,9 +21,7 @@ def route_head(community: Community, steward: Steward, day: date) -> dict[str, A
     lunch = steward.lunch_break
     return {
         "steward_id": steward.steward_id,
-        "community_id": community.community_id,
-        "street_id": community.street_id,
-        "district_id": community.district_id,
+        **scope_ids(community),
         "date": day.isoformat(),
         "mode": steward.mode.value,
         "depot": {"lat": community.location.lat, "lng": community.location.lng},

@@ -29,6 +29,7 @@ from careroute.domain.benefits import (
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.eligibility import benefit_ticket_id
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.tickets import TicketStatus, close
 from careroute.messages.benefits import BenefitSummary, ClaimStepBody, ClaimView, DistrictBenefits
 from careroute.service_layer.ports import (
@@ -58,9 +59,7 @@ def view(claim: BenefitClaim, rules: ApprovalRules) -> ClaimView:
     return ClaimView(
         claim_id=claim.claim_id,
         elder_id=claim.elder_id,
-        community_id=claim.community_id,
-        street_id=claim.street_id,
-        district_id=claim.district_id,
+        **scope_ids(claim),
         rule_id=claim.rule_id,
         yuan=claim.yuan,
         status=claim.status,

@@ -10,6 +10,7 @@ from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.eligibility import CareLevel
+from careroute.domain.scope_ids import scope_ids
 
 MAX_SCORE = 1_000
 
@@ -71,9 +72,7 @@ def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
     return AssessmentRequest(
         request_id=request_id,
         elder_id=elder.elder_id,
-        community_id=community.community_id,
-        street_id=community.street_id,
-        district_id=community.district_id,
+        **scope_ids(community),
         location=location,
         requested_on=requested_on,
         deadline=deadline,

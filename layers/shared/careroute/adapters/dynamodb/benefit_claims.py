@@ -16,6 +16,7 @@ from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
 from careroute.domain.beds import Subsistence
 from careroute.domain.benefits import BenefitClaim, ClaimStatus, ClaimStep, StepKind
+from careroute.domain.scope_ids import scope_ids
 
 
 class BenefitClaimModel(TableModel):
@@ -31,9 +32,7 @@ def claim_document(c: BenefitClaim) -> dict[str, Any]:
     return {
         "claim_id": c.claim_id,
         "elder_id": c.elder_id,
-        "community_id": c.community_id,
-        "street_id": c.street_id,
-        "district_id": c.district_id,
+        **scope_ids(c),
         "rule_id": c.rule_id,
         "yuan": c.yuan,
         "notified_at": c.notified_at.isoformat(),

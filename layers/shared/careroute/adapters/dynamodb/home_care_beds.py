@@ -23,6 +23,7 @@ from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.beds import BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import NotFoundError
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
 
@@ -49,9 +50,7 @@ def bed_document(bed: HomeCareBed) -> dict[str, Any]:
     return {
         "bed_id": bed.bed_id,
         "elder_id": bed.elder_id,
-        "community_id": bed.community_id,
-        "street_id": bed.street_id,
-        "district_id": bed.district_id,
+        **scope_ids(bed),
         "lat": bed.location.lat,
         "lng": bed.location.lng,
         "provider_id": bed.provider_id,
@@ -98,9 +97,7 @@ def visit_document(visit: BedVisit) -> dict[str, Any]:
         "elder_id": visit.elder_id,
         "provider_id": visit.provider_id,
         "worker_id": visit.worker_id,
-        "community_id": visit.community_id,
-        "street_id": visit.street_id,
-        "district_id": visit.district_id,
+        **scope_ids(visit),
         "visited_at": visit.visited_at.isoformat(),
         "outcome": visit.outcome.value,
         "minutes": visit.minutes,

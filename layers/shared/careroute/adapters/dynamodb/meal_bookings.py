@@ -19,6 +19,7 @@ from careroute.adapters.dynamodb.columns import (
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.meals import MealBooking, MealMode
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, TimeWindow
 
 KEEP = timedelta(days=400)
@@ -64,9 +65,7 @@ def book(b: MealBooking) -> bool:
         subsidy_per_meal=b.subsidy_per_meal,
         placed_by=b.placed_by,
         placed_at=b.placed_at.isoformat(),
-        community_id=b.community_id,
-        street_id=b.street_id,
-        district_id=b.district_id,
+        **scope_ids(b),
         expires_at=datetime.combine(b.day, time(), CHINA_TZ) + KEEP,
     )
     with transaction(MealBookingModel, "book a lunch") as writes:
