@@ -16,7 +16,6 @@ from careroute.entrypoints.http_api import (
     READ_ERRORS,
     PathId,
     Routes,
-    created_responses,
     stored_once,
 )
 from careroute.entrypoints.policy_in_force import current_policy
@@ -99,7 +98,13 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         "Add one elder to a community's registry (its steward or the city admin), checked as "
         "a row of elders.csv is; the registry totals count it. The same elder sent again is "
         "answered again and counted once",
-        responses=created_responses(ElderRow),
+        responses={
+            201: {
+                "description": "Added; the same elder sent again answers the same, with the "
+                "header Idempotent-Replayed: true",
+                "content": {"application/json": {"model": ElderRow}},
+            }
+        },
     )
     def post_elder(new: Annotated[NewElder, Body()]) -> Response[str]:
         today = clock.today()
