@@ -57,6 +57,8 @@ class Settings:
     """Needs assessments (optional: only the assessment functions set this)."""
     home_care_beds_table: str = ""
     """Home care beds, their visits and bed routes (only the functions serving beds set it)."""
+    day_care_table: str = ""
+    """Day-care and respite bookings (only the day-care function sets it)."""
     benefit_claims_table: str = ""
     """Benefit claims (only the benefit scan and the benefits API set it)."""
 
@@ -90,5 +92,6 @@ class Settings:
             service_facilities_table=os.environ.get("SERVICE_FACILITIES_TABLE", ""),
             assessments_table=os.environ.get("ASSESSMENTS_TABLE", ""),
             home_care_beds_table=os.environ.get("HOME_CARE_BEDS_TABLE", ""),
+            day_care_table=os.environ.get("DAY_CARE_TABLE", ""),
             benefit_claims_table=os.environ.get("BENEFIT_CLAIMS_TABLE", ""),
         )

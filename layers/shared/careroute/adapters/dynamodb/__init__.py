@@ -9,6 +9,7 @@ from careroute.adapters.dynamodb import (
     benefit_claims,
     canteens,
     coverage,
+    day_care,
     devices,
     history,
     home_care_beds,
@@ -58,6 +59,7 @@ def bind_tables(settings: Settings) -> None:
             orders.OrderEventModel: settings.order_events_table,
             home_services.HomeServiceModel: settings.home_services_table,
             home_care_beds.HomeCareBedModel: settings.home_care_beds_table,
+            day_care.DayCareModel: settings.day_care_table,
             benefit_claims.BenefitClaimModel: settings.benefit_claims_table,
         },
     )
@@ -69,6 +71,7 @@ __all__ = [
     "bind_tables",
     "canteens",
     "coverage",
+    "day_care",
     "devices",
     "history",
     "home_care_beds",

@@ -1,0 +1,24 @@
+"""Shapes of what crosses day care's edges: a place or a stay booked over the API. Validated
+with pydantic; errors name the field. No AWS imports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from careroute.domain.day_care import CareKind
+from careroute.messages.visits import ID_PATTERN
+
+
+class PlaceBody(BaseModel):
+    """POST /day-care/bookings: day care for one day, or a respite stay first_day..last_day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    centre_id: str = Field(pattern=ID_PATTERN, description="A day-care centre's facility id")
+    kind: CareKind
+    first_day: date
+    last_day: date
