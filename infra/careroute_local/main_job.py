@@ -254,13 +254,19 @@ def write_stack_file(stack: LocalStack, api_url: str) -> None:
     )
 
 
-def serve(
-    pump: EventPump, stack: LocalStack, port: int, console: Console, example: dict[str, str]
-) -> None:
-    """Serve the API and keep the pump running (streams, queues, schedules) until Ctrl-C."""
+def start_serving(pump: EventPump, stack: LocalStack, port: int, console: Console) -> str:
+    """Serve the API from now on (a thread), while the rest of the night is made: a steward's
+    route answers 404 until the plan stores it. The API's base URL."""
     _server, url = pump.serve_http(port=port)
     write_stack_file(stack, url)
-    console.print(f"\n[bold green]API serving at {url}[/] (moto at {stack.endpoint_url})")
+    console.print(f"[bold green]API serving at {url}[/] (moto at {stack.endpoint_url})")
+    return url
+
+
+def serve(pump: EventPump, url: str, console: Console, example: dict[str, str]) -> None:
+    """Keep the pump running (streams, queues, schedules) for the API served at `url` until
+    Ctrl-C; first, the requests to try."""
+    console.print(f"\n[bold green]API at {url}[/]")
     steward = pump.issuer.token("steward", example["steward_id"])
     admin = pump.issuer.token("city_admin")
     as_steward = '-H "Authorization: Bearer $STEWARD"'

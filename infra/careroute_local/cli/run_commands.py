@@ -79,6 +79,10 @@ def cmd_run(args: argparse.Namespace) -> None:
             if not _resumed(state, stack, args):
                 city = load_city(args, today)
                 main_job.load_registry(city, today, console)
+            # The registry is what every request reads: the API serves from here on, while the
+            # devices load and the night is planned (a route answers once it is stored).
+            url = None if args.no_serve else main_job.start_serving(pump, stack, args.port, console)
+            if city is not None:
                 urgent_job.load_devices(city, args.seed, today, stack, console)
                 state.registry_loaded(_city_description(args))
             home_services_job.load_home_services(console)
@@ -99,9 +103,8 @@ def cmd_run(args: argparse.Namespace) -> None:
             if args.export:
                 main_job.plan_export(run, args.export)
                 console.print(f"Plan written to {args.export}")
-            if args.no_serve:
-                return
-            main_job.serve(pump, stack, args.port, console, _example(run))
+            if url is not None:
+                main_job.serve(pump, url, console, _example(run))
     finally:
         state.close()
 
