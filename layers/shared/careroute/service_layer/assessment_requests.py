@@ -27,7 +27,7 @@ from careroute.messages.assessments import (
     DistrictAssessments,
 )
 from careroute.service_layer.assessments import Assessing, may_read_district
-from careroute.service_layer.scope_access import parse_scope
+from careroute.service_layer.scope_access import parse_scope, readable_districts
 
 
 def _may_request_for(who: Caller, elder: Elder, ports: Assessing) -> None:
@@ -84,18 +84,6 @@ def open_request(
     return request_document(request), True
 
 
-def _districts_of(who: Caller, scope: str, ports: Assessing) -> list[str]:
-    """The city's districts (for the city admin) or the one district of `scope`."""
-    where = parse_scope(scope)
-    if where.kind is ScopeKind.CITY:
-        who.require(Role.CITY_ADMIN)
-        return sorted({c.district_id for c in ports.communities.all_communities()})
-    if where.kind is ScopeKind.DISTRICT:
-        may_read_district(who, where.scope_id, ports.scopes)
-        return [where.scope_id]
-    raise ValidationError("scope: city or district:ID")
-
-
 def summary(
     who: Caller, scope: str, today: date, policy: Policy, ports: Assessing
 ) -> AssessmentSummary:
@@ -103,7 +91,9 @@ def summary(
     their deadline) and done, and the done ones by ability level and care level, each
     ability level recomputed from the request's stored scores with the policy's instrument."""
     rows = []
-    for district_id in _districts_of(who, scope, ports):
+    where = parse_scope(scope)
+    districts = readable_districts(who, where, ports.communities, ports.scopes, may_read_district)
+    for district_id in districts:
         requests = list(ports.requests.requests_of(district_id))
         still_open = [r for r in requests if r.status is RequestStatus.OPEN]
         done = [r for r in requests if r.status is RequestStatus.DONE]

@@ -55,7 +55,7 @@ from careroute.service_layer.ports import (
     ScopeDirectory,
     TicketRepository,
 )
-from careroute.service_layer.scope_access import parse_scope
+from careroute.service_layer.scope_access import parse_scope, readable_districts
 
 TARGET_RETRIES = 3
 
@@ -164,18 +164,6 @@ def may_read_district(who: Caller, district_id: str, scopes: ScopeDirectory) -> 
     if who.role is Role.STREET_OFFICIAL:
         raise ForbiddenError("inspections are read by district officials and the city admin")
     require_scope(who, where, scopes.ancestors(where))
-
-
-def readable_districts(who: Caller, where: Scope, ports: Inspecting) -> list[str]:
-    """The districts of `where` (the city, for the city admin, or one district its officials
-    and inspectors may read), in id order; a street or community scope is refused."""
-    if where.kind is ScopeKind.CITY:
-        who.require(Role.CITY_ADMIN)
-        return sorted({c.district_id for c in ports.communities.all_communities()})
-    if where.kind is ScopeKind.DISTRICT:
-        may_read_district(who, where.scope_id, ports.scopes)
-        return [where.scope_id]
-    raise ValidationError("scope: city or district:ID")
 
 
 def inspector_route(who: Caller, inspector_id: str, day: date, ports: Inspecting) -> dict[str, Any]:
@@ -367,7 +355,7 @@ def progress(
     """Due vs done vs overdue in a month, per district of the scope (city or a district)."""
     where = parse_scope(scope)
     _month_bounds(month)
-    districts = readable_districts(who, where, ports)
+    districts = readable_districts(who, where, ports.communities, ports.scopes, may_read_district)
     rows = [district_progress(d, month, today, ports) for d in districts]
     total = DistrictProgress(
         district_id="all",

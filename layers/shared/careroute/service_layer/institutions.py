@@ -16,8 +16,8 @@ from careroute.domain.access import Caller
 from careroute.domain.inspections import InspectionTarget
 from careroute.domain.institution_ratings import NOT_RATED, RatingRubric
 from careroute.messages.institutions import DistrictInstitutions, InstitutionReport, InstitutionRow
-from careroute.service_layer.inspections import Inspecting, readable_districts
-from careroute.service_layer.scope_access import parse_scope
+from careroute.service_layer.inspections import Inspecting, may_read_district
+from careroute.service_layer.scope_access import parse_scope, readable_districts
 
 
 def _row(target: InspectionTarget, rubric: RatingRubric) -> InstitutionRow:
@@ -61,7 +61,7 @@ def institutions(
     """The institutions of the city or a district, each with its beds, occupancy and stars,
     and their sums per district and in all."""
     where = parse_scope(scope)
-    districts = readable_districts(who, where, ports)
+    districts = readable_districts(who, where, ports.communities, ports.scopes, may_read_district)
     rows: list[InstitutionRow] = []
     sums: list[DistrictInstitutions] = []
     for district_id in districts:

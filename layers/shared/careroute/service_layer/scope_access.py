@@ -4,10 +4,15 @@ and, for the reads that need it, known to the registry (its coverage counts elde
 
 from __future__ import annotations
 
-from careroute.domain.access import Caller, require_scope
-from careroute.domain.coverage import Scope
+from collections.abc import Callable
+
+from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import NotFoundError, ValidationError
-from careroute.service_layer.ports import CoverageRepository, ScopeDirectory
+from careroute.service_layer.ports import CommunityRepository, CoverageRepository, ScopeDirectory
+
+DistrictCheck = Callable[[Caller, str, ScopeDirectory], None]
+"""A flow's rule for reading one district (raises ForbiddenError), e.g. its own staff's."""
 
 
 def parse_scope(text: str) -> Scope:
@@ -34,3 +39,22 @@ def readable_known_scope(
     if not coverage.scope_exists(scope):
         raise NotFoundError(f"unknown scope {scope}")
     return scope
+
+
+def readable_districts(
+    who: Caller,
+    where: Scope,
+    communities: CommunityRepository,
+    scopes: ScopeDirectory,
+    may_read_district: DistrictCheck,
+) -> list[str]:
+    """The districts of a flow planned per district: all of them, in id order, for the city
+    (the city admin's), or the one district of `where` if `may_read_district` lets `who`
+    read it; a street or community scope is refused."""
+    if where.kind is ScopeKind.CITY:
+        who.require(Role.CITY_ADMIN)
+        return sorted({c.district_id for c in communities.all_communities()})
+    if where.kind is ScopeKind.DISTRICT:
+        may_read_district(who, where.scope_id, scopes)
+        return [where.scope_id]
+    raise ValidationError("scope: city or district:ID")
