@@ -24,7 +24,7 @@ from careroute.entrypoints.http_api import (
     http_handler,
     stored_once,
 )
-from careroute.messages.day_care import PlaceBody
+from careroute.messages.day_care import CancelBody, PlaceBody
 from careroute.service_layer.day_care import (
     DayCareKeeping,
     PlaceRequest,
@@ -65,7 +65,9 @@ def post_booking(
     "/day-care/centres/<centre_id>/bookings/<booking_id>/cancel",
     "Cancel a booking before its first day (whoever booked it); its places are free again",
 )
-def post_cancel(centre_id: PathId, booking_id: PathId) -> dict[str, Any]:
+def post_cancel(
+    centre_id: PathId, booking_id: PathId, body: Annotated[CancelBody | None, Body()] = None
+) -> dict[str, Any]:
     return booking_view(cancel_place(caller(), centre_id, booking_id, clock.now(), ports))
 
 

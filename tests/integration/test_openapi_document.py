@@ -68,6 +68,7 @@ BAD_INPUT = [
     ("MealsApiFunction", "GET", "/meals/canteens/K001/routes/2026-13-40", "day"),
     ("ServiceCircleFunction", "GET", "/service-circle?scope=" + "x" * 41, "scope"),
     ("AssessmentsApiFunction", "GET", "/assessors/D01/routes/2026-02-30", "day"),
+    ("DayCareApiFunction", "GET", "/oversight/day-care?scope=city&month=2026-13", "month"),
 ]
 
 

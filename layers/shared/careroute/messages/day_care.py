@@ -22,3 +22,11 @@ class PlaceBody(BaseModel):
     kind: CareKind
     first_day: date
     last_day: date
+
+
+class CancelBody(BaseModel):
+    """POST .../cancel: an optional body with the reason (not stored); it may be left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=200)
