@@ -304,6 +304,38 @@
     panel.hidden = false;
   }
 
+  // The month's programmes in the scope shown, each recomputed from its records by its own
+  // service: service hours (GET /oversight/service-hours), meals and their subsidy (GET
+  // /meals/subsidies), day care and respite (GET /oversight/day-care, per district: a street
+  // or community view shows its district's). A row is shown while its endpoint answers.
+  async function probeProgrammes() {
+    const panel = document.getElementById("programmes");
+    const scope = path[path.length - 1];
+    const kind = kindOf(scope);
+    const district = kind === "city" || kind === "district" ? scope
+      : `district:${(kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope)) : geo.communities.find(c => c.community_id === idOf(scope)) || {}).district_id}`;
+    const month = monthInput.value;
+    const ask = p => CR.api(p).catch(() => null);
+    const [hours, meals, care] = await Promise.all([
+      ask(q("oversight/service-hours", { scope, month })),
+      ask(q("meals/subsidies", { scope, month })),
+      ask(q("oversight/day-care", { scope: district, month })),
+    ]);
+    const rows = [];
+    if (hours) {
+      const h = hours.hours_by_programme;
+      rows.push(["prog_hours", `${hours.hours} (${h.free_hours} / ${h.self_paid} / ${h.home_care_bed})`]);
+    }
+    if (meals) rows.push(["prog_meals", `${meals.meals_delivered} / ${meals.meals_dine_in} / ${meals.subsidy_yuan}`]);
+    if (care) rows.push(["prog_day_care", `${care.day_places_booked} / ${care.day_places_offered}, ${CR.pct(care.day_occupancy)}; ${care.respite_nights_booked}`]);
+    if (!rows.length) { panel.hidden = true; return; }
+    const node = el("table", { "data-testid": "programmes-table" });
+    table(node, [["prog_name"], ["prog_value", 1]], rows.map(([key, text]) =>
+      el("tr", { "data-programme": key }, el("td", { text: t(key) }), el("td", { class: "num", text }))));
+    document.getElementById("programmes-body").replaceChildren(node);
+    panel.hidden = false;
+  }
+
   // The 15-minute service circle of the scope shown: the share of its elders within 15
   // minutes' walk of a service facility and one row per scope one level down (click to drill
   // down, as in the coverage table), from the coverage reports already read (their
@@ -467,6 +499,7 @@
     probeAssessments().finally(() => { document.body.dataset.assessments = view.scope; });
     probeBenefits().finally(() => { document.body.dataset.benefits = view.scope; });
     probeBeds().finally(() => { document.body.dataset.beds = view.scope; });
+    probeProgrammes().finally(() => { document.body.dataset.programmes = view.scope; });
     const shown = view.scope;
     probeCircle().finally(() => { document.body.dataset.circle = shown; });
     probeIncidents().finally(() => { document.body.dataset.incidents = shown; });
