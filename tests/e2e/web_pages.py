@@ -20,6 +20,9 @@ FEATURE_DETECTED = (
     "/incident-report",
     "/institutions",
     "/oversight/beds",
+    "/oversight/service-hours",
+    "/meals/subsidies",
+    "/oversight/day-care",
 )
 
 
