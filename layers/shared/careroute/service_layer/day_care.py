@@ -30,9 +30,9 @@ from careroute.domain.day_care import (
 )
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.vocabulary import ElderStatus, china_date
+from careroute.domain.vocabulary import china_date
 from careroute.planning.service_circle import Facility, FacilityKind
-from careroute.service_layer.orders import may_order_for
+from careroute.service_layer.orders import orderable_elder
 from careroute.service_layer.ports import (
     ElderRepository,
     FacilityRepository,
@@ -116,15 +116,9 @@ def book_place(
     )
     if problems:
         raise ValidationError("; ".join(problems))
-    try:
-        elder = ports.elders.get_elder(request.community_id, request.elder_id)
-    except NotFoundError:
-        raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
-    if not may_order_for(who, elder.community_id, elder.elder_id, elder.district_id,
-                         ports.stewards):  # fmt: skip
-        raise ForbiddenError(f"{who.role.value} {who.scope} may not book for this elder")
-    if elder.status is not ElderStatus.ACTIVE:
-        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
+    elder = orderable_elder(
+        who, request.community_id, request.elder_id, ports.elders, ports.stewards, "book"
+    )
     centre = centre_of(request.centre_id, ports.facilities)
     if centre.district_id != elder.district_id:
         raise ValidationError(f"centre_id: {centre.facility_id} is not in the elder's district")

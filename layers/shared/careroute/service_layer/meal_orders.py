@@ -18,12 +18,12 @@ from typing import Any
 
 from careroute.domain.access import Caller
 from careroute.domain.bed_visits import month_bounds
-from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.errors import ConflictError, ValidationError
 from careroute.domain.meals import MealBooking, MealMode, MealPolicy, canteen_months
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, TimeWindow, china_date, parse_clock
+from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date, parse_clock
 from careroute.planning.meals import Canteen, MealRules
-from careroute.service_layer.orders import may_order_for
+from careroute.service_layer.orders import orderable_elder
 from careroute.service_layer.ports import (
     CanteenRepository,
     ElderRepository,
@@ -127,15 +127,9 @@ def book_lunch(
     if not 1 <= request.meals <= policy.max_meals:
         raise ValidationError(f"meals: 1 to {policy.max_meals} a booking")
     window = _window(request)
-    try:
-        elder = ports.elders.get_elder(request.community_id, request.elder_id)
-    except NotFoundError:
-        raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
-    if not may_order_for(who, elder.community_id, elder.elder_id, elder.district_id,
-                         ports.stewards):  # fmt: skip
-        raise ForbiddenError(f"{who.role.value} {who.scope} may not book for this elder")
-    if elder.status is not ElderStatus.ACTIVE:
-        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
+    elder = orderable_elder(
+        who, request.community_id, request.elder_id, ports.elders, ports.stewards, "book"
+    )
     canteen = canteen_of(elder.community_id, ports.canteens)
     booking = MealBooking(
         elder_id=elder.elder_id,

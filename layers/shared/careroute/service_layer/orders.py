@@ -52,7 +52,14 @@ from careroute.domain.orders import (
 from careroute.domain.percentiles import percentile
 from careroute.domain.quota import HomeServicePolicy, month_of, remaining
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, TimeWindow, china_date, parse_clock
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Elder,
+    ElderStatus,
+    TimeWindow,
+    china_date,
+    parse_clock,
+)
 from careroute.planning.urgent_holds import urgent_stop_id
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -145,6 +152,28 @@ def may_order_for(
     return False
 
 
+def orderable_elder(
+    who: Caller,
+    community_id: str,
+    elder_id: str,
+    elders: ElderRepository,
+    stewards: StewardRepository,
+    verb: str = "order",
+) -> Elder:
+    """The elder `who` orders for (a home service, a lunch, a day-care stay), if in that
+    community (else NotFoundError), theirs to order for (`may_order_for`; else ForbiddenError
+    saying they may not `verb` for them) and active (else ValidationError)."""
+    try:
+        elder = elders.get_elder(community_id, elder_id)
+    except NotFoundError:
+        raise NotFoundError(f"elder {elder_id} not found in that community") from None
+    if not may_order_for(who, elder.community_id, elder.elder_id, elder.district_id, stewards):
+        raise ForbiddenError(f"{who.role.value} {who.scope} may not {verb} for this elder")
+    if elder.status is not ElderStatus.ACTIVE:
+        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
+    return elder
+
+
 def _window(request: OrderRequest) -> TimeWindow:
     try:
         return TimeWindow(parse_clock(request.window_start), parse_clock(request.window_end))
@@ -168,16 +197,9 @@ def place_order(
     if request.service_date > today + timedelta(days=31):
         raise ValidationError("service_date: at most 31 days ahead")
     window = _window(request)
-    try:
-        elder = ports.elders.get_elder(request.community_id, request.elder_id)
-    except NotFoundError:
-        raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
-    if not may_order_for(
-        who, elder.community_id, elder.elder_id, elder.district_id, ports.stewards
-    ):
-        raise ForbiddenError(f"{who.role.value} {who.scope} may not order for this elder")
-    if elder.status is not ElderStatus.ACTIVE:
-        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
+    elder = orderable_elder(
+        who, request.community_id, request.elder_id, ports.elders, ports.stewards
+    )
     try:
         order = Order(
             order_id=order_id(who.subject, key),
