@@ -19,6 +19,7 @@ STEWARD = Steward(
 )
 CALENDAR = WorkCalendar.of(STEWARD)
 T1_ELDER = elder(Category.LIVING_ALONE, Category.DISABLED)
+T2_ELDER = elder(Category.DISABLED)
 T3_ELDER = elder(Category.EMPTY_NEST)
 
 

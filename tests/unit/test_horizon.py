@@ -10,7 +10,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, Steward, Tier
 from careroute.planning.horizon import DayCapacity, HorizonPlan, plan_horizon
 from careroute.service_layer.route_plan import day_capacity
-from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
+from tests.unit.test_due import STEWARD, T1_ELDER, T2_ELDER, T3_ELDER
 
 POLICY = load_policy()
 ROOMY = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
@@ -177,3 +177,18 @@ def test_a_next_visit_comes_after_the_one_before_even_when_a_birthday_tightens_i
     days = [v.day for v in sorted(plan.visits, key=lambda v: v.occurrence)]
     assert days[0] <= date(2026, 12, 8)  # before the birthday (its own deadline)
     assert all(a < b for a, b in pairwise(days)), days
+
+
+def test_a_visit_past_its_retry_margin_goes_to_the_earliest_day_not_its_deadline() -> None:
+    """A fortnightly visit a full day dropped, two working days before its deadline (the
+    margin is two): the earliest day keeps one retry, the level would put it on the deadline."""
+    fortnightly = replace(T2_ELDER, elder_id="E999", last_visited_on=date(2026, 11, 19))
+    monthly = [
+        replace(T3_ELDER, elder_id=f"E{i:03d}", last_visited_on=date(2026, 11, 2))
+        for i in range(60)
+    ]
+    dec_2 = date(2026, 12, 2)
+    plan = plan_horizon([fortnightly, *monthly], WorkCalendar.of(STEWARD), dec_2, POLICY, ROOMY)
+    (visit,) = [v for v in plan.visits if v.elder.elder_id == "E999" and v.occurrence == 0]
+    assert visit.deadline == date(2026, 12, 3)
+    assert visit.day == dec_2

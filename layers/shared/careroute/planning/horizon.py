@@ -109,14 +109,16 @@ def _windows(
 ) -> tuple[list[date], list[date]]:
     """(preferred, allowed) days for a visit.
 
-    Preferred: from `lookahead` to `retry` working days before the deadline. Allowed: every
-    working day up to the deadline. An overdue visit (deadline before the first day) gets the
-    first day only.
+    Preferred: from `lookahead` to `retry` working days before the deadline; none when the
+    visit has already lost that margin (a full day dropped it). Allowed: every working day up
+    to the deadline. An overdue visit (deadline before the first day) gets the first day only.
     """
     before = [day for day in days if day <= deadline]
     if not before:
         return days[:1], days[:1]
     slack_of = {day: len(before) - 1 - i for i, day in enumerate(before)}
+    if slack_of[before[0]] < retry:
+        return [], before
     preferred = [day for day in before if retry <= slack_of[day] <= lookahead]
     return preferred or before, before
 
@@ -157,7 +159,7 @@ def awaits_retry(elder: Elder) -> bool:
 def _first_with_room(
     allowed: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
 ) -> tuple[date, bool]:
-    """A retry goes to the earliest day with room: every day waited is a retry lost."""
+    """The earliest day with room: every day waited is a try lost."""
     for day in allowed:
         if loads[day].has_room(cost, capacity):
             return day, True
@@ -228,7 +230,8 @@ def _assign(
         if not open_days:
             continue
         preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
-        if occurrence == 0 and awaits_retry(elder):
+        if not preferred or (occurrence == 0 and awaits_retry(elder)):
+            # A retry, or a visit past its retry margin: every day waited is a try lost.
             day, fitted = _first_with_room(allowed, loads, cost, capacity)
         else:
             if rules.cadence_days is None and occurrence == 0:  # the month's first try
