@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from careroute.domain.access import Caller, Role, require_scope
-from careroute.domain.coverage import Scope, ScopeKind, registry_total_changes, scopes_of
+from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_fields import ELDER_FIELDS, with_fields
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
@@ -59,6 +59,7 @@ from careroute.service_layer.ports import (
     ScopeDirectory,
     StewardRepository,
 )
+from careroute.service_layer.registry_totals import move_totals
 
 
 @dataclass(frozen=True)
@@ -186,25 +187,6 @@ def change_elder(
         key = f"change#{community_id}#{elder_id}#{now.isoformat()}"
         move_totals(elder, changed, china_date(now), policy, ports.coverage, key)
     return PatchResult(elder_id=elder_id, community_id=community_id, changed=sorted(new))
-
-
-def move_totals(
-    before: Elder | None,
-    after: Elder | None,
-    on: date,
-    policy: Policy,
-    coverage: CoverageRepository,
-    key: str,
-) -> None:
-    """Move the registry totals of the elder's scopes from `before` to `after` (None: not in
-    the registry), once per `key`; nothing to move, no write."""
-    elder = after or before
-    if elder is None:
-        return
-    scopes = scopes_of(elder.community_id, elder.street_id, elder.district_id)
-    changes = registry_total_changes(before, after, scopes, on, policy)
-    if changes:
-        coverage.change_registry_totals(changes, key)
 
 
 def add_elder(

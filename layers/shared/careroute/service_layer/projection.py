@@ -20,12 +20,14 @@ conditional maximum or keyed to the visit time, and safe to repeat:
 
 Every outcome that sets or confirms a status (visited included) is compared with the time of
 the last one applied, so an older hospitalised record delivered after a newer visit does
-nothing. Coverage denominators (registry totals) are not changed by a status change.
+nothing. A status change this record made moves the coverage denominators (registry
+totals: active elders per scope and tier) once, keyed by the visit (a crash between the two
+writes leaves them one off until the next import).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from careroute.domain.access import Role
@@ -34,7 +36,7 @@ from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import Policy
 from careroute.domain.retries import FAILED_ATTEMPTS
-from careroute.domain.vocabulary import ElderStatus, Outcome, Severity, VisitRecord
+from careroute.domain.vocabulary import Elder, ElderStatus, Outcome, Severity, VisitRecord
 from careroute.service_layer.ports import (
     CoverageRepository,
     ElderRepository,
@@ -42,6 +44,7 @@ from careroute.service_layer.ports import (
     TicketRepository,
     VisitRepository,
 )
+from careroute.service_layer.registry_totals import move_totals
 from careroute.service_layer.tickets import open_tickets, open_unreachable_ticket
 
 STATUS_AFTER = {
@@ -79,7 +82,12 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
         elders.mark_attempt(record.community_id, record.elder_id, record.visited_at)
         open_unreachable_ticket(ports.visits, ports.tickets, record, policy.retries)
     if record.outcome in STATUS_AFTER:
-        apply_status(elders, record, STATUS_AFTER[record.outcome])
+        target = STATUS_AFTER[record.outcome]
+        before = apply_status(elders, record, target)
+        if before is not None:
+            after = replace(before, status=target)
+            key = f"visit-{record.visit_id}"
+            move_totals(before, after, record.local_date, policy, ports.coverage, key)
     if any(finding.severity is Severity.URGENT for finding in record.findings):
         until = record.local_date + timedelta(days=policy.urgent_finding_t1_days)
         elders.raise_urgent_until(record.community_id, record.elder_id, until)
@@ -92,25 +100,26 @@ def status_reason(record: VisitRecord) -> str:
     return f"visit outcome '{record.outcome.value}' recorded on {record.local_date.isoformat()}"
 
 
-def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStatus) -> bool:
+def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStatus) -> Elder | None:
     """Set (or confirm) the elder's status from the record, unless a newer outcome already
-    did or the elder has left (moved, deceased). True when the update was applied."""
+    did or the elder has left (moved, deceased). The elder as it was before, when this
+    record changed its status; None when it changed nothing or only confirmed it."""
     # The common case, an active elder visited: confirm without reading first (the update's
     # own condition keeps it safe); anything else falls through to the read.
     if target is ElderStatus.ACTIVE and elders.change_status(
         StatusChange(record.community_id, record.elder_id, target, target, record.visited_at)
     ):
-        return True
+        return None
     expected: ElderStatus | None = None
     for _ in range(STATUS_TRIES):
         try:
             current = elders.get_elder(record.community_id, record.elder_id, consistent=True)
         except NotFoundError:
-            return False  # not in the registry (any more): nothing to apply
+            return None  # not in the registry (any more): nothing to apply
         if current.status in FINAL_STATUSES or current.status is expected:
             # final, or the status was as expected and the update's time condition failed:
             # this outcome (or a newer one) is applied already
-            return False
+            return None
         expected = current.status
         change: tuple[str, Entry] | None = None
         if target is not expected:
@@ -129,5 +138,5 @@ def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStat
                 record.community_id, record.elder_id, expected, target, record.visited_at, change
             )
         ):
-            return True
-    return False
+            return current if target is not expected else None
+    return None
