@@ -24,7 +24,7 @@ from typing import Any
 
 from careroute.domain.compliance import ElderBaseline, StatusPeriod
 from careroute.domain.coverage import Scope
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import scope_ids, scope_ids_in
 from careroute.domain.visit_records import from_document, to_document
 from careroute.domain.vocabulary import ElderStatus, Tier, VisitRecord
 
@@ -69,9 +69,7 @@ def baseline_from_json(raw: dict[str, Any]) -> ElderBaseline:
 
     return ElderBaseline(
         elder_id=raw["elder_id"],
-        community_id=raw["community_id"],
-        street_id=raw["street_id"],
-        district_id=raw["district_id"],
+        **scope_ids_in(raw),
         tier=Tier(raw["tier"]),
         last_visited_on=day(raw["last_visited_on"]),
         paused=tuple(

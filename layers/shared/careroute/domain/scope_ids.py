@@ -2,12 +2,14 @@
 
 Elders, visit records, tickets, orders, incidents and inspection targets each carry the three
 ids under the same names, so one is built from another (or a table item from either) with
-`**scope_ids(placed)` rather than by copying the three fields one by one.
+`**scope_ids(placed)` rather than by copying the three fields one by one; a JSON document
+written that way gives them back with `**scope_ids_in(document)`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, TypedDict
+from collections.abc import Mapping
+from typing import Any, Protocol, TypedDict
 
 
 class ScopeIds(TypedDict):
@@ -33,4 +35,13 @@ def scope_ids(placed: HasScopeIds) -> ScopeIds:
         "community_id": placed.community_id,
         "street_id": placed.street_id,
         "district_id": placed.district_id,
+    }
+
+
+def scope_ids_in(document: Mapping[str, Any]) -> ScopeIds:
+    """The ids of the scopes a stored JSON document names (one written with `scope_ids`)."""
+    return {
+        "community_id": document["community_id"],
+        "street_id": document["street_id"],
+        "district_id": document["district_id"],
     }

@@ -16,7 +16,7 @@ from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
 from careroute.domain.beds import Subsistence
 from careroute.domain.benefits import BenefitClaim, ClaimStatus, ClaimStep, StepKind
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import scope_ids, scope_ids_in
 
 
 class BenefitClaimModel(TableModel):
@@ -57,9 +57,7 @@ def claim_of(doc: dict[str, Any]) -> BenefitClaim:
     return BenefitClaim(
         claim_id=doc["claim_id"],
         elder_id=doc["elder_id"],
-        community_id=doc["community_id"],
-        street_id=doc["street_id"],
-        district_id=doc["district_id"],
+        **scope_ids_in(doc),
         rule_id=doc["rule_id"],
         yuan=int(doc["yuan"]),
         notified_at=datetime.fromisoformat(doc["notified_at"]),

@@ -18,6 +18,7 @@ from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.errors import NotFoundError
+from careroute.domain.scope_ids import scope_ids_in
 from careroute.service_layer.ports.day_care import Booked
 
 
@@ -57,9 +58,7 @@ def _booking(item: DayCareModel) -> DayCareBooking:
         booking_id=d["booking_id"],
         centre_id=d["centre_id"],
         elder_id=d["elder_id"],
-        community_id=d["community_id"],
-        street_id=d["street_id"],
-        district_id=d["district_id"],
+        **scope_ids_in(d),
         kind=CareKind(d["kind"]),
         first_day=date.fromisoformat(d["first_day"]),
         last_day=date.fromisoformat(d["last_day"]),

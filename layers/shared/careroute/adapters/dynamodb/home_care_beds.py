@@ -23,7 +23,7 @@ from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.beds import BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import NotFoundError
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import scope_ids, scope_ids_in
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
 
@@ -72,9 +72,7 @@ def bed_from(document: dict[str, Any]) -> HomeCareBed:
     return HomeCareBed(
         bed_id=d["bed_id"],
         elder_id=d["elder_id"],
-        community_id=d["community_id"],
-        street_id=d["street_id"],
-        district_id=d["district_id"],
+        **scope_ids_in(d),
         location=GeoPoint(d["lat"], d["lng"]),
         provider_id=d["provider_id"],
         subsistence=Subsistence(d["subsistence"]),
@@ -114,9 +112,7 @@ def visit_from(document: dict[str, Any]) -> BedVisit:
         elder_id=d["elder_id"],
         provider_id=d["provider_id"],
         worker_id=d["worker_id"],
-        community_id=d["community_id"],
-        street_id=d["street_id"],
-        district_id=d["district_id"],
+        **scope_ids_in(d),
         visited_at=datetime.fromisoformat(d["visited_at"]),
         outcome=BedVisitOutcome(d["outcome"]),
         minutes=d["minutes"],
