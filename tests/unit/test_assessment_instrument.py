@@ -81,7 +81,7 @@ def test_bad_scores_are_refused_naming_the_dimension(scores: dict[str, int], fau
         ({"bands": {"intact": 90, "mild": 66}}, "bands"),
         ({"bands": BANDS | {"mild": 95}}, "falling"),
         ({"bands": BANDS | {"intact": 91}}, "at most 90"),
-        ({"care_levels": {"intact": "fine"}}, "care_levels.intact"),
+        ({"care_levels": {"intact": "fine"}}, r"care_levels: unknown \['fine'\]"),
         ({"bed_levels": ["bedridden"]}, "bed_levels"),
         ({"dimensions": {"self_care": 0}}, "dimensions"),
         ({"deadline_days": 0}, "deadline_days"),

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import enum_names, integer_table, settings_table
 
 
 class AbilityLevel(StrEnum):
@@ -130,51 +130,28 @@ def _names(levels: tuple[AbilityLevel, ...]) -> str:
 
 def parse_instrument(table: Any, where: str) -> Instrument:
     """The optional `[assessment]` table; ValueError naming the key at fault."""
-    table = known_table(table, Instrument.__dataclass_fields__, where)
-    values: dict[str, Any] = {}
-    if "dimensions" in table:
-        values["dimensions"] = tuple(_numbers(table["dimensions"], f"{where}.dimensions").items())
-    if "bands" in table:
-        bands = _numbers(table["bands"], f"{where}.bands")
-        levels = {_level(name, f"{where}.bands.{name}"): floor for name, floor in bands.items()}
-        values["bands"] = tuple(
-            (level, levels[level]) for level in ABILITY_LEVELS if level in levels
-        )
-    if "care_levels" in table:
-        raw = table["care_levels"]
-        if not isinstance(raw, dict):
-            raise ValueError(f"{where}.care_levels: expected a table of ability level = care level")
-        known = {level.value: level for level in CareLevel}
-        care = {}
-        for name, value in raw.items():
-            if value not in known:
-                raise ValueError(f"{where}.care_levels.{name}: one of {', '.join(known)}")
-            care[_level(name, f"{where}.care_levels.{name}")] = known[value]
-        values["care_levels"] = tuple(care.items())
-    if "bed_levels" in table:
-        raw = table["bed_levels"]
-        if not isinstance(raw, list):
-            raise ValueError(f"{where}.bed_levels: expected a list of ability levels")
-        values["bed_levels"] = tuple(_level(v, f"{where}.bed_levels") for v in raw)
-    if "deadline_days" in table:
-        raw = table["deadline_days"]
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError(f"{where}.deadline_days: expected a whole number, got {raw!r}")
-        values["deadline_days"] = raw
-    return checked(Instrument, values, where)
+    return settings_table(
+        Instrument(),
+        table,
+        where,
+        {
+            "dimensions": lambda raw: tuple(integer_table(raw, f"{where}.dimensions").items()),
+            "bands": lambda raw: _bands(raw, f"{where}.bands"),
+            "care_levels": lambda raw: _care_levels(raw, f"{where}.care_levels"),
+            "bed_levels": lambda raw: enum_names(raw, AbilityLevel, f"{where}.bed_levels"),
+        },
+    )
 
 
-def _level(name: Any, where: str) -> AbilityLevel:
-    try:
-        return AbilityLevel(name)
-    except ValueError as exc:
-        raise ValueError(f"{where}: {name!r} is not one of {_names(ABILITY_LEVELS)}") from exc
+def _bands(raw: Any, where: str) -> tuple[tuple[AbilityLevel, int], ...]:
+    floors = integer_table(raw, where)
+    levels = dict(zip(enum_names(list(floors), AbilityLevel, where), floors.values(), strict=True))
+    return tuple((level, levels[level]) for level in ABILITY_LEVELS if level in levels)
 
 
-def _numbers(raw: Any, where: str) -> dict[str, int]:
+def _care_levels(raw: Any, where: str) -> tuple[tuple[AbilityLevel, CareLevel], ...]:
     if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected a table of name = whole number")
-    for name, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{where}.{name}: expected a whole number, got {value!r}")
-    return dict(raw)
+        raise ValueError(f"{where}: expected a table of ability level = care level")
+    abilities = enum_names(list(raw), AbilityLevel, where)
+    cares = enum_names(list(raw.values()), CareLevel, where)
+    return tuple(zip(abilities, cares, strict=True))

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.beds import Subsistence
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import enum_names, settings_table
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 
@@ -82,27 +82,23 @@ class ApprovalRules:
 
 def parse_approval(table: Any, where: str) -> ApprovalRules:
     """The optional `[benefit_approval]` table; ValueError naming the key at fault."""
-    table = known_table(table, ApprovalRules.__dataclass_fields__, where)
-    values: dict[str, Any] = {}
-    if "approval_days" in table:
-        raw = table["approval_days"]
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError(f"{where}.approval_days: expected a whole number, got {raw!r}")
-        values["approval_days"] = raw
-    for key in ("means_tested", "subsistence"):
-        if key in table and (
-            not isinstance(table[key], list) or not all(isinstance(v, str) for v in table[key])
-        ):
-            raise ValueError(f"{where}.{key}: expected a list of names")
-    if "means_tested" in table:
-        values["means_tested"] = tuple(table["means_tested"])
-    if "subsistence" in table:
-        try:
-            values["subsistence"] = frozenset(Subsistence(v) for v in table["subsistence"])
-        except ValueError as exc:
-            known = ", ".join(s.value for s in Subsistence)
-            raise ValueError(f"{where}.subsistence: {exc}; known: {known}") from exc
-    return checked(ApprovalRules, values, where)
+    return settings_table(
+        ApprovalRules(),
+        table,
+        where,
+        {
+            "means_tested": lambda raw: _prefixes(raw, f"{where}.means_tested"),
+            "subsistence": lambda raw: frozenset(
+                enum_names(raw, Subsistence, f"{where}.subsistence")
+            ),
+        },
+    )
+
+
+def _prefixes(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v for v in raw):
+        raise ValueError(f"{where}: expected a list of rule-id prefixes")
+    return tuple(raw)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import integer_table, settings_table
 
 INSTITUTION_ITEMS = ("fire_safety", "hygiene", "care_quality", "staffing", "records")
 """The checklist of an institution inspection (inspections.CHECKLIST), each scored 0..5."""
@@ -78,32 +78,21 @@ class RatingRubric:
 
 def parse_rating(table: Any, where: str) -> RatingRubric:
     """The optional `[inspections.rating]` table; ValueError naming the key at fault."""
-    table = known_table(table, RatingRubric.__dataclass_fields__, where)
-    values: dict[str, Any] = {}
-    for key in ("weights", "veto"):
-        if key in table:
-            values[key] = tuple(_item_numbers(table[key], f"{where}.{key}").items())
-    if "thresholds" in table:
-        raw = table["thresholds"]
-        if not isinstance(raw, list) or not all(_is_number(v) for v in raw):
-            raise ValueError(f"{where}.thresholds: expected a list of five shares")
-        values["thresholds"] = tuple(float(v) for v in raw)
-    if "with_rectification_max" in table:
-        raw = table["with_rectification_max"]
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError(f"{where}.with_rectification_max: expected an integer, got {raw!r}")
-        values["with_rectification_max"] = raw
-    return checked(RatingRubric, values, where)
+    return settings_table(
+        RatingRubric(),
+        table,
+        where,
+        {
+            "weights": lambda raw: tuple(integer_table(raw, f"{where}.weights").items()),
+            "veto": lambda raw: tuple(integer_table(raw, f"{where}.veto").items()),
+            "thresholds": lambda raw: _shares(raw, f"{where}.thresholds"),
+        },
+    )
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _item_numbers(raw: Any, where: str) -> dict[str, int]:
-    if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected a table of item = number")
-    for item, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{where}.{item}: expected an integer, got {value!r}")
-    return dict(raw)
+def _shares(raw: Any, where: str) -> tuple[float, ...]:
+    if not isinstance(raw, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in raw
+    ):
+        raise ValueError(f"{where}: expected a list of five shares")
+    return tuple(float(v) for v in raw)

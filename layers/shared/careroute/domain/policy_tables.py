@@ -5,13 +5,16 @@ check's error is prefixed with where the table is).
 Each domain module parses its own `[section]` of the policy file (quota, eligibility,
 inspections, tickets, urgent); sharing these parts means a typo'd key or a value out of
 range is refused with the same message wherever it is. A section whose settings are
-mostly plain values of their defaults' types is read whole by `settings_table`.
+mostly plain values of their defaults' types is read whole by `settings_table`; a key whose
+value is a table of whole numbers, or a list of names of an enumeration, by `integer_table`
+and `enum_names`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -61,3 +64,29 @@ def settings_table(
             raise ValueError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
         values[key] = value
     return checked(type(default), values, where)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def integer_table(raw: Any, where: str) -> dict[str, int]:
+    """`raw` if it is a table of name = whole number (true and false are no numbers); else
+    ValueError naming `where` and the name at fault."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: expected a table of name = whole number")
+    for name, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{where}.{name}: expected a whole number, got {value!r}")
+    return dict(raw)
+
+
+def enum_names(raw: Any, kind: type[E], where: str) -> tuple[E, ...]:
+    """`raw`, a list of names of `kind`'s members, as those members in the order given;
+    ValueError naming `where`, the unknown names and the known ones otherwise."""
+    known = [member.value for member in kind]
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise ValueError(f"{where}: expected a list of names among {known}")
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ValueError(f"{where}: unknown {unknown}; known: {known}")
+    return tuple(kind(v) for v in raw)
