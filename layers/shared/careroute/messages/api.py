@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from careroute.domain.orders import ServiceType
 from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
-from careroute.messages.visits import ID_PATTERN, OutcomeFields, VisitRequest
+from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN, OutcomeFields, VisitRequest
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
@@ -99,7 +99,6 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     }
 
 
-CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 MAX_PAGE = 200
 
 

@@ -11,8 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from careroute.domain.meals import MealMode
 from careroute.domain.vocabulary import GeoPoint
-from careroute.messages.api import CLOCK_PATTERN
-from careroute.messages.visits import ID_PATTERN
+from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN
 from careroute.planning.meals import Canteen
 
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from careroute.domain.vocabulary import Finding, FindingCategory, GeoPoint, Outcome, Severity
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+"""A local clock time, HH:MM (24:00 ends a day)."""
 
 
 def require_offset(value: datetime) -> datetime:
