@@ -1,11 +1,15 @@
 """The rules every way into the registry checks an elder against (the CSV import and the
-API): no national ID number in any field, and an age within the care the registry covers.
+API): no national ID number in any field, an age within the care the registry covers, and
+at most one subsistence status.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
+
+from careroute.domain.vocabulary import Category
 
 MIN_AGE = 60
 MAX_AGE = 120
@@ -32,4 +36,16 @@ def birth_date_problem(born: date, as_of: date) -> str | None:
     if not MIN_AGE <= age <= MAX_AGE:
         limit = f"under {MIN_AGE}" if age < MIN_AGE else f"over {MAX_AGE}"
         return f"age {age} on {as_of.isoformat()} is {limit}"
+    return None
+
+
+SUBSISTENCE = (Category.SUBSISTENCE, Category.NEAR_SUBSISTENCE, Category.EXTREME_POVERTY)
+"""The social assistance register's statuses: an elder has one of them at most."""
+
+
+def categories_problem(categories: Iterable[Category]) -> str | None:
+    """Why a set of categories cannot be an elder's (None: it can)."""
+    statuses = sorted(c.value for c in set(categories) if c in SUBSISTENCE)
+    if len(statuses) > 1:
+        return f"{' and '.join(statuses)}: an elder has at most one subsistence status"
     return None

@@ -36,7 +36,9 @@ def attempt_since_visit(
 
 
 class Category(StrEnum):
-    """The seven special-difficulty categories an elder can belong to (several at once)."""
+    """The special-difficulty categories an elder can belong to (several at once): the seven
+    the visit programme names, dementia, and the subsistence statuses of the social
+    assistance register (at most one of those, registry_rules.SUBSISTENCE)."""
 
     LIVING_ALONE = "living_alone"  # 独居
     EMPTY_NEST = "empty_nest"  # 空巢
@@ -45,6 +47,10 @@ class Category(StrEnum):
     SEVERELY_HANDICAPPED = "severely_handicapped"  # 重残
     POOR = "poor"  # 贫困
     FAMILY_PLANNING_SPECIAL = "family_planning_special"  # 计划生育特殊家庭
+    DEMENTIA = "dementia"  # 失智
+    SUBSISTENCE = "subsistence"  # 低保 (minimum living allowance)
+    NEAR_SUBSISTENCE = "near_subsistence"  # 低保边缘 (just above the allowance line)
+    EXTREME_POVERTY = "extreme_poverty"  # 特困 (特困供养: destitute, state-supported)
 
 
 class Tier(StrEnum):

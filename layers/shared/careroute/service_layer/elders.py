@@ -27,6 +27,7 @@ from careroute.domain.policy import Policy
 from careroute.domain.registry_rules import (
     ID_NUMBER_REASON,
     birth_date_problem,
+    categories_problem,
     looks_like_id_number,
 )
 from careroute.domain.vocabulary import (
@@ -177,6 +178,10 @@ def change_elder(
     """Apply the patch's changed fields and their history (dated `now`), atomically, and
     move the registry totals when the status or categories changed; unchanged: no write."""
     require_official_of(who, community_id, ports.scopes)
+    if patch.categories is not None:
+        problem = categories_problem(patch.categories)
+        if problem is not None:
+            raise ValidationError(f"categories: {problem}")
     elder = ports.elders.get_elder(community_id, elder_id)
     old = {name: ELDER_FIELDS[name](elder) for name in patch.changes()}
     new = {name: value for name, value in patch.changes().items() if old[name] != value}
@@ -225,6 +230,9 @@ def checked_elder(new: NewElder, community: Community, today: date) -> Elder:
     problem = birth_date_problem(new.birth_date, today)
     if problem is not None:
         raise ValidationError(f"birth_date: {problem}")
+    problem = categories_problem(new.categories)
+    if problem is not None:
+        raise ValidationError(f"categories: {problem}")
     if new.last_visited_on is not None and new.last_visited_on > today:
         raise ValidationError(f"last_visited_on: {new.last_visited_on} is after {today}")
     try:

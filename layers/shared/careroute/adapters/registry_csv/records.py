@@ -9,7 +9,7 @@ from datetime import date
 
 from careroute.adapters.registry_csv.columns import MAX_RADIUS_M
 from careroute.adapters.registry_csv.rows import Row, check_unique
-from careroute.domain.registry_rules import birth_date_problem
+from careroute.domain.registry_rules import birth_date_problem, categories_problem
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -88,8 +88,11 @@ def _categories(row: Row) -> frozenset[Category]:
             row.error("categories", f"unknown category {part!r}; known: {known}")
     if not parts:
         row.error("categories", "is empty (required): every elder has at least one category")
+    problem = categories_problem(found)
+    if problem is not None:
+        row.error("categories", problem)
     categories = frozenset(found)
-    return _CATEGORY_SETS.setdefault(categories, categories)  # share the (at most 128) sets
+    return _CATEGORY_SETS.setdefault(categories, categories)  # share the few distinct sets
 
 
 _CATEGORIES = {c.value: c for c in Category}
