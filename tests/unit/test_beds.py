@@ -151,13 +151,13 @@ def test_the_next_visit_is_due_a_cadence_after_the_last_or_at_the_months_end() -
 
 def test_a_day_offers_due_beds_as_mandatory_and_soon_due_ones_with_a_growing_penalty() -> None:
     beds = [a_bed("B1"), a_bed("B2"), a_bed("B3"), a_bed("B4")]
-    served = {"B1": date(2026, 10, 28), "B2": date(2026, 10, 31), "B3": date(2026, 11, 6)}
-    on = date(2026, 11, 11)  # B1 due today, B2 in 3 days, B3 in 9, B4 overdue (3 Nov)
+    served = {"B1": date(2026, 10, 28), "B2": date(2026, 10, 29), "B3": date(2026, 10, 31)}
+    on = date(2026, 11, 11)  # B1 due today, B2 tomorrow, B3 in 3 days, B4 overdue (3 Nov)
     chosen = candidates(beds, served, on, POLICY)
     assert [(c.bed.bed_id, c.due, c.penalty) for c in chosen] == [
         ("B4", date(2026, 11, 3), None),
         ("B1", date(2026, 11, 11), None),
-        ("B2", date(2026, 11, 14), POLICY.base_penalty * 3),
+        ("B2", date(2026, 11, 12), POLICY.base_penalty * 2),
     ]
     assert candidates(beds, {**served, "B4": on}, on, POLICY)[0].bed.bed_id == "B1"
 

@@ -103,9 +103,11 @@ class BedPolicy:
     the bed is in service for from its first day."""
     service_minutes: int = 60
     """How long a service visit takes (what the service-hour ledger counts)."""
-    lookahead_days: int = 5
+    lookahead_days: int = 2
     """A visit due within this many days is an optional stop, its drop penalty growing toward
-    the due date; one due today (or overdue) is mandatory."""
+    the due date; one due today (or overdue) is mandatory. Idle workers take every optional
+    stop: Heping at 0.3 scale, a simulated November, 195 beds had 580 visits with 5 days, 499
+    with 2, 460 with 1 (no miss in any), and 421 with 0, which left 19 cadence misses."""
     base_penalty: int = 1_800
     speed_kmh: float = 20.0
     """Providers' workers ride electric bikes (x travel.circuity)."""
