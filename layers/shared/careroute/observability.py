@@ -24,6 +24,8 @@ PERSONAL_KEYS: frozenset[str] = frozenset(
         "name",
         "address",
         "phone",
+        "guardian",
+        "guardian_phone",
         "national_id",
         "id_number",
         "notes",

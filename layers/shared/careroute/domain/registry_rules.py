@@ -1,6 +1,6 @@
 """The rules every way into the registry checks an elder against (the CSV import and the
-API): no national ID number in any field, an age within the care the registry covers, and
-at most one subsistence status.
+API): no national ID number in any field, an age within the care the registry covers, at
+most one subsistence status, and phone numbers that look like phone numbers.
 """
 
 from __future__ import annotations
@@ -49,3 +49,15 @@ def categories_problem(categories: Iterable[Category]) -> str | None:
     if len(statuses) > 1:
         return f"{' and '.join(statuses)}: an elder has at most one subsistence status"
     return None
+
+
+_PHONE = re.compile(r"\+?[0-9](?:[ -]?[0-9]){4,19}")
+"""A phone number as people write one: 5 to 20 digits, single spaces or hyphens between
+groups, an optional leading + (e.g. 138 0013 8000, 024-2345 6789, +86 138 0013 8000)."""
+
+
+def phone_problem(text: str) -> str | None:
+    """Why `text` is not a phone number (None: it is, or it is empty)."""
+    if not text or _PHONE.fullmatch(text):
+        return None
+    return "is not a phone number (5 to 20 digits, spaces or hyphens between, a leading +)"

@@ -241,6 +241,14 @@ class Elder:
     care_level: str | None = None
     """The care level graded by a needs assessment ("self", "semi", "disabled"; see
     assessments.py), None if never assessed: then the categories imply it."""
+    phone: str = ""
+    """The elder's contact phone ("" if none). Like `name`, shown only to the elder's own
+    steward and the city admin, never logged (observability.PERSONAL_KEYS)."""
+    guardian: str = ""
+    """The emergency contact or guardian, name and relation (e.g. 张明 (儿子)); "" if none.
+    Same readers as `phone`."""
+    guardian_phone: str = ""
+    """The guardian's phone ("" if none). Same readers as `phone`."""
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

@@ -145,6 +145,9 @@ class ElderRow(BaseModel):
     last_visited_on: date | None
     name: str | None = None
     address: str | None = None
+    phone: str | None = None
+    guardian: str | None = Field(default=None, description="Emergency contact or guardian")
+    guardian_phone: str | None = None
 
 
 class ElderPage(BaseModel):

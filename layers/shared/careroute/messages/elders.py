@@ -31,3 +31,8 @@ class NewElder(BaseModel):
     window: Window
     status: ElderStatus = ElderStatus.ACTIVE
     last_visited_on: date | None = None
+    phone: str = Field(default="", max_length=30, description="The elder's contact phone")
+    guardian: str = Field(
+        default="", max_length=100, description="Emergency contact or guardian: name, relation"
+    )
+    guardian_phone: str = Field(default="", max_length=30)

@@ -29,6 +29,7 @@ from careroute.domain.registry_rules import (
     birth_date_problem,
     categories_problem,
     looks_like_id_number,
+    phone_problem,
 )
 from careroute.domain.vocabulary import (
     Community,
@@ -128,6 +129,9 @@ def row(elder: Elder, tier: Tier, personal: bool) -> ElderRow:
         last_visited_on=elder.last_visited_on,
         name=elder.name if personal else None,
         address=elder.address if personal else None,
+        phone=elder.phone or None if personal else None,
+        guardian=elder.guardian or None if personal else None,
+        guardian_phone=elder.guardian_phone or None if personal else None,
     )
 
 
@@ -224,9 +228,13 @@ def add_elder(
 def checked_elder(new: NewElder, community: Community, today: date) -> Elder:
     """The elder `new` describes, in its community's street and district; ValidationError
     naming the field when a rule of the registry (docs/data-format.md) is broken."""
-    for field in ("elder_id", "name", "address"):
+    for field in ("elder_id", "name", "address", "phone", "guardian", "guardian_phone"):
         if looks_like_id_number(getattr(new, field)):
             raise ValidationError(f"{field}: {ID_NUMBER_REASON}")
+    for field in ("phone", "guardian_phone"):
+        problem = phone_problem(getattr(new, field))
+        if problem is not None:
+            raise ValidationError(f"{field}: {problem}")
     problem = birth_date_problem(new.birth_date, today)
     if problem is not None:
         raise ValidationError(f"birth_date: {problem}")
@@ -254,6 +262,9 @@ def checked_elder(new: NewElder, community: Community, today: date) -> Elder:
         address=new.address,
         status=new.status,
         last_visited_on=new.last_visited_on,
+        phone=new.phone,
+        guardian=new.guardian,
+        guardian_phone=new.guardian_phone,
     )
 
 

@@ -93,6 +93,10 @@ class ElderModel(TableModel, Located, Windowed):
     status_changed_at = UnicodeAttribute(null=True)
     """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
     moved, deceased, or visited): an outcome older than this one is not applied."""
+    phone = UnicodeAttribute(null=True)
+    guardian = UnicodeAttribute(null=True)
+    guardian_phone = UnicodeAttribute(null=True)
+    """The elder's and the guardian's contact details; absent: none."""
     benefit_tasks = ListAttribute(of=UnicodeAttribute, null=True)
     """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
     care_level = UnicodeAttribute(null=True)
@@ -152,6 +156,9 @@ def _elder(item: ElderModel) -> Elder:
         last_attempt_at=_attempt_since_visit(item),
         benefit_tasks=frozenset(cast(list[str], item.benefit_tasks or [])),
         care_level=item.care_level,
+        phone=item.phone or "",
+        guardian=item.guardian or "",
+        guardian_phone=item.guardian_phone or "",
     )
 
 
@@ -201,6 +208,9 @@ def _elder_item(e: Elder) -> ElderModel:
         urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
         last_attempt_at=instant_text(e.last_attempt_at) if e.last_attempt_at else None,
         care_level=e.care_level,
+        phone=e.phone or None,
+        guardian=e.guardian or None,
+        guardian_phone=e.guardian_phone or None,
     )
 
 

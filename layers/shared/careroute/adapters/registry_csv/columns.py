@@ -19,14 +19,17 @@ STEWARD_COLUMNS = (
 ELDER_COLUMNS = (
     "elder_id", "community_id", "street_id", "district_id", "name", "address", "lat", "lng",
     "categories", "birth_date", "tier", "window_start", "window_end", "status",
-    "last_visited_on", "urgent_until",
+    "last_visited_on", "urgent_until", "phone", "guardian", "guardian_phone",
 )  # fmt: skip
+CONTACT_COLUMNS = frozenset({"phone", "guardian", "guardian_phone"})
+"""The elder's and the guardian's contact details: optional, so a registry without them
+imports as before."""
 CRS_COLUMN = "crs"
 """The coordinate system of a row's `lat` and `lng` (`careroute.domain.geo.Crs`; WGS-84 when
 the column is absent or the cell empty). Written, last, only by an export in another system."""
 OPTIONAL_COLUMNS = {
     COMMUNITIES_FILE: frozenset({CRS_COLUMN}),
-    ELDERS_FILE: frozenset({"tier", CRS_COLUMN}),
+    ELDERS_FILE: frozenset({"tier", CRS_COLUMN, *CONTACT_COLUMNS}),
 }
 """Columns a file may leave out altogether (every other listed column must be present); those
 not in the file's column list above are accepted after it."""

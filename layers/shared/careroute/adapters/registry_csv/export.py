@@ -62,7 +62,8 @@ def write_registry(
             *located.cells(e.location),
             ";".join(sorted(c.value for c in e.categories)), e.birth_date.isoformat(),
             policy.tier_of(e, as_of).value, clock_text(e.window.start), clock_text(e.window.end),
-            e.status.value, iso_text(e.last_visited_on), iso_text(e.urgent_until), *located.tail,
+            e.status.value, iso_text(e.last_visited_on), iso_text(e.urgent_until),
+            e.phone, e.guardian, e.guardian_phone, *located.tail,
         ]
         for e in registry.elders
     )  # fmt: skip

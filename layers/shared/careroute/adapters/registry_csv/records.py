@@ -9,7 +9,11 @@ from datetime import date
 
 from careroute.adapters.registry_csv.columns import MAX_RADIUS_M
 from careroute.adapters.registry_csv.rows import Row, check_unique
-from careroute.domain.registry_rules import birth_date_problem, categories_problem
+from careroute.domain.registry_rules import (
+    birth_date_problem,
+    categories_problem,
+    phone_problem,
+)
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -124,6 +128,7 @@ def read_elder(row: Row, as_of: date, seen: dict[str, int]) -> Elder | None:
     if last_visit is not None and last_visit > as_of:
         row.error("last_visited_on", f"{last_visit.isoformat()} is after {as_of.isoformat()}")
     urgent_until = row.day("urgent_until", required=False)
+    phone, guardian, guardian_phone = _contacts(row)
     check_unique(row, "elder_id", seen)
     if not row.ok or location is None or born is None or window is None or status is None:
         return None
@@ -141,7 +146,25 @@ def read_elder(row: Row, as_of: date, seen: dict[str, int]) -> Elder | None:
         status=status,
         last_visited_on=last_visit,
         urgent_until=urgent_until,
+        phone=phone,
+        guardian=guardian,
+        guardian_phone=guardian_phone,
     )
+
+
+MAX_GUARDIAN = 100
+
+
+def _contacts(row: Row) -> tuple[str, str, str]:
+    """The elder's phone, the guardian and the guardian's phone (each may be empty)."""
+    for field in ("phone", "guardian_phone"):
+        problem = phone_problem(row.get(field))
+        if problem is not None:
+            row.error(field, problem)  # the value is personal data: not echoed
+    guardian = row.get("guardian")
+    if len(guardian) > MAX_GUARDIAN:
+        row.error("guardian", f"is longer than {MAX_GUARDIAN} characters")
+    return row.get("phone"), guardian, row.get("guardian_phone")
 
 
 def check_elder_place(
