@@ -11,6 +11,7 @@ from careroute.domain.bed_visits import BedVisitOutcome, month_coverage
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute_local.bed_sim import BedDays
+from careroute_local.programme_sim import ProgrammeDays
 
 FIRST = date(2026, 11, 1)
 LAST = date(2026, 11, 30)
@@ -43,3 +44,34 @@ def test_a_simulated_month_serves_every_due_bed_and_reports_the_recomputed_figur
     served = [v for v in visits if v.outcome is BedVisitOutcome.SERVED and v.month == "2026-11"]
     assert figures["visits_served"] == len(served) == figures["bed_visits_served"]
     assert figures["service_hours"] == round(sum(v.minutes for v in served) / 60, 1)
+
+
+def test_the_simulated_programmes_report_what_officials_read_from_the_records(
+    small_city: Registry,
+) -> None:
+    """A week of lunches and day care: the report's meals and day-care figures are the
+    bookings' (each meal's stored subsidy, each booked place-day), recounted here."""
+    policy = load_policy()
+    programmes = ProgrammeDays(small_city, policy, seed=1, city_seed=11, first=FIRST)
+    for n in range(7):
+        programmes.day(FIRST + timedelta(days=n))
+    figures = programmes.figures("2026-11")
+    canteens = programmes.lunch.canteens.all_canteens()
+    bookings = [b for c in canteens for b in programmes.lunch.bookings.bookings_of(
+        c.canteen_id, FIRST, LAST)]  # fmt: skip
+    assert (
+        len(bookings)
+        == sum(v for k, v in figures["simulated"].items() if k.startswith("lunches_booked"))
+        > 50
+    )
+    assert figures["meals"]["subsidy_yuan"] == sum(b.meals * b.subsidy_per_meal for b in bookings)
+    centres = [c for ids in programmes.centres.values() for c in ids]
+    held = [b for c in centres for b in programmes.care.bookings.bookings_of(c, FIRST, LAST)
+            if b.status.value == "booked"]  # fmt: skip
+    booked_days = sum(len([d for d in b.days if d <= LAST]) for b in held)
+    care = figures["day_care"]
+    assert care["day_places_booked"] + care["respite_nights_booked"] == booked_days > 0
+    assert (
+        figures["service_hours"]["hours_by_programme"]["home_care_bed"]
+        == (figures["home_care_beds"]["service_hours"])
+    )

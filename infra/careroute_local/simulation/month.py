@@ -17,7 +17,7 @@ from careroute.domain.compliance import Compliance, ElderBaseline
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute_local import month_report
-from careroute_local.bed_sim import BedDays
+from careroute_local.programme_sim import ProgrammeDays
 from careroute_local.simulation.causes import misses_with_causes, verdict
 from careroute_local.simulation.checks import check_stored
 from careroute_local.simulation.config import SimulationConfig, draw
@@ -50,7 +50,7 @@ def simulate(
     started = time.perf_counter()
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
-    beds = BedDays(city, policy, config.seed, config.city_seed, config.first)
+    programmes = ProgrammeDays(city, policy, config.seed, config.city_seed, config.first)
     with clock.use(sim_clock), _engine(run, sim_clock, console) as engine:
         why = "--visits-only" if config.visits_only else f"the {engine.name} engine"
         for part in engine.left_out:
@@ -64,7 +64,7 @@ def simulate(
             run.timings.benefit_scan += time.perf_counter() - t_scan
             stats = one_day(run, engine, sim_clock, day, district_ids)
             engine.other_services(sim_clock, day, run.timings)
-            beds.day(day)
+            programmes.day(day)
             run.days.append(stats)
             log(progress_line(stats))
             day += timedelta(days=1)
@@ -73,7 +73,7 @@ def simulate(
         others, run.home_services = engine.other_totals(config.month)
         run.totals.update(others)
         run.totals.update(engine.benefits.totals())
-        run.home_care_beds = beds.figures(config.month)
+        run.programmes = programmes.figures(config.month)
         run.ticket_sla = ticket_sla(run, engine, config.month)
         check_started = time.perf_counter()
         compliance, checks = check_stored(run, engine.stored(config.month))

@@ -165,7 +165,7 @@ def build_report(
         "tickets_by_source": run.tickets_by_source,
         "tickets_sla": run.ticket_sla,
         "home_services": run.home_services,
-        "home_care_beds": run.home_care_beds,
+        "programmes": run.programmes,
         "workload_summary": _workload_summary(run.workload),
         "wall_seconds": {
             "setup": round(t.setup, 1),

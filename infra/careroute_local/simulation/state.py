@@ -102,8 +102,9 @@ class Run:
     timings: Timings = field(default_factory=Timings)
     home_services: dict[str, Any] = field(default_factory=dict)
     """Home-service orders: what the simulation did, oversight, event checks."""
-    home_care_beds: dict[str, Any] = field(default_factory=dict)
-    """The month's bed service (careroute_local.bed_sim): coverage, visits, misses."""
+    programmes: dict[str, Any] = field(default_factory=dict)
+    """The month's home care beds, meals, day care and service hours
+    (careroute_local.programme_sim)."""
     tickets_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     """Tickets at the month's end by source (visit findings, benefit scan, inspections)."""
     unreachable_elders: set[str] = field(default_factory=set)

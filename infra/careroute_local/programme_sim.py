@@ -1,0 +1,184 @@
+"""The month simulation's programmes besides the visits: home care beds (bed_sim.py), lunch
+booked by families, day care and respite booked by stewards, and the month's service-hour
+ledger, each through its use cases on the memory adapters with either engine.
+
+Each morning at 08:00 some families book tomorrow's lunch at the community canteen (the
+synthetic share of elders who order lunch on a day, `careroute_synthetic.meals.order_share`;
+70 % delivered, 11:00-12:30, else dine-in), and stewards book day care two days ahead for
+some disabled or 80+ elders of a district with a day-care centre (now and then a respite
+stay of 3-7 days; one booking in twenty is cancelled the next day). At the month's end the
+report's `programmes` block holds each programme's month as an official reads it:
+`GET /oversight/beds`, `/meals/subsidies`, `/oversight/day-care` and
+`/oversight/service-hours` for the city (the ledger here has the beds' hours only: orders
+run on the stack engine's home-service simulation).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute_synthetic.facilities import generate_facilities
+from careroute_synthetic.meals import MEAL_SEED, generate_canteens, order_share
+
+from careroute.adapters.memory import MemoryStewards
+from careroute.adapters.memory_circle import MemoryFacilities
+from careroute.adapters.memory_day_care import MemoryDayCare
+from careroute.adapters.memory_meal_bookings import MemoryMealBookings
+from careroute.adapters.memory_meals import MemoryCanteens, MemoryMealOrders
+from careroute.adapters.memory_orders import MemoryDayPlans, MemoryOrders, MemoryQuota
+from careroute.domain.access import Caller, Role
+from careroute.domain.day_care import CareKind
+from careroute.domain.errors import CareRouteError
+from careroute.domain.meals import MealMode
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, Registry
+from careroute.planning.service_circle import FacilityKind
+from careroute.service_layer.day_care import (
+    DayCareKeeping,
+    PlaceRequest,
+    book_place,
+    cancel_place,
+    day_care_figures,
+)
+from careroute.service_layer.meal_orders import (
+    LunchBooking,
+    LunchRequest,
+    book_lunch,
+    meal_subsidies,
+)
+from careroute.service_layer.service_hours import HourKeeping, ledger_summary
+from careroute_local.bed_sim import CITY_ADMIN, BedDays
+
+DELIVERY_SHARE = 0.7
+DAY_CARE_SHARE = 0.02
+"""Of the disabled or 80+ elders of a district with a centre, the share booked each day."""
+RESPITE_SHARE = 0.1
+"""Of those bookings, the share that are respite stays."""
+CANCEL_SHARE = 0.05
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(hours=hour)
+
+
+class ProgrammeDays:
+    """Beds, lunches and day care through a simulated month, on the memory adapters."""
+
+    def __init__(self, city: Registry, policy: Policy, seed: int, city_seed: int, first: date):
+        self.policy, self.seed = policy, seed
+        self.beds = BedDays(city, policy, seed, city_seed, first)
+        ports = self.beds.ports
+        communities = sorted(city.communities, key=lambda c: c.community_id)
+        canteens = MemoryCanteens()
+        sites = generate_canteens(communities, MEAL_SEED)
+        canteens.replace_canteens(sites)
+        facilities = MemoryFacilities()
+        facilities.replace_facilities(generate_facilities(communities, MEAL_SEED, sites))
+        stewards = {s.community_id: s.steward_id for s in city.stewards}
+        self.stewards = stewards
+        self.lunch = LunchBooking(
+            MemoryMealBookings(MemoryMealOrders()),
+            canteens, ports.elders, _stewards_of(city), ports.scopes,
+        )  # fmt: skip
+        self.care = DayCareKeeping(
+            MemoryDayCare(), facilities, ports.elders, _stewards_of(city), ports.scopes
+        )
+        quota, plans = MemoryQuota(), MemoryDayPlans()
+        self.hours = HourKeeping(MemoryOrders(quota, plans), ports.visits, ports.communities,
+                                 ports.scopes)  # fmt: skip
+        served = {c for canteen in sites for c in canteen.community_ids}
+        active = [e for e in city.elders if e.status is ElderStatus.ACTIVE]
+        self.diners = [e for e in active if e.community_id in served]
+        centres: dict[str, list[str]] = {}
+        for f in facilities.all_facilities():
+            if f.kind is FacilityKind.DAY_CARE:
+                centres.setdefault(f.district_id, []).append(f.facility_id)
+        self.centres = centres
+        self.frail = [e for e in active if e.district_id in centres and _frail(e, first)]
+        self.counts: Counter[str] = Counter()
+        self.to_cancel: list[tuple[str, str, str]] = []
+        self.seconds = 0.0
+
+    def day(self, day: date) -> None:
+        started = time.perf_counter()
+        self.beds.day(day)
+        self._lunches(day)
+        self._day_care(day)
+        self.seconds += time.perf_counter() - started
+
+    def _lunches(self, day: date) -> None:
+        rules = self.policy.meals
+        for elder in self.diners:
+            rng = random.Random(f"{self.seed}/lunch/{elder.elder_id}/{day}")
+            if rng.random() >= order_share(elder, day):
+                continue
+            delivered = rng.random() < DELIVERY_SHARE
+            mode = MealMode.DELIVERY if delivered else MealMode.DINE_IN
+            window = ("11:00", "12:30") if delivered else (None, None)
+            request = LunchRequest(elder.elder_id, elder.community_id, day + timedelta(days=1),
+                                   mode, 1, *window)  # fmt: skip
+            family = Caller(f"sim-family-{elder.elder_id}", Role.FAMILY, elder.elder_id)
+            try:
+                book_lunch(family, request, _at(day, 8), rules, self.lunch)
+                self.counts[f"lunches_booked_{mode.value}"] += 1
+            except CareRouteError as exc:
+                self.counts[f"lunches_refused_{exc.code}"] += 1
+
+    def _day_care(self, day: date) -> None:
+        rules = self.policy.day_care
+        for centre_id, subject, booking_id in self.to_cancel:
+            cancel_place(Caller(subject, Role.STEWARD, ""), centre_id, booking_id,
+                         _at(day, 9), self.care)  # fmt: skip
+            self.counts["day_care_cancelled"] += 1
+        self.to_cancel = []
+        for elder in self.frail:
+            rng = random.Random(f"{self.seed}/day-care/{elder.elder_id}/{day}")
+            if rng.random() >= DAY_CARE_SHARE:
+                continue
+            respite = rng.random() < RESPITE_SHARE
+            kind = CareKind.RESPITE if respite else CareKind.DAY_CARE
+            first = day + timedelta(days=2)
+            last = first + timedelta(days=rng.randint(2, 6) if respite else 0)
+            centre = rng.choice(self.centres[elder.district_id])
+            steward_id = self.stewards[elder.community_id]
+            steward = Caller(f"sim-steward-{steward_id}", Role.STEWARD, steward_id)
+            request = PlaceRequest(elder.elder_id, elder.community_id, centre, kind, first, last)
+            try:
+                booking, _ = book_place(steward, request, f"sim-{elder.elder_id}-{day}",
+                                        _at(day, 15), rules, self.care)  # fmt: skip
+            except CareRouteError as exc:
+                self.counts[f"day_care_refused_{exc.code}"] += 1
+                continue
+            self.counts[f"day_care_booked_{kind.value}"] += 1
+            if rng.random() < CANCEL_SHARE:
+                self.to_cancel.append((centre, steward.subject, booking.booking_id))
+
+    def figures(self, month: str) -> dict[str, Any]:
+        """Each programme's month as an official reads it, and what the simulation did."""
+        meals = meal_subsidies(CITY_ADMIN, "city", month, self.lunch)
+        meals["by_canteen"] = len(meals["by_canteen"])
+        care = day_care_figures(CITY_ADMIN, "city", month, self.policy.day_care, self.care)
+        care["by_centre"] = len(care["by_centre"])
+        return {
+            "home_care_beds": self.beds.figures(month),
+            "meals": meals,
+            "day_care": care,
+            "service_hours": ledger_summary(CITY_ADMIN, "city", month, self.hours),
+            "simulated": dict(sorted(self.counts.items())),
+            "wall_seconds": round(self.seconds, 1),
+        }
+
+
+def _frail(elder: Elder, on: date) -> bool:
+    disabled = {Category.DISABLED, Category.SEVERELY_HANDICAPPED} & elder.categories
+    return bool(disabled) or elder.age_on(on) >= 80
+
+
+def _stewards_of(city: Registry) -> MemoryStewards:
+    stewards = MemoryStewards()
+    stewards.save_stewards(city.stewards)
+    return stewards
