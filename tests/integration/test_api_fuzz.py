@@ -46,6 +46,7 @@ ROLE_OF_TAG: dict[str, Caller] = {
     "meals": ("street_official", "S001"),
     "service circle": DISTRICT_OFFICIAL,
     "orders": CALL_CENTRE,
+    "benefits": DISTRICT_OFFICIAL,
 }
 """The role that may call a tag's operations; below, operations another role calls."""
 ROLE_OF_OPERATION: dict[str, Caller] = {
@@ -60,6 +61,9 @@ ROLE_OF_OPERATION: dict[str, Caller] = {
     "GET /workers/{worker_id}/orders/{day}": WORKER,
     "GET /oversight/orders": DISTRICT_OFFICIAL,
     "GET /inspections/progress": DISTRICT_OFFICIAL,
+    "GET /institutions": DISTRICT_OFFICIAL,
+    "GET /assessments/summary": DISTRICT_OFFICIAL,
+    "POST /assessments/requests": STEWARD,
 }
 REAL_PATH = {
     "steward_id": "W0001",
@@ -72,6 +76,10 @@ REAL_PATH = {
     "worker_id": "H0001",
 }
 REAL_QUERY = {"scope": "district:D01", "month": TODAY.strftime("%Y-%m"), "community_id": "C0001"}
+REAL_BODY: dict[str, dict[str, str]] = {
+    "POST /assessments/requests": {"community_id": "C0001", "elder_id": "E000001"},
+}
+"""Operations whose real-id requests send a body naming real ids (W0001's elder)."""
 
 
 PARTS = 3
@@ -111,10 +119,12 @@ def _fuzz(operation: schemathesis.APIOperation, url: str, headers: dict[str, str
     """The statuses of a bounded run of random, invalid and real-id requests."""
     in_path = set(re.findall(r"{(\w+)}", operation.path))
     in_query = {p.name for p in operation.query}
+    body = REAL_BODY.get(f"{operation.method.upper()} {operation.path}")
     real = operation.as_strategy(
         GenerationMode.POSITIVE,
         path_parameters={k: v for k, v in REAL_PATH.items() if k in in_path} or None,
         query={k: v for k, v in REAL_QUERY.items() if k in in_query} or None,
+        **({"body": body} if body else {}),
     )
     keyed = any(p.name.lower() == "idempotency-key" for p in operation.headers)
     statuses: list[int] = []
