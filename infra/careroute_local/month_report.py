@@ -263,6 +263,27 @@ def _orders_line(h: dict[str, Any]) -> str:
     )
 
 
+def _programmes_lines(g: dict[str, Any]) -> list[str]:
+    """The beds', meals', day care's and service hours' month (programme_sim.py)."""
+    if not g:
+        return ["- programmes (beds, meals, day care): not simulated"]
+    b, m, c, h = g["home_care_beds"], g["meals"], g["day_care"], g["service_hours"]
+    by_programme = ", ".join(f"{k} {v}" for k, v in h["hours_by_programme"].items())
+    return [
+        f"- home care beds: {b['beds_served']:,} of {b['beds_due']:,} due served "
+        f"({b['percent']} %), monthly misses {b['monthly_misses']:,}, cadence misses "
+        f"{b['cadence_misses']:,}; {b['visits_served']:,} visits served, "
+        f"{b['visits_not_home']:,} not home; {b.get('bed_visits_mandatory_unassigned', 0):,} "
+        f"mandatory bed visits left unassigned",
+        f"- meals: {m['meals_delivered']:,} delivered, {m['meals_dine_in']:,} dine-in at "
+        f"{m['canteens']:,} canteens; subsidy owed {m['subsidy_yuan']:,} yuan",
+        f"- day care: {c['day_places_booked']:,} of {c['day_places_offered']:,} place-days "
+        f"booked ({c['day_occupancy']:.1%}); respite {c['respite_nights_booked']:,} of "
+        f"{c['respite_nights_offered']:,} nights",
+        f"- service hours: {h['hours']:,} ({by_programme})",
+    ]
+
+
 def markdown(
     report: dict[str, Any], coverage: list[dict[str, Any]], misses: list[dict[str, Any]]
 ) -> str:
@@ -296,6 +317,7 @@ def markdown(
         _benefits_line(t),
         _inspections_line(t),
         _orders_line(report.get("home_services", {})),
+        *_programmes_lines(report.get("programmes", {})),
         f"- independent check: {'passed' if report['checks']['passed'] else 'FAILED'} "
         "(visit records vs projector counters, coverage drift check, and what the API "
         "answered)",
