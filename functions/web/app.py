@@ -43,8 +43,9 @@ TYPES = {
 }
 FILES = {p.name: p for p in STATIC.iterdir() if p.suffix in TYPES}
 """The shell's files, listed once: a request names one of these or gets 404."""
+CONNECT = " ".join(filter(None, ["'self'", sign_in.token_origin()]))
 CSP = (
-    f"default-src 'self'; script-src 'self'; connect-src 'self' {sign_in.token_origin()}; "
+    f"default-src 'self'; script-src 'self'; connect-src {CONNECT}; "
     "img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'none'; worker-src 'self'"
 )

@@ -53,6 +53,18 @@ def test_the_pages_learn_where_to_sign_in_without_a_token(loaded_stack: EventPum
     }
 
 
+@pytest.mark.parametrize("name", ["auth.js", "sw.js"])
+def test_the_sign_in_script_and_the_service_worker_are_part_of_the_shell(
+    loaded_stack: EventPump, name: str
+) -> None:
+    response = loaded_stack.invoke_http("GET", f"/app/{name}")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    policy = response.headers["content-security-policy"]
+    assert "worker-src 'self'" in policy
+    assert "connect-src 'self';" in policy  # the local issuer is on the API's own origin
+
+
 def test_the_local_sign_in_page_lists_the_citys_people_and_asks_no_password(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
