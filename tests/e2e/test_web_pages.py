@@ -217,6 +217,19 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
         shown_total.nth(i).get_attribute("data-col"): shown_total.nth(i).inner_text()
         for i in range(shown_total.count())
     } == {k: str(progress["total"][k]) for k in ("due", "done", "done_on_time", "open", "overdue")}
+    # Care institutions' beds and stars, from GET /institutions, as that API reports them.
+    page.wait_for_selector("body[data-institutions='city'][data-benefits='city']")
+    institutions = http("GET", f"{url}/institutions?scope=city", admin)["total"]
+    assert institutions["institutions"] > 0
+    cells = page.locator("[data-testid=institutions-table] tr[data-district='ALL'] td[data-col]")
+    shown_cells = {
+        cells.nth(i).get_attribute("data-col"): cells.nth(i).inner_text()
+        for i in range(cells.count())
+    }
+    assert (shown_cells["inst_count"], shown_cells["inst_beds"]) == (
+        str(institutions["institutions"]),
+        str(institutions["beds"]),
+    )
     page.wait_for_selector("body[data-circle='city'][data-incidents='city']")
     shot(page, "web-dashboard.png", tmp_path)
 
