@@ -8,6 +8,8 @@ a missing item is `NotFoundError`, a reused idempotency key `ConflictError`.
 One module per area; every port is importable from here.
 """
 
+from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
+from careroute.service_layer.ports.day_care import Booked, DayCareBookings
 from careroute.service_layer.ports.home_services import (
     DayPlanRepository,
     DeviceRepository,
@@ -31,6 +33,7 @@ from careroute.service_layer.ports.inspections_and_assessments import (
     ResultSaved,
 )
 from careroute.service_layer.ports.jobs import JobQueue
+from careroute.service_layer.ports.meal_bookings import MealBookings
 from careroute.service_layer.ports.meals_and_circle import (
     CanteenDayRoutes,
     CanteenRepository,
@@ -67,12 +70,17 @@ __all__ = [
     "AssessmentRequests",
     "AssessorDirectory",
     "AssessorRoutes",
+    "BedRepository",
+    "BedRoutes",
+    "BedVisitRepository",
+    "Booked",
     "CanteenDayRoutes",
     "CanteenRepository",
     "CircleCount",
     "CircleCounts",
     "CommunityRepository",
     "CoverageRepository",
+    "DayCareBookings",
     "DayPlanRepository",
     "DeliveryFailed",
     "DeviceRepository",
@@ -88,6 +96,7 @@ __all__ = [
     "InspectionTargets",
     "InspectorDirectory",
     "JobQueue",
+    "MealBookings",
     "MealJobQueue",
     "MealOrderRepository",
     "MealRouteRepository",
