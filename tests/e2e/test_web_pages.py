@@ -28,10 +28,12 @@ from tests.e2e.web_pages import (
     api_row,
     circle_row,
     http,
+    idempotency_keys,
     js_number,
     new_context,
     open_page,
     pct,
+    record_outcome,
     rows_of,
     shot,
 )
@@ -111,21 +113,10 @@ def test_an_outcome_recorded_offline_is_stored_exactly_once_when_back_online(
     first = page.locator("ol#stops > li").first
     first.wait_for()
     elder = first.get_attribute("data-elder")
-    keys: list[str] = []
-    page.on(
-        "request",
-        lambda r: (
-            keys.append(r.headers.get("idempotency-key", ""))
-            if r.method == "POST" and r.url.endswith("/visits")
-            else None
-        ),
-    )
+    keys = idempotency_keys(page)
 
     ctx.set_offline(True)
-    first.locator("summary").click()
-    first.locator("select[name=outcome]").select_option("visited")
-    first.locator("textarea[name=notes]").fill("offline note")
-    first.locator("button[type=submit]").click()
+    record_outcome(first, "visited", "offline note")
     page.get_by_test_id("outbox-count").filter(has_text="1").wait_for()
     assert first.get_by_test_id("state").inner_text() == "待发送"
     assert stored() == []

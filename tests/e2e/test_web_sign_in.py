@@ -20,7 +20,14 @@ from careroute.domain.vocabulary import Registry
 from careroute_local.dev_signin import CLIENT_ID, challenge_of
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE
-from tests.e2e.web_pages import PHONE, Console, http, new_context
+from tests.e2e.web_pages import (
+    PHONE,
+    Console,
+    http,
+    idempotency_keys,
+    new_context,
+    record_outcome,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -225,20 +232,9 @@ def test_the_stewards_page_opens_offline_and_sends_its_outcome_once_back_online(
     assert served_requests == []  # nothing reached the API: all of it came from the phone
 
     # An outcome recorded offline waits in the outbox.
-    keys: list[str] = []
-    page.on(
-        "request",
-        lambda r: (
-            keys.append(r.headers.get("idempotency-key", ""))
-            if r.method == "POST" and r.url.endswith("/visits")
-            else None
-        ),
-    )
+    keys = idempotency_keys(page)
     first = items.first
-    first.locator("summary").click()
-    first.locator("select[name=outcome]").select_option("visited")
-    first.locator("textarea[name=notes]").fill("recorded with no signal")
-    first.locator("button[type=submit]").click()
+    record_outcome(first, "visited", "recorded with no signal")
     page.get_by_test_id("outbox-count").filter(has_text="1").wait_for()
     page.locator("#net").filter(has_text="离线").wait_for()  # the send found no network
     assert [v for v in all_visits() if v.steward_id == steward] == []

@@ -69,6 +69,26 @@ def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Any, Console
     return ctx, page, console
 
 
+def idempotency_keys(page: Any) -> list[str]:
+    """The Idempotency-Key of every POST /visits the page sends from now on."""
+    keys: list[str] = []
+
+    def seen(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/visits"):
+            keys.append(request.headers.get("idempotency-key", ""))
+
+    page.on("request", seen)
+    return keys
+
+
+def record_outcome(stop: Any, outcome: str, notes: str) -> None:
+    """Fill in and submit a stop's outcome form, as the steward does."""
+    stop.locator("summary").click()
+    stop.locator("select[name=outcome]").select_option(outcome)
+    stop.locator("textarea[name=notes]").fill(notes)
+    stop.locator("button[type=submit]").click()
+
+
 def shot(page: Any, name: str, tmp_path: Path, full_page: bool = True) -> None:
     target = DOCS if os.environ.get("CAREROUTE_DOC_SCREENSHOTS") == "1" else tmp_path
     page.screenshot(path=str(target / name), full_page=full_page)
