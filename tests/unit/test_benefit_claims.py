@@ -15,9 +15,9 @@ from careroute.adapters.memory_benefits import MemoryBenefitClaims
 from careroute.domain.access import Caller, Role
 from careroute.domain.benefits import BenefitClaim, ClaimStatus, claim_id, parse_approval
 from careroute.domain.eligibility import benefit_ticket_id, parse_benefits
-from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
+from careroute.domain.errors import ConflictError, ForbiddenError, StorageError, ValidationError
 from careroute.domain.policy import load_policy
-from careroute.domain.tickets import TicketStatus
+from careroute.domain.tickets import Ticket, TicketStatus
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -106,13 +106,56 @@ def test_applied_on_the_visit_approved_the_same_day_and_paid_once_a_month() -> N
         DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving
     )
     assert (paid.status, paid.paid_months) == (ClaimStatus.PAID, ["2026-03"])
+    retried = take_claim_step(
+        DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving
+    )
+    assert retried == paid  # the office's retry: nothing written
+    assert w.approving.claims.get_claim(cid).paid_months == ("2026-03",)
+    april = take_claim_step(
+        DISTRICT, cid, step("pay", month="2026-04"), afternoon, RULES, w.approving
+    )
+    assert april.paid_months == ["2026-03", "2026-04"]
     with pytest.raises(ValidationError, match="paid already"):
         take_claim_step(DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving)
 
     report = summary(ADMIN, "city", "2026-03", afternoon, RULES, w.approving)
     assert (report.total.claims, report.total.decided, report.total.decided_on_time) == (2, 1, 1)
     assert report.total.yuan_paid == 100 and report.total.by_status == {"notified": 1, "paid": 1}
-    assert summary(ADMIN, "city", "2026-04", afternoon, RULES, w.approving).total.yuan_paid == 0
+    assert summary(ADMIN, "city", "2026-04", afternoon, RULES, w.approving).total.yuan_paid == 100
+    assert summary(ADMIN, "city", "2026-05", afternoon, RULES, w.approving).total.yuan_paid == 0
+
+
+class CloseFailsOnce(memory_visits.MemoryTickets):
+    """A crash between a claim's decision and closing its notice ticket, once."""
+
+    failed = False
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        if not self.failed:
+            self.failed = True
+            raise StorageError("tickets table down")
+        return super().save_closed(ticket)
+
+
+def test_a_decision_retried_after_a_crash_closes_the_notice_ticket_and_writes_nothing_more() -> (
+    None
+):
+    w = world()
+    tickets = CloseFailsOnce(memory_visits.MemoryCoverage())
+    ports = replace(w.approving, tickets=tickets)
+    scan(DAY, SCAN_AT, POLICY.benefits, POLICY.tickets, replace(w.scan, tickets=tickets))
+    cid = claim_id("E1", "high_age_80")
+    take_claim_step(STREET, cid, step("apply"), MORNING, RULES, ports)
+    with pytest.raises(StorageError):
+        take_claim_step(STREET, cid, step("approve"), MORNING, RULES, ports)
+    decided = ports.claims.get_claim(cid)
+    assert decided.status is ClaimStatus.APPROVED
+    again = take_claim_step(
+        STREET, cid, step("approve"), MORNING + timedelta(hours=1), RULES, ports
+    )
+    assert again.decided_at == MORNING and ports.claims.get_claim(cid) == decided
+    ticket = tickets.get_ticket(benefit_ticket_id("E1", "high_age_80"))
+    assert ticket.status is TicketStatus.CLOSED
 
 
 def test_a_decision_after_the_day_applied_is_late_and_a_waiting_application_shows() -> None:

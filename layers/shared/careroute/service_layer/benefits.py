@@ -103,10 +103,17 @@ def take_claim_step(
     rules: ApprovalRules,
     ports: BenefitApproving,
 ) -> ClaimView:
-    """Record one step of a claim at `now`; the claim after it."""
+    """Record one step of a claim at `now`; the claim after it. The same step as the claim's
+    last (the same month, for a payment) is a retry: answered with the claim as it is,
+    nothing written, and a decision's notice ticket closed if a crash left it open."""
     claim = ports.claims.get_claim(claim_id)
     if not _may_take(who, body.step, claim, ports):
         raise ForbiddenError(f"a {who.role.value} cannot {body.step} claim {claim_id}")
+    last = claim.steps[-1] if claim.steps else None
+    if last is not None and last.kind is body.step and last.month == (body.month or ""):
+        if last.kind in (StepKind.APPROVE, StepKind.REFUSE):
+            _close_notice(claim, last, ports)
+        return view(claim, rules)
     step = ClaimStep(body.step, now, f"{who.role.value}:{who.subject}", body.note, body.month or "")
     try:
         after = take_step(claim, step, rules, body.subsistence, body.visit_id or "")
