@@ -173,6 +173,7 @@ def test_a_workers_visit_is_recorded_once_and_moves_the_next_due_date(ports: Bed
         (STRANGER, ACCEPTED + timedelta(days=1), ForbiddenError, "does not work for P1"),
         (WORKER, ACCEPTED - timedelta(days=1), ValidationError, "not in service on"),
         (WORKER, ACCEPTED + timedelta(days=5), ValidationError, "is in the future"),
+        (WORKER, ACCEPTED - timedelta(days=70), ValidationError, "more than 62 days ago"),
     ],
 )
 def test_a_visit_by_another_providers_worker_or_out_of_service_is_refused(

@@ -71,6 +71,9 @@ def test_places_are_booked_once_per_key_and_never_beyond_the_days_places(
         book_place(STEWARD, day_place("E3"), "k3", NOW, RULES, ports)
     places = centre_places("F1", DAY, DAY, RULES, ports)["days"][0]["day_care"]
     assert places == {"places": 2, "booked": 2, "free": 0}
+    assert [d["date"] for d in centre_places("F1", date.max, date.max, RULES, ports)["days"]] == [
+        "9999-12-31"
+    ]
 
 
 def test_a_respite_stay_over_a_full_night_books_none_of_its_nights(ports: DayCareKeeping) -> None:

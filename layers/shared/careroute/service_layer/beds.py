@@ -269,6 +269,8 @@ def record_bed_visit(
         raise ValidationError("visited_at: must carry a UTC offset")
     if request.visited_at > now + timedelta(minutes=5):
         raise ValidationError("visited_at: is in the future")
+    if request.visited_at < now - timedelta(days=HISTORY_DAYS):
+        raise ValidationError(f"visited_at: more than {HISTORY_DAYS} days ago")
     on = china_date(request.visited_at)
     if not bed.in_service_on(on):
         raise ValidationError(f"bed_id: the bed is not in service on {on} ({bed.status.value})")

@@ -178,15 +178,14 @@ def centre_places(
     centre = centre_of(centre_id, ports.facilities)
     booked = ports.bookings.booked_places(centre.facility_id, first, last)
     days = []
-    day = first
-    while day <= last:
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
         row: dict[str, Any] = {"date": day.isoformat()}
         for kind in CareKind:
             taken = booked.get((day, kind), 0)
             row[kind.value] = {"places": policy.places(kind), "booked": taken,
                                "free": max(0, policy.places(kind) - taken)}  # fmt: skip
         days.append(row)
-        day += timedelta(days=1)
     return {"centre_id": centre.facility_id, "district_id": centre.district_id, "days": days}
 
 
