@@ -1,8 +1,10 @@
 """Benefits API: the steward (on the visit) or the street office records an elder's
-application for a notified benefit, the street office approves or refuses it (the same day
-by default), the district office records each month paid; offices list their claims and
-read the figures (claims by status, decisions on time, yuan paid in a month)."""
+application for a notified benefit (the street office is told), the street office approves
+or refuses it (the same day by default), the district office records each month paid;
+offices list their claims and read the figures (claims by status, decisions on time, yuan
+paid in a month)."""
 
+from dataclasses import replace
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -18,12 +20,13 @@ from careroute.entrypoints.http_api import (
     area_api,
     http_handler,
 )
+from careroute.entrypoints.notification_setup import notices
 from careroute.messages.benefits import BenefitSummary, ClaimStepBody, ClaimView
 from careroute.messages.visits import ID_PATTERN
 from careroute.service_layer.benefits import list_claims, summary, take_claim_step
 
 setup = with_policy()
-ports = benefit_approving()
+ports = replace(benefit_approving(), notices=notices())
 app, caller, route = area_api("benefits")
 
 ClaimId = Annotated[str, Path(pattern=ID_PATTERN, description="The claim's id")]

@@ -54,6 +54,9 @@ def test_a_notified_allowance_is_applied_approved_the_same_day_and_paid(
 
     applied = step(pump, "steward", steward.steward_id, cid, {"step": "apply", "visit_id": "v-1"})
     assert applied.status == 200, applied.text
+    street = f"street:{turning.street_id}"
+    told = pump.invoke_http("GET", "/local/outbox", query={"recipient": street})
+    assert any(cid in m["body"] for m in told.json()["recipients"][street]), told.text
     assert (applied.json()["status"], applied.json()["visit_id"]) == ("applied", "v-1")
     approved = step(pump, "street_official", turning.street_id, cid, {"step": "approve"})
     assert approved.status == 200 and approved.json()["decided_on_time"] is True

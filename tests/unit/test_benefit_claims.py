@@ -12,6 +12,7 @@ import pytest
 
 from careroute.adapters import memory, memory_visits
 from careroute.adapters.memory_benefits import MemoryBenefitClaims
+from careroute.adapters.memory_notifications import MemoryNotificationLog, MemoryOutbox
 from careroute.domain.access import Caller, Role
 from careroute.domain.benefits import BenefitClaim, ClaimStatus, claim_id, parse_approval
 from careroute.domain.eligibility import benefit_ticket_id, parse_benefits
@@ -29,6 +30,7 @@ from careroute.domain.vocabulary import (
 from careroute.messages.benefits import ClaimStepBody
 from careroute.service_layer.benefits import BenefitApproving, list_claims, summary, take_claim_step
 from careroute.service_layer.eligibility import BenefitScan, scan
+from careroute.service_layer.notifications import Notices
 from tests.builders import an_elder
 
 POLICY = load_policy()
@@ -282,3 +284,23 @@ def test_a_bad_approval_table_is_refused_naming_the_key(
 ) -> None:
     with pytest.raises(ValueError, match=fault):
         parse_approval(table, "benefit_approval")
+
+
+def test_the_street_office_is_told_once_of_an_application_to_decide_that_day() -> None:
+    """Given notices on memory, when the steward applies (and the phone retries), then the
+    street office gets one notice naming the claim, the rule and the time to decide by, and
+    nothing about the elder."""
+    w = world()
+    outbox = MemoryOutbox()
+    ports = replace(w.approving, notices=Notices(MemoryNotificationLog(), outbox))
+    scan(DAY, SCAN_AT, POLICY.benefits, POLICY.tickets, w.scan)
+    cid = claim_id("E1", "high_age_80")
+    take_claim_step(STEWARD_CALLER, cid, step("apply"), MORNING, RULES, ports)
+    take_claim_step(STEWARD_CALLER, cid, step("apply"), MORNING, RULES, ports)
+    [notice] = outbox.to("street:S1")
+    assert (
+        cid in notice.body
+        and "high_age_80" in notice.body
+        and "decide by 03-16 23:59" in notice.body
+    )
+    assert "E1" not in notice.body.replace(cid, "") and "王" not in notice.body

@@ -1,11 +1,13 @@
 """Notices: the messages that reach people who are not looking at a page.
 
-Pure: no AWS. Four moments tell someone to act:
+Pure: no AWS. Five moments tell someone to act:
 
 - an urgent incident is dispatched: its responder (a steward or a home-service worker);
 - an incident nobody acknowledged moves up a level: the office of that level;
 - a follow-up ticket is overdue and moves up: the one who held it and the office now holding it;
-- the benefit scan opens approval tickets: the approving street office, once per scan.
+- the benefit scan opens approval tickets: the approving street office, once per scan;
+- an elder applies for a notified benefit: the street office, which decides by the end of
+  the day (benefits.py).
 
 A notice is keyed by its event (what happened, e.g. "in-3f2a#dispatched") and its recipient,
 so the same event told twice (a redelivered queue message, a repeated scheduled run) is one
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from careroute.domain.benefits import BenefitClaim
 from careroute.domain.incidents import Incident
 from careroute.domain.tickets import Level, Ticket
 from careroute.domain.vocabulary import CHINA_TZ
@@ -70,6 +73,7 @@ class NoticeKind(StrEnum):
     INCIDENT_ESCALATED = "incident_escalated"
     TICKET_OVERDUE = "ticket_overdue"
     BENEFIT_TO_APPROVE = "benefit_to_approve"
+    CLAIM_TO_DECIDE = "claim_to_decide"
 
 
 @dataclass(frozen=True)
@@ -254,4 +258,18 @@ def benefit_digest(street_id: str, on: date, tickets: list[Ticket]) -> Notice:
         Recipient(RecipientKind.STREET, street_id),
         f"CareRoute: {len(tickets)} benefit(s) to approve",
         body,
+    )
+
+
+def application_notice(claim: BenefitClaim, decide_by: datetime) -> Notice:
+    """To the street office: an application to decide by `decide_by` (the claim's id, rule,
+    amount and community; nothing about the elder)."""
+    return Notice(
+        NoticeKind.CLAIM_TO_DECIDE,
+        f"{claim.claim_id}#applied",
+        Recipient(RecipientKind.STREET, claim.street_id),
+        "CareRoute: a benefit application to decide",
+        f"CareRoute: an application for {claim.rule_id} ({claim.yuan} yuan/month) in community "
+        f"{claim.community_id}, claim {claim.claim_id}: decide by {_clock(decide_by)}. The elder "
+        "is on the claims page.",
     )

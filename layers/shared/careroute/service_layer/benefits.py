@@ -4,7 +4,8 @@ records each month paid; offices list their claims and read the figures.
 
 Who may act: the elder's steward applies (the visit's benefit task done); the street
 official of the elder's street applies, approves and refuses (the approving office); the
-district official of the elder's district, or the city admin, records payments. Reads: a
+district official of the elder's district, or the city admin, records payments; the street
+office is told of each application (a notice, once per claim). Reads: a
 steward their community's claims, officials their scope's, the city admin all. A decision
 closes the street office's notice ticket of the claim. A step is stored over the version
 read: two offices acting at once cannot both change a claim (the second is a conflict).
@@ -29,9 +30,11 @@ from careroute.domain.benefits import (
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.eligibility import benefit_ticket_id
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.notices import application_notice
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.tickets import TicketStatus, close
 from careroute.messages.benefits import BenefitSummary, ClaimStepBody, ClaimView, DistrictBenefits
+from careroute.service_layer.notifications import Notices, notify
 from careroute.service_layer.ports import (
     CommunityRepository,
     ElderRepository,
@@ -53,6 +56,8 @@ class BenefitApproving:
     scopes: ScopeDirectory
     tickets: TicketRepository
     communities: CommunityRepository
+    notices: Notices | None = None
+    """Who is told of an application to decide; None tells nobody."""
 
 
 def view(claim: BenefitClaim, rules: ApprovalRules) -> ClaimView:
@@ -123,6 +128,9 @@ def take_claim_step(
         raise ConflictError(f"claim {claim_id} changed meanwhile; read it again")
     if body.step in (StepKind.APPROVE, StepKind.REFUSE):
         _close_notice(after, step, ports)
+    decide_by = after.decision_due_at(rules)
+    if body.step is StepKind.APPLY and ports.notices is not None and decide_by is not None:
+        notify(application_notice(after, decide_by), now, ports.notices)
     return view(after, rules)
 
 
