@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel, care_level
-from careroute.domain.policy_tables import settings_table
+from careroute.domain.policy_tables import enum_names, settings_table
 from careroute.domain.vocabulary import Elder, GeoPoint, TimeWindow
 
 HOME_HOURS = TimeWindow.parse("09:00", "16:30")
@@ -130,20 +130,10 @@ class BedPolicy:
 def parse_bed_policy(table: Any, where: str) -> BedPolicy:
     """The optional `[home_care_beds]` table; ValueError naming the key at fault."""
     names = {
-        "care_levels": lambda value: _names(value, CareLevel, where),
-        "subsistence": lambda value: _names(value, Subsistence, where),
+        "care_levels": lambda value: frozenset(enum_names(value, CareLevel, where)),
+        "subsistence": lambda value: frozenset(enum_names(value, Subsistence, where)),
     }
     return settings_table(BedPolicy(), table, where, names)
-
-
-def _names(value: Any, kind: type[StrEnum], where: str) -> frozenset[Any]:
-    known = [member.value for member in kind]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{where}: expected a list of names among {known}")
-    unknown = sorted(set(value) - set(known))
-    if unknown:
-        raise ValueError(f"{where}: unknown {unknown}; known: {known}")
-    return frozenset(kind(v) for v in value)
 
 
 @dataclass(frozen=True)
