@@ -138,10 +138,10 @@ def _districts(who: Caller, where: Scope, ports: BenefitApproving) -> list[str]:
     if where.kind is ScopeKind.CITY:
         who.require(Role.CITY_ADMIN)
         return sorted({c.district_id for c in ports.communities.all_communities()})
-    require_scope(who, where, ports.scopes.ancestors(where))
+    ancestors = ports.scopes.ancestors(where)
+    require_scope(who, where, ancestors)
     if where.kind is ScopeKind.DISTRICT:
         return [where.scope_id]
-    ancestors = ports.scopes.ancestors(where)
     return [a.scope_id for a in ancestors if a.kind is ScopeKind.DISTRICT]
 
 
@@ -169,17 +169,17 @@ def list_claims(
     else:
         where = parse_scope(scope)
         districts = _districts(who, where, ports)
-    found = [
+    return [
         view(c, rules)
         for d in districts
         for c in ports.claims.claims_in(d)
         if _in_scope(c, where) and (status is None or c.status.value == status)
     ]
-    return found
 
 
-def _sums(district_id: str, claims: list[BenefitClaim], month: str, now: datetime,
-          rules: ApprovalRules) -> DistrictBenefits:  # fmt: skip
+def _sums(
+    district_id: str, claims: list[BenefitClaim], month: str, now: datetime, rules: ApprovalRules
+) -> DistrictBenefits:
     decided = [c for c in claims if c.decided_at is not None and c.applied_at is not None]
     return DistrictBenefits(
         district_id=district_id,
