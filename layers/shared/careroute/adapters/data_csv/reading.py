@@ -59,7 +59,7 @@ def _read_file(
     first_line: dict[tuple[str, ...], int] = {}
     items = []
     for row in table.rows(errors):
-        key = tuple(row.get(field) for field in spec.key)
+        key = tuple([row.get(field) for field in spec.key])  # a list: quicker than a generator
         if all(key):
             ids.add(key[0])
             if key in first_line:
