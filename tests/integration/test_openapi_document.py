@@ -69,6 +69,7 @@ BAD_INPUT = [
     ("ServiceCircleFunction", "GET", "/service-circle?scope=" + "x" * 41, "scope"),
     ("AssessmentsApiFunction", "GET", "/assessors/D01/routes/2026-02-30", "day"),
     ("DayCareApiFunction", "GET", "/oversight/day-care?scope=city&month=2026-13", "month"),
+    ("BenefitsApiFunction", "GET", "/benefits/summary?scope=city&month=2026-13", "month"),
 ]
 
 
