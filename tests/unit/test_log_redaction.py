@@ -12,6 +12,8 @@ PERSONAL_VALUES = {
     "name": "Wang Xiuying",
     "address": "12 Zhongshan Road, Flat 3-401",
     "phone": "+86 139 0000 1234",
+    "guardian": "Zhang Ming (son)",
+    "guardian_phone": "+86 138 0000 5678",
     "national_id": "210102194501011234",
     "id_number": "210102194501015678",
     "notes": "knee pain, lives alone",
