@@ -47,6 +47,9 @@ ROLE_OF_TAG: dict[str, Caller] = {
     "service circle": DISTRICT_OFFICIAL,
     "orders": CALL_CENTRE,
     "benefits": DISTRICT_OFFICIAL,
+    "home care beds": DISTRICT_OFFICIAL,
+    "service hours": DISTRICT_OFFICIAL,
+    "day care": ("family", "E000001"),
 }
 """The role that may call a tag's operations; below, operations another role calls."""
 ROLE_OF_OPERATION: dict[str, Caller] = {
@@ -64,6 +67,10 @@ ROLE_OF_OPERATION: dict[str, Caller] = {
     "GET /institutions": DISTRICT_OFFICIAL,
     "GET /assessments/summary": DISTRICT_OFFICIAL,
     "POST /assessments/requests": STEWARD,
+    "POST /beds/{bed_id}/visits": WORKER,
+    "GET /workers/{worker_id}/bed-routes/{day}": WORKER,
+    "POST /meals/bookings": ("family", "E000001"),
+    "GET /oversight/day-care": DISTRICT_OFFICIAL,
 }
 REAL_PATH = {
     "steward_id": "W0001",
@@ -74,10 +81,23 @@ REAL_PATH = {
     "inspector_id": "D01",
     "assessor_id": "D01",
     "worker_id": "H0001",
+    "centre_id": "F0001",
 }
-REAL_QUERY = {"scope": "district:D01", "month": TODAY.strftime("%Y-%m"), "community_id": "C0001"}
+REAL_QUERY = {
+    "scope": "district:D01",
+    "month": TODAY.strftime("%Y-%m"),
+    "community_id": "C0001",
+    "first": TODAY.isoformat(),
+    "last": TODAY.isoformat(),
+}
 REAL_BODY: dict[str, dict[str, str]] = {
     "POST /assessments/requests": {"community_id": "C0001", "elder_id": "E000001"},
+    "POST /meals/bookings": {"community_id": "C0001", "elder_id": "E000001"},
+    "POST /day-care/bookings": {
+        "community_id": "C0001",
+        "elder_id": "E000001",
+        "centre_id": "F0001",
+    },
 }
 """Operations whose real-id requests send a body naming real ids (W0001's elder)."""
 
