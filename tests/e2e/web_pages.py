@@ -23,6 +23,8 @@ FEATURE_DETECTED = (
     "/oversight/service-hours",
     "/meals/subsidies",
     "/oversight/day-care",
+    "/assessments/summary",
+    "/benefits/summary",
 )
 
 
