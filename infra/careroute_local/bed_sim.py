@@ -80,10 +80,13 @@ class BedDays:
         self.pending = pending_beds(synthetic.beds)
         self.counts: Counter[str] = Counter()
         self.seconds = 0.0
+        self.last_day = first - timedelta(days=1)
+        """The last day simulated: the month is judged through it."""
 
     def day(self, day: date) -> None:
         """Accept the built beds (on the acceptance day), plan `day`, walk every route."""
         started = time.perf_counter()
+        self.last_day = day
         self._day(day)
         self.seconds += time.perf_counter() - started
 
@@ -127,7 +130,8 @@ class BedDays:
         """The month's bed coverage (recomputed from beds and visit records) and the plan's
         counts, for the report."""
         rules = self.policy.home_care_beds
-        coverage = bed_coverage(CITY_ADMIN, "city", month, rules, self.ports)
+        after = self.last_day + timedelta(days=1)
+        coverage = bed_coverage(CITY_ADMIN, "city", month, after, rules, self.ports)
         misses = coverage.pop("misses")
         return {
             **coverage,

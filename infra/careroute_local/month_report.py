@@ -265,8 +265,9 @@ def _orders_line(h: dict[str, Any]) -> str:
 
 def _programmes_lines(g: dict[str, Any]) -> list[str]:
     """The beds', meals', day care's and service hours' month (programme_sim.py)."""
-    if not g:
-        return ["- programmes (beds, meals, day care): not simulated"]
+    if not g or g.get("simulated") is False:
+        why = f" ({g['why']})" if g.get("why") else ""
+        return [f"- programmes (beds, meals, day care): not simulated{why}"]
     b, m, c, h = g["home_care_beds"], g["meals"], g["day_care"], g["service_hours"]
     by_programme = ", ".join(f"{k} {v}" for k, v in h["hours_by_programme"].items())
     return [

@@ -19,7 +19,7 @@ import random
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from careroute_synthetic.facilities import generate_facilities
 from careroute_synthetic.meals import MEAL_SEED, generate_canteens, order_share
@@ -52,6 +52,9 @@ from careroute.service_layer.meal_orders import (
 )
 from careroute.service_layer.service_hours import HourKeeping, ledger_summary
 from careroute_local.bed_sim import CITY_ADMIN, BedDays
+
+if TYPE_CHECKING:
+    from careroute_local.simulation.config import SimulationConfig
 
 DELIVERY_SHARE = 0.7
 DAY_CARE_SHARE = 0.02
@@ -102,6 +105,15 @@ class ProgrammeDays:
         self.counts: Counter[str] = Counter()
         self.to_cancel: list[tuple[str, str, str]] = []
         self.seconds = 0.0
+
+    @classmethod
+    def of(
+        cls, config: SimulationConfig, city: Registry, policy: Policy
+    ) -> ProgrammeDays | NotSimulated:
+        """The run's programmes, or none with `--visits-only` (as the stack's other parts)."""
+        if config.visits_only:
+            return NotSimulated()
+        return cls(city, policy, config.seed, config.city_seed, config.first)
 
     def day(self, day: date) -> None:
         started = time.perf_counter()
@@ -182,3 +194,13 @@ def _stewards_of(city: Registry) -> MemoryStewards:
     stewards = MemoryStewards()
     stewards.save_stewards(city.stewards)
     return stewards
+
+
+class NotSimulated:
+    """`--visits-only`: no programme is run; the report says so."""
+
+    def day(self, day: date) -> None:
+        """Nothing to do."""
+
+    def figures(self, month: str) -> dict[str, Any]:
+        return {"simulated": False, "why": "--visits-only"}

@@ -32,6 +32,7 @@ from tests.builders import BASE, an_elder
 
 POLICY = BedPolicy()
 APPLIED = date(2026, 10, 1)
+DEC_1 = date(2026, 12, 1)
 ACCEPTED = date(2026, 10, 12)
 CIRCUITY = 1.3
 OFFICIAL = Caller("street-sub", Role.STREET_OFFICIAL, "S1")
@@ -191,22 +192,22 @@ def test_the_month_coverage_shows_an_unserved_bed_as_a_miss_and_a_served_one_cov
     ports: BedKeeping,
 ) -> None:
     bed = accepted_bed(ports)
-    november = bed_coverage(OFFICIAL, "street:S1", "2026-11", POLICY, ports)
+    november = bed_coverage(OFFICIAL, "street:S1", "2026-11", DEC_1, POLICY, ports)
     assert (november["beds_due"], november["beds_served"], november["percent"]) == (1, 0, 0.0)
     assert [m["rule"] for m in november["misses"]] == ["monthly"]  # its gap began in October
     assert november["monthly_misses"] == 1
     for day in (date(2026, 11, 5), date(2026, 11, 18)):
         body = BedVisitRequest(at(day, 10), BedVisitOutcome.SERVED, minutes=75)
         record_bed_visit(WORKER, bed.bed_id, body, f"v-{day}", at(day, 17), POLICY, ports)
-    november = bed_coverage(OFFICIAL, "street:S1", "2026-11", POLICY, ports)
+    november = bed_coverage(OFFICIAL, "street:S1", "2026-11", DEC_1, POLICY, ports)
     assert (november["beds_served"], november["percent"], november["service_hours"]) == (
         1, 100.0, 2.5,
     )  # fmt: skip
     assert november["beds"] == {"applied": 0, "built": 0, "accepted": 1, "closed": 0}
     with pytest.raises(ForbiddenError):
-        bed_coverage(OTHER_STREET, "street:S1", "2026-11", POLICY, ports)
+        bed_coverage(OTHER_STREET, "street:S1", "2026-11", DEC_1, POLICY, ports)
     with pytest.raises(ValidationError, match="month"):
-        bed_coverage(OFFICIAL, "street:S1", "2026-13", POLICY, ports)
+        bed_coverage(OFFICIAL, "street:S1", "2026-13", DEC_1, POLICY, ports)
 
 
 def test_a_bed_on_a_far_edge_of_the_district_still_gets_its_mandatory_visit(

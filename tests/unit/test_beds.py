@@ -207,3 +207,18 @@ def test_a_served_visit_without_minutes_or_a_not_home_with_minutes_is_refused() 
         replace(visit, minutes=0)
     with pytest.raises(ValueError, match="only a served visit delivers service minutes"):
         replace(visit, outcome=BedVisitOutcome.NOT_HOME)
+
+
+def test_a_month_under_way_shows_an_unserved_bed_as_pending_not_yet_a_miss() -> None:
+    beds = [a_bed("B1"), a_bed("B2")]
+    visits = [a_visit("B1", date(2026, 10, 30)), a_visit("B1", date(2026, 11, 12))]
+    # read on the 13th (judged through the 12th)
+    coverage = month_coverage("2026-11", beds, visits, POLICY, as_of=date(2026, 11, 12))
+    assert (coverage.beds_due, coverage.beds_served, coverage.pending) == (2, 1, 1)
+    assert coverage.visits_served == 1  # recorded on the 12th: every record counts
+    # B2's cadence (from its acceptance on 20 October) ran out on 3 November: a miss already
+    assert [(m.bed_id, m.rule) for m in coverage.misses] == [("B2", "cadence")]
+    over = month_coverage("2026-11", beds, visits, POLICY)  # B1 due again on the 26th
+    assert (over.pending, sorted((m.bed_id, m.rule) for m in over.misses)) == (
+        0, [("B1", "cadence"), ("B2", "cadence"), ("B2", "monthly")],
+    )  # fmt: skip

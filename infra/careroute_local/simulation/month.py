@@ -50,7 +50,7 @@ def simulate(
     started = time.perf_counter()
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
-    programmes = ProgrammeDays(city, policy, config.seed, config.city_seed, config.first)
+    programmes = ProgrammeDays.of(config, city, policy)
     with clock.use(sim_clock), _engine(run, sim_clock, console) as engine:
         why = "--visits-only" if config.visits_only else f"the {engine.name} engine"
         for part in engine.left_out:

@@ -157,6 +157,17 @@ class BedCoverage:
     visits_not_home: int
     service_minutes: int
     misses: tuple[BedMiss, ...]
+    judged_through: date
+    """The last day judged: the month's last, or the day it was read on (a month under way)."""
+
+    @property
+    def month_over(self) -> bool:
+        return self.judged_through == month_bounds(self.month)[1]
+
+    @property
+    def pending(self) -> int:
+        """Beds due and not served yet in a month under way (0 once it is over)."""
+        return 0 if self.month_over else self.beds_due - self.beds_served
 
     @property
     def percent(self) -> float:
@@ -168,11 +179,19 @@ class BedCoverage:
 
 
 def month_coverage(
-    month: str, beds: Iterable[HomeCareBed], visits: Iterable[BedVisit], policy: BedPolicy
+    month: str,
+    beds: Iterable[HomeCareBed],
+    visits: Iterable[BedVisit],
+    policy: BedPolicy,
+    as_of: date | None = None,
 ) -> BedCoverage:
-    """Every bed's month: the monthly rule for beds in service all month, and cadence gaps
-    (from the last service before the month, or the acceptance) that closed in the month."""
+    """Every bed's month, its rules judged through `as_of` (default: the month's end): the
+    monthly rule for beds in service all month, judged once the month is over (before, an
+    unserved bed is pending, not a miss), and cadence gaps (from the last service before the
+    month, or the acceptance) whose deadline passed in the month by `as_of`. Every visit
+    recorded in the month counts."""
     first, last = month_bounds(month)
+    through = last if as_of is None else max(first - timedelta(days=1), min(last, as_of))
     served_days: dict[str, list[date]] = {}
     counted = {"served": 0, "not_home": 0, "minutes": 0}
     for visit in visits:
@@ -195,9 +214,9 @@ def month_coverage(
             due += 1
             if this_month:
                 served += 1
-            else:
+            elif through == last:
                 misses.append(_miss(bed, "monthly", f"no service in {month}"))
-        misses += _cadence_gaps(bed, days, first, last, policy)
+        misses += _cadence_gaps(bed, days, first, through, policy)
     return BedCoverage(
         month,
         in_service,
@@ -207,6 +226,7 @@ def month_coverage(
         counted["not_home"],
         counted["minutes"],
         tuple(misses),
+        through,
     )
 
 

@@ -386,13 +386,15 @@ def scope_beds_and_visits(
 
 
 def bed_coverage(
-    who: Caller, scope: str, month: str, policy: BedPolicy, ports: BedKeeping
+    who: Caller, scope: str, month: str, today: date, policy: BedPolicy, ports: BedKeeping
 ) -> dict[str, Any]:
-    """The month's bed service in a scope, recomputed from the beds and visit records: beds
-    by status, beds due and served (the monthly rule), cadence gaps, service hours, misses."""
+    """The month's bed service in a scope, recomputed from the beds and visit records, its
+    rules judged through the day before `today` (a month under way: its unserved beds are
+    pending, not yet misses): beds by status, due and served, gaps, service hours, misses."""
     where = readable_scope(who, scope, ports.scopes)
     beds, visits = scope_beds_and_visits(where, month, ports)
-    coverage = month_coverage(month, beds, visits, policy)
+    as_of = today - timedelta(days=1)
+    coverage = month_coverage(month, beds, visits, policy, as_of)
     statuses = {s.value: sum(1 for b in beds if b.status is s) for s in BedStatus}
     return {
         "scope": str(where),
@@ -402,7 +404,9 @@ def bed_coverage(
         "beds_due": coverage.beds_due,
         "beds_served": coverage.beds_served,
         "percent": coverage.percent,
-        "monthly_misses": coverage.beds_due - coverage.beds_served,
+        "judged_through": coverage.judged_through.isoformat(),
+        "pending": coverage.pending,
+        "monthly_misses": sum(1 for m in coverage.misses if m.rule == "monthly"),
         "cadence_misses": coverage.cadence_misses,
         "visits_served": coverage.visits_served,
         "visits_not_home": coverage.visits_not_home,

@@ -99,9 +99,9 @@ def add_routes(
     @route(
         "GET",
         "/oversight/beds",
-        "The month's home care beds in a scope: by status, due and served, misses, hours",
+        "The month's home care beds in a scope (as of yesterday): due, served, misses, hours",
         errors=INPUT_ERRORS,
     )
     def get_bed_coverage(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
         rules = setup.policy().home_care_beds
-        return bed_coverage(caller(), scope, month, rules, ports)
+        return bed_coverage(caller(), scope, month, clock.today(), rules, ports)
