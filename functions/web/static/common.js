@@ -125,6 +125,7 @@ const CR = (() => {
     beds_accepted: ["已验收床位", "Accepted beds"],
     beds_due: ["本月应服务", "Due this month"],
     beds_served: ["已服务", "Served"],
+    beds_pending: ["待服务", "Not yet served"],
     beds_share: ["服务率", "Served share"],
     beds_monthly_misses: ["本月未服务", "Not served this month"],
     beds_cadence_misses: ["超周期", "Cadence gaps"],

@@ -295,7 +295,7 @@
       panel.hidden = true;
       return;
     }
-    const figures = [["beds_accepted", data.beds.accepted], ["beds_due", data.beds_due], ["beds_served", data.beds_served],
+    const figures = [["beds_accepted", data.beds.accepted], ["beds_due", data.beds_due], ["beds_served", data.beds_served], ["beds_pending", data.pending],
       ["beds_share", `${data.percent}%`], ["beds_monthly_misses", data.monthly_misses], ["beds_cadence_misses", data.cadence_misses],
       ["beds_visits", data.visits_served], ["beds_hours", data.service_hours]];
     const node = el("table", { "data-testid": "beds-table" });
