@@ -130,11 +130,18 @@ def test_a_steward_signs_in_at_the_local_issuer_with_a_code_and_pkce(
     kept = page.evaluate("Object.keys(localStorage)")
     assert not [k for k in kept if "token" in k or "session" in k], kept
     assert page.evaluate("JSON.parse(sessionStorage.getItem('careroute.session')).refresh_token")
+    # The phone remembers who signed in (for a kept route in a fresh tab), not a token.
+    assert page.evaluate("JSON.parse(localStorage.getItem('careroute.user'))") == {
+        "sub": f"dev-steward-{steward}",
+        "role": "steward",
+        "scope": steward,
+    }
 
     # Sign-out forgets the session and ends the issuer's, back on the page asking again.
     page.locator("#signout").click()
     page.locator("#signin").wait_for()
     assert page.evaluate("sessionStorage.getItem('careroute.session')") is None
+    assert page.evaluate("localStorage.getItem('careroute.user')") is None
     assert console.errors == []
     ctx.close()
 
@@ -239,6 +246,19 @@ def test_the_stewards_page_opens_offline_and_sends_its_outcome_once_back_online(
     page.locator("#net").filter(has_text="离线").wait_for()  # the send found no network
     assert [v for v in all_visits() if v.steward_id == steward] == []
 
+    # A tab opened afresh (from a bookmark) has no session: it shows the route kept on the
+    # phone and the queued outcome, asks to sign in, and sends nothing.
+    other = ctx.new_page()
+    other_console = Console(other)
+    other.goto(f"{url}/app/steward.html#date={PLAN_DATE}")
+    kept = other.locator("ol#stops > li")
+    kept.first.wait_for()
+    assert [kept.nth(i).get_attribute("data-elder") for i in range(kept.count())] == online
+    assert other.locator("#signin").is_visible()
+    assert other.get_by_test_id("outbox-count").inner_text() == "1"
+    assert other_console.errors == []
+    other.close()
+
     # Back online: sent with its key, once; a second send finds nothing left to send.
     ctx.set_offline(False)
     page.get_by_test_id("outbox-count").filter(has_text="0").wait_for()
@@ -246,7 +266,7 @@ def test_the_stewards_page_opens_offline_and_sends_its_outcome_once_back_online(
     page.locator("#send-now").click()
     stored = [v for v in all_visits() if v.steward_id == steward]
     assert [(v.elder_id, v.notes) for v in stored] == [(online[0], "recorded with no signal")]
-    assert served_requests.count("POST /visits") == 1
+    assert served_requests.count("POST /visits") == 1  # from the signed-in tab only
     assert len(set(keys)) == 1 and keys[0]
     assert [e for e in console.errors if "Failed to load resource" not in e] == []
     ctx.close()

@@ -8,6 +8,7 @@ const CRAuth = (() => {
   const API = new URL("../", location.href); // pages live at <api>/app/<file>
   const SESSION_KEY = "careroute.session";   // {id_token, refresh_token, expires_at, lifetime}
   const PENDING_KEY = "careroute.signin";    // {state, verifier, hash} while at the issuer
+  const LAST_USER_KEY = "careroute.user";     // localStorage: who last signed in here (no token)
   const MAX_MARGIN_MS = 5 * 60 * 1000;
   let config = null;
   let timer = null;
@@ -20,6 +21,7 @@ const CRAuth = (() => {
     session = next;
     if (next) sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
     else sessionStorage.removeItem(SESSION_KEY);
+    if (who()) localStorage.setItem(LAST_USER_KEY, JSON.stringify(who()));
     schedule();
   }
 
@@ -140,15 +142,22 @@ const CRAuth = (() => {
     return c ? { sub: c.sub, role: c["custom:role"], scope: c["custom:scope"] || "" } : null;
   }
 
+  // Who last signed in on this device, when this tab has no session (a tab opened from a
+  // bookmark with no signal): the steward's page shows the route it kept, and sends nothing.
+  function lastUser() {
+    try { return JSON.parse(localStorage.getItem(LAST_USER_KEY)); } catch (e) { return null; }
+  }
+
   // Forget the tokens here and end the issuer's session, back on this page.
   async function signOut() {
     save(null);
+    localStorage.removeItem(LAST_USER_KEY);
     const cfg = await issuer().catch(() => ({ configured: false }));
     if (!cfg.configured || !navigator.onLine) { location.reload(); return; }
     const query = new URLSearchParams({ client_id: cfg.client_id, logout_uri: pageUrl() });
     location.assign(`${endpoint("logout_url")}?${query}`);
   }
 
-  return { start, signIn, signOut, fresh, refresh, who, token: () => session && session.id_token,
+  return { start, signIn, signOut, fresh, refresh, who, lastUser, token: () => session && session.id_token,
            get canRefresh() { return Boolean(session && session.refresh_token); } };
 })();

@@ -16,6 +16,7 @@ const CR = (() => {
     signin: ["登录", "Sign in"],
     signin_hint: ["请用您的账号登录。", "Please sign in with your account."],
     signin_off: ["此部署未配置登录。", "Sign-in is not set up for this deployment."],
+    kept_copy: ["本机保存的路线：登录后才会发送记录", "The route kept on this phone: outcomes are sent once you sign in"],
     signout: ["退出", "Sign out"],
     loading: ["加载中…", "Loading…"],
     error: ["出错了", "Error"],
@@ -203,6 +204,15 @@ const CR = (() => {
   // Sign in (or finish signing in), then the page options from the URL fragment.
   const start = () => CRAuth.start();
   const who = () => CRAuth.who();
+  const lastUser = () => CRAuth.lastUser();
+
+  // The copy of an API answer the service worker kept (the steward's route), read without
+  // the network and without a token; null when none was kept.
+  async function kept(path) {
+    if (!window.caches) return null;
+    const copy = await caches.match(new URL(path, API).toString(), { cacheName: ROUTE_CACHE, ignoreVary: true });
+    return copy ? copy.json() : null;
+  }
 
   // Sign-out forgets the tokens and the routes kept for offline reading (elders' names and
   // addresses); outcomes not yet sent stay queued, or a visit would be lost.
@@ -327,6 +337,6 @@ const CR = (() => {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  return { CONFIG, TEXT, t, get lang() { return lang; }, applyText, toggleLang, start, who,
+  return { CONFIG, TEXT, t, get lang() { return lang; }, applyText, toggleLang, start, who, lastUser, kept,
            signIn, signOut, api, ROUTE_CACHE, ApiError, el, svg, projection, tiles, pct, rateColour, localToday, uuid };
 })();

@@ -13,7 +13,9 @@
   const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
 
   const params = await CR.start().catch(e => { console.warn("sign-in:", e.message); return new URLSearchParams(location.hash.slice(1)); });
-  const who = CR.who();
+  // Signed in in this tab; or not, but this phone's steward: their kept route, sign-in asked.
+  const who = CR.who() || (CR.lastUser() && CR.lastUser().role === "steward" ? CR.lastUser() : null);
+  const signedIn = Boolean(CR.who());
   const dateInput = document.getElementById("date");
   let route = null;
   let timer = null;
@@ -28,6 +30,7 @@
     document.getElementById("summary").textContent = "";
     return;
   }
+  if (!signedIn) CR.signIn(document.getElementById("signin"));
   const stewardId = who.role === "steward" ? who.scope : params.get("steward") || "";
   const outboxKey = `careroute.outbox.${stewardId}`;
   const sentKey = `careroute.sent.${stewardId}`;
@@ -63,7 +66,7 @@
 
   // Send every queued outcome, oldest first, each with the key it was given when queued.
   async function flush() {
-    if (sending) return;
+    if (sending || !signedIn) return; // without a session, outcomes wait for the sign-in
     sending = true;
     clearTimeout(timer);
     let wait = null;
@@ -110,7 +113,9 @@
     const day = dateInput.value;
     document.getElementById("summary").textContent = t("loading");
     try {
-      route = await CR.api(`stewards/${encodeURIComponent(stewardId)}/routes/${day}`);
+      const path = `stewards/${encodeURIComponent(stewardId)}/routes/${day}`;
+      route = signedIn ? await CR.api(path) : await CR.kept(path);
+      if (!route) throw new CR.ApiError(404, null);
     } catch (e) {
       route = null;
       document.getElementById("summary").textContent = e.status === 404 ? t("no_route") : `${t("error")}: ${e.message}`;
@@ -205,7 +210,8 @@
     if (!route) return;
     const states = route.stops.map(stopState);
     document.getElementById("summary").textContent =
-      `${route.steward_id} · ${route.date} · ${t("stops")} ${route.stops.length} · ${t("depart")} ${route.depart} · ${t("return")} ${route["return"]}`;
+      `${route.steward_id} · ${route.date} · ${t("stops")} ${route.stops.length} · ${t("depart")} ${route.depart} · ${t("return")} ${route["return"]}` +
+      (signedIn ? "" : ` · ${t("kept_copy")}`);
     drawMap(states);
     document.getElementById("stops").replaceChildren(...route.stops.map((s, i) => stopItem(s, states[i])));
   }
