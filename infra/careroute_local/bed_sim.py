@@ -8,7 +8,8 @@ from the beds and their visit records, as an official reads it (`bed_coverage`).
 It runs the bed use cases on the memory adapters with either engine (the stack engine's
 other parts go through HTTP; the beds' routes are tested over HTTP in
 tests/integration/test_beds.py): the synthetic beds (careroute_synthetic.beds) of the
-simulated city, the home-service market the home-service simulation uses, the same seeds.
+simulated city and their providers, beside the home-service market the home-service
+simulation uses, the same seeds.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from careroute_synthetic.beds import generate_beds, pending_beds
+from careroute_synthetic.beds import bed_market, generate_beds, pending_beds
 from careroute_synthetic.services import generate_market
 
 from careroute.adapters.memory import MemoryCommunities, MemoryElders, MemoryScopes
@@ -70,9 +72,17 @@ class BedDays:
             scopes=MemoryScopes(communities),
         )
         self.ports.elders.save_elders(city.elders)
-        self.ports.providers.save_market(generate_market(city.communities, MARKET_SEED))
         synthetic = generate_beds(
             city_seed, city, as_of=first - timedelta(days=1), policy=policy.home_care_beds
+        )
+        market = generate_market(city.communities, MARKET_SEED)
+        beds = bed_market(city, synthetic.beds)
+        self.ports.providers.save_market(
+            replace(
+                market,
+                providers=market.providers + beds.providers,
+                workers=market.workers + beds.workers,
+            )
         )
         self.beds.load(synthetic.beds)
         for visit in synthetic.history:

@@ -4,7 +4,8 @@ At full scale (1,153 communities) ~4,500 beds (the seed's count), each district'
 proportion to its communities, never more than its eligible elders: active elders whose
 categories give a care level the policy grants beds for. Each bed's elder has a subsistence
 status the policy accepts (poor elders mostly the subsistence allowance or extreme poverty
-support, others low income), the district's personal-care provider runs it, and, as of
+support, others low income), the district's home care bed provider runs it (`bed_market`:
+one per district, with a worker for every `BEDS_PER_WORKER` beds), and, as of
 `as_of`, it was accepted 1-24 months before and last served within its cadence (one served
 visit record, the history the first night plans from). A few more beds are applied for
 and built but not yet accepted (the month's acceptance checks).
@@ -12,6 +13,7 @@ and built but not yet accepted (the month's acceptance checks).
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,14 +30,23 @@ from careroute.domain.beds import (
     elder_care_level,
     step,
 )
-from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, Registry
+from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Category,
+    Elder,
+    ElderStatus,
+    GeoPoint,
+    Registry,
+)
 
 TOTAL_COMMUNITIES = 1153
 HOME_CARE_BEDS = 4500
 PENDING_SHARE = 0.02
 """Beds built but awaiting acceptance on `as_of`, as a share of the district's beds."""
-PROVIDER_KIND = "care"
-"""The provider kind (careroute_synthetic.services) that runs a district's beds."""
+BEDS_PER_WORKER = 30
+"""A worker makes about 2.2 visits a month to each of their beds: ~66 visits, three a
+working day, an hour each with the rides between (and room for not-home retries)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,7 @@ def _bed(
         street_id=elder.street_id,
         district_id=district_id,
         location=elder.location,
-        provider_id=f"hp-{district_id}-{PROVIDER_KIND}",
+        provider_id=bed_provider_id(district_id),
         subsistence=rng.choice(means),
         care_level=level,
         applied_on=applied,
@@ -129,6 +140,32 @@ def _last_service(rng: random.Random, bed: HomeCareBed, as_of: date, policy: Bed
         recorded_at=at,
         note="synthetic history",
     )
+
+
+def bed_provider_id(district_id: str) -> str:
+    return f"hb-{district_id}"
+
+
+def bed_market(city: Registry, beds: Sequence[HomeCareBed]) -> ServiceMarket:
+    """One home care bed provider per district with beds, based at the centre of its
+    communities, with a worker (skill "bed_care") for every BEDS_PER_WORKER beds."""
+    counts: dict[str, int] = defaultdict(int)
+    for bed in beds:
+        counts[bed.district_id] += 1
+    providers: list[Provider] = []
+    workers: list[ServiceWorker] = []
+    for district_id in sorted(counts):
+        members = [c for c in city.communities if c.district_id == district_id]
+        base = GeoPoint(
+            sum(c.location.lat for c in members) / len(members),
+            sum(c.location.lng for c in members) / len(members),
+        )
+        provider_id = bed_provider_id(district_id)
+        providers.append(Provider(provider_id, district_id, base, frozenset({"bed_care"})))
+        for n in range(math.ceil(counts[district_id] / BEDS_PER_WORKER)):
+            worker_id = f"hbw-{district_id}-{n + 1:02d}"
+            workers.append(ServiceWorker(worker_id, provider_id, frozenset({"bed_care"})))
+    return ServiceMarket(tuple(providers), tuple(workers), frozenset())
 
 
 def pending_beds(beds: Sequence[HomeCareBed]) -> list[HomeCareBed]:
