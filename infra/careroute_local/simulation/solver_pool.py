@@ -8,12 +8,17 @@ Each solve forks N workers that inherit the memory stores as they are before the
 jobs; a worker runs the real `plan_community` on its copy and hands back what it wrote (the
 route document, the overflow mark), which is then written into the engine's own stores, job
 by job in the order the jobs were sent: the same stores as solving them one after the other.
+Jobs for the same community and day (two sick neighbours of one morning both handing it
+cover) are solved by one worker in their order, so the second reads the route the first
+wrote, as it would one after the other: solved apart, the second overwrote the first's cover.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from careroute.domain.errors import CareRouteError
@@ -53,10 +58,11 @@ def solve_one(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Planned
     return Planned(job, route, overflowing)
 
 
-def _solve_inherited(job: PlanJob) -> Planned:
+def _solve_inherited(jobs: list[PlanJob]) -> list[Planned]:
+    """One community's jobs of the day, in order, on this worker's copy of the stores."""
     assert _inherited is not None, "a solver worker without its stores"
     policy, ports = _inherited
-    return solve_one(job, policy, ports)
+    return [solve_one(job, policy, ports) for job in jobs]
 
 
 def solve_all(
@@ -67,13 +73,25 @@ def solve_all(
     global _inherited
     if workers <= 1 or len(jobs) < MIN_JOBS_PER_WORKER * workers:
         return [solve_one(job, policy, ports) for job in jobs]
+    same_route: dict[tuple[str, date], list[int]] = defaultdict(list)
+    for index, job in enumerate(jobs):
+        same_route[(job.community_id, job.plan_date)].append(index)
+    groups = list(same_route.values())
     _inherited = (policy, ports)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(jobs) // (workers * 8))
-            planned = pool.map(_solve_inherited, jobs, chunksize=chunk)
+            chunk = max(1, len(groups) // (workers * 8))
+            solved = pool.map(
+                _solve_inherited, [[jobs[i] for i in group] for group in groups], chunksize=chunk
+            )
     finally:
         _inherited = None
+    by_index = {
+        i: result
+        for group, results in zip(groups, solved, strict=True)
+        for i, result in zip(group, results, strict=True)
+    }
+    planned = [by_index[i] for i in range(len(jobs))]
     for result in planned:  # the workers wrote into their copies: write here what they did
         if result.route is not None:
             ports.routes.save_route(result.route)
