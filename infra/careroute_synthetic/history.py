@@ -47,9 +47,9 @@ class VisitHistory:
     )
 
     def last_visit(self, elder: Elder, steward: Steward, rng: random.Random) -> date:
-        """A day with routes for the elder's tier within its cadence before `as_of` whose
-        next deadline is still to come, drawn evenly over those days (so no weekday
-        collects the weekend's share of deadlines)."""
+        """A day with routes for the elder's tier within its cadence before `as_of` that
+        leaves the next deadline not yet past when the tier's routes go on, drawn evenly
+        over those days (so no weekday collects the weekend's share of deadlines)."""
         tier = self.policy.tier_of(elder, self.as_of)
         cadence = self.policy.tiers[tier].cadence_days or MONTHLY_HISTORY_DAYS
         drawn = rng.randint(1, cadence - 1)
