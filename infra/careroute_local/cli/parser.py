@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="main job: local stack, city, tomorrow's plan, API serving"
     )
     _city_options(run)
-    run.add_argument("--date", type=iso_date, help="plan date (default: next working day)")
+    run.add_argument("--date", type=iso_date, help="plan date (default: next day with routes)")
     run.add_argument("--port", type=int, default=8080, help="API port on 127.0.0.1 (0 = any)")
     run.add_argument("--workers", type=int, default=2, help="solver processes (default 2)")
     run.add_argument("--no-serve", action="store_true", help="exit after the plan")
