@@ -17,6 +17,8 @@ CANTEENS_FILE = "canteens.csv"
 
 
 class Known:
+    """The references one import checks against, filled as its files are read in order."""
+
     def __init__(self, registry: Registry, canteens: Iterable[Canteen] = ()) -> None:
         self.communities: dict[str, Community] = {c.community_id: c for c in registry.communities}
         self.street_districts = {c.street_id: c.district_id for c in registry.communities}
