@@ -18,8 +18,8 @@ class MemoryMealBookings:
 
     def book(self, booking: MealBooking) -> bool:
         key = (booking.canteen_id, booking.booking_id)
-        ordered = {o.order_id for o in self._orders.orders_of(booking.canteen_id, booking.day)}
-        if key in self._bookings or booking.booking_id in ordered:
+        ordered = self._orders.has_order(booking.canteen_id, booking.booking_id)
+        if key in self._bookings or ordered:
             return False
         self._bookings[key] = booking
         if booking.mode is MealMode.DELIVERY and booking.window is not None:

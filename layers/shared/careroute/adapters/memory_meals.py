@@ -42,6 +42,10 @@ class MemoryMealOrders:
             self._by_key[(order.canteen_id, order.order_id)] = order
         return len(checked)
 
+    def has_order(self, canteen_id: str, order_id: str) -> bool:
+        """Is there an order with this id at the canteen (one lookup, no listing)?"""
+        return (canteen_id, order_id) in self._by_key
+
     def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
         prefix = f"{day.isoformat()}:"
         return tuple(
