@@ -3,7 +3,10 @@ route for one community (stored with its run, its overflow mark), and a same-day
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -148,3 +151,50 @@ def test_two_sick_calls_of_one_morning_add_up_on_the_neighbour_who_covers_both(
         if s["cover"]
     }
     assert handed <= on_route
+
+
+class _SolvedAtOnce:
+    """The routes store, where `meanwhile` (another re-plan) runs between this re-plan's read
+    and its write, as when two jobs of one route are solved at the same time."""
+
+    def __init__(self, routes: Any, meanwhile: Callable[[], object]) -> None:
+        self._routes = routes
+        self._meanwhile: Callable[[], object] | None = meanwhile
+
+    def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
+        return self._routes.find_route(steward_id, day)
+
+    def save_route(self, document: dict[str, Any]) -> None:
+        self._routes.save_route(document)
+
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        if self._meanwhile is not None:
+            meanwhile, self._meanwhile = self._meanwhile, None
+            meanwhile()
+        return bool(self._routes.replace_route(document, previous))
+
+
+def test_two_re_plans_of_one_route_solved_at_once_keep_both_covers(
+    backend: Backend, one_street: Registry
+) -> None:
+    """The later write does not replace the earlier one's cover: it finds the route changed
+    since it read it, reads it again and plans again."""
+    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    for job in queued(backend):
+        plan_community(job, POLICY, backend.community)
+    first, second, helper = one_street.stewards
+    for sick in (first, second):
+        backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
+        cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    one, other = [job for job in queued(backend) if job.community_id == helper.community_id]
+    racing = replace(
+        backend.community,
+        routes=_SolvedAtOnce(
+            backend.routes, lambda: plan_community(one, POLICY, backend.community)
+        ),
+    )
+    plan_community(other, POLICY, racing)
+    route = backend.routes.find_route(helper.steward_id, PLAN_DATE)
+    assert route is not None
+    on_route = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
+    assert {item.elder_id for item in [*one.cover, *other.cover]} <= on_route

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from careroute.domain.due import WorkCalendar
+from careroute.domain.errors import ConflictError
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Community, Elder, GeoPoint, Steward, china_date
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
@@ -42,6 +43,8 @@ from careroute.service_layer.ports import (
 from careroute.service_layer.route_plan import day_capacity, plan_day, steward_calendar
 
 HOLIDAYS_AHEAD = timedelta(days=62)
+REPLAN_ATTEMPTS = 5
+"""Tries of a same-day re-plan to store its route over the one it read (see `plan_community`)."""
 """Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
 
 
@@ -320,7 +323,13 @@ def _stop_order(document: dict[str, Any] | None) -> tuple[str, ...]:
 
 
 def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> CommunityPlanned:
-    """Plan one community's steward for the job's date and store the route (overwriting)."""
+    """Plan one community's steward for the job's date and store the route (overwriting).
+
+    A re-plan of a day already planned (`keep_cover`: cover for a sick neighbour) keeps the
+    urgent visits and the cover the stored route holds, and stores its route only over the
+    route it read: when another re-plan or an urgent visit changed it meanwhile (two sick
+    calls of one morning solved at once), it reads the route again and plans again.
+    """
     routes = ports.routes
     steward = ports.stewards.steward_of_community(job.community_id)
     calendar = steward_calendar(steward, policy, frozenset(job.holidays), frozenset(job.workdays))
@@ -331,28 +340,34 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     yesterday = _stop_order(
         routes.find_route(steward.steward_id, job.plan_date - timedelta(days=1))
     )
-    # a re-plan of a day already under way (cover for a sick neighbour) keeps urgent visits,
-    # and the cover given before
-    stored = routes.find_route(steward.steward_id, job.plan_date)
-    kept = _cover_on_route(stored) if job.keep_cover else []
-    cover = _cover_elders(ports.elders, kept + job.cover)
-    urgent = urgent_stops(stored)
-    day = plan_day(
-        community,
-        steward,
-        elders,
-        job.plan_date,
-        policy,
-        warm_start=yesterday,
-        holidays=frozenset(job.holidays),
-        workdays=frozenset(job.workdays),
-        cover=cover,
-        urgent=urgent,
-    )
-    if day is None:
-        return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
-    day.document["run_id"] = job.run_id
-    routes.save_route(day.document)
+    for _ in range(REPLAN_ATTEMPTS):
+        stored = routes.find_route(steward.steward_id, job.plan_date)
+        kept = _cover_on_route(stored) if job.keep_cover else []
+        day = plan_day(
+            community,
+            steward,
+            elders,
+            job.plan_date,
+            policy,
+            warm_start=yesterday,
+            holidays=frozenset(job.holidays),
+            workdays=frozenset(job.workdays),
+            cover=_cover_elders(ports.elders, kept + job.cover),
+            urgent=urgent_stops(stored),
+        )
+        if day is None:
+            return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
+        day.document["run_id"] = job.run_id
+        if not job.keep_cover:
+            routes.save_route(day.document)
+            break
+        if routes.replace_route(day.document, stored):
+            break
+    else:
+        raise ConflictError(
+            f"route of steward {steward.steward_id} on {job.plan_date} kept changing while "
+            f"it was re-planned ({REPLAN_ATTEMPTS} tries); the job is retried"
+        )
     ports.overflow.mark_overflow(
         job.plan_date, job.community_id, day.document["stats"]["horizon"]["overflow"] > 0
     )
