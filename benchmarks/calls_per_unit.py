@@ -39,6 +39,18 @@ counting: contextvars.ContextVar[Counter[str] | None] = contextvars.ContextVar(
 """The counter of the handler running in this thread, if one is being counted."""
 
 
+def items_in(operation_name: str, api_params: Any) -> int:
+    """The items a call reads or writes (a transaction's or a batch's several; else one):
+    DynamoDB bills request units per item, twice over in a transaction."""
+    if operation_name in ("TransactWriteItems", "TransactGetItems"):
+        return len(api_params["TransactItems"])
+    if operation_name == "BatchWriteItem":
+        return sum(len(writes) for writes in api_params["RequestItems"].values())
+    if operation_name == "BatchGetItem":
+        return sum(len(table["Keys"]) for table in api_params["RequestItems"].values())
+    return 1
+
+
 def count_calls() -> None:
     """Count every botocore call made while a counter is set (once per process)."""
     original = botocore.client.BaseClient._make_api_call
@@ -46,7 +58,9 @@ def count_calls() -> None:
     def counted(self: Any, operation_name: str, api_params: Any) -> Any:
         calls = counting.get()
         if calls is not None:
-            calls[f"{self.meta.service_model.service_name}:{operation_name}"] += 1
+            name = f"{self.meta.service_model.service_name}:{operation_name}"
+            calls[name] += 1
+            calls[f"{name} items"] += items_in(operation_name, api_params)
         return original(self, operation_name, api_params)
 
     botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
@@ -84,6 +98,7 @@ def per_unit(name: str, units: int, calls: Counter[str], seconds: float) -> dict
         "unit": name,
         "units": units,
         "calls_per_unit": {k: round(v / units, 2) for k, v in sorted(calls.items())},
+        # Queries and scans count one here: their items are what they return, not asked for.
         "handler_ms_per_unit": round(seconds / units * 1000, 1),
     }
 
