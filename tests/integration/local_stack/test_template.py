@@ -74,6 +74,7 @@ def test_real_template_wiring() -> None:
         "GET /overdue",
         "GET /oversight/capacity",
         "GET /elders",
+        "POST /elders",
         "PATCH /elders/{community_id}/{elder_id}",
         "GET /elders/{community_id}/{elder_id}/history",
         "GET /stewards/{steward_id}/leave",
