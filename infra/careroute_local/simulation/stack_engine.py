@@ -95,7 +95,10 @@ class StackEngine:
         return self._call("POST", "/visits/batch", token, {"items": items})
 
     def project(self) -> None:
+        """The day's stream to the projector, and the day's route-read audit lines to the
+        audit writer (as the cloud's log subscription would)."""
         self.pump.drain_stream(VISITS_TABLE)
+        self.pump.deliver_logs()
 
     def community_tickets(self, steward: Steward) -> Answer:
         path = f"/tickets?scope=community:{steward.community_id}&status=open"
