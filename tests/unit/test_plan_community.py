@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Registry, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
 from careroute.service_layer.planning import cover_now, fan_out, plan_community
 from tests.contract.conftest import Backend, memory_backend
@@ -34,6 +34,22 @@ def queued(backend: Backend) -> list[PlanJob]:
 def tick_for(plan_date: date) -> NightlyTick:
     evening = datetime.combine(plan_date - timedelta(days=1), time(21, 0), CHINA_TZ)
     return NightlyTick(scheduled_time=evening.astimezone(UTC))
+
+
+def plan_the_night(backend: Backend) -> None:
+    """PLAN_DATE's nightly plan: the fan-out, then every community's job solved."""
+    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    for job in queued(backend):
+        plan_community(job, POLICY, backend.community)
+
+
+def two_morning_sick_calls(backend: Backend, first: Steward, second: Steward) -> None:
+    """After the night's plan, `first` and then `second` call in sick on PLAN_DATE's morning,
+    both before any re-plan is solved (their jobs wait in the queue)."""
+    plan_the_night(backend)
+    for sick in (first, second):
+        backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
+        cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
 
 
 def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan_date(
@@ -111,9 +127,7 @@ def test_the_next_day_starts_from_yesterdays_order_and_a_day_off_stores_nothing(
 def test_a_steward_away_on_a_day_already_planned_is_covered_the_same_day(
     backend: Backend, one_street: Registry
 ) -> None:
-    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
-    for job in queued(backend):
-        plan_community(job, POLICY, backend.community)
+    plan_the_night(backend)
     sick = one_street.stewards[0]
     assert cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly) == 0  # at work
     backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
@@ -129,13 +143,8 @@ def test_two_sick_calls_of_one_morning_add_up_on_the_neighbour_who_covers_both(
 ) -> None:
     """Both calls are made before their jobs are solved: the later re-plan of the helper
     keeps the cover the earlier one put on the stored route."""
-    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
-    for job in queued(backend):
-        plan_community(job, POLICY, backend.community)
     first, second, helper = one_street.stewards
-    for sick in (first, second):
-        backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
-        cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    two_morning_sick_calls(backend, first, second)
     every = queued(backend)
     for job in every:
         plan_community(job, POLICY, backend.community)
@@ -179,13 +188,8 @@ def test_two_re_plans_of_one_route_solved_at_once_keep_both_covers(
 ) -> None:
     """The later write does not replace the earlier one's cover: it finds the route changed
     since it read it, reads it again and plans again."""
-    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
-    for job in queued(backend):
-        plan_community(job, POLICY, backend.community)
     first, second, helper = one_street.stewards
-    for sick in (first, second):
-        backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
-        cover_now(sick.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    two_morning_sick_calls(backend, first, second)
     one, other = [job for job in queued(backend) if job.community_id == helper.community_id]
     racing = replace(
         backend.community,
