@@ -1,5 +1,5 @@
-"""The small city's PLAN_DATE planned, and a steward reading their route of it: where the route
-API tests start."""
+"""The small city's PLAN_DATE planned, a steward reading their route of it, and the city admin
+reading who read it: where the route API tests start."""
 
 from __future__ import annotations
 
@@ -19,4 +19,14 @@ def read_route(pump: EventPump, steward_id: str) -> HttpResponse:
         "GET",
         f"/stewards/{steward_id}/routes/{PLAN_DATE.isoformat()}",
         headers=bearer(pump, "steward", steward_id),
+    )
+
+
+def read_audit_log(pump: EventPump, community_id: str, limit: int) -> HttpResponse:
+    """GET the community's audit log of personal-data reads (newest first), as the city admin."""
+    return pump.invoke_http(
+        "GET",
+        f"/audit/communities/{community_id}",
+        headers=bearer(pump, "city_admin"),
+        query={"limit": str(limit)},
     )

@@ -7,7 +7,7 @@ import pytest
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
-from tests.integration.planned_day import plan_the_day, read_route
+from tests.integration.planned_day import plan_the_day, read_audit_log, read_route
 
 
 def test_a_stewards_route_read_shows_in_the_city_admins_audit_log(
@@ -20,12 +20,7 @@ def test_a_stewards_route_read_shows_in_the_city_admins_audit_log(
     shown = sorted(s["elder_id"] for s in route.json()["stops"])
     assert loaded_stack.deliver_logs().succeeded == 1  # the read's audit line, to its writer
 
-    log = loaded_stack.invoke_http(
-        "GET",
-        f"/audit/communities/{steward.community_id}",
-        headers=bearer(loaded_stack, "city_admin"),
-        query={"limit": "10"},
-    )
+    log = read_audit_log(loaded_stack, steward.community_id, limit=10)
     assert log.status == 200, log.text
     newest = log.json()["reads"][0]
     assert newest["actor_role"] == "steward" and newest["what"] == "route"

@@ -12,17 +12,12 @@ from careroute.domain.vocabulary import Registry
 from careroute.messages.audit import AUDIT_KEY, READ_LOGGED, LoggedRead
 from careroute_local.pump import EventPump
 from careroute_local.template import LogSubscriptionEvent
-from tests.conftest import bearer, china_now
-from tests.integration.planned_day import plan_the_day, read_route
+from tests.conftest import china_now
+from tests.integration.planned_day import plan_the_day, read_audit_log, read_route
 
 
 def route_reads(pump: EventPump, community_id: str) -> list[dict[str, object]]:
-    log = pump.invoke_http(
-        "GET",
-        f"/audit/communities/{community_id}",
-        headers=bearer(pump, "city_admin"),
-        query={"limit": "500"},
-    )
+    log = read_audit_log(pump, community_id, limit=500)
     assert log.status == 200, log.text
     return [read for read in log.json()["reads"] if read["what"] == "route"]
 
