@@ -8,19 +8,35 @@ from datetime import date
 from typing import Any
 
 from careroute.domain.bed_visits import BedVisit
-from careroute.domain.beds import HomeCareBed
-from careroute.domain.errors import NotFoundError
+from careroute.domain.beds import BedStatus, HomeCareBed
+from careroute.domain.errors import ConflictError, NotFoundError
 
 
 class MemoryBeds:
     def __init__(self) -> None:
         self._beds: dict[str, tuple[HomeCareBed, str]] = {}
+        self._holders: dict[str, str] = {}
+        """elder_id -> the id of their bed not closed (the table's holder marker)."""
 
     def add_bed(self, bed: HomeCareBed, request_hash: str) -> bool:
         if bed.bed_id in self._beds:
             return False
+        held = self._holders.get(bed.elder_id)
+        if held is not None:
+            raise ConflictError(f"elder_id: the elder has a bed already ({held})")
         self._beds[bed.bed_id] = (bed, request_hash)
+        self._hold(bed)
         return True
+
+    def open_bed_of(self, elder_id: str) -> str | None:
+        return self._holders.get(elder_id)
+
+    def _hold(self, bed: HomeCareBed) -> None:
+        if bed.status is BedStatus.CLOSED:
+            if self._holders.get(bed.elder_id) == bed.bed_id:
+                del self._holders[bed.elder_id]
+        else:
+            self._holders[bed.elder_id] = bed.bed_id
 
     def get_bed(self, bed_id: str) -> tuple[HomeCareBed, str]:
         try:
@@ -33,6 +49,7 @@ class MemoryBeds:
         if stored is None or stored[0].version != before.version:
             return False
         self._beds[before.bed_id] = (after, stored[1])
+        self._hold(after)
         return True
 
     def beds_of_district(self, district_id: str) -> list[HomeCareBed]:
@@ -46,6 +63,7 @@ class MemoryBeds:
         count = 0
         for bed in beds:
             self._beds[bed.bed_id] = (bed, "")
+            self._hold(bed)
             count += 1
         return count
 

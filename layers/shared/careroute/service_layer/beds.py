@@ -182,13 +182,9 @@ def record_bed(
         raise ValidationError(
             f"provider_id: {request.provider_id} is not a provider of {elder.district_id}"
         )
-    held = [
-        b
-        for b in ports.beds.beds_of_district(elder.district_id)
-        if b.elder_id == elder.elder_id and b.status is not BedStatus.CLOSED
-    ]
-    if held:
-        raise ConflictError(f"elder_id: the elder has a bed already ({held[0].bed_id})")
+    held = ports.beds.open_bed_of(elder.elder_id)
+    if held is not None:  # the table refuses a second one too (two requests at once)
+        raise ConflictError(f"elder_id: the elder has a bed already ({held})")
     bed = HomeCareBed(
         bed_id=bid,
         elder_id=elder.elder_id,

@@ -22,6 +22,9 @@ class DynamoBeds:
     def get_bed(self, bed_id: str) -> tuple[HomeCareBed, str]:
         return home_care_beds.get_bed(bed_id)
 
+    def open_bed_of(self, elder_id: str) -> str | None:
+        return home_care_beds.open_bed_of(elder_id)
+
     def save_bed(self, before: HomeCareBed, after: HomeCareBed) -> bool:
         return home_care_beds.save_bed(before, after)
 

@@ -1,5 +1,6 @@
 """Home care beds table: beds, their service visits and the providers' bed routes, one item
-each under `item_id` (`bed#<id>`, `visit#<id>`, `route#<worker>#<day>`, `plan#<provider>#<day>`).
+each under `item_id` (`bed#<id>`, `visit#<id>`, `route#<worker>#<day>`, `plan#<provider>#<day>`),
+and `holder#<elder>` naming the elder's one bed not closed (the table keeps it one).
 
 Beds and visits carry `district_id` and `district_sort` (`bed#<id>`, `visit#<day>#<id>`), the
 keys of the sparse district-index: a district's beds, or its visits between two days, are one
@@ -18,11 +19,18 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, find_item, index, save_if, update_if
+from careroute.adapters.dynamodb.tables import (
+    TableModel,
+    find_item,
+    index,
+    save_if,
+    transaction,
+    update_if,
+)
 from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.beds import BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.errors import NotFoundError
+from careroute.domain.errors import ConflictError, NotFoundError
 from careroute.domain.scope_ids import scope_ids, scope_ids_in
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
@@ -121,7 +129,16 @@ def visit_from(document: dict[str, Any]) -> BedVisit:
     )
 
 
+def _holder(elder_id: str, bed_id: str) -> HomeCareBedModel:
+    """The marker of the elder's one bed not closed: put with the bed on condition that
+    none exists, deleted when the bed closes."""
+    return HomeCareBedModel(f"holder#{elder_id}", document=_json({"bed_id": bed_id}))
+
+
 def add_bed(bed: HomeCareBed, request_hash: str) -> bool:
+    """The bed and its elder's holder marker in one transaction, each on condition it does
+    not exist: a second open bed for the elder is refused by the table, also when two
+    requests race past the use case's check."""
     item = HomeCareBedModel(
         f"bed#{bed.bed_id}",
         district_id=bed.district_id,
@@ -130,7 +147,23 @@ def add_bed(bed: HomeCareBed, request_hash: str) -> bool:
         request_hash=request_hash,
         document=_json(bed_document(bed)),
     )
-    return save_if(item, HomeCareBedModel.item_id.does_not_exist(), "store a home care bed")
+    new = HomeCareBedModel.item_id.does_not_exist()
+    with transaction(HomeCareBedModel, "store a home care bed") as writes:
+        writes.save(item, condition=new)
+        if bed.status is not BedStatus.CLOSED:
+            writes.save(_holder(bed.elder_id, bed.bed_id), condition=new)
+    if writes.committed:
+        return True
+    if writes.failed[0]:
+        return False
+    raise ConflictError(f"elder_id: the elder has a bed already ({open_bed_of(bed.elder_id)})")
+
+
+def open_bed_of(elder_id: str) -> str | None:
+    item = find_item(
+        HomeCareBedModel, f"holder#{elder_id}", action="read a bed holder", consistent=True
+    )
+    return str(json.loads(item.document)["bed_id"]) if item is not None else None
 
 
 def get_bed(bed_id: str) -> tuple[HomeCareBed, str]:
@@ -141,13 +174,22 @@ def get_bed(bed_id: str) -> tuple[HomeCareBed, str]:
 
 
 def save_bed(before: HomeCareBed, after: HomeCareBed) -> bool:
-    """Store a bed's step over the version read (the recording request's fingerprint stays)."""
+    """Store a bed's step over the version read (the recording request's fingerprint stays);
+    a close deletes the elder's holder marker in the same transaction if it names this bed."""
     item = HomeCareBedModel(f"bed#{after.bed_id}")
     actions: list[Action] = [
         HomeCareBedModel.version.set(after.version),
         HomeCareBedModel.document.set(_json(bed_document(after))),
     ]
-    return update_if(item, actions, HomeCareBedModel.version == before.version, "step a bed")
+    read = HomeCareBedModel.version == before.version
+    closing = after.status is BedStatus.CLOSED and before.status is not BedStatus.CLOSED
+    if not closing or open_bed_of(after.elder_id) != after.bed_id:
+        return update_if(item, actions, read, "step a bed")
+    holder = _holder(after.elder_id, after.bed_id)
+    with transaction(HomeCareBedModel, "close a bed") as writes:
+        writes.update(item, actions=actions, condition=read)
+        writes.delete(holder, condition=HomeCareBedModel.document == holder.document)
+    return writes.committed
 
 
 def beds_of_district(district_id: str) -> list[HomeCareBed]:

@@ -7,6 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
 from careroute.adapters.dynamodb.oversight_repositories import elder_registry
 from careroute.adapters.dynamodb.repositories import leave_keeping, nightly_planning
 from careroute.domain import clock
@@ -34,6 +35,7 @@ from careroute.messages.api import (
 from careroute.messages.elders import NewElder
 from careroute.messages.visits import ID_PATTERN
 from careroute.observability import logger
+from careroute.service_layer.beds_left_care import close_bed_of_departed
 from careroute.service_layer.elders import (
     add_elder,
     audit_log,
@@ -51,6 +53,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     leave_ports = leave_keeping()
     elders = elder_registry()
+    beds = DynamoBeds()
     planning = nightly_planning(api.settings.plan_jobs_queue_url)
     route = Routes(app, "officials")
     bureau_route = Routes(app, "bureau")
@@ -89,8 +92,11 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     def patch_elder(
         community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
     ) -> PatchResult:
-        policy = current_policy(api.policy)
-        return change_elder(caller(), community_id, elder_id, patch, clock.now(), elders, policy)
+        policy, now = current_policy(api.policy), clock.now()
+        changed = change_elder(caller(), community_id, elder_id, patch, now, elders, policy)
+        if patch.status is not None:  # died or moved away: their home care bed closes
+            close_bed_of_departed(elder_id, patch.status, now, beds)
+        return changed
 
     @route(
         "POST",

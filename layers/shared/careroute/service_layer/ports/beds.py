@@ -13,8 +13,13 @@ class BedRepository(Protocol):
     """Home care beds. A change is conditional on the version read."""
 
     def add_bed(self, bed: HomeCareBed, request_hash: str) -> bool:
-        """Store a new bed with the fingerprint of the request that recorded it; False when
-        a bed with its id exists already (nothing written)."""
+        """Store a new bed with the fingerprint of the request that recorded it, and mark
+        its elder as holding it; False when a bed with its id exists already, ConflictError
+        when the elder holds another bed not closed (nothing written in either)."""
+        ...
+
+    def open_bed_of(self, elder_id: str) -> str | None:
+        """The id of the elder's bed not closed, or None (read consistently)."""
         ...
 
     def get_bed(self, bed_id: str) -> tuple[HomeCareBed, str]:
@@ -22,7 +27,8 @@ class BedRepository(Protocol):
         ...
 
     def save_bed(self, before: HomeCareBed, after: HomeCareBed) -> bool:
-        """Store `after` if the stored bed is still at `before.version`; False otherwise."""
+        """Store `after` if the stored bed is still at `before.version`; False otherwise.
+        A bed closed by it no longer holds its elder (another bed may be added for them)."""
         ...
 
     def beds_of_district(self, district_id: str) -> list[HomeCareBed]:
