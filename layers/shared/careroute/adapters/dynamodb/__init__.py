@@ -2,89 +2,48 @@
 
 Models never leave this package; callers get domain objects. `bind_tables(settings)` must run
 once (at cold start) before any call: table names come from configuration, not from code.
+
+The package imports no table module: a function imports the ones it uses (importing all of
+them, with the message models and ports they pull in, was most of every cold start).
 """
 
-from careroute.adapters.dynamodb import (
-    assessments,
-    benefit_claims,
-    canteens,
-    coverage,
-    day_care,
-    devices,
-    history,
-    home_care_beds,
-    home_services,
-    incidents,
-    inspections,
-    meal_bookings,
-    meal_orders,
-    meal_routes,
-    orders,
-    registry,
-    routes,
-    service_facilities,
-    settings_items,
-    tickets,
-    visits,
-)
 from careroute.adapters.dynamodb.tables import bind_models
 from careroute.entrypoints.config import Settings
 
 
 def bind_tables(settings: Settings) -> None:
-    """Point every model at the table named in `settings`."""
+    """Point every model at the table named in `settings` (by the model's class name: the
+    table modules imported now and those imported later)."""
     bind_models(
         settings.region,
         {
-            registry.CommunityModel: settings.communities_table,
-            registry.StewardModel: settings.stewards_table,
-            registry.ElderModel: settings.elders_table,
-            routes.RouteModel: settings.routes_table,
-            visits.VisitModel: settings.visits_table,
-            coverage.CoverageModel: settings.coverage_table,
-            settings_items.SettingModel: settings.coverage_table,
-            history.ElderHistoryModel: settings.elder_history_table,
-            tickets.TicketModel: settings.tickets_table,
-            inspections.InspectionTargetModel: settings.inspection_targets_table,
-            inspections.InspectionItemModel: settings.inspections_table,
-            devices.DeviceModel: settings.devices_table,
-            meal_routes.MealRouteModel: settings.meal_routes_table,
-            canteens.CanteenModel: settings.canteens_table,
-            meal_orders.MealOrderModel: settings.meal_orders_table,
-            meal_bookings.MealBookingModel: settings.meal_orders_table,
-            service_facilities.ServiceFacilityModel: settings.service_facilities_table,
-            assessments.AssessmentModel: settings.assessments_table,
-            incidents.IncidentModel: settings.incidents_table,
-            orders.OrderModel: settings.orders_table,
-            orders.OrderEventModel: settings.order_events_table,
-            home_services.HomeServiceModel: settings.home_services_table,
-            home_care_beds.HomeCareBedModel: settings.home_care_beds_table,
-            day_care.DayCareModel: settings.day_care_table,
-            benefit_claims.BenefitClaimModel: settings.benefit_claims_table,
+            "CommunityModel": settings.communities_table,
+            "StewardModel": settings.stewards_table,
+            "ElderModel": settings.elders_table,
+            "RouteModel": settings.routes_table,
+            "VisitModel": settings.visits_table,
+            "CoverageModel": settings.coverage_table,
+            "SettingModel": settings.coverage_table,
+            "ElderHistoryModel": settings.elder_history_table,
+            "TicketModel": settings.tickets_table,
+            "InspectionTargetModel": settings.inspection_targets_table,
+            "InspectionItemModel": settings.inspections_table,
+            "DeviceModel": settings.devices_table,
+            "MealRouteModel": settings.meal_routes_table,
+            "CanteenModel": settings.canteens_table,
+            "MealOrderModel": settings.meal_orders_table,
+            "MealBookingModel": settings.meal_orders_table,
+            "ServiceFacilityModel": settings.service_facilities_table,
+            "AssessmentModel": settings.assessments_table,
+            "IncidentModel": settings.incidents_table,
+            "OrderModel": settings.orders_table,
+            "OrderEventModel": settings.order_events_table,
+            "HomeServiceModel": settings.home_services_table,
+            "HomeCareBedModel": settings.home_care_beds_table,
+            "DayCareModel": settings.day_care_table,
+            "BenefitClaimModel": settings.benefit_claims_table,
         },
     )
 
 
-__all__ = [
-    "assessments",
-    "benefit_claims",
-    "bind_tables",
-    "canteens",
-    "coverage",
-    "day_care",
-    "devices",
-    "history",
-    "home_care_beds",
-    "incidents",
-    "inspections",
-    "meal_bookings",
-    "meal_orders",
-    "meal_routes",
-    "orders",
-    "registry",
-    "routes",
-    "service_facilities",
-    "settings_items",
-    "tickets",
-    "visits",
-]
+__all__ = ["bind_tables"]

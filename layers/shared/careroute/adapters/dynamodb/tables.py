@@ -28,6 +28,12 @@ M = TypeVar("M", bound=Model)
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
+_table_names: dict[str, str] = {}
+"""Each model's table, by the model's class name, and their region: set at cold start by
+`bind_models`, kept for the models whose module is imported after it."""
+_region = ""
+
+
 class TableModel(Model):
     """A model whose table is named by configuration at cold start (`bind_models`), never
     in code: the models declare only their attributes."""
@@ -35,17 +41,45 @@ class TableModel(Model):
     class Meta:
         table_name = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A function imports only the table modules it uses, some after the cold start's
+        # `bind_models`: such a model is bound as it is defined.
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in _table_names:
+            _bind(cls, _region, _table_names[cls.__name__])
 
-def bind_models(region: str, tables: Mapping[type[Model], str]) -> None:
-    """Point each model at its table (named by configuration, not code) in `region`."""
-    for model, table in tables.items():
-        if "Meta" not in vars(model):
-            # Inherited from TableModel: the model gets its own, or all would share one table.
-            own = type("Meta", (cast(type, model.Meta),), {})
-            model.Meta = cast(MetaProtocol, own)
-        model.Meta.table_name = table
-        setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
-        model._connection = None
+
+def bind_models(region: str, tables: Mapping[str, str]) -> None:
+    """Point each model (by class name) at its table (named by configuration, not code) in
+    `region`: the models defined now, and those whose module is imported later."""
+    global _region
+    _table_names.clear()
+    _table_names.update(tables)
+    _region = region
+    for model in _defined_models():
+        if model.__name__ in tables:
+            _bind(model, region, tables[model.__name__])
+
+
+def _defined_models() -> list[type[TableModel]]:
+    """Every model defined so far: the subclasses of TableModel, at any depth."""
+    found: list[type[TableModel]] = []
+    pending = list(TableModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return found
+
+
+def _bind(model: type[Model], region: str, table: str) -> None:
+    if "Meta" not in vars(model):
+        # Inherited from TableModel: the model gets its own, or all would share one table.
+        own = type("Meta", (cast(type, model.Meta),), {})
+        model.Meta = cast(MetaProtocol, own)
+    model.Meta.table_name = table
+    setattr(model.Meta, "region", region)  # noqa: B010 (Meta declares no region)
+    model._connection = None
 
 
 def index(name: str, hash_key: str, range_key: str | None = None) -> GlobalSecondaryIndex[Any]:
