@@ -158,12 +158,13 @@ class MemoryCoverage:
         self._totals: dict[tuple[str, str], int] = {}
         self._tickets: dict[str, Counter[str]] = {}
 
-    def project_visit(self, record: VisitRecord) -> Projection:
+    def project_visit(self, record: VisitRecord, contacts_count: bool = False) -> Projection:
         visit_marker = f"visit#{record.visit_id}"
         if visit_marker in self._markers:
             return Projection.DUPLICATE
         elder_marker = f"elder-month#{record.elder_id}#{record.month}"
-        count_elder = record.completed and elder_marker not in self._markers
+        count_elder = record.counts_toward_month(contacts_count)
+        count_elder = count_elder and elder_marker not in self._markers
         self._markers.add(visit_marker)
         if count_elder:
             self._markers.add(elder_marker)

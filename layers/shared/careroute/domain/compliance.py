@@ -276,7 +276,8 @@ def check_compliance(
                     row.visits_made += 1
                     name = record.outcome.value
                     row.outcomes[name] = row.outcomes.get(name, 0) + 1
-        first_completed = next((r for r in this_month if r.completed), None)
+        contacts = policy.contacts.count_toward_monthly
+        first_completed = next((r for r in this_month if r.counts_toward_month(contacts)), None)
         baseline = known.get(elder_id)
         if baseline is None:
             if first_completed is not None:

@@ -97,10 +97,13 @@ CounterKey = tuple[str, Scope, str]
 """(month 'YYYY-MM', scope, tier or ALL)."""
 
 
-def recompute(visits: Iterable[VisitRecord]) -> dict[CounterKey, Counters]:
+def recompute(
+    visits: Iterable[VisitRecord], contacts_count: bool = False
+) -> dict[CounterKey, Counters]:
     """Coverage counters from raw visit records alone (the independent check).
 
-    An elder counts once per month, in the tier of its earliest completed visit that month.
+    An elder counts once per month, in the tier of its earliest completed visit that month
+    (or phone or video contact, when `contacts_count`: the policy's `[contacts]`).
     """
     counters: dict[CounterKey, Counters] = defaultdict(Counters)
     first_completed: dict[tuple[str, str], VisitRecord] = {}
@@ -110,7 +113,7 @@ def recompute(visits: Iterable[VisitRecord]) -> dict[CounterKey, Counters]:
                 row = counters[(visit.month, scope, tier)]
                 row.visits_made += 1
                 row.outcomes[visit.outcome.value] = row.outcomes.get(visit.outcome.value, 0) + 1
-        if visit.completed:
+        if visit.counts_toward_month(contacts_count):
             key = (visit.elder_id, visit.month)
             earlier = first_completed.get(key)
             if earlier is None or visit.visited_at < earlier.visited_at:

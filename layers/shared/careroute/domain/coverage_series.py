@@ -19,17 +19,20 @@ TIERS = ("T1", "T2", "T3", ALL_TIERS)
 
 
 def daily_elders_visited(
-    visits: Iterable[VisitRecord], month: str, until: date | None = None
+    visits: Iterable[VisitRecord],
+    month: str,
+    until: date | None = None,
+    contacts_count: bool = False,
 ) -> list[dict[str, object]]:
     """[{"date": "YYYY-MM-DD", "T1": n, "T2": n, "T3": n, "ALL": n}, ...] cumulative, one per
     day of `month` up to `until` (default: the month's last day). Visits outside the month
-    are ignored."""
+    are ignored; a phone or video contact counts when `contacts_count` (the policy's)."""
     first, last = month_bounds(month)
     if until is not None:
         last = min(last, until)
     earliest: dict[str, VisitRecord] = {}
     for visit in visits:
-        if visit.month != month or not visit.completed:
+        if visit.month != month or not visit.counts_toward_month(contacts_count):
             continue
         seen = earliest.get(visit.elder_id)
         if seen is None or visit.visited_at < seen.visited_at:

@@ -82,6 +82,8 @@ class Outcome(StrEnum):
     HOSPITALISED = "hospitalised"
     MOVED = "moved"
     DECEASED = "deceased"
+    PHONE_CONTACT = "phone_contact"
+    VIDEO_CONTACT = "video_contact"
 
 
 class FindingCategory(StrEnum):
@@ -103,6 +105,9 @@ class Severity(StrEnum):
 
 COMPLETED_OUTCOMES = frozenset({Outcome.VISITED})
 """Outcomes that count as a completed visit for cadence and monthly coverage."""
+CONTACT_OUTCOMES = frozenset({Outcome.PHONE_CONTACT, Outcome.VIDEO_CONTACT})
+"""A call instead of a visit: recorded and tallied like any outcome, never a visit for a
+tier's cadence; toward the monthly rule only when the policy says so (`[contacts]`)."""
 
 
 def parse_clock(text: str) -> int:
@@ -302,6 +307,11 @@ class VisitRecord:
     @property
     def completed(self) -> bool:
         return self.outcome in COMPLETED_OUTCOMES
+
+    def counts_toward_month(self, contacts_count: bool) -> bool:
+        """Whether the record covers the elder's month: a completed visit, or a phone or
+        video contact when the policy counts them (`contacts_count`)."""
+        return self.completed or (contacts_count and self.outcome in CONTACT_OUTCOMES)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ class CoverageCheck:
 
     visits: VisitRepository
     coverage: CoverageRepository
+    contacts_count: bool = False
+    """Phone and video contacts cover the month (the policy's `[contacts]`), as the
+    projector counted them."""
 
 
 @dataclass(frozen=True)
@@ -60,23 +63,29 @@ def _same(stored: Row | None, expected: Row | None) -> bool:
     return key(stored) == key(expected)
 
 
-def counted_from(records: Iterable[VisitRecord], month: str) -> dict[tuple[Scope, str], Row]:
+def counted_from(
+    records: Iterable[VisitRecord], month: str, contacts_count: bool = False
+) -> dict[tuple[Scope, str], Row]:
     """The month's counters recounted from visit records."""
-    counted = recompute(v for v in records if v.month == month)
+    counted = recompute((v for v in records if v.month == month), contacts_count)
     return {(scope, tier): _as_row(c) for (m, scope, tier), c in counted.items() if m == month}
 
 
 def check_month(month: str, ports: CoverageCheck) -> list[Drift]:
     """Every (scope, tier) whose stored counters differ from the visit records; [] = exact."""
-    return drift_of(month, ports.coverage.stored_counters(month), ports.visits.all_visits())
+    stored = ports.coverage.stored_counters(month)
+    return drift_of(month, stored, ports.visits.all_visits(), ports.contacts_count)
 
 
 def drift_of(
-    month: str, stored: dict[tuple[Scope, str], Row], records: Iterable[VisitRecord]
+    month: str,
+    stored: dict[tuple[Scope, str], Row],
+    records: Iterable[VisitRecord],
+    contacts_count: bool = False,
 ) -> list[Drift]:
     """Every (scope, tier) whose `stored` counters differ from the records' recount (any
     backend's: the memory simulation checks its own this way)."""
-    expected = counted_from(records, month)
+    expected = counted_from(records, month, contacts_count)
     return [
         Drift(scope, tier, stored.get((scope, tier)), expected.get((scope, tier)))
         for scope, tier in sorted(set(stored) | set(expected), key=lambda k: (str(k[0]), k[1]))
@@ -86,4 +95,5 @@ def drift_of(
 
 def rebuild_month(month: str, ports: CoverageCheck) -> int:
     """Overwrite the month's counters with the values recomputed from the visit records."""
-    return ports.coverage.overwrite_counters(month, counted_from(ports.visits.all_visits(), month))
+    counted = counted_from(ports.visits.all_visits(), month, ports.contacts_count)
+    return ports.coverage.overwrite_counters(month, counted)

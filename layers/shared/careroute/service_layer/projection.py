@@ -93,7 +93,7 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
         elders.raise_urgent_until(record.community_id, record.elder_id, until)
     if record.findings:
         open_tickets(ports.tickets, record, policy.tickets)
-    return ports.coverage.project_visit(record)
+    return ports.coverage.project_visit(record, policy.contacts.count_toward_monthly)
 
 
 def status_reason(record: VisitRecord) -> str:

@@ -46,6 +46,8 @@ class CoverageModel(TableModel, SharedKeys, Expiring):
     outcome_hospitalised = NumberAttribute(default=0)
     outcome_moved = NumberAttribute(default=0)
     outcome_deceased = NumberAttribute(default=0)
+    outcome_phone_contact = NumberAttribute(default=0)
+    outcome_video_contact = NumberAttribute(default=0)
     tickets_opened = NumberAttribute(null=True)
     """On ticket counter items only (`tickets#MONTH#SCOPE`), by the month a ticket opened."""
     tickets_closed = NumberAttribute(null=True)
@@ -89,9 +91,9 @@ def _count_visit(tx: TransactWrite, record: VisitRecord, count_elder: bool) -> N
             tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
 
 
-def project_visit(record: VisitRecord) -> Projection:
+def project_visit(record: VisitRecord, contacts_count: bool = False) -> Projection:
     """Apply one visit to the monthly counters, exactly once per visit id."""
-    count_elder = record.completed
+    count_elder = record.counts_toward_month(contacts_count)
     while True:
         with transaction(CoverageModel, "project a visit onto coverage") as tx:
             _count_visit(tx, record, count_elder)

@@ -281,8 +281,8 @@ class DynamoTickets:
 
 
 class DynamoCoverage:
-    def project_visit(self, record: VisitRecord) -> Projection:
-        return coverage.project_visit(record)
+    def project_visit(self, record: VisitRecord, contacts_count: bool = False) -> Projection:
+        return coverage.project_visit(record, contacts_count)
 
     def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
         return coverage.save_registry_totals(totals)

@@ -111,9 +111,10 @@ class TicketRepository(Protocol):
 
 
 class CoverageRepository(Protocol):
-    def project_visit(self, record: VisitRecord) -> Projection:
+    def project_visit(self, record: VisitRecord, contacts_count: bool = False) -> Projection:
         """Count the visit in every scope x (its tier, ALL) of its month, exactly once per
-        visit id; the elder counts as visited once per month (completed outcomes only)."""
+        visit id; the elder counts as visited once per month (completed outcomes only, and
+        phone or video contacts when `contacts_count`, the policy's `[contacts]`)."""
         ...
 
     def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:

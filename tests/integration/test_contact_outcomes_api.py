@@ -1,0 +1,56 @@
+"""Phone and video contacts through the API: `POST /visits` and the batch accept them, the
+visits table stores them like any outcome, and, after the projector, `GET /coverage` tallies
+them per outcome without counting the elder visited (the default policy), in agreement with
+the drift check's recount of the visit records."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
+from careroute.adapters.dynamodb.visits import all_visits
+from careroute.domain.vocabulary import Outcome, Registry
+from careroute.service_layer.coverage_check import check_month
+from careroute_local.pump import EventPump
+from tests.conftest import bearer, china_now
+
+
+def test_a_phone_and_a_video_contact_are_stored_and_tallied_but_visit_nobody(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    steward = small_city.stewards[0]
+    elder = next(e for e in small_city.elders if e.community_id == steward.community_id)
+    now = china_now().replace(microsecond=0)
+    headers = {
+        "content-type": "application/json",
+        **bearer(loaded_stack, "steward", steward.steward_id),
+    }
+    call = {"elder_id": elder.elder_id, "outcome": "phone_contact", "visited_at": now.isoformat()}
+    single = loaded_stack.invoke_http(
+        "POST", "/visits", headers={**headers, "idempotency-key": "call-0000001"},
+        body=json.dumps(call),
+    )  # fmt: skip
+    video = {**call, "outcome": "video_contact", "idempotency_key": "call-0000002",
+             "visited_at": (now - timedelta(hours=1)).isoformat()}  # fmt: skip
+    batch = loaded_stack.invoke_http(
+        "POST", "/visits/batch", headers=headers, body=json.dumps({"items": [video]})
+    )
+
+    assert single.status == 201, single.text
+    assert single.json()["outcome"] == "phone_contact"
+    assert batch.status == 200 and [r["status"] for r in batch.json()["results"]] == [201]
+    stored = sorted(v.outcome for v in all_visits())
+    assert stored == [Outcome.PHONE_CONTACT, Outcome.VIDEO_CONTACT]
+
+    loaded_stack.drain_stream("VisitsTable")
+    month = now.strftime("%Y-%m")
+    query = {"month": month, "scope": f"community:{elder.community_id}"}
+    response = loaded_stack.invoke_http(
+        "GET", "/coverage", headers=bearer(loaded_stack, "city_admin"), query=query
+    )
+    assert response.status == 200, response.text
+    [row] = [r for r in response.json()["tiers"] if r["tier"] == "ALL"]
+    assert row["outcomes"]["phone_contact"] == 1 and row["outcomes"]["video_contact"] == 1
+    assert (row["visits_made"], row["elders_visited"]) == (2, 0)
+    assert check_month(month, coverage_checking()) == []
