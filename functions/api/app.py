@@ -14,6 +14,7 @@ from careroute.entrypoints.api_routes import (
     ApiSetup,
     bureau,
     capacity,
+    exports,
     officials,
     registry,
     tickets,
@@ -27,7 +28,7 @@ from careroute.entrypoints.openapi_doc import served_document
 settings = bound_settings()
 app = new_resolver()
 api = ApiSetup(settings, load_policy(settings.policy_file), caller_of(app))
-for area in (visits, officials, registry, bureau, tickets, capacity):
+for area in (visits, officials, registry, bureau, tickets, capacity, exports):
     area.add_routes(app, api)
 
 

@@ -61,6 +61,7 @@ def test_the_docs_page_renders_the_whole_document_grouped_by_tag(session_pump: E
 
 BAD_INPUT = [
     ("ApiFunction", "GET", "/coverage?month=2026-13", "month"),
+    ("ApiFunction", "GET", "/exports/overdue?format=pdf", "format"),
     ("WebFunction", "GET", "/coverage/daily?month=13-2026", "month"),
     ("OrdersFunction", "GET", "/oversight/orders?scope=city&month=2026-1", "month"),
     ("InspectionsApiFunction", "GET", "/inspections/progress?month=2026-00", "month"),

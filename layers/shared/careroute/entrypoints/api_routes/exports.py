@@ -1,0 +1,110 @@
+"""Officials' exports: a month's coverage, the overdue elders and the tickets of a scope as a
+CSV or XLSX file with Chinese headers, the same numbers as GET /coverage, /overdue and
+/tickets (each with that route's parameters, plus `format`). Officials' roles only; the scope
+is checked as on the JSON routes."""
+
+import base64
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
+from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, ticketing
+from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat, export_file
+from careroute.domain import clock
+from careroute.entrypoints.api_routes import ApiSetup
+from careroute.entrypoints.api_routes.officials import OnQuery
+from careroute.entrypoints.api_routes.tickets import SourceQuery
+from careroute.entrypoints.http_api import (
+    INPUT_ERRORS,
+    READ_ERRORS,
+    MonthQuery,
+    Routes,
+    ScopeQuery,
+)
+from careroute.entrypoints.policy_in_force import current_policy
+from careroute.service_layer.exports import (
+    ExportTable,
+    coverage_export,
+    overdue_export,
+    tickets_export,
+)
+from careroute.service_layer.tickets import TicketFilter
+
+FormatQuery = Annotated[
+    ExportFormat, Query(description="csv (UTF-8 with a byte-order mark) or xlsx")
+]
+FILE_RESPONSES: dict[int, OpenAPIResponse] = {
+    200: {
+        "description": "The file, with Chinese column headers (Content-Disposition: attachment)",
+        "content": {
+            CONTENT_TYPES[ExportFormat.CSV]: {"schema": {"type": "string"}},
+            CONTENT_TYPES[ExportFormat.XLSX]: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+def file_response(table: ExportTable, kind: ExportFormat) -> Response[str]:
+    """The table written as `kind`, sent as a download. The body goes base64-encoded, as API
+    Gateway passes a binary body: given bytes, powertools would first validate them as text
+    against the route's annotation, and an XLSX file is not UTF-8."""
+    written = export_file(table, kind)
+    body = base64.b64encode(written.body).decode("ascii")
+    headers = {"Content-Disposition": written.disposition}
+    response = Response(200, written.content_type, body, headers=headers)
+    response.base64_encoded = True
+    return response
+
+
+def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
+    caller = api.caller
+    scopes, coverage = DynamoScopes(), DynamoCoverage()
+    overdue = overdue_reading()
+    tickets = ticketing()
+    route = Routes(app, "officials")
+
+    @route(
+        "GET",
+        "/exports/coverage",
+        "A month's visit coverage of a scope per risk tier as CSV or XLSX (GET /coverage's rows)",
+        errors=READ_ERRORS,
+        responses=FILE_RESPONSES,
+    )
+    def get_coverage_export(
+        month: MonthQuery, scope: ScopeQuery = "city", format: FormatQuery = ExportFormat.CSV
+    ) -> Response[str]:
+        table = coverage_export(caller(), month, scope, scopes, coverage)
+        return file_response(table, format)
+
+    @route(
+        "GET",
+        "/exports/overdue",
+        "The elders of a scope past their visit deadline as CSV or XLSX (ids and dates, no names)",
+        errors=READ_ERRORS,
+        responses=FILE_RESPONSES,
+    )
+    def get_overdue_export(
+        scope: ScopeQuery = "city", on: OnQuery = None, format: FormatQuery = ExportFormat.CSV
+    ) -> Response[str]:
+        policy = current_policy(api.policy)
+        table = overdue_export(caller(), scope, on or clock.today(), policy, overdue, coverage)
+        return file_response(table, format)
+
+    @route(
+        "GET",
+        "/exports/tickets",
+        "The follow-up tickets of a scope as CSV or XLSX (ids, no names), soonest due first",
+        errors=INPUT_ERRORS,
+        responses=FILE_RESPONSES,
+    )
+    def get_tickets_export(
+        scope: ScopeQuery,
+        status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
+        source: SourceQuery = None,
+        format: FormatQuery = ExportFormat.CSV,
+    ) -> Response[str]:
+        table = tickets_export(caller(), scope, status, clock.now(), tickets, source)
+        return file_response(table, format)

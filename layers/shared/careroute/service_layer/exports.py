@@ -1,0 +1,227 @@
+"""Officials' exports: the numbers of the JSON reads (a month's coverage, the overdue elders,
+the tickets of a scope) as a table with Chinese column headers, ready to be written as CSV or
+XLSX (careroute.adapters.export_files).
+
+Each export reads through the same use case and the same scope check as its JSON route, so a
+file holds exactly what the caller may read there, and only the officials' roles (street,
+district, city admin) may export. A column is named by its English field (the JSON field it
+comes from; docs/api.md lists them) and headed in Chinese. No export carries a name, an
+address, a phone number, a guardian or an ID number: the reads behind them carry none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from careroute.domain.access import Caller, Role
+from careroute.domain.coverage import OUTCOME_NAMES
+from careroute.domain.policy import Policy
+from careroute.domain.tickets import TicketSource
+from careroute.domain.vocabulary import CHINA_TZ
+from careroute.messages.api import OverdueList, TicketList
+from careroute.service_layer.officials import OverdueReading, overdue_in
+from careroute.service_layer.ports import CoverageRepository, ScopeDirectory
+from careroute.service_layer.scope_access import parse_scope, readable_known_scope
+from careroute.service_layer.tickets import TicketFilter, Ticketing, list_tickets
+
+UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+
+EXPORT_ROLES = (Role.STREET_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN)
+"""Who may take the numbers away: officials and the bureau, never a steward."""
+
+Cell = str | int | float | bool | date | datetime | None
+"""One value of an export: text, a count, a share, yes/no, a day or a local (Beijing) time."""
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    """The English name: the JSON field the values come from."""
+    header: str
+    """The Chinese header the file shows."""
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """One export: a file name (ASCII, no extension), a sheet title, columns and rows."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: Sequence[tuple[Cell, ...]]
+
+    def __post_init__(self) -> None:
+        width = len(self.columns)
+        for row in self.rows:
+            if len(row) != width:
+                raise ValueError(f"a row of {len(row)} cells under {width} columns")
+
+
+OUTCOME_HEADERS = {
+    "visited": "已探访",
+    "not_home": "不在家",
+    "refused": "拒绝探访",
+    "hospitalised": "住院",
+    "moved": "搬走",
+    "deceased": "去世",
+    "phone_contact": "电话联系",
+    "video_contact": "视频联系",
+}
+"""The Chinese header of each outcome's count (careroute.domain.vocabulary.Outcome); an
+outcome missing here is headed by its English name."""
+
+COVERAGE_COLUMNS = (
+    Column("scope", "范围"),
+    Column("month", "月份"),
+    Column("tier", "风险等级"),
+    Column("elders_due", "应访老人数"),
+    Column("elders_visited", "已访老人数"),
+    Column("visit_rate", "探访率"),
+    Column("visits_made", "探访次数"),
+    *(
+        Column(f"outcome_{name}", f"结果:{OUTCOME_HEADERS.get(name, name)}")
+        for name in OUTCOME_NAMES
+    ),
+)
+OVERDUE_COLUMNS = (
+    Column("elder_id", "老人编号"),
+    Column("community_id", "社区编号"),
+    Column("tier", "风险等级"),
+    Column("last_visited_on", "上次探访日期"),
+    Column("deadline", "探访截止日期"),
+    Column("days_overdue", "逾期天数"),
+)
+TICKET_COLUMNS = (
+    Column("ticket_id", "工单编号"),
+    Column("source", "来源"),
+    Column("elder_id", "老人编号"),
+    Column("community_id", "社区编号"),
+    Column("street_id", "街道编号"),
+    Column("district_id", "区编号"),
+    Column("visit_id", "探访记录编号"),
+    Column("category", "类别"),
+    Column("severity", "紧急程度"),
+    Column("level", "当前层级"),
+    Column("status", "状态"),
+    Column("overdue", "是否超时"),
+    Column("opened_at", "创建时间(北京时间)"),
+    Column("due_at", "办理时限(北京时间)"),
+    Column("closed_at", "办结时间(北京时间)"),
+    Column("action", "处理措施"),
+    Column("result", "办理结果"),
+    Column("benefit", "政策待遇"),
+)
+EXPORT_COLUMNS = {
+    "coverage": COVERAGE_COLUMNS,
+    "overdue": OVERDUE_COLUMNS,
+    "tickets": TICKET_COLUMNS,
+}
+"""Every export's columns by its name (the path segment of GET /exports/{name})."""
+
+
+def require_exporter(who: Caller) -> None:
+    """ForbiddenError unless the caller is an official or the city admin."""
+    who.require(*EXPORT_ROLES)
+
+
+def coverage_export(
+    who: Caller, month: str, scope: str, scopes: ScopeDirectory, coverage: CoverageRepository
+) -> ExportTable:
+    """The month's coverage of a scope per risk tier, as GET /coverage's `tiers` rows."""
+    require_exporter(who)
+    where = readable_known_scope(who, scope, scopes, coverage)
+    rows = [
+        (
+            str(where),
+            month,
+            row["tier"],
+            row["elders_due"],
+            row["elders_visited"],
+            row["visit_rate"],
+            row["visits_made"],
+            *(row["outcomes"][name] for name in OUTCOME_NAMES),
+        )
+        for row in coverage.read_coverage(month, where)
+    ]
+    return ExportTable(
+        _file_name("coverage", str(where), month), "探访覆盖率", COVERAGE_COLUMNS, rows
+    )
+
+
+def overdue_export(
+    who: Caller,
+    scope: str,
+    on: date,
+    policy: Policy,
+    ports: OverdueReading,
+    coverage: CoverageRepository,
+) -> ExportTable:
+    """The elders of a scope past their visit deadline on `on`, as GET /overdue lists them
+    (ids and dates, most overdue first). An elder never visited has no deadline."""
+    require_exporter(who)
+    where = readable_known_scope(who, scope, ports.scopes, coverage)
+    return overdue_table(overdue_in(where, on, policy, ports))
+
+
+def overdue_table(overdue: OverdueList) -> ExportTable:
+    """GET /overdue's answer as a table."""
+    rows = [
+        (e.elder_id, e.community_id, e.tier.value, e.last_visited_on, e.deadline, e.days_overdue)
+        for e in overdue.elders
+    ]
+    name = _file_name("overdue", overdue.scope, overdue.on.isoformat())
+    return ExportTable(name, "逾期未访老人", OVERDUE_COLUMNS, rows)
+
+
+def tickets_export(
+    who: Caller,
+    scope: str,
+    status: TicketFilter,
+    now: datetime,
+    ports: Ticketing,
+    source: TicketSource | None = None,
+) -> ExportTable:
+    """The tickets of a scope with the status (and source), as GET /tickets lists them."""
+    require_exporter(who)
+    return tickets_table(list_tickets(who, parse_scope(scope), status, now, ports, source))
+
+
+def tickets_table(tickets: TicketList) -> ExportTable:
+    """GET /tickets' answer as a table, its times in Beijing time."""
+    rows = [
+        (
+            t.ticket_id,
+            t.source,
+            t.elder_id,
+            t.community_id,
+            t.street_id,
+            t.district_id,
+            t.visit_id or None,
+            t.category,
+            t.severity,
+            t.level,
+            t.status,
+            t.overdue,
+            _beijing(t.opened_at),
+            _beijing(t.due_at),
+            _beijing(t.closed_at),
+            t.action,
+            t.result,
+            t.benefit,
+        )
+        for t in tickets.tickets
+    ]
+    name = _file_name("tickets", tickets.scope, tickets.status)
+    return ExportTable(name, "跟踪工单", TICKET_COLUMNS, rows)
+
+
+def _beijing(moment: datetime | None) -> datetime | None:
+    """The moment as a Beijing wall-clock time (no zone: spreadsheets keep none)."""
+    return None if moment is None else moment.astimezone(CHINA_TZ).replace(tzinfo=None)
+
+
+def _file_name(kind: str, scope: str, qualifier: str) -> str:
+    """e.g. 'coverage_district-D01_2026-12': ASCII, safe in a Content-Disposition header."""
+    return UNSAFE_IN_FILE_NAME.sub("-", f"{kind}_{scope}_{qualifier}")
