@@ -62,16 +62,18 @@ class BedDays:
         communities = MemoryCommunities()
         communities.save_communities(city.communities)
         self.beds = MemoryBeds()
+        self.elders = MemoryElders()
+        """The programmes' copy of the registry (assessments grade, the scan notifies here)."""
         self.ports = BedKeeping(
             beds=self.beds,
             visits=MemoryBedVisits(),
             routes=MemoryBedRoutes(),
             providers=MemoryProviders(),
-            elders=MemoryElders(),
+            elders=self.elders,
             communities=communities,
             scopes=MemoryScopes(communities),
         )
-        self.ports.elders.save_elders(city.elders)
+        self.elders.save_elders(city.elders)
         synthetic = generate_beds(
             city_seed, city, as_of=first - timedelta(days=1), policy=policy.home_care_beds
         )

@@ -9,7 +9,10 @@ Files written to the output directory:
     workload.csv   steward x day: status, planned, attempts, visited, hours, travel minutes
     raw/           visits.jsonl (the visit records), baselines.json, counters.json (the
                    projector's), recorded.json (what the API answered): what
-                   `careroute simulate --check DIR` recomputes the month from, offline.
+                   `careroute simulate --check DIR` recomputes the month from, offline;
+                   and the programmes' (programme_sim.raw): assessments.json (each result
+                   recorded), benefit_claims.json (each claim), institutions.json (each
+                   institution's latest scores and stars, where inspections ran).
 """
 
 from __future__ import annotations
@@ -95,6 +98,18 @@ def write_raw(
     _write_json(directory / "counters.json", counters)
     _write_json(directory / "recorded.json", recorded)
     _write_json(directory / "drift.json", drift)
+
+
+def write_programme_raw(directory: Path, raw: dict[str, Any]) -> None:
+    """Each programme's raw records as `<name>.json` (none with --visits-only)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, records in raw.items():
+        _write_json(directory / f"{name}.json", records)
+
+
+def read_programme_raw(directory: Path, name: str) -> Any:
+    """What write_programme_raw wrote under `name`; FileNotFoundError names the file."""
+    return _read_json(directory / f"{name}.json")
 
 
 def read_raw(
@@ -282,7 +297,52 @@ def _programmes_lines(g: dict[str, Any]) -> list[str]:
         f"booked ({c['day_occupancy']:.1%}); respite {c['respite_nights_booked']:,} of "
         f"{c['respite_nights_offered']:,} nights",
         f"- service hours: {h['hours']:,} ({by_programme})",
+        *_care_flow_lines(g),
     ]
+
+
+def _care_flow_lines(g: dict[str, Any]) -> list[str]:
+    """The assessments', benefit claims' and institution ratings' month (absent from a
+    report written before they were simulated)."""
+    lines = []
+    if "assessments" in g:
+        a = g["assessments"]
+        refused = sum(v for k, v in a.items() if k.startswith("assessment_requests_refused"))
+        levels = ", ".join(f"{k} {v:,}" for k, v in a["results_by_level"].items()) or "none"
+        lines.append(
+            f"- needs assessments: {a.get('assessment_requests_opened_on_visits', 0):,} asked "
+            f"for by stewards on visits ({refused:,} refused, e.g. one open already) beside "
+            f"{a.get('assessment_backlog_open', 0):,} open before the month; "
+            f"{a['results_in_month']:,} results recorded ({a['results_on_time']:,} by their "
+            f"deadline), care levels {levels}; {a['open']:,} open at the end "
+            f"({a['overdue']:,} overdue), {a['bed_eligible']:,} graded bed-eligible"
+        )
+    if "benefit_claims" in g:
+        c = g["benefit_claims"]
+        decided, on_time = c["decided"], c["decided_on_time"]
+        share = f"{100 * on_time / decided:.1f} %" if decided else "—"
+        lines.append(
+            f"- benefit claims: {c['claims']:,} ({c.get('claims_opened_before_month', 0):,} "
+            f"from the scan before the month, {c.get('claims_opened_in_month', 0):,} in it); "
+            f"{c.get('claims_applied_on_visits', 0):,} applied on stewards' visits, "
+            f"{c.get('claims_declined', 0):,} declined; {decided:,} decided, {on_time:,} by "
+            f"their day ({share}; SLA: within {c['approval_days']} days of applying), "
+            f"{c.get('claims_approved', 0):,} approved, {c.get('claims_refused_means_test', 0):,}"
+            f" refused by the means test; {c['waiting_late']:,} waiting past their day; "
+            f"{c.get('claims_paid', 0):,} paid for the month, {c['yuan_paid']:,} yuan"
+        )
+    r = g.get("institution_ratings")
+    if r is not None and r.get("simulated") is False:
+        lines.append(f"- institution ratings: not simulated: {r['why']}")
+    elif r is not None:
+        lines.append(
+            f"- institution ratings: {r['institutions']:,} institutions, "
+            f"{r['inspected_in_month']:,} inspected in the month: {r['rated_up']:,} rated up, "
+            f"{r['rated_down']:,} down, {r['rating_unchanged']:,} unchanged; by stars (none, "
+            f"1-5) {r['by_stars_at_start']} at the start, {r['by_stars']} at the end "
+            f"(mean {r['mean_stars']})"
+        )
+    return lines
 
 
 def markdown(

@@ -11,6 +11,14 @@ report's `programmes` block holds each programme's month as an official reads it
 `GET /oversight/beds`, `/meals/subsidies`, `/oversight/day-care` and
 `/oversight/service-hours` for the city (the ledger here has the beds' hours only: orders
 run on the stack engine's home-service simulation).
+
+They follow the engine's month too (`Run`, read after each day's visits): each elder's
+registry status as the engine set it (an elder who died or moved has their home care bed
+closed, `beds_left_care`), and each visit the steward recorded, on which the steward asks
+for needs assessments (assessment_sim.py) and helps elders apply for the benefits they were
+notified of (claim_sim.py). Institutions' ratings follow their inspections where the engine
+simulates inspections (rating_sim.py: the stack engine). `raw()` gives the records the
+figures are recounted from (`careroute simulate --check`, programme_check.py).
 """
 
 from __future__ import annotations
@@ -31,12 +39,21 @@ from careroute.adapters.memory_meal_bookings import MemoryMealBookings
 from careroute.adapters.memory_meals import MemoryCanteens, MemoryMealOrders
 from careroute.adapters.memory_orders import MemoryDayPlans, MemoryOrders, MemoryQuota
 from careroute.domain.access import Caller, Role
+from careroute.domain.bed_visits import month_bounds
 from careroute.domain.day_care import CareKind
 from careroute.domain.errors import CareRouteError
 from careroute.domain.meals import MealMode
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, Registry
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Category,
+    Elder,
+    ElderStatus,
+    Outcome,
+    Registry,
+)
 from careroute.planning.service_circle import FacilityKind
+from careroute.service_layer.beds_left_care import close_bed_of_departed
 from careroute.service_layer.day_care import (
     DayCareKeeping,
     PlaceRequest,
@@ -50,11 +67,16 @@ from careroute.service_layer.meal_orders import (
     book_lunch,
     meal_subsidies,
 )
+from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.service_hours import HourKeeping, ledger_summary
+from careroute_local.assessment_sim import AssessmentDays
 from careroute_local.bed_sim import CITY_ADMIN, BedDays
+from careroute_local.claim_sim import ClaimDays
+from careroute_local.rating_sim import InstitutionRatings
 
 if TYPE_CHECKING:
     from careroute_local.simulation.config import SimulationConfig
+    from careroute_local.simulation.state import Run
 
 DELIVERY_SHARE = 0.7
 DAY_CARE_SHARE = 0.02
@@ -69,12 +91,34 @@ def _at(day: date, hour: int) -> datetime:
 
 
 class ProgrammeDays:
-    """Beds, lunches and day care through a simulated month, on the memory adapters."""
+    """Beds, lunches, day care, assessments and benefit claims through a simulated month, on
+    the memory adapters; `run` (the engine's month, if any) gives the registry's status
+    changes and the stewards' visits."""
 
-    def __init__(self, city: Registry, policy: Policy, seed: int, city_seed: int, first: date):
-        self.policy, self.seed = policy, seed
+    def __init__(
+        self,
+        city: Registry,
+        policy: Policy,
+        seed: int,
+        city_seed: int,
+        first: date,
+        run: Run | None = None,
+        last: date | None = None,
+        inspected: bool = False,
+    ):
+        self.policy, self.seed, self.run = policy, seed, run
+        self.last = last or month_bounds(first.strftime("%Y-%m"))[1]
         self.beds = BedDays(city, policy, seed, city_seed, first)
         ports = self.beds.ports
+        self.community_of = {e.elder_id: e.community_id for e in city.elders}
+        self.seen_visits = 0
+        """How many of the engine's recorded visits were read already."""
+        elders = self.beds.elders
+        self.assessments = AssessmentDays(
+            city, policy, elders, _stewards_of(city), seed, city_seed, first
+        )
+        self.claims = ClaimDays(city, policy, elders, _stewards_of(city), seed, first)
+        self.ratings = InstitutionRatings(city, policy, city_seed, first, inspected)
         communities = sorted(city.communities, key=lambda c: c.community_id)
         canteens = MemoryCanteens()
         sites = generate_canteens(communities, MEAL_SEED)
@@ -108,19 +152,58 @@ class ProgrammeDays:
 
     @classmethod
     def of(
-        cls, config: SimulationConfig, city: Registry, policy: Policy
+        cls, config: SimulationConfig, city: Registry, policy: Policy, run: Run | None = None
     ) -> ProgrammeDays | NotSimulated:
         """The run's programmes, or none with `--visits-only` (as the stack's other parts)."""
         if config.visits_only:
             return NotSimulated()
-        return cls(city, policy, config.seed, config.city_seed, config.first)
+        inspected = config.engine == "stack"  # the memory engine runs no inspections
+        return cls(city, policy, config.seed, config.city_seed, config.first, run, config.last,
+                   inspected)  # fmt: skip
 
     def day(self, day: date) -> None:
         started = time.perf_counter()
+        self._follow_registry(day)
         self.beds.day(day)
+        visits = self._visits_of_the_day()
+        self.assessments.day(day, [elder for elder, _, _ in visits])
+        self.claims.day(day, visits, last=day == self.last)
         self._lunches(day)
         self._day_care(day)
         self.seconds += time.perf_counter() - started
+
+    def _follow_registry(self, day: date) -> None:
+        """Each status the engine set (the registry's PATCH) also in the programmes' copy of
+        the registry; an elder who died or moved has their home care bed closed."""
+        if self.run is None:
+            return
+        elders, when = self.beds.ports.elders, _at(day, 7)
+        for state in self.run.elders.values():
+            elder = elders.get_elder(state.community_id, state.elder_id)
+            if elder.status is state.status:
+                continue
+            change = StatusChange(state.community_id, state.elder_id, elder.status, state.status,
+                                  when)  # fmt: skip
+            if elders.change_status(change):
+                self.counts[f"registry_became_{state.status.value}"] += 1
+            if close_bed_of_departed(state.elder_id, state.status, when, self.beds.beds):
+                self.counts["beds_closed_elder_left_care"] += 1
+
+    def _visits_of_the_day(self) -> list[tuple[Elder, str, datetime]]:
+        """The visits the engine recorded since the last call, at which the steward met the
+        elder: (the elder as the programmes' registry has them, visit id, when)."""
+        if self.run is None:
+            return []
+        recorded = list(self.run.recorded.items())[self.seen_visits :]
+        self.seen_visits += len(recorded)
+        met = []
+        for visit_id, visit in recorded:
+            if visit["outcome"] != Outcome.VISITED.value:
+                continue
+            community_id = self.community_of[visit["elder_id"]]
+            elder = self.beds.ports.elders.get_elder(community_id, visit["elder_id"])
+            met.append((elder, visit_id, datetime.fromisoformat(visit["visited_at"])))
+        return met
 
     def _lunches(self, day: date) -> None:
         rules = self.policy.meals
@@ -175,13 +258,25 @@ class ProgrammeDays:
         meals["by_canteen"] = len(meals["by_canteen"])
         care = day_care_figures(CITY_ADMIN, "city", month, self.policy.day_care, self.care)
         care["by_centre"] = len(care["by_centre"])
+        after = self.beds.last_day + timedelta(days=1)
         return {
             "home_care_beds": self.beds.figures(month),
             "meals": meals,
             "day_care": care,
             "service_hours": ledger_summary(CITY_ADMIN, "city", month, self.hours),
+            "assessments": self.assessments.figures(after),
+            "benefit_claims": self.claims.figures(month, _at(self.beds.last_day, 23)),
+            "institution_ratings": self.ratings.figures(month, after),
             "simulated": dict(sorted(self.counts.items())),
             "wall_seconds": round(self.seconds, 1),
+        }
+
+    def raw(self) -> dict[str, Any]:
+        """The records the month's assessment, claim and rating figures are recounted from."""
+        return {
+            "assessments": self.assessments.results,
+            "benefit_claims": self.claims.raw(),
+            "institutions": self.ratings.rows,
         }
 
 
@@ -204,3 +299,6 @@ class NotSimulated:
 
     def figures(self, month: str) -> dict[str, Any]:
         return {"simulated": False, "why": "--visits-only"}
+
+    def raw(self) -> dict[str, Any]:
+        return {}

@@ -15,7 +15,7 @@ from careroute.domain.compliance import Compliance, ElderBaseline, check_complia
 from careroute.domain.coverage import Scope
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import VisitRecord
-from careroute_local import month_report
+from careroute_local import month_report, programme_check
 from careroute_local.simulation.engine import Stored
 from careroute_local.simulation.report import coverage_rows
 from careroute_local.simulation.state import Run
@@ -141,4 +141,7 @@ def check_directory(directory: Path, policy: Policy) -> tuple[int, list[str]]:
         problems.append(
             f"misses.csv lists a miss the records do not show: {elder_id} {kind} {deadline}"
         )
+    problems += programme_check.recount(
+        directory / "raw", report.get("programmes", {}), params["month"], policy
+    )
     return (1 if problems else 0), problems

@@ -50,7 +50,7 @@ def simulate(
     started = time.perf_counter()
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
-    programmes = ProgrammeDays.of(config, city, policy)
+    programmes = ProgrammeDays.of(config, city, policy, run)
     with clock.use(sim_clock), _engine(run, sim_clock, console) as engine:
         why = "--visits-only" if config.visits_only else f"the {engine.name} engine"
         for part in engine.left_out:
@@ -74,6 +74,7 @@ def simulate(
         run.totals.update(others)
         run.totals.update(engine.benefits.totals())
         run.programmes = programmes.figures(config.month)
+        run.programme_raw = programmes.raw()
         run.ticket_sla = ticket_sla(run, engine, config.month)
         check_started = time.perf_counter()
         compliance, checks = check_stored(run, engine.stored(config.month))
@@ -143,6 +144,7 @@ def run_simulation(
     report = build_report(run, compliance, checks, misses, code, command)
     report["wall_seconds"]["report"] = round(time.perf_counter() - report_started, 1)
     report["wall_seconds"]["total"] = round(time.perf_counter() - started, 1)
+    month_report.write_programme_raw(out / "raw", run.programme_raw)
     paths = month_report.write_report(out, report, coverage_rows(compliance), misses, run.workload)
     log(report["verdict"]["summary"])
     w = report["wall_seconds"]

@@ -103,8 +103,10 @@ class Run:
     home_services: dict[str, Any] = field(default_factory=dict)
     """Home-service orders: what the simulation did, oversight, event checks."""
     programmes: dict[str, Any] = field(default_factory=dict)
-    """The month's home care beds, meals, day care and service hours
-    (careroute_local.programme_sim)."""
+    """The month's home care beds, meals, day care, service hours, assessments, benefit
+    claims and institution ratings (careroute_local.programme_sim)."""
+    programme_raw: dict[str, Any] = field(default_factory=dict)
+    """The records the programmes' figures are recounted from (written under raw/)."""
     tickets_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     """Tickets at the month's end by source (visit findings, benefit scan, inspections)."""
     unreachable_elders: set[str] = field(default_factory=set)

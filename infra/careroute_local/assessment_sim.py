@@ -1,0 +1,205 @@
+"""The month simulation's needs assessments: stewards open requests on their visits, each
+evening the assessment planner routes the next day's requests over each district's
+assessors (the fleet router), and each day every assessor walks the route and records one
+result per stop, scored with the policy's instrument (the total gives the care level, which
+grades the elder: care level, `disabled` category, hence tier and bed eligibility).
+
+It runs the real use cases (`open_request`, `plan_day`, `assessor_route`, `record_result`,
+`summary`) on the memory adapters, with the programmes' registry copy (bed_sim.py's elders):
+a grade changes the elder there (the beds see it), not in the engine's registry, whose
+tiers stay as the month started. The district's assessors and the requests already open
+before the month are the synthetic ones the local stack loads
+(`careroute_synthetic.assessments`, the city seed). Each result recorded is kept as the API
+answered it (`results`), the raw record `--check` recounts the month from.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from careroute_synthetic.assessments import generate_assessments
+
+from careroute.adapters.memory import (
+    MemoryCommunities,
+    MemoryElders,
+    MemoryScopes,
+    MemoryStewards,
+)
+from careroute.adapters.memory_assessments import (
+    MemoryAssessmentRequests,
+    MemoryAssessorRoutes,
+    MemoryAssessors,
+)
+from careroute.domain.access import Caller, Role
+from careroute.domain.assessment_instrument import Instrument
+from careroute.domain.errors import CareRouteError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, Registry, parse_clock
+from careroute.messages.assessments import AssessmentRequestBody, AssessmentResultBody
+from careroute.service_layer.assessment_planning import AssessmentPlanning, plan_day
+from careroute.service_layer.assessment_requests import open_request, summary
+from careroute.service_layer.assessments import Assessing, assessor_route, record_result
+
+REQUEST_SHARE = 0.01
+"""Of the elders a steward visits, the share whose need the steward asks to be assessed."""
+PLAN_AT = 20 * 3600
+"""The planner's evening run (seconds after midnight, China time)."""
+CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
+
+
+def at(day: date, seconds: int) -> datetime:
+    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
+
+
+def drawn_scores(rng: random.Random, elder: Elder, instrument: Instrument) -> dict[str, int]:
+    """Each dimension's score, lower for an elder the registry lists as disabled (the
+    share of the maximum is drawn the same for every dimension, then jittered)."""
+    frail = {Category.DISABLED, Category.SEVERELY_HANDICAPPED} & elder.categories
+    share = rng.uniform(0.15, 0.85) if frail else rng.uniform(0.5, 1.0)
+    return {
+        name: max(0, min(top, round(top * (share + rng.uniform(-0.1, 0.1)))))
+        for name, top in instrument.dimensions
+    }
+
+
+class AssessmentDays:
+    """Needs assessments through a simulated month, on the memory adapters."""
+
+    def __init__(
+        self,
+        city: Registry,
+        policy: Policy,
+        elders: MemoryElders,
+        stewards: MemoryStewards,
+        seed: int,
+        city_seed: int,
+        first: date,
+    ) -> None:
+        self.policy, self.seed = policy, seed
+        communities = MemoryCommunities()
+        communities.save_communities(city.communities)
+        self.ports = Assessing(
+            assessors=MemoryAssessors(),
+            requests=MemoryAssessmentRequests(elders),
+            routes=MemoryAssessorRoutes(),
+            elders=elders,
+            scopes=MemoryScopes(communities),
+            stewards=stewards,
+            communities=communities,
+        )
+        self.planning = AssessmentPlanning(
+            communities, self.ports.assessors, self.ports.requests, self.ports.routes
+        )
+        before = first - timedelta(days=1)
+        assessors, backlog = generate_assessments(city.communities, city.elders, city_seed, before)
+        self.ports.assessors.save_assessors(assessors)
+        self.ports.requests.save_requests(backlog)
+        self.districts = sorted({c.district_id for c in city.communities})
+        self.stewards = {s.community_id: s.steward_id for s in city.stewards}
+        self.counts: Counter[str] = Counter({"assessment_backlog_open": len(backlog)})
+        self.results: list[dict[str, Any]] = []
+        """Each result as recorded: the request, when, the scores and the level they gave."""
+        self._plan(first)
+
+    def _plan(self, day: date) -> None:
+        evening = at(day - timedelta(days=1), PLAN_AT)
+        for summary_ in plan_day(day, self.policy, evening, self.planning):
+            self.counts["assessment_visits_planned"] += summary_["planned"]
+            self.counts["assessment_mandatory_unassigned"] += summary_["unassigned_mandatory"]
+
+    def day(self, day: date, visited: list[Elder]) -> None:
+        """Assessors walk today's routes; stewards ask for the elders they visited today
+        whose need they saw; the planner routes tomorrow."""
+        for district_id in self.districts:
+            for assessor in self.ports.assessors.assessors_of(district_id):
+                self._walk(assessor.assessor_id, district_id, day)
+        for elder in visited:
+            rng = random.Random(f"{self.seed}/assessment-request/{elder.elder_id}/{day}")
+            if rng.random() < REQUEST_SHARE:
+                self._ask(elder, day)
+        self._plan(day + timedelta(days=1))
+
+    def _ask(self, elder: Elder, day: date) -> None:
+        steward_id = self.stewards[elder.community_id]
+        steward = Caller(f"sim-steward-{steward_id}", Role.STEWARD, steward_id)
+        body = AssessmentRequestBody(
+            community_id=elder.community_id, elder_id=elder.elder_id, reason="seen on a visit"
+        )
+        try:
+            open_request(steward, body, day, self.policy, self.ports)
+            self.counts["assessment_requests_opened_on_visits"] += 1
+        except CareRouteError as exc:
+            self.counts[f"assessment_requests_refused_{exc.code}"] += 1
+
+    def _walk(self, assessor_id: str, district_id: str, day: date) -> None:
+        try:
+            route = assessor_route(CITY_ADMIN, assessor_id, day, self.ports)
+        except CareRouteError:
+            return  # no route: not at work, or nothing planned
+        assessor = Caller(f"sim-{assessor_id}", Role.ASSESSOR, district_id)
+        instrument = self.policy.assessment
+        for stop in route["stops"]:
+            elder = self.ports.elders.get_elder(stop["community_id"], stop["elder_id"])
+            rng = random.Random(f"{self.seed}/assessment/{stop['request_id']}")
+            done = at(day, parse_clock(stop["end"]))
+            body = AssessmentResultBody(
+                request_id=stop["request_id"],
+                assessor_id=assessor_id,
+                scores=drawn_scores(rng, elder, instrument),
+                assessed_at=done,
+            )
+            try:
+                answer, _ = record_result(
+                    assessor, body, f"sim-{stop['request_id']}", done, self.policy, self.ports
+                )
+            except CareRouteError as exc:
+                self.counts[f"assessment_results_refused_{exc.code}"] += 1
+                continue
+            self.counts["assessment_results_recorded"] += 1
+            self.results.append(
+                {
+                    "request_id": stop["request_id"],
+                    "elder_id": stop["elder_id"],
+                    "district_id": district_id,
+                    "deadline": stop["deadline"],
+                    "assessed_at": done.isoformat(),
+                    "scores": body.scores,
+                    "ability_level": answer["ability_level"],
+                    "level": answer["level"],
+                    "bed_eligible": answer["bed_eligible"],
+                }
+            )
+
+    def figures(self, today: date) -> dict[str, Any]:
+        """GET /assessments/summary for the city (summed over its districts), and the
+        month's results: by care level, on time (assessed by the request's deadline)."""
+        rows = summary(CITY_ADMIN, "city", today, self.policy, self.ports).districts
+        by_care: Counter[str] = Counter()
+        by_ability: Counter[str] = Counter()
+        for row in rows:
+            by_care.update(row.by_care_level)
+            by_ability.update(row.by_ability_level)
+        return {
+            "open": sum(r.open for r in rows),
+            "overdue": sum(r.overdue for r in rows),
+            "done": sum(r.done for r in rows),
+            "by_ability_level": dict(sorted(by_ability.items())),
+            "by_care_level": dict(sorted(by_care.items())),
+            "bed_eligible": sum(r.bed_eligible for r in rows),
+            **result_figures(self.results),
+            **dict(sorted(self.counts.items())),
+        }
+
+
+def result_figures(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The month's results as recorded: how many, by care level, and assessed by their
+    request's deadline (the figures `--check` recounts from raw/assessments.jsonl)."""
+    on_time = sum(1 for r in results if r["assessed_at"][:10] <= r["deadline"])
+    return {
+        "results_in_month": len(results),
+        "results_on_time": on_time,
+        "results_by_level": dict(sorted(Counter(str(r["level"]) for r in results).items())),
+    }
