@@ -1,16 +1,21 @@
 // The steward's day: the route on a map and in order, and an outcome form that survives a
 // flaky network. Each outcome is queued in localStorage with its own Idempotency-Key the
 // moment it is recorded, and sent (again and again, always with the SAME key) until the API
-// accepts it; a retry after a lost answer therefore never stores a second visit. A service
-// worker (sw.js) keeps the page and the last routes fetched, so the page opens with no signal.
+// accepts it; a retry after a lost answer therefore never stores a second visit. A benefit
+// the steward helped the elder apply for goes through the same outbox (the claim's "apply"
+// step: a repeat of it is answered with the claim as it is). Each stop offers a call to the
+// elder and the guardian when the route gives their numbers. A service worker (sw.js) keeps
+// the page, the last routes fetched and the claims, so the page opens with no signal.
 "use strict";
 
 (async () => {
   const { t, el, svg } = CR;
-  const OUTCOMES = ["visited", "not_home", "refused", "hospitalised", "moved", "deceased"];
+  const OUTCOMES = ["visited", "not_home", "refused", "hospitalised", "moved", "deceased", "phone_contact", "video_contact"];
   const FINDINGS = ["health", "safety_hazard", "living_difficulty", "subsidy_eligibility", "home_service_need", "adaptation_need"];
   const SEVERITIES = ["normal", "high", "urgent"];
   const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
+  const SUBSISTENCE = ["subsistence_allowance", "extreme_poverty", "low_income", "none"];
+  const CLAIMS_PATH = "benefits/claims?status=notified"; // the steward's community's open claims
 
   const params = await CR.start().catch(e => { console.warn("sign-in:", e.message); return new URLSearchParams(location.hash.slice(1)); });
   // Signed in in this tab; or not, but this phone's steward: their kept route, sign-in asked.
@@ -18,6 +23,7 @@
   const signedIn = Boolean(CR.who());
   const dateInput = document.getElementById("date");
   let route = null;
+  let claims = []; // benefit claims waiting for the steward's help (notified)
   let timer = null;
   let sending = false;
   let answered = true; // did the last call get an answer? (navigator.onLine may not know)
@@ -35,7 +41,8 @@
   const outboxKey = `careroute.outbox.${stewardId}`;
   const sentKey = `careroute.sent.${stewardId}`;
 
-  // ---- the outbox: [{key, body, queued_at, attempts, error, rejected}]
+  // ---- the outbox: [{key, date, body, queued_at, attempts, error, rejected}]; a benefit
+  // step also has its `path` and `claim` ({claim_id, elder_id, rule_id}); an outcome has none.
   const load = (key, fallback) => { try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch (e) { return fallback; } };
   const outbox = () => load(outboxKey, []);
   const saveOutbox = items => localStorage.setItem(outboxKey, JSON.stringify(items));
@@ -43,7 +50,8 @@
 
   function markSent(item, visit) {
     const all = sent();
-    all[`${item.date}/${item.body.elder_id}`] = { outcome: item.body.outcome, visit_id: visit && visit.visit_id };
+    if (item.claim) all[`claim/${item.claim.claim_id}`] = { step: item.body.step };
+    else all[`${item.date}/${item.body.elder_id}`] = { outcome: item.body.outcome, visit_id: visit && visit.visit_id };
     localStorage.setItem(sentKey, JSON.stringify(all));
   }
 
@@ -57,8 +65,23 @@
       findings: data.get("category") ? [{ category: data.get("category"), severity: data.get("severity") || "normal", note: "" }] : [],
     };
     if (stop.cover && stop.community_id) body.community_id = stop.community_id;
+    queue({ date: route.date, body });
+  }
+
+  // "Applied": the steward helped the elder apply for a notified benefit on this visit (with
+  // the certified subsistence status a means-tested benefit needs, and the visit when sent).
+  function enqueueStep(claim, subsistence) {
+    const body = { step: "apply" };
+    if (subsistence) body.subsistence = subsistence;
+    const visit = sent()[`${route.date}/${claim.elder_id}`];
+    if (visit && visit.visit_id) body.visit_id = visit.visit_id;
+    const { claim_id, elder_id, rule_id } = claim;
+    queue({ date: route.date, path: `benefits/claims/${encodeURIComponent(claim_id)}/steps`, claim: { claim_id, elder_id, rule_id }, body });
+  }
+
+  function queue(item) {
     const items = outbox();
-    items.push({ key: CR.uuid(), date: route.date, body, queued_at: Date.now(), attempts: 0, error: null, rejected: false });
+    items.push({ key: CR.uuid(), ...item, queued_at: Date.now(), attempts: 0, error: null, rejected: false });
     saveOutbox(items);
     render();
     flush();
@@ -74,7 +97,7 @@
       for (const item of outbox().filter(i => !i.rejected)) {
         let outcome;
         try {
-          const visit = await CR.api("visits", { method: "POST", body: JSON.stringify(item.body), headers: { "Idempotency-Key": item.key } });
+          const visit = await CR.api(item.path || "visits", { method: "POST", body: JSON.stringify(item.body), headers: { "Idempotency-Key": item.key } });
           outcome = { done: true, visit };
           answered = true;
         } catch (e) {
@@ -114,7 +137,7 @@
     document.getElementById("summary").textContent = t("loading");
     try {
       const path = `stewards/${encodeURIComponent(stewardId)}/routes/${day}`;
-      route = signedIn ? await CR.api(path) : await CR.kept(path);
+      [route, claims] = await Promise.all([signedIn ? CR.api(path) : CR.kept(path), openClaims()]);
       if (!route) throw new CR.ApiError(404, null);
     } catch (e) {
       route = null;
@@ -124,6 +147,18 @@
       return;
     }
     render();
+  }
+
+  // The claims another service keeps: when it does not answer (or for an admin reading a
+  // steward's route), the stops just show no benefit to apply for.
+  async function openClaims() {
+    if (who.role !== "steward") return [];
+    try {
+      return (signedIn ? await CR.api(CLAIMS_PATH) : await CR.kept(CLAIMS_PATH)) || [];
+    } catch (e) {
+      console.warn("benefit claims unavailable:", e.message);
+      return [];
+    }
   }
 
   // The service worker, installed on the first visit; that visit waits (briefly) until it
@@ -144,9 +179,44 @@
 
   function stopState(stop) {
     const key = `${route.date}/${stop.elder_id}`;
-    const queued = outbox().find(i => `${i.date}/${i.body.elder_id}` === key);
+    const queued = outbox().find(i => !i.claim && `${i.date}/${i.body.elder_id}` === key);
     if (queued) return queued.rejected ? "rejected" : "queued";
     return sent()[key] ? "recorded" : null;
+  }
+
+  function claimState(claim) {
+    const queued = outbox().find(i => i.claim && i.claim.claim_id === claim.claim_id);
+    if (queued) return queued.rejected ? "rejected" : "queued";
+    return sent()[`claim/${claim.claim_id}`] ? "applied" : null;
+  }
+
+  // tel: links only for what looks like a phone number (digits, +, -, spaces).
+  const tel = number => /^\+?[0-9][0-9 -]{2,29}$/.test(number.trim()) ? `tel:${number.replace(/[ -]/g, "")}` : null;
+
+  function calls(stop) {
+    const elder = stop.phone && tel(stop.phone);
+    const guardian = stop.guardian_phone && tel(stop.guardian_phone);
+    if (!elder && !guardian) return null;
+    return el("div", { class: "calls" },
+      elder ? el("a", { class: "call", href: elder, "data-testid": "call-elder", text: `☎ ${t("call_elder")}` }) : null,
+      guardian ? el("a", { class: "call", href: guardian, "data-testid": "call-guardian", text: `☎ ${t("call_guardian")}${stop.guardian ? ` · ${stop.guardian}` : ""}` }) : null);
+  }
+
+  function benefitTasks(stop) {
+    const open = claims.filter(c => c.elder_id === stop.elder_id);
+    if (!open.length) return null;
+    return el("div", { class: "benefits", "data-testid": "benefits" }, `${t("benefit_tasks")}:`, open.map(claim => {
+      const state = claimState(claim);
+      const label = `${claim.rule_id} · ${claim.yuan} ${t("yuan_month")}`;
+      const action = state
+        ? el("span", { class: `state ${state === "applied" ? "recorded" : state}`, text: t(state), "data-testid": "claim-state" })
+        : el("span", { class: "apply" },
+          el("select", { name: "subsistence", "aria-label": t("subsistence") },
+            el("option", { value: "", text: t("subsistence") }), SUBSISTENCE.map(s => el("option", { value: s, text: t(s) }))),
+          el("button", { type: "button", text: t("mark_applied"), "data-testid": "apply",
+            onclick: e => enqueueStep(claim, e.target.previousElementSibling.value) }));
+      return el("div", { class: "task", "data-claim": claim.claim_id }, label, " ", action);
+    }));
   }
 
   function drawMap(states) {
@@ -183,10 +253,12 @@
         flags.map(f => el("span", { class: "badge flag", text: t(f) })),
         state ? el("span", { class: `state ${state}`, text: t(state), "data-testid": "state" }) : null),
       el("div", { class: "muted", text: stop.address || "" }),
+      calls(stop),
       el("div", {}, `${t("window")} `, el("span", { "data-testid": "window", text: `${stop.window.start}–${stop.window.end}` }),
         ` · ${t("arrival")} `, el("span", { "data-testid": "arrival", text: stop.arrival }),
         ` · ${t(route.mode || "walk")} ${stop.travel_minutes} min`),
       (stop.tasks || []).length ? el("div", {}, `${t("tasks")}: `, el("span", { "data-testid": "tasks", text: stop.tasks.join(", ") })) : null,
+      benefitTasks(stop),
       state === "recorded" || state === "queued" ? null : el("details", {}, el("summary", { text: t("record") }), form));
   }
 
@@ -194,7 +266,7 @@
     const items = outbox();
     document.getElementById("outbox-count").textContent = items.length;
     document.getElementById("outbox-list").replaceChildren(...(items.length ? items.map(i => el("li", { "data-key": i.key, "data-attempts": i.attempts },
-      `${i.body.elder_id} · ${t(i.body.outcome)} · ${t("attempts")} ${i.attempts}`,
+      `${i.claim ? `${i.claim.elder_id} · ${t("applied")} ${i.claim.rule_id}` : `${i.body.elder_id} · ${t(i.body.outcome)}`} · ${t("attempts")} ${i.attempts}`,
       i.error ? el("span", { class: i.rejected ? "error" : "muted", text: ` · ${i.rejected ? t("rejected") + ": " : ""}${i.error}` }) : null,
       i.rejected ? el("button", { class: "plain", text: t("discard"), onclick: () => { saveOutbox(outbox().filter(x => x.key !== i.key)); render(); } }) : null))
       : [el("li", { class: "muted", text: t("outbox_empty") })]));

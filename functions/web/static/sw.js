@@ -1,6 +1,7 @@
 // The steward page's service worker: after one visit the page opens with no signal. It keeps
-// the page shell (the files below) and the last routes fetched, and answers from them only
-// when the network does not: online, every answer is fresh. Outcomes are not its business:
+// the page shell (the files below), the last routes fetched and the benefit claims waiting
+// for the steward, and answers from them only when the network does not: online, every
+// answer is fresh. Outcomes are not its business:
 // the page queues them in localStorage and sends them, with their keys, when back online.
 "use strict";
 
@@ -9,6 +10,7 @@ const ROUTE_CACHE = "careroute-routes"; // common.js deletes it on sign-out
 const ROUTES_KEPT = 3;
 const SHELL = ["steward.html", "app.css", "config.js", "auth.js", "common.js", "steward.js", "sign-in.json"];
 const ROUTE_PATH = /\/stewards\/[^/]+\/routes\/\d{4}-\d{2}-\d{2}$/;
+const CLAIMS_PATH = /\/benefits\/claims$/; // kept with the routes: sign-out deletes both
 const APP = new URL("./", self.location.href); // <api>/app/
 
 self.addEventListener("install", event => {
@@ -30,6 +32,8 @@ self.addEventListener("fetch", event => {
     event.respondWith(networkFirst(request, SHELL_CACHE, new Request(url.origin + url.pathname)));
   } else if (ROUTE_PATH.test(url.pathname)) {
     event.respondWith(networkFirst(request, ROUTE_CACHE, new Request(url.href)).then(trimRoutes));
+  } else if (CLAIMS_PATH.test(url.pathname)) {
+    event.respondWith(networkFirst(request, ROUTE_CACHE, new Request(url.href)));
   }
 });
 
@@ -53,7 +57,7 @@ async function networkFirst(request, cacheName, key) {
 // Only the last few routes fetched stay on the phone.
 async function trimRoutes(response) {
   const cache = await caches.open(ROUTE_CACHE);
-  const keys = await cache.keys();
+  const keys = (await cache.keys()).filter(k => ROUTE_PATH.test(new URL(k.url).pathname));
   await Promise.all(keys.slice(0, Math.max(0, keys.length - ROUTES_KEPT)).map(k => cache.delete(k)));
   return response;
 }
