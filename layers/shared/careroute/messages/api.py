@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from careroute.domain.orders import ServiceType
 from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
+from careroute.messages.holidays import Holiday as Holiday
+from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendarAnswer
+from careroute.messages.holidays import Holidays as Holidays
 from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN, OutcomeFields, VisitRequest
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
@@ -219,45 +222,6 @@ class PatchResult(BaseModel):
     elder_id: str
     community_id: str
     changed: list[str] = Field(description="Fields whose value changed (unchanged ones skipped)")
-
-
-class Holiday(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    date: dt.date
-    name: str = Field(min_length=1, max_length=60)
-
-
-class Holidays(BaseModel):
-    """The bureau's calendar: on top of the chinese-calendar package's dates, and the only
-    source for a year the package does not know yet."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    holidays: list[Holiday] = Field(max_length=100)
-    workdays: list[Holiday] = Field(
-        default_factory=list,
-        max_length=50,
-        description="Make-up working days (调休): weekend days worked to bridge a holiday",
-    )
-
-    @model_validator(mode="after")
-    def _unique(self) -> Holidays:
-        days = [h.date for h in self.holidays + self.workdays]
-        if len(days) != len(set(days)):
-            raise ValueError("holidays: each date may appear once (as a holiday or a workday)")
-        self.holidays.sort(key=lambda h: h.date)
-        self.workdays.sort(key=lambda h: h.date)
-        return self
-
-
-class HolidayCalendarAnswer(Holidays):
-    """The bureau's calendar as `GET /holidays` shows it, with a warning for each year near
-    today that has no calendar at all (planned as plain Monday to Friday)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    warnings: list[str] = Field(default_factory=list)
 
 
 MAX_LEAVE_DAYS = 366

@@ -14,7 +14,7 @@ from typing import Any
 from careroute.domain.access import Caller
 from careroute.domain.errors import ValidationError
 from careroute.domain.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, parse_policy
-from careroute.messages.api import Holiday, HolidayCalendarAnswer, Holidays
+from careroute.messages.holidays import Holiday, HolidayCalendarAnswer, Holidays
 from careroute.service_layer.container_cache import ContainerCache
 from careroute.service_layer.ports import HolidayCalendar, PolicyStore
 

@@ -31,8 +31,8 @@ from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Community, Elder, Steward, VisitRecord
-from careroute.messages.api import Holiday, Holidays
 from careroute.messages.audit import LoggedRead
+from careroute.messages.holidays import Holiday, Holidays
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.capacity import CapacityReading
 from careroute.service_layer.eligibility import BenefitScan
