@@ -7,11 +7,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from careroute.domain.vocabulary import Steward
 from careroute.planning.service_circle import Facility
 from careroute.service_layer.container_cache import ContainerCache
-from careroute.service_layer.ports import FacilityRepository, StewardRepository
+
+if TYPE_CHECKING:
+    # Types only: the facilities' port module brings the meal planners with it.
+    from careroute.service_layer.ports import FacilityRepository, StewardRepository
 
 STEWARD_TTL_SECONDS = 60.0
 """A steward's community changes rarely; each container re-reads it at most this often."""
