@@ -489,6 +489,58 @@
     panel.hidden = false;
   }
 
+  // The exports' texts, kept here beside the panel that shows them: [中文, English].
+  Object.assign(CR.TEXT, {
+    exports: ["导出数据", "Export the numbers"],
+    export_what: ["内容", "Contents"],
+    export_coverage: ["本月探访覆盖率 (按风险等级)", "The month's coverage per risk tier"],
+    export_overdue: ["逾期未访老人", "Overdue elders"],
+    export_tickets: ["待办工单", "Open tickets"],
+    export_note: ["表头为中文；不含姓名、地址和电话", "Chinese headers; no names, addresses or phone numbers"],
+  });
+
+  // The numbers of the scope shown as CSV or XLSX files (GET /exports/coverage, /overdue and
+  // /tickets: the same reads as the panels above), one button per export and format.
+  // Feature-detected: hidden while the coverage export does not answer.
+  const EXPORTS = [
+    ["export_coverage", "exports/coverage", () => ({ scope: view.scope, month: monthInput.value })],
+    ["export_overdue", "exports/overdue", () => ({ scope: view.scope })],
+    ["export_tickets", "exports/tickets", () => ({ scope: view.scope, status: "open" })],
+  ];
+
+  async function probeExports() {
+    const panel = document.getElementById("exports");
+    try {
+      await CR.api(q("exports/coverage", { scope: view.scope, month: monthInput.value, format: "csv" }));
+    } catch (e) {
+      panel.hidden = true;
+      return;
+    }
+    const node = el("table", { "data-testid": "exports-table" });
+    table(node, [["export_what"], ["csv"], ["xlsx"]], EXPORTS.map(([key, api, query]) =>
+      el("tr", { "data-export": api.split("/")[1] }, el("td", { text: t(key) }),
+        ["csv", "xlsx"].map(format => el("td", {}, el("button", {
+          class: "plain", "data-format": format, text: format.toUpperCase(),
+          onclick: () => download(q(api, { ...query(), format })).catch(fail) }))))));
+    document.getElementById("exports-body").replaceChildren(node, el("p", { class: "muted", text: t("export_note") }));
+    panel.hidden = false;
+  }
+
+  // A file from the API, fetched with the signed-in user's token and saved under the name
+  // the API gives it (Content-Disposition).
+  async function download(path) {
+    await CRAuth.fresh();
+    const response = await fetch(new URL(path, new URL("../", location.href)), {
+      headers: { Authorization: `Bearer ${CRAuth.token()}` }, cache: "no-store" });
+    if (!response.ok) throw new CR.ApiError(response.status, await response.json().catch(() => null));
+    const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: named ? named[1] : "export" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  }
+
   function render() {
     CR.applyText();
     if (!view) return;
@@ -504,6 +556,7 @@
     probeCircle().finally(() => { document.body.dataset.circle = shown; });
     probeIncidents().finally(() => { document.body.dataset.incidents = shown; });
     probeCapacity().finally(() => { document.body.dataset.capacity = shown; });
+    probeExports().finally(() => { document.body.dataset.exports = shown; });
   }
 
   function fail(e) {
