@@ -111,6 +111,8 @@ class ProgrammeDays:
         self.beds = BedDays(city, policy, seed, city_seed, first)
         ports = self.beds.ports
         self.community_of = {e.elder_id: e.community_id for e in city.elders}
+        self.statuses = {e.elder_id: e.status for e in city.elders}
+        """Each elder's status in the programmes' registry (what the engine set last)."""
         self.seen_visits = 0
         """How many of the engine's recorded visits were read already."""
         elders = self.beds.elders
@@ -177,15 +179,15 @@ class ProgrammeDays:
         the registry; an elder who died or moved has their home care bed closed."""
         if self.run is None:
             return
-        elders, when = self.beds.ports.elders, _at(day, 7)
+        elders, when = self.beds.elders, _at(day, 7)
         for state in self.run.elders.values():
-            elder = elders.get_elder(state.community_id, state.elder_id)
-            if elder.status is state.status:
+            known = self.statuses[state.elder_id]
+            if known is state.status:
                 continue
-            change = StatusChange(state.community_id, state.elder_id, elder.status, state.status,
-                                  when)  # fmt: skip
+            change = StatusChange(state.community_id, state.elder_id, known, state.status, when)
             if elders.change_status(change):
                 self.counts[f"registry_became_{state.status.value}"] += 1
+            self.statuses[state.elder_id] = state.status
             if close_bed_of_departed(state.elder_id, state.status, when, self.beds.beds):
                 self.counts["beds_closed_elder_left_care"] += 1
 
