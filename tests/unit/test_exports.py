@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -141,6 +142,15 @@ def test_every_export_has_unique_chinese_headers_and_no_personal_field(kind: str
     assert len({c.field for c in columns}) == len({c.header for c in columns}) == len(columns)
     assert all(CJK.search(c.header) for c in columns), [c.header for c in columns]
     assert not {c.field for c in columns} & PERSONAL_KEYS
+
+
+def test_the_api_docs_name_every_exports_columns_field_and_chinese_header() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "api.md"
+    section = docs.read_text("utf-8").split("## Exports (CSV, XLSX)")[1].split("\n## ")[0]
+    flat = " ".join(section.split())
+    for kind, columns in EXPORT_COLUMNS.items():
+        for column in columns:
+            assert f"{column.header} `{column.field}`" in flat, (kind, column)
 
 
 def test_every_visit_outcome_has_a_chinese_header_in_the_coverage_export() -> None:
