@@ -30,6 +30,9 @@ class MemoryCanteens:
 class MemoryMealOrders:
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], MealOrder] = {}
+        self._days: dict[tuple[str, str], set[str]] = {}
+        """Order ids by canteen and day (`YYYY-MM-DD`): a day's orders are read without
+        walking every order ever stored (a simulated month books lunches daily)."""
 
     def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
         checked = list(orders)
@@ -40,6 +43,7 @@ class MemoryMealOrders:
                 )
         for order in checked:
             self._by_key[(order.canteen_id, order.order_id)] = order
+            self._days.setdefault((order.canteen_id, day.isoformat()), set()).add(order.order_id)
         return len(checked)
 
     def has_order(self, canteen_id: str, order_id: str) -> bool:
@@ -47,12 +51,8 @@ class MemoryMealOrders:
         return (canteen_id, order_id) in self._by_key
 
     def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
-        prefix = f"{day.isoformat()}:"
-        return tuple(
-            self._by_key[key]
-            for key in sorted(self._by_key)
-            if key[0] == canteen_id and key[1].startswith(prefix)
-        )
+        ids = sorted(self._days.get((canteen_id, day.isoformat()), ()))
+        return tuple(self._by_key[(canteen_id, order_id)] for order_id in ids)
 
 
 class MemoryMealRoutes:
