@@ -7,18 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from careroute.adapters.export_files import (
-    ExportFormat,
-    csv_bytes,
-    export_file,
-    xlsx_bytes,
-)
+from careroute.adapters.export_files import ExportFormat, csv_bytes, export_file
+from careroute.adapters.export_xlsx import xlsx_bytes
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ForbiddenError
 from careroute.domain.vocabulary import Outcome, Tier
@@ -125,6 +123,15 @@ def test_the_file_carries_its_media_type_and_a_download_name(
     written = export_file(A_TABLE, kind)
     assert written.content_type == content_type
     assert written.disposition == f'attachment; filename="sample_city_2026-12.{kind.value}"'
+
+
+def test_the_api_routes_import_without_loading_openpyxl() -> None:
+    """openpyxl is loaded on the first XLSX export, not at every cold start of the API."""
+    probe = "import sys, careroute.entrypoints.api_routes.exports;print('openpyxl' in sys.modules)"
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert found.stdout.strip() == "False"
 
 
 def test_a_row_of_the_wrong_width_is_refused() -> None:

@@ -1,6 +1,7 @@
 """An export table (careroute.service_layer.exports) written as a file an official opens in a
 spreadsheet: CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese headers, and
-CRLF line ends) or XLSX (openpyxl, one sheet, the header row frozen).
+CRLF line ends) or XLSX (careroute.adapters.export_xlsx: openpyxl, one sheet, the header row
+frozen).
 
 Cells are written alike in both: a count or share as a number, yes/no as 是/否, a day as
 YYYY-MM-DD, a time as YYYY-MM-DD HH:MM:SS (a date or time cell in XLSX), nothing as an empty
@@ -16,24 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from careroute.service_layer.exports import Cell, ExportTable
 
 YES, NO = "是", "否"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a CSV cell as a formula (OWASP's list)."""
-DAY_FORMAT = "yyyy-mm-dd"
-TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-SHARE_FORMAT = "0.00%"
-SHARE_FIELDS = frozenset({"visit_rate"})
-"""Columns holding a share (0..1): shown as a percentage in XLSX."""
-SHEET_TITLE_LIMIT = 31
-"""Excel's longest sheet name."""
 
 
 class ExportFormat(StrEnum):
@@ -62,8 +50,15 @@ CONTENT_TYPES = {
 
 
 def export_file(table: ExportTable, kind: ExportFormat) -> ExportFile:
-    """The table written in the format asked for."""
-    body = csv_bytes(table) if kind is ExportFormat.CSV else xlsx_bytes(table)
+    """The table written in the format asked for. The XLSX writer is imported on the first
+    XLSX export: openpyxl takes 0.1-0.5 s to import, which every cold start of the API
+    function would pay otherwise."""
+    if kind is ExportFormat.CSV:
+        body = csv_bytes(table)
+    else:
+        from careroute.adapters.export_xlsx import xlsx_bytes
+
+        body = xlsx_bytes(table)
     return ExportFile(body, CONTENT_TYPES[kind], f"{table.name}.{kind.value}")
 
 
@@ -90,54 +85,3 @@ def csv_cell(value: Cell) -> str:
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     return str(value)
-
-
-def xlsx_bytes(table: ExportTable) -> bytes:
-    """The table as an XLSX workbook of one sheet: the Chinese headers in bold and frozen, then
-    one row per row, columns wide enough for their longest text."""
-    workbook = Workbook(write_only=True)
-    sheet: Worksheet = workbook.create_sheet(table.title[:SHEET_TITLE_LIMIT])
-    for index, width in enumerate(_widths(table), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    fields = [column.field for column in table.columns]
-    for row in table.rows:
-        sheet.append(
-            [_xlsx_cell(sheet, field, value) for field, value in zip(fields, row, strict=True)]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _xlsx_cell(sheet: Worksheet, field: str, value: Cell) -> WriteOnlyCell:
-    if isinstance(value, bool):
-        return WriteOnlyCell(sheet, value=YES if value else NO)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
-    elif isinstance(value, datetime):
-        cell.number_format = TIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DAY_FORMAT
-    elif field in SHARE_FIELDS and value is not None:
-        cell.number_format = SHARE_FORMAT
-    return cell
-
-
-def _widths(table: ExportTable) -> list[float]:
-    """Each column's width in characters: its longest cell (a Chinese character counts two),
-    between 8 and 40."""
-    widths = []
-    for index, column in enumerate(table.columns):
-        texts = [column.header, *(csv_cell(row[index]) for row in table.rows)]
-        longest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) for text in texts)
-        widths.append(float(min(max(longest + 2, 8), 40)))
-    return widths
