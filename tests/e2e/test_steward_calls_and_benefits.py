@@ -19,7 +19,7 @@ from careroute.domain.benefits import ClaimStatus, notified_claim
 from careroute.domain.vocabulary import Elder, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, china_now
-from tests.e2e.web_pages import PHONE, http, open_page, record_outcome
+from tests.e2e.web_pages import PHONE, http, idempotency_keys, open_page, record_outcome
 
 pytestmark = pytest.mark.e2e
 
@@ -40,18 +40,6 @@ def notify(elder: Elder, rule_id: str, yuan: int) -> str:
     benefit_claims.open_claim(claim)
     registry.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
     return claim.claim_id
-
-
-def step_requests(page: Any) -> list[str]:
-    """The Idempotency-Key of every claim step the page posts from now on."""
-    keys: list[str] = []
-
-    def seen(request: Any) -> None:
-        if request.method == "POST" and request.url.endswith("/steps"):
-            keys.append(request.headers.get("idempotency-key", ""))
-
-    page.on("request", seen)
-    return keys
 
 
 def test_a_stop_calls_the_elder_and_the_guardian_and_records_a_phone_contact(
@@ -116,7 +104,7 @@ def test_a_benefit_marked_applied_offline_is_sent_once_when_back_online(
     ctx.set_offline(True)
     page.reload()
     stop.get_by_test_id("benefits").wait_for()  # the claims, from the phone's copy
-    keys = step_requests(page)
+    keys = idempotency_keys(page, "/steps")
     stop.locator(f"[data-claim='{high_age}']").get_by_test_id("apply").click()
     care_task = stop.locator(f"[data-claim='{care}']")
     care_task.locator("select[name=subsistence]").select_option("subsistence_allowance")

@@ -71,12 +71,13 @@ def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, Any, Console
     return ctx, page, console
 
 
-def idempotency_keys(page: Any) -> list[str]:
-    """The Idempotency-Key of every POST /visits the page sends from now on."""
+def idempotency_keys(page: Any, path_end: str = "/visits") -> list[str]:
+    """The Idempotency-Key of every POST to a URL ending in `path_end` (default POST
+    /visits) the page sends from now on."""
     keys: list[str] = []
 
     def seen(request: Any) -> None:
-        if request.method == "POST" and request.url.endswith("/visits"):
+        if request.method == "POST" and request.url.endswith(path_end):
             keys.append(request.headers.get("idempotency-key", ""))
 
     page.on("request", seen)
