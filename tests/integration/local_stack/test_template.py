@@ -86,6 +86,9 @@ def test_real_template_wiring() -> None:
         "PUT /holidays",
         "GET /tickets",
         "POST /tickets/{ticket_id}/close",
+        "GET /exports/coverage",
+        "GET /exports/overdue",
+        "GET /exports/tickets",
         "GET /openapi.json",
         "GET /docs",
     }
