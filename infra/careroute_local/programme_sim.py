@@ -165,8 +165,8 @@ class ProgrammeDays:
 
     def day(self, day: date) -> None:
         started = time.perf_counter()
-        self._follow_registry(day)
         self.beds.day(day)
+        self._follow_registry(day)
         visits = self._visits_of_the_day()
         self.assessments.day(day, [elder for elder, _, _ in visits])
         self.claims.day(day, visits, last=day == self.last)
@@ -175,11 +175,12 @@ class ProgrammeDays:
         self.seconds += time.perf_counter() - started
 
     def _follow_registry(self, day: date) -> None:
-        """Each status the engine set (the registry's PATCH) also in the programmes' copy of
-        the registry; an elder who died or moved has their home care bed closed."""
+        """Each status the engine set today (the registry's PATCH after a visit) also in the
+        programmes' copy of the registry, that evening; an elder who died or moved has their
+        home care bed closed."""
         if self.run is None:
             return
-        elders, when = self.beds.elders, _at(day, 7)
+        elders, when = self.beds.elders, _at(day, 20)
         for state in self.run.elders.values():
             known = self.statuses[state.elder_id]
             if known is state.status:
