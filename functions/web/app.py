@@ -29,7 +29,7 @@ from careroute.entrypoints.http_errors import error
 from careroute.entrypoints.sign_in import SignIn
 from careroute.service_layer.dashboard import month_series, scope_map
 
-handler_setup.bound_settings()
+setup = handler_setup.with_policy()
 ports = dashboard_reading()
 sign_in = SignIn.from_env()
 app, caller, route = area_api("dashboard")
@@ -80,7 +80,8 @@ def get_map(scope: ScopeQuery = "city") -> dict[str, Any]:
 
 @route("GET", "/coverage/daily", "Elders visited per tier, cumulative, each day of a month")
 def get_coverage_daily(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
-    return month_series(caller(), month, scope, clock.today(), ports)
+    contacts = setup.policy().contacts.count_toward_monthly
+    return month_series(caller(), month, scope, clock.today(), ports, contacts)
 
 
 lambda_handler = http_handler(app)

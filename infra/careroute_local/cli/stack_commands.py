@@ -29,13 +29,16 @@ def cmd_token(args: argparse.Namespace) -> None:
 def cmd_coverage(args: argparse.Namespace) -> None:
     """Exit 0 when the counters equal the visit records, 1 on drift (after listing it)."""
     from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
+    from careroute.domain.policy import load_policy
+    from careroute.entrypoints.policy_in_force import current_policy
     from careroute.service_layer.coverage_check import check_month, rebuild_month
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         console.print(f"[red]--month must be YYYY-MM, got {args.month!r}")
         raise SystemExit(EXIT_BAD_INPUT)
-    attached_settings()
-    ports = coverage_checking()
+    settings = attached_settings()
+    policy = current_policy(load_policy(settings.policy_file))
+    ports = coverage_checking(policy.contacts.count_toward_monthly)
     drift = check_month(args.month, ports)
     for row in drift[:50]:
         console.print(f"  drift: {row}")

@@ -72,10 +72,16 @@ def scope_map(who: Caller, scope_text: str, ports: DashboardReading) -> dict[str
 
 
 def month_series(
-    who: Caller, month: str, scope_text: str, today: date, ports: DashboardReading
+    who: Caller,
+    month: str,
+    scope_text: str,
+    today: date,
+    ports: DashboardReading,
+    contacts_count: bool = False,
 ) -> dict[str, Any]:
     """Elders visited per tier, cumulative, for each day of the month up to today, next to
-    the month's elders due (the coverage rows' denominators)."""
+    the month's elders due (the coverage rows' denominators); a phone or video contact
+    counts when `contacts_count` (the policy's `[contacts]`), as the counters did."""
     scope = readable_known_scope(who, scope_text, ports.scopes, ports.coverage)
     try:
         first, last = month_bounds(month)
@@ -89,5 +95,7 @@ def month_series(
         "month": month,
         "scope": str(scope),
         "elders_due": {row["tier"]: row["elders_due"] for row in rows},
-        "days": daily_elders_visited(records, month, until=max(first, min(last, today))),
+        "days": daily_elders_visited(
+            records, month, until=max(first, min(last, today)), contacts_count=contacts_count
+        ),
     }

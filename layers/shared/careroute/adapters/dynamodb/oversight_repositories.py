@@ -44,9 +44,10 @@ def pace_reading() -> PaceReading:
     return PaceReading(coverage=DynamoCoverage(), holidays=holidays_in_force())
 
 
-def coverage_checking() -> CoverageCheck:
-    """The ports of the coverage drift check and rebuild, on DynamoDB."""
-    return CoverageCheck(visits=DynamoVisits(), coverage=DynamoCoverage())
+def coverage_checking(contacts_count: bool = False) -> CoverageCheck:
+    """The ports of the coverage drift check and rebuild, on DynamoDB; `contacts_count`: the
+    policy's `[contacts]`, as the projector counted the month."""
+    return CoverageCheck(DynamoVisits(), DynamoCoverage(), contacts_count)
 
 
 def elder_registry() -> ElderRegistry:
