@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from careroute.adapters import audit_log
 from careroute.adapters.cached import CachedStewards
@@ -34,16 +34,20 @@ from careroute.domain.vocabulary import Community, Elder, Steward, VisitRecord
 from careroute.messages.audit import LoggedRead
 from careroute.messages.holidays import Holiday, Holidays
 from careroute.messages.visits import PlanJob
-from careroute.service_layer.capacity import CapacityReading
-from careroute.service_layer.eligibility import BenefitScan
-from careroute.service_layer.leave import LeaveKeeping
-from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
 from careroute.service_layer.ports import StatusChange
-from careroute.service_layer.projection import VisitProjection
-from careroute.service_layer.registry_import import RegistryLoading
-from careroute.service_layer.route_view import RouteReading
-from careroute.service_layer.tickets import Ticketing
-from careroute.service_layer.visits import VisitRecording
+
+if TYPE_CHECKING:
+    # Each factory below imports its own use case: a function loads only the one it serves
+    # (all of them, with the planners and API bodies they import, were ~150 ms of a cold start).
+    from careroute.service_layer.capacity import CapacityReading
+    from careroute.service_layer.eligibility import BenefitScan
+    from careroute.service_layer.leave import LeaveKeeping
+    from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
+    from careroute.service_layer.projection import VisitProjection
+    from careroute.service_layer.registry_import import RegistryLoading
+    from careroute.service_layer.route_view import RouteReading
+    from careroute.service_layer.tickets import Ticketing
+    from careroute.service_layer.visits import VisitRecording
 
 
 class DynamoCommunities:
@@ -330,6 +334,8 @@ class DynamoVisits:
 def visit_recording() -> VisitRecording:
     """The ports of recording a visit, on DynamoDB, with the steward read cached briefly and
     the elders read kept (each visit's write checks the elder it was made from)."""
+    from careroute.service_layer.visits import VisitRecording
+
     return VisitRecording(
         stewards=CachedStewards(DynamoStewards()),
         elders=RecentElders(),
@@ -340,6 +346,8 @@ def visit_recording() -> VisitRecording:
 
 def visit_projection() -> VisitProjection:
     """The ports of projecting a visit record, on DynamoDB."""
+    from careroute.service_layer.projection import VisitProjection
+
     return VisitProjection(
         elders=DynamoElders(),
         tickets=DynamoTickets(),
@@ -351,6 +359,8 @@ def visit_projection() -> VisitProjection:
 def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
     """The ports of the nightly fan-out and of a same-day cover: DynamoDB, and the plan-job
     queue on SQS."""
+    from careroute.service_layer.planning import NightlyPlanning
+
     return NightlyPlanning(
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
@@ -364,6 +374,8 @@ def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
 
 def community_planning() -> CommunityPlanning:
     """The ports of planning one community's day (the solver), on DynamoDB."""
+    from careroute.service_layer.planning import CommunityPlanning
+
     return CommunityPlanning(
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
@@ -375,11 +387,15 @@ def community_planning() -> CommunityPlanning:
 
 def route_reading() -> RouteReading:
     """The ports of a steward reading their route, on DynamoDB."""
+    from careroute.service_layer.route_view import RouteReading
+
     return RouteReading(routes=DynamoRoutes(), elders=DynamoElders(), audit=LoggedReadAudit())
 
 
 def ticketing() -> Ticketing:
     """The ports of listing, closing and counting tickets, on DynamoDB."""
+    from careroute.service_layer.tickets import Ticketing
+
     return Ticketing(
         tickets=DynamoTickets(),
         coverage=DynamoCoverage(),
@@ -390,6 +406,8 @@ def ticketing() -> Ticketing:
 
 def benefit_scan() -> BenefitScan:
     """The ports of the daily benefit scan, on DynamoDB."""
+    from careroute.service_layer.eligibility import BenefitScan
+
     return BenefitScan(
         communities=DynamoCommunities(), elders=DynamoElders(), tickets=DynamoTickets()
     )
@@ -397,11 +415,15 @@ def benefit_scan() -> BenefitScan:
 
 def leave_keeping() -> LeaveKeeping:
     """The ports of reading and replacing a steward's leave, on DynamoDB."""
+    from careroute.service_layer.leave import LeaveKeeping
+
     return LeaveKeeping(stewards=DynamoStewards(), scopes=DynamoScopes())
 
 
 def capacity_reading() -> CapacityReading:
     """The ports of the month's capacity forecast, on DynamoDB."""
+    from careroute.service_layer.capacity import CapacityReading
+
     return CapacityReading(
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
@@ -412,6 +434,8 @@ def capacity_reading() -> CapacityReading:
 
 def registry_loading() -> RegistryLoading:
     """The ports a registry import writes, on DynamoDB."""
+    from careroute.service_layer.registry_import import RegistryLoading
+
     return RegistryLoading(
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
