@@ -20,7 +20,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from careroute.adapters.dynamodb.dispatch_repositories import order_dispatch
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import event_entry, reported, stream_batch
+from careroute.entrypoints.batch_setup import stream_batch
+from careroute.entrypoints.handler_setup import event_entry, reported
 from careroute.messages.visits import DispatchRetryTick
 from careroute.observability import metrics
 from careroute.service_layer.dispatch import dispatch_order, retry_waiting

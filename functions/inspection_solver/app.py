@@ -8,7 +8,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.inspection_repositories import district_planning
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import count_metrics, event_entry, sqs_batch
+from careroute.entrypoints.batch_setup import sqs_batch
+from careroute.entrypoints.handler_setup import count_metrics, event_entry
 from careroute.messages.inspections import InspectionPlanJob
 from careroute.observability import logger
 from careroute.service_layer.inspections import plan_district

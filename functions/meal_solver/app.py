@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.meal_repositories import canteen_day_planning
 from careroute.domain import clock
-from careroute.entrypoints import handler_setup
+from careroute.entrypoints import batch_setup, handler_setup
 from careroute.messages.meals import MealPlanJob
 from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.meal_planning import plan_canteen
@@ -32,4 +32,4 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return handler_setup.sqs_batch(event, context, record_handler)
+    return batch_setup.sqs_batch(event, context, record_handler)

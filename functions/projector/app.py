@@ -13,7 +13,8 @@ from careroute.adapters.dynamodb.repositories import visit_projection
 from careroute.adapters.dynamodb.visits import record_from_image
 from careroute.domain.coverage import Projection
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import count_metrics, event_entry, stream_batch
+from careroute.entrypoints.batch_setup import stream_batch
+from careroute.entrypoints.handler_setup import count_metrics, event_entry
 from careroute.observability import logger
 from careroute.service_layer.projection import project
 

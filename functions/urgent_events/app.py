@@ -12,7 +12,8 @@ from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.adapters.dynamodb.rejected_events import reject
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import count_metrics, event_entry, sqs_batch
+from careroute.entrypoints.batch_setup import sqs_batch
+from careroute.entrypoints.handler_setup import count_metrics, event_entry
 from careroute.entrypoints.notification_setup import notices
 from careroute.observability import logger
 from careroute.service_layer.incidents import EventRejected, receive

@@ -3,9 +3,7 @@
 At cold start a handler reads its settings from the environment and binds the tables to them;
 most also keep the policy file as the fallback for the bureau's stored policy. Its entry is
 observed one way (`event_entry`); it counts what it did as metrics and logs what it returns
-(`count_metrics`, `reported`). A queue or stream handler hands its batch to Powertools with
-partial failures reported, so one bad record is retried (then dead-lettered) without the rest
-of its batch.
+(`count_metrics`, `reported`). A queue or stream handler's batch goes through `batch_setup`.
 """
 
 from __future__ import annotations
@@ -15,11 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters import dynamodb as storage
@@ -74,30 +67,3 @@ def reported(message: str, summary: dict[str, Any]) -> dict[str, Any]:
     """`summary` logged under `message`, and returned: what a scheduled run answers."""
     logger.info(message, extra=summary)
     return summary
-
-
-def _batch(
-    kind: EventType,
-    event: dict[str, Any],
-    context: LambdaContext,
-    record_handler: Callable[..., Any],
-) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=kind)
-    response = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
-    return dict(response)
-
-
-def sqs_batch(
-    event: dict[str, Any], context: LambdaContext, record_handler: Callable[..., Any]
-) -> dict[str, Any]:
-    """Each SQS record through `record_handler`; the failed ones reported for retry."""
-    return _batch(EventType.SQS, event, context, record_handler)
-
-
-def stream_batch(
-    event: dict[str, Any], context: LambdaContext, record_handler: Callable[..., Any]
-) -> dict[str, Any]:
-    """Each DynamoDB stream record through `record_handler`; failures reported by sequence."""
-    return _batch(EventType.DynamoDBStreams, event, context, record_handler)
