@@ -8,7 +8,11 @@ time hardly moves when other work loads the machine; the wall time does). The ha
 endpoint is a closed local port: nothing is read or written at import. Prints each function's
 p50 and slowest import, and fails when one does not import or its p50 is over `--limit` ms.
 
-    .venv/bin/python benchmarks/cold_start.py [--runs 10] [--limit 300]
+Tracing is off by default, as on the local stack (POWERTOOLS_TRACE_DISABLED), so the X-Ray SDK
+is not loaded. `--traced` imports as a deployed function with `Tracing: Active` does: in
+Lambda (LAMBDA_TASK_ROOT set) with tracing on, the SDK loaded and its patches applied.
+
+    .venv/bin/python benchmarks/cold_start.py [--runs 10] [--limit 300] [--traced]
 """
 
 from __future__ import annotations
@@ -40,8 +44,14 @@ print(json.dumps({"ms": wall_ms, "cpu_ms": cpu_ms}))
 """
 
 
-def environment(spec: FunctionSpec) -> dict[str, str]:
-    """The function's environment from the template, its AWS endpoint a closed port."""
+def environment(spec: FunctionSpec, traced: bool = False) -> dict[str, str]:
+    """The function's environment from the template, its AWS endpoint a closed port; tracing
+    off, or on as in Lambda (`traced`)."""
+    tracing = (
+        {"LAMBDA_TASK_ROOT": str(spec.code_dir)}
+        if traced
+        else {"POWERTOOLS_TRACE_DISABLED": "true"}  # no X-Ray daemon here
+    )
     return {
         "PATH": "/usr/bin:/bin",
         "AWS_ENDPOINT_URL": CLOSED_PORT,
@@ -50,7 +60,7 @@ def environment(spec: FunctionSpec) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_LAMBDA_FUNCTION_NAME": spec.name,
-        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
+        **tracing,
         **spec.environment,
     }
 
@@ -59,12 +69,12 @@ class ImportFailed(Exception):
     """The handler did not import (its last traceback line)."""
 
 
-def import_ms(spec: FunctionSpec) -> tuple[float, float]:
+def import_ms(spec: FunctionSpec, traced: bool = False) -> tuple[float, float]:
     """One fresh process's import of the function's handler: (wall ms, CPU ms)."""
     layers = json.dumps([str(layer) for layer in spec.layer_dirs])
     done = subprocess.run(
         [sys.executable, "-c", IMPORT_ONE, str(spec.code_dir), str(spec.handler_path), layers],
-        env=environment(spec),
+        env=environment(spec, traced),
         capture_output=True,
         text=True,
         check=False,
@@ -79,17 +89,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--limit", type=float, default=300.0, help="ms a p50 may take")
+    parser.add_argument("--traced", action="store_true", help="tracing on, as in Lambda")
     args = parser.parse_args()
     functions = load_template(TEMPLATE_PATH).functions
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"handler import, {args.runs} fresh processes each, python {sys.version.split()[0]}")
+    tracing = "tracing on, as in Lambda" if args.traced else "tracing off"
+    print(
+        f"handler import, {args.runs} fresh processes each, {tracing}, "
+        f"python {sys.version.split()[0]}"
+    )
     print(f"{os.cpu_count()} CPUs, load average {load} (wall time grows with the load)")
     print("| function | p50 ms | slowest ms | p50 CPU ms |")
     print("|---|---:|---:|---:|")
     over = []
     for logical_id, spec in sorted(functions.items()):
         try:
-            runs = [import_ms(spec) for _ in range(args.runs)]
+            runs = [import_ms(spec, args.traced) for _ in range(args.runs)]
         except ImportFailed as failed:
             print(f"| {logical_id} | import failed: {failed} | | |", flush=True)
             over.append(logical_id)
