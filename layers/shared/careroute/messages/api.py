@@ -17,6 +17,8 @@ from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
 from careroute.messages.holidays import Holiday as Holiday
 from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendarAnswer
 from careroute.messages.holidays import Holidays as Holidays
+from careroute.messages.tickets import TicketList as TicketList
+from careroute.messages.tickets import TicketRow as TicketRow
 from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN, OutcomeFields, VisitRequest
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
@@ -252,38 +254,6 @@ class StewardLeave(BaseModel):
     steward_id: str
     community_id: str
     dates: list[dt.date] = Field(description="Dates the steward is away, sorted")
-
-
-class TicketRow(BaseModel):
-    """One follow-up ticket (ids, no names)."""
-
-    ticket_id: str
-    visit_id: str
-    elder_id: str
-    community_id: str
-    street_id: str
-    district_id: str
-    category: str
-    severity: str
-    level: str
-    status: str
-    overdue: bool
-    opened_at: datetime
-    due_at: datetime
-    closed_at: datetime | None = None
-    action: str | None = None
-    result: str | None = None
-    source: str = "visit"
-    """visit (a finding; `visit_id` set) or benefit (the daily benefit scan; `visit_id` "")."""
-    benefit: str | None = None
-    """On benefit tickets: the rule and amount found, e.g. "high_age_90: 300 yuan/month"."""
-
-
-class TicketList(BaseModel):
-    scope: str
-    status: str
-    count: int
-    tickets: list[TicketRow]
 
 
 class CloseTicketBody(BaseModel):

@@ -30,7 +30,7 @@ from careroute.domain.tickets import (
     unreachable_ticket,
 )
 from careroute.domain.vocabulary import Steward, VisitRecord
-from careroute.messages.api import TicketList, TicketRow
+from careroute.messages.tickets import TicketList, TicketRow
 from careroute.service_layer.notifications import Notices, Told, tell_overdue_tickets
 from careroute.service_layer.ports import (
     CoverageRepository,

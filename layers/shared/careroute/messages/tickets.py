@@ -1,0 +1,43 @@
+"""Follow-up tickets as the API lists them.
+
+Their own module (re-exported by `messages.api`): the ticket use cases (the hourly escalator,
+the benefit scan) need none of the API's other bodies at cold start.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class TicketRow(BaseModel):
+    """One follow-up ticket (ids, no names)."""
+
+    ticket_id: str
+    visit_id: str
+    elder_id: str
+    community_id: str
+    street_id: str
+    district_id: str
+    category: str
+    severity: str
+    level: str
+    status: str
+    overdue: bool
+    opened_at: datetime
+    due_at: datetime
+    closed_at: datetime | None = None
+    action: str | None = None
+    result: str | None = None
+    source: str = "visit"
+    """visit (a finding; `visit_id` set) or benefit (the daily benefit scan; `visit_id` "")."""
+    benefit: str | None = None
+    """On benefit tickets: the rule and amount found, e.g. "high_age_90: 300 yuan/month"."""
+
+
+class TicketList(BaseModel):
+    scope: str
+    status: str
+    count: int
+    tickets: list[TicketRow]
