@@ -473,11 +473,16 @@ def _search_parameters(
 
 
 def _construct(day: _Day) -> list[int]:
-    """Cheapest feasible insertion: mandatory stops first, then by penalty (highest first)."""
-    nodes = sorted(
-        range(1, len(day.stops) + 1),
-        key=lambda k: (day.stops[k - 1].penalty is not None, -(day.stops[k - 1].penalty or 0)),
-    )
+    """Cheapest feasible insertion: mandatory stops first, the narrowest window first (the
+    hardest to place once the day fills), then by penalty (highest first)."""
+
+    def rank(k: int) -> tuple[bool, int, int]:
+        penalty = day.stops[k - 1].penalty
+        if penalty is None:
+            return False, day.last_start[k] - day.first_start[k], day.last_start[k]
+        return True, -penalty, 0
+
+    nodes = sorted(range(1, len(day.stops) + 1), key=rank)
     order: list[int] = []
     for node in nodes:
         if len(order) >= day.max_stops:
