@@ -30,8 +30,8 @@ class MemoryCanteens:
 class MemoryMealOrders:
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str], MealOrder] = {}
-        self._days: dict[tuple[str, str], set[str]] = {}
-        """Order ids by canteen and day (`YYYY-MM-DD`): a day's orders are read without
+        self._days: dict[tuple[str, date], set[str]] = {}
+        """Order ids by canteen and day: a day's orders are read without
         walking every order ever stored (a simulated month books lunches daily)."""
 
     def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
@@ -43,7 +43,7 @@ class MemoryMealOrders:
                 )
         for order in checked:
             self._by_key[(order.canteen_id, order.order_id)] = order
-            self._days.setdefault((order.canteen_id, day.isoformat()), set()).add(order.order_id)
+            self._days.setdefault((order.canteen_id, day), set()).add(order.order_id)
         return len(checked)
 
     def has_order(self, canteen_id: str, order_id: str) -> bool:
@@ -51,7 +51,7 @@ class MemoryMealOrders:
         return (canteen_id, order_id) in self._by_key
 
     def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
-        ids = sorted(self._days.get((canteen_id, day.isoformat()), ()))
+        ids = sorted(self._days.get((canteen_id, day), ()))
         return tuple(self._by_key[(canteen_id, order_id)] for order_id in ids)
 
 

@@ -191,8 +191,11 @@ def _restarted(
         random.Random(f"{seed}/{restart}").shuffle(shuffled)
         other_day = _build_day(problem, lunch, tuple(shuffled))
         other, _ = _try_search(other_day, limits)
-        if other is not None and _objective(other_day, other) < best[0]:
-            best = (_objective(other_day, other), other_day, other)
+        if other is None:
+            continue
+        cost = _objective(other_day, other)
+        if cost < best[0]:
+            best = (cost, other_day, other)
             if not _outranked(other_day, other):
                 break
     return best[1], best[2]
