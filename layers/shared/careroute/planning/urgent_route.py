@@ -34,6 +34,7 @@ from careroute.domain.vocabulary import (
     format_clock,
     parse_clock,
 )
+from careroute.planning.route_contacts import stop_contacts
 from careroute.planning.route_document import route_head
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_holds import URGENT_PREFIX
@@ -251,11 +252,12 @@ def insert_urgent(
     planned = {p.stop_id: p for p in result.stops}
     if urgent_id not in planned:
         return None
-    urgent_stop = {
+    urgent_stop: dict[str, Any] = {
         "elder_id": visit.elder.elder_id,
         "community_id": visit.elder.community_id,
         "name": visit.elder.name,
         "address": visit.elder.address,
+        **stop_contacts(visit.elder),
         "tier": Tier.T1.value,
         "lat": visit.elder.location.lat,
         "lng": visit.elder.location.lng,

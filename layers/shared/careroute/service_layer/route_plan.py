@@ -30,6 +30,7 @@ from careroute.domain.vocabulary import (
     format_clock,
 )
 from careroute.planning.horizon import DayCapacity, HorizonPlan, PlannedVisit, plan_horizon
+from careroute.planning.route_contacts import stop_contacts
 from careroute.planning.route_document import route_head
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_route import held_stop
@@ -337,6 +338,7 @@ def _document(
                 # so the morning's read is one item; exports leave them out.
                 "name": d.elder.name,
                 "address": d.elder.address,
+                **stop_contacts(d.elder),
                 "tier": d.tier.value,
                 "lat": d.elder.location.lat,
                 "lng": d.elder.location.lng,
