@@ -22,6 +22,7 @@ from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
     find_item,
+    get_item,
     index,
     save_if,
     transaction,
@@ -30,7 +31,7 @@ from careroute.adapters.dynamodb.tables import (
 from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.beds import BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.errors import ConflictError
 from careroute.domain.scope_ids import scope_ids, scope_ids_in
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
@@ -167,9 +168,13 @@ def open_bed_of(elder_id: str) -> str | None:
 
 
 def get_bed(bed_id: str) -> tuple[HomeCareBed, str]:
-    item = find_item(HomeCareBedModel, f"bed#{bed_id}", action="read a bed", consistent=True)
-    if item is None:
-        raise NotFoundError(f"bed {bed_id} not found")
+    item = get_item(
+        HomeCareBedModel,
+        f"bed#{bed_id}",
+        action="read a bed",
+        missing=f"bed {bed_id} not found",
+        consistent=True,
+    )
     return bed_from(json.loads(item.document)), item.request_hash
 
 
@@ -212,9 +217,10 @@ def add_visit(visit: BedVisit, request_hash: str) -> bool:
 
 
 def get_visit(visit_id: str) -> tuple[BedVisit, str]:
-    item = find_item(HomeCareBedModel, f"visit#{visit_id}", action="read a bed visit")
-    if item is None:
-        raise NotFoundError(f"bed visit {visit_id} not found")
+    missing = f"bed visit {visit_id} not found"
+    item = get_item(
+        HomeCareBedModel, f"visit#{visit_id}", action="read a bed visit", missing=missing
+    )
     return visit_from(json.loads(item.document)), item.request_hash
 
 
@@ -240,19 +246,20 @@ def save_bed_plan(routes: list[dict[str, Any]], summary: dict[str, Any]) -> None
             batch.save(item)
 
 
-def bed_route(worker_id: str, day: date) -> dict[str, Any] | None:
-    key = f"route#{worker_id}#{day.isoformat()}"
-    item = find_item(HomeCareBedModel, key, action="read a worker's bed route")
+def _plan_document(key: str, action: str) -> dict[str, Any] | None:
+    """A stored route or plan summary, or None when there is none."""
+    item = find_item(HomeCareBedModel, key, action=action)
     if item is None:
         return None
-    route: dict[str, Any] = json.loads(item.document)
-    return route
+    document: dict[str, Any] = json.loads(item.document)
+    return document
+
+
+def bed_route(worker_id: str, day: date) -> dict[str, Any] | None:
+    key = f"route#{worker_id}#{day.isoformat()}"
+    return _plan_document(key, "read a worker's bed route")
 
 
 def bed_plan_summary(provider_id: str, day: date) -> dict[str, Any] | None:
     key = f"plan#{provider_id}#{day.isoformat()}"
-    item = find_item(HomeCareBedModel, key, action="read a provider's bed plan")
-    if item is None:
-        return None
-    summary: dict[str, Any] = json.loads(item.document)
-    return summary
+    return _plan_document(key, "read a provider's bed plan")
