@@ -5,7 +5,6 @@ instead of every elder of its scope)."""
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb import registry
@@ -13,25 +12,21 @@ from careroute.adapters.dynamodb.circle_repositories import circle_counting
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import PaceTick
-from careroute.observability import logger, metrics, tracer
 from careroute.service_layer.service_circle import count_circles
 
 setup = handler_setup.with_policy()
 ports = circle_counting()
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = PaceTick.model_validate(event)
     day = china_date(tick.scheduled_time)
     communities, elders = registry.all_communities(), registry.all_elders()
     counts = count_circles(communities, elders, setup.policy(), day, ports)
     elders, within = counts.get(Scope.parse("city"), (0, 0))
-    metrics.add_metric(name="ServiceCircleElders", unit=MetricUnit.Count, value=elders)
-    metrics.add_metric(name="ServiceCircleWithin", unit=MetricUnit.Count, value=within)
+    count_metrics(ServiceCircleElders=elders, ServiceCircleWithin=within)
     summary = {"date": day.isoformat(), "scopes": len(counts), "elders": elders, "within": within}
-    logger.info("service circle counted", extra=summary)
-    return summary
+    return reported("service circle counted", summary)
