@@ -1,9 +1,11 @@
 """Officials' exports: the numbers of the JSON reads (a month's coverage, the overdue elders,
-the tickets of a scope) as a table with Chinese column headers, ready to be written as CSV or
-XLSX (careroute.adapters.export_files).
+the tickets of a scope) and the month's misses (careroute.service_layer.month_misses) as a
+table with Chinese column headers, ready to be written as CSV or XLSX
+(careroute.adapters.export_files).
 
-Each export reads through the same use case and the same scope check as its JSON route, so a
-file holds exactly what the caller may read there, and only the officials' roles (street,
+Each export reads through the same use case and the same scope check as its JSON route (the
+misses, which have no JSON route, as the overdue list), so a file holds exactly what the
+caller may read there, and only the officials' roles (street,
 district, city admin) may export. A column is named by its English field (the JSON field it
 comes from; docs/api.md lists them) and headed in Chinese. No export carries a name, an
 address, a phone number, a guardian or an ID number: the reads behind them carry none."""
@@ -21,6 +23,7 @@ from careroute.domain.policy import Policy
 from careroute.domain.tickets import TicketSource
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.messages.api import OverdueList, TicketList
+from careroute.service_layer.month_misses import MissesReading, MonthMiss, misses_in
 from careroute.service_layer.officials import OverdueReading, overdue_in
 from careroute.service_layer.ports import CoverageRepository, ScopeDirectory
 from careroute.service_layer.scope_access import parse_scope, readable_known_scope
@@ -113,10 +116,26 @@ TICKET_COLUMNS = (
     Column("result", "办理结果"),
     Column("benefit", "政策待遇"),
 )
+MISSES_COLUMNS = (
+    Column("elder_id", "老人编号"),
+    Column("community_id", "社区编号"),
+    Column("street_id", "街道编号"),
+    Column("tier", "风险等级"),
+    Column("status", "老人状态"),
+    Column("monthly_missed", "本月未探访"),
+    Column("overdue", "是否逾期"),
+    Column("last_visited_on", "上次探访日期"),
+    Column("deadline", "探访截止日期"),
+    Column("days_overdue", "逾期天数"),
+    Column("failed_tries", "本月未成功上门次数"),
+    Column("last_try_on", "最近未成功上门日期"),
+    Column("cause", "原因"),
+)
 EXPORT_COLUMNS = {
     "coverage": COVERAGE_COLUMNS,
     "overdue": OVERDUE_COLUMNS,
     "tickets": TICKET_COLUMNS,
+    "misses": MISSES_COLUMNS,
 }
 """Every export's columns by its name (the path segment of GET /exports/{name})."""
 
@@ -215,6 +234,44 @@ def tickets_table(tickets: TicketList) -> ExportTable:
     ]
     name = _file_name("tickets", tickets.scope, tickets.status)
     return ExportTable(name, "跟踪工单", TICKET_COLUMNS, rows)
+
+
+def misses_export(
+    who: Caller,
+    month: str,
+    scope: str,
+    on: date,
+    policy: Policy,
+    ports: MissesReading,
+    coverage: CoverageRepository,
+) -> ExportTable:
+    """The elders of a scope the month missed, judged on `on` (month_misses), with causes."""
+    require_exporter(who)
+    where = readable_known_scope(who, scope, ports.scopes, coverage)
+    return misses_table(str(where), month, misses_in(where, month, on, policy, ports))
+
+
+def misses_table(scope: str, month: str, misses: Sequence[MonthMiss]) -> ExportTable:
+    """The month's misses as a table (codes as in month_misses.MissCause)."""
+    rows = [
+        (
+            m.elder_id,
+            m.community_id,
+            m.street_id,
+            m.tier.value,
+            m.status.value,
+            m.monthly_missed,
+            m.overdue,
+            m.last_visited_on,
+            m.deadline,
+            m.days_overdue,
+            m.failed_tries,
+            m.last_try_on,
+            m.cause.value,
+        )
+        for m in misses
+    ]
+    return ExportTable(_file_name("misses", scope, month), "漏访老人", MISSES_COLUMNS, rows)
 
 
 def _beijing(moment: datetime | None) -> datetime | None:

@@ -1,7 +1,7 @@
-"""Officials' exports: a month's coverage, the overdue elders and the tickets of a scope as a
-CSV or XLSX file with Chinese headers, the same numbers as GET /coverage, /overdue and
-/tickets (each with that route's parameters, plus `format`). Officials' roles only; the scope
-is checked as on the JSON routes."""
+"""Officials' exports: a month's coverage, the overdue elders, the tickets and the month's
+misses of a scope as a CSV or XLSX file with Chinese headers, the same numbers as GET
+/coverage, /overdue and /tickets (each with that route's parameters, plus `format`).
+Officials' roles only; the scope is checked as on the JSON routes."""
 
 import base64
 from typing import Annotated
@@ -11,7 +11,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
-from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, ticketing
+from careroute.adapters.dynamodb.repositories import (
+    DynamoCoverage,
+    DynamoElders,
+    DynamoScopes,
+    DynamoVisits,
+    ticketing,
+)
 from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat, export_file
 from careroute.domain import clock
 from careroute.entrypoints.api_routes import ApiSetup
@@ -28,9 +34,11 @@ from careroute.entrypoints.policy_in_force import current_policy
 from careroute.service_layer.exports import (
     ExportTable,
     coverage_export,
+    misses_export,
     overdue_export,
     tickets_export,
 )
+from careroute.service_layer.month_misses import MissesReading
 from careroute.service_layer.tickets import TicketFilter
 
 FormatQuery = Annotated[
@@ -64,6 +72,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     scopes, coverage = DynamoScopes(), DynamoCoverage()
     overdue = overdue_reading()
     tickets = ticketing()
+    misses = MissesReading(scopes, DynamoElders(), DynamoVisits())
     route = Routes(app, "officials")
 
     @route(
@@ -107,4 +116,22 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         format: FormatQuery = ExportFormat.CSV,
     ) -> Response[str]:
         table = tickets_export(caller(), scope, status, clock.now(), tickets, source)
+        return file_response(table, format)
+
+    @route(
+        "GET",
+        "/exports/misses",
+        "The elders of a scope a month missed, with causes, as CSV or XLSX (ids, no names)",
+        errors=READ_ERRORS,
+        responses=FILE_RESPONSES,
+    )
+    def get_misses_export(
+        month: MonthQuery,
+        scope: ScopeQuery = "city",
+        on: OnQuery = None,
+        format: FormatQuery = ExportFormat.CSV,
+    ) -> Response[str]:
+        policy = current_policy(api.policy)
+        when = on or clock.today()
+        table = misses_export(caller(), month, scope, when, policy, misses, coverage)
         return file_response(table, format)

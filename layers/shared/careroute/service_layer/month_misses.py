@@ -1,0 +1,195 @@
+"""The elders of a scope a month missed: not visited in the month (once the month is over),
+or past their visit deadline, each with the cause the system knows.
+
+Read from what is stored (the registry's elders and the month's visit records), not from the
+simulation's compliance check: that one needs each elder's status history, which the
+registry does not keep. So the cause is the best the stored data says: the elder's status
+(in hospital, moved, deceased), else the last failed try of the month (not home, refused),
+else a phone or video contact that did not count, else never visited, else no try at all.
+Ids and dates only: no name, address or phone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+
+from careroute.domain.compliance import month_bounds
+from careroute.domain.coverage import Scope
+from careroute.domain.errors import ValidationError
+from careroute.domain.policy import Policy
+from careroute.domain.vocabulary import (
+    CONTACT_OUTCOMES,
+    Elder,
+    ElderStatus,
+    Tier,
+    VisitRecord,
+)
+from careroute.service_layer.officials import overdue_elder
+from careroute.service_layer.ports import ElderRepository, ScopeDirectory, VisitRepository
+
+
+@dataclass(frozen=True)
+class MissesReading:
+    """The ports of the month's misses: the scope's communities, their elders and the
+    month's visit records."""
+
+    scopes: ScopeDirectory
+    elders: ElderRepository
+    visits: VisitRepository
+
+
+class MissCause(StrEnum):
+    """Why an elder was missed, as far as the stored data tells."""
+
+    HOSPITALISED = "hospitalised"
+    MOVED = "moved"
+    DECEASED = "deceased"
+    NOT_HOME = "not_home"
+    REFUSED = "refused"
+    CONTACT_ONLY = "contact_only"
+    NEVER_VISITED = "never_visited"
+    NOT_TRIED = "not_tried"
+
+
+@dataclass(frozen=True)
+class MonthMiss:
+    """One missed elder of the month (one row of the misses export)."""
+
+    elder_id: str
+    community_id: str
+    street_id: str
+    tier: Tier
+    status: ElderStatus
+    monthly_missed: bool
+    """The month is over and no visit covered it (when the policy asks for a monthly visit)."""
+    overdue: bool | None
+    """Past the cadence deadline on the day judged; None: not known (the last visit before
+    the month is not stored any more: a later visit replaced it)."""
+    last_visited_on: date | None
+    deadline: date | None
+    days_overdue: int | None
+    failed_tries: int
+    """The month's records that were neither a visit nor a call (not home, refused, ...)."""
+    last_try_on: date | None
+    cause: MissCause
+
+
+def judgement_day(month: str, on: date) -> date:
+    """The day `month` is judged on when asked on `on`: `on` inside the month, else the day
+    after its end (a deadline on the last day is missed by then). ValidationError for a
+    malformed month or one that has not begun."""
+    try:
+        first, last = month_bounds(month)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if on < first:
+        raise ValidationError(f"month {month} has not begun")
+    return min(on, last + timedelta(days=1))
+
+
+def misses_in(
+    scope: Scope, month: str, on: date, policy: Policy, ports: MissesReading
+) -> list[MonthMiss]:
+    """The misses of `month` in `scope`, judged on `on` (the scope already checked)."""
+    judged = judgement_day(month, on)
+    first = month_bounds(month)[0]
+    # visited_at is stored with its own offset: a day either side, then the local month.
+    day = timedelta(days=1)
+    records = ports.visits.visits_between(first - day, judged, scope)
+    elders = [
+        elder
+        for community_id in ports.scopes.communities_in(scope)
+        for elder in ports.elders.elders_of_community(community_id)
+    ]
+    return month_misses(elders, records, month, on, policy)
+
+
+def month_misses(
+    elders: Iterable[Elder],
+    records: Iterable[VisitRecord],
+    month: str,
+    on: date,
+    policy: Policy,
+) -> list[MonthMiss]:
+    """The misses of `month` among `elders`, judged on `on` (see module); `records`: the
+    visit records of those elders (others and other months are ignored). Most overdue
+    first, then by community and elder."""
+    judged = judgement_day(month, on)
+    last = month_bounds(month)[1]
+    month_over = judged > last
+    by_elder: dict[str, list[VisitRecord]] = defaultdict(list)
+    for record in records:
+        if record.month == month and record.local_date <= min(judged, last):
+            by_elder[record.elder_id].append(record)
+    contacts_count = policy.contacts.count_toward_monthly
+    found: list[MonthMiss] = []
+    for elder in elders:
+        tries = sorted(by_elder.get(elder.elder_id, ()), key=lambda r: r.visited_at)
+        covered = any(r.counts_toward_month(contacts_count) for r in tries)
+        monthly_missed = month_over and not covered and policy.monthly_visit_required
+        miss = _miss(elder, tries, judged, policy, monthly_missed)
+        if miss.monthly_missed or miss.overdue:
+            found.append(miss)
+    found.sort(key=lambda m: (-(m.days_overdue or 0), m.community_id, m.elder_id))
+    return found
+
+
+def _miss(
+    elder: Elder,
+    tries: Sequence[VisitRecord],
+    judged: date,
+    policy: Policy,
+    monthly_missed: bool,
+) -> MonthMiss:
+    known, last_visit = _last_visit_before(elder, tries, judged)
+    late = None
+    if known:
+        late = overdue_elder(replace(elder, last_visited_on=last_visit), judged, policy)
+    failed = [r for r in tries if not r.completed and r.outcome not in CONTACT_OUTCOMES]
+    return MonthMiss(
+        elder_id=elder.elder_id,
+        community_id=elder.community_id,
+        street_id=elder.street_id,
+        tier=policy.tier_of(elder, judged - timedelta(days=1)),
+        status=elder.status,
+        monthly_missed=monthly_missed,
+        overdue=(late is not None) if known else None,
+        last_visited_on=last_visit,
+        deadline=late.deadline if late else None,
+        days_overdue=late.days_overdue if late else None,
+        failed_tries=len(failed),
+        last_try_on=failed[-1].local_date if failed else None,
+        cause=_cause(elder, tries, failed, known and last_visit is None),
+    )
+
+
+def _last_visit_before(
+    elder: Elder, tries: Sequence[VisitRecord], judged: date
+) -> tuple[bool, date | None]:
+    """Whether the last completed visit before `judged` is known, and that visit (None:
+    never). Not known when the stored one is later and none of the month's came before."""
+    if elder.last_visited_on is None or elder.last_visited_on < judged:
+        return True, elder.last_visited_on
+    done = [r.local_date for r in tries if r.completed]
+    return (True, max(done)) if done else (False, None)
+
+
+def _cause(
+    elder: Elder,
+    tries: Sequence[VisitRecord],
+    failed: Sequence[VisitRecord],
+    never_visited: bool,
+) -> MissCause:
+    if elder.status is not ElderStatus.ACTIVE:
+        return MissCause(elder.status.value)
+    if failed:
+        return MissCause(failed[-1].outcome.value)  # not home, refused, or a status outcome
+    if any(r.outcome in CONTACT_OUTCOMES for r in tries):
+        return MissCause.CONTACT_ONLY
+    if never_visited:
+        return MissCause.NEVER_VISITED
+    return MissCause.NOT_TRIED

@@ -1,0 +1,66 @@
+"""The misses export over the local stack's HTTP API: last month's elders of a street that no
+visit covered, with their causes, in CSV and XLSX alike; a visit of the month takes its
+elder off the list; officials only, scope checked, no personal data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from careroute.adapters.dynamodb.visits import save_visit_once
+from careroute.domain.vocabulary import CHINA_TZ, Registry, Tier
+from careroute_local.pump import EventPump
+from tests.builders import a_visit_to
+from tests.conftest import TODAY
+from tests.integration.test_api_exports import csv_rows, get, xlsx_rows
+
+LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+QUERY = {"month": LAST_MONTH, "scope": "street:S001"}
+
+
+@pytest.fixture
+def one_visit_last_month(loaded_stack: EventPump, small_city: Registry) -> str:
+    """One elder of street S001 visited on last month's 10th (stored and projected): its id."""
+    elder = next(e for e in small_city.elders if e.street_id == "S001")
+    steward = next(s for s in small_city.stewards if s.community_id == elder.community_id)
+    day = datetime.strptime(f"{LAST_MONTH}-10", "%Y-%m-%d").date()
+    visited_at = datetime.combine(day, time(10), CHINA_TZ).astimezone(UTC)
+    record = a_visit_to(
+        elder, "v-misses-1", visited_at, steward_id=steward.steward_id, tier=Tier.T3
+    )
+    save_visit_once(record, request_hash="hash-v-misses-1")
+    assert loaded_stack.drain_stream("VisitsTable").failed == 0
+    return elder.elder_id
+
+
+def test_last_months_misses_are_the_streets_elders_no_visit_covered(
+    loaded_stack: EventPump, small_city: Registry, one_visit_last_month: str
+) -> None:
+    as_csv = csv_rows(get(loaded_stack, "/exports/misses", "street_official", "S001", QUERY))
+    as_xlsx = xlsx_rows(
+        get(loaded_stack, "/exports/misses", "street_official", "S001",
+            {**QUERY, "format": "xlsx"}),
+        "misses",
+    )  # fmt: skip
+    monthly = {r["elder_id"] for r in as_csv if r["monthly_missed"] == "是"}
+    street = {e.elder_id for e in small_city.elders if e.street_id == "S001"}
+    assert monthly == street - {one_visit_last_month}
+    assert [r["elder_id"] for r in as_csv] == [r["elder_id"] for r in as_xlsx]
+    assert {r["street_id"] for r in as_csv} == {"S001"}
+    known = {"hospitalised", "moved", "deceased", "not_home", "refused", "contact_only",
+             "never_visited", "not_tried"}  # fmt: skip
+    assert {r["cause"] for r in as_csv} <= known
+    names = {e.name for e in small_city.elders} | {e.address for e in small_city.elders}
+    assert not names & {cell for row in as_csv for cell in row.values()}
+
+
+def test_the_misses_export_is_for_officials_in_scope_and_a_month_begun(
+    loaded_stack: EventPump,
+) -> None:
+    assert get(loaded_stack, "/exports/misses", "steward", "W0001", QUERY).status == 403
+    other = {**QUERY, "scope": "street:S002"}
+    assert get(loaded_stack, "/exports/misses", "street_official", "S001", other).status == 403
+    later = {**QUERY, "month": (TODAY + timedelta(days=40)).strftime("%Y-%m")}
+    response = get(loaded_stack, "/exports/misses", "city_admin", None, later)
+    assert response.status == 422, response.text
