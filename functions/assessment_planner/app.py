@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from careroute.adapters.dynamodb.assessment_repositories import assessment_planning
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, fleets_planned, reported
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.assessment_planning import plan_day
 from careroute.service_layer.planning import plan_date_of
@@ -21,14 +21,7 @@ ports = assessment_planning()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     day = plan_date_of(NightlyTick.model_validate(event))
     districts = plan_day(day, setup.policy(), clock.now(), ports)
-    planned = sum(d["planned"] for d in districts)
     missed = sum(d["unassigned_mandatory"] for d in districts)
-    count_metrics(AssessmentsPlanned=planned, AssessmentsMandatoryUnassigned=missed)
-    summary = {
-        "plan_date": day.isoformat(),
-        "districts": len(districts),
-        "candidates": sum(d["candidates"] for d in districts),
-        "planned": planned,
-        "unassigned_mandatory": missed,
-    }
+    summary = fleets_planned(day, "districts", districts, unassigned_mandatory=missed)
+    count_metrics(AssessmentsPlanned=summary["planned"], AssessmentsMandatoryUnassigned=missed)
     return reported("assessment routes planned", summary)

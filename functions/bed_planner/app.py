@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.bed_repositories import bed_keeping
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
+from careroute.entrypoints.handler_setup import count_metrics, event_entry, fleets_planned, reported
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.beds import plan_bed_day
 from careroute.service_layer.planning import plan_date_of
@@ -22,14 +22,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     day = plan_date_of(NightlyTick.model_validate(event))
     policy = setup.policy()
     providers = plan_bed_day(day, policy.home_care_beds, policy.circuity, ports)
-    planned = sum(p["planned"] for p in providers)
     missed = sum(len(p["unassigned_mandatory"]) for p in providers)
-    count_metrics(BedVisitsPlanned=planned, BedVisitsMandatoryUnassigned=missed)
-    summary = {
-        "plan_date": day.isoformat(),
-        "providers": len(providers),
-        "candidates": sum(p["candidates"] for p in providers),
-        "planned": planned,
-        "unassigned_mandatory": missed,
-    }
+    summary = fleets_planned(day, "providers", providers, unassigned_mandatory=missed)
+    count_metrics(BedVisitsPlanned=summary["planned"], BedVisitsMandatoryUnassigned=missed)
     return reported("bed routes planned", summary)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -61,6 +62,21 @@ def count_metrics(**counts: int) -> None:
     """Each named count as a metric of this invocation, e.g. `count_metrics(PlanJobsSent=5)`."""
     for name, value in counts.items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def fleets_planned(
+    day: date, fleets: str, plans: list[dict[str, Any]], unassigned_mandatory: int
+) -> dict[str, Any]:
+    """What a nightly planner of several fleets (a district's assessors, a provider's workers)
+    answers for `day`: how many fleets (named `fleets`), and their candidates and planned
+    stops summed over `plans`, each fleet's plan summary."""
+    return {
+        "plan_date": day.isoformat(),
+        fleets: len(plans),
+        "candidates": sum(p["candidates"] for p in plans),
+        "planned": sum(p["planned"] for p in plans),
+        "unassigned_mandatory": unassigned_mandatory,
+    }
 
 
 def reported(message: str, summary: dict[str, Any]) -> dict[str, Any]:
