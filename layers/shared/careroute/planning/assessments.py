@@ -9,16 +9,14 @@ from datetime import date
 from typing import Any
 
 from careroute.domain.assessments import HOME_HOURS, QUALIFIED, AssessmentRules, Assessor, Candidate
-from careroute.domain.vocabulary import format_clock
-from careroute.planning.travel import HaversineTravel
-from careroute.routing import (
-    FleetProblem,
-    FleetResult,
-    FleetStop,
-    Worker,
-    travel_matrix,
-    validate_fleet,
+from careroute.planning.depot_day import (
+    depot_travel,
+    depot_worker,
+    require_valid,
+    route_clock,
+    service_clock,
 )
+from careroute.routing import FleetProblem, FleetResult, FleetStop
 
 
 def assessment_problem(
@@ -30,8 +28,9 @@ def assessment_problem(
     """One district day (assessors at work only): place 0 the office, place k candidate k-1."""
     if not assessors:
         raise ValueError("a district day needs at least one assessor at work")
-    points = [assessors[0].base] + [c.request.location for c in chosen]
-    travel = travel_matrix(points, HaversineTravel(rules.speed_kmh, circuity))
+    travel = depot_travel(
+        assessors[0].base, (c.request.location for c in chosen), rules.speed_kmh, circuity
+    )
     stops = tuple(
         FleetStop(
             stop_id=c.request.request_id,
@@ -44,8 +43,7 @@ def assessment_problem(
         for k, c in enumerate(chosen)
     )
     workers = tuple(
-        Worker(a.assessor_id, 0, 0, a.shift, break_=a.lunch_break, skills=a.skills)
-        for a in assessors
+        depot_worker(a.assessor_id, a.shift, a.lunch_break, a.skills) for a in assessors
     )
     return FleetProblem(workers, stops, travel)
 
@@ -59,17 +57,14 @@ def route_documents(
 ) -> list[dict[str, Any]]:
     """One route document per assessor (ids, places and times; no names), after the fleet
     validator; raises ValueError if the plan breaks a rule (nothing is stored)."""
-    errors = validate_fleet(problem, result)
-    if errors:
-        raise ValueError(f"assessment plan {district_id} {day}: " + "; ".join(errors[:5]))
+    require_valid(problem, result, f"assessment plan {district_id} {day}")
     by_id = {c.request.request_id: c for c in chosen}
     return [
         {
             "assessor_id": route.worker_id,
             "district_id": district_id,
             "date": day.isoformat(),
-            "departure": format_clock(route.departure),
-            "return": format_clock(route.ret),
+            **route_clock(route),
             "stops": [
                 {
                     "sequence": p.sequence,
@@ -78,8 +73,7 @@ def route_documents(
                     "community_id": by_id[p.stop_id].request.community_id,
                     "lat": by_id[p.stop_id].request.location.lat,
                     "lng": by_id[p.stop_id].request.location.lng,
-                    "start": format_clock(p.service_start),
-                    "end": format_clock(p.service_end),
+                    **service_clock(p),
                     "deadline": by_id[p.stop_id].request.deadline.isoformat(),
                     "mandatory": by_id[p.stop_id].penalty is None,
                 }

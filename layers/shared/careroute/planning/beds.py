@@ -10,23 +10,20 @@ documents; a plan that fails it raises ValueError, and nothing is stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from careroute.domain.bed_visits import BedCandidate
 from careroute.domain.beds import BedPolicy
 from careroute.domain.providers import Provider, ServiceWorker
-from careroute.domain.vocabulary import format_clock
-from careroute.planning.travel import HaversineTravel
-from careroute.routing import (
-    FleetProblem,
-    FleetResult,
-    FleetStop,
-    Worker,
-    travel_matrix,
-    validate_fleet,
+from careroute.planning.depot_day import (
+    DayDocuments,
+    depot_travel,
+    depot_worker,
+    require_valid,
+    route_clock,
+    service_clock,
 )
+from careroute.routing import FleetProblem, FleetResult, FleetStop
 
 
 def bed_problem(
@@ -39,8 +36,9 @@ def bed_problem(
     """One provider day: its workers from its base, the chosen beds as stops."""
     if not workers:
         raise ValueError(f"provider {provider.provider_id}: a bed day needs a worker")
-    points = [provider.base] + [c.bed.location for c in chosen]
-    travel = travel_matrix(points, HaversineTravel(policy.speed_kmh, circuity))
+    travel = depot_travel(
+        provider.base, (c.bed.location for c in chosen), policy.speed_kmh, circuity
+    )
     stops = tuple(
         FleetStop(
             stop_id=c.bed.bed_id,
@@ -51,16 +49,8 @@ def bed_problem(
         )
         for k, c in enumerate(chosen)
     )
-    fleet = tuple(Worker(w.worker_id, 0, 0, w.shift, break_=w.lunch) for w in workers)
+    fleet = tuple(depot_worker(w.worker_id, w.shift, w.lunch) for w in workers)
     return FleetProblem(fleet, stops, travel)
-
-
-@dataclass(frozen=True)
-class BedDayPlan:
-    """What one provider day's plan stores: a route per worker with stops, and a summary."""
-
-    routes: list[dict[str, Any]]
-    summary: dict[str, Any]
 
 
 def bed_plan(
@@ -69,12 +59,10 @@ def bed_plan(
     chosen: Sequence[BedCandidate],
     problem: FleetProblem,
     result: FleetResult,
-) -> BedDayPlan:
+) -> DayDocuments:
     """Validate the plan and turn it into route documents (ids, places and times only), one
     per worker, an idle worker's with no stop (so a re-plan replaces every route of the day)."""
-    errors = validate_fleet(problem, result)
-    if errors:
-        raise ValueError(f"bed plan {provider_id} {day}: " + "; ".join(errors[:5]))
+    require_valid(problem, result, f"bed plan {provider_id} {day}")
     by_id = {c.bed.bed_id: c for c in chosen}
     routes = []
     for route in result.routes:
@@ -89,8 +77,7 @@ def bed_plan(
                     "community_id": c.bed.community_id,
                     "lat": c.bed.location.lat,
                     "lng": c.bed.location.lng,
-                    "start": format_clock(planned.service_start),
-                    "end": format_clock(planned.service_end),
+                    **service_clock(planned),
                     "due": c.due.isoformat(),
                     "mandatory": c.penalty is None,
                 }
@@ -100,8 +87,7 @@ def bed_plan(
                 "worker_id": route.worker_id,
                 "provider_id": provider_id,
                 "date": day.isoformat(),
-                "departure": format_clock(route.departure),
-                "return": format_clock(route.ret),
+                **route_clock(route),
                 "stops": stops,
             }
         )
@@ -115,4 +101,4 @@ def bed_plan(
         "status": result.status.value,
         "backend": result.backend,
     }
-    return BedDayPlan(routes, summary)
+    return DayDocuments(routes, summary)

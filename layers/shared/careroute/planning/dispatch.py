@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from careroute.domain.orders import DayRoutes, Order
 from careroute.domain.providers import ServiceWorker
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.planning.depot_day import depot_worker
 from careroute.planning.travel import TravelModel
 from careroute.planning.urgent_holds import UrgentHold
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
@@ -112,15 +113,7 @@ def build_problem(
     planned = planned or {}
     points = [base, *(o.location for o in booked), *(h.location for h in held), new.location]
     fleet = [
-        Worker(
-            worker_id=w.worker_id,
-            start_place=0,
-            end_place=0,
-            shift=w.shift,
-            break_=w.lunch,
-            skills=w.skills | {pin(w.worker_id)},
-        )
-        for w in workers
+        depot_worker(w.worker_id, w.shift, w.lunch, w.skills | {pin(w.worker_id)}) for w in workers
     ]
     if now_s is not None:
         busy = {o.worker_id for o in booked if planned.get(o.order_id, now_s) < now_s}

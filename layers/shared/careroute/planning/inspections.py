@@ -9,21 +9,19 @@ documents; a plan that fails it raises, and nothing is stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from careroute.domain.inspections import Candidate, InspectionPolicy, Inspector
-from careroute.domain.vocabulary import GeoPoint, format_clock
-from careroute.planning.travel import HaversineTravel
-from careroute.routing.fleet_model import (
-    FleetProblem,
-    FleetResult,
-    FleetStop,
-    Worker,
-    travel_matrix,
+from careroute.domain.vocabulary import format_clock
+from careroute.planning.depot_day import (
+    DayDocuments,
+    depot_travel,
+    depot_worker,
+    require_valid,
+    route_clock,
+    service_clock,
 )
-from careroute.routing.fleet_validator import validate_fleet
+from careroute.routing.fleet_model import FleetProblem, FleetResult, FleetStop
 
 
 class InvalidPlanError(RuntimeError):
@@ -40,8 +38,9 @@ def inspection_problem(
     if not inspectors:
         raise ValueError("a district day needs at least one inspector at work")
     office = inspectors[0].base
-    points: list[GeoPoint] = [office] + [c.target.location for c in candidates]
-    travel = travel_matrix(points, HaversineTravel(policy.speed_kmh, circuity))
+    travel = depot_travel(
+        office, (c.target.location for c in candidates), policy.speed_kmh, circuity
+    )
     stops = tuple(
         FleetStop(
             stop_id=c.target.target_id,
@@ -54,25 +53,9 @@ def inspection_problem(
         for k, c in enumerate(candidates)
     )
     workers = tuple(
-        Worker(
-            worker_id=i.inspector_id,
-            start_place=0,
-            end_place=0,
-            shift=i.shift,
-            break_=i.lunch_break,
-            skills=i.skills,
-        )
-        for i in inspectors
+        depot_worker(i.inspector_id, i.shift, i.lunch_break, i.skills) for i in inspectors
     )
     return FleetProblem(workers=workers, stops=stops, travel=travel)
-
-
-@dataclass(frozen=True)
-class DistrictPlan:
-    """What one district day's plan stores: a route per inspector and a district summary."""
-
-    routes: list[dict[str, Any]]
-    summary: dict[str, Any]
 
 
 def plan_documents(
@@ -82,11 +65,9 @@ def plan_documents(
     candidates: list[Candidate],
     problem: FleetProblem,
     result: FleetResult,
-) -> DistrictPlan:
+) -> DayDocuments:
     """Validate the plan and turn it into route documents (docs/api.md, inspections)."""
-    errors = validate_fleet(problem, result)
-    if errors:
-        raise InvalidPlanError(f"{district_id} {plan_date}: " + "; ".join(errors[:5]))
+    require_valid(problem, result, f"{district_id} {plan_date}", InvalidPlanError)
     by_id = {c.target.target_id: c for c in candidates}
     routes = []
     for route in result.routes:
@@ -105,8 +86,7 @@ def plan_documents(
                     "lng": t.location.lng,
                     "window": str(t.window),
                     "arrival": format_clock(planned.arrival),
-                    "start": format_clock(planned.service_start),
-                    "end": format_clock(planned.service_end),
+                    **service_clock(planned),
                     "due_date": t.due_date.isoformat() if t.due_date else None,
                     "mandatory": c.penalty is None,
                 }
@@ -117,8 +97,7 @@ def plan_documents(
                 "district_id": district_id,
                 "date": plan_date.isoformat(),
                 "run_id": run_id,
-                "departure": format_clock(route.departure),
-                "return": format_clock(route.ret),
+                **route_clock(route),
                 "travel_minutes": round(route.travel_seconds / 60),
                 "stops": stops,
             }
@@ -140,4 +119,4 @@ def plan_documents(
         "backend": result.backend,
         "unassigned": unassigned,
     }
-    return DistrictPlan(routes, summary)
+    return DayDocuments(routes, summary)
