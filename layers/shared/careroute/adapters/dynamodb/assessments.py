@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, cast
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from careroute.adapters.dynamodb import history, registry
-from careroute.adapters.dynamodb.columns import Expiring, SharedKeys, location_columns
+from careroute.adapters.dynamodb.columns import KEPT_FOR, Expiring, SharedKeys, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -34,8 +34,6 @@ from careroute.domain.elder_history import Entry
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder, GeoPoint
-
-KEEP = timedelta(days=400)
 
 
 class AssessmentModel(TableModel, SharedKeys, Expiring):
@@ -158,7 +156,7 @@ def save_route(document: dict[str, Any], now: datetime) -> None:
         f"route#{document['assessor_id']}",
         str(document["date"]),
         document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        expires_at=now + KEEP,
+        expires_at=now + KEPT_FOR,
     )
     with storage_errors("store an assessor route"):
         item.save()

@@ -9,11 +9,12 @@ its bases). Each names what its columns mean and reads them back as a domain val
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import TypedDict
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 
-from careroute.domain.vocabulary import GeoPoint, TimeWindow
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
 
 
 class SharedKeys:
@@ -29,6 +30,16 @@ class Expiring:
     epoch seconds (the tables' TTL attribute, see template.yaml); absent: kept."""
 
     expires_at = TTLAttribute(null=True)
+
+
+KEPT_FOR = timedelta(days=400)
+"""How long the expiring records (routes, plans, orders, bookings, markers) are kept past
+their day or their writing: a year and a month."""
+
+
+def expiry_of_day(day: date) -> datetime:
+    """When an item of `day` expires: KEPT_FOR past the start of the day (China time)."""
+    return datetime.combine(day, time(), CHINA_TZ) + KEPT_FOR
 
 
 class Located:

@@ -8,14 +8,14 @@ nothing. An elder counts once per month through a second marker per elder and mo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.columns import Expiring, SharedKeys
+from careroute.adapters.dynamodb.columns import KEPT_FOR, Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.coverage import (
@@ -31,7 +31,6 @@ from careroute.domain.coverage import (
 from careroute.domain.tickets import Ticket, closed_on_time, opening_month
 from careroute.domain.vocabulary import VisitRecord
 
-MARKER_RETENTION = timedelta(days=400)
 TICKETS_SK = "tickets"
 
 
@@ -71,7 +70,7 @@ def _registry_pk(scope: Scope) -> str:
 
 
 def _marker(pk: str) -> CoverageModel:
-    expires = datetime.now(UTC) + MARKER_RETENTION
+    expires = datetime.now(UTC) + KEPT_FOR
     return CoverageModel(pk, "-", expires_at=expires)
 
 

@@ -7,22 +7,22 @@ other key is unused too, so an elder has one lunch a day at a canteen whatever t
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import (
     Expiring,
     Located,
+    expiry_of_day,
     location_columns,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.vocabulary import CHINA_TZ, TimeWindow
+from careroute.domain.vocabulary import TimeWindow
 
-KEEP = timedelta(days=400)
 DINE_IN = "dine:"
 
 
@@ -66,7 +66,7 @@ def book(b: MealBooking) -> bool:
         placed_by=b.placed_by,
         placed_at=b.placed_at.isoformat(),
         **scope_ids(b),
-        expires_at=datetime.combine(b.day, time(), CHINA_TZ) + KEEP,
+        expires_at=expiry_of_day(b.day),
     )
     with transaction(MealBookingModel, "book a lunch") as writes:
         writes.save(item, condition=MealBookingModel.order_id.does_not_exist())

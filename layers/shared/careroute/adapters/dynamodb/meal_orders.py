@@ -8,7 +8,7 @@ after their day (TTL), as the day's meal routes do.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
@@ -16,15 +16,13 @@ from careroute.adapters.dynamodb.columns import (
     Expiring,
     Located,
     Windowed,
+    expiry_of_day,
     location_columns,
     window_columns,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_all
-from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.meals import MealOrder
-
-KEEP = timedelta(days=400)
 
 
 class MealOrderModel(TableModel, Located, Windowed, Expiring):
@@ -45,7 +43,6 @@ def _day_prefix(day: date) -> str:
 def _item(day: date, order: MealOrder) -> MealOrderModel:
     if order.order_id != f"{_day_prefix(day)}{order.elder_id}":
         raise ValueError(f"order {order.order_id!r}: the id of an order for {day} is '{day}:ELDER'")
-    expires = datetime.combine(day, time(), CHINA_TZ) + KEEP
     return MealOrderModel(
         order.canteen_id,
         order.order_id,
@@ -53,7 +50,7 @@ def _item(day: date, order: MealOrder) -> MealOrderModel:
         **location_columns(order.location),
         meals=order.meals,
         **window_columns(order.window),
-        expires_at=expires,
+        expires_at=expiry_of_day(day),
     )
 
 

@@ -5,16 +5,14 @@ the same kind of plan, never a second one). Items expire after ~400 days (TTL)."
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Expiring
+from careroute.adapters.dynamodb.columns import KEPT_FOR, Expiring
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item
-
-KEEP = timedelta(days=400)
 
 
 class MealRouteModel(TableModel, Expiring):
@@ -42,7 +40,7 @@ def save_plan(
         street_id=street_id,
         planned_at=planned_at.isoformat(),
         plan=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        expires_at=planned_at + KEEP,
+        expires_at=planned_at + KEPT_FOR,
     )
     with storage_errors("store a meal plan"):
         item.save()

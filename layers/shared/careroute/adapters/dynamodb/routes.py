@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Expiring
+from careroute.adapters.dynamodb.columns import Expiring, expiry_of_day
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, save_if
 from careroute.domain.errors import NotFoundError
-from careroute.domain.vocabulary import CHINA_TZ
-
-ROUTE_RETENTION = timedelta(days=400)
 
 
 class RouteModel(TableModel, Expiring):
@@ -25,9 +22,9 @@ class RouteModel(TableModel, Expiring):
 
 
 def route_expiry(day: str) -> datetime:
-    """When a route of `day` (ISO date) expires: ROUTE_RETENTION past the start of the day
-    (China time). Inspectors' routes expire the same way."""
-    return datetime.combine(date.fromisoformat(day), time(), CHINA_TZ) + ROUTE_RETENTION
+    """When a route of `day` (ISO date) expires (see `expiry_of_day`). Inspectors' routes
+    expire the same way."""
+    return expiry_of_day(date.fromisoformat(day))
 
 
 def _route_item(document: dict[str, Any]) -> RouteModel:
