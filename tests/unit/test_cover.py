@@ -5,12 +5,13 @@ from datetime import date, timedelta
 
 from careroute.domain.due import WorkCalendar
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Community, GeoPoint
+from careroute.domain.vocabulary import Community, GeoPoint, Tier
 from careroute.planning.absence_cover import (
     CoverVisit,
     Workload,
     assign_cover,
     return_day,
+    spare_minutes,
     visits_to_cover,
     visits_to_offload,
 )
@@ -130,3 +131,30 @@ def test_a_visit_due_later_in_the_absence_is_offered_early_where_there_is_room()
     assert assign_cover({"C1": offered}, places, ["C2"], points).assigned["C2"] == offered
     # with no helper at work only the pressing one is "uncovered" (E2 is offered tomorrow)
     assert assign_cover({"C1": offered}, places, [], points).uncovered == offered[:1]
+
+
+def test_a_helpers_spare_minutes_leave_out_its_own_visits_due_today_or_tomorrow() -> None:
+    due_today = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=7))
+    due_tomorrow = replace(T1_ELDER, elder_id="E2", last_visited_on=MONDAY - timedelta(days=6))
+    monthly = replace(T3_ELDER, elder_id="E3", last_visited_on=date(2026, 11, 3))
+    helper = Workload(community("C2", 123.41), STEWARD, [due_today, due_tomorrow], ROOMY)
+    held = 2 * (POLICY.tiers[Tier.T1].service_minutes + ROOMY.travel_minutes_per_visit)
+    assert spare_minutes(helper, MONDAY, frozenset(), POLICY) == ROOMY.minutes - held
+    # a monthly visit with weeks to spare gives way to cover: it holds no minutes
+    with_monthly = replace(helper, elders=[due_today, due_tomorrow, monthly])
+    assert spare_minutes(with_monthly, MONDAY, frozenset(), POLICY) == ROOMY.minutes - held
+    assert spare_minutes(helper, MONDAY, frozenset({MONDAY}), POLICY) == 0  # a holiday
+
+
+def test_cover_goes_past_a_full_helper_and_only_a_visit_due_today_may_overfill_one() -> None:
+    places = {"C1": community("C1", 123.400), "C2": community("C2", 123.405)}
+    places["C3"] = community("C3", 123.420)
+    tomorrow = [CoverVisit(f"E{i}", "C1", MONDAY + timedelta(1), minutes=50) for i in range(3)]
+    today = CoverVisit("E9", "C1", MONDAY, minutes=50)
+    points = {v.elder_id: GeoPoint(41.8, 123.401) for v in [*tomorrow, today]}
+    spare = {"C2": 60.0, "C3": 0.0}  # C2, the nearest, has room for one visit
+    plan = assign_cover({"C1": tomorrow}, places, ["C2", "C3"], points, spare=spare, day=MONDAY)
+    assert [v.elder_id for v in plan.assigned["C2"]] == ["E0"]
+    assert [v.elder_id for v in plan.uncovered] == ["E1", "E2"]  # no helper loses a try
+    due = assign_cover({"C1": [today]}, places, ["C3"], points, spare=spare, day=MONDAY)
+    assert due.assigned["C3"] == [today]  # lost today it would be a miss

@@ -6,10 +6,11 @@ first, then the others, so the days lost do not pile up at the month's end.
 When a community has more work than its steward's days hold (the horizon's overflow), a
 share of the overflow is handed out each day, spread over the days left before its deadlines.
 Either way the visits go to stewards at work: the nearest of the same street first, then the
-nearest of the district's pool, each taking at most `per_steward` extra visits a day, the
-visits that cannot wait first (tightest deadline first), then the rest of the absent day's
-plan where room is left. Cover visits are optional in the helper's route (their own deadlines
-come first); what is not covered today is offered again tomorrow. Pure: no AWS.
+nearest of the district's pool, each taking at most `per_steward` extra visits a day and no
+more minutes than its day has spare (`spare_minutes`: what its own visits that cannot move
+leave free, so a helper never loses a try of its own elders to cover), the visits that cannot
+wait first (tightest deadline first), then the rest of the absent day's plan where room is
+left. What is not covered today is offered again tomorrow. Pure: no AWS.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.domain.due import WorkCalendar
+from careroute.domain.due import WorkCalendar, working_days_between
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Community, Elder, GeoPoint, Steward
-from careroute.planning.horizon import DayCapacity, plan_horizon
+from careroute.planning.horizon import DayCapacity, PlannedVisit, plan_horizon
 from careroute.planning.travel import haversine_m
 
 COVER_PER_STEWARD = 4
 """Extra visits one steward takes for absent neighbours in a day."""
+HELD_SLACK_DAYS = 1
+"""A helper's own visit this close to its deadline (working days) keeps its place in the
+helper's day: cover does not push it out."""
 NEIGHBOURS_TRIED = 4
 """How many of the nearest stewards at work in the same street an absent community's visits
 may go to; then as many of the district's pool."""
@@ -52,6 +56,8 @@ class CoverVisit:
     """Due before the steward is back with a day to spare: it cannot wait. The others are
     the rest of the absent day's plan, taken only where a helper has room, so the days lost
     do not pile up at the month's end."""
+    minutes: float = 0.0
+    """The visit's service and walk, as its own community's plan costs it."""
 
 
 @dataclass(frozen=True)
@@ -91,11 +97,14 @@ def visits_to_cover(
     limit = return_day(away, back)
     plan = plan_horizon(workload.elders, regular, day, policy, workload.capacity)
     home = workload.community.community_id
-    today = [
-        CoverVisit(v.elder.elder_id, home, v.deadline, v.deadline < limit) for v in plan.on(day)
-    ]
+
+    def cover(visit: PlannedVisit, pressing: bool) -> CoverVisit:
+        minutes = _minutes(visit, policy, workload.capacity)
+        return CoverVisit(visit.elder.elder_id, home, visit.deadline, pressing, minutes)
+
+    today = [cover(v, v.deadline < limit) for v in plan.on(day)]
     early = [
-        CoverVisit(v.elder.elder_id, home, v.deadline, pressing=False)
+        cover(v, pressing=False)
         for later in regular.working_days(day + timedelta(days=1), back)
         for v in plan.on(later)
         if v.deadline < limit
@@ -127,10 +136,46 @@ def visits_to_offload(
         return []
     days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
     share = math.ceil(len(over) / max(1, days_left))
+    home = helped.community.community_id
     return [
-        CoverVisit(v.elder.elder_id, helped.community.community_id, v.deadline)
+        CoverVisit(v.elder.elder_id, home, v.deadline, minutes=_minutes(v, policy, helped.capacity))
         for v in over[:share]
     ]
+
+
+def _minutes(visit: PlannedVisit, policy: Policy, capacity: DayCapacity) -> float:
+    return policy.tiers[visit.tier].service_minutes + capacity.travel_minutes_per_visit
+
+
+def spare_minutes(
+    helper: Workload,
+    day: date,
+    holidays: frozenset[date],
+    policy: Policy,
+    workdays: frozenset[date] = frozenset(),
+) -> float:
+    """Minutes of the helper's day that cover may take: the day's capacity less the visits
+    its own plan puts there that cannot move (on their deadline, or the working day before:
+    moved, they would leave no day for a retry). Its other visits of the day have days to
+    spare and give way."""
+    calendar = WorkCalendar.of(helper.steward, holidays, workdays)
+    if not calendar.works_on(day):
+        return 0.0
+    plan = plan_horizon(helper.elders, calendar, day, policy, helper.capacity)
+    held = sum(
+        _minutes(v, policy, helper.capacity)
+        for v in plan.on(day)
+        if working_days_between(day, v.deadline, calendar) <= HELD_SLACK_DAYS
+    )
+    return max(0.0, helper.capacity.minutes - held)
+
+
+def helpers_of(
+    absent_ids: Iterable[str], communities: dict[str, Community], at_work: Iterable[str]
+) -> set[str]:
+    """Every community whose steward `assign_cover` may ask to help the absent ones."""
+    working = sorted(at_work)
+    return {c for absent_id in absent_ids for c in _helpers(communities, absent_id, working)}
 
 
 def assign_cover(
@@ -139,16 +184,23 @@ def assign_cover(
     at_work: Iterable[str],
     elder_points: dict[str, GeoPoint],
     per_steward: int = COVER_PER_STEWARD,
+    spare: dict[str, float] | None = None,
+    day: date | None = None,
 ) -> CoverPlan:
     """Give each visit to a steward at work with room: the same street's nearest first, then
     the district's; the tightest deadline first over every absent community.
 
     `needs` maps absent community ids to their visits; `at_work` lists communities whose
-    steward works today; `elder_points` gives each elder's location by elder id.
+    steward works today; `elder_points` gives each elder's location by elder id; `spare`, the
+    minutes each helper's day has spare (`spare_minutes`; a helper missing from it is not
+    limited in minutes). A visit due on `day` itself that finds no helper with spare minutes
+    goes to the nearest with a place left: lost today it is a miss, while the helper's own
+    visit it may push out still has its deadline day.
     """
     working = sorted(at_work)
     helpers = {absent_id: _helpers(communities, absent_id, working) for absent_id in needs}
     taken: dict[str, list[CoverVisit]] = {}
+    left = dict(spare or {})
     uncovered: list[CoverVisit] = []
     every = (visit for visits in needs.values() for visit in visits)
     for visit in sorted(
@@ -156,6 +208,7 @@ def assign_cover(
     ):
         point = elder_points[visit.elder_id]
         home = communities[visit.community_id]
+        due_today = day is not None and visit.deadline <= day
         by_level_and_distance = sorted(
             helpers[visit.community_id],
             key=lambda c: (
@@ -164,9 +217,14 @@ def assign_cover(
                 c,
             ),
         )
-        room = [c for c in by_level_and_distance if len(taken.get(c, [])) < per_steward]
+        with_place = [c for c in by_level_and_distance if len(taken.get(c, [])) < per_steward]
+        room = [c for c in with_place if visit.minutes <= left.get(c, math.inf)]
+        if not room and due_today:
+            room = with_place
         if room:
             taken.setdefault(room[0], []).append(visit)
+            if room[0] in left:
+                left[room[0]] -= visit.minutes
         elif visit.pressing:
             uncovered.append(visit)
     return CoverPlan(taken, uncovered)

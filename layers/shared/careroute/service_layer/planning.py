@@ -27,6 +27,8 @@ from careroute.planning.absence_cover import (
     CoverVisit,
     Workload,
     assign_cover,
+    helpers_of,
+    spare_minutes,
     visits_to_cover,
     visits_to_offload,
 )
@@ -205,7 +207,33 @@ def plan_cover(
             continue
         points.update({e.elder_id: e.location for e in workload.elders})
     at_work = _at_work(stewards, communities, plan_date, holidays, overloaded, workdays)
-    return assign_cover({c: v for c, v in needs.items() if v}, communities, at_work, points)
+    needs = {c: v for c, v in needs.items() if v}
+    helpers = helpers_of(needs, communities, at_work)
+    spare = _spare(ports, helpers, communities, stewards, plan_date, policy, holidays, workdays)
+    return assign_cover(needs, communities, at_work, points, spare=spare, day=plan_date)
+
+
+def _spare(
+    ports: NightlyPlanning,
+    helpers: set[str],
+    communities: dict[str, Community],
+    stewards: dict[str, Steward],
+    day: date,
+    policy: Policy,
+    holidays: frozenset[date],
+    workdays: frozenset[date],
+) -> dict[str, float]:
+    """The spare minutes of the day of each steward who may be asked to cover."""
+    return {
+        c: spare_minutes(
+            _workload(ports.elders, communities[c], stewards[c], policy),
+            day,
+            holidays,
+            policy,
+            workdays,
+        )
+        for c in sorted(helpers)
+    }
 
 
 def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanning) -> FanOut:
@@ -274,7 +302,9 @@ def cover_now(
     # Excluded by name too: the stewards scan may not show the new leave yet.
     at_work = _at_work(stewards, communities, day, holidays, {absent.community_id}, workdays)
     points = {e.elder_id: e.location for e in workload.elders}
-    cover = assign_cover(needs, communities, at_work, points)
+    helpers = helpers_of(needs, communities, at_work)
+    spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
+    cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day)
     jobs = [
         _plan_job(
             community_id, day, run_id, holidays, _cover_items(visits), workdays, keep_cover=True
