@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from careroute_synthetic.assessments import generate_assessments
@@ -37,21 +37,18 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.assessment_instrument import Instrument
 from careroute.domain.errors import CareRouteError
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, Registry, parse_clock
+from careroute.domain.vocabulary import Category, Elder, Registry, parse_clock
 from careroute.messages.assessments import AssessmentRequestBody, AssessmentResultBody
 from careroute.service_layer.assessment_planning import AssessmentPlanning, plan_day
 from careroute.service_layer.assessment_requests import open_request, summary
 from careroute.service_layer.assessments import Assessing, assessor_route, record_result
+from careroute_local.ticks import at
 
 REQUEST_SHARE = 0.01
 """Of the elders a steward visits, the share whose need the steward asks to be assessed."""
 PLAN_AT = 20 * 3600
 """The planner's evening run (seconds after midnight, China time)."""
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
-
-
-def at(day: date, seconds: int) -> datetime:
-    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
 def drawn_scores(rng: random.Random, elder: Elder, instrument: Instrument) -> dict[str, int]:

@@ -18,7 +18,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from careroute_synthetic.beds import bed_market, generate_beds, pending_beds
@@ -31,7 +31,7 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ, Registry, parse_clock
+from careroute.domain.vocabulary import Registry, parse_clock
 from careroute.service_layer.beds import (
     BedKeeping,
     BedVisitRequest,
@@ -41,6 +41,7 @@ from careroute.service_layer.beds import (
     worker_bed_route,
 )
 from careroute.service_layer.beds import record_bed_visit as record_visit
+from careroute_local.ticks import at
 
 MARKET_SEED = 11
 """The home-service market's seed (home_service_sim.py uses the same)."""
@@ -48,10 +49,6 @@ NOT_HOME_SHARE = 0.03
 ACCEPTANCE_DAY = 3
 """The day of the month the officials accept the beds built before it."""
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
-
-
-def _at(day: date, seconds: int) -> datetime:
-    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
 class BedDays:
@@ -117,7 +114,7 @@ class BedDays:
     def _accept(self, day: date) -> None:
         for bed in self.pending:
             official = Caller(f"sim-{bed.district_id}", Role.DISTRICT_OFFICIAL, bed.district_id)
-            step_bed(official, bed.bed_id, BedAction.ACCEPT, day, frozenset(), _at(day, 9 * 3600),
+            step_bed(official, bed.bed_id, BedAction.ACCEPT, day, frozenset(), at(day, 9 * 3600),
                      self.ports)  # fmt: skip
             self.counts["beds_accepted_in_month"] += 1
 
@@ -129,8 +126,8 @@ class BedDays:
             home = rng.random() >= NOT_HOME_SHARE
             outcome = BedVisitOutcome.SERVED if home else BedVisitOutcome.NOT_HOME
             started, ended = (
-                _at(day, parse_clock(stop["start"])),
-                _at(day, parse_clock(stop["end"])),
+                at(day, parse_clock(stop["start"])),
+                at(day, parse_clock(stop["end"])),
             )
             request = BedVisitRequest(started, outcome)
             key = f"sim-{day}-{stop['bed_id']}"

@@ -40,10 +40,11 @@ from careroute.domain.benefits import (
 )
 from careroute.domain.errors import CareRouteError, NotFoundError
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, Registry, china_date
+from careroute.domain.vocabulary import Category, Elder, Registry, china_date
 from careroute.messages.benefits import ClaimStepBody
 from careroute.service_layer.benefits import BenefitApproving, summary, take_claim_step, view
 from careroute.service_layer.eligibility import BenefitScan, scan
+from careroute_local.ticks import at
 
 SCAN_AT = 6 * 3600
 DECIDE_AT = 17 * 3600
@@ -65,10 +66,6 @@ CERTIFIED: tuple[tuple[Category, Subsistence], ...] = (
 )
 """The subsistence status the street office certified, read from the registry's categories
 (the first that applies)."""
-
-
-def at(day: date, seconds: int) -> datetime:
-    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
 def certified(elder: Elder) -> Subsistence:

@@ -25,7 +25,8 @@ from typing import Any
 from careroute.domain.clock import SimulatedClock
 from careroute.domain.orders import SERVICES as SPECS
 from careroute.domain.percentiles import percentile
-from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry, format_clock, parse_clock
+from careroute.domain.vocabulary import ElderStatus, Registry, format_clock, parse_clock
+from careroute_local import ticks
 
 ORDERS_TABLE = "OrdersTable"
 DISPATCHER = "DispatcherFunction"
@@ -51,10 +52,6 @@ OPEN_LIFE = ("place", "assign", "accept", "start", "complete")
 STATUS_STEP = {"placed": 1, "assigned": 2, "accepted": 3, "started": 4, "completed": 5}
 EXPIRED_LIFE = ("place", "expire")
 """The steps of an order the dispatcher retired because its window passed."""
-
-
-def _at(day: date, seconds: int) -> datetime:
-    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[Any, int], ...]) -> Any:
@@ -129,7 +126,7 @@ class HomeServiceDays:
             self._push(PLACE_FROM, "retry", "")
         while self._agenda:
             at, _n, kind, what = heapq.heappop(self._agenda)
-            sim_clock.set(_at(day, at))
+            sim_clock.set(ticks.at(day, at))
             getattr(self, f"_{kind}")(day, at, what)
         for order in self._today(day):
             if order.status in ("placed", "expired"):
@@ -195,7 +192,7 @@ class HomeServiceDays:
         self.orders[order.order_id] = order
         self.counts["home_service_orders_placed"] += 1
         if self._clock is not None:  # the stream's batching window: about a second later
-            self._clock.set(_at(day, at) + STREAM_DELAY)
+            self._clock.set(ticks.at(day, at) + STREAM_DELAY)
         self.pump.drain_stream(ORDERS_TABLE)
         self._read(day, at, order)
         if order.status == "placed":
@@ -208,7 +205,7 @@ class HomeServiceDays:
         ]
         if not waiting:
             return
-        self.pump.fire_schedule(DISPATCHER, _at(day, at).astimezone(UTC))
+        self.pump.fire_schedule(DISPATCHER, ticks.at(day, at).astimezone(UTC))
         self.counts["home_service_dispatch_retries"] += 1
         for order in waiting:
             self._read(day, at, order)

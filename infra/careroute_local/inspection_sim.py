@@ -15,7 +15,8 @@ from typing import Any
 
 from careroute.domain import clock
 from careroute.domain.inspections import CHECKLIST, TargetKind
-from careroute.domain.vocabulary import CHINA_TZ, Registry, parse_clock
+from careroute.domain.vocabulary import Registry, parse_clock
+from careroute_local.ticks import at
 
 PLANNER = "InspectionPlannerFunction"
 QUEUE = "InspectionJobsQueue"
@@ -23,10 +24,6 @@ PLAN_AT = 20 * 3600
 RECTIFY_SHARE = 0.15
 RECTIFY_DAYS = 14
 TOKEN_TTL = 14 * 24 * 3600
-
-
-def _at(day: date, seconds: int) -> datetime:
-    return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
 class InspectionDays:
@@ -47,7 +44,7 @@ class InspectionDays:
         """Plan `day` (the evening before), then every inspector works their route."""
         from careroute.adapters.dynamodb import inspections
 
-        evening = _at(day - timedelta(days=1), PLAN_AT)
+        evening = at(day - timedelta(days=1), PLAN_AT)
         sim_clock.set(evening)
         self.pump.fire_schedule(
             PLANNER,
@@ -72,7 +69,7 @@ class InspectionDays:
             return
         for stop in response.json()["stops"]:
             self.counts["inspections_planned"] += 1
-            finished = _at(day, parse_clock(stop["end"]))
+            finished = at(day, parse_clock(stop["end"]))
             sim_clock.set(finished)
             body = self._result(who, stop, finished)
             key = {"idempotency-key": f"sim-{day}-{stop['target_id']}"}
