@@ -1,13 +1,16 @@
 """Web pages: the steward's day and the officials' dashboard, plus the two reads only they need.
 
-GET /app/{file} serves the static shell (HTML, CSS, JS shipped in functions/web/static; no
-CDN, nothing fetched from the internet) with no token: the shell holds no data. GET
-/app/sign-in.json tells the pages where they sign in (Cognito's hosted UI, or the local
-issuer). Everything a page shows comes from JWT-protected routes: the API function's, and
-here GET /map (community points and district outlines of the viewer's scope) and GET
-/coverage/daily (the month's coverage day by day), scoped like GET /coverage.
+GET /app/{file} serves the static shell (HTML, CSS, JS shipped in functions/web/static, and
+the Leaflet release vendored under static/vendor/leaflet; no CDN, nothing fetched from the
+internet) with no token: the shell holds no data. GET /app/sign-in.json tells the pages where
+they sign in (Cognito's hosted UI, or the local issuer). Everything a page shows comes from
+JWT-protected routes: the API function's, and here GET /map (community points and district
+outlines of the viewer's scope), GET /map/outlines (the same scope's district and community
+outlines as GeoJSON) and GET /coverage/daily (the month's coverage day by day), scoped like
+GET /coverage.
 """
 
+import base64
 import json
 from http import HTTPStatus
 from pathlib import Path as FilePath
@@ -28,6 +31,7 @@ from careroute.entrypoints.http_api import (
 from careroute.entrypoints.http_errors import error
 from careroute.entrypoints.sign_in import SignIn
 from careroute.service_layer.dashboard import month_series, scope_map
+from careroute.service_layer.map_outlines import scope_outlines
 
 setup = handler_setup.with_policy()
 ports = dashboard_reading()
@@ -40,9 +44,12 @@ TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
     ".json": "application/json",
+    ".png": "image/png",
 }
-FILES = {p.name: p for p in STATIC.iterdir() if p.suffix in TYPES}
-"""The shell's files, listed once: a request names one of these or gets 404."""
+FILES = {p.relative_to(STATIC).as_posix(): p for p in STATIC.rglob("*") if p.suffix in TYPES}
+"""The shell's files by their path under static/, listed once: a request names one or gets
+404."""
+LEAFLET = "vendor/leaflet/"
 CONNECT = " ".join(filter(None, ["'self'", sign_in.token_origin()]))
 CSP = (
     f"default-src 'self'; script-src 'self'; connect-src {CONNECT}; "
@@ -67,15 +74,40 @@ def get_sign_in() -> Response[str]:
 
 @app.get("/app/<name>", include_in_schema=False)
 def get_page(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
-    page = FILES.get(name)
-    if page is None:
+    return static_file(name)
+
+
+@app.get(f"/app/{LEAFLET}<name>", include_in_schema=False)
+def get_leaflet(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
+    return static_file(LEAFLET + name)
+
+
+@app.get(f"/app/{LEAFLET}images/<name>", include_in_schema=False)
+def get_leaflet_image(name: Annotated[str, Path(max_length=64)]) -> Response[str]:
+    return static_file(f"{LEAFLET}images/{name}")
+
+
+def static_file(path: str) -> Response[str]:
+    """A file of the shell; an image goes base64-encoded, as API Gateway passes binary."""
+    found = FILES.get(path)
+    if found is None:
         return error(HTTPStatus.NOT_FOUND, "not_found", "no such page")
-    return Response(200, TYPES[page.suffix], page.read_text("utf-8"), headers=HEADERS)
+    if found.suffix == ".png":
+        body = base64.b64encode(found.read_bytes()).decode("ascii")
+        response = Response(200, TYPES[".png"], body, headers=HEADERS)
+        response.base64_encoded = True
+        return response
+    return Response(200, TYPES[found.suffix], found.read_text("utf-8"), headers=HEADERS)
 
 
 @route("GET", "/map", "Community points and district outlines of a scope (no elder data)")
 def get_map(scope: ScopeQuery = "city") -> dict[str, Any]:
     return scope_map(caller(), scope, ports)
+
+
+@route("GET", "/map/outlines", "District and community outlines of a scope as GeoJSON")
+def get_map_outlines(scope: ScopeQuery = "city") -> dict[str, Any]:
+    return scope_outlines(caller(), scope, ports)
 
 
 @route("GET", "/coverage/daily", "Elders visited per tier, cumulative, each day of a month")

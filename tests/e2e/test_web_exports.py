@@ -1,6 +1,6 @@
 """The dashboard's export buttons in headless Chromium on the local stack: each saves the file
 the API gives for the scope and month shown (the numbers of GET /coverage in the XLSX read
-back with openpyxl, the overdue list as CSV), and the panel stays hidden while the exports do
+back with openpyxl, the overdue list and the month's misses as CSV), and the panel stays hidden while the exports do
 not answer."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_the_export_buttons_save_the_apis_files_for_the_scope_shown(
     page.wait_for_selector("body[data-exports='district:D01']")
     panel = page.get_by_test_id("exports")
     assert panel.is_visible()
-    assert panel.locator("tr[data-export] button").count() == 6
+    assert panel.locator("tr[data-export] button").count() == 8
 
     with page.expect_download() as saving:
         panel.locator("tr[data-export=coverage] button[data-format=xlsx]").click()
@@ -52,6 +52,12 @@ def test_the_export_buttons_save_the_apis_files_for_the_scope_shown(
     header, *lines = list(csv.reader(io.StringIO(text)))
     assert header[0] == "老人编号"
     assert [line[0] for line in lines] == [e["elder_id"] for e in overdue["elders"]]
+
+    with page.expect_download() as saving:
+        panel.locator("tr[data-export=misses] button[data-format=csv]").click()
+    assert saving.value.suggested_filename == f"misses_district-D01_{month}.csv"
+    header, *_ = list(csv.reader(io.StringIO(Path(saving.value.path()).read_text("utf-8-sig"))))
+    assert header[0] == "老人编号" and header[-1] == "原因"
     assert console.errors == []
     ctx.close()
 

@@ -496,16 +496,19 @@
     export_coverage: ["本月探访覆盖率 (按风险等级)", "The month's coverage per risk tier"],
     export_overdue: ["逾期未访老人", "Overdue elders"],
     export_tickets: ["待办工单", "Open tickets"],
+    export_misses: ["本月漏访老人 (含原因)", "Elders missed this month (with causes)"],
     export_note: ["表头为中文；不含姓名、地址和电话", "Chinese headers; no names, addresses or phone numbers"],
   });
 
   // The numbers of the scope shown as CSV or XLSX files (GET /exports/coverage, /overdue and
-  // /tickets: the same reads as the panels above), one button per export and format.
+  // /tickets: the same reads as the panels above; /misses: the month's missed elders with
+  // their causes), one button per export and format.
   // Feature-detected: hidden while the coverage export does not answer.
   const EXPORTS = [
     ["export_coverage", "exports/coverage", () => ({ scope: view.scope, month: monthInput.value })],
     ["export_overdue", "exports/overdue", () => ({ scope: view.scope })],
     ["export_tickets", "exports/tickets", () => ({ scope: view.scope, status: "open" })],
+    ["export_misses", "exports/misses", () => ({ scope: view.scope, month: monthInput.value })],
   ];
 
   async function probeExports() {
