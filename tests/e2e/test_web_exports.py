@@ -1,7 +1,7 @@
 """The dashboard's export buttons in headless Chromium on the local stack: each saves the file
 the API gives for the scope and month shown (the numbers of GET /coverage in the XLSX read
-back with openpyxl, the overdue list and the month's misses as CSV), and the panel stays hidden while the exports do
-not answer."""
+back with openpyxl, the overdue list and the month's misses as CSV), and the panel stays
+hidden while the exports do not answer."""
 
 from __future__ import annotations
 
