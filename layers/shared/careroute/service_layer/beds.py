@@ -10,8 +10,6 @@ Idempotency-Key) returns what the first one stored.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -42,6 +40,7 @@ from careroute.domain.beds import (
 )
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.providers import Provider
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
@@ -85,7 +84,7 @@ class BedRequest:
     subsistence: Subsistence
 
     def fingerprint(self) -> str:
-        return _fingerprint(self.__dict__)
+        return fingerprint_of(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -99,12 +98,7 @@ class BedVisitRequest:
     note: str = ""
 
     def fingerprint(self, bed: str) -> str:
-        return _fingerprint({"bed_id": bed, **self.__dict__})
-
-
-def _fingerprint(fields: dict[str, Any]) -> str:
-    body = json.dumps(fields, default=str, sort_keys=True)
-    return hashlib.sha256(body.encode()).hexdigest()
+        return fingerprint_of({"bed_id": bed, **self.__dict__})
 
 
 def bed_view(bed: HomeCareBed) -> dict[str, Any]:

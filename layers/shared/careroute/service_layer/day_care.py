@@ -10,8 +10,6 @@ conflict naming it (nothing is booked, not even the days that had room); a retri
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +27,7 @@ from careroute.domain.day_care import (
     stay_problems,
 )
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import china_date
 from careroute.planning.service_circle import Facility, FacilityKind
@@ -69,8 +68,7 @@ class PlaceRequest:
     last_day: date
 
     def fingerprint(self) -> str:
-        body = json.dumps(self.__dict__, default=str, sort_keys=True)
-        return hashlib.sha256(body.encode()).hexdigest()
+        return fingerprint_of(self.__dict__)
 
 
 def booking_view(b: DayCareBooking) -> dict[str, Any]:

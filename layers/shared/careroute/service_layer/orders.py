@@ -18,8 +18,6 @@ when its window passes (`expire_if_passed`), instead of retrying it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,6 +32,7 @@ from careroute.domain.errors import (
     QuotaExhaustedError,
     ValidationError,
 )
+from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.orders import (
     IllegalTransition,
     Order,
@@ -110,8 +109,7 @@ class OrderRequest:
     self_paid: bool = False
 
     def fingerprint(self) -> str:
-        body = json.dumps(self.__dict__, default=str, sort_keys=True)
-        return hashlib.sha256(body.encode()).hexdigest()
+        return fingerprint_of(self.__dict__)
 
 
 def order_view(order: Order) -> dict[str, Any]:
