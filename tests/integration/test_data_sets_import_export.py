@@ -41,7 +41,9 @@ def test_export_import_export_of_every_data_set_is_byte_identical(
     main(["data", "import", "--dir", str(city_dir), "--as-of", as_of])
     first = export(tmp_path / "first", as_of)
     for spec in FILES:
-        assert first[spec.name] == (city_dir / spec.name).read_bytes(), spec.name
+        if (city_dir / spec.name).is_file():  # beds and bookings: the stack's own, below
+            assert first[spec.name] == (city_dir / spec.name).read_bytes(), spec.name
+    assert {"home_care_beds.csv", "meal_bookings.csv", "day_care_bookings.csv"} <= set(first)
     main(["data", "import", "--dir", str(tmp_path / "first"), "--as-of", as_of])
     assert export(tmp_path / "second", as_of) == first
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 import argparse
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from careroute.domain import clock
 from careroute.domain.vocabulary import Registry
 from careroute.planning.meals import Canteen
 from careroute.service_layer.data_import import DataSets
+
+if TYPE_CHECKING:
+    from careroute.adapters.data_csv import Stored
+    from careroute.domain.providers import Provider
+    from careroute.planning.service_circle import Facility
 from careroute_local.cli.attached_stack import attached_settings
 from careroute_local.cli.city_source import load_city, read_csv_registry, reject
 from careroute_local.cli.console import console
@@ -38,23 +44,65 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def read_csv_city(directory: Path, as_of: date) -> tuple[Registry, DataSets]:
-    """The registry and the data sets in `directory`, every row checked (a day's lunch orders
-    given without canteens.csv name the stack's canteens); on any problem the problems are
-    printed and the command exits before anything is written."""
+    """The registry and the data sets in `directory`, every row checked (lunch orders and
+    bookings given without canteens.csv name the stack's canteens, beds without providers.csv
+    its providers, day-care bookings without service_facilities.csv its centres); on any
+    problem the problems are printed and the command exits before anything is written."""
     from careroute.adapters.data_csv import read_data_sets
     from careroute.adapters.registry_csv import DataImportError
 
     city = read_csv_registry(directory, as_of)
     canteens: list[Canteen] = []
-    if (directory / "meal_orders.csv").is_file() and not (directory / "canteens.csv").is_file():
-        from careroute.adapters.dynamodb import canteens as stored
+    lunches = ("meal_orders.csv", "meal_bookings.csv")
+    if _refers_to_stored(directory, lunches, "canteens.csv"):
+        from careroute.adapters.dynamodb import canteens as stored_canteens
 
         attached_settings()
-        canteens = stored.all_canteens()
+        canteens = stored_canteens.all_canteens()
     try:
-        return city, read_data_sets(directory, city, canteens=canteens)
+        stored = _stored_references(directory, city)
+        return city, read_data_sets(directory, city, canteens=canteens, stored=stored)
     except DataImportError as exc:
         reject(exc)
+
+
+def _refers_to_stored(directory: Path, files: tuple[str, ...], referred: str) -> bool:
+    """One of `files` is given without the file `referred` whose rows they name."""
+    given = any((directory / name).is_file() for name in files)
+    return given and not (directory / referred).is_file()
+
+
+def _stored_references(directory: Path, city: Registry) -> Stored:
+    """What the stack holds that the beds and day-care bookings given refer to: the
+    providers and centres when their files are not given, the elders' open beds, and the
+    policy's day-care places."""
+    from careroute.adapters.data_csv import Stored
+    from careroute.domain.policy import load_policy
+
+    beds_given = (directory / "home_care_beds.csv").is_file()
+    bookings_given = (directory / "day_care_bookings.csv").is_file()
+    if not beds_given and not bookings_given:
+        return Stored()
+    from careroute.adapters.dynamodb import home_care_beds, home_services, service_facilities
+    from careroute.domain.beds import BedStatus
+
+    attached_settings()
+    districts = sorted({c.district_id for c in city.communities})
+    providers: tuple[Provider, ...] = ()
+    if _refers_to_stored(directory, ("home_care_beds.csv",), "providers.csv"):
+        providers = tuple(p for d in districts for p in home_services.providers_of(d))
+    facilities: tuple[Facility, ...] = ()
+    if _refers_to_stored(directory, ("day_care_bookings.csv",), "service_facilities.csv"):
+        facilities = tuple(service_facilities.all_facilities())
+    open_beds: dict[str, str] = {}
+    if beds_given:
+        open_beds = {
+            bed.elder_id: bed.bed_id
+            for d in districts
+            for bed in home_care_beds.beds_of_district(d)
+            if bed.status is not BedStatus.CLOSED
+        }
+    return Stored(providers, facilities, open_beds, load_policy().day_care)
 
 
 def cmd_import(args: argparse.Namespace) -> None:

@@ -60,12 +60,19 @@ class MemoryBeds:
 
     def load(self, beds: Iterable[HomeCareBed]) -> int:
         """Store beds as a registry import would (the synthetic city's, in simulations)."""
+        return self.import_beds(beds)
+
+    def import_beds(self, beds: Iterable[HomeCareBed]) -> int:
         count = 0
         for bed in beds:
             self._beds[bed.bed_id] = (bed, "")
             self._hold(bed)
             count += 1
         return count
+
+    def all_beds(self) -> list[HomeCareBed]:
+        """Every bed, in id order (what an export writes)."""
+        return [bed for _, (bed, _) in sorted(self._beds.items())]
 
 
 class MemoryBedVisits:

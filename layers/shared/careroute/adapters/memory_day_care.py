@@ -3,6 +3,7 @@ and its places are taken all or nothing, never over the places of a day."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
@@ -26,6 +27,33 @@ class MemoryDayCare:
             self._booked[slot] = self._booked.get(slot, 0) + 1
         self._bookings[key] = (booking, request_hash)
         return Booked.BOOKED
+
+    def import_bookings(self, bookings: Iterable[DayCareBooking]) -> int:
+        count = 0
+        centres: set[str] = set()
+        for booking in bookings:
+            key = (booking.centre_id, booking.booking_id)
+            stored = self._bookings.get(key)
+            self._bookings[key] = (booking, stored[1] if stored else "")
+            centres.add(booking.centre_id)
+            count += 1
+        for centre_id in centres:
+            self._recount(centre_id)
+        return count
+
+    def _recount(self, centre_id: str) -> None:
+        """The centre's places booked per day and kind, from its bookings held."""
+        for slot in [slot for slot in self._booked if slot[0] == centre_id]:
+            del self._booked[slot]
+        for (centre, _), (booking, _) in self._bookings.items():
+            if centre == centre_id and booking.status is BookingStatus.BOOKED:
+                for day in booking.days:
+                    slot = (centre_id, day, booking.kind)
+                    self._booked[slot] = self._booked.get(slot, 0) + 1
+
+    def all_bookings(self) -> list[DayCareBooking]:
+        """Every booking, by id (what an export writes)."""
+        return sorted((b for b, _ in self._bookings.values()), key=lambda b: b.booking_id)
 
     def get_booking(self, centre_id: str, booking_id: str) -> tuple[DayCareBooking, str]:
         try:

@@ -4,6 +4,7 @@ day's order (`MemoryMealOrders`), which the delivery routes plan."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from careroute.adapters.memory_meals import MemoryMealOrders
@@ -21,7 +22,24 @@ class MemoryMealBookings:
         ordered = self._orders.has_order(booking.canteen_id, booking.booking_id)
         if key in self._bookings or ordered:
             return False
-        self._bookings[key] = booking
+        self._store(booking)
+        return True
+
+    def import_bookings(self, bookings: Iterable[MealBooking]) -> int:
+        count = 0
+        for booking in bookings:
+            if booking.mode is MealMode.DINE_IN:
+                self._orders.remove_order(booking.canteen_id, booking.day, booking.booking_id)
+            self._store(booking)
+            count += 1
+        return count
+
+    def all_bookings(self) -> list[MealBooking]:
+        """Every booking, by day, elder and canteen (what an export writes)."""
+        return sorted(self._bookings.values(), key=lambda b: (b.day, b.elder_id, b.canteen_id))
+
+    def _store(self, booking: MealBooking) -> None:
+        self._bookings[(booking.canteen_id, booking.booking_id)] = booking
         if booking.mode is MealMode.DELIVERY and booking.window is not None:
             order = MealOrder(
                 booking.booking_id,
@@ -32,7 +50,6 @@ class MemoryMealBookings:
                 booking.window,
             )
             self._orders.save_orders(booking.day, [order])
-        return True
 
     def find_booking(self, canteen_id: str, day: date, elder_id: str) -> MealBooking | None:
         return self._bookings.get((canteen_id, f"{day.isoformat()}:{elder_id}"))

@@ -46,6 +46,11 @@ class MemoryMealOrders:
             self._days.setdefault((order.canteen_id, day), set()).add(order.order_id)
         return len(checked)
 
+    def remove_order(self, canteen_id: str, day: date, order_id: str) -> None:
+        """Drop the order if there is one (a lunch imported as dine-in replaces it)."""
+        if self._by_key.pop((canteen_id, order_id), None) is not None:
+            self._days[(canteen_id, day)].discard(order_id)
+
     def has_order(self, canteen_id: str, order_id: str) -> bool:
         """Is there an order with this id at the canteen (one lookup, no listing)?"""
         return (canteen_id, order_id) in self._by_key

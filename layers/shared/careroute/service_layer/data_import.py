@@ -1,11 +1,13 @@
 """Load the validated data sets besides the registry: inspection targets and inspectors,
 home devices, the home-service market, canteens and lunch orders, assessors and assessment
-requests, and the service facilities of the 15-minute circle.
+requests, the service facilities of the 15-minute circle, home care beds, lunch bookings and
+day-care bookings.
 
 Each data set is given whole or not at all (None: left as stored). Canteens and facilities
 replace the stored list (a closed canteen is never planned again); the others are stored by
 key, so an item left out of a later import stays, and re-running an interrupted import
-converges.
+converges (a bed, a lunch booking or a day-care booking imported replaces the stored one of
+its id whole; a centre's places booked are recounted from its bookings).
 """
 
 from __future__ import annotations
@@ -15,19 +17,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from careroute.domain.assessments import AssessmentRequest, Assessor
+from careroute.domain.beds import HomeCareBed
+from careroute.domain.day_care import DayCareBooking
 from careroute.domain.devices import Device
 from careroute.domain.inspections import InspectionTarget, Inspector
+from careroute.domain.meals import MealBooking
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports import (
     AssessmentRequests,
     AssessorDirectory,
+    BedRepository,
     CanteenRepository,
+    DayCareBookings,
     DeviceRepository,
     FacilityRepository,
     InspectionTargets,
     InspectorDirectory,
+    MealBookings,
     MealOrderRepository,
     ServiceProviders,
 )
@@ -50,6 +58,9 @@ class DataSets:
     assessors: tuple[Assessor, ...] | None = None
     assessment_requests: tuple[AssessmentRequest, ...] | None = None
     service_facilities: tuple[Facility, ...] | None = None
+    home_care_beds: tuple[HomeCareBed, ...] | None = None
+    meal_bookings: tuple[MealBooking, ...] | None = None
+    day_care_bookings: tuple[DayCareBooking, ...] | None = None
 
     @property
     def market(self) -> ServiceMarket | None:
@@ -76,6 +87,9 @@ class DataSetLoading:
     assessors: AssessorDirectory
     requests: AssessmentRequests
     facilities: FacilityRepository
+    beds: BedRepository
+    meal_bookings: MealBookings
+    day_care: DayCareBookings
 
 
 def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
@@ -109,6 +123,12 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
         written["assessment_requests"] = ports.requests.save_requests(data.assessment_requests)
     if data.service_facilities is not None:
         written["service_facilities"] = ports.facilities.replace_facilities(data.service_facilities)
+    if data.home_care_beds is not None:
+        written["home_care_beds"] = ports.beds.import_beds(data.home_care_beds)
+    if data.meal_bookings is not None:
+        written["meal_bookings"] = ports.meal_bookings.import_bookings(data.meal_bookings)
+    if data.day_care_bookings is not None:
+        written["day_care_bookings"] = ports.day_care.import_bookings(data.day_care_bookings)
     return written
 
 

@@ -5,13 +5,15 @@ reported at once in a `DataImportError` (file, line, field, reason), and nothing
 unless all rows are good. The formats are described in docs/data-format.md.
 
 One module per data set's format (`inspections`, `devices`, `home_services`, `meals`,
-`assessments`, `facilities`), each describing its files as `DataFile`s; `files` lists them in
-reading order, `known` checks what rows refer to. The CSV machinery (table, rows, errors,
-writing) is the registry's (careroute.adapters.registry_csv).
+`assessments`, `facilities`, `beds`, `meal_bookings`, `day_care`), each describing its files
+as `DataFile`s; `files` lists them in reading order, `known` checks what rows refer to. The
+CSV machinery (table, rows, errors, writing) is the registry's
+(careroute.adapters.registry_csv).
 """
 
 from careroute.adapters.data_csv.export import write_data_sets
 from careroute.adapters.data_csv.files import FILES
+from careroute.adapters.data_csv.known import Stored
 from careroute.adapters.data_csv.reading import read_data_sets
 
-__all__ = ["FILES", "read_data_sets", "write_data_sets"]
+__all__ = ["FILES", "Stored", "read_data_sets", "write_data_sets"]

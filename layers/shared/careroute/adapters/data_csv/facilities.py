@@ -4,7 +4,7 @@ to in the 15-minute service circle."""
 from __future__ import annotations
 
 from careroute.adapters.data_csv.data_file import DataFile
-from careroute.adapters.data_csv.known import Known
+from careroute.adapters.data_csv.known import FACILITIES_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located
 from careroute.planning.service_circle import Facility, FacilityKind
@@ -17,7 +17,10 @@ def _read(row: Row, known: Known) -> Facility | None:
     location = row.location()
     if not row.ok or kind is None or location is None:
         return None
-    return Facility(facility_id, kind, district_id, location)
+    facility = Facility(facility_id, kind, district_id, location)
+    if kind is FacilityKind.DAY_CARE:
+        known.day_care_centres[facility_id] = facility
+    return facility
 
 
 def _cells(f: Facility, located: Located) -> list[str]:
@@ -25,7 +28,7 @@ def _cells(f: Facility, located: Located) -> list[str]:
 
 
 SERVICE_FACILITIES = DataFile(
-    name="service_facilities.csv",
+    name=FACILITIES_FILE,
     attribute="service_facilities",
     columns=("facility_id", "kind", "district_id", "lat", "lng"),
     key=("facility_id",),

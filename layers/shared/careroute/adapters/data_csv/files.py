@@ -1,5 +1,6 @@
 """Every data set's file, in the order they are read (a file others refer to comes first:
-providers before their workers, canteens before the lunch orders), and the rules for files
+providers before their workers and beds, canteens before the lunch orders and bookings,
+facilities before the day-care bookings), and the rules for files
 given together."""
 
 from __future__ import annotations
@@ -7,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from careroute.adapters.data_csv.assessments import ASSESSMENT_REQUESTS, ASSESSORS
+from careroute.adapters.data_csv.beds import HOME_CARE_BEDS
 from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.day_care import DAY_CARE_BOOKINGS
 from careroute.adapters.data_csv.devices import DEVICES
 from careroute.adapters.data_csv.facilities import SERVICE_FACILITIES
 from careroute.adapters.data_csv.home_services import (
@@ -17,6 +20,7 @@ from careroute.adapters.data_csv.home_services import (
     SERVICE_WORKERS,
 )
 from careroute.adapters.data_csv.inspections import INSPECTION_TARGETS, INSPECTORS
+from careroute.adapters.data_csv.meal_bookings import MEAL_BOOKINGS
 from careroute.adapters.data_csv.meals import CANTEENS, MEAL_ORDERS
 
 FILES: tuple[DataFile[Any], ...] = (
@@ -28,9 +32,12 @@ FILES: tuple[DataFile[Any], ...] = (
     PILOT_COMMUNITIES,
     CANTEENS,
     MEAL_ORDERS,
+    MEAL_BOOKINGS,
     ASSESSORS,
     ASSESSMENT_REQUESTS,
     SERVICE_FACILITIES,
+    HOME_CARE_BEDS,
+    DAY_CARE_BOOKINGS,
 )
 FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}
 """The order problems are reported in."""

@@ -6,12 +6,10 @@ communities whose elders get free minutes."""
 from __future__ import annotations
 
 from careroute.adapters.data_csv.data_file import DataFile
-from careroute.adapters.data_csv.known import Known
+from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, clock_text
 from careroute.domain.providers import Provider, ServiceWorker
-
-PROVIDERS_FILE = "providers.csv"
 
 
 def _read_provider(row: Row, known: Known) -> Provider | None:

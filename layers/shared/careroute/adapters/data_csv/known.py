@@ -6,31 +6,70 @@ reported again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
+from datetime import date
 
 from careroute.adapters.registry_csv.rows import Row
+from careroute.domain.day_care import CareKind, DayCarePolicy
 from careroute.domain.providers import Provider
 from careroute.domain.vocabulary import Community, Elder, Registry
-from careroute.planning.meals import Canteen
+from careroute.planning.meals import Canteen, MealOrder
+from careroute.planning.service_circle import Facility, FacilityKind
 
 CANTEENS_FILE = "canteens.csv"
+PROVIDERS_FILE = "providers.csv"
+FACILITIES_FILE = "service_facilities.csv"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What is stored already that an import's rows may refer to when the file holding it is
+    not given (a file given replaces it), and the rules checked across rows."""
+
+    providers: tuple[Provider, ...] = ()
+    """A bed's provider, when providers.csv is not given."""
+    facilities: tuple[Facility, ...] = ()
+    """A day-care booking's centre, when service_facilities.csv is not given."""
+    open_beds: Mapping[str, str] = default(default_factory=dict)
+    """Elder id -> the id of their stored bed not closed (one open bed per elder)."""
+    day_care: DayCarePolicy = default(default_factory=DayCarePolicy)
+    """The places a day-care centre offers a day."""
 
 
 class Known:
     """The references one import checks against, filled as its files are read in order."""
 
-    def __init__(self, registry: Registry, canteens: Iterable[Canteen] = ()) -> None:
+    def __init__(
+        self, registry: Registry, canteens: Iterable[Canteen] = (), stored: Stored | None = None
+    ) -> None:
+        self.stored = stored or Stored()
         self.communities: dict[str, Community] = {c.community_id: c for c in registry.communities}
         self.street_districts = {c.street_id: c.district_id for c in registry.communities}
         self.districts = set(self.street_districts.values())
         self.elders: dict[str, Elder] = {e.elder_id: e for e in registry.elders}
-        self.providers: dict[str, Provider] = {}
-        """Good rows of providers.csv, by id."""
+        self.providers: dict[str, Provider] = {p.provider_id: p for p in self.stored.providers}
+        """Good rows of providers.csv by id; until it is read, the stored providers."""
+        self.day_care_centres: dict[str, Facility] = {
+            f.facility_id: f for f in self.stored.facilities if f.kind is FacilityKind.DAY_CARE
+        }
+        """Good day-care rows of service_facilities.csv by id; until read, the stored ones."""
         self.canteens: dict[str, Canteen] = {c.canteen_id: c for c in canteens}
         """Good rows of canteens.csv by id; until it is read, the stored canteens."""
-        self.ids: dict[str, set[str] | None] = {CANTEENS_FILE: set(self.canteens)}
+        self.ids: dict[str, set[str] | None] = {
+            CANTEENS_FILE: set(self.canteens),
+            PROVIDERS_FILE: set(self.providers),
+            FACILITIES_FILE: {f.facility_id for f in self.stored.facilities},
+        }
         """File -> the ids on its rows, good or bad (for references to it); None when the
         file could not be read at all (references to it are then not checked)."""
+        self.meal_orders: dict[str, tuple[MealOrder, int]] = {}
+        """Order id ("{day}:{elder id}") -> (a good row of meal_orders.csv, its line)."""
+        self.places_taken: dict[tuple[str, date, CareKind], int] = {}
+        """(centre, day, kind) -> places the good rows of day_care_bookings.csv hold."""
+        self.open_beds: dict[str, tuple[str, int]] = {}
+        """Elder id -> (their bed not closed in home_care_beds.csv, the line it is on)."""
         self.canteen_of: dict[str, tuple[str, int]] = {}
         """Community id -> (its canteen, the line it is on)."""
 
@@ -38,6 +77,10 @@ class Known:
         """`file` is being read: the stored items it replaces are no longer there."""
         if file == CANTEENS_FILE:
             self.canteens.clear()
+        elif file == PROVIDERS_FILE:
+            self.providers.clear()
+        elif file == FACILITIES_FILE:
+            self.day_care_centres.clear()
 
     def district(self, row: Row, field: str = "district_id") -> str:
         district_id = row.text(field)

@@ -99,9 +99,11 @@ def _read_order(row: Row, known: Known) -> MealOrder | None:
     window = row.window("window_start", "window_end")
     if not row.ok or day is None or elder is None or location is None or window is None:
         return None
-    return MealOrder(
+    order = MealOrder(
         order_id(day, elder.elder_id), elder.elder_id, canteen_id, location, meals, window
     )
+    known.meal_orders[order.order_id] = (order, row.line)
+    return order
 
 
 def order_id(day: date, elder_id: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.files import FILE_ORDER, FILES, TOGETHER
-from careroute.adapters.data_csv.known import Known
+from careroute.adapters.data_csv.known import Known, Stored
 from careroute.adapters.registry_csv.csv_table import Table
 from careroute.adapters.registry_csv.errors import DataImportError, RowError
 from careroute.domain.vocabulary import Registry
@@ -21,12 +21,17 @@ from careroute.service_layer.data_import import DataSets
 
 
 def read_data_sets(
-    directory: Path, registry: Registry, *, canteens: Iterable[Canteen] = ()
+    directory: Path,
+    registry: Registry,
+    *,
+    canteens: Iterable[Canteen] = (),
+    stored: Stored | None = None,
 ) -> DataSets:
     """Read and check every data set file in `directory`; the registry they refer to is
-    `registry` (already read). Lunch orders name the canteens of canteens.csv, or when it is
-    not given `canteens` (the stored ones, which the import then keeps). Raises
-    `DataImportError` listing every bad row of every file."""
+    `registry` (already read). Lunch orders and bookings name the canteens of canteens.csv,
+    or when it is not given `canteens` (the stored ones, which the import then keeps); beds
+    and day-care bookings likewise name the providers and centres of their files or
+    `stored`'s. Raises `DataImportError` listing every bad row of every file."""
     errors: list[RowError] = []
     present = {spec.name for spec in FILES if (directory / spec.name).is_file()}
     for group in TOGETHER:
@@ -34,7 +39,7 @@ def read_data_sets(
             for name in sorted(set(group) - present):
                 reason = f"file is missing from {directory}: {', '.join(group)} go together"
                 errors.append(RowError(name, None, None, reason))
-    known = Known(registry, canteens)
+    known = Known(registry, canteens, stored)
     found = {
         spec.attribute: _read_file(directory, spec, known, errors)
         for spec in FILES

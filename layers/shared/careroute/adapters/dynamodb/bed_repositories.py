@@ -4,6 +4,7 @@ the bed use cases built from them, once per container. The tables must be bound 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,9 @@ class DynamoBeds:
 
     def beds_of_district(self, district_id: str) -> list[HomeCareBed]:
         return sorted(home_care_beds.beds_of_district(district_id), key=lambda b: b.bed_id)
+
+    def import_beds(self, beds: Iterable[HomeCareBed]) -> int:
+        return home_care_beds.import_beds(beds)
 
 
 class DynamoBedVisits:

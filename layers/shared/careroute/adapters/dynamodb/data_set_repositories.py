@@ -8,9 +8,12 @@ from collections.abc import Iterable
 from careroute.adapters.dynamodb import (
     assessments,
     canteens,
+    day_care,
     devices,
+    home_care_beds,
     home_services,
     inspections,
+    meal_bookings,
     meal_orders,
     service_facilities,
 )
@@ -18,6 +21,7 @@ from careroute.adapters.dynamodb.assessment_repositories import (
     DynamoAssessmentRequests,
     DynamoAssessors,
 )
+from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices
 from careroute.adapters.dynamodb.inspection_repositories import (
@@ -40,6 +44,9 @@ def data_set_loading() -> DataSetLoading:
         assessors=DynamoAssessors(),
         requests=DynamoAssessmentRequests(),
         facilities=DynamoFacilities(),
+        beds=DynamoBeds(),
+        meal_bookings=meal_bookings.DynamoMealBookings(),
+        day_care=day_care.DynamoDayCare(),
     )
 
 
@@ -62,4 +69,7 @@ def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
         assessors=tuple(a for d in districts for a in assessments.assessors_of(d)),
         assessment_requests=tuple(r for d in districts for r in assessments.requests_of(d)),
         service_facilities=tuple(service_facilities.all_facilities()),
+        home_care_beds=tuple(b for d in districts for b in home_care_beds.beds_of_district(d)),
+        meal_bookings=tuple(meal_bookings.all_bookings()),
+        day_care_bookings=tuple(day_care.all_bookings()),
     )

@@ -9,13 +9,14 @@ TTL): the bookings are the record behind the month's occupancy.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
+from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction, write_all
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.errors import NotFoundError
 from careroute.domain.scope_ids import scope_ids_in
@@ -87,6 +88,49 @@ def book(booking: DayCareBooking, places: int, request_hash: str) -> Booked:
     return Booked.DUPLICATE if writes.failed[0] else Booked.FULL
 
 
+def import_bookings(bookings: Iterable[DayCareBooking]) -> int:
+    """Put each booking (replacing the stored one of its id), then set the places booked of
+    each centre imported into from all its bookings held: the counters are put whole, and
+    a counter of a day no longer held is set to 0."""
+    checked = list(bookings)
+    items = [
+        DayCareModel(
+            b.centre_id,
+            f"booking#{b.booking_id}",
+            status=b.status.value,
+            request_hash="",
+            document=_document(b),
+        )
+        for b in checked
+    ]
+    write_all(DayCareModel, items, "import day-care bookings")
+    for centre_id in sorted({b.centre_id for b in checked}):
+        _recount(centre_id)
+    return len(checked)
+
+
+def _recount(centre_id: str) -> None:
+    with storage_errors("recount a centre's booked places"):
+        stored = list(DayCareModel.query(centre_id))
+    held = [_booking(i) for i in stored if i.item_key.startswith("booking#")]
+    counts: dict[str, int] = {i.item_key: 0 for i in stored if i.item_key.startswith("places#")}
+    for booking in held:
+        if booking.status is BookingStatus.BOOKED:
+            for day in booking.days:
+                key = _places_key(day, booking.kind)
+                counts[key] = counts.get(key, 0) + 1
+    counters = [DayCareModel(centre_id, key, booked=n) for key, n in sorted(counts.items())]
+    write_all(DayCareModel, counters, "recount a centre's booked places")
+
+
+def all_bookings() -> list[DayCareBooking]:
+    """Every booking of every centre, by id (an export of the data set; a scan)."""
+    with storage_errors("list day-care bookings"):
+        items = DayCareModel.scan(DayCareModel.item_key.startswith("booking#"))
+        found = [_booking(item) for item in items]
+    return sorted(found, key=lambda b: b.booking_id)
+
+
 def get_booking(centre_id: str, booking_id: str) -> tuple[DayCareBooking, str]:
     key = f"booking#{booking_id}"
     item = find_item(DayCareModel, centre_id, key, action="read a booking", consistent=True)
@@ -147,3 +191,6 @@ class DynamoDayCare:
 
     def bookings_of(self, centre_id: str, first: date, last: date) -> list[DayCareBooking]:
         return bookings_of(centre_id, first, last)
+
+    def import_bookings(self, bookings: Iterable[DayCareBooking]) -> int:
+        return import_bookings(bookings)

@@ -12,6 +12,7 @@ the visits are the evidence behind the month's bed coverage and the service-hour
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from careroute.adapters.dynamodb.tables import (
     save_if,
     transaction,
     update_if,
+    write_all,
 )
 from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.beds import BedStatus, HomeCareBed, Subsistence
@@ -136,11 +138,8 @@ def _holder(elder_id: str, bed_id: str) -> HomeCareBedModel:
     return HomeCareBedModel(f"holder#{elder_id}", document=_json({"bed_id": bed_id}))
 
 
-def add_bed(bed: HomeCareBed, request_hash: str) -> bool:
-    """The bed and its elder's holder marker in one transaction, each on condition it does
-    not exist: a second open bed for the elder is refused by the table, also when two
-    requests race past the use case's check."""
-    item = HomeCareBedModel(
+def _bed_item(bed: HomeCareBed, request_hash: str) -> HomeCareBedModel:
+    return HomeCareBedModel(
         f"bed#{bed.bed_id}",
         district_id=bed.district_id,
         district_sort=f"bed#{bed.bed_id}",
@@ -148,6 +147,13 @@ def add_bed(bed: HomeCareBed, request_hash: str) -> bool:
         request_hash=request_hash,
         document=_json(bed_document(bed)),
     )
+
+
+def add_bed(bed: HomeCareBed, request_hash: str) -> bool:
+    """The bed and its elder's holder marker in one transaction, each on condition it does
+    not exist: a second open bed for the elder is refused by the table, also when two
+    requests race past the use case's check."""
+    item = _bed_item(bed, request_hash)
     new = HomeCareBedModel.item_id.does_not_exist()
     with transaction(HomeCareBedModel, "store a home care bed") as writes:
         writes.save(item, condition=new)
@@ -203,6 +209,22 @@ def beds_of_district(district_id: str) -> list[HomeCareBed]:
             district_id, HomeCareBedModel.district_sort.startswith("bed#")
         )
         return [bed_from(json.loads(item.document)) for item in items]
+
+
+def import_beds(beds: Iterable[HomeCareBed]) -> int:
+    """Put each bed (replacing the stored one of its id) and its elder's holder marker while
+    it is open; a closed bed's marker is deleted if it names the bed. The import checked one
+    open bed per elder against the stored ones, so a marker put names the elder's only one."""
+    checked = list(beds)
+    closed = [bed for bed in checked if bed.status is BedStatus.CLOSED]
+    items = [_bed_item(bed, "") for bed in checked]
+    items += [_holder(b.elder_id, b.bed_id) for b in checked if b.status is not BedStatus.CLOSED]
+    write_all(HomeCareBedModel, items, "import home care beds")
+    for bed in closed:
+        if open_bed_of(bed.elder_id) == bed.bed_id:
+            with storage_errors("drop a closed bed's holder"):
+                _holder(bed.elder_id, bed.bed_id).delete()
+    return len(checked)
 
 
 def add_visit(visit: BedVisit, request_hash: str) -> bool:

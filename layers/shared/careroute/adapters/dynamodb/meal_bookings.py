@@ -7,6 +7,7 @@ other key is unused too, so an elder has one lunch a day at a canteen whatever t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -48,14 +49,16 @@ def _key(mode: MealMode, day: date, elder_id: str) -> str:
     return DINE_IN + plain if mode is MealMode.DINE_IN else plain
 
 
-def book(b: MealBooking) -> bool:
-    mine = _key(b.mode, b.day, b.elder_id)
-    other = _key(
-        MealMode.DELIVERY if b.mode is MealMode.DINE_IN else MealMode.DINE_IN, b.day, b.elder_id
-    )
-    item = MealBookingModel(
+def _other_key(b: MealBooking) -> str:
+    """The key the elder's lunch of the day has in the other mode."""
+    other = MealMode.DELIVERY if b.mode is MealMode.DINE_IN else MealMode.DINE_IN
+    return _key(other, b.day, b.elder_id)
+
+
+def _item(b: MealBooking) -> MealBookingModel:
+    return MealBookingModel(
         b.canteen_id,
-        mine,
+        _key(b.mode, b.day, b.elder_id),
         elder_id=b.elder_id,
         meals=b.meals,
         **location_columns(b.location),
@@ -68,12 +71,40 @@ def book(b: MealBooking) -> bool:
         **scope_ids(b),
         expires_at=expiry_of_day(b.day),
     )
+
+
+def book(b: MealBooking) -> bool:
     with transaction(MealBookingModel, "book a lunch") as writes:
-        writes.save(item, condition=MealBookingModel.order_id.does_not_exist())
+        writes.save(_item(b), condition=MealBookingModel.order_id.does_not_exist())
         writes.condition_check(
-            MealBookingModel, b.canteen_id, other, MealBookingModel.order_id.does_not_exist()
+            MealBookingModel,
+            b.canteen_id,
+            _other_key(b),
+            MealBookingModel.order_id.does_not_exist(),
         )
     return writes.committed
+
+
+def import_bookings(bookings: Iterable[MealBooking]) -> int:
+    """Put each booking (a delivery as the day's order) and delete the elder's lunch of the
+    day in the other mode, if any: the imported one replaces it."""
+    checked = list(bookings)
+    with storage_errors("import lunch bookings"), MealBookingModel.batch_write() as batch:
+        for b in checked:
+            batch.save(_item(b))
+            batch.delete(MealBookingModel(b.canteen_id, _other_key(b)))
+    return len(checked)
+
+
+def all_bookings() -> list[MealBooking]:
+    """Every booked lunch of every canteen and day (an export of the data set; a scan)."""
+    found: list[MealBooking] = []
+    with storage_errors("list lunch bookings"):
+        for item in MealBookingModel.scan(MealBookingModel.mode.exists()):
+            booking = _booking(item)
+            if booking is not None:
+                found.append(booking)
+    return sorted(found, key=lambda b: (b.day, b.elder_id, b.canteen_id))
 
 
 def _booking(item: MealBookingModel) -> MealBooking | None:
@@ -134,3 +165,6 @@ class DynamoMealBookings:
 
     def bookings_of(self, canteen_id: str, first: date, last: date) -> list[MealBooking]:
         return bookings_of(canteen_id, first, last)
+
+    def import_bookings(self, bookings: Iterable[MealBooking]) -> int:
+        return import_bookings(bookings)

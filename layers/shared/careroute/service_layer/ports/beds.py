@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Protocol
 
@@ -33,6 +34,12 @@ class BedRepository(Protocol):
 
     def beds_of_district(self, district_id: str) -> list[HomeCareBed]:
         """Every bed of the district, any status, in id order."""
+        ...
+
+    def import_beds(self, beds: Iterable[HomeCareBed]) -> int:
+        """Store checked beds of an import, each replacing the stored bed of its id whole,
+        its elder's holder marker following it (set while open, dropped once closed); the
+        count written."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Protocol
@@ -42,4 +43,11 @@ class DayCareBookings(Protocol):
 
     def bookings_of(self, centre_id: str, first: date, last: date) -> list[DayCareBooking]:
         """The centre's bookings (any status) holding a day from `first` to `last`."""
+        ...
+
+    def import_bookings(self, bookings: Iterable[DayCareBooking]) -> int:
+        """Store checked bookings of an import, each replacing the stored booking of its id,
+        and recount the places booked at their centres from every stored booking (an import
+        is not refused for a full day: its file was checked against the places); the count
+        written."""
         ...

@@ -3,6 +3,7 @@ day's order the delivery routes plan."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
@@ -22,4 +23,9 @@ class MealBookings(Protocol):
 
     def bookings_of(self, canteen_id: str, first: date, last: date) -> list[MealBooking]:
         """The canteen's bookings for lunches from `first` to `last`, by day and elder."""
+        ...
+
+    def import_bookings(self, bookings: Iterable[MealBooking]) -> int:
+        """Store checked bookings of an import, each replacing the elder's lunch of its day
+        at the canteen (a delivery as the day's order too); the count written."""
         ...

@@ -1,0 +1,160 @@
+"""home_care_beds.csv: the home care beds (家庭养老床位), one row per bed with its elder, the
+provider that runs it, the status and subsistence it was granted on, its equipment and the day
+of each step of its life (applied, built, accepted, closed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
+from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.domain.beds import EQUIPMENT, BedStatus, HomeCareBed, Subsistence
+from careroute.domain.eligibility import CareLevel
+from careroute.domain.scope_ids import scope_ids
+
+STEP_DAYS = ("applied_on", "built_on", "accepted_on", "closed_on")
+
+REQUIRED_STEPS: dict[BedStatus, frozenset[str]] = {
+    BedStatus.APPLIED: frozenset({"applied_on"}),
+    BedStatus.BUILT: frozenset({"applied_on", "built_on"}),
+    BedStatus.ACCEPTED: frozenset({"applied_on", "built_on", "accepted_on"}),
+    BedStatus.CLOSED: frozenset({"applied_on", "closed_on"}),
+}
+"""The step days a bed of each status has (a closed bed may also have been built and
+accepted before it closed)."""
+
+
+def _read(row: Row, known: Known) -> HomeCareBed | None:
+    bed_id = row.text("bed_id")
+    community = known.place(row)
+    elder = known.elder(row, community.community_id if community else None)
+    location = row.location()
+    provider_id = _provider(row, known, community.district_id if community else "")
+    subsistence = row.choice("subsistence", Subsistence)
+    level = row.choice("care_level", CareLevel)
+    equipment = frozenset(row.words("equipment"))
+    for unknown in sorted(equipment - EQUIPMENT):
+        known_kinds = ", ".join(sorted(EQUIPMENT))
+        row.error("equipment", f"unknown equipment {unknown!r}; known: {known_kinds}")
+    status = row.choice("status", BedStatus)
+    days = _step_days(row, status)
+    if days.get("built_on") is None and equipment:
+        row.error("equipment", "must be empty until the bed is built (built_on)")
+    if days.get("built_on") is not None and not equipment:
+        row.error("equipment", "is empty but the bed was built (a build names what was installed)")
+    window = row.window("window_start", "window_end")
+    if status is not None and status is not BedStatus.CLOSED and elder is not None:
+        _check_one_open_bed(row, known, bed_id, elder.elder_id)
+    applied_on = days.get("applied_on")
+    if (
+        not row.ok
+        or community is None
+        or elder is None
+        or location is None
+        or subsistence is None
+        or level is None
+        or status is None
+        or applied_on is None
+        or window is None
+    ):
+        return None
+    return HomeCareBed(
+        bed_id=bed_id,
+        elder_id=elder.elder_id,
+        **scope_ids(community),
+        location=location,
+        provider_id=provider_id,
+        subsistence=subsistence,
+        care_level=level,
+        applied_on=applied_on,
+        equipment=equipment,
+        status=status,
+        built_on=days.get("built_on"),
+        accepted_on=days.get("accepted_on"),
+        closed_on=days.get("closed_on"),
+        window=window,
+    )
+
+
+def _provider(row: Row, known: Known, district_id: str) -> str:
+    """The row's provider: one of providers.csv (or the stored ones), of the bed's district."""
+    provider_id = known.listed(row, "provider_id", PROVIDERS_FILE)
+    provider = known.providers.get(provider_id)
+    if provider is not None and district_id and provider.district_id != district_id:
+        reason = f"provider {provider_id} is of district {provider.district_id}, not {district_id}"
+        row.error("provider_id", reason)
+    return provider_id
+
+
+def _step_days(row: Row, status: BedStatus | None) -> dict[str, date | None]:
+    """Each step's day: present exactly for the steps the status has, in the life's order."""
+    days = {field: row.day(field, required=False) for field in STEP_DAYS}
+    if status is None:
+        return days
+    required = REQUIRED_STEPS[status]
+    for field in STEP_DAYS:
+        given = row.get(field) != ""
+        if field in required and not given:
+            row.error(field, f"is empty but the bed is {status.value}")
+        elif given and field not in required and status is not BedStatus.CLOSED:
+            row.error(field, f"must be empty while the bed is {status.value}")
+    if status is BedStatus.CLOSED and row.get("accepted_on") and not row.get("built_on"):
+        row.error("built_on", "is empty but the bed was accepted (accepted_on)")
+    previous: tuple[str, date] | None = None
+    for field in STEP_DAYS:
+        day = days[field]
+        if day is None:
+            continue
+        if previous is not None and day < previous[1]:
+            row.error(field, f"{day.isoformat()} is before {previous[0]}")
+        previous = (field, day)
+    return days
+
+
+def _check_one_open_bed(row: Row, known: Known, bed_id: str, elder_id: str) -> None:
+    """An elder has at most one bed not closed, in the file and among the stored beds."""
+    if not bed_id:
+        return
+    first = known.open_beds.setdefault(elder_id, (bed_id, row.line))
+    if first[0] != bed_id:
+        reason = f"elder {elder_id} has another bed not closed ({first[0]}, line {first[1]})"
+        row.error("elder_id", reason)
+        return
+    stored = known.stored.open_beds.get(elder_id)
+    if stored is not None and stored != bed_id:
+        reason = f"elder {elder_id} holds stored bed {stored}, not closed: close it first"
+        row.error("elder_id", reason)
+
+
+def _day_text(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _cells(b: HomeCareBed, located: Located) -> list[str]:
+    return [
+        b.bed_id, b.elder_id, b.community_id, b.street_id, b.district_id,
+        *located.cells(b.location), b.provider_id, b.subsistence.value, b.care_level.value,
+        ";".join(sorted(b.equipment)), b.status.value, *(
+            _day_text(day) for day in (b.applied_on, b.built_on, b.accepted_on, b.closed_on)
+        ), clock_text(b.window.start), clock_text(b.window.end),
+    ]  # fmt: skip
+
+
+HOME_CARE_BEDS_COLUMNS = (
+    "bed_id", "elder_id", "community_id", "street_id", "district_id", "lat", "lng",
+    "provider_id", "subsistence", "care_level", "equipment", "status", *STEP_DAYS,
+    "window_start", "window_end",
+)  # fmt: skip
+
+HOME_CARE_BEDS = DataFile(
+    name="home_care_beds.csv",
+    attribute="home_care_beds",
+    columns=HOME_CARE_BEDS_COLUMNS,
+    key=("bed_id",),
+    read=_read,
+    cells=_cells,
+    order=lambda b: b.bed_id,
+    located=True,
+)

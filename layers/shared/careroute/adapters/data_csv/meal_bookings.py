@@ -1,0 +1,105 @@
+"""meal_bookings.csv: the lunches booked (老年助餐) through the API, one per elder and day, with
+how they are eaten (delivered or dine-in), who booked them and when, and the subsidy per meal
+fixed when booked. A delivered lunch is also the canteen day's order: given beside
+meal_orders.csv, the order of the same elder and day must be that delivery."""
+
+from __future__ import annotations
+
+from careroute.adapters.data_csv.data_file import DataFile
+from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
+from careroute.adapters.data_csv.meals import MAX_MEALS
+from careroute.adapters.data_csv.moments import moment, moment_text
+from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.domain.meals import MealBooking, MealMode, booking_id
+from careroute.domain.scope_ids import scope_ids
+
+MAX_SUBSIDY_YUAN = 1_000
+
+
+def _read(row: Row, known: Known) -> MealBooking | None:
+    day = row.day("day")
+    community = known.place(row)
+    elder = known.elder(row, community.community_id if community else None)
+    canteen_id = known.listed(row, "canteen_id", CANTEENS_FILE)
+    canteen = known.canteens.get(canteen_id)
+    served = canteen.community_ids if canteen is not None else None
+    if community is not None and served is not None and community.community_id not in served:
+        reason = f"canteen {canteen_id} does not serve community {community.community_id}"
+        row.error("canteen_id", reason)
+    mode = row.choice("mode", MealMode)
+    meals = row.integer("meals", 1, MAX_MEALS)
+    subsidy = row.integer("subsidy_per_meal", 0, MAX_SUBSIDY_YUAN)
+    placed_by = row.text("placed_by")
+    placed_at = moment(row, "placed_at")
+    location = row.location()
+    window = row.window("window_start", "window_end", required=mode is MealMode.DELIVERY)
+    if mode is MealMode.DINE_IN and window is not None:
+        row.error("window_start", "must be empty for a dine-in lunch")
+    if (
+        not row.ok
+        or day is None
+        or community is None
+        or elder is None
+        or mode is None
+        or placed_at is None
+        or location is None
+    ):
+        return None
+    booking = MealBooking(
+        elder_id=elder.elder_id,
+        **scope_ids(community),
+        canteen_id=canteen_id,
+        day=day,
+        mode=mode,
+        meals=meals,
+        subsidy_per_meal=subsidy,
+        placed_by=placed_by,
+        placed_at=placed_at,
+        location=location,
+        window=window,
+    )
+    _check_order(row, known, booking)
+    return booking if row.ok else None
+
+
+def _check_order(row: Row, known: Known, booking: MealBooking) -> None:
+    """The canteen day's order of the elder (meal_orders.csv) is this booking's delivery."""
+    found = known.meal_orders.get(booking_id(booking.day, booking.elder_id))
+    if found is None:
+        return
+    order, line = found
+    if booking.mode is MealMode.DINE_IN:
+        row.error("mode", f"the elder's lunch that day is a delivery (meal_orders.csv line {line})")
+        return
+    delivered = (booking.canteen_id, booking.meals, booking.window, booking.location)
+    if delivered != (order.canteen_id, order.meals, order.window, order.location):
+        reason = "canteen, meals, window and location"
+        row.error("day", f"{reason} differ from the lunch order on meal_orders.csv line {line}")
+
+
+def _cells(b: MealBooking, located: Located) -> list[str]:
+    window = [clock_text(b.window.start), clock_text(b.window.end)] if b.window else ["", ""]
+    return [
+        b.day.isoformat(), b.elder_id, b.community_id, b.street_id, b.district_id, b.canteen_id,
+        b.mode.value, str(b.meals), str(b.subsidy_per_meal), b.placed_by, moment_text(b.placed_at),
+        *located.cells(b.location), *window,
+    ]  # fmt: skip
+
+
+MEAL_BOOKINGS_COLUMNS = (
+    "day", "elder_id", "community_id", "street_id", "district_id", "canteen_id", "mode",
+    "meals", "subsidy_per_meal", "placed_by", "placed_at", "lat", "lng", "window_start",
+    "window_end",
+)  # fmt: skip
+
+MEAL_BOOKINGS = DataFile(
+    name="meal_bookings.csv",
+    attribute="meal_bookings",
+    columns=MEAL_BOOKINGS_COLUMNS,
+    key=("day", "elder_id"),
+    read=_read,
+    cells=_cells,
+    order=lambda b: (b.day, b.elder_id),
+    located=True,
+)
