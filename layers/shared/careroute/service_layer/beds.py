@@ -10,13 +10,12 @@ Idempotency-Key) returns what the first one stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from careroute import routing
-from careroute.domain.access import Caller, Role, require_scope
+from careroute.domain.access import Caller, Role
 from careroute.domain.bed_visits import (
     BedVisit,
     BedVisitOutcome,
@@ -45,6 +44,7 @@ from careroute.domain.providers import Provider
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
 from careroute.planning.beds import bed_plan, bed_problem
+from careroute.service_layer.elders import require_official_of
 from careroute.service_layer.ports import (
     CommunityRepository,
     ElderRepository,
@@ -52,9 +52,8 @@ from careroute.service_layer.ports import (
     ServiceProviders,
 )
 from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
+from careroute.service_layer.replays import stored_before
 from careroute.service_layer.scope_access import readable_scope
-
-S = TypeVar("S")
 
 HISTORY_DAYS = 62
 """How far back a plan or a month's coverage reads visits: a bed's last service is within
@@ -133,38 +132,20 @@ def bed_visit_view(visit: BedVisit) -> dict[str, Any]:
     }
 
 
-def _require_official_of(who: Caller, community_id: str, scopes: ScopeDirectory) -> None:
-    where = Scope(ScopeKind.COMMUNITY, community_id)
-    require_scope(who, where, scopes.ancestors(where))
-
-
-def _stored_before(read: Callable[[], tuple[S, str]], fingerprint: str, what: str) -> S | None:
-    """What a replay of a write (the same Idempotency-Key and request) finds stored: `read()`
-    gives the item and its request's fingerprint; None when nothing is stored under the key,
-    ConflictError when another request was."""
-    try:
-        stored, stored_fingerprint = read()
-    except NotFoundError:
-        return None
-    if stored_fingerprint != fingerprint:
-        raise ConflictError(f"the Idempotency-Key was used for a different {what}")
-    return stored
-
-
 def record_bed(
     who: Caller, request: BedRequest, key: str, now: datetime, policy: BedPolicy, ports: BedKeeping
 ) -> tuple[HomeCareBed, bool]:
     """Record an eligible elder's bed application once per (caller, key); True when stored
     now, False when the same request stored it before."""
     bid = bed_id(who.subject, key)
-    existing = _stored_before(lambda: ports.beds.get_bed(bid), request.fingerprint(), "bed")
+    existing = stored_before(lambda: ports.beds.get_bed(bid), request.fingerprint(), "bed")
     if existing is not None:
         return existing, False
     try:
         elder = ports.elders.get_elder(request.community_id, request.elder_id)
     except NotFoundError:
         raise NotFoundError(f"elder {request.elder_id} not found in that community") from None
-    _require_official_of(who, elder.community_id, ports.scopes)
+    require_official_of(who, elder.community_id, ports.scopes)
     if elder.status is not ElderStatus.ACTIVE:
         raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
     why = ineligibility(elder, request.subsistence, policy)
@@ -206,7 +187,7 @@ def step_bed(
     """Build, accept or close a bed on `on` (not after today); ConflictError for a step its
     status does not allow or a bed changed meanwhile."""
     bed, _ = ports.beds.get_bed(bid)
-    _require_official_of(who, bed.community_id, ports.scopes)
+    require_official_of(who, bed.community_id, ports.scopes)
     if on > china_date(now):
         raise ValidationError(f"date: {on} is in the future")
     try:
@@ -225,7 +206,7 @@ def readable_bed(who: Caller, bid: str, ports: BedKeeping) -> HomeCareBed:
     if who.role is Role.WORKER:
         _require_worker_of(who, bed.provider_id, ports.providers)
     else:
-        _require_official_of(who, bed.community_id, ports.scopes)
+        require_official_of(who, bed.community_id, ports.scopes)
     return bed
 
 
@@ -252,7 +233,7 @@ def record_bed_visit(
     bed, _ = ports.beds.get_bed(bid)
     _require_worker_of(who, bed.provider_id, ports.providers)
     vid = bed_visit_id(who.subject, key)
-    stored = _stored_before(lambda: ports.visits.get_visit(vid), request.fingerprint(bid), "visit")
+    stored = stored_before(lambda: ports.visits.get_visit(vid), request.fingerprint(bid), "visit")
     if stored is not None:
         return stored, False
     if request.visited_at.tzinfo is None:

@@ -39,6 +39,7 @@ from careroute.service_layer.ports import (
     StewardRepository,
 )
 from careroute.service_layer.ports.day_care import Booked, DayCareBookings
+from careroute.service_layer.replays import stored_before
 from careroute.service_layer.scope_access import readable_scope
 
 LONGEST_READ_DAYS = 62
@@ -101,13 +102,10 @@ def book_place(
 ) -> tuple[DayCareBooking, bool]:
     """Book the place (or stay) once per (caller, key); True when booked now."""
     bid = booking_id(who.subject, key)
-    try:
-        stored, fingerprint = ports.bookings.get_booking(request.centre_id, bid)
-    except NotFoundError:
-        pass
-    else:
-        if fingerprint != request.fingerprint():
-            raise ConflictError("the Idempotency-Key was used for a different booking")
+    stored = stored_before(
+        lambda: ports.bookings.get_booking(request.centre_id, bid), request.fingerprint(), "booking"
+    )
+    if stored is not None:
         return stored, False
     problems = stay_problems(
         request.kind, request.first_day, request.last_day, china_date(now), policy
