@@ -19,6 +19,7 @@ from careroute.domain.inspections import (
     TargetKind,
     result_problems,
 )
+from careroute.domain.scope_ids import scope_ids
 
 MAX_BEDS = 10_000
 MAX_DEVICES = 20
@@ -49,9 +50,7 @@ def _read_target(row: Row, known: Known) -> InspectionTarget | None:
     return InspectionTarget(
         target_id=target_id,
         kind=kind,
-        district_id=community.district_id,
-        street_id=community.street_id,
-        community_id=community.community_id,
+        **scope_ids(community),
         location=location,
         window=window,
         due_date=due_date,

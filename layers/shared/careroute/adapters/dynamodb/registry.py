@@ -164,11 +164,9 @@ def _elder(item: ElderModel) -> Elder:
 
 def _community_item(c: Community) -> CommunityModel:
     return CommunityModel(
-        c.community_id,
+        **scope_ids(c),
         name=c.name,
-        street_id=c.street_id,
         street_name=c.street_name,
-        district_id=c.district_id,
         district_name=c.district_name,
         **location_columns(c.location),
         radius_m=c.radius_m,
@@ -193,10 +191,8 @@ def _steward_item(s: Steward) -> StewardModel:
 
 def _elder_item(e: Elder) -> ElderModel:
     return ElderModel(
-        e.community_id,
-        e.elder_id,
-        street_id=e.street_id,
-        district_id=e.district_id,
+        **scope_ids(e),
+        elder_id=e.elder_id,
         name=e.name,
         address=e.address,
         **location_columns(e.location),
