@@ -13,8 +13,10 @@ its id whole; a centre's places booked are recounted from its bookings).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from careroute.domain.assessments import AssessmentRequest, Assessor
 from careroute.domain.beds import HomeCareBed
@@ -39,6 +41,8 @@ from careroute.service_layer.ports import (
     MealOrderRepository,
     ServiceProviders,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,37 +103,34 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
     here rejects an item, so an import never stops half-way for bad data.
     """
     written: dict[str, int] = {}
-    if data.inspection_targets is not None:
-        written["inspection_targets"] = ports.targets.save_targets(data.inspection_targets)
-    if data.inspectors is not None:
-        written["inspectors"] = ports.inspectors.save_inspectors(data.inspectors)
-    if data.devices is not None:
-        written["devices"] = ports.devices.save_devices(data.devices)
-    market = data.market
-    if market is not None:
-        written["home_service_items"] = ports.providers.save_market(market)
-    if data.canteens is not None:
-        written["canteens"] = ports.canteens.replace_canteens(data.canteens)
-    if data.meal_orders is not None:
-        by_day: dict[date, list[MealOrder]] = defaultdict(list)
-        for order in data.meal_orders:
-            by_day[order_day(order)].append(order)
-        written["meal_orders"] = sum(
-            ports.meal_orders.save_orders(day, orders) for day, orders in sorted(by_day.items())
-        )
-    if data.assessors is not None:
-        written["assessors"] = ports.assessors.save_assessors(data.assessors)
-    if data.assessment_requests is not None:
-        written["assessment_requests"] = ports.requests.save_requests(data.assessment_requests)
-    if data.service_facilities is not None:
-        written["service_facilities"] = ports.facilities.replace_facilities(data.service_facilities)
-    if data.home_care_beds is not None:
-        written["home_care_beds"] = ports.beds.import_beds(data.home_care_beds)
-    if data.meal_bookings is not None:
-        written["meal_bookings"] = ports.meal_bookings.import_bookings(data.meal_bookings)
-    if data.day_care_bookings is not None:
-        written["day_care_bookings"] = ports.day_care.import_bookings(data.day_care_bookings)
+
+    def store(name: str, items: T | None, save: Callable[[T], int]) -> None:
+        if items is not None:
+            written[name] = save(items)
+
+    store("inspection_targets", data.inspection_targets, ports.targets.save_targets)
+    store("inspectors", data.inspectors, ports.inspectors.save_inspectors)
+    store("devices", data.devices, ports.devices.save_devices)
+    store("home_service_items", data.market, ports.providers.save_market)
+    store("canteens", data.canteens, ports.canteens.replace_canteens)
+    store("meal_orders", data.meal_orders, lambda o: _save_meal_orders(o, ports.meal_orders))
+    store("assessors", data.assessors, ports.assessors.save_assessors)
+    store("assessment_requests", data.assessment_requests, ports.requests.save_requests)
+    store("service_facilities", data.service_facilities, ports.facilities.replace_facilities)
+    store("home_care_beds", data.home_care_beds, ports.beds.import_beds)
+    store("meal_bookings", data.meal_bookings, ports.meal_bookings.import_bookings)
+    store("day_care_bookings", data.day_care_bookings, ports.day_care.import_bookings)
     return written
+
+
+def _save_meal_orders(orders: tuple[MealOrder, ...], repository: MealOrderRepository) -> int:
+    """Lunch orders are stored per day: each day's orders in one write, in day order."""
+    by_day: dict[date, list[MealOrder]] = defaultdict(list)
+    for order in orders:
+        by_day[order_day(order)].append(order)
+    return sum(
+        repository.save_orders(day, day_orders) for day, day_orders in sorted(by_day.items())
+    )
 
 
 def order_day(order: MealOrder) -> date:
