@@ -17,7 +17,6 @@ family, an official) or an import.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from enum import StrEnum
 
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.scope_ids import scope_ids
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import (
     Category,
     Elder,
@@ -111,8 +111,7 @@ class Candidate:
 
 
 def request_id(elder_id: str, requested_on: date) -> str:
-    digest = hashlib.sha256(f"assessment#{elder_id}#{requested_on}".encode()).hexdigest()[:16]
-    return f"as-{digest}"
+    return stable_id("as-", f"assessment#{elder_id}#{requested_on}", 16)
 
 
 def candidates(

@@ -10,7 +10,6 @@ a bed due in the month and never served in it is a miss, like an unvisited elder
 
 from __future__ import annotations
 
-import hashlib
 from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from careroute.domain.beds import BedPolicy, HomeCareBed
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import china_date
 
 
@@ -65,8 +65,7 @@ class BedVisit:
 
 def bed_visit_id(worker_id: str, idempotency_key: str) -> str:
     """The id of the visit a worker records under a key: a retry names the same visit."""
-    digest = hashlib.sha256(f"bed-visit\n{worker_id}\n{idempotency_key}".encode()).hexdigest()
-    return f"bv-{digest[:24]}"
+    return stable_id("bv-", f"bed-visit\n{worker_id}\n{idempotency_key}")
 
 
 def month_bounds(month: str) -> tuple[date, date]:

@@ -15,7 +15,6 @@ and their Idempotency-Key, so a retried POST cannot record a second bed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -23,6 +22,7 @@ from typing import Any
 
 from careroute.domain.eligibility import CareLevel, care_level
 from careroute.domain.policy_tables import enum_names, settings_table
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import Elder, GeoPoint, TimeWindow
 
 HOME_HOURS = TimeWindow.parse("09:00", "16:30")
@@ -174,8 +174,7 @@ class HomeCareBed:
 
 def bed_id(subject: str, idempotency_key: str) -> str:
     """The id of the bed a caller records with an Idempotency-Key (same key, same id)."""
-    digest = hashlib.sha256(f"bed\n{subject}\n{idempotency_key}".encode()).hexdigest()[:20]
-    return f"hcb-{digest}"
+    return stable_id("hcb-", f"bed\n{subject}\n{idempotency_key}", 20)
 
 
 def elder_care_level(elder: Elder) -> CareLevel | None:

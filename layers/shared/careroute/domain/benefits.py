@@ -19,7 +19,6 @@ recomputed from the claims themselves. Who may take which step is the use case's
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -28,6 +27,7 @@ from typing import Any
 from careroute.domain.beds import Subsistence
 from careroute.domain.policy_tables import enum_names, settings_table
 from careroute.domain.scope_ids import scope_ids
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 
 
@@ -169,8 +169,7 @@ class BenefitClaim:
 
 def claim_id(elder_id: str, rule_id: str) -> str:
     """The claim of (elder, rule): one per benefit an elder is notified of."""
-    digest = hashlib.sha256(f"claim#{elder_id}#{rule_id}".encode()).hexdigest()[:24]
-    return f"bc-{digest}"
+    return stable_id("bc-", f"claim#{elder_id}#{rule_id}")
 
 
 def notified_claim(elder: Elder, rule_id: str, yuan: int, at: datetime) -> BenefitClaim:

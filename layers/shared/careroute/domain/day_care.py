@@ -11,7 +11,6 @@ their Idempotency-Key, so a retried POST books nothing twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.stable_ids import stable_id
 
 
 class CareKind(StrEnum):
@@ -94,8 +94,7 @@ class DayCareBooking:
 
 def booking_id(subject: str, idempotency_key: str) -> str:
     """The id of the booking a caller makes with an Idempotency-Key (same key, same id)."""
-    digest = hashlib.sha256(f"day-care\n{subject}\n{idempotency_key}".encode()).hexdigest()
-    return f"dc-{digest[:24]}"
+    return stable_id("dc-", f"day-care\n{subject}\n{idempotency_key}")
 
 
 def stay_problems(

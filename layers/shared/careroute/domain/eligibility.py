@@ -19,7 +19,6 @@ already notified, and the office ticket of a (elder, rule) has a deterministic i
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -27,6 +26,7 @@ from typing import Any
 
 from careroute.domain.policy_tables import known_table
 from careroute.domain.scope_ids import scope_ids
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import Level, Ticket, TicketSla, TicketSource
 from careroute.domain.vocabulary import Category, Elder, ElderStatus, FindingCategory, Severity
 
@@ -106,8 +106,7 @@ def newly_qualifying(
 
 def benefit_ticket_id(elder_id: str, rule_id: str) -> str:
     """Deterministic id of the office ticket for (elder, rule): the exactly-once marker."""
-    digest = hashlib.sha256(f"benefit#{elder_id}#{rule_id}".encode()).hexdigest()[:24]
-    return f"tk-{digest}"
+    return stable_id("tk-", f"benefit#{elder_id}#{rule_id}")
 
 
 def office_ticket(elder: Elder, rule_id: str, yuan: int, at: datetime, sla: TicketSla) -> Ticket:

@@ -10,13 +10,13 @@ an event that is already in the incident changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import LEVELS, Level
 from careroute.domain.vocabulary import CHINA_TZ, Severity
 
@@ -181,7 +181,7 @@ class Incident:
 
 def incident_id(event_id: str) -> str:
     """Deterministic id of the incident an event opens."""
-    return "in-" + hashlib.sha256(event_id.encode()).hexdigest()[:24]
+    return stable_id("in-", event_id)
 
 
 def _deadlines(event: UrgentEvent, rule: UrgentRule) -> tuple[datetime, datetime]:

@@ -13,7 +13,6 @@ ids derive from the result id, so a repeated post opens none.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -27,6 +26,7 @@ from careroute.domain.institution_ratings import (
 )
 from careroute.domain.policy_tables import settings_table
 from careroute.domain.scope_ids import scope_ids
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import Level, Ticket, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -339,8 +339,7 @@ def result_problems(
 
 def result_id(inspector_id: str, idempotency_key: str) -> str:
     """The id of the result an inspector posts under a key: a retry names the same result."""
-    digest = hashlib.sha256(f"{inspector_id}#{idempotency_key}".encode()).hexdigest()[:24]
-    return f"ir-{digest}"
+    return stable_id("ir-", f"{inspector_id}#{idempotency_key}")
 
 
 def next_due(

@@ -18,7 +18,6 @@ elder's name, address, ID number or visit notes; the app shows those to whoever 
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,6 +25,7 @@ from enum import StrEnum
 
 from careroute.domain.benefits import BenefitClaim
 from careroute.domain.incidents import Incident
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import Level, Ticket
 from careroute.domain.vocabulary import CHINA_TZ
 
@@ -96,8 +96,7 @@ class Notice:
     @property
     def notice_id(self) -> str:
         """Deterministic: the same event to the same recipient is the same notice."""
-        digest = hashlib.sha256(f"{self.event}#{self.recipient.key}".encode()).hexdigest()
-        return "nt-" + digest[:24]
+        return stable_id("nt-", f"{self.event}#{self.recipient.key}")
 
 
 class DeliveryStatus(StrEnum):

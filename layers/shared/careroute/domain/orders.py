@@ -14,11 +14,11 @@ derived from the caller and their Idempotency-Key, so a retried POST cannot plac
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
 
 
@@ -184,8 +184,7 @@ visiting order."""
 
 def order_id(subject: str, idempotency_key: str) -> str:
     """The id of the order a caller places with an Idempotency-Key (same key, same id)."""
-    digest = hashlib.sha256(f"{subject}\n{idempotency_key}".encode()).hexdigest()[:24]
-    return f"or-{digest}"
+    return stable_id("or-", f"{subject}\n{idempotency_key}")
 
 
 def placed_event(order: Order) -> OrderEvent:

@@ -7,12 +7,12 @@ one level up (steward -> street -> district) per SLA period overdue, never past 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from careroute.domain.scope_ids import scope_ids
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Severity, VisitRecord
 
 
@@ -115,8 +115,7 @@ def closed_on_time(ticket: Ticket) -> bool:
 
 def ticket_id(visit_id: str, index: int) -> str:
     """Deterministic id of the ticket for finding `index` of visit `visit_id`."""
-    digest = hashlib.sha256(f"{visit_id}#{index}".encode()).hexdigest()[:24]
-    return f"tk-{digest}"
+    return stable_id("tk-", f"{visit_id}#{index}")
 
 
 def open_ticket(record: VisitRecord, index: int, finding: Finding, sla: TicketSla) -> Ticket:
@@ -136,8 +135,7 @@ def open_ticket(record: VisitRecord, index: int, finding: Finding, sla: TicketSl
 
 def unreachable_ticket_id(elder_id: str, month: str) -> str:
     """Deterministic id of the elder's "unreachable" ticket of a month: opened once."""
-    digest = hashlib.sha256(f"unreachable#{elder_id}#{month}".encode()).hexdigest()[:24]
-    return f"tk-{digest}"
+    return stable_id("tk-", f"unreachable#{elder_id}#{month}")
 
 
 def unreachable_ticket(last_try: VisitRecord, tries: int, sla_hours: int) -> Ticket:

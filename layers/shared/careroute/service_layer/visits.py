@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import Policy
 from careroute.domain.scope_ids import scope_ids
+from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 from careroute.messages.visits import VisitRequest
 from careroute.service_layer.ports import (
@@ -35,7 +36,7 @@ cache, then consistent ones while the elder changes between the read and the wri
 
 def visit_id_for(steward_id: str, idempotency_key: str) -> str:
     """One visit per (steward, key): a retry maps to the same id, other stewards can't collide."""
-    return hashlib.sha256(f"{steward_id}\n{idempotency_key}".encode()).hexdigest()[:32]
+    return stable_id("", f"{steward_id}\n{idempotency_key}", 32)
 
 
 def request_fingerprint(request: VisitRequest) -> str:
