@@ -6,17 +6,22 @@ grades the elder: care level, `disabled` category, hence tier and bed eligibilit
 
 It runs the real use cases (`open_request`, `plan_day`, `assessor_route`, `record_result`,
 `summary`) on the memory adapters, with the programmes' registry copy (bed_sim.py's elders):
-a grade changes the elder there (the beds see it), not in the engine's registry, whose
-tiers stay as the month started. The district's assessors and the requests already open
-before the month are the synthetic ones the local stack loads
-(`careroute_synthetic.assessments`, the city seed). Each result recorded is kept as the API
-answered it (`results`), the raw record `--check` recounts the month from.
+a grade changes the elder there (the beds see it), and, when it changes the elder's
+categories, in the engine's registry too, through the registry's own update (the PATCH an
+official makes, `RegistryPatch`), so the engine's next nightly plan visits the elder at the
+tier the policy gives the new categories (`[assessment] care_levels` -> the `disabled`
+category -> `[tiers]` rules). Each result counts the tier it moved the elder from and to.
+The district's assessors and the requests already open before the month are the synthetic
+ones the local stack loads (`careroute_synthetic.assessments`, the city seed). Each result
+recorded is kept as the API answered it (`results`), the raw record `--check` recounts the
+month from.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -49,6 +54,10 @@ REQUEST_SHARE = 0.01
 PLAN_AT = 20 * 3600
 """The planner's evening run (seconds after midnight, China time)."""
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
+
+RegistryPatch = Callable[[str, str, list[str]], tuple[int, Any]]
+"""The engine's registry change of an elder's categories (community id, elder id, the
+categories) -> the HTTP status and body it answered (`Engine.change_categories`)."""
 
 
 def drawn_scores(rng: random.Random, elder: Elder, instrument: Instrument) -> dict[str, int]:
@@ -107,12 +116,13 @@ class AssessmentDays:
             self.counts["assessment_visits_planned"] += summary_["planned"]
             self.counts["assessment_mandatory_unassigned"] += summary_["unassigned_mandatory"]
 
-    def day(self, day: date, visited: list[Elder]) -> None:
-        """Assessors walk today's routes; stewards ask for the elders they visited today
-        whose need they saw; the planner routes tomorrow."""
+    def day(self, day: date, visited: list[Elder], registry: RegistryPatch | None = None) -> None:
+        """Assessors walk today's routes (each grade that changes an elder's categories
+        also sent to the engine's registry, `registry`); stewards ask for the elders they
+        visited today whose need they saw; the planner routes tomorrow."""
         for district_id in self.districts:
             for assessor in self.ports.assessors.assessors_of(district_id):
-                self._walk(assessor.assessor_id, district_id, day)
+                self._walk(assessor.assessor_id, district_id, day, registry)
         for elder in visited:
             rng = random.Random(f"{self.seed}/assessment-request/{elder.elder_id}/{day}")
             if rng.random() < REQUEST_SHARE:
@@ -131,7 +141,9 @@ class AssessmentDays:
         except CareRouteError as exc:
             self.counts[f"assessment_requests_refused_{exc.code}"] += 1
 
-    def _walk(self, assessor_id: str, district_id: str, day: date) -> None:
+    def _walk(
+        self, assessor_id: str, district_id: str, day: date, registry: RegistryPatch | None
+    ) -> None:
         try:
             route = assessor_route(CITY_ADMIN, assessor_id, day, self.ports)
         except CareRouteError:
@@ -156,6 +168,8 @@ class AssessmentDays:
                 self.counts[f"assessment_results_refused_{exc.code}"] += 1
                 continue
             self.counts["assessment_results_recorded"] += 1
+            graded = self.ports.elders.get_elder(elder.community_id, elder.elder_id)
+            tiers = self._regrade(elder, graded, day, registry)
             self.results.append(
                 {
                     "request_id": stop["request_id"],
@@ -167,8 +181,24 @@ class AssessmentDays:
                     "ability_level": answer["ability_level"],
                     "level": answer["level"],
                     "bed_eligible": answer["bed_eligible"],
+                    "tier_before": tiers[0],
+                    "tier_after": tiers[1],
                 }
             )
+
+    def _regrade(
+        self, before: Elder, graded: Elder, day: date, registry: RegistryPatch | None
+    ) -> tuple[str, str]:
+        """The elder's tier for tomorrow's plan before and after the grade; a grade that
+        changed the categories is sent to the engine's registry."""
+        tomorrow = day + timedelta(days=1)
+        tiers = (self.policy.tier_of(before, tomorrow), self.policy.tier_of(graded, tomorrow))
+        if graded.categories != before.categories and registry is not None:
+            categories = sorted(c.value for c in graded.categories)
+            status, _ = registry(graded.community_id, graded.elder_id, categories)
+            ok = status == 200
+            self.counts["registry_categories_changed" if ok else f"registry_refused_{status}"] += 1
+        return tiers[0].value, tiers[1].value
 
     def figures(self, today: date) -> dict[str, Any]:
         """GET /assessments/summary for the city (summed over its districts), and the
@@ -192,11 +222,31 @@ class AssessmentDays:
 
 
 def result_figures(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """The month's results as recorded: how many, by care level, and assessed by their
-    request's deadline (the figures `--check` recounts from raw/assessments.jsonl)."""
+    """The month's results as recorded: how many, by care level, assessed by their
+    request's deadline, and the tiers they moved elders between (T1 the strictest: raised
+    means visited more often), the figures `--check` recounts from raw/assessments.jsonl."""
     on_time = sum(1 for r in results if r["assessed_at"][:10] <= r["deadline"])
+    moves = Counter(_tier_move(r.get("tier_before"), r.get("tier_after")) for r in results)
     return {
         "results_in_month": len(results),
         "results_on_time": on_time,
         "results_by_level": dict(sorted(Counter(str(r["level"]) for r in results).items())),
+        "tiers_raised": moves["raised"],
+        "tiers_lowered": moves["lowered"],
+        "tiers_unchanged": moves["unchanged"],
+        "tier_changes": dict(
+            sorted(
+                Counter(
+                    f"{r['tier_before']}->{r['tier_after']}"
+                    for r in results
+                    if r.get("tier_before") != r.get("tier_after")
+                ).items()
+            )
+        ),
     }
+
+
+def _tier_move(before: str | None, after: str | None) -> str:
+    if before is None or after is None or before == after:
+        return "unchanged"
+    return "raised" if after < before else "lowered"

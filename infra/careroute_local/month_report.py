@@ -315,7 +315,10 @@ def _care_flow_lines(g: dict[str, Any]) -> list[str]:
             f"{a.get('assessment_backlog_open', 0):,} open before the month; "
             f"{a['results_in_month']:,} results recorded ({a['results_on_time']:,} by their "
             f"deadline), care levels {levels}; {a['open']:,} open at the end "
-            f"({a['overdue']:,} overdue), {a['bed_eligible']:,} graded bed-eligible"
+            f"({a['overdue']:,} overdue), {a['bed_eligible']:,} graded bed-eligible; tiers "
+            f"{a.get('tiers_raised', 0):,} raised, {a.get('tiers_lowered', 0):,} lowered "
+            f"({a.get('tier_changes', {})}), {a.get('registry_categories_changed', 0):,} "
+            f"categories changed in the engine's registry"
         )
     if "benefit_claims" in g:
         c = g["benefit_claims"]
@@ -376,7 +379,7 @@ def markdown(
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),
         _benefits_line(t),
-        _inspections_line(t),
+        _inspections_line(t | report.get("programmes", {}).get("inspections", {})),
         _orders_line(report.get("home_services", {})),
         *_programmes_lines(report.get("programmes", {})),
         f"- independent check: {'passed' if report['checks']['passed'] else 'FAILED'} "

@@ -16,9 +16,12 @@ They follow the engine's month too (`Run`, read after each day's visits): each e
 registry status as the engine set it (an elder who died or moved has their home care bed
 closed, `beds_left_care`), and each visit the steward recorded, on which the steward asks
 for needs assessments (assessment_sim.py) and helps elders apply for the benefits they were
-notified of (claim_sim.py). Institutions' ratings follow their inspections where the engine
-simulates inspections (rating_sim.py: the stack engine). `raw()` gives the records the
-figures are recounted from (`careroute simulate --check`, programme_check.py).
+notified of (claim_sim.py); a needs assessment's grade goes back to the engine's registry,
+which plans the elder at the tier the grade gives from the next night. Institutions' ratings
+follow their inspections (rating_sim.py): the stack engine runs the inspections on the
+stack; with the memory engine the programmes run them (inspection_sim.MemoryInspectionDays:
+the same use cases on the memory adapters). `raw()` gives the records the figures are
+recounted from (`careroute simulate --check`, programme_check.py).
 """
 
 from __future__ import annotations
@@ -69,9 +72,10 @@ from careroute.service_layer.meal_orders import (
 )
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.service_hours import HourKeeping, ledger_summary
-from careroute_local.assessment_sim import AssessmentDays
+from careroute_local.assessment_sim import AssessmentDays, RegistryPatch
 from careroute_local.bed_sim import CITY_ADMIN, BedDays
 from careroute_local.claim_sim import ClaimDays
+from careroute_local.inspection_sim import MemoryInspectionDays
 from careroute_local.rating_sim import InstitutionRatings
 
 if TYPE_CHECKING:
@@ -105,7 +109,10 @@ class ProgrammeDays:
         run: Run | None = None,
         last: date | None = None,
         inspected: bool = False,
+        memory_inspections: bool = False,
     ):
+        """`inspected`: the engine runs the month's inspections (the stack engine);
+        `memory_inspections`: the programmes run them on the memory adapters instead."""
         self.policy, self.seed, self.run = policy, seed, run
         self.last = last or month_bounds(first.strftime("%Y-%m"))[1]
         self.beds = BedDays(city, policy, seed, city_seed, first)
@@ -120,7 +127,15 @@ class ProgrammeDays:
             city, policy, elders, _stewards_of(city), seed, city_seed, first
         )
         self.claims = ClaimDays(city, policy, elders, _stewards_of(city), seed, first)
-        self.ratings = InstitutionRatings(city, policy, city_seed, first, inspected)
+        self.inspections = (
+            MemoryInspectionDays(city, policy, city_seed, seed, first)
+            if memory_inspections
+            else None
+        )
+        self.ratings = InstitutionRatings(
+            city, policy, city_seed, first, inspected or memory_inspections,
+            self.inspections.ports if self.inspections else None,
+        )  # fmt: skip
         communities = sorted(city.communities, key=lambda c: c.community_id)
         canteens = MemoryCanteens()
         sites = generate_canteens(communities, MEAL_SEED)
@@ -159,19 +174,23 @@ class ProgrammeDays:
         """The run's programmes, or none with `--visits-only` (as the stack's other parts)."""
         if config.visits_only:
             return NotSimulated()
-        inspected = config.engine == "stack"  # the memory engine runs no inspections
+        stack = config.engine == "stack"  # the stack engine runs the inspections itself
         return cls(city, policy, config.seed, config.city_seed, config.first, run, config.last,
-                   inspected)  # fmt: skip
+                   inspected=stack, memory_inspections=not stack)  # fmt: skip
 
-    def day(self, day: date) -> None:
+    def day(self, day: date, registry: RegistryPatch | None = None) -> None:
+        """The programmes' day, after the engine's; `registry` changes an elder's categories
+        in the engine's registry (a grade's, so the engine plans the elder at the new tier)."""
         started = time.perf_counter()
         self.beds.day(day)
         self._follow_registry(day)
         visits = self._visits_of_the_day()
-        self.assessments.day(day, [elder for elder, _, _ in visits])
+        self.assessments.day(day, [elder for elder, _, _ in visits], registry)
         self.claims.day(day, visits, last=day == self.last)
         self._lunches(day)
         self._day_care(day)
+        if self.inspections is not None:
+            self.inspections.day(day)
         self.seconds += time.perf_counter() - started
 
     def _follow_registry(self, day: date) -> None:
@@ -270,6 +289,11 @@ class ProgrammeDays:
             "assessments": self.assessments.figures(after),
             "benefit_claims": self.claims.figures(month, _at(self.beds.last_day, 23)),
             "institution_ratings": self.ratings.figures(month, after),
+            **(
+                {"inspections": self.inspections.totals(month, after)}
+                if self.inspections is not None
+                else {}
+            ),
             "simulated": dict(sorted(self.counts.items())),
             "wall_seconds": round(self.seconds, 1),
         }
@@ -297,7 +321,7 @@ def _stewards_of(city: Registry) -> MemoryStewards:
 class NotSimulated:
     """`--visits-only`: no programme is run; the report says so."""
 
-    def day(self, day: date) -> None:
+    def day(self, day: date, registry: RegistryPatch | None = None) -> None:
         """Nothing to do."""
 
     def figures(self, month: str) -> dict[str, Any]:

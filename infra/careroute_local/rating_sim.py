@@ -1,10 +1,11 @@
 """The month simulation's institution ratings: an institution's stars follow its latest
-inspection (`[inspections.rating]`), so where the engine simulates inspections (the stack
-engine: inspection_sim.py posts each day's results over the API) the month's ratings are
-read at its end as officials read them (`GET /institutions`, the `institutions` use case)
-and set beside the ratings the institutions had when the month started (the synthetic
-targets the stack loaded, `careroute_synthetic.inspections`, the city seed). The memory
-engine runs no inspections: the report says so.
+inspection (`[inspections.rating]`), so where the month's inspections run (the stack
+engine: inspection_sim.InspectionDays posts each day's results over the API; the memory
+engine's month: inspection_sim.MemoryInspectionDays records them through the same use cases
+on the memory adapters) the month's ratings are read at its end as officials read them
+(`GET /institutions`, the `institutions` use case) and set beside the ratings the
+institutions had when the month started (the synthetic targets the stack loaded,
+`careroute_synthetic.inspections`, the city seed). With no inspection run the report says so.
 
 `rows` keeps each institution's latest scores and items left with its stars, the raw
 record `--check` recomputes every rating from with the rubric.
@@ -26,17 +27,25 @@ from careroute.service_layer.inspections import Inspecting
 from careroute.service_layer.institutions import institutions
 
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
-NOT_INSPECTED = "the memory engine runs no inspections (the stack engine does)"
+NOT_INSPECTED = "no inspection ran in this month"
 
 
 class InstitutionRatings:
     """Institutions' ratings at the month's end against its start, where inspected."""
 
     def __init__(
-        self, city: Registry, policy: Policy, city_seed: int, first: date, inspected: bool
+        self,
+        city: Registry,
+        policy: Policy,
+        city_seed: int,
+        first: date,
+        inspected: bool,
+        ports: Inspecting | None = None,
     ) -> None:
+        """`ports`: where the month's inspections were recorded (the memory adapters), or
+        None for the running stack's."""
         self.rubric = policy.inspections.rating
-        self.inspected = inspected
+        self.inspected, self.ports = inspected, ports
         self.before: dict[str, int] = {}
         """Each institution's stars when the month started."""
         if inspected:
@@ -52,10 +61,12 @@ class InstitutionRatings:
         self.rows: list[dict[str, Any]] = []
 
     def figures(self, month: str, today: date) -> dict[str, Any]:
-        """The month's ratings, read from the engine's stack (imported here: the DynamoDB
-        adapters are bound to the running stack)."""
+        """The month's ratings, read from `ports`, or else from the engine's stack (imported
+        here: the DynamoDB adapters are bound to the running stack)."""
         if not self.inspected:
             return {"simulated": False, "why": NOT_INSPECTED}
+        if self.ports is not None:
+            return self.figures_from(self.ports, month, today)
         from careroute.adapters.dynamodb.inspection_repositories import inspecting
 
         return self.figures_from(inspecting(), month, today)

@@ -88,11 +88,22 @@ def test_assessments_are_asked_on_visits_and_graded_by_the_instrument(month: Pat
     assert figures["open"] + figures["done"] == opened
 
 
-def test_the_memory_engine_says_it_rates_no_institution(month: Path) -> None:
-    report = _read(month / "report.json")
-    assert report["programmes"]["institution_ratings"]["simulated"] is False
-    assert "institution ratings: not simulated" in (month / "report.md").read_text("utf-8")
-    assert "benefit claims:" in (month / "report.md").read_text("utf-8")
+def test_the_memory_engines_month_rates_institutions_from_its_inspections(month: Path) -> None:
+    """The month's inspections run through the use cases on the memory adapters too, and
+    each institution inspected is rated from the result recorded."""
+    programmes = _read(month / "report.json")["programmes"]
+    ratings, inspections = programmes["institution_ratings"], programmes["inspections"]
+    assert ratings.get("simulated") is not False
+    assert inspections["inspections_posted"] == inspections["inspections_planned"] > 0
+    rows = _read(month / "raw" / "institutions.json")
+    inspected = [r for r in rows if (r["last_inspected"] or "")[:7] == "2026-12"]
+    assert ratings["inspected_in_month"] == len(inspected) > 0
+    rubric = POLICY.inspections.rating
+    assert all(r["stars"] == rubric.stars(r["scores"], r["rectifications"]) for r in rows)
+    text = (month / "report.md").read_text("utf-8")
+    assert "institution ratings: not simulated" not in text
+    assert f"{inspections['inspections_done']:,} done" in text
+    assert "benefit claims:" in text
 
 
 def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
