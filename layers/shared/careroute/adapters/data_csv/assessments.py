@@ -31,13 +31,9 @@ def _assessor_cells(a: Assessor, located: Located) -> list[str]:
 
 ASSESSORS = DataFile(
     name="assessors.csv",
-    attribute="assessors",
     columns=("assessor_id", "district_id", "lat", "lng", "skills"),
-    key=("assessor_id",),
     read=_read_assessor,
     cells=_assessor_cells,
-    order=lambda a: a.assessor_id,
-    located=True,
 )
 
 
@@ -113,11 +109,7 @@ ASSESSMENT_REQUESTS_COLUMNS = (
 
 ASSESSMENT_REQUESTS = DataFile(
     name="assessment_requests.csv",
-    attribute="assessment_requests",
     columns=ASSESSMENT_REQUESTS_COLUMNS,
-    key=("request_id",),
     read=_read_request,
     cells=_request_cells,
-    order=lambda r: r.request_id,
-    located=True,
 )

@@ -150,11 +150,7 @@ HOME_CARE_BEDS_COLUMNS = (
 
 HOME_CARE_BEDS = DataFile(
     name="home_care_beds.csv",
-    attribute="home_care_beds",
     columns=HOME_CARE_BEDS_COLUMNS,
-    key=("bed_id",),
     read=_read,
     cells=_cells,
-    order=lambda b: b.bed_id,
-    located=True,
 )

@@ -1,12 +1,18 @@
 """One data set's CSV file described once: its name, its columns, the columns that identify a
 row, how a row is read into an item and how an item is written back as cells. Reading
 (`reading.py`) and writing (`export.py`) are the same loop for every file.
+
+What every file does alike is not restated per file: the `DataSets` field its items go to is
+named after it, a file with `lat` and `lng` columns accepts a `crs` column after them, its
+first column identifies a row and exports write the items in the order of that key, unless
+the file says otherwise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from careroute.adapters.data_csv.known import Known
@@ -21,19 +27,36 @@ T = TypeVar("T")
 class DataFile(Generic[T]):
     name: str
     """The file name, e.g. "devices.csv"."""
-    attribute: str
-    """The `DataSets` field the file's items go to."""
     columns: tuple[str, ...]
-    key: tuple[str, ...]
-    """The columns whose values together identify a row: no two rows may repeat them."""
     read: Callable[[Row, Known], T | None]
     """The item of a row, or None when the row has errors (recorded on the row)."""
     cells: Callable[[T, Located], list[str]]
     """An item's cells in column order (without the `crs` cell a located file adds)."""
-    order: Callable[[T], Any]
-    """Exports write items in this order, so the same data always gives the same bytes."""
-    located: bool = False
-    """The file has `lat` and `lng` columns, and so accepts a `crs` column after them."""
+    identified_by: tuple[str, ...] = ()
+    """The columns whose values together identify a row, where the first alone does not."""
+    sorted_by: Callable[[T], Any] | None = None
+    """What exports order the items by, where it is not their key (see `order`)."""
+
+    @property
+    def attribute(self) -> str:
+        """The `DataSets` field the file's items go to: the file's name without ".csv"."""
+        return self.name.removesuffix(".csv")
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """The columns whose values together identify a row: no two rows may repeat them."""
+        return self.identified_by or self.columns[:1]
+
+    @property
+    def order(self) -> Callable[[T], Any]:
+        """Exports write items in this order, so the same data always gives the same bytes:
+        by their key (the item's attributes named as the key columns) unless `sorted_by`."""
+        return self.sorted_by or attrgetter(*self.key)
+
+    @property
+    def located(self) -> bool:
+        """The file has `lat` and `lng` columns, and so accepts a `crs` column after them."""
+        return "lat" in self.columns
 
     @property
     def optional(self) -> frozenset[str]:

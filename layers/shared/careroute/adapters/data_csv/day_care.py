@@ -101,10 +101,7 @@ DAY_CARE_BOOKINGS_COLUMNS = (
 
 DAY_CARE_BOOKINGS = DataFile(
     name="day_care_bookings.csv",
-    attribute="day_care_bookings",
     columns=DAY_CARE_BOOKINGS_COLUMNS,
-    key=("booking_id",),
     read=_read,
     cells=_cells,
-    order=lambda b: b.booking_id,
 )

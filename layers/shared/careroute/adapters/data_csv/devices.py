@@ -33,10 +33,7 @@ def _cells(d: Device, _located: Located) -> list[str]:
 
 DEVICES = DataFile(
     name="devices.csv",
-    attribute="devices",
     columns=("device_id", "kind", "community_id", "elder_id", "installed_on"),
-    key=("device_id",),
     read=_read,
     cells=_cells,
-    order=lambda d: d.device_id,
 )

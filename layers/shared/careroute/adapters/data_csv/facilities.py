@@ -29,11 +29,7 @@ def _cells(f: Facility, located: Located) -> list[str]:
 
 SERVICE_FACILITIES = DataFile(
     name=FACILITIES_FILE,
-    attribute="service_facilities",
     columns=("facility_id", "kind", "district_id", "lat", "lng"),
-    key=("facility_id",),
     read=_read,
     cells=_cells,
-    order=lambda f: f.facility_id,
-    located=True,
 )

@@ -32,13 +32,9 @@ def _provider_cells(p: Provider, located: Located) -> list[str]:
 
 PROVIDERS = DataFile(
     name=PROVIDERS_FILE,
-    attribute="providers",
     columns=("provider_id", "district_id", "lat", "lng", "skills"),
-    key=("provider_id",),
     read=_read_provider,
     cells=_provider_cells,
-    order=lambda p: p.provider_id,
-    located=True,
 )
 
 
@@ -76,12 +72,9 @@ SERVICE_WORKERS_COLUMNS = (
 
 SERVICE_WORKERS = DataFile(
     name="service_workers.csv",
-    attribute="service_workers",
     columns=SERVICE_WORKERS_COLUMNS,
-    key=("worker_id",),
     read=_read_worker,
     cells=_worker_cells,
-    order=lambda w: w.worker_id,
 )
 
 
@@ -92,12 +85,10 @@ def _read_pilot(row: Row, known: Known) -> str | None:
 
 PILOT_COMMUNITIES = DataFile(
     name="pilot_communities.csv",
-    attribute="pilot_communities",
     columns=("community_id",),
-    key=("community_id",),
     read=_read_pilot,
     cells=lambda community_id, _located: [community_id],
-    order=lambda community_id: community_id,
+    sorted_by=lambda community_id: community_id,
 )
 
 MARKET_FILES = (PROVIDERS, SERVICE_WORKERS, PILOT_COMMUNITIES)

@@ -99,13 +99,9 @@ INSPECTION_TARGETS_COLUMNS = (
 
 INSPECTION_TARGETS = DataFile(
     name="inspection_targets.csv",
-    attribute="inspection_targets",
     columns=INSPECTION_TARGETS_COLUMNS,
-    key=("target_id",),
     read=_read_target,
     cells=_target_cells,
-    order=lambda t: t.target_id,
-    located=True,
 )
 
 
@@ -141,11 +137,7 @@ INSPECTORS_COLUMNS = (
 
 INSPECTORS = DataFile(
     name="inspectors.csv",
-    attribute="inspectors",
     columns=INSPECTORS_COLUMNS,
-    key=("inspector_id",),
     read=_read_inspector,
     cells=_inspector_cells,
-    order=lambda i: i.inspector_id,
-    located=True,
 )

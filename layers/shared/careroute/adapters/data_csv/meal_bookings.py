@@ -95,11 +95,8 @@ MEAL_BOOKINGS_COLUMNS = (
 
 MEAL_BOOKINGS = DataFile(
     name="meal_bookings.csv",
-    attribute="meal_bookings",
     columns=MEAL_BOOKINGS_COLUMNS,
-    key=("day", "elder_id"),
     read=_read,
     cells=_cells,
-    order=lambda b: (b.day, b.elder_id),
-    located=True,
+    identified_by=("day", "elder_id"),
 )

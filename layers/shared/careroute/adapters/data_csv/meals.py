@@ -72,13 +72,9 @@ CANTEENS_COLUMNS = (
 
 CANTEENS = DataFile(
     name=CANTEENS_FILE,
-    attribute="canteens",
     columns=CANTEENS_COLUMNS,
-    key=("canteen_id",),
     read=_read_canteen,
     cells=_canteen_cells,
-    order=lambda c: c.canteen_id,
-    located=True,
 )
 
 
@@ -123,11 +119,9 @@ MEAL_ORDERS_COLUMNS = (
 
 MEAL_ORDERS = DataFile(
     name="meal_orders.csv",
-    attribute="meal_orders",
     columns=MEAL_ORDERS_COLUMNS,
-    key=("day", "elder_id"),
     read=_read_order,
     cells=_order_cells,
-    order=lambda o: o.order_id,
-    located=True,
+    identified_by=("day", "elder_id"),
+    sorted_by=lambda o: o.order_id,
 )
