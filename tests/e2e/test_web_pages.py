@@ -192,9 +192,9 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
     } == {r["tier"]: (str(r["elders_due"]), str(r["elders_visited"])) for r in tiers}
     # The month chart ends where the counters are today.
     assert page.locator("#chart").get_attribute("data-last-all") == str(city["elders_visited"])
-    # Every community on the map, inside its district's outline.
-    assert page.locator("#map circle.community").count() == len(small_city.communities)
-    assert page.locator("#map polygon.outline").count() == len(
+    # Every community's outline on the map (Leaflet), its district's outline over it.
+    assert page.locator("#map path.community").count() == len(small_city.communities)
+    assert page.locator("#map path.outline").count() == len(
         {c.district_id for c in small_city.communities}
     )
     # Inspection progress, from the inspections API, as that API reports it.
@@ -256,7 +256,7 @@ def test_officials_see_only_their_own_scope(
     page.wait_for_selector(f"body[data-ready='street:{street}']")
     in_street = [c for c in small_city.communities if c.street_id == street]
     assert set(rows_of(page, "children")) == {f"community:{c.community_id}" for c in in_street}
-    assert page.locator("#map circle.community").count() == len(in_street)
+    assert page.locator("#map path.community").count() == len(in_street)
     # The city is not theirs: the API refuses it, whatever the page is asked.
     with pytest.raises(urllib.error.HTTPError) as refused:
         http("GET", f"{url}/map?scope=city", token)

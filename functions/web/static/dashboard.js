@@ -1,6 +1,6 @@
 // The officials' dashboard: monthly coverage of the viewer's scope with a drill-down
 // (district -> street -> community), tier cadence compliance, overdue elders, tickets, a map
-// of communities coloured by coverage, the month's coverage as a chart and the month's
+// of community and district outlines coloured by coverage (Leaflet), the month's coverage as a chart and the month's
 // capacity forecast (who cannot do the month unaided, and who helps). Every number comes
 // from the JWT API as it answers; nothing is computed here but shares and colours.
 "use strict";
@@ -15,6 +15,7 @@
   const monthInput = document.getElementById("month");
   const TOP = { city_admin: "city", district_official: "district", street_official: "street" };
   let geo = null;          // GET /map of the viewer's own scope
+  let outlines = null;     // GET /map/outlines of the viewer's own scope (GeoJSON)
   let path = [];           // drill-down: scopes from the viewer's own to the one shown
   let view = null;         // what the current scope's requests returned
 
@@ -146,33 +147,49 @@
       }));
   }
 
+  // The coverage map (Leaflet, vendored: no CDN): each community's share of its district
+  // coloured by the month's coverage, the district outlines over them (GET /map/outlines).
+  // Base tiles only when CONFIG.tileUrl is set; by default the outlines alone.
+  let leaflet = null;      // the Leaflet map, made on the first render
+  let drawn = null;        // the outlines drawn for the scope shown
   function renderMap() {
     const scope = view.scope;
-    const shown = communitiesIn(scope);
-    const districts = geo.districts.filter(d => shown.some(c => c.district_id === d.district_id));
-    const points = [...shown.map(c => [c.lng, c.lat]), ...districts.flatMap(d => d.outline)];
-    const project = CR.projection(points, 600, 460, 20);
+    const shown = new Set(communitiesIn(scope).map(c => c.community_id));
+    const districts = new Set(geo.communities.filter(c => shown.has(c.community_id)).map(c => c.district_id));
     const districtRate = {};
     if (kindOf(scope) === "city") view.kids.forEach((k, i) => { districtRate[idOf(k)] = allRow(view.kidRows[i]).visit_rate; });
-    document.getElementById("map").replaceChildren(
-      ...[CR.tiles(project)].filter(Boolean),
-      ...districts.map(d => svg("polygon", {
-        class: "outline", "data-district": d.district_id,
-        points: d.outline.map(p => project(p[0], p[1]).map(v => v.toFixed(1)).join(",")).join(" "),
-        fill: kindOf(scope) === "city" ? CR.rateColour(districtRate[d.district_id]) : "#90a4ae",
-      }, svg("title", { text: d.name }))),
-      ...shown.map(c => {
-        const [x, y] = project(c.lng, c.lat);
-        const rate = view.communityRates[c.community_id];
-        return svg("circle", { class: "community", cx: x, cy: y, r: shown.length > 300 ? 3 : 6, fill: CR.rateColour(rate), "data-community": c.community_id },
-          svg("title", { text: `${c.name} ${CR.pct(rate)}` }));
-      }),
-      ...districts.map(d => {
-        const xs = d.outline.map(p => project(p[0], p[1]));
-        const cx = xs.reduce((a, p) => a + p[0], 0) / xs.length, cy = xs.reduce((a, p) => a + p[1], 0) / xs.length;
-        return svg("text", { class: "label", x: cx, y: cy, text: d.name });
-      }),
-    );
+    if (!leaflet) {
+      leaflet = L.map("map", { attributionControl: Boolean(CR.CONFIG.tileAttribution), zoomSnap: 0.25 });
+      if (CR.CONFIG.tileUrl) {
+        L.tileLayer(CR.CONFIG.tileUrl, { attribution: CR.CONFIG.tileAttribution || "", maxZoom: 19 }).addTo(leaflet);
+      }
+    }
+    if (drawn) drawn.remove();
+    const isDistrict = f => f.properties.kind === "district";
+    const features = outlines.features.filter(f => isDistrict(f) ? districts.has(f.properties.district_id) : shown.has(f.properties.community_id));
+    // Communities first, so the district outlines lie on top of them.
+    features.sort((a, b) => isDistrict(a) - isDistrict(b));
+    drawn = L.geoJSON(features, {
+      style: f => isDistrict(f)
+        ? { className: "outline", color: "#37474f", weight: 2, fill: false }
+        : { className: "community", color: "#fff", weight: 1, fillColor: CR.rateColour(view.communityRates[f.properties.community_id]), fillOpacity: 0.6 },
+      onEachFeature: (f, layer) => {
+        const p = f.properties;
+        if (isDistrict(f)) {
+          const rate = districtRate[p.district_id];
+          layer.bindTooltip(rate === undefined ? p.name : `${p.name} ${CR.pct(rate)}`,
+            { permanent: kindOf(scope) === "city", direction: "center", className: "label" });
+        } else {
+          layer.bindTooltip(`${p.name} ${CR.pct(view.communityRates[p.community_id])}`);
+        }
+      },
+    }).addTo(leaflet);
+    leaflet.fitBounds(drawn.getBounds(), { padding: [8, 8] });
+    // The paths exist once the map has a view: each says what it outlines (as the tables do).
+    drawn.eachLayer(layer => {
+      const p = layer.feature.properties;
+      layer.getElement().dataset[p.kind] = p[`${p.kind}_id`];
+    });
   }
 
   function renderChart() {
@@ -214,13 +231,9 @@
   // It reports the city or a district; a street or community view asks for its district.
   async function probeInspections() {
     const panel = document.getElementById("inspections");
-    const scope = path[path.length - 1];
-    const kind = kindOf(scope);
-    const district = kind === "city" || kind === "district" ? scope
-      : `district:${(kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope)) : geo.communities.find(c => c.community_id === idOf(scope)) || {}).district_id}`;
     let data;
     try {
-      data = await CR.api(q(CR.CONFIG.inspectionsPath || "inspections/progress", { scope: district, month: monthInput.value }));
+      data = await CR.api(q(CR.CONFIG.inspectionsPath || "inspections/progress", { scope: districtScope(), month: monthInput.value }));
     } catch (e) {
       panel.hidden = true; // not deployed (yet) or not for this viewer: no panel
       return;
@@ -311,9 +324,7 @@
   async function probeProgrammes() {
     const panel = document.getElementById("programmes");
     const scope = path[path.length - 1];
-    const kind = kindOf(scope);
-    const district = kind === "city" || kind === "district" ? scope
-      : `district:${(kind === "street" ? geo.streets.find(s => s.street_id === idOf(scope)) : geo.communities.find(c => c.community_id === idOf(scope)) || {}).district_id}`;
+    const district = districtScope();
     const month = monthInput.value;
     const ask = p => CR.api(p).catch(() => null);
     const [hours, meals, care] = await Promise.all([
@@ -568,8 +579,9 @@
 
   monthInput.value = params.get("month") || CR.localToday().slice(0, 7);
   monthInput.onchange = () => load().catch(fail);
-  CR.api(q("map", { scope: own })).then(doc => {
+  Promise.all([CR.api(q("map", { scope: own })), CR.api(q("map/outlines", { scope: own }))]).then(([doc, shapes]) => {
     geo = doc;
+    outlines = shapes;
     path = [own];
     const start = params.get("scope");
     if (start && start !== own) path.push(start); // e.g. #scope=street:S001 from a link
