@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import date
+from typing import TypeVar
 
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.day_care import CareKind, DayCarePolicy
@@ -21,6 +22,8 @@ from careroute.planning.service_circle import Facility, FacilityKind
 CANTEENS_FILE = "canteens.csv"
 PROVIDERS_FILE = "providers.csv"
 FACILITIES_FILE = "service_facilities.csv"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,24 +93,13 @@ class Known:
 
     def street(self, row: Row, district_id: str) -> str:
         """The row's `street_id`, which must be a known street of `district_id`."""
-        street_id = row.text("street_id")
-        if not street_id:
-            return street_id
-        in_district = self.street_districts.get(street_id)
-        if in_district is None:
-            row.error("street_id", f"unknown street {street_id!r}")
-        elif district_id and in_district != district_id:
+        street_id, in_district = _looked_up(row, "street_id", self.street_districts, "street")
+        if in_district is not None and district_id and in_district != district_id:
             row.error("street_id", f"street {street_id} is in district {in_district}")
         return street_id
 
     def community(self, row: Row, field: str = "community_id") -> Community | None:
-        community_id = row.text(field)
-        if not community_id:
-            return None
-        community = self.communities.get(community_id)
-        if community is None:
-            row.error(field, f"unknown community {community_id!r}")
-        return community
+        return _looked_up(row, field, self.communities, "community")[1]
 
     def place(self, row: Row) -> Community | None:
         """The row's community, with its `street_id` and `district_id` the community's."""
@@ -126,13 +118,8 @@ class Known:
 
     def elder(self, row: Row, community_id: str | None = None) -> Elder | None:
         """The row's elder, living in `community_id` when one is given."""
-        elder_id = row.text("elder_id")
-        if not elder_id:
-            return None
-        elder = self.elders.get(elder_id)
-        if elder is None:
-            row.error("elder_id", f"unknown elder {elder_id!r}")
-        elif community_id and elder.community_id != community_id:
+        elder_id, elder = _looked_up(row, "elder_id", self.elders, "elder")
+        if elder is not None and community_id and elder.community_id != community_id:
             row.error("elder_id", f"elder {elder_id} lives in community {elder.community_id}")
         return elder
 
@@ -143,3 +130,13 @@ class Known:
         if value and ids is not None and value not in ids:
             row.error(field, f"unknown {field.removesuffix('_id')} {value!r}")
         return value
+
+
+def _looked_up(row: Row, field: str, known: Mapping[str, T], what: str) -> tuple[str, T | None]:
+    """The row's `field` and the item of `known` it names: None when the field is empty, and
+    when it names none (an error recorded on the row)."""
+    key = row.text(field)
+    item = known.get(key) if key else None
+    if key and item is None:
+        row.error(field, f"unknown {what} {key!r}")
+    return key, item
