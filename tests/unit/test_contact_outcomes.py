@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 
 import pytest
 
-from careroute.adapters import memory, memory_visits
 from careroute.domain.compliance import ElderBaseline, MissKind, check_compliance
 from careroute.domain.contacts import ContactPolicy
 from careroute.domain.coverage import ALL_TIERS, Scope, ScopeKind, recompute
@@ -27,18 +26,11 @@ from careroute.domain.vocabulary import CHINA_TZ, Elder, Outcome, Registry, Tier
 from careroute.service_layer.coverage_check import CoverageCheck, check_month
 from careroute.service_layer.projection import VisitProjection, project
 from tests.builders import a_visit, a_visit_to
+from tests.memory_ports import memory_projection
 
 DEFAULT = load_policy()
 COUNTING = replace(DEFAULT, contacts=ContactPolicy(count_toward_monthly=True))
 MONTH = "2026-12"
-
-
-def projection(city: Registry) -> VisitProjection:
-    elders = memory.MemoryElders()
-    elders.save_elders(city.elders)
-    coverage = memory_visits.MemoryCoverage()
-    tickets = memory_visits.MemoryTickets(coverage)
-    return VisitProjection(elders, tickets, coverage, memory_visits.MemoryVisits())
 
 
 def a_call(elder: Elder, outcome: Outcome, day: int, steward_id: str) -> VisitRecord:
@@ -50,7 +42,7 @@ def a_call(elder: Elder, outcome: Outcome, day: int, steward_id: str) -> VisitRe
 
 
 def projected(city: Registry, policy: Policy, records: list[VisitRecord]) -> VisitProjection:
-    ports = projection(city)
+    ports = memory_projection(city)
     for record in records:
         ports.visits.save_visit_once(record, record.visit_id)
         project(record, policy, ports)

@@ -7,16 +7,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from careroute.adapters import memory, memory_visits
+from careroute.adapters import memory_visits
 from careroute.adapters.memory_dead_letters import MemoryFailedVisitBatches
 from careroute.domain.coverage import Projection, Scope, ScopeKind
 from careroute.domain.errors import StorageError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry, Tier, VisitRecord
 from careroute.service_layer.ports import Replayed
-from careroute.service_layer.projection import VisitProjection, project
+from careroute.service_layer.projection import project
 from careroute.service_layer.stream_redrive import ProjectorRedrive, redrive_projector
 from tests.builders import a_visit_to
+from tests.memory_ports import memory_projection
 from tests.unit.conftest import STREET_AS_OF
 
 POLICY = load_policy()
@@ -40,13 +41,8 @@ def visits(city: Registry, count: int) -> list[VisitRecord]:
 
 
 def redrive(city: Registry) -> tuple[ProjectorRedrive, MemoryFailedVisitBatches]:
-    elders = memory.MemoryElders()
-    elders.save_elders(city.elders)
-    coverage = memory_visits.MemoryCoverage()
     failed = MemoryFailedVisitBatches()
-    tickets = memory_visits.MemoryTickets(coverage)
-    projection = VisitProjection(elders, tickets, coverage, memory_visits.MemoryVisits())
-    return ProjectorRedrive(failed, projection), failed
+    return ProjectorRedrive(failed, memory_projection(city)), failed
 
 
 def visits_made(ports: ProjectorRedrive) -> int:

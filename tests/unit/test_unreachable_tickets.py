@@ -6,24 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from careroute.adapters import memory, memory_visits
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level, Ticket, TicketSource, unreachable_ticket_id
 from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry, Tier, VisitRecord
 from careroute.service_layer.projection import VisitProjection, project
 from tests.builders import a_visit_to
+from tests.memory_ports import memory_projection
 from tests.unit.conftest import STREET_AS_OF
 
 POLICY = load_policy()
 MORNING = datetime.combine(STREET_AS_OF, datetime.min.time(), CHINA_TZ).replace(hour=9)
-
-
-def ports(city: Registry) -> VisitProjection:
-    elders = memory.MemoryElders()
-    elders.save_elders(city.elders)
-    coverage = memory_visits.MemoryCoverage()
-    tickets = memory_visits.MemoryTickets(coverage)
-    return VisitProjection(elders, tickets, coverage, memory_visits.MemoryVisits())
 
 
 def tries(city: Registry, *outcomes: Outcome) -> list[VisitRecord]:
@@ -58,7 +50,7 @@ NOT_HOME, REFUSED, VISITED = Outcome.NOT_HOME, Outcome.REFUSED, Outcome.VISITED
 def test_three_failed_tries_open_one_street_ticket_due_after_its_own_sla(
     one_street: Registry,
 ) -> None:
-    projection = ports(one_street)
+    projection = memory_projection(one_street)
     records = tries(one_street, NOT_HOME, REFUSED, NOT_HOME)
     recorded_and_projected(projection, records)
 
@@ -75,7 +67,7 @@ def test_three_failed_tries_open_one_street_ticket_due_after_its_own_sla(
 def test_a_redelivered_or_late_record_and_a_fourth_try_open_nothing_more(
     one_street: Registry,
 ) -> None:
-    projection = ports(one_street)
+    projection = memory_projection(one_street)
     records = tries(one_street, NOT_HOME, NOT_HOME, NOT_HOME, NOT_HOME)
     for record in records:
         projection.visits.save_visit_once(record, record.visit_id)
@@ -87,13 +79,13 @@ def test_a_redelivered_or_late_record_and_a_fourth_try_open_nothing_more(
 
 
 def test_two_failed_tries_open_none(one_street: Registry) -> None:
-    projection = ports(one_street)
+    projection = memory_projection(one_street)
     recorded_and_projected(projection, tries(one_street, NOT_HOME, REFUSED))
     assert unreachable(projection) == []
 
 
 def test_a_visit_between_the_tries_starts_the_count_again(one_street: Registry) -> None:
-    projection = ports(one_street)
+    projection = memory_projection(one_street)
     records = tries(one_street, NOT_HOME, NOT_HOME, VISITED, NOT_HOME, REFUSED)
     recorded_and_projected(projection, records)
     assert unreachable(projection) == []
