@@ -13,6 +13,11 @@ is not loaded. `--traced` imports as a deployed function with `Tracing: Active` 
 Lambda (LAMBDA_TASK_ROOT set) with tracing on, the SDK loaded and its patches applied.
 
     .venv/bin/python benchmarks/cold_start.py [--runs 10] [--limit 300] [--traced]
+        [--only ApiFunction,SolverFunction] [--before DIR]
+
+`--before DIR` (a checkout of an earlier commit, e.g. `git worktree add DIR <commit>`) imports
+each handler from DIR and from this tree alternately, run by run, so that load from elsewhere
+on the machine falls on both sides, and prints both CPU p50s side by side.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from statistics import median
 
 from careroute_local.paths import TEMPLATE_PATH
@@ -85,13 +91,38 @@ def import_ms(spec: FunctionSpec, traced: bool = False) -> tuple[float, float]:
     return float(timing["ms"]), float(timing["cpu_ms"])
 
 
+def side_by_side(
+    functions: dict[str, FunctionSpec], before: dict[str, FunctionSpec], runs: int, traced: bool
+) -> None:
+    """Each function imported from the earlier tree and from this one, alternately."""
+    print("| function | before p50 CPU ms | after p50 CPU ms | change | after p50 ms |")
+    print("|---|---:|---:|---:|---:|")
+    for logical_id, spec in sorted(functions.items()):
+        if logical_id not in before:
+            continue
+        pairs = [
+            (import_ms(before[logical_id], traced), import_ms(spec, traced)) for _ in range(runs)
+        ]
+        old = median(b[1] for b, _ in pairs)
+        new = median(a[1] for _, a in pairs)
+        wall = median(a[0] for _, a in pairs)
+        print(
+            f"| {logical_id} | {old:.0f} | {new:.0f} | {new - old:+.0f} | {wall:.0f} |",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--limit", type=float, default=300.0, help="ms a p50 may take")
     parser.add_argument("--traced", action="store_true", help="tracing on, as in Lambda")
+    parser.add_argument("--only", default="", help="comma-separated logical ids (default: all)")
+    parser.add_argument("--before", type=Path, help="an earlier checkout to compare with")
     args = parser.parse_args()
     functions = load_template(TEMPLATE_PATH).functions
+    if args.only:
+        functions = {k: v for k, v in functions.items() if k in args.only.split(",")}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     tracing = "tracing on, as in Lambda" if args.traced else "tracing off"
     print(
@@ -99,6 +130,10 @@ def main() -> None:
         f"python {sys.version.split()[0]}"
     )
     print(f"{os.cpu_count()} CPUs, load average {load} (wall time grows with the load)")
+    if args.before:
+        before = load_template(args.before / "template.yaml").functions
+        side_by_side(functions, before, args.runs, args.traced)
+        return
     print("| function | p50 ms | slowest ms | p50 CPU ms |")
     print("|---|---:|---:|---:|")
     over = []

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from careroute.domain.orders import ServiceType
 from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
+from careroute.messages.base import Message
 from careroute.messages.holidays import Holiday as Holiday
 from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendarAnswer
 from careroute.messages.holidays import Holidays as Holidays
@@ -46,7 +47,7 @@ class BatchItem(OutcomeBody):
     )
 
 
-class OutcomeBatch(BaseModel):
+class OutcomeBatch(Message):
     """Outcomes queued offline, sent together when the phone is back online."""
 
     model_config = ConfigDict(extra="forbid")
@@ -54,7 +55,7 @@ class OutcomeBatch(BaseModel):
     items: list[BatchItem] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class Visit(BaseModel):
+class Visit(Message):
     visit_id: str
     elder_id: str
     outcome: Outcome
@@ -63,16 +64,16 @@ class Visit(BaseModel):
     recorded_at: datetime
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Message):
     code: str = Field(description="Machine-readable, e.g. invalid_request, forbidden, not_found")
     message: str = Field(description="What is wrong, for a human")
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Message):
     error: ErrorDetail
 
 
-class BatchItemResult(BaseModel):
+class BatchItemResult(Message):
     index: int
     idempotency_key: str
     status: int = Field(description="What POST /visits would have answered for this item")
@@ -80,7 +81,7 @@ class BatchItemResult(BaseModel):
     error: ErrorDetail | None = None
 
 
-class BatchResult(BaseModel):
+class BatchResult(Message):
     results: list[BatchItemResult]
     recorded: int = Field(description="Items stored now or earlier under the same key")
     failed: int
@@ -107,7 +108,7 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
 MAX_PAGE = 200
 
 
-class OverdueElder(BaseModel):
+class OverdueElder(Message):
     """An elder past their visit deadline: ids and dates only, no name or address."""
 
     elder_id: str
@@ -118,14 +119,14 @@ class OverdueElder(BaseModel):
     days_overdue: int | None
 
 
-class OverdueList(BaseModel):
+class OverdueList(Message):
     scope: str
     on: date
     count: int
     elders: list[OverdueElder]
 
 
-class Window(BaseModel):
+class Window(Message):
     model_config = ConfigDict(extra="forbid")
 
     start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM")
@@ -138,7 +139,7 @@ class Window(BaseModel):
         return self
 
 
-class ElderRow(BaseModel):
+class ElderRow(Message):
     """One registry entry; name and address only for the community's steward and city_admin."""
 
     elder_id: str
@@ -155,13 +156,13 @@ class ElderRow(BaseModel):
     guardian_phone: str | None = None
 
 
-class ElderPage(BaseModel):
+class ElderPage(Message):
     elders: list[ElderRow]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; None: done")
     personal_data: bool = Field(description="Whether names and addresses are included")
 
 
-class ElderPatch(BaseModel):
+class ElderPatch(Message):
     """Registry change: any of these fields; each change is kept in the elder's history."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -185,7 +186,7 @@ class ElderPatch(BaseModel):
         return dict(given)
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Message):
     at: datetime
     actor_sub: str
     actor_role: str
@@ -197,7 +198,7 @@ class HistoryEntry(BaseModel):
     )
 
 
-class AuditRead(BaseModel):
+class AuditRead(Message):
     at: datetime
     actor_sub: str
     actor_role: str
@@ -205,7 +206,7 @@ class AuditRead(BaseModel):
     elder_ids: list[str] = Field(description="The elders whose personal data was shown")
 
 
-class AuditLog(BaseModel):
+class AuditLog(Message):
     community_id: str
     count: int
     reads: list[AuditRead] = Field(description="Newest first")
@@ -214,13 +215,13 @@ class AuditLog(BaseModel):
 MAX_AUDIT = 500
 
 
-class ElderHistory(BaseModel):
+class ElderHistory(Message):
     elder_id: str
     community_id: str
     changes: list[HistoryEntry]
 
 
-class PatchResult(BaseModel):
+class PatchResult(Message):
     elder_id: str
     community_id: str
     changed: list[str] = Field(description="Fields whose value changed (unchanged ones skipped)")
@@ -229,7 +230,7 @@ class PatchResult(BaseModel):
 MAX_LEAVE_DAYS = 366
 
 
-class LeaveBody(BaseModel):
+class LeaveBody(Message):
     """A steward's leave: the whole set of dates away (it replaces the stored set)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -250,20 +251,20 @@ class LeaveBody(BaseModel):
         return sorted(dates)
 
 
-class StewardLeave(BaseModel):
+class StewardLeave(Message):
     steward_id: str
     community_id: str
     dates: list[dt.date] = Field(description="Dates the steward is away, sorted")
 
 
-class CloseTicketBody(BaseModel):
+class CloseTicketBody(Message):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     action: str = Field(min_length=1, max_length=500, description="What was done")
     result: str = Field(min_length=1, max_length=500, description="What came of it")
 
 
-class OrderBody(BaseModel):
+class OrderBody(Message):
     model_config = ConfigDict(extra="forbid")
 
     elder_id: str = Field(pattern=ID_PATTERN)
@@ -275,7 +276,7 @@ class OrderBody(BaseModel):
     self_paid: bool = False
 
 
-class CapacityHelp(BaseModel):
+class CapacityHelp(Message):
     """Helper-hours one community's stewards should give a short community."""
 
     from_community_id: str
@@ -284,7 +285,7 @@ class CapacityHelp(BaseModel):
     level: str = Field(description="street (a neighbour in the same street) or district")
 
 
-class CapacityCommunity(BaseModel):
+class CapacityCommunity(Message):
     """One community's month: hours needed (tries with retries, travel) against hours had."""
 
     community_id: str
@@ -304,7 +305,7 @@ class CapacityCommunity(BaseModel):
     uncovered_hours: float = Field(description="Shortfall no helper in the district could take")
 
 
-class CapacityStreet(BaseModel):
+class CapacityStreet(Message):
     """A street's month: its communities' shortfalls and what they can give each other."""
 
     street_id: str
@@ -316,12 +317,12 @@ class CapacityStreet(BaseModel):
     short_communities: list[str]
 
 
-class CapacityAssumptions(BaseModel):
+class CapacityAssumptions(Message):
     attempt_success: float = Field(description="Share of tries that end in a completed visit")
     usable_share: float = Field(description="Share of a shift that goes to visits")
 
 
-class CapacityReport(BaseModel):
+class CapacityReport(Message):
     """The month's capacity forecast of a scope (no elder data)."""
 
     month: str

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from careroute.domain.eligibility import CareLevel
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN, require_offset
 
 
-class AssessmentRequestBody(BaseModel):
+class AssessmentRequestBody(Message):
     """POST /assessments/requests: ask for an elder's needs assessment."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -22,7 +23,7 @@ class AssessmentRequestBody(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
-class AssessmentResultBody(BaseModel):
+class AssessmentResultBody(Message):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     request_id: str = Field(pattern=ID_PATTERN)
@@ -44,7 +45,7 @@ class AssessmentResultBody(BaseModel):
     _offset = field_validator("assessed_at")(require_offset)
 
 
-class DistrictAssessments(BaseModel):
+class DistrictAssessments(Message):
     district_id: str
     open: int = Field(description="Requests not yet assessed")
     overdue: int = Field(description="Open past their deadline")
@@ -56,7 +57,7 @@ class DistrictAssessments(BaseModel):
     bed_eligible: int = Field(description="Done requests whose level qualifies for a home bed")
 
 
-class AssessmentSummary(BaseModel):
+class AssessmentSummary(Message):
     scope: str
     as_of: date
     districts: list[DistrictAssessments]

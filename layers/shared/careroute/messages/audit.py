@@ -8,9 +8,10 @@ subscription filter hands the line to the audit writer, which stores it under it
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from careroute.domain.elder_history import Actor, Entry, Kind
+from careroute.messages.base import Message
 
 READ_LOGGED = "personal data read"
 """The message of every audit line: what the subscription filter in template.yaml matches."""
@@ -19,7 +20,7 @@ AUDIT_KEY = "audit"
 """The log line's key holding the `LoggedRead`."""
 
 
-class LoggedRead(BaseModel):
+class LoggedRead(Message):
     """Who was shown which elders' personal data, when: a community's elders (a route, a
     list) or one elder's (`elder_id` set)."""
 

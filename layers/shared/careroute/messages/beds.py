@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction, Subsistence
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN, require_offset
 
 
-class BedBody(BaseModel):
+class BedBody(Message):
     """POST /beds: an official records an elder's bed application."""
 
     model_config = ConfigDict(extra="forbid")
@@ -24,7 +25,7 @@ class BedBody(BaseModel):
     subsistence: Subsistence = Field(description="The elder's certified means-tested status")
 
 
-class BedStepBody(BaseModel):
+class BedStepBody(Message):
     """POST /beds/{bed_id}/steps: build (with the equipment installed), accept or close."""
 
     model_config = ConfigDict(extra="forbid")
@@ -34,7 +35,7 @@ class BedStepBody(BaseModel):
     equipment: list[str] = Field(default_factory=list, max_length=20)
 
 
-class BedVisitBody(BaseModel):
+class BedVisitBody(Message):
     """POST /beds/{bed_id}/visits: a worker of the bed's provider records a visit."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from careroute.domain.beds import Subsistence
 from careroute.domain.benefits import ClaimStatus, StepKind
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-class ClaimStepBody(BaseModel):
+class ClaimStepBody(Message):
     """POST /benefits/claims/{claim_id}/steps."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -33,7 +34,7 @@ class ClaimStepBody(BaseModel):
     note: str = Field(default="", max_length=500, description="refuse: the reason")
 
 
-class ClaimView(BaseModel):
+class ClaimView(Message):
     claim_id: str
     elder_id: str
     community_id: str
@@ -52,7 +53,7 @@ class ClaimView(BaseModel):
     paid_months: list[str]
 
 
-class DistrictBenefits(BaseModel):
+class DistrictBenefits(Message):
     district_id: str
     claims: int = Field(description="Benefits notified (each claim once)")
     by_status: dict[str, int]
@@ -62,7 +63,7 @@ class DistrictBenefits(BaseModel):
     yuan_paid: int = Field(description="Paid for the month asked")
 
 
-class BenefitSummary(BaseModel):
+class BenefitSummary(Message):
     scope: str
     month: str
     as_of: date

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from careroute.domain.day_care import CareKind
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN
 
 
-class PlaceBody(BaseModel):
+class PlaceBody(Message):
     """POST /day-care/bookings: day care for one day, or a respite stay first_day..last_day."""
 
     model_config = ConfigDict(extra="forbid")
@@ -24,7 +25,7 @@ class PlaceBody(BaseModel):
     last_day: date
 
 
-class CancelBody(BaseModel):
+class CancelBody(Message):
     """POST .../cancel: an optional body with the reason (not stored); it may be left out."""
 
     model_config = ConfigDict(extra="forbid")

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from careroute.domain.geo import Crs
 from careroute.domain.vocabulary import Category, ElderStatus
 from careroute.messages.api import Window
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN
 
 
-class NewElder(BaseModel):
+class NewElder(Message):
     """An elder to add to a community's registry. The street and district are the
     community's; the tier follows from the policy, as on import."""
 

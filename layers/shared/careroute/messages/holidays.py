@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from careroute.messages.base import Message
 
 
-class Holiday(BaseModel):
+class Holiday(Message):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     date: dt.date
     name: str = Field(min_length=1, max_length=60)
 
 
-class Holidays(BaseModel):
+class Holidays(Message):
     """The bureau's calendar: on top of the chinese-calendar package's dates, and the only
     source for a year the package does not know yet."""
 

@@ -9,16 +9,17 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from careroute.domain.incidents import EventType, Incident, IncidentOutcome
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN, ScheduleTick, require_offset
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 MAX_PAYLOAD_KEYS = 20
 
 
-class DeviceEvent(BaseModel):
+class DeviceEvent(Message):
     """One message on the urgent-events queue: what a device or the call centre reports."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -56,13 +57,13 @@ class IncidentTick(ScheduleTick):
     job: str = "escalate-incidents"
 
 
-class CloseIncidentBody(BaseModel):
+class CloseIncidentBody(Message):
     model_config = ConfigDict(extra="forbid")
 
     outcome: IncidentOutcome
 
 
-class IncidentRow(BaseModel):
+class IncidentRow(Message):
     """One incident as the API shows it (ids only; the responder's route has the address)."""
 
     incident_id: str
@@ -101,6 +102,6 @@ class IncidentRow(BaseModel):
         )
 
 
-class IncidentList(BaseModel):
+class IncidentList(Message):
     count: int
     incidents: list[IncidentRow]

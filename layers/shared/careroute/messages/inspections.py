@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from careroute.domain.inspections import ItemScore, Rectification
 from careroute.domain.vocabulary import FindingCategory, Severity
+from careroute.messages.base import Message
 from careroute.messages.visits import ID_PATTERN, DayPlanJob, require_offset
 
 
@@ -19,7 +20,7 @@ class InspectionPlanJob(DayPlanJob):
     district_id: str = Field(pattern=ID_PATTERN)
 
 
-class RectificationBody(BaseModel):
+class RectificationBody(Message):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     item: str = Field(max_length=40, description="The checklist item to put right")
@@ -32,7 +33,7 @@ class RectificationBody(BaseModel):
         return Rectification(self.item, self.deadline, self.category, self.severity, self.note)
 
 
-class InspectionResultBody(BaseModel):
+class InspectionResultBody(Message):
     """POST /inspections/results: one inspection's scores and rectification items."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -58,7 +59,7 @@ class InspectionResultBody(BaseModel):
         return tuple(ItemScore(item, score) for item, score in sorted(self.scores.items()))
 
 
-class DistrictProgress(BaseModel):
+class DistrictProgress(Message):
     district_id: str
     due: int = Field(description="Due by the month's end: done (for such a due date) + open")
     done: int = Field(description="Inspections recorded in the month")
@@ -67,7 +68,7 @@ class DistrictProgress(BaseModel):
     overdue: int = Field(description="Open and past their due date (as of today or month end)")
 
 
-class InspectionProgress(BaseModel):
+class InspectionProgress(Message):
     month: str
     scope: str
     as_of: date

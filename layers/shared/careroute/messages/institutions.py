@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from careroute.messages.base import Message
 
 
-class InstitutionRow(BaseModel):
+class InstitutionRow(Message):
     target_id: str
     name: str
     district_id: str
@@ -23,7 +25,7 @@ class InstitutionRow(BaseModel):
     next_due: date | None
 
 
-class DistrictInstitutions(BaseModel):
+class DistrictInstitutions(Message):
     district_id: str
     institutions: int
     beds: int
@@ -35,7 +37,7 @@ class DistrictInstitutions(BaseModel):
     mean_stars: float | None = Field(description="Mean rating of the rated ones (None: none)")
 
 
-class InstitutionReport(BaseModel):
+class InstitutionReport(Message):
     scope: str
     as_of: date
     total: DistrictInstitutions

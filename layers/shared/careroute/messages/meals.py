@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from careroute.domain.meals import MealMode
 from careroute.domain.vocabulary import GeoPoint
+from careroute.messages.base import Message
 from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN
 from careroute.planning.meals import Canteen
 
@@ -44,7 +45,7 @@ def canteen_fields(canteen: Canteen) -> CanteenFields:
     )
 
 
-class MealPlanJob(BaseModel):
+class MealPlanJob(Message):
     """One SQS message: route one canteen's lunch deliveries for one date."""
 
     model_config = ConfigDict(extra="forbid")
@@ -88,7 +89,7 @@ class MealPlanJob(BaseModel):
         )
 
 
-class LunchBody(BaseModel):
+class LunchBody(Message):
     """POST /meals/bookings: an elder's lunch at the community canteen, dine-in or delivered."""
 
     model_config = ConfigDict(extra="forbid")

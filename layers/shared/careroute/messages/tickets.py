@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from careroute.messages.base import Message
 
 
-class TicketRow(BaseModel):
+class TicketRow(Message):
     """One follow-up ticket (ids, no names)."""
 
     ticket_id: str
@@ -36,7 +36,7 @@ class TicketRow(BaseModel):
     """On benefit tickets: the rule and amount found, e.g. "high_age_90: 300 yuan/month"."""
 
 
-class TicketList(BaseModel):
+class TicketList(Message):
     scope: str
     status: str
     count: int

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from careroute.domain.vocabulary import Finding, FindingCategory, GeoPoint, Outcome, Severity
+from careroute.messages.base import Message
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
@@ -23,7 +24,7 @@ def require_offset(value: datetime) -> datetime:
     return value
 
 
-class ScheduleTick(BaseModel):
+class ScheduleTick(Message):
     """The ScheduleV2 Input of a scheduled function (see template.yaml): its job's name and
     the moment it was scheduled for. A retried tick carries the same moment, so the job
     decides the same; each subclass names its job."""
@@ -70,7 +71,7 @@ class PaceTick(ScheduleTick):
     job: str = "coverage-pace"
 
 
-class CoverItem(BaseModel):
+class CoverItem(Message):
     """One visit taken over from an absent neighbour's community."""
 
     model_config = ConfigDict(extra="forbid")
@@ -79,7 +80,7 @@ class CoverItem(BaseModel):
     elder_id: str = Field(pattern=ID_PATTERN)
 
 
-class DayPlanJob(BaseModel):
+class DayPlanJob(Message):
     """One SQS message of a nightly run: plan one scope's workers for one date (each
     subclass names the scope)."""
 
@@ -105,7 +106,7 @@ class PlanJob(DayPlanJob):
     so two sick calls of one morning add up instead of the later replacing the earlier."""
 
 
-class FindingBody(BaseModel):
+class FindingBody(Message):
     """A need found on a visit."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -118,7 +119,7 @@ class FindingBody(BaseModel):
         return Finding(self.category, self.severity, self.note)
 
 
-class LocationBody(BaseModel):
+class LocationBody(Message):
     """The phone's GPS point when the outcome was recorded."""
 
     model_config = ConfigDict(extra="forbid")
@@ -133,7 +134,7 @@ class LocationBody(BaseModel):
 MAX_FINDINGS = 20
 
 
-class OutcomeFields(BaseModel):
+class OutcomeFields(Message):
     """What one visit outcome says, shared by the API body and the recorded request."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
