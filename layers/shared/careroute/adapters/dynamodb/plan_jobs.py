@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
@@ -20,6 +19,8 @@ Job = TypeVar("Job", bound=BaseModel)
 
 def send_plan_jobs(queue_url: str, jobs: Iterable[BaseModel]) -> int:
     """Send every job; raises StorageError if any message could not be sent."""
+    import boto3  # here: most functions that import this module never send (~15 ms at import)
+
     client = boto3.client("sqs")
     batch: list[BaseModel] = []
     sent = 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from careroute.domain.errors import StorageError
@@ -16,6 +15,8 @@ MAX_DETAIL = 500
 
 
 def reject(dlq_url: str, body: str, reason: str, detail: str) -> None:
+    import boto3  # here: a rare path, and boto3 is ~15 ms of the function's cold start
+
     client: Any = boto3.client("sqs")
     try:
         client.send_message(
