@@ -11,9 +11,15 @@ from typing import Any
 import pytest
 
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Registry, Steward
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
-from careroute.service_layer.planning import cover_now, fan_out, plan_community
+from careroute.service_layer.planning import (
+    cover_now,
+    fan_out,
+    plan_community,
+    replan_for_return,
+)
+from careroute.service_layer.ports import StatusChange
 from tests.contract.conftest import Backend, memory_backend
 from tests.unit.conftest import STREET_AS_OF
 
@@ -204,3 +210,48 @@ def test_two_re_plans_of_one_route_solved_at_once_keep_both_covers(
     assert route is not None
     on_route = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
     assert {item.elder_id for item in [*one.cover, *other.cover]} <= on_route
+
+
+def test_an_elder_back_home_before_the_days_work_is_planned_into_the_day_again(
+    one_street: Registry,
+) -> None:
+    """In hospital when the night planned the day, due today, home at 08:00: the day is planned
+    again with the elder on it; reported after the work began, the night's plan takes it."""
+    steward = one_street.stewards[0]
+    due_today = replace(
+        next(e for e in one_street.elders if e.community_id == steward.community_id),
+        last_visited_on=PLAN_DATE - timedelta(days=7),  # weekly: due today
+        categories=frozenset({"living_alone", "disabled"}),
+        status=ElderStatus.HOSPITALISED,
+    )
+    city = replace(
+        one_street,
+        elders=[due_today if e.elder_id == due_today.elder_id else e for e in one_street.elders],
+    )
+    backend = memory_backend().holding(city)
+    plan_the_night(backend)
+    route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
+    assert route is not None and due_today.elder_id not in {s["elder_id"] for s in route["stops"]}
+    eight = datetime.combine(PLAN_DATE, time(8, 0), CHINA_TZ)
+    back = StatusChange(
+        steward.community_id,
+        due_today.elder_id,
+        ElderStatus.HOSPITALISED,
+        ElderStatus.ACTIVE,
+        eight,
+    )
+    assert backend.elders.change_status(back)
+    after_start = eight.replace(hour=10)
+    assert not replan_for_return(steward.community_id, after_start, "late", backend.nightly)
+    assert replan_for_return(steward.community_id, eight, "home", backend.nightly)
+    [job] = queued(backend)
+    assert (job.community_id, job.plan_date, job.keep_cover) == (
+        steward.community_id,
+        PLAN_DATE,
+        True,
+    )
+    plan_community(job, POLICY, backend.community)
+    route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
+    assert route is not None and due_today.elder_id in {s["elder_id"] for s in route["stops"]}
+    day_off = datetime.combine(date(2026, 12, 12), time(8, 0), CHINA_TZ)  # Saturday: no route
+    assert not replan_for_return(steward.community_id, day_off, "weekend", backend.nightly)

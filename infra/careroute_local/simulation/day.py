@@ -53,11 +53,11 @@ def one_day(
 
     # 2. The morning: discharges and sickness.
     sim_clock.set(at(day, MORNING))
-    _discharge(run, engine, day)
+    discharged = _discharge(run, engine, day)
     sick_today = _fall_sick(run, engine, day)
     stats.sick_stewards = len(sick_today)
     covering = 0.0
-    if sick_today:  # the sick calls re-planned the neighbours who cover today
+    if sick_today or discharged:  # re-plans: neighbours covering the sick, elders back home
         t_cover = time.perf_counter()
         engine.solve()
         covering = time.perf_counter() - t_cover
@@ -131,12 +131,16 @@ def _set_status(
         run.note(f"PATCH elder status answered {code}: {error_text(payload)}")
 
 
-def _discharge(run: Run, engine: Engine, day: date) -> None:
+def _discharge(run: Run, engine: Engine, day: date) -> int:
+    """Elders due home today are reported back (before the day's work); how many."""
+    home = 0
     for state in run.elders.values():
         if state.home_on == day and state.status is ElderStatus.HOSPITALISED:
             _set_status(run, engine, state.community_id, state.elder_id, ElderStatus.ACTIVE)
             state.resume(day)
             run.totals["discharged"] += 1
+            home += 1
+    return home
 
 
 def _fall_sick(run: Run, engine: Engine, day: date) -> set[str]:

@@ -51,6 +51,7 @@ from careroute.service_layer.planning import (
     NightlyPlanning,
     cover_now,
     fan_out,
+    replan_for_return,
 )
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import VisitProjection, project
@@ -186,6 +187,8 @@ class MemoryEngine:
                 conflict = {"error": {"code": "conflict", "message": "changed meanwhile"}}
                 return self._answer("change_elder", (409, conflict))
             changed = ["status"]
+            if status is ElderStatus.ACTIVE:  # back home: the API plans the day again
+                replan_for_return(community_id, now, self._run_id(), self.nightly)
         body = {"elder_id": elder_id, "community_id": community_id, "changed": changed}
         return self._answer("change_elder", (200, body))
 

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.domain.due import WorkCalendar, working_days_between
+from careroute.domain.due import WorkCalendar, due_visit
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Community, Elder, GeoPoint, Steward
+from careroute.domain.vocabulary import Community, Elder, ElderStatus, GeoPoint, Steward
 from careroute.planning.horizon import DayCapacity, PlannedVisit, plan_horizon
 from careroute.planning.travel import haversine_m
 
@@ -154,19 +154,22 @@ def spare_minutes(
     policy: Policy,
     workdays: frozenset[date] = frozenset(),
 ) -> float:
-    """Minutes of the helper's day that cover may take: the day's capacity less the visits
-    its own plan puts there that cannot move (on their deadline, or the working day before:
-    moved, they would leave no day for a retry). Its other visits of the day have days to
-    spare and give way."""
+    """Minutes of the helper's day that cover may take: the day's capacity less its own
+    visits that cannot move (due today or on the next working day: moved, they would leave
+    no day for a retry). Its other visits have days to spare and give way. (Read from each
+    elder's next deadline, not the horizon plan: the plan gives those visits this day anyway,
+    and the check runs for every helper of every absent steward each night.)"""
     calendar = WorkCalendar.of(helper.steward, holidays, workdays)
     if not calendar.works_on(day):
         return 0.0
-    plan = plan_horizon(helper.elders, calendar, day, policy, helper.capacity)
-    held = sum(
-        _minutes(v, policy, helper.capacity)
-        for v in plan.on(day)
-        if working_days_between(day, v.deadline, calendar) <= HELD_SLACK_DAYS
-    )
+    per_visit = helper.capacity.travel_minutes_per_visit
+    held = 0.0
+    for elder in helper.elders:
+        if elder.status is not ElderStatus.ACTIVE:
+            continue
+        due = due_visit(elder, calendar, day, policy)
+        if due.slack_days <= HELD_SLACK_DAYS:
+            held += policy.tiers[due.tier].service_minutes + per_visit
     return max(0.0, helper.capacity.minutes - held)
 
 

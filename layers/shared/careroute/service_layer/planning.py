@@ -14,13 +14,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.domain.due import WorkCalendar
 from careroute.domain.errors import ConflictError
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Community, Elder, GeoPoint, Steward, china_date
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Community,
+    Elder,
+    GeoPoint,
+    Steward,
+    china_date,
+)
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
 from careroute.planning.absence_cover import (
     CoverPlan,
@@ -313,6 +320,27 @@ def cover_now(
     ]
     ports.plan_jobs.send(jobs)
     return sum(len(visits) for visits in cover.assigned.values())
+
+
+def replan_for_return(
+    community_id: str, now: datetime, run_id: str, ports: NightlyPlanning
+) -> bool:
+    """An elder back home (from hospital, say) before the day's work began: the steward's day,
+    already planned without the elder, is planned again, keeping the cover and the urgent
+    visits it holds. The horizon then gives the elder today when its month or cadence cannot
+    wait (a stay ending near the month's end leaves few days). A return reported once the
+    day's work began waits for the night's plan. Returns whether a re-plan was sent."""
+    local = now.astimezone(CHINA_TZ)
+    day = local.date()
+    steward = ports.stewards.steward_of_community(community_id)
+    started = local.hour * 3600 + local.minute * 60 >= steward.shift.start
+    if started or ports.routes.find_route(steward.steward_id, day) is None:
+        return False
+    holidays = holidays_near(ports.holidays.holidays(), day)
+    workdays = holidays_near(ports.holidays.workdays(), day)
+    job = _plan_job(community_id, day, run_id, holidays, [], workdays, keep_cover=True)
+    ports.plan_jobs.send([job])
+    return True
 
 
 @dataclass(frozen=True)

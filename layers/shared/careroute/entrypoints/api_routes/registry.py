@@ -44,7 +44,7 @@ from careroute.service_layer.elders import (
     list_elders,
 )
 from careroute.service_layer.leave import replace_leave, steward_leave
-from careroute.service_layer.planning import cover_now
+from careroute.service_layer.planning import cover_now, replan_for_return
 
 CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor")]
 
@@ -96,6 +96,10 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         changed = change_elder(caller(), community_id, elder_id, patch, now, elders, policy)
         if patch.status is not None:  # died or moved away: their home care bed closes
             close_bed_of_departed(elder_id, patch.status, now, beds)
+        if patch.status is ElderStatus.ACTIVE and "status" in changed.changed:  # back home
+            run_id = app.lambda_context.aws_request_id
+            if replan_for_return(community_id, now, run_id, planning):
+                logger.info("same-day re-plan for a return", extra={"community_id": community_id})
         return changed
 
     @route(
