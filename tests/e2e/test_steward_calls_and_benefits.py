@@ -20,6 +20,7 @@ from careroute.domain.vocabulary import Elder, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, china_now
 from tests.e2e.web_pages import PHONE, http, idempotency_keys, open_page, record_outcome
+from tests.integration.planned_day import plan_the_day
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +57,7 @@ def test_a_stop_calls_the_elder_and_the_guardian_and_records_a_phone_contact(
             )
         ]
     )
+    plan_the_day(pump)  # the numbers reach the route with its next plan
 
     ctx, page, console = open_page(
         browser, f"{url}/app/steward.html#date={PLAN_DATE}&token={token}", viewport=PHONE
