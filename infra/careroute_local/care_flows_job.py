@@ -64,10 +64,12 @@ def plan_meals(
     workers: int = 2,
     district_ids: list[str] | None = None,
     city: Registry | None = None,
+    synthetic: bool = True,
 ) -> MealRun:
     """Load the day's lunch orders of the canteens of `district_ids` (or all), fire the meal
     planner for `plan_date`, solve each canteen's job, sum the stored plans. `city`: the
-    registry just loaded, in memory (else the orders are drawn for the stored elders)."""
+    registry just loaded, in memory (else the orders are drawn for the stored elders).
+    `synthetic` false: no order is drawn, the stored (imported) ones are planned."""
     from careroute.adapters.dynamodb import canteens, meal_routes
     from careroute_local.synthetic_tables import load_lunch_orders
 
@@ -75,7 +77,8 @@ def plan_meals(
     planned = [
         c for c in canteens.all_canteens() if not district_ids or c.district_id in district_ids
     ]
-    load_lunch_orders(plan_date, planned, city.elders if city else None)
+    if synthetic:
+        load_lunch_orders(plan_date, planned, city.elders if city else None)
     pump.fire_schedule(
         MEAL_PLANNER,
         evening_before(plan_date, 20),
@@ -147,10 +150,17 @@ def load_assessments(seed: int, as_of: date, city: Registry | None = None) -> tu
 
 
 def plan_assessments(
-    pump: EventPump, plan_date: date, seed: int, as_of: date, city: Registry | None = None
+    pump: EventPump,
+    plan_date: date,
+    seed: int,
+    as_of: date,
+    city: Registry | None = None,
+    synthetic: bool = True,
 ) -> AssessmentRun:
+    """The synthetic assessors and requests loaded if needed (unless not `synthetic`: then
+    only those imported), `plan_date` planned, summarised."""
     started = time.perf_counter()
-    assessors, requests = load_assessments(seed, as_of, city)
+    assessors, requests = load_assessments(seed, as_of, city) if synthetic else (0, 0)
     load_seconds = time.perf_counter() - started
     summary = pump.fire_schedule(
         ASSESSMENT_PLANNER,
@@ -199,18 +209,20 @@ def print_care_flows(
     city: Registry | None = None,
     meals: str = "district",
     workers: int = 2,
+    synthetic: bool = True,
 ) -> tuple[MealRun | None, AssessmentRun]:
     """The service-circle count (when `city` was loaded now) and both steps, one line
     each. `meals` (`careroute run --meals`): "district" plans the
     canteens of the district with the fewest, a district id that district's, "city" all 300
     (minutes: benchmarks/care_flows_startup.py), "off" none. `city`: the registry just
-    loaded, if it was."""
+    loaded, if it was. `synthetic` false (a city given as files): nothing is drawn, the
+    imported orders, assessors and requests are planned."""
     count_service_circle(city, as_of, console)
     meal_run = None
     if meals != "off":
         districts = {"district": quickest_district(), "city": None}.get(meals, [meals])
-        meal_run = plan_meals(pump, plan_date, workers, districts, city)
+        meal_run = plan_meals(pump, plan_date, workers, districts, city, synthetic)
         console.print(meal_run.line(plan_date))
-    assessment_run = plan_assessments(pump, plan_date, seed, as_of, city)
+    assessment_run = plan_assessments(pump, plan_date, seed, as_of, city, synthetic)
     console.print(assessment_run.line(plan_date))
     return meal_run, assessment_run

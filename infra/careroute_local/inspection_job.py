@@ -59,12 +59,15 @@ def load_targets(seed: int, as_of: date) -> int:
     return import_synthetic(data, places(communities))["inspection_targets"]
 
 
-def plan_inspections(pump: EventPump, plan_date: date, seed: int, as_of: date) -> InspectionRun:
-    """Targets loaded if needed, `plan_date` planned for every district, summarised."""
+def plan_inspections(
+    pump: EventPump, plan_date: date, seed: int, as_of: date, synthetic: bool = True
+) -> InspectionRun:
+    """Targets loaded if needed (`synthetic`: drawn; else only those imported), `plan_date`
+    planned for every district, summarised."""
     from careroute.adapters.dynamodb import inspections, registry
 
     started = time.perf_counter()
-    loaded = load_targets(seed, as_of)
+    loaded = load_targets(seed, as_of) if synthetic else 0
     load_seconds = time.perf_counter() - started
     tick = evening_before(plan_date, 20)
     fan_out = pump.fire_schedule(PLANNER, tick, overrides={"plan_date": plan_date.isoformat()})
@@ -87,8 +90,13 @@ def plan_inspections(pump: EventPump, plan_date: date, seed: int, as_of: date) -
 
 
 def print_inspections(
-    pump: EventPump, plan_date: date, seed: int, as_of: date, console: Console
+    pump: EventPump,
+    plan_date: date,
+    seed: int,
+    as_of: date,
+    console: Console,
+    synthetic: bool = True,
 ) -> InspectionRun:
-    run = plan_inspections(pump, plan_date, seed, as_of)
+    run = plan_inspections(pump, plan_date, seed, as_of, synthetic)
     console.print(run.line(plan_date))
     return run

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -32,6 +32,9 @@ from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
 from careroute_local.ticks import evening_before
+
+if TYPE_CHECKING:
+    from careroute.service_layer.data_import import DataSets
 
 HANDLER_LOG = DATA_DIR / "logs" / "handlers.log"
 PLANNER = "PlannerFunction"
@@ -116,16 +119,39 @@ def local_stack(
             stack.stop()
 
 
-def load_registry(data: Registry, as_of: date, console: Console) -> None:
-    """Import a validated registry with a progress bar, and the synthetic canteens and
-    service facilities of its communities (synthetic_tables)."""
+def load_registry(
+    data: Registry, as_of: date, console: Console, synthetic_sets: bool = True
+) -> None:
+    """Import a validated registry with a progress bar, and (`synthetic_sets`) the synthetic
+    canteens and service facilities of its communities (synthetic_tables)."""
     from careroute.adapters.dynamodb import bind_tables
     from careroute.entrypoints.config import Settings
     from careroute_local.synthetic_tables import load_canteens_and_facilities
 
     bind_tables(Settings.from_env())
-    load_canteens_and_facilities(data.communities)
+    if synthetic_sets:
+        load_canteens_and_facilities(data.communities)
     import_registry_with_progress(data, as_of, console)
+
+
+def load_data_sets(data: DataSets, directory: Path, console: Console) -> dict[str, int]:
+    """Import the data sets read from `directory` (careroute data import's path), and say
+    which were loaded and which are empty because their file is not there. The items
+    written per data set."""
+    from careroute.adapters.data_csv import FILES
+    from careroute.adapters.dynamodb.data_set_repositories import data_set_loading
+    from careroute.service_layer.data_import import import_data_sets
+
+    written = import_data_sets(data, data_set_loading())
+    loaded = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in written.items())
+    console.print(f"Data sets from {directory}: {loaded or 'none'}")
+    absent = [spec.name for spec in FILES if getattr(data, spec.attribute) is None]
+    if absent:
+        console.print(
+            f"Empty (no file in {directory}; nothing synthetic is drawn with --data): "
+            + ", ".join(absent)
+        )
+    return written
 
 
 def import_registry_with_progress(data: Registry, as_of: date, console: Console) -> None:
@@ -263,9 +289,16 @@ def start_serving(pump: EventPump, stack: LocalStack, port: int, console: Consol
     return url
 
 
-def serve(pump: EventPump, url: str, console: Console, example: dict[str, str]) -> None:
+def serve(
+    pump: EventPump,
+    url: str,
+    console: Console,
+    example: dict[str, str],
+    synthetic_orders: bool = True,
+) -> None:
     """Keep the pump running (streams, queues, schedules) for the API served at `url` until
-    Ctrl-C; first, the requests to try."""
+    Ctrl-C; first, the requests to try. `synthetic_orders`: draw each day's lunch orders
+    before the meal planner runs (a city given as files brings its own orders)."""
     console.print(f"\n[bold green]API at {url}[/]")
     steward = pump.issuer.token("steward", example["steward_id"])
     admin = pump.issuer.token("city_admin")
@@ -289,7 +322,8 @@ def serve(pump: EventPump, url: str, console: Console, example: dict[str, str]) 
     console.print("Ctrl-C stops the stack.")
     stop = threading.Event()
     try:
-        pump.run_forever(stop, before_schedule=lunch_orders_before_meal_planning)
+        before = lunch_orders_before_meal_planning if synthetic_orders else None
+        pump.run_forever(stop, before_schedule=before)
     except KeyboardInterrupt:
         stop.set()
     finally:

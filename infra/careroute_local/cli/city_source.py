@@ -1,5 +1,7 @@
 """The city a command works on: the registry CSV files given with --data (or --dir), else a
-synthetic Shenyang generated from --seed, --districts and --scale.
+synthetic Shenyang generated from --seed, --districts and --scale. `careroute run --data`
+takes the other data sets' files of that folder too, read as `careroute data import` reads
+them (`load_city_and_files`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import NoReturn
 
 from careroute.adapters.registry_csv import DataImportError
 from careroute.domain.vocabulary import Registry
+from careroute.service_layer.data_import import DataSets
 from careroute_local.cli.console import EXIT_BAD_INPUT, console
 
 
@@ -32,6 +35,18 @@ def reject(exc: DataImportError) -> NoReturn:
     if len(exc.errors) > 50:
         console.print(f"  … and {len(exc.errors) - 50} more")
     raise SystemExit(EXIT_BAD_INPUT) from exc
+
+
+def load_city_and_files(args: argparse.Namespace, as_of: date) -> tuple[Registry, DataSets | None]:
+    """With --data, the registry and every other data set in that folder, checked as
+    `careroute data import` checks them (a data set without its file is None: empty); else
+    the synthetic city, and None: its other data sets are drawn where they are loaded. Call
+    it with the stack's tables bound: the check reads what the files refer to there."""
+    if not args.data:
+        return load_city(args, as_of), None
+    from careroute_local.cli.data_commands import read_csv_city
+
+    return read_csv_city(args.data, as_of)
 
 
 def load_city(args: argparse.Namespace, as_of: date) -> Registry:

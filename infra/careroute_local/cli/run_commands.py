@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from careroute.domain import clock
 from careroute.domain.vocabulary import CHINA_TZ, Registry
-from careroute_local.cli.city_source import load_city
+from careroute_local.cli.city_source import load_city, load_city_and_files
 from careroute_local.cli.console import EXIT_BAD_INPUT, console
 from careroute_local.paths import STATE_DIR
 
@@ -77,15 +77,21 @@ def cmd_run(args: argparse.Namespace) -> None:
             console.print(f"Local stack up: moto at {stack.endpoint_url}")
             city: Registry | None = None  # in memory when loaded now (not when resumed)
             if not _resumed(state, stack, args):
-                city = load_city(args, today)
-                main_job.load_registry(city, today, console)
+                city, files = load_city_and_files(args, today)
+                main_job.load_registry(city, today, console, synthetic_sets=files is None)
+                if files is not None:
+                    main_job.load_data_sets(files, args.data, console)
+            # A city given as files brings every data set it has; nothing synthetic is drawn.
+            synthetic = "data" not in (state.city or _city_description(args))
             # The registry is what every request reads: the API serves from here on, while the
             # devices load and the night is planned (a route answers once it is stored).
             url = None if args.no_serve else main_job.start_serving(pump, stack, args.port, console)
             if city is not None:
-                urgent_job.load_devices(city, args.seed, today, stack, console)
+                if synthetic:
+                    urgent_job.load_devices(city, args.seed, today, stack, console)
                 state.registry_loaded(_city_description(args))
-            home_services_job.load_home_services(console)
+            if synthetic:
+                home_services_job.load_home_services(console)
             run = main_job.plan_night(
                 pump,
                 plan_date,
@@ -95,16 +101,16 @@ def cmd_run(args: argparse.Namespace) -> None:
                 on_fanned_out=lambda jobs: state.fanned_out(plan_date, jobs),
             )
             main_job.print_summary(run, console)
-            inspection_job.print_inspections(pump, plan_date, args.seed, today, console)
+            inspection_job.print_inspections(pump, plan_date, args.seed, today, console, synthetic)
             care_flows_job.print_care_flows(
                 pump, plan_date, args.seed, today, console,
-                city=city, meals=args.meals, workers=args.workers,
+                city=city, meals=args.meals, workers=args.workers, synthetic=synthetic,
             )  # fmt: skip
             if args.export:
                 main_job.plan_export(run, args.export)
                 console.print(f"Plan written to {args.export}")
             if url is not None:
-                main_job.serve(pump, url, console, _example(run))
+                main_job.serve(pump, url, console, _example(run), synthetic_orders=synthetic)
     finally:
         state.close()
 
