@@ -8,7 +8,8 @@ Canteens and facilities are loaded with the registry (main_job.load_registry); e
 replaces both lists, so a re-imported city keeps no stale canteen. A day's orders are loaded
 just before its meals are planned (care_flows_job.plan_meals). Everything is drawn with
 MEAL_SEED whatever the city's seed: the same city always gets the same canteens, facilities
-and orders.
+and orders. A city given as files (`careroute run --data DIR`) uses none of this: its data
+sets are the folder's (main_job.load_data_sets).
 """
 
 from __future__ import annotations
