@@ -69,6 +69,11 @@ class Engine(Protocol):
         """An official sets an elder's status (the registry's PATCH, as the city admin)."""
         ...
 
+    def change_categories(self, community_id: str, elder_id: str, categories: list[str]) -> Answer:
+        """An official sets an elder's categories (the registry's PATCH, as the city admin):
+        a needs assessment's grade, which the next nightly plan reads the tier from."""
+        ...
+
     def set_leave(self, steward_id: str, dates: list[date]) -> Answer:
         """Replace a steward's leave (the city admin); an already-planned day is covered now."""
         ...

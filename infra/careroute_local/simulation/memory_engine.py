@@ -39,11 +39,12 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import CareRouteError
-from careroute.domain.vocabulary import ElderStatus, Registry, Steward, china_date
+from careroute.domain.vocabulary import Category, ElderStatus, Registry, Steward, china_date
 from careroute.entrypoints.http_errors import status_of
-from careroute.messages.api import CloseTicketBody, OutcomeBatch, Visit
+from careroute.messages.api import CloseTicketBody, ElderPatch, OutcomeBatch, Visit
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.coverage_check import CoverageCheck, check_month
+from careroute.service_layer.elders import ElderRegistry, change_elder
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.leave import LeaveKeeping, replace_leave
 from careroute.service_layer.planning import (
@@ -68,7 +69,7 @@ from careroute.service_layer.tickets import (
 )
 from careroute.service_layer.visits import VisitRecording, record_visit
 from careroute_local.simulation.benefits import BenefitScanDays
-from careroute_local.simulation.engine import OTHER_SERVICES, Answer, PlanDrain, Stored
+from careroute_local.simulation.engine import Answer, PlanDrain, Stored
 from careroute_local.simulation.solver_pool import solve_all
 from careroute_local.simulation.state import Run, Timings
 
@@ -121,7 +122,8 @@ def _steward(steward_id: str) -> Caller:
 
 class MemoryEngine:
     name = "memory"
-    left_out: tuple[str, ...] = OTHER_SERVICES
+    left_out: tuple[str, ...] = ("home services",)
+    """The programmes run the month's inspections on the memory adapters (programme_sim)."""
 
     def __init__(self, run: Run, sim_clock: clock.SimulatedClock) -> None:
         self.run, self.policy = run, run.policy
@@ -191,6 +193,18 @@ class MemoryEngine:
                 replan_for_return(community_id, now, self._run_id(), self.nightly)
         body = {"elder_id": elder_id, "community_id": community_id, "changed": changed}
         return self._answer("change_elder", (200, body))
+
+    def change_categories(self, community_id: str, elder_id: str, categories: list[str]) -> Answer:
+        p = self.product
+        registry = ElderRegistry(p.communities, p.stewards, p.elders, p.scopes, p.audit,
+                                 p.coverage)  # fmt: skip
+        patch = ElderPatch(categories=[Category(c) for c in categories])
+        try:
+            result = change_elder(CITY_ADMIN, community_id, elder_id, patch, clock.now(),
+                                  registry, self.policy)  # fmt: skip
+        except CareRouteError as exc:
+            return self._answer("change_elder", _error(exc))
+        return self._answer("change_elder", (200, result.model_dump(mode="json")))
 
     def set_leave(self, steward_id: str, dates: list[date]) -> Answer:
         try:
@@ -295,7 +309,7 @@ class MemoryEngine:
         return self._answer("ticket_figures", (200, figures))
 
     def other_services(self, sim_clock: clock.SimulatedClock, day: date, timings: Timings) -> None:
-        """Inspections and home services are not run by this engine (OTHER_SERVICES)."""
+        """Home services are not run by this engine (the programmes run the inspections)."""
 
     def other_totals(self, month: str) -> tuple[dict[str, int], dict[str, Any]]:
         return {}, {}

@@ -64,7 +64,7 @@ def simulate(
             run.timings.benefit_scan += time.perf_counter() - t_scan
             stats = one_day(run, engine, sim_clock, day, district_ids)
             engine.other_services(sim_clock, day, run.timings)
-            programmes.day(day)
+            programmes.day(day, engine.change_categories)
             run.days.append(stats)
             log(progress_line(stats))
             day += timedelta(days=1)

@@ -73,6 +73,11 @@ class StackEngine:
         body = {"status": status.value}
         return self._call("PATCH", f"/elders/{community_id}/{elder_id}", admin, body)
 
+    def change_categories(self, community_id: str, elder_id: str, categories: list[str]) -> Answer:
+        admin = self.tokens.steward_or_role("city_admin")
+        body = {"categories": categories}
+        return self._call("PATCH", f"/elders/{community_id}/{elder_id}", admin, body)
+
     def set_leave(self, steward_id: str, dates: list[date]) -> Answer:
         body = {"dates": [d.isoformat() for d in sorted(dates)]}
         admin = self.tokens.steward_or_role("city_admin")
