@@ -1,21 +1,12 @@
 """Nightly inspection planner: a Scheduler tick -> one SQS plan job per district for the
 next day."""
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from careroute.adapters.dynamodb.inspection_repositories import inspection_fan_out
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
-from careroute.messages.visits import NightlyTick
+from careroute.entrypoints.handler_setup import fan_out_entry
 from careroute.service_layer.inspections import fan_out
 
 ports = inspection_fan_out(handler_setup.bound_settings().inspection_jobs_queue_url)
-
-
-@event_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    sent = fan_out(NightlyTick.model_validate(event), context.aws_request_id, ports)
-    count_metrics(InspectionJobsSent=sent.jobs)
-    return reported("inspection plan jobs sent", sent.summary())
+lambda_handler = fan_out_entry(
+    fan_out, ports, metric="InspectionJobsSent", message="inspection plan jobs sent"
+)

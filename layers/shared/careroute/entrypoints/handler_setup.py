@@ -3,7 +3,8 @@
 At cold start a handler reads its settings from the environment and binds the tables to them;
 most also keep the policy file as the fallback for the bureau's stored policy. Its entry is
 observed one way (`event_entry`); it counts what it did as metrics and logs what it returns
-(`count_metrics`, `reported`). A queue or stream handler's batch goes through `batch_setup`.
+(`count_metrics`, `reported`). A queue or stream handler's batch goes through `batch_setup`;
+a nightly fan-out that only queues plan jobs is the whole entry `fan_out_entry` builds.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -20,7 +21,13 @@ from careroute.adapters import dynamodb as storage
 from careroute.domain.policy import Policy, load_policy
 from careroute.entrypoints.config import Settings
 from careroute.entrypoints.policy_in_force import current_policy
+from careroute.messages.visits import NightlyTick
 from careroute.observability import logger, metrics, tracer
+
+if TYPE_CHECKING:
+    
+if TYPE_CHECKING:  # the planner's use cases (~30 ms at import) only where they run
+    from careroute.service_layer.planning import JobsSent
 
 Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 """A Lambda handler: (event, context) -> the JSON answer."""
@@ -56,6 +63,28 @@ def event_entry(handler: Entry) -> Entry:
     logged = logger.inject_lambda_context(clear_state=True)
     entry: Entry = logged(tracer.capture_lambda_handler(metrics.log_metrics(handler)))
     return entry
+
+
+Ports = TypeVar("Ports")
+
+
+def fan_out_entry(
+    fan_out: Callable[[NightlyTick, str, Ports], JobsSent],
+    ports: Ports,
+    metric: str,
+    message: str,
+) -> Entry:
+    """The Lambda entry of a nightly fan-out: each Scheduler tick goes to `fan_out` (with the
+    request id as the run id, and `ports`), which queues the plan jobs; their count is the
+    metric `metric`, and the summary is logged under `message` and returned."""
+
+    @event_entry
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        sent = fan_out(NightlyTick.model_validate(event), context.aws_request_id, ports)
+        count_metrics(**{metric: sent.jobs})
+        return reported(message, sent.summary())
+
+    return lambda_handler
 
 
 def count_metrics(**counts: int) -> None:
