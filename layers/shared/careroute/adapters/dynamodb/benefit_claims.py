@@ -12,6 +12,7 @@ from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb.documents import as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
 from careroute.domain.beds import Subsistence
@@ -30,26 +31,15 @@ class BenefitClaimModel(TableModel):
 
 def claim_document(c: BenefitClaim) -> dict[str, Any]:
     return {
-        "claim_id": c.claim_id,
-        "elder_id": c.elder_id,
+        **as_stored(c, "claim_id", "elder_id", "rule_id", "yuan", "visit_id", "version"),
         **scope_ids(c),
-        "rule_id": c.rule_id,
-        "yuan": c.yuan,
         "notified_at": c.notified_at.isoformat(),
         "status": c.status.value,
         "subsistence": c.subsistence.value if c.subsistence else None,
-        "visit_id": c.visit_id,
         "steps": [
-            {
-                "kind": s.kind.value,
-                "at": s.at.isoformat(),
-                "by": s.by,
-                "note": s.note,
-                "month": s.month,
-            }
+            {"kind": s.kind.value, "at": s.at.isoformat(), **as_stored(s, "by", "note", "month")}
             for s in c.steps
         ],
-        "version": c.version,
     }
 
 

@@ -15,11 +15,12 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb.documents import as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction, write_all
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.errors import NotFoundError
-from careroute.domain.scope_ids import scope_ids_in
+from careroute.domain.scope_ids import scope_ids, scope_ids_in
 from careroute.service_layer.ports.day_care import Booked
 
 
@@ -38,16 +39,11 @@ def _places_key(day: date, kind: CareKind) -> str:
 
 def _document(b: DayCareBooking) -> str:
     fields: dict[str, Any] = {
-        "booking_id": b.booking_id,
-        "centre_id": b.centre_id,
-        "elder_id": b.elder_id,
-        "community_id": b.community_id,
-        "street_id": b.street_id,
-        "district_id": b.district_id,
+        **as_stored(b, "booking_id", "centre_id", "elder_id", "booked_by"),
+        **scope_ids(b),
         "kind": b.kind.value,
         "first_day": b.first_day.isoformat(),
         "last_day": b.last_day.isoformat(),
-        "booked_by": b.booked_by,
         "booked_at": b.booked_at.isoformat(),
     }
     return json.dumps(fields, ensure_ascii=False, sort_keys=True)

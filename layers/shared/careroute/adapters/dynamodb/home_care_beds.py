@@ -19,6 +19,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
+from careroute.adapters.dynamodb.documents import as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -59,12 +60,10 @@ def _day(text: str | None) -> date | None:
 
 def bed_document(bed: HomeCareBed) -> dict[str, Any]:
     return {
-        "bed_id": bed.bed_id,
-        "elder_id": bed.elder_id,
+        **as_stored(bed, "bed_id", "elder_id", "provider_id", "version"),
         **scope_ids(bed),
         "lat": bed.location.lat,
         "lng": bed.location.lng,
-        "provider_id": bed.provider_id,
         "subsistence": bed.subsistence.value,
         "care_level": bed.care_level.value,
         "applied_on": bed.applied_on.isoformat(),
@@ -74,7 +73,6 @@ def bed_document(bed: HomeCareBed) -> dict[str, Any]:
         "accepted_on": bed.accepted_on.isoformat() if bed.accepted_on else None,
         "closed_on": bed.closed_on.isoformat() if bed.closed_on else None,
         "window": [bed.window.start, bed.window.end],
-        "version": bed.version,
     }
 
 
@@ -101,17 +99,13 @@ def bed_from(document: dict[str, Any]) -> HomeCareBed:
 
 def visit_document(visit: BedVisit) -> dict[str, Any]:
     return {
-        "visit_id": visit.visit_id,
-        "bed_id": visit.bed_id,
-        "elder_id": visit.elder_id,
-        "provider_id": visit.provider_id,
-        "worker_id": visit.worker_id,
+        **as_stored(
+            visit, "visit_id", "bed_id", "elder_id", "provider_id", "worker_id", "minutes", "note"
+        ),
         **scope_ids(visit),
         "visited_at": visit.visited_at.isoformat(),
         "outcome": visit.outcome.value,
-        "minutes": visit.minutes,
         "recorded_at": visit.recorded_at.isoformat(),
-        "note": visit.note,
     }
 
 
