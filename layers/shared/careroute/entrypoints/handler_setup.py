@@ -25,8 +25,6 @@ from careroute.messages.visits import NightlyTick
 from careroute.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
-    
-if TYPE_CHECKING:  # the planner's use cases (~30 ms at import) only where they run
     from careroute.service_layer.planning import JobsSent
 
 Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
