@@ -100,9 +100,14 @@ def side_by_side(
     for logical_id, spec in sorted(functions.items()):
         if logical_id not in before:
             continue
-        pairs = [
-            (import_ms(before[logical_id], traced), import_ms(spec, traced)) for _ in range(runs)
-        ]
+        try:
+            pairs = [
+                (import_ms(before[logical_id], traced), import_ms(spec, traced))
+                for _ in range(runs)
+            ]
+        except ImportFailed as failed:
+            print(f"| {logical_id} | import failed: {failed} | | | |", flush=True)
+            continue
         old = median(b[1] for b, _ in pairs)
         new = median(a[1] for _, a in pairs)
         wall = median(a[0] for _, a in pairs)
