@@ -15,7 +15,7 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.documents import as_stored
+from careroute.adapters.dynamodb.documents import as_read, as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction, write_all
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
@@ -37,9 +37,13 @@ def _places_key(day: date, kind: CareKind) -> str:
     return f"places#{day.isoformat()}#{kind.value}"
 
 
+BOOKING_AS_IS = ("booking_id", "centre_id", "elder_id", "booked_by")
+"""The fields of a booking its document keeps as they are."""
+
+
 def _document(b: DayCareBooking) -> str:
     fields: dict[str, Any] = {
-        **as_stored(b, "booking_id", "centre_id", "elder_id", "booked_by"),
+        **as_stored(b, *BOOKING_AS_IS),
         **scope_ids(b),
         "kind": b.kind.value,
         "first_day": b.first_day.isoformat(),
@@ -52,14 +56,11 @@ def _document(b: DayCareBooking) -> str:
 def _booking(item: DayCareModel) -> DayCareBooking:
     d = json.loads(item.document or "{}")
     return DayCareBooking(
-        booking_id=d["booking_id"],
-        centre_id=d["centre_id"],
-        elder_id=d["elder_id"],
+        **as_read(d, *BOOKING_AS_IS),
         **scope_ids_in(d),
         kind=CareKind(d["kind"]),
         first_day=date.fromisoformat(d["first_day"]),
         last_day=date.fromisoformat(d["last_day"]),
-        booked_by=d["booked_by"],
         booked_at=datetime.fromisoformat(d["booked_at"]),
         status=BookingStatus(item.status or BookingStatus.BOOKED.value),
     )

@@ -19,7 +19,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.documents import as_stored
+from careroute.adapters.dynamodb.documents import as_read, as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -58,9 +58,15 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+BED_AS_IS = ("bed_id", "elder_id", "provider_id", "version")
+"""The fields of a bed its document keeps as they are."""
+VISIT_AS_IS = ("visit_id", "bed_id", "elder_id", "provider_id", "worker_id", "minutes", "note")
+"""The fields of a bed visit its document keeps as they are."""
+
+
 def bed_document(bed: HomeCareBed) -> dict[str, Any]:
     return {
-        **as_stored(bed, "bed_id", "elder_id", "provider_id", "version"),
+        **as_stored(bed, *BED_AS_IS),
         **scope_ids(bed),
         "lat": bed.location.lat,
         "lng": bed.location.lng,
@@ -79,11 +85,9 @@ def bed_document(bed: HomeCareBed) -> dict[str, Any]:
 def bed_from(document: dict[str, Any]) -> HomeCareBed:
     d = document
     return HomeCareBed(
-        bed_id=d["bed_id"],
-        elder_id=d["elder_id"],
+        **as_read(d, *BED_AS_IS),
         **scope_ids_in(d),
         location=GeoPoint(d["lat"], d["lng"]),
-        provider_id=d["provider_id"],
         subsistence=Subsistence(d["subsistence"]),
         care_level=CareLevel(d["care_level"]),
         applied_on=date.fromisoformat(d["applied_on"]),
@@ -93,15 +97,12 @@ def bed_from(document: dict[str, Any]) -> HomeCareBed:
         accepted_on=_day(d["accepted_on"]),
         closed_on=_day(d["closed_on"]),
         window=TimeWindow(*d["window"]),
-        version=d["version"],
     )
 
 
 def visit_document(visit: BedVisit) -> dict[str, Any]:
     return {
-        **as_stored(
-            visit, "visit_id", "bed_id", "elder_id", "provider_id", "worker_id", "minutes", "note"
-        ),
+        **as_stored(visit, *VISIT_AS_IS),
         **scope_ids(visit),
         "visited_at": visit.visited_at.isoformat(),
         "outcome": visit.outcome.value,
@@ -112,17 +113,11 @@ def visit_document(visit: BedVisit) -> dict[str, Any]:
 def visit_from(document: dict[str, Any]) -> BedVisit:
     d = document
     return BedVisit(
-        visit_id=d["visit_id"],
-        bed_id=d["bed_id"],
-        elder_id=d["elder_id"],
-        provider_id=d["provider_id"],
-        worker_id=d["worker_id"],
+        **as_read(d, *VISIT_AS_IS),
         **scope_ids_in(d),
         visited_at=datetime.fromisoformat(d["visited_at"]),
         outcome=BedVisitOutcome(d["outcome"]),
-        minutes=d["minutes"],
         recorded_at=datetime.fromisoformat(d["recorded_at"]),
-        note=d["note"],
     )
 
 
