@@ -26,6 +26,7 @@ from tests.e2e.web_pages import (
     http,
     idempotency_keys,
     new_context,
+    open_page,
     record_outcome,
 )
 
@@ -156,10 +157,9 @@ def test_officials_sign_in_to_the_dashboard_at_the_local_issuer(
         "city_admin": ("city_admin|", "city"),
         "street_official": (f"street_official|{street}", f"street:{street}"),
     }[who]
-    ctx = new_context(browser, viewport={"width": 1280, "height": 900})
-    page = ctx.new_page()
-    console = Console(page)
-    page.goto(f"{url}/app/dashboard.html")
+    ctx, page, console = open_page(
+        browser, f"{url}/app/dashboard.html", viewport={"width": 1280, "height": 900}
+    )
     sign_in(page, url, user)
     page.wait_for_selector(f"body[data-ready='{shown}']")
     assert page.get_by_test_id("elders_due").inner_text() != ""
@@ -219,10 +219,9 @@ def test_the_stewards_page_opens_offline_and_sends_its_outcome_once_back_online(
 ) -> None:
     _, url = served
     steward = small_city.stewards[3].steward_id
-    ctx = new_context(browser, viewport=PHONE)
-    page = ctx.new_page()
-    console = Console(page)
-    page.goto(f"{url}/app/steward.html#date={PLAN_DATE}")
+    ctx, page, console = open_page(
+        browser, f"{url}/app/steward.html#date={PLAN_DATE}", viewport=PHONE
+    )
     sign_in(page, url, f"steward|{steward}")
     page.wait_for_selector("body[data-offline-ready='yes']")
     items = page.locator("ol#stops > li")
