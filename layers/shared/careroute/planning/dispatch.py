@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from careroute import routing
 from careroute.domain.orders import DayRoutes, Order
 from careroute.domain.providers import ServiceWorker
 from careroute.domain.vocabulary import GeoPoint, TimeWindow
@@ -25,7 +26,6 @@ from careroute.planning.depot_day import depot_worker
 from careroute.planning.travel import TravelModel
 from careroute.planning.urgent_holds import UrgentHold
 from careroute.routing.fleet_model import FleetProblem, FleetStop, Worker, travel_matrix
-from careroute.routing.fleet_router import solve_fleet
 from careroute.routing.fleet_validator import validate_fleet
 from careroute.routing.model import SolveLimits
 
@@ -151,7 +151,7 @@ def insert_order(
     if ahead(new.window, new.minutes * 60, now_s) is None:
         return Insertion(None, unchanged, "too late today: the rest of its window is too short")
     problem = build_problem(base, workers, booked, new, travel, held, now_s, planned)
-    result = solve_fleet(problem, limits)
+    result = routing.solve_fleet(problem, limits)  # OR-Tools loaded on this first use
     errors = validate_fleet(problem, result)
     if errors:
         return Insertion(None, unchanged, f"the plan failed validation: {errors[0]}")
