@@ -14,7 +14,7 @@ from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
 from tests.integration.market_city import with_market
-from tests.integration.test_beds import elders, post
+from tests.integration.test_beds import bed_body, build_and_accept, elders, post
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +27,9 @@ def test_a_deceased_elders_bed_is_closed_by_the_registry_change(
 ) -> None:
     elder = elders(small_city, disabled=True)[1]
     official = bearer(stack, "district_official", elder.district_id)
-    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
-            "provider_id": f"hp-{elder.district_id}-care",
-            "subsistence": "subsistence_allowance"}  # fmt: skip
+    body = bed_body(elder, "subsistence_allowance")
     bed_id = post(stack, "/beds", official, body, key="left-care-0001").json()["bed_id"]
-    today = TODAY.isoformat()
-    post(stack, f"/beds/{bed_id}/steps", official,
-         {"action": "build", "on": today, "equipment": ["nursing_bed"]})  # fmt: skip
-    post(stack, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": today})
+    build_and_accept(stack, official, bed_id, ["nursing_bed"])
     second = post(stack, "/beds", official, body, key="left-care-0002")
     assert second.status == 409 and bed_id in second.json()["error"]["message"], second.body
     assert [b.bed_id for b in home_care_beds.beds_of_district(elder.district_id)

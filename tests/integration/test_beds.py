@@ -44,27 +44,36 @@ def post(pump: EventPump, path: str, auth: dict[str, str], body: dict[str, objec
     return pump.invoke_http("POST", path, headers=headers, body=json.dumps(body))
 
 
+def bed_body(elder: Elder, subsistence: str) -> dict[str, object]:
+    """A POST /beds body: `elder`'s bed, served by their district's synthetic care provider."""
+    return {"elder_id": elder.elder_id, "community_id": elder.community_id,
+            "provider_id": f"hp-{elder.district_id}-care", "subsistence": subsistence}  # fmt: skip
+
+
+def build_and_accept(pump: EventPump, official: dict[str, str], bed_id: str,
+                     equipment: list[str]) -> None:  # fmt: skip
+    """The bed built today with `equipment`, then accepted today."""
+    today = TODAY.isoformat()
+    built = post(pump, f"/beds/{bed_id}/steps", official,
+                 {"action": "build", "on": today, "equipment": equipment})  # fmt: skip
+    accepted = post(pump, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": today})
+    assert (built.status, accepted.json()["status"]) == (200, "accepted"), built.body
+
+
 def test_a_bed_is_recorded_accepted_routed_on_its_due_day_visited_and_counted(
     stack: EventPump, small_city: Registry
 ) -> None:
     elder = elders(small_city, disabled=True)[0]
     official = bearer(stack, "district_official", elder.district_id)
     provider = f"hp-{elder.district_id}-care"
-    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
-            "provider_id": provider, "subsistence": "subsistence_allowance"}  # fmt: skip
+    body = bed_body(elder, "subsistence_allowance")
     recorded = post(stack, "/beds", official, body, key="bed-key-0001")
     assert recorded.status == 201, recorded.body
     bed_id = recorded.json()["bed_id"]
     replay = post(stack, "/beds", official, body, key="bed-key-0001")
     assert (replay.status, replay.json()["bed_id"]) == (201, bed_id)
     assert replay.headers.get("idempotent-replayed") == "true"
-    today = TODAY.isoformat()
-    installed = ["nursing_bed", "fall_sensor"]
-    build = {"action": "build", "on": today, "equipment": installed}
-    built = post(stack, f"/beds/{bed_id}/steps", official, build)
-    assert built.status == 200, built.body
-    accepted = post(stack, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": today})
-    assert accepted.json()["status"] == "accepted"
+    build_and_accept(stack, official, bed_id, ["nursing_bed", "fall_sensor"])
 
     due = TODAY + timedelta(days=RULES.cadence_days)
     evening = china_now().astimezone(UTC)
@@ -106,8 +115,7 @@ def test_an_ineligible_elder_or_a_stranger_is_refused_and_nothing_is_stored(
 ) -> None:
     elder = elders(small_city, disabled=False)[0]
     official = bearer(stack, "district_official", elder.district_id)
-    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
-            "provider_id": f"hp-{elder.district_id}-care", "subsistence": "low_income"}  # fmt: skip
+    body = bed_body(elder, "low_income")
     refused = post(stack, "/beds", official, body, key="bed-key-x001")
     assert refused.status == 422
     assert "not eligible for a home care bed: care level none" in refused.json()["error"]["message"]
@@ -129,12 +137,9 @@ def test_an_official_reads_and_exports_the_months_service_hours(
     elder = elders(small_city, disabled=True)[1]
     official = bearer(stack, "district_official", elder.district_id)
     provider = f"hp-{elder.district_id}-care"
-    body = {"elder_id": elder.elder_id, "community_id": elder.community_id,
-            "provider_id": provider, "subsistence": "extreme_poverty"}  # fmt: skip
+    body = bed_body(elder, "extreme_poverty")
     bed_id = post(stack, "/beds", official, body, key="bed-key-hours-1").json()["bed_id"]
-    build = {"action": "build", "on": TODAY.isoformat(), "equipment": ["grab_bars"]}
-    post(stack, f"/beds/{bed_id}/steps", official, build)
-    post(stack, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": TODAY.isoformat()})
+    build_and_accept(stack, official, bed_id, ["grab_bars"])
     worker = home_services.workers_of(provider)[0].worker_id
     visit = {"visited_at": china_now().isoformat(), "outcome": "served", "minutes": 90}
     posted = post(stack, f"/beds/{bed_id}/visits", bearer(stack, "worker", worker), visit,
