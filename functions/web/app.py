@@ -88,7 +88,8 @@ def get_leaflet_image(name: Annotated[str, Path(max_length=64)]) -> Response[str
 
 
 def static_file(path: str) -> Response[str]:
-    """A file of the shell; an image goes base64-encoded, as API Gateway passes binary."""
+    """A file of the shell, byte for byte (line ends kept); an image goes base64-encoded, as
+    API Gateway passes binary."""
     found = FILES.get(path)
     if found is None:
         return error(HTTPStatus.NOT_FOUND, "not_found", "no such page")
@@ -97,7 +98,7 @@ def static_file(path: str) -> Response[str]:
         response = Response(200, TYPES[".png"], body, headers=HEADERS)
         response.base64_encoded = True
         return response
-    return Response(200, TYPES[found.suffix], found.read_text("utf-8"), headers=HEADERS)
+    return Response(200, TYPES[found.suffix], found.read_bytes().decode("utf-8"), headers=HEADERS)
 
 
 @route("GET", "/map", "Community points and district outlines of a scope (no elder data)")
