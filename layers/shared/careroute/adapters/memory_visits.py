@@ -10,20 +10,19 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from careroute.adapters.coverage_counts import ticket_counts, visit_counts
 from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.adapters.memory_store import get_stored
 from careroute.domain.coverage import (
-    ALL_TIERS,
     OUTCOME_NAMES,
     TIER_ORDER,
     Projection,
     Scope,
     coverage_row,
     record_scopes,
-    scopes_of,
 )
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
-from careroute.domain.tickets import Ticket, TicketStatus, closed_on_time, opening_month
+from careroute.domain.tickets import Ticket, TicketStatus
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import ElderRepository
@@ -168,13 +167,8 @@ class MemoryCoverage:
         self._markers.add(visit_marker)
         if count_elder:
             self._markers.add(elder_marker)
-        for scope in record_scopes(record):
-            for tier in (record.tier.value, ALL_TIERS):
-                counts = self._counters.setdefault((f"{record.month}#{scope}", tier), Counter())
-                counts["visits_made"] += 1
-                counts[f"outcome_{record.outcome.value}"] += 1
-                if count_elder:
-                    counts["elders_visited"] += 1
+        for scope, tier, names in visit_counts(record, count_elder):
+            self._counters.setdefault((f"{record.month}#{scope}", tier), Counter()).update(names)
         return Projection.APPLIED
 
     def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
@@ -213,7 +207,7 @@ class MemoryCoverage:
 
     def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
         counts = self._tickets.get(f"{month}#{scope}", Counter())
-        return {name: counts[name] for name in ("opened", "closed", "closed_on_time")}
+        return {name: counts[f"tickets_{name}"] for name in ("opened", "closed", "closed_on_time")}
 
     def scope_exists(self, scope: Scope) -> bool:
         return any(key == str(scope) for key, _tier in self._totals)
@@ -231,14 +225,9 @@ class MemoryCoverage:
 
     def count_ticket(self, ticket: Ticket, *, opened: bool) -> None:
         """Add to the ticket counters of every scope of `ticket`, in the month it opened."""
-        month = opening_month(ticket)
-        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
-            counts = self._tickets.setdefault(f"{month}#{scope}", Counter())
-            if opened:
-                counts["opened"] += 1
-            else:
-                counts["closed"] += 1
-                counts["closed_on_time"] += int(closed_on_time(ticket))
+        month, scopes, names = ticket_counts(ticket, opened=opened)
+        for scope in scopes:
+            self._tickets.setdefault(f"{month}#{scope}", Counter()).update(names)
 
 
 class MemoryTickets:

@@ -15,20 +15,18 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from careroute.adapters.coverage_counts import ticket_counts, visit_counts
 from careroute.adapters.dynamodb.columns import KEPT_FOR, Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.coverage import (
-    ALL_TIERS,
     OUTCOME_NAMES,
     TIER_ORDER,
     Projection,
     Scope,
     coverage_row,
-    record_scopes,
-    scopes_of,
 )
-from careroute.domain.tickets import Ticket, closed_on_time, opening_month
+from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import VisitRecord
 
 TICKETS_SK = "tickets"
@@ -74,20 +72,19 @@ def _marker(pk: str) -> CoverageModel:
     return CoverageModel(pk, "-", expires_at=expires)
 
 
+def _add_one(names: list[str]) -> list[Action]:
+    return [getattr(CoverageModel, name).add(1) for name in names]
+
+
 def _count_visit(tx: TransactWrite, record: VisitRecord, count_elder: bool) -> None:
-    outcome_attr = getattr(CoverageModel, f"outcome_{record.outcome.value}")
     tx.save(_marker(f"marker#visit#{record.visit_id}"), condition=CoverageModel.pk.does_not_exist())
     if count_elder:
         tx.save(
             _marker(f"marker#elder-month#{record.elder_id}#{record.month}"),
             condition=CoverageModel.pk.does_not_exist(),
         )
-    for scope in record_scopes(record):
-        for tier in (record.tier.value, ALL_TIERS):
-            actions = [CoverageModel.visits_made.add(1), outcome_attr.add(1)]
-            if count_elder:
-                actions.append(CoverageModel.elders_visited.add(1))
-            tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=actions)
+    for scope, tier, names in visit_counts(record, count_elder):
+        tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=_add_one(names))
 
 
 def project_visit(record: VisitRecord, contacts_count: bool = False) -> Projection:
@@ -180,16 +177,9 @@ def count_ticket(tx: TransactWrite, ticket: Ticket, *, opened: bool) -> None:
     """Add to the ticket counters of every scope of `ticket`, inside the caller's transaction
     (the one that opens or closes it, so a counter moves exactly when the ticket does).
     Tickets count in the month they opened: closing one later updates that month."""
-    actions: list[Action]
-    if opened:
-        actions = [CoverageModel.tickets_opened.add(1)]
-    else:
-        actions = [CoverageModel.tickets_closed.add(1)]
-        if closed_on_time(ticket):
-            actions.append(CoverageModel.tickets_closed_on_time.add(1))
-    month = opening_month(ticket)
-    for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
-        tx.update(CoverageModel(_tickets_pk(month, scope), TICKETS_SK), actions=actions)
+    month, scopes, names = ticket_counts(ticket, opened=opened)
+    for scope in scopes:
+        tx.update(CoverageModel(_tickets_pk(month, scope), TICKETS_SK), actions=_add_one(names))
 
 
 def read_ticket_counts(month: str, scope: Scope) -> dict[str, int]:
