@@ -44,12 +44,17 @@ def city() -> Registry:
 
 @pytest.fixture(scope="module")
 def data(city: Registry) -> DataSets:
-    """The synthetic city's data sets with its beds (their provider in providers.csv), a
-    lunch booked by each of the first elders of the lunch orders (a delivery the order
-    itself), a dine-in lunch the next day, and day-care bookings at a centre."""
     base = synthetic_data_sets(city, 11, AS_OF, load_policy(), lunch_day=LUNCH_DAY)
-    beds = generate_beds(11, city, as_of=AS_OF).beds
-    closed = replace(beds[-1], status=BedStatus.CLOSED, closed_on=AS_OF)
+    return with_programmes(city, base, AS_OF)
+
+
+def with_programmes(city: Registry, base: DataSets, as_of: date) -> DataSets:
+    """The synthetic city's data sets with its beds (their provider in providers.csv, the
+    last bed closed), a lunch booked by each of the first elders of the lunch orders (a
+    delivery the order itself, a dine-in lunch the next day), and day-care bookings at a
+    centre (a respite stay, day places, one cancelled)."""
+    beds = generate_beds(11, city, as_of=as_of).beds
+    closed = replace(beds[-1], status=BedStatus.CLOSED, closed_on=as_of)
     market = bed_market(city, beds)
     return replace(
         base,
@@ -57,7 +62,7 @@ def data(city: Registry) -> DataSets:
         service_workers=(*(base.service_workers or ()), *market.workers),
         home_care_beds=(*beds[:-1], closed),
         meal_bookings=_meal_bookings(city, base),
-        day_care_bookings=_day_care_bookings(city, base),
+        day_care_bookings=_day_care_bookings(city, base, as_of),
     )
 
 
@@ -67,11 +72,12 @@ def _meal_bookings(city: Registry, base: DataSets) -> tuple[MealBooking, ...]:
     bookings = []
     for order in (base.meal_orders or ())[:6]:
         community = communities[elders[order.elder_id].community_id]
+        day = date.fromisoformat(order.order_id.partition(":")[0])
         delivery = MealBooking(
             elder_id=order.elder_id,
             **scope_ids(community),
             canteen_id=order.canteen_id,
-            day=LUNCH_DAY,
+            day=day,
             mode=MealMode.DELIVERY,
             meals=order.meals,
             subsidy_per_meal=3,
@@ -80,21 +86,19 @@ def _meal_bookings(city: Registry, base: DataSets) -> tuple[MealBooking, ...]:
             location=order.location,
             window=order.window,
         )
-        dine_in = replace(
-            delivery, day=LUNCH_DAY + timedelta(days=1), mode=MealMode.DINE_IN, window=None
-        )
+        dine_in = replace(delivery, day=day + timedelta(days=1), mode=MealMode.DINE_IN, window=None)
         bookings += [delivery, dine_in]
     return tuple(bookings)
 
 
-def _day_care_bookings(city: Registry, base: DataSets) -> tuple[DayCareBooking, ...]:
+def _day_care_bookings(city: Registry, base: DataSets, as_of: date) -> tuple[DayCareBooking, ...]:
     centre = next(f for f in base.service_facilities or () if f.kind is FacilityKind.DAY_CARE)
     communities = {c.community_id: c for c in city.communities}
     elders = [e for e in city.elders if e.status is ElderStatus.ACTIVE][:5]
     bookings = []
     for n, elder in enumerate(elders):
         respite = n == 0
-        first = AS_OF + timedelta(days=n + 1)
+        first = as_of + timedelta(days=n + 1)
         bookings.append(
             DayCareBooking(
                 booking_id=f"dc-test-{n}",
