@@ -89,6 +89,7 @@ def test_real_template_wiring() -> None:
         "GET /exports/coverage",
         "GET /exports/overdue",
         "GET /exports/tickets",
+        "GET /exports/misses",
         "GET /openapi.json",
         "GET /docs",
     }
