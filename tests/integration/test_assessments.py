@@ -24,6 +24,7 @@ from careroute.domain.vocabulary import Category, Registry
 from careroute.service_layer.assessments import load_world
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
+from tests.integration.api_calls import post_json
 from tests.unit.test_assessment_instrument import scores_for
 
 DISTRICT = "D01"
@@ -50,8 +51,7 @@ def planned(loaded_stack: EventPump, small_city: Registry) -> tuple[EventPump, A
 
 
 def post(pump: EventPump, body: dict[str, Any], key: str, scope: str = DISTRICT) -> HttpResponse:
-    headers = {**bearer(pump, "assessor", scope), "idempotency-key": key}
-    return pump.invoke_http("POST", "/assessments/results", headers=headers, body=json.dumps(body))
+    return post_json(pump, "/assessments/results", bearer(pump, "assessor", scope), body, key)
 
 
 def first_request(world: Any) -> AssessmentRequest:

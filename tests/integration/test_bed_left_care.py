@@ -13,8 +13,9 @@ from careroute.adapters.dynamodb import home_care_beds
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
+from tests.integration.api_calls import post_json
 from tests.integration.market_city import with_market
-from tests.integration.test_beds import bed_body, build_and_accept, elders, post
+from tests.integration.test_beds import bed_body, build_and_accept, elders
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +29,9 @@ def test_a_deceased_elders_bed_is_closed_by_the_registry_change(
     elder = elders(small_city, disabled=True)[1]
     official = bearer(stack, "district_official", elder.district_id)
     body = bed_body(elder, "subsistence_allowance")
-    bed_id = post(stack, "/beds", official, body, key="left-care-0001").json()["bed_id"]
+    bed_id = post_json(stack, "/beds", official, body, key="left-care-0001").json()["bed_id"]
     build_and_accept(stack, official, bed_id, ["nursing_bed"])
-    second = post(stack, "/beds", official, body, key="left-care-0002")
+    second = post_json(stack, "/beds", official, body, key="left-care-0002")
     assert second.status == 409 and bed_id in second.json()["error"]["message"], second.body
     assert [b.bed_id for b in home_care_beds.beds_of_district(elder.district_id)
             if b.elder_id == elder.elder_id] == [bed_id]  # fmt: skip

@@ -6,7 +6,6 @@ month's bed coverage an official reads counts it."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, timedelta
 
 import pytest
@@ -15,8 +14,9 @@ from careroute.adapters.dynamodb import home_care_beds, home_services
 from careroute.domain.beds import BedPolicy
 from careroute.domain.eligibility import care_level
 from careroute.domain.vocabulary import Elder, ElderStatus, Registry
-from careroute_local.pump import EventPump, HttpResponse
+from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer, china_now
+from tests.integration.api_calls import post_json
 from tests.integration.market_city import with_market
 
 RULES = BedPolicy()
@@ -36,14 +36,6 @@ def elders(city: Registry, disabled: bool) -> list[Elder]:
     ]
 
 
-def post(pump: EventPump, path: str, auth: dict[str, str], body: dict[str, object],
-         key: str | None = None) -> HttpResponse:  # fmt: skip
-    headers = {"content-type": "application/json", **auth}
-    if key is not None:
-        headers["idempotency-key"] = key
-    return pump.invoke_http("POST", path, headers=headers, body=json.dumps(body))
-
-
 def bed_body(elder: Elder, subsistence: str) -> dict[str, object]:
     """A POST /beds body: `elder`'s bed, served by their district's synthetic care provider."""
     return {"elder_id": elder.elder_id, "community_id": elder.community_id,
@@ -54,9 +46,9 @@ def build_and_accept(pump: EventPump, official: dict[str, str], bed_id: str,
                      equipment: list[str]) -> None:  # fmt: skip
     """The bed built today with `equipment`, then accepted today."""
     today = TODAY.isoformat()
-    built = post(pump, f"/beds/{bed_id}/steps", official,
+    built = post_json(pump, f"/beds/{bed_id}/steps", official,
                  {"action": "build", "on": today, "equipment": equipment})  # fmt: skip
-    accepted = post(pump, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": today})
+    accepted = post_json(pump, f"/beds/{bed_id}/steps", official, {"action": "accept", "on": today})
     assert (built.status, accepted.json()["status"]) == (200, "accepted"), built.body
 
 
@@ -67,10 +59,10 @@ def test_a_bed_is_recorded_accepted_routed_on_its_due_day_visited_and_counted(
     official = bearer(stack, "district_official", elder.district_id)
     provider = f"hp-{elder.district_id}-care"
     body = bed_body(elder, "subsistence_allowance")
-    recorded = post(stack, "/beds", official, body, key="bed-key-0001")
+    recorded = post_json(stack, "/beds", official, body, key="bed-key-0001")
     assert recorded.status == 201, recorded.body
     bed_id = recorded.json()["bed_id"]
-    replay = post(stack, "/beds", official, body, key="bed-key-0001")
+    replay = post_json(stack, "/beds", official, body, key="bed-key-0001")
     assert (replay.status, replay.json()["bed_id"]) == (201, bed_id)
     assert replay.headers.get("idempotent-replayed") == "true"
     build_and_accept(stack, official, bed_id, ["nursing_bed", "fall_sensor"])
@@ -96,8 +88,8 @@ def test_a_bed_is_recorded_accepted_routed_on_its_due_day_visited_and_counted(
 
     worker = bearer(stack, "worker", on_route[0][0])
     visit = {"visited_at": china_now().isoformat(), "outcome": "served"}
-    first = post(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
-    again = post(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
+    first = post_json(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
+    again = post_json(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
     assert (first.status, again.status) == (201, 201), first.body
     assert first.json()["visit_id"] == again.json()["visit_id"]
     month = TODAY.strftime("%Y-%m")
@@ -116,12 +108,12 @@ def test_an_ineligible_elder_or_a_stranger_is_refused_and_nothing_is_stored(
     elder = elders(small_city, disabled=False)[0]
     official = bearer(stack, "district_official", elder.district_id)
     body = bed_body(elder, "low_income")
-    refused = post(stack, "/beds", official, body, key="bed-key-x001")
+    refused = post_json(stack, "/beds", official, body, key="bed-key-x001")
     assert refused.status == 422
     assert "not eligible for a home care bed: care level none" in refused.json()["error"]["message"]
-    bad = post(stack, "/beds", official, {**body, "subsistence": "rich"}, key="bed-key-y001")
+    bad = post_json(stack, "/beds", official, {**body, "subsistence": "rich"}, key="bed-key-y001")
     assert bad.status == 422 and "subsistence" in bad.json()["error"]["message"]
-    other = post(
+    other = post_json(
         stack, "/beds", bearer(stack, "district_official", "Elsewhere"), body, key="bed-key-z001"
     )
     assert other.status == 403
@@ -138,11 +130,11 @@ def test_an_official_reads_and_exports_the_months_service_hours(
     official = bearer(stack, "district_official", elder.district_id)
     provider = f"hp-{elder.district_id}-care"
     body = bed_body(elder, "extreme_poverty")
-    bed_id = post(stack, "/beds", official, body, key="bed-key-hours-1").json()["bed_id"]
+    bed_id = post_json(stack, "/beds", official, body, key="bed-key-hours-1").json()["bed_id"]
     build_and_accept(stack, official, bed_id, ["grab_bars"])
     worker = home_services.workers_of(provider)[0].worker_id
     visit = {"visited_at": china_now().isoformat(), "outcome": "served", "minutes": 90}
-    posted = post(stack, f"/beds/{bed_id}/visits", bearer(stack, "worker", worker), visit,
+    posted = post_json(stack, f"/beds/{bed_id}/visits", bearer(stack, "worker", worker), visit,
                   key="visit-key-hours-1")  # fmt: skip
     assert posted.status == 201, posted.body
 

@@ -5,25 +5,16 @@ and the district official reads the month's place-days per centre."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from careroute.adapters.dynamodb import day_care, service_facilities
 from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute.planning.service_circle import FacilityKind
-from careroute_local.pump import EventPump, HttpResponse
+from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
+from tests.integration.api_calls import post_json
 
 DAY = TODAY + timedelta(days=2)
-
-
-def post(pump: EventPump, path: str, auth: dict[str, str], body: dict[str, object] | None = None,
-         key: str | None = None) -> HttpResponse:  # fmt: skip
-    headers = {"content-type": "application/json", **auth}
-    if key:
-        headers["idempotency-key"] = key
-    text = json.dumps(body) if body is not None else None
-    return pump.invoke_http("POST", path, headers=headers, body=text)
 
 
 def test_places_are_booked_shown_cancelled_and_counted(
@@ -38,9 +29,9 @@ def test_places_are_booked_shown_cancelled_and_counted(
     place = {"elder_id": first.elder_id, "community_id": first.community_id,
              "centre_id": centre.facility_id, "kind": "day_care",
              "first_day": DAY.isoformat(), "last_day": DAY.isoformat()}  # fmt: skip
-    booked = post(loaded_stack, "/day-care/bookings", family, place, key="day-care-key-1")
+    booked = post_json(loaded_stack, "/day-care/bookings", family, place, key="day-care-key-1")
     assert booked.status == 201, booked.body
-    replay = post(loaded_stack, "/day-care/bookings", family, place, key="day-care-key-1")
+    replay = post_json(loaded_stack, "/day-care/bookings", family, place, key="day-care-key-1")
     assert replay.headers.get("idempotent-replayed") == "true"
 
     steward = next(s for s in small_city.stewards if s.community_id == second.community_id)
@@ -48,12 +39,12 @@ def test_places_are_booked_shown_cancelled_and_counted(
             "kind": "respite", "last_day": (DAY + timedelta(days=2)).isoformat()}  # fmt: skip
     by_steward = bearer(loaded_stack, "steward", steward.steward_id)
     assert (
-        post(loaded_stack, "/day-care/bookings", by_steward, stay, key="day-care-key-2").status
+        post_json(loaded_stack, "/day-care/bookings", by_steward, stay, key="day-care-key-2").status
         == 201
     )
 
     bad = {**place, "last_day": (DAY + timedelta(days=1)).isoformat()}
-    refused = post(loaded_stack, "/day-care/bookings", family, bad, key="day-care-key-3")
+    refused = post_json(loaded_stack, "/day-care/bookings", family, bad, key="day-care-key-3")
     assert refused.status == 422 and "for one day" in refused.json()["error"]["message"]
     held = day_care.bookings_of(centre.facility_id, DAY, DAY + timedelta(days=2))
     assert sorted(b.elder_id for b in held) == sorted([first.elder_id, second.elder_id])
@@ -67,8 +58,8 @@ def test_places_are_booked_shown_cancelled_and_counted(
 
     booking_id = booked.json()["booking_id"]
     cancel = f"/day-care/centres/{centre.facility_id}/bookings/{booking_id}/cancel"
-    assert post(loaded_stack, cancel, by_steward).status == 403
-    assert post(loaded_stack, cancel, family).json()["status"] == "cancelled"
+    assert post_json(loaded_stack, cancel, by_steward).status == 403
+    assert post_json(loaded_stack, cancel, family).json()["status"] == "cancelled"
     days = loaded_stack.invoke_http("GET", path, headers=family).json()["days"]
     assert days[0]["day_care"] == {"places": 30, "booked": 0, "free": 30}
 

@@ -5,7 +5,6 @@ officials read the month's progress. Duplicates, bad input and other districts a
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 from unittest import mock
@@ -30,6 +29,7 @@ from careroute.service_layer.inspections import load_world
 from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
+from tests.integration.api_calls import post_json
 
 DISTRICT = "D01"
 NOW = china_now().replace(microsecond=0)
@@ -59,8 +59,7 @@ def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, I
 def post_result(
     pump: EventPump, body: dict[str, Any], key: str, scope: str = DISTRICT
 ) -> HttpResponse:
-    headers = {**bearer(pump, "inspector", scope), "idempotency-key": key}
-    return pump.invoke_http("POST", "/inspections/results", headers=headers, body=json.dumps(body))
+    return post_json(pump, "/inspections/results", bearer(pump, "inspector", scope), body, key)
 
 
 def institution_result(world: InspectionWorld, **changes: Any) -> dict[str, Any]:

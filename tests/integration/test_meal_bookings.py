@@ -13,13 +13,13 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer, nightly_tick_time
+from tests.integration.api_calls import post_json
 
 DAY = TODAY + timedelta(days=3)
 
 
-def post(pump: EventPump, auth: dict[str, str], body: dict[str, object]) -> HttpResponse:
-    headers = {"content-type": "application/json", **auth}
-    return pump.invoke_http("POST", "/meals/bookings", headers=headers, body=json.dumps(body))
+def book(pump: EventPump, auth: dict[str, str], body: dict[str, object]) -> HttpResponse:
+    return post_json(pump, "/meals/bookings", auth, body)
 
 
 def test_lunches_are_booked_routed_counted_and_bad_ones_refused(
@@ -37,21 +37,21 @@ def test_lunches_are_booked_routed_counted_and_bad_ones_refused(
     delivery = {"elder_id": first.elder_id, "community_id": first.community_id,
                 "day": DAY.isoformat(), "mode": "delivery", "meals": 2,
                 "window_start": "11:00", "window_end": "12:30"}  # fmt: skip
-    booked = post(loaded_stack, family, delivery)
+    booked = book(loaded_stack, family, delivery)
     assert booked.status == 201, booked.body
     assert (booked.json()["canteen_id"], booked.json()["meals"]) == (canteen.canteen_id, 2)
-    assert post(loaded_stack, family, delivery).headers.get("idempotent-replayed") == "true"
+    assert book(loaded_stack, family, delivery).headers.get("idempotent-replayed") == "true"
     dine = {**delivery, "mode": "dine_in", "window_start": None, "window_end": None}
-    assert post(loaded_stack, family, dine).status == 409
+    assert book(loaded_stack, family, dine).status == 409
 
     steward = next(s for s in small_city.stewards if s.community_id == second.community_id)
     by_steward = bearer(loaded_stack, "steward", steward.steward_id)
     lunch = {**dine, "elder_id": second.elder_id, "community_id": second.community_id, "meals": 1}
-    assert post(loaded_stack, by_steward, lunch).status == 201
+    assert book(loaded_stack, by_steward, lunch).status == 201
 
     for bad in ({**delivery, "window_start": "08:00"}, {**delivery, "meals": 3},
                 {**delivery, "day": (TODAY - timedelta(days=1)).isoformat()}):  # fmt: skip
-        refused = post(loaded_stack, bearer(loaded_stack, "family", second.elder_id),
+        refused = book(loaded_stack, bearer(loaded_stack, "family", second.elder_id),
                        {**bad, "elder_id": second.elder_id, "day": bad["day"]})  # fmt: skip
         assert refused.status == 422, refused.body
     assert [b.elder_id for b in meal_bookings.bookings_of(canteen.canteen_id, DAY, DAY)] == sorted(

@@ -27,6 +27,7 @@ from careroute.service_layer import incidents as service
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, bearer, load_city
 from tests.integration import urgent_city
+from tests.integration.api_calls import post_json
 from tests.integration.planned_day import read_route
 from tests.integration.urgent_city import NOW, belts, event_body, send
 
@@ -62,8 +63,7 @@ def stops_on_route(pump: EventPump, incident: Incident) -> int:
 
 
 def post(pump: EventPump, path: str, steward_id: str, payload: Any = None) -> Any:
-    headers = {"content-type": "application/json", **bearer(pump, "steward", steward_id)}
-    return pump.invoke_http("POST", path, headers=headers, body=json.dumps(payload or {}))
+    return post_json(pump, path, bearer(pump, "steward", steward_id), payload or {})
 
 
 def test_a_fall_reaches_the_elders_steward_who_acks_arrives_and_closes(

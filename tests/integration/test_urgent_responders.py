@@ -30,6 +30,7 @@ from careroute.planning.urgent_holds import urgent_stop_id
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer
 from tests.integration import urgent_city
+from tests.integration.api_calls import post_json
 from tests.integration.market_city import with_market
 from tests.integration.urgent_city import NOW, belts, event_body, send
 
@@ -51,8 +52,7 @@ def deliver(pump: EventPump, *bodies: str) -> None:
 
 
 def post(pump: EventPump, path: str, auth: dict[str, str], payload: Any = None) -> HttpResponse:
-    headers = {"content-type": "application/json", **auth}
-    return pump.invoke_http("POST", path, headers=headers, body=json.dumps(payload or {}))
+    return post_json(pump, path, auth, payload or {})
 
 
 def order(pump: EventPump, elder: Elder, key: str, start: str, end: str) -> str:
