@@ -14,6 +14,7 @@ from typing import TypedDict
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 
+from careroute.domain.scope_ids import ScopeIds
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
 
 
@@ -88,3 +89,20 @@ class InScopes:
     community_id = UnicodeAttribute()
     street_id = UnicodeAttribute()
     district_id = UnicodeAttribute()
+
+
+class MaybeInScopes:
+    """The community, street and district of an item, in a table where some items name none
+    (an incident table's per-elder slot, a lunch order imported without a booking)."""
+
+    community_id = UnicodeAttribute(null=True)
+    street_id = UnicodeAttribute(null=True)
+    district_id = UnicodeAttribute(null=True)
+
+    def scope_ids(self) -> ScopeIds:
+        """The three ids, "" for one the item does not name."""
+        return {
+            "community_id": self.community_id or "",
+            "street_id": self.street_id or "",
+            "district_id": self.district_id or "",
+        }

@@ -20,6 +20,7 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb.columns import MaybeInScopes
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
@@ -53,12 +54,9 @@ def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class IncidentModel(TableModel):
+class IncidentModel(TableModel, MaybeInScopes):
     pk = UnicodeAttribute(hash_key=True)
     elder_id = UnicodeAttribute()
-    community_id = UnicodeAttribute(null=True)
-    street_id = UnicodeAttribute(null=True)
-    district_id = UnicodeAttribute(null=True)
     incident_id = UnicodeAttribute(null=True)
     """On the slot: the elder's latest incident."""
     event_type = UnicodeAttribute(null=True)
@@ -133,9 +131,7 @@ def _incident(item: IncidentModel) -> Incident:
     return Incident(
         incident_id=item.pk,
         elder_id=item.elder_id,
-        community_id=item.community_id or "",
-        street_id=item.street_id or "",
-        district_id=item.district_id or "",
+        **item.scope_ids(),
         event_type=EventType(item.event_type),
         severity=Severity(item.severity),
         **_read_moments(item),

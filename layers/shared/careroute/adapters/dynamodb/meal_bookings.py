@@ -15,6 +15,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from careroute.adapters.dynamodb.columns import (
     Expiring,
     Located,
+    MaybeInScopes,
     expiry_of_day,
     location_columns,
 )
@@ -27,7 +28,7 @@ from careroute.domain.vocabulary import TimeWindow
 DINE_IN = "dine:"
 
 
-class MealBookingModel(TableModel, Located, Expiring):
+class MealBookingModel(TableModel, Located, MaybeInScopes, Expiring):
     canteen_id = UnicodeAttribute(hash_key=True)
     order_id = UnicodeAttribute(range_key=True)
     elder_id = UnicodeAttribute()
@@ -39,9 +40,6 @@ class MealBookingModel(TableModel, Located, Expiring):
     subsidy_per_meal = NumberAttribute(null=True)
     placed_by = UnicodeAttribute(null=True)
     placed_at = UnicodeAttribute(null=True)
-    community_id = UnicodeAttribute(null=True)
-    street_id = UnicodeAttribute(null=True)
-    district_id = UnicodeAttribute(null=True)
 
 
 def _key(mode: MealMode, day: date, elder_id: str) -> str:
@@ -116,9 +114,7 @@ def _booking(item: MealBookingModel) -> MealBooking | None:
     day_text = item.order_id.removeprefix(DINE_IN).split(":", 1)[0]
     return MealBooking(
         elder_id=item.elder_id,
-        community_id=item.community_id or "",
-        street_id=item.street_id or "",
-        district_id=item.district_id or "",
+        **item.scope_ids(),
         canteen_id=item.canteen_id,
         day=date.fromisoformat(day_text),
         mode=MealMode(item.mode),
