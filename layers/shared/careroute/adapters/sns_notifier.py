@@ -10,9 +10,9 @@ status logs (docs/notifications.md).
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from careroute.domain.notices import Notice
@@ -27,7 +27,14 @@ def _text(value: str) -> dict[str, str]:
 class SnsNotifier:
     def __init__(self, topic_arn: str, client: Any = None) -> None:
         self.topic_arn = topic_arn
-        self._client: Any = client or boto3.client("sns")
+        self._given_client: Any = client
+
+    @cached_property
+    def _client(self) -> Any:
+        """Made on first use, not at cold start (with boto3, ~70 ms of CPU for the first client)."""
+        import boto3
+
+        return self._given_client or boto3.client("sns")
 
     def send(self, notice: Notice) -> str:
         try:

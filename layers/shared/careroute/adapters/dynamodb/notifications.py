@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from careroute.domain.errors import StorageError
@@ -51,7 +51,14 @@ def _storage_errors(action: str) -> Iterator[None]:
 class DynamoNotificationLog:
     def __init__(self, table_name: str, client: Any = None) -> None:
         self.table_name = table_name
-        self._client: Any = client or boto3.client("dynamodb")
+        self._given_client: Any = client
+
+    @cached_property
+    def _client(self) -> Any:
+        """Made on first use, not at cold start (with boto3, ~70 ms of CPU for the first client)."""
+        import boto3
+
+        return self._given_client or boto3.client("dynamodb")
 
     def claim(self, notice: Notice, now: datetime) -> bool:
         with _storage_errors("claim a notice"):
