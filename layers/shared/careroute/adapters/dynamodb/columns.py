@@ -72,6 +72,14 @@ class Windowed:
         return TimeWindow(int(self.window_start), int(self.window_end))
 
 
+def optional_window(start: float | None, end: float | None) -> TimeWindow | None:
+    """A window kept in two nullable columns (a lunch break, a booked delivery's window);
+    None when they are absent."""
+    if start is None or end is None:
+        return None
+    return TimeWindow(int(start), int(end))
+
+
 class WindowColumns(TypedDict):
     window_start: int
     window_end: int

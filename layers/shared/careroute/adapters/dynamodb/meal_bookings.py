@@ -18,12 +18,12 @@ from careroute.adapters.dynamodb.columns import (
     MaybeInScopes,
     expiry_of_day,
     location_columns,
+    optional_window,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.vocabulary import TimeWindow
 
 DINE_IN = "dine:"
 
@@ -108,9 +108,6 @@ def all_bookings() -> list[MealBooking]:
 def _booking(item: MealBookingModel) -> MealBooking | None:
     if item.mode is None:
         return None
-    window = None
-    if item.window_start is not None and item.window_end is not None:
-        window = TimeWindow(int(item.window_start), int(item.window_end))
     day_text = item.order_id.removeprefix(DINE_IN).split(":", 1)[0]
     return MealBooking(
         elder_id=item.elder_id,
@@ -123,7 +120,7 @@ def _booking(item: MealBookingModel) -> MealBooking | None:
         placed_by=item.placed_by or "",
         placed_at=datetime.fromisoformat(item.placed_at or ""),
         location=item.location(),
-        window=window,
+        window=optional_window(item.window_start, item.window_end),
     )
 
 

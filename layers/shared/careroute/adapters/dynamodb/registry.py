@@ -19,6 +19,7 @@ from careroute.adapters.dynamodb.columns import (
     Located,
     Windowed,
     location_columns,
+    optional_window,
     window_columns,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
@@ -119,15 +120,12 @@ def _community(item: CommunityModel) -> Community:
 
 
 def _steward(item: StewardModel) -> Steward:
-    lunch = None
-    if item.break_start is not None and item.break_end is not None:
-        lunch = TimeWindow(int(item.break_start), int(item.break_end))
     return Steward(
         steward_id=item.steward_id,
         community_id=item.community_id,
         name=item.name,
         shift=TimeWindow(int(item.shift_start), int(item.shift_end)),
-        lunch_break=lunch,
+        lunch_break=optional_window(item.break_start, item.break_end),
         mode=TravelMode(item.mode),
         max_visits_per_day=int(item.max_visits_per_day),
         days_off=frozenset(int(d) for d in cast(list[float], item.days_off)),
