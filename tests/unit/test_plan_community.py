@@ -255,3 +255,23 @@ def test_an_elder_back_home_before_the_days_work_is_planned_into_the_day_again(
     assert route is not None and due_today.elder_id in {s["elder_id"] for s in route["stops"]}
     day_off = datetime.combine(date(2026, 12, 12), time(8, 0), CHINA_TZ)  # Saturday: no route
     assert not replan_for_return(steward.community_id, day_off, "weekend", backend.nightly)
+
+
+def test_a_helper_who_falls_sick_hands_on_the_cover_its_route_held(
+    backend: Backend, one_street: Registry
+) -> None:
+    """Away, a steward's visits went to a neighbour at night; the neighbour calls in sick in
+    the morning: those visits are handed out again, with the neighbour's own."""
+    away, helper, other = one_street.stewards
+    backend.stewards.set_leave(away.steward_id, [PLAN_DATE])
+    plan_the_night(backend)
+    route = backend.routes.find_route(helper.steward_id, PLAN_DATE)
+    assert route is not None
+    held = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
+    assert held
+    backend.stewards.set_leave(helper.steward_id, [PLAN_DATE])
+    cover_now(helper.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    [job] = queued(backend)  # the one steward left at work
+    assert job.community_id == other.community_id
+    handed = {item.elder_id for item in job.cover if item.community_id == away.community_id}
+    assert handed == held

@@ -26,6 +26,7 @@ from careroute.domain.vocabulary import (
     Elder,
     GeoPoint,
     Steward,
+    Tier,
     china_date,
 )
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
@@ -294,8 +295,9 @@ def cover_now(
     """Cover a steward who is away on a day already planned (e.g. sick this morning).
 
     The nightly plan could not know: the absent steward's visits for the day that cannot
-    wait go to the nearest stewards at work, whose routes for the day are planned again
-    with that cover added to the cover they already had. Returns the visits handed out.
+    wait, and the cover its route held for other communities, go to the nearest stewards at
+    work, whose routes for the day are planned again with that cover added to the cover they
+    already had. Returns the visits handed out.
     """
     absent = ports.stewards.get_steward(steward_id, consistent=True)
     holidays = holidays_near(ports.holidays.holidays(), day)
@@ -306,9 +308,14 @@ def cover_now(
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     workload = _workload(ports.elders, communities[absent.community_id], absent, policy)
     needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy, workdays)}
+    points = {e.elder_id: e.location for e in workload.elders}
+    route = ports.routes.find_route(steward_id, day)
+    walk = workload.capacity.travel_minutes_per_visit
+    for visit, elder in _handed_back(route, walk, ports, policy):
+        needs.setdefault(visit.community_id, []).append(visit)
+        points[elder.elder_id] = elder.location
     # Excluded by name too: the stewards scan may not show the new leave yet.
     at_work = _at_work(stewards, communities, day, holidays, {absent.community_id}, workdays)
-    points = {e.elder_id: e.location for e in workload.elders}
     helpers = helpers_of(needs, communities, at_work)
     spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
     cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day)
@@ -341,6 +348,24 @@ def replan_for_return(
     job = _plan_job(community_id, day, run_id, holidays, [], workdays, keep_cover=True)
     ports.plan_jobs.send([job])
     return True
+
+
+def _handed_back(
+    route: dict[str, Any] | None, walk: float, ports: NightlyPlanning, policy: Policy
+) -> list[tuple[CoverVisit, Elder]]:
+    """The cover an absent helper's route held for other communities, to hand out again (it
+    was theirs to do today: each keeps the deadline and tier the route gave it)."""
+    if route is None:
+        return []
+    stops = {s["elder_id"]: s for s in [*route["stops"], *route["unassigned"]]}
+    handed = []
+    for elder in _cover_elders(ports.elders, _cover_on_route(route)):
+        stop = stops[elder.elder_id]
+        minutes = policy.tiers[Tier(stop["tier"])].service_minutes + walk
+        deadline = date.fromisoformat(stop["deadline"])
+        visit = CoverVisit(elder.elder_id, elder.community_id, deadline, True, minutes)
+        handed.append((visit, elder))
+    return handed
 
 
 @dataclass(frozen=True)
