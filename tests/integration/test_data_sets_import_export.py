@@ -16,6 +16,7 @@ from careroute_local.cli import main
 from careroute_local.cli.console import EXIT_BAD_INPUT
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, history_date
+from tests.integration.data_commands import export, round_trip
 
 
 @pytest.fixture
@@ -29,23 +30,14 @@ def city_dir(small_city: Registry, tmp_path: Path) -> Path:
     return directory
 
 
-def export(directory: Path, as_of: str) -> dict[str, bytes]:
-    main(["data", "export", "--dir", str(directory), "--as-of", as_of])
-    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
-
-
 def test_export_import_export_of_every_data_set_is_byte_identical(
     loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city).isoformat()
-    main(["data", "import", "--dir", str(city_dir), "--as-of", as_of])
-    first = export(tmp_path / "first", as_of)
+    first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
     for spec in FILES:
         if (city_dir / spec.name).is_file():  # beds and bookings: the stack's own, below
             assert first[spec.name] == (city_dir / spec.name).read_bytes(), spec.name
     assert {"home_care_beds.csv", "meal_bookings.csv", "day_care_bookings.csv"} <= set(first)
-    main(["data", "import", "--dir", str(tmp_path / "first"), "--as-of", as_of])
-    assert export(tmp_path / "second", as_of) == first
 
 
 def test_a_rejected_import_writes_nothing(

@@ -18,6 +18,7 @@ from careroute_local.cli.console import EXIT_BAD_INPUT
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, history_date
 from tests.csv_rows import load_rows, save_rows
+from tests.integration.data_commands import export, round_trip
 from tests.unit.test_programme_data_csv import NEW_FILES, with_programmes
 
 
@@ -31,22 +32,13 @@ def city_dir(small_city: Registry, tmp_path: Path) -> Path:
     return directory
 
 
-def export(directory: Path, as_of: str) -> dict[str, bytes]:
-    main(["data", "export", "--dir", str(directory), "--as-of", as_of])
-    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
-
-
 def test_beds_and_bookings_export_import_export_is_byte_identical(
     loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city).isoformat()
-    main(["data", "import", "--dir", str(city_dir), "--as-of", as_of])
-    first = export(tmp_path / "first", as_of)
+    first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
     for file in NEW_FILES:
         assert len(load_rows(city_dir, file)) > 2, file
         assert first[file] == (city_dir / file).read_bytes(), file
-    main(["data", "import", "--dir", str(tmp_path / "first"), "--as-of", as_of])
-    assert export(tmp_path / "second", as_of) == first
 
 
 def test_a_rejected_bed_file_writes_nothing(
