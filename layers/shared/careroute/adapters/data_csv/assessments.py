@@ -7,7 +7,7 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located
+from careroute.adapters.registry_csv.writing import Located, scope_cells
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.scope_ids import scope_ids
@@ -95,7 +95,7 @@ def _scores(row: Row) -> tuple[tuple[str, int], ...]:
 
 def _request_cells(r: AssessmentRequest, located: Located) -> list[str]:
     return [
-        r.request_id, r.elder_id, r.community_id, r.street_id, r.district_id,
+        r.request_id, r.elder_id, *scope_cells(r),
         *located.cells(r.location), r.requested_on.isoformat(), r.deadline.isoformat(),
         r.status.value, r.level.value if r.level else "",
         ";".join(f"{name}={score}" for name, score in sorted(r.scores)),

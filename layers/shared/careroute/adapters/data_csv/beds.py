@@ -9,7 +9,7 @@ from datetime import date
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.adapters.registry_csv.writing import Located, scope_cells, window_cells
 from careroute.domain.beds import EQUIPMENT, BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.scope_ids import scope_ids
@@ -134,11 +134,11 @@ def _day_text(day: date | None) -> str:
 
 def _cells(b: HomeCareBed, located: Located) -> list[str]:
     return [
-        b.bed_id, b.elder_id, b.community_id, b.street_id, b.district_id,
+        b.bed_id, b.elder_id, *scope_cells(b),
         *located.cells(b.location), b.provider_id, b.subsistence.value, b.care_level.value,
         ";".join(sorted(b.equipment)), b.status.value, *(
             _day_text(day) for day in (b.applied_on, b.built_on, b.accepted_on, b.closed_on)
-        ), clock_text(b.window.start), clock_text(b.window.end),
+        ), *window_cells(b.window),
     ]  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import FACILITIES_FILE, Known
 from careroute.adapters.data_csv.moments import moment, moment_text
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located
+from careroute.adapters.registry_csv.writing import Located, scope_cells
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.scope_ids import scope_ids
 
@@ -88,7 +88,7 @@ def _take_places(row: Row, known: Known, booking: DayCareBooking) -> None:
 
 def _cells(b: DayCareBooking, located: Located) -> list[str]:
     return [
-        b.booking_id, b.centre_id, b.elder_id, b.community_id, b.street_id, b.district_id,
+        b.booking_id, b.centre_id, b.elder_id, *scope_cells(b),
         b.kind.value, b.first_day.isoformat(), b.last_day.isoformat(), b.status.value,
         b.booked_by, moment_text(b.booked_at),
     ]  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.domain.providers import Provider, ServiceWorker
 
 
@@ -60,8 +60,7 @@ def _read_worker(row: Row, known: Known) -> ServiceWorker | None:
 def _worker_cells(w: ServiceWorker, _located: Located) -> list[str]:
     return [
         w.worker_id, w.provider_id, ";".join(sorted(w.skills)),
-        clock_text(w.shift.start), clock_text(w.shift.end),
-        clock_text(w.lunch.start) if w.lunch else "", clock_text(w.lunch.end) if w.lunch else "",
+        *window_cells(w.shift), *window_cells(w.lunch),
     ]  # fmt: skip
 
 

@@ -9,7 +9,12 @@ from datetime import date
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, clock_text, iso_text
+from careroute.adapters.registry_csv.writing import (
+    Located,
+    iso_text,
+    scope_cells,
+    window_cells,
+)
 from careroute.domain.inspections import (
     CHECKLIST,
     MAX_SCORE,
@@ -82,8 +87,8 @@ def _scores(row: Row, kind: TargetKind | None) -> tuple[ItemScore, ...]:
 
 def _target_cells(t: InspectionTarget, located: Located) -> list[str]:
     return [
-        t.target_id, t.kind.value, t.name, t.community_id, t.street_id, t.district_id,
-        *located.cells(t.location), clock_text(t.window.start), clock_text(t.window.end),
+        t.target_id, t.kind.value, t.name, *scope_cells(t), *located.cells(t.location),
+        *window_cells(t.window),
         iso_text(t.due_date), iso_text(t.last_inspected), iso_text(t.available_from),
         str(t.beds), str(t.occupied_beds), ";".join(t.devices),
         ";".join(f"{s.item}={s.score}" for s in sorted(t.last_scores, key=lambda s: s.item)),
@@ -123,9 +128,7 @@ def _read_inspector(row: Row, known: Known) -> Inspector | None:
 def _inspector_cells(i: Inspector, located: Located) -> list[str]:
     return [
         i.inspector_id, i.district_id, *located.cells(i.base),
-        clock_text(i.shift.start), clock_text(i.shift.end),
-        clock_text(i.lunch_break.start) if i.lunch_break else "",
-        clock_text(i.lunch_break.end) if i.lunch_break else "",
+        *window_cells(i.shift), *window_cells(i.lunch_break),
         ";".join(sorted(i.skills)), ";".join(map(str, sorted(i.days_off))),
     ]  # fmt: skip
 

@@ -10,7 +10,7 @@ from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.data_csv.meals import MAX_MEALS
 from careroute.adapters.data_csv.moments import moment, moment_text
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.adapters.registry_csv.writing import Located, scope_cells, window_cells
 from careroute.domain.meals import MealBooking, MealMode, booking_id
 from careroute.domain.scope_ids import scope_ids
 
@@ -79,11 +79,10 @@ def _check_order(row: Row, known: Known, booking: MealBooking) -> None:
 
 
 def _cells(b: MealBooking, located: Located) -> list[str]:
-    window = [clock_text(b.window.start), clock_text(b.window.end)] if b.window else ["", ""]
     return [
-        b.day.isoformat(), b.elder_id, b.community_id, b.street_id, b.district_id, b.canteen_id,
+        b.day.isoformat(), b.elder_id, *scope_cells(b), b.canteen_id,
         b.mode.value, str(b.meals), str(b.subsidy_per_meal), b.placed_by, moment_text(b.placed_at),
-        *located.cells(b.location), *window,
+        *located.cells(b.location), *window_cells(b.window),
     ]  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, clock_text
+from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.planning.meals import Canteen, MealOrder
 
 MAX_VEHICLES = 1_000
@@ -109,7 +109,7 @@ def order_id(day: date, elder_id: str) -> str:
 def _order_cells(o: MealOrder, located: Located) -> list[str]:
     return [
         o.order_id.partition(":")[0], o.elder_id, o.canteen_id, *located.cells(o.location),
-        str(o.meals), clock_text(o.window.start), clock_text(o.window.end),
+        str(o.meals), *window_cells(o.window),
     ]  # fmt: skip
 
 

@@ -13,7 +13,13 @@ from careroute.adapters.registry_csv.columns import (
     STEWARD_COLUMNS,
     STEWARDS_FILE,
 )
-from careroute.adapters.registry_csv.writing import Located, clock_text, iso_text, write_csv
+from careroute.adapters.registry_csv.writing import (
+    Located,
+    iso_text,
+    scope_cells,
+    window_cells,
+    write_csv,
+)
 from careroute.domain import clock
 from careroute.domain.geo import Crs
 from careroute.domain.policy import Policy, load_policy
@@ -49,19 +55,17 @@ def write_registry(
     steward_rows = (
         [
             s.steward_id, s.community_id, s.name,
-            clock_text(s.shift.start), clock_text(s.shift.end),
-            clock_text(s.lunch_break.start) if s.lunch_break else "",
-            clock_text(s.lunch_break.end) if s.lunch_break else "",
+            *window_cells(s.shift), *window_cells(s.lunch_break),
             s.mode.value, str(s.max_visits_per_day), ";".join(map(str, sorted(s.days_off))),
         ]
         for s in registry.stewards
     )  # fmt: skip
     elder_rows = (
         [
-            e.elder_id, e.community_id, e.street_id, e.district_id, e.name, e.address,
+            e.elder_id, *scope_cells(e), e.name, e.address,
             *located.cells(e.location),
             ";".join(sorted(c.value for c in e.categories)), e.birth_date.isoformat(),
-            policy.tier_of(e, as_of).value, clock_text(e.window.start), clock_text(e.window.end),
+            policy.tier_of(e, as_of).value, *window_cells(e.window),
             e.status.value, iso_text(e.last_visited_on), iso_text(e.urgent_until),
             e.phone, e.guardian, e.guardian_phone, *located.tail,
         ]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from careroute.adapters.registry_csv.columns import CRS_COLUMN
 from careroute.domain.geo import Crs, from_wgs84
-from careroute.domain.vocabulary import GeoPoint
+from careroute.domain.scope_ids import HasScopeIds
+from careroute.domain.vocabulary import GeoPoint, TimeWindow
 
 
 class Located:
@@ -46,6 +47,18 @@ def clock_text(seconds: int) -> str:
     """'HH:MM', or 'HH:MM:SS' when the time is not on a whole minute."""
     text = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
     return text if seconds % 60 == 0 else f"{text}:{seconds % 60:02d}"
+
+
+def window_cells(window: TimeWindow | None) -> list[str]:
+    """A window's start and end cells (`clock_text`), or two empty cells for no window."""
+    if window is None:
+        return ["", ""]
+    return [clock_text(window.start), clock_text(window.end)]
+
+
+def scope_cells(placed: HasScopeIds) -> list[str]:
+    """The community, street and district id cells, in the order every file has them."""
+    return [placed.community_id, placed.street_id, placed.district_id]
 
 
 def iso_text(day: date | None) -> str:
