@@ -61,6 +61,16 @@ def xlsx_rows(response: HttpResponse, kind: str) -> list[dict[str, Any]]:
     return [dict(zip([c.field for c in columns], line, strict=True)) for line in lines]
 
 
+def exported(
+    pump: EventPump, kind: str, role: str, scope: str | None, query: dict[str, str]
+) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """The rows of GET /exports/<kind> for `query`, as CSV and as XLSX (each checked as above)."""
+    path = f"/exports/{kind}"
+    as_csv = csv_rows(get(pump, path, role, scope, query))
+    as_xlsx = xlsx_rows(get(pump, path, role, scope, {**query, "format": "xlsx"}), kind)
+    return as_csv, as_xlsx
+
+
 def number(text: str) -> float | None:
     return float(text) if text else None
 
@@ -98,11 +108,7 @@ def test_the_coverage_export_holds_the_coverage_routes_rows_in_csv_and_xlsx(
     query = {"month": MONTH, "scope": "district:D01"}
     body = get(visited, "/coverage", "district_official", "D01", query).json()
     assert body["tiers"] and any(row["elders_visited"] for row in body["tiers"])
-    as_csv = csv_rows(get(visited, "/exports/coverage", "district_official", "D01", query))
-    as_xlsx = xlsx_rows(
-        get(visited, "/exports/coverage", "district_official", "D01", {**query, "format": "xlsx"}),
-        "coverage",
-    )
+    as_csv, as_xlsx = exported(visited, "coverage", "district_official", "D01", query)
     assert len(as_csv) == len(as_xlsx) == len(body["tiers"]) == 4
     for row, in_csv, in_xlsx in zip(body["tiers"], as_csv, as_xlsx, strict=True):
         assert in_csv["scope"] == in_xlsx["scope"] == "district:D01"
@@ -122,12 +128,7 @@ def test_the_overdue_export_lists_the_overdue_routes_elders_in_its_order(
     query = {"scope": "street:S001", "on": later}
     body = get(loaded_stack, "/overdue", "street_official", "S001", query).json()
     assert body["count"] > 0
-    as_csv = csv_rows(get(loaded_stack, "/exports/overdue", "street_official", "S001", query))
-    as_xlsx = xlsx_rows(
-        get(loaded_stack, "/exports/overdue", "street_official", "S001",
-            {**query, "format": "xlsx"}),
-        "overdue",
-    )  # fmt: skip
+    as_csv, as_xlsx = exported(loaded_stack, "overdue", "street_official", "S001", query)
     assert len(as_csv) == len(as_xlsx) == body["count"]
     for elder, in_csv, in_xlsx in zip(body["elders"], as_csv, as_xlsx, strict=True):
         assert in_csv["elder_id"] == in_xlsx["elder_id"] == elder["elder_id"]
@@ -147,11 +148,7 @@ def test_the_tickets_export_holds_the_tickets_routes_rows_with_beijing_times(
     query = {"scope": "district:D01", "status": "all"}
     body = get(visited, "/tickets", "city_admin", None, query).json()
     assert body["count"] >= 2
-    as_csv = csv_rows(get(visited, "/exports/tickets", "city_admin", None, query))
-    as_xlsx = xlsx_rows(
-        get(visited, "/exports/tickets", "city_admin", None, {**query, "format": "xlsx"}),
-        "tickets",
-    )
+    as_csv, as_xlsx = exported(visited, "tickets", "city_admin", None, query)
     assert len(as_csv) == len(as_xlsx) == body["count"]
     for ticket, in_csv, in_xlsx in zip(body["tickets"], as_csv, as_xlsx, strict=True):
         for field in ("ticket_id", "elder_id", "community_id", "category", "severity", "status"):

@@ -13,7 +13,7 @@ from careroute.domain.vocabulary import CHINA_TZ, Registry, Tier
 from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
 from tests.conftest import TODAY
-from tests.integration.test_api_exports import csv_rows, get, xlsx_rows
+from tests.integration.test_api_exports import exported, get
 
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 QUERY = {"month": LAST_MONTH, "scope": "street:S001"}
@@ -37,12 +37,7 @@ def one_visit_last_month(loaded_stack: EventPump, small_city: Registry) -> str:
 def test_last_months_misses_are_the_streets_elders_no_visit_covered(
     loaded_stack: EventPump, small_city: Registry, one_visit_last_month: str
 ) -> None:
-    as_csv = csv_rows(get(loaded_stack, "/exports/misses", "street_official", "S001", QUERY))
-    as_xlsx = xlsx_rows(
-        get(loaded_stack, "/exports/misses", "street_official", "S001",
-            {**QUERY, "format": "xlsx"}),
-        "misses",
-    )  # fmt: skip
+    as_csv, as_xlsx = exported(loaded_stack, "misses", "street_official", "S001", QUERY)
     monthly = {r["elder_id"] for r in as_csv if r["monthly_missed"] == "是"}
     street = {e.elder_id for e in small_city.elders if e.street_id == "S001"}
     assert monthly == street - {one_visit_last_month}
