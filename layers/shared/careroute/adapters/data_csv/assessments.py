@@ -39,8 +39,7 @@ ASSESSORS = DataFile(
 
 def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
     request_id = row.text("request_id")
-    community = known.place(row)
-    elder = known.elder(row, community.community_id if community else None)
+    community, elder = known.placed_elder(row)
     location = row.location()
     requested_on = row.day("requested_on")
     deadline = row.day("deadline")

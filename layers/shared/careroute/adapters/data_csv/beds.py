@@ -28,8 +28,7 @@ accepted before it closed)."""
 
 def _read(row: Row, known: Known) -> HomeCareBed | None:
     bed_id = row.text("bed_id")
-    community = known.place(row)
-    elder = known.elder(row, community.community_id if community else None)
+    community, elder = known.placed_elder(row)
     location = row.location()
     provider_id = _provider(row, known, community.district_id if community else "")
     subsistence = row.choice("subsistence", Subsistence)

@@ -17,8 +17,7 @@ from careroute.domain.scope_ids import scope_ids
 def _read(row: Row, known: Known) -> DayCareBooking | None:
     booking_id = row.text("booking_id")
     centre_id = known.listed(row, "centre_id", FACILITIES_FILE)
-    community = known.place(row)
-    elder = known.elder(row, community.community_id if community else None)
+    community, elder = known.placed_elder(row)
     _check_centre(row, known, centre_id, community.district_id if community else "")
     kind = row.choice("kind", CareKind)
     first_day, last_day = row.day("first_day"), row.day("last_day")

@@ -123,6 +123,12 @@ class Known:
             row.error("elder_id", f"elder {elder_id} lives in community {elder.community_id}")
         return elder
 
+    def placed_elder(self, row: Row) -> tuple[Community | None, Elder | None]:
+        """The row's community (checked as `place` checks it) and its elder, who must live
+        in that community."""
+        community = self.place(row)
+        return community, self.elder(row, community.community_id if community else None)
+
     def listed(self, row: Row, field: str, file: str) -> str:
         """The row's `field`, which must be an id on some row of `file`."""
         value = row.text(field)

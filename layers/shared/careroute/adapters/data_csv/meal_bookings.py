@@ -19,8 +19,7 @@ MAX_SUBSIDY_YUAN = 1_000
 
 def _read(row: Row, known: Known) -> MealBooking | None:
     day = row.day("day")
-    community = known.place(row)
-    elder = known.elder(row, community.community_id if community else None)
+    community, elder = known.placed_elder(row)
     canteen_id = known.listed(row, "canteen_id", CANTEENS_FILE)
     canteen = known.canteens.get(canteen_id)
     served = canteen.community_ids if canteen is not None else None
