@@ -168,6 +168,17 @@ def _capacity_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
     capacity.add_argument("--csv", type=Path, metavar="FILE", help="write every community's row")
 
 
+SIMULATED_RATES = (
+    ("not_home", 0.15, "share of attempts where the elder is not home"),
+    ("refuse", 0.03, "share of attempts the elder refuses"),
+    ("sick", 0.02, "chance a working steward falls sick on a day (1-3 days)"),
+    ("resend", 0.02, "share of daily batches a phone sends twice"),
+    ("appointment_kept", 0.95, "share of booked retries the elder keeps"),
+)
+"""The simulation's rates `simulate` takes as options (the field of `Rates`, its option's
+default and help): `--not-home`, `--refuse`, ...; the other rates keep their defaults."""
+
+
 def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     simulate = commands.add_parser(
         "simulate",
@@ -186,14 +197,9 @@ def _simulate_options(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--scale", type=scale, default=1.0, help="share of communities to keep (0-1]"
     )
     simulate.add_argument("--days", type=int, help="only the month's first N days")
-    for name, default, what in (
-        ("--not-home", 0.15, "share of attempts where the elder is not home"),
-        ("--refuse", 0.03, "share of attempts the elder refuses"),
-        ("--sick", 0.02, "chance a working steward falls sick on a day (1-3 days)"),
-        ("--resend", 0.02, "share of daily batches a phone sends twice"),
-        ("--appointment-kept", 0.95, "share of booked retries the elder keeps"),
-    ):
-        simulate.add_argument(name, type=rate, default=default, help=f"{what} ({default})")
+    for name, default, what in SIMULATED_RATES:
+        option = "--" + name.replace("_", "-")
+        simulate.add_argument(option, type=rate, default=default, help=f"{what} ({default})")
     simulate.add_argument(
         "--engine",
         choices=("stack", "memory"),

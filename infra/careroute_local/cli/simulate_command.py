@@ -10,6 +10,7 @@ import sys
 import time
 
 from careroute_local.cli.console import EXIT_BAD_INPUT, console
+from careroute_local.cli.parser import SIMULATED_RATES
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
@@ -45,13 +46,7 @@ def cmd_simulate(args: argparse.Namespace) -> None:
             month=args.month,
             seed=args.seed,
             city_seed=args.city_seed,
-            rates=Rates(
-                not_home=args.not_home,
-                refuse=args.refuse,
-                sick=args.sick,
-                resend=args.resend,
-                appointment_kept=args.appointment_kept,
-            ),
+            rates=Rates(**{name: getattr(args, name) for name, _, _ in SIMULATED_RATES}),
             districts=tuple(args.districts) if args.districts else None,
             scale=args.scale,
             days=args.days,
