@@ -4,13 +4,12 @@ alarm) still finds the responder on the way, free to make the tighter deadline."
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from careroute_synthetic.city import generate_city
 
-from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Community, Elder, Steward, parse_clock
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_route import (
@@ -21,9 +20,8 @@ from careroute.planning.urgent_route import (
 )
 from careroute.service_layer.route_plan import plan_day
 from tests.builders import free_after_visit
+from tests.unit.urgent_day import DAY, POLICY
 
-POLICY = load_policy()
-DAY = date(2026, 12, 8)  # a Tuesday
 NO_MOVEMENT_MINUTES, FALL_MINUTES, ON_SITE_MINUTES = 45, 20, 30
 
 

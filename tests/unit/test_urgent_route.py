@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,6 @@ from careroute_synthetic.devices import generate_devices
 
 from careroute.domain.devices import REPORTS, DeviceKind
 from careroute.domain.incidents import EventType
-from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Community,
@@ -33,9 +32,7 @@ from careroute.planning.urgent_route import (
 )
 from careroute.service_layer.route_plan import plan_day
 from tests.builders import free_after_visit
-
-POLICY = load_policy()
-DAY = date(2026, 12, 8)  # a Tuesday
+from tests.unit.urgent_day import DAY, POLICY
 
 
 @pytest.fixture(scope="module")
