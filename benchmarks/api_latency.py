@@ -18,6 +18,7 @@ from elsewhere on the machine falls on both sides of a ratio, not on one.
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 import uuid
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
+    load_at_start = os.getloadavg()
     today, city = heping_today(scale=0.05)
     console = Console(stderr=True)
     plan_date = main_job.next_working_day(today)
@@ -179,6 +181,11 @@ def main() -> None:
         audited = route_reads_stored(stack, route["community_id"])
 
     route_reads = 20 + n + args.clients * (total // args.clients)
+    loads = (load_at_start, os.getloadavg())
+    print(
+        "load average at start, at end: "
+        + "; ".join(f"{a:.1f}, {b:.1f}, {c:.1f}" for a, b, c in loads)
+    )
     print(f"route: {len(route['stops'])} stops, item {len(str(item))} chars; {n} requests each")
     print(
         "| operation | HTTP p50 ms | HTTP p99 ms | raw DynamoDB p50 ms | raw p99 ms "
