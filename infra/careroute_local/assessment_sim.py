@@ -38,6 +38,7 @@ from careroute.adapters.memory_assessments import (
     MemoryAssessorRoutes,
     MemoryAssessors,
 )
+from careroute.domain import clock
 from careroute.domain.access import Caller, Role
 from careroute.domain.assessment_instrument import Instrument
 from careroute.domain.errors import CareRouteError
@@ -53,6 +54,9 @@ REQUEST_SHARE = 0.01
 """Of the elders a steward visits, the share whose need the steward asks to be assessed."""
 PLAN_AT = 20 * 3600
 """The planner's evening run (seconds after midnight, China time)."""
+REGISTRY_AT = 20 * 3600 + 45 * 60
+"""When the day's grades are written to the engine's registry: after the day's visits,
+confirmations and duty round, before the engine's nightly plan of the next day (21:00)."""
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
 
 RegistryPatch = Callable[[str, str, list[str]], tuple[int, Any]]
@@ -190,12 +194,14 @@ class AssessmentDays:
         self, before: Elder, graded: Elder, day: date, registry: RegistryPatch | None
     ) -> tuple[str, str]:
         """The elder's tier for tomorrow's plan before and after the grade; a grade that
-        changed the categories is sent to the engine's registry."""
+        changed the categories is sent to the engine's registry that evening (REGISTRY_AT:
+        the stack checks the official's token against the time of the change)."""
         tomorrow = day + timedelta(days=1)
         tiers = (self.policy.tier_of(before, tomorrow), self.policy.tier_of(graded, tomorrow))
         if graded.categories != before.categories and registry is not None:
             categories = sorted(c.value for c in graded.categories)
-            status, _ = registry(graded.community_id, graded.elder_id, categories)
+            with clock.use(clock.SimulatedClock(at(day, REGISTRY_AT))):
+                status, _ = registry(graded.community_id, graded.elder_id, categories)
             ok = status == 200
             self.counts["registry_categories_changed" if ok else f"registry_refused_{status}"] += 1
         return tiers[0].value, tiers[1].value

@@ -37,9 +37,11 @@ class Patches:
 
     def __init__(self) -> None:
         self.asked: dict[str, list[str]] = {}
+        self.at: dict[str, datetime] = {}
 
     def __call__(self, community_id: str, elder_id: str, categories: list[str]) -> tuple[int, Any]:
         self.asked[elder_id] = categories
+        self.at[elder_id] = clock.now()
         return 200, {"elder_id": elder_id, "changed": ["categories"]}
 
 
@@ -62,6 +64,9 @@ def test_each_grade_changing_the_categories_is_sent_to_the_engines_registry(
         assert result["tier_after"] == POLICY.tier_of(graded, tomorrow).value
         if graded.categories != old.categories:
             assert patches.asked[old.elder_id] == sorted(c.value for c in graded.categories)
+            # that evening, after the day's work and before the next day's plan (21:00)
+            evening = datetime.combine(tomorrow - timedelta(days=1), time(20, 45), CHINA_TZ)
+            assert patches.at[old.elder_id] == evening
         else:
             assert old.elder_id not in patches.asked
     figures = result_figures(days.results)
