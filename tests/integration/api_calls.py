@@ -8,6 +8,24 @@ from typing import Any
 from careroute_local.pump import EventPump, HttpResponse
 
 
+def send_json(
+    pump: EventPump,
+    method: str,
+    path: str,
+    auth: dict[str, str],
+    body: Any = None,
+    key: str | None = None,
+    query: dict[str, str] | None = None,
+) -> HttpResponse:
+    """`method` `path` with `body` as JSON (a str as it is, e.g. a malformed body under test;
+    no body for None), the caller's `auth` headers and, when given, the Idempotency-Key `key`."""
+    headers = {"content-type": "application/json", **auth}
+    if key is not None:
+        headers["idempotency-key"] = key
+    text = body if body is None or isinstance(body, str) else json.dumps(body)
+    return pump.invoke_http(method, path, headers=headers, query=query, body=text)
+
+
 def post_json(
     pump: EventPump,
     path: str,
@@ -15,10 +33,5 @@ def post_json(
     body: Any = None,
     key: str | None = None,
 ) -> HttpResponse:
-    """POST `body` as JSON (no body for None) with the caller's `auth` headers and, when
-    given, the Idempotency-Key `key`."""
-    headers = {"content-type": "application/json", **auth}
-    if key is not None:
-        headers["idempotency-key"] = key
-    text = json.dumps(body) if body is not None else None
-    return pump.invoke_http("POST", path, headers=headers, body=text)
+    """POST `body` to `path` as `send_json` sends it."""
+    return send_json(pump, "POST", path, auth, body, key)

@@ -14,6 +14,7 @@ from careroute.adapters.dynamodb.visits import all_visits
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, china_now
+from tests.integration.api_calls import post_json
 from tests.integration.planned_day import plan_the_day, read_route
 
 
@@ -21,11 +22,7 @@ def post_visit(
     pump: EventPump, body: object, key: str | None = "key-0000001", steward: str = "W0001"
 ) -> HttpResponse:
     """POST /visits as the steward `steward` (the body's steward_id, if any, is only checked)."""
-    headers = {"content-type": "application/json", **bearer(pump, "steward", steward)}
-    if key is not None:
-        headers["idempotency-key"] = key
-    raw = body if isinstance(body, str) else json.dumps(body)
-    return pump.invoke_http("POST", "/visits", headers=headers, body=raw)
+    return post_json(pump, "/visits", bearer(pump, "steward", steward), body, key)
 
 
 def get(
@@ -344,10 +341,7 @@ def test_the_openapi_document_and_docs_page_need_no_token(loaded_stack: EventPum
 
 
 def post_batch(pump: EventPump, items: list[dict[str, object]], steward: str = "W0001") -> Any:
-    headers = {"content-type": "application/json", **bearer(pump, "steward", steward)}
-    return pump.invoke_http(
-        "POST", "/visits/batch", headers=headers, body=json.dumps({"items": items})
-    )
+    return post_json(pump, "/visits/batch", bearer(pump, "steward", steward), {"items": items})
 
 
 def test_a_batch_queued_offline_is_recorded_once_even_when_resent_out_of_order(

@@ -3,7 +3,6 @@ nothing), and that the planner's view of the steward (`works_on`) follows it."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from careroute.adapters.dynamodb import registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer
+from tests.integration.api_calls import send_json
 
 PATH = "/stewards/W0001/leave"  # W0001 looks after C0001, in street S001 of district D01
 LEAVE = [TODAY + timedelta(days=9), TODAY + timedelta(days=2), TODAY + timedelta(days=3)]
@@ -20,9 +20,7 @@ def call(
     pump: EventPump, method: str, role: str, scope: str | None, body: object = None,
     path: str = PATH,
 ) -> HttpResponse:  # fmt: skip
-    headers = {"content-type": "application/json", **bearer(pump, role, scope)}
-    raw = None if body is None else body if isinstance(body, str) else json.dumps(body)
-    return pump.invoke_http(method, path, headers=headers, body=raw)
+    return send_json(pump, method, path, bearer(pump, role, scope), body)
 
 
 def iso(days: list[date]) -> list[str]:

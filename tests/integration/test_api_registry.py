@@ -18,6 +18,7 @@ from careroute.entrypoints.policy_in_force import current_policy
 from careroute.service_layer.bureau import checked_policy
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, nightly_tick_time
+from tests.integration.api_calls import send_json
 
 
 def call(
@@ -29,9 +30,7 @@ def call(
     query: dict[str, str] | None = None,
     body: object = None,
 ) -> HttpResponse:
-    headers = {"content-type": "application/json", **bearer(pump, role, scope)}
-    raw = None if body is None else body if isinstance(body, str) else json.dumps(body)
-    return pump.invoke_http(method, path, headers=headers, query=query, body=raw)
+    return send_json(pump, method, path, bearer(pump, role, scope), body, query=query)
 
 
 def reads(community_id: str) -> list[Entry]:

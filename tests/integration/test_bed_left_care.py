@@ -5,15 +5,13 @@ the API function, on the beds table), and the elder's bed is no longer open."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from careroute.adapters.dynamodb import home_care_beds
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
-from tests.integration.api_calls import post_json
+from tests.integration.api_calls import post_json, send_json
 from tests.integration.market_city import with_market
 from tests.integration.test_beds import bed_body, build_and_accept, elders
 
@@ -37,11 +35,8 @@ def test_a_deceased_elders_bed_is_closed_by_the_registry_change(
             if b.elder_id == elder.elder_id] == [bed_id]  # fmt: skip
 
     admin = bearer(stack, "city_admin")
-    patched = stack.invoke_http(
-        "PATCH", f"/elders/{elder.community_id}/{elder.elder_id}",
-        headers={"content-type": "application/json", **admin},
-        body=json.dumps({"status": "deceased"}),
-    )  # fmt: skip
+    path = f"/elders/{elder.community_id}/{elder.elder_id}"
+    patched = send_json(stack, "PATCH", path, admin, {"status": "deceased"})
     assert patched.status == 200, patched.body
     bed, _ = home_care_beds.get_bed(bed_id)
     assert (bed.status.value, bed.closed_on) == ("closed", TODAY)

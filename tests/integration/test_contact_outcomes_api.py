@@ -18,6 +18,7 @@ from careroute.service_layer.coverage_check import check_month
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
 from tests.conftest import bearer, china_now
+from tests.integration.api_calls import post_json
 
 
 def test_a_phone_and_a_video_contact_are_stored_and_tallied_but_visit_nobody(
@@ -26,20 +27,12 @@ def test_a_phone_and_a_video_contact_are_stored_and_tallied_but_visit_nobody(
     steward = small_city.stewards[0]
     elder = next(e for e in small_city.elders if e.community_id == steward.community_id)
     now = china_now().replace(microsecond=0)
-    headers = {
-        "content-type": "application/json",
-        **bearer(loaded_stack, "steward", steward.steward_id),
-    }
+    auth = bearer(loaded_stack, "steward", steward.steward_id)
     call = {"elder_id": elder.elder_id, "outcome": "phone_contact", "visited_at": now.isoformat()}
-    single = loaded_stack.invoke_http(
-        "POST", "/visits", headers={**headers, "idempotency-key": "call-0000001"},
-        body=json.dumps(call),
-    )  # fmt: skip
+    single = post_json(loaded_stack, "/visits", auth, call, key="call-0000001")
     video = {**call, "outcome": "video_contact", "idempotency_key": "call-0000002",
              "visited_at": (now - timedelta(hours=1)).isoformat()}  # fmt: skip
-    batch = loaded_stack.invoke_http(
-        "POST", "/visits/batch", headers=headers, body=json.dumps({"items": [video]})
-    )
+    batch = post_json(loaded_stack, "/visits/batch", auth, {"items": [video]})
 
     assert single.status == 201, single.text
     assert single.json()["outcome"] == "phone_contact"
@@ -80,9 +73,8 @@ def test_with_the_bureaus_setting_a_call_covers_the_month_everywhere_it_is_count
             "outcome": "phone_contact",
             "visited_at": now.isoformat(),
         }
-        headers = {"content-type": "application/json", "idempotency-key": "call-0000003",
-                   **bearer(loaded_stack, "steward", steward.steward_id)}  # fmt: skip
-        posted = loaded_stack.invoke_http("POST", "/visits", headers=headers, body=json.dumps(call))
+        auth = bearer(loaded_stack, "steward", steward.steward_id)
+        posted = post_json(loaded_stack, "/visits", auth, call, key="call-0000003")
         assert posted.status == 201, posted.text
         loaded_stack.drain_stream("VisitsTable")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -17,6 +16,7 @@ from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
+from tests.integration.api_calls import post_json, send_json
 
 
 def plan(pump: EventPump) -> dict:
@@ -41,13 +41,8 @@ def post_outcome(pump: EventPump, steward_id: str, stop: dict, key: str) -> Http
         "outcome": "visited",
         "visited_at": at.isoformat(),
     }
-    headers = {
-        "content-type": "application/json",
-        "idempotency-key": key,
-        **bearer(pump, "steward", steward_id),
-    }
     with clock.use(lambda: at.replace(hour=18)):
-        return pump.invoke_http("POST", "/visits", headers=headers, body=json.dumps(body))
+        return post_json(pump, "/visits", bearer(pump, "steward", steward_id), body, key)
 
 
 def test_an_absent_stewards_urgent_visits_go_to_the_nearest_stewards_at_work(
@@ -108,11 +103,8 @@ def test_nobody_is_planned_on_a_public_holiday(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     holidays = {"holidays": [{"date": PLAN_DATE.isoformat(), "name": "测试假日"}]}
-    saved = loaded_stack.invoke_http(
-        "PUT",
-        "/holidays",
-        headers={"content-type": "application/json", **bearer(loaded_stack, "city_admin")},
-        body=json.dumps(holidays),
+    saved = send_json(
+        loaded_stack, "PUT", "/holidays", bearer(loaded_stack, "city_admin"), holidays
     )
     assert saved.status == 200, saved.text
     fan_out = plan(loaded_stack)
@@ -138,12 +130,10 @@ def test_a_sick_call_on_a_planned_day_hands_its_urgent_visits_out_at_once(
     assert not any(s["cover"] for d in routes.routes_on(PLAN_DATE) for s in d["stops"])
     morning = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=8)
     with clock.use(lambda: morning):
-        response = loaded_stack.invoke_http(
-            "PUT",
-            f"/stewards/{steward.steward_id}/leave",
-            headers={"content-type": "application/json", **bearer(loaded_stack, "city_admin")},
-            body=json.dumps({"dates": [PLAN_DATE.isoformat()]}),
-        )
+        response = send_json(
+            loaded_stack, "PUT", f"/stewards/{steward.steward_id}/leave",
+            bearer(loaded_stack, "city_admin"), {"dates": [PLAN_DATE.isoformat()]},
+        )  # fmt: skip
     assert response.status == 200, response.text
     loaded_stack.drain_queue("PlanJobsQueue")
     covered = {

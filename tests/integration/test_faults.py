@@ -38,6 +38,7 @@ from careroute_local import faults
 from careroute_local.cli import main
 from careroute_local.pump import EventPump, load_handler
 from tests.conftest import PLAN_DATE, bearer, china_now, nightly_tick_time
+from tests.integration.api_calls import post_json
 
 NOW = china_now().replace(microsecond=0)
 MONTH = NOW.strftime("%Y-%m")
@@ -72,9 +73,7 @@ def day_outcomes(limit: int | None = None) -> list[Post]:
 
 
 def post(pump: EventPump, steward: str, key: str, body: dict[str, Any]) -> tuple[int, Any]:
-    headers = {"content-type": "application/json", "idempotency-key": key,
-               **bearer(pump, "steward", steward)}  # fmt: skip
-    response = pump.invoke_http("POST", "/visits", headers=headers, body=json.dumps(body))
+    response = post_json(pump, "/visits", bearer(pump, "steward", steward), body, key)
     return response.status, response.json()
 
 

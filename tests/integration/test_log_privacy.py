@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import bearer, china_now
+from tests.integration.api_calls import post_json
 from tests.integration.planned_day import plan_the_day, read_route
 
 MARKER = "PRIVATE-MARKER-7f3a9c"
@@ -38,16 +38,8 @@ def test_planning_reading_a_route_and_recording_a_visit_log_no_names_addresses_o
         "findings": [{"category": "safety_hazard", "severity": "urgent", "note": MARKER}],
         "location": {"lat": 41.7961, "lng": 123.4012},
     }
-    posted = loaded_stack.invoke_http(
-        "POST",
-        "/visits",
-        headers={
-            "content-type": "application/json",
-            "idempotency-key": "key-privacy01",
-            **bearer(loaded_stack, "steward", steward.steward_id),
-        },
-        body=json.dumps(visit),
-    )
+    auth = bearer(loaded_stack, "steward", steward.steward_id)
+    posted = post_json(loaded_stack, "/visits", auth, visit, key="key-privacy01")
     assert posted.status == 201
     assert loaded_stack.drain_stream("VisitsTable").failed == 0
 

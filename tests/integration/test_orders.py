@@ -23,6 +23,7 @@ from careroute.domain.vocabulary import Elder, ElderStatus, Registry
 from careroute.service_layer.orders import OrderRequest, place_order
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, TODAY, bearer, china_now
+from tests.integration.api_calls import post_json
 from tests.integration.market_city import with_market
 
 
@@ -54,8 +55,7 @@ def body(elder: Elder, service: str = "cleaning", **extra: object) -> str:
 
 
 def post(pump: EventPump, auth: dict[str, str], text: str, key: str) -> HttpResponse:
-    headers = {"content-type": "application/json", "idempotency-key": key, **auth}
-    return pump.invoke_http("POST", "/orders", headers=headers, body=text)
+    return post_json(pump, "/orders", auth, text, key)
 
 
 def minutes_used(elder: Elder) -> int:

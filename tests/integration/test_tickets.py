@@ -4,7 +4,6 @@ overdue ones, and the API lists and closes them within role and scope."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from careroute.domain.vocabulary import (
 from careroute_local.pump import EventPump, HttpResponse
 from tests.builders import a_visit_to
 from tests.conftest import bearer, china_now
+from tests.integration.api_calls import post_json
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
 VISITED_AT = NOW - timedelta(hours=1)
@@ -64,9 +64,8 @@ def community_tickets(community_id: str) -> list[tickets.Ticket]:
 
 
 def close(pump: EventPump, tid: str, role: str, scope: str | None) -> HttpResponse:
-    body = json.dumps({"action": "gas company replaced the hose", "result": "no leak"})
-    headers = {"content-type": "application/json", **bearer(pump, role, scope)}
-    return pump.invoke_http("POST", f"/tickets/{tid}/close", headers=headers, body=body)
+    body = {"action": "gas company replaced the hose", "result": "no leak"}
+    return post_json(pump, f"/tickets/{tid}/close", bearer(pump, role, scope), body)
 
 
 def listing(pump: EventPump, role: str, scope: str | None, query: dict[str, str]) -> HttpResponse:
@@ -181,13 +180,8 @@ def test_closing_an_unknown_ticket_is_404_and_a_missing_result_is_422(
 ) -> None:
     pump, _, steward_id = opened
     assert close(pump, "tk-unknown", "steward", steward_id).status == 404
-    headers = {"content-type": "application/json", **bearer(pump, "steward", steward_id)}
-    response = pump.invoke_http(
-        "POST",
-        f"/tickets/{ticket_id('v-tickets-1', 0)}/close",
-        headers=headers,
-        body=json.dumps({"action": "called"}),
-    )
+    path = f"/tickets/{ticket_id('v-tickets-1', 0)}/close"
+    response = post_json(pump, path, bearer(pump, "steward", steward_id), {"action": "called"})
     assert response.status == 422
 
 

@@ -6,7 +6,6 @@ someone else; a same-morning re-plan of the responder's route keeps the urgent s
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
@@ -57,20 +56,16 @@ def post(pump: EventPump, path: str, auth: dict[str, str], payload: Any = None) 
 
 def order(pump: EventPump, elder: Elder, key: str, start: str, end: str) -> str:
     """A bathing order for PLAN_DATE placed by the family and dispatched; its id."""
-    text = json.dumps(
-        {
-            "elder_id": elder.elder_id,
-            "community_id": elder.community_id,
-            "service": "bathing",
-            "service_date": PLAN_DATE.isoformat(),
-            "window_start": start,
-            "window_end": end,
-            "self_paid": True,
-        }
-    )
-    headers = {"content-type": "application/json", "idempotency-key": key,
-               **bearer(pump, "family", elder.elder_id)}  # fmt: skip
-    placed = pump.invoke_http("POST", "/orders", headers=headers, body=text)
+    body = {
+        "elder_id": elder.elder_id,
+        "community_id": elder.community_id,
+        "service": "bathing",
+        "service_date": PLAN_DATE.isoformat(),
+        "window_start": start,
+        "window_end": end,
+        "self_paid": True,
+    }
+    placed = post_json(pump, "/orders", bearer(pump, "family", elder.elder_id), body, key)
     assert placed.status == 201, placed.text
     assert pump.drain_stream("OrdersTable").failed == 0
     return str(placed.json()["order_id"])
