@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from careroute_local.pump import EventPump, HttpResponse
+from tests.conftest import bearer
 
 
 def send_json(
@@ -35,3 +36,10 @@ def post_json(
 ) -> HttpResponse:
     """POST `body` to `path` as `send_json` sends it."""
     return send_json(pump, "POST", path, auth, body, key)
+
+
+def get(
+    pump: EventPump, path: str, role: str, scope: str | None, query: dict[str, str] | None = None
+) -> HttpResponse:
+    """GET `path` (with `query`) as a caller of `role` in `scope`."""
+    return pump.invoke_http("GET", path, headers=bearer(pump, role, scope), query=query)

@@ -14,7 +14,7 @@ from careroute.adapters.dynamodb.visits import all_visits
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, china_now
-from tests.integration.api_calls import post_json
+from tests.integration.api_calls import get, post_json
 from tests.integration.planned_day import plan_the_day, read_route
 
 
@@ -23,12 +23,6 @@ def post_visit(
 ) -> HttpResponse:
     """POST /visits as the steward `steward` (the body's steward_id, if any, is only checked)."""
     return post_json(pump, "/visits", bearer(pump, "steward", steward), body, key)
-
-
-def get(
-    pump: EventPump, path: str, role: str, scope: str | None, query: dict[str, str] | None = None
-) -> HttpResponse:
-    return pump.invoke_http("GET", path, headers=bearer(pump, role, scope), query=query)
 
 
 def a_visit(city: Registry, **changes: object) -> dict[str, object]:

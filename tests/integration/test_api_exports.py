@@ -25,16 +25,11 @@ from careroute.domain.vocabulary import (
 from careroute.service_layer.exports import EXPORT_COLUMNS
 from careroute_local.pump import EventPump, HttpResponse
 from tests.builders import a_visit_to
-from tests.conftest import TODAY, bearer, china_now
+from tests.conftest import TODAY, china_now
+from tests.integration.api_calls import get
 
 MONTH = TODAY.strftime("%Y-%m")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get(
-    pump: EventPump, path: str, role: str, scope: str | None, query: dict[str, str]
-) -> HttpResponse:
-    return pump.invoke_http("GET", path, headers=bearer(pump, role, scope), query=query)
 
 
 def csv_rows(response: HttpResponse) -> list[dict[str, str]]:

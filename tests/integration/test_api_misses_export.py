@@ -14,7 +14,8 @@ from careroute.service_layer.month_misses import MissCause
 from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
 from tests.conftest import TODAY
-from tests.integration.test_api_exports import exported, get
+from tests.integration.api_calls import get
+from tests.integration.test_api_exports import exported
 
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 QUERY = {"month": LAST_MONTH, "scope": "street:S001"}
