@@ -1,11 +1,34 @@
-"""`careroute data import` and `export` against the running stack, as the data-set tests
-run them."""
+"""The data-set tests' city files, and `careroute data import` and `export` against the
+running stack as those tests run them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from careroute_synthetic.data_sets import synthetic_data_sets
+
+from careroute.adapters.data_csv import write_data_sets
+from careroute.adapters.registry_csv import write_registry
+from careroute.domain.policy import load_policy
+from careroute.domain.vocabulary import Registry
+from careroute.service_layer.data_import import DataSets
 from careroute_local.cli import main
+from careroute_local.cli.console import EXIT_BAD_INPUT
+from tests.conftest import TODAY, history_date
+
+
+def synthetic(city: Registry) -> DataSets:
+    """`city`'s synthetic data sets as of TODAY, as `data generate` makes them."""
+    return synthetic_data_sets(city, 11, TODAY, load_policy(), lunch_day=TODAY)
+
+
+def city_files(directory: Path, city: Registry, data: DataSets) -> Path:
+    """`directory` holding `city`'s registry (as of its history date) and the data sets
+    `data`, as `data generate` writes them."""
+    write_registry(directory, city, history_date(city))
+    write_data_sets(directory, data)
+    return directory
 
 
 def export(directory: Path, as_of: str) -> dict[str, bytes]:
@@ -22,3 +45,10 @@ def round_trip(source: Path, work: Path, as_of: str) -> dict[str, bytes]:
     main(["data", "import", "--dir", str(work / "first"), "--as-of", as_of])
     assert export(work / "second", as_of) == first
     return first
+
+
+def import_refused(source: Path, as_of: str) -> None:
+    """`data import` of `source` exits with EXIT_BAD_INPUT."""
+    with pytest.raises(SystemExit) as exited:
+        main(["data", "import", "--dir", str(source), "--as-of", as_of])
+    assert exited.value.code == EXIT_BAD_INPUT

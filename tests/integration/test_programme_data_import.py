@@ -7,29 +7,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from careroute_synthetic.data_sets import synthetic_data_sets
 
-from careroute.adapters.data_csv import write_data_sets
-from careroute.adapters.registry_csv import write_registry
-from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
-from careroute_local.cli import main
-from careroute_local.cli.console import EXIT_BAD_INPUT
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, history_date
 from tests.csv_rows import load_rows, save_rows
-from tests.integration.data_commands import export, round_trip
+from tests.integration.data_commands import (
+    city_files,
+    export,
+    import_refused,
+    round_trip,
+    synthetic,
+)
 from tests.unit.test_programme_data_csv import NEW_FILES, with_programmes
 
 
 @pytest.fixture
 def city_dir(small_city: Registry, tmp_path: Path) -> Path:
     """The small city's registry and data sets, with its beds and bookings."""
-    directory = tmp_path / "city"
-    write_registry(directory, small_city, history_date(small_city))
-    base = synthetic_data_sets(small_city, 11, TODAY, load_policy(), lunch_day=TODAY)
-    write_data_sets(directory, with_programmes(small_city, base, TODAY))
-    return directory
+    data = with_programmes(small_city, synthetic(small_city), TODAY)
+    return city_files(tmp_path / "city", small_city, data)
 
 
 def test_beds_and_bookings_export_import_export_is_byte_identical(
@@ -49,7 +46,5 @@ def test_a_rejected_bed_file_writes_nothing(
     rows = load_rows(city_dir, "home_care_beds.csv")
     rows[-1][rows[0].index("status")] = "lost"
     save_rows(city_dir, "home_care_beds.csv", rows)
-    with pytest.raises(SystemExit) as exited:
-        main(["data", "import", "--dir", str(city_dir), "--as-of", as_of])
-    assert exited.value.code == EXIT_BAD_INPUT
+    import_refused(city_dir, as_of)
     assert export(tmp_path / "after", as_of) == before
