@@ -43,3 +43,12 @@ def get(
 ) -> HttpResponse:
     """GET `path` (with `query`) as a caller of `role` in `scope`."""
     return pump.invoke_http("GET", path, headers=bearer(pump, role, scope), query=query)
+
+
+def district_month(pump: EventPump, path: str, district_id: str, month: str) -> dict[str, Any]:
+    """GET `path` for one district's month (scope district:`district_id`) as its official:
+    the answer's JSON, which must be 200."""
+    query = {"scope": f"district:{district_id}", "month": month}
+    response = get(pump, path, "district_official", district_id, query)
+    assert response.status == 200, response.body
+    return dict(response.json())

@@ -16,7 +16,7 @@ from careroute.domain.eligibility import care_level
 from careroute.domain.vocabulary import Elder, ElderStatus, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer, china_now
-from tests.integration.api_calls import post_json
+from tests.integration.api_calls import district_month, post_json
 from tests.integration.market_city import with_market
 
 RULES = BedPolicy()
@@ -92,12 +92,7 @@ def test_a_bed_is_recorded_accepted_routed_on_its_due_day_visited_and_counted(
     again = post_json(stack, f"/beds/{bed_id}/visits", worker, visit, key="visit-key-0001")
     assert (first.status, again.status) == (201, 201), first.body
     assert first.json()["visit_id"] == again.json()["visit_id"]
-    month = TODAY.strftime("%Y-%m")
-    read = stack.invoke_http(
-        "GET", f"/oversight/beds?scope=district:{elder.district_id}&month={month}", headers=official
-    )
-    assert read.status == 200, read.body
-    figures = read.json()
+    figures = district_month(stack, "/oversight/beds", elder.district_id, f"{TODAY:%Y-%m}")
     assert (figures["beds"]["accepted"], figures["beds_in_service"]) == (1, 1)
     assert (figures["visits_served"], figures["service_hours"]) == (1, 1.0)
 

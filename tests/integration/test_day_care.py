@@ -12,7 +12,7 @@ from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute.planning.service_circle import FacilityKind
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
-from tests.integration.api_calls import post_json
+from tests.integration.api_calls import district_month, post_json
 
 DAY = TODAY + timedelta(days=2)
 
@@ -63,12 +63,7 @@ def test_places_are_booked_shown_cancelled_and_counted(
     days = loaded_stack.invoke_http("GET", path, headers=family).json()["days"]
     assert days[0]["day_care"] == {"places": 30, "booked": 0, "free": 30}
 
-    official = bearer(loaded_stack, "district_official", centre.district_id)
-    month = loaded_stack.invoke_http(
-        "GET", f"/oversight/day-care?scope=district:{centre.district_id}&month={DAY:%Y-%m}",
-        headers=official,
-    )  # fmt: skip
-    assert month.status == 200, month.body
-    row = next(r for r in month.json()["by_centre"] if r["centre_id"] == centre.facility_id)
+    month = district_month(loaded_stack, "/oversight/day-care", centre.district_id, f"{DAY:%Y-%m}")
+    row = next(r for r in month["by_centre"] if r["centre_id"] == centre.facility_id)
     nights_in_month = sum(1 for n in range(3) if (DAY + timedelta(days=n)).month == DAY.month)
     assert (row["day_places_booked"], row["respite_nights_booked"]) == (0, nights_in_month)

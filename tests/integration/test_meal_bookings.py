@@ -13,7 +13,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer, nightly_tick_time
-from tests.integration.api_calls import post_json
+from tests.integration.api_calls import district_month, post_json
 
 DAY = TODAY + timedelta(days=3)
 
@@ -70,12 +70,8 @@ def test_lunches_are_booked_routed_counted_and_bad_ones_refused(
     text = json.dumps(plan)
     assert first.elder_id in text and second.elder_id not in text
 
-    month = loaded_stack.invoke_http(
-        "GET", f"/meals/subsidies?scope=district:{canteen.district_id}&month={DAY:%Y-%m}",
-        headers=official,
-    )  # fmt: skip
-    assert month.status == 200, month.body
-    row = next(r for r in month.json()["by_canteen"] if r["canteen_id"] == canteen.canteen_id)
+    month = district_month(loaded_stack, "/meals/subsidies", canteen.district_id, f"{DAY:%Y-%m}")
+    row = next(r for r in month["by_canteen"] if r["canteen_id"] == canteen.canteen_id)
     assert (row["meals_delivered"], row["meals_dine_in"], row["bookings"]) == (2, 1, 2)
     rules = load_policy().meals
     owed = 2 * rules.subsidy_per_meal(first.age_on(DAY)) + rules.subsidy_per_meal(
