@@ -15,7 +15,6 @@ from careroute_synthetic.devices import generate_devices
 from careroute.domain.devices import REPORTS, DeviceKind
 from careroute.domain.incidents import EventType
 from careroute.domain.vocabulary import (
-    CHINA_TZ,
     Community,
     Elder,
     Registry,
@@ -32,17 +31,12 @@ from careroute.planning.urgent_route import (
 )
 from careroute.service_layer.route_plan import plan_day
 from tests.builders import free_after_visit
-from tests.unit.urgent_day import DAY, POLICY
+from tests.unit.urgent_day import DAY, POLICY, at
 
 
 @pytest.fixture(scope="module")
 def city() -> Registry:
     return generate_city(11, as_of=DAY, districts=["Heping"], scale=0.05)
-
-
-def at(clock: str) -> datetime:
-    seconds = parse_clock(clock)
-    return datetime.combine(DAY, datetime.min.time(), CHINA_TZ) + timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,14 @@ provider's order dispatch and a steward's re-plan keep urgent visits already pla
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from careroute_synthetic.city import generate_city
 
 from careroute.domain.orders import Order, OrderStatus, Payment, ServiceType
-from careroute.domain.policy import load_policy
 from careroute.domain.providers import ServiceWorker
 from careroute.domain.vocabulary import (
-    CHINA_TZ,
     GeoPoint,
     Registry,
     TimeWindow,
@@ -30,18 +28,11 @@ from careroute.planning.urgent_workers import WorkerDay, insert_for_worker, with
 from careroute.routing import SolveLimits
 from careroute.service_layer.route_plan import plan_day
 from tests.builders import an_elder, free_after_visit
+from tests.unit.urgent_day import DAY, POLICY, at
 
-POLICY = load_policy()
-DAY = date(2026, 12, 8)
 BASE = GeoPoint(41.79, 123.40)
 TRAVEL = HaversineTravel(POLICY.speed_kmh[TravelMode.BIKE], POLICY.circuity)
 WORKER = ServiceWorker("hw-D1-care-01", "hp-D1-care", frozenset({"bathing", "escort"}))
-
-
-def at(clock: str) -> datetime:
-    return datetime.combine(DAY, datetime.min.time(), CHINA_TZ) + timedelta(
-        seconds=parse_clock(clock)
-    )
 
 
 def booked(n: int, window: str, east_km: float, worker: str = WORKER.worker_id) -> Order:

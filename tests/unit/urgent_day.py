@@ -1,10 +1,10 @@
-"""What the urgent-response unit tests share: a Tuesday at ten, communities of street S1
-(district D1) around elder E1's C1, stewards on an 08:30-17:00 shift, and the responders'
-ports in memory over a given registry."""
+"""What the urgent-response unit tests share: a Tuesday (`at` a time of it; TEN its ten
+o'clock), communities of street S1 (district D1) around elder E1's C1, stewards on an
+08:30-17:00 shift, and the responders' ports in memory over a given registry."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.adapters import memory, memory_orders, memory_visits
@@ -16,6 +16,7 @@ from careroute.domain.vocabulary import (
     Steward,
     TimeWindow,
     TravelMode,
+    parse_clock,
 )
 from careroute.service_layer.container_cache import ContainerCache
 from careroute.service_layer.responders import DIRECTORY_TTL_SECONDS, Responding
@@ -24,6 +25,13 @@ POLICY = load_policy()
 DAY = date(2026, 12, 8)  # a Tuesday
 TEN = datetime(2026, 12, 8, 10, 0, tzinfo=CHINA_TZ)
 SHIFT = TimeWindow.parse("08:30", "17:00")
+
+
+def at(clock: str) -> datetime:
+    """`clock` (HH:MM) on DAY, China time."""
+    return datetime.combine(DAY, datetime.min.time(), CHINA_TZ) + timedelta(
+        seconds=parse_clock(clock)
+    )
 
 
 def a_community(community_id: str, lat: float) -> Community:
