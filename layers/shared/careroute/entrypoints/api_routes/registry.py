@@ -7,7 +7,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
 from careroute.adapters.dynamodb.oversight_repositories import elder_registry
 from careroute.adapters.dynamodb.repositories import leave_keeping, nightly_planning
 from careroute.domain import clock
@@ -53,7 +52,6 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     leave_ports = leave_keeping()
     elders = elder_registry()
-    beds = DynamoBeds()
     planning = nightly_planning(api.settings.plan_jobs_queue_url)
     route = Routes(app, "officials")
     bureau_route = Routes(app, "bureau")
@@ -95,7 +93,11 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         policy, now = current_policy(api.policy), clock.now()
         changed = change_elder(caller(), community_id, elder_id, patch, now, elders, policy)
         if patch.status is not None:  # died or moved away: their home care bed closes
-            close_bed_of_departed(elder_id, patch.status, now, beds)
+            # Imported here: a departure is rare, and the bed adapters (with the orders' and
+            # the incidents' they import) are ~25 ms of the API's cold start.
+            from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
+
+            close_bed_of_departed(elder_id, patch.status, now, DynamoBeds())
         if patch.status is ElderStatus.ACTIVE and "status" in changed.changed:  # back home
             run_id = app.lambda_context.aws_request_id
             if replan_for_return(community_id, now, run_id, planning):
