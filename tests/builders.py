@@ -14,6 +14,7 @@ from careroute.domain.orders import Order, Payment, ServiceType
 from careroute.domain.tickets import Ticket, TicketSla, tickets_for
 from careroute.domain.vocabulary import (
     Category,
+    Community,
     Elder,
     ElderStatus,
     Finding,
@@ -21,14 +22,29 @@ from careroute.domain.vocabulary import (
     Outcome,
     Registry,
     Severity,
+    Steward,
     Tier,
     TimeWindow,
+    TravelMode,
     VisitRecord,
     parse_clock,
 )
 
 BASE = GeoPoint(41.79, 123.40)
 """Where a provider's workers start, and near which test orders are placed."""
+HOME = GeoPoint(41.8, 123.4)
+"""Where community C1 and its elder E1 are."""
+
+
+def a_community(community_id: str = "C1", location: GeoPoint = HOME) -> Community:
+    """Community `community_id` of street S1 in district D1, 400 m across."""
+    return Community(community_id, "社区", "S1", "街道", "D1", "区", location, 400)
+
+
+def a_steward(steward_id: str = "W1", community_id: str = "C1") -> Steward:
+    """Steward `steward_id` of `community_id`, on foot, 08:30-17:00 on weekdays."""
+    return Steward(steward_id, community_id, "管家", TimeWindow.parse("08:30", "17:00"), None,
+                   TravelMode.WALK)  # fmt: skip
 
 
 def an_elder(
@@ -43,7 +59,7 @@ def an_elder(
         community_id="C1",
         street_id="S1",
         district_id="D1",
-        location=GeoPoint(41.8, 123.4),
+        location=HOME,
         categories=frozenset(categories),
         birth_date=born,
         window=TimeWindow.parse("08:30", "17:00"),

@@ -16,7 +16,7 @@ from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction, BedPolicy, BedStatus, HomeCareBed, Subsistence
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
-from careroute.domain.vocabulary import CHINA_TZ, Category, Community, GeoPoint
+from careroute.domain.vocabulary import CHINA_TZ, Category, GeoPoint
 from careroute.service_layer.beds import (
     BedKeeping,
     BedRequest,
@@ -28,7 +28,7 @@ from careroute.service_layer.beds import (
     step_bed,
     worker_bed_route,
 )
-from tests.builders import BASE, an_elder
+from tests.builders import BASE, a_community, an_elder
 
 POLICY = BedPolicy()
 APPLIED = date(2026, 10, 1)
@@ -52,7 +52,7 @@ def ports() -> BedKeeping:
     """Disabled elder E1 and self-caring elder E2 in community C1 (street S1, district D1);
     provider P1 of D1 with workers K1 and K2."""
     communities = memory.MemoryCommunities()
-    communities.save_communities([Community("C1", "社区", "S1", "街道", "D1", "区", BASE, 400)])
+    communities.save_communities([a_community(location=BASE)])
     keeping = BedKeeping(
         beds=memory_beds.MemoryBeds(),
         visits=memory_beds.MemoryBedVisits(),

@@ -19,27 +19,20 @@ from careroute.domain.eligibility import benefit_ticket_id, parse_benefits
 from careroute.domain.errors import ConflictError, ForbiddenError, StorageError, ValidationError
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Ticket, TicketStatus
-from careroute.domain.vocabulary import (
-    Category,
-    Community,
-    GeoPoint,
-    Steward,
-    TimeWindow,
-    TravelMode,
-)
+from careroute.domain.vocabulary import Category
 from careroute.messages.benefits import ClaimStepBody
 from careroute.service_layer.benefits import BenefitApproving, list_claims, summary, take_claim_step
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.notifications import Notices
-from tests.builders import an_elder
+from tests.builders import a_community, a_steward, an_elder
 
 POLICY = load_policy()
 RULES = POLICY.benefit_approval
 DAY = date(2026, 3, 16)  # a Monday
 SCAN_AT = datetime(2026, 3, 15, 22, 0, tzinfo=UTC)  # 06:00 on the 16th in China
 MORNING = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 in China
-HOME = Community("C1", "社区", "S1", "街道", "D1", "区", GeoPoint(41.8, 123.4), 400)
-STEWARD = Steward("W1", "C1", "管家", TimeWindow.parse("08:30", "17:00"), None, TravelMode.WALK)
+HOME = a_community()
+STEWARD = a_steward()
 STEWARD_CALLER = Caller("W1", Role.STEWARD, "W1")
 STREET = Caller("s", Role.STREET_OFFICIAL, "S1")
 DISTRICT = Caller("d", Role.DISTRICT_OFFICIAL, "D1")

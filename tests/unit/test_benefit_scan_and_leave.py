@@ -12,16 +12,15 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import TicketSource
-from careroute.domain.vocabulary import Community, GeoPoint, Steward, TimeWindow, TravelMode
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.leave import LeaveKeeping, replace_leave, steward_leave
-from tests.builders import an_elder
+from tests.builders import a_community, a_steward, an_elder
 
 POLICY = load_policy()
 BIRTHDAY = date(2026, 3, 15)
 AT = datetime(2026, 3, 15, 1, 0, tzinfo=UTC)
-HOME = Community("C1", "社区", "S1", "街道", "D1", "区", GeoPoint(41.8, 123.4), 400)
-STEWARD = Steward("W1", "C1", "管家", TimeWindow.parse("08:30", "17:00"), None, TravelMode.WALK)
+HOME = a_community()
+STEWARD = a_steward()
 TODAY = date(2026, 12, 7)
 
 

@@ -16,7 +16,7 @@ from careroute.adapters.memory_day_care import MemoryDayCare
 from careroute.domain.access import Caller, Role
 from careroute.domain.day_care import BookingStatus, CareKind, DayCarePolicy
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from careroute.domain.vocabulary import CHINA_TZ, Community, Steward, TimeWindow, TravelMode
+from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.service_circle import Facility, FacilityKind
 from careroute.service_layer.day_care import (
     DayCareKeeping,
@@ -26,7 +26,7 @@ from careroute.service_layer.day_care import (
     centre_places,
     day_care_figures,
 )
-from tests.builders import BASE, an_elder
+from tests.builders import BASE, a_community, a_steward, an_elder
 
 RULES = DayCarePolicy(day_places=2, respite_places=1)
 NOW = datetime(2026, 11, 9, 10, 0, tzinfo=CHINA_TZ)
@@ -40,7 +40,7 @@ ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 def ports() -> DayCareKeeping:
     """Elders E1, E2, E3 of community C1 (district D1, steward W1); centre F1 in D1, F2 in D2."""
     communities = memory.MemoryCommunities()
-    communities.save_communities([Community("C1", "社区", "S1", "街道", "D1", "区", BASE, 400)])
+    communities.save_communities([a_community(location=BASE)])
     facilities = memory_circle.MemoryFacilities()
     facilities.replace_facilities([
         Facility("F1", FacilityKind.DAY_CARE, "D1", BASE),
@@ -50,8 +50,7 @@ def ports() -> DayCareKeeping:
     elders = memory.MemoryElders()
     elders.save_elders([replace(an_elder(), elder_id=e) for e in ("E1", "E2", "E3")])
     stewards = memory.MemoryStewards()
-    shift = TimeWindow.parse("08:30", "17:00")
-    stewards.save_stewards([Steward("W1", "C1", "管家", shift, None, TravelMode.WALK)])
+    stewards.save_stewards([a_steward()])
     return DayCareKeeping(MemoryDayCare(), facilities, elders, stewards,
                           memory.MemoryScopes(communities))  # fmt: skip
 

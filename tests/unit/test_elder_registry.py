@@ -19,9 +19,6 @@ from careroute.domain.vocabulary import (
     Community,
     ElderStatus,
     GeoPoint,
-    Steward,
-    TimeWindow,
-    TravelMode,
 )
 from careroute.messages.api import ElderPage, ElderPatch
 from careroute.service_layer.elders import (
@@ -31,7 +28,7 @@ from careroute.service_layer.elders import (
     elder_history,
     list_elders,
 )
-from tests.builders import an_elder
+from tests.builders import a_steward, an_elder
 
 POLICY = load_policy()
 TODAY = date(2026, 12, 7)
@@ -55,8 +52,7 @@ def ports() -> ElderRegistry:
         memory.MemoryReadAudit(),
         memory_visits.MemoryCoverage(),
     )
-    window = TimeWindow.parse("08:30", "17:00")
-    registry.stewards.save_stewards([Steward("W1", "C1", "管家", window, None, TravelMode.WALK)])
+    registry.stewards.save_stewards([a_steward()])
     registry.elders.save_elders(replace(an_elder(), elder_id=f"E{n}") for n in range(1, 6))
     return registry
 

@@ -15,7 +15,7 @@ from careroute.adapters.memory_meal_bookings import MemoryMealBookings
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.meals import MealMode, MealPolicy
-from careroute.domain.vocabulary import CHINA_TZ, Community, ElderStatus
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus
 from careroute.planning.meals import Canteen
 from careroute.service_layer.meal_orders import (
     LunchBooking,
@@ -23,7 +23,7 @@ from careroute.service_layer.meal_orders import (
     book_lunch,
     meal_subsidies,
 )
-from tests.builders import BASE, an_elder
+from tests.builders import BASE, a_community, an_elder
 
 RULES = MealPolicy()  # 3 yuan a meal, 5 at 80+; a week ahead; today's until 09:00
 NOW = datetime(2026, 11, 9, 8, 0, tzinfo=CHINA_TZ)
@@ -35,7 +35,7 @@ FAMILY = Caller("family-sub", Role.FAMILY, "E1")
 def ports() -> tuple[LunchBooking, memory_meals.MemoryMealOrders]:
     """Elder E1 (86) and E2 (66) of community C1 (street S1), canteen K1 serving C1."""
     communities = memory.MemoryCommunities()
-    communities.save_communities([Community("C1", "社区", "S1", "街道", "D1", "区", BASE, 400)])
+    communities.save_communities([a_community(location=BASE)])
     orders = memory_meals.MemoryMealOrders()
     canteens = memory_meals.MemoryCanteens()
     canteens.replace_canteens([Canteen("K1", "D1", "S1", BASE, ("C1",), 2, 40, 20.0)])

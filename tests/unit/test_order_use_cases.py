@@ -26,9 +26,6 @@ from careroute.domain.vocabulary import (
     CHINA_TZ,
     Community,
     ElderStatus,
-    Steward,
-    TimeWindow,
-    TravelMode,
 )
 from careroute.service_layer.dispatch import OrderDispatch, dispatch_order, retry_waiting
 from careroute.service_layer.orders import (
@@ -41,7 +38,7 @@ from careroute.service_layer.orders import (
     readable_order,
     worker_day,
 )
-from tests.builders import BASE, an_elder, an_incident
+from tests.builders import BASE, a_steward, an_elder, an_incident
 
 TODAY = date(2026, 12, 7)  # a Monday
 TOMORROW = TODAY + timedelta(days=1)
@@ -49,7 +46,6 @@ NINE = datetime(2026, 12, 7, 9, 0, tzinfo=CHINA_TZ)
 MONTH = "2026-12"
 RULES = HomeServicePolicy()  # 180 free minutes a month for elders of 80 or more in a pilot
 POLICY = load_policy()
-SHIFT = TimeWindow.parse("08:30", "17:00")
 FAMILY = Caller("family-sub", Role.FAMILY, "E1")
 ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 CLEANER = Caller("cleaner-sub", Role.WORKER, "K1")
@@ -80,8 +76,8 @@ def ports() -> OrderTaking:
     )
     taking.stewards.save_stewards(
         [
-            Steward("W1", "C1", "管家", SHIFT, None, TravelMode.WALK),
-            Steward("W2", "C2", "管家", SHIFT, None, TravelMode.WALK),
+            a_steward("W1", "C1"),
+            a_steward("W2", "C2"),
         ]
     )
     elder = replace(an_elder(born=date(1940, 5, 1)), street_id="S-D1")

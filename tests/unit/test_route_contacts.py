@@ -15,11 +15,11 @@ import pytest
 from careroute.adapters import memory, memory_visits
 from careroute.domain.access import Caller, Role
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Community, Elder, GeoPoint
+from careroute.domain.vocabulary import CHINA_TZ, Elder
 from careroute.planning.route_contacts import stop_contacts
 from careroute.service_layer.route_plan import plan_day
 from careroute.service_layer.route_view import RouteReading, steward_route, without_personal_data
-from tests.builders import an_elder
+from tests.builders import a_community, an_elder
 from tests.unit.test_due import STEWARD as PLANNED_STEWARD
 from tests.unit.test_due import T1_ELDER
 
@@ -77,7 +77,7 @@ def numbers(document: dict[str, Any]) -> list[tuple[object, ...]]:
 
 
 def test_the_planned_route_holds_each_elders_and_guardians_numbers() -> None:
-    community = Community("C1", "社区", "S1", "街道", "D1", "区", GeoPoint(41.8, 123.4), 400)
+    community = a_community()
     elder = replace(
         T1_ELDER, last_visited_on=date(2026, 12, 1), phone="13800000001", guardian="张明 (儿子)"
     )

@@ -5,13 +5,14 @@ from datetime import date, datetime
 
 from careroute.domain.policy import load_policy
 from careroute.domain.retries import RetryPolicy
-from careroute.domain.vocabulary import CHINA_TZ, Community, GeoPoint, TimeWindow
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.service_layer.route_plan import plan_day, retry_window
 from careroute.service_layer.route_view import without_personal_data
+from tests.builders import a_community
 from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 
 POLICY = load_policy()
-HOME = Community("C1", "社区", "S1", "街道", "D1", "区", GeoPoint(41.8, 123.4), 400)
+HOME = a_community()
 TUESDAY = date(2026, 12, 8)
 
 

@@ -19,9 +19,9 @@ from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.errors import ForbiddenError, ValidationError
 from careroute.domain.orders import Order, OrderStatus, Payment, ServiceType
 from careroute.domain.service_hours import Programme, ledger, ledger_csv, totals
-from careroute.domain.vocabulary import CHINA_TZ, Community, GeoPoint, TimeWindow
+from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
 from careroute.service_layer.service_hours import HourKeeping, ledger_rows, ledger_summary
-from tests.builders import BASE
+from tests.builders import BASE, a_community
 
 NOV_10 = datetime(2026, 11, 10, 9, 0, tzinfo=CHINA_TZ)
 
@@ -96,7 +96,7 @@ class FakeOrders:
 @pytest.fixture
 def ports() -> HourKeeping:
     communities = memory.MemoryCommunities()
-    communities.save_communities([Community("C1", "社区", "S1", "街道", "D1", "区", BASE, 400)])
+    communities.save_communities([a_community(location=BASE)])
     visits = memory_beds.MemoryBedVisits()
     for visit in VISITS:
         visits.add_visit(visit, "")
