@@ -15,3 +15,11 @@ def load_rows(directory: Path, file: str) -> list[list[str]]:
 def save_rows(directory: Path, file: str, rows: list[list[str]]) -> None:
     with (directory / file).open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def edit_cells(directory: Path, file: str, line: int, cells: dict[str, str]) -> None:
+    """`file`'s line `line` (the header is line 1) with each named field's cell replaced."""
+    rows = load_rows(directory, file)
+    for field, value in cells.items():
+        rows[line - 1][rows[0].index(field)] = value
+    save_rows(directory, file, rows)

@@ -29,7 +29,7 @@ from careroute.domain.geo import Crs
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.data_import import DataSetLoading, DataSets, import_data_sets
-from tests.csv_rows import load_rows, save_rows
+from tests.csv_rows import edit_cells, load_rows, save_rows
 
 AS_OF = date(2026, 12, 1)
 LUNCH_DAY = date(2026, 12, 2)
@@ -67,13 +67,6 @@ def line_where(directory: Path, file: str, where: tuple[str, str] | None) -> int
     field, value = where
     column = rows[0].index(field)
     return next(n for n, row in enumerate(rows, start=1) if n > 1 and row[column] == value)
-
-
-def edit(directory: Path, file: str, line: int, cells: dict[str, str]) -> None:
-    rows = load_rows(directory, file)
-    for field, value in cells.items():
-        rows[line - 1][rows[0].index(field)] = value
-    save_rows(directory, file, rows)
 
 
 def import_errors(directory: Path, city: Registry) -> list[RowError]:
@@ -388,7 +381,7 @@ def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_rea
     reason: str,
 ) -> None:
     line = line_where(directory, file, where)
-    edit(directory, file, line, cells)
+    edit_cells(directory, file, line, cells)
     errors = import_errors(directory, city)
     assert any(
         (e.file, e.line, e.field) == (file, line, field) and e.reason.startswith(reason)
@@ -398,7 +391,7 @@ def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_rea
 
 def test_a_duplicate_id_names_the_first_line(directory: Path, city: Registry) -> None:
     first = load_rows(directory, "devices.csv")[1][0]
-    edit(directory, "devices.csv", 3, {"device_id": first})
+    edit_cells(directory, "devices.csv", 3, {"device_id": first})
     assert import_errors(directory, city) == [
         RowError("devices.csv", 3, "device_id", f"duplicate device_id {first!r} (first on line 2)")
     ]
@@ -421,7 +414,7 @@ def test_a_second_lunch_order_of_an_elder_on_a_day_is_a_duplicate(
 def test_a_community_is_delivered_to_by_one_canteen(directory: Path, city: Registry) -> None:
     rows = load_rows(directory, "canteens.csv")
     taken = rows[1][5].split(";")[0]
-    edit(directory, "canteens.csv", 3, {"community_ids": f"{rows[2][5]};{taken}"})
+    edit_cells(directory, "canteens.csv", 3, {"community_ids": f"{rows[2][5]};{taken}"})
     errors = import_errors(directory, city)
     assert (
         RowError(
@@ -439,7 +432,7 @@ def test_a_lunch_order_from_a_canteen_not_delivering_to_the_elder_is_refused(
 ) -> None:
     rows = load_rows(directory, "meal_orders.csv")
     other = next(r[2] for r in rows[1:] if r[2] != rows[1][2])
-    edit(directory, "meal_orders.csv", 2, {"canteen_id": other})
+    edit_cells(directory, "meal_orders.csv", 2, {"canteen_id": other})
     errors = import_errors(directory, city)
     assert [(e.line, e.field) for e in errors] == [(2, "canteen_id")]
     assert errors[0].reason.startswith(f"canteen {other} does not deliver to community")
@@ -473,7 +466,7 @@ def test_lunch_orders_name_the_canteens_of_canteens_csv_not_the_stored_ones(
     assert read_data_sets(directory, city, canteens=[closed]).canteens == tuple(
         sorted(data.canteens or (), key=lambda c: c.canteen_id)
     )
-    edit(directory, "meal_orders.csv", 2, {"canteen_id": "K999"})
+    edit_cells(directory, "meal_orders.csv", 2, {"canteen_id": "K999"})
     with pytest.raises(DataImportError):
         read_data_sets(directory, city, canteens=[closed])
 
@@ -490,10 +483,10 @@ def test_an_unreadable_file_is_reported_and_references_to_it_are_not(
 def test_errors_of_every_file_are_collected_in_file_and_line_order(
     directory: Path, city: Registry
 ) -> None:
-    edit(directory, "service_facilities.csv", 3, {"kind": "x"})
-    edit(directory, "devices.csv", 4, {"kind": "x"})
-    edit(directory, "devices.csv", 2, {"installed_on": "x"})
-    edit(directory, "inspectors.csv", 2, {"days_off": "x"})
+    edit_cells(directory, "service_facilities.csv", 3, {"kind": "x"})
+    edit_cells(directory, "devices.csv", 4, {"kind": "x"})
+    edit_cells(directory, "devices.csv", 2, {"installed_on": "x"})
+    edit_cells(directory, "inspectors.csv", 2, {"days_off": "x"})
     errors = import_errors(directory, city)
     assert [(e.file, e.line) for e in errors] == [
         ("inspectors.csv", 2),

@@ -28,7 +28,7 @@ from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 from careroute.planning.service_circle import FacilityKind
 from careroute.service_layer.data_import import DataSets
-from tests.csv_rows import load_rows, save_rows
+from tests.csv_rows import edit_cells, load_rows
 
 AS_OF = date(2026, 12, 1)
 LUNCH_DAY = date(2026, 12, 2)
@@ -249,13 +249,6 @@ BAD_CELLS = [
 ]
 
 
-def edit(directory: Path, file: str, line: int, cells: dict[str, str]) -> None:
-    rows = load_rows(directory, file)
-    for field, value in cells.items():
-        rows[line - 1][rows[0].index(field)] = value
-    save_rows(directory, file, rows)
-
-
 def import_errors(directory: Path, city: Registry, stored: Stored | None = None) -> list[RowError]:
     with pytest.raises(DataImportError) as caught:
         read_data_sets(directory, city, stored=stored)
@@ -266,7 +259,7 @@ def import_errors(directory: Path, city: Registry, stored: Stored | None = None)
 def test_each_bad_value_is_named_by_file_line_field_and_reason(
     directory: Path, city: Registry, file: str, cells: dict[str, str], field: str, reason: str
 ) -> None:
-    edit(directory, file, 2, cells)
+    edit_cells(directory, file, 2, cells)
     errors = import_errors(directory, city)
     assert any(
         (e.file, e.line, e.field) == (file, 2, field) and e.reason.startswith(reason)
@@ -277,7 +270,7 @@ def test_each_bad_value_is_named_by_file_line_field_and_reason(
 def test_a_second_open_bed_of_an_elder_is_refused(directory: Path, city: Registry) -> None:
     rows = load_rows(directory, "home_care_beds.csv")
     elder = rows[1][1]
-    edit(directory, "home_care_beds.csv", 3, {"elder_id": elder, "community_id": rows[1][2]})
+    edit_cells(directory, "home_care_beds.csv", 3, {"elder_id": elder, "community_id": rows[1][2]})
     errors = import_errors(directory, city)
     assert (
         RowError(
@@ -314,7 +307,7 @@ def test_a_day_care_booking_over_the_places_is_refused(directory: Path, city: Re
     one_place = Stored(day_care=DayCarePolicy(day_places=1, respite_places=1))
     rows = load_rows(directory, "day_care_bookings.csv")
     day = rows[2][7]
-    edit(directory, "day_care_bookings.csv", 4, {"first_day": day, "last_day": day})
+    edit_cells(directory, "day_care_bookings.csv", 4, {"first_day": day, "last_day": day})
     errors = import_errors(directory, city, one_place)
     assert errors == [
         RowError(
@@ -330,7 +323,7 @@ def test_a_booking_at_a_facility_not_a_day_care_centre_is_refused(
     directory: Path, data: DataSets, city: Registry
 ) -> None:
     station = next(f for f in data.service_facilities or () if f.kind is not FacilityKind.DAY_CARE)
-    edit(directory, "day_care_bookings.csv", 2, {"centre_id": station.facility_id})
+    edit_cells(directory, "day_care_bookings.csv", 2, {"centre_id": station.facility_id})
     errors = import_errors(directory, city)
     assert [e.reason for e in errors] == [
         f"facility {station.facility_id} is not a day-care centre"
@@ -340,7 +333,7 @@ def test_a_booking_at_a_facility_not_a_day_care_centre_is_refused(
 def test_a_dine_in_lunch_beside_a_delivery_order_of_the_day_is_refused(
     directory: Path, city: Registry
 ) -> None:
-    edit(
+    edit_cells(
         directory, "meal_bookings.csv", 2, {"mode": "dine_in", "window_start": "", "window_end": ""}
     )
     errors = import_errors(directory, city)
@@ -354,9 +347,9 @@ def test_nothing_is_written_when_any_file_has_an_error(
 ) -> None:
     """One bad cell in the last file read: no data set is returned, so the import writes
     nothing, and the errors of every file are listed in file order."""
-    edit(directory, "home_care_beds.csv", 2, {"status": "lost"})
-    edit(directory, "day_care_bookings.csv", 3, {"kind": "overnight"})
-    edit(directory, "meal_bookings.csv", 2, {"meals": "0"})
+    edit_cells(directory, "home_care_beds.csv", 2, {"status": "lost"})
+    edit_cells(directory, "day_care_bookings.csv", 3, {"kind": "overnight"})
+    edit_cells(directory, "meal_bookings.csv", 2, {"meals": "0"})
     errors = import_errors(directory, city)
     assert [e.file for e in errors] == [
         "meal_bookings.csv",
