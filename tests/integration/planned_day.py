@@ -3,14 +3,18 @@ reading who read it: where the route API tests start."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 
 
-def plan_the_day(pump: EventPump) -> None:
-    """Fire the nightly planner for PLAN_DATE and run every community's plan job."""
-    pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+def plan_the_day(pump: EventPump) -> dict[str, Any]:
+    """Fire the nightly planner for PLAN_DATE and run every community's plan job; the
+    planner's answer (its fan-out summary)."""
+    fan_out = pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     pump.drain_queue("PlanJobsQueue")
+    return fan_out
 
 
 def read_route(pump: EventPump, steward_id: str) -> HttpResponse:

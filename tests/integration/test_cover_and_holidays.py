@@ -17,12 +17,7 @@ from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
 from tests.integration.api_calls import post_json, send_json
-
-
-def plan(pump: EventPump) -> dict:
-    fan_out = pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    pump.drain_queue("PlanJobsQueue")
-    return fan_out
+from tests.integration.planned_day import plan_the_day
 
 
 def put_on_leave(city: Registry, days: int) -> str:
@@ -49,7 +44,7 @@ def test_an_absent_stewards_urgent_visits_go_to_the_nearest_stewards_at_work(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     absent = put_on_leave(small_city, days=10)
-    fan_out = plan(loaded_stack)
+    fan_out = plan_the_day(loaded_stack)
     assert fan_out["absent"] == 1
     assert fan_out["covered"] > 0 and fan_out["uncovered"] == 0
     absent_steward = small_city.stewards[0].steward_id
@@ -76,7 +71,7 @@ def test_only_the_covering_steward_may_record_a_cover_visit(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     put_on_leave(small_city, days=10)
-    plan(loaded_stack)
+    plan_the_day(loaded_stack)
     doc = next(d for d in routes.routes_on(PLAN_DATE) if any(s["cover"] for s in d["stops"]))
     stop = next(s for s in doc["stops"] if s["cover"])
     other = next(s.steward_id for s in small_city.stewards[1:] if s.steward_id != doc["steward_id"])
@@ -107,7 +102,7 @@ def test_nobody_is_planned_on_a_public_holiday(
         loaded_stack, "PUT", "/holidays", bearer(loaded_stack, "city_admin"), holidays
     )
     assert saved.status == 200, saved.text
-    fan_out = plan(loaded_stack)
+    fan_out = plan_the_day(loaded_stack)
     assert fan_out["jobs"] == len(small_city.communities)
     assert list(routes.routes_on(PLAN_DATE)) == []
 
@@ -126,7 +121,7 @@ def test_a_sick_call_on_a_planned_day_hands_its_urgent_visits_out_at_once(
         and policy.tiers[policy.tier_of(e, PLAN_DATE)].cadence_days == 7
     )
     registry.save_elders([replace(due_today, last_visited_on=PLAN_DATE - timedelta(days=7))])
-    plan(loaded_stack)
+    plan_the_day(loaded_stack)
     assert not any(s["cover"] for d in routes.routes_on(PLAN_DATE) for s in d["stops"])
     morning = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=8)
     with clock.use(lambda: morning):
@@ -151,7 +146,7 @@ def test_a_steward_with_more_work_than_days_gets_help_the_next_night(
 ) -> None:
     steward = small_city.stewards[0]
     registry.save_stewards([replace(steward, max_visits_per_day=2)])
-    plan(loaded_stack)
+    plan_the_day(loaded_stack)
     marked = overflow_marks.overflowing_on(PLAN_DATE)
     assert steward.community_id in marked
     next_day = next_working_day(PLAN_DATE)  # after a weekend or a holiday (China's calendar)

@@ -8,12 +8,7 @@ from careroute.adapters.dynamodb import routes
 from careroute.domain.vocabulary import Registry, parse_clock
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, nightly_tick_time
-
-
-def plan(pump: EventPump) -> dict:
-    fan_out = pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    pump.drain_queue("PlanJobsQueue")
-    return fan_out
+from tests.integration.planned_day import plan_the_day
 
 
 def test_the_nightly_tick_sends_one_job_per_community_for_the_next_day(
@@ -29,7 +24,7 @@ def test_the_nightly_tick_sends_one_job_per_community_for_the_next_day(
 def test_the_solver_stores_a_valid_route_for_every_steward(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    plan(loaded_stack)
+    plan_the_day(loaded_stack)
     stored = {doc["steward_id"]: doc for doc in routes.routes_on(PLAN_DATE)}
     assert set(stored) == {s.steward_id for s in small_city.stewards}
     elders = {e.elder_id: e for e in small_city.elders}
@@ -72,9 +67,9 @@ def test_a_bad_plan_job_fails_alone_and_ends_in_the_dead_letter_queue(
 def test_re_planning_the_same_day_replaces_the_route_instead_of_adding_one(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
-    plan(loaded_stack)
+    plan_the_day(loaded_stack)
     first_runs = {d["run_id"] for d in routes.routes_on(PLAN_DATE)}
-    plan(loaded_stack)
+    plan_the_day(loaded_stack)
     stored = list(routes.routes_on(PLAN_DATE))
     assert len(stored) == len(small_city.stewards)
     assert {d["run_id"] for d in stored}.isdisjoint(first_runs)
