@@ -332,7 +332,7 @@ class LocalStack:
             raise RuntimeError("the local stack is not running: call start() first")
 
     def _start_server(self) -> None:
-        port = self._requested_port or _free_port()
+        port = self._requested_port or free_port()
         env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
         command = [sys.executable, "-m", SERVER_MODULE, "-H", "127.0.0.1", "-p", str(port)]
         timeout = _STARTUP_TIMEOUT
@@ -456,7 +456,8 @@ def _replay_report(stderr: bytes) -> dict[str, float] | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free now (the system's pick), for a server to listen on."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

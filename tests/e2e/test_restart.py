@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.client
 import json
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from typing import Any
 import boto3
 
 from careroute_local.dev_auth import DevIssuer
+from careroute_local.stack import free_port
 from tests.conftest import china_now, cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli"]
@@ -42,12 +42,6 @@ def careroute(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args], cwd=home, env=_env(home), capture_output=True, text=True, timeout=300
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -140,7 +134,7 @@ def wait_until_coverage_matches(home: Path, month: str) -> subprocess.CompletedP
 def test_kill_9_mid_burst_of_outcomes_loses_no_visit_and_counts_none_twice(
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
+    port = free_port()
     plan = tmp_path / "plan.json"
     with main_job(tmp_path, "--port", str(port), "--export", str(plan)) as first:
         stack = wait_for_api(tmp_path, first)
@@ -252,7 +246,7 @@ def test_reset_asks_first_and_deletes_only_with_consent(tmp_path: Path) -> None:
 
 
 def test_a_second_run_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
-    with main_job(tmp_path, "--port", str(_free_port())) as first:
+    with main_job(tmp_path, "--port", str(free_port())) as first:
         wait_for_api(tmp_path, first)
         second = careroute(tmp_path, "run", *SMALL_CITY, "--port", "0", "--no-serve")
         busy = careroute(tmp_path, "reset", "--yes")

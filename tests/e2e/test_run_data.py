@@ -7,7 +7,6 @@ stack (`careroute data export`) and comparing with DIR."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from careroute.adapters.data_csv import FILES
+from careroute_local.stack import free_port
 from tests.conftest import cli_environment
 from tests.e2e.test_cli import CLI, careroute, generate_small_city
 
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.e2e
 
 LEFT_OUT = ("devices.csv", "providers.csv", "service_workers.csv", "pilot_communities.csv")
 """Data sets the city's folder does not give: empty after the run, not drawn."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def data_rows(path: Path) -> int:
