@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from careroute.adapters.dynamodb import benefit_claims, registry, tickets
 from careroute.domain.benefits import ClaimStatus, claim_id
 from careroute.domain.eligibility import benefit_ticket_id
 from careroute.domain.tickets import TicketStatus
-from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
+from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import TODAY, bearer
-
-
-def tick(on: date) -> datetime:
-    return datetime.combine(on, time(6), CHINA_TZ)
+from tests.integration.test_eligibility import tick
 
 
 def step(

@@ -18,6 +18,7 @@ BENEFITS = Benefits()
 
 
 def tick(on: date) -> datetime:
+    """When the daily benefit scan runs on `on`: 06:00 China time."""
     return datetime.combine(on, time(6), CHINA_TZ)
 
 
