@@ -5,7 +5,7 @@ pydantic; errors name the field. No AWS imports."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -13,7 +13,9 @@ from careroute.domain.meals import MealMode
 from careroute.domain.vocabulary import GeoPoint
 from careroute.messages.base import Message
 from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN
-from careroute.planning.meals import Canteen
+
+if TYPE_CHECKING:  # the meal planner (and the routers) only where a plan is made
+    from careroute.planning.meals import Canteen
 
 
 class CanteenFields(TypedDict):
@@ -77,6 +79,8 @@ class MealPlanJob(Message):
         return cls(**canteen_fields(canteen), plan_date=plan_date, run_id=run_id)
 
     def canteen(self) -> Canteen:
+        from careroute.planning.meals import Canteen
+
         return Canteen(
             self.canteen_id,
             self.district_id,
