@@ -23,13 +23,9 @@ from careroute.service_layer.scope_access import readable_known_scope
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY, totals, visit
+from tests.contract.test_ticket_ports import other_community_elder
 
 CITY = Scope(ScopeKind.CITY, "all")
-
-
-def other_community_elder(city: Registry) -> int:
-    home = city.elders[0].community_id
-    return next(i for i, e in enumerate(city.elders) if e.community_id != home)
 
 
 def stored_visits(backend: Backend, city: Registry) -> list[VisitRecord]:

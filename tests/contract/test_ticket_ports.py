@@ -42,6 +42,7 @@ def visit_tickets(city: Registry, n: int, elder: int, at: datetime) -> list[Tick
 
 
 def other_community_elder(city: Registry) -> int:
+    """The index of the city's first elder living outside the first elder's community."""
     home = city.elders[0].community_id
     return next(i for i, e in enumerate(city.elders) if e.community_id != home)
 
