@@ -216,6 +216,17 @@ def _inspections_line(t: dict[str, Any]) -> str:
     )
 
 
+def _forecast_line(held: dict[str, Any]) -> str:
+    if not held:
+        return "- capacity forecast: — (not made)"
+    return (
+        f"- capacity forecast before the month, at these rates: {held['flagged_communities']:,} "
+        f"communities and {held['flagged_streets']:,} streets flagged as unable to reach 100 % "
+        f"unaided; of the {held['communities_with_misses_ours']:,} communities with misses of "
+        f"ours, {held['of_those_flagged']:,} were flagged"
+    )
+
+
 def _sla_line(sla: dict[str, Any]) -> str:
     """Ticket SLA compliance as the city's coverage report gives it (GET /coverage)."""
     if not sla:
@@ -376,6 +387,7 @@ def markdown(
         f'- misses whose elder has an "unreachable" ticket (the street office was asked to '
         f"find them): {v.get('misses_with_unreachable_ticket', 0):,}, of ours "
         f"{v.get('misses_ours_with_unreachable_ticket', 0):,} of {v.get('misses_ours', 0):,}",
+        _forecast_line(report.get("forecast", {})),
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),
         _benefits_line(t),

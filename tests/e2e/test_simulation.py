@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from careroute_local.simulation.causes import excused
 from tests.conftest import cli_environment
 
 CLI = [sys.executable, "-m", "careroute_local.cli"]
@@ -32,6 +33,10 @@ class Simulation:
     out: Path
     report: dict[str, Any]
     exit_code: int
+
+    def misses(self) -> list[dict[str, str]]:
+        with (self.out / "misses.csv").open(encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
 
     def markdown(self) -> str:
         return (self.out / "report.md").read_text("utf-8")
@@ -187,3 +192,16 @@ def test_bad_arguments_exit_2_with_a_clear_message(
     result = careroute("simulate", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in " ".join(result.stderr.split())
+
+
+def test_the_report_holds_the_capacity_forecast_against_the_misses_of_ours(
+    simulated: Simulation,
+) -> None:
+    held = simulated.report["forecast"]
+    ours = {m["community_id"] for m in simulated.misses() if not excused(m["cause"])}
+    assert held["communities_with_misses_ours"] == len(ours)
+    flagged = set(held["flagged"])
+    assert held["flagged_communities"] == len(flagged)
+    assert held["of_those_flagged"] == len(ours & flagged)
+    assert held["missed_not_flagged"] == sorted(ours - flagged)
+    assert "- capacity forecast before the month, at these rates:" in simulated.markdown()

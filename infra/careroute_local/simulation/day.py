@@ -27,6 +27,9 @@ from careroute_local.simulation.timetable import (
 )
 from careroute_local.simulation.visits import walk_route
 
+SICK_SPELL_DAYS = (1, 3)
+"""A steward who falls sick is away this many days (uniform, both ends included)."""
+
 
 def one_day(
     run: Run,
@@ -156,7 +159,7 @@ def _fall_sick(run: Run, engine: Engine, day: date) -> set[str]:
         rng = draw(config.seed, "sick", day, sid)
         if rng.random() >= config.rates.sick:
             continue
-        length = rng.randint(1, 3)
+        length = rng.randint(*SICK_SPELL_DAYS)
         days = {day + timedelta(days=k) for k in range(length)}
         run.sick_days[sid] |= days
         run.leave[sid] |= days

@@ -13,15 +13,16 @@ from datetime import timedelta
 from typing import Any
 
 from careroute.domain import clock
-from careroute.domain.compliance import Compliance, ElderBaseline
+from careroute.domain.compliance import Compliance, ElderBaseline, month_bounds
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.planning.capacity import Assumptions, forecast
 from careroute_local import month_report
 from careroute_local.programme_sim import ProgrammeDays
 from careroute_local.simulation.causes import misses_with_causes, verdict
 from careroute_local.simulation.checks import check_stored
 from careroute_local.simulation.config import SimulationConfig, draw
-from careroute_local.simulation.day import one_day, progress_line
+from careroute_local.simulation.day import SICK_SPELL_DAYS, one_day, progress_line
 from careroute_local.simulation.engine import Engine
 from careroute_local.simulation.report import build_report, coverage_rows
 from careroute_local.simulation.state import ElderState, Run
@@ -50,6 +51,7 @@ def simulate(
     started = time.perf_counter()
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
+    _forecast(run)
     programmes = ProgrammeDays.of(config, city, policy, run)
     with clock.use(sim_clock), _engine(run, sim_clock, console) as engine:
         why = "--visits-only" if config.visits_only else f"the {engine.name} engine"
@@ -121,6 +123,21 @@ def _baseline(run: Run) -> None:
     run.totals["initially_hospitalised"] = sum(
         1 for e in run.city.elders if e.status is ElderStatus.HOSPITALISED
     )
+
+
+def _forecast(run: Run) -> None:
+    """The capacity forecast a city would read before the month, at the run's own rates
+    (tries that succeed, steward-days lost to sickness: a spell lasts two days on average),
+    so the report can hold its flags against the communities that actually missed."""
+    rates = run.config.rates
+    assume = Assumptions(
+        attempt_success=1 - rates.not_home - rates.refuse,
+        absence_share=min(0.9, rates.sick * sum(SICK_SPELL_DAYS) / 2),
+    )
+    month, _ = month_bounds(run.config.month)
+    made = forecast(month, run.city, run.policy, assumptions=assume)
+    run.forecast_flagged = tuple(c.community_id for c in made.flagged_communities)
+    run.forecast_streets = tuple(s.street_id for s in made.flagged_streets)
 
 
 def run_simulation(

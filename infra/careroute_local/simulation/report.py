@@ -152,6 +152,7 @@ def build_report(
             ),
             "checks_passed": checks["passed"],
         },
+        "forecast": _forecast_held_against(run, misses),
         "coverage_city": {
             tier: {
                 "elders_due": compliance.row(city_scope, tier).elders_due,
@@ -195,6 +196,21 @@ def build_report(
         "api_calls": dict(sorted(run.api_status.items())),
         "checks": checks,
         "notes": run.notes,
+    }
+
+
+def _forecast_held_against(run: Run, misses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The capacity forecast's flags (made before the month) against where the misses of
+    ours fell: did it see them coming?"""
+    missed = sorted({m["community_id"] for m in misses if not excused(m["cause"])})
+    flagged = set(run.forecast_flagged)
+    return {
+        "flagged_communities": len(flagged),
+        "flagged_streets": len(run.forecast_streets),
+        "communities_with_misses_ours": len(missed),
+        "of_those_flagged": sum(1 for c in missed if c in flagged),
+        "missed_not_flagged": [c for c in missed if c not in flagged],
+        "flagged": sorted(flagged),
     }
 
 

@@ -113,6 +113,11 @@ class Run:
     """The elders with an "unreachable" ticket (any month's) at the month's end."""
     ticket_sla: dict[str, Any] = field(default_factory=dict)
     """The `tickets` block of GET /coverage for the city at the month's end."""
+    forecast_flagged: tuple[str, ...] = ()
+    """Communities the capacity forecast, made before the month at the run's rates, said
+    cannot reach 100 % unaided (`careroute capacity`)."""
+    forecast_streets: tuple[str, ...] = ()
+    """Streets it said cannot cover their own communities' shortfalls."""
 
     def note(self, text: str) -> None:
         if text not in self.notes:
