@@ -314,8 +314,10 @@ def cover_now(
     for visit, elder in _handed_back(route, walk, ports, policy):
         needs.setdefault(visit.community_id, []).append(visit)
         points[elder.elder_id] = elder.location
-    # Excluded by name too: the stewards scan may not show the new leave yet.
-    at_work = _at_work(stewards, communities, day, holidays, {absent.community_id}, workdays)
+    # Excluded by name too: the stewards scan may not show the new leave yet. Overloaded
+    # stewards help nobody, as at night.
+    busy = {absent.community_id} | overloaded_communities(ports.overflow, day, holidays)
+    at_work = _at_work(stewards, communities, day, holidays, busy, workdays)
     helpers = helpers_of(needs, communities, at_work)
     spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
     cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day)
