@@ -2,7 +2,8 @@
 audit of who read personal data, and stewards' leave (with same-day cover when a planned day
 is lost)."""
 
-from typing import Annotated
+from functools import cache
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -43,16 +44,25 @@ from careroute.service_layer.elders import (
     list_elders,
 )
 from careroute.service_layer.leave import replace_leave, steward_leave
-from careroute.service_layer.planning import cover_now, replan_for_return
+
+if TYPE_CHECKING:
+    from careroute.service_layer.planning import NightlyPlanning
 
 CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor")]
+
+
+@cache
+def same_day_planning(queue_url: str) -> "NightlyPlanning":
+    """The planner's ports, built at the first sick call or return home: both are rare, and
+    the planner's use cases (imported where they run) are ~10 ms of the API's cold start."""
+    return nightly_planning(queue_url)
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     leave_ports = leave_keeping()
     elders = elder_registry()
-    planning = nightly_planning(api.settings.plan_jobs_queue_url)
+    queue_url = api.settings.plan_jobs_queue_url
     route = Routes(app, "officials")
     bureau_route = Routes(app, "bureau")
 
@@ -100,7 +110,9 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             close_bed_of_departed(elder_id, patch.status, now, DynamoBeds())
         if patch.status is ElderStatus.ACTIVE and "status" in changed.changed:  # back home
             run_id = app.lambda_context.aws_request_id
-            if replan_for_return(community_id, now, run_id, planning):
+            from careroute.service_layer.planning import replan_for_return
+
+            if replan_for_return(community_id, now, run_id, same_day_planning(queue_url)):
                 logger.info("same-day re-plan for a return", extra={"community_id": community_id})
         return changed
 
@@ -159,13 +171,15 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         stored, newly_away = replace_leave(
             caller(), steward_id, leave.dates, clock.today(), leave_ports
         )
+        from careroute.service_layer.planning import cover_now
+
         for day in newly_away:  # already planned: neighbours take the urgent visits now
             handed = cover_now(
                 steward_id,
                 day,
                 app.lambda_context.aws_request_id,
                 current_policy(api.policy),
-                planning,
+                same_day_planning(queue_url),
             )
             logger.info("same-day cover", extra={"plan_date": str(day), "cover_visits": handed})
         return stored
