@@ -153,6 +153,9 @@ class MemoryElders:
     def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
         return self._move_forward(community_id, elder_id, "last_visited_on", on)
 
+    def mark_contacted(self, community_id: str, elder_id: str, on: date) -> bool:
+        return self._move_forward(community_id, elder_id, "contacted_on", on)
+
     def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
         state = self._state(community_id, elder_id)
         if state is None or not _later(at, state.attempt_at):

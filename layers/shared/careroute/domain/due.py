@@ -1,7 +1,8 @@
 """Which elders are due for a visit on a given day, and how urgently.
 
 An elder's deadline is the earlier of (last completed visit + tier cadence) and, when the
-monthly rule is on, the last day of the first calendar month without a completed visit.
+monthly rule is on, the last day of the first calendar month without a completed visit
+(or a phone or video contact, when the policy's `[contacts]` counts them).
 Deadlines falling on the steward's days off, leave or public holidays move back to the
 previous working day.
 """
@@ -50,8 +51,9 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
             on + timedelta(days=cadence - 1) if last is None else last + timedelta(days=cadence)
         )
     if policy.monthly_visit_required:
-        visited_this_month = last is not None and (last.year, last.month) == (on.year, on.month)
-        deadlines.append(next_month_end(on) if visited_this_month else month_end(on))
+        covered = elder.month_covered_on(policy.contacts.count_toward_monthly)
+        covered_this_month = covered is not None and month_end(covered) == month_end(on)
+        deadlines.append(next_month_end(on) if covered_this_month else month_end(on))
     return min(deadlines)
 
 

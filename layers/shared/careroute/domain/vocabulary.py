@@ -254,6 +254,15 @@ class Elder:
     Same readers as `phone`."""
     guardian_phone: str = ""
     """The guardian's phone ("" if none). Same readers as `phone`."""
+    contacted_on: date | None = None
+    """The local date of the last phone or video contact (None if never): it covers the
+    elder's month when the policy counts contacts, never the tier's cadence."""
+
+    def month_covered_on(self, contacts_count: bool) -> date | None:
+        """The latest day that covers a month for the monthly rule: the last completed
+        visit, or the last contact when the policy counts them (`contacts_count`)."""
+        days = [self.last_visited_on, self.contacted_on if contacts_count else None]
+        return max((day for day in days if day is not None), default=None)
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year

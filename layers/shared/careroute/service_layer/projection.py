@@ -5,6 +5,9 @@ A stream record may arrive two or three times and out of order, so every elder u
 conditional maximum or keyed to the visit time, and safe to repeat:
 
 - visited: `last_visited_on` moves forward; a hospitalised elder is active again (home).
+- phone or video contact: `contacted_on` moves forward (whatever the policy says: the
+  planner and the checks read the policy's `[contacts]` to decide whether it covers the
+  month; it never covers the cadence).
 - not home / refused: `last_attempt_at` moves forward (a later completed visit supersedes
   it when the elder is read, see `storage.registry`).
 - hospitalised / moved / deceased: the status changes (the planner skips non-active
@@ -36,7 +39,14 @@ from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import Policy
 from careroute.domain.retries import FAILED_ATTEMPTS
-from careroute.domain.vocabulary import Elder, ElderStatus, Outcome, Severity, VisitRecord
+from careroute.domain.vocabulary import (
+    CONTACT_OUTCOMES,
+    Elder,
+    ElderStatus,
+    Outcome,
+    Severity,
+    VisitRecord,
+)
 from careroute.service_layer.ports import (
     CoverageRepository,
     ElderRepository,
@@ -78,6 +88,8 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
     elders = ports.elders
     if record.completed:
         elders.mark_visited(record.community_id, record.elder_id, record.local_date)
+    if record.outcome in CONTACT_OUTCOMES:
+        elders.mark_contacted(record.community_id, record.elder_id, record.local_date)
     if record.outcome in FAILED_ATTEMPTS:
         elders.mark_attempt(record.community_id, record.elder_id, record.visited_at)
         open_unreachable_ticket(ports.visits, ports.tickets, record, policy.retries)

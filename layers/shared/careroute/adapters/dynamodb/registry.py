@@ -88,6 +88,8 @@ class ElderModel(TableModel, Located, Windowed):
     birth_date = UnicodeAttribute()
     status = UnicodeAttribute()
     last_visited_on = UnicodeAttribute(null=True)
+    contacted_on = UnicodeAttribute(null=True)
+    """The local date of the last phone or video contact; absent: none."""
     urgent_until = UnicodeAttribute(null=True)
     last_attempt_at = UnicodeAttribute(null=True)
     """`instant_text` of the latest failed attempt (not home, refused); see `_elder`."""
@@ -150,6 +152,7 @@ def _elder(item: ElderModel) -> Elder:
         address=item.address,
         status=ElderStatus(item.status),
         last_visited_on=_optional_date(item.last_visited_on),
+        contacted_on=_optional_date(item.contacted_on),
         urgent_until=_optional_date(item.urgent_until),
         last_attempt_at=_attempt_since_visit(item),
         benefit_tasks=frozenset(cast(list[str], item.benefit_tasks or [])),
@@ -199,6 +202,7 @@ def _elder_item(e: Elder) -> ElderModel:
         **window_columns(e.window),
         status=e.status.value,
         last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
+        contacted_on=e.contacted_on.isoformat() if e.contacted_on else None,
         urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
         last_attempt_at=instant_text(e.last_attempt_at) if e.last_attempt_at else None,
         care_level=e.care_level,
@@ -313,6 +317,13 @@ def mark_visited(community_id: str, elder_id: str, on: date) -> bool:
     day = on.isoformat()
     visited = ElderModel.last_visited_on
     return _move_forward(community_id, elder_id, visited, day, "record an elder's last visit")
+
+
+def mark_contacted(community_id: str, elder_id: str, on: date) -> bool:
+    """Move the elder's last phone or video contact forward to `on` (never backwards)."""
+    day = on.isoformat()
+    contacted = ElderModel.contacted_on
+    return _move_forward(community_id, elder_id, contacted, day, "record an elder's last contact")
 
 
 def mark_attempt(community_id: str, elder_id: str, at: datetime) -> bool:

@@ -100,6 +100,9 @@ class DynamoElders:
     def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
         return registry.mark_visited(community_id, elder_id, on)
 
+    def mark_contacted(self, community_id: str, elder_id: str, on: date) -> bool:
+        return registry.mark_contacted(community_id, elder_id, on)
+
     def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
         return registry.mark_attempt(community_id, elder_id, at)
 

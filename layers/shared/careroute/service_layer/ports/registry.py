@@ -100,6 +100,10 @@ class ElderRepository(Protocol):
         """Move the last completed visit forward to `on` (never backwards)."""
         ...
 
+    def mark_contacted(self, community_id: str, elder_id: str, on: date) -> bool:
+        """Move the last phone or video contact forward to `on` (never backwards)."""
+        ...
+
     def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
         """Move the latest failed attempt forward to `at`, unless a completed visit on or after
         its day is recorded (a failed attempt is "since the last visit" or not at all)."""

@@ -1,0 +1,144 @@
+"""A phone or video contact and the planner: the projector records the call on the elder
+(`contacted_on`, whatever the policy says; `last_visited_on` never moves), and the planner
+reads the policy's `[contacts] count_toward_monthly` as the independent compliance check
+does. With the setting on, an elder whose month a call covered is not planned again this
+month and has no monthly miss; with it off (the default), the elder is planned and, left
+unvisited, missed. Either way a call never keeps a weekly elder on cadence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+
+import pytest
+
+from careroute.domain.compliance import ElderBaseline, MissKind, check_compliance
+from careroute.domain.contacts import ContactPolicy
+from careroute.domain.due import WorkCalendar, month_end, rule_deadline
+from careroute.domain.policy import Policy, load_policy
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Category,
+    Elder,
+    Outcome,
+    Registry,
+    Tier,
+    VisitRecord,
+)
+from careroute.planning.horizon import plan_horizon
+from careroute.service_layer.projection import project
+from careroute.service_layer.route_plan import day_capacity
+from tests.builders import a_visit_to
+from tests.memory_ports import memory_projection
+from tests.unit.conftest import STREET_AS_OF
+from tests.unit.test_policy import elder as an_elder_of
+
+DEFAULT = load_policy()
+COUNTING = replace(DEFAULT, contacts=ContactPolicy(count_toward_monthly=True))
+MONTH = "2026-12"
+LAST_VISIT = date(2026, 11, 20)
+"""Before the month: only the calls of December can cover it."""
+
+
+def a_call(elder: Elder, steward_id: str, outcome: Outcome, day: int) -> VisitRecord:
+    at = datetime.combine(date(2026, 12, day), time(10), CHINA_TZ)
+    return a_visit_to(
+        elder, f"{day:032d}", at, steward_id=steward_id, tier=Tier.T3, outcome=outcome
+    )
+
+
+def a_monthly_elder(city: Registry) -> tuple[Registry, Elder]:
+    """The street with its first steward's community only, and in it one monthly (T3)
+    elder last visited in November."""
+    steward = city.stewards[0]
+    home = [e for e in city.elders if e.community_id == steward.community_id]
+    monthly = next(e for e in home if DEFAULT.tier_of(e, STREET_AS_OF) is Tier.T3)
+    elder = replace(monthly, last_visited_on=LAST_VISIT, contacted_on=None)
+    street = replace(city, elders=[elder], stewards=[steward])
+    return street, elder
+
+
+def after_the_calls(city: Registry, policy: Policy) -> tuple[Elder, list[VisitRecord]]:
+    """The elder as the registry holds it after a phone (3 Dec) and a video contact
+    (5 Dec) went through the projector under `policy`, and the two records."""
+    street, elder = a_monthly_elder(city)
+    steward_id = street.stewards[0].steward_id
+    calls = [
+        a_call(elder, steward_id, Outcome.PHONE_CONTACT, 3),
+        a_call(elder, steward_id, Outcome.VIDEO_CONTACT, 5),
+    ]
+    ports = memory_projection(street)
+    for record in calls:
+        ports.visits.save_visit_once(record, record.visit_id)
+        project(record, policy, ports)
+    return ports.elders.get_elder(elder.community_id, elder.elder_id), calls
+
+
+def planned_days_this_month(city: Registry, elder: Elder, policy: Policy) -> list[date]:
+    """The days the month's horizon plan (from Monday 7 December) gives the elder."""
+    steward = city.stewards[0]
+    home = next(c for c in city.communities if c.community_id == steward.community_id)
+    capacity = day_capacity(home, steward, [elder], policy)
+    plan = plan_horizon([elder], WorkCalendar.of(steward), STREET_AS_OF, policy, capacity)
+    return [v.day for v in plan.visits if v.day <= month_end(STREET_AS_OF)]
+
+
+@pytest.mark.parametrize("policy", [DEFAULT, COUNTING])
+def test_the_projector_records_a_call_on_the_elder_but_not_as_a_visit(
+    one_street: Registry, policy: Policy
+) -> None:
+    """Given either setting, when two calls are projected, then the elder's last contact
+    is the later call's day and the last completed visit stays in November."""
+    elder, _ = after_the_calls(one_street, policy)
+
+    assert elder.contacted_on == date(2026, 12, 5)
+    assert elder.last_visited_on == LAST_VISIT
+
+
+@pytest.mark.parametrize(("policy", "covered"), [(DEFAULT, False), (COUNTING, True)])
+def test_the_planner_and_the_compliance_check_agree_on_a_month_met_by_calls(
+    one_street: Registry, policy: Policy, covered: bool
+) -> None:
+    """Given the calls of 3 and 5 December projected, when the month is planned from 7
+    December and checked with no visit made, then with the setting on the elder is not
+    planned again in December and has no monthly miss; with it off, the elder is planned
+    in December and, unvisited, missed for the month."""
+    elder, calls = after_the_calls(one_street, policy)
+
+    planned = planned_days_this_month(one_street, elder, policy)
+    baseline = ElderBaseline(
+        elder.elder_id, elder.community_id, elder.street_id, elder.district_id, Tier.T3, LAST_VISIT
+    )
+    misses = check_compliance(calls, [baseline], MONTH, policy).misses
+
+    assert (planned == []) is covered
+    assert [m.kind for m in misses] == ([] if covered else [MissKind.MONTHLY])
+    assert rule_deadline(elder, Tier.T3, STREET_AS_OF, policy) == (
+        date(2027, 1, 31) if covered else date(2026, 12, 31)
+    )
+
+
+def test_a_counted_call_leaves_a_weekly_elders_cadence_deadline_where_it_was() -> None:
+    """Given calls that count toward the month, when a weekly (T1) elder last visited on
+    30 November is phoned on 3 December, then the deadline is still 7 December."""
+    weekly = an_elder_of(Category.LIVING_ALONE, Category.DISABLED)
+    phoned = replace(weekly, last_visited_on=date(2026, 11, 30), contacted_on=date(2026, 12, 3))
+
+    deadline = rule_deadline(phoned, Tier.T1, date(2026, 12, 4), COUNTING)
+
+    assert deadline == date(2026, 12, 7)
+
+
+def test_the_month_is_covered_on_the_later_of_the_visit_and_a_counted_call() -> None:
+    """A call counts only under the setting, and only when it is the later of the two."""
+    called = replace(
+        an_elder_of(Category.EMPTY_NEST),
+        last_visited_on=date(2026, 11, 20),
+        contacted_on=date(2026, 12, 3),
+    )
+
+    assert called.month_covered_on(contacts_count=False) == date(2026, 11, 20)
+    assert called.month_covered_on(contacts_count=True) == date(2026, 12, 3)
+    visited_later = replace(called, last_visited_on=date(2026, 12, 9))
+    assert visited_later.month_covered_on(contacts_count=True) == date(2026, 12, 9)
+    assert replace(called, contacted_on=None).month_covered_on(True) == date(2026, 11, 20)
