@@ -10,10 +10,11 @@ from datetime import timedelta
 
 import pytest
 
-from careroute.domain.bed_visits import candidates
 from careroute.domain.beds import BedStatus
 from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import ElderStatus
+from careroute.planning.bed_horizon import plan_bed_horizon
+from careroute.planning.horizon import DayCapacity
 from careroute.service_layer.beds import BedKeeping, record_bed
 from careroute.service_layer.beds_left_care import close_bed_of_departed
 from tests.unit.test_bed_use_cases import (
@@ -42,7 +43,9 @@ def test_an_elder_who_died_or_moved_has_their_bed_closed_that_day(
     assert ports.beds.open_bed_of("E1") is None
     assert not closed.in_service_on(LEFT) and bed.in_service_on(LEFT)
     next_day = LEFT + timedelta(days=1)
-    assert candidates(ports.beds.beds_of_district("D1"), {}, next_day, POLICY) == []
+    room = DayCapacity(visits=10, minutes=600, travel_minutes_per_visit=10)
+    beds = ports.beds.beds_of_district("D1")
+    assert plan_bed_horizon(beds, [], next_day, POLICY, room).visits == ()
     again = close_bed_of_departed("E1", status, at(LEFT, 16), ports.beds)
     assert again is None and ports.beds.get_bed(bed.bed_id)[0] == closed
 

@@ -1,5 +1,5 @@
 """Home care beds, pure rules: who may have one (policy `[home_care_beds]`), the life of a bed,
-when its next service visit is due, which beds a provider's day offers, and the month's bed
+when its next service visit is due, and the month's bed
 coverage recomputed from beds and visit records (a bed never served in a month is a miss)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 from careroute.domain.bed_visits import (
     BedVisit,
     BedVisitOutcome,
-    candidates,
     due_date,
     last_served,
     month_coverage,
@@ -147,19 +146,6 @@ def test_the_next_visit_is_due_a_cadence_after_the_last_or_at_the_months_end() -
     assert due_date(bed, date(2026, 11, 25), date(2026, 12, 2), lax) == date(2026, 12, 26)
     assert due_date(bed, date(2026, 12, 28), date(2027, 1, 3), lax) == date(2027, 1, 28)
     assert due_date(a_bed(accepted_on=None), None, date(2026, 11, 1), POLICY) is None
-
-
-def test_a_day_offers_due_beds_as_mandatory_and_soon_due_ones_with_a_growing_penalty() -> None:
-    beds = [a_bed("B1"), a_bed("B2"), a_bed("B3"), a_bed("B4")]
-    served = {"B1": date(2026, 10, 28), "B2": date(2026, 10, 29), "B3": date(2026, 10, 31)}
-    on = date(2026, 11, 11)  # B1 due today, B2 tomorrow, B3 in 3 days, B4 overdue (3 Nov)
-    chosen = candidates(beds, served, on, POLICY)
-    assert [(c.bed.bed_id, c.due, c.penalty) for c in chosen] == [
-        ("B4", date(2026, 11, 3), None),
-        ("B1", date(2026, 11, 11), None),
-        ("B2", date(2026, 11, 12), POLICY.base_penalty * 2),
-    ]
-    assert candidates(beds, {**served, "B4": on}, on, POLICY)[0].bed.bed_id == "B1"
 
 
 def test_the_month_coverage_counts_a_bed_never_served_in_the_month_as_a_miss() -> None:

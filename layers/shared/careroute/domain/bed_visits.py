@@ -1,5 +1,6 @@
-"""A home care bed's regular service visits: when the next one is due, which beds a
-provider's day offers its router, what a visit record holds, and the month's coverage.
+"""A home care bed's regular service visits: when the next one is due, which beds wait for a
+retry, what a visit record holds, and the month's coverage (the horizon that gives each
+visit its day is `planning.bed_horizon`).
 
 Pure: no AWS. The rule (policy `[home_care_beds]`): an accepted bed is served at most
 `cadence_days` after its last service (or its acceptance) and at least once in every calendar
@@ -84,6 +85,18 @@ def last_served(visits: Iterable[BedVisit], before: date) -> dict[str, date]:
     return latest
 
 
+def awaiting_retry(visits: Iterable[BedVisit], before: date) -> set[str]:
+    """The beds whose latest visit before `before` found nobody home (a try to make again)."""
+    latest: dict[str, BedVisit] = {}
+    for visit in visits:
+        if visit.visited_on >= before:
+            continue
+        seen = latest.get(visit.bed_id)
+        if seen is None or visit.visited_at > seen.visited_at:
+            latest[visit.bed_id] = visit
+    return {b for b, v in latest.items() if v.outcome is BedVisitOutcome.NOT_HOME}
+
+
 def due_date(bed: HomeCareBed, served: date | None, on: date, policy: BedPolicy) -> date | None:
     """The day the bed's next visit is due, seen on `on` (None: not in service). The cadence
     runs from the last service or the acceptance; in a month the bed was in service for from
@@ -100,34 +113,12 @@ def due_date(bed: HomeCareBed, served: date | None, on: date, policy: BedPolicy)
 
 @dataclass(frozen=True)
 class BedCandidate:
-    """A bed offered to the provider's router for a day: mandatory (penalty None) or not."""
+    """A bed offered to the provider's router for a day (`planning.bed_horizon`): mandatory
+    (penalty None) or not."""
 
     bed: HomeCareBed
     due: date
     penalty: int | None
-
-
-def candidates(
-    beds: Iterable[HomeCareBed], served: dict[str, date], on: date, policy: BedPolicy
-) -> list[BedCandidate]:
-    """The beds to route on `on`: due today or overdue are mandatory, due within
-    `lookahead_days` optional with a penalty growing as the due date nears; mandatory
-    first, then by due date."""
-    chosen = []
-    for bed in beds:
-        if served.get(bed.bed_id) == on:
-            continue
-        due = due_date(bed, served.get(bed.bed_id), on, policy)
-        if due is None:
-            continue
-        days_left = (due - on).days
-        if days_left <= 0:
-            chosen.append(BedCandidate(bed, due, None))
-        elif days_left <= policy.lookahead_days:
-            urgency = policy.lookahead_days + 1 - days_left
-            chosen.append(BedCandidate(bed, due, policy.base_penalty * urgency))
-    chosen.sort(key=lambda c: (c.penalty is not None, c.due, c.bed.bed_id))
-    return chosen
 
 
 @dataclass(frozen=True)

@@ -104,10 +104,12 @@ class BedPolicy:
     service_minutes: int = 60
     """How long a service visit takes (what the service-hour ledger counts)."""
     lookahead_days: int = 2
-    """A visit due within this many days is an optional stop, its drop penalty growing toward
-    the due date; one due today (or overdue) is mandatory. Idle workers take every optional
-    stop: Heping at 0.3 scale, a simulated November, 195 beds had 580 visits with 5 days, 499
-    with 2, 460 with 1 (no miss in any), and 421 with 0, which left 19 cadence misses."""
+    """The bed horizon plans a visit at most this many days before its deadline (an optional
+    stop, its drop penalty growing toward the deadline); on the deadline it is mandatory."""
+    retry_days: int = 1
+    """When the days allow, a visit is planned at least this many days before its deadline,
+    so a worker who finds nobody home can come back in time (the horizon planner's retry
+    margin); at most lookahead_days."""
     base_penalty: int = 1_800
     speed_kmh: float = 20.0
     """Providers' workers ride electric bikes (x travel.circuity)."""
@@ -121,6 +123,8 @@ class BedPolicy:
             raise ValueError("service_minutes must be between 1 and 480")
         if not 0 <= self.lookahead_days <= self.cadence_days:
             raise ValueError("lookahead_days must be between 0 and cadence_days")
+        if not 0 <= self.retry_days <= self.lookahead_days:
+            raise ValueError("retry_days must be between 0 and lookahead_days")
         if not 0 <= self.base_penalty <= 1_000_000:
             raise ValueError("base_penalty must be between 0 and 1000000")
         if not 0 < self.speed_kmh <= 120:

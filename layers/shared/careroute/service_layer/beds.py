@@ -20,8 +20,6 @@ from careroute.domain.bed_visits import (
     BedVisit,
     BedVisitOutcome,
     bed_visit_id,
-    candidates,
-    last_served,
     month_bounds,
     month_coverage,
 )
@@ -43,6 +41,7 @@ from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.providers import Provider
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
+from careroute.planning.bed_horizon import day_candidates, plan_bed_horizon, provider_capacity
 from careroute.planning.beds import bed_plan, bed_problem
 from careroute.service_layer.elders import require_official_of
 from careroute.service_layer.ports import (
@@ -271,8 +270,9 @@ def record_bed_visit(
 def plan_provider_day(
     provider: Provider, day: date, policy: BedPolicy, circuity: float, ports: BedKeeping
 ) -> dict[str, Any]:
-    """Route the provider's beds due on `day` (mandatory) or soon (optional) over its
-    workers; store one route per worker (a re-plan replaces them). The plan's summary."""
+    """Route the provider's bed visits the horizon gives to `day` (on its deadline: mandatory)
+    over its workers; store one route per worker (a re-plan replaces them). The plan's
+    summary, with the horizon's counts."""
     beds = [
         b for b in ports.beds.beds_of_district(provider.district_id)
         if b.provider_id == provider.provider_id
@@ -280,9 +280,10 @@ def plan_provider_day(
     history = ports.visits.visits_of_district(
         provider.district_id, day - timedelta(days=HISTORY_DAYS), day
     )
-    served = last_served(history, day + timedelta(days=1))
-    chosen = candidates(beds, served, day, policy)
     workers = ports.providers.workers_of(provider.provider_id)
+    capacity = provider_capacity(provider, workers, beds, policy, circuity)
+    horizon = plan_bed_horizon(beds, history, day, policy, capacity)
+    chosen = day_candidates(horizon, day, policy)
     if not workers:
         mandatory = sorted(c.bed.bed_id for c in chosen if c.penalty is None)
         summary: dict[str, Any] = {
@@ -293,14 +294,16 @@ def plan_provider_day(
             "planned": 0,
             "unassigned_mandatory": mandatory,
             "status": "no_worker",
+            "horizon": horizon.stats(),
         }
         ports.routes.save_bed_plan([], summary)
         return summary
     problem = bed_problem(chosen, provider, workers, policy, circuity)
     result = routing.solve_fleet(problem, routing.default_limits(len(chosen)))
     plan = bed_plan(provider.provider_id, day, chosen, problem, result)
-    ports.routes.save_bed_plan(plan.routes, plan.summary)
-    return plan.summary
+    summary = {**plan.summary, "horizon": horizon.stats()}
+    ports.routes.save_bed_plan(plan.routes, summary)
+    return summary
 
 
 def plan_bed_day(
