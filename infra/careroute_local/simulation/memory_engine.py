@@ -317,7 +317,8 @@ class MemoryEngine:
     def stored(self, month: str) -> Stored:
         p = self.product
         visits = list(p.visits.all_visits())
-        drift = check_month(month, CoverageCheck(p.visits, p.coverage))
+        counting = self.policy.contacts.count_toward_monthly  # as the projector counted
+        drift = check_month(month, CoverageCheck(p.visits, p.coverage, counting))
         return Stored(visits, p.coverage.stored_counters(month), [str(d) for d in drift])
 
     def _answer(self, use_case: str, answer: Answer) -> Answer:

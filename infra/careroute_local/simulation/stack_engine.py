@@ -154,10 +154,11 @@ class StackEngine:
         from careroute.adapters.dynamodb.visits import all_visits
         from careroute.service_layer.coverage_check import check_month
 
+        counting = self.run.policy.contacts.count_toward_monthly  # as the projector counted
         return Stored(
             visits=list(all_visits()),
             counters=coverage_store.stored_counters(month),
-            drift=[str(d) for d in check_month(month, coverage_checking())],
+            drift=[str(d) for d in check_month(month, coverage_checking(counting))],
         )
 
 
