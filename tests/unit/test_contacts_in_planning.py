@@ -129,16 +129,18 @@ def test_a_counted_call_leaves_a_weekly_elders_cadence_deadline_where_it_was() -
     assert deadline == date(2026, 12, 7)
 
 
-def test_the_month_is_covered_on_the_later_of_the_visit_and_a_counted_call() -> None:
-    """A call counts only under the setting, and only when it is the later of the two."""
+def test_a_month_is_covered_by_its_visit_or_by_a_counted_call_in_it() -> None:
+    """A call covers its month only under the setting; a visit covers its own month
+    whatever the setting, also seen from before a later call (a look back, as the
+    overdue list judges from the day after the last visit)."""
     called = replace(
         an_elder_of(Category.EMPTY_NEST),
         last_visited_on=date(2026, 11, 20),
         contacted_on=date(2026, 12, 3),
     )
 
-    assert called.month_covered_on(contacts_count=False) == date(2026, 11, 20)
-    assert called.month_covered_on(contacts_count=True) == date(2026, 12, 3)
-    visited_later = replace(called, last_visited_on=date(2026, 12, 9))
-    assert visited_later.month_covered_on(contacts_count=True) == date(2026, 12, 9)
-    assert replace(called, contacted_on=None).month_covered_on(True) == date(2026, 11, 20)
+    assert called.month_covered(date(2026, 12, 9), contacts_count=False) is False
+    assert called.month_covered(date(2026, 12, 9), contacts_count=True) is True
+    assert called.month_covered(date(2026, 11, 21), contacts_count=True) is True
+    assert rule_deadline(called, Tier.T3, date(2026, 11, 21), COUNTING) == date(2026, 12, 31)
+    assert called.month_covered(date(2027, 1, 4), contacts_count=True) is False

@@ -51,9 +51,8 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
             on + timedelta(days=cadence - 1) if last is None else last + timedelta(days=cadence)
         )
     if policy.monthly_visit_required:
-        covered = elder.month_covered_on(policy.contacts.count_toward_monthly)
-        covered_this_month = covered is not None and month_end(covered) == month_end(on)
-        deadlines.append(next_month_end(on) if covered_this_month else month_end(on))
+        covered = elder.month_covered(on, policy.contacts.count_toward_monthly)
+        deadlines.append(next_month_end(on) if covered else month_end(on))
     return min(deadlines)
 
 

@@ -258,11 +258,12 @@ class Elder:
     """The local date of the last phone or video contact (None if never): it covers the
     elder's month when the policy counts contacts, never the tier's cadence."""
 
-    def month_covered_on(self, contacts_count: bool) -> date | None:
-        """The latest day that covers a month for the monthly rule: the last completed
-        visit, or the last contact when the policy counts them (`contacts_count`)."""
-        days = [self.last_visited_on, self.contacted_on if contacts_count else None]
-        return max((day for day in days if day is not None), default=None)
+    def month_covered(self, day: date, contacts_count: bool) -> bool:
+        """Whether `day`'s calendar month is covered for the monthly rule: the last completed
+        visit, or the last contact when the policy counts them (`contacts_count`), falls in
+        it. Either one may do, so a look back from an earlier day still sees its visit."""
+        covering = [self.last_visited_on, self.contacted_on if contacts_count else None]
+        return any(d is not None and (d.year, d.month) == (day.year, day.month) for d in covering)
 
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year
