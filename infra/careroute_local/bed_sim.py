@@ -24,12 +24,14 @@ from typing import Any
 from careroute_synthetic.beds import bed_market, generate_beds, pending_beds
 from careroute_synthetic.services import generate_market
 
+from careroute.adapters.dynamodb.home_care_beds import bed_document, visit_document
 from careroute.adapters.memory import MemoryCommunities, MemoryElders, MemoryScopes
 from careroute.adapters.memory_beds import MemoryBedRoutes, MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_orders import MemoryProviders
 from careroute.domain.access import Caller, Role
 from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction
+from careroute.domain.coverage import Scope
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Registry, parse_clock
 from careroute.service_layer.beds import (
@@ -37,6 +39,7 @@ from careroute.service_layer.beds import (
     BedVisitRequest,
     bed_coverage,
     plan_bed_day,
+    scope_beds_and_visits,
     step_bed,
     worker_bed_route,
 )
@@ -148,4 +151,13 @@ class BedDays:
             "misses_by_rule": dict(Counter(m["rule"] for m in misses)),
             "misses_sample": misses[:20],
             "wall_seconds": round(self.seconds, 1),
+        }
+
+    def raw(self, month: str) -> dict[str, Any]:
+        """The city's beds and their visits as stored, which the month's bed figures are
+        recounted from (`careroute simulate --check`)."""
+        beds, visits = scope_beds_and_visits(Scope.parse("city"), month, self.ports)
+        return {
+            "beds": [bed_document(b) for b in beds],
+            "visits": [visit_document(v) for v in visits],
         }

@@ -1,16 +1,17 @@
-"""`careroute simulate --check DIR` for the programmes: the month's assessment, benefit-claim
-and institution-rating figures of report.json recounted from the raw records under raw/
-(month_report.write_programme_raw), with the policy, apart from the use cases that
-reported them. Each difference is named; none: the figures are the records'.
-"""
+"""`careroute simulate --check DIR` for the programmes: the month's home care bed, assessment,
+benefit-claim and institution-rating figures of report.json recounted from the raw records
+under raw/ (month_report.write_programme_raw), with the policy, apart from the use cases
+that reported them. Each difference is named; none: the figures are the records'"""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from careroute.adapters.dynamodb.home_care_beds import bed_from, visit_from
+from careroute.domain.bed_visits import month_coverage
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import month_report
@@ -23,6 +24,7 @@ def recount(raw: Path, programmes: dict[str, Any], month: str, policy: Policy) -
     if not programmes or programmes.get("simulated") is False or "assessments" not in programmes:
         return []  # --visits-only, or a report from before these were simulated
     return [
+        *_beds(raw, programmes["home_care_beds"], month, policy),
         *_assessments(month_report.read_programme_raw(raw, "assessments"),
                       programmes["assessments"], policy),
         *_claims(month_report.read_programme_raw(raw, "benefit_claims"),
@@ -36,6 +38,32 @@ def _differ(what: str, reported: Any, recounted: Any) -> list[str]:
     if reported == recounted:
         return []
     return [f"{what}: the report says {reported}, the raw records give {recounted}"]
+
+
+def _beds(raw: Path, reported: dict[str, Any], month: str, policy: Policy) -> list[str]:
+    """The bed coverage recounted from the beds and visit records, judged through the same
+    day as the report (a report from before the beds' records were kept: nothing to recount)."""
+    if not (raw / "home_care_beds.json").exists():
+        return []
+    records = month_report.read_programme_raw(raw, "home_care_beds")
+    beds = [bed_from(d) for d in records["beds"]]
+    visits = [visit_from(d) for d in records["visits"]]
+    through = date.fromisoformat(reported["judged_through"])
+    coverage = month_coverage(month, beds, visits, policy.home_care_beds, through)
+    recounted = {
+        "beds_in_service": coverage.beds_in_service,
+        "beds_due": coverage.beds_due,
+        "beds_served": coverage.beds_served,
+        "monthly_misses": len(coverage.misses) - coverage.cadence_misses,
+        "cadence_misses": coverage.cadence_misses,
+        "visits_served": coverage.visits_served,
+        "visits_not_home": coverage.visits_not_home,
+        "service_hours": round(coverage.service_minutes / 60, 1),
+    }
+    problems = []
+    for name, value in recounted.items():
+        problems += _differ(f"home care beds {name}", reported[name], value)
+    return problems
 
 
 def _assessments(

@@ -299,8 +299,10 @@ class ProgrammeDays:
         }
 
     def raw(self) -> dict[str, Any]:
-        """The records the month's assessment, claim and rating figures are recounted from."""
+        """The records the month's bed, assessment, claim and rating figures are recounted
+        from."""
         return {
+            "home_care_beds": self.beds.raw(f"{self.last:%Y-%m}"),
             "assessments": self.assessments.results,
             "benefit_claims": self.claims.raw(),
             "institutions": self.ratings.rows,

@@ -117,6 +117,7 @@ def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
             (copy / path.relative_to(month)).write_bytes(path.read_bytes())
     report = _read(copy / "report.json")
     report["programmes"]["benefit_claims"]["decided_on_time"] += 1
+    report["programmes"]["home_care_beds"]["visits_served"] += 1
     (copy / "report.json").write_text(json.dumps(report), "utf-8")
     results = _read(copy / "raw" / "assessments.json")
     results[0]["level"] = "self" if results[0]["level"] != "self" else "disabled"
@@ -124,6 +125,7 @@ def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
     code, problems = check_directory(copy, POLICY)
     assert code == 1
     assert any(p.startswith("benefit claims decided_on_time") for p in problems)
+    assert any(p.startswith("home care beds visits_served") for p in problems)
     assert any(p.startswith(f"assessment {results[0]['request_id']}") for p in problems)
 
 
