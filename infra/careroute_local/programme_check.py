@@ -1,7 +1,8 @@
-"""`careroute simulate --check DIR` for the programmes: the month's home care bed, assessment,
-benefit-claim and institution-rating figures of report.json recounted from the raw records
-under raw/ (month_report.write_programme_raw), with the policy, apart from the use cases
-that reported them. Each difference is named; none: the figures are the records'"""
+"""`careroute simulate --check DIR` for the programmes: the month's home care bed, meal,
+day-care, assessment, benefit-claim and institution-rating figures of report.json
+recounted from the raw records under raw/ (month_report.write_programme_raw), with the
+policy, apart from the use cases that reported them. Each difference is named; none: the
+figures are the records'."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def recount(raw: Path, programmes: dict[str, Any], month: str, policy: Policy) -
         return []  # --visits-only, or a report from before these were simulated
     return [
         *_beds(raw, programmes["home_care_beds"], month, policy),
+        *_meals(raw, programmes["meals"]),
+        *_day_care(raw, programmes["day_care"], month),
         *_assessments(month_report.read_programme_raw(raw, "assessments"),
                       programmes["assessments"], policy),
         *_claims(month_report.read_programme_raw(raw, "benefit_claims"),
@@ -63,6 +66,53 @@ def _beds(raw: Path, reported: dict[str, Any], month: str, policy: Policy) -> li
     problems = []
     for name, value in recounted.items():
         problems += _differ(f"home care beds {name}", reported[name], value)
+    return problems
+
+
+def _meals(raw: Path, reported: dict[str, Any]) -> list[str]:
+    """Meals by mode and the subsidy owed (each booking's meals times its subsidy per meal)."""
+    if not (raw / "meal_bookings.json").exists():
+        return []
+    rows = month_report.read_programme_raw(raw, "meal_bookings")
+    recounted = {
+        "meals_delivered": sum(r["meals"] for r in rows if r["mode"] == "delivery"),
+        "meals_dine_in": sum(r["meals"] for r in rows if r["mode"] == "dine_in"),
+        "subsidy_yuan": sum(r["meals"] * r["subsidy_per_meal"] for r in rows),
+    }
+    problems = []
+    for name, value in recounted.items():
+        problems += _differ(f"meals {name}", reported[name], value)
+    return problems
+
+
+def _day_care(raw: Path, reported: dict[str, Any], month: str) -> list[str]:
+    """Day-care place-days and respite nights booked in the month (cancelled: none), and
+    the bookings holding any."""
+    if not (raw / "day_care_bookings.json").exists():
+        return []
+    held = [
+        r for r in month_report.read_programme_raw(raw, "day_care_bookings")
+        if r["status"] == "booked"
+    ]  # fmt: skip
+    nights = {"day_care": 0, "respite": 0}
+    bookings = 0
+    for r in held:
+        first = date.fromisoformat(r["first_day"])
+        last = date.fromisoformat(r["last_day"])
+        inside = sum(
+            1 for n in range((last - first).days + 1)
+            if f"{first + timedelta(days=n):%Y-%m}" == month
+        )  # fmt: skip
+        nights[r["kind"]] += inside
+        bookings += int(inside > 0)
+    recounted = {
+        "day_places_booked": nights["day_care"],
+        "respite_nights_booked": nights["respite"],
+        "bookings": bookings,
+    }
+    problems = []
+    for name, value in recounted.items():
+        problems += _differ(f"day care {name}", reported[name], value)
     return problems
 
 

@@ -299,14 +299,38 @@ class ProgrammeDays:
         }
 
     def raw(self) -> dict[str, Any]:
-        """The records the month's bed, assessment, claim and rating figures are recounted
-        from."""
+        """The records the month's bed, meal, day-care, assessment, claim and rating figures
+        are recounted from."""
         return {
             "home_care_beds": self.beds.raw(f"{self.last:%Y-%m}"),
+            "meal_bookings": self._meal_rows(),
+            "day_care_bookings": self._day_care_rows(),
             "assessments": self.assessments.results,
             "benefit_claims": self.claims.raw(),
             "institutions": self.ratings.rows,
         }
+
+    def _meal_rows(self) -> list[dict[str, Any]]:
+        """Every lunch booked for the month (ids, mode, meals and the subsidy per meal)."""
+        first, last = month_bounds(f"{self.last:%Y-%m}")
+        return [
+            {"canteen_id": b.canteen_id, "elder_id": b.elder_id, "day": b.day.isoformat(),
+             "mode": b.mode.value, "meals": b.meals, "subsidy_per_meal": b.subsidy_per_meal}
+            for canteen in self.lunch.canteens.all_canteens()
+            for b in self.lunch.bookings.bookings_of(canteen.canteen_id, first, last)
+        ]  # fmt: skip
+
+    def _day_care_rows(self) -> list[dict[str, Any]]:
+        """Every day-care booking touching the month (ids, kind, days and status)."""
+        first, last = month_bounds(f"{self.last:%Y-%m}")
+        return [
+            {"booking_id": b.booking_id, "centre_id": b.centre_id, "elder_id": b.elder_id,
+             "kind": b.kind.value, "first_day": b.first_day.isoformat(),
+             "last_day": b.last_day.isoformat(), "status": b.status.value}
+            for centres in self.centres.values()
+            for centre in sorted(centres)
+            for b in self.care.bookings.bookings_of(centre, first, last)
+        ]  # fmt: skip
 
 
 def _frail(elder: Elder, on: date) -> bool:

@@ -118,6 +118,8 @@ def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
     report = _read(copy / "report.json")
     report["programmes"]["benefit_claims"]["decided_on_time"] += 1
     report["programmes"]["home_care_beds"]["visits_served"] += 1
+    report["programmes"]["meals"]["subsidy_yuan"] += 3
+    report["programmes"]["day_care"]["respite_nights_booked"] -= 1
     (copy / "report.json").write_text(json.dumps(report), "utf-8")
     results = _read(copy / "raw" / "assessments.json")
     results[0]["level"] = "self" if results[0]["level"] != "self" else "disabled"
@@ -126,6 +128,8 @@ def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
     assert code == 1
     assert any(p.startswith("benefit claims decided_on_time") for p in problems)
     assert any(p.startswith("home care beds visits_served") for p in problems)
+    assert any(p.startswith("meals subsidy_yuan") for p in problems)
+    assert any(p.startswith("day care respite_nights_booked") for p in problems)
     assert any(p.startswith(f"assessment {results[0]['request_id']}") for p in problems)
 
 
