@@ -26,6 +26,8 @@ from careroute.domain.vocabulary import (
     VisitRecord,
 )
 from careroute.planning.horizon import plan_horizon
+from careroute.service_layer.month_misses import month_misses
+from careroute.service_layer.officials import overdue_elder
 from careroute.service_layer.projection import project
 from careroute.service_layer.route_plan import day_capacity
 from tests.builders import a_visit_to
@@ -144,3 +146,63 @@ def test_a_month_is_covered_by_its_visit_or_by_a_counted_call_in_it() -> None:
     assert called.month_covered(date(2026, 11, 21), contacts_count=True) is True
     assert rule_deadline(called, Tier.T3, date(2026, 11, 21), COUNTING) == date(2026, 12, 31)
     assert called.month_covered(date(2027, 1, 4), contacts_count=True) is False
+
+
+@pytest.mark.parametrize(("policy", "overdue"), [(DEFAULT, True), (COUNTING, False)])
+def test_the_overdue_list_takes_a_month_a_call_covered_only_under_the_setting(
+    policy: Policy, overdue: bool
+) -> None:
+    """Given a monthly elder last visited on 20 October and phoned on 10 November, when
+    the officials' overdue list is read on 8 December, then the elder is overdue since 30
+    November unless calls count (then November was covered and December is still open)."""
+    called = replace(
+        an_elder_of(Category.EMPTY_NEST),
+        last_visited_on=date(2026, 10, 20),
+        contacted_on=date(2026, 11, 10),
+    )
+
+    entry = overdue_elder(called, date(2026, 12, 8), policy)
+
+    assert (entry is not None) is overdue
+    if entry is not None:
+        assert (entry.deadline, entry.days_overdue) == (date(2026, 11, 30), 8)
+
+
+def test_a_call_never_takes_a_never_visited_weekly_elder_off_the_overdue_list() -> None:
+    weekly = replace(
+        an_elder_of(Category.LIVING_ALONE, Category.DISABLED), contacted_on=date(2026, 12, 3)
+    )
+
+    entry = overdue_elder(weekly, date(2026, 12, 8), COUNTING)
+
+    assert entry is not None and entry.deadline is None
+
+
+@pytest.mark.parametrize(
+    ("policy", "calls", "missed"),
+    [
+        (DEFAULT, [date(2026, 11, 20)], True),
+        (COUNTING, [date(2026, 11, 20)], False),
+        (COUNTING, [], True),
+    ],
+)
+def test_the_months_misses_count_only_a_call_made_in_the_month_judged(
+    policy: Policy, calls: list[date], missed: bool
+) -> None:
+    """Given a monthly elder last visited on 2 October whose stored last call is of 2
+    December, when November is judged on 3 December, then a November call covers the month
+    (no monthly miss, not overdue) only when calls count; the December call never does."""
+    elder = replace(
+        an_elder_of(Category.EMPTY_NEST),
+        last_visited_on=date(2026, 10, 2),
+        contacted_on=date(2026, 12, 2),
+    )
+    records = [
+        a_visit_to(elder, f"call-{day.day}", datetime.combine(day, time(10), CHINA_TZ),
+                   steward_id="W1", tier=Tier.T3, outcome=Outcome.PHONE_CONTACT)
+        for day in calls
+    ]  # fmt: skip
+
+    misses = month_misses([elder], records, "2026-11", date(2026, 12, 3), policy)
+
+    assert [(m.monthly_missed, m.overdue) for m in misses] == ([(True, True)] if missed else [])

@@ -148,7 +148,10 @@ def _miss(
     known, last_visit = _last_visit_before(elder, tries, judged)
     late = None
     if known:
-        late = overdue_elder(replace(elder, last_visited_on=last_visit), judged, policy)
+        as_then = replace(
+            elder, last_visited_on=last_visit, contacted_on=_last_call_before(elder, tries, judged)
+        )
+        late = overdue_elder(as_then, judged, policy)
     failed = [r for r in tries if not r.completed and r.outcome not in CONTACT_OUTCOMES]
     return MonthMiss(
         elder_id=elder.elder_id,
@@ -176,6 +179,15 @@ def _last_visit_before(
         return True, elder.last_visited_on
     done = [r.local_date for r in tries if r.completed]
     return (True, max(done)) if done else (False, None)
+
+
+def _last_call_before(elder: Elder, tries: Sequence[VisitRecord], judged: date) -> date | None:
+    """The last phone or video contact before `judged`: the stored one when it is, else the
+    month's latest (None: none known)."""
+    if elder.contacted_on is not None and elder.contacted_on < judged:
+        return elder.contacted_on
+    calls = [r.local_date for r in tries if r.outcome in CONTACT_OUTCOMES]
+    return max(calls, default=None)
 
 
 def _cause(

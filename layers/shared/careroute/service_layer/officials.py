@@ -23,18 +23,24 @@ class OverdueReading:
 
 
 def overdue_elder(elder: Elder, on: date, policy: Policy) -> OverdueElder | None:
-    """The elder's entry if active and past the deadline set by their last completed visit.
+    """The elder's entry if active and past the deadline set by their last completed visit
+    (or, for the monthly rule, a later call when the policy's `[contacts]` counts calls).
 
-    The deadline is the one in force since that visit (careroute.domain.due.rule_deadline seen from
-    the day after it), so a missed calendar month counts too. Never visited: overdue, with no
-    deadline or day count (nothing to count from).
+    The deadline is the one in force since that visit or call (careroute.domain.due.rule_deadline
+    seen from the day after it), so a missed calendar month counts too. Never visited:
+    overdue, with no deadline or day count (nothing to count from), unless the tier has no
+    cadence and a counted call covered the month.
     """
     if elder.status is not ElderStatus.ACTIVE:
         return None
     tier = policy.tier_of(elder, on)
     last = elder.last_visited_on
+    called = elder.contacted_on if policy.contacts.count_toward_monthly else None
+    since = max((day for day in (last, called) if day is not None), default=None)
+    if last is None and policy.tiers[tier].cadence_days is not None:
+        since = None  # a call never stands in for a cadence's visit
     deadline = (
-        None if last is None else rule_deadline(elder, tier, last + timedelta(days=1), policy)
+        None if since is None else rule_deadline(elder, tier, since + timedelta(days=1), policy)
     )
     if deadline is not None and deadline >= on:
         return None
