@@ -26,6 +26,9 @@ def recount(raw: Path, programmes: dict[str, Any], month: str, policy: Policy) -
         return []  # --visits-only, or a report from before these were simulated
     return [
         *_beds(raw, programmes["home_care_beds"], month, policy),
+        *_differ("service hours of home care beds",
+                 programmes["service_hours"]["hours_by_programme"]["home_care_bed"],
+                 programmes["home_care_beds"]["service_hours"]),
         *_meals(raw, programmes["meals"]),
         *_day_care(raw, programmes["day_care"], month),
         *_assessments(month_report.read_programme_raw(raw, "assessments"),

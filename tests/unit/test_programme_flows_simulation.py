@@ -119,6 +119,7 @@ def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
     report["programmes"]["benefit_claims"]["decided_on_time"] += 1
     report["programmes"]["home_care_beds"]["visits_served"] += 1
     report["programmes"]["meals"]["subsidy_yuan"] += 3
+    report["programmes"]["service_hours"]["hours_by_programme"]["home_care_bed"] += 1
     report["programmes"]["day_care"]["respite_nights_booked"] -= 1
     (copy / "report.json").write_text(json.dumps(report), "utf-8")
     results = _read(copy / "raw" / "assessments.json")
@@ -129,6 +130,7 @@ def test_the_check_recounts_the_programmes_and_names_a_figure_that_disagrees(
     assert any(p.startswith("benefit claims decided_on_time") for p in problems)
     assert any(p.startswith("home care beds visits_served") for p in problems)
     assert any(p.startswith("meals subsidy_yuan") for p in problems)
+    assert any(p.startswith("service hours of home care beds") for p in problems)
     assert any(p.startswith("day care respite_nights_booked") for p in problems)
     assert any(p.startswith(f"assessment {results[0]['request_id']}") for p in problems)
 
