@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from careroute.adapters.dynamodb import home_services, orders
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
@@ -24,10 +25,13 @@ from careroute.adapters.dynamodb.repositories import (
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.provider_day import DayPlan
-from careroute.service_layer.incidents import IncidentHandling
 from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import Placement
-from careroute.service_layer.responders import Responding
+
+if TYPE_CHECKING:
+    # Imported by their factories below: the orders' functions load neither urgent use case.
+    from careroute.service_layer.incidents import IncidentHandling
+    from careroute.service_layer.responders import Responding
 
 
 class DynamoOrders:
@@ -114,6 +118,8 @@ def order_taking() -> OrderTaking:
 def responding() -> Responding:
     """The ports of finding an urgent responder and changing their day, on DynamoDB (the
     directory read from them is kept a container minute)."""
+    from careroute.service_layer.responders import Responding
+
     return Responding(
         communities=DynamoCommunities(),
         stewards=DynamoStewards(),
@@ -127,6 +133,8 @@ def responding() -> Responding:
 
 def incident_handling() -> IncidentHandling:
     """The ports of receiving urgent events, dispatching and tracking incidents, on DynamoDB."""
+    from careroute.service_layer.incidents import IncidentHandling
+
     return IncidentHandling(
         incidents=DynamoIncidents(),
         devices=DynamoDevices(),
