@@ -14,7 +14,7 @@ from careroute_synthetic.data_sets import synthetic_data_sets
 from careroute.adapters.data_csv import FILES, read_data_sets, write_data_sets
 from careroute.adapters.memory import MemoryElders
 from careroute.adapters.memory_assessments import MemoryAssessmentRequests, MemoryAssessors
-from careroute.adapters.memory_beds import MemoryBeds
+from careroute.adapters.memory_beds import MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_circle import MemoryFacilities
 from careroute.adapters.memory_day_care import MemoryDayCare
 from careroute.adapters.memory_incidents import MemoryDevices
@@ -36,9 +36,10 @@ LUNCH_DAY = date(2026, 12, 2)
 GENERATED = tuple(
     spec
     for spec in FILES
-    if spec.name not in {"home_care_beds.csv", "meal_bookings.csv", "day_care_bookings.csv"}
+    if spec.name
+    not in {"home_care_beds.csv", "bed_visits.csv", "meal_bookings.csv", "day_care_bookings.csv"}
 )
-"""The files of the data sets a synthetic city has (the beds and bookings' own files are
+"""The files of the data sets a synthetic city has (the beds, visits and bookings' own files are
 tested with data of their own in test_programme_data_csv.py)."""
 
 
@@ -514,6 +515,7 @@ def memory_ports() -> DataSetLoading:
         requests=MemoryAssessmentRequests(MemoryElders()),
         facilities=MemoryFacilities(),
         beds=MemoryBeds(),
+        bed_visits=MemoryBedVisits(),
         meal_bookings=MemoryMealBookings(meal_orders),
         day_care=MemoryDayCare(),
     )

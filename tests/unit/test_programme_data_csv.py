@@ -1,7 +1,7 @@
-"""Home care beds, lunch bookings and day-care bookings as CSV files, with every other data
-set's contract: exact round trips (export, import, export: the same bytes), every bad row
-named by file, line, field and reason, nothing written on any error, and the import through
-the ports."""
+"""Home care beds and their service visits, lunch bookings and day-care bookings as CSV
+files, with every other data set's contract: exact round trips (export, import, export: the
+same bytes), every bad row named by file, line, field and reason, nothing written on any
+error, and the import through the ports."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from careroute_synthetic.city import generate_city
 from careroute_synthetic.data_sets import synthetic_data_sets
 
 from careroute.adapters.data_csv import Stored, read_data_sets, write_data_sets
-from careroute.adapters.memory_beds import MemoryBeds
+from careroute.adapters.memory_beds import MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_day_care import MemoryDayCare
 from careroute.adapters.memory_meal_bookings import MemoryMealBookings
 from careroute.adapters.memory_meals import MemoryMealOrders
 from careroute.adapters.registry_csv import DataImportError, RowError
+from careroute.domain.bed_visits import last_served
 from careroute.domain.beds import BedStatus
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking, DayCarePolicy
 from careroute.domain.meals import MealBooking, MealMode
@@ -32,7 +33,7 @@ from tests.csv_rows import edit_cells, load_rows
 
 AS_OF = date(2026, 12, 1)
 LUNCH_DAY = date(2026, 12, 2)
-NEW_FILES = ("home_care_beds.csv", "meal_bookings.csv", "day_care_bookings.csv")
+NEW_FILES = ("home_care_beds.csv", "bed_visits.csv", "meal_bookings.csv", "day_care_bookings.csv")
 PLACED_AT = datetime(2026, 12, 1, 8, 30, tzinfo=CHINA_TZ)
 
 
@@ -50,10 +51,11 @@ def data(city: Registry) -> DataSets:
 
 def with_programmes(city: Registry, base: DataSets, as_of: date) -> DataSets:
     """The synthetic city's data sets with its beds (their provider in providers.csv, the
-    last bed closed), a lunch booked by each of the first elders of the lunch orders (a
-    delivery the order itself, a dine-in lunch the next day), and day-care bookings at a
-    centre (a respite stay, day places, one cancelled)."""
-    beds = generate_beds(11, city, as_of=as_of).beds
+    last bed closed) and their last service visits, a lunch booked by each of the first
+    elders of the lunch orders (a delivery the order itself, a dine-in lunch the next day),
+    and day-care bookings at a centre (a respite stay, day places, one cancelled)."""
+    synthetic = generate_beds(11, city, as_of=as_of)
+    beds = synthetic.beds
     closed = replace(beds[-1], status=BedStatus.CLOSED, closed_on=as_of)
     market = bed_market(city, beds)
     return replace(
@@ -61,6 +63,7 @@ def with_programmes(city: Registry, base: DataSets, as_of: date) -> DataSets:
         providers=(*(base.providers or ()), *market.providers),
         service_workers=(*(base.service_workers or ()), *market.workers),
         home_care_beds=(*beds[:-1], closed),
+        bed_visits=synthetic.history,
         meal_bookings=_meal_bookings(city, base),
         day_care_bookings=_day_care_bookings(city, base, as_of),
     )
@@ -161,6 +164,7 @@ def import_into_memory(
 def test_every_new_data_set_has_rows_of_each_kind(data: DataSets) -> None:
     beds = data.home_care_beds or ()
     assert {b.status for b in beds} == {BedStatus.BUILT, BedStatus.ACCEPTED, BedStatus.CLOSED}
+    assert data.bed_visits
     assert {b.mode for b in data.meal_bookings or ()} == set(MealMode)
     assert {b.kind for b in data.day_care_bookings or ()} == set(CareKind)
 
@@ -170,7 +174,7 @@ def test_write_then_read_gives_the_same_items(
 ) -> None:
     """Everything but a bed's version (a write counter, not data: an imported bed is new)."""
     read = read_data_sets(directory, city)
-    for name in ("meal_bookings", "day_care_bookings"):
+    for name in ("bed_visits", "meal_bookings", "day_care_bookings"):
         assert set(getattr(read, name)) == set(getattr(data, name)), name
     given = {replace(bed, version=1) for bed in data.home_care_beds or ()}
     assert set(read.home_care_beds or ()) == given
@@ -185,6 +189,32 @@ def test_export_import_export_is_byte_identical(
     write_data_sets(again, stored_sets(beds, meals, day_care, data))
     for file in NEW_FILES:
         assert (again / file).read_bytes() == (directory / file).read_bytes(), file
+
+
+def test_bed_visits_exported_from_the_store_give_the_same_file(
+    directory: Path, city: Registry, data: DataSets, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """bed_visits.csv imported into the visits' store and exported again: the same bytes, and
+    the planner reads each bed's last service from them."""
+    read = read_data_sets(directory, city)
+    visits = MemoryBedVisits()
+    assert visits.import_visits(read.bed_visits or ()) == len(data.bed_visits or ())
+    districts = sorted({c.district_id for c in city.communities})
+    stored = tuple(v for d in districts for v in visits.visits_of_district(d, date.min, date.max))
+    again = tmp_path_factory.mktemp("visits")
+    write_data_sets(again, replace(data, bed_visits=stored))
+    assert (again / "bed_visits.csv").read_bytes() == (directory / "bed_visits.csv").read_bytes()
+    first = (data.bed_visits or ())[0]
+    assert last_served(stored, AS_OF)[first.bed_id] == first.visited_on
+
+
+def test_bed_visits_without_home_care_beds_csv_name_the_stored_beds(
+    directory: Path, data: DataSets, city: Registry
+) -> None:
+    (directory / "home_care_beds.csv").unlink()
+    assert {e.field for e in import_errors(directory, city)} == {"bed_id"}
+    stored = Stored(beds=data.home_care_beds or ())
+    assert read_data_sets(directory, city, stored=stored).bed_visits == data.bed_visits
 
 
 def test_import_keeps_one_open_bed_per_elder_and_the_places_booked(data: DataSets) -> None:
@@ -225,6 +255,18 @@ BAD_CELLS = [
     ("home_care_beds.csv", {"closed_on": "2026-12-01"}, "closed_on", "must be empty while"),
     ("home_care_beds.csv", {"built_on": "2020-01-01"}, "built_on", "2020-01-01 is before"),
     ("home_care_beds.csv", {"window_start": "7pm"}, "window_start", "'7pm' is not a time"),
+    ("bed_visits.csv", {"bed_id": "B-none"}, "bed_id", "unknown bed 'B-none'"),
+    ("bed_visits.csv", {"outcome": "gone"}, "outcome", "unknown outcome 'gone'"),
+    ("bed_visits.csv", {"minutes": "0"}, "minutes", "a served visit takes 1..480 minutes"),
+    ("bed_visits.csv", {"minutes": "600"}, "minutes", "600 is out of range 0..480"),
+    ("bed_visits.csv", {"outcome": "not_home"}, "minutes", "must be 0 when nobody was home"),
+    (
+        "bed_visits.csv",
+        {"visited_at": "2020-01-01T10:00:00+08:00"},
+        "visited_at",
+        "the bed is not in service on 2020-01-01",
+    ),
+    ("bed_visits.csv", {"recorded_at": "2020-01-01T10:00:00+08:00"}, "recorded_at", "is before"),
     ("meal_bookings.csv", {"mode": "picnic"}, "mode", "unknown mode 'picnic'"),
     ("meal_bookings.csv", {"meals": "0"}, "meals", "0 is out of range 1..20"),
     ("meal_bookings.csv", {"canteen_id": "K-none"}, "canteen_id", "unknown canteen"),

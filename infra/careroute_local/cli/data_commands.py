@@ -17,6 +17,7 @@ from careroute.service_layer.data_import import DataSets
 
 if TYPE_CHECKING:
     from careroute.adapters.data_csv import Stored
+    from careroute.domain.beds import HomeCareBed
     from careroute.domain.providers import Provider
     from careroute.planning.service_circle import Facility
 from careroute_local.cli.attached_stack import attached_settings
@@ -73,15 +74,16 @@ def _refers_to_stored(directory: Path, files: tuple[str, ...], referred: str) ->
 
 
 def _stored_references(directory: Path, city: Registry) -> Stored:
-    """What the stack holds that the beds and day-care bookings given refer to: the
-    providers and centres when their files are not given, the elders' open beds, and the
-    policy's day-care places."""
+    """What the stack holds that the beds, bed visits and day-care bookings given refer to:
+    the providers, centres and beds when their files are not given, the elders' open beds,
+    and the policy's day-care places."""
     from careroute.adapters.data_csv import Stored
     from careroute.domain.policy import load_policy
 
     beds_given = (directory / "home_care_beds.csv").is_file()
     bookings_given = (directory / "day_care_bookings.csv").is_file()
-    if not beds_given and not bookings_given:
+    visits_given = (directory / "bed_visits.csv").is_file()
+    if not beds_given and not bookings_given and not visits_given:
         return Stored()
     from careroute.adapters.dynamodb import home_care_beds, home_services, service_facilities
     from careroute.domain.beds import BedStatus
@@ -102,7 +104,10 @@ def _stored_references(directory: Path, city: Registry) -> Stored:
             for bed in home_care_beds.beds_of_district(d)
             if bed.status is not BedStatus.CLOSED
         }
-    return Stored(providers, facilities, open_beds, load_policy().day_care)
+    beds: tuple[HomeCareBed, ...] = ()
+    if _refers_to_stored(directory, ("bed_visits.csv",), "home_care_beds.csv"):
+        beds = tuple(b for d in districts for b in home_care_beds.beds_of_district(d))
+    return Stored(providers, facilities, open_beds, load_policy().day_care, beds)
 
 
 def cmd_import(args: argparse.Namespace) -> None:

@@ -99,6 +99,12 @@ class MemoryBedVisits:
         ]
         return sorted(found, key=lambda v: (v.visited_at, v.visit_id))
 
+    def import_visits(self, visits: Iterable[BedVisit]) -> int:
+        checked = list(visits)
+        for visit in checked:
+            self._visits[visit.visit_id] = (visit, "")
+        return len(checked)
+
 
 class MemoryBedRoutes:
     def __init__(self) -> None:

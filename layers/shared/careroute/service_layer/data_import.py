@@ -19,6 +19,7 @@ from datetime import date
 from typing import TypeVar
 
 from careroute.domain.assessments import AssessmentRequest, Assessor
+from careroute.domain.bed_visits import BedVisit
 from careroute.domain.beds import HomeCareBed
 from careroute.domain.day_care import DayCareBooking
 from careroute.domain.devices import Device
@@ -31,6 +32,7 @@ from careroute.service_layer.ports import (
     AssessmentRequests,
     AssessorDirectory,
     BedRepository,
+    BedVisitRepository,
     CanteenRepository,
     DayCareBookings,
     DeviceRepository,
@@ -63,6 +65,7 @@ class DataSets:
     assessment_requests: tuple[AssessmentRequest, ...] | None = None
     service_facilities: tuple[Facility, ...] | None = None
     home_care_beds: tuple[HomeCareBed, ...] | None = None
+    bed_visits: tuple[BedVisit, ...] | None = None
     meal_bookings: tuple[MealBooking, ...] | None = None
     day_care_bookings: tuple[DayCareBooking, ...] | None = None
 
@@ -92,6 +95,7 @@ class DataSetLoading:
     requests: AssessmentRequests
     facilities: FacilityRepository
     beds: BedRepository
+    bed_visits: BedVisitRepository
     meal_bookings: MealBookings
     day_care: DayCareBookings
 
@@ -118,6 +122,7 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
     store("assessment_requests", data.assessment_requests, ports.requests.save_requests)
     store("service_facilities", data.service_facilities, ports.facilities.replace_facilities)
     store("home_care_beds", data.home_care_beds, ports.beds.import_beds)
+    store("bed_visits", data.bed_visits, ports.bed_visits.import_visits)
     store("meal_bookings", data.meal_bookings, ports.meal_bookings.import_bookings)
     store("day_care_bookings", data.day_care_bookings, ports.day_care.import_bookings)
     return written

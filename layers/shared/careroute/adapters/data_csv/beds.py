@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from careroute.adapters.data_csv.data_file import DataFile
-from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
+from careroute.adapters.data_csv.known import BEDS_FILE, PROVIDERS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, scope_cells, window_cells
 from careroute.domain.beds import EQUIPMENT, BedStatus, HomeCareBed, Subsistence
@@ -59,7 +59,7 @@ def _read(row: Row, known: Known) -> HomeCareBed | None:
         or window is None
     ):
         return None
-    return HomeCareBed(
+    bed = HomeCareBed(
         bed_id=bed_id,
         elder_id=elder.elder_id,
         **scope_ids(community),
@@ -75,6 +75,8 @@ def _read(row: Row, known: Known) -> HomeCareBed | None:
         closed_on=days.get("closed_on"),
         window=window,
     )
+    known.beds[bed_id] = bed  # what bed_visits.csv refers to
+    return bed
 
 
 def _provider(row: Row, known: Known, district_id: str) -> str:
@@ -148,7 +150,7 @@ HOME_CARE_BEDS_COLUMNS = (
 )  # fmt: skip
 
 HOME_CARE_BEDS = DataFile(
-    name="home_care_beds.csv",
+    name=BEDS_FILE,
     columns=HOME_CARE_BEDS_COLUMNS,
     read=_read,
     cells=_cells,

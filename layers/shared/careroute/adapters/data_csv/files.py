@@ -1,6 +1,6 @@
 """Every data set's file, in the order they are read (a file others refer to comes first:
 providers before their workers and beds, canteens before the lunch orders and bookings,
-facilities before the day-care bookings), and the rules for files
+beds before their visits, facilities before the day-care bookings), and the rules for files
 given together."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from careroute.adapters.data_csv.assessments import ASSESSMENT_REQUESTS, ASSESSORS
+from careroute.adapters.data_csv.bed_visits import BED_VISITS
 from careroute.adapters.data_csv.beds import HOME_CARE_BEDS
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.day_care import DAY_CARE_BOOKINGS
@@ -37,6 +38,7 @@ FILES: tuple[DataFile[Any], ...] = (
     ASSESSMENT_REQUESTS,
     SERVICE_FACILITIES,
     HOME_CARE_BEDS,
+    BED_VISITS,
     DAY_CARE_BOOKINGS,
 )
 FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TypeVar
 
 from careroute.adapters.registry_csv.rows import Row
+from careroute.domain.beds import HomeCareBed
 from careroute.domain.day_care import CareKind, DayCarePolicy
 from careroute.domain.providers import Provider
 from careroute.domain.vocabulary import Community, Elder, Registry
@@ -22,6 +23,7 @@ from careroute.planning.service_circle import Facility, FacilityKind
 CANTEENS_FILE = "canteens.csv"
 PROVIDERS_FILE = "providers.csv"
 FACILITIES_FILE = "service_facilities.csv"
+BEDS_FILE = "home_care_beds.csv"
 
 T = TypeVar("T")
 
@@ -39,6 +41,8 @@ class Stored:
     """Elder id -> the id of their stored bed not closed (one open bed per elder)."""
     day_care: DayCarePolicy = default(default_factory=DayCarePolicy)
     """The places a day-care centre offers a day."""
+    beds: tuple[HomeCareBed, ...] = ()
+    """A bed visit's bed, when home_care_beds.csv is not given."""
 
 
 class Known:
@@ -60,10 +64,13 @@ class Known:
         """Good day-care rows of service_facilities.csv by id; until read, the stored ones."""
         self.canteens: dict[str, Canteen] = {c.canteen_id: c for c in canteens}
         """Good rows of canteens.csv by id; until it is read, the stored canteens."""
+        self.beds: dict[str, HomeCareBed] = {b.bed_id: b for b in self.stored.beds}
+        """Good rows of home_care_beds.csv by id; until it is read, the stored beds."""
         self.ids: dict[str, set[str] | None] = {
             CANTEENS_FILE: set(self.canteens),
             PROVIDERS_FILE: set(self.providers),
             FACILITIES_FILE: {f.facility_id for f in self.stored.facilities},
+            BEDS_FILE: set(self.beds),
         }
         """File -> the ids on its rows, good or bad (for references to it); None when the
         file could not be read at all (references to it are then not checked)."""
@@ -84,6 +91,8 @@ class Known:
             self.providers.clear()
         elif file == FACILITIES_FILE:
             self.day_care_centres.clear()
+        elif file == BEDS_FILE:
+            self.beds.clear()
 
     def district(self, row: Row, field: str = "district_id") -> str:
         district_id = row.text(field)

@@ -46,6 +46,9 @@ class DynamoBedVisits:
     def visits_of_district(self, district_id: str, first: date, last: date) -> list[BedVisit]:
         return home_care_beds.visits_of_district(district_id, first, last)
 
+    def import_visits(self, visits: Iterable[BedVisit]) -> int:
+        return home_care_beds.import_visits(visits)
+
 
 class DynamoBedRoutes:
     def save_bed_plan(self, routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ export (what `careroute data export` writes)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from careroute.adapters.dynamodb import (
     assessments,
@@ -21,7 +22,7 @@ from careroute.adapters.dynamodb.assessment_repositories import (
     DynamoAssessmentRequests,
     DynamoAssessors,
 )
-from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
+from careroute.adapters.dynamodb.bed_repositories import DynamoBeds, DynamoBedVisits
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices
 from careroute.adapters.dynamodb.inspection_repositories import (
@@ -45,6 +46,7 @@ def data_set_loading() -> DataSetLoading:
         requests=DynamoAssessmentRequests(),
         facilities=DynamoFacilities(),
         beds=DynamoBeds(),
+        bed_visits=DynamoBedVisits(),
         meal_bookings=meal_bookings.DynamoMealBookings(),
         day_care=day_care.DynamoDayCare(),
     )
@@ -70,6 +72,9 @@ def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
         assessment_requests=tuple(r for d in districts for r in assessments.requests_of(d)),
         service_facilities=tuple(service_facilities.all_facilities()),
         home_care_beds=tuple(b for d in districts for b in home_care_beds.beds_of_district(d)),
+        bed_visits=tuple(
+            v for d in districts for v in home_care_beds.visits_of_district(d, date.min, date.max)
+        ),
         meal_bookings=tuple(meal_bookings.all_bookings()),
         day_care_bookings=tuple(day_care.all_bookings()),
     )

@@ -216,15 +216,26 @@ def import_beds(beds: Iterable[HomeCareBed]) -> int:
     return len(checked)
 
 
-def add_visit(visit: BedVisit, request_hash: str) -> bool:
-    item = HomeCareBedModel(
+def _visit_item(visit: BedVisit, request_hash: str) -> HomeCareBedModel:
+    return HomeCareBedModel(
         f"visit#{visit.visit_id}",
         district_id=visit.district_id,
         district_sort=f"visit#{visit.visited_on.isoformat()}#{visit.visit_id}",
         request_hash=request_hash,
         document=_json(visit_document(visit)),
     )
+
+
+def add_visit(visit: BedVisit, request_hash: str) -> bool:
+    item = _visit_item(visit, request_hash)
     return save_if(item, HomeCareBedModel.item_id.does_not_exist(), "store a bed visit")
+
+
+def import_visits(visits: Iterable[BedVisit]) -> int:
+    """Put each visit of an import (replacing the stored one of its id)."""
+    items = [_visit_item(visit, "") for visit in visits]
+    write_all(HomeCareBedModel, items, "import bed visits")
+    return len(items)
 
 
 def get_visit(visit_id: str) -> tuple[BedVisit, str]:

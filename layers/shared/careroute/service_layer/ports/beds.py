@@ -58,6 +58,11 @@ class BedVisitRepository(Protocol):
         """The district's visits made from `first` to `last` (China dates), oldest first."""
         ...
 
+    def import_visits(self, visits: Iterable[BedVisit]) -> int:
+        """Store checked visits of an import, each replacing the stored visit of its id; the
+        count written."""
+        ...
+
 
 class BedRoutes(Protocol):
     """Each provider day's bed routes (one per worker with stops) and its summary."""
