@@ -101,6 +101,16 @@ def test_bed_visits_are_added_once_and_listed_by_day(programmes: Programmes) -> 
     assert visits.get_visit(a_visit(1, TODAY).visit_id) == (a_visit(1, TODAY), f"h-{TODAY}")
 
 
+def test_imported_bed_visits_replace_those_of_their_ids(programmes: Programmes) -> None:
+    visits = programmes.visits
+    first = a_visit(1, TODAY - timedelta(days=1))
+    assert visits.add_visit(first, "h-api")
+    corrected = replace(first, outcome=BedVisitOutcome.NOT_HOME, minutes=0)
+    assert visits.import_visits([corrected, a_visit(2, TODAY)]) == 2
+    found = visits.visits_of_district("D01", TODAY - timedelta(days=5), TODAY)
+    assert found == [corrected, a_visit(2, TODAY)]
+
+
 def test_a_providers_bed_routes_are_stored_per_worker_and_day(programmes: Programmes) -> None:
     route = {"worker_id": "K1", "provider_id": "P1", "date": DAY.isoformat(), "stops": []}
     summary = {"provider_id": "P1", "date": DAY.isoformat(), "planned": 0}
