@@ -148,6 +148,15 @@ def test_an_outcome_recorded_offline_is_stored_exactly_once_when_back_online(
     ctx.close()
 
 
+def panel_cells(page: Any, table: str, row: str) -> dict[str, str]:
+    """A programme panel's figures on one row of its table, by their column key."""
+    cells = page.locator(f"[data-testid={table}] {row} td[data-col]")
+    return {
+        cells.nth(i).get_attribute("data-col"): cells.nth(i).inner_text()
+        for i in range(cells.count())
+    }
+
+
 def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
     served: tuple[EventPump, str], small_city: Registry, browser: Any, tmp_path: Path
 ) -> None:
@@ -220,6 +229,37 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
     assert (shown_cells["inst_count"], shown_cells["inst_beds"]) == (
         str(institutions["institutions"]),
         str(institutions["beds"]),
+    )
+    # Beds, assessments, benefits and the month's programmes, as their APIs report them.
+    page.wait_for_selector(
+        "body[data-beds='city'][data-assessments='city'][data-programmes='city']"
+    )
+    beds = http("GET", f"{url}/oversight/beds?scope=city&month={month}", admin)
+    shown_beds = panel_cells(page, "beds-table", "tr")
+    assert {k: shown_beds[k] for k in ("beds_due", "beds_served", "beds_visits")} == {
+        "beds_due": str(beds["beds_due"]),
+        "beds_served": str(beds["beds_served"]),
+        "beds_visits": str(beds["visits_served"]),
+    }
+    asked = http("GET", f"{url}/assessments/summary?scope=city", admin)["districts"]
+    assert asked
+    for district in asked:  # one row per district, no total
+        row = f"tr[data-district='{district['district_id']}']"
+        shown_asked = panel_cells(page, "assessments-table", row)
+        assert (shown_asked["asm_open"], shown_asked["asm_done"]) == (
+            str(district["open"]),
+            str(district["done"]),
+        )
+    claims = http("GET", f"{url}/benefits/summary?scope=city&month={month}", admin)["total"]
+    shown_claims = panel_cells(page, "benefits-table", "tr[data-district='ALL']")
+    assert (shown_claims["ben_claims"], shown_claims["ben_paid"]) == (
+        str(claims["claims"]),
+        str(claims["yuan_paid"]),
+    )
+    meals = http("GET", f"{url}/meals/subsidies?scope=city&month={month}", admin)
+    meals_row = page.locator("[data-testid=programmes-table] tr[data-programme='prog_meals'] td")
+    assert meals_row.nth(1).inner_text() == (
+        f"{meals['meals_delivered']} / {meals['meals_dine_in']} / {meals['subsidy_yuan']}"
     )
     page.wait_for_selector("body[data-circle='city'][data-incidents='city']")
     shot(page, "web-dashboard.png", tmp_path)
