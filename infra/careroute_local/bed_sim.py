@@ -24,7 +24,6 @@ from typing import Any
 from careroute_synthetic.beds import bed_market, generate_beds, pending_beds
 from careroute_synthetic.services import generate_market
 
-from careroute.adapters.dynamodb.home_care_beds import bed_document, visit_document
 from careroute.adapters.memory import MemoryCommunities, MemoryElders, MemoryScopes
 from careroute.adapters.memory_beds import MemoryBedRoutes, MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_orders import MemoryProviders
@@ -156,6 +155,10 @@ class BedDays:
     def raw(self, month: str) -> dict[str, Any]:
         """The city's beds and their visits as stored, which the month's bed figures are
         recounted from (`careroute simulate --check`)."""
+        # Imported here, not at the module's top: the DynamoDB package loads observability,
+        # whose metrics take their namespace from the environment a stack applies only later.
+        from careroute.adapters.dynamodb.home_care_beds import bed_document, visit_document
+
         beds, visits = scope_beds_and_visits(Scope.parse("city"), month, self.ports)
         return {
             "beds": [bed_document(b) for b in beds],

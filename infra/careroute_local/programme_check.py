@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from careroute.adapters.dynamodb.home_care_beds import bed_from, visit_from
 from careroute.domain.bed_visits import month_coverage
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ
@@ -49,6 +48,10 @@ def _differ(what: str, reported: Any, recounted: Any) -> list[str]:
 def _beds(raw: Path, reported: dict[str, Any], month: str, policy: Policy) -> list[str]:
     """The bed coverage recounted from the beds and visit records, judged through the same
     day as the report (a report from before the beds' records were kept: nothing to recount)."""
+    # Imported here, not at the module's top: the DynamoDB package loads observability, whose
+    # metrics take their namespace from the environment a stack applies only later.
+    from careroute.adapters.dynamodb.home_care_beds import bed_from, visit_from
+
     if not (raw / "home_care_beds.json").exists():
         return []
     records = month_report.read_programme_raw(raw, "home_care_beds")
