@@ -13,9 +13,8 @@ from datetime import date, datetime, time
 import pytest
 
 from careroute.domain.compliance import ElderBaseline, MissKind, check_compliance
-from careroute.domain.contacts import ContactPolicy
 from careroute.domain.due import WorkCalendar, month_end, rule_deadline
-from careroute.domain.policy import Policy, load_policy
+from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Category,
@@ -33,20 +32,11 @@ from careroute.service_layer.route_plan import day_capacity
 from tests.builders import a_visit_to
 from tests.memory_ports import memory_projection
 from tests.unit.conftest import STREET_AS_OF
+from tests.unit.test_contact_outcomes import COUNTING, DEFAULT, MONTH, a_call
 from tests.unit.test_policy import elder as an_elder_of
 
-DEFAULT = load_policy()
-COUNTING = replace(DEFAULT, contacts=ContactPolicy(count_toward_monthly=True))
-MONTH = "2026-12"
 LAST_VISIT = date(2026, 11, 20)
 """Before the month: only the calls of December can cover it."""
-
-
-def a_call(elder: Elder, steward_id: str, outcome: Outcome, day: int) -> VisitRecord:
-    at = datetime.combine(date(2026, 12, day), time(10), CHINA_TZ)
-    return a_visit_to(
-        elder, f"{day:032d}", at, steward_id=steward_id, tier=Tier.T3, outcome=outcome
-    )
 
 
 def a_monthly_elder(city: Registry) -> tuple[Registry, Elder]:
@@ -66,8 +56,8 @@ def after_the_calls(city: Registry, policy: Policy) -> tuple[Elder, list[VisitRe
     street, elder = a_monthly_elder(city)
     steward_id = street.stewards[0].steward_id
     calls = [
-        a_call(elder, steward_id, Outcome.PHONE_CONTACT, 3),
-        a_call(elder, steward_id, Outcome.VIDEO_CONTACT, 5),
+        a_call(elder, Outcome.PHONE_CONTACT, 3, steward_id),
+        a_call(elder, Outcome.VIDEO_CONTACT, 5, steward_id),
     ]
     ports = memory_projection(street)
     for record in calls:
