@@ -24,8 +24,8 @@ from careroute_local.simulation.benefits import BenefitScanDays
 from careroute_local.simulation.state import Timings
 
 OTHER_SERVICES: tuple[str, ...] = ("inspections", "home services")
-"""The parts of the month with no use case on ports yet: only the stack engine runs them
-(and not with `--visits-only`)."""
+"""The parts of the month beside the visits that `--visits-only` leaves out on both engines
+(the memory engine runs inspections with the programmes, and no home services)."""
 
 Answer = tuple[int, Any]
 """An HTTP status and the JSON payload (None when there is none)."""

@@ -69,7 +69,7 @@ from careroute.service_layer.tickets import (
 )
 from careroute.service_layer.visits import VisitRecording, record_visit
 from careroute_local.simulation.benefits import BenefitScanDays
-from careroute_local.simulation.engine import Answer, PlanDrain, Stored
+from careroute_local.simulation.engine import OTHER_SERVICES, Answer, PlanDrain, Stored
 from careroute_local.simulation.solver_pool import solve_all
 from careroute_local.simulation.state import Run, Timings
 
@@ -122,11 +122,12 @@ def _steward(steward_id: str) -> Caller:
 
 class MemoryEngine:
     name = "memory"
-    left_out: tuple[str, ...] = ("home services",)
-    """The programmes run the month's inspections on the memory adapters (programme_sim)."""
 
     def __init__(self, run: Run, sim_clock: clock.SimulatedClock) -> None:
         self.run, self.policy = run, run.policy
+        # The programmes run the month's inspections on the memory adapters (programme_sim),
+        # except with --visits-only, which leaves out what the stack engine leaves out.
+        self.left_out = OTHER_SERVICES if run.config.visits_only else ("home services",)
         self.product = p = MemoryProduct.empty()
         self.nightly = NightlyPlanning(
             p.communities, p.stewards, p.elders, p.routes, p.overflow, p.holidays, p.plan_jobs
