@@ -63,6 +63,7 @@ def baseline_to_json(baseline: ElderBaseline) -> dict[str, Any]:
             }
             for p in baseline.paused
         ],
+        "raised": [[day.isoformat(), tier.value] for day, tier in baseline.raised],
     }
 
 
@@ -79,6 +80,7 @@ def baseline_from_json(raw: dict[str, Any]) -> ElderBaseline:
             StatusPeriod(ElderStatus(p["status"]), date.fromisoformat(p["start"]), day(p["end"]))
             for p in raw["paused"]
         ),
+        raised=tuple((date.fromisoformat(d), Tier(t)) for d, t in raw.get("raised", [])),
     )
 
 

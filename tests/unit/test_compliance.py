@@ -6,6 +6,7 @@ calendar month for everyone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -180,6 +181,25 @@ def test_the_stricter_tier_of_two_consecutive_visits_sets_the_allowed_gap(
     result = check_compliance(visits, [baseline(tier=first)], MONTH, policy, through=DEC[12])
     assert cadence_misses(result) == [("E1", DEC[8], DEC[10])]
     assert result.misses[0].tier is Tier.T1
+
+
+def test_a_tier_raised_between_visits_counts_its_cadence_from_the_raise(policy: Policy) -> None:
+    """Given a monthly (T3) elder visited on 1 Dec and graded T2 on 28 Dec, the T2 visit on
+    29 Dec is in time: 14 days count from the grade, not from 1 Dec. Without the recorded
+    raise the stricter tier of the two visits applies from the first (due 15 Dec)."""
+    visits = [visit(DEC[1], tier=Tier.T3), visit(DEC[29], tier=Tier.T2)]
+    graded = replace(baseline(tier=Tier.T3, last=None), raised=((DEC[28], Tier.T2),))
+    assert check_compliance(visits, [graded], MONTH, policy).misses == ()
+    unknown = baseline(tier=Tier.T3, last=None)
+    assert cadence_misses(check_compliance(visits, [unknown], MONTH, policy)) == [
+        ("E1", DEC[15], DEC[29])
+    ]
+    # raised on 5 Dec and never visited again: the T2 cadence runs out on 19 Dec
+    early = replace(graded, raised=((DEC[5], Tier.T2),))
+    only_first = [visit(DEC[1], tier=Tier.T3)]
+    assert cadence_misses(check_compliance(only_first, [early], MONTH, policy)) == [
+        ("E1", DEC[19], None)
+    ]
 
 
 def test_two_monthly_visits_nine_days_apart_keep_every_rule(policy: Policy) -> None:

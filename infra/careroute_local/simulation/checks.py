@@ -31,6 +31,7 @@ def _baselines(run: Run) -> list[ElderBaseline]:
             b.tier,
             b.last_visited_on,
             run.elders[b.elder_id].periods(),
+            b.raised,
         )
         for b in run.baselines.values()
     ]

@@ -9,13 +9,14 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from careroute.domain import clock
-from careroute.domain.compliance import Compliance, ElderBaseline, month_bounds
+from careroute.domain.compliance import Compliance, ElderBaseline, month_bounds, stricter
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.domain.vocabulary import Category, ElderStatus, Registry
 from careroute.planning.capacity import Assumptions, forecast
 from careroute_local import month_report
 from careroute_local.programme_sim import ProgrammeDays
@@ -23,7 +24,7 @@ from careroute_local.simulation.causes import misses_with_causes, verdict
 from careroute_local.simulation.checks import check_stored
 from careroute_local.simulation.config import SimulationConfig, draw
 from careroute_local.simulation.day import SICK_SPELL_DAYS, one_day, progress_line
-from careroute_local.simulation.engine import Engine
+from careroute_local.simulation.engine import Answer, Engine
 from careroute_local.simulation.report import build_report, coverage_rows
 from careroute_local.simulation.state import ElderState, Run
 from careroute_local.simulation.tickets import ticket_sla, ticket_totals
@@ -66,7 +67,7 @@ def simulate(
             run.timings.benefit_scan += time.perf_counter() - t_scan
             stats = one_day(run, engine, sim_clock, day, district_ids)
             engine.other_services(sim_clock, day, run.timings)
-            programmes.day(day, engine.change_categories)
+            programmes.day(day, _recording_raises(run, engine))
             run.days.append(stats)
             log(progress_line(stats))
             day += timedelta(days=1)
@@ -123,6 +124,29 @@ def _baseline(run: Run) -> None:
     run.totals["initially_hospitalised"] = sum(
         1 for e in run.city.elders if e.status is ElderStatus.HOSPITALISED
     )
+
+
+def _recording_raises(run: Run, engine: Engine) -> Callable[[str, str, list[str]], Answer]:
+    """The engine's category change (an assessment's grade), which also records in the elder's
+    baseline a tier it made stricter, and when: the check counts the stricter cadence from
+    that day."""
+    categories = {e.elder_id: e for e in run.city.elders}
+
+    def change(community_id: str, elder_id: str, new: list[str]) -> Answer:
+        answer = engine.change_categories(community_id, elder_id, new)
+        if answer[0] == 200:
+            today = clock.today()
+            before = categories[elder_id]
+            after = replace(before, categories=frozenset(Category(c) for c in new))
+            categories[elder_id] = after
+            old_tier, new_tier = run.policy.tier_of(before, today), run.policy.tier_of(after, today)
+            if stricter(new_tier, old_tier) is not old_tier:
+                baseline = run.baselines[elder_id]
+                raised = (*baseline.raised, (today, new_tier))
+                run.baselines[elder_id] = replace(baseline, raised=raised)
+        return answer
+
+    return change
 
 
 def _forecast(run: Run) -> None:

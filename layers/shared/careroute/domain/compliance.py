@@ -13,7 +13,9 @@ Rules (the tier policy's, stated once here):
   away all month, or gone before its visit, is not due, but is listed as a miss marked
   `away` (so a report names it, e.g. hospitalised all month, deceased).
 - **Cadence**: after a completed visit, the next one is due within the cadence of the
-  stricter tier of the two consecutive visits (T1 if the first had an urgent finding).
+  stricter tier of the two consecutive visits (T1 if the first had an urgent finding); when a
+  recorded registry change made the tier stricter in between (`ElderBaseline.raised`), the
+  stricter cadence counts from that day (or the old one's from the visit, if sooner).
   Days on which the elder was not active (hospitalised, moved, deceased) do not count
   towards the gap: a paused period stops the clock.
 - A deadline is judged only when it falls inside the month and on or before `through`
@@ -86,6 +88,15 @@ class ElderBaseline:
     last_visited_on: date | None
     """Last completed visit before the month (None: never)."""
     paused: tuple[StatusPeriod, ...] = ()
+    raised: tuple[tuple[date, Tier], ...] = ()
+    """Days on which a registry change (an assessment's grade, new categories) made the
+    elder's tier stricter, with the new tier, oldest first: the stricter cadence runs from
+    that day, not from the visit before it."""
+
+    def raise_between(self, after: date, through: date) -> tuple[date, Tier] | None:
+        """The latest recorded raise in (after, through], or None."""
+        found = [r for r in self.raised if after < r[0] <= through]
+        return found[-1] if found else None
 
     def status_on(self, day: date) -> ElderStatus:
         for period in self.paused:
@@ -213,12 +224,16 @@ def _cadence_misses(
         anchor = _Completed(first - timedelta(days=1), baseline.tier, urgent=False)
     in_month = [c for c in completed if first <= c.day <= through]
     for following in [*in_month, None]:
-        tier = anchor.tier if following is None else stricter(anchor.tier, following.tier)
-        if anchor.urgent:
-            tier = Tier.T1
+        own = Tier.T1 if anchor.urgent else anchor.tier
+        tier = own if following is None else stricter(own, following.tier)
+        raised = baseline.raise_between(anchor.day, following.day if following else through)
+        if raised is not None:
+            tier = stricter(tier, raised[1])
         cadence = policy.tiers[tier].cadence_days
         if cadence is not None:
             deadline = cadence_deadline(baseline, anchor.day, cadence, through)
+            if raised is not None and raised[1] is tier and tier is not own:
+                deadline = _raised_deadline(baseline, anchor.day, own, raised, through, policy)
             late = deadline is not None and (following is None or following.day > deadline)
             if late and deadline is not None and deadline >= first:
                 misses.append(
@@ -235,6 +250,27 @@ def _cadence_misses(
         if following is not None:
             anchor = following
     return misses
+
+
+def _raised_deadline(
+    baseline: ElderBaseline,
+    since: date,
+    own: Tier,
+    raised: tuple[date, Tier],
+    through: date,
+    policy: Policy,
+) -> date | None:
+    """A gap in which the tier became stricter: due by the old tier's cadence from the
+    visit, or the new tier's from the day it was raised, whichever comes first."""
+    own_cadence = policy.tiers[own].cadence_days
+    new_cadence = policy.tiers[raised[1]].cadence_days
+    candidates = [
+        cadence_deadline(baseline, start, days, through)
+        for start, days in ((since, own_cadence), (raised[0], new_cadence))
+        if days is not None
+    ]
+    due = [d for d in candidates if d is not None]
+    return min(due) if due else None
 
 
 def check_compliance(
