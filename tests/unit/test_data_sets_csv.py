@@ -15,6 +15,7 @@ from careroute.adapters.data_csv import FILES, read_data_sets, write_data_sets
 from careroute.adapters.memory import MemoryElders
 from careroute.adapters.memory_assessments import MemoryAssessmentRequests, MemoryAssessors
 from careroute.adapters.memory_beds import MemoryBeds, MemoryBedVisits
+from careroute.adapters.memory_benefits import MemoryBenefitClaims
 from careroute.adapters.memory_circle import MemoryFacilities
 from careroute.adapters.memory_day_care import MemoryDayCare
 from careroute.adapters.memory_incidents import MemoryDevices
@@ -37,10 +38,17 @@ GENERATED = tuple(
     spec
     for spec in FILES
     if spec.name
-    not in {"home_care_beds.csv", "bed_visits.csv", "meal_bookings.csv", "day_care_bookings.csv"}
+    not in {
+        "home_care_beds.csv",
+        "bed_visits.csv",
+        "meal_bookings.csv",
+        "day_care_bookings.csv",
+        "benefit_claims.csv",
+    }
 )
 """The files of the data sets a synthetic city has (the beds, visits and bookings' own files are
-tested with data of their own in test_programme_data_csv.py)."""
+tested with data of their own in test_programme_data_csv.py, the benefit claims' in
+test_benefit_claims_csv.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -518,6 +526,7 @@ def memory_ports() -> DataSetLoading:
         bed_visits=MemoryBedVisits(),
         meal_bookings=MemoryMealBookings(meal_orders),
         day_care=MemoryDayCare(),
+        claims=MemoryBenefitClaims(),
     )
 
 

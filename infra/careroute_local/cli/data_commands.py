@@ -76,15 +76,16 @@ def _refers_to_stored(directory: Path, files: tuple[str, ...], referred: str) ->
 def _stored_references(directory: Path, city: Registry) -> Stored:
     """What the stack holds that the beds, bed visits and day-care bookings given refer to:
     the providers, centres and beds when their files are not given, the elders' open beds,
-    and the policy's day-care places."""
+    and the policy's day-care places and benefit rules (what benefit claims name)."""
     from careroute.adapters.data_csv import Stored
     from careroute.domain.policy import load_policy
 
+    policy = load_policy()
     beds_given = (directory / "home_care_beds.csv").is_file()
     bookings_given = (directory / "day_care_bookings.csv").is_file()
     visits_given = (directory / "bed_visits.csv").is_file()
     if not beds_given and not bookings_given and not visits_given:
-        return Stored()
+        return Stored(benefits=policy.benefits, approval=policy.benefit_approval)
     from careroute.adapters.dynamodb import home_care_beds, home_services, service_facilities
     from careroute.domain.beds import BedStatus
 
@@ -107,7 +108,15 @@ def _stored_references(directory: Path, city: Registry) -> Stored:
     beds: tuple[HomeCareBed, ...] = ()
     if _refers_to_stored(directory, ("bed_visits.csv",), "home_care_beds.csv"):
         beds = tuple(b for d in districts for b in home_care_beds.beds_of_district(d))
-    return Stored(providers, facilities, open_beds, load_policy().day_care, beds)
+    return Stored(
+        providers,
+        facilities,
+        open_beds,
+        policy.day_care,
+        beds,
+        policy.benefits,
+        policy.benefit_approval,
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> None:

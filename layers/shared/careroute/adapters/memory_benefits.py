@@ -3,7 +3,7 @@ once, steps saved over the version read; `tests/contract/` checks both)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from careroute.domain.benefits import BenefitClaim
 from careroute.domain.errors import NotFoundError
@@ -40,3 +40,9 @@ class MemoryBenefitClaims:
                 if self._by_id[k].district_id == district_id
             ]
         )
+
+    def import_claims(self, claims: Iterable[BenefitClaim]) -> int:
+        checked = list(claims)
+        for claim in checked:
+            self._by_id[claim.claim_id] = claim
+        return len(checked)

@@ -72,9 +72,13 @@ class Benefits:
                 raise ValueError("benefits: amounts must be >= 0")
 
     def rule_ids(self) -> list[str]:
-        return [f"high_age_{age}" for age, _ in self.high_age] + [
-            f"care_subsidy_{level.value}" for level, _ in self.care_subsidy
-        ]
+        return list(self.amounts())
+
+    def amounts(self) -> dict[str, int]:
+        """Each rule id -> its monthly yuan (what the scan notifies an elder of)."""
+        return {f"high_age_{age}": yuan for age, yuan in self.high_age} | {
+            f"care_subsidy_{level.value}": yuan for level, yuan in self.care_subsidy
+        }
 
     def qualifying(self, elder: Elder, on: date) -> list[tuple[str, int]]:
         """(rule id, monthly yuan) of every benefit the elder qualifies for on `on`."""

@@ -21,6 +21,7 @@ from typing import TypeVar
 from careroute.domain.assessments import AssessmentRequest, Assessor
 from careroute.domain.bed_visits import BedVisit
 from careroute.domain.beds import HomeCareBed
+from careroute.domain.benefits import BenefitClaim
 from careroute.domain.day_care import DayCareBooking
 from careroute.domain.devices import Device
 from careroute.domain.inspections import InspectionTarget, Inspector
@@ -43,6 +44,7 @@ from careroute.service_layer.ports import (
     MealOrderRepository,
     ServiceProviders,
 )
+from careroute.service_layer.ports.benefits import BenefitClaims
 
 T = TypeVar("T")
 
@@ -68,6 +70,7 @@ class DataSets:
     bed_visits: tuple[BedVisit, ...] | None = None
     meal_bookings: tuple[MealBooking, ...] | None = None
     day_care_bookings: tuple[DayCareBooking, ...] | None = None
+    benefit_claims: tuple[BenefitClaim, ...] | None = None
 
     @property
     def market(self) -> ServiceMarket | None:
@@ -98,6 +101,7 @@ class DataSetLoading:
     bed_visits: BedVisitRepository
     meal_bookings: MealBookings
     day_care: DayCareBookings
+    claims: BenefitClaims
 
 
 def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
@@ -125,6 +129,7 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
     store("bed_visits", data.bed_visits, ports.bed_visits.import_visits)
     store("meal_bookings", data.meal_bookings, ports.meal_bookings.import_bookings)
     store("day_care_bookings", data.day_care_bookings, ports.day_care.import_bookings)
+    store("benefit_claims", data.benefit_claims, ports.claims.import_claims)
     return written
 
 

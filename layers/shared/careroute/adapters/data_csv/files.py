@@ -10,6 +10,7 @@ from typing import Any
 from careroute.adapters.data_csv.assessments import ASSESSMENT_REQUESTS, ASSESSORS
 from careroute.adapters.data_csv.bed_visits import BED_VISITS
 from careroute.adapters.data_csv.beds import HOME_CARE_BEDS
+from careroute.adapters.data_csv.benefit_claims import BENEFIT_CLAIMS
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.day_care import DAY_CARE_BOOKINGS
 from careroute.adapters.data_csv.devices import DEVICES
@@ -40,6 +41,7 @@ FILES: tuple[DataFile[Any], ...] = (
     HOME_CARE_BEDS,
     BED_VISITS,
     DAY_CARE_BOOKINGS,
+    BENEFIT_CLAIMS,
 )
 FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}
 """The order problems are reported in."""

@@ -14,7 +14,9 @@ from typing import TypeVar
 
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.beds import HomeCareBed
+from careroute.domain.benefits import ApprovalRules
 from careroute.domain.day_care import CareKind, DayCarePolicy
+from careroute.domain.eligibility import Benefits
 from careroute.domain.providers import Provider
 from careroute.domain.vocabulary import Community, Elder, Registry
 from careroute.planning.meals import Canteen, MealOrder
@@ -43,6 +45,10 @@ class Stored:
     """The places a day-care centre offers a day."""
     beds: tuple[HomeCareBed, ...] = ()
     """A bed visit's bed, when home_care_beds.csv is not given."""
+    benefits: Benefits = default(default_factory=Benefits)
+    """The benefit rules a claim names, with their monthly amounts."""
+    approval: ApprovalRules = default(default_factory=ApprovalRules)
+    """The means test an approved claim passed."""
 
 
 class Known:

@@ -6,7 +6,7 @@ conditional on the version read, so two offices acting at once cannot both chang
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.documents import as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if
+from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if, write_all
 from careroute.domain.beds import Subsistence
 from careroute.domain.benefits import BenefitClaim, ClaimStatus, ClaimStep, StepKind
 from careroute.domain.scope_ids import scope_ids, scope_ids_in
@@ -100,3 +100,8 @@ def claims_in(district_id: str) -> Iterator[BenefitClaim]:
     with storage_errors("list benefit claims"):
         for item in BenefitClaimModel.by_district.query(district_id):
             yield claim_of(item.document)
+
+
+def import_claims(claims: Iterable[BenefitClaim]) -> int:
+    """Put each claim of an import (replacing the stored one of its id)."""
+    return write_all(BenefitClaimModel, [_item(c) for c in claims], "import benefit claims")

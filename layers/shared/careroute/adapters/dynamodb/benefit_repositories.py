@@ -3,7 +3,7 @@ the registry's), once per container. The tables must be bound first (`bind_table
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from careroute.adapters.dynamodb import benefit_claims
 from careroute.adapters.dynamodb.repositories import (
@@ -29,6 +29,9 @@ class DynamoBenefitClaims:
 
     def claims_in(self, district_id: str) -> Iterator[BenefitClaim]:
         return benefit_claims.claims_in(district_id)
+
+    def import_claims(self, claims: Iterable[BenefitClaim]) -> int:
+        return benefit_claims.import_claims(claims)
 
 
 def benefit_approving() -> BenefitApproving:

@@ -8,6 +8,7 @@ from datetime import date
 
 from careroute.adapters.dynamodb import (
     assessments,
+    benefit_claims,
     canteens,
     day_care,
     devices,
@@ -23,6 +24,7 @@ from careroute.adapters.dynamodb.assessment_repositories import (
     DynamoAssessors,
 )
 from careroute.adapters.dynamodb.bed_repositories import DynamoBeds, DynamoBedVisits
+from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices
 from careroute.adapters.dynamodb.inspection_repositories import (
@@ -49,6 +51,7 @@ def data_set_loading() -> DataSetLoading:
         bed_visits=DynamoBedVisits(),
         meal_bookings=meal_bookings.DynamoMealBookings(),
         day_care=day_care.DynamoDayCare(),
+        claims=DynamoBenefitClaims(),
     )
 
 
@@ -77,4 +80,5 @@ def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
         ),
         meal_bookings=tuple(meal_bookings.all_bookings()),
         day_care_bookings=tuple(day_care.all_bookings()),
+        benefit_claims=tuple(c for d in districts for c in benefit_claims.claims_in(d)),
     )

@@ -3,7 +3,7 @@ step over the version read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from careroute.domain.benefits import BenefitClaim
@@ -25,4 +25,9 @@ class BenefitClaims(Protocol):
 
     def claims_in(self, district_id: str) -> Iterator[BenefitClaim]:
         """The district's claims, by claim id."""
+        ...
+
+    def import_claims(self, claims: Iterable[BenefitClaim]) -> int:
+        """Store checked claims of an import, each replacing the stored claim of its id; the
+        count written."""
         ...
