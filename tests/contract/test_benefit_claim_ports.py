@@ -1,6 +1,6 @@
 """The benefit claims' port, memory against DynamoDB: a claim is opened once, read back whole
 (every step, the subsistence status, the version), changed only over the version read, and
-listed per district by claim id."""
+listed per district by claim id; an import puts claims whole."""
 
 from __future__ import annotations
 
@@ -63,3 +63,20 @@ def test_a_districts_claims_are_listed_by_claim_id(claims: BenefitClaims) -> Non
     listed = list(claims.claims_in("D1"))
     assert listed == sorted(opened, key=lambda c: c.claim_id)
     assert list(claims.claims_in("D9")) == []
+
+
+def test_an_import_puts_each_claim_replacing_the_stored_one_of_its_id(
+    claims: BenefitClaims,
+) -> None:
+    """An imported claim keeps its steps and version, replaces a stored claim of its id,
+    and a step is then saved over the imported version, as over one the API made."""
+    elders = [replace(an_elder(), elder_id=f"E{n}") for n in range(1, 3)]
+    first, second = (notified_claim(e, "high_age_90", 300, NOW) for e in elders)
+    claims.open_claim(replace(first, yuan=1))
+    apply = ClaimStep(StepKind.APPLY, NOW + timedelta(hours=1), "")
+    applied = take_step(second, apply, RULES)
+    assert claims.import_claims([first, applied]) == 2
+    assert claims.get_claim(first.claim_id) == first
+    assert claims.get_claim(second.claim_id) == applied
+    approve = ClaimStep(StepKind.APPROVE, NOW + timedelta(hours=2), "street_official:s")
+    assert claims.save_step(applied, take_step(applied, approve, RULES))
