@@ -8,6 +8,7 @@ from datetime import date
 
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import BEDS_FILE, PROVIDERS_FILE, Known
+from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, scope_cells, window_cells
 from careroute.domain.beds import EQUIPMENT, BedStatus, HomeCareBed, Subsistence
@@ -94,23 +95,12 @@ def _step_days(row: Row, status: BedStatus | None) -> dict[str, date | None]:
     days = {field: row.day(field, required=False) for field in STEP_DAYS}
     if status is None:
         return days
-    required = REQUIRED_STEPS[status]
-    for field in STEP_DAYS:
-        given = row.get(field) != ""
-        if field in required and not given:
-            row.error(field, f"is empty but the bed is {status.value}")
-        elif given and field not in required and status is not BedStatus.CLOSED:
-            row.error(field, f"must be empty while the bed is {status.value}")
-    if status is BedStatus.CLOSED and row.get("accepted_on") and not row.get("built_on"):
+    closed = status is BedStatus.CLOSED
+    may_have = frozenset(STEP_DAYS) if closed else frozenset()
+    check_reached(row, STEP_DAYS, REQUIRED_STEPS[status], "bed", status.value, may_have)
+    if closed and row.get("accepted_on") and not row.get("built_on"):
         row.error("built_on", "is empty but the bed was accepted (accepted_on)")
-    previous: tuple[str, date] | None = None
-    for field in STEP_DAYS:
-        day = days[field]
-        if day is None:
-            continue
-        if previous is not None and day < previous[1]:
-            row.error(field, f"{day.isoformat()} is before {previous[0]}")
-        previous = (field, day)
+    check_in_order(row, days)
     return days
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
+from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
 from careroute.adapters.data_csv.moments import moment, moment_text
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located
@@ -112,30 +113,14 @@ def _step_times(row: Row, status: ClaimStatus | None) -> dict[str, datetime | No
     times = {field: moment(row, field) if row.get(field) else None for field in STEP_MOMENTS}
     if status is None:
         return times
-    reached = REACHED[status]
-    for field in STEP_MOMENTS:
-        given = row.get(field) != ""
-        if field in reached and not given:
-            row.error(field, f"is empty but the claim is {status.value}")
-        elif given and field not in reached and not _may_have(status, field):
-            row.error(field, f"must be empty while the claim is {status.value}")
+    may_have = frozenset({"applied_at"}) if status is ClaimStatus.REFUSED else frozenset()
+    check_reached(row, STEP_MOMENTS, REACHED[status], "claim", status.value, may_have)
     for step, cells in WITH_STEP.items():
         for cell in cells:
             if row.get(cell) and not row.get(step):
                 row.error(cell, f"must be empty without {step}")
-    previous: tuple[str, datetime] | None = None
-    for field in STEP_MOMENTS:
-        when = times[field]
-        if when is None:
-            continue
-        if previous is not None and when < previous[1]:
-            row.error(field, f"{moment_text(when)} is before {previous[0]}")
-        previous = (field, when)
+    check_in_order(row, times)
     return times
-
-
-def _may_have(status: ClaimStatus, field: str) -> bool:
-    return status is ClaimStatus.REFUSED and field == "applied_at"
 
 
 def _paid_months(row: Row, decided_at: datetime | None) -> list[str]:
