@@ -30,6 +30,11 @@
    could both pass a condition the other's write fails (two free orders both under the
    quota). DynamoDB isolates transactions (serializable); here they run one at a time.
 
+7. The same holds for a single conditional PutItem, UpdateItem or DeleteItem: moto checks the
+   condition and writes with nothing held, so of eight concurrent claims of one notice two
+   could both find it unclaimed. DynamoDB makes each write atomic; here every write runs one
+   at a time, with the transactions (one re-entrant lock).
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
@@ -37,8 +42,10 @@ cloud are untouched.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
@@ -111,7 +118,7 @@ def _get_records(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any
 
 
 _transaction = threading.local()
-_one_transaction_at_a_time = threading.Lock()
+_one_write_at_a_time = threading.RLock()
 
 
 class _CopyTablesByReference:
@@ -162,8 +169,19 @@ def _restore(table: Table, hash_key: DynamoType, range_key: DynamoType | None, i
 
 
 def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-    with _one_transaction_at_a_time:
+    with _one_write_at_a_time:
         _transact_write_items_alone(self, transact_items)
+
+
+def _one_at_a_time(write: Callable[..., Any]) -> Callable[..., Any]:
+    """`write` (a backend's PutItem, UpdateItem or DeleteItem) run while no other write runs."""
+
+    @functools.wraps(write)
+    def alone(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with _one_write_at_a_time:
+            return write(self, *args, **kwargs)
+
+    return alone
 
 
 def _transact_write_items_alone(
@@ -223,5 +241,7 @@ def apply() -> None:
         DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
         dynamodb_models.copy = _CopyTablesByReference  # type: ignore[attr-defined, assignment]
         DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+        for name in ("put_item", "update_item", "delete_item"):
+            setattr(DynamoDBBackend, name, _one_at_a_time(getattr(DynamoDBBackend, name)))
         Item.__init__ = _item_init  # type: ignore[method-assign]
         _applied = True
