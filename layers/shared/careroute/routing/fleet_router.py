@@ -51,12 +51,12 @@ from careroute.routing.model import (
     UnassignedReason,
 )
 from careroute.routing.ortools_router import (
-    _MAX_OBJECTIVE,
     _SMALL_DAY,
     _search_parameters,
     guarded_search,
     run_search,
 )
+from careroute.routing.route_day import MAX_OBJECTIVE
 
 Plan = list[list[int]]
 """Per worker, the candidate stop numbers in visiting order."""
@@ -142,7 +142,7 @@ def _screen(problem: FleetProblem, seed: int) -> tuple[_Fleet, list[Unassigned]]
         + n * longest
     )
     mandatory_penalty = worst + 1
-    if mandatory_penalty * n >= _MAX_OBJECTIVE:
+    if mandatory_penalty * n >= MAX_OBJECTIVE:
         raise ValueError("penalties or costs are too large for the solver's 64-bit objective")
     fleet = _Fleet(
         problem,

@@ -15,8 +15,8 @@ Model (integer seconds throughout)
   node visit transits = service times, so no service overlaps it. Travel MAY straddle the
   break: the walk is paused for the whole break (she walks part of the way, has lunch, walks
   the rest), so a leg crossing the break takes travel + break. That is exactly OR-Tools' break
-  semantics, and the timing pass below and the validator use the same rule. A break before the
-  first departure or after the return costs nothing.
+  semantics, and the timing pass (`routing/route_day.py`) and the validator use the same rule.
+  A break before the first departure or after the return costs nothing.
 - Visit count: a unary transit vector (1 per stop) with capacity `max_stops`.
 
 Reported times come from an earliest-start forward pass over the chosen order (not from
@@ -42,8 +42,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TypeVar
 
@@ -66,12 +65,12 @@ from careroute.routing.model import (
     Unassigned,
     UnassignedReason,
 )
+from careroute.routing.route_day import RouteDay, build_day, construct, timing_of
 from careroute.routing.timing import arrive as _arrive
 from careroute.routing.timing import start_at as _start_at
 
 T = TypeVar("T")
 
-_MAX_OBJECTIVE = 2**62
 """OR-Tools costs are int64; stay well clear of overflow."""
 
 
@@ -111,35 +110,6 @@ def default_limits(n_stops: int) -> SolveLimits:
     return SolveLimits(time_limit_ms=500 + 20 * n_stops, solution_limit=solutions)
 
 
-@dataclass(frozen=True)
-class _Day:
-    """The day as the solver sees it; node 0 is the depot, node k is `stops[k - 1]`."""
-
-    shift_start: int
-    shift_end: int
-    lunch: TimeWindow | None
-    stops: tuple[Stop, ...]
-    travel: list[list[int]]
-    service: list[int]
-    first_start: list[int]
-    """Earliest service start of each node allowed by its window and the shift."""
-    last_start: list[int]
-    """Latest service start of each node allowed by its window and the shift."""
-    max_stops: int
-    mandatory_penalty: int
-    """More than any route's travel plus all optional penalties: mandatory stops come first."""
-    warm_start: tuple[int, ...] = ()
-    """Nodes of the problem's warm-start route that are still stops today, in its order."""
-
-
-@dataclass(frozen=True)
-class _Timing:
-    departure: int
-    arrivals: list[int]
-    starts: list[int]
-    ret: int
-
-
 def solve(problem: RouteProblem, limits: SolveLimits, seed: int = 0) -> RouteResult:
     """Plan one steward's day: which stops, in which order, at what times.
 
@@ -152,7 +122,7 @@ def solve(problem: RouteProblem, limits: SolveLimits, seed: int = 0) -> RouteRes
     candidates, unassigned = _screen(problem, lunch)
     if seed:
         random.Random(seed).shuffle(candidates)
-    day = _build_day(problem, lunch, tuple(candidates))
+    day = build_day(problem, lunch, tuple(candidates))
 
     status, notes = SolveStatus.SOLVED, []
     order = _trivial(day)
@@ -160,7 +130,7 @@ def solve(problem: RouteProblem, limits: SolveLimits, seed: int = 0) -> RouteRes
         order, failure = _try_search(day, limits)
         if order is None:
             status, notes = SolveStatus.FALLBACK, [failure, "constructive route used"]
-            order = _construct(day)
+            order = construct(day)
         else:
             day, order = _restarted(problem, lunch, candidates, limits, seed, day, order)
     return _result(problem, day, order, unassigned, status, notes, began)
@@ -172,9 +142,9 @@ def _restarted(
     candidates: list[Stop],
     limits: SolveLimits,
     seed: int,
-    day: _Day,
+    day: RouteDay,
     order: list[int],
-) -> tuple[_Day, list[int]]:
+) -> tuple[RouteDay, list[int]]:
     """The search again from `RESTARTS` other stop orders when its route left out a stop that
     outranks a kept one; the best of all by the objective.
 
@@ -189,7 +159,7 @@ def _restarted(
     for restart in range(1, RESTARTS + 1):
         shuffled = list(candidates)
         random.Random(f"{seed}/{restart}").shuffle(shuffled)
-        other_day = _build_day(problem, lunch, tuple(shuffled))
+        other_day = build_day(problem, lunch, tuple(shuffled))
         other, _ = _try_search(other_day, limits)
         if other is None:
             continue
@@ -201,12 +171,12 @@ def _restarted(
     return best[1], best[2]
 
 
-def _penalty(day: _Day, node: int) -> int:
+def _penalty(day: RouteDay, node: int) -> int:
     penalty = day.stops[node - 1].penalty
     return day.mandatory_penalty if penalty is None else penalty
 
 
-def _outranked(day: _Day, order: list[int]) -> bool:
+def _outranked(day: RouteDay, order: list[int]) -> bool:
     """A stop left out whose penalty is more than `OUTRANK` times a kept one's."""
     kept = set(order)
     left_out = [_penalty(day, n) for n in range(1, len(day.stops) + 1) if n not in kept]
@@ -215,7 +185,7 @@ def _outranked(day: _Day, order: list[int]) -> bool:
     return max(left_out) > OUTRANK * min(_penalty(day, n) for n in kept)
 
 
-def _objective(day: _Day, order: list[int]) -> int:
+def _objective(day: RouteDay, order: list[int]) -> int:
     """What the search minimises: travel plus the penalties of the stops left out."""
     path = [0, *order, 0]
     travel = sum(day.travel[a][b] for a, b in pairwise(path))
@@ -223,9 +193,9 @@ def _objective(day: _Day, order: list[int]) -> int:
     return travel + sum(_penalty(day, n) for n in range(1, len(day.stops) + 1) if n not in kept)
 
 
-def _try_search(day: _Day, limits: SolveLimits) -> tuple[list[int] | None, str]:
+def _try_search(day: RouteDay, limits: SolveLimits) -> tuple[list[int] | None, str]:
     """OR-Tools' route, or None and why not."""
-    return guarded_search(lambda: _search(day, limits), lambda o: _timing(day, o) is not None)
+    return guarded_search(lambda: _search(day, limits), lambda o: timing_of(day, o) is not None)
 
 
 def guarded_search(
@@ -247,7 +217,7 @@ def guarded_search(
     return answer, ""
 
 
-def _trivial(day: _Day) -> list[int] | None:
+def _trivial(day: RouteDay) -> list[int] | None:
     """The best route of a day with at most one possible stop (a search would only idle)."""
     if not day.stops or day.max_stops == 0:
         return []
@@ -292,79 +262,7 @@ def _screen(problem: RouteProblem, lunch: TimeWindow | None) -> tuple[list[Stop]
     return candidates, unassigned
 
 
-def _build_day(problem: RouteProblem, lunch: TimeWindow | None, stops: tuple[Stop, ...]) -> _Day:
-    points = [problem.depot, *(s.location for s in stops)]
-    seconds = problem.travel.seconds
-    travel = [
-        [0 if i == j else seconds(a, b) for j, b in enumerate(points)] for i, a in enumerate(points)
-    ]
-    optional = sum(s.penalty for s in stops if s.penalty is not None)
-    longest = max(max(row) for row in travel)
-    mandatory_penalty = optional + len(points) * longest + 1
-    if mandatory_penalty * len(points) >= _MAX_OBJECTIVE:
-        raise ValueError("stop penalties are too large for the solver's 64-bit objective")
-    shift = problem.shift
-    node_of = {stop.stop_id: node for node, stop in enumerate(stops, start=1)}
-    hinted = [node_of[stop_id] for stop_id in problem.warm_start if stop_id in node_of]
-    return _Day(
-        shift_start=shift.start,
-        shift_end=shift.end,
-        lunch=lunch,
-        stops=stops,
-        travel=travel,
-        service=[0, *(s.service_seconds for s in stops)],
-        first_start=[shift.start, *(max(s.window.start, shift.start) for s in stops)],
-        last_start=[
-            shift.end,
-            *(min(s.window.end, shift.end) - s.service_seconds for s in stops),
-        ],
-        max_stops=problem.max_stops,
-        mandatory_penalty=mandatory_penalty,
-        warm_start=tuple(dict.fromkeys(hinted))[: problem.max_stops],
-    )
-
-
-def _timing(day: _Day, order: Sequence[int]) -> _Timing | None:
-    """Earliest-start forward pass over `order` (node numbers); None if it breaks a limit."""
-    if len(order) > day.max_stops:
-        return None
-    lunch = day.lunch
-    clock, here = day.shift_start, 0
-    arrivals: list[int] = []
-    starts: list[int] = []
-    for node in order:
-        arrival = _arrive(clock, day.travel[here][node], lunch)
-        start = _start_at(
-            arrival, day.first_start[node], day.last_start[node], day.service[node], lunch
-        )
-        if start < 0:
-            return None
-        arrivals.append(arrival)
-        starts.append(start)
-        clock, here = start + day.service[node], node
-    ret = _arrive(clock, day.travel[here][0], lunch)
-    if ret > day.shift_end:
-        return None
-    departure = day.shift_start
-    if order:
-        departure = _latest_departure(day, order[0], starts[0])
-        arrivals[0] = _arrive(departure, day.travel[0][order[0]], lunch)
-    return _Timing(departure, arrivals, starts, ret)
-
-
-def _latest_departure(day: _Day, node: int, start: int) -> int:
-    """Leave the depot as late as still starts the first visit on time (no waiting at a door)."""
-    out = day.travel[0][node]
-    tries = [start - out]
-    if day.lunch is not None:
-        tries.append(start - out - day.lunch.seconds)
-    for depart in tries:
-        if depart >= day.shift_start and _arrive(depart, out, day.lunch) <= start:
-            return depart
-    return day.shift_start
-
-
-def _search(day: _Day, limits: SolveLimits) -> list[int] | None:
+def _search(day: RouteDay, limits: SolveLimits) -> list[int] | None:
     """Solve with OR-Tools; the chosen order of nodes, or None if it found no route."""
     n = len(day.stops)
     manager = pywrapcp.RoutingIndexManager(n + 1, 1, 0)
@@ -475,45 +373,16 @@ def _search_parameters(
     return params
 
 
-def _construct(day: _Day) -> list[int]:
-    """Cheapest feasible insertion: mandatory stops first, the narrowest window first (the
-    hardest to place once the day fills), then by penalty (highest first)."""
-
-    def rank(k: int) -> tuple[bool, int, int]:
-        penalty = day.stops[k - 1].penalty
-        if penalty is None:
-            return False, day.last_start[k] - day.first_start[k], day.last_start[k]
-        return True, -penalty, 0
-
-    nodes = sorted(range(1, len(day.stops) + 1), key=rank)
-    order: list[int] = []
-    for node in nodes:
-        if len(order) >= day.max_stops:
-            break
-        best: tuple[int, int] | None = None
-        for pos in range(len(order) + 1):
-            prev = order[pos - 1] if pos else 0
-            nxt = order[pos] if pos < len(order) else 0
-            added = day.travel[prev][node] + day.travel[node][nxt] - day.travel[prev][nxt]
-            if best is not None and added >= best[0]:
-                continue
-            if _timing(day, [*order[:pos], node, *order[pos:]]) is not None:
-                best = (added, pos)
-        if best is not None:
-            order.insert(best[1], node)
-    return order
-
-
 def _result(
     problem: RouteProblem,
-    day: _Day,
+    day: RouteDay,
     order: list[int],
     screened: list[Unassigned],
     status: SolveStatus,
     notes: list[str],
     began: float,
 ) -> RouteResult:
-    timing = _timing(day, order)
+    timing = timing_of(day, order)
     if timing is None:  # every order reaching here has passed the timing check
         raise ValueError("internal error: chosen route is not feasible")
     planned: list[PlannedStop] = []
