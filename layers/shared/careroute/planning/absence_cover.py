@@ -137,10 +137,10 @@ def visits_to_offload(
     days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
     share = math.ceil(len(over) / max(1, days_left))
     home = helped.community.community_id
-    return [
-        CoverVisit(v.elder.elder_id, home, v.deadline, minutes=_minutes(v, policy, helped.capacity))
-        for v in over[:share]
-    ]
+    # No minutes: overflow is work its own steward cannot do at all, so a helper takes its
+    # share within the daily cap whatever its spare minutes (an absent steward's visits are
+    # given only where a helper's own visits leave room).
+    return [CoverVisit(v.elder.elder_id, home, v.deadline) for v in over[:share]]
 
 
 def _minutes(visit: PlannedVisit, policy: Policy, capacity: DayCapacity) -> float:
