@@ -35,7 +35,7 @@ from careroute.domain.bed_visits import (
 from careroute.domain.beds import BedPolicy, HomeCareBed
 from careroute.domain.due import month_end
 from careroute.domain.providers import Provider, ServiceWorker
-from careroute.planning.horizon import DayCapacity, DayLoad
+from careroute.planning.horizon import DayCapacity, DayLoad, first_with_room
 from careroute.planning.travel import HaversineTravel
 
 CAPACITY_HEADROOM = 0.9
@@ -148,7 +148,7 @@ def plan_bed_horizon(
         allowed = [day for day in open_days if day <= deadline] or open_days[:1]
         preferred = _window(allowed, deadline, policy)
         if retry or not preferred:
-            day, fitted = _first_with_room(allowed, loads, cost, capacity)
+            day, fitted = first_with_room(allowed, loads, cost, capacity)
         else:
             day, fitted = _least_loaded(preferred, allowed, loads, cost, capacity)
         loads[day].visits += 1
@@ -203,13 +203,3 @@ def _least_loaded(
         if loads[day].has_room(cost, capacity):
             return day, False
     return min(preferred, key=lambda day: (loads[day].minutes, day)), False
-
-
-def _first_with_room(
-    allowed: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
-) -> tuple[date, bool]:
-    """The earliest day with room: a retry, or a visit past its margin, waits for nothing."""
-    for day in allowed:
-        if loads[day].has_room(cost, capacity):
-            return day, True
-    return allowed[0], False

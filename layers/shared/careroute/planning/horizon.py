@@ -156,7 +156,7 @@ def awaits_retry(elder: Elder) -> bool:
     return elder.last_visited_on is None or failed_on > elder.last_visited_on
 
 
-def _first_with_room(
+def first_with_room(
     allowed: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
 ) -> tuple[date, bool]:
     """The earliest day with room: every day waited is a try lost."""
@@ -232,7 +232,7 @@ def _assign(
         preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
         if not preferred or (occurrence == 0 and awaits_retry(elder)):
             # A retry, or a visit past its retry margin: every day waited is a try lost.
-            day, fitted = _first_with_room(allowed, loads, cost, capacity)
+            day, fitted = first_with_room(allowed, loads, cost, capacity)
         else:
             if rules.cadence_days is None and occurrence == 0:  # the month's first try
                 day, fitted = _earliest(preferred, allowed, loads, cost, capacity)
