@@ -10,6 +10,12 @@ twice and adds the tasks. An office the channel refused keeps its elders' tasks 
 next scan finds them again and tells the office then. Each (elder, rule) also opens its
 benefit claim (benefits.py: notified, then applied, decided and paid through the benefits
 API), by a conditional put with an id derived from both, so a repeated run opens none.
+
+A registry re-import clears the elders' markers, so the scan finds everyone again: a pair
+whose claim the office already holds without a notice of the scan (a claim imported with its
+history, or one past the notice: applied, decided, paid) only gets its marker back, with no
+ticket and no word to the office. A pair with the scan's own notice ticket takes the usual
+path (no second ticket: its id is the marker; its office is told from the ticket's state).
 Only counts leave this module (no personal data).
 """
 
@@ -20,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from careroute.domain.benefits import notified_claim
+from careroute.domain.benefits import ClaimStatus, claim_id, notified_claim
 from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
+from careroute.domain.errors import NotFoundError
 from careroute.domain.tickets import Ticket, TicketSla
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.notifications import Notices, Told, tell_benefit_offices
@@ -55,6 +62,9 @@ class ScanReport:
     """Notices to the approving offices sent (or failed) by this run."""
     claims_opened: int = 0
     """Benefit claims opened by this run (a repeated run opens none)."""
+    already_claimed: int = 0
+    """Pairs found whose claim the office already held (imported, or past the notice): their
+    marker restored, nobody notified."""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -78,6 +88,10 @@ def scan(
             for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
                 report.found += 1
                 ticket = office_ticket(elder, rule_id, yuan, at, sla)
+                if _claim_held(elder, rule_id, ticket.ticket_id, ports):
+                    report.already_claimed += 1
+                    ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
+                    continue
                 if ports.tickets.open_once(ticket):
                     report.notified += 1
                     report.by_rule[rule_id] += 1
@@ -94,3 +108,21 @@ def scan(
         if ticket.street_id not in refused:
             ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
     return report
+
+
+def _claim_held(elder: Elder, rule_id: str, ticket_id: str, ports: BenefitScan) -> bool:
+    """True when the office already holds the elder's claim for the rule without a notice of
+    the scan: the claim went past the notice, or it came in by import (no notice ticket)."""
+    if ports.claims is None:
+        return False
+    try:
+        claim = ports.claims.get_claim(claim_id(elder.elder_id, rule_id))
+    except NotFoundError:
+        return False
+    if claim.status is not ClaimStatus.NOTIFIED:
+        return True
+    try:
+        ports.tickets.get_ticket(ticket_id)
+    except NotFoundError:
+        return True
+    return False
