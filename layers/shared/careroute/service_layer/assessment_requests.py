@@ -28,6 +28,7 @@ from careroute.messages.assessments import (
 )
 from careroute.service_layer.assessments import Assessing, may_read_district
 from careroute.service_layer.scope_access import parse_scope, readable_districts
+from careroute.service_layer.views import json_fields
 
 
 def _may_request_for(who: Caller, elder: Elder, ports: Assessing) -> None:
@@ -47,15 +48,16 @@ def _may_request_for(who: Caller, elder: Elder, ports: Assessing) -> None:
 
 
 def request_document(request: AssessmentRequest) -> dict[str, Any]:
-    return {
-        "request_id": request.request_id,
-        "elder_id": request.elder_id,
-        "community_id": request.community_id,
-        "district_id": request.district_id,
-        "requested_on": request.requested_on.isoformat(),
-        "deadline": request.deadline.isoformat(),
-        "status": request.status.value,
-    }
+    return json_fields(
+        request,
+        "request_id",
+        "elder_id",
+        "community_id",
+        "district_id",
+        "requested_on",
+        "deadline",
+        "status",
+    )
 
 
 def open_request(

@@ -53,6 +53,7 @@ from careroute.service_layer.ports import (
 from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
 from careroute.service_layer.replays import stored_before
 from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.views import json_fields
 
 HISTORY_DAYS = 62
 """How far back a plan or a month's coverage reads visits: a bed's last service is within
@@ -102,32 +103,20 @@ class BedVisitRequest:
 def bed_view(bed: HomeCareBed) -> dict[str, Any]:
     """A bed as the API shows it: ids, status and dates (no name or address)."""
     return {
-        "bed_id": bed.bed_id,
-        "elder_id": bed.elder_id,
+        **json_fields(bed, "bed_id", "elder_id"),
         **scope_ids(bed),
-        "provider_id": bed.provider_id,
-        "subsistence": bed.subsistence.value,
-        "care_level": bed.care_level.value,
-        "status": bed.status.value,
+        **json_fields(bed, "provider_id", "subsistence", "care_level", "status"),
         "equipment": sorted(bed.equipment),
-        "applied_on": bed.applied_on.isoformat(),
-        "built_on": bed.built_on.isoformat() if bed.built_on else None,
-        "accepted_on": bed.accepted_on.isoformat() if bed.accepted_on else None,
-        "closed_on": bed.closed_on.isoformat() if bed.closed_on else None,
+        **json_fields(bed, "applied_on", "built_on", "accepted_on", "closed_on"),
     }
 
 
 def bed_visit_view(visit: BedVisit) -> dict[str, Any]:
     return {
-        "visit_id": visit.visit_id,
-        "bed_id": visit.bed_id,
-        "elder_id": visit.elder_id,
-        "provider_id": visit.provider_id,
-        "worker_id": visit.worker_id,
+        **json_fields(visit, "visit_id", "bed_id", "elder_id", "provider_id", "worker_id"),
         "district_id": visit.district_id,
         "visited_at": visit.visited_at.astimezone(UTC).isoformat(),
-        "outcome": visit.outcome.value,
-        "minutes": visit.minutes,
+        **json_fields(visit, "outcome", "minutes"),
     }
 
 

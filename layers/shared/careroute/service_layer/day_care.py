@@ -41,6 +41,7 @@ from careroute.service_layer.ports import (
 from careroute.service_layer.ports.day_care import Booked, DayCareBookings
 from careroute.service_layer.replays import stored_before
 from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.views import json_fields
 
 LONGEST_READ_DAYS = 62
 """A centre's places are read for at most this many days at once."""
@@ -73,16 +74,17 @@ class PlaceRequest:
 
 
 def booking_view(b: DayCareBooking) -> dict[str, Any]:
-    return {
-        "booking_id": b.booking_id,
-        "centre_id": b.centre_id,
-        "elder_id": b.elder_id,
-        "community_id": b.community_id,
-        "kind": b.kind.value,
-        "first_day": b.first_day.isoformat(),
-        "last_day": b.last_day.isoformat(),
-        "status": b.status.value,
-    }
+    return json_fields(
+        b,
+        "booking_id",
+        "centre_id",
+        "elder_id",
+        "community_id",
+        "kind",
+        "first_day",
+        "last_day",
+        "status",
+    )
 
 
 def centre_of(centre_id: str, facilities: FacilityRepository) -> Facility:

@@ -32,6 +32,7 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.ports.meal_bookings import MealBookings
 from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.views import json_fields
 
 DELIVERY_RULES = MealRules()
 """The delivery hours: a hand-over window lies between the first departure and the return."""
@@ -65,16 +66,10 @@ class LunchRequest:
 def booking_view(booking: MealBooking) -> dict[str, Any]:
     """A booking as the API shows it (ids, day, mode, meals, subsidy; no name or address)."""
     return {
-        "booking_id": booking.booking_id,
-        "elder_id": booking.elder_id,
-        "community_id": booking.community_id,
-        "canteen_id": booking.canteen_id,
-        "day": booking.day.isoformat(),
-        "mode": booking.mode.value,
-        "meals": booking.meals,
+        **json_fields(booking, "booking_id", "elder_id", "community_id", "canteen_id"),
+        **json_fields(booking, "day", "mode", "meals"),
         "window": str(booking.window) if booking.window else None,
-        "subsidy_per_meal": booking.subsidy_per_meal,
-        "subsidy_yuan": booking.subsidy_yuan,
+        **json_fields(booking, "subsidy_per_meal", "subsidy_yuan"),
     }
 
 
