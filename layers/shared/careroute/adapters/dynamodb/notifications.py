@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from careroute.adapters.aws_client import AwsClient
 from careroute.domain.errors import StorageError
 from careroute.domain.notices import (
     SENDING_LEASE,
@@ -48,17 +48,12 @@ def _storage_errors(action: str) -> Iterator[None]:
         raise StorageError(f"storage failed while trying to {action}") from exc
 
 
-class DynamoNotificationLog:
+class DynamoNotificationLog(AwsClient):
+    service = "dynamodb"
+
     def __init__(self, table_name: str, client: Any = None) -> None:
+        super().__init__(client)
         self.table_name = table_name
-        self._given_client: Any = client
-
-    @cached_property
-    def _client(self) -> Any:
-        """Made on first use, not at cold start (with boto3, ~70 ms of CPU for the first client)."""
-        import boto3
-
-        return self._given_client or boto3.client("dynamodb")
 
     def claim(self, notice: Notice, now: datetime) -> bool:
         with _storage_errors("claim a notice"):
