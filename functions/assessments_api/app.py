@@ -36,49 +36,34 @@ ports = assessing()
 app, caller, route = area_api("assessments")
 
 
-@route(
-    "GET",
-    "/assessors/<assessor_id>/routes/<day>",
-    "An assessor's route for a date: requests in order with times (elder ids only)",
-)
+@route("GET", "/assessors/<assessor_id>/routes/<day>")
 def get_route(assessor_id: PathId, day: PathDay) -> dict[str, Any]:
+    """An assessor's route for a date: requests in order with times (elder ids only)"""
     return assessor_route(caller(), assessor_id, day, ports)
 
 
-@route(
-    "POST",
-    "/assessments/results",
-    "Record a graded care level (a retry with the same Idempotency-Key stores nothing)",
-    responses=created_responses(),
-)
+@route("POST", "/assessments/results", responses=created_responses())
 def post_result(
     body: Annotated[AssessmentResultBody, Body()], idempotency_key: IdempotencyHeader = None
 ) -> Response[str]:
+    """Record a graded care level (a retry with the same Idempotency-Key stores nothing)"""
     key = check_idempotency_key(idempotency_key)
     result, created = record_result(caller(), body, key, clock.now(), setup.policy(), ports)
     return stored_once(result, created, metric="AssessmentsRecorded")
 
 
-@route(
-    "POST",
-    "/assessments/requests",
-    "Ask for an elder's needs assessment (steward, family, officials); asking again the same "
-    "day answers the open request",
-    responses=created_responses(),
-)
+@route("POST", "/assessments/requests", responses=created_responses())
 def post_request(body: Annotated[AssessmentRequestBody, Body()]) -> Response[str]:
+    """Ask for an elder's needs assessment (steward, family, officials); asking again the same day
+    answers the open request"""
     request, created = open_request(caller(), body, clock.today(), setup.policy(), ports)
     return stored_once(request, created, metric="AssessmentRequestsOpened")
 
 
-@route(
-    "GET",
-    "/assessments/summary",
-    "Assessment requests open, overdue and done per district, the done ones by ability and "
-    "care level (officials, admin)",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/assessments/summary", errors=INPUT_ERRORS)
 def get_summary(scope: DistrictScopeQuery = "city") -> AssessmentSummary:
+    """Assessment requests open, overdue and done per district, the done ones by ability and care
+    level (officials, admin)"""
     return summary(caller(), scope, clock.today(), setup.policy(), ports)
 
 

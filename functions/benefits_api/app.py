@@ -36,38 +36,27 @@ ScopeQuery = Annotated[
 StatusQuery = Annotated[ClaimStatus | None, Query(description="Only claims in this status")]
 
 
-@route(
-    "POST",
-    "/benefits/claims/<claim_id>/steps",
-    "Record a step of a benefit claim: apply, approve, refuse or pay (who may take which is "
-    "the policy's roles); the claim after it",
-)
+@route("POST", "/benefits/claims/<claim_id>/steps")
 def post_step(claim_id: ClaimId, body: Annotated[ClaimStepBody, Body()]) -> ClaimView:
+    """Record a step of a benefit claim: apply, approve, refuse or pay (who may take which is the
+    policy's roles); the claim after it"""
     rules = setup.policy().benefit_approval
     return take_claim_step(caller(), claim_id, body, clock.now(), rules, ports)
 
 
-@route(
-    "GET",
-    "/benefits/claims",
-    "The benefit claims of a scope (a steward: their community's), optionally of one status",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/benefits/claims", errors=INPUT_ERRORS)
 def get_claims(scope: ScopeQuery = "", status: StatusQuery = None) -> list[ClaimView]:
+    """The benefit claims of a scope (a steward: their community's), optionally of one status"""
     rules = setup.policy().benefit_approval
     return list_claims(caller(), scope, status.value if status else None, rules, ports)
 
 
-@route(
-    "GET",
-    "/benefits/summary",
-    "Benefit claims per district: by status, decided on time, waiting past their day, yuan "
-    "paid in the month (officials, admin)",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/benefits/summary", errors=INPUT_ERRORS)
 def get_summary(
     scope: DistrictScopeQuery = "city", month: OptionalMonthQuery = None
 ) -> BenefitSummary:
+    """Benefit claims per district: by status, decided on time, waiting past their day, yuan paid in
+    the month (officials, admin)"""
     now = clock.now()
     rules = setup.policy().benefit_approval
     return summary(caller(), scope, month or now.strftime("%Y-%m"), now, rules, ports)

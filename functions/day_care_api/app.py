@@ -44,15 +44,11 @@ app, caller, route = area_api("day care")
 DayQuery = Annotated[date, Query(description="YYYY-MM-DD")]
 
 
-@route(
-    "POST",
-    "/day-care/bookings",
-    "Book a day-care place or a respite stay for an elder (once per Idempotency-Key)",
-    responses=created_responses(),
-)
+@route("POST", "/day-care/bookings", responses=created_responses())
 def post_booking(
     body: Annotated[PlaceBody, Body()], idempotency_key: IdempotencyHeader = None
 ) -> Response[str]:
+    """Book a day-care place or a respite stay for an elder (once per Idempotency-Key)"""
     key = check_idempotency_key(idempotency_key)
     request = PlaceRequest(**body.model_dump())
     rules = setup.policy().day_care
@@ -60,30 +56,24 @@ def post_booking(
     return stored_once(booking_view(booking), created, metric="DayCareBooked")
 
 
-@route(
-    "POST",
-    "/day-care/centres/<centre_id>/bookings/<booking_id>/cancel",
-    "Cancel a booking before its first day (whoever booked it); its places are free again",
-)
+@route("POST", "/day-care/centres/<centre_id>/bookings/<booking_id>/cancel")
 def post_cancel(
     centre_id: PathId, booking_id: PathId, body: Annotated[CancelBody | None, Body()] = None
 ) -> dict[str, Any]:
+    """Cancel a booking before its first day (whoever booked it); its places are free again"""
     return booking_view(cancel_place(caller(), centre_id, booking_id, clock.now(), ports))
 
 
-@route("GET", "/day-care/centres/<centre_id>/places", "A centre's places and free places per day")
+@route("GET", "/day-care/centres/<centre_id>/places")
 def get_places(centre_id: PathId, first: DayQuery, last: DayQuery) -> dict[str, Any]:
+    """A centre's places and free places per day"""
     caller()  # signed in: the places carry no personal data
     return centre_places(centre_id, first, last, setup.policy().day_care, ports)
 
 
-@route(
-    "GET",
-    "/oversight/day-care",
-    "The month's day care and respite per centre: place-days offered and booked, occupancy",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/oversight/day-care", errors=INPUT_ERRORS)
 def get_day_care(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
+    """The month's day care and respite per centre: place-days offered and booked, occupancy"""
     return day_care_figures(caller(), scope, month, setup.policy().day_care, ports)
 
 

@@ -34,51 +34,36 @@ ports = inspecting()
 app, caller, route = area_api("inspections")
 
 
-@route(
-    "GET",
-    "/inspectors/<inspector_id>/routes/<day>",
-    "An inspector's route for a date: targets in order with times (no personal data)",
-)
+@route("GET", "/inspectors/<inspector_id>/routes/<day>")
 def get_route(inspector_id: PathId, day: PathDay) -> dict[str, Any]:
+    """An inspector's route for a date: targets in order with times (no personal data)"""
     return inspector_route(caller(), inspector_id, day, ports)
 
 
-@route(
-    "POST",
-    "/inspections/results",
-    "Record an inspection result (a retry with the same Idempotency-Key stores nothing)",
-    responses=created_responses(),
-)
+@route("POST", "/inspections/results", responses=created_responses())
 def post_result(
     body: Annotated[InspectionResultBody, Body()], idempotency_key: IdempotencyHeader = None
 ) -> Response[str]:
+    """Record an inspection result (a retry with the same Idempotency-Key stores nothing)"""
     key = check_idempotency_key(idempotency_key)
     result, created = record_result(caller(), body, key, clock.now(), setup.policy(), ports)
     return stored_once(result, created, metric="InspectionResultsRecorded")
 
 
-@route(
-    "GET",
-    "/inspections/progress",
-    "Inspections due vs done vs overdue in a month, per district (officials, admin)",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/inspections/progress", errors=INPUT_ERRORS)
 def get_progress(
     scope: DistrictScopeQuery = "city",
     month: OptionalMonthQuery = None,
 ) -> InspectionProgress:
+    """Inspections due vs done vs overdue in a month, per district (officials, admin)"""
     today = clock.today()
     return progress(caller(), scope, month or today.strftime("%Y-%m"), today, ports)
 
 
-@route(
-    "GET",
-    "/institutions",
-    "Care institutions' beds, occupancy and star ratings (from their latest inspection), "
-    "per institution and district (officials, admin)",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/institutions", errors=INPUT_ERRORS)
 def get_institutions(scope: DistrictScopeQuery = "city") -> InstitutionReport:
+    """Care institutions' beds, occupancy and star ratings (from their latest inspection), per
+    institution and district (officials, admin)"""
     rubric = setup.policy().inspections.rating
     return institutions(caller(), scope, clock.today(), rubric, ports)
 

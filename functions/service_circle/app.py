@@ -16,17 +16,13 @@ ports = circle_reading()
 app, caller, route = area_api("service circle")
 
 
-@route(
-    "GET",
-    "/service-circle",
-    "Share of elders within 15 minutes' walk of a service facility (officials' scope)",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/service-circle", errors=INPUT_ERRORS)
 def get_circle(
     scope: Annotated[
         str | None, Query(max_length=40, description="city, district:ID, street:ID, community:ID")
     ] = None,
 ) -> dict[str, Any]:
+    """Share of elders within 15 minutes' walk of a service facility (officials' scope)"""
     return scope_circle(caller(), scope, setup.policy(), ports)
 
 

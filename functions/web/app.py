@@ -101,18 +101,21 @@ def static_file(path: str) -> Response[str]:
     return Response(200, TYPES[found.suffix], found.read_bytes().decode("utf-8"), headers=HEADERS)
 
 
-@route("GET", "/map", "Community points and district outlines of a scope (no elder data)")
+@route("GET", "/map")
 def get_map(scope: ScopeQuery = "city") -> dict[str, Any]:
+    """Community points and district outlines of a scope (no elder data)"""
     return scope_map(caller(), scope, ports)
 
 
-@route("GET", "/map/outlines", "District and community outlines of a scope as GeoJSON")
+@route("GET", "/map/outlines")
 def get_map_outlines(scope: ScopeQuery = "city") -> dict[str, Any]:
+    """District and community outlines of a scope as GeoJSON"""
     return scope_outlines(caller(), scope, ports)
 
 
-@route("GET", "/coverage/daily", "Elders visited per tier, cumulative, each day of a month")
+@route("GET", "/coverage/daily")
 def get_coverage_daily(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
+    """Elders visited per tier, cumulative, each day of a month"""
     contacts = setup.policy().contacts.count_toward_monthly
     return month_series(caller(), month, scope, clock.today(), ports, contacts)
 

@@ -125,12 +125,18 @@ def caller_of(app: APIGatewayHttpResolver) -> Callable[[], Caller]:
 Handler = Callable[..., Any]
 
 
+def one_line(docstring: str | None) -> str | None:
+    """A docstring as one line (its lines joined by single spaces), or None if there is none."""
+    return " ".join(docstring.split()) if docstring else None
+
+
 @dataclass(frozen=True)
 class Routes:
-    """One area's routes on a function's resolver. `route("GET", path, summary)` declares a
-    route as `app.route` does, and also tags it with the area, documents the errors it may
-    answer (in ErrorBody's shape; by default a read's for GET, a write's for any other method)
-    and traces it."""
+    """One area's routes on a function's resolver. `route("GET", path)` declares a route as
+    `app.route` does, and also tags it with the area, documents the errors it may answer (in
+    ErrorBody's shape; by default a read's for GET, a write's for any other method) and traces
+    it. The route's OpenAPI summary is the handler's docstring (as one line), so what a route
+    does is written once, where a reader of the handler looks."""
 
     app: APIGatewayHttpResolver
     tag: str
@@ -146,11 +152,12 @@ class Routes:
         if errors is None:
             errors = READ_ERRORS if method == "GET" else WRITE_ERRORS
         responses = options.pop("responses", {}) | error_responses(*errors)
-        declare = self.app.route(
-            path, method, summary=summary, responses=responses, tags=[self.tag], **options
-        )
 
         def register(handler: Handler) -> Handler:
+            text = summary if summary is not None else one_line(handler.__doc__)
+            declare = self.app.route(
+                path, method, summary=text, responses=responses, tags=[self.tag], **options
+            )
             declared: Handler = declare(tracer.capture_method(handler))
             return declared
 

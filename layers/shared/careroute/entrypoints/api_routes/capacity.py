@@ -42,17 +42,14 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     scopes, coverage = DynamoScopes(), DynamoCoverage()
     route = Routes(app, "officials")
 
-    @route(
-        "GET",
-        "/oversight/capacity",
-        "The month's capacity forecast of a scope: who cannot reach 100 % unaided, and the help",
-    )
+    @route("GET", "/oversight/capacity")
     def get_capacity(
         month: MonthQuery,
         scope: ScopeQuery = "city",
         attempt_success: AttemptSuccessQuery = Assumptions.attempt_success,
         rows: RowsQuery = "flagged",
     ) -> CapacityReport:
+        """The month's capacity forecast of a scope: who cannot reach 100 % unaided, and the help"""
         where = readable_known_scope(caller(), scope, scopes, coverage)
         first = first_day(month)
         assume = Assumptions(attempt_success=attempt_success)

@@ -75,62 +75,44 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     misses = MissesReading(scopes, DynamoElders(), DynamoVisits())
     route = Routes(app, "officials")
 
-    @route(
-        "GET",
-        "/exports/coverage",
-        "A month's visit coverage of a scope per risk tier as CSV or XLSX (GET /coverage's rows)",
-        errors=READ_ERRORS,
-        responses=FILE_RESPONSES,
-    )
+    @route("GET", "/exports/coverage", errors=READ_ERRORS, responses=FILE_RESPONSES)
     def get_coverage_export(
         month: MonthQuery, scope: ScopeQuery = "city", format: FormatQuery = ExportFormat.CSV
     ) -> Response[str]:
+        """A month's visit coverage of a scope per risk tier as CSV or XLSX (GET /coverage's
+        rows)"""
         table = coverage_export(caller(), month, scope, scopes, coverage)
         return file_response(table, format)
 
-    @route(
-        "GET",
-        "/exports/overdue",
-        "The elders of a scope past their visit deadline as CSV or XLSX (ids and dates, no names)",
-        errors=READ_ERRORS,
-        responses=FILE_RESPONSES,
-    )
+    @route("GET", "/exports/overdue", errors=READ_ERRORS, responses=FILE_RESPONSES)
     def get_overdue_export(
         scope: ScopeQuery = "city", on: OnQuery = None, format: FormatQuery = ExportFormat.CSV
     ) -> Response[str]:
+        """The elders of a scope past their visit deadline as CSV or XLSX (ids and dates, no
+        names)"""
         policy = current_policy(api.policy)
         table = overdue_export(caller(), scope, on or clock.today(), policy, overdue, coverage)
         return file_response(table, format)
 
-    @route(
-        "GET",
-        "/exports/tickets",
-        "The follow-up tickets of a scope as CSV or XLSX (ids, no names), soonest due first",
-        errors=INPUT_ERRORS,
-        responses=FILE_RESPONSES,
-    )
+    @route("GET", "/exports/tickets", errors=INPUT_ERRORS, responses=FILE_RESPONSES)
     def get_tickets_export(
         scope: ScopeQuery,
         status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
         source: SourceQuery = None,
         format: FormatQuery = ExportFormat.CSV,
     ) -> Response[str]:
+        """The follow-up tickets of a scope as CSV or XLSX (ids, no names), soonest due first"""
         table = tickets_export(caller(), scope, status, clock.now(), tickets, source)
         return file_response(table, format)
 
-    @route(
-        "GET",
-        "/exports/misses",
-        "The elders of a scope a month missed, with causes, as CSV or XLSX (ids, no names)",
-        errors=READ_ERRORS,
-        responses=FILE_RESPONSES,
-    )
+    @route("GET", "/exports/misses", errors=READ_ERRORS, responses=FILE_RESPONSES)
     def get_misses_export(
         month: MonthQuery,
         scope: ScopeQuery = "city",
         on: OnQuery = None,
         format: FormatQuery = ExportFormat.CSV,
     ) -> Response[str]:
+        """The elders of a scope a month missed, with causes, as CSV or XLSX (ids, no names)"""
         policy = current_policy(api.policy)
         when = on or clock.today()
         table = misses_export(caller(), month, scope, when, policy, misses, coverage)

@@ -30,8 +30,9 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     circle = circle_reading()
     route = Routes(app, "officials")
 
-    @route("GET", "/coverage", "Visit coverage for a month and scope, per risk tier (no names)")
+    @route("GET", "/coverage")
     def get_coverage(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
+        """Visit coverage for a month and scope, per risk tier (no names)"""
         where = readable_known_scope(caller(), scope, scopes, coverage)
         return {
             "month": month,
@@ -43,11 +44,8 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             ),
         }
 
-    @route(
-        "GET",
-        "/overdue",
-        "Active elders past their visit deadline in a scope (ids and dates, no names)",
-    )
+    @route("GET", "/overdue")
     def get_overdue(scope: ScopeQuery = "city", on: OnQuery = None) -> OverdueList:
+        """Active elders past their visit deadline in a scope (ids and dates, no names)"""
         where = readable_known_scope(caller(), scope, scopes, coverage)
         return overdue_in(where, on or clock.today(), current_policy(api.policy), overdue)

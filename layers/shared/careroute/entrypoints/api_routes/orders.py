@@ -49,31 +49,30 @@ def add_routes(
     ports = order_taking()
     route = Routes(app, "orders")
 
-    @route(
-        "POST",
-        "/orders",
-        "Place a home-service order (once per Idempotency-Key)",
-        responses=created_responses(),
-    )
+    @route("POST", "/orders", responses=created_responses())
     def post_order(
         body: Annotated[OrderBody, Body()], idempotency_key: IdempotencyHeader = None
     ) -> Response[str]:
+        """Place a home-service order (once per Idempotency-Key)"""
         key = check_idempotency_key(idempotency_key)
         request = OrderRequest(**body.model_dump())
         rules = setup.policy().home_services
         order, created = place_order(caller(), request, key, clock.now(), rules, ports)
         return stored_once(order_view(order), created, metric="OrdersPlaced")
 
-    @route("POST", "/orders/<order_id>/<action>", "accept, start, complete, reject or cancel")
+    @route("POST", "/orders/<order_id>/<action>")
     def post_step(order_id: PathId, action: Annotated[OrderAction, Path()]) -> dict[str, Any]:
+        """accept, start, complete, reject or cancel"""
         return order_view(act(caller(), order_id, action, clock.now(), ports))
 
-    @route("GET", "/orders/<order_id>", "One order: status, worker, times (no personal data)")
+    @route("GET", "/orders/<order_id>")
     def get_order(order_id: PathId) -> dict[str, Any]:
+        """One order: status, worker, times (no personal data)"""
         return order_view(readable_order(caller(), order_id, ports))
 
-    @route("GET", "/orders/<order_id>/events", "Every recorded step of an order")
+    @route("GET", "/orders/<order_id>/events")
     def get_events(order_id: PathId) -> dict[str, Any]:
+        """Every recorded step of an order"""
         steps = order_events(caller(), order_id, ports)
         return {
             "order_id": order_id,
@@ -84,16 +83,13 @@ def add_routes(
             ],
         }  # fmt: skip
 
-    @route("GET", "/workers/<worker_id>/orders/<day>", "A worker's orders of a day, in order")
+    @route("GET", "/workers/<worker_id>/orders/<day>")
     def get_worker_day(worker_id: PathId, day: PathDay) -> dict[str, Any]:
+        """A worker's orders of a day, in order"""
         rows = worker_day(caller(), worker_id, day, ports)
         return {"worker_id": worker_id, "date": day.isoformat(), "orders": rows}
 
-    @route(
-        "GET",
-        "/oversight/orders",
-        "Order status counts, dispatch waiting time, quota use",
-        errors=INPUT_ERRORS,
-    )
+    @route("GET", "/oversight/orders", errors=INPUT_ERRORS)
     def get_oversight(scope: DistrictScopeQuery, month: MonthQuery) -> dict[str, Any]:
+        """Order status counts, dispatch waiting time, quota use"""
         return oversight(caller(), scope, month, ports)

@@ -66,12 +66,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     route = Routes(app, "officials")
     bureau_route = Routes(app, "bureau")
 
-    @route(
-        "GET",
-        "/elders",
-        "A community's elders, filtered and paged; names and addresses only for its steward "
-        "and the city admin",
-    )
+    @route("GET", "/elders")
     def get_elders(
         community_id: Annotated[str, Query(pattern=ID_PATTERN)],
         tier: Annotated[Tier | None, Query()] = None,
@@ -79,6 +74,8 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: CursorQuery = None,
     ) -> ElderPage:
+        """A community's elders, filtered and paged; names and addresses only for its steward and
+        the city admin"""
         return list_elders(
             caller(),
             community_id,
@@ -92,14 +89,11 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
             ports=elders,
         )
 
-    @route(
-        "PATCH",
-        "/elders/<community_id>/<elder_id>",
-        "Change an elder's status, categories, address or window (kept in the history)",
-    )
+    @route("PATCH", "/elders/<community_id>/<elder_id>")
     def patch_elder(
         community_id: PathId, elder_id: PathId, patch: Annotated[ElderPatch, Body()]
     ) -> PatchResult:
+        """Change an elder's status, categories, address or window (kept in the history)"""
         policy, now = current_policy(api.policy), clock.now()
         changed = change_elder(caller(), community_id, elder_id, patch, now, elders, policy)
         if patch.status is not None:  # died or moved away: their home care bed closes
@@ -119,9 +113,6 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     @route(
         "POST",
         "/elders",
-        "Add one elder to a community's registry (its steward or the city admin), checked as "
-        "a row of elders.csv is; the registry totals count it. The same elder sent again is "
-        "answered again and counted once",
         responses={
             201: {
                 "description": "Added; the same elder sent again answers the same, with the "
@@ -131,43 +122,33 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         },
     )
     def post_elder(new: Annotated[NewElder, Body()]) -> Response[str]:
+        """Add one elder to a community's registry (its steward or the city admin), checked as a row
+        of elders.csv is; the registry totals count it. The same elder sent again is answered
+        again and counted once"""
         today = clock.today()
         added, created = add_elder(caller(), new, today, current_policy(api.policy), elders)
         return stored_once(added.model_dump(mode="json"), created, "EldersAdded")
 
-    @route(
-        "GET",
-        "/elders/<community_id>/<elder_id>/history",
-        "An elder's registry changes, newest first: who, when, field, old and new value",
-    )
+    @route("GET", "/elders/<community_id>/<elder_id>/history")
     def get_elder_history(community_id: PathId, elder_id: PathId) -> ElderHistory:
+        """An elder's registry changes, newest first: who, when, field, old and new value"""
         return elder_history(caller(), community_id, elder_id, clock.now(), elders)
 
-    @bureau_route(
-        "GET",
-        "/audit/communities/<community_id>",
-        "Who read the personal data of a community's elders (city admin), newest first",
-    )
+    @bureau_route("GET", "/audit/communities/<community_id>")
     def get_audit_log(
         community_id: PathId, limit: Annotated[int, Query(ge=1, le=MAX_AUDIT)] = 100
     ) -> AuditLog:
+        """Who read the personal data of a community's elders (city admin), newest first"""
         return audit_log(caller(), community_id, limit, elders)
 
-    @route(
-        "GET",
-        "/stewards/<steward_id>/leave",
-        "A steward's leave: the dates they are away (the steward may read their own)",
-    )
+    @route("GET", "/stewards/<steward_id>/leave")
     def get_steward_leave(steward_id: PathId) -> StewardLeave:
+        """A steward's leave: the dates they are away (the steward may read their own)"""
         return steward_leave(caller(), steward_id, leave_ports)
 
-    @route(
-        "PUT",
-        "/stewards/<steward_id>/leave",
-        "Replace a steward's leave dates (unique, at most 366, within 400 days of today)",
-        errors=READ_ERRORS,
-    )
+    @route("PUT", "/stewards/<steward_id>/leave", errors=READ_ERRORS)
     def put_steward_leave(steward_id: PathId, leave: Annotated[LeaveBody, Body()]) -> StewardLeave:
+        """Replace a steward's leave dates (unique, at most 366, within 400 days of today)"""
         stored, newly_away = replace_leave(
             caller(), steward_id, leave.dates, clock.today(), leave_ports
         )

@@ -23,23 +23,19 @@ def add_routes(app: APIGatewayHttpResolver, caller: Callable[[], Caller]) -> Non
     ports = HourKeeping(DynamoOrders(), DynamoBedVisits(), DynamoCommunities(), DynamoScopes())
     route = Routes(app, "service hours")
 
-    @route(
-        "GET",
-        "/oversight/service-hours",
-        "Hours of service delivered in a month: totals, per programme and per provider",
-        errors=INPUT_ERRORS,
-    )
+    @route("GET", "/oversight/service-hours", errors=INPUT_ERRORS)
     def get_service_hours(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
+        """Hours of service delivered in a month: totals, per programme and per provider"""
         return ledger_summary(caller(), scope, month, ports)
 
     @route(
         "GET",
         "/oversight/service-hours/export",
-        "The month's service-hour ledger as CSV: one line per elder, provider and programme",
         errors=INPUT_ERRORS,
         responses={200: {"description": "CSV", "content": {CSV: {"schema": {"type": "string"}}}}},
     )
     def get_service_hours_export(month: MonthQuery, scope: ScopeQuery = "city") -> Response[str]:
+        """The month's service-hour ledger as CSV: one line per elder, provider and programme"""
         text = ledger_csv(ledger_rows(caller(), scope, month, ports))
         name = f"service-hours-{month}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}

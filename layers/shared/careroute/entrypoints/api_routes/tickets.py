@@ -28,25 +28,18 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     ports = ticketing()
     route = Routes(app, "officials")
 
-    @route(
-        "GET",
-        "/tickets",
-        "Follow-up tickets of a scope (officials in scope, city admin; a steward: their "
-        "community), soonest due first",
-        errors=INPUT_ERRORS,
-    )
+    @route("GET", "/tickets", errors=INPUT_ERRORS)
     def get_tickets(
         scope: ScopeQuery,
         status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
         source: SourceQuery = None,
     ) -> TicketList:
+        """Follow-up tickets of a scope (officials in scope, city admin; a steward: their
+        community), soonest due first"""
         return list_tickets(caller(), parse_scope(scope), status, clock.now(), ports, source)
 
-    @route(
-        "POST",
-        "/tickets/<ticket_id>/close",
-        "Close a ticket with the action taken and its result (the community's steward or "
-        "officials in scope)",
-    )
+    @route("POST", "/tickets/<ticket_id>/close")
     def post_ticket_close(ticket_id: PathId, body: Annotated[CloseTicketBody, Body()]) -> TicketRow:
+        """Close a ticket with the action taken and its result (the community's steward or officials
+        in scope)"""
         return close_ticket(caller(), ticket_id, body.action, body.result, clock.now(), ports)
