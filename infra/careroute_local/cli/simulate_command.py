@@ -12,6 +12,12 @@ import time
 from careroute_local.cli.console import EXIT_BAD_INPUT, console
 from careroute_local.cli.parser import SIMULATED_RATES
 
+OPTIONS_AS_GIVEN = (
+    "month", "seed", "city_seed", "scale", "days", "workers", "out", "engine", "visits_only",
+)  # fmt: skip
+"""The options a simulation's configuration takes as they are given (the rates are gathered
+into one, the districts made a tuple)."""
+
 
 def cmd_simulate(args: argparse.Namespace) -> None:
     from careroute_synthetic.city import generate_city
@@ -43,17 +49,9 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         raise SystemExit(EXIT_BAD_INPUT)
     try:
         config = SimulationConfig(
-            month=args.month,
-            seed=args.seed,
-            city_seed=args.city_seed,
+            **{name: getattr(args, name) for name in OPTIONS_AS_GIVEN},
             rates=Rates(**{name: getattr(args, name) for name, _, _ in SIMULATED_RATES}),
             districts=tuple(args.districts) if args.districts else None,
-            scale=args.scale,
-            days=args.days,
-            workers=args.workers,
-            out=args.out,
-            engine=args.engine,
-            visits_only=args.visits_only,
         )
         started = time.perf_counter()
         city = generate_city(
