@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from careroute.domain.orders import ServiceType
 from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
 from careroute.messages.base import Message
+from careroute.messages.elder_body import ElderBody
 from careroute.messages.holidays import Holiday as Holiday
 from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendarAnswer
 from careroute.messages.holidays import Holidays as Holidays
@@ -267,11 +268,7 @@ class CloseTicketBody(Message):
     result: str = Field(min_length=1, max_length=500, description="What came of it")
 
 
-class OrderBody(Message):
-    model_config = ConfigDict(extra="forbid")
-
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str = Field(pattern=ID_PATTERN)
+class OrderBody(ElderBody):
     service: ServiceType
     service_date: date
     window_start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")

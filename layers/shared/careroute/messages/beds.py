@@ -11,16 +11,13 @@ from pydantic import ConfigDict, Field, field_validator
 from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction, Subsistence
 from careroute.messages.base import Message
+from careroute.messages.elder_body import ElderBody
 from careroute.messages.visits import ID_PATTERN, require_offset
 
 
-class BedBody(Message):
+class BedBody(ElderBody):
     """POST /beds: an official records an elder's bed application."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str = Field(pattern=ID_PATTERN)
     provider_id: str = Field(pattern=ID_PATTERN, description="The provider that runs the bed")
     subsistence: Subsistence = Field(description="The elder's certified means-tested status")
 

@@ -9,16 +9,13 @@ from pydantic import ConfigDict, Field
 
 from careroute.domain.day_care import CareKind
 from careroute.messages.base import Message
+from careroute.messages.elder_body import ElderBody
 from careroute.messages.visits import ID_PATTERN
 
 
-class PlaceBody(Message):
+class PlaceBody(ElderBody):
     """POST /day-care/bookings: day care for one day, or a respite stay first_day..last_day."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str = Field(pattern=ID_PATTERN)
     centre_id: str = Field(pattern=ID_PATTERN, description="A day-care centre's facility id")
     kind: CareKind
     first_day: date

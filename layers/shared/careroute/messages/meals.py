@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, model_validator
 from careroute.domain.meals import MealMode
 from careroute.domain.vocabulary import GeoPoint
 from careroute.messages.base import Message
+from careroute.messages.elder_body import ElderBody
 from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN
 
 if TYPE_CHECKING:  # the meal planner (and the routers) only where a plan is made
@@ -93,13 +94,9 @@ class MealPlanJob(Message):
         )
 
 
-class LunchBody(Message):
+class LunchBody(ElderBody):
     """POST /meals/bookings: an elder's lunch at the community canteen, dine-in or delivered."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str = Field(pattern=ID_PATTERN)
     day: date
     mode: MealMode
     meals: int = Field(default=1, ge=1, le=10)
