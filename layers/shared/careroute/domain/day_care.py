@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import settings_table
 from careroute.domain.stable_ids import stable_id
 
 
@@ -55,12 +55,7 @@ class DayCarePolicy:
 
 def parse_day_care_policy(table: Any, where: str) -> DayCarePolicy:
     """The optional `[day_care]` table; ValueError naming the key at fault."""
-    default = DayCarePolicy()
-    table = known_table(table, default.__dataclass_fields__, where)
-    for key, value in table.items():
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"{where}.{key}: expected int, got {value!r}")
-    return checked(DayCarePolicy, dict(table), where)
+    return settings_table(DayCarePolicy(), table, where, {})
 
 
 @dataclass(frozen=True)

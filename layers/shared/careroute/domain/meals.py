@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import settings_table
 from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
 
 
@@ -59,13 +59,7 @@ class MealPolicy:
 
 def parse_meal_policy(table: Any, where: str) -> MealPolicy:
     """The optional `[meals]` table; ValueError naming the key at fault."""
-    default = MealPolicy()
-    table = known_table(table, default.__dataclass_fields__, where)
-    for key, value in table.items():
-        expected = type(getattr(default, key))
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise ValueError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
-    return checked(MealPolicy, dict(table), where)
+    return settings_table(MealPolicy(), table, where, {})
 
 
 @dataclass(frozen=True)
