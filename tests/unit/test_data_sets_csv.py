@@ -22,7 +22,12 @@ from careroute.adapters.memory_incidents import MemoryDevices
 from careroute.adapters.memory_inspections import MemoryInspectionTargets, MemoryInspectors
 from careroute.adapters.memory_meal_bookings import MemoryMealBookings
 from careroute.adapters.memory_meals import MemoryCanteens, MemoryMealOrders
-from careroute.adapters.memory_orders import MemoryProviders
+from careroute.adapters.memory_orders import (
+    MemoryDayPlans,
+    MemoryOrders,
+    MemoryProviders,
+    MemoryQuota,
+)
 from careroute.adapters.registry_csv import DataImportError, RowError
 from careroute.domain.assessments import RequestStatus
 from careroute.domain.eligibility import CareLevel
@@ -44,11 +49,12 @@ GENERATED = tuple(
         "meal_bookings.csv",
         "day_care_bookings.csv",
         "benefit_claims.csv",
+        "orders.csv",
     }
 )
 """The files of the data sets a synthetic city has (the beds, visits and bookings' own files are
 tested with data of their own in test_programme_data_csv.py, the benefit claims' in
-test_benefit_claims_csv.py)."""
+test_benefit_claims_csv.py, the home-service orders' in test_orders_csv.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -527,6 +533,7 @@ def memory_ports() -> DataSetLoading:
         meal_bookings=MemoryMealBookings(meal_orders),
         day_care=MemoryDayCare(),
         claims=MemoryBenefitClaims(),
+        orders=MemoryOrders(MemoryQuota(), MemoryDayPlans()),
     )
 
 

@@ -6,6 +6,7 @@ synthetic city or the running stack, or validated and loaded into the running st
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +62,7 @@ def read_csv_city(directory: Path, as_of: date) -> tuple[Registry, DataSets]:
         attached_settings()
         canteens = stored_canteens.all_canteens()
     try:
-        stored = _stored_references(directory, city)
+        stored = replace(_stored_references(directory, city), today=as_of)
         return city, read_data_sets(directory, city, canteens=canteens, stored=stored)
     except DataImportError as exc:
         reject(exc)
@@ -74,9 +75,10 @@ def _refers_to_stored(directory: Path, files: tuple[str, ...], referred: str) ->
 
 
 def _stored_references(directory: Path, city: Registry) -> Stored:
-    """What the stack holds that the beds, bed visits and day-care bookings given refer to:
-    the providers, centres and beds when their files are not given, the elders' open beds,
-    and the policy's day-care places and benefit rules (what benefit claims name)."""
+    """What the stack holds that the beds, bed visits, day-care bookings and home-service
+    orders given refer to: the providers, centres and beds when their files are not given,
+    the elders' open beds, and the policy's day-care places and benefit rules (what benefit
+    claims name)."""
     from careroute.adapters.data_csv import Stored
     from careroute.domain.policy import load_policy
 
@@ -84,7 +86,8 @@ def _stored_references(directory: Path, city: Registry) -> Stored:
     beds_given = (directory / "home_care_beds.csv").is_file()
     bookings_given = (directory / "day_care_bookings.csv").is_file()
     visits_given = (directory / "bed_visits.csv").is_file()
-    if not beds_given and not bookings_given and not visits_given:
+    orders_given = (directory / "orders.csv").is_file()
+    if not beds_given and not bookings_given and not visits_given and not orders_given:
         return Stored(benefits=policy.benefits, approval=policy.benefit_approval)
     from careroute.adapters.dynamodb import home_care_beds, home_services, service_facilities
     from careroute.domain.beds import BedStatus
@@ -92,7 +95,7 @@ def _stored_references(directory: Path, city: Registry) -> Stored:
     attached_settings()
     districts = sorted({c.district_id for c in city.communities})
     providers: tuple[Provider, ...] = ()
-    if _refers_to_stored(directory, ("home_care_beds.csv",), "providers.csv"):
+    if _refers_to_stored(directory, ("home_care_beds.csv", "orders.csv"), "providers.csv"):
         providers = tuple(p for d in districts for p in home_services.providers_of(d))
     facilities: tuple[Facility, ...] = ()
     if _refers_to_stored(directory, ("day_care_bookings.csv",), "service_facilities.csv"):

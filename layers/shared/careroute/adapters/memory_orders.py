@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from careroute.domain.errors import NotFoundError
+from careroute.domain.order_history import OrderHistory, quota_changes
 from careroute.domain.orders import Order, OrderEvent, OrderStatus
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.quota import month_of
@@ -43,6 +44,10 @@ class MemoryQuota:
     def refund(self, order: Order, minutes: int) -> None:
         key = (order.elder_id, month_of(order.service_date))
         self._used[key] = self._used.get(key, 0) - minutes
+
+    def add(self, elder_id: str, month: str, minutes: int) -> None:
+        """Change the month's use by `minutes` (an import's difference), unconditionally."""
+        self._used[(elder_id, month)] = self._used.get((elder_id, month), 0) + minutes
 
 
 def _copied(plan: DayPlan) -> DayPlan:
@@ -182,6 +187,28 @@ class MemoryOrders:
     def waiting_since(self, before: datetime) -> Iterator[Order]:
         found = [self._orders[o][0] for o in self._waiting]
         return iter(sorted((o for o in found if o.placed_at < before), key=lambda o: o.placed_at))
+
+    def import_orders(self, histories: Iterable[OrderHistory]) -> int:
+        count = 0
+        for history in histories:
+            order = history.order
+            stored = self._orders.get(order.order_id)
+            before = stored[0] if stored else None
+            for (elder_id, month), minutes in quota_changes(before, order).items():
+                self._quota.add(elder_id, month, minutes)
+            self._orders[order.order_id] = (order, "")
+            self._events[order.order_id] = {e.seq: e for e in history.events}
+            if order.status is OrderStatus.PLACED:
+                self._waiting.add(order.order_id)
+            else:
+                self._waiting.discard(order.order_id)
+            count += 1
+        return count
+
+    def histories_of_district(self, district_id: str) -> Iterator[OrderHistory]:
+        for order_id, (order, _) in sorted(self._orders.items()):
+            if order.district_id == district_id:
+                yield OrderHistory(order, tuple(self.events_of(order_id)))
 
 
 class MemoryProviders:

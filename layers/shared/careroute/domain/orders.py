@@ -128,6 +128,9 @@ class Order:
     dispatch_attempts: int = 0
     version: int = 1
     """How many events the order has had (the place event is 1)."""
+    served_minutes: int = 0
+    """The minutes served as another system recorded them (an imported order); 0: the
+    service's own minutes."""
 
     def __post_init__(self) -> None:
         if self.placed_at.tzinfo is None:
@@ -141,6 +144,11 @@ class Order:
     @property
     def minutes(self) -> int:
         return SERVICES[self.service].minutes
+
+    @property
+    def delivered_minutes(self) -> int:
+        """What a completed order counts in the service-hour ledger."""
+        return self.served_minutes or self.minutes
 
     @property
     def skill(self) -> str:

@@ -3,8 +3,9 @@ of home service provided" is a figure the system states and an official exports.
 
 Pure: no AWS. The ledger is recomputed from the raw records every time (never kept as a
 counter): completed home-service orders (free ones under the monthly free-minute quota,
-self-paid ones) by their service date, and served home care bed visits by their day. Each
-row is one (elder, provider, programme) of the month with its minutes and services.
+self-paid ones) by their service date, each with its service's minutes (an imported order:
+the minutes served), and served home care bed visits by their day. Each row is one (elder,
+provider, programme) of the month with its minutes and services.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def ledger(month: str, orders: Iterable[Order], visits: Iterable[BedVisit]) -> l
         programme = Programme.FREE_HOURS if free else Programme.SELF_PAID
         key = (order.elder_id, order.provider_id, programme)
         total = sums.setdefault(key, [0, 0])
-        total[0] += order.minutes
+        total[0] += order.delivered_minutes
         total[1] += 1
         places[order.elder_id] = (order.community_id, order.street_id, order.district_id)
     for visit in visits:

@@ -1,13 +1,15 @@
 """Load the validated data sets besides the registry: inspection targets and inspectors,
 home devices, the home-service market, canteens and lunch orders, assessors and assessment
-requests, the service facilities of the 15-minute circle, home care beds, lunch bookings and
-day-care bookings.
+requests, the service facilities of the 15-minute circle, home care beds, lunch bookings,
+day-care bookings, benefit claims and home-service orders.
 
 Each data set is given whole or not at all (None: left as stored). Canteens and facilities
 replace the stored list (a closed canteen is never planned again); the others are stored by
 key, so an item left out of a later import stays, and re-running an interrupted import
 converges (a bed, a lunch booking or a day-care booking imported replaces the stored one of
-its id whole; a centre's places booked are recounted from its bookings).
+its id whole; a centre's places booked are recounted from its bookings; an order imported
+replaces the stored one of its id with its steps, its free minutes charged to the elder's
+month by the difference).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from careroute.domain.day_care import DayCareBooking
 from careroute.domain.devices import Device
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.meals import MealBooking
+from careroute.domain.order_history import OrderHistory
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.service_circle import Facility
@@ -42,6 +45,7 @@ from careroute.service_layer.ports import (
     InspectorDirectory,
     MealBookings,
     MealOrderRepository,
+    OrderRepository,
     ServiceProviders,
 )
 from careroute.service_layer.ports.benefits import BenefitClaims
@@ -71,6 +75,7 @@ class DataSets:
     meal_bookings: tuple[MealBooking, ...] | None = None
     day_care_bookings: tuple[DayCareBooking, ...] | None = None
     benefit_claims: tuple[BenefitClaim, ...] | None = None
+    orders: tuple[OrderHistory, ...] | None = None
 
     @property
     def market(self) -> ServiceMarket | None:
@@ -102,6 +107,7 @@ class DataSetLoading:
     meal_bookings: MealBookings
     day_care: DayCareBookings
     claims: BenefitClaims
+    orders: OrderRepository
 
 
 def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
@@ -130,6 +136,7 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
     store("meal_bookings", data.meal_bookings, ports.meal_bookings.import_bookings)
     store("day_care_bookings", data.day_care_bookings, ports.day_care.import_bookings)
     store("benefit_claims", data.benefit_claims, ports.claims.import_claims)
+    store("orders", data.orders, ports.orders.import_orders)
     return written
 
 

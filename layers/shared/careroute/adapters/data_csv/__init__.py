@@ -6,7 +6,7 @@ unless all rows are good. The formats are described in docs/data-format.md.
 
 One module per data set's format (`inspections`, `devices`, `home_services`, `meals`,
 `assessments`, `facilities`, `beds`, `bed_visits`, `meal_bookings`, `day_care`,
-`benefit_claims`), each describing its files
+`benefit_claims`, `orders`), each describing its files
 as `DataFile`s; `files` lists them in reading order, `known` checks what rows refer to. The
 CSV machinery (table, rows, errors, writing) is the registry's
 (careroute.adapters.registry_csv).

@@ -1,6 +1,7 @@
 """Every data set's file, in the order they are read (a file others refer to comes first:
 providers before their workers and beds, canteens before the lunch orders and bookings,
-beds before their visits, facilities before the day-care bookings), and the rules for files
+beds before their visits, facilities before the day-care bookings, providers before the
+home-service orders), and the rules for files
 given together."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from careroute.adapters.data_csv.home_services import (
 from careroute.adapters.data_csv.inspections import INSPECTION_TARGETS, INSPECTORS
 from careroute.adapters.data_csv.meal_bookings import MEAL_BOOKINGS
 from careroute.adapters.data_csv.meals import CANTEENS, MEAL_ORDERS
+from careroute.adapters.data_csv.orders import ORDERS
 
 FILES: tuple[DataFile[Any], ...] = (
     INSPECTION_TARGETS,
@@ -42,6 +44,7 @@ FILES: tuple[DataFile[Any], ...] = (
     BED_VISITS,
     DAY_CARE_BOOKINGS,
     BENEFIT_CLAIMS,
+    ORDERS,
 )
 FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}
 """The order problems are reported in."""

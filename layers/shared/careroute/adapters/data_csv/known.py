@@ -49,6 +49,9 @@ class Stored:
     """The benefit rules a claim names, with their monthly amounts."""
     approval: ApprovalRules = default(default_factory=ApprovalRules)
     """The means test an approved claim passed."""
+    today: date | None = None
+    """The import's day: an order still on a worker's route must be of an earlier day (None:
+    not checked)."""
 
 
 class Known:

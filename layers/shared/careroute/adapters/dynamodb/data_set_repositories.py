@@ -32,7 +32,7 @@ from careroute.adapters.dynamodb.inspection_repositories import (
     DynamoInspectors,
 )
 from careroute.adapters.dynamodb.meal_repositories import DynamoCanteens, DynamoMealOrders
-from careroute.adapters.dynamodb.order_repositories import DynamoProviders
+from careroute.adapters.dynamodb.order_repositories import DynamoOrders, DynamoProviders
 from careroute.service_layer.data_import import DataSetLoading, DataSets
 
 
@@ -52,6 +52,7 @@ def data_set_loading() -> DataSetLoading:
         meal_bookings=meal_bookings.DynamoMealBookings(),
         day_care=day_care.DynamoDayCare(),
         claims=DynamoBenefitClaims(),
+        orders=DynamoOrders(),
     )
 
 
@@ -81,4 +82,5 @@ def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
         meal_bookings=tuple(meal_bookings.all_bookings()),
         day_care_bookings=tuple(day_care.all_bookings()),
         benefit_claims=tuple(c for d in districts for c in benefit_claims.claims_in(d)),
+        orders=tuple(h for d in districts for h in DynamoOrders().histories_of_district(d)),
     )

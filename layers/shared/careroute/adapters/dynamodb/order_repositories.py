@@ -22,6 +22,7 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoStewards,
     holidays_in_force,
 )
+from careroute.domain.order_history import OrderHistory
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.provider_day import DayPlan
@@ -68,6 +69,17 @@ class DynamoOrders:
 
     def waiting_since(self, before: datetime) -> Iterator[Order]:
         return orders.waiting_since(before)
+
+    def import_orders(self, histories: Iterable[OrderHistory]) -> int:
+        count = 0
+        for history in histories:
+            orders.import_history(history)
+            count += 1
+        return count
+
+    def histories_of_district(self, district_id: str) -> Iterator[OrderHistory]:
+        for order in sorted(orders.all_of_district(district_id), key=lambda o: o.order_id):
+            yield OrderHistory(order, tuple(orders.events_of(order.order_id)))
 
 
 class DynamoProviders:

@@ -9,7 +9,9 @@ nothing:
   overspend it;
 - assign: replace the provider's day plan (version read) + order placed -> assigned + event;
 - accept/start/complete/cancel/reject/expire: order status -> status + event (+ refund on
-  cancel, reject or expiry of a free order).
+  cancel, reject or expiry of a free order);
+- import: the order replacing the stored one of its id (version read) + its events (those
+  beyond its own deleted) + the free minutes it holds charged by the difference.
 
 Indexes: worker-date-index (worker_id, service_date) lists a worker's orders of a day;
 district-placed-index (district_id, placed_at) feeds oversight; waiting-index is sparse (only
@@ -42,11 +44,14 @@ from careroute.adapters.dynamodb.home_services import (
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
     TableModel,
+    find_item,
     get_item,
     index,
     transaction,
     update_if,
 )
+from careroute.domain.errors import ConflictError
+from careroute.domain.order_history import OrderHistory, quota_changes
 from careroute.domain.orders import (
     Order,
     OrderAction,
@@ -80,6 +85,8 @@ class OrderModel(TableModel, InScopes, Located, Windowed):
     dispatch_note = UnicodeAttribute(null=True)
     dispatch_attempts = NumberAttribute(default=0)
     waiting_flag = UnicodeAttribute(null=True)
+    served_minutes = NumberAttribute(null=True)
+    """Only on an imported completed order: the minutes served."""
 
     by_worker = index("worker-date-index", "worker_id", range_key="service_date")
     by_district = index("district-placed-index", "district_id", range_key="placed_at")
@@ -113,6 +120,11 @@ def _item(o: Order, request_hash: str) -> OrderModel:
         request_hash=request_hash,
         dispatch_attempts=o.dispatch_attempts,
         waiting_flag=WAITING if o.status is OrderStatus.PLACED else None,
+        provider_id=o.provider_id or None,
+        worker_id=o.worker_id or None,
+        assigned_at=instant_text(o.assigned_at) if o.assigned_at else None,
+        dispatch_note=o.dispatch_note or None,
+        served_minutes=o.served_minutes or None,
     )
 
 
@@ -135,6 +147,7 @@ def _order(i: OrderModel) -> Order:
         dispatch_note=i.dispatch_note or "",
         dispatch_attempts=int(i.dispatch_attempts or 0),
         version=int(i.version),
+        served_minutes=int(i.served_minutes or 0),
     )
 
 
@@ -276,4 +289,38 @@ def waiting_since(before: datetime) -> Iterator[Order]:
     """Placed orders (not yet assigned) placed before `before`, oldest first."""
     with storage_errors("list waiting orders"):
         for item in OrderModel.waiting.query(WAITING, OrderModel.placed_at < instant_text(before)):
+            yield _order(item)
+
+
+IMPORTED = ""
+"""The request fingerprint of an imported order (no request placed it)."""
+
+
+def import_history(history: OrderHistory) -> None:
+    """Store an imported order with its events over the stored one of its id, and charge
+    the difference in free minutes held; ConflictError when the order changed meanwhile
+    (nothing written: the import is run again)."""
+    order = history.order
+    stored = find_item(OrderModel, order.order_id, action="read an order", consistent=True)
+    before = _order(stored) if stored is not None else None
+    condition: Any = OrderModel.order_id.does_not_exist()
+    if before is not None:
+        condition = OrderModel.version == before.version
+    with transaction(OrderModel, "import an order") as tx:
+        tx.save(_item(order, IMPORTED), condition=condition)
+        for event in history.events:
+            tx.save(_event_item(event))
+        for seq in range(len(history.events) + 1, (before.version if before else 0) + 1):
+            tx.delete(OrderEventModel(order.order_id, seq))
+        for (elder_id, month), minutes in quota_changes(before, order).items():
+            quota = HomeServiceModel(*quota_key(elder_id, month))
+            tx.update(quota, [HomeServiceModel.used_minutes.add(minutes)])
+    if not tx.committed:
+        raise ConflictError(f"order {order.order_id} changed during the import; import again")
+
+
+def all_of_district(district_id: str) -> Iterator[Order]:
+    """Every order of the district, in the order of their placing."""
+    with storage_errors("list a district's orders"):
+        for item in OrderModel.by_district.query(district_id):
             yield _order(item)

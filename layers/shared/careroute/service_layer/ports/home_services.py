@@ -10,6 +10,7 @@ from typing import Protocol
 
 from careroute.domain.devices import Device
 from careroute.domain.incidents import Incident
+from careroute.domain.order_history import OrderHistory
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.provider_day import DayPlan
@@ -76,6 +77,17 @@ class OrderRepository(Protocol):
 
     def waiting_since(self, before: datetime) -> Iterator[Order]:
         """Orders still placed (never assigned or ended) placed before `before`, oldest first."""
+        ...
+
+    def import_orders(self, histories: Iterable[OrderHistory]) -> int:
+        """Store checked orders of an import with their steps, each replacing the stored
+        order of its id and its steps; the elder's month is charged the difference in free
+        minutes held (none for an order ending unserved), so a repeated import changes
+        nothing. The count written."""
+        ...
+
+    def histories_of_district(self, district_id: str) -> Iterator[OrderHistory]:
+        """Every order of the district with its steps, by order id (what an export writes)."""
         ...
 
 
