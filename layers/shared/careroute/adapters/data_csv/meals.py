@@ -3,12 +3,11 @@ deliver to and their vehicles, and the lunch orders of given days, one per elder
 
 from __future__ import annotations
 
-from datetime import date
-
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, window_cells
+from careroute.domain.meals import booking_id
 from careroute.planning.meals import Canteen, MealOrder
 
 MAX_VEHICLES = 1_000
@@ -96,14 +95,10 @@ def _read_order(row: Row, known: Known) -> MealOrder | None:
     if not row.ok or day is None or elder is None or location is None or window is None:
         return None
     order = MealOrder(
-        order_id(day, elder.elder_id), elder.elder_id, canteen_id, location, meals, window
+        booking_id(day, elder.elder_id), elder.elder_id, canteen_id, location, meals, window
     )
     known.meal_orders[order.order_id] = (order, row.line)
     return order
-
-
-def order_id(day: date, elder_id: str) -> str:
-    return f"{day.isoformat()}:{elder_id}"
 
 
 def _order_cells(o: MealOrder, located: Located) -> list[str]:
