@@ -21,6 +21,7 @@ from pynamodb.expressions.update import Action
 
 from careroute.adapters.dynamodb.documents import as_read, as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.moments import day_from_text, day_text
 from careroute.adapters.dynamodb.tables import (
     TableModel,
     find_item,
@@ -54,10 +55,6 @@ def _json(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 BED_AS_IS = ("bed_id", "elder_id", "provider_id", "version")
 """The fields of a bed its document keeps as they are."""
 VISIT_AS_IS = ("visit_id", "bed_id", "elder_id", "provider_id", "worker_id", "minutes", "note")
@@ -75,9 +72,9 @@ def bed_document(bed: HomeCareBed) -> dict[str, Any]:
         "applied_on": bed.applied_on.isoformat(),
         "equipment": sorted(bed.equipment),
         "status": bed.status.value,
-        "built_on": bed.built_on.isoformat() if bed.built_on else None,
-        "accepted_on": bed.accepted_on.isoformat() if bed.accepted_on else None,
-        "closed_on": bed.closed_on.isoformat() if bed.closed_on else None,
+        "built_on": day_text(bed.built_on),
+        "accepted_on": day_text(bed.accepted_on),
+        "closed_on": day_text(bed.closed_on),
         "window": [bed.window.start, bed.window.end],
     }
 
@@ -93,9 +90,9 @@ def bed_from(document: dict[str, Any]) -> HomeCareBed:
         applied_on=date.fromisoformat(d["applied_on"]),
         equipment=frozenset(d["equipment"]),
         status=BedStatus(d["status"]),
-        built_on=_day(d["built_on"]),
-        accepted_on=_day(d["accepted_on"]),
-        closed_on=_day(d["closed_on"]),
+        built_on=day_from_text(d["built_on"]),
+        accepted_on=day_from_text(d["accepted_on"]),
+        closed_on=day_from_text(d["closed_on"]),
         window=TimeWindow(*d["window"]),
     )
 

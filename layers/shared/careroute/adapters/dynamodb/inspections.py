@@ -41,7 +41,7 @@ from careroute.adapters.dynamodb.columns import (
     window_columns,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.moments import instant_text
+from careroute.adapters.dynamodb.moments import day_from_text, day_text, instant_text
 from careroute.adapters.dynamodb.routes import route_expiry
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -94,9 +94,9 @@ def _target_item(t: InspectionTarget) -> InspectionTargetModel:
         **scope_ids(t),
         **location_columns(t.location),
         **window_columns(t.window),
-        due_date=t.due_date.isoformat() if t.due_date else None,
-        last_inspected=t.last_inspected.isoformat() if t.last_inspected else None,
-        available_from=t.available_from.isoformat() if t.available_from else None,
+        due_date=day_text(t.due_date),
+        last_inspected=day_text(t.last_inspected),
+        available_from=day_text(t.available_from),
         name=t.name or None,
         beds=t.beds,
         occupied_beds=t.occupied_beds,
@@ -108,10 +108,6 @@ def _target_item(t: InspectionTarget) -> InspectionTargetModel:
 
 def _scores_column(t: InspectionTarget) -> dict[str, int]:
     return {s.item: s.score for s in t.last_scores}
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def _scores_of(item: InspectionTargetModel) -> dict[str, int]:
@@ -126,9 +122,9 @@ def _target(item: InspectionTargetModel) -> InspectionTarget:
         **scope_ids(item),
         location=item.location(),
         window=item.window(),
-        due_date=_day(item.due_date),
-        last_inspected=_day(item.last_inspected),
-        available_from=_day(item.available_from),
+        due_date=day_from_text(item.due_date),
+        last_inspected=day_from_text(item.last_inspected),
+        available_from=day_from_text(item.available_from),
         name=item.name or "",
         beds=int(item.beds),
         occupied_beds=int(item.occupied_beds),
@@ -310,4 +306,6 @@ def results_in(district_id: str, month: str) -> Iterator[MonthResult]:
     with storage_errors("list inspection results"):
         for item in InspectionItemModel.by_district_month.query(f"{district_id}#{month}"):
             doc = item.document
-            yield MonthResult(doc["target_id"], _day(doc.get("due_date")), bool(doc["on_time"]))
+            yield MonthResult(
+                doc["target_id"], day_from_text(doc.get("due_date")), bool(doc["on_time"])
+            )
