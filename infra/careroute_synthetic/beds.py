@@ -31,6 +31,7 @@ from careroute.domain.beds import (
     step,
 )
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Category,
@@ -103,9 +104,7 @@ def _bed(
     bed = HomeCareBed(
         bed_id=f"HCB-{elder.elder_id}",
         elder_id=elder.elder_id,
-        community_id=elder.community_id,
-        street_id=elder.street_id,
-        district_id=district_id,
+        **scope_ids(elder),
         location=elder.location,
         provider_id=bed_provider_id(district_id),
         subsistence=rng.choice(means),
@@ -131,9 +130,7 @@ def _last_service(rng: random.Random, bed: HomeCareBed, as_of: date, policy: Bed
         elder_id=bed.elder_id,
         provider_id=bed.provider_id,
         worker_id="",
-        community_id=bed.community_id,
-        street_id=bed.street_id,
-        district_id=bed.district_id,
+        **scope_ids(bed),
         visited_at=at,
         outcome=BedVisitOutcome.SERVED,
         minutes=policy.service_minutes,

@@ -28,6 +28,7 @@ from enum import StrEnum
 from itertools import accumulate
 
 from careroute.domain.policy import load_policy
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -407,9 +408,7 @@ def _elder(
     hospitalised = rng.random() < HOSPITALISED_SHARE
     elder = Elder(
         elder_id=elder_id,
-        community_id=community.community_id,
-        street_id=community.street_id,
-        district_id=community.district_id,
+        **scope_ids(community),
         location=GeoPoint(lat, lng),
         categories=_categories(age, kind, rng),
         birth_date=_birth_date(age, history.as_of, rng),
