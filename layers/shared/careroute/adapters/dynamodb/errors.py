@@ -12,11 +12,14 @@ from careroute.observability import logger
 
 
 @contextmanager
-def storage_errors(action: str) -> Iterator[None]:
-    """Re-raise pynamodb errors as StorageError naming the action (no item contents logged)."""
+def storage_errors(
+    action: str, caught: tuple[type[Exception], ...] = (PynamoDBException,)
+) -> Iterator[None]:
+    """Re-raise pynamodb's errors (or those `caught`, for a table used through boto3) as
+    StorageError naming the action (no item contents logged)."""
     try:
         yield
-    except PynamoDBException as exc:
+    except caught as exc:
         logger.exception("storage failure", extra={"action": action})
         raise StorageError(f"storage failed while trying to {action}") from exc
 

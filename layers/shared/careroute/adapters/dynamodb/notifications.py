@@ -8,15 +8,13 @@ expire a year after their last claim (TTL): long enough to answer "was the offic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from careroute.adapters.aws_client import AwsClient
-from careroute.domain.errors import StorageError
+from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.domain.notices import (
     SENDING_LEASE,
     DeliveryStatus,
@@ -24,10 +22,11 @@ from careroute.domain.notices import (
     NoticeKind,
     NoticeRecord,
 )
-from careroute.observability import logger
 
 KEPT_FOR = timedelta(days=366)
 CONDITION_FAILED = "ConditionalCheckFailedException"
+BOTO_ERRORS = (BotoCoreError, ClientError)
+"""What a call through boto3 raises when DynamoDB refuses it or cannot be reached."""
 
 
 def _stamp(moment: datetime) -> str:
@@ -39,15 +38,6 @@ def _moment(stamp: str) -> datetime:
     return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
-@contextmanager
-def _storage_errors(action: str) -> Iterator[None]:
-    try:
-        yield
-    except (BotoCoreError, ClientError) as exc:
-        logger.exception("storage failure", extra={"action": action})
-        raise StorageError(f"storage failed while trying to {action}") from exc
-
-
 class DynamoNotificationLog(AwsClient):
     service = "dynamodb"
 
@@ -56,7 +46,7 @@ class DynamoNotificationLog(AwsClient):
         self.table_name = table_name
 
     def claim(self, notice: Notice, now: datetime) -> bool:
-        with _storage_errors("claim a notice"):
+        with storage_errors("claim a notice", BOTO_ERRORS):
             try:
                 self._client.update_item(
                     TableName=self.table_name,
@@ -95,7 +85,7 @@ class DynamoNotificationLog(AwsClient):
 
     def _set(self, notice: Notice, action: str, values: dict[str, dict[str, str]]) -> None:
         names = {f"#{key}": key for key in values}
-        with _storage_errors(action):
+        with storage_errors(action, BOTO_ERRORS):
             self._client.update_item(
                 TableName=self.table_name,
                 Key={"notice_id": {"S": notice.notice_id}},
@@ -123,7 +113,7 @@ class DynamoNotificationLog(AwsClient):
         )
 
     def find(self, notice_id: str) -> NoticeRecord | None:
-        with _storage_errors("read a notice"):
+        with storage_errors("read a notice", BOTO_ERRORS):
             item = self._client.get_item(
                 TableName=self.table_name,
                 Key={"notice_id": {"S": notice_id}},
