@@ -35,6 +35,19 @@
    could both find it unclaimed. DynamoDB makes each write atomic; here every write runs one
    at a time, with the transactions (one re-entrant lock).
 
+8. moto's SQS reads the clock (a datetime built twice over) once per message every time it
+   looks at a queue: to list the visible messages, and three more times over every message
+   to count them for the queue's attributes, which it builds whole once per message sent and
+   three times per message received (to read the retention period). Planning the city's 1,153
+   jobs took millions of clock readings, growing with the square of the queue. Here each look
+   at a queue reads the clock once, and a receive reads the retention period directly: the
+   same messages in the same order, the same counts.
+
+9. A DynamoDB Query answer is deep-copied item by item (for the projections, which build new
+   items anyway) and then turned into the wire format by a walk that asks every value which
+   of six kinds it is. Here a base-table Query without a projection answers from the stored
+   items (only read), and the walk goes straight through the attribute types: the same JSON.
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
@@ -49,13 +62,17 @@ from collections.abc import Callable
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.models.table as dynamodb_table
+import moto.dynamodb.responses as dynamodb_responses
+from moto.core.utils import unix_time, unix_time_millis
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.models.utilities import bytesize
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 from moto.dynamodb.responses import DynamoResult
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+from moto.sqs.models import Message, Queue, SQSBackend
 
 _partition = threading.local()
 _applied = False
@@ -77,11 +94,56 @@ def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
     index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
     if index_name or hash_key is None:
         return _original_query(self, hash_key, *args, **kwargs)
+    projection = kwargs.get("projection_expressions", args[5] if len(args) > 5 else None)
     _partition.key = (self, hash_key)
+    _partition.results_read_only = not projection
     try:
         return _original_query(self, hash_key, *args, **kwargs)
     finally:
         _partition.key = None
+        _partition.results_read_only = False
+
+
+class _QueryResultsUncopied:
+    """Stands in for `copy` inside moto.dynamodb.models.table: the results of a base-table
+    Query without a projection are answered as they are stored (the answer only reads them;
+    a projection builds new items, so its query still copies)."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if getattr(_partition, "results_read_only", False) and isinstance(value, list):
+            return list(value)
+        return copy.deepcopy(value, memo)
+
+
+def _wire(value: Any) -> Any:
+    """`dynamo_to_dict` (a result as DynamoDB's JSON wire format) taking the attribute types
+    by their tag; binary values and anything unusual go to moto's own walk."""
+    kind = type(value)
+    if kind is DynamoType:
+        tag = value.type
+        if tag in _SCALAR_TAGS:
+            return {tag: value.value}
+        if tag == "M":
+            return {"M": {key: _wire(inner) for key, inner in value.value.items()}}
+        if tag == "L":
+            return {"L": [_wire(inner) for inner in value.value]}
+        if tag in _SET_TAGS:
+            return {tag: list(value.value)}
+    elif kind is dict:
+        return {key: _wire(inner) for key, inner in value.items()}
+    elif kind is list:
+        return [_wire(inner) for inner in value]
+    elif kind in _PLAIN_TYPES:
+        return value
+    return dynamo_to_dict(value)
+
+
+_SCALAR_TAGS = frozenset({"S", "N", "BOOL", "NULL"})
+_SET_TAGS = frozenset({"SS", "NS"})
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 FAST_OPERATIONS = frozenset({"Query", "Scan", "GetItem", "BatchGetItem"})
@@ -221,6 +283,31 @@ def _item_init(
     dict.update(self.attrs, values)  # LimitedSizeDict checks in __setitem__ only
 
 
+def _visible_messages(self: Queue) -> list[Message]:
+    """`Queue.messages` (visible and not delayed) with one clock reading."""
+    now = unix_time_millis()
+    return [m for m in self._messages if now > m.visible_at and not now < m.delayed_until]
+
+
+def _delayed_count(self: Queue) -> int:
+    now = unix_time_millis()
+    return sum(1 for m in self._messages if now < m.delayed_until)
+
+
+def _not_visible_count(self: Queue) -> int:
+    now = unix_time_millis()
+    return sum(1 for m in self._messages if not now > m.visible_at)
+
+
+def _within_retention(self: SQSBackend, queue_name: str, message: Message) -> bool:
+    """Whether the message is younger than its queue's retention period (the attribute
+    moto read through the whole attribute list)."""
+    queue = self.get_queue(queue_name)
+    retention_period: int = queue.message_retention_period  # type: ignore[attr-defined]
+    sent_ms: int = message.sent_timestamp  # type: ignore[assignment]  # set when sent
+    return bool(retention_period + sent_ms / 1000 > unix_time())
+
+
 ITEM_SIZE_LIMIT = 405000  # moto's own (dynamo_type.LimitedSizeDict)
 _original_transact_write_items = DynamoDBBackend.transact_write_items
 _original_get_shard_iterator = DynamoDBStreamsBackend.get_shard_iterator
@@ -244,4 +331,10 @@ def apply() -> None:
         for name in ("put_item", "update_item", "delete_item"):
             setattr(DynamoDBBackend, name, _one_at_a_time(getattr(DynamoDBBackend, name)))
         Item.__init__ = _item_init  # type: ignore[method-assign]
+        dynamodb_table.copy = _QueryResultsUncopied  # type: ignore[attr-defined, assignment]
+        dynamodb_responses.dynamo_to_dict = _wire  # type: ignore[attr-defined, assignment]
+        Queue.messages = property(_visible_messages)  # type: ignore[method-assign, assignment]
+        Queue.approximate_number_of_messages_delayed = property(_delayed_count)  # type: ignore[method-assign, assignment]
+        Queue.approximate_number_of_messages_not_visible = property(_not_visible_count)  # type: ignore[method-assign, assignment]
+        SQSBackend.is_message_valid_based_on_retention_period = _within_retention  # type: ignore[method-assign]
         _applied = True
