@@ -2,14 +2,16 @@
 stack imports (through the same CSV files and import a city's own data goes through) and
 what `careroute data generate` writes next to the registry.
 
-The same seeds as each generator's own use: the city's seed for inspections, devices and
-assessments, MEAL_SEED for canteens, facilities and lunch orders (the same city always gets
-the same canteens), MARKET_SEED for the home-service market.
+The same seeds as each generator's own use: the city's seed for inspections, devices,
+assessments, home-service orders and benefit claims, MEAL_SEED for canteens, facilities and
+lunch orders (the same city always gets the same canteens), MARKET_SEED for the home-service
+market.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from careroute.domain.policy import Policy
@@ -17,10 +19,12 @@ from careroute.domain.vocabulary import Elder, Registry
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.service_layer.data_import import DataSets
 from careroute_synthetic.assessments import generate_assessments
+from careroute_synthetic.benefit_claims import synthetic_claims
 from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.facilities import generate_facilities
 from careroute_synthetic.inspections import generate_inspections
 from careroute_synthetic.meals import MEAL_SEED, daily_orders, generate_canteens
+from careroute_synthetic.orders import synthetic_orders
 from careroute_synthetic.services import generate_market
 
 MARKET_SEED = 11
@@ -50,6 +54,21 @@ def synthetic_data_sets(
         assessment_requests=requests,
         service_facilities=generate_facilities(communities, MEAL_SEED, canteens),
     )
+
+
+def with_history(
+    data: DataSets, city: Registry, seed: int, as_of: date, policy: Policy
+) -> DataSets:
+    """`data` with the city's history a running city already has: the home-service orders
+    of the month before `as_of` (and a few placed for the next days) from `data`'s market,
+    and benefit claims notified before `as_of` (what `careroute data generate` writes; the
+    local stack's own load leaves them out)."""
+    market = data.market
+    orders = (
+        () if market is None else synthetic_orders(city, market, as_of, policy.home_services, seed)
+    )
+    claims = synthetic_claims(city, as_of, policy.benefits, policy.benefit_approval, seed)
+    return replace(data, orders=orders, benefit_claims=claims)
 
 
 def lunch_orders(

@@ -11,18 +11,26 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from careroute_synthetic.data_sets import with_history
 
 from careroute.adapters.dynamodb import home_services
 from careroute.domain.order_history import OrderHistory, StepTimes, order_history
 from careroute.domain.orders import SERVICES, Order, OrderStatus, Payment, ServiceType
+from careroute.domain.policy import load_policy
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry, TimeWindow
 from careroute.service_layer.data_import import DataSets
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
-from tests.conftest import bearer, history_date
+from tests.conftest import bearer, history_date, load_city
 from tests.csv_rows import load_rows, save_rows
-from tests.integration.data_commands import city_files, export, import_refused, round_trip
+from tests.integration.data_commands import (
+    city_files,
+    export,
+    import_refused,
+    round_trip,
+    synthetic,
+)
 from tests.integration.market_city import with_market
 
 FILE = "orders.csv"
@@ -156,3 +164,26 @@ def test_a_rejected_orders_file_writes_nothing(
     import_refused(city_dir, as_of)
     assert export(tmp_path / "after", as_of) == before
     assert rows[2][0].encode() not in before[FILE]  # nor were the good rows
+
+
+def test_a_generated_history_imports_into_the_stack(
+    session_pump: EventPump, small_city: Registry, tmp_path: Path
+) -> None:
+    """`data generate`'s orders and benefit claims (with the market they name) pass every
+    check of `data import` and are all stored."""
+    load_city(session_pump, small_city)
+    as_of = history_date(small_city)
+    policy = load_policy()
+    generated = with_history(synthetic(small_city), small_city, 11, as_of, policy)
+    market = DataSets(
+        providers=generated.providers,
+        service_workers=generated.service_workers,
+        pilot_communities=generated.pilot_communities,
+        orders=generated.orders,
+        benefit_claims=generated.benefit_claims,
+    )
+    source = city_files(tmp_path / "city", small_city, market)
+    main(["data", "import", "--dir", str(source), "--as-of", as_of.isoformat()])
+    exported = export(tmp_path / "out", as_of.isoformat())
+    for name, items in ((FILE, market.orders), ("benefit_claims.csv", market.benefit_claims)):
+        assert items and len(exported[name].splitlines()) == len(items) + 1, name

@@ -6,6 +6,7 @@ minutes, once however often the file is imported."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -143,8 +144,7 @@ def line_of(directory: Path, order_id: str) -> int:
 def ports_with_orders() -> tuple[DataSetLoading, MemoryOrders, MemoryQuota]:
     quota = MemoryQuota()
     orders = MemoryOrders(quota, MemoryDayPlans())
-    ports = memory_ports()
-    return DataSetLoading(**{**ports.__dict__, "orders": orders}), orders, quota
+    return replace(memory_ports(), orders=orders), orders, quota
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from careroute_local.cli.console import console
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
-    """The registry and every data set of a synthetic city, with the next day's lunch orders."""
-    from careroute_synthetic.data_sets import synthetic_data_sets
+    """The registry and every data set of a synthetic city, with the next day's lunch orders
+    and the month's home-service orders and benefit claims from before."""
+    from careroute_synthetic.data_sets import synthetic_data_sets, with_history
 
     from careroute.adapters.data_csv import write_data_sets
     from careroute.adapters.registry_csv import write_registry
@@ -38,10 +39,9 @@ def cmd_generate(args: argparse.Namespace) -> None:
     args.data = None
     city = load_city(args, as_of)
     counts = write_registry(args.out, city, as_of)
-    data = synthetic_data_sets(
-        city, args.seed, as_of, load_policy(), lunch_day=as_of + timedelta(days=1)
-    )
-    counts |= write_data_sets(args.out, data)
+    policy = load_policy()
+    data = synthetic_data_sets(city, args.seed, as_of, policy, lunch_day=as_of + timedelta(days=1))
+    counts |= write_data_sets(args.out, with_history(data, city, args.seed, as_of, policy))
     _print_written(counts, args.out)
 
 
