@@ -11,9 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.memory import MemoryElders
-from careroute.adapters.memory_store import put_all
+from careroute.adapters.memory_store import get_stored, put_all
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
-from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.ports import Grading
 
@@ -59,10 +59,8 @@ class MemoryAssessmentRequests:
     def get_request(
         self, district_id: str, request_id: str
     ) -> tuple[AssessmentRequest, str | None]:
-        found = self._by_key.get((district_id, request_id))
-        if found is None:
-            raise NotFoundError(f"no assessment request {request_id} in {district_id}")
-        return found
+        missing = f"no assessment request {request_id} in {district_id}"
+        return get_stored(self._by_key, (district_id, request_id), missing)
 
     def record_result(self, request: AssessmentRequest, elder: Elder, grading: Grading) -> bool:
         current, closed_by = self.get_request(request.district_id, request.request_id)

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from careroute.adapters.memory_store import get_stored
 from careroute.domain.bed_visits import BedVisit
 from careroute.domain.beds import BedStatus, HomeCareBed
-from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.errors import ConflictError
 
 
 class MemoryBeds:
@@ -39,10 +40,7 @@ class MemoryBeds:
             self._holders[bed.elder_id] = bed.bed_id
 
     def get_bed(self, bed_id: str) -> tuple[HomeCareBed, str]:
-        try:
-            return self._beds[bed_id]
-        except KeyError:
-            raise NotFoundError(f"bed {bed_id} not found") from None
+        return get_stored(self._beds, bed_id, f"bed {bed_id} not found")
 
     def save_bed(self, before: HomeCareBed, after: HomeCareBed) -> bool:
         stored = self._beds.get(before.bed_id)
@@ -86,10 +84,7 @@ class MemoryBedVisits:
         return True
 
     def get_visit(self, visit_id: str) -> tuple[BedVisit, str]:
-        try:
-            return self._visits[visit_id]
-        except KeyError:
-            raise NotFoundError(f"bed visit {visit_id} not found") from None
+        return get_stored(self._visits, visit_id, f"bed visit {visit_id} not found")
 
     def visits_of_district(self, district_id: str, first: date, last: date) -> list[BedVisit]:
         found = [

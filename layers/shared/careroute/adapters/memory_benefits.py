@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from careroute.adapters.memory_store import get_stored
 from careroute.domain.benefits import BenefitClaim
-from careroute.domain.errors import NotFoundError
 
 
 class MemoryBenefitClaims:
@@ -20,10 +20,7 @@ class MemoryBenefitClaims:
         return True
 
     def get_claim(self, claim_id: str) -> BenefitClaim:
-        found = self._by_id.get(claim_id)
-        if found is None:
-            raise NotFoundError(f"no benefit claim {claim_id}")
-        return found
+        return get_stored(self._by_id, claim_id, f"no benefit claim {claim_id}")
 
     def save_step(self, before: BenefitClaim, after: BenefitClaim) -> bool:
         stored = self._by_id.get(before.claim_id)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from careroute.adapters.memory_store import get_stored
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
-from careroute.domain.errors import NotFoundError
 from careroute.service_layer.ports.day_care import Booked
 
 
@@ -56,10 +56,8 @@ class MemoryDayCare:
         return sorted((b for b, _ in self._bookings.values()), key=lambda b: b.booking_id)
 
     def get_booking(self, centre_id: str, booking_id: str) -> tuple[DayCareBooking, str]:
-        try:
-            return self._bookings[(centre_id, booking_id)]
-        except KeyError:
-            raise NotFoundError(f"booking {booking_id} not found at {centre_id}") from None
+        missing = f"booking {booking_id} not found at {centre_id}"
+        return get_stored(self._bookings, (centre_id, booking_id), missing)
 
     def cancel(self, booking: DayCareBooking, cancelled: DayCareBooking) -> bool:
         key = (booking.centre_id, booking.booking_id)

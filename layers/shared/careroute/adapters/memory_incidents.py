@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from careroute.adapters.memory_store import get_stored, put_all
 from careroute.domain.devices import Device
-from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import UNACKNOWLEDGED, Incident
 
 
@@ -30,10 +29,7 @@ class MemoryIncidents:
         return self._by_id.get(incident_id)
 
     def get_incident(self, incident_id: str) -> Incident:
-        found = self._by_id.get(incident_id)
-        if found is None:
-            raise NotFoundError(f"incident {incident_id} not found")
-        return found
+        return get_stored(self._by_id, incident_id, f"incident {incident_id} not found")
 
     def latest_of_elder(self, elder_id: str) -> Incident | None:
         slot = self._slots.get(elder_id)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
-from careroute.domain.errors import NotFoundError
+from careroute.adapters.memory_store import get_stored
 from careroute.domain.order_history import OrderHistory, quota_changes
 from careroute.domain.orders import Order, OrderEvent, OrderStatus
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
@@ -117,9 +117,7 @@ class MemoryOrders:
         return Placement.PLACED
 
     def get_order(self, order_id: str) -> tuple[Order, str]:
-        if order_id not in self._orders:
-            raise NotFoundError(f"order {order_id} not found")
-        return self._orders[order_id]
+        return get_stored(self._orders, order_id, f"order {order_id} not found")
 
     def get_orders(self, order_ids: list[str]) -> list[Order]:
         return [self._orders[o][0] for o in dict.fromkeys(order_ids) if o in self._orders]
