@@ -135,8 +135,8 @@ class Routes:
     """One area's routes on a function's resolver. `route("GET", path)` declares a route as
     `app.route` does, and also tags it with the area, documents the errors it may answer (in
     ErrorBody's shape; by default a read's for GET, a write's for any other method) and traces
-    it. The route's OpenAPI summary is the handler's docstring (as one line), so what a route
-    does is written once, where a reader of the handler looks."""
+    it. The route's OpenAPI summary is the handler's docstring (as one line) unless `summary`
+    is given, so what a route does is written once, where a reader of the handler looks."""
 
     app: APIGatewayHttpResolver
     tag: str
