@@ -286,3 +286,10 @@ def test_a_repeated_order_id_is_refused_naming_the_first_line(
     assert raised.value.errors == [
         RowError(FILE, 3, "order_id", "duplicate order_id 'or-h-001' (first on line 2)")
     ]
+
+
+def test_the_file_and_its_columns_are_documented(directory: Path) -> None:
+    documented = Path(__file__).parents[2].joinpath("docs", "data-format.md").read_text("utf-8")
+    assert f"### {FILE}" in documented
+    for column in load_rows(directory, FILE)[0]:
+        assert f"`{column}`" in documented, column
