@@ -27,23 +27,15 @@ from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 
 CLAIMED_SHARE = 0.5
 """Share of the (elder, benefit) pairs qualifying on `as_of` with a claim from before."""
-STATUSES = (
-    (ClaimStatus.NOTIFIED, 0.15),
-    (ClaimStatus.APPLIED, 0.15),
-    (ClaimStatus.APPROVED, 0.2),
-    (ClaimStatus.REFUSED, 0.1),
-    (ClaimStatus.PAID, 0.4),
-)
+STATUSES = {
+    ClaimStatus.NOTIFIED: 0.15,
+    ClaimStatus.APPLIED: 0.15,
+    ClaimStatus.APPROVED: 0.2,
+    ClaimStatus.REFUSED: 0.1,
+    ClaimStatus.PAID: 0.4,
+}
+"""Each status's share of the claims."""
 LIFE_ORDER = (ClaimStatus.NOTIFIED, ClaimStatus.APPLIED, ClaimStatus.APPROVED, ClaimStatus.PAID)
-
-
-def _status(rng: random.Random) -> ClaimStatus:
-    roll = rng.random()
-    for status, share in STATUSES:
-        if roll < share:
-            return status
-        roll -= share
-    return ClaimStatus.PAID
 
 
 def _claim(
@@ -88,5 +80,6 @@ def synthetic_claims(
             notified_on = as_of - timedelta(days=rng.randint(20, 90))
             notified_at = datetime.combine(notified_on, time(6), CHINA_TZ)
             claim = notified_claim(elder, rule_id, yuan, notified_at)
-            claims.append(_claim(claim, _status(rng), rules, elder.street_id))
+            status = rng.choices(list(STATUSES), weights=list(STATUSES.values()))[0]
+            claims.append(_claim(claim, status, rules, elder.street_id))
     return tuple(claims)

@@ -27,12 +27,13 @@ ORDERS_PER_ELDER = (1, 3)
 HISTORY_DAYS = 30
 WAITING_SHARE = 0.01
 """Share of the active elders with an order placed for one of the next days."""
-OUTCOMES = (
-    (OrderStatus.COMPLETED, 0.86),
-    (OrderStatus.CANCELLED, 0.06),
-    (OrderStatus.REJECTED, 0.04),
-    (OrderStatus.EXPIRED, 0.04),
-)
+OUTCOMES = {
+    OrderStatus.COMPLETED: 0.86,
+    OrderStatus.CANCELLED: 0.06,
+    OrderStatus.REJECTED: 0.04,
+    OrderStatus.EXPIRED: 0.04,
+}
+"""How last month's orders ended, each outcome's share."""
 SERVED_DIFFERENCE = (-15, 0, 0, 0, 15, 30)
 """Minutes a served order took beyond its service's own (a history's real durations)."""
 
@@ -88,7 +89,8 @@ class _Orders:
         minutes = SERVICES[service].minutes
         start = rng.choice((8, 9, 13, 14)) * 3600
         window = TimeWindow(start, start + minutes * 60 + 2 * 3600)
-        status = _outcome(rng) if past else OrderStatus.PLACED
+        outcome = rng.choices(list(OUTCOMES), weights=list(OUTCOMES.values()))[0]
+        status = outcome if past else OrderStatus.PLACED
         taken = status in (OrderStatus.COMPLETED, OrderStatus.REJECTED)
         served = max(15, minutes + rng.choice(SERVED_DIFFERENCE))
         order = Order(
@@ -108,15 +110,6 @@ class _Orders:
             served_minutes=served if status is OrderStatus.COMPLETED else 0,
         )  # fmt: skip
         self.drawn.append(order_history(order, _times(order, rng)))
-
-
-def _outcome(rng: random.Random) -> OrderStatus:
-    roll = rng.random()
-    for status, share in OUTCOMES:
-        if roll < share:
-            return status
-        roll -= share
-    return OrderStatus.COMPLETED
 
 
 def _times(order: Order, rng: random.Random) -> StepTimes:
