@@ -13,14 +13,13 @@ from datetime import date, datetime
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import (
-    Expiring,
-    Located,
     MaybeInScopes,
     expiry_of_day,
     location_columns,
     optional_window,
 )
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.meal_orders import MealOrderColumns
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.domain.scope_ids import scope_ids
@@ -28,11 +27,7 @@ from careroute.domain.scope_ids import scope_ids
 DINE_IN = "dine:"
 
 
-class MealBookingModel(TableModel, Located, MaybeInScopes, Expiring):
-    canteen_id = UnicodeAttribute(hash_key=True)
-    order_id = UnicodeAttribute(range_key=True)
-    elder_id = UnicodeAttribute()
-    meals = NumberAttribute()
+class MealBookingModel(TableModel, MealOrderColumns, MaybeInScopes):
     window_start = NumberAttribute(null=True)
     window_end = NumberAttribute(null=True)
     mode = UnicodeAttribute(null=True)

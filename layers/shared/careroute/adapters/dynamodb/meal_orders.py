@@ -25,15 +25,20 @@ from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_
 from careroute.planning.meals import MealOrder
 
 
-class MealOrderModel(TableModel, Located, Windowed, Expiring):
-    """Located where the meals are handed over (the elder's home), windowed when the elder
-    wants them."""
+class MealOrderColumns(Located, Expiring):
+    """What every item of the table has, a canteen day's order here or a lunch booking
+    (meal_bookings.py): its keys, the elder, the meals, where they are handed over (the
+    elder's home) and when the item expires."""
 
     canteen_id = UnicodeAttribute(hash_key=True)
     order_id = UnicodeAttribute(range_key=True)
-    """"{day}:{elder id}"."""
+    """"{day}:{elder id}" (a dine-in booking: "dine:{day}:{elder id}")."""
     elder_id = UnicodeAttribute()
     meals = NumberAttribute()
+
+
+class MealOrderModel(TableModel, MealOrderColumns, Windowed):
+    """A canteen day's order, windowed when the elder wants the meals."""
 
 
 def _day_prefix(day: date) -> str:
