@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from careroute_synthetic.city import generate_city
+from careroute_synthetic.data_sets import synthetic_data_sets
 
+from careroute.adapters.data_csv import write_data_sets
+from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Community, Elder, Registry, Steward
+from careroute.service_layer.data_import import DataSets
+from tests.unit.data_set_files import AS_OF, LUNCH_DAY, heping_city
 
 FULL_CITY_AS_OF = date(2026, 12, 1)
 STREET_AS_OF = date(2026, 12, 7)  # a Monday
@@ -43,3 +49,22 @@ def community() -> tuple[Community, Steward, list[Elder]]:
     home = next(c for c in city.communities if c.community_id == community_id)
     steward = next(s for s in city.stewards if s.community_id == community_id)
     return home, steward, [e for e in city.elders if e.community_id == community_id]
+
+
+@pytest.fixture(scope="session")
+def csv_city() -> Registry:
+    """The city the data set CSV tests export (tests/unit/data_set_files.py)."""
+    return heping_city()
+
+
+@pytest.fixture(scope="session")
+def csv_data(csv_city: Registry) -> DataSets:
+    """Every data set a synthetic city has, lunch orders on LUNCH_DAY."""
+    return synthetic_data_sets(csv_city, 11, AS_OF, load_policy(), lunch_day=LUNCH_DAY)
+
+
+@pytest.fixture
+def csv_directory(tmp_path: Path, csv_data: DataSets) -> Path:
+    """A directory of the synthetic city's data set files, for one test to change."""
+    write_data_sets(tmp_path, csv_data)
+    return tmp_path

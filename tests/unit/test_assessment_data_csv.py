@@ -1,0 +1,72 @@
+"""The care-need assessments as CSV: assessors.csv and assessment_requests.csv (open or done,
+a done one with its level and scores): every bad row named by file, line, field and reason,
+and a done request read back whole."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from careroute.adapters.data_csv import read_data_sets, write_data_sets
+from careroute.domain.assessments import RequestStatus
+from careroute.domain.eligibility import CareLevel
+from careroute.domain.vocabulary import Registry
+from careroute.service_layer.data_import import DataSets
+from tests.csv_rows import load_rows
+from tests.unit.data_set_files import BadCell, assert_bad_cell_named
+
+REQUESTS = "assessment_requests.csv"
+BAD_CELLS = [
+    BadCell("assessors.csv", None, {"district_id": "D99"}, "district_id", "unknown district 'D99'"),
+    BadCell(
+        REQUESTS, None, {"deadline": "2000-01-01"}, "deadline", "2000-01-01 is before requested_on"
+    ),
+    BadCell(REQUESTS, None, {"status": "done"}, "level", "is empty but the request is done"),
+    BadCell(REQUESTS, None, {"level": "semi"}, "level", "must be empty while the request is open"),
+    BadCell(
+        REQUESTS,
+        None,
+        {"level": "bedridden", "status": "done"},
+        "level",
+        "unknown level 'bedridden'",
+    ),
+    BadCell(REQUESTS, None, {"street_id": "S999"}, "street_id", "'S999' does not match community"),
+    BadCell(REQUESTS, None, {"community_id": "C0008"}, "elder_id", "elder "),
+    BadCell(
+        REQUESTS,
+        None,
+        {"scores": "self_care=20"},
+        "scores",
+        "must be empty while the request is open",
+    ),
+    BadCell(
+        REQUESTS,
+        None,
+        {"status": "done", "level": "semi", "scores": "self_care=x"},
+        "scores",
+        "'self_care=x' is not dimension=score",
+    ),
+]
+
+
+@pytest.mark.parametrize("bad", BAD_CELLS, ids=BadCell.id)
+def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_reason(
+    csv_directory: Path, csv_city: Registry, bad: BadCell
+) -> None:
+    assert_bad_cell_named(csv_directory, csv_city, bad)
+
+
+def test_a_done_request_keeps_its_level_and_scores(
+    tmp_path: Path, csv_data: DataSets, csv_city: Registry
+) -> None:
+    first = (csv_data.assessment_requests or ())[0]
+    scores = (("basic_movement", 10), ("mental_state", 20), ("self_care", 20))
+    done = replace(first, status=RequestStatus.DONE, level=CareLevel.SEMI_DISABLED, scores=scores)
+    write_data_sets(tmp_path, DataSets(assessment_requests=(done,)))
+    assert read_data_sets(tmp_path, csv_city).assessment_requests == (done,)
+    assert load_rows(tmp_path, REQUESTS)[1][-2:] == [
+        "semi",
+        "basic_movement=10;mental_state=20;self_care=20",
+    ]

@@ -1,0 +1,64 @@
+"""The devices as CSV (devices.csv: alarms, watches and call centres, each of an elder or of
+none): every bad row named by file, line, field and reason, and a device id given twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careroute.adapters.registry_csv import RowError
+from careroute.domain.vocabulary import Registry
+from tests.csv_rows import edit_cells, load_rows
+from tests.unit.data_set_files import BadCell, assert_bad_cell_named, import_errors
+
+WATCH = ("kind", "smart_watch")
+BAD_CELLS = [
+    BadCell(
+        "devices.csv",
+        ("kind", "call_centre"),
+        {"elder_id": "E000001"},
+        "elder_id",
+        "must be empty for a call centre",
+    ),
+    BadCell(
+        "devices.csv",
+        None,
+        {"kind": "toaster"},
+        "kind",
+        "unknown kind 'toaster'; known: smoke_alarm",
+    ),
+    BadCell(
+        "devices.csv",
+        WATCH,
+        {"installed_on": "yesterday"},
+        "installed_on",
+        "'yesterday' is not a date",
+    ),
+    BadCell("devices.csv", WATCH, {"elder_id": ""}, "elder_id", "is empty (required)"),
+    BadCell(
+        "devices.csv", WATCH, {"community_id": "C9999"}, "community_id", "unknown community 'C9999'"
+    ),
+    BadCell(
+        "devices.csv",
+        WATCH,
+        {"elder_id": "110101199003077777"},
+        "elder_id",
+        "looks like a national ID number",
+    ),
+]
+
+
+@pytest.mark.parametrize("bad", BAD_CELLS, ids=BadCell.id)
+def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_reason(
+    csv_directory: Path, csv_city: Registry, bad: BadCell
+) -> None:
+    assert_bad_cell_named(csv_directory, csv_city, bad)
+
+
+def test_a_duplicate_id_names_the_first_line(csv_directory: Path, csv_city: Registry) -> None:
+    first = load_rows(csv_directory, "devices.csv")[1][0]
+    edit_cells(csv_directory, "devices.csv", 3, {"device_id": first})
+    assert import_errors(csv_directory, csv_city) == [
+        RowError("devices.csv", 3, "device_id", f"duplicate device_id {first!r} (first on line 2)")
+    ]
