@@ -4,6 +4,7 @@ writes to. The fixtures (`csv_city`, `csv_data`, `csv_directory`) are in tests/u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -85,6 +86,17 @@ def assert_bad_cell_named(directory: Path, city: Registry, bad: BadCell) -> None
         (e.file, e.line, e.field) == (bad.file, line, bad.field) and e.reason.startswith(bad.reason)
         for e in errors
     ), errors
+
+
+def bad_cells_test(cells: list[BadCell]) -> Callable[[Path, Registry, BadCell], None]:
+    """The test of a data set's bad cells, one case each: a data set's module assigns it to a
+    test_ name, as `test_bad_cells = bad_cells_test(BAD_CELLS)`."""
+
+    @pytest.mark.parametrize("bad", cells, ids=BadCell.id)
+    def test(csv_directory: Path, csv_city: Registry, bad: BadCell) -> None:
+        assert_bad_cell_named(csv_directory, csv_city, bad)
+
+    return test
 
 
 def memory_ports() -> DataSetLoading:

@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from careroute.adapters.data_csv import read_data_sets, write_data_sets
 from careroute.domain.assessments import RequestStatus
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.data_import import DataSets
 from tests.csv_rows import load_rows
-from tests.unit.data_set_files import BadCell, assert_bad_cell_named
+from tests.unit.data_set_files import BadCell, bad_cells_test
 
 REQUESTS = "assessment_requests.csv"
 BAD_CELLS = [
@@ -50,12 +48,7 @@ BAD_CELLS = [
     ),
 ]
 
-
-@pytest.mark.parametrize("bad", BAD_CELLS, ids=BadCell.id)
-def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_reason(
-    csv_directory: Path, csv_city: Registry, bad: BadCell
-) -> None:
-    assert_bad_cell_named(csv_directory, csv_city, bad)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
 
 
 def test_a_done_request_keeps_its_level_and_scores(

@@ -3,12 +3,7 @@ like, each of a district at a place): every bad row named by file, line, field a
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from careroute.domain.vocabulary import Registry
-from tests.unit.data_set_files import BadCell, assert_bad_cell_named
+from tests.unit.data_set_files import BadCell, bad_cells_test
 
 FILE = "service_facilities.csv"
 BAD_CELLS = [
@@ -17,9 +12,4 @@ BAD_CELLS = [
     BadCell(FILE, None, {"lat": "91"}, "lat", "91 is out of range -90..90"),
 ]
 
-
-@pytest.mark.parametrize("bad", BAD_CELLS, ids=BadCell.id)
-def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_reason(
-    csv_directory: Path, csv_city: Registry, bad: BadCell
-) -> None:
-    assert_bad_cell_named(csv_directory, csv_city, bad)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from careroute.domain.vocabulary import Registry
-from tests.unit.data_set_files import BadCell, assert_bad_cell_named, import_errors
+from tests.unit.data_set_files import BadCell, bad_cells_test, import_errors
 
 BAD_CELLS = [
     BadCell(
@@ -50,12 +48,7 @@ BAD_CELLS = [
     ),
 ]
 
-
-@pytest.mark.parametrize("bad", BAD_CELLS, ids=BadCell.id)
-def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_reason(
-    csv_directory: Path, csv_city: Registry, bad: BadCell
-) -> None:
-    assert_bad_cell_named(csv_directory, csv_city, bad)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
 
 
 def test_the_market_files_go_together(csv_directory: Path, csv_city: Registry) -> None:

@@ -15,7 +15,7 @@ from careroute.domain.geo import Crs
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.data_import import DataSets
 from tests.csv_rows import edit_cells, load_rows, save_rows
-from tests.unit.data_set_files import BadCell, assert_bad_cell_named, import_errors
+from tests.unit.data_set_files import BadCell, bad_cells_test, import_errors
 
 BAD_CELLS = [
     BadCell("canteens.csv", None, {"street_id": "S999"}, "street_id", "unknown street 'S999'"),
@@ -56,12 +56,7 @@ BAD_CELLS = [
     ),
 ]
 
-
-@pytest.mark.parametrize("bad", BAD_CELLS, ids=BadCell.id)
-def test_each_kind_of_bad_value_gives_a_row_error_naming_file_line_field_and_reason(
-    csv_directory: Path, csv_city: Registry, bad: BadCell
-) -> None:
-    assert_bad_cell_named(csv_directory, csv_city, bad)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
 
 
 def test_a_second_lunch_order_of_an_elder_on_a_day_is_a_duplicate(
