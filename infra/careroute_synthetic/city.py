@@ -41,11 +41,10 @@ from careroute.domain.vocabulary import (
     TravelMode,
 )
 from careroute_synthetic.history import VisitHistory
+from careroute_synthetic.places import point_near
 
 TOTAL_COMMUNITIES = 1153
 """Communities in the full city at scale 1.0 (Shenyang's stated figure)."""
-
-METRES_PER_DEGREE_LAT = 111_320.0
 
 
 class AreaKind(StrEnum):
@@ -263,15 +262,6 @@ def _plan_city(seed: int, scale: float) -> list[_DistrictPlan]:
     return plans
 
 
-def _offset(rng: random.Random, lat: float, lng: float, radius_m: float) -> tuple[float, float]:
-    """A point drawn uniformly inside the circle of `radius_m` around (lat, lng)."""
-    distance = radius_m * math.sqrt(rng.random())
-    angle = rng.random() * 2 * math.pi
-    dlat = distance * math.cos(angle) / METRES_PER_DEGREE_LAT
-    dlng = distance * math.sin(angle) / (METRES_PER_DEGREE_LAT * math.cos(math.radians(lat)))
-    return round(lat + dlat, 6), round(lng + dlng, 6)
-
-
 def _street_name(root: str, kind: AreaKind, rng: random.Random) -> str:
     if kind is AreaKind.RURAL:
         return root + ("镇" if rng.random() < 0.8 else "乡")
@@ -293,15 +283,9 @@ def _fill_district(
     # Streets: centres spread over the district; each gets at least one community.
     streets = []
     for k, root in enumerate(plan.street_roots):
-        lat, lng = _offset(rng, district.lat, district.lng, district.spread_km * 800)
+        centre = point_near(rng, GeoPoint(district.lat, district.lng), district.spread_km * 800)
         streets.append(
-            (
-                f"S{plan.first_street + k:03d}",
-                _street_name(root, district.kind, rng),
-                root,
-                lat,
-                lng,
-            )
+            (f"S{plan.first_street + k:03d}", _street_name(root, district.kind, rng), root, centre)
         )
     street_weights = [rng.uniform(0.5, 1.5) for _ in range(n_streets)]
     per_street = [1] * n_streets
@@ -311,13 +295,11 @@ def _fill_district(
     community_no = plan.first_community
     elder_no = plan.first_elder
     low, high = RADIUS_RANGE_M[district.kind]
-    for (street_id, street_name, root, street_lat, street_lng), count in zip(
+    for (street_id, street_name, root, street_centre), count in zip(
         streets, per_street, strict=True
     ):
         for nth in range(1, count + 1):
-            lat, lng = _offset(
-                rng, street_lat, street_lng, COMMUNITY_SPREAD_KM[district.kind] * 1000
-            )
+            location = point_near(rng, street_centre, COMMUNITY_SPREAD_KM[district.kind] * 1000)
             community = Community(
                 community_id=f"C{community_no:04d}",
                 name=f"{root}第{nth}社区",
@@ -325,7 +307,7 @@ def _fill_district(
                 street_name=street_name,
                 district_id=district.district_id,
                 district_name=district.name_zh,
-                location=GeoPoint(lat, lng),
+                location=location,
                 radius_m=rng.randint(low // 10, high // 10) * 10,
             )
             communities.append(community)
@@ -396,7 +378,7 @@ def _elder(
 ) -> Elder:
     first, last, _ = rng.choices(AGE_BANDS, cum_weights=AGE_BAND_CUM_WEIGHTS)[0]
     age = rng.randint(first, last)
-    lat, lng = _offset(rng, community.location.lat, community.location.lng, community.radius_m)
+    home = point_near(rng, community.location, community.radius_m)
     given = ELDER_GIVEN_FEMALE if rng.random() < FEMALE_SHARE else ELDER_GIVEN_MALE
     name = rng.choices(SURNAME_CHARS, cum_weights=SURNAME_CUM_WEIGHTS)[0] + rng.choice(given)
     floor = rng.randint(1, 7)
@@ -409,7 +391,7 @@ def _elder(
     elder = Elder(
         elder_id=elder_id,
         **scope_ids(community),
-        location=GeoPoint(lat, lng),
+        location=home,
         categories=_categories(age, kind, rng),
         birth_date=_birth_date(age, history.as_of, rng),
         window=window,

@@ -8,28 +8,20 @@ fills that table from here. Pure: same communities and seed, same facilities.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterable, Sequence
 
-from careroute.domain.vocabulary import Community, GeoPoint
+from careroute.domain.vocabulary import Community
 from careroute.planning.meals import Canteen
-from careroute.planning.service_circle import METRES_PER_DEGREE_LAT, Facility, FacilityKind
+from careroute.planning.service_circle import Facility, FacilityKind
 from careroute_synthetic.city import DISTRICTS, AreaKind
 from careroute_synthetic.meals import MEAL_SEED, generate_canteens
+from careroute_synthetic.places import point_near
 
 STATION_SHARE = {AreaKind.URBAN: 0.7, AreaKind.SUBURBAN: 0.45, AreaKind.RURAL: 0.25}
 """Share of communities with a community service station of their own."""
 SITE_OFFSET_M = 250
 """How far from a community's centre a facility stands, at most."""
-
-
-def _near(rng: random.Random, point: GeoPoint) -> GeoPoint:
-    distance = SITE_OFFSET_M * math.sqrt(rng.random())
-    angle = rng.random() * 2 * math.pi
-    dlat = distance * math.cos(angle) / METRES_PER_DEGREE_LAT
-    dlng = distance * math.sin(angle) / (METRES_PER_DEGREE_LAT * math.cos(math.radians(point.lat)))
-    return GeoPoint(round(point.lat + dlat, 6), round(point.lng + dlng, 6))
 
 
 def generate_facilities(
@@ -45,7 +37,7 @@ def generate_facilities(
     found: list[Facility] = []
 
     def add(kind: FacilityKind, community: Community) -> None:
-        where = _near(rng, community.location)
+        where = point_near(rng, community.location, SITE_OFFSET_M)
         found.append(Facility(f"F{len(found) + 1:04d}", kind, community.district_id, where))
 
     for _, members in sorted(by_street.items()):

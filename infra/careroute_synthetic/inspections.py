@@ -14,7 +14,6 @@ were accepted, later ones wait for completion).
 
 from __future__ import annotations
 
-import math
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from careroute.domain.inspections import (
     TargetKind,
 )
 from careroute.domain.vocabulary import Community, GeoPoint, TimeWindow
+from careroute_synthetic.places import point_near
 
 TOTAL_COMMUNITIES = 1153
 INSTITUTIONS = 200
@@ -51,7 +51,6 @@ HOME_HOURS = (
 )
 SHIFT = TimeWindow.parse("08:30", "17:00")
 LUNCH = TimeWindow.parse("12:00", "13:00")
-METRES_PER_DEGREE_LAT = 111_320.0
 INSTITUTION_WORDS = ("颐养院", "敬老院", "养老中心", "康养院", "老年公寓")
 
 
@@ -81,18 +80,6 @@ def _share(total: int, members: int) -> int:
     return max(1, round(total * members / TOTAL_COMMUNITIES))
 
 
-def _near(rng: random.Random, community: Community) -> GeoPoint:
-    radius = community.radius_m * 1.5 * math.sqrt(rng.random())
-    angle = rng.uniform(0, 2 * math.pi)
-    dlat = radius * math.cos(angle) / METRES_PER_DEGREE_LAT
-    dlng = (
-        radius
-        * math.sin(angle)
-        / (METRES_PER_DEGREE_LAT * math.cos(math.radians(community.location.lat)))
-    )
-    return GeoPoint(community.location.lat + dlat, community.location.lng + dlng)
-
-
 def _last_and_due(rng: random.Random, as_of: date, cadence: int) -> tuple[date, date]:
     """A last inspection within the cadence (due dates spread evenly), a few overdue."""
     if rng.random() < OVERDUE_SHARE:
@@ -113,7 +100,7 @@ def _placed(
         "district_id": home.district_id,
         "street_id": home.street_id,
         "community_id": home.community_id,
-        "location": _near(rng, home),
+        "location": point_near(rng, home.location, home.radius_m * 1.5, decimals=None),
     }
 
 

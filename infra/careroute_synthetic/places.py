@@ -1,0 +1,28 @@
+"""Points drawn at random around a place: how the synthetic city scatters its streets around
+a district's centre, communities around their street, homes, facilities and inspection
+targets around their community."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from careroute.domain.vocabulary import GeoPoint
+from careroute.planning.service_circle import METRES_PER_DEGREE_LAT
+
+
+def point_near(
+    rng: random.Random, centre: GeoPoint, radius_m: float, *, decimals: int | None = 6
+) -> GeoPoint:
+    """A point drawn uniformly inside the circle of `radius_m` around `centre` (two draws of
+    `rng`: the distance, then the bearing), rounded to `decimals` places (6: ~0.1 m, as the
+    registry keeps places; None: not rounded)."""
+    distance = radius_m * math.sqrt(rng.random())
+    angle = rng.random() * 2 * math.pi
+    lat = centre.lat + distance * math.cos(angle) / METRES_PER_DEGREE_LAT
+    lng = centre.lng + distance * math.sin(angle) / (
+        METRES_PER_DEGREE_LAT * math.cos(math.radians(centre.lat))
+    )
+    if decimals is None:
+        return GeoPoint(lat, lng)
+    return GeoPoint(round(lat, decimals), round(lng, decimals))
