@@ -40,8 +40,8 @@ from careroute.domain.vocabulary import (
     GeoPoint,
     Registry,
 )
+from careroute_synthetic.city import city_share
 
-TOTAL_COMMUNITIES = 1153
 HOME_CARE_BEDS = 4500
 PENDING_SHARE = 0.02
 """Beds built but awaiting acceptance on `as_of`, as a share of the district's beds."""
@@ -74,8 +74,8 @@ def generate_beds(
     for district_id in sorted(communities):
         rng = random.Random(f"{seed}:beds:{district_id}")
         eligible = sorted(by_district[district_id], key=lambda e: e.elder_id)
-        share = round(HOME_CARE_BEDS * communities[district_id] / TOTAL_COMMUNITIES)
-        chosen = rng.sample(eligible, min(len(eligible), max(1, share)))
+        share = city_share(HOME_CARE_BEDS, communities[district_id])
+        chosen = rng.sample(eligible, min(len(eligible), share))
         pending = max(1, round(len(chosen) * PENDING_SHARE))
         for n, elder in enumerate(sorted(chosen, key=lambda e: e.elder_id)):
             bed = _bed(rng, elder, district_id, as_of, policy, accepted=n >= pending)

@@ -47,6 +47,12 @@ TOTAL_COMMUNITIES = 1153
 """Communities in the full city at scale 1.0 (Shenyang's stated figure)."""
 
 
+def city_share(city_total: int, communities: int) -> int:
+    """The share of a city-wide total (beds, institutions, canteens) that a part of the city
+    with `communities` holds, in proportion to its communities: at least one."""
+    return max(1, round(city_total * communities / TOTAL_COMMUNITIES))
+
+
 class AreaKind(StrEnum):
     """How built-up a district is; sets density, community size and category mix."""
 

@@ -31,9 +31,9 @@ from careroute.domain.inspections import (
     TargetKind,
 )
 from careroute.domain.vocabulary import Community, GeoPoint, TimeWindow
+from careroute_synthetic.city import city_share
 from careroute_synthetic.places import point_near
 
-TOTAL_COMMUNITIES = 1153
 INSTITUTIONS = 200
 HOME_CARE_BEDS = 4500
 ADAPTATIONS_PER_YEAR = 3000
@@ -76,10 +76,6 @@ def generate_inspections(
     return InspectionWorld(tuple(targets), tuple(inspectors))
 
 
-def _share(total: int, members: int) -> int:
-    return max(1, round(total * members / TOTAL_COMMUNITIES))
-
-
 def _last_and_due(rng: random.Random, as_of: date, cadence: int) -> tuple[date, date]:
     """A last inspection within the cadence (due dates spread evenly), a few overdue."""
     if rng.random() < OVERDUE_SHARE:
@@ -113,7 +109,7 @@ def _district_targets(
 ) -> list[InspectionTarget]:
     n = len(members)
     targets: list[InspectionTarget] = []
-    for k in range(1, _share(INSTITUTIONS, n) + 1):
+    for k in range(1, city_share(INSTITUTIONS, n) + 1):
         home = rng.choice(members)
         beds = rng.choice((30, 50, 80, 120, 200, 300))
         last, due = _last_and_due(rng, as_of, policy.institution_days)
@@ -129,7 +125,7 @@ def _district_targets(
                 **_last_inspection(random.Random(rng.random())),
             )
         )
-    for k in range(1, _share(HOME_CARE_BEDS, n) + 1):
+    for k in range(1, city_share(HOME_CARE_BEDS, n) + 1):
         home = rng.choice(members)
         last, due = _last_and_due(rng, as_of, policy.home_care_bed_days)
         targets.append(
@@ -143,7 +139,7 @@ def _district_targets(
                 devices=tuple(sorted(rng.sample(DEVICES, rng.randint(2, 4)))),
             )
         )
-    for k in range(1, _share(ADAPTATIONS_PER_YEAR, n) + 1):
+    for k in range(1, city_share(ADAPTATIONS_PER_YEAR, n) + 1):
         home = rng.choice(members)
         completed, accepted, acceptance_due = _adaptation(rng, as_of, policy)
         targets.append(

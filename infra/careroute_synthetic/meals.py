@@ -23,7 +23,7 @@ from datetime import date
 from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, TimeWindow
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.travel import haversine_m
-from careroute_synthetic.city import DISTRICTS, TOTAL_COMMUNITIES, AreaKind
+from careroute_synthetic.city import DISTRICTS, AreaKind, city_share
 
 MEAL_SEED = 7
 """Seed of the canteens, facilities and lunch orders the local stack loads (whatever the
@@ -84,7 +84,7 @@ def generate_canteens(
     city's density: 300 for its 1,153 communities, proportionally fewer for a part of it."""
     ordered = sorted(communities, key=lambda c: c.community_id)
     if total is None:
-        total = max(1, round(CANTEENS * len(ordered) / TOTAL_COMMUNITIES))
+        total = city_share(CANTEENS, len(ordered))
     if total <= 0:
         raise ValueError(f"total canteens must be positive, got {total}")
     rng = random.Random(seed)
