@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, request_id
 from careroute.domain.eligibility import care_level
-from careroute.domain.vocabulary import Community, Elder, ElderStatus, GeoPoint
+from careroute.domain.vocabulary import Community, Elder, ElderStatus
+from careroute_synthetic.places import centre_of
 
 
 def generate_assessments(
@@ -27,10 +28,7 @@ def generate_assessments(
         by_district.setdefault(c.district_id, []).append(c)
     assessors = []
     for district_id, members in sorted(by_district.items()):
-        office = GeoPoint(
-            round(sum(c.location.lat for c in members) / len(members), 6),
-            round(sum(c.location.lng for c in members) / len(members), 6),
-        )
+        office = centre_of(members, decimals=6)
         for n in range(1, 4):
             skills = frozenset({QUALIFIED}) if n <= 2 else frozenset()
             assessors.append(Assessor(f"A{district_id}{n}", district_id, office, skills))

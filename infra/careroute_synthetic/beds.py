@@ -37,10 +37,10 @@ from careroute.domain.vocabulary import (
     Category,
     Elder,
     ElderStatus,
-    GeoPoint,
     Registry,
 )
 from careroute_synthetic.city import city_share
+from careroute_synthetic.places import centre_of
 
 HOME_CARE_BEDS = 4500
 PENDING_SHARE = 0.02
@@ -153,10 +153,7 @@ def bed_market(city: Registry, beds: Sequence[HomeCareBed]) -> ServiceMarket:
     workers: list[ServiceWorker] = []
     for district_id in sorted(counts):
         members = [c for c in city.communities if c.district_id == district_id]
-        base = GeoPoint(
-            sum(c.location.lat for c in members) / len(members),
-            sum(c.location.lng for c in members) / len(members),
-        )
+        base = centre_of(members)
         provider_id = bed_provider_id(district_id)
         providers.append(Provider(provider_id, district_id, base, frozenset({"bed_care"})))
         for n in range(math.ceil(counts[district_id] / BEDS_PER_WORKER)):

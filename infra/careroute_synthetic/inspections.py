@@ -30,9 +30,9 @@ from careroute.domain.inspections import (
     ItemScore,
     TargetKind,
 )
-from careroute.domain.vocabulary import Community, GeoPoint, TimeWindow
+from careroute.domain.vocabulary import Community, TimeWindow
 from careroute_synthetic.city import city_share
-from careroute_synthetic.places import point_near
+from careroute_synthetic.places import centre_of, point_near
 
 INSTITUTIONS = 200
 HOME_CARE_BEDS = 4500
@@ -184,18 +184,11 @@ def _adaptation(
     )
 
 
-def district_office(members: Sequence[Community]) -> GeoPoint:
-    """The centre of a district's communities: where its inspectors start and end."""
-    lat = sum(c.location.lat for c in members) / len(members)
-    lng = sum(c.location.lng for c in members) / len(members)
-    return GeoPoint(lat, lng)
-
-
 def _district_inspectors(
     rng: random.Random, district_id: str, members: list[Community]
 ) -> list[Inspector]:
     count = min(4, max(2, round(len(members) / 50)))
-    office = district_office(members)
+    office = centre_of(members)  # where its inspectors start and end
     qualified = {0} | {k for k in range(1, count) if rng.random() < 0.5}
     return [
         Inspector(

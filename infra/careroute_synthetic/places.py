@@ -1,13 +1,15 @@
 """Points drawn at random around a place: how the synthetic city scatters its streets around
 a district's centre, communities around their street, homes, facilities and inspection
-targets around their community."""
+targets around their community; and the centre of a group of communities, where a district's
+offices and providers are based."""
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 
-from careroute.domain.vocabulary import GeoPoint
+from careroute.domain.vocabulary import Community, GeoPoint
 from careroute.planning.service_circle import METRES_PER_DEGREE_LAT
 
 
@@ -23,6 +25,16 @@ def point_near(
     lng = centre.lng + distance * math.sin(angle) / (
         METRES_PER_DEGREE_LAT * math.cos(math.radians(centre.lat))
     )
+    if decimals is None:
+        return GeoPoint(lat, lng)
+    return GeoPoint(round(lat, decimals), round(lng, decimals))
+
+
+def centre_of(communities: Sequence[Community], *, decimals: int | None = None) -> GeoPoint:
+    """The mean of the communities' places (a district's office, a provider's base), rounded
+    to `decimals` places when given."""
+    lat = sum(c.location.lat for c in communities) / len(communities)
+    lng = sum(c.location.lng for c in communities) / len(communities)
     if decimals is None:
         return GeoPoint(lat, lng)
     return GeoPoint(round(lat, decimals), round(lng, decimals))

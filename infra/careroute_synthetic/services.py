@@ -15,7 +15,8 @@ import random
 from collections.abc import Iterable, Sequence
 
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
-from careroute.domain.vocabulary import Community, GeoPoint
+from careroute.domain.vocabulary import Community
+from careroute_synthetic.places import centre_of
 
 PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("household", frozenset({"cleaning", "cooking", "companion"})),
@@ -46,10 +47,7 @@ def generate_market(
         by_district.setdefault(community.district_id, []).append(community)
     for district_id in sorted(by_district):
         members = by_district[district_id]
-        base = GeoPoint(
-            sum(c.location.lat for c in members) / len(members),
-            sum(c.location.lng for c in members) / len(members),
-        )
+        base = centre_of(members)
         for kind, skills in PROVIDER_KINDS:
             provider_id = f"hp-{district_id}-{kind}"
             providers.append(Provider(provider_id, district_id, base, skills))
