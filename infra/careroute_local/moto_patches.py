@@ -48,6 +48,11 @@
    of six kinds it is. Here a base-table Query without a projection answers from the stored
    items (only read), and the walk goes straight through the attribute types: the same JSON.
 
+10. Every request pays for moto finding its way: the list of moto's service folders read from
+    disk (a directory listing and a stat per service), the methods of the response class
+    listed through `inspect`, and werkzeug's access log line (which goes nowhere here). The
+    folders and the methods are found once; the access log is not written.
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
@@ -61,6 +66,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import moto.backends as moto_backends
+import moto.core.responses as core_responses
 import moto.dynamodb.models as dynamodb_models
 import moto.dynamodb.models.table as dynamodb_table
 import moto.dynamodb.responses as dynamodb_responses
@@ -73,6 +80,7 @@ from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 from moto.dynamodb.responses import DynamoResult
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.sqs.models import Message, Queue, SQSBackend
+from werkzeug.serving import WSGIRequestHandler
 
 _partition = threading.local()
 _applied = False
@@ -308,6 +316,22 @@ def _within_retention(self: SQSBackend, queue_name: str, message: Message) -> bo
     return bool(retention_period + sent_ms / 1000 > unix_time())
 
 
+@functools.cache
+def _moto_modules() -> tuple[str, ...]:
+    """moto's service folders (`moto.backends.list_of_moto_modules`), listed once."""
+    return tuple(_original_list_of_moto_modules())
+
+
+@functools.cache
+def _method_names(clazz: type) -> tuple[str, ...]:
+    """A response class's methods (`method_names_from_class`), listed once per class."""
+    return tuple(_original_method_names_from_class(clazz))
+
+
+def _no_access_log(self: WSGIRequestHandler, code: int | str = "-", size: int | str = "-") -> None:
+    """werkzeug's access log line per request: not written (its stderr goes nowhere)."""
+
+
 ITEM_SIZE_LIMIT = 405000  # moto's own (dynamo_type.LimitedSizeDict)
 _original_transact_write_items = DynamoDBBackend.transact_write_items
 _original_get_shard_iterator = DynamoDBStreamsBackend.get_shard_iterator
@@ -315,6 +339,8 @@ _original_get_records = DynamoDBStreamsBackend.get_records
 _original_all_items = Table.all_items
 _original_query = Table.query
 _original_execute_result = DynamoResult.execute_result
+_original_list_of_moto_modules = moto_backends.list_of_moto_modules
+_original_method_names_from_class = core_responses.method_names_from_class  # type: ignore[attr-defined]
 
 
 def apply() -> None:
@@ -337,4 +363,7 @@ def apply() -> None:
         Queue.approximate_number_of_messages_delayed = property(_delayed_count)  # type: ignore[method-assign, assignment]
         Queue.approximate_number_of_messages_not_visible = property(_not_visible_count)  # type: ignore[method-assign, assignment]
         SQSBackend.is_message_valid_based_on_retention_period = _within_retention  # type: ignore[method-assign]
+        moto_backends.list_of_moto_modules = _moto_modules
+        core_responses.method_names_from_class = _method_names  # type: ignore[attr-defined, assignment]
+        WSGIRequestHandler.log_request = _no_access_log  # type: ignore[method-assign]
         _applied = True
