@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, request_id
 from careroute.domain.eligibility import care_level
 from careroute.domain.vocabulary import Community, Elder, ElderStatus
-from careroute_synthetic.places import centre_of
+from careroute_synthetic.places import by_district, centre_of
 
 
 def generate_assessments(
@@ -23,11 +23,9 @@ def generate_assessments(
     them qualified; a request for `share` of the active elders whose categories imply a
     care level, made in the last 28 days, with a deadline 30 days after it."""
     rng = random.Random(seed)
-    by_district: dict[str, list[Community]] = {}
-    for c in sorted(communities, key=lambda c: c.community_id):
-        by_district.setdefault(c.district_id, []).append(c)
+    districts = by_district(sorted(communities, key=lambda c: c.community_id))
     assessors = []
-    for district_id, members in sorted(by_district.items()):
+    for district_id, members in sorted(districts.items()):
         office = centre_of(members, decimals=6)
         for n in range(1, 4):
             skills = frozenset({QUALIFIED}) if n <= 2 else frozenset()

@@ -15,7 +15,6 @@ were accepted, later ones wait for completion).
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -32,7 +31,7 @@ from careroute.domain.inspections import (
 )
 from careroute.domain.vocabulary import Community, TimeWindow
 from careroute_synthetic.city import city_share
-from careroute_synthetic.places import centre_of, point_near
+from careroute_synthetic.places import by_district, centre_of, point_near
 
 INSTITUTIONS = 200
 HOME_CARE_BEDS = 4500
@@ -63,13 +62,11 @@ def generate_inspections(
 ) -> InspectionWorld:
     """The targets and inspectors of the districts of `communities`."""
     policy = policy or InspectionPolicy()
-    by_district: dict[str, list[Community]] = defaultdict(list)
-    for community in communities:
-        by_district[community.district_id].append(community)
+    districts = by_district(communities)
     targets: list[InspectionTarget] = []
     inspectors: list[Inspector] = []
-    for district_id in sorted(by_district):
-        members = sorted(by_district[district_id], key=lambda c: c.community_id)
+    for district_id in sorted(districts):
+        members = sorted(districts[district_id], key=lambda c: c.community_id)
         rng = random.Random(f"{seed}:inspections:{district_id}")
         targets += _district_targets(rng, district_id, members, as_of, policy)
         inspectors += _district_inspectors(rng, district_id, members)

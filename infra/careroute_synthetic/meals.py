@@ -24,6 +24,7 @@ from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus,
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.travel import haversine_m
 from careroute_synthetic.city import DISTRICTS, AreaKind, city_share
+from careroute_synthetic.places import by_district
 
 MEAL_SEED = 7
 """Seed of the canteens, facilities and lunch orders the local stack loads (whatever the
@@ -88,13 +89,11 @@ def generate_canteens(
     if total <= 0:
         raise ValueError(f"total canteens must be positive, got {total}")
     rng = random.Random(seed)
-    by_district: dict[str, list[Community]] = {}
-    for community in ordered:
-        by_district.setdefault(community.district_id, []).append(community)
-    counts = canteen_counts({d: len(cs) for d, cs in sorted(by_district.items())}, total)
+    districts = by_district(ordered)
+    counts = canteen_counts({d: len(cs) for d, cs in sorted(districts.items())}, total)
     kinds = {d.district_id: d.kind for d in DISTRICTS}
     canteens: list[Canteen] = []
-    for district_id, members in sorted(by_district.items()):
+    for district_id, members in sorted(districts.items()):
         sites = sorted(rng.sample(members, counts[district_id]), key=lambda c: c.community_id)
         served: dict[str, list[str]] = {site.community_id: [] for site in sites}
         for community in members:

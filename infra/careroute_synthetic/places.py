@@ -1,13 +1,13 @@
 """Points drawn at random around a place: how the synthetic city scatters its streets around
 a district's centre, communities around their street, homes, facilities and inspection
-targets around their community; and the centre of a group of communities, where a district's
-offices and providers are based."""
+targets around their community; a district's communities, and their centre, where the
+district's offices and providers are based."""
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from careroute.domain.vocabulary import Community, GeoPoint
 from careroute.planning.service_circle import METRES_PER_DEGREE_LAT
@@ -38,3 +38,11 @@ def centre_of(communities: Sequence[Community], *, decimals: int | None = None) 
     if decimals is None:
         return GeoPoint(lat, lng)
     return GeoPoint(round(lat, decimals), round(lng, decimals))
+
+
+def by_district(communities: Iterable[Community]) -> dict[str, list[Community]]:
+    """District id -> its communities, in the order given."""
+    found: dict[str, list[Community]] = {}
+    for community in communities:
+        found.setdefault(community.district_id, []).append(community)
+    return found

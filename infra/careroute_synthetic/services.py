@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.domain.vocabulary import Community
-from careroute_synthetic.places import centre_of
+from careroute_synthetic.places import by_district, centre_of
 
 PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("household", frozenset({"cleaning", "cooking", "companion"})),
@@ -42,11 +42,9 @@ def generate_market(
     rng = random.Random(seed)
     providers: list[Provider] = []
     workers: list[ServiceWorker] = []
-    by_district: dict[str, list[Community]] = {}
-    for community in communities:
-        by_district.setdefault(community.district_id, []).append(community)
-    for district_id in sorted(by_district):
-        members = by_district[district_id]
+    districts = by_district(communities)
+    for district_id in sorted(districts):
+        members = districts[district_id]
         base = centre_of(members)
         for kind, skills in PROVIDER_KINDS:
             provider_id = f"hp-{district_id}-{kind}"
