@@ -48,6 +48,8 @@ HOME_HOURS = (
     TimeWindow.parse("09:00", "11:30"),
     TimeWindow.parse("14:00", "16:30"),
 )
+HOME_HOUR_WEIGHTS = (70, 15, 15)
+"""How often a home is open all day, mornings only, afternoons only."""
 SHIFT = TimeWindow.parse("08:30", "17:00")
 LUNCH = TimeWindow.parse("12:00", "13:00")
 INSTITUTION_WORDS = ("颐养院", "敬老院", "养老中心", "康养院", "老年公寓")
@@ -128,7 +130,7 @@ def _district_targets(
         targets.append(
             InspectionTarget(
                 **_placed(rng, TargetKind.HOME_CARE_BED, f"HCB-{district_id}-{k:04d}", home),
-                window=rng.choices(HOME_HOURS, weights=(70, 15, 15))[0],
+                window=rng.choices(HOME_HOURS, weights=HOME_HOUR_WEIGHTS)[0],
                 due_date=due,
                 last_inspected=last,
                 beds=1,
@@ -142,7 +144,7 @@ def _district_targets(
         targets.append(
             InspectionTarget(
                 **_placed(rng, TargetKind.ADAPTATION, f"ADP-{district_id}-{k:04d}", home),
-                window=rng.choices(HOME_HOURS, weights=(70, 15, 15))[0],
+                window=rng.choices(HOME_HOURS, weights=HOME_HOUR_WEIGHTS)[0],
                 due_date=acceptance_due,
                 last_inspected=accepted,
                 available_from=completed,
