@@ -150,3 +150,32 @@ def test_a_receive_hands_out_messages_in_order_until_the_queue_is_empty(
     left = {"visible": 0, "not_visible": 30 - deleted, "delayed": 0}
     assert 0 < left["not_visible"] < 30
     assert pump.stack.queue_depth("PlanJobsQueue") == left
+
+
+def test_an_index_query_finds_its_key_s_items_in_order_page_by_page(
+    session_pump: EventPump,
+) -> None:
+    pump = session_pump
+    pump.stack.reset()
+    dynamodb = pump.stack.client("dynamodb")
+    table = pump.stack.table_name("StewardsTable")
+    for steward_id, community_id in [("S3", "C1"), ("S9", "C2"), ("S1", "C1"), ("S2", "C1")]:
+        item = {"steward_id": {"S": steward_id}, "community_id": {"S": community_id}}
+        dynamodb.put_item(TableName=table, Item=item)
+
+    def page(start: dict | None = None) -> dict:
+        more = {"ExclusiveStartKey": start} if start else {}
+        return dynamodb.query(
+            TableName=table,
+            IndexName="community-index",
+            KeyConditionExpression="community_id = :c",
+            ExpressionAttributeValues={":c": {"S": "C1"}},
+            Limit=2,
+            **more,
+        )
+
+    first = page()
+    second = page(first["LastEvaluatedKey"])
+    found = [i["steward_id"]["S"] for i in first["Items"] + second["Items"]]
+    assert found == ["S1", "S2", "S3"]
+    assert "LastEvaluatedKey" not in second or not page(second["LastEvaluatedKey"])["Items"]
