@@ -11,17 +11,11 @@ import pytest
 
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
-from tests.conftest import bearer, load_city
+from tests.conftest import bearer
 
 LEAFLET = (
     Path(__file__).resolve().parents[2] / "functions" / "web" / "static" / "vendor" / "leaflet"
 )
-
-
-@pytest.fixture(scope="module")
-def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
-    """The small city, loaded once for this module: these tests only read."""
-    return load_city(session_pump, small_city)
 
 
 @pytest.mark.parametrize(
@@ -34,9 +28,9 @@ def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
     ],
 )
 def test_the_vendored_leaflet_is_served_as_released_without_a_token(
-    loaded_stack: EventPump, path: str, content_type: str
+    read_only_stack: EventPump, path: str, content_type: str
 ) -> None:
-    response = loaded_stack.invoke_http("GET", f"/app/vendor/leaflet/{path}")
+    response = read_only_stack.invoke_http("GET", f"/app/vendor/leaflet/{path}")
     assert response.status == 200
     assert response.headers["content-type"].startswith(content_type)
     assert response.body == (LEAFLET / path).read_bytes()
@@ -47,19 +41,21 @@ def test_the_vendored_leaflet_is_served_as_released_without_a_token(
     ["vendor/leaflet/LICENSE", "vendor/leaflet/README.md", "vendor/leaflet/nope.js",
      "vendor/leaflet/images/nope.png", "vendor/other/leaflet.js", "leaflet.js"],
 )  # fmt: skip
-def test_nothing_else_under_the_vendor_folder_is_served(loaded_stack: EventPump, path: str) -> None:
-    assert loaded_stack.invoke_http("GET", f"/app/{path}").status == 404
+def test_nothing_else_under_the_vendor_folder_is_served(
+    read_only_stack: EventPump, path: str
+) -> None:
+    assert read_only_stack.invoke_http("GET", f"/app/{path}").status == 404
 
 
 def test_the_outlines_are_geojson_of_the_scopes_districts_and_communities(
-    loaded_stack: EventPump, small_city: Registry
+    read_only_stack: EventPump, small_city: Registry
 ) -> None:
-    assert loaded_stack.invoke_http("GET", "/map/outlines").status == 401
+    assert read_only_stack.invoke_http("GET", "/map/outlines").status == 401
     district = small_city.communities[0].district_id
-    response = loaded_stack.invoke_http(
+    response = read_only_stack.invoke_http(
         "GET",
         f"/map/outlines?scope=district:{district}",
-        headers=bearer(loaded_stack, "city_admin"),
+        headers=bearer(read_only_stack, "city_admin"),
     )
     assert response.status == 200
     body = response.json()
@@ -79,12 +75,14 @@ def test_the_outlines_are_geojson_of_the_scopes_districts_and_communities(
 
 
 def test_a_street_official_reads_the_outlines_of_their_street_only(
-    loaded_stack: EventPump, small_city: Registry
+    read_only_stack: EventPump, small_city: Registry
 ) -> None:
     street = small_city.communities[0].street_id
-    token = bearer(loaded_stack, "street_official", street)
-    assert loaded_stack.invoke_http("GET", "/map/outlines?scope=city", headers=token).status == 403
-    body = loaded_stack.invoke_http(
+    token = bearer(read_only_stack, "street_official", street)
+    assert (
+        read_only_stack.invoke_http("GET", "/map/outlines?scope=city", headers=token).status == 403
+    )
+    body = read_only_stack.invoke_http(
         "GET", f"/map/outlines?scope=street:{street}", headers=token
     ).json()
     shown = {f["properties"].get("community_id") for f in body["features"]} - {None}

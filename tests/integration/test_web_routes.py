@@ -9,15 +9,9 @@ import pytest
 
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
-from tests.conftest import TODAY, bearer, load_city
+from tests.conftest import TODAY, bearer
 
 MONTH = TODAY.strftime("%Y-%m")
-
-
-@pytest.fixture(scope="module")
-def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
-    """The small city, loaded once for this module: these tests only read."""
-    return load_city(session_pump, small_city)
 
 
 @pytest.mark.parametrize(
@@ -30,32 +24,32 @@ def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
     ],
 )
 def test_the_shell_is_served_without_a_token(
-    loaded_stack: EventPump, name: str, content_type: str
+    read_only_stack: EventPump, name: str, content_type: str
 ) -> None:
-    response = loaded_stack.invoke_http("GET", f"/app/{name}")
+    response = read_only_stack.invoke_http("GET", f"/app/{name}")
     assert response.status == 200
     assert response.headers["content-type"].startswith(content_type)
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize("name", ["nope.html", "..%2Fapp.py", "app.py", "%2Fetc%2Fpasswd"])
-def test_nothing_but_the_shell_files_is_served(loaded_stack: EventPump, name: str) -> None:
-    response = loaded_stack.invoke_http("GET", f"/app/{name}")
+def test_nothing_but_the_shell_files_is_served(read_only_stack: EventPump, name: str) -> None:
+    response = read_only_stack.invoke_http("GET", f"/app/{name}")
     assert response.status == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_the_data_routes_need_a_token(loaded_stack: EventPump) -> None:
-    assert loaded_stack.invoke_http("GET", "/map").status == 401
-    assert loaded_stack.invoke_http("GET", f"/coverage/daily?month={MONTH}").status == 401
+def test_the_data_routes_need_a_token(read_only_stack: EventPump) -> None:
+    assert read_only_stack.invoke_http("GET", "/map").status == 401
+    assert read_only_stack.invoke_http("GET", f"/coverage/daily?month={MONTH}").status == 401
 
 
 def test_the_map_holds_the_scopes_communities_inside_their_outlines(
-    loaded_stack: EventPump, small_city: Registry
+    read_only_stack: EventPump, small_city: Registry
 ) -> None:
     district = small_city.communities[0].district_id
-    response = loaded_stack.invoke_http(
-        "GET", f"/map?scope=district:{district}", headers=bearer(loaded_stack, "city_admin")
+    response = read_only_stack.invoke_http(
+        "GET", f"/map?scope=district:{district}", headers=bearer(read_only_stack, "city_admin")
     )
     assert response.status == 200
     body = response.json()
@@ -70,21 +64,21 @@ def test_the_map_holds_the_scopes_communities_inside_their_outlines(
 
 
 def test_a_street_official_reads_their_street_and_nothing_above_it(
-    loaded_stack: EventPump, small_city: Registry
+    read_only_stack: EventPump, small_city: Registry
 ) -> None:
     street = small_city.communities[0].street_id
     district = small_city.communities[0].district_id
-    headers = bearer(loaded_stack, "street_official", street)
+    headers = bearer(read_only_stack, "street_official", street)
     assert (
-        loaded_stack.invoke_http("GET", f"/map?scope=street:{street}", headers=headers).status
+        read_only_stack.invoke_http("GET", f"/map?scope=street:{street}", headers=headers).status
         == 200
     )
     for path in (f"/map?scope=district:{district}", f"/coverage/daily?month={MONTH}&scope=city"):
-        response = loaded_stack.invoke_http("GET", path, headers=headers)
+        response = read_only_stack.invoke_http("GET", path, headers=headers)
         assert response.status == 403, path
         assert response.json()["error"]["code"] == "forbidden"
-    steward = bearer(loaded_stack, "steward", small_city.stewards[0].steward_id)
-    assert loaded_stack.invoke_http("GET", "/map?scope=city", headers=steward).status == 403
+    steward = bearer(read_only_stack, "steward", small_city.stewards[0].steward_id)
+    assert read_only_stack.invoke_http("GET", "/map?scope=city", headers=steward).status == 403
 
 
 @pytest.mark.parametrize(
@@ -96,22 +90,22 @@ def test_a_street_official_reads_their_street_and_nothing_above_it(
     ],
 )
 def test_a_bad_month_or_scope_is_refused_with_a_reason(
-    loaded_stack: EventPump, query: str, status: int, says: str
+    read_only_stack: EventPump, query: str, status: int, says: str
 ) -> None:
-    response = loaded_stack.invoke_http(
-        "GET", f"/coverage/daily?{query}", headers=bearer(loaded_stack, "city_admin")
+    response = read_only_stack.invoke_http(
+        "GET", f"/coverage/daily?{query}", headers=bearer(read_only_stack, "city_admin")
     )
     assert response.status == status
     assert says in response.json()["error"]["message"]
 
 
 def test_the_month_series_runs_from_the_first_to_today_and_starts_empty(
-    loaded_stack: EventPump,
+    read_only_stack: EventPump,
 ) -> None:
-    response = loaded_stack.invoke_http(
+    response = read_only_stack.invoke_http(
         "GET",
         f"/coverage/daily?month={MONTH}&scope=city",
-        headers=bearer(loaded_stack, "city_admin"),
+        headers=bearer(read_only_stack, "city_admin"),
     )
     body = response.json()
     assert body["days"][0]["date"] == TODAY.replace(day=1).isoformat()

@@ -13,16 +13,11 @@ import pytest
 from careroute.domain.vocabulary import Registry
 from careroute_local.dev_signin import CLIENT_ID, challenge_of
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, load_city
+from tests.conftest import PLAN_DATE
 
 PAGE = "http://127.0.0.1:9/v1/app/steward.html"
 VERIFIER = "v" * 64
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture(scope="module")
-def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
-    return load_city(session_pump, small_city)
 
 
 def authorize_query(**changes: str) -> str:
@@ -39,8 +34,8 @@ def authorize_query(**changes: str) -> str:
     return urlencode(query)
 
 
-def test_the_pages_learn_where_to_sign_in_without_a_token(loaded_stack: EventPump) -> None:
-    response = loaded_stack.invoke_http("GET", "/app/sign-in.json")
+def test_the_pages_learn_where_to_sign_in_without_a_token(read_only_stack: EventPump) -> None:
+    response = read_only_stack.invoke_http("GET", "/app/sign-in.json")
     assert response.status == 200
     assert response.headers["content-type"].startswith("application/json")
     assert response.json() == {
@@ -55,9 +50,9 @@ def test_the_pages_learn_where_to_sign_in_without_a_token(loaded_stack: EventPum
 
 @pytest.mark.parametrize("name", ["auth.js", "sw.js"])
 def test_the_sign_in_script_and_the_service_worker_are_part_of_the_shell(
-    loaded_stack: EventPump, name: str
+    read_only_stack: EventPump, name: str
 ) -> None:
-    response = loaded_stack.invoke_http("GET", f"/app/{name}")
+    response = read_only_stack.invoke_http("GET", f"/app/{name}")
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/javascript")
     policy = response.headers["content-security-policy"]
@@ -66,9 +61,11 @@ def test_the_sign_in_script_and_the_service_worker_are_part_of_the_shell(
 
 
 def test_the_local_sign_in_page_lists_the_citys_people_and_asks_no_password(
-    loaded_stack: EventPump, small_city: Registry
+    read_only_stack: EventPump, small_city: Registry
 ) -> None:
-    response = loaded_stack.invoke_http("GET", f"/local/auth/oauth2/authorize?{authorize_query()}")
+    response = read_only_stack.invoke_http(
+        "GET", f"/local/auth/oauth2/authorize?{authorize_query()}"
+    )
     assert response.status == 200
     page = response.text
     assert 'type="password"' not in page and "no passwords" in page
@@ -90,9 +87,9 @@ def test_the_local_sign_in_page_lists_the_citys_people_and_asks_no_password(
     ],
 )
 def test_a_request_the_issuer_cannot_trust_gets_an_error_page_and_no_redirect(
-    loaded_stack: EventPump, changes: dict[str, str]
+    read_only_stack: EventPump, changes: dict[str, str]
 ) -> None:
-    response = loaded_stack.invoke_http(
+    response = read_only_stack.invoke_http(
         "GET", f"/local/auth/oauth2/authorize?{authorize_query(**changes)}"
     )
     assert response.status == 400
@@ -101,11 +98,11 @@ def test_a_request_the_issuer_cannot_trust_gets_an_error_page_and_no_redirect(
 
 
 def test_a_steward_signs_in_calls_the_api_refreshes_and_signs_out(
-    loaded_stack: EventPump, small_city: Registry
+    read_only_stack: EventPump, small_city: Registry
 ) -> None:
     steward = small_city.stewards[0].steward_id
     picked = authorize_query() + "&" + urlencode({"user": f"steward|{steward}"})
-    back = loaded_stack.invoke_http(
+    back = read_only_stack.invoke_http(
         "POST", "/local/auth/oauth2/authorize", headers=FORM, body=picked
     )
     assert back.status == 302
@@ -121,47 +118,47 @@ def test_a_steward_signs_in_calls_the_api_refreshes_and_signs_out(
         "redirect_uri": PAGE,
         "code_verifier": VERIFIER,
     }
-    tokens = loaded_stack.invoke_http(
+    tokens = read_only_stack.invoke_http(
         "POST", "/local/auth/oauth2/token", headers=FORM, body=urlencode(exchange)
     )
     assert tokens.status == 200 and tokens.headers["cache-control"] == "no-store"
     issued = tokens.json()
-    route = loaded_stack.invoke_http(
+    route = read_only_stack.invoke_http(
         "GET",
         f"/stewards/{steward}/routes/{PLAN_DATE}",
         headers={"authorization": f"Bearer {issued['id_token']}"},
     )
     assert route.status in (200, 404)  # signed in: a route or none, never 401
     # The refresh token opens nothing by itself.
-    refused = loaded_stack.invoke_http(
+    refused = read_only_stack.invoke_http(
         "GET",
         f"/stewards/{steward}/routes/{PLAN_DATE}",
         headers={"authorization": f"Bearer {issued['refresh_token']}"},
     )
     assert refused.status == 401
 
-    again = loaded_stack.invoke_http(
+    again = read_only_stack.invoke_http(
         "POST", "/local/auth/oauth2/token", headers=FORM, body=urlencode(exchange)
     )
     assert again.status == 400 and again.json()["error"] == "invalid_grant"
 
     refresh = {"grant_type": "refresh_token", "client_id": CLIENT_ID}
     refresh["refresh_token"] = issued["refresh_token"]
-    renewed = loaded_stack.invoke_http(
+    renewed = read_only_stack.invoke_http(
         "POST", "/local/auth/oauth2/token", headers=FORM, body=urlencode(refresh)
     )
     assert renewed.status == 200
-    assert loaded_stack.issuer.verify(f"Bearer {renewed.json()['id_token']}") is not None
+    assert read_only_stack.issuer.verify(f"Bearer {renewed.json()['id_token']}") is not None
 
-    out = loaded_stack.invoke_http(
+    out = read_only_stack.invoke_http(
         "GET", f"/local/auth/logout?{urlencode({'client_id': CLIENT_ID, 'logout_uri': PAGE})}"
     )
     assert (out.status, out.headers["location"]) == (302, PAGE)
 
 
-def test_the_token_endpoint_answers_oauth_errors(loaded_stack: EventPump) -> None:
+def test_the_token_endpoint_answers_oauth_errors(read_only_stack: EventPump) -> None:
     def token(form: dict[str, str]) -> tuple[int, str]:
-        response = loaded_stack.invoke_http(
+        response = read_only_stack.invoke_http(
             "POST", "/local/auth/oauth2/token", headers=FORM, body=urlencode(form)
         )
         return response.status, response.json()["error"]
