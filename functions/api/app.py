@@ -7,6 +7,10 @@ Every 4xx has one JSON shape, {"error": {"code": ..., "message": ...}}; a 5xx ne
 internals. The routes live in careroute/entrypoints/api_routes, one module per area.
 """
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from careroute.domain.policy import load_policy
@@ -44,3 +48,4 @@ def get_docs() -> Response[str]:
 
 
 lambda_handler = http_handler(app)
+cold_start.loaded()

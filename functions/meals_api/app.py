@@ -3,6 +3,10 @@ dine-in or delivered; officials read a canteen's lunch delivery routes for a dat
 trips, hand-over times and ride minutes; elder ids only) and each canteen's month of meals
 and the subsidy owed to it."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -75,3 +79,4 @@ def get_subsidies(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, An
 
 
 lambda_handler = http_handler(app)
+cold_start.loaded()

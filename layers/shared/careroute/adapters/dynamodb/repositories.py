@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from careroute.adapters import audit_log
 from careroute.adapters.cached import CachedStewards
-from careroute.adapters.china_calendar import ChinaCalendar
 from careroute.adapters.dynamodb import (
     coverage,
     history,
@@ -37,6 +36,8 @@ from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import StatusChange
 
 if TYPE_CHECKING:
+    from careroute.adapters.china_calendar import ChinaCalendar
+
     # Each factory below imports its own use case: a function loads only the one it serves
     # (all of them, with the planners and API bodies they import, were ~150 ms of a cold start).
     from careroute.service_layer.capacity import CapacityReading
@@ -205,7 +206,10 @@ class DynamoHolidays:
 
 def holidays_in_force() -> ChinaCalendar:
     """The calendar the planners, the pace and the duty clock read: chinese-calendar's
-    holidays and make-up working days with the bureau's stored dates on top."""
+    holidays and make-up working days with the bureau's stored dates on top. (The package's
+    dates are loaded here, not at import: most functions never read the calendar.)"""
+    from careroute.adapters.china_calendar import ChinaCalendar
+
     return ChinaCalendar(DynamoHolidays())
 
 
