@@ -11,11 +11,12 @@ next scan finds them again and tells the office then. Each (elder, rule) also op
 benefit claim (benefits.py: notified, then applied, decided and paid through the benefits
 API), by a conditional put with an id derived from both, so a repeated run opens none.
 
-A registry re-import clears the elders' markers, so the scan finds everyone again: a pair
-whose claim the office already holds without a notice of the scan (a claim imported with its
-history, or one past the notice: applied, decided, paid) only gets its marker back, with no
-ticket and no word to the office. A pair with the scan's own notice ticket takes the usual
-path (no second ticket: its id is the marker; its office is told from the ticket's state).
+A registry re-import clears the elders' markers, so the scan finds everyone again. A pair
+the office already knows of only gets its marker back, with no ticket and no word to the
+office: its claim is held without a notice of the scan (imported with its history, or past
+the notice: applied, decided, paid), or its notice ticket was opened by an earlier scan whose
+digest to the office went out. A ticket whose digest the channel refused is told again (the
+retry above); so is one opened by this scan (a retried run).
 Only counts leave this module (no personal data).
 """
 
@@ -29,8 +30,9 @@ from typing import Any
 from careroute.domain.benefits import ClaimStatus, claim_id, notified_claim
 from careroute.domain.eligibility import Benefits, newly_qualifying, office_ticket
 from careroute.domain.errors import NotFoundError
+from careroute.domain.notices import DeliveryStatus, benefit_digest
 from careroute.domain.tickets import Ticket, TicketSla
-from careroute.domain.vocabulary import Elder
+from careroute.domain.vocabulary import Elder, china_date
 from careroute.service_layer.notifications import Notices, Told, tell_benefit_offices
 from careroute.service_layer.ports import CommunityRepository, ElderRepository, TicketRepository
 from careroute.service_layer.ports.benefits import BenefitClaims
@@ -62,9 +64,9 @@ class ScanReport:
     """Notices to the approving offices sent (or failed) by this run."""
     claims_opened: int = 0
     """Benefit claims opened by this run (a repeated run opens none)."""
-    already_claimed: int = 0
-    """Pairs found whose claim the office already held (imported, or past the notice): their
-    marker restored, nobody notified."""
+    already_known: int = 0
+    """Pairs found that the office already knew of (a claim it holds, a ticket it was told
+    of): their marker restored, nobody notified again."""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -89,7 +91,7 @@ def scan(
                 report.found += 1
                 ticket = office_ticket(elder, rule_id, yuan, at, sla)
                 if _claim_held(elder, rule_id, ticket.ticket_id, ports):
-                    report.already_claimed += 1
+                    report.already_known += 1
                     ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
                     continue
                 if ports.tickets.open_once(ticket):
@@ -100,6 +102,10 @@ def scan(
                 if ports.claims is not None:
                     claim = notified_claim(elder, rule_id, yuan, at)
                     report.claims_opened += ports.claims.open_claim(claim)
+                if ports.notices is not None and _office_told(ticket, on, ports.notices):
+                    report.already_known += 1
+                    ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
+                    continue
                 found.append((elder, rule_id, ticket))
     refused: set[str] = set()
     if ports.notices is not None:  # before the tasks: a retry still finds the elders
@@ -126,3 +132,14 @@ def _claim_held(elder: Elder, rule_id: str, ticket_id: str, ports: BenefitScan) 
     except NotFoundError:
         return True
     return False
+
+
+def _office_told(ticket: Ticket, on: date, notices: Notices) -> bool:
+    """True when an earlier scan told the office of the ticket: the digest of the day it was
+    opened went out (one the channel refused, or this scan's own ticket, is told now)."""
+    opened_on = china_date(ticket.opened_at)
+    if opened_on >= on:
+        return False
+    digest = benefit_digest(ticket.street_id, opened_on, [ticket])
+    record = notices.log.find(digest.notice_id)
+    return record is not None and record.status is DeliveryStatus.SENT
