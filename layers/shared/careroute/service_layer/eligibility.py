@@ -85,6 +85,8 @@ def scan(
     `at` is the opening time of the tickets (the scheduled time, the same on a retry)."""
     report = ScanReport(on=on)
     found: list[tuple[Elder, str, Ticket]] = []
+    sent: dict[str, bool] = {}
+    """Digest id -> it went out (one read per office and day, not per ticket)."""
     for community in ports.communities.all_communities():
         for elder in ports.elders.elders_of_community(community.community_id):
             for rule_id, yuan in newly_qualifying(elder, on, elder.benefit_tasks, benefits):
@@ -102,7 +104,7 @@ def scan(
                 if ports.claims is not None:
                     claim = notified_claim(elder, rule_id, yuan, at)
                     report.claims_opened += ports.claims.open_claim(claim)
-                if ports.notices is not None and _office_told(ticket, on, ports.notices):
+                if ports.notices is not None and _office_told(ticket, on, ports.notices, sent):
                     report.already_known += 1
                     ports.elders.add_benefit_task(elder.community_id, elder.elder_id, rule_id)
                     continue
@@ -134,12 +136,15 @@ def _claim_held(elder: Elder, rule_id: str, ticket_id: str, ports: BenefitScan) 
     return False
 
 
-def _office_told(ticket: Ticket, on: date, notices: Notices) -> bool:
+def _office_told(ticket: Ticket, on: date, notices: Notices, sent: dict[str, bool]) -> bool:
     """True when an earlier scan told the office of the ticket: the digest of the day it was
-    opened went out (one the channel refused, or this scan's own ticket, is told now)."""
+    opened went out (one the channel refused, or this scan's own ticket, is told now).
+    `sent` keeps the digests looked up."""
     opened_on = china_date(ticket.opened_at)
     if opened_on >= on:
         return False
-    digest = benefit_digest(ticket.street_id, opened_on, [ticket])
-    record = notices.log.find(digest.notice_id)
-    return record is not None and record.status is DeliveryStatus.SENT
+    digest_id = benefit_digest(ticket.street_id, opened_on, [ticket]).notice_id
+    if digest_id not in sent:
+        record = notices.log.find(digest_id)
+        sent[digest_id] = record is not None and record.status is DeliveryStatus.SENT
+    return sent[digest_id]
