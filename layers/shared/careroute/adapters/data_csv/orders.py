@@ -17,7 +17,7 @@ from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.domain.order_history import OrderHistory, StepTimes, order_history
 from careroute.domain.orders import SERVICES, Order, OrderStatus, Payment, ServiceType
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.vocabulary import CHINA_TZ, china_date
+from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date
 
 STEP_MOMENTS = ("assigned_at", "accepted_at", "started_at", "ended_at")
 
@@ -60,25 +60,10 @@ def _read(row: Row, known: Known) -> OrderHistory | None:
     provider_id, worker_id = _taken_by(row, known, elder.district_id if elder else "", service)
     times = _step_times(row, status, placed_at)
     minutes = _minutes(row, status)
-    if (
-        service is not None
-        and window is not None
-        and window.seconds < SERVICES[service].minutes * 60
-    ):
-        reason = f"{window} is shorter than the {SERVICES[service].minutes} minutes of {service}"
-        row.error("window_end", reason)
+    if service is not None and window is not None:
+        _check_window(row, service, window)
     if service_date is not None and placed_at is not None:
-        _check_lead(row, service_date, china_date(placed_at))
-    started_on = china_date(times.started_at) if times.started_at else None
-    if service_date is not None and started_on is not None and started_on != service_date:
-        row.error("started_at", f"is not on the service date {service_date}")
-    today = known.stored.today
-    if status in ON_A_WORKERS_DAY and service_date and today and service_date >= today:
-        reason = (
-            f"is {status} for {service_date}, not before the import's day {today}: an order "
-            "still to be served is imported as placed (the dispatcher gives it its worker)"
-        )
-        row.error("status", reason)
+        _check_days(row, status, service_date, china_date(placed_at), times, known.stored.today)
     if not row.ok or elder is None or service is None or payment is None or status is None:
         return None
     if service_date is None or window is None or placed_at is None:
@@ -150,12 +135,36 @@ def _minutes(row: Row, status: OrderStatus | None) -> int:
     return 0
 
 
-def _check_lead(row: Row, service_date: date, placed_on: date) -> None:
+def _check_window(row: Row, service: ServiceType, window: TimeWindow) -> None:
+    """The window requested holds the service."""
+    minutes = SERVICES[service].minutes
+    if window.seconds < minutes * 60:
+        row.error("window_end", f"{window} is shorter than the {minutes} minutes of {service}")
+
+
+def _check_days(
+    row: Row,
+    status: OrderStatus | None,
+    service_date: date,
+    placed_on: date,
+    times: StepTimes,
+    today: date | None,
+) -> None:
+    """Placed at most `LEAD_DAYS` before the service date, started on it, and still on a
+    worker's route only for a day before the import's (`today`, when known)."""
     if placed_on > service_date:
         row.error("placed_at", f"is after the service date {service_date}")
     elif service_date - placed_on > timedelta(days=LEAD_DAYS):
         reason = f"is more than {LEAD_DAYS} days before the service date {service_date}"
         row.error("placed_at", reason)
+    if times.started_at is not None and china_date(times.started_at) != service_date:
+        row.error("started_at", f"is not on the service date {service_date}")
+    if status in ON_A_WORKERS_DAY and today is not None and service_date >= today:
+        reason = (
+            f"is {status} for {service_date}, not before the import's day {today}: an order "
+            "still to be served is imported as placed (the dispatcher gives it its worker)"
+        )
+        row.error("status", reason)
 
 
 def _at(when: datetime | None) -> str:
