@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from careroute.domain.coverage import Scope
 from careroute.messages.meals import MealPlanJob
-from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports.jobs import JobQueue
+
+if TYPE_CHECKING:
+    # Named in annotations only: the meal planner (and OR-Tools' fleet model with it) is not
+    # loaded by the functions that only count or read the service circle.
+    from careroute.planning.meals import Canteen, MealOrder
 
 
 class CanteenRepository(Protocol):
