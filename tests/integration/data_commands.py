@@ -16,6 +16,7 @@ from careroute.service_layer.data_import import DataSets
 from careroute_local.cli import main
 from careroute_local.cli.console import EXIT_BAD_INPUT
 from tests.conftest import TODAY, history_date
+from tests.csv_rows import edit_cells
 
 
 def synthetic(city: Registry) -> DataSets:
@@ -52,3 +53,25 @@ def import_refused(source: Path, as_of: str) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["data", "import", "--dir", str(source), "--as-of", as_of])
     assert exited.value.code == EXIT_BAD_INPUT
+
+
+def given_lines_exported(source: Path, exported: dict[str, bytes], file: str) -> list[str]:
+    """`file`'s data lines as given in `source`, every one of them in the export (which may
+    hold more), under the same header."""
+    given = (source / file).read_text("utf-8").splitlines()
+    lines = exported[file].decode("utf-8").splitlines()
+    assert lines[0] == given[0]
+    assert set(given[1:]) <= set(lines[1:])
+    return given[1:]
+
+
+def refused_writes_nothing(
+    source: Path, work: Path, as_of: str, file: str, line: int, cells: dict[str, str]
+) -> dict[str, bytes]:
+    """`file`'s line `line` in `source` given `cells`: `data import` exits with
+    EXIT_BAD_INPUT and the stack exports the same before and after; the export."""
+    before = export(work / "before", as_of)
+    edit_cells(source, file, line, cells)
+    import_refused(source, as_of)
+    assert export(work / "after", as_of) == before
+    return before

@@ -23,11 +23,12 @@ from careroute.service_layer.data_import import DataSets
 from careroute_local.cli import main
 from careroute_local.pump import EventPump
 from tests.conftest import bearer, history_date, load_city
-from tests.csv_rows import load_rows, save_rows
+from tests.csv_rows import load_rows
 from tests.integration.data_commands import (
     city_files,
     export,
-    import_refused,
+    given_lines_exported,
+    refused_writes_nothing,
     round_trip,
     synthetic,
 )
@@ -146,24 +147,16 @@ def test_orders_export_import_export_is_byte_identical(
     stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
     first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
-    given = (city_dir / FILE).read_text("utf-8").splitlines()
-    exported = first[FILE].decode("utf-8").splitlines()
-    assert exported[0] == given[0]
-    assert set(given[1:]) <= set(exported[1:])
-    assert len(given) == 5
+    assert len(given_lines_exported(city_dir, first, FILE)) == 4
 
 
 def test_a_rejected_orders_file_writes_nothing(
     stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
     as_of = history_date(small_city).isoformat()
-    before = export(tmp_path / "before", as_of)
-    rows = load_rows(city_dir, FILE)
-    rows[1][rows[0].index("provider_id")] = "hp-nowhere"
-    save_rows(city_dir, FILE, rows)
-    import_refused(city_dir, as_of)
-    assert export(tmp_path / "after", as_of) == before
-    assert rows[2][0].encode() not in before[FILE]  # nor were the good rows
+    unknown = {"provider_id": "hp-nowhere"}
+    before = refused_writes_nothing(city_dir, tmp_path, as_of, FILE, 2, unknown)
+    assert load_rows(city_dir, FILE)[2][0].encode() not in before[FILE]  # nor the good rows
 
 
 def test_a_generated_history_imports_into_the_stack(
