@@ -50,6 +50,8 @@
    items anyway) and then turned into the wire format by a walk that asks every value which
    of six kinds it is. Here a base-table Query without a projection answers from the stored
    items (only read), and the walk goes straight through the attribute types: the same JSON.
+   Each item's size (for the 1 MB page) is measured twice per Query, again asking every
+   value its kind: text and number values are measured directly (the same bytes).
 
 10. Every request pays for moto finding its way: the list of moto's service folders read from
     disk (a directory listing and a stat per service), the methods of the response class
@@ -79,7 +81,7 @@ from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict, number_size
 from moto.dynamodb.responses import DynamoResult
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.sqs.models import Message, Queue, SQSBackend
@@ -179,7 +181,7 @@ def _wire(value: Any) -> Any:
             return {"L": [_wire(inner) for inner in value.value]}
         if tag in _SET_TAGS:
             return {tag: list(value.value)}
-    elif kind is dict:
+    elif kind is dict or kind is LimitedSizeDict:  # an item's attributes
         return {key: _wire(inner) for key, inner in value.items()}
     elif kind is list:
         return [_wire(inner) for inner in value]
@@ -330,6 +332,22 @@ def _item_init(
     dict.update(self.attrs, values)  # LimitedSizeDict checks in __setitem__ only
 
 
+def _item_size(self: Item) -> int:
+    """`Item.size` (its bytes, for the 1 MB page of a Query or Scan) with text and number values
+    measured directly: moto asks each value which of six kinds it is first, twice per item
+    queried."""
+    total = 0
+    for key, value in self.attrs.items():
+        total += len(key.encode())
+        if value.type == "S":
+            total += len(value.value.encode())
+        elif value.type == "N":
+            total += number_size(str(value.value))
+        else:
+            total += value.size()
+    return total
+
+
 def _visible_messages(self: Queue) -> list[Message]:
     """`Queue.messages` (visible and not delayed) with one clock reading."""
     now = unix_time_millis()
@@ -376,6 +394,7 @@ _original_transact_write_items = DynamoDBBackend.transact_write_items
 _original_get_shard_iterator = DynamoDBStreamsBackend.get_shard_iterator
 _original_get_records = DynamoDBStreamsBackend.get_records
 _original_all_items = Table.all_items
+_original_item_size = Item.size
 _original_query = Table.query
 _original_execute_result = DynamoResult.execute_result
 _original_list_of_moto_modules = moto_backends.list_of_moto_modules
@@ -396,6 +415,7 @@ def apply() -> None:
         for name in ("put_item", "update_item", "delete_item"):
             setattr(DynamoDBBackend, name, _one_at_a_time(getattr(DynamoDBBackend, name)))
         Item.__init__ = _item_init  # type: ignore[method-assign]
+        Item.size = _item_size  # type: ignore[method-assign]
         dynamodb_table.copy = _QueryResultsUncopied  # type: ignore[attr-defined, assignment]
         dynamodb_responses.dynamo_to_dict = _wire  # type: ignore[attr-defined, assignment]
         Queue.messages = property(_visible_messages)  # type: ignore[method-assign, assignment]

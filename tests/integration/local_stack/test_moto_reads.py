@@ -1,10 +1,11 @@
-"""The local moto server's faster reads answer what moto answers (moto_patches, items 8 and 9).
+"""The local moto server's faster reads answer what moto answers (moto_patches, items 1, 8-10).
 
 A Query without a projection answers the stored items as they are, in the wire format built
 straight from the attribute types: every attribute type comes back as it was written, and a
-projection (which builds new items) still leaves the stored ones whole. SQS reads the
-clock once per look at a queue: its counts and what a receive hands out stay those of moto.
-The conversion itself is compared with moto's own walk, value by value.
+projection (which builds new items) still leaves the stored ones whole. An item's size (for
+the 1 MB page) is moto's own, and an index query finds its key's items in moto's order, page
+by page. SQS reads the clock once per look at a queue: its counts and what a receive hands out
+stay those of moto. The conversion itself is compared with moto's own walk, value by value.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import base64
 from typing import Any
 
 from moto.core.utils import unix_time_millis
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.sqs.models import Message, Queue
 
@@ -84,6 +85,14 @@ def test_the_wire_format_is_moto_s_own() -> None:
     stored = {name: DynamoType(_on_the_wire(value)) for name, value in EVERY_TYPE.items()}
     answer = {"Items": [stored], "Count": 1}
     assert moto_patches._wire(answer) == dynamo_to_dict(answer)
+
+
+def test_an_item_s_size_is_moto_s_own() -> None:
+    attributes = {name: _on_the_wire(value) for name, value in EVERY_TYPE.items()}
+    attributes["count"] = {"N": "-0012.5000"}
+    attributes["wide"] = {"S": "和平区" * 40}
+    item = Item(DynamoType({"S": "C1"}), DynamoType({"S": "E1"}), attributes)
+    assert moto_patches._item_size(item) == moto_patches._original_item_size(item)
 
 
 def _queue_in_every_state() -> Queue:
