@@ -7,15 +7,25 @@ comparison it also plans the same days in one process with no storage at all
 (`routing_only_*`): what the routing core costs without the emulated AWS around it.
 
     .venv/bin/python benchmarks/city_plan.py [--seed 7] [--date 2026-12-01] [--workers 2]
-        [--districts Heping ...] [--scale 1.0] [--compare-workers]
+        [--districts Heping ...] [--scale 1.0] [--compare-workers] [--routes-out FILE]
+        [--skip-routing-only]
+
+It also prints the CPU seconds each process spent while the night was planned (read from
+/proc: the moto server, the solver workers, this process with the planner and the pump), and
+`--routes-out` writes the stored routes without their timings, sorted, so two commits' plans
+can be compared with `diff` ("same routes").
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from careroute_synthetic.city import generate_city
 from rich.console import Console
@@ -25,6 +35,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Elder, Registry
 from careroute.service_layer.route_plan import plan_day
 from careroute_local import main_job
+from careroute_local.stack import SERVER_MODULE
 
 TARGET_WALL_S = 60.0
 TARGET_P99_MS = 2000.0
@@ -53,16 +64,76 @@ def routing_only(city: Registry, plan_date: date) -> dict[str, float]:
     }
 
 
+def cpu_seconds_by_process() -> dict[int, tuple[str, float]]:
+    """This process and its descendants (pid -> command line, CPU seconds so far), from /proc."""
+    parents: dict[int, int] = {}
+    seconds: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in mine} - mine
+        grew = bool(children)
+        mine |= children
+    found: dict[int, tuple[str, float]] = {}
+    for pid in mine:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        found[pid] = (command, seconds[pid])
+    return found
+
+
+def cpu_spent(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds between two readings, per kind of process."""
+    spent = {"cpu_moto_server_s": 0.0, "cpu_solver_workers_s": 0.0, "cpu_this_process_s": 0.0}
+    for pid, (command, seconds) in after.items():
+        used = seconds - before.get(pid, (command, 0.0))[1]
+        if SERVER_MODULE in command:
+            spent["cpu_moto_server_s"] += used
+        elif pid == os.getpid():
+            spent["cpu_this_process_s"] += used
+        elif "spawn_main" in command:
+            spent["cpu_solver_workers_s"] += used
+    spent["cpu_total_s"] = sum(spent.values())
+    return spent
+
+
+def comparable(routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The routes without what differs from run to run (the solve time, the run id), sorted."""
+    kept = []
+    for document in sorted(routes, key=lambda d: d["steward_id"]):
+        stats = {k: v for k, v in document["stats"].items() if k != "solve_ms"}
+        kept.append({**{k: v for k, v in document.items() if k != "run_id"}, "stats": stats})
+    return kept
+
+
 def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[str, float]:
     started = time.perf_counter()
     city = generate_city(args.seed, as_of=args.date, districts=args.districts, scale=args.scale)
     generated = time.perf_counter() - started
-    alone = routing_only(city, args.date)
+    alone = {} if args.skip_routing_only else routing_only(city, args.date)
     with main_job.local_stack() as (_stack, pump):
         started = time.perf_counter()
         main_job.load_registry(city, args.date, console)
         loaded = time.perf_counter() - started
+        cpu_before = cpu_seconds_by_process()
         run = main_job.plan_night(pump, args.date, console, workers=workers)
+        cpu = cpu_spent(cpu_before, cpu_seconds_by_process())
+    if args.routes_out is not None:
+        args.routes_out.write_text(json.dumps(comparable(run.routes), indent=1, sort_keys=True))
     s = run.summary
     return {
         "communities": len(city.communities),
@@ -79,6 +150,7 @@ def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[s
         "solve_p99_ms": s.solve_ms_p99,
         "solve_max_ms": s.solve_ms_max,
         "jobs_failed": run.dead_letters,
+        **cpu,
         **alone,
     }
 
@@ -90,6 +162,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--districts", nargs="+")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--routes-out", type=Path, help="write the stored routes here")
+    parser.add_argument(
+        "--skip-routing-only", action="store_true", help="leave out the storage-free run"
+    )
     parser.add_argument(
         "--compare-workers", action="store_true", help="also run with 1 worker, side by side"
     )
