@@ -4,12 +4,12 @@ read back with every check of `careroute data import` (careroute.adapters.data_c
 stored by the data-set import (careroute.service_layer.data_import). The deployed functions
 read only what was imported; none of them imports careroute_synthetic.
 
-Canteens and facilities are loaded with the registry (main_job.load_registry); each load
-replaces both lists, so a re-imported city keeps no stale canteen. A day's orders are loaded
-just before its meals are planned (care_flows_job.plan_meals). Everything is drawn with
-MEAL_SEED whatever the city's seed: the same city always gets the same canteens, facilities
-and orders. A city given as files (`careroute run --data DIR`) uses none of this: its data
-sets are the folder's (main_job.load_data_sets).
+Canteens, facilities and hospitals are loaded with the registry (main_job.load_registry);
+each load replaces the lists, so a re-imported city keeps no stale canteen. A day's orders are
+loaded just before its meals are planned (care_flows_job.plan_meals). Everything is drawn with
+MEAL_SEED whatever the city's seed: the same city always gets the same canteens, facilities,
+hospitals and orders. A city given as files (`careroute run --data DIR`) uses none of this: its
+data sets are the folder's (main_job.load_data_sets).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from careroute_synthetic.data_sets import lunch_orders
 from careroute_synthetic.facilities import generate_facilities
+from careroute_synthetic.hospitals import hospitals_of
 from careroute_synthetic.meals import MEAL_SEED, generate_canteens
 
 from careroute.domain.vocabulary import Community, Elder, Registry
@@ -56,17 +57,21 @@ def places(communities: Iterable[Community], elders: Iterable[Elder] = ()) -> Re
 class Loaded:
     canteens: int
     facilities: int
+    hospitals: int
 
 
 def load_canteens_and_facilities(communities: Iterable[Community]) -> Loaded:
-    """The city's canteens and facilities (day-care centres, stations, the canteens)."""
+    """The city's canteens, facilities (day-care centres, stations, the canteens) and
+    hospitals."""
     ordered = sorted(communities, key=lambda c: c.community_id)
     sites = generate_canteens(ordered, MEAL_SEED)
     data = DataSets(
-        canteens=sites, service_facilities=generate_facilities(ordered, MEAL_SEED, sites)
+        canteens=sites,
+        service_facilities=generate_facilities(ordered, MEAL_SEED, sites),
+        hospitals=hospitals_of(ordered, MEAL_SEED),
     )
     written = import_synthetic(data, places(ordered))
-    return Loaded(written["canteens"], written["service_facilities"])
+    return Loaded(written["canteens"], written["service_facilities"], written["hospitals"])
 
 
 def load_lunch_orders(

@@ -3,9 +3,9 @@ stack imports (through the same CSV files and import a city's own data goes thro
 what `careroute data generate` writes next to the registry.
 
 The same seeds as each generator's own use: the city's seed for inspections, devices,
-assessments, home-service orders and benefit claims, MEAL_SEED for canteens, facilities and
-lunch orders (the same city always gets the same canteens), MARKET_SEED for the home-service
-market.
+assessments, home-service orders and benefit claims, MEAL_SEED for canteens, facilities,
+hospitals and lunch orders (the same city always gets the same canteens), MARKET_SEED for the
+home-service market.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from careroute_synthetic.assessments import generate_assessments
 from careroute_synthetic.benefit_claims import synthetic_claims
 from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.facilities import generate_facilities
+from careroute_synthetic.hospitals import hospitals_of
 from careroute_synthetic.inspections import generate_inspections
 from careroute_synthetic.meals import MEAL_SEED, daily_orders, generate_canteens
 from careroute_synthetic.orders import synthetic_orders
@@ -53,6 +54,7 @@ def synthetic_data_sets(
         assessors=assessors,
         assessment_requests=requests,
         service_facilities=generate_facilities(communities, MEAL_SEED, canteens),
+        hospitals=hospitals_of(communities, MEAL_SEED),
     )
 
 

@@ -19,6 +19,7 @@ from careroute.adapters.memory_beds import MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_benefits import MemoryBenefitClaims
 from careroute.adapters.memory_circle import MemoryFacilities
 from careroute.adapters.memory_day_care import MemoryDayCare
+from careroute.adapters.memory_hospitals import MemoryHospitals
 from careroute.adapters.memory_incidents import MemoryDevices
 from careroute.adapters.memory_inspections import MemoryInspectionTargets, MemoryInspectors
 from careroute.adapters.memory_meal_bookings import MemoryMealBookings
@@ -118,4 +119,5 @@ def memory_ports() -> DataSetLoading:
         day_care=MemoryDayCare(),
         claims=MemoryBenefitClaims(),
         orders=MemoryOrders(MemoryQuota(), MemoryDayPlans()),
+        hospitals=MemoryHospitals(),
     )

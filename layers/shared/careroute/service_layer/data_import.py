@@ -1,11 +1,11 @@
 """Load the validated data sets besides the registry: inspection targets and inspectors,
 home devices, the home-service market, canteens and lunch orders, assessors and assessment
 requests, the service facilities of the 15-minute circle, home care beds, lunch bookings,
-day-care bookings, benefit claims and home-service orders.
+day-care bookings, benefit claims, home-service orders and hospitals.
 
-Each data set is given whole or not at all (None: left as stored). Canteens and facilities
-replace the stored list (a closed canteen is never planned again); the others are stored by
-key, so an item left out of a later import stays, and re-running an interrupted import
+Each data set is given whole or not at all (None: left as stored). Canteens, facilities and
+hospitals replace the stored list (a closed canteen is never planned again); the others are
+stored by key, so an item left out of a later import stays, and re-running an interrupted import
 converges (a bed, a lunch booking or a day-care booking imported replaces the stored one of
 its id whole; a centre's places booked are recounted from its bookings; an order imported
 replaces the stored one of its id with its steps, its free minutes charged to the elder's
@@ -26,6 +26,7 @@ from careroute.domain.beds import HomeCareBed
 from careroute.domain.benefits import BenefitClaim
 from careroute.domain.day_care import DayCareBooking
 from careroute.domain.devices import Device
+from careroute.domain.hospitals import Hospital
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.domain.meals import MealBooking
 from careroute.domain.order_history import OrderHistory
@@ -49,6 +50,7 @@ from careroute.service_layer.ports import (
     ServiceProviders,
 )
 from careroute.service_layer.ports.benefits import BenefitClaims
+from careroute.service_layer.ports.hospitals import HospitalDirectory
 
 T = TypeVar("T")
 
@@ -76,6 +78,7 @@ class DataSets:
     day_care_bookings: tuple[DayCareBooking, ...] | None = None
     benefit_claims: tuple[BenefitClaim, ...] | None = None
     orders: tuple[OrderHistory, ...] | None = None
+    hospitals: tuple[Hospital, ...] | None = None
 
     @property
     def market(self) -> ServiceMarket | None:
@@ -108,6 +111,7 @@ class DataSetLoading:
     day_care: DayCareBookings
     claims: BenefitClaims
     orders: OrderRepository
+    hospitals: HospitalDirectory
 
 
 def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
@@ -137,6 +141,7 @@ def import_data_sets(data: DataSets, ports: DataSetLoading) -> dict[str, int]:
     store("day_care_bookings", data.day_care_bookings, ports.day_care.import_bookings)
     store("benefit_claims", data.benefit_claims, ports.claims.import_claims)
     store("orders", data.orders, ports.orders.import_orders)
+    store("hospitals", data.hospitals, ports.hospitals.replace_hospitals)
     return written
 
 

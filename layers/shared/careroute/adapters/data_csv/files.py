@@ -22,6 +22,7 @@ from careroute.adapters.data_csv.home_services import (
     PROVIDERS,
     SERVICE_WORKERS,
 )
+from careroute.adapters.data_csv.hospitals import HOSPITALS
 from careroute.adapters.data_csv.inspections import INSPECTION_TARGETS, INSPECTORS
 from careroute.adapters.data_csv.meal_bookings import MEAL_BOOKINGS
 from careroute.adapters.data_csv.meals import CANTEENS, MEAL_ORDERS
@@ -45,6 +46,7 @@ FILES: tuple[DataFile[Any], ...] = (
     DAY_CARE_BOOKINGS,
     BENEFIT_CLAIMS,
     ORDERS,
+    HOSPITALS,
 )
 FILE_ORDER = {spec.name: position for position, spec in enumerate(FILES)}
 """The order problems are reported in."""

@@ -26,6 +26,7 @@ from careroute.adapters.dynamodb.assessment_repositories import (
 from careroute.adapters.dynamodb.bed_repositories import DynamoBeds, DynamoBedVisits
 from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
+from careroute.adapters.dynamodb.hospitals import DynamoHospitals
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices
 from careroute.adapters.dynamodb.inspection_repositories import (
     DynamoInspectionTargets,
@@ -53,6 +54,7 @@ def data_set_loading() -> DataSetLoading:
         day_care=day_care.DynamoDayCare(),
         claims=DynamoBenefitClaims(),
         orders=DynamoOrders(),
+        hospitals=DynamoHospitals(),
     )
 
 
@@ -83,4 +85,5 @@ def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
         day_care_bookings=tuple(day_care.all_bookings()),
         benefit_claims=tuple(c for d in districts for c in benefit_claims.claims_in(d)),
         orders=tuple(h for d in districts for h in DynamoOrders().histories_of_district(d)),
+        hospitals=tuple(DynamoHospitals().all_hospitals()),
     )
