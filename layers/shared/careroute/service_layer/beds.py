@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from careroute import routing
 from careroute.domain.access import Caller, Role
 from careroute.domain.bed_visits import (
     BedVisit,
@@ -41,8 +40,6 @@ from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.providers import Provider
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
-from careroute.planning.bed_horizon import day_candidates, plan_bed_horizon, provider_capacity
-from careroute.planning.beds import bed_plan, bed_problem
 from careroute.service_layer.elders import require_official_of
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -261,7 +258,12 @@ def plan_provider_day(
 ) -> dict[str, Any]:
     """Route the provider's bed visits the horizon gives to `day` (on its deadline: mandatory)
     over its workers; store one route per worker (a re-plan replaces them). The plan's
-    summary, with the horizon's counts."""
+    summary, with the horizon's counts. (The planners are imported here: the API function
+    serving beds, orders and hours loads this module and plans nothing.)"""
+    from careroute import routing
+    from careroute.planning.bed_horizon import day_candidates, plan_bed_horizon, provider_capacity
+    from careroute.planning.beds import bed_plan, bed_problem
+
     beds = [
         b for b in ports.beds.beds_of_district(provider.district_id)
         if b.provider_id == provider.provider_id
