@@ -21,9 +21,11 @@ from careroute.domain.vocabulary import (
     ElderStatus,
     Finding,
     FindingCategory,
+    GeoPoint,
     Outcome,
     Registry,
     Severity,
+    Stay,
     Tier,
     VisitRecord,
 )
@@ -234,3 +236,33 @@ def test_a_record_for_an_elder_not_in_the_registry_changes_no_elder_but_still_co
     [all_tiers] = [r for r in backend.projection.coverage.read_coverage(stranger.month, scope)
                    if r["tier"] == "ALL"]  # fmt: skip
     assert all_tiers["outcomes"]["hospitalised"] == 1
+
+
+def test_a_stay_is_kept_while_visits_are_made_there_and_cleared_by_a_visit_at_home(
+    backend: Backend, small_city: Registry
+) -> None:
+    """Found gone to hospital, with the hospital named: the elder is hospitalised there. A
+    visit made at the hospital keeps the elder hospitalised (and the month visited); the
+    next visit at home makes the elder active with no stay."""
+    city = loaded(backend, small_city)
+    elders = backend.recording.elders
+    e = city.elders[2]
+    ward = Stay("市第一医院", GeoPoint(41.80, 123.43))
+    found = replace(visit(city, 1, Outcome.HOSPITALISED, MORNING, elder=2), stay=ward)
+    there = replace(
+        visit(city, 2, Outcome.VISITED, MORNING + timedelta(days=3), elder=2), stay=ward
+    )
+    home = visit(city, 3, Outcome.VISITED, MORNING + timedelta(days=9), elder=2)
+
+    project(found, POLICY, backend.projection)
+    stored = elders.get_elder(e.community_id, e.elder_id, consistent=True)
+    assert (stored.status, stored.stay) == (ElderStatus.HOSPITALISED, ward)
+    project(there, POLICY, backend.projection)
+    stored = elders.get_elder(e.community_id, e.elder_id, consistent=True)
+    assert (stored.status, stored.stay) == (ElderStatus.HOSPITALISED, ward)
+    assert stored.last_visited_on == there.local_date
+    project(found, POLICY, backend.projection)  # a late repeat changes nothing
+    project(home, POLICY, backend.projection)
+    stored = elders.get_elder(e.community_id, e.elder_id, consistent=True)
+    assert (stored.status, stored.stay) == (ElderStatus.ACTIVE, None)
+    assert stored.last_visited_on == home.local_date

@@ -4,6 +4,7 @@ records change nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, timedelta
 
 import pytest
@@ -19,9 +20,11 @@ from careroute.domain.vocabulary import (
     ElderStatus,
     Finding,
     FindingCategory,
+    GeoPoint,
     Outcome,
     Registry,
     Severity,
+    Stay,
     Tier,
     VisitRecord,
     china_date,
@@ -187,6 +190,25 @@ def test_a_later_completed_visit_brings_a_hospitalised_elder_back_to_active(
     newest = changes(elder)[0]
     assert (newest.old, newest.new, newest.actor.role) == ("hospitalised", "active", "steward")
     assert "'visited'" in newest.reason and len(changes(elder)) == 2
+
+
+def test_a_visit_made_in_hospital_keeps_the_elder_hospitalised_at_the_stay_through_the_stream(
+    loaded_stack: EventPump, elder: Elder
+) -> None:
+    ward = Stay("市第一医院", GeoPoint(41.80, 123.43))
+    for visit_id, outcome, hours_ago in (
+        ("v-found", Outcome.HOSPITALISED, 30),
+        ("v-ward", Outcome.VISITED, 2),
+    ):
+        visit = a_visit_to(
+            elder, visit_id, NOW - timedelta(hours=hours_ago), steward_id="W0001",
+            tier=Tier.T3, outcome=outcome, recorded_at=NOW,
+        )  # fmt: skip
+        save_visit_once(replace(visit, stay=ward), request_hash=f"hash-{visit_id}")
+        project(loaded_stack)
+        after = stored(elder)
+        assert (after.status, after.stay) == (ElderStatus.HOSPITALISED, ward)
+    assert after.last_visited_on == visit.local_date
 
 
 @pytest.mark.parametrize("outcome", [Outcome.MOVED, Outcome.DECEASED])

@@ -180,7 +180,8 @@ class MemoryElders:
             if sort_key in state.changes:
                 return False
             state.changes[sort_key] = entry
-        state.elder = replace(state.elder, status=change.target)
+        stay = state.elder.stay if change.target is change.expected else None
+        state.elder = replace(state.elder, status=change.target, stay=change.stay or stay)
         state.status_changed_at = change.at
         return True
 

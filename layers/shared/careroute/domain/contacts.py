@@ -23,10 +23,4 @@ class ContactPolicy:
 
 def parse_contact_policy(table: Any, where: str) -> ContactPolicy:
     """The optional `[contacts]` table; ValueError naming the key at fault."""
-
-    def yes_or_no(value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise ValueError(f"{where}.count_toward_monthly: expected true or false, got {value!r}")
-        return value
-
-    return settings_table(ContactPolicy(), table, where, {"count_toward_monthly": yes_or_no})
+    return settings_table(ContactPolicy(), table, where, {})

@@ -23,8 +23,8 @@ def with_fields(elder: Elder, values: Mapping[str, Any]) -> Elder:
     """The elder with `values` (API values of ELDER_FIELDS names) in place of its own."""
     changed = elder
     for name, value in values.items():
-        if name == "status":
-            changed = replace(changed, status=ElderStatus(value))
+        if name == "status":  # an official's change of status ends any known stay
+            changed = replace(changed, status=ElderStatus(value), stay=None)
         elif name == "categories":
             changed = replace(changed, categories=frozenset(Category(c) for c in value))
         elif name == "address":

@@ -16,6 +16,7 @@ from careroute.domain.assessment_instrument import Instrument, parse_instrument
 from careroute.domain.beds import BedPolicy, parse_bed_policy
 from careroute.domain.benefits import ApprovalRules, parse_approval
 from careroute.domain.contacts import ContactPolicy, parse_contact_policy
+from careroute.domain.stays import StayPolicy, parse_stay_policy
 from careroute.domain.day_care import DayCarePolicy, parse_day_care_policy
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
@@ -107,6 +108,8 @@ class Policy:
     """Day-care places and respite beds per centre (optional `[day_care]`, day_care.py)."""
     contacts: ContactPolicy = field(default_factory=ContactPolicy)
     """Whether a phone or video contact covers the month (optional `[contacts]`, contacts.py)."""
+    stays: StayPolicy = field(default_factory=StayPolicy)
+    """Whether an elder in hospital is visited there (optional `[stays]`, stays.py)."""
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -258,6 +261,7 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         meals=_section(parse_meal_policy, raw, "meals", source),
         day_care=_section(parse_day_care_policy, raw, "day_care", source),
         contacts=_section(parse_contact_policy, raw, "contacts", source),
+        stays=_section(parse_stay_policy, raw, "stays", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,

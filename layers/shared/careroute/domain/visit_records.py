@@ -18,6 +18,7 @@ from careroute.domain.vocabulary import (
     GeoPoint,
     Outcome,
     Severity,
+    Stay,
     Tier,
     VisitRecord,
 )
@@ -37,6 +38,18 @@ def findings_from_list(raw: Any) -> tuple[Finding, ...]:
     )
 
 
+def stay_to_dict(stay: Stay | None) -> dict[str, Any] | None:
+    if stay is None:
+        return None
+    return {"place": stay.place, "lat": stay.location.lat, "lng": stay.location.lng}
+
+
+def stay_from_dict(raw: Mapping[str, Any] | None) -> Stay | None:
+    if not raw:
+        return None
+    return Stay(str(raw["place"]), GeoPoint(float(raw["lat"]), float(raw["lng"])))
+
+
 def to_document(record: VisitRecord) -> dict[str, Any]:
     location = record.location
     return {
@@ -51,11 +64,13 @@ def to_document(record: VisitRecord) -> dict[str, Any]:
         "notes": record.notes,
         "findings": findings_to_list(record.findings),
         "location": {"lat": location.lat, "lng": location.lng} if location else None,
+        "stay": stay_to_dict(record.stay),
     }
 
 
 def from_document(doc: Mapping[str, Any]) -> VisitRecord:
-    """A visit record from `to_document`'s shape (notes, findings and location optional)."""
+    """A visit record from `to_document`'s shape (notes, findings, location and stay
+    optional)."""
     location = doc.get("location")
     return VisitRecord(
         visit_id=str(doc["visit_id"]),
@@ -71,4 +86,5 @@ def from_document(doc: Mapping[str, Any]) -> VisitRecord:
         notes=str(doc.get("notes") or ""),
         findings=findings_from_list(doc.get("findings")),
         location=GeoPoint(float(location["lat"]), float(location["lng"])) if location else None,
+        stay=stay_from_dict(doc.get("stay")),
     )

@@ -168,6 +168,15 @@ class GeoPoint:
 
 
 @dataclass(frozen=True)
+class Stay:
+    """Where an elder in hospital is staying (the hospital's name and place), as the steward
+    learned it: the month's visit is made there while the elder cannot be met at home."""
+
+    place: str
+    location: GeoPoint
+
+
+@dataclass(frozen=True)
 class Community:
     """A residential community (社区) with its place in the street and district hierarchy."""
 
@@ -257,6 +266,9 @@ class Elder:
     contacted_on: date | None = None
     """The local date of the last phone or video contact (None if never): it covers the
     elder's month when the policy counts contacts, never the tier's cadence."""
+    stay: Stay | None = None
+    """Where the elder is staying while hospitalised, if the steward learned it (None
+    otherwise, and whenever the elder is not hospitalised)."""
 
     def month_covered(self, day: date, contacts_count: bool) -> bool:
         """Whether `day`'s calendar month is covered for the monthly rule: the last completed
@@ -300,6 +312,9 @@ class VisitRecord:
     findings: tuple[Finding, ...] = ()
     location: GeoPoint | None = None
     """Where the phone was when the outcome was recorded, if it said."""
+    stay: Stay | None = None
+    """Where the elder is staying away from home: on a hospitalised outcome, the hospital the
+    steward learned of; on a visit, that it was made there (the elder stays hospitalised)."""
 
     def __post_init__(self) -> None:
         if self.visited_at.tzinfo is None or self.recorded_at.tzinfo is None:

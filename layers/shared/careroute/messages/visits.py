@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from careroute.domain.vocabulary import Finding, FindingCategory, GeoPoint, Outcome, Severity
+from careroute.domain.vocabulary import (
+    Finding,
+    FindingCategory,
+    GeoPoint,
+    Outcome,
+    Severity,
+    Stay,
+)
 from careroute.messages.base import Message
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -131,6 +138,21 @@ class LocationBody(Message):
         return GeoPoint(self.lat, self.lng)
 
 
+class StayBody(Message):
+    """Where an elder away from home is staying: the hospital's name and its map point."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    place: str = Field(min_length=1, max_length=100)
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+
+    def to_domain(self) -> Stay:
+        return Stay(self.place, GeoPoint(self.lat, self.lng))
+
+
+STAY_OUTCOMES = frozenset({Outcome.HOSPITALISED, Outcome.VISITED})
+"""The outcomes a stay goes with: found gone to hospital (and where), or visited there."""
 MAX_FINDINGS = 20
 
 
@@ -151,8 +173,24 @@ class OutcomeFields(Message):
     notes: str = Field(default="", max_length=2000)
     findings: list[FindingBody] = Field(default_factory=list, max_length=MAX_FINDINGS)
     location: LocationBody | None = Field(default=None, description="The phone's GPS point")
+    stay: StayBody | None = Field(
+        default=None,
+        description=(
+            "Where the elder is staying away from home: with 'hospitalised', the hospital the"
+            " steward learned of (the month's visit is then planned there); with 'visited',"
+            " that the visit was made there (the elder stays hospitalised)"
+        ),
+    )
 
     _offset = field_validator("visited_at")(require_offset)
+
+    @model_validator(mode="after")
+    def _stay_fits_outcome(self) -> OutcomeFields:
+        if self.stay is not None and self.outcome not in STAY_OUTCOMES:
+            raise ValueError(
+                f"stay goes only with outcome 'hospitalised' or 'visited', not '{self.outcome}'"
+            )
+        return self
 
 
 class VisitRequest(OutcomeFields):

@@ -4,7 +4,10 @@ the elder it was about.
 A stream record may arrive two or three times and out of order, so every elder update is a
 conditional maximum or keyed to the visit time, and safe to repeat:
 
-- visited: `last_visited_on` moves forward; a hospitalised elder is active again (home).
+- visited: `last_visited_on` moves forward; a hospitalised elder is active again (home),
+  unless the visit was made where the elder is staying (the record's `stay`: in hospital).
+- hospitalised with a stay: the elder's stay is stored with the status (the planner plans the
+  month's visit there); any change of status without one clears it.
 - phone or video contact: `contacted_on` moves forward (whatever the policy says: the
   planner and the checks read the policy's `[contacts]` to decide whether it covers the
   month; it never covers the cadence).
@@ -94,7 +97,7 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
         elders.mark_attempt(record.community_id, record.elder_id, record.visited_at)
         open_unreachable_ticket(ports.visits, ports.tickets, record, policy.retries)
     if record.outcome in STATUS_AFTER:
-        target = STATUS_AFTER[record.outcome]
+        target = status_after(record)
         before = apply_status(elders, record, target)
         if before is not None:
             after = replace(before, status=target)
@@ -106,6 +109,14 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
     if record.findings:
         open_tickets(ports.tickets, record, policy.tickets)
     return ports.coverage.project_visit(record, policy.contacts.count_toward_monthly)
+
+
+def status_after(record: VisitRecord) -> ElderStatus:
+    """The status the record leaves the elder in: a visit made where the elder is staying
+    away from home (hospital) leaves the elder hospitalised, any other visit home."""
+    if record.outcome is Outcome.VISITED and record.stay is not None:
+        return ElderStatus.HOSPITALISED
+    return STATUS_AFTER[record.outcome]
 
 
 def status_reason(record: VisitRecord) -> str:
@@ -145,10 +156,10 @@ def apply_status(elders: ElderRepository, record: VisitRecord, target: ElderStat
                 reason=status_reason(record),
             )
             change = (f"visit-{record.visit_id}", entry)
-        if elders.change_status(
-            StatusChange(
-                record.community_id, record.elder_id, expected, target, record.visited_at, change
-            )
-        ):
+        at = record.visited_at
+        status = StatusChange(
+            record.community_id, record.elder_id, expected, target, at, change, record.stay
+        )
+        if elders.change_status(status):
             return current if target is not expected else None
     return None

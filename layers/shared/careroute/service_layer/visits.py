@@ -126,4 +126,5 @@ def visit_record(
         notes=request.notes,
         findings=tuple(finding.to_domain() for finding in request.findings),
         location=request.location.to_domain() if request.location else None,
+        stay=request.stay.to_domain() if request.stay else None,
     )

@@ -41,6 +41,8 @@ from careroute.domain.vocabulary import (
     Community,
     Elder,
     ElderStatus,
+    GeoPoint,
+    Stay,
     Steward,
     TimeWindow,
     TravelMode,
@@ -104,6 +106,10 @@ class ElderModel(TableModel, Located, Windowed):
     """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
     care_level = UnicodeAttribute(null=True)
     """Graded by a needs assessment (assessments.py); absent until the first one."""
+    stay_place = UnicodeAttribute(null=True)
+    stay_lat = NumberAttribute(null=True)
+    stay_lng = NumberAttribute(null=True)
+    """Where the elder is staying while hospitalised (Stay); absent: not known, or home."""
 
 
 def _optional_date(text: str | None) -> date | None:
@@ -160,7 +166,14 @@ def _elder(item: ElderModel) -> Elder:
         phone=item.phone or "",
         guardian=item.guardian or "",
         guardian_phone=item.guardian_phone or "",
+        stay=_stay(item),
     )
+
+
+def _stay(item: ElderModel) -> Stay | None:
+    if item.stay_place is None or item.stay_lat is None or item.stay_lng is None:
+        return None
+    return Stay(item.stay_place, GeoPoint(float(item.stay_lat), float(item.stay_lng)))
 
 
 def _community_item(c: Community) -> CommunityModel:
@@ -209,6 +222,9 @@ def _elder_item(e: Elder) -> ElderModel:
         phone=e.phone or None,
         guardian=e.guardian or None,
         guardian_phone=e.guardian_phone or None,
+        stay_place=e.stay.place if e.stay else None,
+        stay_lat=e.stay.location.lat if e.stay else None,
+        stay_lng=e.stay.location.lng if e.stay else None,
     )
 
 
@@ -355,6 +371,14 @@ def add_benefit_task(community_id: str, elder_id: str, rule_id: str) -> bool:
     return apply_update((item, actions, condition), "add a benefit task")
 
 
+def _stay_removed() -> list[Any]:
+    return [
+        ElderModel.stay_place.remove(),
+        ElderModel.stay_lat.remove(),
+        ElderModel.stay_lng.remove(),
+    ]
+
+
 def status_update(change: StatusChange) -> tuple[Model, list[Any], Any]:
     """The conditional update applying `change`'s status, observed at `change.at`.
 
@@ -366,6 +390,15 @@ def status_update(change: StatusChange) -> tuple[Model, list[Any], Any]:
     actions: list[Any] = [ElderModel.status_changed_at.set(when)]
     if change.target is not change.expected:
         actions.append(ElderModel.status.set(change.target.value))
+    stay = change.stay
+    if stay is not None:
+        actions += [
+            ElderModel.stay_place.set(stay.place),
+            ElderModel.stay_lat.set(stay.location.lat),
+            ElderModel.stay_lng.set(stay.location.lng),
+        ]
+    elif change.target is not change.expected:
+        actions += _stay_removed()
     condition = (
         ElderModel.elder_id.exists()
         & (ElderModel.status == change.expected.value)
@@ -413,4 +446,5 @@ def elder_change(elder: Elder, new: dict[str, Any]) -> tuple[Model, list[Any], A
             condition &= attribute == ELDER_FIELDS[name](elder)
     if "status" in new:  # a visit outcome older than this change must not undo it
         actions.append(ElderModel.status_changed_at.set(instant_text(clock.now())))
+        actions += _stay_removed()  # a stay ends with the status it came with
     return item, actions, condition

@@ -22,7 +22,7 @@ from careroute.adapters.dynamodb.registry import ElderModel
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if, transaction
 from careroute.domain.errors import KEY_REUSED, ConflictError
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.visit_records import findings_to_list, from_document
+from careroute.domain.visit_records import findings_to_list, from_document, stay_to_dict
 from careroute.domain.vocabulary import Elder, VisitRecord
 
 STRING_FIELDS = (
@@ -44,6 +44,8 @@ class VisitModel(TableModel, InScopes):
     findings = JSONAttribute(null=True)
     lat = NumberAttribute(null=True)
     lng = NumberAttribute(null=True)
+    stay = JSONAttribute(null=True)
+    """{place, lat, lng}: where the elder was staying away from home (hospital); absent: home."""
     request_hash = UnicodeAttribute()
     """Fingerprint of the request that created the visit: tells a retry from a key reuse."""
     by_elder = index("elder-index", "elder_id", range_key="visited_at")
@@ -60,6 +62,7 @@ def to_record(item: VisitModel) -> VisitRecord:
             "notes": item.notes,
             "findings": item.findings,
             "location": _location(item.lat, item.lng),
+            "stay": item.stay,
         }
     )
 
@@ -78,6 +81,7 @@ def _item(record: VisitRecord, request_hash: str) -> VisitModel:
         findings=findings_to_list(record.findings) or None,
         lat=record.location.lat if record.location else None,
         lng=record.location.lng if record.location else None,
+        stay=stay_to_dict(record.stay),
         request_hash=request_hash,
     )
 
@@ -161,7 +165,8 @@ def record_from_image(image: dict[str, object]) -> VisitRecord:
             raise ValueError(f"visit stream image lacks string attribute {name!r}")
     findings = json.loads(str(image["findings"])) if image.get("findings") else None
     location = _location(image.get("lat"), image.get("lng"))
-    return from_document({**image, "findings": findings, "location": location})
+    stay = json.loads(str(image["stay"])) if image.get("stay") else None
+    return from_document({**image, "findings": findings, "location": location, "stay": stay})
 
 
 def elder_visits_in_month(elder_id: str, month: str) -> Iterator[VisitRecord]:

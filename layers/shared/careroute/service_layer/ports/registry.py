@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from careroute.domain.coverage import Scope
 from careroute.domain.elder_history import Entry
-from careroute.domain.vocabulary import Community, Elder, ElderStatus, Steward
+from careroute.domain.vocabulary import Community, Elder, ElderStatus, Stay, Steward
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class StatusChange:
     target: ElderStatus
     at: datetime
     history: tuple[str, Entry] | None = None
+    stay: Stay | None = None
+    """Where the elder is staying (hospital), stored with the status; None on a change of
+    status clears the stored one, on a confirmation keeps it."""
 
 
 class CommunityRepository(Protocol):
