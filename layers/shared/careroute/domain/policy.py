@@ -16,7 +16,6 @@ from careroute.domain.assessment_instrument import Instrument, parse_instrument
 from careroute.domain.beds import BedPolicy, parse_bed_policy
 from careroute.domain.benefits import ApprovalRules, parse_approval
 from careroute.domain.contacts import ContactPolicy, parse_contact_policy
-from careroute.domain.stays import StayPolicy, parse_stay_policy
 from careroute.domain.day_care import DayCarePolicy, parse_day_care_policy
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
@@ -26,6 +25,7 @@ from careroute.domain.meals import MealPolicy, parse_meal_policy
 from careroute.domain.policy_tables import known_table
 from careroute.domain.quota import HomeServicePolicy, parse_home_services
 from careroute.domain.retries import RetryPolicy, parse_retry_policy
+from careroute.domain.stays import StayPolicy, parse_stay_policy
 from careroute.domain.ticket_duty import DutyRota, parse_duty
 from careroute.domain.tickets import TicketSla
 from careroute.domain.vocabulary import Category, Elder, Tier, TravelMode

@@ -50,7 +50,8 @@ def settings_table(
     """The section's settings from its optional table, over `default` (a settings dataclass):
     a key is one of its fields; its value is read by `parsers[key]` where there is one, else
     must be of the type of the default's value (an integer serves for a decimal; true and
-    false are no numbers, and only they serve for a yes-or-no). ValueError naming the key at fault, or the section's own check's."""
+    false are no numbers, and only they serve for a yes-or-no). ValueError naming the key at
+    fault, or the section's own check's."""
     table = known_table(table, [f.name for f in fields(default)], where)
     values: dict[str, Any] = {}
     for key, value in table.items():
