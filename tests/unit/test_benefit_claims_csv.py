@@ -31,7 +31,7 @@ from careroute.domain.registry_rules import ID_NUMBER_REASON
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.service_layer.data_import import DataSetLoading, DataSets, import_data_sets
 from tests.csv_rows import edit_cells, load_rows, save_rows
-from tests.unit.test_data_sets_csv import memory_ports
+from tests.unit.data_set_files import import_errors, memory_ports
 
 AS_OF = date(2026, 12, 1)
 FILE = "benefit_claims.csv"
@@ -95,12 +95,6 @@ def claims_of_every_status(city: Registry) -> tuple[BenefitClaim, ...]:
 def directory(city: Registry, tmp_path: Path) -> Path:
     write_data_sets(tmp_path, DataSets(benefit_claims=claims_of_every_status(city)))
     return tmp_path
-
-
-def import_errors(directory: Path, city: Registry, stored: Stored | None = None) -> list[RowError]:
-    with pytest.raises(DataImportError) as caught:
-        read_data_sets(directory, city, stored=stored)
-    return caught.value.errors
 
 
 def line_of(directory: Path, status: str, rule: str = "") -> int:

@@ -11,42 +11,36 @@ from pathlib import Path
 
 import pytest
 from careroute_synthetic.beds import bed_market, generate_beds
-from careroute_synthetic.city import generate_city
-from careroute_synthetic.data_sets import synthetic_data_sets
 
 from careroute.adapters.data_csv import Stored, read_data_sets, write_data_sets
 from careroute.adapters.memory_beds import MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_day_care import MemoryDayCare
 from careroute.adapters.memory_meal_bookings import MemoryMealBookings
 from careroute.adapters.memory_meals import MemoryMealOrders
-from careroute.adapters.registry_csv import DataImportError, RowError
+from careroute.adapters.registry_csv import RowError
 from careroute.domain.bed_visits import last_served
 from careroute.domain.beds import BedStatus
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking, DayCarePolicy
 from careroute.domain.meals import MealBooking, MealMode
-from careroute.domain.policy import load_policy
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 from careroute.planning.service_circle import FacilityKind
 from careroute.service_layer.data_import import DataSets
 from tests.csv_rows import edit_cells, load_rows
+from tests.unit.data_set_files import AS_OF, import_errors
 
-AS_OF = date(2026, 12, 1)
-LUNCH_DAY = date(2026, 12, 2)
 NEW_FILES = ("home_care_beds.csv", "bed_visits.csv", "meal_bookings.csv", "day_care_bookings.csv")
 PLACED_AT = datetime(2026, 12, 1, 8, 30, tzinfo=CHINA_TZ)
 
 
 @pytest.fixture(scope="module")
-def city() -> Registry:
-    """Eight Heping communities (~1,000 elders)."""
-    return generate_city(11, as_of=AS_OF, districts=["Heping"], scale=0.05)
+def city(csv_city: Registry) -> Registry:
+    return csv_city
 
 
 @pytest.fixture(scope="module")
-def data(city: Registry) -> DataSets:
-    base = synthetic_data_sets(city, 11, AS_OF, load_policy(), lunch_day=LUNCH_DAY)
-    return with_programmes(city, base, AS_OF)
+def data(csv_city: Registry, csv_data: DataSets) -> DataSets:
+    return with_programmes(csv_city, csv_data, AS_OF)
 
 
 def with_programmes(city: Registry, base: DataSets, as_of: date) -> DataSets:
@@ -289,12 +283,6 @@ BAD_CELLS = [
     ("day_care_bookings.csv", {"community_id": "C9999"}, "community_id", "unknown community"),
     ("day_care_bookings.csv", {"booked_by": ""}, "booked_by", "is empty (required)"),
 ]
-
-
-def import_errors(directory: Path, city: Registry, stored: Stored | None = None) -> list[RowError]:
-    with pytest.raises(DataImportError) as caught:
-        read_data_sets(directory, city, stored=stored)
-    return caught.value.errors
 
 
 @pytest.mark.parametrize(("file", "cells", "field", "reason"), BAD_CELLS)
