@@ -19,6 +19,7 @@ from careroute.entrypoints.api_routes import (
     bureau,
     capacity,
     exports,
+    hospitals,
     officials,
     registry,
     tickets,
@@ -32,7 +33,7 @@ from careroute.entrypoints.openapi_doc import served_document
 settings = bound_settings()
 app = new_resolver()
 api = ApiSetup(settings, load_policy(settings.policy_file), caller_of(app))
-for area in (visits, officials, registry, bureau, tickets, capacity, exports):
+for area in (visits, officials, registry, bureau, tickets, capacity, exports, hospitals):
     area.add_routes(app, api)
 
 
