@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.expressions.condition import Condition, size
+from pynamodb.expressions.condition import Condition
 
 from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.errors import storage_errors
@@ -102,16 +102,15 @@ def still_as_read(elder: Elder) -> Condition:
     """The stored elder still exists in its community with what a visit record takes from
     it: its street and district, and the tier's inputs (birth date, categories, the urgent
     date). A missing item fails the first comparison (no separate existence clause: each
-    clause costs the emulator time). The categories are a set stored as a list: compared by
-    size and membership."""
+    clause costs the emulator time). The categories are a set, stored as its sorted list by
+    every writer (the registry's import and changes, the assessments): one comparison of the
+    whole list, instead of its size and each member."""
     condition: Condition = (
         (ElderModel.street_id == elder.street_id)
         & (ElderModel.district_id == elder.district_id)
         & (ElderModel.birth_date == elder.birth_date.isoformat())
-        & (size(ElderModel.categories) == len(elder.categories))
+        & (ElderModel.categories == sorted(c.value for c in elder.categories))
     )
-    for category in sorted(elder.categories):
-        condition &= ElderModel.categories.contains(category.value)
     if elder.urgent_until is None:
         condition &= ElderModel.urgent_until.does_not_exist()
     else:
