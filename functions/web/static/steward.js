@@ -4,8 +4,11 @@
 // accepts it; a retry after a lost answer therefore never stores a second visit. A benefit
 // the steward helped the elder apply for goes through the same outbox (the claim's "apply"
 // step: a repeat of it is answered with the claim as it is). Each stop offers a call to the
-// elder and the guardian when the route gives their numbers. A service worker (sw.js) keeps
-// the page, the last routes fetched and the claims, so the page opens with no signal.
+// elder and the guardian when the route gives their numbers. An elder found gone to hospital
+// is recorded with the hospital (nearest to the stop first, or "unknown"): the outcome's
+// `stay`; a stop the route plans at a hospital (its `stay`) says so, and its "visited" posts
+// the same stay. A service worker (sw.js) keeps the page, the last routes fetched, the claims
+// and the hospitals, so the page opens with no signal.
 "use strict";
 
 (async () => {
@@ -16,6 +19,13 @@
   const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
   const SUBSISTENCE = ["subsistence_allowance", "extreme_poverty", "low_income", "none"];
   const CLAIMS_PATH = "benefits/claims?status=notified"; // the steward's community's open claims
+  const HOSPITALS_PATH = "hospitals"; // the city's hospitals, by id (sorted per stop here)
+  const STAYING = "stay"; // the hospital choice's value for the stop's current stay, not listed
+  Object.assign(CR.TEXT, {
+    hospital: ["医院", "Hospital"],
+    hospital_unknown: ["不清楚", "Unknown"],
+    in_hospital: ["在医院", "In hospital"],
+  });
 
   const params = await CR.start().catch(e => { console.warn("sign-in:", e.message); return new URLSearchParams(location.hash.slice(1)); });
   // Signed in in this tab; or not, but this phone's steward: their kept route, sign-in asked.
@@ -24,6 +34,7 @@
   const dateInput = document.getElementById("date");
   let route = null;
   let claims = []; // benefit claims waiting for the steward's help (notified)
+  let hospitals = []; // [{hospital_id, name, district_id, lat, lng}], for the hospitalised outcome
   let timer = null;
   let sending = false;
   let answered = true; // did the last call get an answer? (navigator.onLine may not know)
@@ -65,6 +76,8 @@
       findings: data.get("category") ? [{ category: data.get("category"), severity: data.get("severity") || "normal", note: "" }] : [],
     };
     if (stop.cover && stop.community_id) body.community_id = stop.community_id;
+    const stay = stayOf(stop, body.outcome, data.get("hospital"));
+    if (stay) body.stay = stay;
     queue({ date: route.date, body });
   }
 
@@ -77,6 +90,17 @@
     if (visit && visit.visit_id) body.visit_id = visit.visit_id;
     const { claim_id, elder_id, rule_id } = claim;
     queue({ date: route.date, path: `benefits/claims/${encodeURIComponent(claim_id)}/steps`, claim: { claim_id, elder_id, rule_id }, body });
+  }
+
+  // Where the elder is staying, as the outcome says it: the hospital picked for
+  // "hospitalised" (none when "unknown"), the stop's own stay for "visited" there.
+  function stayOf(stop, outcome, hospitalId) {
+    if (outcome === "hospitalised") {
+      const hospital = hospitals.find(h => h.hospital_id === hospitalId);
+      if (hospital) return { place: hospital.name, lat: hospital.lat, lng: hospital.lng };
+      return hospitalId === STAYING && stop.stay ? stop.stay : null;
+    }
+    return outcome === "visited" && stop.stay ? stop.stay : null;
   }
 
   function queue(item) {
@@ -137,7 +161,7 @@
     document.getElementById("summary").textContent = t("loading");
     try {
       const path = `stewards/${encodeURIComponent(stewardId)}/routes/${day}`;
-      [route, claims] = await Promise.all([signedIn ? CR.api(path) : CR.kept(path), openClaims()]);
+      [route, claims, hospitals] = await Promise.all([signedIn ? CR.api(path) : CR.kept(path), openClaims(), cityHospitals()]);
       if (!route) throw new CR.ApiError(404, null);
     } catch (e) {
       route = null;
@@ -159,6 +183,40 @@
       console.warn("benefit claims unavailable:", e.message);
       return [];
     }
+  }
+
+  // The hospitals for the hospitalised outcome; without an answer only "unknown" is offered.
+  async function cityHospitals() {
+    try {
+      const list = signedIn ? await CR.api(HOSPITALS_PATH) : await CR.kept(HOSPITALS_PATH);
+      return (list && list.hospitals) || [];
+    } catch (e) {
+      console.warn("hospitals unavailable:", e.message);
+      return [];
+    }
+  }
+
+  // Metres between two points (haversine): orders the hospitals from a stop.
+  function metres(a, b) {
+    const rad = Math.PI / 180;
+    const dLat = (b.lat - a.lat) * rad, dLng = (b.lng - a.lng) * rad;
+    const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  // The hospital choice: "unknown" first (the steward may not know yet), then the stop's
+  // current stay when it is not a listed hospital, then the hospitals nearest to the stop
+  // (the elder's home, or the hospital the route plans the visit at) first. The current
+  // stay is picked to begin with, else "unknown".
+  function hospitalChoice(stop) {
+    const near = hospitals.map(h => ({ h, m: metres(stop, h) })).sort((a, b) => a.m - b.m || (a.h.hospital_id < b.h.hospital_id ? -1 : 1));
+    const listed = stop.stay && hospitals.some(h => h.name === stop.stay.place);
+    return el("label", { class: "hospital", hidden: true }, t("hospital"), " ",
+      el("select", { name: "hospital", "data-testid": "hospital" },
+        el("option", { value: "", text: t("hospital_unknown") }),
+        stop.stay && !listed ? el("option", { value: STAYING, selected: true, text: stop.stay.place }) : null,
+        near.map(({ h, m }) => el("option", { value: h.hospital_id, selected: Boolean(stop.stay && h.name === stop.stay.place),
+          text: `${h.name} · ${(m / 1000).toFixed(1)} km` }))));
   }
 
   // The service worker, installed on the first visit; that visit waits (briefly) until it
@@ -240,8 +298,11 @@
 
   function stopItem(stop, state) {
     const flags = [stop.mandatory && "mandatory", stop.cover && "cover", stop.retry && "retry"].filter(Boolean);
+    const hospital = hospitalChoice(stop);
     const form = el("form", { onsubmit: e => { e.preventDefault(); enqueue(stop, e.target); } },
-      el("label", {}, t("outcome"), " ", el("select", { name: "outcome" }, OUTCOMES.map(o => el("option", { value: o, text: t(o) })))),
+      el("label", {}, t("outcome"), " ", el("select", { name: "outcome", onchange: e => { hospital.hidden = e.target.value !== "hospitalised"; } },
+        OUTCOMES.map(o => el("option", { value: o, text: t(o) })))),
+      hospital,
       el("label", {}, t("finding"), " ", el("select", { name: "category" }, el("option", { value: "", text: t("none") }), FINDINGS.map(f => el("option", { value: f, text: t(f) })))),
       el("label", {}, t("severity"), " ", el("select", { name: "severity" }, SEVERITIES.map(s => el("option", { value: s, text: t(s) })))),
       el("textarea", { name: "notes", placeholder: t("notes"), maxlength: 2000 }),
@@ -253,6 +314,7 @@
         flags.map(f => el("span", { class: "badge flag", text: t(f) })),
         state ? el("span", { class: `state ${state}`, text: t(state), "data-testid": "state" }) : null),
       el("div", { class: "muted", text: stop.address || "" }),
+      stop.stay ? el("div", { class: "stay", "data-testid": "stay", text: `${t("in_hospital")}: ${stop.stay.place}` }) : null,
       calls(stop),
       el("div", {}, `${t("window")} `, el("span", { "data-testid": "window", text: `${stop.window.start}–${stop.window.end}` }),
         ` · ${t("arrival")} `, el("span", { "data-testid": "arrival", text: stop.arrival }),

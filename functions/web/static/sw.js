@@ -1,7 +1,7 @@
 // The steward page's service worker: after one visit the page opens with no signal. It keeps
-// the page shell (the files below), the last routes fetched and the benefit claims waiting
-// for the steward, and answers from them only when the network does not: online, every
-// answer is fresh. Outcomes are not its business:
+// the page shell (the files below), the last routes fetched, the benefit claims waiting for
+// the steward and the city's hospitals, and answers from them only when the network does
+// not: online, every answer is fresh. Outcomes are not its business:
 // the page queues them in localStorage and sends them, with their keys, when back online.
 "use strict";
 
@@ -11,6 +11,7 @@ const ROUTES_KEPT = 3;
 const SHELL = ["steward.html", "app.css", "config.js", "auth.js", "common.js", "steward.js", "sign-in.json"];
 const ROUTE_PATH = /\/stewards\/[^/]+\/routes\/\d{4}-\d{2}-\d{2}$/;
 const CLAIMS_PATH = /\/benefits\/claims$/; // kept with the routes: sign-out deletes both
+const HOSPITALS_PATH = /\/hospitals$/; // kept with the routes too
 const APP = new URL("./", self.location.href); // <api>/app/
 
 self.addEventListener("install", event => {
@@ -32,7 +33,7 @@ self.addEventListener("fetch", event => {
     event.respondWith(networkFirst(request, SHELL_CACHE, new Request(url.origin + url.pathname)));
   } else if (ROUTE_PATH.test(url.pathname)) {
     event.respondWith(networkFirst(request, ROUTE_CACHE, new Request(url.href)).then(trimRoutes));
-  } else if (CLAIMS_PATH.test(url.pathname)) {
+  } else if (CLAIMS_PATH.test(url.pathname) || HOSPITALS_PATH.test(url.pathname)) {
     event.respondWith(networkFirst(request, ROUTE_CACHE, new Request(url.href)));
   }
 });
