@@ -270,6 +270,17 @@ class Elder:
     """Where the elder is staying while hospitalised, if the steward learned it (None
     otherwise, and whenever the elder is not hospitalised)."""
 
+    @property
+    def staying_at(self) -> Stay | None:
+        """Where a visit meets the elder away from home: the stay, while hospitalised."""
+        return self.stay if self.status is ElderStatus.HOSPITALISED else None
+
+    @property
+    def visit_point(self) -> GeoPoint:
+        """Where a visit meets the elder: at the hospital while staying there, else at home."""
+        stay = self.staying_at
+        return stay.location if stay is not None else self.location
+
     def month_covered(self, day: date, contacts_count: bool) -> bool:
         """Whether `day`'s calendar month is covered for the monthly rule: the last completed
         visit, or the last contact when the policy counts them (`contacts_count`), falls in

@@ -13,6 +13,9 @@ month so the calendar-month rule is spread over the whole month, and gives each 
   minutes of work, visits capped per day), so the work is level across the days; monthly-only
   visits on its earliest day with room, so the month's first tries come in its first weeks.
 
+An elder in hospital whose stay the steward recorded (policy `[stays]`) gets the month's
+visit only, at the hospital, on the first working day with room; their cadence waits.
+
 A visit's next occurrence (e.g. a weekly elder's second visit) follows from the day given to
 the first. Only the first day is acted on; the next night plans again from what happened
 (a rolling horizon), so not-home visits, absences and new urgent findings are absorbed.
@@ -187,7 +190,7 @@ def plan_horizon(
     days = calendar.with_duty().working_days(first_day, last_day)
     if not days:
         return HorizonPlan(first_day, last_day, (), {}, capacity)
-    active = [e for e in elders if e.status is ElderStatus.ACTIVE]
+    active = [e for e in elders if e.status is ElderStatus.ACTIVE or _met_at_stay(e, policy)]
     spread = _assign(active, calendar, days, first_day, last_day, policy, capacity, None)
     level = sum(load.minutes for load in spread.loads.values()) / len(days)
     return _assign(active, calendar, days, first_day, last_day, policy, capacity, level)
@@ -210,7 +213,12 @@ def _assign(
 
     def push(elder: Elder, on: date, occurrence: int) -> None:
         tier = policy.tier_of(elder, on)
-        deadline = _deadline(elder, _days_of(tier, calendar, policy), on, policy)
+        if elder.staying_at is not None:  # in hospital: the month's visit only, no cadence
+            if occurrence > 0 or elder.month_covered(on, policy.contacts.count_toward_monthly):
+                return
+            deadline = working_deadline(month_end(on), calendar, on)
+        else:
+            deadline = _deadline(elder, _days_of(tier, calendar, policy), on, policy)
         if deadline <= last_day:
             waited = elder.last_visited_on or date.min
             heapq.heappush(queue, (deadline, tier.value, waited, elder.elder_id, occurrence, elder))
@@ -230,8 +238,9 @@ def _assign(
         if not open_days:
             continue
         preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
-        if not preferred or (occurrence == 0 and awaits_retry(elder)):
-            # A retry, or a visit past its retry margin: every day waited is a try lost.
+        if not preferred or (occurrence == 0 and (awaits_retry(elder) or elder.staying_at)):
+            # A retry, a visit past its retry margin, or one in hospital (the elder may be
+            # home again any day): every day waited is a try lost.
             day, fitted = first_with_room(allowed, loads, cost, capacity)
         else:
             if rules.cadence_days is None and occurrence == 0:  # the month's first try
@@ -283,6 +292,11 @@ def _at_level(
         if loads[day].has_room(cost, capacity, ceiling):
             return day, True
     return None
+
+
+def _met_at_stay(elder: Elder, policy: Policy) -> bool:
+    """In hospital where the steward recorded, and the policy has stewards visit there."""
+    return policy.stays.visit_in_hospital and elder.staying_at is not None
 
 
 def _days_of(tier: Tier, calendar: WorkCalendar, policy: Policy) -> WorkCalendar:

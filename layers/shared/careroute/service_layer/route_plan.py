@@ -19,6 +19,7 @@ from careroute.domain.due import (
     working_days_between,
 )
 from careroute.domain.policy import Policy
+from careroute.domain.visit_records import stay_to_dict
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Community,
@@ -267,7 +268,7 @@ def plan_day(
         stops=tuple(
             Stop(
                 stop_id=d.elder.elder_id,
-                location=d.elder.location,
+                location=d.elder.visit_point,
                 window=d.window,
                 service_seconds=policy.service_seconds(d.tier),
                 penalty=visit_penalty(d),
@@ -340,8 +341,10 @@ def _document(
                 "address": d.elder.address,
                 **stop_contacts(d.elder),
                 "tier": d.tier.value,
-                "lat": d.elder.location.lat,
-                "lng": d.elder.location.lng,
+                "lat": d.elder.visit_point.lat,
+                "lng": d.elder.visit_point.lng,
+                # In hospital: the visit is made there, and its outcome says so (`stay`).
+                "stay": stay_to_dict(d.elder.staying_at),
                 "window": _window(d.window.start, d.window.end),
                 "arrival": format_clock(planned.arrival),
                 "service_start": format_clock(planned.service_start),
