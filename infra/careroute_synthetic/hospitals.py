@@ -2,7 +2,9 @@
 "沈阳市第四人民医院"), each standing near one of the district's communities.
 
 The steward page offers them when an elder is found gone to hospital, and the planner plans
-that elder's visit at the chosen hospital. Pure: same communities and seed, same hospitals.
+that elder's visit at the chosen hospital. Pure: same communities and seed, same hospitals;
+each district's are drawn on their own, so a city of a few districts has the very hospitals
+those districts have in the whole city (as its communities and elders are the same).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 
 from careroute.domain.hospitals import Hospital
 from careroute.domain.vocabulary import Community
+from careroute_synthetic.city import DISTRICTS
 from careroute_synthetic.places import by_district, point_near
 
 HOSPITALS_PER_DISTRICT = (2, 4)
@@ -22,23 +25,33 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def hospitals_of(communities: Sequence[Community], seed: int) -> tuple[Hospital, ...]:
-    """The city's hospitals, district by district (ids "H001"...): first the district's
-    central hospital ("<district>中心医院"), then numbered city hospitals
-    ("沈阳市第N人民医院", N counting on across the city so every name is unique)."""
-    rng = random.Random(seed)
-    ordered = sorted(communities, key=lambda c: c.community_id)
+    """The city's hospitals, district by district (ids "H0101": district D01's first): the
+    district's central hospital ("<district>中心医院"), then numbered city hospitals
+    ("沈阳市第N人民医院", N from the district's own range, so every name is unique)."""
     found: list[Hospital] = []
-    numbered = 0
-    for district_id, members in sorted(by_district(ordered).items()):
+    ordered = sorted(communities, key=lambda c: c.community_id)
+    groups = sorted(by_district(ordered).items())
+    slots = _district_slots([district_id for district_id, _ in groups])
+    for district_id, members in groups:
+        rng = random.Random(f"{seed}:{district_id}")
         for nth in range(rng.randint(*HOSPITALS_PER_DISTRICT)):
             if nth == 0:
                 name = f"{members[0].district_name}中心医院"
             else:
-                numbered += 1
-                name = f"沈阳市第{chinese_number(numbered)}人民医院"
+                number = slots[district_id] * (HOSPITALS_PER_DISTRICT[1] - 1) + nth
+                name = f"沈阳市第{chinese_number(number)}人民医院"
             where = point_near(rng, rng.choice(members).location, SITE_OFFSET_M)
-            found.append(Hospital(f"H{len(found) + 1:03d}", name, district_id, where))
+            hospital_id = f"H{district_id.removeprefix('D')}{nth + 1:02d}"
+            found.append(Hospital(hospital_id, name, district_id, where))
     return tuple(found)
+
+
+def _district_slots(district_ids: list[str]) -> dict[str, int]:
+    """Each district's place in the city (DISTRICTS' order; a district not among them after
+    those), which fixes the range its hospitals are numbered from."""
+    known = {d.district_id: n for n, d in enumerate(DISTRICTS)}
+    others = sorted(d for d in district_ids if d not in known)
+    return known | {d: len(known) + n for n, d in enumerate(others)}
 
 
 def chinese_number(n: int) -> str:

@@ -25,7 +25,7 @@ test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cel
 
 
 def test_a_hospital_id_given_twice_is_refused(csv_directory: Path, csv_city: Registry) -> None:
-    edit_cells(csv_directory, FILE, 3, {"hospital_id": "H001"})
+    edit_cells(csv_directory, FILE, 3, {"hospital_id": "H0101"})
     errors = import_errors(csv_directory, csv_city)
     assert [(e.file, e.line, e.field) for e in errors] == [(FILE, 3, "hospital_id")]
 

@@ -54,8 +54,17 @@ def test_a_district_has_its_central_hospital_first_and_every_name_is_unique() ->
     ]
     assert hospitals[0].name == "和平区中心医院"
     assert hospitals[1].name == "沈阳市第一人民医院"
+    faku = [h for h in hospitals if h.district_id == "D12"]
+    assert faku[1].name == "沈阳市第三十四人民医院"  # the twelfth district numbers from 34
     assert len({h.name for h in hospitals}) == len(hospitals)
-    assert [h.hospital_id for h in hospitals] == [f"H{n:03d}" for n in range(1, len(hospitals) + 1)]
+    assert [h.hospital_id for h in faku] == [f"H12{n:02d}" for n in range(1, len(faku) + 1)]
+
+
+def test_a_district_alone_has_the_hospitals_it_has_in_the_whole_city() -> None:
+    communities = _communities()
+    whole = hospitals_of(communities, seed=3)
+    heping = [c for c in communities if c.district_id == "D01"]
+    assert hospitals_of(heping, seed=3) == tuple(h for h in whole if h.district_id == "D01")
 
 
 def test_the_same_communities_and_seed_give_the_same_hospitals_in_any_order() -> None:
