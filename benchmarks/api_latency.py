@@ -7,17 +7,22 @@ One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
   every route read made must be in the audit table;
 - POST outcome: p50/p99 over HTTP (token + validation + the visit's conditional write) vs a
   raw boto3 conditional PutItem of a visit item;
-- requests/second of each with 8 concurrent clients (bounded number of requests).
+- requests/second of each with 8 concurrent clients (bounded number of requests);
+- with `--breakdown`, afterwards, where a POST's time goes, each made in turn: over HTTP, in
+  this process through the pump (the token check and the handler, no HTTP server), the
+  transaction the handler sends made with boto3, and the raw PutItem.
 
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
 
-    .venv/bin/python benchmarks/api_latency.py [--requests 300]
+    .venv/bin/python benchmarks/api_latency.py [--requests 300] [--breakdown]
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import json
 import os
 import threading
 import time
@@ -25,6 +30,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 from rich.console import Console
@@ -49,6 +55,35 @@ def interleaved(
     """`n` timings of each call, made alternately: (HTTP ms, raw ms)."""
     pairs = [(elapsed_ms(http, i), elapsed_ms(raw, i)) for i in range(n)]
     return [h for h, _ in pairs], [r for _, r in pairs]
+
+
+def in_turn(n: int, calls: Mapping[str, Callable[[int], None]]) -> dict[str, list[float]]:
+    """`n` timings (ms) of each call, the calls made one after the other in turn."""
+    timings: dict[str, list[float]] = {name: [] for name in calls}
+    for i in range(n):
+        for name, call in calls.items():
+            timings[name].append(elapsed_ms(call, i))
+    return timings
+
+
+def sent_transaction(stack: LocalStack, post: Callable[[int], None]) -> dict[str, Any]:
+    """The TransactWriteItems parameters the API function sends for one `post`, as sent."""
+    from careroute.adapters.dynamodb.visits import VisitModel
+
+    sent: dict[str, Any] = {}
+
+    def keep(params: dict[str, Any], **_: Any) -> None:
+        sent.update(copy.deepcopy(params))
+
+    events = VisitModel._get_connection().connection.client.meta.events
+    event = "provide-client-params.dynamodb.TransactWriteItems"
+    events.register(event, keep)
+    try:
+        post(-1)
+    finally:
+        events.unregister(event, keep)
+    sent.pop("ClientRequestToken", None)  # one per call: boto3 makes a new one
+    return sent
 
 
 def per_second(
@@ -100,6 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--breakdown", action="store_true", help="where a POST's time goes")
     args = parser.parse_args()
     load_at_start = os.getloadavg()
     today, city = heping_today(scale=0.05)
@@ -174,6 +210,45 @@ def main() -> None:
             "GET route": per_second(args.clients, total, get_with, session.headers),
             "POST outcome": per_second(args.clients, total, post_with, session.headers),
         }
+        breakdown: dict[str, list[float]] = {}
+        if args.breakdown:
+            token = str(session.headers["authorization"])
+
+            def post_in_process(i: int) -> None:
+                response = pump.invoke_http(
+                    "POST",
+                    "/visits",
+                    headers={
+                        "authorization": token,
+                        "content-type": "application/json",
+                        "idempotency-key": f"b-{uuid.uuid4().hex}",
+                    },
+                    body=json.dumps(
+                        {
+                            "elder_id": elder_id,
+                            "outcome": "visited",
+                            "visited_at": (now - timedelta(seconds=i)).isoformat(),
+                        }
+                    ),
+                )
+                assert response.status == 201, response.body
+
+            transaction = sent_transaction(stack, post_http)
+
+            def transaction_raw(i: int) -> None:
+                sent = copy.deepcopy(transaction)
+                sent["TransactItems"][1]["Put"]["Item"]["visit_id"] = {"S": uuid.uuid4().hex}
+                dynamodb.transact_write_items(**sent)
+
+            breakdown = in_turn(
+                n,
+                {
+                    "POST over HTTP": post_http,
+                    "POST in this process through the pump (no HTTP server)": post_in_process,
+                    "the handler's transaction, made with boto3": transaction_raw,
+                    "raw conditional PutItem": put_raw,
+                },
+            )
         server.shutdown()
         stop_delivery.set()
         delivery.join()
@@ -201,6 +276,14 @@ def main() -> None:
         )
     for name, rate in rps.items():
         print(f"{name} with {args.clients} concurrent clients: {rate:.0f} requests/s")
+    if breakdown:
+        raw_p50 = percentile(breakdown["raw conditional PutItem"], 0.5) or 1.0
+        print(f"where a POST's time goes ({n} of each, made in turn):")
+        print("| call | p50 ms | p99 ms | p50 / raw PutItem p50 |")
+        print("|---|---:|---:|---:|")
+        for name, timings in breakdown.items():
+            p50, p99 = percentile(timings, 0.5) or 0.0, percentile(timings, 0.99) or 0.0
+            print(f"| {name} | {p50:.2f} | {p99:.2f} | {p50 / raw_p50:.2f}x |")
     print(f"audit: {audited} route reads stored for {route_reads} route reads made")
     if audited != route_reads:
         raise SystemExit("a route read is missing from the audit")
