@@ -4,7 +4,6 @@ synthetic city (no stack needed), the same figures as the module, and bad input 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from careroute_synthetic.city import generate_city
@@ -13,16 +12,14 @@ from careroute_synthetic.facilities import city_facilities
 from careroute.domain.policy import load_policy
 from careroute.planning.service_circle import service_circle
 from careroute.service_layer.service_circle import walking
-from tests.conftest import TODAY, cli_environment
+from tests.conftest import TODAY
+from tests.e2e.cli import careroute
 
-CLI = [sys.executable, "-m", "careroute_local.cli", "circle"]
 SMALL = ["--seed", "3", "--districts", "Hunnan", "Faku", "--scale", "0.2"]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = cli_environment(CAREROUTE_DATA_DIR=str(cwd / "var"), COLUMNS="120")
-    return subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)  # fmt: skip
+    return careroute("circle", *args, cwd=cwd, COLUMNS="120")
 
 
 def test_the_table_shows_each_district_and_the_city_as_the_module_computes(tmp_path: Path) -> None:

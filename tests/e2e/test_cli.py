@@ -6,21 +6,11 @@ import csv
 import json
 import socket
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 from careroute.adapters.registry_csv import read_registry
-from tests.conftest import cli_environment
-
-CLI = [sys.executable, "-m", "careroute_local.cli"]
-
-
-def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = cli_environment(CAREROUTE_DATA_DIR=str(cwd / "var"))
-    return subprocess.run(
-        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+from tests.e2e.cli import careroute
 
 
 def generate_small_city(cwd: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:

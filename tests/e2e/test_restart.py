@@ -12,7 +12,6 @@ import http.client
 import json
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -28,20 +27,14 @@ import boto3
 from careroute_local.dev_auth import DevIssuer
 from careroute_local.stack import free_port
 from tests.conftest import china_now, cli_environment
+from tests.e2e.cli import CLI, careroute
 
-CLI = [sys.executable, "-m", "careroute_local.cli"]
 SMALL_CITY = ["--districts", "Heping", "--scale", "0.05", "--workers", "1"]
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _env(home: Path) -> dict[str, str]:
     return cli_environment(CAREROUTE_DATA_DIR=str(home / "var"))
-
-
-def careroute(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args], cwd=home, env=_env(home), capture_output=True, text=True, timeout=300
-    )
 
 
 @contextmanager
@@ -125,7 +118,7 @@ def stored_visit_ids(stack: dict[str, Any]) -> list[str]:
 def wait_until_coverage_matches(home: Path, month: str) -> subprocess.CompletedProcess[str]:
     deadline = time.monotonic() + 60
     while True:
-        check = careroute(home, "coverage", "--month", month)
+        check = careroute("coverage", "--month", month, cwd=home)
         if check.returncode == 0 or time.monotonic() > deadline:
             return check
         time.sleep(1)
@@ -218,8 +211,8 @@ def test_kill_9_mid_nightly_plan_resumes_the_unfinished_jobs(tmp_path: Path) -> 
         first.send_signal(signal.SIGKILL)  # the tick fanned out; the solver is at work
     jobs = next(iter(json.loads(state.read_text())["plans"].values()))
 
-    again = careroute(tmp_path, "run", *SMALL_CITY, "--scale", "0.15", "--no-serve",
-                      "--export", str(plan))  # fmt: skip
+    again = careroute("run", *SMALL_CITY, "--scale", "0.15", "--no-serve",
+                      "--export", str(plan), cwd=tmp_path)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert "Resumed from" in again.stderr
     document = json.loads(plan.read_text("utf-8"))
@@ -230,25 +223,25 @@ def test_kill_9_mid_nightly_plan_resumes_the_unfinished_jobs(tmp_path: Path) -> 
 
 
 def test_reset_asks_first_and_deletes_only_with_consent(tmp_path: Path) -> None:
-    result = careroute(tmp_path, "run", *SMALL_CITY, "--no-serve")
+    result = careroute("run", *SMALL_CITY, "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     state = tmp_path / "var" / "state"
     assert (state / "journal.jsonl").stat().st_size > 0
 
-    refused = careroute(tmp_path, "reset")  # no terminal to ask on: refuse
+    refused = careroute("reset", cwd=tmp_path)  # no terminal to ask on: refuse
     assert refused.returncode == 2 and "--yes" in refused.stderr
     assert state.exists()
-    done = careroute(tmp_path, "reset", "--yes")
+    done = careroute("reset", "--yes", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert not state.exists()
-    fresh = careroute(tmp_path, "run", *SMALL_CITY, "--no-serve")
+    fresh = careroute("run", *SMALL_CITY, "--no-serve", cwd=tmp_path)
     assert "Resumed from" not in fresh.stderr and "loading registry" in fresh.stderr
 
 
 def test_a_second_run_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
     with main_job(tmp_path, "--port", str(free_port())) as first:
         wait_for_api(tmp_path, first)
-        second = careroute(tmp_path, "run", *SMALL_CITY, "--port", "0", "--no-serve")
-        busy = careroute(tmp_path, "reset", "--yes")
+        second = careroute("run", *SMALL_CITY, "--port", "0", "--no-serve", cwd=tmp_path)
+        busy = careroute("reset", "--yes", cwd=tmp_path)
     assert second.returncode == 2 and "another `careroute run`" in second.stderr
     assert busy.returncode == 2 and (tmp_path / "var" / "state").exists()

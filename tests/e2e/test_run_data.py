@@ -16,7 +16,8 @@ import pytest
 from careroute.adapters.data_csv import FILES
 from careroute_local.stack import free_port
 from tests.conftest import cli_environment
-from tests.e2e.test_cli import CLI, careroute, generate_small_city
+from tests.e2e.cli import CLI, careroute
+from tests.e2e.test_cli import generate_small_city
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,16 +12,7 @@ from typing import Any
 import pytest
 
 from careroute_local.simulation.causes import excused
-from tests.conftest import cli_environment
-
-CLI = [sys.executable, "-m", "careroute_local.cli"]
-
-
-def careroute(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = cli_environment(CAREROUTE_DATA_DIR=str(cwd / "var"))
-    return subprocess.run(
-        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+from tests.e2e.cli import careroute
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import cli_environment
-from tests.e2e.test_simulation import careroute
+from tests.e2e.cli import careroute
 
 MONTH = (
     "simulate", "--month", "2026-12", "--seed", "3", "--districts", "Heping", "--scale", "0.03",
