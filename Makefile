@@ -17,7 +17,7 @@ export SAM_CLI_TELEMETRY := 0
 SEED ?= 7
 ARGS ?=
 
-.PHONY: help dev run test test-dates lint build typecheck openapi unit integration e2e bench clean
+.PHONY: help dev run test every-test test-dates lint build typecheck openapi unit integration e2e bench clean
 
 help:
 	@echo "make run        - local stack, synthetic Shenyang, tomorrow's plan, API serving"
@@ -85,11 +85,14 @@ $(CHROMIUM):
 # Both cores: one pytest worker (and one moto server) per core.
 PYTEST := $(BIN)/pytest -n 2
 
-# The three virtualenvs install side by side (mostly waiting on the network), then lint and
-# typecheck run side by side; then every test on both cores. --durations names the slowest
-# tests at the end of the run (where to look when the suite grows).
+# The three virtualenvs install side by side (mostly waiting on the network); every test starts
+# on both cores as soon as .venv is ready, beside lint and typecheck (which fill the cores while
+# the tests wait on their moto servers and subprocesses). Each target's output is printed whole
+# when it ends. --durations names the slowest tests (where to look when the suite grows).
 test:
-	$(MAKE) --jobs=3 --output-sync=target lint typecheck $(CHROMIUM)
+	$(MAKE) --jobs=3 --output-sync=target lint typecheck every-test
+
+every-test: $(STAMP) $(CHROMIUM)
 	$(PYTEST) --durations=15
 
 # Tests take "today" from CAREROUTE_TEST_TODAY (default in tests/conftest.py). These dates are
