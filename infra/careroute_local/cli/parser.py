@@ -174,6 +174,7 @@ SIMULATED_RATES = (
     ("sick", 0.02, "chance a working steward falls sick on a day (1-3 days)"),
     ("resend", 0.02, "share of daily batches a phone sends twice"),
     ("appointment_kept", 0.95, "share of booked retries the elder keeps"),
+    ("stay_known", 0.9, "share of hospital stays whose hospital the steward learns"),
 )
 """The simulation's rates `simulate` takes as options (the field of `Rates`, its option's
 default and help): `--not-home`, `--refuse`, ...; the other rates keep their defaults."""

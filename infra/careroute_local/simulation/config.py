@@ -37,6 +37,9 @@ class Rates:
     appointment_kept: float = 0.95
     """Share of booked retries (a stop marked `appointment`) the elder keeps; drawn on its
     own for each appointment. 1 - not_home - refuse assumes no benefit from booking."""
+    stay_known: float = 0.9
+    """Share of hospital stays whose hospital the steward learns (from the family or the
+    neighbours) when the elder is found gone: the outcome then says where (`stay`)."""
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():

@@ -13,6 +13,9 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from careroute_synthetic.hospitals import hospitals_of
+from careroute_synthetic.meals import MEAL_SEED
+
 from careroute.domain import clock
 from careroute.domain.compliance import Compliance, ElderBaseline, month_bounds, stricter
 from careroute.domain.policy import Policy
@@ -49,6 +52,11 @@ def simulate(
     """
     warnings.filterwarnings("ignore", "No application metrics to publish")
     run = Run(config, city, policy)
+    for hospital in hospitals_of(city.communities, MEAL_SEED):  # as `careroute run` loads
+        run.hospitals[hospital.district_id] = (
+            *run.hospitals.get(hospital.district_id, ()),
+            hospital,
+        )
     started = time.perf_counter()
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)

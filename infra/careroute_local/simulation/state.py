@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from careroute.domain.compliance import ElderBaseline, StatusPeriod
+from careroute.domain.hospitals import Hospital
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.domain.vocabulary import Elder, ElderStatus, Registry
 from careroute_local.simulation.config import SimulationConfig
 
 
@@ -113,11 +114,22 @@ class Run:
     """The elders with an "unreachable" ticket (any month's) at the month's end."""
     ticket_sla: dict[str, Any] = field(default_factory=dict)
     """The `tickets` block of GET /coverage for the city at the month's end."""
+    hospitals: dict[str, tuple[Hospital, ...]] = field(default_factory=dict)
+    """Each district's hospitals (synthetic): where an elder found gone to hospital stays."""
     forecast_flagged: tuple[str, ...] = ()
     """Communities the capacity forecast, made before the month at the run's rates, said
     cannot reach 100 % unaided (`careroute capacity`)."""
     forecast_streets: tuple[str, ...] = ()
     """Streets it said cannot cover their own communities' shortfalls."""
+
+    registry_elders: dict[str, Elder] = field(default_factory=dict, repr=False)
+    """The city's elders by id, as the registry had them at the month's start (`elder`)."""
+
+    def elder(self, elder_id: str) -> Elder:
+        """The elder as the registry had it at the month's start."""
+        if not self.registry_elders:
+            self.registry_elders.update((e.elder_id, e) for e in self.city.elders)
+        return self.registry_elders[elder_id]
 
     def note(self, text: str) -> None:
         if text not in self.notes:

@@ -4,6 +4,7 @@ offline batch (sometimes twice, as a phone retries), and what the API answered t
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from careroute.domain import clock
 from careroute.domain.vocabulary import (
     ElderStatus,
     FindingCategory,
+    GeoPoint,
     Outcome,
     Severity,
     Steward,
@@ -35,13 +37,18 @@ def idempotency_key(day: date, steward_id: str, elder_id: str) -> str:
 
 
 def _outcome(
-    run: Run, day: date, elder_id: str, appointment: bool
+    run: Run, day: date, elder_id: str, appointment: bool, at_stay: bool = False
 ) -> tuple[Outcome, list[dict[str, str]]]:
     state = run.elders.get(elder_id)
-    if state is not None and state.status is not ElderStatus.ACTIVE:
-        return Outcome(state.status.value), []  # planned anyway: the door tells
     rates = run.config.rates
     rng = draw(run.config.seed, "outcome", day, elder_id)
+    in_hospital = state is not None and state.status is ElderStatus.HOSPITALISED
+    if at_stay:  # at the hospital: the elder is in the ward (a refusal is still possible)
+        if not in_hospital:
+            return Outcome.NOT_HOME, []  # discharged before the visit: the bed is empty
+        return (Outcome.REFUSED, []) if rng.random() < rates.refuse else _visited(rng, run)
+    if state is not None and state.status is not ElderStatus.ACTIVE:
+        return Outcome(state.status.value), []  # planned anyway: the door tells
     u = rng.random()
     draws = [
         (Outcome.DECEASED, rates.deceased),
@@ -58,6 +65,12 @@ def _outcome(
         kept = draw(run.config.seed, "appointment", day, elder_id).random()
         if kept >= rates.appointment_kept:
             return Outcome.NOT_HOME, []
+    return _visited(rng, run)
+
+
+def _visited(rng: random.Random, run: Run) -> tuple[Outcome, list[dict[str, str]]]:
+    """A completed visit, with a finding now and then."""
+    rates = run.config.rates
     findings: list[dict[str, str]] = []
     if rng.random() < rates.finding:
         severity = (
@@ -86,7 +99,8 @@ def walk_route(
     for stop in route["stops"]:
         elder_id = stop["elder_id"]
         community_id = stop.get("community_id") or route["community_id"]
-        outcome, findings = _outcome(run, day, elder_id, bool(stop.get("appointment")))
+        at_stay = stop.get("stay") is not None
+        outcome, findings = _outcome(run, day, elder_id, bool(stop.get("appointment")), at_stay)
         end = parse_clock(stop["service_end"])
         last_end = max(last_end, end)
         item: dict[str, Any] = {
@@ -96,6 +110,9 @@ def walk_route(
             "idempotency_key": idempotency_key(day, steward.steward_id, elder_id),
             "location": {"lat": stop["lat"], "lng": stop["lng"]},
         }
+        stay = stop["stay"] if at_stay else _stay_learned(run, day, elder_id, outcome)
+        if stay is not None and outcome in (Outcome.VISITED, Outcome.HOSPITALISED):
+            item["stay"] = stay
         if findings:
             item["findings"] = findings
             run.totals["findings"] += 1
@@ -123,6 +140,29 @@ def walk_route(
             run.totals["resend_mismatches"] += 1
             run.note(f"{day}: a resent batch of {steward.steward_id} was answered differently")
     return [r["visit"] for r in answer["results"] if r.get("visit")]
+
+
+def _stay_learned(run: Run, day: date, elder_id: str, outcome: Outcome) -> dict[str, Any] | None:
+    """Where an elder found gone to hospital is staying, when the steward learns it (the
+    share `stay_known` of stays): one of the two hospitals of the elder's district nearest
+    to home. Drawn once per stay (keyed by its first day), so every try of one stay names
+    the same hospital."""
+    if outcome is not Outcome.HOSPITALISED:
+        return None
+    state = run.elders.get(elder_id)
+    began = state.paused[-1][1] if state and state.status is ElderStatus.HOSPITALISED else day
+    rng = draw(run.config.seed, "hospital", began, elder_id)
+    elder = run.elder(elder_id)
+    hospitals = run.hospitals.get(elder.district_id, ())
+    if not hospitals or rng.random() >= run.config.rates.stay_known:
+        return None
+    nearest = sorted(hospitals, key=lambda h: _squared_distance(h.location, elder.location))
+    hospital = rng.choice(nearest[:2])
+    return {"place": hospital.name, "lat": hospital.location.lat, "lng": hospital.location.lng}
+
+
+def _squared_distance(a: GeoPoint, b: GeoPoint) -> float:
+    return (a.lat - b.lat) ** 2 + (a.lng - b.lng) ** 2
 
 
 def _visit_ids(answer: dict[str, Any]) -> list[str | None]:
