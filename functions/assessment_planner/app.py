@@ -1,6 +1,10 @@
 """Nightly needs-assessment planner: a Scheduler tick -> next day's routes for every
 district's assessors (open requests by deadline, qualified assessors only)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -25,3 +29,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     summary = fleets_planned(day, "districts", districts, unassigned_mandatory=missed)
     count_metrics(AssessmentsPlanned=summary["planned"], AssessmentsMandatoryUnassigned=missed)
     return reported("assessment routes planned", summary)
+
+
+cold_start.loaded()

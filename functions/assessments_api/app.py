@@ -3,6 +3,10 @@ an assessor reads a route for a date and posts the instrument's scores, which gi
 level (one result per Idempotency-Key; a replay answers the stored result and stores
 nothing); officials read the district's request figures."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -68,3 +72,6 @@ def get_summary(scope: DistrictScopeQuery = "city") -> AssessmentSummary:
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()

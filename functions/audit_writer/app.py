@@ -8,6 +8,10 @@ fails the invocation after the good ones are stored: Lambda retries the batch, t
 in AuditDLQ for an operator, rather than an audit record going missing unseen.
 """
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 import json
 from typing import Any
 
@@ -41,3 +45,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if len(kept) < len(reads):
         raise ValueError(f"{len(reads) - len(kept)} log lines matched no audit read")
     return {"lines": len(lines), "stored": stored}
+
+
+cold_start.loaded()

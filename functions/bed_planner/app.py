@@ -2,6 +2,10 @@
 provider with beds (beds due that day mandatory, beds due soon optional), one route per
 worker, through the fleet router and its validator."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -26,3 +30,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     summary = fleets_planned(day, "providers", providers, unassigned_mandatory=missed)
     count_metrics(BedVisitsPlanned=summary["planned"], BedVisitsMandatoryUnassigned=missed)
     return reported("bed routes planned", summary)
+
+
+cold_start.loaded()

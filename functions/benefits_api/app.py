@@ -4,6 +4,10 @@ or refuses it (the same day by default), the district office records each month 
 offices list their claims and read the figures (claims by status, decisions on time, yuan
 paid in a month)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from dataclasses import replace
 from typing import Annotated
 
@@ -63,3 +67,6 @@ def get_summary(
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()

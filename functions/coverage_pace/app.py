@@ -2,6 +2,10 @@
 elders visited this month vs the share of its working days done, as CloudWatch metrics
 (the CoverageBehindPace alarm watches CoverageLagPoints)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -35,3 +39,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "lag_points": pace.lag_points,
     }
     return reported("coverage pace", summary)
+
+
+cold_start.loaded()

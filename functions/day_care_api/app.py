@@ -2,6 +2,10 @@
 or a respite stay at a centre and cancels it before it starts; anyone signed in reads a
 centre's free places; officials read each centre's month of place-days offered and booked."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from datetime import date
 from typing import Annotated, Any
 
@@ -78,3 +82,6 @@ def get_day_care(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()

@@ -7,6 +7,10 @@ is one conditional transaction). Only INSERT records are orders to dispatch: eve
 change of an order is a step of an order already placed.
 """
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from datetime import timedelta
 from typing import Any
 
@@ -57,3 +61,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "expired": sum(1 for r in results if r.status == "expired"),
     }
     return reported("waiting orders retried", summary)
+
+
+cold_start.loaded()

@@ -2,6 +2,10 @@
 office ticket, a task for their next visit and a benefit claim, and the office is told (once
 per elder per rule)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from dataclasses import replace
 from typing import Any
 
@@ -27,3 +31,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     report = scan(china_date(at), at, rules.benefits, rules.tickets, ports)
     count_metrics(BenefitTicketsOpened=report.notified, **report.told.metrics())
     return reported("benefit scan done", report.summary())
+
+
+cold_start.loaded()

@@ -1,6 +1,10 @@
 """Hourly escalator: a Scheduler tick -> tickets no steward can reach in time go to the duty
 officer, then open tickets past due move up a level, and whoever held and holds each is told."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -39,3 +43,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         **done.told.summary(),
     }
     return reported("tickets escalated", summary)
+
+
+cold_start.loaded()

@@ -1,6 +1,10 @@
 """Minute escalator: a Scheduler tick -> stalled incidents are dispatched again, incidents
 not acknowledged in time move up a level; responders and offices are told."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from dataclasses import replace
 from typing import Any
 
@@ -33,3 +37,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         **run.told.summary(),
     }
     return reported("incidents escalated", summary)
+
+
+cold_start.loaded()

@@ -3,6 +3,10 @@ records acknowledgement, arrival and outcome; officials read incidents in their 
 the monthly response report. The visit itself is on the responder's route
 (GET /stewards/{id}/routes/{date}, stop with `incident_id`)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -86,3 +90,6 @@ def get_report(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()

@@ -1,6 +1,10 @@
 """Inspection solver: SQS district jobs -> fleet routes for the district's inspectors
 (partial batch failures)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -33,3 +37,6 @@ def record_handler(record: SQSRecord) -> None:
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return sqs_batch(event, context, record_handler)
+
+
+cold_start.loaded()

@@ -3,6 +3,10 @@ Idempotency-Key; rectification items become follow-up tickets once); district of
 the city admin read the month's inspection progress (due vs done vs overdue) and the care
 institutions' beds, occupancy and star ratings."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -69,3 +73,6 @@ def get_institutions(scope: DistrictScopeQuery = "city") -> InstitutionReport:
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()

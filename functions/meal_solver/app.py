@@ -1,6 +1,10 @@
 """Meal solver: SQS canteen jobs -> the day's lunch orders (meal orders table) -> validated
 delivery routes per canteen and day (partial batch failures)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -29,3 +33,6 @@ def record_handler(record: SQSRecord) -> None:
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return sqs_batch(event, context, record_handler)
+
+
+cold_start.loaded()

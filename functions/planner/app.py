@@ -1,5 +1,9 @@
 """Nightly planner: a Scheduler tick -> one SQS plan job per community for the next day."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -32,3 +36,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "uncovered": result.uncovered,
     }
     return reported("plan jobs sent", summary)
+
+
+cold_start.loaded()

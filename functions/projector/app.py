@@ -1,6 +1,10 @@
 """Projector: visits stream -> monthly coverage counters (exactly once per visit) and the
 elder's registry entry (last visit or attempt, status, urgent tier; idempotent)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
@@ -37,3 +41,6 @@ def record_handler(record: DynamoDBRecord) -> None:
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return stream_batch(event, context, record_handler)
+
+
+cold_start.loaded()

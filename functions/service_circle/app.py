@@ -2,6 +2,10 @@
 15 minutes' walk of a service facility (the service-facilities table) per district and
 community, and who is outside (elder ids only)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -27,3 +31,6 @@ def get_circle(
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()

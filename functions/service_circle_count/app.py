@@ -3,6 +3,10 @@ registry counted within or outside 15 minutes' walk of a facility, one stored it
 community, street, district and the city, which GET /coverage reads (one item per report
 instead of every elder of its scope)."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -30,3 +34,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     count_metrics(ServiceCircleElders=elders, ServiceCircleWithin=within)
     summary = {"date": day.isoformat(), "scopes": len(counts), "elders": elders, "within": within}
     return reported("service circle counted", summary)
+
+
+cold_start.loaded()

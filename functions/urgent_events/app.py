@@ -2,6 +2,10 @@
 the best responder's route, who is told (partial batch failures: only what failed is retried).
 A bad event (malformed, unknown device, ...) goes to the DLQ at once with its reason."""
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 from dataclasses import replace
 from typing import Any
 
@@ -47,3 +51,6 @@ def record_handler(record: SQSRecord) -> None:
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return sqs_batch(event, context, record_handler)
+
+
+cold_start.loaded()

@@ -10,6 +10,10 @@ outlines as GeoJSON) and GET /coverage/daily (the month's coverage day by day), 
 GET /coverage.
 """
 
+from careroute.entrypoints import cold_start  # first: the collector paused while loading
+
+# isort: split
+
 import base64
 import json
 from http import HTTPStatus
@@ -121,3 +125,6 @@ def get_coverage_daily(month: MonthQuery, scope: ScopeQuery = "city") -> dict[st
 
 
 lambda_handler = http_handler(app)
+
+
+cold_start.loaded()
