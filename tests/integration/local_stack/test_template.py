@@ -84,6 +84,7 @@ def test_real_template_wiring() -> None:
         "PUT /policy",
         "GET /holidays",
         "PUT /holidays",
+        "GET /hospitals",
         "GET /tickets",
         "POST /tickets/{ticket_id}/close",
         "GET /exports/coverage",
