@@ -75,9 +75,15 @@ def served_requests(served: tuple[EventPump, str]) -> Iterator[list[str]]:
         del pump._http
 
 
+PAGE_READY_MS = 90_000
+"""How long a page may take to show its sign-in button: it does once its scripts have run and
+asked the API who is signed in, which took over the click's default 30 s once on a loaded
+machine (a month simulation and the suite on two cores)."""
+
+
 def sign_in(page: Any, url: str, user: str) -> None:
     """From a page asking to sign in: the issuer's page, pick `user`, back on the page."""
-    page.locator("#signin-button").click()
+    page.locator("#signin-button").click(timeout=PAGE_READY_MS)
     page.wait_for_url("**/local/auth/oauth2/authorize?*")
     page.locator("select[name=user]").select_option(user)
     page.locator("#sign-in").click()
