@@ -5,11 +5,11 @@ ward, and a ward visit after the discharge finds the bed empty."""
 from datetime import date, timedelta
 
 from careroute_synthetic.city import generate_city
-from careroute_synthetic.hospitals import hospitals_of
 
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import ElderStatus, Outcome
 from careroute_local.simulation.config import Rates, SimulationConfig
+from careroute_local.simulation.month import hospitals_by_district
 from careroute_local.simulation.state import ElderState, Run
 from careroute_local.simulation.visits import _outcome, _stay_learned
 
@@ -19,9 +19,7 @@ DAY = date(2026, 12, 10)
 def _run() -> Run:
     city = generate_city(5, as_of=date(2026, 11, 30), districts=["Heping"], scale=0.05)
     run = Run(SimulationConfig(month="2026-12", rates=Rates()), city, load_policy())
-    for hospital in hospitals_of(city.communities, 5):
-        district = hospital.district_id
-        run.hospitals[district] = (*run.hospitals.get(district, ()), hospital)
+    run.hospitals = hospitals_by_district(city)
     for elder in city.elders:
         run.elders[elder.elder_id] = ElderState(
             elder.elder_id, elder.community_id, ElderStatus.ACTIVE

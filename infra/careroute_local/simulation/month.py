@@ -18,6 +18,7 @@ from careroute_synthetic.meals import MEAL_SEED
 
 from careroute.domain import clock
 from careroute.domain.compliance import Compliance, ElderBaseline, month_bounds, stricter
+from careroute.domain.hospitals import Hospital
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Category, ElderStatus, Registry
 from careroute.planning.capacity import Assumptions, forecast
@@ -52,11 +53,7 @@ def simulate(
     """
     warnings.filterwarnings("ignore", "No application metrics to publish")
     run = Run(config, city, policy)
-    for hospital in hospitals_of(city.communities, MEAL_SEED):  # as `careroute run` loads
-        run.hospitals[hospital.district_id] = (
-            *run.hospitals.get(hospital.district_id, ()),
-            hospital,
-        )
+    run.hospitals = hospitals_by_district(city)
     started = time.perf_counter()
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
@@ -108,6 +105,14 @@ def _engine(run: Run, sim_clock: clock.SimulatedClock, console: Any) -> Iterator
 
     with stack_engine(run, sim_clock, console) as engine:
         yield engine
+
+
+def hospitals_by_district(city: Registry) -> dict[str, tuple[Hospital, ...]]:
+    """The city's hospitals, district by district: the ones `careroute run` loads."""
+    found: dict[str, tuple[Hospital, ...]] = {}
+    for hospital in hospitals_of(city.communities, MEAL_SEED):
+        found[hospital.district_id] = (*found.get(hospital.district_id, ()), hospital)
+    return found
 
 
 def _baseline(run: Run) -> None:
