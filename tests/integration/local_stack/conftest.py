@@ -306,3 +306,10 @@ def pump(module_pump: EventPump, stack: LocalStack, log_dir: Path) -> EventPump:
     for path in log_dir.glob("*.jsonl"):
         path.unlink()
     return module_pump
+
+
+@pytest.fixture
+def empty_careroute(session_pump: EventPump) -> LocalStack:
+    """The session's CareRoute stack with every table and queue emptied."""
+    session_pump.stack.reset()
+    return session_pump.stack

@@ -19,7 +19,7 @@ from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.sqs.models import Message, Queue
 
 from careroute_local import moto_patches
-from careroute_local.pump import EventPump
+from careroute_local.stack import LocalStack
 
 EVERY_TYPE: dict[str, dict[str, Any]] = {
     "text": {"S": "王秀英"},
@@ -45,11 +45,9 @@ def _on_the_wire(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def test_a_query_answers_every_attribute_type_as_written(session_pump: EventPump) -> None:
-    pump = session_pump
-    pump.stack.reset()
-    dynamodb = pump.stack.client("dynamodb")
-    table = pump.stack.table_name("EldersTable")
+def test_a_query_answers_every_attribute_type_as_written(empty_careroute: LocalStack) -> None:
+    dynamodb = empty_careroute.client("dynamodb")
+    table = empty_careroute.table_name("EldersTable")
     items = [
         {"community_id": {"S": "C1"}, "elder_id": {"S": f"E{n}"}, **EVERY_TYPE} for n in range(3)
     ]
@@ -127,18 +125,17 @@ def test_a_queue_s_messages_and_counts_are_moto_s_own() -> None:
 
 
 def test_a_receive_hands_out_messages_in_order_until_the_queue_is_empty(
-    session_pump: EventPump,
+    empty_careroute: LocalStack,
 ) -> None:
-    pump = session_pump
-    pump.stack.reset()
-    sqs = pump.stack.client("sqs")
-    url = pump.stack.queue_url("PlanJobsQueue")
+    stack = empty_careroute
+    sqs = stack.client("sqs")
+    url = stack.queue_url("PlanJobsQueue")
     for start in range(0, 30, 10):
         sqs.send_message_batch(
             QueueUrl=url,
             Entries=[{"Id": str(n), "MessageBody": f"job {n}"} for n in range(start, start + 10)],
         )
-    assert pump.stack.queue_depth("PlanJobsQueue") == {
+    assert stack.queue_depth("PlanJobsQueue") == {
         "visible": 30,
         "not_visible": 0,
         "delayed": 0,
@@ -158,16 +155,14 @@ def test_a_receive_hands_out_messages_in_order_until_the_queue_is_empty(
     assert received == [f"job {n}" for n in range(30)]
     left = {"visible": 0, "not_visible": 30 - deleted, "delayed": 0}
     assert 0 < left["not_visible"] < 30
-    assert pump.stack.queue_depth("PlanJobsQueue") == left
+    assert stack.queue_depth("PlanJobsQueue") == left
 
 
 def test_an_index_query_finds_its_key_s_items_in_order_page_by_page(
-    session_pump: EventPump,
+    empty_careroute: LocalStack,
 ) -> None:
-    pump = session_pump
-    pump.stack.reset()
-    dynamodb = pump.stack.client("dynamodb")
-    table = pump.stack.table_name("StewardsTable")
+    dynamodb = empty_careroute.client("dynamodb")
+    table = empty_careroute.table_name("StewardsTable")
     for steward_id, community_id in [("S3", "C1"), ("S9", "C2"), ("S1", "C1"), ("S2", "C1")]:
         item = {"steward_id": {"S": steward_id}, "community_id": {"S": community_id}}
         dynamodb.put_item(TableName=table, Item=item)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from careroute_local.pump import EventPump
+from careroute_local.stack import LocalStack
 
 
 def _key(visit_id: str) -> dict[str, dict[str, str]]:
@@ -34,9 +34,9 @@ def _increment(table: str, visit_id: str, condition: str | None = None) -> dict:
     return {"Update": update}
 
 
-def _stream_records(pump: EventPump) -> list[dict]:
-    streams = pump.stack.client("dynamodbstreams")
-    arn = pump.stack.stream_arn("VisitsTable")
+def _stream_records(stack: LocalStack) -> list[dict]:
+    streams = stack.client("dynamodbstreams")
+    arn = stack.stream_arn("VisitsTable")
     records: list[dict] = []
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
         iterator = streams.get_shard_iterator(
@@ -46,13 +46,12 @@ def _stream_records(pump: EventPump) -> list[dict]:
     return records
 
 
-def test_a_cancelled_transaction_writes_and_streams_nothing(session_pump: EventPump) -> None:
-    pump = session_pump
-    pump.stack.reset()
-    dynamodb = pump.stack.client("dynamodb")
-    table = pump.stack.table_name("VisitsTable")
+def test_a_cancelled_transaction_writes_and_streams_nothing(empty_careroute: LocalStack) -> None:
+    stack = empty_careroute
+    dynamodb = stack.client("dynamodb")
+    table = stack.table_name("VisitsTable")
     dynamodb.put_item(TableName=table, Item={**_key("A"), "n": {"N": "1"}})
-    before = len(_stream_records(pump))
+    before = len(_stream_records(stack))
     with pytest.raises(ClientError) as cancelled:
         dynamodb.transact_write_items(
             TransactItems=[
@@ -70,11 +69,11 @@ def test_a_cancelled_transaction_writes_and_streams_nothing(session_pump: EventP
     assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
     assert "Item" not in dynamodb.get_item(TableName=table, Key=_key("B"))
     assert dynamodb.get_item(TableName=table, Key=_key("A"))["Item"]["n"] == {"N": "1"}
-    assert len(_stream_records(pump)) == before
+    assert len(_stream_records(stack)) == before
 
     dynamodb.transact_write_items(
         TransactItems=[_put(table, "B"), _increment(table, "A", condition="n = :one")]
     )
     assert dynamodb.get_item(TableName=table, Key=_key("A"))["Item"]["n"] == {"N": "2"}
     assert "Item" in dynamodb.get_item(TableName=table, Key=_key("B"))
-    assert len(_stream_records(pump)) == before + 2
+    assert len(_stream_records(stack)) == before + 2
