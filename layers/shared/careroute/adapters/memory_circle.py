@@ -3,24 +3,21 @@ scope, with the behaviour of the DynamoDB adapters (`tests/contract/` checks bot
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 
+from careroute.adapters.memory_store import ReplacedWhole
 from careroute.domain.coverage import Scope
 from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports import CircleCount
 
 
-class MemoryFacilities:
+class MemoryFacilities(ReplacedWhole[Facility]):
     def __init__(self) -> None:
-        self._by_id: dict[str, Facility] = {}
+        super().__init__(lambda f: f.facility_id)
 
-    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
-        self._by_id = {f.facility_id: f for f in facilities}
-        return len(self._by_id)
-
-    def all_facilities(self) -> list[Facility]:
-        return sorted(self._by_id.values(), key=lambda f: f.facility_id)
+    replace_facilities = ReplacedWhole.replace_whole
+    all_facilities = ReplacedWhole.in_id_order
 
 
 class MemoryCircleCounts:

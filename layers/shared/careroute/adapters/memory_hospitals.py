@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from careroute.adapters.memory_store import ReplacedWhole
 from careroute.domain.hospitals import Hospital
 
 
-class MemoryHospitals:
+class MemoryHospitals(ReplacedWhole[Hospital]):
     def __init__(self) -> None:
-        self._by_id: dict[str, Hospital] = {}
+        super().__init__(lambda h: h.hospital_id)
 
-    def replace_hospitals(self, hospitals: Iterable[Hospital]) -> int:
-        self._by_id = {h.hospital_id: h for h in hospitals}
-        return len(self._by_id)
-
-    def all_hospitals(self) -> list[Hospital]:
-        return sorted(self._by_id.values(), key=lambda h: h.hospital_id)
+    replace_hospitals = ReplacedWhole.replace_whole
+    all_hospitals = ReplacedWhole.in_id_order

@@ -10,21 +10,18 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from careroute.adapters.memory_jobs import MemoryJobs
+from careroute.adapters.memory_store import ReplacedWhole
 from careroute.messages.meals import MealPlanJob
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.service_layer.ports import CanteenDayRoutes
 
 
-class MemoryCanteens:
+class MemoryCanteens(ReplacedWhole[Canteen]):
     def __init__(self) -> None:
-        self._by_id: dict[str, Canteen] = {}
+        super().__init__(lambda c: c.canteen_id)
 
-    def replace_canteens(self, canteens: Iterable[Canteen]) -> int:
-        self._by_id = {c.canteen_id: c for c in canteens}
-        return len(self._by_id)
-
-    def all_canteens(self) -> list[Canteen]:
-        return sorted(self._by_id.values(), key=lambda c: c.canteen_id)
+    replace_canteens = ReplacedWhole.replace_whole
+    all_canteens = ReplacedWhole.in_id_order
 
 
 class MemoryMealOrders:

@@ -1,11 +1,12 @@
 """What the memory adapters do the same way, written once: keep items by key as a table
-does (storing one again replaces it), and answer a missing key as the DynamoDB adapters do
-(the `tables` helpers `write_all` and `get_item` on that side)."""
+does (storing one again replaces it), answer a missing key as the DynamoDB adapters do
+(the `tables` helpers `write_all` and `get_item` on that side), and keep a list that an
+import replaces whole (`replace_all` on that side)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from careroute.domain.errors import NotFoundError
 
@@ -27,3 +28,21 @@ def get_stored(store: Mapping[Key, Item], key: Key, missing: str) -> Item:
     if key not in store:
         raise NotFoundError(missing)
     return store[key]
+
+
+class ReplacedWhole(Generic[Item]):
+    """A list an import replaces whole (an item left out is gone), read back in id order: the
+    facilities, canteens and hospitals. A port names the two methods its own way, e.g.
+    `replace_canteens = ReplacedWhole.replace_whole`."""
+
+    def __init__(self, identity: Callable[[Item], str]) -> None:
+        self._identity = identity
+        self._by_id: dict[str, Item] = {}
+
+    def replace_whole(self, items: Iterable[Item]) -> int:
+        """Make `items` the whole list; the count stored."""
+        self._by_id = {self._identity(item): item for item in items}
+        return len(self._by_id)
+
+    def in_id_order(self) -> list[Item]:
+        return [self._by_id[key] for key in sorted(self._by_id)]
