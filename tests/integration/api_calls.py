@@ -52,3 +52,12 @@ def district_month(pump: EventPump, path: str, district_id: str, month: str) -> 
     response = get(pump, path, "district_official", district_id, query)
     assert response.status == 200, response.body
     return dict(response.json())
+
+
+def static_file(pump: EventPump, path: str, content_type: str) -> HttpResponse:
+    """GET the web shell's file `path` (under /app/) with no token: the answer, which must be
+    200 with `content_type`."""
+    response = pump.invoke_http("GET", f"/app/{path}")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith(content_type)
+    return response

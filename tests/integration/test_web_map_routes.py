@@ -12,6 +12,7 @@ import pytest
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import bearer
+from tests.integration.api_calls import static_file
 
 LEAFLET = (
     Path(__file__).resolve().parents[2] / "functions" / "web" / "static" / "vendor" / "leaflet"
@@ -30,9 +31,7 @@ LEAFLET = (
 def test_the_vendored_leaflet_is_served_as_released_without_a_token(
     read_only_stack: EventPump, path: str, content_type: str
 ) -> None:
-    response = read_only_stack.invoke_http("GET", f"/app/vendor/leaflet/{path}")
-    assert response.status == 200
-    assert response.headers["content-type"].startswith(content_type)
+    response = static_file(read_only_stack, f"vendor/leaflet/{path}", content_type)
     assert response.body == (LEAFLET / path).read_bytes()
 
 

@@ -10,6 +10,7 @@ import pytest
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, bearer
+from tests.integration.api_calls import static_file
 
 MONTH = TODAY.strftime("%Y-%m")
 
@@ -26,9 +27,7 @@ MONTH = TODAY.strftime("%Y-%m")
 def test_the_shell_is_served_without_a_token(
     read_only_stack: EventPump, name: str, content_type: str
 ) -> None:
-    response = read_only_stack.invoke_http("GET", f"/app/{name}")
-    assert response.status == 200
-    assert response.headers["content-type"].startswith(content_type)
+    response = static_file(read_only_stack, name, content_type)
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
