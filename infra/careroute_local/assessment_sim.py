@@ -28,7 +28,6 @@ from typing import Any
 from careroute_synthetic.assessments import generate_assessments
 
 from careroute.adapters.memory import (
-    MemoryCommunities,
     MemoryElders,
     MemoryScopes,
     MemoryStewards,
@@ -48,6 +47,7 @@ from careroute.messages.assessments import AssessmentRequestBody, AssessmentResu
 from careroute.service_layer.assessment_planning import AssessmentPlanning, plan_day
 from careroute.service_layer.assessment_requests import open_request, summary
 from careroute.service_layer.assessments import Assessing, assessor_route, record_result
+from careroute_local.sim_city import CITY_ADMIN, memory_communities, steward_of_community
 from careroute_local.ticks import at
 
 REQUEST_SHARE = 0.01
@@ -57,7 +57,6 @@ PLAN_AT = 20 * 3600
 REGISTRY_AT = 20 * 3600 + 45 * 60
 """When the day's grades are written to the engine's registry: after the day's visits,
 confirmations and duty round, before the engine's nightly plan of the next day (21:00)."""
-CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
 
 RegistryPatch = Callable[[str, str, list[str]], tuple[int, Any]]
 """The engine's registry change of an elder's categories (community id, elder id, the
@@ -89,8 +88,7 @@ class AssessmentDays:
         first: date,
     ) -> None:
         self.policy, self.seed = policy, seed
-        communities = MemoryCommunities()
-        communities.save_communities(city.communities)
+        communities = memory_communities(city)
         self.ports = Assessing(
             assessors=MemoryAssessors(),
             requests=MemoryAssessmentRequests(elders),
@@ -108,7 +106,7 @@ class AssessmentDays:
         self.ports.assessors.save_assessors(assessors)
         self.ports.requests.save_requests(backlog)
         self.districts = sorted({c.district_id for c in city.communities})
-        self.stewards = {s.community_id: s.steward_id for s in city.stewards}
+        self.stewards = steward_of_community(city)
         self.counts: Counter[str] = Counter({"assessment_backlog_open": len(backlog)})
         self.results: list[dict[str, Any]] = []
         """Each result as recorded: the request, when, the scores and the level they gave."""

@@ -24,7 +24,7 @@ from typing import Any
 from careroute_synthetic.beds import bed_market, generate_beds, pending_beds
 from careroute_synthetic.services import generate_market
 
-from careroute.adapters.memory import MemoryCommunities, MemoryElders, MemoryScopes
+from careroute.adapters.memory import MemoryElders, MemoryScopes
 from careroute.adapters.memory_beds import MemoryBedRoutes, MemoryBeds, MemoryBedVisits
 from careroute.adapters.memory_orders import MemoryProviders
 from careroute.domain.access import Caller, Role
@@ -43,6 +43,7 @@ from careroute.service_layer.beds import (
     worker_bed_route,
 )
 from careroute.service_layer.beds import record_bed_visit as record_visit
+from careroute_local.sim_city import CITY_ADMIN, memory_communities
 from careroute_local.ticks import at
 
 MARKET_SEED = 11
@@ -50,7 +51,6 @@ MARKET_SEED = 11
 NOT_HOME_SHARE = 0.03
 ACCEPTANCE_DAY = 3
 """The day of the month the officials accept the beds built before it."""
-CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
 
 
 class BedDays:
@@ -58,8 +58,7 @@ class BedDays:
 
     def __init__(self, city: Registry, policy: Policy, seed: int, city_seed: int, first: date):
         self.policy, self.seed = policy, seed
-        communities = MemoryCommunities()
-        communities.save_communities(city.communities)
+        communities = memory_communities(city)
         self.beds = MemoryBeds()
         self.elders = MemoryElders()
         """The programmes' copy of the registry (assessments grade, the scan notifies here)."""

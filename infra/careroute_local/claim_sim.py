@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.adapters.memory import (
-    MemoryCommunities,
     MemoryElders,
     MemoryScopes,
     MemoryStewards,
@@ -44,6 +43,7 @@ from careroute.domain.vocabulary import Category, Elder, Registry, china_date
 from careroute.messages.benefits import ClaimStepBody
 from careroute.service_layer.benefits import BenefitApproving, summary, take_claim_step, view
 from careroute.service_layer.eligibility import BenefitScan, scan
+from careroute_local.sim_city import CITY_ADMIN, memory_communities, steward_of_community
 from careroute_local.ticks import at
 
 SCAN_AT = 6 * 3600
@@ -56,7 +56,6 @@ DECLINE_SHARE = 0.03
 """Of the elders told on a visit, the share who decline the benefit."""
 PAY_AT = 23 * 3600
 """The district office pays the month at the end of its last day, after the day's decisions."""
-CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
 
 CERTIFIED: tuple[tuple[Category, Subsistence], ...] = (
     (Category.EXTREME_POVERTY, Subsistence.EXTREME_POVERTY),
@@ -86,15 +85,14 @@ class ClaimDays:
     ) -> None:
         self.policy, self.seed = policy, seed
         self.rules = policy.benefit_approval
-        communities = MemoryCommunities()
-        communities.save_communities(city.communities)
+        communities = memory_communities(city)
         tickets = MemoryTickets(MemoryCoverage())
         self.claims = MemoryBenefitClaims()
         self.scanning = BenefitScan(communities, elders, tickets, claims=self.claims)
         self.ports = BenefitApproving(
             self.claims, elders, stewards, MemoryScopes(communities), tickets, communities
         )
-        self.stewards = {s.community_id: s.steward_id for s in city.stewards}
+        self.stewards = steward_of_community(city)
         self.counts: Counter[str] = Counter()
         self.to_decide: list[tuple[str, datetime]] = []
         """(claim id, when the street office decides it): today's, and the late ones."""

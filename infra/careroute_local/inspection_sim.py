@@ -19,7 +19,7 @@ from typing import Any
 
 from careroute_synthetic.inspections import generate_inspections
 
-from careroute.adapters.memory import MemoryCommunities, MemoryHolidays, MemoryScopes
+from careroute.adapters.memory import MemoryHolidays, MemoryScopes
 from careroute.adapters.memory_inspections import (
     MemoryInspectionJobs,
     MemoryInspectionPlans,
@@ -47,6 +47,7 @@ from careroute.service_layer.inspections import (
     progress,
     record_result,
 )
+from careroute_local.sim_city import CITY_ADMIN, memory_communities
 from careroute_local.ticks import at
 
 PLANNER = "InspectionPlannerFunction"
@@ -161,8 +162,7 @@ class MemoryInspectionDays:
         self, city: Registry, policy: Policy, city_seed: int, seed: int, first: date
     ) -> None:
         self.policy, self.seed = policy, seed
-        communities = MemoryCommunities()
-        communities.save_communities(city.communities)
+        communities = memory_communities(city)
         targets = MemoryInspectionTargets()
         self.ports = Inspecting(
             targets,
@@ -219,8 +219,7 @@ class MemoryInspectionDays:
 
     def totals(self, month: str, today: date) -> dict[str, int]:
         """The month's progress as the city admin reads it, and what the simulation did."""
-        admin = Caller("sim-city-admin", Role.CITY_ADMIN, "")
-        total = progress(admin, "city", month, today, self.ports).total
+        total = progress(CITY_ADMIN, "city", month, today, self.ports).total
         found: dict[str, int] = dict(self.counts)
         for key in ("due", "done", "done_on_time", "open", "overdue"):
             found[f"inspections_{key}"] = int(getattr(total, key))

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 from careroute_synthetic.facilities import generate_facilities
 from careroute_synthetic.meals import MEAL_SEED, generate_canteens, order_share
 
-from careroute.adapters.memory import MemoryStewards
 from careroute.adapters.memory_circle import MemoryFacilities
 from careroute.adapters.memory_day_care import MemoryDayCare
 from careroute.adapters.memory_meal_bookings import MemoryMealBookings
@@ -73,10 +72,11 @@ from careroute.service_layer.meal_orders import (
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.service_hours import HourKeeping, ledger_summary
 from careroute_local.assessment_sim import AssessmentDays, RegistryPatch
-from careroute_local.bed_sim import CITY_ADMIN, BedDays
+from careroute_local.bed_sim import BedDays
 from careroute_local.claim_sim import ClaimDays
 from careroute_local.inspection_sim import MemoryInspectionDays
 from careroute_local.rating_sim import InstitutionRatings
+from careroute_local.sim_city import CITY_ADMIN, memory_stewards, steward_of_community
 
 if TYPE_CHECKING:
     from careroute_local.simulation.config import SimulationConfig
@@ -124,9 +124,9 @@ class ProgrammeDays:
         """How many of the engine's recorded visits were read already."""
         elders = self.beds.elders
         self.assessments = AssessmentDays(
-            city, policy, elders, _stewards_of(city), seed, city_seed, first
+            city, policy, elders, memory_stewards(city), seed, city_seed, first
         )
-        self.claims = ClaimDays(city, policy, elders, _stewards_of(city), seed, first)
+        self.claims = ClaimDays(city, policy, elders, memory_stewards(city), seed, first)
         self.inspections = (
             MemoryInspectionDays(city, policy, city_seed, seed, first)
             if memory_inspections
@@ -142,14 +142,13 @@ class ProgrammeDays:
         canteens.replace_canteens(sites)
         facilities = MemoryFacilities()
         facilities.replace_facilities(generate_facilities(communities, MEAL_SEED, sites))
-        stewards = {s.community_id: s.steward_id for s in city.stewards}
-        self.stewards = stewards
+        self.stewards = steward_of_community(city)
         self.lunch = LunchBooking(
             MemoryMealBookings(MemoryMealOrders()),
-            canteens, ports.elders, _stewards_of(city), ports.scopes,
+            canteens, ports.elders, memory_stewards(city), ports.scopes,
         )  # fmt: skip
         self.care = DayCareKeeping(
-            MemoryDayCare(), facilities, ports.elders, _stewards_of(city), ports.scopes
+            MemoryDayCare(), facilities, ports.elders, memory_stewards(city), ports.scopes
         )
         quota, plans = MemoryQuota(), MemoryDayPlans()
         self.hours = HourKeeping(MemoryOrders(quota, plans), ports.visits, ports.communities,
@@ -336,12 +335,6 @@ class ProgrammeDays:
 def _frail(elder: Elder, on: date) -> bool:
     disabled = {Category.DISABLED, Category.SEVERELY_HANDICAPPED} & elder.categories
     return bool(disabled) or elder.age_on(on) >= 80
-
-
-def _stewards_of(city: Registry) -> MemoryStewards:
-    stewards = MemoryStewards()
-    stewards.save_stewards(city.stewards)
-    return stewards
 
 
 class NotSimulated:

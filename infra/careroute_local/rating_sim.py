@@ -19,14 +19,13 @@ from typing import Any
 
 from careroute_synthetic.inspections import generate_inspections
 
-from careroute.domain.access import Caller, Role
 from careroute.domain.inspections import InspectionTarget, TargetKind
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.inspections import Inspecting
 from careroute.service_layer.institutions import institutions
+from careroute_local.sim_city import CITY_ADMIN
 
-CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
 NOT_INSPECTED = "no inspection ran in this month"
 
 
