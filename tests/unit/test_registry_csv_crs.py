@@ -3,7 +3,6 @@ WGS-84, an unknown system is an all-or-nothing error, and an export for AMap imp
 
 from __future__ import annotations
 
-import csv
 import filecmp
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from careroute.adapters.registry_csv import (
 from careroute.domain.geo import Crs, from_wgs84
 from careroute.domain.vocabulary import Registry
 from careroute.planning.travel import haversine_m
+from tests.csv_rows import edit_cells, load_rows, save_rows
 
 AS_OF = date(2026, 12, 1)
 FILES = ("communities.csv", "stewards.csv", "elders.csv")
@@ -31,30 +31,13 @@ def registry() -> Registry:
     return generate_city(11, as_of=AS_OF, districts=["Heping"], scale=0.05)
 
 
-def load_rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def save_rows(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def add_crs_column(path: Path, values: dict[int, str]) -> None:
+def add_crs_column(directory: Path, file: str, values: dict[int, str]) -> None:
     """Append a `crs` column, with `values` by editor line (header = 1), empty elsewhere."""
-    rows = load_rows(path)
+    rows = load_rows(directory, file)
     rows[0].append("crs")
     for line, row in enumerate(rows[1:], start=2):
         row.append(values.get(line, ""))
-    save_rows(path, rows)
-
-
-def set_location(path: Path, line: int, lat: float, lng: float) -> None:
-    rows = load_rows(path)
-    rows[line - 1][rows[0].index("lat")] = repr(lat)
-    rows[line - 1][rows[0].index("lng")] = repr(lng)
-    save_rows(path, rows)
+    save_rows(directory, file, rows)
 
 
 @pytest.mark.parametrize("crs", [Crs.GCJ02, Crs.BD09])
@@ -66,8 +49,8 @@ def test_coordinates_in_a_chinese_system_are_read_as_wgs84(
     for file, point in (("communities.csv", community.location), ("elders.csv", elder.location)):
         line = 2 if file == "communities.csv" else 5
         shown = from_wgs84(point, crs)  # what AMap or Baidu would show for the same place
-        set_location(tmp_path / file, line, shown.lat, shown.lng)
-        add_crs_column(tmp_path / file, {line: crs.value})
+        edit_cells(tmp_path, file, line, {"lat": repr(shown.lat), "lng": repr(shown.lng)})
+        add_crs_column(tmp_path, file, {line: crs.value})
     read = read_registry(tmp_path, as_of=AS_OF)
     assert haversine_m(read.communities[0].location, community.location) < 0.001
     assert haversine_m(read.elders[3].location, elder.location) < 0.001
@@ -78,8 +61,8 @@ def test_an_unknown_crs_names_file_line_and_field_and_imports_nothing(
     tmp_path: Path, registry: Registry
 ) -> None:
     write_registry(tmp_path, registry, AS_OF)
-    add_crs_column(tmp_path / "communities.csv", {3: "WGS-84"})
-    add_crs_column(tmp_path / "elders.csv", {9: "baidu", 10: "gcj02"})
+    add_crs_column(tmp_path, "communities.csv", {3: "WGS-84"})
+    add_crs_column(tmp_path, "elders.csv", {9: "baidu", 10: "gcj02"})
     with pytest.raises(RegistryImportError) as caught:
         read_registry(tmp_path, as_of=AS_OF)
     known = "known: wgs84, gcj02, bd09"
@@ -91,7 +74,7 @@ def test_an_unknown_crs_names_file_line_and_field_and_imports_nothing(
 
 def test_the_crs_column_is_not_accepted_in_stewards(tmp_path: Path, registry: Registry) -> None:
     write_registry(tmp_path, registry, AS_OF)
-    add_crs_column(tmp_path / "stewards.csv", {})
+    add_crs_column(tmp_path, "stewards.csv", {})
     with pytest.raises(RegistryImportError) as caught:
         read_registry(tmp_path, as_of=AS_OF)
     [error] = caught.value.errors
@@ -106,21 +89,21 @@ def test_a_wgs84_round_trip_is_byte_identical_and_has_no_crs_column(
     write_registry(first, registry, AS_OF)
     write_registry(second, read_registry(first, as_of=AS_OF), AS_OF, crs=Crs.WGS84)
     assert all(filecmp.cmp(first / f, second / f, shallow=False) for f in FILES)
-    assert load_rows(first / "communities.csv")[0] == list(COMMUNITY_COLUMNS)
+    assert load_rows(first, "communities.csv")[0] == list(COMMUNITY_COLUMNS)
 
 
 def test_an_export_for_amap_writes_gcj02_and_imports_back(
     tmp_path: Path, registry: Registry
 ) -> None:
     write_registry(tmp_path, registry, AS_OF, crs=Crs.GCJ02)
-    rows = load_rows(tmp_path / "communities.csv")
+    rows = load_rows(tmp_path, "communities.csv")
     assert rows[0] == [*COMMUNITY_COLUMNS, "crs"]
     assert {row[-1] for row in rows[1:]} == {"gcj02"}
     header, first = rows[0], rows[1]
     shown = (float(first[header.index("lat")]), float(first[header.index("lng")]))
     expected = from_wgs84(registry.communities[0].location, Crs.GCJ02)
     assert shown == (expected.lat, expected.lng)
-    assert load_rows(tmp_path / "stewards.csv")[0][-1] == "days_off"  # no coordinates there
+    assert load_rows(tmp_path, "stewards.csv")[0][-1] == "days_off"  # no coordinates there
     back = read_registry(tmp_path, as_of=AS_OF)
     worst = max(
         haversine_m(a.location, b.location)
