@@ -1,9 +1,11 @@
 """What the tests of each data set's CSV files share: the synthetic city they export, how a
-test finds a row and changes a cell, the import's row errors, and the memory ports an import
-writes to. The fixtures (`csv_city`, `csv_data`, `csv_directory`) are in tests/unit/conftest.py."""
+test finds a row and changes a cell, the import's row errors, what the format's documentation
+leaves out, and the memory ports an import writes to. The fixtures (`csv_city`, `csv_data`,
+`csv_directory`) are in tests/unit/conftest.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -37,6 +39,9 @@ from tests.csv_rows import edit_cells, load_rows
 
 AS_OF = date(2026, 12, 1)
 LUNCH_DAY = date(2026, 12, 2)
+DATA_FORMAT = Path(__file__).parents[2] / "docs" / "data-format.md"
+"""The data sets' documentation: a section headed with each file's name, each column named in
+backquotes."""
 
 
 def heping_city() -> Registry:
@@ -87,6 +92,18 @@ def assert_bad_cell_named(directory: Path, city: Registry, bad: BadCell) -> None
         (e.file, e.line, e.field) == (bad.file, line, bad.field) and e.reason.startswith(bad.reason)
         for e in errors
     ), errors
+
+
+def undocumented(directory: Path, file: str) -> list[str]:
+    """What docs/data-format.md leaves out of `file` (as written in `directory`): the file
+    itself when no heading names it, and each column of its header not named in backquotes."""
+    text = DATA_FORMAT.read_text("utf-8")
+    headed: set[str] = set()
+    for line in text.splitlines():
+        if line.startswith("#"):
+            headed.update(re.findall(r"[\w.]+\.csv", line))
+    missing = [] if file in headed else [file]
+    return missing + [c for c in load_rows(directory, file)[0] if f"`{c}`" not in text]
 
 
 def bad_cells_test(cells: list[BadCell]) -> Callable[[Path, Registry, BadCell], None]:
