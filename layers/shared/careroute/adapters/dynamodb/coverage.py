@@ -3,11 +3,19 @@
 Projection of a visit is one DynamoDB transaction: a marker item per visit id (condition:
 absent) plus every counter update. A redelivered stream record finds its marker and changes
 nothing. An elder counts once per month through a second marker per elder and month.
+
+The city's and the districts' counters are each kept as several partial items (sort key
+`TIER#n`), one chosen per visit by its id, and summed on read: every visit moves its city
+counters, and DynamoDB cancels a transaction that touches an item another transaction is
+writing at that moment, so one city item would serialise the projector's parallel stream
+shards (benchmarks/projector_shards.py, docs/scale.md). An item whose sort key is the tier
+alone (a rebuild's, or one written before the partials) is summed in as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,12 +32,16 @@ from careroute.domain.coverage import (
     TIER_ORDER,
     Projection,
     Scope,
+    ScopeKind,
     coverage_row,
 )
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import VisitRecord
 
 TICKETS_SK = "tickets"
+COUNTER_PARTIALS = {ScopeKind.CITY: 16, ScopeKind.DISTRICT: 4}
+"""How many partial items each month's (scope, tier) counter is spread over, by scope kind
+(1 where not named: a community's and a street's visits are few at any one moment)."""
 
 
 class CoverageModel(TableModel, SharedKeys, Expiring):
@@ -59,6 +71,20 @@ def _counter_pk(month: str, scope: Scope) -> str:
     return f"{month}#{scope}"
 
 
+def _counter_sk(scope: Scope, tier: str, visit_id: str) -> str:
+    """The partial item of the counter a visit adds to: the same one for every delivery of
+    the visit (so its cancelled and repeated transactions name the same items)."""
+    partials = COUNTER_PARTIALS.get(scope.kind, 1)
+    if partials == 1:
+        return tier
+    return f"{tier}#{zlib.crc32(visit_id.encode()) % partials}"
+
+
+def _tier_of(sk: str) -> str:
+    """The tier a counter item counts (its sort key without the partial's number)."""
+    return sk.split("#", 1)[0]
+
+
 def _tickets_pk(month: str, scope: Scope) -> str:
     return f"tickets#{month}#{scope}"
 
@@ -84,7 +110,10 @@ def _count_visit(tx: TransactWrite, record: VisitRecord, count_elder: bool) -> N
             condition=CoverageModel.pk.does_not_exist(),
         )
     for scope, tier, names in visit_counts(record, count_elder):
-        tx.update(CoverageModel(_counter_pk(record.month, scope), tier), actions=_add_one(names))
+        item = CoverageModel(
+            _counter_pk(record.month, scope), _counter_sk(scope, tier, record.visit_id)
+        )
+        tx.update(item, actions=_add_one(names))
 
 
 def project_visit(record: VisitRecord, contacts_count: bool = False) -> Projection:
@@ -119,20 +148,30 @@ def change_registry_totals(changes: Mapping[tuple[Scope, str], int], key: str) -
     return tx.committed
 
 
+COUNTER_NAMES = ("elders_visited", "visits_made", *(f"outcome_{n}" for n in OUTCOME_NAMES))
+
+
 def _counts(item: CoverageModel) -> dict[str, int]:
-    names = ("elders_visited", "visits_made", *(f"outcome_{n}" for n in OUTCOME_NAMES))
-    return {name: int(getattr(item, name) or 0) for name in names}
+    return {name: int(getattr(item, name) or 0) for name in COUNTER_NAMES}
+
+
+def _summed(items: Iterable[CoverageModel]) -> dict[str, dict[str, int]]:
+    """The counters of each tier, the partial items of `items` (one partition) added up."""
+    sums: dict[str, dict[str, int]] = {}
+    for item in items:
+        counts = _counts(item)
+        total = sums.setdefault(_tier_of(item.sk), dict.fromkeys(COUNTER_NAMES, 0))
+        for name in COUNTER_NAMES:
+            total[name] += counts[name]
+    return sums
 
 
 def read_coverage(month: str, scope: Scope) -> list[dict[str, Any]]:
     """One row per tier (T1, T2, T3, ALL) for the month and scope."""
     with storage_errors("read coverage"):
-        counters = {item.sk: item for item in CoverageModel.query(_counter_pk(month, scope))}
+        counters = _summed(CoverageModel.query(_counter_pk(month, scope)))
         due = {item.sk: int(item.elders or 0) for item in CoverageModel.query(_registry_pk(scope))}
-    return [
-        coverage_row(tier, _counts(counters[tier]) if tier in counters else None, due.get(tier, 0))
-        for tier in TIER_ORDER
-    ]
+    return [coverage_row(tier, counters.get(tier), due.get(tier, 0)) for tier in TIER_ORDER]
 
 
 def scope_exists(scope: Scope) -> bool:
@@ -140,37 +179,58 @@ def scope_exists(scope: Scope) -> bool:
         return any(True for _ in CoverageModel.query(_registry_pk(scope), limit=1))
 
 
-def stored_counters(month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
-    """Every counter item of a month, keyed by (scope, tier) (a scan: for checks, not requests)."""
-    found: dict[tuple[Scope, str], dict[str, Any]] = {}
+def _month_items(month: str) -> dict[str, list[CoverageModel]]:
+    """Every counter item of a month (partials included) by partition key (a scan)."""
+    found: dict[str, list[CoverageModel]] = {}
     with storage_errors("read a month's counters"):
         for item in CoverageModel.scan(CoverageModel.pk.startswith(f"{month}#")):
-            scope = Scope.parse(item.pk.split("#", 1)[1])
-            found[(scope, item.sk)] = coverage_row(item.sk, _counts(item), 0)
+            found.setdefault(item.pk, []).append(item)
     return found
+
+
+def _scope_of(pk: str) -> Scope:
+    return Scope.parse(pk.split("#", 1)[1])
+
+
+def stored_counters(month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
+    """Every counter of a month, keyed by (scope, tier) (a scan: for checks, not requests)."""
+    return {
+        (_scope_of(pk), tier): coverage_row(tier, counts, 0)
+        for pk, items in _month_items(month).items()
+        for tier, counts in _summed(items).items()
+    }
 
 
 def overwrite_counters(month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
     """Replace a month's counters with `rows` (same shape as stored_counters), e.g. a rebuild.
 
-    Counters present in the table but not in `rows` are set to zero, not deleted, so a reader
+    Each row goes to the item keyed by the tier alone and every partial item is set to zero;
+    counters present in the table but not in `rows` are set to zero, not deleted, so a reader
     never sees a scope vanish. Markers are left alone: they still stop duplicate deliveries.
+    The count is of (scope, tier) counters, not of items.
     """
-    stale = set(stored_counters(month)) - set(rows)
+    stored = _month_items(month)
+    stale = {(_scope_of(pk), _tier_of(item.sk)) for pk, items in stored.items() for item in items}
+    stale -= set(rows)
     zero = {"elders_visited": 0, "visits_made": 0, "outcomes": dict.fromkeys(OUTCOME_NAMES, 0)}
+    partials = [(pk, item.sk) for pk, items in stored.items() for item in items if "#" in item.sk]
     with storage_errors("rebuild a month's counters"), CoverageModel.batch_write() as batch:
         for (scope, tier), row in [*rows.items(), *((key, zero) for key in stale)]:
-            outcomes = row["outcomes"]
-            batch.save(
-                CoverageModel(
-                    _counter_pk(month, scope),
-                    tier,
-                    elders_visited=row["elders_visited"],
-                    visits_made=row["visits_made"],
-                    **{f"outcome_{name}": outcomes.get(name, 0) for name in OUTCOME_NAMES},
-                )
-            )
+            batch.save(_counter_item(_counter_pk(month, scope), tier, row))
+        for pk, sk in partials:
+            batch.save(_counter_item(pk, sk, zero))
     return len(rows) + len(stale)
+
+
+def _counter_item(pk: str, sk: str, row: dict[str, Any]) -> CoverageModel:
+    outcomes = row["outcomes"]
+    return CoverageModel(
+        pk,
+        sk,
+        elders_visited=row["elders_visited"],
+        visits_made=row["visits_made"],
+        **{f"outcome_{name}": outcomes.get(name, 0) for name in OUTCOME_NAMES},
+    )
 
 
 def count_ticket(tx: TransactWrite, ticket: Ticket, *, opened: bool) -> None:
