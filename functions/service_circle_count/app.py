@@ -1,7 +1,8 @@
 """Daily 15-minute service circle count: a Scheduler tick before dawn -> every elder of the
 registry counted within or outside 15 minutes' walk of a facility, one stored item per
 community, street, district and the city, which GET /coverage reads (one item per report
-instead of every elder of its scope)."""
+instead of every elder of its scope). The same read of every elder counts the overdue view
+(each community's late and soon-due elders, which GET /overdue reads)."""
 
 from careroute.entrypoints import cold_start  # first: the collector paused while loading
 
@@ -13,15 +14,18 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb import registry
 from careroute.adapters.dynamodb.circle_repositories import circle_counting
+from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import PaceTick
+from careroute.service_layer.overdue_view import count_overdue
 from careroute.service_layer.service_circle import count_circles
 
 setup = handler_setup.with_policy()
 ports = circle_counting()
+overdue_view = DynamoOverdueView()
 
 
 @event_entry
@@ -30,9 +34,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     day = china_date(tick.scheduled_time)
     communities, elders = registry.all_communities(), registry.all_elders()
     counts = count_circles(communities, elders, setup.policy(), day, ports)
+    community_ids = [c.community_id for c in communities]
+    viewed = count_overdue(elders, community_ids, day, setup.policy(), overdue_view)
     elders, within = counts.get(Scope.parse("city"), (0, 0))
     count_metrics(ServiceCircleElders=elders, ServiceCircleWithin=within)
-    summary = {"date": day.isoformat(), "scopes": len(counts), "elders": elders, "within": within}
+    summary = {
+        "date": day.isoformat(),
+        "scopes": len(counts),
+        "elders": elders,
+        "within": within,
+        "overdue_views": viewed,
+    }
     return reported("service circle counted", summary)
 
 

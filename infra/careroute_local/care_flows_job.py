@@ -199,6 +199,23 @@ def count_service_circle(city: Registry | None, as_of: date, console: Console) -
     )
 
 
+def count_overdue_view(city: Registry | None, as_of: date, console: Console) -> None:
+    """The overdue view (what ServiceCircleCountFunction stores each night beside the circle)
+    from the registry just loaded, in memory; a restarted stack keeps its stored view."""
+    if city is None:
+        return
+    from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
+    from careroute.domain.policy import load_policy
+    from careroute.service_layer.overdue_view import count_overdue
+
+    started = time.perf_counter()
+    ids = [c.community_id for c in city.communities]
+    count_overdue(city.elders, ids, as_of, load_policy(), DynamoOverdueView())
+    console.print(
+        f"Overdue view {as_of}: {len(ids):,} communities in {time.perf_counter() - started:.1f} s"
+    )
+
+
 def print_care_flows(
     pump: EventPump,
     plan_date: date,
@@ -218,6 +235,7 @@ def print_care_flows(
     loaded, if it was. `synthetic` false (a city given as files): nothing is drawn, the
     imported orders, assessors and requests are planned."""
     count_service_circle(city, as_of, console)
+    count_overdue_view(city, as_of, console)
     meal_run = None
     if meals != "off":
         districts = {"district": quickest_district(), "city": None}.get(meals, [meals])

@@ -48,13 +48,20 @@ def test_overdue_lists_active_elders_past_their_deadline_without_names(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     later = TODAY + timedelta(days=70)
-    response = call(loaded_stack, "GET", "/overdue", "district_official", "D01",
-                    {"scope": "district:D01", "on": later.isoformat()})  # fmt: skip
-    assert response.status == 200, response.text
-    body = response.json()
+    query = {"scope": "district:D01", "on": later.isoformat(), "limit": "400"}
+    pages: list[dict[str, Any]] = []
+    while not pages or pages[-1]["next_cursor"] is not None:
+        after = {"after": pages[-1]["next_cursor"]} if pages else {}
+        response = call(loaded_stack, "GET", "/overdue", "district_official", "D01",
+                        query | after)  # fmt: skip
+        assert response.status == 200, response.text
+        pages.append(response.json())
+    elders = [entry for page in pages for entry in page["elders"]]
     active = {e.elder_id for e in small_city.elders if e.status.value == "active"}
-    assert body["count"] == len(body["elders"]) == len(active)
-    for entry in body["elders"]:
+    assert len(pages) == 3 and [len(page["elders"]) for page in pages[:2]] == [400, 400]
+    assert pages[0]["count"] == len(elders) == len({e["elder_id"] for e in elders}) == len(active)
+    assert sum(pages[0]["by_tier"].values()) == sum(pages[0]["by_district"].values()) == len(elders)
+    for entry in elders:
         assert set(entry) == {
             "elder_id", "community_id", "tier", "last_visited_on", "deadline", "days_overdue"
         }  # fmt: skip

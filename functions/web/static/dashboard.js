@@ -70,7 +70,7 @@
     const inScope = communitiesIn(scope);
     const [coverage, overdue, open, late, daily, kidRows] = await Promise.all([
       CR.api(q("coverage", { month, scope })),
-      CR.api(q("overdue", { scope })),
+      CR.api(q("overdue", { scope, limit: 20 })),
       CR.api(q("tickets", { scope, status: "open" })),
       CR.api(q("tickets", { scope, status: "overdue" })),
       CR.api(q("coverage/daily", { month, scope })),
@@ -115,9 +115,8 @@
   }
 
   function renderTiers() {
-    const overdueBy = {};
-    for (const e of view.overdue.elders) overdueBy[e.tier] = (overdueBy[e.tier] || 0) + 1;
-    overdueBy.ALL = view.overdue.count;
+    // The list is one page (the most overdue first); the counts per tier are of them all.
+    const overdueBy = { ...view.overdue.by_tier, ALL: view.overdue.count };
     table(document.getElementById("tiers"),
       [["tier"], ["elders_due", 1], ["elders_visited", 1], ["visit_rate", 1], ["overdue", 1], ["within_cadence", 1]],
       view.coverage.tiers.map(r => {

@@ -126,8 +126,17 @@ class OverdueElder(Message):
 class OverdueList(Message):
     scope: str
     on: date
-    count: int
-    elders: list[OverdueElder]
+    count: int = Field(description="Overdue elders in the scope (all pages)")
+    by_tier: dict[str, int] = Field(
+        default_factory=dict, description="Overdue elders per risk tier (all pages)"
+    )
+    by_district: dict[str, int] = Field(
+        default_factory=dict, description="Overdue elders per district id (all pages)"
+    )
+    elders: list[OverdueElder] = Field(description="This page, most overdue first")
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `after` for the next page; None on the last page"
+    )
 
 
 class Window(Message):

@@ -24,6 +24,7 @@ def bind_tables(settings: Settings) -> None:
             "VisitModel": settings.visits_table,
             "CoverageModel": settings.coverage_table,
             "SettingModel": settings.coverage_table,
+            "OverdueViewModel": settings.coverage_table,
             "ElderHistoryModel": settings.elder_history_table,
             "TicketModel": settings.tickets_table,
             "InspectionTargetModel": settings.inspection_targets_table,

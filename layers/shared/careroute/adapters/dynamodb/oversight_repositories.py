@@ -35,8 +35,10 @@ def dashboard_reading() -> DashboardReading:
 
 
 def overdue_reading() -> OverdueReading:
-    """The ports of the officials' overdue list, on DynamoDB."""
-    return OverdueReading(scopes=DynamoScopes(), elders=DynamoElders())
+    """The ports of the officials' overdue list, on DynamoDB (with the overdue view)."""
+    from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
+
+    return OverdueReading(scopes=DynamoScopes(), elders=DynamoElders(), view=DynamoOverdueView())
 
 
 def pace_reading() -> PaceReading:

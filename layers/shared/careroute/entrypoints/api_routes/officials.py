@@ -20,6 +20,11 @@ from careroute.service_layer.service_circle import circle_share
 from careroute.service_layer.tickets import ticket_figures
 
 OnQuery = Annotated[date | None, Query(description="YYYY-MM-DD; default today (Asia/Shanghai)")]
+DEFAULT_PAGE = 500
+LimitQuery = Annotated[int, Query(ge=1, le=5000, description="Elders per page (at most 5,000)")]
+AfterQuery = Annotated[
+    str | None, Query(description="The previous page's next_cursor; absent: the first page")
+]
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
@@ -45,7 +50,14 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         }
 
     @route("GET", "/overdue")
-    def get_overdue(scope: ScopeQuery = "city", on: OnQuery = None) -> OverdueList:
-        """Active elders past their visit deadline in a scope (ids and dates, no names)"""
+    def get_overdue(
+        scope: ScopeQuery = "city",
+        on: OnQuery = None,
+        limit: LimitQuery = DEFAULT_PAGE,
+        after: AfterQuery = None,
+    ) -> OverdueList:
+        """Active elders past their visit deadline in a scope (ids and dates, no names), most
+        overdue first, a page at a time; the counts per tier and district are of them all"""
         where = readable_known_scope(caller(), scope, scopes, coverage)
-        return overdue_in(where, on or clock.today(), current_policy(api.policy), overdue)
+        day = on or clock.today()
+        return overdue_in(where, day, current_policy(api.policy), overdue, limit, after)
