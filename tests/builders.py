@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from careroute.domain.access import Caller, Role
 from careroute.domain.incidents import EventType, Incident, IncidentStatus
 from careroute.domain.orders import Order, Payment, ServiceType
 from careroute.domain.tickets import Ticket, TicketSla, tickets_for
@@ -34,6 +35,8 @@ BASE = GeoPoint(41.79, 123.40)
 """Where a provider's workers start, and near which test orders are placed."""
 HOME = GeoPoint(41.8, 123.4)
 """Where community C1 and its elder E1 are."""
+CITY_ADMIN = Caller("admin", Role.CITY_ADMIN, "")
+"""The city admin, who may read and change anything in the city."""
 
 
 def a_community(community_id: str = "C1", location: GeoPoint = HOME) -> Community:

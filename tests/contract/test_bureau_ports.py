@@ -12,15 +12,13 @@ import pytest
 
 from careroute.adapters import memory
 from careroute.adapters.dynamodb.policy_store import DynamoPolicyStore
-from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ValidationError
 from careroute.domain.policy import DEFAULT_POLICY_PATH, load_policy
 from careroute.messages.api import Holidays
 from careroute.service_layer import bureau
 from careroute.service_layer.ports import PolicyStore
+from tests.builders import CITY_ADMIN
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
-
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 
 
 def default_document() -> dict[str, Any]:
@@ -62,9 +60,9 @@ def test_the_bureau_settings_answer_the_same_on_memory_and_on_dynamodb(session_p
         in_force = bureau.PolicyInForce(policy_store(backend))
         before = in_force.over(fallback)
         with pytest.raises(ValidationError):
-            bureau.save_policy(ADMIN, {"tiers": {"T1": {"cadence_days": 999}}}, in_force)
-        bureau.save_policy(ADMIN, stricter, in_force)
-        saved = bureau.save_holidays(ADMIN, calendar, backend.holidays)
+            bureau.save_policy(CITY_ADMIN, {"tiers": {"T1": {"cadence_days": 999}}}, in_force)
+        bureau.save_policy(CITY_ADMIN, stricter, in_force)
+        saved = bureau.save_holidays(CITY_ADMIN, calendar, backend.holidays)
         states.append(
             {
                 "before": before is fallback,

@@ -25,6 +25,7 @@ from careroute.service_layer.elders import (
     list_elders,
 )
 from careroute.service_layer.ports import StatusChange
+from tests.builders import CITY_ADMIN
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY
@@ -109,7 +110,6 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
     city = small_city
     e = city.elders[0]
     home = e.community_id
-    admin = Caller("admin", Role.CITY_ADMIN, "")
     official = Caller("official-1", Role.DISTRICT_OFFICIAL, e.district_id)
     outsider = Caller("official-2", Role.STREET_OFFICIAL, "S9999")
     patch = ElderPatch.model_validate({"address": "新地址", "status": "hospitalised"})
@@ -129,17 +129,19 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
             return list_elders(who, home, tier=None, status=None, limit=3, cursor=cursor,
                                today=TODAY, now=MORNING, policy=POLICY, ports=p)  # fmt: skip
 
-        first = page(admin, None)
+        first = page(CITY_ADMIN, None)
         second = page(official, first.next_cursor)
         changed = change_elder(official, home, e.elder_id, patch, MORNING, ports, POLICY)
         again = change_elder(official, home, e.elder_id, patch, MORNING, ports, POLICY)
         with pytest.raises(ForbiddenError):
             change_elder(outsider, home, e.elder_id, patch, MORNING, ports, POLICY)
         with pytest.raises(NotFoundError):
-            list_elders(admin, "C9999", tier=None, status=None, limit=3, cursor=None,
+            list_elders(CITY_ADMIN, "C9999", tier=None, status=None, limit=3, cursor=None,
                         today=TODAY, now=MORNING, policy=POLICY, ports=ports)  # fmt: skip
         later = MORNING + timedelta(minutes=5)
-        history = [elder_history(who, home, e.elder_id, later, ports) for who in (admin, official)]
+        history = [
+            elder_history(who, home, e.elder_id, later, ports) for who in (CITY_ADMIN, official)
+        ]
         states.append(
             {
                 "pages": (first, second),
@@ -147,7 +149,7 @@ def test_the_elder_registry_use_cases_answer_the_same_on_memory_and_on_dynamodb(
                 "history": sorted(
                     ((c.field, c.old, c.new) for h in history for c in h.changes), key=repr
                 ),
-                "log": audit_log(admin, home, 10, ports),
+                "log": audit_log(CITY_ADMIN, home, 10, ports),
                 "elder_reads": backend.audit.elder_reads(home, e.elder_id),
             }
         )

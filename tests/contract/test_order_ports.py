@@ -41,6 +41,7 @@ from careroute.planning.urgent_holds import UrgentHold
 from careroute.service_layer.dispatch import dispatch_order, retry_waiting
 from careroute.service_layer.orders import OrderRequest, act, oversight, place_order
 from careroute.service_layer.ports import Placement
+from tests.builders import CITY_ADMIN
 from tests.conftest import PLAN_DATE, TODAY
 from tests.contract.conftest import Backend
 from tests.contract.order_backends import HomeServices, home_services_of, told_on_both
@@ -314,9 +315,8 @@ def order_story(homes: HomeServices, city: Registry) -> dict[str, Any]:
     retried = retry_waiting(later, later, policy, homes.dispatch)
     first = homes.orders.get_order(placed_ids[0])[0]
     cancelled = act(first_orderer(first), first.order_id, OrderAction.CANCEL, later, homes.taking)
-    admin = Caller("admin", Role.CITY_ADMIN, "")
     district = f"district:{oldest[0].district_id}"
-    report = oversight(admin, district, TODAY.strftime("%Y-%m"), homes.taking)
+    report = oversight(CITY_ADMIN, district, TODAY.strftime("%Y-%m"), homes.taking)
     return {
         "outcomes": outcomes,
         "dispatched": [(d.order_id, d.status, d.reason) for d in dispatched],

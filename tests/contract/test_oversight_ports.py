@@ -20,6 +20,7 @@ from careroute.service_layer.coverage_check import CoverageCheck, check_month, r
 from careroute.service_layer.dashboard import DashboardReading, month_series, scope_map
 from careroute.service_layer.officials import OverdueReading, overdue_in
 from careroute.service_layer.scope_access import readable_known_scope
+from tests.builders import CITY_ADMIN
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY, totals, visit
@@ -91,7 +92,6 @@ def test_the_officials_reads_answer_the_same_on_memory_and_on_dynamodb(
     chart of the district and of a street, and the overdue list: the same on both."""
     city = small_city
     e = city.elders[0]
-    admin = Caller("admin", Role.CITY_ADMIN, "")
     street_official = Caller("official", Role.STREET_OFFICIAL, e.street_id)
     district, street = f"district:{e.district_id}", f"street:{e.street_id}"
     month = MORNING.strftime("%Y-%m")
@@ -110,16 +110,16 @@ def test_the_officials_reads_answer_the_same_on_memory_and_on_dynamodb(
         )
         overdue = OverdueReading(backend.scopes, backend.elders)
         with pytest.raises(NotFoundError):
-            readable_known_scope(admin, "street:S9999", backend.scopes, backend.coverage)
+            readable_known_scope(CITY_ADMIN, "street:S9999", backend.scopes, backend.coverage)
         with pytest.raises(ForbiddenError):
             readable_known_scope(street_official, district, backend.scopes, backend.coverage)
         with pytest.raises(ValidationError):
-            readable_known_scope(admin, "street", backend.scopes, backend.coverage)
+            readable_known_scope(CITY_ADMIN, "street", backend.scopes, backend.coverage)
         states.append(
             {
-                "map": [scope_map(who, s, dashboard) for who, s in ((admin, district),
+                "map": [scope_map(who, s, dashboard) for who, s in ((CITY_ADMIN, district),
                                                                      (street_official, street))],
-                "series": [month_series(admin, month, s, TODAY, dashboard)
+                "series": [month_series(CITY_ADMIN, month, s, TODAY, dashboard)
                            for s in ("city", district, street)],
                 "overdue": [overdue_in(Scope.parse(s), TODAY, POLICY, overdue)
                             for s in (district, street)],

@@ -28,7 +28,7 @@ from careroute.service_layer.beds import (
     step_bed,
     worker_bed_route,
 )
-from tests.builders import BASE, a_community, an_elder
+from tests.builders import BASE, CITY_ADMIN, a_community, an_elder
 
 POLICY = BedPolicy()
 APPLIED = date(2026, 10, 1)
@@ -37,7 +37,6 @@ ACCEPTED = date(2026, 10, 12)
 CIRCUITY = 1.3
 OFFICIAL = Caller("street-sub", Role.STREET_OFFICIAL, "S1")
 OTHER_STREET = Caller("other-sub", Role.STREET_OFFICIAL, "S9")
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 WORKER = Caller("worker-sub", Role.WORKER, "K1")
 STRANGER = Caller("stranger-sub", Role.WORKER, "K9")
 PROVIDER = Provider("P1", "D1", BASE, frozenset({"bathing"}))
@@ -143,7 +142,7 @@ def test_a_due_bed_is_a_mandatory_stop_on_a_workers_route(ports: BedKeeping) -> 
     summary = plan_provider_day(PROVIDER, due, POLICY, CIRCUITY, ports)
     assert (summary["candidates"], summary["mandatory"], summary["planned"]) == (1, 1, 1)
     assert summary["unassigned_mandatory"] == []
-    routes = [worker_bed_route(ADMIN, w, due, ports) for w in ("K1", "K2")]
+    routes = [worker_bed_route(CITY_ADMIN, w, due, ports) for w in ("K1", "K2")]
     stops = [s for r in routes for s in r["stops"]]
     assert [(s["bed_id"], s["mandatory"], s["due"]) for s in stops] == [
         (bed.bed_id, True, due.isoformat())

@@ -14,7 +14,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.tickets import TicketSource
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.leave import LeaveKeeping, replace_leave, steward_leave
-from tests.builders import a_community, a_steward, an_elder
+from tests.builders import CITY_ADMIN, a_community, a_steward, an_elder
 
 POLICY = load_policy()
 BIRTHDAY = date(2026, 3, 15)
@@ -77,8 +77,6 @@ def test_leave_is_refused_to_other_scopes_to_stewards_and_for_unknown_stewards(
     with pytest.raises(ForbiddenError):
         steward_leave(Caller("s", Role.STEWARD, "W2"), "W1", leave_ports)
     with pytest.raises(NotFoundError):
-        steward_leave(Caller("admin", Role.CITY_ADMIN, ""), "W9", leave_ports)
+        steward_leave(CITY_ADMIN, "W9", leave_ports)
     with pytest.raises(ValidationError, match="each date may appear once"):
-        replace_leave(
-            Caller("admin", Role.CITY_ADMIN, ""), "W1", [TODAY, TODAY], TODAY, leave_ports
-        )
+        replace_leave(CITY_ADMIN, "W1", [TODAY, TODAY], TODAY, leave_ports)

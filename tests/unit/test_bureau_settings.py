@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 
 from careroute.adapters import memory
-from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ValidationError
 from careroute.domain.policy import DEFAULT_POLICY_PATH, load_policy
 from careroute.domain.vocabulary import Tier
 from careroute.messages.api import Holidays
 from careroute.service_layer import bureau
+from tests.builders import CITY_ADMIN
 
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 FALLBACK = load_policy()
 
 
@@ -34,7 +33,7 @@ def test_a_saved_policy_is_in_force_at_once_here_and_elsewhere_after_the_ttl() -
     elsewhere = bureau.PolicyInForce(store, ttl_seconds=3600)
     fresh = bureau.PolicyInForce(store, ttl_seconds=-1)  # reads the store every time
     assert here.over(FALLBACK) is FALLBACK and elsewhere.over(FALLBACK) is FALLBACK
-    bureau.save_policy(ADMIN, weekly_t3(), here)
+    bureau.save_policy(CITY_ADMIN, weekly_t3(), here)
     assert here.over(FALLBACK).tiers[Tier.T3].cadence_days == 7
     assert fresh.over(FALLBACK).tiers[Tier.T3].cadence_days == 7
     assert elsewhere.over(FALLBACK) is FALLBACK  # still within its TTL
@@ -47,7 +46,7 @@ def test_a_policy_out_of_bounds_is_refused_naming_the_key_and_nothing_is_stored(
     document = weekly_t3()
     document["tiers"]["T3"]["cadence_days"] = 400
     with pytest.raises(ValidationError, match=r"tiers\.T3\.cadence_days: at most 366"):
-        bureau.save_policy(ADMIN, document, bureau.PolicyInForce(store))
+        bureau.save_policy(CITY_ADMIN, document, bureau.PolicyInForce(store))
     assert store.stored_policy() is None
     assert bureau.policy_document("", store) == tomllib.loads(
         DEFAULT_POLICY_PATH.read_text("utf-8")
@@ -61,6 +60,6 @@ def test_the_holiday_calendar_is_replaced_whole_and_read_back() -> None:
         "workdays": [],
     }
     given = Holidays.model_validate({"holidays": [{"date": "2027-01-01", "name": "元旦"}]})
-    assert bureau.save_holidays(ADMIN, given, calendar) == given
+    assert bureau.save_holidays(CITY_ADMIN, given, calendar) == given
     assert calendar.holidays() == {date(2027, 1, 1): "元旦"}
     assert bureau.holidays(calendar) == given

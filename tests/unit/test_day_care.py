@@ -26,14 +26,13 @@ from careroute.service_layer.day_care import (
     centre_places,
     day_care_figures,
 )
-from tests.builders import BASE, a_community, a_steward, an_elder
+from tests.builders import BASE, CITY_ADMIN, a_community, a_steward, an_elder
 
 RULES = DayCarePolicy(day_places=2, respite_places=1)
 NOW = datetime(2026, 11, 9, 10, 0, tzinfo=CHINA_TZ)
 DAY = date(2026, 11, 12)
 FAMILY = Caller("family-sub", Role.FAMILY, "E1")
 STEWARD = Caller("steward-sub", Role.STEWARD, "W1")
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 
 
 @pytest.fixture
@@ -79,7 +78,7 @@ def test_a_respite_stay_over_a_full_night_books_none_of_its_nights(ports: DayCar
     stay = PlaceRequest("E1", "C1", "F1", CareKind.RESPITE, DAY, DAY + timedelta(days=4))
     blocker = replace(stay, elder_id="E2", first_day=DAY + 2 * timedelta(days=1),
                       last_day=DAY + timedelta(days=2))  # fmt: skip
-    book_place(ADMIN, blocker, "k-block", NOW, RULES, ports)
+    book_place(CITY_ADMIN, blocker, "k-block", NOW, RULES, ports)
     with pytest.raises(ConflictError, match=f"on {DAY + timedelta(days=2)}"):
         book_place(FAMILY, stay, "k-stay", NOW, RULES, ports)
     nights = centre_places("F1", DAY, DAY + timedelta(days=4), RULES, ports)["days"]

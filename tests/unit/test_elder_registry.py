@@ -28,14 +28,13 @@ from careroute.service_layer.elders import (
     elder_history,
     list_elders,
 )
-from tests.builders import a_steward, an_elder
+from tests.builders import CITY_ADMIN, a_steward, an_elder
 
 POLICY = load_policy()
 TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 C1 = Community("C1", "社区一", "S1", "街道一", "D1", "区一", GeoPoint(41.8, 123.4), 400)
 C2 = Community("C2", "社区二", "S2", "街道二", "D1", "区一", GeoPoint(41.9, 123.4), 400)
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 STEWARD = Caller("steward-sub", Role.STEWARD, "W1")
 OFFICIAL = Caller("official", Role.STREET_OFFICIAL, "S1")
 
@@ -76,7 +75,7 @@ def test_the_steward_pages_through_names_and_each_page_shown_is_audited(
     assert last.next_cursor is None and first.elders[0].name == "王秀英"
     reads = ports.audit.community_reads("C1")
     assert sorted(r.elder_ids for r in reads) == [("E1", "E2"), ("E3", "E4"), ("E5",)]
-    log = audit_log(ADMIN, "C1", 2, ports)
+    log = audit_log(CITY_ADMIN, "C1", 2, ports)
     assert log.count == 2 and log.reads[0].actor_sub == "steward-sub"
 
 
@@ -103,7 +102,7 @@ def test_a_change_writes_only_what_differs_and_the_history_hides_addresses_from_
     [seen] = elder_history(OFFICIAL, "C1", "E1", NOW, ports).changes
     assert (seen.field, seen.old, seen.new, seen.actor_sub) == ("address", None, None, "official")
     assert ports.audit.elder_reads("C1", "E1") == []
-    [shown] = elder_history(ADMIN, "C1", "E1", NOW + timedelta(minutes=1), ports).changes
+    [shown] = elder_history(CITY_ADMIN, "C1", "E1", NOW + timedelta(minutes=1), ports).changes
     assert (shown.old, shown.new) == ("1号楼", "新楼")
     [read] = ports.audit.elder_reads("C1", "E1")
     assert (read.what, read.elder_ids, read.actor.sub) == ("history", ("E1",), "admin")

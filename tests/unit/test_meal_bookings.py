@@ -23,7 +23,7 @@ from careroute.service_layer.meal_orders import (
     book_lunch,
     meal_subsidies,
 )
-from tests.builders import BASE, a_community, an_elder
+from tests.builders import BASE, CITY_ADMIN, a_community, an_elder
 
 RULES = MealPolicy()  # 3 yuan a meal, 5 at 80+; a week ahead; today's until 09:00
 NOW = datetime(2026, 11, 9, 8, 0, tzinfo=CHINA_TZ)
@@ -73,9 +73,8 @@ def test_dine_in_is_no_delivery_order_and_a_younger_elder_gets_the_base_subsidy(
     ports: tuple[LunchBooking, memory_meals.MemoryMealOrders],
 ) -> None:
     booking, orders = ports
-    admin = Caller("admin", Role.CITY_ADMIN, "")
     request = LunchRequest("E2", "C1", TOMORROW, MealMode.DINE_IN)
-    booked, _ = book_lunch(admin, request, NOW, RULES, booking)
+    booked, _ = book_lunch(CITY_ADMIN, request, NOW, RULES, booking)
     assert (booked.subsidy_per_meal, booked.window) == (3, None)
     assert orders.orders_of("K1", TOMORROW) == ()
 
@@ -122,11 +121,10 @@ def test_officials_read_each_canteens_month_of_meals_and_subsidy(
     ports: tuple[LunchBooking, memory_meals.MemoryMealOrders],
 ) -> None:
     booking, _ = ports
-    admin = Caller("admin", Role.CITY_ADMIN, "")
     for n in range(3):
         day = TOMORROW + timedelta(days=n)
         book_lunch(FAMILY, delivery(day=day, meals=2), NOW, RULES, booking)
-        book_lunch(admin, LunchRequest("E2", "C1", day, MealMode.DINE_IN), NOW, RULES, booking)
+        book_lunch(CITY_ADMIN, LunchRequest("E2", "C1", day, MealMode.DINE_IN), NOW, RULES, booking)
     official = Caller("street-sub", Role.STREET_OFFICIAL, "S1")
     month = meal_subsidies(official, "street:S1", "2026-11", booking)
     assert (month["meals_delivered"], month["meals_dine_in"], month["subsidy_yuan"]) == (6, 3, 39)

@@ -29,11 +29,10 @@ from careroute.domain.vocabulary import (
 from careroute.service_layer.dashboard import DashboardReading, month_series, scope_map
 from careroute.service_layer.officials import OverdueReading, overdue_in
 from careroute.service_layer.scope_access import readable_known_scope, readable_scope
-from tests.builders import a_visit_to, an_elder
+from tests.builders import CITY_ADMIN, a_visit_to, an_elder
 
 POLICY = load_policy()
 TODAY = date(2026, 12, 7)
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 STREET_S1 = Caller("official", Role.STREET_OFFICIAL, "S1")
 
 
@@ -104,9 +103,9 @@ def test_the_scope_check_parses_then_checks_reach_then_asks_the_registry(
         return readable_known_scope(who, text, registry.scopes, registry.coverage)
 
     assert check(STREET_S1, "community:C1") == Scope(ScopeKind.COMMUNITY, "C1")
-    assert check(ADMIN, "district:D1") == Scope(ScopeKind.DISTRICT, "D1")
+    assert check(CITY_ADMIN, "district:D1") == Scope(ScopeKind.DISTRICT, "D1")
     with pytest.raises(ValidationError):
-        check(ADMIN, "county:D1")
+        check(CITY_ADMIN, "county:D1")
     with pytest.raises(ForbiddenError):
         check(STREET_S1, "district:D1")  # the district above the official's street
     with pytest.raises(ForbiddenError):
@@ -114,10 +113,10 @@ def test_the_scope_check_parses_then_checks_reach_then_asks_the_registry(
     with pytest.raises(ForbiddenError):
         check(STREET_S1, "street:S9")  # out of reach comes before unknown
     with pytest.raises(NotFoundError):
-        check(ADMIN, "street:S9")
+        check(CITY_ADMIN, "street:S9")
     with pytest.raises(NotFoundError):
-        check(ADMIN, "community:C4")  # in the tree, but no active elder is counted there
-    assert readable_scope(ADMIN, "community:C4", registry.scopes) == Scope(
+        check(CITY_ADMIN, "community:C4")  # in the tree, but no active elder is counted there
+    assert readable_scope(CITY_ADMIN, "community:C4", registry.scopes) == Scope(
         ScopeKind.COMMUNITY, "C4"
     )
 
@@ -174,7 +173,7 @@ def test_the_month_chart_counts_each_elder_once_on_the_day_first_visited_in_the_
     assert len(days) == 7  # up to today
     assert days["2026-12-01"] == (0, 0)  # E4 is on another street; November's visit is out
     assert days["2026-12-02"] == (1, 1) == days["2026-12-07"]  # E1 once; E2 was not home
-    city = month_series(ADMIN, "2026-12", "city", TODAY, registry.dashboard)
+    city = month_series(CITY_ADMIN, "2026-12", "city", TODAY, registry.dashboard)
     assert city["days"][0]["ALL"] == 1 and city["days"][-1]["ALL"] == 2
     with pytest.raises(ValidationError):
-        month_series(ADMIN, "2026-13", "city", TODAY, registry.dashboard)
+        month_series(CITY_ADMIN, "2026-13", "city", TODAY, registry.dashboard)

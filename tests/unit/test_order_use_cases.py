@@ -38,7 +38,7 @@ from careroute.service_layer.orders import (
     readable_order,
     worker_day,
 )
-from tests.builders import BASE, a_steward, an_elder, an_incident
+from tests.builders import BASE, CITY_ADMIN, a_steward, an_elder, an_incident
 
 TODAY = date(2026, 12, 7)  # a Monday
 TOMORROW = TODAY + timedelta(days=1)
@@ -47,7 +47,6 @@ MONTH = "2026-12"
 RULES = HomeServicePolicy()  # 180 free minutes a month for elders of 80 or more in a pilot
 POLICY = load_policy()
 FAMILY = Caller("family-sub", Role.FAMILY, "E1")
-ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 CLEANER = Caller("cleaner-sub", Role.WORKER, "K1")
 
 
@@ -157,7 +156,7 @@ def test_an_elder_without_free_minutes_is_told_to_order_self_paid(ports: OrderTa
         (Caller("steward-sub", Role.STEWARD, "W2"), False),
         (Caller("centre-sub", Role.CALL_CENTRE, "D1"), True),
         (Caller("centre-sub", Role.CALL_CENTRE, "D2"), False),
-        (ADMIN, True),
+        (CITY_ADMIN, True),
         (CLEANER, False),
     ],
 )
@@ -242,7 +241,7 @@ def test_an_order_nobody_offers_waits_with_the_reason_and_is_shown_escalated(
         assert retried.status == "waiting"
     stored, _ = ports.orders.get_order(order.order_id)
     assert stored.dispatch_attempts == 3
-    report = oversight(ADMIN, "district:D1", MONTH, ports)
+    report = oversight(CITY_ADMIN, "district:D1", MONTH, ports)
     assert (report["orders"], report["escalated"], report["status"]) == (1, 1, {"placed": 1})
     assert report["free_minutes_used"] == 180
 
@@ -267,7 +266,7 @@ def test_an_order_is_read_by_its_orderer_its_worker_and_officials_in_scope_only(
 ) -> None:
     order = place(ports, "key-1")
     dispatch_order(order.order_id, NINE, POLICY, dispatching(ports))
-    for reader in (FAMILY, CLEANER, ADMIN, Caller("o", Role.DISTRICT_OFFICIAL, "D1")):
+    for reader in (FAMILY, CLEANER, CITY_ADMIN, Caller("o", Role.DISTRICT_OFFICIAL, "D1")):
         assert readable_order(reader, order.order_id, ports).order_id == order.order_id
     for stranger in (Caller("o", Role.DISTRICT_OFFICIAL, "D2"), Caller("k", Role.WORKER, "K2")):
         with pytest.raises(ForbiddenError):
@@ -275,7 +274,7 @@ def test_an_order_is_read_by_its_orderer_its_worker_and_officials_in_scope_only(
     with pytest.raises(ForbiddenError):
         oversight(Caller("o", Role.DISTRICT_OFFICIAL, "D2"), "district:D1", MONTH, ports)
     with pytest.raises(ValidationError, match="per district or for the city"):
-        oversight(ADMIN, str(Scope(ScopeKind.COMMUNITY, "C1")), MONTH, ports)
+        oversight(CITY_ADMIN, str(Scope(ScopeKind.COMMUNITY, "C1")), MONTH, ports)
 
 
 def test_oversight_counts_the_month_orders_waiting_time_and_minutes_of_the_city(
@@ -284,11 +283,11 @@ def test_oversight_counts_the_month_orders_waiting_time_and_minutes_of_the_city(
     first, second = place(ports, "key-1"), place(ports, "key-2", ServiceType.BATHING)
     dispatch_order(first.order_id, NINE + timedelta(minutes=10), POLICY, dispatching(ports))
     act(FAMILY, second.order_id, OrderAction.CANCEL, NINE, ports)
-    report = oversight(ADMIN, "city", MONTH, ports)
+    report = oversight(CITY_ADMIN, "city", MONTH, ports)
     assert report["status"] == {"assigned": 1, "cancelled": 1}
     assert report["waiting_seconds"]["p50"] == 600
     assert (report["free_minutes_used"], report["self_paid"], report["escalated"]) == (90, 0, 0)
-    assert oversight(ADMIN, "city", "2026-11", ports)["orders"] == 0
+    assert oversight(CITY_ADMIN, "city", "2026-11", ports)["orders"] == 0
 
 
 def test_a_worker_day_lists_the_urgent_incidents_they_respond_to_after_their_orders(
