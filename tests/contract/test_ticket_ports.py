@@ -167,6 +167,10 @@ def test_the_ticket_use_cases_answer_the_same_on_memory_and_on_dynamodb(
             status: list_tickets(official, district, status, later, ports)
             for status in TicketFilter
         }
+        every = listed[TicketFilter.ALL].tickets  # read community by community
+        assert listed[TicketFilter.OPEN].tickets == [r for r in every if r.status == "open"]
+        assert listed[TicketFilter.OVERDUE].tickets == [r for r in every if r.overdue]
+        assert listed[TicketFilter.OVERDUE].count > 0
         mine = list_tickets(own, Scope(ScopeKind.COMMUNITY, home), TicketFilter.ALL, later, ports)
         with pytest.raises(ForbiddenError):
             list_tickets(own, district, TicketFilter.ALL, later, ports)

@@ -7,6 +7,7 @@ steward on the tickets of their own community.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -203,6 +204,26 @@ def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
     return ticket.status is TicketStatus.OPEN
 
 
+WIDE_SCOPES = frozenset({ScopeKind.DISTRICT, ScopeKind.CITY})
+
+
+def _candidates(where: Scope, status: TicketFilter, ports: Ticketing) -> Iterable[Ticket]:
+    """The tickets of `where` that may have `status`: for the open or overdue ones of a
+    district or the city, the city's open tickets (one read of the sparse open index) in
+    the scope, instead of every ticket of each of its communities (~1,150 reads)."""
+    if status in (TicketFilter.OPEN, TicketFilter.OVERDUE) and where.kind in WIDE_SCOPES:
+        return (
+            t
+            for t in ports.tickets.open_tickets()
+            if where in scopes_of(t.community_id, t.street_id, t.district_id)
+        )
+    return (
+        ticket
+        for community_id in ports.scopes.communities_in(where)
+        for ticket in ports.tickets.of_community(community_id)
+    )
+
+
 def list_tickets(
     who: Caller,
     where: Scope,
@@ -221,8 +242,7 @@ def list_tickets(
         require_scope(who, where, ports.scopes.ancestors(where))
     found = [
         ticket
-        for community_id in ports.scopes.communities_in(where)
-        for ticket in ports.tickets.of_community(community_id)
+        for ticket in _candidates(where, status, ports)
         if _matches(ticket, status, now) and (source is None or ticket.source is source)
     ]
     found.sort(key=lambda t: (t.due_at, t.ticket_id))
