@@ -14,7 +14,8 @@ from careroute.adapters.registry_csv import read_registry, write_registry
 from careroute.domain.vocabulary import Registry
 from careroute.observability import REDACTED, redact
 from careroute.service_layer.elders import ElderRegistry
-from tests.unit.test_elder_registry import ADMIN, OFFICIAL, STEWARD, page
+from tests.builders import CITY_ADMIN
+from tests.unit.test_elder_registry import OFFICIAL, STEWARD, page
 from tests.unit.test_elder_registry import ports as ports  # the fixture, used by name
 from tests.unit.test_registry_csv import AS_OF, edit, import_errors
 
@@ -58,7 +59,7 @@ def test_only_the_elders_steward_and_the_city_admin_see_the_contacts(
     elder = ports.elders.get_elder("C1", "E1")
     contacts = {"phone": PHONE, "guardian": GUARDIAN, "guardian_phone": GUARDIAN_PHONE}
     ports.elders.save_elders([replace(elder, **contacts)])
-    for who in (STEWARD, ADMIN):
+    for who in (STEWARD, CITY_ADMIN):
         row = page(who, ports).elders[0]
         assert (row.phone, row.guardian, row.guardian_phone) == (PHONE, GUARDIAN, GUARDIAN_PHONE)
     row = page(OFFICIAL, ports).elders[0]
