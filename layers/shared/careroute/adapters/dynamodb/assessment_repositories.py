@@ -5,6 +5,10 @@ bound first (`bind_tables`, at cold start)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
 from careroute.adapters.dynamodb import assessments
 from careroute.adapters.dynamodb.repositories import (
     DynamoCommunities,
@@ -12,7 +16,7 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoScopes,
     DynamoStewards,
 )
-from careroute.domain.assessments import AssessmentRequest
+from careroute.domain.assessments import AssessmentRequest, Assessor
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.assessment_planning import AssessmentPlanning
 from careroute.service_layer.assessments import Assessing
@@ -20,15 +24,27 @@ from careroute.service_layer.ports import Grading
 
 
 class DynamoAssessors:
-    save_assessors = staticmethod(assessments.save_assessors)
-    assessors_of = staticmethod(assessments.assessors_of)
+    def save_assessors(self, assessors: Iterable[Assessor]) -> int:
+        return assessments.save_assessors(assessors)
+
+    def assessors_of(self, district_id: str) -> list[Assessor]:
+        return assessments.assessors_of(district_id)
 
 
 class DynamoAssessmentRequests:
-    save_requests = staticmethod(assessments.save_requests)
-    open_request = staticmethod(assessments.open_request)
-    requests_of = staticmethod(assessments.requests_of)
-    get_request = staticmethod(assessments.get_request)
+    def save_requests(self, requests: Iterable[AssessmentRequest]) -> int:
+        return assessments.save_requests(requests)
+
+    def open_request(self, request: AssessmentRequest) -> bool:
+        return assessments.open_request(request)
+
+    def requests_of(self, district_id: str) -> Iterator[AssessmentRequest]:
+        return assessments.requests_of(district_id)
+
+    def get_request(
+        self, district_id: str, request_id: str
+    ) -> tuple[AssessmentRequest, str | None]:
+        return assessments.get_request(district_id, request_id)
 
     def record_result(self, request: AssessmentRequest, elder: Elder, grading: Grading) -> bool:
         g = grading
@@ -40,8 +56,11 @@ class DynamoAssessmentRequests:
 
 
 class DynamoAssessorRoutes:
-    save_route = staticmethod(assessments.save_route)
-    get_route = staticmethod(assessments.get_route)
+    def save_route(self, document: dict[str, Any], now: datetime) -> None:
+        assessments.save_route(document, now)
+
+    def get_route(self, assessor_id: str, day: date) -> dict[str, Any] | None:
+        return assessments.get_route(assessor_id, day)
 
 
 def assessment_planning() -> AssessmentPlanning:

@@ -4,34 +4,58 @@ the bed use cases built from them, once per container. The tables must be bound 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
 from careroute.adapters.dynamodb import home_care_beds
 from careroute.adapters.dynamodb.order_repositories import DynamoProviders
 from careroute.adapters.dynamodb.repositories import DynamoCommunities, DynamoElders, DynamoScopes
+from careroute.domain.bed_visits import BedVisit
 from careroute.domain.beds import HomeCareBed
 from careroute.service_layer.beds import BedKeeping
 
 
 class DynamoBeds:
-    add_bed = staticmethod(home_care_beds.add_bed)
-    get_bed = staticmethod(home_care_beds.get_bed)
-    open_bed_of = staticmethod(home_care_beds.open_bed_of)
-    save_bed = staticmethod(home_care_beds.save_bed)
-    import_beds = staticmethod(home_care_beds.import_beds)
+    def add_bed(self, bed: HomeCareBed, request_hash: str) -> bool:
+        return home_care_beds.add_bed(bed, request_hash)
+
+    def get_bed(self, bed_id: str) -> tuple[HomeCareBed, str]:
+        return home_care_beds.get_bed(bed_id)
+
+    def open_bed_of(self, elder_id: str) -> str | None:
+        return home_care_beds.open_bed_of(elder_id)
+
+    def save_bed(self, before: HomeCareBed, after: HomeCareBed) -> bool:
+        return home_care_beds.save_bed(before, after)
 
     def beds_of_district(self, district_id: str) -> list[HomeCareBed]:
         return sorted(home_care_beds.beds_of_district(district_id), key=lambda b: b.bed_id)
 
+    def import_beds(self, beds: Iterable[HomeCareBed]) -> int:
+        return home_care_beds.import_beds(beds)
+
 
 class DynamoBedVisits:
-    add_visit = staticmethod(home_care_beds.add_visit)
-    get_visit = staticmethod(home_care_beds.get_visit)
-    visits_of_district = staticmethod(home_care_beds.visits_of_district)
-    import_visits = staticmethod(home_care_beds.import_visits)
+    def add_visit(self, visit: BedVisit, request_hash: str) -> bool:
+        return home_care_beds.add_visit(visit, request_hash)
+
+    def get_visit(self, visit_id: str) -> tuple[BedVisit, str]:
+        return home_care_beds.get_visit(visit_id)
+
+    def visits_of_district(self, district_id: str, first: date, last: date) -> list[BedVisit]:
+        return home_care_beds.visits_of_district(district_id, first, last)
+
+    def import_visits(self, visits: Iterable[BedVisit]) -> int:
+        return home_care_beds.import_visits(visits)
 
 
 class DynamoBedRoutes:
-    save_bed_plan = staticmethod(home_care_beds.save_bed_plan)
-    bed_route = staticmethod(home_care_beds.bed_route)
+    def save_bed_plan(self, routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+        home_care_beds.save_bed_plan(routes, summary)
+
+    def bed_route(self, worker_id: str, day: date) -> dict[str, Any] | None:
+        return home_care_beds.bed_route(worker_id, day)
 
 
 def bed_keeping() -> BedKeeping:

@@ -4,20 +4,24 @@ case built from them, once per container. The tables must be bound first (`bind_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from careroute.adapters.cached import CachedFacilities
 from careroute.adapters.dynamodb import circle_counts, service_facilities
 from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes
 from careroute.domain.coverage import Scope
+from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports import CircleCount
 from careroute.service_layer.service_circle import CircleCounting, CircleReading
 
 
 class DynamoFacilities:
-    replace_facilities = staticmethod(service_facilities.replace_facilities)
-    all_facilities = staticmethod(service_facilities.all_facilities)
+    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
+        return service_facilities.replace_facilities(facilities)
+
+    def all_facilities(self) -> list[Facility]:
+        return service_facilities.all_facilities()
 
 
 class DynamoCircleCounts:

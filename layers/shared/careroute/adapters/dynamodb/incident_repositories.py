@@ -3,21 +3,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from careroute.adapters.dynamodb import devices, incidents
+from careroute.domain.devices import Device
+from careroute.domain.incidents import Incident
 
 
 class DynamoIncidents:
-    open_in_slot = staticmethod(incidents.open_in_slot)
-    find_incident = staticmethod(incidents.find_incident)
-    get_incident = staticmethod(incidents.get_incident)
-    latest_of_elder = staticmethod(incidents.latest_of_elder)
-    save_step = staticmethod(incidents.save_step)
-    of_responder = staticmethod(incidents.of_responder)
-    of_month = staticmethod(incidents.of_month)
-    unacknowledged = staticmethod(incidents.unacknowledged)
+    def open_in_slot(self, incident: Incident, replacing: str | None) -> bool:
+        return incidents.open_in_slot(incident, replacing)
+
+    def find_incident(self, incident_id: str) -> Incident | None:
+        return incidents.find_incident(incident_id)
+
+    def get_incident(self, incident_id: str) -> Incident:
+        return incidents.get_incident(incident_id)
+
+    def latest_of_elder(self, elder_id: str) -> Incident | None:
+        return incidents.latest_of_elder(elder_id)
+
+    def save_step(self, before: Incident, after: Incident) -> bool:
+        return incidents.save_step(before, after)
+
+    def of_responder(self, responder_id: str) -> Iterator[Incident]:
+        return incidents.of_responder(responder_id)
+
+    def of_month(self, month: str) -> Iterator[Incident]:
+        return incidents.of_month(month)
+
+    def unacknowledged(self) -> Iterator[Incident]:
+        return incidents.unacknowledged()
 
 
 class DynamoDevices:
-    save_devices = staticmethod(devices.save_devices)
+    def save_devices(self, devices_: Iterable[Device]) -> int:
+        return devices.save_devices(devices_)
 
-    get_device = staticmethod(devices.get_device)
+    def get_device(self, device_id: str) -> Device:
+        return devices.get_device(device_id)

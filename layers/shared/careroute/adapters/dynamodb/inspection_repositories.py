@@ -4,6 +4,10 @@ per container. The tables must be bound first (`bind_tables`, at cold start)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
 from careroute.adapters.dynamodb import inspections
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.dynamodb.repositories import (
@@ -12,33 +16,59 @@ from careroute.adapters.dynamodb.repositories import (
     DynamoTickets,
     holidays_in_force,
 )
+from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.messages.inspections import InspectionPlanJob
 from careroute.service_layer.inspections import DistrictPlanning, Inspecting, InspectionFanOut
+from careroute.service_layer.ports import MonthResult, ResultSaved
 
 
 class DynamoInspectionTargets:
-    save_targets = staticmethod(inspections.save_targets)
-    get_target = staticmethod(inspections.get_target)
-    due_by = staticmethod(inspections.due_by)
-    institutions_of = staticmethod(inspections.institutions_of)
+    def save_targets(self, targets: Iterable[InspectionTarget]) -> int:
+        return inspections.save_targets(targets)
+
+    def get_target(self, target_id: str, consistent: bool = False) -> InspectionTarget:
+        return inspections.get_target(target_id, consistent)
+
+    def due_by(self, district_id: str, last_day: date) -> Iterator[InspectionTarget]:
+        return inspections.due_by(district_id, last_day)
+
+    def institutions_of(self, district_id: str) -> Iterator[InspectionTarget]:
+        return inspections.institutions_of(district_id)
 
 
 class DynamoInspectors:
-    save_inspectors = staticmethod(inspections.save_inspectors)
-    inspectors_of = staticmethod(inspections.inspectors_of)
-    inspector_in = staticmethod(inspections.inspector_in)
+    def save_inspectors(self, inspectors: Iterable[Inspector]) -> int:
+        return inspections.save_inspectors(inspectors)
+
+    def inspectors_of(self, district_id: str) -> list[Inspector]:
+        return inspections.inspectors_of(district_id)
+
+    def inspector_in(self, district_id: str, inspector_id: str) -> bool:
+        return inspections.inspector_in(district_id, inspector_id)
 
 
 class DynamoInspectionPlans:
-    save_plan = staticmethod(inspections.save_plan)
-    get_route = staticmethod(inspections.get_route)
-    plan_summary = staticmethod(inspections.plan_summary)
+    def save_plan(self, routes: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+        inspections.save_plan(routes, summary)
+
+    def get_route(self, inspector_id: str, day: date) -> dict[str, Any]:
+        return inspections.get_route(inspector_id, day)
+
+    def plan_summary(self, district_id: str, day: date) -> dict[str, Any] | None:
+        return inspections.plan_summary(district_id, day)
 
 
 class DynamoInspectionResults:
-    save_result = staticmethod(inspections.save_result)
-    get_result = staticmethod(inspections.get_result)
-    results_in = staticmethod(inspections.results_in)
+    def save_result(
+        self, document: dict[str, Any], target: InspectionTarget, after: InspectionTarget
+    ) -> ResultSaved:
+        return inspections.save_result(document, target, after)
+
+    def get_result(self, result_id: str) -> dict[str, Any] | None:
+        return inspections.get_result(result_id)
+
+    def results_in(self, district_id: str, month: str) -> Iterator[MonthResult]:
+        return inspections.results_in(district_id, month)
 
 
 def inspection_fan_out(inspection_jobs_queue_url: str) -> InspectionFanOut:

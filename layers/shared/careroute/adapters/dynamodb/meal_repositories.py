@@ -4,26 +4,33 @@ once per container. The tables must be bound first (`bind_tables`, at cold start
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from careroute.adapters.dynamodb import canteens, meal_orders, meal_routes
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.dynamodb.repositories import DynamoScopes
 from careroute.messages.meals import MealPlanJob
+from careroute.planning.meals import Canteen, MealOrder
 from careroute.service_layer.meal_planning import CanteenDayPlanning
 from careroute.service_layer.meals import MealFanOut, MealRouteReading
 from careroute.service_layer.ports import CanteenDayRoutes
 
 
 class DynamoCanteens:
-    replace_canteens = staticmethod(canteens.replace_canteens)
+    def replace_canteens(self, stored: Iterable[Canteen]) -> int:
+        return canteens.replace_canteens(stored)
 
-    all_canteens = staticmethod(canteens.all_canteens)
+    def all_canteens(self) -> list[Canteen]:
+        return canteens.all_canteens()
 
 
 class DynamoMealOrders:
-    save_orders = staticmethod(meal_orders.save_orders)
-    orders_of = staticmethod(meal_orders.orders_of)
+    def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
+        return meal_orders.save_orders(day, orders)
+
+    def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
+        return meal_orders.orders_of(canteen_id, day)
 
 
 class DynamoMealRoutes:

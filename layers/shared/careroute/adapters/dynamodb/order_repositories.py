@@ -9,6 +9,7 @@ The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from careroute.adapters.dynamodb import home_services, orders
@@ -22,7 +23,11 @@ from careroute.adapters.dynamodb.repositories import (
     holidays_in_force,
 )
 from careroute.domain.order_history import OrderHistory
+from careroute.domain.orders import Order, OrderEvent
+from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
+from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.orders import OrderTaking
+from careroute.service_layer.ports import Placement
 
 if TYPE_CHECKING:
     # Imported by their factories below: the orders' functions load neither urgent use case.
@@ -31,16 +36,39 @@ if TYPE_CHECKING:
 
 
 class DynamoOrders:
-    place = staticmethod(orders.place)
-    get_order = staticmethod(orders.get_order)
-    get_orders = staticmethod(orders.get_orders)
-    save_step = staticmethod(orders.save_step)
-    save_assignment = staticmethod(orders.save_assignment)
-    note_waiting = staticmethod(orders.note_waiting)
-    events_of = staticmethod(orders.events_of)
-    of_worker = staticmethod(orders.of_worker)
-    of_district = staticmethod(orders.of_district)
-    waiting_since = staticmethod(orders.waiting_since)
+    def place(
+        self, order: Order, event: OrderEvent, request_hash: str, allowance: int
+    ) -> Placement:
+        return orders.place(order, event, request_hash, allowance)
+
+    def get_order(self, order_id: str) -> tuple[Order, str]:
+        return orders.get_order(order_id)
+
+    def get_orders(self, order_ids: list[str]) -> list[Order]:
+        return orders.get_orders(order_ids)
+
+    def save_step(self, before: Order, after: Order, event: OrderEvent, refund: int = 0) -> bool:
+        return orders.save_step(before, after, event, refund)
+
+    def save_assignment(
+        self, before: Order, after: Order, event: OrderEvent, plan: DayPlan
+    ) -> bool:
+        return orders.save_assignment(before, after, event, plan)
+
+    def note_waiting(self, order: Order, note: str) -> bool:
+        return orders.note_waiting(order, note)
+
+    def events_of(self, order_id: str) -> list[OrderEvent]:
+        return orders.events_of(order_id)
+
+    def of_worker(self, worker_id: str, day: date) -> list[Order]:
+        return orders.of_worker(worker_id, day)
+
+    def of_district(self, district_id: str, since: datetime, until: datetime) -> Iterator[Order]:
+        return orders.of_district(district_id, since, until)
+
+    def waiting_since(self, before: datetime) -> Iterator[Order]:
+        return orders.waiting_since(before)
 
     def import_orders(self, histories: Iterable[OrderHistory]) -> int:
         count = 0
@@ -55,20 +83,33 @@ class DynamoOrders:
 
 
 class DynamoProviders:
-    save_market = staticmethod(home_services.save_market)
-    providers_of = staticmethod(home_services.providers_of)
-    workers_of = staticmethod(home_services.workers_of)
-    is_pilot = staticmethod(home_services.is_pilot)
+    def save_market(self, market: ServiceMarket) -> int:
+        return home_services.save_market(market)
+
+    def providers_of(self, district_id: str) -> list[Provider]:
+        return home_services.providers_of(district_id)
+
+    def workers_of(self, provider_id: str) -> list[ServiceWorker]:
+        return home_services.workers_of(provider_id)
+
+    def is_pilot(self, community_id: str) -> bool:
+        return home_services.is_pilot(community_id)
 
 
 class DynamoDayPlans:
-    get_plan = staticmethod(home_services.get_plan)
-    replace_plan = staticmethod(home_services.replace_plan)
+    def get_plan(self, provider_id: str, day: date) -> DayPlan:
+        return home_services.get_plan(provider_id, day)
+
+    def replace_plan(self, plan: DayPlan) -> bool:
+        return home_services.replace_plan(plan)
 
 
 class DynamoQuota:
-    used_minutes = staticmethod(home_services.used_minutes)
-    used_by = staticmethod(home_services.used_by)
+    def used_minutes(self, elder_id: str, month: str) -> int:
+        return home_services.used_minutes(elder_id, month)
+
+    def used_by(self, keys: Iterable[tuple[str, str]]) -> int:
+        return home_services.used_by(keys)
 
 
 def order_taking() -> OrderTaking:

@@ -1,8 +1,5 @@
 """The ports on DynamoDB (and SQS): thin classes over `careroute.adapters.dynamodb`'s tables,
-and the ports of each use case built from them, once per container. A port method that is
-exactly a table module's function is that function (`save_route =
-staticmethod(routes.save_route)`): its signature is written once, in the table module, and
-mypy checks it against the port where the ports are built.
+and the ports of each use case built from them, once per container.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`, done by every handler's
 set-up at cold start).
@@ -11,7 +8,7 @@ set-up at cold start).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from careroute.adapters import audit_log
@@ -32,7 +29,7 @@ from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import Elder, VisitRecord
+from careroute.domain.vocabulary import Community, Elder, Steward, VisitRecord
 from careroute.messages.audit import LoggedRead
 from careroute.messages.holidays import Holiday, Holidays
 from careroute.messages.visits import PlanJob
@@ -55,31 +52,63 @@ if TYPE_CHECKING:
 
 
 class DynamoCommunities:
-    save_communities = staticmethod(registry.save_communities)
-    get_community = staticmethod(registry.get_community)
-    all_communities = staticmethod(registry.all_communities)
+    def save_communities(self, communities: Iterable[Community]) -> int:
+        return registry.save_communities(communities)
+
+    def get_community(self, community_id: str) -> Community:
+        return registry.get_community(community_id)
+
+    def all_communities(self) -> Iterator[Community]:
+        return registry.all_communities()
 
 
 class DynamoStewards:
-    save_stewards = staticmethod(registry.save_stewards)
-    get_steward = staticmethod(registry.get_steward)
-    all_stewards = staticmethod(registry.all_stewards)
-    steward_of_community = staticmethod(registry.steward_of_community)
-    set_leave = staticmethod(registry.set_leave)
+    def save_stewards(self, stewards: Iterable[Steward]) -> int:
+        return registry.save_stewards(stewards)
+
+    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
+        return registry.get_steward(steward_id, consistent)
+
+    def all_stewards(self) -> Iterator[Steward]:
+        return registry.all_stewards()
+
+    def steward_of_community(self, community_id: str) -> Steward:
+        return registry.steward_of_community(community_id)
+
+    def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
+        return registry.set_leave(steward_id, dates)
 
 
 class DynamoElders:
-    add_elder = staticmethod(registry.add_elder)
-    save_elders = staticmethod(registry.save_elders)
-    get_elder = staticmethod(registry.get_elder)
-    elders_of_community = staticmethod(registry.elders_of_community)
-    get_elders = staticmethod(registry.get_elders)
-    add_benefit_task = staticmethod(registry.add_benefit_task)
-    mark_visited = staticmethod(registry.mark_visited)
-    mark_contacted = staticmethod(registry.mark_contacted)
-    mark_attempt = staticmethod(registry.mark_attempt)
-    raise_urgent_until = staticmethod(registry.raise_urgent_until)
-    elders_after = staticmethod(registry.elders_after)
+    def add_elder(self, elder: Elder) -> bool:
+        return registry.add_elder(elder)
+
+    def save_elders(self, elders: Iterable[Elder]) -> int:
+        return registry.save_elders(elders)
+
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        return registry.get_elder(community_id, elder_id, consistent)
+
+    def elders_of_community(self, community_id: str) -> list[Elder]:
+        return registry.elders_of_community(community_id)
+
+    def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
+        return registry.get_elders(community_id, elder_ids)
+
+    def add_benefit_task(self, community_id: str, elder_id: str, rule_id: str) -> bool:
+        return registry.add_benefit_task(community_id, elder_id, rule_id)
+
+    def mark_visited(self, community_id: str, elder_id: str, on: date) -> bool:
+        return registry.mark_visited(community_id, elder_id, on)
+
+    def mark_contacted(self, community_id: str, elder_id: str, on: date) -> bool:
+        return registry.mark_contacted(community_id, elder_id, on)
+
+    def mark_attempt(self, community_id: str, elder_id: str, at: datetime) -> bool:
+        return registry.mark_attempt(community_id, elder_id, at)
+
+    def raise_urgent_until(self, community_id: str, elder_id: str, until: date) -> bool:
+        return registry.raise_urgent_until(community_id, elder_id, until)
 
     def change_status(self, change: StatusChange) -> bool:
         update = registry.status_update(change)
@@ -92,6 +121,9 @@ class DynamoElders:
 
     def changes(self, community_id: str, elder_id: str) -> list[Entry]:
         return list(history.entries(history.elder_pk(community_id, elder_id), Kind.CHANGE))
+
+    def elders_after(self, community_id: str, after: str | None) -> Iterator[Elder]:
+        return registry.elders_after(community_id, after)
 
     def change_registry(self, before: Elder, after: Elder, changes: Iterable[Entry]) -> None:
         new = {
@@ -131,16 +163,22 @@ class RecentElders(DynamoElders):
 
 
 class DynamoRoutes:
-    save_route = staticmethod(routes.save_route)
-    replace_route = staticmethod(routes.replace_route)
+    def save_route(self, document: dict[str, Any]) -> None:
+        routes.save_route(document)
 
     def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
         return routes.find_route(steward_id, day)
 
+    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
+        return routes.replace_route(document, previous)
+
 
 class DynamoOverflowMarks:
-    mark_overflow = staticmethod(overflow_marks.mark_overflow)
-    overflowing_on = staticmethod(overflow_marks.overflowing_on)
+    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
+        overflow_marks.mark_overflow(plan_date, community_id, overflowing)
+
+    def overflowing_on(self, plan_date: date) -> set[str]:
+        return overflow_marks.overflowing_on(plan_date)
 
 
 class DynamoHolidays:
@@ -178,8 +216,11 @@ def holidays_in_force() -> ChinaCalendar:
 class DynamoScopes:
     """The scope tree from the communities table (cached per container, refreshed on a miss)."""
 
-    ancestors = staticmethod(scopes.ancestors)
-    communities_in = staticmethod(scopes.communities_in)
+    def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
+        return scopes.ancestors(scope)
+
+    def communities_in(self, scope: Scope) -> list[str]:
+        return scopes.communities_in(scope)
 
 
 class DynamoReadAudit:
@@ -228,17 +269,26 @@ class LoggedReadAudit(DynamoReadAudit):
 
 
 class DynamoTickets:
-    of_community = staticmethod(tickets.of_community)
-    open_tickets = staticmethod(tickets.open_tickets)
-    open_due_before = staticmethod(tickets.open_due_before)
-    save_level = staticmethod(tickets.save_level)
-    save_closed = staticmethod(tickets.save_closed)
-
     def open_once(self, ticket: Ticket) -> bool:
         return tickets.open_once(ticket)
 
     def get_ticket(self, ticket_id: str) -> Ticket:
         return tickets.get_ticket(ticket_id, consistent=True)
+
+    def of_community(self, community_id: str) -> Iterator[Ticket]:
+        return tickets.of_community(community_id)
+
+    def open_tickets(self) -> Iterator[Ticket]:
+        return tickets.open_tickets()
+
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        return tickets.open_due_before(now)
+
+    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
+        return tickets.save_level(before, after, at)
+
+    def save_closed(self, ticket: Ticket) -> bool:
+        return tickets.save_closed(ticket)
 
 
 class DynamoCoverage:
