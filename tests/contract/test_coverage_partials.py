@@ -14,6 +14,7 @@ from tests.builders import a_visit_to
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING
+from tests.contract.test_ticket_ports import opened
 
 CITY = Scope(ScopeKind.CITY, "all")
 OUTCOMES = (Outcome.VISITED, Outcome.NOT_HOME, Outcome.VISITED, Outcome.REFUSED)
@@ -91,3 +92,14 @@ def test_a_city_counter_is_spread_over_partial_items_on_dynamodb(
     all_tiers = [item for item in items if item.sk.startswith("ALL#")]
     assert len(all_tiers) > coverage_table.COUNTER_PARTIALS[ScopeKind.CITY] // 2
     assert sum(int(item.visits_made) for item in all_tiers) == 40
+
+
+def test_the_ticket_counters_of_the_city_and_a_district_read_as_one_counter(
+    backend: Backend, small_city: Registry
+) -> None:
+    tickets = opened(backend, small_city)
+    month = MORNING.strftime("%Y-%m")
+    district = Scope(ScopeKind.DISTRICT, tickets[0].district_id)
+    for scope in (CITY, district):
+        counts = backend.coverage.read_ticket_counts(month, scope)
+        assert counts == {"opened": len(tickets), "closed": 0, "closed_on_time": 0}

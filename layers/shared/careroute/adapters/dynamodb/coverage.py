@@ -4,12 +4,13 @@ Projection of a visit is one DynamoDB transaction: a marker item per visit id (c
 absent) plus every counter update. A redelivered stream record finds its marker and changes
 nothing. An elder counts once per month through a second marker per elder and month.
 
-The city's and the districts' counters are each kept as several partial items (sort key
-`TIER#n`), one chosen per visit by its id, and summed on read: every visit moves its city
-counters, and DynamoDB cancels a transaction that touches an item another transaction is
-writing at that moment, so one city item would serialise the projector's parallel stream
-shards (benchmarks/projector_shards.py, docs/scale.md). An item whose sort key is the tier
-alone (a rebuild's, or one written before the partials) is summed in as well.
+The city's and the districts' counters (visits and tickets) are each kept as several
+partial items (sort key `TIER#n`, `tickets#n`), one chosen per visit or ticket by its id, and
+summed on read: every visit moves its city counters, and DynamoDB cancels a transaction that
+touches an item another transaction is writing at that moment, so one city item would
+serialise the projector's parallel stream shards (benchmarks/projector_shards.py,
+docs/scale.md). An item whose sort key has no partial's number (a rebuild's, or one written
+before the partials) is summed in as well.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pynamodb.transactions import TransactWrite
 from careroute.adapters.coverage_counts import ticket_counts, visit_counts
 from careroute.adapters.dynamodb.columns import KEPT_FOR, Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
+from careroute.adapters.dynamodb.tables import TableModel, transaction
 from careroute.domain.coverage import (
     OUTCOME_NAMES,
     TIER_ORDER,
@@ -39,7 +40,7 @@ from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import VisitRecord
 
 TICKETS_SK = "tickets"
-COUNTER_PARTIALS = {ScopeKind.CITY: 16, ScopeKind.DISTRICT: 4}
+COUNTER_PARTIALS = {ScopeKind.CITY: 64, ScopeKind.DISTRICT: 8}
 """How many partial items each month's (scope, tier) counter is spread over, by scope kind
 (1 where not named: a community's and a street's visits are few at any one moment)."""
 
@@ -71,13 +72,13 @@ def _counter_pk(month: str, scope: Scope) -> str:
     return f"{month}#{scope}"
 
 
-def _counter_sk(scope: Scope, tier: str, visit_id: str) -> str:
-    """The partial item of the counter a visit adds to: the same one for every delivery of
-    the visit (so its cancelled and repeated transactions name the same items)."""
+def _counter_sk(scope: Scope, name: str, counted_id: str) -> str:
+    """The partial item of counter `name` (a tier, or the tickets') that the visit or ticket
+    `counted_id` adds to: the same one every time it is counted."""
     partials = COUNTER_PARTIALS.get(scope.kind, 1)
     if partials == 1:
-        return tier
-    return f"{tier}#{zlib.crc32(visit_id.encode()) % partials}"
+        return name
+    return f"{name}#{zlib.crc32(counted_id.encode()) % partials}"
 
 
 def _tier_of(sk: str) -> str:
@@ -239,17 +240,15 @@ def count_ticket(tx: TransactWrite, ticket: Ticket, *, opened: bool) -> None:
     Tickets count in the month they opened: closing one later updates that month."""
     month, scopes, names = ticket_counts(ticket, opened=opened)
     for scope in scopes:
-        tx.update(CoverageModel(_tickets_pk(month, scope), TICKETS_SK), actions=_add_one(names))
+        sk = _counter_sk(scope, TICKETS_SK, ticket.ticket_id)
+        tx.update(CoverageModel(_tickets_pk(month, scope), sk), actions=_add_one(names))
 
 
 def read_ticket_counts(month: str, scope: Scope) -> dict[str, int]:
     """Tickets opened in the month within the scope, and how many of them closed (on time)."""
-    key = (_tickets_pk(month, scope), TICKETS_SK)
-    item = find_item(CoverageModel, *key, action="read ticket counters")
-    if item is None:
-        return {"opened": 0, "closed": 0, "closed_on_time": 0}
-    return {
-        "opened": int(item.tickets_opened or 0),
-        "closed": int(item.tickets_closed or 0),
-        "closed_on_time": int(item.tickets_closed_on_time or 0),
-    }
+    counts = {"opened": 0, "closed": 0, "closed_on_time": 0}
+    with storage_errors("read ticket counters"):
+        for item in CoverageModel.query(_tickets_pk(month, scope)):
+            for name in counts:
+                counts[name] += int(getattr(item, f"tickets_{name}") or 0)
+    return counts
