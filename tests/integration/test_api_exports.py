@@ -12,14 +12,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.vocabulary import (
     CHINA_TZ,
-    ElderStatus,
-    Finding,
-    FindingCategory,
     Registry,
-    Severity,
     Tier,
 )
 from careroute.service_layer.exports import EXPORT_COLUMNS
@@ -27,6 +22,7 @@ from careroute_local.pump import EventPump, HttpResponse
 from tests.builders import a_visit_to
 from tests.conftest import TODAY, china_now
 from tests.integration.api_calls import get
+from tests.integration.stored_visits import URGENT_AND_NORMAL, active_elders_of, project_visit
 
 MONTH = TODAY.strftime("%Y-%m")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,22 +74,13 @@ def visited(loaded_stack: EventPump, small_city: Registry) -> EventPump:
     """The small city with one visit of today in district D01 projected by the real handler:
     one elder visited in the coverage counters, and two tickets opened from its findings."""
     steward = next(s for s in small_city.stewards if s.community_id == "C0001")
-    elder = next(
-        e
-        for e in small_city.elders
-        if e.community_id == steward.community_id and e.status is ElderStatus.ACTIVE
-    )
-    findings = (
-        Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "loose gas hose"),
-        Finding(FindingCategory.SUBSIDY_ELIGIBILITY, Severity.NORMAL),
-    )
+    elder = active_elders_of(small_city, steward)[0]
     visited_at = china_now().astimezone(UTC).replace(microsecond=0) - timedelta(hours=1)
     record = a_visit_to(
         elder, "v-export-1", visited_at, steward_id=steward.steward_id, tier=Tier.T2,
-        findings=findings,
+        findings=URGENT_AND_NORMAL,
     )  # fmt: skip
-    save_visit_once(record, request_hash="hash-v-export-1")
-    assert loaded_stack.drain_stream("VisitsTable").failed == 0
+    project_visit(loaded_stack, record)
     return loaded_stack
 
 

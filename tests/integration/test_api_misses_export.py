@@ -8,13 +8,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.vocabulary import CHINA_TZ, Registry, Tier
 from careroute.service_layer.month_misses import MissCause
 from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
 from tests.conftest import TODAY
 from tests.integration.api_calls import get
+from tests.integration.stored_visits import project_visit
 from tests.integration.test_api_exports import exported
 
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
@@ -31,8 +31,7 @@ def one_visit_last_month(loaded_stack: EventPump, small_city: Registry) -> str:
     record = a_visit_to(
         elder, "v-misses-1", visited_at, steward_id=steward.steward_id, tier=Tier.T3
     )
-    save_visit_once(record, request_hash="hash-v-misses-1")
-    assert loaded_stack.drain_stream("VisitsTable").failed == 0
+    project_visit(loaded_stack, record)
     return elder.elder_id
 
 

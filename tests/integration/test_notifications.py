@@ -17,7 +17,6 @@ import pytest
 from careroute.adapters.dynamodb import incidents as store
 from careroute.adapters.dynamodb import tickets
 from careroute.adapters.dynamodb.notifications import DynamoNotificationLog
-from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.adapters.sns_notifier import SnsNotifier
 from careroute.domain import clock
 from careroute.domain.incidents import Incident, IncidentStatus, incident_id
@@ -31,7 +30,6 @@ from careroute.domain.notices import (
 )
 from careroute.domain.tickets import Level, TicketSource, ticket_id
 from careroute.domain.vocabulary import (
-    ElderStatus,
     Finding,
     FindingCategory,
     Registry,
@@ -43,6 +41,7 @@ from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
 from tests.conftest import load_city
 from tests.integration import urgent_city
+from tests.integration.stored_visits import active_elders_of, project_visit
 from tests.integration.urgent_city import NOW, belts, event_body, send
 
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
@@ -143,18 +142,13 @@ def test_an_overdue_ticket_tells_its_steward_and_the_street_office_once(
     pump: EventPump, small_city: Registry
 ) -> None:
     steward = small_city.stewards[1]
-    elder = next(
-        e
-        for e in small_city.elders
-        if e.community_id == steward.community_id and e.status is ElderStatus.ACTIVE
-    )
+    elder = active_elders_of(small_city, steward)[0]
     visited = NOW - timedelta(hours=1)
     need = Finding(FindingCategory.HEALTH, Severity.URGENT, "chest pain, blood pressure 180")
     record = a_visit_to(
         elder, "v-notice-1", visited, steward_id=steward.steward_id, tier=Tier.T2, findings=(need,)
     )
-    save_visit_once(record, request_hash="hash-v-notice-1")
-    assert pump.drain_stream("VisitsTable").failed == 0
+    project_visit(pump, record)
     later = (visited + timedelta(hours=25)).astimezone(UTC)
     with clock.use(lambda: later):
         for _ in range(2):  # the hourly tick retried: nobody is told twice

@@ -14,12 +14,13 @@ from careroute.adapters.china_calendar import PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS
 from careroute.adapters.dynamodb.coverage import read_coverage
 from careroute.domain.coverage import Scope
 from careroute.domain.pace import working_days
-from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.service_layer import container_cache
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.pump import EventPump
 from careroute_local.template import read_yaml
 from tests.conftest import TODAY, bearer, china_now, nightly_tick_time
+from tests.integration.stored_visits import active_elders_of
 
 
 def emf(stdout: str, name: str) -> list[float]:
@@ -53,13 +54,8 @@ def post_visit(pump: EventPump, steward_id: str, elder_id: str, key: str, **extr
 
 def visit_three(pump: EventPump, city: Registry) -> str:
     steward = city.stewards[0]
-    elders = [
-        e.elder_id
-        for e in city.elders
-        if e.community_id == steward.community_id and e.status is ElderStatus.ACTIVE
-    ]
-    for i, elder_id in enumerate(elders[:3]):
-        post_visit(pump, steward.steward_id, elder_id, f"obs-visit-{i:03d}")
+    for i, elder in enumerate(active_elders_of(city, steward)[:3]):
+        post_visit(pump, steward.steward_id, elder.elder_id, f"obs-visit-{i:03d}")
     assert pump.drain_stream("VisitsTable").failed == 0
     return steward.steward_id
 
@@ -108,11 +104,7 @@ def test_the_escalator_reports_the_tickets_still_overdue(
     month later, then the ticket is overdue and counted in TicketsOverdue, each run."""
     pump = loaded_stack
     steward = small_city.stewards[0]
-    elder = next(
-        e
-        for e in small_city.elders
-        if e.community_id == steward.community_id and e.status is ElderStatus.ACTIVE
-    )
+    elder = active_elders_of(small_city, steward)[0]
     finding = {"category": "safety_hazard", "severity": "urgent", "note": "loose wiring"}
     post_visit(pump, steward.steward_id, elder.elder_id, "obs-finding-1", findings=[finding])
     assert pump.drain_stream("VisitsTable").failed == 0

@@ -9,15 +9,11 @@ from datetime import UTC, timedelta
 import pytest
 
 from careroute.adapters.dynamodb import tickets
-from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain import clock
 from careroute.domain.tickets import Level, TicketStatus, ticket_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Elder,
-    ElderStatus,
-    Finding,
-    FindingCategory,
     Registry,
     Severity,
     Tier,
@@ -26,29 +22,23 @@ from careroute_local.pump import EventPump, HttpResponse
 from tests.builders import a_visit_to
 from tests.conftest import bearer, china_now
 from tests.integration.api_calls import post_json
+from tests.integration.stored_visits import URGENT_AND_NORMAL, active_elders_of, project_visit
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
 VISITED_AT = NOW - timedelta(hours=1)
 
 
 def an_elder(city: Registry) -> Elder:
-    community_id = city.stewards[0].community_id
-    return next(
-        e for e in city.elders if e.community_id == community_id and e.status is ElderStatus.ACTIVE
-    )
+    return active_elders_of(city, city.stewards[0])[0]
 
 
 def visit_with_findings(pump: EventPump, elder: Elder, steward_id: str) -> None:
     """A stored visit with an urgent and a normal finding, projected by the real handler."""
-    findings = (
-        Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "loose gas hose"),
-        Finding(FindingCategory.SUBSIDY_ELIGIBILITY, Severity.NORMAL),
-    )
     record = a_visit_to(
-        elder, "v-tickets-1", VISITED_AT, steward_id=steward_id, tier=Tier.T2, findings=findings
-    )
-    save_visit_once(record, request_hash="hash-v-tickets-1")
-    assert pump.drain_stream("VisitsTable").failed == 0
+        elder, "v-tickets-1", VISITED_AT, steward_id=steward_id, tier=Tier.T2,
+        findings=URGENT_AND_NORMAL,
+    )  # fmt: skip
+    project_visit(pump, record)
 
 
 @pytest.fixture
