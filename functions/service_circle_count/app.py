@@ -32,7 +32,7 @@ overdue_view = DynamoOverdueView()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tick = PaceTick.model_validate(event)
     day = china_date(tick.scheduled_time)
-    communities, elders = registry.all_communities(), registry.all_elders()
+    communities, elders = list(registry.all_communities()), list(registry.all_elders())
     counts = count_circles(communities, elders, setup.policy(), day, ports)
     community_ids = [c.community_id for c in communities]
     viewed = count_overdue(elders, community_ids, day, setup.policy(), overdue_view)
