@@ -12,23 +12,19 @@ from unittest import mock
 import pytest
 from careroute_synthetic.inspections import generate_inspections
 
-from careroute.adapters.dynamodb import bind_tables, tickets
 from careroute.adapters.dynamodb import inspections as store
+from careroute.adapters.dynamodb import tickets
 from careroute.adapters.dynamodb.inspection_repositories import (
     DynamoInspectionTargets,
     DynamoInspectors,
 )
-from careroute.adapters.dynamodb.repositories import registry_loading
 from careroute.domain.errors import StorageError
 from careroute.domain.inspections import InspectionWorld, TargetKind
-from careroute.domain.policy import load_policy
 from careroute.domain.tickets import TicketSource
 from careroute.domain.vocabulary import Registry
-from careroute.entrypoints.config import Settings
 from careroute.service_layer.inspections import load_world
-from careroute.service_layer.registry_import import import_registry
 from careroute_local.pump import EventPump, HttpResponse
-from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, nightly_tick_time
+from tests.conftest import PLAN_DATE, TODAY, bearer, china_now, load_city, nightly_tick_time
 from tests.integration.api_calls import post_json
 
 DISTRICT = "D01"
@@ -37,12 +33,10 @@ NOW = china_now().replace(microsecond=0)
 
 @pytest.fixture(scope="module")
 def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, InspectionWorld]:
-    """The small city with its targets and inspectors loaded and tomorrow's inspections
-    planned, once for this module (tests use their own keys and compare before/after)."""
-    session_pump.stack.reset()
-    session_pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    import_registry(small_city, TODAY, load_policy(), registry_loading())
+    """The small city loaded (`load_city`), its targets and inspectors too, and tomorrow's
+    inspections planned, once for this module (tests use their own keys and compare
+    before/after)."""
+    load_city(session_pump, small_city)
     world = generate_inspections(11, small_city.communities, as_of=TODAY)
     load_world(world, DynamoInspectionTargets(), DynamoInspectors())
     fan_out = session_pump.fire_schedule(
