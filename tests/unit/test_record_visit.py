@@ -3,12 +3,11 @@ a steward may record, the tier at the visit date, and one record per Idempotency
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import pytest
 
-from careroute.adapters.cached import CachedStewards, CommunityElders
+from careroute.adapters.cached import CachedStewards
 from careroute.adapters.memory import MemoryElders, MemoryStewards
 from careroute.adapters.memory_visits import MemoryRoutes, MemoryVisits
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
@@ -125,65 +124,30 @@ def test_the_steward_cache_reads_once_within_its_time_to_live(one_street: Regist
     assert reads == [steward_id, steward_id]
 
 
-class CountedElders(MemoryElders):
-    """Memory elders that note each plain read: ("community", id) or ("elder", id) (the
-    consistent ones are the visit's check, and the read again after it failed)."""
+class KeptElders(MemoryElders):
+    """Memory elders whose plain reads answer the first read of each elder, as a container
+    that keeps the elders it read does; a consistent read goes to the store and is kept."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.reads: list[tuple[str, str]] = []
+        self.kept: dict[tuple[str, str], Elder] = {}
 
     def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
-        if not consistent:
-            self.reads.append(("elder", elder_id))
-        return super().get_elder(community_id, elder_id, consistent)
-
-    def elders_of_community(self, community_id: str) -> list[Elder]:
-        self.reads.append(("community", community_id))
-        return super().elders_of_community(community_id)
-
-
-def test_a_containers_elders_read_each_community_once_and_an_elder_missing_from_it_alone(
-    one_street: Registry,
-) -> None:
-    store = CountedElders()
-    store.save_elders(one_street.elders)
-    kept = CommunityElders(store, communities=1)
-    community = one_street.elders[0].community_id
-    first, second = [e for e in one_street.elders if e.community_id == community][:2]
-    assert kept.get_elder(community, first.elder_id) == first
-    assert kept.get_elder(community, second.elder_id) == second
-    assert store.reads == [("community", community)]
-
-    added = replace(first, elder_id="E900001", name="new")
-    store.add_elder(added)
-    assert kept.get_elder(community, "E900001").name == "new"
-    with pytest.raises(NotFoundError):
-        kept.get_elder(community, "E999999")
-    assert store.reads[1:] == [("elder", "E900001"), ("elder", "E999999")]
-
-    store.raise_urgent_until(community, first.elder_id, DAY)
-    assert kept.get_elder(community, first.elder_id).urgent_until is None  # the copy
-    assert kept.get_elder(community, first.elder_id, consistent=True).urgent_until == DAY
-    assert kept.get_elder(community, first.elder_id).urgent_until == DAY  # refreshed
-
-    other = next(e for e in one_street.elders if e.community_id != community)
-    kept.get_elder(other.community_id, other.elder_id)  # one community kept: the first goes
-    reads = len(store.reads)
-    kept.get_elder(community, second.elder_id)
-    assert store.reads[reads:] == [("community", community)]
+        key = (community_id, elder_id)
+        if consistent or key not in self.kept:
+            self.kept[key] = super().get_elder(community_id, elder_id, consistent)
+        return self.kept[key]
 
 
 def test_an_elder_kept_from_an_earlier_visit_and_since_changed_is_read_again(
     one_street: Registry,
 ) -> None:
     """The write checks the elder the record was made from: a visit after the elder became
-    urgent is T1, though the container kept the elder's community from before."""
-    store = CountedElders()
-    store.save_elders(one_street.elders)
-    elders = CommunityElders(store)
-    ports = VisitRecording(MemoryStewards(), elders, MemoryRoutes(), MemoryVisits(store))
+    urgent is T1, though the elder was kept from before."""
+    elders = KeptElders()
+    ports = VisitRecording(MemoryStewards(), elders, MemoryRoutes(), MemoryVisits(elders))
     ports.stewards.save_stewards(one_street.stewards)
+    elders.save_elders(one_street.elders)
     own = one_street.stewards[0]
     elder = next(
         e
@@ -193,7 +157,7 @@ def test_an_elder_kept_from_an_earlier_visit_and_since_changed_is_read_again(
     before, _ = record_visit(
         request(one_street, elder_id=elder.elder_id), "key-0000001", NOW, POLICY, ports
     )
-    store.raise_urgent_until(elder.community_id, elder.elder_id, DAY + timedelta(days=7))
+    elders.raise_urgent_until(elder.community_id, elder.elder_id, DAY + timedelta(days=7))
     after, created = record_visit(
         request(one_street, elder_id=elder.elder_id, outcome="not_home"),
         "key-0000002",
@@ -202,5 +166,4 @@ def test_an_elder_kept_from_an_earlier_visit_and_since_changed_is_read_again(
         ports,
     )
     assert before.tier is not Tier.T1 and (after.tier, created) == (Tier.T1, True)
-    assert elders.get_elder(elder.community_id, elder.elder_id).urgent_until == DAY + timedelta(7)
-    assert store.reads == [("community", elder.community_id)]
+    assert elders.kept[(elder.community_id, elder.elder_id)].urgent_until == DAY + timedelta(7)

@@ -18,8 +18,12 @@ from careroute.domain.scope_ids import scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 from careroute.messages.visits import VisitRequest
-from careroute.service_layer.ports import RouteRepository, StewardRepository, VisitRepository
-from careroute.service_layer.ports.visits import ElderLookup
+from careroute.service_layer.ports import (
+    ElderRepository,
+    RouteRepository,
+    StewardRepository,
+    VisitRepository,
+)
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
@@ -54,7 +58,7 @@ class VisitRecording:
     """The ports recording a visit reads and writes."""
 
     stewards: StewardRepository
-    elders: ElderLookup
+    elders: ElderRepository
     routes: RouteRepository
     visits: VisitRepository
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from careroute.adapters import audit_log
-from careroute.adapters.cached import CachedStewards, CommunityElders
+from careroute.adapters.cached import CachedStewards
 from careroute.adapters.dynamodb import (
     coverage,
     history,
@@ -132,6 +132,34 @@ class DynamoElders:
             if value(after) != value(before)
         }
         history.apply_elder_change(before, new, changes)
+
+
+RECENT_ELDERS = 5_000
+"""How many elders a container keeps for recording visits; the oldest read is dropped first."""
+
+
+class RecentElders(DynamoElders):
+    """The elders' table, with single-elder reads answered from a per-container cache. For
+    recording a visit only: its write checks, in the same transaction, that the stored elder
+    is still as read (`visits.save_visit_as_read`), so a stale entry costs one more read and
+    never stores a wrong record. A `consistent` read goes to the table and refreshes the
+    entry."""
+
+    def __init__(self, limit: int = RECENT_ELDERS) -> None:
+        self._limit = limit
+        self._read: dict[tuple[str, str], Elder] = {}
+
+    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
+        key = (community_id, elder_id)
+        held = self._read.get(key)
+        if held is not None and not consistent:
+            return held
+        elder = super().get_elder(community_id, elder_id, consistent)
+        self._read.pop(key, None)
+        if len(self._read) >= self._limit:
+            del self._read[next(iter(self._read))]
+        self._read[key] = elder
+        return elder
 
 
 class DynamoRoutes:
@@ -312,13 +340,12 @@ class DynamoVisits:
 
 def visit_recording() -> VisitRecording:
     """The ports of recording a visit, on DynamoDB, with the steward read cached briefly and
-    each community's elders kept once read (each visit's write checks the elder it was made
-    from)."""
+    the elders read kept (each visit's write checks the elder it was made from)."""
     from careroute.service_layer.visits import VisitRecording
 
     return VisitRecording(
         stewards=CachedStewards(DynamoStewards()),
-        elders=CommunityElders(DynamoElders()),
+        elders=RecentElders(),
         routes=DynamoRoutes(),
         visits=DynamoVisits(),
     )

@@ -47,16 +47,6 @@ PlanJobQueue = JobQueue[PlanJob]
 """The plan jobs: one community's day each."""
 
 
-class ElderLookup(Protocol):
-    """What recording a visit reads of the registry: one elder."""
-
-    def get_elder(self, community_id: str, elder_id: str, consistent: bool = False) -> Elder:
-        """The elder (NotFoundError when the community has none with that id), perhaps from a
-        copy kept by the container: the visit's write checks it (`save_visit_as_read`). A
-        `consistent` read sees every write made before it."""
-        ...
-
-
 class VisitRepository(Protocol):
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         """Store the visit unless its id exists: (stored record, created?). The same id with
