@@ -7,6 +7,8 @@ One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
   every route read made must be in the audit table;
 - POST outcome: p50/p99 over HTTP (token + validation + the visit's conditional write) vs a
   raw boto3 conditional PutItem of a visit item;
+- POST, each elder's first outcome: the same, for every other elder on the night's routes (as
+  its steward), once each, as a day's outcomes arrive: no elder was read before by the API;
 - requests/second of each with 8 concurrent clients (bounded number of requests);
 - with `--breakdown`, afterwards, where a POST's time goes, each made in turn: over HTTP, in
   this process through the pump (the token check and the handler, no HTTP server), the
@@ -201,9 +203,28 @@ def main() -> None:
                 ConditionExpression="attribute_not_exists(visit_id)",
             )
 
+        visits = [
+            (r["steward_id"], stop["elder_id"])
+            for r in run.routes
+            for stop in r["stops"]
+            if not stop.get("cover") and stop["elder_id"] != elder_id
+        ]
+        tokens = {s: f"Bearer {pump.issuer.token('steward', s)}" for s, _ in visits}
+
+        def first_post_http(i: int) -> None:
+            steward, elder = visits[i]
+            body = {"elder_id": elder, "outcome": "visited", "visited_at": now.isoformat()}
+            headers = {
+                "idempotency-key": f"first-{uuid.uuid4().hex}",
+                "authorization": tokens[steward],
+            }
+            response = session.post(f"{url}/visits", json=body, headers=headers, timeout=30)
+            assert response.status_code == 201, response.text
+
         results = {
             "GET route": interleaved(n, get_http, get_raw),
             "POST outcome": interleaved(n, post_http, put_raw),
+            "POST, each elder's first outcome": interleaved(len(visits), first_post_http, put_raw),
         }
         total = n * 2
         rps = {
@@ -261,7 +282,10 @@ def main() -> None:
         "load average at start, at end: "
         + "; ".join(f"{a:.1f}, {b:.1f}, {c:.1f}" for a, b, c in loads)
     )
-    print(f"route: {len(route['stops'])} stops, item {len(str(item))} chars; {n} requests each")
+    print(
+        f"route: {len(route['stops'])} stops, item {len(str(item))} chars; {n} requests each; "
+        f"{len(visits)} elders' first outcomes"
+    )
     print(
         "| operation | HTTP p50 ms | HTTP p99 ms | raw DynamoDB p50 ms | raw p99 ms "
         "| p50 ratio | p99 ratio |"
