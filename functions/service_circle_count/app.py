@@ -2,7 +2,8 @@
 registry counted within or outside 15 minutes' walk of a facility, one stored item per
 community, street, district and the city, which GET /coverage reads (one item per report
 instead of every elder of its scope). The same read of every elder counts the overdue view
-(each community's late and soon-due elders, which GET /overdue reads)."""
+(each community's late and soon-due elders, which GET /overdue reads), and one read of the
+month's visit records every scope's series of the month day by day (GET /coverage/daily)."""
 
 from careroute.entrypoints import cold_start  # first: the collector paused while loading
 
@@ -14,18 +15,22 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb import registry
 from careroute.adapters.dynamodb.circle_repositories import circle_counting
+from careroute.adapters.dynamodb.coverage_series import DynamoSeries
 from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
+from careroute.adapters.dynamodb.repositories import DynamoVisits
 from careroute.domain.coverage import Scope
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import PaceTick
+from careroute.service_layer.dashboard import store_series
 from careroute.service_layer.overdue_view import count_overdue
 from careroute.service_layer.service_circle import count_circles
 
 setup = handler_setup.with_policy()
 ports = circle_counting()
 overdue_view = DynamoOverdueView()
+visits, series = DynamoVisits(), DynamoSeries()
 
 
 @event_entry
@@ -36,6 +41,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     counts = count_circles(communities, elders, setup.policy(), day, ports)
     community_ids = [c.community_id for c in communities]
     viewed = count_overdue(elders, community_ids, day, setup.policy(), overdue_view)
+    contacts = setup.policy().contacts.count_toward_monthly
+    charted = store_series(day, communities, contacts, visits, series)
     elders, within = counts.get(Scope.parse("city"), (0, 0))
     count_metrics(ServiceCircleElders=elders, ServiceCircleWithin=within)
     summary = {
@@ -44,6 +51,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "elders": elders,
         "within": within,
         "overdue_views": viewed,
+        "month_series": charted,
     }
     return reported("service circle counted", summary)
 

@@ -25,6 +25,7 @@ def bind_tables(settings: Settings) -> None:
             "CoverageModel": settings.coverage_table,
             "SettingModel": settings.coverage_table,
             "OverdueViewModel": settings.coverage_table,
+            "CoverageSeriesModel": settings.coverage_table,
             "ElderHistoryModel": settings.elder_history_table,
             "TicketModel": settings.tickets_table,
             "InspectionTargetModel": settings.inspection_targets_table,

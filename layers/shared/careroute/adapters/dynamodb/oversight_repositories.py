@@ -25,12 +25,16 @@ from careroute.service_layer.pace import PaceReading
 
 
 def dashboard_reading() -> DashboardReading:
-    """The ports of the dashboard's map and month chart, on DynamoDB."""
+    """The ports of the dashboard's map and month chart, on DynamoDB (with the stored
+    series of the month chart)."""
+    from careroute.adapters.dynamodb.coverage_series import DynamoSeries
+
     return DashboardReading(
         communities=DynamoCommunities(),
         visits=DynamoVisits(),
         coverage=DynamoCoverage(),
         scopes=DynamoScopes(),
+        series=DynamoSeries(),
     )
 
 
