@@ -5,15 +5,12 @@ from careroute.entrypoints import cold_start  # first: the collector paused whil
 
 # isort: split
 
-from typing import Any
-
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.inspection_repositories import district_planning
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.batch_setup import sqs_batch
-from careroute.entrypoints.handler_setup import count_metrics, event_entry
+from careroute.entrypoints.batch_setup import sqs_entry
+from careroute.entrypoints.handler_setup import count_metrics
 from careroute.messages.inspections import InspectionPlanJob
 from careroute.observability import logger
 from careroute.service_layer.inspections import plan_district
@@ -34,9 +31,7 @@ def record_handler(record: SQSRecord) -> None:
     logger.info("district inspections planned", extra={k: summary[k] for k in LOGGED})
 
 
-@event_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return sqs_batch(event, context, record_handler)
+lambda_handler = sqs_entry(record_handler)
 
 
 cold_start.loaded()

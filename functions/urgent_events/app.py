@@ -7,17 +7,15 @@ from careroute.entrypoints import cold_start  # first: the collector paused whil
 # isort: split
 
 from dataclasses import replace
-from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb.order_repositories import incident_handling
 from careroute.adapters.dynamodb.rejected_events import reject
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
-from careroute.entrypoints.batch_setup import sqs_batch
-from careroute.entrypoints.handler_setup import count_metrics, event_entry
+from careroute.entrypoints.batch_setup import sqs_entry
+from careroute.entrypoints.handler_setup import count_metrics
 from careroute.entrypoints.notification_setup import notices
 from careroute.observability import logger
 from careroute.service_layer.incidents import EventRejected, receive
@@ -48,9 +46,7 @@ def record_handler(record: SQSRecord) -> None:
     )
 
 
-@event_entry
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return sqs_batch(event, context, record_handler)
+lambda_handler = sqs_entry(record_handler)
 
 
 cold_start.loaded()

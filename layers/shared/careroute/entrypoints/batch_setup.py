@@ -18,6 +18,8 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from careroute.entrypoints.handler_setup import Entry, event_entry
+
 
 def _batch(
     kind: EventType,
@@ -44,3 +46,14 @@ def stream_batch(
 ) -> dict[str, Any]:
     """Each DynamoDB stream record through `record_handler`; failures reported by sequence."""
     return _batch(EventType.DynamoDBStreams, event, context, record_handler)
+
+
+def sqs_entry(record_handler: Callable[..., Any]) -> Entry:
+    """A queue function's Lambda entry, observed as `event_entry` makes it: each SQS record of
+    a batch through `record_handler`, the failed ones reported for retry."""
+
+    @event_entry
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return sqs_batch(event, context, record_handler)
+
+    return lambda_handler
