@@ -221,11 +221,9 @@ def main() -> None:
             pump,
         ),
     ):
-        from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
         from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
         from careroute.adapters.dynamodb.repositories import DynamoTickets, visit_projection
         from careroute.service_layer.coverage_check import rebuild_month
-        from careroute.service_layer.overdue_view import keep_elder
         from careroute.service_layer.projection import project
         from careroute.service_layer.tickets import open_tickets
 
@@ -246,11 +244,15 @@ def main() -> None:
                 f"Nightly count (circle and overdue view) in {time.perf_counter() - step:.0f} s"
             )
         step = time.perf_counter()
-        ports, view = visit_projection(), DynamoOverdueView()
+        ports = visit_projection()
         write_visits(on_last)
         for record in on_last:
             project(record, policy, ports)
-            if not args.no_views:
+            if not args.no_views:  # the projector function's next step (functions/projector)
+                from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
+                from careroute.service_layer.overdue_view import keep_elder
+
+                view = DynamoOverdueView()
                 keep_elder(
                     record.community_id,
                     record.elder_id,
