@@ -41,7 +41,7 @@ from careroute.adapters.memory_meal_bookings import MemoryMealBookings
 from careroute.adapters.memory_meals import MemoryCanteens, MemoryMealOrders
 from careroute.adapters.memory_orders import MemoryDayPlans, MemoryOrders, MemoryQuota
 from careroute.domain.access import Caller, Role
-from careroute.domain.bed_visits import month_bounds
+from careroute.domain.compliance import month_bounds
 from careroute.domain.day_care import CareKind
 from careroute.domain.errors import CareRouteError
 from careroute.domain.meals import MealMode

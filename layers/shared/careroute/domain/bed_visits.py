@@ -11,13 +11,13 @@ a bed due in the month and never served in it is a miss, like an unvisited elder
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from careroute.domain.beds import BedPolicy, HomeCareBed
+from careroute.domain.compliance import month_bounds
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import china_date
 
@@ -67,12 +67,6 @@ class BedVisit:
 def bed_visit_id(worker_id: str, idempotency_key: str) -> str:
     """The id of the visit a worker records under a key: a retry names the same visit."""
     return stable_id("bv-", f"bed-visit\n{worker_id}\n{idempotency_key}")
-
-
-def month_bounds(month: str) -> tuple[date, date]:
-    """The first and last day of 'YYYY-MM'; ValueError for anything else."""
-    first = date.fromisoformat(f"{month}-01")
-    return first, first.replace(day=monthrange(first.year, first.month)[1])
 
 
 def last_served(visits: Iterable[BedVisit], before: date) -> dict[str, date]:

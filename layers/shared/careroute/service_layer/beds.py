@@ -19,7 +19,6 @@ from careroute.domain.bed_visits import (
     BedVisit,
     BedVisitOutcome,
     bed_visit_id,
-    month_bounds,
     month_coverage,
 )
 from careroute.domain.beds import (
@@ -34,13 +33,14 @@ from careroute.domain.beds import (
     ineligibility,
     step,
 )
-from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.coverage import Scope
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.providers import Provider
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
 from careroute.service_layer.elders import require_official_of
+from careroute.service_layer.month_param import month_days
 from careroute.service_layer.ports import (
     CommunityRepository,
     ElderRepository,
@@ -49,7 +49,7 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
 from careroute.service_layer.replays import stored_before
-from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.scope_access import districts_in, readable_scope
 from careroute.service_layer.views import json_fields
 
 HISTORY_DAYS = 62
@@ -323,26 +323,14 @@ def worker_bed_route(who: Caller, worker_id: str, day: date, ports: BedKeeping) 
     return route
 
 
-def _districts_of(where: Scope, communities: CommunityRepository) -> list[str]:
-    if where.kind is ScopeKind.DISTRICT:
-        return [where.scope_id]
-    every = communities.all_communities()
-    if where.kind is ScopeKind.CITY:
-        return sorted({c.district_id for c in every})
-    return sorted({c.district_id for c in every if where.scope_id in (c.street_id, c.community_id)})
-
-
 def scope_beds_and_visits(
     where: Scope, month: str, ports: BedKeeping
 ) -> tuple[list[HomeCareBed], list[BedVisit]]:
     """The scope's beds and their visits from HISTORY_DAYS before the month to its end."""
-    try:
-        first, last = month_bounds(month)
-    except ValueError as exc:
-        raise ValidationError(f"month: {exc}") from exc
+    first, last = month_days(month)
     beds: list[HomeCareBed] = []
     visits: list[BedVisit] = []
-    for district_id in _districts_of(where, ports.communities):
+    for district_id in districts_in(where, ports.communities):
         beds += [b for b in ports.beds.beds_of_district(district_id) if where.holds(b)]
         since = first - timedelta(days=HISTORY_DAYS)
         visits += ports.visits.visits_of_district(district_id, since, last)

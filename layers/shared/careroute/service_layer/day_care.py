@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.domain.access import Caller, Role
-from careroute.domain.bed_visits import month_bounds
 from careroute.domain.coverage import ScopeKind
 from careroute.domain.day_care import (
     BookingStatus,
@@ -31,6 +30,7 @@ from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import china_date
 from careroute.planning.service_circle import Facility, FacilityKind
+from careroute.service_layer.month_param import month_days
 from careroute.service_layer.orders import orderable_elder
 from careroute.service_layer.ports import (
     ElderRepository,
@@ -195,10 +195,7 @@ def day_care_figures(
     where = readable_scope(who, scope, ports.scopes)
     if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
         raise ValidationError("scope: day care is reported per district or for the city")
-    try:
-        first, last = month_bounds(month)
-    except ValueError as exc:
-        raise ValidationError(f"month: {exc}") from exc
+    first, last = month_days(month)
     centres = [
         f for f in ports.facilities.all_facilities()
         if f.kind is FacilityKind.DAY_CARE

@@ -17,12 +17,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.domain.access import Caller
-from careroute.domain.bed_visits import month_bounds
 from careroute.domain.errors import ConflictError, ValidationError
 from careroute.domain.meals import MealBooking, MealMode, MealPolicy, canteen_months
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date, parse_clock
 from careroute.planning.meals import Canteen, MealRules
+from careroute.service_layer.month_param import month_days
 from careroute.service_layer.orders import orderable_elder
 from careroute.service_layer.ports import (
     CanteenRepository,
@@ -154,10 +154,7 @@ def meal_subsidies(who: Caller, scope: str, month: str, ports: LunchBooking) -> 
     """The month's booked lunches per canteen of the scope: meals delivered and dine-in, the
     elders, and the subsidy owed (each meal's, fixed when booked)."""
     where = readable_scope(who, scope, ports.scopes)
-    try:
-        first, last = month_bounds(month)
-    except ValueError as exc:
-        raise ValidationError(f"month: {exc}") from exc
+    first, last = month_days(month)
     canteens = [c for c in ports.canteens.all_canteens() if where.holds(_placed(c))]
     bookings = [b for c in canteens for b in ports.bookings.bookings_of(c.canteen_id, first, last)]
     places = {c.canteen_id: (c.district_id, c.street_id) for c in canteens}

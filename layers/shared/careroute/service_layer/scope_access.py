@@ -41,6 +41,14 @@ def readable_known_scope(
     return scope
 
 
+def districts_in(where: Scope, communities: CommunityRepository) -> list[str]:
+    """The districts holding some of `where` (its own for a district, every one for the
+    city), in id order: the partitions a read of the scope walks."""
+    if where.kind is ScopeKind.DISTRICT:
+        return [where.scope_id]
+    return sorted({c.district_id for c in communities.all_communities() if where.holds(c)})
+
+
 def readable_districts(
     who: Caller,
     where: Scope,

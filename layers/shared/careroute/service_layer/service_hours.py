@@ -9,14 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from careroute.domain.access import Caller
-from careroute.domain.bed_visits import month_bounds
-from careroute.domain.coverage import Scope, ScopeKind
-from careroute.domain.errors import ValidationError
 from careroute.domain.service_hours import LedgerRow, ledger, totals
 from careroute.domain.vocabulary import CHINA_TZ
+from careroute.service_layer.month_param import month_days
 from careroute.service_layer.ports import CommunityRepository, OrderRepository, ScopeDirectory
 from careroute.service_layer.ports.beds import BedVisitRepository
-from careroute.service_layer.scope_access import readable_scope
+from careroute.service_layer.scope_access import districts_in, readable_scope
 
 ORDER_LEAD_DAYS = 31
 """An order is placed at most this many days before its service date (orders.py)."""
@@ -32,24 +30,14 @@ class HourKeeping:
     scopes: ScopeDirectory
 
 
-def _districts(where: Scope, communities: CommunityRepository) -> list[str]:
-    if where.kind is ScopeKind.DISTRICT:
-        return [where.scope_id]
-    every = communities.all_communities()
-    return sorted({c.district_id for c in every if where.holds(c)})
-
-
 def ledger_rows(who: Caller, scope: str, month: str, ports: HourKeeping) -> list[LedgerRow]:
     """The scope's ledger rows of the month (the caller must be able to read the scope)."""
     where = readable_scope(who, scope, ports.scopes)
-    try:
-        first, last = month_bounds(month)
-    except ValueError as exc:
-        raise ValidationError(f"month: {exc}") from exc
+    first, last = month_days(month)
     since = datetime.combine(first - timedelta(days=ORDER_LEAD_DAYS), datetime.min.time(), CHINA_TZ)
     until = datetime.combine(last + timedelta(days=1), datetime.min.time(), CHINA_TZ)
     orders, visits = [], []
-    for district_id in _districts(where, ports.communities):
+    for district_id in districts_in(where, ports.communities):
         orders += [o for o in ports.orders.of_district(district_id, since, until) if where.holds(o)]
         visits += [v for v in ports.visits.visits_of_district(district_id, first, last)
                    if where.holds(v)]  # fmt: skip
