@@ -14,7 +14,7 @@ import pytest
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_history import Actor, Entry, Kind
-from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError
+from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.tickets import Level, Ticket, TicketStatus, close, escalate, tickets_for
 from careroute.domain.vocabulary import Finding, FindingCategory, Outcome, Registry, Severity
 from careroute.service_layer.tickets import (
@@ -171,6 +171,16 @@ def test_the_ticket_use_cases_answer_the_same_on_memory_and_on_dynamodb(
         assert listed[TicketFilter.OPEN].tickets == [r for r in every if r.status == "open"]
         assert listed[TicketFilter.OVERDUE].tickets == [r for r in every if r.overdue]
         assert listed[TicketFilter.OVERDUE].count > 0
+        pages = [list_tickets(official, district, TicketFilter.ALL, later, ports, limit=2)]
+        while pages[-1].next_cursor is not None:
+            after = pages[-1].next_cursor
+            pages.append(
+                list_tickets(official, district, TicketFilter.ALL, later, ports, None, 2, after)
+            )
+        assert [r for p in pages for r in p.tickets] == every and len(pages) > 1
+        assert {p.count for p in pages} == {len(every)}
+        with pytest.raises(ValidationError):
+            list_tickets(official, district, TicketFilter.ALL, later, ports, after="nonsense")
         mine = list_tickets(own, Scope(ScopeKind.COMMUNITY, home), TicketFilter.ALL, later, ports)
         with pytest.raises(ForbiddenError):
             list_tickets(own, district, TicketFilter.ALL, later, ports)

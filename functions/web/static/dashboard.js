@@ -71,8 +71,8 @@
     const [coverage, overdue, open, late, daily, kidRows] = await Promise.all([
       CR.api(q("coverage", { month, scope })),
       CR.api(q("overdue", { scope, limit: 20 })),
-      CR.api(q("tickets", { scope, status: "open" })),
-      CR.api(q("tickets", { scope, status: "overdue" })),
+      CR.api(q("tickets", { scope, status: "open", limit: 20 })),
+      CR.api(q("tickets", { scope, status: "overdue", limit: 1 })),
       CR.api(q("coverage/daily", { month, scope })),
       pool(kids, k => CR.api(q("coverage", { month, scope: k }))),
     ]);

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from careroute.messages.base import Message
 
 
@@ -39,5 +41,8 @@ class TicketRow(Message):
 class TicketList(Message):
     scope: str
     status: str
-    count: int
-    tickets: list[TicketRow]
+    count: int = Field(description="Tickets of the scope with that status (all pages)")
+    tickets: list[TicketRow] = Field(description="This page, soonest due first")
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `after` for the next page; None on the last page"
+    )

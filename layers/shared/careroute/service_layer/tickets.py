@@ -231,9 +231,12 @@ def list_tickets(
     now: datetime,
     ports: Ticketing,
     source: TicketSource | None = None,
+    limit: int | None = None,
+    after: str | None = None,
 ) -> TicketList:
     """The tickets of a scope with the given status (and source, e.g. `benefit` lists whom
-    the benefit scan found and notified), soonest due first."""
+    the benefit scan found and notified), soonest due first: `count` of them all, `tickets`
+    the page after the cursor `after` (at most `limit`; all without)."""
     if who.role is Role.STEWARD:
         own = _steward_community(ports.stewards, who)
         if where.kind is not ScopeKind.COMMUNITY or where.scope_id != own:
@@ -246,8 +249,33 @@ def list_tickets(
         if _matches(ticket, status, now) and (source is None or ticket.source is source)
     ]
     found.sort(key=lambda t: (t.due_at, t.ticket_id))
-    rows = [_row(t, now) for t in found]
-    return TicketList(scope=str(where), status=status.value, count=len(rows), tickets=rows)
+    start = 0 if after is None else _after_cursor(found, after)
+    end = len(found) if limit is None else min(len(found), start + limit)
+    page = found[start:end]
+    return TicketList(
+        scope=str(where),
+        status=status.value,
+        count=len(found),
+        tickets=[_row(t, now) for t in page],
+        next_cursor=_cursor(page[-1]) if page and end < len(found) else None,
+    )
+
+
+def _cursor(ticket: Ticket) -> str:
+    return f"{ticket.due_at.isoformat()}|{ticket.ticket_id}"
+
+
+def _after_cursor(found: list[Ticket], cursor: str) -> int:
+    """Where the page after `cursor` starts in `found` (sorted by due time, then id)."""
+    due_text, _, ticket_id = cursor.partition("|")
+    try:
+        due_at = datetime.fromisoformat(due_text)
+    except ValueError as exc:
+        raise ValidationError(f"not a cursor of this list: {cursor!r}") from exc
+    if not ticket_id or due_at.tzinfo is None:
+        raise ValidationError(f"not a cursor of this list: {cursor!r}")
+    last = (due_at, ticket_id)
+    return next((i for i, t in enumerate(found) if (t.due_at, t.ticket_id) > last), len(found))
 
 
 def ticket_figures(where: Scope, month: str, now: datetime, ports: Ticketing) -> dict[str, Any]:

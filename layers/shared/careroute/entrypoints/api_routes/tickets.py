@@ -23,6 +23,14 @@ SourceQuery = Annotated[
 ]
 
 
+LimitQuery = Annotated[
+    int | None, Query(ge=1, le=5000, description="Tickets per page (at most 5,000); absent: all")
+]
+AfterQuery = Annotated[
+    str | None, Query(description="The previous page's next_cursor; absent: the first page")
+]
+
+
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     ports = ticketing()
@@ -33,10 +41,13 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         scope: ScopeQuery,
         status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
         source: SourceQuery = None,
+        limit: LimitQuery = None,
+        after: AfterQuery = None,
     ) -> TicketList:
         """Follow-up tickets of a scope (officials in scope, city admin; a steward: their
-        community), soonest due first"""
-        return list_tickets(caller(), parse_scope(scope), status, clock.now(), ports, source)
+        community), soonest due first; `limit` pages them (`count` is of them all)"""
+        where = parse_scope(scope)
+        return list_tickets(caller(), where, status, clock.now(), ports, source, limit, after)
 
     @route("POST", "/tickets/<ticket_id>/close")
     def post_ticket_close(ticket_id: PathId, body: Annotated[CloseTicketBody, Body()]) -> TicketRow:
