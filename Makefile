@@ -26,23 +26,30 @@ help:
 	@echo "make openapi    - rebuild /openapi.json from every API function (after a route change)"
 	@echo "make unit | integration | e2e | lint | build | typecheck | bench | clean"
 
-$(STAMP): pyproject.toml
+# uv installs the three virtualenvs: it downloads and unpacks the wheels in parallel where pip
+# took them one at a time (minutes of waiting on the network on a fresh clone). uv itself comes
+# first, into .venv, with the pip that `python -m venv` puts there.
+UV := $(BIN)/uv
+UV_INSTALL := $(UV) pip install --quiet --python
+
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CareRoute needs Python 3.11+")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[local,dev]'
+	$(BIN)/pip install --quiet 'uv>=0.9,<1'
+
+# pip stays in .venv, upgraded (layers/ortools/build.sh uses it for the Lambda layer's wheels).
+$(STAMP): pyproject.toml | $(UV)
+	$(UV_INSTALL) $(BIN)/python --upgrade pip -e '.[local,dev]'
 	touch $(STAMP)
 
-$(TOOLS_STAMP):
+$(TOOLS_STAMP): | $(UV)
 	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --upgrade pip
-	$(TOOLS)/bin/pip install --quiet 'aws-sam-cli>=1.120'
+	$(UV_INSTALL) $(TOOLS)/bin/python 'aws-sam-cli>=1.120'
 	touch $(TOOLS_STAMP)
 
-$(CHECKOV_STAMP):
+$(CHECKOV_STAMP): | $(UV)
 	$(PYTHON) -m venv $(CHECKOV)
-	$(CHECKOV)/bin/pip install --quiet --upgrade pip
-	$(CHECKOV)/bin/pip install --quiet 'checkov>=3.2'
+	$(UV_INSTALL) $(CHECKOV)/bin/python 'checkov>=3.2'
 	touch $(CHECKOV_STAMP)
 
 dev: $(STAMP)
@@ -82,8 +89,12 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
-# Both cores: one pytest worker (and one moto server) per core.
-PYTEST := $(BIN)/pytest -n 2
+# Both cores: one pytest worker (and one moto server) per core. Each test file runs whole on one
+# worker (loadfile), so what its tests share (a simulated month, a served city and a browser, a
+# moto server) is built once, not on both workers; files start in collection order (contract,
+# e2e, integration, unit: the slow ones first, the many small unit files fill both cores to
+# the end), not by how many tests they hold.
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The three virtualenvs install side by side (mostly waiting on the network); every test starts
 # on both cores as soon as .venv is ready, beside lint and typecheck (which fill the cores while
@@ -103,7 +114,7 @@ every-test: $(STAMP) $(CHROMIUM)
 # only. Left out: tests that read no calendar (template, pump, journal, fuzzing).
 TEST_DATES := 2026-12-05 2026-12-06 2026-11-30 2026-12-31 2027-02-26 2028-02-29 2026-10-08 \
 	2026-09-30
-DATE_TESTS := tests/contract tests/integration tests/e2e --ignore=tests/integration/local_stack \
+DATE_TESTS := tests/contract tests/e2e tests/integration --ignore=tests/integration/local_stack \
 	--ignore=tests/integration/test_api_fuzz.py --ignore=tests/integration/test_journal.py \
 	--ignore=tests/integration/test_openapi_document.py
 
