@@ -30,6 +30,9 @@ from tests.conftest import china_now, cli_environment
 from tests.e2e.cli import CLI, careroute
 
 SMALL_CITY = ["--districts", "Heping", "--scale", "0.05", "--workers", "1"]
+TWO_COMMUNITIES = ["--scale", "0.01"]
+"""For the tests of the run's own state (reset, a second run refused): the smallest city, as
+the city's size plays no part in them."""
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -223,7 +226,7 @@ def test_kill_9_mid_nightly_plan_resumes_the_unfinished_jobs(tmp_path: Path) -> 
 
 
 def test_reset_asks_first_and_deletes_only_with_consent(tmp_path: Path) -> None:
-    result = careroute("run", *SMALL_CITY, "--no-serve", cwd=tmp_path)
+    result = careroute("run", *SMALL_CITY, *TWO_COMMUNITIES, "--no-serve", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     state = tmp_path / "var" / "state"
     assert (state / "journal.jsonl").stat().st_size > 0
@@ -234,12 +237,12 @@ def test_reset_asks_first_and_deletes_only_with_consent(tmp_path: Path) -> None:
     done = careroute("reset", "--yes", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert not state.exists()
-    fresh = careroute("run", *SMALL_CITY, "--no-serve", cwd=tmp_path)
+    fresh = careroute("run", *SMALL_CITY, *TWO_COMMUNITIES, "--no-serve", cwd=tmp_path)
     assert "Resumed from" not in fresh.stderr and "loading registry" in fresh.stderr
 
 
 def test_a_second_run_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
-    with main_job(tmp_path, "--port", str(free_port())) as first:
+    with main_job(tmp_path, *TWO_COMMUNITIES, "--port", str(free_port())) as first:
         wait_for_api(tmp_path, first)
         second = careroute("run", *SMALL_CITY, "--port", "0", "--no-serve", cwd=tmp_path)
         busy = careroute("reset", "--yes", cwd=tmp_path)
