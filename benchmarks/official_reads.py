@@ -68,6 +68,7 @@ READS: list[tuple[str, dict[str, str]]] = [
     ("/tickets", {"scope": "city", "status": "open"}),
     ("/tickets", {"scope": "city", "status": "overdue"}),
     ("/tickets", {"scope": "district:{district}", "status": "open"}),
+    ("/tickets", {"scope": "city", "status": "open", "limit": "20"}),  # as the dashboard asks
     ("/coverage/daily", {"month": "{month}", "scope": "city"}),
     ("/map", {"scope": "city"}),
     ("/map/outlines", {"scope": "city"}),
@@ -79,6 +80,7 @@ READS: list[tuple[str, dict[str, str]]] = [
     ("/benefits/claims", {"scope": "city"}),
     ("/oversight/beds", {"scope": "city", "month": "{month}"}),
     ("/oversight/capacity", {"scope": "city", "month": "{month}"}),
+    ("/oversight/capacity", {"scope": "district:{district}", "month": "{month}"}),  # dashboard
     ("/oversight/day-care", {"scope": "city", "month": "{month}"}),
     ("/oversight/orders", {"scope": "city", "month": "{month}"}),
     ("/oversight/service-hours", {"scope": "city", "month": "{month}"}),
