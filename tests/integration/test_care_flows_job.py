@@ -29,6 +29,7 @@ def test_the_main_job_plans_meals_and_assessments_and_says_so_in_one_line_each(
     lines = console.export_text().splitlines()
     assert [line.split(":")[0] for line in lines] == [
         f"Service circle {TODAY}",
+        f"Overdue view {TODAY}",
         f"Meals {PLAN_DATE} in D01",  # the small city has one district
         f"Assessments {PLAN_DATE}",
     ]
@@ -47,7 +48,7 @@ def test_the_main_job_plans_meals_and_assessments_and_says_so_in_one_line_each(
     assert planned.candidates >= planned.planned
     routed = [assessments.get_route(a.assessor_id, PLAN_DATE) for a in world[0]]
     assert sum(len(r["stops"]) for r in routed if r) == planned.planned
-    assert f"{planned.planned} planned" in lines[2]
+    assert f"{planned.planned} planned" in lines[3]
     # The circle count is stored: the coverage report reads it.
     assert circle_counts.read_counts(Scope.parse("city")) is not None
 
