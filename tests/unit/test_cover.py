@@ -16,7 +16,7 @@ from careroute.planning.absence_cover import (
     visits_to_offload,
 )
 from careroute.planning.horizon import DayCapacity
-from tests.unit.test_due import STEWARD, T1_ELDER, T2_ELDER, T3_ELDER
+from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
 
 POLICY = load_policy()
 ROOMY = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
@@ -90,19 +90,6 @@ def test_a_visit_due_on_the_return_day_is_pressing_a_not_home_there_leaves_no_re
     assert [(v.elder_id, v.deadline) for v in due_tuesday] == [("E1", MONDAY + timedelta(1))]
 
 
-def test_a_visit_is_pressing_when_the_return_leaves_fewer_retry_days_than_its_tier_keeps() -> None:
-    """A fortnightly elder due on Wednesday keeps two working days for retries: with its
-    steward back on Tuesday only one is left, so Monday's try cannot wait. A weekly elder (one
-    retry day) due on Wednesday can wait for Tuesday."""
-    fortnightly = replace(T2_ELDER, elder_id="E2", last_visited_on=MONDAY - timedelta(days=12))
-    weekly = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=5))
-    sick_monday = replace(STEWARD, leave=frozenset({MONDAY}))
-    workload = Workload(community("C1", 123.40), sick_monday, [fortnightly, weekly], ROOMY)
-    offered = visits_to_cover(workload, MONDAY, frozenset(), POLICY)
-    wednesday = MONDAY + timedelta(days=2)
-    assert [(v.elder_id, v.deadline) for v in offered if v.pressing] == [("E2", wednesday)]
-
-
 def test_cover_goes_to_the_same_street_first_then_the_districts_pool() -> None:
     places = {
         "C1": community("C1", 123.400),
@@ -171,28 +158,3 @@ def test_cover_goes_past_a_full_helper_and_only_a_visit_due_today_may_overfill_o
     assert [v.elder_id for v in plan.uncovered] == ["E1", "E2"]  # no helper loses a try
     due = assign_cover({"C1": [today]}, places, ["C3"], points, spare=spare, day=MONDAY)
     assert due.assigned["C3"] == [today]  # lost today it would be a miss
-
-
-def test_a_far_neighbour_on_foot_gives_way_to_a_nearer_one_in_time_on_a_bike() -> None:
-    """In the countryside the same street's neighbour on foot is hours away: the trip there
-    and back counts against its spare minutes, so the visit goes to the district's helper
-    on a bike; one due today goes only to a helper within an hour's trip."""
-    places = {"C1": community("C1", 123.40), "C2": community("C2", 123.57)}  # ~14 km
-    places["C3"] = replace(community("C3", 123.48), street_id="S2")  # ~6.6 km
-    walk, bike = 4.5 * 1000 / 60 / 1.3, 12.0 * 1000 / 60 / 1.3  # metres a minute
-    reach = {"C2": walk, "C3": bike}
-    tomorrow = CoverVisit("E1", "C1", MONDAY + timedelta(1), minutes=30)
-    points = {"E1": GeoPoint(41.8, 123.40), "E2": GeoPoint(41.8, 123.40)}
-    spare = {"C2": 300.0, "C3": 300.0}
-    plan = assign_cover({"C1": [tomorrow]}, places, ["C2", "C3"], points, spare=spare, reach=reach)
-    assert list(plan.assigned) == ["C3"]
-    by_distance = assign_cover({"C1": [tomorrow]}, places, ["C2", "C3"], points, spare=spare)
-    assert list(by_distance.assigned) == ["C2"]  # without speeds: the same street first
-    today = CoverVisit("E2", "C1", MONDAY, minutes=30)
-    full = {"C2": 0.0, "C3": 0.0}
-    due = assign_cover({"C1": [today]}, places, ["C2"], points, spare=full, day=MONDAY, reach=reach)
-    assert due.uncovered == [today]  # four hours away on foot: the router could not fit it
-    due = assign_cover(
-        {"C1": [today]}, places, ["C2", "C3"], points, spare=full, day=MONDAY, reach=reach
-    )
-    assert due.assigned == {"C3": [today]}

@@ -75,10 +75,6 @@ class Policy:
     speed_kmh: dict[TravelMode, float]
     horizon_days: int = 14
     """The horizon planner looks this many days ahead (and always to the month's end)."""
-    retry_share: float = 0.15
-    """Share of each working day the horizon keeps for the retries that not-home and
-    refusal will bring: first tries are planned into the rest, so a community whose first
-    tries alone fill its days shows overflow (and gets help) from the month's first night."""
     tickets: TicketSla = field(default_factory=TicketSla)
     """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
     ticket_duty: DutyRota = field(default_factory=DutyRota)
@@ -245,14 +241,6 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     horizon_days = _optional(raw.get("horizon", {}), "days", 14, f"{source}: horizon")
     if not 1 <= horizon_days <= 62:
         raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
-    horizon = raw.get("horizon", {})
-    retry_share = (
-        _require(horizon, "retry_share", float, f"{source}: horizon")
-        if "retry_share" in horizon
-        else 0.15
-    )
-    if not 0 <= retry_share <= 0.5:
-        raise PolicyError(f"{source}: horizon.retry_share must be between 0 and 0.5")
     benefits = _section(parse_benefits, raw, "benefits", source)
     home_services = _section(parse_home_services, raw, "home_services", source)
     inspections = _section(parse_inspection_policy, raw, "inspections", source)
@@ -279,7 +267,6 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         circuity=circuity,
         speed_kmh=speed_kmh,
         horizon_days=horizon_days,
-        retry_share=retry_share,
     )
 
 

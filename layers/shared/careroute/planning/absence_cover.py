@@ -31,9 +31,6 @@ COVER_PER_STEWARD = 4
 HELD_SLACK_DAYS = 1
 """A helper's own visit this close to its deadline (working days) keeps its place in the
 helper's day: cover does not push it out."""
-DUE_TODAY_TRIP_MINUTES = 60
-"""A visit due today that no helper has spare minutes for goes only to a helper at most this
-far away in time: further, the router cannot fit the trip and the visit is lost anyway."""
 NEIGHBOURS_TRIED = 4
 """How many of the nearest stewards at work in the same street an absent community's visits
 may go to; then as many of the district's pool."""
@@ -87,35 +84,30 @@ def visits_to_cover(
     workdays: frozenset[date] = frozenset(),
 ) -> list[CoverVisit]:
     """What to hand out on `day` of a steward's absence (their plan as if at work): first the
-    day's visits due before they are back with their tier's `retry_days` to spare (left to
-    the return, a not-home would leave fewer retries than the tier's plan keeps): pressing.
-    Then, where helpers have room, the visits of that kind the later days of the absence and
-    the return day hold (tried early, a not-home still leaves days for the retries) and the
-    rest of the day's plan, earliest deadline first."""
+    day's visits due before they are back with a day to spare (due on the return day itself,
+    a not-home would leave no retry): pressing. Then, where helpers have room, the visits of
+    that kind the later days of the absence and the return day hold (tried early, a not-home
+    still leaves a day for the retry) and the rest of the day's plan, earliest deadline
+    first."""
     away = WorkCalendar.of(workload.steward, holidays, workdays)
     regular = WorkCalendar(workload.steward.days_off, holidays, workdays)
     if not regular.works_on(day):
         return []
     back = return_day(away, day)
+    limit = return_day(away, back)
     plan = plan_horizon(workload.elders, regular, day, policy, workload.capacity)
     home = workload.community.community_id
-
-    def cannot_wait(visit: PlannedVisit) -> bool:
-        limit = back
-        for _ in range(policy.tiers[visit.tier].retry_days):
-            limit = return_day(away, limit)
-        return visit.deadline < limit
 
     def cover(visit: PlannedVisit, pressing: bool) -> CoverVisit:
         minutes = _minutes(visit, policy, workload.capacity)
         return CoverVisit(visit.elder.elder_id, home, visit.deadline, pressing, minutes)
 
-    today = [cover(v, cannot_wait(v)) for v in plan.on(day)]
+    today = [cover(v, v.deadline < limit) for v in plan.on(day)]
     early = [
         cover(v, pressing=False)
         for later in regular.working_days(day + timedelta(days=1), back)
         for v in plan.on(later)
-        if cannot_wait(v)
+        if v.deadline < limit
     ]
     waiting = sorted([*early, *(v for v in today if not v.pressing)], key=lambda v: v.deadline)
     first: dict[str, CoverVisit] = {}
@@ -145,12 +137,10 @@ def visits_to_offload(
     days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
     share = math.ceil(len(over) / max(1, days_left))
     home = helped.community.community_id
-    # With their minutes: a helper takes its share only where its own visits leave room (a
-    # helper that fills its day with a neighbour's overflow drops its own visits instead).
-    return [
-        CoverVisit(v.elder.elder_id, home, v.deadline, minutes=_minutes(v, policy, helped.capacity))
-        for v in over[:share]
-    ]
+    # No minutes: overflow is work its own steward cannot do at all, so a helper takes its
+    # share within the daily cap whatever its spare minutes (an absent steward's visits are
+    # given only where a helper's own visits leave room).
+    return [CoverVisit(v.elder.elder_id, home, v.deadline) for v in over[:share]]
 
 
 def _minutes(visit: PlannedVisit, policy: Policy, capacity: DayCapacity) -> float:
@@ -199,7 +189,6 @@ def assign_cover(
     per_steward: int = COVER_PER_STEWARD,
     spare: dict[str, float] | None = None,
     day: date | None = None,
-    reach: dict[str, float] | None = None,
 ) -> CoverPlan:
     """Give each visit to a steward at work with room: the same street's nearest first, then
     the district's; the tightest deadline first over every absent community.
@@ -207,33 +196,15 @@ def assign_cover(
     `needs` maps absent community ids to their visits; `at_work` lists communities whose
     steward works today; `elder_points` gives each elder's location by elder id; `spare`, the
     minutes each helper's day has spare (`spare_minutes`; a helper missing from it is not
-    limited in minutes); `reach`, the metres each helper travels in a minute (its mode's speed
-    over the circuity; a helper missing from it is placed by distance and its trips cost
-    nothing). The trip there and back counts against a helper's spare minutes once per absent
-    community it helps (in the countryside a neighbour on foot may be hours away; one on a
-    bike nearer in time). A visit due on `day` itself that finds no helper with spare minutes
-    goes to the nearest in time with a place left and a trip of at most
-    `DUE_TODAY_TRIP_MINUTES`: lost today it is a miss, while the helper's own visit it may
-    push out still has its deadline day.
+    limited in minutes). A visit due on `day` itself that finds no helper with spare minutes
+    goes to the nearest with a place left: lost today it is a miss, while the helper's own
+    visit it may push out still has its deadline day.
     """
     working = sorted(at_work)
     helpers = {absent_id: _helpers(communities, absent_id, working) for absent_id in needs}
-    speeds = reach or {}
     taken: dict[str, list[CoverVisit]] = {}
     left = dict(spare or {})
-    trips: set[tuple[str, str]] = set()
     uncovered: list[CoverVisit] = []
-
-    def trip_minutes(helper: str, point: GeoPoint) -> float:
-        speed = speeds.get(helper)
-        return 0.0 if speed is None else haversine_m(communities[helper].location, point) / speed
-
-    def cost(helper: str, visit: CoverVisit) -> float:
-        """The visit's minutes, and the trip there and back on the helper's first visit to
-        the absent community."""
-        trip = trip_minutes(helper, elder_points[visit.elder_id])
-        return visit.minutes + (2 * trip if (helper, visit.community_id) not in trips else 0.0)
-
     every = (visit for visits in needs.values() for visit in visits)
     for visit in sorted(
         every, key=lambda v: (not v.pressing, v.deadline, v.community_id, v.elder_id)
@@ -241,34 +212,25 @@ def assign_cover(
         point = elder_points[visit.elder_id]
         home = communities[visit.community_id]
         due_today = day is not None and visit.deadline <= day
-        by_level_and_time = sorted(
+        by_level_and_distance = sorted(
             helpers[visit.community_id],
             key=lambda c: (
                 communities[c].street_id != home.street_id,
-                trip_minutes(c, point),
                 haversine_m(point, communities[c].location),
                 c,
             ),
         )
-
-        with_place = [c for c in by_level_and_time if len(taken.get(c, [])) < per_steward]
-        room = [c for c in with_place if cost(c, visit) <= left.get(c, math.inf)]
+        with_place = [c for c in by_level_and_distance if len(taken.get(c, [])) < per_steward]
+        room = [c for c in with_place if visit.minutes <= left.get(c, math.inf)]
         if not room and due_today:
-            room = [c for c in with_place if trip_minutes(c, point) <= DUE_TODAY_TRIP_MINUTES]
+            room = with_place
         if room:
-            helper = room[0]
-            taken.setdefault(helper, []).append(visit)
-            if helper in left:
-                left[helper] -= cost(helper, visit)
-            trips.add((helper, visit.community_id))
+            taken.setdefault(room[0], []).append(visit)
+            if room[0] in left:
+                left[room[0]] -= visit.minutes
         elif visit.pressing:
             uncovered.append(visit)
     return CoverPlan(taken, uncovered)
-
-
-def reach_of(steward: Steward, policy: Policy) -> float:
-    """Metres a steward travels in a minute on the road (`assign_cover`'s `reach`)."""
-    return policy.speed_kmh[steward.mode] * 1000 / 60 / policy.circuity
 
 
 def _helpers(communities: dict[str, Community], absent_id: str, working: list[str]) -> list[str]:

@@ -9,9 +9,6 @@ month so the calendar-month rule is spread over the whole month, and gives each 
   other visit goes on them;
 - inside its tier's window: at most `lookahead_days` and, when the days allow, at least
   `retry_days` working days before the deadline, so a not-home can be tried again in time;
-- first tries fill a day only up to its share left after `policy.retry_share` (kept for the
-  retries they will bring, which may use the whole day): a community whose first tries alone
-  fill its days shows overflow from the month's first night, so neighbours help in time;
 - cadence visits on the latest day of that window whose work stays at the level (in
   minutes of work, visits capped per day), so the work is level across the days; monthly-only
   visits on its earliest day with room, so the month's first tries come in its first weeks.
@@ -134,24 +131,23 @@ def _pick(
     allowed: list[date],
     loads: dict[date, DayLoad],
     cost: float,
-    first_tries: DayCapacity,
     capacity: DayCapacity,
 ) -> tuple[date, bool]:
-    """The least-loaded preferred day with room for a first try; else the least-loaded
-    preferred day with room in the share kept for retries (a visit about to lose its retry
-    margin is what that share is for); else any allowed day with room (giving up the retry
-    margin before giving up the level); else the least-loaded preferred day.
-    Ties go to the earliest day. The flag says whether a preferred day had room for a first
-    try: without one, the visit is overflow (neighbours may take it)."""
+    """The least-loaded preferred day with room; else any allowed day with room (giving up the
+    retry margin before giving up the level); else the least-loaded preferred day.
+    Ties go to the earliest day. The flag says whether a preferred day had room: without
+    one, the visit is overflow (it has lost its retry margin or has no room at all)."""
+
+    def fits(day: date) -> bool:
+        return loads[day].has_room(cost, capacity)
 
     def least_loaded(choices: list[date]) -> date:
         return min(choices, key=lambda day: (loads[day].minutes, day))
 
-    roomy = [day for day in preferred if loads[day].has_room(cost, first_tries)]
+    roomy = [day for day in preferred if fits(day)]
     if roomy:
         return least_loaded(roomy), True
-    roomy = [day for day in preferred if loads[day].has_room(cost, capacity)]
-    roomy = roomy or [day for day in allowed if loads[day].has_room(cost, capacity)]
+    roomy = [day for day in allowed if fits(day)]
     return least_loaded(roomy or preferred), False
 
 
@@ -211,8 +207,6 @@ def _assign(
     level: float | None,
 ) -> HorizonPlan:
     loads = {day: DayLoad() for day in days}
-    # First tries leave the day's retry share free for the retries they will bring.
-    first_tries = replace(capacity, minutes=int(capacity.minutes * (1 - policy.retry_share)))
     planned: list[PlannedVisit] = []
     # Earliest deadline first, then the longest wait: the tightest visits choose first.
     queue: list[tuple[date, str, date, str, int, Elder]] = []
@@ -246,17 +240,14 @@ def _assign(
         preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
         if not preferred or (occurrence == 0 and (awaits_retry(elder) or elder.staying_at)):
             # A retry, a visit past its retry margin, or one in hospital (the elder may be
-            # home again any day): every day waited is a try lost. These may use the share
-            # of the day kept for retries.
+            # home again any day): every day waited is a try lost.
             day, fitted = first_with_room(allowed, loads, cost, capacity)
         else:
             if rules.cadence_days is None and occurrence == 0:  # the month's first try
-                day, fitted = _earliest(preferred, allowed, loads, cost, first_tries)
+                day, fitted = _earliest(preferred, allowed, loads, cost, capacity)
             else:
-                chosen = _at_level(preferred[::-1], loads, cost, first_tries, level)
-                day, fitted = chosen or _pick(
-                    preferred, allowed, loads, cost, first_tries, capacity
-                )
+                chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
+                day, fitted = chosen or _pick(preferred, allowed, loads, cost, capacity)
         loads[day].visits += 1
         loads[day].minutes += cost
         planned.append(

@@ -36,7 +36,6 @@ from careroute.planning.absence_cover import (
     Workload,
     assign_cover,
     helpers_of,
-    reach_of,
     spare_minutes,
     visits_to_cover,
     visits_to_offload,
@@ -219,10 +218,7 @@ def plan_cover(
     needs = {c: v for c, v in needs.items() if v}
     helpers = helpers_of(needs, communities, at_work)
     spare = _spare(ports, helpers, communities, stewards, plan_date, policy, holidays, workdays)
-    reach = {c: reach_of(stewards[c], policy) for c in helpers}
-    return assign_cover(
-        needs, communities, at_work, points, spare=spare, day=plan_date, reach=reach
-    )
+    return assign_cover(needs, communities, at_work, points, spare=spare, day=plan_date)
 
 
 def _spare(
@@ -324,8 +320,7 @@ def cover_now(
     at_work = _at_work(stewards, communities, day, holidays, busy, workdays)
     helpers = helpers_of(needs, communities, at_work)
     spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
-    reach = {c: reach_of(stewards[c], policy) for c in helpers}
-    cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day, reach=reach)
+    cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day)
     jobs = [
         _plan_job(
             community_id, day, run_id, holidays, _cover_items(visits), workdays, keep_cover=True
