@@ -119,5 +119,7 @@ def test_the_stored_series_and_todays_counters_chart_what_the_visits_recount(
     before, after = on_memory
     assert after == before
     city = after[0]["days"]
-    assert city[-1]["date"] == TODAY.isoformat() and city[-1]["ALL"] > city[-2]["ALL"] > 0
+    # Today's point comes from the live counters (equal to the recount above); on a month's
+    # last days every elder of the sample may be visited already, so it need not rise.
+    assert city[-1]["date"] == TODAY.isoformat() and city[-1]["ALL"] >= city[-2]["ALL"] > 0
     assert on_memory == on_dynamodb
