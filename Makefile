@@ -89,12 +89,10 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
-# Both cores: one pytest worker (and one moto server) per core. Each test file runs whole on one
-# worker (loadfile), so what its tests share (a simulated month, a served city and a browser, a
-# moto server) is built once, not on both workers; files start in collection order (contract,
-# e2e, integration, unit: the slow ones first, the many small unit files fill both cores to
-# the end), not by how many tests they hold.
-PYTEST := $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
+# Both cores: one pytest worker (and one moto server) per core, tests dealt out one by one
+# (xdist's default). Whole files per worker (--dist loadfile) measured slower on a quiet fresh
+# clone: pytest 9 min 44 s against 8 min 36 s (docs/benchmarks.md).
+PYTEST := $(BIN)/pytest -n 2
 
 # The three virtualenvs install side by side (mostly waiting on the network); every test starts
 # on both cores as soon as .venv is ready, beside lint and typecheck (which fill the cores while
