@@ -14,7 +14,7 @@ The state, and why it is built this way (a whole-city month simulation takes 20-
   tickets opened by the product's `open_tickets` (left open: what the
   open-ticket reads cost);
 - the month's last day: `--project` of its visits go through the projector's own code
-  (`project`, then the overdue view's `keep_elder`), timed per record;
+  (`project`, which keeps the overdue view too), timed per record;
 - the nightly views: the service circle count function (which also counts the overdue
   view), fired as its schedule fires it, timed.
 
@@ -153,11 +153,9 @@ def visit(
 
 def write_visits(records: list[VisitRecord]) -> None:
     """Batch-write visit records as the API stores them (the visits table's own item)."""
-    from careroute.adapters.dynamodb.visits import VisitModel, _item
+    from careroute.adapters.dynamodb.visits import import_visits
 
-    with VisitModel.batch_write() as batch:
-        for record in records:
-            batch.save(_item(record, "benchmark"))
+    import_visits(records, "benchmark")
 
 
 @dataclass
@@ -249,20 +247,7 @@ def main() -> None:
         ports = visit_projection()
         write_visits(on_last)
         for record in on_last:
-            project(record, policy, ports)
-            if not args.no_views:  # the projector function's next step (functions/projector)
-                from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
-                from careroute.service_layer.overdue_view import keep_elder
-
-                view = DynamoOverdueView()
-                keep_elder(
-                    record.community_id,
-                    record.elder_id,
-                    record.local_date,
-                    policy,
-                    ports.elders,
-                    view,
-                )
+            project(record, policy, ports)  # the overdue view too, where the ports keep one
         spent = time.perf_counter() - step
         console.print(
             f"{len(on_last):,} last-day visits projected in {spent:.0f} s "

@@ -14,7 +14,6 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
 from careroute.adapters.dynamodb.repositories import visit_projection
 from careroute.adapters.dynamodb.visits import record_from_image
 from careroute.domain.coverage import Projection
@@ -22,12 +21,10 @@ from careroute.entrypoints import handler_setup
 from careroute.entrypoints.batch_setup import stream_batch
 from careroute.entrypoints.handler_setup import count_metrics, event_entry
 from careroute.observability import logger
-from careroute.service_layer.overdue_view import keep_elder
 from careroute.service_layer.projection import project
 
 setup = handler_setup.with_policy()
 ports = visit_projection()
-overdue_view = DynamoOverdueView()
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -36,15 +33,10 @@ def record_handler(record: DynamoDBRecord) -> None:
     visit = record_from_image(record.dynamodb.new_image)
     # The stream record and the visit (opaque ids) on every line of this record's work.
     logger.append_keys(stream_event_id=record.event_id, visit_id=visit.visit_id)
-    policy = setup.policy()
-    if project(visit, policy, ports) is Projection.APPLIED:
+    if project(visit, setup.policy(), ports) is Projection.APPLIED:
         count_metrics(VisitsProjected=1)
     else:
         count_metrics(DuplicateVisitRecords=1)
-    # After the elder's updates (a repeat rewrites the same entry): the overdue list at once.
-    keep_elder(
-        visit.community_id, visit.elder_id, visit.local_date, policy, ports.elders, overdue_view
-    )
 
 
 @event_entry

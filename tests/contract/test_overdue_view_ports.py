@@ -18,7 +18,7 @@ from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Outcome, Registry, Tier
 from careroute.service_layer.officials import HORIZON_DAYS, OverdueReading, overdue_in
-from careroute.service_layer.overdue_view import count_overdue, keep_elder
+from careroute.service_layer.overdue_view import count_overdue
 from careroute.service_layer.ports.overdue import CommunityWatch, DueEntry, OverdueView
 from careroute.service_layer.projection import project
 from tests.builders import a_visit_to
@@ -98,7 +98,7 @@ def test_the_views_overdue_list_is_the_full_computations_on_both_backends(
     session_pump: Any, small_city: Registry
 ) -> None:
     """Counted today, read today and within the horizon; then visits to three of the late
-    elders (one finds the elder moved) are projected and kept in the view: the view's list
+    elders (one finds the elder moved) are projected with the view as a port: the view's list
     is the list computed from every elder each time, on memory and on DynamoDB alike."""
     city = behind(small_city)
     first = city.communities[0]
@@ -121,8 +121,7 @@ def test_the_views_overdue_list_is_the_full_computations_on_both_backends(
             elder = backend.elders.get_elder(row.community_id, row.elder_id)
             at = datetime.combine(TODAY, time(10, n), CHINA_TZ)
             visit = a_visit_to(elder, f"V{n}", at, steward_id="S", tier=row.tier, outcome=outcome)
-            project(visit, POLICY, backend.projection)
-            keep_elder(row.community_id, row.elder_id, TODAY, POLICY, backend.elders, view)
+            project(visit, POLICY, replace(backend.projection, overdue=view))
         visited = lists(ports, full, TODAY, scopes)
         answers.append((counted, later, visited, [r.elder_id for r in late]))
 

@@ -50,6 +50,7 @@ from careroute.domain.vocabulary import (
     Severity,
     VisitRecord,
 )
+from careroute.service_layer.overdue_view import keep_elder
 from careroute.service_layer.ports import (
     CoverageRepository,
     ElderRepository,
@@ -57,6 +58,7 @@ from careroute.service_layer.ports import (
     TicketRepository,
     VisitRepository,
 )
+from careroute.service_layer.ports.overdue import OverdueView
 from careroute.service_layer.registry_totals import move_totals
 from careroute.service_layer.tickets import open_tickets, open_unreachable_ticket
 
@@ -80,6 +82,9 @@ class VisitProjection:
     coverage: CoverageRepository
     visits: VisitRepository
     """Read only: the elder's visits of the month, to count failed tries."""
+    overdue: OverdueView | None = None
+    """The overdue view the elder's entry is rewritten in after its updates; None where
+    nothing reads one (tests of the counters alone)."""
 
 
 def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Projection:
@@ -108,6 +113,10 @@ def project(record: VisitRecord, policy: Policy, ports: VisitProjection) -> Proj
         elders.raise_urgent_until(record.community_id, record.elder_id, until)
     if record.findings:
         open_tickets(ports.tickets, record, policy.tickets)
+    if ports.overdue is not None:  # after the elder's updates: a repeat writes the same entry
+        keep_elder(
+            record.community_id, record.elder_id, record.local_date, policy, elders, ports.overdue
+        )
     return ports.coverage.project_visit(record, policy.contacts.count_toward_monthly)
 
 

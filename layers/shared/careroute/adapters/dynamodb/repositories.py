@@ -25,6 +25,7 @@ from careroute.adapters.dynamodb import (
     visits,
 )
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
+from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
@@ -338,29 +339,38 @@ class DynamoVisits:
         return visits.elder_visits_in_month(elder_id, month)
 
 
+PORTS: Adapters = {
+    "communities": DynamoCommunities,
+    "stewards": DynamoStewards,
+    "elders": DynamoElders,
+    "scopes": DynamoScopes,
+    "routes": DynamoRoutes,
+    "overflow": DynamoOverflowMarks,
+    "holidays": holidays_in_force,
+    "audit": DynamoReadAudit,
+    "tickets": DynamoTickets,
+    "coverage": DynamoCoverage,
+    "visits": DynamoVisits,
+}
+"""The adapters of the registry, the stewards' routes, tickets, coverage and visits, by the
+name the use cases give their port; the other areas' tables extend it."""
+
+
 def visit_recording() -> VisitRecording:
     """The ports of recording a visit, on DynamoDB, with the steward read cached briefly and
     the elders read kept (each visit's write checks the elder it was made from)."""
     from careroute.service_layer.visits import VisitRecording
 
-    return VisitRecording(
-        stewards=CachedStewards(DynamoStewards()),
-        elders=RecentElders(),
-        routes=DynamoRoutes(),
-        visits=DynamoVisits(),
-    )
+    stewards = CachedStewards(DynamoStewards())
+    return wired(VisitRecording, PORTS, stewards=stewards, elders=RecentElders())
 
 
 def visit_projection() -> VisitProjection:
     """The ports of projecting a visit record, on DynamoDB."""
+    from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
     from careroute.service_layer.projection import VisitProjection
 
-    return VisitProjection(
-        elders=DynamoElders(),
-        tickets=DynamoTickets(),
-        coverage=DynamoCoverage(),
-        visits=DynamoVisits(),
-    )
+    return wired(VisitProjection, PORTS, overdue=DynamoOverdueView())
 
 
 def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
@@ -368,84 +378,53 @@ def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
     queue on SQS."""
     from careroute.service_layer.planning import NightlyPlanning
 
-    return NightlyPlanning(
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        elders=DynamoElders(),
-        routes=DynamoRoutes(),
-        overflow=DynamoOverflowMarks(),
-        holidays=holidays_in_force(),
-        plan_jobs=SqsJobs[PlanJob](plan_jobs_queue_url),
-    )
+    return wired(NightlyPlanning, PORTS, plan_jobs=SqsJobs[PlanJob](plan_jobs_queue_url))
 
 
 def community_planning() -> CommunityPlanning:
     """The ports of planning one community's day (the solver), on DynamoDB."""
     from careroute.service_layer.planning import CommunityPlanning
 
-    return CommunityPlanning(
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        elders=DynamoElders(),
-        routes=DynamoRoutes(),
-        overflow=DynamoOverflowMarks(),
-    )
+    return wired(CommunityPlanning, PORTS)
 
 
 def route_reading() -> RouteReading:
-    """The ports of a steward reading their route, on DynamoDB."""
+    """The ports of a steward reading their route, on DynamoDB (each read logged)."""
     from careroute.service_layer.route_view import RouteReading
 
-    return RouteReading(routes=DynamoRoutes(), elders=DynamoElders(), audit=LoggedReadAudit())
+    return wired(RouteReading, PORTS, audit=LoggedReadAudit())
 
 
 def ticketing() -> Ticketing:
     """The ports of listing, closing and counting tickets, on DynamoDB."""
     from careroute.service_layer.tickets import Ticketing
 
-    return Ticketing(
-        tickets=DynamoTickets(),
-        coverage=DynamoCoverage(),
-        stewards=DynamoStewards(),
-        scopes=DynamoScopes(),
-    )
+    return wired(Ticketing, PORTS)
 
 
 def benefit_scan() -> BenefitScan:
     """The ports of the daily benefit scan, on DynamoDB."""
     from careroute.service_layer.eligibility import BenefitScan
 
-    return BenefitScan(
-        communities=DynamoCommunities(), elders=DynamoElders(), tickets=DynamoTickets()
-    )
+    return wired(BenefitScan, PORTS)
 
 
 def leave_keeping() -> LeaveKeeping:
     """The ports of reading and replacing a steward's leave, on DynamoDB."""
     from careroute.service_layer.leave import LeaveKeeping
 
-    return LeaveKeeping(stewards=DynamoStewards(), scopes=DynamoScopes())
+    return wired(LeaveKeeping, PORTS)
 
 
 def capacity_reading() -> CapacityReading:
     """The ports of the month's capacity forecast, on DynamoDB."""
     from careroute.service_layer.capacity import CapacityReading
 
-    return CapacityReading(
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        elders=DynamoElders(),
-        holidays=holidays_in_force(),
-    )
+    return wired(CapacityReading, PORTS)
 
 
 def registry_loading() -> RegistryLoading:
     """The ports a registry import writes, on DynamoDB."""
     from careroute.service_layer.registry_import import RegistryLoading
 
-    return RegistryLoading(
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        elders=DynamoElders(),
-        coverage=DynamoCoverage(),
-    )
+    return wired(RegistryLoading, PORTS)
