@@ -1,6 +1,6 @@
 """15-minute service circle API: officials read, for their scope, the share of elders within
 15 minutes' walk of a service facility (the service-facilities table) per district and
-community, and who is outside (elder ids only)."""
+community, and who is outside (elder ids only), as of the night's count."""
 
 from careroute.entrypoints import cold_start  # first: the collector paused while loading
 
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from careroute.adapters.dynamodb.circle_repositories import circle_reading
+from careroute.domain import clock
 from careroute.entrypoints.handler_setup import with_policy
 from careroute.entrypoints.http_api import INPUT_ERRORS, area_api, http_handler
 from careroute.service_layer.service_circle import scope_circle
@@ -27,7 +28,7 @@ def get_circle(
     ] = None,
 ) -> dict[str, Any]:
     """Share of elders within 15 minutes' walk of a service facility (officials' scope)"""
-    return scope_circle(caller(), scope, setup.policy(), ports)
+    return scope_circle(caller(), scope, clock.today(), setup.policy(), ports)
 
 
 lambda_handler = http_handler(app)

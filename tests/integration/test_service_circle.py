@@ -6,18 +6,19 @@ table's: one added there brings its neighbours inside; none leaves everyone outs
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 from careroute_synthetic.facilities import city_facilities
 
 from careroute.adapters.dynamodb import service_facilities
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 from careroute.planning.service_circle import Facility, FacilityKind, service_circle
 from careroute.service_layer import container_cache
 from careroute.service_layer.service_circle import walking
 from careroute_local.pump import EventPump
-from tests.conftest import bearer
+from tests.conftest import TODAY, bearer
 
 
 def test_a_district_official_reads_the_same_figures_as_the_registry_gives(
@@ -77,14 +78,46 @@ def test_a_malformed_scope_is_refused_naming_the_field(loaded_stack: EventPump) 
         assert "scope" in response.json()["error"]["message"]
 
 
+def circle_of(pump: EventPump, scope: str) -> dict[str, Any]:
+    response = pump.invoke_http(
+        "GET", "/service-circle", headers=bearer(pump, "city_admin"), query={"scope": scope}
+    )
+    assert response.status == 200, response.body
+    return dict(response.json())
+
+
 def district_circle(pump: EventPump) -> dict[str, Any]:
     """The small city's one district (ids outside are listed below the city)."""
-    response = pump.invoke_http(
-        "GET", "/service-circle", headers=bearer(pump, "city_admin"),
-        query={"scope": "district:D01"},
-    )  # fmt: skip
-    assert response.status == 200, response.body
-    return dict(response.json()["total"])
+    return dict(circle_of(pump, "district:D01")["total"])
+
+
+def test_after_the_nightly_count_the_city_reads_its_rows_and_answers_as_every_elder(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """The real ServiceCircleCountFunction stores every community's row; GET /service-circle
+    of the city and the district then answers the circle over every elder, as of the count.
+    A facility stored after the count shows after the next one (the read does not recount)."""
+    dawn = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=4, minute=30)
+    loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
+    facilities = city_facilities(small_city.communities)  # what the stack loaded
+    expected = service_circle(small_city.elders, facilities, walking(load_policy()))
+    city = circle_of(loaded_stack, "city")
+    assert city["as_of"] == TODAY.isoformat()
+    assert (city["total"]["elders"], city["total"]["within"]) == (
+        expected.city.elders,
+        expected.city.within,
+    )
+    assert "outside" not in city["total"]
+    assert {r["id"]: r["outside"] for r in city["communities"]} == {
+        cid: row.outside for cid, row in expected.communities.items()
+    }
+    assert district_circle(loaded_stack)["outside"] == expected.city.outside
+
+    service_facilities.replace_facilities([])
+    container_cache.forget_all()
+    assert district_circle(loaded_stack)["within"] == expected.city.within  # as of the count
+    loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
+    assert district_circle(loaded_stack)["within"] == 0
 
 
 def test_a_facility_added_to_the_table_brings_the_elders_near_it_inside(

@@ -26,6 +26,7 @@ from careroute.service_layer.service_circle import (
     scope_circle,
     walking,
 )
+from tests.conftest import TODAY
 from tests.unit.conftest import STREET_AS_OF
 
 POLICY = load_policy()
@@ -46,7 +47,11 @@ def reading(city: Registry) -> CircleReading:
     facilities = memory_circle.MemoryFacilities()
     facilities.replace_facilities([station(city)])
     return CircleReading(
-        facilities, elders, memory.MemoryScopes(communities), memory_circle.MemoryCircleCounts()
+        facilities,
+        elders,
+        memory.MemoryScopes(communities),
+        memory_circle.MemoryCircleCounts(),
+        memory_circle.MemoryCircleRows(),
     )
 
 
@@ -54,7 +59,7 @@ def test_the_daily_count_stores_every_scope_and_the_coverage_figure_reads_it(
     one_street: Registry,
 ) -> None:
     ports = reading(one_street)
-    counting = CircleCounting(ports.facilities, ports.counts)
+    counting = CircleCounting(ports.facilities, ports.counts, ports.rows)
 
     counts = count_circles(
         one_street.communities, one_street.elders, POLICY, STREET_AS_OF, counting
@@ -97,19 +102,19 @@ def test_an_official_reads_their_own_scope_and_the_city_lists_no_ids(
     ports = reading(one_street)
     street_id = one_street.communities[0].street_id
 
-    own = scope_circle(Caller("s", Role.STREET_OFFICIAL, street_id), None, POLICY, ports)
+    own = scope_circle(Caller("s", Role.STREET_OFFICIAL, street_id), None, TODAY, POLICY, ports)
     assert own["scope"] == f"street:{street_id}" and own["limit_minutes"] == 15
     assert len(own["total"]["outside"]) == own["total"]["elders"] - own["total"]["within"]
     assert {c["id"] for c in own["communities"]} <= {c.community_id for c in one_street.communities}
-    city = scope_circle(Caller("a", Role.CITY_ADMIN, ""), "city", POLICY, ports)
+    city = scope_circle(Caller("a", Role.CITY_ADMIN, ""), "city", TODAY, POLICY, ports)
     assert "outside" not in city["total"] and all("outside" not in d for d in city["districts"])
 
     with pytest.raises(ForbiddenError):
         scope_circle(
-            Caller("o", Role.STREET_OFFICIAL, "S999"), f"street:{street_id}", POLICY, ports
+            Caller("o", Role.STREET_OFFICIAL, "S999"), f"street:{street_id}", TODAY, POLICY, ports
         )
     with pytest.raises(ValidationError, match="no communities"):
-        scope_circle(Caller("a", Role.CITY_ADMIN, ""), "street:S999", POLICY, ports)
+        scope_circle(Caller("a", Role.CITY_ADMIN, ""), "street:S999", TODAY, POLICY, ports)
 
 
 def test_the_container_keeps_the_facilities_until_they_expire_or_are_replaced() -> None:

@@ -1,15 +1,17 @@
-"""The 15-minute service circle's ports in memory: the facilities and the daily counts per
-scope, with the behaviour of the DynamoDB adapters (`tests/contract/` checks both)."""
+"""The 15-minute service circle's ports in memory: the facilities, the daily counts per
+scope and each community's rows, with the behaviour of the DynamoDB adapters
+(`tests/contract/` checks both)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from careroute.adapters.memory_store import ReplacedWhole
 from careroute.domain.coverage import Scope
 from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports import CircleCount
+from careroute.service_layer.ports.circle_rows import CommunityCircle
 
 
 class MemoryFacilities(ReplacedWhole[Facility]):
@@ -31,3 +33,19 @@ class MemoryCircleCounts:
 
     def read_count(self, scope: Scope) -> CircleCount | None:
         return self._by_scope.get(scope)
+
+
+class MemoryCircleRows:
+    def __init__(self) -> None:
+        self._by_community: dict[str, CommunityCircle] = {}
+
+    def save_rows(self, rows: Iterable[CommunityCircle]) -> int:
+        written = 0
+        for row in rows:
+            self._by_community[row.community_id] = row
+            written += 1
+        return written
+
+    def read_rows(self, community_ids: Iterable[str]) -> dict[str, CommunityCircle]:
+        found = (self._by_community.get(c) for c in community_ids)
+        return {row.community_id: row for row in found if row is not None}

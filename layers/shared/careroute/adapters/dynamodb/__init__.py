@@ -26,6 +26,8 @@ def bind_tables(settings: Settings) -> None:
             "SettingModel": settings.coverage_table,
             "OverdueViewModel": settings.coverage_table,
             "CoverageSeriesModel": settings.coverage_table,
+            "CircleRowModel": settings.coverage_table,
+            "OpenTicketCountModel": settings.coverage_table,
             "ElderHistoryModel": settings.elder_history_table,
             "TicketModel": settings.tickets_table,
             "InspectionTargetModel": settings.inspection_targets_table,

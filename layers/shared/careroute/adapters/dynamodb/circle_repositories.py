@@ -1,6 +1,7 @@
-"""The 15-minute service circle's ports on DynamoDB: the service-facilities table and the
-daily counts (`circle#SCOPE` items of the coverage table), and the ports of each circle use
-case built from them, once per container. The tables must be bound first (`bind_tables`)."""
+"""The 15-minute service circle's ports on DynamoDB: the service-facilities table, the daily
+counts (`circle#SCOPE` items of the coverage table) and rows (`circle_rows`), and the ports
+of each circle use case built from them, once per container. The tables must be bound
+first (`bind_tables`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 
 from careroute.adapters.cached import CachedFacilities
 from careroute.adapters.dynamodb import circle_counts, service_facilities
+from careroute.adapters.dynamodb.circle_rows import DynamoCircleRows
 from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes
 from careroute.domain.coverage import Scope
 from careroute.planning.service_circle import Facility
@@ -38,7 +40,9 @@ class DynamoCircleCounts:
 
 def circle_counting() -> CircleCounting:
     """The ports of the daily count, on DynamoDB (the facilities as stored now)."""
-    return CircleCounting(facilities=DynamoFacilities(), counts=DynamoCircleCounts())
+    return CircleCounting(
+        facilities=DynamoFacilities(), counts=DynamoCircleCounts(), rows=DynamoCircleRows()
+    )
 
 
 def circle_reading() -> CircleReading:
@@ -49,4 +53,5 @@ def circle_reading() -> CircleReading:
         elders=DynamoElders(),
         scopes=DynamoScopes(),
         counts=DynamoCircleCounts(),
+        rows=DynamoCircleRows(),
     )

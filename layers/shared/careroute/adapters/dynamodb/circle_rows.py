@@ -1,0 +1,67 @@
+"""The service circle's rows in the coverage table: one item per community (`circle-rows`,
+community id) with its elders, how many within the circle and the ids outside, replaced by
+each nightly count, so a city's circle is one query instead of every elder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+
+from careroute.adapters.dynamodb.columns import SharedKeys
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import TableModel
+from careroute.service_layer.ports.circle_rows import CommunityCircle
+
+PK = "circle-rows"
+QUERY_FROM = 100
+"""From this many communities on, one query of every row (a city holds ~1,150) reads faster
+than getting each."""
+
+
+class CircleRowModel(TableModel, SharedKeys):
+    district_id = UnicodeAttribute()
+    as_of = UnicodeAttribute()
+    elders = NumberAttribute()
+    within = NumberAttribute()
+    outside = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+def _row(item: CircleRowModel) -> CommunityCircle:
+    return CommunityCircle(
+        item.sk,
+        item.district_id,
+        date.fromisoformat(item.as_of),
+        int(item.elders),
+        int(item.within),
+        tuple(str(elder_id) for elder_id in item.outside or ()),
+    )
+
+
+class DynamoCircleRows:
+    def save_rows(self, rows: Iterable[CommunityCircle]) -> int:
+        written = 0
+        with (
+            storage_errors("save the service circle's rows"),
+            CircleRowModel.batch_write() as batch,
+        ):
+            for row in rows:
+                batch.save(
+                    CircleRowModel(
+                        PK, row.community_id, district_id=row.district_id,
+                        as_of=row.as_of.isoformat(), elders=row.elders, within=row.within,
+                        outside=list(row.outside),
+                    )
+                )  # fmt: skip
+                written += 1
+        return written
+
+    def read_rows(self, community_ids: Iterable[str]) -> dict[str, CommunityCircle]:
+        wanted = set(community_ids)
+        with storage_errors("read the service circle's rows"):
+            if len(wanted) >= QUERY_FROM:
+                items = list(CircleRowModel.query(PK))
+            else:
+                items = list(CircleRowModel.batch_get([(PK, c) for c in sorted(wanted)]))
+        return {item.sk: _row(item) for item in items if item.sk in wanted}
