@@ -10,12 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from careroute.adapters.dynamodb import assessments
-from careroute.adapters.dynamodb.repositories import (
-    DynamoCommunities,
-    DynamoElders,
-    DynamoScopes,
-    DynamoStewards,
-)
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.assessments import AssessmentRequest, Assessor
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.assessment_planning import AssessmentPlanning
@@ -63,24 +59,20 @@ class DynamoAssessorRoutes:
         return assessments.get_route(assessor_id, day)
 
 
+ASSESSMENT_PORTS: Adapters = {
+    **PORTS,
+    "assessors": DynamoAssessors,
+    "requests": DynamoAssessmentRequests,
+    "routes": DynamoAssessorRoutes,
+}
+"""The registry's adapters and the assessments' (whose routes are the assessors'), by port name."""
+
+
 def assessment_planning() -> AssessmentPlanning:
     """The ports of the daily assessment planner, on DynamoDB."""
-    return AssessmentPlanning(
-        communities=DynamoCommunities(),
-        assessors=DynamoAssessors(),
-        requests=DynamoAssessmentRequests(),
-        routes=DynamoAssessorRoutes(),
-    )
+    return wired(AssessmentPlanning, ASSESSMENT_PORTS)
 
 
 def assessing() -> Assessing:
     """The ports of the assessments API, on DynamoDB."""
-    return Assessing(
-        assessors=DynamoAssessors(),
-        requests=DynamoAssessmentRequests(),
-        routes=DynamoAssessorRoutes(),
-        elders=DynamoElders(),
-        scopes=DynamoScopes(),
-        stewards=DynamoStewards(),
-        communities=DynamoCommunities(),
-    )
+    return wired(Assessing, ASSESSMENT_PORTS)

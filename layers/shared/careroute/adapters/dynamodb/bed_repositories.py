@@ -10,7 +10,8 @@ from typing import Any
 
 from careroute.adapters.dynamodb import home_care_beds
 from careroute.adapters.dynamodb.order_repositories import DynamoProviders
-from careroute.adapters.dynamodb.repositories import DynamoCommunities, DynamoElders, DynamoScopes
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import wired
 from careroute.domain.bed_visits import BedVisit
 from careroute.domain.beds import HomeCareBed
 from careroute.service_layer.beds import BedKeeping
@@ -59,13 +60,12 @@ class DynamoBedRoutes:
 
 
 def bed_keeping() -> BedKeeping:
-    """The ports of the bed use cases (API and planner), on DynamoDB."""
-    return BedKeeping(
+    """The ports of the bed use cases (API and planner), on DynamoDB: the registry's, the
+    providers', and the beds' own visits and routes."""
+    return wired(
+        BedKeeping,
+        {**PORTS, "providers": DynamoProviders},
         beds=DynamoBeds(),
         visits=DynamoBedVisits(),
         routes=DynamoBedRoutes(),
-        providers=DynamoProviders(),
-        elders=DynamoElders(),
-        communities=DynamoCommunities(),
-        scopes=DynamoScopes(),
     )

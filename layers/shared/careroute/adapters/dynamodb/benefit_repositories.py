@@ -6,13 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from careroute.adapters.dynamodb import benefit_claims
-from careroute.adapters.dynamodb.repositories import (
-    DynamoCommunities,
-    DynamoElders,
-    DynamoScopes,
-    DynamoStewards,
-    DynamoTickets,
-)
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import wired
 from careroute.domain.benefits import BenefitClaim
 from careroute.service_layer.benefits import BenefitApproving
 
@@ -36,11 +31,4 @@ class DynamoBenefitClaims:
 
 def benefit_approving() -> BenefitApproving:
     """The ports of the benefits API, on DynamoDB."""
-    return BenefitApproving(
-        claims=DynamoBenefitClaims(),
-        elders=DynamoElders(),
-        stewards=DynamoStewards(),
-        scopes=DynamoScopes(),
-        tickets=DynamoTickets(),
-        communities=DynamoCommunities(),
-    )
+    return wired(BenefitApproving, PORTS, claims=DynamoBenefitClaims())

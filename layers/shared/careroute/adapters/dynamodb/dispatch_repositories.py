@@ -7,14 +7,11 @@ there and never import it.
 
 from __future__ import annotations
 
-from careroute.adapters.dynamodb.order_repositories import (
-    DynamoDayPlans,
-    DynamoOrders,
-    DynamoProviders,
-)
+from careroute.adapters.dynamodb.order_repositories import ORDER_PORTS
+from careroute.adapters.wiring import wired
 from careroute.service_layer.dispatch import OrderDispatch
 
 
 def order_dispatch() -> OrderDispatch:
     """The ports of the dispatcher, on DynamoDB."""
-    return OrderDispatch(orders=DynamoOrders(), providers=DynamoProviders(), plans=DynamoDayPlans())
+    return wired(OrderDispatch, ORDER_PORTS)

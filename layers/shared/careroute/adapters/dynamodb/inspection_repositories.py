@@ -10,12 +10,8 @@ from typing import Any
 
 from careroute.adapters.dynamodb import inspections
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
-from careroute.adapters.dynamodb.repositories import (
-    DynamoCommunities,
-    DynamoScopes,
-    DynamoTickets,
-    holidays_in_force,
-)
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.inspections import InspectionTarget, Inspector
 from careroute.messages.inspections import InspectionPlanJob
 from careroute.service_layer.inspections import DistrictPlanning, Inspecting, InspectionFanOut
@@ -71,33 +67,28 @@ class DynamoInspectionResults:
         return inspections.results_in(district_id, month)
 
 
+INSPECTION_PORTS: Adapters = {
+    **PORTS,
+    "targets": DynamoInspectionTargets,
+    "inspectors": DynamoInspectors,
+    "plans": DynamoInspectionPlans,
+    "results": DynamoInspectionResults,
+}
+"""The registry's adapters and the inspections', by port name."""
+
+
 def inspection_fan_out(inspection_jobs_queue_url: str) -> InspectionFanOut:
     """The ports of the nightly inspection planner: the registry's districts, the holiday
     calendar and the inspection-job queue."""
-    return InspectionFanOut(
-        communities=DynamoCommunities(),
-        holidays=holidays_in_force(),
-        jobs=SqsJobs[InspectionPlanJob](inspection_jobs_queue_url),
-    )
+    jobs = SqsJobs[InspectionPlanJob](inspection_jobs_queue_url)
+    return wired(InspectionFanOut, INSPECTION_PORTS, jobs=jobs)
 
 
 def district_planning() -> DistrictPlanning:
     """The ports of the inspection solver, on DynamoDB."""
-    return DistrictPlanning(
-        targets=DynamoInspectionTargets(),
-        inspectors=DynamoInspectors(),
-        plans=DynamoInspectionPlans(),
-    )
+    return wired(DistrictPlanning, INSPECTION_PORTS)
 
 
 def inspecting() -> Inspecting:
     """The ports of the inspections API (routes, results, progress), on DynamoDB."""
-    return Inspecting(
-        targets=DynamoInspectionTargets(),
-        inspectors=DynamoInspectors(),
-        plans=DynamoInspectionPlans(),
-        results=DynamoInspectionResults(),
-        tickets=DynamoTickets(),
-        communities=DynamoCommunities(),
-        scopes=DynamoScopes(),
-    )
+    return wired(Inspecting, INSPECTION_PORTS)

@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 from careroute.adapters.dynamodb import canteens, meal_orders, meal_routes
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
-from careroute.adapters.dynamodb.repositories import DynamoScopes
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import Adapters, wired
 from careroute.messages.meals import MealPlanJob
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.service_layer.meal_planning import CanteenDayPlanning
@@ -52,18 +53,26 @@ class DynamoMealRoutes:
         return CanteenDayRoutes(canteen_id, day, district_id, street_id, document)
 
 
+MEAL_PORTS: Adapters = {
+    **PORTS,
+    "canteens": DynamoCanteens,
+    "orders": DynamoMealOrders,
+    "routes": DynamoMealRoutes,
+}
+"""The registry's adapters and the meals' (whose orders and routes are the canteens'), by
+port name."""
+
+
 def meal_fan_out(meal_jobs_queue_url: str) -> MealFanOut:
     """The ports of the nightly meal planner: the canteens table and the meal-job queue."""
-    return MealFanOut(
-        canteens=DynamoCanteens(), meal_jobs=SqsJobs[MealPlanJob](meal_jobs_queue_url)
-    )
+    return wired(MealFanOut, MEAL_PORTS, meal_jobs=SqsJobs[MealPlanJob](meal_jobs_queue_url))
 
 
 def canteen_day_planning() -> CanteenDayPlanning:
     """The ports of the meal solver, on DynamoDB."""
-    return CanteenDayPlanning(orders=DynamoMealOrders(), routes=DynamoMealRoutes())
+    return wired(CanteenDayPlanning, MEAL_PORTS)
 
 
 def meal_route_reading() -> MealRouteReading:
     """The ports of officials reading a canteen's routes, on DynamoDB."""
-    return MealRouteReading(routes=DynamoMealRoutes(), scopes=DynamoScopes())
+    return wired(MealRouteReading, MEAL_PORTS)

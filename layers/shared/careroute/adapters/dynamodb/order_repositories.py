@@ -14,14 +14,8 @@ from typing import TYPE_CHECKING
 
 from careroute.adapters.dynamodb import home_services, orders
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
-from careroute.adapters.dynamodb.repositories import (
-    DynamoCommunities,
-    DynamoElders,
-    DynamoRoutes,
-    DynamoScopes,
-    DynamoStewards,
-    holidays_in_force,
-)
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.order_history import OrderHistory
 from careroute.domain.orders import Order, OrderEvent
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
@@ -112,46 +106,34 @@ class DynamoQuota:
         return home_services.used_by(keys)
 
 
-def order_taking() -> OrderTaking:
-    """The ports of placing, stepping, reading and overseeing orders, on DynamoDB."""
-    return OrderTaking(
-        orders=DynamoOrders(),
-        providers=DynamoProviders(),
-        plans=DynamoDayPlans(),
-        quota=DynamoQuota(),
-        incidents=DynamoIncidents(),
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        elders=DynamoElders(),
-        scopes=DynamoScopes(),
-    )
-
-
 def responding() -> Responding:
     """The ports of finding an urgent responder and changing their day, on DynamoDB (the
     directory read from them is kept a container minute)."""
     from careroute.service_layer.responders import Responding
 
-    return Responding(
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        holidays=holidays_in_force(),
-        providers=DynamoProviders(),
-        plans=DynamoDayPlans(),
-        orders=DynamoOrders(),
-        routes=DynamoRoutes(),
-    )
+    return wired(Responding, ORDER_PORTS)
+
+
+ORDER_PORTS: Adapters = {
+    **PORTS,
+    "orders": DynamoOrders,
+    "providers": DynamoProviders,
+    "plans": DynamoDayPlans,
+    "quota": DynamoQuota,
+    "incidents": DynamoIncidents,
+    "devices": DynamoDevices,
+    "responding": responding,
+}
+"""The registry's adapters and the home services' and urgent incidents', by port name."""
+
+
+def order_taking() -> OrderTaking:
+    """The ports of placing, stepping, reading and overseeing orders, on DynamoDB."""
+    return wired(OrderTaking, ORDER_PORTS)
 
 
 def incident_handling() -> IncidentHandling:
     """The ports of receiving urgent events, dispatching and tracking incidents, on DynamoDB."""
     from careroute.service_layer.incidents import IncidentHandling
 
-    return IncidentHandling(
-        incidents=DynamoIncidents(),
-        devices=DynamoDevices(),
-        elders=DynamoElders(),
-        stewards=DynamoStewards(),
-        scopes=DynamoScopes(),
-        responding=responding(),
-    )
+    return wired(IncidentHandling, ORDER_PORTS)

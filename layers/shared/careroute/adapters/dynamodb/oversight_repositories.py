@@ -7,16 +7,8 @@ The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 
 from __future__ import annotations
 
-from careroute.adapters.dynamodb.repositories import (
-    DynamoCommunities,
-    DynamoCoverage,
-    DynamoElders,
-    DynamoReadAudit,
-    DynamoScopes,
-    DynamoStewards,
-    DynamoVisits,
-    holidays_in_force,
-)
+from careroute.adapters.dynamodb.repositories import PORTS
+from careroute.adapters.wiring import wired
 from careroute.service_layer.coverage_check import CoverageCheck
 from careroute.service_layer.dashboard import DashboardReading
 from careroute.service_layer.elders import ElderRegistry
@@ -29,41 +21,28 @@ def dashboard_reading() -> DashboardReading:
     series of the month chart)."""
     from careroute.adapters.dynamodb.coverage_series import DynamoSeries
 
-    return DashboardReading(
-        communities=DynamoCommunities(),
-        visits=DynamoVisits(),
-        coverage=DynamoCoverage(),
-        scopes=DynamoScopes(),
-        series=DynamoSeries(),
-    )
+    return wired(DashboardReading, PORTS, series=DynamoSeries())
 
 
 def overdue_reading() -> OverdueReading:
     """The ports of the officials' overdue list, on DynamoDB (with the overdue view)."""
     from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
 
-    return OverdueReading(scopes=DynamoScopes(), elders=DynamoElders(), view=DynamoOverdueView())
+    return wired(OverdueReading, PORTS, view=DynamoOverdueView())
 
 
 def pace_reading() -> PaceReading:
     """The ports of the daily coverage pace, on DynamoDB."""
-    return PaceReading(coverage=DynamoCoverage(), holidays=holidays_in_force())
+    return wired(PaceReading, PORTS)
 
 
 def coverage_checking(contacts_count: bool = False) -> CoverageCheck:
     """The ports of the coverage drift check and rebuild, on DynamoDB; `contacts_count`: the
     policy's `[contacts]`, as the projector counted the month."""
-    return CoverageCheck(DynamoVisits(), DynamoCoverage(), contacts_count)
+    return wired(CoverageCheck, PORTS, contacts_count=contacts_count)
 
 
 def elder_registry() -> ElderRegistry:
     """The ports of the elders registry through the API (lists, changes, history, audit),
     on DynamoDB."""
-    return ElderRegistry(
-        communities=DynamoCommunities(),
-        stewards=DynamoStewards(),
-        elders=DynamoElders(),
-        scopes=DynamoScopes(),
-        audit=DynamoReadAudit(),
-        coverage=DynamoCoverage(),
-    )
+    return wired(ElderRegistry, PORTS)
