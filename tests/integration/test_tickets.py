@@ -237,3 +237,41 @@ def test_tickets_can_be_listed_by_source(opened: tuple[EventPump, Elder, str]) -
     assert visits.json()["count"] == 2
     assert benefits.status == 200 and benefits.json()["count"] == 0
     assert listing(pump, "steward", steward_id, {"scope": scope, "source": "x"}).status == 422
+
+
+def pages(pump: EventPump, status: str) -> list[dict]:  # type: ignore[type-arg]
+    """The city's tickets with `status`, one per page, as the city admin reads them."""
+    query = {"scope": "city", "status": status, "limit": "1"}
+    found = [listing(pump, "city_admin", None, query).json()]
+    while found[-1]["next_cursor"] is not None:
+        after = {**query, "after": found[-1]["next_cursor"]}
+        found.append(listing(pump, "city_admin", None, after).json())
+    return found
+
+
+def test_the_citys_pages_carry_the_counted_totals_through_redelivery_escalation_and_close(
+    opened: tuple[EventPump, Elder, str],
+) -> None:
+    """Totals of a page come from the counts of open tickets, not from reading them: after a
+    redelivered record, an escalation and a close they equal the tickets stored."""
+    pump, elder, steward_id = opened
+    assert pump.redeliver_stream("VisitsTable").failed == 0
+    later = VISITED_AT + timedelta(hours=25)  # the urgent one is overdue
+    assert pump.fire_schedule("EscalatorFunction", later)["escalated"] == 1
+    with clock.use(lambda: later):
+        open_pages, overdue_pages = pages(pump, "open"), pages(pump, "overdue")
+        figures = coverage_tickets(pump, "city_admin", None, "city")
+    stored = [t for t in tickets.open_tickets() if t.status is TicketStatus.OPEN]
+    assert [p["count"] for p in open_pages] == [len(stored)] * len(stored) == [2, 2]
+    assert [t["ticket_id"] for p in open_pages for t in p["tickets"]] == [
+        t.ticket_id for t in stored
+    ]
+    assert [(p["count"], len(p["tickets"])) for p in overdue_pages] == [(1, 1)]
+    assert (figures["open_now"], figures["overdue_now"]) == (2, 1)
+    assert close(pump, ticket_id("v-tickets-1", 0), "steward", steward_id).status == 200
+    with clock.use(lambda: later):
+        assert [p["count"] for p in pages(pump, "open")] == [1]
+        assert pages(pump, "overdue") == [
+            {"scope": "city", "status": "overdue", "count": 0, "tickets": [], "next_cursor": None}
+        ]
+    assert elder.community_id == stored[0].community_id

@@ -20,9 +20,10 @@ from careroute.domain.coverage import (
     Scope,
     coverage_row,
     record_scopes,
+    scopes_of,
 )
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
-from careroute.domain.tickets import Ticket, TicketStatus
+from careroute.domain.tickets import Ticket, TicketStatus, due_day
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import ElderRepository
@@ -239,6 +240,8 @@ class MemoryTickets:
         self._ids_of_community: dict[str, list[str]] = {}
         """Ticket ids by community (a ticket never changes community): a steward's list
         reads one community's tickets, not the city's."""
+        self._open_by_day: dict[Scope, Counter[date]] = {}
+        """Open tickets per scope and due day, moved with each open and close."""
 
     def open_once(self, ticket: Ticket) -> bool:
         if ticket.ticket_id in self._by_id:
@@ -246,6 +249,8 @@ class MemoryTickets:
         self._by_id[ticket.ticket_id] = ticket
         self._ids_of_community.setdefault(ticket.community_id, []).append(ticket.ticket_id)
         self._coverage.count_ticket(ticket, opened=True)
+        if ticket.status is TicketStatus.OPEN:
+            self._count_open(ticket, 1)
         return True
 
     def get_ticket(self, ticket_id: str) -> Ticket:
@@ -258,13 +263,25 @@ class MemoryTickets:
         ids = self._ids_of_community.get(community_id, [])
         return self._soonest_due(self._by_id[ticket_id] for ticket_id in ids)
 
-    def open_tickets(self) -> Iterator[Ticket]:
-        return self._soonest_due(t for t in self._by_id.values() if t.status is TicketStatus.OPEN)
-
-    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+    def open_tickets(
+        self, due_from: datetime | None = None, batch: int | None = None
+    ) -> Iterator[Ticket]:
         return self._soonest_due(
-            t for t in self._by_id.values() if t.status is TicketStatus.OPEN and t.due_at < now
+            t
+            for t in self._by_id.values()
+            if t.status is TicketStatus.OPEN and (due_from is None or t.due_at >= due_from)
         )
+
+    def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
+        return self._soonest_due(t for t in self.open_tickets(since) if t.due_at < now)
+
+    def open_by_due_day(self, scope: Scope) -> dict[date, int]:
+        counts = self._open_by_day.get(scope, Counter())
+        return {day: count for day, count in sorted(counts.items()) if count}
+
+    def _count_open(self, ticket: Ticket, step: int) -> None:
+        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+            self._open_by_day.setdefault(scope, Counter())[due_day(ticket)] += step
 
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
         stored = self._by_id.get(before.ticket_id)
@@ -288,4 +305,5 @@ class MemoryTickets:
             result=ticket.result,
         )
         self._coverage.count_ticket(ticket, opened=False)
+        self._count_open(ticket, -1)
         return True

@@ -7,13 +7,21 @@ one level up (steward -> street -> district) per SLA period overdue, never past 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.stable_ids import stable_id
-from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Severity, VisitRecord
+from careroute.domain.vocabulary import (
+    CHINA_TZ,
+    Finding,
+    FindingCategory,
+    Severity,
+    VisitRecord,
+    china_date,
+)
 
 
 class Level(StrEnum):
@@ -107,6 +115,32 @@ class Ticket:
 def opening_month(ticket: Ticket) -> str:
     """'YYYY-MM' of the opening, in China time: the month a ticket counts in."""
     return ticket.opened_at.astimezone(CHINA_TZ).strftime("%Y-%m")
+
+
+def due_day(ticket: Ticket) -> date:
+    """The China day a ticket falls due on: open tickets are counted per scope and due day."""
+    return china_date(ticket.due_at)
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in China opening `day`."""
+    return datetime.combine(day, time(), tzinfo=CHINA_TZ)
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """A scope's open tickets, and how many of them are overdue, at one moment."""
+
+    open: int
+    overdue: int
+
+
+def open_count(by_due_day: Mapping[date, int], today: date, overdue_today: int) -> OpenCount:
+    """The open and overdue tickets from the open ones counted per due day: every ticket due
+    on a day before `today` is overdue, and of those due today, the `overdue_today` due
+    before now (which the caller reads: a day's tickets at most)."""
+    earlier = sum(count for day, count in by_due_day.items() if day < today)
+    return OpenCount(open=sum(by_due_day.values()), overdue=earlier + overdue_today)
 
 
 def closed_on_time(ticket: Ticket) -> bool:

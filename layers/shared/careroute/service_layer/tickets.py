@@ -21,16 +21,19 @@ from careroute.domain.retries import RetryPolicy, unreachable_try
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.ticket_duty import DutyRota, hand_over, needs_duty_officer
 from careroute.domain.tickets import (
+    OpenCount,
     Ticket,
     TicketSla,
     TicketSource,
     TicketStatus,
     close,
     escalate,
+    open_count,
+    start_of_day,
     tickets_for,
     unreachable_ticket,
 )
-from careroute.domain.vocabulary import Steward, VisitRecord
+from careroute.domain.vocabulary import Steward, VisitRecord, china_date
 from careroute.messages.tickets import TicketList, TicketRow
 from careroute.service_layer.notifications import Notices, Told, tell_overdue_tickets
 from careroute.service_layer.ports import (
@@ -207,21 +210,40 @@ def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
 WIDE_SCOPES = frozenset({ScopeKind.DISTRICT, ScopeKind.CITY})
 
 
+def _in_scope(ticket: Ticket, where: Scope) -> bool:
+    return where in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id)
+
+
+def open_counts(where: Scope, now: datetime, tickets: TicketRepository) -> OpenCount:
+    """The scope's open tickets and how many are overdue at `now`, from the counts of open
+    tickets per due day; only the city's tickets due today before `now` are read (a day's
+    at most), not every open ticket."""
+    today = china_date(now)
+    due_today = tickets.open_due_before(now, since=start_of_day(today))
+    overdue_today = sum(1 for t in due_today if _in_scope(t, where))
+    return open_count(tickets.open_by_due_day(where), today, overdue_today)
+
+
 def _candidates(where: Scope, status: TicketFilter, ports: Ticketing) -> Iterable[Ticket]:
     """The tickets of `where` that may have `status`: for the open or overdue ones of a
     district or the city, the city's open tickets (one read of the sparse open index) in
     the scope, instead of every ticket of each of its communities (~1,150 reads)."""
     if status in (TicketFilter.OPEN, TicketFilter.OVERDUE) and where.kind in WIDE_SCOPES:
-        return (
-            t
-            for t in ports.tickets.open_tickets()
-            if where in scopes_of(t.community_id, t.street_id, t.district_id)
-        )
+        return (t for t in ports.tickets.open_tickets() if _in_scope(t, where))
     return (
         ticket
         for community_id in ports.scopes.communities_in(where)
         for ticket in ports.tickets.of_community(community_id)
     )
+
+
+def _check_access(who: Caller, where: Scope, ports: Ticketing) -> None:
+    if who.role is Role.STEWARD:
+        own = _steward_community(ports.stewards, who)
+        if where.kind is not ScopeKind.COMMUNITY or where.scope_id != own:
+            raise ForbiddenError("a steward can only see their own community's tickets")
+    else:
+        require_scope(who, where, ports.scopes.ancestors(where))
 
 
 def list_tickets(
@@ -237,19 +259,17 @@ def list_tickets(
     """The tickets of a scope with the given status (and source, e.g. `benefit` lists whom
     the benefit scan found and notified), soonest due first: `count` of them all, `tickets`
     the page after the cursor `after` (at most `limit`; all without)."""
-    if who.role is Role.STEWARD:
-        own = _steward_community(ports.stewards, who)
-        if where.kind is not ScopeKind.COMMUNITY or where.scope_id != own:
-            raise ForbiddenError("a steward can only see their own community's tickets")
-    else:
-        require_scope(who, where, ports.scopes.ancestors(where))
+    _check_access(who, where, ports)
+    if _counted(where, status, source, limit):
+        assert limit is not None
+        return _open_page(where, status, now, ports.tickets, limit, after)
     found = [
         ticket
         for ticket in _candidates(where, status, ports)
         if _matches(ticket, status, now) and (source is None or ticket.source is source)
     ]
     found.sort(key=lambda t: (t.due_at, t.ticket_id))
-    start = 0 if after is None else _after_cursor(found, after)
+    start = 0 if after is None else _after_cursor(found, _parse_cursor(after))
     end = len(found) if limit is None else min(len(found), start + limit)
     page = found[start:end]
     return TicketList(
@@ -261,12 +281,57 @@ def list_tickets(
     )
 
 
+def _counted(
+    where: Scope, status: TicketFilter, source: TicketSource | None, limit: int | None
+) -> bool:
+    """Whether the list is a page of a district's or the city's open (or overdue) tickets of
+    any source: its count then comes from the counters, and only the page is read."""
+    wanted = status in (TicketFilter.OPEN, TicketFilter.OVERDUE)
+    return wanted and where.kind in WIDE_SCOPES and source is None and limit is not None
+
+
+PAGE_READ = 200
+"""Open tickets read per request while filling a page (a district's are ~1 in 13)."""
+
+
+def _open_page(
+    where: Scope,
+    status: TicketFilter,
+    now: datetime,
+    tickets: TicketRepository,
+    limit: int,
+    after: str | None,
+) -> TicketList:
+    """A page of the scope's open or overdue tickets read from the open index from the cursor
+    on (until the page is full, or the overdue ones end), the count from the counters."""
+    last = None if after is None else _parse_cursor(after)
+    counts = open_counts(where, now, tickets)
+    page: list[Ticket] = []
+    more = False
+    for ticket in tickets.open_tickets(None if last is None else last[0], PAGE_READ):
+        if status is TicketFilter.OVERDUE and not ticket.overdue(now):
+            break
+        if not _in_scope(ticket, where) or (last and (ticket.due_at, ticket.ticket_id) <= last):
+            continue
+        if len(page) == limit:
+            more = True
+            break
+        page.append(ticket)
+    return TicketList(
+        scope=str(where),
+        status=status.value,
+        count=counts.overdue if status is TicketFilter.OVERDUE else counts.open,
+        tickets=[_row(t, now) for t in page],
+        next_cursor=_cursor(page[-1]) if more else None,
+    )
+
+
 def _cursor(ticket: Ticket) -> str:
     return f"{ticket.due_at.isoformat()}|{ticket.ticket_id}"
 
 
-def _after_cursor(found: list[Ticket], cursor: str) -> int:
-    """Where the page after `cursor` starts in `found` (sorted by due time, then id)."""
+def _parse_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (due time, ticket id) of the last ticket of the page before."""
     due_text, _, ticket_id = cursor.partition("|")
     try:
         due_at = datetime.fromisoformat(due_text)
@@ -274,26 +339,26 @@ def _after_cursor(found: list[Ticket], cursor: str) -> int:
         raise ValidationError(f"not a cursor of this list: {cursor!r}") from exc
     if not ticket_id or due_at.tzinfo is None:
         raise ValidationError(f"not a cursor of this list: {cursor!r}")
-    last = (due_at, ticket_id)
+    return due_at, ticket_id
+
+
+def _after_cursor(found: list[Ticket], last: tuple[datetime, str]) -> int:
+    """Where the page after `last` starts in `found` (sorted by due time, then id)."""
     return next((i for i, t in enumerate(found) if (t.due_at, t.ticket_id) > last), len(found))
 
 
 def ticket_figures(where: Scope, month: str, now: datetime, ports: Ticketing) -> dict[str, Any]:
     """What coverage reports about follow-ups in a scope: tickets opened in the month and how
-    many closed on time (counters kept with each open and close), and the tickets open and
-    overdue right now."""
+    many closed on time, and the tickets open and overdue right now (all from counters kept
+    with each open and close)."""
     counts = ports.coverage.read_ticket_counts(month, where)
-    open_now = [
-        t
-        for t in ports.tickets.open_tickets()
-        if where in scopes_of(t.community_id, t.street_id, t.district_id)
-    ]
+    now_open = open_counts(where, now, ports.tickets)
     closed = counts["closed"]
     return {
         **counts,
         "closed_on_time_rate": round(counts["closed_on_time"] / closed, 4) if closed else None,
-        "open_now": len(open_now),
-        "overdue_now": sum(1 for t in open_now if t.overdue(now)),
+        "open_now": now_open.open,
+        "overdue_now": now_open.overdue,
     }
 
 

@@ -279,11 +279,16 @@ class DynamoTickets:
     def of_community(self, community_id: str) -> Iterator[Ticket]:
         return tickets.of_community(community_id)
 
-    def open_tickets(self) -> Iterator[Ticket]:
-        return tickets.open_tickets()
+    def open_tickets(
+        self, due_from: datetime | None = None, batch: int | None = None
+    ) -> Iterator[Ticket]:
+        return tickets.open_tickets(due_from, batch)
 
-    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
-        return tickets.open_due_before(now)
+    def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
+        return tickets.open_due_before(now, since)
+
+    def open_by_due_day(self, scope: Scope) -> dict[date, int]:
+        return tickets.open_by_due_day(scope)
 
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
         return tickets.save_level(before, after, at)

@@ -4,28 +4,41 @@
 - `open-due-index` (open_flag, due_at) is sparse: only open tickets carry `open_flag`, so the
   hourly escalator reads exactly the open tickets already past due with one query.
 
+Each scope's open tickets are also counted per China day they fall due on, in the coverage
+table (`open-tickets#SCOPE`, sort key `DAY` or `DAY#n`, n a partial of the city's and the
+districts' counts, as the coverage counters are spread): the transaction that opens a ticket
+adds one, the one that closes it takes one off, so officials' totals need no ticket read.
+
 Opening is a conditional put (an existing id is left alone: a redelivered visit opens
 nothing); escalation and closing are conditional updates on the state that was read.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.columns import InScopes
+from careroute.adapters.dynamodb.columns import InScopes, SharedKeys
 from careroute.adapters.dynamodb.coverage import count_ticket
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, transaction, update_if
+from careroute.domain.coverage import Scope, ScopeKind, scopes_of
 from careroute.domain.scope_ids import scope_ids
-from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus
+from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus, due_day
 from careroute.domain.vocabulary import FindingCategory, Severity
 
 OPEN_FLAG = "open"
+OPEN_COUNT_PARTIALS = {ScopeKind.CITY: 8, ScopeKind.DISTRICT: 2}
+"""How many partial items a scope's open tickets of one due day are spread over (1 where not
+named): tickets opened at the same moment by parallel stream shards then rarely touch the
+same item, which would cancel one of the transactions."""
 
 
 class TicketModel(TableModel, InScopes):
@@ -50,6 +63,36 @@ class TicketModel(TableModel, InScopes):
 
     by_community = index("community-due-index", "community_id", range_key="due_at")
     open_by_due = index("open-due-index", "open_flag", range_key="due_at")
+
+
+class OpenTicketCountModel(TableModel, SharedKeys):
+    """A scope's open tickets due on one day (or a partial of them), in the coverage table."""
+
+    open_tickets = NumberAttribute(default=0)
+
+
+def _count_open(tx: TransactWrite, ticket: Ticket, step: int) -> None:
+    """Add `step` to the open tickets of the ticket's due day in each of its scopes, inside the
+    caller's transaction (the one that opens or closes the ticket)."""
+    day = due_day(ticket).isoformat()
+    for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+        partials = OPEN_COUNT_PARTIALS.get(scope.kind, 1)
+        sk = day if partials == 1 else f"{day}#{zlib.crc32(ticket.ticket_id.encode()) % partials}"
+        item = OpenTicketCountModel(_open_count_pk(scope), sk)
+        tx.update(item, actions=[OpenTicketCountModel.open_tickets.add(step)])
+
+
+def _open_count_pk(scope: Scope) -> str:
+    return f"open-tickets#{scope}"
+
+
+def open_by_due_day(scope: Scope) -> dict[date, int]:
+    """The scope's open tickets per due day, partials summed, days with none left out."""
+    counts: Counter[date] = Counter()
+    with storage_errors("read open ticket counts"):
+        for item in OpenTicketCountModel.query(_open_count_pk(scope)):
+            counts[date.fromisoformat(item.sk.split("#", 1)[0])] += int(item.open_tickets or 0)
+    return {day: count for day, count in sorted(counts.items()) if count}
 
 
 def _item(t: Ticket) -> TicketModel:
@@ -101,6 +144,8 @@ def open_once(ticket: Ticket) -> bool:
     with transaction(TicketModel, "open a ticket") as tx:
         tx.save(_item(ticket), condition=TicketModel.ticket_id.does_not_exist())
         count_ticket(tx, ticket, opened=True)
+        if ticket.status is TicketStatus.OPEN:
+            _count_open(tx, ticket, 1)
     return tx.committed
 
 
@@ -118,13 +163,15 @@ def of_community(community_id: str) -> Iterator[Ticket]:
             yield _ticket(item)
 
 
-def open_due_before(now: datetime) -> Iterator[Ticket]:
-    """Every open ticket due before `now`, soonest due first."""
+def open_due_before(now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
+    """Every open ticket due before `now` (and at or after `since`), soonest due first."""
+    due = TicketModel.due_at
+    before = instant_text(now)
+    due_in = due < before if since is None else due.between(instant_text(since), before)
     with storage_errors("list overdue tickets"):
-        for item in TicketModel.open_by_due.query(
-            OPEN_FLAG, TicketModel.due_at < instant_text(now)
-        ):
-            yield _ticket(item)
+        for item in TicketModel.open_by_due.query(OPEN_FLAG, due_in):
+            if item.due_at < before:  # `between` includes its upper end
+                yield _ticket(item)
 
 
 def save_level(before: Ticket, after: Ticket, at: datetime) -> bool:
@@ -159,11 +206,14 @@ def save_closed(ticket: Ticket) -> bool:
             condition=TicketModel.status == TicketStatus.OPEN.value,
         )
         count_ticket(tx, ticket, opened=False)
+        _count_open(tx, ticket, -1)
     return tx.committed
 
 
-def open_tickets() -> Iterator[Ticket]:
-    """Every open ticket of the city, soonest due first (the sparse open index)."""
+def open_tickets(due_from: datetime | None = None, batch: int | None = None) -> Iterator[Ticket]:
+    """Every open ticket of the city due at or after `due_from`, soonest due first (the sparse
+    open index), read `batch` at a time (a whole page of the index without)."""
+    due = None if due_from is None else TicketModel.due_at >= instant_text(due_from)
     with storage_errors("list open tickets"):
-        for item in TicketModel.open_by_due.query(OPEN_FLAG):
+        for item in TicketModel.open_by_due.query(OPEN_FLAG, due, page_size=batch):
             yield _ticket(item)

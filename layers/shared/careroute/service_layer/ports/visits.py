@@ -91,12 +91,20 @@ class TicketRepository(Protocol):
         """The community's tickets, open and closed, soonest due first."""
         ...
 
-    def open_tickets(self) -> Iterator[Ticket]:
-        """Every open ticket of the city, soonest due first."""
+    def open_tickets(
+        self, due_from: datetime | None = None, batch: int | None = None
+    ) -> Iterator[Ticket]:
+        """Every open ticket of the city due at or after `due_from` (all without), soonest due
+        first, read as iterated, `batch` at a time (a hint: a page of a list wants few)."""
         ...
 
-    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
-        """Every open ticket due before `now`, soonest due first."""
+    def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
+        """Every open ticket due before `now` (and at or after `since`), soonest due first."""
+        ...
+
+    def open_by_due_day(self, scope: Scope) -> dict[date, int]:
+        """The scope's open tickets per China day they fall due on (days with none left out),
+        from counters moved by the same writes that open and close tickets: no ticket read."""
         ...
 
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
