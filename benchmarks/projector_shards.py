@@ -21,16 +21,10 @@ What this script does, on the local stack (moto server):
    TransactionCanceledException by reason, botocore's own retries, record retries. Then
    exactness: every counter equals a recount from the visits written
    (careroute.service_layer.coverage_check), and the city's visits equal the sample.
-3. moto runs one transaction at a time (its server holds one lock over every write, see
-   careroute_local/moto_patches.py; moto itself has no TransactionConflict at all), so the
-   local stack never shows a conflict. The conflicts DynamoDB would raise are modelled from
-   the real write sets each run captured (every TransactWriteItems' item keys, per record,
-   in order): N shards replay their records on a timeline with DynamoDB's latencies
-   (`--call-ms`, `--tx-ms`, `--cpu-ms`), and a transaction that names an item another
-   shard's transaction holds at that moment is cancelled; the record is retried after
-   `--retry-ms`, and parked after 5 retries, as the event source mapping does. Two loads: a
-   backlog (every shard busy: a catch-up after an outage or a redrive), and the evening peak
-   (`--day-outcomes` within `--peak-hours`, Poisson arrivals).
+3. moto runs one transaction at a time, so the local stack never shows a conflict: the
+   conflicts DynamoDB would raise are modelled from the write sets each run captured
+   (`conflict_model.py`), for two loads: a backlog (every shard busy: a catch-up after an
+   outage or a redrive), and the evening peak (`--day-outcomes` within `--peak-hours`).
 
     .venv/bin/python benchmarks/projector_shards.py                # 1, 2, 4, 8 shards, both designs
     .venv/bin/python benchmarks/projector_shards.py --records 300 --shards 1,4   # a quick run
@@ -39,7 +33,6 @@ What this script does, on the local stack (moto server):
 from __future__ import annotations
 
 import argparse
-import heapq
 import json
 import logging
 import multiprocessing
@@ -49,12 +42,13 @@ import sys
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from careroute_synthetic.city import generate_city
+from conflict_model import MAX_RETRIES, RecordTrace, model, per_thousand
 from rich.console import Console
 from stack_bench import city_stack
 
@@ -71,13 +65,13 @@ from careroute.domain.vocabulary import (
     VisitRecord,
 )
 from careroute_local.paths import DATA_DIR
+from careroute_local.pump.streams import lambda_stream_record
 from careroute_local.stack import LocalStack
 from careroute_local.template import FunctionSpec
 
 PROJECTOR = "ProjectorFunction"
 SNAPSHOT = "projector-shards"
 BATCH_SIZE = 100  # the template's BatchSize
-MAX_RETRIES = 5  # the template's MaximumRetryAttempts
 DESIGNS: dict[str, dict[str, int] | None] = {
     "single": {},  # one item per (month, scope, tier) counter: every scope kind at 1
     "partials": None,  # the coverage table's own COUNTER_PARTIALS
@@ -170,24 +164,9 @@ def write_visits(records: list[VisitRecord], console: Console) -> None:
 def stream_events(stack: LocalStack) -> list[dict[str, Any]]:
     """The visits stream's records as Lambda hands them to the projector."""
     arn = stack.stream_arn("VisitsTable")
-    events = []
-    for raw in stack.stream_records("VisitsTable"):
-        dynamodb = dict(raw["dynamodb"])
-        created = dynamodb.get("ApproximateCreationDateTime")
-        if isinstance(created, datetime):
-            dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
-        events.append(
-            {
-                "eventID": raw["eventID"],
-                "eventName": raw["eventName"],
-                "eventVersion": raw.get("eventVersion", "1.1"),
-                "eventSource": "aws:dynamodb",
-                "awsRegion": stack.region,
-                "dynamodb": dynamodb,
-                "eventSourceARN": arn,
-            }
-        )
-    return events
+    return [
+        lambda_stream_record(raw, arn, stack.region) for raw in stack.stream_records("VisitsTable")
+    ]
 
 
 def visit_id_of(event: dict[str, Any]) -> str:
@@ -211,15 +190,6 @@ def shard_streams(
 
 
 # --- one shard: the real handler in its own process, traced -------------------------------
-
-
-@dataclass
-class RecordTrace:
-    """One delivery of a record to the handler: its DynamoDB calls in order, each either
-    a single call ("call", ()) or a transaction ("tx") with the items it names."""
-
-    visit_id: str
-    steps: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -442,92 +412,6 @@ def exactness() -> tuple[bool, int, list[str]]:
     return not drift, city, drift
 
 
-# --- the model: DynamoDB's transaction conflicts from the captured write sets --------------
-
-
-@dataclass
-class Modelled:
-    conflicts: int = 0
-    record_retries: int = 0
-    parked: int = 0
-    records: int = 0
-    seconds: float = 0.0
-    on: Counter[str] = field(default_factory=Counter)
-    """Conflicts by the kind of item they met on (city counter, district counter, ...)."""
-
-
-def item_kind(key: str) -> str:
-    table, pk, *_ = key.split("|")
-    if "#" not in pk:
-        return table
-    head = pk.split("#", 1)[0]
-    if head in ("marker", "registry", "tickets"):
-        scope = pk.rsplit("#", 1)[-1].split(":")[0] if head != "marker" else ""
-        return f"{head} {scope}".strip()
-    return f"counter {pk.split('#', 1)[1].split(':')[0]}"
-
-
-def model(
-    shards: list[list[RecordTrace]], args: Any, arrivals_per_second: float | None
-) -> Modelled:
-    """Replay each shard's records (their calls and transactions as traced) on DynamoDB's
-    timing; a transaction naming an item another shard's transaction holds is cancelled
-    and its record retried from the start (`--retry-ms` later), parked after MAX_RETRIES.
-    `arrivals_per_second`: records reach the stream at that rate (else all at once)."""
-    rng = random.Random(args.seed)
-    out = Modelled()
-    held: dict[str, tuple[float, int]] = {}  # item -> (held until, by which shard)
-    total = sum(len(shard) for shard in shards)
-    queues: list[list[tuple[float, RecordTrace]]] = []  # per shard: (arrival, record)
-    for shard in shards:
-        clock, queue = 0.0, []
-        for trace in shard:  # a Poisson stream split by visit id: each shard's share of it
-            if arrivals_per_second:
-                clock += rng.expovariate(arrivals_per_second * len(shard) / total)
-            queue.append((clock, trace))
-        queues.append(queue)
-    # state per shard: (record index, step index, attempts); heap of (time, shard)
-    state = [[0, 0, 0] for _ in shards]
-    heap = [(q[0][0], s) for s, q in enumerate(queues) if q]
-    heapq.heapify(heap)
-    cpu, call, tx = args.cpu_ms / 1000, args.call_ms / 1000, args.tx_ms / 1000
-    end = 0.0
-    while heap:
-        now, s = heapq.heappop(heap)
-        record, step, attempts = state[s]
-        trace = queues[s][record][1]
-        if step == 0:
-            now = max(now, queues[s][record][0]) + cpu
-        if step < len(trace.steps):
-            kind, keys = trace.steps[step]
-            if kind == "call":
-                state[s][1] += 1
-                heapq.heappush(heap, (now + call, s))
-                continue
-            busy = [k for k in keys if k in held and held[k][0] > now and held[k][1] != s]
-            if not busy:
-                for key in keys:
-                    held[key] = (now + tx, s)
-                state[s][1] += 1
-                heapq.heappush(heap, (now + tx, s))
-                continue
-            out.conflicts += 1
-            out.on[item_kind(busy[0])] += 1
-            if attempts < MAX_RETRIES:
-                out.record_retries += 1
-                state[s] = [record, 0, attempts + 1]
-                heapq.heappush(heap, (now + tx + args.retry_ms / 1000, s))
-                continue
-            out.parked += 1
-        out.records += 1
-        end = max(end, now)
-        state[s] = [record + 1, 0, 0]
-        if record + 1 < len(queues[s]):
-            heapq.heappush(heap, (max(now, queues[s][record + 1][0]), s))
-    out.seconds = end
-    return out
-
-
 # --- the report --------------------------------------------------------------------------
 
 
@@ -565,10 +449,6 @@ def report(runs: list[Run], args: Any, console: Console) -> None:
         )
         for line in run.drift[:5]:
             console.print(f"  drift: {line}")
-
-
-def per_thousand(modelled: Modelled) -> str:
-    return f"{1000 * modelled.conflicts / max(modelled.records, 1):.1f}"
 
 
 def main() -> None:

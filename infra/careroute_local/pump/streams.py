@@ -214,22 +214,7 @@ class StreamPoller(FunctionRunner):
         return last_done
 
     def _stream_record(self, raw: dict[str, Any], arn: str) -> dict[str, Any]:
-        dynamodb = dict(raw["dynamodb"])
-        created = dynamodb.get("ApproximateCreationDateTime")
-        if isinstance(created, datetime):
-            dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
-        record = {
-            "eventID": raw["eventID"],
-            "eventName": raw["eventName"],
-            "eventVersion": raw.get("eventVersion", "1.1"),
-            "eventSource": "aws:dynamodb",
-            "awsRegion": self.stack.region,  # moto always says us-east-1
-            "dynamodb": _jsonable(dynamodb),
-            "eventSourceARN": arn,
-        }
-        if "userIdentity" in raw:  # TTL deletions
-            record["userIdentity"] = raw["userIdentity"]
-        return record
+        return lambda_stream_record(raw, arn, self.stack.region)
 
     def _on_failure(
         self,
@@ -275,6 +260,28 @@ class StreamPoller(FunctionRunner):
         self.stack.client("sqs").send_message(
             QueueUrl=self.stack.queue_url(queue_logical_id), MessageBody=json.dumps(record)
         )
+
+
+def lambda_stream_record(raw: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
+    """A record as DynamoDB Streams gives it (boto3) in the shape Lambda hands it to a
+    function: the creation time in epoch seconds, bytes as base64, the stream's ARN and region
+    (moto always says us-east-1), and who deleted it for a TTL deletion."""
+    dynamodb = dict(raw["dynamodb"])
+    created = dynamodb.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
+    record = {
+        "eventID": raw["eventID"],
+        "eventName": raw["eventName"],
+        "eventVersion": raw.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": _jsonable(dynamodb),
+        "eventSourceARN": arn,
+    }
+    if "userIdentity" in raw:  # TTL deletions
+        record["userIdentity"] = raw["userIdentity"]
+    return record
 
 
 def _jsonable(value: Any) -> Any:
