@@ -69,6 +69,9 @@ READS: list[tuple[str, dict[str, str]]] = [
     ("/tickets", {"scope": "city", "status": "overdue"}),
     ("/tickets", {"scope": "district:{district}", "status": "open"}),
     ("/tickets", {"scope": "city", "status": "open", "limit": "20"}),  # as the dashboard asks
+    ("/tickets", {"scope": "city", "status": "open", "limit": "20", "after": "{ticket_cursor}"}),
+    ("/tickets", {"scope": "city", "status": "overdue", "limit": "20"}),
+    ("/tickets", {"scope": "district:{district}", "status": "open", "limit": "20"}),
     ("/coverage/daily", {"month": "{month}", "scope": "city"}),
     ("/map", {"scope": "city"}),
     ("/map/outlines", {"scope": "city"}),
@@ -261,7 +264,16 @@ def main() -> None:
         district = city.communities[0].district_id
         first_page = session.get(f"{url}/overdue", params={"scope": "city", "limit": "500"})
         cursor = first_page.json().get("next_cursor") or ""
-        values = {"month": args.month, "district": district, "cursor": cursor}
+        tickets_page = session.get(
+            f"{url}/tickets", params={"scope": "city", "status": "open", "limit": "20"}
+        )
+        ticket_cursor = tickets_page.json().get("next_cursor") or ""
+        values = {
+            "month": args.month,
+            "district": district,
+            "cursor": cursor,
+            "ticket_cursor": ticket_cursor,
+        }
         timings: list[Timing] = []
         for path, query in READS:
             if args.only and path not in args.only:
