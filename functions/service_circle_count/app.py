@@ -3,26 +3,32 @@ registry counted within or outside 15 minutes' walk of a facility, one stored it
 community, street, district and the city, which GET /coverage reads (one item per report
 instead of every elder of its scope). The same read of every elder counts the overdue view
 (each community's late and soon-due elders, which GET /overdue reads), and one read of the
-month's visit records every scope's series of the month day by day (GET /coverage/daily)."""
+month's visit records every scope's series of the month day by day (GET /coverage/daily),
+and the same registry this month's and next month's capacity forecast per district
+(GET /oversight/capacity)."""
 
 from careroute.entrypoints import cold_start  # first: the collector paused while loading
 
 # isort: split
 
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb.capacity_view import DynamoCapacityView
 from careroute.adapters.dynamodb.circle_repositories import circle_counting
 from careroute.adapters.dynamodb.coverage_series import DynamoSeries
 from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
-from careroute.adapters.dynamodb.repositories import DynamoVisits
+from careroute.adapters.dynamodb.repositories import DynamoVisits, holidays_in_force
 from careroute.domain.coverage import Scope
-from careroute.domain.vocabulary import china_date
+from careroute.domain.due import month_end
+from careroute.domain.vocabulary import Registry, china_date
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.messages.visits import PaceTick
+from careroute.service_layer.capacity import keep_forecasts
 from careroute.service_layer.dashboard import store_series
 from careroute.service_layer.overdue_view import count_overdue
 from careroute.service_layer.service_circle import count_circles
@@ -30,7 +36,7 @@ from careroute.service_layer.service_circle import count_circles
 setup = handler_setup.with_policy()
 ports = circle_counting()
 overdue_view = DynamoOverdueView()
-visits, series = DynamoVisits(), DynamoSeries()
+visits, series, capacity = DynamoVisits(), DynamoSeries(), DynamoCapacityView()
 
 
 @event_entry
@@ -43,15 +49,19 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     viewed = count_overdue(elders, community_ids, day, setup.policy(), overdue_view)
     contacts = setup.policy().contacts.count_toward_monthly
     charted = store_series(day, communities, contacts, visits, series)
-    elders, within = counts.get(Scope.parse("city"), (0, 0))
-    count_metrics(ServiceCircleElders=elders, ServiceCircleWithin=within)
+    city = Registry(tuple(communities), tuple(registry.all_stewards()), tuple(elders))
+    months = (day.replace(day=1), month_end(day) + timedelta(days=1))
+    forecasts = keep_forecasts(months, city, setup.policy(), holidays_in_force(), capacity, day)
+    counted, within = counts.get(Scope.parse("city"), (0, 0))
+    count_metrics(ServiceCircleElders=counted, ServiceCircleWithin=within)
     summary = {
         "date": day.isoformat(),
         "scopes": len(counts),
-        "elders": elders,
+        "elders": counted,
         "within": within,
         "overdue_views": viewed,
         "month_series": charted,
+        "capacity_forecasts": forecasts,
     }
     return reported("service circle counted", summary)
 

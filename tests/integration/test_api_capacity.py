@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from careroute.adapters.dynamodb.repositories import capacity_reading
 from careroute.domain.coverage import Scope
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Registry
+from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.entrypoints.api_routes.capacity import report
 from careroute.planning.capacity import Assumptions
 from careroute.service_layer.capacity import capacity_forecast
@@ -74,6 +74,24 @@ def test_a_hard_month_flags_communities_largest_shortfall_first_with_their_helpe
     assert body["flagged_streets"] == len(body["street_rows"]) > 0
     easy = capacity(loaded_stack, "city_admin", None, {"attempt_success": "1"}).json()
     assert easy["shortfall_hours"] < body["shortfall_hours"]
+
+
+def test_after_the_nightly_count_the_city_reads_the_stored_forecast_of_next_month(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """The real ServiceCircleCountFunction forecasts this month and the next per district;
+    GET /oversight/capacity of the city then answers what the forecast made on request over
+    the registry answers."""
+    dawn = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=4, minute=30)
+    summary = loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
+    districts = {c.district_id for c in small_city.communities}
+    assert summary["capacity_forecasts"] == 2 * len(districts)
+    response = capacity(loaded_stack, "city_admin", None, {"rows": "all"})
+    assert response.status == 200, response.text
+    made = capacity_forecast(NEXT_MONTH, load_policy(), capacity_reading(), Scope.parse("city"))
+    expected = report(made, "city", every_row=True)
+    assert response.json() == json.loads(expected.model_dump_json())
+    assert response.json()["communities"] == len(small_city.communities)
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ def bind_tables(settings: Settings) -> None:
             "OverdueViewModel": settings.coverage_table,
             "CoverageSeriesModel": settings.coverage_table,
             "CircleRowModel": settings.coverage_table,
+            "CapacityViewModel": settings.coverage_table,
             "OpenTicketCountModel": settings.coverage_table,
             "ElderHistoryModel": settings.elder_history_table,
             "TicketModel": settings.tickets_table,

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from careroute.adapters.dynamodb.capacity_view import DynamoCapacityView
 from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, capacity_reading
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
@@ -25,7 +26,7 @@ from careroute.planning.capacity import (
     CommunityForecast,
     StreetForecast,
 )
-from careroute.service_layer.capacity import capacity_forecast
+from careroute.service_layer.capacity import forecast_read
 from careroute.service_layer.scope_access import readable_known_scope
 
 AttemptSuccessQuery = Annotated[
@@ -39,7 +40,7 @@ RowsQuery = Annotated[
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     ports = capacity_reading()
-    scopes, coverage = DynamoScopes(), DynamoCoverage()
+    scopes, coverage, view = DynamoScopes(), DynamoCoverage(), DynamoCapacityView()
     route = Routes(app, "officials")
 
     @route("GET", "/oversight/capacity")
@@ -53,7 +54,8 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         where = readable_known_scope(caller(), scope, scopes, coverage)
         first = first_day(month)
         assume = Assumptions(attempt_success=attempt_success)
-        result = capacity_forecast(first, current_policy(api.policy), ports, where, assume)
+        policy = current_policy(api.policy)
+        result = forecast_read(first, policy, ports, where, assume, scopes, view)
         return report(result, str(where), every_row=rows == "all")
 
 
