@@ -72,7 +72,7 @@ class MemoryPlanJobs(MemoryJobs[PlanJob]):
         super().__init__(PlanJob)
 
 
-def _what_a_visit_takes(elder: Elder) -> tuple[object, ...]:
+def what_a_visit_takes(elder: Elder) -> tuple[object, ...]:
     """What a visit record takes from its elder: the scopes and the tier's inputs."""
     return (
         elder.community_id,
@@ -123,7 +123,7 @@ class MemoryVisits:
             stored = self._elders.get_elder(elder.community_id, elder.elder_id, consistent=True)
         except NotFoundError:
             return False
-        return _what_a_visit_takes(stored) == _what_a_visit_takes(elder)
+        return what_a_visit_takes(stored) == what_a_visit_takes(elder)
 
     def all_visits(self) -> Iterator[VisitRecord]:
         return iter([record for record, _ in self._by_id.values()])

@@ -33,6 +33,7 @@ from careroute.domain.vocabulary import (
 from careroute.planning.horizon import DayCapacity, HorizonPlan, PlannedVisit, plan_horizon
 from careroute.planning.route_contacts import stop_contacts
 from careroute.planning.route_document import route_head
+from careroute.planning.stop_elder import ELDER_FACTS, stop_elder_facts
 from careroute.planning.travel import HaversineTravel
 from careroute.planning.urgent_route import held_stop
 from careroute.routing import (
@@ -340,6 +341,9 @@ def _document(
                 "name": d.elder.name,
                 "address": d.elder.address,
                 **stop_contacts(d.elder),
+                # What an outcome's record takes from the elder: the API records it from
+                # the route it keeps, checked by the write (planning/stop_elder.py).
+                ELDER_FACTS: stop_elder_facts(d.elder),
                 "tier": d.tier.value,
                 "lat": d.elder.visit_point.lat,
                 "lng": d.elder.visit_point.lng,

@@ -19,10 +19,13 @@ from careroute.domain.access import Caller
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
 from careroute.planning.route_contacts import CONTACT_STOP_FIELDS, stop_contacts
+from careroute.planning.stop_elder import ELDER_FACTS
 from careroute.service_layer.ports import ElderRepository, ReadAudit, RouteRepository
+from careroute.service_layer.route_elders import keep_route
 
-PERSONAL_STOP_FIELDS = ("name", "address", *CONTACT_STOP_FIELDS)
-"""What a route stop says about the elder beyond ids: for the steward's eyes only."""
+PERSONAL_STOP_FIELDS = ("name", "address", *CONTACT_STOP_FIELDS, ELDER_FACTS)
+"""What a route stop says about the elder beyond ids: for the steward's eyes only (and the
+facts a visit record takes, for recording outcomes: never answered)."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,16 @@ def steward_route(
 ) -> dict[str, Any]:
     """The route as stored, names, addresses and numbers included. With a `reader`, their
     read of each community's elders is recorded at `now`; without one, the numbers are
-    left out. Only stops stored without these fields cost a read of the registry."""
+    left out. Only stops stored without these fields cost a read of the registry. The
+    container keeps the route's elders for the steward's outcomes (`route_elders`); the
+    answer leaves out what it keeps them by (`ELDER_FACTS`)."""
     document = ports.routes.find_route(steward_id, plan_date)
     if document is None:
         raise NotFoundError(f"no route for steward {steward_id} on {plan_date.isoformat()}")
+    keep_route(document)
     home = document["community_id"]
-    document = {**document, "stops": [dict(stop) for stop in document["stops"]]}
+    stops = [{k: v for k, v in stop.items() if k != ELDER_FACTS} for stop in document["stops"]]
+    document = {**document, "stops": stops}
     wanted = ("name", *CONTACT_STOP_FIELDS) if reader is not None else ("name",)
     by_community: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for stop in document["stops"]:

@@ -1,9 +1,10 @@
 """Record a steward's visit outcome, exactly once per Idempotency-Key.
 
-The record takes the elder's scopes and tier from the elder as read, which may come from a
-container's cache: the write stores it only while the stored elder is still so, and a stale
-read is read again and the record made anew (`save_visit_as_read`). One conditional write is
-then the whole request when the elder and the steward are cached."""
+The record takes the elder's scopes and tier from the elder as read: from the steward's route
+of the day, kept by the container (`route_elders`), or for an elder not on it from the
+elders' table (perhaps a cache). The write stores it only while the stored elder is still so,
+and a stale copy is read again and the record made anew (`save_visit_as_read`). One
+conditional write is then the whole request when the route and the steward are kept."""
 
 from __future__ import annotations
 
@@ -24,14 +25,15 @@ from careroute.service_layer.ports import (
     StewardRepository,
     VisitRepository,
 )
+from careroute.service_layer.route_elders import keep_route, route_elders
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
 """Outcomes queued offline may arrive late, but not from before last month."""
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 ELDER_READS = 3
-"""Reads of the elder (each followed by a write) a visit may take: the first perhaps from a
-cache, then consistent ones while the elder changes between the read and the write."""
+"""Reads of the elder (each followed by a write) a visit may take: the first from the route
+or a cache, then consistent ones while the elder changes between the read and the write."""
 
 
 def visit_id_for(steward_id: str, idempotency_key: str) -> str:
@@ -66,7 +68,11 @@ class VisitRecording:
 def require_cover_stop(
     routes: RouteRepository, steward_id: str, day: date, community_id: str, elder_id: str
 ) -> None:
+    """The elder is a cover stop on the steward's route of the day, as stored now (the route
+    read is kept for the outcome's record)."""
     route = routes.find_route(steward_id, day)
+    if route is not None:
+        keep_route(route)
     stops = route["stops"] if route is not None else []
     if not any(
         s["elder_id"] == elder_id and s.get("community_id") == community_id and s.get("cover")
@@ -100,9 +106,15 @@ def record_visit(
             ports.routes, steward.steward_id, local_day, community_id, request.elder_id
         )
     fingerprint = request_fingerprint(request)
+    on_route = route_elders(ports.routes, steward.steward_id, local_day)
     for read in range(ELDER_READS):
-        # The first read may answer from a cache; after a failed check, read the table.
-        elder = ports.elders.get_elder(community_id, request.elder_id, consistent=read > 0)
+        # First the route's copy or a cache; after a failed check, the table, kept in the
+        # route's place so that the elder's next outcome here is one write again.
+        elder = on_route.elder(community_id, request.elder_id) if read == 0 else None
+        if elder is None:
+            elder = ports.elders.get_elder(community_id, request.elder_id, consistent=read > 0)
+            if read > 0:
+                on_route.renew(elder)
         record = visit_record(request, idempotency_key, now, policy, elder)
         stored = ports.visits.save_visit_as_read(record, fingerprint, elder)
         if stored is not None:

@@ -1,0 +1,69 @@
+"""The elders on stewards' routes of a day as the route's stops carry them
+(`planning.stop_elder`), kept per container: a steward's outcomes are recorded from the route,
+one write each, instead of a read of each elder and then the write.
+
+A route is kept when its steward reads it (the morning's page) or, failing that, read at the
+steward's first outcome of the day in the container. A kept copy may be stale (the elder
+changed since the plan, the day re-planned): the visit's write checks the elder it was made
+from, and an elder that changed is read again and kept in the route's place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from careroute.domain.vocabulary import Elder
+from careroute.planning.stop_elder import ELDER_FACTS, elder_on_stop
+from careroute.service_layer.container_cache import KeyedContainerCache
+from careroute.service_layer.ports import RouteRepository
+
+ROUTES_KEPT = 1_000
+"""Stewards' days a container keeps (a route's ~16 elders are a few kB)."""
+ROUTE_TTL_SECONDS = 3_600.0
+"""A kept route is read again after an hour, so a re-plan's new stops reach the container
+(until then a changed elder costs a read, never a wrong record)."""
+
+
+class RouteElders:
+    """The elders on one route, made from its stops when first asked for (the steward's read
+    of the route pays nothing for them)."""
+
+    def __init__(self, stops: list[dict[str, Any]]) -> None:
+        self._stops = {(s["community_id"], s["elder_id"]): s for s in stops if ELDER_FACTS in s}
+        self._read: dict[tuple[str, str], Elder] = {}
+
+    def elder(self, community_id: str, elder_id: str) -> Elder | None:
+        """The elder as the route has it (or as read since); None when not on the route."""
+        key = (community_id, elder_id)
+        if key in self._read:
+            return self._read[key]
+        stop = self._stops.get(key)
+        return None if stop is None else elder_on_stop(stop)
+
+    def renew(self, elder: Elder) -> None:
+        """Keep `elder`, read since the route was, in the place of the route's copy."""
+        key = (elder.community_id, elder.elder_id)
+        if key in self._stops:
+            self._read[key] = elder
+
+
+_kept: KeyedContainerCache[tuple[str, str], RouteElders] = KeyedContainerCache(
+    ROUTE_TTL_SECONDS, ROUTES_KEPT
+)
+
+
+def keep_route(document: Mapping[str, Any]) -> None:
+    """Keep the elders of a route document just read."""
+    _kept.put((document["steward_id"], document["date"]), RouteElders(document["stops"]))
+
+
+def route_elders(routes: RouteRepository, steward_id: str, day: date) -> RouteElders:
+    """The elders on the steward's route of `day`, as kept (read and kept when they are not;
+    none without a route)."""
+
+    def read() -> RouteElders:
+        document = routes.find_route(steward_id, day)
+        return RouteElders([] if document is None else document["stops"])
+
+    return _kept.get((steward_id, day.isoformat()), read)
