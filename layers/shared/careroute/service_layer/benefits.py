@@ -145,15 +145,6 @@ def _districts(who: Caller, where: Scope, ports: BenefitApproving) -> list[str]:
     return [a.scope_id for a in ancestors if a.kind is ScopeKind.DISTRICT]
 
 
-def _in_scope(claim: BenefitClaim, where: Scope) -> bool:
-    return {
-        ScopeKind.CITY: True,
-        ScopeKind.DISTRICT: claim.district_id == where.scope_id,
-        ScopeKind.STREET: claim.street_id == where.scope_id,
-        ScopeKind.COMMUNITY: claim.community_id == where.scope_id,
-    }[where.kind]
-
-
 def list_claims(
     who: Caller, scope: str, status: str | None, rules: ApprovalRules, ports: BenefitApproving
 ) -> list[ClaimView]:
@@ -173,7 +164,7 @@ def list_claims(
         view(c, rules)
         for d in districts
         for c in ports.claims.claims_in(d)
-        if _in_scope(c, where) and (status is None or c.status.value == status)
+        if where.holds(c) and (status is None or c.status.value == status)
     ]
 
 
