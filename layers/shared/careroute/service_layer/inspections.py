@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,6 +41,7 @@ from careroute.messages.inspections import (
 from careroute.messages.visits import NightlyTick
 from careroute.planning.inspections import inspection_problem, plan_documents
 from careroute.service_layer.field_results import check_result_time
+from careroute.service_layer.month_param import month_days
 from careroute.service_layer.planning import JobsSent, holidays_near, plan_date_of
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -323,18 +323,10 @@ def record_result(
 # ------------------------------------------------------------------ progress
 
 
-def _month_bounds(month: str) -> tuple[date, date]:
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as exc:
-        raise ValidationError("month: expected YYYY-MM") from exc
-    return first, first.replace(day=monthrange(first.year, first.month)[1])
-
-
 def district_progress(
     district_id: str, month: str, today: date, ports: Inspecting
 ) -> DistrictProgress:
-    _first, last = _month_bounds(month)
+    _first, last = month_days(month)
     as_of = min(today, last + timedelta(days=1))
     results = list(ports.results.results_in(district_id, month))
     still_open = list(ports.targets.due_by(district_id, last))
@@ -354,7 +346,7 @@ def progress(
 ) -> InspectionProgress:
     """Due vs done vs overdue in a month, per district of the scope (city or a district)."""
     where = parse_scope(scope)
-    _month_bounds(month)
+    month_days(month)
     districts = readable_districts(who, where, ports.communities, ports.scopes, may_read_district)
     rows = [district_progress(d, month, today, ports) for d in districts]
     total = DistrictProgress(
