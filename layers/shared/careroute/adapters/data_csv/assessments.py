@@ -4,6 +4,7 @@ district, based at its civil-affairs office, and the elders' requests for a need
 
 from __future__ import annotations
 
+from careroute.adapters.data_csv.cells import Cell, choice, day, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
@@ -37,16 +38,23 @@ ASSESSORS = DataFile(
 )
 
 
+REQUEST_CELLS: dict[str, Cell] = {
+    "request_id": text,
+    "requested_on": day,
+    "deadline": day,
+    "status": choice(RequestStatus),
+    "level": choice(CareLevel, required=False),
+}
+
+
 def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
-    request_id = row.text("request_id")
     community, elder = known.placed_elder(row)
     location = row.location()
-    requested_on = row.day("requested_on")
-    deadline = row.day("deadline")
+    cells = read_cells(row, REQUEST_CELLS)
+    requested_on, deadline = cells["requested_on"], cells["deadline"]
     if requested_on is not None and deadline is not None and deadline < requested_on:
         row.error("deadline", f"{deadline.isoformat()} is before requested_on")
-    status = row.choice("status", RequestStatus)
-    level = row.choice("level", CareLevel, required=False)
+    status, level = cells["status"], cells["level"]
     if status is RequestStatus.DONE and level is None and row.ok:
         row.error("level", "is empty but the request is done (a done request has its level)")
     if status is RequestStatus.OPEN and level is not None:
@@ -54,26 +62,10 @@ def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
     scores = _scores(row)
     if status is RequestStatus.OPEN and scores:
         row.error("scores", "must be empty while the request is open")
-    if (
-        not row.ok
-        or community is None
-        or elder is None
-        or location is None
-        or requested_on is None
-        or deadline is None
-        or status is None
-    ):
+    if not row.ok or community is None or elder is None or location is None:
         return None
     return AssessmentRequest(
-        request_id=request_id,
-        elder_id=elder.elder_id,
-        **scope_ids(community),
-        location=location,
-        requested_on=requested_on,
-        deadline=deadline,
-        status=status,
-        level=level,
-        scores=scores,
+        **cells, elder_id=elder.elder_id, **scope_ids(community), location=location, scores=scores
     )
 
 

@@ -5,25 +5,39 @@ last service from, and what the bed coverage and the service-hour ledger count."
 
 from __future__ import annotations
 
+from careroute.adapters.data_csv.cells import (
+    Cell,
+    at,
+    choice,
+    integer,
+    optional_text,
+    read_cells,
+    text,
+)
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import BEDS_FILE, Known
-from careroute.adapters.data_csv.moments import moment, moment_text
+from careroute.adapters.data_csv.moments import moment_text
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located
 from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import china_date
 
+CELLS: dict[str, Cell] = {
+    "visit_id": text,
+    "worker_id": optional_text,  # empty in a history carried over from elsewhere
+    "visited_at": at,
+    "outcome": choice(BedVisitOutcome),
+    "minutes": integer(0, 480),
+    "recorded_at": at,
+    "note": optional_text,
+}
+
 
 def _read(row: Row, known: Known) -> BedVisit | None:
-    visit_id = row.text("visit_id")
-    bed_id = known.listed(row, "bed_id", BEDS_FILE)
-    bed = known.beds.get(bed_id)
-    worker_id = row.get("worker_id")  # empty in a history carried over from elsewhere
-    visited_at = moment(row, "visited_at")
-    outcome = row.choice("outcome", BedVisitOutcome)
-    minutes = row.integer("minutes", 0, 480)
-    recorded_at = moment(row, "recorded_at")
+    bed = known.beds.get(known.listed(row, "bed_id", BEDS_FILE))
+    cells = read_cells(row, CELLS)
+    visited_at, recorded_at, minutes = cells["visited_at"], cells["recorded_at"], cells["minutes"]
     if bed is not None and visited_at is not None:
         visit_day = china_date(visited_at)
         if not bed.in_service_on(visit_day):
@@ -31,24 +45,18 @@ def _read(row: Row, known: Known) -> BedVisit | None:
             row.error("visited_at", reason)
     if visited_at is not None and recorded_at is not None and recorded_at < visited_at:
         row.error("recorded_at", "is before visited_at")
-    if outcome is BedVisitOutcome.SERVED and minutes == 0:
+    if cells["outcome"] is BedVisitOutcome.SERVED and minutes == 0:
         row.error("minutes", "a served visit takes 1..480 minutes")
-    if outcome is BedVisitOutcome.NOT_HOME and minutes != 0:
+    if cells["outcome"] is BedVisitOutcome.NOT_HOME and minutes != 0:
         row.error("minutes", "must be 0 when nobody was home (no service delivered)")
-    if not row.ok or bed is None or visited_at is None or outcome is None or recorded_at is None:
+    if not row.ok or bed is None:
         return None
     return BedVisit(
-        visit_id=visit_id,
+        **cells,
         bed_id=bed.bed_id,
         elder_id=bed.elder_id,
         provider_id=bed.provider_id,
-        worker_id=worker_id,
         **scope_ids(bed),
-        visited_at=visited_at,
-        outcome=outcome,
-        minutes=minutes,
-        recorded_at=recorded_at,
-        note=row.get("note"),
     )
 
 

@@ -4,8 +4,9 @@ of each step of its life (applied, built, accepted, closed)."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
+from careroute.adapters.data_csv.cells import Cell, choice, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import BEDS_FILE, PROVIDERS_FILE, Known
 from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
@@ -27,18 +28,24 @@ REQUIRED_STEPS: dict[BedStatus, frozenset[str]] = {
 accepted before it closed)."""
 
 
+CELLS: dict[str, Cell] = {
+    "bed_id": text,
+    "subsistence": choice(Subsistence),
+    "care_level": choice(CareLevel),
+    "status": choice(BedStatus),
+}
+
+
 def _read(row: Row, known: Known) -> HomeCareBed | None:
-    bed_id = row.text("bed_id")
     community, elder = known.placed_elder(row)
     location = row.location()
     provider_id = _provider(row, known, community.district_id if community else "")
-    subsistence = row.choice("subsistence", Subsistence)
-    level = row.choice("care_level", CareLevel)
+    cells = read_cells(row, CELLS)
+    bed_id, status = cells["bed_id"], cells["status"]
     equipment = frozenset(row.words("equipment"))
     for unknown in sorted(equipment - EQUIPMENT):
         known_kinds = ", ".join(sorted(EQUIPMENT))
         row.error("equipment", f"unknown equipment {unknown!r}; known: {known_kinds}")
-    status = row.choice("status", BedStatus)
     days = _step_days(row, status)
     if days.get("built_on") is None and equipment:
         row.error("equipment", "must be empty until the bed is built (built_on)")
@@ -47,33 +54,16 @@ def _read(row: Row, known: Known) -> HomeCareBed | None:
     window = row.window("window_start", "window_end")
     if status is not None and status is not BedStatus.CLOSED and elder is not None:
         _check_one_open_bed(row, known, bed_id, elder.elder_id)
-    applied_on = days.get("applied_on")
-    if (
-        not row.ok
-        or community is None
-        or elder is None
-        or location is None
-        or subsistence is None
-        or level is None
-        or status is None
-        or applied_on is None
-        or window is None
-    ):
+    if not row.ok or community is None or elder is None or location is None or window is None:
         return None
     bed = HomeCareBed(
-        bed_id=bed_id,
+        **cells,
+        **days,  # a step's day, and applied_on, which every status has (else an error)
         elder_id=elder.elder_id,
         **scope_ids(community),
         location=location,
         provider_id=provider_id,
-        subsistence=subsistence,
-        care_level=level,
-        applied_on=applied_on,
         equipment=equipment,
-        status=status,
-        built_on=days.get("built_on"),
-        accepted_on=days.get("accepted_on"),
-        closed_on=days.get("closed_on"),
         window=window,
     )
     known.beds[bed_id] = bed  # what bed_visits.csv refers to
@@ -90,7 +80,7 @@ def _provider(row: Row, known: Known, district_id: str) -> str:
     return provider_id
 
 
-def _step_days(row: Row, status: BedStatus | None) -> dict[str, date | None]:
+def _step_days(row: Row, status: BedStatus | None) -> dict[str, Any]:
     """Each step's day: present exactly for the steps the status has, in the life's order."""
     days = {field: row.day(field, required=False) for field in STEP_DAYS}
     if status is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from careroute.adapters.data_csv.cells import Cell, choice, optional_text, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
@@ -49,16 +50,23 @@ MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 MAX_YUAN = 100_000
 
 
+CELLS: dict[str, Cell] = {
+    "claim_id": text,
+    "rule_id": text,
+    "status": choice(ClaimStatus),
+    "subsistence": choice(Subsistence, required=False),
+    "visit_id": optional_text,
+}
+
+
 def _read(row: Row, known: Known) -> BenefitClaim | None:
-    given_id = row.text("claim_id")
     elder = known.elder(row)
-    rule_id = row.text("rule_id")
+    cells = read_cells(row, CELLS)
+    given_id, rule_id, status = cells["claim_id"], cells["rule_id"], cells["status"]
     amounts = known.stored.benefits.amounts()
     if rule_id and rule_id not in amounts:
         row.error("rule_id", f"unknown rule {rule_id!r}; the policy's: {', '.join(amounts)}")
-    status = row.choice("status", ClaimStatus)
     yuan = _yuan(row, status, amounts.get(rule_id))
-    subsistence = row.choice("subsistence", Subsistence, required=False)
     times = _step_times(row, status)
     months = _paid_months(row, times.get("decided_at"))
     if elder is not None and rule_id in amounts and given_id:
@@ -67,7 +75,7 @@ def _read(row: Row, known: Known) -> BenefitClaim | None:
             reason = f"is not the claim of elder {elder.elder_id} and rule {rule_id} ({expected})"
             row.error("claim_id", reason)
     means_tested = known.stored.approval.means_tested_rule(rule_id)
-    if times.get("applied_at") and subsistence is None and means_tested:
+    if times.get("applied_at") and cells["subsistence"] is None and means_tested:
         reason = f"is empty but {rule_id} is means-tested (the application names it)"
         row.error("subsistence", reason)
     if status is ClaimStatus.REFUSED and not row.get("decision_note"):
@@ -77,15 +85,11 @@ def _read(row: Row, known: Known) -> BenefitClaim | None:
         return None
     steps = _steps(row, status, times, months)
     claim = BenefitClaim(
-        claim_id=given_id,
+        **cells,
         elder_id=elder.elder_id,
         **scope_ids(elder),
-        rule_id=rule_id,
         yuan=yuan,
         notified_at=notified_at,
-        status=status,
-        subsistence=subsistence,
-        visit_id=row.get("visit_id"),
         steps=steps,
         version=len(steps),  # one per step, as the API's steps bump it
     )

@@ -5,22 +5,32 @@ offers of their kind."""
 
 from __future__ import annotations
 
+from careroute.adapters.data_csv.cells import Cell, at, choice, day, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import FACILITIES_FILE, Known
-from careroute.adapters.data_csv.moments import moment, moment_text
+from careroute.adapters.data_csv.moments import moment_text
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, scope_cells
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.scope_ids import scope_ids
 
+CELLS: dict[str, Cell] = {
+    "booking_id": text,
+    "kind": choice(CareKind),
+    "first_day": day,
+    "last_day": day,
+    "status": choice(BookingStatus),
+    "booked_by": text,
+    "booked_at": at,
+}
+
 
 def _read(row: Row, known: Known) -> DayCareBooking | None:
-    booking_id = row.text("booking_id")
     centre_id = known.listed(row, "centre_id", FACILITIES_FILE)
     community, elder = known.placed_elder(row)
     _check_centre(row, known, centre_id, community.district_id if community else "")
-    kind = row.choice("kind", CareKind)
-    first_day, last_day = row.day("first_day"), row.day("last_day")
+    cells = read_cells(row, CELLS)
+    kind, first_day, last_day = cells["kind"], cells["first_day"], cells["last_day"]
     if first_day is not None and last_day is not None and kind is not None:
         policy = known.stored.day_care
         if last_day < first_day:
@@ -29,33 +39,12 @@ def _read(row: Row, known: Known) -> DayCareBooking | None:
             row.error("last_day", "a day-care booking is for one day (first_day)")
         elif (last_day - first_day).days + 1 > policy.max_respite_days:
             row.error("last_day", f"a respite stay lasts at most {policy.max_respite_days} days")
-    status = row.choice("status", BookingStatus)
-    booked_by = row.text("booked_by")
-    booked_at = moment(row, "booked_at")
-    if (
-        not row.ok
-        or community is None
-        or elder is None
-        or kind is None
-        or first_day is None
-        or last_day is None
-        or status is None
-        or booked_at is None
-    ):
+    if not row.ok or community is None or elder is None:
         return None
     booking = DayCareBooking(
-        booking_id=booking_id,
-        centre_id=centre_id,
-        elder_id=elder.elder_id,
-        **scope_ids(community),
-        kind=kind,
-        first_day=first_day,
-        last_day=last_day,
-        booked_by=booked_by,
-        booked_at=booked_at,
-        status=status,
+        **cells, centre_id=centre_id, elder_id=elder.elder_id, **scope_ids(community)
     )
-    if status is BookingStatus.BOOKED:
+    if booking.status is BookingStatus.BOOKED:
         _take_places(row, known, booking)
     return booking if row.ok else None
 

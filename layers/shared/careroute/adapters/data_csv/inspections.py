@@ -6,6 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from careroute.adapters.data_csv.cells import (
+    Cell,
+    choice,
+    integer,
+    optional_day,
+    optional_text,
+    read_cells,
+    text,
+)
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
@@ -32,41 +41,40 @@ MAX_RECTIFICATIONS = max(len(items) for items in CHECKLIST.values())
 """At most one rectification item per checklist item."""
 
 
+TARGET_CELLS: dict[str, Cell] = {
+    "target_id": text,
+    "kind": choice(TargetKind),
+    "name": optional_text,
+    "due_date": optional_day,
+    "last_inspected": optional_day,
+    "available_from": optional_day,
+    "beds": integer(0, MAX_BEDS),
+    "occupied_beds": integer(0, MAX_BEDS),
+    "last_rectifications": integer(0, MAX_RECTIFICATIONS),
+}
+
+
 def _read_target(row: Row, known: Known) -> InspectionTarget | None:
-    target_id = row.text("target_id")
-    kind = row.choice("kind", TargetKind)
     community = known.place(row)
     location = row.location()
     window = row.window("window_start", "window_end")
-    due_date = row.day("due_date", required=False)
-    last_inspected = row.day("last_inspected", required=False)
-    available_from = row.day("available_from", required=False)
-    beds = row.integer("beds", 0, MAX_BEDS)
-    occupied = row.integer("occupied_beds", 0, MAX_BEDS)
+    cells = read_cells(row, TARGET_CELLS)
+    beds, occupied = cells["beds"], cells["occupied_beds"]
     if occupied > beds:
         row.error("occupied_beds", f"{occupied} is more than the {beds} beds")
     devices = tuple(sorted(row.words("devices")))
     if len(devices) > MAX_DEVICES:
         row.error("devices", f"{len(devices)} devices; at most {MAX_DEVICES}")
-    scores = _scores(row, kind)
-    rectifications = row.integer("last_rectifications", 0, MAX_RECTIFICATIONS)
-    if not row.ok or kind is None or community is None or location is None or window is None:
+    scores = _scores(row, cells["kind"])
+    if not row.ok or community is None or location is None or window is None:
         return None
     return InspectionTarget(
-        target_id=target_id,
-        kind=kind,
+        **cells,
         **scope_ids(community),
         location=location,
         window=window,
-        due_date=due_date,
-        last_inspected=last_inspected,
-        available_from=available_from,
-        name=row.get("name"),
-        beds=beds,
-        occupied_beds=occupied,
         devices=devices,
         last_scores=scores,
-        last_rectifications=rectifications,
     )
 
 

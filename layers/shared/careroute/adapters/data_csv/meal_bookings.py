@@ -5,10 +5,11 @@ meal_orders.csv, the order of the same elder and day must be that delivery."""
 
 from __future__ import annotations
 
+from careroute.adapters.data_csv.cells import Cell, at, choice, day, integer, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.data_csv.meals import MAX_MEALS
-from careroute.adapters.data_csv.moments import moment, moment_text
+from careroute.adapters.data_csv.moments import moment_text
 from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, scope_cells, window_cells
 from careroute.domain.meals import MealBooking, MealMode, booking_id
@@ -17,8 +18,17 @@ from careroute.domain.scope_ids import scope_ids
 MAX_SUBSIDY_YUAN = 1_000
 
 
+CELLS: dict[str, Cell] = {
+    "day": day,
+    "mode": choice(MealMode),
+    "meals": integer(1, MAX_MEALS),
+    "subsidy_per_meal": integer(0, MAX_SUBSIDY_YUAN),
+    "placed_by": text,
+    "placed_at": at,
+}
+
+
 def _read(row: Row, known: Known) -> MealBooking | None:
-    day = row.day("day")
     community, elder = known.placed_elder(row)
     canteen_id = known.listed(row, "canteen_id", CANTEENS_FILE)
     canteen = known.canteens.get(canteen_id)
@@ -26,35 +36,19 @@ def _read(row: Row, known: Known) -> MealBooking | None:
     if community is not None and served is not None and community.community_id not in served:
         reason = f"canteen {canteen_id} does not serve community {community.community_id}"
         row.error("canteen_id", reason)
-    mode = row.choice("mode", MealMode)
-    meals = row.integer("meals", 1, MAX_MEALS)
-    subsidy = row.integer("subsidy_per_meal", 0, MAX_SUBSIDY_YUAN)
-    placed_by = row.text("placed_by")
-    placed_at = moment(row, "placed_at")
+    cells = read_cells(row, CELLS)
+    mode = cells["mode"]
     location = row.location()
     window = row.window("window_start", "window_end", required=mode is MealMode.DELIVERY)
     if mode is MealMode.DINE_IN and window is not None:
         row.error("window_start", "must be empty for a dine-in lunch")
-    if (
-        not row.ok
-        or day is None
-        or community is None
-        or elder is None
-        or mode is None
-        or placed_at is None
-        or location is None
-    ):
+    if not row.ok or community is None or elder is None or location is None:
         return None
     booking = MealBooking(
+        **cells,
         elder_id=elder.elder_id,
         **scope_ids(community),
         canteen_id=canteen_id,
-        day=day,
-        mode=mode,
-        meals=meals,
-        subsidy_per_meal=subsidy,
-        placed_by=placed_by,
-        placed_at=placed_at,
         location=location,
         window=window,
     )

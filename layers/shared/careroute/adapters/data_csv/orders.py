@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from careroute.adapters.data_csv.cells import Cell, at, choice, day, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
 from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
@@ -47,16 +48,23 @@ LEAD_DAYS = 31
 MAX_MINUTES = 480
 
 
+CELLS: dict[str, Cell] = {
+    "order_id": text,
+    "service": choice(ServiceType),
+    "payment": choice(Payment),
+    "service_date": day,
+    "placed_at": at,
+    "placed_by": text,
+    "status": choice(OrderStatus),
+}
+
+
 def _read(row: Row, known: Known) -> OrderHistory | None:
-    order_id = row.text("order_id")
     elder = known.elder(row)
-    service = row.choice("service", ServiceType)
-    payment = row.choice("payment", Payment)
-    service_date = row.day("service_date")
+    cells = read_cells(row, CELLS)
+    service, service_date, placed_at = cells["service"], cells["service_date"], cells["placed_at"]
+    status = cells["status"]
     window = row.window("window_start", "window_end")
-    placed_at = moment(row, "placed_at")
-    placed_by = row.text("placed_by")
-    status = row.choice("status", OrderStatus)
     provider_id, worker_id = _taken_by(row, known, elder.district_id if elder else "", service)
     times = _step_times(row, status, placed_at)
     minutes = _minutes(row, status)
@@ -64,22 +72,14 @@ def _read(row: Row, known: Known) -> OrderHistory | None:
         _check_window(row, service, window)
     if service_date is not None and placed_at is not None:
         _check_days(row, status, service_date, china_date(placed_at), times, known.stored.today)
-    if not row.ok or elder is None or service is None or payment is None or status is None:
-        return None
-    if service_date is None or window is None or placed_at is None:
+    if not row.ok or elder is None or window is None:
         return None
     order = Order(
-        order_id=order_id,
+        **cells,
         elder_id=elder.elder_id,
         **scope_ids(elder),
-        service=service,
-        service_date=service_date,
         window=window,
         location=elder.location,
-        placed_at=placed_at,
-        placed_by=placed_by,
-        payment=payment,
-        status=status,
         provider_id=provider_id,
         worker_id=worker_id,
         served_minutes=minutes,

@@ -1,0 +1,72 @@
+"""A data file's plain columns, declared once per file: each column's kind says how its text
+is read (`text`, `day`, `choice(Enum)`, `integer(low, high)`, `at`...) and `read_cells`
+reads them all into values named as the item's fields, so a reader builds its item with
+`Item(**cells, ...)` instead of restating every column three times (read, check, pass on).
+
+A bad value is recorded on the row (file, line, column, why) exactly as the row's own
+accessors record it, and the reader returns no item for a row with an error (`row.ok`): a
+required value is never missing from an item built. What spans columns (a place and its
+elder, a window, a location, a rule between two columns) stays with each file's reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from careroute.adapters.data_csv.moments import moment
+from careroute.adapters.registry_csv.rows import Row
+
+Cell = Callable[[Row, str], Any]
+"""How one column's text becomes its value; a bad value is recorded on the row, and gives
+None (or the placeholder the row's accessor gives)."""
+
+
+def read_cells(row: Row, cells: Mapping[str, Cell]) -> dict[str, Any]:
+    """Each column of `cells` read by its kind, by column name (in the order declared)."""
+    return {column: read(row, column) for column, read in cells.items()}
+
+
+def text(row: Row, column: str) -> str:
+    """Required text."""
+    return row.text(column)
+
+
+def optional_text(row: Row, column: str) -> str:
+    """Text that may be empty."""
+    return row.get(column)
+
+
+def day(row: Row, column: str) -> date | None:
+    """A required date (YYYY-MM-DD)."""
+    return row.day(column)
+
+
+def optional_day(row: Row, column: str) -> date | None:
+    """A date that may be empty (None)."""
+    return row.day(column, required=False)
+
+
+def at(row: Row, column: str) -> datetime | None:
+    """A required moment (ISO 8601 date and time with its offset)."""
+    return moment(row, column)
+
+
+def choice(kind: type[StrEnum], *, required: bool = True) -> Cell:
+    """One of the values of `kind` (or, not required, empty: None)."""
+
+    def read(row: Row, column: str) -> StrEnum | None:
+        return row.choice(column, kind, required=required)
+
+    return read
+
+
+def integer(low: int, high: int) -> Cell:
+    """A required whole number in low..high."""
+
+    def read(row: Row, column: str) -> int:
+        return row.integer(column, low, high)
+
+    return read
