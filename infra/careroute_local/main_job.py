@@ -26,7 +26,7 @@ from careroute.adapters.china_calendar import PACKAGE_HOLIDAYS, PACKAGE_WORKDAYS
 from careroute.domain import clock
 from careroute.domain.due import WorkCalendar
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.domain.vocabulary import Registry, china_date
 from careroute.planning.plan_summary import PlanSummary, flat_unassigned, summarise
 from careroute_local.paths import DATA_DIR, STACK_FILE, TEMPLATE_PATH
 from careroute_local.pump import EventPump
@@ -338,9 +338,7 @@ def lunch_orders_before_meal_planning(function_id: str, when: datetime) -> None:
     from careroute_local.synthetic_tables import load_lunch_orders
 
     if function_id == MEAL_PLANNER:
-        load_lunch_orders(
-            when.astimezone(CHINA_TZ).date() + timedelta(days=1), canteens.all_canteens()
-        )
+        load_lunch_orders(china_date(when) + timedelta(days=1), canteens.all_canteens())
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from typing import Any
 
 from careroute.domain.bed_visits import month_coverage
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ
+from careroute.domain.vocabulary import CHINA_TZ, china_date
 from careroute_local import month_report
 from careroute_local.assessment_sim import result_figures
 from careroute_local.rating_sim import rating_changes
@@ -157,7 +157,7 @@ def _claims(
 
 def _by_day(decided_at: str, applied_at: str, approval_days: int) -> bool:
     """Decided by the end of the day applied (China time) plus the policy's days."""
-    applied = datetime.fromisoformat(applied_at).astimezone(CHINA_TZ).date()
+    applied = china_date(datetime.fromisoformat(applied_at))
     due = datetime.combine(applied + timedelta(days=approval_days), time(23, 59, 59), CHINA_TZ)
     return datetime.fromisoformat(decided_at) <= due
 
