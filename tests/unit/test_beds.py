@@ -84,7 +84,7 @@ def test_an_assessed_care_level_decides_over_the_categories() -> None:
     ("table", "message"),
     [
         ({"cadence_days": 0}, "cadence_days must be between 1 and 31"),
-        ({"care_levels": ["bedridden"]}, "unknown ['bedridden']"),
+        ({"care_levels": ["bedridden"]}, "home_care_beds.care_levels: unknown ['bedridden']"),
         ({"subsistence": []}, "must each name at least one value"),
         ({"lookahead_days": 20}, "lookahead_days must be between 0 and cadence_days"),
         ({"cadence": 7}, "unknown keys ['cadence']"),

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.policy_tables import enum_names, integer_table, settings_table
+from careroute.domain.policy_tables import enum_names, integer_items, integer_table, settings_table
 
 
 class AbilityLevel(StrEnum):
@@ -130,17 +130,13 @@ def _names(levels: tuple[AbilityLevel, ...]) -> str:
 
 def parse_instrument(table: Any, where: str) -> Instrument:
     """The optional `[assessment]` table; ValueError naming the key at fault."""
-    return settings_table(
-        Instrument(),
-        table,
-        where,
-        {
-            "dimensions": lambda raw: tuple(integer_table(raw, f"{where}.dimensions").items()),
-            "bands": lambda raw: _bands(raw, f"{where}.bands"),
-            "care_levels": lambda raw: _care_levels(raw, f"{where}.care_levels"),
-            "bed_levels": lambda raw: enum_names(raw, AbilityLevel, f"{where}.bed_levels"),
-        },
-    )
+    parsers = {
+        "dimensions": integer_items,
+        "bands": _bands,
+        "care_levels": _care_levels,
+        "bed_levels": lambda raw, at: enum_names(raw, AbilityLevel, at),
+    }
+    return settings_table(Instrument(), table, where, parsers)
 
 
 def _bands(raw: Any, where: str) -> tuple[tuple[AbilityLevel, int], ...]:

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel, care_level
-from careroute.domain.policy_tables import enum_names, settings_table
+from careroute.domain.policy_tables import enum_set, settings_table
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import Elder, GeoPoint, TimeWindow
 
@@ -133,10 +133,7 @@ class BedPolicy:
 
 def parse_bed_policy(table: Any, where: str) -> BedPolicy:
     """The optional `[home_care_beds]` table; ValueError naming the key at fault."""
-    names = {
-        "care_levels": lambda value: frozenset(enum_names(value, CareLevel, where)),
-        "subsistence": lambda value: frozenset(enum_names(value, Subsistence, where)),
-    }
+    names = {"care_levels": enum_set(CareLevel), "subsistence": enum_set(Subsistence)}
     return settings_table(BedPolicy(), table, where, names)
 
 

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.beds import Subsistence
-from careroute.domain.policy_tables import enum_names, settings_table
+from careroute.domain.policy_tables import enum_set, settings_table
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
@@ -82,17 +82,8 @@ class ApprovalRules:
 
 def parse_approval(table: Any, where: str) -> ApprovalRules:
     """The optional `[benefit_approval]` table; ValueError naming the key at fault."""
-    return settings_table(
-        ApprovalRules(),
-        table,
-        where,
-        {
-            "means_tested": lambda raw: _prefixes(raw, f"{where}.means_tested"),
-            "subsistence": lambda raw: frozenset(
-                enum_names(raw, Subsistence, f"{where}.subsistence")
-            ),
-        },
-    )
+    parsers = {"means_tested": _prefixes, "subsistence": enum_set(Subsistence)}
+    return settings_table(ApprovalRules(), table, where, parsers)
 
 
 def _prefixes(raw: Any, where: str) -> tuple[str, ...]:

@@ -120,8 +120,7 @@ class InspectionPolicy:
 
 def parse_inspection_policy(table: Any, where: str) -> InspectionPolicy:
     """The optional `[inspections]` table; ValueError naming the key at fault."""
-    rating = {"rating": lambda value: parse_rating(value, f"{where}.rating")}
-    return settings_table(InspectionPolicy(), table, where, rating)
+    return settings_table(InspectionPolicy(), table, where, {"rating": parse_rating})
 
 
 @dataclass(frozen=True)

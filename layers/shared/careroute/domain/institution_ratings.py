@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from careroute.domain.policy_tables import integer_table, settings_table
+from careroute.domain.policy_tables import integer_items, settings_table
 
 INSTITUTION_ITEMS = ("fire_safety", "hygiene", "care_quality", "staffing", "records")
 """The checklist of an institution inspection (inspections.CHECKLIST), each scored 0..5."""
@@ -78,16 +78,8 @@ class RatingRubric:
 
 def parse_rating(table: Any, where: str) -> RatingRubric:
     """The optional `[inspections.rating]` table; ValueError naming the key at fault."""
-    return settings_table(
-        RatingRubric(),
-        table,
-        where,
-        {
-            "weights": lambda raw: tuple(integer_table(raw, f"{where}.weights").items()),
-            "veto": lambda raw: tuple(integer_table(raw, f"{where}.veto").items()),
-            "thresholds": lambda raw: _shares(raw, f"{where}.thresholds"),
-        },
-    )
+    parsers = {"weights": integer_items, "veto": integer_items, "thresholds": _shares}
+    return settings_table(RatingRubric(), table, where, parsers)
 
 
 def _shares(raw: Any, where: str) -> tuple[float, ...]:

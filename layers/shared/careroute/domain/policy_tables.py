@@ -44,9 +44,11 @@ def checked(settings: Callable[..., S], values: dict[str, Any], where: str) -> S
         raise ValueError(f"{where}: {exc}") from exc
 
 
-def settings_table(
-    default: D, table: Any, where: str, parsers: Mapping[str, Callable[[Any], Any]]
-) -> D:
+Parser = Callable[[Any, str], Any]
+"""Reads one key's value, given where it is (`[section].key`, for its ValueError)."""
+
+
+def settings_table(default: D, table: Any, where: str, parsers: Mapping[str, Parser]) -> D:
     """The section's settings from its optional table, over `default` (a settings dataclass):
     a key is one of its fields; its value is read by `parsers[key]` where there is one, else
     must be of the type of the default's value (an integer serves for a decimal; true and
@@ -56,7 +58,7 @@ def settings_table(
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key in parsers:
-            values[key] = parsers[key](value)
+            values[key] = parsers[key](value, f"{where}.{key}")
             continue
         expected = type(getattr(default, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -82,6 +84,20 @@ def integer_table(raw: Any, where: str) -> dict[str, int]:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{where}.{name}: expected a whole number, got {value!r}")
     return dict(raw)
+
+
+def integer_items(raw: Any, where: str) -> tuple[tuple[str, int], ...]:
+    """`integer_table`'s names and numbers, in the order given."""
+    return tuple(integer_table(raw, where).items())
+
+
+def enum_set(kind: type[E]) -> Parser:
+    """A parser of a list of names of `kind`'s members (see `enum_names`), as a set."""
+
+    def parse(raw: Any, where: str) -> frozenset[E]:
+        return frozenset(enum_names(raw, kind, where))
+
+    return parse
 
 
 def enum_names(raw: Any, kind: type[E], where: str) -> tuple[E, ...]:
