@@ -10,6 +10,7 @@ from datetime import date
 from careroute.adapters.memory_meals import MemoryMealOrders
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.planning.meals import MealOrder
+from careroute.service_layer.ports.meal_bookings import MonthTotals
 
 
 class MemoryMealBookings:
@@ -59,3 +60,10 @@ class MemoryMealBookings:
             b for (k, _), b in self._bookings.items() if k == canteen_id and first <= b.day <= last
         ]
         return sorted(found, key=lambda b: (b.day, b.elder_id))
+
+    def month_totals(self, first: date) -> list[MonthTotals]:
+        in_month = [b for b in self._bookings.values() if b.day.replace(day=1) == first]
+        return [
+            MonthTotals.of(c, (b for b in in_month if b.canteen_id == c))
+            for c in sorted({b.canteen_id for b in in_month})
+        ]

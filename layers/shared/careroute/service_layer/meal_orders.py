@@ -18,7 +18,7 @@ from typing import Any
 
 from careroute.domain.access import Caller
 from careroute.domain.errors import ConflictError, ValidationError
-from careroute.domain.meals import MealBooking, MealMode, MealPolicy, canteen_months
+from careroute.domain.meals import CanteenMonth, MealBooking, MealMode, MealPolicy
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date, parse_clock
 from careroute.planning.meals import Canteen, MealRules
@@ -152,13 +152,26 @@ def book_lunch(
 
 def meal_subsidies(who: Caller, scope: str, month: str, ports: LunchBooking) -> dict[str, Any]:
     """The month's booked lunches per canteen of the scope: meals delivered and dine-in, the
-    elders, and the subsidy owed (each meal's, fixed when booked)."""
+    elders, and the subsidy owed (each meal's, fixed when booked), from the canteens' month
+    totals kept with each booking (one read for the city, not a query per canteen)."""
     where = readable_scope(who, scope, ports.scopes)
-    first, last = month_days(month)
+    first, _last = month_days(month)
     canteens = [c for c in ports.canteens.all_canteens() if where.holds(_placed(c))]
-    bookings = [b for c in canteens for b in ports.bookings.bookings_of(c.canteen_id, first, last)]
     places = {c.canteen_id: (c.district_id, c.street_id) for c in canteens}
-    rows = canteen_months(bookings, places)
+    rows = [
+        CanteenMonth(
+            canteen_id=t.canteen_id,
+            district_id=places[t.canteen_id][0],
+            street_id=places[t.canteen_id][1],
+            bookings=t.bookings,
+            meals_delivered=t.meals_delivered,
+            meals_dine_in=t.meals_dine_in,
+            subsidy_yuan=t.subsidy_yuan,
+            elders=len(t.elders),
+        )
+        for t in ports.bookings.month_totals(first)
+        if t.canteen_id in places
+    ]
     return {
         "scope": str(where),
         "month": month,

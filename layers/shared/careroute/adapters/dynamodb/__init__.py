@@ -38,6 +38,7 @@ def bind_tables(settings: Settings) -> None:
             "CanteenModel": settings.canteens_table,
             "MealOrderModel": settings.meal_orders_table,
             "MealBookingModel": settings.meal_orders_table,
+            "MealMonthModel": settings.meal_orders_table,
             "ServiceFacilityModel": settings.service_facilities_table,
             "AssessmentModel": settings.assessments_table,
             "IncidentModel": settings.incidents_table,

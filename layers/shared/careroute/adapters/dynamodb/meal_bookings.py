@@ -1,8 +1,9 @@
 """Lunch bookings in the meal orders table. A delivery is the canteen day's order
 (`{day}:{elder id}`, the item meal_orders.py reads for the routes) with the booking's columns
 added; a dine-in booking is `dine:{day}:{elder id}`, which the day's order query never
-matches. Booking either is one transaction: the put (its key unused) and a check that the
-other key is unused too, so an elder has one lunch a day at a canteen whatever the mode.
+matches. Booking either is one transaction: the put (its key unused), a check that the
+other key is unused too, so an elder has one lunch a day at a canteen whatever the mode, and
+the canteen's month totals moved (meal_months.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb import meal_months
 from careroute.adapters.dynamodb.columns import (
     MaybeInScopes,
     expiry_of_day,
@@ -23,6 +25,7 @@ from careroute.adapters.dynamodb.meal_orders import MealOrderColumns
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.domain.scope_ids import scope_ids
+from careroute.service_layer.ports.meal_bookings import MonthTotals
 
 DINE_IN = "dine:"
 
@@ -67,6 +70,8 @@ def _item(b: MealBooking) -> MealBookingModel:
 
 
 def book(b: MealBooking) -> bool:
+    """Store the booking and count it in its canteen's month, together (nothing when the
+    elder has a lunch that day: a retried booking never counts twice)."""
     with transaction(MealBookingModel, "book a lunch") as writes:
         writes.save(_item(b), condition=MealBookingModel.order_id.does_not_exist())
         writes.condition_check(
@@ -75,6 +80,7 @@ def book(b: MealBooking) -> bool:
             _other_key(b),
             MealBookingModel.order_id.does_not_exist(),
         )
+        writes.update(meal_months.item_of(b), actions=meal_months.adds(b))
     return writes.committed
 
 
@@ -86,6 +92,10 @@ def import_bookings(bookings: Iterable[MealBooking]) -> int:
         for b in checked:
             batch.save(_item(b))
             batch.delete(MealBookingModel(b.canteen_id, _other_key(b)))
+    for canteen_id, first in sorted({(b.canteen_id, b.day.replace(day=1)) for b in checked}):
+        last = meal_months.month_end(first)
+        found = bookings_of(canteen_id, first, last)
+        meal_months.replace_month(first, MonthTotals.of(canteen_id, found))
     return len(checked)
 
 
@@ -153,6 +163,9 @@ class DynamoMealBookings:
 
     def bookings_of(self, canteen_id: str, first: date, last: date) -> list[MealBooking]:
         return bookings_of(canteen_id, first, last)
+
+    def month_totals(self, first: date) -> list[MonthTotals]:
+        return meal_months.month_totals(first)
 
     def import_bookings(self, bookings: Iterable[MealBooking]) -> int:
         return import_bookings(bookings)
