@@ -21,6 +21,7 @@ from careroute.service_layer.tickets import (
     escalate_overdue,
     list_tickets,
     open_counts,
+    recount_open_tickets,
     ticket_figures,
 )
 from tests.contract.conftest import Backend
@@ -101,6 +102,21 @@ def test_open_and_overdue_counts_equal_a_recount_after_opens_escalations_and_clo
     assert_counts_equal_a_recount(backend, tickets)
     assert open_counts(city, MORNING, backend.tickets).open == 9
     assert backend.tickets.open_by_due_day(Scope(ScopeKind.COMMUNITY, "C9999")) == {}
+
+
+def test_a_recount_from_the_tickets_restores_the_counts(
+    backend: Backend, small_city: Registry
+) -> None:
+    """Tickets stored before the counts were kept (or counts gone wrong) are counted again
+    from the open tickets; the counted partials are replaced, not added to."""
+    tickets = opened_twice(backend, small_city)
+    city = Scope(ScopeKind.CITY, "all")
+    kept = {where: backend.tickets.open_by_due_day(where) for where in every_scope(tickets)}
+    backend.tickets.replace_open_counts({city: {MORNING.date(): 99}})
+    assert open_counts(city, MORNING, backend.tickets).open == 99
+    assert recount_open_tickets(backend.tickets) == 12
+    assert {where: backend.tickets.open_by_due_day(where) for where in kept} == kept
+    assert_counts_equal_a_recount(backend, tickets)
 
 
 def test_pages_of_open_and_overdue_tickets_make_the_whole_list_with_the_counted_total(

@@ -279,6 +279,9 @@ class MemoryTickets:
         counts = self._open_by_day.get(scope, Counter())
         return {day: count for day, count in sorted(counts.items()) if count}
 
+    def replace_open_counts(self, counts: Mapping[Scope, Mapping[date, int]]) -> None:
+        self._open_by_day = {scope: Counter(days) for scope, days in counts.items()}
+
     def _count_open(self, ticket: Ticket, step: int) -> None:
         for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
             self._open_by_day.setdefault(scope, Counter())[due_day(ticket)] += step

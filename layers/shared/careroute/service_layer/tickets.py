@@ -7,9 +7,10 @@ steward on the tickets of their own community.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +28,7 @@ from careroute.domain.tickets import (
     TicketSource,
     TicketStatus,
     close,
+    due_day,
     escalate,
     open_count,
     start_of_day,
@@ -222,6 +224,20 @@ def open_counts(where: Scope, now: datetime, tickets: TicketRepository) -> OpenC
     due_today = tickets.open_due_before(now, since=start_of_day(today))
     overdue_today = sum(1 for t in due_today if _in_scope(t, where))
     return open_count(tickets.open_by_due_day(where), today, overdue_today)
+
+
+def recount_open_tickets(tickets: TicketRepository) -> int:
+    """Count every open ticket per scope and due day again and store the counts: for tickets
+    stored before the counts were kept, or a repair. The number of open tickets. Run it while
+    no ticket opens or closes (a deploy): one opened or closed during the read may be missed."""
+    counts: dict[Scope, Counter[date]] = {}
+    found = 0
+    for ticket in tickets.open_tickets():
+        found += 1
+        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+            counts.setdefault(scope, Counter())[due_day(ticket)] += 1
+    tickets.replace_open_counts(counts)
+    return found
 
 
 def _candidates(where: Scope, status: TicketFilter, ports: Ticketing) -> Iterable[Ticket]:

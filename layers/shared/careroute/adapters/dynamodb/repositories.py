@@ -290,6 +290,9 @@ class DynamoTickets:
     def open_by_due_day(self, scope: Scope) -> dict[date, int]:
         return tickets.open_by_due_day(scope)
 
+    def replace_open_counts(self, counts: Mapping[Scope, Mapping[date, int]]) -> None:
+        tickets.replace_open_counts(counts)
+
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
         return tickets.save_level(before, after, at)
 

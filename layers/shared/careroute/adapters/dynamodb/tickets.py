@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -93,6 +93,23 @@ def open_by_due_day(scope: Scope) -> dict[date, int]:
         for item in OpenTicketCountModel.query(_open_count_pk(scope)):
             counts[date.fromisoformat(item.sk.split("#", 1)[0])] += int(item.open_tickets or 0)
     return {day: count for day, count in sorted(counts.items()) if count}
+
+
+def replace_open_counts(counts: Mapping[Scope, Mapping[date, int]]) -> None:
+    """Replace every count of open tickets with `counts`, one item per scope and day (no
+    partials: a recount, not a stream of opens and closes). Items left over are removed."""
+    prefix = _open_count_pk(Scope(ScopeKind.CITY, "all")).split("#", 1)[0]
+    with storage_errors("recount open tickets"):
+        stored = list(OpenTicketCountModel.scan(OpenTicketCountModel.pk.startswith(prefix)))
+        with OpenTicketCountModel.batch_write() as batch:
+            for item in stored:
+                batch.delete(item)
+        with OpenTicketCountModel.batch_write() as batch:
+            for scope, days in counts.items():
+                for day, count in days.items():
+                    if count:
+                        pk, sk = _open_count_pk(scope), day.isoformat()
+                        batch.save(OpenTicketCountModel(pk, sk, open_tickets=count))
 
 
 def _item(t: Ticket) -> TicketModel:

@@ -107,6 +107,11 @@ class TicketRepository(Protocol):
         from counters moved by the same writes that open and close tickets: no ticket read."""
         ...
 
+    def replace_open_counts(self, counts: Mapping[Scope, Mapping[date, int]]) -> None:
+        """Replace every scope's open tickets per due day with `counts` (a recount): a scope
+        or a day not in it counts none."""
+        ...
+
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
         """Raise an open ticket from `before.level` to `after.level` (escalated at `at`);
         False when it is no longer open at that level (escalated or closed meanwhile)."""
