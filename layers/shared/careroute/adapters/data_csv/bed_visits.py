@@ -16,9 +16,7 @@ from careroute.adapters.data_csv.cells import (
 )
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import BEDS_FILE, Known
-from careroute.adapters.data_csv.moments import moment_text
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located
 from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import china_date
@@ -60,13 +58,6 @@ def _read(row: Row, known: Known) -> BedVisit | None:
     )
 
 
-def _cells(v: BedVisit, _located: Located) -> list[str]:
-    return [
-        v.visit_id, v.bed_id, v.worker_id, moment_text(v.visited_at), v.outcome.value,
-        str(v.minutes), moment_text(v.recorded_at), v.note,
-    ]  # fmt: skip
-
-
 BED_VISITS_COLUMNS = (
     "visit_id", "bed_id", "worker_id", "visited_at", "outcome", "minutes", "recorded_at", "note",
 )  # fmt: skip
@@ -75,5 +66,4 @@ BED_VISITS = DataFile(
     name="bed_visits.csv",
     columns=BED_VISITS_COLUMNS,
     read=_read,
-    cells=_cells,
 )

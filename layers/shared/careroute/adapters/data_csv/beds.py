@@ -11,7 +11,6 @@ from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import BEDS_FILE, PROVIDERS_FILE, Known
 from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, iso_text, scope_cells, window_cells
 from careroute.domain.beds import EQUIPMENT, BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.scope_ids import scope_ids
@@ -109,16 +108,6 @@ def _check_one_open_bed(row: Row, known: Known, bed_id: str, elder_id: str) -> N
         row.error("elder_id", reason)
 
 
-def _cells(b: HomeCareBed, located: Located) -> list[str]:
-    return [
-        b.bed_id, b.elder_id, *scope_cells(b),
-        *located.cells(b.location), b.provider_id, b.subsistence.value, b.care_level.value,
-        ";".join(sorted(b.equipment)), b.status.value, *(
-            iso_text(day) for day in (b.applied_on, b.built_on, b.accepted_on, b.closed_on)
-        ), *window_cells(b.window),
-    ]  # fmt: skip
-
-
 HOME_CARE_BEDS_COLUMNS = (
     "bed_id", "elder_id", "community_id", "street_id", "district_id", "lat", "lng",
     "provider_id", "subsistence", "care_level", "equipment", "status", *STEP_DAYS,
@@ -129,5 +118,4 @@ HOME_CARE_BEDS = DataFile(
     name=BEDS_FILE,
     columns=HOME_CARE_BEDS_COLUMNS,
     read=_read,
-    cells=_cells,
 )

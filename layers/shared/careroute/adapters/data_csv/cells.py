@@ -1,7 +1,11 @@
-"""A data file's plain columns, declared once per file: each column's kind says how its text
-is read (`text`, `day`, `choice(Enum)`, `integer(low, high)`, `at`...) and `read_cells`
-reads them all into values named as the item's fields, so a reader builds its item with
-`Item(**cells, ...)` instead of restating every column three times (read, check, pass on).
+"""A data file's plain columns: the columns named as the item's fields, read and written by
+name.
+
+Reading: each column's kind says how its text is read (`text`, `day`, `choice(Enum)`,
+`integer(low, high)`, `at`...) and `read_cells` reads them all into values named as the
+item's fields, so a reader builds its item with `Item(**cells, ...)` instead of restating
+every column three times (read, check, pass on). Writing: `written` gives a whole row of a
+file whose every column is so named, by the type of each value (`cell_text`).
 
 A bad value is recorded on the row (file, line, column, why) exactly as the row's own
 accessors record it, and the reader returns no item for a row with an error (`row.ok`): a
@@ -18,6 +22,7 @@ from typing import Any
 
 from careroute.adapters.data_csv.moments import moment
 from careroute.adapters.registry_csv.rows import Row
+from careroute.adapters.registry_csv.writing import Located, window_cells
 
 Cell = Callable[[Row, str], Any]
 """How one column's text becomes its value; a bad value is recorded on the row, and gives
@@ -70,3 +75,34 @@ def integer(low: int, high: int) -> Cell:
         return row.integer(column, low, high)
 
     return read
+
+
+def written(item: Any, columns: tuple[str, ...], located: Located) -> list[str]:
+    """The cells of `item` in `columns`, each its attribute of that name: `lat` and `lng` its
+    `location` (in the export's reference system), `window_start` and `window_end` its
+    `window`, any other column its value's `cell_text`."""
+    cells: list[str] = []
+    for column in columns:
+        if column == "lat":
+            cells.extend(located.cells(item.location))
+        elif column == "window_start":
+            cells.extend(window_cells(item.window))
+        elif column not in ("lng", "window_end"):
+            cells.append(cell_text(getattr(item, column)))
+    return cells
+
+
+def cell_text(value: Any) -> str:
+    """A value as a cell: empty for None, an enumeration's value, a date or a moment in ISO
+    8601, a set of names sorted and ';'-separated, a number's digits."""
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):  # a datetime too: its ISO text with the offset
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return ";".join(sorted(value))
+    return str(value)

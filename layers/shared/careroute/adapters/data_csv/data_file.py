@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from careroute.adapters.data_csv.cells import written
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.columns import CRS_COLUMN
 from careroute.adapters.registry_csv.rows import Row
@@ -30,12 +31,19 @@ class DataFile(Generic[T]):
     columns: tuple[str, ...]
     read: Callable[[Row, Known], T | None]
     """The item of a row, or None when the row has errors (recorded on the row)."""
-    cells: Callable[[T, Located], list[str]]
-    """An item's cells in column order (without the `crs` cell a located file adds)."""
+    cells: Callable[[T, Located], list[str]] | None = None
+    """An item's cells in column order (without the `crs` cell a located file adds); None
+    where every column is the item's attribute of that name (`cells.written`)."""
     identified_by: tuple[str, ...] = ()
     """The columns whose values together identify a row, where the first alone does not."""
     sorted_by: Callable[[T], Any] | None = None
     """What exports order the items by, where it is not their key (see `order`)."""
+
+    def write(self, item: T, located: Located) -> list[str]:
+        """The item's cells in column order (without the `crs` cell a located file adds)."""
+        if self.cells is None:
+            return written(item, self.columns, located)
+        return self.cells(item, located)
 
     @property
     def attribute(self) -> str:

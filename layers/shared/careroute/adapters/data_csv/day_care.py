@@ -8,9 +8,7 @@ from __future__ import annotations
 from careroute.adapters.data_csv.cells import Cell, at, choice, day, read_cells, text
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import FACILITIES_FILE, Known
-from careroute.adapters.data_csv.moments import moment_text
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, scope_cells
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.scope_ids import scope_ids
 
@@ -74,14 +72,6 @@ def _take_places(row: Row, known: Known, booking: DayCareBooking) -> None:
         known.places_taken[slot] = known.places_taken.get(slot, 0) + 1
 
 
-def _cells(b: DayCareBooking, located: Located) -> list[str]:
-    return [
-        b.booking_id, b.centre_id, b.elder_id, *scope_cells(b),
-        b.kind.value, b.first_day.isoformat(), b.last_day.isoformat(), b.status.value,
-        b.booked_by, moment_text(b.booked_at),
-    ]  # fmt: skip
-
-
 DAY_CARE_BOOKINGS_COLUMNS = (
     "booking_id", "centre_id", "elder_id", "community_id", "street_id", "district_id", "kind",
     "first_day", "last_day", "status", "booked_by", "booked_at",
@@ -91,5 +81,4 @@ DAY_CARE_BOOKINGS = DataFile(
     name="day_care_bookings.csv",
     columns=DAY_CARE_BOOKINGS_COLUMNS,
     read=_read,
-    cells=_cells,
 )

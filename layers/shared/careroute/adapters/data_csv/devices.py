@@ -7,7 +7,6 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located
 from careroute.domain.devices import Device, DeviceKind
 
 
@@ -27,13 +26,8 @@ def _read(row: Row, known: Known) -> Device | None:
     return Device(device_id, kind, community.community_id, elder_id, installed_on)
 
 
-def _cells(d: Device, _located: Located) -> list[str]:
-    return [d.device_id, d.kind.value, d.community_id, d.elder_id, d.installed_on.isoformat()]
-
-
 DEVICES = DataFile(
     name="devices.csv",
     columns=("device_id", "kind", "community_id", "elder_id", "installed_on"),
     read=_read,
-    cells=_cells,
 )

@@ -23,6 +23,6 @@ def write_data_sets(directory: Path, data: DataSets, *, crs: Crs = Crs.WGS84) ->
             continue
         header = spec.columns + (located.header if spec.located else ())
         tail = located.tail if spec.located else []
-        rows = ([*spec.cells(item, located), *tail] for item in sorted(items, key=spec.order))
+        rows = ([*spec.write(item, located), *tail] for item in sorted(items, key=spec.order))
         written[spec.name] = write_csv(directory / spec.name, header, rows)
     return written

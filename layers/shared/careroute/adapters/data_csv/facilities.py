@@ -6,7 +6,6 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import FACILITIES_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located
 from careroute.planning.service_circle import Facility, FacilityKind
 
 
@@ -23,13 +22,8 @@ def _read(row: Row, known: Known) -> Facility | None:
     return facility
 
 
-def _cells(f: Facility, located: Located) -> list[str]:
-    return [f.facility_id, f.kind.value, f.district_id, *located.cells(f.location)]
-
-
 SERVICE_FACILITIES = DataFile(
     name=FACILITIES_FILE,
     columns=("facility_id", "kind", "district_id", "lat", "lng"),
     read=_read,
-    cells=_cells,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located
 from careroute.domain.hospitals import Hospital
 
 MAX_NAME_CHARS = 100
@@ -25,13 +24,8 @@ def _read(row: Row, known: Known) -> Hospital | None:
     return Hospital(hospital_id, name, district_id, location)
 
 
-def _cells(h: Hospital, located: Located) -> list[str]:
-    return [h.hospital_id, h.name, h.district_id, *located.cells(h.location)]
-
-
 HOSPITALS = DataFile(
     name="hospitals.csv",
     columns=("hospital_id", "name", "district_id", "lat", "lng"),
     read=_read,
-    cells=_cells,
 )

@@ -9,9 +9,7 @@ from careroute.adapters.data_csv.cells import Cell, at, choice, day, integer, re
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.data_csv.meals import MAX_MEALS
-from careroute.adapters.data_csv.moments import moment_text
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, scope_cells, window_cells
 from careroute.domain.meals import MealBooking, MealMode, booking_id
 from careroute.domain.scope_ids import scope_ids
 
@@ -71,14 +69,6 @@ def _check_order(row: Row, known: Known, booking: MealBooking) -> None:
         row.error("day", f"{reason} differ from the lunch order on meal_orders.csv line {line}")
 
 
-def _cells(b: MealBooking, located: Located) -> list[str]:
-    return [
-        b.day.isoformat(), b.elder_id, *scope_cells(b), b.canteen_id,
-        b.mode.value, str(b.meals), str(b.subsidy_per_meal), b.placed_by, moment_text(b.placed_at),
-        *located.cells(b.location), *window_cells(b.window),
-    ]  # fmt: skip
-
-
 MEAL_BOOKINGS_COLUMNS = (
     "day", "elder_id", "community_id", "street_id", "district_id", "canteen_id", "mode",
     "meals", "subsidy_per_meal", "placed_by", "placed_at", "lat", "lng", "window_start",
@@ -89,6 +79,5 @@ MEAL_BOOKINGS = DataFile(
     name="meal_bookings.csv",
     columns=MEAL_BOOKINGS_COLUMNS,
     read=_read,
-    cells=_cells,
     identified_by=("day", "elder_id"),
 )
