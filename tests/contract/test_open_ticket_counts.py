@@ -102,6 +102,11 @@ def test_open_and_overdue_counts_equal_a_recount_after_opens_escalations_and_clo
     assert_counts_equal_a_recount(backend, tickets)
     assert open_counts(city, MORNING, backend.tickets).open == 9
     assert backend.tickets.open_by_due_day(Scope(ScopeKind.COMMUNITY, "C9999")) == {}
+    for where in every_scope(tickets):  # the open index, filtered by scope where stored
+        every = backend.tickets.open_tickets()
+        assert list(backend.tickets.open_tickets(within=where)) == [
+            t for t in every if where in scopes_of(t.community_id, t.street_id, t.district_id)
+        ]
 
 
 def test_a_recount_from_the_tickets_restores_the_counts(

@@ -264,12 +264,17 @@ class MemoryTickets:
         return self._soonest_due(self._by_id[ticket_id] for ticket_id in ids)
 
     def open_tickets(
-        self, due_from: datetime | None = None, batch: int | None = None
+        self,
+        due_from: datetime | None = None,
+        batch: int | None = None,
+        within: Scope | None = None,
     ) -> Iterator[Ticket]:
         return self._soonest_due(
             t
             for t in self._by_id.values()
-            if t.status is TicketStatus.OPEN and (due_from is None or t.due_at >= due_from)
+            if t.status is TicketStatus.OPEN
+            and (due_from is None or t.due_at >= due_from)
+            and (within is None or within in scopes_of(t.community_id, t.street_id, t.district_id))
         )
 
     def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:

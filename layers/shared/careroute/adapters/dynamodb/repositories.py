@@ -280,9 +280,12 @@ class DynamoTickets:
         return tickets.of_community(community_id)
 
     def open_tickets(
-        self, due_from: datetime | None = None, batch: int | None = None
+        self,
+        due_from: datetime | None = None,
+        batch: int | None = None,
+        within: Scope | None = None,
     ) -> Iterator[Ticket]:
-        return tickets.open_tickets(due_from, batch)
+        return tickets.open_tickets(due_from, batch, within)
 
     def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
         return tickets.open_due_before(now, since)

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -227,10 +228,27 @@ def save_closed(ticket: Ticket) -> bool:
     return tx.committed
 
 
-def open_tickets(due_from: datetime | None = None, batch: int | None = None) -> Iterator[Ticket]:
-    """Every open ticket of the city due at or after `due_from`, soonest due first (the sparse
-    open index), read `batch` at a time (a whole page of the index without)."""
+def open_tickets(
+    due_from: datetime | None = None, batch: int | None = None, within: Scope | None = None
+) -> Iterator[Ticket]:
+    """Every open ticket due at or after `due_from` in `within` (the city without), soonest
+    due first (the sparse open index, filtered by the scope where it is stored), read `batch`
+    at a time (a whole page of the index without)."""
     due = None if due_from is None else TicketModel.due_at >= instant_text(due_from)
     with storage_errors("list open tickets"):
-        for item in TicketModel.open_by_due.query(OPEN_FLAG, due, page_size=batch):
+        for item in TicketModel.open_by_due.query(
+            OPEN_FLAG, due, _in_scope(within), page_size=batch
+        ):
             yield _ticket(item)
+
+
+def _in_scope(scope: Scope | None) -> Condition | None:
+    """The filter keeping the tickets of `scope` (None for the city's, which are all)."""
+    if scope is None or scope.kind is ScopeKind.CITY:
+        return None
+    column = {
+        ScopeKind.DISTRICT: TicketModel.district_id,
+        ScopeKind.STREET: TicketModel.street_id,
+        ScopeKind.COMMUNITY: TicketModel.community_id,
+    }[scope.kind]
+    return column == scope.scope_id

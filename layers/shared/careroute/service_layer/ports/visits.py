@@ -92,10 +92,14 @@ class TicketRepository(Protocol):
         ...
 
     def open_tickets(
-        self, due_from: datetime | None = None, batch: int | None = None
+        self,
+        due_from: datetime | None = None,
+        batch: int | None = None,
+        within: Scope | None = None,
     ) -> Iterator[Ticket]:
-        """Every open ticket of the city due at or after `due_from` (all without), soonest due
-        first, read as iterated, `batch` at a time (a hint: a page of a list wants few)."""
+        """Every open ticket due at or after `due_from` (all without) in `within` (the city
+        without), soonest due first, read as iterated, `batch` at a time (a hint: a page of a
+        list wants few). The city's open tickets are one index: `within` is a filter."""
         ...
 
     def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
