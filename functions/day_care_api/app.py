@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from careroute.adapters.cached import CachedFacilities
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
 from careroute.adapters.dynamodb.day_care import DynamoDayCare
 from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes, DynamoStewards
@@ -42,7 +43,11 @@ from careroute.service_layer.visits import check_idempotency_key
 
 setup = handler_setup.with_policy()
 ports = DayCareKeeping(
-    DynamoDayCare(), DynamoFacilities(), DynamoElders(), DynamoStewards(), DynamoScopes()
+    DynamoDayCare(),
+    CachedFacilities(DynamoFacilities()),  # the centres: kept in the container a few minutes
+    DynamoElders(),
+    DynamoStewards(),
+    DynamoScopes(),
 )
 app, caller, route = area_api("day care")
 DayQuery = Annotated[date, Query(description="YYYY-MM-DD")]

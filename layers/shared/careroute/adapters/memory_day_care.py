@@ -8,7 +8,7 @@ from datetime import date
 
 from careroute.adapters.memory_store import get_stored
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
-from careroute.service_layer.ports.day_care import Booked
+from careroute.service_layer.ports.day_care import Booked, CentreTotals, months_held
 
 
 class MemoryDayCare:
@@ -85,3 +85,11 @@ class MemoryDayCare:
             if centre == centre_id and b.first_day <= last and b.last_day >= first
         ]
         return sorted(found, key=lambda b: (b.first_day, b.booking_id))
+
+    def month_totals(self, centre_ids: Iterable[str], first: date) -> dict[str, CentreTotals]:
+        found: dict[str, CentreTotals] = {}
+        for centre_id in sorted(set(centre_ids)):
+            mine = [b for (centre, _), (b, _) in self._bookings.items() if centre == centre_id]
+            if any(first in months_held(b) for b in mine):
+                found[centre_id] = CentreTotals.of(centre_id, mine, first)
+        return found

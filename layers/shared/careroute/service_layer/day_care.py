@@ -19,10 +19,10 @@ from careroute.domain.coverage import ScopeKind
 from careroute.domain.day_care import (
     BookingStatus,
     CareKind,
+    CentreMonth,
     DayCareBooking,
     DayCarePolicy,
     booking_id,
-    centre_month,
     stay_problems,
 )
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
@@ -38,7 +38,7 @@ from careroute.service_layer.ports import (
     ScopeDirectory,
     StewardRepository,
 )
-from careroute.service_layer.ports.day_care import Booked, DayCareBookings
+from careroute.service_layer.ports.day_care import Booked, CentreTotals, DayCareBookings
 from careroute.service_layer.replays import stored_before
 from careroute.service_layer.scope_access import readable_scope
 from careroute.service_layer.views import json_fields
@@ -191,7 +191,8 @@ def day_care_figures(
     who: Caller, scope: str, month: str, policy: DayCarePolicy, ports: DayCareKeeping
 ) -> dict[str, Any]:
     """The month's day care and respite per centre of a district (or the city): place-days
-    offered and booked, occupancy, bookings and elders, recomputed from the bookings."""
+    offered and booked, occupancy, bookings and elders, from each centre's month totals kept
+    with every booking and cancel (one batch read, not a query per centre)."""
     where = readable_scope(who, scope, ports.scopes)
     if where.kind not in (ScopeKind.DISTRICT, ScopeKind.CITY):
         raise ValidationError("scope: day care is reported per district or for the city")
@@ -201,11 +202,12 @@ def day_care_figures(
         if f.kind is FacilityKind.DAY_CARE
         and (where.kind is ScopeKind.CITY or f.district_id == where.scope_id)
     ]  # fmt: skip
+    days = (last - first).days + 1
+    totals = ports.bookings.month_totals((c.facility_id for c in centres), first)
     rows = [
-        centre_month(c.facility_id, c.district_id,
-                     ports.bookings.bookings_of(c.facility_id, first, last), first, last, policy)
+        _month_row(c.facility_id, c.district_id, totals.get(c.facility_id), days, policy)
         for c in sorted(centres, key=lambda c: c.facility_id)
-    ]  # fmt: skip
+    ]
     offered = sum(r.day_places_offered for r in rows)
     booked = sum(r.day_places_booked for r in rows)
     return {
@@ -220,3 +222,20 @@ def day_care_figures(
         "bookings": sum(r.bookings for r in rows),
         "by_centre": [r.__dict__ | {"day_occupancy": r.day_occupancy} for r in rows if r.bookings],
     }
+
+
+def _month_row(
+    centre_id: str, district_id: str, totals: CentreTotals | None, days: int, policy: DayCarePolicy
+) -> CentreMonth:
+    """The centre's month from its kept totals (none: nothing booked that month)."""
+    held = totals.held if totals else frozenset()
+    return CentreMonth(
+        centre_id=centre_id,
+        district_id=district_id,
+        day_places_offered=policy.day_places * days,
+        day_places_booked=totals.day_places_booked if totals else 0,
+        respite_nights_offered=policy.respite_places * days,
+        respite_nights_booked=totals.respite_nights_booked if totals else 0,
+        bookings=len(held),
+        elders=len({elder for elder, _ in held}),
+    )

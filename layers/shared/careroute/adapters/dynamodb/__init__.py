@@ -47,6 +47,7 @@ def bind_tables(settings: Settings) -> None:
             "HomeServiceModel": settings.home_services_table,
             "HomeCareBedModel": settings.home_care_beds_table,
             "DayCareModel": settings.day_care_table,
+            "DayCareMonthModel": settings.day_care_table,
             "BenefitClaimModel": settings.benefit_claims_table,
         },
     )

@@ -2,8 +2,9 @@
 and a counter of places booked per day and kind (`places#<day>#<kind>`). Booking is one
 transaction: the booking put (its id unused) and, for each day it holds, the day's counter
 raised by one on condition it is below the places the policy offers; a full day cancels it
-all. Cancelling lowers the counters with the status change, in one transaction too. Kept (no
-TTL): the bookings are the record behind the month's occupancy.
+all. Cancelling lowers the counters with the status change, in one transaction too. Both
+move the centre's month totals too (day_care_months.py). Kept (no TTL): the bookings are
+the record behind the month's occupancy.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
+from careroute.adapters.dynamodb import day_care_months
 from careroute.adapters.dynamodb.documents import as_read, as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction, write_all
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
 from careroute.domain.errors import NotFoundError
 from careroute.domain.scope_ids import scope_ids, scope_ids_in
-from careroute.service_layer.ports.day_care import Booked
+from careroute.service_layer.ports.day_care import Booked, CentreTotals
 
 
 class DayCareModel(TableModel):
@@ -80,6 +82,8 @@ def book(booking: DayCareBooking, places: int, request_hash: str) -> Booked:
             counter = DayCareModel(booking.centre_id, _places_key(day, booking.kind))
             room = DayCareModel.booked.does_not_exist() | (DayCareModel.booked < places)
             writes.update(counter, actions=[DayCareModel.booked.add(1)], condition=room)
+        for month, actions in day_care_months.moves(booking, 1):
+            writes.update(month, actions=actions)
     if writes.committed:
         return Booked.BOOKED
     return Booked.DUPLICATE if writes.failed[0] else Booked.FULL
@@ -118,6 +122,8 @@ def _recount(centre_id: str) -> None:
                 counts[key] = counts.get(key, 0) + 1
     counters = [DayCareModel(centre_id, key, booked=n) for key, n in sorted(counts.items())]
     write_all(DayCareModel, counters, "recount a centre's booked places")
+    stale = [i.item_key for i in stored if i.item_key.startswith(day_care_months.PREFIX)]
+    day_care_months.replace_months(centre_id, held, stale)
 
 
 def all_bookings() -> list[DayCareBooking]:
@@ -147,6 +153,8 @@ def cancel(booking: DayCareBooking, cancelled: DayCareBooking) -> bool:
         for day in booking.days:
             counter = DayCareModel(booking.centre_id, _places_key(day, booking.kind))
             writes.update(counter, actions=[DayCareModel.booked.add(-1)])
+        for month, actions in day_care_months.moves(booking, -1):
+            writes.update(month, actions=actions)
     return writes.committed
 
 
@@ -188,6 +196,9 @@ class DynamoDayCare:
 
     def bookings_of(self, centre_id: str, first: date, last: date) -> list[DayCareBooking]:
         return bookings_of(centre_id, first, last)
+
+    def month_totals(self, centre_ids: Iterable[str], first: date) -> dict[str, CentreTotals]:
+        return day_care_months.month_totals(centre_ids, first)
 
     def import_bookings(self, bookings: Iterable[DayCareBooking]) -> int:
         return import_bookings(bookings)
