@@ -180,9 +180,7 @@ def test_the_circle_summed_from_the_nightly_rows_is_the_one_over_every_elder(
     at_count = [c for c in small_city.communities if c.community_id != late]
     answers = []
     for backend in (memory_backend(), dynamodb_backend(session_pump)):
-        circle = circle_of(backend)
-        backend.communities.save_communities(small_city.communities)
-        backend.elders.save_elders(small_city.elders)
+        circle = circle_of(backend.holding(small_city))
         circle.facilities.replace_facilities(stations)
         counted = [e for e in small_city.elders if e.community_id != late]
         count_circles(at_count, counted, POLICY, TODAY, circle.counting)

@@ -10,14 +10,12 @@ from datetime import date
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import SharedKeys
+from careroute.adapters.dynamodb.community_items import community_items
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel
 from careroute.service_layer.ports.circle_rows import CommunityCircle
 
 PK = "circle-rows"
-QUERY_FROM = 100
-"""From this many communities on, one query of every row (a city holds ~1,150) reads faster
-than getting each."""
 
 
 class CircleRowModel(TableModel, SharedKeys):
@@ -60,8 +58,5 @@ class DynamoCircleRows:
     def read_rows(self, community_ids: Iterable[str]) -> dict[str, CommunityCircle]:
         wanted = set(community_ids)
         with storage_errors("read the service circle's rows"):
-            if len(wanted) >= QUERY_FROM:
-                items = list(CircleRowModel.query(PK))
-            else:
-                items = list(CircleRowModel.batch_get([(PK, c) for c in sorted(wanted)]))
+            items = community_items(CircleRowModel, PK, wanted)
         return {item.sk: _row(item) for item in items if item.sk in wanted}

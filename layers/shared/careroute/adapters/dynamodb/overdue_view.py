@@ -12,15 +12,13 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from careroute.adapters.dynamodb.columns import SharedKeys
+from careroute.adapters.dynamodb.community_items import community_items
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel
 from careroute.domain.vocabulary import Tier
 from careroute.service_layer.ports.overdue import CommunityWatch, DueEntry
 
 PK = "overdue"
-QUERY_FROM = 100
-"""From this many communities on, one query of every view (a city holds ~1,150) reads
-faster than getting each."""
 
 
 class OverdueViewModel(TableModel, SharedKeys):
@@ -86,8 +84,5 @@ class DynamoOverdueView:
     def read_watches(self, community_ids: Iterable[str]) -> dict[str, CommunityWatch]:
         wanted = set(community_ids)
         with storage_errors("read the overdue view"):
-            if len(wanted) >= QUERY_FROM:
-                items = list(OverdueViewModel.query(PK))
-            else:
-                items = list(OverdueViewModel.batch_get([(PK, c) for c in sorted(wanted)]))
+            items = community_items(OverdueViewModel, PK, wanted)
         return {item.sk: _watch(item) for item in items if item.sk in wanted}
