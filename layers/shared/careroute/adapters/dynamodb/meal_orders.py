@@ -69,8 +69,13 @@ def save_orders(day: date, orders: Iterable[MealOrder]) -> int:
 def all_orders() -> list[MealOrder]:
     """Every stored lunch order of every day, by id (an export of the data set; a scan)."""
     with storage_errors("list meal orders"):
-        # dine-in bookings (meal_bookings.py, "dine:..." ids) are no delivery order
-        found = [_order(i) for i in MealOrderModel.scan() if not i.order_id.startswith("dine:")]
+        # neither a dine-in booking (meal_bookings.py, "dine:..." ids) nor a canteen's month
+        # totals (meal_months.py, "month#..." keys) is a delivery order
+        found = [
+            _order(i)
+            for i in MealOrderModel.scan()
+            if not i.order_id.startswith("dine:") and not i.canteen_id.startswith("month#")
+        ]
     return sorted(found, key=lambda o: (o.order_id, o.canteen_id))
 
 
