@@ -137,15 +137,21 @@ def load_city(pump: EventPump, city: Registry) -> EventPump:
     loads restore that snapshot in one request (the same items, stream records included, and
     empty queues: tests/integration/local_stack/test_snapshots.py proves it)."""
     snapshot = city_snapshot_name(city)
-    restored = pump.stack.restore(snapshot)
-    pump.stack.apply_environment()
-    bind_tables(Settings.from_env())
-    if not restored:
+    if not restore_snapshot(pump, snapshot):
         pump.stack.reset()
         import_registry(city, TODAY, load_policy(), registry_loading())
         load_canteens_and_facilities(city.communities)
         pump.stack.snapshot(snapshot)
     return pump
+
+
+def restore_snapshot(pump: EventPump, name: str) -> bool:
+    """Restore the tables kept as `name` (False when none was kept), and bind the adapters to
+    the stack's tables either way."""
+    restored = pump.stack.restore(name)
+    pump.stack.apply_environment()
+    bind_tables(Settings.from_env())
+    return restored
 
 
 def city_snapshot_name(city: Registry) -> str:

@@ -1,5 +1,5 @@
-"""Fixtures of the end-to-end tests in a browser: Debian's Chromium, and the small city
-planned and served over HTTP once per module."""
+"""Fixtures of the end-to-end tests in a browser: Debian's Chromium (once per test worker),
+and the small city planned and served over HTTP once per module."""
 
 from __future__ import annotations
 
@@ -23,11 +23,21 @@ from careroute.domain.devices import DeviceKind
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.inspections import load_world
 from careroute_local.pump import EventPump, LocalHttpServer
-from tests.conftest import PLAN_DATE, TODAY, china_now, load_city, nightly_tick_time
+from tests.conftest import (
+    PLAN_DATE,
+    TODAY,
+    china_now,
+    city_snapshot_name,
+    load_city,
+    nightly_tick_time,
+    restore_snapshot,
+)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    """One Chromium per test worker: each test opens its own context (cookies, storage and
+    service workers of its own), so the modules need not launch one each."""
     if not CHROMIUM.exists():
         message = (
             "Debian's chromium is not installed (make test installs it: apt-get install chromium)"
@@ -48,18 +58,32 @@ def browser() -> Iterator[Any]:
 def served(session_pump: EventPump, small_city: Registry) -> Iterator[tuple[EventPump, str]]:
     """The small city planned for PLAN_DATE and the HTTP API (and pages) on 127.0.0.1, once
     for the module: each test records visits for stewards of its own."""
-    pump = load_city(session_pump, small_city)
-    world = generate_inspections(11, small_city.communities, as_of=TODAY)  # targets due
-    load_world(world, DynamoInspectionTargets(), DynamoInspectors())
-    pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
-    pump.drain_queue("PlanJobsQueue")
-    send_urgent_events(pump, small_city)
+    pump = planned_city(session_pump, small_city)
     server: LocalHttpServer
     server, url = pump.serve_http()
     try:
         yield pump, url
     finally:
         server.shutdown()
+
+
+def planned_city(pump: EventPump, city: Registry) -> EventPump:
+    """The city loaded, its inspection targets due, PLAN_DATE planned and two incidents open.
+
+    The first module of a test worker plans it and keeps a snapshot of the tables (no stream
+    record is left unread by then: the planner writes none); the next modules restore it, as
+    `load_city` does, instead of solving the same night again."""
+    snapshot = "planned-" + city_snapshot_name(city)
+    if restore_snapshot(pump, snapshot):
+        return pump
+    load_city(pump, city)
+    world = generate_inspections(11, city.communities, as_of=TODAY)  # targets due
+    load_world(world, DynamoInspectionTargets(), DynamoInspectors())
+    pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
+    pump.drain_queue("PlanJobsQueue")
+    send_urgent_events(pump, city)
+    pump.stack.snapshot(snapshot)
+    return pump
 
 
 def send_urgent_events(pump: EventPump, city: Registry) -> None:
