@@ -26,6 +26,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TRIM=yes
+# TIMINGS=no (as `sam build` runs it, in `make test`): sizes only, no cold-import timings.
+TIMINGS=${TIMINGS:-yes}
 if [[ "${1:-}" == "--no-trim" ]]; then TRIM=no; shift; fi
 ROOT=${1:-$HERE/../../build/ortools-layer}
 OUT=$ROOT/python
@@ -35,13 +37,14 @@ if [[ -z "${PIP:-}" ]]; then
 fi
 
 rm -rf "$OUT"
-"$PIP" install --quiet -r "$HERE/requirements.txt" --target "$OUT" \
+# --no-compile: every __pycache__ is deleted below (and before each cold-import timing).
+"$PIP" install --quiet --no-compile -r "$HERE/requirements.txt" --target "$OUT" \
   --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 \
   --platform manylinux2014_x86_64 --python-version 3.12 --only-binary=:all:
 
 measure() {
   echo "$1: $(du -sm "$OUT" | cut -f1) MB unzipped ($(du -sb "$OUT" | cut -f1) bytes)"
-  if [[ -x "$PY312" ]]; then
+  if [[ -x "$PY312" && "$TIMINGS" == yes ]]; then
     for i in 1 2 3 4 5; do
       find "$OUT" -name __pycache__ -prune -exec rm -rf {} + 2>/dev/null || true
       PYTHONPATH="$OUT" PYTHONDONTWRITEBYTECODE=1 "$PY312" -c \
