@@ -5,7 +5,8 @@ instead of every elder of its scope). The same read of every elder counts the ov
 (each community's late and soon-due elders, which GET /overdue reads), and one read of the
 month's visit records every scope's series of the month day by day (GET /coverage/daily),
 and the same registry this month's and next month's capacity forecast per district
-(GET /oversight/capacity)."""
+(GET /oversight/capacity); on a month's first day, last month's misses per community
+(GET /exports/misses)."""
 
 from careroute.entrypoints import cold_start  # first: the collector paused while loading
 
@@ -20,6 +21,7 @@ from careroute.adapters.dynamodb import registry
 from careroute.adapters.dynamodb.capacity_view import DynamoCapacityView
 from careroute.adapters.dynamodb.circle_repositories import circle_counting
 from careroute.adapters.dynamodb.coverage_series import DynamoSeries
+from careroute.adapters.dynamodb.misses_view import DynamoMissesView
 from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
 from careroute.adapters.dynamodb.repositories import DynamoVisits, holidays_in_force
 from careroute.domain.coverage import Scope
@@ -30,6 +32,7 @@ from careroute.entrypoints.handler_setup import count_metrics, event_entry, repo
 from careroute.messages.visits import PaceTick
 from careroute.service_layer.capacity import keep_forecasts
 from careroute.service_layer.dashboard import store_series
+from careroute.service_layer.month_misses import keep_month_misses
 from careroute.service_layer.overdue_view import count_overdue
 from careroute.service_layer.service_circle import count_circles
 
@@ -37,6 +40,7 @@ setup = handler_setup.with_policy()
 ports = circle_counting()
 overdue_view = DynamoOverdueView()
 visits, series, capacity = DynamoVisits(), DynamoSeries(), DynamoCapacityView()
+misses = DynamoMissesView()
 
 
 @event_entry
@@ -52,6 +56,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     city = Registry(tuple(communities), tuple(registry.all_stewards()), tuple(elders))
     months = (day.replace(day=1), month_end(day) + timedelta(days=1))
     forecasts = keep_forecasts(months, city, setup.policy(), holidays_in_force(), capacity, day)
+    missed = 0
+    if day.day == 1:  # last month is over: its misses are fixed from now on
+        month = f"{day - timedelta(days=1):%Y-%m}"
+        missed = keep_month_misses(elders, community_ids, month, setup.policy(), visits, misses)
     counted, within = counts.get(Scope.parse("city"), (0, 0))
     count_metrics(ServiceCircleElders=counted, ServiceCircleWithin=within)
     summary = {
@@ -62,6 +70,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "overdue_views": viewed,
         "month_series": charted,
         "capacity_forecasts": forecasts,
+        "month_misses": missed,
     }
     return reported("service circle counted", summary)
 

@@ -58,3 +58,25 @@ def test_the_misses_export_is_for_officials_in_scope_and_a_month_begun(
     later = {**QUERY, "month": (TODAY + timedelta(days=40)).strftime("%Y-%m")}
     response = get(loaded_stack, "/exports/misses", "city_admin", None, later)
     assert response.status == 422, response.text
+
+
+def test_after_the_months_first_count_the_export_reads_the_misses_it_kept(
+    loaded_stack: EventPump, small_city: Registry, one_visit_last_month: str
+) -> None:
+    """The real ServiceCircleCountFunction on this month's first day keeps last month's
+    misses per community; the city's export then answers what it computed before, and a
+    record of last month arriving later does not change it (kept as of that count)."""
+    city = {"month": LAST_MONTH, "scope": "city"}
+    computed, _ = exported(loaded_stack, "misses", "city_admin", None, city)
+    dawn = datetime.combine(TODAY.replace(day=1), time(4, 30), CHINA_TZ)
+    summary = loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
+    assert summary["month_misses"] == len(small_city.communities)
+    kept, _ = exported(loaded_stack, "misses", "city_admin", None, city)
+    assert kept == computed and len(kept) > 0
+
+    elder = next(e for e in small_city.elders if e.elder_id == kept[0]["elder_id"])
+    day = datetime.strptime(f"{LAST_MONTH}-20", "%Y-%m-%d").date()
+    late = a_visit_to(elder, "v-misses-late", datetime.combine(day, time(10), CHINA_TZ)
+                      .astimezone(UTC), steward_id="W0001", tier=Tier.T3)  # fmt: skip
+    project_visit(loaded_stack, late)
+    assert exported(loaded_stack, "misses", "city_admin", None, city)[0] == kept

@@ -7,6 +7,11 @@ registry does not keep. So the cause is the best the stored data says: the elder
 (in hospital, moved, deceased), else the last failed try of the month (not home, refused),
 else a phone or video contact that did not count, else never visited, else no try at all.
 Ids and dates only: no name, address or phone.
+
+Once a month is over its misses are fixed: the nightly count of the next month's first day
+stores each community's (`keep_month_misses`), and a read judged after the month's end
+takes them from there when every community of the scope has them; any other read (the
+running month, a day inside it) is computed as above.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from enum import StrEnum
 
 from careroute.domain.compliance import month_bounds
 from careroute.domain.coverage import Scope
@@ -25,11 +29,22 @@ from careroute.domain.vocabulary import (
     CONTACT_OUTCOMES,
     Elder,
     ElderStatus,
-    Tier,
     VisitRecord,
 )
 from careroute.service_layer.officials import overdue_elder
 from careroute.service_layer.ports import ElderRepository, ScopeDirectory, VisitRepository
+from careroute.service_layer.ports.misses_view import MissCause, MissesView, MonthMiss
+
+__all__ = [
+    "MissCause",
+    "MissesReading",
+    "MonthMiss",
+    "judgement_day",
+    "keep_month_misses",
+    "misses_in",
+    "month_misses",
+    "most_overdue_first",
+]
 
 
 @dataclass(frozen=True)
@@ -40,42 +55,8 @@ class MissesReading:
     scopes: ScopeDirectory
     elders: ElderRepository
     visits: VisitRepository
-
-
-class MissCause(StrEnum):
-    """Why an elder was missed, as far as the stored data tells."""
-
-    HOSPITALISED = "hospitalised"
-    MOVED = "moved"
-    DECEASED = "deceased"
-    NOT_HOME = "not_home"
-    REFUSED = "refused"
-    CONTACT_ONLY = "contact_only"
-    NEVER_VISITED = "never_visited"
-    NOT_TRIED = "not_tried"
-
-
-@dataclass(frozen=True)
-class MonthMiss:
-    """One missed elder of the month (one row of the misses export)."""
-
-    elder_id: str
-    community_id: str
-    street_id: str
-    tier: Tier
-    status: ElderStatus
-    monthly_missed: bool
-    """The month is over and no visit covered it (when the policy asks for a monthly visit)."""
-    overdue: bool | None
-    """Past the cadence deadline on the day judged; None: not known (the last visit before
-    the month is not stored any more: a later visit replaced it)."""
-    last_visited_on: date | None
-    deadline: date | None
-    days_overdue: int | None
-    failed_tries: int
-    """The month's records that were neither a visit nor a call (not home, refused, ...)."""
-    last_try_on: date | None
-    cause: MissCause
+    view: MissesView | None = None
+    """The past months' misses kept by the nightly count (None: always computed)."""
 
 
 def judgement_day(month: str, on: date) -> date:
@@ -94,18 +75,44 @@ def judgement_day(month: str, on: date) -> date:
 def misses_in(
     scope: Scope, month: str, on: date, policy: Policy, ports: MissesReading
 ) -> list[MonthMiss]:
-    """The misses of `month` in `scope`, judged on `on` (the scope already checked)."""
+    """The misses of `month` in `scope`, judged on `on` (the scope already checked): kept
+    ones for a month over when every community of the scope has them, else computed."""
     judged = judgement_day(month, on)
-    first = month_bounds(month)[0]
+    first, last = month_bounds(month)
+    members = ports.scopes.communities_in(scope)
+    if ports.view is not None and judged > last:
+        kept = ports.view.read_misses(month, members)
+        if len(kept) == len(members):
+            return sorted((m for c in members for m in kept[c][1]), key=most_overdue_first)
     # visited_at is stored with its own offset: a day either side, then the local month.
     day = timedelta(days=1)
     records = ports.visits.visits_between(first - day, judged, scope)
-    elders = [
-        elder
-        for community_id in ports.scopes.communities_in(scope)
-        for elder in ports.elders.elders_of_community(community_id)
-    ]
+    elders = [e for community_id in members for e in ports.elders.elders_of_community(community_id)]
     return month_misses(elders, records, month, on, policy)
+
+
+def keep_month_misses(
+    elders: Iterable[Elder],
+    community_ids: Iterable[str],
+    month: str,
+    policy: Policy,
+    visits: VisitRepository,
+    view: MissesView,
+) -> int:
+    """Store each community's misses of `month`, judged the day after its end, from one
+    read of the month's visit records (a community without any: an empty entry); the
+    communities written."""
+    first, last = month_bounds(month)
+    judged = last + timedelta(days=1)
+    records = visits.visits_between(first - timedelta(days=1), judged, Scope.parse("city"))
+    by_community: dict[str, list[MonthMiss]] = {c: [] for c in community_ids}
+    for miss in month_misses(elders, records, month, judged, policy):
+        by_community.setdefault(miss.community_id, []).append(miss)
+    return view.save_misses(month, by_community, judged)
+
+
+def most_overdue_first(miss: MonthMiss) -> tuple[int, str, str]:
+    return (-(miss.days_overdue or 0), miss.community_id, miss.elder_id)
 
 
 def month_misses(
@@ -134,7 +141,7 @@ def month_misses(
         miss = _miss(elder, tries, judged, policy, monthly_missed)
         if miss.monthly_missed or miss.overdue:
             found.append(miss)
-    found.sort(key=lambda m: (-(m.days_overdue or 0), m.community_id, m.elder_id))
+    found.sort(key=most_overdue_first)
     return found
 
 

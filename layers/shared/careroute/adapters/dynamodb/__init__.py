@@ -28,6 +28,7 @@ def bind_tables(settings: Settings) -> None:
             "CoverageSeriesModel": settings.coverage_table,
             "CircleRowModel": settings.coverage_table,
             "CapacityViewModel": settings.coverage_table,
+            "MissesViewModel": settings.coverage_table,
             "OpenTicketCountModel": settings.coverage_table,
             "ElderHistoryModel": settings.elder_history_table,
             "TicketModel": settings.tickets_table,

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
+from careroute.adapters.dynamodb.misses_view import DynamoMissesView
 from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
 from careroute.adapters.dynamodb.repositories import (
     DynamoCoverage,
@@ -72,7 +73,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     scopes, coverage = DynamoScopes(), DynamoCoverage()
     overdue = overdue_reading()
     tickets = ticketing()
-    misses = MissesReading(scopes, DynamoElders(), DynamoVisits())
+    misses = MissesReading(scopes, DynamoElders(), DynamoVisits(), DynamoMissesView())
     route = Routes(app, "officials")
 
     @route("GET", "/exports/coverage", errors=READ_ERRORS, responses=FILE_RESPONSES)
