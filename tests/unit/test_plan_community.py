@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry, Steward
+from careroute.domain.vocabulary import CHINA_TZ, Category, ElderStatus, Registry, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
 from careroute.service_layer.planning import (
     cover_now,
@@ -221,7 +221,7 @@ def test_an_elder_back_home_before_the_days_work_is_planned_into_the_day_again(
     due_today = replace(
         next(e for e in one_street.elders if e.community_id == steward.community_id),
         last_visited_on=PLAN_DATE - timedelta(days=7),  # weekly: due today
-        categories=frozenset({"living_alone", "disabled"}),
+        categories=frozenset({Category.LIVING_ALONE, Category.DISABLED}),
         status=ElderStatus.HOSPITALISED,
     )
     city = replace(
