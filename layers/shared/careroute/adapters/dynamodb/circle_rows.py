@@ -56,7 +56,6 @@ class DynamoCircleRows:
         return written
 
     def read_rows(self, community_ids: Iterable[str]) -> dict[str, CommunityCircle]:
-        wanted = set(community_ids)
-        with storage_errors("read the service circle's rows"):
-            items = community_items(CircleRowModel, PK, wanted)
-        return {item.sk: _row(item) for item in items if item.sk in wanted}
+        action = "read the service circle's rows"
+        found = community_items(CircleRowModel, PK, community_ids, action)
+        return {community_id: _row(item) for community_id, item in found.items()}

@@ -8,16 +8,23 @@ from typing import TypeVar
 
 from pynamodb.models import Model
 
+from careroute.adapters.dynamodb.errors import storage_errors
+
 M = TypeVar("M", bound=Model)
 
 QUERY_FROM = 100
 """From this many communities on, one query of every item reads faster than getting each."""
 
 
-def community_items(model: type[M], pk: str, community_ids: Iterable[str]) -> list[M]:
-    """The items of those communities, and with a query of many the partition's others too
-    (the caller keeps those it asked for)."""
+def community_items(
+    model: type[M], pk: str, community_ids: Iterable[str], action: str
+) -> dict[str, M]:
+    """The stored items of those communities, by community id (one without is absent)."""
     wanted = sorted(set(community_ids))
-    if len(wanted) >= QUERY_FROM:
-        return list(model.query(pk))
-    return list(model.batch_get([(pk, c) for c in wanted]))
+    with storage_errors(action):
+        if len(wanted) >= QUERY_FROM:
+            items = list(model.query(pk))
+        else:
+            items = list(model.batch_get([(pk, c) for c in wanted]))
+    by_id = {str(item.attribute_values["sk"]): item for item in items}
+    return {c: by_id[c] for c in wanted if c in by_id}

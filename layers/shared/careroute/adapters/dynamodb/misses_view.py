@@ -63,11 +63,8 @@ class DynamoMissesView:
     def read_misses(
         self, month: str, community_ids: Iterable[str]
     ) -> dict[str, tuple[date, list[MonthMiss]]]:
-        wanted = set(community_ids)
-        with storage_errors("read the month's misses"):
-            items = community_items(MissesViewModel, _pk(month), wanted)
+        found = community_items(MissesViewModel, _pk(month), community_ids, "read the misses")
         return {
-            item.sk: (date.fromisoformat(item.as_of), [_miss(doc) for doc in item.misses])
-            for item in items
-            if item.sk in wanted
+            community_id: (date.fromisoformat(item.as_of), [_miss(doc) for doc in item.misses])
+            for community_id, item in found.items()
         }

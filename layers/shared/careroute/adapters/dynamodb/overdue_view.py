@@ -82,7 +82,5 @@ class DynamoOverdueView:
         return True
 
     def read_watches(self, community_ids: Iterable[str]) -> dict[str, CommunityWatch]:
-        wanted = set(community_ids)
-        with storage_errors("read the overdue view"):
-            items = community_items(OverdueViewModel, PK, wanted)
-        return {item.sk: _watch(item) for item in items if item.sk in wanted}
+        found = community_items(OverdueViewModel, PK, community_ids, "read the overdue view")
+        return {community_id: _watch(item) for community_id, item in found.items()}
