@@ -1,14 +1,19 @@
 """API latency on the local stack: HTTP vs raw DynamoDB for the same item.
 
-One run: a small synthetic city is planned, the API is served on 127.0.0.1, then
+One run: a small synthetic city is planned, the API is served on 127.0.0.1 with the stack's
+clock on the routes' day (from 10:00 China time, when a steward posts outcomes), then
 - GET route: p50/p99 over HTTP (token verification + handler + route read + the read's audit
   line) vs a raw boto3 GetItem of the same route item on the same moto server; the audit lines
   go to the audit writer in the background, as `careroute run` delivers them, and at the end
   every route read made must be in the audit table;
 - POST outcome: p50/p99 over HTTP (token + validation + the visit's conditional write) vs a
   raw boto3 conditional PutItem of a visit item;
-- POST, each elder's first outcome: the same, for every other elder on the night's routes (as
-  its steward), once each, as a day's outcomes arrive: no elder was read before by the API;
+- POST, each elder's first outcome: the same, for the other elders on half the night's routes
+  (as its steward), once each, as a day's outcomes arrive: no elder or route was read before
+  by the API (the steward's first outcome reads the route);
+- POST, a day's outcomes, the route read first: the same for the elders on the other half of
+  the routes, each steward having read their route (GET, not timed) first, as the phone does
+  in the morning;
 - requests/second of each with 8 concurrent clients (bounded number of requests);
 - with `--breakdown`, afterwards, where a POST's time goes, each made in turn: over HTTP, in
   this process through the pump (the token check and the handler, no HTTP server), the
@@ -31,13 +36,16 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 import requests
 from rich.console import Console
 from stack_bench import city_stack, heping_today
 
+from careroute.domain import clock
 from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
@@ -143,8 +151,11 @@ def main() -> None:
     today, city = heping_today(scale=0.05)
     console = Console(stderr=True)
     plan_date = main_job.next_working_day(today)
-    with city_stack(city, today, console) as (stack, pump):
+    with city_stack(city, today, console) as (stack, pump), ExitStack() as on_the_day:
         run = main_job.plan_night(pump, plan_date, console)
+        # The requests are made on the routes' day, as a steward makes them.
+        morning = datetime.combine(plan_date, time_of_day(10), CHINA_TZ)
+        on_the_day.enter_context(clock.use(clock.RunningClock(morning)))
         route = next(r for r in run.routes if r["stops"])
         steward_id = route["steward_id"]
         elder_id = route["stops"][0]["elder_id"]
@@ -160,7 +171,7 @@ def main() -> None:
         route_url = f"{url}/stewards/{steward_id}/routes/{plan_date}"
         key = {"steward_id": {"S": steward_id}, "plan_date": {"S": plan_date.isoformat()}}
         item = dynamodb.get_item(TableName=routes_table, Key=key)["Item"]
-        now = datetime.now(CHINA_TZ).replace(microsecond=0)
+        now = clock.now().astimezone(CHINA_TZ).replace(microsecond=0)
         n = args.requests
 
         for _ in range(20):  # warm up both paths
@@ -203,29 +214,47 @@ def main() -> None:
                 ConditionExpression="attribute_not_exists(visit_id)",
             )
 
-        visits = [
-            (r["steward_id"], stop["elder_id"])
-            for r in run.routes
-            for stop in r["stops"]
-            if not stop.get("cover") and stop["elder_id"] != elder_id
-        ]
-        tokens = {s: f"Bearer {pump.issuer.token('steward', s)}" for s, _ in visits}
+        others = [r for r in run.routes if r["stops"] and r["steward_id"] != steward_id]
+        unread, read_first = others[0::2], others[1::2]
+        tokens = {r["steward_id"]: f"Bearer {pump.issuer.token('steward', r['steward_id'])}"
+                  for r in others}  # fmt: skip
 
-        def first_post_http(i: int) -> None:
-            steward, elder = visits[i]
-            body = {"elder_id": elder, "outcome": "visited", "visited_at": now.isoformat()}
-            headers = {
-                "idempotency-key": f"first-{uuid.uuid4().hex}",
-                "authorization": tokens[steward],
-            }
-            response = session.post(f"{url}/visits", json=body, headers=headers, timeout=30)
-            assert response.status_code == 201, response.text
+        def visits_on(day_routes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+            return [
+                (r["steward_id"], stop["elder_id"])
+                for r in day_routes
+                for stop in r["stops"]
+                if not stop.get("cover")
+            ]
 
+        def posting_each(visits: list[tuple[str, str]]) -> Callable[[int], None]:
+            def post_first(i: int) -> None:
+                steward, elder = visits[i]
+                body = {"elder_id": elder, "outcome": "visited", "visited_at": now.isoformat()}
+                headers = {
+                    "idempotency-key": f"first-{uuid.uuid4().hex}",
+                    "authorization": tokens[steward],
+                }
+                response = session.post(f"{url}/visits", json=body, headers=headers, timeout=30)
+                assert response.status_code == 201, response.text
+
+            return post_first
+
+        first_visits, day_visits = visits_on(unread), visits_on(read_first)
         results = {
             "GET route": interleaved(n, get_http, get_raw),
             "POST outcome": interleaved(n, post_http, put_raw),
-            "POST, each elder's first outcome": interleaved(len(visits), first_post_http, put_raw),
+            "POST, each elder's first outcome": interleaved(
+                len(first_visits), posting_each(first_visits), put_raw
+            ),
         }
+        for r in read_first:  # the morning: each steward opens the day's route
+            opened = f"{url}/stewards/{r['steward_id']}/routes/{plan_date}"
+            auth = {"authorization": tokens[r["steward_id"]]}
+            session.get(opened, headers=auth, timeout=30).raise_for_status()
+        results["POST, a day's outcomes, the route read first"] = interleaved(
+            len(day_visits), posting_each(day_visits), put_raw
+        )
         total = n * 2
         rps = {
             "GET route": per_second(args.clients, total, get_with, session.headers),
@@ -276,7 +305,13 @@ def main() -> None:
         pump.deliver_logs()
         audited = route_reads_stored(stack, route["community_id"])
 
-    route_reads = 20 + n + args.clients * (total // args.clients)
+    mornings_here = sum(  # the morning reads that showed an elder of the measured community
+        1
+        for r in read_first
+        if any(s.get("community_id", r["community_id"]) == route["community_id"]
+               for s in r["stops"])
+    )  # fmt: skip
+    route_reads = 20 + n + args.clients * (total // args.clients) + mornings_here
     loads = (load_at_start, os.getloadavg())
     print(
         "load average at start, at end: "
@@ -284,7 +319,8 @@ def main() -> None:
     )
     print(
         f"route: {len(route['stops'])} stops, item {len(str(item))} chars; {n} requests each; "
-        f"{len(visits)} elders' first outcomes"
+        f"{len(first_visits)} elders' first outcomes on {len(unread)} routes not read, "
+        f"{len(day_visits)} on {len(read_first)} routes read first"
     )
     print(
         "| operation | HTTP p50 ms | HTTP p99 ms | raw DynamoDB p50 ms | raw p99 ms "

@@ -3,9 +3,10 @@
 An outcome is stored once per (steward, Idempotency-Key): the visit's id is derived from both
 and written by a conditional put with the request's fingerprint, so a replay answers the stored
 visit (`http_api.stored_once`) and the same key with another outcome is 409. The steward comes
-from the token and the elder from the container's recent reads, checked by the visit's write
-(`service_layer.visits`): one DynamoDB call per outcome once both are known. Bodies are never
-logged.
+from the token and the elder from the steward's route of the day, which the container keeps
+from the steward's route read (or reads at the day's first outcome), checked by the visit's
+write (`service_layer.visits`): one DynamoDB call per outcome once both are known. Bodies are
+never logged.
 """
 
 from typing import Annotated, Any
