@@ -86,7 +86,7 @@ def test_open_and_overdue_counts_equal_a_recount_after_opens_escalations_and_clo
     tickets = opened_twice(backend, small_city)
     same_day = moments(tickets)[1]
     due_that_day = [t.due_at for t in tickets if china_date(t.due_at) == china_date(same_day)]
-    assert min(due_that_day) < same_day < max(due_that_day)  # today's are read, not counted
+    assert min(due_that_day) < same_day < max(due_that_day)  # one overdue, one not yet
     assert_counts_equal_a_recount(backend, tickets)
     city = Scope(ScopeKind.CITY, "all")
     assert open_counts(city, MORNING, backend.tickets) == OpenCount(open=12, overdue=3)
@@ -101,7 +101,7 @@ def test_open_and_overdue_counts_equal_a_recount_after_opens_escalations_and_clo
         assert backend.tickets.save_closed(done) is False
     assert_counts_equal_a_recount(backend, tickets)
     assert open_counts(city, MORNING, backend.tickets).open == 9
-    assert backend.tickets.open_by_due_day(Scope(ScopeKind.COMMUNITY, "C9999")) == {}
+    assert backend.tickets.open_due(Scope(ScopeKind.COMMUNITY, "C9999")) == []
     for where in every_scope(tickets):  # the open index, filtered by scope where stored
         every = backend.tickets.open_tickets()
         assert list(backend.tickets.open_tickets(within=where)) == [
@@ -112,15 +112,15 @@ def test_open_and_overdue_counts_equal_a_recount_after_opens_escalations_and_clo
 def test_a_recount_from_the_tickets_restores_the_counts(
     backend: Backend, small_city: Registry
 ) -> None:
-    """Tickets stored before the counts were kept (or counts gone wrong) are counted again
-    from the open tickets; the counted partials are replaced, not added to."""
+    """Tickets stored before they were kept per scope (or kept wrong) are kept again from
+    the open tickets; what was kept, partials too, is replaced, not added to."""
     tickets = opened_twice(backend, small_city)
     city = Scope(ScopeKind.CITY, "all")
-    kept = {where: backend.tickets.open_by_due_day(where) for where in every_scope(tickets)}
-    backend.tickets.replace_open_counts({city: {MORNING.date(): 99}})
-    assert open_counts(city, MORNING, backend.tickets).open == 99
+    kept = {where: backend.tickets.open_due(where) for where in every_scope(tickets)}
+    backend.tickets.replace_open_due(tickets[:1])
+    assert open_counts(city, MORNING, backend.tickets).open == 1
     assert recount_open_tickets(backend.tickets) == 12
-    assert {where: backend.tickets.open_by_due_day(where) for where in kept} == kept
+    assert {where: backend.tickets.open_due(where) for where in kept} == kept
     assert_counts_equal_a_recount(backend, tickets)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +23,7 @@ from careroute.domain.coverage import (
     scopes_of,
 )
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
-from careroute.domain.tickets import Ticket, TicketStatus, due_day
+from careroute.domain.tickets import Ticket, TicketStatus
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import ElderRepository
@@ -240,8 +240,8 @@ class MemoryTickets:
         self._ids_of_community: dict[str, list[str]] = {}
         """Ticket ids by community (a ticket never changes community): a steward's list
         reads one community's tickets, not the city's."""
-        self._open_by_day: dict[Scope, Counter[date]] = {}
-        """Open tickets per scope and due day, moved with each open and close."""
+        self._open_due: dict[Scope, set[tuple[datetime, str]]] = {}
+        """Each scope's open tickets as (due time, id), kept with each open and close."""
 
     def open_once(self, ticket: Ticket) -> bool:
         if ticket.ticket_id in self._by_id:
@@ -250,7 +250,7 @@ class MemoryTickets:
         self._ids_of_community.setdefault(ticket.community_id, []).append(ticket.ticket_id)
         self._coverage.count_ticket(ticket, opened=True)
         if ticket.status is TicketStatus.OPEN:
-            self._count_open(ticket, 1)
+            self._keep_open(ticket, is_open=True)
         return True
 
     def get_ticket(self, ticket_id: str) -> Ticket:
@@ -280,16 +280,25 @@ class MemoryTickets:
     def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
         return self._soonest_due(t for t in self.open_tickets(since) if t.due_at < now)
 
-    def open_by_due_day(self, scope: Scope) -> dict[date, int]:
-        counts = self._open_by_day.get(scope, Counter())
-        return {day: count for day, count in sorted(counts.items()) if count}
+    def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
+        return sorted(self._open_due.get(scope, set()))
 
-    def replace_open_counts(self, counts: Mapping[Scope, Mapping[date, int]]) -> None:
-        self._open_by_day = {scope: Counter(days) for scope, days in counts.items()}
+    def replace_open_due(self, open_tickets: Iterable[Ticket]) -> None:
+        self._open_due = {}
+        for ticket in open_tickets:
+            self._keep_open(ticket, is_open=True)
 
-    def _count_open(self, ticket: Ticket, step: int) -> None:
+    def get_tickets(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        return [self._by_id[i] for i in ticket_ids if i in self._by_id]
+
+    def _keep_open(self, ticket: Ticket, is_open: bool) -> None:
+        entry = (ticket.due_at, ticket.ticket_id)
         for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
-            self._open_by_day.setdefault(scope, Counter())[due_day(ticket)] += step
+            kept = self._open_due.setdefault(scope, set())
+            if is_open:
+                kept.add(entry)
+            else:
+                kept.discard(entry)
 
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
         stored = self._by_id.get(before.ticket_id)
@@ -313,5 +322,5 @@ class MemoryTickets:
             result=ticket.result,
         )
         self._coverage.count_ticket(ticket, opened=False)
-        self._count_open(ticket, -1)
+        self._keep_open(ticket, is_open=False)
         return True

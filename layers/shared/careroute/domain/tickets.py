@@ -7,9 +7,9 @@ one level up (steward -> street -> district) per SLA period overdue, never past 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from careroute.domain.scope_ids import scope_ids
@@ -122,11 +122,6 @@ def due_day(ticket: Ticket) -> date:
     return china_date(ticket.due_at)
 
 
-def start_of_day(day: date) -> datetime:
-    """Midnight in China opening `day`."""
-    return datetime.combine(day, time(), tzinfo=CHINA_TZ)
-
-
 @dataclass(frozen=True)
 class OpenCount:
     """A scope's open tickets, and how many of them are overdue, at one moment."""
@@ -135,12 +130,9 @@ class OpenCount:
     overdue: int
 
 
-def open_count(by_due_day: Mapping[date, int], today: date, overdue_today: int) -> OpenCount:
-    """The open and overdue tickets from the open ones counted per due day: every ticket due
-    on a day before `today` is overdue, and of those due today, the `overdue_today` due
-    before now (which the caller reads: a day's tickets at most)."""
-    earlier = sum(count for day, count in by_due_day.items() if day < today)
-    return OpenCount(open=sum(by_due_day.values()), overdue=earlier + overdue_today)
+def open_count(due_times: Sequence[datetime], now: datetime) -> OpenCount:
+    """The open tickets whose due times are `due_times`, and those of them overdue at `now`."""
+    return OpenCount(open=len(due_times), overdue=sum(1 for due in due_times if now > due))
 
 
 def closed_on_time(ticket: Ticket) -> bool:

@@ -7,15 +7,14 @@ steward on the tickets of their own community.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from careroute.domain.access import Caller, Role, can_read_scope, require_scope
-from careroute.domain.coverage import Scope, ScopeKind, scopes_of
+from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.due import WorkCalendar
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.retries import RetryPolicy, unreachable_try
@@ -28,14 +27,12 @@ from careroute.domain.tickets import (
     TicketSource,
     TicketStatus,
     close,
-    due_day,
     escalate,
     open_count,
-    start_of_day,
     tickets_for,
     unreachable_ticket,
 )
-from careroute.domain.vocabulary import Steward, VisitRecord, china_date
+from careroute.domain.vocabulary import Steward, VisitRecord
 from careroute.messages.tickets import TicketList, TicketRow
 from careroute.service_layer.notifications import Notices, Told, tell_overdue_tickets
 from careroute.service_layer.ports import (
@@ -212,32 +209,20 @@ def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
 WIDE_SCOPES = frozenset({ScopeKind.DISTRICT, ScopeKind.CITY})
 
 
-def _in_scope(ticket: Ticket, where: Scope) -> bool:
-    return where in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id)
-
-
 def open_counts(where: Scope, now: datetime, tickets: TicketRepository) -> OpenCount:
-    """The scope's open tickets and how many are overdue at `now`, from the counts of open
-    tickets per due day; only the city's tickets due today before `now` are read (a day's
-    at most), not every open ticket."""
-    today = china_date(now)
-    due_today = tickets.open_due_before(now, since=start_of_day(today))
-    overdue_today = sum(1 for t in due_today if _in_scope(t, where))
-    return open_count(tickets.open_by_due_day(where), today, overdue_today)
+    """The scope's open tickets and how many are overdue at `now`, from the due times kept
+    with each open and close (one read of the scope's items), not from every open ticket."""
+    return open_count([due for due, _ in tickets.open_due(where)], now)
 
 
 def recount_open_tickets(tickets: TicketRepository) -> int:
-    """Count every open ticket per scope and due day again and store the counts: for tickets
-    stored before the counts were kept, or a repair. The number of open tickets. Run it while
-    no ticket opens or closes (a deploy): one opened or closed during the read may be missed."""
-    counts: dict[Scope, Counter[date]] = {}
-    found = 0
-    for ticket in tickets.open_tickets():
-        found += 1
-        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
-            counts.setdefault(scope, Counter())[due_day(ticket)] += 1
-    tickets.replace_open_counts(counts)
-    return found
+    """Keep every open ticket again in its scopes' open tickets (what `open_counts` and the
+    pages read): for tickets stored before they were kept, or a repair. The number of open
+    tickets. Run it while no ticket opens or closes (a deploy): one opened or closed during
+    the read may be missed."""
+    found = list(tickets.open_tickets())
+    tickets.replace_open_due(found)
+    return len(found)
 
 
 def _candidates(where: Scope, status: TicketFilter, ports: Ticketing) -> Iterable[Ticket]:
@@ -301,14 +286,10 @@ def _counted(
     where: Scope, status: TicketFilter, source: TicketSource | None, limit: int | None
 ) -> bool:
     """Whether the list is a page of a district's or the city's open (or overdue) tickets of
-    any source: its count then comes from the counters, and only the page is read."""
+    any source: its count and ids then come from the open tickets kept per scope, and only
+    the page's tickets are read."""
     wanted = status in (TicketFilter.OPEN, TicketFilter.OVERDUE)
     return wanted and where.kind in WIDE_SCOPES and source is None and limit is not None
-
-
-PAGE_READ = 200
-"""Open tickets read per request while filling a page (a district's are ~1 in 13 of the
-index, which a filter drops where they are stored)."""
 
 
 def _open_page(
@@ -319,32 +300,37 @@ def _open_page(
     limit: int,
     after: str | None,
 ) -> TicketList:
-    """A page of the scope's open or overdue tickets read from the open index from the cursor
-    on (until the page is full, or the overdue ones end), the count from the counters."""
+    """A page of the scope's open or overdue tickets: their due times and ids kept with each
+    open and close give the count and the page's ids, then one batch read the page's tickets.
+    One closed since (between the two reads) is left off the page."""
     last = None if after is None else _parse_cursor(after)
-    counts = open_counts(where, now, tickets)
-    page: list[Ticket] = []
-    more = False
-    for ticket in tickets.open_tickets(None if last is None else last[0], PAGE_READ, where):
-        if status is TicketFilter.OVERDUE and not ticket.overdue(now):
-            break
-        if last and (ticket.due_at, ticket.ticket_id) <= last:
-            continue
-        if len(page) == limit:
-            more = True
-            break
-        page.append(ticket)
+    kept = tickets.open_due(where)
+    counts = open_count([due for due, _ in kept], now)
+    wanted = [
+        (due, ticket_id)
+        for due, ticket_id in kept
+        if (status is not TicketFilter.OVERDUE or now > due)
+        and (last is None or (due, ticket_id) > last)
+    ]
+    ids = [ticket_id for _, ticket_id in wanted[:limit]]
+    found = {t.ticket_id: t for t in tickets.get_tickets(ids) if t.status is TicketStatus.OPEN}
+    page = [found[ticket_id] for ticket_id in ids if ticket_id in found]
+    more = len(wanted) > limit
     return TicketList(
         scope=str(where),
         status=status.value,
         count=counts.overdue if status is TicketFilter.OVERDUE else counts.open,
         tickets=[_row(t, now) for t in page],
-        next_cursor=_cursor(page[-1]) if more else None,
+        next_cursor=_cursor_at(*wanted[limit - 1]) if more else None,
     )
 
 
 def _cursor(ticket: Ticket) -> str:
-    return f"{ticket.due_at.isoformat()}|{ticket.ticket_id}"
+    return _cursor_at(ticket.due_at, ticket.ticket_id)
+
+
+def _cursor_at(due_at: datetime, ticket_id: str) -> str:
+    return f"{due_at.isoformat()}|{ticket_id}"
 
 
 def _parse_cursor(cursor: str) -> tuple[datetime, str]:
@@ -366,7 +352,7 @@ def _after_cursor(found: list[Ticket], last: tuple[datetime, str]) -> int:
 
 def ticket_figures(where: Scope, month: str, now: datetime, ports: Ticketing) -> dict[str, Any]:
     """What coverage reports about follow-ups in a scope: tickets opened in the month and how
-    many closed on time, and the tickets open and overdue right now (all from counters kept
+    many closed on time, and the tickets open and overdue right now (all from what is kept
     with each open and close)."""
     counts = ports.coverage.read_ticket_counts(month, where)
     now_open = open_counts(where, now, ports.tickets)

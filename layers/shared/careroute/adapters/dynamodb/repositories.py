@@ -7,7 +7,7 @@ set-up at cold start).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -290,11 +290,14 @@ class DynamoTickets:
     def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
         return tickets.open_due_before(now, since)
 
-    def open_by_due_day(self, scope: Scope) -> dict[date, int]:
-        return tickets.open_by_due_day(scope)
+    def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
+        return tickets.open_due(scope)
 
-    def replace_open_counts(self, counts: Mapping[Scope, Mapping[date, int]]) -> None:
-        tickets.replace_open_counts(counts)
+    def replace_open_due(self, open_tickets: Iterable[Ticket]) -> None:
+        tickets.replace_open_due(open_tickets)
+
+    def get_tickets(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        return tickets.get_tickets(ticket_ids)
 
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
         return tickets.save_level(before, after, at)

@@ -4,10 +4,12 @@
 - `open-due-index` (open_flag, due_at) is sparse: only open tickets carry `open_flag`, so the
   hourly escalator reads exactly the open tickets already past due with one query.
 
-Each scope's open tickets are also counted per China day they fall due on, in the coverage
+Each scope's open tickets are also kept per China day they fall due on, in the coverage
 table (`open-tickets#SCOPE`, sort key `DAY` or `DAY#n`, n a partial of the city's and the
-districts' counts, as the coverage counters are spread): the transaction that opens a ticket
-adds one, the one that closes it takes one off, so officials' totals need no ticket read.
+districts', as the coverage counters are spread), as a set of 'due instant|ticket id': the
+transaction that opens a ticket adds it, the one that closes it takes it off. Officials'
+counts and pages read those items (one query of the scope's partition) instead of the open
+index, which DynamoDB answers per item returned but moto by walking the whole table.
 
 Opening is a conditional put (an existing id is left alone: a redelivered visit opens
 nothing); escalation and closing are conditional updates on the state that was read.
@@ -16,11 +18,10 @@ nothing); escalation and closing are conditional updates on the state that was r
 from __future__ import annotations
 
 import zlib
-from collections import Counter
-from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -69,36 +70,46 @@ class TicketModel(TableModel, InScopes):
 class OpenTicketCountModel(TableModel, SharedKeys):
     """A scope's open tickets due on one day (or a partial of them), in the coverage table."""
 
-    open_tickets = NumberAttribute(default=0)
+    due = UnicodeSetAttribute(null=True)
+    """Each as 'due instant|ticket id' (the instant as `instant_text` writes it)."""
 
 
-def _count_open(tx: TransactWrite, ticket: Ticket, step: int) -> None:
-    """Add `step` to the open tickets of the ticket's due day in each of its scopes, inside the
-    caller's transaction (the one that opens or closes the ticket)."""
+def _keep_open(tx: TransactWrite, ticket: Ticket, is_open: bool) -> None:
+    """Add the ticket to (or take it off) the open tickets of its due day in each of its
+    scopes, inside the caller's transaction (the one that opens or closes the ticket)."""
     day = due_day(ticket).isoformat()
+    entry = {f"{instant_text(ticket.due_at)}|{ticket.ticket_id}"}
     for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
         partials = OPEN_COUNT_PARTIALS.get(scope.kind, 1)
         sk = day if partials == 1 else f"{day}#{zlib.crc32(ticket.ticket_id.encode()) % partials}"
         item = OpenTicketCountModel(_open_count_pk(scope), sk)
-        tx.update(item, actions=[OpenTicketCountModel.open_tickets.add(step)])
+        change = OpenTicketCountModel.due.add if is_open else OpenTicketCountModel.due.delete
+        tx.update(item, actions=[change(entry)])
 
 
 def _open_count_pk(scope: Scope) -> str:
     return f"open-tickets#{scope}"
 
 
-def open_by_due_day(scope: Scope) -> dict[date, int]:
-    """The scope's open tickets per due day, partials summed, days with none left out."""
-    counts: Counter[date] = Counter()
-    with storage_errors("read open ticket counts"):
+def open_due(scope: Scope) -> list[tuple[datetime, str]]:
+    """The scope's open tickets as (due time, ticket id), soonest due first: one query."""
+    found: list[tuple[datetime, str]] = []
+    with storage_errors("read the open tickets of a scope"):
         for item in OpenTicketCountModel.query(_open_count_pk(scope)):
-            counts[date.fromisoformat(item.sk.split("#", 1)[0])] += int(item.open_tickets or 0)
-    return {day: count for day, count in sorted(counts.items()) if count}
+            for entry in item.due or ():
+                due_text, _, ticket_id = entry.partition("|")
+                found.append((datetime.fromisoformat(due_text), ticket_id))
+    return sorted(found)
 
 
-def replace_open_counts(counts: Mapping[Scope, Mapping[date, int]]) -> None:
-    """Replace every count of open tickets with `counts`, one item per scope and day (no
-    partials: a recount, not a stream of opens and closes). Items left over are removed."""
+def replace_open_due(open_tickets: Iterable[Ticket]) -> None:
+    """Replace the open tickets kept per scope and day with `open_tickets`, one item per
+    scope and day (no partials: a recount, not a stream of opens and closes)."""
+    kept: dict[tuple[str, str], set[str]] = {}
+    for ticket in open_tickets:
+        entry = f"{instant_text(ticket.due_at)}|{ticket.ticket_id}"
+        for scope in scopes_of(ticket.community_id, ticket.street_id, ticket.district_id):
+            kept.setdefault((_open_count_pk(scope), due_day(ticket).isoformat()), set()).add(entry)
     prefix = _open_count_pk(Scope(ScopeKind.CITY, "all")).split("#", 1)[0]
     with storage_errors("recount open tickets"):
         stored = list(OpenTicketCountModel.scan(OpenTicketCountModel.pk.startswith(prefix)))
@@ -106,11 +117,14 @@ def replace_open_counts(counts: Mapping[Scope, Mapping[date, int]]) -> None:
             for item in stored:
                 batch.delete(item)
         with OpenTicketCountModel.batch_write() as batch:
-            for scope, days in counts.items():
-                for day, count in days.items():
-                    if count:
-                        pk, sk = _open_count_pk(scope), day.isoformat()
-                        batch.save(OpenTicketCountModel(pk, sk, open_tickets=count))
+            for (pk, sk), entries in kept.items():
+                batch.save(OpenTicketCountModel(pk, sk, due=entries))
+
+
+def get_tickets(ticket_ids: Sequence[str]) -> list[Ticket]:
+    """The tickets with these ids (a batch read), in no particular order."""
+    with storage_errors("read tickets"):
+        return [_ticket(item) for item in TicketModel.batch_get(list(ticket_ids))]
 
 
 def _item(t: Ticket) -> TicketModel:
@@ -163,7 +177,7 @@ def open_once(ticket: Ticket) -> bool:
         tx.save(_item(ticket), condition=TicketModel.ticket_id.does_not_exist())
         count_ticket(tx, ticket, opened=True)
         if ticket.status is TicketStatus.OPEN:
-            _count_open(tx, ticket, 1)
+            _keep_open(tx, ticket, is_open=True)
     return tx.committed
 
 
@@ -224,7 +238,7 @@ def save_closed(ticket: Ticket) -> bool:
             condition=TicketModel.status == TicketStatus.OPEN.value,
         )
         count_ticket(tx, ticket, opened=False)
-        _count_open(tx, ticket, -1)
+        _keep_open(tx, ticket, is_open=False)
     return tx.committed
 
 

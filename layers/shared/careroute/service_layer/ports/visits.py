@@ -3,7 +3,7 @@ counters and the projector's dead letters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -106,14 +106,18 @@ class TicketRepository(Protocol):
         """Every open ticket due before `now` (and at or after `since`), soonest due first."""
         ...
 
-    def open_by_due_day(self, scope: Scope) -> dict[date, int]:
-        """The scope's open tickets per China day they fall due on (days with none left out),
-        from counters moved by the same writes that open and close tickets: no ticket read."""
+    def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
+        """The scope's open tickets as (due time, ticket id), soonest due first, from items
+        kept by the same writes that open and close tickets: no ticket read."""
         ...
 
-    def replace_open_counts(self, counts: Mapping[Scope, Mapping[date, int]]) -> None:
-        """Replace every scope's open tickets per due day with `counts` (a recount): a scope
-        or a day not in it counts none."""
+    def replace_open_due(self, open_tickets: Iterable[Ticket]) -> None:
+        """Replace what `open_due` answers for every scope with `open_tickets` (a recount)."""
+        ...
+
+    def get_tickets(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        """The tickets with these ids (one batch read), in no particular order; unknown ids
+        are left out."""
         ...
 
     def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
