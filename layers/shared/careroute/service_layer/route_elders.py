@@ -20,9 +20,10 @@ from careroute.service_layer.ports import RouteRepository
 
 ROUTES_KEPT = 1_000
 """Stewards' days a container keeps (a route's ~16 elders are a few kB)."""
-ROUTE_TTL_SECONDS = 3_600.0
-"""A kept route is read again after an hour, so a re-plan's new stops reach the container
-(until then a changed elder costs a read, never a wrong record)."""
+ROUTE_TTL_SECONDS = 12 * 3_600.0
+"""A kept route is read again after a working day: a steward's outcomes come some half an
+hour apart, and a stale copy costs a read, never a wrong record (a stop a re-plan added
+reads its elder, an elder changed since is read again at its next outcome)."""
 
 
 class RouteElders:
