@@ -86,8 +86,8 @@ def what_a_visit_takes(elder: Elder) -> tuple[object, ...]:
 
 class MemoryVisits:
     """Visit records. With `elders`, `save_visit_as_read` checks the elder against them, as
-    the table's transaction does; without, every elder passes (for callers whose elder reads
-    are never stale: the memory elders read directly)."""
+    the table's transaction does; without, every elder passes: only for callers that never
+    record a visit (recording takes the elder from the steward's route, which may be stale)."""
 
     def __init__(self, elders: ElderRepository | None = None) -> None:
         self._elders = elders
@@ -263,22 +263,16 @@ class MemoryTickets:
         ids = self._ids_of_community.get(community_id, [])
         return self._soonest_due(self._by_id[ticket_id] for ticket_id in ids)
 
-    def open_tickets(
-        self,
-        due_from: datetime | None = None,
-        batch: int | None = None,
-        within: Scope | None = None,
-    ) -> Iterator[Ticket]:
+    def open_tickets(self, within: Scope | None = None) -> Iterator[Ticket]:
         return self._soonest_due(
             t
             for t in self._by_id.values()
             if t.status is TicketStatus.OPEN
-            and (due_from is None or t.due_at >= due_from)
             and (within is None or within in scopes_of(t.community_id, t.street_id, t.district_id))
         )
 
-    def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
-        return self._soonest_due(t for t in self.open_tickets(since) if t.due_at < now)
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        return self._soonest_due(t for t in self.open_tickets() if t.due_at < now)
 
     def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
         return sorted(self._open_due.get(scope, set()))

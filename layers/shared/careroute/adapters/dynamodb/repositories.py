@@ -279,16 +279,11 @@ class DynamoTickets:
     def of_community(self, community_id: str) -> Iterator[Ticket]:
         return tickets.of_community(community_id)
 
-    def open_tickets(
-        self,
-        due_from: datetime | None = None,
-        batch: int | None = None,
-        within: Scope | None = None,
-    ) -> Iterator[Ticket]:
-        return tickets.open_tickets(due_from, batch, within)
+    def open_tickets(self, within: Scope | None = None) -> Iterator[Ticket]:
+        return tickets.open_tickets(within)
 
-    def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
-        return tickets.open_due_before(now, since)
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        return tickets.open_due_before(now)
 
     def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
         return tickets.open_due(scope)

@@ -195,15 +195,13 @@ def of_community(community_id: str) -> Iterator[Ticket]:
             yield _ticket(item)
 
 
-def open_due_before(now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
-    """Every open ticket due before `now` (and at or after `since`), soonest due first."""
-    due = TicketModel.due_at
-    before = instant_text(now)
-    due_in = due < before if since is None else due.between(instant_text(since), before)
+def open_due_before(now: datetime) -> Iterator[Ticket]:
+    """Every open ticket due before `now`, soonest due first."""
     with storage_errors("list overdue tickets"):
-        for item in TicketModel.open_by_due.query(OPEN_FLAG, due_in):
-            if item.due_at < before:  # `between` includes its upper end
-                yield _ticket(item)
+        for item in TicketModel.open_by_due.query(
+            OPEN_FLAG, TicketModel.due_at < instant_text(now)
+        ):
+            yield _ticket(item)
 
 
 def save_level(before: Ticket, after: Ticket, at: datetime) -> bool:
@@ -242,17 +240,11 @@ def save_closed(ticket: Ticket) -> bool:
     return tx.committed
 
 
-def open_tickets(
-    due_from: datetime | None = None, batch: int | None = None, within: Scope | None = None
-) -> Iterator[Ticket]:
-    """Every open ticket due at or after `due_from` in `within` (the city without), soonest
-    due first (the sparse open index, filtered by the scope where it is stored), read `batch`
-    at a time (a whole page of the index without)."""
-    due = None if due_from is None else TicketModel.due_at >= instant_text(due_from)
+def open_tickets(within: Scope | None = None) -> Iterator[Ticket]:
+    """Every open ticket in `within` (the city without), soonest due first: the sparse open
+    index, filtered by the scope where it is stored."""
     with storage_errors("list open tickets"):
-        for item in TicketModel.open_by_due.query(
-            OPEN_FLAG, due, _in_scope(within), page_size=batch
-        ):
+        for item in TicketModel.open_by_due.query(OPEN_FLAG, filter_condition=_in_scope(within)):
             yield _ticket(item)
 
 

@@ -91,19 +91,13 @@ class TicketRepository(Protocol):
         """The community's tickets, open and closed, soonest due first."""
         ...
 
-    def open_tickets(
-        self,
-        due_from: datetime | None = None,
-        batch: int | None = None,
-        within: Scope | None = None,
-    ) -> Iterator[Ticket]:
-        """Every open ticket due at or after `due_from` (all without) in `within` (the city
-        without), soonest due first, read as iterated, `batch` at a time (a hint: a page of a
-        list wants few). The city's open tickets are one index: `within` is a filter."""
+    def open_tickets(self, within: Scope | None = None) -> Iterator[Ticket]:
+        """Every open ticket in `within` (the city without), soonest due first. The city's
+        open tickets are one index: `within` is a filter."""
         ...
 
-    def open_due_before(self, now: datetime, since: datetime | None = None) -> Iterator[Ticket]:
-        """Every open ticket due before `now` (and at or after `since`), soonest due first."""
+    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
+        """Every open ticket due before `now`, soonest due first."""
         ...
 
     def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
