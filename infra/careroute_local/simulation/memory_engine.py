@@ -95,18 +95,18 @@ class MemoryProduct:
 
     @classmethod
     def empty(cls) -> MemoryProduct:
-        communities, coverage = MemoryCommunities(), MemoryCoverage()
+        communities, coverage, elders = MemoryCommunities(), MemoryCoverage(), MemoryElders()
         return cls(
             communities=communities,
             stewards=MemoryStewards(),
-            elders=MemoryElders(),
+            elders=elders,
             routes=MemoryRoutes(),
             overflow=MemoryOverflowMarks(),
             holidays=MemoryHolidays(),
             plan_jobs=MemoryPlanJobs(),
             scopes=MemoryScopes(communities),
             audit=MemoryReadAudit(),
-            visits=MemoryVisits(),
+            visits=MemoryVisits(elders),  # checks the elder a visit was made from, as the table
             coverage=coverage,
             tickets=MemoryTickets(coverage),
         )
