@@ -11,6 +11,7 @@ from careroute.planning.capacity import (
     Assumptions,
     Help,
     daily_tour_minutes,
+    first_try_share,
     forecast,
     steward_minutes_per_day,
     visits_required,
@@ -55,6 +56,46 @@ def test_a_weekly_elder_needs_a_visit_each_seven_days_from_the_last_one() -> Non
 def test_a_monthly_elder_needs_one_visit() -> None:
     visited = replace(T3_ELDER, last_visited_on=date(2026, 11, 3))
     assert visits_required(visited, Tier.T3, DECEMBER, LAST, POLICY) == 1
+
+
+def test_a_monthly_elder_visited_this_month_needs_no_more_visits_in_it() -> None:
+    visited = replace(T3_ELDER, last_visited_on=date(2026, 12, 3))
+    assert visits_required(visited, Tier.T3, date(2026, 12, 10), LAST, POLICY) == 0
+    waiting = replace(T3_ELDER, last_visited_on=date(2026, 11, 20))
+    assert visits_required(waiting, Tier.T3, date(2026, 12, 10), LAST, POLICY) == 1
+
+
+def share_on(day: date, city: Registry, community_id: str) -> float:
+    """The first-try share of the community's steward planning `day`."""
+    home = next(c for c in city.communities if c.community_id == community_id)
+    steward = next(s for s in city.stewards if s.community_id == community_id)
+    elders = [e for e in city.elders if e.community_id == community_id]
+    return first_try_share(home, steward, elders, day, POLICY)
+
+
+def test_a_community_short_of_hours_plans_first_tries_into_the_share_retries_leave() -> None:
+    """Given C1 with 90 weekly elders (more than its steward's month holds with retries) and
+    C2 with 10, C1's first tries fill the attempt success rate's share of each day (the
+    rest is kept for retries and its overflow goes to neighbours), C2's whole days."""
+    city = registry({"C1": 90, "C2": 10}, {"C1": "S1", "C2": "S1"})
+    assert share_on(DECEMBER, city, "C1") == Assumptions().attempt_success == 0.85
+    assert share_on(DECEMBER, city, "C2") == 1.0
+
+
+def test_a_short_community_whose_month_is_mostly_done_plans_whole_days_again() -> None:
+    """Given 400 monthly elders, short on the 1st; by the 21st all but 20 visited: the rest
+    of the month fits, so the steward plans whole days again."""
+    city = registry({}, {"C1": "S1"})
+    elders = tuple(
+        replace(T3_ELDER, elder_id=f"C1-{n}", community_id="C1", street_id="S1") for n in range(400)
+    )
+    start = replace(city, elders=elders)
+    assert share_on(DECEMBER, start, "C1") < 1.0
+    done = tuple(
+        replace(e, last_visited_on=date(2026, 12, 2 + n % 18)) if n >= 20 else e
+        for n, e in enumerate(elders)
+    )
+    assert share_on(date(2026, 12, 21), replace(city, elders=done), "C1") == 1.0
 
 
 def test_a_stewards_day_is_the_shift_less_the_lunch_break() -> None:

@@ -13,6 +13,7 @@ import pytest
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Category, ElderStatus, Registry, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
+from careroute.planning.capacity import first_try_share
 from careroute.service_layer.planning import (
     cover_now,
     fan_out,
@@ -20,6 +21,7 @@ from careroute.service_layer.planning import (
     replan_for_return,
 )
 from careroute.service_layer.ports import StatusChange
+from careroute.service_layer.route_plan import plan_day
 from tests.contract.conftest import Backend, memory_backend
 from tests.unit.conftest import STREET_AS_OF
 
@@ -116,6 +118,34 @@ def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_hori
     assert planned.unassigned == len(route["unassigned"])
     overflowing = route["stats"]["horizon"]["overflow"] > 0
     assert (steward.community_id in backend.overflow.overflowing_on(PLAN_DATE)) is overflowing
+
+
+def test_the_solver_plans_a_community_short_of_hours_with_first_tries_in_a_share_of_its_days(
+    one_street: Registry,
+) -> None:
+    """Given a community with 80 more elders than the synthetic street gave it (short of hours
+    for the rest of the month), its stored route's horizon is the one planned with first
+    tries in the attempt success rate's share of each day: more overflow (handed to
+    neighbours the next night) than whole days would show."""
+    steward = one_street.stewards[0]
+    own = [e for e in one_street.elders if e.community_id == steward.community_id]
+    more = [replace(own[n % len(own)], elder_id=f"E-more-{n}") for n in range(80)]
+    backend = memory_backend().holding(replace(one_street, elders=(*one_street.elders, *more)))
+    job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="r")
+    plan_community(job, POLICY, backend.community)
+    route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
+    assert route is not None
+    community = next(c for c in one_street.communities if c.community_id == job.community_id)
+    elders = [*own, *more]
+    assert first_try_share(community, steward, elders, PLAN_DATE, POLICY) < 1.0
+
+    def overflow(share: float) -> int:
+        day = plan_day(community, steward, elders, PLAN_DATE, POLICY, first_try_share=share)
+        assert day is not None
+        return int(day.document["stats"]["horizon"]["overflow"])
+
+    assert route["stats"]["horizon"]["overflow"] == overflow(0.85) > overflow(1.0)
+    assert steward.community_id in backend.overflow.overflowing_on(PLAN_DATE)
 
 
 def test_the_next_day_starts_from_yesterdays_order_and_a_day_off_stores_nothing(

@@ -195,7 +195,8 @@ def visits_required(elder: Elder, tier: Tier, first: date, last: date, policy: P
     The visits until the month starts are taken as kept on cadence too: the forecast is read
     before the month, while the last visits still move, so a weekly elder last seen three weeks
     before the 1st is next due on the cadence's own day, not on the 1st. An elder never
-    visited is due on the 1st."""
+    visited is due on the 1st. From a day inside the month (the rest of it), a month already
+    covered asks for no monthly visit."""
     cadence = policy.tiers[tier].cadence_days
     count = 0
     if cadence is not None:
@@ -207,7 +208,8 @@ def visits_required(elder: Elder, tier: Tier, first: date, last: date, policy: P
         while due <= last:
             count += 1
             due += timedelta(days=cadence)
-    if policy.monthly_visit_required and count == 0:
+    covered = elder.month_covered(first, policy.contacts.count_toward_monthly)
+    if policy.monthly_visit_required and count == 0 and not covered:
         count = 1
     return count
 
@@ -271,6 +273,34 @@ def forecast(
     ]
     helped = _assign_help(alone, {c.community_id: c for c in registry.communities})
     return CapacityForecast(first, assume, tuple(helped), _streets(helped))
+
+
+def first_try_share(
+    community: Community,
+    steward: Steward,
+    elders: Iterable[Elder],
+    day: date,
+    policy: Policy,
+    holidays: frozenset[date] = frozenset(),
+    workdays: frozenset[date] = frozenset(),
+    assumptions: Assumptions | None = None,
+) -> float:
+    """The share of each working day the horizon may fill with first tries (cadence and
+    monthly visits), for a steward planning `day`.
+
+    The forecast of the rest of the month (from `day` to its end), for this one community:
+    when its stewards' hours cannot hold the month's tries with the retries expected after
+    not-home and refusal, first tries fill only the attempt success rate's share of each day,
+    so the plan shows overflow from the first night and neighbours take it (the nightly
+    fan-out), while the rest of each day is left for the retries; a community that can do its
+    month alone plans its whole day (1.0). Planned into whole days, such a community finds out
+    only when its retries come, in the month's last weeks, which is too late."""
+    assume = assumptions or Assumptions()
+    active = [e for e in elders if e.status is ElderStatus.ACTIVE]
+    rest = _community(
+        community, [steward], active, day, month_end(day), policy, holidays, assume, workdays
+    )
+    return 1.0 if rest.unaided else assume.attempt_success
 
 
 def _community(

@@ -40,6 +40,7 @@ from careroute.planning.absence_cover import (
     visits_to_cover,
     visits_to_offload,
 )
+from careroute.planning.capacity import first_try_share
 from careroute.planning.urgent_route import urgent_stops
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -182,10 +183,22 @@ def _cover_items(visits: list[CoverVisit]) -> list[CoverItem]:
 
 
 def _workload(
-    elders_of: ElderRepository, community: Community, steward: Steward, policy: Policy
+    elders_of: ElderRepository,
+    community: Community,
+    steward: Steward,
+    policy: Policy,
+    short_of_hours_on: tuple[date, frozenset[date], frozenset[date]] | None = None,
 ) -> Workload:
+    """The community's elders and its steward's day. With `short_of_hours_on` (the plan date,
+    holidays and make-up days), the day as the solver plans it then: a community short of
+    hours for the rest of the month fills only a share of it with first tries."""
     elders = elders_of.elders_of_community(community.community_id)
-    return Workload(community, steward, elders, day_capacity(community, steward, elders, policy))
+    share = 1.0
+    if short_of_hours_on is not None:
+        day, holidays, workdays = short_of_hours_on
+        share = first_try_share(community, steward, elders, day, policy, holidays, workdays)
+    capacity = day_capacity(community, steward, elders, policy, share)
+    return Workload(community, steward, elders, capacity)
 
 
 def plan_cover(
@@ -209,7 +222,8 @@ def plan_cover(
             workload = _workload(ports.elders, community, steward, policy)
             needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy, workdays)
         elif community_id in overloaded:
-            workload = _workload(ports.elders, community, steward, policy)
+            solved_as = (plan_date, holidays, workdays)
+            workload = _workload(ports.elders, community, steward, policy, solved_as)
             needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy, workdays)
         else:
             continue
@@ -234,7 +248,7 @@ def _spare(
     """The spare minutes of the day of each steward who may be asked to cover."""
     return {
         c: spare_minutes(
-            _workload(ports.elders, communities[c], stewards[c], policy),
+            _workload(ports.elders, communities[c], stewards[c], policy, (day, holidays, workdays)),
             day,
             holidays,
             policy,
@@ -417,11 +431,13 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     """
     routes = ports.routes
     steward = ports.stewards.steward_of_community(job.community_id)
-    calendar = steward_calendar(steward, policy, frozenset(job.holidays), frozenset(job.workdays))
+    holidays, workdays = frozenset(job.holidays), frozenset(job.workdays)
+    calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(job.plan_date) or calendar.on_duty(job.plan_date)):
         return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
     community = ports.communities.get_community(job.community_id)
     elders = ports.elders.elders_of_community(job.community_id)
+    share = first_try_share(community, steward, elders, job.plan_date, policy, holidays, workdays)
     yesterday = _stop_order(
         routes.find_route(steward.steward_id, job.plan_date - timedelta(days=1))
     )
@@ -435,10 +451,11 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
             job.plan_date,
             policy,
             warm_start=yesterday,
-            holidays=frozenset(job.holidays),
-            workdays=frozenset(job.workdays),
+            holidays=holidays,
+            workdays=workdays,
             cover=_cover_elders(ports.elders, kept + job.cover),
             urgent=urgent_stops(stored),
+            first_try_share=share,
         )
         if day is None:
             return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)

@@ -110,15 +110,20 @@ def visit_penalty(candidate: Candidate) -> int | None:
 
 
 def day_capacity(
-    community: Community, steward: Steward, elders: list[Elder], policy: Policy
+    community: Community,
+    steward: Steward,
+    elders: list[Elder],
+    policy: Policy,
+    first_try_share: float = 1.0,
 ) -> DayCapacity:
-    """A day's room for visits: shift minus break, and the walk that comes with each visit."""
+    """A day's room for visits: shift minus break (the share of it first tries may fill), and
+    the walk that comes with each visit."""
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     shift = steward.shift.seconds - (steward.lunch_break.seconds if steward.lunch_break else 0)
     walks = [travel.seconds(community.location, e.location) for e in elders] or [0]
     return DayCapacity(
         visits=steward.max_visits_per_day,
-        minutes=int(shift / 60 * CAPACITY_HEADROOM),
+        minutes=int(shift / 60 * CAPACITY_HEADROOM * first_try_share),
         travel_minutes_per_visit=sum(walks) / len(walks) / 60,
     )
 
@@ -242,6 +247,7 @@ def plan_day(
     cover: list[Elder] | None = None,
     urgent: list[dict[str, Any]] | None = None,
     workdays: frozenset[date] = frozenset(),
+    first_try_share: float = 1.0,
 ) -> PlannedDay | None:
     """The steward's validated route for `plan_date`, or None when the steward is off.
 
@@ -251,13 +257,14 @@ def plan_day(
     same elders are candidates again. `urgent`: urgent stops already on the stored route
     (careroute.planning.urgent_route), kept as mandatory stops inside their windows.
     `workdays`: make-up working days (调休) the steward works although they are days off.
+    `first_try_share`: the share of each day the horizon fills with first tries
+    (careroute.planning.capacity.first_try_share).
     """
     calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(plan_date) or calendar.on_duty(plan_date)):
         return None
-    horizon = plan_horizon(
-        elders, calendar, plan_date, policy, day_capacity(community, steward, elders, policy)
-    )
+    capacity = day_capacity(community, steward, elders, policy, first_try_share)
+    horizon = plan_horizon(elders, calendar, plan_date, policy, capacity)
     due = candidates_for(horizon, plan_date, calendar, cover or [], policy)
     by_id = {d.elder.elder_id: d for d in due}
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
