@@ -60,9 +60,11 @@ def test_a_monthly_elder_needs_one_visit() -> None:
 
 def test_a_monthly_elder_visited_this_month_needs_no_more_visits_in_it() -> None:
     visited = replace(T3_ELDER, last_visited_on=date(2026, 12, 3))
-    assert visits_required(visited, Tier.T3, date(2026, 12, 10), LAST, POLICY) == 0
+    assert visits_required(visited, Tier.T3, date(2026, 12, 10), LAST, POLICY, True) == 0
     waiting = replace(T3_ELDER, last_visited_on=date(2026, 11, 20))
-    assert visits_required(waiting, Tier.T3, date(2026, 12, 10), LAST, POLICY) == 1
+    assert visits_required(waiting, Tier.T3, date(2026, 12, 10), LAST, POLICY, True) == 1
+    # The month's forecast, read on any day of it, counts the month's visit all the same.
+    assert visits_required(visited, Tier.T3, DECEMBER, LAST, POLICY) == 1
 
 
 def share_on(day: date, city: Registry, community_id: str) -> float:

@@ -189,14 +189,17 @@ class CapacityForecast:
         return sum(c.uncovered_minutes for c in self.communities)
 
 
-def visits_required(elder: Elder, tier: Tier, first: date, last: date, policy: Policy) -> int:
+def visits_required(
+    elder: Elder, tier: Tier, first: date, last: date, policy: Policy, rest_of_month: bool = False
+) -> int:
     """Completed visits the rules ask for in [first, last], each made on its deadline.
 
     The visits until the month starts are taken as kept on cadence too: the forecast is read
     before the month, while the last visits still move, so a weekly elder last seen three weeks
     before the 1st is next due on the cadence's own day, not on the 1st. An elder never
-    visited is due on the 1st. From a day inside the month (the rest of it), a month already
-    covered asks for no monthly visit."""
+    visited is due on the 1st. For the rest of a month under way (`rest_of_month`, from a day
+    inside it), a month already covered asks for no monthly visit; the month's forecast counts
+    every monthly visit, whenever it is read."""
     cadence = policy.tiers[tier].cadence_days
     count = 0
     if cadence is not None:
@@ -208,7 +211,7 @@ def visits_required(elder: Elder, tier: Tier, first: date, last: date, policy: P
         while due <= last:
             count += 1
             due += timedelta(days=cadence)
-    covered = elder.month_covered(first, policy.contacts.count_toward_monthly)
+    covered = rest_of_month and elder.month_covered(first, policy.contacts.count_toward_monthly)
     if policy.monthly_visit_required and count == 0 and not covered:
         count = 1
     return count
@@ -297,8 +300,9 @@ def first_try_share(
     only when its retries come, in the month's last weeks, which is too late."""
     assume = assumptions or Assumptions()
     active = [e for e in elders if e.status is ElderStatus.ACTIVE]
+    last = month_end(day)
     rest = _community(
-        community, [steward], active, day, month_end(day), policy, holidays, assume, workdays
+        community, [steward], active, day, last, policy, holidays, assume, workdays, True
     )
     return 1.0 if rest.unaided else assume.attempt_success
 
@@ -313,6 +317,7 @@ def _community(
     holidays: frozenset[date],
     assume: Assumptions,
     workdays: frozenset[date] = frozenset(),
+    rest_of_month: bool = False,
 ) -> CommunityForecast:
     days = slots = available = 0.0
     present = 1 - assume.absence_share
@@ -326,7 +331,7 @@ def _community(
     service = 0.0
     for elder in elders:
         tier = policy.tier_of(elder, first)
-        visits = visits_required(elder, tier, first, last, policy)
+        visits = visits_required(elder, tier, first, last, policy, rest_of_month)
         required_visits += visits
         service += visits * policy.tiers[tier].service_minutes / assume.attempt_success
     tries = required_visits / assume.attempt_success
