@@ -288,16 +288,16 @@ def first_try_share(
     workdays: frozenset[date] = frozenset(),
     assumptions: Assumptions | None = None,
 ) -> float:
-    """The share of each working day the horizon may fill with first tries (cadence and
-    monthly visits), for a steward planning `day`.
+    """The share of each working day the horizon may plan, for a steward planning `day`.
 
     The forecast of the rest of the month (from `day` to its end), for this one community:
     when its stewards' hours cannot hold the month's tries with the retries expected after
-    not-home and refusal, first tries fill only the attempt success rate's share of each day,
+    not-home and refusal, the horizon plans only the attempt success rate's share of each day,
     so the plan shows overflow from the first night and neighbours take it (the nightly
-    fan-out), while the rest of each day is left for the retries; a community that can do its
-    month alone plans its whole day (1.0). Planned into whole days, such a community finds out
-    only when its retries come, in the month's last weeks, which is too late."""
+    fan-out), while the route fills the rest of the shift with the retries and the visits that
+    can go early; a community that can do its month alone plans whole days (1.0). Planned into
+    whole days, such a community finds out only when its retries come, in the month's last
+    weeks, which is too late."""
     assume = assumptions or Assumptions()
     active = [e for e in elders if e.status is ElderStatus.ACTIVE]
     last = month_end(day)

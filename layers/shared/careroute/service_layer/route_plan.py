@@ -116,8 +116,8 @@ def day_capacity(
     policy: Policy,
     first_try_share: float = 1.0,
 ) -> DayCapacity:
-    """A day's room for visits: shift minus break (the share of it first tries may fill), and
-    the walk that comes with each visit."""
+    """A day's room for the horizon's visits: shift minus break (the share of it the horizon
+    may plan), and the walk that comes with each visit."""
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     shift = steward.shift.seconds - (steward.lunch_break.seconds if steward.lunch_break else 0)
     walks = [travel.seconds(community.location, e.location) for e in elders] or [0]
@@ -257,8 +257,8 @@ def plan_day(
     same elders are candidates again. `urgent`: urgent stops already on the stored route
     (careroute.planning.urgent_route), kept as mandatory stops inside their windows.
     `workdays`: make-up working days (调休) the steward works although they are days off.
-    `first_try_share`: the share of each day the horizon fills with first tries
-    (careroute.planning.capacity.first_try_share).
+    `first_try_share`: the share of each day the horizon plans; the route fills the rest of
+    the shift as it fills any spare time (careroute.planning.capacity.first_try_share).
     """
     calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(plan_date) or calendar.on_duty(plan_date)):
