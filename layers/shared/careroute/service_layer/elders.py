@@ -16,6 +16,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypedDict
 
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
@@ -31,6 +32,7 @@ from careroute.domain.registry_rules import (
     looks_like_id_number,
     phone_problem,
 )
+from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import (
     Community,
     Elder,
@@ -251,9 +253,7 @@ def checked_elder(new: NewElder, community: Community, today: date) -> Elder:
         ) from exc
     return Elder(
         elder_id=new.elder_id,
-        community_id=community.community_id,
-        street_id=community.street_id,
-        district_id=community.district_id,
+        **scope_ids(community),
         location=location,
         categories=frozenset(new.categories),
         birth_date=new.birth_date,
@@ -274,6 +274,17 @@ def _as_entered(elder: Elder) -> tuple[object, ...]:
     return (elder.name, elder.birth_date, elder.location, elder.street_id)
 
 
+class _Stamp(TypedDict):
+    at: datetime
+    actor_sub: str
+    actor_role: str
+
+
+def _stamp(entry: Entry) -> _Stamp:
+    """When and by whom, as the history and the audit log both show an entry."""
+    return {"at": entry.at, "actor_sub": entry.actor.sub, "actor_role": entry.actor.role}
+
+
 def elder_history(
     who: Caller, community_id: str, elder_id: str, now: datetime, ports: ElderRegistry
 ) -> ElderHistory:
@@ -284,9 +295,7 @@ def elder_history(
     personal = who.role is Role.CITY_ADMIN
     changes = [
         HistoryEntry(
-            at=e.at,
-            actor_sub=e.actor.sub,
-            actor_role=e.actor.role,
+            **_stamp(e),
             field=e.what,
             old=e.old if personal or e.what != "address" else None,
             new=e.new if personal or e.what != "address" else None,
@@ -307,9 +316,7 @@ def audit_log(who: Caller, community_id: str, limit: int, ports: ElderRegistry) 
     ports.communities.get_community(community_id)  # unknown community -> 404, not empty
     reads = [
         AuditRead(
-            at=e.at,
-            actor_sub=e.actor.sub,
-            actor_role=e.actor.role,
+            **_stamp(e),
             what=e.what,
             elder_ids=list(e.elder_ids),
         )
