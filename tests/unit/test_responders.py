@@ -18,6 +18,7 @@ from careroute.planning.urgent_holds import urgent_stop_id
 from careroute.service_layer.container_cache import ContainerCache
 from careroute.service_layer.responders import (
     Responding,
+    RoutePlan,
     placed_stop,
     plan_visit,
     responder_options,
@@ -112,24 +113,37 @@ def test_the_directory_is_kept_for_a_container_minute(ports: Responding, clock: 
     assert "W1" not in may_respond(ports)
 
 
+def planned_for(responder_id: str, ports: Responding) -> tuple[Incident, RoutePlan]:
+    """The elder's fall chosen for the responder, and their visit planned over the day read."""
+    responder = may_respond(ports)[responder_id]
+    incident = incident_for(responder)
+    plan = plan_visit(responder, incident, ELDER, TEN, POLICY, ports)
+    assert plan is not None and plan.responder_id == responder_id
+    return incident, plan
+
+
+def assert_found_then_taken_off(
+    incident: Incident, plan: RoutePlan, started: bool, ports: Responding
+) -> None:
+    """The visit is found at its planned arrival (`started` or not at TEN), then taken off."""
+    placed = placed_stop(incident, TEN, ports)
+    assert placed is not None and (placed.arrival, placed.started) == (plan.eta, started)
+    assert take_off(incident, TEN, ports) is True
+    assert placed_stop(incident, TEN, ports) is None
+
+
 def test_a_worker_visit_is_stored_on_the_provider_day_found_there_and_taken_off(
     ports: Responding,
 ) -> None:
-    worker = may_respond(ports)["K1"]
-    incident = incident_for(worker)
-    plan = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
-    assert plan is not None and plan.responder_id == "K1"
-    stale = plan_visit(worker, incident, ELDER, TEN, POLICY, ports)
+    incident, plan = planned_for("K1", ports)
+    stale = planned_for("K1", ports)[1]
     assert plan.store() is True
-    assert stale is not None and stale.store() is False  # built on the day before the first
+    assert stale.store() is False  # built on the day before the first
     day = ports.plans.get_plan("P1", DAY)
     assert (day.version, day.start_of(urgent_stop_id("in-1"))) == (1, plan.eta)
     [hold] = day.held
     assert (hold.incident_id, hold.worker_id) == ("in-1", "K1")
-    placed = placed_stop(incident, TEN, ports)
-    assert placed is not None and (placed.arrival, placed.started) == (plan.eta, False)
-    assert take_off(incident, TEN, ports) is True
-    assert placed_stop(incident, TEN, ports) is None
+    assert_found_then_taken_off(incident, plan, False, ports)
     assert ports.plans.get_plan("P1", DAY).held == ()
     assert take_off(incident, TEN, ports) is True  # nothing left to take off
 
@@ -137,14 +151,9 @@ def test_a_worker_visit_is_stored_on_the_provider_day_found_there_and_taken_off(
 def test_a_steward_visit_is_stored_on_their_route_found_there_and_taken_off(
     ports: Responding,
 ) -> None:
-    steward = may_respond(ports)["W1"]
-    incident = incident_for(steward)
-    plan = plan_visit(steward, incident, ELDER, TEN, POLICY, ports)
-    assert plan is not None and plan.store() is True
+    incident, plan = planned_for("W1", ports)
+    assert plan.store() is True
     route = ports.routes.find_route("W1", DAY)
     assert route is not None
     assert [s["incident_id"] for s in route["stops"] if s.get("incident_id")] == ["in-1"]
-    placed = placed_stop(incident, TEN, ports)
-    assert placed is not None and placed.arrival == plan.eta
-    assert take_off(incident, TEN, ports) is True
-    assert placed_stop(incident, TEN, ports) is None
+    assert_found_then_taken_off(incident, plan, True, ports)  # arrives at ten: begun
