@@ -13,7 +13,7 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel
+from careroute.adapters.dynamodb.tables import TableModel, write_all
 from careroute.planning.capacity import (
     Assumptions,
     CapacityForecast,
@@ -55,22 +55,20 @@ def _stored(item: CapacityViewModel) -> DistrictForecast:
     return DistrictForecast(item.sk, date.fromisoformat(item.as_of), forecast)
 
 
+def _item(stored: DistrictForecast) -> CapacityViewModel:
+    f = stored.forecast
+    return CapacityViewModel(
+        _pk(f.month), stored.district_id, as_of=stored.as_of.isoformat(),
+        assumptions=asdict(f.assumptions),
+        communities=[asdict(c) for c in f.communities],
+        streets=[asdict(s) for s in f.streets],
+    )  # fmt: skip
+
+
 class DynamoCapacityView:
     def save_forecasts(self, forecasts: Iterable[DistrictForecast]) -> int:
-        written = 0
-        with storage_errors("save the capacity forecast"), CapacityViewModel.batch_write() as batch:
-            for stored in forecasts:
-                f = stored.forecast
-                batch.save(
-                    CapacityViewModel(
-                        _pk(f.month), stored.district_id, as_of=stored.as_of.isoformat(),
-                        assumptions=asdict(f.assumptions),
-                        communities=[asdict(c) for c in f.communities],
-                        streets=[asdict(s) for s in f.streets],
-                    )
-                )  # fmt: skip
-                written += 1
-        return written
+        items = (_item(stored) for stored in forecasts)
+        return write_all(CapacityViewModel, items, "save the capacity forecast")
 
     def read_forecasts(self, month: date) -> dict[str, DistrictForecast]:
         with storage_errors("read the capacity forecast"):

@@ -8,6 +8,7 @@ from datetime import date
 
 from careroute.adapters.dynamodb.coverage import CoverageModel
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.tables import write_all
 from careroute.domain.coverage import Scope
 
 SK = "circle"
@@ -19,15 +20,13 @@ def _pk(scope: Scope) -> str:
 
 def save_counts(counts: dict[Scope, tuple[int, int]], day: date) -> int:
     """Store (elders counted, within the circle) per scope as of `day`; the items written."""
-    with storage_errors("save service-circle counts"), CoverageModel.batch_write() as batch:
-        for scope, (elders, within) in counts.items():
-            batch.save(
-                CoverageModel(
-                    _pk(scope), SK, elders=elders, circle_within=within,
-                    circle_as_of=day.isoformat(),
-                )
-            )  # fmt: skip
-    return len(counts)
+    items = (
+        CoverageModel(
+            _pk(scope), SK, elders=elders, circle_within=within, circle_as_of=day.isoformat()
+        )
+        for scope, (elders, within) in counts.items()
+    )
+    return write_all(CoverageModel, items, "save service-circle counts")
 
 
 def read_counts(scope: Scope) -> tuple[int, int, date] | None:

@@ -11,8 +11,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.community_items import community_items
-from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel
+from careroute.adapters.dynamodb.tables import TableModel, write_all
 from careroute.service_layer.ports.circle_rows import CommunityCircle
 
 PK = "circle-rows"
@@ -39,21 +38,15 @@ def _row(item: CircleRowModel) -> CommunityCircle:
 
 class DynamoCircleRows:
     def save_rows(self, rows: Iterable[CommunityCircle]) -> int:
-        written = 0
-        with (
-            storage_errors("save the service circle's rows"),
-            CircleRowModel.batch_write() as batch,
-        ):
-            for row in rows:
-                batch.save(
-                    CircleRowModel(
-                        PK, row.community_id, district_id=row.district_id,
-                        as_of=row.as_of.isoformat(), elders=row.elders, within=row.within,
-                        outside=list(row.outside),
-                    )
-                )  # fmt: skip
-                written += 1
-        return written
+        items = (
+            CircleRowModel(
+                PK, row.community_id, district_id=row.district_id,
+                as_of=row.as_of.isoformat(), elders=row.elders, within=row.within,
+                outside=list(row.outside),
+            )
+            for row in rows
+        )  # fmt: skip
+        return write_all(CircleRowModel, items, "save the service circle's rows")
 
     def read_rows(self, community_ids: Iterable[str]) -> dict[str, CommunityCircle]:
         action = "read the service circle's rows"

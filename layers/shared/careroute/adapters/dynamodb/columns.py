@@ -33,6 +33,15 @@ class Expiring:
     expires_at = TTLAttribute(null=True)
 
 
+MONTH_PREFIX = "month#"
+
+
+def month_key(day: date) -> str:
+    """The key of the item that totals a month beside a table's own items (`month#YYYY-MM`,
+    which no id of those items starts with)."""
+    return f"{MONTH_PREFIX}{day:%Y-%m}"
+
+
 KEPT_FOR = timedelta(days=400)
 """How long the expiring records (routes, plans, orders, bookings, markers) are kept past
 their day or their writing: a year and a month."""

@@ -27,7 +27,7 @@ from pynamodb.transactions import TransactWrite
 from careroute.adapters.coverage_counts import ticket_counts, visit_counts
 from careroute.adapters.dynamodb.columns import KEPT_FOR, Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, transaction
+from careroute.adapters.dynamodb.tables import TableModel, transaction, write_all
 from careroute.domain.coverage import (
     OUTCOME_NAMES,
     TIER_ORDER,
@@ -132,10 +132,11 @@ def project_visit(record: VisitRecord, contacts_count: bool = False) -> Projecti
 
 def save_registry_totals(totals: dict[tuple[Scope, str], int]) -> int:
     """Replace the denominators (active elders per scope x tier)."""
-    with storage_errors("save registry totals"), CoverageModel.batch_write() as batch:
-        for (scope, tier), count in totals.items():
-            batch.save(CoverageModel(_registry_pk(scope), tier, elders=count))
-    return len(totals)
+    items = (
+        CoverageModel(_registry_pk(scope), tier, elders=count)
+        for (scope, tier), count in totals.items()
+    )
+    return write_all(CoverageModel, items, "save registry totals")
 
 
 def change_registry_totals(changes: Mapping[tuple[Scope, str], int], key: str) -> bool:

@@ -13,7 +13,7 @@ from pynamodb.attributes import UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel
+from careroute.adapters.dynamodb.tables import TableModel, write_all
 from careroute.domain.coverage import Scope
 from careroute.domain.coverage_series import TIERS
 from careroute.service_layer.ports.coverage_series import StoredSeries
@@ -30,18 +30,18 @@ def _pk(month: str, scope: Scope) -> str:
     return f"series#{month}#{scope}"
 
 
+def _item(month: str, scope: Scope, stored: StoredSeries) -> CoverageSeriesModel:
+    days = [[day[tier] for tier in TIERS] for day in stored.days]
+    return CoverageSeriesModel(
+        _pk(month, scope), SK, through=stored.through.isoformat(),
+        days=json.dumps(days, separators=(",", ":")),
+    )  # fmt: skip
+
+
 class DynamoSeries:
     def save_series(self, month: str, series: Mapping[Scope, StoredSeries]) -> int:
-        with storage_errors("save the month series"), CoverageSeriesModel.batch_write() as batch:
-            for scope, stored in series.items():
-                days = [[day[tier] for tier in TIERS] for day in stored.days]
-                batch.save(
-                    CoverageSeriesModel(
-                        _pk(month, scope), SK, through=stored.through.isoformat(),
-                        days=json.dumps(days, separators=(",", ":")),
-                    )
-                )  # fmt: skip
-        return len(series)
+        items = (_item(month, scope, stored) for scope, stored in series.items())
+        return write_all(CoverageSeriesModel, items, "save the month series")
 
     def read_series(self, month: str, scope: Scope) -> StoredSeries | None:
         with storage_errors("read the month series"):

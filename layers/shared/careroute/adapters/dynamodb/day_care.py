@@ -17,6 +17,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb import day_care_months
+from careroute.adapters.dynamodb.columns import MONTH_PREFIX
 from careroute.adapters.dynamodb.documents import as_read, as_stored
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction, write_all
@@ -122,7 +123,7 @@ def _recount(centre_id: str) -> None:
                 counts[key] = counts.get(key, 0) + 1
     counters = [DayCareModel(centre_id, key, booked=n) for key, n in sorted(counts.items())]
     write_all(DayCareModel, counters, "recount a centre's booked places")
-    stale = [i.item_key for i in stored if i.item_key.startswith(day_care_months.PREFIX)]
+    stale = [i.item_key for i in stored if i.item_key.startswith(MONTH_PREFIX)]
     day_care_months.replace_months(centre_id, held, stale)
 
 

@@ -12,12 +12,11 @@ from datetime import date
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
+from careroute.adapters.dynamodb.columns import month_key
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel
+from careroute.adapters.dynamodb.tables import TableModel, write_all
 from careroute.domain.day_care import CareKind, DayCareBooking
 from careroute.service_layer.ports.day_care import CentreTotals, months_held
-
-PREFIX = "month#"
 
 
 class DayCareMonthModel(TableModel):
@@ -26,10 +25,6 @@ class DayCareMonthModel(TableModel):
     day_booked = NumberAttribute(default=0)
     respite_booked = NumberAttribute(default=0)
     held = UnicodeSetAttribute(null=True)
-
-
-def month_key(first: date) -> str:
-    return f"{PREFIX}{first:%Y-%m}"
 
 
 def _member(booking: DayCareBooking) -> str:
@@ -62,14 +57,18 @@ def replace_months(
     held = list(bookings)
     months = sorted({first for b in held for first in months_held(b)})
     recounted = {month_key(m): CentreTotals.of(centre_id, held, m) for m in months}
-    with storage_errors("recount a centre's months"), DayCareMonthModel.batch_write() as batch:
-        for key in sorted(set(stale) | set(recounted)):
-            t = recounted.get(key) or CentreTotals(centre_id, 0, 0, frozenset())
-            members = {f"{elder}|{booking}" for elder, booking in t.held} or None
-            batch.save(
-                DayCareMonthModel(centre_id, key, day_booked=t.day_places_booked,
-                                  respite_booked=t.respite_nights_booked, held=members)
-            )  # fmt: skip
+    empty = CentreTotals(centre_id, 0, 0, frozenset())
+    items = (
+        _month_item(key, recounted.get(key) or empty) for key in sorted(set(stale) | set(recounted))
+    )
+    write_all(DayCareMonthModel, items, "recount a centre's months")
+
+
+def _month_item(key: str, t: CentreTotals) -> DayCareMonthModel:
+    return DayCareMonthModel(
+        t.centre_id, key, day_booked=t.day_places_booked, respite_booked=t.respite_nights_booked,
+        held={f"{elder}|{booking}" for elder, booking in t.held} or None,
+    )  # fmt: skip
 
 
 def month_totals(centre_ids: Iterable[str], first: date) -> dict[str, CentreTotals]:

@@ -260,9 +260,7 @@ def save_bed_plan(routes: list[dict[str, Any]], summary: dict[str, Any]) -> None
     ]
     key = f"plan#{summary['provider_id']}#{summary['date']}"
     items.append(HomeCareBedModel(key, document=_json(summary)))
-    with storage_errors("store a provider's bed routes"), HomeCareBedModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
+    write_all(HomeCareBedModel, items, "store a provider's bed routes")
 
 
 def _plan_document(key: str, action: str) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from careroute.adapters.dynamodb.columns import (
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.meal_orders import MealOrderColumns
 from careroute.adapters.dynamodb.tables import TableModel, find_item, transaction
+from careroute.domain.due import month_end
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.domain.scope_ids import scope_ids
 from careroute.service_layer.ports.meal_bookings import MonthTotals
@@ -93,7 +94,7 @@ def import_bookings(bookings: Iterable[MealBooking]) -> int:
             batch.save(_item(b))
             batch.delete(MealBookingModel(b.canteen_id, _other_key(b)))
     for canteen_id, first in sorted({(b.canteen_id, b.day.replace(day=1)) for b in checked}):
-        last = meal_months.month_end(first)
+        last = month_end(first)
         found = bookings_of(canteen_id, first, last)
         meal_months.replace_month(first, MonthTotals.of(canteen_id, found))
     return len(checked)

@@ -6,15 +6,15 @@ per canteen. An import, which writes in batches, recounts the months it touched.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import Expiring, expiry_of_day
+from careroute.adapters.dynamodb.columns import Expiring, expiry_of_day, month_key
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel
+from careroute.domain.due import month_end
 from careroute.domain.meals import MealBooking, MealMode
 from careroute.service_layer.ports.meal_bookings import MonthTotals
 
@@ -28,14 +28,6 @@ class MealMonthModel(TableModel, Expiring):
     meals_dine_in = NumberAttribute(default=0)
     subsidy_yuan = NumberAttribute(default=0)
     elders = UnicodeSetAttribute(null=True)
-
-
-def month_key(day: date) -> str:
-    return f"month#{day:%Y-%m}"
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def item_of(booking: MealBooking) -> MealMonthModel:

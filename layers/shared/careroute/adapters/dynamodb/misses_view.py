@@ -13,8 +13,7 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.community_items import community_items
-from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel
+from careroute.adapters.dynamodb.tables import TableModel, write_all
 from careroute.domain.vocabulary import ElderStatus, Tier
 from careroute.service_layer.ports.misses_view import MissCause, MonthMiss
 
@@ -50,15 +49,14 @@ class DynamoMissesView:
     def save_misses(
         self, month: str, by_community: Mapping[str, Sequence[MonthMiss]], as_of: date
     ) -> int:
-        with storage_errors("save the month's misses"), MissesViewModel.batch_write() as batch:
-            for community_id, misses in by_community.items():
-                batch.save(
-                    MissesViewModel(
-                        _pk(month), community_id, as_of=as_of.isoformat(),
-                        misses=[_stored(m) for m in misses],
-                    )
-                )  # fmt: skip
-        return len(by_community)
+        items = (
+            MissesViewModel(
+                _pk(month), community_id, as_of=as_of.isoformat(),
+                misses=[_stored(m) for m in misses],
+            )
+            for community_id, misses in by_community.items()
+        )  # fmt: skip
+        return write_all(MissesViewModel, items, "save the month's misses")
 
     def read_misses(
         self, month: str, community_ids: Iterable[str]

@@ -14,7 +14,7 @@ from pynamodb.expressions.operand import Path
 from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.community_items import community_items
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel
+from careroute.adapters.dynamodb.tables import TableModel, write_all
 from careroute.domain.vocabulary import Tier
 from careroute.service_layer.ports.overdue import CommunityWatch, DueEntry
 
@@ -56,17 +56,16 @@ def _watch(item: OverdueViewModel) -> CommunityWatch:
 
 class DynamoOverdueView:
     def save_watches(self, watches: Iterable[CommunityWatch]) -> int:
-        written = 0
-        with storage_errors("save the overdue view"), OverdueViewModel.batch_write() as batch:
-            for watch in watches:
-                entries = {e.elder_id: _text(e) for e in watch.entries}
-                batch.save(
-                    OverdueViewModel(
-                        PK, watch.community_id, as_of=watch.as_of.isoformat(), entries=entries
-                    )
-                )
-                written += 1
-        return written
+        items = (
+            OverdueViewModel(
+                PK,
+                watch.community_id,
+                as_of=watch.as_of.isoformat(),
+                entries={e.elder_id: _text(e) for e in watch.entries},
+            )
+            for watch in watches
+        )
+        return write_all(OverdueViewModel, items, "save the overdue view")
 
     def put_entry(self, community_id: str, elder_id: str, entry: DueEntry | None) -> bool:
         path = Path(["entries", elder_id])  # the elder id as one name (no dot parsing)
