@@ -44,6 +44,7 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.ports.benefits import BenefitClaims
 from careroute.service_layer.scope_access import parse_scope
+from careroute.service_layer.views import attributes
 
 
 @dataclass(frozen=True)
@@ -62,19 +63,11 @@ class BenefitApproving:
 
 def view(claim: BenefitClaim, rules: ApprovalRules) -> ClaimView:
     return ClaimView(
-        claim_id=claim.claim_id,
-        elder_id=claim.elder_id,
+        **attributes(claim, "claim_id", "elder_id", "rule_id", "yuan", "status", "subsistence"),
         **scope_ids(claim),
-        rule_id=claim.rule_id,
-        yuan=claim.yuan,
-        status=claim.status,
-        notified_at=claim.notified_at,
-        applied_at=claim.applied_at,
+        **attributes(claim, "notified_at", "applied_at", "decided_at", "visit_id"),
         decision_due_at=claim.decision_due_at(rules),
-        decided_at=claim.decided_at,
         decided_on_time=claim.decided_on_time(rules),
-        subsistence=claim.subsistence,
-        visit_id=claim.visit_id,
         paid_months=list(claim.paid_months),
     )
 

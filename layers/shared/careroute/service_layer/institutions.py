@@ -18,22 +18,18 @@ from careroute.domain.institution_ratings import NOT_RATED, RatingRubric
 from careroute.messages.institutions import DistrictInstitutions, InstitutionReport, InstitutionRow
 from careroute.service_layer.inspections import Inspecting, may_read_district
 from careroute.service_layer.scope_access import parse_scope, readable_districts
+from careroute.service_layer.views import attributes
 
 
 def _row(target: InspectionTarget, rubric: RatingRubric) -> InstitutionRow:
     scores = {s.item: s.score for s in target.last_scores}
     return InstitutionRow(
-        target_id=target.target_id,
-        name=target.name,
-        district_id=target.district_id,
-        street_id=target.street_id,
-        beds=target.beds,
-        occupied_beds=target.occupied_beds,
+        **attributes(target, "target_id", "name", "district_id", "street_id", "last_inspected"),
+        **attributes(target, "beds", "occupied_beds"),
         occupancy=round(target.occupancy, 4),
         stars=target.stars(rubric),
         score=round(rubric.share(scores) * 100) if scores else None,
         rectifications=target.last_rectifications,
-        last_inspected=target.last_inspected,
         next_due=target.due_date,
     )
 
