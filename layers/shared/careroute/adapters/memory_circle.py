@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from careroute.adapters.memory_store import ReplacedWhole
+from careroute.adapters.memory_store import ReplacedWhole, put_all, stored_of
 from careroute.domain.coverage import Scope
 from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports import CircleCount
@@ -40,12 +40,7 @@ class MemoryCircleRows:
         self._by_community: dict[str, CommunityCircle] = {}
 
     def save_rows(self, rows: Iterable[CommunityCircle]) -> int:
-        written = 0
-        for row in rows:
-            self._by_community[row.community_id] = row
-            written += 1
-        return written
+        return put_all(self._by_community, rows, lambda row: row.community_id)
 
     def read_rows(self, community_ids: Iterable[str]) -> dict[str, CommunityCircle]:
-        found = (self._by_community.get(c) for c in community_ids)
-        return {row.community_id: row for row in found if row is not None}
+        return stored_of(self._by_community, community_ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from careroute.adapters.memory_store import put_all, stored_of
 from careroute.service_layer.ports.overdue import CommunityWatch, DueEntry
 
 
@@ -14,12 +15,8 @@ class MemoryOverdueView:
         self._by_community: dict[str, CommunityWatch] = {}
 
     def save_watches(self, watches: Iterable[CommunityWatch]) -> int:
-        written = 0
-        for watch in watches:
-            entries = tuple(sorted(watch.entries, key=lambda e: e.elder_id))
-            self._by_community[watch.community_id] = replace(watch, entries=entries)
-            written += 1
-        return written
+        in_order = (_with_entries(watch, watch.entries) for watch in watches)
+        return put_all(self._by_community, in_order, lambda watch: watch.community_id)
 
     def put_entry(self, community_id: str, elder_id: str, entry: DueEntry | None) -> bool:
         watch = self._by_community.get(community_id)
@@ -28,10 +25,13 @@ class MemoryOverdueView:
         kept = [e for e in watch.entries if e.elder_id != elder_id]
         if entry is not None:
             kept.append(entry)
-        entries = tuple(sorted(kept, key=lambda e: e.elder_id))
-        self._by_community[community_id] = replace(watch, entries=entries)
+        self._by_community[community_id] = _with_entries(watch, kept)
         return True
 
     def read_watches(self, community_ids: Iterable[str]) -> dict[str, CommunityWatch]:
-        found = (self._by_community.get(c) for c in community_ids)
-        return {watch.community_id: watch for watch in found if watch is not None}
+        return stored_of(self._by_community, community_ids)
+
+
+def _with_entries(watch: CommunityWatch, entries: Iterable[DueEntry]) -> CommunityWatch:
+    """The watch with those entries, by elder id (as the DynamoDB item's map reads back)."""
+    return replace(watch, entries=tuple(sorted(entries, key=lambda e: e.elder_id)))

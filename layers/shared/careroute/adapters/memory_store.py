@@ -1,6 +1,6 @@
 """What the memory adapters do the same way, written once: keep items by key as a table
 does (storing one again replaces it), answer a missing key as the DynamoDB adapters do
-(the `tables` helpers `write_all` and `get_item` on that side), and keep a list that an
+(the `tables` helpers `write_all`, `get_item` and batch reads on that side), and keep a list that an
 import replaces whole (`replace_all` on that side)."""
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ def put_all(store: dict[Key, Item], items: Iterable[Item], key: Callable[[Item],
         store[key(item)] = item
         count += 1
     return count
+
+
+def stored_of(store: Mapping[Key, Item], keys: Iterable[Key]) -> dict[Key, Item]:
+    """The items stored under those of `keys` that have one, by key: a batch read, in which a
+    key with nothing stored is absent, not an error."""
+    return {key: store[key] for key in keys if key in store}
 
 
 def get_stored(store: Mapping[Key, Item], key: Key, missing: str) -> Item:
