@@ -13,6 +13,7 @@ from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import INPUT_ERRORS, Routes
 from careroute.messages.hospitals import HospitalList, HospitalRow
 from careroute.service_layer.hospitals import HospitalNear, list_hospitals
+from careroute.service_layer.views import attributes
 
 NearQuery = Annotated[
     str | None,
@@ -52,9 +53,7 @@ def row_of(found: HospitalNear) -> HospitalRow:
     h = found.hospital
     distance = None if found.distance_m is None else round(found.distance_m)
     return HospitalRow(
-        hospital_id=h.hospital_id,
-        name=h.name,
-        district_id=h.district_id,
+        **attributes(h, "hospital_id", "name", "district_id"),
         lat=h.location.lat,
         lng=h.location.lng,
         distance_m=distance,
