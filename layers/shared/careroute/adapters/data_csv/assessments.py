@@ -8,7 +8,6 @@ from careroute.adapters.data_csv.cells import Cell, choice, day, read_cells, tex
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, scope_cells
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.scope_ids import scope_ids
@@ -26,15 +25,10 @@ def _read_assessor(row: Row, known: Known) -> Assessor | None:
     return Assessor(assessor_id, district_id, base, frozenset(skills))
 
 
-def _assessor_cells(a: Assessor, located: Located) -> list[str]:
-    return [a.assessor_id, a.district_id, *located.cells(a.base), ";".join(sorted(a.skills))]
-
-
 ASSESSORS = DataFile(
     name="assessors.csv",
     columns=("assessor_id", "district_id", "lat", "lng", "skills"),
     read=_read_assessor,
-    cells=_assessor_cells,
 )
 
 
@@ -84,13 +78,8 @@ def _scores(row: Row) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(scores.items()))
 
 
-def _request_cells(r: AssessmentRequest, located: Located) -> list[str]:
-    return [
-        r.request_id, r.elder_id, *scope_cells(r),
-        *located.cells(r.location), r.requested_on.isoformat(), r.deadline.isoformat(),
-        r.status.value, r.level.value if r.level else "",
-        ";".join(f"{name}={score}" for name, score in sorted(r.scores)),
-    ]  # fmt: skip
+def _scores_text(r: AssessmentRequest) -> str:
+    return ";".join(f"{name}={score}" for name, score in sorted(r.scores))
 
 
 ASSESSMENT_REQUESTS_COLUMNS = (
@@ -102,5 +91,5 @@ ASSESSMENT_REQUESTS = DataFile(
     name="assessment_requests.csv",
     columns=ASSESSMENT_REQUESTS_COLUMNS,
     read=_read_request,
-    cells=_request_cells,
+    written_as={"scores": _scores_text},
 )

@@ -77,24 +77,40 @@ def integer(low: int, high: int) -> Cell:
     return read
 
 
-def written(item: Any, columns: tuple[str, ...], located: Located) -> list[str]:
+def written(
+    item: Any,
+    columns: tuple[str, ...],
+    located: Located,
+    written_as: Mapping[str, Callable[[Any], str]] | None = None,
+) -> list[str]:
     """The cells of `item` in `columns`, each its attribute of that name: `lat` and `lng` its
-    `location` (in the export's reference system), `window_start` and `window_end` its
-    `window`, any other column its value's `cell_text`."""
+    `location` (its `base` where it has none: a provider's, an assessor's office), in the
+    export's reference system; `X_start` and `X_end` its window `X` (`window`, `shift`,
+    `lunch`); any other column its value's `cell_text`, unless `written_as` gives the
+    column's cell of the item."""
+    special = written_as or {}
     cells: list[str] = []
     for column in columns:
-        if column == "lat":
-            cells.extend(located.cells(item.location))
-        elif column == "window_start":
-            cells.extend(window_cells(item.window))
-        elif column not in ("lng", "window_end"):
+        window = column.removesuffix("_start")
+        if column in special:
+            cells.append(special[column](item))
+        elif column == "lat":
+            cells.extend(located.cells(getattr(item, "location", None) or item.base))
+        elif column != window and f"{window}_end" in columns:
+            cells.extend(window_cells(getattr(item, window)))
+        elif column != "lng" and not _window_end(column, columns):
             cells.append(cell_text(getattr(item, column)))
     return cells
 
 
+def _window_end(column: str, columns: tuple[str, ...]) -> bool:
+    return column.endswith("_end") and column.removesuffix("_end") + "_start" in columns
+
+
 def cell_text(value: Any) -> str:
     """A value as a cell: empty for None, an enumeration's value, a date or a moment in ISO
-    8601, a set of names sorted and ';'-separated, a number's digits."""
+    8601, a set of names sorted and ';'-separated, a tuple of names ';'-separated in its
+    order, a number's digits."""
     if value is None:
         return ""
     if isinstance(value, StrEnum):
@@ -105,4 +121,6 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, frozenset):
         return ";".join(sorted(value))
+    if isinstance(value, tuple):
+        return ";".join(value)
     return str(value)

@@ -10,8 +10,8 @@ the file says otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -32,8 +32,12 @@ class DataFile(Generic[T]):
     read: Callable[[Row, Known], T | None]
     """The item of a row, or None when the row has errors (recorded on the row)."""
     cells: Callable[[T, Located], list[str]] | None = None
-    """An item's cells in column order (without the `crs` cell a located file adds); None
-    where every column is the item's attribute of that name (`cells.written`)."""
+    """An item's cells in column order (without the `crs` cell a located file adds), where
+    the item is not shaped as the file; None where the columns are written by name
+    (`cells.written`)."""
+    written_as: Mapping[str, Callable[[T], str]] = field(default_factory=dict)
+    """Written by name: the columns whose cell is not the item's attribute of that name, and
+    how each is written."""
     identified_by: tuple[str, ...] = ()
     """The columns whose values together identify a row, where the first alone does not."""
     sorted_by: Callable[[T], Any] | None = None
@@ -42,7 +46,7 @@ class DataFile(Generic[T]):
     def write(self, item: T, located: Located) -> list[str]:
         """The item's cells in column order (without the `crs` cell a located file adds)."""
         if self.cells is None:
-            return written(item, self.columns, located)
+            return written(item, self.columns, located, self.written_as)
         return self.cells(item, located)
 
     @property

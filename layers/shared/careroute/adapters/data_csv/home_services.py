@@ -8,7 +8,6 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import PROVIDERS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.domain.providers import Provider, ServiceWorker
 
 
@@ -26,15 +25,10 @@ def _read_provider(row: Row, known: Known) -> Provider | None:
     return provider
 
 
-def _provider_cells(p: Provider, located: Located) -> list[str]:
-    return [p.provider_id, p.district_id, *located.cells(p.base), ";".join(sorted(p.skills))]
-
-
 PROVIDERS = DataFile(
     name=PROVIDERS_FILE,
     columns=("provider_id", "district_id", "lat", "lng", "skills"),
     read=_read_provider,
-    cells=_provider_cells,
 )
 
 
@@ -57,13 +51,6 @@ def _read_worker(row: Row, known: Known) -> ServiceWorker | None:
     return ServiceWorker(worker_id, provider_id, frozenset(skills), shift, lunch)
 
 
-def _worker_cells(w: ServiceWorker, _located: Located) -> list[str]:
-    return [
-        w.worker_id, w.provider_id, ";".join(sorted(w.skills)),
-        *window_cells(w.shift), *window_cells(w.lunch),
-    ]  # fmt: skip
-
-
 SERVICE_WORKERS_COLUMNS = (
     "worker_id", "provider_id", "skills", "shift_start", "shift_end", "lunch_start",
     "lunch_end",
@@ -73,7 +60,6 @@ SERVICE_WORKERS = DataFile(
     name="service_workers.csv",
     columns=SERVICE_WORKERS_COLUMNS,
     read=_read_worker,
-    cells=_worker_cells,
 )
 
 

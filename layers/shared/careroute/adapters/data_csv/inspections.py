@@ -18,12 +18,7 @@ from careroute.adapters.data_csv.cells import (
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import (
-    Located,
-    iso_text,
-    scope_cells,
-    window_cells,
-)
+from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.domain.inspections import (
     CHECKLIST,
     MAX_SCORE,
@@ -93,15 +88,8 @@ def _scores(row: Row, kind: TargetKind | None) -> tuple[ItemScore, ...]:
     return tuple(sorted(scores, key=lambda s: s.item))
 
 
-def _target_cells(t: InspectionTarget, located: Located) -> list[str]:
-    return [
-        t.target_id, t.kind.value, t.name, *scope_cells(t), *located.cells(t.location),
-        *window_cells(t.window),
-        iso_text(t.due_date), iso_text(t.last_inspected), iso_text(t.available_from),
-        str(t.beds), str(t.occupied_beds), ";".join(t.devices),
-        ";".join(f"{s.item}={s.score}" for s in sorted(t.last_scores, key=lambda s: s.item)),
-        str(t.last_rectifications),
-    ]  # fmt: skip
+def _scores_text(t: InspectionTarget) -> str:
+    return ";".join(f"{s.item}={s.score}" for s in sorted(t.last_scores, key=lambda s: s.item))
 
 
 INSPECTION_TARGETS_COLUMNS = (
@@ -114,7 +102,7 @@ INSPECTION_TARGETS = DataFile(
     name="inspection_targets.csv",
     columns=INSPECTION_TARGETS_COLUMNS,
     read=_read_target,
-    cells=_target_cells,
+    written_as={"last_scores": _scores_text},
 )
 
 

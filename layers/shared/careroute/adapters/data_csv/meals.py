@@ -6,7 +6,6 @@ from __future__ import annotations
 from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
-from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.domain.meals import booking_id
 from careroute.planning.meals import Canteen, MealOrder
 
@@ -57,13 +56,6 @@ def _check_served_once(row: Row, known: Known, canteen_id: str, community_id: st
         known.canteen_of[community_id] = (canteen_id, row.line)
 
 
-def _canteen_cells(c: Canteen, located: Located) -> list[str]:
-    return [
-        c.canteen_id, c.district_id, c.street_id, *located.cells(c.location),
-        ";".join(c.community_ids), str(c.vehicles), str(c.vehicle_capacity), repr(c.speed_kmh),
-    ]  # fmt: skip
-
-
 CANTEENS_COLUMNS = (
     "canteen_id", "district_id", "street_id", "lat", "lng", "community_ids", "vehicles",
     "vehicle_capacity", "speed_kmh",
@@ -73,7 +65,6 @@ CANTEENS = DataFile(
     name=CANTEENS_FILE,
     columns=CANTEENS_COLUMNS,
     read=_read_canteen,
-    cells=_canteen_cells,
 )
 
 
@@ -101,11 +92,8 @@ def _read_order(row: Row, known: Known) -> MealOrder | None:
     return order
 
 
-def _order_cells(o: MealOrder, located: Located) -> list[str]:
-    return [
-        o.order_id.partition(":")[0], o.elder_id, o.canteen_id, *located.cells(o.location),
-        str(o.meals), *window_cells(o.window),
-    ]  # fmt: skip
+def _day_text(o: MealOrder) -> str:
+    return o.order_id.partition(":")[0]
 
 
 MEAL_ORDERS_COLUMNS = (
@@ -116,7 +104,7 @@ MEAL_ORDERS = DataFile(
     name="meal_orders.csv",
     columns=MEAL_ORDERS_COLUMNS,
     read=_read_order,
-    cells=_order_cells,
+    written_as={"day": _day_text},
     identified_by=("day", "elder_id"),
     sorted_by=lambda o: o.order_id,
 )
