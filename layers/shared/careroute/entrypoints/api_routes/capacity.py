@@ -24,10 +24,12 @@ from careroute.planning.capacity import (
     Assumptions,
     CapacityForecast,
     CommunityForecast,
+    Help,
     StreetForecast,
 )
 from careroute.service_layer.capacity import forecast_read
 from careroute.service_layer.scope_access import readable_known_scope
+from careroute.service_layer.views import attributes
 
 AttemptSuccessQuery = Annotated[
     float, Query(gt=0, le=1, description="Share of tries that end in a visit (default 0.85)")
@@ -99,26 +101,30 @@ def report(result: CapacityForecast, scope: str, every_row: bool) -> CapacityRep
 
 def _community(c: CommunityForecast) -> CapacityCommunity:
     return CapacityCommunity(
-        community_id=c.community_id, name=c.name, street_id=c.street_id, street=c.street_name,
-        district_id=c.district_id, stewards=c.stewards, elders=c.elders,
-        visits_required=c.visits_required, tries_expected=c.tries_expected,
-        hours_required=hours(c.minutes_required), hours_available=hours(c.minutes_available),
-        visit_slots=c.visit_slots, shortfall_hours=hours(c.shortfall_minutes),
-        help=[
-            CapacityHelp(from_community_id=h.from_community_id,
-                         from_community=h.from_name,
-                         hours=hours(h.minutes), level=h.level)
-            for h in c.help
-        ],
+        **attributes(c, "community_id", "name", "street_id", "district_id", "stewards", "elders"),
+        **attributes(c, "visits_required", "tries_expected", "visit_slots"),
+        street=c.street_name,
+        hours_required=hours(c.minutes_required),
+        hours_available=hours(c.minutes_available),
+        shortfall_hours=hours(c.shortfall_minutes),
+        help=[_help(h) for h in c.help],
         uncovered_hours=hours(c.uncovered_minutes),
-    )  # fmt: skip
+    )
+
+
+def _help(h: Help) -> CapacityHelp:
+    return CapacityHelp(
+        from_community_id=h.from_community_id,
+        from_community=h.from_name,
+        hours=hours(h.minutes),
+        level=h.level,
+    )
 
 
 def _street(s: StreetForecast) -> CapacityStreet:
     return CapacityStreet(
-        street_id=s.street_id,
+        **attributes(s, "street_id", "district_id"),
         street=s.street_name,
-        district_id=s.district_id,
         shortfall_hours=hours(s.shortfall_minutes),
         street_help_hours=hours(s.street_help_minutes),
         outside_help_hours=hours(s.outside_help_minutes),
