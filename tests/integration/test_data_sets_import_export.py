@@ -11,10 +11,10 @@ from careroute.adapters.data_csv import FILES
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import history_date
+from tests.csv_rows import load_rows
 from tests.integration.data_commands import (
     city_files,
-    export,
-    import_refused,
+    refused_writes_nothing,
     round_trip,
     synthetic,
 )
@@ -40,12 +40,8 @@ def test_a_rejected_import_writes_nothing(
     loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
     as_of = history_date(small_city).isoformat()
-    before = export(tmp_path / "before", as_of)
-    devices = city_dir / "devices.csv"
-    lines = devices.read_text("utf-8").splitlines()
-    watch = next(n for n, line in enumerate(lines) if ",smart_watch," in line)
-    lines[watch] = lines[watch].replace(",smart_watch,", ",toaster,")
-    devices.write_text("\n".join(lines) + "\n", "utf-8")
-    import_refused(city_dir, as_of)
-    assert export(tmp_path / "after", as_of) == before
+    rows = load_rows(city_dir, "devices.csv")
+    watch = next(n for n, row in enumerate(rows, 1) if "smart_watch" in row)
+    bad = {"kind": "toaster"}
+    before = refused_writes_nothing(city_dir, tmp_path, as_of, "devices.csv", watch, bad)
     assert b"call_centre" not in before["devices.csv"]  # the import of the good rows did not run

@@ -11,11 +11,10 @@ import pytest
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import TODAY, history_date
-from tests.csv_rows import load_rows, save_rows
+from tests.csv_rows import load_rows
 from tests.integration.data_commands import (
     city_files,
-    export,
-    import_refused,
+    refused_writes_nothing,
     round_trip,
     synthetic,
 )
@@ -42,9 +41,6 @@ def test_a_rejected_bed_file_writes_nothing(
     loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
     as_of = history_date(small_city).isoformat()
-    before = export(tmp_path / "before", as_of)
-    rows = load_rows(city_dir, "home_care_beds.csv")
-    rows[-1][rows[0].index("status")] = "lost"
-    save_rows(city_dir, "home_care_beds.csv", rows)
-    import_refused(city_dir, as_of)
-    assert export(tmp_path / "after", as_of) == before
+    last = len(load_rows(city_dir, "home_care_beds.csv"))
+    bad = {"status": "lost"}
+    refused_writes_nothing(city_dir, tmp_path, as_of, "home_care_beds.csv", last, bad)
