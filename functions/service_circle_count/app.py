@@ -5,8 +5,8 @@ instead of every elder of its scope). The same read of every elder counts the ov
 (each community's late and soon-due elders, which GET /overdue reads), and one read of the
 month's visit records every scope's series of the month day by day (GET /coverage/daily),
 and the same registry this month's and next month's capacity forecast per district
-(GET /oversight/capacity); on a month's first day, last month's misses per community
-(GET /exports/misses)."""
+(GET /oversight/capacity); the running month's misses so far per community, and on a
+month's first day last month's (GET /exports/misses)."""
 
 from careroute.entrypoints import cold_start  # first: the collector paused while loading
 
@@ -56,10 +56,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     city = Registry(tuple(communities), tuple(registry.all_stewards()), tuple(elders))
     months = (day.replace(day=1), month_end(day) + timedelta(days=1))
     forecasts = keep_forecasts(months, city, setup.policy(), holidays_in_force(), capacity, day)
-    missed = 0
-    if day.day == 1:  # last month is over: its misses are fixed from now on
-        month = f"{day - timedelta(days=1):%Y-%m}"
-        missed = keep_month_misses(elders, community_ids, month, setup.policy(), visits, misses)
+    months_judged = [f"{day:%Y-%m}"]  # the running month's misses so far, as of this count
+    if day.day == 1:  # and last month's, over now: fixed from this count on
+        months_judged.append(f"{day - timedelta(days=1):%Y-%m}")
+    missed = sum(
+        keep_month_misses(elders, community_ids, month, day, setup.policy(), visits, misses)
+        for month in months_judged
+    )
     counted, within = counts.get(Scope.parse("city"), (0, 0))
     count_metrics(ServiceCircleElders=counted, ServiceCircleWithin=within)
     summary = {

@@ -1,6 +1,7 @@
 """The misses export over the local stack's HTTP API: last month's elders of a street that no
 visit covered, with their causes, in CSV and XLSX alike; a visit of the month takes its
-elder off the list; officials only, scope checked, no personal data."""
+elder off the list; officials only, scope checked, no personal data; a month over, and the
+running month as of the day's count, read from what the nightly count kept."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from careroute.domain.vocabulary import CHINA_TZ, Registry, Tier
+from careroute.domain.vocabulary import CHINA_TZ, Outcome, Registry, Tier
 from careroute.service_layer.month_misses import MissCause
 from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
@@ -70,7 +71,7 @@ def test_after_the_months_first_count_the_export_reads_the_misses_it_kept(
     computed, _ = exported(loaded_stack, "misses", "city_admin", None, city)
     dawn = datetime.combine(TODAY.replace(day=1), time(4, 30), CHINA_TZ)
     summary = loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
-    assert summary["month_misses"] == len(small_city.communities)
+    assert summary["month_misses"] == 2 * len(small_city.communities)  # and this month's
     kept, _ = exported(loaded_stack, "misses", "city_admin", None, city)
     assert kept == computed and len(kept) > 0
 
@@ -80,3 +81,33 @@ def test_after_the_months_first_count_the_export_reads_the_misses_it_kept(
                       .astimezone(UTC), steward_id="W0001", tier=Tier.T3)  # fmt: skip
     project_visit(loaded_stack, late)
     assert exported(loaded_stack, "misses", "city_admin", None, city)[0] == kept
+
+
+def test_the_running_months_export_reads_what_the_days_count_kept(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """The real ServiceCircleCountFunction of a day's dawn (ten days on: some elders are late
+    by then) keeps that month's misses per community as of that day; the city's export of
+    the month asked that day then answers what it computed before, and a failed try recorded
+    after the count shows in the file only once a count has run again."""
+    day = TODAY + timedelta(days=10)
+    city = {"month": f"{day:%Y-%m}", "scope": "city", "on": day.isoformat()}
+    computed, _ = exported(loaded_stack, "misses", "city_admin", None, city)
+    dawn = datetime.combine(day, time(4, 30), CHINA_TZ)
+    summary = loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)
+    months = 2 if day.day == 1 else 1  # on a month's first day, last month's as well
+    assert summary["month_misses"] == months * len(small_city.communities)
+    kept, _ = exported(loaded_stack, "misses", "city_admin", None, city)
+    assert kept == computed and len(kept) > 0
+
+    elder = next(e for e in small_city.elders if e.elder_id == kept[0]["elder_id"])
+    steward = next(s for s in small_city.stewards if s.community_id == elder.community_id)
+    after_count = datetime.combine(day, time(10), CHINA_TZ).astimezone(UTC)
+    not_home = a_visit_to(elder, "v-misses-not-home", after_count, steward_id=steward.steward_id,
+                          tier=Tier.T3, outcome=Outcome.NOT_HOME)  # fmt: skip
+    project_visit(loaded_stack, not_home)
+    assert exported(loaded_stack, "misses", "city_admin", None, city)[0] == kept
+    loaded_stack.fire_schedule("ServiceCircleCountFunction", dawn)  # a later count
+    recounted, _ = exported(loaded_stack, "misses", "city_admin", None, city)
+    tries = {r["elder_id"]: int(r["failed_tries"]) for r in recounted}
+    assert tries[elder.elder_id] == int(kept[0]["failed_tries"]) + 1

@@ -1,6 +1,7 @@
 """Follow-up tickets end to end on the local stack: the real projector opens them from
 stream records (once, even when delivered twice), the hourly escalator schedule raises the
-overdue ones, and the API lists and closes them within role and scope."""
+overdue ones, and the API lists them a page at a time and closes them within role and
+scope."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from careroute.adapters.dynamodb import tickets
 from careroute.domain import clock
+from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level, TicketStatus, ticket_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -18,6 +20,7 @@ from careroute.domain.vocabulary import (
     Severity,
     Tier,
 )
+from careroute.service_layer.tickets import open_tickets
 from careroute_local.pump import EventPump, HttpResponse
 from tests.builders import a_visit_to
 from tests.conftest import bearer, china_now
@@ -275,3 +278,32 @@ def test_the_citys_pages_carry_the_counted_totals_through_redelivery_escalation_
             {"scope": "city", "status": "overdue", "count": 0, "tickets": [], "next_cursor": None}
         ]
     assert elder.community_id == stored[0].community_id
+
+
+def test_a_list_without_limit_is_a_page_of_100_and_the_cursor_leads_to_the_rest(
+    loaded_stack: EventPump, small_city: Registry
+) -> None:
+    """The API pages what is long: 121 open tickets in the city, asked without `limit`, come
+    as a page of 100 with the count of all and a cursor to the other 21; a page is at most
+    500."""
+    policy = load_policy()
+    steward = small_city.stewards[0]
+    for n, elder in enumerate(active_elders_of(small_city, steward)[:3]):
+        for k in range(41 if n == 0 else 40):
+            record = a_visit_to(elder, f"v-paged-{n}-{k}", VISITED_AT - timedelta(minutes=k),
+                                steward_id=steward.steward_id, tier=Tier.T2,
+                                findings=URGENT_AND_NORMAL[1:])  # fmt: skip
+            assert open_tickets(tickets, record, policy.tickets) == 1
+    query = {"scope": "city", "status": "open"}
+    first = listing(loaded_stack, "city_admin", None, query).json()
+    assert (first["count"], len(first["tickets"])) == (121, 100)
+    after = {**query, "after": first["next_cursor"]}
+    rest = listing(loaded_stack, "city_admin", None, after).json()
+    assert (rest["count"], len(rest["tickets"]), rest["next_cursor"]) == (121, 21, None)
+    ids = [t["ticket_id"] for t in first["tickets"] + rest["tickets"]]
+    assert len(set(ids)) == 121
+    assert (
+        listing(loaded_stack, "city_admin", None, {**query, "limit": "500"}).json()["next_cursor"]
+        is None
+    )
+    assert listing(loaded_stack, "city_admin", None, {**query, "limit": "501"}).status == 422

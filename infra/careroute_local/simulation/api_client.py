@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 from careroute_local.simulation.state import Run
 
@@ -49,8 +50,28 @@ def call(
     return response.status, payload
 
 
+def every_ticket(run: Run, pump: Any, path: str, token: str) -> tuple[int, Any]:
+    """GET /tickets (`path` with its query) page after page, as one answer with every row:
+    the API pages the list. The first failing page's answer if one fails."""
+    code, payload = call(run, pump, "GET", f"{path}&limit={TICKET_PAGE}", token)
+    rows: list[Any] = []
+    while code == 200:
+        rows += payload["tickets"]
+        if not payload.get("next_cursor"):
+            return code, {**payload, "tickets": rows}
+        after = quote(payload["next_cursor"], safe="")
+        code, payload = call(run, pump, "GET", f"{path}&limit={TICKET_PAGE}&after={after}", token)
+    return code, payload
+
+
+TICKET_PAGE = 500
+"""The most tickets the API gives a page."""
+
+
 def _route_label(path: str) -> str:
-    """'/stewards/W0001/routes/2026-12-01' -> '/stewards/{id}/routes/{date}'."""
+    """'/stewards/W0001/routes/2026-12-01' -> '/stewards/{id}/routes/{date}' (a page's
+    cursor as `{cursor}`)."""
+    path = re.sub(r"after=[^&]*", "after={cursor}", path)
     return re.sub(r"/\d{4}-\d{2}-\d{2}", "/{date}", re.sub(r"/[A-Z]\d+", "/{id}", path))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from careroute.domain import clock
 from careroute.domain.errors import NotFoundError
 from careroute.domain.vocabulary import ElderStatus, Steward
-from careroute_local.simulation.api_client import TOKEN_TTL, Tokens, call
+from careroute_local.simulation.api_client import TOKEN_TTL, Tokens, call, every_ticket
 from careroute_local.simulation.benefits import BenefitScanDays
 from careroute_local.simulation.engine import OTHER_SERVICES, Answer, PlanDrain, Stored
 from careroute_local.simulation.state import Run, Timings
@@ -107,7 +107,7 @@ class StackEngine:
 
     def community_tickets(self, steward: Steward) -> Answer:
         path = f"/tickets?scope=community:{steward.community_id}&status=open"
-        return self._call("GET", path, self.tokens.steward(steward.steward_id))
+        return every_ticket(self.run, self.pump, path, self.tokens.steward(steward.steward_id))
 
     def close_ticket(self, steward_id: str, ticket_id: str, body: dict[str, str]) -> Answer:
         token = self.tokens.steward(steward_id)
@@ -124,7 +124,7 @@ class StackEngine:
 
     def city_tickets(self, status: str) -> Answer:
         admin = self.tokens.steward_or_role("city_admin")
-        return self._call("GET", f"/tickets?scope=city&status={status}", admin)
+        return every_ticket(self.run, self.pump, f"/tickets?scope=city&status={status}", admin)
 
     def ticket_figures(self, month: str) -> Answer:
         status, payload = self._call(

@@ -8,10 +8,11 @@ registry does not keep. So the cause is the best the stored data says: the elder
 else a phone or video contact that did not count, else never visited, else no try at all.
 Ids and dates only: no name, address or phone.
 
-Once a month is over its misses are fixed: the nightly count of the next month's first day
-stores each community's (`keep_month_misses`), and a read judged after the month's end
-takes them from there when every community of the scope has them; any other read (the
-running month, a day inside it) is computed as above.
+The nightly count keeps each community's misses (`keep_month_misses`): the running month's
+judged on the count's day, and on a month's first day the month just over, judged the day
+after its end (fixed from then on). A read takes them from there when every community of the
+scope has them judged on the day it asks for; any other read (a day inside the month before
+the count's, a scope with a community not kept) is computed as above.
 """
 
 from __future__ import annotations
@@ -76,13 +77,13 @@ def misses_in(
     scope: Scope, month: str, on: date, policy: Policy, ports: MissesReading
 ) -> list[MonthMiss]:
     """The misses of `month` in `scope`, judged on `on` (the scope already checked): kept
-    ones for a month over when every community of the scope has them, else computed."""
+    ones when every community of the scope has them judged on that day, else computed."""
     judged = judgement_day(month, on)
-    first, last = month_bounds(month)
+    first, _ = month_bounds(month)
     members = ports.scopes.communities_in(scope)
-    if ports.view is not None and judged > last:
+    if ports.view is not None:
         kept = ports.view.read_misses(month, members)
-        if len(kept) == len(members):
+        if len(kept) == len(members) and all(as_of == judged for as_of, _ in kept.values()):
             return sorted((m for c in members for m in kept[c][1]), key=most_overdue_first)
     # visited_at is stored with its own offset: a day either side, then the local month.
     day = timedelta(days=1)
@@ -95,15 +96,16 @@ def keep_month_misses(
     elders: Iterable[Elder],
     community_ids: Iterable[str],
     month: str,
+    on: date,
     policy: Policy,
     visits: VisitRepository,
     view: MissesView,
 ) -> int:
-    """Store each community's misses of `month`, judged the day after its end, from one
-    read of the month's visit records (a community without any: an empty entry); the
-    communities written."""
-    first, last = month_bounds(month)
-    judged = last + timedelta(days=1)
+    """Store each community's misses of `month` as judged on `on` (the day after its end
+    once it is over), from one read of the month's visit records (a community without any:
+    an empty entry); the communities written."""
+    first, _ = month_bounds(month)
+    judged = judgement_day(month, on)
     records = visits.visits_between(first - timedelta(days=1), judged, Scope.parse("city"))
     by_community: dict[str, list[MonthMiss]] = {c: [] for c in community_ids}
     for miss in month_misses(elders, records, month, judged, policy):

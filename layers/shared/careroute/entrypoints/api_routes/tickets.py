@@ -23,8 +23,17 @@ SourceQuery = Annotated[
 ]
 
 
+DEFAULT_PAGE, MOST_PER_PAGE = 100, 500
+"""A page of tickets when `limit` is absent, and the most a page holds: what is long is paged
+(a city's open tickets at a month's end are thousands); the whole list is the export's."""
 LimitQuery = Annotated[
-    int | None, Query(ge=1, le=5000, description="Tickets per page (at most 5,000); absent: all")
+    int,
+    Query(
+        ge=1,
+        le=MOST_PER_PAGE,
+        description=f"Tickets per page (default {DEFAULT_PAGE}, at most {MOST_PER_PAGE}); "
+        "follow next_cursor for the rest",
+    ),
 ]
 AfterQuery = Annotated[
     str | None, Query(description="The previous page's next_cursor; absent: the first page")
@@ -41,11 +50,12 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         scope: ScopeQuery,
         status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
         source: SourceQuery = None,
-        limit: LimitQuery = None,
+        limit: LimitQuery = DEFAULT_PAGE,
         after: AfterQuery = None,
     ) -> TicketList:
         """Follow-up tickets of a scope (officials in scope, city admin; a steward: their
-        community), soonest due first; `limit` pages them (`count` is of them all)"""
+        community), soonest due first, a page at a time (`count` is of them all;
+        `next_cursor` while more follow)"""
         where = parse_scope(scope)
         return list_tickets(caller(), where, status, clock.now(), ports, source, limit, after)
 
