@@ -13,9 +13,6 @@ from careroute.adapters import memory_orders as memory
 from careroute.adapters.dynamodb import order_repositories as dynamodb
 from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
 from careroute.domain.vocabulary import Registry
-from careroute.service_layer.dispatch import OrderDispatch
-from careroute.service_layer.incidents import IncidentHandling
-from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import (
     DayPlanRepository,
     DeviceRepository,
@@ -27,13 +24,13 @@ from careroute.service_layer.ports import (
 from careroute.service_layer.responders import Responding
 from careroute_local.pump import EventPump
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.use_case_ports import AreaBackend
 
 Story = TypeVar("Story")
 
 
 @dataclass(frozen=True)
-class HomeServices:
-    backend: Backend
+class HomeServices(AreaBackend):
     orders: OrderRepository
     providers: ServiceProviders
     plans: DayPlanRepository
@@ -42,45 +39,9 @@ class HomeServices:
     devices: DeviceRepository
 
     @property
-    def taking(self) -> OrderTaking:
-        return OrderTaking(
-            self.orders,
-            self.providers,
-            self.plans,
-            self.quota,
-            self.incidents,
-            self.backend.communities,
-            self.backend.stewards,
-            self.backend.elders,
-            self.backend.scopes,
-        )
-
-    @property
-    def dispatch(self) -> OrderDispatch:
-        return OrderDispatch(self.orders, self.providers, self.plans)
-
-    @property
     def responding(self) -> Responding:
-        return Responding(
-            self.backend.communities,
-            self.backend.stewards,
-            self.backend.holidays,
-            self.providers,
-            self.plans,
-            self.orders,
-            self.backend.routes,
-        )
-
-    @property
-    def handling(self) -> IncidentHandling:
-        return IncidentHandling(
-            self.incidents,
-            self.devices,
-            self.backend.elders,
-            self.backend.stewards,
-            self.backend.scopes,
-            self.responding,
-        )
+        """The responder ports the incident use cases take (`IncidentHandling.responding`)."""
+        return self.ports(Responding)
 
 
 def home_services_of(backend: Backend) -> HomeServices:

@@ -31,6 +31,7 @@ from careroute.service_layer.ports import (
 )
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.use_case_ports import AreaBackend
 from tests.unit.test_assessment_instrument import scores_for
 
 NOW = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=10)
@@ -38,19 +39,10 @@ ACTOR = Actor("assessor-1", "assessor")
 
 
 @dataclass(frozen=True)
-class AssessmentBackend:
-    base: Backend
+class AssessmentBackend(AreaBackend):
     assessors: AssessorDirectory
     requests: AssessmentRequests
     routes: AssessorRoutes
-
-    @property
-    def assessing(self) -> Assessing:
-        b = self.base
-        return Assessing(
-            self.assessors, self.requests, self.routes, b.elders, b.scopes, b.stewards,
-            b.communities,
-        )  # fmt: skip
 
 
 def assessments_of(backend: Backend) -> AssessmentBackend:
@@ -203,8 +195,8 @@ def test_a_result_and_its_retry_answer_the_same_on_memory_and_on_dynamodb(
         backend.elders.save_elders(small_city.elders)
         found.assessors.save_assessors(assessors)
         found.requests.save_requests(requests)
-        first = record_result(who, body, "key-1", NOW, load_policy(), found.assessing)
-        again = record_result(who, body, "key-1", NOW, load_policy(), found.assessing)
+        first = record_result(who, body, "key-1", NOW, load_policy(), found.ports(Assessing))
+        again = record_result(who, body, "key-1", NOW, load_policy(), found.ports(Assessing))
         history = backend.elders.changes(request.community_id, request.elder_id)
         answers.append((first, again, history))
     on_memory, on_dynamodb = answers

@@ -32,26 +32,17 @@ from careroute.service_layer.service_circle import (
 )
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend
+from tests.contract.use_case_ports import AreaBackend
 
 CITY = Scope(ScopeKind.CITY, "all")
 POLICY = load_policy()
 
 
 @dataclass(frozen=True)
-class CircleBackend:
-    base: Backend
+class CircleBackend(AreaBackend):
     facilities: FacilityRepository
     counts: CircleCounts
     rows: CircleRows
-
-    @property
-    def reading(self) -> CircleReading:
-        base = self.base
-        return CircleReading(self.facilities, base.elders, base.scopes, self.counts, self.rows)
-
-    @property
-    def counting(self) -> CircleCounting:
-        return CircleCounting(self.facilities, self.counts, self.rows)
 
 
 def circle_of(backend: Backend) -> CircleBackend:
@@ -117,7 +108,7 @@ def test_the_circle_reads_answer_the_same_on_memory_and_on_dynamodb(
     street = Scope(ScopeKind.STREET, home.street_id)
     answers = []
     for backend in (memory_backend(), dynamodb_backend(session_pump)):
-        ports = circle_of(backend).reading
+        ports = circle_of(backend).ports(CircleReading)
         backend.communities.save_communities(small_city.communities)
         backend.elders.save_elders(small_city.elders)
         ports.facilities.replace_facilities([station])
@@ -183,8 +174,10 @@ def test_the_circle_summed_from_the_nightly_rows_is_the_one_over_every_elder(
         circle = circle_of(backend.holding(small_city))
         circle.facilities.replace_facilities(stations)
         counted = [e for e in small_city.elders if e.community_id != late]
-        count_circles(at_count, counted, POLICY, TODAY, circle.counting)
-        answers.append([scope_circle(admin, s, TODAY, POLICY, circle.reading) for s in scopes])
+        count_circles(at_count, counted, POLICY, TODAY, circle.ports(CircleCounting))
+        answers.append(
+            [scope_circle(admin, s, TODAY, POLICY, circle.ports(CircleReading)) for s in scopes]
+        )
 
     on_memory, on_dynamodb = answers
     assert on_memory == on_dynamodb

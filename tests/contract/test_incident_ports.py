@@ -20,7 +20,7 @@ from careroute.domain.incidents import Incident, acknowledge
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.service_layer.incident_tracking import acknowledge_incident, escalate_unacknowledged
-from careroute.service_layer.incidents import EventRejected, receive
+from careroute.service_layer.incidents import EventRejected, IncidentHandling, receive
 from tests.builders import an_incident
 from tests.conftest import PLAN_DATE, TODAY
 from tests.contract.conftest import Backend
@@ -125,7 +125,7 @@ def incident_story(homes: HomeServices, city: Registry) -> dict[str, object]:
     an unknown device reports too; the first incident's responder acknowledges it; three hours
     later the minute escalator runs. What each incident became, the rejections, and the
     escalator's counts."""
-    homes.backend.holding(city)
+    homes.base.holding(city)
     homes.providers.save_market(generate_market(city.communities, seed=11))
     installed = generate_devices(city, seed=3, installed_on=TODAY)
     homes.devices.save_devices(installed)
@@ -149,14 +149,16 @@ def incident_story(homes: HomeServices, city: Registry) -> dict[str, object]:
     handled: list[str] = []
     for text in bodies:
         try:
-            handled.append(receive(text, now, policy, homes.handling).incident_id)
+            handled.append(receive(text, now, policy, homes.ports(IncidentHandling)).incident_id)
         except EventRejected as exc:
             handled.append(f"rejected: {exc.reason}")
     first = homes.incidents.get_incident(handled[0])
     role = Role.WORKER if first.responder_provider_id else Role.STEWARD
     responder = Caller("responder", role, first.responder_id)
-    acknowledge_incident(responder, first.incident_id, now + timedelta(minutes=2), homes.handling)
-    run = escalate_unacknowledged(now + timedelta(hours=3), policy, homes.handling)
+    acknowledge_incident(
+        responder, first.incident_id, now + timedelta(minutes=2), homes.ports(IncidentHandling)
+    )
+    run = escalate_unacknowledged(now + timedelta(hours=3), policy, homes.ports(IncidentHandling))
     month = now.strftime("%Y-%m")
     return {
         "handled": handled,

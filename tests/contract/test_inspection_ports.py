@@ -38,32 +38,19 @@ from careroute.service_layer.ports import (
 )
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, dynamodb_backend, memory_backend, sqs_reader
+from tests.contract.use_case_ports import AreaBackend
 
 NOW = datetime.combine(TODAY, datetime.min.time(), CHINA_TZ).replace(hour=10)
 
 
 @dataclass(frozen=True)
-class InspectionBackend:
-    base: Backend
+class InspectionBackend(AreaBackend):
     targets: InspectionTargets
     inspectors: InspectorDirectory
     plans: InspectionPlans
     results: InspectionResults
     jobs: InspectionJobQueue
     queued: Callable[[], list[InspectionPlanJob]]
-
-    @property
-    def inspecting(self) -> Inspecting:
-        b = self.base
-        return Inspecting(
-            self.targets,
-            self.inspectors,
-            self.plans,
-            self.results,
-            b.tickets,
-            b.communities,
-            b.scopes,
-        )
 
 
 def inspections_of(backend: Backend, pump: Any = None) -> InspectionBackend:
@@ -255,7 +242,7 @@ def test_recording_results_and_the_progress_answer_the_same_on_memory_and_on_dyn
         backend.communities.save_communities(small_city.communities)
         found.targets.save_targets(world.targets)
         found.inspectors.save_inspectors(world.inspectors)
-        ports = found.inspecting
+        ports = found.ports(Inspecting)
         first = record_result(inspector_caller, body, "key-1", NOW, load_policy(), ports)
         again = record_result(inspector_caller, body, "key-1", NOW, load_policy(), ports)
         month = NOW.strftime("%Y-%m")

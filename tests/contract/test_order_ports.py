@@ -38,8 +38,14 @@ from careroute.domain.vocabulary import (
 )
 from careroute.planning.provider_day import DayPlan
 from careroute.planning.urgent_holds import UrgentHold
-from careroute.service_layer.dispatch import dispatch_order, retry_waiting
-from careroute.service_layer.orders import OrderRequest, act, oversight, place_order
+from careroute.service_layer.dispatch import OrderDispatch, dispatch_order, retry_waiting
+from careroute.service_layer.orders import (
+    OrderRequest,
+    OrderTaking,
+    act,
+    oversight,
+    place_order,
+)
 from careroute.service_layer.ports import Placement
 from tests.builders import CITY_ADMIN
 from tests.conftest import PLAN_DATE, TODAY
@@ -282,8 +288,9 @@ def order_story(homes: HomeServices, city: Registry) -> dict[str, Any]:
     dispatcher takes each, retries the waiting one, and a family cancels one. What each order
     became, its steps, and oversight's figures (not the routes: the router's search is
     time-boxed)."""
-    homes.backend.holding(city)
+    homes.base.holding(city)
     homes.providers.save_market(generate_market(city.communities, seed=11))
+    taking, dispatch = homes.ports(OrderTaking), homes.ports(OrderDispatch)
     active = [e for e in city.elders if e.status is ElderStatus.ACTIVE]
     oldest = sorted(active, key=lambda e: (e.birth_date, e.elder_id))[:4]
     asks = [
@@ -303,20 +310,20 @@ def order_story(homes: HomeServices, city: Registry) -> dict[str, Any]:
         who = Caller(f"family-{elder.elder_id}", Role.FAMILY, elder.elder_id)
         ask = OrderRequest(elder.elder_id, elder.community_id, service, day, start, end, self_paid)
         try:
-            order, created = place_order(who, ask, key, evening, RULES, homes.taking)
+            order, created = place_order(who, ask, key, evening, RULES, taking)
         except QuotaExhaustedError as exc:
             outcomes.append(f"refused: {exc}")
             continue
         outcomes.append(f"{order.status.value} created={created}")
         placed_ids.append(order.order_id)
     policy = load_policy()
-    dispatched = [dispatch_order(o, evening, policy, homes.dispatch) for o in placed_ids]
+    dispatched = [dispatch_order(o, evening, policy, dispatch) for o in placed_ids]
     later = evening + timedelta(minutes=30)
-    retried = retry_waiting(later, later, policy, homes.dispatch)
+    retried = retry_waiting(later, later, policy, dispatch)
     first = homes.orders.get_order(placed_ids[0])[0]
-    cancelled = act(first_orderer(first), first.order_id, OrderAction.CANCEL, later, homes.taking)
+    cancelled = act(first_orderer(first), first.order_id, OrderAction.CANCEL, later, taking)
     district = f"district:{oldest[0].district_id}"
-    report = oversight(CITY_ADMIN, district, TODAY.strftime("%Y-%m"), homes.taking)
+    report = oversight(CITY_ADMIN, district, TODAY.strftime("%Y-%m"), taking)
     return {
         "outcomes": outcomes,
         "dispatched": [(d.order_id, d.status, d.reason) for d in dispatched],
