@@ -31,7 +31,7 @@ from careroute.adapters.memory_visits import MemoryCoverage, MemoryTickets
 from careroute.domain import clock
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import CareRouteError
-from careroute.domain.inspections import CHECKLIST, TargetKind
+from careroute.domain.inspections import CHECKLIST, InspectionWorld, TargetKind
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Registry, parse_clock
 from careroute.messages.inspections import InspectionResultBody
@@ -153,6 +153,24 @@ def drawn_result(seed: int, who: str, stop: dict[str, Any], finished: datetime) 
     }
 
 
+def memory_inspecting(city: Registry, world: InspectionWorld) -> Inspecting:
+    """The inspection use cases' ports on the memory adapters: the city's communities and
+    scopes, and `world`'s targets and inspectors loaded."""
+    communities = memory_communities(city)
+    targets = MemoryInspectionTargets()
+    ports = Inspecting(
+        targets,
+        MemoryInspectors(),
+        MemoryInspectionPlans(),
+        MemoryInspectionResults(targets),
+        MemoryTickets(MemoryCoverage()),
+        communities,
+        MemoryScopes(communities),
+    )
+    load_world(world, ports.targets, ports.inspectors)
+    return ports
+
+
 class MemoryInspectionDays:
     """Inspections through a simulated month on the memory adapters: the synthetic targets
     and inspectors the stack loads, planned each evening by the nightly fan-out and the
@@ -162,25 +180,15 @@ class MemoryInspectionDays:
         self, city: Registry, policy: Policy, city_seed: int, seed: int, first: date
     ) -> None:
         self.policy, self.seed = policy, seed
-        communities = memory_communities(city)
-        targets = MemoryInspectionTargets()
-        self.ports = Inspecting(
-            targets,
-            MemoryInspectors(),
-            MemoryInspectionPlans(),
-            MemoryInspectionResults(targets),
-            MemoryTickets(MemoryCoverage()),
-            communities,
-            MemoryScopes(communities),
-        )
-        world = generate_inspections(
-            city_seed, city.communities, as_of=first - timedelta(days=1),
-            policy=policy.inspections,
-        )  # fmt: skip
-        load_world(world, self.ports.targets, self.ports.inspectors)
+        before = first - timedelta(days=1)
+        rules = policy.inspections
+        world = generate_inspections(city_seed, city.communities, as_of=before, policy=rules)
+        self.ports = memory_inspecting(city, world)
         self.jobs = MemoryInspectionJobs()
-        self.nightly = InspectionFanOut(communities, MemoryHolidays(), self.jobs)
-        self.planning = DistrictPlanning(targets, self.ports.inspectors, self.ports.plans)
+        self.nightly = InspectionFanOut(self.ports.communities, MemoryHolidays(), self.jobs)
+        self.planning = DistrictPlanning(
+            self.ports.targets, self.ports.inspectors, self.ports.plans
+        )
         self.districts = sorted({c.district_id for c in city.communities})
         self.counts: Counter[str] = Counter()
 

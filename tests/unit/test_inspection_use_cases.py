@@ -31,11 +31,11 @@ from careroute.service_layer.inspections import (
     InspectionFanOut,
     fan_out,
     inspector_route,
-    load_world,
     plan_district,
     progress,
     record_result,
 )
+from careroute_local.inspection_sim import memory_inspecting
 from tests.unit.conftest import STREET_AS_OF
 from tests.unit.conftest import STREET_TEN_AM as NOW
 
@@ -67,20 +67,7 @@ class Stores:
 
 def stores(city: Registry) -> Stores:
     world = generate_inspections(11, city.communities, as_of=STREET_AS_OF)
-    communities = memory.MemoryCommunities()
-    communities.save_communities(city.communities)
-    targets = memory_inspections.MemoryInspectionTargets()
-    ports = Inspecting(
-        targets,
-        memory_inspections.MemoryInspectors(),
-        memory_inspections.MemoryInspectionPlans(),
-        memory_inspections.MemoryInspectionResults(targets),
-        memory_visits.MemoryTickets(memory_visits.MemoryCoverage()),
-        communities,
-        memory.MemoryScopes(communities),
-    )
-    load_world(world, ports.targets, ports.inspectors)
-    return Stores(ports, world, city.communities[0].district_id)
+    return Stores(memory_inspecting(city, world), world, city.communities[0].district_id)
 
 
 def a_result(s: Stores, key_target: int = 0, **changes: object) -> InspectionResultBody:
