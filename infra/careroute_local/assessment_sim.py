@@ -74,6 +74,26 @@ def drawn_scores(rng: random.Random, elder: Elder, instrument: Instrument) -> di
     }
 
 
+def memory_assessing(city: Registry, elders: MemoryElders, stewards: MemoryStewards) -> Assessing:
+    """The assessment use cases' ports on the memory adapters, over `elders` and `stewards`
+    and the city's communities and scopes; no assessor or request yet."""
+    communities = memory_communities(city)
+    return Assessing(
+        assessors=MemoryAssessors(),
+        requests=MemoryAssessmentRequests(elders),
+        routes=MemoryAssessorRoutes(),
+        elders=elders,
+        scopes=MemoryScopes(communities),
+        stewards=stewards,
+        communities=communities,
+    )
+
+
+def planning_of(ports: Assessing) -> AssessmentPlanning:
+    """The daily planner's ports: the same communities, assessors, requests and routes."""
+    return AssessmentPlanning(ports.communities, ports.assessors, ports.requests, ports.routes)
+
+
 class AssessmentDays:
     """Needs assessments through a simulated month, on the memory adapters."""
 
@@ -88,19 +108,8 @@ class AssessmentDays:
         first: date,
     ) -> None:
         self.policy, self.seed = policy, seed
-        communities = memory_communities(city)
-        self.ports = Assessing(
-            assessors=MemoryAssessors(),
-            requests=MemoryAssessmentRequests(elders),
-            routes=MemoryAssessorRoutes(),
-            elders=elders,
-            scopes=MemoryScopes(communities),
-            stewards=stewards,
-            communities=communities,
-        )
-        self.planning = AssessmentPlanning(
-            communities, self.ports.assessors, self.ports.requests, self.ports.routes
-        )
+        self.ports = memory_assessing(city, elders, stewards)
+        self.planning = planning_of(self.ports)
         before = first - timedelta(days=1)
         assessors, backlog = generate_assessments(city.communities, city.elders, city_seed, before)
         self.ports.assessors.save_assessors(assessors)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from careroute_synthetic.assessments import generate_assessments
 
-from careroute.adapters import memory, memory_assessments
+from careroute.adapters import memory
 from careroute.domain.access import Caller, Role
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.eligibility import CareLevel
@@ -25,6 +25,8 @@ from careroute.service_layer.assessments import (
     record_result,
 )
 from careroute.service_layer.ports import Grading
+from careroute_local.assessment_sim import memory_assessing, planning_of
+from careroute_local.sim_city import memory_stewards
 from tests.unit.conftest import STREET_AS_OF
 from tests.unit.conftest import STREET_TEN_AM as NOW
 from tests.unit.test_assessment_instrument import scores_for
@@ -59,33 +61,15 @@ class Stores:
 
 
 def stores(city: Registry) -> Stores:
-    communities, elders = memory.MemoryCommunities(), memory.MemoryElders()
-    communities.save_communities(city.communities)
+    elders = memory.MemoryElders()
     elders.save_elders(city.elders)
-    stewards = memory.MemoryStewards()
-    stewards.save_stewards(city.stewards)
-    assessors = memory_assessments.MemoryAssessors()
-    requests = memory_assessments.MemoryAssessmentRequests(elders)
-    routes = memory_assessments.MemoryAssessorRoutes()
+    assessing = memory_assessing(city, elders, memory_stewards(city))
     world_assessors, world_requests = generate_assessments(
         city.communities, city.elders, 11, STREET_AS_OF, share=0.3
     )
     world_requests = tuple(sorted(world_requests, key=lambda r: r.request_id))
-    load_world(world_assessors, world_requests, assessors, requests)
-    return Stores(
-        Assessing(
-            assessors,
-            requests,
-            routes,
-            elders,
-            memory.MemoryScopes(communities),
-            stewards,
-            communities,
-        ),
-        AssessmentPlanning(communities, assessors, requests, routes),
-        world_assessors,
-        world_requests,
-    )
+    load_world(world_assessors, world_requests, assessing.assessors, assessing.requests)
+    return Stores(assessing, planning_of(assessing), world_assessors, world_requests)
 
 
 def test_a_working_day_routes_the_requests_and_a_weekend_plans_nobody(
