@@ -65,9 +65,11 @@ READS: list[tuple[str, dict[str, str]]] = [
     ("/overdue", {"scope": "city"}),
     ("/overdue", {"scope": "district:{district}"}),
     ("/overdue", {"scope": "city", "limit": "500", "after": "{cursor}"}),
+    # Without `limit`: the whole list before the API paged it, the default page (100) since.
     ("/tickets", {"scope": "city", "status": "open"}),
     ("/tickets", {"scope": "city", "status": "overdue"}),
     ("/tickets", {"scope": "district:{district}", "status": "open"}),
+    ("/tickets", {"scope": "city", "status": "open", "limit": "500"}),  # the largest page
     ("/tickets", {"scope": "city", "status": "open", "limit": "20"}),  # as the dashboard asks
     ("/tickets", {"scope": "city", "status": "open", "limit": "20", "after": "{ticket_cursor}"}),
     ("/tickets", {"scope": "city", "status": "overdue", "limit": "20"}),

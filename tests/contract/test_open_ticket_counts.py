@@ -127,6 +127,7 @@ def test_a_recount_from_the_tickets_restores_the_counts(
 def test_pages_of_open_and_overdue_tickets_make_the_whole_list_with_the_counted_total(
     backend: Backend, small_city: Registry
 ) -> None:
+    """The whole list (what the export writes) is the scope's stored open tickets."""
     tickets = opened_twice(backend, small_city)
     official = Caller("official-1", Role.DISTRICT_OFFICIAL, small_city.elders[0].district_id)
     ports = backend.ticketing
@@ -140,6 +141,12 @@ def test_pages_of_open_and_overdue_tickets_make_the_whole_list_with_the_counted_
             pages.append(list_tickets(official, district, status, now, ports, None, 2, after))
         assert [r for p in pages for r in p.tickets] == whole.tickets != []
         assert {p.count for p in pages} == {whole.count} and len(pages) > 1
+        stored = sorted(
+            (t for t in backend.tickets.open_tickets(within=district)
+             if status is TicketFilter.OPEN or t.overdue(now)),
+            key=lambda t: (t.due_at, t.ticket_id),
+        )  # fmt: skip
+        assert [r.ticket_id for r in whole.tickets] == [t.ticket_id for t in stored]
     figures = ticket_figures(district, MORNING.strftime("%Y-%m"), now, ports)
     counted = recount(backend.tickets, district, now)
     assert (figures["open_now"], figures["overdue_now"]) == (counted.open, counted.overdue)

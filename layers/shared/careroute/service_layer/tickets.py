@@ -261,8 +261,7 @@ def list_tickets(
     the benefit scan found and notified), soonest due first: `count` of them all, `tickets`
     the page after the cursor `after` (at most `limit`; all without)."""
     _check_access(who, where, ports)
-    if _counted(where, status, source, limit):
-        assert limit is not None
+    if _counted(where, status, source):
         return _open_page(where, status, now, ports.tickets, limit, after)
     found = [
         ticket
@@ -282,14 +281,12 @@ def list_tickets(
     )
 
 
-def _counted(
-    where: Scope, status: TicketFilter, source: TicketSource | None, limit: int | None
-) -> bool:
-    """Whether the list is a page of a district's or the city's open (or overdue) tickets of
-    any source: its count and ids then come from the open tickets kept per scope, and only
-    the page's tickets are read."""
+def _counted(where: Scope, status: TicketFilter, source: TicketSource | None) -> bool:
+    """Whether the list is of a district's or the city's open (or overdue) tickets of any
+    source: its count and ids then come from the open tickets kept per scope, and only the
+    page's tickets are read (by id: the scope's own, not every open ticket of the city)."""
     wanted = status in (TicketFilter.OPEN, TicketFilter.OVERDUE)
-    return wanted and where.kind in WIDE_SCOPES and source is None and limit is not None
+    return wanted and where.kind in WIDE_SCOPES and source is None
 
 
 def _open_page(
@@ -297,12 +294,12 @@ def _open_page(
     status: TicketFilter,
     now: datetime,
     tickets: TicketRepository,
-    limit: int,
+    limit: int | None,
     after: str | None,
 ) -> TicketList:
-    """A page of the scope's open or overdue tickets: their due times and ids kept with each
-    open and close give the count and the page's ids, then one batch read the page's tickets.
-    One closed since (between the two reads) is left off the page."""
+    """A page of the scope's open or overdue tickets (all of them without `limit`): their due
+    times and ids kept with each open and close give the count and the page's ids, then one
+    batch read the page's tickets. One closed since (between the two reads) is left off."""
     last = None if after is None else _parse_cursor(after)
     kept = tickets.open_due(where)
     counts = open_count([due for due, _ in kept], now)
@@ -312,16 +309,17 @@ def _open_page(
         if (status is not TicketFilter.OVERDUE or now > due)
         and (last is None or (due, ticket_id) > last)
     ]
-    ids = [ticket_id for _, ticket_id in wanted[:limit]]
+    size = len(wanted) if limit is None else limit
+    ids = [ticket_id for _, ticket_id in wanted[:size]]
     found = {t.ticket_id: t for t in tickets.get_tickets(ids) if t.status is TicketStatus.OPEN}
     page = [found[ticket_id] for ticket_id in ids if ticket_id in found]
-    more = len(wanted) > limit
+    more = len(wanted) > size
     return TicketList(
         scope=str(where),
         status=status.value,
         count=counts.overdue if status is TicketFilter.OVERDUE else counts.open,
         tickets=[_row(t, now) for t in page],
-        next_cursor=_cursor_at(*wanted[limit - 1]) if more else None,
+        next_cursor=_cursor_at(*wanted[size - 1]) if more else None,
     )
 
 
