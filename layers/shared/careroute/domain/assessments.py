@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import (
     Category,
@@ -95,8 +95,7 @@ def new_request(elder: Elder, on: date, deadline_days: int) -> AssessmentRequest
     """An open request to assess `elder`, made on `on` and due `deadline_days` later."""
     return AssessmentRequest(
         request_id=request_id(elder.elder_id, on),
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         location=elder.location,
         requested_on=on,
         deadline=on + timedelta(days=deadline_days),

@@ -26,7 +26,7 @@ from typing import Any
 
 from careroute.domain.beds import Subsistence
 from careroute.domain.policy_tables import enum_set, settings_table
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 
@@ -167,8 +167,7 @@ def notified_claim(elder: Elder, rule_id: str, yuan: int, at: datetime) -> Benef
     """The claim the benefit scan opens with its office ticket."""
     return BenefitClaim(
         claim_id=claim_id(elder.elder_id, rule_id),
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         rule_id=rule_id,
         yuan=yuan,
         notified_at=at,

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.policy_tables import known_table
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import Level, Ticket, TicketSla, TicketSource
 from careroute.domain.vocabulary import Category, Elder, ElderStatus, FindingCategory, Severity
@@ -118,8 +118,7 @@ def office_ticket(elder: Elder, rule_id: str, yuan: int, at: datetime, sla: Tick
     return Ticket(
         ticket_id=benefit_ticket_id(elder.elder_id, rule_id),
         visit_id="",
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         category=FindingCategory.SUBSIDY_ELIGIBILITY,
         severity=Severity.NORMAL,
         opened_at=at,

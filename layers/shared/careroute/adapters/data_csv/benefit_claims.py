@@ -24,7 +24,7 @@ from careroute.domain.benefits import (
     claim_id,
     means_test_failure,
 )
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import china_date
 
 STEP_MOMENTS = ("notified_at", "applied_at", "decided_at", "paid_at")
@@ -86,8 +86,7 @@ def _read(row: Row, known: Known) -> BenefitClaim | None:
     steps = _steps(row, status, times, months)
     claim = BenefitClaim(
         **cells,
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         yuan=yuan,
         notified_at=notified_at,
         steps=steps,

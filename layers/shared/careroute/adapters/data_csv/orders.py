@@ -17,7 +17,7 @@ from careroute.adapters.registry_csv.rows import Row
 from careroute.adapters.registry_csv.writing import Located, window_cells
 from careroute.domain.order_history import OrderHistory, StepTimes, order_history
 from careroute.domain.orders import SERVICES, Order, OrderStatus, Payment, ServiceType
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date
 
 STEP_MOMENTS = ("assigned_at", "accepted_at", "started_at", "ended_at")
@@ -76,8 +76,7 @@ def _read(row: Row, known: Known) -> OrderHistory | None:
         return None
     order = Order(
         **cells,
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         window=window,
         location=elder.location,
         provider_id=provider_id,

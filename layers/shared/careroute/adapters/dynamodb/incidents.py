@@ -38,7 +38,7 @@ from careroute.domain.incidents import (
     IncidentOutcome,
     IncidentStatus,
 )
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.tickets import Level
 from careroute.domain.vocabulary import Severity
 
@@ -107,8 +107,7 @@ def _item(i: Incident) -> IncidentModel:
     return IncidentModel(
         i.incident_id,
         incident_id=i.incident_id,
-        elder_id=i.elder_id,
-        **scope_ids(i),
+        **elder_scope_ids(i),
         event_type=i.event_type.value,
         severity=i.severity.value,
         month=i.month,

@@ -61,7 +61,7 @@ from careroute.domain.orders import (
     ServiceType,
 )
 from careroute.domain.quota import month_of
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.ports import Placement
 
@@ -131,8 +131,7 @@ def _item(o: Order, request_hash: str) -> OrderModel:
 def _order(i: OrderModel) -> Order:
     return Order(
         order_id=i.order_id,
-        elder_id=i.elder_id,
-        **scope_ids(i),
+        **elder_scope_ids(i),
         service=ServiceType(i.service),
         service_date=date.fromisoformat(i.service_date),
         window=i.window(),

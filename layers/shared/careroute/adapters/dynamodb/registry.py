@@ -35,7 +35,7 @@ from careroute.adapters.dynamodb.tables import (
 from careroute.domain import clock
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.errors import NotFoundError
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.domain.vocabulary import (
     Category,
     Community,
@@ -148,8 +148,7 @@ def _attempt_since_visit(item: ElderModel) -> datetime | None:
 
 def _elder(item: ElderModel) -> Elder:
     return Elder(
-        elder_id=item.elder_id,
-        **scope_ids(item),
+        **elder_scope_ids(item),
         location=item.location(),
         categories=frozenset(Category(c) for c in cast(list[str], item.categories)),
         birth_date=date.fromisoformat(item.birth_date),
