@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.adapters.memory import (
+    MemoryCommunities,
     MemoryElders,
     MemoryScopes,
     MemoryStewards,
@@ -71,6 +72,20 @@ def certified(elder: Elder) -> Subsistence:
     return next((s for c, s in CERTIFIED if c in elder.categories), Subsistence.NONE)
 
 
+def memory_claiming(
+    communities: MemoryCommunities, elders: MemoryElders, stewards: MemoryStewards
+) -> tuple[BenefitScan, BenefitApproving]:
+    """The daily benefit scan's and the benefits API's ports on the memory adapters, sharing
+    one claims store and one tickets store (the scan opens both, the API moves the claims)."""
+    tickets = MemoryTickets(MemoryCoverage())
+    claims = MemoryBenefitClaims()
+    scope_tree = MemoryScopes(communities)
+    return (
+        BenefitScan(communities, elders, tickets, claims=claims),
+        BenefitApproving(claims, elders, stewards, scope_tree, tickets, communities),
+    )
+
+
 class ClaimDays:
     """Benefit claims through a simulated month, on the memory adapters."""
 
@@ -85,13 +100,8 @@ class ClaimDays:
     ) -> None:
         self.policy, self.seed = policy, seed
         self.rules = policy.benefit_approval
-        communities = memory_communities(city)
-        tickets = MemoryTickets(MemoryCoverage())
-        self.claims = MemoryBenefitClaims()
-        self.scanning = BenefitScan(communities, elders, tickets, claims=self.claims)
-        self.ports = BenefitApproving(
-            self.claims, elders, stewards, MemoryScopes(communities), tickets, communities
-        )
+        self.scanning, self.ports = memory_claiming(memory_communities(city), elders, stewards)
+        self.claims = self.ports.claims
         self.stewards = steward_of_community(city)
         self.counts: Counter[str] = Counter()
         self.to_decide: list[tuple[str, datetime]] = []

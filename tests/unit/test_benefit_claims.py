@@ -24,6 +24,7 @@ from careroute.messages.benefits import ClaimStepBody
 from careroute.service_layer.benefits import BenefitApproving, list_claims, summary, take_claim_step
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.notifications import Notices
+from careroute_local.claim_sim import memory_claiming
 from tests.builders import a_community, a_steward, an_elder
 
 POLICY = load_policy()
@@ -50,18 +51,12 @@ def world() -> World:
     communities.save_communities([HOME])
     stewards = memory.MemoryStewards()
     stewards.save_stewards([STEWARD])
-    tickets = memory_visits.MemoryTickets(memory_visits.MemoryCoverage())
-    claims = MemoryBenefitClaims()
     eighty = replace(an_elder(born=date(1946, 3, 16)), elder_id="E1")
     disabled = replace(
         an_elder(Category.SEVERELY_HANDICAPPED, born=date(1960, 1, 1)), elder_id="E2"
     )
     elders.save_elders([eighty, disabled])
-    return World(
-        BenefitScan(communities, elders, tickets, claims=claims),
-        BenefitApproving(claims, elders, stewards, memory.MemoryScopes(communities), tickets,
-                         communities),
-    )  # fmt: skip
+    return World(*memory_claiming(communities, elders, stewards))
 
 
 def step(kind: str, **fields: str) -> ClaimStepBody:
