@@ -46,35 +46,24 @@ booking = LunchBooking(
 app, caller, route = area_api("meals")
 
 
-@route(
-    "GET",
-    "/meals/canteens/<canteen_id>/routes/<day>",
-    "A canteen's lunch delivery routes for a date (officials of its street or district)",
-)
+@route("GET", "/meals/canteens/<canteen_id>/routes/<day>")
 def get_routes(canteen_id: PathId, day: PathDay) -> dict[str, Any]:
+    """A canteen's lunch delivery routes for a date (officials of its street or district)"""
     return canteen_routes(caller(), canteen_id, day, ports)
 
 
-@route(
-    "POST",
-    "/meals/bookings",
-    "Book an elder's lunch at the community canteen, dine-in or delivered (one a day)",
-    responses=created_responses(),
-)
+@route("POST", "/meals/bookings", responses=created_responses())
 def post_booking(body: Annotated[LunchBody, Body()]) -> Response[str]:
+    """Book an elder's lunch at the community canteen, dine-in or delivered (one a day)"""
     request = LunchRequest(**body.model_dump())
     rules = setup.policy().meals
     booked, created = book_lunch(caller(), request, clock.now(), rules, booking)
     return stored_once(booking_view(booked), created, metric="LunchesBooked")
 
 
-@route(
-    "GET",
-    "/meals/subsidies",
-    "The month's booked lunches per canteen of a scope and the per-meal subsidy owed",
-    errors=INPUT_ERRORS,
-)
+@route("GET", "/meals/subsidies", errors=INPUT_ERRORS)
 def get_subsidies(month: MonthQuery, scope: ScopeQuery = "city") -> dict[str, Any]:
+    """The month's booked lunches per canteen of a scope and the per-meal subsidy owed"""
     return meal_subsidies(caller(), scope, month, booking)
 
 
