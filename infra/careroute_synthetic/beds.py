@@ -31,7 +31,7 @@ from careroute.domain.beds import (
     step,
 )
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Category,
@@ -103,8 +103,7 @@ def _bed(
     applied = as_of - timedelta(days=rng.randint(40, 730))
     bed = HomeCareBed(
         bed_id=f"HCB-{elder.elder_id}",
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         location=elder.location,
         provider_id=bed_provider_id(district_id),
         subsistence=rng.choice(means),

@@ -18,7 +18,7 @@ from careroute.domain.order_history import OrderHistory, StepTimes, order_histor
 from careroute.domain.orders import SERVICES, Order, OrderStatus, Payment, ServiceType
 from careroute.domain.providers import ServiceMarket
 from careroute.domain.quota import HomeServicePolicy, month_of
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, TimeWindow
 
 ORDERING_SHARE = 0.05
@@ -95,8 +95,7 @@ class _Orders:
         served = max(15, minutes + rng.choice(SERVED_DIFFERENCE))
         order = Order(
             order_id=order_id,
-            elder_id=elder.elder_id,
-            **scope_ids(elder),
+            **elder_scope_ids(elder),
             service=service,
             service_date=day,
             window=window,

@@ -37,7 +37,7 @@ from careroute.domain.coverage import Scope
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.providers import Provider
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
 from careroute.service_layer.elders import require_official_of
 from careroute.service_layer.month_param import month_days
@@ -147,8 +147,7 @@ def record_bed(
         raise ConflictError(f"elder_id: the elder has a bed already ({held})")
     bed = HomeCareBed(
         bed_id=bid,
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         location=elder.location,
         provider_id=request.provider_id,
         subsistence=request.subsistence,

@@ -31,7 +31,7 @@ from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.eligibility import benefit_ticket_id
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.notices import application_notice
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.tickets import TicketStatus, close
 from careroute.messages.benefits import BenefitSummary, ClaimStepBody, ClaimView, DistrictBenefits
 from careroute.service_layer.notifications import Notices, notify
@@ -63,8 +63,8 @@ class BenefitApproving:
 
 def view(claim: BenefitClaim, rules: ApprovalRules) -> ClaimView:
     return ClaimView(
-        **attributes(claim, "claim_id", "elder_id", "rule_id", "yuan", "status", "subsistence"),
-        **scope_ids(claim),
+        **attributes(claim, "claim_id", "rule_id", "yuan", "status", "subsistence"),
+        **elder_scope_ids(claim),
         **attributes(claim, "notified_at", "applied_at", "decided_at", "visit_id"),
         decision_due_at=claim.decision_due_at(rules),
         decided_on_time=claim.decided_on_time(rules),

@@ -27,7 +27,7 @@ from careroute.domain.day_care import (
 )
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.fingerprints import fingerprint_of
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import china_date
 from careroute.planning.service_circle import Facility, FacilityKind
 from careroute.service_layer.month_param import month_days
@@ -123,8 +123,7 @@ def book_place(
     booking = DayCareBooking(
         booking_id=bid,
         centre_id=centre.facility_id,
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         kind=request.kind,
         first_day=request.first_day,
         last_day=request.last_day,

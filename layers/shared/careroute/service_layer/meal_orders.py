@@ -19,7 +19,7 @@ from typing import Any
 from careroute.domain.access import Caller
 from careroute.domain.errors import ConflictError, ValidationError
 from careroute.domain.meals import CanteenMonth, MealBooking, MealMode, MealPolicy
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date, parse_clock
 from careroute.planning.meals import Canteen, MealRules
 from careroute.service_layer.month_param import month_days
@@ -127,8 +127,7 @@ def book_lunch(
     )
     canteen = canteen_of(elder.community_id, ports.canteens)
     booking = MealBooking(
-        elder_id=elder.elder_id,
-        **scope_ids(elder),
+        **elder_scope_ids(elder),
         canteen_id=canteen.canteen_id,
         day=request.day,
         mode=request.mode,

@@ -50,7 +50,7 @@ from careroute.domain.orders import (
 )
 from careroute.domain.percentiles import percentile
 from careroute.domain.quota import HomeServicePolicy, month_of, remaining
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Elder,
@@ -201,8 +201,7 @@ def place_order(
     try:
         order = Order(
             order_id=order_id(who.subject, key),
-            elder_id=elder.elder_id,
-            **scope_ids(elder),
+            **elder_scope_ids(elder),
             service=request.service,
             service_date=request.service_date,
             window=window,
