@@ -48,7 +48,7 @@ from careroute.service_layer.ports import (
     ServiceProviders,
 )
 from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
-from careroute.service_layer.replays import stored_before
+from careroute.service_layer.replays import Replayable, stored_before
 from careroute.service_layer.scope_access import districts_in, readable_scope
 from careroute.service_layer.views import json_fields
 
@@ -71,16 +71,13 @@ class BedKeeping:
 
 
 @dataclass(frozen=True)
-class BedRequest:
+class BedRequest(Replayable):
     """A validated POST /beds body."""
 
     elder_id: str
     community_id: str
     provider_id: str
     subsistence: Subsistence
-
-    def fingerprint(self) -> str:
-        return fingerprint_of(self.__dict__)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from careroute.domain.day_care import (
     stay_problems,
 )
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import china_date
 from careroute.planning.service_circle import Facility, FacilityKind
@@ -39,7 +38,7 @@ from careroute.service_layer.ports import (
     StewardRepository,
 )
 from careroute.service_layer.ports.day_care import Booked, CentreTotals, DayCareBookings
-from careroute.service_layer.replays import stored_before
+from careroute.service_layer.replays import Replayable, stored_before
 from careroute.service_layer.scope_access import readable_scope
 from careroute.service_layer.views import json_fields
 
@@ -59,7 +58,7 @@ class DayCareKeeping:
 
 
 @dataclass(frozen=True)
-class PlaceRequest:
+class PlaceRequest(Replayable):
     """A validated POST /day-care/bookings body."""
 
     elder_id: str
@@ -68,9 +67,6 @@ class PlaceRequest:
     kind: CareKind
     first_day: date
     last_day: date
-
-    def fingerprint(self) -> str:
-        return fingerprint_of(self.__dict__)
 
 
 def booking_view(b: DayCareBooking) -> dict[str, Any]:

@@ -32,7 +32,6 @@ from careroute.domain.errors import (
     QuotaExhaustedError,
     ValidationError,
 )
-from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.orders import (
     IllegalTransition,
     Order,
@@ -72,6 +71,7 @@ from careroute.service_layer.ports import (
     ServiceProviders,
     StewardRepository,
 )
+from careroute.service_layer.replays import Replayable
 from careroute.service_layer.scope_access import readable_scope
 
 WORKER_ACTIONS = frozenset(
@@ -97,7 +97,7 @@ class OrderTaking:
 
 
 @dataclass(frozen=True)
-class OrderRequest:
+class OrderRequest(Replayable):
     """A validated POST /orders body."""
 
     elder_id: str
@@ -107,9 +107,6 @@ class OrderRequest:
     window_start: str
     window_end: str
     self_paid: bool = False
-
-    def fingerprint(self) -> str:
-        return fingerprint_of(self.__dict__)
 
 
 def order_view(order: Order) -> dict[str, Any]:

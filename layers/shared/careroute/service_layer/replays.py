@@ -7,8 +7,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from careroute.domain.errors import ConflictError, NotFoundError
+from careroute.domain.fingerprints import fingerprint_of
 
 S = TypeVar("S")
+
+
+class Replayable:
+    """A write's request, a frozen dataclass of plain values: its fields are its fingerprint."""
+
+    def fingerprint(self) -> str:
+        return fingerprint_of(self.__dict__)
 
 
 def stored_before(read: Callable[[], tuple[S, str]], fingerprint: str, what: str) -> S | None:
