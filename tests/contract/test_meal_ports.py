@@ -29,6 +29,7 @@ from careroute.service_layer.ports import (
 )
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, sqs_reader
+from tests.contract.use_case_ports import AreaBackend
 
 DAY = TODAY + timedelta(days=1)
 NOW = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
@@ -36,8 +37,7 @@ LUNCH = TimeWindow.parse("11:00", "12:30")
 
 
 @dataclass(frozen=True)
-class MealBackend:
-    base: Backend
+class MealBackend(AreaBackend):
     canteens: CanteenRepository
     orders: MealOrderRepository
     routes: MealRouteRepository
@@ -156,14 +156,14 @@ def test_the_fan_out_and_an_officials_read_answer_the_same_on_both(meals: MealBa
     backend's run is the same test with the other parameter)."""
     meals.canteens.replace_canteens([a_canteen(1), a_canteen(2, "D02", "S002")])
     tick = NightlyTick(scheduled_time=NOW, plan_date=DAY, district_ids=["D02"])
-    sent = fan_out(tick, "run-1", MealFanOut(meals.canteens, meals.meal_jobs))
+    sent = fan_out(tick, "run-1", meals.ports(MealFanOut))
     assert (sent.jobs, [j.canteen_id for j in meals.queued()]) == (1, ["K002"])
 
     home = Community("C0002", "社区", "S002", "街道", "D02", "区", GeoPoint(41.8, 123.4), 400)
     meals.base.communities.save_communities([home])
     document = {"canteen_id": "K002", "routes": []}
     meals.routes.save_canteen_day(CanteenDayRoutes("K002", DAY, "D02", "S002", document), NOW)
-    reading = MealRouteReading(meals.routes, meals.base.scopes)
+    reading = meals.ports(MealRouteReading)
     district = Caller("d", Role.DISTRICT_OFFICIAL, "D02")
     assert canteen_routes(district, "K002", DAY, reading) == {
         **document,
