@@ -1,7 +1,8 @@
 """Outcomes recorded from the steward's route: each stop carries what a visit record takes
-from its elder, the container keeps the route, and an outcome on it reads no elder; an elder
-changed since the plan is read again and recorded as stored. The steward's read and the
-exports never show those facts."""
+from its elder, the container keeps the route, and an outcome on it reads no elder and no
+steward (the route says the community served that day); an elder changed since the plan is
+read again and recorded as stored. The steward's read and the exports never show those
+facts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from careroute.adapters.memory import MemoryElders, MemoryReadAudit, MemoryStewa
 from careroute.adapters.memory_visits import MemoryRoutes, MemoryVisits, what_a_visit_takes
 from careroute.domain.access import Caller, Role
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Elder, Tier
+from careroute.domain.vocabulary import CHINA_TZ, Elder, Steward, Tier
 from careroute.messages.visits import VisitRequest
 from careroute.planning.stop_elder import ELDER_FACTS, elder_on_stop
 from careroute.service_layer import container_cache
@@ -61,6 +62,16 @@ class CountedRoutes(MemoryRoutes):
         return super().find_route(steward_id, day)
 
 
+class CountedStewards(MemoryStewards):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
+        self.reads += 1
+        return super().get_steward(steward_id, consistent)
+
+
 @pytest.fixture
 def route() -> dict[str, Any]:
     day = plan_day(a_community(), STEWARD, [WEEKLY, FORTNIGHTLY, OFF_ROUTE], TUESDAY, POLICY)
@@ -75,7 +86,7 @@ def ports(route: dict[str, Any]) -> VisitRecording:
     stored = MemoryElders()
     stored.save_elders([WEEKLY, FORTNIGHTLY, OFF_ROUTE])
     elders = CountedElders(stored)
-    recording = VisitRecording(MemoryStewards(), elders, CountedRoutes(), MemoryVisits(stored))
+    recording = VisitRecording(CountedStewards(), elders, CountedRoutes(), MemoryVisits(stored))
     recording.stewards.save_stewards([STEWARD])
     recording.routes.save_route(route)
     return recording
@@ -132,6 +143,32 @@ def test_a_route_the_steward_read_costs_an_outcome_no_read_at_all(
     record_visit(outcome(WEEKLY), "key-weekly-2", NOW, POLICY, ports)
     assert isinstance(ports.elders, CountedElders) and isinstance(ports.routes, CountedRoutes)
     assert (ports.routes.reads, sum(ports.elders.reads.values())) == (1, 0)
+
+
+def test_outcomes_on_a_route_read_no_steward_and_a_day_without_one_reads_it(
+    ports: VisitRecording,
+) -> None:
+    """Given a steward's outcomes half an hour apart (longer than any steward cache keeps),
+    when the day has a route, then the route's community serves and the steward is never
+    read; on a day without a route the steward is read for their community."""
+    for minutes_ago, elder in ((120, WEEKLY), (90, FORTNIGHTLY), (60, OFF_ROUTE)):
+        record_visit(outcome(elder, minutes_ago), f"key-day-{minutes_ago}", NOW, POLICY, ports)
+    assert isinstance(ports.stewards, CountedStewards) and ports.stewards.reads == 0
+    day_off = outcome(WEEKLY, 60 * 24)
+    record, created = record_visit(day_off, "key-day-before", NOW, POLICY, ports)
+    assert created and record.community_id == WEEKLY.community_id
+    assert ports.stewards.reads == 1
+
+
+def test_a_steward_moved_since_the_plan_records_the_days_route_as_planned(
+    ports: VisitRecording,
+) -> None:
+    """Given a steward moved to another community after the night's plan, when they record
+    an elder on the day's route, then the visit is recorded in the route's community (the
+    elder's), checked against the stored elder as any other."""
+    ports.stewards.save_stewards([replace(STEWARD, community_id="C-ELSEWHERE")])
+    record, created = record_visit(outcome(WEEKLY), "key-moved-1", NOW, POLICY, ports)
+    assert created and record.community_id == WEEKLY.community_id and record.tier is Tier.T1
 
 
 def test_an_elder_changed_since_the_plan_is_recorded_as_stored_and_read_once(

@@ -1,6 +1,7 @@
 """The elders on stewards' routes of a day as the route's stops carry them
 (`planning.stop_elder`), kept per container: a steward's outcomes are recorded from the route,
-one write each, instead of a read of each elder and then the write.
+one write each, instead of a read of each elder and then the write. The route also says which
+community the steward serves that day, so an outcome needs no read of the steward either.
 
 A route is kept when its steward reads it (the morning's page) or, failing that, read at the
 steward's first outcome of the day in the container. A kept copy may be stale (the elder
@@ -28,9 +29,11 @@ reads its elder, an elder changed since is read again at its next outcome)."""
 
 class RouteElders:
     """The elders on one route, made from its stops when first asked for (the steward's read
-    of the route pays nothing for them)."""
+    of the route pays nothing for them), and the community the route serves (None: no
+    route that day)."""
 
-    def __init__(self, stops: list[dict[str, Any]]) -> None:
+    def __init__(self, stops: list[dict[str, Any]], community_id: str | None = None) -> None:
+        self.community_id = community_id
         self._stops = {(s["community_id"], s["elder_id"]): s for s in stops if ELDER_FACTS in s}
         self._read: dict[tuple[str, str], Elder] = {}
 
@@ -56,7 +59,8 @@ _kept: KeyedContainerCache[tuple[str, str], RouteElders] = KeyedContainerCache(
 
 def keep_route(document: Mapping[str, Any]) -> None:
     """Keep the elders of a route document just read."""
-    _kept.put((document["steward_id"], document["date"]), RouteElders(document["stops"]))
+    elders = RouteElders(document["stops"], document["community_id"])
+    _kept.put((document["steward_id"], document["date"]), elders)
 
 
 def route_elders(routes: RouteRepository, steward_id: str, day: date) -> RouteElders:
@@ -65,6 +69,8 @@ def route_elders(routes: RouteRepository, steward_id: str, day: date) -> RouteEl
 
     def read() -> RouteElders:
         document = routes.find_route(steward_id, day)
-        return RouteElders([] if document is None else document["stops"])
+        if document is None:
+            return RouteElders([])
+        return RouteElders(document["stops"], document["community_id"])
 
     return _kept.get((steward_id, day.isoformat()), read)

@@ -3,8 +3,10 @@
 The record takes the elder's scopes and tier from the elder as read: from the steward's route
 of the day, kept by the container (`route_elders`), or for an elder not on it from the
 elders' table (perhaps a cache). The write stores it only while the stored elder is still so,
-and a stale copy is read again and the record made anew (`save_visit_as_read`). One
-conditional write is then the whole request when the route and the steward are kept."""
+and a stale copy is read again and the record made anew (`save_visit_as_read`). The steward's
+community that day is the route's (the steward is read only on a day without a route), so one
+conditional write is the whole request once the route is kept, however far apart a steward's
+outcomes come."""
 
 from __future__ import annotations
 
@@ -96,17 +98,17 @@ def record_visit(
         raise ValidationError("visited_at is in the future")
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
-    steward = ports.stewards.get_steward(request.steward_id)
+    steward_id = request.steward_id
     local_day = china_date(request.visited_at)
-    # Elders are keyed by community: a steward reaches elders of their own community, and an
-    # absent neighbour's elders only where that day's route gave them as cover stops.
-    community_id = request.community_id or steward.community_id
-    if community_id != steward.community_id:
-        require_cover_stop(
-            ports.routes, steward.steward_id, local_day, community_id, request.elder_id
-        )
+    on_route = route_elders(ports.routes, steward_id, local_day)
+    home = on_route.community_id or ports.stewards.get_steward(steward_id).community_id
+    # Elders are keyed by community: a steward reaches elders of the community they serve
+    # that day, and an absent neighbour's elders only where that day's route gave them as
+    # cover stops.
+    community_id = request.community_id or home
+    if community_id != home:
+        require_cover_stop(ports.routes, steward_id, local_day, community_id, request.elder_id)
     fingerprint = request_fingerprint(request)
-    on_route = route_elders(ports.routes, steward.steward_id, local_day)
     for read in range(ELDER_READS):
         # First the route's copy or a cache; after a failed check, the table, kept in the
         # route's place so that the elder's next outcome here is one write again.
