@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ CLOCK_SKEW_SECONDS = 30
 """How far apart the issuing and the checking process's clocks may be."""
 REFRESH_TOKEN_DAYS = 30
 """Cognito's default lifetime of a refresh token."""
+SIGNED_TOKENS_KEPT = 1_000
+"""Tokens whose verified signature the issuer keeps (a phone sends its token with every
+request): a token verified once verifies always, so only its claims are checked again."""
 
 
 def _now() -> int:
@@ -78,6 +82,8 @@ class DevIssuer:
             exp={"essential": True},
             sub={"essential": True},
         )
+        self._signed: dict[str, dict[str, Any]] = {}
+        self._signed_lock = threading.Lock()
 
     def token(
         self,
@@ -125,10 +131,21 @@ class DevIssuer:
         return claims if claims is not None and claims.get("token_use") == "refresh" else None
 
     def claims_of(self, token: str) -> dict[str, Any] | None:
-        """The claims of a token signed by this issuer, for it, and not expired."""
+        """The claims of a token signed by this issuer, for it, and not expired: the
+        signature is verified once per token (`SIGNED_TOKENS_KEPT`), the claims every call."""
+        with self._signed_lock:
+            claims = self._signed.get(token)
         try:
-            decoded = jwt.decode(token, self.key, algorithms=["RS256"])
-            self._claims.validate(decoded.claims)
+            if claims is None:
+                claims = dict(jwt.decode(token, self.key, algorithms=["RS256"]).claims)
+                self._keep_signed(token, claims)
+            self._claims.validate(claims)
         except (JoseError, ValueError):
             return None
-        return dict(decoded.claims)
+        return dict(claims)
+
+    def _keep_signed(self, token: str, claims: dict[str, Any]) -> None:
+        with self._signed_lock:
+            if len(self._signed) >= SIGNED_TOKENS_KEPT:
+                del self._signed[next(iter(self._signed))]
+            self._signed[token] = claims
