@@ -17,12 +17,15 @@ clock on the routes' day (from 10:00 China time, when a steward posts outcomes),
 - requests/second of each with 8 concurrent clients (bounded number of requests);
 - with `--breakdown`, afterwards, where a POST's time goes, each made in turn: over HTTP, in
   this process through the pump (the token check and the handler, no HTTP server), the
-  transaction the handler sends made with boto3, and the raw PutItem.
+  transaction the handler sends made with boto3, and the raw PutItem;
+- with `--cpu`, last, the CPU time a request costs this process (client, HTTP server,
+  handler) and the moto server, for each kind made in a block with the log delivery paused:
+  a ratio that a busy machine's waits do not move, beside the wall-time ones.
 
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
 
-    .venv/bin/python benchmarks/api_latency.py [--requests 300] [--breakdown]
+    .venv/bin/python benchmarks/api_latency.py [--requests 300] [--breakdown] [--cpu]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -74,6 +78,41 @@ def in_turn(n: int, calls: Mapping[str, Callable[[int], None]]) -> dict[str, lis
         for name, call in calls.items():
             timings[name].append(elapsed_ms(call, i))
     return timings
+
+
+def moto_server_pid() -> int:
+    """The local moto server: the child process of this one running careroute_local.moto_server."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if parent == str(os.getpid()) and b"careroute_local.moto_server" in command:
+            return int(entry.name)
+    raise RuntimeError("no local moto server runs under this process")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_call(
+    n: int, calls: Mapping[str, Callable[[int], None]], moto_pid: int
+) -> dict[str, tuple[float, float]]:
+    """CPU ms per call of each of `calls`, made `n` times in a block: (this process, moto)."""
+    spent: dict[str, tuple[float, float]] = {}
+    for name, call in calls.items():
+        here, there = time.process_time(), cpu_seconds(moto_pid)
+        for i in range(n):
+            call(i)
+        here, there = time.process_time() - here, cpu_seconds(moto_pid) - there
+        spent[name] = (here * 1000 / n, there * 1000 / n)
+    return spent
 
 
 def sent_transaction(stack: LocalStack, post: Callable[[int], None]) -> dict[str, Any]:
@@ -146,6 +185,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--breakdown", action="store_true", help="where a POST's time goes")
+    parser.add_argument("--cpu", action="store_true", help="CPU per request, each side")
     args = parser.parse_args()
     load_at_start = os.getloadavg()
     today, city = heping_today(scale=0.05)
@@ -299,9 +339,21 @@ def main() -> None:
                     "raw conditional PutItem": put_raw,
                 },
             )
-        server.shutdown()
         stop_delivery.set()
         delivery.join()
+        cpu: dict[str, tuple[float, float]] = {}
+        if args.cpu:
+            cpu = cpu_per_call(
+                n,
+                {
+                    "POST outcome over HTTP": post_http,
+                    "raw conditional PutItem": put_raw,
+                    "GET route over HTTP": get_http,
+                    "raw GetItem": get_raw,
+                },
+                moto_server_pid(),
+            )
+        server.shutdown()
         pump.deliver_logs()
         audited = route_reads_stored(stack, route["community_id"])
 
@@ -312,6 +364,7 @@ def main() -> None:
                for s in r["stops"])
     )  # fmt: skip
     route_reads = 20 + n + args.clients * (total // args.clients) + mornings_here
+    route_reads += n if cpu else 0
     loads = (load_at_start, os.getloadavg())
     print(
         "load average at start, at end: "
@@ -344,6 +397,17 @@ def main() -> None:
         for name, timings in breakdown.items():
             p50, p99 = percentile(timings, 0.5) or 0.0, percentile(timings, 0.99) or 0.0
             print(f"| {name} | {p50:.2f} | {p99:.2f} | {p50 / raw_p50:.2f}x |")
+    if cpu:
+        print(f"CPU per request ({n} of each in a block, log delivery paused), ms:")
+        print("| call | this process | moto server | both | both / raw call's |")
+        print("|---|---:|---:|---:|---:|")
+        raw_of = {
+            "POST outcome over HTTP": "raw conditional PutItem",
+            "GET route over HTTP": "raw GetItem",
+        }
+        for name, (here, there) in cpu.items():
+            both, raw = here + there, sum(cpu[raw_of.get(name, name)])
+            print(f"| {name} | {here:.2f} | {there:.2f} | {both:.2f} | {both / raw:.2f}x |")
     print(f"audit: {audited} route reads stored for {route_reads} route reads made")
     if audited != route_reads:
         raise SystemExit("a route read is missing from the audit")
