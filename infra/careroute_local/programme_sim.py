@@ -122,11 +122,9 @@ class ProgrammeDays:
         """Each elder's status in the programmes' registry (what the engine set last)."""
         self.seen_visits = 0
         """How many of the engine's recorded visits were read already."""
-        elders = self.beds.elders
-        self.assessments = AssessmentDays(
-            city, policy, elders, memory_stewards(city), seed, city_seed, first
-        )
-        self.claims = ClaimDays(city, policy, elders, memory_stewards(city), seed, first)
+        elders, stewards = self.beds.elders, memory_stewards(city)  # one copy for every programme
+        self.assessments = AssessmentDays(city, policy, elders, stewards, seed, city_seed, first)
+        self.claims = ClaimDays(city, policy, elders, stewards, seed, first)
         self.inspections = (
             MemoryInspectionDays(city, policy, city_seed, seed, first)
             if memory_inspections
@@ -145,10 +143,10 @@ class ProgrammeDays:
         self.stewards = steward_of_community(city)
         self.lunch = LunchBooking(
             MemoryMealBookings(MemoryMealOrders()),
-            canteens, ports.elders, memory_stewards(city), ports.scopes,
+            canteens, ports.elders, stewards, ports.scopes,
         )  # fmt: skip
         self.care = DayCareKeeping(
-            MemoryDayCare(), facilities, ports.elders, memory_stewards(city), ports.scopes
+            MemoryDayCare(), facilities, ports.elders, stewards, ports.scopes
         )
         quota, plans = MemoryQuota(), MemoryDayPlans()
         self.hours = HourKeeping(MemoryOrders(quota, plans), ports.visits, ports.communities,
