@@ -388,7 +388,9 @@ def markdown(
         f"{v.get('misses_previous_month', 0):,}",
         f'- misses whose elder has an "unreachable" ticket (the street office was asked to '
         f"find them): {v.get('misses_with_unreachable_ticket', 0):,}, of ours "
-        f"{v.get('misses_ours_with_unreachable_ticket', 0):,} of {v.get('misses_ours', 0):,}",
+        f"{v.get('misses_ours_with_unreachable_ticket', 0):,} of {v.get('misses_ours', 0):,}; "
+        f"due and never visited: {v.get('due_unvisited', 0):,}, with that ticket "
+        f"{v.get('due_unvisited_with_unreachable_ticket', 0):,}",
         _forecast_line(report.get("forecast", {})),
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),

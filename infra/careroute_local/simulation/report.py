@@ -63,6 +63,12 @@ def build_report(
     ours = sum(1 for m in misses if not excused(m["cause"]))
     # misses whose elder the street office was asked to find (an "unreachable" ticket)
     flagged = [m for m in misses if m["elder_id"] in run.unreachable_elders]
+    # due this month and never visited: what the coverage rate counts as missed
+    unvisited = [
+        m
+        for m in misses
+        if m["kind"] == MissKind.MONTHLY.value and not m["visited_on"] and not m["away"]
+    ]
     percent = f"{everyone.percent:.2f} %" if everyone.percent is not None else "—"
     judged = "the monthly rule" if config.last == month_bounds(config.month)[1] else "cadence only"
     if not checks["passed"]:
@@ -149,6 +155,10 @@ def build_report(
             "misses_with_unreachable_ticket": len(flagged),
             "misses_ours_with_unreachable_ticket": sum(
                 1 for m in flagged if not excused(m["cause"])
+            ),
+            "due_unvisited": len(unvisited),
+            "due_unvisited_with_unreachable_ticket": sum(
+                1 for m in unvisited if m["elder_id"] in run.unreachable_elders
             ),
             "checks_passed": checks["passed"],
         },
