@@ -56,14 +56,13 @@ def one_day(
 
     # 2. The morning: discharges and sickness.
     sim_clock.set(at(day, MORNING))
+    t_cover = time.perf_counter()
     discharged = _discharge(run, engine, day)
     sick_today = _fall_sick(run, engine, day)
     stats.sick_stewards = len(sick_today)
-    covering = 0.0
     if sick_today or discharged:  # re-plans: neighbours covering the sick, elders back home
-        t_cover = time.perf_counter()
         engine.solve()
-        covering = time.perf_counter() - t_cover
+    covering = time.perf_counter() - t_cover
 
     # 3. The stewards' day.
     status_changes: list[tuple[str, str, ElderStatus]] = []
@@ -171,6 +170,10 @@ def _fall_sick(run: Run, engine: Engine, day: date) -> set[str]:
                 f"PUT /stewards/{{id}}/leave answered {status}: sick days are not known to "
                 f"the planner ({error_text(payload)})"
             )
+        # The queue's consumer re-plans the helpers within seconds of each sick call, long
+        # before the next call of the morning: a helper who calls in sick later hands on
+        # the cover its route then holds.
+        engine.solve()
     return sick_today
 
 
