@@ -18,7 +18,7 @@ from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import BEDS_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.bed_visits import BedVisit, BedVisitOutcome
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import china_date
 
 CELLS: dict[str, Cell] = {
@@ -49,13 +49,7 @@ def _read(row: Row, known: Known) -> BedVisit | None:
         row.error("minutes", "must be 0 when nobody was home (no service delivered)")
     if not row.ok or bed is None:
         return None
-    return BedVisit(
-        **cells,
-        bed_id=bed.bed_id,
-        elder_id=bed.elder_id,
-        provider_id=bed.provider_id,
-        **scope_ids(bed),
-    )
+    return BedVisit(**cells, bed_id=bed.bed_id, provider_id=bed.provider_id, **elder_scope_ids(bed))
 
 
 BED_VISITS_COLUMNS = (
