@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from careroute_local.simulation.causes import excused
+from tests.built_once import built_once
 from tests.e2e.cli import careroute
 
 
@@ -34,18 +36,23 @@ class Simulation:
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory: pytest.TempPathFactory) -> Simulation:
     """Two Heping communities, Tuesday 1 to Friday 4 December; half the daily batches are
-    sent twice (a phone retrying with the same idempotency keys)."""
-    cwd = tmp_path_factory.mktemp("simulation")
+    sent twice (a phone retrying with the same idempotency keys). Simulated once for the
+    whole run (both test workers read the same folder)."""
+    cwd = built_once(tmp_path_factory, "simulation", simulate)
     out = cwd / "report"
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    return Simulation(out, report, int((cwd / "exit_code").read_text("utf-8")))
+
+
+def simulate(cwd: Path) -> None:
     result = careroute(
         "simulate", "--month", "2026-12", "--days", "4", "--seed", "3",
-        "--districts", "Heping", "--scale", "0.01", "--resend", "0.5", "--out", str(out),
+        "--districts", "Heping", "--scale", "0.01", "--resend", "0.5", "--out", str(cwd / "report"),
         cwd=cwd,
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr
     assert "day 2026-12-04: planned" in result.stderr
-    report = json.loads((out / "report.json").read_text("utf-8"))
-    return Simulation(out, report, result.returncode)
+    (cwd / "exit_code").write_text(str(result.returncode), "utf-8")
 
 
 def test_the_simulation_writes_the_month_report(
@@ -146,21 +153,17 @@ def test_resent_batches_store_nothing_twice(
 def test_the_offline_check_recomputes_the_report_and_catches_a_changed_counter(
     simulated: Simulation, tmp_path: Path
 ) -> None:
-    out = simulated.out
+    out = shutil.copytree(simulated.out, tmp_path / "report")  # the other tests read the original
     agreed = careroute("simulate", "--check", str(out), cwd=tmp_path)
     assert agreed.returncode == 0, agreed.stderr
     assert "every figure agrees" in agreed.stderr
 
     counters_path = out / "raw" / "counters.json"
-    original = counters_path.read_text("utf-8")
-    counters = json.loads(original)
+    counters = json.loads(counters_path.read_text("utf-8"))
     key = next(k for k in sorted(counters) if k.startswith("city|"))
     counters[key]["visits_made"] += 1  # one visit counted twice by the projector
     counters_path.write_text(json.dumps(counters), "utf-8")
-    try:
-        drifted = careroute("simulate", "--check", str(out), cwd=tmp_path)
-    finally:
-        counters_path.write_text(original, "utf-8")
+    drifted = careroute("simulate", "--check", str(out), cwd=tmp_path)
     assert drifted.returncode == 1
     assert "visits_made: checker" in drifted.stderr
 

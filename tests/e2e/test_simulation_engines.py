@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.built_once import built_once
 from tests.conftest import cli_environment
 from tests.e2e.cli import careroute
 
@@ -30,6 +31,7 @@ MONTH = (
 """One solver process each: the router stops on a solution limit but also on a time cap, and
 two solver processes of each run besides the other tests make a capped search (and a route
 that differs) likelier on a busy machine."""
+ENGINES = ("stack", "memory")
 SAME_FILES = (
     "coverage.csv",
     "misses.csv",
@@ -55,15 +57,17 @@ SAME_FIGURES = (
 
 @pytest.fixture(scope="module")
 def months(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each engine's report folder for the same month and seed."""
-    cwd = tmp_path_factory.mktemp("engines")
-    folders: dict[str, Path] = {}
-    for engine in ("stack", "memory"):
+    """Each engine's report folder for the same month and seed (simulated once for the whole
+    run: both test workers read the same folders)."""
+    cwd = built_once(tmp_path_factory, "engines", simulate_on_both_engines)
+    return {engine: cwd / engine for engine in ENGINES}
+
+
+def simulate_on_both_engines(cwd: Path) -> None:
+    for engine in ENGINES:
         out = cwd / engine
         result = careroute(*MONTH, "--days", "3", "--engine", engine, "--out", str(out), cwd=cwd)
         assert result.returncode in (0, 1), result.stderr
-        folders[engine] = out
-    return folders
 
 
 def _report(folder: Path) -> dict[str, Any]:
