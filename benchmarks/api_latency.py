@@ -19,8 +19,8 @@ clock on the routes' day (from 10:00 China time, when a steward posts outcomes),
   this process through the pump (the token check and the handler, no HTTP server), the
   transaction the handler sends made with boto3, and the raw PutItem;
 - with `--cpu`, last, the CPU time a request costs this process (client, HTTP server,
-  handler) and the moto server, for each kind made in a block with the log delivery paused:
-  a ratio that a busy machine's waits do not move, beside the wall-time ones.
+  handler) and the moto server, the kinds made in blocks in turn with the log delivery
+  paused: a ratio that a busy machine's waits do not move, beside the wall-time ones.
 
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
@@ -102,17 +102,24 @@ def cpu_seconds(pid: int) -> float:
 
 
 def cpu_per_call(
-    n: int, calls: Mapping[str, Callable[[int], None]], moto_pid: int
+    n: int, calls: Mapping[str, Callable[[int], None]], moto_pid: int, rounds: int = 5
 ) -> dict[str, tuple[float, float]]:
-    """CPU ms per call of each of `calls`, made `n` times in a block: (this process, moto)."""
-    spent: dict[str, tuple[float, float]] = {}
-    for name, call in calls.items():
-        here, there = time.process_time(), cpu_seconds(moto_pid)
-        for i in range(n):
-            call(i)
-        here, there = time.process_time() - here, cpu_seconds(moto_pid) - there
-        spent[name] = (here * 1000 / n, there * 1000 / n)
-    return spent
+    """CPU ms per call of each of `calls`, made `n` times: (this process, moto). The calls go
+    in blocks of n / `rounds`, each kind in turn: the moto server's time is counted in clock
+    ticks, tens of them per block, and a change in the machine's load falls on every kind."""
+    spent = {name: [0.0, 0.0] for name in calls}
+    block = n // rounds
+    for turn in range(rounds):
+        for name, call in calls.items():
+            here, there = time.process_time(), cpu_seconds(moto_pid)
+            for i in range(turn * block, (turn + 1) * block):
+                call(i)
+            spent[name][0] += time.process_time() - here
+            spent[name][1] += cpu_seconds(moto_pid) - there
+    made = block * rounds
+    return {
+        name: (here * 1000 / made, there * 1000 / made) for name, (here, there) in spent.items()
+    }
 
 
 def sent_transaction(stack: LocalStack, post: Callable[[int], None]) -> dict[str, Any]:
@@ -398,7 +405,7 @@ def main() -> None:
             p50, p99 = percentile(timings, 0.5) or 0.0, percentile(timings, 0.99) or 0.0
             print(f"| {name} | {p50:.2f} | {p99:.2f} | {p50 / raw_p50:.2f}x |")
     if cpu:
-        print(f"CPU per request ({n} of each in a block, log delivery paused), ms:")
+        print(f"CPU per request ({n} of each, in blocks in turn, log delivery paused), ms:")
         print("| call | this process | moto server | both | both / raw call's |")
         print("|---|---:|---:|---:|---:|")
         raw_of = {
