@@ -112,7 +112,19 @@ def small_city() -> Registry:
     weeks before TODAY and PLAN_DATE (the eve of the National Day week, the week after it),
     the city is the one the product leaves instead: the same rhythm four weeks earlier, then
     every night planned and walked up to PLAN_DATE (tests/walked_city.py)."""
-    city = generate_city(11, as_of=TODAY, districts=["Heping"], scale=0.05)
+    return heping_city(scale=0.05)
+
+
+@pytest.fixture(scope="session")
+def tiny_city() -> Registry:
+    """Two Heping communities (~260 elders), made as `small_city` is: for the tests whose
+    work grows with every elder of the city (imports and exports of whole data sets, the
+    benefit scan's first run) while what they prove does not."""
+    return heping_city(scale=0.01)
+
+
+def heping_city(scale: float) -> Registry:
+    city = generate_city(11, as_of=TODAY, districts=["Heping"], scale=scale)
     start = TODAY - WARM_UP
     if not any(start <= day < PLAN_DATE for day in PACKAGE_HOLIDAYS):
         return city
@@ -164,6 +176,12 @@ def city_snapshot_name(city: Registry) -> str:
 def loaded_stack(session_pump: EventPump, small_city: Registry) -> EventPump:
     """A reset stack with the small city imported (as `careroute data import` does)."""
     return load_city(session_pump, small_city)
+
+
+@pytest.fixture
+def tiny_stack(session_pump: EventPump, tiny_city: Registry) -> EventPump:
+    """A reset stack with the tiny city imported."""
+    return load_city(session_pump, tiny_city)
 
 
 def nightly_tick_time(plan_date: date) -> datetime:

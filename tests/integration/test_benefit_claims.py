@@ -29,10 +29,10 @@ def step(
 
 
 def test_a_notified_allowance_is_applied_approved_the_same_day_and_paid(
-    loaded_stack: EventPump, small_city: Registry
+    tiny_stack: EventPump, tiny_city: Registry
 ) -> None:
-    pump = loaded_stack
-    elder = next(e for e in small_city.elders if e.status is ElderStatus.ACTIVE)
+    pump = tiny_stack
+    elder = next(e for e in tiny_city.elders if e.status is ElderStatus.ACTIVE)
     turning = replace(elder, birth_date=TODAY.replace(year=TODAY.year - 100))
     registry.save_elders([turning])
     report = pump.fire_schedule("EligibilityFunction", tick(TODAY))
@@ -42,7 +42,7 @@ def test_a_notified_allowance_is_applied_approved_the_same_day_and_paid(
     again = pump.fire_schedule("EligibilityFunction", tick(TODAY))
     assert again["claims_opened"] == 0
 
-    steward = next(s for s in small_city.stewards if s.community_id == turning.community_id)
+    steward = next(s for s in tiny_city.stewards if s.community_id == turning.community_id)
     bad = step(pump, "steward", steward.steward_id, cid, {"step": "apply", "month": "May"})
     assert bad.status == 422 and "month" in bad.json()["error"]["message"]
     wrong = step(pump, "steward", steward.steward_id, cid, {"step": "approve"})

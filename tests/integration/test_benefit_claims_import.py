@@ -23,23 +23,23 @@ from tests.unit.test_benefit_claims_csv import FILE, claims_of_every_status
 
 
 @pytest.fixture
-def city_dir(small_city: Registry, tmp_path: Path) -> Path:
-    """The small city's registry and a claim of each status."""
-    data = DataSets(benefit_claims=claims_of_every_status(small_city))
-    return city_files(tmp_path / "city", small_city, data)
+def city_dir(tiny_city: Registry, tmp_path: Path) -> Path:
+    """The tiny city's registry and a claim of each status."""
+    data = DataSets(benefit_claims=claims_of_every_status(tiny_city))
+    return city_files(tmp_path / "city", tiny_city, data)
 
 
 def test_claims_export_import_export_is_byte_identical(
-    loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
+    first = round_trip(city_dir, tmp_path, history_date(tiny_city).isoformat())
     assert len(given_lines_exported(city_dir, first, FILE)) == 6
 
 
 def test_a_rejected_claims_file_writes_nothing(
-    loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city).isoformat()
+    as_of = history_date(tiny_city).isoformat()
     last = len(load_rows(city_dir, FILE))
     before = refused_writes_nothing(city_dir, tmp_path, as_of, FILE, last, {"status": "pending"})
     good = load_rows(city_dir, FILE)[1][0]

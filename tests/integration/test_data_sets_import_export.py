@@ -21,15 +21,15 @@ from tests.integration.data_commands import (
 
 
 @pytest.fixture
-def city_dir(small_city: Registry, tmp_path: Path) -> Path:
-    """The small city's registry and every synthetic data set, as `data generate` writes."""
-    return city_files(tmp_path / "city", small_city, synthetic(small_city))
+def city_dir(tiny_city: Registry, tmp_path: Path) -> Path:
+    """The tiny city's registry and every synthetic data set, as `data generate` writes."""
+    return city_files(tmp_path / "city", tiny_city, synthetic(tiny_city))
 
 
 def test_export_import_export_of_every_data_set_is_byte_identical(
-    loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
+    first = round_trip(city_dir, tmp_path, history_date(tiny_city).isoformat())
     for spec in FILES:
         if (city_dir / spec.name).is_file():  # beds and bookings: the stack's own, below
             assert first[spec.name] == (city_dir / spec.name).read_bytes(), spec.name
@@ -37,9 +37,9 @@ def test_export_import_export_of_every_data_set_is_byte_identical(
 
 
 def test_a_rejected_import_writes_nothing(
-    loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city).isoformat()
+    as_of = history_date(tiny_city).isoformat()
     rows = load_rows(city_dir, "devices.csv")
     watch = next(n for n, row in enumerate(rows, 1) if "smart_watch" in row)
     bad = {"kind": "toaster"}

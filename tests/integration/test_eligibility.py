@@ -32,9 +32,9 @@ def crossings(elders: list[Elder], on: date) -> set[tuple[str, str]]:
     return {p for e in active for p in rules(e, on) - rules(e, on - timedelta(days=1))}
 
 
-def test_an_elder_turning_90_is_found_once(loaded_stack: EventPump, small_city: Registry) -> None:
-    pump = loaded_stack
-    active = [e for e in small_city.elders if e.status is ElderStatus.ACTIVE]
+def test_an_elder_turning_90_is_found_once(tiny_stack: EventPump, tiny_city: Registry) -> None:
+    pump = tiny_stack
+    active = [e for e in tiny_city.elders if e.status is ElderStatus.ACTIVE]
     # a scan day on which nobody else in the city crosses a threshold
     scan_day = next(
         TODAY + timedelta(days=d) for d in range(1, 366)
@@ -83,14 +83,14 @@ def test_an_elder_turning_90_is_found_once(loaded_stack: EventPump, small_city: 
 
 
 def test_a_lost_task_is_restored_without_a_second_ticket(
-    loaded_stack: EventPump, small_city: Registry
+    tiny_stack: EventPump, tiny_city: Registry
 ) -> None:
     """A crash between the ticket and the task (or a re-import wiping the task): the next run
     adds the task again and opens no second ticket."""
-    pump = loaded_stack
+    pump = tiny_stack
     first = pump.fire_schedule("EligibilityFunction", tick(TODAY))
     elder = next(
-        e for e in small_city.elders
+        e for e in tiny_city.elders
         if e.status is ElderStatus.ACTIVE and BENEFITS.qualifying(e, TODAY)
     )  # fmt: skip
     registry.save_elders([elder])  # re-import: the tasks are gone

@@ -85,31 +85,31 @@ def served_orders(city: Registry) -> tuple[OrderHistory, ...]:
 
 
 @pytest.fixture
-def stack(session_pump: EventPump, small_city: Registry) -> EventPump:
-    """A reset stack: the small city and its synthetic providers (the orders' ones)."""
-    return with_market(session_pump, small_city)
+def stack(session_pump: EventPump, tiny_city: Registry) -> EventPump:
+    """A reset stack: the tiny city and its synthetic providers (the orders' ones)."""
+    return with_market(session_pump, tiny_city)
 
 
 @pytest.fixture
-def city_dir(stack: EventPump, small_city: Registry, tmp_path: Path) -> Path:
-    """The small city's registry and its served orders, with the minutes served."""
-    given = served_orders(small_city)
+def city_dir(stack: EventPump, tiny_city: Registry, tmp_path: Path) -> Path:
+    """The tiny city's registry and its served orders, with the minutes served."""
+    given = served_orders(tiny_city)
     minutes = (120, 90, 72, 0)
     data = DataSets(orders=tuple(
         OrderHistory(replace(h.order, served_minutes=m), h.events)
         for h, m in zip(given, minutes, strict=True)
     ))  # fmt: skip
-    return city_files(tmp_path / "city", small_city, data)
+    return city_files(tmp_path / "city", tiny_city, data)
 
 
 def test_imported_served_orders_count_in_the_ledger_read_over_the_api(
-    stack: EventPump, small_city: Registry, city_dir: Path
+    stack: EventPump, tiny_city: Registry, city_dir: Path
 ) -> None:
     """Given a CSV of last month's served orders, when it is imported and the city admin reads
     that month's service hours, then each served order is a line of the ledger with the
     minutes served (a free cleaning of 120, a self-paid one of 90, a free bathing of 72),
     the month's totals grow by them, and importing the file again changes nothing."""
-    month = f"{served_day(small_city):%Y-%m}"
+    month = f"{served_day(tiny_city):%Y-%m}"
     admin = bearer(stack, "city_admin")
     query = f"scope=city&month={month}"
 
@@ -119,11 +119,11 @@ def test_imported_served_orders_count_in_the_ledger_read_over_the_api(
         return got.body
 
     before = json.loads(read("/oversight/service-hours"))
-    as_of = history_date(small_city).isoformat()
+    as_of = history_date(tiny_city).isoformat()
     main(["data", "import", "--dir", str(city_dir), "--as-of", as_of])
     after = json.loads(read("/oversight/service-hours"))
     ledger = read("/oversight/service-hours/export").decode().splitlines()
-    given = served_orders(small_city)
+    given = served_orders(tiny_city)
     expected = []
     for history, programme, minutes, hours in zip(
         given, ("free_hours", "self_paid", "free_hours"), (120, 90, 72), ("2.00", "1.50", "1.20"),
@@ -144,30 +144,30 @@ def test_imported_served_orders_count_in_the_ledger_read_over_the_api(
 
 
 def test_orders_export_import_export_is_byte_identical(
-    stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
+    first = round_trip(city_dir, tmp_path, history_date(tiny_city).isoformat())
     assert len(given_lines_exported(city_dir, first, FILE)) == 4
 
 
 def test_a_rejected_orders_file_writes_nothing(
-    stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city).isoformat()
+    as_of = history_date(tiny_city).isoformat()
     unknown = {"provider_id": "hp-nowhere"}
     before = refused_writes_nothing(city_dir, tmp_path, as_of, FILE, 2, unknown)
     assert load_rows(city_dir, FILE)[2][0].encode() not in before[FILE]  # nor the good rows
 
 
 def test_a_generated_history_imports_into_the_stack(
-    session_pump: EventPump, small_city: Registry, tmp_path: Path
+    session_pump: EventPump, tiny_city: Registry, tmp_path: Path
 ) -> None:
     """`data generate`'s orders and benefit claims (with the market they name) pass every
     check of `data import` and are all stored."""
-    load_city(session_pump, small_city)
-    as_of = history_date(small_city)
+    load_city(session_pump, tiny_city)
+    as_of = history_date(tiny_city)
     policy = load_policy()
-    generated = with_history(synthetic(small_city), small_city, 11, as_of, policy)
+    generated = with_history(synthetic(tiny_city), tiny_city, 11, as_of, policy)
     market = DataSets(
         providers=generated.providers,
         service_workers=generated.service_workers,
@@ -175,7 +175,7 @@ def test_a_generated_history_imports_into_the_stack(
         orders=generated.orders,
         benefit_claims=generated.benefit_claims,
     )
-    source = city_files(tmp_path / "city", small_city, market)
+    source = city_files(tmp_path / "city", tiny_city, market)
     main(["data", "import", "--dir", str(source), "--as-of", as_of.isoformat()])
     exported = export(tmp_path / "out", as_of.isoformat())
     for name, items in ((FILE, market.orders), ("benefit_claims.csv", market.benefit_claims)):

@@ -22,25 +22,25 @@ from tests.unit.test_programme_data_csv import NEW_FILES, with_programmes
 
 
 @pytest.fixture
-def city_dir(small_city: Registry, tmp_path: Path) -> Path:
-    """The small city's registry and data sets, with its beds and bookings."""
-    data = with_programmes(small_city, synthetic(small_city), TODAY)
-    return city_files(tmp_path / "city", small_city, data)
+def city_dir(tiny_city: Registry, tmp_path: Path) -> Path:
+    """The tiny city's registry and data sets, with its beds and bookings."""
+    data = with_programmes(tiny_city, synthetic(tiny_city), TODAY)
+    return city_files(tmp_path / "city", tiny_city, data)
 
 
 def test_beds_and_bookings_export_import_export_is_byte_identical(
-    loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    first = round_trip(city_dir, tmp_path, history_date(small_city).isoformat())
+    first = round_trip(city_dir, tmp_path, history_date(tiny_city).isoformat())
     for file in NEW_FILES:
         assert len(load_rows(city_dir, file)) > 2, file
         assert first[file] == (city_dir / file).read_bytes(), file
 
 
 def test_a_rejected_bed_file_writes_nothing(
-    loaded_stack: EventPump, small_city: Registry, city_dir: Path, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city).isoformat()
+    as_of = history_date(tiny_city).isoformat()
     last = len(load_rows(city_dir, "home_care_beds.csv"))
     bad = {"status": "lost"}
     refused_writes_nothing(city_dir, tmp_path, as_of, "home_care_beds.csv", last, bad)

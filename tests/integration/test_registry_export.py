@@ -12,15 +12,13 @@ from tests.conftest import history_date
 
 
 def test_export_writes_back_exactly_the_registry_that_was_imported(
-    loaded_stack: EventPump, small_city: Registry, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city)
+    as_of = history_date(tiny_city)
     main(["data", "export", "--dir", str(tmp_path), "--as-of", as_of.isoformat()])
     exported = read_registry(tmp_path, as_of=as_of)
-    assert sorted(exported.communities, key=lambda c: c.community_id) == list(
-        small_city.communities
-    )
-    assert sorted(exported.stewards, key=lambda s: s.steward_id) == list(small_city.stewards)
+    assert sorted(exported.communities, key=lambda c: c.community_id) == list(tiny_city.communities)
+    assert sorted(exported.stewards, key=lambda s: s.steward_id) == list(tiny_city.stewards)
     assert sorted(exported.elders, key=lambda e: e.elder_id) == sorted(
-        small_city.elders, key=lambda e: e.elder_id
+        tiny_city.elders, key=lambda e: e.elder_id
     )

@@ -15,16 +15,16 @@ from tests.conftest import history_date
 
 
 def test_an_export_for_amap_is_in_gcj02_and_imports_back_to_the_stored_points(
-    loaded_stack: EventPump, small_city: Registry, tmp_path: Path
+    tiny_stack: EventPump, tiny_city: Registry, tmp_path: Path
 ) -> None:
-    as_of = history_date(small_city)
+    as_of = history_date(tiny_city)
     main(["data", "export", "--dir", str(tmp_path), "--as-of", as_of.isoformat(), "--crs", "gcj02"])
     with (tmp_path / "elders.csv").open(encoding="utf-8", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     assert header[-1] == "crs" and {row[-1] for row in rows} == {"gcj02"}
     exported = read_registry(tmp_path, as_of=as_of)
-    stored = {e.elder_id: e.location for e in small_city.elders}
-    stored |= {c.community_id: c.location for c in small_city.communities}
+    stored = {e.elder_id: e.location for e in tiny_city.elders}
+    stored |= {c.community_id: c.location for c in tiny_city.communities}
     back = {e.elder_id: e.location for e in exported.elders}
     back |= {c.community_id: c.location for c in exported.communities}
     assert back.keys() == stored.keys()
