@@ -25,7 +25,7 @@ Pure: no AWS, no clock.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -126,29 +126,35 @@ def _windows(
     return preferred or before, before
 
 
-def _pick(
+def _choose(
     preferred: list[date],
     allowed: list[date],
     loads: dict[date, DayLoad],
     cost: float,
     capacity: DayCapacity,
+    pick: Callable[[list[date]], date],
 ) -> tuple[date, bool]:
-    """The least-loaded preferred day with room; else any allowed day with room (giving up the
-    retry margin before giving up the level); else the least-loaded preferred day.
-    Ties go to the earliest day. The flag says whether a preferred day had room: without
-    one, the visit is overflow (it has lost its retry margin or has no room at all)."""
+    """`pick` of the preferred days with room; else of the allowed days with room (giving up
+    the retry margin before giving up the level); else the least-loaded preferred day. The
+    flag says whether a preferred day had room: without one, the visit is overflow (it has
+    lost its retry margin or has no room at all)."""
 
-    def fits(day: date) -> bool:
-        return loads[day].has_room(cost, capacity)
+    def roomy(days: list[date]) -> list[date]:
+        return [day for day in days if loads[day].has_room(cost, capacity)]
 
-    def least_loaded(choices: list[date]) -> date:
-        return min(choices, key=lambda day: (loads[day].minutes, day))
+    if found := roomy(preferred):
+        return pick(found), True
+    fallback = roomy(allowed)
+    return (pick(fallback) if fallback else _least_loaded(preferred, loads)), False
 
-    roomy = [day for day in preferred if fits(day)]
-    if roomy:
-        return least_loaded(roomy), True
-    roomy = [day for day in allowed if fits(day)]
-    return least_loaded(roomy or preferred), False
+
+def _first(days: list[date]) -> date:
+    return days[0]
+
+
+def _least_loaded(days: list[date], loads: dict[date, DayLoad]) -> date:
+    """The day with the fewest minutes; ties go to the earliest."""
+    return min(days, key=lambda day: (loads[day].minutes, day))
 
 
 def awaits_retry(elder: Elder) -> bool:
@@ -208,6 +214,10 @@ def _assign(
 ) -> HorizonPlan:
     loads = {day: DayLoad() for day in days}
     planned: list[PlannedVisit] = []
+
+    def least_loaded(choices: list[date]) -> date:
+        return _least_loaded(choices, loads)
+
     # Earliest deadline first, then the longest wait: the tightest visits choose first.
     queue: list[tuple[date, str, date, str, int, Elder]] = []
 
@@ -243,11 +253,16 @@ def _assign(
             # home again any day): every day waited is a try lost.
             day, fitted = first_with_room(allowed, loads, cost, capacity)
         else:
-            if rules.cadence_days is None and occurrence == 0:  # the month's first try
-                day, fitted = _earliest(preferred, allowed, loads, cost, capacity)
+            if rules.cadence_days is None and occurrence == 0:
+                # The month's first try on the earliest day with room: the first tries come in
+                # the month's first weeks and leave its end for retries. Without room in its
+                # window it is overflow (the night after, neighbours take a share).
+                day, fitted = _choose(preferred, allowed, loads, cost, capacity, _first)
             else:
                 chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
-                day, fitted = chosen or _pick(preferred, allowed, loads, cost, capacity)
+                day, fitted = chosen or _choose(
+                    preferred, allowed, loads, cost, capacity, least_loaded
+                )
         loads[day].visits += 1
         loads[day].minutes += cost
         planned.append(
@@ -255,26 +270,6 @@ def _assign(
         )
         push(replace(elder, last_visited_on=day), day + timedelta(days=1), occurrence + 1)
     return HorizonPlan(first_day, last_day, tuple(planned), loads, capacity)
-
-
-def _earliest(
-    preferred: list[date],
-    allowed: list[date],
-    loads: dict[date, DayLoad],
-    cost: float,
-    capacity: DayCapacity,
-) -> tuple[date, bool]:
-    """A monthly-only visit takes the earliest preferred day with room: the month's first
-    tries come in its first weeks and leave its end for retries. Without one it is overflow
-    (the night after, neighbours take a share): the earliest allowed day with room, else the
-    least-loaded preferred day."""
-    for day in preferred:
-        if loads[day].has_room(cost, capacity):
-            return day, True
-    for day in allowed:
-        if loads[day].has_room(cost, capacity):
-            return day, False
-    return min(preferred, key=lambda day: (loads[day].minutes, day)), False
 
 
 def _at_level(
