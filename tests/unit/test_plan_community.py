@@ -327,3 +327,29 @@ def test_an_overloaded_community_brings_forward_none_of_what_its_neighbours_take
     route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
     assert route is not None
     assert not handed & {s["elder_id"] for s in route["stops"] + route["unassigned"]}
+
+
+def test_a_helper_sick_before_its_re_plan_is_solved_hands_on_the_cover_just_given(
+    backend: Backend, one_street: Registry
+) -> None:
+    """Two sick calls of one morning, the second from the neighbour the first one's visits
+    went to, before that neighbour's re-plan is solved (it waits in the queue): the cover is
+    held on the neighbour's stored route at once, so the second call hands it on with the
+    neighbour's own visits instead of losing it."""
+    first, helper, other = one_street.stewards
+    plan_the_night(backend)
+    backend.stewards.set_leave(first.steward_id, [PLAN_DATE])
+    cover_now(first.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    given = {
+        job.community_id: {i.elder_id for i in job.cover} for job in queued(backend) if job.cover
+    }
+    assert given.get(helper.community_id)  # the nearest neighbour takes some
+    backend.stewards.set_leave(helper.steward_id, [PLAN_DATE])
+    cover_now(helper.steward_id, PLAN_DATE, "morning", POLICY, backend.nightly)
+    jobs = queued(backend)
+    for job in jobs:
+        plan_community(job, POLICY, backend.community)
+    route = backend.routes.find_route(other.steward_id, PLAN_DATE)
+    assert route is not None
+    on_route = {s["elder_id"] for s in route["stops"] + route["unassigned"] if s["cover"]}
+    assert given[helper.community_id] <= on_route  # handed on, not lost

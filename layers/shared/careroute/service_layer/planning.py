@@ -26,7 +26,6 @@ from careroute.domain.vocabulary import (
     Elder,
     GeoPoint,
     Steward,
-    Tier,
     china_date,
 )
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
@@ -51,11 +50,15 @@ from careroute.service_layer.ports import (
     RouteRepository,
     StewardRepository,
 )
+from careroute.service_layer.route_cover import (
+    REPLAN_ATTEMPTS,
+    cover_on_route,
+    hold_cover,
+    route_cover,
+)
 from careroute.service_layer.route_plan import day_capacity, plan_day, steward_calendar
 
 HOLIDAYS_AHEAD = timedelta(days=62)
-REPLAN_ATTEMPTS = 5
-"""Tries of a same-day re-plan to store its route over the one it read (see `plan_community`)."""
 """Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
 
 
@@ -292,17 +295,6 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     )
 
 
-def _cover_on_route(document: dict[str, Any] | None) -> list[CoverItem]:
-    """The cover stops (planned or dropped) already on a stored route."""
-    if document is None:
-        return []
-    return [
-        CoverItem(community_id=stop["community_id"], elder_id=stop["elder_id"])
-        for stop in [*document["stops"], *document["unassigned"]]
-        if stop.get("cover") and not stop.get("incident_id")  # urgent stops are kept apart
-    ]
-
-
 def cover_now(
     steward_id: str, day: date, run_id: str, policy: Policy, ports: NightlyPlanning
 ) -> int:
@@ -335,6 +327,7 @@ def cover_now(
     helpers = helpers_of(needs, communities, at_work)
     spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
     cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day)
+    hold_cover(ports.routes, stewards, day, cover.assigned)
     jobs = [
         _plan_job(
             community_id, day, run_id, holidays, _cover_items(visits), workdays, keep_cover=True
@@ -373,15 +366,9 @@ def _handed_back(
     was theirs to do today: each keeps the deadline and tier the route gave it)."""
     if route is None:
         return []
-    stops = {s["elder_id"]: s for s in [*route["stops"], *route["unassigned"]]}
-    handed = []
-    for elder in _cover_elders(ports.elders, _cover_on_route(route)):
-        stop = stops[elder.elder_id]
-        minutes = policy.tiers[Tier(stop["tier"])].service_minutes + walk
-        deadline = date.fromisoformat(stop["deadline"])
-        visit = CoverVisit(elder.elder_id, elder.community_id, deadline, True, minutes)
-        handed.append((visit, elder))
-    return handed
+    held = {visit.elder_id: visit for visit in route_cover(route, walk, policy)}
+    items = [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in held.values()]
+    return [(held[elder.elder_id], elder) for elder in _cover_elders(ports.elders, items)]
 
 
 @dataclass(frozen=True)
@@ -463,7 +450,7 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     )
     for _ in range(REPLAN_ATTEMPTS):
         stored = routes.find_route(steward.steward_id, job.plan_date)
-        kept = _cover_on_route(stored) if job.keep_cover else []
+        kept = cover_on_route(stored) if job.keep_cover else []
         day = plan_day(
             community,
             steward,
