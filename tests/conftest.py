@@ -21,6 +21,9 @@ import os
 
 from careroute_local.paths import TEMPLATE_PATH
 from careroute_local.template import load_template
+from tests.botocore_loader import share_one_loader
+
+share_one_loader()
 
 for _function in load_template(TEMPLATE_PATH).functions.values():
     for _name, _value in _function.environment.items():
