@@ -307,28 +307,6 @@ def test_a_helper_who_falls_sick_hands_on_the_cover_its_route_held(
     assert handed == held
 
 
-def test_an_overloaded_community_brings_forward_none_of_what_its_neighbours_take_tonight(
-    one_street: Registry,
-) -> None:
-    """A community marked overflowing yesterday hands a share of its overflow to neighbours
-    tonight; its own route may still bring overflow forward where it has time left, but never
-    an elder a neighbour visits the same day."""
-    steward = one_street.stewards[0]
-    own = [e for e in one_street.elders if e.community_id == steward.community_id]
-    more = [replace(own[n % len(own)], elder_id=f"E-more-{n}") for n in range(80)]
-    backend = memory_backend().holding(replace(one_street, elders=(*one_street.elders, *more)))
-    backend.overflow.mark_overflow(PLAN_DATE - timedelta(days=1), steward.community_id, True)
-    fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
-    jobs = queued(backend)
-    handed = {i.elder_id for j in jobs for i in j.cover if i.community_id == steward.community_id}
-    assert handed  # the neighbours take a share tonight
-    for job in jobs:
-        plan_community(job, POLICY, backend.community)
-    route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
-    assert route is not None
-    assert not handed & {s["elder_id"] for s in route["stops"] + route["unassigned"]}
-
-
 def test_a_helper_sick_before_its_re_plan_is_solved_hands_on_the_cover_just_given(
     backend: Backend, one_street: Registry
 ) -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from careroute.domain.due import WorkCalendar, month_end
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Community, Elder, Steward, Tier
-from careroute.planning.horizon import DayLoad, HorizonPlan, PlannedVisit, plan_horizon
+from careroute.domain.vocabulary import Community, Elder, Steward
+from careroute.planning.horizon import plan_horizon
 from careroute.service_layer.route_plan import (
     MAX_FILLERS,
     candidates_for,
@@ -80,23 +80,3 @@ def test_next_months_visit_is_not_brought_forward_into_this_month(
     assert any(v.deadline > month_end(day) and v.occurrence == 0 for v in plan.on(date(2027, 1, 4)))
     fillers = [c for c in candidates_for(plan, day, calendar, [], policy) if c.ahead]
     assert all(POLICY.tiers[f.tier].cadence_days is not None for f in fillers)
-
-
-def test_overflow_on_its_deadline_is_brought_forward_unless_neighbours_take_it(
-    community: tuple[Community, Steward, list[Elder]],
-) -> None:
-    """The horizon found no room for a T1 visit before its deadline (overflow, tomorrow): a
-    route with time left tries it today, so a not-home still has tomorrow. Handed to a
-    neighbour tonight, it is not offered here too (no one is visited twice)."""
-    home, steward, elders = community
-    day, tomorrow = date(2026, 12, 1), date(2026, 12, 2)
-    calendar = WorkCalendar.of(steward)
-    capacity = day_capacity(home, steward, elders, POLICY)
-    pushed = PlannedVisit(elders[0], Tier.T1, tomorrow, tomorrow, occurrence=0, overflow=True)
-    plan = HorizonPlan(
-        day, month_end(day), (pushed,), {day: DayLoad(), tomorrow: DayLoad()}, capacity
-    )
-    fillers = [c for c in candidates_for(plan, day, calendar, [], POLICY) if c.ahead]
-    assert [(f.elder.elder_id, f.slack_days) for f in fillers] == [(elders[0].elder_id, 1)]
-    handed = frozenset({elders[0].elder_id})
-    assert not [c for c in candidates_for(plan, day, calendar, [], POLICY, handed) if c.ahead]

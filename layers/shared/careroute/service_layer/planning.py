@@ -392,22 +392,6 @@ class CommunityPlanned:
     cover: int = 0
 
 
-def _handed_out(
-    workload: Workload,
-    day: date,
-    holidays: frozenset[date],
-    workdays: frozenset[date],
-    policy: Policy,
-    overflow: OverflowMarks,
-) -> frozenset[str]:
-    """The community's elders tonight's fan-out gives to neighbours (the same pure choice,
-    `plan_cover` above, made again from the same marks and elders)."""
-    if workload.community.community_id not in overloaded_communities(overflow, day, holidays):
-        return frozenset()
-    offloaded = visits_to_offload(workload, day, holidays, policy, workdays)
-    return frozenset(visit.elder_id for visit in offloaded)
-
-
 def _cover_elders(elders: ElderRepository, items: list[CoverItem]) -> list[Elder]:
     wanted: dict[str, list[str]] = defaultdict(list)
     for item in items:
@@ -441,10 +425,6 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     community = ports.communities.get_community(job.community_id)
     elders = ports.elders.elders_of_community(job.community_id)
     share = first_try_share(community, steward, elders, job.plan_date, policy, holidays, workdays)
-    workload = Workload(
-        community, steward, elders, day_capacity(community, steward, elders, policy, share)
-    )
-    handed_out = _handed_out(workload, job.plan_date, holidays, workdays, policy, ports.overflow)
     yesterday = _stop_order(
         routes.find_route(steward.steward_id, job.plan_date - timedelta(days=1))
     )
@@ -463,7 +443,6 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
             cover=_cover_elders(ports.elders, kept + job.cover),
             urgent=urgent_stops(stored),
             first_try_share=share,
-            handed_out=handed_out,
         )
         if day is None:
             return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)

@@ -163,31 +163,19 @@ def _candidate(
 
 
 def _ahead(
-    plan: HorizonPlan,
-    plan_date: date,
-    calendar: WorkCalendar,
-    policy: Policy,
-    handed_out: frozenset[str] = frozenset(),
+    plan: HorizonPlan, plan_date: date, calendar: WorkCalendar, policy: Policy
 ) -> list[Candidate]:
     """The next `AHEAD_DAYS` working days' first tries worth bringing forward, earliest day
-    first: those planned on their deadline (a cadence visit pushed there by full days, overflow
-    too: the horizon's estimate of a day is cautious, and a route with time left tries it
-    while a retry still fits), then this month's monthly-only ones (not overflow). Visits the
-    nightly planner hands to neighbours today (`handed_out`) are left out: no one is visited
-    twice."""
+    first: those planned on their deadline (a cadence visit pushed there by full days), then
+    this month's monthly-only ones. Overflow is left out: the nightly planner hands it to
+    neighbours."""
     days = calendar.working_days(plan_date + timedelta(days=1), plan.last_day)[:AHEAD_DAYS]
-    later = [
-        v
-        for day in days
-        for v in plan.on(day)
-        if v.occurrence == 0 and v.elder.elder_id not in handed_out
-    ]
+    later = [v for day in days for v in plan.on(day) if v.occurrence == 0 and not v.overflow]
     tight = [v for v in later if v.mandatory]
     monthly = [
         v
         for v in later
         if not v.mandatory
-        and not v.overflow
         and policy.tiers[v.tier].cadence_days is None
         and v.deadline <= month_end(plan_date)  # next month's visit done now would not count
     ]
@@ -203,13 +191,11 @@ def candidates_for(
     calendar: WorkCalendar,
     cover: list[Elder],
     policy: Policy,
-    handed_out: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """The horizon's visits for the day, then the absent neighbours' elders given to us (in
     elder id order: a batch read returns them in any order, and the route must not depend on
-    it), then the next days' first tries as fillers (`_ahead`) but those handed to neighbours
-    today. No elder comes twice: a first try has one day in the plan, and cover elders belong
-    to other communities."""
+    it), then the next days' first tries as fillers (`_ahead`). No elder comes twice: a first
+    try has one day in the plan, and cover elders belong to other communities."""
     on_duty = calendar.with_duty()
     own = [
         _candidate(
@@ -230,7 +216,7 @@ def candidates_for(
     ]
     if calendar.on_duty(plan_date):  # a holiday duty day is for the tiers on duty only
         return own + covered
-    return own + covered + _ahead(plan, plan_date, calendar, policy, handed_out)
+    return own + covered + _ahead(plan, plan_date, calendar, policy)
 
 
 def _window(start: int, end: int) -> dict[str, str]:
@@ -262,7 +248,6 @@ def plan_day(
     urgent: list[dict[str, Any]] | None = None,
     workdays: frozenset[date] = frozenset(),
     first_try_share: float = 1.0,
-    handed_out: frozenset[str] = frozenset(),
 ) -> PlannedDay | None:
     """The steward's validated route for `plan_date`, or None when the steward is off.
 
@@ -274,15 +259,13 @@ def plan_day(
     `workdays`: make-up working days (调休) the steward works although they are days off.
     `first_try_share`: the share of each day the horizon plans; the route fills the rest of
     the shift as it fills any spare time (careroute.planning.capacity.first_try_share).
-    `handed_out`: this community's elders the nightly planner gave to neighbours today (its
-    overflow): not brought forward here.
     """
     calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(plan_date) or calendar.on_duty(plan_date)):
         return None
     capacity = day_capacity(community, steward, elders, policy, first_try_share)
     horizon = plan_horizon(elders, calendar, plan_date, policy, capacity)
-    due = candidates_for(horizon, plan_date, calendar, cover or [], policy, handed_out)
+    due = candidates_for(horizon, plan_date, calendar, cover or [], policy)
     by_id = {d.elder.elder_id: d for d in due}
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
 
