@@ -94,36 +94,3 @@ def test_a_visit_between_the_tries_starts_the_count_again(one_street: Registry) 
     recorded_and_projected(projection, [fifth])
     [ticket] = unreachable(projection)
     assert ticket.visit_id == fifth.visit_id
-
-
-def on(city: Registry, day: int, outcome: Outcome) -> VisitRecord:
-    """A try at the city's first elder on `day` December 2026, 10:00."""
-    at = datetime(2026, 12, day, 10, 0, tzinfo=CHINA_TZ)
-    elder, steward_id = city.elders[0], city.stewards[0].steward_id
-    return a_visit_to(
-        elder, f"{day:032d}", at, steward_id=steward_id, tier=Tier.T3, outcome=outcome
-    )
-
-
-def test_a_month_ending_on_a_failed_try_with_nobody_reached_opens_the_ticket(
-    one_street: Registry,
-) -> None:
-    """Home from hospital late, one try on 31 December (a Thursday, the month's last weekday):
-    the month ends without a visit, so the street office looks for the elder."""
-    projection = memory_projection(one_street)
-    recorded_and_projected(projection, [on(one_street, 30, NOT_HOME)])
-    assert not unreachable(projection)  # the 31st is left for a try
-    last = on(one_street, 31, REFUSED)
-    recorded_and_projected(projection, [last])
-    [ticket] = unreachable(projection)
-    assert (ticket.visit_id, ticket.level) == (last.visit_id, Level.STREET)
-    assert ticket.due_at == last.visited_at + timedelta(hours=48)
-    assert "2 failed tries" in ticket.note
-
-
-def test_a_month_that_reached_the_elder_opens_no_ticket_on_its_last_failed_try(
-    one_street: Registry,
-) -> None:
-    projection = memory_projection(one_street)
-    recorded_and_projected(projection, [on(one_street, 3, VISITED), on(one_street, 31, NOT_HOME)])
-    assert not unreachable(projection)

@@ -7,9 +7,7 @@ window. The policy's optional `[retries]` table says whether retries are booked 
 
 An elder nobody finds after `unreachable_after` failed tries in a row within a month (no
 visit in between) is a welfare concern: the projector opens an "unreachable" ticket for the
-street office, due `unreachable_sla_hours` later (see `tickets.unreachable_ticket`). So is an
-elder nobody reached all month whose last try falls on the month's last weekday (fewer tries,
-e.g. home from hospital late): the month ends without a visit.
+street office, due `unreachable_sla_hours` later (see `tickets.unreachable_ticket`).
 Pure: no AWS.
 """
 
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from careroute.domain.policy_tables import checked, known_table
@@ -60,41 +57,16 @@ def parse_retry_policy(table: Any, where: str) -> RetryPolicy:
     return checked(RetryPolicy, values, where)
 
 
-@dataclass(frozen=True)
-class Unreachable:
-    """The failed try that made an elder unreachable, and how many failed tries in a row it
-    ends (`after`, or fewer when the month ends)."""
-
-    last_try: VisitRecord
-    failed_tries: int
-
-
-def unreachable_try(month_visits: Iterable[VisitRecord], after: int) -> Unreachable | None:
+def unreachable_try(month_visits: Iterable[VisitRecord], after: int) -> VisitRecord | None:
     """The failed try that made the elder unreachable: the `after`-th failed try following
     the month's last visit that reached the elder (all of them when none did), in time order;
-    else, when no try of the month reached the elder, its last failed try if made on the
-    month's last weekday; None otherwise. `month_visits` are one elder's records of one month,
-    in any order and with repeats; the answer depends only on which records there are."""
+    None when there are fewer. `month_visits` are one elder's records of one month, in any
+    order and with repeats; the answer depends only on which records there are."""
     records = sorted({r.visit_id: r for r in month_visits}.values(), key=_in_time)
     reached = [i for i, r in enumerate(records) if r.outcome not in FAILED_ATTEMPTS]
     since = records[reached[-1] + 1 :] if reached else records
     failed = [r for r in since if r.outcome in FAILED_ATTEMPTS]
-    if len(failed) >= after:
-        return Unreachable(failed[after - 1], after)
-    if failed and not reached and _no_weekday_after(failed[-1].local_date):
-        return Unreachable(failed[-1], len(failed))
-    return None
-
-
-def _no_weekday_after(day: date) -> bool:
-    """No Monday-to-Friday is left in the month after `day` (a steward's last working day,
-    holidays aside)."""
-    later = day + timedelta(days=1)
-    while later.month == day.month:
-        if later.weekday() < 5:
-            return False
-        later += timedelta(days=1)
-    return True
+    return failed[after - 1] if len(failed) >= after else None
 
 
 def _in_time(record: VisitRecord) -> tuple[Any, str]:

@@ -44,9 +44,8 @@ class TicketSource(StrEnum):
     INSPECTION = "inspection"
     """A rectification item of an inspection result (`visit_id` is the result id, no elder)."""
     UNREACHABLE = "unreachable"
-    """An elder nobody found after the policy's failed tries in a month, or by the month's
-    end (`visit_id` is the try that made it so); opened at street level, once per elder and
-    month."""
+    """An elder nobody found after the policy's failed tries in a month (`visit_id` is the
+    try that made it so); opened at street level, once per elder and month."""
 
 
 class TicketStatus(StrEnum):
@@ -178,13 +177,9 @@ def unreachable_ticket(last_try: VisitRecord, tries: int, sla_hours: int) -> Tic
         opened_at=last_try.visited_at,
         due_at=last_try.visited_at + timedelta(hours=sla_hours),
         level=Level.STREET,
-        note=f"unreachable: {_tries(tries)} in {last_try.month}, nobody found the elder",
+        note=f"unreachable: {tries} failed tries in {last_try.month}, nobody found the elder",
         source=TicketSource.UNREACHABLE,
     )
-
-
-def _tries(count: int) -> str:
-    return "1 failed try" if count == 1 else f"{count} failed tries"
 
 
 def tickets_for(record: VisitRecord, sla: TicketSla) -> list[Ticket]:

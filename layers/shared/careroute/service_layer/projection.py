@@ -20,10 +20,9 @@ conditional maximum or keyed to the visit time, and safe to repeat:
   `urgent_finding_t1_days` (the elder is T1 until then).
 - every finding opens a follow-up ticket (id from visit id + finding index: opened once).
 - a failed try that makes the policy's `[retries] unreachable_after` failed tries in a row
-  in the month, or that ends the month (on its last weekday) with nobody reached (counted
-  from the elder's stored visits of the month, so a repeat or a late record never counts
-  twice) opens the street office's "unreachable" ticket (id from elder and month: opened
-  once). A later visit does not close it: the street office does.
+  in the month (counted from the elder's stored visits of the month, so a repeat or a late
+  record never counts twice) opens the street office's "unreachable" ticket (id from elder
+  and month: opened once). A later visit does not close it: the street office does.
 
 Every outcome that sets or confirms a status (visited included) is compared with the time of
 the last one applied, so an older hospitalised record delivered after a newer visit does

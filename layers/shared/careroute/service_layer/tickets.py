@@ -72,15 +72,14 @@ def open_unreachable_ticket(
     visits: VisitRepository, tickets: TicketRepository, record: VisitRecord, policy: RetryPolicy
 ) -> bool:
     """After a failed try: open the street office's "unreachable" ticket of the elder's month
-    when the stored visits make `policy.unreachable_after` failed tries in a row, or the month
-    ends on a failed try with nobody reached (`retries.unreachable_try`; the record
+    when the stored visits make `policy.unreachable_after` failed tries in a row (the record
     itself counted even if the visits index has not caught up with it); True when opened now.
     A repeat delivery opens none (the ticket's id is the elder's and the month's)."""
     month_visits = [*visits.elder_visits_in_month(record.elder_id, record.month), record]
-    found = unreachable_try(month_visits, policy.unreachable_after)
-    if found is None:
+    last_try = unreachable_try(month_visits, policy.unreachable_after)
+    if last_try is None:
         return False
-    ticket = unreachable_ticket(found.last_try, found.failed_tries, policy.unreachable_sla_hours)
+    ticket = unreachable_ticket(last_try, policy.unreachable_after, policy.unreachable_sla_hours)
     return tickets.open_once(ticket)
 
 
