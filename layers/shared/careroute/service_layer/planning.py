@@ -52,6 +52,7 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.route_cover import (
     REPLAN_ATTEMPTS,
+    cover_items,
     cover_on_route,
     hold_cover,
     route_cover,
@@ -181,10 +182,6 @@ def _plan_job(
     )
 
 
-def _cover_items(visits: list[CoverVisit]) -> list[CoverItem]:
-    return [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits]
-
-
 def _workload(
     elders_of: ElderRepository,
     community: Community,
@@ -276,7 +273,7 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     workdays = holidays_near(ports.holidays.workdays(), plan_date)
     cover = plan_cover(ports, communities, stewards, plan_date, holidays, policy, workdays)
     jobs = (
-        _plan_job(c, plan_date, run_id, holidays, _cover_items(cover.assigned.get(c, [])), workdays)
+        _plan_job(c, plan_date, run_id, holidays, cover_items(cover.assigned.get(c, [])), workdays)
         for c in sorted(communities)
     )
     sent = ports.plan_jobs.send(jobs)
@@ -330,7 +327,7 @@ def cover_now(
     hold_cover(ports.routes, stewards, day, cover.assigned)
     jobs = [
         _plan_job(
-            community_id, day, run_id, holidays, _cover_items(visits), workdays, keep_cover=True
+            community_id, day, run_id, holidays, cover_items(visits), workdays, keep_cover=True
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
@@ -366,9 +363,9 @@ def _handed_back(
     was theirs to do today: each keeps the deadline and tier the route gave it)."""
     if route is None:
         return []
-    held = {visit.elder_id: visit for visit in route_cover(route, walk, policy)}
-    items = [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in held.values()]
-    return [(held[elder.elder_id], elder) for elder in _cover_elders(ports.elders, items)]
+    held = route_cover(route, walk, policy)
+    by_elder = {visit.elder_id: visit for visit in held}
+    return [(by_elder[e.elder_id], e) for e in _cover_elders(ports.elders, cover_items(held))]
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ stored yet, `{elder_id, community_id, deadline, minutes}` each (see `hold_cover`
 def cover_on_route(document: dict[str, Any] | None) -> list[CoverItem]:
     """The cover a stored route holds: its cover stops (planned or dropped) and the cover
     handed to it this morning and not planned into it yet."""
-    if document is None:
-        return []
-    return [
-        CoverItem(community_id=visit.community_id, elder_id=visit.elder_id)
-        for visit in route_cover(document, 0.0, None)
-    ]
+    return [] if document is None else cover_items(route_cover(document, 0.0, None))
+
+
+def cover_items(visits: list[CoverVisit]) -> list[CoverItem]:
+    """The visits as a plan job names them (community and elder)."""
+    return [CoverItem(community_id=v.community_id, elder_id=v.elder_id) for v in visits]
 
 
 def route_cover(document: dict[str, Any], walk: float, policy: Policy | None) -> list[CoverVisit]:
