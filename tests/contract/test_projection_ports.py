@@ -72,6 +72,12 @@ def loaded(backend: Backend, city: Registry) -> Registry:
     return city
 
 
+def stored_key(backend: Backend, city: Registry, n: int) -> tuple[str, str]:
+    """The (community_id, elder_id) of the city's n-th elder (n < 4), stored on `backend`."""
+    elder = loaded(backend, city).elders[n]
+    return elder.community_id, elder.elder_id
+
+
 def status_entry(at: datetime, new: ElderStatus) -> Entry:
     return Entry(Kind.CHANGE, at, Actor("W0001", "steward"), "status", "active", new.value, (), "r")
 
@@ -80,8 +86,7 @@ def test_visit_and_attempt_dates_only_move_forward_and_a_visit_supersedes_older_
     backend: Backend, small_city: Registry
 ) -> None:
     elders = backend.recording.elders
-    e = loaded(backend, small_city).elders[0]
-    key = (e.community_id, e.elder_id)
+    key = stored_key(backend, small_city, 0)
     day = TODAY
     assert elders.mark_visited(*key, day) is True
     assert elders.mark_visited(*key, day) is False
@@ -97,17 +102,17 @@ def test_visit_and_attempt_dates_only_move_forward_and_a_visit_supersedes_older_
     assert elders.raise_urgent_until(*key, day + timedelta(days=30)) is True
     assert elders.raise_urgent_until(*key, day + timedelta(days=10)) is False
     assert elders.get_elder(*key).urgent_until == day + timedelta(days=30)
-    assert elders.mark_visited(e.community_id, "E999999", day) is False
+    community_id = key[0]
+    assert elders.mark_visited(community_id, "E999999", day) is False
     with pytest.raises(NotFoundError):
-        elders.get_elder(e.community_id, "E999999")
+        elders.get_elder(community_id, "E999999")
 
 
 def test_a_status_changes_only_from_the_expected_one_newer_first_and_its_entry_once(
     backend: Backend, small_city: Registry
 ) -> None:
     elders = backend.recording.elders
-    e = loaded(backend, small_city).elders[1]
-    key = (e.community_id, e.elder_id)
+    key = stored_key(backend, small_city, 1)
     active, away = ElderStatus.ACTIVE, ElderStatus.HOSPITALISED
     at = MORNING
     entry = status_entry(at, away)
