@@ -39,19 +39,11 @@ from careroute.domain.vocabulary import (
 from careroute.service_layer.ports import DeliveryFailed
 from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
-from tests.conftest import load_city
-from tests.integration import urgent_city
 from tests.integration.stored_visits import active_elders_of, project_visit
-from tests.integration.urgent_city import NOW, belts, event_body, send
+from tests.integration.urgent_city import NOW, belts, event_body, pump, send
 
+__all__ = ["pump"]  # the module's stack: urgent_city.pump
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
-
-
-@pytest.fixture(scope="module")
-def pump(session_pump: EventPump, small_city: Registry) -> EventPump:
-    """The small city with its devices and PLAN_DATE's plan, loaded once for the module; each
-    test uses its own elders and event ids."""
-    return urgent_city.with_devices_and_plan(load_city(session_pump, small_city), small_city)
 
 
 def outbox(pump: EventPump, recipient: str | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -25,20 +25,14 @@ from careroute.domain.tickets import Level
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer import incidents as service
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, bearer, load_city
+from tests.conftest import PLAN_DATE, bearer
 from tests.integration import urgent_city
 from tests.integration.api_calls import post_json
 from tests.integration.planned_day import read_route
-from tests.integration.urgent_city import NOW, belts, event_body, send
+from tests.integration.urgent_city import NOW, belts, event_body, pump, send
 
+__all__ = ["pump"]  # the module's stack: urgent_city.pump
 pytestmark = pytest.mark.usefixtures("at_ten_on_the_plan_date")
-
-
-@pytest.fixture(scope="module")
-def pump(session_pump: EventPump, small_city: Registry) -> EventPump:
-    """The small city loaded once for the module (as `loaded_stack` does), with devices and
-    the nightly plan of PLAN_DATE; each test uses its own elders and event ids."""
-    return urgent_city.with_devices_and_plan(load_city(session_pump, small_city), small_city)
 
 
 def dead_letters(pump: EventPump) -> list[dict[str, Any]]:

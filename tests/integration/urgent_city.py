@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import pytest
 from careroute_synthetic.devices import generate_devices
 
 from careroute.adapters.dynamodb import devices, registry
@@ -15,7 +16,7 @@ from careroute.domain.devices import Device, DeviceKind
 from careroute.domain.incidents import Incident, IncidentStatus
 from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, Steward
 from careroute_local.pump import EventPump
-from tests.conftest import PLAN_DATE, TODAY, nightly_tick_time
+from tests.conftest import PLAN_DATE, TODAY, load_city, nightly_tick_time
 from tests.integration.urgent_moments import just_free
 
 NOW = datetime.combine(PLAN_DATE, datetime.min.time(), CHINA_TZ).replace(hour=10)
@@ -29,6 +30,13 @@ def with_devices_and_plan(pump: EventPump, city: Registry) -> EventPump:
     pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     assert pump.drain_queue("PlanJobsQueue").failed == 0
     return pump
+
+
+@pytest.fixture(scope="module")
+def pump(session_pump: EventPump, small_city: Registry) -> EventPump:
+    """The small city loaded once for the test module (as `loaded_stack` does), with its
+    devices and PLAN_DATE's nightly plan; each test uses its own elders and event ids."""
+    return with_devices_and_plan(load_city(session_pump, small_city), small_city)
 
 
 def belts(city: Registry) -> list[tuple[Device, Elder]]:
