@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from careroute.domain.eligibility import CareLevel
+from careroute.domain.policy_tables import check_ranges, setting
 from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import (
@@ -46,17 +47,14 @@ class RequestStatus(StrEnum):
 
 @dataclass(frozen=True)
 class AssessmentRules:
-    service_minutes: int = 60
-    lookahead_days: int = 5
-    base_penalty: int = 3_600
-    speed_kmh: float = 20.0
+    service_minutes: int = setting(60, low=1)
+    lookahead_days: int = setting(5, low=0)
+    base_penalty: int = setting(3_600, low=0)
+    speed_kmh: float = setting(20.0, above=0)
     """Assessors drive or ride (x the policy's circuity)."""
 
     def __post_init__(self) -> None:
-        if self.service_minutes <= 0 or self.lookahead_days < 0 or self.base_penalty < 0:
-            raise ValueError("service_minutes > 0, lookahead_days and base_penalty >= 0")
-        if self.speed_kmh <= 0:
-            raise ValueError("speed_kmh must be positive")
+        check_ranges(self)
 
 
 @dataclass(frozen=True)

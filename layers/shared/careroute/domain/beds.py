@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel, care_level
-from careroute.domain.policy_tables import enum_set, settings_table
+from careroute.domain.policy_tables import check_ranges, enum_set, setting, settings_table
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import Elder, GeoPoint, TimeWindow
 
@@ -98,10 +98,10 @@ class BedPolicy:
             Subsistence.EXTREME_POVERTY,
         }
     )
-    cadence_days: int = 14
+    cadence_days: int = setting(14, 1, 31)
     """At most this many days between two service visits; and one in every calendar month
     the bed is in service for from its first day."""
-    service_minutes: int = 60
+    service_minutes: int = setting(60, 1, 480)
     """How long a service visit takes (what the service-hour ledger counts)."""
     lookahead_days: int = 2
     """The bed horizon plans a visit at most this many days before its deadline (an optional
@@ -110,25 +110,18 @@ class BedPolicy:
     """When the days allow, a visit is planned at least this many days before its deadline,
     so a worker who finds nobody home can come back in time (the horizon planner's retry
     margin); at most lookahead_days."""
-    base_penalty: int = 1_800
-    speed_kmh: float = 20.0
+    base_penalty: int = setting(1_800, 0, 1_000_000)
+    speed_kmh: float = setting(20.0, above=0, high=120)
     """Providers' workers ride electric bikes (x travel.circuity)."""
 
     def __post_init__(self) -> None:
         if not self.care_levels or not self.subsistence:
             raise ValueError("care_levels and subsistence must each name at least one value")
-        if not 1 <= self.cadence_days <= 31:
-            raise ValueError("cadence_days must be between 1 and 31")
-        if not 1 <= self.service_minutes <= 480:
-            raise ValueError("service_minutes must be between 1 and 480")
+        check_ranges(self)
         if not 0 <= self.lookahead_days <= self.cadence_days:
             raise ValueError("lookahead_days must be between 0 and cadence_days")
         if not 0 <= self.retry_days <= self.lookahead_days:
             raise ValueError("retry_days must be between 0 and lookahead_days")
-        if not 0 <= self.base_penalty <= 1_000_000:
-            raise ValueError("base_penalty must be between 0 and 1000000")
-        if not 0 < self.speed_kmh <= 120:
-            raise ValueError("speed_kmh must be above 0 and at most 120")
 
 
 def parse_bed_policy(table: Any, where: str) -> BedPolicy:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from careroute.domain.policy_tables import settings_table
+from careroute.domain.policy_tables import check_ranges, setting, settings_table
 from careroute.domain.stable_ids import stable_id
 
 
@@ -37,17 +37,14 @@ class BookingStatus(StrEnum):
 class DayCarePolicy:
     """Places per centre and the booking limits (policy `[day_care]`)."""
 
-    day_places: int = 30
-    respite_places: int = 4
-    days_ahead: int = 30
+    day_places: int = setting(30, low=0)
+    respite_places: int = setting(4, low=0)
+    days_ahead: int = setting(30, 0, 90)
     """A booking starts at most this many days ahead."""
-    max_respite_days: int = 30
+    max_respite_days: int = setting(30, 1, 90)
 
     def __post_init__(self) -> None:
-        if min(self.day_places, self.respite_places) < 0:
-            raise ValueError("day_places and respite_places must be >= 0")
-        if not 0 <= self.days_ahead <= 90 or not 1 <= self.max_respite_days <= 90:
-            raise ValueError("days_ahead must be 0..90 and max_respite_days 1..90")
+        check_ranges(self)
 
     def places(self, kind: CareKind) -> int:
         return self.day_places if kind is CareKind.DAY_CARE else self.respite_places

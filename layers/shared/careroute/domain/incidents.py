@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from careroute.domain.policy_tables import checked, known_table
+from careroute.domain.policy_tables import check_ranges, checked, known_table, setting
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import LEVELS, Level
 from careroute.domain.vocabulary import CHINA_TZ, Severity
@@ -97,16 +97,15 @@ class UrgentPolicy:
     """The policy's `[urgent]` table."""
 
     rules: Mapping[EventType, UrgentRule] = field(default_factory=lambda: dict(DEFAULT_RULES))
-    merge_window_minutes: int = 30
+    merge_window_minutes: int = setting(30, low=0)
     """An event within this long of the incident's latest event joins the incident."""
-    neighbours_tried: int = 6
+    neighbours_tried: int = setting(6, low=0)
     """How many of the nearest other communities' stewards may respond."""
 
     def __post_init__(self) -> None:
         if set(self.rules) != set(EventType):
             raise ValueError("urgent rules must name every event type")
-        if self.merge_window_minutes < 0 or self.neighbours_tried < 0:
-            raise ValueError("merge_window_minutes and neighbours_tried must be >= 0")
+        check_ranges(self)
 
     @property
     def merge_window(self) -> timedelta:

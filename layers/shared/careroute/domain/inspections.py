@@ -24,7 +24,7 @@ from careroute.domain.institution_ratings import (
     RatingRubric,
     parse_rating,
 )
-from careroute.domain.policy_tables import settings_table
+from careroute.domain.policy_tables import check_ranges, setting, settings_table
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.tickets import Level, Ticket, TicketSource, ticket_id
@@ -71,18 +71,18 @@ class ItemScore:
 class InspectionPolicy:
     """Cadences and routing parameters (policy `[inspections]`)."""
 
-    institution_days: int = 90
-    home_care_bed_days: int = 180
-    adaptation_acceptance_days: int = 30
-    lookahead_days: int = 14
+    institution_days: int = setting(90, 1, 730)
+    home_care_bed_days: int = setting(180, 1, 730)
+    adaptation_acceptance_days: int = setting(30, 1, 730)
+    lookahead_days: int = setting(14, 0, 60)
     """Targets due within this many days are optional stops (penalty growing to the due
     date); a target due before the next working day is mandatory."""
-    institution_minutes: int = 120
-    home_care_bed_minutes: int = 40
-    adaptation_minutes: int = 45
-    speed_kmh: float = 25.0
+    institution_minutes: int = setting(120, 1, 730)
+    home_care_bed_minutes: int = setting(40, 1, 730)
+    adaptation_minutes: int = setting(45, 1, 730)
+    speed_kmh: float = setting(25.0, above=0, high=120)
     """Inspectors drive: haversine x the policy's circuity at this speed."""
-    base_penalty: int = 600
+    base_penalty: int = setting(600, 0, 1_000_000)
     """Penalty (travel seconds) for dropping an optional target `lookahead_days` away; it
     grows linearly to `lookahead_days + 1` times this on the last optional day. Small far
     from the due date, so an early inspection is taken only on a short detour."""
@@ -90,22 +90,7 @@ class InspectionPolicy:
     """How an institution's stars follow from its latest result (`[inspections.rating]`)."""
 
     def __post_init__(self) -> None:
-        for name in (
-            "institution_days",
-            "home_care_bed_days",
-            "adaptation_acceptance_days",
-            "institution_minutes",
-            "home_care_bed_minutes",
-            "adaptation_minutes",
-        ):
-            if not 1 <= getattr(self, name) <= 730:
-                raise ValueError(f"inspections.{name} must be between 1 and 730")
-        if not 0 <= self.lookahead_days <= 60:
-            raise ValueError("inspections.lookahead_days must be between 0 and 60")
-        if not 0 < self.speed_kmh <= 120:
-            raise ValueError("inspections.speed_kmh must be above 0 and at most 120")
-        if not 0 <= self.base_penalty <= 1_000_000:
-            raise ValueError("inspections.base_penalty must be between 0 and 1000000")
+        check_ranges(self)
 
     def service_seconds(self, kind: TargetKind) -> int:
         return (

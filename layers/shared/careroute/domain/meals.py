@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from careroute.domain.policy_tables import settings_table
+from careroute.domain.policy_tables import check_ranges, setting, settings_table
 from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
 
 
@@ -28,25 +28,20 @@ class MealMode(StrEnum):
 class MealPolicy:
     """Booking rules and the subsidy (policy `[meals]`)."""
 
-    subsidy_yuan: int = 3
+    subsidy_yuan: int = setting(3, low=0)
     """Paid to the canteen per meal for any elder in care."""
-    high_age: int = 80
-    high_age_subsidy_yuan: int = 5
+    high_age: int = setting(80, 0, 130)
+    high_age_subsidy_yuan: int = setting(5, low=0)
     """Per meal instead, for elders this old or older on the day."""
-    max_meals: int = 2
+    max_meals: int = setting(2, 1, 10)
     """Meals one booking may hold (the elder and a carer, say)."""
-    days_ahead: int = 7
+    days_ahead: int = setting(7, 0, 31)
     """A lunch is booked at most this many days ahead."""
     same_day_until: str = "09:00"
     """Today's lunch may be booked until this time (the canteen plans its routes then)."""
 
     def __post_init__(self) -> None:
-        if min(self.subsidy_yuan, self.high_age_subsidy_yuan) < 0:
-            raise ValueError("subsidies must be >= 0 yuan")
-        if not 0 <= self.high_age <= 130:
-            raise ValueError("high_age must be between 0 and 130")
-        if not 1 <= self.max_meals <= 10 or not 0 <= self.days_ahead <= 31:
-            raise ValueError("max_meals must be 1..10 and days_ahead 0..31")
+        check_ranges(self)
         parse_clock(self.same_day_until)
 
     def subsidy_per_meal(self, age: int) -> int:

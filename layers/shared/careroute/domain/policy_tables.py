@@ -7,13 +7,14 @@ inspections, tickets, urgent); sharing these parts means a typo'd key or a value
 range is refused with the same message wherever it is. A section whose settings are
 mostly plain values of their defaults' types is read whole by `settings_table`; a key whose
 value is a table of whole numbers, or a list of names of an enumeration, by `integer_table`
-and `enum_names`.
+and `enum_names`. A number's range is declared with its default (`setting`) and checked by
+`check_ranges`, so a section's own check states only what spans settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,6 +23,52 @@ if TYPE_CHECKING:
 
 S = TypeVar("S")
 D = TypeVar("D", bound="DataclassInstance")
+N = TypeVar("N", int, float)
+
+RANGE = "range"
+"""The metadata key of a setting's `Range`."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """Where a number setting must lie: low <= value <= high, and above `above` (None: no
+    bound on that side)."""
+
+    low: float | None = None
+    high: float | None = None
+    above: float | None = None
+
+    def holds(self, value: float) -> bool:
+        return (
+            (self.low is None or value >= self.low)
+            and (self.above is None or value > self.above)
+            and (self.high is None or value <= self.high)
+        )
+
+    def __str__(self) -> str:
+        if self.above is None and None not in (self.low, self.high):
+            return f"between {self.low} and {self.high}"
+        lower = f"above {self.above}" if self.above is not None else f"at least {self.low}"
+        upper = f"at most {self.high}"
+        if self.high is None:
+            return lower
+        return upper if self.low is None and self.above is None else f"{lower} and {upper}"
+
+
+def setting(
+    default: N, low: float | None = None, high: float | None = None, *, above: float | None = None
+) -> N:
+    """A settings dataclass's number field: its default and its range (see `Range`), which
+    the dataclass's `__post_init__` checks with `check_ranges`."""
+    return field(default=default, metadata={RANGE: Range(low, high, above)})
+
+
+def check_ranges(settings: DataclassInstance) -> None:
+    """ValueError naming the first setting outside the range it was declared with."""
+    for declared in fields(settings):
+        bounds = declared.metadata.get(RANGE)
+        if bounds is not None and not bounds.holds(getattr(settings, declared.name)):
+            raise ValueError(f"{declared.name} must be {bounds}")
 
 
 def known_table(table: Any, keys: Iterable[str], where: str) -> dict[str, Any]:

@@ -12,24 +12,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from careroute.domain.policy_tables import known_table
+from careroute.domain.policy_tables import check_ranges, known_table, setting
 
 
 @dataclass(frozen=True)
 class HomeServicePolicy:
-    min_age: int = 80
+    min_age: int = setting(80, 0, 130)
     """Elders this old or older in a pilot community get free minutes."""
-    pilot_communities: int = 500
+    pilot_communities: int = setting(500, low=0)
     """How many communities take part (the city chooses them; the home-services table lists
     them)."""
-    free_minutes: int = 180
+    free_minutes: int = setting(180, low=0)
     """Free service minutes per eligible elder per calendar month."""
 
     def __post_init__(self) -> None:
-        if not 0 <= self.min_age <= 130:
-            raise ValueError("home_services.min_age must be between 0 and 130")
-        if self.pilot_communities < 0 or self.free_minutes < 0:
-            raise ValueError("home_services.pilot_communities and free_minutes must be >= 0")
+        check_ranges(self)
 
     def allowance(self, age: int, in_pilot: bool) -> int:
         """Free minutes a month for an elder of `age` in a pilot community or not."""
