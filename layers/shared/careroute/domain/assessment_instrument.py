@@ -21,7 +21,14 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.policy_tables import enum_names, integer_items, integer_table, settings_table
+from careroute.domain.policy_tables import (
+    check_ranges,
+    enum_names,
+    integer_items,
+    integer_table,
+    setting,
+    settings_table,
+)
 
 
 class AbilityLevel(StrEnum):
@@ -80,12 +87,11 @@ class Instrument:
     """(ability level, lowest total), best level first."""
     care_levels: tuple[tuple[AbilityLevel, CareLevel], ...] = tuple(DEFAULT_CARE_LEVELS.items())
     bed_levels: tuple[AbilityLevel, ...] = DEFAULT_BED_LEVELS
-    deadline_days: int = 30
+    deadline_days: int = setting(30, 1, 365)
     """A request opened through the API is due this many days later."""
 
     def __post_init__(self) -> None:
-        if not 1 <= self.deadline_days <= 365:
-            raise ValueError("deadline_days: must be 1..365")
+        check_ranges(self)
         if not self.dimensions or any(not 1 <= top <= 1000 for _, top in self.dimensions):
             raise ValueError("dimensions: at least one, each with a maximum 1..1000")
         if [level for level, _ in self.bands] != list(ABILITY_LEVELS):

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from careroute.domain.beds import Subsistence
-from careroute.domain.policy_tables import enum_set, settings_table
+from careroute.domain.policy_tables import check_ranges, enum_set, setting, settings_table
 from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
@@ -63,7 +63,7 @@ class IllegalClaimStep(ValueError):
 class ApprovalRules:
     """How claims are decided (policy `[benefit_approval]`)."""
 
-    approval_days: int = 0
+    approval_days: int = setting(0, 0, 30)
     """An application is decided by the end of the day applied plus this many days."""
     means_tested: tuple[str, ...] = ("care_subsidy",)
     """Rule-id prefixes of the means-tested benefits (the care subsidy by default)."""
@@ -73,8 +73,7 @@ class ApprovalRules:
     """The subsistence statuses that pass the means test."""
 
     def __post_init__(self) -> None:
-        if not 0 <= self.approval_days <= 30:
-            raise ValueError("approval_days: must be 0..30")
+        check_ranges(self)
 
     def means_tested_rule(self, rule_id: str) -> bool:
         return any(rule_id.startswith(prefix) for prefix in self.means_tested)

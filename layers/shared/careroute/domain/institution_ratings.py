@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from careroute.domain.policy_tables import integer_items, settings_table
+from careroute.domain.policy_tables import check_ranges, integer_items, setting, settings_table
 
 INSTITUTION_ITEMS = ("fire_safety", "hygiene", "care_quality", "staffing", "records")
 """The checklist of an institution inspection (inspections.CHECKLIST), each scored 0..5."""
@@ -36,7 +36,7 @@ class RatingRubric:
 
     weights: tuple[tuple[str, int], ...] = tuple(DEFAULT_WEIGHTS.items())
     thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS
-    with_rectification_max: int = 3
+    with_rectification_max: int = setting(3, 1, 5)
     veto: tuple[tuple[str, int], ...] = tuple(DEFAULT_VETO.items())
     """(item, score): an item scored at or below this rates one star."""
 
@@ -51,8 +51,7 @@ class RatingRubric:
         shares = list(self.thresholds)
         if len(shares) != 5 or shares != sorted(shares) or not all(0 <= s <= 1 for s in shares):
             raise ValueError("thresholds: five shares 0..1 for 1..5 stars, rising")
-        if not 1 <= self.with_rectification_max <= 5:
-            raise ValueError("with_rectification_max: must be 1..5")
+        check_ranges(self)
         for item, score in self.veto:
             if item not in INSTITUTION_ITEMS or not 0 <= score < ITEM_MAX:
                 raise ValueError(f"veto.{item}: a checklist item and a score 0..{ITEM_MAX - 1}")
