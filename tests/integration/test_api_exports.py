@@ -141,6 +141,30 @@ def test_the_tickets_export_holds_the_tickets_routes_rows_with_beijing_times(
         assert in_csv["opened_at"] == opened.strftime("%Y-%m-%d %H:%M:%S")
 
 
+@pytest.mark.parametrize("scope", ["city", "district:D01", "street:S001"])
+def test_the_tickets_csv_in_parts_of_one_row_joins_into_the_whole_file(
+    visited: EventPump, scope: str
+) -> None:
+    """Each part names the next in X-Next-Cursor; the first alone has the BOM and headers."""
+    query = {"scope": scope, "status": "open"}
+    whole = get(visited, "/exports/tickets", "city_admin", None, query)
+    assert whole.status == 200 and "x-next-cursor" not in whole.headers
+    parts: list[bytes] = []
+    after: str | None = None
+    while True:
+        paged = {**query, "limit": "1"} | ({"after": after} if after else {})
+        part = get(visited, "/exports/tickets", "city_admin", None, paged)
+        assert part.status == 200, part.text
+        assert part.headers["content-disposition"] == whole.headers["content-disposition"]
+        parts.append(part.body)
+        after = part.headers.get("x-next-cursor")
+        if after is None:
+            break
+    assert len(parts) == len(csv_rows(whole)) == 2  # the visit's urgent and normal tickets
+    assert not parts[1].startswith(b"\xef\xbb\xbf")
+    assert b"".join(parts) == whole.body
+
+
 # --- who may export what -----------------------------------------------------------------
 
 EXPORTS = [
@@ -211,7 +235,10 @@ def test_no_export_carries_a_name_a_phone_or_a_guardian(
      ("/exports/overdue", {"on": "2026-02-30"}, "on"),
      ("/exports/overdue", {"scope": "planet:X"}, "scope"),
      ("/exports/tickets", {"scope": "city", "status": "late"}, "status"),
-     ("/exports/tickets", {}, "scope")],
+     ("/exports/tickets", {}, "scope"),
+     ("/exports/tickets", {"scope": "city", "format": "xlsx", "limit": "10"}, "format"),
+     ("/exports/tickets", {"scope": "city", "limit": "0"}, "limit"),
+     ("/exports/tickets", {"scope": "city", "limit": "10", "after": "not-a-cursor"}, "cursor")],
 )  # fmt: skip
 def test_a_bad_parameter_is_422_naming_the_field(
     loaded_stack: EventPump, path: str, query: dict[str, str], field: str

@@ -49,12 +49,13 @@ CONTENT_TYPES = {
 }
 
 
-def export_file(table: ExportTable, kind: ExportFormat) -> ExportFile:
-    """The table written in the format asked for. The XLSX writer is imported on the first
-    XLSX export: openpyxl takes 0.1-0.5 s to import, which every cold start of the API
-    function would pay otherwise."""
+def export_file(table: ExportTable, kind: ExportFormat, opens_file: bool = True) -> ExportFile:
+    """The table written in the format asked for; a CSV that does not open the file (a later
+    part of a long export) has no byte-order mark and no header row, so the parts in order
+    are the whole file. The XLSX writer is imported on the first XLSX export: openpyxl takes
+    0.1-0.5 s to import, which every cold start of the API function would pay otherwise."""
     if kind is ExportFormat.CSV:
-        body = csv_bytes(table)
+        body = csv_bytes(table, opens_file)
     else:
         from careroute.adapters.export_xlsx import xlsx_bytes
 
@@ -62,14 +63,16 @@ def export_file(table: ExportTable, kind: ExportFormat) -> ExportFile:
     return ExportFile(body, CONTENT_TYPES[kind], f"{table.name}.{kind.value}")
 
 
-def csv_bytes(table: ExportTable) -> bytes:
-    """The table as CSV: the Chinese headers, then one line per row."""
+def csv_bytes(table: ExportTable, opens_file: bool = True) -> bytes:
+    """The table as CSV: the byte-order mark and the Chinese headers (when it opens the
+    file), then one line per row."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(column.header for column in table.columns)
+    if opens_file:
+        writer.writerow(column.header for column in table.columns)
     for row in table.rows:
         writer.writerow(csv_cell(value) for value in row)
-    return text.getvalue().encode("utf-8-sig")
+    return text.getvalue().encode("utf-8-sig" if opens_file else "utf-8")
 
 
 def csv_cell(value: Cell) -> str:

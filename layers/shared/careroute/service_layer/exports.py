@@ -194,6 +194,18 @@ def overdue_table(overdue: OverdueList) -> ExportTable:
     return ExportTable(name, "逾期未访老人", OVERDUE_COLUMNS, rows)
 
 
+@dataclass(frozen=True)
+class ExportPart:
+    """One part of a long export: written one after the other, the parts make the whole file
+    (the first opens it with the header row), so a client that wants every row follows
+    `next_cursor` and no single request reads them all."""
+
+    table: ExportTable
+    first: bool
+    next_cursor: str | None
+    """Where the next part starts; None on the last."""
+
+
 def tickets_export(
     who: Caller,
     scope: str,
@@ -203,8 +215,25 @@ def tickets_export(
     source: TicketSource | None = None,
 ) -> ExportTable:
     """The tickets of a scope with the status (and source), as GET /tickets lists them."""
+    return tickets_export_part(who, scope, status, now, ports, source).table
+
+
+def tickets_export_part(
+    who: Caller,
+    scope: str,
+    status: TicketFilter,
+    now: datetime,
+    ports: Ticketing,
+    source: TicketSource | None = None,
+    limit: int | None = None,
+    after: str | None = None,
+) -> ExportPart:
+    """The tickets after the cursor `after`, at most `limit` (every one without), soonest due
+    first: GET /tickets' page of the same cursor. A part reads only its own tickets, so the
+    city's thousands come in parts of bounded time; each part is as of its own read."""
     require_exporter(who)
-    return tickets_table(list_tickets(who, parse_scope(scope), status, now, ports, source))
+    listed = list_tickets(who, parse_scope(scope), status, now, ports, source, limit, after)
+    return ExportPart(tickets_table(listed), after is None, listed.next_cursor)
 
 
 def tickets_table(tickets: TicketList) -> ExportTable:

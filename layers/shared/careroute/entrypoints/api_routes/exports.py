@@ -21,6 +21,7 @@ from careroute.adapters.dynamodb.repositories import (
 )
 from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat, export_file
 from careroute.domain import clock
+from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.api_routes.officials import OnQuery
 from careroute.entrypoints.api_routes.tickets import SourceQuery
@@ -33,11 +34,12 @@ from careroute.entrypoints.http_api import (
 )
 from careroute.entrypoints.policy_in_force import current_policy
 from careroute.service_layer.exports import (
+    ExportPart,
     ExportTable,
     coverage_export,
     misses_export,
     overdue_export,
-    tickets_export,
+    tickets_export_part,
 )
 from careroute.service_layer.month_misses import MissesReading
 from careroute.service_layer.tickets import TicketFilter
@@ -56,13 +58,45 @@ FILE_RESPONSES: dict[int, OpenAPIResponse] = {
 }
 
 
-def file_response(table: ExportTable, kind: ExportFormat) -> Response[str]:
-    """The table written as `kind`, sent as a download. The body goes base64-encoded, as API
-    Gateway passes a binary body: given bytes, powertools would first validate them as text
-    against the route's annotation, and an XLSX file is not UTF-8."""
-    written = export_file(table, kind)
+NEXT_PART = "X-Next-Cursor"
+"""The response header naming where the next part of a CSV export in parts starts."""
+PART_RESPONSES: dict[int, OpenAPIResponse] = {
+    200: {
+        **FILE_RESPONSES[200],
+        "headers": {
+            NEXT_PART: {
+                "description": "Present while more parts follow: pass it back as `after`",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
+PartLimitQuery = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=5000,
+        description="CSV only: at most this many rows, then the X-Next-Cursor header leads to "
+        "the next part (the parts in order are the whole file); absent: every row",
+    ),
+]
+PartAfterQuery = Annotated[
+    str | None, Query(description="The previous part's X-Next-Cursor; absent: the first part")
+]
+
+
+def file_response(
+    table: ExportTable, kind: ExportFormat, part: ExportPart | None = None
+) -> Response[str]:
+    """The table written as `kind`, sent as a download (a part of one with where the next
+    part starts). The body goes base64-encoded, as API Gateway passes a binary body: given
+    bytes, powertools would first validate them as text against the route's annotation, and
+    an XLSX file is not UTF-8."""
+    written = export_file(table, kind, part is None or part.first)
     body = base64.b64encode(written.body).decode("ascii")
     headers = {"Content-Disposition": written.disposition}
+    if part is not None and part.next_cursor is not None:
+        headers[NEXT_PART] = part.next_cursor
     response = Response(200, written.content_type, body, headers=headers)
     response.base64_encoded = True
     return response
@@ -95,16 +129,22 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         table = overdue_export(caller(), scope, on or clock.today(), policy, overdue, coverage)
         return file_response(table, format)
 
-    @route("GET", "/exports/tickets", errors=INPUT_ERRORS, responses=FILE_RESPONSES)
+    @route("GET", "/exports/tickets", errors=INPUT_ERRORS, responses=PART_RESPONSES)
     def get_tickets_export(
         scope: ScopeQuery,
         status: Annotated[TicketFilter, Query()] = TicketFilter.OPEN,
         source: SourceQuery = None,
         format: FormatQuery = ExportFormat.CSV,
+        limit: PartLimitQuery = None,
+        after: PartAfterQuery = None,
     ) -> Response[str]:
-        """The follow-up tickets of a scope as CSV or XLSX (ids, no names), soonest due first"""
-        table = tickets_export(caller(), scope, status, clock.now(), tickets, source)
-        return file_response(table, format)
+        """The follow-up tickets of a scope as CSV or XLSX (ids, no names), soonest due
+        first; a CSV in parts of `limit` rows on request"""
+        if format is not ExportFormat.CSV and (limit is not None or after is not None):
+            raise ValidationError("format: only a CSV export comes in parts (limit, after)")
+        now = clock.now()
+        part = tickets_export_part(caller(), scope, status, now, tickets, source, limit, after)
+        return file_response(part.table, format, part)
 
     @route("GET", "/exports/misses", errors=READ_ERRORS, responses=FILE_RESPONSES)
     def get_misses_export(
