@@ -10,7 +10,7 @@ from careroute.adapters.data_csv.known import Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 
 MAX_SCORE = 1_000
 
@@ -58,9 +58,7 @@ def _read_request(row: Row, known: Known) -> AssessmentRequest | None:
         row.error("scores", "must be empty while the request is open")
     if not row.ok or community is None or elder is None or location is None:
         return None
-    return AssessmentRequest(
-        **cells, elder_id=elder.elder_id, **scope_ids(community), location=location, scores=scores
-    )
+    return AssessmentRequest(**cells, **elder_scope_ids(elder), location=location, scores=scores)
 
 
 def _scores(row: Row) -> tuple[tuple[str, int], ...]:

@@ -13,7 +13,7 @@ from careroute.adapters.data_csv.life_steps import check_in_order, check_reached
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.beds import EQUIPMENT, BedStatus, HomeCareBed, Subsistence
 from careroute.domain.eligibility import CareLevel
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 
 STEP_DAYS = ("applied_on", "built_on", "accepted_on", "closed_on")
 
@@ -58,8 +58,7 @@ def _read(row: Row, known: Known) -> HomeCareBed | None:
     bed = HomeCareBed(
         **cells,
         **days,  # a step's day, and applied_on, which every status has (else an error)
-        elder_id=elder.elder_id,
-        **scope_ids(community),
+        **elder_scope_ids(elder),
         location=location,
         provider_id=provider_id,
         equipment=equipment,

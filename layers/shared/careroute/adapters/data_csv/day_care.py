@@ -10,7 +10,7 @@ from careroute.adapters.data_csv.data_file import DataFile
 from careroute.adapters.data_csv.known import FACILITIES_FILE, Known
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.day_care import BookingStatus, CareKind, DayCareBooking
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 
 CELLS: dict[str, Cell] = {
     "booking_id": text,
@@ -39,9 +39,7 @@ def _read(row: Row, known: Known) -> DayCareBooking | None:
             row.error("last_day", f"a respite stay lasts at most {policy.max_respite_days} days")
     if not row.ok or community is None or elder is None:
         return None
-    booking = DayCareBooking(
-        **cells, centre_id=centre_id, elder_id=elder.elder_id, **scope_ids(community)
-    )
+    booking = DayCareBooking(**cells, centre_id=centre_id, **elder_scope_ids(elder))
     if booking.status is BookingStatus.BOOKED:
         _take_places(row, known, booking)
     return booking if row.ok else None

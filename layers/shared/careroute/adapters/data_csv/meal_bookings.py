@@ -11,7 +11,7 @@ from careroute.adapters.data_csv.known import CANTEENS_FILE, Known
 from careroute.adapters.data_csv.meals import MAX_MEALS
 from careroute.adapters.registry_csv.rows import Row
 from careroute.domain.meals import MealBooking, MealMode, booking_id
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import elder_scope_ids
 
 MAX_SUBSIDY_YUAN = 1_000
 
@@ -44,8 +44,7 @@ def _read(row: Row, known: Known) -> MealBooking | None:
         return None
     booking = MealBooking(
         **cells,
-        elder_id=elder.elder_id,
-        **scope_ids(community),
+        **elder_scope_ids(elder),
         canteen_id=canteen_id,
         location=location,
         window=window,
