@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -10,7 +11,7 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import Expiring, expiry_of_day
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, find_item, save_if
+from careroute.adapters.dynamodb.tables import TableModel, find_raw_item, save_if
 from careroute.domain.errors import NotFoundError
 
 
@@ -57,9 +58,16 @@ def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> 
 
 
 def _document(steward_id: str, plan_date: date, consistent: bool = False) -> dict[str, Any] | None:
-    key = (steward_id, plan_date.isoformat())
-    item = find_item(RouteModel, *key, action="read a route", consistent=consistent)
-    document: dict[str, Any] | None = item.document if item else None
+    """The route document, read with the low-level client (a steward's route read and first
+    outcome are hot paths; the document is most of the item and JSON either way)."""
+    key = {
+        RouteModel.steward_id.attr_name: steward_id,
+        RouteModel.plan_date.attr_name: plan_date.isoformat(),
+    }
+    item = find_raw_item(RouteModel, key, "read a route", consistent=consistent)
+    if item is None:
+        return None
+    document: dict[str, Any] = json.loads(item[RouteModel.document.attr_name]["S"], strict=False)
     return document
 
 

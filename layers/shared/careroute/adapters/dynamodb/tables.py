@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -26,6 +27,7 @@ from careroute.domain.errors import NotFoundError
 M = TypeVar("M", bound=Model)
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+CANCELLED = "TransactionCanceledException"
 
 
 _table_names: dict[str, str] = {}
@@ -203,3 +205,47 @@ def transaction(model: type[Model], action: str) -> Iterator[Transaction]:
             writes.failed = failed_conditions(exc)
             if not any(writes.failed):
                 raise  # cancelled for another reason: throttling, a conflicting transaction
+
+
+SDK_ERRORS = (ClientError, BotoCoreError)
+"""What a call made with a model's client (`client_of`) may raise."""
+
+
+def client_of(model: type[Model]) -> Any:
+    """`model`'s botocore DynamoDB client (one per container, bound to its table's region
+    and endpoint), for a hot path's request built by hand: pynamodb's own request adds what
+    such a path does not need (expression objects, the consumed capacity)."""
+    return model._get_connection().connection.client
+
+
+def find_raw_item(
+    model: type[Model], key: dict[str, str], action: str, consistent: bool = False
+) -> dict[str, Any] | None:
+    """One item by its key (attribute name to string), as DynamoDB answers it (attribute name
+    to typed value), or None: `find_item` without building the model."""
+    with storage_errors(action, caught=SDK_ERRORS):
+        answer = client_of(model).get_item(
+            TableName=model.Meta.table_name,
+            Key={name: {"S": value} for name, value in key.items()},
+            ConsistentRead=consistent,
+        )
+    item: dict[str, Any] | None = answer.get("Item")
+    return item
+
+
+def write_together(model: type[Model], items: list[dict[str, Any]], action: str) -> list[bool]:
+    """One TransactWriteItems of `items`, given in the request's own shape (`{"Put": ...}`,
+    `{"ConditionCheck": ...}`), sent with `model`'s client: for a hot path, where pynamodb's
+    expression objects cost more than the request (`transaction` is the general way). Returns
+    [] when committed; when a condition failed (nothing written), per item in order: did its
+    condition fail? Any other failure raises StorageError."""
+    with storage_errors(action, caught=SDK_ERRORS):
+        try:
+            client_of(model).transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+            if exc.response.get("Error", {}).get("Code") != CANCELLED or not any(failed):
+                raise  # cancelled for another reason: throttling, a conflicting transaction
+            return failed
+    return []

@@ -14,14 +14,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.expressions.condition import Condition
 
 from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.registry import ElderModel
-from careroute.adapters.dynamodb.tables import TableModel, get_item, index, save_if, transaction
+from careroute.adapters.dynamodb.tables import (
+    TableModel,
+    get_item,
+    index,
+    save_if,
+    write_together,
+)
 from careroute.domain.errors import KEY_REUSED, ConflictError
-from careroute.domain.scope_ids import scope_ids
 from careroute.domain.visit_records import findings_to_list, from_document, stay_to_dict
 from careroute.domain.vocabulary import Elder, VisitRecord
 
@@ -67,23 +71,34 @@ def to_record(item: VisitModel) -> VisitRecord:
     )
 
 
+def visit_item(record: VisitRecord, request_hash: str) -> dict[str, dict[str, Any]]:
+    """The visit's item as DynamoDB stores it (what a `VisitModel` of it serialises to, built
+    directly: the outcome's write is the API's hot path). Absent values are left out."""
+    texts: dict[str, str | None] = {
+        "visit_id": record.visit_id,
+        "elder_id": record.elder_id,
+        "steward_id": record.steward_id,
+        "community_id": record.community_id,
+        "street_id": record.street_id,
+        "district_id": record.district_id,
+        "tier": record.tier.value,
+        "outcome": record.outcome.value,
+        "visited_at": record.visited_at.isoformat(),
+        "recorded_at": record.recorded_at.isoformat(),
+        "notes": record.notes,
+        "findings": json.dumps(findings_to_list(record.findings)) if record.findings else None,
+        "stay": json.dumps(stay_to_dict(record.stay)) if record.stay else None,
+        "request_hash": request_hash,
+    }
+    item = {name: {"S": text} for name, text in texts.items() if text is not None}
+    if record.location is not None:
+        item["lat"] = {"N": json.dumps(record.location.lat)}
+        item["lng"] = {"N": json.dumps(record.location.lng)}
+    return item
+
+
 def _item(record: VisitRecord, request_hash: str) -> VisitModel:
-    return VisitModel(
-        record.visit_id,
-        **scope_ids(record),
-        elder_id=record.elder_id,
-        steward_id=record.steward_id,
-        tier=record.tier.value,
-        outcome=record.outcome.value,
-        visited_at=record.visited_at.isoformat(),
-        recorded_at=record.recorded_at.isoformat(),
-        notes=record.notes,
-        findings=findings_to_list(record.findings) or None,
-        lat=record.location.lat if record.location else None,
-        lng=record.location.lng if record.location else None,
-        stay=stay_to_dict(record.stay),
-        request_hash=request_hash,
-    )
+    return VisitModel.from_raw_data(visit_item(record, request_hash))
 
 
 def import_visits(records: Iterable[VisitRecord], request_hash: str) -> int:
@@ -109,24 +124,38 @@ def save_visit_once(record: VisitRecord, request_hash: str) -> tuple[VisitRecord
     return _stored(record, request_hash)
 
 
-def still_as_read(elder: Elder) -> Condition:
-    """The stored elder still exists in its community with what a visit record takes from
-    it: its street and district, and the tier's inputs (birth date, categories, the urgent
-    date). A missing item fails the first comparison (no separate existence clause: each
-    clause costs the emulator time). The categories are a set, stored as its sorted list by
-    every writer (the registry's import and changes, the assessments): one comparison of the
-    whole list, instead of its size and each member."""
-    condition: Condition = (
-        (ElderModel.street_id == elder.street_id)
-        & (ElderModel.district_id == elder.district_id)
-        & (ElderModel.birth_date == elder.birth_date.isoformat())
-        & (ElderModel.categories == sorted(c.value for c in elder.categories))
-    )
-    if elder.urgent_until is None:
-        condition &= ElderModel.urgent_until.does_not_exist()
-    else:
-        condition &= ElderModel.urgent_until == elder.urgent_until.isoformat()
-    return condition
+def still_as_read(elder: Elder) -> dict[str, Any]:
+    """The condition (expression, names and values) that the stored elder still exists in
+    its community with what a visit record takes from it: its street and district, and the
+    tier's inputs (birth date, categories, the urgent date). A missing item fails the first
+    comparison (no separate existence clause: each clause costs the emulator time). The
+    categories are a set, stored as its sorted list by every writer (the registry's import
+    and changes, the assessments): one comparison of the whole list, instead of its size and
+    each member."""
+    compared: list[tuple[str, dict[str, Any] | None]] = [
+        (ElderModel.street_id.attr_name, {"S": elder.street_id}),
+        (ElderModel.district_id.attr_name, {"S": elder.district_id}),
+        (ElderModel.birth_date.attr_name, {"S": elder.birth_date.isoformat()}),
+        (
+            ElderModel.categories.attr_name,
+            {"L": [{"S": c} for c in sorted(c.value for c in elder.categories)]},
+        ),
+        (
+            ElderModel.urgent_until.attr_name,
+            None if elder.urgent_until is None else {"S": elder.urgent_until.isoformat()},
+        ),
+    ]
+    clauses = [
+        f"#{i} = :{i}" if value is not None else f"attribute_not_exists (#{i})"
+        for i, (_, value) in enumerate(compared)
+    ]
+    return {
+        "ConditionExpression": " AND ".join(clauses),
+        "ExpressionAttributeNames": {f"#{i}": name for i, (name, _) in enumerate(compared)},
+        "ExpressionAttributeValues": {
+            f":{i}": value for i, (_, value) in enumerate(compared) if value is not None
+        },
+    }
 
 
 def save_visit_as_read(
@@ -134,15 +163,23 @@ def save_visit_as_read(
 ) -> tuple[VisitRecord, bool] | None:
     """As `save_visit_once`, in one transaction that also checks the elder the record was
     made from is still stored so (`still_as_read`); None, nothing written, when it is not.
-    A replay (the visit id stored) answers as `save_visit_once` does, whatever the elder."""
-    with transaction(VisitModel, "save a visit") as writes:
-        writes.condition_check(
-            ElderModel, elder.community_id, elder.elder_id, condition=still_as_read(elder)
-        )
-        writes.save(_item(record, request_hash), condition=VisitModel.visit_id.does_not_exist())
-    if writes.committed:
+    A replay (the visit id stored) answers as `save_visit_once` does, whatever the elder.
+    The request is built directly (`write_together`): it is the API's hot path."""
+    elder_key = {
+        ElderModel.community_id.attr_name: {"S": elder.community_id},
+        ElderModel.elder_id.attr_name: {"S": elder.elder_id},
+    }
+    check = {"TableName": ElderModel.Meta.table_name, "Key": elder_key, **still_as_read(elder)}
+    put = {
+        "TableName": VisitModel.Meta.table_name,
+        "Item": visit_item(record, request_hash),
+        "ConditionExpression": "attribute_not_exists (#0)",
+        "ExpressionAttributeNames": {"#0": VisitModel.visit_id.attr_name},
+    }
+    failed = write_together(VisitModel, [{"ConditionCheck": check}, {"Put": put}], "save a visit")
+    if not failed:
         return record, True
-    _, visit_stored = writes.failed
+    _, visit_stored = failed
     return _stored(record, request_hash) if visit_stored else None
 
 
