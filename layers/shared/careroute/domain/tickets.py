@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import HasElderScopeIds, scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import (
     CHINA_TZ,
@@ -45,7 +45,8 @@ class TicketSource(StrEnum):
     """A rectification item of an inspection result (`visit_id` is the result id, no elder)."""
     UNREACHABLE = "unreachable"
     """An elder nobody found after the policy's failed tries in a month (`visit_id` is the
-    try that made it so); opened at street level, once per elder and month."""
+    try that made it so), or that the month ended without a visit (opened at its close; no
+    `visit_id`); opened at street level, once per elder and month."""
 
 
 class TicketStatus(StrEnum):
@@ -167,17 +168,37 @@ def unreachable_ticket_id(elder_id: str, month: str) -> str:
 def unreachable_ticket(last_try: VisitRecord, tries: int, sla_hours: int) -> Ticket:
     """The street office's ticket for an elder nobody found in `tries` failed tries, the last
     of them `last_try`: a welfare concern (health, high), due `sla_hours` after that try."""
+    note = f"unreachable: {tries} failed tries in {last_try.month}, nobody found the elder"
+    return _welfare_ticket(
+        last_try, last_try.month, last_try.visit_id, last_try.visited_at, sla_hours, note
+    )
+
+
+def month_end_ticket(
+    elder: HasElderScopeIds, month: str, at: datetime, sla_hours: int, why: str
+) -> Ticket:
+    """The street office's ticket for an elder `month` ended without a visit (`why`: what the
+    records say), opened at the month's close `at`; the same id as the unreachable ticket of
+    that month, so an elder already flagged gets no second one."""
+    note = f"unreachable: {month} ended without a visit ({why})"
+    return _welfare_ticket(elder, month, "", at, sla_hours, note)
+
+
+def _welfare_ticket(
+    elder: HasElderScopeIds, month: str, visit_id: str, at: datetime, sla_hours: int, note: str
+) -> Ticket:
+    """An "unreachable" ticket: health, high, at street level, due `sla_hours` after `at`."""
     return Ticket(
-        ticket_id=unreachable_ticket_id(last_try.elder_id, last_try.month),
-        visit_id=last_try.visit_id,
-        elder_id=last_try.elder_id,
-        **scope_ids(last_try),
+        ticket_id=unreachable_ticket_id(elder.elder_id, month),
+        visit_id=visit_id,
+        elder_id=elder.elder_id,
+        **scope_ids(elder),
         category=FindingCategory.HEALTH,
         severity=Severity.HIGH,
-        opened_at=last_try.visited_at,
-        due_at=last_try.visited_at + timedelta(hours=sla_hours),
+        opened_at=at,
+        due_at=at + timedelta(hours=sla_hours),
         level=Level.STREET,
-        note=f"unreachable: {tries} failed tries in {last_try.month}, nobody found the elder",
+        note=note,
         source=TicketSource.UNREACHABLE,
     )
 
