@@ -15,7 +15,7 @@ import pytest
 
 from careroute_local.pump import EventPump
 from tests.conftest import china_now
-from tests.e2e.web_pages import http, new_context, open_page
+from tests.e2e.web_pages import http, new_context, open_page, wait_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def test_the_export_buttons_save_the_apis_files_for_the_scope_shown(
     token = pump.issuer.token("district_official", "D01")
     month = china_now().strftime("%Y-%m")
     ctx, page, console = open_page(browser, f"{url}/app/dashboard.html#month={month}&token={token}")
-    page.wait_for_selector("body[data-exports='district:D01']")
+    wait_shown(page, "body[data-exports='district:D01']", console)
     panel = page.get_by_test_id("exports")
     assert panel.is_visible()
     assert panel.locator("tr[data-export] button").count() == 8

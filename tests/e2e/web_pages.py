@@ -41,12 +41,20 @@ def http(method: str, url: str, token: str, body: Any = None, key: str | None = 
 
 
 class Console:
-    """Console errors and uncaught exceptions of a page."""
+    """Console errors and uncaught exceptions of a page, and its requests still unanswered."""
 
     def __init__(self, page: Any) -> None:
         self.errors: list[str] = []
+        self.pending: list[str] = []
         page.on("console", self._message)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda request: self.pending.append(request.url))
+        page.on("requestfinished", lambda request: self._answered(request.url))
+        page.on("requestfailed", lambda request: self._answered(request.url))
+
+    def _answered(self, url: str) -> None:
+        if url in self.pending:
+            self.pending.remove(url)
 
     def _message(self, message: Any) -> None:
         # The dashboard feature-detects the inspections, service-circle and incidents APIs:
@@ -54,6 +62,19 @@ class Console:
         url = message.location.get("url", "")
         if message.type == "error" and not any(p in url for p in FEATURE_DETECTED):
             self.errors.append(message.text)
+
+
+def wait_shown(page: Any, selector: str, console: Console, timeout_ms: int = 30_000) -> None:
+    """Wait for `selector`; on a timeout, fail saying what the page showed instead (its error
+    line, console errors and the requests still unanswered), not only that it timed out."""
+    try:
+        page.wait_for_selector(selector, timeout=timeout_ms)
+    except Exception as exc:
+        shown = page.evaluate("document.getElementById('crumbs')?.innerText ?? ''")
+        raise AssertionError(
+            f"{selector} not shown in {timeout_ms} ms; the page shows {shown!r}, console "
+            f"errors {console.errors}, unanswered requests {console.pending}"
+        ) from exc
 
 
 def new_context(browser: Any, **context: Any) -> Any:
