@@ -1,7 +1,6 @@
 """An export table (careroute.service_layer.exports) written as a file an official opens in a
 spreadsheet: CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese headers, and
-CRLF line ends) or XLSX (careroute.adapters.export_xlsx: openpyxl, one sheet, the header row
-frozen).
+CRLF line ends) or XLSX (careroute.adapters.export_xlsx: one sheet, the header row frozen).
 
 Cells are written alike in both: a count or share as a number, yes/no as 是/否, a day as
 YYYY-MM-DD, a time as YYYY-MM-DD HH:MM:SS (a date or time cell in XLSX), nothing as an empty
@@ -52,8 +51,7 @@ CONTENT_TYPES = {
 def export_file(table: ExportTable, kind: ExportFormat, opens_file: bool = True) -> ExportFile:
     """The table written in the format asked for; a CSV that does not open the file (a later
     part of a long export) has no byte-order mark and no header row, so the parts in order
-    are the whole file. The XLSX writer is imported on the first XLSX export: openpyxl takes
-    0.1-0.5 s to import, which every cold start of the API function would pay otherwise."""
+    are the whole file. The XLSX writer is imported on the first XLSX export only."""
     if kind is ExportFormat.CSV:
         body = csv_bytes(table, opens_file)
     else:
