@@ -101,6 +101,7 @@ READS: list[tuple[str, dict[str, str]]] = [
     ("/exports/coverage", {"scope": "city", "month": "{month}"}),
     ("/exports/overdue", {"scope": "city"}),
     ("/exports/tickets", {"scope": "city", "status": "open"}),
+    ("/exports/tickets", {"scope": "city", "status": "open", "format": "xlsx"}),
     # The dashboard's CSV: parts of 1,000 rows (the first, the second; all in turn below).
     ("/exports/tickets", {"scope": "city", "status": "open", "limit": "1000"}),
     ("/exports/tickets", {"scope": "city", "status": "open", "limit": "1000", "after": "{part}"}),
