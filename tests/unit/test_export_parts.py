@@ -16,7 +16,7 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.errors import ForbiddenError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
-from careroute.service_layer.exports import tickets_export, tickets_export_part
+from careroute.service_layer.exports import TicketsAsked, tickets_export
 from careroute.service_layer.tickets import TicketFilter, Ticketing
 from tests.builders import a_finding_ticket
 from tests.unit.conftest import STREET_AS_OF
@@ -47,7 +47,9 @@ def joined_parts(ports: Ticketing, scope: str, status: TicketFilter, size: int) 
     now = FOUND + timedelta(days=4)
     parts, after = [], None
     while True:
-        part = tickets_export_part(CITY_ADMIN, scope, status, now, ports, None, size, after)
+        part = tickets_export(
+            CITY_ADMIN, TicketsAsked(scope, status, None, size, after), now, ports
+        )
         assert part.first is (after is None)
         assert len(part.table.rows) <= size
         parts.append(export_file(part.table, ExportFormat.CSV, part.first).body)
@@ -69,7 +71,7 @@ def test_the_csv_parts_joined_are_the_whole_files_bytes(
         "street": f"street:{community.street_id}",
     }[kind]
     now = FOUND + timedelta(days=4)
-    whole = tickets_export(CITY_ADMIN, scope, status, now, ports)
+    whole = tickets_export(CITY_ADMIN, TicketsAsked(scope, status), now, ports).table
     rows = len(whole.rows)
     assert rows >= 2  # a street's overdue: its steward's urgent and high tickets
     parts = joined_parts(ports, scope, status, size)
@@ -81,12 +83,12 @@ def test_the_csv_parts_joined_are_the_whole_files_bytes(
 
 def test_a_part_after_the_last_ticket_is_empty_and_names_no_next_part(ports: Ticketing) -> None:
     now = FOUND + timedelta(days=2)
-    first = tickets_export_part(CITY_ADMIN, "city", TicketFilter.OPEN, now, ports, None, 100)
+    first = tickets_export(CITY_ADMIN, TicketsAsked("city", limit=100), now, ports)
     assert first.next_cursor is None and first.first
     last_due = max(row[13] for row in first.table.rows)
     assert isinstance(last_due, datetime)
     cursor = f"{last_due.replace(tzinfo=CHINA_TZ).isoformat()}|~"
-    after = tickets_export_part(CITY_ADMIN, "city", TicketFilter.OPEN, now, ports, None, 2, cursor)
+    after = tickets_export(CITY_ADMIN, TicketsAsked("city", limit=2, after=cursor), now, ports)
     assert after.table.rows == [] and after.next_cursor is None and not after.first
 
 
@@ -94,4 +96,4 @@ def test_a_steward_exports_no_part(ports: Ticketing, one_street: Registry) -> No
     steward = Caller("sub-0", Role.STEWARD, one_street.stewards[0].steward_id)
     scope = f"community:{one_street.stewards[0].community_id}"
     with pytest.raises(ForbiddenError):
-        tickets_export_part(steward, scope, TicketFilter.OPEN, FOUND, ports, None, 2)
+        tickets_export(steward, TicketsAsked(scope, limit=2), FOUND, ports)

@@ -206,34 +206,28 @@ class ExportPart:
     """Where the next part starts; None on the last."""
 
 
-def tickets_export(
-    who: Caller,
-    scope: str,
-    status: TicketFilter,
-    now: datetime,
-    ports: Ticketing,
-    source: TicketSource | None = None,
-) -> ExportTable:
-    """The tickets of a scope with the status (and source), as GET /tickets lists them."""
-    return tickets_export_part(who, scope, status, now, ports, source).table
+@dataclass(frozen=True)
+class TicketsAsked:
+    """Which tickets an export holds: GET /tickets' filters, and the part (`limit` rows after
+    the cursor `after`; every row without `limit`)."""
+
+    scope: str
+    status: TicketFilter = TicketFilter.OPEN
+    source: TicketSource | None = None
+    limit: int | None = None
+    after: str | None = None
 
 
-def tickets_export_part(
-    who: Caller,
-    scope: str,
-    status: TicketFilter,
-    now: datetime,
-    ports: Ticketing,
-    source: TicketSource | None = None,
-    limit: int | None = None,
-    after: str | None = None,
-) -> ExportPart:
-    """The tickets after the cursor `after`, at most `limit` (every one without), soonest due
-    first: GET /tickets' page of the same cursor. A part reads only its own tickets, so the
-    city's thousands come in parts of bounded time; each part is as of its own read."""
+def tickets_export(who: Caller, asked: TicketsAsked, now: datetime, ports: Ticketing) -> ExportPart:
+    """The tickets asked for, as GET /tickets lists them (the page of the same cursor), soonest
+    due first. A part reads only its own tickets, so the city's thousands come in parts of
+    bounded time; each part is as of its own read."""
     require_exporter(who)
-    listed = list_tickets(who, parse_scope(scope), status, now, ports, source, limit, after)
-    return ExportPart(tickets_table(listed), after is None, listed.next_cursor)
+    where = parse_scope(asked.scope)
+    listed = list_tickets(
+        who, where, asked.status, now, ports, asked.source, asked.limit, asked.after
+    )
+    return ExportPart(tickets_table(listed), asked.after is None, listed.next_cursor)
 
 
 def tickets_table(tickets: TicketList) -> ExportTable:

@@ -36,10 +36,11 @@ from careroute.entrypoints.policy_in_force import current_policy
 from careroute.service_layer.exports import (
     ExportPart,
     ExportTable,
+    TicketsAsked,
     coverage_export,
     misses_export,
     overdue_export,
-    tickets_export_part,
+    tickets_export,
 )
 from careroute.service_layer.month_misses import MissesReading
 from careroute.service_layer.tickets import TicketFilter
@@ -142,8 +143,8 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         first; a CSV in parts of `limit` rows on request"""
         if format is not ExportFormat.CSV and (limit is not None or after is not None):
             raise ValidationError("format: only a CSV export comes in parts (limit, after)")
-        now = clock.now()
-        part = tickets_export_part(caller(), scope, status, now, tickets, source, limit, after)
+        asked = TicketsAsked(scope, status, source, limit, after)
+        part = tickets_export(caller(), asked, clock.now(), tickets)
         return file_response(part.table, format, part)
 
     @route("GET", "/exports/misses", errors=READ_ERRORS, responses=FILE_RESPONSES)
