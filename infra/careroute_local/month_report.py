@@ -390,7 +390,9 @@ def markdown(
         f"find them): {v.get('misses_with_unreachable_ticket', 0):,}, of ours "
         f"{v.get('misses_ours_with_unreachable_ticket', 0):,} of {v.get('misses_ours', 0):,}; "
         f"due and never visited: {v.get('due_unvisited', 0):,}, with that ticket "
-        f"{v.get('due_unvisited_with_unreachable_ticket', 0):,}",
+        f"{v.get('due_unvisited_with_unreachable_ticket', 0):,} (closed by the street office "
+        f"within its SLA: {v.get('due_unvisited_looked_for_in_time', 0):,}; the month's close "
+        f"opened {t.get('tickets_month_close', 0):,})",
         _forecast_line(report.get("forecast", {})),
         _tickets_line(t),
         _sla_line(report.get("tickets_sla", {})),

@@ -120,6 +120,11 @@ class Engine(Protocol):
         """The `tickets` block of the city's coverage report for the month."""
         ...
 
+    def close_month(self, at: datetime) -> int:
+        """The month's close on the next month's first morning (MonthCloseFunction): the
+        "unreachable" tickets it opened."""
+        ...
+
     def other_services(self, sim_clock: clock.SimulatedClock, day: date, timings: Timings) -> None:
         """The parts of a day besides visits (inspections, home services), where run."""
         ...

@@ -3,7 +3,8 @@
 The same use cases the handlers run (`careroute.service_layer`: the nightly fan-out and the
 solver's `plan_community`, `steward_route`, `record_visit`, the projector's `project`,
 `list_tickets`/`close_ticket`/`escalate_overdue`/`ticket_figures`, the benefit `scan`,
-`replace_leave` with the same-day `cover_now`) with the same simulated clock, on
+`replace_leave` with the same-day `cover_now`, the month's `close_month`) with the same
+simulated clock, on
 `careroute.adapters.memory`: no moto, no HTTP, no queues. Each call answers as the HTTP API
 would (a status and the JSON payload), errors mapped by the API's own `status_of`.
 
@@ -47,6 +48,8 @@ from careroute.service_layer.coverage_check import CoverageCheck, check_month
 from careroute.service_layer.elders import ElderRegistry, change_elder
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.leave import LeaveKeeping, replace_leave
+from careroute.service_layer.month_close import MonthClosing, close_month
+from careroute.service_layer.month_misses import MissesReading
 from careroute.service_layer.planning import (
     CommunityPlanning,
     NightlyPlanning,
@@ -140,6 +143,7 @@ class MemoryEngine:
         self.escalation = Escalation(p.tickets, p.stewards, p.holidays)
         self.leave = LeaveKeeping(p.stewards, p.scopes)
         self.scanning = BenefitScan(p.communities, p.elders, p.tickets)
+        self.closing = MonthClosing(MissesReading(p.scopes, p.elders, p.visits), p.tickets)
         self._runs = 0
         self._load(run.city, run.config.first)
         self.benefits = BenefitScanDays(self._scan, sim_clock, run.config.first)
@@ -308,6 +312,9 @@ class MemoryEngine:
     def ticket_figures(self, month: str) -> Answer:
         figures = ticket_figures(Scope.parse("city"), month, clock.now(), self.ticketing)
         return self._answer("ticket_figures", (200, figures))
+
+    def close_month(self, at: datetime) -> int:
+        return close_month(china_date(at), at, self.policy, self.closing)
 
     def other_services(self, sim_clock: clock.SimulatedClock, day: date, timings: Timings) -> None:
         """Home services are not run by this engine (the programmes run the inspections)."""

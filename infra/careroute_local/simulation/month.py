@@ -31,7 +31,7 @@ from careroute_local.simulation.day import SICK_SPELL_DAYS, one_day, progress_li
 from careroute_local.simulation.engine import Answer, Engine
 from careroute_local.simulation.report import build_report, coverage_rows
 from careroute_local.simulation.state import ElderState, Run
-from careroute_local.simulation.tickets import ticket_sla, ticket_totals
+from careroute_local.simulation.tickets import close_the_month, ticket_sla, ticket_totals
 from careroute_local.simulation.timetable import at
 
 INITIAL_STAY_DAYS = (1, 40)
@@ -84,6 +84,7 @@ def simulate(
         run.programmes = programmes.figures(config.month)
         run.programme_raw = programmes.raw()
         run.ticket_sla = ticket_sla(run, engine, config.month)
+        close_the_month(run, engine, sim_clock)
         check_started = time.perf_counter()
         compliance, checks = check_stored(run, engine.stored(config.month))
         run.timings.check = time.perf_counter() - check_started

@@ -160,6 +160,9 @@ def build_report(
             "due_unvisited_with_unreachable_ticket": sum(
                 1 for m in unvisited if m["elder_id"] in run.unreachable_elders
             ),
+            "due_unvisited_looked_for_in_time": sum(
+                1 for m in unvisited if m["elder_id"] in run.unreachable_on_time
+            ),
             "checks_passed": checks["passed"],
         },
         "forecast": _forecast_held_against(run, misses),

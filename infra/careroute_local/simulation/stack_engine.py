@@ -27,6 +27,7 @@ PLAN_QUEUE = "PlanJobsQueue"
 VISITS_TABLE = "VisitsTable"
 ESCALATOR = "EscalatorFunction"
 SCANNER = "EligibilityFunction"
+MONTH_CLOSE = "MonthCloseFunction"
 
 
 class StackEngine:
@@ -132,6 +133,10 @@ class StackEngine:
         )
         tickets = (payload or {}).get("tickets") if isinstance(payload, dict) else None
         return status, tickets
+
+    def close_month(self, at: datetime) -> int:
+        summary: dict[str, Any] = self.pump.fire_schedule(MONTH_CLOSE, at.astimezone(UTC))
+        return int(summary["unreachable_tickets"])
 
     def other_services(self, sim_clock: clock.SimulatedClock, day: date, timings: Timings) -> None:
         if self.inspecting is None or self.serving is None:

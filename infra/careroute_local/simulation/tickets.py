@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from careroute.domain import clock
 from careroute.domain.vocabulary import CHINA_TZ, Steward
 from careroute_local.simulation.config import draw
 from careroute_local.simulation.engine import Engine
@@ -44,9 +45,10 @@ run), every day, non-working days included."""
 DUTY_ROLES = {"street": "street_official", "district": "district_official"}
 
 
-def duty_round(run: Run, engine: Engine, day: date) -> None:
-    """Each office's duty officer closes the tickets at their level that would be overdue
-    before the next round (those the escalator handed over, and any escalated ones)."""
+def duty_round(run: Run, engine: Engine, day: date, source: str | None = None) -> None:
+    """Each office's duty officer closes the tickets at their level (from `source` only, when
+    given) that would be overdue before the next round (those the escalator handed over, and
+    any escalated ones)."""
     code, payload = engine.city_tickets("open")
     if code != 200:
         run.note(f"{day}: GET /tickets?scope=city&status=open answered {code}")
@@ -56,6 +58,8 @@ def duty_round(run: Run, engine: Engine, day: date) -> None:
     for ticket in payload["tickets"]:
         role = DUTY_ROLES.get(ticket["level"])
         if role is None or datetime.fromisoformat(ticket["due_at"]) > next_round:
+            continue
+        if source is not None and ticket.get("source", "visit") != source:
             continue
         scope_id = ticket["street_id"] if ticket["level"] == "street" else ticket["district_id"]
         body = {"action": "duty officer followed up", "result": "resolved"}
@@ -69,6 +73,37 @@ def duty_round(run: Run, engine: Engine, day: date) -> None:
     run.totals["tickets_on_duty_most_per_office_day"] = max(
         run.totals["tickets_on_duty_most_per_office_day"], busiest
     )
+
+
+MONTH_CLOSE = 5 * 3600
+"""The month's close runs on the next month's first morning (MonthCloseFunction's schedule)."""
+
+
+def close_the_month(run: Run, engine: Engine, sim_clock: clock.SimulatedClock) -> None:
+    """The month's close on the next month's first morning, then the street offices' duty
+    rounds until the tickets it opened fall due (no visits: the month is over), so the report
+    says whether each elder the month missed was looked for, and in time. A run that stops
+    before the month's end (`--days`) closes nothing."""
+    first = run.config.last + timedelta(days=1)
+    if first.month == run.config.last.month:
+        return
+    opened_at = at(first, MONTH_CLOSE)
+    sim_clock.set(opened_at)
+    run.totals["tickets_month_close"] = engine.close_month(opened_at)
+    due = opened_at + timedelta(hours=run.policy.retries.unreachable_sla_hours)
+    day = first
+    while at(day, DUTY_ROUND) <= due:
+        sim_clock.set(at(day, DUTY_ROUND))
+        duty_round(run, engine, day, source="unreachable")
+        day += timedelta(days=1)
+    rows = [
+        row
+        for status in ("open", "closed")
+        for row in engine.city_tickets(status)[1]["tickets"]
+        if row.get("source") == "unreachable"
+    ]
+    run.unreachable_elders = {r["elder_id"] for r in rows}
+    run.unreachable_on_time = {r["elder_id"] for r in rows if r["closed_at"] and _on_time(r)}
 
 
 def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
