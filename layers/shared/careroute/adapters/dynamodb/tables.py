@@ -21,6 +21,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import MetaProtocol, Model
 from pynamodb.transactions import TransactWrite
 
+from careroute.adapters.dynamodb import sessions
 from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
 from careroute.domain.errors import NotFoundError
 
@@ -53,8 +54,10 @@ class TableModel(Model):
 
 def bind_models(region: str, tables: Mapping[str, str]) -> None:
     """Point each model (by class name) at its table (named by configuration, not code) in
-    `region`: the models defined now, and those whose module is imported later."""
+    `region`: the models defined now, and those whose module is imported later. Their
+    connections' botocore sessions share one loader of botocore's data files (`sessions`)."""
     global _region
+    sessions.share_loader()
     _table_names.clear()
     _table_names.update(tables)
     _region = region
