@@ -181,6 +181,8 @@ def sent_transaction(stack: LocalStack, post: Callable[[int], None]) -> dict[str
         post(-1)
     finally:
         events.unregister(event, keep)
+    if not sent:
+        raise RuntimeError("the POST's transaction was not seen: the models were bound anew")
     sent.pop("ClientRequestToken", None)  # one per call: boto3 makes a new one
     return sent
 
@@ -300,7 +302,10 @@ def main() -> None:
             post_with(session, i)
 
         # The raw call writes the item the API stores for an outcome (as its transaction
-        # sends it, with a new id each time): the same item, as the issue compares.
+        # sends it, with a new id each time): the same item, as the issue compares. The audit
+        # writer is loaded first: a function's cold start binds the tables anew, and the
+        # models' clients with them.
+        pump.deliver_logs()
         transaction = sent_transaction(stack, post_http)
         stored_visit = transaction["TransactItems"][1]["Put"]["Item"]
 
