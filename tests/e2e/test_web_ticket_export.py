@@ -15,7 +15,7 @@ from careroute.domain.vocabulary import Registry, Tier
 from careroute_local.pump import EventPump
 from tests.builders import a_visit_to
 from tests.conftest import china_now
-from tests.e2e.web_pages import Console, new_context
+from tests.e2e.web_pages import Console, new_context, wait_shown
 from tests.integration.stored_visits import URGENT_AND_NORMAL, active_elders_of, project_visit
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +57,7 @@ def test_the_ticket_export_button_saves_the_parts_as_the_whole_file(
     page = ctx.new_page()
     console = Console(page)
     page.goto(f"{url}/app/dashboard.html#month={china_now():%Y-%m}&token={admin}")
-    page.wait_for_selector("body[data-exports='city']")
+    wait_shown(page, "body[data-exports='city']", console)
     with page.expect_download() as saving:
         button = "tr[data-export=tickets] button[data-format=csv]"
         page.get_by_test_id("exports").locator(button).click()
