@@ -60,9 +60,9 @@ def load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tickets", type=int, default=7000)
-    parser.add_argument("--part", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tickets", type=int, default=7000, help="open tickets in the city")
+    parser.add_argument("--part", type=int, default=1000, help="rows a part (the dashboard's)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every way, alternated")
     args = parser.parse_args()
     console = Console(stderr=True)
     with (
