@@ -258,7 +258,9 @@ def main() -> None:
         elder_id = route["stops"][0]["elder_id"]
         server, url = pump.serve_http()
         stop_delivery = threading.Event()
-        delivery = threading.Thread(target=deliver_logs_until, args=(stop_delivery, pump))
+        delivery = threading.Thread(
+            target=deliver_logs_until, args=(stop_delivery, pump), daemon=True
+        )  # a failed run ends instead of waiting on it
         delivery.start()
         token = f"Bearer {pump.issuer.token('steward', steward_id)}"
 
