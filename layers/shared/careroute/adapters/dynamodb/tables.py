@@ -1,6 +1,8 @@
 """What every table module does the same way with pynamodb, written once: binding a model to
 its table, declaring an index, reading one item, writing many, and the conditional writes
-whose failed condition is an answer (a retry, a lost race), not an error.
+whose failed condition is an answer (a retry, a lost race), not an error. A hot path (a
+steward's outcome, the route read) reads an item or writes a transaction with the model's
+low-level client instead (`find_raw_item`, `write_together`), its request built directly.
 
 Every call names its `action` ("read a ticket"): an SDK failure becomes a StorageError saying
 what was being done (see `errors.storage_errors`).
