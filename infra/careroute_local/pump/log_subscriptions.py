@@ -72,8 +72,33 @@ class _Capture(logging.Handler):
 _capture = _Capture()
 
 
+class _LastLine(threading.local):
+    """The record a formatter formatted last in this thread, and the line it made."""
+
+    record: logging.LogRecord | None = None
+    line = ""
+
+
+def _formatting_once(formatter: logging.Formatter) -> None:
+    """Make `formatter` keep its last line per thread, so that the capture takes the line the
+    function printed instead of formatting the record a second time: Lambda formats each
+    line once, and every function's lines are captured (all share the log group the audit
+    writer subscribes to)."""
+    format_record = formatter.format
+    last = _LastLine()
+
+    def format_once(record: logging.LogRecord) -> str:
+        if last.record is not record:
+            last.line = format_record(record)
+            last.record = record
+        return last.line
+
+    setattr(formatter, "format", format_once)  # noqa: B010 (an instance's own method)
+
+
 def _install_capture() -> None:
-    """Attach the capture to the functions' logger once per process, formatting as it does.
+    """Attach the capture to the functions' logger once per process, formatting as it does
+    (the same formatter, which formats each record once for both).
 
     Imported here, after the stack applied the functions' environment: the logger and the
     metrics read POWERTOOLS_* when first imported."""
@@ -81,7 +106,9 @@ def _install_capture() -> None:
 
     functions_logger = logging.getLogger(function_logger.name)
     if _capture not in functions_logger.handlers:
-        _capture.setFormatter(function_logger.registered_formatter)
+        formatter = function_logger.registered_formatter
+        _formatting_once(formatter)
+        _capture.setFormatter(formatter)
         functions_logger.addHandler(_capture)
 
 
