@@ -17,7 +17,8 @@ clock on the routes' day (from 10:00 China time, when a steward posts outcomes),
 - requests/second of each with 8 concurrent clients (bounded number of requests);
 - with `--breakdown`, afterwards, where a POST's time goes, each made in turn: over HTTP, in
   this process through the pump (the token check and the handler, no HTTP server), the
-  transaction the handler sends made with boto3, and the raw PutItem;
+  transaction the handler sends made with boto3, the raw PutItem, and the five-attribute
+  put earlier runs compared with;
 - with `--cpu`, last, the CPU time a request costs this process (client, HTTP server,
   handler) and the moto server, the kinds made in blocks in turn with the log delivery
   paused: a ratio that a busy machine's waits do not move, beside the wall-time ones.
