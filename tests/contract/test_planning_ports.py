@@ -15,6 +15,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
 from careroute.service_layer.planning import fan_out, plan_community
+from careroute.service_layer.ports.visits import DayMark
 from tests.conftest import PLAN_DATE, nightly_tick_time
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 
@@ -107,14 +108,27 @@ def test_overflow_marks_are_kept_per_date_and_cleared_by_a_replan_without_overfl
     backend: Backend,
 ) -> None:
     marks = backend.overflow
-    marks.mark_overflow(PLAN_DATE, "C0001", True)
-    marks.mark_overflow(PLAN_DATE, "C0002", True)
-    marks.mark_overflow(PLAN_DATE, "C0001", True)
+    marks.mark_overflow(PLAN_DATE, "C0001", True, DayMark.OVERFLOW)
+    marks.mark_overflow(PLAN_DATE, "C0002", True, DayMark.OVERFLOW)
+    marks.mark_overflow(PLAN_DATE, "C0001", True, DayMark.OVERFLOW)
     assert marks.overflowing_on(PLAN_DATE) == {"C0001", "C0002"}
-    marks.mark_overflow(PLAN_DATE, "C0002", False)
-    marks.mark_overflow(PLAN_DATE, "C0003", False)  # never marked: nothing to clear
+    marks.mark_overflow(PLAN_DATE, "C0002", False, DayMark.OVERFLOW)
+    marks.mark_overflow(
+        PLAN_DATE, "C0003", False, DayMark.OVERFLOW
+    )  # never marked: nothing to clear
     assert marks.overflowing_on(PLAN_DATE) == {"C0001"}
     assert marks.overflowing_on(PLAN_DATE + timedelta(days=1)) == set()
+
+
+def test_pinned_marks_are_kept_apart_from_overflow_marks(backend: Backend) -> None:
+    marks = backend.overflow
+    marks.mark_overflow(PLAN_DATE, "C0004", True, DayMark.PINNED)
+    marks.mark_overflow(PLAN_DATE, "C0005", True, DayMark.OVERFLOW)
+    assert marks.overflowing_on(PLAN_DATE, DayMark.PINNED) == {"C0004"}
+    assert marks.overflowing_on(PLAN_DATE) == {"C0005"}
+    marks.mark_overflow(PLAN_DATE, "C0004", False, DayMark.PINNED)
+    assert marks.overflowing_on(PLAN_DATE, DayMark.PINNED) == set()
+    assert marks.overflowing_on(PLAN_DATE) == {"C0005"}
 
 
 def test_the_holiday_calendar_is_empty_until_saved_then_replaced_whole(backend: Backend) -> None:

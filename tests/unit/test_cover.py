@@ -82,6 +82,21 @@ def test_an_overloaded_steward_hands_out_a_daily_share_of_the_overflow() -> None
     assert visits_to_offload(roomy, MONDAY, frozenset(), POLICY) == []
 
 
+def test_every_overflow_visit_whose_last_day_with_a_retry_is_today_goes_out_today() -> None:
+    """Four weekly elders due Tuesday, two visits a day: two fit Monday (today), two overflow
+    onto their deadline. A daily share would hand out one (two over two days left); both
+    go, as tomorrow a not-home would leave no retry."""
+    weekly = [
+        replace(T1_ELDER, elder_id=f"E{i}", last_visited_on=MONDAY - timedelta(days=6))
+        for i in range(4)
+    ]
+    two_a_day = DayCapacity(visits=2, minutes=420, travel_minutes_per_visit=5)
+    workload = Workload(community("C1", 123.40), STEWARD, weekly, two_a_day)
+    handed = visits_to_offload(workload, MONDAY, frozenset(), POLICY)
+    assert len(handed) == 2
+    assert {v.deadline for v in handed} == {MONDAY + timedelta(days=1)}
+
+
 def test_a_visit_due_on_the_return_day_is_pressing_a_not_home_there_leaves_no_retry() -> None:
     weekly = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=6))
     sick_monday = replace(STEWARD, leave=frozenset({MONDAY}))

@@ -8,7 +8,7 @@ from itertools import pairwise
 from careroute.domain.due import WorkCalendar, month_end
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, Steward, Tier
-from careroute.planning.horizon import DayCapacity, HorizonPlan, plan_horizon
+from careroute.planning.horizon import DayCapacity, HorizonPlan, pinned_full, plan_horizon
 from careroute.service_layer.route_plan import day_capacity
 from tests.unit.test_due import STEWARD, T1_ELDER, T2_ELDER, T3_ELDER
 
@@ -192,3 +192,21 @@ def test_a_visit_past_its_retry_margin_goes_to_the_earliest_day_not_its_deadline
     (visit,) = [v for v in plan.visits if v.elder.elder_id == "E999" and v.occurrence == 0]
     assert visit.deadline == date(2026, 12, 3)
     assert visit.day == dec_2
+
+
+def test_a_next_day_full_of_visits_on_their_last_day_with_a_retry_is_pinned() -> None:
+    """Four weekly elders due Wednesday 2 December, two visits a day, planned on Monday: two
+    go on Tuesday, the last day that keeps a retry (pinned: a retry placed there would push
+    one onto its deadline), two on Monday with a day to spare (not pinned). With room for
+    more, Tuesday is not pinned either."""
+    weekly = [
+        replace(T1_ELDER, elder_id=f"E{i}", last_visited_on=date(2026, 11, 25)) for i in range(4)
+    ]
+    monday = date(2026, 11, 30)
+    two_a_day = DayCapacity(visits=2, minutes=420, travel_minutes_per_visit=5)
+    plan = plan_horizon(weekly, WorkCalendar.of(STEWARD), monday, POLICY, two_a_day)
+    assert sorted(v.days_after for v in plan.on(DEC_1)) == [1, 1]
+    assert pinned_full(plan, DEC_1, POLICY)
+    assert not pinned_full(plan, monday, POLICY)
+    roomy = plan_horizon(weekly, WorkCalendar.of(STEWARD), monday, POLICY, ROOMY)
+    assert not pinned_full(roomy, DEC_1, POLICY)

@@ -1,12 +1,12 @@
 """The memory engine's solver processes (`--workers N`), as the stack runs the plan-jobs queue's
 consumer in N processes: a night's plan jobs are independent (each plans one community's
 steward, reads only that community's elders, routes and the cover elders named in the job,
-and writes only that steward's route and the community's overflow mark), so they can be
+and writes only that steward's route and the community's overflow and pinned marks), so they can be
 solved at once.
 
 Each solve forks N workers that inherit the memory stores as they are before the night's
 jobs; a worker runs the real `plan_community` on its copy and hands back what it wrote (the
-route document, the overflow mark), which is then written into the engine's own stores, job
+route document, the marks), which is then written into the engine's own stores, job
 by job in the order the jobs were sent: the same stores as solving them one after the other.
 Jobs for the same community and day (two sick neighbours of one morning both handing it
 cover) are solved by one worker in their order, so the second reads the route the first
@@ -25,6 +25,7 @@ from careroute.domain.errors import CareRouteError
 from careroute.domain.policy import Policy
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.planning import CommunityPlanning, plan_community
+from careroute.service_layer.ports.visits import DayMark
 
 MIN_JOBS_PER_WORKER = 2
 """Fewer jobs than this per worker are solved in this process (a fork costs more)."""
@@ -32,12 +33,13 @@ MIN_JOBS_PER_WORKER = 2
 
 @dataclass(frozen=True)
 class Planned:
-    """What solving one job wrote: the route and the overflow mark (none on a day off), or
-    the error that stopped it."""
+    """What solving one job wrote: the route and the overflow and pinned marks (none on a day
+    off), or the error that stopped it."""
 
     job: PlanJob
     route: dict[str, Any] | None = None
     overflowing: bool = False
+    pinned: bool = False
     error: str | None = None
 
 
@@ -54,8 +56,9 @@ def solve_one(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Planned
     if outcome.day_off:
         return Planned(job)
     route = ports.routes.find_route(outcome.steward_id, job.plan_date)
-    overflowing = job.community_id in ports.overflow.overflowing_on(job.plan_date)
-    return Planned(job, route, overflowing)
+    marks = {kind: ports.overflow.overflowing_on(job.plan_date, kind) for kind in DayMark}
+    marked = {kind: job.community_id in communities for kind, communities in marks.items()}
+    return Planned(job, route, marked[DayMark.OVERFLOW], marked[DayMark.PINNED])
 
 
 def _solve_inherited(jobs: list[PlanJob]) -> list[Planned]:
@@ -95,7 +98,10 @@ def solve_all(
     for result in planned:  # the workers wrote into their copies: write here what they did
         if result.route is not None:
             ports.routes.save_route(result.route)
-            ports.overflow.mark_overflow(
-                result.job.plan_date, result.job.community_id, result.overflowing
+            job = result.job
+            marks = ports.overflow
+            marks.mark_overflow(
+                job.plan_date, job.community_id, result.overflowing, DayMark.OVERFLOW
             )
+            marks.mark_overflow(job.plan_date, job.community_id, result.pinned, DayMark.PINNED)
     return planned

@@ -27,6 +27,7 @@ from careroute.domain.tickets import Ticket, TicketStatus
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import ElderRepository
+from careroute.service_layer.ports.visits import DayMark
 
 
 class MemoryRoutes:
@@ -52,17 +53,17 @@ class MemoryRoutes:
 
 class MemoryOverflowMarks:
     def __init__(self) -> None:
-        self._marked: dict[date, set[str]] = {}
+        self._marked: dict[tuple[DayMark, date], set[str]] = {}
 
-    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
-        marked = self._marked.setdefault(plan_date, set())
-        if overflowing:
+    def mark_overflow(self, plan_date: date, community_id: str, on: bool, kind: DayMark) -> None:
+        marked = self._marked.setdefault((kind, plan_date), set())
+        if on:
             marked.add(community_id)
         else:
             marked.discard(community_id)
 
-    def overflowing_on(self, plan_date: date) -> set[str]:
-        return set(self._marked.get(plan_date, set()))
+    def overflowing_on(self, plan_date: date, kind: DayMark = DayMark.OVERFLOW) -> set[str]:
+        return set(self._marked.get((kind, plan_date), set()))
 
 
 class MemoryPlanJobs(MemoryJobs[PlanJob]):

@@ -123,7 +123,8 @@ def visits_to_offload(
     policy: Policy,
     workdays: frozenset[date] = frozenset(),
 ) -> list[CoverVisit]:
-    """Today's share of the visits the steward cannot fit before their deadlines.
+    """Today's share of the visits the steward cannot fit before their deadlines (all those
+    for which today is the last day that leaves a retry).
 
     Visits the steward's own route has today are left out (no one is visited twice).
     """
@@ -135,7 +136,13 @@ def visits_to_offload(
     if not over:
         return []
     days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
-    share = math.ceil(len(over) / max(1, days_left))
+    # Every visit whose last day with a retry in hand is today goes today, whatever the share.
+    last_chance = sum(
+        1
+        for v in over
+        if len(calendar.working_days(day, v.deadline)) - 1 <= policy.tiers[v.tier].retry_days
+    )
+    share = max(last_chance, math.ceil(len(over) / max(1, days_left)))
     home = helped.community.community_id
     # No minutes: overflow is work its own steward cannot do at all, so a helper takes its
     # share within the daily cap whatever its spare minutes (an absent steward's visits are

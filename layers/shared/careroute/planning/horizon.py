@@ -56,6 +56,8 @@ class PlannedVisit:
     overflow: bool = False
     """No preferred day had room: the steward alone cannot do it with a day in hand for a
     retry (or at all)."""
+    days_after: int = 0
+    """Working days after `day` up to the deadline: the days left for a retry."""
 
     @property
     def mandatory(self) -> bool:
@@ -265,11 +267,26 @@ def _assign(
                 )
         loads[day].visits += 1
         loads[day].minutes += cost
+        days_after = sum(1 for later in allowed if later > day)
         planned.append(
-            PlannedVisit(elder, tier, day, max(deadline, first_day), occurrence, not fitted)
+            PlannedVisit(
+                elder, tier, day, max(deadline, first_day), occurrence, not fitted, days_after
+            )
         )
         push(replace(elder, last_visited_on=day), day + timedelta(days=1), occurrence + 1)
     return HorizonPlan(first_day, last_day, tuple(planned), loads, capacity)
+
+
+def pinned_full(plan: HorizonPlan, day: date, policy: Policy) -> bool:
+    """`day` has no room for one more visit, and its visits are on the last day that keeps
+    their retry margin: a try failing before it (retried on it) pushes one of them past its
+    margin, which only a neighbour's help the same night can keep."""
+    if day not in plan.loads:
+        return False
+    pinned = [v for v in plan.on(day) if v.days_after <= policy.tiers[v.tier].retry_days]
+    cheapest = min(_cost(tier, policy, plan.capacity) for tier in policy.tiers)
+    minutes = sum(_cost(v.tier, policy, plan.capacity) for v in pinned)
+    return len(pinned) >= plan.capacity.visits or minutes + cheapest > plan.capacity.minutes
 
 
 def _at_level(

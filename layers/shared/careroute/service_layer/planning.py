@@ -50,6 +50,7 @@ from careroute.service_layer.ports import (
     RouteRepository,
     StewardRepository,
 )
+from careroute.service_layer.ports.visits import DayMark
 from careroute.service_layer.route_cover import (
     REPLAN_ATTEMPTS,
     cover_items,
@@ -130,15 +131,19 @@ days before it."""
 
 
 def overloaded_communities(
-    overflow: OverflowMarks, plan_date: date, holidays: frozenset[date] = frozenset()
+    overflow: OverflowMarks,
+    plan_date: date,
+    holidays: frozenset[date] = frozenset(),
+    kind: DayMark = DayMark.OVERFLOW,
 ) -> set[str]:
     """Communities whose routes of the last few days said their steward cannot do all visits
-    in time (a candidate set: the offload recomputes and hands out only real overflow)."""
+    in time (or, `kind` PINNED, that their next working day was pinned full): a candidate set,
+    the offload recomputes and hands out only real overflow."""
     found: set[str] = set()
     day, left = plan_date, LOOK_BACK_DAYS
     while left > 0:
         day -= timedelta(days=1)
-        found |= overflow.overflowing_on(day)
+        found |= overflow.overflowing_on(day, kind)
         if day not in holidays:
             left -= 1
     return found
@@ -214,6 +219,9 @@ def plan_cover(
     needs: dict[str, list[CoverVisit]] = {}
     points: dict[str, GeoPoint] = {}
     overloaded = overloaded_communities(ports.overflow, plan_date, holidays)
+    # A day pinned full the night before may have lost a visit's margin to today's retries:
+    # looked at too, and kept from helping only when it has overflow to hand out now.
+    pinned = overloaded_communities(ports.overflow, plan_date, holidays, DayMark.PINNED)
     for community_id, steward in stewards.items():
         community = communities.get(community_id)
         if community is None:
@@ -221,15 +229,17 @@ def plan_cover(
         if _absent_on(steward, plan_date, holidays, workdays):
             workload = _workload(ports.elders, community, steward, policy)
             needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy, workdays)
-        elif community_id in overloaded:
+        elif community_id in overloaded | pinned:
             solved_as = (plan_date, holidays, workdays)
             workload = _workload(ports.elders, community, steward, policy, solved_as)
             needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy, workdays)
         else:
             continue
         points.update({e.elder_id: e.location for e in workload.elders})
-    at_work = _at_work(stewards, communities, plan_date, holidays, overloaded, workdays)
     needs = {c: v for c, v in needs.items() if v}
+    at_work = _at_work(
+        stewards, communities, plan_date, holidays, overloaded | set(needs), workdays
+    )
     helpers = helpers_of(needs, communities, at_work)
     spare = _spare(ports, helpers, communities, stewards, plan_date, policy, holidays, workdays)
     return assign_cover(needs, communities, at_work, points, spare=spare, day=plan_date)
@@ -454,9 +464,11 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
             f"route of steward {steward.steward_id} on {job.plan_date} kept changing while "
             f"it was re-planned ({REPLAN_ATTEMPTS} tries); the job is retried"
         )
-    ports.overflow.mark_overflow(
-        job.plan_date, job.community_id, day.document["stats"]["horizon"]["overflow"] > 0
-    )
+    horizon = day.document["stats"]["horizon"]
+    marks = ports.overflow
+    overflowing, pinned = horizon["overflow"] > 0, horizon["next_day_pinned"]
+    marks.mark_overflow(job.plan_date, job.community_id, overflowing, DayMark.OVERFLOW)
+    marks.mark_overflow(job.plan_date, job.community_id, pinned, DayMark.PINNED)
     return CommunityPlanned(
         community.community_id,
         steward.steward_id,

@@ -30,7 +30,13 @@ from careroute.domain.vocabulary import (
     TimeWindow,
     format_clock,
 )
-from careroute.planning.horizon import DayCapacity, HorizonPlan, PlannedVisit, plan_horizon
+from careroute.planning.horizon import (
+    DayCapacity,
+    HorizonPlan,
+    PlannedVisit,
+    pinned_full,
+    plan_horizon,
+)
 from careroute.planning.route_contacts import stop_contacts
 from careroute.planning.route_document import route_head
 from careroute.planning.stop_elder import ELDER_FACTS, stop_elder_facts
@@ -299,17 +305,19 @@ def plan_day(
     document = _document(
         community, steward, plan_date, result, by_id, held, policy.retries.book_appointment
     )
-    document["stats"]["horizon"] = _horizon_stats(horizon)
+    document["stats"]["horizon"] = _horizon_stats(horizon, policy)
     return PlannedDay(document, result)
 
 
-def _horizon_stats(plan: HorizonPlan) -> dict[str, Any]:
+def _horizon_stats(plan: HorizonPlan, policy: Policy) -> dict[str, Any]:
+    next_day = min((day for day in plan.loads if day > plan.first_day), default=None)
     return {
         "last_day": plan.last_day.isoformat(),
         "visits": len(plan.visits),
         "today": len(plan.on(plan.first_day)),
         "overflow": len(plan.overflow()),
         "overloaded_days": [day.isoformat() for day in plan.overloaded_days()],
+        "next_day_pinned": next_day is not None and pinned_full(plan, next_day, policy),
     }
 
 

@@ -35,6 +35,7 @@ from careroute.messages.audit import LoggedRead
 from careroute.messages.holidays import Holiday, Holidays
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import StatusChange
+from careroute.service_layer.ports.visits import DayMark
 
 if TYPE_CHECKING:
     from careroute.adapters.china_calendar import ChinaCalendar
@@ -175,11 +176,11 @@ class DynamoRoutes:
 
 
 class DynamoOverflowMarks:
-    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
-        overflow_marks.mark_overflow(plan_date, community_id, overflowing)
+    def mark_overflow(self, plan_date: date, community_id: str, on: bool, kind: DayMark) -> None:
+        overflow_marks.mark_overflow(plan_date, community_id, on, kind)
 
-    def overflowing_on(self, plan_date: date) -> set[str]:
-        return overflow_marks.overflowing_on(plan_date)
+    def overflowing_on(self, plan_date: date, kind: DayMark = DayMark.OVERFLOW) -> set[str]:
+        return overflow_marks.overflowing_on(plan_date, kind)
 
 
 class DynamoHolidays:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from careroute.domain.coverage import Projection, Scope
@@ -30,16 +31,27 @@ class RouteRepository(Protocol):
         ...
 
 
-class OverflowMarks(Protocol):
-    """Which communities' routes said their steward has more work than days, per plan date:
-    the solver writes them, the next nights' fan-out reads them."""
+class DayMark(StrEnum):
+    """What a community's route of a plan date said of its steward's coming days."""
 
-    def mark_overflow(self, plan_date: date, community_id: str, overflowing: bool) -> None:
-        """Set (or clear, on a re-plan without overflow) the community's mark for the date."""
+    OVERFLOW = "overflow"
+    """More work than days: visits without a day that keeps their retry margin."""
+    PINNED = "pinned"
+    """The next working day is full of visits on the last day that keeps their margin: a
+    try failing before it pushes one past its margin unless a neighbour helps."""
+
+
+class OverflowMarks(Protocol):
+    """Which communities' routes said their steward has more work than days (or a next day
+    pinned full), per plan date: the solver writes them, the next nights' fan-out reads them."""
+
+    def mark_overflow(self, plan_date: date, community_id: str, on: bool, kind: DayMark) -> None:
+        """Set (`on`) or clear (a re-plan without it) the community's mark of `kind` for the
+        date."""
         ...
 
-    def overflowing_on(self, plan_date: date) -> set[str]:
-        """The communities marked for the date."""
+    def overflowing_on(self, plan_date: date, kind: DayMark = DayMark.OVERFLOW) -> set[str]:
+        """The communities marked `kind` for the date."""
         ...
 
 
