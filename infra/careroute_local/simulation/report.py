@@ -109,6 +109,7 @@ def build_report(
         "tickets_from_benefit_scan": run.totals["tickets_from_benefit_scan"],
         "tickets_from_inspections": run.totals["tickets_from_inspections"],
         "tickets_unreachable": run.totals["tickets_unreachable"],
+        "tickets_month_close": run.totals["tickets_month_close"],
         "tickets_closed": run.totals["tickets_closed"],
         "tickets_closed_on_time": run.totals["tickets_closed_on_time"],
         "tickets_open_overdue": run.totals["tickets_open_overdue"],
