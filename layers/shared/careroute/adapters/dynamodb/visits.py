@@ -26,7 +26,7 @@ from careroute.adapters.dynamodb.tables import (
     write_together,
 )
 from careroute.domain.errors import KEY_REUSED, ConflictError
-from careroute.domain.visit_records import findings_to_list, from_document, stay_to_dict
+from careroute.domain.visit_records import from_document, to_document
 from careroute.domain.vocabulary import Elder, VisitRecord
 
 STRING_FIELDS = (
@@ -73,27 +73,17 @@ def to_record(item: VisitModel) -> VisitRecord:
 
 def visit_item(record: VisitRecord, request_hash: str) -> dict[str, dict[str, Any]]:
     """The visit's item as DynamoDB stores it (what a `VisitModel` of it serialises to, built
-    directly: the outcome's write is the API's hot path). Absent values are left out."""
-    texts: dict[str, str | None] = {
-        "visit_id": record.visit_id,
-        "elder_id": record.elder_id,
-        "steward_id": record.steward_id,
-        "community_id": record.community_id,
-        "street_id": record.street_id,
-        "district_id": record.district_id,
-        "tier": record.tier.value,
-        "outcome": record.outcome.value,
-        "visited_at": record.visited_at.isoformat(),
-        "recorded_at": record.recorded_at.isoformat(),
-        "notes": record.notes,
-        "findings": json.dumps(findings_to_list(record.findings)) if record.findings else None,
-        "stay": json.dumps(stay_to_dict(record.stay)) if record.stay else None,
-        "request_hash": request_hash,
-    }
-    item = {name: {"S": text} for name, text in texts.items() if text is not None}
-    if record.location is not None:
-        item["lat"] = {"N": json.dumps(record.location.lat)}
-        item["lng"] = {"N": json.dumps(record.location.lng)}
+    directly from the record's one mapping, `to_document`: the outcome's write is the API's
+    hot path). Absent values are left out."""
+    document = to_document(record)
+    location = document.pop("location")
+    for nested in ("findings", "stay"):  # JSON attributes: stored as text, left out when empty
+        document[nested] = json.dumps(document[nested]) if document[nested] else None
+    document["request_hash"] = request_hash
+    item = {name: {"S": text} for name, text in document.items() if text is not None}
+    if location is not None:
+        item["lat"] = {"N": json.dumps(location["lat"])}
+        item["lng"] = {"N": json.dumps(location["lng"])}
     return item
 
 
