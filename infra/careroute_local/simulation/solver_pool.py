@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -38,8 +38,8 @@ class Planned:
 
     job: PlanJob
     route: dict[str, Any] | None = None
-    overflowing: bool = False
-    pinned: bool = False
+    marks: dict[DayMark, bool] = field(default_factory=dict)
+    """Whether the community is marked, by kind of mark."""
     error: str | None = None
 
 
@@ -56,9 +56,11 @@ def solve_one(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Planned
     if outcome.day_off:
         return Planned(job)
     route = ports.routes.find_route(outcome.steward_id, job.plan_date)
-    marks = {kind: ports.overflow.overflowing_on(job.plan_date, kind) for kind in DayMark}
-    marked = {kind: job.community_id in communities for kind, communities in marks.items()}
-    return Planned(job, route, marked[DayMark.OVERFLOW], marked[DayMark.PINNED])
+    marks = {
+        kind: job.community_id in ports.overflow.overflowing_on(job.plan_date, kind)
+        for kind in DayMark
+    }
+    return Planned(job, route, marks)
 
 
 def _solve_inherited(jobs: list[PlanJob]) -> list[Planned]:
@@ -98,10 +100,8 @@ def solve_all(
     for result in planned:  # the workers wrote into their copies: write here what they did
         if result.route is not None:
             ports.routes.save_route(result.route)
-            job = result.job
-            marks = ports.overflow
-            marks.mark_overflow(
-                job.plan_date, job.community_id, result.overflowing, DayMark.OVERFLOW
-            )
-            marks.mark_overflow(job.plan_date, job.community_id, result.pinned, DayMark.PINNED)
+            for kind, on in result.marks.items():
+                ports.overflow.mark_overflow(
+                    result.job.plan_date, result.job.community_id, on, kind
+                )
     return planned

@@ -111,9 +111,9 @@ class Run:
     tickets_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     """Tickets at the month's end by source (visit findings, benefit scan, inspections)."""
     unreachable_elders: set[str] = field(default_factory=set)
+    """The elders with an "unreachable" ticket (any month's) at the month's end."""
     unreachable_on_time: set[str] = field(default_factory=set)
     """Elders whose "unreachable" ticket the street office closed within its SLA."""
-    """The elders with an "unreachable" ticket (any month's) at the month's end."""
     ticket_sla: dict[str, Any] = field(default_factory=dict)
     """The `tickets` block of GET /coverage for the city at the month's end."""
     hospitals: dict[str, tuple[Hospital, ...]] = field(default_factory=dict)

@@ -96,18 +96,13 @@ def close_the_month(run: Run, engine: Engine, sim_clock: clock.SimulatedClock) -
         sim_clock.set(at(day, DUTY_ROUND))
         duty_round(run, engine, day, source="unreachable")
         day += timedelta(days=1)
-    rows = [
-        row
-        for status in ("open", "closed")
-        for row in engine.city_tickets(status)[1]["tickets"]
-        if row.get("source") == "unreachable"
-    ]
+    rows = [r for r in _city_tickets(run, engine) if r.get("source") == "unreachable"]
     run.unreachable_elders = {r["elder_id"] for r in rows}
     run.unreachable_on_time = {r["elder_id"] for r in rows if r["closed_at"] and _on_time(r)}
 
 
-def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
-    """Follow-up tickets at the month's end, as the city admin sees them."""
+def _city_tickets(run: Run, engine: Engine) -> list[dict[str, Any]]:
+    """Every ticket of the city, open and closed, as the city admin sees them."""
     rows: list[dict[str, Any]] = []
     for status in ("open", "closed"):
         code, payload = engine.city_tickets(status)
@@ -115,6 +110,12 @@ def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
             run.note(f"GET /tickets?scope=city&status={status} answered {code}")
             continue
         rows += payload["tickets"]
+    return rows
+
+
+def ticket_totals(run: Run, engine: Engine) -> dict[str, int]:
+    """Follow-up tickets at the month's end, as the city admin sees them."""
+    rows = _city_tickets(run, engine)
     closed = [r for r in rows if r["status"] == "closed"]
     on_time = [r for r in closed if _on_time(r)]
     found = [r for r in rows if r.get("source", "visit") == "visit"]
