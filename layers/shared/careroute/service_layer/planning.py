@@ -222,6 +222,7 @@ def plan_cover(
     # A day pinned full the night before may have lost a visit's margin to today's retries:
     # looked at too, and kept from helping only when it has overflow to hand out now.
     pinned = overloaded_communities(ports.overflow, plan_date, holidays, DayMark.PINNED)
+    looked_at = overloaded | pinned
     for community_id, steward in stewards.items():
         community = communities.get(community_id)
         if community is None:
@@ -229,7 +230,7 @@ def plan_cover(
         if _absent_on(steward, plan_date, holidays, workdays):
             workload = _workload(ports.elders, community, steward, policy)
             needs[community_id] = visits_to_cover(workload, plan_date, holidays, policy, workdays)
-        elif community_id in overloaded | pinned:
+        elif community_id in looked_at:
             solved_as = (plan_date, holidays, workdays)
             workload = _workload(ports.elders, community, steward, policy, solved_as)
             needs[community_id] = visits_to_offload(workload, plan_date, holidays, policy, workdays)
