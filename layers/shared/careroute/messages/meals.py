@@ -1,11 +1,11 @@
-"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS, a canteen
-as the flat fields it is sent and stored as, and a lunch booked over the API. Validated with
-pydantic; errors name the field. No AWS imports."""
+"""Shapes of what crosses meal delivery's edges: the per-canteen plan job on SQS (a canteen as
+flat fields, built from and back to the planner's `Canteen`), and a lunch booked over the API.
+Validated with pydantic; errors name the field. No AWS imports."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -17,35 +17,6 @@ from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN
 
 if TYPE_CHECKING:  # the meal planner (and the routers) only where a plan is made
     from careroute.planning.meals import Canteen
-
-
-class CanteenFields(TypedDict):
-    """A canteen as flat fields, its location split into `lat` and `lng`: what a canteen job
-    carries and what the canteens table stores, written once."""
-
-    canteen_id: str
-    district_id: str
-    street_id: str
-    lat: float
-    lng: float
-    community_ids: list[str]
-    vehicles: int
-    vehicle_capacity: int
-    speed_kmh: float
-
-
-def canteen_fields(canteen: Canteen) -> CanteenFields:
-    return CanteenFields(
-        canteen_id=canteen.canteen_id,
-        district_id=canteen.district_id,
-        street_id=canteen.street_id,
-        lat=canteen.location.lat,
-        lng=canteen.location.lng,
-        community_ids=list(canteen.community_ids),
-        vehicles=canteen.vehicles,
-        vehicle_capacity=canteen.vehicle_capacity,
-        speed_kmh=canteen.speed_kmh,
-    )
 
 
 class MealPlanJob(Message):
@@ -77,21 +48,17 @@ class MealPlanJob(Message):
 
     @classmethod
     def of(cls, canteen: Canteen, plan_date: date, run_id: str) -> MealPlanJob:
-        return cls(**canteen_fields(canteen), plan_date=plan_date, run_id=run_id)
+        """The canteen's own fields, its location split into `lat` and `lng`."""
+        fields = {name: value for name, value in vars(canteen).items() if name != "location"}
+        located = {"lat": canteen.location.lat, "lng": canteen.location.lng}
+        return cls.model_validate({**fields, **located, "plan_date": plan_date, "run_id": run_id})
 
     def canteen(self) -> Canteen:
         from careroute.planning.meals import Canteen
 
-        return Canteen(
-            self.canteen_id,
-            self.district_id,
-            self.street_id,
-            GeoPoint(self.lat, self.lng),
-            tuple(self.community_ids),
-            self.vehicles,
-            self.vehicle_capacity,
-            self.speed_kmh,
-        )
+        fields = self.model_dump(exclude={"lat", "lng", "plan_date", "run_id"})
+        fields["community_ids"] = tuple(self.community_ids)
+        return Canteen(**fields, location=GeoPoint(self.lat, self.lng))
 
 
 class LunchBody(ElderBody):

@@ -6,10 +6,12 @@ the benefit scan) need none of the API's other bodies at cold start.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from pydantic import Field
 
+from careroute.domain.tickets import Ticket, TicketSource
 from careroute.messages.base import Message
 
 
@@ -36,6 +38,22 @@ class TicketRow(Message):
     """visit (a finding; `visit_id` set) or benefit (the daily benefit scan; `visit_id` "")."""
     benefit: str | None = None
     """On benefit tickets: the rule and amount found, e.g. "high_age_90: 300 yuan/month"."""
+
+    @classmethod
+    def of(cls, ticket: Ticket, now: datetime) -> TicketRow:
+        """The ticket's own fields (enums as their values; what the row does not show, such as
+        the note, left out), whether it is overdue at `now`, and empty texts as absent; a
+        benefit ticket's note is its rule and amount."""
+        benefit = ticket.note if ticket.source is TicketSource.BENEFIT else None
+        return cls.model_validate(
+            {
+                **asdict(ticket),
+                "overdue": ticket.overdue(now),
+                "action": ticket.action or None,
+                "result": ticket.result or None,
+                "benefit": benefit,
+            }
+        )
 
 
 class TicketList(Message):

@@ -18,7 +18,6 @@ from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.due import WorkCalendar
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.retries import RetryPolicy, unreachable_try
-from careroute.domain.scope_ids import scope_ids
 from careroute.domain.ticket_duty import DutyRota, hand_over, needs_duty_officer
 from careroute.domain.tickets import (
     OpenCount,
@@ -175,27 +174,6 @@ def _may_act(ports: Ticketing, who: Caller, community_id: str) -> bool:
     return can_read_scope(who, where, ports.scopes.ancestors(where))
 
 
-def _row(ticket: Ticket, now: datetime) -> TicketRow:
-    return TicketRow(
-        ticket_id=ticket.ticket_id,
-        visit_id=ticket.visit_id,
-        elder_id=ticket.elder_id,
-        **scope_ids(ticket),
-        category=ticket.category.value,
-        severity=ticket.severity.value,
-        level=ticket.level.value,
-        status=ticket.status.value,
-        overdue=ticket.overdue(now),
-        opened_at=ticket.opened_at,
-        due_at=ticket.due_at,
-        closed_at=ticket.closed_at,
-        action=ticket.action or None,
-        result=ticket.result or None,
-        source=ticket.source.value,
-        benefit=ticket.note if ticket.source is TicketSource.BENEFIT else None,
-    )
-
-
 def _matches(ticket: Ticket, status: TicketFilter, now: datetime) -> bool:
     if status is TicketFilter.ALL:
         return True
@@ -276,7 +254,7 @@ def list_tickets(
         scope=str(where),
         status=status.value,
         count=len(found),
-        tickets=[_row(t, now) for t in page],
+        tickets=[TicketRow.of(t, now) for t in page],
         next_cursor=_cursor(page[-1]) if page and end < len(found) else None,
     )
 
@@ -318,7 +296,7 @@ def _open_page(
         scope=str(where),
         status=status.value,
         count=counts.overdue if status is TicketFilter.OVERDUE else counts.open,
-        tickets=[_row(t, now) for t in page],
+        tickets=[TicketRow.of(t, now) for t in page],
         next_cursor=_cursor_at(*wanted[size - 1]) if more else None,
     )
 
@@ -378,4 +356,4 @@ def close_ticket(
         raise ValidationError(str(exc)) from exc
     if not ports.tickets.save_closed(closed):
         raise ConflictError("the ticket is closed already")
-    return _row(closed, now)
+    return TicketRow.of(closed, now)
