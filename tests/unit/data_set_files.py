@@ -5,6 +5,7 @@ leaves out, and the memory ports an import writes to. The fixtures (`csv_city`, 
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable
 from datetime import date
@@ -39,6 +40,7 @@ from tests.csv_rows import edit_cells, load_rows
 
 AS_OF = date(2026, 12, 1)
 LUNCH_DAY = date(2026, 12, 2)
+BAD_CELLS = Path(__file__).with_name("bad_cells.csv")
 DATA_FORMAT = Path(__file__).parents[2] / "docs" / "data-format.md"
 """The data sets' documentation: a section headed with each file's name, each column named in
 backquotes."""
@@ -50,11 +52,11 @@ def heping_city() -> Registry:
 
 
 class BadCell(NamedTuple):
-    """A cell changed to a bad value, and the row error the import must give for it."""
+    """A row's cells changed to bad values, and the row error the import must give for it."""
 
     file: str
-    where: tuple[str, str] | None
-    """The row to change: the first whose field has the value, or None for the first row."""
+    row: dict[str, str]
+    """The row to change: the first whose fields have these values (none: the first row)."""
     cells: dict[str, str]
     field: str
     """The field the error names."""
@@ -65,14 +67,34 @@ class BadCell(NamedTuple):
         return self.file + ":" + ",".join(f"{k}={v}" for k, v in self.cells.items())
 
 
-def line_where(directory: Path, file: str, where: tuple[str, str] | None) -> int:
-    """The line (header = 1) of the first row whose `where` field has the value (or 2)."""
+def _cells(text: str) -> dict[str, str]:
+    """`a=1&b=` as {"a": "1", "b": ""} (a value may hold `=` but not `&`)."""
+    return dict(pair.partition("=")[::2] for pair in text.split("&")) if text else {}
+
+
+def bad_cells(*files: str) -> list[BadCell]:
+    """The cases of `files` in tests/unit/bad_cells.csv: every data set's bad cells in one
+    table (file, row, cells, field, reason; `row` and `cells` written `field=value&...`)."""
+    with BAD_CELLS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cases = [
+        BadCell(r["file"], _cells(r["row"]), _cells(r["cells"]), r["field"], r["reason"])
+        for r in rows
+        if r["file"] in files
+    ]
+    assert cases, files
+    return cases
+
+
+def line_where(directory: Path, file: str, row: dict[str, str]) -> int:
+    """The line (header = 1) of the first row whose fields have `row`'s values (or 2)."""
     rows = load_rows(directory, file)
-    if where is None:
-        return 2
-    field, value = where
-    column = rows[0].index(field)
-    return next(n for n, row in enumerate(rows, start=1) if n > 1 and row[column] == value)
+    columns = {field: rows[0].index(field) for field in row}
+    return next(
+        n
+        for n, cells in enumerate(rows, start=1)
+        if n > 1 and all(cells[columns[f]] == value for f, value in row.items())
+    )
 
 
 def import_errors(directory: Path, city: Registry, stored: Stored | None = None) -> list[RowError]:
@@ -82,16 +104,19 @@ def import_errors(directory: Path, city: Registry, stored: Stored | None = None)
     return caught.value.errors
 
 
-def assert_bad_cell_named(directory: Path, city: Registry, bad: BadCell) -> None:
+def assert_bad_cell_named(
+    directory: Path, city: Registry, bad: BadCell, stored: Stored | None = None
+) -> None:
     """The import of `directory` with `bad`'s cells changed names its file, line, field and
-    reason."""
-    line = line_where(directory, bad.file, bad.where)
+    reason, and no other line."""
+    line = line_where(directory, bad.file, bad.row)
     edit_cells(directory, bad.file, line, bad.cells)
-    errors = import_errors(directory, city)
+    errors = import_errors(directory, city, stored)
     assert any(
         (e.file, e.line, e.field) == (bad.file, line, bad.field) and e.reason.startswith(bad.reason)
         for e in errors
     ), errors
+    assert {(e.file, e.line) for e in errors} == {(bad.file, line)}, errors
 
 
 def undocumented(directory: Path, file: str) -> list[str]:
@@ -106,11 +131,11 @@ def undocumented(directory: Path, file: str) -> list[str]:
     return missing + [c for c in load_rows(directory, file)[0] if f"`{c}`" not in text]
 
 
-def bad_cells_test(cells: list[BadCell]) -> Callable[[Path, Registry, BadCell], None]:
-    """The test of a data set's bad cells, one case each: a data set's module assigns it to a
-    test_ name, as `test_bad_cells = bad_cells_test(BAD_CELLS)`."""
+def bad_cells_test(*files: str) -> Callable[[Path, Registry, BadCell], None]:
+    """The test of the bad cells of `files` in the synthetic city's files, one case each: a
+    data set's module assigns it to a test_ name, as `test_bad_cells = bad_cells_test(FILE)`."""
 
-    @pytest.mark.parametrize("bad", cells, ids=BadCell.id)
+    @pytest.mark.parametrize("bad", bad_cells(*files), ids=BadCell.id)
     def test(csv_directory: Path, csv_city: Registry, bad: BadCell) -> None:
         assert_bad_cell_named(csv_directory, csv_city, bad)
 

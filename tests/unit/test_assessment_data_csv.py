@@ -13,42 +13,12 @@ from careroute.domain.eligibility import CareLevel
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.data_import import DataSets
 from tests.csv_rows import load_rows
-from tests.unit.data_set_files import BadCell, bad_cells_test
+from tests.unit.data_set_files import bad_cells_test
 
 REQUESTS = "assessment_requests.csv"
-BAD_CELLS = [
-    BadCell("assessors.csv", None, {"district_id": "D99"}, "district_id", "unknown district 'D99'"),
-    BadCell(
-        REQUESTS, None, {"deadline": "2000-01-01"}, "deadline", "2000-01-01 is before requested_on"
-    ),
-    BadCell(REQUESTS, None, {"status": "done"}, "level", "is empty but the request is done"),
-    BadCell(REQUESTS, None, {"level": "semi"}, "level", "must be empty while the request is open"),
-    BadCell(
-        REQUESTS,
-        None,
-        {"level": "bedridden", "status": "done"},
-        "level",
-        "unknown level 'bedridden'",
-    ),
-    BadCell(REQUESTS, None, {"street_id": "S999"}, "street_id", "'S999' does not match community"),
-    BadCell(REQUESTS, None, {"community_id": "C0008"}, "elder_id", "elder "),
-    BadCell(
-        REQUESTS,
-        None,
-        {"scores": "self_care=20"},
-        "scores",
-        "must be empty while the request is open",
-    ),
-    BadCell(
-        REQUESTS,
-        None,
-        {"status": "done", "level": "semi", "scores": "self_care=x"},
-        "scores",
-        "'self_care=x' is not dimension=score",
-    ),
-]
-
-test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(
+    "assessors.csv", REQUESTS
+)
 
 
 def test_a_done_request_keeps_its_level_and_scores(

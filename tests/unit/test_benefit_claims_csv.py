@@ -27,11 +27,17 @@ from careroute.domain.benefits import (
     take_step,
 )
 from careroute.domain.eligibility import Benefits
-from careroute.domain.registry_rules import ID_NUMBER_REASON
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.service_layer.data_import import DataSetLoading, DataSets, import_data_sets
 from tests.csv_rows import edit_cells, load_rows, save_rows
-from tests.unit.data_set_files import import_errors, memory_ports, undocumented
+from tests.unit.data_set_files import (
+    BadCell,
+    assert_bad_cell_named,
+    bad_cells,
+    import_errors,
+    memory_ports,
+    undocumented,
+)
 
 AS_OF = date(2026, 12, 1)
 FILE = "benefit_claims.csv"
@@ -177,95 +183,12 @@ def test_an_empty_amount_of_an_unpaid_claim_is_the_rules(directory: Path, city: 
 # ---------------------------------------------------------------------------------------------
 # Rejections: file, line, field, reason; nothing returned, so nothing written
 
-LATE = "2027-01-01T10:00:00+08:00"
-EARLY = "2020-01-01T10:00:00+08:00"
 
-BAD_CELLS = [
-    ("notified", "", {"elder_id": "E-none"}, "elder_id", "unknown elder 'E-none'"),
-    ("notified", "", {"rule_id": "high_age_70"}, "rule_id", "unknown rule 'high_age_70'"),
-    ("notified", "", {"rule_id": ""}, "rule_id", "is empty (required)"),
-    ("notified", "", {"status": "pending"}, "status", "unknown status 'pending'"),
-    ("notified", "", {"claim_id": "bc-other"}, "claim_id", "is not the claim of elder"),
-    ("notified", "", {"notified_at": "yesterday"}, "notified_at", "'yesterday' is not a date"),
-    (
-        "notified",
-        "",
-        {"notified_at": "2026-10-08T06:00:00"},
-        "notified_at",
-        "'2026-10-08T06:00:00' has no UTC offset",
-    ),
-    ("notified", "", {"notified_at": ""}, "notified_at", "is empty but the claim is notified"),
-    ("notified", "", {"visit_id": "v-1"}, "visit_id", "must be empty without applied_at"),
-    ("notified", "", {"decision_note": "x"}, "decision_note", "must be empty without decided_at"),
-    ("applied", "", {"yuan": "-5"}, "yuan", "-5 is out of range 0..100000"),
-    ("applied", "", {"yuan": "300.5"}, "yuan", "'300.5' is not a whole number"),
-    ("applied", "", {"yuan": "100001"}, "yuan", "100001 is out of range 0..100000"),
-    ("applied", "", {"paid_at": LATE}, "paid_at", "must be empty while the claim is applied"),
-    (
-        "applied",
-        "",
-        {"applied_at": EARLY},
-        "applied_at",
-        "2020-01-01T10:00:00+08:00 is before notified_at",
-    ),
-    ("applied", "", {"applied_by": "110101194910010014"}, "applied_by", ID_NUMBER_REASON),
-    ("approved", "", {"decided_at": ""}, "decided_at", "is empty but the claim is approved"),
-    (
-        "approved",
-        "",
-        {"applied_at": LATE},
-        "decided_at",
-        "2026-10-08T11:00:00+08:00 is before applied_at",
-    ),
-    (
-        "approved",
-        "",
-        {"subsistence": ""},
-        "subsistence",
-        "is empty but care_subsidy_disabled is means-tested",
-    ),
-    ("approved", "", {"subsistence": "none"}, "subsistence", "fails the means test"),
-    ("approved", "", {"subsistence": "rich"}, "subsistence", "unknown subsistence 'rich'"),
-    (
-        "refused",
-        "high_age_100",
-        {"decision_note": ""},
-        "decision_note",
-        "is empty but the claim is refused",
-    ),
-    ("paid", "", {"yuan": ""}, "yuan", "is empty but the claim is paid"),
-    ("paid", "", {"paid_months": ""}, "paid_months", "is empty but the claim is paid"),
-    ("paid", "", {"paid_months": "November"}, "paid_months", "'November' is not a month"),
-    ("paid", "", {"paid_months": "2026-11;2026-11"}, "paid_months", "2026-11 is paid twice"),
-    (
-        "paid",
-        "",
-        {"paid_months": "2026-09"},
-        "paid_months",
-        "2026-09 is before the approval (2026-10)",
-    ),
-    ("paid", "", {"paid_at": EARLY}, "paid_at", "2020-01-01T10:00:00+08:00 is before decided_at"),
-]
-
-
-@pytest.mark.parametrize(("status", "rule", "cells", "field", "reason"), BAD_CELLS)
+@pytest.mark.parametrize("bad", bad_cells(FILE), ids=BadCell.id)
 def test_each_bad_cell_is_named_by_file_line_field_and_reason(
-    directory: Path,
-    city: Registry,
-    status: str,
-    rule: str,
-    cells: dict[str, str],
-    field: str,
-    reason: str,
+    directory: Path, city: Registry, bad: BadCell
 ) -> None:
-    line = line_of(directory, status, rule)
-    edit_cells(directory, FILE, line, cells)
-    errors = import_errors(directory, city)
-    assert any(
-        (e.file, e.line, e.field) == (FILE, line, field) and e.reason.startswith(reason)
-        for e in errors
-    ), errors
-    assert {e.line for e in errors} == {line}
+    assert_bad_cell_named(directory, city, bad)
 
 
 def test_a_duplicate_claim_id_is_refused(directory: Path, city: Registry) -> None:

@@ -8,45 +8,11 @@ from pathlib import Path
 from careroute.adapters.registry_csv import RowError
 from careroute.domain.vocabulary import Registry
 from tests.csv_rows import edit_cells, load_rows
-from tests.unit.data_set_files import BadCell, bad_cells_test, import_errors
+from tests.unit.data_set_files import bad_cells_test, import_errors
 
-WATCH = ("kind", "smart_watch")
-BAD_CELLS = [
-    BadCell(
-        "devices.csv",
-        ("kind", "call_centre"),
-        {"elder_id": "E000001"},
-        "elder_id",
-        "must be empty for a call centre",
-    ),
-    BadCell(
-        "devices.csv",
-        None,
-        {"kind": "toaster"},
-        "kind",
-        "unknown kind 'toaster'; known: smoke_alarm",
-    ),
-    BadCell(
-        "devices.csv",
-        WATCH,
-        {"installed_on": "yesterday"},
-        "installed_on",
-        "'yesterday' is not a date",
-    ),
-    BadCell("devices.csv", WATCH, {"elder_id": ""}, "elder_id", "is empty (required)"),
-    BadCell(
-        "devices.csv", WATCH, {"community_id": "C9999"}, "community_id", "unknown community 'C9999'"
-    ),
-    BadCell(
-        "devices.csv",
-        WATCH,
-        {"elder_id": "110101199003077777"},
-        "elder_id",
-        "looks like a national ID number",
-    ),
-]
-
-test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(
+    "devices.csv"
+)
 
 
 def test_a_duplicate_id_names_the_first_line(csv_directory: Path, csv_city: Registry) -> None:

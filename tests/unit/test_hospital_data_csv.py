@@ -10,18 +10,10 @@ from careroute.domain.hospitals import Hospital
 from careroute.domain.vocabulary import GeoPoint, Registry
 from careroute.service_layer.data_import import DataSets, import_data_sets
 from tests.csv_rows import edit_cells
-from tests.unit.data_set_files import BadCell, bad_cells_test, import_errors, memory_ports
+from tests.unit.data_set_files import bad_cells_test, import_errors, memory_ports
 
 FILE = "hospitals.csv"
-BAD_CELLS = [
-    BadCell(FILE, None, {"name": ""}, "name", "is empty (required)"),
-    BadCell(FILE, None, {"name": "医" * 101}, "name", "longer than 100 characters"),
-    BadCell(FILE, None, {"district_id": "D99"}, "district_id", "unknown district 'D99'"),
-    BadCell(FILE, None, {"lng": "181"}, "lng", "181 is out of range -180..180"),
-    BadCell(FILE, None, {"hospital_id": ""}, "hospital_id", "is empty (required)"),
-]
-
-test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(FILE)
 
 
 def test_a_hospital_id_given_twice_is_refused(csv_directory: Path, csv_city: Registry) -> None:

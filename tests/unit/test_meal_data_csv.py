@@ -15,48 +15,11 @@ from careroute.domain.geo import Crs
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.data_import import DataSets
 from tests.csv_rows import edit_cells, load_rows, save_rows
-from tests.unit.data_set_files import BadCell, bad_cells_test, import_errors
+from tests.unit.data_set_files import bad_cells_test, import_errors
 
-BAD_CELLS = [
-    BadCell("canteens.csv", None, {"street_id": "S999"}, "street_id", "unknown street 'S999'"),
-    BadCell("canteens.csv", None, {"vehicles": "0"}, "vehicles", "0 is out of range 1..1000"),
-    BadCell("canteens.csv", None, {"speed_kmh": "fast"}, "speed_kmh", "'fast' is not a number"),
-    BadCell(
-        "canteens.csv",
-        None,
-        {"community_ids": "C9999"},
-        "community_ids",
-        "unknown community 'C9999'",
-    ),
-    BadCell("canteens.csv", None, {"community_ids": ""}, "community_ids", "is empty (required)"),
-    BadCell("meal_orders.csv", None, {"meals": "0"}, "meals", "0 is out of range 1..20"),
-    BadCell(
-        "meal_orders.csv",
-        None,
-        {"day": "2026/12/02"},
-        "day",
-        "'2026/12/02' is not a date (YYYY-MM-DD)",
-    ),
-    BadCell(
-        "meal_orders.csv", None, {"elder_id": "E999999"}, "elder_id", "unknown elder 'E999999'"
-    ),
-    BadCell(
-        "meal_orders.csv",
-        None,
-        {"canteen_id": "K999"},
-        "canteen_id",
-        "unknown canteen 'K999'",
-    ),
-    BadCell(
-        "meal_orders.csv",
-        None,
-        {"window_start": "13:00", "window_end": "12:00"},
-        "window_start",
-        "13:00-12:00 ends before it starts",
-    ),
-]
-
-test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(BAD_CELLS)
+test_each_bad_cell_gives_a_row_error_naming_file_line_field_and_reason = bad_cells_test(
+    "canteens.csv", "meal_orders.csv"
+)
 
 
 def test_a_second_lunch_order_of_an_elder_on_a_day_is_a_duplicate(

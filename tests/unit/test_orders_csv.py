@@ -22,13 +22,12 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.order_history import OrderHistory, StepTimes, order_history
 from careroute.domain.orders import Order, OrderAction, OrderStatus, Payment, ServiceType
 from careroute.domain.providers import Provider
-from careroute.domain.registry_rules import ID_NUMBER_REASON
 from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, Elder, Registry, TimeWindow
 from careroute.service_layer.data_import import DataSetLoading, DataSets, import_data_sets
 from careroute.service_layer.service_hours import HourKeeping, ledger_summary
 from tests.csv_rows import edit_cells, load_rows
-from tests.unit.data_set_files import undocumented
+from tests.unit.data_set_files import BadCell, assert_bad_cell_named, bad_cells, undocumented
 from tests.unit.test_data_sets_csv import memory_ports
 
 AS_OF = date(2026, 12, 1)
@@ -229,53 +228,12 @@ def test_imported_free_orders_hold_their_minutes_once_however_often_imported(
 # ---------------------------------------------------------------------------------------------
 # Rejections: file, line, field, reason; nothing returned, so nothing written
 
-TOO_EARLY = "2026-11-03T08:00:00+08:00"
 
-BAD_CELLS = [
-    ("or-h-001", {"elder_id": "E-none"}, "elder_id", "unknown elder 'E-none'"),
-    ("or-h-001", {"service": "massage"}, "service", "unknown service 'massage'"),
-    ("or-h-001", {"payment": "card"}, "payment", "unknown payment 'card'"),
-    ("or-h-001", {"status": "done"}, "status", "unknown status 'done'"),
-    ("or-h-001", {"provider_id": "P-9"}, "provider_id", "unknown provider 'P-9'"),
-    ("or-h-002", {"provider_id": "P-2"}, "provider_id", "is not ordered for bathing"),
-    ("or-h-001", {"worker_id": ""}, "worker_id", "is empty (required)"),
-    ("or-h-001", {"minutes": ""}, "minutes", "is empty (required)"),
-    ("or-h-001", {"minutes": "481"}, "minutes", "481 is out of range 1..480"),
-    ("or-h-001", {"window_end": "09:00"}, "window_end", "shorter than the 90 minutes"),
-    ("or-h-001", {"window_start": "13:00"}, "window_start", "ends before it starts"),
-    ("or-h-001", {"service_date": "2026-11-31"}, "service_date", "is not a date"),
-    ("or-h-001", {"placed_at": "2026-11-11T09:00:00+08:00"}, "placed_at", "is after the"),
-    ("or-h-001", {"placed_at": "2026-10-01T09:00:00+08:00"}, "placed_at", "more than 31 days"),
-    ("or-h-001", {"placed_at": "2026-11-03T09:00:00"}, "placed_at", "has no UTC offset"),
-    ("or-h-001", {"placed_by": "110101194910010014"}, "placed_by", ID_NUMBER_REASON),
-    ("or-h-001", {"started_at": "2026-11-11T08:30:00+08:00"}, "started_at", "is not on the"),
-    ("or-h-001", {"assigned_at": TOO_EARLY}, "assigned_at", "is before placed_at"),
-    ("or-h-001", {"ended_at": ""}, "ended_at", "is empty but the order is completed"),
-    ("or-h-002", {"ended_at": "2026-11-10T08:00:00+08:00"}, "ended_at", "is before started_at"),
-    ("or-h-003", {"minutes": "60"}, "minutes", "must be empty until the order is completed"),
-    ("or-h-003", {"provider_id": "P-1"}, "provider_id", "must be empty without assigned_at"),
-    ("or-h-003", {"assigned_at": TOO_EARLY}, "assigned_at", "must be empty while the order"),
-    ("or-h-004", {"service_date": "2026-12-01"}, "status", "is assigned for 2026-12-01, not"),
-    ("or-h-005", {"accepted_at": ""}, "accepted_at", "is empty but the order is accepted"),
-    (
-        "or-h-008",
-        {"assigned_at": "", "provider_id": "", "worker_id": ""},
-        "status",
-        "cannot accept an order that is placed",
-    ),
-]
-
-
-@pytest.mark.parametrize(("order_id", "cells", "field", "reason"), BAD_CELLS)
+@pytest.mark.parametrize("bad", bad_cells(FILE), ids=BadCell.id)
 def test_each_bad_cell_is_named_by_file_line_field_and_reason(
-    directory: Path, city: Registry, order_id: str, cells: dict[str, str], field: str, reason: str
+    directory: Path, city: Registry, bad: BadCell
 ) -> None:
-    line = line_of(directory, order_id)
-    edit_cells(directory, FILE, line, cells)
-    with pytest.raises(DataImportError) as raised:
-        read_data_sets(directory, city, stored=stored(city))
-    problems = [(e.file, e.line, e.field) for e in raised.value.errors if reason in e.reason]
-    assert (FILE, line, field) in problems, raised.value.errors
+    assert_bad_cell_named(directory, city, bad, stored(city))
 
 
 def test_a_repeated_order_id_is_refused_naming_the_first_line(

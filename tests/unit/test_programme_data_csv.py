@@ -27,7 +27,14 @@ from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
 from careroute.planning.service_circle import FacilityKind
 from careroute.service_layer.data_import import DataSets
 from tests.csv_rows import edit_cells, load_rows
-from tests.unit.data_set_files import AS_OF, import_errors, undocumented
+from tests.unit.data_set_files import (
+    AS_OF,
+    BadCell,
+    assert_bad_cell_named,
+    bad_cells,
+    import_errors,
+    undocumented,
+)
 
 NEW_FILES = ("home_care_beds.csv", "bed_visits.csv", "meal_bookings.csv", "day_care_bookings.csv")
 PLACED_AT = datetime(2026, 12, 1, 8, 30, tzinfo=CHINA_TZ)
@@ -237,64 +244,12 @@ def test_a_lunch_imported_as_dine_in_replaces_the_delivery_order(data: DataSets)
 # ---------------------------------------------------------------------------------------------
 # Rejections: file, line, field, reason; nothing returned, so nothing written
 
-BAD_CELLS = [
-    # (file, the cells set on the first data row, the field the error names, its reason start)
-    ("home_care_beds.csv", {"elder_id": "E999999"}, "elder_id", "unknown elder 'E999999'"),
-    ("home_care_beds.csv", {"provider_id": "P-none"}, "provider_id", "unknown provider"),
-    ("home_care_beds.csv", {"status": "lost"}, "status", "unknown status 'lost'"),
-    ("home_care_beds.csv", {"care_level": "none"}, "care_level", "unknown care_level"),
-    ("home_care_beds.csv", {"subsistence": "rich"}, "subsistence", "unknown subsistence"),
-    ("home_care_beds.csv", {"equipment": "sofa"}, "equipment", "unknown equipment 'sofa'"),
-    ("home_care_beds.csv", {"applied_on": ""}, "applied_on", "is empty but the bed is"),
-    ("home_care_beds.csv", {"closed_on": "2026-12-01"}, "closed_on", "must be empty while"),
-    ("home_care_beds.csv", {"built_on": "2020-01-01"}, "built_on", "2020-01-01 is before"),
-    ("home_care_beds.csv", {"window_start": "7pm"}, "window_start", "'7pm' is not a time"),
-    ("bed_visits.csv", {"bed_id": "B-none"}, "bed_id", "unknown bed 'B-none'"),
-    ("bed_visits.csv", {"outcome": "gone"}, "outcome", "unknown outcome 'gone'"),
-    ("bed_visits.csv", {"minutes": "0"}, "minutes", "a served visit takes 1..480 minutes"),
-    ("bed_visits.csv", {"minutes": "600"}, "minutes", "600 is out of range 0..480"),
-    ("bed_visits.csv", {"outcome": "not_home"}, "minutes", "must be 0 when nobody was home"),
-    (
-        "bed_visits.csv",
-        {"visited_at": "2020-01-01T10:00:00+08:00"},
-        "visited_at",
-        "the bed is not in service on 2020-01-01",
-    ),
-    ("bed_visits.csv", {"recorded_at": "2020-01-01T10:00:00+08:00"}, "recorded_at", "is before"),
-    ("meal_bookings.csv", {"mode": "picnic"}, "mode", "unknown mode 'picnic'"),
-    ("meal_bookings.csv", {"meals": "0"}, "meals", "0 is out of range 1..20"),
-    ("meal_bookings.csv", {"canteen_id": "K-none"}, "canteen_id", "unknown canteen"),
-    ("meal_bookings.csv", {"placed_at": "yesterday"}, "placed_at", "'yesterday' is not a date"),
-    (
-        "meal_bookings.csv",
-        {"placed_at": "2026-12-01T08:30"},
-        "placed_at",
-        "'2026-12-01T08:30' has no",
-    ),
-    ("meal_bookings.csv", {"window_end": ""}, "window_end", "is empty (required)"),
-    ("meal_bookings.csv", {"mode": "dine_in"}, "window_start", "must be empty for a dine-in"),
-    ("meal_bookings.csv", {"meals": "7"}, "day", "canteen, meals, window and location differ"),
-    ("meal_bookings.csv", {"subsidy_per_meal": "-1"}, "subsidy_per_meal", "-1 is out of range"),
-    ("day_care_bookings.csv", {"centre_id": "F-none"}, "centre_id", "unknown centre 'F-none'"),
-    ("day_care_bookings.csv", {"kind": "overnight"}, "kind", "unknown kind 'overnight'"),
-    ("day_care_bookings.csv", {"last_day": "2026-11-01"}, "last_day", "2026-11-01 is before"),
-    ("day_care_bookings.csv", {"last_day": "2027-03-01"}, "last_day", "a respite stay lasts"),
-    ("day_care_bookings.csv", {"status": "maybe"}, "status", "unknown status 'maybe'"),
-    ("day_care_bookings.csv", {"community_id": "C9999"}, "community_id", "unknown community"),
-    ("day_care_bookings.csv", {"booked_by": ""}, "booked_by", "is empty (required)"),
-]
 
-
-@pytest.mark.parametrize(("file", "cells", "field", "reason"), BAD_CELLS)
+@pytest.mark.parametrize("bad", bad_cells(*NEW_FILES), ids=BadCell.id)
 def test_each_bad_value_is_named_by_file_line_field_and_reason(
-    directory: Path, city: Registry, file: str, cells: dict[str, str], field: str, reason: str
+    directory: Path, city: Registry, bad: BadCell
 ) -> None:
-    edit_cells(directory, file, 2, cells)
-    errors = import_errors(directory, city)
-    assert any(
-        (e.file, e.line, e.field) == (file, 2, field) and e.reason.startswith(reason)
-        for e in errors
-    ), errors
+    assert_bad_cell_named(directory, city, bad)
 
 
 def test_a_second_open_bed_of_an_elder_is_refused(directory: Path, city: Registry) -> None:
