@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from careroute.domain.access import Caller
+from careroute.domain.coverage import Scope, scopes_of
 from careroute.domain.errors import ConflictError, ValidationError
 from careroute.domain.meals import CanteenMonth, MealBooking, MealMode, MealPolicy
 from careroute.domain.scope_ids import elder_scope_ids
@@ -155,7 +156,7 @@ def meal_subsidies(who: Caller, scope: str, month: str, ports: LunchBooking) -> 
     totals kept with each booking (one read for the city, not a query per canteen)."""
     where = readable_scope(who, scope, ports.scopes)
     first, _last = month_days(month)
-    canteens = [c for c in ports.canteens.all_canteens() if where.holds(_placed(c))]
+    canteens = [c for c in ports.canteens.all_canteens() if where in _scopes_of(c)]
     places = {c.canteen_id: (c.district_id, c.street_id) for c in canteens}
     rows = [
         CanteenMonth(
@@ -182,13 +183,7 @@ def meal_subsidies(who: Caller, scope: str, month: str, ports: LunchBooking) -> 
     }
 
 
-@dataclass(frozen=True)
-class _Placed:
-    community_id: str
-    street_id: str
-    district_id: str
-
-
-def _placed(canteen: Canteen) -> _Placed:
-    """A canteen's place in the scope tree (its street's and district's; no community)."""
-    return _Placed("", canteen.street_id, canteen.district_id)
+def _scopes_of(canteen: Canteen) -> tuple[Scope, ...]:
+    """The scopes a canteen is in: its street's, its district's and the city (no community's:
+    it serves several)."""
+    return scopes_of("", canteen.street_id, canteen.district_id)
