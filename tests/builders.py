@@ -19,10 +19,12 @@ from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
     Finding,
+    FindingCategory,
     GeoPoint,
     Outcome,
     Registry,
     Severity,
+    Stay,
     Steward,
     Tier,
     TimeWindow,
@@ -37,6 +39,13 @@ HOME = GeoPoint(41.8, 123.4)
 """Where community C1 and its elder E1 are."""
 CITY_ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 """The city admin, who may read and change anything in the city."""
+WARD = Stay("市第一医院", GeoPoint(41.80, 123.43))
+"""A hospital ward, where a hospitalised elder stays."""
+URGENT_FALL = Finding(FindingCategory.HEALTH, Severity.URGENT, "fell")
+HIGH_HAZARD = Finding(FindingCategory.SAFETY_HAZARD, Severity.HIGH, "loose wire")
+NORMAL_NEED = Finding(FindingCategory.LIVING_DIFFICULTY, Severity.NORMAL, "no heating")
+ONE_OF_EACH_SEVERITY = (URGENT_FALL, HIGH_HAZARD, NORMAL_NEED)
+"""Findings that open a ticket of each level."""
 
 
 def a_community(community_id: str = "C1", location: GeoPoint = HOME) -> Community:

@@ -20,18 +20,14 @@ from careroute.domain.vocabulary import (
     CHINA_TZ,
     ElderStatus,
     Finding,
-    FindingCategory,
-    GeoPoint,
     Outcome,
     Registry,
-    Severity,
-    Stay,
     Tier,
     VisitRecord,
 )
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import project
-from tests.builders import a_visit_to
+from tests.builders import HIGH_HAZARD, NORMAL_NEED, URGENT_FALL, WARD, a_visit_to
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 
@@ -135,8 +131,7 @@ def test_a_ticket_opens_once_and_counts_once_in_every_scope_of_its_month(
     backend: Backend, small_city: Registry
 ) -> None:
     city = loaded(backend, small_city)
-    finding = Finding(FindingCategory.SAFETY_HAZARD, Severity.HIGH, "loose wire")
-    record = visit(city, 1, Outcome.VISITED, MORNING, findings=(finding,))
+    record = visit(city, 1, Outcome.VISITED, MORNING, findings=(HIGH_HAZARD,))
     [ticket] = tickets_for(record, POLICY.tickets)
     tickets, coverage = backend.projection.tickets, backend.projection.coverage
     assert tickets.open_once(ticket) is True
@@ -180,9 +175,7 @@ def test_the_projector_leaves_the_same_state_on_memory_and_on_dynamodb(
 ) -> None:
     """The same records, repeats and out-of-order deliveries included, through project() on
     both backends: the same coverage, elders, histories and ticket counts."""
-    city = small_city
-    urgent = Finding(FindingCategory.HEALTH, Severity.URGENT, "fell last week")
-    normal = Finding(FindingCategory.LIVING_DIFFICULTY, Severity.NORMAL, "no heating")
+    city, urgent, normal = small_city, URGENT_FALL, NORMAL_NEED
     records = [
         visit(city, 1, Outcome.NOT_HOME, MORNING, elder=0),
         visit(city, 2, Outcome.VISITED, MORNING + timedelta(hours=1), elder=0, findings=(normal,)),
@@ -252,19 +245,18 @@ def test_a_stay_is_kept_while_visits_are_made_there_and_cleared_by_a_visit_at_ho
     city = loaded(backend, small_city)
     elders = backend.recording.elders
     e = city.elders[2]
-    ward = Stay("市第一医院", GeoPoint(41.80, 123.43))
-    found = replace(visit(city, 1, Outcome.HOSPITALISED, MORNING, elder=2), stay=ward)
+    found = replace(visit(city, 1, Outcome.HOSPITALISED, MORNING, elder=2), stay=WARD)
     there = replace(
-        visit(city, 2, Outcome.VISITED, MORNING + timedelta(days=3), elder=2), stay=ward
+        visit(city, 2, Outcome.VISITED, MORNING + timedelta(days=3), elder=2), stay=WARD
     )
     home = visit(city, 3, Outcome.VISITED, MORNING + timedelta(days=9), elder=2)
 
     project(found, POLICY, backend.projection)
     stored = elders.get_elder(e.community_id, e.elder_id, consistent=True)
-    assert (stored.status, stored.stay) == (ElderStatus.HOSPITALISED, ward)
+    assert (stored.status, stored.stay) == (ElderStatus.HOSPITALISED, WARD)
     project(there, POLICY, backend.projection)
     stored = elders.get_elder(e.community_id, e.elder_id, consistent=True)
-    assert (stored.status, stored.stay) == (ElderStatus.HOSPITALISED, ward)
+    assert (stored.status, stored.stay) == (ElderStatus.HOSPITALISED, WARD)
     assert stored.last_visited_on == there.local_date
     project(found, POLICY, backend.projection)  # a late repeat changes nothing
     project(home, POLICY, backend.projection)

@@ -16,7 +16,7 @@ from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.tickets import Level, Ticket, TicketStatus, close, escalate, tickets_for
-from careroute.domain.vocabulary import Finding, FindingCategory, Outcome, Registry, Severity
+from careroute.domain.vocabulary import Outcome, Registry
 from careroute.service_layer.tickets import (
     TicketFilter,
     close_ticket,
@@ -25,19 +25,14 @@ from careroute.service_layer.tickets import (
     overdue_count,
     ticket_figures,
 )
+from tests.builders import ONE_OF_EACH_SEVERITY
 from tests.contract.conftest import Backend, assert_same_answers, dynamodb_backend, memory_backend
 from tests.contract.test_projection_ports import MORNING, POLICY, visit
-
-FINDINGS = (
-    Finding(FindingCategory.HEALTH, Severity.URGENT, "fell"),
-    Finding(FindingCategory.SAFETY_HAZARD, Severity.HIGH, "loose wire"),
-    Finding(FindingCategory.LIVING_DIFFICULTY, Severity.NORMAL, "no heating"),
-)
 
 
 def visit_tickets(city: Registry, n: int, elder: int, at: datetime) -> list[Ticket]:
     """The tickets of a visit to `city.elders[elder]` with the three findings."""
-    record = visit(city, n, Outcome.VISITED, at, elder=elder, findings=FINDINGS)
+    record = visit(city, n, Outcome.VISITED, at, elder=elder, findings=ONE_OF_EACH_SEVERITY)
     return tickets_for(record, POLICY.tickets)
 
 

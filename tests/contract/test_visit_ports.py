@@ -15,16 +15,12 @@ from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Category,
-    Finding,
-    FindingCategory,
-    GeoPoint,
     Outcome,
     Registry,
-    Severity,
     Tier,
     VisitRecord,
 )
-from tests.builders import a_visit_to
+from tests.builders import BASE, HIGH_HAZARD, a_visit_to
 from tests.conftest import PLAN_DATE, china_now
 from tests.contract.conftest import Backend
 
@@ -40,9 +36,9 @@ def a_record(city: Registry, visit_id: str = "v" * 32) -> VisitRecord:
         steward_id=city.stewards[0].steward_id,
         tier=Tier.T2,
         recorded_at=at,
-        findings=(Finding(FindingCategory.HEALTH, Severity.HIGH, "cough"),),
+        findings=(HIGH_HAZARD,),
     )
-    return replace(record, notes="tea, chatted", location=GeoPoint(41.79, 123.40))
+    return replace(record, notes="tea, chatted", location=BASE)
 
 
 def a_route(city: Registry, stops: list[dict[str, Any]]) -> dict[str, Any]:

@@ -19,19 +19,15 @@ from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
     Finding,
-    FindingCategory,
-    GeoPoint,
     Outcome,
     Registry,
-    Severity,
-    Stay,
     Tier,
     VisitRecord,
     china_date,
 )
 from careroute.service_layer.coverage_check import check_month
 from careroute_local.pump import EventPump
-from tests.builders import a_visit_to
+from tests.builders import HIGH_HAZARD, NORMAL_NEED, URGENT_FALL, WARD, a_visit_to
 from tests.conftest import china_now
 
 NOW = china_now().astimezone(UTC).replace(microsecond=0)
@@ -195,7 +191,6 @@ def test_a_later_completed_visit_brings_a_hospitalised_elder_back_to_active(
 def test_a_visit_made_in_hospital_keeps_the_elder_hospitalised_at_the_stay_through_the_stream(
     loaded_stack: EventPump, elder: Elder
 ) -> None:
-    ward = Stay("市第一医院", GeoPoint(41.80, 123.43))
     for visit_id, outcome, hours_ago in (
         ("v-found", Outcome.HOSPITALISED, 30),
         ("v-ward", Outcome.VISITED, 2),
@@ -204,10 +199,10 @@ def test_a_visit_made_in_hospital_keeps_the_elder_hospitalised_at_the_stay_throu
             elder, visit_id, NOW - timedelta(hours=hours_ago), steward_id="W0001",
             tier=Tier.T3, outcome=outcome, recorded_at=NOW,
         )  # fmt: skip
-        save_visit_once(replace(visit, stay=ward), request_hash=f"hash-{visit_id}")
+        save_visit_once(replace(visit, stay=WARD), request_hash=f"hash-{visit_id}")
         project(loaded_stack)
         after = stored(elder)
-        assert (after.status, after.stay) == (ElderStatus.HOSPITALISED, ward)
+        assert (after.status, after.stay) == (ElderStatus.HOSPITALISED, WARD)
     assert after.last_visited_on == visit.local_date
 
 
@@ -249,7 +244,7 @@ def test_redelivering_every_record_twice_changes_nothing(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     some = elders(small_city)[:3]
-    urgent = (Finding(FindingCategory.HEALTH, Severity.URGENT, "fall"),)
+    urgent = (URGENT_FALL,)
     last = record(some[0], Outcome.HOSPITALISED, 4, "v-a1")
     record(some[0], Outcome.VISITED, 2, "v-a2")
     record(some[1], Outcome.MOVED, 3, "v-b1")
@@ -272,10 +267,7 @@ def test_an_urgent_finding_makes_the_elder_t1_for_the_policys_days(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     elder = an_elder(small_city, tier=Tier.T3)
-    findings = (
-        Finding(FindingCategory.SAFETY_HAZARD, Severity.URGENT, "gas hose cracked"),
-        Finding(FindingCategory.HEALTH, Severity.NORMAL),
-    )
+    findings = (URGENT_FALL, NORMAL_NEED)
     visit = record(elder, Outcome.VISITED, 1, "v-urgent", findings=findings)
     project(loaded_stack)
     after = stored(elder)
@@ -294,7 +286,6 @@ def test_a_finding_that_is_not_urgent_leaves_the_tier_alone(
     loaded_stack: EventPump, small_city: Registry
 ) -> None:
     elder = an_elder(small_city, tier=Tier.T3)
-    record(elder, Outcome.VISITED, 1, "v-high",
-           findings=(Finding(FindingCategory.HEALTH, Severity.HIGH),))  # fmt: skip
+    record(elder, Outcome.VISITED, 1, "v-high", findings=(HIGH_HAZARD,))
     project(loaded_stack)
     assert stored(elder).urgent_until == elder.urgent_until
