@@ -13,9 +13,11 @@ address, a phone number, a guardian or an ID number: the reads behind them carry
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import OUTCOME_NAMES
@@ -151,22 +153,19 @@ def coverage_export(
     """The month's coverage of a scope per risk tier, as GET /coverage's `tiers` rows."""
     require_exporter(who)
     where = readable_known_scope(who, scope, scopes, coverage)
-    rows = [
-        (
-            str(where),
-            month,
-            row["tier"],
-            row["elders_due"],
-            row["elders_visited"],
-            row["visit_rate"],
-            row["visits_made"],
-            *(row["outcomes"][name] for name in OUTCOME_NAMES),
-        )
+    values = [
+        {**row, "scope": str(where), "month": month, **_outcome_counts(row["outcomes"])}
         for row in coverage.read_coverage(month, where)
     ]
+    rows = rows_of(COVERAGE_COLUMNS, values)
     return ExportTable(
         _file_name("coverage", str(where), month), "探访覆盖率", COVERAGE_COLUMNS, rows
     )
+
+
+def _outcome_counts(outcomes: Mapping[str, int]) -> dict[str, int]:
+    """Each outcome's count under its column's field, `outcome_<name>`."""
+    return {f"outcome_{name}": outcomes[name] for name in OUTCOME_NAMES}
 
 
 def overdue_export(
@@ -186,12 +185,10 @@ def overdue_export(
 
 def overdue_table(overdue: OverdueList) -> ExportTable:
     """GET /overdue's answer as a table."""
-    rows = [
-        (e.elder_id, e.community_id, e.tier.value, e.last_visited_on, e.deadline, e.days_overdue)
-        for e in overdue.elders
-    ]
     name = _file_name("overdue", overdue.scope, overdue.on.isoformat())
-    return ExportTable(name, "逾期未访老人", OVERDUE_COLUMNS, rows)
+    return ExportTable(
+        name, "逾期未访老人", OVERDUE_COLUMNS, rows_of(OVERDUE_COLUMNS, overdue.elders)
+    )
 
 
 @dataclass(frozen=True)
@@ -232,31 +229,8 @@ def tickets_export(who: Caller, asked: TicketsAsked, now: datetime, ports: Ticke
 
 def tickets_table(tickets: TicketList) -> ExportTable:
     """GET /tickets' answer as a table, its times in Beijing time."""
-    rows = [
-        (
-            t.ticket_id,
-            t.source,
-            t.elder_id,
-            t.community_id,
-            t.street_id,
-            t.district_id,
-            t.visit_id or None,
-            t.category,
-            t.severity,
-            t.level,
-            t.status,
-            t.overdue,
-            _beijing(t.opened_at),
-            _beijing(t.due_at),
-            _beijing(t.closed_at),
-            t.action,
-            t.result,
-            t.benefit,
-        )
-        for t in tickets.tickets
-    ]
     name = _file_name("tickets", tickets.scope, tickets.status)
-    return ExportTable(name, "跟踪工单", TICKET_COLUMNS, rows)
+    return ExportTable(name, "跟踪工单", TICKET_COLUMNS, rows_of(TICKET_COLUMNS, tickets.tickets))
 
 
 def misses_export(
@@ -276,30 +250,28 @@ def misses_export(
 
 def misses_table(scope: str, month: str, misses: Sequence[MonthMiss]) -> ExportTable:
     """The month's misses as a table (codes as in month_misses.MissCause)."""
-    rows = [
-        (
-            m.elder_id,
-            m.community_id,
-            m.street_id,
-            m.tier.value,
-            m.status.value,
-            m.monthly_missed,
-            m.overdue,
-            m.last_visited_on,
-            m.deadline,
-            m.days_overdue,
-            m.failed_tries,
-            m.last_try_on,
-            m.cause.value,
-        )
-        for m in misses
-    ]
+    rows = rows_of(MISSES_COLUMNS, misses)
     return ExportTable(_file_name("misses", scope, month), "漏访老人", MISSES_COLUMNS, rows)
 
 
-def _beijing(moment: datetime | None) -> datetime | None:
-    """The moment as a Beijing wall-clock time (no zone: spreadsheets keep none)."""
-    return None if moment is None else moment.astimezone(CHINA_TZ).replace(tzinfo=None)
+def rows_of(columns: Sequence[Column], items: Iterable[object]) -> list[tuple[Cell, ...]]:
+    """Each item's cells in the columns' order: its value named as each column's field (an
+    attribute, or a key of a mapping), so a column is the JSON field it comes from."""
+    return [tuple(_cell(_value(item, column.field)) for column in columns) for item in items]
+
+
+def _value(item: object, field: str) -> Any:
+    return item[field] if isinstance(item, Mapping) else getattr(item, field)
+
+
+def _cell(value: Any) -> Cell:
+    """An enumeration as its value, an empty text as an empty cell, a moment as a Beijing
+    wall-clock time (no zone: spreadsheets keep none); any other value as it is."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA_TZ).replace(tzinfo=None)
+    return None if value == "" else value
 
 
 def _file_name(kind: str, scope: str, qualifier: str) -> str:
