@@ -40,13 +40,6 @@ MAX_BATCH = 1000
 
 
 @dataclass(frozen=True)
-class LogLine:
-    timestamp_ms: int
-    message: str
-    log_stream: str
-
-
-@dataclass(frozen=True)
 class Subscription:
     function: FunctionSpec
     event: LogSubscriptionEvent
@@ -120,7 +113,9 @@ class LogSubscriptions(FunctionRunner):
         _install_capture()
         self._log_lock = threading.Lock()
         self._log_generation = stack.generation
-        self._pending: dict[tuple[str, str], list[LogLine]] = {}
+        self._pending: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        """The log events captured, as CloudWatch Logs sends them, by the subscribed function,
+        its subscription event and the log stream (each stream's lines are delivered apart)."""
         self._subscriptions: tuple[Template, dict[str, list[Subscription]]] | None = None
 
     def invoke(self, function_logical_id: str, event: Any) -> Any:
@@ -137,19 +132,20 @@ class LogSubscriptions(FunctionRunner):
         if not subscriptions:
             return
         day = time.strftime("%Y/%m/%d", time.gmtime(created))
-        line = LogLine(int(created * 1000), message, f"{day}/{spec.name}[$LATEST]local")
+        stream = f"{day}/{spec.name}[$LATEST]local"
+        event = {"id": uuid.uuid4().hex, "timestamp": int(created * 1000), "message": message}
         with self._log_lock:
             self._forget_if_reset()
             for subscription in subscriptions:
                 if subscription.filter.matches(message):
-                    key = (subscription.function.logical_id, subscription.event.name)
-                    self._pending.setdefault(key, []).append(line)
+                    key = (subscription.function.logical_id, subscription.event.name, stream)
+                    self._pending.setdefault(key, []).append(event)
 
     def pending_log_lines(self) -> int:
         """Captured lines not delivered yet."""
         with self._log_lock:
             self._forget_if_reset()
-            return sum(len(lines) for lines in self._pending.values())
+            return sum(len(events) for events in self._pending.values())
 
     def deliver_logs(self) -> DrainStats:
         """Deliver the lines captured so far to their subscriptions' functions, in batches;
@@ -159,17 +155,13 @@ class LogSubscriptions(FunctionRunner):
             self._forget_if_reset()
             taken, self._pending = self._pending, {}
         stats = DrainStats()
-        for (function_id, event_name), lines in taken.items():
+        for (function_id, event_name, stream), events in taken.items():
             spec = self.stack.template.functions[function_id]
             source = next(e for e in spec.events_of(LogSubscriptionEvent) if e.name == event_name)
-            by_stream: dict[str, list[LogLine]] = {}
-            for line in lines:  # CloudWatch Logs delivers each log stream's lines apart
-                by_stream.setdefault(line.log_stream, []).append(line)
-            for stream_lines in by_stream.values():
-                for first in range(0, len(stream_lines), MAX_BATCH):
-                    batch = stream_lines[first : first + MAX_BATCH]
-                    event = self._awslogs_event(source, batch)
-                    self._invoke_async(spec, event, len(batch), stats)
+            for first in range(0, len(events), MAX_BATCH):
+                batch = events[first : first + MAX_BATCH]
+                event = self._awslogs_event(source, stream, batch)
+                self._invoke_async(spec, event, len(batch), stats)
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -202,18 +194,17 @@ class LogSubscriptions(FunctionRunner):
         )
         stats.dead_lettered += lines
 
-    def _awslogs_event(self, source: LogSubscriptionEvent, lines: list[LogLine]) -> Any:
+    def _awslogs_event(
+        self, source: LogSubscriptionEvent, stream: str, events: list[dict[str, Any]]
+    ) -> Any:
         """The event CloudWatch Logs sends a subscribed function: gzip'd JSON, base64."""
         data = {
             "messageType": "DATA_MESSAGE",
             "owner": self.stack.template.account_id,
             "logGroup": source.log_group,
-            "logStream": lines[0].log_stream,
+            "logStream": stream,
             "subscriptionFilters": [source.filter_name],
-            "logEvents": [
-                {"id": uuid.uuid4().hex, "timestamp": line.timestamp_ms, "message": line.message}
-                for line in lines
-            ],
+            "logEvents": events,
         }
         packed = gzip.compress(json.dumps(data).encode())
         return {"awslogs": {"data": base64.b64encode(packed).decode()}}
