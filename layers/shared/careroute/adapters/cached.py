@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from careroute.domain.vocabulary import Steward
 from careroute.planning.service_circle import Facility
-from careroute.service_layer.container_cache import ContainerCache
+from careroute.service_layer.container_cache import ContainerCache, KeyedContainerCache
 
 if TYPE_CHECKING:
     # Types only: the facilities' port module brings the meal planners with it.
@@ -19,11 +19,16 @@ if TYPE_CHECKING:
 
 STEWARD_TTL_SECONDS = 60.0
 """A steward's community changes rarely; each container re-reads it at most this often."""
+STEWARDS_KEPT = 10_000
+"""Stewards a container keeps at most (a city has a few thousand; a batch reads one)."""
 FACILITIES_TTL_SECONDS = 600.0
 """A facility opened or closed counts in officials' circle reads within ten minutes."""
 
 
 class CachedStewards:
+    """Each steward read at most once per `ttl_seconds` (a container cache:
+    `container_cache.forget_all` drops them); a write of a steward drops its copy."""
+
     def __init__(
         self,
         inner: StewardRepository,
@@ -31,23 +36,21 @@ class CachedStewards:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._inner = inner
-        self._ttl = ttl_seconds
-        self._monotonic = monotonic
-        self._read: dict[str, tuple[float, Steward]] = {}
+        self._read: KeyedContainerCache[str, Steward] = KeyedContainerCache(
+            ttl_seconds, STEWARDS_KEPT, monotonic
+        )
 
     def save_stewards(self, stewards: Iterable[Steward]) -> int:
         saved = list(stewards)
         for steward in saved:
-            self._read.pop(steward.steward_id, None)
+            self._read.drop(steward.steward_id)
         return self._inner.save_stewards(saved)
 
     def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
         """Cached, unless `consistent` asks for every write made before the call."""
-        read_at, steward = self._read.get(steward_id, (0.0, None))
-        if consistent or steward is None or self._monotonic() - read_at > self._ttl:
-            steward = self._inner.get_steward(steward_id, consistent)
-            self._read[steward_id] = (self._monotonic(), steward)
-        return steward
+        if consistent:
+            return self._read.put(steward_id, self._inner.get_steward(steward_id, True))
+        return self._read.get(steward_id, lambda: self._inner.get_steward(steward_id))
 
     def all_stewards(self) -> Iterator[Steward]:
         return self._inner.all_stewards()
@@ -56,7 +59,7 @@ class CachedStewards:
         return self._inner.steward_of_community(community_id)
 
     def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
-        self._read.pop(steward_id, None)
+        self._read.drop(steward_id)
         return self._inner.set_leave(steward_id, dates)
 
 

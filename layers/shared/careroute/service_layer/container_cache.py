@@ -59,6 +59,10 @@ class KeyedContainerCache(Generic[K, T]):
         self._held[key] = (self._monotonic(), value)
         return value
 
+    def drop(self, key: K) -> None:
+        """Forget `key`'s value (e.g. written elsewhere): the next `get` loads it."""
+        self._held.pop(key, None)
+
     def forget(self) -> None:
         self._held.clear()
 
