@@ -42,7 +42,7 @@ import requests
 from careroute_synthetic.city import generate_city
 from rich.console import Console
 from rich.table import Table
-from stack_bench import city_stack
+from stack_bench import city_stack, maybe_a_finding
 
 from careroute.domain import clock
 from careroute.domain.policy import Policy, load_policy
@@ -51,10 +51,8 @@ from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
     Finding,
-    FindingCategory,
     Outcome,
     Registry,
-    Severity,
     VisitRecord,
 )
 
@@ -133,10 +131,7 @@ def month_visits(
             n += 1
             if rng.random() < 0.12 and day > first_day:  # a failed try the day before
                 yield visit(elder, steward_of, day - timedelta(days=1), Outcome.NOT_HOME, n, tier)
-            findings = ()
-            if rng.random() < 0.04:
-                severity = Severity.URGENT if rng.random() < 0.05 else Severity.NORMAL
-                findings = (Finding(rng.choice(list(FindingCategory)), severity),)
+            findings = maybe_a_finding(rng, 0.04, 0.05)
             yield visit(elder, steward_of, day, Outcome.VISITED, n, tier, findings)
             day -= timedelta(days=CADENCE_DAYS[tier.value])
 

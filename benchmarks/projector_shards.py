@@ -50,18 +50,15 @@ from typing import Any
 from careroute_synthetic.city import generate_city
 from conflict_model import MAX_RETRIES, RecordTrace, model, per_thousand
 from rich.console import Console
-from stack_bench import city_stack
+from stack_bench import city_stack, maybe_a_finding
 
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Elder,
     ElderStatus,
-    Finding,
-    FindingCategory,
     Outcome,
     Registry,
-    Severity,
     VisitRecord,
 )
 from careroute_local.paths import DATA_DIR
@@ -133,10 +130,8 @@ def visit_record(
             outcome = candidate
             break
         draw -= rate
-    findings: tuple[Finding, ...] = ()
-    if outcome is Outcome.VISITED and rng.random() < FINDING_SHARE:
-        severity = Severity.URGENT if rng.random() < URGENT_SHARE else Severity.NORMAL
-        findings = (Finding(rng.choice(list(FindingCategory)), severity),)
+    visited = outcome is Outcome.VISITED
+    findings = maybe_a_finding(rng, FINDING_SHARE, URGENT_SHARE) if visited else ()
     at = start + timedelta(seconds=10 * n)
     return VisitRecord(
         visit_id=f"{zlib.crc32(f'{n}'.encode()):08x}{n:024d}",

@@ -1,5 +1,5 @@
 """What the benchmarks that run the local stack share: a synthetic city loaded into a
-running stack, and the percentile they print.
+running stack, the findings of the visits they make up, and the percentile they print.
 
 Imported by the benchmark scripts (run as `python benchmarks/<name>.py`, so this folder
 is on sys.path); not a benchmark itself.
@@ -7,6 +7,7 @@ is on sys.path); not a benchmark itself.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from careroute_synthetic.city import generate_city
 from rich.console import Console
 
-from careroute.domain.vocabulary import CHINA_TZ, Registry
+from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
 from careroute_local import main_job
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -25,6 +26,15 @@ def heping_today(scale: float, seed: int = 11) -> tuple[date, Registry]:
     the small city the request-path benchmarks run on."""
     today = datetime.now(CHINA_TZ).date()
     return today, generate_city(seed, as_of=today, districts=["Heping"], scale=scale)
+
+
+def maybe_a_finding(rng: random.Random, share: float, urgent_share: float) -> tuple[Finding, ...]:
+    """With probability `share`, one finding of a random category (urgent with probability
+    `urgent_share`, else normal); otherwise none."""
+    if rng.random() >= share:
+        return ()
+    severity = Severity.URGENT if rng.random() < urgent_share else Severity.NORMAL
+    return (Finding(rng.choice(list(FindingCategory)), severity),)
 
 
 @contextmanager
