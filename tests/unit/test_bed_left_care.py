@@ -23,17 +23,21 @@ from tests.unit.test_bed_use_cases import (
     POLICY,
     accepted_bed,
     at,
-    ports,  # noqa: F401  (the fixture)
+    bed_keeping,
     request,
 )
 
 LEFT = ACCEPTED + timedelta(days=20)
 
 
+@pytest.fixture
+def ports() -> BedKeeping:
+    return bed_keeping()
+
+
 @pytest.mark.parametrize("status", [ElderStatus.DECEASED, ElderStatus.MOVED])
 def test_an_elder_who_died_or_moved_has_their_bed_closed_that_day(
-    ports: BedKeeping,  # noqa: F811
-    status: ElderStatus,
+    ports: BedKeeping, status: ElderStatus
 ) -> None:
     bed = accepted_bed(ports)
     closed = close_bed_of_departed("E1", status, at(LEFT, 15), ports.beds)
@@ -51,10 +55,7 @@ def test_an_elder_who_died_or_moved_has_their_bed_closed_that_day(
 
 
 @pytest.mark.parametrize("status", [ElderStatus.HOSPITALISED, ElderStatus.ACTIVE])
-def test_an_elder_still_in_care_keeps_their_bed(
-    ports: BedKeeping,  # noqa: F811
-    status: ElderStatus,
-) -> None:
+def test_an_elder_still_in_care_keeps_their_bed(ports: BedKeeping, status: ElderStatus) -> None:
     bed = accepted_bed(ports)
     assert close_bed_of_departed("E1", status, at(LEFT), ports.beds) is None
     assert ports.beds.get_bed(bed.bed_id)[0] == bed
@@ -62,7 +63,7 @@ def test_an_elder_still_in_care_keeps_their_bed(
 
 
 def test_the_store_refuses_a_second_open_bed_for_the_elder_and_writes_nothing(
-    ports: BedKeeping,  # noqa: F811
+    ports: BedKeeping,
 ) -> None:
     bed, _ = record_bed(OFFICIAL, request(), "k1", at(ACCEPTED), POLICY, ports)
     twin = replace(bed, bed_id="hcb-twin")  # a second request that raced past the check
@@ -72,9 +73,7 @@ def test_the_store_refuses_a_second_open_bed_for_the_elder_and_writes_nothing(
     assert ports.beds.open_bed_of("E1") == bed.bed_id
 
 
-def test_after_the_bed_closed_the_elder_may_have_a_new_one(
-    ports: BedKeeping,  # noqa: F811
-) -> None:
+def test_after_the_bed_closed_the_elder_may_have_a_new_one(ports: BedKeeping) -> None:
     bed = accepted_bed(ports)
     close_bed_of_departed("E1", ElderStatus.MOVED, at(LEFT), ports.beds)
     new, created = record_bed(OFFICIAL, request(), "k2", at(LEFT, 10), POLICY, ports)

@@ -48,8 +48,12 @@ def at(day: date, hour: int = 9) -> datetime:
 
 @pytest.fixture
 def ports() -> BedKeeping:
-    """Disabled elder E1 and self-caring elder E2 in community C1 (street S1, district D1);
-    provider P1 of D1 with workers K1 and K2."""
+    return bed_keeping()
+
+
+def bed_keeping() -> BedKeeping:
+    """The beds' ports on memory: disabled elder E1 and self-caring elder E2 in community C1
+    (street S1, district D1); provider P1 of D1 with workers K1 and K2."""
     communities = memory.MemoryCommunities()
     communities.save_communities([a_community(location=BASE)])
     keeping = BedKeeping(
