@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from careroute.domain.day_care import DayCarePolicy, parse_day_care_policy
+from careroute.domain.day_care import DayCarePolicy
 from careroute.domain.inspections import InspectionPolicy
-from careroute.domain.policy_tables import Range, check_ranges, setting
+from careroute.domain.policy_tables import Range, check_ranges, plain_settings, setting
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,9 @@ def test_a_range_reads_as_its_bounds() -> None:
 
 
 def test_the_policy_tables_refuse_an_out_of_range_setting_naming_the_section_and_key() -> None:
+    day_care = plain_settings(DayCarePolicy)
     with pytest.raises(ValueError, match=r"^\[day_care\]: days_ahead must be between 0 and 90$"):
-        parse_day_care_policy({"days_ahead": 91}, "[day_care]")
-    assert parse_day_care_policy({"days_ahead": 90}, "[day_care]") == DayCarePolicy(days_ahead=90)
+        day_care({"days_ahead": 91}, "[day_care]")
+    assert day_care({"days_ahead": 90}, "[day_care]") == DayCarePolicy(days_ahead=90)
     with pytest.raises(ValueError, match="home_care_bed_days must be between 1 and 730"):
         InspectionPolicy(home_care_bed_days=0)

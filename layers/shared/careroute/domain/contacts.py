@@ -9,9 +9,6 @@ visit for a tier's cadence: a weekly elder still needs the door knocked on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from careroute.domain.policy_tables import settings_table
 
 
 @dataclass(frozen=True)
@@ -19,8 +16,3 @@ class ContactPolicy:
     count_toward_monthly: bool = False
     """A phone or video contact covers the elder's month (default: no, the elder still
     needs a visit)."""
-
-
-def parse_contact_policy(table: Any, where: str) -> ContactPolicy:
-    """The optional `[contacts]` table; ValueError naming the key at fault."""
-    return settings_table(ContactPolicy(), table, where, {})

@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from careroute.domain.policy_tables import check_ranges, setting, settings_table
+from careroute.domain.policy_tables import check_ranges, setting
 from careroute.domain.stable_ids import stable_id
 
 
@@ -48,11 +47,6 @@ class DayCarePolicy:
 
     def places(self, kind: CareKind) -> int:
         return self.day_places if kind is CareKind.DAY_CARE else self.respite_places
-
-
-def parse_day_care_policy(table: Any, where: str) -> DayCarePolicy:
-    """The optional `[day_care]` table; ValueError naming the key at fault."""
-    return settings_table(DayCarePolicy(), table, where, {})
 
 
 @dataclass(frozen=True)

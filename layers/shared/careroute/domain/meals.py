@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
-from careroute.domain.policy_tables import check_ranges, setting, settings_table
+from careroute.domain.policy_tables import check_ranges, setting
 from careroute.domain.vocabulary import GeoPoint, TimeWindow, parse_clock
 
 
@@ -50,11 +49,6 @@ class MealPolicy:
     @property
     def cutoff_seconds(self) -> int:
         return parse_clock(self.same_day_until)
-
-
-def parse_meal_policy(table: Any, where: str) -> MealPolicy:
-    """The optional `[meals]` table; ValueError naming the key at fault."""
-    return settings_table(MealPolicy(), table, where, {})
 
 
 @dataclass(frozen=True)

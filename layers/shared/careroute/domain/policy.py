@@ -15,17 +15,17 @@ from typing import Any, TypeVar
 from careroute.domain.assessment_instrument import Instrument, parse_instrument
 from careroute.domain.beds import BedPolicy, parse_bed_policy
 from careroute.domain.benefits import ApprovalRules, parse_approval
-from careroute.domain.contacts import ContactPolicy, parse_contact_policy
-from careroute.domain.day_care import DayCarePolicy, parse_day_care_policy
+from careroute.domain.contacts import ContactPolicy
+from careroute.domain.day_care import DayCarePolicy
 from careroute.domain.eligibility import Benefits, parse_benefits
 from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
 from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
 from careroute.domain.inspections import InspectionPolicy, parse_inspection_policy
-from careroute.domain.meals import MealPolicy, parse_meal_policy
-from careroute.domain.policy_tables import known_table
+from careroute.domain.meals import MealPolicy
+from careroute.domain.policy_tables import known_table, plain_settings
 from careroute.domain.quota import HomeServicePolicy, parse_home_services
 from careroute.domain.retries import RetryPolicy, parse_retry_policy
-from careroute.domain.stays import StayPolicy, parse_stay_policy
+from careroute.domain.stays import StayPolicy
 from careroute.domain.ticket_duty import DutyRota, parse_duty
 from careroute.domain.tickets import TicketSla
 from careroute.domain.vocabulary import Category, Elder, Tier, TravelMode
@@ -92,13 +92,13 @@ class Policy:
     urgent: UrgentPolicy = field(default_factory=UrgentPolicy)
     """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
     retries: RetryPolicy = field(default_factory=RetryPolicy)
+    """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
     assessment: Instrument = field(default_factory=Instrument)
+    """The needs-assessment instrument: dimensions, ability bands, care levels (optional
+    `[assessment]`, assessment_instrument.py)."""
     benefit_approval: ApprovalRules = field(default_factory=ApprovalRules)
     """How benefit claims are decided: the approval time, the means test (optional
     `[benefit_approval]`, benefits.py)."""
-    """The needs-assessment instrument: dimensions, ability bands, care levels (optional
-    `[assessment]`, assessment_instrument.py)."""
-    """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
     home_care_beds: BedPolicy = field(default_factory=BedPolicy)
     """Who may have a home care bed and how often it is served (optional `[home_care_beds]`,
     beds.py)."""
@@ -258,10 +258,10 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
         assessment=_section(parse_instrument, raw, "assessment", source),
         benefit_approval=_section(parse_approval, raw, "benefit_approval", source),
         home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
-        meals=_section(parse_meal_policy, raw, "meals", source),
-        day_care=_section(parse_day_care_policy, raw, "day_care", source),
-        contacts=_section(parse_contact_policy, raw, "contacts", source),
-        stays=_section(parse_stay_policy, raw, "stays", source),
+        meals=_section(plain_settings(MealPolicy), raw, "meals", source),
+        day_care=_section(plain_settings(DayCarePolicy), raw, "day_care", source),
+        contacts=_section(plain_settings(ContactPolicy), raw, "contacts", source),
+        stays=_section(plain_settings(StayPolicy), raw, "stays", source),
         monthly_visit_required=monthly,
         urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
         circuity=circuity,

@@ -119,6 +119,16 @@ def settings_table(default: D, table: Any, where: str, parsers: Mapping[str, Par
     return checked(type(default), values, where)
 
 
+def plain_settings(kind: type[D]) -> Callable[[Any, str], D]:
+    """The parser of a section whose every key is a plain value of its default's type (read
+    whole by `settings_table`, no key with a parser of its own), e.g. `[meals]`'s."""
+
+    def parse(table: Any, where: str) -> D:
+        return settings_table(kind(), table, where, {})
+
+    return parse
+
+
 E = TypeVar("E", bound=StrEnum)
 
 

@@ -9,9 +9,6 @@ stewards go to hospitals is the city's choice, the policy's optional `[stays]` t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from careroute.domain.policy_tables import settings_table
 
 
 @dataclass(frozen=True)
@@ -19,8 +16,3 @@ class StayPolicy:
     visit_in_hospital: bool = True
     """Plan the month's visit where an elder in hospital is staying, when the steward
     recorded where (default: yes); with false the elder waits to be home again."""
-
-
-def parse_stay_policy(table: Any, where: str) -> StayPolicy:
-    """The optional `[stays]` table; ValueError naming the key at fault."""
-    return settings_table(StayPolicy(), table, where, {})
