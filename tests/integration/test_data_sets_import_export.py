@@ -1,9 +1,11 @@
 """`careroute data import` and `export` of every data set against a stack (the DynamoDB
-adapters), home care beds, their visits, lunch bookings and day-care bookings among them: an
-export, its import and an export again are byte-identical, and a rejected file writes nothing."""
+adapters), home care beds, their visits, lunch bookings, day-care bookings and benefit claims
+of every status among them: an export, its import and an export again are byte-identical, and
+a rejected file writes nothing, not even its good rows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,14 +21,16 @@ from tests.integration.data_commands import (
     round_trip,
     synthetic,
 )
+from tests.unit.test_benefit_claims_csv import claims_of_every_status
 from tests.unit.test_programme_data_csv import NEW_FILES, with_programmes
 
 
 @pytest.fixture
 def city_dir(tiny_city: Registry, tmp_path: Path) -> Path:
     """The tiny city's registry and every synthetic data set, as `data generate` writes, with
-    its beds and bookings."""
+    its beds and bookings and a benefit claim of each status."""
     data = with_programmes(tiny_city, synthetic(tiny_city), TODAY)
+    data = replace(data, benefit_claims=claims_of_every_status(tiny_city))
     return city_files(tmp_path / "city", tiny_city, data)
 
 
@@ -34,29 +38,32 @@ def test_export_import_export_of_every_data_set_is_byte_identical(
     tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
 ) -> None:
     first = round_trip(city_dir, tmp_path, history_date(tiny_city).isoformat())
-    for file in NEW_FILES:
+    for file in (*NEW_FILES, "benefit_claims.csv"):
         assert len(load_rows(city_dir, file)) > 2, file
     given = [spec.name for spec in FILES if (city_dir / spec.name).is_file()]
-    assert set(NEW_FILES) <= set(given)
+    assert {*NEW_FILES, "benefit_claims.csv"} <= set(given)
     for name in given:
         assert first[name] == (city_dir / name).read_bytes(), name
 
 
-def test_a_rejected_import_writes_nothing(
-    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("file", "cells"),
+    [
+        ("devices.csv", {"kind": "toaster"}),
+        ("home_care_beds.csv", {"status": "lost"}),
+        ("benefit_claims.csv", {"status": "pending"}),
+    ],
+)
+def test_a_file_with_a_bad_last_row_writes_nothing(
+    tiny_stack: EventPump,
+    tiny_city: Registry,
+    city_dir: Path,
+    tmp_path: Path,
+    file: str,
+    cells: dict[str, str],
 ) -> None:
     as_of = history_date(tiny_city).isoformat()
-    rows = load_rows(city_dir, "devices.csv")
-    watch = next(n for n, row in enumerate(rows, 1) if "smart_watch" in row)
-    bad = {"kind": "toaster"}
-    before = refused_writes_nothing(city_dir, tmp_path, as_of, "devices.csv", watch, bad)
-    assert b"call_centre" not in before["devices.csv"]  # the import of the good rows did not run
-
-
-def test_a_rejected_bed_file_writes_nothing(
-    tiny_stack: EventPump, tiny_city: Registry, city_dir: Path, tmp_path: Path
-) -> None:
-    as_of = history_date(tiny_city).isoformat()
-    last = len(load_rows(city_dir, "home_care_beds.csv"))
-    bad = {"status": "lost"}
-    refused_writes_nothing(city_dir, tmp_path, as_of, "home_care_beds.csv", last, bad)
+    rows = load_rows(city_dir, file)
+    before = refused_writes_nothing(city_dir, tmp_path, as_of, file, len(rows), cells)
+    first_good = rows[1][0]  # each file's id comes first
+    assert first_good.encode() not in before.get(file, b"")
