@@ -97,7 +97,7 @@ def test_bed_visits_are_added_once_and_listed_by_day(programmes: Programmes) -> 
         assert visits.add_visit(a_visit(1, on), f"h-{on}")
     assert not visits.add_visit(a_visit(1, TODAY), "again")
     found = visits.visits_of_district("D01", TODAY - timedelta(days=2), TODAY)
-    assert [v.visited_on for v in found] == [TODAY - timedelta(days=1), TODAY]
+    assert [v.local_date for v in found] == [TODAY - timedelta(days=1), TODAY]
     assert visits.get_visit(a_visit(1, TODAY).visit_id) == (a_visit(1, TODAY), f"h-{TODAY}")
 
 

@@ -206,7 +206,7 @@ def test_bed_visits_exported_from_the_store_give_the_same_file(
     write_data_sets(again, replace(data, bed_visits=stored))
     assert (again / "bed_visits.csv").read_bytes() == (directory / "bed_visits.csv").read_bytes()
     first = (data.bed_visits or ())[0]
-    assert last_served(stored, AS_OF)[first.bed_id] == first.visited_on
+    assert last_served(stored, AS_OF)[first.bed_id] == first.local_date
 
 
 def test_bed_visits_without_home_care_beds_csv_name_the_stored_beds(

@@ -90,7 +90,7 @@ class MemoryBedVisits:
         found = [
             visit
             for visit, _ in self._visits.values()
-            if visit.district_id == district_id and first <= visit.visited_on <= last
+            if visit.district_id == district_id and first <= visit.local_date <= last
         ]
         return sorted(found, key=lambda v: (v.visited_at, v.visit_id))
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from careroute.domain.beds import BedPolicy, HomeCareBed
 from careroute.domain.compliance import month_bounds
 from careroute.domain.stable_ids import stable_id
-from careroute.domain.vocabulary import china_date
+from careroute.domain.vocabulary import VisitedAt
 
 
 class BedVisitOutcome(StrEnum):
@@ -29,7 +29,7 @@ class BedVisitOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class BedVisit:
+class BedVisit(VisitedAt):
     """One service visit a provider's worker recorded at a bed."""
 
     visit_id: str
@@ -55,14 +55,6 @@ class BedVisit:
         if self.outcome is not BedVisitOutcome.SERVED and self.minutes != 0:
             raise ValueError("minutes: only a served visit delivers service minutes")
 
-    @property
-    def visited_on(self) -> date:
-        return china_date(self.visited_at)
-
-    @property
-    def month(self) -> str:
-        return f"{self.visited_on:%Y-%m}"
-
 
 def bed_visit_id(worker_id: str, idempotency_key: str) -> str:
     """The id of the visit a worker records under a key: a retry names the same visit."""
@@ -73,7 +65,7 @@ def last_served(visits: Iterable[BedVisit], before: date) -> dict[str, date]:
     """Each bed's latest served day before `before`."""
     latest: dict[str, date] = {}
     for visit in visits:
-        on = visit.visited_on
+        on = visit.local_date
         if visit.outcome is BedVisitOutcome.SERVED and on < before:
             latest[visit.bed_id] = max(on, latest.get(visit.bed_id, on))
     return latest
@@ -83,7 +75,7 @@ def awaiting_retry(visits: Iterable[BedVisit], before: date) -> set[str]:
     """The beds whose latest visit before `before` found nobody home (a try to make again)."""
     latest: dict[str, BedVisit] = {}
     for visit in visits:
-        if visit.visited_on >= before:
+        if visit.local_date >= before:
             continue
         seen = latest.get(visit.bed_id)
         if seen is None or visit.visited_at > seen.visited_at:
@@ -180,8 +172,8 @@ def month_coverage(
     counted = {"served": 0, "not_home": 0, "minutes": 0}
     for visit in visits:
         if visit.outcome is BedVisitOutcome.SERVED:
-            served_days.setdefault(visit.bed_id, []).append(visit.visited_on)
-        if first <= visit.visited_on <= last:
+            served_days.setdefault(visit.bed_id, []).append(visit.local_date)
+        if first <= visit.local_date <= last:
             counted["served" if visit.outcome is BedVisitOutcome.SERVED else "not_home"] += 1
             counted["minutes"] += visit.minutes
     in_service = due = served = 0

@@ -301,8 +301,24 @@ class Finding:
     note: str = ""
 
 
+class VisitedAt:
+    """What a visit's `visited_at` (which carries its offset) gives: its day and month in
+    China. A steward's visit record and a worker's visit at a home care bed share it."""
+
+    visited_at: datetime
+
+    @property
+    def local_date(self) -> date:
+        return china_date(self.visited_at)
+
+    @property
+    def month(self) -> str:
+        """Calendar month of the visit in local time, 'YYYY-MM'."""
+        return self.local_date.strftime("%Y-%m")
+
+
 @dataclass(frozen=True)
-class VisitRecord:
+class VisitRecord(VisitedAt):
     """One outcome recorded by a steward; the evidence behind coverage figures.
 
     Scope fields (community, street, district, tier) are copied from the registry when the
@@ -330,15 +346,6 @@ class VisitRecord:
     def __post_init__(self) -> None:
         if self.visited_at.tzinfo is None or self.recorded_at.tzinfo is None:
             raise ValueError("visited_at and recorded_at must carry a time zone")
-
-    @property
-    def local_date(self) -> date:
-        return china_date(self.visited_at)
-
-    @property
-    def month(self) -> str:
-        """Calendar month of the visit in local time, 'YYYY-MM'."""
-        return self.local_date.strftime("%Y-%m")
 
     @property
     def completed(self) -> bool:

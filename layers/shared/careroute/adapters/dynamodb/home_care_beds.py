@@ -217,7 +217,7 @@ def _visit_item(visit: BedVisit, request_hash: str) -> HomeCareBedModel:
     return HomeCareBedModel(
         f"visit#{visit.visit_id}",
         district_id=visit.district_id,
-        district_sort=f"visit#{visit.visited_on.isoformat()}#{visit.visit_id}",
+        district_sort=f"visit#{visit.local_date.isoformat()}#{visit.visit_id}",
         request_hash=request_hash,
         document=_json(visit_document(visit)),
     )
