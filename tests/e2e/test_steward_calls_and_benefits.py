@@ -19,7 +19,14 @@ from careroute.domain.benefits import ClaimStatus, notified_claim
 from careroute.domain.vocabulary import Elder, Registry
 from careroute_local.pump import EventPump
 from tests.conftest import PLAN_DATE, china_now
-from tests.e2e.web_pages import PHONE, http, idempotency_keys, open_page, record_outcome
+from tests.e2e.web_pages import (
+    PHONE,
+    http,
+    idempotency_keys,
+    open_page,
+    record_outcome,
+    signed_in,
+)
 from tests.integration.planned_day import plan_the_day
 
 pytestmark = pytest.mark.e2e
@@ -87,9 +94,8 @@ def test_a_benefit_marked_applied_offline_is_sent_once_when_back_online(
     the service worker's copy), "applied" is queued and nothing changes; back online the
     step is sent with its key and the claim is applied, once; a means-tested benefit carries
     the subsistence status picked."""
-    pump, url = served
     steward = small_city.stewards[2].steward_id
-    token = pump.issuer.token("steward", steward)
+    url, token = signed_in(served, "steward", steward)
     elder, _ = first_two_stops(url, token, steward)
     high_age = notify(elder, "high_age_90", 300)
     care = notify(elder, "care_subsidy_semi", 400)

@@ -15,7 +15,7 @@ import pytest
 
 from careroute_local.pump import EventPump
 from tests.conftest import china_now
-from tests.e2e.web_pages import http, new_context, open_page, wait_shown
+from tests.e2e.web_pages import http, new_context, open_page, signed_in, wait_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +23,7 @@ pytestmark = pytest.mark.e2e
 def test_the_export_buttons_save_the_apis_files_for_the_scope_shown(
     served: tuple[EventPump, str], browser: Any
 ) -> None:
-    pump, url = served
-    token = pump.issuer.token("district_official", "D01")
+    url, token = signed_in(served, "district_official", "D01")
     month = china_now().strftime("%Y-%m")
     ctx, page, console = open_page(browser, f"{url}/app/dashboard.html#month={month}&token={token}")
     wait_shown(page, "body[data-exports='district:D01']", console)
@@ -65,8 +64,7 @@ def test_the_export_buttons_save_the_apis_files_for_the_scope_shown(
 def test_the_export_panel_stays_hidden_while_the_exports_do_not_answer(
     served: tuple[EventPump, str], browser: Any
 ) -> None:
-    pump, url = served
-    admin = pump.issuer.token("city_admin")
+    url, admin = signed_in(served, "city_admin")
     month = china_now().strftime("%Y-%m")
     ctx = new_context(browser)
     ctx.route("**/exports/*", lambda route: route.fulfill(status=404, body="{}"))

@@ -15,7 +15,7 @@ import pytest
 from careroute.domain.vocabulary import Registry
 from careroute_local.pump import EventPump
 from tests.conftest import china_now
-from tests.e2e.web_pages import Console, api_row, http, new_context
+from tests.e2e.web_pages import Console, api_row, http, new_context, signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -47,8 +47,7 @@ def open_dashboard(browser: Any, url: str, token: str) -> tuple[Any, Any, Consol
 def test_the_map_draws_every_outline_coloured_by_coverage_with_nothing_fetched_elsewhere(
     served: tuple[EventPump, str], small_city: Registry, browser: Any
 ) -> None:
-    pump, url = served
-    admin = pump.issuer.token("city_admin")
+    url, admin = signed_in(served, "city_admin")
     ctx, page, console, hosts = open_dashboard(browser, url, admin)
     page.wait_for_selector("body[data-ready='city']")
     districts = sorted({c.district_id for c in small_city.communities})
@@ -82,8 +81,7 @@ def test_the_map_draws_every_outline_coloured_by_coverage_with_nothing_fetched_e
 def test_base_tiles_appear_only_when_the_configuration_names_a_tile_url(
     served: tuple[EventPump, str], browser: Any
 ) -> None:
-    pump, url = served
-    token = pump.issuer.token("district_official", "D01")
+    url, token = signed_in(served, "district_official", "D01")
     ctx = new_context(browser, viewport={"width": 1280, "height": 900})
     original = http_text(f"{url}/app/config.js")
     configured = original.replace(

@@ -36,6 +36,7 @@ from tests.e2e.web_pages import (
     record_outcome,
     rows_of,
     shot,
+    signed_in,
 )
 
 pytestmark = pytest.mark.e2e
@@ -44,9 +45,8 @@ pytestmark = pytest.mark.e2e
 def test_the_stewards_page_shows_the_route_the_api_returns(
     served: tuple[EventPump, str], small_city: Registry, browser: Any, tmp_path: Path
 ) -> None:
-    pump, url = served
     steward = small_city.stewards[0].steward_id
-    token = pump.issuer.token("steward", steward)
+    url, token = signed_in(served, "steward", steward)
     route = http("GET", f"{url}/stewards/{steward}/routes/{PLAN_DATE}", token)
     assert len(route["stops"]) >= 3
 
@@ -100,9 +100,8 @@ def test_an_outcome_recorded_offline_is_stored_exactly_once_when_back_online(
 ) -> None:
     """Offline: queued. Back online, the first send reaches the API but its answer is lost:
     still queued. The retry carries the same key: accepted, and one visit is stored."""
-    pump, url = served
     steward = small_city.stewards[-1].steward_id
-    token = pump.issuer.token("steward", steward)
+    url, token = signed_in(served, "steward", steward)
 
     def stored() -> list[VisitRecord]:
         return [v for v in all_visits() if v.steward_id == steward]
@@ -288,9 +287,8 @@ def test_the_dashboard_shows_the_apis_numbers_from_city_to_community(
 def test_officials_see_only_their_own_scope(
     served: tuple[EventPump, str], small_city: Registry, browser: Any
 ) -> None:
-    pump, url = served
     street = small_city.communities[0].street_id
-    token = pump.issuer.token("street_official", street)
+    url, token = signed_in(served, "street_official", street)
     month = china_now().strftime("%Y-%m")
     ctx, page, console = open_page(browser, f"{url}/app/dashboard.html#month={month}&token={token}")
     page.wait_for_selector(f"body[data-ready='street:{street}']")
@@ -310,8 +308,7 @@ def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
 ) -> None:
     """Feature detection: without the inspections, service-circle and incidents APIs (404)
     the rest of the dashboard works."""
-    pump, url = served
-    admin = pump.issuer.token("city_admin")
+    url, admin = signed_in(served, "city_admin")
     month = china_now().strftime("%Y-%m")
     ctx = new_context(browser)
     for path in ("inspections/progress", "service-circle", "incidents", "incident-report"):
@@ -341,8 +338,7 @@ def test_the_circle_and_incident_panels_show_the_apis_numbers_at_every_level(
     the coverage report for that scope) with the ids outside for streets and communities;
     the month's open incidents and response report as GET /incidents and GET
     /incident-report give them."""
-    pump, url = served
-    admin = pump.issuer.token("city_admin")
+    url, admin = signed_in(served, "city_admin")
     month = china_now().strftime("%Y-%m")
     ctx, page, console = open_page(
         browser, f"{url}/app/dashboard.html#month={month}&token={admin}",
@@ -412,8 +408,7 @@ def test_the_capacity_panel_shows_the_months_forecast_as_the_api_gives_it(
     /oversight/capacity for that district, and figures that add them up. A district's view:
     its figures, every flagged community with its helpers and every flagged street as the
     route gives them."""
-    pump, url = served
-    admin = pump.issuer.token("city_admin")
+    url, admin = signed_in(served, "city_admin")
     month = china_now().strftime("%Y-%m")
     harder = "&attempt_success=0.25"
     ctx = new_context(browser, viewport={"width": 1280, "height": 900})

@@ -1,5 +1,6 @@
-"""What the web-page tests share: talking to the API, opening a page in Chromium with the
-session's clock, watching its console, and reading a dashboard table as the page shows it."""
+"""What the web-page tests share: talking to the API as a signed-in user, opening a page in
+Chromium with the session's clock, watching its console, and reading a dashboard table as the
+page shows it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from careroute_local.pump import EventPump
 from tests.conftest import china_now
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -26,6 +28,14 @@ FEATURE_DETECTED = (
     "/assessments/summary",
     "/benefits/summary",
 )
+
+
+def signed_in(
+    served: tuple[EventPump, str], role: str, scope: str | None = None
+) -> tuple[str, str]:
+    """The served API's address, and a token the local issuer signed for `role` (of `scope`)."""
+    pump, url = served
+    return url, pump.issuer.token(role, scope)
 
 
 def http(method: str, url: str, token: str, body: Any = None, key: str | None = None) -> Any:
