@@ -20,7 +20,7 @@ from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendar
 from careroute.messages.holidays import Holidays as Holidays
 from careroute.messages.tickets import TicketList as TicketList
 from careroute.messages.tickets import TicketRow as TicketRow
-from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN, OutcomeFields, VisitRequest
+from careroute.messages.visits import CLOCK_PATTERN, Id, OutcomeFields, VisitRequest
 
 if TYPE_CHECKING:  # Powertools' event handler (~40 ms at import) only where it serves HTTP
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -32,9 +32,8 @@ MAX_BATCH = 50
 class OutcomeBody(OutcomeFields):
     """One visit outcome, as the steward's phone sends it."""
 
-    steward_id: str | None = Field(
+    steward_id: Id | None = Field(
         default=None,
-        pattern=ID_PATTERN,
         description="Optional, for old clients: the steward is the token's; if given it must match",
     )
 

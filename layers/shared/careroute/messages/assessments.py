@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from careroute.domain.eligibility import CareLevel
 from careroute.messages.base import Message
-from careroute.messages.visits import ID_PATTERN, require_offset
+from careroute.messages.visits import Id, require_offset
 
 
 class AssessmentRequestBody(Message):
@@ -18,16 +18,16 @@ class AssessmentRequestBody(Message):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    community_id: str = Field(pattern=ID_PATTERN)
-    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: Id
+    elder_id: Id
     reason: str = Field(default="", max_length=500)
 
 
 class AssessmentResultBody(Message):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    request_id: str = Field(pattern=ID_PATTERN)
-    assessor_id: str = Field(pattern=ID_PATTERN)
+    request_id: Id
+    assessor_id: Id
     scores: dict[str, int] = Field(
         min_length=1,
         max_length=20,

@@ -12,13 +12,13 @@ from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction, Subsistence
 from careroute.messages.base import Message
 from careroute.messages.elder_body import ElderBody
-from careroute.messages.visits import ID_PATTERN, require_offset
+from careroute.messages.visits import Id, require_offset
 
 
 class BedBody(ElderBody):
     """POST /beds: an official records an elder's bed application."""
 
-    provider_id: str = Field(pattern=ID_PATTERN, description="The provider that runs the bed")
+    provider_id: Id = Field(description="The provider that runs the bed")
     subsistence: Subsistence = Field(description="The elder's certified means-tested status")
 
 

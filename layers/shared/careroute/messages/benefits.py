@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from careroute.domain.beds import Subsistence
 from careroute.domain.benefits import ClaimStatus, StepKind
 from careroute.messages.base import Message
-from careroute.messages.visits import ID_PATTERN
+from careroute.messages.visits import Id
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -27,9 +27,7 @@ class ClaimStepBody(Message):
     subsistence: Subsistence | None = Field(
         default=None, description="apply: the elder's certified subsistence status"
     )
-    visit_id: str | None = Field(
-        default=None, pattern=ID_PATTERN, description="apply: the visit it was done on"
-    )
+    visit_id: Id | None = Field(default=None, description="apply: the visit it was done on")
     month: str | None = Field(default=None, pattern=MONTH, description="pay: YYYY-MM paid")
     note: str = Field(default="", max_length=500, description="refuse: the reason")
 

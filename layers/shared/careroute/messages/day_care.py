@@ -10,13 +10,13 @@ from pydantic import ConfigDict, Field
 from careroute.domain.day_care import CareKind
 from careroute.messages.base import Message
 from careroute.messages.elder_body import ElderBody
-from careroute.messages.visits import ID_PATTERN
+from careroute.messages.visits import Id
 
 
 class PlaceBody(ElderBody):
     """POST /day-care/bookings: day care for one day, or a respite stay first_day..last_day."""
 
-    centre_id: str = Field(pattern=ID_PATTERN, description="A day-care centre's facility id")
+    centre_id: Id = Field(description="A day-care centre's facility id")
     kind: CareKind
     first_day: date
     last_day: date

@@ -3,10 +3,10 @@ lunch): the elder and their community, checked as ids, and no field the route do
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from careroute.messages.base import Message
-from careroute.messages.visits import ID_PATTERN
+from careroute.messages.visits import Id
 
 
 class ElderBody(Message):
@@ -15,5 +15,5 @@ class ElderBody(Message):
 
     model_config = ConfigDict(extra="forbid")
 
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: Id
+    community_id: Id

@@ -11,7 +11,7 @@ from careroute.domain.geo import Crs
 from careroute.domain.vocabulary import Category, ElderStatus
 from careroute.messages.api import Window
 from careroute.messages.base import Message
-from careroute.messages.visits import ID_PATTERN
+from careroute.messages.visits import Id
 
 
 class NewElder(Message):
@@ -20,8 +20,8 @@ class NewElder(Message):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    elder_id: str = Field(pattern=ID_PATTERN, description="Opaque registry id, never the ID number")
-    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: Id = Field(description="Opaque registry id, never the ID number")
+    community_id: Id
     name: str = Field(min_length=1, max_length=100)
     address: str = Field(min_length=1, max_length=200)
     lat: float = Field(ge=-90, le=90)

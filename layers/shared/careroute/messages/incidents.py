@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from careroute.domain.incidents import EventType, Incident, IncidentOutcome
 from careroute.messages.base import Message
-from careroute.messages.visits import ID_PATTERN, ScheduleTick, require_offset
+from careroute.messages.visits import Id, ScheduleTick, require_offset
 
 EVENT_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 MAX_PAYLOAD_KEYS = 20
@@ -28,10 +28,9 @@ class DeviceEvent(Message):
     event_id: str = Field(
         pattern=EVENT_ID_PATTERN, description="Unique per event; a resend keeps it"
     )
-    device_id: str = Field(pattern=ID_PATTERN)
-    elder_ref: str | None = Field(
+    device_id: Id
+    elder_ref: Id | None = Field(
         default=None,
-        pattern=ID_PATTERN,
         description="The elder's registry id; required from a call centre, checked otherwise",
     )
     type: EventType

@@ -11,13 +11,13 @@ from pydantic import ConfigDict, Field, field_validator
 from careroute.domain.inspections import ItemScore, Rectification
 from careroute.domain.vocabulary import FindingCategory, Severity
 from careroute.messages.base import Message
-from careroute.messages.visits import ID_PATTERN, DayPlanJob, require_offset
+from careroute.messages.visits import DayPlanJob, Id, require_offset
 
 
 class InspectionPlanJob(DayPlanJob):
     """Plan one district's inspectors for one date."""
 
-    district_id: str = Field(pattern=ID_PATTERN)
+    district_id: Id
 
 
 class RectificationBody(Message):
@@ -38,8 +38,8 @@ class InspectionResultBody(Message):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    inspector_id: str = Field(pattern=ID_PATTERN)
-    target_id: str = Field(pattern=ID_PATTERN)
+    inspector_id: Id
+    target_id: Id
     inspected_at: datetime = Field(description="When the inspection happened, ISO 8601 with offset")
     scores: dict[str, int] = Field(
         min_length=1, max_length=20, description="Checklist item -> score 0..5 (every item)"

@@ -13,7 +13,7 @@ from careroute.domain.meals import MealMode
 from careroute.domain.vocabulary import GeoPoint
 from careroute.messages.base import Message
 from careroute.messages.elder_body import ElderBody
-from careroute.messages.visits import CLOCK_PATTERN, ID_PATTERN
+from careroute.messages.visits import CLOCK_PATTERN, Id
 
 if TYPE_CHECKING:  # the meal planner (and the routers) only where a plan is made
     from careroute.planning.meals import Canteen
@@ -24,9 +24,9 @@ class MealPlanJob(Message):
 
     model_config = ConfigDict(extra="forbid")
 
-    canteen_id: str = Field(pattern=ID_PATTERN)
-    district_id: str = Field(pattern=ID_PATTERN)
-    street_id: str = Field(pattern=ID_PATTERN)
+    canteen_id: Id
+    district_id: Id
+    street_id: Id
     lat: float = Field(ge=-90, le=90)
     lng: float = Field(ge=-180, le=180)
     community_ids: list[str] = Field(min_length=1, max_length=200)

@@ -6,6 +6,7 @@ Validated with pydantic; errors name the field. No AWS imports.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +21,9 @@ from careroute.domain.vocabulary import (
 from careroute.messages.base import Message
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+"""An id as it crosses an edge (an elder's, a community's, a facility's...): 1-64 letters,
+digits, '_' or '-'."""
 CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 """A local clock time, HH:MM (24:00 ends a day)."""
 
@@ -83,8 +87,8 @@ class CoverItem(Message):
 
     model_config = ConfigDict(extra="forbid")
 
-    community_id: str = Field(pattern=ID_PATTERN)
-    elder_id: str = Field(pattern=ID_PATTERN)
+    community_id: Id
+    elder_id: Id
 
 
 class DayPlanJob(Message):
@@ -104,7 +108,7 @@ class DayPlanJob(Message):
 class PlanJob(DayPlanJob):
     """Plan one community's steward for one date."""
 
-    community_id: str = Field(pattern=ID_PATTERN)
+    community_id: Id
     cover: list[CoverItem] = Field(default_factory=list, max_length=50)
     """Elders of absent neighbours this steward visits on the date."""
     keep_cover: bool = False
@@ -161,11 +165,10 @@ class OutcomeFields(Message):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    steward_id: str | None = Field(default=None, pattern=ID_PATTERN)
-    elder_id: str = Field(pattern=ID_PATTERN)
-    community_id: str | None = Field(
+    steward_id: Id | None = None
+    elder_id: Id
+    community_id: Id | None = Field(
         default=None,
-        pattern=ID_PATTERN,
         description="The elder's community, only for a cover stop (an absent neighbour's elder)",
     )
     outcome: Outcome
@@ -196,4 +199,4 @@ class OutcomeFields(Message):
 class VisitRequest(OutcomeFields):
     """POST /visits body: one outcome recorded by a steward (the steward is required)."""
 
-    steward_id: str = Field(pattern=ID_PATTERN)
+    steward_id: Id
