@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from careroute.domain.access import Caller, Role
@@ -257,21 +258,24 @@ def misses_table(scope: str, month: str, misses: Sequence[MonthMiss]) -> ExportT
 def rows_of(columns: Sequence[Column], items: Iterable[object]) -> list[tuple[Cell, ...]]:
     """Each item's cells in the columns' order: its value named as each column's field (an
     attribute, or a key of a mapping), so a column is the JSON field it comes from."""
-    return [tuple(_cell(_value(item, column.field)) for column in columns) for item in items]
-
-
-def _value(item: object, field: str) -> Any:
-    return item[field] if isinstance(item, Mapping) else getattr(item, field)
+    fields = [column.field for column in columns]
+    by_key, by_attribute = itemgetter(*fields), attrgetter(*fields)
+    values = (by_key(item) if isinstance(item, Mapping) else by_attribute(item) for item in items)
+    if len(fields) == 1:  # a getter of one field gives its value, not a tuple of it
+        values = ((value,) for value in values)
+    return [tuple(map(_cell, row)) for row in values]
 
 
 def _cell(value: Any) -> Cell:
     """An enumeration as its value, an empty text as an empty cell, a moment as a Beijing
     wall-clock time (no zone: spreadsheets keep none); any other value as it is."""
+    if type(value) is str:
+        return value or None
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, datetime):
         return value.astimezone(CHINA_TZ).replace(tzinfo=None)
-    return None if value == "" else value
+    return value  # type: ignore[no-any-return]
 
 
 def _file_name(kind: str, scope: str, qualifier: str) -> str:
