@@ -52,7 +52,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "Records" in event:
-        return stream_batch(event, context, record_handler)
+        return stream_batch(event, record_handler)
     tick = DispatchRetryTick.model_validate(event)
     results = retry_waiting(tick.scheduled_time - RETRY_AFTER, clock.now(), setup.policy(), ports)
     summary = {

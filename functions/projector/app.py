@@ -41,7 +41,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 @event_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return stream_batch(event, context, record_handler)
+    return stream_batch(event, record_handler)
 
 
 cold_start.loaded()
