@@ -13,11 +13,17 @@ is not loaded. `--traced` imports as a deployed function with `Tracing: Active` 
 Lambda (LAMBDA_TASK_ROOT set) with tracing on, the SDK loaded and its patches applied.
 
     .venv/bin/python benchmarks/cold_start.py [--runs 10] [--limit 300] [--traced]
-        [--only ApiFunction,SolverFunction] [--before DIR]
+        [--only ApiFunction,SolverFunction] [--before DIR] [--instructions]
 
 `--before DIR` (a checkout of an earlier commit, e.g. `git worktree add DIR <commit>`) imports
 each handler from DIR and from this tree alternately, run by run, so that load from elsewhere
 on the machine falls on both sides, and prints both CPU p50s side by side.
+
+`--instructions` counts the instructions each import executes instead (valgrind's cachegrind,
+one run each, the interpreter's own start subtracted): the same on a quiet machine and a busy
+one, where CPU time grows 10-60 % with the load on this shared 2-core machine. Use it to
+compare trees (with `--before`) and to see what a change saves; milliseconds are
+instructions divided by the machine's speed, which `--runs` on a quiet machine gives.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +79,10 @@ def environment(spec: FunctionSpec, traced: bool = False) -> dict[str, str]:
     }
 
 
+CACHEGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+"""Counts the instructions a process executes (no cache simulation: ~20x slower, not 100x)."""
+
+
 class ImportFailed(Exception):
     """The handler did not import (its last traceback line)."""
 
@@ -89,6 +101,48 @@ def import_ms(spec: FunctionSpec, traced: bool = False) -> tuple[float, float]:
         raise ImportFailed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "")
     timing = json.loads(done.stdout.strip().splitlines()[-1])
     return float(timing["ms"]), float(timing["cpu_ms"])
+
+
+def _instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions the process `command` executes, as valgrind counts them."""
+    done = subprocess.run(CACHEGRIND + command, env=env, capture_output=True, text=True)
+    counted = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if done.returncode != 0 or counted is None:
+        raise ImportFailed(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "")
+    return int(counted.group(1).replace(",", ""))
+
+
+def import_instructions(spec: FunctionSpec, traced: bool = False) -> int:
+    """Instructions of one fresh process's import of the handler, the interpreter's start
+    (the same process importing nothing) subtracted."""
+    layers = json.dumps([str(layer) for layer in spec.layer_dirs])
+    env = environment(spec, traced)
+    args = [str(spec.code_dir), str(spec.handler_path), layers]
+    started = _instructions([sys.executable, "-c", "pass"], env)
+    return _instructions([sys.executable, "-c", IMPORT_ONE, *args], env) - started
+
+
+def counted(
+    functions: dict[str, FunctionSpec], before: dict[str, FunctionSpec], traced: bool
+) -> None:
+    """Each function's import in millions of instructions, beside the earlier tree's."""
+    print("| function | before M instructions | after M instructions | change |")
+    print("|---|---:|---:|---:|")
+    for logical_id, spec in sorted(functions.items()):
+        try:
+            new = import_instructions(spec, traced) / 1e6
+            old = (
+                import_instructions(before[logical_id], traced) / 1e6
+                if logical_id in before
+                else None
+            )
+        except ImportFailed as failed:
+            print(f"| {logical_id} | import failed: {failed} | | |", flush=True)
+            continue
+        if old is None:
+            print(f"| {logical_id} | | {new:,.0f} | |", flush=True)
+        else:
+            print(f"| {logical_id} | {old:,.0f} | {new:,.0f} | {new / old - 1:+.1%} |", flush=True)
 
 
 def side_by_side(
@@ -124,19 +178,25 @@ def main() -> None:
     parser.add_argument("--traced", action="store_true", help="tracing on, as in Lambda")
     parser.add_argument("--only", default="", help="comma-separated logical ids (default: all)")
     parser.add_argument("--before", type=Path, help="an earlier checkout to compare with")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (valgrind), not time"
+    )
     args = parser.parse_args()
     functions = load_template(TEMPLATE_PATH).functions
     if args.only:
         functions = {k: v for k, v in functions.items() if k in args.only.split(",")}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     tracing = "tracing on, as in Lambda" if args.traced else "tracing off"
-    print(
-        f"handler import, {args.runs} fresh processes each, {tracing}, "
-        f"python {sys.version.split()[0]}"
-    )
+    runs = "instructions, one valgrind run" if args.instructions else f"{args.runs} fresh processes"
+    print(f"handler import, {runs} each, {tracing}, python {sys.version.split()[0]}")
     print(f"{os.cpu_count()} CPUs, load average {load} (wall time grows with the load)")
+    before = load_template(args.before / "template.yaml").functions if args.before else {}
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+        counted(functions, before, args.traced)
+        return
     if args.before:
-        before = load_template(args.before / "template.yaml").functions
         side_by_side(functions, before, args.runs, args.traced)
         return
     print("| function | p50 ms | slowest ms | p50 CPU ms |")
