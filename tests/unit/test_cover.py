@@ -16,7 +16,7 @@ from careroute.planning.absence_cover import (
     visits_to_offload,
 )
 from careroute.planning.horizon import DayCapacity
-from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER
+from tests.unit.test_due import STEWARD, T1_ELDER, T2_ELDER, T3_ELDER
 
 POLICY = load_policy()
 ROOMY = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
@@ -161,6 +161,18 @@ def test_a_helpers_spare_minutes_leave_out_its_own_visits_due_today_or_tomorrow(
     assert spare_minutes(helper, MONDAY, frozenset({MONDAY}), POLICY) == 0  # a holiday
 
 
+def test_a_helpers_visit_on_the_last_day_of_its_retry_margin_keeps_its_minutes() -> None:
+    # T2 keeps two working days for retries: due Wednesday, Monday is its last day with both
+    margin = POLICY.tiers[Tier.T2].retry_days
+    wednesday = replace(T2_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=12))
+    thursday = replace(T2_ELDER, elder_id="E2", last_visited_on=MONDAY - timedelta(days=11))
+    helper = Workload(community("C2", 123.41), STEWARD, [wednesday, thursday], ROOMY)
+    held = POLICY.tiers[Tier.T2].service_minutes + ROOMY.travel_minutes_per_visit
+    assert margin == 2
+    # Thursday's visit can wait a day and still keep its margin: it gives way to cover
+    assert spare_minutes(helper, MONDAY, frozenset(), POLICY) == ROOMY.minutes - held
+
+
 def test_cover_goes_past_a_full_helper_and_only_a_visit_due_today_may_overfill_one() -> None:
     places = {"C1": community("C1", 123.400), "C2": community("C2", 123.405)}
     places["C3"] = community("C3", 123.420)
@@ -173,3 +185,20 @@ def test_cover_goes_past_a_full_helper_and_only_a_visit_due_today_may_overfill_o
     assert [v.elder_id for v in plan.uncovered] == ["E1", "E2"]  # no helper loses a try
     due = assign_cover({"C1": [today]}, places, ["C3"], points, spare=spare, day=MONDAY)
     assert due.assigned["C3"] == [today]  # lost today it would be a miss
+
+
+def test_cover_goes_to_the_helper_soonest_there_a_bike_before_a_nearer_walker() -> None:
+    places = {
+        "C1": community("C1", 123.400),
+        "C2": community("C2", 123.420),  # ~1.7 km: on foot
+        "C3": community("C3", 123.430),  # ~2.5 km: on a bike
+    }
+    visit = CoverVisit("E1", "C1", MONDAY)
+    points = {"E1": places["C1"].location}
+    walk, bike = 1.3 * 60 / 4500, 1.3 * 60 / 12000  # minutes per metre
+    plan = assign_cover({"C1": [visit]}, places, ["C2", "C3"], points)
+    assert list(plan.assigned) == ["C2"]  # without a pace: the nearest
+    paced = assign_cover(
+        {"C1": [visit]}, places, ["C2", "C3"], points, pace={"C2": walk, "C3": bike}
+    )
+    assert list(paced.assigned) == ["C3"]

@@ -13,6 +13,7 @@ import pytest
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Category, ElderStatus, Registry, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
+from careroute.planning.absence_cover import COVER_PER_STEWARD
 from careroute.planning.capacity import first_try_share
 from careroute.service_layer.planning import (
     cover_now,
@@ -181,7 +182,7 @@ def test_two_sick_calls_of_one_morning_add_up_on_the_neighbour_who_covers_both(
 ) -> None:
     """Both calls are made before their jobs are solved: the later re-plan of the helper
     keeps the cover the earlier one put on the stored route."""
-    first, second, helper = one_street.stewards
+    helper, second, first = one_street.stewards  # the helper is the nearest with places left
     two_morning_sick_calls(backend, first, second)
     every = queued(backend)
     for job in every:
@@ -198,6 +199,25 @@ def test_two_sick_calls_of_one_morning_add_up_on_the_neighbour_who_covers_both(
         if s["cover"]
     }
     assert handed <= on_route
+
+
+def test_a_second_sick_call_does_not_pile_onto_a_helper_the_first_filled(
+    backend: Backend, one_street: Registry
+) -> None:
+    """A helper's places for the day count the cover its route already holds: the second
+    call of the morning finds them taken (and the day's minutes too)."""
+    first, helper, second = one_street.stewards
+    two_morning_sick_calls(backend, first, second)
+    handed = [
+        item
+        for job in queued(backend)
+        if job.community_id == helper.community_id
+        for item in job.cover
+    ]
+    route = backend.routes.find_route(helper.steward_id, PLAN_DATE)
+    assert route is not None
+    held = [s for s in route["stops"] + route["unassigned"] if s["cover"]]
+    assert 0 < len(handed) <= COVER_PER_STEWARD and len(held) <= COVER_PER_STEWARD
 
 
 class _SolvedAtOnce:
@@ -226,7 +246,7 @@ def test_two_re_plans_of_one_route_solved_at_once_keep_both_covers(
 ) -> None:
     """The later write does not replace the earlier one's cover: it finds the route changed
     since it read it, reads it again and plans again."""
-    first, second, helper = one_street.stewards
+    helper, second, first = one_street.stewards  # the helper is the nearest with places left
     two_morning_sick_calls(backend, first, second)
     one, other = [job for job in queued(backend) if job.community_id == helper.community_id]
     racing = replace(

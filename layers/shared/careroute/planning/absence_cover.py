@@ -30,7 +30,8 @@ COVER_PER_STEWARD = 4
 """Extra visits one steward takes for absent neighbours in a day."""
 HELD_SLACK_DAYS = 1
 """A helper's own visit this close to its deadline (working days) keeps its place in the
-helper's day: cover does not push it out."""
+helper's day: cover does not push it out. So does one on the last day that keeps its tier's
+`retry_days` (moved, a not-home would leave it fewer retries than the policy asks)."""
 NEIGHBOURS_TRIED = 4
 """How many of the nearest stewards at work in the same street an absent community's visits
 may go to; then as many of the district's pool."""
@@ -162,8 +163,9 @@ def spare_minutes(
     workdays: frozenset[date] = frozenset(),
 ) -> float:
     """Minutes of the helper's day that cover may take: the day's capacity less its own
-    visits that cannot move (due today or on the next working day: moved, they would leave
-    no day for a retry). Its other visits have days to spare and give way. (Read from each
+    visits that cannot move (due today or on the next working day, or on the last day that
+    keeps their tier's retry margin: moved, they would leave fewer days for a retry). Its
+    other visits have days to spare and give way. (Read from each
     elder's next deadline, not the horizon plan: the plan gives those visits this day anyway,
     and the check runs for every helper of every absent steward each night.)"""
     calendar = WorkCalendar.of(helper.steward, holidays, workdays)
@@ -175,17 +177,20 @@ def spare_minutes(
         if elder.status is not ElderStatus.ACTIVE:
             continue
         due = due_visit(elder, calendar, day, policy)
-        if due.slack_days <= HELD_SLACK_DAYS:
+        if due.slack_days <= max(HELD_SLACK_DAYS, policy.tiers[due.tier].retry_days):
             held += policy.tiers[due.tier].service_minutes + per_visit
     return max(0.0, helper.capacity.minutes - held)
 
 
 def helpers_of(
-    absent_ids: Iterable[str], communities: dict[str, Community], at_work: Iterable[str]
+    absent_ids: Iterable[str],
+    communities: dict[str, Community],
+    at_work: Iterable[str],
+    pace: dict[str, float] | None = None,
 ) -> set[str]:
     """Every community whose steward `assign_cover` may ask to help the absent ones."""
     working = sorted(at_work)
-    return {c for absent_id in absent_ids for c in _helpers(communities, absent_id, working)}
+    return {c for absent_id in absent_ids for c in _helpers(communities, absent_id, working, pace)}
 
 
 def assign_cover(
@@ -196,6 +201,8 @@ def assign_cover(
     per_steward: int = COVER_PER_STEWARD,
     spare: dict[str, float] | None = None,
     day: date | None = None,
+    holding: dict[str, int] | None = None,
+    pace: dict[str, float] | None = None,
 ) -> CoverPlan:
     """Give each visit to a steward at work with room: the same street's nearest first, then
     the district's; the tightest deadline first over every absent community.
@@ -205,11 +212,16 @@ def assign_cover(
     minutes each helper's day has spare (`spare_minutes`; a helper missing from it is not
     limited in minutes). A visit due on `day` itself that finds no helper with spare minutes
     goes to the nearest with a place left: lost today it is a miss, while the helper's own
-    visit it may push out still has its deadline day.
+    visit it may push out still has its deadline day. `holding`: how many cover visits each
+    helper already holds today (handed over earlier this morning), counted in its places.
+    `pace`: each helper's minutes per metre (its mode's speed): nearest means soonest there,
+    so a neighbour on a bike 3 km away comes before one on foot 2 km away; missing, all
+    helpers travel alike.
     """
     working = sorted(at_work)
-    helpers = {absent_id: _helpers(communities, absent_id, working) for absent_id in needs}
+    helpers = {absent_id: _helpers(communities, absent_id, working, pace) for absent_id in needs}
     taken: dict[str, list[CoverVisit]] = {}
+    held = holding or {}
     left = dict(spare or {})
     uncovered: list[CoverVisit] = []
     every = (visit for visits in needs.values() for visit in visits)
@@ -223,11 +235,13 @@ def assign_cover(
             helpers[visit.community_id],
             key=lambda c: (
                 communities[c].street_id != home.street_id,
-                haversine_m(point, communities[c].location),
+                _trip(point, communities[c], pace),
                 c,
             ),
         )
-        with_place = [c for c in by_level_and_distance if len(taken.get(c, [])) < per_steward]
+        with_place = [
+            c for c in by_level_and_distance if len(taken.get(c, [])) + held.get(c, 0) < per_steward
+        ]
         room = [c for c in with_place if visit.minutes <= left.get(c, math.inf)]
         if not room and due_today:
             room = with_place
@@ -240,13 +254,24 @@ def assign_cover(
     return CoverPlan(taken, uncovered)
 
 
-def _helpers(communities: dict[str, Community], absent_id: str, working: list[str]) -> list[str]:
+def _trip(point: GeoPoint, helper: Community, pace: dict[str, float] | None) -> float:
+    """How long the helper takes to reach `point` (metres without a pace)."""
+    metres = haversine_m(point, helper.location)
+    return metres * (pace or {}).get(helper.community_id, 1.0)
+
+
+def _helpers(
+    communities: dict[str, Community],
+    absent_id: str,
+    working: list[str],
+    pace: dict[str, float] | None,
+) -> list[str]:
     """The nearest stewards at work in the absent community's street, then as many of the
-    nearest in its district (the pool)."""
+    nearest in its district (the pool); nearest by the time to get there."""
     home = communities[absent_id]
     others = sorted(
         (c for c in working if c != absent_id),
-        key=lambda c: (haversine_m(home.location, communities[c].location), c),
+        key=lambda c: (_trip(home.location, communities[c], pace), c),
     )
     street = [c for c in others if communities[c].street_id == home.street_id]
     pool = [

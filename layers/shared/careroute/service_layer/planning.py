@@ -241,9 +241,18 @@ def plan_cover(
     at_work = _at_work(
         stewards, communities, plan_date, holidays, overloaded | set(needs), workdays
     )
-    helpers = helpers_of(needs, communities, at_work)
+    pace = _pace(stewards, policy)
+    helpers = helpers_of(needs, communities, at_work, pace)
     spare = _spare(ports, helpers, communities, stewards, plan_date, policy, holidays, workdays)
-    return assign_cover(needs, communities, at_work, points, spare=spare, day=plan_date)
+    return assign_cover(needs, communities, at_work, points, spare=spare, day=plan_date, pace=pace)
+
+
+def _pace(stewards: dict[str, Steward], policy: Policy) -> dict[str, float]:
+    """Each community's steward's minutes per metre: the mode's speed on the streets."""
+    return {
+        community_id: policy.circuity * 60 / (policy.speed_kmh[steward.mode] * 1000)
+        for community_id, steward in stewards.items()
+    }
 
 
 def _spare(
@@ -332,9 +341,18 @@ def cover_now(
     # stewards help nobody, as at night.
     busy = {absent.community_id} | overloaded_communities(ports.overflow, day, holidays)
     at_work = _at_work(stewards, communities, day, holidays, busy, workdays)
-    helpers = helpers_of(needs, communities, at_work)
+    pace = _pace(stewards, policy)
+    helpers = helpers_of(needs, communities, at_work, pace)
     spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
-    cover = assign_cover(needs, communities, at_work, points, spare=spare, day=day)
+    # What a helper's route already holds (the night's cover, an earlier call's) takes its
+    # minutes and places first: a second call of the morning does not pile onto it.
+    holding = {c: _cover_held(ports.routes, stewards[c], day, walk, policy) for c in helpers}
+    for community_id, held in holding.items():
+        spare[community_id] = max(0.0, spare[community_id] - sum(v.minutes for v in held))
+    places = {c: len(held) for c, held in holding.items()}
+    cover = assign_cover(
+        needs, communities, at_work, points, spare=spare, day=day, holding=places, pace=pace
+    )
     hold_cover(ports.routes, stewards, day, cover.assigned)
     jobs = [
         _plan_job(
@@ -365,6 +383,14 @@ def replan_for_return(
     job = _plan_job(community_id, day, run_id, holidays, [], workdays, keep_cover=True)
     ports.plan_jobs.send([job])
     return True
+
+
+def _cover_held(
+    routes: RouteRepository, steward: Steward, day: date, walk: float, policy: Policy
+) -> list[CoverVisit]:
+    """The cover a helper's stored route for the day holds (none without a route)."""
+    route = routes.find_route(steward.steward_id, day)
+    return [] if route is None else route_cover(route, walk, policy)
 
 
 def _handed_back(
