@@ -89,6 +89,9 @@ RESPITE_SHARE = 0.1
 """Of those bookings, the share that are respite stays."""
 CANCEL_SHARE = 0.05
 
+Visited = tuple[Elder, str, datetime]
+"""A visit of the day at which the steward met the elder: the elder, the visit id, when."""
+
 
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, datetime.min.time(), CHINA_TZ) + timedelta(hours=hour)
@@ -178,11 +181,23 @@ class ProgrammeDays:
     def day(self, day: date, registry: RegistryPatch | None = None) -> None:
         """The programmes' day, after the engine's; `registry` changes an elder's categories
         in the engine's registry (a grade's, so the engine plans the elder at the new tier)."""
+        self.rest_of_day(day, self.engine_part(day, registry))
+
+    def engine_part(self, day: date, registry: RegistryPatch | None) -> list[Visited]:
+        """The part of the day the engine's next day waits for: up to the assessments, whose
+        grades go to the engine's registry; the day's visits, for `rest_of_day`."""
         started = time.perf_counter()
         self.beds.day(day)
         self._follow_registry(day)
         visits = self._visits_of_the_day()
         self.assessments.day(day, [elder for elder, _, _ in visits], registry)
+        self.seconds += time.perf_counter() - started
+        return visits
+
+    def rest_of_day(self, day: date, visits: list[Visited]) -> None:
+        """The part of the day nothing of the engine reads: claims, lunches, day care and
+        inspections (simulation/programme_process.py runs it beside the engine's next day)."""
+        started = time.perf_counter()
         self.claims.day(day, visits, last=day == self.last)
         self._lunches(day)
         self._day_care(day)
@@ -208,7 +223,7 @@ class ProgrammeDays:
             if close_bed_of_departed(state.elder_id, state.status, when, self.beds.beds):
                 self.counts["beds_closed_elder_left_care"] += 1
 
-    def _visits_of_the_day(self) -> list[tuple[Elder, str, datetime]]:
+    def _visits_of_the_day(self) -> list[Visited]:
         """The visits the engine recorded since the last call, at which the steward met the
         elder: (the elder as the programmes' registry has them, visit id, when)."""
         if self.run is None:

@@ -23,12 +23,13 @@ from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Category, ElderStatus, Registry
 from careroute.planning.capacity import Assumptions, forecast
 from careroute_local import month_report
-from careroute_local.programme_sim import ProgrammeDays
+from careroute_local.programme_sim import NotSimulated, ProgrammeDays
 from careroute_local.simulation.causes import misses_with_causes, verdict
 from careroute_local.simulation.checks import check_stored
 from careroute_local.simulation.config import SimulationConfig, draw
 from careroute_local.simulation.day import SICK_SPELL_DAYS, one_day, progress_line
 from careroute_local.simulation.engine import Answer, Engine
+from careroute_local.simulation.programme_process import ProgrammesApart
 from careroute_local.simulation.report import build_report, coverage_rows
 from careroute_local.simulation.state import ElderState, Run
 from careroute_local.simulation.tickets import close_the_month, ticket_sla, ticket_totals
@@ -58,8 +59,11 @@ def simulate(
     sim_clock = clock.SimulatedClock(at(config.first - timedelta(days=1), 20 * 3600))
     _baseline(run)
     _forecast(run)
-    programmes = ProgrammeDays.of(config, city, policy, run)
-    with clock.use(sim_clock), _engine(run, sim_clock, console) as engine:
+    with (
+        _programmes(config, city, policy, run) as programmes,
+        clock.use(sim_clock),
+        _engine(run, sim_clock, console) as engine,
+    ):
         why = "--visits-only" if config.visits_only else f"the {engine.name} engine"
         for part in engine.left_out:
             run.note(f"{part}: left out of this run ({why}; no use case on ports yet)")
@@ -89,6 +93,24 @@ def simulate(
         compliance, checks = check_stored(run, engine.stored(config.month))
         run.timings.check = time.perf_counter() - check_started
     return run, compliance, checks
+
+
+@contextmanager
+def _programmes(
+    config: SimulationConfig, city: Registry, policy: Policy, run: Run
+) -> Iterator[ProgrammeDays | ProgrammesApart | NotSimulated]:
+    """The run's programmes, in a process of their own (started before the engine, so it
+    holds none of it) with the memory engine; the stack engine's programmes read its
+    inspections on the stack, so they stay in this process."""
+    programmes = ProgrammeDays.of(config, city, policy, run)
+    if isinstance(programmes, NotSimulated) or config.engine != "memory":
+        yield programmes
+        return
+    apart = ProgrammesApart(programmes, run)
+    try:
+        yield apart
+    finally:
+        apart.close()
 
 
 @contextmanager

@@ -1,0 +1,154 @@
+"""Where a memory-engine simulation's wall time goes: each solve by kind, each part of a day.
+
+Runs `careroute simulate` unchanged (the same options) with timers around the engine's calls
+and prints, at the end, the wall seconds per kind of solve (the night's plan; the re-plans of
+one sick call; the morning's re-plans after the discharges and sick calls), how many jobs
+each solved and how many of them carried cover or kept it, and the seconds of the day's other
+parts (discharges, the stewards' walks, the projector, follow-ups, the programmes, the
+benefit scan). With `--workers 1` every job is solved in this process, so the seconds per
+job are split by kind of job too (nightly with or without cover, same-day re-plans).
+
+    .venv/bin/python benchmarks/simulation_parts.py --month 2026-12 --engine memory \
+        --days 5 [--districts D07] [--workers 2] [--profile FILE] --out DIR
+
+`--profile FILE` also writes this process's cProfile (the forked solver workers are not in it).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from careroute.messages.visits import PlanJob
+from careroute_local.simulation import day as day_module
+from careroute_local.simulation import memory_engine, month, solver_pool
+from careroute_local.simulation.engine import PlanDrain
+
+SECONDS: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+JOBS: dict[str, int] = defaultdict(int)
+PHASE = ["nightly"]
+"""The kind of solve the next `solve()` is: set by the timed day parts around it."""
+
+
+def _timed(name: str, function: Callable[..., Any], phase: str | None = None) -> Callable[..., Any]:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        before = PHASE[0]
+        if phase is not None:
+            PHASE[0] = phase
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SECONDS[name] += time.perf_counter() - started
+            CALLS[name] += 1
+            PHASE[0] = before
+
+    return timed
+
+
+def _job_kind(job: PlanJob) -> str:
+    if job.keep_cover:
+        return "job re-plan (keep cover)" + (" + cover" if job.cover else "")
+    return "job nightly" + (" + cover" if job.cover else "")
+
+
+def _patch() -> None:
+    solve_all, solve_one = solver_pool.solve_all, solver_pool.solve_one
+
+    def counted_solve_all(jobs: list[PlanJob], *args: Any) -> Any:
+        for job in jobs:
+            JOBS[f"{PHASE[0]}: {_job_kind(job)}"] += 1
+        JOBS[f"{PHASE[0]}: jobs"] += len(jobs)
+        return solve_all(jobs, *args)
+
+    def timed_solve_one(job: PlanJob, *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return solve_one(job, *args)
+        finally:  # only in this process (--workers 1, or too few jobs to fork)
+            SECONDS[f"in-process {_job_kind(job)}"] += time.perf_counter() - started
+            CALLS[f"in-process {_job_kind(job)}"] += 1
+
+    memory_engine.solve_all = counted_solve_all  # type: ignore[assignment]
+    solver_pool.solve_one = timed_solve_one  # type: ignore[assignment]
+
+    solve = memory_engine.MemoryEngine.solve
+
+    def timed_solve(self: Any) -> PlanDrain:
+        return _timed(f"solve: {PHASE[0]}", solve)(self)  # type: ignore[no-any-return]
+
+    memory_engine.MemoryEngine.solve = timed_solve  # type: ignore[method-assign]
+    engine = memory_engine.MemoryEngine
+    for name in ("fan_out", "set_leave", "set_elder_status", "project", "fetch_route"):
+        setattr(engine, name, _timed(f"engine.{name}", getattr(engine, name)))
+    day_module._fall_sick = _timed("sick calls (with their solves)", day_module._fall_sick,
+                                   "sick call")  # fmt: skip
+    day_module._discharge = _timed("discharges", day_module._discharge, "morning")
+    day_module.walk_route = _timed("walks", day_module.walk_route)
+    day_module.follow_up = _timed("follow-ups", day_module.follow_up)
+    day_module.duty_round = _timed("duty rounds", day_module.duty_round)
+    programme_day = month.ProgrammeDays.day
+    month.ProgrammeDays.day = _timed("programmes", programme_day)  # type: ignore[method-assign]
+    for name, label in (("close_the_month", "month close"), ("check_stored", "check")):
+        if hasattr(month, name):  # an older tree may have no month's close
+            setattr(month, name, _timed(label, getattr(month, name)))
+    one_day = day_module.one_day
+
+    def day_with_phases(*args: Any) -> Any:
+        PHASE[0] = "nightly"
+        return one_day(*args)
+
+    month.one_day = _timed("one_day", day_with_phases)
+
+
+def _morning_phase() -> None:
+    """After the sick calls, `one_day`'s next solve is the morning's (returns and sick)."""
+    fall_sick = day_module._fall_sick
+
+    def then_morning(*args: Any) -> Any:
+        result = fall_sick(*args)
+        PHASE[0] = "morning"
+        return result
+
+    day_module._fall_sick = then_morning
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    profile_to = None
+    if "--profile" in argv:
+        at = argv.index("--profile")
+        profile_to = argv[at + 1]
+        del argv[at : at + 2]
+    _patch()
+    _morning_phase()
+    from careroute_local.cli import main as cli_main
+
+    sys.argv = ["careroute", "simulate", *argv]
+    profiler = cProfile.Profile() if profile_to else None
+    started = time.perf_counter()
+    try:
+        if profiler:
+            profiler.enable()
+        cli_main()
+    except SystemExit:
+        pass
+    finally:
+        if profiler and profile_to:
+            profiler.disable()
+            profiler.dump_stats(profile_to)
+        wall = time.perf_counter() - started
+        print(f"\nwall {wall:.1f} s")
+        for name in sorted(SECONDS):
+            print(f"{name:55s} {CALLS[name]:7d} calls {SECONDS[name]:9.1f} s")
+        for name in sorted(JOBS):
+            print(f"{name:55s} {JOBS[name]:7d} jobs")
+
+
+if __name__ == "__main__":
+    main()
