@@ -16,6 +16,7 @@ running the programmes in this process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -29,6 +30,12 @@ from careroute_local.programme_sim import ProgrammeDays
 from careroute_local.simulation.state import Run
 
 Message = tuple[Any, ...]
+
+NICER = 5
+"""The programmes' process runs this much below the month's priority: the rest of its day
+then takes the core the month's serial parts leave (the morning, the walks, the follow-ups)
+instead of slowing the solver workers of the night's plan, and it is done long before the
+month asks for its next day."""
 
 
 class ProgrammesApart:
@@ -94,6 +101,7 @@ class ProgrammesApart:
 def _serve(programmes: ProgrammeDays, run: Run, pipe: Connection, other_end: Connection) -> None:
     """The programmes' process: each day as the month sends it, until the pipe closes."""
     other_end.close()  # the month's end: closed here, so the month closing it ends the pipe
+    os.nice(NICER)
     try:
         while True:
             try:
