@@ -4,9 +4,10 @@ Runs `careroute simulate` unchanged (the same options) with timers around the en
 and prints, at the end, the wall seconds per kind of solve (the night's plan; the re-plans of
 one sick call; the morning's re-plans after the discharges and sick calls), how many jobs
 each solved and how many of them carried cover or kept it, and the seconds of the day's other
-parts (discharges, the stewards' walks, the projector, follow-ups, the programmes, the
-benefit scan). With `--workers 1` every job is solved in this process, so the seconds per
-job are split by kind of job too (nightly with or without cover, same-day re-plans).
+parts (discharges, the stewards' walks, the projector, follow-ups, the time the month waits
+for the programmes' process). With `--workers 1` every job is solved in this process, so the
+seconds per job are split by kind of job too (nightly with or without cover, same-day
+re-plans).
 
     .venv/bin/python benchmarks/simulation_parts.py --month 2026-12 --engine memory \
         --days 5 [--districts D07] [--workers 2] [--profile FILE] --out DIR
@@ -25,7 +26,7 @@ from typing import Any
 
 from careroute.messages.visits import PlanJob
 from careroute_local.simulation import day as day_module
-from careroute_local.simulation import memory_engine, month, solver_pool
+from careroute_local.simulation import memory_engine, month, programme_process, solver_pool
 from careroute_local.simulation.engine import PlanDrain
 
 SECONDS: dict[str, float] = defaultdict(float)
@@ -92,8 +93,11 @@ def _patch() -> None:
     day_module.walk_route = _timed("walks", day_module.walk_route)
     day_module.follow_up = _timed("follow-ups", day_module.follow_up)
     day_module.duty_round = _timed("duty rounds", day_module.duty_round)
-    programme_day = month.ProgrammeDays.day
+    programme_day = month.ProgrammeDays.day  # the stack engine's, in this process
     month.ProgrammeDays.day = _timed("programmes", programme_day)  # type: ignore[method-assign]
+    apart = programme_process.ProgrammesApart
+    waited = _timed("programmes (the month waits)", apart.day)
+    apart.day = waited  # type: ignore[method-assign]
     for name, label in (("close_the_month", "month close"), ("check_stored", "check")):
         if hasattr(month, name):  # an older tree may have no month's close
             setattr(month, name, _timed(label, getattr(month, name)))
