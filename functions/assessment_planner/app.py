@@ -15,7 +15,7 @@ from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, fleets_planned, reported
 from careroute.messages.visits import NightlyTick
 from careroute.service_layer.assessment_planning import plan_day
-from careroute.service_layer.planning import plan_date_of
+from careroute.service_layer.night_plan_date import plan_date_of
 
 setup = handler_setup.with_policy()
 ports = assessment_planning()

@@ -25,7 +25,7 @@ from careroute.messages.visits import NightlyTick
 from careroute.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
-    from careroute.service_layer.planning import JobsSent
+    from careroute.service_layer.night_plan_date import JobsSent
 
 Entry = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 """A Lambda handler: (event, context) -> the JSON answer."""

@@ -42,7 +42,7 @@ from careroute.messages.visits import NightlyTick
 from careroute.planning.inspections import inspection_problem, plan_documents
 from careroute.service_layer.field_results import check_result_time
 from careroute.service_layer.month_param import month_days
-from careroute.service_layer.planning import JobsSent, holidays_near, plan_date_of
+from careroute.service_layer.night_plan_date import JobsSent, holidays_near, plan_date_of
 from careroute.service_layer.ports import (
     CommunityRepository,
     HolidayCalendar,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from careroute.domain.access import Caller, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
@@ -21,15 +21,13 @@ from careroute.domain.errors import NotFoundError
 from careroute.messages.meals import MealPlanJob
 from careroute.messages.visits import NightlyTick
 from careroute.observability import logger
+from careroute.service_layer.night_plan_date import JobsSent, plan_date_of
 from careroute.service_layer.ports import (
     CanteenRepository,
     MealJobQueue,
     MealRouteRepository,
     ScopeDirectory,
 )
-
-if TYPE_CHECKING:
-    from careroute.service_layer.planning import JobsSent
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,7 @@ class MealRouteReading:
 
 def fan_out(tick: NightlyTick, run_id: str, ports: MealFanOut) -> JobsSent:
     """One plan job per stored canteen (of the tick's districts, if named) for the plan
-    date; no canteen stored sends no job and says so. (The planning module is imported here:
-    the meals API, which imports this module for the routes officials read, plans nothing.)"""
-    from careroute.service_layer.planning import JobsSent, plan_date_of
-
+    date; no canteen stored sends no job and says so."""
     day = plan_date_of(tick)
     planned = ports.canteens.all_canteens()
     if tick.district_ids:

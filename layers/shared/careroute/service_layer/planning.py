@@ -12,7 +12,6 @@ planner and solver functions, memory in tests and simulations.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,7 +25,6 @@ from careroute.domain.vocabulary import (
     Elder,
     GeoPoint,
     Steward,
-    china_date,
 )
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
 from careroute.planning.absence_cover import (
@@ -41,6 +39,7 @@ from careroute.planning.absence_cover import (
 )
 from careroute.planning.capacity import first_try_share
 from careroute.planning.urgent_route import urgent_stops
+from careroute.service_layer.night_plan_date import holidays_near, plan_date_of
 from careroute.service_layer.ports import (
     CommunityRepository,
     ElderRepository,
@@ -59,28 +58,6 @@ from careroute.service_layer.route_cover import (
     route_cover,
 )
 from careroute.service_layer.route_plan import day_capacity, plan_day, steward_calendar
-
-HOLIDAYS_AHEAD = timedelta(days=62)
-"""Holidays further ahead than this cannot change tomorrow's plan (the horizon is shorter)."""
-
-
-def plan_date_of(tick: NightlyTick) -> date:
-    """The nightly run plans the next local day, unless the tick names a date."""
-    if tick.plan_date is not None:
-        return tick.plan_date
-    return china_date(tick.scheduled_time) + timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class JobsSent:
-    """A nightly fan-out's plan jobs: what its handler logs and returns."""
-
-    plan_date: date
-    run_id: str
-    jobs: int
-
-    def summary(self) -> dict[str, Any]:
-        return {"plan_date": self.plan_date.isoformat(), "run_id": self.run_id, "jobs": self.jobs}
 
 
 @dataclass(frozen=True)
@@ -107,13 +84,6 @@ class NightlyPlanning:
     overflow: OverflowMarks
     holidays: HolidayCalendar
     plan_jobs: PlanJobQueue
-
-
-def holidays_near(holidays: Iterable[date], plan_date: date) -> frozenset[date]:
-    """The holidays that can change the plans around `plan_date`."""
-    return frozenset(
-        day for day in holidays if plan_date - HOLIDAYS_AHEAD <= day <= plan_date + HOLIDAYS_AHEAD
-    )
 
 
 def _absent_on(
