@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from careroute import routing
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
+from careroute.routing import SolveLimits
 from careroute.service_layer.planning import fan_out, plan_community
 from careroute.service_layer.ports.visits import DayMark
 from tests.conftest import PLAN_DATE, nightly_tick_time
@@ -160,11 +162,26 @@ def test_plan_jobs_sent_arrive_on_the_queue_as_sent(backend: Backend) -> None:
     assert backend.queued() == []
 
 
+@pytest.fixture
+def solves_end_on_their_solution_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The router's own limits with a time limit of a minute: its solution limit then always
+    stops the search, so the routes do not depend on how busy the machine is (under two
+    whole-city runs beside this test, a day's search ended on the 500 + 20 ms per stop clock
+    and the two backends got different routes)."""
+    own_limits = routing.default_limits
+
+    def unhurried(n_stops: int) -> SolveLimits:
+        return replace(own_limits(n_stops), time_limit_ms=60_000)
+
+    monkeypatch.setattr(routing, "default_limits", unhurried)
+
+
 def _without_timings(document: dict[str, Any]) -> dict[str, Any]:
     stats = {k: v for k, v in document["stats"].items() if k != "solve_ms"}
     return {**document, "stats": stats}
 
 
+@pytest.mark.usefixtures("solves_end_on_their_solution_limit")
 def test_the_nightly_plan_sends_the_same_jobs_and_stores_the_same_routes_on_both(
     session_pump: Any, small_city: Registry
 ) -> None:
