@@ -5,7 +5,6 @@ rows. Validated with pydantic; errors name the field. No AWS imports.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Literal
 
@@ -90,10 +89,11 @@ class IncidentRow(Message):
     @classmethod
     def of(cls, i: Incident) -> IncidentRow:
         """The incident's own fields (enums as their values; what the row does not show, such
-        as the event ids, left out), its count of events, and empty texts as absent."""
+        as the event ids, left out), its count of events, and empty texts as absent. The fields
+        are read as they are (`vars`: all flat), not copied deep as `asdict` would."""
         return cls.model_validate(
             {
-                **asdict(i),
+                **vars(i),
                 "events": i.event_count,
                 "responder_id": i.responder_id or None,
                 "dispatch_note": i.dispatch_note or None,
