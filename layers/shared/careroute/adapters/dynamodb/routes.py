@@ -83,12 +83,6 @@ def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:
     return document
 
 
-def previous_order(steward_id: str, plan_date: date) -> tuple[str, ...]:
-    """The elder ids of the steward's route for `plan_date`, in order; () if there is none."""
-    document = _document(steward_id, plan_date)
-    return tuple(stop["elder_id"] for stop in document["stops"]) if document else ()
-
-
 def routes_on(plan_date: date) -> Iterator[dict[str, Any]]:
     """Every stored route for a date (a scan: for reports and exports, not for requests)."""
     with storage_errors("list routes"):
