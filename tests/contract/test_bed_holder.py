@@ -9,18 +9,23 @@ from dataclasses import replace
 
 import pytest
 
+from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
+from careroute.adapters.memory_beds import MemoryBeds
 from careroute.domain.beds import BedAction, step
 from careroute.domain.errors import ConflictError
+from careroute.service_layer.ports.beds import BedRepository
 from tests.conftest import TODAY
-from tests.contract.test_programme_ports import (
-    Programmes,
-    a_bed,
-    programmes,  # noqa: F401  (the fixture)
-)
+from tests.contract.conftest import Backend
+from tests.contract.test_programme_ports import a_bed
 
 
-def test_the_store_keeps_one_open_bed_per_elder(programmes: Programmes) -> None:  # noqa: F811
-    beds = programmes.beds
+@pytest.fixture
+def beds(backend: Backend) -> BedRepository:
+    """The beds' store of the backend (the DynamoDB one is reset with it)."""
+    return MemoryBeds() if backend.name == "memory" else DynamoBeds()
+
+
+def test_the_store_keeps_one_open_bed_per_elder(beds: BedRepository) -> None:
     first = a_bed(1)
     assert beds.open_bed_of("E1") is None
     assert beds.add_bed(first, "hash-1")
@@ -32,8 +37,7 @@ def test_the_store_keeps_one_open_bed_per_elder(programmes: Programmes) -> None:
     assert not beds.add_bed(first, "hash-again")
 
 
-def test_a_closed_bed_frees_its_elder_for_another(programmes: Programmes) -> None:  # noqa: F811
-    beds = programmes.beds
+def test_a_closed_bed_frees_its_elder_for_another(beds: BedRepository) -> None:
     first = a_bed(1)
     assert beds.add_bed(first, "hash-1")
     closed = step(first, BedAction.CLOSE, TODAY, frozenset())
