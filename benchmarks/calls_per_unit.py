@@ -23,12 +23,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 import botocore.client
 from rich.console import Console
 from stack_bench import city_stack, heping_today
 
+from careroute.domain import clock
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 from careroute_local.pump import EventPump
@@ -121,39 +123,43 @@ def main() -> None:
             seconds = time.perf_counter() - started
         rows.append(per_unit("plan job (tick + solver)", run.jobs, calls, seconds))
 
-        # One outcome per planned stop (distinct elders), as a day's visits are.
+        # One outcome per planned stop (distinct elders), as a day's visits are, made on the
+        # routes' day (on another day a steward has no route: each outcome reads its elder).
         stops = [(r["steward_id"], s["elder_id"]) for r in run.routes for s in r["stops"]]
-        tokens = {steward: pump.issuer.token("steward", steward) for steward, _ in stops}
-        now = datetime.now(CHINA_TZ).replace(microsecond=0)
+        now = datetime.combine(plan_date, time_of_day(16), CHINA_TZ)
         visits = min(args.visits, len(stops))
-        with measured() as calls:
-            started = time.perf_counter()
-            for i, (steward, elder) in enumerate(stops[:visits]):
-                body = {
-                    "elder_id": elder,
-                    "outcome": "visited",
-                    "visited_at": (now - timedelta(minutes=i)).isoformat(),
-                }
-                headers = {
-                    "authorization": f"Bearer {tokens[steward]}",
-                    "idempotency-key": uuid.uuid4().hex,
-                }
-                answer = pump.invoke_http("POST", "/visits", headers=headers, body=json.dumps(body))
-                assert answer.status == 201, answer.text
-            assert pump.drain_stream("VisitsTable").failed == 0
-            seconds = time.perf_counter() - started
-        rows.append(per_unit("visit outcome (API + projector)", visits, calls, seconds))
+        with clock.use(clock.RunningClock(now)):
+            tokens = {steward: pump.issuer.token("steward", steward) for steward, _ in stops}
+            with measured() as calls:
+                started = time.perf_counter()
+                for i, (steward, elder) in enumerate(stops[:visits]):
+                    body = {
+                        "elder_id": elder,
+                        "outcome": "visited",
+                        "visited_at": (now - timedelta(minutes=i)).isoformat(),
+                    }
+                    headers = {
+                        "authorization": f"Bearer {tokens[steward]}",
+                        "idempotency-key": uuid.uuid4().hex,
+                    }
+                    answer = pump.invoke_http(
+                        "POST", "/visits", headers=headers, body=json.dumps(body)
+                    )
+                    assert answer.status == 201, answer.text
+                assert pump.drain_stream("VisitsTable").failed == 0
+                seconds = time.perf_counter() - started
+            rows.append(per_unit("visit outcome (API + projector)", visits, calls, seconds))
 
-        route = next(r for r in run.routes if r["stops"])
-        token = {"authorization": f"Bearer {tokens[route['steward_id']]}"}
-        path = f"/stewards/{route['steward_id']}/routes/{plan_date.isoformat()}"
-        with measured() as calls:
-            started = time.perf_counter()
-            for _ in range(args.reads):
-                assert pump.invoke_http("GET", path, headers=token).status == 200
-            assert pump.deliver_logs().failed == 0
-            seconds = time.perf_counter() - started
-        rows.append(per_unit("route read (API + audit writer)", args.reads, calls, seconds))
+            route = next(r for r in run.routes if r["stops"])
+            token = {"authorization": f"Bearer {tokens[route['steward_id']]}"}
+            path = f"/stewards/{route['steward_id']}/routes/{plan_date.isoformat()}"
+            with measured() as calls:
+                started = time.perf_counter()
+                for _ in range(args.reads):
+                    assert pump.invoke_http("GET", path, headers=token).status == 200
+                assert pump.deliver_logs().failed == 0
+                seconds = time.perf_counter() - started
+            rows.append(per_unit("route read (API + audit writer)", args.reads, calls, seconds))
     print(json.dumps(rows, indent=1))
 
 
