@@ -6,36 +6,36 @@ Loaded from a TOML file (`default_policy.toml` is built in); pure Python, no AWS
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from careroute.domain.assessment_instrument import Instrument, parse_instrument
-from careroute.domain.beds import BedPolicy, parse_bed_policy
-from careroute.domain.benefits import ApprovalRules, parse_approval
-from careroute.domain.contacts import ContactPolicy
-from careroute.domain.day_care import DayCarePolicy
-from careroute.domain.eligibility import Benefits, parse_benefits
-from careroute.domain.holiday_duty import HolidayDuty, duty_dates, parse_holiday_duty
-from careroute.domain.incidents import UrgentPolicy, parse_urgent_policy
-from careroute.domain.inspections import InspectionPolicy, parse_inspection_policy
-from careroute.domain.meals import MealPolicy
-from careroute.domain.policy_tables import known_table, plain_settings
-from careroute.domain.quota import HomeServicePolicy, parse_home_services
-from careroute.domain.retries import RetryPolicy, parse_retry_policy
-from careroute.domain.stays import StayPolicy
-from careroute.domain.ticket_duty import DutyRota, parse_duty
-from careroute.domain.tickets import TicketSla
+from careroute.domain.holiday_duty import duty_dates
+from careroute.domain.policy_sections import PolicyError as PolicyError
+from careroute.domain.policy_sections import Section, Unparsed, plain_section
+from careroute.domain.policy_tables import known_table
 from careroute.domain.vocabulary import Category, Elder, Tier, TravelMode
 
+if TYPE_CHECKING:
+    from careroute.domain.assessment_instrument import Instrument
+    from careroute.domain.beds import BedPolicy
+    from careroute.domain.benefits import ApprovalRules
+    from careroute.domain.contacts import ContactPolicy
+    from careroute.domain.day_care import DayCarePolicy
+    from careroute.domain.eligibility import Benefits
+    from careroute.domain.holiday_duty import HolidayDuty
+    from careroute.domain.incidents import UrgentPolicy
+    from careroute.domain.inspections import InspectionPolicy
+    from careroute.domain.meals import MealPolicy
+    from careroute.domain.quota import HomeServicePolicy
+    from careroute.domain.retries import RetryPolicy
+    from careroute.domain.stays import StayPolicy
+    from careroute.domain.ticket_duty import DutyRota
+    from careroute.domain.tickets import TicketSla
+
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
-T = TypeVar("T")
-
-
-class PolicyError(ValueError):
-    """The policy file is malformed; the message names the key at fault."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,18 @@ class TierPolicy:
     allow, so a not-home or refusal can be tried again in time."""
 
 
+def _tickets(kind: type[TicketSla], table: Any, where: str) -> TicketSla:
+    """The optional `[tickets]` table: SLA hours per severity, each defaulted when absent."""
+    default = kind()
+    keys = ("urgent_hours", "high_hours", "normal_hours")
+    table = known_table(table, keys, where)
+    hours = {key: _optional(table, key, getattr(default, key), where) for key in keys}
+    for key, value in hours.items():
+        if value < 1:
+            raise PolicyError(f"{where}.{key}: must be >= 1 hour")
+    return kind(**hours)
+
+
 @dataclass(frozen=True)
 class Policy:
     tiers: dict[Tier, TierPolicy]
@@ -75,41 +87,65 @@ class Policy:
     speed_kmh: dict[TravelMode, float]
     horizon_days: int = 14
     """The horizon planner looks this many days ahead (and always to the month's end)."""
-    tickets: TicketSla = field(default_factory=TicketSla)
+    # The optional `[section]` tables, each parsed by its own module when first read
+    # (policy_sections.py); an absent table is that module's defaults.
+    tickets: Section[TicketSla] = Section("careroute.domain.tickets", "TicketSla", _tickets)
     """Follow-up ticket SLA per finding severity (optional `[tickets]` table)."""
-    ticket_duty: DutyRota = field(default_factory=DutyRota)
+    ticket_duty: Section[DutyRota] = Section("careroute.domain.ticket_duty", "parse_duty")
     """Who acts on a ticket its steward cannot reach in time (optional `[ticket_duty]`,
     ticket_duty.py)."""
-    holiday_duty: HolidayDuty = field(default_factory=HolidayDuty)
+    holiday_duty: Section[HolidayDuty] = Section(
+        "careroute.domain.holiday_duty", "parse_holiday_duty"
+    )
     """The tiers visited on duty days inside a long public-holiday closure (optional
     `[holiday_duty]`, holiday_duty.py)."""
-    benefits: Benefits = field(default_factory=Benefits)
+    benefits: Section[Benefits] = Section("careroute.domain.eligibility", "parse_benefits")
     """Benefit rules the daily scan applies (optional `[benefits]` table, eligibility.py)."""
-    inspections: InspectionPolicy = field(default_factory=InspectionPolicy)
+    inspections: Section[InspectionPolicy] = Section(
+        "careroute.domain.inspections", "parse_inspection_policy"
+    )
     """Inspection cadences and routing (optional `[inspections]` table, inspections.py)."""
-    home_services: HomeServicePolicy = field(default_factory=HomeServicePolicy)
+    home_services: Section[HomeServicePolicy] = Section(
+        "careroute.domain.quota", "parse_home_services"
+    )
     """Free home-service minutes (optional `[home_services]` table, quota.py)."""
-    urgent: UrgentPolicy = field(default_factory=UrgentPolicy)
+    urgent: Section[UrgentPolicy] = Section("careroute.domain.incidents", "parse_urgent_policy")
     """Urgent device events: severity and deadlines per type (optional `[urgent]`, incidents.py)."""
-    retries: RetryPolicy = field(default_factory=RetryPolicy)
+    retries: Section[RetryPolicy] = Section("careroute.domain.retries", "parse_retry_policy")
     """How a retry after a failed attempt is arranged (optional `[retries]`, retries.py)."""
-    assessment: Instrument = field(default_factory=Instrument)
+    assessment: Section[Instrument] = Section(
+        "careroute.domain.assessment_instrument", "parse_instrument"
+    )
     """The needs-assessment instrument: dimensions, ability bands, care levels (optional
     `[assessment]`, assessment_instrument.py)."""
-    benefit_approval: ApprovalRules = field(default_factory=ApprovalRules)
+    benefit_approval: Section[ApprovalRules] = Section(
+        "careroute.domain.benefits", "parse_approval"
+    )
     """How benefit claims are decided: the approval time, the means test (optional
     `[benefit_approval]`, benefits.py)."""
-    home_care_beds: BedPolicy = field(default_factory=BedPolicy)
+    home_care_beds: Section[BedPolicy] = Section("careroute.domain.beds", "parse_bed_policy")
     """Who may have a home care bed and how often it is served (optional `[home_care_beds]`,
     beds.py)."""
-    meals: MealPolicy = field(default_factory=MealPolicy)
+    meals: Section[MealPolicy] = Section("careroute.domain.meals", "MealPolicy", plain_section)
     """Lunch bookings and the per-meal subsidy to canteens (optional `[meals]`, meals.py)."""
-    day_care: DayCarePolicy = field(default_factory=DayCarePolicy)
+    day_care: Section[DayCarePolicy] = Section(
+        "careroute.domain.day_care", "DayCarePolicy", plain_section
+    )
     """Day-care places and respite beds per centre (optional `[day_care]`, day_care.py)."""
-    contacts: ContactPolicy = field(default_factory=ContactPolicy)
+    contacts: Section[ContactPolicy] = Section(
+        "careroute.domain.contacts", "ContactPolicy", plain_section
+    )
     """Whether a phone or video contact covers the month (optional `[contacts]`, contacts.py)."""
-    stays: StayPolicy = field(default_factory=StayPolicy)
+    stays: Section[StayPolicy] = Section("careroute.domain.stays", "StayPolicy", plain_section)
     """Whether an elder in hospital is visited there (optional `[stays]`, stays.py)."""
+
+    def check_sections(self) -> Policy:
+        """Every section parsed now, so a bad table fails here (at load) and not at its first
+        read; the policy itself."""
+        for each in fields(self):
+            if isinstance(each.default, Unparsed):
+                getattr(self, each.name)
+        return self
 
     def tier_of(self, elder: Elder, on: date) -> Tier:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
@@ -175,29 +211,11 @@ def _rule(raw: Any, where: str) -> TierRule:
     )
 
 
-def _tickets(table: Any, where: str) -> TicketSla:
-    """The optional `[tickets]` table: SLA hours per severity, each defaulted when absent."""
-    default = TicketSla()
-    keys = ("urgent_hours", "high_hours", "normal_hours")
-    table = known_table(table, keys, where)
-    hours = {key: _optional(table, key, getattr(default, key), where) for key in keys}
-    for key, value in hours.items():
-        if value < 1:
-            raise PolicyError(f"{where}.{key}: must be >= 1 hour")
-    return TicketSla(**hours)
-
-
-def _section(parse: Callable[[Any, str], T], raw: dict[str, Any], key: str, source: str) -> T:
-    """An optional `[key]` table, parsed by its own module (absent: that module's defaults);
-    the ValueError naming the key at fault, raised as a PolicyError."""
-    try:
-        return parse(raw.get(key, {}), f"{source}: {key}")
-    except ValueError as exc:
-        raise PolicyError(str(exc)) from exc
-
-
-def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
-    """Build a Policy from parsed TOML, checking every key; errors name the key."""
+def parse_policy(
+    raw: dict[str, Any], source: str = "policy", *, check_sections: bool = True
+) -> Policy:
+    """Build a Policy from parsed TOML, checking every key; errors name the key. With
+    `check_sections=False` the optional sections are checked when first read instead."""
     tiers_raw = _require(raw, "tiers", dict, source)
     tiers: dict[Tier, TierPolicy] = {}
     for tier in Tier:
@@ -241,33 +259,35 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
     horizon_days = _optional(raw.get("horizon", {}), "days", 14, f"{source}: horizon")
     if not 1 <= horizon_days <= 62:
         raise PolicyError(f"{source}: horizon.days must be between 1 and 62")
-    benefits = _section(parse_benefits, raw, "benefits", source)
-    home_services = _section(parse_home_services, raw, "home_services", source)
-    inspections = _section(parse_inspection_policy, raw, "inspections", source)
-    urgent = _section(parse_urgent_policy, raw, "urgent", source)
-    return Policy(
+    t1_days = _require(raw, "urgent_finding_t1_days", int, source)
+
+    def unparsed(key: str) -> Unparsed:
+        return Unparsed(raw.get(key, {}), f"{source}: {key}")
+
+    policy = Policy(
         tiers=tiers,
-        urgent=urgent,
-        benefits=benefits,
-        inspections=inspections,
-        home_services=home_services,
-        tickets=_section(_tickets, raw, "tickets", source),
-        ticket_duty=_section(parse_duty, raw, "ticket_duty", source),
-        holiday_duty=_section(parse_holiday_duty, raw, "holiday_duty", source),
-        retries=_section(parse_retry_policy, raw, "retries", source),
-        assessment=_section(parse_instrument, raw, "assessment", source),
-        benefit_approval=_section(parse_approval, raw, "benefit_approval", source),
-        home_care_beds=_section(parse_bed_policy, raw, "home_care_beds", source),
-        meals=_section(plain_settings(MealPolicy), raw, "meals", source),
-        day_care=_section(plain_settings(DayCarePolicy), raw, "day_care", source),
-        contacts=_section(plain_settings(ContactPolicy), raw, "contacts", source),
-        stays=_section(plain_settings(StayPolicy), raw, "stays", source),
         monthly_visit_required=monthly,
-        urgent_finding_t1_days=_require(raw, "urgent_finding_t1_days", int, source),
+        urgent_finding_t1_days=t1_days,
         circuity=circuity,
         speed_kmh=speed_kmh,
         horizon_days=horizon_days,
+        tickets=unparsed("tickets"),
+        ticket_duty=unparsed("ticket_duty"),
+        holiday_duty=unparsed("holiday_duty"),
+        benefits=unparsed("benefits"),
+        inspections=unparsed("inspections"),
+        home_services=unparsed("home_services"),
+        urgent=unparsed("urgent"),
+        retries=unparsed("retries"),
+        assessment=unparsed("assessment"),
+        benefit_approval=unparsed("benefit_approval"),
+        home_care_beds=unparsed("home_care_beds"),
+        meals=unparsed("meals"),
+        day_care=unparsed("day_care"),
+        contacts=unparsed("contacts"),
+        stays=unparsed("stays"),
     )
+    return policy.check_sections() if check_sections else policy
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -285,4 +305,6 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{source}: not valid TOML: {exc}") from exc
-    return parse_policy(raw, source)
+    # A named file is checked whole here, at the function's start; the built-in one is
+    # checked by the tests, so its sections are parsed when first read (policy_sections.py).
+    return parse_policy(raw, source, check_sections=bool(path))
