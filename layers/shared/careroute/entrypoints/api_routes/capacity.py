@@ -2,11 +2,12 @@
 of the month's visits unaided, and the helper-hours each needs, from whom."""
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from careroute.adapters.dynamodb.capacity_view import DynamoCapacityView
 from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, capacity_reading
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
@@ -19,20 +20,19 @@ from careroute.messages.api import (
     CapacityReport,
     CapacityStreet,
 )
+from careroute.planning.capacity import (
+    Assumptions,
+    CapacityForecast,
+    CommunityForecast,
+    Help,
+    StreetForecast,
+)
+from careroute.service_layer.capacity import forecast_read
 from careroute.service_layer.scope_access import readable_known_scope
 from careroute.service_layer.views import attributes
 
-if TYPE_CHECKING:
-    from careroute.planning.capacity import (
-        CapacityForecast,
-        CommunityForecast,
-        Help,
-        StreetForecast,
-    )
-
 AttemptSuccessQuery = Annotated[
-    float | None,
-    Query(gt=0, le=1, description="Share of tries that end in a visit (default 0.85)"),
+    float, Query(gt=0, le=1, description="Share of tries that end in a visit (default 0.85)")
 ]
 RowsQuery = Annotated[
     Literal["flagged", "all"], Query(description="flagged (default) or every community and street")
@@ -42,28 +42,21 @@ RowsQuery = Annotated[
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     ports = capacity_reading()
-    scopes, coverage = DynamoScopes(), DynamoCoverage()
+    scopes, coverage, view = DynamoScopes(), DynamoCoverage(), DynamoCapacityView()
     route = Routes(app, "officials")
 
     @route("GET", "/oversight/capacity")
     def get_capacity(
         month: MonthQuery,
         scope: ScopeQuery = "city",
-        attempt_success: AttemptSuccessQuery = None,
+        attempt_success: AttemptSuccessQuery = Assumptions.attempt_success,
         rows: RowsQuery = "flagged",
     ) -> CapacityReport:
         """The month's capacity forecast of a scope: who cannot reach 100 % unaided, and the help"""
-        # Imported here: the forecast (with the due-date rules it counts by) is ~36 M
-        # instructions (~7 ms) of the API's cold start, and an official reads it rarely.
-        from careroute.adapters.dynamodb.capacity_view import DynamoCapacityView
-        from careroute.planning.capacity import Assumptions
-        from careroute.service_layer.capacity import forecast_read
-
         where = readable_known_scope(caller(), scope, scopes, coverage)
         first = first_day(month)
-        assume = Assumptions() if attempt_success is None else Assumptions(attempt_success)
+        assume = Assumptions(attempt_success=attempt_success)
         policy = current_policy(api.policy)
-        view = DynamoCapacityView()
         result = forecast_read(first, policy, ports, where, assume, scopes, view)
         return report(result, str(where), every_row=rows == "all")
 
@@ -80,7 +73,7 @@ def hours(minutes: float) -> float:
     return round(minutes / 60, 1)
 
 
-def report(result: "CapacityForecast", scope: str, every_row: bool) -> CapacityReport:
+def report(result: CapacityForecast, scope: str, every_row: bool) -> CapacityReport:
     """The forecast as the API answers it: totals, then the flagged rows (or every row)."""
     communities = result.communities if every_row else result.flagged_communities
     streets = result.streets if every_row else result.flagged_streets
@@ -106,7 +99,7 @@ def report(result: "CapacityForecast", scope: str, every_row: bool) -> CapacityR
     )
 
 
-def _community(c: "CommunityForecast") -> CapacityCommunity:
+def _community(c: CommunityForecast) -> CapacityCommunity:
     return CapacityCommunity(
         **attributes(c, "community_id", "name", "street_id", "district_id", "stewards", "elders"),
         **attributes(c, "visits_required", "tries_expected", "visit_slots"),
@@ -119,7 +112,7 @@ def _community(c: "CommunityForecast") -> CapacityCommunity:
     )
 
 
-def _help(h: "Help") -> CapacityHelp:
+def _help(h: Help) -> CapacityHelp:
     return CapacityHelp(
         from_community_id=h.from_community_id,
         from_community=h.from_name,
@@ -128,7 +121,7 @@ def _help(h: "Help") -> CapacityHelp:
     )
 
 
-def _street(s: "StreetForecast") -> CapacityStreet:
+def _street(s: StreetForecast) -> CapacityStreet:
     return CapacityStreet(
         **attributes(s, "street_id", "district_id"),
         street=s.street_name,
