@@ -13,6 +13,7 @@ from careroute.domain import clock
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, ElderStatus, Registry
+from careroute.planning.absence_cover import COVER_PER_STEWARD
 from careroute_local.main_job import next_working_day
 from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE, bearer, nightly_tick_time
@@ -46,7 +47,11 @@ def test_an_absent_stewards_urgent_visits_go_to_the_nearest_stewards_at_work(
     absent = put_on_leave(small_city, days=10)
     fan_out = plan_the_day(loaded_stack)
     assert fan_out["absent"] == 1
-    assert fan_out["covered"] > 0 and fan_out["uncovered"] == 0
+    # Helpers give what their day has room for beside their own visits on the last day of
+    # their retry margin; what none had room for is counted (offered again the next night),
+    # never more than the four places each helper has.
+    assert fan_out["covered"] > 0
+    assert fan_out["uncovered"] == 0 or fan_out["covered"] >= COVER_PER_STEWARD
     absent_steward = small_city.stewards[0].steward_id
     with pytest.raises(NotFoundError):
         routes.get_route(absent_steward, PLAN_DATE)  # no route while away
