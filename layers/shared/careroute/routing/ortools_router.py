@@ -43,7 +43,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from itertools import pairwise
 from typing import TypeVar
 
@@ -146,24 +145,21 @@ def _restarted(
     day: RouteDay,
     order: list[int],
 ) -> tuple[RouteDay, list[int]]:
-    """The search again from `RESTARTS` other stop orders, without the warm start, when its
-    route left out a stop that outranks a kept one; the best of all by the objective.
+    """The search again from `RESTARTS` other stop orders when its route left out a stop that
+    outranks a kept one; the best of all by the objective.
 
     Measured on the planner's days: the search can settle on a route that keeps a filler and
     drops a visit due tomorrow, and no amount of further search from there finds the swap,
-    while another starting order does at once. A warm start (yesterday's order) is such a
-    settled route too: a restart from it kept two monthly fillers and dropped a visit on the
-    last day of its retry margin, where the search from the stops alone kept the visit. Only
-    such days pay for the restarts, and the route stays a function of the problem and `seed`.
+    while another starting order does at once. Only such days pay for the restarts, and the
+    route stays a function of the problem and `seed`.
     """
     if not _outranked(day, order):
         return day, order
     best = (_objective(day, order), day, order)
-    cold = replace(problem, warm_start=())
     for restart in range(1, RESTARTS + 1):
         shuffled = list(candidates)
         random.Random(f"{seed}/{restart}").shuffle(shuffled)
-        other_day = build_day(cold, lunch, tuple(shuffled))
+        other_day = build_day(problem, lunch, tuple(shuffled))
         other, _ = _try_search(other_day, limits)
         if other is None:
             continue
