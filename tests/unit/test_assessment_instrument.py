@@ -1,6 +1,7 @@
 """The needs-assessment instrument (policy `[assessment]`, GB/T 42195-2022's dimensions):
 scores give a total, its band the ability level, and the policy the care level and
-home-care-bed eligibility; bad scores and bad policy tables are refused naming the key."""
+home-care-bed eligibility; bad scores are refused naming the dimension (a bad `[assessment]`
+table, with every section's, in test_policy_sections.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,6 @@ SCORES_FOR = {
     "disabled": {"self_care": 10, "basic_movement": 5, "mental_state": 12, "perception_social": 5},
 }
 """Scores that give each care level with the default instrument (totals 90, 72, 32)."""
-
-
-BANDS = {"intact": 90, "mild": 66, "moderate": 46, "severe": 30, "total": 0}
 
 
 def scores_for(level: str) -> dict[str, int]:
@@ -73,26 +71,6 @@ def test_the_sample_scores_give_the_levels_they_are_named_for() -> None:
 def test_bad_scores_are_refused_naming_the_dimension(scores: dict[str, int], fault: str) -> None:
     with pytest.raises(ValueError, match=fault):
         INSTRUMENT.grade(scores)
-
-
-@pytest.mark.parametrize(
-    ("table", "fault"),
-    [
-        ({"bands": {"intact": 90, "mild": 66}}, "bands"),
-        ({"bands": BANDS | {"mild": 95}}, "falling"),
-        ({"bands": BANDS | {"intact": 91}}, "at most 90"),
-        ({"care_levels": {"intact": "fine"}}, r"care_levels: unknown \['fine'\]"),
-        ({"bed_levels": ["bedridden"]}, "bed_levels"),
-        ({"dimensions": {"self_care": 0}}, "dimensions"),
-        ({"deadline_days": 0}, "deadline_days"),
-        ({"levels": {}}, "unknown keys"),
-    ],
-)
-def test_a_bad_assessment_table_is_refused_naming_the_key(
-    table: dict[str, object], fault: str
-) -> None:
-    with pytest.raises(ValueError, match=fault):
-        parse_instrument(table, "assessment")
 
 
 def test_a_city_may_use_its_own_instrument() -> None:

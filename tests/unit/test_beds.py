@@ -4,7 +4,6 @@ coverage recomputed from beds and visit records (a bed never served in a month i
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -25,7 +24,6 @@ from careroute.domain.beds import (
     IllegalBedStep,
     Subsistence,
     ineligibility,
-    parse_bed_policy,
     step,
 )
 from careroute.domain.eligibility import CareLevel
@@ -78,23 +76,6 @@ def test_an_assessed_care_level_decides_over_the_categories() -> None:
     graded_self = replace(an_elder(Category.DISABLED), care_level="self")
     why = ineligibility(graded_self, Subsistence.EXTREME_POVERTY, POLICY)
     assert why is not None and "care level self" in why
-
-
-@pytest.mark.parametrize(
-    ("table", "message"),
-    [
-        ({"cadence_days": 0}, "cadence_days must be between 1 and 31"),
-        ({"care_levels": ["bedridden"]}, "home_care_beds.care_levels: unknown ['bedridden']"),
-        ({"subsistence": []}, "must each name at least one value"),
-        ({"lookahead_days": 20}, "lookahead_days must be between 0 and cadence_days"),
-        ({"cadence": 7}, "unknown keys ['cadence']"),
-    ],
-)
-def test_a_bad_home_care_beds_table_is_refused_naming_the_key(
-    table: dict[str, object], message: str
-) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
-        parse_bed_policy(table, "policy: home_care_beds")
 
 
 def test_the_policy_file_refuses_a_bad_home_care_beds_table() -> None:

@@ -258,22 +258,6 @@ def test_the_80_tier_is_paid_only_when_the_policy_lists_it() -> None:
     assert POLICY.benefits.qualifying(turning, DAY) == [("high_age_80", 100)]
 
 
-@pytest.mark.parametrize(
-    ("table", "fault"),
-    [
-        ({"approval_days": -1}, "approval_days"),
-        ({"subsistence": ["rich"]}, "subsistence"),
-        ({"means_tested": "care_subsidy"}, "means_tested"),
-        ({"sla": 1}, "unknown keys"),
-    ],
-)
-def test_a_bad_approval_table_is_refused_naming_the_key(
-    table: dict[str, object], fault: str
-) -> None:
-    with pytest.raises(ValueError, match=fault):
-        parse_approval(table, "benefit_approval")
-
-
 def test_the_street_office_is_told_once_of_an_application_to_decide_that_day() -> None:
     """Given notices on memory, when the steward applies (and the phone retries), then the
     street office gets one notice naming the claim, the rule and the time to decide by, and

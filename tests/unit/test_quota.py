@@ -12,7 +12,6 @@ from careroute.domain.quota import (
     HomeServicePolicy,
     fits,
     month_of,
-    parse_home_services,
     remaining,
 )
 
@@ -34,20 +33,6 @@ def test_minutes_fit_only_up_to_the_allowance() -> None:
 
 def test_the_quota_month_is_the_service_month() -> None:
     assert month_of(date(2026, 12, 31)) == "2026-12"
-
-
-@pytest.mark.parametrize(
-    ("table", "message"),
-    [
-        ({"free_minutes": -1}, "free_minutes"),
-        ({"min_age": "80"}, "min_age"),
-        ({"free_hours": 3}, "unknown keys"),
-        ({"min_age": 200}, "min_age"),
-    ],
-)
-def test_a_bad_home_services_table_names_the_key(table: dict[str, object], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        parse_home_services(table, "home_services")
 
 
 def test_a_bad_home_services_table_is_a_policy_error() -> None:
