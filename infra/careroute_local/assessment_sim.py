@@ -41,13 +41,17 @@ from careroute.domain import clock
 from careroute.domain.access import Caller, Role
 from careroute.domain.assessment_instrument import Instrument
 from careroute.domain.errors import CareRouteError
-from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Category, Elder, Registry, parse_clock
 from careroute.messages.assessments import AssessmentRequestBody, AssessmentResultBody
 from careroute.service_layer.assessment_planning import AssessmentPlanning, plan_day
 from careroute.service_layer.assessment_requests import open_request, summary
 from careroute.service_layer.assessments import Assessing, assessor_route, record_result
-from careroute_local.sim_city import CITY_ADMIN, memory_communities, steward_of_community
+from careroute_local.sim_city import (
+    CITY_ADMIN,
+    SimMonth,
+    memory_communities,
+    steward_of_community,
+)
 from careroute_local.ticks import at
 
 REQUEST_SHARE = 0.01
@@ -97,21 +101,16 @@ def planning_of(ports: Assessing) -> AssessmentPlanning:
 class AssessmentDays:
     """Needs assessments through a simulated month, on the memory adapters."""
 
-    def __init__(
-        self,
-        city: Registry,
-        policy: Policy,
-        elders: MemoryElders,
-        stewards: MemoryStewards,
-        seed: int,
-        city_seed: int,
-        first: date,
-    ) -> None:
-        self.policy, self.seed = policy, seed
+    def __init__(self, month: SimMonth, elders: MemoryElders, stewards: MemoryStewards) -> None:
+        """`elders` and `stewards`: the programmes' copies of the registry, shared."""
+        city = month.city
+        self.policy, self.seed = month.policy, month.seed
         self.ports = memory_assessing(city, elders, stewards)
         self.planning = planning_of(self.ports)
-        before = first - timedelta(days=1)
-        assessors, backlog = generate_assessments(city.communities, city.elders, city_seed, before)
+        before = month.first - timedelta(days=1)
+        assessors, backlog = generate_assessments(
+            city.communities, city.elders, month.city_seed, before
+        )
         self.ports.assessors.save_assessors(assessors)
         self.ports.requests.save_requests(backlog)
         self.districts = sorted({c.district_id for c in city.communities})
@@ -119,7 +118,7 @@ class AssessmentDays:
         self.counts: Counter[str] = Counter({"assessment_backlog_open": len(backlog)})
         self.results: list[dict[str, Any]] = []
         """Each result as recorded: the request, when, the scores and the level they gave."""
-        self._plan(first)
+        self._plan(month.first)
 
     def _plan(self, day: date) -> None:
         evening = at(day - timedelta(days=1), PLAN_AT)

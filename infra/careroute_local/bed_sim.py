@@ -31,8 +31,7 @@ from careroute.domain.access import Caller, Role
 from careroute.domain.bed_visits import BedVisitOutcome
 from careroute.domain.beds import BedAction
 from careroute.domain.coverage import Scope
-from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Registry, parse_clock
+from careroute.domain.vocabulary import parse_clock
 from careroute.service_layer.beds import (
     BedKeeping,
     BedVisitRequest,
@@ -43,7 +42,7 @@ from careroute.service_layer.beds import (
     worker_bed_route,
 )
 from careroute.service_layer.beds import record_bed_visit as record_visit
-from careroute_local.sim_city import CITY_ADMIN, memory_communities
+from careroute_local.sim_city import CITY_ADMIN, SimMonth, memory_communities
 from careroute_local.ticks import at
 
 MARKET_SEED = 11
@@ -56,8 +55,9 @@ ACCEPTANCE_DAY = 3
 class BedDays:
     """Home care beds through a simulated month, on the memory adapters."""
 
-    def __init__(self, city: Registry, policy: Policy, seed: int, city_seed: int, first: date):
-        self.policy, self.seed = policy, seed
+    def __init__(self, month: SimMonth):
+        city, policy, first = month.city, month.policy, month.first
+        self.policy, self.seed = policy, month.seed
         communities = memory_communities(city)
         self.beds = MemoryBeds()
         self.elders = MemoryElders()
@@ -73,7 +73,7 @@ class BedDays:
         )
         self.elders.save_elders(city.elders)
         synthetic = generate_beds(
-            city_seed, city, as_of=first - timedelta(days=1), policy=policy.home_care_beds
+            month.city_seed, city, as_of=first - timedelta(days=1), policy=policy.home_care_beds
         )
         market = generate_market(city.communities, MARKET_SEED)
         beds = bed_market(city, synthetic.beds)

@@ -39,12 +39,16 @@ from careroute.domain.benefits import (
     means_test_failure,
 )
 from careroute.domain.errors import CareRouteError, NotFoundError
-from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Category, Elder, Registry, china_date
+from careroute.domain.vocabulary import Category, Elder, china_date
 from careroute.messages.benefits import ClaimStepBody
 from careroute.service_layer.benefits import BenefitApproving, summary, take_claim_step, view
 from careroute.service_layer.eligibility import BenefitScan, scan
-from careroute_local.sim_city import CITY_ADMIN, memory_communities, steward_of_community
+from careroute_local.sim_city import (
+    CITY_ADMIN,
+    SimMonth,
+    memory_communities,
+    steward_of_community,
+)
 from careroute_local.ticks import at
 
 SCAN_AT = 6 * 3600
@@ -89,24 +93,18 @@ def memory_claiming(
 class ClaimDays:
     """Benefit claims through a simulated month, on the memory adapters."""
 
-    def __init__(
-        self,
-        city: Registry,
-        policy: Policy,
-        elders: MemoryElders,
-        stewards: MemoryStewards,
-        seed: int,
-        first: date,
-    ) -> None:
-        self.policy, self.seed = policy, seed
-        self.rules = policy.benefit_approval
-        self.scanning, self.ports = memory_claiming(memory_communities(city), elders, stewards)
+    def __init__(self, month: SimMonth, elders: MemoryElders, stewards: MemoryStewards) -> None:
+        """`elders` and `stewards`: the programmes' copies of the registry, shared."""
+        self.policy, self.seed = month.policy, month.seed
+        self.rules = month.policy.benefit_approval
+        communities = memory_communities(month.city)
+        self.scanning, self.ports = memory_claiming(communities, elders, stewards)
         self.claims = self.ports.claims
-        self.stewards = steward_of_community(city)
+        self.stewards = steward_of_community(month.city)
         self.counts: Counter[str] = Counter()
         self.to_decide: list[tuple[str, datetime]] = []
         """(claim id, when the street office decides it): today's, and the late ones."""
-        backlog = self._scan(first - timedelta(days=1))
+        backlog = self._scan(month.first - timedelta(days=1))
         self.counts["claims_opened_before_month"] = backlog
 
     def _scan(self, day: date) -> int:

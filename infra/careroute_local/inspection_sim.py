@@ -32,7 +32,6 @@ from careroute.domain import clock
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import CareRouteError
 from careroute.domain.inspections import CHECKLIST, InspectionWorld, TargetKind
-from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Registry, parse_clock
 from careroute.messages.inspections import InspectionResultBody
 from careroute.messages.visits import NightlyTick
@@ -47,7 +46,7 @@ from careroute.service_layer.inspections import (
     progress,
     record_result,
 )
-from careroute_local.sim_city import CITY_ADMIN, memory_communities
+from careroute_local.sim_city import CITY_ADMIN, SimMonth, memory_communities
 from careroute_local.ticks import at
 
 PLANNER = "InspectionPlannerFunction"
@@ -176,13 +175,11 @@ class MemoryInspectionDays:
     and inspectors the stack loads, planned each evening by the nightly fan-out and the
     district planner, and each stop's drawn result recorded as the inspector's POST is."""
 
-    def __init__(
-        self, city: Registry, policy: Policy, city_seed: int, seed: int, first: date
-    ) -> None:
-        self.policy, self.seed = policy, seed
-        before = first - timedelta(days=1)
-        rules = policy.inspections
-        world = generate_inspections(city_seed, city.communities, as_of=before, policy=rules)
+    def __init__(self, month: SimMonth) -> None:
+        city, self.policy, self.seed = month.city, month.policy, month.seed
+        before = month.first - timedelta(days=1)
+        rules = month.policy.inspections
+        world = generate_inspections(month.city_seed, city.communities, as_of=before, policy=rules)
         self.ports = memory_inspecting(city, world)
         self.jobs = MemoryInspectionJobs()
         self.nightly = InspectionFanOut(self.ports.communities, MemoryHolidays(), self.jobs)

@@ -76,7 +76,12 @@ from careroute_local.bed_sim import BedDays
 from careroute_local.claim_sim import ClaimDays
 from careroute_local.inspection_sim import MemoryInspectionDays
 from careroute_local.rating_sim import InstitutionRatings
-from careroute_local.sim_city import CITY_ADMIN, memory_stewards, steward_of_community
+from careroute_local.sim_city import (
+    CITY_ADMIN,
+    SimMonth,
+    memory_stewards,
+    steward_of_community,
+)
 
 if TYPE_CHECKING:
     from careroute_local.simulation.config import SimulationConfig
@@ -118,7 +123,8 @@ class ProgrammeDays:
         `memory_inspections`: the programmes run them on the memory adapters instead."""
         self.policy, self.seed, self.run = policy, seed, run
         self.last = last or month_bounds(first.strftime("%Y-%m"))[1]
-        self.beds = BedDays(city, policy, seed, city_seed, first)
+        month = SimMonth(city, policy, seed, city_seed, first)
+        self.beds = BedDays(month)
         ports = self.beds.ports
         self.community_of = {e.elder_id: e.community_id for e in city.elders}
         self.statuses = {e.elder_id: e.status for e in city.elders}
@@ -126,13 +132,9 @@ class ProgrammeDays:
         self.seen_visits = 0
         """How many of the engine's recorded visits were read already."""
         elders, stewards = self.beds.elders, memory_stewards(city)  # one copy for every programme
-        self.assessments = AssessmentDays(city, policy, elders, stewards, seed, city_seed, first)
-        self.claims = ClaimDays(city, policy, elders, stewards, seed, first)
-        self.inspections = (
-            MemoryInspectionDays(city, policy, city_seed, seed, first)
-            if memory_inspections
-            else None
-        )
+        self.assessments = AssessmentDays(month, elders, stewards)
+        self.claims = ClaimDays(month, elders, stewards)
+        self.inspections = MemoryInspectionDays(month) if memory_inspections else None
         self.ratings = InstitutionRatings(
             city, policy, city_seed, first, inspected or memory_inspections,
             self.inspections.ports if self.inspections else None,

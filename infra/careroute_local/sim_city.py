@@ -1,12 +1,31 @@
-"""What every programme simulation sets up alike from the city it runs on: its communities
-and stewards in memory, each community's steward, and the caller that reads the city's
-figures."""
+"""What every programme simulation sets up alike from the city it runs on: the month it
+runs, its communities and stewards in memory, each community's steward, and the caller
+that reads the city's figures."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from careroute.adapters.memory import MemoryCommunities, MemoryStewards
 from careroute.domain.access import Caller, Role
+from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Registry
+
+
+@dataclass(frozen=True)
+class SimMonth:
+    """The month every programme simulation runs, from the same city and policy."""
+
+    city: Registry
+    policy: Policy
+    seed: int
+    """The run's seed: the draws of each day (not-home, results, requests)."""
+    city_seed: int
+    """The synthetic city's seed: the data the local stack loads (beds, assessors, targets)."""
+    first: date
+    """The month's first day; what existed before it is generated as of the day before."""
+
 
 CITY_ADMIN = Caller("sim-city-admin", Role.CITY_ADMIN, "")
 """Who a simulation reads the city's routes and figures as."""

@@ -18,7 +18,7 @@ from careroute.domain import clock
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, Registry, Tier
 from careroute_local.assessment_sim import AssessmentDays, result_figures
-from careroute_local.sim_city import memory_stewards
+from careroute_local.sim_city import SimMonth, memory_stewards
 from careroute_local.simulation import SimulationConfig
 from careroute_local.simulation.memory_engine import MemoryEngine
 from careroute_local.simulation.state import Run
@@ -50,7 +50,8 @@ def test_each_grade_changing_the_categories_is_sent_to_the_engines_registry(
 ) -> None:
     elders = MemoryElders()
     elders.save_elders(city.elders)
-    days = AssessmentDays(city, POLICY, elders, memory_stewards(city), 1, 7, FIRST)
+    month = SimMonth(city, POLICY, seed=1, city_seed=7, first=FIRST)
+    days = AssessmentDays(month, elders, memory_stewards(city))
     before = {e.elder_id: e for e in city.elders}
     patches = Patches()
     for n in range(3):

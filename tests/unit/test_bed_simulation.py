@@ -12,6 +12,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import Registry
 from careroute_local.bed_sim import BedDays
 from careroute_local.programme_sim import ProgrammeDays
+from careroute_local.sim_city import SimMonth
 
 FIRST = date(2026, 11, 1)
 LAST = date(2026, 11, 30)
@@ -21,7 +22,7 @@ def test_a_simulated_month_serves_every_due_bed_and_reports_the_recomputed_figur
     small_city: Registry,
 ) -> None:
     policy = load_policy()
-    beds = BedDays(small_city, policy, seed=1, city_seed=11, first=FIRST)
+    beds = BedDays(SimMonth(small_city, policy, seed=1, city_seed=11, first=FIRST))
     assert beds.pending, "the synthetic city has beds awaiting acceptance"
     day = FIRST
     while day <= LAST:
