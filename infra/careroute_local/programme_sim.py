@@ -109,11 +109,7 @@ class ProgrammeDays:
 
     def __init__(
         self,
-        city: Registry,
-        policy: Policy,
-        seed: int,
-        city_seed: int,
-        first: date,
+        month: SimMonth,
         run: Run | None = None,
         last: date | None = None,
         inspected: bool = False,
@@ -121,9 +117,9 @@ class ProgrammeDays:
     ):
         """`inspected`: the engine runs the month's inspections (the stack engine);
         `memory_inspections`: the programmes run them on the memory adapters instead."""
-        self.policy, self.seed, self.run = policy, seed, run
+        city, first = month.city, month.first
+        self.policy, self.seed, self.run = month.policy, month.seed, run
         self.last = last or month_bounds(first.strftime("%Y-%m"))[1]
-        month = SimMonth(city, policy, seed, city_seed, first)
         self.beds = BedDays(month)
         ports = self.beds.ports
         self.community_of = {e.elder_id: e.community_id for e in city.elders}
@@ -136,7 +132,7 @@ class ProgrammeDays:
         self.claims = ClaimDays(month, elders, stewards)
         self.inspections = MemoryInspectionDays(month) if memory_inspections else None
         self.ratings = InstitutionRatings(
-            city, policy, city_seed, first, inspected or memory_inspections,
+            month, inspected or memory_inspections,
             self.inspections.ports if self.inspections else None,
         )  # fmt: skip
         communities = sorted(city.communities, key=lambda c: c.community_id)
@@ -177,8 +173,8 @@ class ProgrammeDays:
         if config.visits_only:
             return NotSimulated()
         stack = config.engine == "stack"  # the stack engine runs the inspections itself
-        return cls(city, policy, config.seed, config.city_seed, config.first, run, config.last,
-                   inspected=stack, memory_inspections=not stack)  # fmt: skip
+        month = SimMonth(city, policy, config.seed, config.city_seed, config.first)
+        return cls(month, run, config.last, inspected=stack, memory_inspections=not stack)
 
     def day(self, day: date, registry: RegistryPatch | None = None) -> None:
         """The programmes' day, after the engine's; `registry` changes an elder's categories

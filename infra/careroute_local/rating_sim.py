@@ -20,11 +20,9 @@ from typing import Any
 from careroute_synthetic.inspections import generate_inspections
 
 from careroute.domain.inspections import InspectionTarget, TargetKind
-from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Registry
 from careroute.service_layer.inspections import Inspecting
 from careroute.service_layer.institutions import institutions
-from careroute_local.sim_city import CITY_ADMIN
+from careroute_local.sim_city import CITY_ADMIN, SimMonth
 
 NOT_INSPECTED = "no inspection ran in this month"
 
@@ -32,24 +30,17 @@ NOT_INSPECTED = "no inspection ran in this month"
 class InstitutionRatings:
     """Institutions' ratings at the month's end against its start, where inspected."""
 
-    def __init__(
-        self,
-        city: Registry,
-        policy: Policy,
-        city_seed: int,
-        first: date,
-        inspected: bool,
-        ports: Inspecting | None = None,
-    ) -> None:
+    def __init__(self, month: SimMonth, inspected: bool, ports: Inspecting | None = None) -> None:
         """`ports`: where the month's inspections were recorded (the memory adapters), or
         None for the running stack's."""
+        policy = month.policy
         self.rubric = policy.inspections.rating
         self.inspected, self.ports = inspected, ports
         self.before: dict[str, int] = {}
         """Each institution's stars when the month started."""
         if inspected:
             world = generate_inspections(
-                city_seed, city.communities, as_of=first - timedelta(days=1),
+                month.city_seed, month.city.communities, as_of=month.first - timedelta(days=1),
                 policy=policy.inspections,
             )  # fmt: skip
             self.before = {

@@ -53,7 +53,7 @@ def test_the_simulated_programmes_report_what_officials_read_from_the_records(
     """A week of lunches and day care: the report's meals and day-care figures are the
     bookings' (each meal's stored subsidy, each booked place-day), recounted here."""
     policy = load_policy()
-    programmes = ProgrammeDays(small_city, policy, seed=1, city_seed=11, first=FIRST)
+    programmes = ProgrammeDays(SimMonth(small_city, policy, seed=1, city_seed=11, first=FIRST))
     for n in range(7):
         programmes.day(FIRST + timedelta(days=n))
     figures = programmes.figures("2026-11")

@@ -24,6 +24,7 @@ from careroute.domain.vocabulary import ElderStatus, Registry
 from careroute.service_layer.inspections import record_result
 from careroute_local.programme_sim import ProgrammeDays
 from careroute_local.rating_sim import InstitutionRatings
+from careroute_local.sim_city import SimMonth
 from careroute_local.simulation import SimulationConfig, check_directory, run_simulation
 from careroute_local.simulation.state import ElderState
 from tests.unit.conftest import STREET_AS_OF
@@ -147,7 +148,8 @@ def test_the_bed_of_an_elder_who_died_is_closed_and_visited_no_more() -> None:
     first = date(2026, 12, 1)
     city = generate_city(7, as_of=first, districts=["D13"], scale=0.2)
     engine = EngineMonth()
-    programmes = ProgrammeDays(city, POLICY, 1, 7, first, engine, first + timedelta(days=3))  # type: ignore[arg-type]
+    month = SimMonth(city, POLICY, seed=1, city_seed=7, first=first)
+    programmes = ProgrammeDays(month, engine, first + timedelta(days=3))  # type: ignore[arg-type]
     beds = programmes.beds
     bed = next(b for d in ("D13",) for b in beds.beds.beds_of_district(d)
                if b.status is BedStatus.ACCEPTED)  # fmt: skip
@@ -173,7 +175,8 @@ def test_the_bed_of_an_elder_who_died_is_closed_and_visited_no_more() -> None:
 def test_ratings_follow_the_months_inspections_where_they_run(one_street: Registry) -> None:
     s = stores(one_street)
     first = STREET_AS_OF + timedelta(days=1)
-    ratings = InstitutionRatings(one_street, POLICY, 11, first, inspected=True)
+    month = SimMonth(one_street, POLICY, seed=1, city_seed=11, first=first)
+    ratings = InstitutionRatings(month, inspected=True)
     fives = dict.fromkeys(("fire_safety", "hygiene", "care_quality", "staffing", "records"), 5)
     full = a_result(s, scores=fives, rectifications=[])
     record_result(s.inspector, full, "k-full", NOW, POLICY, s.ports)
@@ -196,5 +199,5 @@ def test_ratings_follow_the_months_inspections_where_they_run(one_street: Regist
     assert (row["stars"], row["rectifications"]) == (1, 1)
     assert figures["rated_down"] == (1 if row["stars_at_start"] > 1 else 0)
 
-    not_run = InstitutionRatings(one_street, POLICY, 11, first, inspected=False)
+    not_run = InstitutionRatings(month, inspected=False)
     assert not_run.figures("2026-12", first)["simulated"] is False
