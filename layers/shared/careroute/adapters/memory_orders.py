@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
-from careroute.adapters.memory_store import get_stored
+from careroute.adapters.memory_store import get_stored, with_set
 from careroute.domain.order_history import OrderHistory, quota_changes
 from careroute.domain.orders import Order, OrderEvent, OrderStatus
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
@@ -126,9 +126,7 @@ class MemoryOrders:
         if not self._unchanged(before, event):
             return False
         stored, _ = self._orders[before.order_id]
-        changed = replace(
-            stored, status=after.status, version=after.version, dispatch_note=after.dispatch_note
-        )
+        changed = with_set(stored, after, "status", "version", "dispatch_note")
         self._record(changed, event)
         if refund:
             self._quota.refund(before, refund)
@@ -140,15 +138,8 @@ class MemoryOrders:
         if not self._unchanged(before, event) or not self._plans.fits(plan):
             return False
         stored, _ = self._orders[before.order_id]
-        assigned = replace(
-            stored,
-            status=after.status,
-            version=after.version,
-            provider_id=after.provider_id,
-            worker_id=after.worker_id,
-            assigned_at=after.assigned_at,
-            dispatch_note="",
-        )
+        written = ("status", "version", "provider_id", "worker_id", "assigned_at")
+        assigned = with_set(stored, after, *written, dispatch_note="")
         self._plans.store(plan)
         self._record(assigned, event)
         return True

@@ -1,17 +1,23 @@
 """What the memory adapters do the same way, written once: keep items by key as a table
 does (storing one again replaces it), answer a missing key as the DynamoDB adapters do
-(the `tables` helpers `write_all`, `get_item` and batch reads on that side), and keep a list that an
-import replaces whole (`replace_all` on that side)."""
+(the `tables` helpers `write_all`, `get_item` and batch reads on that side), keep a list that an
+import replaces whole (`replace_all` on that side), and set some attributes of a stored item as
+an UpdateItem does (`with_set`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Generic, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from careroute.domain.errors import NotFoundError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 Key = TypeVar("Key", bound=Hashable)
 Item = TypeVar("Item")
+Stored = TypeVar("Stored", bound="DataclassInstance")
 
 
 def put_all(store: dict[Key, Item], items: Iterable[Item], key: Callable[[Item], Key]) -> int:
@@ -34,6 +40,12 @@ def get_stored(store: Mapping[Key, Item], key: Key, missing: str) -> Item:
     if key not in store:
         raise NotFoundError(missing)
     return store[key]
+
+
+def with_set(stored: Stored, source: Any, *names: str, **values: Any) -> Stored:
+    """`stored` as an UpdateItem that SETs the attributes `names` from `source` (and each of
+    `values`) leaves it: every other attribute stays as stored, even where `source` differs."""
+    return replace(stored, **{name: getattr(source, name) for name in names}, **values)
 
 
 class ReplacedWhole(Generic[Item]):

@@ -12,7 +12,7 @@ from typing import Any
 
 from careroute.adapters.coverage_counts import ticket_counts, visit_counts
 from careroute.adapters.memory_jobs import MemoryJobs
-from careroute.adapters.memory_store import get_stored
+from careroute.adapters.memory_store import get_stored, with_set
 from careroute.domain.coverage import (
     OUTCOME_NAMES,
     TIER_ORDER,
@@ -308,13 +308,9 @@ class MemoryTickets:
         stored = self._by_id.get(ticket.ticket_id)
         if stored is None or stored.status is not TicketStatus.OPEN:
             return False
-        self._by_id[ticket.ticket_id] = replace(
-            stored,
-            status=TicketStatus.CLOSED,
-            closed_at=ticket.closed_at,
-            closed_by=ticket.closed_by,
-            action=ticket.action,
-            result=ticket.result,
+        closing = ("closed_at", "closed_by", "action", "result")
+        self._by_id[ticket.ticket_id] = with_set(
+            stored, ticket, *closing, status=TicketStatus.CLOSED
         )
         self._coverage.count_ticket(ticket, opened=False)
         self._keep_open(ticket, is_open=False)
