@@ -232,10 +232,9 @@ def record_bed_visit(
         visit = BedVisit(
             visit_id=vid,
             bed_id=bed.bed_id,
-            elder_id=bed.elder_id,
             provider_id=bed.provider_id,
             worker_id=who.scope if who.role is Role.WORKER else who.subject,
-            **scope_ids(bed),
+            **elder_scope_ids(bed),
             visited_at=request.visited_at,
             outcome=request.outcome,
             minutes=minutes,
