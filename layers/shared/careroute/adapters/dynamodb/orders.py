@@ -27,13 +27,6 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import (
-    InScopes,
-    Located,
-    Windowed,
-    location_columns,
-    window_columns,
-)
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.home_services import (
     HomeServiceModel,
@@ -41,49 +34,26 @@ from careroute.adapters.dynamodb.home_services import (
     plan_item,
     quota_key,
 )
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
 from careroute.adapters.dynamodb.moments import instant_text
-from careroute.adapters.dynamodb.tables import (
-    TableModel,
-    find_item,
-    get_item,
-    index,
-    transaction,
-    update_if,
-)
+from careroute.adapters.dynamodb.tables import find_item, get_item, index, transaction, update_if
 from careroute.domain.errors import ConflictError
 from careroute.domain.order_history import OrderHistory, quota_changes
-from careroute.domain.orders import (
-    Order,
-    OrderAction,
-    OrderEvent,
-    OrderStatus,
-    Payment,
-    ServiceType,
-)
+from careroute.domain.orders import Order, OrderEvent, OrderStatus
 from careroute.domain.quota import month_of
-from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.ports import Placement
 
 WAITING = "placed"
 
 
-class OrderModel(TableModel, InScopes, Located, Windowed):
+ORDER_COLUMNS = FieldColumns(Order, left_out={"served_minutes"})
+EVENT_COLUMNS = FieldColumns(OrderEvent)
+
+
+class OrderModel(MappedModel, stores=ORDER_COLUMNS):
     order_id = UnicodeAttribute(hash_key=True)
-    elder_id = UnicodeAttribute()
-    service = UnicodeAttribute()
-    service_date = UnicodeAttribute()
-    placed_at = UnicodeAttribute()
-    placed_by = UnicodeAttribute()
-    payment = UnicodeAttribute()
-    status = UnicodeAttribute()
-    version = NumberAttribute()
     request_hash = UnicodeAttribute()
-    provider_id = UnicodeAttribute(null=True)
-    worker_id = UnicodeAttribute(null=True)
-    assigned_at = UnicodeAttribute(null=True)
-    dispatch_note = UnicodeAttribute(null=True)
-    dispatch_attempts = NumberAttribute(default=0)
     waiting_flag = UnicodeAttribute(null=True)
     served_minutes = NumberAttribute(null=True)
     """Only on an imported completed order: the minutes served."""
@@ -93,85 +63,30 @@ class OrderModel(TableModel, InScopes, Located, Windowed):
     waiting = index("waiting-index", "waiting_flag", range_key="placed_at")
 
 
-class OrderEventModel(TableModel):
+class OrderEventModel(MappedModel, stores=EVENT_COLUMNS):
     order_id = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)
-    action = UnicodeAttribute()
-    status = UnicodeAttribute()
-    at = UnicodeAttribute()
-    by = UnicodeAttribute()
-    note = UnicodeAttribute(null=True)
 
 
 def _item(o: Order, request_hash: str) -> OrderModel:
     return OrderModel(
-        o.order_id,
-        **scope_ids(o),
-        **location_columns(o.location),
-        **window_columns(o.window),
-        elder_id=o.elder_id,
-        service=o.service.value,
-        service_date=o.service_date.isoformat(),
-        placed_at=instant_text(o.placed_at),
-        placed_by=o.placed_by,
-        payment=o.payment.value,
-        status=o.status.value,
-        version=o.version,
+        **ORDER_COLUMNS.values(o),
         request_hash=request_hash,
-        dispatch_attempts=o.dispatch_attempts,
         waiting_flag=WAITING if o.status is OrderStatus.PLACED else None,
-        provider_id=o.provider_id or None,
-        worker_id=o.worker_id or None,
-        assigned_at=instant_text(o.assigned_at) if o.assigned_at else None,
-        dispatch_note=o.dispatch_note or None,
         served_minutes=o.served_minutes or None,
     )
 
 
 def _order(i: OrderModel) -> Order:
-    return Order(
-        order_id=i.order_id,
-        **elder_scope_ids(i),
-        service=ServiceType(i.service),
-        service_date=date.fromisoformat(i.service_date),
-        window=i.window(),
-        location=i.location(),
-        placed_at=datetime.fromisoformat(i.placed_at),
-        placed_by=i.placed_by,
-        payment=Payment(i.payment),
-        status=OrderStatus(i.status),
-        provider_id=i.provider_id or "",
-        worker_id=i.worker_id or "",
-        assigned_at=datetime.fromisoformat(i.assigned_at) if i.assigned_at else None,
-        dispatch_note=i.dispatch_note or "",
-        dispatch_attempts=int(i.dispatch_attempts or 0),
-        version=int(i.version),
-        served_minutes=int(i.served_minutes or 0),
-    )
+    return ORDER_COLUMNS.read(i, served_minutes=int(i.served_minutes or 0))
 
 
 def _event_item(e: OrderEvent) -> OrderEventModel:
-    return OrderEventModel(
-        e.order_id,
-        e.seq,
-        action=e.action.value,
-        status=e.status.value,
-        at=instant_text(e.at),
-        by=e.by,
-        note=e.note or None,
-    )
+    return OrderEventModel(**EVENT_COLUMNS.values(e))
 
 
 def _event(i: OrderEventModel) -> OrderEvent:
-    return OrderEvent(
-        i.order_id,
-        int(i.seq),
-        OrderAction(i.action),
-        OrderStatus(i.status),
-        datetime.fromisoformat(i.at),
-        i.by,
-        i.note or "",
-    )
+    return EVENT_COLUMNS.read(i)
 
 
 def _quota_charge(order: Order, minutes: int, allowance: int) -> tuple[HomeServiceModel, Any, Any]:

@@ -12,20 +12,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, cast
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from careroute.adapters.dynamodb.columns import (
-    Located,
-    Windowed,
-    location_columns,
-    optional_window,
-    window_columns,
-)
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import (
-    TableModel,
     get_item,
     index,
     save_if,
@@ -35,196 +28,76 @@ from careroute.adapters.dynamodb.tables import (
 from careroute.domain import clock
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.errors import NotFoundError
-from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.domain.vocabulary import (
-    Category,
     Community,
     Elder,
-    ElderStatus,
-    GeoPoint,
-    Stay,
     Steward,
-    TimeWindow,
-    TravelMode,
     attempt_since_visit,
     china_date,
     parse_clock,
 )
 from careroute.service_layer.ports import StatusChange
 
+COMMUNITY_COLUMNS = FieldColumns(Community)
+STEWARD_COLUMNS = FieldColumns(Steward, renamed={"lunch_break": "break"})
+ELDER_COLUMNS = FieldColumns(Elder, left_out={"benefit_tasks"})
 
-class CommunityModel(TableModel, Located):
+
+class CommunityModel(MappedModel, stores=COMMUNITY_COLUMNS):
     community_id = UnicodeAttribute(hash_key=True)
-    name = UnicodeAttribute()
-    street_id = UnicodeAttribute()
-    street_name = UnicodeAttribute()
-    district_id = UnicodeAttribute()
-    district_name = UnicodeAttribute()
-    radius_m = NumberAttribute()
 
 
-class StewardModel(TableModel):
+class StewardModel(MappedModel, stores=STEWARD_COLUMNS):
     steward_id = UnicodeAttribute(hash_key=True)
-    community_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    shift_start = NumberAttribute()
-    shift_end = NumberAttribute()
-    break_start = NumberAttribute(null=True)
-    break_end = NumberAttribute(null=True)
-    mode = UnicodeAttribute()
-    max_visits_per_day = NumberAttribute()
-    days_off = ListAttribute(of=NumberAttribute)
-    leave = ListAttribute(of=UnicodeAttribute, null=True)
-    """ISO dates the steward is away, sorted; absent: none."""
     by_community = index("community-index", "community_id")
 
 
-class ElderModel(TableModel, Located, Windowed):
+class ElderModel(MappedModel, stores=ELDER_COLUMNS):
+    """An elder (`last_attempt_at` is read back only while it is after the last visit, see
+    `_elder`)."""
+
     community_id = UnicodeAttribute(hash_key=True)
     elder_id = UnicodeAttribute(range_key=True)
-    street_id = UnicodeAttribute()
-    district_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    address = UnicodeAttribute()
-    categories = ListAttribute(of=UnicodeAttribute)
-    birth_date = UnicodeAttribute()
-    status = UnicodeAttribute()
-    last_visited_on = UnicodeAttribute(null=True)
-    contacted_on = UnicodeAttribute(null=True)
-    """The local date of the last phone or video contact; absent: none."""
-    urgent_until = UnicodeAttribute(null=True)
-    last_attempt_at = UnicodeAttribute(null=True)
-    """`instant_text` of the latest failed attempt (not home, refused); see `_elder`."""
     status_changed_at = UnicodeAttribute(null=True)
     """`instant_text` of the visit outcome that last set or confirmed `status` (hospitalised,
     moved, deceased, or visited): an outcome older than this one is not applied."""
-    phone = UnicodeAttribute(null=True)
-    guardian = UnicodeAttribute(null=True)
-    guardian_phone = UnicodeAttribute(null=True)
-    """The elder's and the guardian's contact details; absent: none."""
     benefit_tasks = ListAttribute(of=UnicodeAttribute, null=True)
-    """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py)."""
-    care_level = UnicodeAttribute(null=True)
-    """Graded by a needs assessment (assessments.py); absent until the first one."""
-    stay_place = UnicodeAttribute(null=True)
-    stay_lat = NumberAttribute(null=True)
-    stay_lng = NumberAttribute(null=True)
-    """Where the elder is staying while hospitalised (Stay); absent: not known, or home."""
-
-
-def _optional_date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _community(item: CommunityModel) -> Community:
-    return Community(
-        **scope_ids(item),
-        name=item.name,
-        street_name=item.street_name,
-        district_name=item.district_name,
-        location=item.location(),
-        radius_m=int(item.radius_m),
-    )
-
-
-def _steward(item: StewardModel) -> Steward:
-    return Steward(
-        steward_id=item.steward_id,
-        community_id=item.community_id,
-        name=item.name,
-        shift=TimeWindow(int(item.shift_start), int(item.shift_end)),
-        lunch_break=optional_window(item.break_start, item.break_end),
-        mode=TravelMode(item.mode),
-        max_visits_per_day=int(item.max_visits_per_day),
-        days_off=frozenset(int(d) for d in cast(list[float], item.days_off)),
-        leave=frozenset(date.fromisoformat(d) for d in cast(list[str], item.leave or [])),
-    )
+    """Benefit rule ids found by the daily scan: tasks for the next visit (eligibility.py),
+    added one by one (`add_benefit_task`); a saved elder starts without them."""
 
 
 def _attempt_since_visit(item: ElderModel) -> datetime | None:
     stored = datetime.fromisoformat(item.last_attempt_at) if item.last_attempt_at else None
-    return attempt_since_visit(stored, _optional_date(item.last_visited_on))
+    last_visited_on = date.fromisoformat(item.last_visited_on) if item.last_visited_on else None
+    return attempt_since_visit(stored, last_visited_on)
 
 
 def _elder(item: ElderModel) -> Elder:
-    return Elder(
-        **elder_scope_ids(item),
-        location=item.location(),
-        categories=frozenset(Category(c) for c in cast(list[str], item.categories)),
-        birth_date=date.fromisoformat(item.birth_date),
-        window=item.window(),
-        name=item.name,
-        address=item.address,
-        status=ElderStatus(item.status),
-        last_visited_on=_optional_date(item.last_visited_on),
-        contacted_on=_optional_date(item.contacted_on),
-        urgent_until=_optional_date(item.urgent_until),
+    return ELDER_COLUMNS.read(
+        item,
         last_attempt_at=_attempt_since_visit(item),
         benefit_tasks=frozenset(cast(list[str], item.benefit_tasks or [])),
-        care_level=item.care_level,
-        phone=item.phone or "",
-        guardian=item.guardian or "",
-        guardian_phone=item.guardian_phone or "",
-        stay=_stay(item),
     )
 
 
-def _stay(item: ElderModel) -> Stay | None:
-    if item.stay_place is None or item.stay_lat is None or item.stay_lng is None:
-        return None
-    return Stay(item.stay_place, GeoPoint(float(item.stay_lat), float(item.stay_lng)))
+def _community(item: CommunityModel) -> Community:
+    return COMMUNITY_COLUMNS.read(item)
+
+
+def _steward(item: StewardModel) -> Steward:
+    return STEWARD_COLUMNS.read(item)
 
 
 def _community_item(c: Community) -> CommunityModel:
-    return CommunityModel(
-        **scope_ids(c),
-        name=c.name,
-        street_name=c.street_name,
-        district_name=c.district_name,
-        **location_columns(c.location),
-        radius_m=c.radius_m,
-    )
+    return CommunityModel(**COMMUNITY_COLUMNS.values(c))
 
 
 def _steward_item(s: Steward) -> StewardModel:
-    return StewardModel(
-        s.steward_id,
-        community_id=s.community_id,
-        name=s.name,
-        shift_start=s.shift.start,
-        shift_end=s.shift.end,
-        break_start=s.lunch_break.start if s.lunch_break else None,
-        break_end=s.lunch_break.end if s.lunch_break else None,
-        mode=s.mode.value,
-        max_visits_per_day=s.max_visits_per_day,
-        days_off=sorted(s.days_off),
-        leave=sorted(d.isoformat() for d in s.leave) or None,
-    )
+    return StewardModel(**STEWARD_COLUMNS.values(s))
 
 
 def _elder_item(e: Elder) -> ElderModel:
-    return ElderModel(
-        **scope_ids(e),
-        elder_id=e.elder_id,
-        name=e.name,
-        address=e.address,
-        **location_columns(e.location),
-        categories=sorted(c.value for c in e.categories),
-        birth_date=e.birth_date.isoformat(),
-        **window_columns(e.window),
-        status=e.status.value,
-        last_visited_on=e.last_visited_on.isoformat() if e.last_visited_on else None,
-        contacted_on=e.contacted_on.isoformat() if e.contacted_on else None,
-        urgent_until=e.urgent_until.isoformat() if e.urgent_until else None,
-        last_attempt_at=instant_text(e.last_attempt_at) if e.last_attempt_at else None,
-        care_level=e.care_level,
-        phone=e.phone or None,
-        guardian=e.guardian or None,
-        guardian_phone=e.guardian_phone or None,
-        stay_place=e.stay.place if e.stay else None,
-        stay_lat=e.stay.location.lat if e.stay else None,
-        stay_lng=e.stay.location.lng if e.stay else None,
-    )
+    return ElderModel(**ELDER_COLUMNS.values(e))
 
 
 def save_communities(communities: Iterable[Community]) -> int:

@@ -26,15 +26,14 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from careroute.adapters.dynamodb.columns import InScopes, SharedKeys
+from careroute.adapters.dynamodb.columns import SharedKeys
 from careroute.adapters.dynamodb.coverage import count_ticket
 from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
 from careroute.adapters.dynamodb.moments import instant_text
 from careroute.adapters.dynamodb.tables import TableModel, get_item, index, transaction, update_if
 from careroute.domain.coverage import Scope, ScopeKind, scopes_of
-from careroute.domain.scope_ids import scope_ids
-from careroute.domain.tickets import Level, Ticket, TicketSource, TicketStatus, due_day
-from careroute.domain.vocabulary import FindingCategory, Severity
+from careroute.domain.tickets import Ticket, TicketSource, TicketStatus, due_day
 
 OPEN_FLAG = "open"
 OPEN_COUNT_PARTIALS = {ScopeKind.CITY: 8, ScopeKind.DISTRICT: 2}
@@ -43,23 +42,14 @@ named): tickets opened at the same moment by parallel stream shards then rarely 
 same item, which would cancel one of the transactions."""
 
 
-class TicketModel(TableModel, InScopes):
+TICKET_COLUMNS = FieldColumns(Ticket, left_out={"source"})
+
+
+class TicketModel(MappedModel, stores=TICKET_COLUMNS):
     ticket_id = UnicodeAttribute(hash_key=True)
-    visit_id = UnicodeAttribute()
-    elder_id = UnicodeAttribute()
-    category = UnicodeAttribute()
-    severity = UnicodeAttribute()
-    opened_at = UnicodeAttribute()
-    due_at = UnicodeAttribute()
-    level = UnicodeAttribute()
-    status = UnicodeAttribute()
     open_flag = UnicodeAttribute(null=True)
-    note = UnicodeAttribute(null=True)
+    """Only on open tickets: the sparse open index's key."""
     escalated_at = UnicodeAttribute(null=True)
-    closed_at = UnicodeAttribute(null=True)
-    closed_by = UnicodeAttribute(null=True)
-    action = UnicodeAttribute(null=True)
-    result = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
     """Absent on tickets opened by a visit (the first kind)."""
 
@@ -129,45 +119,14 @@ def get_tickets(ticket_ids: Sequence[str]) -> list[Ticket]:
 
 def _item(t: Ticket) -> TicketModel:
     return TicketModel(
-        t.ticket_id,
-        **scope_ids(t),
-        visit_id=t.visit_id,
-        elder_id=t.elder_id,
-        category=t.category.value,
-        severity=t.severity.value,
-        opened_at=instant_text(t.opened_at),
-        due_at=instant_text(t.due_at),
-        level=t.level.value,
-        status=t.status.value,
+        **TICKET_COLUMNS.values(t),
         open_flag=OPEN_FLAG if t.status is TicketStatus.OPEN else None,
-        note=t.note or None,
-        closed_at=instant_text(t.closed_at) if t.closed_at else None,
-        closed_by=t.closed_by or None,
-        action=t.action or None,
-        result=t.result or None,
         source=None if t.source is TicketSource.VISIT else t.source.value,
     )
 
 
 def _ticket(item: TicketModel) -> Ticket:
-    return Ticket(
-        ticket_id=item.ticket_id,
-        visit_id=item.visit_id,
-        elder_id=item.elder_id,
-        **scope_ids(item),
-        category=FindingCategory(item.category),
-        severity=Severity(item.severity),
-        opened_at=datetime.fromisoformat(item.opened_at),
-        due_at=datetime.fromisoformat(item.due_at),
-        level=Level(item.level),
-        status=TicketStatus(item.status),
-        note=item.note or "",
-        closed_at=datetime.fromisoformat(item.closed_at) if item.closed_at else None,
-        closed_by=item.closed_by or "",
-        action=item.action or "",
-        result=item.result or "",
-        source=TicketSource(item.source or TicketSource.VISIT.value),
-    )
+    return TICKET_COLUMNS.read(item, source=TicketSource(item.source or TicketSource.VISIT.value))
 
 
 def open_once(ticket: Ticket) -> bool:
