@@ -12,11 +12,11 @@ from careroute.domain.assessments import HOME_HOURS, QUALIFIED, AssessmentRules,
 from careroute.planning.depot_day import (
     depot_travel,
     depot_worker,
+    district_office,
     require_valid,
-    route_clock,
-    service_clock,
+    worker_routes,
 )
-from careroute.routing import FleetProblem, FleetResult, FleetStop
+from careroute.routing import FleetProblem, FleetResult, FleetStop, PlannedStop
 
 
 def assessment_problem(
@@ -26,11 +26,8 @@ def assessment_problem(
     circuity: float,
 ) -> FleetProblem:
     """One district day (assessors at work only): place 0 the office, place k candidate k-1."""
-    if not assessors:
-        raise ValueError("a district day needs at least one assessor at work")
-    travel = depot_travel(
-        assessors[0].base, (c.request.location for c in chosen), rules.speed_kmh, circuity
-    )
+    office = district_office(assessors, "assessor")
+    travel = depot_travel(office, (c.request.location for c in chosen), rules.speed_kmh, circuity)
     stops = tuple(
         FleetStop(
             stop_id=c.request.request_id,
@@ -59,26 +56,20 @@ def route_documents(
     validator; raises ValueError if the plan breaks a rule (nothing is stored)."""
     require_valid(problem, result, f"assessment plan {district_id} {day}")
     by_id = {c.request.request_id: c for c in chosen}
-    return [
-        {
-            "assessor_id": route.worker_id,
-            "district_id": district_id,
-            "date": day.isoformat(),
-            **route_clock(route),
-            "stops": [
-                {
-                    "sequence": p.sequence,
-                    "request_id": p.stop_id,
-                    "elder_id": by_id[p.stop_id].request.elder_id,
-                    "community_id": by_id[p.stop_id].request.community_id,
-                    "lat": by_id[p.stop_id].request.location.lat,
-                    "lng": by_id[p.stop_id].request.location.lng,
-                    **service_clock(p),
-                    "deadline": by_id[p.stop_id].request.deadline.isoformat(),
-                    "mandatory": by_id[p.stop_id].penalty is None,
-                }
-                for p in route.stops
-            ],
+
+    def request_stop(planned: PlannedStop) -> dict[str, Any]:
+        c = by_id[planned.stop_id]
+        return {
+            "request_id": planned.stop_id,
+            "elder_id": c.request.elder_id,
+            "community_id": c.request.community_id,
+            "lat": c.request.location.lat,
+            "lng": c.request.location.lng,
+            "deadline": c.request.deadline.isoformat(),
+            "mandatory": c.penalty is None,
         }
-        for route in result.routes
-    ]
+
+    district_day = {"district_id": district_id, "date": day.isoformat()}
+    return worker_routes(
+        result, lambda r: {"assessor_id": r.worker_id, **district_day}, request_stop
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from careroute.domain.bed_visits import BedCandidate
 from careroute.domain.beds import BedPolicy
@@ -20,10 +21,9 @@ from careroute.planning.depot_day import (
     depot_travel,
     depot_worker,
     require_valid,
-    route_clock,
-    service_clock,
+    worker_routes,
 )
-from careroute.routing import FleetProblem, FleetResult, FleetStop
+from careroute.routing import FleetProblem, FleetResult, FleetStop, PlannedStop
 
 
 def bed_problem(
@@ -64,33 +64,21 @@ def bed_plan(
     per worker, an idle worker's with no stop (so a re-plan replaces every route of the day)."""
     require_valid(problem, result, f"bed plan {provider_id} {day}")
     by_id = {c.bed.bed_id: c for c in chosen}
-    routes = []
-    for route in result.routes:
-        stops = []
-        for planned in route.stops:
-            c = by_id[planned.stop_id]
-            stops.append(
-                {
-                    "sequence": planned.sequence,
-                    "bed_id": c.bed.bed_id,
-                    "elder_id": c.bed.elder_id,
-                    "community_id": c.bed.community_id,
-                    "lat": c.bed.location.lat,
-                    "lng": c.bed.location.lng,
-                    **service_clock(planned),
-                    "due": c.due.isoformat(),
-                    "mandatory": c.penalty is None,
-                }
-            )
-        routes.append(
-            {
-                "worker_id": route.worker_id,
-                "provider_id": provider_id,
-                "date": day.isoformat(),
-                **route_clock(route),
-                "stops": stops,
-            }
-        )
+
+    def bed_stop(planned: PlannedStop) -> dict[str, Any]:
+        c = by_id[planned.stop_id]
+        return {
+            "bed_id": c.bed.bed_id,
+            "elder_id": c.bed.elder_id,
+            "community_id": c.bed.community_id,
+            "lat": c.bed.location.lat,
+            "lng": c.bed.location.lng,
+            "due": c.due.isoformat(),
+            "mandatory": c.penalty is None,
+        }
+
+    provider_day = {"provider_id": provider_id, "date": day.isoformat()}
+    routes = worker_routes(result, lambda r: {"worker_id": r.worker_id, **provider_day}, bed_stop)
     summary = {
         "provider_id": provider_id,
         "date": day.isoformat(),

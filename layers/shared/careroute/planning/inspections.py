@@ -10,6 +10,7 @@ documents; a plan that fails it raises, and nothing is stored.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from careroute.domain.inspections import Candidate, InspectionPolicy, Inspector
 from careroute.domain.vocabulary import format_clock
@@ -17,11 +18,12 @@ from careroute.planning.depot_day import (
     DayDocuments,
     depot_travel,
     depot_worker,
+    district_office,
     require_valid,
-    route_clock,
-    service_clock,
+    worker_routes,
 )
-from careroute.routing.fleet_model import FleetProblem, FleetResult, FleetStop
+from careroute.routing.fleet_model import FleetProblem, FleetResult, FleetStop, WorkerRoute
+from careroute.routing.model import PlannedStop
 
 
 class InvalidPlanError(RuntimeError):
@@ -35,9 +37,7 @@ def inspection_problem(
     circuity: float,
 ) -> FleetProblem:
     """The fleet problem of one district day (inspectors at work that day only)."""
-    if not inspectors:
-        raise ValueError("a district day needs at least one inspector at work")
-    office = inspectors[0].base
+    office = district_office(inspectors, "inspector")
     travel = depot_travel(
         office, (c.target.location for c in candidates), policy.speed_kmh, circuity
     )
@@ -69,39 +69,33 @@ def plan_documents(
     """Validate the plan and turn it into route documents (docs/api.md, inspections)."""
     require_valid(problem, result, f"{district_id} {plan_date}", InvalidPlanError)
     by_id = {c.target.target_id: c for c in candidates}
-    routes = []
-    for route in result.routes:
-        stops = []
-        for planned in route.stops:
-            c = by_id[planned.stop_id]
-            t = c.target
-            stops.append(
-                {
-                    "sequence": planned.sequence,
-                    "target_id": t.target_id,
-                    "kind": t.kind.value,
-                    "name": t.name,
-                    "community_id": t.community_id,
-                    "lat": t.location.lat,
-                    "lng": t.location.lng,
-                    "window": str(t.window),
-                    "arrival": format_clock(planned.arrival),
-                    **service_clock(planned),
-                    "due_date": t.due_date.isoformat() if t.due_date else None,
-                    "mandatory": c.penalty is None,
-                }
-            )
-        routes.append(
-            {
-                "inspector_id": route.worker_id,
-                "district_id": district_id,
-                "date": plan_date.isoformat(),
-                "run_id": run_id,
-                **route_clock(route),
-                "travel_minutes": round(route.travel_seconds / 60),
-                "stops": stops,
-            }
-        )
+
+    def inspector(route: WorkerRoute) -> dict[str, Any]:
+        return {
+            "inspector_id": route.worker_id,
+            "district_id": district_id,
+            "date": plan_date.isoformat(),
+            "run_id": run_id,
+            "travel_minutes": round(route.travel_seconds / 60),
+        }
+
+    def target_stop(planned: PlannedStop) -> dict[str, Any]:
+        c = by_id[planned.stop_id]
+        t = c.target
+        return {
+            "target_id": t.target_id,
+            "kind": t.kind.value,
+            "name": t.name,
+            "community_id": t.community_id,
+            "lat": t.location.lat,
+            "lng": t.location.lng,
+            "window": str(t.window),
+            "arrival": format_clock(planned.arrival),
+            "due_date": t.due_date.isoformat() if t.due_date else None,
+            "mandatory": c.penalty is None,
+        }
+
+    routes = worker_routes(result, inspector, target_stop)
     unassigned = [
         {"target_id": u.stop_id, "reason": u.reason.value, "mandatory": u.mandatory}
         for u in result.unassigned
