@@ -1,4 +1,4 @@
-"""The items the DynamoDB adapters store for the registry, tickets, orders and incidents, as
+"""The items the DynamoDB adapters store for the tables that keep a domain dataclass, as
 DynamoDB holds them: each table's items are compared with those recorded in
 stored_items.json, so a change in how a domain value is mapped to its item (an attribute's
 name, type or text, a value left out or written) fails here, and items already stored in a
@@ -22,9 +22,19 @@ from typing import Any
 import pytest
 from pynamodb.models import Model
 
-from careroute.adapters.dynamodb import incidents, orders, registry, tickets
+from careroute.adapters.dynamodb import (
+    canteens,
+    incidents,
+    inspections,
+    meal_orders,
+    orders,
+    registry,
+    service_facilities,
+    tickets,
+)
 from careroute.adapters.dynamodb.tables import client_of
 from careroute.domain.incidents import EventType, Incident, IncidentOutcome, IncidentStatus
+from careroute.domain.inspections import InspectionTarget, TargetKind
 from careroute.domain.order_history import OrderHistory
 from careroute.domain.orders import (
     Order,
@@ -49,6 +59,8 @@ from careroute.domain.vocabulary import (
     TimeWindow,
     TravelMode,
 )
+from careroute.planning.meals import Canteen, MealOrder
+from careroute.planning.service_circle import Facility, FacilityKind
 from careroute_local.pump import EventPump
 from tests.contract.conftest import dynamodb_backend
 
@@ -164,7 +176,23 @@ CLOSED = replace(
     dispatch_note="none near",
     version=3,
 )
+CANTEEN = Canteen("k1", "d1", "s1", GeoPoint(39.9, 116.4), ("c1", "c2"), 2, 40, 25.5)
+FACILITY = Facility("f1", FacilityKind.DAY_CARE, "d1", GeoPoint(39.93, 116.43))
+LUNCH_DAY = date(2026, 11, 5)
+LUNCH = MealOrder("2026-11-05:e1", "e1", "k1", GeoPoint(39.91, 116.41), 2, TimeWindow(40800, 45000))
+TARGETS = (
+    InspectionTarget("it1", TargetKind.INSTITUTION, "d1", "s1", "c1", GeoPoint(39.94, 116.44),
+                     TimeWindow(32400, 61200), date(2026, 11, 20), last_inspected=date(2026, 5, 2),
+                     name="和平养老院", beds=120, occupied_beds=96, last_rectifications=2),
+    InspectionTarget("it2", TargetKind.HOME_CARE_BED, "d1", "s1", "c1", GeoPoint(39.92, 116.42),
+                     TimeWindow(32400, 43200), None, available_from=date(2026, 12, 1),
+                     devices=("emergency_button", "fall_sensor")),
+)  # fmt: skip
 TABLES: tuple[type[Model], ...] = (
+    canteens.CanteenModel,
+    service_facilities.ServiceFacilityModel,
+    meal_orders.MealOrderModel,
+    inspections.InspectionTargetModel,
     registry.CommunityModel,
     registry.StewardModel,
     registry.ElderModel,
@@ -176,6 +204,10 @@ TABLES: tuple[type[Model], ...] = (
 
 
 def _write_all() -> None:
+    canteens.replace_canteens([CANTEEN])
+    service_facilities.replace_facilities([FACILITY])
+    meal_orders.save_orders(LUNCH_DAY, [LUNCH])
+    inspections.save_targets(TARGETS)
     registry.save_communities([COMMUNITY])
     registry.save_stewards(STEWARDS)
     registry.save_elders(ELDERS)
@@ -188,8 +220,14 @@ def _write_all() -> None:
 
 
 def _raw_items(model: type[Model]) -> list[dict[str, Any]]:
+    """The table's items, in a fixed order, each string set's members sorted (a set has no
+    order, and the SDK sends a Python set's in hash order)."""
     answer = client_of(model).scan(TableName=model.Meta.table_name)
-    return sorted(answer["Items"], key=lambda item: json.dumps(item, sort_keys=True))
+    items = [
+        {name: {"SS": sorted(value["SS"])} if "SS" in value else value for name, value in i.items()}
+        for i in answer["Items"]
+    ]
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
 
 
 @pytest.fixture
@@ -211,6 +249,11 @@ def test_the_stored_items_are_the_recorded_ones(stored: dict[str, list[dict[str,
 
 
 def test_each_value_reads_back_as_written(stored: dict[str, list[dict[str, Any]]]) -> None:
+    assert canteens.all_canteens() == [CANTEEN]
+    assert service_facilities.all_facilities() == [FACILITY]
+    assert meal_orders.orders_of("k1", LUNCH_DAY) == (LUNCH,)
+    for target in TARGETS:
+        assert inspections.get_target(target.target_id) == target
     assert registry.get_community("c1") == COMMUNITY
     for steward in STEWARDS:
         assert registry.get_steward(steward.steward_id) == steward
