@@ -11,50 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Located, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, replace_all
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
+from careroute.adapters.dynamodb.tables import replace_all
 from careroute.planning.meals import Canteen
 
+CANTEEN_COLUMNS = FieldColumns(Canteen)
 
-class CanteenModel(TableModel, Located):
+
+class CanteenModel(MappedModel, stores=CANTEEN_COLUMNS):
     canteen_id = UnicodeAttribute(hash_key=True)
-    district_id = UnicodeAttribute()
-    street_id = UnicodeAttribute()
-    community_ids = ListAttribute(of=UnicodeAttribute)
-    """The communities whose elders it delivers to, in id order."""
-    vehicles = NumberAttribute()
-    vehicle_capacity = NumberAttribute()
-    """Meals one vehicle carries."""
-    speed_kmh = NumberAttribute()
 
 
 def _item(canteen: Canteen) -> CanteenModel:
-    return CanteenModel(
-        canteen.canteen_id,
-        district_id=canteen.district_id,
-        street_id=canteen.street_id,
-        **location_columns(canteen.location),
-        community_ids=list(canteen.community_ids),
-        vehicles=canteen.vehicles,
-        vehicle_capacity=canteen.vehicle_capacity,
-        speed_kmh=canteen.speed_kmh,
-    )
+    return CanteenModel(**CANTEEN_COLUMNS.values(canteen))
 
 
 def _canteen(item: CanteenModel) -> Canteen:
-    return Canteen(
-        canteen_id=item.canteen_id,
-        district_id=item.district_id,
-        street_id=item.street_id,
-        location=item.location(),
-        community_ids=tuple(str(cid) for cid in item.community_ids),
-        vehicles=int(item.vehicles),
-        vehicle_capacity=int(item.vehicle_capacity),
-        speed_kmh=float(item.speed_kmh),
-    )
+    return CANTEEN_COLUMNS.read(item)
 
 
 def replace_canteens(canteens: Iterable[Canteen]) -> int:

@@ -4,7 +4,8 @@ groups it has among its bases and declares only its own attributes.
 The groups are plain classes of pynamodb attributes (a model collects the attributes of all
 its bases). Each names what its columns mean and reads them back as a domain value; its
 `*_columns` function gives them from that value, to build an item with
-(`OrderModel(key, **location_columns(order.location))`).
+(`AssessmentModel(pk, sk, **location_columns(request.location))`). A table that stores one
+domain dataclass takes its columns from the dataclass instead (`mapped.py`).
 """
 
 from __future__ import annotations
@@ -71,31 +72,12 @@ def location_columns(location: GeoPoint) -> LocationColumns:
     return {"lat": location.lat, "lng": location.lng}
 
 
-class Windowed:
-    """When a visit to the item is welcome: seconds of the day, start to end."""
-
-    window_start = NumberAttribute()
-    window_end = NumberAttribute()
-
-    def window(self) -> TimeWindow:
-        return TimeWindow(int(self.window_start), int(self.window_end))
-
-
 def optional_window(start: float | None, end: float | None) -> TimeWindow | None:
     """A window kept in two nullable columns (a lunch break, a booked delivery's window);
     None when they are absent."""
     if start is None or end is None:
         return None
     return TimeWindow(int(start), int(end))
-
-
-class WindowColumns(TypedDict):
-    window_start: int
-    window_end: int
-
-
-def window_columns(window: TimeWindow) -> WindowColumns:
-    return {"window_start": window.start, "window_end": window.end}
 
 
 class InScopes:

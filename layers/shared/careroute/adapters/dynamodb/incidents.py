@@ -34,13 +34,13 @@ class IncidentModel(MappedModel, stores=INCIDENT_COLUMNS):
     `incident_id`, `version` 0)."""
 
     pk = UnicodeAttribute(hash_key=True)
-    month = UnicodeAttribute(null=True)
-    unacked = UnicodeAttribute(null=True)
-    version = NumberAttribute(default=0)
-
     by_responder = index("responder-index", "responder_id", range_key="opened_at")
     by_month = index("month-index", "month", range_key="opened_at")
     unacknowledged = index("unacked-index", "unacked", range_key="ack_due_at")
+
+    month = UnicodeAttribute(null=True)
+    unacked = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)
 
 
 def _item(i: Incident) -> IncidentModel:

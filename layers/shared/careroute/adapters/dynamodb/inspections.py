@@ -23,25 +23,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.attributes import (
-    JSONAttribute,
-    NumberAttribute,
-    UnicodeAttribute,
-    UnicodeSetAttribute,
-)
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 
-from careroute.adapters.dynamodb.columns import (
-    Expiring,
-    InScopes,
-    Located,
-    SharedKeys,
-    Windowed,
-    location_columns,
-    window_columns,
-)
+from careroute.adapters.dynamodb.columns import Expiring, SharedKeys
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.moments import day_from_text, day_text, instant_text
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
+from careroute.adapters.dynamodb.moments import day_from_text, instant_text
 from careroute.adapters.dynamodb.routes import route_expiry
 from careroute.adapters.dynamodb.tables import (
     TableModel,
@@ -53,27 +41,20 @@ from careroute.adapters.dynamodb.tables import (
 )
 from careroute.domain.errors import NotFoundError
 from careroute.domain.inspections import InspectionTarget, Inspector, ItemScore, TargetKind
-from careroute.domain.scope_ids import scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow, china_date
 from careroute.service_layer.ports import MonthResult, ResultSaved
 
+TARGET_COLUMNS = FieldColumns(InspectionTarget, left_out={"devices", "last_scores"})
 
-class InspectionTargetModel(TableModel, InScopes, Located, Windowed):
+
+class InspectionTargetModel(MappedModel, stores=TARGET_COLUMNS):
     target_id = UnicodeAttribute(hash_key=True)
-    kind = UnicodeAttribute()
-    due_date = UnicodeAttribute(null=True)
-    last_inspected = UnicodeAttribute(null=True)
-    available_from = UnicodeAttribute(null=True)
-    name = UnicodeAttribute(null=True)
-    beds = NumberAttribute(default=0)
-    occupied_beds = NumberAttribute(default=0)
+    by_district_due = index("district-due-index", "district_id", range_key="due_date")
+
     devices = UnicodeSetAttribute(null=True)
     last_scores = JSONAttribute(null=True)
     """The latest inspection's checklist scores, item -> score (an institution's rating)."""
-    last_rectifications = NumberAttribute(default=0)
     last_result_id = UnicodeAttribute(null=True)
-
-    by_district_due = index("district-due-index", "district_id", range_key="due_date")
 
 
 class InspectionItemModel(TableModel, SharedKeys, Expiring):
@@ -89,20 +70,9 @@ class InspectionItemModel(TableModel, SharedKeys, Expiring):
 
 def _target_item(t: InspectionTarget) -> InspectionTargetModel:
     return InspectionTargetModel(
-        t.target_id,
-        kind=t.kind.value,
-        **scope_ids(t),
-        **location_columns(t.location),
-        **window_columns(t.window),
-        due_date=day_text(t.due_date),
-        last_inspected=day_text(t.last_inspected),
-        available_from=day_text(t.available_from),
-        name=t.name or None,
-        beds=t.beds,
-        occupied_beds=t.occupied_beds,
+        **TARGET_COLUMNS.values(t),
         devices=set(t.devices) or None,
         last_scores=_scores_column(t) or None,
-        last_rectifications=t.last_rectifications,
     )
 
 
@@ -116,21 +86,10 @@ def _scores_of(item: InspectionTargetModel) -> dict[str, int]:
 
 
 def _target(item: InspectionTargetModel) -> InspectionTarget:
-    return InspectionTarget(
-        target_id=item.target_id,
-        kind=TargetKind(item.kind),
-        **scope_ids(item),
-        location=item.location(),
-        window=item.window(),
-        due_date=day_from_text(item.due_date),
-        last_inspected=day_from_text(item.last_inspected),
-        available_from=day_from_text(item.available_from),
-        name=item.name or "",
-        beds=int(item.beds),
-        occupied_beds=int(item.occupied_beds),
+    return TARGET_COLUMNS.read(
+        item,
         devices=tuple(sorted(item.devices or ())),
         last_scores=tuple(ItemScore(i, int(n)) for i, n in sorted(_scores_of(item).items())),
-        last_rectifications=int(item.last_rectifications or 0),
     )
 
 

@@ -1,8 +1,9 @@
 """Table models whose columns are a domain dataclass's fields, declared and mapped once.
 
 A model names what it stores (`class TicketModel(MappedModel, stores=TICKET_COLUMNS)`,
-`TICKET_COLUMNS = FieldColumns(Ticket)`) and declares only its keys and the columns that are
-not a field (a sparse index's flag, a request's fingerprint); each field gets its column, and
+`TICKET_COLUMNS = FieldColumns(Ticket)`) and declares only its keys and indexes, then the
+columns that are not a field (a sparse index's flag, a request's fingerprint) or that it
+stores its own way (`left_out`); each other field gets its column, and
 `FieldColumns` builds an item's values from a domain value and reads the value back. How a
 field is stored follows from its type, the same in every table:
 

@@ -12,16 +12,10 @@ from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import (
-    Expiring,
-    Located,
-    Windowed,
-    expiry_of_day,
-    location_columns,
-    window_columns,
-)
+from careroute.adapters.dynamodb.columns import Expiring, Located, expiry_of_day
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, starting_with, write_all
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
+from careroute.adapters.dynamodb.tables import starting_with, write_all
 from careroute.planning.meals import MealOrder
 
 
@@ -37,7 +31,10 @@ class MealOrderColumns(Located, Expiring):
     meals = NumberAttribute()
 
 
-class MealOrderModel(TableModel, MealOrderColumns, Windowed):
+MEAL_ORDER_COLUMNS = FieldColumns(MealOrder)
+
+
+class MealOrderModel(MappedModel, MealOrderColumns, stores=MEAL_ORDER_COLUMNS):
     """A canteen day's order, windowed when the elder wants the meals."""
 
 
@@ -48,15 +45,7 @@ def _day_prefix(day: date) -> str:
 def _item(day: date, order: MealOrder) -> MealOrderModel:
     if order.order_id != f"{_day_prefix(day)}{order.elder_id}":
         raise ValueError(f"order {order.order_id!r}: the id of an order for {day} is '{day}:ELDER'")
-    return MealOrderModel(
-        order.canteen_id,
-        order.order_id,
-        elder_id=order.elder_id,
-        **location_columns(order.location),
-        meals=order.meals,
-        **window_columns(order.window),
-        expires_at=expiry_of_day(day),
-    )
+    return MealOrderModel(**MEAL_ORDER_COLUMNS.values(order), expires_at=expiry_of_day(day))
 
 
 def save_orders(day: date, orders: Iterable[MealOrder]) -> int:
@@ -87,11 +76,4 @@ def orders_of(canteen_id: str, day: date) -> tuple[MealOrder, ...]:
 
 
 def _order(item: MealOrderModel) -> MealOrder:
-    return MealOrder(
-        item.order_id,
-        item.elder_id,
-        item.canteen_id,
-        item.location(),
-        int(item.meals),
-        item.window(),
-    )
+    return MEAL_ORDER_COLUMNS.read(item)

@@ -53,14 +53,14 @@ EVENT_COLUMNS = FieldColumns(OrderEvent)
 
 class OrderModel(MappedModel, stores=ORDER_COLUMNS):
     order_id = UnicodeAttribute(hash_key=True)
+    by_worker = index("worker-date-index", "worker_id", range_key="service_date")
+    by_district = index("district-placed-index", "district_id", range_key="placed_at")
+    waiting = index("waiting-index", "waiting_flag", range_key="placed_at")
+
     request_hash = UnicodeAttribute()
     waiting_flag = UnicodeAttribute(null=True)
     served_minutes = NumberAttribute(null=True)
     """Only on an imported completed order: the minutes served."""
-
-    by_worker = index("worker-date-index", "worker_id", range_key="service_date")
-    by_district = index("district-placed-index", "district_id", range_key="placed_at")
-    waiting = index("waiting-index", "waiting_flag", range_key="placed_at")
 
 
 class OrderEventModel(MappedModel, stores=EVENT_COLUMNS):

@@ -13,44 +13,26 @@ from collections.abc import Iterable
 
 from pynamodb.attributes import UnicodeAttribute
 
-from careroute.adapters.dynamodb.columns import Located, location_columns
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.tables import TableModel, replace_all
-from careroute.planning.service_circle import Facility, FacilityKind
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
+from careroute.adapters.dynamodb.tables import replace_all
+from careroute.planning.service_circle import Facility
+
+FACILITY_COLUMNS = FieldColumns(Facility)
 
 
-class ServiceFacilityModel(TableModel, Located):
+class ServiceFacilityModel(MappedModel, stores=FACILITY_COLUMNS):
     facility_id = UnicodeAttribute(hash_key=True)
-    kind = UnicodeAttribute()
-    """A FacilityKind: day_care, service_station or canteen."""
-    district_id = UnicodeAttribute()
-
-
-def _item(f: Facility) -> ServiceFacilityModel:
-    return ServiceFacilityModel(
-        f.facility_id,
-        kind=f.kind.value,
-        district_id=f.district_id,
-        **location_columns(f.location),
-    )
 
 
 def replace_facilities(facilities: Iterable[Facility]) -> int:
     """Make `facilities` the whole list (stored ones left out are deleted); the count stored."""
-    items = [_item(f) for f in facilities]
+    items = [ServiceFacilityModel(**FACILITY_COLUMNS.values(f)) for f in facilities]
     return replace_all(ServiceFacilityModel, items, "replace the service facilities")
 
 
 def all_facilities() -> list[Facility]:
     """Every facility, by id (none: an empty list)."""
     with storage_errors("list the service facilities"):
-        found = [
-            Facility(
-                item.facility_id,
-                FacilityKind(item.kind),
-                item.district_id,
-                item.location(),
-            )
-            for item in ServiceFacilityModel.scan()
-        ]
+        found = [FACILITY_COLUMNS.read(item) for item in ServiceFacilityModel.scan()]
     return sorted(found, key=lambda f: f.facility_id)

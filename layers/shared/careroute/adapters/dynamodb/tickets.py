@@ -47,14 +47,14 @@ TICKET_COLUMNS = FieldColumns(Ticket, left_out={"source"})
 
 class TicketModel(MappedModel, stores=TICKET_COLUMNS):
     ticket_id = UnicodeAttribute(hash_key=True)
+    by_community = index("community-due-index", "community_id", range_key="due_at")
+    open_by_due = index("open-due-index", "open_flag", range_key="due_at")
+
     open_flag = UnicodeAttribute(null=True)
     """Only on open tickets: the sparse open index's key."""
     escalated_at = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
     """Absent on tickets opened by a visit (the first kind)."""
-
-    by_community = index("community-due-index", "community_id", range_key="due_at")
-    open_by_due = index("open-due-index", "open_flag", range_key="due_at")
 
 
 class OpenTicketCountModel(TableModel, SharedKeys):
