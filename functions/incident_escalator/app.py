@@ -15,7 +15,7 @@ from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.entrypoints.notification_setup import notices
 from careroute.messages.incidents import IncidentTick
-from careroute.service_layer.incident_tracking import escalate_unacknowledged
+from careroute.service_layer.incidents import escalate_unacknowledged
 
 setup = handler_setup.with_policy()
 ports = replace(incident_handling(), notices=notices())

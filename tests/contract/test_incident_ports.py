@@ -19,8 +19,13 @@ from careroute.domain.errors import NotFoundError
 from careroute.domain.incidents import Incident, acknowledge
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
-from careroute.service_layer.incident_tracking import acknowledge_incident, escalate_unacknowledged
-from careroute.service_layer.incidents import EventRejected, IncidentHandling, receive
+from careroute.service_layer.incident_tracking import acknowledge_incident
+from careroute.service_layer.incidents import (
+    EventRejected,
+    IncidentHandling,
+    escalate_unacknowledged,
+    receive,
+)
 from tests.builders import an_incident
 from tests.conftest import PLAN_DATE, TODAY
 from tests.contract.conftest import Backend

@@ -19,13 +19,18 @@ from careroute.service_layer.incident_tracking import (
     acknowledge_incident,
     arrive_at_incident,
     close_incident,
-    escalate_unacknowledged,
     incident_report,
     read_incident,
     responder_incidents,
     scope_incidents,
 )
-from careroute.service_layer.incidents import NO_RESPONDER, EventRejected, IncidentHandling, receive
+from careroute.service_layer.incidents import (
+    NO_RESPONDER,
+    EventRejected,
+    IncidentHandling,
+    escalate_unacknowledged,
+    receive,
+)
 from tests.builders import an_elder
 from tests.unit.urgent_day import DAY, POLICY, TEN, a_community, a_steward, memory_responding
 

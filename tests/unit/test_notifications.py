@@ -27,8 +27,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Level
 from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
 from careroute.service_layer.eligibility import BenefitScan, scan
-from careroute.service_layer.incident_tracking import escalate_unacknowledged
-from careroute.service_layer.incidents import IncidentHandling, receive
+from careroute.service_layer.incidents import IncidentHandling, escalate_unacknowledged, receive
 from careroute.service_layer.notifications import Notices, notify
 from careroute.service_layer.tickets import Escalation, run_escalator
 from tests.builders import a_finding_ticket, an_elder

@@ -1,11 +1,12 @@
 """After an incident is open: its responder acknowledges, arrives and closes it; officials and
-responders read it; the minute escalator re-dispatches what nobody acknowledged."""
+responders read it (the incidents API). The minute escalator, which dispatches again, is in
+`incidents`, with the dispatch."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 
 from careroute.domain.access import Caller, Role, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
@@ -14,16 +15,12 @@ from careroute.domain.incident_report import MonthReport, month_report
 from careroute.domain.incidents import (
     Incident,
     IncidentOutcome,
-    IncidentStatus,
     acknowledge,
     arrive,
     close,
-    escalate,
 )
-from careroute.domain.policy import Policy
 from careroute.domain.tickets import LEVELS
-from careroute.service_layer.incidents import ATTEMPTS, RESPONDER_ROLES, IncidentHandling, dispatch
-from careroute.service_layer.notifications import Told, tell_incident
+from careroute.service_layer.incident_ports import ATTEMPTS, RESPONDER_ROLES, IncidentHandling
 from careroute.service_layer.ports import (
     IncidentRepository,
     ScopeDirectory,
@@ -145,39 +142,3 @@ def incident_report(
     """The month's response report for an official's scope."""
     where, found = _in_scope(who, scope, month, ports)
     return month_report(month, str(where), found, now)
-
-
-STALLED_AFTER = timedelta(minutes=1)
-"""An incident still NEW or DISPATCHING this long after its latest event was left by a
-crashed or dead-lettered delivery, or found nobody on shift: the minute tick tries again."""
-
-
-@dataclass(frozen=True)
-class MinuteRun:
-    redispatched: int
-    escalated: int
-    told: Told = field(default_factory=Told)
-    """Notices of dispatches and escalations sent (or failed) by this run."""
-
-
-def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandling) -> MinuteRun:
-    """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
-    an event crashed), then raise every unacknowledged incident to the level due at `now`.
-    Every write is conditional on the version read, so overlapping runs act once."""
-    redispatched = escalated = 0
-    told = Told()
-    for incident in ports.incidents.unacknowledged():
-        if (
-            incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
-            and now - incident.last_event_at >= STALLED_AFTER
-        ):
-            elder = ports.elders.get_elder(incident.community_id, incident.elder_id)
-            incident = dispatch(incident, elder, now, policy, ports)
-            redispatched += incident.status is IncidentStatus.DISPATCHED
-        after = escalate(incident, now)
-        if after.level is not incident.level and ports.incidents.save_step(incident, after):
-            escalated += 1
-            incident = after
-        if ports.notices is not None:  # told from its state: a notice lost to a crash goes now
-            told.add(tell_incident(incident, now, ports.notices))
-    return MinuteRun(redispatched, escalated, told)

@@ -7,19 +7,19 @@ DISPATCHED (the visit is on the responder's route). Every step is a conditional 
 every step can be repeated: a redelivered event after a crash finds the incident where the
 crash left it and carries on (the route already holding the visit counts as done).
 
-Tracking (the incidents API): the responder acknowledges, arrives, closes with an outcome.
-The minute escalator raises incidents not acknowledged in time.
+The minute escalator dispatches again what is stalled and raises incidents not acknowledged
+in time. Tracking (the incidents API: the responder acknowledges, arrives, closes with an
+outcome) is `incident_tracking`, which does not load the dispatch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError as PydanticValidationError
 
 from careroute.domain import clock
-from careroute.domain.access import Role
 from careroute.domain.devices import DeviceKind
 from careroute.domain.errors import ConflictError, NotFoundError, ValidationError
 from careroute.domain.incidents import (
@@ -39,16 +39,11 @@ from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ, Elder, china_date
 from careroute.messages.incidents import DeviceEvent
 from careroute.planning.provider_day import DayPlan
-from careroute.service_layer.notifications import Notices, tell_incident
-from careroute.service_layer.ports import (
-    DeviceRepository,
-    ElderRepository,
-    IncidentRepository,
-    ScopeDirectory,
-    StewardRepository,
-)
+from careroute.service_layer.incident_ports import ATTEMPTS
+from careroute.service_layer.incident_ports import IncidentHandling as IncidentHandling
+from careroute.service_layer.notifications import Told, tell_incident
+from careroute.service_layer.ports import IncidentRepository
 from careroute.service_layer.responders import (
-    Responding,
     RoutePlan,
     day_end_seconds,
     placed_stop,
@@ -57,31 +52,13 @@ from careroute.service_layer.responders import (
     take_off,
 )
 
-ATTEMPTS = 5
-"""Optimistic writes retried this often before the delivery fails (and SQS redelivers)."""
 NO_RESPONDER = "no steward or service worker on shift can reach the elder today"
-RESPONDER_ROLES = frozenset({Role.STEWARD, Role.WORKER})
 CLOCK_SKEW = timedelta(minutes=5)
 LATE_PASSES = (15 * 60, 3600, 3 * 3600)
 """When no responder can arrive by the deadline (busy, far, or the deadline passed before
 the event arrived), the three best may arrive this much later in turn (a late responder is
 better than none; the ETA shows it and the report counts the miss)."""
 """A device clock may run this far ahead; a later occurred_at is rejected as malformed."""
-
-
-@dataclass(frozen=True)
-class IncidentHandling:
-    """The ports receiving urgent events, dispatching and tracking incidents read and write."""
-
-    incidents: IncidentRepository
-    devices: DeviceRepository
-    elders: ElderRepository
-    stewards: StewardRepository
-    scopes: ScopeDirectory
-    responding: Responding
-    notices: Notices | None = None
-    """Who is told of dispatches and escalations; None tells nobody (the incidents API, the
-    memory simulation)."""
 
 
 class EventRejected(ValidationError):
@@ -345,4 +322,40 @@ def receive(body: str, now: datetime, policy: Policy, ports: IncidentHandling) -
     return incident
 
 
-# ---------------------------------------------------------------------- tracking
+# ---------------------------------------------------------------------- the minute tick
+
+
+STALLED_AFTER = timedelta(minutes=1)
+"""An incident still NEW or DISPATCHING this long after its latest event was left by a
+crashed or dead-lettered delivery, or found nobody on shift: the minute tick tries again."""
+
+
+@dataclass(frozen=True)
+class MinuteRun:
+    redispatched: int
+    escalated: int
+    told: Told = field(default_factory=Told)
+    """Notices of dispatches and escalations sent (or failed) by this run."""
+
+
+def escalate_unacknowledged(now: datetime, policy: Policy, ports: IncidentHandling) -> MinuteRun:
+    """Every minute: dispatch again what is stalled (nothing is lost when every delivery of
+    an event crashed), then raise every unacknowledged incident to the level due at `now`.
+    Every write is conditional on the version read, so overlapping runs act once."""
+    redispatched = escalated = 0
+    told = Told()
+    for incident in ports.incidents.unacknowledged():
+        if (
+            incident.status in (IncidentStatus.NEW, IncidentStatus.DISPATCHING)
+            and now - incident.last_event_at >= STALLED_AFTER
+        ):
+            elder = ports.elders.get_elder(incident.community_id, incident.elder_id)
+            incident = dispatch(incident, elder, now, policy, ports)
+            redispatched += incident.status is IncidentStatus.DISPATCHED
+        after = escalate(incident, now)
+        if after.level is not incident.level and ports.incidents.save_step(incident, after):
+            escalated += 1
+            incident = after
+        if ports.notices is not None:  # told from its state: a notice lost to a crash goes now
+            told.add(tell_incident(incident, now, ports.notices))
+    return MinuteRun(redispatched, escalated, told)

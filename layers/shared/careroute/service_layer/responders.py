@@ -11,7 +11,7 @@ a lost race is read again and a repeated delivery finds the visit already placed
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from careroute.domain.due import WorkCalendar
@@ -21,7 +21,6 @@ from careroute.domain.policy import Policy
 from careroute.domain.providers import Provider, ServiceWorker
 from careroute.domain.vocabulary import (
     CHINA_TZ,
-    Community,
     Elder,
     Steward,
     TravelMode,
@@ -38,62 +37,9 @@ from careroute.planning.urgent_route import (
     without_urgent,
 )
 from careroute.planning.urgent_workers import WorkerDay, insert_for_worker, without
-from careroute.service_layer.container_cache import ContainerCache
-from careroute.service_layer.ports import (
-    CommunityRepository,
-    DayPlanRepository,
-    HolidayCalendar,
-    OrderRepository,
-    RouteRepository,
-    ServiceProviders,
-    StewardRepository,
-)
-
-DIRECTORY_TTL_SECONDS = 60.0
-
-
-@dataclass
-class _Directory:
-    communities: dict[str, Community]
-    stewards: dict[str, Steward]
-    """By community id."""
-    holidays: frozenset[date]
-    crews: dict[str, list[tuple[Provider, ServiceWorker]]] = field(default_factory=dict)
-    """By district id, read on first use: the district's providers' workers."""
-    workdays: frozenset[date] = frozenset()
-    """Make-up working days (调休): worked although they fall on a weekly day off."""
-
-
-@dataclass(frozen=True)
-class Responding:
-    """The ports finding a responder and changing their day read and write, with the
-    directory read from them kept for a container minute (built once per container)."""
-
-    communities: CommunityRepository
-    stewards: StewardRepository
-    holidays: HolidayCalendar
-    providers: ServiceProviders
-    plans: DayPlanRepository
-    orders: OrderRepository
-    routes: RouteRepository
-    cache: ContainerCache[_Directory] = field(
-        default_factory=lambda: ContainerCache(DIRECTORY_TTL_SECONDS), compare=False
-    )
-
-
-def directory(ports: Responding) -> _Directory:
-    """Communities, stewards (with leave), holidays and workers, read once per container
-    minute."""
-    return ports.cache.get(lambda: _read_directory(ports))
-
-
-def _read_directory(ports: Responding) -> _Directory:
-    return _Directory(
-        {c.community_id: c for c in ports.communities.all_communities()},
-        {s.community_id: s for s in ports.stewards.all_stewards()},
-        frozenset(ports.holidays.holidays()),
-        workdays=frozenset(ports.holidays.workdays()),
-    )
+from careroute.service_layer.responding import DIRECTORY_TTL_SECONDS as DIRECTORY_TTL_SECONDS
+from careroute.service_layer.responding import Responding as Responding
+from careroute.service_layer.responding import directory
 
 
 def crew(district_id: str, ports: Responding) -> list[tuple[Provider, ServiceWorker]]:

@@ -25,8 +25,8 @@ from careroute.service_layer.ports import Placement
 
 if TYPE_CHECKING:
     # Imported by their factories below: the orders' functions load neither urgent use case.
-    from careroute.service_layer.incidents import IncidentHandling
-    from careroute.service_layer.responders import Responding
+    from careroute.service_layer.incident_ports import IncidentHandling
+    from careroute.service_layer.responding import Responding
 
 
 class DynamoOrders:
@@ -109,7 +109,7 @@ class DynamoQuota:
 def responding() -> Responding:
     """The ports of finding an urgent responder and changing their day, on DynamoDB (the
     directory read from them is kept a container minute)."""
-    from careroute.service_layer.responders import Responding
+    from careroute.service_layer.responding import Responding
 
     return wired(Responding, ORDER_PORTS)
 
@@ -134,6 +134,6 @@ def order_taking() -> OrderTaking:
 
 def incident_handling() -> IncidentHandling:
     """The ports of receiving urgent events, dispatching and tracking incidents, on DynamoDB."""
-    from careroute.service_layer.incidents import IncidentHandling
+    from careroute.service_layer.incident_ports import IncidentHandling
 
     return wired(IncidentHandling, ORDER_PORTS)
