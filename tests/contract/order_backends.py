@@ -10,8 +10,9 @@ from typing import TypeVar
 
 from careroute.adapters import memory_incidents
 from careroute.adapters import memory_orders as memory
+from careroute.adapters.dynamodb import devices as device_table
+from careroute.adapters.dynamodb import incidents as incident_table
 from careroute.adapters.dynamodb import order_repositories as dynamodb
-from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.ports import (
     DayPlanRepository,
@@ -59,8 +60,8 @@ def home_services_of(backend: Backend) -> HomeServices:
         dynamodb.DynamoProviders(),
         dynamodb.DynamoDayPlans(),
         dynamodb.DynamoQuota(),
-        DynamoIncidents(),
-        DynamoDevices(),
+        incident_table,
+        device_table,
     )
 
 

@@ -27,7 +27,6 @@ from careroute.adapters.dynamodb.bed_repositories import DynamoBeds, DynamoBedVi
 from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
 from careroute.adapters.dynamodb.hospitals import DynamoHospitals
-from careroute.adapters.dynamodb.incident_repositories import DynamoDevices
 from careroute.adapters.dynamodb.inspection_repositories import (
     DynamoInspectionTargets,
     DynamoInspectors,
@@ -41,7 +40,7 @@ def data_set_loading() -> DataSetLoading:
     return DataSetLoading(
         targets=DynamoInspectionTargets(),
         inspectors=DynamoInspectors(),
-        devices=DynamoDevices(),
+        devices=devices,
         providers=DynamoProviders(),
         canteens=DynamoCanteens(),
         meal_orders=DynamoMealOrders(),

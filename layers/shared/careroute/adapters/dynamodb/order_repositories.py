@@ -1,7 +1,7 @@
 """The home-service ports on DynamoDB: thin classes over the orders and home-services tables,
 and the ports of the order, urgent-responder and incident use cases built from them (with the
-incidents' and the registry's adapters), once per container; the dispatcher's are built in
-`dispatch_repositories`.
+incidents and devices tables, whose modules serve their ports themselves, and the registry's
+adapters), once per container; the dispatcher's are built in `dispatch_repositories`.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -12,8 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from careroute.adapters.dynamodb import home_services, orders
-from careroute.adapters.dynamodb.incident_repositories import DynamoDevices, DynamoIncidents
+from careroute.adapters.dynamodb import devices, home_services, incidents, orders
 from careroute.adapters.dynamodb.repositories import PORTS
 from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.order_history import OrderHistory
@@ -120,8 +119,9 @@ ORDER_PORTS: Adapters = {
     "providers": DynamoProviders,
     "plans": DynamoDayPlans,
     "quota": DynamoQuota,
-    "incidents": DynamoIncidents,
-    "devices": DynamoDevices,
+    # the incidents' and devices' table modules: their functions are the ports' methods
+    "incidents": lambda: incidents,
+    "devices": lambda: devices,
     "responding": responding,
 }
 """The registry's adapters and the home services' and urgent incidents', by port name."""
