@@ -52,8 +52,8 @@ class _Scalar:
     def columns(self) -> dict[str, Attribute[Any]]:
         return {self.column: self.attribute(null=True)}
 
-    def write(self, value: Any) -> dict[str, Any]:
-        return {self.column: None if value is None else self.to_column(value)}
+    def write(self, value: Any, into: dict[str, Any]) -> None:
+        into[self.column] = None if value is None else self.to_column(value)
 
     def read(self, item: Any) -> Any:
         stored = getattr(item, self.column)
@@ -71,11 +71,12 @@ class _Many:
     def columns(self) -> dict[str, Attribute[Any]]:
         return {self.column: ListAttribute(of=self.element.attribute, null=True)}
 
-    def write(self, value: Any) -> dict[str, Any]:
+    def write(self, value: Any, into: dict[str, Any]) -> None:
         if value is None:
-            return {self.column: None}
+            into[self.column] = None
+            return
         stored = [self.element.to_column(v) for v in value]
-        return {self.column: sorted(stored) if self.kind is frozenset else stored}
+        into[self.column] = sorted(stored) if self.kind is frozenset else stored
 
     def read(self, item: Any) -> Any:
         stored = getattr(item, self.column)
@@ -92,15 +93,17 @@ class _Nested:
     def columns(self) -> dict[str, Attribute[Any]]:
         return {name: a for part in self.parts.values() for name, a in part.columns().items()}
 
-    def write(self, value: Any) -> dict[str, Any]:
-        written: dict[str, Any] = {}
+    def write(self, value: Any, into: dict[str, Any]) -> None:
         for name, part in self.parts.items():
-            written |= part.write(None if value is None else getattr(value, name))
-        return written
+            part.write(None if value is None else getattr(value, name), into)
 
     def read(self, item: Any) -> Any:
-        values = {name: part.read(item) for name, part in self.parts.items()}
-        return None if None in values.values() else self.kind(**values)
+        values = {}
+        for name, part in self.parts.items():
+            values[name] = part.read(item)
+            if values[name] is None:
+                return None
+        return self.kind(**values)
 
 
 def _scalar(column: str, kind: type) -> _Scalar:
@@ -148,10 +151,8 @@ class _Field:
     optional: bool
     default: Any
     """The field's default (dataclasses.MISSING for none), or its default factory's value."""
-
-    @property
-    def empty_left_out(self) -> bool:
-        return self.default in ("", frozenset(), ())
+    empty_left_out: bool
+    """Is an empty value left out (the field's default is empty text or an empty set)?"""
 
 
 class FieldColumns(Generic[D]):
@@ -176,7 +177,8 @@ class FieldColumns(Generic[D]):
                 f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
             )
             stored = _stored("", (renamed or {}).get(f.name, f.name), kind)
-            self.fields.append(_Field(f.name, stored, optional, default))
+            empty_left_out = default in ("", frozenset(), ())
+            self.fields.append(_Field(f.name, stored, optional, default, empty_left_out))
 
     def attributes(self) -> dict[str, Attribute[Any]]:
         """Every field's pynamodb attributes, by column name."""
@@ -189,7 +191,7 @@ class FieldColumns(Generic[D]):
             field_value = getattr(value, f.name)
             if f.empty_left_out and not field_value:
                 field_value = None
-            written |= f.stored.write(field_value)
+            f.stored.write(field_value, written)
         return written
 
     def read(self, item: Any, **given: Any) -> D:
