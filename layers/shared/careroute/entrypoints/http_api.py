@@ -39,7 +39,7 @@ from pydantic import AfterValidator, BaseModel
 from careroute.domain.access import Caller
 from careroute.entrypoints.handler_setup import Entry
 from careroute.entrypoints.http_errors import register_error_handlers
-from careroute.messages.api import error_responses
+from careroute.messages.errors import error_responses
 from careroute.messages.visits import ID_PATTERN
 from careroute.observability import logger, metrics, tracer
 

@@ -80,7 +80,9 @@ def merge(documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                 raise MergeError(f"schema {name} differs between functions ({function})")
             schemas[name] = schema
     if "ErrorBody" not in schemas:
-        raise MergeError("no function documents ErrorBody (careroute.messages.api.error_responses)")
+        raise MergeError(
+            "no function documents ErrorBody (careroute.messages.errors.error_responses)"
+        )
     return {
         "openapi": "3.1.0",
         "info": {"title": TITLE, "version": VERSION, "summary": SUMMARY},

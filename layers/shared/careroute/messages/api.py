@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -15,15 +15,13 @@ from careroute.domain.orders import ServiceType
 from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
 from careroute.messages.base import Message
 from careroute.messages.elder_body import ElderBody
+from careroute.messages.errors import ErrorDetail as ErrorDetail
 from careroute.messages.holidays import Holiday as Holiday
 from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendarAnswer
 from careroute.messages.holidays import Holidays as Holidays
 from careroute.messages.tickets import TicketList as TicketList
 from careroute.messages.tickets import TicketRow as TicketRow
 from careroute.messages.visits import CLOCK_PATTERN, Id, OutcomeFields, VisitRequest
-
-if TYPE_CHECKING:  # Powertools' event handler (~40 ms at import) only where it serves HTTP
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
@@ -66,15 +64,6 @@ class Visit(Message):
     recorded_at: datetime
 
 
-class ErrorDetail(Message):
-    code: str = Field(description="Machine-readable, e.g. invalid_request, forbidden, not_found")
-    message: str = Field(description="What is wrong, for a human")
-
-
-class ErrorBody(Message):
-    error: ErrorDetail
-
-
 class BatchItemResult(Message):
     index: int
     idempotency_key: str
@@ -87,25 +76,6 @@ class BatchResult(Message):
     results: list[BatchItemResult]
     recorded: int = Field(description="Items stored now or earlier under the same key")
     failed: int
-
-
-def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI `responses` entries for errors: all share ErrorBody."""
-    text = {
-        400: "Bad request",
-        401: "No valid bearer token",
-        403: "The caller's role or scope does not allow this",
-        404: "Not found",
-        409: "Idempotency-Key reused for a different request",
-        413: "Body too large",
-        422: "Invalid request",
-        503: "Storage busy; retry",
-    }
-    responses: dict[int, OpenAPIResponse] = {
-        s: {"description": text[s], "content": {"application/json": {"model": ErrorBody}}}
-        for s in statuses
-    }
-    return responses
 
 
 MAX_PAGE = 200
