@@ -212,7 +212,7 @@ class FieldColumns(Generic[D]):
 
 class _MappedMeta(MetaModel):
     """Adds the columns of `stores` to the class body, but for those the class declares
-    itself (its keys) or inherits."""
+    itself (its keys) or inherits; a column named as a model's method is refused."""
 
     def __new__(
         mcs,
@@ -224,7 +224,10 @@ class _MappedMeta(MetaModel):
     ) -> _MappedMeta:
         if stores is not None:
             for column, attribute in stores.attributes().items():
-                if column not in namespace and not any(hasattr(b, column) for b in bases):
+                inherited = [getattr(b, column) for b in bases if hasattr(b, column)]
+                if any(not isinstance(member, Attribute) for member in inherited):
+                    raise TypeError(f"{name}: the column {column!r} hides the model's own")
+                if column not in namespace and not inherited:
                     namespace[column] = attribute
         created: _MappedMeta = super().__new__(mcs, name, bases, namespace, **kwargs)
         return created
