@@ -30,7 +30,7 @@ from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import china_date
 from careroute.planning.service_circle import Facility, FacilityKind
 from careroute.service_layer.month_param import month_days
-from careroute.service_layer.orders import orderable_elder
+from careroute.service_layer.ordering_for import orderable_elder
 from careroute.service_layer.ports import (
     ElderRepository,
     FacilityRepository,

@@ -24,7 +24,7 @@ from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import CHINA_TZ, TimeWindow, china_date, parse_clock
 from careroute.planning.meals import Canteen, MealRules
 from careroute.service_layer.month_param import month_days
-from careroute.service_layer.orders import orderable_elder
+from careroute.service_layer.ordering_for import orderable_elder
 from careroute.service_layer.ports import (
     CanteenRepository,
     ElderRepository,

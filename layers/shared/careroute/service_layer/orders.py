@@ -28,7 +28,6 @@ from careroute.domain.coverage import Scope, ScopeKind
 from careroute.domain.errors import (
     ConflictError,
     ForbiddenError,
-    NotFoundError,
     QuotaExhaustedError,
     ValidationError,
 )
@@ -52,13 +51,12 @@ from careroute.domain.quota import HomeServicePolicy, month_of, remaining
 from careroute.domain.scope_ids import elder_scope_ids
 from careroute.domain.vocabulary import (
     CHINA_TZ,
-    Elder,
-    ElderStatus,
     TimeWindow,
     china_date,
     parse_clock,
 )
 from careroute.planning.urgent_holds import urgent_stop_id
+from careroute.service_layer.ordering_for import may_order_for, orderable_elder
 from careroute.service_layer.ports import (
     CommunityRepository,
     DayPlanRepository,
@@ -129,44 +127,6 @@ def order_view(order: Order) -> dict[str, Any]:
         "assigned_at": order.assigned_at.astimezone(UTC).isoformat() if order.assigned_at else None,
         "dispatch_note": order.dispatch_note or None,
     }
-
-
-def may_order_for(
-    who: Caller, community_id: str, elder_id: str, district_id: str, stewards: StewardRepository
-) -> bool:
-    """Who may order for an elder (a home service or a lunch): the family, the steward of the
-    elder's community, the call centre of the district, the city admin."""
-    if who.role is Role.CITY_ADMIN:
-        return True
-    if who.role is Role.FAMILY:
-        return who.scope == elder_id
-    if who.role is Role.CALL_CENTRE:
-        return who.scope == district_id
-    if who.role is Role.STEWARD:
-        return stewards.get_steward(who.scope).community_id == community_id
-    return False
-
-
-def orderable_elder(
-    who: Caller,
-    community_id: str,
-    elder_id: str,
-    elders: ElderRepository,
-    stewards: StewardRepository,
-    verb: str = "order",
-) -> Elder:
-    """The elder `who` orders for (a home service, a lunch, a day-care stay), if in that
-    community (else NotFoundError), theirs to order for (`may_order_for`; else ForbiddenError
-    saying they may not `verb` for them) and active (else ValidationError)."""
-    try:
-        elder = elders.get_elder(community_id, elder_id)
-    except NotFoundError:
-        raise NotFoundError(f"elder {elder_id} not found in that community") from None
-    if not may_order_for(who, elder.community_id, elder.elder_id, elder.district_id, stewards):
-        raise ForbiddenError(f"{who.role.value} {who.scope} may not {verb} for this elder")
-    if elder.status is not ElderStatus.ACTIVE:
-        raise ValidationError(f"elder_id: the elder is {elder.status.value}, not active")
-    return elder
 
 
 def _window(request: OrderRequest) -> TimeWindow:
