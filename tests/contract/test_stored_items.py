@@ -32,6 +32,7 @@ from careroute.adapters.dynamodb import (
     service_facilities,
     tickets,
 )
+from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
 from careroute.adapters.dynamodb.tables import client_of
 from careroute.domain.incidents import EventType, Incident, IncidentOutcome, IncidentStatus
 from careroute.domain.inspections import InspectionTarget, TargetKind
@@ -267,3 +268,20 @@ def test_each_value_reads_back_as_written(stored: dict[str, list[dict[str, Any]]
     for incident in (OPENED, CLOSED):
         assert incidents.get_incident(incident.incident_id) == incident
         assert incidents.latest_of_elder(incident.elder_id) == incident
+
+
+def test_an_absent_column_reads_back_as_the_default_and_a_required_one_is_named() -> None:
+    item = registry.ElderModel(**registry.ELDER_COLUMNS.values(ELDERS[1]))
+    item.phone, item.stay_lat = None, None
+    read = registry.ELDER_COLUMNS.read(item)
+    assert (read.phone, read.stay, read.guardian) == ("", None, ELDERS[1].guardian)
+    item.birth_date = None
+    with pytest.raises(ValueError, match="a stored Elder lacks its birth_date"):
+        registry.ELDER_COLUMNS.read(item)
+
+
+def test_a_column_named_as_one_of_the_models_own_members_is_refused() -> None:
+    with pytest.raises(TypeError, match="the column 'count' hides the model's own"):
+
+        class CountedElderModel(MappedModel, stores=FieldColumns(Elder, renamed={"name": "count"})):
+            pass
