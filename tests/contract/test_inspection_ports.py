@@ -14,7 +14,7 @@ import pytest
 from careroute_synthetic.inspections import generate_inspections
 
 from careroute.adapters import memory_inspections as memory
-from careroute.adapters.dynamodb import inspection_repositories as dynamodb
+from careroute.adapters.dynamodb import inspections as inspection_table
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.access import Caller, Role
 from careroute.domain.errors import NotFoundError
@@ -68,10 +68,10 @@ def inspections_of(backend: Backend, pump: Any = None) -> InspectionBackend:
         )
     return InspectionBackend(
         backend,
-        dynamodb.DynamoInspectionTargets(),
-        dynamodb.DynamoInspectors(),
-        dynamodb.DynamoInspectionPlans(),
-        dynamodb.DynamoInspectionResults(),
+        inspection_table,
+        inspection_table,
+        inspection_table,
+        inspection_table,
         SqsJobs[InspectionPlanJob](pump.stack.queue_url("InspectionJobsQueue")),
         sqs_reader(pump, "InspectionJobsQueue", InspectionPlanJob),
     )

@@ -14,11 +14,7 @@ from careroute_synthetic.devices import generate_devices
 from careroute_synthetic.inspections import generate_inspections
 
 from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
-from careroute.adapters.dynamodb import devices
-from careroute.adapters.dynamodb.inspection_repositories import (
-    DynamoInspectionTargets,
-    DynamoInspectors,
-)
+from careroute.adapters.dynamodb import devices, inspections
 from careroute.domain.devices import DeviceKind
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.inspections import load_world
@@ -78,7 +74,7 @@ def planned_city(pump: EventPump, city: Registry) -> EventPump:
         return pump
     load_city(pump, city)
     world = generate_inspections(11, city.communities, as_of=TODAY)  # targets due
-    load_world(world, DynamoInspectionTargets(), DynamoInspectors())
+    load_world(world, inspections, inspections)
     pump.fire_schedule("PlannerFunction", nightly_tick_time(PLAN_DATE))
     pump.drain_queue("PlanJobsQueue")
     send_urgent_events(pump, city)

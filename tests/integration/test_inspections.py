@@ -14,10 +14,6 @@ from careroute_synthetic.inspections import generate_inspections
 
 from careroute.adapters.dynamodb import inspections as store
 from careroute.adapters.dynamodb import tickets
-from careroute.adapters.dynamodb.inspection_repositories import (
-    DynamoInspectionTargets,
-    DynamoInspectors,
-)
 from careroute.domain.errors import StorageError
 from careroute.domain.inspections import InspectionWorld, TargetKind
 from careroute.domain.tickets import TicketSource
@@ -38,7 +34,7 @@ def planned(session_pump: EventPump, small_city: Registry) -> tuple[EventPump, I
     before/after)."""
     load_city(session_pump, small_city)
     world = generate_inspections(11, small_city.communities, as_of=TODAY)
-    load_world(world, DynamoInspectionTargets(), DynamoInspectors())
+    load_world(world, store, store)
     fan_out = session_pump.fire_schedule(
         "InspectionPlannerFunction",
         nightly_tick_time(PLAN_DATE) - timedelta(hours=1),

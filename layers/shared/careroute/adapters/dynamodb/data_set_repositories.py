@@ -27,10 +27,6 @@ from careroute.adapters.dynamodb.bed_repositories import DynamoBeds, DynamoBedVi
 from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
 from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
 from careroute.adapters.dynamodb.hospitals import DynamoHospitals
-from careroute.adapters.dynamodb.inspection_repositories import (
-    DynamoInspectionTargets,
-    DynamoInspectors,
-)
 from careroute.adapters.dynamodb.meal_repositories import DynamoCanteens, DynamoMealOrders
 from careroute.adapters.dynamodb.order_repositories import DynamoOrders, DynamoProviders
 from careroute.service_layer.data_import import DataSetLoading, DataSets
@@ -38,8 +34,8 @@ from careroute.service_layer.data_import import DataSetLoading, DataSets
 
 def data_set_loading() -> DataSetLoading:
     return DataSetLoading(
-        targets=DynamoInspectionTargets(),
-        inspectors=DynamoInspectors(),
+        targets=inspections,
+        inspectors=inspections,
         devices=devices,
         providers=DynamoProviders(),
         canteens=DynamoCanteens(),
