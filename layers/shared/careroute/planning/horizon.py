@@ -25,6 +25,7 @@ Pure: no AWS, no clock.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -199,41 +200,92 @@ def plan_horizon(
     if not days:
         return HorizonPlan(first_day, last_day, (), {}, capacity)
     active = [e for e in elders if e.status is ElderStatus.ACTIVE or _met_at_stay(e, policy)]
-    spread = _assign(active, calendar, days, first_day, last_day, policy, capacity, None)
+    known = _Known(calendar, days, last_day, policy)
+    spread = _assign(active, known, first_day, capacity, None)
     level = sum(load.minutes for load in spread.loads.values()) / len(days)
-    return _assign(active, calendar, days, first_day, last_day, policy, capacity, level)
+    return _assign(active, known, first_day, capacity, level)
+
+
+_Queued = tuple[date, str, date, str, int, Elder]
+"""A visit waiting for its day: deadline, tier, last visit, elder id, occurrence, the elder."""
+
+
+class _Known:
+    """What one horizon's two passes ask again and again, worked out once: each visit's tier
+    and deadline, and the preferred and allowed days of a deadline. Both passes place the same
+    visits, mostly on the same days, and a tier's elders share a few deadlines."""
+
+    def __init__(
+        self, calendar: WorkCalendar, days: list[date], last_day: date, policy: Policy
+    ) -> None:
+        self.calendar, self.days, self.last_day, self.policy = calendar, days, last_day, policy
+        on_duty = calendar.with_duty()
+        self.calendar_of = {  # the days a tier's visits are made: duty days too for some
+            tier: on_duty if tier in policy.holiday_duty.tiers else calendar for tier in Tier
+        }
+        self._visits: dict[tuple[str, date, int], _Queued | None] = {}
+        self._windows: dict[tuple[Tier, date, date | None], tuple[list[date], ...]] = {}
+
+    def visit(self, elder: Elder, on: date, occurrence: int) -> _Queued | None:
+        """The elder's visit from `on` on, as queued; None when it falls due after the horizon
+        (or is a second visit in hospital). An occurrence after the first follows a visit
+        given to the day before `on`."""
+        key = (elder.elder_id, on, occurrence)
+        if key not in self._visits:
+            self._visits[key] = self._visit(elder, on, occurrence)
+        return self._visits[key]
+
+    def _visit(self, elder: Elder, on: date, occurrence: int) -> _Queued | None:
+        policy = self.policy
+        if elder.staying_at is not None:  # in hospital: the month's visit only, no cadence
+            if occurrence > 0 or elder.month_covered(on, policy.contacts.count_toward_monthly):
+                return None
+            tier = policy.tier_of(elder, on)
+            deadline = working_deadline(month_end(on), self.calendar, on)
+        else:
+            if occurrence > 0:
+                elder = replace(elder, last_visited_on=on - timedelta(days=1))
+            tier, rule = tier_deadline(elder, on, policy)
+            deadline = working_deadline(rule, self.calendar_of[tier], on)
+        if deadline > self.last_day:
+            return None
+        waited = elder.last_visited_on or date.min
+        return deadline, tier.value, waited, elder.elder_id, occurrence, elder
+
+    def windows(self, tier: Tier, deadline: date, after: date | None) -> tuple[list[date], ...]:
+        """(preferred, allowed) days of a `tier` visit due by `deadline` that comes after the
+        day `after` (None: any day); () when no day is open to it."""
+        key = (tier, deadline, after)
+        if key not in self._windows:
+            days = self.days if after is None else [day for day in self.days if day > after]
+            if tier not in self.policy.holiday_duty.tiers:
+                days = [day for day in days if not self.calendar.on_duty(day)]
+            rules = self.policy.tiers[tier]
+            found = _windows(days, deadline, rules.lookahead_days, rules.retry_days) if days else ()
+            self._windows[key] = found
+        return self._windows[key]
 
 
 def _assign(
     elders: list[Elder],
-    calendar: WorkCalendar,
-    days: list[date],
+    known: _Known,
     first_day: date,
-    last_day: date,
-    policy: Policy,
     capacity: DayCapacity,
     level: float | None,
 ) -> HorizonPlan:
-    loads = {day: DayLoad() for day in days}
+    policy = known.policy
+    loads = {day: DayLoad() for day in known.days}
     planned: list[PlannedVisit] = []
 
     def least_loaded(choices: list[date]) -> date:
         return _least_loaded(choices, loads)
 
     # Earliest deadline first, then the longest wait: the tightest visits choose first.
-    queue: list[tuple[date, str, date, str, int, Elder]] = []
+    queue: list[_Queued] = []
 
     def push(elder: Elder, on: date, occurrence: int) -> None:
-        tier = policy.tier_of(elder, on)
-        if elder.staying_at is not None:  # in hospital: the month's visit only, no cadence
-            if occurrence > 0 or elder.month_covered(on, policy.contacts.count_toward_monthly):
-                return
-            deadline = working_deadline(month_end(on), calendar, on)
-        else:
-            deadline = _deadline(elder, _days_of(tier, calendar, policy), on, policy)
-        if deadline <= last_day:
-            waited = elder.last_visited_on or date.min
-            heapq.heappush(queue, (deadline, tier.value, waited, elder.elder_id, occurrence, elder))
+        if (queued := known.visit(elder, on, occurrence)) is not None:
+            heapq.heappush(queue, queued)
 
     for elder in elders:
         push(elder, first_day, 0)
@@ -244,12 +296,9 @@ def _assign(
         cost = _cost(tier, policy, capacity)
         # A next occurrence comes after the visit before it, never on or before its day.
         after = elder.last_visited_on if occurrence > 0 else None
-        open_days = days if after is None else [day for day in days if day > after]
-        if tier not in policy.holiday_duty.tiers:
-            open_days = [day for day in open_days if not calendar.on_duty(day)]
-        if not open_days:
+        if not (found := known.windows(tier, deadline, after)):
             continue
-        preferred, allowed = _windows(open_days, deadline, rules.lookahead_days, rules.retry_days)
+        preferred, allowed = found
         if not preferred or (occurrence == 0 and (awaits_retry(elder) or elder.staying_at)):
             # A retry, a visit past its retry margin, or one in hospital (the elder may be
             # home again any day): every day waited is a try lost.
@@ -267,14 +316,14 @@ def _assign(
                 )
         loads[day].visits += 1
         loads[day].minutes += cost
-        days_after = sum(1 for later in allowed if later > day)
+        days_after = len(allowed) - bisect_right(allowed, day)  # `allowed` is in order
         planned.append(
             PlannedVisit(
                 elder, tier, day, max(deadline, first_day), occurrence, not fitted, days_after
             )
         )
-        push(replace(elder, last_visited_on=day), day + timedelta(days=1), occurrence + 1)
-    return HorizonPlan(first_day, last_day, tuple(planned), loads, capacity)
+        push(elder, day + timedelta(days=1), occurrence + 1)
+    return HorizonPlan(first_day, known.last_day, tuple(planned), loads, capacity)
 
 
 def pinned_full(plan: HorizonPlan, day: date, policy: Policy) -> bool:
@@ -309,12 +358,3 @@ def _at_level(
 def _met_at_stay(elder: Elder, policy: Policy) -> bool:
     """In hospital where the steward recorded, and the policy has stewards visit there."""
     return policy.stays.visit_in_hospital and elder.staying_at is not None
-
-
-def _days_of(tier: Tier, calendar: WorkCalendar, policy: Policy) -> WorkCalendar:
-    """The days a tier's visits are made: holiday duty days too for the tiers on duty."""
-    return calendar.with_duty() if tier in policy.holiday_duty.tiers else calendar
-
-
-def _deadline(elder: Elder, calendar: WorkCalendar, on: date, policy: Policy) -> date:
-    return working_deadline(tier_deadline(elder, on, policy)[1], calendar, on)
