@@ -1,0 +1,66 @@
+"""The cold-start set-up registers Powertools' event handler package without its `__init__`
+(which loads every resolver): what the package exports must still import, as the same
+objects, and the HTTP set-up must not load the resolvers it does not use."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+LAYER = Path(__file__).resolve().parents[2] / "layers" / "shared"
+
+
+def run_fresh(code: str) -> dict[str, object]:
+    """`code` run in a fresh interpreter after the cold-start set-up; its printed JSON."""
+    setup = (
+        f"import sys; sys.path.insert(0, {str(LAYER)!r})\n"
+        "from careroute.entrypoints import cold_start\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", setup + code], capture_output=True, text=True, check=True
+    )
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_the_http_set_up_loads_only_the_api_gateway_resolver() -> None:
+    loaded = run_fresh(
+        "import json, sys\n"
+        "import careroute.entrypoints.http_api\n"
+        "print(json.dumps({m: m in sys.modules for m in ("
+        "'aws_lambda_powertools.event_handler.api_gateway',"
+        "'aws_lambda_powertools.event_handler.appsync',"
+        "'aws_lambda_powertools.event_handler.bedrock_agent',"
+        "'aws_lambda_powertools.event_handler.vpc_lattice')}))"
+    )
+    assert loaded == {
+        "aws_lambda_powertools.event_handler.api_gateway": True,
+        "aws_lambda_powertools.event_handler.appsync": False,
+        "aws_lambda_powertools.event_handler.bedrock_agent": False,
+        "aws_lambda_powertools.event_handler.vpc_lattice": False,
+    }
+
+
+def test_every_name_the_package_exports_still_imports_as_the_same_object() -> None:
+    found = run_fresh(
+        "import json\n"
+        "import aws_lambda_powertools.event_handler as package\n"
+        "from aws_lambda_powertools.event_handler import Response, content_types\n"
+        "from aws_lambda_powertools.event_handler.api_gateway import Response as defined\n"
+        "before_init = 'AppSyncResolver' in vars(package)\n"
+        "from aws_lambda_powertools.event_handler import AppSyncResolver\n"
+        "from aws_lambda_powertools.event_handler.appsync import AppSyncResolver as appsync\n"
+        "print(json.dumps({'before_init': before_init,"
+        " 'same': Response is defined and AppSyncResolver is appsync,"
+        " 'exported': len(package.__all__),"
+        " 'missing': [n for n in package.__all__ if getattr(package, n, None) is None],"
+        " 'json': content_types.APPLICATION_JSON}))"
+    )
+    assert found == {
+        "before_init": False,
+        "same": True,
+        "exported": found["exported"],
+        "missing": [],
+        "json": "application/json",
+    }
+    assert isinstance(found["exported"], int) and found["exported"] >= 15
