@@ -148,6 +148,7 @@ def _discharge(run: Run, engine: Engine, day: date) -> int:
 def _fall_sick(run: Run, engine: Engine, day: date) -> set[str]:
     config = run.config
     sick_today: set[str] = set()
+    calls: list[Steward] = []
     for steward in run.city.stewards:
         sid = steward.steward_id
         if day in run.sick_days[sid]:
@@ -164,17 +165,45 @@ def _fall_sick(run: Run, engine: Engine, day: date) -> set[str]:
         run.leave[sid] |= days
         run.totals["sickness_spells"] += 1
         sick_today.add(sid)
-        status, payload = engine.set_leave(sid, sorted(run.leave[sid]))
-        if status != 200:
-            run.note(
-                f"PUT /stewards/{{id}}/leave answered {status}: sick days are not known to "
-                f"the planner ({error_text(payload)})"
-            )
-        # The queue's consumer re-plans the helpers within seconds of each sick call, long
-        # before the next call of the morning: a helper who calls in sick later hands on
-        # the cover its route then holds.
+        calls.append(steward)
+    district_of = {c.community_id: c.district_id for c in run.city.communities}
+    for batch in call_batches(calls, district_of):
+        for steward in batch:
+            _call_in_sick(run, engine, steward.steward_id)
         engine.solve()
     return sick_today
+
+
+def call_batches(calls: list[Steward], district_of: dict[str, str]) -> list[list[Steward]]:
+    """The morning's sick calls in the batches whose re-plans are solved together.
+
+    The queue's consumer re-plans the helpers within seconds of each call, long before the
+    next call: a later call finds the routes the earlier ones filled (and a helper who calls
+    in sick later hands on the cover its route then holds). A call reads and writes only its
+    own district (cover comes from the street, then the district's pool), so the k-th call
+    of every district can go out together and be solved as one batch, and each call still
+    finds every earlier call of its district solved. The first call of the morning goes
+    alone: it alone meets the discharges' re-plans not solved yet.
+    """
+    batches: list[list[Steward]] = [calls[:1]] if calls else []
+    seen: dict[str, int] = {}
+    for steward in calls[1:]:
+        district = district_of[steward.community_id]
+        turn = seen[district] = seen.get(district, 0) + 1
+        if turn == len(batches):
+            batches.append([])
+        batches[turn].append(steward)
+    return batches
+
+
+def _call_in_sick(run: Run, engine: Engine, steward_id: str) -> None:
+    """The steward's sick days go to the planner, which hands their urgent visits to helpers."""
+    status, payload = engine.set_leave(steward_id, sorted(run.leave[steward_id]))
+    if status != 200:
+        run.note(
+            f"PUT /stewards/{{id}}/leave answered {status}: sick days are not known to "
+            f"the planner ({error_text(payload)})"
+        )
 
 
 def _tally_plan(run: Run, route: dict[str, Any], day: date, stats: DayStats) -> None:
