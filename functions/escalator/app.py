@@ -18,7 +18,8 @@ from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.entrypoints.notification_setup import notices
 from careroute.messages.visits import EscalationTick
-from careroute.service_layer.tickets import Escalation, overdue_count, run_escalator
+from careroute.service_layer.ticket_escalation import Escalation, run_escalator
+from careroute.service_layer.tickets import overdue_count
 
 setup = handler_setup.with_policy()
 ports = Escalation(DynamoTickets(), DynamoStewards(), holidays_in_force(), notices())

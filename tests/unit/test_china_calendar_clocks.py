@@ -14,7 +14,7 @@ from careroute.planning.capacity import Assumptions, forecast
 from careroute.service_layer.pace import PaceReading, city_pace
 from careroute.service_layer.ports import HolidayCalendar
 from careroute.service_layer.responders import on_shift
-from careroute.service_layer.tickets import Escalation, hand_over_to_duty
+from careroute.service_layer.ticket_escalation import Escalation, hand_over_to_duty
 from tests.unit.test_ticket_duty import found_by
 
 POLICY = load_policy()

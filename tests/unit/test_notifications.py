@@ -29,7 +29,7 @@ from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Regi
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.incidents import IncidentHandling, escalate_unacknowledged, receive
 from careroute.service_layer.notifications import Notices, notify
-from careroute.service_layer.tickets import Escalation, run_escalator
+from careroute.service_layer.ticket_escalation import Escalation, run_escalator
 from tests.builders import a_finding_ticket, an_elder
 from tests.unit.conftest import STREET_TEN_AM
 from tests.unit.test_benefit_scan_and_leave import AT, BIRTHDAY, HOME

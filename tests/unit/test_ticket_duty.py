@@ -15,12 +15,8 @@ from careroute.domain.policy import PolicyError, load_policy, parse_policy
 from careroute.domain.ticket_duty import DutyRota, needs_duty_officer, steward_acts_in_time
 from careroute.domain.tickets import Level, Ticket, TicketStatus
 from careroute.domain.vocabulary import CHINA_TZ, Finding, FindingCategory, Registry, Severity
-from careroute.service_layer.tickets import (
-    Escalation,
-    Ticketing,
-    close_ticket,
-    run_escalator,
-)
+from careroute.service_layer.ticket_escalation import Escalation, run_escalator
+from careroute.service_layer.tickets import Ticketing, close_ticket
 from tests.builders import a_finding_ticket
 from tests.unit.conftest import STREET_AS_OF
 

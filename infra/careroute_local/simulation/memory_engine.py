@@ -61,13 +61,12 @@ from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import VisitProjection, project
 from careroute.service_layer.registry_import import RegistryLoading, import_registry
 from careroute.service_layer.route_view import RouteReading, steward_route
+from careroute.service_layer.ticket_escalation import Escalation, run_escalator
 from careroute.service_layer.tickets import (
-    Escalation,
     TicketFilter,
     Ticketing,
     close_ticket,
     list_tickets,
-    run_escalator,
     ticket_figures,
 )
 from careroute.service_layer.visits import VisitRecording, record_visit

@@ -8,17 +8,15 @@ steward on the tickets of their own community.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from careroute.domain.access import Caller, Role, can_read_scope, require_scope
 from careroute.domain.coverage import Scope, ScopeKind
-from careroute.domain.due import WorkCalendar
-from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.retries import RetryPolicy, unreachable_try
-from careroute.domain.ticket_duty import DutyRota, hand_over, needs_duty_officer
 from careroute.domain.tickets import (
     OpenCount,
     Ticket,
@@ -31,12 +29,10 @@ from careroute.domain.tickets import (
     tickets_for,
     unreachable_ticket,
 )
-from careroute.domain.vocabulary import Steward, VisitRecord
+from careroute.domain.vocabulary import VisitRecord
 from careroute.messages.tickets import TicketList, TicketRow
-from careroute.service_layer.notifications import Notices, Told, tell_overdue_tickets
 from careroute.service_layer.ports import (
     CoverageRepository,
-    HolidayCalendar,
     ScopeDirectory,
     StewardRepository,
     TicketRepository,
@@ -91,71 +87,6 @@ def escalate_overdue(tickets: TicketRepository, now: datetime) -> int:
         if after.level is not ticket.level and tickets.save_level(ticket, after, now):
             raised += 1
     return raised
-
-
-ALL_DAYS = frozenset(range(7))
-"""The weekdays off of a community with no steward: nobody there acts on its tickets."""
-
-
-@dataclass(frozen=True)
-class Escalation:
-    """The ports the escalator reads and writes: the tickets, and the stewards and holidays
-    that say whether a ticket's steward can still act on it in time."""
-
-    tickets: TicketRepository
-    stewards: StewardRepository
-    holidays: HolidayCalendar
-    notices: Notices | None = None
-    """Who is told of overdue tickets; None tells nobody (the memory simulation)."""
-
-
-@dataclass(frozen=True)
-class EscalatorRun:
-    handed_over: int
-    """Tickets handed to the duty officer before they were due."""
-    escalated: int
-    """Overdue tickets moved up a level."""
-    told: Told = field(default_factory=Told)
-    """Notices of overdue tickets sent (or failed) by this run."""
-
-
-def hand_over_to_duty(now: datetime, rota: DutyRota, ports: Escalation) -> int:
-    """Hand every open steward-level ticket due within the look-ahead whose steward will not
-    be at work before it is due (days off, holidays, leave, sick days) to the duty officer;
-    the count handed over. Safe to run twice (each update is conditional on the level read)."""
-    holidays, workdays = frozenset(ports.holidays.holidays()), ports.holidays.workdays()
-    stewards: dict[str, Steward | None] = {}
-    handed = 0
-    for ticket in ports.tickets.open_due_before(now + rota.look_ahead):
-        if ticket.community_id not in stewards:
-            stewards[ticket.community_id] = _steward_of(ports.stewards, ticket.community_id)
-        steward = stewards[ticket.community_id]
-        calendar = (
-            WorkCalendar.of(steward, holidays, workdays) if steward else WorkCalendar(ALL_DAYS)
-        )
-        if needs_duty_officer(ticket, calendar, now, rota) and ports.tickets.save_level(
-            ticket, hand_over(ticket, rota), now
-        ):
-            handed += 1
-    return handed
-
-
-def _steward_of(stewards: StewardRepository, community_id: str) -> Steward | None:
-    try:
-        return stewards.steward_of_community(community_id)
-    except NotFoundError:
-        return None
-
-
-def run_escalator(now: datetime, rota: DutyRota, ports: Escalation) -> EscalatorRun:
-    """The escalator's run: first the tickets no steward can reach in time go to the duty
-    officer, then the overdue ones move up, and whoever held and holds each is told."""
-    handed = hand_over_to_duty(now, rota, ports)
-    escalated = escalate_overdue(ports.tickets, now)
-    if ports.notices is None:
-        return EscalatorRun(handed, escalated)
-    told = tell_overdue_tickets(ports.tickets, ports.stewards, now, ports.notices)
-    return EscalatorRun(handed, escalated, told)
 
 
 def overdue_count(tickets: TicketRepository, now: datetime) -> int:
