@@ -42,6 +42,7 @@ from careroute.service_layer.visits import VisitRecording
 from careroute_local.pump import EventPump
 
 Job = TypeVar("Job", bound=BaseModel)
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ class Backend:
     @property
     def ticketing(self) -> Ticketing:
         return Ticketing(self.tickets, self.coverage, self.stewards, self.scopes)
+
+    def either(self, on_memory: Callable[[], A], on_dynamodb: Callable[[], A]) -> A:
+        """An adapter of this backend's kind, made now: `on_memory()`, or `on_dynamodb()` over
+        the tables this backend bound (and reset)."""
+        return on_memory() if self.name == "memory" else on_dynamodb()
 
     def holding(self, city: Registry) -> Backend:
         """This backend with `city`'s communities, stewards and elders saved in it."""

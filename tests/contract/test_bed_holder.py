@@ -22,7 +22,7 @@ from tests.contract.test_programme_ports import a_bed
 @pytest.fixture
 def beds(backend: Backend) -> BedRepository:
     """The beds' store of the backend (the DynamoDB one is reset with it)."""
-    return MemoryBeds() if backend.name == "memory" else DynamoBeds()
+    return backend.either(MemoryBeds, DynamoBeds)
 
 
 def test_the_store_keeps_one_open_bed_per_elder(beds: BedRepository) -> None:

@@ -27,7 +27,7 @@ RULES = ApprovalRules()
 @pytest.fixture
 def claims(backend: Backend) -> BenefitClaims:
     """The claims adapter of the backend (the DynamoDB one is reset with it)."""
-    return MemoryBenefitClaims() if backend.name == "memory" else DynamoBenefitClaims()
+    return backend.either(MemoryBenefitClaims, DynamoBenefitClaims)
 
 
 def test_a_claim_is_opened_once_read_back_whole_and_stepped_over_the_version_read(

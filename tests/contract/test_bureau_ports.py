@@ -27,7 +27,7 @@ def default_document() -> dict[str, Any]:
 
 def policy_store(backend: Backend) -> PolicyStore:
     """The backend's policy store (the tables are bound by the backend fixture)."""
-    return memory.MemoryPolicyStore() if backend.name == "memory" else DynamoPolicyStore()
+    return backend.either(memory.MemoryPolicyStore, DynamoPolicyStore)
 
 
 def test_the_policy_document_is_none_until_saved_then_read_back_and_replaced_whole(

@@ -35,7 +35,7 @@ CITY = Scope(ScopeKind.CITY, "all")
 
 
 def view_of(backend: Backend) -> CapacityView:
-    return MemoryCapacityView() if backend.name == "memory" else DynamoCapacityView()
+    return backend.either(MemoryCapacityView, DynamoCapacityView)
 
 
 @pytest.fixture(scope="module")

@@ -28,13 +28,9 @@ ADMIN = Caller("admin", Role.CITY_ADMIN, "")
 CITY = Scope(ScopeKind.CITY, "all")
 
 
-def store_of(backend: Backend) -> SeriesStore:
-    return MemorySeries() if backend.name == "memory" else DynamoSeries()
-
-
 @pytest.fixture
 def store(backend: Backend) -> SeriesStore:
-    return store_of(backend)
+    return backend.either(MemorySeries, DynamoSeries)
 
 
 def a_series(through: date, n: int) -> StoredSeries:
@@ -97,7 +93,7 @@ def test_the_stored_series_and_todays_counters_chart_what_the_visits_recount(
                   for c in small_city.communities}  # fmt: skip
         totals = registry_totals(small_city.elders, chains, TODAY, POLICY)
         backend.coverage.save_registry_totals(totals)
-        store = store_of(backend)
+        store: SeriesStore = backend.either(MemorySeries, DynamoSeries)
         visits = month_of_visits(small_city, TODAY)
         for visit in visits:
             backend.visits.save_visit_once(visit, visit.visit_id)

@@ -25,7 +25,7 @@ CENTRES = ["F0001", "F0002", "F0003"]
 @pytest.fixture
 def care(backend: Backend) -> DayCareBookings:
     """The day-care bookings of the same backend (the DynamoDB one is reset with it)."""
-    return MemoryDayCare() if backend.name == "memory" else DynamoDayCare()
+    return backend.either(MemoryDayCare, DynamoDayCare)
 
 
 def a_stay(n: int, centre: str, kind: CareKind, first: date, days: int = 1) -> DayCareBooking:

@@ -16,7 +16,7 @@ from tests.contract.conftest import Backend
 @pytest.fixture
 def hospitals(backend: Backend) -> HospitalDirectory:
     """The hospitals' adapter of the backend (the DynamoDB one is reset with it)."""
-    return MemoryHospitals() if backend.name == "memory" else DynamoHospitals()
+    return backend.either(MemoryHospitals, DynamoHospitals)
 
 
 def a_hospital(n: int, name: str) -> Hospital:

@@ -61,7 +61,7 @@ def backends(session_pump: Any, city: Registry, records: list[VisitRecord]) -> I
         backend.holding(city)
         for record in records:
             backend.visits.save_visit_once(record, "h")
-        view = MemoryMissesView() if backend.name == "memory" else DynamoMissesView()
+        view: MissesView = backend.either(MemoryMissesView, DynamoMissesView)
         yield Backing(
             backend.visits, MissesReading(backend.scopes, backend.elders, backend.visits), view
         )

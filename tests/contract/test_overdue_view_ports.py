@@ -29,13 +29,9 @@ POLICY = load_policy()
 CITY = Scope(ScopeKind.CITY, "all")
 
 
-def view_of(backend: Backend) -> OverdueView:
-    return MemoryOverdueView() if backend.name == "memory" else DynamoOverdueView()
-
-
 @pytest.fixture
 def view(backend: Backend) -> OverdueView:
-    return view_of(backend)
+    return backend.either(MemoryOverdueView, DynamoOverdueView)
 
 
 def an_entry(elder_id: str, community_id: str, deadline: date | None) -> DueEntry:
@@ -107,7 +103,7 @@ def test_the_views_overdue_list_is_the_full_computations_on_both_backends(
     answers = []
     for backend in (memory_backend(), dynamodb_backend(session_pump)):
         backend.holding(city)
-        view = view_of(backend)
+        view: OverdueView = backend.either(MemoryOverdueView, DynamoOverdueView)
         ports = OverdueReading(backend.scopes, backend.elders, view)
         full = OverdueReading(backend.scopes, backend.elders)
         ids = [c.community_id for c in city.communities]
