@@ -11,10 +11,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from careroute.domain.orders import ServiceType
 from careroute.domain.vocabulary import Category, ElderStatus, Outcome, Tier
 from careroute.messages.base import Message
-from careroute.messages.elder_body import ElderBody
 from careroute.messages.errors import ErrorDetail as ErrorDetail
 from careroute.messages.holidays import Holiday as Holiday
 from careroute.messages.holidays import HolidayCalendarAnswer as HolidayCalendarAnswer
@@ -244,14 +242,6 @@ class CloseTicketBody(Message):
 
     action: str = Field(min_length=1, max_length=500, description="What was done")
     result: str = Field(min_length=1, max_length=500, description="What came of it")
-
-
-class OrderBody(ElderBody):
-    service: ServiceType
-    service_date: date
-    window_start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
-    window_end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM local time")
-    self_paid: bool = False
 
 
 class CapacityHelp(Message):

@@ -29,7 +29,7 @@ from careroute.entrypoints.http_api import (
     created_responses,
     stored_once,
 )
-from careroute.messages.api import OrderBody
+from careroute.messages.orders import OrderBody
 from careroute.service_layer.orders import (
     OrderRequest,
     act,

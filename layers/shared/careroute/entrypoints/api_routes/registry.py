@@ -35,7 +35,6 @@ from careroute.messages.api import (
 from careroute.messages.elders import NewElder
 from careroute.messages.visits import ID_PATTERN
 from careroute.observability import logger
-from careroute.service_layer.beds_left_care import close_bed_of_departed
 from careroute.service_layer.elders import (
     add_elder,
     audit_log,
@@ -97,9 +96,10 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         policy, now = current_policy(api.policy), clock.now()
         changed = change_elder(caller(), community_id, elder_id, patch, now, elders, policy)
         if patch.status is not None:  # died or moved away: their home care bed closes
-            # Imported here: a departure is rare, and the bed adapters (with the orders' and
-            # the incidents' they import) are ~25 ms of the API's cold start.
+            # Imported here: a departure is rare, and the beds' adapters and rules (with the
+            # orders' and the incidents' they import) are ~30 ms of the API's cold start.
             from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
+            from careroute.service_layer.beds_left_care import close_bed_of_departed
 
             close_bed_of_departed(elder_id, patch.status, now, DynamoBeds())
         if patch.status is ElderStatus.ACTIVE and "status" in changed.changed:  # back home
