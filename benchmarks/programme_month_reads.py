@@ -49,18 +49,18 @@ def main() -> None:
     console = Console(stderr=True)
     city = generate_city(11, as_of=MONTH - timedelta(days=1), scale=1.0)
     with main_job.local_stack(log_level="WARNING"):
-        from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
+        from careroute.adapters.dynamodb import canteens as canteen_table
+        from careroute.adapters.dynamodb import service_facilities
         from careroute.adapters.dynamodb.day_care import DynamoDayCare
         from careroute.adapters.dynamodb.meal_bookings import DynamoMealBookings
-        from careroute.adapters.dynamodb.meal_repositories import DynamoCanteens
         from careroute.domain.day_care import CareKind, DayCareBooking, DayCarePolicy, centre_month
         from careroute.domain.meals import MealBooking, MealMode, canteen_months
         from careroute.planning.service_circle import FacilityKind
 
         load_canteens_and_facilities(city.communities)
-        canteens = DynamoCanteens().all_canteens()
+        canteens = canteen_table.all_canteens()
         centres = [
-            f for f in DynamoFacilities().all_facilities() if f.kind is FacilityKind.DAY_CARE
+            f for f in service_facilities.all_facilities() if f.kind is FacilityKind.DAY_CARE
         ]
         lunches, care = DynamoMealBookings(), DynamoDayCare()
         rng = random.Random(11)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from careroute.adapters.cached import CachedFacilities
-from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
+from careroute.adapters.dynamodb import service_facilities
 from careroute.adapters.dynamodb.day_care import DynamoDayCare
 from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes, DynamoStewards
 from careroute.domain import clock
@@ -44,7 +44,7 @@ from careroute.service_layer.visits import check_idempotency_key
 setup = handler_setup.with_policy()
 ports = DayCareKeeping(
     DynamoDayCare(),
-    CachedFacilities(DynamoFacilities()),  # the centres: kept in the container a few minutes
+    CachedFacilities(service_facilities),  # the centres: kept in the container a few minutes
     DynamoElders(),
     DynamoStewards(),
     DynamoScopes(),

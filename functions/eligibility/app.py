@@ -11,7 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
+from careroute.adapters.dynamodb import benefit_claims
 from careroute.adapters.dynamodb.repositories import benefit_scan
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
@@ -21,7 +21,7 @@ from careroute.messages.visits import EligibilityTick
 from careroute.service_layer.eligibility import scan
 
 setup = handler_setup.with_policy()
-ports = replace(benefit_scan(), notices=notices(), claims=DynamoBenefitClaims())
+ports = replace(benefit_scan(), notices=notices(), claims=benefit_claims)
 
 
 @event_entry

@@ -11,6 +11,7 @@ from typing import TypeVar
 from careroute.adapters import memory_incidents
 from careroute.adapters import memory_orders as memory
 from careroute.adapters.dynamodb import devices as device_table
+from careroute.adapters.dynamodb import home_services as home_service_table
 from careroute.adapters.dynamodb import incidents as incident_table
 from careroute.adapters.dynamodb import order_repositories as dynamodb
 from careroute.domain.vocabulary import Registry
@@ -57,9 +58,9 @@ def home_services_of(backend: Backend) -> HomeServices:
     return HomeServices(
         backend,
         dynamodb.DynamoOrders(),
-        dynamodb.DynamoProviders(),
-        dynamodb.DynamoDayPlans(),
-        dynamodb.DynamoQuota(),
+        home_service_table,
+        home_service_table,
+        home_service_table,
         incident_table,
         device_table,
     )

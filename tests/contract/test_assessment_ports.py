@@ -13,6 +13,7 @@ from careroute_synthetic.assessments import generate_assessments
 
 from careroute.adapters import memory_assessments as memory
 from careroute.adapters.dynamodb import assessment_repositories as dynamodb
+from careroute.adapters.dynamodb import assessments as assessment_table
 from careroute.adapters.memory import MemoryElders
 from careroute.domain.access import Caller, Role
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, RequestStatus
@@ -57,9 +58,9 @@ def assessments_of(backend: Backend) -> AssessmentBackend:
         )
     return AssessmentBackend(
         backend,
-        dynamodb.DynamoAssessors(),
+        assessment_table,
         dynamodb.DynamoAssessmentRequests(),
-        dynamodb.DynamoAssessorRoutes(),
+        assessment_table,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
+from careroute.adapters.dynamodb import home_care_beds
 from careroute.adapters.memory_beds import MemoryBeds
 from careroute.domain.beds import BedAction, step
 from careroute.domain.errors import ConflictError
@@ -22,7 +22,7 @@ from tests.contract.test_programme_ports import a_bed
 @pytest.fixture
 def beds(backend: Backend) -> BedRepository:
     """The beds' store of the backend (the DynamoDB one is reset with it)."""
-    return backend.either(MemoryBeds, DynamoBeds)
+    return backend.either(MemoryBeds, lambda: home_care_beds)
 
 
 def test_the_store_keeps_one_open_bed_per_elder(beds: BedRepository) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
+from careroute.adapters.dynamodb import benefit_claims
 from careroute.adapters.memory_benefits import MemoryBenefitClaims
 from careroute.domain.beds import Subsistence
 from careroute.domain.benefits import ApprovalRules, ClaimStep, StepKind, notified_claim, take_step
@@ -27,7 +27,7 @@ RULES = ApprovalRules()
 @pytest.fixture
 def claims(backend: Backend) -> BenefitClaims:
     """The claims adapter of the backend (the DynamoDB one is reset with it)."""
-    return backend.either(MemoryBenefitClaims, DynamoBenefitClaims)
+    return backend.either(MemoryBenefitClaims, lambda: benefit_claims)
 
 
 def test_a_claim_is_opened_once_read_back_whole_and_stepped_over_the_version_read(

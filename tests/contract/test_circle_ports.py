@@ -13,6 +13,7 @@ import pytest
 
 from careroute.adapters import memory_circle
 from careroute.adapters.dynamodb import circle_repositories as dynamodb
+from careroute.adapters.dynamodb import service_facilities
 from careroute.adapters.dynamodb.circle_rows import DynamoCircleRows
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import Scope, ScopeKind
@@ -55,7 +56,7 @@ def circle_of(backend: Backend) -> CircleBackend:
             memory_circle.MemoryCircleRows(),
         )
     return CircleBackend(
-        backend, dynamodb.DynamoFacilities(), dynamodb.DynamoCircleCounts(), DynamoCircleRows()
+        backend, service_facilities, dynamodb.DynamoCircleCounts(), DynamoCircleRows()
     )
 
 

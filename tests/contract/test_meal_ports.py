@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from careroute.adapters import memory_meals
+from careroute.adapters.dynamodb import canteens as canteen_table
+from careroute.adapters.dynamodb import meal_orders as meal_order_table
 from careroute.adapters.dynamodb import meal_repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.access import Caller, Role
@@ -62,8 +64,8 @@ def meals(backend: Backend, request: pytest.FixtureRequest) -> MealBackend:
     pump = request.getfixturevalue("session_pump")
     return MealBackend(
         backend,
-        dynamodb.DynamoCanteens(),
-        dynamodb.DynamoMealOrders(),
+        canteen_table,
+        meal_order_table,
         dynamodb.DynamoMealRoutes(),
         SqsJobs[MealPlanJob](pump.stack.queue_url("MealJobsQueue")),
         sqs_reader(pump, "MealJobsQueue", MealPlanJob),

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from careroute.adapters import memory_beds, memory_meals
-from careroute.adapters.dynamodb import bed_repositories, meal_repositories
+from careroute.adapters.dynamodb import home_care_beds, meal_orders
 from careroute.adapters.dynamodb.day_care import DynamoDayCare
 from careroute.adapters.dynamodb.meal_bookings import DynamoMealBookings
 from careroute.adapters.memory_day_care import MemoryDayCare
@@ -55,9 +55,8 @@ def programmes(backend: Backend) -> Programmes:
             MemoryMealBookings(orders), orders, MemoryDayCare(),
         )  # fmt: skip
     return Programmes(
-        bed_repositories.DynamoBeds(), bed_repositories.DynamoBedVisits(),
-        bed_repositories.DynamoBedRoutes(), DynamoMealBookings(),
-        meal_repositories.DynamoMealOrders(), DynamoDayCare(),
+        home_care_beds, home_care_beds, home_care_beds, DynamoMealBookings(), meal_orders,
+        DynamoDayCare(),
     )  # fmt: skip
 
 

@@ -13,11 +13,8 @@ from typing import Any
 import pytest
 from careroute_synthetic.assessments import generate_assessments
 
-from careroute.adapters.dynamodb import history, registry
-from careroute.adapters.dynamodb.assessment_repositories import (
-    DynamoAssessmentRequests,
-    DynamoAssessors,
-)
+from careroute.adapters.dynamodb import assessments, history, registry
+from careroute.adapters.dynamodb.assessment_repositories import DynamoAssessmentRequests
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest
 from careroute.domain.elder_history import Kind
 from careroute.domain.vocabulary import Category, Registry
@@ -40,7 +37,7 @@ def planned(loaded_stack: EventPump, small_city: Registry) -> tuple[EventPump, A
     requests = tuple(sorted(requests, key=lambda r: r.request_id))
     due = tuple(replace(r, deadline=PLAN_DATE) for r in requests[:2])  # mandatory tomorrow
     requests = due + requests[2:]
-    load_world(assessors, requests, DynamoAssessors(), DynamoAssessmentRequests())
+    load_world(assessors, requests, assessments, DynamoAssessmentRequests())
     summary = loaded_stack.fire_schedule(
         "AssessmentPlannerFunction",
         nightly_tick_time(PLAN_DATE) - timedelta(hours=2),

@@ -1,30 +1,21 @@
-"""The needs-assessment ports on DynamoDB: thin classes over the assessments table (whose
-result transaction also grades the elder in the registry and writes their history), and the
-ports of each assessment use case built from them, once per container. The tables must be
-bound first (`bind_tables`, at cold start)."""
+"""The needs-assessment ports on DynamoDB: the assessments table, whose module serves the
+assessors and routes ports itself, and the requests' through a class (whose result
+transaction also grades the elder in the registry and writes their history), and the ports
+of each assessment use case built from them, once per container. The tables must be bound
+first (`bind_tables`, at cold start)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-from typing import Any
 
 from careroute.adapters.dynamodb import assessments
 from careroute.adapters.dynamodb.repositories import PORTS
 from careroute.adapters.wiring import Adapters, wired
-from careroute.domain.assessments import AssessmentRequest, Assessor
+from careroute.domain.assessments import AssessmentRequest
 from careroute.domain.vocabulary import Elder
 from careroute.service_layer.assessment_planning import AssessmentPlanning
 from careroute.service_layer.assessments import Assessing
 from careroute.service_layer.ports import Grading
-
-
-class DynamoAssessors:
-    def save_assessors(self, assessors: Iterable[Assessor]) -> int:
-        return assessments.save_assessors(assessors)
-
-    def assessors_of(self, district_id: str) -> list[Assessor]:
-        return assessments.assessors_of(district_id)
 
 
 class DynamoAssessmentRequests:
@@ -51,19 +42,12 @@ class DynamoAssessmentRequests:
         )  # fmt: skip
 
 
-class DynamoAssessorRoutes:
-    def save_route(self, document: dict[str, Any], now: datetime) -> None:
-        assessments.save_route(document, now)
-
-    def get_route(self, assessor_id: str, day: date) -> dict[str, Any] | None:
-        return assessments.get_route(assessor_id, day)
-
-
 ASSESSMENT_PORTS: Adapters = {
     **PORTS,
-    "assessors": DynamoAssessors,
+    # the assessments' table module: its functions are the assessors' and routes' methods
+    "assessors": lambda: assessments,
     "requests": DynamoAssessmentRequests,
-    "routes": DynamoAssessorRoutes,
+    "routes": lambda: assessments,
 }
 """The registry's adapters and the assessments' (whose routes are the assessors'), by port name."""
 

@@ -1,11 +1,11 @@
-"""The 15-minute service circle's ports on DynamoDB: the service-facilities table, the daily
-counts (`circle#SCOPE` items of the coverage table) and rows (`circle_rows`), and the ports
-of each circle use case built from them, once per container. The tables must be bound
-first (`bind_tables`)."""
+"""The 15-minute service circle's ports on DynamoDB: the service-facilities table (whose
+module serves its port itself), the daily counts (`circle#SCOPE` items of the coverage
+table) and rows (`circle_rows`), and the ports of each circle use case built from them, once
+per container. The tables must be bound first (`bind_tables`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 
 from careroute.adapters.cached import CachedFacilities
@@ -13,17 +13,8 @@ from careroute.adapters.dynamodb import circle_counts, service_facilities
 from careroute.adapters.dynamodb.circle_rows import DynamoCircleRows
 from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes
 from careroute.domain.coverage import Scope
-from careroute.planning.service_circle import Facility
 from careroute.service_layer.ports import CircleCount
 from careroute.service_layer.service_circle import CircleCounting, CircleReading
-
-
-class DynamoFacilities:
-    def replace_facilities(self, facilities: Iterable[Facility]) -> int:
-        return service_facilities.replace_facilities(facilities)
-
-    def all_facilities(self) -> list[Facility]:
-        return service_facilities.all_facilities()
 
 
 class DynamoCircleCounts:
@@ -41,7 +32,7 @@ class DynamoCircleCounts:
 def circle_counting() -> CircleCounting:
     """The ports of the daily count, on DynamoDB (the facilities as stored now)."""
     return CircleCounting(
-        facilities=DynamoFacilities(), counts=DynamoCircleCounts(), rows=DynamoCircleRows()
+        facilities=service_facilities, counts=DynamoCircleCounts(), rows=DynamoCircleRows()
     )
 
 
@@ -49,7 +40,7 @@ def circle_reading() -> CircleReading:
     """The ports of officials' circle reads, on DynamoDB, with the facilities kept in the
     container for a few minutes."""
     return CircleReading(
-        facilities=CachedFacilities(DynamoFacilities()),
+        facilities=CachedFacilities(service_facilities),
         elders=DynamoElders(),
         scopes=DynamoScopes(),
         counts=DynamoCircleCounts(),

@@ -19,16 +19,9 @@ from careroute.adapters.dynamodb import (
     meal_orders,
     service_facilities,
 )
-from careroute.adapters.dynamodb.assessment_repositories import (
-    DynamoAssessmentRequests,
-    DynamoAssessors,
-)
-from careroute.adapters.dynamodb.bed_repositories import DynamoBeds, DynamoBedVisits
-from careroute.adapters.dynamodb.benefit_repositories import DynamoBenefitClaims
-from careroute.adapters.dynamodb.circle_repositories import DynamoFacilities
+from careroute.adapters.dynamodb.assessment_repositories import DynamoAssessmentRequests
 from careroute.adapters.dynamodb.hospitals import DynamoHospitals
-from careroute.adapters.dynamodb.meal_repositories import DynamoCanteens, DynamoMealOrders
-from careroute.adapters.dynamodb.order_repositories import DynamoOrders, DynamoProviders
+from careroute.adapters.dynamodb.order_repositories import DynamoOrders
 from careroute.service_layer.data_import import DataSetLoading, DataSets
 
 
@@ -37,17 +30,17 @@ def data_set_loading() -> DataSetLoading:
         targets=inspections,
         inspectors=inspections,
         devices=devices,
-        providers=DynamoProviders(),
-        canteens=DynamoCanteens(),
-        meal_orders=DynamoMealOrders(),
-        assessors=DynamoAssessors(),
+        providers=home_services,
+        canteens=canteens,
+        meal_orders=meal_orders,
+        assessors=assessments,
         requests=DynamoAssessmentRequests(),
-        facilities=DynamoFacilities(),
-        beds=DynamoBeds(),
-        bed_visits=DynamoBedVisits(),
+        facilities=service_facilities,
+        beds=home_care_beds,
+        bed_visits=home_care_beds,
         meal_bookings=meal_bookings.DynamoMealBookings(),
         day_care=day_care.DynamoDayCare(),
-        claims=DynamoBenefitClaims(),
+        claims=benefit_claims,
         orders=DynamoOrders(),
         hospitals=DynamoHospitals(),
     )

@@ -190,11 +190,13 @@ def save_bed(before: HomeCareBed, after: HomeCareBed) -> bool:
 
 
 def beds_of_district(district_id: str) -> list[HomeCareBed]:
+    """The district's beds by bed id."""
     with storage_errors("list a district's beds"):
         items = HomeCareBedModel.by_district.query(
             district_id, HomeCareBedModel.district_sort.startswith("bed#")
         )
-        return [bed_from(json.loads(item.document)) for item in items]
+        beds = [bed_from(json.loads(item.document)) for item in items]
+    return sorted(beds, key=lambda b: b.bed_id)
 
 
 def import_beds(beds: Iterable[HomeCareBed]) -> int:

@@ -1,10 +1,10 @@
-"""The meal ports on DynamoDB (and SQS): thin classes over the canteens, meal orders and meal
-routes tables and the meal-job queue, and the ports of each meal use case built from them,
-once per container. The tables must be bound first (`bind_tables`, at cold start)."""
+"""The meal ports on DynamoDB (and SQS): the canteens and meal orders tables (whose modules
+serve their ports themselves), a class over the meal routes table, the meal-job queue, and
+the ports of each meal use case built from them, once per container. The tables must be
+bound first (`bind_tables`, at cold start)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from careroute.adapters.dynamodb import canteens, meal_orders, meal_routes
@@ -12,26 +12,9 @@ from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.dynamodb.repositories import PORTS
 from careroute.adapters.wiring import Adapters, wired
 from careroute.messages.meals import MealPlanJob
-from careroute.planning.meals import Canteen, MealOrder
 from careroute.service_layer.meal_planning import CanteenDayPlanning
 from careroute.service_layer.meals import MealFanOut, MealRouteReading
 from careroute.service_layer.ports import CanteenDayRoutes
-
-
-class DynamoCanteens:
-    def replace_canteens(self, stored: Iterable[Canteen]) -> int:
-        return canteens.replace_canteens(stored)
-
-    def all_canteens(self) -> list[Canteen]:
-        return canteens.all_canteens()
-
-
-class DynamoMealOrders:
-    def save_orders(self, day: date, orders: Iterable[MealOrder]) -> int:
-        return meal_orders.save_orders(day, orders)
-
-    def orders_of(self, canteen_id: str, day: date) -> tuple[MealOrder, ...]:
-        return meal_orders.orders_of(canteen_id, day)
 
 
 class DynamoMealRoutes:
@@ -55,8 +38,9 @@ class DynamoMealRoutes:
 
 MEAL_PORTS: Adapters = {
     **PORTS,
-    "canteens": DynamoCanteens,
-    "orders": DynamoMealOrders,
+    # the canteens' and meal orders' table modules: their functions are the ports' methods
+    "canteens": lambda: canteens,
+    "orders": lambda: meal_orders,
     "routes": DynamoMealRoutes,
 }
 """The registry's adapters and the meals' (whose orders and routes are the canteens'), by

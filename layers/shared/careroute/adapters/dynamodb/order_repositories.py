@@ -1,7 +1,8 @@
-"""The home-service ports on DynamoDB: thin classes over the orders and home-services tables,
-and the ports of the order, urgent-responder and incident use cases built from them (with the
-incidents and devices tables, whose modules serve their ports themselves, and the registry's
-adapters), once per container; the dispatcher's are built in `dispatch_repositories`.
+"""The home-service ports on DynamoDB: a class over the orders table, the home-services
+table (whose module serves the providers, day plans and quota ports itself), and the ports of
+the order, urgent-responder and incident use cases built from them (with the incidents and
+devices tables, whose modules serve their ports themselves too, and the registry's adapters),
+once per container; the dispatcher's are built in `dispatch_repositories`.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`).
 """
@@ -17,7 +18,6 @@ from careroute.adapters.dynamodb.repositories import PORTS
 from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.order_history import OrderHistory
 from careroute.domain.orders import Order, OrderEvent
-from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
 from careroute.planning.provider_day import DayPlan
 from careroute.service_layer.orders import OrderTaking
 from careroute.service_layer.ports import Placement
@@ -75,36 +75,6 @@ class DynamoOrders:
             yield OrderHistory(order, tuple(orders.events_of(order.order_id)))
 
 
-class DynamoProviders:
-    def save_market(self, market: ServiceMarket) -> int:
-        return home_services.save_market(market)
-
-    def providers_of(self, district_id: str) -> list[Provider]:
-        return home_services.providers_of(district_id)
-
-    def workers_of(self, provider_id: str) -> list[ServiceWorker]:
-        return home_services.workers_of(provider_id)
-
-    def is_pilot(self, community_id: str) -> bool:
-        return home_services.is_pilot(community_id)
-
-
-class DynamoDayPlans:
-    def get_plan(self, provider_id: str, day: date) -> DayPlan:
-        return home_services.get_plan(provider_id, day)
-
-    def replace_plan(self, plan: DayPlan) -> bool:
-        return home_services.replace_plan(plan)
-
-
-class DynamoQuota:
-    def used_minutes(self, elder_id: str, month: str) -> int:
-        return home_services.used_minutes(elder_id, month)
-
-    def used_by(self, keys: Iterable[tuple[str, str]]) -> int:
-        return home_services.used_by(keys)
-
-
 def responding() -> Responding:
     """The ports of finding an urgent responder and changing their day, on DynamoDB (the
     directory read from them is kept a container minute)."""
@@ -116,10 +86,11 @@ def responding() -> Responding:
 ORDER_PORTS: Adapters = {
     **PORTS,
     "orders": DynamoOrders,
-    "providers": DynamoProviders,
-    "plans": DynamoDayPlans,
-    "quota": DynamoQuota,
-    # the incidents' and devices' table modules: their functions are the ports' methods
+    # the home services', incidents' and devices' table modules: their functions are the
+    # ports' methods
+    "providers": lambda: home_services,
+    "plans": lambda: home_services,
+    "quota": lambda: home_services,
     "incidents": lambda: incidents,
     "devices": lambda: devices,
     "responding": responding,

@@ -98,10 +98,10 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         if patch.status is not None:  # died or moved away: their home care bed closes
             # Imported here: a departure is rare, and the beds' adapters and rules (with the
             # orders' and the incidents' they import) are ~30 ms of the API's cold start.
-            from careroute.adapters.dynamodb.bed_repositories import DynamoBeds
+            from careroute.adapters.dynamodb import home_care_beds
             from careroute.service_layer.beds_left_care import close_bed_of_departed
 
-            close_bed_of_departed(elder_id, patch.status, now, DynamoBeds())
+            close_bed_of_departed(elder_id, patch.status, now, home_care_beds)
         if patch.status is ElderStatus.ACTIVE and "status" in changed.changed:  # back home
             run_id = app.lambda_context.aws_request_id
             from careroute.service_layer.planning import replan_for_return

@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
-from careroute.adapters.dynamodb.bed_repositories import DynamoBedVisits
+from careroute.adapters.dynamodb import home_care_beds
 from careroute.adapters.dynamodb.order_repositories import DynamoOrders
 from careroute.adapters.dynamodb.repositories import DynamoCommunities, DynamoScopes
 from careroute.domain.access import Caller
@@ -20,7 +20,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 def add_routes(app: APIGatewayHttpResolver, caller: Callable[[], Caller]) -> None:
-    ports = HourKeeping(DynamoOrders(), DynamoBedVisits(), DynamoCommunities(), DynamoScopes())
+    ports = HourKeeping(DynamoOrders(), home_care_beds, DynamoCommunities(), DynamoScopes())
     route = Routes(app, "service hours")
 
     @route("GET", "/oversight/service-hours", errors=INPUT_ERRORS)
