@@ -239,9 +239,11 @@ class MemoryElders:
 
 
 def _as_read(state: _ElderState) -> Elder:
-    """The elder as a read returns it: the failed attempt only if since the last visit."""
+    """The elder as a read returns it: the failed attempt only if since the last visit. The
+    stored elder holds none (the attempt is kept beside it), so without one it is returned
+    as it is: it cannot be changed, and most elders read have no failed attempt pending."""
     attempt = attempt_since_visit(state.attempt_at, state.elder.last_visited_on)
-    return replace(state.elder, last_attempt_at=attempt)
+    return state.elder if attempt is None else replace(state.elder, last_attempt_at=attempt)
 
 
 def _later(new: _Ordered, stored: _Ordered | None) -> bool:
