@@ -14,7 +14,7 @@ from careroute.adapters.dynamodb.repositories import capacity_reading
 from careroute.domain.coverage import Scope
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
-from careroute.entrypoints.api_routes.capacity import report
+from careroute.entrypoints.api_routes.capacity_report import report
 from careroute.planning.capacity import Assumptions
 from careroute.service_layer.capacity import capacity_forecast
 from careroute_local.cli import main

@@ -1,11 +1,17 @@
-"""The cold-start set-up registers Powertools' event handler package without its `__init__`
+"""What a function's cold start leaves out must stay out, and still work when used.
+
+The cold-start set-up registers Powertools' event handler package without its `__init__`
 (which loads every resolver): what the package exports must still import, as the same
-objects, and the HTTP set-up must not load the resolvers it does not use."""
+objects, and the HTTP set-up must not load the resolvers it does not use. The API function's
+capacity route loads the forecast where it is read."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from careroute.entrypoints.api_routes.capacity import DEFAULT_ATTEMPT_SUCCESS
+from careroute.planning.capacity import Assumptions
 
 LAYER = Path(__file__).resolve().parents[2] / "layers" / "shared"
 
@@ -64,3 +70,20 @@ def test_every_name_the_package_exports_still_imports_as_the_same_object() -> No
         "json": "application/json",
     }
     assert isinstance(found["exported"], int) and found["exported"] >= 15
+
+
+def test_the_capacity_route_loads_the_forecast_only_where_it_is_read() -> None:
+    loaded = run_fresh(
+        "import json, sys\n"
+        "import careroute.entrypoints.api_routes.capacity\n"
+        "print(json.dumps({m: m in sys.modules for m in ("
+        "'careroute.planning.capacity', 'careroute.entrypoints.api_routes.capacity_report')}))"
+    )
+    assert loaded == {
+        "careroute.planning.capacity": False,
+        "careroute.entrypoints.api_routes.capacity_report": False,
+    }
+
+
+def test_the_capacity_routes_default_is_the_forecasts() -> None:
+    assert Assumptions().attempt_success == DEFAULT_ATTEMPT_SUCCESS
