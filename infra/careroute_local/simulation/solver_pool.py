@@ -11,10 +11,15 @@ by job in the order the jobs were sent: the same stores as solving them one afte
 Jobs for the same community and day (two sick neighbours of one morning both handing it
 cover) are solved by one worker in their order, so the second reads the route the first
 wrote, as it would one after the other: solved apart, the second overwrote the first's cover.
+
+Before the fork every object of this process goes to the collector's permanent generation
+(`gc.freeze`): a worker's collections then never walk the inherited stores, which would cost
+it the time of the walk and a private copy of every page they touch.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +34,9 @@ from careroute.service_layer.ports.visits import DayMark
 
 MIN_JOBS_PER_WORKER = 2
 """Fewer jobs than this per worker are solved in this process (a fork costs more)."""
+CHUNKS_PER_WORKER = 64
+"""A batch goes to the workers in about this many chunks each: small enough that the last
+chunk of one worker does not keep the other idle for long (a nightly job takes ~0.07 s)."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +91,15 @@ def solve_all(
         same_route[(job.community_id, job.plan_date)].append(index)
     groups = list(same_route.values())
     _inherited = (policy, ports)
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(groups) // (workers * 8))
+            chunk = max(1, len(groups) // (workers * CHUNKS_PER_WORKER))
             solved = pool.map(
                 _solve_inherited, [[jobs[i] for i in group] for group in groups], chunksize=chunk
             )
     finally:
+        gc.unfreeze()
         _inherited = None
     by_index = {
         i: result
