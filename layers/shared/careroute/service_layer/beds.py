@@ -39,7 +39,6 @@ from careroute.domain.fingerprints import fingerprint_of
 from careroute.domain.providers import Provider
 from careroute.domain.scope_ids import elder_scope_ids, scope_ids
 from careroute.domain.vocabulary import ElderStatus, china_date
-from careroute.service_layer.elders import require_official_of
 from careroute.service_layer.month_param import month_days
 from careroute.service_layer.ports import (
     CommunityRepository,
@@ -49,7 +48,7 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.ports.beds import BedRepository, BedRoutes, BedVisitRepository
 from careroute.service_layer.replays import Replayable, stored_before
-from careroute.service_layer.scope_access import districts_in, readable_scope
+from careroute.service_layer.scope_access import districts_in, readable_scope, require_official_of
 from careroute.service_layer.views import json_fields
 
 HISTORY_DAYS = 62

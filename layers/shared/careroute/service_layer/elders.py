@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypedDict
 
-from careroute.domain.access import Caller, Role, require_scope
-from careroute.domain.coverage import Scope, ScopeKind
+from careroute.domain.access import Caller, Role
 from careroute.domain.elder_fields import ELDER_FIELDS, with_fields
 from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
@@ -64,6 +63,7 @@ from careroute.service_layer.ports import (
     StewardRepository,
 )
 from careroute.service_layer.registry_totals import move_totals
+from careroute.service_layer.scope_access import require_official_of
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,6 @@ def actor(who: Caller) -> Actor:
 def read_entry(who: Caller, at: datetime, what: str, elder_ids: list[str]) -> Entry:
     """The audit record of `who` being shown the personal data of `elder_ids` (ids only)."""
     return Entry(Kind.READ, at, actor(who), what, elder_ids=tuple(elder_ids))
-
-
-def require_official_of(who: Caller, community_id: str, scopes: ScopeDirectory) -> None:
-    """City admin, or a street/district official whose scope contains the community."""
-    where = Scope(ScopeKind.COMMUNITY, community_id)
-    require_scope(who, where, scopes.ancestors(where))
 
 
 def may_read_community(who: Caller, community_id: str, ports: ElderRegistry) -> bool:

@@ -23,6 +23,12 @@ def parse_scope(text: str) -> Scope:
         raise ValidationError(str(exc)) from exc
 
 
+def require_official_of(who: Caller, community_id: str, scopes: ScopeDirectory) -> None:
+    """City admin, or a street/district official whose scope contains the community."""
+    where = Scope(ScopeKind.COMMUNITY, community_id)
+    require_scope(who, where, scopes.ancestors(where))
+
+
 def readable_scope(who: Caller, text: str, scopes: ScopeDirectory) -> Scope:
     """The scope, if the caller may read it (their own or one inside it)."""
     scope = parse_scope(text)
