@@ -13,9 +13,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from careroute.adapters.cached import CachedFacilities
-from careroute.adapters.dynamodb import service_facilities
+from careroute.adapters.dynamodb import registry, scopes, service_facilities
 from careroute.adapters.dynamodb.day_care import DynamoDayCare
-from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes, DynamoStewards
+from careroute.adapters.dynamodb.repositories import DynamoElders
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
@@ -46,8 +46,8 @@ ports = DayCareKeeping(
     DynamoDayCare(),
     CachedFacilities(service_facilities),  # the centres: kept in the container a few minutes
     DynamoElders(),
-    DynamoStewards(),
-    DynamoScopes(),
+    registry,
+    scopes,
 )
 app, caller, route = area_api("day care")
 DayQuery = Annotated[date, Query(description="YYYY-MM-DD")]

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from careroute.adapters.dynamodb import canteens
+from careroute.adapters.dynamodb import canteens, registry, scopes
 from careroute.adapters.dynamodb.meal_bookings import DynamoMealBookings
 from careroute.adapters.dynamodb.meal_repositories import meal_route_reading
-from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes, DynamoStewards
+from careroute.adapters.dynamodb.repositories import DynamoElders
 from careroute.domain import clock
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.http_api import (
@@ -41,9 +41,7 @@ from careroute.service_layer.meals import canteen_routes
 
 setup = handler_setup.with_policy()
 ports = meal_route_reading()
-booking = LunchBooking(
-    DynamoMealBookings(), canteens, DynamoElders(), DynamoStewards(), DynamoScopes()
-)
+booking = LunchBooking(DynamoMealBookings(), canteens, DynamoElders(), registry, scopes)
 app, caller, route = area_api("meals")
 
 

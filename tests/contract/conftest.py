@@ -15,7 +15,14 @@ import pytest
 from pydantic import BaseModel
 
 from careroute.adapters import memory, memory_visits
-from careroute.adapters.dynamodb import bind_tables
+from careroute.adapters.dynamodb import (
+    bind_tables,
+    coverage,
+    overflow_marks,
+    registry,
+    routes,
+    scopes,
+)
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.domain.vocabulary import Registry
@@ -156,17 +163,17 @@ def dynamodb_backend(pump: EventPump) -> Backend:
     bind_tables(settings)
     return Backend(
         "dynamodb",
-        communities=dynamodb.DynamoCommunities(),
-        stewards=dynamodb.DynamoStewards(),
+        communities=registry,
+        stewards=registry,
         elders=dynamodb.DynamoElders(),
-        routes=dynamodb.DynamoRoutes(),
+        routes=routes,
         visits=dynamodb.DynamoVisits(),
         tickets=dynamodb.DynamoTickets(),
-        coverage=dynamodb.DynamoCoverage(),
-        overflow=dynamodb.DynamoOverflowMarks(),
+        coverage=coverage,
+        overflow=overflow_marks,
         holidays=dynamodb.DynamoHolidays(),
         plan_jobs=SqsJobs[PlanJob](settings.plan_jobs_queue_url),
-        scopes=dynamodb.DynamoScopes(),
+        scopes=scopes,
         audit=dynamodb.DynamoReadAudit(),
         queued=sqs_reader(pump, "PlanJobsQueue"),
     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb import registry, scopes
 from careroute.adapters.dynamodb.overdue_view import DynamoOverdueView
-from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes
+from careroute.adapters.dynamodb.repositories import DynamoElders
 from careroute.adapters.dynamodb.visits import save_visit_once
 from careroute.domain.coverage import Scope
 from careroute.domain.policy import load_policy
@@ -45,7 +45,7 @@ def test_the_nightly_view_answers_as_every_elder_and_a_visit_clears_its_elder(
     ids = [c.community_id for c in small_city.communities]
     assert {w.as_of for w in DynamoOverdueView().read_watches(ids).values()} == {TODAY}
 
-    full = OverdueReading(DynamoScopes(), DynamoElders())
+    full = OverdueReading(scopes, DynamoElders())
     expected = overdue_in(Scope.parse("city"), TODAY, POLICY, full, limit=500)
     answered = overdue(loaded_stack)
     assert answered == expected.model_dump(mode="json")

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from careroute.adapters.cached import CachedFacilities
-from careroute.adapters.dynamodb import circle_counts, service_facilities
+from careroute.adapters.dynamodb import circle_counts, scopes, service_facilities
 from careroute.adapters.dynamodb.circle_rows import DynamoCircleRows
-from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoScopes
+from careroute.adapters.dynamodb.repositories import DynamoElders
 from careroute.domain.coverage import Scope
 from careroute.service_layer.ports import CircleCount
 from careroute.service_layer.service_circle import CircleCounting, CircleReading
@@ -42,7 +42,7 @@ def circle_reading() -> CircleReading:
     return CircleReading(
         facilities=CachedFacilities(service_facilities),
         elders=DynamoElders(),
-        scopes=DynamoScopes(),
+        scopes=scopes,
         counts=DynamoCircleCounts(),
         rows=DynamoCircleRows(),
     )

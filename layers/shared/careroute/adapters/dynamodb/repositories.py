@@ -1,5 +1,7 @@
-"""The ports on DynamoDB (and SQS): thin classes over `careroute.adapters.dynamodb`'s tables,
-and the ports of each use case built from them, once per container.
+"""The ports on DynamoDB (and SQS): `careroute.adapters.dynamodb`'s tables (the registry's,
+scopes', routes', overflow marks' and coverage's modules serve their ports themselves; the
+others through the classes below), and the ports of each use case built from them, once per
+container.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`, done by every handler's
 set-up at cold start).
@@ -30,12 +32,11 @@ from careroute.domain.coverage import Projection, Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
-from careroute.domain.vocabulary import Community, Elder, Steward, VisitRecord
+from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.audit import LoggedRead
 from careroute.messages.holidays import Holiday, Holidays
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.ports import StatusChange
-from careroute.service_layer.ports.visits import DayMark
 
 if TYPE_CHECKING:
     from careroute.adapters.china_calendar import ChinaCalendar
@@ -51,34 +52,6 @@ if TYPE_CHECKING:
     from careroute.service_layer.route_view import RouteReading
     from careroute.service_layer.tickets import Ticketing
     from careroute.service_layer.visits import VisitRecording
-
-
-class DynamoCommunities:
-    def save_communities(self, communities: Iterable[Community]) -> int:
-        return registry.save_communities(communities)
-
-    def get_community(self, community_id: str) -> Community:
-        return registry.get_community(community_id)
-
-    def all_communities(self) -> Iterator[Community]:
-        return registry.all_communities()
-
-
-class DynamoStewards:
-    def save_stewards(self, stewards: Iterable[Steward]) -> int:
-        return registry.save_stewards(stewards)
-
-    def get_steward(self, steward_id: str, consistent: bool = False) -> Steward:
-        return registry.get_steward(steward_id, consistent)
-
-    def all_stewards(self) -> Iterator[Steward]:
-        return registry.all_stewards()
-
-    def steward_of_community(self, community_id: str) -> Steward:
-        return registry.steward_of_community(community_id)
-
-    def set_leave(self, steward_id: str, dates: Iterable[date]) -> Steward:
-        return registry.set_leave(steward_id, dates)
 
 
 class DynamoElders:
@@ -164,25 +137,6 @@ class RecentElders(DynamoElders):
         return elder
 
 
-class DynamoRoutes:
-    def save_route(self, document: dict[str, Any]) -> None:
-        routes.save_route(document)
-
-    def find_route(self, steward_id: str, day: date) -> dict[str, Any] | None:
-        return routes.find_route(steward_id, day)
-
-    def replace_route(self, document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
-        return routes.replace_route(document, previous)
-
-
-class DynamoOverflowMarks:
-    def mark_overflow(self, plan_date: date, community_id: str, on: bool, kind: DayMark) -> None:
-        overflow_marks.mark_overflow(plan_date, community_id, on, kind)
-
-    def overflowing_on(self, plan_date: date, kind: DayMark = DayMark.OVERFLOW) -> set[str]:
-        return overflow_marks.overflowing_on(plan_date, kind)
-
-
 class DynamoHolidays:
     """The bureau's calendar as its settings item (the document `GET /holidays` answers)."""
 
@@ -216,7 +170,7 @@ def holidays_in_force() -> ChinaCalendar:
 
 
 class DynamoScopes:
-    """The scope tree from the communities table (cached per container, refreshed on a miss)."""
+    """The scopes table's functions, for the capacity route until it takes the module."""
 
     def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
         return scopes.ancestors(scope)
@@ -303,6 +257,8 @@ class DynamoTickets:
 
 
 class DynamoCoverage:
+    """The coverage table's functions, for the capacity route until it takes the module."""
+
     def project_visit(self, record: VisitRecord, contacts_count: bool = False) -> Projection:
         return coverage.project_visit(record, contacts_count)
 
@@ -350,16 +306,18 @@ class DynamoVisits:
 
 
 PORTS: Adapters = {
-    "communities": DynamoCommunities,
-    "stewards": DynamoStewards,
+    # table modules whose functions are the ports' methods
+    "communities": lambda: registry,
+    "stewards": lambda: registry,
+    "scopes": lambda: scopes,
+    "routes": lambda: routes,
+    "overflow": lambda: overflow_marks,
+    "coverage": lambda: coverage,
+    # classes over the tables
     "elders": DynamoElders,
-    "scopes": DynamoScopes,
-    "routes": DynamoRoutes,
-    "overflow": DynamoOverflowMarks,
     "holidays": holidays_in_force,
     "audit": DynamoReadAudit,
     "tickets": DynamoTickets,
-    "coverage": DynamoCoverage,
     "visits": DynamoVisits,
 }
 """The adapters of the registry, the stewards' routes, tickets, coverage and visits, by the
@@ -371,7 +329,7 @@ def visit_recording() -> VisitRecording:
     the elders read kept (each visit's write checks the elder it was made from)."""
     from careroute.service_layer.visits import VisitRecording
 
-    stewards = CachedStewards(DynamoStewards())
+    stewards = CachedStewards(registry)
     return wired(VisitRecording, PORTS, stewards=stewards, elders=RecentElders())
 
 

@@ -71,9 +71,9 @@ def _document(steward_id: str, plan_date: date, consistent: bool = False) -> dic
     return document
 
 
-def find_route(steward_id: str, plan_date: date) -> dict[str, Any] | None:
+def find_route(steward_id: str, day: date) -> dict[str, Any] | None:
     """The stored route (read consistently), or None."""
-    return _document(steward_id, plan_date, consistent=True)
+    return _document(steward_id, day, consistent=True)
 
 
 def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:

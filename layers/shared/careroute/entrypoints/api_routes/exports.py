@@ -10,15 +10,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
+from careroute.adapters.dynamodb import coverage, scopes
 from careroute.adapters.dynamodb.misses_view import DynamoMissesView
 from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
-from careroute.adapters.dynamodb.repositories import (
-    DynamoCoverage,
-    DynamoElders,
-    DynamoScopes,
-    DynamoVisits,
-    ticketing,
-)
+from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoVisits, ticketing
 from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat, export_file
 from careroute.domain import clock
 from careroute.domain.errors import ValidationError
@@ -105,7 +100,6 @@ def file_response(
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
-    scopes, coverage = DynamoScopes(), DynamoCoverage()
     overdue = overdue_reading()
     tickets = ticketing()
     misses = MissesReading(scopes, DynamoElders(), DynamoVisits(), DynamoMissesView())

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from careroute.adapters.dynamodb import coverage, scopes
 from careroute.adapters.dynamodb.circle_repositories import circle_reading
 from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
-from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes, ticketing
+from careroute.adapters.dynamodb.repositories import ticketing
 from careroute.domain import clock
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
@@ -30,7 +31,6 @@ AfterQuery = Annotated[
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
     tickets = ticketing()
-    scopes, coverage = DynamoScopes(), DynamoCoverage()
     overdue = overdue_reading()
     circle = circle_reading()
     route = Routes(app, "officials")
