@@ -5,7 +5,8 @@ Only `careroute.routing.ortools_router` and `fleet_router` import OR-Tools (`pyv
 imports PyVRP inside its functions, the first time a fleet problem goes to it), and this package
 loads them on first use of `solve`, `solve_fleet` or `default_limits` (PEP 562): a function
 that only reads the model types (an API reading routes, a planner fanning out jobs) runs
-without the OR-Tools layer. tests/unit/test_function_layers.py holds every function to it.
+without the OR-Tools layer. tests/integration/local_stack/test_function_layers.py holds every
+function to it.
 """
 
 from typing import TYPE_CHECKING, Any

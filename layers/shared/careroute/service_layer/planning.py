@@ -302,9 +302,9 @@ def cover_now(
     workload = _workload(ports.elders, communities[absent.community_id], absent, policy)
     needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy, workdays)}
     points = {e.elder_id: e.location for e in workload.elders}
-    route = ports.routes.find_route(steward_id, day)
     walk = workload.capacity.travel_minutes_per_visit
-    for visit, elder in _handed_back(route, walk, ports, policy):
+    held_by_absent = _cover_held(ports.routes, absent, day, walk, policy)
+    for visit, elder in _handed_back(held_by_absent, ports):
         needs.setdefault(visit.community_id, []).append(visit)
         points[elder.elder_id] = elder.location
     # Excluded by name too: the stewards scan may not show the new leave yet. Overloaded
@@ -363,14 +363,12 @@ def _cover_held(
     return [] if route is None else route_cover(route, walk, policy)
 
 
-def _handed_back(
-    route: dict[str, Any] | None, walk: float, ports: NightlyPlanning, policy: Policy
-) -> list[tuple[CoverVisit, Elder]]:
-    """The cover an absent helper's route held for other communities, to hand out again (it
-    was theirs to do today: each keeps the deadline and tier the route gave it)."""
-    if route is None:
+def _handed_back(held: list[CoverVisit], ports: NightlyPlanning) -> list[tuple[CoverVisit, Elder]]:
+    """The cover an absent helper's route held for other communities (`_cover_held`), with
+    its elders, to hand out again (it was theirs to do today: each keeps the deadline and
+    tier the route gave it)."""
+    if not held:
         return []
-    held = route_cover(route, walk, policy)
     by_elder = {visit.elder_id: visit for visit in held}
     return [(by_elder[e.elder_id], e) for e in _cover_elders(ports.elders, cover_items(held))]
 
