@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from careroute.adapters import audit_log
 from careroute.adapters.cached import CachedStewards
@@ -28,7 +28,7 @@ from careroute.adapters.dynamodb import (
 )
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.wiring import Adapters, wired
-from careroute.domain.coverage import Projection, Scope
+from careroute.domain.coverage import Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
 from careroute.domain.tickets import Ticket
@@ -169,16 +169,6 @@ def holidays_in_force() -> ChinaCalendar:
     return ChinaCalendar(DynamoHolidays())
 
 
-class DynamoScopes:
-    """The scopes table's functions, for the capacity route until it takes the module."""
-
-    def ancestors(self, scope: Scope) -> tuple[Scope, ...]:
-        return scopes.ancestors(scope)
-
-    def communities_in(self, scope: Scope) -> list[str]:
-        return scopes.communities_in(scope)
-
-
 class DynamoReadAudit:
     def record_community_read(self, community_id: str, entry: Entry) -> None:
         history.record_read(history.community_pk(community_id), entry)
@@ -254,34 +244,6 @@ class DynamoTickets:
 
     def save_closed(self, ticket: Ticket) -> bool:
         return tickets.save_closed(ticket)
-
-
-class DynamoCoverage:
-    """The coverage table's functions, for the capacity route until it takes the module."""
-
-    def project_visit(self, record: VisitRecord, contacts_count: bool = False) -> Projection:
-        return coverage.project_visit(record, contacts_count)
-
-    def save_registry_totals(self, totals: dict[tuple[Scope, str], int]) -> int:
-        return coverage.save_registry_totals(totals)
-
-    def change_registry_totals(self, changes: Mapping[tuple[Scope, str], int], key: str) -> bool:
-        return coverage.change_registry_totals(changes, key)
-
-    def read_coverage(self, month: str, scope: Scope) -> list[dict[str, Any]]:
-        return coverage.read_coverage(month, scope)
-
-    def read_ticket_counts(self, month: str, scope: Scope) -> dict[str, int]:
-        return coverage.read_ticket_counts(month, scope)
-
-    def scope_exists(self, scope: Scope) -> bool:
-        return coverage.scope_exists(scope)
-
-    def stored_counters(self, month: str) -> dict[tuple[Scope, str], dict[str, Any]]:
-        return coverage.stored_counters(month)
-
-    def overwrite_counters(self, month: str, rows: dict[tuple[Scope, str], dict[str, Any]]) -> int:
-        return coverage.overwrite_counters(month, rows)
 
 
 class DynamoVisits:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from careroute.adapters.dynamodb.repositories import DynamoCoverage, DynamoScopes
+from careroute.adapters.dynamodb import coverage, scopes
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
 from careroute.entrypoints.http_api import MonthQuery, Routes, ScopeQuery
@@ -33,7 +33,6 @@ RowsQuery = Annotated[
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
-    scopes, coverage = DynamoScopes(), DynamoCoverage()
     route = Routes(app, "officials")
 
     @route("GET", "/oversight/capacity")
