@@ -12,7 +12,6 @@ import pytest
 from careroute_synthetic.assessments import generate_assessments
 
 from careroute.adapters import memory_assessments as memory
-from careroute.adapters.dynamodb import assessment_repositories as dynamodb
 from careroute.adapters.dynamodb import assessments as assessment_table
 from careroute.adapters.memory import MemoryElders
 from careroute.domain.access import Caller, Role
@@ -59,7 +58,7 @@ def assessments_of(backend: Backend) -> AssessmentBackend:
     return AssessmentBackend(
         backend,
         assessment_table,
-        dynamodb.DynamoAssessmentRequests(),
+        assessment_table,
         assessment_table,
     )
 

@@ -14,7 +14,6 @@ import pytest
 from careroute_synthetic.assessments import generate_assessments
 
 from careroute.adapters.dynamodb import assessments, history, registry
-from careroute.adapters.dynamodb.assessment_repositories import DynamoAssessmentRequests
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest
 from careroute.domain.elder_history import Kind
 from careroute.domain.vocabulary import Category, Registry
@@ -37,7 +36,7 @@ def planned(loaded_stack: EventPump, small_city: Registry) -> tuple[EventPump, A
     requests = tuple(sorted(requests, key=lambda r: r.request_id))
     due = tuple(replace(r, deadline=PLAN_DATE) for r in requests[:2])  # mandatory tomorrow
     requests = due + requests[2:]
-    load_world(assessors, requests, assessments, DynamoAssessmentRequests())
+    load_world(assessors, requests, assessments, assessments)
     summary = loaded_stack.fire_schedule(
         "AssessmentPlannerFunction",
         nightly_tick_time(PLAN_DATE) - timedelta(hours=2),

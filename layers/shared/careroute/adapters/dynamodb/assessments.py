@@ -30,10 +30,10 @@ from careroute.adapters.dynamodb.tables import (
     write_all,
 )
 from careroute.domain.assessments import AssessmentRequest, Assessor, RequestStatus
-from careroute.domain.elder_history import Entry
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import ConflictError
 from careroute.domain.vocabulary import Elder, GeoPoint
+from careroute.service_layer.ports import Grading
 
 
 class AssessmentModel(TableModel, SharedKeys, Expiring):
@@ -171,28 +171,19 @@ def get_route(assessor_id: str, day: date) -> dict[str, Any] | None:
     return document
 
 
-def record_result(
-    request: AssessmentRequest,
-    elder: Elder,
-    level: CareLevel,
-    new_categories: list[str],
-    key: str,
-    at: datetime,
-    assessor_id: str,
-    changes: Iterable[Entry],
-    scores: dict[str, int],
-) -> bool:
+def record_result(request: AssessmentRequest, elder: Elder, grading: Grading) -> bool:
     """Close the request and grade the elder, all or nothing. True if this call wrote it;
     False if the same key already did (a retry). ConflictError if another result closed the
     request, or the elder changed meanwhile (read again and retry)."""
+    level, key = grading.level, grading.key
     req = AssessmentModel(_district(request.district_id), f"request#{request.request_id}")
     req_actions: list[Action] = [
         AssessmentModel.status.set(RequestStatus.DONE.value),
         AssessmentModel.level.set(level.value),
-        AssessmentModel.scores.set(scores),
+        AssessmentModel.scores.set(dict(grading.scores)),
         AssessmentModel.result_key.set(key),
-        AssessmentModel.assessed_at.set(at.isoformat()),
-        AssessmentModel.assessor_id.set(assessor_id),
+        AssessmentModel.assessed_at.set(grading.at.isoformat()),
+        AssessmentModel.assessor_id.set(grading.assessor_id),
     ]
     E = registry.ElderModel
     old_categories = sorted(c.value for c in elder.categories)
@@ -207,10 +198,13 @@ def record_result(
                   condition=AssessmentModel.status == RequestStatus.OPEN.value)  # fmt: skip
         tx.update(
             E(elder.community_id, elder.elder_id),
-            actions=[E.categories.set(cast(Any, new_categories)), E.care_level.set(level.value)],
+            actions=[
+                E.categories.set(cast(Any, list(grading.categories))),
+                E.care_level.set(level.value),
+            ],
             condition=elder_condition,
         )
-        for n, entry in enumerate(changes):
+        for n, entry in enumerate(grading.changes):
             tx.save(
                 history.entry_item(pk, entry, f"assessment-{request.request_id}-{n}"),
                 condition=history.ElderHistoryModel.sk.does_not_exist(),

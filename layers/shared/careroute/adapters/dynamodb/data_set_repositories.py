@@ -19,7 +19,6 @@ from careroute.adapters.dynamodb import (
     meal_orders,
     service_facilities,
 )
-from careroute.adapters.dynamodb.assessment_repositories import DynamoAssessmentRequests
 from careroute.adapters.dynamodb.hospitals import DynamoHospitals
 from careroute.adapters.dynamodb.order_repositories import DynamoOrders
 from careroute.service_layer.data_import import DataSetLoading, DataSets
@@ -34,7 +33,7 @@ def data_set_loading() -> DataSetLoading:
         canteens=canteens,
         meal_orders=meal_orders,
         assessors=assessments,
-        requests=DynamoAssessmentRequests(),
+        requests=assessments,
         facilities=service_facilities,
         beds=home_care_beds,
         bed_visits=home_care_beds,
