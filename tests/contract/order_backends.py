@@ -13,7 +13,7 @@ from careroute.adapters import memory_orders as memory
 from careroute.adapters.dynamodb import devices as device_table
 from careroute.adapters.dynamodb import home_services as home_service_table
 from careroute.adapters.dynamodb import incidents as incident_table
-from careroute.adapters.dynamodb import order_repositories as dynamodb
+from careroute.adapters.dynamodb import orders as order_table
 from careroute.domain.vocabulary import Registry
 from careroute.service_layer.ports import (
     DayPlanRepository,
@@ -57,7 +57,7 @@ def home_services_of(backend: Backend) -> HomeServices:
         return HomeServices(backend, orders, providers, plans, quota, incidents, devices)
     return HomeServices(
         backend,
-        dynamodb.DynamoOrders(),
+        order_table,
         home_service_table,
         home_service_table,
         home_service_table,

@@ -17,10 +17,10 @@ from careroute.adapters.dynamodb import (
     inspections,
     meal_bookings,
     meal_orders,
+    orders,
     service_facilities,
 )
 from careroute.adapters.dynamodb.hospitals import DynamoHospitals
-from careroute.adapters.dynamodb.order_repositories import DynamoOrders
 from careroute.service_layer.data_import import DataSetLoading, DataSets
 
 
@@ -40,7 +40,7 @@ def data_set_loading() -> DataSetLoading:
         meal_bookings=meal_bookings.DynamoMealBookings(),
         day_care=day_care.DynamoDayCare(),
         claims=benefit_claims,
-        orders=DynamoOrders(),
+        orders=orders,
         hospitals=DynamoHospitals(),
     )
 
@@ -71,6 +71,6 @@ def stored_data_sets(district_ids: Iterable[str]) -> DataSets:
         meal_bookings=tuple(meal_bookings.all_bookings()),
         day_care_bookings=tuple(day_care.all_bookings()),
         benefit_claims=tuple(c for d in districts for c in benefit_claims.claims_in(d)),
-        orders=tuple(h for d in districts for h in DynamoOrders().histories_of_district(d)),
+        orders=tuple(h for d in districts for h in orders.histories_of_district(d)),
         hospitals=tuple(DynamoHospitals().all_hospitals()),
     )

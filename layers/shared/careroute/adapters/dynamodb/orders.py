@@ -20,7 +20,7 @@ placed orders carry waiting_flag) so the retry schedule reads just the waiting o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -233,8 +233,23 @@ def import_history(history: OrderHistory) -> None:
         raise ConflictError(f"order {order.order_id} changed during the import; import again")
 
 
+def import_orders(histories: Iterable[OrderHistory]) -> int:
+    """Store each imported order with its events (`import_history`); the count stored."""
+    count = 0
+    for history in histories:
+        import_history(history)
+        count += 1
+    return count
+
+
 def all_of_district(district_id: str) -> Iterator[Order]:
     """Every order of the district, in the order of their placing."""
     with storage_errors("list a district's orders"):
         for item in OrderModel.by_district.query(district_id):
             yield _order(item)
+
+
+def histories_of_district(district_id: str) -> Iterator[OrderHistory]:
+    """Every order of the district with its events, by order id (what an export writes)."""
+    for order in sorted(all_of_district(district_id), key=lambda o: o.order_id):
+        yield OrderHistory(order, tuple(events_of(order.order_id)))

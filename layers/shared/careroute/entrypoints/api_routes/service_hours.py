@@ -8,8 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
-from careroute.adapters.dynamodb import home_care_beds, registry, scopes
-from careroute.adapters.dynamodb.order_repositories import DynamoOrders
+from careroute.adapters.dynamodb import home_care_beds, orders, registry, scopes
 from careroute.domain.access import Caller
 from careroute.domain.service_hours import ledger_csv
 from careroute.entrypoints.http_api import INPUT_ERRORS, MonthQuery, Routes, ScopeQuery
@@ -19,7 +18,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 def add_routes(app: APIGatewayHttpResolver, caller: Callable[[], Caller]) -> None:
-    ports = HourKeeping(DynamoOrders(), home_care_beds, registry, scopes)
+    ports = HourKeeping(orders, home_care_beds, registry, scopes)
     route = Routes(app, "service hours")
 
     @route("GET", "/oversight/service-hours", errors=INPUT_ERRORS)
