@@ -10,11 +10,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from careroute.domain.vocabulary import Steward
-from careroute.planning.service_circle import Facility
 from careroute.service_layer.container_cache import ContainerCache, KeyedContainerCache
 
 if TYPE_CHECKING:
-    # Types only: the facilities' port module brings the meal planners with it.
+    # Types only: the facilities' port module brings the meal planners with it, and the
+    # facilities' module the service circle's planning (every function reads stewards here).
+    from careroute.planning.service_circle import Facility
     from careroute.service_layer.ports import FacilityRepository, StewardRepository
 
 STEWARD_TTL_SECONDS = 60.0
