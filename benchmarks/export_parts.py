@@ -69,10 +69,9 @@ def main() -> None:
         clock.use(clock.RunningClock(OPENED + timedelta(days=15))),  # every ticket overdue
         main_job.local_stack(log_level="WARNING") as (_stack, pump),
     ):
-        from careroute.adapters.dynamodb.repositories import DynamoTickets
+        from careroute.adapters.dynamodb import tickets
 
         started = time.perf_counter()
-        tickets = DynamoTickets()
         opened = sum(tickets.open_once(ticket) for ticket in city_tickets(args.tickets))
         console.print(f"{opened:,} tickets opened in {time.perf_counter() - started:.0f} s")
         server, url = pump.serve_http()

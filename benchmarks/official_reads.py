@@ -254,8 +254,9 @@ def main() -> None:
             pump,
         ),
     ):
+        from careroute.adapters.dynamodb import tickets
         from careroute.adapters.dynamodb.oversight_repositories import coverage_checking
-        from careroute.adapters.dynamodb.repositories import DynamoTickets, visit_projection
+        from careroute.adapters.dynamodb.repositories import visit_projection
         from careroute.service_layer.coverage_check import rebuild_month
         from careroute.service_layer.projection import project
         from careroute.service_layer.tickets import open_tickets
@@ -267,7 +268,6 @@ def main() -> None:
         rows = rebuild_month(args.month, coverage_checking(policy.contacts.count_toward_monthly))
         console.print(f"Coverage counters rebuilt ({rows:,}) in {time.perf_counter() - step:.0f} s")
         step = time.perf_counter()
-        tickets = DynamoTickets()
         opened = sum(open_tickets(tickets, r, policy.tickets) for r in earlier if r.findings)
         console.print(f"{opened:,} tickets opened in {time.perf_counter() - step:.0f} s")
         if not args.no_views:

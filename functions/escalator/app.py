@@ -9,8 +9,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb import registry
-from careroute.adapters.dynamodb.repositories import DynamoTickets, holidays_in_force
+from careroute.adapters.dynamodb import registry, tickets
+from careroute.adapters.dynamodb.repositories import holidays_in_force
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import count_metrics, event_entry, reported
 from careroute.entrypoints.notification_setup import notices
@@ -19,7 +19,7 @@ from careroute.service_layer.ticket_escalation import Escalation, run_escalator
 from careroute.service_layer.tickets import overdue_count
 
 setup = handler_setup.with_policy()
-ports = Escalation(DynamoTickets(), registry, holidays_in_force(), notices())
+ports = Escalation(tickets, registry, holidays_in_force(), notices())
 
 
 @event_entry

@@ -10,9 +10,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from careroute.adapters.dynamodb import scopes
+from careroute.adapters.dynamodb import scopes, tickets
 from careroute.adapters.dynamodb.misses_view import DynamoMissesView
-from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoTickets, DynamoVisits
+from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoVisits
 from careroute.domain.vocabulary import china_date
 from careroute.entrypoints import handler_setup
 from careroute.entrypoints.handler_setup import event_entry, reported
@@ -22,7 +22,7 @@ from careroute.service_layer.month_misses import MissesReading
 
 setup = handler_setup.with_policy()
 reading = MissesReading(scopes, DynamoElders(), DynamoVisits(), DynamoMissesView())
-ports = MonthClosing(reading, DynamoTickets())
+ports = MonthClosing(reading, tickets)
 
 
 @event_entry

@@ -22,6 +22,7 @@ from careroute.adapters.dynamodb import (
     registry,
     routes,
     scopes,
+    tickets,
 )
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
@@ -168,7 +169,7 @@ def dynamodb_backend(pump: EventPump) -> Backend:
         elders=dynamodb.DynamoElders(),
         routes=routes,
         visits=dynamodb.DynamoVisits(),
-        tickets=dynamodb.DynamoTickets(),
+        tickets=tickets,
         coverage=coverage,
         overflow=overflow_marks,
         holidays=dynamodb.DynamoHolidays(),

@@ -1,7 +1,7 @@
 """The ports on DynamoDB (and SQS): `careroute.adapters.dynamodb`'s tables (the registry's,
-scopes', routes', overflow marks' and coverage's modules serve their ports themselves; the
-others through the classes below), and the ports of each use case built from them, once per
-container.
+scopes', routes', overflow marks', coverage's and tickets' modules serve their ports
+themselves; the others through the classes below), and the ports of each use case built
+from them, once per container.
 
 The tables must be bound first (`careroute.adapters.dynamodb.bind_tables`, done by every handler's
 set-up at cold start).
@@ -9,7 +9,7 @@ set-up at cold start).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,6 @@ from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.coverage import Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
-from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.audit import LoggedRead
 from careroute.messages.holidays import Holiday, Holidays
@@ -214,38 +213,6 @@ class LoggedReadAudit(DynamoReadAudit):
         )
 
 
-class DynamoTickets:
-    def open_once(self, ticket: Ticket) -> bool:
-        return tickets.open_once(ticket)
-
-    def get_ticket(self, ticket_id: str) -> Ticket:
-        return tickets.get_ticket(ticket_id, consistent=True)
-
-    def of_community(self, community_id: str) -> Iterator[Ticket]:
-        return tickets.of_community(community_id)
-
-    def open_tickets(self, within: Scope | None = None) -> Iterator[Ticket]:
-        return tickets.open_tickets(within)
-
-    def open_due_before(self, now: datetime) -> Iterator[Ticket]:
-        return tickets.open_due_before(now)
-
-    def open_due(self, scope: Scope) -> list[tuple[datetime, str]]:
-        return tickets.open_due(scope)
-
-    def replace_open_due(self, open_tickets: Iterable[Ticket]) -> None:
-        tickets.replace_open_due(open_tickets)
-
-    def get_tickets(self, ticket_ids: Sequence[str]) -> list[Ticket]:
-        return tickets.get_tickets(ticket_ids)
-
-    def save_level(self, before: Ticket, after: Ticket, at: datetime) -> bool:
-        return tickets.save_level(before, after, at)
-
-    def save_closed(self, ticket: Ticket) -> bool:
-        return tickets.save_closed(ticket)
-
-
 class DynamoVisits:
     def save_visit_once(self, record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:
         return visits.save_visit_once(record, request_hash)
@@ -275,11 +242,11 @@ PORTS: Adapters = {
     "routes": lambda: routes,
     "overflow": lambda: overflow_marks,
     "coverage": lambda: coverage,
+    "tickets": lambda: tickets,
     # classes over the tables
     "elders": DynamoElders,
     "holidays": holidays_in_force,
     "audit": DynamoReadAudit,
-    "tickets": DynamoTickets,
     "visits": DynamoVisits,
 }
 """The adapters of the registry, the stewards' routes, tickets, coverage and visits, by the

@@ -140,10 +140,11 @@ def open_once(ticket: Ticket) -> bool:
     return tx.committed
 
 
-def get_ticket(ticket_id: str, consistent: bool = False) -> Ticket:
+def get_ticket(ticket_id: str) -> Ticket:
+    """The ticket, read consistently: its steps are saved over the version read."""
     missing = f"ticket {ticket_id} not found"
     action = "read a ticket"
-    item = get_item(TicketModel, ticket_id, action=action, missing=missing, consistent=consistent)
+    item = get_item(TicketModel, ticket_id, action=action, missing=missing, consistent=True)
     return _ticket(item)
 
 
