@@ -14,12 +14,14 @@ from pynamodb.attributes import UnicodeAttribute
 
 from careroute.adapters import dynamodb
 from careroute.adapters.dynamodb import tables
+from careroute.adapters.dynamodb.mapped import MappedModel
 from careroute.adapters.dynamodb.tables import TableModel, bind_models
 from careroute.entrypoints.config import Settings
 
 
 def every_table_model() -> set[str]:
-    """The class names of the models all of the package's modules define."""
+    """The class names of the models all of the package's modules define (not the field
+    mapper's base, `MappedModel`, which has no table of its own)."""
     for module in pkgutil.iter_modules(dynamodb.__path__):
         importlib.import_module(f"{dynamodb.__name__}.{module.name}")
     names: set[str] = set()
@@ -27,7 +29,7 @@ def every_table_model() -> set[str]:
     while pending:
         model = pending.pop()
         pending.extend(model.__subclasses__())
-        if model.__module__.startswith(f"{dynamodb.__name__}."):
+        if model.__module__.startswith(f"{dynamodb.__name__}.") and model is not MappedModel:
             names.add(model.__name__)
     return names
 
