@@ -243,7 +243,7 @@ PORTS: Adapters = {
     "overflow": lambda: overflow_marks,
     "coverage": lambda: coverage,
     "tickets": lambda: tickets,
-    # classes over the tables
+    # adapters that do more than call a table module's function of the port method's name
     "elders": DynamoElders,
     "holidays": holidays_in_force,
     "audit": DynamoReadAudit,
