@@ -26,7 +26,7 @@ from careroute.adapters.dynamodb import (
 )
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
-from careroute.domain.vocabulary import Registry
+from careroute.domain.vocabulary import Elder, Registry, Steward
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
 from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
@@ -192,3 +192,19 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
         yield memory_backend()
     else:
         yield dynamodb_backend(request.getfixturevalue("session_pump"))
+
+
+@pytest.fixture
+def saved_elder(backend: Backend, small_city: Registry) -> Elder:
+    """The small city's first elder, saved alone in the backend (a test of one elder's row)."""
+    elder = small_city.elders[0]
+    backend.elders.save_elders([elder])
+    return elder
+
+
+@pytest.fixture
+def saved_steward(backend: Backend, small_city: Registry) -> Steward:
+    """The small city's first steward, saved alone in the backend."""
+    steward = small_city.stewards[0]
+    backend.stewards.save_stewards([steward])
+    return steward

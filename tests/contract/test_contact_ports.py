@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from careroute.domain.vocabulary import Registry
+from careroute.domain.vocabulary import Elder
 from tests.conftest import TODAY
 from tests.contract.conftest import Backend
 
 
 def test_the_last_contact_only_moves_forward_and_is_not_a_visit(
-    backend: Backend, small_city: Registry
+    backend: Backend, saved_elder: Elder
 ) -> None:
-    elders = backend.elders
-    elder = small_city.elders[0]
-    elders.save_elders([elder])
+    elders, elder = backend.elders, saved_elder
     key = (elder.community_id, elder.elder_id)
 
     assert elders.mark_contacted(*key, TODAY) is True

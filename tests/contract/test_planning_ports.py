@@ -13,7 +13,7 @@ import pytest
 from careroute import routing
 from careroute.domain.errors import NotFoundError
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Registry
+from careroute.domain.vocabulary import Elder, Registry, Steward
 from careroute.messages.visits import CoverItem, NightlyTick, PlanJob
 from careroute.routing import SolveLimits
 from careroute.service_layer.planning import fan_out, plan_community
@@ -58,11 +58,9 @@ def test_stewards_are_listed_and_found_by_community_and_a_community_without_one_
 
 
 def test_leave_is_replaced_whole_and_an_unknown_steward_gets_none(
-    backend: Backend, small_city: Registry
+    backend: Backend, saved_steward: Steward
 ) -> None:
-    stewards = backend.stewards
-    steward = small_city.stewards[0]
-    stewards.save_stewards([steward])
+    stewards, steward = backend.stewards, saved_steward
     away = {PLAN_DATE, PLAN_DATE + timedelta(days=1)}
     stored = stewards.set_leave(steward.steward_id, away)
     assert stored == replace(steward, leave=frozenset(away))
@@ -91,12 +89,10 @@ def test_a_communitys_elders_are_listed_in_id_order_and_read_by_id_only_in_it(
 
 
 def test_a_benefit_task_is_added_once_and_a_new_registry_entry_starts_without_tasks(
-    backend: Backend, small_city: Registry
+    backend: Backend, saved_elder: Elder
 ) -> None:
-    elders = backend.elders
-    elder = small_city.elders[0]
+    elders, elder = backend.elders, saved_elder
     key = (elder.community_id, elder.elder_id)
-    elders.save_elders([elder])
     assert elders.add_benefit_task(*key, "age-80") is True
     assert elders.add_benefit_task(*key, "age-80") is False
     assert elders.add_benefit_task(*key, "age-90") is True
