@@ -3,7 +3,7 @@
 The cold-start set-up registers Powertools' event handler package without its `__init__`
 (which loads every resolver): what the package exports must still import, as the same
 objects, and the HTTP set-up must not load the resolvers it does not use. The API function's
-capacity route loads the forecast where it is read."""
+capacity and export routes load the forecast and the exports where they are asked for."""
 
 import json
 import subprocess
@@ -82,6 +82,19 @@ def test_the_capacity_route_loads_the_forecast_only_where_it_is_read() -> None:
     assert loaded == {
         "careroute.planning.capacity": False,
         "careroute.entrypoints.api_routes.capacity_report": False,
+    }
+
+
+def test_the_export_routes_load_the_exports_only_where_one_is_asked_for() -> None:
+    loaded = run_fresh(
+        "import json, sys\n"
+        "import careroute.entrypoints.api_routes.exports\n"
+        "print(json.dumps({m: m in sys.modules for m in ("
+        "'careroute.service_layer.exports', 'careroute.entrypoints.api_routes.export_answers')}))"
+    )
+    assert loaded == {
+        "careroute.service_layer.exports": False,
+        "careroute.entrypoints.api_routes.export_answers": False,
     }
 
 

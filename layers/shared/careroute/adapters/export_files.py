@@ -15,8 +15,11 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from careroute.service_layer.exports import Cell, ExportTable
+if TYPE_CHECKING:  # the exports' use cases: the API function loads them where an export runs
+    from careroute.service_layer.exports import Cell, ExportTable
+
 
 YES, NO = "是", "否"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,20 +1,18 @@
 """Officials' exports: a month's coverage, the overdue elders, the tickets and the month's
 misses of a scope as a CSV or XLSX file with Chinese headers, the same numbers as GET
 /coverage, /overdue and /tickets (each with that route's parameters, plus `format`).
-Officials' roles only; the scope is checked as on the JSON routes."""
+Officials' roles only; the scope is checked as on the JSON routes.
 
-import base64
+Each route imports its answer (`export_answers`) where it runs: the exports' use cases are
+~7 ms of the API function's cold start, and an export is asked for a few times a month."""
+
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from careroute.adapters.dynamodb import coverage, scopes
-from careroute.adapters.dynamodb.misses_view import DynamoMissesView
-from careroute.adapters.dynamodb.oversight_repositories import overdue_reading
-from careroute.adapters.dynamodb.repositories import DynamoElders, DynamoVisits, ticketing
-from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat, export_file
+from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat
 from careroute.domain import clock
 from careroute.domain.errors import ValidationError
 from careroute.entrypoints.api_routes import ApiSetup
@@ -28,16 +26,6 @@ from careroute.entrypoints.http_api import (
     ScopeQuery,
 )
 from careroute.entrypoints.policy_in_force import current_policy
-from careroute.service_layer.exports import (
-    ExportPart,
-    ExportTable,
-    TicketsAsked,
-    coverage_export,
-    misses_export,
-    overdue_export,
-    tickets_export,
-)
-from careroute.service_layer.month_misses import MissesReading
 from careroute.service_layer.tickets import TicketFilter
 
 FormatQuery = Annotated[
@@ -81,28 +69,8 @@ PartAfterQuery = Annotated[
 ]
 
 
-def file_response(
-    table: ExportTable, kind: ExportFormat, part: ExportPart | None = None
-) -> Response[str]:
-    """The table written as `kind`, sent as a download (a part of one with where the next
-    part starts). The body goes base64-encoded, as API Gateway passes a binary body: given
-    bytes, powertools would first validate them as text against the route's annotation, and
-    an XLSX file is not UTF-8."""
-    written = export_file(table, kind, part is None or part.first)
-    body = base64.b64encode(written.body).decode("ascii")
-    headers = {"Content-Disposition": written.disposition}
-    if part is not None and part.next_cursor is not None:
-        headers[NEXT_PART] = part.next_cursor
-    response = Response(200, written.content_type, body, headers=headers)
-    response.base64_encoded = True
-    return response
-
-
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     caller = api.caller
-    overdue = overdue_reading()
-    tickets = ticketing()
-    misses = MissesReading(scopes, DynamoElders(), DynamoVisits(), DynamoMissesView())
     route = Routes(app, "officials")
 
     @route("GET", "/exports/coverage", errors=READ_ERRORS, responses=FILE_RESPONSES)
@@ -111,8 +79,9 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     ) -> Response[str]:
         """A month's visit coverage of a scope per risk tier as CSV or XLSX (GET /coverage's
         rows)"""
-        table = coverage_export(caller(), month, scope, scopes, coverage)
-        return file_response(table, format)
+        from careroute.entrypoints.api_routes.export_answers import coverage_file
+
+        return coverage_file(caller(), month, scope, format)
 
     @route("GET", "/exports/overdue", errors=READ_ERRORS, responses=FILE_RESPONSES)
     def get_overdue_export(
@@ -120,9 +89,10 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     ) -> Response[str]:
         """The elders of a scope past their visit deadline as CSV or XLSX (ids and dates, no
         names)"""
+        from careroute.entrypoints.api_routes.export_answers import overdue_file
+
         policy = current_policy(api.policy)
-        table = overdue_export(caller(), scope, on or clock.today(), policy, overdue, coverage)
-        return file_response(table, format)
+        return overdue_file(caller(), scope, on or clock.today(), policy, format)
 
     @route("GET", "/exports/tickets", errors=INPUT_ERRORS, responses=PART_RESPONSES)
     def get_tickets_export(
@@ -137,9 +107,10 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         first; a CSV in parts of `limit` rows on request"""
         if format is not ExportFormat.CSV and (limit is not None or after is not None):
             raise ValidationError("format: only a CSV export comes in parts (limit, after)")
-        asked = TicketsAsked(scope, status, source, limit, after)
-        part = tickets_export(caller(), asked, clock.now(), tickets)
-        return file_response(part.table, format, part)
+        from careroute.entrypoints.api_routes.export_answers import tickets_file
+
+        part_of = (limit, after)
+        return tickets_file(caller(), scope, status, source, part_of, clock.now(), format)
 
     @route("GET", "/exports/misses", errors=READ_ERRORS, responses=FILE_RESPONSES)
     def get_misses_export(
@@ -149,7 +120,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         format: FormatQuery = ExportFormat.CSV,
     ) -> Response[str]:
         """The elders of a scope a month missed, with causes, as CSV or XLSX (ids, no names)"""
+        from careroute.entrypoints.api_routes.export_answers import misses_file
+
         policy = current_policy(api.policy)
-        when = on or clock.today()
-        table = misses_export(caller(), month, scope, when, policy, misses, coverage)
-        return file_response(table, format)
+        return misses_file(caller(), month, scope, on or clock.today(), policy, format)
