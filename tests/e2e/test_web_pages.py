@@ -37,6 +37,7 @@ from tests.e2e.web_pages import (
     rows_of,
     shot,
     signed_in,
+    wait_shown,
 )
 
 pytestmark = pytest.mark.e2e
@@ -316,8 +317,8 @@ def test_the_feature_detected_panels_stay_hidden_while_their_apis_do_not_answer(
     page = ctx.new_page()
     console = Console(page)
     page.goto(f"{url}/app/dashboard.html#month={month}&token={admin}")
-    page.wait_for_selector(
-        "body[data-inspections='city'][data-circle='city'][data-incidents='city']"
+    wait_shown(
+        page, "body[data-inspections='city'][data-circle='city'][data-incidents='city']", console
     )
     for panel in ("inspections", "incidents"):
         assert page.get_by_test_id(panel).is_hidden(), panel
