@@ -29,6 +29,7 @@ from careroute.domain.vocabulary import CHINA_TZ, Elder, ElderStatus, Registry, 
 from careroute.planning.absence_cover import Workload, visits_to_offload
 from careroute.planning.horizon import plan_horizon
 from careroute.service_layer.route_plan import day_capacity
+from careroute_local.simulation.config import Rates
 
 
 @dataclass
@@ -115,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--month", default="2026-12")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--not-home", type=float, default=0.15)
-    parser.add_argument("--refuse", type=float, default=0.03)
+    parser.add_argument("--not-home", type=float, default=Rates.not_home)
+    parser.add_argument("--refuse", type=float, default=Rates.refuse)
     parser.add_argument("--communities", type=int, default=0, help="first N only (0 = all)")
     args = parser.parse_args(argv)
     first = date.fromisoformat(args.month + "-01")

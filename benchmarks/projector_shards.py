@@ -63,6 +63,7 @@ from careroute.domain.vocabulary import (
 )
 from careroute_local.paths import DATA_DIR
 from careroute_local.pump.streams import lambda_stream_record
+from careroute_local.simulation.config import Rates
 from careroute_local.stack import LocalStack
 from careroute_local.template import FunctionSpec
 
@@ -73,14 +74,14 @@ DESIGNS: dict[str, dict[str, int] | None] = {
     "single": {},  # one item per (month, scope, tier) counter: every scope kind at 1
     "partials": None,  # the coverage table's own COUNTER_PARTIALS
 }
-OUTCOME_RATES = (  # the simulation's defaults (careroute_local/simulation/config.py Rates)
-    (Outcome.NOT_HOME, 0.15),
-    (Outcome.REFUSED, 0.03),
-    (Outcome.HOSPITALISED, 0.002),
-    (Outcome.MOVED, 0.0003),
-    (Outcome.DECEASED, 0.0003),
+RATES = Rates()  # the simulation's default outcome mix
+OUTCOME_RATES = (
+    (Outcome.NOT_HOME, RATES.not_home),
+    (Outcome.REFUSED, RATES.refuse),
+    (Outcome.HOSPITALISED, RATES.hospitalised),
+    (Outcome.MOVED, RATES.moved),
+    (Outcome.DECEASED, RATES.deceased),
 )
-FINDING_SHARE, URGENT_SHARE = 0.05, 0.05
 WORKER_LOG = DATA_DIR / "logs" / "projector_shards.log"
 
 
@@ -131,7 +132,7 @@ def visit_record(
             break
         draw -= rate
     visited = outcome is Outcome.VISITED
-    findings = maybe_a_finding(rng, FINDING_SHARE, URGENT_SHARE) if visited else ()
+    findings = maybe_a_finding(rng, RATES.finding, RATES.urgent) if visited else ()
     at = start + timedelta(seconds=10 * n)
     return VisitRecord(
         visit_id=f"{zlib.crc32(f'{n}'.encode()):08x}{n:024d}",
