@@ -1,7 +1,8 @@
 """API latency on the local stack: HTTP vs raw DynamoDB for the same item.
 
-One run: a small synthetic city is planned, the API is served on 127.0.0.1 with the stack's
-clock on the routes' day (from 10:00 China time, when a steward posts outcomes), then
+One run: a synthetic city (Heping at `--scale`) is planned, the API is served on 127.0.0.1
+with the stack's clock on the routes' day (from 10:00 China time, when a steward posts
+outcomes), then
 - GET route: p50/p99 over HTTP (token verification + handler + route read + the read's audit
   line) vs a raw boto3 GetItem of the same route item on the same moto server; the audit lines
   go to the audit writer in the background, as `careroute run` delivers them, and at the end
@@ -10,7 +11,9 @@ clock on the routes' day (from 10:00 China time, when a steward posts outcomes),
   raw boto3 conditional PutItem of the item the API stores for the outcome (with a new id);
 - POST, each elder's first outcome: the same, for the other elders on half the night's routes
   (as its steward), once each, as a day's outcomes arrive: no elder or route was read before
-  by the API (the steward's first outcome reads the route);
+  by the API (the steward's first outcome reads the route); printed apart as well, the
+  stewards' first outcomes (a route read, then the write: one in every ~12 of the row) and
+  the others (one write);
 - POST, a day's outcomes, the route read first: the same for the elders on the other half of
   the routes, each steward having read their route (GET, not timed) first, as the phone does
   in the morning;
@@ -26,8 +29,13 @@ clock on the routes' day (from 10:00 China time, when a steward posts outcomes),
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
 
-    .venv/bin/python benchmarks/api_latency.py [--requests 300] [--breakdown] [--cpu]
-        [--client urllib3|requests]
+Every row has at least 300 samples: a p99 of fewer is the slowest one or two requests. The
+city's size sets the first-outcome rows' (the elders on the night's routes): at the default
+`--scale 0.4`, 66 routes, some 400 elders in each of the two rows (at 0.05, the size runs
+before 7 December had, 51 and 34).
+
+    .venv/bin/python benchmarks/api_latency.py [--requests 300] [--scale 0.4] [--breakdown]
+        [--cpu] [--client urllib3|requests]
 """
 
 from __future__ import annotations
@@ -40,15 +48,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
-import requests
-import urllib3
+from http_timing import HttpClient, in_turn, interleaved, per_second, ratio_row, split_by
 from rich.console import Console
 from stack_bench import city_stack, heping_today
 
@@ -58,70 +64,6 @@ from careroute.domain.vocabulary import CHINA_TZ
 from careroute_local import main_job
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
-
-
-def elapsed_ms(call: Callable[[int], None], i: int) -> float:
-    start = time.perf_counter()
-    call(i)
-    return (time.perf_counter() - start) * 1000
-
-
-def interleaved(
-    n: int, http: Callable[[int], None], raw: Callable[[int], None]
-) -> tuple[list[float], list[float]]:
-    """`n` timings of each call, made alternately: (HTTP ms, raw ms)."""
-    pairs = [(elapsed_ms(http, i), elapsed_ms(raw, i)) for i in range(n)]
-    return [h for h, _ in pairs], [r for _, r in pairs]
-
-
-def in_turn(n: int, calls: Mapping[str, Callable[[int], None]]) -> dict[str, list[float]]:
-    """`n` timings (ms) of each call, the calls made one after the other in turn."""
-    timings: dict[str, list[float]] = {name: [] for name in calls}
-    for i in range(n):
-        for name, call in calls.items():
-            timings[name].append(elapsed_ms(call, i))
-    return timings
-
-
-class HttpClient:
-    """The benchmark's HTTP client, keeping its connection alive: urllib3 (the HTTP library
-    boto3 sends the raw calls with, so both sides of a ratio pay the same kind of client), or
-    `requests` on top of it (`--client requests`, what earlier runs used: ~0.6 ms more CPU per
-    request in this process, counted on the API's side only)."""
-
-    def __init__(self, kind: str, headers: Mapping[str, str]) -> None:
-        self.headers = dict(headers)
-        self._requests = requests.Session() if kind == "requests" else None
-        self._pool = urllib3.PoolManager(maxsize=1, retries=False, timeout=30.0)
-
-    def call(
-        self,
-        method: str,
-        url: str,
-        body: dict[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, str]:
-        """(status, text) of one request; `headers` on top of the client's own."""
-        sent = {**self.headers, **(headers or {})}
-        if self._requests is not None:
-            answer = self._requests.request(method, url, json=body, headers=sent, timeout=30)
-            return answer.status_code, answer.text
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            sent["content-type"] = "application/json"
-        response = self._pool.request(method, url, body=data, headers=sent)
-        return response.status, response.data.decode()
-
-    def ok(self, method: str, url: str, **options: Any) -> None:
-        status, text = self.call(method, url, **options)
-        if status >= 300:
-            raise AssertionError(f"{method} {url}: {status} {text[:200]}")
-
-    def close(self) -> None:
-        self._pool.clear()
-        if self._requests is not None:
-            self._requests.close()
 
 
 def moto_server_pid() -> int:
@@ -188,27 +130,14 @@ def sent_transaction(stack: LocalStack, post: Callable[[int], None]) -> dict[str
     return sent
 
 
-def per_second(
-    clients: int,
-    total: int,
-    call: Callable[[HttpClient, int], None],
-    make_client: Callable[[], HttpClient],
-) -> float:
-    """Requests per second of `call` made by `clients` concurrent clients, `total` in all."""
-    each = total // clients
-
-    def client(c: int) -> None:
-        own = make_client()
-        try:
-            for i in range(each):
-                call(own, c * each + i)
-        finally:
-            own.close()
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(client, range(clients)))
-    return clients * each / (time.perf_counter() - started)
+def stewards_first(visits: list[tuple[str, str]]) -> list[bool]:
+    """For each (steward, elder) visit in order: is it the steward's first?"""
+    seen: set[str] = set()
+    flags = []
+    for steward, _ in visits:
+        flags.append(steward not in seen)
+        seen.add(steward)
+    return flags
 
 
 def deliver_logs_until(stop: threading.Event, pump: EventPump) -> None:
@@ -238,6 +167,9 @@ def route_reads_stored(stack: LocalStack, community_id: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--scale", type=float, default=0.4, help="the city's size (Heping at this scale)"
+    )
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--breakdown", action="store_true", help="where a POST's time goes")
     parser.add_argument("--cpu", action="store_true", help="CPU per request, each side")
@@ -246,7 +178,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     load_at_start = os.getloadavg()
-    today, city = heping_today(scale=0.05)
+    today, city = heping_today(scale=args.scale)
     console = Console(stderr=True)
     plan_date = main_job.next_working_day(today)
     with city_stack(city, today, console) as (stack, pump), ExitStack() as on_the_day:
@@ -372,6 +304,10 @@ def main() -> None:
                 len(first_visits), posting_each(first_visits), put_raw
             ),
         }
+        # Apart, the same samples: a steward's first outcome reads the route, then writes.
+        steward_first, one_write = split_by(
+            stewards_first(first_visits), results["POST, each elder's first outcome"]
+        )
         for r in read_first:  # the morning: each steward opens the day's route
             opened = f"{url}/stewards/{r['steward_id']}/routes/{plan_date}"
             auth = {"authorization": tokens[r["steward_id"]]}
@@ -463,13 +399,12 @@ def main() -> None:
         "| p50 ratio | p99 ratio |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, (http, raw) in results.items():
-        p50s = (percentile(http, 0.5) or 0.0, percentile(raw, 0.5) or 0.0)
-        p99s = (percentile(http, 0.99) or 0.0, percentile(raw, 0.99) or 0.0)
-        print(
-            f"| {name} | {p50s[0]:.1f} | {p99s[0]:.1f} | {p50s[1]:.1f} | {p99s[1]:.1f} "
-            f"| {p50s[0] / p50s[1]:.2f}x | {p99s[0] / p99s[1]:.2f}x |"
-        )
+    for name, timings in results.items():
+        print(ratio_row(f"{name} ({len(timings[0])})", timings))
+    print("the first-outcome row apart (the same samples; p99 of a few dozen is the slowest):")
+    print(ratio_row(f"the steward's first here: route read, write ({len(steward_first[0])})",
+                    steward_first))  # fmt: skip
+    print(ratio_row(f"the other elders' first: one write ({len(one_write[0])})", one_write))
     for name, rate in rps.items():
         print(f"{name} with {args.clients} concurrent clients: {rate:.0f} requests/s")
     if breakdown:
