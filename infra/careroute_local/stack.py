@@ -2,9 +2,10 @@
 
 CareRoute must run on one laptop with no AWS account and no Docker. This module starts moto's
 server in its own process (so handler code never competes with moto for the GIL), creates the
-DynamoDB tables (keys, GSIs, streams, TTL) and SQS queues (redrive policies) that template.yaml
-names, and hands out the environment the handlers need to reach them (AWS_ENDPOINT_URL, dummy
-credentials and every function's Environment variables). Notices to people go to the outbox
+DynamoDB tables (keys, GSIs, streams, TTL), SQS queues (redrive policies) and S3 buckets (the
+files handlers write) that template.yaml names, and hands out the environment the handlers
+need to reach them (AWS_ENDPOINT_URL, dummy credentials and every function's Environment
+variables). Notices to people go to the outbox
 file (NOTIFICATION_OUTBOX, listed by `careroute outbox`) instead of SNS, which has nobody's
 phone here. It creates nothing else in moto:
 Lambda functions, event source mappings and schedules are the event pump's job, because moto
@@ -406,6 +407,7 @@ class LocalStack:
                 description = dynamodb.describe_table(TableName=table.name)["Table"]
                 stream_arns[table.logical_id] = description["LatestStreamArn"]
         self.stream_arns = stream_arns
+        self._create_buckets()
         self._create_queues()
         log.info(
             "created %d tables and %d queues in %.2fs",
@@ -413,6 +415,13 @@ class LocalStack:
             len(self.template.queues),
             time.perf_counter() - started,
         )
+
+    def _create_buckets(self) -> None:
+        """The template's buckets (their objects are not journaled: a restarted stack has
+        the buckets again, empty)."""
+        s3 = self.client("s3")
+        for bucket in self.template.buckets.values():
+            s3.create_bucket(Bucket=bucket.name)
 
     def _create_queues(self, bound: Template | None = None) -> None:
         """The template's queues (empty), then the template with stream ARNs bound (`bound`, when

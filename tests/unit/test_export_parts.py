@@ -25,8 +25,7 @@ FOUND = datetime.combine(STREET_AS_OF, time(10, 0), CHINA_TZ)
 CITY_ADMIN = Caller("sub-admin", Role.CITY_ADMIN, "")
 
 
-@pytest.fixture
-def ports(one_street: Registry) -> Ticketing:
+def street_tickets(one_street: Registry) -> Ticketing:
     """One ticket per steward and severity of the three communities (tickets of one severity
     fall due at the same moment: ties broken by id), opened in memory."""
     communities, coverage = memory.MemoryCommunities(), memory_visits.MemoryCoverage()
@@ -40,6 +39,11 @@ def ports(one_street: Registry) -> Ticketing:
             ticket = a_finding_ticket(one_street, n, need, FOUND, load_policy().tickets)
             assert tickets.open_once(ticket)
     return Ticketing(tickets, coverage, stewards, memory.MemoryScopes(communities))
+
+
+@pytest.fixture
+def ports(one_street: Registry) -> Ticketing:
+    return street_tickets(one_street)
 
 
 def joined_parts(ports: Ticketing, scope: str, status: TicketFilter, size: int) -> list[bytes]:

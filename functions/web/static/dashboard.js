@@ -508,18 +508,19 @@
     export_tickets: ["待办工单", "Open tickets"],
     export_misses: ["本月漏访老人 (含原因)", "Elders missed this month (with causes)"],
     export_note: ["表头为中文；不含姓名、地址和电话", "Chinese headers; no names, addresses or phone numbers"],
+    export_writing: ["正在生成文件…", "Writing the file…"],
   });
 
-  // The numbers of the scope shown as CSV or XLSX files (GET /exports/coverage, /overdue and
-  // /tickets: the same reads as the panels above; /misses: the month's missed elders with
-  // their causes), one button per export and format.
+  // The numbers of the scope shown as CSV or XLSX files (GET /exports/coverage, /overdue:
+  // the same reads as the panels above; /misses: the month's missed elders with their
+  // causes), one button per export and format. The tickets (a city's are thousands) are a
+  // file written in the background: `writeInBackground` asks for it, reads the job until it
+  // is done and saves the file its link leads to.
   // Feature-detected: hidden while the coverage export does not answer.
   const EXPORTS = [
     ["export_coverage", "exports/coverage", () => ({ scope: view.scope, month: monthInput.value })],
     ["export_overdue", "exports/overdue", () => ({ scope: view.scope })],
-    // The tickets' CSV in parts of 1,000 rows (a city's are thousands), which `download` joins.
-    ["export_tickets", "exports/tickets", format => ({ scope: view.scope, status: "open",
-      ...(format === "csv" ? { limit: 1000 } : {}) })],
+    ["export_tickets", "exports/tickets", () => ({ scope: view.scope, status: "open" }), true],
     ["export_misses", "exports/misses", () => ({ scope: view.scope, month: monthInput.value })],
   ];
 
@@ -532,37 +533,52 @@
       return;
     }
     const node = el("table", { "data-testid": "exports-table" });
-    table(node, [["export_what"], ["csv"], ["xlsx"]], EXPORTS.map(([key, api, query]) =>
+    const status = el("p", { class: "muted", "data-testid": "export-status" });
+    table(node, [["export_what"], ["csv"], ["xlsx"]], EXPORTS.map(([key, api, query, background]) =>
       el("tr", { "data-export": api.split("/")[1] }, el("td", { text: t(key) }),
         ["csv", "xlsx"].map(format => el("td", {}, el("button", {
           class: "plain", "data-format": format, text: format.toUpperCase(),
-          onclick: () => download(q(api, { ...query(format), format })).catch(fail) }))))));
-    document.getElementById("exports-body").replaceChildren(node, el("p", { class: "muted", text: t("export_note") }));
+          onclick: () => (background ? writeInBackground(api, { ...query(), format }, status)
+            : download(q(api, { ...query(), format }))).catch(fail) }))))));
+    document.getElementById("exports-body").replaceChildren(node, status, el("p", { class: "muted", text: t("export_note") }));
     panel.hidden = false;
   }
 
   // A file from the API, fetched with the signed-in user's token and saved under the name
-  // the API gives it (Content-Disposition). An export in parts names the next part's start
-  // (X-Next-Cursor): the parts are fetched in turn and saved as one file.
+  // the API gives it (Content-Disposition).
   async function download(path) {
-    const parts = [];
-    let response, after = null;
-    do {
-      await CRAuth.fresh();
-      const part = after === null ? path : `${path}&${new URLSearchParams({ after })}`;
-      response = await fetch(new URL(part, new URL("../", location.href)), {
-        headers: { Authorization: `Bearer ${CRAuth.token()}` }, cache: "no-store" });
-      if (!response.ok) throw new CR.ApiError(response.status, await response.json().catch(() => null));
-      parts.push(await response.blob());
-      after = response.headers.get("x-next-cursor");
-    } while (after !== null);
+    await CRAuth.fresh();
+    const response = await fetch(new URL(path, new URL("../", location.href)), {
+      headers: { Authorization: `Bearer ${CRAuth.token()}` }, cache: "no-store" });
+    if (!response.ok) throw new CR.ApiError(response.status, await response.json().catch(() => null));
     const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
-    const file = new Blob(parts, { type: parts[0].type });
-    const link = el("a", { href: URL.createObjectURL(file), download: named ? named[1] : "export" });
+    save(URL.createObjectURL(await response.blob()), named ? named[1] : "export");
+  }
+
+  // A file written in the background (POST, then GET exports/jobs/{id} every second until
+  // done or failed): the link the job gives is the private bucket's, valid for minutes, and
+  // its answer is an attachment under the export's name.
+  async function writeInBackground(api, asked, status) {
+    status.textContent = t("export_writing");
+    try {
+      let job = await CR.api(api, { method: "POST", body: JSON.stringify(asked) });
+      while (job.status === "pending") {
+        await new Promise(resolve => setTimeout(resolve, 1000));
+        job = await CR.api(`exports/jobs/${encodeURIComponent(job.job_id)}`);
+      }
+      if (job.status !== "done") throw new Error(job.error || job.status);
+      save(job.download_url, job.file_name);
+    } finally {
+      status.textContent = "";
+    }
+  }
+
+  function save(href, name) {
+    const link = el("a", { href, download: name });
     document.body.append(link);
     link.click();
     link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    if (href.startsWith("blob:")) setTimeout(() => URL.revokeObjectURL(href), 10000);
   }
 
   function render() {

@@ -20,6 +20,7 @@ from careroute_local.template.cfn_yaml import read_yaml
 from careroute_local.template.intrinsics import ACCOUNT_ID
 from careroute_local.template.loading import load_template
 from careroute_local.template.specs import (
+    BucketSpec,
     FunctionSpec,
     HttpApiEvent,
     HttpApiSpec,
@@ -34,6 +35,7 @@ from careroute_local.template.specs import (
 
 __all__ = [
     "ACCOUNT_ID",
+    "BucketSpec",
     "FunctionSpec",
     "HttpApiEvent",
     "HttpApiSpec",

@@ -24,6 +24,7 @@ TABLE_TYPES = {"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"}
 QUEUE_TYPE = "AWS::SQS::Queue"
 FUNCTION_TYPES = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
 HTTP_API_TYPE = "AWS::Serverless::HttpApi"
+BUCKET_TYPE = "AWS::S3::Bucket"
 LOG_GROUP_TYPE = "AWS::Logs::LogGroup"
 LAYER_TYPES = {"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"}
 _NO_VALUE = object()  # AWS::NoValue: the key disappears
@@ -114,6 +115,7 @@ class Resolver:
             "AWS::Serverless::LayerVersion": "LayerName",
             "AWS::Lambda::LayerVersion": "LayerName",
             LOG_GROUP_TYPE: "LogGroupName",
+            BUCKET_TYPE: "BucketName",
         }.get(rtype)
         self._names[logical_id] = f"<resolving {logical_id}>"  # breaks reference cycles
         name = None
@@ -123,6 +125,8 @@ class Resolver:
             name = f"{self.stack_name}-{logical_id}"
             if rtype == QUEUE_TYPE and str(props.get("FifoQueue", "")).lower() == "true":
                 name += ".fifo"
+            if rtype == BUCKET_TYPE:  # S3 takes lower case only
+                name = name.lower()
         self._names[logical_id] = name
         return name
 
@@ -134,7 +138,11 @@ class Resolver:
         if logical_id not in self.resources:
             raise ValueError(f"!Ref to unknown resource or parameter {logical_id}")
         rtype = self.resources[logical_id].get("Type", "")
-        if rtype in TABLE_TYPES or rtype in FUNCTION_TYPES or rtype == LOG_GROUP_TYPE:
+        if (
+            rtype in TABLE_TYPES
+            or rtype in FUNCTION_TYPES
+            or rtype in (LOG_GROUP_TYPE, BUCKET_TYPE)
+        ):
             return self.physical_name(logical_id)
         if rtype == QUEUE_TYPE:
             return self.queue_url(logical_id)
@@ -178,6 +186,8 @@ class Resolver:
                 return self.physical_name(logical_id)
             if attribute == "QueueUrl":
                 return self.queue_url(logical_id)
+        if rtype == BUCKET_TYPE and attribute == "Arn":
+            return f"arn:{PARTITION}:s3:::{self.physical_name(logical_id)}"
         if rtype in FUNCTION_TYPES and attribute == "Arn":
             return self._arn("lambda", f"function:{self.physical_name(logical_id)}")
         if rtype == "AWS::KMS::Key":

@@ -1,8 +1,9 @@
 """Reading template.yaml into a `Template`: each resource the local stack needs, as its spec.
 
 SAM's Globals are merged into each function and HTTP API as SAM merges them; tables, queues
-(with their redrive), HTTP APIs (the implicit one included) and functions (code directory,
-handler, environment, layers, event sources) become specs with every reference resolved.
+(with their redrive), buckets, HTTP APIs (the implicit one included) and functions (code
+directory, handler, environment, layers, event sources) become specs with every reference
+resolved.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from careroute_local.template.cfn_yaml import read_yaml
 from careroute_local.template.event_sources import function_event
 from careroute_local.template.intrinsics import (
     ACCOUNT_ID,
+    BUCKET_TYPE,
     FUNCTION_TYPES,
     HTTP_API_TYPE,
     QUEUE_TYPE,
@@ -24,6 +26,7 @@ from careroute_local.template.intrinsics import (
     target_logical_id,
 )
 from careroute_local.template.specs import (
+    BucketSpec,
     FunctionSpec,
     HttpApiSpec,
     QueueSpec,
@@ -68,6 +71,7 @@ def load_template(
 
     tables = {lid: _table(r, lid) for t in TABLE_TYPES for lid in by_type.get(t, [])}
     queues = {lid: _queue(r, lid) for lid in by_type.get(QUEUE_TYPE, [])}
+    buckets = {lid: BucketSpec(lid, r.physical_name(lid)) for lid in by_type.get(BUCKET_TYPE, [])}
     globals_ = doc.get("Globals") or {}
     http_apis = {
         lid: _http_api(r, lid, globals_.get("HttpApi") or {})
@@ -96,6 +100,7 @@ def load_template(
         queues=queues,
         functions=functions,
         http_apis=http_apis,
+        buckets=buckets,
     )
 
 

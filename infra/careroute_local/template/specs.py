@@ -49,6 +49,15 @@ class QueueSpec:
 
 
 @dataclass(frozen=True)
+class BucketSpec:
+    """An S3 bucket the handlers write to (its encryption, access block and lifecycle are the
+    cloud's: the local stack only serves the objects)."""
+
+    logical_id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class HttpApiSpec:
     logical_id: str
     api_id: str
@@ -166,6 +175,7 @@ class Template:
     queues: dict[str, QueueSpec]
     functions: dict[str, FunctionSpec]
     http_apis: dict[str, HttpApiSpec]
+    buckets: dict[str, BucketSpec] = field(default_factory=dict)
 
     def triggers(self, kind: type[_E]) -> list[tuple[FunctionSpec, _E]]:
         """Every (function, event) pair of one source type, in template order."""

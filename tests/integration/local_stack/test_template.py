@@ -91,6 +91,8 @@ def test_real_template_wiring() -> None:
         "GET /exports/overdue",
         "GET /exports/tickets",
         "GET /exports/misses",
+        "POST /exports/tickets",
+        "GET /exports/jobs/{job_id}",
         "GET /openapi.json",
         "GET /docs",
     }
@@ -109,6 +111,12 @@ def test_real_template_wiring() -> None:
         5,
     )
     assert stream.report_batch_item_failures and stream.starting_position == "TRIM_HORIZON"
+
+    # the export worker writes files into the template's bucket, named as S3 allows
+    (exports,) = t.functions["ExportWorkerFunction"].events
+    assert exports == SqsEvent("ExportJobs", "ExportJobsQueue", 1, True, 0)
+    assert t.buckets["ExportFilesBucket"].name == "careroute-local-exportfilesbucket"
+    assert api.environment["EXPORT_BUCKET"] == "careroute-local-exportfilesbucket"
 
     jobs = t.queues["PlanJobsQueue"]
     assert (jobs.dlq_logical_id, jobs.max_receive_count, jobs.visibility_timeout) == (

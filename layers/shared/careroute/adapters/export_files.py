@@ -14,21 +14,17 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from careroute.domain.export_jobs import ExportFormat as ExportFormat  # re-exported
+
 if TYPE_CHECKING:  # the exports' use cases: the API function loads them where an export runs
-    from careroute.service_layer.exports import Cell, ExportTable
+    from careroute.service_layer.export_tables import Cell, ExportTable
 
 
 YES, NO = "是", "否"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a CSV cell as a formula (OWASP's list)."""
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
 
 
 @dataclass(frozen=True)

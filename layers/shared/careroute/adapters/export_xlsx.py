@@ -17,7 +17,7 @@ from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from careroute.adapters.export_files import NO, YES, csv_cell
-from careroute.service_layer.exports import Cell, ExportTable
+from careroute.service_layer.export_tables import Cell, ExportTable
 
 SHARE_FIELDS = frozenset({"visit_rate"})
 """Columns holding a share (0..1): shown as a percentage."""

@@ -26,6 +26,9 @@ from careroute.domain.policy import Policy
 from careroute.domain.tickets import TicketSource
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.messages.api import OverdueList, TicketList
+from careroute.service_layer.export_tables import Cell as Cell  # re-exported, with the two below
+from careroute.service_layer.export_tables import Column as Column
+from careroute.service_layer.export_tables import ExportTable as ExportTable
 from careroute.service_layer.month_misses import MissesReading, MonthMiss, misses_in
 from careroute.service_layer.officials import OverdueReading, overdue_in
 from careroute.service_layer.ports import CoverageRepository, ScopeDirectory
@@ -36,34 +39,6 @@ UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 EXPORT_ROLES = (Role.STREET_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.CITY_ADMIN)
 """Who may take the numbers away: officials and the bureau, never a steward."""
-
-Cell = str | int | float | bool | date | datetime | None
-"""One value of an export: text, a count, a share, yes/no, a day or a local (Beijing) time."""
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    """The English name: the JSON field the values come from."""
-    header: str
-    """The Chinese header the file shows."""
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """One export: a file name (ASCII, no extension), a sheet title, columns and rows."""
-
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: Sequence[tuple[Cell, ...]]
-
-    def __post_init__(self) -> None:
-        width = len(self.columns)
-        for row in self.rows:
-            if len(row) != width:
-                raise ValueError(f"a row of {len(row)} cells under {width} columns")
-
 
 OUTCOME_HEADERS = {
     "visited": "已探访",

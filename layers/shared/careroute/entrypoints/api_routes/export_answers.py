@@ -9,7 +9,7 @@ import base64
 from datetime import date, datetime
 from functools import cache
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 
 from careroute.adapters.dynamodb import coverage, scopes
 from careroute.adapters.dynamodb.misses_view import DynamoMissesView
@@ -20,6 +20,9 @@ from careroute.domain.access import Caller
 from careroute.domain.policy import Policy
 from careroute.domain.tickets import TicketSource
 from careroute.entrypoints.api_routes.exports import NEXT_PART
+from careroute.entrypoints.export_setup import export_job_ports
+from careroute.messages.export_jobs import ExportJobView, TicketsFileBody
+from careroute.service_layer import export_jobs
 from careroute.service_layer.exports import (
     ExportPart,
     ExportTable,
@@ -32,6 +35,12 @@ from careroute.service_layer.exports import (
 from careroute.service_layer.month_misses import MissesReading
 from careroute.service_layer.officials import OverdueReading
 from careroute.service_layer.tickets import TicketFilter, Ticketing
+
+
+@cache
+def _job_ports() -> export_jobs.ExportJobPorts:
+    """The background exports' ports, built at the first one asked for or read."""
+    return export_job_ports()
 
 
 @cache
@@ -90,3 +99,17 @@ def misses_file(
 ) -> Response[str]:
     _, _, misses = _ports()
     return file_response(misses_export(who, month, scope, on, policy, misses, coverage), kind)
+
+
+def ask_for_tickets_file(who: Caller, body: TicketsFileBody, now: datetime) -> Response[str]:
+    """202 with the pending job, and where to read it (relative to /exports/tickets)."""
+    _, tickets, _ = _ports()
+    asked = TicketsAsked(body.scope, TicketFilter(body.status), body.source)
+    job = export_jobs.ask_for_tickets_file(who, asked, body.format, now, _job_ports(), tickets)
+    view = ExportJobView.of(job).model_dump_json()
+    headers = {"Location": f"jobs/{job.job_id}"}
+    return Response(202, content_types.APPLICATION_JSON, view, headers=headers)
+
+
+def export_job(who: Caller, job_id: str, now: datetime) -> ExportJobView:
+    return export_jobs.export_job_status(who, job_id, now, _job_ports())

@@ -3,13 +3,18 @@ misses of a scope as a CSV or XLSX file with Chinese headers, the same numbers a
 /coverage, /overdue and /tickets (each with that route's parameters, plus `format`).
 Officials' roles only; the scope is checked as on the JSON routes.
 
+A district's or the city's whole ticket list is a file written in the background: POST
+/exports/tickets answers at once (202, the job), GET /exports/jobs/{job_id} tells its owner
+whether the file is there and gives a short-lived link to it; GET /exports/tickets of such a
+list answers only in parts (`limit`).
+
 Each route imports its answer (`export_answers`) where it runs: the exports' use cases are
 ~7 ms of the API function's cold start, and an export is asked for a few times a month."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from careroute.adapters.export_files import CONTENT_TYPES, ExportFormat
@@ -21,12 +26,16 @@ from careroute.entrypoints.api_routes.tickets import SourceQuery
 from careroute.entrypoints.http_api import (
     INPUT_ERRORS,
     READ_ERRORS,
+    WRITE_ERRORS,
     MonthQuery,
+    PathId,
     Routes,
     ScopeQuery,
 )
 from careroute.entrypoints.policy_in_force import current_policy
-from careroute.service_layer.tickets import TicketFilter
+from careroute.messages.export_jobs import ExportJobView, TicketsFileBody
+from careroute.service_layer.scope_access import parse_scope
+from careroute.service_layer.tickets import WIDE_SCOPES, TicketFilter
 
 FormatQuery = Annotated[
     ExportFormat, Query(description="csv (UTF-8 with a byte-order mark) or xlsx")
@@ -61,12 +70,22 @@ PartLimitQuery = Annotated[
         ge=1,
         le=5000,
         description="CSV only: at most this many rows, then the X-Next-Cursor header leads to "
-        "the next part (the parts in order are the whole file); absent: every row",
+        "the next part (the parts in order are the whole file); absent: every row, for a "
+        "street or a community only (a district's or the city's whole list: POST "
+        "/exports/tickets)",
     ),
 ]
 PartAfterQuery = Annotated[
     str | None, Query(description="The previous part's X-Next-Cursor; absent: the first part")
 ]
+JOB_RESPONSES: dict[int, OpenAPIResponse] = {
+    202: {
+        "description": "Asked for: the job (pending); read it at the Location given "
+        "(jobs/{job_id}, relative to this route) until it is done or failed",
+        "headers": {"Location": {"description": "jobs/{job_id}", "schema": {"type": "string"}}},
+        "content": {"application/json": {"model": ExportJobView}},
+    }
+}
 
 
 def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
@@ -107,6 +126,12 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         first; a CSV in parts of `limit` rows on request"""
         if format is not ExportFormat.CSV and (limit is not None or after is not None):
             raise ValidationError("format: only a CSV export comes in parts (limit, after)")
+        if limit is None and parse_scope(scope).kind in WIDE_SCOPES:
+            raise ValidationError(
+                "limit: a district's or the city's whole ticket list is written in the "
+                "background (POST /exports/tickets, then GET /exports/jobs/{job_id}); "
+                "or ask for it in parts with limit"
+            )
         from careroute.entrypoints.api_routes.export_answers import tickets_file
 
         part_of = (limit, after)
@@ -124,3 +149,19 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
 
         policy = current_policy(api.policy)
         return misses_file(caller(), month, scope, on or clock.today(), policy, format)
+
+    @route("POST", "/exports/tickets", errors=WRITE_ERRORS, responses=JOB_RESPONSES)
+    def post_tickets_export(body: Annotated[TicketsFileBody, Body()]) -> Response[str]:
+        """Ask for the follow-up tickets of a scope as one CSV or XLSX file, written in the
+        background (every row; 202 with the job at once)"""
+        from careroute.entrypoints.api_routes.export_answers import ask_for_tickets_file
+
+        return ask_for_tickets_file(caller(), body, clock.now())
+
+    @route("GET", "/exports/jobs/<job_id>")
+    def get_export_job(job_id: PathId) -> ExportJobView:
+        """An export job of yours: pending, done (with a link to the file valid for minutes)
+        or failed (with why)"""
+        from careroute.entrypoints.api_routes.export_answers import export_job
+
+        return export_job(caller(), job_id, clock.now())

@@ -1,0 +1,44 @@
+"""What the functions that ask for, write and read background exports build at cold start:
+the jobs' table, the files' bucket and the worker's queue, named by the environment
+(template.yaml's ExportJobsTable, ExportFilesBucket and ExportJobsQueue)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from careroute.adapters.dynamodb.export_jobs import DynamoExportJobs
+from careroute.adapters.dynamodb.plan_jobs import SqsJobs
+from careroute.adapters.export_bucket import S3ExportFiles
+from careroute.entrypoints.config import ConfigError
+from careroute.messages.export_jobs import ExportJobMessage
+from careroute.service_layer.export_jobs import ExportJobPorts
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    jobs_table: str
+    """EXPORT_JOBS_TABLE: one item per export job."""
+    bucket: str
+    """EXPORT_BUCKET: the private bucket the files are written to."""
+    queue_url: str
+    """EXPORT_JOBS_QUEUE_URL: the worker's queue."""
+
+    @classmethod
+    def from_env(cls) -> ExportSettings:
+        names = ("EXPORT_JOBS_TABLE", "EXPORT_BUCKET", "EXPORT_JOBS_QUEUE_URL")
+        values = [os.environ.get(name, "") for name in names]
+        missing = [name for name, value in zip(names, values, strict=True) if not value]
+        if missing:
+            raise ConfigError(f"environment variables not set: {', '.join(missing)}")
+        return cls(*values)
+
+
+def export_job_ports() -> ExportJobPorts:
+    """The background exports' ports on DynamoDB, SQS and S3, from the environment."""
+    settings = ExportSettings.from_env()
+    return ExportJobPorts(
+        DynamoExportJobs(settings.jobs_table),
+        SqsJobs[ExportJobMessage](settings.queue_url),
+        S3ExportFiles(settings.bucket),
+    )
