@@ -5,10 +5,7 @@ to, byte for byte the synchronous export of the same list (its one part of every
 
 from __future__ import annotations
 
-import threading
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,25 +32,6 @@ def synchronous_file(url: str, token: str) -> bytes:
         return bytes(response.read())
 
 
-@contextmanager
-def export_worker_polling(pump: EventPump) -> Iterator[None]:
-    """The export worker fed by its queue while the page runs, as Lambda's poller feeds it
-    (`careroute run` polls every queue the same way)."""
-    stop = threading.Event()
-
-    def poll() -> None:
-        while not stop.wait(0.2):
-            pump.drain_queue("ExportJobsQueue")
-
-    poller = threading.Thread(target=poll, name="export-queue-poller", daemon=True)
-    poller.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        poller.join(timeout=30)
-
-
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_the_ticket_export_button_saves_the_file_written_in_the_background(
     served: tuple[EventPump, str], browser: Any, small_city: Registry, kind: str
@@ -77,7 +55,7 @@ def test_the_ticket_export_button_saves_the_file_written_in_the_background(
     console = Console(page)
     page.goto(f"{url}/app/dashboard.html#month={china_now():%Y-%m}&token={admin}")
     wait_shown(page, "body[data-exports='city']", console)
-    with export_worker_polling(pump), page.expect_download(timeout=60_000) as saving:
+    with pump.polling("ExportJobsQueue"), page.expect_download(timeout=60_000) as saving:
         button = f"tr[data-export=tickets] button[data-format={kind}]"
         page.get_by_test_id("exports").locator(button).click()
     assert saving.value.suggested_filename == f"tickets_city_open.{kind}"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from careroute_local.pump.batches import DrainStats, failed_items
@@ -96,6 +98,28 @@ class QueuePoller(FunctionRunner):
         stats.dead_lettered = self._depth(queue.dlq_logical_id) - dlq_before
         stats.seconds = time.perf_counter() - started
         return stats
+
+    @contextmanager
+    def polling(self, queue_logical_id: str, every: float = 0.2) -> Iterator[None]:
+        """Drain one queue in a background thread every `every` seconds while the block runs,
+        as Lambda's poller feeds a function while requests come in (`run_forever` polls every
+        queue, stream and schedule; this, only the queue a test or a benchmark waits on)."""
+        stop = threading.Event()
+
+        def poll() -> None:
+            while not stop.wait(every):
+                try:
+                    self.drain_queue(queue_logical_id)
+                except Exception:
+                    log.exception("draining %s failed", queue_logical_id)
+
+        poller = threading.Thread(target=poll, name=f"poll-{queue_logical_id}", daemon=True)
+        poller.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            poller.join(timeout=60)
 
     def _depth(self, queue_logical_id: str | None) -> int:
         if queue_logical_id is None:
