@@ -145,6 +145,26 @@ def test_a_route_the_steward_read_costs_an_outcome_no_read_at_all(
     assert (ports.routes.reads, sum(ports.elders.reads.values())) == (1, 0)
 
 
+def test_a_container_serving_a_citys_stewards_keeps_every_route_they_read(
+    ports: VisitRecording, route: dict[str, Any]
+) -> None:
+    """Given one container serving the morning route reads of 1,200 stewards (a city's
+    1,153), when each then records an outcome, then none reads their route again: a
+    container keeping fewer drops the route read longest ago before its steward's outcome,
+    which reads it again and drops the next, so every outcome would read its route."""
+    stewards = [f"W-{n:04d}" for n in range(1_200)]
+    for steward_id in stewards:
+        ports.routes.save_route({**route, "steward_id": steward_id})
+    reading = RouteReading(ports.routes, ports.elders, MemoryReadAudit())
+    for steward_id in stewards:
+        steward_route(steward_id, TUESDAY, NOW, reading)
+    for steward_id in stewards:
+        request = outcome(WEEKLY).model_copy(update={"steward_id": steward_id})
+        record_visit(request, f"key-{steward_id}", NOW, POLICY, ports)
+    assert isinstance(ports.routes, CountedRoutes) and ports.routes.reads == len(stewards)
+    assert len(list(ports.visits.all_visits())) == len(stewards)
+
+
 def test_outcomes_on_a_route_read_no_steward_and_a_day_without_one_reads_it(
     ports: VisitRecording,
 ) -> None:

@@ -19,8 +19,16 @@ from careroute.planning.stop_elder import ELDER_FACTS, elder_on_stop
 from careroute.service_layer.container_cache import KeyedContainerCache
 from careroute.service_layer.ports import RouteRepository
 
-ROUTES_KEPT = 1_000
-"""Stewards' days a container keeps (a route's ~16 elders are a few kB)."""
+ROUTES_KEPT = 2_500
+"""Stewards' days a container keeps. One container may serve a whole city's stewards (1,153
+routes a day in the synthetic Shenyang; a day's ~15,000 outcomes are well under one request a
+second): with fewer kept than the stewards it serves, the route read longest ago is dropped
+before its steward's next outcome, which reads it again and drops the next one, so nearly
+every outcome would read its route. A route of 12 stops is ~24 kB kept: 2,500 are ~60 MB
+of the function's 1,024."""
+KEPT_STOP_FIELDS = ("elder_id", "community_id", "lat", "lng", "window", ELDER_FACTS)
+"""What a visit record's elder takes from a stop (`elder_on_stop`): not the names, addresses
+and numbers the stop also carries for the steward."""
 ROUTE_TTL_SECONDS = 12 * 3_600.0
 """A kept route is read again after a working day: a steward's outcomes come some half an
 hour apart, and a stale copy costs a read, never a wrong record (a stop a re-plan added
@@ -34,7 +42,11 @@ class RouteElders:
 
     def __init__(self, stops: list[dict[str, Any]], community_id: str | None = None) -> None:
         self.community_id = community_id
-        self._stops = {(s["community_id"], s["elder_id"]): s for s in stops if ELDER_FACTS in s}
+        self._stops = {
+            (s["community_id"], s["elder_id"]): {f: s[f] for f in KEPT_STOP_FIELDS if f in s}
+            for s in stops
+            if ELDER_FACTS in s
+        }
         self._read: dict[tuple[str, str], Elder] = {}
 
     def elder(self, community_id: str, elder_id: str) -> Elder | None:
