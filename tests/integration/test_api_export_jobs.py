@@ -156,12 +156,6 @@ def test_a_bad_request_is_422_naming_the_field(
     assert error["code"] == "invalid_request" and field in error["message"]
 
 
-def test_an_unknown_scope_is_404_before_any_job(loaded_stack: EventPump) -> None:
-    response = ask(loaded_stack, {"scope": "district:D99"})
-    assert response.status == 404, response.text
-    assert loaded_stack.stack.queue_depth("ExportJobsQueue")["visible"] == 0
-
-
 @pytest.mark.parametrize("scope", ["city", "district:D01"])
 def test_a_wide_list_is_no_longer_one_get_but_its_parts_still_are(
     loaded_stack: EventPump, scope: str

@@ -147,15 +147,15 @@ def test_a_file_outside_the_callers_scope_is_refused_before_any_job(
     assert queued(jobs) == []
 
 
-def test_an_unknown_scope_is_not_found_before_any_job(
+def test_a_scope_the_registry_does_not_have_gives_a_file_without_rows_as_the_get(
     tickets: Ticketing, jobs: ExportJobPorts
 ) -> None:
-    with pytest.raises(NotFoundError, match="unknown scope"):
-        ask_for_tickets_file(
-            ADMIN, TicketsAsked("district:D99", TicketFilter.OPEN), ExportFormat.CSV, NOW,
-            jobs, tickets,
-        )  # fmt: skip
-    assert queued(jobs) == []
+    asked = TicketsAsked("district:D99", TicketFilter.OPEN)
+    job = ask_for_tickets_file(ADMIN, asked, ExportFormat.CSV, NOW, jobs, tickets)
+    done = write_tickets_file(job.job_id, NOW, jobs, tickets)
+    assert done is not None and done.file is not None and done.file.rows == 0
+    listed = tickets_export(ADMIN, asked, NOW, tickets).table
+    assert listed.rows == [] and done.file.size == len(export_file(listed, ExportFormat.CSV).body)
 
 
 def test_a_refused_list_fails_the_job_with_why_and_writes_no_file(

@@ -4,9 +4,9 @@ short-lived link, or failed with why).
 
 The file holds what the synchronous export holds for the same caller and filters (the same
 use case, `tickets_export`, run as the asker), so its bytes are the one answer's. The scope
-is checked when the job is asked for, so a refused or unknown scope is a 4xx at once, and
-again when it is written. A job is its owner's: anyone else reading it is told it does not
-exist, so job ids leak nothing.
+is checked as GET /tickets checks it when the job is asked for, so a refused scope is a 403
+at once, and again when it is written. A job is its owner's: anyone else reading it is told
+it does not exist, so job ids leak nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from careroute.messages.export_jobs import ExportJobMessage, ExportJobView
 from careroute.service_layer.exports import TicketsAsked, require_exporter, tickets_export
 from careroute.service_layer.ports.export_jobs import ExportFiles, ExportJobRepository
 from careroute.service_layer.ports.jobs import JobQueue
-from careroute.service_layer.scope_access import readable_known_scope
+from careroute.service_layer.scope_access import readable_scope
 from careroute.service_layer.tickets import TicketFilter, Ticketing
 
 
@@ -48,11 +48,11 @@ def ask_for_tickets_file(
     tickets: Ticketing,
 ) -> ExportJob:
     """Keep a pending job for the tickets `asked` (every row: no part) and queue it for the
-    worker. ForbiddenError or NotFoundError at once for a scope the caller may not read or the
-    registry does not have. If the job cannot be queued it is stored failed, and StorageError
-    tells the caller to ask again."""
+    worker. ForbiddenError at once for a scope the caller may not read (as GET /tickets: a
+    scope the registry does not have gives a file without rows). If the job cannot be queued
+    it is stored failed, and StorageError tells the caller to ask again."""
     require_exporter(who)
-    readable_known_scope(who, asked.scope, tickets.scopes, tickets.coverage)
+    readable_scope(who, asked.scope, tickets.scopes)
     job = ExportJob(
         job_id=secrets.token_urlsafe(16),
         owner=who.subject,
