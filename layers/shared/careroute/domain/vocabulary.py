@@ -61,6 +61,11 @@ class Tier(StrEnum):
     T3 = "T3"
 
 
+TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
+"""How a visit of each tier weighs against another's when a day cannot hold them all (the
+routers' drop penalties, the steward's day and an urgent visit's re-plan alike)."""
+
+
 class ElderStatus(StrEnum):
     ACTIVE = "active"
     HOSPITALISED = "hospitalised"

@@ -24,6 +24,7 @@ from careroute.domain.incidents import Incident
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
+    TIER_WEIGHT,
     Community,
     Elder,
     GeoPoint,
@@ -48,7 +49,6 @@ from careroute.routing import (
 KEEP_PENALTY = 3600 * 12
 """Penalty (seconds of travel) for dropping one of the day's planned visits, times the
 tier weight: far above any detour, far below the urgent visit's mandatory weight."""
-TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
 LATE_SLACK_SECONDS = 15 * 60
 """In a late pass, a deadline already out of reach becomes 'straight there': direct travel
 plus this."""

@@ -22,6 +22,7 @@ from careroute.domain.policy import Policy
 from careroute.domain.visit_records import stay_to_dict
 from careroute.domain.vocabulary import (
     CHINA_TZ,
+    TIER_WEIGHT,
     Community,
     Elder,
     ElderStatus,
@@ -50,7 +51,6 @@ from careroute.routing import (
     validate_route,
 )
 
-TIER_WEIGHT = {Tier.T1: 3, Tier.T2: 2, Tier.T3: 1}
 CAPACITY_HEADROOM = 0.9
 """The horizon fills a day to this share of the shift: windows and walks rarely pack tighter."""
 RETRY_URGENCY = 6

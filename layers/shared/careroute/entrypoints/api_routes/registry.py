@@ -96,8 +96,8 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         policy, now = current_policy(api.policy), clock.now()
         changed = change_elder(caller(), community_id, elder_id, patch, now, elders, policy)
         if patch.status is not None:  # died or moved away: their home care bed closes
-            # Imported here: a departure is rare, and the beds' adapters and rules (with the
-            # orders' and the incidents' they import) are ~30 ms of the API's cold start.
+            # Imported here: a departure is rare, and no other route of this function needs
+            # the beds' table or rules, so its cold start does not load them.
             from careroute.adapters.dynamodb import home_care_beds
             from careroute.service_layer.beds_left_care import close_bed_of_departed
 
