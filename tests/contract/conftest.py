@@ -117,14 +117,14 @@ class Backend:
 def memory_backend() -> Backend:
     communities, coverage = memory.MemoryCommunities(), memory_visits.MemoryCoverage()
     plan_jobs = memory_visits.MemoryPlanJobs()
-    elders = memory.MemoryElders()
+    elders, routes = memory.MemoryElders(), memory_visits.MemoryRoutes()
     return Backend(
         "memory",
         communities=communities,
         stewards=memory.MemoryStewards(),
         elders=elders,
-        routes=memory_visits.MemoryRoutes(),
-        visits=memory_visits.MemoryVisits(elders),
+        routes=routes,
+        visits=memory_visits.MemoryVisits(elders, routes),
         tickets=memory_visits.MemoryTickets(coverage),
         coverage=coverage,
         overflow=memory_visits.MemoryOverflowMarks(),
