@@ -17,6 +17,7 @@ from careroute_local.template import (
     SqsEvent,
     StreamEvent,
     load_template,
+    read_yaml,
 )
 
 REAL_TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
@@ -260,3 +261,21 @@ def test_reset_empties_data_and_keeps_resources(real_stack: LocalStack) -> None:
     assert len(dynamodb.list_tables()["TableNames"]) == len(load_template(REAL_TEMPLATE).tables)
     assert real_stack.generation == generation + 1  # stream readers start again
     assert real_stack.stream_records("VisitsTable") == []
+
+
+def test_the_export_bucket_is_private_encrypted_tls_only_and_deletes_files_after_a_day() -> None:
+    resources = read_yaml(REAL_TEMPLATE)["Resources"]
+    bucket = resources["ExportFilesBucket"]["Properties"]
+    (rule,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": {"Fn::GetAtt": ["DataKey", "Arn"]},
+    }
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    (expiry,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert (expiry["Status"], expiry["ExpirationInDays"]) == ("Enabled", 1)
+    (tls,) = resources["ExportFilesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert (tls["Effect"], tls["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": False}})
+    table = resources["ExportJobsTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
