@@ -19,12 +19,13 @@ from careroute.adapters.memory_exports import MemoryExportFiles, MemoryExportJob
 from careroute.adapters.memory_jobs import MemoryJobs
 from careroute.domain.access import Caller, Role
 from careroute.domain.coverage import registry_totals, scopes_of
-from careroute.domain.errors import ForbiddenError, NotFoundError
+from careroute.domain.errors import ForbiddenError, NotFoundError, StorageError
 from careroute.domain.export_jobs import (
     KEPT_FOR,
     LINK_LIFETIME,
     WRITING_TIMEOUT,
     ExportFormat,
+    ExportJob,
     JobStatus,
 )
 from careroute.domain.policy import load_policy
@@ -183,3 +184,36 @@ def test_a_job_nobody_wrote_fails_after_the_writing_timeout(
     assert export_job_status(ADMIN, job.job_id, NOW + WRITING_TIMEOUT, jobs).status == "pending"
     late = export_job_status(ADMIN, job.job_id, NOW + WRITING_TIMEOUT + timedelta(seconds=1), jobs)
     assert late.status == "failed" and late.error is not None and "not written" in late.error
+
+
+class KeptJobs(MemoryExportJobs):
+    """The memory jobs, remembering the ids of the jobs added."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[str] = []
+
+    def add(self, job: ExportJob) -> None:
+        super().add(job)
+        self.added.append(job.job_id)
+
+
+class RefusingQueue:
+    """A queue that cannot be reached (SQS throttling past its retries)."""
+
+    def send(self, jobs: object) -> int:
+        raise StorageError("could not send plan jobs")
+
+
+def test_a_job_that_cannot_be_queued_is_stored_failed_and_the_caller_told_to_retry(
+    tickets: Ticketing,
+) -> None:
+    stored = KeptJobs()
+    jobs = ExportJobPorts(stored, RefusingQueue(), MemoryExportFiles())
+    with pytest.raises(StorageError):
+        ask_for_tickets_file(
+            ADMIN, TicketsAsked("city", TicketFilter.OPEN), ExportFormat.CSV, NOW, jobs, tickets
+        )
+    (job_id,) = stored.added
+    view = export_job_status(ADMIN, job_id, NOW, jobs)
+    assert (view.status, view.error) == ("failed", "the export could not be queued; ask again")
