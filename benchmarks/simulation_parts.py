@@ -12,7 +12,11 @@ re-plans).
     .venv/bin/python benchmarks/simulation_parts.py --month 2026-12 --engine memory \
         --days 5 [--districts D07] [--workers 2] [--profile FILE] --out DIR
 
-`--profile FILE` also writes this process's cProfile (the forked solver workers are not in it).
+`--repeatable` lifts the routers' time cap (`routing.default_limits`), so every search ends on
+its solution limit and two runs of the same seed make the same month on any load (how two
+trees are compared). `--profile FILE` also writes this process's cProfile (the forked solver
+workers are not in it); `--profile-programmes FILE` the programmes' process's (the memory
+engine's), whose parts' seconds it prints when it ends.
 """
 
 from __future__ import annotations
@@ -22,9 +26,13 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from careroute import routing
 from careroute.messages.visits import PlanJob
+from careroute.routing.model import SolveLimits
+from careroute_local import assessment_sim, bed_sim, claim_sim, inspection_sim, programme_sim
 from careroute_local.simulation import day as day_module
 from careroute_local.simulation import memory_engine, month, programme_process, solver_pool
 from careroute_local.simulation.engine import PlanDrain
@@ -110,6 +118,64 @@ def _patch() -> None:
     month.one_day = _timed("one_day", day_with_phases)
 
 
+REPEATABLE_CAP_MS = 600_000
+"""With --repeatable: a search's time cap (10 minutes: never reached, the solution limit ends
+every search)."""
+PROGRAMME_PARTS = (
+    (bed_sim.BedDays, "day", "beds"),
+    (programme_sim.ProgrammeDays, "_follow_registry", "registry statuses"),
+    (programme_sim.ProgrammeDays, "_visits_of_the_day", "the day's visits read"),
+    (assessment_sim.AssessmentDays, "walks", "assessors' walks"),
+    (assessment_sim.AssessmentDays, "after_walks", "assessment requests and plans"),
+    (claim_sim.ClaimDays, "day", "benefit claims"),
+    (programme_sim.ProgrammeDays, "_lunches", "lunches"),
+    (programme_sim.ProgrammeDays, "_day_care", "day care"),
+    (inspection_sim.MemoryInspectionDays, "day", "inspections"),
+    (programme_sim.ProgrammeDays, "engine_part", "the part the engine waits for"),
+    (programme_sim.ProgrammeDays, "rest_of_day", "the rest of the day"),
+)
+
+
+def repeatable_searches() -> None:
+    """Every search (the visits', the programmes') ends on its solution limit, not the clock."""
+    limits = routing.default_limits
+
+    def without_time_cap(n_stops: int) -> SolveLimits:
+        return replace(limits(n_stops), time_limit_ms=REPEATABLE_CAP_MS)
+
+    routing.default_limits = without_time_cap
+
+
+def time_programme_parts() -> None:
+    """Each programme's seconds, in SECONDS under "programmes: ..."."""
+    for owner, name, label in PROGRAMME_PARTS:
+        if hasattr(owner, name):  # an older tree may not have split the day this way
+            setattr(owner, name, _timed(f"programmes: {label}", getattr(owner, name)))
+
+
+def _programme_parts(profile_to: str | None) -> None:
+    """Each programme's seconds (printed by the programmes' process when it ends) and, with
+    `profile_to`, that process's cProfile."""
+    time_programme_parts()
+    serve = programme_process._serve
+
+    def timed_serve(*args: Any) -> None:
+        profiler = cProfile.Profile() if profile_to else None
+        if profiler:
+            profiler.enable()
+        try:
+            serve(*args)
+        finally:
+            if profiler and profile_to:
+                profiler.disable()
+                profiler.dump_stats(profile_to)
+            for name in sorted(SECONDS):
+                if name.startswith("programmes: "):
+                    print(f"{name:55s} {CALLS[name]:7d} calls {SECONDS[name]:9.1f} s", flush=True)
+
+    programme_process._serve = timed_serve
+
+
 def _morning_phase() -> None:
     """After the sick calls, `one_day`'s next solve is the morning's (returns and sick)."""
     fall_sick = day_module._fall_sick
@@ -129,7 +195,16 @@ def main() -> None:
         at = argv.index("--profile")
         profile_to = argv[at + 1]
         del argv[at : at + 2]
+    programmes_to = None
+    if "--profile-programmes" in argv:
+        at = argv.index("--profile-programmes")
+        programmes_to = argv[at + 1]
+        del argv[at : at + 2]
+    if "--repeatable" in argv:
+        argv.remove("--repeatable")
+        repeatable_searches()
     _patch()
+    _programme_parts(programmes_to)
     _morning_phase()
     from careroute_local.cli import main as cli_main
 

@@ -130,9 +130,18 @@ class AssessmentDays:
         """Assessors walk today's routes (each grade that changes an elder's categories
         also sent to the engine's registry, `registry`); stewards ask for the elders they
         visited today whose need they saw; the planner routes tomorrow."""
+        self.walks(day, registry)
+        self.after_walks(day, visited)
+
+    def walks(self, day: date, registry: RegistryPatch | None) -> None:
+        """Assessors walk today's routes: the part of the day that changes the registry."""
         for district_id in self.districts:
             for assessor in self.ports.assessors.assessors_of(district_id):
                 self._walk(assessor.assessor_id, district_id, day, registry)
+
+    def after_walks(self, day: date, visited: list[Elder]) -> None:
+        """Stewards ask for the elders they visited today whose need they saw; the planner
+        routes tomorrow (nothing here changes the registry)."""
         for elder in visited:
             rng = random.Random(f"{self.seed}/assessment-request/{elder.elder_id}/{day}")
             if rng.random() < REQUEST_SHARE:

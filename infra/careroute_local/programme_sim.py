@@ -118,7 +118,7 @@ class ProgrammeDays:
         """`inspected`: the engine runs the month's inspections (the stack engine);
         `memory_inspections`: the programmes run them on the memory adapters instead."""
         city, first = month.city, month.first
-        self.policy, self.seed, self.run = month.policy, month.seed, run
+        self.policy, self.seed, self.run, self.first = month.policy, month.seed, run, first
         self.last = last or month_bounds(first.strftime("%Y-%m"))[1]
         self.beds = BedDays(month)
         ports = self.beds.ports
@@ -182,25 +182,37 @@ class ProgrammeDays:
         self.rest_of_day(day, self.engine_part(day, registry))
 
     def engine_part(self, day: date, registry: RegistryPatch | None) -> list[Visited]:
-        """The part of the day the engine's next day waits for: up to the assessments, whose
-        grades go to the engine's registry; the day's visits, for `rest_of_day`."""
+        """The part of the day the engine's next day waits for: up to the assessors' walks,
+        whose grades go to the engine's registry; the day's visits, for `rest_of_day`."""
+        self.ahead(day)
         started = time.perf_counter()
-        self.beds.day(day)
         self._follow_registry(day)
         visits = self._visits_of_the_day()
-        self.assessments.day(day, [elder for elder, _, _ in visits], registry)
+        self.assessments.walks(day, registry)
         self.seconds += time.perf_counter() - started
         return visits
 
     def rest_of_day(self, day: date, visits: list[Visited]) -> None:
-        """The part of the day nothing of the engine reads: claims, lunches, day care and
-        inspections (simulation/programme_process.py runs it beside the engine's next day)."""
+        """The part of the day nothing of the engine reads: assessment requests and
+        tomorrow's assessment plan, claims, lunches, day care and inspections
+        (simulation/programme_process.py runs it beside the engine's next day)."""
         started = time.perf_counter()
+        self.assessments.after_walks(day, [elder for elder, _, _ in visits])
         self.claims.day(day, visits, last=day == self.last)
         self._lunches(day)
         self._day_care(day)
         if self.inspections is not None:
             self.inspections.day(day)
+        self.seconds += time.perf_counter() - started
+
+    def ahead(self, day: date) -> None:
+        """The part of `day` that reads nothing of the engine's day, so it can run before
+        the engine's day is over: the home care beds' day (planned and walked on the
+        programmes' registry as the day before left it). Once a day, whoever asks first."""
+        if self.beds.last_day >= day:
+            return
+        started = time.perf_counter()
+        self.beds.day(day)
         self.seconds += time.perf_counter() - started
 
     def _follow_registry(self, day: date) -> None:

@@ -1,25 +1,28 @@
 """The programmes' days (`programme_sim.ProgrammeDays`) in a process of their own, so the part
-of a day the engine never reads (claims, lunches, day care, inspections: about two thirds of
-the programmes' time) runs beside the engine's next day on the other core.
+of a day the engine never reads (assessment plans, claims, lunches, day care, inspections,
+the home care beds' next day: all but the assessors' walks) runs beside the engine's next
+day on the other core.
 
 The process is forked once, before the engine starts, with the programmes and a copy of the
-run. Each evening the month sends it what the programmes read of the engine's day (the
-elders whose status changed, the visits recorded since the last day) and the time on the
-simulated clock; the process runs the part of the day the engine waits for and sends each
-grade that changes an elder's categories back as a registry call, which this process makes
-on the engine at the time the programme gave and answers; then it says the engine is free
-and runs the rest of its day while the engine goes on. The calls reach the engine in the
-same order, at the same simulated times, before the same next night: the same month as
-running the programmes in this process.
-"""
+run; it plans and walks the beds' first day while the engine sets up. Each evening the month
+sends it what the programmes read of the engine's day (the elders whose status changed, the
+visits recorded since the last day) and the time on the simulated clock; the process runs
+the part of the day the engine waits for (the assessors' walks) and sends each grade that
+changes an elder's categories back as a registry call, which this process makes on the
+engine at the time the programme gave and answers; then it says the engine is free and runs
+the rest of its day, then the beds' next day, while the engine goes on. The calls reach the
+engine in the same order, at the same simulated times, before the same next night, and the
+programmes take their steps in the same order: the same month as running the programmes in
+this process."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -102,7 +105,9 @@ def _serve(programmes: ProgrammeDays, run: Run, pipe: Connection, other_end: Con
     """The programmes' process: each day as the month sends it, until the pipe closes."""
     other_end.close()  # the month's end: closed here, so the month closing it ends the pipe
     os.nice(NICER)
+    gc.freeze()  # the inherited city and stores: never walked by this process's collections
     try:
+        programmes.ahead(programmes.first)  # while the engine sets up and plans the first day
         while True:
             try:
                 message = pipe.recv()
@@ -134,6 +139,8 @@ def _day(
     met = programmes.engine_part(day, _registry_over(pipe))
     pipe.send(("engine free",))
     programmes.rest_of_day(day, met)
+    if day < programmes.last:
+        programmes.ahead(day + timedelta(days=1))
 
 
 def _registry_over(pipe: Connection) -> Callable[[str, str, list[str]], tuple[int, Any]]:

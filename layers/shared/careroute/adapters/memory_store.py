@@ -55,12 +55,14 @@ class ReplacedWhole(Generic[Item]):
 
     def __init__(self, identity: Callable[[Item], str]) -> None:
         self._identity = identity
-        self._by_id: dict[str, Item] = {}
+        self._in_order: list[Item] = []
+        """Sorted once per import: a lunch booking reads every canteen to find its own."""
 
     def replace_whole(self, items: Iterable[Item]) -> int:
         """Make `items` the whole list; the count stored."""
-        self._by_id = {self._identity(item): item for item in items}
-        return len(self._by_id)
+        by_id = {self._identity(item): item for item in items}
+        self._in_order = [by_id[key] for key in sorted(by_id)]
+        return len(self._in_order)
 
     def in_id_order(self) -> list[Item]:
-        return [self._by_id[key] for key in sorted(self._by_id)]
+        return list(self._in_order)
