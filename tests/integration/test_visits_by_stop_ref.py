@@ -21,7 +21,7 @@ from careroute_local.pump import EventPump, HttpResponse
 from tests.conftest import PLAN_DATE
 from tests.integration import test_visits_from_route
 from tests.integration.planned_day import plan_the_day, read_route
-from tests.integration.test_api import post_batch, post_visit
+from tests.integration.test_api import post_visit
 
 AFTERNOON = test_visits_from_route.AFTERNOON
 dynamodb_calls = test_visits_from_route.dynamodb_calls
@@ -140,29 +140,3 @@ def test_a_stop_ref_the_route_does_not_have_is_answered_as_the_outcome_without_i
         {**route, "stops": [s for s in route["stops"] if s["elder_id"] != dropped["elder_id"]]}
     )
     assert same_as_without(dropped, dropped["stop_ref"], steward.steward_id) == 201
-
-
-def test_a_batch_sent_offline_with_stop_refs_is_one_call_per_outcome(
-    planned: EventPump, small_city: Registry, dynamodb_calls: list[str]
-) -> None:
-    steward, other = (s.steward_id for s in small_city.stewards[2:4])
-    stops = [s for s in read_route(planned, steward).json()["stops"] if not s["cover"]][:3]
-    a_new_container()
-    warm = read_route(planned, other).json()["stops"][0]  # the policy and token keys read
-    assert post(planned, other, warm, "warm-up-key-2").status == 201
-    at = AFTERNOON - timedelta(minutes=20)
-    items = [
-        {
-            "idempotency_key": f"batch-ref-{n}",
-            "elder_id": stop["elder_id"],
-            "outcome": "not_home",
-            "visited_at": (at + timedelta(minutes=n)).isoformat(),
-            "stop_ref": stop["stop_ref"],
-        }
-        for n, stop in enumerate(stops)
-    ]
-    dynamodb_calls.clear()
-    answer = post_batch(planned, items, steward=steward)
-    assert answer.status == 200, answer.text
-    assert (answer.json()["recorded"], answer.json()["failed"]) == (3, 0)
-    assert dynamodb_calls == ["TransactWriteItems"] * 3
