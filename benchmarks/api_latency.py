@@ -26,9 +26,7 @@ outcomes), then
   put earlier runs compared with;
 - with `--cpu`, last, the CPU time a request costs this process (client, HTTP server,
   handler) and the moto server, the kinds made in blocks in turn with the log delivery
-  paused: a ratio that a busy machine's waits do not move, beside the wall-time ones. Among
-  them a steward's first outcome with the stop's `stop_ref` and without, the kept route
-  dropped before each, as in a container that has not seen it.
+  paused: a ratio that a busy machine's waits do not move, beside the wall-time ones.
 
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
@@ -66,7 +64,6 @@ from careroute.domain import clock
 from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.stop_ref import stop_ref
-from careroute.service_layer.route_elders import drop_route
 from careroute_local import main_job
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -395,33 +392,10 @@ def main() -> None:
         delivery.join()
         cpu: dict[str, tuple[float, float]] = {}
         if args.cpu:
-
-            def first_outcome(ref: str | None) -> Callable[[int], None]:
-                """The steward's outcome in a container that has not seen the route."""
-
-                def post_first(i: int) -> None:
-                    drop_route(steward_id, plan_date)
-                    body = {
-                        "elder_id": elder_id,
-                        "outcome": "visited",
-                        "visited_at": (now - timedelta(seconds=i)).isoformat(),
-                    }
-                    if ref is not None:
-                        body["stop_ref"] = ref
-                    headers = {"idempotency-key": f"cpu-{uuid.uuid4().hex}"}
-                    status, text = session.call("POST", f"{url}/visits", body=body, headers=headers)
-                    assert status == 201, text
-
-                return post_first
-
             cpu = cpu_per_call(
                 n,
                 {
                     "POST outcome over HTTP": post_http,
-                    "a steward's first outcome, with stop_ref": first_outcome(
-                        stop_ref(route["stops"][0], route["community_id"])
-                    ),
-                    "a steward's first outcome, without": first_outcome(None),
                     "raw conditional PutItem": put_raw,
                     "GET route over HTTP": get_http,
                     "raw GetItem": get_raw,
@@ -479,8 +453,6 @@ def main() -> None:
         print("|---|---:|---:|---:|---:|")
         raw_of = {
             "POST outcome over HTTP": "raw conditional PutItem",
-            "a steward's first outcome, with stop_ref": "raw conditional PutItem",
-            "a steward's first outcome, without": "raw conditional PutItem",
             "GET route over HTTP": "raw GetItem",
         }
         for name, (here, there) in cpu.items():

@@ -75,12 +75,6 @@ def keep_route(document: Mapping[str, Any]) -> None:
     _kept.put((document["steward_id"], document["date"]), elders)
 
 
-def drop_route(steward_id: str, day: date) -> None:
-    """Forget the steward's route of `day`, as a container that has not seen it (a
-    benchmark's steward's first outcome, made again and again)."""
-    _kept.drop((steward_id, day.isoformat()))
-
-
 def route_kept(steward_id: str, day: date) -> bool:
     """Is the steward's route of `day` kept in this container?"""
     return _kept.holds((steward_id, day.isoformat()))
