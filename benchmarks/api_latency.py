@@ -332,12 +332,10 @@ def main() -> None:
         sent_with = [v for v in first_visits if v[2] is not None]
         sent_without = [v for v in first_visits if v[2] is None]
         firsts = {
-            "steward's first, with stop_ref: one write": split_by(
-                stewards_first(sent_with), with_ref
-            ),
-            "steward's first, without (before): route read, write": split_by(
+            "with stop_ref: one write": split_by(stewards_first(sent_with), with_ref)[0],
+            "without (before): route read, write": split_by(
                 stewards_first(sent_without), without_ref
-            ),
+            )[0],
         }
         for r in read_first:  # the morning: each steward opens the day's route
             opened = f"{url}/stewards/{r['steward_id']}/routes/{plan_date}"
@@ -432,11 +430,9 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, timings in results.items():
         print(ratio_row(f"{name} ({len(timings[0])})", timings))
-    print("those rows apart: the stewards' first outcomes (p99 of a few dozen is the slowest)")
-    print("and the others (one write either way; with stop_ref, the route's check in it too):")
-    for name, (first, others) in firsts.items():
-        print(ratio_row(f"the {name} ({len(first[0])})", first))
-        print(ratio_row(f"the others of that row ({len(others[0])})", others))
+    print("the stewards' first outcomes of those rows (p99 of a few dozen is the slowest):")
+    for name, timings in firsts.items():
+        print(ratio_row(f"the steward's first here, {name} ({len(timings[0])})", timings))
     for name, rate in rps.items():
         print(f"{name} with {args.clients} concurrent clients: {rate:.0f} requests/s")
     if breakdown:
