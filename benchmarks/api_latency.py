@@ -11,11 +11,9 @@ outcomes), then
   raw boto3 conditional PutItem of the item the API stores for the outcome (with a new id);
 - POST, each elder's first outcome: the same, for the other elders on half the night's routes
   (as its steward), once each, as a day's outcomes arrive: no elder or route was read before
-  by this API container (the phone read its route from another). On every other one of
-  these routes the phone sends each stop's `stop_ref` (as the route read gives it) and the
-  steward's first outcome is one write; on the others it sends none (the phone before) and
-  it reads the route, then writes. The two are made alternately in one row and printed
-  apart, and apart again the stewards' first outcomes (one in every ~12);
+  by the API (the steward's first outcome reads the route); printed apart as well, the
+  stewards' first outcomes (a route read, then the write: one in every ~12 of the row) and
+  the others (one write);
 - POST, a day's outcomes, the route read first: the same for the elders on the other half of
   the routes, each steward having read their route (GET, not timed) first, as the phone does
   in the morning;
@@ -63,7 +61,6 @@ from stack_bench import city_stack, heping_today
 from careroute.domain import clock
 from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ
-from careroute.planning.stop_ref import stop_ref
 from careroute_local import main_job
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -133,22 +130,11 @@ def sent_transaction(stack: LocalStack, post: Callable[[int], None]) -> dict[str
     return sent
 
 
-Visit = tuple[str, str, str | None]
-"""(steward, elder, the stop's reference sent or None)."""
-
-
-def alternately(first: list[Visit], second: list[Visit]) -> list[Visit]:
-    """One of each in turn, then the rest of the longer."""
-    merged = [v for pair in zip(first, second, strict=False) for v in pair]
-    shorter = min(len(first), len(second))
-    return merged + first[shorter:] + second[shorter:]
-
-
-def stewards_first(visits: list[Visit]) -> list[bool]:
-    """For each visit in order: is it its steward's first?"""
+def stewards_first(visits: list[tuple[str, str]]) -> list[bool]:
+    """For each (steward, elder) visit in order: is it the steward's first?"""
     seen: set[str] = set()
-    flags: list[bool] = []
-    for steward, _, _ in visits:
+    flags = []
+    for steward, _ in visits:
         flags.append(steward not in seen)
         seen.add(steward)
     return flags
@@ -242,7 +228,6 @@ def main() -> None:
                 "elder_id": elder_id,
                 "outcome": "visited",
                 "visited_at": (now - timedelta(seconds=i)).isoformat(),
-                "stop_ref": stop_ref(route["stops"][0], route["community_id"]),
             }
             headers = {"idempotency-key": f"bench-{uuid.uuid4().hex}"}
             status, text = client.call("POST", f"{url}/visits", body=body, headers=headers)
@@ -257,7 +242,7 @@ def main() -> None:
         # models' clients with them.
         pump.deliver_logs()
         transaction = sent_transaction(stack, post_http)
-        stored_visit = transaction["TransactItems"][-1]["Put"]["Item"]
+        stored_visit = transaction["TransactItems"][1]["Put"]["Item"]
 
         def put_raw(i: int) -> None:
             visit = {
@@ -290,22 +275,18 @@ def main() -> None:
         tokens = {r["steward_id"]: f"Bearer {pump.issuer.token('steward', r['steward_id'])}"
                   for r in others}  # fmt: skip
 
-        def visits_on(day_routes: list[dict[str, Any]], refs: bool = True) -> list[Visit]:
-            """The outcomes of the routes' stops (not cover), each with the `stop_ref` the
-            route read gives the phone (`refs`) or none."""
+        def visits_on(day_routes: list[dict[str, Any]]) -> list[tuple[str, str]]:
             return [
-                (r["steward_id"], s["elder_id"], stop_ref(s, r["community_id"]) if refs else None)
+                (r["steward_id"], stop["elder_id"])
                 for r in day_routes
-                for s in r["stops"]
-                if not s.get("cover")
+                for stop in r["stops"]
+                if not stop.get("cover")
             ]
 
-        def posting_each(visits: list[Visit]) -> Callable[[int], None]:
+        def posting_each(visits: list[tuple[str, str]]) -> Callable[[int], None]:
             def post_first(i: int) -> None:
-                steward, elder, ref = visits[i]
+                steward, elder = visits[i]
                 body = {"elder_id": elder, "outcome": "visited", "visited_at": now.isoformat()}
-                if ref is not None:
-                    body["stop_ref"] = ref
                 headers = {
                     "idempotency-key": f"first-{uuid.uuid4().hex}",
                     "authorization": tokens[steward],
@@ -315,28 +296,18 @@ def main() -> None:
 
             return post_first
 
-        first_visits = alternately(visits_on(unread[0::2]), visits_on(unread[1::2], refs=False))
-        day_visits = visits_on(read_first)
+        first_visits, day_visits = visits_on(unread), visits_on(read_first)
         results = {
             "GET route": interleaved(n, get_http, get_raw),
             "POST outcome": interleaved(n, post_http, put_raw),
+            "POST, each elder's first outcome": interleaved(
+                len(first_visits), posting_each(first_visits), put_raw
+            ),
         }
-        # Apart, the same samples: with the stop's reference or without (the phone before);
-        # then a steward's first outcome (without: a route read, then the write).
-        with_ref, without_ref = split_by(
-            [ref is not None for _, _, ref in first_visits],
-            interleaved(len(first_visits), posting_each(first_visits), put_raw),
+        # Apart, the same samples: a steward's first outcome reads the route, then writes.
+        steward_first, one_write = split_by(
+            stewards_first(first_visits), results["POST, each elder's first outcome"]
         )
-        results["POST, each elder's first outcome, with stop_ref"] = with_ref
-        results["POST, each elder's first outcome, without (before)"] = without_ref
-        sent_with = [v for v in first_visits if v[2] is not None]
-        sent_without = [v for v in first_visits if v[2] is None]
-        firsts = {
-            "with stop_ref: one write": split_by(stewards_first(sent_with), with_ref)[0],
-            "without (before): route read, write": split_by(
-                stewards_first(sent_without), without_ref
-            )[0],
-        }
         for r in read_first:  # the morning: each steward opens the day's route
             opened = f"{url}/stewards/{r['steward_id']}/routes/{plan_date}"
             auth = {"authorization": tokens[r["steward_id"]]}
@@ -373,7 +344,7 @@ def main() -> None:
 
             def transaction_raw(i: int) -> None:
                 sent = copy.deepcopy(transaction)
-                sent["TransactItems"][-1]["Put"]["Item"]["visit_id"] = {"S": uuid.uuid4().hex}
+                sent["TransactItems"][1]["Put"]["Item"]["visit_id"] = {"S": uuid.uuid4().hex}
                 dynamodb.transact_write_items(**sent)
 
             breakdown = in_turn(
@@ -430,9 +401,10 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, timings in results.items():
         print(ratio_row(f"{name} ({len(timings[0])})", timings))
-    print("the stewards' first outcomes of those rows (p99 of a few dozen is the slowest):")
-    for name, timings in firsts.items():
-        print(ratio_row(f"the steward's first here, {name} ({len(timings[0])})", timings))
+    print("the first-outcome row apart (the same samples; p99 of a few dozen is the slowest):")
+    print(ratio_row(f"the steward's first here: route read, write ({len(steward_first[0])})",
+                    steward_first))  # fmt: skip
+    print(ratio_row(f"the other elders' first: one write ({len(one_write[0])})", one_write))
     for name, rate in rps.items():
         print(f"{name} with {args.clients} concurrent clients: {rate:.0f} requests/s")
     if breakdown:

@@ -117,14 +117,14 @@ class Backend:
 def memory_backend() -> Backend:
     communities, coverage = memory.MemoryCommunities(), memory_visits.MemoryCoverage()
     plan_jobs = memory_visits.MemoryPlanJobs()
-    elders, routes = memory.MemoryElders(), memory_visits.MemoryRoutes()
+    elders = memory.MemoryElders()
     return Backend(
         "memory",
         communities=communities,
         stewards=memory.MemoryStewards(),
         elders=elders,
-        routes=routes,
-        visits=memory_visits.MemoryVisits(elders, routes),
+        routes=memory_visits.MemoryRoutes(),
+        visits=memory_visits.MemoryVisits(elders),
         tickets=memory_visits.MemoryTickets(coverage),
         coverage=coverage,
         overflow=memory_visits.MemoryOverflowMarks(),

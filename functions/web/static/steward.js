@@ -76,9 +76,6 @@
       findings: data.get("category") ? [{ category: data.get("category"), severity: data.get("severity") || "normal", note: "" }] : [],
     };
     if (stop.cover && stop.community_id) body.community_id = stop.community_id;
-    // The stop's reference, sent back as the route gave it: the API records the outcome
-    // without reading the route again (it checks the reference against the stored route).
-    if (stop.stop_ref) body.stop_ref = stop.stop_ref;
     const stay = stayOf(stop, body.outcome, data.get("hospital"));
     if (stay) body.stay = stay;
     queue({ date: route.date, body });

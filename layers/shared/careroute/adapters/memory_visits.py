@@ -26,7 +26,6 @@ from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
 from careroute.domain.tickets import Ticket, TicketStatus
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
-from careroute.planning.stop_ref import route_stop_refs
 from careroute.service_layer.ports import ElderRepository
 from careroute.service_layer.ports.visits import DayMark
 
@@ -50,11 +49,6 @@ class MemoryRoutes:
             return False
         self._documents[key] = json.dumps(document)
         return True
-
-    def stop_refs(self, steward_id: str, day: date) -> frozenset[str]:
-        """The references of the stored route's stops, as the table keeps them beside it."""
-        text = self._documents.get((steward_id, day.isoformat()))
-        return frozenset() if text is None else route_stop_refs(json.loads(text))
 
 
 class MemoryOverflowMarks:
@@ -94,15 +88,10 @@ def what_a_visit_takes(elder: Elder) -> tuple[object, ...]:
 class MemoryVisits:
     """Visit records. With `elders`, `save_visit_as_read` checks the elder against them, as
     the table's transaction does; without, every elder passes: only for callers that never
-    record a visit (recording takes the elder from the steward's route, which may be stale).
-    With `routes`, `save_visit_on_route` checks the stop's reference against them; without,
-    no reference passes (the outcome is recorded as without one)."""
+    record a visit (recording takes the elder from the steward's route, which may be stale)."""
 
-    def __init__(
-        self, elders: ElderRepository | None = None, routes: MemoryRoutes | None = None
-    ) -> None:
+    def __init__(self, elders: ElderRepository | None = None) -> None:
         self._elders = elders
-        self._routes = routes
         self._by_id: dict[str, tuple[VisitRecord, str]] = {}
         self._new: list[VisitRecord] = []
         """Records stored since the last `take_new`, in the order stored (the stream)."""
@@ -125,17 +114,6 @@ class MemoryVisits:
         self, record: VisitRecord, request_hash: str, elder: Elder
     ) -> tuple[VisitRecord, bool] | None:
         if record.visit_id not in self._by_id and not self._still_as_read(elder):
-            return None
-        return self.save_visit_once(record, request_hash)
-
-    def save_visit_on_route(
-        self, record: VisitRecord, request_hash: str, elder: Elder, stop_ref: str
-    ) -> tuple[VisitRecord, bool] | None:
-        if record.visit_id not in self._by_id and not (
-            self._routes is not None
-            and stop_ref in self._routes.stop_refs(record.steward_id, record.local_date)
-            and self._still_as_read(elder)
-        ):
             return None
         return self.save_visit_once(record, request_hash)
 

@@ -20,7 +20,6 @@ from careroute.messages.holidays import Holidays as Holidays
 from careroute.messages.tickets import TicketList as TicketList
 from careroute.messages.tickets import TicketRow as TicketRow
 from careroute.messages.visits import CLOCK_PATTERN, Id, OutcomeFields, VisitRequest
-from careroute.planning.stop_ref import MAX_LENGTH as STOP_REF_MAX_LENGTH
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
@@ -32,15 +31,6 @@ class OutcomeBody(OutcomeFields):
     steward_id: Id | None = Field(
         default=None,
         description="Optional, for old clients: the steward is the token's; if given it must match",
-    )
-    stop_ref: str | None = Field(
-        default=None,
-        max_length=STOP_REF_MAX_LENGTH,
-        description=(
-            "Optional: the stop's `stop_ref` from the route read, sent back as given; the "
-            "outcome is then recorded without a read of the route. A reference that is not "
-            "on your route of the day as stored now is ignored"
-        ),
     )
 
     def as_request(self, steward_id: str) -> VisitRequest:

@@ -6,11 +6,7 @@ elders' table (perhaps a cache). The write stores it only while the stored elder
 and a stale copy is read again and the record made anew (`save_visit_as_read`). The steward's
 community that day is the route's (the steward is read only on a day without a route), so one
 conditional write is the whole request once the route is kept, however far apart a steward's
-outcomes come. Before the route is kept, an outcome sent with its stop's reference
-(`planning.stop_ref`) is recorded from the reference, in one write that also checks the
-reference is on the steward's route of the day as stored (`record_on_route`); a reference
-that fails the check (re-planned, forged, another steward's) changes nothing: the outcome is
-recorded as without one."""
+outcomes come."""
 
 from __future__ import annotations
 
@@ -25,14 +21,13 @@ from careroute.domain.scope_ids import scope_ids
 from careroute.domain.stable_ids import stable_id
 from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 from careroute.messages.visits import VisitRequest
-from careroute.planning.stop_ref import ref_stop
 from careroute.service_layer.ports import (
     ElderRepository,
     RouteRepository,
     StewardRepository,
     VisitRepository,
 )
-from careroute.service_layer.route_elders import keep_route, route_elders, route_kept
+from careroute.service_layer.route_elders import keep_route, route_elders
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
@@ -97,20 +92,14 @@ def record_visit(
     now: datetime,
     policy: Policy,
     ports: VisitRecording,
-    stop_ref: str | None = None,
 ) -> tuple[VisitRecord, bool]:
-    """Store the outcome; returns (record, created). A retried request returns the original.
-    `stop_ref`: the reference of the outcome's stop, as the steward's route read gave it."""
+    """Store the outcome; returns (record, created). A retried request returns the original."""
     if request.visited_at > now + MAX_CLOCK_SKEW:
         raise ValidationError("visited_at is in the future")
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
     steward_id = request.steward_id
     local_day = china_date(request.visited_at)
-    if stop_ref is not None and not route_kept(steward_id, local_day):
-        stored = record_on_route(request, idempotency_key, now, policy, ports, stop_ref)
-        if stored is not None:
-            return stored
     on_route = route_elders(ports.routes, steward_id, local_day)
     home = on_route.community_id or ports.stewards.get_steward(steward_id).community_id
     # Elders are keyed by community: a steward reaches elders of the community they serve
@@ -133,31 +122,6 @@ def record_visit(
         if stored is not None:
             return stored
     raise ConflictError("the elder changed while the visit was recorded; send it again")
-
-
-def record_on_route(
-    request: VisitRequest,
-    idempotency_key: str,
-    now: datetime,
-    policy: Policy,
-    ports: VisitRecording,
-    stop_ref: str,
-) -> tuple[VisitRecord, bool] | None:
-    """The outcome recorded from its stop's reference, in one write that checks the
-    reference is on the steward's route of the day and the elder is still as it says; None,
-    nothing stored, when the reference is not the request's stop or a check fails."""
-    stop = ref_stop(stop_ref)
-    if stop is None or stop.elder.elder_id != request.elder_id:
-        return None
-    community_id = request.community_id or stop.home
-    if community_id != stop.elder.community_id:
-        return None
-    if community_id != stop.home and not stop.cover:
-        return None
-    record = visit_record(request, idempotency_key, now, policy, stop.elder)
-    return ports.visits.save_visit_on_route(
-        record, request_fingerprint(request), stop.elder, stop_ref
-    )
 
 
 def visit_record(

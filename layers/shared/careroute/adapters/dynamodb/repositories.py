@@ -222,11 +222,6 @@ class DynamoVisits:
     ) -> tuple[VisitRecord, bool] | None:
         return visits.save_visit_as_read(record, request_hash, elder)
 
-    def save_visit_on_route(
-        self, record: VisitRecord, request_hash: str, elder: Elder, stop_ref: str
-    ) -> tuple[VisitRecord, bool] | None:
-        return visits.save_visit_on_route(record, request_hash, elder, stop_ref)
-
     def all_visits(self) -> Iterator[VisitRecord]:
         return visits.all_visits()
 

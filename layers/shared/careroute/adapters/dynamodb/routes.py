@@ -1,6 +1,4 @@
-"""Routes table: one plan document per steward per date (see docs/plan-format.md), and beside
-it the references of its stops (`planning.stop_ref`), which a visit's write checks by
-`contains` instead of reading the route (`visits.save_visit_on_route`)."""
+"""Routes table: one plan document per steward per date (see docs/plan-format.md)."""
 
 from __future__ import annotations
 
@@ -9,13 +7,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import Expiring, expiry_of_day
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.tables import TableModel, find_raw_item, save_if
 from careroute.domain.errors import NotFoundError
-from careroute.planning.stop_ref import route_stop_refs
 
 
 class RouteModel(TableModel, Expiring):
@@ -23,8 +20,6 @@ class RouteModel(TableModel, Expiring):
     plan_date = UnicodeAttribute(range_key=True)
     community_id = UnicodeAttribute()
     document = JSONAttribute()
-    stop_refs = UnicodeSetAttribute(null=True)
-    """The stops' references, written with every document (none: no stop has one)."""
 
 
 def route_expiry(day: str) -> datetime:
@@ -39,7 +34,6 @@ def _route_item(document: dict[str, Any]) -> RouteModel:
         document["date"],
         community_id=document["community_id"],
         document=document,
-        stop_refs=set(route_stop_refs(document)) or None,
         expires_at=route_expiry(document["date"]),
     )
 
@@ -80,17 +74,6 @@ def _document(steward_id: str, plan_date: date, consistent: bool = False) -> dic
 def find_route(steward_id: str, day: date) -> dict[str, Any] | None:
     """The stored route (read consistently), or None."""
     return _document(steward_id, day, consistent=True)
-
-
-def stop_refs(steward_id: str, day: date) -> frozenset[str]:
-    """The stop references stored with the steward's route of `day` (none without a route)."""
-    key = {
-        RouteModel.steward_id.attr_name: steward_id,
-        RouteModel.plan_date.attr_name: day.isoformat(),
-    }
-    item = find_raw_item(RouteModel, key, "read a route", consistent=True)
-    stored = (item or {}).get(RouteModel.stop_refs.attr_name, {"SS": []})
-    return frozenset(stored["SS"])
 
 
 def get_route(steward_id: str, plan_date: date) -> dict[str, Any]:

@@ -3,9 +3,7 @@
 The conditional put is the last line against double counting: whatever retries happen
 upstream, one visit id is one item, and its stream emits one INSERT. A visit recorded from an
 elder read earlier (perhaps from a cache) is written in one transaction with a check that the
-stored elder still has what the record took from it (`save_visit_as_read`); one recorded from
-a stop's reference also checks that the reference is on the steward's route of the day as
-stored (`save_visit_on_route`).
+stored elder still has what the record took from it (`save_visit_as_read`).
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.registry import ElderModel
-from careroute.adapters.dynamodb.routes import RouteModel
 from careroute.adapters.dynamodb.tables import (
     TableModel,
     get_item,
@@ -158,55 +155,21 @@ def save_visit_as_read(
     made from is still stored so (`still_as_read`); None, nothing written, when it is not.
     A replay (the visit id stored) answers as `save_visit_once` does, whatever the elder.
     The request is built directly (`write_together`): it is the API's hot path."""
-    return _save_checked(record, request_hash, [_elder_check(elder)])
-
-
-def save_visit_on_route(
-    record: VisitRecord, request_hash: str, elder: Elder, stop_ref: str
-) -> tuple[VisitRecord, bool] | None:
-    """As `save_visit_as_read`, and in the same transaction only while `stop_ref` is among
-    the stop references of the record's steward's route of the record's local day as stored
-    now; None, nothing written, when either check fails."""
-    route_key = {
-        RouteModel.steward_id.attr_name: {"S": record.steward_id},
-        RouteModel.plan_date.attr_name: {"S": record.local_date.isoformat()},
-    }
-    on_route = {
-        "TableName": RouteModel.Meta.table_name,
-        "Key": route_key,
-        "ConditionExpression": "contains (#0, :0)",
-        "ExpressionAttributeNames": {"#0": RouteModel.stop_refs.attr_name},
-        "ExpressionAttributeValues": {":0": {"S": stop_ref}},
-    }
-    return _save_checked(record, request_hash, [on_route, _elder_check(elder)])
-
-
-def _elder_check(elder: Elder) -> dict[str, Any]:
-    """The ConditionCheck that the elder is still stored as read (`still_as_read`)."""
     elder_key = {
         ElderModel.community_id.attr_name: {"S": elder.community_id},
         ElderModel.elder_id.attr_name: {"S": elder.elder_id},
     }
-    return {"TableName": ElderModel.Meta.table_name, "Key": elder_key, **still_as_read(elder)}
-
-
-def _save_checked(
-    record: VisitRecord, request_hash: str, checks: list[dict[str, Any]]
-) -> tuple[VisitRecord, bool] | None:
-    """The visit's conditional put in one transaction with `checks`: (record, True) when
-    written; None when a check failed and the visit is not stored; a replay's answer when
-    it is."""
+    check = {"TableName": ElderModel.Meta.table_name, "Key": elder_key, **still_as_read(elder)}
     put = {
         "TableName": VisitModel.Meta.table_name,
         "Item": visit_item(record, request_hash),
         "ConditionExpression": "attribute_not_exists (#0)",
         "ExpressionAttributeNames": {"#0": VisitModel.visit_id.attr_name},
     }
-    items = [*({"ConditionCheck": check} for check in checks), {"Put": put}]
-    failed = write_together(VisitModel, items, "save a visit")
+    failed = write_together(VisitModel, [{"ConditionCheck": check}, {"Put": put}], "save a visit")
     if not failed:
         return record, True
-    visit_stored = failed[-1]
+    _, visit_stored = failed
     return _stored(record, request_hash) if visit_stored else None
 
 

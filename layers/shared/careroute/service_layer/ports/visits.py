@@ -73,14 +73,6 @@ class VisitRepository(Protocol):
         and the tier's inputs. None, nothing stored, when it has not (read it again)."""
         ...
 
-    def save_visit_on_route(
-        self, record: VisitRecord, request_hash: str, elder: Elder, stop_ref: str
-    ) -> tuple[VisitRecord, bool] | None:
-        """As save_visit_as_read, and in the same write only while `stop_ref`
-        (`planning.stop_ref`) is a stop of the record's steward's route of its local day as
-        stored now. None, nothing stored, when either check fails (record it without)."""
-        ...
-
     def all_visits(self) -> Iterator[VisitRecord]:
         """Every visit record, in no particular order."""
         ...
