@@ -118,11 +118,15 @@ class AssessmentDays:
         self.counts: Counter[str] = Counter({"assessment_backlog_open": len(backlog)})
         self.results: list[dict[str, Any]] = []
         """Each result as recorded: the request, when, the scores and the level they gave."""
+        self.stops_on: dict[date, int] = {}
+        """Each planned day's assessor stops: none, and the day's walks grade nobody."""
         self._plan(month.first)
 
     def _plan(self, day: date) -> None:
         evening = at(day - timedelta(days=1), PLAN_AT)
+        self.stops_on[day] = 0
         for summary_ in plan_day(day, self.policy, evening, self.planning):
+            self.stops_on[day] += summary_["planned"]
             self.counts["assessment_visits_planned"] += summary_["planned"]
             self.counts["assessment_mandatory_unassigned"] += summary_["unassigned_mandatory"]
 

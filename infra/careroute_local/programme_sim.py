@@ -179,7 +179,9 @@ class ProgrammeDays:
     def day(self, day: date, registry: RegistryPatch | None = None) -> None:
         """The programmes' day, after the engine's; `registry` changes an elder's categories
         in the engine's registry (a grade's, so the engine plans the elder at the new tier)."""
-        self.rest_of_day(day, self.engine_part(day, registry))
+        visits = self.engine_part(day, registry)
+        self.plan_assessments(day, visits)
+        self.rest_of_day(day, visits)
 
     def engine_part(self, day: date, registry: RegistryPatch | None) -> list[Visited]:
         """The part of the day the engine's next day waits for: up to the assessors' walks,
@@ -192,12 +194,22 @@ class ProgrammeDays:
         self.seconds += time.perf_counter() - started
         return visits
 
-    def rest_of_day(self, day: date, visits: list[Visited]) -> None:
-        """The part of the day nothing of the engine reads: assessment requests and
-        tomorrow's assessment plan, claims, lunches, day care and inspections
-        (simulation/programme_process.py runs it beside the engine's next day)."""
+    def plan_assessments(self, day: date, visits: list[Visited]) -> None:
+        """The stewards' assessment requests of the day and tomorrow's assessment plan,
+        after which `grades_on(tomorrow)` is known."""
         started = time.perf_counter()
         self.assessments.after_walks(day, [elder for elder, _, _ in visits])
+        self.seconds += time.perf_counter() - started
+
+    def grades_on(self, day: date) -> bool:
+        """Whether the assessors' walks of `day` may change the engine's registry: not when
+        the day's assessment plan (made the evening before) has no stop, as on weekends."""
+        return self.assessments.stops_on.get(day, 1) > 0
+
+    def rest_of_day(self, day: date, visits: list[Visited]) -> None:
+        """The part of the day nothing of the engine reads: claims, lunches, day care and
+        inspections (simulation/programme_process.py runs it beside the engine's next day)."""
+        started = time.perf_counter()
         self.claims.day(day, visits, last=day == self.last)
         self._lunches(day)
         self._day_care(day)

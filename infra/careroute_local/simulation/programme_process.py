@@ -10,10 +10,12 @@ visits recorded since the last day) and the time on the simulated clock; the pro
 the part of the day the engine waits for (the assessors' walks) and sends each grade that
 changes an elder's categories back as a registry call, which this process makes on the
 engine at the time the programme gave and answers; then it says the engine is free and runs
-the rest of its day, then the beds' next day, while the engine goes on. The calls reach the
-engine in the same order, at the same simulated times, before the same next night, and the
-programmes take their steps in the same order: the same month as running the programmes in
-this process."""
+the rest of its day, then the beds' next day, while the engine goes on. When the next day's
+assessment plan has no stop (weekends), the walks of that day can change nothing: the
+process says so as soon as the plan is made, and the engine does not wait for that day of
+the programmes at all. The calls reach the engine in the same order, at the same simulated
+times, before the same next night, and the programmes take their steps in the same order: the
+same month as running the programmes in this process."""
 
 from __future__ import annotations
 
@@ -108,6 +110,8 @@ def _serve(programmes: ProgrammeDays, run: Run, pipe: Connection, other_end: Con
     gc.freeze()  # the inherited city and stores: never walked by this process's collections
     try:
         programmes.ahead(programmes.first)  # while the engine sets up and plans the first day
+        if not programmes.grades_on(programmes.first):
+            pipe.send(("engine free",))
         while True:
             try:
                 message = pipe.recv()
@@ -137,10 +141,15 @@ def _day(
         run.elders[elder_id].status = status
     run.recorded.update(visits)
     met = programmes.engine_part(day, _registry_over(pipe))
-    pipe.send(("engine free",))
+    if programmes.grades_on(day):  # else the engine was told it is free the day before
+        pipe.send(("engine free",))
+    programmes.plan_assessments(day, met)
+    tomorrow = day + timedelta(days=1)
+    if day < programmes.last and not programmes.grades_on(tomorrow):
+        pipe.send(("engine free",))  # no walk tomorrow: the engine need not wait for this day
     programmes.rest_of_day(day, met)
     if day < programmes.last:
-        programmes.ahead(day + timedelta(days=1))
+        programmes.ahead(tomorrow)
 
 
 def _registry_over(pipe: Connection) -> Callable[[str, str, list[str]], tuple[int, Any]]:
