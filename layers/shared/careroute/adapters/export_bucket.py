@@ -9,17 +9,13 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from careroute.adapters.aws_client import AwsClient
-from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.errors import BOTO_ERRORS, storage_errors
 from careroute.adapters.export_files import export_file
 from careroute.domain.export_jobs import ExportFormat, WrittenFile
 
 if TYPE_CHECKING:
     from careroute.service_layer.export_tables import ExportTable
-
-BOTO_ERRORS = (BotoCoreError, ClientError)
 
 
 class S3ExportFiles(AwsClient):

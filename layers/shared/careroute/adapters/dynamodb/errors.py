@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from careroute.domain.errors import StorageError
 from careroute.observability import logger
+
+BOTO_ERRORS: tuple[type[Exception], ...] = (BotoCoreError, ClientError)
+"""What a call through boto3 raises when AWS refuses it or cannot be reached (for a table or
+bucket used through boto3 rather than pynamodb)."""
+CONDITION_FAILED = "ConditionalCheckFailedException"
+"""The error code of a write whose condition did not hold."""
 
 
 @contextmanager

@@ -10,15 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from careroute.adapters.aws_client import AwsClient
-from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.errors import BOTO_ERRORS, CONDITION_FAILED, storage_errors
 from careroute.domain.access import Role
 from careroute.domain.export_jobs import ExportFormat, ExportJob, JobStatus, WrittenFile
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
-BOTO_ERRORS = (BotoCoreError, ClientError)
 
 
 def _text(value: str) -> dict[str, str]:

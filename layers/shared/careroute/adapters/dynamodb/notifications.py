@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from careroute.adapters.aws_client import AwsClient
-from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.errors import BOTO_ERRORS, CONDITION_FAILED, storage_errors
 from careroute.domain.notices import (
     SENDING_LEASE,
     DeliveryStatus,
@@ -24,9 +24,6 @@ from careroute.domain.notices import (
 )
 
 KEPT_FOR = timedelta(days=366)
-CONDITION_FAILED = "ConditionalCheckFailedException"
-BOTO_ERRORS = (BotoCoreError, ClientError)
-"""What a call through boto3 raises when DynamoDB refuses it or cannot be reached."""
 
 
 def _stamp(moment: datetime) -> str:

@@ -24,12 +24,11 @@ from pynamodb.models import MetaProtocol, Model
 from pynamodb.transactions import TransactWrite
 
 from careroute.adapters.dynamodb import sessions
-from careroute.adapters.dynamodb.errors import failed_conditions, storage_errors
+from careroute.adapters.dynamodb.errors import CONDITION_FAILED, failed_conditions, storage_errors
 from careroute.domain.errors import NotFoundError
 
 M = TypeVar("M", bound=Model)
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
 CANCELLED = "TransactionCanceledException"
 
 
