@@ -65,6 +65,9 @@
     and any later one of the same condition, takes the kept tree: the same tree and the
     same names and values found; an expression that fails to parse is not kept.
 
+12. moto walks every DynamoDB request's JSON through botocore's shapes to parse it; an item
+    request without binary values is taken as decoded instead (moto_request_parse).
+
 Applied inside the local moto server process only (see moto_server.py); handlers and the
 cloud are untouched.
 """
@@ -94,6 +97,8 @@ from moto.dynamodb.responses import DynamoResult
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.sqs.models import Message, Queue, SQSBackend
 from werkzeug.serving import WSGIRequestHandler
+
+from careroute_local import moto_request_parse
 
 _partition = threading.local()
 _applied = False
@@ -459,4 +464,5 @@ def apply() -> None:
         core_responses.method_names_from_class = _method_names  # type: ignore[attr-defined, assignment]
         WSGIRequestHandler.log_request = _no_access_log  # type: ignore[method-assign]
         ConditionExpressionParser.parse = _parse_once  # type: ignore[method-assign]
+        moto_request_parse.apply()
         _applied = True
