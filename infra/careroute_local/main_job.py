@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,12 +155,14 @@ def load_data_sets(data: DataSets, directory: Path, console: Console) -> dict[st
 
 
 def import_registry_with_progress(data: Registry, as_of: date, console: Console) -> None:
-    """Import a validated registry with a progress bar (elders are most of the time)."""
+    """Import a validated registry with a progress bar (elders are most of the time, written
+    by several threads: parallel_writes)."""
     from careroute.adapters.dynamodb import bind_tables
     from careroute.adapters.dynamodb.repositories import registry_loading
     from careroute.domain.policy import load_policy
     from careroute.entrypoints.config import Settings
     from careroute.service_layer.registry_import import import_registry
+    from careroute_local.parallel_writes import ElderWriters
 
     bind_tables(Settings.from_env())
     total = len(data.communities) + len(data.stewards) + len(data.elders)
@@ -170,7 +172,7 @@ def import_registry_with_progress(data: Registry, as_of: date, console: Console)
             data,
             as_of,
             load_policy(),
-            registry_loading(),
+            replace(registry_loading(), elders=ElderWriters()),
             progress=lambda _name, count: progress.advance(task, count),
         )
 
