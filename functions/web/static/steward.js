@@ -76,6 +76,9 @@
       findings: data.get("category") ? [{ category: data.get("category"), severity: data.get("severity") || "normal", note: "" }] : [],
     };
     if (stop.cover && stop.community_id) body.community_id = stop.community_id;
+    // The stop's reference (ids and tier), sent back as the route gave it: an API container
+    // that has not read the route records the outcome without reading it (it checks it).
+    if (stop.stop_ref) body.stop_ref = stop.stop_ref;
     const stay = stayOf(stop, body.outcome, data.get("hospital"));
     if (stay) body.stay = stay;
     queue({ date: route.date, body });

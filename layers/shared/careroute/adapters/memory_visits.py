@@ -23,10 +23,11 @@ from careroute.domain.coverage import (
     scopes_of,
 )
 from careroute.domain.errors import KEY_REUSED, ConflictError, NotFoundError
+from careroute.domain.policy import Policy
 from careroute.domain.tickets import Ticket, TicketStatus
-from careroute.domain.vocabulary import Elder, VisitRecord
+from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 from careroute.messages.visits import PlanJob
-from careroute.service_layer.ports import ElderRepository
+from careroute.service_layer.ports import ElderRepository, StewardRepository
 from careroute.service_layer.ports.visits import DayMark
 
 
@@ -88,10 +89,14 @@ def what_a_visit_takes(elder: Elder) -> tuple[object, ...]:
 class MemoryVisits:
     """Visit records. With `elders`, `save_visit_as_read` checks the elder against them, as
     the table's transaction does; without, every elder passes: only for callers that never
-    record a visit (recording takes the elder from the steward's route, which may be stale)."""
+    record a visit (recording takes the elder from the steward's route, which may be stale).
+    `save_visit_as_claimed` stores nothing without both `elders` and `stewards`."""
 
-    def __init__(self, elders: ElderRepository | None = None) -> None:
+    def __init__(
+        self, elders: ElderRepository | None = None, stewards: StewardRepository | None = None
+    ) -> None:
         self._elders = elders
+        self._stewards = stewards
         self._by_id: dict[str, tuple[VisitRecord, str]] = {}
         self._new: list[VisitRecord] = []
         """Records stored since the last `take_new`, in the order stored (the stream)."""
@@ -116,6 +121,27 @@ class MemoryVisits:
         if record.visit_id not in self._by_id and not self._still_as_read(elder):
             return None
         return self.save_visit_once(record, request_hash)
+
+    def save_visit_as_claimed(
+        self, record: VisitRecord, request_hash: str, policy: Policy
+    ) -> tuple[VisitRecord, bool] | None:
+        if record.visit_id not in self._by_id and not self._as_claimed(record, policy):
+            return None
+        return self.save_visit_once(record, request_hash)
+
+    def _as_claimed(self, record: VisitRecord, policy: Policy) -> bool:
+        if self._elders is None or self._stewards is None:
+            return False
+        try:
+            steward = self._stewards.get_steward(record.steward_id, consistent=True)
+            elder = self._elders.get_elder(record.community_id, record.elder_id, consistent=True)
+        except NotFoundError:
+            return False
+        return (
+            steward.community_id == record.community_id
+            and (elder.street_id, elder.district_id) == (record.street_id, record.district_id)
+            and policy.tier_of(elder, china_date(record.visited_at)) is record.tier
+        )
 
     def _still_as_read(self, elder: Elder) -> bool:
         if self._elders is None:

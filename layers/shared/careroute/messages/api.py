@@ -20,6 +20,7 @@ from careroute.messages.holidays import Holidays as Holidays
 from careroute.messages.tickets import TicketList as TicketList
 from careroute.messages.tickets import TicketRow as TicketRow
 from careroute.messages.visits import CLOCK_PATTERN, Id, OutcomeFields, VisitRequest
+from careroute.planning.stop_ref import STOP_REF_PATTERN
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
 MAX_BATCH = 50
@@ -31,6 +32,16 @@ class OutcomeBody(OutcomeFields):
     steward_id: Id | None = Field(
         default=None,
         description="Optional, for old clients: the steward is the token's; if given it must match",
+    )
+
+    stop_ref: str | None = Field(
+        default=None,
+        pattern=STOP_REF_PATTERN,
+        description=(
+            "Optional: the stop's `stop_ref` from the route read, sent back as given; the "
+            "outcome is then recorded without a read of the route. A reference that does not "
+            "hold for the stored steward and elder is ignored"
+        ),
     )
 
     def as_request(self, steward_id: str) -> VisitRequest:

@@ -51,6 +51,11 @@ class KeyedContainerCache(Generic[K, T]):
             return self.put(key, load())
         return held[1]
 
+    def holds(self, key: K) -> bool:
+        """Is a value kept for `key` (and not yet too old to answer)?"""
+        held = self._held.get(key)
+        return held is not None and self._monotonic() - held[0] <= self._ttl
+
     def put(self, key: K, value: T) -> T:
         """Keep `value` for `key` from now on (e.g. read fresh elsewhere)."""
         self._held.pop(key, None)

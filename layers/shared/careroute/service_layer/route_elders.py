@@ -75,6 +75,16 @@ def keep_route(document: Mapping[str, Any]) -> None:
     _kept.put((document["steward_id"], document["date"]), elders)
 
 
+def route_kept(steward_id: str, day: date) -> bool:
+    """Is the steward's route of `day` kept in this container?"""
+    return _kept.holds((steward_id, day.isoformat()))
+
+
+def drop_route(steward_id: str, day: date) -> None:
+    """Keep the steward's route of `day` no longer (as a container that has not seen it)."""
+    _kept.drop((steward_id, day.isoformat()))
+
+
 def route_elders(routes: RouteRepository, steward_id: str, day: date) -> RouteElders:
     """The elders on the steward's route of `day`, as kept (read and kept when they are not;
     none without a route)."""

@@ -20,6 +20,7 @@ from careroute.domain.elder_history import Actor, Entry, Kind
 from careroute.domain.errors import NotFoundError
 from careroute.planning.route_contacts import CONTACT_STOP_FIELDS, stop_contacts
 from careroute.planning.stop_elder import ELDER_FACTS
+from careroute.planning.stop_ref import stop_ref
 from careroute.service_layer.ports import ElderRepository, ReadAudit, RouteRepository
 from careroute.service_layer.route_elders import keep_route
 
@@ -48,13 +49,18 @@ def steward_route(
     read of each community's elders is recorded at `now`; without one, the numbers are
     left out. Only stops stored without these fields cost a read of the registry. The
     container keeps the route's elders for the steward's outcomes (`route_elders`); the
-    answer leaves out what it keeps them by (`ELDER_FACTS`)."""
+    answer leaves out what it keeps them by (`ELDER_FACTS`) and gives each stop its
+    reference instead (`stop_ref`: ids and the tier, null for a cover stop), which the phone
+    sends back with the stop's outcome."""
     document = ports.routes.find_route(steward_id, plan_date)
     if document is None:
         raise NotFoundError(f"no route for steward {steward_id} on {plan_date.isoformat()}")
     keep_route(document)
     home = document["community_id"]
-    stops = [{k: v for k, v in stop.items() if k != ELDER_FACTS} for stop in document["stops"]]
+    stops = [
+        {**{k: v for k, v in stop.items() if k != ELDER_FACTS}, "stop_ref": stop_ref(stop)}
+        for stop in document["stops"]
+    ]
     document = {**document, "stops": stops}
     wanted = ("name", *CONTACT_STOP_FIELDS) if reader is not None else ("name",)
     by_community: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -6,7 +6,10 @@ elders' table (perhaps a cache). The write stores it only while the stored elder
 and a stale copy is read again and the record made anew (`save_visit_as_read`). The steward's
 community that day is the route's (the steward is read only on a day without a route), so one
 conditional write is the whole request once the route is kept, however far apart a steward's
-outcomes come."""
+outcomes come. Before the route is kept, an outcome sent with its stop's reference
+(`planning.stop_ref`: the elder's community, street, district and tier) is recorded from it
+in one write that checks all of it on the stored steward and elder (`record_as_claimed`); a
+reference that fails changes nothing: the outcome is recorded as without one."""
 
 from __future__ import annotations
 
@@ -17,17 +20,18 @@ from datetime import date, datetime, timedelta
 
 from careroute.domain.errors import ConflictError, ForbiddenError, ValidationError
 from careroute.domain.policy import Policy
-from careroute.domain.scope_ids import scope_ids
+from careroute.domain.scope_ids import ScopeIds, scope_ids
 from careroute.domain.stable_ids import stable_id
-from careroute.domain.vocabulary import Elder, VisitRecord, china_date
+from careroute.domain.vocabulary import Tier, VisitRecord, china_date
 from careroute.messages.visits import VisitRequest
+from careroute.planning.stop_ref import stop_claim
 from careroute.service_layer.ports import (
     ElderRepository,
     RouteRepository,
     StewardRepository,
     VisitRepository,
 )
-from careroute.service_layer.route_elders import keep_route, route_elders
+from careroute.service_layer.route_elders import keep_route, route_elders, route_kept
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
@@ -92,14 +96,20 @@ def record_visit(
     now: datetime,
     policy: Policy,
     ports: VisitRecording,
+    stop_ref: str | None = None,
 ) -> tuple[VisitRecord, bool]:
-    """Store the outcome; returns (record, created). A retried request returns the original."""
+    """Store the outcome; returns (record, created). A retried request returns the original.
+    `stop_ref`: the reference of the outcome's stop, as the steward's route read gave it."""
     if request.visited_at > now + MAX_CLOCK_SKEW:
         raise ValidationError("visited_at is in the future")
     if request.visited_at < now - MAX_LATENESS:
         raise ValidationError(f"visited_at is more than {MAX_LATENESS.days} days old")
     steward_id = request.steward_id
     local_day = china_date(request.visited_at)
+    if stop_ref is not None and not route_kept(steward_id, local_day):
+        stored = record_as_claimed(request, idempotency_key, now, policy, ports, stop_ref)
+        if stored is not None:
+            return stored
     on_route = route_elders(ports.routes, steward_id, local_day)
     home = on_route.community_id or ports.stewards.get_steward(steward_id).community_id
     # Elders are keyed by community: a steward reaches elders of the community they serve
@@ -117,23 +127,49 @@ def record_visit(
             elder = ports.elders.get_elder(community_id, request.elder_id, consistent=read > 0)
             if read > 0:
                 on_route.renew(elder)
-        record = visit_record(request, idempotency_key, now, policy, elder)
+        tier = policy.tier_of(elder, local_day)
+        record = visit_record(request, idempotency_key, now, scope_ids(elder), tier)
         stored = ports.visits.save_visit_as_read(record, fingerprint, elder)
         if stored is not None:
             return stored
     raise ConflictError("the elder changed while the visit was recorded; send it again")
 
 
+def record_as_claimed(
+    request: VisitRequest,
+    idempotency_key: str,
+    now: datetime,
+    policy: Policy,
+    ports: VisitRecording,
+    stop_ref: str,
+) -> tuple[VisitRecord, bool] | None:
+    """The outcome recorded from its stop's reference, in one write that checks what the
+    reference claims (the steward serves the elder's community, the elder's street, district
+    and tier on the visit's day); None, nothing stored, when it is not a reference, names
+    another community than the request or a check fails."""
+    claim = stop_claim(stop_ref)
+    if claim is None or request.community_id not in (None, claim.community_id):
+        return None
+    placed: ScopeIds = {
+        "community_id": claim.community_id,
+        "street_id": claim.street_id,
+        "district_id": claim.district_id,
+    }
+    record = visit_record(request, idempotency_key, now, placed, claim.tier)
+    return ports.visits.save_visit_as_claimed(record, request_fingerprint(request), policy)
+
+
 def visit_record(
-    request: VisitRequest, idempotency_key: str, now: datetime, policy: Policy, elder: Elder
+    request: VisitRequest, idempotency_key: str, now: datetime, placed: ScopeIds, tier: Tier
 ) -> VisitRecord:
-    """The record of `request`, with the elder's scopes and tier on the visit's local day."""
+    """The record of `request`, for an elder in the scopes `placed` with `tier` on the
+    visit's local day."""
     return VisitRecord(
         visit_id=visit_id_for(request.steward_id, idempotency_key),
-        elder_id=elder.elder_id,
+        elder_id=request.elder_id,
         steward_id=request.steward_id,
-        **scope_ids(elder),
-        tier=policy.tier_of(elder, china_date(request.visited_at)),
+        **placed,
+        tier=tier,
         outcome=request.outcome,
         visited_at=request.visited_at,
         recorded_at=now,

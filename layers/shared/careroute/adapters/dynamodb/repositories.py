@@ -31,6 +31,7 @@ from careroute.adapters.wiring import Adapters, wired
 from careroute.domain.coverage import Scope
 from careroute.domain.elder_fields import ELDER_FIELDS
 from careroute.domain.elder_history import Entry, Kind
+from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.audit import LoggedRead
 from careroute.messages.holidays import Holiday, Holidays
@@ -221,6 +222,11 @@ class DynamoVisits:
         self, record: VisitRecord, request_hash: str, elder: Elder
     ) -> tuple[VisitRecord, bool] | None:
         return visits.save_visit_as_read(record, request_hash, elder)
+
+    def save_visit_as_claimed(
+        self, record: VisitRecord, request_hash: str, policy: Policy
+    ) -> tuple[VisitRecord, bool] | None:
+        return visits.save_visit_as_claimed(record, request_hash, policy)
 
     def all_visits(self) -> Iterator[VisitRecord]:
         return visits.all_visits()

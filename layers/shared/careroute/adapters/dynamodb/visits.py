@@ -17,7 +17,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
 from careroute.adapters.dynamodb.columns import InScopes
 from careroute.adapters.dynamodb.errors import storage_errors
-from careroute.adapters.dynamodb.registry import ElderModel
+from careroute.adapters.dynamodb.registry import ElderModel, StewardModel
 from careroute.adapters.dynamodb.tables import (
     TableModel,
     get_item,
@@ -25,9 +25,11 @@ from careroute.adapters.dynamodb.tables import (
     save_if,
     write_together,
 )
+from careroute.adapters.dynamodb.tier_condition import placed_with_tier
 from careroute.domain.errors import KEY_REUSED, ConflictError
+from careroute.domain.policy import Policy
 from careroute.domain.visit_records import from_document, to_document
-from careroute.domain.vocabulary import Elder, VisitRecord
+from careroute.domain.vocabulary import Elder, VisitRecord, china_date
 
 STRING_FIELDS = (
     "visit_id", "elder_id", "steward_id", "community_id", "street_id", "district_id", "tier",
@@ -160,17 +162,62 @@ def save_visit_as_read(
         ElderModel.elder_id.attr_name: {"S": elder.elder_id},
     }
     check = {"TableName": ElderModel.Meta.table_name, "Key": elder_key, **still_as_read(elder)}
-    put = {
-        "TableName": VisitModel.Meta.table_name,
-        "Item": visit_item(record, request_hash),
-        "ConditionExpression": "attribute_not_exists (#0)",
-        "ExpressionAttributeNames": {"#0": VisitModel.visit_id.attr_name},
-    }
+    put = _new_visit(record, request_hash)
     failed = write_together(VisitModel, [{"ConditionCheck": check}, {"Put": put}], "save a visit")
     if not failed:
         return record, True
     _, visit_stored = failed
     return _stored(record, request_hash) if visit_stored else None
+
+
+def save_visit_as_claimed(
+    record: VisitRecord, request_hash: str, policy: Policy
+) -> tuple[VisitRecord, bool] | None:
+    """As `save_visit_once`, in one transaction that also checks what the record claims
+    (from its stop's reference, `planning.stop_ref`): its steward serves its community, and
+    its elder is stored there in its street and district with its tier on its local day
+    under `policy` (`placed_with_tier`). None, nothing written, when a check fails or no
+    elder can have the tier; a replay answers as `save_visit_once` does."""
+    elder = placed_with_tier(
+        policy, record.street_id, record.district_id, record.tier, china_date(record.visited_at)
+    )
+    if elder is None:
+        return None
+    steward_key = {StewardModel.steward_id.attr_name: {"S": record.steward_id}}
+    serves = {
+        "ConditionExpression": "#0 = :0",
+        "ExpressionAttributeNames": {"#0": StewardModel.community_id.attr_name},
+        "ExpressionAttributeValues": {":0": {"S": record.community_id}},
+    }
+    elder_key = {
+        ElderModel.community_id.attr_name: {"S": record.community_id},
+        ElderModel.elder_id.attr_name: {"S": record.elder_id},
+    }
+    items = [
+        {
+            "ConditionCheck": {
+                "TableName": StewardModel.Meta.table_name,
+                "Key": steward_key,
+                **serves,
+            }
+        },
+        {"ConditionCheck": {"TableName": ElderModel.Meta.table_name, "Key": elder_key, **elder}},
+        {"Put": _new_visit(record, request_hash)},
+    ]
+    failed = write_together(VisitModel, items, "save a visit")
+    if not failed:
+        return record, True
+    return _stored(record, request_hash) if failed[-1] else None
+
+
+def _new_visit(record: VisitRecord, request_hash: str) -> dict[str, Any]:
+    """The Put of a new visit item (none with its id stored), as a transaction sends it."""
+    return {
+        "TableName": VisitModel.Meta.table_name,
+        "Item": visit_item(record, request_hash),
+        "ConditionExpression": "attribute_not_exists (#0)",
+        "ExpressionAttributeNames": {"#0": VisitModel.visit_id.attr_name},
+    }
 
 
 def _stored(record: VisitRecord, request_hash: str) -> tuple[VisitRecord, bool]:

@@ -4,9 +4,9 @@ An outcome is stored once per (steward, Idempotency-Key): the visit's id is deri
 and written by a conditional put with the request's fingerprint, so a replay answers the stored
 visit (`http_api.stored_once`) and the same key with another outcome is 409. The steward comes
 from the token and the elder from the steward's route of the day, which the container keeps
-from the steward's route read (or reads at the day's first outcome), checked by the visit's
-write (`service_layer.visits`): one DynamoDB call per outcome once both are known. Bodies are
-never logged.
+from the steward's route read (or reads at the day's first outcome, unless the outcome brings
+its stop's `stop_ref`), checked by the visit's write (`service_layer.visits`): one DynamoDB
+call per outcome once both are known. Bodies are never logged.
 """
 
 from typing import Annotated, Any
@@ -77,7 +77,8 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
     def record(who: Caller, key: str, outcome: OutcomeBody) -> tuple[VisitRecord, bool]:
         """The outcome stored once per (steward, key); True when stored by this call."""
         request = outcome.as_request(steward_of(who, outcome))
-        return record_visit(request, key, clock.now(), current_policy(api.policy), recording)
+        policy = current_policy(api.policy)
+        return record_visit(request, key, clock.now(), policy, recording, outcome.stop_ref)
 
     @route(
         "GET",

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from careroute.domain.coverage import Projection, Scope
+from careroute.domain.policy import Policy
 from careroute.domain.tickets import Ticket
 from careroute.domain.vocabulary import Elder, VisitRecord
 from careroute.messages.visits import PlanJob
@@ -71,6 +72,15 @@ class VisitRepository(Protocol):
         """As save_visit_once, and in the same write only while the stored elder still has
         what `record` took from `elder` (as read, perhaps from a cache): its street, district
         and the tier's inputs. None, nothing stored, when it has not (read it again)."""
+        ...
+
+    def save_visit_as_claimed(
+        self, record: VisitRecord, request_hash: str, policy: Policy
+    ) -> tuple[VisitRecord, bool] | None:
+        """As save_visit_once, and in the same write only while what `record` claims (from
+        its stop's reference, `planning.stop_ref`) holds: its steward serves its community,
+        and its elder is stored there, in its street and district, with its tier on its local
+        day under `policy`. None, nothing stored, when it does not (record it another way)."""
         ...
 
     def all_visits(self) -> Iterator[VisitRecord]:
