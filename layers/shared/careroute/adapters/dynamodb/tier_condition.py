@@ -75,8 +75,10 @@ def tier_clauses(policy: Policy, tier: Tier, day: date, expression: Expression) 
     if tier is TIER_ORDER[-1]:
         return clauses  # the last tier is also what no rule gives
     matches = expression.any_rule(policy.tiers[tier].rules, day)
-    if tier is TIER_ORDER[0]:
-        return [] if matches is None else [f"({urgent}{f' OR {matches}' if matches else ''})"]
+    if tier is TIER_ORDER[0]:  # urgent, or one of its rules
+        if matches is None:
+            return []
+        return [f"({urgent} OR {matches})" if matches else f"({urgent})"]
     if matches == "":
         return None
     return clauses if matches is None else [*clauses, f"({matches})"]
