@@ -25,7 +25,9 @@ outcomes), then
   put earlier runs compared with;
 - with `--cpu`, last, the CPU time a request costs this process (client, HTTP server,
   handler) and the moto server, the kinds made in blocks in turn with the log delivery
-  paused: a ratio that a busy machine's waits do not move, beside the wall-time ones.
+  paused: a ratio that a busy machine's waits do not move, beside the wall-time ones; a
+  steward's first outcome in a container (the kept route dropped before each) with the
+  stop's reference and without it among them.
 
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
@@ -63,6 +65,7 @@ from careroute.domain import clock
 from careroute.domain.percentiles import percentile
 from careroute.domain.vocabulary import CHINA_TZ
 from careroute.planning.stop_ref import stop_ref
+from careroute.service_layer.route_elders import drop_route
 from careroute_local import main_job
 from careroute_local.pump import EventPump
 from careroute_local.stack import LocalStack
@@ -368,9 +371,32 @@ def main() -> None:
         delivery.join()
         cpu: dict[str, tuple[float, float]] = {}
         if args.cpu:
+
+            def first_here(with_ref: bool) -> Callable[[int], None]:
+                """A steward's first outcome in a container that has not kept the route (with
+                the stop's reference: one write; without: the route read, then the write,
+                which keeps the route again)."""
+
+                def post(i: int) -> None:
+                    drop_route(steward_id, plan_date)
+                    body = {
+                        "elder_id": elder_id,
+                        "outcome": "visited",
+                        "visited_at": (now - timedelta(seconds=i)).isoformat(),
+                    }
+                    if with_ref:
+                        body["stop_ref"] = elder_ref
+                    headers = {"idempotency-key": f"cpu-{uuid.uuid4().hex}"}
+                    status, text = session.call("POST", f"{url}/visits", body=body, headers=headers)
+                    assert status == 201, text
+
+                return post
+
             cpu = cpu_per_call(
                 n,
-                {
+                {  # in this order: the one without the reference keeps the route for the next
+                    "POST, a steward's first here, with stop_ref": first_here(True),
+                    "POST, a steward's first here, without": first_here(False),
                     "POST outcome over HTTP": post_http,
                     "raw conditional PutItem": put_raw,
                     "GET route over HTTP": get_http,
@@ -427,6 +453,8 @@ def main() -> None:
         print("| call | this process | moto server | both | both / raw call's |")
         print("|---|---:|---:|---:|---:|")
         raw_of = {
+            "POST, a steward's first here, with stop_ref": "raw conditional PutItem",
+            "POST, a steward's first here, without": "raw conditional PutItem",
             "POST outcome over HTTP": "raw conditional PutItem",
             "GET route over HTTP": "raw GetItem",
         }
