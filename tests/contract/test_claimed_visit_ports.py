@@ -15,7 +15,7 @@ import pytest
 
 from careroute.adapters import memory_visits
 from careroute.domain.errors import KEY_REUSED, ConflictError
-from careroute.domain.policy import load_policy
+from careroute.domain.policy import TierRule, load_policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Category,
@@ -156,3 +156,25 @@ def test_a_claim_of_another_place_or_steward_or_elder_stores_nothing_and_a_repla
     with pytest.raises(ConflictError, match=KEY_REUSED):
         visits.save_visit_as_claimed(record, "another request", POLICY)
     assert list(visits.all_visits()) == [record]
+
+
+def test_a_tier_no_elder_can_have_is_refused_and_a_replay_still_answered(
+    backend: Backend, small_city: Registry
+) -> None:
+    """Under a policy where every elder is T1, a claim of T2 stores nothing (the condition
+    can hold for no item), and a replay of a stored visit answers it, as on every path."""
+    everyone_urgent = replace(POLICY.tiers[Tier.T1], rules=(TierRule(),))
+    policy = replace(POLICY, tiers={**POLICY.tiers, Tier.T1: everyone_urgent})
+    steward = small_city.stewards[0]
+    home = next(e for e in small_city.elders if e.community_id == steward.community_id)
+    backend.stewards.save_stewards([steward])
+    backend.elders.save_elders([home])
+    visits = claiming_visits(backend)
+    at = china_now().replace(microsecond=0) - timedelta(minutes=30)
+    record = claimed(home, steward.steward_id, Tier.T1, at, 1)
+    assert visits.save_visit_as_claimed(replace(record, tier=Tier.T2), "h", policy) is None
+    assert visits.save_visit_as_claimed(record, "h", policy) == (record, True)
+    assert visits.save_visit_as_claimed(replace(record, tier=Tier.T2), "h", policy) == (
+        record,
+        False,
+    )

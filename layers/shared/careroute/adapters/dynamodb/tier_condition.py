@@ -95,14 +95,14 @@ ATTRIBUTES = {
 
 def placed_with_tier(
     policy: Policy, street_id: str, district_id: str, tier: Tier, day: date
-) -> dict[str, Any] | None:
+) -> dict[str, Any]:
     """The condition (expression, names, values) that the elder item is stored, in street
-    `street_id` and district `district_id`, with tier `tier` on `day` under `policy`; None
-    when no elder can have that tier."""
+    `street_id` and district `district_id`, with tier `tier` on `day` under `policy` (one
+    that no item meets when no elder can have that tier)."""
     expression = Expression()
     clauses = tier_clauses(policy, tier, day, expression)
     if clauses is None:
-        return None
+        clauses = ["attribute_not_exists (#street)"]  # beside `#street = ...`: never
     text = " AND ".join(
         [
             f"#street = {expression.value({'S': street_id})}",

@@ -176,13 +176,11 @@ def save_visit_as_claimed(
     """As `save_visit_once`, in one transaction that also checks what the record claims
     (from its stop's reference, `planning.stop_ref`): its steward serves its community, and
     its elder is stored there in its street and district with its tier on its local day
-    under `policy` (`placed_with_tier`). None, nothing written, when a check fails or no
-    elder can have the tier; a replay answers as `save_visit_once` does."""
+    under `policy` (`placed_with_tier`). None, nothing written, when a check fails; a
+    replay answers as `save_visit_once` does."""
     elder = placed_with_tier(
         policy, record.street_id, record.district_id, record.tier, china_date(record.visited_at)
     )
-    if elder is None:
-        return None
     steward_key = {StewardModel.steward_id.attr_name: {"S": record.steward_id}}
     serves = {
         "ConditionExpression": "#0 = :0",
