@@ -9,6 +9,9 @@ import json
 import os
 import signal
 import socket
+import threading
+from concurrent.futures import Future
+from datetime import date
 from typing import TYPE_CHECKING
 
 from careroute.domain import clock
@@ -73,11 +76,15 @@ def cmd_run(args: argparse.Namespace) -> None:
     plan_date = args.date or main_job.next_plan_date(today)
     state = _open_state()
     try:
+        drawing = _draw_while_the_stack_starts(args, today, state)
         with main_job.local_stack(log_level=_log_level(), state_dir=STATE_DIR) as (stack, pump):
             console.print(f"Local stack up: moto at {stack.endpoint_url}")
             city: Registry | None = None  # in memory when loaded now (not when resumed)
             if not _resumed(state, stack, args):
-                city, files = load_city_and_files(args, today)
+                if drawing is not None:
+                    city, files = drawing.result(), None
+                else:
+                    city, files = load_city_and_files(args, today)
                 main_job.load_registry(city, today, console, synthetic_sets=files is None)
                 if files is not None:
                     main_job.load_data_sets(files, args.data, console)
@@ -113,6 +120,26 @@ def cmd_run(args: argparse.Namespace) -> None:
                 main_job.serve(pump, url, console, _example(run), synthetic_orders=synthetic)
     finally:
         state.close()
+
+
+def _draw_while_the_stack_starts(
+    args: argparse.Namespace, today: date, state: RunState
+) -> Future[Registry] | None:
+    """A fresh run of the synthetic city: the city drawn on a thread while the moto server
+    starts in its own process (seconds each). None when the city comes from files (read
+    against the stack's tables) or the data folder may hold it already (a restart)."""
+    if args.data or state.resumed:
+        return None
+    drawing: Future[Registry] = Future()
+
+    def draw() -> None:
+        try:
+            drawing.set_result(load_city(args, today))
+        except BaseException as exc:  # SystemExit for a bad option: raised by result()
+            drawing.set_exception(exc)
+
+    threading.Thread(target=draw, name="draw-city", daemon=True).start()
+    return drawing
 
 
 def _open_state() -> RunState:
