@@ -13,6 +13,7 @@ from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from careroute.domain.compliance import stricter
 from careroute.domain.policy import Policy
@@ -33,10 +34,14 @@ class DueVisit:
         return self.slack_days <= 0
 
 
+@lru_cache(maxsize=1024)
 def month_end(day: date) -> date:
+    """The last day of `day`'s month (remembered: the planners ask it for the same few dozen
+    days hundreds of thousands of times a night, and `monthrange` works out a weekday)."""
     return day.replace(day=monthrange(day.year, day.month)[1])
 
 
+@lru_cache(maxsize=1024)
 def next_month_end(day: date) -> date:
     return month_end(month_end(day) + timedelta(days=1))
 

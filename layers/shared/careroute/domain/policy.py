@@ -151,11 +151,26 @@ class Policy:
         """The elder's risk tier on a date: an open urgent finding means T1, else first rule."""
         if elder.urgent_until is not None and on <= elder.urgent_until:
             return Tier.T1
-        age = elder.age_on(on)
-        for tier in (Tier.T1, Tier.T2, Tier.T3):
-            if any(rule.matches(elder.categories, age) for rule in self.tiers[tier].rules):
-                return tier
-        return Tier.T3
+        return self._tier_by_rules(elder.categories, elder.age_on(on))
+
+    def _tier_by_rules(self, categories: frozenset[Category], age: int) -> Tier:
+        """The first tier whose rules match (T3 if none). Remembered per policy instance, in
+        its `__dict__` beside the parsed sections (not a field, so never compared or copied
+        by `replace`): many elders share a category set and an age, and the planners ask for
+        a tier hundreds of thousands of times a night."""
+        known: dict[tuple[frozenset[Category], int], Tier]
+        known = self.__dict__.setdefault("_tiers_by_rules", {})
+        key = (categories, age)
+        if key not in known:
+            known[key] = next(
+                (
+                    tier
+                    for tier in (Tier.T1, Tier.T2, Tier.T3)
+                    if any(rule.matches(categories, age) for rule in self.tiers[tier].rules)
+                ),
+                Tier.T3,
+            )
+        return known[key]
 
     def duty_dates(
         self, days_off: frozenset[int], holidays: Iterable[date], workdays: Iterable[date] = ()
