@@ -97,6 +97,27 @@ def test_every_overflow_visit_whose_last_day_with_a_retry_is_today_goes_out_toda
     assert {v.deadline for v in handed} == {MONDAY + timedelta(days=1)}
 
 
+def test_overflow_left_on_today_goes_out_too_when_today_is_its_last_chance() -> None:
+    """Monday 28 December, two visits a day: six weekly elders due 29, 30 and 31 December
+    fill the days to the 30th, and three monthly elders not yet visited in December find no
+    day that keeps three working days for retries: two overflow onto the 31st, one onto
+    today, where the steward's full route would drop it. Today is the last day that keeps
+    their retries: all three go to neighbours (the steward's own route leaves them out)."""
+    last_chance = date(2026, 12, 28)
+    monthly = [
+        replace(T3_ELDER, elder_id=f"E{i}", last_visited_on=date(2026, 11, 20)) for i in range(3)
+    ]
+    weekly = [
+        replace(T1_ELDER, elder_id=f"W{day}{i}", last_visited_on=date(2026, 12, day))
+        for day in (22, 23, 24)
+        for i in range(2)
+    ]
+    two_a_day = DayCapacity(visits=2, minutes=420, travel_minutes_per_visit=5)
+    workload = Workload(community("C1", 123.40), STEWARD, monthly + weekly, two_a_day)
+    handed = visits_to_offload(workload, last_chance, frozenset(), POLICY)
+    assert sorted(v.elder_id for v in handed) == ["E0", "E1", "E2"]
+
+
 def test_a_visit_due_on_the_return_day_is_pressing_a_not_home_there_leaves_no_retry() -> None:
     weekly = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=6))
     sick_monday = replace(STEWARD, leave=frozenset({MONDAY}))

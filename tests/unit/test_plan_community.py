@@ -121,6 +121,41 @@ def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_hori
     assert (steward.community_id in backend.overflow.overflowing_on(PLAN_DATE)) is overflowing
 
 
+def test_an_elder_handed_to_a_neighbour_is_left_out_of_the_route_its_re_plans_and_sick_calls(
+    backend: Backend, one_street: Registry
+) -> None:
+    steward = one_street.stewards[1]
+    job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="night")
+
+    def planned(on_backend: Backend, job: PlanJob) -> set[str]:
+        """The elders on the stored route (stops and unassigned), once it names what the
+        night handed out (the re-plan keeps it)."""
+        plan_community(job, POLICY, on_backend.community)
+        route = on_backend.routes.find_route(steward.steward_id, PLAN_DATE)
+        assert route is not None
+        assert route.get("handed_out", []) == (elder_ids if on_backend is backend else [])
+        return {s["elder_id"] for s in route["stops"] + route["unassigned"]}
+
+    def sick_call(on_backend: Backend) -> list[str]:
+        on_backend.stewards.set_leave(steward.steward_id, [PLAN_DATE])
+        cover_now(steward.steward_id, PLAN_DATE, "morning", POLICY, on_backend.nightly)
+        return [item.elder_id for job in queued(on_backend) for item in job.cover]
+
+    # A night that hands out none: the first elder a sick call hands out is on the route.
+    probe = memory_backend().holding(one_street)
+    on_route = planned(probe, job)
+    elder_id = sick_call(probe)[0]
+    assert elder_id in on_route
+    elder_ids = [elder_id]
+    # A night that gave that elder to a neighbour: left out of the route, of a re-plan, and
+    # of what its steward's sick call hands out (the neighbour has it already).
+    handed = job.model_copy(update={"handed_out": elder_ids})
+    assert elder_id not in planned(backend, handed)
+    assert elder_id not in planned(backend, job.model_copy(update={"keep_cover": True}))
+    handed_again = sick_call(backend)
+    assert handed_again and elder_id not in handed_again
+
+
 def test_the_solver_plans_a_community_short_of_hours_with_first_tries_in_a_share_of_its_days(
     one_street: Registry,
 ) -> None:

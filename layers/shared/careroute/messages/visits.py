@@ -111,6 +111,8 @@ class PlanJob(DayPlanJob):
     community_id: Id
     cover: list[CoverItem] = Field(default_factory=list, max_length=50)
     """Elders of absent neighbours this steward visits on the date."""
+    handed_out: list[Id] = Field(default_factory=list, max_length=200)
+    """Elders of this community handed to neighbours on the date: the route leaves them out."""
     keep_cover: bool = False
     """A re-plan of a day already planned (a neighbour called in sick this morning): the
     cover the stored route holds when the job is solved stays, and `cover` is added to it,

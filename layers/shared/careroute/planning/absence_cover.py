@@ -127,22 +127,26 @@ def visits_to_offload(
     """Today's share of the visits the steward cannot fit before their deadlines (all those
     for which today is the last day that leaves a retry).
 
-    Visits the steward's own route has today are left out (no one is visited twice).
+    Overflow the horizon put on today stays with the steward's own route, unless today is
+    its last chance: then it is handed out too, and the steward's plan job names it
+    (`handed_out`) so the own route leaves it out (no one is visited twice).
     """
     calendar = WorkCalendar.of(helped.steward, holidays, workdays)
     if not calendar.works_on(day):
         return []
     plan = plan_horizon(helped.elders, calendar, day, policy, helped.capacity)
-    over = [v for v in plan.overflow() if v.day != day]
+
+    def at_last_chance(visit: PlannedVisit) -> bool:
+        """Today is the last day that leaves the visit its tier's retries."""
+        days = len(calendar.working_days(day, visit.deadline)) - 1
+        return days <= policy.tiers[visit.tier].retry_days
+
+    over = [v for v in plan.overflow() if v.day != day or at_last_chance(v)]
     if not over:
         return []
     days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
     # Every visit whose last day with a retry in hand is today goes today, whatever the share.
-    last_chance = sum(
-        1
-        for v in over
-        if len(calendar.working_days(day, v.deadline)) - 1 <= policy.tiers[v.tier].retry_days
-    )
+    last_chance = sum(1 for v in over if at_last_chance(v))
     share = max(last_chance, math.ceil(len(over) / max(1, days_left)))
     home = helped.community.community_id
     # No minutes: overflow is work its own steward cannot do at all, so a helper takes its

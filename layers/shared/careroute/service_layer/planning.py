@@ -51,6 +51,7 @@ from careroute.service_layer.ports import (
 )
 from careroute.service_layer.ports.visits import DayMark
 from careroute.service_layer.route_cover import (
+    HANDED_OUT,
     REPLAN_ATTEMPTS,
     cover_items,
     cover_on_route,
@@ -145,6 +146,7 @@ def _plan_job(
     cover: list[CoverItem],
     workdays: frozenset[date] = frozenset(),
     keep_cover: bool = False,
+    handed_out: list[str] | None = None,
 ) -> PlanJob:
     return PlanJob(
         community_id=community_id,
@@ -153,6 +155,7 @@ def _plan_job(
         holidays=sorted(holidays),
         workdays=sorted(workdays),
         cover=cover,
+        handed_out=handed_out or [],
         keep_cover=keep_cover,
     )
 
@@ -262,8 +265,20 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     holidays = holidays_near(ports.holidays.holidays(), plan_date)
     workdays = holidays_near(ports.holidays.workdays(), plan_date)
     cover = plan_cover(ports, communities, stewards, plan_date, holidays, policy, workdays)
+    handed: dict[str, list[str]] = defaultdict(list)
+    for visits in cover.assigned.values():
+        for visit in visits:
+            handed[visit.community_id].append(visit.elder_id)
     jobs = (
-        _plan_job(c, plan_date, run_id, holidays, cover_items(cover.assigned.get(c, [])), workdays)
+        _plan_job(
+            c,
+            plan_date,
+            run_id,
+            holidays,
+            cover_items(cover.assigned.get(c, [])),
+            workdays,
+            handed_out=sorted(handed[c]),
+        )
         for c in sorted(communities)
     )
     sent = ports.plan_jobs.send(jobs)
@@ -300,10 +315,13 @@ def cover_now(
     communities = {c.community_id: c for c in ports.communities.all_communities()}
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     workload = _workload(ports.elders, communities[absent.community_id], absent, policy)
-    needs = {absent.community_id: visits_to_cover(workload, day, holidays, policy, workdays)}
+    route = ports.routes.find_route(absent.steward_id, day)
+    handed = set((route or {}).get(HANDED_OUT, []))  # the night gave these to neighbours
+    to_cover = visits_to_cover(workload, day, holidays, policy, workdays)
+    needs = {absent.community_id: [v for v in to_cover if v.elder_id not in handed]}
     points = {e.elder_id: e.location for e in workload.elders}
     walk = workload.capacity.travel_minutes_per_visit
-    held_by_absent = _cover_held(ports.routes, absent, day, walk, policy)
+    held_by_absent = [] if route is None else route_cover(route, walk, policy)
     for visit, elder in _handed_back(held_by_absent, ports):
         needs.setdefault(visit.community_id, []).append(visit)
         points[elder.elder_id] = elder.location
@@ -433,6 +451,8 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     for _ in range(REPLAN_ATTEMPTS):
         stored = routes.find_route(steward.steward_id, job.plan_date)
         kept = cover_on_route(stored) if job.keep_cover else []
+        # A re-plan keeps leaving out what the night handed to neighbours.
+        handed = frozenset(job.handed_out) | frozenset((stored or {}).get(HANDED_OUT, []))
         day = plan_day(
             community,
             steward,
@@ -445,10 +465,13 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
             cover=_cover_elders(ports.elders, kept + job.cover),
             urgent=urgent_stops(stored),
             first_try_share=share,
+            handed_out=handed,
         )
         if day is None:
             return CommunityPlanned(community.community_id, steward.steward_id, 0, 0, day_off=True)
         day.document["run_id"] = job.run_id
+        if handed:
+            day.document[HANDED_OUT] = sorted(handed)
         if not job.keep_cover:
             routes.save_route(day.document)
             break

@@ -23,6 +23,10 @@ PENDING_COVER = "cover_pending"
 """A stored route's field: cover handed to its steward this morning whose re-plan is not
 stored yet, `{elder_id, community_id, deadline, minutes}` each (see `hold_cover`)."""
 
+HANDED_OUT = "handed_out"
+"""A stored route's field: its community's elders the night's plan gave to neighbours for the
+day (overflow on its last chance), which the route, its re-plans and a sick call leave out."""
+
 
 def cover_on_route(document: dict[str, Any] | None) -> list[CoverItem]:
     """The cover a stored route holds: its cover stops (planned or dropped) and the cover

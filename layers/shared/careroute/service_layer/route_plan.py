@@ -254,6 +254,7 @@ def plan_day(
     urgent: list[dict[str, Any]] | None = None,
     workdays: frozenset[date] = frozenset(),
     first_try_share: float = 1.0,
+    handed_out: frozenset[str] = frozenset(),
 ) -> PlannedDay | None:
     """The steward's validated route for `plan_date`, or None when the steward is off.
 
@@ -265,13 +266,18 @@ def plan_day(
     `workdays`: make-up working days (调休) the steward works although they are days off.
     `first_try_share`: the share of each day the horizon plans; the route fills the rest of
     the shift as it fills any spare time (careroute.planning.capacity.first_try_share).
+    `handed_out`: the community's elders the nightly planner gave to neighbours for the day.
     """
     calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(plan_date) or calendar.on_duty(plan_date)):
         return None
     capacity = day_capacity(community, steward, elders, policy, first_try_share)
     horizon = plan_horizon(elders, calendar, plan_date, policy, capacity)
-    due = candidates_for(horizon, plan_date, calendar, cover or [], policy)
+    due = [
+        d
+        for d in candidates_for(horizon, plan_date, calendar, cover or [], policy)
+        if d.cover or d.elder.elder_id not in handed_out
+    ]
     by_id = {d.elder.elder_id: d for d in due}
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
 
