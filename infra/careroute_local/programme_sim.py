@@ -30,6 +30,7 @@ import random
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from careroute_synthetic.facilities import generate_facilities
@@ -250,7 +251,9 @@ class ProgrammeDays:
         elder: (the elder as the programmes' registry has them, visit id, when)."""
         if self.run is None:
             return []
-        recorded = list(self.run.recorded.items())[self.seen_visits :]
+        # islice, not a slice of a list of every item: that list (the month's visits, half a
+        # million by its end) set off the collector over the whole process every day.
+        recorded = list(islice(self.run.recorded.items(), self.seen_visits, None))
         self.seen_visits += len(recorded)
         met = []
         for visit_id, visit in recorded:

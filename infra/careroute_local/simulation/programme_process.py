@@ -25,6 +25,7 @@ import os
 import traceback
 from collections.abc import Callable
 from datetime import date, timedelta
+from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -66,7 +67,9 @@ class ProgrammesApart:
             if self.sent_statuses[state.elder_id] is not state.status
         }
         self.sent_statuses.update(changed)
-        visits = list(self.run.recorded.items())[self.sent_visits :]
+        # islice: a list of every item of the month (half a million visits by its end) would
+        # set off a full collection of this process every day.
+        visits = list(islice(self.run.recorded.items(), self.sent_visits, None))
         self.sent_visits += len(visits)
         self.pipe.send(("day", clock.now(), day, changed, visits))
         while True:

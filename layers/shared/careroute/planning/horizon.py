@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -135,29 +135,24 @@ def _choose(
     loads: dict[date, DayLoad],
     cost: float,
     capacity: DayCapacity,
-    earliest: bool,
+    pick: Callable[[list[date]], date],
 ) -> tuple[date, bool]:
-    """The earliest (`earliest`) or the least-loaded of the preferred days with room; else of
-    the allowed days with room (giving up the retry margin before giving up the level); else
-    the least-loaded preferred day. The flag says whether a preferred day had room: without
-    one, the visit is overflow (it has lost its retry margin or has no room at all)."""
-    visits, minutes = capacity.visits, capacity.minutes
+    """`pick` of the preferred days with room; else of the allowed days with room (giving up
+    the retry margin before giving up the level); else the least-loaded preferred day. The
+    flag says whether a preferred day had room: without one, the visit is overflow (it has
+    lost its retry margin or has no room at all)."""
 
-    def roomy(days: list[date]) -> Iterator[date]:  # DayLoad.has_room, inlined: the hot loop
-        return (
-            day
-            for day in days
-            if (load := loads[day]).visits < visits and load.minutes + cost <= minutes
-        )
+    def roomy(days: list[date]) -> list[date]:
+        return [day for day in days if loads[day].has_room(cost, capacity)]
 
-    for days, fitted in ((preferred, True), (allowed, False)):
-        if earliest:
-            found = next(roomy(days), None)
-        else:
-            found = min(roomy(days), key=lambda day: (loads[day].minutes, day), default=None)
-        if found is not None:
-            return found, fitted
-    return _least_loaded(preferred, loads), False
+    if found := roomy(preferred):
+        return pick(found), True
+    fallback = roomy(allowed)
+    return (pick(fallback) if fallback else _least_loaded(preferred, loads)), False
+
+
+def _first(days: list[date]) -> date:
+    return days[0]
 
 
 def _least_loaded(days: list[date], loads: dict[date, DayLoad]) -> date:
@@ -282,6 +277,9 @@ def _assign(
     loads = {day: DayLoad() for day in known.days}
     planned: list[PlannedVisit] = []
 
+    def least_loaded(choices: list[date]) -> date:
+        return _least_loaded(choices, loads)
+
     # Earliest deadline first, then the longest wait: the tightest visits choose first.
     queue: list[_Queued] = []
 
@@ -310,11 +308,11 @@ def _assign(
                 # The month's first try on the earliest day with room: the first tries come in
                 # the month's first weeks and leave its end for retries. Without room in its
                 # window it is overflow (the night after, neighbours take a share).
-                day, fitted = _choose(preferred, allowed, loads, cost, capacity, earliest=True)
+                day, fitted = _choose(preferred, allowed, loads, cost, capacity, _first)
             else:
                 chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
                 day, fitted = chosen or _choose(
-                    preferred, allowed, loads, cost, capacity, earliest=False
+                    preferred, allowed, loads, cost, capacity, least_loaded
                 )
         loads[day].visits += 1
         loads[day].minutes += cost
