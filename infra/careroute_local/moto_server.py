@@ -6,6 +6,7 @@ to it (careroute_local.journal): the state outlives the process.
 
 Requests pass a fault injector first (careroute_local.faults; no rules: no faults), then the
 snapshot store (careroute_local.snapshots: tests restore a loaded stack in one request).
+Connections stay open between requests (careroute_local.keep_alive).
 
 The server exits when the process that started it dies (even by SIGKILL), so a killed
 `careroute run` leaves no orphan server behind.
@@ -37,13 +38,10 @@ def _exit_with_parent(parent: int) -> None:
 def _serve(host: str, port: int, journal_path: Path | None) -> None:
     """moto's server (as `moto.server.main` runs it) behind the fault injector and, with
     `journal_path`, the journal (replayed first)."""
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 
+    from careroute_local import keep_alive
     from careroute_local.faults import Faults
     from careroute_local.journal import Journal
     from careroute_local.snapshots import Snapshots
@@ -54,8 +52,13 @@ def _serve(host: str, port: int, journal_path: Path | None) -> None:
         app = Journal(app, journal_path)
         replayed = app.replay()
         print(json.dumps({"journal_replayed": replayed}), file=sys.stderr, flush=True)
+    keep_alive.apply()
     run_simple(
-        host, port, Faults(Snapshots(app)), threaded=True, request_handler=MotoRequestHandler
+        host,
+        port,
+        Faults(Snapshots(app)),
+        threaded=True,
+        request_handler=keep_alive.KeepAliveRequestHandler,
     )
 
 
