@@ -1,8 +1,9 @@
 """What a function's cold start leaves out must stay out, and still work when used.
 
-The cold-start set-up registers Powertools' event handler package without its `__init__`
-(which loads every resolver): what the package exports must still import, as the same
-objects, and the HTTP set-up must not load the resolvers it does not use. The API function's
+The cold-start set-up registers Powertools' event handler and event data classes packages
+without their `__init__` (which load every resolver, every event source's class): what the
+packages export must still import, as the same objects, and the HTTP and queue set-ups must
+not load the resolvers and event classes they do not use. The API function's
 capacity and export routes load the forecast and the exports where they are asked for."""
 
 import json
@@ -70,6 +71,47 @@ def test_every_name_the_package_exports_still_imports_as_the_same_object() -> No
         "json": "application/json",
     }
     assert isinstance(found["exported"], int) and found["exported"] >= 15
+
+
+def test_a_queue_function_loads_only_the_event_classes_it_reads() -> None:
+    loaded = run_fresh(
+        "import json, sys\n"
+        "from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord\n"
+        "from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (\n"
+        "    DynamoDBRecord)\n"
+        "from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent\n"
+        "prefix = 'aws_lambda_powertools.utilities.data_classes.'\n"
+        "print(json.dumps(sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix))))"
+    )
+    assert isinstance(loaded, list)
+    assert {"sqs_event", "s3_event", "dynamo_db_stream_event", "cloud_watch_logs_event"} <= set(
+        loaded
+    )
+    assert not {"kinesis_stream_event", "appsync_resolver_event", "alb_event"} & set(loaded)
+    assert len(loaded) <= 8
+
+
+def test_every_event_class_the_package_exports_imports_as_the_same_object() -> None:
+    found = run_fresh(
+        "import json\n"
+        "import aws_lambda_powertools.utilities.data_classes as package\n"
+        "from aws_lambda_powertools.utilities.data_classes import S3Event, event_source\n"
+        "from aws_lambda_powertools.utilities.data_classes.s3_event import S3Event as defined\n"
+        "from aws_lambda_powertools.utilities.data_classes.event_source import (\n"
+        "    event_source as decorator)\n"
+        "before_init = 'KinesisStreamEvent' in vars(package)\n"
+        "print(json.dumps({'before_init': before_init,"
+        " 'same': S3Event is defined and event_source is decorator,"
+        " 'exported': len(package.__all__),"
+        " 'missing': [n for n in package.__all__ if getattr(package, n, None) is None]}))"
+    )
+    assert found == {
+        "before_init": False,
+        "same": True,
+        "exported": found["exported"],
+        "missing": [],
+    }
+    assert isinstance(found["exported"], int) and found["exported"] >= 40
 
 
 def test_the_capacity_route_loads_the_forecast_only_where_it_is_read() -> None:

@@ -16,12 +16,13 @@ switched off (`PYDANTIC_DISABLE_PLUGINS`, unless the environment already sets it
 functions build a model at import (Powertools' request-error model), where the search was
 ~10 ms of CPU locally (117 distributions in the virtualenv); the others at their first event.
 
-Powertools' `event_handler` package imports every resolver in its `__init__` (AppSync's with
-asyncio, Bedrock agents', VPC Lattice's, ...); the HTTP functions use API Gateway's. The
-package is registered here without running its `__init__` (unless it is loaded already): its
-submodules import as before, a name the package exports is read from `api_gateway` where it
-is defined there, and any other name runs the real `__init__` first, so every import of the
-package still works. ~33 M instructions (~6 ms) of each HTTP function's cold start.
+Two Powertools packages import all their modules in their `__init__`: `event_handler` every
+resolver (AppSync's with asyncio, Bedrock agents', VPC Lattice's, ...; the HTTP functions use
+API Gateway's), `utilities.data_classes` every event source's class (the queue and stream
+functions use SQS's or DynamoDB's, ~12 ms). Each is registered here without running its
+`__init__` (unless it is loaded already): its submodules import as before, a name the
+`__init__` imports from one of its modules is read from that module alone, and any other name
+(`__all__`, say) runs the real `__init__` first, so every import of the package still works.
 """
 
 from __future__ import annotations
@@ -37,34 +38,59 @@ from typing import Any
 gc.disable()
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-EVENT_HANDLER = "aws_lambda_powertools.event_handler"
+LAZY_PACKAGES = (
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.utilities.data_classes",
+)
 
 
-def _event_handler_package() -> ModuleType:
-    """Powertools' event handler package, its `__init__` run only for a name that
-    `api_gateway` does not define."""
-    spec = find_spec(EVENT_HANDLER)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"no module named {EVENT_HANDLER}")
-    package = module_from_spec(spec)
+def _defined_in(package: str, source: str) -> dict[str, str]:
+    """Each name the package's `__init__` imports from one of its own modules: the module."""
+    import ast  # loaded by the functions anyway (inspect imports it)
+
+    found: dict[str, str] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level in (0, 1):
+            module = node.module if node.level == 0 else f"{package}.{node.module}"
+            if module.startswith(f"{package}."):
+                found.update({alias.asname or alias.name: module for alias in node.names})
+    return found
+
+
+def _without_init(name: str) -> ModuleType | None:
+    """Package `name`, its `__init__` run only for a name not imported from one of its
+    modules; None when its source is not there to say where its names come from."""
+    spec = find_spec(name)
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "get_source"):
+        return None
     loader = spec.loader
+    package = module_from_spec(spec)
+    where: dict[str, str] = {}
 
-    def exported(name: str) -> Any:
-        if name.startswith("__") or find_spec(f"{EVENT_HANDLER}.{name}") is not None:
-            raise AttributeError(name)  # a submodule: the import system loads it
-        resolvers = importlib.import_module(f"{EVENT_HANDLER}.api_gateway")
-        if hasattr(resolvers, name):
-            return getattr(resolvers, name)
+    def exported(attribute: str) -> Any:
+        if attribute.startswith("__") and attribute != "__all__":
+            raise AttributeError(attribute)
+        if not where:
+            where.update(_defined_in(name, loader.get_source(name) or ""))
+        if attribute in where:
+            value = getattr(importlib.import_module(where[attribute]), attribute)
+            # Bound as the `__init__` binds it: over a submodule of the same name, which
+            # the import just set on the package (`event_source`, the decorator).
+            setattr(package, attribute, value)
+            return value
+        if attribute != "__all__" and find_spec(f"{name}.{attribute}") is not None:
+            raise AttributeError(attribute)  # a submodule: the import system loads it
         del package.__getattr__  # the real __init__ defines every other name, once
         loader.exec_module(package)
-        return getattr(package, name)
+        return getattr(package, attribute)
 
     package.__getattr__ = exported  # type: ignore[method-assign]
     return package
 
 
-if EVENT_HANDLER not in sys.modules:
-    sys.modules[EVENT_HANDLER] = _event_handler_package()
+for _name in LAZY_PACKAGES:
+    if _name not in sys.modules and (_package := _without_init(_name)) is not None:
+        sys.modules[_name] = _package
 
 
 def loaded() -> None:
