@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from careroute.adapters.memory_visits import MemoryOverflowMarks
-from careroute.service_layer.planning import overloaded_communities
+from careroute.service_layer.overflow_look_back import overloaded_communities
 from careroute.service_layer.ports.visits import DayMark
 
 NATIONAL_DAY_WEEK = frozenset(date(2026, 10, 1) + timedelta(days=k) for k in range(7))

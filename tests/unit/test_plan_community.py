@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import CHINA_TZ, Category, ElderStatus, Registry, Steward
+from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, Registry, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
 from careroute.planning.absence_cover import COVER_PER_STEWARD
 from careroute.planning.capacity import first_try_share
@@ -156,6 +156,28 @@ def test_an_elder_handed_to_a_neighbour_is_left_out_of_the_route_its_re_plans_an
     assert handed_again and elder_id not in handed_again
 
 
+def eighty_more(street: Registry) -> list[Elder]:
+    """80 more elders for the street's first community (copies of its own): short of hours
+    for the rest of the month."""
+    community_id = street.stewards[0].community_id
+    own = [e for e in street.elders if e.community_id == community_id]
+    return [replace(own[n % len(own)], elder_id=f"E-more-{n}") for n in range(80)]
+
+
+def test_a_first_night_without_marks_hands_out_the_overflow_of_a_community_short_of_hours(
+    one_street: Registry,
+) -> None:
+    """No route has marked overflow yet (the planner's first night): the community short of
+    hours is looked at all the same, and a share of its overflow goes to neighbours."""
+    short = one_street.stewards[0].community_id
+    more = eighty_more(one_street)
+    backend = memory_backend().holding(replace(one_street, elders=(*one_street.elders, *more)))
+    sent = fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    handed = [item for job in queued(backend) for item in job.cover]
+    assert sent.covered == len(handed) > 0
+    assert {item.community_id for item in handed} == {short}
+
+
 def test_the_solver_plans_a_community_short_of_hours_with_first_tries_in_a_share_of_its_days(
     one_street: Registry,
 ) -> None:
@@ -165,7 +187,7 @@ def test_the_solver_plans_a_community_short_of_hours_with_first_tries_in_a_share
     neighbours the next night) than whole days would show."""
     steward = one_street.stewards[0]
     own = [e for e in one_street.elders if e.community_id == steward.community_id]
-    more = [replace(own[n % len(own)], elder_id=f"E-more-{n}") for n in range(80)]
+    more = eighty_more(one_street)
     backend = memory_backend().holding(replace(one_street, elders=(*one_street.elders, *more)))
     job = PlanJob(community_id=steward.community_id, plan_date=PLAN_DATE, run_id="r")
     plan_community(job, POLICY, backend.community)

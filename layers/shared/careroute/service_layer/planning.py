@@ -40,6 +40,7 @@ from careroute.planning.absence_cover import (
 from careroute.planning.capacity import first_try_share
 from careroute.planning.urgent_route import urgent_stops
 from careroute.service_layer.night_plan_date import holidays_near, plan_date_of
+from careroute.service_layer.overflow_look_back import overloaded_communities, short_of_hours
 from careroute.service_layer.ports import (
     CommunityRepository,
     ElderRepository,
@@ -93,31 +94,6 @@ def _absent_on(
     """On leave on a day the steward would otherwise work."""
     regular = WorkCalendar(steward.days_off, holidays, workdays)
     return regular.works_on(day) and day in steward.leave
-
-
-LOOK_BACK_DAYS = 4
-"""How far back the planner looks for overflow marks (over a weekend or a holiday): days
-other than public holidays, so the first day after a holiday week still looks back to the
-days before it."""
-
-
-def overloaded_communities(
-    overflow: OverflowMarks,
-    plan_date: date,
-    holidays: frozenset[date] = frozenset(),
-    kind: DayMark = DayMark.OVERFLOW,
-) -> set[str]:
-    """Communities whose routes of the last few days said their steward cannot do all visits
-    in time (or, `kind` PINNED, that their next working day was pinned full): a candidate set,
-    the offload recomputes and hands out only real overflow."""
-    found: set[str] = set()
-    day, left = plan_date, LOOK_BACK_DAYS
-    while left > 0:
-        day -= timedelta(days=1)
-        found |= overflow.overflowing_on(day, kind)
-        if day not in holidays:
-            left -= 1
-    return found
 
 
 def _at_work(
@@ -196,6 +172,10 @@ def plan_cover(
     # looked at too, and kept from helping only when it has overflow to hand out now.
     pinned = overloaded_communities(ports.overflow, plan_date, holidays, DayMark.PINNED)
     looked_at = overloaded | pinned
+    if not looked_at:  # no route of the last days marked anything: the planner's first night
+        looked_at = short_of_hours(
+            ports.elders, communities, stewards, plan_date, policy, holidays, workdays
+        )
     for community_id, steward in stewards.items():
         community = communities.get(community_id)
         if community is None:
