@@ -47,13 +47,13 @@ def short_of_hours(
     elders: ElderRepository,
     communities: dict[str, Community],
     stewards: dict[str, Steward],
-    day: date,
     policy: Policy,
-    holidays: frozenset[date],
-    workdays: frozenset[date],
+    on: tuple[date, frozenset[date], frozenset[date]],
 ) -> set[str]:
     """The communities (of those given) whose steward's hours cannot hold the rest of the
-    month's tries from `day` on: their horizon plans a share of each day."""
+    month's tries from the day `on` names (with its holidays and make-up days): their
+    horizon plans a share of each day."""
+    day, holidays, workdays = on
     return {
         community_id
         for community_id, community in communities.items()

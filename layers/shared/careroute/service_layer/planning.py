@@ -173,9 +173,8 @@ def plan_cover(
     pinned = overloaded_communities(ports.overflow, plan_date, holidays, DayMark.PINNED)
     looked_at = overloaded | pinned
     if not looked_at:  # no route of the last days marked anything: the planner's first night
-        looked_at = short_of_hours(
-            ports.elders, communities, stewards, plan_date, policy, holidays, workdays
-        )
+        on = (plan_date, holidays, workdays)
+        looked_at = short_of_hours(ports.elders, communities, stewards, policy, on)
     for community_id, steward in stewards.items():
         community = communities.get(community_id)
         if community is None:
