@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, request_id
 from careroute.domain.eligibility import care_level
-from careroute.domain.vocabulary import Community, Elder, ElderStatus
+from careroute.domain.vocabulary import Community, Elder, ElderStatus, residential
 from careroute_synthetic.places import by_district, centre_of
 
 
@@ -23,7 +23,7 @@ def generate_assessments(
     them qualified; a request for `share` of the active elders whose categories imply a
     care level, made in the last 28 days, with a deadline 30 days after it."""
     rng = random.Random(seed)
-    districts = by_district(sorted(communities, key=lambda c: c.community_id))
+    districts = by_district(sorted(residential(communities), key=lambda c: c.community_id))
     assessors = []
     for district_id, members in sorted(districts.items()):
         office = centre_of(members, decimals=6)

@@ -38,6 +38,7 @@ from careroute.domain.vocabulary import (
     Elder,
     ElderStatus,
     Registry,
+    residential,
 )
 from careroute_synthetic.city import city_share
 from careroute_synthetic.places import centre_of
@@ -67,7 +68,7 @@ def generate_beds(
         if elder.status is ElderStatus.ACTIVE and elder_care_level(elder) in policy.care_levels:
             by_district[elder.district_id].append(elder)
     communities: dict[str, int] = defaultdict(int)
-    for community in city.communities:
+    for community in residential(city.communities):
         communities[community.district_id] += 1
     beds: list[HomeCareBed] = []
     history: list[BedVisit] = []
@@ -151,7 +152,7 @@ def bed_market(city: Registry, beds: Sequence[HomeCareBed]) -> ServiceMarket:
     providers: list[Provider] = []
     workers: list[ServiceWorker] = []
     for district_id in sorted(counts):
-        members = [c for c in city.communities if c.district_id == district_id]
+        members = [c for c in residential(city.communities) if c.district_id == district_id]
         base = centre_of(members)
         provider_id = bed_provider_id(district_id)
         providers.append(Provider(provider_id, district_id, base, frozenset({"bed_care"})))

@@ -2,9 +2,10 @@
 
 `generate_city(seed, as_of=...)` builds the embedded default registry: the 13 real districts and
 counties of Shenyang (real names, approximate centroids), about 200 streets and towns, exactly
-1,153 communities with one steward each, and about 140,000 special-difficulty elders with a
-realistic mix of ages and categories and a visit history spread over each elder's cadence on
-the days the stewards had routes (history.py: China's holidays and holiday duty days).
+1,153 communities with one steward each (and, if asked, a relief post per street),
+and about 140,000 special-difficulty elders with a realistic mix of ages and categories and a
+visit history spread over each elder's cadence on the days the stewards had routes
+(history.py: China's holidays and holiday duty days).
 
 Everything is drawn from `random.Random(seed)`, in a fixed order, so the same arguments always
 give the same registry. The city is first *planned* for every district (how many streets,
@@ -42,6 +43,7 @@ from careroute.domain.vocabulary import (
 )
 from careroute_synthetic.history import VisitHistory
 from careroute_synthetic.places import point_near
+from careroute_synthetic.relief_posts import relief_posts
 
 TOTAL_COMMUNITIES = 1153
 """Communities in the full city at scale 1.0 (Shenyang's stated figure)."""
@@ -184,12 +186,16 @@ def generate_city(
     as_of: date,
     districts: Sequence[str] | None = None,
     scale: float = 1.0,
+    relief: bool = False,
 ) -> Registry:
     """Build a synthetic Shenyang registry as it stands on `as_of`.
 
     `districts` keeps only the named districts (id, English or Chinese name, any case);
-    `scale` multiplies the number of communities in each district (at least one each).
-    Raises ValueError for an unknown district name or a non-positive scale.
+    `scale` multiplies the number of communities in each district (at least one each);
+    `relief`: each street also has a relief post (relief_posts.py), after its district's
+    residential communities (the month simulation's city has them; the rest of the city is
+    the same either way). Raises ValueError for an unknown district name or a
+    non-positive scale.
     """
     if not scale > 0 or math.isinf(scale):
         raise ValueError(f"scale must be a positive number, got {scale}")
@@ -200,7 +206,13 @@ def generate_city(
     elders: list[Elder] = []
     for plan in _plan_city(seed, scale):
         if plan.district.district_id in selected:
+            first = len(communities)
             _fill_district(plan, history, communities, stewards, elders)
+            if relief:
+                args = (SHIFT, LUNCH_BREAK, STEWARD_GIVEN)
+                posts, relief_stewards = relief_posts(communities[first:], plan.seed, *args)
+                communities.extend(posts)
+                stewards.extend(relief_stewards)
     return Registry(tuple(communities), tuple(stewards), tuple(elders))
 
 

@@ -10,7 +10,7 @@ import random
 from datetime import date
 
 from careroute.domain.devices import Device, DeviceKind, call_centre_id
-from careroute.domain.vocabulary import Category, ElderStatus, Registry
+from careroute.domain.vocabulary import Category, ElderStatus, Registry, residential
 
 WATCH_SHARE = 0.15
 """Share of other elders (not on a care bed, not living alone) given a smart watch."""
@@ -25,7 +25,7 @@ def generate_devices(city: Registry, seed: int, installed_on: date) -> list[Devi
         Device(
             call_centre_id(c.community_id), DeviceKind.CALL_CENTRE, c.community_id, "", installed_on
         )
-        for c in city.communities
+        for c in residential(city.communities)
     ]
     for elder in city.elders:
         if elder.status is not ElderStatus.ACTIVE:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from careroute.domain.vocabulary import Community
+from careroute.domain.vocabulary import Community, residential
 from careroute.planning.meals import Canteen
 from careroute.planning.service_circle import Facility, FacilityKind
 from careroute_synthetic.city import DISTRICTS, AreaKind
@@ -29,7 +29,7 @@ def generate_facilities(
 ) -> tuple[Facility, ...]:
     """Day-care centres ("F0001"...), service stations, then the canteens (their own ids)."""
     rng = random.Random(seed)
-    ordered = sorted(communities, key=lambda c: c.community_id)
+    ordered = sorted(residential(communities), key=lambda c: c.community_id)
     kinds = {d.district_id: d.kind for d in DISTRICTS}
     by_street: dict[str, list[Community]] = {}
     for community in ordered:
@@ -57,5 +57,5 @@ def city_facilities(
 ) -> tuple[Facility, ...]:
     """Every facility of a synthetic city: the day-care centres, stations and canteens the
     local stack loads for these communities (the canteens the meal planner plans)."""
-    ordered = sorted(communities, key=lambda c: c.community_id)
+    ordered = sorted(residential(communities), key=lambda c: c.community_id)
     return generate_facilities(ordered, seed, generate_canteens(ordered, seed))

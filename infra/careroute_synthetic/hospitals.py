@@ -13,7 +13,7 @@ import random
 from collections.abc import Sequence
 
 from careroute.domain.hospitals import Hospital
-from careroute.domain.vocabulary import Community
+from careroute.domain.vocabulary import Community, residential
 from careroute_synthetic.city import DISTRICTS
 from careroute_synthetic.places import by_district, point_near
 
@@ -29,7 +29,7 @@ def hospitals_of(communities: Sequence[Community], seed: int) -> tuple[Hospital,
     district's central hospital ("<district>中心医院"), then numbered city hospitals
     ("沈阳市第N人民医院", N from the district's own range, so every name is unique)."""
     found: list[Hospital] = []
-    ordered = sorted(communities, key=lambda c: c.community_id)
+    ordered = sorted(residential(communities), key=lambda c: c.community_id)
     groups = sorted(by_district(ordered).items())
     slots = _district_slots([district_id for district_id, _ in groups])
     for district_id, members in groups:

@@ -29,7 +29,7 @@ from careroute.domain.inspections import (
     ItemScore,
     TargetKind,
 )
-from careroute.domain.vocabulary import Community, TimeWindow
+from careroute.domain.vocabulary import Community, TimeWindow, residential
 from careroute_synthetic.city import city_share
 from careroute_synthetic.places import by_district, centre_of, point_near
 
@@ -64,7 +64,7 @@ def generate_inspections(
 ) -> InspectionWorld:
     """The targets and inspectors of the districts of `communities`."""
     policy = policy or InspectionPolicy()
-    districts = by_district(communities)
+    districts = by_district(residential(communities))
     targets: list[InspectionTarget] = []
     inspectors: list[Inspector] = []
     for district_id in sorted(districts):

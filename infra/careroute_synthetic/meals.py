@@ -20,7 +20,14 @@ import random
 from collections.abc import Iterable
 from datetime import date
 
-from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, TimeWindow
+from careroute.domain.vocabulary import (
+    Category,
+    Community,
+    Elder,
+    ElderStatus,
+    TimeWindow,
+    residential,
+)
 from careroute.planning.meals import Canteen, MealOrder
 from careroute.planning.travel import haversine_m
 from careroute_synthetic.city import DISTRICTS, AreaKind, city_share
@@ -83,7 +90,7 @@ def generate_canteens(
     """Place `total` canteens over the districts of `communities` (ids "K001", ... in district
     order), each serving the communities of its district nearest to it. By default the full
     city's density: 300 for its 1,153 communities, proportionally fewer for a part of it."""
-    ordered = sorted(communities, key=lambda c: c.community_id)
+    ordered = sorted(residential(communities), key=lambda c: c.community_id)
     if total is None:
         total = city_share(CANTEENS, len(ordered))
     if total <= 0:

@@ -15,7 +15,7 @@ import random
 from collections.abc import Iterable, Sequence
 
 from careroute.domain.providers import Provider, ServiceMarket, ServiceWorker
-from careroute.domain.vocabulary import Community
+from careroute.domain.vocabulary import Community, residential
 from careroute_synthetic.places import by_district, centre_of
 
 PROVIDER_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -42,7 +42,7 @@ def generate_market(
     rng = random.Random(seed)
     providers: list[Provider] = []
     workers: list[ServiceWorker] = []
-    districts = by_district(communities)
+    districts = by_district(residential(communities))
     for district_id in sorted(districts):
         members = districts[district_id]
         base = centre_of(members)
@@ -58,5 +58,5 @@ def generate_market(
                         f"hw-{district_id}-{kind}-{n + 1:02d}", provider_id, frozenset(mine)
                     )
                 )
-    pilots = choose_pilots((c.community_id for c in communities), pilot_count, seed)
+    pilots = choose_pilots((c.community_id for c in residential(communities)), pilot_count, seed)
     return ServiceMarket(tuple(providers), tuple(workers), pilots)

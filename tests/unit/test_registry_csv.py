@@ -157,7 +157,7 @@ BAD_VALUES = [
     ("elders.csv", 17, "street_id", "S999", "'S999' does not match community"),
     ("elders.csv", 17, "district_id", "D99", "'D99' does not match community"),
     ("elders.csv", 17, "elder_id", "E000002", "duplicate elder_id 'E000002' (first on line 3)"),
-    ("stewards.csv", 4, "mode", "car", "unknown mode 'car'; known: walk, bike"),
+    ("stewards.csv", 4, "mode", "boat", "unknown mode 'boat'; known: walk, bike, car"),
     ("stewards.csv", 4, "max_visits_per_day", "many", "'many' is not a whole number"),
     ("stewards.csv", 4, "max_visits_per_day", "0", "0 is out of range 1..200"),
     ("stewards.csv", 4, "days_off", "5;7", "'7' is not a weekday number"),
@@ -350,7 +350,7 @@ def test_errors_from_all_three_files_are_collected_in_file_and_line_order(
 ) -> None:
     edit(directory, "elders.csv", 30, "status", "x")
     edit(directory, "elders.csv", 12, "lat", "x")
-    edit(directory, "stewards.csv", 5, "mode", "car")
+    edit(directory, "stewards.csv", 5, "mode", "boat")
     edit(directory, "communities.csv", 4, "lng", "x")
     errors = import_errors(directory)
     assert [(e.file, e.line) for e in errors] == [

@@ -23,6 +23,7 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     from careroute_synthetic.city import generate_city
 
     from careroute.domain.policy import load_policy
+    from careroute.domain.vocabulary import residential
     from careroute_local.simulation import Rates, SimulationConfig, check_directory, run_simulation
 
     # The same policy the handlers read (CAREROUTE_POLICY_FILE, else the built-in default).
@@ -55,14 +56,20 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         )
         started = time.perf_counter()
         city = generate_city(
-            args.city_seed, as_of=config.first, districts=config.districts, scale=args.scale
+            args.city_seed,
+            as_of=config.first,
+            districts=config.districts,
+            scale=args.scale,
+            relief=True,
         )
     except ValueError as exc:
         console.print(f"[red]careroute simulate: {exc}", markup=True)
         raise SystemExit(EXIT_BAD_INPUT) from exc
+    homes = len(residential(city.communities))
     console.print(
-        f"Synthetic Shenyang (city seed {args.city_seed}): {len(city.communities):,} "
-        f"communities, {len(city.elders):,} elders in {time.perf_counter() - started:.1f} s; "
+        f"Synthetic Shenyang (city seed {args.city_seed}): {homes:,} communities and "
+        f"{len(city.communities) - homes:,} relief posts, {len(city.elders):,} elders in "
+        f"{time.perf_counter() - started:.1f} s; "
         f"simulating {config.first} to {config.last} (seed {args.seed})"
     )
     command = "careroute " + " ".join(sys.argv[1:]) if sys.argv[1:] else "careroute simulate"

@@ -10,6 +10,7 @@ from typing import Any
 
 from careroute.domain.compliance import Compliance, MissKind, month_bounds
 from careroute.domain.coverage import ALL_TIERS, Scope
+from careroute.domain.vocabulary import residential
 from careroute_local.simulation.causes import (
     EVERY_TRY,
     LEFT_BEFORE_VISIT,
@@ -136,7 +137,8 @@ def build_report(
             "rates": asdict(config.rates),
         },
         "city": {
-            "communities": len(run.city.communities),
+            "communities": len(residential(run.city.communities)),
+            "relief_posts": len(run.city.communities) - len(residential(run.city.communities)),
             "stewards": len(run.city.stewards),
             "elders": len(run.city.elders),
         },

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from careroute.domain.tickets import TicketSla
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.toml")
+DEFAULT_CAR_KMH = 25.0
+"""A relief steward's car in town traffic, when a policy names no `travel.speed_kmh.car`."""
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,8 @@ def parse_policy(
     speeds = _require(travel, "speed_kmh", dict, f"{source}: travel")
     speed_kmh = {
         mode: _require(speeds, mode.value, float, f"{source}: travel.speed_kmh")
+        if mode is not TravelMode.CAR or mode.value in speeds
+        else DEFAULT_CAR_KMH
         for mode in TravelMode
     }
     if any(speed <= 0 for speed in speed_kmh.values()):

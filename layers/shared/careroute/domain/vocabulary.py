@@ -6,6 +6,7 @@ Plain frozen dataclasses; no AWS, no OR-Tools. Times of day are seconds since lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
@@ -76,6 +77,17 @@ class ElderStatus(StrEnum):
 class TravelMode(StrEnum):
     WALK = "walk"
     BIKE = "bike"
+    CAR = "car"
+    """A street's relief steward drives: their visits lie across the whole street."""
+
+
+class CommunityKind(StrEnum):
+    """What a registry community is: a residential community with its elders, or a street's
+    relief post (the street office's relief steward, with a vehicle and no elders of their
+    own, who takes the visits of sick stewards no neighbour has room for)."""
+
+    RESIDENTIAL = "residential"
+    RELIEF_POST = "relief_post"
 
 
 class Outcome(StrEnum):
@@ -183,7 +195,8 @@ class Stay:
 
 @dataclass(frozen=True)
 class Community:
-    """A residential community (社区) with its place in the street and district hierarchy."""
+    """A residential community (社区) with its place in the street and district hierarchy, or
+    a street's relief post (`kind`): planned as any community, counted as none."""
 
     community_id: str
     name: str
@@ -193,6 +206,17 @@ class Community:
     district_name: str
     location: GeoPoint
     radius_m: int
+    kind: CommunityKind = CommunityKind.RESIDENTIAL
+
+    @property
+    def residential(self) -> bool:
+        """A community with elders of its own: what counts of communities count."""
+        return self.kind is CommunityKind.RESIDENTIAL
+
+
+def residential(communities: Iterable[Community]) -> list[Community]:
+    """The residential communities of `communities` (relief posts left out), in order."""
+    return [c for c in communities if c.residential]
 
 
 @dataclass(frozen=True)

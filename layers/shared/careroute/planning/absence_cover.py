@@ -6,7 +6,9 @@ first, then the others, so the days lost do not pile up at the month's end.
 When a community has more work than its steward's days hold (the horizon's overflow), a
 share of the overflow is handed out each day, spread over the days left before its deadlines.
 Either way the visits go to stewards at work: the nearest of the same street first, then the
-nearest of the district's pool, each taking at most `per_steward` extra visits a day and no
+street's relief post (a relief steward with a car, no elders of their own and a whole day of
+spare minutes, up to their own `max_visits_per_day`), then the nearest of the district's pool,
+each neighbour taking at most `per_steward` extra visits a day and no
 more minutes than its day has spare (`spare_minutes`: what its own visits that cannot move
 leave free, so a helper never loses a try of its own elders to cover), the visits that cannot
 wait first (tightest deadline first), then the rest of the absent day's plan where room is
@@ -207,9 +209,11 @@ def assign_cover(
     day: date | None = None,
     holding: dict[str, int] | None = None,
     pace: dict[str, float] | None = None,
+    places: dict[str, int] | None = None,
 ) -> CoverPlan:
     """Give each visit to a steward at work with room: the same street's nearest first, then
-    the district's; the tightest deadline first over every absent community.
+    the street's relief post, then the district's; the tightest deadline first over every
+    absent community.
 
     `needs` maps absent community ids to their visits; `at_work` lists communities whose
     steward works today; `elder_points` gives each elder's location by elder id; `spare`, the
@@ -220,7 +224,8 @@ def assign_cover(
     helper already holds today (handed over earlier this morning), counted in its places.
     `pace`: each helper's minutes per metre (its mode's speed): nearest means soonest there,
     so a neighbour on a bike 3 km away comes before one on foot 2 km away; missing, all
-    helpers travel alike.
+    helpers travel alike. `places`: a helper's own daily cap where it is not `per_steward`
+    (a relief post's: its steward's `max_visits_per_day`, as it has no visits of its own).
     """
     working = sorted(at_work)
     helpers = {absent_id: _helpers(communities, absent_id, working, pace) for absent_id in needs}
@@ -237,14 +242,13 @@ def assign_cover(
         due_today = day is not None and visit.deadline <= day
         by_level_and_distance = sorted(
             helpers[visit.community_id],
-            key=lambda c: (
-                communities[c].street_id != home.street_id,
-                _trip(point, communities[c], pace),
-                c,
-            ),
+            key=lambda c: (_level(home, communities[c]), _trip(point, communities[c], pace), c),
         )
+        cap = places or {}
         with_place = [
-            c for c in by_level_and_distance if len(taken.get(c, [])) + held.get(c, 0) < per_steward
+            c
+            for c in by_level_and_distance
+            if len(taken.get(c, [])) + held.get(c, 0) < cap.get(c, per_steward)
         ]
         room = [c for c in with_place if visit.minutes <= left.get(c, math.inf)]
         if not room and due_today:
@@ -256,6 +260,14 @@ def assign_cover(
         elif visit.pressing:
             uncovered.append(visit)
     return CoverPlan(taken, uncovered)
+
+
+def _level(home: Community, helper: Community) -> int:
+    """Who is asked first: the same street's neighbours (0), its relief post (1), the
+    district's pool (2)."""
+    if helper.street_id != home.street_id:
+        return 2
+    return 0 if helper.residential else 1
 
 
 def _trip(point: GeoPoint, helper: Community, pace: dict[str, float] | None) -> float:
@@ -270,18 +282,16 @@ def _helpers(
     working: list[str],
     pace: dict[str, float] | None,
 ) -> list[str]:
-    """The nearest stewards at work in the absent community's street, then as many of the
-    nearest in its district (the pool); nearest by the time to get there."""
+    """The nearest stewards at work in the absent community's street, the street's relief
+    post, then as many of the nearest in its district (the pool, relief posts of other streets
+    among them); nearest by the time to get there."""
     home = communities[absent_id]
     others = sorted(
         (c for c in working if c != absent_id),
         key=lambda c: (_trip(home.location, communities[c], pace), c),
     )
-    street = [c for c in others if communities[c].street_id == home.street_id]
-    pool = [
-        c
-        for c in others
-        if communities[c].street_id != home.street_id
-        and communities[c].district_id == home.district_id
-    ]
-    return street[:NEIGHBOURS_TRIED] + pool[:NEIGHBOURS_TRIED]
+    by_level: dict[int, list[str]] = {0: [], 1: [], 2: []}
+    for c in others:
+        if communities[c].district_id == home.district_id:
+            by_level[_level(home, communities[c])].append(c)
+    return by_level[0][:NEIGHBOURS_TRIED] + by_level[1] + by_level[2][:NEIGHBOURS_TRIED]

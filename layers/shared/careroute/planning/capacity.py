@@ -5,8 +5,10 @@ the retries expected after not-home or refusal, and the travel between stops) ag
 its stewards have (working days minus days off, leave, public holidays and the share expected
 lost to sickness, times the shift less the lunch break). A community short of hours or of daily
 visit slots gets helpers: communities of the same street with hours and slots to spare, nearest
-first, then the rest of the district.
-A street is flagged when its own communities cannot cover each other. Pure: no AWS, no storage.
+first, then the street's relief post (a relief steward's whole month of hours: street help),
+then the rest of the district. Relief posts are helpers only, never rows of the forecast.
+A street is flagged when its own communities and its post cannot cover each other. Pure: no
+AWS, no storage.
 
 Travel follows the Beardwood-Halton-Hammersley estimate of a shortest tour through n random
 points in an area A (length ~ 0.7124 * sqrt(n * A)): each working day is one tour through the
@@ -145,7 +147,7 @@ class StreetForecast:
     shortfall_minutes: int
     """Its communities' shortfalls added up."""
     street_help_minutes: int
-    """What the street's own communities give to each other."""
+    """What the street's own communities and its relief post give its short communities."""
     short_communities: tuple[str, ...]
 
     @property
@@ -274,7 +276,8 @@ def forecast(
         )
         for c in registry.communities
     ]
-    helped = _assign_help(alone, {c.community_id: c for c in registry.communities})
+    by_id = {c.community_id: c for c in registry.communities}
+    helped = [f for f in _assign_help(alone, by_id) if by_id[f.community_id].residential]
     return CapacityForecast(first, assume, tuple(helped), _streets(helped))
 
 
@@ -358,7 +361,8 @@ def _community(
 def _assign_help(
     forecasts: list[CommunityForecast], communities: dict[str, Community]
 ) -> list[CommunityForecast]:
-    """Give each short community helpers: same street first, nearest first, then the district.
+    """Give each short community helpers: same street first, nearest first (the street's
+    relief post after its neighbours), then the district.
 
     A helper gives at most its spare minutes, and at most as many of the short community's
     tries as its own daily visit limits leave room for. The largest shortfall is served first.
@@ -373,7 +377,10 @@ def _assign_help(
         for level in HELP_LEVELS:
             donors = sorted(
                 (f for f in forecasts if f is not short and _near(level, f, short)),
-                key=lambda f: haversine_m(here, communities[f.community_id].location),
+                key=lambda f: (
+                    not communities[f.community_id].residential,
+                    haversine_m(here, communities[f.community_id].location),
+                ),
             )
             for donor in donors:
                 if need <= 0:

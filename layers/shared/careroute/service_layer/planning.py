@@ -196,7 +196,20 @@ def plan_cover(
     pace = _pace(stewards, policy)
     helpers = helpers_of(needs, communities, at_work, pace)
     spare = _spare(ports, helpers, communities, stewards, plan_date, policy, holidays, workdays)
-    return assign_cover(needs, communities, at_work, points, spare=spare, day=plan_date, pace=pace)
+    places = _post_places(helpers, communities, stewards)
+    return assign_cover(
+        needs, communities, at_work, points, spare=spare, day=plan_date, pace=pace, places=places
+    )
+
+
+def _post_places(
+    helpers: set[str], communities: dict[str, Community], stewards: dict[str, Steward]
+) -> dict[str, int]:
+    """A relief post's daily cap of cover: its steward's whole day of visits (it has no
+    elders of its own), where a neighbour takes at most `COVER_PER_STEWARD`."""
+    return {
+        c: stewards[c].max_visits_per_day for c in sorted(helpers) if not communities[c].residential
+    }
 
 
 def _pace(stewards: dict[str, Steward], policy: Policy) -> dict[str, float]:
@@ -316,9 +329,17 @@ def cover_now(
     holding = {c: _cover_held(ports.routes, stewards[c], day, walk, policy) for c in helpers}
     for community_id, held in holding.items():
         spare[community_id] = max(0.0, spare[community_id] - sum(v.minutes for v in held))
-    places = {c: len(held) for c, held in holding.items()}
+    held_places = {c: len(held) for c, held in holding.items()}
     cover = assign_cover(
-        needs, communities, at_work, points, spare=spare, day=day, holding=places, pace=pace
+        needs,
+        communities,
+        at_work,
+        points,
+        spare=spare,
+        day=day,
+        holding=held_places,
+        pace=pace,
+        places=_post_places(helpers, communities, stewards),
     )
     hold_cover(ports.routes, stewards, day, cover.assigned)
     jobs = [

@@ -10,7 +10,7 @@ ELDERS_FILE = "elders.csv"
 
 COMMUNITY_COLUMNS = (
     "community_id", "name", "street_id", "street_name", "district_id", "district_name",
-    "lat", "lng", "radius_m",
+    "lat", "lng", "radius_m", "kind",
 )  # fmt: skip
 STEWARD_COLUMNS = (
     "steward_id", "community_id", "name", "shift_start", "shift_end", "break_start", "break_end",
@@ -27,8 +27,11 @@ imports as before."""
 CRS_COLUMN = "crs"
 """The coordinate system of a row's `lat` and `lng` (`careroute.domain.geo.Crs`; WGS-84 when
 the column is absent or the cell empty). Written, last, only by an export in another system."""
+KIND_COLUMN = "kind"
+"""A community's kind (`CommunityKind`: residential, or relief_post for a street's relief
+steward); optional, residential when the column is absent or the cell empty."""
 OPTIONAL_COLUMNS = {
-    COMMUNITIES_FILE: frozenset({CRS_COLUMN}),
+    COMMUNITIES_FILE: frozenset({CRS_COLUMN, KIND_COLUMN}),
     ELDERS_FILE: frozenset({"tier", CRS_COLUMN, *CONTACT_COLUMNS}),
 }
 """Columns a file may leave out altogether (every other listed column must be present); those

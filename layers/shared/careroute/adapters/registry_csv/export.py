@@ -48,7 +48,7 @@ def write_registry(
     community_rows = (
         [
             c.community_id, c.name, c.street_id, c.street_name, c.district_id, c.district_name,
-            *located.cells(c.location), str(c.radius_m), *located.tail,
+            *located.cells(c.location), str(c.radius_m), c.kind.value, *located.tail,
         ]
         for c in registry.communities
     )  # fmt: skip

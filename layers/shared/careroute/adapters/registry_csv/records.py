@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from careroute.adapters.registry_csv.columns import MAX_RADIUS_M
+from careroute.adapters.registry_csv.columns import KIND_COLUMN, MAX_RADIUS_M
 from careroute.adapters.registry_csv.rows import Row, check_unique
 from careroute.domain.registry_rules import (
     birth_date_problem,
@@ -17,6 +17,7 @@ from careroute.domain.registry_rules import (
 from careroute.domain.vocabulary import (
     Category,
     Community,
+    CommunityKind,
     Elder,
     ElderStatus,
     Steward,
@@ -31,11 +32,20 @@ def read_community(row: Row, seen: dict[str, int]) -> Community | None:
     )
     location = row.location()
     radius_m = row.integer("radius_m", 1, MAX_RADIUS_M)
+    kind = row.choice(KIND_COLUMN, CommunityKind, required=False) or CommunityKind.RESIDENTIAL
     check_unique(row, "community_id", seen)
     if not row.ok or location is None:
         return None
     return Community(
-        community_id, name, street_id, street_name, district_id, district_name, location, radius_m
+        community_id,
+        name,
+        street_id,
+        street_name,
+        district_id,
+        district_name,
+        location,
+        radius_m,
+        kind,
     )
 
 
@@ -170,13 +180,17 @@ def _contacts(row: Row) -> tuple[str, str, str]:
 def check_elder_place(
     row: Row, community_ids: set[str] | None, communities: dict[str, Community]
 ) -> None:
-    """The elder's community must exist, and its street and district must be the community's."""
+    """The elder's community must exist and be residential (a relief post holds no elders),
+    and its street and district must be the community's."""
     community_id = _known_community(row, community_ids)
     if community_id is None:
         return
     community = communities.get(community_id)
     if community is None:
         return  # the community's own row is bad and reported there
+    if not community.residential:
+        reason = f"community {community_id} is a {community.kind.value}, which holds no elders"
+        row.error("community_id", reason + "; place the elder in a residential community")
     for field, expected in (
         ("street_id", community.street_id),
         ("district_id", community.district_id),
