@@ -18,6 +18,7 @@ from pynamodb.models import Model
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.mapped import FieldColumns, MappedModel
 from careroute.adapters.dynamodb.moments import instant_text
+from careroute.adapters.dynamodb.raw_items import ItemView, query_items
 from careroute.adapters.dynamodb.tables import (
     get_item,
     index,
@@ -66,13 +67,13 @@ class ElderModel(MappedModel, stores=ELDER_COLUMNS):
     added one by one (`add_benefit_task`); a saved elder starts without them."""
 
 
-def _attempt_since_visit(item: ElderModel) -> datetime | None:
+def _attempt_since_visit(item: ElderModel | ItemView) -> datetime | None:
     stored = datetime.fromisoformat(item.last_attempt_at) if item.last_attempt_at else None
     last_visited_on = date.fromisoformat(item.last_visited_on) if item.last_visited_on else None
     return attempt_since_visit(stored, last_visited_on)
 
 
-def _elder(item: ElderModel) -> Elder:
+def _elder(item: ElderModel | ItemView) -> Elder:
     return ELDER_COLUMNS.read(
         item,
         last_attempt_at=_attempt_since_visit(item),
@@ -172,8 +173,9 @@ def get_elders(community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
 
 
 def elders_of_community(community_id: str) -> list[Elder]:
-    with storage_errors("list a community's elders"):
-        return [_elder(item) for item in ElderModel.query(community_id)]
+    """The community's elders in id order (read raw: the nightly plan's hot read)."""
+    items = query_items(ElderModel, community_id, "list a community's elders")
+    return [_elder(ItemView(ElderModel, item)) for item in items]
 
 
 def apply_update(update: tuple[Model, list[Any], Any], action: str) -> bool:
