@@ -62,9 +62,12 @@ class QueuePoller(FunctionRunner):
         stats = DrainStats()
         dlq_before = self._depth(queue.dlq_logical_id)
         in_flight: dict[Future[Outcome], list[dict[str, Any]]] = {}
+        # Worker processes get a batch more each, queued in the pool: a worker that finishes
+        # takes the next at once instead of waiting while this thread settles and receives.
+        ahead = workers if workers == 1 else 2 * workers
         empty_polls = 0
         while True:
-            while len(in_flight) < workers and (max_batches is None or stats.batches < max_batches):
+            while len(in_flight) < ahead and (max_batches is None or stats.batches < max_batches):
                 messages = self._receive(sqs, url, source.batch_size, queue.visibility_timeout)
                 if not messages:
                     break
