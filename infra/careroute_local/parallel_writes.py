@@ -16,8 +16,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import TypeVar
 
-from careroute.adapters.dynamodb import registry
+from careroute.adapters.dynamodb import devices, registry
 from careroute.adapters.dynamodb.repositories import DynamoElders
+from careroute.domain.devices import Device
 from careroute.domain.vocabulary import Elder
 
 T = TypeVar("T")
@@ -63,3 +64,18 @@ class ElderWriters(DynamoElders):
 
     def save_elders(self, elders: Iterable[Elder]) -> int:
         return write_side_by_side(elders, registry.save_elders, self.writers, self.chunk)
+
+
+class DeviceWriters:
+    """The devices' table (the city's ~127,000 alarms and call centres), its `save_devices`
+    sent by several writers (write_side_by_side)."""
+
+    def __init__(self, writers: int = WRITERS, chunk: int = CHUNK) -> None:
+        self.writers = writers
+        self.chunk = chunk
+
+    def save_devices(self, stored: Iterable[Device]) -> int:
+        return write_side_by_side(stored, devices.save_devices, self.writers, self.chunk)
+
+    def get_device(self, device_id: str) -> Device:
+        return devices.get_device(device_id)

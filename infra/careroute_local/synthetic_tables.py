@@ -27,15 +27,19 @@ from careroute_synthetic.meals import MEAL_SEED, generate_canteens
 
 from careroute.domain.vocabulary import Community, Elder, Registry
 from careroute.planning.meals import Canteen
-from careroute.service_layer.data_import import DataSets
+from careroute.service_layer.data_import import DataSetLoading, DataSets
 
 
 def import_synthetic(
-    data: DataSets, registry: Registry, canteens: Iterable[Canteen] = ()
+    data: DataSets,
+    registry: Registry,
+    canteens: Iterable[Canteen] = (),
+    loading: DataSetLoading | None = None,
 ) -> dict[str, int]:
     """Import `data` as a city's own files would be: written as CSV, read back through every
     check against `registry` (what the rows refer to; lunch orders against `canteens`), and
-    stored. The items written per data set."""
+    stored (by `loading`, the DynamoDB data-set ports by default). The items written per
+    data set."""
     from careroute.adapters.data_csv import read_data_sets, write_data_sets
     from careroute.adapters.dynamodb.data_set_repositories import data_set_loading
     from careroute.service_layer.data_import import import_data_sets
@@ -44,7 +48,7 @@ def import_synthetic(
         directory = Path(folder)
         write_data_sets(directory, data)
         checked = read_data_sets(directory, registry, canteens=canteens)
-    return import_data_sets(checked, data_set_loading())
+    return import_data_sets(checked, loading or data_set_loading())
 
 
 def places(communities: Iterable[Community], elders: Iterable[Elder] = ()) -> Registry:
