@@ -17,6 +17,7 @@ from careroute.adapters import audit_log
 from careroute.adapters.cached import CachedStewards
 from careroute.adapters.dynamodb import (
     coverage,
+    day_reads,
     history,
     overflow_marks,
     registry,
@@ -249,6 +250,7 @@ PORTS: Adapters = {
     "overflow": lambda: overflow_marks,
     "coverage": lambda: coverage,
     "tickets": lambda: tickets,
+    "days": lambda: day_reads,
     # adapters that do more than call a table module's function of the port method's name
     "elders": DynamoElders,
     "holidays": holidays_in_force,

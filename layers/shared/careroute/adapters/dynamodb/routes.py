@@ -57,18 +57,26 @@ def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> 
     return save_if(item, seen, "save a route")
 
 
-def _document(steward_id: str, plan_date: date, consistent: bool = False) -> dict[str, Any] | None:
-    """The route document, read with the low-level client (a steward's route read and first
-    outcome are hot paths; the document is most of the item and JSON either way)."""
-    key = {
+def route_key(steward_id: str, plan_date: date) -> dict[str, str]:
+    """A route item's key (attribute name to string)."""
+    return {
         RouteModel.steward_id.attr_name: steward_id,
         RouteModel.plan_date.attr_name: plan_date.isoformat(),
     }
-    item = find_raw_item(RouteModel, key, "read a route", consistent=consistent)
-    if item is None:
-        return None
+
+
+def document_of(item: dict[str, Any]) -> dict[str, Any]:
+    """The route document of an item as DynamoDB answers it (typed values)."""
     document: dict[str, Any] = json.loads(item[RouteModel.document.attr_name]["S"], strict=False)
     return document
+
+
+def _document(steward_id: str, plan_date: date, consistent: bool = False) -> dict[str, Any] | None:
+    """The route document, read with the low-level client (a steward's route read and first
+    outcome are hot paths; the document is most of the item and JSON either way)."""
+    key = route_key(steward_id, plan_date)
+    item = find_raw_item(RouteModel, key, "read a route", consistent=consistent)
+    return None if item is None else document_of(item)
 
 
 def find_route(steward_id: str, day: date) -> dict[str, Any] | None:

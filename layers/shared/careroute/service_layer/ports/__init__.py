@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         NotificationLog,
         Notifier,
     )
+    from careroute.service_layer.ports.plan_reads import DayReading, DayReads
     from careroute.service_layer.ports.registry import (
         CommunityRepository,
         ElderRepository,
@@ -129,6 +130,10 @@ _AREAS: dict[str, tuple[str, ...]] = {
         "NotificationLog",
         "Notifier",
     ),
+    "plan_reads": (
+        "DayReading",
+        "DayReads",
+    ),
     "registry": (
         "CommunityRepository",
         "ElderRepository",
@@ -181,6 +186,8 @@ __all__ = [
     "CoverageRepository",
     "DayCareBookings",
     "DayPlanRepository",
+    "DayReading",
+    "DayReads",
     "DeliveryFailed",
     "DeviceRepository",
     "ElderRepository",

@@ -1,0 +1,62 @@
+"""A community's day as the solver reads it, in one BatchGetItem: the community, and its
+steward's routes of the day before and of the plan date (consistently: a re-plan stores its
+route only over the one it read). The port is `DayReading` (service_layer/ports/plan_reads.py)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from careroute.adapters.dynamodb.errors import storage_errors
+from careroute.adapters.dynamodb.raw_items import ItemView
+from careroute.adapters.dynamodb.registry import COMMUNITY_COLUMNS, CommunityModel
+from careroute.adapters.dynamodb.routes import RouteModel, document_of, route_key
+from careroute.adapters.dynamodb.tables import SDK_ERRORS, client_of
+from careroute.domain.errors import NotFoundError, StorageError
+from careroute.service_layer.ports.plan_reads import DayReads
+
+TRIES = 6
+"""Requests sent while DynamoDB leaves keys unprocessed (throttled), waiting 50 ms, then
+twice as long each time."""
+
+
+def day_reads(community_id: str, steward_id: str, plan_date: date) -> DayReads:
+    communities, routes = CommunityModel.Meta.table_name, RouteModel.Meta.table_name
+    yesterday, today = plan_date - timedelta(days=1), plan_date
+    request: dict[str, Any] = {
+        communities: {"Keys": [_typed({CommunityModel.community_id.attr_name: community_id})]},
+        routes: {
+            "Keys": [_typed(route_key(steward_id, day)) for day in (yesterday, today)],
+            "ConsistentRead": True,
+        },
+    }
+    found: dict[str, list[dict[str, Any]]] = {communities: [], routes: []}
+    with storage_errors("read a community's day", caught=SDK_ERRORS):
+        for attempt in range(TRIES):
+            if attempt:
+                time.sleep(0.05 * 2 ** (attempt - 1))
+            answer = client_of(RouteModel).batch_get_item(RequestItems=request)
+            for table, items in answer["Responses"].items():
+                found[table].extend(items)
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            raise StorageError(f"read a community's day: keys left unprocessed {TRIES} times")
+    if not found[communities]:
+        raise NotFoundError(f"community {community_id} not found")
+    by_date = {item[RouteModel.plan_date.attr_name]["S"]: item for item in found[routes]}
+    return DayReads(
+        COMMUNITY_COLUMNS.read(ItemView(CommunityModel, found[communities][0])),
+        _document(by_date.get(yesterday.isoformat())),
+        _document(by_date.get(today.isoformat())),
+    )
+
+
+def _document(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if item is None else document_of(item)
+
+
+def _typed(key: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {name: {"S": value} for name, value in key.items()}
