@@ -16,12 +16,15 @@ re-plans).
 its solution limit and two runs of the same seed make the same month on any load (how two
 trees are compared). `--profile FILE` also writes this process's cProfile (the forked solver
 workers are not in it); `--profile-programmes FILE` the programmes' process's (the memory
-engine's), whose parts' seconds it prints when it ends.
+engine's), whose parts' seconds it prints when it ends. Each part shows its wall and this
+process's CPU seconds; at the end, the CPU of this process, of the programmes' process and of
+all ended children (the solver workers are the children less the programmes' process).
 """
 
 from __future__ import annotations
 
 import cProfile
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -39,6 +42,8 @@ from careroute_local.simulation import memory_engine, month, programme_process, 
 from careroute_local.simulation.engine import PlanDrain
 
 SECONDS: dict[str, float] = defaultdict(float)
+CPU: dict[str, float] = defaultdict(float)
+"""This process's CPU seconds in each part (a solve's are its waiting: the workers solve)."""
 CALLS: dict[str, int] = defaultdict(int)
 JOBS: dict[str, int] = defaultdict(int)
 PHASE = ["nightly"]
@@ -50,11 +55,12 @@ def _timed(name: str, function: Callable[..., Any], phase: str | None = None) ->
         before = PHASE[0]
         if phase is not None:
             PHASE[0] = phase
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             SECONDS[name] += time.perf_counter() - started
+            CPU[name] += time.process_time() - cpu
             CALLS[name] += 1
             PHASE[0] = before
 
@@ -77,11 +83,12 @@ def _patch() -> None:
         return solve_all(jobs, *args)
 
     def timed_solve_one(job: PlanJob, *args: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return solve_one(job, *args)
         finally:  # only in this process (--workers 1, or too few jobs to fork)
             SECONDS[f"in-process {_job_kind(job)}"] += time.perf_counter() - started
+            CPU[f"in-process {_job_kind(job)}"] += time.process_time() - cpu
             CALLS[f"in-process {_job_kind(job)}"] += 1
 
     memory_engine.solve_all = counted_solve_all  # type: ignore[assignment]
@@ -186,7 +193,8 @@ def _programme_parts(profile_to: str | None) -> None:
                 profiler.dump_stats(profile_to)
             for name in sorted(SECONDS):
                 if name.startswith("programmes: "):
-                    print(f"{name:55s} {CALLS[name]:7d} calls {SECONDS[name]:9.1f} s", flush=True)
+                    print(_line(name), flush=True)
+            print(f"{'CPU of the programmes process':55s} {_cpu(resource.RUSAGE_SELF):9.1f} s")
 
     programme_process._serve = timed_serve
 
@@ -201,6 +209,16 @@ def _morning_phase() -> None:
         return result
 
     day_module._fall_sick = then_morning
+
+
+def _line(name: str) -> str:
+    return f"{name:55s} {CALLS[name]:7d} calls {SECONDS[name]:9.1f} s wall {CPU[name]:7.1f} s CPU"
+
+
+def _cpu(who: int) -> float:
+    """User + system CPU seconds of this process, or of its children that have ended."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -239,7 +257,10 @@ def main() -> None:
         wall = time.perf_counter() - started
         print(f"\nwall {wall:.1f} s")
         for name in sorted(SECONDS):
-            print(f"{name:55s} {CALLS[name]:7d} calls {SECONDS[name]:9.1f} s")
+            print(_line(name))
+        print(f"{'CPU of this process':55s} {_cpu(resource.RUSAGE_SELF):9.1f} s")
+        children = "CPU of its ended children (solver workers, programmes)"
+        print(f"{children:55s} {_cpu(resource.RUSAGE_CHILDREN):9.1f} s")
         for name in sorted(JOBS):
             print(f"{name:55s} {JOBS[name]:7d} jobs")
 

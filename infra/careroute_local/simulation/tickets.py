@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from careroute.domain import clock
@@ -27,8 +28,7 @@ def follow_up(run: Run, engine: Engine, steward: Steward, day: date) -> None:
         return
     for ticket in payload["tickets"]:
         opened = datetime.fromisoformat(ticket["opened_at"]).astimezone(CHINA_TZ).date()
-        low, high = CLOSE_DELAY_DAYS.get(ticket["severity"], (0, 6))
-        delay = draw(run.config.seed, "ticket", ticket["ticket_id"]).randint(low, high)
+        delay = _close_delay(run.config.seed, ticket["ticket_id"], ticket["severity"])
         if day < opened + timedelta(days=delay) and not _due_before_next_shift(
             steward, day, datetime.fromisoformat(ticket["due_at"])
         ):
@@ -37,6 +37,14 @@ def follow_up(run: Run, engine: Engine, steward: Steward, day: date) -> None:
         closed, _ = engine.close_ticket(steward.steward_id, ticket["ticket_id"], body)
         if closed != 200:
             run.note(f"{day}: closing ticket {ticket['ticket_id']} answered {closed}")
+
+
+@cache
+def _close_delay(seed: int, ticket_id: str, severity: str) -> int:
+    """The ticket's drawn delay, drawn once: the follow-ups ask for every open ticket's every
+    day, and seeding a generator costs more than the rest of the question."""
+    low, high = CLOSE_DELAY_DAYS.get(severity, (0, 6))
+    return draw(seed, "ticket", ticket_id).randint(low, high)
 
 
 DUTY_ROUND = 20 * 3600 + 30 * 60
