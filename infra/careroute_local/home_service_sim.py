@@ -25,7 +25,13 @@ from typing import Any
 from careroute.domain.clock import SimulatedClock
 from careroute.domain.orders import SERVICES as SPECS
 from careroute.domain.percentiles import percentile
-from careroute.domain.vocabulary import ElderStatus, Registry, format_clock, parse_clock
+from careroute.domain.vocabulary import (
+    ElderStatus,
+    Registry,
+    format_clock,
+    parse_clock,
+    residential,
+)
 from careroute_local import ticks
 
 ORDERS_TABLE = "OrdersTable"
@@ -85,8 +91,9 @@ class HomeServiceDays:
 
         self.pump, self.seed, self.last = pump, seed, last
         rules = load_policy().home_services
-        share = round(rules.pilot_communities * len(city.communities) / CITY_COMMUNITIES)
-        pilots = min(len(city.communities), max(1, share))
+        homes = len(residential(city.communities))  # a street's relief post has no elders
+        share = round(rules.pilot_communities * homes / CITY_COMMUNITIES)
+        pilots = min(homes, max(1, share))
         market = generate_market(city.communities, MARKET_SEED, pilots)
         home_services.save_market(market)
         old = [
