@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from careroute.domain.due import WorkCalendar, month_end
+from careroute.domain.due import WorkCalendar, month_end, working_days_between
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Community, Elder, Steward
-from careroute.planning.horizon import plan_horizon
+from careroute.domain.vocabulary import Community, Elder, Steward, Tier
+from careroute.planning.horizon import HorizonPlan, PlannedVisit, plan_horizon
 from careroute.service_layer.route_plan import (
     MAX_FILLERS,
     candidates_for,
@@ -19,6 +19,17 @@ from careroute.service_layer.route_plan import (
 )
 
 POLICY = load_policy()
+
+
+def _own(plan: HorizonPlan, day: date, calendar: WorkCalendar) -> set[str]:
+    """The day's own visits: the horizon's for the day, and overflow whose last day with a
+    retry is the day."""
+    last_chance = {
+        v.elder.elder_id
+        for v in plan.overflow()
+        if working_days_between(day, v.deadline, calendar) <= POLICY.tiers[v.tier].retry_days
+    }
+    return {v.elder.elder_id for v in plan.on(day)} | last_chance
 
 
 @pytest.mark.parametrize("day", [date(2026, 12, 1), date(2026, 12, 29), date(2026, 12, 31)])
@@ -31,7 +42,7 @@ def test_fillers_come_after_the_days_own_visits_and_only_from_this_month(
     offered = candidates_for(plan, day, calendar, [], POLICY)
     own = [c for c in offered if not c.ahead]
     fillers = [c for c in offered if c.ahead]
-    assert {c.elder.elder_id for c in own} == {v.elder.elder_id for v in plan.on(day)}
+    assert {c.elder.elder_id for c in own} == _own(plan, day, calendar)
     assert len(fillers) <= MAX_FILLERS
     assert not {c.elder.elder_id for c in own} & {c.elder.elder_id for c in fillers}
     penalties = [p for p in map(visit_penalty, own) if p is not None]  # None: mandatory
@@ -58,9 +69,12 @@ def test_a_filler_left_out_keeps_its_own_day_and_is_not_unassigned(
     listed = {s["elder_id"] for s in planned.document["stops"]} | {
         u["elder_id"] for u in planned.document["unassigned"]
     }
-    own = {v.elder.elder_id for v in plan_horizon(
-        elders, WorkCalendar.of(steward), day, POLICY, day_capacity(home, steward, elders, POLICY)
-    ).on(day)}  # fmt: skip
+    calendar = WorkCalendar.of(steward)
+    own = _own(
+        plan_horizon(elders, calendar, day, POLICY, day_capacity(home, steward, elders, POLICY)),
+        day,
+        calendar,
+    )
     assert own <= listed  # every own visit is on the route or named as left out
     assert stats["candidates"] - stats["ahead"] == len(own)
 
@@ -80,3 +94,31 @@ def test_next_months_visit_is_not_brought_forward_into_this_month(
     assert any(v.deadline > month_end(day) and v.occurrence == 0 for v in plan.on(date(2027, 1, 4)))
     fillers = [c for c in candidates_for(plan, day, calendar, [], policy) if c.ahead]
     assert all(POLICY.tiers[f.tier].cadence_days is not None for f in fillers)
+
+
+def test_overflow_on_its_last_day_with_a_retry_is_offered_as_the_days_own(
+    community: tuple[Community, Steward, list[Elder]],
+) -> None:
+    """A full day pushed a fortnightly first try past its last day with two retry days: the
+    route is offered it as today's own visit (above a monthly first try that can wait), not
+    left for a later day where a not-home would have no retry left. Overflow with days to
+    spare stays out (the nightly planner hands a share of it to neighbours)."""
+    home, steward, elders = community
+    calendar = WorkCalendar.of(steward)
+    day = date(2026, 12, 2)  # a Wednesday: Thursday and Friday are the T2 retry days
+    plan = plan_horizon(elders, calendar, day, POLICY, day_capacity(home, steward, elders, POLICY))
+    planned = {v.elder.elder_id for v in plan.visits}
+    spare = [e for e in elders if e.elder_id not in planned]
+    assert len(spare) >= 2
+    last_chance, early = spare[:2]
+    overflow = (
+        PlannedVisit(last_chance, Tier.T2, date(2026, 12, 4), date(2026, 12, 4), 0, True),
+        PlannedVisit(early, Tier.T2, date(2026, 12, 9), date(2026, 12, 9), 0, True),
+    )
+    crowded = replace(plan, visits=plan.visits + overflow)
+    offered = {c.elder.elder_id: c for c in candidates_for(crowded, day, calendar, [], POLICY)}
+    assert early.elder_id not in offered
+    taken = offered[last_chance.elder_id]
+    assert not taken.ahead and not taken.mandatory and taken.slack_days == 2
+    monthly = replace(taken, tier=Tier.T3, slack_days=20)
+    assert (visit_penalty(taken) or 0) > (visit_penalty(monthly) or 0)

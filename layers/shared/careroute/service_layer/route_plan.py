@@ -198,10 +198,11 @@ def candidates_for(
     cover: list[Elder],
     policy: Policy,
 ) -> list[Candidate]:
-    """The horizon's visits for the day, then the absent neighbours' elders given to us (in
-    elder id order: a batch read returns them in any order, and the route must not depend on
-    it), then the next days' first tries as fillers (`_ahead`). No elder comes twice: a first
-    try has one day in the plan, and cover elders belong to other communities."""
+    """The horizon's visits for the day and the overflow whose last day with a retry is today
+    (`_last_chance`), then the absent neighbours' elders given to us (in elder id order: a
+    batch read returns them in any order, and the route must not depend on it), then the next
+    days' first tries as fillers (`_ahead`). No elder comes twice: a first try has one day in
+    the plan, and cover elders belong to other communities."""
     on_duty = calendar.with_duty()
     own = [
         _candidate(
@@ -222,7 +223,29 @@ def candidates_for(
     ]
     if calendar.on_duty(plan_date):  # a holiday duty day is for the tiers on duty only
         return own + covered
-    return own + covered + _ahead(plan, plan_date, calendar, policy)
+    return (
+        own
+        + _last_chance(plan, plan_date, calendar, policy)
+        + covered
+        + _ahead(plan, plan_date, calendar, policy)
+    )
+
+
+def _last_chance(
+    plan: HorizonPlan, plan_date: date, calendar: WorkCalendar, policy: Policy
+) -> list[Candidate]:
+    """Overflow first tries for which the plan date is the last day that keeps their tier's
+    retries, placed by the horizon on a later day (today looked full): offered as the day's
+    own, so the router makes room by moving a visit that can wait. Those the nightly planner
+    handed to a neighbour are left out by the caller."""
+    found = []
+    for v in plan.overflow():
+        if v.day == plan_date:
+            continue
+        slack = working_days_between(plan_date, v.deadline, calendar)
+        if slack <= policy.tiers[v.tier].retry_days:
+            found.append(_candidate(v, slack))
+    return found
 
 
 def _window(start: int, end: int) -> dict[str, str]:
