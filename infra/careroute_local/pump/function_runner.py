@@ -66,9 +66,31 @@ def load_handler(spec: FunctionSpec) -> Handler:
     return handler
 
 
+MAX_COPY_DEPTH = 64
+"""Nesting `json_copy` walks before it leaves the rest to the JSON round trip (which also
+refuses a structure that contains itself)."""
+
+
+def json_copy(value: Any, depth: int = 0) -> Any:
+    """`json.loads(json.dumps(value))`, without the text in between where `value` is made of
+    JSON's own types only (dicts with str keys, lists, str, int, float, bool, None; exactly
+    these, not subclasses such as enums, which the text would turn into their values): an
+    API answer is mostly one long body string, which the round trip escapes and reads back
+    for nothing. Anything else takes the round trip, and raises as it does."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if depth < MAX_COPY_DEPTH:
+        if kind is list:
+            return [json_copy(item, depth + 1) for item in value]
+        if kind is dict and all(type(key) is str for key in value):
+            return {key: json_copy(item, depth + 1) for key, item in value.items()}
+    return json.loads(json.dumps(value))
+
+
 def call_handler(spec: FunctionSpec, handler: Handler, event: Any) -> Any:
     """One invocation: JSON in, JSON out, like Lambda (non-JSON results are errors)."""
-    payload = json.loads(json.dumps(event))
+    payload = json_copy(event)
     started = time.monotonic()
     result = handler(payload, LocalLambdaContext.for_function(spec))
     elapsed = time.monotonic() - started
@@ -80,7 +102,7 @@ def call_handler(spec: FunctionSpec, handler: Handler, event: Any) -> Any:
             spec.timeout,
         )
     try:
-        return json.loads(json.dumps(result))
+        return json_copy(result)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"Runtime.MarshalError: {spec.logical_id} result: {exc}") from exc
 

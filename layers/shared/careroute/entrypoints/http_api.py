@@ -31,7 +31,6 @@ from aws_lambda_powertools.event_handler.openapi.types import (
     OpenAPIResponseContentSchema,
     OpenAPIResponseHeader,
 )
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AfterValidator, BaseModel
@@ -172,6 +171,14 @@ def area_api(tag: str) -> tuple[APIGatewayHttpResolver, Callable[[], Caller], Ro
     return app, caller_of(app), Routes(app, tag)
 
 
+def request_id(event: dict[str, Any]) -> str | None:
+    """The request's id (requestContext.requestId), or None: what Powertools' correlation path
+    for an HTTP API finds, read without a JMESPath search per request."""
+    context = event.get("requestContext")
+    found = context.get("requestId") if isinstance(context, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def http_handler(app: APIGatewayHttpResolver) -> Entry:
     """An API function's Lambda entry: `app` resolves each request, observed: logs carry the
     request's correlation id, the invocation is traced and the metrics it added are flushed."""
@@ -179,8 +186,15 @@ def http_handler(app: APIGatewayHttpResolver) -> Entry:
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)
 
-    logged = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-    entry: Entry = logged(tracer.capture_lambda_handler(metrics.log_metrics(lambda_handler)))
+    observed = logger.inject_lambda_context(
+        tracer.capture_lambda_handler(metrics.log_metrics(lambda_handler))
+    )
+
+    def entry(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        logger.set_correlation_id(request_id(event))
+        answer: dict[str, Any] = observed(event, context)
+        return answer
+
     return entry
 
 

@@ -9,6 +9,7 @@ its stop's `stop_ref`), checked by the visit's write (`service_layer.visits`): o
 call per outcome once both are known. Bodies are never logged.
 """
 
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -28,6 +29,7 @@ from careroute.entrypoints.http_api import (
     PathId,
     Routes,
     created_responses,
+    json_response,
     stored_once,
 )
 from careroute.entrypoints.http_errors import status_of
@@ -85,9 +87,12 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         "/stewards/<steward_id>/routes/<day>",
         "A steward's route for a date, with their elders' names and addresses",
     )
-    def get_route(steward_id: PathId, day: PathDay) -> dict[str, Any]:
+    def get_route(steward_id: PathId, day: PathDay) -> Response[str]:
         require_own_steward(caller(), steward_id)
-        return steward_route(steward_id, day, clock.now(), reading, reader=caller())
+        route = steward_route(steward_id, day, clock.now(), reading, reader=caller())
+        # Answered as JSON text: a dict would be walked by the response validation (a
+        # dict of anything: nothing to check) and encoded again, on every steward's read.
+        return json_response(HTTPStatus.OK, route)
 
     @route(
         "POST",
