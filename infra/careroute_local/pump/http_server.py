@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from careroute_local.pump.http_events import HttpResponse, api_error
+from careroute_local.pump.http_head import HeadTooLarge, Pairs, read_head
 
 log = logging.getLogger("careroute_local")
 
@@ -43,8 +44,46 @@ def serve(respond: Respond, prefix: str, host: str, port: int) -> LocalHttpServe
         # after a short write. API Gateway answers without that stall.
         disable_nagle_algorithm = True
 
+        raw_requestline: bytes  # set by the standard library, before `parse_request`
+        head: Pairs
+        """The request's headers (`parse_request`)."""
+
+        def parse_request(self) -> bool:
+            """An HTTP/1.0 or 1.1 request line and its headers, read as the standard library
+            reads them (the same keep-alive, `Expect: 100-continue` and 431 answers), the
+            headers as plain pairs (`http_head`); any other request line as the standard
+            library reads it, errors and all."""
+            requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            words = requestline.split()
+            if len(words) != 3 or words[2] not in ("HTTP/1.0", "HTTP/1.1"):
+                if not super().parse_request():
+                    return False
+                self.head = [(name, str(value)) for name, value in self.headers.items()]
+                return True
+            command, path, version = words
+            self.requestline, self.command, self.request_version = requestline, command, version
+            self.path = "/" + path.lstrip("/") if path.startswith("//") else path
+            try:
+                self.head = read_head(self.rfile)
+            except HeadTooLarge as too_large:
+                self.close_connection = True
+                self.send_error(431, str(too_large))
+                return False
+            connection = (self._header("connection") or "").lower()
+            self.close_connection = version == "HTTP/1.0" or connection == "close"
+            if connection == "keep-alive":
+                self.close_connection = False
+            expect = (self._header("expect") or "").lower()
+            if expect == "100-continue" and version == "HTTP/1.1":
+                return self.handle_expect_100()
+            return True
+
+        def _header(self, name: str) -> str | None:
+            """The first value of a request header (`name` in lower case)."""
+            return next((value for key, value in self.head if key.lower() == name), None)
+
         def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            length = int(self._header("content-length") or 0)
             if length > MAX_HTTP_BODY:
                 # Read what the client sends (up to a bound) before answering: closing on
                 # an unread body resets the connection and the client never sees the 413.
@@ -63,7 +102,7 @@ def serve(respond: Respond, prefix: str, host: str, port: int) -> LocalHttpServe
                 self._send(api_error(404, "Not Found"), [])
                 return
             response, cookies = respond(
-                self.command, path[len(prefix) :] or "/", list(self.headers.items()), query, body
+                self.command, path[len(prefix) :] or "/", self.head, query, body
             )
             self._send(response, cookies)
 
