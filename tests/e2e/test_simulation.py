@@ -71,7 +71,10 @@ def test_the_simulation_writes_the_month_report(
     assert scopes == {"city", "district", "street", "community"}
     with (out / "workload.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 2 * 4  # two stewards, four working days
+    city = report["city"]
+    assert city["communities"] == 2 and city["relief_posts"] >= 1
+    assert city["stewards"] == city["communities"] + city["relief_posts"]
+    assert len(rows) == city["stewards"] * 4  # each steward, relief posts' too: four working days
     wall = report["wall_seconds"]
     assert wall["total"] >= wall["planning"] + wall["solving"] + wall["api"] + wall["projection"]
 
