@@ -24,6 +24,7 @@ from careroute.adapters.memory import (
     MemoryHolidays,
     MemoryStewards,
 )
+from careroute.adapters.memory_day_reads import MemoryDayReads
 from careroute.adapters.memory_visits import MemoryOverflowMarks, MemoryPlanJobs, MemoryRoutes
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
@@ -65,7 +66,8 @@ def walk_nights(city: Registry, first: date, until: date, policy: Policy) -> Reg
         ChinaCalendar(MemoryHolidays()),
         plan_jobs,
     )
-    solving = CommunityPlanning(communities, stewards, elders, routes, nightly.overflow)
+    days = MemoryDayReads(communities, routes)
+    solving = CommunityPlanning(communities, stewards, elders, routes, nightly.overflow, days)
     day = first
     while day < until:
         evening = datetime.combine(day - timedelta(days=1), NIGHTLY_HOUR, CHINA_TZ)

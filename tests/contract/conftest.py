@@ -18,6 +18,7 @@ from careroute.adapters import memory, memory_visits
 from careroute.adapters.dynamodb import (
     bind_tables,
     coverage,
+    day_reads,
     overflow_marks,
     registry,
     routes,
@@ -26,6 +27,7 @@ from careroute.adapters.dynamodb import (
 )
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
+from careroute.adapters.memory_day_reads import MemoryDayReads
 from careroute.domain.vocabulary import Elder, Registry, Steward
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
@@ -93,8 +95,9 @@ class Backend:
 
     @property
     def community(self) -> CommunityPlanning:
+        days = MemoryDayReads(self.communities, self.routes) if self.name == "memory" else day_reads
         return CommunityPlanning(
-            self.communities, self.stewards, self.elders, self.routes, self.overflow
+            self.communities, self.stewards, self.elders, self.routes, self.overflow, days
         )
 
     @property

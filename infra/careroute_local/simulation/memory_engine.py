@@ -27,6 +27,7 @@ from careroute.adapters.memory import (
     MemoryScopes,
     MemoryStewards,
 )
+from careroute.adapters.memory_day_reads import MemoryDayReads
 from careroute.adapters.memory_visits import (
     MemoryCoverage,
     MemoryOverflowMarks,
@@ -134,7 +135,10 @@ class MemoryEngine:
         self.nightly = NightlyPlanning(
             p.communities, p.stewards, p.elders, p.routes, p.overflow, p.holidays, p.plan_jobs
         )
-        self.planning = CommunityPlanning(p.communities, p.stewards, p.elders, p.routes, p.overflow)
+        days = MemoryDayReads(p.communities, p.routes)
+        self.planning = CommunityPlanning(
+            p.communities, p.stewards, p.elders, p.routes, p.overflow, days
+        )
         self.reading = RouteReading(p.routes, p.elders, p.audit)
         self.recording = VisitRecording(p.stewards, p.elders, p.routes, p.visits)
         self.projection = VisitProjection(p.elders, p.tickets, p.coverage, p.visits)

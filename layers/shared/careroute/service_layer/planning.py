@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from careroute.domain.due import WorkCalendar
@@ -50,6 +50,7 @@ from careroute.service_layer.ports import (
     RouteRepository,
     StewardRepository,
 )
+from careroute.service_layer.ports.plan_reads import DayReading
 from careroute.service_layer.ports.visits import DayMark
 from careroute.service_layer.route_cover import (
     HANDED_OUT,
@@ -400,6 +401,8 @@ class CommunityPlanning:
     elders: ElderRepository
     routes: RouteRepository
     overflow: OverflowMarks
+    days: DayReading
+    """The community and the steward's routes of the day before and of the day, read at once."""
 
 
 @dataclass(frozen=True)
@@ -442,14 +445,14 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(job.plan_date) or calendar.on_duty(job.plan_date)):
         return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
-    community = ports.communities.get_community(job.community_id)
+    read = ports.days.day_reads(job.community_id, steward.steward_id, job.plan_date)
+    community, stored = read.community, read.stored
     elders = ports.elders.elders_of_community(job.community_id)
     share = first_try_share(community, steward, elders, job.plan_date, policy, holidays, workdays)
-    yesterday = _stop_order(
-        routes.find_route(steward.steward_id, job.plan_date - timedelta(days=1))
-    )
-    for _ in range(REPLAN_ATTEMPTS):
-        stored = routes.find_route(steward.steward_id, job.plan_date)
+    yesterday = _stop_order(read.yesterday)
+    for attempt in range(REPLAN_ATTEMPTS):
+        if attempt:  # the stored route changed since it was read: read it again
+            stored = routes.find_route(steward.steward_id, job.plan_date)
         kept = cover_on_route(stored) if job.keep_cover else []
         # A re-plan keeps leaving out what the night handed to neighbours.
         handed = frozenset(job.handed_out) | frozenset((stored or {}).get(HANDED_OUT, []))
