@@ -12,7 +12,6 @@ tree and replayed on another (PYTHONPATH), it shows a change to the planner is p
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import pickle
@@ -20,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from replay_cli import replay_main
 
 from careroute.planning import absence_cover, horizon
 from careroute.service_layer import route_plan
@@ -60,16 +61,7 @@ def replay(file: Path, rounds: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=("capture", "replay"))
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("simulate", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
-    if args.action == "capture":
-        capture(args.file, [a for a in args.simulate if a != "--"])
-    else:
-        replay(args.file, args.rounds)
+    replay_main(__doc__ or "", ("capture", "replay"), capture, replay, 3)
 
 
 if __name__ == "__main__":

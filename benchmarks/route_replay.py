@@ -16,15 +16,14 @@ solver worker's calls would not be recorded.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import pickle
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
+from replay_cli import replay_main
 from simulation_parts import repeatable_searches
 
 from careroute.routing import ortools_router, validate_route
@@ -79,17 +78,7 @@ def solve(file: Path, rounds: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=("record", "solve"))
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("simulate", nargs=argparse.REMAINDER, help="record: -- and its options")
-    args: Any = parser.parse_args()
-    repeatable_searches()
-    if args.step == "record":
-        record(args.file, [a for a in args.simulate if a != "--"])
-    else:
-        solve(args.file, args.rounds)
+    replay_main(__doc__ or "", ("record", "solve"), record, solve, 2, repeatable_searches)
 
 
 if __name__ == "__main__":
