@@ -35,7 +35,6 @@ from careroute.planning.horizon import (
     DayCapacity,
     HorizonPlan,
     PlannedVisit,
-    awaits_retry,
     pinned_full,
     plan_horizon,
 )
@@ -199,11 +198,11 @@ def candidates_for(
     cover: list[Elder],
     policy: Policy,
 ) -> list[Candidate]:
-    """The horizon's visits for the day and the first tries that cannot wait for the later day
-    the horizon gave them (`_last_chance`), then the absent neighbours' elders given to us (in
-    elder id order: a batch read returns them in any order, and the route must not depend on
-    it), then the next days' first tries as fillers (`_ahead`). No elder comes twice: a first
-    try has one day in the plan, and cover elders belong to other communities."""
+    """The horizon's visits for the day and the overflow whose last day with a retry is today
+    (`_last_chance`), then the absent neighbours' elders given to us (in elder id order: a
+    batch read returns them in any order, and the route must not depend on it), then the next
+    days' first tries as fillers (`_ahead`). No elder comes twice: a first try has one day in
+    the plan, and cover elders belong to other communities."""
     on_duty = calendar.with_duty()
     own = [
         _candidate(
@@ -224,30 +223,29 @@ def candidates_for(
     ]
     if calendar.on_duty(plan_date):  # a holiday duty day is for the tiers on duty only
         return own + covered
-    pressing = _last_chance(plan, plan_date, calendar, policy)
-    taken = {c.elder.elder_id for c in pressing}
-    fillers = [
-        c for c in _ahead(plan, plan_date, calendar, policy) if c.elder.elder_id not in taken
-    ]
-    return own + pressing + covered + fillers
+    return (
+        own
+        + _last_chance(plan, plan_date, calendar, policy)
+        + covered
+        + _ahead(plan, plan_date, calendar, policy)
+    )
 
 
 def _last_chance(
     plan: HorizonPlan, plan_date: date, calendar: WorkCalendar, policy: Policy
 ) -> list[Candidate]:
-    """First tries the horizon put on a later day (today looked full) although today is within
-    their tier's retry days of the deadline: overflow, and retries after a not-home or a
-    refusal. Each day they wait is a try lost, so they are offered as the day's own and the
-    router makes room by moving a visit that can wait. Those the nightly planner handed to a
-    neighbour are left out by the caller."""
+    """Overflow first tries for which the plan date is the last day that keeps their tier's
+    retries, placed by the horizon on a later day (today looked full): offered as the day's
+    own, so the router makes room by moving a visit that can wait. Those the nightly planner
+    handed to a neighbour are left out by the caller."""
     found = []
-    for v in plan.visits:
-        if v.occurrence or v.day == plan_date or not (v.overflow or awaits_retry(v.elder)):
+    for v in plan.overflow():
+        if v.day == plan_date:
             continue
         slack = working_days_between(plan_date, v.deadline, calendar)
         if slack <= policy.tiers[v.tier].retry_days:
             found.append(_candidate(v, slack))
-    return sorted(found, key=lambda c: (c.deadline, c.tier.value, c.elder.elder_id))
+    return found
 
 
 def _window(start: int, end: int) -> dict[str, str]:
