@@ -11,6 +11,7 @@ import pytest
 from careroute_synthetic.city import generate_city
 
 from careroute.adapters.registry_csv import RegistryImportError, read_registry, write_registry
+from careroute.domain.errors import ValidationError
 from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import (
     Community,
@@ -20,6 +21,7 @@ from careroute.domain.vocabulary import (
     TravelMode,
     residential,
 )
+from careroute.messages.elders import NewElder
 from careroute.planning.absence_cover import (
     COVER_PER_STEWARD,
     CoverPlan,
@@ -27,6 +29,7 @@ from careroute.planning.absence_cover import (
     assign_cover,
 )
 from careroute.planning.capacity import forecast
+from careroute.service_layer.elders import checked_elder
 from careroute.service_layer.planning import fan_out, plan_community
 from tests.contract.conftest import memory_backend
 from tests.csv_rows import load_rows, save_rows
@@ -187,3 +190,25 @@ def test_the_registry_csv_keeps_the_kind_and_rejects_an_elder_in_a_post(
     (error,) = caught.value.errors
     assert (error.file, error.line, error.field) == ("elders.csv", 2, "community_id")
     assert "relief_post, which holds no elders" in error.reason
+
+
+def test_an_elder_added_through_the_api_is_refused_in_a_relief_post() -> None:
+    """As on import: a post holds no elders, so POST /elders names the community and says why."""
+    post = place("R001", "S001", 123.40, CommunityKind.RELIEF_POST)
+    new = NewElder.model_validate(
+        {
+            "elder_id": "E900001",
+            "community_id": post.community_id,
+            "name": "新老人",
+            "address": "新社区 1号楼101室",
+            "lat": 41.79,
+            "lng": 123.38,
+            "categories": ["living_alone"],
+            "birth_date": "1940-03-01",
+            "window": {"start": "08:30", "end": "17:00"},
+        }
+    )
+    with pytest.raises(ValidationError, match="community_id: community R001 is a relief_post"):
+        checked_elder(new, post, AS_OF)
+    home = replace(post, community_id="C0001", kind=CommunityKind.RESIDENTIAL)
+    assert checked_elder(new, home, AS_OF).community_id == "C0001"

@@ -224,6 +224,11 @@ def add_elder(
 def checked_elder(new: NewElder, community: Community, today: date) -> Elder:
     """The elder `new` describes, in its community's street and district; ValidationError
     naming the field when a rule of the registry (docs/data-format.md) is broken."""
+    if not community.residential:
+        raise ValidationError(
+            f"community_id: community {community.community_id} is a {community.kind.value}, "
+            "which holds no elders; place the elder in a residential community"
+        )
     for field in ("elder_id", "name", "address", "phone", "guardian", "guardian_phone"):
         if looks_like_id_number(getattr(new, field)):
             raise ValidationError(f"{field}: {ID_NUMBER_REASON}")
