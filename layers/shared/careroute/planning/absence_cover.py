@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from careroute.domain.due import WorkCalendar, due_visit
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Community, Elder, ElderStatus, GeoPoint, Steward
-from careroute.planning.horizon import DayCapacity, PlannedVisit, plan_horizon
+from careroute.planning.horizon import DayCapacity, PlannedVisit, at_last_chance, plan_horizon
 from careroute.planning.travel import haversine_m
 
 COVER_PER_STEWARD = 4
@@ -138,18 +138,16 @@ def visits_to_offload(
         return []
     plan = plan_horizon(helped.elders, calendar, day, policy, helped.capacity)
 
-    def at_last_chance(visit: PlannedVisit) -> bool:
-        """Today is the last day that leaves the visit its tier's retries."""
-        days = len(calendar.working_days(day, visit.deadline)) - 1
-        return days <= policy.tiers[visit.tier].retry_days
+    def last_chance(visit: PlannedVisit) -> bool:
+        return at_last_chance(visit, day, calendar, policy)
 
-    over = [v for v in plan.overflow() if v.day != day or at_last_chance(v)]
+    over = [v for v in plan.overflow() if v.day != day or last_chance(v)]
     if not over:
         return []
     days_left = len(calendar.working_days(day, max(v.deadline for v in over)))
     # Every visit whose last day with a retry in hand is today goes today, whatever the share.
-    last_chance = sum(1 for v in over if at_last_chance(v))
-    share = max(last_chance, math.ceil(len(over) / max(1, days_left)))
+    last_chance_count = sum(1 for v in over if last_chance(v))
+    share = max(last_chance_count, math.ceil(len(over) / max(1, days_left)))
     home = helped.community.community_id
     # No minutes: overflow is work its own steward cannot do at all, so a helper takes its
     # share within the daily cap whatever its spare minutes (an absent steward's visits are

@@ -30,7 +30,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from careroute.domain.due import WorkCalendar, month_end, tier_deadline, working_deadline
+from careroute.domain.due import (
+    WorkCalendar,
+    month_end,
+    tier_deadline,
+    working_days_between,
+    working_deadline,
+)
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import Elder, ElderStatus, Tier, china_date
 
@@ -324,6 +330,14 @@ def _assign(
         )
         push(elder, day + timedelta(days=1), occurrence + 1)
     return HorizonPlan(first_day, known.last_day, tuple(planned), loads, capacity)
+
+
+def at_last_chance(visit: PlannedVisit, day: date, calendar: WorkCalendar, policy: Policy) -> bool:
+    """`day` (a working day of `calendar`) is the last that leaves the visit its tier's retries
+    before the deadline."""
+    return (
+        working_days_between(day, visit.deadline, calendar) <= policy.tiers[visit.tier].retry_days
+    )
 
 
 def pinned_full(plan: HorizonPlan, day: date, policy: Policy) -> bool:

@@ -35,6 +35,7 @@ from careroute.planning.horizon import (
     DayCapacity,
     HorizonPlan,
     PlannedVisit,
+    at_last_chance,
     pinned_full,
     plan_horizon,
 )
@@ -238,14 +239,11 @@ def _last_chance(
     retries, placed by the horizon on a later day (today looked full): offered as the day's
     own, so the router makes room by moving a visit that can wait. Those the nightly planner
     handed to a neighbour are left out by the caller."""
-    found = []
-    for v in plan.overflow():
-        if v.day == plan_date:
-            continue
-        slack = working_days_between(plan_date, v.deadline, calendar)
-        if slack <= policy.tiers[v.tier].retry_days:
-            found.append(_candidate(v, slack))
-    return found
+    return [
+        _candidate(v, working_days_between(plan_date, v.deadline, calendar))
+        for v in plan.overflow()
+        if v.day != plan_date and at_last_chance(v, plan_date, calendar, policy)
+    ]
 
 
 def _window(start: int, end: int) -> dict[str, str]:
