@@ -12,7 +12,7 @@ from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.raw_items import ItemView
 from careroute.adapters.dynamodb.registry import COMMUNITY_COLUMNS, CommunityModel
 from careroute.adapters.dynamodb.routes import RouteModel, document_of, route_key
-from careroute.adapters.dynamodb.tables import SDK_ERRORS, client_of
+from careroute.adapters.dynamodb.tables import SDK_ERRORS, client_of, typed_key
 from careroute.domain.errors import NotFoundError, StorageError
 from careroute.service_layer.ports.plan_reads import DayReads
 
@@ -25,9 +25,9 @@ def day_reads(community_id: str, steward_id: str, plan_date: date) -> DayReads:
     communities, routes = CommunityModel.Meta.table_name, RouteModel.Meta.table_name
     yesterday, today = plan_date - timedelta(days=1), plan_date
     request: dict[str, Any] = {
-        communities: {"Keys": [_typed({CommunityModel.community_id.attr_name: community_id})]},
+        communities: {"Keys": [typed_key({CommunityModel.community_id.attr_name: community_id})]},
         routes: {
-            "Keys": [_typed(route_key(steward_id, day)) for day in (yesterday, today)],
+            "Keys": [typed_key(route_key(steward_id, day)) for day in (yesterday, today)],
             "ConsistentRead": True,
         },
     }
@@ -56,7 +56,3 @@ def day_reads(community_id: str, steward_id: str, plan_date: date) -> DayReads:
 
 def _document(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if item is None else document_of(item)
-
-
-def _typed(key: dict[str, str]) -> dict[str, dict[str, str]]:
-    return {name: {"S": value} for name, value in key.items()}

@@ -222,6 +222,11 @@ def client_of(model: type[Model]) -> Any:
     return model._get_connection().connection.client
 
 
+def typed_key(key: dict[str, str]) -> dict[str, dict[str, str]]:
+    """A key of string attributes (name to value) as a low-level request names it."""
+    return {name: {"S": value} for name, value in key.items()}
+
+
 def find_raw_item(
     model: type[Model], key: dict[str, str], action: str, consistent: bool = False
 ) -> dict[str, Any] | None:
@@ -230,7 +235,7 @@ def find_raw_item(
     with storage_errors(action, caught=SDK_ERRORS):
         answer = client_of(model).get_item(
             TableName=model.Meta.table_name,
-            Key={name: {"S": value} for name, value in key.items()},
+            Key=typed_key(key),
             ConsistentRead=consistent,
         )
     item: dict[str, Any] | None = answer.get("Item")
