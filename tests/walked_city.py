@@ -29,12 +29,8 @@ from careroute.adapters.memory_visits import MemoryOverflowMarks, MemoryPlanJobs
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
 from careroute.messages.visits import NightlyTick
-from careroute.service_layer.planning import (
-    CommunityPlanning,
-    NightlyPlanning,
-    fan_out,
-    plan_community,
-)
+from careroute.service_layer.nightly_ports import NightlyPlanning
+from careroute.service_layer.planning import CommunityPlanning, fan_out, plan_community
 
 NIGHTLY_HOUR = time(21, 0)
 """The nightly plan runs at 21:00 the evening before (template.yaml's schedule)."""

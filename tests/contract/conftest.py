@@ -31,7 +31,8 @@ from careroute.adapters.memory_day_reads import MemoryDayReads
 from careroute.domain.vocabulary import Elder, Registry, Steward
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
-from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
+from careroute.service_layer.nightly_ports import NightlyPlanning
+from careroute.service_layer.planning import CommunityPlanning
 from careroute.service_layer.ports import (
     CommunityRepository,
     CoverageRepository,

@@ -15,12 +15,8 @@ from careroute.domain.vocabulary import CHINA_TZ, Category, Elder, ElderStatus, 
 from careroute.messages.visits import NightlyTick, PlanJob
 from careroute.planning.absence_cover import COVER_PER_STEWARD
 from careroute.planning.capacity import first_try_share
-from careroute.service_layer.planning import (
-    cover_now,
-    fan_out,
-    plan_community,
-    replan_for_return,
-)
+from careroute.service_layer.cover import cover_now
+from careroute.service_layer.planning import fan_out, plan_community, replan_for_return
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.route_plan import plan_day
 from tests.contract.conftest import Backend, memory_backend

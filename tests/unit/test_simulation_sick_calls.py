@@ -13,8 +13,9 @@ from careroute_synthetic.city import generate_city
 
 from careroute.domain.access import Caller, Role
 from careroute.domain.vocabulary import Registry, Steward
+from careroute.service_layer.cover import cover_now
 from careroute.service_layer.leave import LeaveKeeping, replace_leave
-from careroute.service_layer.planning import cover_now, fan_out
+from careroute.service_layer.planning import fan_out
 from careroute_local.simulation import solver_pool
 from careroute_local.simulation.day import call_batches
 from tests.contract.conftest import Backend, memory_backend

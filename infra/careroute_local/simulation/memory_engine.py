@@ -45,19 +45,15 @@ from careroute.domain.vocabulary import Category, ElderStatus, Registry, Steward
 from careroute.entrypoints.http_errors import status_of
 from careroute.messages.api import CloseTicketBody, ElderPatch, OutcomeBatch, Visit
 from careroute.messages.visits import NightlyTick
+from careroute.service_layer.cover import cover_now
 from careroute.service_layer.coverage_check import CoverageCheck, check_month
 from careroute.service_layer.elders import ElderRegistry, change_elder
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.leave import LeaveKeeping, replace_leave
 from careroute.service_layer.month_close import MonthClosing, close_month
 from careroute.service_layer.month_misses import MissesReading
-from careroute.service_layer.planning import (
-    CommunityPlanning,
-    NightlyPlanning,
-    cover_now,
-    fan_out,
-    replan_for_return,
-)
+from careroute.service_layer.nightly_ports import NightlyPlanning
+from careroute.service_layer.planning import CommunityPlanning, fan_out, replan_for_return
 from careroute.service_layer.ports import StatusChange
 from careroute.service_layer.projection import VisitProjection, project
 from careroute.service_layer.registry_import import RegistryLoading, import_registry

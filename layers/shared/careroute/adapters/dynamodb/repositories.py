@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from careroute.service_layer.capacity import CapacityReading
     from careroute.service_layer.eligibility import BenefitScan
     from careroute.service_layer.leave import LeaveKeeping
-    from careroute.service_layer.planning import CommunityPlanning, NightlyPlanning
+    from careroute.service_layer.nightly_ports import NightlyPlanning
+    from careroute.service_layer.planning import CommunityPlanning
     from careroute.service_layer.projection import VisitProjection
     from careroute.service_layer.registry_import import RegistryLoading
     from careroute.service_layer.route_view import RouteReading
@@ -281,7 +282,7 @@ def visit_projection() -> VisitProjection:
 def nightly_planning(plan_jobs_queue_url: str) -> NightlyPlanning:
     """The ports of the nightly fan-out and of a same-day cover: DynamoDB, and the plan-job
     queue on SQS."""
-    from careroute.service_layer.planning import NightlyPlanning
+    from careroute.service_layer.nightly_ports import NightlyPlanning
 
     return wired(NightlyPlanning, PORTS, plan_jobs=SqsJobs[PlanJob](plan_jobs_queue_url))
 

@@ -45,7 +45,7 @@ from careroute.service_layer.elders import (
 from careroute.service_layer.leave import replace_leave, steward_leave
 
 if TYPE_CHECKING:
-    from careroute.service_layer.planning import NightlyPlanning
+    from careroute.service_layer.nightly_ports import NightlyPlanning
 
 CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor")]
 
@@ -152,7 +152,7 @@ def add_routes(app: APIGatewayHttpResolver, api: ApiSetup) -> None:
         stored, newly_away = replace_leave(
             caller(), steward_id, leave.dates, clock.today(), leave_ports
         )
-        from careroute.service_layer.planning import cover_now
+        from careroute.service_layer.cover import cover_now
 
         for day in newly_away:  # already planned: neighbours take the urgent visits now
             handed = cover_now(
