@@ -20,6 +20,7 @@ from careroute.domain.policy import load_policy
 from careroute.domain.vocabulary import (
     CHINA_TZ,
     Community,
+    CommunityKind,
     Elder,
     ElderStatus,
     GeoPoint,
@@ -148,6 +149,20 @@ def test_the_map_of_a_street_shows_its_communities_street_and_district_outline(
     assert len(district["outline"]) >= 3
     with pytest.raises(ForbiddenError):
         scope_map(STREET_S1, "city", registry.dashboard)
+
+
+def test_the_map_lists_a_streets_relief_post_apart_from_its_communities(
+    registry: Registry,
+) -> None:
+    """Given street S1 with a relief post (no elders), when its map is read, then the post is
+    not among the communities the page colours by visit rate but listed apart."""
+    post = replace(community("R1", "S1", "D1", 41.805), kind=CommunityKind.RELIEF_POST)
+    registry.communities.save_communities([post])
+    found = scope_map(STREET_S1, "street:S1", registry.dashboard)
+    assert [c["community_id"] for c in found["communities"]] == ["C1", "C2"]
+    assert found["relief_posts"] == [
+        {"community_id": "R1", "street_id": "S1", "lat": 41.805, "lng": 123.4}
+    ]
 
 
 def test_the_month_chart_counts_each_elder_once_on_the_day_first_visited_in_the_scope(

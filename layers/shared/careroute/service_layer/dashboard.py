@@ -22,7 +22,7 @@ from careroute.domain.coverage import Scope, scopes_of
 from careroute.domain.coverage_series import daily_elders_visited
 from careroute.domain.errors import ValidationError
 from careroute.domain.map_geometry import outline
-from careroute.domain.vocabulary import Community, VisitRecord
+from careroute.domain.vocabulary import Community, VisitRecord, residential
 from careroute.service_layer.ports import (
     CommunityRepository,
     CoverageRepository,
@@ -46,12 +46,15 @@ class DashboardReading:
 
 def scope_map(who: Caller, scope_text: str, ports: DashboardReading) -> dict[str, Any]:
     """Communities of the scope with their points, its streets and districts, and each
-    district's outline (padded convex hull of its communities in the scope)."""
+    district's outline (padded convex hull of its communities in the scope). The streets'
+    relief posts are listed apart: they hold no elders, so no visit rate colours them."""
     scope = readable_known_scope(who, scope_text, ports.scopes, ports.coverage)
     inside = sorted(
         (c for c in ports.communities.all_communities() if scope.holds(c)),
         key=lambda c: c.community_id,
     )
+    posts = [c for c in inside if not c.residential]
+    inside = residential(inside)
     districts: dict[str, dict[str, Any]] = {}
     streets: dict[str, dict[str, Any]] = {}
     points: dict[str, list[tuple[float, float]]] = {}
@@ -78,6 +81,15 @@ def scope_map(who: Caller, scope_text: str, ports: DashboardReading) -> dict[str
                 "lng": c.location.lng,
             }
             for c in inside
+        ],
+        "relief_posts": [
+            {
+                "community_id": c.community_id,
+                "street_id": c.street_id,
+                "lat": c.location.lat,
+                "lng": c.location.lng,
+            }
+            for c in posts
         ],
     }
 
