@@ -13,11 +13,18 @@ class ConfigError(RuntimeError):
     """A required environment variable is missing."""
 
 
-def _env(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None or value == "":
-        raise ConfigError(f"environment variable {name} is not set")
-    return value
+def required_env(*names: str) -> tuple[str, ...]:
+    """The values of these variables, in order; every one missing or empty is named."""
+    values = tuple(os.environ.get(name, "") for name in names)
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        raise ConfigError(f"environment variables not set: {', '.join(missing)}")
+    return values
+
+
+def optional_env(name: str, default: str = "") -> str:
+    """The variable's value, or `default` when it is missing or empty."""
+    return os.environ.get(name) or default
 
 
 @dataclass(frozen=True)
@@ -64,34 +71,44 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        communities, stewards, elders, routes, visits, coverage, history, tickets = required_env(
+            "COMMUNITIES_TABLE",
+            "STEWARDS_TABLE",
+            "ELDERS_TABLE",
+            "ROUTES_TABLE",
+            "VISITS_TABLE",
+            "COVERAGE_TABLE",
+            "ELDER_HISTORY_TABLE",
+            "TICKETS_TABLE",
+        )
         return cls(
-            communities_table=_env("COMMUNITIES_TABLE"),
-            stewards_table=_env("STEWARDS_TABLE"),
-            elders_table=_env("ELDERS_TABLE"),
-            routes_table=_env("ROUTES_TABLE"),
-            visits_table=_env("VISITS_TABLE"),
-            coverage_table=_env("COVERAGE_TABLE"),
-            elder_history_table=_env("ELDER_HISTORY_TABLE"),
-            tickets_table=_env("TICKETS_TABLE"),
-            plan_jobs_queue_url=os.environ.get("PLAN_JOBS_QUEUE_URL", ""),
-            policy_file=os.environ.get("CAREROUTE_POLICY_FILE", ""),
-            region=_env("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
-            orders_table=os.environ.get("ORDERS_TABLE", ""),
-            order_events_table=os.environ.get("ORDER_EVENTS_TABLE", ""),
-            home_services_table=os.environ.get("HOME_SERVICES_TABLE", ""),
-            inspection_targets_table=os.environ.get("INSPECTION_TARGETS_TABLE", ""),
-            inspections_table=os.environ.get("INSPECTIONS_TABLE", ""),
-            inspection_jobs_queue_url=os.environ.get("INSPECTION_JOBS_QUEUE_URL", ""),
-            devices_table=os.environ.get("DEVICES_TABLE", ""),
-            incidents_table=os.environ.get("INCIDENTS_TABLE", ""),
-            urgent_events_dlq_url=os.environ.get("URGENT_EVENTS_DLQ_URL", ""),
-            meal_routes_table=os.environ.get("MEAL_ROUTES_TABLE", ""),
-            meal_jobs_queue_url=os.environ.get("MEAL_JOBS_QUEUE_URL", ""),
-            canteens_table=os.environ.get("CANTEENS_TABLE", ""),
-            meal_orders_table=os.environ.get("MEAL_ORDERS_TABLE", ""),
-            service_facilities_table=os.environ.get("SERVICE_FACILITIES_TABLE", ""),
-            assessments_table=os.environ.get("ASSESSMENTS_TABLE", ""),
-            home_care_beds_table=os.environ.get("HOME_CARE_BEDS_TABLE", ""),
-            day_care_table=os.environ.get("DAY_CARE_TABLE", ""),
-            benefit_claims_table=os.environ.get("BENEFIT_CLAIMS_TABLE", ""),
+            communities_table=communities,
+            stewards_table=stewards,
+            elders_table=elders,
+            routes_table=routes,
+            visits_table=visits,
+            coverage_table=coverage,
+            elder_history_table=history,
+            tickets_table=tickets,
+            plan_jobs_queue_url=optional_env("PLAN_JOBS_QUEUE_URL"),
+            policy_file=optional_env("CAREROUTE_POLICY_FILE"),
+            region=optional_env("AWS_REGION", optional_env("AWS_DEFAULT_REGION", "us-east-1")),
+            orders_table=optional_env("ORDERS_TABLE"),
+            order_events_table=optional_env("ORDER_EVENTS_TABLE"),
+            home_services_table=optional_env("HOME_SERVICES_TABLE"),
+            inspection_targets_table=optional_env("INSPECTION_TARGETS_TABLE"),
+            inspections_table=optional_env("INSPECTIONS_TABLE"),
+            inspection_jobs_queue_url=optional_env("INSPECTION_JOBS_QUEUE_URL"),
+            devices_table=optional_env("DEVICES_TABLE"),
+            incidents_table=optional_env("INCIDENTS_TABLE"),
+            urgent_events_dlq_url=optional_env("URGENT_EVENTS_DLQ_URL"),
+            meal_routes_table=optional_env("MEAL_ROUTES_TABLE"),
+            meal_jobs_queue_url=optional_env("MEAL_JOBS_QUEUE_URL"),
+            canteens_table=optional_env("CANTEENS_TABLE"),
+            meal_orders_table=optional_env("MEAL_ORDERS_TABLE"),
+            service_facilities_table=optional_env("SERVICE_FACILITIES_TABLE"),
+            assessments_table=optional_env("ASSESSMENTS_TABLE"),
+            home_care_beds_table=optional_env("HOME_CARE_BEDS_TABLE"),
+            day_care_table=optional_env("DAY_CARE_TABLE"),
+            benefit_claims_table=optional_env("BENEFIT_CLAIMS_TABLE"),
         )

@@ -4,13 +4,12 @@ the jobs' table, the files' bucket and the worker's queue, named by the environm
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from careroute.adapters.dynamodb.export_jobs import DynamoExportJobs
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.export_bucket import S3ExportFiles
-from careroute.entrypoints.config import ConfigError
+from careroute.entrypoints.config import required_env
 from careroute.messages.export_jobs import ExportJobMessage
 from careroute.service_layer.export_jobs import ExportJobPorts
 
@@ -26,12 +25,10 @@ class ExportSettings:
 
     @classmethod
     def from_env(cls) -> ExportSettings:
-        names = ("EXPORT_JOBS_TABLE", "EXPORT_BUCKET", "EXPORT_JOBS_QUEUE_URL")
-        values = [os.environ.get(name, "") for name in names]
-        missing = [name for name, value in zip(names, values, strict=True) if not value]
-        if missing:
-            raise ConfigError(f"environment variables not set: {', '.join(missing)}")
-        return cls(*values)
+        jobs_table, bucket, queue_url = required_env(
+            "EXPORT_JOBS_TABLE", "EXPORT_BUCKET", "EXPORT_JOBS_QUEUE_URL"
+        )
+        return cls(jobs_table, bucket, queue_url)
 
 
 def export_job_ports() -> ExportJobPorts:

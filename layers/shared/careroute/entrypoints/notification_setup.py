@@ -4,14 +4,13 @@ sets NOTIFICATION_OUTBOX (a file), the cloud sets NOTIFICATIONS_TOPIC_ARN (SNS).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from careroute.adapters.dynamodb.notifications import DynamoNotificationLog
 from careroute.adapters.outbox_file import OutboxFile
 from careroute.adapters.sns_notifier import SnsNotifier
-from careroute.entrypoints.config import ConfigError
+from careroute.entrypoints.config import ConfigError, optional_env, required_env
 from careroute.service_layer.notifications import Notices
 from careroute.service_layer.ports import Notifier
 
@@ -27,13 +26,9 @@ class NotificationSettings:
 
     @classmethod
     def from_env(cls) -> NotificationSettings:
-        table = os.environ.get("NOTIFICATIONS_TABLE", "")
-        if not table:
-            raise ConfigError("environment variable NOTIFICATIONS_TABLE is not set")
+        (table,) = required_env("NOTIFICATIONS_TABLE")
         return cls(
-            table,
-            os.environ.get("NOTIFICATIONS_TOPIC_ARN", ""),
-            os.environ.get("NOTIFICATION_OUTBOX", ""),
+            table, optional_env("NOTIFICATIONS_TOPIC_ARN"), optional_env("NOTIFICATION_OUTBOX")
         )
 
     def channel(self) -> Notifier:

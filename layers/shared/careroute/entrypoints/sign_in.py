@@ -9,10 +9,11 @@ the local issuer's path on the local stack (relative to the API, resolved by the
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from careroute.entrypoints.config import optional_env
 
 SCOPES = "openid email profile"
 """What the pages ask for: `openid` for the ID token that carries custom:role and scope."""
@@ -26,8 +27,8 @@ class SignIn:
 
     @classmethod
     def from_env(cls) -> SignIn:
-        base = os.environ.get("SIGN_IN_URL", "").strip().rstrip("/")
-        return cls(base_url=base, client_id=os.environ.get("SIGN_IN_CLIENT_ID", "").strip())
+        base = optional_env("SIGN_IN_URL").strip().rstrip("/")
+        return cls(base_url=base, client_id=optional_env("SIGN_IN_CLIENT_ID").strip())
 
     @property
     def configured(self) -> bool:
