@@ -25,6 +25,7 @@ from careroute.adapters.memory import (
     MemoryStewards,
 )
 from careroute.adapters.memory_day_reads import MemoryDayReads
+from careroute.adapters.memory_day_writes import MemoryDayWrites
 from careroute.adapters.memory_visits import MemoryOverflowMarks, MemoryPlanJobs, MemoryRoutes
 from careroute.domain.policy import Policy
 from careroute.domain.vocabulary import CHINA_TZ, Registry
@@ -63,7 +64,10 @@ def walk_nights(city: Registry, first: date, until: date, policy: Policy) -> Reg
         plan_jobs,
     )
     days = MemoryDayReads(communities, routes)
-    solving = CommunityPlanning(communities, stewards, elders, routes, nightly.overflow, days)
+    writes = MemoryDayWrites(routes, nightly.overflow)
+    solving = CommunityPlanning(
+        communities, stewards, elders, routes, nightly.overflow, days, writes
+    )
     day = first
     while day < until:
         evening = datetime.combine(day - timedelta(days=1), NIGHTLY_HOUR, CHINA_TZ)

@@ -19,6 +19,7 @@ from careroute.adapters.dynamodb import (
     bind_tables,
     coverage,
     day_reads,
+    day_writes,
     overflow_marks,
     registry,
     routes,
@@ -28,6 +29,7 @@ from careroute.adapters.dynamodb import (
 from careroute.adapters.dynamodb import repositories as dynamodb
 from careroute.adapters.dynamodb.plan_jobs import SqsJobs
 from careroute.adapters.memory_day_reads import MemoryDayReads
+from careroute.adapters.memory_day_writes import MemoryDayWrites
 from careroute.domain.vocabulary import Elder, Registry, Steward
 from careroute.entrypoints.config import Settings
 from careroute.messages.visits import PlanJob
@@ -96,9 +98,11 @@ class Backend:
 
     @property
     def community(self) -> CommunityPlanning:
-        days = MemoryDayReads(self.communities, self.routes) if self.name == "memory" else day_reads
+        on_memory = self.name == "memory"
+        days = MemoryDayReads(self.communities, self.routes) if on_memory else day_reads
+        writes = MemoryDayWrites(self.routes, self.overflow) if on_memory else day_writes
         return CommunityPlanning(
-            self.communities, self.stewards, self.elders, self.routes, self.overflow, days
+            self.communities, self.stewards, self.elders, self.routes, self.overflow, days, writes
         )
 
     @property

@@ -86,6 +86,12 @@ def test_a_communitys_elders_are_listed_in_id_order_and_read_by_id_only_in_it(
     wanted = [own[2].elder_id, own[0].elder_id, own[2].elder_id, "E999999", others[0].elder_id]
     assert elders.get_elders(home, wanted) == {e.elder_id: e for e in (own[0], own[2])}
     assert elders.get_elders(home, []) == {}
+    other = others[0].community_id
+    at_once = elders.elders_of_communities([home, "C9999", other, home])
+    assert at_once == {c: elders.elders_of_community(c) for c in (home, "C9999", other)}
+    theirs = sorted((e for e in others if e.community_id == other), key=lambda e: e.elder_id)
+    assert list(at_once) == [home, "C9999", other] and at_once[other] == theirs
+    assert elders.elders_of_communities([]) == {}
 
 
 def test_a_benefit_task_is_added_once_and_a_new_registry_entry_starts_without_tasks(

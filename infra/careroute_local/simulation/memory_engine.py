@@ -28,6 +28,7 @@ from careroute.adapters.memory import (
     MemoryStewards,
 )
 from careroute.adapters.memory_day_reads import MemoryDayReads
+from careroute.adapters.memory_day_writes import MemoryDayWrites
 from careroute.adapters.memory_visits import (
     MemoryCoverage,
     MemoryOverflowMarks,
@@ -132,8 +133,9 @@ class MemoryEngine:
             p.communities, p.stewards, p.elders, p.routes, p.overflow, p.holidays, p.plan_jobs
         )
         days = MemoryDayReads(p.communities, p.routes)
+        writes = MemoryDayWrites(p.routes, p.overflow)
         self.planning = CommunityPlanning(
-            p.communities, p.stewards, p.elders, p.routes, p.overflow, days
+            p.communities, p.stewards, p.elders, p.routes, p.overflow, days, writes
         )
         self.reading = RouteReading(p.routes, p.elders, p.audit)
         self.recording = VisitRecording(p.stewards, p.elders, p.routes, p.visits)

@@ -128,6 +128,9 @@ class MemoryElders:
             _as_read(state) for _, state in sorted(self._by_community.get(community_id, {}).items())
         ]
 
+    def elders_of_communities(self, community_ids: Iterable[str]) -> dict[str, list[Elder]]:
+        return {c: self.elders_of_community(c) for c in dict.fromkeys(community_ids)}
+
     def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
         found = (self._state(community_id, elder_id) for elder_id in elder_ids)
         return {state.elder.elder_id: _as_read(state) for state in found if state is not None}

@@ -52,20 +52,15 @@ def short_of_hours(
 ) -> set[str]:
     """The communities (of those given) whose steward's hours cannot hold the rest of the
     month's tries from the day `on` names (with its holidays and make-up days): their
-    horizon plans a share of each day."""
+    horizon plans a share of each day. Their elders are read at once (side by side)."""
     day, holidays, workdays = on
+    candidates = {c: community for c, community in communities.items() if c in stewards}
+    read = elders.elders_of_communities(candidates)
     return {
         community_id
-        for community_id, community in communities.items()
-        if community_id in stewards
-        and first_try_share(
-            community,
-            stewards[community_id],
-            elders.elders_of_community(community_id),
-            day,
-            policy,
-            holidays,
-            workdays,
+        for community_id, community in candidates.items()
+        if first_try_share(
+            community, stewards[community_id], read[community_id], day, policy, holidays, workdays
         )
         < 1.0
     }

@@ -12,7 +12,7 @@ planner and solver functions, memory in tests and simulations.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from careroute.messages.visits import NightlyTick, PlanJob
 from careroute.planning.capacity import first_try_share
 from careroute.planning.urgent_route import urgent_stops
 from careroute.service_layer.cover import absent_on, cover_elders, plan_cover
+from careroute.service_layer.elders_read_once import EldersReadOnce
 from careroute.service_layer.night_plan_date import holidays_near, plan_date_of
 from careroute.service_layer.nightly_ports import NightlyPlanning, plan_job
 from careroute.service_layer.ports import (
@@ -33,6 +34,7 @@ from careroute.service_layer.ports import (
     StewardRepository,
 )
 from careroute.service_layer.ports.plan_reads import DayReading
+from careroute.service_layer.ports.plan_writes import DayWriting
 from careroute.service_layer.ports.visits import DayMark
 from careroute.service_layer.route_cover import (
     HANDED_OUT,
@@ -69,7 +71,9 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     holidays = holidays_near(ports.holidays.holidays(), plan_date)
     workdays = holidays_near(ports.holidays.workdays(), plan_date)
-    cover = plan_cover(ports, communities, stewards, plan_date, holidays, policy, workdays)
+    # The cover's reads of a community's elders (up to three on the first night) share one.
+    reading_once = replace(ports, elders=EldersReadOnce(ports.elders))
+    cover = plan_cover(reading_once, communities, stewards, plan_date, holidays, policy, workdays)
     handed: dict[str, list[str]] = defaultdict(list)
     for visits in cover.assigned.values():
         for visit in visits:
@@ -134,6 +138,8 @@ class CommunityPlanning:
     overflow: OverflowMarks
     days: DayReading
     """The community and the steward's routes of the day before and of the day, read at once."""
+    day_writes: DayWriting
+    """The route and the community's day marks, written at once."""
 
 
 @dataclass(frozen=True)
@@ -195,8 +201,7 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
         day.document["run_id"] = job.run_id
         if handed:
             day.document[HANDED_OUT] = sorted(handed)
-        if not job.keep_cover:
-            routes.save_route(day.document)
+        if not job.keep_cover:  # stored with the marks below
             break
         if routes.replace_route(day.document, stored):
             break
@@ -206,10 +211,9 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
             f"it was re-planned ({REPLAN_ATTEMPTS} tries); the job is retried"
         )
     horizon = day.document["stats"]["horizon"]
-    marks = ports.overflow
-    overflowing, pinned = horizon["overflow"] > 0, horizon["next_day_pinned"]
-    marks.mark_overflow(job.plan_date, job.community_id, overflowing, DayMark.OVERFLOW)
-    marks.mark_overflow(job.plan_date, job.community_id, pinned, DayMark.PINNED)
+    marks = {DayMark.OVERFLOW: horizon["overflow"] > 0, DayMark.PINNED: horizon["next_day_pinned"]}
+    route = None if job.keep_cover else day.document
+    ports.day_writes.store_day(job.community_id, job.plan_date, marks, route)
     return CommunityPlanned(
         community.community_id,
         steward.steward_id,

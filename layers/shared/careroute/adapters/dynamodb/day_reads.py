@@ -4,21 +4,17 @@ route only over the one it read). The port is `DayReading` (service_layer/ports/
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import Any
 
+from careroute.adapters.dynamodb.batch_requests import until_processed
 from careroute.adapters.dynamodb.errors import storage_errors
 from careroute.adapters.dynamodb.raw_items import ItemView
 from careroute.adapters.dynamodb.registry import COMMUNITY_COLUMNS, CommunityModel
 from careroute.adapters.dynamodb.routes import RouteModel, document_of, route_key
 from careroute.adapters.dynamodb.tables import SDK_ERRORS, client_of, typed_key
-from careroute.domain.errors import NotFoundError, StorageError
+from careroute.domain.errors import NotFoundError
 from careroute.service_layer.ports.plan_reads import DayReads
-
-TRIES = 6
-"""Requests sent while DynamoDB leaves keys unprocessed (throttled), waiting 50 ms, then
-twice as long each time."""
 
 
 def day_reads(community_id: str, steward_id: str, plan_date: date) -> DayReads:
@@ -32,18 +28,14 @@ def day_reads(community_id: str, steward_id: str, plan_date: date) -> DayReads:
         },
     }
     found: dict[str, list[dict[str, Any]]] = {communities: [], routes: []}
-    with storage_errors("read a community's day", caught=SDK_ERRORS):
-        for attempt in range(TRIES):
-            if attempt:
-                time.sleep(0.05 * 2 ** (attempt - 1))
-            answer = client_of(RouteModel).batch_get_item(RequestItems=request)
+    action = "read a community's day"
+    send = client_of(RouteModel).batch_get_item
+    with storage_errors(action, caught=SDK_ERRORS):
+        for answer in until_processed(
+            lambda r: send(RequestItems=r), request, "UnprocessedKeys", action
+        ):
             for table, items in answer["Responses"].items():
                 found[table].extend(items)
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                break
-        else:
-            raise StorageError(f"read a community's day: keys left unprocessed {TRIES} times")
     if not found[communities]:
         raise NotFoundError(f"community {community_id} not found")
     by_date = {item[RouteModel.plan_date.attr_name]["S"]: item for item in found[routes]}

@@ -23,9 +23,14 @@ def _pk(plan_date: date, kind: DayMark) -> str:
     return f"{kind.value}#{plan_date.isoformat()}"
 
 
+def mark_item(plan_date: date, community_id: str, kind: DayMark) -> CoverageModel:
+    """The community's mark of `kind` for the date, as stored (expiring after `RETENTION`)."""
+    return CoverageModel(_pk(plan_date, kind), community_id, expires_at=clock.now() + RETENTION)
+
+
 def mark_overflow(plan_date: date, community_id: str, on: bool, kind: DayMark) -> None:
     """Record (or clear, on a re-plan without it) the community's mark for the date."""
-    item = CoverageModel(_pk(plan_date, kind), community_id, expires_at=clock.now() + RETENTION)
+    item = mark_item(plan_date, community_id, kind)
     with storage_errors("mark a community's overflow"):
         if on:
             item.save()

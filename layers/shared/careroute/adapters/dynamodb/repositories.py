@@ -18,6 +18,7 @@ from careroute.adapters.cached import CachedStewards
 from careroute.adapters.dynamodb import (
     coverage,
     day_reads,
+    day_writes,
     history,
     overflow_marks,
     registry,
@@ -68,6 +69,9 @@ class DynamoElders:
 
     def elders_of_community(self, community_id: str) -> list[Elder]:
         return registry.elders_of_community(community_id)
+
+    def elders_of_communities(self, community_ids: Iterable[str]) -> dict[str, list[Elder]]:
+        return registry.elders_of_communities(community_ids)
 
     def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
         return registry.get_elders(community_id, elder_ids)
@@ -252,6 +256,7 @@ PORTS: Adapters = {
     "coverage": lambda: coverage,
     "tickets": lambda: tickets,
     "days": lambda: day_reads,
+    "day_writes": lambda: day_writes,
     # adapters that do more than call a table module's function of the port method's name
     "elders": DynamoElders,
     "holidays": holidays_in_force,

@@ -28,7 +28,8 @@ def route_expiry(day: str) -> datetime:
     return expiry_of_day(date.fromisoformat(day))
 
 
-def _route_item(document: dict[str, Any]) -> RouteModel:
+def route_item(document: dict[str, Any]) -> RouteModel:
+    """The route's item as stored (expiring with its day)."""
     return RouteModel(
         document["steward_id"],
         document["date"],
@@ -40,7 +41,7 @@ def _route_item(document: dict[str, Any]) -> RouteModel:
 
 def save_route(document: dict[str, Any]) -> None:
     """Store (or replace) a steward's route for a date; re-planning the same day overwrites."""
-    item = _route_item(document)
+    item = route_item(document)
     with storage_errors("save a route"):
         item.save()
 
@@ -48,7 +49,7 @@ def save_route(document: dict[str, Any]) -> None:
 def replace_route(document: dict[str, Any], previous: dict[str, Any] | None) -> bool:
     """Store `document` only if the stored route is still `previous` (None: no route yet);
     False when someone changed it meanwhile (read again, redo the change)."""
-    item = _route_item(document)
+    item = route_item(document)
     seen = (
         RouteModel.steward_id.does_not_exist()
         if previous is None

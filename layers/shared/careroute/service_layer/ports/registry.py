@@ -87,6 +87,12 @@ class ElderRepository(Protocol):
         """Every elder of the community (any status), in elder id order."""
         ...
 
+    def elders_of_communities(self, community_ids: Iterable[str]) -> dict[str, list[Elder]]:
+        """Each community's elders as `elders_of_community` lists them, by community id (the
+        nightly planner's first night reads every community's: DynamoDB reads them side by
+        side)."""
+        ...
+
     def get_elders(self, community_id: str, elder_ids: Iterable[str]) -> dict[str, Elder]:
         """The community's elders of those ids, by id (unknown ids are simply absent)."""
         ...
