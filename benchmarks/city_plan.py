@@ -8,12 +8,14 @@ comparison it also plans the same days in one process with no storage at all
 
     .venv/bin/python benchmarks/city_plan.py [--seed 7] [--date 2026-12-01] [--workers 2]
         [--districts Heping ...] [--scale 1.0] [--compare-workers] [--routes-out FILE]
-        [--skip-routing-only]
+        [--skip-routing-only] [--repeatable]
 
 It also prints the CPU seconds each process spent while the night was planned (read from
-/proc: the moto server, the solver workers, this process with the planner and the pump), and
+/proc: the moto server, the solver workers, this process with the planner and the pump), the
+time and CPU (all processes) the planner's fan-out took before the first job was solved, and
 `--routes-out` writes the stored routes without their timings, sorted, so two commits' plans
-can be compared with `diff` ("same routes").
+can be compared with `diff` ("same routes"); with `--repeatable` every search ends on its
+solution limit (simulation_parts.py), so two runs on a loaded machine plan the same routes.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from careroute_synthetic.city import generate_city
+from repeatable import repeatable_searches
 from rich.console import Console
 
 from careroute.domain.percentiles import percentile
@@ -39,6 +42,12 @@ from careroute_local.stack import SERVER_MODULE
 
 TARGET_WALL_S = 60.0
 TARGET_P99_MS = 2000.0
+REPEATABLE = "CITY_PLAN_REPEATABLE"
+"""Set by --repeatable for the solver workers: spawned, each runs this module's top level
+again (as `__mp_main__`) and lifts its own searches' time caps there."""
+
+if os.environ.get(REPEATABLE):
+    repeatable_searches()
 
 
 def routing_only(city: Registry, plan_date: date) -> dict[str, float]:
@@ -132,7 +141,17 @@ def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[s
         main_job.load_registry(city, args.date, console)
         loaded = time.perf_counter() - started
         cpu_before = cpu_seconds_by_process()
-        run = main_job.plan_night(pump, args.date, console, workers=workers)
+        fanned_out: dict[str, float] = {}
+
+        def on_fanned_out(_jobs: int) -> None:  # the tick's fan-out is done: the jobs go
+            fanned_out["fan_out_s"] = time.perf_counter() - started
+            cpu_then = cpu_spent(cpu_before, cpu_seconds_by_process())
+            fanned_out["fan_out_cpu_s"] = cpu_then["cpu_total_s"]
+
+        started = time.perf_counter()
+        run = main_job.plan_night(
+            pump, args.date, console, workers=workers, on_fanned_out=on_fanned_out
+        )
         cpu = cpu_spent(cpu_before, cpu_seconds_by_process())
     if args.routes_out is not None:
         args.routes_out.write_text(json.dumps(comparable(run.routes), indent=1, sort_keys=True))
@@ -143,6 +162,7 @@ def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[s
         "generate_s": generated,
         "import_s": loaded,
         "plan_wall_s": run.seconds,
+        **fanned_out,
         "routes": s.routes,
         "visits_planned": s.visits_planned,
         "unassigned": s.unassigned,
@@ -169,9 +189,17 @@ def main() -> None:
         "--skip-routing-only", action="store_true", help="leave out the storage-free run"
     )
     parser.add_argument(
+        "--repeatable",
+        action="store_true",
+        help="searches end on their solution limit only, so a loaded machine plans the same routes",
+    )
+    parser.add_argument(
         "--compare-workers", action="store_true", help="also run with 1 worker, side by side"
     )
     args = parser.parse_args()
+    if args.repeatable:
+        os.environ[REPEATABLE] = "1"  # the solver workers spawned later read it
+        repeatable_searches()
     console = Console(stderr=True)
     runs = {f"{args.workers} workers": run_once(args, args.workers, console)}
     if args.compare_workers and args.workers != 1:

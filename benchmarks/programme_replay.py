@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from careroute_synthetic.city import generate_city
-from simulation_parts import CALLS, SECONDS, repeatable_searches, time_programme_parts
+from repeatable import repeatable_searches
+from simulation_parts import CALLS, SECONDS, time_programme_parts
 
 from careroute.domain import clock
 from careroute.domain.policy import load_policy

@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from repeatable import repeatable_searches
 from replay_cli import replay_main
-from simulation_parts import repeatable_searches
 
 from careroute.routing import ortools_router, validate_route
 from careroute.routing.model import RouteProblem, RouteResult, SolveLimits

@@ -29,13 +29,11 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from careroute import routing
+from repeatable import repeatable_searches
+
 from careroute.messages.visits import PlanJob
-from careroute.routing import fleet_router, ortools_router
-from careroute.routing.model import SolveLimits
 from careroute_local import assessment_sim, bed_sim, claim_sim, inspection_sim, programme_sim
 from careroute_local.simulation import day as day_module
 from careroute_local.simulation import memory_engine, month, programme_process, solver_pool
@@ -126,9 +124,6 @@ def _patch() -> None:
     month.one_day = _timed("one_day", day_with_phases)
 
 
-REPEATABLE_CAP_MS = 600_000
-"""With --repeatable: a search's time cap (10 minutes: never reached, the solution limit ends
-every search)."""
 PROGRAMME_PARTS = (
     (bed_sim.BedDays, "day", "beds"),
     (programme_sim.ProgrammeDays, "_follow_registry", "registry statuses"),
@@ -142,30 +137,6 @@ PROGRAMME_PARTS = (
     (programme_sim.ProgrammeDays, "engine_part", "the part the engine waits for"),
     (programme_sim.ProgrammeDays, "rest_of_day", "the rest of the day"),
 )
-
-
-def repeatable_searches() -> None:
-    """Every search (the visits', the programmes') ends on its solution limit, not the clock.
-
-    Both clocks of a search are lifted: the search's time cap, and OR-Tools' cap on each
-    large-neighbourhood completion inside it (`lns_time_limit`, 100 ms by default): at load
-    8-12, two runs of one tree gave one problem two routes (W0400 in D03 on 2 December, 30.3
-    and 35.6 travel minutes), and this cap is the search's only other clock."""
-    limits = routing.default_limits
-
-    def without_time_cap(n_stops: int) -> SolveLimits:
-        return replace(limits(n_stops), time_limit_ms=REPEATABLE_CAP_MS)
-
-    search_parameters = ortools_router._search_parameters
-
-    def without_lns_cap(limits: SolveLimits, small: bool) -> Any:
-        params = search_parameters(limits, small)
-        params.lns_time_limit.FromMilliseconds(REPEATABLE_CAP_MS)
-        return params
-
-    routing.default_limits = without_time_cap
-    ortools_router._search_parameters = without_lns_cap
-    fleet_router._search_parameters = without_lns_cap
 
 
 def time_programme_parts() -> None:
