@@ -32,6 +32,8 @@ MORNING = TimeWindow.parse("08:30", "12:00")
 AFTERNOON = TimeWindow.parse("13:30", "17:00")
 LIMITS = SolveLimits(time_limit_ms=5_000, solution_limit=200)
 """Generous time so the solution limit stops the search (reproducible on a busy machine)."""
+FILLER = 3_600
+"""A filler's penalty on the recorded days: a T3 first try of a later day."""
 
 
 def stop(
@@ -358,18 +360,78 @@ def recorded_day(name: str) -> tuple[RouteProblem, str]:
     return problem, doc["due_tomorrow"]
 
 
-@pytest.mark.parametrize("restarts", [ortools_router.RESTARTS, 0])
+def with_searches(
+    monkeypatch: pytest.MonkeyPatch, restarts: int, swap_out: int, forced: bool
+) -> None:
+    """The router with `restarts` other starting orders, swaps of up to `swap_out` kept stops,
+    and with or without the search that forces the most valuable stop left out in."""
+    monkeypatch.setattr(ortools_router, "RESTARTS", restarts)
+    monkeypatch.setattr(ortools_router, "SWAP_OUT", swap_out)
+    if not forced:
+        monkeypatch.setattr(ortools_router, "_forced_in", lambda *args: args[-1])
+
+
+def solved_day(name: str) -> tuple[RouteProblem, str, RouteResult]:
+    """A recorded day, its stop that matters, and its route at the planner's solution limit
+    (with time to reach it on a busy machine)."""
+    problem, stop = recorded_day(name)
+    result = solve(problem, replace(default_limits(len(problem.stops)), time_limit_ms=20_000))
+    assert validate_route(problem, result) == []
+    return problem, stop, result
+
+
+def most_left_out(problem: RouteProblem, result: RouteResult) -> int:
+    """The largest penalty of a stop left out."""
+    penalty = {stop.stop_id: stop.penalty or 0 for stop in problem.stops}
+    return max(penalty[u.stop_id] for u in result.unassigned)
+
+
+@pytest.mark.parametrize(
+    ("restarts", "swap_out", "forced", "kept"),
+    [
+        (ortools_router.RESTARTS, 0, False, True),
+        (0, ortools_router.SWAP_OUT, False, True),
+        (0, 0, True, True),
+        (0, 0, False, False),
+    ],
+)
 def test_a_visit_due_tomorrow_is_not_left_out_for_fillers(
-    restarts: int, monkeypatch: pytest.MonkeyPatch
+    restarts: int, swap_out: int, forced: bool, kept: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The first search of this day keeps six fillers (penalty 3,600) and leaves out a weekly
-    visit due tomorrow (118,800); no longer search from there finds the swap, another starting
-    order does. Without restarts the visit is left out (the second case shows the test bites)."""
-    monkeypatch.setattr(ortools_router, "RESTARTS", restarts)
-    problem, due_tomorrow = recorded_day("left_out_due_tomorrow")
-    # The planner's solution limit, with time to reach it on a busy machine.
-    limits = replace(default_limits(len(problem.stops)), time_limit_ms=20_000)
-    result = solve(problem, limits)
-    assert validate_route(problem, result) == []
-    kept = due_tomorrow in planned_ids(result)
-    assert kept is (restarts > 0)
+    visit due tomorrow (118,800); no longer search from there finds the swap. Another starting
+    order does, and so do fillers taken out to make room, and a search with the visit forced in.
+    Without any of them the visit is left out (the last case shows the test bites)."""
+    with_searches(monkeypatch, restarts, swap_out, forced)
+    _, due_tomorrow, result = solved_day("left_out_due_tomorrow")
+    assert (due_tomorrow in planned_ids(result)) is kept
+
+
+@pytest.mark.parametrize(
+    ("swap_out", "forced", "only_fillers"),
+    [(ortools_router.SWAP_OUT, False, True), (0, True, True), (0, False, False)],
+)
+def test_fillers_make_room_for_a_visit_on_its_last_margin_day(
+    swap_out: int, forced: bool, only_fillers: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seven weekly first tries on their last day with a retry, three of them in the morning
+    only, and fillers (3,600): the search and its restarts keep two morning fillers and leave
+    out a weekly visit (118,800) that needs their 40 minutes. Two out and one in, or a search
+    with the visit forced in, leaves out only fillers; without either a weekly visit is."""
+    with_searches(monkeypatch, ortools_router.RESTARTS, swap_out, forced)
+    problem, _, result = solved_day("left_out_last_margin_day")
+    assert (most_left_out(problem, result) <= FILLER) is only_fillers
+
+
+@pytest.mark.parametrize("forced", [True, False])
+def test_an_afternoon_visit_gets_room_from_a_visit_moved_to_the_morning(
+    forced: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fortnightly first try on its last day with a retry (72,000), its window the
+    afternoon, which is full: room for it takes an all-day visit moved to the morning and a
+    morning stop of the day's own (7,200) left out. No swap of stops in their order finds it;
+    the search with the visit forced in does (without it, the visit is left out)."""
+    with_searches(monkeypatch, ortools_router.RESTARTS, ortools_router.SWAP_OUT, forced)
+    problem, visit, result = solved_day("left_out_afternoon_visit")
+    assert (visit in planned_ids(result)) is forced
+    assert most_left_out(problem, result) == (7_200 if forced else 72_000)
