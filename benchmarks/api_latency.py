@@ -27,7 +27,10 @@ outcomes), then
   handler) and the moto server, the kinds made in blocks in turn with the log delivery
   paused: a ratio that a busy machine's waits do not move, beside the wall-time ones; a
   steward's first outcome in a container (the kept route dropped before each) with the
-  stop's reference and without it among them.
+  stop's reference and without it among them; then, each beside a raw PutItem, outcomes of
+  elders the emulator has seen in no condition before (a quarter of the routes each: a day's
+  outcome on a route read first, an elder's first outcome from its stop's reference), as a
+  day's outcomes come.
 
 Each HTTP request and its raw call are made alternately (interleaved), so that a burst of load
 from elsewhere on the machine falls on both sides of a ratio, not on one.
@@ -278,7 +281,12 @@ def main() -> None:
             )
 
         others = [r for r in run.routes if r["stops"] and r["steward_id"] != steward_id]
-        unread, read_first = others[0::2], others[1::2]
+        # With --cpu, a quarter of the routes each for its outcomes of elders seen nowhere
+        # before (the emulator keeps what it parsed of a condition: an elder's second
+        # outcome would find it kept).
+        groups = 4 if args.cpu else 2
+        unread, read_first = others[0::groups], others[1::groups]
+        cpu_unread, cpu_read_first = (others[2::4], others[3::4]) if args.cpu else ([], [])
         tokens = {r["steward_id"]: f"Bearer {pump.issuer.token('steward', r['steward_id'])}"
                   for r in others}  # fmt: skip
 
@@ -318,7 +326,7 @@ def main() -> None:
         steward_first, one_write = split_by(
             stewards_first(first_visits), results["POST, each elder's first outcome"]
         )
-        for r in read_first:  # the morning: each steward opens the day's route
+        for r in read_first + cpu_read_first:  # the morning: each opens the day's route
             opened = f"{url}/stewards/{r['steward_id']}/routes/{plan_date}"
             auth = {"authorization": tokens[r["steward_id"]]}
             session.ok("GET", opened, headers=auth)
@@ -404,13 +412,27 @@ def main() -> None:
                 },
                 moto_server_pid(),
             )
+            each_once = visits_on(cpu_read_first), visits_on(cpu_unread)
+            cpu |= cpu_per_call(
+                min(n, *map(len, each_once)),
+                {
+                    "POST, a day's outcome, each elder once, route kept": posting_each(
+                        each_once[0]
+                    ),
+                    "POST, an elder's first outcome, each once, with stop_ref": posting_each(
+                        each_once[1]
+                    ),
+                    "raw conditional PutItem, beside them": put_raw,
+                },
+                moto_server_pid(),
+            )
         server.shutdown()
         pump.deliver_logs()
         audited = route_reads_stored(stack, route["community_id"])
 
     mornings_here = sum(  # the morning reads that showed an elder of the measured community
         1
-        for r in read_first
+        for r in read_first + cpu_read_first
         if any(s.get("community_id", r["community_id"]) == route["community_id"]
                for s in r["stops"])
     )  # fmt: skip
@@ -453,6 +475,10 @@ def main() -> None:
         print("| call | this process | moto server | both | both / raw call's |")
         print("|---|---:|---:|---:|---:|")
         raw_of = {
+            "POST, a day's outcome, each elder once, route kept": "raw conditional PutItem, "
+            "beside them",
+            "POST, an elder's first outcome, each once, with stop_ref": "raw conditional "
+            "PutItem, beside them",
             "POST, a steward's first here, with stop_ref": "raw conditional PutItem",
             "POST, a steward's first here, without": "raw conditional PutItem",
             "POST outcome over HTTP": "raw conditional PutItem",
