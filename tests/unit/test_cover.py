@@ -10,8 +10,8 @@ from careroute.planning.absence_cover import (
     CoverVisit,
     Workload,
     assign_cover,
+    helper_day,
     return_day,
-    spare_minutes,
     visits_to_cover,
     visits_to_offload,
 )
@@ -175,11 +175,11 @@ def test_a_helpers_spare_minutes_leave_out_its_own_visits_due_today_or_tomorrow(
     monthly = replace(T3_ELDER, elder_id="E3", last_visited_on=date(2026, 11, 3))
     helper = Workload(community("C2", 123.41), STEWARD, [due_today, due_tomorrow], ROOMY)
     held = 2 * (POLICY.tiers[Tier.T1].service_minutes + ROOMY.travel_minutes_per_visit)
-    assert spare_minutes(helper, MONDAY, frozenset(), POLICY) == ROOMY.minutes - held
+    assert helper_day(helper, MONDAY, frozenset(), POLICY).spare == ROOMY.minutes - held
     # a monthly visit with weeks to spare gives way to cover: it holds no minutes
     with_monthly = replace(helper, elders=[due_today, due_tomorrow, monthly])
-    assert spare_minutes(with_monthly, MONDAY, frozenset(), POLICY) == ROOMY.minutes - held
-    assert spare_minutes(helper, MONDAY, frozenset({MONDAY}), POLICY) == 0  # a holiday
+    assert helper_day(with_monthly, MONDAY, frozenset(), POLICY).spare == ROOMY.minutes - held
+    assert helper_day(helper, MONDAY, frozenset({MONDAY}), POLICY).spare == 0  # a holiday
 
 
 def test_a_helpers_visit_on_the_last_day_of_its_retry_margin_keeps_its_minutes() -> None:
@@ -191,7 +191,7 @@ def test_a_helpers_visit_on_the_last_day_of_its_retry_margin_keeps_its_minutes()
     held = POLICY.tiers[Tier.T2].service_minutes + ROOMY.travel_minutes_per_visit
     assert margin == 2
     # Thursday's visit can wait a day and still keep its margin: it gives way to cover
-    assert spare_minutes(helper, MONDAY, frozenset(), POLICY) == ROOMY.minutes - held
+    assert helper_day(helper, MONDAY, frozenset(), POLICY).spare == ROOMY.minutes - held
 
 
 def test_cover_goes_past_a_full_helper_and_only_a_visit_due_today_may_overfill_one() -> None:

@@ -4,7 +4,7 @@ planned as any community, counted as none, and kept apart in the registry and th
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from careroute.domain.vocabulary import (
     CommunityKind,
     GeoPoint,
     Registry,
+    Tier,
     TravelMode,
     residential,
 )
@@ -26,13 +27,18 @@ from careroute.planning.absence_cover import (
     COVER_PER_STEWARD,
     CoverPlan,
     CoverVisit,
+    HelperDay,
+    Workload,
     assign_cover,
+    helper_day,
 )
 from careroute.planning.capacity import forecast
+from careroute.planning.horizon import DayCapacity
 from careroute.service_layer.elders import checked_elder
 from careroute.service_layer.planning import fan_out, plan_community
 from tests.contract.conftest import memory_backend
 from tests.csv_rows import load_rows, save_rows
+from tests.unit.test_due import STEWARD, T1_ELDER, T2_ELDER
 from tests.unit.test_plan_community import PLAN_DATE, queued, tick_for
 
 POLICY = load_policy()
@@ -59,14 +65,22 @@ def pressing(count: int) -> tuple[list[CoverVisit], dict[str, GeoPoint]]:
 
 
 def cover_of(
-    needs: tuple[list[CoverVisit], dict[str, GeoPoint]], neighbour_spare: float
+    needs: tuple[list[CoverVisit], dict[str, GeoPoint]],
+    neighbour_spare: float,
+    after_post: frozenset[str] = frozenset(),
 ) -> CoverPlan:
     """The cover of C1's visits by C2 (with `neighbour_spare` minutes), the post R1 (a day of
     10 visits) and C3 of another street, all at work."""
     visits, points = needs
     spare = {"C2": neighbour_spare, "R1": 420.0, "C3": 420.0}
     return assign_cover(
-        {"C1": visits}, PLACES, ["C2", "R1", "C3"], points, spare=spare, places={"R1": 10}
+        {"C1": visits},
+        PLACES,
+        ["C2", "R1", "C3"],
+        points,
+        spare=spare,
+        places={"R1": 10},
+        after_post=after_post,
     )
 
 
@@ -88,6 +102,33 @@ def test_the_post_takes_the_visits_of_neighbours_with_no_spare_minutes() -> None
     assert len(plan.assigned["R1"]) == 10 > COVER_PER_STEWARD
     assert len(plan.assigned["C3"]) == COVER_PER_STEWARD
     assert [v.elder_id for v in plan.uncovered] == ["E14", "E15"]
+
+
+def test_a_neighbour_with_an_own_visit_due_today_is_asked_after_the_street_post() -> None:
+    """Given a neighbour with room whose own day holds a visit on its deadline, when a sick
+    steward's visits are assigned, then the post takes them first (a visit its route pushed
+    out would be the neighbour's own miss), and the neighbour only what the post has no place
+    for, before the district's pool."""
+    plan = cover_of(pressing(12), neighbour_spare=420.0, after_post=frozenset({"C2"}))
+    assert [v.elder_id for v in plan.assigned["R1"]] == [f"E{i:02d}" for i in range(10)]
+    assert [v.elder_id for v in plan.assigned["C2"]] == ["E10", "E11"]
+    assert "C3" not in plan.assigned and plan.uncovered == []
+
+
+def test_a_helpers_day_holds_an_own_deadline_only_for_a_visit_due_that_day() -> None:
+    """Given a helper whose own T1 elder is due today, its day holds an own deadline; with that
+    elder due tomorrow and a T2 on its last margin day, it does not. Either way both visits
+    keep their minutes out of the spare."""
+    roomy = DayCapacity(visits=16, minutes=420, travel_minutes_per_visit=8)
+    due_today = replace(T1_ELDER, elder_id="E1", last_visited_on=MONDAY - timedelta(days=7))
+    due_tomorrow = replace(due_today, last_visited_on=MONDAY - timedelta(days=6))
+    on_margin = replace(T2_ELDER, elder_id="E2", last_visited_on=MONDAY - timedelta(days=12))
+    held = sum(POLICY.tiers[tier].service_minutes + 8 for tier in (Tier.T1, Tier.T2))
+    helper = Workload(NEIGHBOUR, STEWARD, [due_today, on_margin], roomy)
+    assert helper_day(helper, MONDAY, frozenset(), POLICY) == HelperDay(420 - held, True)
+    later = replace(helper, elders=[due_tomorrow, on_margin])
+    assert helper_day(later, MONDAY, frozenset(), POLICY) == HelperDay(420 - held, False)
+    assert helper_day(helper, MONDAY, frozenset({MONDAY}), POLICY) == HelperDay(0.0, False)
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +175,40 @@ def test_a_sick_stewards_pressing_visits_go_to_the_posts_when_no_neighbour_is_at
     route = backend.routes.find_route(relief.steward_id, PLAN_DATE)
     assert route is not None and planned.planned > 0
     assert all(stop["cover"] for stop in route["stops"])
+
+
+def test_the_night_asks_the_post_before_a_neighbour_whose_own_visit_is_due_that_day(
+    street: Registry,
+) -> None:
+    """Given a street of a sick steward, a neighbour at work with a day of room whose one own
+    elder (weekly) is due on the plan date, and the street's post, when the night fans out,
+    then the sick steward's pressing visits go to the post: the neighbour's route, full of
+    cover, could drop its own elder's last try."""
+    home, other = residential(street.communities)[:2]
+    post = next(c for c in street.communities if c.street_id == home.street_id and c != home)
+    neighbour = replace(other, street_id=home.street_id)
+    own = next(e for e in street.elders if e.community_id == other.community_id)
+    due = replace(
+        own,
+        street_id=home.street_id,
+        categories=T1_ELDER.categories,
+        last_visited_on=PLAN_DATE - timedelta(days=7),
+    )
+    kept = {home.community_id, other.community_id, post.community_id}
+    one_street = replace(
+        street,
+        communities=(home, neighbour, post),
+        stewards=tuple(s for s in street.stewards if s.community_id in kept),
+        elders=(*(e for e in street.elders if e.community_id == home.community_id), due),
+    )
+    backend = memory_backend().holding(one_street)
+    sick = next(s for s in one_street.stewards if s.community_id == home.community_id)
+    backend.stewards.set_leave(sick.steward_id, [PLAN_DATE])
+    sent = fan_out(tick_for(PLAN_DATE), "night", POLICY, backend.nightly)
+    jobs = {job.community_id: job for job in queued(backend)}
+    assert COVER_PER_STEWARD < sent.covered <= 10 and sent.uncovered == 0
+    assert len(jobs[post.community_id].cover) == sent.covered
+    assert jobs[neighbour.community_id].cover == []
 
 
 def test_the_forecast_lists_no_post_and_counts_its_hours_as_the_streets_help(

@@ -7,18 +7,19 @@ When a community has more work than its steward's days hold (the horizon's overf
 share of the overflow is handed out each day, spread over the days left before its deadlines.
 Either way the visits go to stewards at work: the nearest of the same street first, then the
 street's relief post (a relief steward with a car, no elders of their own and a whole day of
-spare minutes, up to their own `max_visits_per_day`), then the nearest of the district's pool,
-each neighbour taking at most `per_steward` extra visits a day and no
-more minutes than its day has spare (`spare_minutes`: what its own visits that cannot move
-leave free, so a helper never loses a try of its own elders to cover), the visits that cannot
-wait first (tightest deadline first), then the rest of the absent day's plan where room is
-left. What is not covered today is offered again tomorrow. Pure: no AWS.
+spare minutes, up to their own `max_visits_per_day`), then the street's neighbours whose own
+day holds a visit due that day (a visit their route drops for cover would be lost), then the
+nearest of the district's pool, each neighbour taking at most `per_steward` extra visits a
+day and no more minutes than its day has spare (`HelperDay.spare`: what its own visits that
+cannot move leave free, so a helper never loses a try of its own elders to cover), the visits
+that cannot wait first (tightest deadline first), then the rest of the absent day's plan where
+room is left. What is not covered today is offered again tomorrow. Pure: no AWS.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,6 +35,9 @@ HELD_SLACK_DAYS = 1
 """A helper's own visit this close to its deadline (working days) keeps its place in the
 helper's day: cover does not push it out. So does one on the last day that keeps its tier's
 `retry_days` (moved, a not-home would leave it fewer retries than the policy asks)."""
+OWN_DEADLINE_SLACK = 0
+"""A neighbour whose own visits hold one this close to its deadline (working days) is asked
+after the street's relief post."""
 NEIGHBOURS_TRIED = 4
 """How many of the nearest stewards at work in the same street an absent community's visits
 may go to; then as many of the district's pool."""
@@ -159,31 +163,45 @@ def _minutes(visit: PlannedVisit, policy: Policy, capacity: DayCapacity) -> floa
     return policy.tiers[visit.tier].service_minutes + capacity.travel_minutes_per_visit
 
 
-def spare_minutes(
+@dataclass(frozen=True)
+class HelperDay:
+    """What cover may take of a helper's day (`helper_day`)."""
+
+    spare: float
+    """Minutes of the day cover may take: the day's capacity less its own visits that cannot
+    move (due today or on the next working day, or on the last day that keeps their tier's
+    retry margin: moved, they would leave fewer days for a retry). Its other visits have days
+    to spare and give way."""
+    own_deadline: bool
+    """Its own visits hold one due today: a visit that cover pushes out of its route is a
+    miss, so the street's relief post (no elders of its own) is asked before it."""
+
+
+def helper_day(
     helper: Workload,
     day: date,
     holidays: frozenset[date],
     policy: Policy,
     workdays: frozenset[date] = frozenset(),
-) -> float:
-    """Minutes of the helper's day that cover may take: the day's capacity less its own
-    visits that cannot move (due today or on the next working day, or on the last day that
-    keeps their tier's retry margin: moved, they would leave fewer days for a retry). Its
-    other visits have days to spare and give way. (Read from each
-    elder's next deadline, not the horizon plan: the plan gives those visits this day anyway,
-    and the check runs for every helper of every absent steward each night.)"""
+) -> HelperDay:
+    """The helper's spare minutes on `day`, and whether its own visits hold one due that day.
+    (Read from each elder's next deadline, not the horizon plan: the plan gives those visits
+    this day anyway, and the check runs for every helper of every absent steward each night.)
+    """
     calendar = WorkCalendar.of(helper.steward, holidays, workdays)
     if not calendar.works_on(day):
-        return 0.0
+        return HelperDay(0.0, own_deadline=False)
     per_visit = helper.capacity.travel_minutes_per_visit
     held = 0.0
+    own_deadline = False
     for elder in helper.elders:
         if elder.status is not ElderStatus.ACTIVE:
             continue
         due = due_visit(elder, calendar, day, policy)
         if due.slack_days <= max(HELD_SLACK_DAYS, policy.tiers[due.tier].retry_days):
             held += policy.tiers[due.tier].service_minutes + per_visit
-    return max(0.0, helper.capacity.minutes - held)
+            own_deadline = own_deadline or due.slack_days <= OWN_DEADLINE_SLACK
+    return HelperDay(max(0.0, helper.capacity.minutes - held), own_deadline)
 
 
 def helpers_of(
@@ -208,6 +226,7 @@ def assign_cover(
     holding: dict[str, int] | None = None,
     pace: dict[str, float] | None = None,
     places: dict[str, int] | None = None,
+    after_post: Collection[str] = frozenset(),
 ) -> CoverPlan:
     """Give each visit to a steward at work with room: the same street's nearest first, then
     the street's relief post, then the district's; the tightest deadline first over every
@@ -215,7 +234,7 @@ def assign_cover(
 
     `needs` maps absent community ids to their visits; `at_work` lists communities whose
     steward works today; `elder_points` gives each elder's location by elder id; `spare`, the
-    minutes each helper's day has spare (`spare_minutes`; a helper missing from it is not
+    minutes each helper's day has spare (`HelperDay.spare`; a helper missing from it is not
     limited in minutes). A visit due on `day` itself that finds no helper with spare minutes
     goes to the nearest with a place left: lost today it is a miss, while the helper's own
     visit it may push out still has its deadline day. `holding`: how many cover visits each
@@ -224,6 +243,8 @@ def assign_cover(
     so a neighbour on a bike 3 km away comes before one on foot 2 km away; missing, all
     helpers travel alike. `places`: a helper's own daily cap where it is not `per_steward`
     (a relief post's: its steward's `max_visits_per_day`, as it has no visits of its own).
+    `after_post`: the street's neighbours asked after its relief post today (their own day
+    holds a visit due that day, `HelperDay.own_deadline`; the post has no visit to lose).
     """
     working = sorted(at_work)
     helpers = {absent_id: _helpers(communities, absent_id, working, pace) for absent_id in needs}
@@ -240,7 +261,11 @@ def assign_cover(
         due_today = day is not None and visit.deadline <= day
         by_level_and_distance = sorted(
             helpers[visit.community_id],
-            key=lambda c: (_level(home, communities[c]), _trip(point, communities[c], pace), c),
+            key=lambda c: (
+                _level(home, communities[c], after_post),
+                _trip(point, communities[c], pace),
+                c,
+            ),
         )
         cap = places or {}
         with_place = [
@@ -260,12 +285,14 @@ def assign_cover(
     return CoverPlan(taken, uncovered)
 
 
-def _level(home: Community, helper: Community) -> int:
+def _level(home: Community, helper: Community, after_post: Collection[str] = frozenset()) -> int:
     """Who is asked first: the same street's neighbours (0), its relief post (1), the
-    district's pool (2)."""
+    neighbours in `after_post` (2), the district's pool (3)."""
     if helper.street_id != home.street_id:
-        return 2
-    return 0 if helper.residential else 1
+        return 3
+    if not helper.residential:
+        return 1
+    return 2 if helper.community_id in after_post else 0
 
 
 def _trip(point: GeoPoint, helper: Community, pace: dict[str, float] | None) -> float:
@@ -288,8 +315,8 @@ def _helpers(
         (c for c in working if c != absent_id),
         key=lambda c: (_trip(home.location, communities[c], pace), c),
     )
-    by_level: dict[int, list[str]] = {0: [], 1: [], 2: []}
+    by_level: dict[int, list[str]] = {0: [], 1: [], 3: []}
     for c in others:
         if communities[c].district_id == home.district_id:
             by_level[_level(home, communities[c])].append(c)
-    return by_level[0][:NEIGHBOURS_TRIED] + by_level[1] + by_level[2][:NEIGHBOURS_TRIED]
+    return by_level[0][:NEIGHBOURS_TRIED] + by_level[1] + by_level[3][:NEIGHBOURS_TRIED]

@@ -2,7 +2,8 @@
 (`plan_cover`, called by the fan-out) and on the morning of a sick call (`cover_now`).
 
 The visits that cannot wait go to the nearest stewards at work with spare minutes, then to
-the street's relief post, then to the district's (careroute.planning.absence_cover).
+the street's relief post, then to neighbours whose own day holds a visit due that day, then to
+the district's (careroute.planning.absence_cover).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from careroute.planning.absence_cover import (
     CoverVisit,
     Workload,
     assign_cover,
+    helper_day,
     helpers_of,
-    spare_minutes,
     visits_to_cover,
     visits_to_offload,
 )
@@ -119,10 +120,19 @@ def plan_cover(
     )
     pace = _pace(stewards, policy)
     helpers = helpers_of(needs, communities, at_work, pace)
-    spare = _spare(ports, helpers, communities, stewards, plan_date, policy, holidays, workdays)
-    places = _post_places(helpers, communities, stewards)
+    spare, after_post = _spare(
+        ports, helpers, communities, stewards, plan_date, policy, holidays, workdays
+    )
     return assign_cover(
-        needs, communities, at_work, points, spare=spare, day=plan_date, pace=pace, places=places
+        needs,
+        communities,
+        at_work,
+        points,
+        spare=spare,
+        day=plan_date,
+        pace=pace,
+        places=_post_places(helpers, communities, stewards),
+        after_post=after_post,
     )
 
 
@@ -153,10 +163,11 @@ def _spare(
     policy: Policy,
     holidays: frozenset[date],
     workdays: frozenset[date],
-) -> dict[str, float]:
-    """The spare minutes of the day of each steward who may be asked to cover."""
-    return {
-        c: spare_minutes(
+) -> tuple[dict[str, float], set[str]]:
+    """The spare minutes of the day of each steward who may be asked to cover, and those whose
+    own day holds a visit due that day (asked after the street's relief post)."""
+    days = {
+        c: helper_day(
             _workload(ports.elders, communities[c], stewards[c], policy, (day, holidays, workdays)),
             day,
             holidays,
@@ -165,6 +176,7 @@ def _spare(
         )
         for c in sorted(helpers)
     }
+    return {c: d.spare for c, d in days.items()}, {c for c, d in days.items() if d.own_deadline}
 
 
 def cover_now(
@@ -201,7 +213,9 @@ def cover_now(
     at_work = _at_work(stewards, communities, day, holidays, busy, workdays)
     pace = _pace(stewards, policy)
     helpers = helpers_of(needs, communities, at_work, pace)
-    spare = _spare(ports, helpers, communities, stewards, day, policy, holidays, workdays)
+    spare, after_post = _spare(
+        ports, helpers, communities, stewards, day, policy, holidays, workdays
+    )
     # What a helper's route already holds (the night's cover, an earlier call's) takes its
     # minutes and places first: a second call of the morning does not pile onto it.
     holding = {c: _cover_held(ports.routes, stewards[c], day, walk, policy) for c in helpers}
@@ -218,6 +232,7 @@ def cover_now(
         holding=held_places,
         pace=pace,
         places=_post_places(helpers, communities, stewards),
+        after_post=after_post,
     )
     hold_cover(ports.routes, stewards, day, cover.assigned)
     jobs = [
