@@ -133,7 +133,7 @@ def test_a_helpers_day_holds_an_own_deadline_only_for_a_visit_due_that_day() -> 
 
 @pytest.fixture(scope="module")
 def street() -> Registry:
-    """Three Heping communities of one street and the street's relief post."""
+    """Three Heping communities, each of its own street, and the three streets' relief posts."""
     return generate_city(5, as_of=MONDAY, districts=["Heping"], scale=0.02, relief=True)
 
 
