@@ -109,9 +109,6 @@ def solve_all(
     planned = [by_index[i] for i in range(len(jobs))]
     for result in planned:  # the workers wrote into their copies: write here what they did
         if result.route is not None:
-            ports.routes.save_route(result.route)
-            for kind, on in result.marks.items():
-                ports.overflow.mark_overflow(
-                    result.job.plan_date, result.job.community_id, on, kind
-                )
+            job = result.job
+            ports.day_writes.store_day(job.community_id, job.plan_date, result.marks, result.route)
     return planned
