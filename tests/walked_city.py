@@ -63,7 +63,7 @@ def walk_nights(city: Registry, first: date, until: date, policy: Policy) -> Reg
         ChinaCalendar(MemoryHolidays()),
         plan_jobs,
     )
-    days = MemoryDayReads(communities, routes)
+    days = MemoryDayReads(communities, stewards, routes)
     writes = MemoryDayWrites(routes, nightly.overflow)
     solving = CommunityPlanning(
         communities, stewards, elders, routes, nightly.overflow, days, writes

@@ -99,7 +99,9 @@ class Backend:
     @property
     def community(self) -> CommunityPlanning:
         on_memory = self.name == "memory"
-        days = MemoryDayReads(self.communities, self.routes) if on_memory else day_reads
+        days = (
+            MemoryDayReads(self.communities, self.stewards, self.routes) if on_memory else day_reads
+        )
         writes = MemoryDayWrites(self.routes, self.overflow) if on_memory else day_writes
         return CommunityPlanning(
             self.communities, self.stewards, self.elders, self.routes, self.overflow, days, writes

@@ -1,7 +1,7 @@
 """A community's day as the solver reads it at once (`DayReading`), memory against DynamoDB:
-the community and its steward's routes of the day before and of the plan date, none where
+the community, the steward and its routes of the day before and of the plan date, none where
 none is stored, another steward's or another day's routes never, an unknown community not
-found; and what it reads is what the separate reads give."""
+found, an unknown steward none; and what it reads is what the separate reads give."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from tests.contract.conftest import Backend
 
 def reader(backend: Backend) -> DayReading:
     return backend.either(
-        lambda: MemoryDayReads(backend.communities, backend.routes), lambda: day_reads
+        lambda: MemoryDayReads(backend.communities, backend.stewards, backend.routes),
+        lambda: day_reads,
     )
 
 
@@ -38,12 +39,14 @@ def test_a_day_reads_the_community_and_the_stewards_routes_of_the_day_before_and
     backend: Backend, small_city: Registry
 ) -> None:
     backend.communities.save_communities(small_city.communities)
+    backend.stewards.save_stewards(small_city.stewards)
     home, other = small_city.stewards[0], small_city.stewards[1]
     before = PLAN_DATE - timedelta(days=1)
     reads = reader(backend)
 
     nothing_yet = reads.day_reads(home.community_id, home.steward_id, PLAN_DATE)
     assert nothing_yet.community == backend.communities.get_community(home.community_id)
+    assert nothing_yet.steward == backend.stewards.get_steward(home.steward_id) == home
     assert (nothing_yet.yesterday, nothing_yet.stored) == (None, None)
 
     for day, note in ((before - timedelta(days=1), "two days before"), (before, "before")):
@@ -61,6 +64,16 @@ def test_a_day_reads_the_community_and_the_stewards_routes_of_the_day_before_and
     assert both.community == next(
         c for c in small_city.communities if c.community_id == home.community_id
     )
+
+
+def test_a_day_of_an_unknown_steward_reads_none_for_it_and_its_routes(
+    backend: Backend, small_city: Registry
+) -> None:
+    backend.communities.save_communities(small_city.communities)
+    community_id = small_city.communities[0].community_id
+    read = reader(backend).day_reads(community_id, "S9999", PLAN_DATE)
+    assert (read.steward, read.yesterday, read.stored) == (None, None, None)
+    assert read.community == backend.communities.get_community(community_id)
 
 
 def test_a_day_of_an_unknown_community_is_not_found(backend: Backend, small_city: Registry) -> None:

@@ -75,6 +75,8 @@ def test_the_fan_out_sends_one_job_per_community_with_the_holidays_near_the_plan
             [near],
             [],
         )
+    stewards = {s.community_id: s.steward_id for s in one_street.stewards}
+    assert [job.steward_id for job in jobs] == [stewards[job.community_id] for job in jobs]
 
 
 def test_an_absent_stewards_visits_that_cannot_wait_are_planned_on_neighbours_routes(
@@ -115,6 +117,28 @@ def test_the_solver_stores_the_route_with_its_run_and_marks_overflow_as_the_hori
     assert planned.unassigned == len(route["unassigned"])
     overflowing = route["stats"]["horizon"]["overflow"] > 0
     assert (steward.community_id in backend.overflow.overflowing_on(PLAN_DATE)) is overflowing
+
+
+@pytest.mark.parametrize("named", ["another community's steward", "an unknown steward", "none"])
+def test_a_job_naming_no_steward_or_one_not_serving_its_community_plans_the_communitys_steward(
+    backend: Backend, one_street: Registry, named: str
+) -> None:
+    """Given a plan job naming another community's steward (moved since it was sent), a
+    steward the registry no longer holds, or none (sent before jobs named one), when it is
+    solved, then the route is the community's own steward's."""
+    steward, other = one_street.stewards[1], one_street.stewards[2]
+    steward_id = {"another community's steward": other.steward_id, "an unknown steward": "S9999"}
+    job = PlanJob(
+        community_id=steward.community_id,
+        steward_id=steward_id.get(named),
+        plan_date=PLAN_DATE,
+        run_id="run-8",
+    )
+    planned = plan_community(job, POLICY, backend.community)
+    assert (planned.community_id, planned.steward_id) == (steward.community_id, steward.steward_id)
+    route = backend.routes.find_route(steward.steward_id, PLAN_DATE)
+    assert route is not None and route["run_id"] == "run-8"
+    assert backend.routes.find_route(other.steward_id, PLAN_DATE) is None
 
 
 def test_an_elder_handed_to_a_neighbour_is_left_out_of_the_route_its_re_plans_and_sick_calls(

@@ -132,7 +132,7 @@ class MemoryEngine:
         self.nightly = NightlyPlanning(
             p.communities, p.stewards, p.elders, p.routes, p.overflow, p.holidays, p.plan_jobs
         )
-        days = MemoryDayReads(p.communities, p.routes)
+        days = MemoryDayReads(p.communities, p.stewards, p.routes)
         writes = MemoryDayWrites(p.routes, p.overflow)
         self.planning = CommunityPlanning(
             p.communities, p.stewards, p.elders, p.routes, p.overflow, days, writes

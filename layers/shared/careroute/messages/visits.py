@@ -109,6 +109,9 @@ class PlanJob(DayPlanJob):
     """Plan one community's steward for one date."""
 
     community_id: Id
+    steward_id: Id | None = None
+    """The community's steward when the job was sent: the solver reads it with the community's
+    day in one request (None: the solver finds the community's steward first)."""
     cover: list[CoverItem] = Field(default_factory=list, max_length=50)
     """Elders of absent neighbours this steward visits on the date."""
     handed_out: list[Id] = Field(default_factory=list, max_length=200)

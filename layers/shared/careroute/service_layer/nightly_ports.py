@@ -40,9 +40,11 @@ def plan_job(
     workdays: frozenset[date] = frozenset(),
     keep_cover: bool = False,
     handed_out: list[str] | None = None,
+    steward_id: str | None = None,
 ) -> PlanJob:
     return PlanJob(
         community_id=community_id,
+        steward_id=steward_id,
         plan_date=day,
         run_id=run_id,
         holidays=sorted(holidays),

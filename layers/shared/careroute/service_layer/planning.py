@@ -18,7 +18,7 @@ from typing import Any
 
 from careroute.domain.errors import ConflictError
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ
+from careroute.domain.vocabulary import CHINA_TZ, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
 from careroute.planning.capacity import first_try_share
 from careroute.planning.urgent_route import urgent_stops
@@ -33,7 +33,7 @@ from careroute.service_layer.ports import (
     RouteRepository,
     StewardRepository,
 )
-from careroute.service_layer.ports.plan_reads import DayReading
+from careroute.service_layer.ports.plan_reads import DayReading, DayReads
 from careroute.service_layer.ports.plan_writes import DayWriting
 from careroute.service_layer.ports.visits import DayMark
 from careroute.service_layer.route_cover import (
@@ -87,6 +87,7 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
             cover_items(cover.assigned.get(c, [])),
             workdays,
             handed_out=sorted(handed[c]),
+            steward_id=stewards[c].steward_id if c in stewards else None,
         )
         for c in sorted(communities)
     )
@@ -122,7 +123,10 @@ def replan_for_return(
         return False
     holidays = holidays_near(ports.holidays.holidays(), day)
     workdays = holidays_near(ports.holidays.workdays(), day)
-    job = plan_job(community_id, day, run_id, holidays, [], workdays, keep_cover=True)
+    job = plan_job(
+        community_id, day, run_id, holidays, [], workdays, keep_cover=True,
+        steward_id=steward.steward_id,
+    )  # fmt: skip
     ports.plan_jobs.send([job])
     return True
 
@@ -157,6 +161,18 @@ def _stop_order(document: dict[str, Any] | None) -> tuple[str, ...]:
     return () if document is None else tuple(stop["elder_id"] for stop in document["stops"])
 
 
+def _day_of(job: PlanJob, ports: CommunityPlanning) -> tuple[DayReads, Steward]:
+    """The community's day and its steward: read at once with the steward the job names while
+    it still serves the community; else (a job sent without one, a steward gone or moved since)
+    the community's steward is found first."""
+    if job.steward_id is not None:
+        read = ports.days.day_reads(job.community_id, job.steward_id, job.plan_date)
+        if read.steward is not None and read.steward.community_id == job.community_id:
+            return read, read.steward
+    steward = ports.stewards.steward_of_community(job.community_id)
+    return ports.days.day_reads(job.community_id, steward.steward_id, job.plan_date), steward
+
+
 def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> CommunityPlanned:
     """Plan one community's steward for the job's date and store the route (overwriting).
 
@@ -166,12 +182,11 @@ def plan_community(job: PlanJob, policy: Policy, ports: CommunityPlanning) -> Co
     calls of one morning solved at once), it reads the route again and plans again.
     """
     routes = ports.routes
-    steward = ports.stewards.steward_of_community(job.community_id)
+    read, steward = _day_of(job, ports)
     holidays, workdays = frozenset(job.holidays), frozenset(job.workdays)
     calendar = steward_calendar(steward, policy, holidays, workdays)
     if not (calendar.works_on(job.plan_date) or calendar.on_duty(job.plan_date)):
         return CommunityPlanned(job.community_id, steward.steward_id, 0, 0, day_off=True)
-    read = ports.days.day_reads(job.community_id, steward.steward_id, job.plan_date)
     community, stored = read.community, read.stored
     elders = ports.elders.elders_of_community(job.community_id)
     share = first_try_share(community, steward, elders, job.plan_date, policy, holidays, workdays)
