@@ -266,6 +266,7 @@ def test_two_sick_calls_of_one_morning_add_up_on_the_neighbour_who_covers_both(
         plan_community(job, POLICY, backend.community)
     jobs = [job for job in every if job.community_id == helper.community_id]
     assert len(jobs) == 2 and all(job.keep_cover for job in every)
+    assert all(job.steward_id == helper.steward_id for job in jobs)  # read with its day
     handed = {(item.community_id, item.elder_id) for job in jobs for item in job.cover}
     assert {community for community, _ in handed} == {first.community_id, second.community_id}
     route = backend.routes.find_route(helper.steward_id, PLAN_DATE)

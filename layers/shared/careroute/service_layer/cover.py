@@ -237,7 +237,14 @@ def cover_now(
     hold_cover(ports.routes, stewards, day, cover.assigned)
     jobs = [
         plan_job(
-            community_id, day, run_id, holidays, cover_items(visits), workdays, keep_cover=True
+            community_id,
+            day,
+            run_id,
+            holidays,
+            cover_items(visits),
+            workdays,
+            keep_cover=True,
+            steward_id=stewards[community_id].steward_id,
         )
         for community_id, visits in sorted(cover.assigned.items())
     ]
