@@ -12,7 +12,8 @@ comparison it also plans the same days in one process with no storage at all
 
 It also prints the CPU seconds each process spent while the night was planned (read from
 /proc: the moto server, the solver workers, this process with the planner and the pump), the
-time and CPU (all processes) the planner's fan-out took before the first job was solved, and
+time and CPU (all processes) until the planner's fan-out ended (the solver workers take each
+district's jobs as soon as it sends them, so they work beside it), and
 `--routes-out` writes the stored routes without their timings, sorted, so two commits' plans
 can be compared with `diff` ("same routes"); with `--repeatable` every search ends on its
 solution limit (simulation_parts.py), so two runs on a loaded machine plan the same routes.
@@ -143,7 +144,7 @@ def run_once(args: argparse.Namespace, workers: int, console: Console) -> dict[s
         cpu_before = cpu_seconds_by_process()
         fanned_out: dict[str, float] = {}
 
-        def on_fanned_out(_jobs: int) -> None:  # the tick's fan-out is done: the jobs go
+        def on_fanned_out(_jobs: int) -> None:  # the tick's fan-out is done: its last jobs go
             fanned_out["fan_out_s"] = time.perf_counter() - started
             cpu_then = cpu_spent(cpu_before, cpu_seconds_by_process())
             fanned_out["fan_out_cpu_s"] = cpu_then["cpu_total_s"]

@@ -6,12 +6,14 @@ solver gets SQS batches, the projector gets stream records, the API gets HTTP AP
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 HANDLER_LOG = DATA_DIR / "logs" / "handlers.log"
 PLANNER = "PlannerFunction"
 PLAN_QUEUE = "PlanJobsQueue"
+DRAIN_POLL_S = 0.1
+"""How often the plan queue is looked at again while the fan-out sends jobs."""
 VISITS_TABLE = "VisitsTable"
 
 
@@ -200,39 +204,86 @@ def plan_night(
 
     `jobs_sent`: the tick already fanned out that many jobs (a restarted run): only the
     jobs still in the queue are solved. `on_fanned_out(jobs)` is told once the tick is done.
+    With worker processes (`workers` > 1) the solvers take each job as the fan-out sends it,
+    as Lambda's poller does; with one, the solver runs here, after the fan-out.
     """
     from careroute.adapters.dynamodb import routes as route_store
 
     started = time.perf_counter()
-    if jobs_sent is None:
-        fan_out = pump.fire_schedule(
-            PLANNER,
-            evening_before(plan_date, 21),
-            overrides={"plan_date": plan_date.isoformat(), "district_ids": district_ids},
-        )
-        jobs = int(fan_out["jobs"])
-        if on_fanned_out is not None:
-            on_fanned_out(jobs)
-    else:
-        jobs = jobs_sent
     with _progress(console) as progress:
-        # Resumed: the jobs no longer in the queue were solved before the restart.
-        waiting = sum(pump.stack.queue_depth(PLAN_QUEUE).values()) if jobs_sent else jobs
-        before = max(jobs - waiting, 0)
-        task = progress.add_task(f"planning {plan_date}", total=jobs, completed=before)
-        stats = pump.drain_queue(
-            PLAN_QUEUE,
-            workers=workers,
-            on_batch=lambda done: progress.update(task, completed=before + done),
+        task = progress.add_task(f"planning {plan_date}", total=jobs_sent)
+        solved_before = 0
+        if jobs_sent is None:
+            fanning = _fire_tick(pump, plan_date, district_ids, on_fanned_out, workers)
+        else:  # resumed: the jobs no longer in the queue were solved before the restart
+            fanning = _done(jobs_sent)
+            waiting = sum(pump.stack.queue_depth(PLAN_QUEUE).values())
+            solved_before = max(jobs_sent - waiting, 0)
+        failed = _drain_while(
+            pump, fanning, workers, lambda n: progress.update(task, completed=solved_before + n)
         )
-        progress.update(task, completed=jobs)
+        jobs = fanning.result()
+        progress.update(task, total=jobs, completed=jobs)
     seconds = time.perf_counter() - started
     docs = [
         d
         for d in route_store.routes_on(plan_date)
         if not district_ids or d["district_id"] in district_ids
     ]
-    return PlanRun(plan_date, jobs, seconds, summarise(docs), docs, stats.failed)
+    return PlanRun(plan_date, jobs, seconds, summarise(docs), docs, failed)
+
+
+def _fire_tick(
+    pump: EventPump,
+    plan_date: date,
+    district_ids: list[str] | None,
+    on_fanned_out: Callable[[int], None] | None,
+    workers: int,
+) -> Future[int]:
+    """The nightly tick's fan-out (the jobs it sent): with worker processes, in a thread of
+    its own while the workers start and solve beside it; with one, here and now."""
+
+    def fire() -> int:
+        overrides = {"plan_date": plan_date.isoformat(), "district_ids": district_ids}
+        answer = pump.fire_schedule(PLANNER, evening_before(plan_date, 21), overrides=overrides)
+        jobs = int(answer["jobs"])
+        if on_fanned_out is not None:
+            on_fanned_out(jobs)
+        return jobs
+
+    if workers > 1:
+        pump.start_workers(PLAN_QUEUE, workers)
+        planner = ThreadPoolExecutor(1, thread_name_prefix="planner")
+        fanning = planner.submit(fire)
+        planner.shutdown(wait=False)  # the thread ends with the fan-out
+        return fanning
+    return _done(fire())
+
+
+def _solved_after(before: int, on_solved: Callable[[int], None], solved: int) -> None:
+    on_solved(before + solved)
+
+
+def _done(jobs: int) -> Future[int]:
+    done: Future[int] = Future()
+    done.set_result(jobs)
+    return done
+
+
+def _drain_while(
+    pump: EventPump, fanning: Future[int], workers: int, on_solved: Callable[[int], None]
+) -> int:
+    """Solve the plan jobs until the fan-out is done and its queue drained (Lambda's poller
+    takes each job as it comes); the jobs that failed. `on_solved(n)`: n solved so far."""
+    solved = failed = 0
+    while True:
+        finished = fanning.done()  # read first: the drain after it sees every job it sent
+        progress = functools.partial(_solved_after, solved, on_solved)
+        stats = pump.drain_queue(PLAN_QUEUE, workers=workers, on_batch=progress)
+        solved, failed = solved + stats.succeeded, failed + stats.failed
+        if finished:
+            return failed
+        wait([fanning], timeout=DRAIN_POLL_S)
 
 
 def plan_export(run: PlanRun, path: Path) -> None:

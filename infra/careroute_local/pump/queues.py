@@ -40,6 +40,14 @@ class QueuePoller(FunctionRunner):
             executor.pool.shutdown(wait=True, cancel_futures=True)
         self._pools.clear()
 
+    def start_workers(self, queue_logical_id: str, workers: int) -> None:
+        """Start the worker processes a `workers > 1` drain of the queue uses (importing its
+        consumer takes them seconds): a drain that waits for jobs to come starts with them."""
+        spec, _source = self.stack.template.sqs_consumer(queue_logical_id)
+        executor = self._executor(spec, workers)
+        if isinstance(executor, PoolExecutor):
+            executor.start(workers)
+
     def drain_queue(
         self,
         queue_logical_id: str,

@@ -40,6 +40,10 @@ def _worker_invoke(event: Any) -> Outcome:
         return False, traceback.format_exc()
 
 
+def _worker_ready() -> None:
+    """Nothing: a task that has a worker process started (and its handler imported)."""
+
+
 class InlineExecutor:
     """Runs an invocation in this process; looks like a process pool to drain_queue."""
 
@@ -66,3 +70,9 @@ class PoolExecutor:
 
     def submit(self, event: Any) -> Future[Outcome]:
         return self.pool.submit(_worker_invoke, event)
+
+    def start(self, workers: int) -> None:
+        """Start the worker processes now rather than with the first batches (the pool starts
+        one per task while none is idle), so they import their handler meanwhile."""
+        for _ in range(workers):
+            self.pool.submit(_worker_ready)

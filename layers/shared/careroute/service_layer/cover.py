@@ -28,9 +28,13 @@ from careroute.planning.absence_cover import (
 from careroute.planning.capacity import first_try_share
 from careroute.service_layer.night_plan_date import holidays_near
 from careroute.service_layer.nightly_ports import NightlyPlanning, plan_job
-from careroute.service_layer.overflow_look_back import overloaded_communities, short_of_hours
+from careroute.service_layer.overflow_look_back import (
+    NightMarks,
+    night_marks,
+    overloaded_communities,
+    short_of_hours,
+)
 from careroute.service_layer.ports import ElderRepository, RouteRepository
-from careroute.service_layer.ports.visits import DayMark
 from careroute.service_layer.route_cover import HANDED_OUT, cover_items, hold_cover, route_cover
 from careroute.service_layer.route_plan import day_capacity
 
@@ -88,16 +92,18 @@ def plan_cover(
     holidays: frozenset[date],
     policy: Policy,
     workdays: frozenset[date] = frozenset(),
+    marks: NightMarks | None = None,
 ) -> CoverPlan:
-    """Who covers which visits of absent or overloaded stewards on the plan date."""
+    """Who covers which visits of absent or overloaded stewards on the plan date. `marks`:
+    the night's marks when the caller read them (a fan-out deciding district by district)."""
     needs: dict[str, list[CoverVisit]] = {}
     points: dict[str, GeoPoint] = {}
-    overloaded = overloaded_communities(ports.overflow, plan_date, holidays)
+    marks = marks or night_marks(ports.overflow, plan_date, holidays)
+    overloaded = marks.overloaded
     # A day pinned full the night before may have lost a visit's margin to today's retries:
     # looked at too, and kept from helping only when it has overflow to hand out now.
-    pinned = overloaded_communities(ports.overflow, plan_date, holidays, DayMark.PINNED)
-    looked_at = overloaded | pinned
-    if not looked_at:  # no route of the last days marked anything: the planner's first night
+    looked_at = overloaded | marks.pinned
+    if marks.none:  # no route of the last days marked anything: the planner's first night
         on = (plan_date, holidays, workdays)
         looked_at = short_of_hours(ports.elders, communities, stewards, policy, on)
     for community_id, steward in stewards.items():

@@ -10,6 +10,7 @@ a retry comes on that first night would otherwise wait for the marks of the next
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from careroute.domain.policy import Policy
@@ -41,6 +42,32 @@ def overloaded_communities(
         if day not in holidays:
             left -= 1
     return found
+
+
+@dataclass(frozen=True)
+class NightMarks:
+    """What the routes of the last days marked, read once a night for the whole city: the
+    fan-out decides its cover district by district, and every district looks at the same."""
+
+    overloaded: set[str]
+    """Communities with overflow (`DayMark.OVERFLOW`)."""
+    pinned: set[str]
+    """Communities whose next working day was pinned full (`DayMark.PINNED`)."""
+
+    @property
+    def none(self) -> bool:
+        """No route of the last days marked anything: the planner's first night."""
+        return not (self.overloaded or self.pinned)
+
+
+def night_marks(
+    overflow: OverflowMarks, plan_date: date, holidays: frozenset[date] = frozenset()
+) -> NightMarks:
+    """Both marks of the last few days before the plan date (`overloaded_communities`)."""
+    return NightMarks(
+        overloaded_communities(overflow, plan_date, holidays),
+        overloaded_communities(overflow, plan_date, holidays, DayMark.PINNED),
+    )
 
 
 def short_of_hours(

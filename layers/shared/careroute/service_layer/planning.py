@@ -12,20 +12,23 @@ planner and solver functions, memory in tests and simulations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from careroute.domain.errors import ConflictError
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import CHINA_TZ, Steward
+from careroute.domain.vocabulary import CHINA_TZ, Community, Steward
 from careroute.messages.visits import NightlyTick, PlanJob
+from careroute.planning.absence_cover import CoverPlan
 from careroute.planning.capacity import first_try_share
 from careroute.planning.urgent_route import urgent_stops
 from careroute.service_layer.cover import absent_on, cover_elders, plan_cover
 from careroute.service_layer.elders_read_once import EldersReadOnce
 from careroute.service_layer.night_plan_date import holidays_near, plan_date_of
 from careroute.service_layer.nightly_ports import NightlyPlanning, plan_job
+from careroute.service_layer.overflow_look_back import night_marks
 from careroute.service_layer.ports import (
     CommunityRepository,
     ElderRepository,
@@ -60,7 +63,11 @@ class FanOut:
 
 def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanning) -> FanOut:
     """Send one plan job per community (of the tick's districts) for the plan date, each with
-    the holidays near it and the cover its steward takes over."""
+    the holidays near it and the cover its steward takes over.
+
+    The cover stays inside a district (careroute.planning.absence_cover): each district's jobs
+    go as soon as its cover is decided, so the solvers start on them while the next district's
+    elders are read (on the planner's first night, every community's)."""
     plan_date = plan_date_of(tick)
     wanted = set(tick.district_ids) if tick.district_ids else None
     communities = {
@@ -71,40 +78,49 @@ def fan_out(tick: NightlyTick, run_id: str, policy: Policy, ports: NightlyPlanni
     stewards = {s.community_id: s for s in ports.stewards.all_stewards()}
     holidays = holidays_near(ports.holidays.holidays(), plan_date)
     workdays = holidays_near(ports.holidays.workdays(), plan_date)
-    # The cover's reads of a community's elders (up to three on the first night) share one.
-    reading_once = replace(ports, elders=EldersReadOnce(ports.elders))
-    cover = plan_cover(reading_once, communities, stewards, plan_date, holidays, policy, workdays)
-    handed: dict[str, list[str]] = defaultdict(list)
-    for visits in cover.assigned.values():
-        for visit in visits:
-            handed[visit.community_id].append(visit.elder_id)
-    jobs = (
-        plan_job(
-            c,
-            plan_date,
-            run_id,
-            holidays,
-            cover_items(cover.assigned.get(c, [])),
-            workdays,
-            handed_out=sorted(handed[c]),
-            steward_id=stewards[c].steward_id if c in stewards else None,
+    marks = night_marks(ports.overflow, plan_date, holidays)
+
+    def jobs(district: dict[str, Community], cover: CoverPlan) -> Iterator[PlanJob]:
+        handed: dict[str, list[str]] = defaultdict(list)
+        for visits in cover.assigned.values():
+            for visit in visits:
+                handed[visit.community_id].append(visit.elder_id)
+        for c in sorted(district):
+            yield plan_job(
+                c,
+                plan_date,
+                run_id,
+                holidays,
+                cover_items(cover.assigned.get(c, [])),
+                workdays,
+                handed_out=sorted(handed[c]),
+                steward_id=stewards[c].steward_id if c in stewards else None,
+            )
+
+    sent = covered = uncovered = 0
+    for district in _by_district(communities):
+        # The cover's reads of a community's elders (up to three on the first night) share one.
+        reading_once = replace(ports, elders=EldersReadOnce(ports.elders))
+        cover = plan_cover(
+            reading_once, district, stewards, plan_date, holidays, policy, workdays, marks
         )
-        for c in sorted(communities)
-    )
-    sent = ports.plan_jobs.send(jobs)
+        sent += ports.plan_jobs.send(jobs(district, cover))
+        covered += sum(len(v) for v in cover.assigned.values())
+        uncovered += len(cover.uncovered)
     absent = sum(
         1
         for c, s in stewards.items()
         if c in communities and absent_on(s, plan_date, holidays, workdays)
     )
-    return FanOut(
-        plan_date,
-        run_id,
-        sent,
-        absent=absent,
-        covered=sum(len(v) for v in cover.assigned.values()),
-        uncovered=len(cover.uncovered),
-    )
+    return FanOut(plan_date, run_id, sent, absent=absent, covered=covered, uncovered=uncovered)
+
+
+def _by_district(communities: dict[str, Community]) -> list[dict[str, Community]]:
+    """The communities of each district, the districts in id order."""
+    grouped: dict[str, dict[str, Community]] = defaultdict(dict)
+    for community_id, community in sorted(communities.items()):
+        grouped[community.district_id][community_id] = community
+    return [grouped[district_id] for district_id in sorted(grouped)]
 
 
 def replan_for_return(
