@@ -7,7 +7,15 @@ from itertools import pairwise
 
 from careroute.domain.due import WorkCalendar, month_end
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import Category, Community, Elder, ElderStatus, Steward, Tier
+from careroute.domain.vocabulary import (
+    Category,
+    Community,
+    Elder,
+    ElderStatus,
+    Steward,
+    Tier,
+    TimeWindow,
+)
 from careroute.planning.horizon import DayCapacity, HorizonPlan, pinned_full, plan_horizon
 from careroute.service_layer.route_plan import day_capacity
 from tests.unit.test_due import STEWARD, T1_ELDER, T2_ELDER, T3_ELDER
@@ -210,3 +218,51 @@ def test_a_next_day_full_of_visits_on_their_last_day_with_a_retry_is_pinned() ->
     assert not pinned_full(plan, monday, POLICY)
     roomy = plan_horizon(weekly, WorkCalendar.of(STEWARD), monday, POLICY, ROOMY)
     assert not pinned_full(roomy, DEC_1, POLICY)
+
+
+def test_visits_confined_to_the_afternoon_fill_no_afternoon_beyond_its_minutes(community) -> None:
+    """Six weekly elders seen only after lunch, all due the same day: the latest day before
+    it has minutes for all six but an afternoon for four, so the others go earlier."""
+    home, steward, _ = community
+    afternoon = TimeWindow.parse("13:30", "17:00")
+    elders = [
+        replace(
+            T1_ELDER,
+            elder_id=f"E{i:03d}",
+            community_id=home.community_id,
+            location=home.location,
+            window=afternoon,
+            last_visited_on=DEC_1,
+        )
+        for i in range(6)
+    ]
+    capacity = day_capacity(home, steward, elders, POLICY)
+    plan = plan_horizon(elders, WorkCalendar.of(steward), date(2026, 12, 2), POLICY, capacity)
+    index = capacity.part_of(afternoon)
+    assert index is not None and capacity.parts[index].window == afternoon
+    first_tries = [v for v in plan.visits if v.occurrence == 0]
+    assert len(first_tries) == 6
+    per_day = Counter(v.day for v in first_tries)
+    cost = POLICY.tiers[Tier.T1].service_minutes + capacity.travel_minutes_per_visit
+    assert all(count * cost <= capacity.parts[index].minutes for count in per_day.values())
+    assert len(per_day) >= 2  # the whole shift's minutes alone would put all six on one day
+    assert all(v.day < v.deadline for v in first_tries)  # each keeps a day for a retry
+
+
+def test_a_whole_day_window_is_confined_to_no_part(community) -> None:
+    home, steward, elders = community
+    capacity = day_capacity(home, steward, elders, POLICY)
+    assert [part.window for part in capacity.parts] == [
+        TimeWindow.parse("08:30", "12:00"),
+        TimeWindow.parse("13:30", "17:00"),
+    ]
+    assert capacity.part_of(TimeWindow.parse("08:30", "17:00")) is None
+    assert capacity.part_of(TimeWindow.parse("11:00", "14:00")) is None
+    assert capacity.part_of(TimeWindow.parse("09:00", "11:00")) == 0
+
+
+def test_a_window_reaching_into_the_break_only_is_confined_to_the_part_beside_it(community) -> None:
+    home, steward, elders = community
+    capacity = day_capacity(home, steward, elders, POLICY)
+    assert capacity.part_of(TimeWindow.parse("12:57", "17:00")) == 1
+    assert capacity.part_of(TimeWindow.parse("08:30", "12:30")) == 0

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from careroute.domain.policy import load_policy
 from careroute.domain.retries import RetryPolicy
 from careroute.domain.vocabulary import CHINA_TZ, GeoPoint, TimeWindow
-from careroute.service_layer.route_plan import plan_day, retry_window
+from careroute.planning.retry_window import retry_window
+from careroute.service_layer.route_plan import plan_day
 from careroute.service_layer.route_view import without_personal_data
 from tests.builders import a_community
 from tests.unit.test_due import STEWARD, T1_ELDER, T3_ELDER

@@ -11,7 +11,11 @@ month so the calendar-month rule is spread over the whole month, and gives each 
   `retry_days` working days before the deadline, so a not-home can be tried again in time;
 - cadence visits on the latest day of that window whose work stays at the level (in
   minutes of work, visits capped per day), so the work is level across the days; monthly-only
-  visits on its earliest day with room, so the month's first tries come in its first weeks.
+  visits on its earliest day with room, so the month's first tries come in its first weeks;
+- a visit the elder's window confines to a part of the day (before or after the lunch break)
+  only on a day whose part has room too: a day with minutes left but a full afternoon cannot
+  take one more afternoon-only visit, and the route would leave one out (a retry counts in
+  the part its retry window leaves, planning/retry_window.py).
 
 An elder in hospital whose stay the steward recorded (policy `[stays]`) gets the month's
 visit only, at the hospital, on the first working day with room; their cadence waits.
@@ -27,7 +31,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from careroute.domain.due import (
@@ -38,7 +42,17 @@ from careroute.domain.due import (
     working_deadline,
 )
 from careroute.domain.policy import Policy
-from careroute.domain.vocabulary import Elder, ElderStatus, Tier, china_date
+from careroute.domain.vocabulary import Elder, ElderStatus, Tier, TimeWindow, china_date
+from careroute.planning.retry_window import retry_window
+
+
+@dataclass(frozen=True)
+class DayPart:
+    """A part of the shift, before or after the lunch break, that some elders' windows keep
+    their visits inside, and the minutes of visits it holds."""
+
+    window: TimeWindow
+    minutes: int
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,18 @@ class DayCapacity:
     minutes: int
     travel_minutes_per_visit: float
     """Estimated walking or riding time that comes with each visit."""
+    parts: tuple[DayPart, ...] = ()
+
+    def part_of(self, window: TimeWindow) -> int | None:
+        """The index of the only part a visit in `window` can be made in (a window of 12:57
+        to 17:00 leaves only the afternoon, the break being no time for visits); None when
+        it reaches into more than one (e.g. a whole-day window)."""
+        inside = [
+            index
+            for index, part in enumerate(self.parts)
+            if min(window.end, part.window.end) > max(window.start, part.window.start)
+        ]
+        return inside[0] if len(inside) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -76,12 +102,33 @@ class PlannedVisit:
 class DayLoad:
     visits: int = 0
     minutes: float = 0.0
+    part_minutes: dict[int, float] = field(default_factory=dict)
+    """Minutes of the visits confined to each part of the day (`DayCapacity.parts`)."""
 
-    def has_room(self, cost: float, capacity: DayCapacity, minutes: float | None = None) -> bool:
-        """Room for one more visit of `cost` minutes: under the visit cap, and within
-        `minutes` (the day's capacity unless a lower ceiling is given)."""
+    def has_room(
+        self,
+        cost: float,
+        capacity: DayCapacity,
+        minutes: float | None = None,
+        part: int | None = None,
+    ) -> bool:
+        """Room for one more visit of `cost` minutes: under the visit cap, within `minutes`
+        (the day's capacity unless a lower ceiling is given), and within its `part` of the
+        day if its window confines it to one."""
         ceiling = capacity.minutes if minutes is None else minutes
+        if (
+            part is not None
+            and self.part_minutes.get(part, 0.0) + cost > capacity.parts[part].minutes
+        ):
+            return False
         return self.visits < capacity.visits and self.minutes + cost <= ceiling
+
+    def add(self, cost: float, part: int | None = None) -> None:
+        """Count one more visit of `cost` minutes, in `part` of the day if confined to one."""
+        self.visits += 1
+        self.minutes += cost
+        if part is not None:
+            self.part_minutes[part] = self.part_minutes.get(part, 0.0) + cost
 
 
 @dataclass(frozen=True)
@@ -142,6 +189,7 @@ def _choose(
     cost: float,
     capacity: DayCapacity,
     pick: Callable[[list[date]], date],
+    part: int | None = None,
 ) -> tuple[date, bool]:
     """`pick` of the preferred days with room; else of the allowed days with room (giving up
     the retry margin before giving up the level); else the least-loaded preferred day. The
@@ -149,7 +197,7 @@ def _choose(
     lost its retry margin or has no room at all)."""
 
     def roomy(days: list[date]) -> list[date]:
-        return [day for day in days if loads[day].has_room(cost, capacity)]
+        return [day for day in days if loads[day].has_room(cost, capacity, part=part)]
 
     if found := roomy(preferred):
         return pick(found), True
@@ -175,11 +223,15 @@ def awaits_retry(elder: Elder) -> bool:
 
 
 def first_with_room(
-    allowed: list[date], loads: dict[date, DayLoad], cost: float, capacity: DayCapacity
+    allowed: list[date],
+    loads: dict[date, DayLoad],
+    cost: float,
+    capacity: DayCapacity,
+    part: int | None = None,
 ) -> tuple[date, bool]:
     """The earliest day with room: every day waited is a try lost."""
     for day in allowed:
-        if loads[day].has_room(cost, capacity):
+        if loads[day].has_room(cost, capacity, part=part):
             return day, True
     return allowed[0], False
 
@@ -300,6 +352,7 @@ def _assign(
         tier = Tier(tier_name)
         rules = policy.tiers[tier]
         cost = _cost(tier, policy, capacity)
+        part = capacity.part_of(retry_window(elder) or elder.window)
         # A next occurrence comes after the visit before it, never on or before its day.
         after = elder.last_visited_on if occurrence > 0 else None
         if not (found := known.windows(tier, deadline, after)):
@@ -308,20 +361,19 @@ def _assign(
         if not preferred or (occurrence == 0 and (awaits_retry(elder) or elder.staying_at)):
             # A retry, a visit past its retry margin, or one in hospital (the elder may be
             # home again any day): every day waited is a try lost.
-            day, fitted = first_with_room(allowed, loads, cost, capacity)
+            day, fitted = first_with_room(allowed, loads, cost, capacity, part)
         else:
             if rules.cadence_days is None and occurrence == 0:
                 # The month's first try on the earliest day with room: the first tries come in
                 # the month's first weeks and leave its end for retries. Without room in its
                 # window it is overflow (the night after, neighbours take a share).
-                day, fitted = _choose(preferred, allowed, loads, cost, capacity, _first)
+                day, fitted = _choose(preferred, allowed, loads, cost, capacity, _first, part)
             else:
-                chosen = _at_level(preferred[::-1], loads, cost, capacity, level)
+                chosen = _at_level(preferred[::-1], loads, cost, capacity, level, part)
                 day, fitted = chosen or _choose(
-                    preferred, allowed, loads, cost, capacity, least_loaded
+                    preferred, allowed, loads, cost, capacity, least_loaded, part
                 )
-        loads[day].visits += 1
-        loads[day].minutes += cost
+        loads[day].add(cost, part)
         days_after = len(allowed) - bisect_right(allowed, day)  # `allowed` is in order
         planned.append(
             PlannedVisit(
@@ -358,13 +410,14 @@ def _at_level(
     cost: float,
     capacity: DayCapacity,
     level: float | None,
+    part: int | None = None,
 ) -> tuple[date, bool] | None:
     """The first day in `ordered` whose load stays within the level (and the capacity)."""
     if level is None:
         return None
     ceiling = min(level + cost / 2, capacity.minutes)
     for day in ordered:
-        if loads[day].has_room(cost, capacity, ceiling):
+        if loads[day].has_room(cost, capacity, ceiling, part):
             return day, True
     return None
 

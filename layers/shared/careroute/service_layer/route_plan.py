@@ -21,7 +21,6 @@ from careroute.domain.due import (
 from careroute.domain.policy import Policy
 from careroute.domain.visit_records import stay_to_dict
 from careroute.domain.vocabulary import (
-    CHINA_TZ,
     TIER_WEIGHT,
     Community,
     Elder,
@@ -33,12 +32,14 @@ from careroute.domain.vocabulary import (
 )
 from careroute.planning.horizon import (
     DayCapacity,
+    DayPart,
     HorizonPlan,
     PlannedVisit,
     at_last_chance,
     pinned_full,
     plan_horizon,
 )
+from careroute.planning.retry_window import retry_window
 from careroute.planning.route_contacts import stop_contacts
 from careroute.planning.route_document import route_head
 from careroute.planning.stop_elder import ELDER_FACTS, stop_elder_facts
@@ -56,8 +57,6 @@ CAPACITY_HEADROOM = 0.9
 """The horizon fills a day to this share of the shift: windows and walks rarely pack tighter."""
 RETRY_URGENCY = 6
 """A retry weighs as if its deadline were this many working days nearer: it waited already."""
-RETRY_GAP_SECONDS = 3600
-"""A retry after a failed attempt keeps at least this far from the failed time of day."""
 AHEAD_DAYS = 3
 """The next working days' first tries that would leave no day for a retry, and monthly-only
 first tries, are offered to the router too, as fillers: the day's own visits come first, and
@@ -124,33 +123,26 @@ def day_capacity(
     first_try_share: float = 1.0,
 ) -> DayCapacity:
     """A day's room for the horizon's visits: shift minus break (the share of it the horizon
-    may plan), and the walk that comes with each visit."""
+    may plan), the same for the parts before and after the break, and the walk that comes
+    with each visit."""
     travel = HaversineTravel(policy.speed_kmh[steward.mode], policy.circuity)
     shift = steward.shift.seconds - (steward.lunch_break.seconds if steward.lunch_break else 0)
     walks = [travel.seconds(community.location, e.location) for e in elders] or [0]
+    share = CAPACITY_HEADROOM * first_try_share
     return DayCapacity(
         visits=steward.max_visits_per_day,
-        minutes=int(shift / 60 * CAPACITY_HEADROOM * first_try_share),
+        minutes=int(shift / 60 * share),
         travel_minutes_per_visit=sum(walks) / len(walks) / 60,
+        parts=tuple(DayPart(part, int(part.seconds / 60 * share)) for part in _day_parts(steward)),
     )
 
 
-def retry_window(elder: Elder) -> TimeWindow | None:
-    """After a failed attempt, the larger part of the elder's window away from its time."""
-    failed = elder.last_attempt_at
-    if failed is None:
-        return None
-    local = failed.astimezone(CHINA_TZ)
-    if elder.last_visited_on is not None and local.date() <= elder.last_visited_on:
-        return None
-    at = local.hour * 3600 + local.minute * 60
-    window = elder.window
-    parts = [
-        (window.start, min(window.end, at - RETRY_GAP_SECONDS)),
-        (max(window.start, at + RETRY_GAP_SECONDS), window.end),
-    ]
-    start, end = max(parts, key=lambda p: p[1] - p[0])
-    return TimeWindow(start, end) if end - start >= RETRY_GAP_SECONDS else window
+def _day_parts(steward: Steward) -> list[TimeWindow]:
+    """The shift before and after the lunch break (none without a break inside the shift)."""
+    shift, lunch = steward.shift, steward.lunch_break
+    if lunch is None or not shift.start < lunch.start <= lunch.end < shift.end:
+        return []
+    return [TimeWindow(shift.start, lunch.start), TimeWindow(lunch.end, shift.end)]
 
 
 def _candidate(
