@@ -22,6 +22,7 @@ from careroute.entrypoints.http_api import (
     PathDay,
     PathId,
     area_api,
+    check_idempotency_key,
     created_responses,
     http_handler,
     stored_once,
@@ -33,7 +34,6 @@ from careroute.messages.assessments import (
 )
 from careroute.service_layer.assessment_requests import open_request, summary
 from careroute.service_layer.assessments import assessor_route, record_result
-from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
 ports = assessing()

@@ -25,6 +25,7 @@ from careroute.entrypoints.http_api import (
     PathId,
     ScopeQuery,
     area_api,
+    check_idempotency_key,
     created_responses,
     http_handler,
     stored_once,
@@ -39,7 +40,6 @@ from careroute.service_layer.day_care import (
     centre_places,
     day_care_figures,
 )
-from careroute.service_layer.visits import check_idempotency_key
 
 setup = handler_setup.with_policy()
 ports = DayCareKeeping(

@@ -23,6 +23,7 @@ from careroute.entrypoints.http_api import (
     PathDay,
     PathId,
     area_api,
+    check_idempotency_key,
     created_responses,
     http_handler,
     stored_once,
@@ -31,7 +32,6 @@ from careroute.messages.inspections import InspectionProgress, InspectionResultB
 from careroute.messages.institutions import InstitutionReport
 from careroute.service_layer.inspections import inspector_route, progress, record_result
 from careroute.service_layer.institutions import institutions
-from careroute.service_layer.visits import check_idempotency_key
 
 setup = with_policy()
 ports = inspecting()

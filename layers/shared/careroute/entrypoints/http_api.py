@@ -36,6 +36,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import AfterValidator, BaseModel
 
 from careroute.domain.access import Caller
+from careroute.domain.errors import ValidationError
 from careroute.entrypoints.handler_setup import Entry
 from careroute.entrypoints.http_errors import register_error_handlers
 from careroute.messages.errors import error_responses
@@ -92,6 +93,20 @@ IdempotencyHeader = Annotated[
     ),
 ]
 """The client's key for a write stored once (checked by `check_idempotency_key`)."""
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+
+
+def check_idempotency_key(key: str | None) -> str:
+    """The Idempotency-Key header as given, or a 422 that says what a key must look like."""
+    if key is None or not key.strip():
+        raise ValidationError("the Idempotency-Key header is required (e.g. a UUID per visit)")
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(
+            "Idempotency-Key must be 8-128 characters of letters, digits and _ . : -"
+        )
+    return key
+
+
 REPLAYED = "Idempotent-Replayed"
 """The header that marks the answer to a replayed write."""
 

@@ -14,7 +14,6 @@ reference that fails changes nothing: the outcome is recorded as without one."""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -36,7 +35,6 @@ from careroute.service_layer.route_elders import keep_route, route_elders, route
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_LATENESS = timedelta(days=62)
 """Outcomes queued offline may arrive late, but not from before last month."""
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 ELDER_READS = 3
 """Reads of the elder (each followed by a write) a visit may take: the first from the route
 or a cache, then consistent ones while the elder changes between the read and the write."""
@@ -49,16 +47,6 @@ def visit_id_for(steward_id: str, idempotency_key: str) -> str:
 
 def request_fingerprint(request: VisitRequest) -> str:
     return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
-
-
-def check_idempotency_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise ValidationError("the Idempotency-Key header is required (e.g. a UUID per visit)")
-    if not IDEMPOTENCY_KEY.match(key):
-        raise ValidationError(
-            "Idempotency-Key must be 8-128 characters of letters, digits and _ . : -"
-        )
-    return key
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from careroute.entrypoints.http_api import (
     PathId,
     Routes,
     ScopeQuery,
+    check_idempotency_key,
     created_responses,
     stored_once,
 )
@@ -41,7 +42,6 @@ from careroute.service_layer.beds import (
     step_bed,
     worker_bed_route,
 )
-from careroute.service_layer.visits import check_idempotency_key
 
 
 def add_routes(

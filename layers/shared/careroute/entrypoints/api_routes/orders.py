@@ -26,6 +26,7 @@ from careroute.entrypoints.http_api import (
     PathDay,
     PathId,
     Routes,
+    check_idempotency_key,
     created_responses,
     stored_once,
 )
@@ -40,7 +41,6 @@ from careroute.service_layer.orders import (
     readable_order,
     worker_day,
 )
-from careroute.service_layer.visits import check_idempotency_key
 
 
 def add_routes(

@@ -28,6 +28,7 @@ from careroute.entrypoints.http_api import (
     PathDay,
     PathId,
     Routes,
+    check_idempotency_key,
     created_responses,
     json_response,
     stored_once,
@@ -43,7 +44,7 @@ from careroute.messages.api import (
     Visit,
 )
 from careroute.service_layer.route_view import steward_route
-from careroute.service_layer.visits import check_idempotency_key, record_visit
+from careroute.service_layer.visits import record_visit
 
 BATCH_ORDER = (
     "Items are applied oldest visit first; results come back in request order. Each item is "
