@@ -3,7 +3,7 @@ weekend plans nobody), who reads a route, and a result that grades the elder onc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
@@ -11,7 +11,14 @@ from careroute_synthetic.assessments import generate_assessments
 
 from careroute.adapters import memory
 from careroute.domain.access import Caller, Role
-from careroute.domain.assessments import QUALIFIED, AssessmentRequest, Assessor, RequestStatus
+from careroute.domain.assessments import (
+    QUALIFIED,
+    AssessmentRequest,
+    AssessmentRules,
+    Assessor,
+    RequestStatus,
+    candidates,
+)
 from careroute.domain.eligibility import CareLevel
 from careroute.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from careroute.domain.policy import load_policy
@@ -87,6 +94,28 @@ def test_a_working_day_routes_the_requests_and_a_weekend_plans_nobody(
     assert len(stops) == planned["planned"]
     [weekend] = plan_day(SATURDAY, POLICY, NOW, s.planning)
     assert weekend["status"] == "no_assessor_at_work" and weekend["planned"] == 0
+
+
+def test_a_backlog_beyond_the_days_reach_waits_and_its_mandatory_requests_count_unserved(
+    one_street: Registry,
+) -> None:
+    """Given 60 requests past their deadline and two qualified assessors (6 a day each),
+    when Tuesday is planned, then 48 (four times the day's room) are routed and the rest
+    wait; every past-due request not planned counts as mandatory unassigned."""
+    s = stores(one_street)
+    late = TUESDAY - timedelta(days=1)
+    overdue = [
+        replace(s.requests[n % len(s.requests)], request_id=f"late-{n:03d}", deadline=late)
+        for n in range(60)
+    ]
+    s.assessing.requests.save_requests(overdue)
+    [planned] = plan_day(TUESDAY, POLICY, NOW, s.planning)
+    assert planned["candidates"] == 48
+    due = candidates(s.assessing.requests.requests_of(s.district), TUESDAY,
+                     TUESDAY + timedelta(days=1), AssessmentRules())  # fmt: skip
+    assert len(due) >= 60 and planned["waiting"] == len(due) - 48
+    assert 0 < planned["planned"] <= 12
+    assert planned["unassigned_mandatory"] == 60 - planned["planned"]
 
 
 def test_a_route_is_read_in_its_district_only(one_street: Registry) -> None:

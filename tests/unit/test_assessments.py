@@ -19,6 +19,7 @@ from careroute.domain.assessments import (
     candidates,
     categories_after,
     request_id,
+    within_reach,
 )
 from careroute.domain.eligibility import Benefits, CareLevel
 from careroute.domain.vocabulary import Category, Elder, GeoPoint, TimeWindow
@@ -71,6 +72,38 @@ def test_only_qualified_assessors_get_requests_and_mandatory_ones_are_all_routed
     by_assessor = {d["assessor_id"]: [s["request_id"] for s in d["stops"]] for d in docs}
     assert by_assessor["A1"] == [] and sorted(by_assessor["A2"]) == ["R1", "R2", "R3", "R4"]
     assert all(s["mandatory"] and "name" not in s for s in docs[1]["stops"])
+
+
+def test_an_assessor_day_holds_at_most_six_assessments_of_an_hour() -> None:
+    """Given the home hours 09:00-16:30 less lunch 12:00-13:00 (6.5 hours), when an hour's
+    assessments are counted, then six fit; an afternoon shift, 13:00-17:00, holds three."""
+    assessor = Assessor("A1", "D01", OFFICE, frozenset({QUALIFIED}))
+    assert assessor.most_assessments(RULES) == 6
+    afternoon = replace(assessor, shift=TimeWindow.parse("13:00", "17:00"))
+    assert afternoon.most_assessments(RULES) == 3
+
+
+def test_a_backlog_beyond_the_day_routes_four_days_of_it_those_still_on_time_first() -> None:
+    """Given 30 mandatory requests (4 due today, 26 past due) and 60 optional ones, one
+    qualified assessor (6 a day) and one unqualified, when the day's reach is taken, then 24
+    are routed: the 4 due today, then the 20 oldest past due; with only 4 mandatory ones
+    past due, those and the 20 optional ones due first; the others wait."""
+    mandatory = [request(n, DAY - timedelta(days=n % 7)) for n in range(1, 31)]
+    optional = [request(n, NEXT + timedelta(days=n % 5)) for n in range(31, 91)]
+    assessors = [Assessor("A1", "D01", OFFICE, frozenset({QUALIFIED})),
+                 Assessor("A2", "D01", OFFICE, frozenset())]  # fmt: skip
+    chosen = candidates(mandatory + optional, DAY, NEXT, RULES)
+    kept = within_reach(chosen, DAY, assessors, RULES)
+    assert len(chosen) == 90 and len(kept) == 24 and all(c.penalty is None for c in kept)
+    assert [c.request.deadline for c in kept[:4]] == [DAY] * 4
+    left = [c for c in chosen if c not in kept]
+    assert max(c.request.deadline for c in kept[4:]) <= min(c.request.deadline for c in left)
+    few = candidates(mandatory[:4] + optional, DAY, NEXT, RULES)
+    kept = within_reach(few, DAY, assessors, RULES)
+    assert kept == few[:24] and [c.penalty is None for c in kept[:5]] == [True] * 4 + [False]
+    assert [c.request.request_id for c in kept[:4]] == ["R4", "R3", "R2", "R1"]
+    assert max(c.request.deadline for c in kept) <= min(c.request.deadline for c in few[24:])
+    assert within_reach(chosen, DAY, assessors[1:], RULES) == []
 
 
 @pytest.mark.parametrize(

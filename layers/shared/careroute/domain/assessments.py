@@ -52,6 +52,12 @@ class AssessmentRules:
     base_penalty: int = setting(3_600, low=0)
     speed_kmh: float = setting(20.0, above=0)
     """Assessors drive or ride (x the policy's circuity)."""
+    reach: int = setting(4, low=1)
+    """A day routes at most `reach` times the assessments its qualified assessors can make
+    (`within_reach`); the others wait. The router's search grows with its stops, and a
+    district's backlog (200 open requests, 120 of them mandatory, for 10 assessments a day)
+    only slowed it: with four times the day's room it plans as many, more of them on time
+    (docs/simulation.md, "The programmes' process's CPU")."""
 
     def __post_init__(self) -> None:
         check_ranges(self)
@@ -70,6 +76,16 @@ class Assessor:
 
     def works_on(self, day: date) -> bool:
         return day.weekday() not in self.days_off
+
+    def most_assessments(self, rules: AssessmentRules) -> int:
+        """The assessments a day of this assessor can hold at most: the home hours within the
+        shift, less lunch, over the time of one (no travel, so never below the real number)."""
+        hours = self.shift.intersect(HOME_HOURS)
+        if hours is None:
+            return 0
+        lunch = self.lunch_break.intersect(hours) if self.lunch_break else None
+        free = hours.seconds - (lunch.seconds if lunch else 0)
+        return free // (rules.service_minutes * 60)
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,23 @@ def candidates(
             chosen.append(Candidate(r, rules.base_penalty * (rules.lookahead_days + 1 - days_left)))
     chosen.sort(key=lambda c: (c.penalty is not None, c.request.deadline, c.request.request_id))
     return chosen
+
+
+def within_reach(
+    chosen: list[Candidate], on: date, at_work: Iterable[Assessor], rules: AssessmentRules
+) -> list[Candidate]:
+    """The candidates a day routes: `rules.reach` times the assessments its qualified
+    assessors at work can make, mandatory first; of those, the ones still on time if done
+    `on` (by deadline), then the ones past it (the oldest first): a request already late is
+    late whichever day it is done, one due today not yet. A mandatory request left out waits
+    as one the plan could not serve."""
+    room = sum(a.most_assessments(rules) for a in at_work if QUALIFIED in a.skills)
+    ranked = sorted(
+        chosen,
+        key=lambda c: (c.penalty is not None, c.request.deadline < on, c.request.deadline,
+                       c.request.request_id),
+    )  # fmt: skip
+    return ranked[: rules.reach * room]
 
 
 def categories_after(categories: frozenset[Category], level: CareLevel) -> frozenset[Category]:
