@@ -27,7 +27,7 @@ from careroute.entrypoints.http_api import (
 from careroute.entrypoints.notification_setup import notices
 from careroute.messages.benefits import BenefitSummary, ClaimStepBody, ClaimView
 from careroute.messages.visits import ID_PATTERN
-from careroute.service_layer.benefits import list_claims, summary, take_claim_step
+from careroute.service_layer.benefits import list_claims, summary, take_claim_step, view
 
 setup = with_policy()
 ports = replace(benefit_approving(), notices=notices())
@@ -45,7 +45,7 @@ def post_step(claim_id: ClaimId, body: Annotated[ClaimStepBody, Body()]) -> Clai
     """Record a step of a benefit claim: apply, approve, refuse or pay (who may take which is the
     policy's roles); the claim after it"""
     rules = setup.policy().benefit_approval
-    return take_claim_step(caller(), claim_id, body, clock.now(), rules, ports)
+    return view(take_claim_step(caller(), claim_id, body, clock.now(), rules, ports), rules)
 
 
 @route("GET", "/benefits/claims", errors=INPUT_ERRORS)

@@ -35,7 +35,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from careroute_synthetic.facilities import generate_facilities
-from careroute_synthetic.meals import MEAL_SEED, generate_canteens, order_share
+from careroute_synthetic.meals import (
+    AGE_80_ADDED,
+    BASE_ORDER_SHARE,
+    MEAL_SEED,
+    ORDER_SHARE_ADDED,
+    generate_canteens,
+    order_share,
+)
 
 from careroute.adapters.memory_circle import MemoryFacilities
 from careroute.adapters.memory_day_care import MemoryDayCare
@@ -95,6 +102,10 @@ DAY_CARE_SHARE = 0.02
 RESPITE_SHARE = 0.1
 """Of those bookings, the share that are respite stays."""
 CANCEL_SHARE = 0.05
+MOST_ORDER_SHARE = BASE_ORDER_SHARE + sum(ORDER_SHARE_ADDED.values()) + AGE_80_ADDED
+"""No elder's `order_share` is above this (the same sum over every addition): a draw at or
+above it books no lunch, whoever the elder (~70 % of the diners' draws), so the elder's own
+share is not worked out for it."""
 
 Visited = tuple[Elder, str, datetime]
 """A visit of the day at which the steward met the elder: the elder, the visit id, when."""
@@ -266,9 +277,10 @@ class ProgrammeDays:
         return met
 
     def _lunches(self, day: date) -> None:
-        rules = self.policy.meals
+        rules, on = self.policy.meals, day.isoformat()
         for elder in self.diners:
-            if _chance(self.seed, "lunch", elder.elder_id, day) >= order_share(elder, day):
+            drawn = _drawn(f"{self.seed}/lunch/{elder.elder_id}/{on}")
+            if drawn >= MOST_ORDER_SHARE or drawn >= order_share(elder, day):
                 continue
             delivered = _chance(self.seed, "lunch-mode", elder.elder_id, day) < DELIVERY_SHARE
             mode = MealMode.DELIVERY if delivered else MealMode.DINE_IN
@@ -289,8 +301,9 @@ class ProgrammeDays:
                          _at(day, 9), self.care)  # fmt: skip
             self.counts["day_care_cancelled"] += 1
         self.to_cancel = []
+        on = day.isoformat()
         for elder in self.frail:
-            if _chance(self.seed, "day-care", elder.elder_id, day) >= DAY_CARE_SHARE:
+            if _drawn(f"{self.seed}/day-care/{elder.elder_id}/{on}") >= DAY_CARE_SHARE:
                 continue
             rng = random.Random(f"{self.seed}/day-care/{elder.elder_id}/{day}")
             respite = rng.random() < RESPITE_SHARE
@@ -374,8 +387,13 @@ def _chance(seed: int, *what: object) -> float:
     """One uniform draw in [0, 1) for one decision, from a hash of what it is for: the same
     decision always draws the same, like a generator seeded with it, at a tenth of the cost
     (seeding `random.Random` with a string takes ~5 us, for every diner every day)."""
-    key = "/".join(str(part) for part in (seed, *what)).encode()
-    digest = hashlib.blake2b(key, digest_size=8).digest()
+    return _drawn("/".join(str(part) for part in (seed, *what)))
+
+
+def _drawn(key: str) -> float:
+    """`_chance` of the parts `key` joins with "/" (the loops over every diner or frail elder
+    each day build the key at once: a third of the cost of joining the parts)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     return (int.from_bytes(digest, "big") >> 11) / 2**53
 
 

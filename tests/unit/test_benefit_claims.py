@@ -14,14 +14,26 @@ from careroute.adapters import memory, memory_visits
 from careroute.adapters.memory_benefits import MemoryBenefitClaims
 from careroute.adapters.memory_notifications import MemoryNotificationLog, MemoryOutbox
 from careroute.domain.access import Caller, Role
-from careroute.domain.benefits import BenefitClaim, ClaimStatus, claim_id, parse_approval
+from careroute.domain.benefits import (
+    ApprovalRules,
+    BenefitClaim,
+    ClaimStatus,
+    claim_id,
+    parse_approval,
+)
 from careroute.domain.eligibility import benefit_ticket_id, parse_benefits
 from careroute.domain.errors import ConflictError, ForbiddenError, StorageError, ValidationError
 from careroute.domain.policy import load_policy
 from careroute.domain.tickets import Ticket, TicketStatus
 from careroute.domain.vocabulary import Category
-from careroute.messages.benefits import ClaimStepBody
-from careroute.service_layer.benefits import BenefitApproving, list_claims, summary, take_claim_step
+from careroute.messages.benefits import ClaimStepBody, ClaimView
+from careroute.service_layer.benefits import (
+    BenefitApproving,
+    list_claims,
+    summary,
+    take_claim_step,
+    view,
+)
 from careroute.service_layer.eligibility import BenefitScan, scan
 from careroute.service_layer.notifications import Notices
 from careroute_local.claim_sim import memory_claiming
@@ -63,6 +75,18 @@ def step(kind: str, **fields: str) -> ClaimStepBody:
     return ClaimStepBody.model_validate({"step": kind} | fields)
 
 
+def viewed(
+    who: Caller,
+    cid: str,
+    body: ClaimStepBody,
+    now: datetime,
+    rules: ApprovalRules,
+    ports: BenefitApproving,
+) -> ClaimView:
+    """The step taken, and the claim after it as the API shows it."""
+    return view(take_claim_step(who, cid, body, now, rules, ports), rules)
+
+
 def test_the_scan_opens_one_claim_per_elder_and_rule_and_a_repeat_opens_none() -> None:
     w = world()
     first = scan(DAY, SCAN_AT, POLICY.benefits, POLICY.tickets, w.scan)
@@ -82,28 +106,22 @@ def test_applied_on_the_visit_approved_the_same_day_and_paid_once_a_month() -> N
     w = world()
     scan(DAY, SCAN_AT, POLICY.benefits, POLICY.tickets, w.scan)
     cid = claim_id("E1", "high_age_80")
-    applied = take_claim_step(
+    applied = viewed(
         STEWARD_CALLER, cid, step("apply", visit_id="v-1"), MORNING, RULES, w.approving
     )
     assert (applied.status, applied.visit_id) == (ClaimStatus.APPLIED, "v-1")
     assert applied.decision_due_at == datetime.fromisoformat("2026-03-16T23:59:59+08:00")
     afternoon = MORNING + timedelta(hours=5)
-    approved = take_claim_step(STREET, cid, step("approve"), afternoon, RULES, w.approving)
+    approved = viewed(STREET, cid, step("approve"), afternoon, RULES, w.approving)
     assert (approved.status, approved.decided_on_time) == (ClaimStatus.APPROVED, True)
     ticket = w.approving.tickets.get_ticket(benefit_ticket_id("E1", "high_age_80"))
     assert ticket.status is TicketStatus.CLOSED and "approved" in ticket.result
-    paid = take_claim_step(
-        DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving
-    )
+    paid = viewed(DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving)
     assert (paid.status, paid.paid_months) == (ClaimStatus.PAID, ["2026-03"])
-    retried = take_claim_step(
-        DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving
-    )
+    retried = viewed(DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving)
     assert retried == paid  # the office's retry: nothing written
     assert w.approving.claims.get_claim(cid).paid_months == ("2026-03",)
-    april = take_claim_step(
-        DISTRICT, cid, step("pay", month="2026-04"), afternoon, RULES, w.approving
-    )
+    april = viewed(DISTRICT, cid, step("pay", month="2026-04"), afternoon, RULES, w.approving)
     assert april.paid_months == ["2026-03", "2026-04"]
     with pytest.raises(ValidationError, match="paid already"):
         take_claim_step(DISTRICT, cid, step("pay", month="2026-03"), afternoon, RULES, w.approving)
@@ -157,7 +175,7 @@ def test_a_decision_after_the_day_applied_is_late_and_a_waiting_application_show
     assert (
         summary(ADMIN, "city", "2026-03", next_morning, RULES, w.approving).total.waiting_late == 1
     )
-    late = take_claim_step(STREET, cid, step("approve"), next_morning, RULES, w.approving)
+    late = viewed(STREET, cid, step("approve"), next_morning, RULES, w.approving)
     assert late.decided_on_time is False
     two_days = parse_approval({"approval_days": 2}, "benefit_approval")
     assert w.approving.claims.get_claim(cid).decided_on_time(two_days) is True

@@ -9,20 +9,22 @@ memory engine says it runs none."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
 from careroute_synthetic.city import generate_city
+from careroute_synthetic.meals import order_share
 from rich.console import Console
 
 from careroute.domain.beds import BedStatus
 from careroute.domain.policy import load_policy
-from careroute.domain.vocabulary import ElderStatus, Registry
+from careroute.domain.vocabulary import Category, ElderStatus, Registry
 from careroute.service_layer.inspections import record_result
-from careroute_local.programme_sim import ProgrammeDays
+from careroute_local.programme_sim import MOST_ORDER_SHARE, ProgrammeDays
 from careroute_local.rating_sim import InstitutionRatings
 from careroute_local.sim_city import SimMonth
 from careroute_local.simulation import SimulationConfig, check_directory, run_simulation
@@ -201,3 +203,21 @@ def test_ratings_follow_the_months_inspections_where_they_run(one_street: Regist
 
     not_run = InstitutionRatings(month, inspected=False)
     assert not_run.figures("2026-12", first)["simulated"] is False
+
+
+@pytest.mark.parametrize("age", [70, 79, 80, 95])
+def test_no_elders_lunch_share_is_above_the_bound_the_days_skip_by(age: int) -> None:
+    """Given every set of categories and an age either side of 80, when an elder's share of
+    ordering lunch is worked out, then it is never above MOST_ORDER_SHARE (a draw at or above
+    the bound skips the elder without it), and the bound is reached by someone."""
+    elder = generate_city(3, as_of=date(2026, 12, 1), districts=["Heping"], scale=0.02).elders[0]
+    day = date(2026, 12, 1)
+    born = date(day.year - age, 6, 1)
+    shares = [
+        order_share(replace(elder, categories=frozenset(chosen), birth_date=born), day)
+        for n in range(len(Category) + 1)
+        for chosen in combinations(Category, n)
+    ]
+    assert len(shares) == 2 ** len(Category) and max(shares) <= MOST_ORDER_SHARE
+    if age >= 80:
+        assert max(shares) == MOST_ORDER_SHARE

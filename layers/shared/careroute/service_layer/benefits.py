@@ -100,10 +100,11 @@ def take_claim_step(
     now: datetime,
     rules: ApprovalRules,
     ports: BenefitApproving,
-) -> ClaimView:
+) -> BenefitClaim:
     """Record one step of a claim at `now`; the claim after it. The same step as the claim's
     last (the same month, for a payment) is a retry: answered with the claim as it is,
-    nothing written, and a decision's notice ticket closed if a crash left it open."""
+    nothing written, and a decision's notice ticket closed if a crash left it open. The API
+    shows the claim as `view` makes it (the month simulation reads no view of its steps)."""
     claim = ports.claims.get_claim(claim_id)
     if not _may_take(who, body.step, claim, ports):
         raise ForbiddenError(f"a {who.role.value} cannot {body.step} claim {claim_id}")
@@ -111,7 +112,7 @@ def take_claim_step(
     if last is not None and last.kind is body.step and last.month == (body.month or ""):
         if last.kind in (StepKind.APPROVE, StepKind.REFUSE):
             _close_notice(claim, last, ports)
-        return view(claim, rules)
+        return claim
     step = ClaimStep(body.step, now, f"{who.role.value}:{who.subject}", body.note, body.month or "")
     try:
         after = take_step(claim, step, rules, body.subsistence, body.visit_id or "")
@@ -121,10 +122,11 @@ def take_claim_step(
         raise ConflictError(f"claim {claim_id} changed meanwhile; read it again")
     if body.step in (StepKind.APPROVE, StepKind.REFUSE):
         _close_notice(after, step, ports)
-    decide_by = after.decision_due_at(rules)
-    if body.step is StepKind.APPLY and ports.notices is not None and decide_by is not None:
-        notify(application_notice(after, decide_by), now, ports.notices)
-    return view(after, rules)
+    if body.step is StepKind.APPLY and ports.notices is not None:
+        decide_by = after.decision_due_at(rules)
+        if decide_by is not None:
+            notify(application_notice(after, decide_by), now, ports.notices)
+    return after
 
 
 def _districts(who: Caller, where: Scope, ports: BenefitApproving) -> list[str]:

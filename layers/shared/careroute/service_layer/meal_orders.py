@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from careroute.domain.access import Caller
@@ -94,7 +95,7 @@ def _window(request: LunchRequest) -> TimeWindow | None:
     if request.window_start is None or request.window_end is None:
         raise ValidationError("window_start/window_end: a delivery needs a hand-over window")
     try:
-        window = TimeWindow(parse_clock(request.window_start), parse_clock(request.window_end))
+        window = _parsed_window(request.window_start, request.window_end)
     except ValueError as exc:
         raise ValidationError(f"window_start/window_end: {exc}") from exc
     first, last = DELIVERY_RULES.departures[0], DELIVERY_RULES.return_by
@@ -105,6 +106,12 @@ def _window(request: LunchRequest) -> TimeWindow | None:
             f"and last at least {SHORTEST_WINDOW // 60} minutes"
         )
     return window
+
+
+@lru_cache(maxsize=64)
+def _parsed_window(start: str, end: str) -> TimeWindow:
+    """A hand-over window from its text, parsed once: a few windows serve every booking."""
+    return TimeWindow(parse_clock(start), parse_clock(end))
 
 
 def canteen_of(community_id: str, canteens: CanteenRepository) -> Canteen:
