@@ -63,8 +63,14 @@ def rule_deadline(elder: Elder, tier: Tier, on: date, policy: Policy) -> date:
 
 def next_birthday(elder: Elder, after: date) -> date:
     """The elder's first birthday after `after` (29 February counts on 1 March)."""
+    return _next_birthday(elder.birth_date.month, elder.birth_date.day, after)
+
+
+@lru_cache(maxsize=1 << 16)
+def _next_birthday(month: int, day: int, after: date) -> date:
+    """Remembered: a night's horizons ask it for every elder and visit, and the elders share
+    a few hundred birthdays and the nights a few dozen days."""
     for year in (after.year, after.year + 1):
-        month, day = elder.birth_date.month, elder.birth_date.day
         birthday = date(year, month, day) if monthrange(year, month)[1] >= day else date(year, 3, 1)
         if birthday > after:
             return birthday

@@ -338,6 +338,7 @@ def _assign(
     def least_loaded(choices: list[date]) -> date:
         return _least_loaded(choices, loads)
 
+    part_of: dict[TimeWindow, int | None] = {}
     # Earliest deadline first, then the longest wait: the tightest visits choose first.
     queue: list[_Queued] = []
 
@@ -352,7 +353,10 @@ def _assign(
         tier = Tier(tier_name)
         rules = policy.tiers[tier]
         cost = _cost(tier, policy, capacity)
-        part = capacity.part_of(retry_window(elder) or elder.window)
+        window = retry_window(elder) or elder.window
+        if window not in part_of:  # the elders share a handful of windows
+            part_of[window] = capacity.part_of(window)
+        part = part_of[window]
         # A next occurrence comes after the visit before it, never on or before its day.
         after = elder.last_visited_on if occurrence > 0 else None
         if not (found := known.windows(tier, deadline, after)):
